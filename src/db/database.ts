@@ -1,0 +1,46 @@
+/** The only SQL dialect is PostgreSQL; this interface is served by PGlite (embedded) and by a server. */
+export interface Sql {
+  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs a parameterless script of several statements (migrations). */
+  exec(script: string): Promise<void>;
+}
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface Database extends Sql {
+  readonly kind: DatabaseKind;
+  /** Runs `work` in one transaction (READ COMMITTED); rolls back if it throws. */
+  transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** BIGINT columns come back as numbers; a value outside the safe range is a broken invariant. */
+export function parseBigintToSafeNumber(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new Error(`BIGINT ${text} is outside the safe integer range`);
+  return value;
+}
+
+/** SQLSTATE codes that mean "run the whole transaction again". */
+export function isRetryableConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40001' || code === '40P01' || code === '23505';
+}
+
+const CONFLICT_ATTEMPTS_MAX = 5;
+const CONFLICT_BACKOFF_MS_MAX = 20;
+
+/**
+ * One transaction, run again (up to a bound) when PostgreSQL reports a deadlock, a serialization
+ * failure or a unique-key race; the work must therefore be a pure function of what it reads.
+ */
+export async function transactionWithRetry<T>(db: Database, work: (tx: Sql) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(work);
+    } catch (error) {
+      if (attempt >= CONFLICT_ATTEMPTS_MAX || !isRetryableConflict(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_BACKOFF_MS_MAX * attempt));
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import pg from 'pg';
+import { type Database, parseBigintToSafeNumber, type Sql } from './database.js';
+
+const INT8_OID = 20;
+
+/** A PostgreSQL server reached through a connection pool. */
+export async function openPostgres(connectionString: string, poolSizeMax = 10): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString,
+    max: poolSizeMax,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID
+          ? parseBigintToSafeNumber
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  await pool.query('select 1');
+  const asSql = (target: pg.Pool | pg.PoolClient): Sql => ({
+    async query<Row>(text: string, params?: readonly unknown[]) {
+      const result = await target.query(text, params as unknown[] | undefined);
+      return result.rows as Row[];
+    },
+    async exec(script: string) {
+      await target.query(script);
+    },
+  });
+  return {
+    kind: 'postgres',
+    ...asSql(pool),
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const result = await work(asSql(client));
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * The one domain error type. `code` is stable and part of the API contract; messages are for people,
+ * in Korean and English. HTTP status is carried here so the HTTP layer maps it once.
+ */
+export class DomainError extends Error {
+  readonly code: string;
+  readonly httpStatus: number;
+  readonly messageKo: string;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(args: {
+    code: string;
+    httpStatus: number;
+    message: string;
+    messageKo: string;
+    details?: Record<string, unknown>;
+  }) {
+    super(args.message);
+    this.name = 'DomainError';
+    this.code = args.code;
+    this.httpStatus = args.httpStatus;
+    this.messageKo = args.messageKo;
+    this.details = args.details;
+  }
+}
+
+export function invalidInput(
+  message: string,
+  messageKo: string,
+  details?: Record<string, unknown>,
+): DomainError {
+  return new DomainError({ code: 'INVALID_INPUT', httpStatus: 400, message, messageKo, details });
+}

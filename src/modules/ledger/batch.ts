@@ -1,0 +1,281 @@
+import { entryLinkHash, requestHash, transferContentHash } from './hashing.js';
+import {
+  type Entry,
+  failure,
+  type LedgerResultCode,
+  type Transfer,
+  type TransferRequest,
+  type TransferResult,
+} from './types.js';
+import { checkRequestShape } from './validate.js';
+
+/** The expiry job's command; never accepted from callers. */
+export interface ExpireCommand {
+  id: string;
+  action: 'expire_pending';
+  pendingId: string;
+}
+
+export type LedgerCommand = TransferRequest | ExpireCommand;
+
+/** A locked account row, mutated in memory as the batch applies. */
+export interface AccountState {
+  id: string;
+  currencyCode: string;
+  allowNegative: boolean;
+  closed: boolean;
+  postedWon: number;
+  pendingDebitWon: number;
+  pendingCreditWon: number;
+  entryCount: number;
+  headHash: string;
+}
+
+export interface StoredTransfer {
+  requestHash: string;
+  transfer: Transfer;
+}
+
+export interface BatchContext {
+  tenantId: string;
+  now: Date;
+  accounts: Map<string, AccountState>;
+  /** Transfers already stored (or written earlier in this batch), by id: for replays and corrections. */
+  transfers: Map<string, StoredTransfer>;
+  /** How each referenced pending transfer was resolved, if it was. */
+  resolutions: Map<string, Transfer['action']>;
+}
+
+export interface EntryRow {
+  transferId: string;
+  seq: number;
+  hash: string;
+  entry: Entry;
+}
+
+export interface BatchWrite {
+  transfers: Array<StoredTransfer & { contentHash: string }>;
+  entries: EntryRow[];
+  touchedAccountIds: Set<string>;
+  holdsOpened: Array<{ transferId: string; timeoutAt: Date }>;
+  holdsClosed: string[];
+}
+
+type Built =
+  | { ok: true; transfer: Omit<Transfer, 'entries'>; entries: Entry[] }
+  | { ok: false; code: LedgerResultCode };
+
+/**
+ * Applies commands in order against locked account state. Each command succeeds or fails alone;
+ * a failure writes nothing. Pure: the caller loads the context and writes the result.
+ */
+export function applyBatch(
+  context: BatchContext,
+  commands: readonly LedgerCommand[],
+): {
+  results: TransferResult[];
+  write: BatchWrite;
+} {
+  const write: BatchWrite = {
+    transfers: [],
+    entries: [],
+    touchedAccountIds: new Set(),
+    holdsOpened: [],
+    holdsClosed: [],
+  };
+  const results = commands.map((command) => applyOne(context, write, command));
+  return { results, write };
+}
+
+function applyOne(context: BatchContext, write: BatchWrite, command: LedgerCommand): TransferResult {
+  const shapeProblem = command.action === 'expire_pending' ? null : checkRequestShape(command, context.now);
+  if (shapeProblem) return failure(command.id, shapeProblem);
+  const hashOfRequest = requestHash(command);
+  const stored = context.transfers.get(command.id);
+  if (stored) {
+    return stored.requestHash === hashOfRequest
+      ? { id: command.id, ok: true, replayed: true, transfer: stored.transfer }
+      : failure(command.id, 'IDEMPOTENCY_CONFLICT');
+  }
+  const built = buildTransfer(context, command);
+  if (!built.ok) return failure(command.id, built.code);
+  const balanceProblem = checkBalances(context, built.entries);
+  if (balanceProblem) return failure(command.id, balanceProblem);
+  const transfer = commit(context, write, built.transfer, built.entries, hashOfRequest);
+  return { id: command.id, ok: true, replayed: false, transfer };
+}
+
+function buildTransfer(context: BatchContext, command: LedgerCommand): Built {
+  switch (command.action) {
+    case 'transfer':
+    case 'pending':
+      return buildFromPostings(context, command);
+    case 'post_pending':
+    case 'void_pending':
+    case 'expire_pending':
+      return buildResolution(context, command);
+  }
+}
+
+function buildFromPostings(
+  context: BatchContext,
+  command: Extract<TransferRequest, { action: 'transfer' | 'pending' }>,
+): Built {
+  const accountProblem = checkAccounts(
+    context,
+    command.postings.map((posting) => posting.accountId),
+  );
+  if (accountProblem) return { ok: false, code: accountProblem };
+  const correctsId = command.action === 'transfer' ? (command.correctsId ?? null) : null;
+  if (correctsId && !context.transfers.has(correctsId))
+    return { ok: false, code: 'CORRECTED_TRANSFER_NOT_FOUND' };
+  const isPending = command.action === 'pending';
+  const entries = command.postings.map((posting) => ({
+    accountId: posting.accountId,
+    postedDeltaWon: isPending ? 0 : posting.amountWon,
+    pendingDebitDeltaWon: isPending && posting.amountWon < 0 ? -posting.amountWon : 0,
+    pendingCreditDeltaWon: isPending && posting.amountWon > 0 ? posting.amountWon : 0,
+  }));
+  const transfer = {
+    tenantId: context.tenantId,
+    id: command.id,
+    action: command.action,
+    code: command.code,
+    pendingId: null,
+    correctsId,
+    timeoutAt: isPending ? command.timeoutAt : null,
+    metadata: command.metadata ?? {},
+    createdAt: context.now,
+  };
+  return { ok: true, transfer, entries };
+}
+
+function checkAccounts(context: BatchContext, accountIds: readonly string[]): LedgerResultCode | null {
+  let currencyCode: string | undefined;
+  for (const accountId of accountIds) {
+    const account = context.accounts.get(accountId);
+    if (!account) return 'ACCOUNT_NOT_FOUND';
+    if (account.closed) return 'ACCOUNT_CLOSED';
+    currencyCode ??= account.currencyCode;
+    if (account.currencyCode !== currencyCode) return 'CURRENCY_MISMATCH';
+  }
+  return null;
+}
+
+function buildResolution(
+  context: BatchContext,
+  command: Extract<LedgerCommand, { action: 'post_pending' | 'void_pending' | 'expire_pending' }>,
+): Built {
+  const pending = context.transfers.get(command.pendingId)?.transfer;
+  if (pending?.action !== 'pending') return { ok: false, code: 'PENDING_NOT_FOUND' };
+  const resolutionProblem = checkUnresolved(context, pending, command.action);
+  if (resolutionProblem) return { ok: false, code: resolutionProblem };
+  const postedShares =
+    command.action === 'post_pending' ? postedShareByAccount(pending, command.amountWon) : null;
+  if (postedShares && !postedShares.ok) return postedShares;
+  const entries = pending.entries.map((held) => ({
+    accountId: held.accountId,
+    postedDeltaWon: postedShares?.ok ? (postedShares.shares.get(held.accountId) ?? 0) : 0,
+    pendingDebitDeltaWon: -held.pendingDebitDeltaWon,
+    pendingCreditDeltaWon: -held.pendingCreditDeltaWon,
+  }));
+  const transfer = {
+    tenantId: context.tenantId,
+    id: command.id,
+    action: command.action,
+    code: pending.code,
+    pendingId: pending.id,
+    correctsId: null,
+    timeoutAt: null,
+    metadata: ('metadata' in command ? command.metadata : undefined) ?? {},
+    createdAt: context.now,
+  };
+  return { ok: true, transfer, entries };
+}
+
+function checkUnresolved(
+  context: BatchContext,
+  pending: Transfer,
+  action: LedgerCommand['action'],
+): LedgerResultCode | null {
+  const resolution = context.resolutions.get(pending.id);
+  if (resolution === 'post_pending') return 'PENDING_ALREADY_POSTED';
+  if (resolution === 'void_pending') return 'PENDING_ALREADY_VOIDED';
+  if (resolution === 'expire_pending') return 'PENDING_EXPIRED';
+  const timedOut = pending.timeoutAt !== null && pending.timeoutAt.getTime() <= context.now.getTime();
+  if (action === 'expire_pending') return timedOut ? null : 'TIMEOUT_INVALID';
+  return timedOut ? 'PENDING_EXPIRED' : null;
+}
+
+/** Full post moves every held amount; a partial post (two postings only) moves `amountWon`. */
+function postedShareByAccount(
+  pending: Transfer,
+  amountWon: number | undefined,
+): { ok: true; shares: Map<string, number> } | { ok: false; code: LedgerResultCode } {
+  const heldWon = pending.entries.reduce((sum, held) => sum + held.pendingCreditDeltaWon, 0);
+  if (amountWon !== undefined && amountWon > heldWon)
+    return { ok: false, code: 'POST_AMOUNT_EXCEEDS_PENDING' };
+  if (amountWon !== undefined && amountWon !== heldWon && pending.entries.length !== 2) {
+    return { ok: false, code: 'PARTIAL_POST_NEEDS_TWO_POSTINGS' };
+  }
+  const shares = new Map<string, number>();
+  for (const held of pending.entries) {
+    const fullWon = held.pendingCreditDeltaWon - held.pendingDebitDeltaWon;
+    shares.set(held.accountId, amountWon === undefined ? fullWon : Math.sign(fullWon) * amountWon);
+  }
+  return { ok: true, shares };
+}
+
+function checkBalances(context: BatchContext, entries: readonly Entry[]): LedgerResultCode | null {
+  for (const entry of entries) {
+    const account = context.accounts.get(entry.accountId);
+    if (!account) return 'ACCOUNT_NOT_FOUND';
+    const postedWon = account.postedWon + entry.postedDeltaWon;
+    const pendingDebitWon = account.pendingDebitWon + entry.pendingDebitDeltaWon;
+    const pendingCreditWon = account.pendingCreditWon + entry.pendingCreditDeltaWon;
+    if (
+      ![postedWon, pendingDebitWon, pendingCreditWon, postedWon - pendingDebitWon].every(Number.isSafeInteger)
+    ) {
+      return 'BALANCE_OVERFLOW';
+    }
+    const spendsMore = entry.postedDeltaWon < 0 || entry.pendingDebitDeltaWon > 0;
+    if (!account.allowNegative && spendsMore && postedWon - pendingDebitWon < 0) return 'INSUFFICIENT_FUNDS';
+  }
+  return null;
+}
+
+function commit(
+  context: BatchContext,
+  write: BatchWrite,
+  header: Omit<Transfer, 'entries'>,
+  entries: Entry[],
+  hashOfRequest: string,
+): Transfer {
+  const contentHash = transferContentHash(header, entries);
+  for (const entry of entries) {
+    const account = context.accounts.get(entry.accountId) as AccountState;
+    account.entryCount += 1;
+    account.headHash = entryLinkHash(account.headHash, account.entryCount, entry, contentHash);
+    account.postedWon += entry.postedDeltaWon;
+    account.pendingDebitWon += entry.pendingDebitDeltaWon;
+    account.pendingCreditWon += entry.pendingCreditDeltaWon;
+    write.entries.push({ transferId: header.id, seq: account.entryCount, hash: account.headHash, entry });
+    write.touchedAccountIds.add(entry.accountId);
+  }
+  // Stored entries read back in account order; results look the same whether fresh or replayed.
+  const transfer: Transfer = {
+    ...header,
+    entries: [...entries].sort((a, b) => (a.accountId < b.accountId ? -1 : 1)),
+  };
+  const stored = { requestHash: hashOfRequest, transfer };
+  context.transfers.set(transfer.id, stored);
+  write.transfers.push({ ...stored, contentHash });
+  if (transfer.action === 'pending' && transfer.timeoutAt) {
+    write.holdsOpened.push({ transferId: transfer.id, timeoutAt: transfer.timeoutAt });
+  }
+  if (transfer.pendingId) {
+    context.resolutions.set(transfer.pendingId, transfer.action);
+    write.holdsClosed.push(transfer.pendingId);
+  }
+  return transfer;
+}

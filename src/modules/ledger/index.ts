@@ -1,0 +1,4 @@
+export { type AuditReport, type AuditViolation, auditLedger } from './audit.js';
+export { LedgerService } from './ledger-service.js';
+export { ledgerMigrations } from './migrations.js';
+export * from './types.js';

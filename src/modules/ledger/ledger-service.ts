@@ -1,0 +1,210 @@
+import type { Clock } from '../../clock.js';
+import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
+import { DomainError, invalidInput } from '../../errors.js';
+import { applyBatch, type LedgerCommand } from './batch.js';
+import { genesisHash } from './hashing.js';
+import { lockAccounts, selectAccounts, selectResolutions, selectTransfers, writeBatch } from './store.js';
+import {
+  type Account,
+  type AccountSpec,
+  LEDGER_LIMITS,
+  type Transfer,
+  type TransferRequest,
+  type TransferResult,
+} from './types.js';
+import { isValidLedgerId } from './validate.js';
+
+const KIND_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
+const CURRENCY_PATTERN = /^[A-Z0-9]{3,8}$/;
+const EXPIRY_BATCH_MAX = 1000;
+
+/** The double-entry ledger: the single source of truth for every balance. */
+export class LedgerService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Idempotent: an existing account with the same kind, currency and rule is returned as is. */
+  async createAccounts(tenantId: string, specs: readonly AccountSpec[], tx?: Sql): Promise<Account[]> {
+    specs.forEach(assertAccountSpec);
+    const sql = tx ?? this.db;
+    const rows = specs.map((spec) => ({
+      id: spec.id,
+      kind: spec.kind,
+      owner_id: spec.ownerId ?? null,
+      currency_code: spec.currencyCode,
+      allow_negative: spec.allowNegative ?? false,
+      metadata: spec.metadata ?? {},
+      head_hash: genesisHash(tenantId, spec.id),
+    }));
+    await sql.query(
+      `insert into ledger_accounts (tenant_id, id, kind, owner_id, currency_code, allow_negative, metadata, created_at, head_hash)
+       select $1, id, kind, owner_id, currency_code, allow_negative, metadata, $3, head_hash
+       from json_to_recordset($2::json) as x(id text, kind text, owner_id text, currency_code text,
+         allow_negative boolean, metadata jsonb, head_hash text)
+       where exists (select 1 from tenants where id = $1)
+       on conflict (tenant_id, id) do nothing`,
+      [tenantId, JSON.stringify(rows), this.clock.now()],
+    );
+    const accounts = await selectAccounts(
+      sql,
+      tenantId,
+      specs.map((spec) => spec.id),
+    );
+    return specs.map((spec) => matchSpec(tenantId, spec, accounts));
+  }
+
+  async getAccounts(tenantId: string, ids: readonly string[], tx?: Sql): Promise<Account[]> {
+    return selectAccounts(tx ?? this.db, tenantId, ids);
+  }
+
+  async getAccount(tenantId: string, id: string, tx?: Sql): Promise<Account | undefined> {
+    const [account] = await selectAccounts(tx ?? this.db, tenantId, [id]);
+    return account;
+  }
+
+  async getTransfer(tenantId: string, id: string, tx?: Sql): Promise<Transfer | undefined> {
+    return (await selectTransfers(tx ?? this.db, tenantId, [id])).get(id)?.transfer;
+  }
+
+  /** Closing needs an empty account with no money held; a closed account takes no new postings. */
+  async closeAccount(tenantId: string, id: string): Promise<void> {
+    const closed = await this.db.query(
+      `update ledger_accounts set closed_at = $3
+       where tenant_id = $1 and id = $2 and closed_at is null
+         and posted_won = 0 and pending_debit_won = 0 and pending_credit_won = 0
+       returning id`,
+      [tenantId, id, this.clock.now()],
+    );
+    if (closed.length === 0) {
+      throw new DomainError({
+        code: 'ACCOUNT_NOT_CLOSABLE',
+        httpStatus: 409,
+        message: `account ${id} is missing, already closed, or not empty`,
+        messageKo: `계정 ${id}이(가) 없거나, 이미 해지되었거나, 잔액이 남아 있습니다`,
+      });
+    }
+  }
+
+  /**
+   * Posts a batch in one database transaction; each transfer commits or fails alone, in order,
+   * with one result per transfer. Retries the batch on a database conflict.
+   */
+  async postTransfers(tenantId: string, requests: readonly TransferRequest[]): Promise<TransferResult[]> {
+    assertBatchSize(requests.length);
+    if (requests.length === 0) return [];
+    return transactionWithRetry(this.db, (tx) => this.postTransfersInTransaction(tx, tenantId, requests));
+  }
+
+  /** For modules that write their own rows in the same transaction as the ledger. */
+  async postTransfersInTransaction(
+    tx: Sql,
+    tenantId: string,
+    commands: readonly LedgerCommand[],
+  ): Promise<TransferResult[]> {
+    assertBatchSize(commands.length);
+    const now = this.clock.now();
+    const pendingIds = unique(
+      commands.flatMap((command) => ('pendingId' in command ? [command.pendingId] : [])),
+    );
+    const pendings = await selectTransfers(tx, tenantId, pendingIds);
+    const accounts = await lockAccounts(tx, tenantId, accountIdsOf(commands, pendings.values()));
+    const referencedIds = commands.flatMap((command) =>
+      command.action === 'transfer' && command.correctsId ? [command.id, command.correctsId] : [command.id],
+    );
+    const transfers = await selectTransfers(tx, tenantId, unique(referencedIds));
+    for (const [id, pending] of pendings) transfers.set(id, pending);
+    const resolutions = await selectResolutions(tx, tenantId, pendingIds);
+    const context = { tenantId, now, accounts, transfers, resolutions };
+    const { results, write } = applyBatch(context, commands);
+    await writeBatch(tx, tenantId, write, accounts);
+    return results;
+  }
+
+  /** Voids pending transfers whose timeout has passed; bounded per call. Returns how many expired. */
+  async expirePending(tenantId: string, limit = EXPIRY_BATCH_MAX): Promise<number> {
+    const boundedLimit = Math.min(Math.max(1, Math.trunc(limit)), EXPIRY_BATCH_MAX);
+    const due = await this.db.query<{ transfer_id: string }>(
+      `select transfer_id from ledger_open_holds where tenant_id = $1 and timeout_at <= $2
+       order by timeout_at, transfer_id limit $3`,
+      [tenantId, this.clock.now(), boundedLimit],
+    );
+    if (due.length === 0) return 0;
+    const commands: LedgerCommand[] = due.map((row) => ({
+      id: `expire:${row.transfer_id}`,
+      action: 'expire_pending',
+      pendingId: row.transfer_id,
+    }));
+    const results = await transactionWithRetry(this.db, (tx) =>
+      this.postTransfersInTransaction(tx, tenantId, commands),
+    );
+    return results.filter((result) => result.ok && !result.replayed).length;
+  }
+}
+
+function accountIdsOf(
+  commands: readonly LedgerCommand[],
+  pendings: Iterable<{ transfer: Transfer }>,
+): string[] {
+  const ids = new Set<string>();
+  for (const command of commands) {
+    if ('postings' in command && Array.isArray(command.postings)) {
+      for (const posting of command.postings)
+        if (isValidLedgerId(posting?.accountId)) ids.add(posting.accountId);
+    }
+  }
+  for (const { transfer } of pendings) for (const entry of transfer.entries) ids.add(entry.accountId);
+  return [...ids];
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values.filter(isValidLedgerId))];
+}
+
+function assertBatchSize(count: number): void {
+  if (count > LEDGER_LIMITS.batchTransfersMax) {
+    throw new DomainError({
+      code: 'BATCH_TOO_LARGE',
+      httpStatus: 400,
+      message: `a batch holds at most ${LEDGER_LIMITS.batchTransfersMax} transfers, got ${count}`,
+      messageKo: `한 번에 최대 ${LEDGER_LIMITS.batchTransfersMax}건까지 처리할 수 있습니다 (요청 ${count}건)`,
+    });
+  }
+}
+
+function assertAccountSpec(spec: AccountSpec): void {
+  if (!isValidLedgerId(spec.id))
+    throw invalidInput(`invalid account id ${String(spec.id)}`, '계정 id가 올바르지 않습니다');
+  if (!KIND_PATTERN.test(spec.kind))
+    throw invalidInput(`invalid account kind ${spec.kind}`, '계정 종류가 올바르지 않습니다');
+  if (!CURRENCY_PATTERN.test(spec.currencyCode)) {
+    throw invalidInput(`invalid currency code ${spec.currencyCode}`, '통화 코드가 올바르지 않습니다');
+  }
+}
+
+function matchSpec(tenantId: string, spec: AccountSpec, accounts: Account[]): Account {
+  const account = accounts.find((candidate) => candidate.id === spec.id);
+  if (!account) {
+    throw new DomainError({
+      code: 'TENANT_NOT_FOUND',
+      httpStatus: 404,
+      message: `tenant ${tenantId} does not exist`,
+      messageKo: `테넌트 ${tenantId}이(가) 없습니다`,
+    });
+  }
+  const same =
+    account.kind === spec.kind &&
+    account.currencyCode === spec.currencyCode &&
+    account.allowNegative === (spec.allowNegative ?? false) &&
+    account.ownerId === (spec.ownerId ?? null);
+  if (!same) {
+    throw new DomainError({
+      code: 'ACCOUNT_CONFLICT',
+      httpStatus: 409,
+      message: `account ${spec.id} exists with other attributes`,
+      messageKo: `계정 ${spec.id}이(가) 다른 속성으로 이미 있습니다`,
+    });
+  }
+  return account;
+}

@@ -1,0 +1,94 @@
+import type { Migration } from '../../db/migrate.js';
+
+/**
+ * Journal = ledger_transfers + ledger_entries: insert-only, enforced by triggers.
+ * ledger_accounts holds balances maintained in the same transaction as the journal (O(1) reads),
+ * and the head of each account's hash chain; `hanbat audit` proves both against the journal.
+ * ledger_open_holds is derived state (open pending transfers) so expiry scans stay O(open holds).
+ */
+export const ledgerMigrations: Migration[] = [
+  {
+    version: 200,
+    name: 'ledger',
+    sql: `
+      create table ledger_accounts (
+        tenant_id text not null references tenants (id),
+        id text not null,
+        kind text not null,
+        owner_id text,
+        currency_code text not null,
+        allow_negative boolean not null default false,
+        metadata jsonb not null default '{}',
+        created_at timestamptz not null,
+        closed_at timestamptz,
+        posted_won bigint not null default 0,
+        pending_debit_won bigint not null default 0,
+        pending_credit_won bigint not null default 0,
+        entry_count bigint not null default 0,
+        head_hash text not null,
+        primary key (tenant_id, id),
+        check (pending_debit_won >= 0 and pending_credit_won >= 0),
+        check (allow_negative or posted_won - pending_debit_won >= 0)
+      );
+      create index ledger_accounts_owner on ledger_accounts (tenant_id, owner_id);
+
+      create table ledger_transfers (
+        tenant_id text not null references tenants (id),
+        id text not null,
+        action text not null check (action in ('transfer', 'pending', 'post_pending', 'void_pending', 'expire_pending')),
+        code text not null,
+        pending_id text,
+        corrects_id text,
+        timeout_at timestamptz,
+        metadata jsonb not null default '{}',
+        request_hash text not null,
+        content_hash text not null,
+        created_at timestamptz not null,
+        primary key (tenant_id, id),
+        foreign key (tenant_id, pending_id) references ledger_transfers (tenant_id, id),
+        foreign key (tenant_id, corrects_id) references ledger_transfers (tenant_id, id)
+      );
+      create unique index ledger_transfers_one_resolution on ledger_transfers (tenant_id, pending_id)
+        where pending_id is not null;
+      create index ledger_transfers_corrects on ledger_transfers (tenant_id, corrects_id) where corrects_id is not null;
+
+      create table ledger_entries (
+        tenant_id text not null,
+        account_id text not null,
+        seq bigint not null,
+        transfer_id text not null,
+        posted_delta_won bigint not null,
+        pending_debit_delta_won bigint not null,
+        pending_credit_delta_won bigint not null,
+        hash text not null,
+        primary key (tenant_id, account_id, seq),
+        foreign key (tenant_id, account_id) references ledger_accounts (tenant_id, id),
+        foreign key (tenant_id, transfer_id) references ledger_transfers (tenant_id, id)
+      );
+      create index ledger_entries_transfer on ledger_entries (tenant_id, transfer_id);
+
+      create table ledger_open_holds (
+        tenant_id text not null,
+        transfer_id text not null,
+        timeout_at timestamptz not null,
+        primary key (tenant_id, transfer_id),
+        foreign key (tenant_id, transfer_id) references ledger_transfers (tenant_id, id)
+      );
+      create index ledger_open_holds_timeout on ledger_open_holds (tenant_id, timeout_at);
+
+      create function ledger_refuse_change() returns trigger language plpgsql as $$
+      begin
+        raise exception 'the ledger journal is append-only: % on % refused', tg_op, tg_table_name
+          using errcode = 'HB001';
+      end $$;
+      create trigger ledger_transfers_append_only before update or delete on ledger_transfers
+        for each row execute function ledger_refuse_change();
+      create trigger ledger_transfers_no_truncate before truncate on ledger_transfers
+        for each statement execute function ledger_refuse_change();
+      create trigger ledger_entries_append_only before update or delete on ledger_entries
+        for each row execute function ledger_refuse_change();
+      create trigger ledger_entries_no_truncate before truncate on ledger_entries
+        for each statement execute function ledger_refuse_change();
+    `,
+  },
+];

@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import type { Database, DatabaseKind } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrate.js';
+import { allMigrations } from '../../src/db/migrations.js';
+import { openPglite } from '../../src/db/pglite.js';
+import { openPostgres } from '../../src/db/postgres.js';
+
+export function postgresAdminUrl(): string | null {
+  return inject('postgresAdminUrl');
+}
+
+/** Every suite that touches SQL runs once per kind available here. */
+export function databaseKinds(): DatabaseKind[] {
+  return postgresAdminUrl() ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+/** A fresh, migrated database: in-memory PGlite, or a new database on the PostgreSQL server. */
+export async function openTestDatabase(kind: DatabaseKind): Promise<Database> {
+  if (kind === 'pglite') {
+    const db = await openPglite(undefined);
+    await migrate(db, allMigrations);
+    return db;
+  }
+  const { url, drop } = await createPostgresDatabase();
+  const db = await openPostgres(url, 20);
+  await migrate(db, allMigrations);
+  return {
+    ...db,
+    close: async () => {
+      await db.close();
+      await drop();
+    },
+  };
+}
+
+export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const adminUrl = postgresAdminUrl();
+  if (!adminUrl) throw new Error('no PostgreSQL available');
+  const name = `hanbat_test_${randomBytes(6).toString('hex')}`;
+  await withAdmin(adminUrl, (client) => client.query(`create database ${name}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => withAdmin(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`)),
+  };
+}
+
+async function withAdmin(adminUrl: string, work: (client: pg.Client) => Promise<unknown>): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await work(client);
+  } finally {
+    await client.end();
+  }
+}
