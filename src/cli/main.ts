@@ -1,0 +1,97 @@
+import { Command } from 'commander';
+import { loadConfig } from '../config.js';
+import { migrate } from '../db/migrate.js';
+import { allMigrations } from '../db/migrations.js';
+import { openDatabase } from '../db/open.js';
+import { APP_VERSION, buildApp } from '../http/app.js';
+import { auditLedger } from '../modules/ledger/audit.js';
+import { formatAuditReport } from './audit-report.js';
+import { openPlatform } from './runtime.js';
+import { seedDaejeon } from './seed.js';
+
+const program = new Command()
+  .name('hanbat')
+  .description('Hanbat regional digital currency platform')
+  .version(APP_VERSION)
+  .addHelpText(
+    'after',
+    `
+Environment:
+  PORT          HTTP port (default 3000)
+  HOST          HTTP bind address (default 127.0.0.1)
+  DATA_DIR      embedded database directory when DATABASE_URL is unset (default ./data)
+  DATABASE_URL  PostgreSQL server, e.g. postgres://user:pass@host:5432/hanbat
+  LOG_LEVEL     pino level: fatal, error, warn, info, debug, trace (default info)`,
+  );
+
+program
+  .command('serve')
+  .description('migrate, seed the Daejeon preset on first start, and serve the HTTP API')
+  .action(async () => {
+    const platform = await openPlatform();
+    const { created } = await seedDaejeon(platform);
+    const app = await buildApp(platform, { logLevel: platform.config.logLevel });
+    const shutdown = async () => {
+      await app.close();
+      await platform.db.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+    await app.listen({ port: platform.config.port, host: platform.config.host });
+    app.log.info(
+      {
+        database: platform.db.kind,
+        seeded: created,
+        docs: `http://${platform.config.host}:${platform.config.port}/docs`,
+      },
+      'hanbat is serving',
+    );
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations and exit')
+  .action(async () => {
+    const db = await openDatabase(loadConfig());
+    const applied = await migrate(db, allMigrations);
+    await db.close();
+    console.log(applied.length ? `applied migrations ${applied.join(', ')}` : 'database is up to date');
+  });
+
+program
+  .command('seed')
+  .description('create the Daejeon (온통대전) preset if missing; safe to run twice')
+  .action(async () => {
+    const platform = await openPlatform();
+    const { created } = await seedDaejeon(platform);
+    await platform.db.close();
+    console.log(created ? 'seeded tenant daejeon' : 'tenant daejeon already present');
+  });
+
+program
+  .command('audit')
+  .description(
+    'verify the ledger: balanced transfers, balances, holds, hash chains; exits 1 on any violation',
+  )
+  .option('--tenant <id>', 'audit one tenant (default: all)')
+  .option('--json', 'print the report as JSON')
+  .action(async (options: { tenant?: string; json?: boolean }) => {
+    const platform = await openPlatform();
+    const tenantIds = options.tenant
+      ? [options.tenant]
+      : (await platform.tenants.list()).map((tenant) => tenant.id);
+    const reports = [];
+    for (const tenantId of tenantIds)
+      reports.push(await auditLedger(platform.db, tenantId, platform.clock.now()));
+    await platform.db.close();
+    console.log(
+      options.json ? JSON.stringify(reports, null, 2) : reports.map(formatAuditReport).join('\n\n'),
+    );
+    process.exitCode = reports.every((report) => report.ok) ? 0 : 1;
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

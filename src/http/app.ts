@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { systemRoutes } from '../modules/system/routes.js';
+import type { Platform } from '../platform.js';
+import { registerProblemHandlers } from './problem.js';
+import { validatorCompiler } from './validation.js';
+
+export const APP_VERSION: string = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+).version;
+
+export interface AppOptions {
+  /** false for tests; otherwise a pino level. */
+  logLevel: string | false;
+}
+
+/** Builds the HTTP app without listening, so tests can `inject` requests. */
+export async function buildApp(platform: Platform, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logLevel === false ? false : { level: options.logLevel },
+    bodyLimit: 1_048_576,
+    requestIdHeader: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  registerProblemHandlers(app);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Hanbat API',
+        version: APP_VERSION,
+        description: 'Regional digital currency platform (지역화폐). Money is integer won.',
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(systemRoutes(platform, APP_VERSION));
+  return app;
+}
