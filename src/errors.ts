@@ -31,3 +31,12 @@ export function invalidInput(
 ): DomainError {
   return new DomainError({ code: 'INVALID_INPUT', httpStatus: 400, message, messageKo, details });
 }
+
+export function notFound(what: string, whatKo: string): DomainError {
+  return new DomainError({
+    code: 'NOT_FOUND',
+    httpStatus: 404,
+    message: `${what} not found`,
+    messageKo: `${whatKo}을(를) 찾을 수 없습니다`,
+  });
+}

@@ -1,8 +1,29 @@
+import { auditTrailMigrations } from '../modules/audit-trail/migrations.js';
+import { budgetMigrations } from '../modules/budgets/migrations.js';
+import { identityMigrations } from '../modules/identity/migrations.js';
 import { ledgerMigrations } from '../modules/ledger/migrations.js';
+import { merchantMigrations } from '../modules/merchants/migrations.js';
+import { paymentMigrations } from '../modules/payments/migrations.js';
+import { policyMigrations } from '../modules/policy/migrations.js';
+import { referenceMigrations } from '../modules/reference/migrations.js';
 import { tenantMigrations } from '../modules/tenants/migrations.js';
+import { walletMigrations } from '../modules/wallets/migrations.js';
 import type { Migration } from './migrate.js';
 
-/** Every module's migrations, in version order. A module adds its list here. */
-export const allMigrations: Migration[] = [...tenantMigrations, ...ledgerMigrations].sort(
-  (a, b) => a.version - b.version,
-);
+/**
+ * Every module's migrations, in version order. Each module owns a range of versions:
+ * tenants 100s, ledger 200s, audit trail 250s, identity 300s, reference 400s, merchants 500s,
+ * policy 600s, budgets 650s, wallets 700s, payments 800s, programmes 900s, settlement 1000s.
+ */
+export const allMigrations: Migration[] = [
+  ...tenantMigrations,
+  ...ledgerMigrations,
+  ...auditTrailMigrations,
+  ...identityMigrations,
+  ...referenceMigrations,
+  ...merchantMigrations,
+  ...policyMigrations,
+  ...budgetMigrations,
+  ...walletMigrations,
+  ...paymentMigrations,
+].sort((a, b) => a.version - b.version);

@@ -3,6 +3,10 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { budgetRoutes } from '../modules/budgets/routes.js';
+import { merchantRoutes } from '../modules/merchants/routes.js';
+import { policyRoutes } from '../modules/policy/routes.js';
+import { referenceRoutes } from '../modules/reference/routes.js';
 import { systemRoutes } from '../modules/system/routes.js';
 import type { Platform } from '../platform.js';
 import { registerProblemHandlers } from './problem.js';
@@ -39,5 +43,9 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(systemRoutes(platform, APP_VERSION));
+  await app.register(referenceRoutes(platform));
+  await app.register(merchantRoutes(platform));
+  await app.register(policyRoutes(platform));
+  await app.register(budgetRoutes(platform));
   return app;
 }

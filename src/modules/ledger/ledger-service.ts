@@ -59,6 +59,14 @@ export class LedgerService {
     return selectAccounts(tx ?? this.db, tenantId, ids);
   }
 
+  /**
+   * Locks account rows (in id order) for the rest of `tx`, for decisions that depend on a balance,
+   * such as how much cashback a budget can still pay.
+   */
+  async lockAccounts(tx: Sql, tenantId: string, ids: readonly string[]): Promise<Account[]> {
+    return selectAccounts(tx, tenantId, ids, 'for update');
+  }
+
   async getAccount(tenantId: string, id: string, tx?: Sql): Promise<Account | undefined> {
     const [account] = await selectAccounts(tx ?? this.db, tenantId, [id]);
     return account;

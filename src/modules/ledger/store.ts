@@ -37,10 +37,15 @@ export async function lockAccounts(
   return new Map(rows.map((row) => [row.id, toAccountState(row)]));
 }
 
-export async function selectAccounts(sql: Sql, tenantId: string, ids: readonly string[]): Promise<Account[]> {
+export async function selectAccounts(
+  sql: Sql,
+  tenantId: string,
+  ids: readonly string[],
+  lock: 'for update' | '' = '',
+): Promise<Account[]> {
   const rows = await sql.query<AccountRow>(
     `select ${ACCOUNT_COLUMNS} from ledger_accounts
-     where tenant_id = $1 and id in (select json_array_elements_text($2::json)) order by id`,
+     where tenant_id = $1 and id in (select json_array_elements_text($2::json)) order by id ${lock}`,
     [tenantId, JSON.stringify(ids)],
   );
   return rows.map((row) => toAccount(tenantId, row));

@@ -1,0 +1,114 @@
+import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { DomainError } from '../errors.js';
+
+export type OperatorRole = 'policy_admin' | 'merchant_reviewer' | 'auditor';
+export const OPERATOR_ROLES: readonly OperatorRole[] = ['policy_admin', 'merchant_reviewer', 'auditor'];
+
+/** Who is calling: a signed-in person (member, maybe operator or merchant owner) or a merchant's POS key. */
+export type Principal =
+  | { kind: 'user'; tenantId: string; userId: string; sessionId: string; operatorRoles: OperatorRole[] }
+  | { kind: 'pos'; tenantId: string; merchantId: string; keyId: string };
+
+/** What the guards need from the identity and merchants modules. */
+export interface Authenticator {
+  authenticateSession(token: string): Promise<Principal | null>;
+  authenticatePosKey(key: string): Promise<Principal | null>;
+  /** Approved merchants this user owns, oldest first. */
+  ownedMerchantIds(tenantId: string, userId: string): Promise<string[]>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+    /** Set by requireMerchant: the merchant the request acts for. */
+    actingMerchantId?: string;
+  }
+}
+
+const POS_KEY_PREFIX = 'pos_';
+const TOKEN_LENGTH_MAX = 256;
+
+export function unauthenticated(): DomainError {
+  return new DomainError({
+    code: 'UNAUTHENTICATED',
+    httpStatus: 401,
+    message: 'sign in first: send Authorization: Bearer <token>',
+    messageKo: '먼저 로그인하세요',
+  });
+}
+
+export function forbidden(why: string, whyKo: string): DomainError {
+  return new DomainError({ code: 'FORBIDDEN', httpStatus: 403, message: why, messageKo: whyKo });
+}
+
+function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string' || header.length > TOKEN_LENGTH_MAX + 7) return null;
+  const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(header);
+  return match?.[1] ?? null;
+}
+
+async function resolvePrincipal(auth: Authenticator, request: FastifyRequest): Promise<Principal> {
+  if (request.principal) return request.principal;
+  const token = bearerToken(request);
+  if (!token) throw unauthenticated();
+  const principal = token.startsWith(POS_KEY_PREFIX)
+    ? await auth.authenticatePosKey(token)
+    : await auth.authenticateSession(token);
+  if (!principal) throw unauthenticated();
+  request.principal = principal;
+  return principal;
+}
+
+export function userOf(request: FastifyRequest): Extract<Principal, { kind: 'user' }> {
+  const principal = request.principal;
+  if (principal?.kind !== 'user') throw unauthenticated();
+  return principal;
+}
+
+/** The route guards; each module's routes pick the one that fits. */
+export function guards(auth: Authenticator) {
+  const ensureUser = async (request: FastifyRequest) => {
+    const principal = await resolvePrincipal(auth, request);
+    if (principal.kind !== 'user') {
+      throw forbidden('this route is for signed-in people, not POS keys', 'POS 키로는 사용할 수 없습니다');
+    }
+    return principal;
+  };
+  const requireUser: preHandlerAsyncHookHandler = async (request) => {
+    await ensureUser(request);
+  };
+
+  /** Any of `roles` admits; auditors are read-only, so give them GET routes only. */
+  const requireOperator = (...roles: OperatorRole[]): preHandlerAsyncHookHandler => {
+    const admitted = roles.length > 0 ? roles : OPERATOR_ROLES;
+    return async (request) => {
+      const principal = await ensureUser(request);
+      if (!principal.operatorRoles.some((role) => admitted.includes(role))) {
+        throw forbidden(
+          `this route needs the operator role ${admitted.join(' or ')}`,
+          '운영자 권한이 필요합니다',
+        );
+      }
+    };
+  };
+
+  /** A POS key acts for its merchant; a person acts for the approved merchant they own. */
+  const requireMerchant: preHandlerAsyncHookHandler = async (request) => {
+    const principal = await resolvePrincipal(auth, request);
+    if (principal.kind === 'pos') {
+      request.actingMerchantId = principal.merchantId;
+      return;
+    }
+    const owned = await auth.ownedMerchantIds(principal.tenantId, principal.userId);
+    const wanted = request.headers['x-merchant-id'];
+    const merchantId = typeof wanted === 'string' ? owned.find((id) => id === wanted) : owned[0];
+    if (!merchantId)
+      throw forbidden('you do not own an approved merchant', '승인된 가맹점의 점주만 사용할 수 있습니다');
+    request.actingMerchantId = merchantId;
+  };
+
+  return { requireUser, requireOperator, requireMerchant };
+}
+
+export type Guards = ReturnType<typeof guards>;

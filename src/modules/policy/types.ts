@@ -1,0 +1,81 @@
+/** Scalar rules a city can change, each with effective periods (data, never constants in code). */
+export type RuleKey =
+  | 'charge_monthly_cap_won'
+  | 'holding_cap_won'
+  | 'payment_cancel_window_days'
+  | 'payment_code_ttl_seconds'
+  | 'member_min_age_years';
+
+export interface CashbackTier {
+  /** Upper bound of the member's monthly eligible spending this tier covers (inclusive). */
+  upToWon: number;
+  rateBp: number;
+}
+
+export interface CashbackExtra {
+  code: string;
+  nameKo: string;
+  nameEn: string;
+  when: { merchantFlag: 'traditionalMarket' | 'bookstore' } | { memberFlag: 'welfareRecipient' };
+  rateBp: number;
+}
+
+export interface CashbackPromotion {
+  code: string;
+  nameKo: string;
+  nameEn: string;
+  from: string;
+  to: string;
+  /** Replaces every tier's rate while the promotion runs. */
+  rateBp: number;
+}
+
+/** One version of a tenant's cashback policy: data with an effective period. */
+export interface CashbackPolicyRules {
+  /** Tiers over the member's monthly eligible (cash-paid) spending; the last upToWon is the monthly cap. */
+  tiers: CashbackTier[];
+  extras: CashbackExtra[];
+  promotions: CashbackPromotion[];
+  /** Merchants with annual revenue above this earn no cashback for their customers; null = no limit. */
+  merchantRevenueCapWon: number | null;
+}
+
+export interface CashbackPolicy {
+  tenantId: string;
+  id: string;
+  name: string;
+  effectiveFrom: Date;
+  effectiveTo: Date | null;
+  rules: CashbackPolicyRules;
+  createdAt: Date;
+}
+
+export interface CashbackInput {
+  at: Date;
+  /** Only the part of a payment paid from charged money earns cashback. */
+  paidFromCashWon: number;
+  /** The member's eligible spending earlier in the same month (tenant time zone). */
+  monthEligibleSpentBeforeWon: number;
+  merchant: { isTraditionalMarket: boolean; isBookstore: boolean; annualRevenueWon: number };
+  member: { isWelfareRecipient: boolean };
+}
+
+export interface CashbackRuleApplied {
+  code: string;
+  descriptionKo: string;
+  descriptionEn: string;
+  rateBp: number;
+  baseWon: number;
+  amountWon: number;
+}
+
+export interface CashbackQuote {
+  policyId: string | null;
+  /** The part of this payment that counts toward the monthly eligible cap. */
+  eligibleWon: number;
+  /** What the rules grant before the budget is consulted; each rule rounds down to the won. */
+  cashbackWon: number;
+  rules: CashbackRuleApplied[];
+  /** Why cashback is less than the base rate would suggest, if it is (e.g. MONTHLY_CAP_REACHED). */
+  limitedBy: string[];
+}
