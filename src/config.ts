@@ -7,6 +7,10 @@ export interface Config {
   databaseUrl: string | undefined;
   logLevel: string;
   defaultTenantId: string;
+  sessionTtlMinutes: number;
+  /** First operator of a deployment; without them a demo operator is created and printed. */
+  operatorPhone: string | undefined;
+  operatorPassword: string | undefined;
 }
 
 /** Every setting, its environment variable and its default; documented in the README. */
@@ -18,6 +22,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     defaultTenantId: env.HANBAT_TENANT ?? 'daejeon',
+    sessionTtlMinutes: parsePositiveInteger('SESSION_TTL_MINUTES', env.SESSION_TTL_MINUTES ?? '720'),
+    operatorPhone: env.HANBAT_OPERATOR_PHONE || undefined,
+    operatorPassword: env.HANBAT_OPERATOR_PASSWORD || undefined,
   };
 }
 
@@ -26,4 +33,11 @@ function parsePort(raw: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be 0-65535, got ${raw}`);
   return port;
+}
+
+function parsePositiveInteger(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive integer, got ${raw}`);
+  return value;
 }

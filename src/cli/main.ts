@@ -5,9 +5,9 @@ import { allMigrations } from '../db/migrations.js';
 import { openDatabase } from '../db/open.js';
 import { APP_VERSION, buildApp } from '../http/app.js';
 import { auditLedger } from '../modules/ledger/audit.js';
+import { DEMO_CREDENTIALS, type SeedOutcome, seedDaejeon } from '../presets/daejeon.js';
 import { formatAuditReport } from './audit-report.js';
 import { openPlatform } from './runtime.js';
-import { seedDaejeon } from './seed.js';
 
 const program = new Command()
   .name('hanbat')
@@ -29,7 +29,7 @@ program
   .description('migrate, seed the Daejeon preset on first start, and serve the HTTP API')
   .action(async () => {
     const platform = await openPlatform();
-    const { created } = await seedDaejeon(platform);
+    const seeded = await seedDaejeon(platform);
     const app = await buildApp(platform, { logLevel: platform.config.logLevel });
     const shutdown = async () => {
       await app.close();
@@ -39,14 +39,9 @@ program
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
     await app.listen({ port: platform.config.port, host: platform.config.host });
-    app.log.info(
-      {
-        database: platform.db.kind,
-        seeded: created,
-        docs: `http://${platform.config.host}:${platform.config.port}/docs`,
-      },
-      'hanbat is serving',
-    );
+    const url = `http://${platform.config.host === '0.0.0.0' ? '127.0.0.1' : platform.config.host}:${platform.config.port}`;
+    app.log.info({ database: platform.db.kind, seeded: seeded.created, url }, 'hanbat is serving');
+    console.log(welcome(url, seeded));
   });
 
 program
@@ -90,6 +85,17 @@ program
     );
     process.exitCode = reports.every((report) => report.ok) ? 0 : 1;
   });
+
+function welcome(url: string, seeded: SeedOutcome): string {
+  const lines = [``, `  온통대전 on Hanbat — ${url}   (API docs: ${url}/docs)`];
+  if (!seeded.demo)
+    return [...lines, `  operator: ${seeded.operatorPhone} (from HANBAT_OPERATOR_PHONE)`, ''].join('\n');
+  lines.push('  demo sign-ins (phone / password):');
+  for (const [role, person] of Object.entries(DEMO_CREDENTIALS)) {
+    lines.push(`    ${role.padEnd(12)} ${person.phone}  ${person.password}   ${person.name}`);
+  }
+  return [...lines, ''].join('\n');
+}
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

@@ -14,5 +14,6 @@ export async function openPlatform(config: Config = loadConfig()): Promise<Platf
     await db.close();
     throw error;
   }
+  // Until the HTTP bank boundary lands, the demo charges against the in-process sandbox bank.
   return createPlatform(config, db, systemClock);
 }

@@ -1,7 +1,8 @@
 import { auditTrailMigrations } from '../modules/audit-trail/migrations.js';
 import { budgetMigrations } from '../modules/budgets/migrations.js';
-import { identityMigrations } from '../modules/identity/migrations.js';
+import { idempotencyMigrations } from '../modules/idempotency/migrations.js';
 import { ledgerMigrations } from '../modules/ledger/migrations.js';
+import { memberMigrations } from '../modules/members/migrations.js';
 import { merchantMigrations } from '../modules/merchants/migrations.js';
 import { paymentMigrations } from '../modules/payments/migrations.js';
 import { policyMigrations } from '../modules/policy/migrations.js';
@@ -12,14 +13,15 @@ import type { Migration } from './migrate.js';
 
 /**
  * Every module's migrations, in version order. Each module owns a range of versions:
- * tenants 100s, ledger 200s, audit trail 250s, identity 300s, reference 400s, merchants 500s,
+ * tenants 100s, ledger 200s, audit trail 250s, members 300s, idempotency 280s, reference 400s, merchants 500s,
  * policy 600s, budgets 650s, wallets 700s, payments 800s, programmes 900s, settlement 1000s.
  */
 export const allMigrations: Migration[] = [
   ...tenantMigrations,
   ...ledgerMigrations,
   ...auditTrailMigrations,
-  ...identityMigrations,
+  ...idempotencyMigrations,
+  ...memberMigrations,
   ...referenceMigrations,
   ...merchantMigrations,
   ...policyMigrations,

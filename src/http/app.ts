@@ -3,11 +3,16 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { auditTrailRoutes } from '../modules/audit-trail/routes.js';
 import { budgetRoutes } from '../modules/budgets/routes.js';
+import { ledgerRoutes } from '../modules/ledger/routes.js';
+import { memberRoutes } from '../modules/members/routes.js';
 import { merchantRoutes } from '../modules/merchants/routes.js';
+import { paymentRoutes } from '../modules/payments/routes.js';
 import { policyRoutes } from '../modules/policy/routes.js';
 import { referenceRoutes } from '../modules/reference/routes.js';
 import { systemRoutes } from '../modules/system/routes.js';
+import { walletRoutes } from '../modules/wallets/routes.js';
 import type { Platform } from '../platform.js';
 import { registerProblemHandlers } from './problem.js';
 import { validatorCompiler } from './validation.js';
@@ -47,5 +52,10 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   await app.register(merchantRoutes(platform));
   await app.register(policyRoutes(platform));
   await app.register(budgetRoutes(platform));
+  await app.register(memberRoutes(platform));
+  await app.register(walletRoutes(platform));
+  await app.register(paymentRoutes(platform));
+  await app.register(ledgerRoutes(platform));
+  await app.register(auditTrailRoutes(platform));
   return app;
 }

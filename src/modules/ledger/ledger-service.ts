@@ -3,7 +3,14 @@ import { type Database, type Sql, transactionWithRetry } from '../../db/database
 import { DomainError, invalidInput } from '../../errors.js';
 import { applyBatch, type LedgerCommand } from './batch.js';
 import { genesisHash } from './hashing.js';
-import { lockAccounts, selectAccounts, selectResolutions, selectTransfers, writeBatch } from './store.js';
+import {
+  lockAccounts,
+  selectAccounts,
+  selectAccountsOwnedBy,
+  selectResolutions,
+  selectTransfers,
+  writeBatch,
+} from './store.js';
 import {
   type Account,
   type AccountSpec,
@@ -65,6 +72,10 @@ export class LedgerService {
    */
   async lockAccounts(tx: Sql, tenantId: string, ids: readonly string[]): Promise<Account[]> {
     return selectAccounts(tx, tenantId, ids, 'for update');
+  }
+
+  async accountsOwnedBy(tenantId: string, ownerId: string, tx?: Sql): Promise<Account[]> {
+    return selectAccountsOwnedBy(tx ?? this.db, tenantId, ownerId);
   }
 
   async getAccount(tenantId: string, id: string, tx?: Sql): Promise<Account | undefined> {

@@ -51,6 +51,14 @@ export async function selectAccounts(
   return rows.map((row) => toAccount(tenantId, row));
 }
 
+export async function selectAccountsOwnedBy(sql: Sql, tenantId: string, ownerId: string): Promise<Account[]> {
+  const rows = await sql.query<AccountRow>(
+    `select ${ACCOUNT_COLUMNS} from ledger_accounts where tenant_id = $1 and owner_id = $2 order by id`,
+    [tenantId, ownerId],
+  );
+  return rows.map((row) => toAccount(tenantId, row));
+}
+
 function toAccountState(row: AccountRow): AccountState {
   return {
     id: row.id,

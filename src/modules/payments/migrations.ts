@@ -1,3 +1,51 @@
 import type { Migration } from '../../db/migrate.js';
 
-export const paymentMigrations: Migration[] = [];
+/** Operational records of payments; the money itself is in the ledger, referenced by transfer id. */
+export const paymentMigrations: Migration[] = [
+  {
+    version: 800,
+    name: 'payments, cancellations, one-time payment codes',
+    sql: `
+      create table payments (
+        tenant_id text not null references tenants (id),
+        id text not null,
+        member_id text not null,
+        merchant_id text not null,
+        channel text not null check (channel in ('merchant_presented', 'customer_presented')),
+        amount_won bigint not null check (amount_won > 0),
+        paid_from jsonb not null,
+        eligible_won bigint not null,
+        cashback_won bigint not null,
+        cashback jsonb not null,
+        month text not null,
+        cancelled_won bigint not null default 0,
+        created_at timestamptz not null,
+        primary key (tenant_id, id),
+        check (cancelled_won between 0 and amount_won)
+      );
+      create index payments_by_merchant on payments (tenant_id, merchant_id, created_at desc);
+      create index payments_by_member on payments (tenant_id, member_id, created_at desc);
+
+      create table payment_cancellations (
+        tenant_id text not null,
+        id text not null,
+        payment_id text not null,
+        amount_won bigint not null check (amount_won > 0),
+        breakdown jsonb not null,
+        created_at timestamptz not null,
+        primary key (tenant_id, id),
+        foreign key (tenant_id, payment_id) references payments (tenant_id, id)
+      );
+
+      create table payment_codes (
+        code_hash text primary key,
+        tenant_id text not null references tenants (id),
+        member_id text not null,
+        created_at timestamptz not null,
+        expires_at timestamptz not null,
+        used_at timestamptz,
+        payment_id text
+      );
+      create index payment_codes_expiry on payment_codes (expires_at);`,
+  },
+];

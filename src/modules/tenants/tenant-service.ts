@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Sql } from '../../db/database.js';
+import { notFound } from '../../errors.js';
 
 export interface Tenant {
   id: string;
@@ -10,10 +11,24 @@ export interface Tenant {
 
 /** A tenant is one city's currency programme; every other table is keyed by its id. */
 export class TenantService {
+  /** Tenants are few and their time zone never changes once set, so it is cached. */
+  private readonly timeZones = new Map<string, string>();
+
   constructor(
     private readonly sql: Sql,
     private readonly clock: Clock,
   ) {}
+
+  async timeZoneOf(tenantId: string): Promise<string> {
+    const cached = this.timeZones.get(tenantId);
+    if (cached) return cached;
+    const [row] = await this.sql.query<{ time_zone: string }>('select time_zone from tenants where id = $1', [
+      tenantId,
+    ]);
+    if (!row) throw notFound(`tenant ${tenantId}`, `테넌트 ${tenantId}`);
+    this.timeZones.set(tenantId, row.time_zone);
+    return row.time_zone;
+  }
 
   async ensure(tenant: Tenant): Promise<void> {
     await this.sql.query(

@@ -1,3 +1,56 @@
 import type { Migration } from '../../db/migrate.js';
 
-export const walletMigrations: Migration[] = [];
+/**
+ * charges: each request to move money in from the bank. member_monthly_usage: derived counters for
+ * the monthly caps, kept in the same transaction as the money (pending charges count, so two
+ * concurrent charges cannot both pass the cap). member_activity: the member's history, appended by
+ * every module that moves a member's money.
+ */
+export const walletMigrations: Migration[] = [
+  {
+    version: 700,
+    name: 'charges, monthly usage, member activity',
+    sql: `
+      create table charges (
+        tenant_id text not null references tenants (id),
+        id text not null,
+        member_id text not null,
+        idempotency_key text not null,
+        amount_won bigint not null check (amount_won > 0),
+        month text not null,
+        status text not null check (status in ('pending', 'succeeded', 'failed')),
+        bank_transaction_id text,
+        failure_code text,
+        failure_message text,
+        created_at timestamptz not null,
+        completed_at timestamptz,
+        primary key (tenant_id, id),
+        unique (tenant_id, member_id, idempotency_key)
+      );
+      create index charges_pending on charges (tenant_id, created_at) where status = 'pending';
+
+      create table member_monthly_usage (
+        tenant_id text not null references tenants (id),
+        member_id text not null,
+        month text not null,
+        charged_won bigint not null default 0 check (charged_won >= 0),
+        eligible_spend_won bigint not null default 0 check (eligible_spend_won >= 0),
+        cashback_won bigint not null default 0 check (cashback_won >= 0),
+        primary key (tenant_id, member_id, month)
+      );
+
+      create table member_activity (
+        tenant_id text not null references tenants (id),
+        member_id text not null,
+        seq bigint generated always as identity,
+        at timestamptz not null,
+        type text not null,
+        month text not null,
+        amount_won bigint not null,
+        reference_id text not null,
+        merchant_id text,
+        details jsonb not null default '{}',
+        primary key (tenant_id, member_id, seq)
+      );`,
+  },
+];

@@ -1,0 +1,93 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../../clock.js';
+import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
+import { DomainError } from '../../errors.js';
+import { canonicalJson, sha256Hex } from '../ledger/hashing.js';
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,128}$/;
+
+export interface StoredResponse {
+  statusCode: number;
+  body: unknown;
+}
+
+/**
+ * Exactly-once money-moving requests: the response is stored with the key in the same transaction as
+ * the work, so a retry either finds it or redoes the whole thing. Refusals are not stored: they wrote
+ * nothing, so a retry simply runs again.
+ */
+export class IdempotentRequests {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  async run(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    scope: { tenantId: string; principalId: string },
+    work: (tx: Sql) => Promise<StoredResponse>,
+  ): Promise<FastifyReply> {
+    const key = idempotencyKeyOf(request);
+    const requestHash = sha256Hex(
+      canonicalJson({ method: request.method, url: request.url, body: request.body ?? null }),
+    );
+    const outcome = await transactionWithRetry(this.db, async (tx) => {
+      const stored = await this.find(tx, scope, key, requestHash);
+      if (stored) return { ...stored, replayed: true };
+      const fresh = await work(tx);
+      await tx.query(
+        `insert into idempotency_keys (tenant_id, principal_id, key, request_hash, status_code, response, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          scope.tenantId,
+          scope.principalId,
+          key,
+          requestHash,
+          fresh.statusCode,
+          JSON.stringify(fresh.body),
+          this.clock.now(),
+        ],
+      );
+      return { ...fresh, replayed: false };
+    });
+    if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+    return reply.code(outcome.statusCode).send(outcome.body);
+  }
+
+  private async find(
+    tx: Sql,
+    scope: { tenantId: string; principalId: string },
+    key: string,
+    requestHash: string,
+  ): Promise<StoredResponse | null> {
+    const [row] = await tx.query<{ request_hash: string; status_code: number; response: unknown }>(
+      `select request_hash, status_code, response from idempotency_keys
+       where tenant_id = $1 and principal_id = $2 and key = $3`,
+      [scope.tenantId, scope.principalId, key],
+    );
+    if (!row) return null;
+    if (row.request_hash !== requestHash) {
+      throw new DomainError({
+        code: 'IDEMPOTENCY_KEY_REUSED',
+        httpStatus: 409,
+        message: 'this Idempotency-Key was already used for a different request',
+        messageKo: '이 Idempotency-Key는 이미 다른 요청에 사용되었습니다',
+      });
+    }
+    return { statusCode: row.status_code, body: row.response };
+  }
+}
+
+export function idempotencyKeyOf(request: FastifyRequest): string {
+  const key = request.headers['idempotency-key'];
+  if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
+    throw new DomainError({
+      code: 'IDEMPOTENCY_KEY_REQUIRED',
+      httpStatus: 400,
+      message: 'money-moving requests need an Idempotency-Key header of 1-128 visible ASCII characters',
+      messageKo: '금액이 오가는 요청에는 Idempotency-Key 헤더(1~128자)가 필요합니다',
+    });
+  }
+  return key;
+}

@@ -1,0 +1,19 @@
+import type { Migration } from '../../db/migrate.js';
+
+export const idempotencyMigrations: Migration[] = [
+  {
+    version: 280,
+    name: 'idempotency keys',
+    sql: `
+      create table idempotency_keys (
+        tenant_id text not null references tenants (id),
+        principal_id text not null,
+        key text not null,
+        request_hash text not null,
+        status_code integer not null,
+        response jsonb not null,
+        created_at timestamptz not null,
+        primary key (tenant_id, principal_id, key)
+      );`,
+  },
+];

@@ -1,3 +1,0 @@
-import type { Migration } from '../../db/migrate.js';
-
-export const identityMigrations: Migration[] = [];

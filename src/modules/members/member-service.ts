@@ -1,0 +1,334 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import type { Clock } from '../../clock.js';
+import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
+import { DomainError, invalidInput, notFound } from '../../errors.js';
+import type { OperatorRole, Principal } from '../../http/auth.js';
+import { ageInYears, isCalendarDate } from '../../time.js';
+import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
+import type { BankAccountRef } from '../bank/bank-gateway.js';
+import type { LedgerService } from '../ledger/ledger-service.js';
+import type { PolicyService } from '../policy/policy-service.js';
+import type { ReferenceService } from '../reference/reference-service.js';
+import type { TenantService } from '../tenants/tenant-service.js';
+import { normalizePhone } from './phone.js';
+
+export interface SignUpInput {
+  phone: string;
+  password: string;
+  name: string;
+  birthDate: string;
+  district: string;
+  dong: string;
+}
+
+export interface Member {
+  tenantId: string;
+  id: string;
+  phone: string;
+  name: string;
+  birthDate: string;
+  district: string;
+  dong: string;
+  isWelfareRecipient: boolean;
+  operatorRoles: OperatorRole[];
+  createdAt: Date;
+}
+
+export interface SessionGrant {
+  token: string;
+  expiresAt: Date;
+  userId: string;
+  operatorRoles: OperatorRole[];
+}
+
+/** The ledger accounts every member has; grants (policy programmes) add one per programme. */
+export function memberAccountIds(memberId: string): { cash: string; cashback: string } {
+  return { cash: `${memberId}:cash`, cashback: `${memberId}:cashback` };
+}
+
+const ARGON2ID = 2;
+const PASSWORD_LENGTH_MIN = 8;
+const PASSWORD_LENGTH_MAX = 128;
+/** Verified against on unknown phones so a miss takes as long as a wrong password. */
+const DUMMY_PASSWORD_HASH =
+  '$argon2id$v=19$m=19456,t=2,p=1$0ZCviPoZbzVga9w7KbtxoQ$pT/uCky2XycTd6utgzXLqKO8G5pVjmLqvyVhAFu4B4k';
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function newId(prefix: string): string {
+  return `${prefix}_${randomBytes(12).toString('base64url')}`;
+}
+
+interface UserRow {
+  id: string;
+  phone: string;
+  password_hash: string;
+  name: string;
+  birth_date: string;
+  district: string;
+  dong: string;
+  is_welfare_recipient: boolean;
+  created_at: Date;
+  roles: OperatorRole[] | null;
+}
+
+const USER_SELECT = `select u.id, u.phone, u.password_hash, u.name, to_char(u.birth_date, 'YYYY-MM-DD') as birth_date,
+  u.district, u.dong, u.is_welfare_recipient, u.created_at,
+  (select json_agg(r.role order by r.role) from operator_roles r where r.tenant_id = u.tenant_id and r.user_id = u.id) as roles
+  from users u`;
+
+/** Members (가입자) and everyone else who signs in: operators and merchant owners are members too. */
+export class MemberService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly deps: {
+      ledger: LedgerService;
+      tenants: TenantService;
+      reference: ReferenceService;
+      policy: PolicyService;
+      operatorActions: OperatorActionLog;
+      sessionTtlMinutes: number;
+    },
+  ) {}
+
+  /** Signs a person up and opens their wallet accounts in the same transaction. */
+  async signUp(tenantId: string, input: SignUpInput): Promise<Member> {
+    const phone = await this.checkSignUp(tenantId, input);
+    const passwordHash = await hash(input.password, { algorithm: ARGON2ID });
+    const memberId = newId('usr');
+    await transactionWithRetry(this.db, async (tx) => {
+      const inserted = await tx.query(
+        `insert into users (tenant_id, id, phone, password_hash, name, birth_date, district, dong, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (tenant_id, phone) do nothing returning id`,
+        [
+          tenantId,
+          memberId,
+          phone,
+          passwordHash,
+          input.name.trim(),
+          input.birthDate,
+          input.district,
+          input.dong.trim(),
+          this.clock.now(),
+        ],
+      );
+      if (inserted.length === 0) throw phoneTaken();
+      const accounts = memberAccountIds(memberId);
+      await this.deps.ledger.createAccounts(
+        tenantId,
+        [
+          { id: accounts.cash, kind: 'member_cash', currencyCode: 'KRW', ownerId: memberId },
+          { id: accounts.cashback, kind: 'member_cashback', currencyCode: 'KRW', ownerId: memberId },
+        ],
+        tx,
+      );
+    });
+    return (await this.getMember(tenantId, memberId)) as Member;
+  }
+
+  private async checkSignUp(tenantId: string, input: SignUpInput): Promise<string> {
+    const phone = normalizePhone(input.phone);
+    if (!phone)
+      throw invalidInput(
+        'phone must be a Korean mobile number like 010-1234-5678',
+        '휴대전화 번호 형식이 올바르지 않습니다',
+      );
+    checkPassword(input.password);
+    if (input.name.trim().length === 0) throw invalidInput('name is required', '이름을 입력하세요');
+    if (input.dong.trim().length === 0) throw invalidInput('dong is required', '동을 입력하세요');
+    if (!isCalendarDate(input.birthDate))
+      throw invalidInput('birthDate must be YYYY-MM-DD', '생년월일 형식이 올바르지 않습니다');
+    if (!(await this.deps.reference.getDistrict(tenantId, input.district))) {
+      throw new DomainError({
+        code: 'UNKNOWN_DISTRICT',
+        httpStatus: 400,
+        message: `district ${input.district} is not one of this city's districts`,
+        messageKo: `${input.district}은(는) 이 지역의 구가 아닙니다`,
+      });
+    }
+    await this.checkAge(tenantId, input.birthDate);
+    return phone;
+  }
+
+  private async checkAge(tenantId: string, birthDate: string): Promise<void> {
+    const now = this.clock.now();
+    const minimumAgeYears = await this.deps.policy.ruleValue(tenantId, 'member_min_age_years', now);
+    const age = ageInYears(birthDate, now, await this.deps.tenants.timeZoneOf(tenantId));
+    if (age < minimumAgeYears) {
+      throw new DomainError({
+        code: 'TOO_YOUNG',
+        httpStatus: 400,
+        message: `members must be ${minimumAgeYears} or older`,
+        messageKo: `만 ${minimumAgeYears}세 이상만 가입할 수 있습니다`,
+      });
+    }
+  }
+
+  async getMember(tenantId: string, memberId: string, tx?: Sql): Promise<Member | undefined> {
+    const [row] = await (tx ?? this.db).query<UserRow>(
+      `${USER_SELECT} where u.tenant_id = $1 and u.id = $2`,
+      [tenantId, memberId],
+    );
+    return row ? toMember(tenantId, row) : undefined;
+  }
+
+  /** The member's linked account; in the sandbox every member has one named after them. */
+  async bankAccountOf(tenantId: string, memberId: string): Promise<BankAccountRef> {
+    const [row] = await this.db.query<{ bank_account: BankAccountRef | null }>(
+      'select bank_account from users where tenant_id = $1 and id = $2',
+      [tenantId, memberId],
+    );
+    if (!row) throw notFound(`member ${memberId}`, '회원');
+    return row.bank_account ?? { bankCode: 'SANDBOX', accountNumber: memberId };
+  }
+
+  async findByPhone(tenantId: string, rawPhone: string, tx?: Sql): Promise<Member | undefined> {
+    const phone = normalizePhone(rawPhone);
+    if (!phone) return undefined;
+    const [row] = await (tx ?? this.db).query<UserRow>(
+      `${USER_SELECT} where u.tenant_id = $1 and u.phone = $2`,
+      [tenantId, phone],
+    );
+    return row ? toMember(tenantId, row) : undefined;
+  }
+
+  /** The same answer for an unknown phone and a wrong password, in the same time. */
+  async logIn(tenantId: string, rawPhone: string, password: string): Promise<SessionGrant> {
+    const phone = normalizePhone(rawPhone) ?? '';
+    const [row] = await this.db.query<UserRow>(`${USER_SELECT} where u.tenant_id = $1 and u.phone = $2`, [
+      tenantId,
+      phone,
+    ]);
+    const passwordMatches = await verify(
+      row?.password_hash ?? DUMMY_PASSWORD_HASH,
+      password.slice(0, PASSWORD_LENGTH_MAX),
+    );
+    if (!row || !passwordMatches) {
+      throw new DomainError({
+        code: 'INVALID_CREDENTIALS',
+        httpStatus: 401,
+        message: 'phone number or password is wrong',
+        messageKo: '휴대전화 번호 또는 비밀번호가 올바르지 않습니다',
+      });
+    }
+    return this.openSession(tenantId, row.id, row.roles ?? []);
+  }
+
+  private async openSession(
+    tenantId: string,
+    userId: string,
+    operatorRoles: OperatorRole[],
+  ): Promise<SessionGrant> {
+    const token = `hbt_${randomBytes(32).toString('base64url')}`;
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + this.deps.sessionTtlMinutes * 60_000);
+    await this.db.query(
+      `insert into sessions (token_hash, tenant_id, id, user_id, created_at, expires_at) values ($1, $2, $3, $4, $5, $6)`,
+      [hashToken(token), tenantId, newId('ses'), userId, now, expiresAt],
+    );
+    return { token, expiresAt, userId, operatorRoles };
+  }
+
+  async logOut(token: string): Promise<void> {
+    await this.db.query('update sessions set revoked_at = $2 where token_hash = $1 and revoked_at is null', [
+      hashToken(token),
+      this.clock.now(),
+    ]);
+  }
+
+  async authenticateSession(token: string): Promise<Principal | null> {
+    const [row] = await this.db.query<{
+      tenant_id: string;
+      id: string;
+      user_id: string;
+      roles: OperatorRole[] | null;
+    }>(
+      `select s.tenant_id, s.id, s.user_id,
+         (select json_agg(r.role) from operator_roles r where r.tenant_id = s.tenant_id and r.user_id = s.user_id) as roles
+       from sessions s where s.token_hash = $1 and s.revoked_at is null and s.expires_at > $2`,
+      [hashToken(token), this.clock.now()],
+    );
+    if (!row) return null;
+    return {
+      kind: 'user',
+      tenantId: row.tenant_id,
+      userId: row.user_id,
+      sessionId: row.id,
+      operatorRoles: row.roles ?? [],
+    };
+  }
+
+  async grantOperatorRoles(
+    tenantId: string,
+    userId: string,
+    roles: readonly OperatorRole[],
+    tx?: Sql,
+  ): Promise<void> {
+    await (tx ?? this.db).query(
+      `insert into operator_roles (tenant_id, user_id, role, granted_at)
+       select $1, $2, role, $4 from json_array_elements_text($3::json) as role on conflict do nothing`,
+      [tenantId, userId, JSON.stringify(roles), this.clock.now()],
+    );
+  }
+
+  async setWelfareRecipient(
+    tenantId: string,
+    actorUserId: string,
+    memberId: string,
+    isWelfareRecipient: boolean,
+  ): Promise<Member> {
+    await transactionWithRetry(this.db, async (tx) => {
+      const updated = await tx.query(
+        'update users set is_welfare_recipient = $3 where tenant_id = $1 and id = $2 returning id',
+        [tenantId, memberId, isWelfareRecipient],
+      );
+      if (updated.length === 0) throw notFound(`member ${memberId}`, '회원');
+      await this.deps.operatorActions.record(tx, {
+        tenantId,
+        actorUserId,
+        action: 'member.welfare',
+        subjectType: 'member',
+        subjectId: memberId,
+        details: { isWelfareRecipient },
+      });
+    });
+    return (await this.getMember(tenantId, memberId)) as Member;
+  }
+}
+
+function checkPassword(password: string): void {
+  if (password.length < PASSWORD_LENGTH_MIN || password.length > PASSWORD_LENGTH_MAX) {
+    throw invalidInput(
+      `password must be ${PASSWORD_LENGTH_MIN}-${PASSWORD_LENGTH_MAX} characters`,
+      `비밀번호는 ${PASSWORD_LENGTH_MIN}~${PASSWORD_LENGTH_MAX}자여야 합니다`,
+    );
+  }
+}
+
+function phoneTaken(): DomainError {
+  return new DomainError({
+    code: 'PHONE_ALREADY_REGISTERED',
+    httpStatus: 409,
+    message: 'this phone number is already registered',
+    messageKo: '이미 가입된 휴대전화 번호입니다',
+  });
+}
+
+function toMember(tenantId: string, row: UserRow): Member {
+  return {
+    tenantId,
+    id: row.id,
+    phone: row.phone,
+    name: row.name,
+    birthDate: row.birth_date,
+    district: row.district,
+    dong: row.dong,
+    isWelfareRecipient: row.is_welfare_recipient,
+    operatorRoles: row.roles ?? [],
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,43 @@
+import type { Migration } from '../../db/migrate.js';
+
+export const memberMigrations: Migration[] = [
+  {
+    version: 300,
+    name: 'members, operator roles, sessions',
+    sql: `
+      create table users (
+        tenant_id text not null references tenants (id),
+        id text not null,
+        phone text not null,
+        password_hash text not null,
+        name text not null,
+        birth_date date not null,
+        district text not null,
+        dong text not null,
+        is_welfare_recipient boolean not null default false,
+        bank_account jsonb,
+        created_at timestamptz not null,
+        primary key (tenant_id, id),
+        unique (tenant_id, phone)
+      );
+      create table operator_roles (
+        tenant_id text not null,
+        user_id text not null,
+        role text not null check (role in ('policy_admin', 'merchant_reviewer', 'auditor')),
+        granted_at timestamptz not null,
+        primary key (tenant_id, user_id, role),
+        foreign key (tenant_id, user_id) references users (tenant_id, id)
+      );
+      create table sessions (
+        token_hash text primary key,
+        tenant_id text not null,
+        id text not null,
+        user_id text not null,
+        created_at timestamptz not null,
+        expires_at timestamptz not null,
+        revoked_at timestamptz,
+        foreign key (tenant_id, user_id) references users (tenant_id, id)
+      );
+      create index sessions_by_user on sessions (tenant_id, user_id);`,
+  },
+];

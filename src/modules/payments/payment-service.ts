@@ -1,0 +1,369 @@
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import type { Clock } from '../../clock.js';
+import type { Database, Sql } from '../../db/database.js';
+import { monthKey } from '../../time.js';
+import { allocateCashback } from '../budgets/allocate.js';
+import type { BudgetService } from '../budgets/budget-service.js';
+import type { LedgerService } from '../ledger/ledger-service.js';
+import type { Account, TransferRequest } from '../ledger/types.js';
+import { type MemberService, memberAccountIds } from '../members/member-service.js';
+import type { MerchantService } from '../merchants/merchant-service.js';
+import type { Merchant } from '../merchants/types.js';
+import { quoteCashback } from '../policy/cashback.js';
+import type { PolicyService } from '../policy/policy-service.js';
+import type { TenantService } from '../tenants/tenant-service.js';
+import { addMonthlyUsage, lockMonthlyUsage, recordActivity } from '../wallets/usage.js';
+import type { WalletService } from '../wallets/wallet-service.js';
+import { PaymentErrors } from './errors.js';
+import { type Funds, splitPayment } from './split.js';
+import type { CashbackOutcome, Payment, PaymentChannel, PaymentReceipt } from './types.js';
+
+export interface PaymentDeps {
+  ledger: LedgerService;
+  tenants: TenantService;
+  policy: PolicyService;
+  budgets: BudgetService;
+  merchants: MerchantService;
+  members: MemberService;
+  wallets: WalletService;
+}
+
+const PAYMENT_CODE_DIGITS = 20;
+
+export function newPaymentId(): string {
+  return `pay_${randomBytes(12).toString('base64url')}`;
+}
+
+function hashCode(tenantId: string, code: string): string {
+  return createHash('sha256').update(`${tenantId}|${code}`).digest('hex');
+}
+
+/**
+ * Payments (결제): a member pays a merchant from grants, cashback and cash, and earns cashback from
+ * the budget in the same transaction. Callers pass the transaction (the HTTP idempotency layer owns
+ * it), so a payment, its cashback and its idempotency record commit together or not at all.
+ */
+export class PaymentService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly deps: PaymentDeps,
+  ) {}
+
+  async payAtMerchant(
+    tx: Sql,
+    tenantId: string,
+    memberId: string,
+    merchantCode: string,
+    amountWon: number,
+  ): Promise<PaymentReceipt> {
+    const merchant = await this.deps.merchants.getByCode(tenantId, merchantCode, tx);
+    if (!merchant) throw PaymentErrors.merchantNotFound();
+    return this.pay(tx, tenantId, memberId, merchant, amountWon, 'merchant_presented');
+  }
+
+  /** A single-use code the member shows at the till; unguessable and short-lived. */
+  async issuePaymentCode(tenantId: string, memberId: string): Promise<{ code: string; expiresAt: Date }> {
+    const now = this.clock.now();
+    const ttlSeconds = await this.deps.policy.ruleValue(tenantId, 'payment_code_ttl_seconds', now);
+    const code = Array.from({ length: PAYMENT_CODE_DIGITS }, () => randomInt(10)).join('');
+    const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
+    await this.db.query(
+      `insert into payment_codes (code_hash, tenant_id, member_id, created_at, expires_at) values ($1, $2, $3, $4, $5)`,
+      [hashCode(tenantId, code), tenantId, memberId, now, expiresAt],
+    );
+    return { code, expiresAt };
+  }
+
+  async payWithCode(
+    tx: Sql,
+    tenantId: string,
+    merchantId: string,
+    code: string,
+    amountWon: number,
+  ): Promise<PaymentReceipt> {
+    const [row] = await tx.query<{ member_id: string; expires_at: Date; used_at: Date | null }>(
+      `select member_id, expires_at, used_at from payment_codes where code_hash = $1 and tenant_id = $2 for update`,
+      [hashCode(tenantId, code), tenantId],
+    );
+    if (!row) throw PaymentErrors.codeInvalid();
+    if (row.used_at) throw PaymentErrors.codeUsed();
+    if (row.expires_at.getTime() <= this.clock.now().getTime()) throw PaymentErrors.codeExpired();
+    const merchant = await this.deps.merchants.getById(tenantId, merchantId, tx);
+    if (!merchant) throw PaymentErrors.merchantNotFound();
+    const receipt = await this.pay(tx, tenantId, row.member_id, merchant, amountWon, 'customer_presented');
+    await tx.query(`update payment_codes set used_at = $2, payment_id = $3 where code_hash = $1`, [
+      hashCode(tenantId, code),
+      this.clock.now(),
+      receipt.paymentId,
+    ]);
+    return receipt;
+  }
+
+  private async pay(
+    tx: Sql,
+    tenantId: string,
+    memberId: string,
+    merchant: Merchant,
+    amountWon: number,
+    channel: PaymentChannel,
+  ): Promise<PaymentReceipt> {
+    if (!Number.isSafeInteger(amountWon) || amountWon <= 0) throw PaymentErrors.invalidAmount();
+    if (merchant.status !== 'approved') throw PaymentErrors.merchantNotActive();
+    const now = this.clock.now();
+    const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId));
+    const usage = await lockMonthlyUsage(tx, tenantId, memberId, month);
+    const pots = await this.deps.budgets.lockPotsAt(tx, tenantId, now);
+    const funds = await this.lockFunds(tx, tenantId, memberId, merchant, now);
+    const split = splitPayment(amountWon, funds);
+    if (!split.ok) throw PaymentErrors.insufficientFunds(split.shortfallWon);
+    const member = await this.deps.members.getMember(tenantId, memberId, tx);
+    const quote = quoteCashback(await this.deps.policy.cashbackPolicyAt(tenantId, now, tx), {
+      at: now,
+      paidFromCashWon: split.paidFrom.cashWon,
+      monthEligibleSpentBeforeWon: usage.eligibleSpendWon,
+      merchant,
+      member: { isWelfareRecipient: member?.isWelfareRecipient ?? false },
+    });
+    const draw = allocateCashback(pots, quote.cashbackWon);
+    const cashback: CashbackOutcome = {
+      amountWon: draw.drawnWon,
+      requestedWon: quote.cashbackWon,
+      rules: quote.rules,
+      limitedBy:
+        draw.drawnWon < quote.cashbackWon ? [...quote.limitedBy, 'BUDGET_EXHAUSTED'] : quote.limitedBy,
+      draws: draw.postings.map((posting) => ({
+        accountId: posting.accountId,
+        amountWon: -posting.amountWon,
+      })),
+    };
+    const payment: Payment = {
+      tenantId,
+      id: newPaymentId(),
+      memberId,
+      merchantId: merchant.id,
+      channel,
+      amountWon,
+      paidFrom: split.paidFrom,
+      eligibleWon: quote.eligibleWon,
+      cashback,
+      month,
+      cancelledWon: 0,
+      createdAt: now,
+    };
+    await this.postPayment(tx, payment, merchant);
+    await this.recordPayment(tx, payment, merchant);
+    return {
+      paymentId: payment.id,
+      merchantId: merchant.id,
+      merchantName: merchant.name,
+      amountWon,
+      paidFrom: {
+        grantWon: split.paidFrom.grantWon,
+        cashbackWon: split.paidFrom.cashbackWon,
+        cashWon: split.paidFrom.cashWon,
+      },
+      cashback: {
+        amountWon: cashback.amountWon,
+        requestedWon: cashback.requestedWon,
+        rules: cashback.rules,
+        limitedBy: cashback.limitedBy,
+      },
+      createdAt: now.toISOString(),
+      wallet: await this.deps.wallets.wallet(tenantId, memberId, tx),
+    };
+  }
+
+  /** Locks the member's spendable accounts and returns what can be spent at this merchant now. */
+  private async lockFunds(
+    tx: Sql,
+    tenantId: string,
+    memberId: string,
+    merchant: Merchant,
+    now: Date,
+  ): Promise<Funds> {
+    const owned = await this.deps.ledger.accountsOwnedBy(tenantId, memberId, tx);
+    const locked = await this.deps.ledger.lockAccounts(
+      tx,
+      tenantId,
+      owned.map((account) => account.id),
+    );
+    const ids = memberAccountIds(memberId);
+    const availableOf = (id: string) => locked.find((account) => account.id === id)?.availableWon ?? 0;
+    return {
+      grants: locked
+        .filter((account) => account.kind === 'member_grant' && grantUsable(account, merchant, now))
+        .map((account) => ({
+          accountId: account.id,
+          availableWon: account.availableWon,
+          expiresAt: typeof account.metadata.expiresAt === 'string' ? account.metadata.expiresAt : null,
+        })),
+      cashbackWon: availableOf(ids.cashback),
+      cashWon: availableOf(ids.cash),
+    };
+  }
+
+  private async postPayment(tx: Sql, payment: Payment, merchant: Merchant): Promise<void> {
+    const ids = memberAccountIds(payment.memberId);
+    const spend = [
+      ...payment.paidFrom.grantParts.map((part) => ({
+        accountId: part.accountId,
+        amountWon: -part.amountWon,
+      })),
+      { accountId: ids.cashback, amountWon: -payment.paidFrom.cashbackWon },
+      { accountId: ids.cash, amountWon: -payment.paidFrom.cashWon },
+      { accountId: merchant.receivableAccountId, amountWon: payment.amountWon },
+    ].filter((posting) => posting.amountWon !== 0);
+    const transfers: TransferRequest[] = [
+      {
+        id: `payment:${payment.id}`,
+        action: 'transfer',
+        code: 'payment',
+        postings: spend,
+        metadata: { paymentId: payment.id },
+      },
+    ];
+    if (payment.cashback.amountWon > 0) {
+      transfers.push({
+        id: `cashback:${payment.id}`,
+        action: 'transfer',
+        code: 'cashback',
+        postings: [
+          ...payment.cashback.draws.map((drawn) => ({
+            accountId: drawn.accountId,
+            amountWon: -drawn.amountWon,
+          })),
+          { accountId: ids.cashback, amountWon: payment.cashback.amountWon },
+        ],
+        metadata: { paymentId: payment.id },
+      });
+    }
+    const results = await this.deps.ledger.postTransfersInTransaction(tx, payment.tenantId, transfers);
+    const refused = results.find((result) => !result.ok);
+    // The balances were checked under lock, so a refusal here is a broken invariant, not a user error.
+    if (refused && !refused.ok) throw new Error(`ledger refused ${refused.id}: ${refused.code}`);
+  }
+
+  private async recordPayment(tx: Sql, payment: Payment, merchant: Merchant): Promise<void> {
+    await tx.query(
+      `insert into payments (tenant_id, id, member_id, merchant_id, channel, amount_won, paid_from, eligible_won,
+         cashback_won, cashback, month, created_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [
+        payment.tenantId,
+        payment.id,
+        payment.memberId,
+        payment.merchantId,
+        payment.channel,
+        payment.amountWon,
+        JSON.stringify(payment.paidFrom),
+        payment.eligibleWon,
+        payment.cashback.amountWon,
+        JSON.stringify(payment.cashback),
+        payment.month,
+        payment.createdAt,
+      ],
+    );
+    await addMonthlyUsage(tx, payment.tenantId, payment.memberId, payment.month, {
+      eligibleSpendWon: payment.eligibleWon,
+      cashbackWon: payment.cashback.amountWon,
+    });
+    await recordActivity(tx, {
+      tenantId: payment.tenantId,
+      memberId: payment.memberId,
+      at: payment.createdAt,
+      type: 'payment',
+      month: payment.month,
+      amountWon: payment.cashback.amountWon - payment.amountWon,
+      referenceId: payment.id,
+      merchantId: merchant.id,
+      details: {
+        merchantName: merchant.name,
+        amountWon: payment.amountWon,
+        paidFrom: payment.paidFrom,
+        cashback: {
+          amountWon: payment.cashback.amountWon,
+          rules: payment.cashback.rules,
+          limitedBy: payment.cashback.limitedBy,
+        },
+      },
+    });
+  }
+
+  async getPayment(
+    tenantId: string,
+    paymentId: string,
+    tx?: Sql,
+    forUpdate = false,
+  ): Promise<Payment | undefined> {
+    const [row] = await (tx ?? this.db).query<PaymentRow>(
+      `select * from payments where tenant_id = $1 and id = $2 ${forUpdate ? 'for update' : ''}`,
+      [tenantId, paymentId],
+    );
+    return row ? toPayment(row) : undefined;
+  }
+}
+
+/** A grant is spendable only inside its window, at the industries and districts its programme allows. */
+export function grantUsable(account: Account, merchant: Merchant, now: Date): boolean {
+  const meta = account.metadata as {
+    usableFrom?: string;
+    expiresAt?: string;
+    allowedIndustries?: string[];
+    allowedDistricts?: string[];
+  };
+  if (meta.usableFrom && new Date(meta.usableFrom).getTime() > now.getTime()) return false;
+  if (meta.expiresAt && new Date(meta.expiresAt).getTime() <= now.getTime()) return false;
+  if (meta.allowedIndustries?.length && !meta.allowedIndustries.includes(merchant.industryCode)) return false;
+  if (meta.allowedDistricts?.length && !meta.allowedDistricts.includes(merchant.district)) return false;
+  return true;
+}
+
+export interface PaymentRow {
+  tenant_id: string;
+  id: string;
+  member_id: string;
+  merchant_id: string;
+  channel: PaymentChannel;
+  amount_won: number;
+  paid_from: Payment['paidFrom'];
+  eligible_won: number;
+  cashback: CashbackOutcome;
+  month: string;
+  cancelled_won: number;
+  created_at: Date;
+}
+
+export function toPayment(row: PaymentRow): Payment {
+  return {
+    tenantId: row.tenant_id,
+    id: row.id,
+    memberId: row.member_id,
+    merchantId: row.merchant_id,
+    channel: row.channel,
+    amountWon: row.amount_won,
+    paidFrom: row.paid_from,
+    eligibleWon: row.eligible_won,
+    cashback: row.cashback,
+    month: row.month,
+    cancelledWon: row.cancelled_won,
+    createdAt: row.created_at,
+  };
+}
+
+export interface Sale {
+  paymentId: string;
+  at: string;
+  channel: string;
+  amountWon: number;
+  cancelledWon: number;
+  netWon: number;
+}
+
+export interface DailyTotal {
+  date: string;
+  count: number;
+  grossWon: number;
+  cancelledWon: number;
+  netWon: number;
+}

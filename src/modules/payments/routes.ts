@@ -1,0 +1,220 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { invalidInput } from '../../errors.js';
+import { type Principal, userOf } from '../../http/auth.js';
+import { decodeCursor, encodeCursor, PageQuerySchema } from '../../http/request-context.js';
+import { problemResponses } from '../../http/schemas.js';
+import type { Platform } from '../../platform.js';
+import { AmountWon, IdempotencyHeaders } from '../wallets/schemas.js';
+import { PaymentErrors } from './errors.js';
+import { merchantSales } from './sales.js';
+import {
+  CancellationSchema,
+  DailyTotalSchema,
+  MemberReceiptSchema,
+  MerchantReceiptSchema,
+  SaleSchema,
+} from './schemas.js';
+
+const DAY_MS = 86_400_000;
+const SALES_RANGE_DAYS_MAX = 92;
+
+/** Idempotency keys are scoped to who sent them: a person, or one POS key. */
+function principalIdOf(principal: Principal): string {
+  return principal.kind === 'user' ? principal.userId : `pos:${principal.keyId}`;
+}
+
+function actingMerchantId(request: FastifyRequest): string {
+  if (!request.actingMerchantId) throw new Error('requireMerchant did not run');
+  return request.actingMerchantId;
+}
+
+export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
+  const { payments, cancellations, merchants, idempotency, guards, tenants } = platform;
+  return async (app) => {
+    app.post(
+      '/v1/me/payments',
+      {
+        preHandler: guards.requireUser,
+        schema: {
+          tags: ['payments'],
+          summary:
+            'Pay a merchant by its code (merchant-presented QR); earns cashback in the same transaction',
+          headers: IdempotencyHeaders,
+          body: Type.Object(
+            { merchantCode: Type.String({ minLength: 1, maxLength: 32 }), amountWon: AmountWon },
+            { additionalProperties: false },
+          ),
+          response: { 201: MemberReceiptSchema, ...problemResponses(400, 401, 404, 409, 422) },
+        },
+      },
+      async (request, reply) => {
+        const principal = userOf(request);
+        return idempotency.run(
+          request,
+          reply,
+          { tenantId: principal.tenantId, principalId: principal.userId },
+          async (tx) => ({
+            statusCode: 201,
+            body: await payments.payAtMerchant(
+              tx,
+              principal.tenantId,
+              principal.userId,
+              request.body.merchantCode,
+              request.body.amountWon,
+            ),
+          }),
+        );
+      },
+    );
+
+    app.post(
+      '/v1/me/payment-codes',
+      {
+        preHandler: guards.requireUser,
+        schema: {
+          tags: ['payments'],
+          summary: 'A one-time payment code (customer-presented), single use, short-lived',
+          response: {
+            201: Type.Object({ code: Type.String(), expiresAt: Type.String({ format: 'date-time' }) }),
+            ...problemResponses(401),
+          },
+        },
+      },
+      async (request, reply) => {
+        const principal = userOf(request);
+        const issued = await payments.issuePaymentCode(principal.tenantId, principal.userId);
+        return reply.code(201).send({ code: issued.code, expiresAt: issued.expiresAt.toISOString() });
+      },
+    );
+
+    app.post(
+      '/v1/merchant/payments',
+      {
+        preHandler: guards.requireMerchant,
+        schema: {
+          tags: ['merchant'],
+          summary: "Collect a payment from a customer's one-time code (POS key or owner session)",
+          headers: IdempotencyHeaders,
+          body: Type.Object(
+            { code: Type.String({ pattern: '^\\d{20}$' }), amountWon: AmountWon },
+            { additionalProperties: false },
+          ),
+          response: { 201: MerchantReceiptSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
+        },
+      },
+      async (request, reply) => {
+        const principal = request.principal as Principal;
+        const merchantId = actingMerchantId(request);
+        return idempotency.run(
+          request,
+          reply,
+          { tenantId: principal.tenantId, principalId: principalIdOf(principal) },
+          async (tx) => {
+            const { wallet: _memberWallet, ...receipt } = await payments.payWithCode(
+              tx,
+              principal.tenantId,
+              merchantId,
+              request.body.code,
+              request.body.amountWon,
+            );
+            return { statusCode: 201, body: receipt };
+          },
+        );
+      },
+    );
+
+    app.post(
+      '/v1/merchant/payments/:paymentId/cancellations',
+      {
+        preHandler: guards.requireMerchant,
+        schema: {
+          tags: ['merchant'],
+          summary: 'Cancel a payment in full (no body) or in part; cashback is clawed back in proportion',
+          headers: IdempotencyHeaders,
+          params: Type.Object({ paymentId: Type.String({ maxLength: 64 }) }),
+          body: Type.Optional(
+            Type.Object({ amountWon: Type.Optional(AmountWon) }, { additionalProperties: false }),
+          ),
+          response: { 201: CancellationSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
+        },
+      },
+      async (request, reply) => {
+        const principal = request.principal as Principal;
+        const merchant = await merchants.getById(principal.tenantId, actingMerchantId(request));
+        if (!merchant) throw PaymentErrors.merchantNotFound();
+        return idempotency.run(
+          request,
+          reply,
+          { tenantId: principal.tenantId, principalId: principalIdOf(principal) },
+          async (tx) => ({
+            statusCode: 201,
+            body: await cancellations.cancel(
+              tx,
+              principal.tenantId,
+              merchant,
+              request.params.paymentId,
+              request.body?.amountWon,
+            ),
+          }),
+        );
+      },
+    );
+
+    app.get(
+      '/v1/merchant/sales',
+      {
+        preHandler: guards.requireMerchant,
+        schema: {
+          tags: ['merchant'],
+          summary: "The merchant's own sales, newest first, with daily totals",
+          querystring: Type.Intersect([
+            PageQuerySchema,
+            Type.Object({
+              from: Type.Optional(Type.String({ format: 'date-time' })),
+              to: Type.Optional(Type.String({ format: 'date-time' })),
+            }),
+          ]),
+          response: {
+            200: Type.Object({
+              items: Type.Array(SaleSchema),
+              dailyTotals: Type.Array(DailyTotalSchema),
+              nextCursor: Type.Union([Type.String(), Type.Null()]),
+            }),
+            ...problemResponses(400, 401, 403),
+          },
+        },
+      },
+      async (request) => {
+        const principal = request.principal as Principal;
+        const to = request.query.to
+          ? new Date(request.query.to)
+          : new Date(platform.clock.now().getTime() + 1);
+        const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - 30 * DAY_MS);
+        if (from >= to || to.getTime() - from.getTime() > SALES_RANGE_DAYS_MAX * DAY_MS) {
+          throw invalidInput(
+            `from must be before to, at most ${SALES_RANGE_DAYS_MAX} days apart`,
+            '조회 기간이 올바르지 않습니다',
+          );
+        }
+        const limit = request.query.limit ?? 20;
+        const before = decodeCursor<{ at: string; id: string }>(request.query.cursor) ?? undefined;
+        const timeZone = await tenants.timeZoneOf(principal.tenantId);
+        const sales = await merchantSales(platform.db, principal.tenantId, actingMerchantId(request), {
+          from,
+          to,
+          before,
+          limit,
+          timeZone,
+        });
+        const last = sales.items.at(-1);
+        return {
+          ...sales,
+          nextCursor:
+            sales.items.length === limit && last ? encodeCursor({ at: last.at, id: last.paymentId }) : null,
+        };
+      },
+    );
+  };
+}

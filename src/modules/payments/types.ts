@@ -1,0 +1,68 @@
+import type { CashbackRuleApplied } from '../policy/types.js';
+import type { WalletView } from '../wallets/types.js';
+import type { PaidFrom } from './split.js';
+
+export type PaymentChannel = 'merchant_presented' | 'customer_presented';
+
+export interface CashbackOutcome {
+  amountWon: number;
+  /** What the rules granted before the budget was consulted. */
+  requestedWon: number;
+  rules: CashbackRuleApplied[];
+  limitedBy: string[];
+  /** Which budget accounts paid it, for returning a clawback to where it came from. */
+  draws: Array<{ accountId: string; amountWon: number }>;
+}
+
+export interface Payment {
+  tenantId: string;
+  id: string;
+  memberId: string;
+  merchantId: string;
+  channel: PaymentChannel;
+  amountWon: number;
+  paidFrom: PaidFrom;
+  eligibleWon: number;
+  cashback: CashbackOutcome;
+  month: string;
+  cancelledWon: number;
+  createdAt: Date;
+}
+
+export interface PaymentReceipt {
+  paymentId: string;
+  merchantId: string;
+  merchantName: string;
+  amountWon: number;
+  paidFrom: { grantWon: number; cashbackWon: number; cashWon: number };
+  cashback: { amountWon: number; requestedWon: number; rules: CashbackRuleApplied[]; limitedBy: string[] };
+  createdAt: string;
+  wallet: WalletView;
+}
+
+export interface CancellationBreakdown {
+  refunded: {
+    grantWon: number;
+    cashbackWon: number;
+    cashWon: number;
+    grantParts: Array<{ accountId: string; amountWon: number }>;
+  };
+  clawback: { amountWon: number; fromCashbackWon: number; fromCashWon: number; unrecoveredWon: number };
+  returnedToBudget: Array<{ accountId: string; amountWon: number }>;
+  eligibleRestoredWon: number;
+}
+
+export interface CancellationReceipt {
+  cancellationId: string;
+  paymentId: string;
+  amountWon: number;
+  refunded: { grantWon: number; cashbackWon: number; cashWon: number };
+  cashbackClawback: CancellationBreakdown['clawback'];
+  payment: {
+    amountWon: number;
+    cancelledWon: number;
+    remainingWon: number;
+    status: 'completed' | 'partially_cancelled' | 'cancelled';
+  };
+  createdAt: string;
+}

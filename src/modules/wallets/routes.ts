@@ -1,0 +1,134 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { DomainError } from '../../errors.js';
+import { userOf } from '../../http/auth.js';
+import { decodeCursor, encodeCursor, PageQuerySchema } from '../../http/request-context.js';
+import { problemResponses } from '../../http/schemas.js';
+import type { Platform } from '../../platform.js';
+import { idempotencyKeyOf } from '../idempotency/idempotency.js';
+import { AmountWon, IdempotencyHeaders, WalletSchema } from './schemas.js';
+
+const ChargeResponse = Type.Object({
+  chargeId: Type.String(),
+  status: Type.Union([Type.Literal('succeeded'), Type.Literal('pending'), Type.Literal('failed')]),
+  amountWon: Type.Integer(),
+  wallet: WalletSchema,
+});
+
+const ActivitySchema = Type.Object({
+  seq: Type.Integer(),
+  at: Type.String({ format: 'date-time' }),
+  type: Type.String(),
+  month: Type.String(),
+  amountWon: Type.Integer({ description: 'change of the member total, signed' }),
+  referenceId: Type.String(),
+  merchantId: Type.Union([Type.String(), Type.Null()]),
+  details: Type.Record(Type.String(), Type.Unknown()),
+});
+
+export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
+  const { wallets, members, guards } = platform;
+  return async (app) => {
+    app.get(
+      '/v1/me/wallet',
+      {
+        preHandler: guards.requireUser,
+        schema: {
+          tags: ['wallet'],
+          summary: 'Balances and this month against the caps',
+          response: { 200: WalletSchema, ...problemResponses(401) },
+        },
+      },
+      async (request) => {
+        const principal = userOf(request);
+        return wallets.wallet(principal.tenantId, principal.userId);
+      },
+    );
+
+    app.post(
+      '/v1/me/charges',
+      {
+        preHandler: guards.requireUser,
+        schema: {
+          tags: ['wallet'],
+          summary: 'Charge (충전) from the linked bank account, within the monthly and holding caps',
+          headers: IdempotencyHeaders,
+          body: Type.Object({ amountWon: AmountWon }, { additionalProperties: false }),
+          response: {
+            201: ChargeResponse,
+            202: ChargeResponse,
+            ...problemResponses(400, 401, 409, 422, 502),
+          },
+        },
+      },
+      async (request, reply) => {
+        const principal = userOf(request);
+        const key = idempotencyKeyOf(request);
+        const bankAccount = await members.bankAccountOf(principal.tenantId, principal.userId);
+        const charge = await wallets.charge(
+          principal.tenantId,
+          principal.userId,
+          request.body.amountWon,
+          key,
+          bankAccount,
+        );
+        if (charge.status === 'failed') {
+          throw new DomainError({
+            code: 'BANK_DECLINED',
+            httpStatus: 502,
+            message: `the bank declined the charge: ${charge.failureMessage ?? charge.failureCode}`,
+            messageKo: '은행이 출금을 거절했습니다. 잔액과 계좌를 확인해 주세요',
+            details: { chargeId: charge.id, bankCode: charge.failureCode },
+          });
+        }
+        const wallet = await wallets.wallet(principal.tenantId, principal.userId);
+        return reply
+          .code(charge.status === 'succeeded' ? 201 : 202)
+          .send({ chargeId: charge.id, status: charge.status, amountWon: charge.amountWon, wallet });
+      },
+    );
+
+    app.get(
+      '/v1/me/transactions',
+      {
+        preHandler: guards.requireUser,
+        schema: {
+          tags: ['wallet'],
+          summary: 'History, newest first: charges, payments (with the cashback each earned), cancellations',
+          querystring: Type.Intersect([
+            PageQuerySchema,
+            Type.Object({
+              type: Type.Optional(Type.String({ maxLength: 40 })),
+              month: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}$' })),
+              merchantId: Type.Optional(Type.String({ maxLength: 64 })),
+            }),
+          ]),
+          response: {
+            200: Type.Object({
+              items: Type.Array(ActivitySchema),
+              nextCursor: Type.Union([Type.String(), Type.Null()]),
+            }),
+            ...problemResponses(400, 401),
+          },
+        },
+      },
+      async (request) => {
+        const principal = userOf(request);
+        const limit = request.query.limit ?? 20;
+        const cursor = decodeCursor<{ seq: number }>(request.query.cursor);
+        const items = await wallets.activity(principal.tenantId, principal.userId, {
+          type: request.query.type,
+          month: request.query.month,
+          merchantId: request.query.merchantId,
+          beforeSeq: cursor?.seq,
+          limit,
+        });
+        const last = items.at(-1);
+        return {
+          items: items.map((item) => ({ ...item, at: item.at.toISOString() })),
+          nextCursor: items.length === limit && last ? encodeCursor({ seq: last.seq }) : null,
+        };
+      },
+    );
+  };
+}

@@ -1,0 +1,37 @@
+import { Type } from 'typebox';
+
+export const WalletSchema = Type.Object({
+  cashWon: Type.Integer({ description: 'charged money (충전금)' }),
+  cashbackWon: Type.Integer(),
+  grants: Type.Array(
+    Type.Object({
+      programId: Type.String(),
+      accountId: Type.String(),
+      amountWon: Type.Integer(),
+      expiresAt: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+  totalWon: Type.Integer(),
+  month: Type.Object({
+    month: Type.String({ description: 'YYYY-MM in the tenant time zone' }),
+    chargedWon: Type.Integer(),
+    chargeCapWon: Type.Integer(),
+    eligibleSpendWon: Type.Integer(),
+    eligibleCapWon: Type.Integer(),
+    cashbackWon: Type.Integer(),
+  }),
+});
+
+export const AmountWon = Type.Integer({
+  minimum: 1,
+  maximum: Number.MAX_SAFE_INTEGER,
+  description: 'whole won',
+});
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.String({
+    minLength: 1,
+    maxLength: 128,
+    description: 'same key + same body = same result',
+  }),
+});

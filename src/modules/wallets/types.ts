@@ -1,0 +1,59 @@
+export interface MonthlyUsage {
+  month: string;
+  chargedWon: number;
+  eligibleSpendWon: number;
+  cashbackWon: number;
+}
+
+export interface GrantBalance {
+  programId: string;
+  accountId: string;
+  amountWon: number;
+  expiresAt: string | null;
+}
+
+export interface WalletView {
+  cashWon: number;
+  cashbackWon: number;
+  grants: GrantBalance[];
+  totalWon: number;
+  month: {
+    month: string;
+    chargedWon: number;
+    chargeCapWon: number;
+    eligibleSpendWon: number;
+    eligibleCapWon: number;
+    cashbackWon: number;
+  };
+}
+
+export type ChargeStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface Charge {
+  id: string;
+  memberId: string;
+  amountWon: number;
+  status: ChargeStatus;
+  failureCode: string | null;
+  failureMessage: string | null;
+  createdAt: Date;
+  completedAt: Date | null;
+}
+
+export interface ActivityEntry {
+  tenantId: string;
+  memberId: string;
+  at: Date;
+  /** charge | payment | payment_cancellation | … */
+  type: string;
+  month: string;
+  /** Signed: what the member's total balance changed by. */
+  amountWon: number;
+  referenceId: string;
+  merchantId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface Activity extends Required<ActivityEntry> {
+  seq: number;
+}

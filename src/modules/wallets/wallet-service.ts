@@ -1,0 +1,332 @@
+import type { Clock } from '../../clock.js';
+import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
+import { DomainError, invalidInput } from '../../errors.js';
+import { monthKey } from '../../time.js';
+import type { BankAccountRef, BankGateway, BankOutcome } from '../bank/bank-gateway.js';
+import { sha256Hex } from '../ledger/hashing.js';
+import type { LedgerService } from '../ledger/ledger-service.js';
+import { memberAccountIds } from '../members/member-service.js';
+import type { PolicyService } from '../policy/policy-service.js';
+import type { TenantService } from '../tenants/tenant-service.js';
+import type { Activity, Charge, GrantBalance, WalletView } from './types.js';
+import { addMonthlyUsage, lockMonthlyUsage, readMonthlyUsage, recordActivity } from './usage.js';
+
+/** Tenant-wide ledger accounts the wallet flows use. */
+export const SYSTEM_ACCOUNTS = {
+  /** Mirror of the trust account at the bank: negative by what members and merchants are owed. */
+  bankClearing: 'bank_clearing',
+  feeIncome: 'fee_income',
+} as const;
+
+const ACTIVITY_PAGE_MAX = 100;
+
+interface ChargeRow {
+  id: string;
+  member_id: string;
+  amount_won: number;
+  month: string;
+  status: Charge['status'];
+  failure_code: string | null;
+  failure_message: string | null;
+  created_at: Date;
+  completed_at: Date | null;
+}
+
+/** Charged money, cashback and grants of a member, and charging from the bank. */
+export class WalletService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly deps: {
+      ledger: LedgerService;
+      tenants: TenantService;
+      policy: PolicyService;
+      bank: BankGateway;
+    },
+  ) {}
+
+  async ensureSystemAccounts(tenantId: string, tx?: Sql): Promise<void> {
+    await this.deps.ledger.createAccounts(
+      tenantId,
+      [
+        { id: SYSTEM_ACCOUNTS.bankClearing, kind: 'bank_clearing', currencyCode: 'KRW', allowNegative: true },
+        { id: SYSTEM_ACCOUNTS.feeIncome, kind: 'fee_income', currencyCode: 'KRW' },
+      ],
+      tx,
+    );
+  }
+
+  async wallet(tenantId: string, memberId: string, tx?: Sql): Promise<WalletView> {
+    const sql = tx ?? this.db;
+    const now = this.clock.now();
+    const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId));
+    const accounts = await this.deps.ledger.accountsOwnedBy(tenantId, memberId, sql);
+    const ids = memberAccountIds(memberId);
+    const availableOf = (id: string) => accounts.find((account) => account.id === id)?.availableWon ?? 0;
+    const grants: GrantBalance[] = accounts
+      .filter((account) => account.kind === 'member_grant')
+      .map((account) => ({
+        programId: String(account.metadata.programId ?? ''),
+        accountId: account.id,
+        amountWon: account.availableWon,
+        expiresAt: typeof account.metadata.expiresAt === 'string' ? account.metadata.expiresAt : null,
+      }));
+    const usage = await readMonthlyUsage(sql, tenantId, memberId, month);
+    const cashWon = availableOf(ids.cash);
+    const cashbackWon = availableOf(ids.cashback);
+    const grantsWon = grants.reduce((sum, grant) => sum + grant.amountWon, 0);
+    return {
+      cashWon,
+      cashbackWon,
+      grants,
+      totalWon: cashWon + cashbackWon + grantsWon,
+      month: {
+        month,
+        chargedWon: usage.chargedWon,
+        chargeCapWon: await this.deps.policy.ruleValue(tenantId, 'charge_monthly_cap_won', now, sql),
+        eligibleSpendWon: usage.eligibleSpendWon,
+        eligibleCapWon: await this.eligibleCapWon(tenantId, now, sql),
+        cashbackWon: usage.cashbackWon,
+      },
+    };
+  }
+
+  private async eligibleCapWon(tenantId: string, at: Date, sql: Sql): Promise<number> {
+    const policy = await this.deps.policy.cashbackPolicyAt(tenantId, at, sql);
+    return policy?.rules.tiers.at(-1)?.upToWon ?? 0;
+  }
+
+  /**
+   * Charges from the member's bank account. The charge and its cap reservation are written before the
+   * bank is called; the money is issued in the ledger only once the bank confirms. An unknown outcome
+   * leaves the charge pending for reconciliation. The idempotency key names the charge, so a retry
+   * continues the same charge instead of starting another.
+   */
+  async charge(
+    tenantId: string,
+    memberId: string,
+    amountWon: number,
+    idempotencyKey: string,
+    bankAccount: BankAccountRef,
+  ): Promise<Charge> {
+    if (!Number.isSafeInteger(amountWon) || amountWon <= 0) {
+      throw invalidInput(
+        'amountWon must be a positive whole number of won',
+        '충전 금액은 1원 이상의 정수여야 합니다',
+      );
+    }
+    const chargeId = `chg_${sha256Hex(`${tenantId}|${memberId}|${idempotencyKey}`).slice(0, 24)}`;
+    const started = await transactionWithRetry(this.db, (tx) =>
+      this.startCharge(tx, tenantId, memberId, chargeId, amountWon, idempotencyKey),
+    );
+    if (started.status !== 'pending') return started;
+    const outcome = await this.deps.bank.withdraw({
+      idempotencyKey: chargeId,
+      account: bankAccount,
+      amountWon,
+      memo: `Hanbat charge ${chargeId}`,
+    });
+    return this.completeCharge(tenantId, chargeId, outcome);
+  }
+
+  private async startCharge(
+    tx: Sql,
+    tenantId: string,
+    memberId: string,
+    chargeId: string,
+    amountWon: number,
+    idempotencyKey: string,
+  ): Promise<Charge> {
+    const existing = await selectCharge(tx, tenantId, chargeId, true);
+    if (existing) {
+      if (existing.amountWon !== amountWon) throw idempotencyKeyReused();
+      return existing;
+    }
+    const now = this.clock.now();
+    const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId));
+    const usage = await lockMonthlyUsage(tx, tenantId, memberId, month);
+    await this.checkChargeCaps(tx, tenantId, memberId, amountWon, usage.chargedWon, now);
+    await tx.query(
+      `insert into charges (tenant_id, id, member_id, idempotency_key, amount_won, month, status, created_at)
+       values ($1, $2, $3, $4, $5, $6, 'pending', $7)`,
+      [tenantId, chargeId, memberId, idempotencyKey, amountWon, month, now],
+    );
+    await addMonthlyUsage(tx, tenantId, memberId, month, { chargedWon: amountWon });
+    return (await selectCharge(tx, tenantId, chargeId, false)) as Charge;
+  }
+
+  private async checkChargeCaps(
+    tx: Sql,
+    tenantId: string,
+    memberId: string,
+    amountWon: number,
+    chargedThisMonthWon: number,
+    now: Date,
+  ): Promise<void> {
+    const monthlyCapWon = await this.deps.policy.ruleValue(tenantId, 'charge_monthly_cap_won', now, tx);
+    if (chargedThisMonthWon + amountWon > monthlyCapWon) {
+      throw capExceeded(
+        'MONTHLY_CHARGE_CAP_EXCEEDED',
+        monthlyCapWon,
+        monthlyCapWon - chargedThisMonthWon,
+        '이번 달 충전 한도',
+      );
+    }
+    const holdingCapWon = await this.deps.policy.ruleValue(tenantId, 'holding_cap_won', now, tx);
+    const holdingWon = await this.holdingWon(tx, tenantId, memberId);
+    if (holdingWon + amountWon > holdingCapWon) {
+      throw capExceeded('HOLDING_CAP_EXCEEDED', holdingCapWon, holdingCapWon - holdingWon, '보유 한도');
+    }
+  }
+
+  /** Charged money plus cashback plus charges still waiting for the bank. */
+  private async holdingWon(tx: Sql, tenantId: string, memberId: string): Promise<number> {
+    const ids = memberAccountIds(memberId);
+    const accounts = await this.deps.ledger.getAccounts(tenantId, [ids.cash, ids.cashback], tx);
+    const [pending] = await tx.query<{ won: number }>(
+      `select coalesce(sum(amount_won), 0)::bigint as won from charges
+       where tenant_id = $1 and member_id = $2 and status = 'pending'`,
+      [tenantId, memberId],
+    );
+    return accounts.reduce((sum, account) => sum + account.postedWon, 0) + (pending?.won ?? 0);
+  }
+
+  /** Applies the bank's answer once; also the entry point of reconciliation. */
+  async completeCharge(tenantId: string, chargeId: string, outcome: BankOutcome): Promise<Charge> {
+    return transactionWithRetry(this.db, async (tx) => {
+      const charge = await selectCharge(tx, tenantId, chargeId, true);
+      if (!charge) throw new Error(`charge ${chargeId} does not exist`);
+      if (charge.status !== 'pending' || outcome.status === 'unknown') return charge;
+      if (outcome.status === 'succeeded') await this.issueCharge(tx, tenantId, charge);
+      else await this.failCharge(tx, tenantId, charge, outcome.code, outcome.message);
+      return (await selectCharge(tx, tenantId, chargeId, false)) as Charge;
+    });
+  }
+
+  private async issueCharge(tx: Sql, tenantId: string, charge: Charge & { month: string }): Promise<void> {
+    const now = this.clock.now();
+    const [result] = await this.deps.ledger.postTransfersInTransaction(tx, tenantId, [
+      {
+        id: `charge:${charge.id}`,
+        action: 'transfer',
+        code: 'charge',
+        postings: [
+          { accountId: SYSTEM_ACCOUNTS.bankClearing, amountWon: -charge.amountWon },
+          { accountId: memberAccountIds(charge.memberId).cash, amountWon: charge.amountWon },
+        ],
+        metadata: { chargeId: charge.id, memberId: charge.memberId },
+      },
+    ]);
+    if (!result?.ok)
+      throw new Error(
+        `ledger refused charge ${charge.id}: ${result?.ok === false ? result.code : 'no result'}`,
+      );
+    await tx.query(
+      `update charges set status = 'succeeded', completed_at = $3 where tenant_id = $1 and id = $2`,
+      [tenantId, charge.id, now],
+    );
+    await recordActivity(tx, {
+      tenantId,
+      memberId: charge.memberId,
+      at: now,
+      type: 'charge',
+      month: charge.month,
+      amountWon: charge.amountWon,
+      referenceId: charge.id,
+    });
+  }
+
+  private async failCharge(
+    tx: Sql,
+    tenantId: string,
+    charge: Charge & { month: string },
+    code: string,
+    message: string,
+  ) {
+    await tx.query(
+      `update charges set status = 'failed', failure_code = $3, failure_message = $4, completed_at = $5
+       where tenant_id = $1 and id = $2`,
+      [tenantId, charge.id, code, message, this.clock.now()],
+    );
+    await addMonthlyUsage(tx, tenantId, charge.memberId, charge.month, { chargedWon: -charge.amountWon });
+  }
+
+  async pendingCharges(tenantId: string, olderThan: Date, limit: number): Promise<Charge[]> {
+    const rows = await this.db.query<ChargeRow>(
+      `select * from charges where tenant_id = $1 and status = 'pending' and created_at <= $2 order by created_at limit $3`,
+      [tenantId, olderThan, Math.min(limit, ACTIVITY_PAGE_MAX)],
+    );
+    return rows.map(toCharge);
+  }
+
+  /** Newest first, with optional filters; `beforeSeq` pages backwards. */
+  async activity(
+    tenantId: string,
+    memberId: string,
+    filter: { type?: string; month?: string; merchantId?: string; beforeSeq?: number; limit: number },
+  ): Promise<Activity[]> {
+    return this.db.query<Activity>(
+      `select tenant_id as "tenantId", member_id as "memberId", seq, at, type, month, amount_won as "amountWon",
+         reference_id as "referenceId", merchant_id as "merchantId", details
+       from member_activity
+       where tenant_id = $1 and member_id = $2 and seq < $3
+         and ($4::text is null or type = $4) and ($5::text is null or month = $5) and ($6::text is null or merchant_id = $6)
+       order by seq desc limit $7`,
+      [
+        tenantId,
+        memberId,
+        filter.beforeSeq ?? Number.MAX_SAFE_INTEGER,
+        filter.type ?? null,
+        filter.month ?? null,
+        filter.merchantId ?? null,
+        Math.min(filter.limit, ACTIVITY_PAGE_MAX),
+      ],
+    );
+  }
+}
+
+async function selectCharge(
+  tx: Sql,
+  tenantId: string,
+  chargeId: string,
+  forUpdate: boolean,
+): Promise<(Charge & { month: string }) | undefined> {
+  const [row] = await tx.query<ChargeRow>(
+    `select * from charges where tenant_id = $1 and id = $2 ${forUpdate ? 'for update' : ''}`,
+    [tenantId, chargeId],
+  );
+  return row ? { ...toCharge(row), month: row.month } : undefined;
+}
+
+function toCharge(row: ChargeRow): Charge {
+  return {
+    id: row.id,
+    memberId: row.member_id,
+    amountWon: row.amount_won,
+    status: row.status,
+    failureCode: row.failure_code,
+    failureMessage: row.failure_message,
+    createdAt: row.created_at,
+    completedAt: row.completed_at,
+  };
+}
+
+function capExceeded(code: string, capWon: number, remainingWon: number, capNameKo: string): DomainError {
+  const remaining = Math.max(0, remainingWon);
+  return new DomainError({
+    code,
+    httpStatus: 422,
+    message: `over the cap of ${capWon} won: ${remaining} won remaining`,
+    messageKo: `${capNameKo} ${capWon.toLocaleString('ko-KR')}원을 넘습니다. 남은 한도: ${remaining.toLocaleString('ko-KR')}원`,
+    details: { capWon, remainingWon: remaining },
+  });
+}
+
+function idempotencyKeyReused(): DomainError {
+  return new DomainError({
+    code: 'IDEMPOTENCY_KEY_REUSED',
+    httpStatus: 409,
+    message: 'this Idempotency-Key was already used for a different request',
+    messageKo: '이 Idempotency-Key는 이미 다른 요청에 사용되었습니다',
+  });
+}

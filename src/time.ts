@@ -1,0 +1,53 @@
+/** Calendar arithmetic in a tenant's time zone: months and ages are local, instants are UTC. */
+
+const formatterCache = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let cached = formatterCache.get(timeZone);
+  if (!cached) {
+    cached = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    formatterCache.set(timeZone, cached);
+  }
+  return cached;
+}
+
+export interface LocalDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+export function localDate(at: Date, timeZone: string): LocalDate {
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(at)
+      .map((part) => [part.type, part.value]),
+  );
+  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day) };
+}
+
+/** 'YYYY-MM' of the instant in the time zone: the key of monthly caps and usage. */
+export function monthKey(at: Date, timeZone: string): string {
+  const { year, month } = localDate(at, timeZone);
+  return `${year}-${String(month).padStart(2, '0')}`;
+}
+
+/** Whole years from a birth date ('YYYY-MM-DD') to the local date of `at`. */
+export function ageInYears(birthDate: string, at: Date, timeZone: string): number {
+  const [birthYear, birthMonth, birthDay] = birthDate.split('-').map(Number) as [number, number, number];
+  const today = localDate(at, timeZone);
+  const hadBirthday = today.month > birthMonth || (today.month === birthMonth && today.day >= birthDay);
+  return today.year - birthYear - (hadBirthday ? 0 : 1);
+}
+
+export function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
+}
