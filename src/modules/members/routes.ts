@@ -48,7 +48,8 @@ export function memberRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   const { members, merchants, guards } = platform;
   const defaultTenant = platform.config.defaultTenantId;
   return async (app) => {
-    await app.register(rateLimit, { global: false });
+    // preHandler, so the key can include the phone number from the body.
+    await app.register(rateLimit, { global: false, hook: 'preHandler' });
 
     app.post(
       '/v1/members',

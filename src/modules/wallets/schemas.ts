@@ -28,10 +28,11 @@ export const AmountWon = Type.Integer({
   description: 'whole won',
 });
 
+/** Declared optional so a missing key gets its own error code (IDEMPOTENCY_KEY_REQUIRED), not a schema error. */
 export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.String({
-    minLength: 1,
-    maxLength: 128,
-    description: 'same key + same body = same result',
-  }),
+  'idempotency-key': Type.Optional(
+    Type.String({
+      description: 'required: 1-128 visible ASCII characters; same key + same body = same result',
+    }),
+  ),
 });

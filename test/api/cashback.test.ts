@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { databaseKinds } from '../support/databases.js';
+import {
+  type ApiClient,
+  demoClient,
+  demoMerchantCode,
+  expectLedgerAuditGreen,
+  newMember,
+  openTestPlatform,
+  seedTestTenant,
+  type TestPlatform,
+} from '../support/platform.js';
+
+const TIERS_2021 = [{ upToWon: 500_000, rateBp: 1000 }];
+const EXTRAS_2021 = [
+  {
+    code: 'traditional_market',
+    nameKo: '전통시장',
+    nameEn: 'Traditional market',
+    when: { merchantFlag: 'traditionalMarket' },
+    rateBp: 300,
+  },
+];
+
+describe.each(databaseKinds())('cashback policy and budget through the API on %s', (kind) => {
+  let t: TestPlatform;
+  let tenantId: string;
+  let operator: ApiClient;
+  let cafeCode: string;
+  let phoneCount = 0;
+
+  beforeAll(async () => {
+    t = await openTestPlatform(kind);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+  beforeEach(async () => {
+    t.clock.set('2021-05-13T03:00:00Z');
+    tenantId = await seedTestTenant(t.platform);
+    operator = await demoClient(t.app, tenantId, 'operator');
+    cafeCode = (await demoMerchantCode(t.platform, tenantId, 'cafe')).merchantCode;
+  });
+
+  async function chargedMember(amountWon: number): Promise<ApiClient> {
+    phoneCount += 1;
+    const client = await newMember(t.app, tenantId, `010-7200-${String(phoneCount).padStart(4, '0')}`);
+    expect((await client.post('/v1/me/charges', { amountWon })).status).toBe(201);
+    return client;
+  }
+
+  it('schedules a 15% promotion whose preview shows the new rate, and pays it on the day', async () => {
+    const rules = {
+      tiers: TIERS_2021,
+      extras: EXTRAS_2021,
+      promotions: [
+        {
+          code: 'onton_sale',
+          nameKo: '온통세일',
+          nameEn: 'Ontong Sale',
+          from: '2021-06-01T00:00:00+09:00',
+          to: '2021-07-01T00:00:00+09:00',
+          rateBp: 1500,
+        },
+      ],
+      merchantRevenueCapWon: 3_000_000_000,
+    };
+    const preview = await operator.post('/v1/operator/policies/preview', {
+      rules,
+      sample: {
+        amountWon: 100_000,
+        at: '2021-06-10T03:00:00Z',
+        merchant: { isTraditionalMarket: false, isBookstore: false, annualRevenueWon: 100_000_000 },
+        member: { isWelfareRecipient: false },
+      },
+    });
+    expect(preview.status).toBe(200);
+    expect(preview.body.current.cashbackWon).toBe(10_000);
+    expect(preview.body.proposed.cashbackWon).toBe(15_000);
+
+    const created = await operator.post('/v1/operator/policies', {
+      name: '2021 온통세일',
+      effectiveFrom: '2021-05-20T00:00:00+09:00',
+      rules,
+    });
+    expect(created.status).toBe(201);
+    const citizen = await chargedMember(200_000);
+    const beforePromotion = await citizen.post('/v1/me/payments', {
+      merchantCode: cafeCode,
+      amountWon: 100_000,
+    });
+    expect(beforePromotion.body.cashback.amountWon).toBe(10_000);
+    t.clock.set('2021-06-10T03:00:00Z');
+    const onSale = await citizen.post('/v1/me/payments', { merchantCode: cafeCode, amountWon: 50_000 });
+    expect(onSale.body.paidFrom).toEqual({ grantWon: 0, cashbackWon: 10_000, cashWon: 40_000 });
+    expect(onSale.body.cashback.amountWon).toBe(6_000);
+    const trail = await operator.get('/v1/operator/audit-trail');
+    expect(trail.body.items.map((item: { action: string }) => item.action)).toContain('policy.create');
+  });
+
+  it('splits a payment that crosses a tier: 10% to ₩200,000, then 5%', async () => {
+    const tiered = await operator.post('/v1/operator/policies', {
+      name: 'tiered',
+      effectiveFrom: '2021-05-13T12:00:00+09:00',
+      rules: {
+        tiers: [
+          { upToWon: 200_000, rateBp: 1000 },
+          { upToWon: 500_000, rateBp: 500 },
+        ],
+        extras: [],
+        promotions: [],
+        merchantRevenueCapWon: null,
+      },
+    });
+    expect(tiered.status).toBe(201);
+    const citizen = await chargedMember(500_000);
+    const first = await citizen.post('/v1/me/payments', { merchantCode: cafeCode, amountWon: 150_000 });
+    expect(first.body.cashback.amountWon).toBe(15_000);
+    const crossing = await citizen.post('/v1/me/payments', { merchantCode: cafeCode, amountWon: 115_000 });
+    expect(crossing.body.paidFrom.cashWon).toBe(100_000);
+    expect(crossing.body.cashback.amountWon).toBe(7_500);
+    expect(
+      crossing.body.cashback.rules.map((rule: { rateBp: number; baseWon: number }) => [
+        rule.rateBp,
+        rule.baseWon,
+      ]),
+    ).toEqual([
+      [1000, 50_000],
+      [500, 50_000],
+    ]);
+  });
+
+  it('pays exactly what a budget holds to 50 concurrent payments, and not a won more', async () => {
+    await t.platform.budgets.createPot(tenantId, 'test', {
+      name: 'May pot with room for two cashbacks',
+      period: 'monthly',
+      from: new Date('2021-05-01T00:00:00+09:00'),
+      to: new Date('2021-06-01T00:00:00+09:00'),
+      amountWon: 20_000,
+      nationalShareBp: 4000,
+    });
+    const payers = await Promise.all(Array.from({ length: 50 }, () => chargedMember(100_000)));
+    const payments = await Promise.all(
+      payers.map((payer) => payer.post('/v1/me/payments', { merchantCode: cafeCode, amountWon: 100_000 })),
+    );
+    expect(payments.map((payment) => payment.status)).toEqual(Array(50).fill(201));
+    const cashbacks = payments.map((payment) => payment.body.cashback.amountWon as number);
+    expect(cashbacks.reduce((sum, won) => sum + won, 0)).toBe(20_000);
+    expect(cashbacks.filter((won) => won === 10_000)).toHaveLength(2);
+    expect(
+      payments.filter((payment) => payment.body.cashback.limitedBy.includes('BUDGET_EXHAUSTED')),
+    ).toHaveLength(48);
+    const [pot] = (await t.platform.budgets.listPots(tenantId)).filter(
+      (candidate) => candidate.period === 'monthly',
+    );
+    expect(pot).toMatchObject({ fundedWon: 20_000, remainingWon: 0, spentWon: 20_000 });
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('runs the merchant journey: apply, refused industries with the reason, review, approve, collect', async () => {
+    const applicant = await chargedMember(10_000);
+    const base = { name: '새 가게', district: 'dong-gu', dong: '중앙동', annualRevenueWon: 90_000_000 };
+    const golf = await applicant.request('POST', '/v1/merchant-applications', {
+      ...base,
+      businessNumber: '1018200051',
+      industryCode: 'golf_course',
+    });
+    expect(golf.status).toBe(201);
+    expect(golf.body.status).toBe('refused');
+    expect(JSON.stringify(golf.body.reasons)).toContain('골프장');
+    const shop = await applicant.request('POST', '/v1/merchant-applications', {
+      ...base,
+      businessNumber: '2208162517',
+      industryCode: 'bakery',
+    });
+    expect(shop.body.status).toBe('pending');
+    const queue = await operator.get('/v1/operator/merchants?status=pending');
+    expect(queue.body.items.map((item: { id: string }) => item.id)).toContain(shop.body.merchantId);
+    const approved = await operator.post(`/v1/operator/merchants/${shop.body.merchantId}/approve`);
+    expect(approved.body).toMatchObject({ status: 'approved', merchantCode: expect.any(String) });
+    const paid = await applicant.post('/v1/me/payments', {
+      merchantCode: approved.body.merchantCode,
+      amountWon: 10_000,
+    });
+    expect(paid.status).toBe(201);
+    expect(paid.body.merchantName).toBe('새 가게');
+    const audit = await operator.get('/v1/operator/audit');
+    expect(audit.body.ok).toBe(true);
+  });
+});
