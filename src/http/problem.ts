@@ -16,7 +16,9 @@ export interface Problem {
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 export function problemOf(error: DomainError, instance?: string): Problem {
+  // Details first: they may add fields but never overwrite the standard ones.
   return {
+    ...(error.details ?? {}),
     type: `https://hanbat.dev/problems/${error.code.toLowerCase().replaceAll('_', '-')}`,
     title: error.code,
     status: error.httpStatus,
@@ -24,7 +26,6 @@ export function problemOf(error: DomainError, instance?: string): Problem {
     detail: error.message,
     messages: { en: error.message, ko: error.messageKo },
     ...(instance ? { instance } : {}),
-    ...(error.details ?? {}),
   };
 }
 

@@ -1,0 +1,41 @@
+import { DomainError } from '../../errors.js';
+
+export function unknownIndustry(code: string): DomainError {
+  return new DomainError({
+    code: 'UNKNOWN_INDUSTRY',
+    httpStatus: 400,
+    message: `no industry ${code} in this city; see GET /v1/industries`,
+    messageKo: `업종 ${code}을(를) 찾을 수 없습니다`,
+    details: { industryCode: code },
+  });
+}
+
+export function unknownDistrict(code: string): DomainError {
+  return new DomainError({
+    code: 'UNKNOWN_DISTRICT',
+    httpStatus: 400,
+    message: `no district ${code} in this city; see GET /v1/districts`,
+    messageKo: `구 ${code}을(를) 찾을 수 없습니다`,
+    details: { district: code },
+  });
+}
+
+export function unknownMarket(id: string): DomainError {
+  return new DomainError({
+    code: 'UNKNOWN_MARKET',
+    httpStatus: 400,
+    message: `no traditional market ${id} in this city; see GET /v1/markets`,
+    messageKo: `전통시장 ${id}을(를) 찾을 수 없습니다`,
+    details: { marketId: id },
+  });
+}
+
+export function marketNotInDistrict(marketId: string, districtCode: string): DomainError {
+  return new DomainError({
+    code: 'MARKET_NOT_IN_DISTRICT',
+    httpStatus: 400,
+    message: `market ${marketId} is not in district ${districtCode}`,
+    messageKo: `전통시장 ${marketId}은(는) ${districtCode}에 있지 않습니다`,
+    details: { marketId, district: districtCode },
+  });
+}
