@@ -14,6 +14,7 @@ import { CancellationService } from './modules/payments/cancellation.js';
 import { PaymentService } from './modules/payments/payment-service.js';
 import { PolicyService } from './modules/policy/policy-service.js';
 import { ReferenceService } from './modules/reference/reference-service.js';
+import { Scheduler } from './modules/scheduler/scheduler.js';
 import { TenantService } from './modules/tenants/tenant-service.js';
 import { WalletService } from './modules/wallets/wallet-service.js';
 
@@ -35,6 +36,7 @@ export interface Platform {
   wallets: WalletService;
   payments: PaymentService;
   cancellations: CancellationService;
+  scheduler: Scheduler;
   guards: Guards;
 }
 
@@ -92,6 +94,7 @@ export function createPlatform(
     wallets,
     payments,
     cancellations,
+    scheduler: new Scheduler(db, clock),
     guards: guards(authenticator),
   };
 }

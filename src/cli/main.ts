@@ -4,10 +4,13 @@ import { migrate } from '../db/migrate.js';
 import { allMigrations } from '../db/migrations.js';
 import { openDatabase } from '../db/open.js';
 import { APP_VERSION, buildApp } from '../http/app.js';
+import { registerJobs } from '../jobs.js';
 import { auditLedger } from '../modules/ledger/audit.js';
 import { DEMO_CREDENTIALS, type SeedOutcome, seedDaejeon } from '../presets/daejeon.js';
 import { formatAuditReport } from './audit-report.js';
 import { openPlatform } from './runtime.js';
+
+const SCHEDULER_POLL_MS = 5_000;
 
 const program = new Command()
   .name('hanbat')
@@ -30,8 +33,16 @@ program
   .action(async () => {
     const platform = await openPlatform();
     const seeded = await seedDaejeon(platform);
+    registerJobs(platform);
+    platform.scheduler.start(
+      async () => (await platform.tenants.list()).map((tenant) => tenant.id),
+      SCHEDULER_POLL_MS,
+      (report) =>
+        report.error && console.error(`job ${report.name} of ${report.tenantId} failed: ${report.error}`),
+    );
     const app = await buildApp(platform, { logLevel: platform.config.logLevel });
     const shutdown = async () => {
+      platform.scheduler.stop();
       await app.close();
       await platform.db.close();
       process.exit(0);

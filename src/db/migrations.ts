@@ -7,13 +7,14 @@ import { merchantMigrations } from '../modules/merchants/migrations.js';
 import { paymentMigrations } from '../modules/payments/migrations.js';
 import { policyMigrations } from '../modules/policy/migrations.js';
 import { referenceMigrations } from '../modules/reference/migrations.js';
+import { schedulerMigrations } from '../modules/scheduler/migrations.js';
 import { tenantMigrations } from '../modules/tenants/migrations.js';
 import { walletMigrations } from '../modules/wallets/migrations.js';
 import type { Migration } from './migrate.js';
 
 /**
  * Every module's migrations, in version order. Each module owns a range of versions:
- * tenants 100s, ledger 200s, audit trail 250s, members 300s, idempotency 280s, reference 400s, merchants 500s,
+ * tenants 100s, ledger 200s, audit trail 250s, idempotency 280s, scheduler 290s, members 300s, reference 400s, merchants 500s,
  * policy 600s, budgets 650s, wallets 700s, payments 800s, programmes 900s, settlement 1000s.
  */
 export const allMigrations: Migration[] = [
@@ -21,6 +22,7 @@ export const allMigrations: Migration[] = [
   ...ledgerMigrations,
   ...auditTrailMigrations,
   ...idempotencyMigrations,
+  ...schedulerMigrations,
   ...memberMigrations,
   ...referenceMigrations,
   ...merchantMigrations,

@@ -1,0 +1,15 @@
+import type { Platform } from './platform.js';
+
+const EXPIRY_BATCH_MAX = 1000;
+
+/** Every scheduled job of the platform, in one place; each module's job lives in its module. */
+export function registerJobs(platform: Platform): void {
+  platform.scheduler.register({
+    name: 'ledger.expire_pending',
+    everyMs: 60_000,
+    run: async ({ tenantId }) => {
+      const expired = await platform.ledger.expirePending(tenantId, EXPIRY_BATCH_MAX);
+      return { processed: expired, more: expired === EXPIRY_BATCH_MAX };
+    },
+  });
+}

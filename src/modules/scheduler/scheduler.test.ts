@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds, openTestDatabase } from '../../../test/support/databases.js';
+import { createTestTenant } from '../../../test/support/tenants.js';
+import { ManualClock } from '../../clock.js';
+import type { Database } from '../../db/database.js';
+import { Scheduler } from './scheduler.js';
+
+describe.each(databaseKinds())('scheduler on %s', (kind) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it('runs a job when due, then not again until its interval has passed', async () => {
+    const clock = new ManualClock('2021-05-13T00:00:00Z');
+    const tenantId = await createTestTenant(db, clock);
+    const scheduler = new Scheduler(db, clock);
+    const runs: string[] = [];
+    scheduler.register({
+      name: 'count',
+      everyMs: 60_000,
+      run: async ({ now }) => (runs.push(now.toISOString()), { processed: 1 }),
+    });
+    await scheduler.tick([tenantId]);
+    await scheduler.tick([tenantId]);
+    clock.advanceMs(59_999);
+    await scheduler.tick([tenantId]);
+    clock.advanceMs(1);
+    await scheduler.tick([tenantId]);
+    expect(runs).toEqual(['2021-05-13T00:00:00.000Z', '2021-05-13T00:01:00.000Z']);
+  });
+
+  it('never runs one job in two schedulers at once', async () => {
+    const clock = new ManualClock('2021-05-13T00:00:00Z');
+    const tenantId = await createTestTenant(db, clock);
+    let running = 0;
+    let overlapped = false;
+    let runs = 0;
+    const job = {
+      name: 'exclusive',
+      everyMs: 1,
+      run: async () => {
+        running += 1;
+        overlapped ||= running > 1;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        running -= 1;
+        runs += 1;
+        return { processed: 1 };
+      },
+    };
+    const schedulers = [new Scheduler(db, clock), new Scheduler(db, clock)];
+    for (const scheduler of schedulers) scheduler.register(job);
+    await Promise.all(schedulers.map((scheduler) => scheduler.tick([tenantId])));
+    expect(overlapped).toBe(false);
+    expect(runs).toBe(1);
+  });
+
+  it('keeps going while a bounded job says there is more, and records failures without stopping', async () => {
+    const clock = new ManualClock('2021-05-13T00:00:00Z');
+    const tenantId = await createTestTenant(db, clock);
+    const scheduler = new Scheduler(db, clock);
+    let backlog = 25;
+    scheduler.register({
+      name: 'drain',
+      everyMs: 60_000,
+      run: async () => {
+        const processed = Math.min(10, backlog);
+        backlog -= processed;
+        return { processed, more: backlog > 0 };
+      },
+    });
+    scheduler.register({
+      name: 'broken',
+      everyMs: 60_000,
+      run: async () => {
+        throw new Error('bank is down');
+      },
+    });
+    const reports = await scheduler.tick([tenantId]);
+    expect(
+      reports.filter((report) => report.name === 'drain').map((report) => report.outcome?.processed),
+    ).toEqual([10, 10, 5]);
+    expect(reports.find((report) => report.name === 'broken')?.error).toBe('bank is down');
+    const [row] = await db.query<{ last_outcome: { details: { error: string } } }>(
+      `select last_outcome from scheduled_jobs where tenant_id = $1 and name = 'broken'`,
+      [tenantId],
+    );
+    expect(row?.last_outcome.details.error).toBe('bank is down');
+  });
+});

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/database.js';
+
+export interface JobOutcome {
+  /** Items handled this run; a job handles at most its own fixed bound per run. */
+  processed: number;
+  /** True when the bound was hit and more work is waiting: the job runs again at once. */
+  more?: boolean;
+  details?: Record<string, unknown>;
+}
+
+export interface Job {
+  name: string;
+  everyMs: number;
+  /** Must be idempotent and bounded: safe to run twice, never unbounded work. */
+  run(context: { tenantId: string; now: Date }): Promise<JobOutcome>;
+}
+
+export interface JobRunReport {
+  tenantId: string;
+  name: string;
+  outcome?: JobOutcome;
+  error?: string;
+}
+
+const LEASE_MS = 5 * 60_000;
+const RUNS_PER_TICK_MAX = 20;
+
+/**
+ * A database-backed schedule of idempotent jobs per tenant. A run is claimed with one conditional
+ * UPDATE (a lease), so two server processes never run the same job at once; a crashed run's lease
+ * expires and the job runs again. Time comes from the clock, so tests drive it with `tick()`.
+ */
+export class Scheduler {
+  private readonly jobs = new Map<string, Job>();
+  private readonly workerId = `w_${randomBytes(6).toString('hex')}`;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  register(job: Job): void {
+    if (this.jobs.has(job.name)) throw new Error(`job ${job.name} is registered twice`);
+    if (!Number.isSafeInteger(job.everyMs) || job.everyMs <= 0)
+      throw new Error(`job ${job.name} needs a positive interval`);
+    this.jobs.set(job.name, job);
+  }
+
+  jobNames(): string[] {
+    return [...this.jobs.keys()];
+  }
+
+  /** Runs every job that is due for each tenant, each at most RUNS_PER_TICK_MAX times. */
+  async tick(tenantIds: readonly string[]): Promise<JobRunReport[]> {
+    const reports: JobRunReport[] = [];
+    for (const tenantId of tenantIds) {
+      for (const job of this.jobs.values()) {
+        for (let run = 0; run < RUNS_PER_TICK_MAX; run += 1) {
+          const report = await this.runIfDue(tenantId, job);
+          if (!report) break;
+          reports.push(report);
+          if (!report.outcome?.more) break;
+        }
+      }
+    }
+    return reports;
+  }
+
+  private async runIfDue(tenantId: string, job: Job): Promise<JobRunReport | null> {
+    const now = this.clock.now();
+    if (!(await this.claim(tenantId, job.name, now))) return null;
+    try {
+      const outcome = await job.run({ tenantId, now });
+      await this.finish(tenantId, job, outcome.more ? now : new Date(now.getTime() + job.everyMs), outcome);
+      return { tenantId, name: job.name, outcome };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await this.finish(tenantId, job, new Date(now.getTime() + job.everyMs), {
+        processed: 0,
+        details: { error: message },
+      });
+      return { tenantId, name: job.name, error: message };
+    }
+  }
+
+  private async claim(tenantId: string, name: string, now: Date): Promise<boolean> {
+    await this.db.query(
+      `insert into scheduled_jobs (tenant_id, name, next_run_at) values ($1, $2, $3) on conflict do nothing`,
+      [tenantId, name, now],
+    );
+    const claimed = await this.db.query(
+      `update scheduled_jobs set leased_until = $4, leased_by = $5, last_started_at = $3
+       where tenant_id = $1 and name = $2 and next_run_at <= $3 and (leased_until is null or leased_until <= $3)
+       returning name`,
+      [tenantId, name, now, new Date(now.getTime() + LEASE_MS), this.workerId],
+    );
+    return claimed.length === 1;
+  }
+
+  private async finish(tenantId: string, job: Job, nextRunAt: Date, outcome: JobOutcome): Promise<void> {
+    await this.db.query(
+      `update scheduled_jobs set leased_until = null, leased_by = null, next_run_at = $3, last_finished_at = $4,
+         last_outcome = $5, run_count = run_count + 1
+       where tenant_id = $1 and name = $2 and leased_by = $6`,
+      [tenantId, job.name, nextRunAt, this.clock.now(), JSON.stringify(outcome), this.workerId],
+    );
+  }
+
+  /** In-process polling for `serve`; the timer does not keep the process alive. */
+  start(tenantIds: () => Promise<string[]>, pollMs: number, onReport: (report: JobRunReport) => void): void {
+    const poll = async () => {
+      try {
+        for (const report of await this.tick(await tenantIds())) onReport(report);
+      } finally {
+        this.timer = setTimeout(poll, pollMs);
+        this.timer.unref();
+      }
+    };
+    this.timer = setTimeout(poll, pollMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
