@@ -12,4 +12,6 @@ export function registerJobs(platform: Platform): void {
       return { processed: expired, more: expired === EXPIRY_BATCH_MAX };
     },
   });
+  for (const job of [...platform.programs.jobs(), ...platform.settlement.jobs()])
+    platform.scheduler.register(job);
 }

@@ -13,8 +13,10 @@ import { MerchantService } from './modules/merchants/merchant-service.js';
 import { CancellationService } from './modules/payments/cancellation.js';
 import { PaymentService } from './modules/payments/payment-service.js';
 import { PolicyService } from './modules/policy/policy-service.js';
+import { ProgramService } from './modules/programs/program-service.js';
 import { ReferenceService } from './modules/reference/reference-service.js';
 import { Scheduler } from './modules/scheduler/scheduler.js';
+import { SettlementService } from './modules/settlement/settlement-service.js';
 import { TenantService } from './modules/tenants/tenant-service.js';
 import { WalletService } from './modules/wallets/wallet-service.js';
 
@@ -36,6 +38,8 @@ export interface Platform {
   wallets: WalletService;
   payments: PaymentService;
   cancellations: CancellationService;
+  programs: ProgramService;
+  settlement: SettlementService;
   scheduler: Scheduler;
   guards: Guards;
 }
@@ -94,6 +98,15 @@ export function createPlatform(
     wallets,
     payments,
     cancellations,
+    programs: new ProgramService(db, clock, {
+      ledger,
+      tenants,
+      members,
+      merchants,
+      reference,
+      operatorActions,
+    }),
+    settlement: new SettlementService(db, clock, { ledger, tenants, merchants, bank, operatorActions }),
     scheduler: new Scheduler(db, clock),
     guards: guards(authenticator),
   };

@@ -6,8 +6,10 @@ import { memberMigrations } from '../modules/members/migrations.js';
 import { merchantMigrations } from '../modules/merchants/migrations.js';
 import { paymentMigrations } from '../modules/payments/migrations.js';
 import { policyMigrations } from '../modules/policy/migrations.js';
+import { programMigrations } from '../modules/programs/migrations.js';
 import { referenceMigrations } from '../modules/reference/migrations.js';
 import { schedulerMigrations } from '../modules/scheduler/migrations.js';
+import { settlementMigrations } from '../modules/settlement/migrations.js';
 import { tenantMigrations } from '../modules/tenants/migrations.js';
 import { walletMigrations } from '../modules/wallets/migrations.js';
 import type { Migration } from './migrate.js';
@@ -30,4 +32,6 @@ export const allMigrations: Migration[] = [
   ...budgetMigrations,
   ...walletMigrations,
   ...paymentMigrations,
+  ...programMigrations,
+  ...settlementMigrations,
 ].sort((a, b) => a.version - b.version);

@@ -10,7 +10,9 @@ import { memberRoutes } from '../modules/members/routes.js';
 import { merchantRoutes } from '../modules/merchants/routes.js';
 import { paymentRoutes } from '../modules/payments/routes.js';
 import { policyRoutes } from '../modules/policy/routes.js';
+import { programRoutes } from '../modules/programs/routes.js';
 import { referenceRoutes } from '../modules/reference/routes.js';
+import { settlementRoutes } from '../modules/settlement/routes.js';
 import { systemRoutes } from '../modules/system/routes.js';
 import { walletRoutes } from '../modules/wallets/routes.js';
 import type { Platform } from '../platform.js';
@@ -57,5 +59,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   await app.register(paymentRoutes(platform));
   await app.register(ledgerRoutes(platform));
   await app.register(auditTrailRoutes(platform));
+  await app.register(programRoutes(platform));
+  await app.register(settlementRoutes(platform));
   return app;
 }

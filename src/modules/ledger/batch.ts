@@ -9,6 +9,18 @@ import {
 } from './types.js';
 import { checkRequestShape } from './validate.js';
 
+/** -0 would read back from the database as 0; keep results identical to their replays. */
+function negate(won: number): number {
+  return won === 0 ? 0 : -won;
+}
+
+/** Ids of system transfers start with a character callers may not use, so no caller can take one first. */
+export const SYSTEM_ID_PREFIX = '!';
+
+export function expireTransferId(pendingId: string): string {
+  return `${SYSTEM_ID_PREFIX}expire:${pendingId}`;
+}
+
 /** The expiry job's command; never accepted from callers. */
 export interface ExpireCommand {
   id: string;
@@ -88,15 +100,16 @@ export function applyBatch(
 }
 
 function applyOne(context: BatchContext, write: BatchWrite, command: LedgerCommand): TransferResult {
-  const shapeProblem = command.action === 'expire_pending' ? null : checkRequestShape(command, context.now);
-  if (shapeProblem) return failure(command.id, shapeProblem);
-  const hashOfRequest = requestHash(command);
+  // Replays first: a retried request must get its original answer even if, say, its timeout has passed since.
   const stored = context.transfers.get(command.id);
   if (stored) {
-    return stored.requestHash === hashOfRequest
+    return stored.requestHash === requestHash(command)
       ? { id: command.id, ok: true, replayed: true, transfer: stored.transfer }
       : failure(command.id, 'IDEMPOTENCY_CONFLICT');
   }
+  const shapeProblem = command.action === 'expire_pending' ? null : checkRequestShape(command, context.now);
+  if (shapeProblem) return failure(command.id, shapeProblem);
+  const hashOfRequest = requestHash(command);
   const built = buildTransfer(context, command);
   if (!built.ok) return failure(command.id, built.code);
   const balanceProblem = checkBalances(context, built.entries);
@@ -176,8 +189,8 @@ function buildResolution(
   const entries = pending.entries.map((held) => ({
     accountId: held.accountId,
     postedDeltaWon: postedShares?.ok ? (postedShares.shares.get(held.accountId) ?? 0) : 0,
-    pendingDebitDeltaWon: -held.pendingDebitDeltaWon,
-    pendingCreditDeltaWon: -held.pendingCreditDeltaWon,
+    pendingDebitDeltaWon: negate(held.pendingDebitDeltaWon),
+    pendingCreditDeltaWon: negate(held.pendingCreditDeltaWon),
   }));
   const transfer = {
     tenantId: context.tenantId,

@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { DomainError, invalidInput } from '../../errors.js';
-import { applyBatch, type LedgerCommand } from './batch.js';
+import { applyBatch, expireTransferId, type LedgerCommand, SYSTEM_ID_PREFIX } from './batch.js';
 import { genesisHash } from './hashing.js';
 import {
   lockAccounts,
@@ -151,7 +151,7 @@ export class LedgerService {
     );
     if (due.length === 0) return 0;
     const commands: LedgerCommand[] = due.map((row) => ({
-      id: `expire:${row.transfer_id}`,
+      id: expireTransferId(row.transfer_id),
       action: 'expire_pending',
       pendingId: row.transfer_id,
     }));
@@ -178,7 +178,9 @@ function accountIdsOf(
 }
 
 function unique(values: readonly string[]): string[] {
-  return [...new Set(values.filter(isValidLedgerId))];
+  const lookable = (id: string) =>
+    id.startsWith(SYSTEM_ID_PREFIX) ? isValidLedgerId(id.slice(1)) : isValidLedgerId(id);
+  return [...new Set(values.filter(lookable))];
 }
 
 function assertBatchSize(count: number): void {

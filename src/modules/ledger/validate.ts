@@ -66,7 +66,10 @@ function metadataFits(metadata: unknown): boolean {
   if (metadata === undefined) return true;
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) return false;
   try {
-    return Buffer.byteLength(JSON.stringify(metadata)) <= LEDGER_LIMITS.metadataBytesMax;
+    const json = JSON.stringify(metadata);
+    // jsonb refuses NUL and unpaired surrogates; JSON.stringify escapes exactly those as \u0000 / \udXXX.
+    if (/\\u0000|\\ud[89a-f][0-9a-f]{2}/i.test(json)) return false;
+    return Buffer.byteLength(json) <= LEDGER_LIMITS.metadataBytesMax;
   } catch {
     return false;
   }

@@ -1,0 +1,340 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createPostgresDatabase,
+  databaseKinds,
+  openTestDatabase,
+  postgresAdminUrl,
+} from '../../../test/support/databases.js';
+import { createTestTenant } from '../../../test/support/tenants.js';
+import type { TransferWorkerArgs, TransferWorkerReport } from '../../../test/support/transfer-worker.js';
+import { ManualClock } from '../../clock.js';
+import type { Database } from '../../db/database.js';
+import { migrate } from '../../db/migrate.js';
+import { allMigrations } from '../../db/migrations.js';
+import { openPostgres } from '../../db/postgres.js';
+import { auditLedger } from './audit.js';
+import { LedgerService } from './ledger-service.js';
+import type { TransferRequest, TransferResult } from './types.js';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const workerScript = path.join(projectRoot, 'test/support/transfer-worker.ts');
+const WORKER_TIMEOUT_MS = 45_000;
+
+const move = (id: string, from: string, to: string, amountWon: number): TransferRequest => ({
+  id,
+  action: 'transfer',
+  code: 'test',
+  postings: [
+    { accountId: from, amountWon: -amountWon },
+    { accountId: to, amountWon },
+  ],
+});
+
+/** Like Promise.all, but lets every call finish before reporting, so none outlives the test. */
+async function settleAll<T>(work: ReadonlyArray<Promise<T>>): Promise<T[]> {
+  const settled = await Promise.allSettled(work);
+  const errors = settled.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+  if (errors.length > 0) {
+    throw new AggregateError(
+      errors,
+      `${errors.length} of ${settled.length} calls threw: ${String(errors[0])}`,
+    );
+  }
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<T>).value);
+}
+
+function tally(results: readonly TransferResult[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const result of results) {
+    const key = result.ok ? 'ok' : result.code;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+async function countTransfers(db: Database, tenantId: string): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    'select count(*)::bigint as n from ledger_transfers where tenant_id = $1',
+    [tenantId],
+  );
+  return row?.n ?? -1;
+}
+
+async function expectAuditGreen(db: Database, tenantId: string, now: Date): Promise<void> {
+  const report = await auditLedger(db, tenantId, now);
+  expect(report.violations).toEqual([]);
+  expect(report.ok).toBe(true);
+}
+
+describe.each(databaseKinds())('ledger under concurrent callers on %s', (kind) => {
+  let db: Database;
+  let clock: ManualClock;
+  let ledger: LedgerService;
+  let tenantId: string;
+
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+  beforeEach(async () => {
+    clock = new ManualClock('2021-05-13T03:00:00Z');
+    ledger = new LedgerService(db, clock);
+    tenantId = await createTestTenant(db, clock);
+    await ledger.createAccounts(tenantId, [
+      { id: 'bank', kind: 'bank_clearing', currencyCode: 'KRW', allowNegative: true },
+      { id: 'alice', kind: 'member_cash', currencyCode: 'KRW' },
+      { id: 'bob', kind: 'member_cash', currencyCode: 'KRW' },
+    ]);
+  });
+
+  async function post(request: TransferRequest): Promise<TransferResult> {
+    const [result] = await ledger.postTransfers(tenantId, [request]);
+    if (!result) throw new Error('no result');
+    return result;
+  }
+
+  it('lets exactly 50 of 200 concurrent 1-won debits through an account holding 50 won', async () => {
+    expect(await post(move('fund', 'bank', 'alice', 50))).toMatchObject({ ok: true });
+
+    const results = await settleAll(
+      Array.from({ length: 200 }, (_, index) => post(move(`spend-${index}`, 'alice', 'bob', 1))),
+    );
+
+    expect(tally(results)).toEqual({ ok: 50, INSUFFICIENT_FUNDS: 150 });
+    expect(results.filter((result) => result.ok && result.replayed)).toEqual([]);
+    const [alice, bob] = await ledger.getAccounts(tenantId, ['alice', 'bob']);
+    expect(alice).toMatchObject({ postedWon: 0, pendingDebitWon: 0, availableWon: 0 });
+    expect(bob).toMatchObject({ postedWon: 50, pendingCreditWon: 0 });
+    expect(await countTransfers(db, tenantId)).toBe(51);
+    await expectAuditGreen(db, tenantId, clock.now());
+  });
+
+  it('moves money once when 20 concurrent requests carry the same transfer id and content', async () => {
+    const results = await settleAll(
+      Array.from({ length: 20 }, () => post(move('same-id', 'bank', 'alice', 1_234))),
+    );
+
+    expect(results.every((result) => result.ok)).toBe(true);
+    const fresh = results.filter((result) => result.ok && !result.replayed);
+    expect(fresh).toHaveLength(1);
+    const [first] = fresh;
+    for (const result of results) {
+      if (result.ok && first?.ok) expect(result.transfer).toEqual(first.transfer);
+    }
+    expect(await ledger.getAccount(tenantId, 'alice')).toMatchObject({ postedWon: 1_234 });
+    expect(await ledger.getAccount(tenantId, 'bank')).toMatchObject({ postedWon: -1_234 });
+    expect(await countTransfers(db, tenantId)).toBe(1);
+    await expectAuditGreen(db, tenantId, clock.now());
+  });
+
+  it('resolves each hold exactly once when post_pending and void_pending race for it', async () => {
+    const holdCount = 12;
+    expect(await post(move('fund', 'bank', 'alice', 1_000))).toMatchObject({ ok: true });
+    for (let index = 0; index < holdCount; index++) {
+      const hold: TransferRequest = {
+        id: `hold-${index}`,
+        action: 'pending',
+        code: 'hold',
+        timeoutAt: new Date(clock.now().getTime() + 60_000),
+        postings: [
+          { accountId: 'alice', amountWon: -(10 + index) },
+          { accountId: 'bob', amountWon: 10 + index },
+        ],
+      };
+      expect(await post(hold)).toMatchObject({ ok: true, replayed: false });
+    }
+    const heldWon = Array.from({ length: holdCount }, (_, index) => 10 + index).reduce((a, b) => a + b, 0);
+    expect(await ledger.getAccount(tenantId, 'alice')).toMatchObject({ pendingDebitWon: heldWon });
+
+    // Per hold, the post is sent first for even holds and the void first for odd ones.
+    const requests = Array.from({ length: holdCount }, (_, index): TransferRequest[] => {
+      const postRequest: TransferRequest = {
+        id: `post-${index}`,
+        action: 'post_pending',
+        pendingId: `hold-${index}`,
+      };
+      const voidRequest: TransferRequest = {
+        id: `void-${index}`,
+        action: 'void_pending',
+        pendingId: `hold-${index}`,
+      };
+      return index % 2 === 0 ? [postRequest, voidRequest] : [voidRequest, postRequest];
+    }).flat();
+    const results = new Map((await settleAll(requests.map(post))).map((result) => [result.id, result]));
+
+    let postedWon = 0;
+    for (let index = 0; index < holdCount; index++) {
+      const posted = results.get(`post-${index}`);
+      const voided = results.get(`void-${index}`);
+      const outcome = [posted?.ok ? 'posted' : posted?.code, voided?.ok ? 'voided' : voided?.code];
+      expect([
+        ['posted', 'PENDING_ALREADY_POSTED'],
+        ['PENDING_ALREADY_VOIDED', 'voided'],
+      ]).toContainEqual(outcome);
+      if (posted?.ok) postedWon += 10 + index;
+    }
+    const [alice, bob] = await ledger.getAccounts(tenantId, ['alice', 'bob']);
+    expect(alice).toMatchObject({ postedWon: 1_000 - postedWon, pendingDebitWon: 0, pendingCreditWon: 0 });
+    expect(bob).toMatchObject({ postedWon, pendingDebitWon: 0, pendingCreditWon: 0 });
+    // The funding, the holds, and exactly one resolution per hold.
+    expect(await countTransfers(db, tenantId)).toBe(1 + holdCount + holdCount);
+    const openHolds = await db.query('select transfer_id from ledger_open_holds where tenant_id = $1', [
+      tenantId,
+    ]);
+    expect(openHolds).toEqual([]);
+    await expectAuditGreen(db, tenantId, clock.now());
+  });
+});
+
+/** Runs the worker script in its own OS process; resolves with its report once it exits. */
+function startWorker(args: TransferWorkerArgs): {
+  ready: Promise<void>;
+  go: () => void;
+  done: Promise<TransferWorkerReport>;
+} {
+  const child = spawn(process.execPath, ['--import', 'tsx', workerScript, JSON.stringify(args)], {
+    cwd: projectRoot,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    timeout: WORKER_TIMEOUT_MS,
+  });
+  let stdout = '';
+  let stderr = '';
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    if (stdout.includes('{"ready":true}\n')) markReady();
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const done = new Promise<TransferWorkerReport>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      const lines = stdout.trim().split('\n');
+      const last = lines[lines.length - 1] ?? '';
+      if (code !== 0 || !last.startsWith('{"ok"')) {
+        reject(new Error(`transfer worker exited with ${code ?? signal}:\n${stderr}\n${stdout}`));
+        return;
+      }
+      resolve(JSON.parse(last) as TransferWorkerReport);
+    });
+  });
+  // A worker that dies before signalling readiness must not leave the barrier waiting forever.
+  done.catch(() => markReady());
+  return { ready, go: () => child.stdin.end('go\n'), done };
+}
+
+async function raceWorkers(argsList: TransferWorkerArgs[]): Promise<TransferWorkerReport[]> {
+  const workers = argsList.map(startWorker);
+  await Promise.all(workers.map((worker) => worker.ready));
+  for (const worker of workers) worker.go();
+  // Wait for every process to exit before reporting, so none outlives the test's database.
+  const settled = await Promise.allSettled(workers.map((worker) => worker.done));
+  return settled.map((outcome) => {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    return outcome.value;
+  });
+}
+
+describe.skipIf(!postgresAdminUrl())('ledger under two OS processes sharing one PostgreSQL database', () => {
+  let databaseUrl: string;
+  let dropDatabase: () => Promise<void>;
+  let db: Database;
+  let clock: ManualClock;
+  let ledger: LedgerService;
+  let tenantId: string;
+
+  beforeAll(async () => {
+    const created = await createPostgresDatabase();
+    databaseUrl = created.url;
+    dropDatabase = created.drop;
+    db = await openPostgres(databaseUrl);
+    await migrate(db, allMigrations);
+  });
+  afterAll(async () => {
+    await db?.close();
+    await dropDatabase?.();
+  });
+  beforeEach(async () => {
+    clock = new ManualClock('2021-05-13T03:00:00Z');
+    ledger = new LedgerService(db, clock);
+    tenantId = await createTestTenant(db, clock);
+    await ledger.createAccounts(tenantId, [
+      { id: 'bank', kind: 'bank_clearing', currencyCode: 'KRW', allowNegative: true },
+      { id: 'alice', kind: 'member_cash', currencyCode: 'KRW' },
+      { id: 'bob', kind: 'member_cash', currencyCode: 'KRW' },
+    ]);
+  });
+
+  const workerArgs = (idPrefix: string, count: number): TransferWorkerArgs => ({
+    databaseUrl,
+    tenantId,
+    fromAccountId: 'alice',
+    toAccountId: 'bob',
+    count,
+    idPrefix,
+  });
+
+  function expectOverlapping(reports: TransferWorkerReport[]): void {
+    const [a, b] = reports;
+    if (!a || !b) throw new Error('expected two worker reports');
+    expect(a.startedAtMs).toBeLessThanOrEqual(b.finishedAtMs);
+    expect(b.startedAtMs).toBeLessThanOrEqual(a.finishedAtMs);
+  }
+
+  it('lets exactly 50 of 2 × 200 concurrent 1-won debits from two processes through 50 won', async () => {
+    const [funded] = await ledger.postTransfers(tenantId, [move('fund', 'bank', 'alice', 50)]);
+    expect(funded).toMatchObject({ ok: true });
+
+    const reports = await raceWorkers([workerArgs('a-', 200), workerArgs('b-', 200)]);
+
+    expectOverlapping(reports);
+    const okTotal = reports.reduce((sum, report) => sum + report.ok, 0);
+    const refusedTotal = reports.reduce((sum, report) => sum + report.refused, 0);
+    expect(okTotal).toBe(50);
+    expect(refusedTotal).toBe(350);
+    for (const report of reports) {
+      expect(report.replayed).toBe(0);
+      expect(Object.keys(report.codes).filter((code) => code !== 'INSUFFICIENT_FUNDS')).toEqual([]);
+    }
+    const [alice, bob] = await ledger.getAccounts(tenantId, ['alice', 'bob']);
+    expect(alice).toMatchObject({ postedWon: 0, availableWon: 0 });
+    expect(bob).toMatchObject({ postedWon: 50 });
+    expect(await countTransfers(db, tenantId)).toBe(51);
+    await expectAuditGreen(db, tenantId, clock.now());
+  });
+
+  it('posts each id once when two processes race to post the same 200 ids', async () => {
+    const [funded] = await ledger.postTransfers(tenantId, [move('fund', 'bank', 'alice', 200)]);
+    expect(funded).toMatchObject({ ok: true });
+
+    const reports = await raceWorkers([workerArgs('same-', 200), workerArgs('same-', 200)]);
+
+    expectOverlapping(reports);
+    // Alice holds exactly enough for 200 transfers: a double post would surface as a refusal.
+    for (const report of reports) {
+      expect(report).toMatchObject({ ok: 200, refused: 0, codes: {} });
+    }
+    const freshIds = reports.flatMap((report) => report.freshIds);
+    expect(freshIds).toHaveLength(200);
+    expect(new Set(freshIds).size).toBe(200);
+    expect(reports.reduce((sum, report) => sum + report.replayed, 0)).toBe(200);
+    const stored = await db.query<{ id: string }>(
+      "select id from ledger_transfers where tenant_id = $1 and id like 'same-%'",
+      [tenantId],
+    );
+    expect(stored.map((row) => row.id).sort()).toEqual([...freshIds].sort());
+    const [alice, bob] = await ledger.getAccounts(tenantId, ['alice', 'bob']);
+    expect(alice).toMatchObject({ postedWon: 0 });
+    expect(bob).toMatchObject({ postedWon: 200 });
+    await expectAuditGreen(db, tenantId, clock.now());
+  });
+});

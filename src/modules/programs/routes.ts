@@ -1,0 +1,7 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Platform } from '../../platform.js';
+
+/** PLACEHOLDER — routes being implemented. */
+export function programRoutes(_platform: Platform): FastifyPluginAsyncTypebox {
+  return async () => {};
+}
