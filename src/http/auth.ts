@@ -1,4 +1,5 @@
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+// Guards run before body validation: a caller without the right role learns nothing about the body schema.
+import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import { DomainError } from '../errors.js';
 
 export type OperatorRole = 'policy_admin' | 'merchant_reviewer' | 'auditor';
@@ -75,12 +76,12 @@ export function guards(auth: Authenticator) {
     }
     return principal;
   };
-  const requireUser: preHandlerAsyncHookHandler = async (request) => {
+  const requireUser: preValidationAsyncHookHandler = async (request) => {
     await ensureUser(request);
   };
 
   /** Any of `roles` admits; auditors are read-only, so give them GET routes only. */
-  const requireOperator = (...roles: OperatorRole[]): preHandlerAsyncHookHandler => {
+  const requireOperator = (...roles: OperatorRole[]): preValidationAsyncHookHandler => {
     const admitted = roles.length > 0 ? roles : OPERATOR_ROLES;
     return async (request) => {
       const principal = await ensureUser(request);
@@ -94,7 +95,7 @@ export function guards(auth: Authenticator) {
   };
 
   /** A POS key acts for its merchant; a person acts for the approved merchant they own. */
-  const requireMerchant: preHandlerAsyncHookHandler = async (request) => {
+  const requireMerchant: preValidationAsyncHookHandler = async (request) => {
     const principal = await resolvePrincipal(auth, request);
     if (principal.kind === 'pos') {
       request.actingMerchantId = principal.merchantId;

@@ -10,7 +10,7 @@ export function auditTrailRoutes(platform: Platform): FastifyPluginAsyncTypebox 
     app.get(
       '/v1/operator/audit-trail',
       {
-        preHandler: platform.guards.requireOperator(),
+        preValidation: platform.guards.requireOperator(),
         schema: {
           tags: ['operator'],
           summary: 'Every operator action, newest first',

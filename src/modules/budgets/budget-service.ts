@@ -1,10 +1,40 @@
+import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.js';
-import type { Database, Sql } from '../../db/database.js';
+import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
+import { DomainError, notFound } from '../../errors.js';
+import { localDate } from '../../time.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
-import type { PotBalances } from './types.js';
+import type { AccountSpec, Posting, TransferResult } from '../ledger/types.js';
+import { monthlySeries, projectExhaustion } from './burn.js';
+import {
+  BUDGET_FUND_CODE,
+  FUNDING_SOURCES,
+  insertFunding,
+  insertPot,
+  lockTenantPots,
+  type PotRow,
+  potAccountId,
+  selectDailySpent,
+  selectFundingTotals,
+  selectOverlapping,
+  selectPot,
+  selectPots,
+  selectTenantSettings,
+  sourceAccountId,
+} from './store.js';
+import type { BudgetPotSummary, BurnReport, FundingSource, NewBudgetPot, PotBalances } from './types.js';
+import { validateIdempotencyKey, validateNewPot, validateTopUpAmount } from './validation.js';
 
-/** PLACEHOLDER — being implemented: cashback budget pots funded through the ledger. */
+const BP_PER_WHOLE = 10_000n;
+
+/** Where a funding comes from: the appropriation accounts, or the annual pot a monthly pot is carved from. */
+type FundingOrigin = { kind: 'appropriation' } | { kind: 'annual_pot'; potId: string };
+
+/**
+ * Cashback budgets. Each pot holds its money in the ledger, one non-negative account per funding
+ * source, so a cashback can never take more than a pot holds, under any concurrency.
+ */
 export class BudgetService {
   constructor(
     readonly db: Database,
@@ -14,7 +44,335 @@ export class BudgetService {
   ) {}
 
   /** Locks and returns the pot(s) a cashback at `at` draws from: the month's pot if any, else the year's. */
-  async lockPotsAt(_tx: Sql, _tenantId: string, _at: Date): Promise<PotBalances[]> {
-    throw new Error('not implemented');
+  async lockPotsAt(tx: Sql, tenantId: string, at: Date): Promise<PotBalances[]> {
+    const covering = await selectPots(tx, tenantId, at);
+    const monthly = covering.filter((pot) => pot.period === 'monthly');
+    // A spent monthly pot stops cashback for the month even if the year's pot still holds money.
+    const paying = monthly.length > 0 ? monthly : covering;
+    if (paying.length === 0) return [];
+    const accountIds = paying.flatMap((pot) => FUNDING_SOURCES.map((source) => potAccountId(pot.id, source)));
+    const locked = await this.ledger.lockAccounts(tx, tenantId, accountIds);
+    const availableById = new Map(locked.map((account) => [account.id, account.availableWon]));
+    return paying.map((pot) => ({
+      potId: pot.id,
+      nationalShareBp: pot.nationalShareBp,
+      accounts: FUNDING_SOURCES.map((source) => {
+        const accountId = potAccountId(pot.id, source);
+        return { source, accountId, availableWon: availableById.get(accountId) ?? 0 };
+      }),
+    }));
   }
+
+  /**
+   * Creates a pot and funds it with one ledger transfer. A monthly pot is carved out of the annual
+   * pot whose period contains it, so the same money is never counted twice.
+   */
+  async createPot(tenantId: string, actorUserId: string, input: NewBudgetPot): Promise<BudgetPotSummary> {
+    const draft = validateNewPot(input);
+    const potId = potIdOf(input, actorUserId);
+    return transactionWithRetry(this.db, async (tx) => {
+      await lockTenantPots(tx, tenantId);
+      const existing = await selectPot(tx, tenantId, potId);
+      if (existing) return this.replayCreate(tx, tenantId, existing, draft);
+      const annualPotId =
+        draft.period === 'monthly' ? await this.annualPotContaining(tx, tenantId, draft) : null;
+      const pot: PotRow = {
+        ...draft,
+        id: potId,
+        annualPotId,
+        createdBy: actorUserId,
+        createdAt: this.clock.now(),
+      };
+      await insertPot(tx, tenantId, pot);
+      await this.createPotAccounts(tx, tenantId, potId);
+      await this.fund(tx, tenantId, pot, draft.amountWon, `fund:${potId}:1`);
+      await this.operatorActions.record(tx, {
+        tenantId,
+        actorUserId,
+        action: 'budget.create',
+        subjectType: 'budget_pot',
+        subjectId: potId,
+        details: { ...draft, annualPotId },
+      });
+      return this.summaryOf(tx, tenantId, pot);
+    });
+  }
+
+  /** Adds funding. The key names the ledger transfer, so a retried request funds once. */
+  async topUp(
+    tenantId: string,
+    actorUserId: string,
+    potId: string,
+    amountWon: number,
+    idempotencyKey: string,
+  ): Promise<BudgetPotSummary> {
+    validateTopUpAmount(amountWon);
+    const transferId = `fund:${potId}:k:${sha256Hex(validateIdempotencyKey(idempotencyKey)).slice(0, 32)}`;
+    return transactionWithRetry(this.db, async (tx) => {
+      const pot = await selectPot(tx, tenantId, potId);
+      if (!pot) throw notFound(`budget pot ${potId}`, `예산 ${potId}`);
+      const replayed = await this.fund(tx, tenantId, pot, amountWon, transferId);
+      if (!replayed) {
+        await this.operatorActions.record(tx, {
+          tenantId,
+          actorUserId,
+          action: 'budget.top_up',
+          subjectType: 'budget_pot',
+          subjectId: potId,
+          details: { amountWon, transferId },
+        });
+      }
+      return this.summaryOf(tx, tenantId, pot);
+    });
+  }
+
+  /** Pots covering `at` (every pot when omitted), oldest period first, with where their money went. */
+  async listPots(tenantId: string, at?: Date): Promise<BudgetPotSummary[]> {
+    const pots = await selectPots(this.db, tenantId, at ?? null);
+    return this.summariesOf(this.db, tenantId, pots);
+  }
+
+  async getPot(tenantId: string, potId: string): Promise<BudgetPotSummary> {
+    const pot = await selectPot(this.db, tenantId, potId);
+    if (!pot) throw notFound(`budget pot ${potId}`, `예산 ${potId}`);
+    return this.summaryOf(this.db, tenantId, pot);
+  }
+
+  /** Monthly spending so far and when the pot runs dry at the pace of the last 30 days. */
+  async burn(tenantId: string, potId: string): Promise<BurnReport> {
+    const pot = await this.getPot(tenantId, potId);
+    const { timeZone } = await this.tenantSettings(this.db, tenantId);
+    const dailySpent = await selectDailySpent(this.db, tenantId, potId, timeZone);
+    const lastInstant = new Date(pot.to.getTime() - 1);
+    const asOf = new Date(
+      Math.max(pot.from.getTime(), Math.min(this.clock.now().getTime(), lastInstant.getTime())),
+    );
+    const firstDay = dayOf(pot.from, timeZone);
+    const today = dayOf(asOf, timeZone);
+    const pace = projectExhaustion({ dailySpent, today, firstDay, remainingWon: pot.remainingWon });
+    return {
+      potId,
+      months: monthlySeries(dailySpent, firstDay.slice(0, 7), today.slice(0, 7)),
+      remainingWon: pot.remainingWon,
+      ...pace,
+      exhaustsBeforePeriodEnd:
+        pace.projectedExhaustionDate !== null && pace.projectedExhaustionDate <= dayOf(lastInstant, timeZone),
+    };
+  }
+
+  private async replayCreate(
+    tx: Sql,
+    tenantId: string,
+    existing: PotRow,
+    draft: ReturnType<typeof validateNewPot>,
+  ): Promise<BudgetPotSummary> {
+    const same =
+      existing.name === draft.name &&
+      existing.period === draft.period &&
+      existing.from.getTime() === draft.from.getTime() &&
+      existing.to.getTime() === draft.to.getTime() &&
+      existing.nationalShareBp === draft.nationalShareBp;
+    if (!same) {
+      throw new DomainError({
+        code: 'BUDGET_CONFLICT',
+        httpStatus: 409,
+        message: `budget pot ${existing.id} exists with other attributes`,
+        messageKo: `예산 ${existing.id}이(가) 다른 내용으로 이미 있습니다`,
+      });
+    }
+    await this.fund(tx, tenantId, existing, draft.amountWon, `fund:${existing.id}:1`);
+    return this.summaryOf(tx, tenantId, existing);
+  }
+
+  /** The annual pot whose period contains the monthly one; monthly pots never overlap each other. */
+  private async annualPotContaining(
+    tx: Sql,
+    tenantId: string,
+    draft: { from: Date; to: Date },
+  ): Promise<string> {
+    const overlapping = await selectOverlapping(tx, tenantId, 'monthly', draft.from, draft.to);
+    if (overlapping[0]) {
+      throw new DomainError({
+        code: 'BUDGET_PERIOD_CONFLICT',
+        httpStatus: 409,
+        message: `monthly pot ${overlapping[0].id} already covers part of this period`,
+        messageKo: `월 예산 ${overlapping[0].id}의 기간과 겹칩니다`,
+      });
+    }
+    const annual = (await selectOverlapping(tx, tenantId, 'annual', draft.from, draft.to)).find(
+      (pot) => pot.from.getTime() <= draft.from.getTime() && draft.to.getTime() <= pot.to.getTime(),
+    );
+    if (!annual) {
+      throw new DomainError({
+        code: 'INVALID_BUDGET',
+        httpStatus: 400,
+        message: 'a monthly pot must lie inside the period of an annual pot, which funds it',
+        messageKo: '월 예산은 연간 예산 기간 안에 있어야 하며 연간 예산에서 배정됩니다',
+      });
+    }
+    return annual.id;
+  }
+
+  private async createPotAccounts(tx: Sql, tenantId: string, potId: string): Promise<void> {
+    const { currencyCode } = await this.tenantSettings(tx, tenantId);
+    const specs: AccountSpec[] = FUNDING_SOURCES.flatMap((source) => [
+      // Appropriations outside the platform: they go negative by what they paid in.
+      { id: sourceAccountId(source), kind: 'budget_source', currencyCode, allowNegative: true },
+      {
+        id: potAccountId(potId, source),
+        kind: 'cashback_budget',
+        currencyCode,
+        ownerId: potId,
+        metadata: { source },
+      },
+    ]);
+    await this.ledger.createAccounts(tenantId, specs, tx);
+  }
+
+  /** One transfer moving amountWon into the pot, split by its national share. Returns whether it was a replay. */
+  private async fund(
+    tx: Sql,
+    tenantId: string,
+    pot: PotRow,
+    amountWon: number,
+    transferId: string,
+  ): Promise<boolean> {
+    const origin = fundingOriginOf(pot);
+    const postings = fundingPostings(pot, origin, amountWon);
+    const [result] = await this.ledger.postTransfersInTransaction(tx, tenantId, [
+      { id: transferId, action: 'transfer', code: BUDGET_FUND_CODE, postings, metadata: { potId: pot.id } },
+    ]);
+    assertFunded(result, origin);
+    if (result.replayed) return true;
+    await insertFunding(tx, tenantId, {
+      transferId,
+      potId: pot.id,
+      fromPotId: origin.kind === 'annual_pot' ? origin.potId : null,
+      amountWon,
+      createdAt: this.clock.now(),
+    });
+    return false;
+  }
+
+  private async summaryOf(sql: Sql, tenantId: string, pot: PotRow): Promise<BudgetPotSummary> {
+    const [summary] = await this.summariesOf(sql, tenantId, [pot]);
+    if (!summary) throw new Error(`no summary for pot ${pot.id}`);
+    return summary;
+  }
+
+  private async summariesOf(
+    sql: Sql,
+    tenantId: string,
+    pots: readonly PotRow[],
+  ): Promise<BudgetPotSummary[]> {
+    if (pots.length === 0) return [];
+    const totals = await selectFundingTotals(
+      sql,
+      tenantId,
+      pots.map((pot) => pot.id),
+    );
+    const accountIds = pots.flatMap((pot) => FUNDING_SOURCES.map((source) => potAccountId(pot.id, source)));
+    const accounts = await this.ledger.getAccounts(tenantId, accountIds, sql);
+    const availableById = new Map(accounts.map((account) => [account.id, account.availableWon]));
+    return pots.map((pot) => {
+      const { fundedWon, movedToMonthlyWon } = totals.get(pot.id) ?? { fundedWon: 0, movedToMonthlyWon: 0 };
+      const potAccounts = FUNDING_SOURCES.map((source) => ({
+        source,
+        accountId: potAccountId(pot.id, source),
+      }));
+      const remainingWon = potAccounts.reduce(
+        (sum, account) => sum + (availableById.get(account.accountId) ?? 0),
+        0,
+      );
+      return {
+        tenantId,
+        id: pot.id,
+        name: pot.name,
+        period: pot.period,
+        from: pot.from,
+        to: pot.to,
+        nationalShareBp: pot.nationalShareBp,
+        accounts: potAccounts,
+        createdAt: pot.createdAt,
+        annualPotId: pot.annualPotId,
+        fundedWon,
+        movedToMonthlyWon,
+        remainingWon,
+        spentWon: fundedWon - movedToMonthlyWon - remainingWon,
+      };
+    });
+  }
+
+  private async tenantSettings(
+    sql: Sql,
+    tenantId: string,
+  ): Promise<{ currencyCode: string; timeZone: string }> {
+    const settings = await selectTenantSettings(sql, tenantId);
+    if (!settings) throw notFound(`tenant ${tenantId}`, `테넌트 ${tenantId}`);
+    return settings;
+  }
+}
+
+/** A preset's fixed id, an id derived from the operator's idempotency key, or a fresh one. */
+function potIdOf(input: NewBudgetPot, actorUserId: string): string {
+  if (input.id) return input.id;
+  if (input.idempotencyKey === undefined) return `bud_${randomUUID().replaceAll('-', '')}`;
+  const key = validateIdempotencyKey(input.idempotencyKey);
+  return `bud_k${sha256Hex(`${actorUserId}\n${key}`).slice(0, 32)}`;
+}
+
+function fundingOriginOf(pot: PotRow): FundingOrigin {
+  return pot.annualPotId ? { kind: 'annual_pot', potId: pot.annualPotId } : { kind: 'appropriation' };
+}
+
+/** floor(amount × share) from the national side, the rest from the city; zero parts are left out. */
+function fundingPostings(pot: PotRow, origin: FundingOrigin, amountWon: number): Posting[] {
+  const nationalWon = Number((BigInt(amountWon) * BigInt(pot.nationalShareBp)) / BP_PER_WHOLE);
+  const parts: Array<[FundingSource, number]> = [
+    ['national', nationalWon],
+    ['city', amountWon - nationalWon],
+  ];
+  return parts
+    .filter(([, partWon]) => partWon > 0)
+    .flatMap(([source, partWon]) => [
+      {
+        accountId:
+          origin.kind === 'annual_pot' ? potAccountId(origin.potId, source) : sourceAccountId(source),
+        amountWon: -partWon,
+      },
+      { accountId: potAccountId(pot.id, source), amountWon: partWon },
+    ]);
+}
+
+function assertFunded(
+  result: TransferResult | undefined,
+  origin: FundingOrigin,
+): asserts result is Extract<TransferResult, { ok: true }> {
+  if (result?.ok) return;
+  if (result?.code === 'INSUFFICIENT_FUNDS' && origin.kind === 'annual_pot') {
+    throw new DomainError({
+      code: 'BUDGET_INSUFFICIENT',
+      httpStatus: 409,
+      message: `annual pot ${origin.potId} does not hold enough (for its national or city share) to fund this`,
+      messageKo: '연간 예산의 잔액이 부족합니다',
+    });
+  }
+  if (result?.code === 'IDEMPOTENCY_CONFLICT') {
+    throw new DomainError({
+      code: 'IDEMPOTENCY_CONFLICT',
+      httpStatus: 409,
+      message: 'this Idempotency-Key (or pot id) was already used for a different funding',
+      messageKo: '이 Idempotency-Key(또는 예산 id)는 이미 다른 금액의 배정에 사용되었습니다',
+    });
+  }
+  throw new Error(`budget funding refused by the ledger: ${result ? result.code : 'no result'}`);
+}
+
+function dayOf(at: Date, timeZone: string): string {
+  const { year, month, day } = localDate(at, timeZone);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }

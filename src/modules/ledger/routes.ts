@@ -27,7 +27,7 @@ export function ledgerRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.get(
       '/v1/operator/audit',
       {
-        preHandler: platform.guards.requireOperator(),
+        preValidation: platform.guards.requireOperator(),
         schema: {
           tags: ['operator'],
           summary: 'Run the ledger audit now: balances, holds, hash chains',

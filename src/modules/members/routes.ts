@@ -114,7 +114,7 @@ export function memberRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.delete(
       '/v1/sessions/current',
       {
-        preHandler: guards.requireUser,
+        preValidation: guards.requireUser,
         schema: {
           tags: ['members'],
           summary: 'Log out (revokes the token)',
@@ -130,7 +130,7 @@ export function memberRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.get(
       '/v1/me',
       {
-        preHandler: guards.requireUser,
+        preValidation: guards.requireUser,
         schema: {
           tags: ['members'],
           summary: 'The signed-in member',
@@ -149,7 +149,7 @@ export function memberRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.post(
       '/v1/operator/members/:memberId/welfare',
       {
-        preHandler: guards.requireOperator('policy_admin'),
+        preValidation: guards.requireOperator('policy_admin'),
         schema: {
           tags: ['operator'],
           summary: 'Mark or unmark a member as a welfare recipient (extra cashback)',

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import { Type } from 'typebox';
 import { invalidInput } from '../../errors.js';
 import { forbidden, userOf } from '../../http/auth.js';
@@ -49,7 +49,7 @@ function applicationRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.post(
       '/v1/merchant-applications',
       {
-        preHandler: guards.requireUser,
+        preValidation: guards.requireUser,
         schema: {
           tags: ['merchants'],
           summary: 'Apply to become a merchant; the signed-in person becomes the owner',
@@ -88,7 +88,7 @@ function applicationRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.get(
       '/v1/me/merchant-applications',
       {
-        preHandler: guards.requireUser,
+        preValidation: guards.requireUser,
         schema: {
           tags: ['merchants'],
           summary: "The caller's merchant applications and their status, newest first",
@@ -113,7 +113,7 @@ function reviewRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.get(
       '/v1/operator/merchants',
       {
-        preHandler: guards.requireOperator('merchant_reviewer', 'auditor'),
+        preValidation: guards.requireOperator('merchant_reviewer', 'auditor'),
         schema: {
           tags: ['merchants', 'operator'],
           summary: 'Merchant applications with their rule results, oldest first (the review queue)',
@@ -140,7 +140,7 @@ function reviewRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.post(
       '/v1/operator/merchants/:id/approve',
       {
-        preHandler: guards.requireOperator('merchant_reviewer'),
+        preValidation: guards.requireOperator('merchant_reviewer'),
         schema: {
           tags: ['merchants', 'operator'],
           summary:
@@ -160,7 +160,7 @@ function reviewRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.post(
       '/v1/operator/merchants/:id/reject',
       {
-        preHandler: guards.requireOperator('merchant_reviewer'),
+        preValidation: guards.requireOperator('merchant_reviewer'),
         schema: {
           tags: ['merchants', 'operator'],
           summary: 'Reject a pending application with a reason the applicant reads',
@@ -194,7 +194,7 @@ function merchantSelfRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.get(
       '/v1/merchant/profile',
       {
-        preHandler: guards.requireMerchant,
+        preValidation: guards.requireMerchant,
         schema: {
           tags: ['merchants'],
           summary: 'The merchant this request acts for (owner session or POS key)',
@@ -212,7 +212,7 @@ function merchantSelfRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.post(
       '/v1/merchant/pos-keys',
       {
-        preHandler: ownerSession,
+        preValidation: ownerSession,
         schema: {
           tags: ['merchants'],
           summary: 'Create a POS key for a till; the raw key is returned only this once',
@@ -230,7 +230,7 @@ function merchantSelfRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.get(
       '/v1/merchant/pos-keys',
       {
-        preHandler: ownerSession,
+        preValidation: ownerSession,
         schema: {
           tags: ['merchants'],
           summary: "The merchant's POS keys, active first (never the raw keys)",
@@ -246,7 +246,7 @@ function merchantSelfRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.delete(
       '/v1/merchant/pos-keys/:keyId',
       {
-        preHandler: ownerSession,
+        preValidation: ownerSession,
         schema: {
           tags: ['merchants'],
           summary: 'Revoke a POS key; revoking twice keeps the first revocation',
@@ -294,7 +294,7 @@ function directoryRoutes(platform: Platform): FastifyPluginAsyncTypebox {
 }
 
 /** A POS key runs a till; managing the keys themselves needs the owner's own session. */
-const ownerSessionOnly: preHandlerAsyncHookHandler = async (request) => {
+const ownerSessionOnly: preValidationAsyncHookHandler = async (request) => {
   if (request.principal?.kind !== 'user') {
     throw forbidden(
       'POS keys cannot manage POS keys; sign in as the owner',

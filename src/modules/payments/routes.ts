@@ -36,7 +36,7 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.post(
       '/v1/me/payments',
       {
-        preHandler: guards.requireUser,
+        preValidation: guards.requireUser,
         schema: {
           tags: ['payments'],
           summary:
@@ -72,7 +72,7 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.post(
       '/v1/me/payment-codes',
       {
-        preHandler: guards.requireUser,
+        preValidation: guards.requireUser,
         schema: {
           tags: ['payments'],
           summary: 'A one-time payment code (customer-presented), single use, short-lived',
@@ -92,7 +92,7 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.post(
       '/v1/merchant/payments',
       {
-        preHandler: guards.requireMerchant,
+        preValidation: guards.requireMerchant,
         schema: {
           tags: ['merchant'],
           summary: "Collect a payment from a customer's one-time code (POS key or owner session)",
@@ -128,7 +128,7 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.post(
       '/v1/merchant/payments/:paymentId/cancellations',
       {
-        preHandler: guards.requireMerchant,
+        preValidation: guards.requireMerchant,
         schema: {
           tags: ['merchant'],
           summary: 'Cancel a payment in full (no body) or in part; cashback is clawed back in proportion',
@@ -165,7 +165,7 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.get(
       '/v1/merchant/sales',
       {
-        preHandler: guards.requireMerchant,
+        preValidation: guards.requireMerchant,
         schema: {
           tags: ['merchant'],
           summary: "The merchant's own sales, newest first, with daily totals",

@@ -1,10 +1,39 @@
 /** Scalar rules a city can change, each with effective periods (data, never constants in code). */
-export type RuleKey =
-  | 'charge_monthly_cap_won'
-  | 'holding_cap_won'
-  | 'payment_cancel_window_days'
-  | 'payment_code_ttl_seconds'
-  | 'member_min_age_years';
+export const RULE_KEYS = [
+  'charge_monthly_cap_won',
+  'holding_cap_won',
+  'payment_cancel_window_days',
+  'payment_code_ttl_seconds',
+  'member_min_age_years',
+  'auto_charge_unit_won',
+  'transfer_per_send_cap_won',
+  'transfer_daily_cap_won',
+  'transfer_monthly_cap_won',
+  'transfer_accept_window_hours',
+  'refund_full_window_days',
+  'refund_min_used_bp',
+] as const;
+
+export type RuleKey = (typeof RULE_KEYS)[number];
+
+/** One value of a scalar rule over [effectiveFrom, effectiveTo); a later effectiveFrom overlays an earlier one. */
+export interface PolicyRule {
+  tenantId: string;
+  id: string;
+  key: RuleKey;
+  value: number;
+  effectiveFrom: Date;
+  effectiveTo: Date | null;
+  createdBy: string;
+  createdAt: Date;
+}
+
+export interface NewPolicyRule {
+  key: RuleKey;
+  value: number;
+  effectiveFrom: Date;
+  effectiveTo?: Date | null;
+}
 
 export interface CashbackTier {
   /** Upper bound of the member's monthly eligible spending this tier covers (inclusive). */
@@ -47,7 +76,16 @@ export interface CashbackPolicy {
   effectiveFrom: Date;
   effectiveTo: Date | null;
   rules: CashbackPolicyRules;
+  createdBy: string;
   createdAt: Date;
+}
+
+export interface NewCashbackPolicy {
+  name: string;
+  effectiveFrom: Date;
+  effectiveTo?: Date | null;
+  /** Unchecked input: validated into CashbackPolicyRules or refused with INVALID_POLICY. */
+  rules: unknown;
 }
 
 export interface CashbackInput {
@@ -78,4 +116,23 @@ export interface CashbackQuote {
   rules: CashbackRuleApplied[];
   /** Why cashback is less than the base rate would suggest, if it is (e.g. MONTHLY_CAP_REACHED). */
   limitedBy: string[];
+}
+
+/** A what-if payment for previewing a draft policy; omitted fields take the defaults noted. */
+export interface CashbackSample {
+  amountWon: number;
+  /** Defaults to amountWon: the whole payment from charged money. */
+  paidFromCashWon?: number;
+  /** Defaults to now. */
+  at?: Date;
+  /** Defaults to 0. */
+  monthEligibleSpentBeforeWon?: number;
+  merchant: { isTraditionalMarket: boolean; isBookstore: boolean; annualRevenueWon: number };
+  member: { isWelfareRecipient: boolean };
+}
+
+export interface PolicyPreview {
+  at: Date;
+  current: CashbackQuote;
+  proposed: CashbackQuote;
 }

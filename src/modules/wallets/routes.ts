@@ -32,7 +32,7 @@ export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.get(
       '/v1/me/wallet',
       {
-        preHandler: guards.requireUser,
+        preValidation: guards.requireUser,
         schema: {
           tags: ['wallet'],
           summary: 'Balances and this month against the caps',
@@ -48,7 +48,7 @@ export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.post(
       '/v1/me/charges',
       {
-        preHandler: guards.requireUser,
+        preValidation: guards.requireUser,
         schema: {
           tags: ['wallet'],
           summary: 'Charge (충전) from the linked bank account, within the monthly and holding caps',
@@ -91,7 +91,7 @@ export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.get(
       '/v1/me/transactions',
       {
-        preHandler: guards.requireUser,
+        preValidation: guards.requireUser,
         schema: {
           tags: ['wallet'],
           summary: 'History, newest first: charges, payments (with the cashback each earned), cancellations',

@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds, openTestDatabase } from '../../../test/support/databases.js';
+import { createTestTenant } from '../../../test/support/tenants.js';
+import { ManualClock } from '../../clock.js';
+import { loadConfig } from '../../config.js';
+import type { Database } from '../../db/database.js';
+import { buildApp } from '../../http/app.js';
+import { guards, type OperatorRole } from '../../http/auth.js';
+import { createPlatform, type Platform } from '../../platform.js';
+
+/** Until sessions land, a bearer token names the caller's roles: `Bearer policy_admin`, `Bearer none`. */
+function withTokenRoles(platform: Platform, tenantId: () => string): Platform {
+  const authenticateSession = async (token: string) => ({
+    kind: 'user' as const,
+    tenantId: tenantId(),
+    userId: `usr_${token}`,
+    sessionId: 'ses_test',
+    operatorRoles: token === 'none' ? [] : [token as OperatorRole],
+  });
+  return {
+    ...platform,
+    guards: guards({
+      authenticateSession,
+      authenticatePosKey: async () => null,
+      ownedMerchantIds: async () => [],
+    }),
+  };
+}
+
+const as = (role: OperatorRole | 'none') => ({ authorization: `Bearer ${role}` });
+
+const year2021 = {
+  name: '2021 캐시백 예산',
+  period: 'annual',
+  from: '2021-01-01T00:00:00+09:00',
+  to: '2022-01-01T00:00:00+09:00',
+  amountWon: 100_000_000,
+  nationalShareBp: 4000,
+};
+
+describe.each(databaseKinds())('budget routes on %s', (kind) => {
+  let db: Database;
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  let tenantId: string;
+  let potId: string;
+
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+    const clock = new ManualClock('2021-05-13T03:00:00Z');
+    tenantId = await createTestTenant(db, clock);
+    app = await buildApp(
+      withTokenRoles(createPlatform(loadConfig({}), db, clock), () => tenantId),
+      {
+        logLevel: false,
+      },
+    );
+    const created = await app.inject({
+      method: 'POST',
+      url: '/v1/operator/budgets',
+      headers: as('policy_admin'),
+      payload: year2021,
+    });
+    expect(created.statusCode).toBe(201);
+    potId = created.json().id;
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.close();
+  });
+
+  it('lists pots with funded, spent and remaining amounts for an auditor', async () => {
+    const response = await app.inject({ method: 'GET', url: '/v1/operator/budgets', headers: as('auditor') });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().items).toEqual([
+      {
+        id: potId,
+        name: '2021 캐시백 예산',
+        period: 'annual',
+        from: '2020-12-31T15:00:00.000Z',
+        to: '2021-12-31T15:00:00.000Z',
+        nationalShareBp: 4000,
+        annualPotId: null,
+        accounts: [
+          { source: 'national', accountId: `${potId}:national` },
+          { source: 'city', accountId: `${potId}:city` },
+        ],
+        fundedWon: 100_000_000,
+        movedToMonthlyWon: 0,
+        spentWon: 0,
+        remainingWon: 100_000_000,
+        createdAt: '2021-05-13T03:00:00.000Z',
+      },
+    ]);
+    const outside = await app.inject({
+      method: 'GET',
+      url: '/v1/operator/budgets?at=2020-06-01T00:00:00Z',
+      headers: as('auditor'),
+    });
+    expect(outside.json().items).toEqual([]);
+  });
+
+  it('refuses an auditor a new pot', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/operator/budgets',
+      headers: as('auditor'),
+      payload: year2021,
+    });
+    expect(response.statusCode).toBe(403);
+  });
+
+  it('creates one pot, funded once, for a POST retried with the same Idempotency-Key', async () => {
+    const headers = { ...as('policy_admin'), 'idempotency-key': 'pot-2021-06' };
+    const june = {
+      ...year2021,
+      name: '2021년 6월',
+      period: 'monthly',
+      from: '2021-06-01T00:00:00+09:00',
+      to: '2021-07-01T00:00:00+09:00',
+      amountWon: 1_000_000,
+    };
+    const first = await app.inject({ method: 'POST', url: '/v1/operator/budgets', headers, payload: june });
+    const again = await app.inject({ method: 'POST', url: '/v1/operator/budgets', headers, payload: june });
+    expect(first.statusCode).toBe(201);
+    expect(again.json()).toEqual(first.json());
+    expect(first.json()).toMatchObject({ annualPotId: potId, fundedWon: 1_000_000 });
+    const other = await app.inject({
+      method: 'POST',
+      url: '/v1/operator/budgets',
+      headers,
+      payload: { ...june, amountWon: 2_000_000 },
+    });
+    expect(other.statusCode).toBe(409);
+    expect(other.json()).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT' });
+  });
+
+  it('needs an Idempotency-Key to top up, and funds once per key', async () => {
+    const url = `/v1/operator/budgets/${potId}/top-ups`;
+    const withoutKey = await app.inject({
+      method: 'POST',
+      url,
+      headers: as('policy_admin'),
+      payload: { amountWon: 5_000 },
+    });
+    expect(withoutKey.statusCode).toBe(400);
+    const headers = { ...as('policy_admin'), 'idempotency-key': 'top-up-2021-05' };
+    const first = await app.inject({ method: 'POST', url, headers, payload: { amountWon: 5_000 } });
+    const again = await app.inject({ method: 'POST', url, headers, payload: { amountWon: 5_000 } });
+    expect(first.statusCode).toBe(200);
+    expect(again.json()).toEqual(first.json());
+    expect(first.json()).toMatchObject({
+      fundedWon: 100_005_000,
+      movedToMonthlyWon: 1_000_000,
+      remainingWon: 99_005_000,
+    });
+  });
+
+  it('answers an unknown pot with 404', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/operator/budgets/bud_nope/top-ups',
+      headers: { ...as('policy_admin'), 'idempotency-key': 'k' },
+      payload: { amountWon: 1 },
+    });
+    expect(response.statusCode).toBe(404);
+  });
+
+  it('reports the burn of a pot', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: `/v1/operator/budgets/${potId}/burn`,
+      headers: as('auditor'),
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      potId,
+      months: [
+        { month: '2021-01', spentWon: 0 },
+        { month: '2021-02', spentWon: 0 },
+        { month: '2021-03', spentWon: 0 },
+        { month: '2021-04', spentWon: 0 },
+        { month: '2021-05', spentWon: 0 },
+      ],
+      projectedExhaustionDate: null,
+      exhaustsBeforePeriodEnd: false,
+    });
+  });
+});

@@ -1,0 +1,198 @@
+import type {
+  CashbackExtra,
+  CashbackInput,
+  CashbackPolicy,
+  CashbackPolicyRules,
+  CashbackPromotion,
+  CashbackQuote,
+  CashbackRuleApplied,
+  CashbackTier,
+} from './types.js';
+
+const BP_PER_WHOLE = 10_000n;
+
+/** [startWon, endWon): where this payment sits in the member's monthly eligible spending, cap applied. */
+interface EligibleSpan {
+  startWon: number;
+  endWon: number;
+}
+
+/**
+ * What the rules grant for one payment, before the budget is consulted. Pure: the same policy and
+ * input always give the same quote. Each rule line rounds down to the won on its own, so the total
+ * is the sum of what the member reads line by line.
+ */
+export function quoteCashback(
+  policy: Pick<CashbackPolicy, 'id' | 'rules'> | null,
+  input: CashbackInput,
+): CashbackQuote {
+  assertInput(input);
+  if (!policy) return zeroQuote(null, ['NO_POLICY']);
+  const { rules } = policy;
+  if (isOverRevenueCap(rules, input)) return zeroQuote(policy.id, ['MERCHANT_REVENUE_OVER_CAP']);
+  const span = eligibleSpan(rules.tiers, input);
+  const eligibleWon = span.endWon - span.startWon;
+  const lines = [
+    ...baseLines(rules.tiers, span, promotionAt(rules.promotions, input.at)),
+    ...extraLines(rules.extras, eligibleWon, input),
+  ];
+  return {
+    policyId: policy.id,
+    eligibleWon,
+    cashbackWon: lines.reduce((sum, line) => sum + line.amountWon, 0),
+    rules: lines,
+    limitedBy: eligibleWon < input.paidFromCashWon ? ['MONTHLY_CAP_REACHED'] : [],
+  };
+}
+
+/** floor(baseWon × rateBp / 10000), exact for any safe-integer base (no float rounding). */
+export function applyRateWon(baseWon: number, rateBp: number): number {
+  return Number((BigInt(baseWon) * BigInt(rateBp)) / BP_PER_WHOLE);
+}
+
+/** The monthly cap is the last tier's bound: spending beyond it earns nothing this month. */
+export function monthlyCapWon(tiers: readonly CashbackTier[]): number {
+  return tiers.at(-1)?.upToWon ?? 0;
+}
+
+/** The promotion running at `at`, if any; promotions of one policy never overlap (validated). */
+export function promotionAt(promotions: readonly CashbackPromotion[], at: Date): CashbackPromotion | null {
+  const atMs = at.getTime();
+  return (
+    promotions.find((promotion) => Date.parse(promotion.from) <= atMs && atMs < Date.parse(promotion.to)) ??
+    null
+  );
+}
+
+function isOverRevenueCap(rules: CashbackPolicyRules, input: CashbackInput): boolean {
+  return (
+    rules.merchantRevenueCapWon !== null && input.merchant.annualRevenueWon > rules.merchantRevenueCapWon
+  );
+}
+
+function eligibleSpan(tiers: readonly CashbackTier[], input: CashbackInput): EligibleSpan {
+  const capWon = monthlyCapWon(tiers);
+  return {
+    startWon: Math.min(input.monthEligibleSpentBeforeWon, capWon),
+    endWon: Math.min(input.monthEligibleSpentBeforeWon + input.paidFromCashWon, capWon),
+  };
+}
+
+/** A promotion replaces every tier's rate, so it is one line over the whole eligible amount. */
+function baseLines(
+  tiers: readonly CashbackTier[],
+  span: EligibleSpan,
+  promotion: CashbackPromotion | null,
+): CashbackRuleApplied[] {
+  if (promotion) {
+    const percent = formatPercent(promotion.rateBp);
+    const line = ruleLine(promotion.code, promotion.rateBp, span.endWon - span.startWon, {
+      ko: `${promotion.nameKo} 캐시백 ${percent}`,
+      en: `${promotion.nameEn} cashback ${percent}`,
+    });
+    return line.baseWon > 0 ? [line] : [];
+  }
+  return tiers.map((tier, index) => tierLine(tier, index, tiers, span)).filter((line) => line.baseWon > 0);
+}
+
+/** Tier `index` covers monthly spending (previous tier's upToWon, upToWon]; a payment may straddle two. */
+function tierLine(
+  tier: CashbackTier,
+  index: number,
+  tiers: readonly CashbackTier[],
+  span: EligibleSpan,
+): CashbackRuleApplied {
+  const lowerWon = tiers[index - 1]?.upToWon ?? 0;
+  const sliceWon = Math.max(0, Math.min(span.endWon, tier.upToWon) - Math.max(span.startWon, lowerWon));
+  const code = tiers.length === 1 ? 'base' : `base_tier_${index + 1}`;
+  return ruleLine(code, tier.rateBp, sliceWon, tierDescription(tiers.length, tier, lowerWon));
+}
+
+function tierDescription(
+  tierCount: number,
+  tier: CashbackTier,
+  lowerWon: number,
+): { ko: string; en: string } {
+  const percent = formatPercent(tier.rateBp);
+  if (tierCount === 1) return { ko: `기본 캐시백 ${percent}`, en: `base cashback ${percent}` };
+  if (lowerWon === 0) {
+    return {
+      ko: `기본 캐시백 ${percent} (월 ${formatWon(tier.upToWon)}원까지)`,
+      en: `base cashback ${percent} (first ₩${formatWon(tier.upToWon)} a month)`,
+    };
+  }
+  return {
+    ko: `기본 캐시백 ${percent} (월 ${formatWon(lowerWon)}원 초과 ${formatWon(tier.upToWon)}원까지)`,
+    en: `base cashback ${percent} (₩${formatWon(lowerWon)} to ₩${formatWon(tier.upToWon)} a month)`,
+  };
+}
+
+/** Extras add their rate on the same eligible amount; each is its own line, rounded on its own. */
+function extraLines(
+  extras: readonly CashbackExtra[],
+  eligibleWon: number,
+  input: CashbackInput,
+): CashbackRuleApplied[] {
+  if (eligibleWon === 0) return [];
+  return extras
+    .filter((extra) => extraApplies(extra, input))
+    .map((extra) => {
+      const percent = formatPercent(extra.rateBp);
+      return ruleLine(extra.code, extra.rateBp, eligibleWon, {
+        ko: `${extra.nameKo} 추가 ${percent}`,
+        en: `${extra.nameEn} extra ${percent}`,
+      });
+    });
+}
+
+function extraApplies(extra: CashbackExtra, input: CashbackInput): boolean {
+  const { when } = extra;
+  if ('memberFlag' in when) return input.member.isWelfareRecipient;
+  return when.merchantFlag === 'traditionalMarket'
+    ? input.merchant.isTraditionalMarket
+    : input.merchant.isBookstore;
+}
+
+function ruleLine(
+  code: string,
+  rateBp: number,
+  baseWon: number,
+  description: { ko: string; en: string },
+): CashbackRuleApplied {
+  return {
+    code,
+    descriptionKo: description.ko,
+    descriptionEn: description.en,
+    rateBp,
+    baseWon,
+    amountWon: applyRateWon(baseWon, rateBp),
+  };
+}
+
+function zeroQuote(policyId: string | null, limitedBy: string[]): CashbackQuote {
+  return { policyId, eligibleWon: 0, cashbackWon: 0, rules: [], limitedBy };
+}
+
+/** 1000 → '10%', 250 → '2.5%': for people reading the rule, never for arithmetic. */
+export function formatPercent(rateBp: number): string {
+  return `${rateBp / 100}%`;
+}
+
+function formatWon(amountWon: number): string {
+  return amountWon.toLocaleString('en-US');
+}
+
+/** A caller passing a negative or fractional amount is a programmer mistake: fail loudly. */
+function assertInput(input: CashbackInput): void {
+  const amounts = {
+    paidFromCashWon: input.paidFromCashWon,
+    monthEligibleSpentBeforeWon: input.monthEligibleSpentBeforeWon,
+    annualRevenueWon: input.merchant.annualRevenueWon,
+  };
+  for (const [name, value] of Object.entries(amounts)) {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new Error(`quoteCashback: ${name} must be a non-negative safe integer, got ${value}`);
+    }
+  }
+  if (Number.isNaN(input.at.getTime())) throw new Error('quoteCashback: at is not a valid date');
+}

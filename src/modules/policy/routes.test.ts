@@ -1,0 +1,261 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds, openTestDatabase } from '../../../test/support/databases.js';
+import { createTestTenant } from '../../../test/support/tenants.js';
+import { ManualClock } from '../../clock.js';
+import { loadConfig } from '../../config.js';
+import type { Database } from '../../db/database.js';
+import { buildApp } from '../../http/app.js';
+import { guards, type OperatorRole } from '../../http/auth.js';
+import { createPlatform, type Platform } from '../../platform.js';
+import { seedDaejeonPolicy } from './presets/daejeon.js';
+
+/** Until sessions land, a bearer token names the caller's roles: `Bearer policy_admin`, `Bearer none`. */
+function withTokenRoles(platform: Platform, tenantId: () => string): Platform {
+  const authenticateSession = async (token: string) => ({
+    kind: 'user' as const,
+    tenantId: tenantId(),
+    userId: `usr_${token}`,
+    sessionId: 'ses_test',
+    operatorRoles: token === 'none' ? [] : [token as OperatorRole],
+  });
+  return {
+    ...platform,
+    guards: guards({
+      authenticateSession,
+      authenticatePosKey: async () => null,
+      ownedMerchantIds: async () => [],
+    }),
+  };
+}
+
+const as = (role: OperatorRole | 'none') => ({ authorization: `Bearer ${role}` });
+
+const summerRules = {
+  tiers: [{ upToWon: 500_000, rateBp: 1200 }],
+  extras: [
+    {
+      code: 'traditional_market',
+      nameKo: '전통시장',
+      nameEn: 'traditional market',
+      when: { merchantFlag: 'traditionalMarket' },
+      rateBp: 300,
+    },
+  ],
+  promotions: [],
+  merchantRevenueCapWon: 3_000_000_000,
+};
+
+describe.each(databaseKinds())('policy routes on %s', (kind) => {
+  let db: Database;
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  let tenantId: string;
+  let emptyTenantId: string;
+
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+    const clock = new ManualClock('2021-05-13T03:00:00Z');
+    const platform = withTokenRoles(createPlatform(loadConfig({}), db, clock), () => tenantId);
+    tenantId = await createTestTenant(db, clock);
+    emptyTenantId = await createTestTenant(db, clock);
+    await seedDaejeonPolicy(platform, tenantId);
+    app = await buildApp(platform, { logLevel: false });
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.close();
+  });
+
+  it('shows anyone the cashback policy and rule values in force now, without who entered them', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/v1/policies/current',
+      headers: { 'x-tenant-id': tenantId },
+    });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.at).toBe('2021-05-13T03:00:00.000Z');
+    expect(body.policy).toMatchObject({
+      id: 'cbp_daejeon_2021',
+      effectiveFrom: '2020-12-31T15:00:00.000Z',
+      effectiveTo: null,
+      rules: { tiers: [{ upToWon: 500_000, rateBp: 1000 }], merchantRevenueCapWon: 3_000_000_000 },
+    });
+    expect(body.policy).not.toHaveProperty('createdBy');
+    expect(body.rules.map((rule: { key: string; value: number }) => [rule.key, rule.value])).toEqual([
+      ['auto_charge_unit_won', 10_000],
+      ['charge_monthly_cap_won', 500_000],
+      ['holding_cap_won', 2_000_000],
+      ['member_min_age_years', 14],
+      ['payment_cancel_window_days', 30],
+      ['payment_code_ttl_seconds', 60],
+      ['refund_full_window_days', 7],
+      ['refund_min_used_bp', 6_000],
+      ['transfer_accept_window_hours', 72],
+      ['transfer_daily_cap_won', 2_000_000],
+      ['transfer_monthly_cap_won', 5_000_000],
+      ['transfer_per_send_cap_won', 500_000],
+    ]);
+    expect(body.rules[1]).toEqual({
+      id: 'rul_daejeon_charge_cap_2021',
+      key: 'charge_monthly_cap_won',
+      value: 500_000,
+      effectiveFrom: '2021-03-31T15:00:00.000Z',
+      effectiveTo: null,
+      createdAt: '2021-05-13T03:00:00.000Z',
+    });
+  });
+
+  it('answers a tenant without a policy with null and no rules', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/v1/policies/current',
+      headers: { 'x-tenant-id': emptyTenantId },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ policy: null, rules: [] });
+  });
+
+  it('refuses the operator routes without signing in', async () => {
+    const list = await app.inject({ method: 'GET', url: '/v1/operator/policies' });
+    expect(list.statusCode).toBe(401);
+    expect(list.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+    const rule = await app.inject({
+      method: 'POST',
+      url: '/v1/operator/policies/rules',
+      payload: { key: 'holding_cap_won', value: 1, effectiveFrom: '2030-01-01T00:00:00Z' },
+    });
+    expect(rule.statusCode).toBe(401);
+  });
+
+  it('lists the operator routes in the OpenAPI document', async () => {
+    const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/policies/current',
+        '/v1/operator/policies',
+        '/v1/operator/policies/rules',
+        '/v1/operator/policies/preview',
+      ]),
+    );
+  });
+
+  describe('operator routes', () => {
+    const summer = {
+      name: '2021 여름 캐시백 12%',
+      effectiveFrom: '2021-06-01T00:00:00+09:00',
+      effectiveTo: '2021-07-01T00:00:00+09:00',
+      rules: summerRules,
+    };
+
+    it('lets a policy admin schedule a version, and shows it first in the list', async () => {
+      const created = await app.inject({
+        method: 'POST',
+        url: '/v1/operator/policies',
+        headers: as('policy_admin'),
+        payload: summer,
+      });
+      expect(created.statusCode).toBe(201);
+      expect(created.json()).toMatchObject({
+        id: expect.stringMatching(/^cbp_/),
+        effectiveFrom: '2021-05-31T15:00:00.000Z',
+        effectiveTo: '2021-06-30T15:00:00.000Z',
+        rules: summerRules,
+        createdBy: 'usr_policy_admin',
+      });
+      const list = await app.inject({ method: 'GET', url: '/v1/operator/policies', headers: as('auditor') });
+      expect(list.statusCode).toBe(200);
+      expect(list.json().items.map((item: { id: string }) => item.id)).toEqual([
+        created.json().id,
+        'cbp_daejeon_2021',
+        'cbp_daejeon_2020',
+      ]);
+      expect(list.json().rules).toHaveLength(13);
+    });
+
+    it('refuses an auditor or a plain member a write', async () => {
+      for (const role of ['auditor', 'none'] as const) {
+        const response = await app.inject({
+          method: 'POST',
+          url: '/v1/operator/policies',
+          headers: as(role),
+          payload: summer,
+        });
+        expect(response.statusCode).toBe(403);
+      }
+    });
+
+    it('answers a past start with EFFECTIVE_DATE_IN_PAST and a bad body with INVALID_POLICY', async () => {
+      const past = await app.inject({
+        method: 'POST',
+        url: '/v1/operator/policies',
+        headers: as('policy_admin'),
+        payload: { ...summer, effectiveFrom: '2021-05-01T00:00:00+09:00' },
+      });
+      expect(past.statusCode).toBe(400);
+      expect(past.json()).toMatchObject({ code: 'EFFECTIVE_DATE_IN_PAST' });
+      const unordered = await app.inject({
+        method: 'POST',
+        url: '/v1/operator/policies',
+        headers: as('policy_admin'),
+        payload: {
+          ...summer,
+          effectiveFrom: '2021-08-01T00:00:00+09:00',
+          rules: {
+            ...summerRules,
+            tiers: [
+              { upToWon: 500_000, rateBp: 1000 },
+              { upToWon: 200_000, rateBp: 500 },
+            ],
+          },
+        },
+      });
+      expect(unordered.statusCode).toBe(400);
+      expect(unordered.json()).toMatchObject({
+        code: 'INVALID_POLICY',
+        detail: expect.stringMatching(/tiers\[1\]/),
+      });
+    });
+
+    it('schedules a rule value', async () => {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/operator/policies/rules',
+        headers: as('policy_admin'),
+        payload: {
+          key: 'charge_monthly_cap_won',
+          value: 300_000,
+          effectiveFrom: '2022-10-01T00:00:00+09:00',
+        },
+      });
+      expect(response.statusCode).toBe(201);
+      expect(response.json()).toMatchObject({
+        key: 'charge_monthly_cap_won',
+        value: 300_000,
+        effectiveFrom: '2022-09-30T15:00:00.000Z',
+        effectiveTo: null,
+      });
+    });
+
+    it('previews a draft for an auditor: 13,000 now, 15,000 under 12% + 3%', async () => {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/operator/policies/preview',
+        headers: as('auditor'),
+        payload: {
+          rules: summerRules,
+          sample: {
+            amountWon: 100_000,
+            merchant: { isTraditionalMarket: true, isBookstore: false, annualRevenueWon: 500_000_000 },
+            member: { isWelfareRecipient: false },
+          },
+        },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({
+        at: '2021-05-13T03:00:00.000Z',
+        current: { policyId: 'cbp_daejeon_2021', cashbackWon: 13_000 },
+        proposed: { policyId: 'draft', cashbackWon: 15_000 },
+      });
+    });
+  });
+});

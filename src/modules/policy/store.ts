@@ -1,0 +1,97 @@
+import type { Sql } from '../../db/database.js';
+import type { CashbackPolicy, CashbackPolicyRules, PolicyRule, RuleKey } from './types.js';
+
+/** SQL of the policy module. "In force at t" = effective_from ≤ t < effective_to, latest start wins. */
+
+/** Versions and rule values are few per city (a handful a year); this bounds a listing regardless. */
+export const POLICY_LIST_MAX = 1000;
+
+const RULE_COLUMNS = `tenant_id as "tenantId", id, key, value, effective_from as "effectiveFrom",
+  effective_to as "effectiveTo", created_by as "createdBy", created_at as "createdAt"`;
+const POLICY_COLUMNS = `tenant_id as "tenantId", id, name, effective_from as "effectiveFrom",
+  effective_to as "effectiveTo", rules, created_by as "createdBy", created_at as "createdAt"`;
+const IN_FORCE = 'effective_from <= $2 and (effective_to is null or effective_to > $2)';
+
+export async function selectRuleAt(
+  sql: Sql,
+  tenantId: string,
+  key: RuleKey,
+  at: Date,
+): Promise<PolicyRule | undefined> {
+  const [row] = await sql.query<PolicyRule>(
+    `select ${RULE_COLUMNS} from policy_rules where tenant_id = $1 and key = $3 and ${IN_FORCE}
+     order by effective_from desc limit 1`,
+    [tenantId, at, key],
+  );
+  return row;
+}
+
+export async function selectRulesInForce(sql: Sql, tenantId: string, at: Date): Promise<PolicyRule[]> {
+  return sql.query<PolicyRule>(
+    `select distinct on (key) ${RULE_COLUMNS} from policy_rules where tenant_id = $1 and ${IN_FORCE}
+     order by key, effective_from desc`,
+    [tenantId, at],
+  );
+}
+
+export async function selectAllRules(sql: Sql, tenantId: string): Promise<PolicyRule[]> {
+  return sql.query<PolicyRule>(
+    `select ${RULE_COLUMNS} from policy_rules where tenant_id = $1
+     order by key, effective_from desc limit $2`,
+    [tenantId, POLICY_LIST_MAX],
+  );
+}
+
+export async function selectPolicyAt(sql: Sql, tenantId: string, at: Date): Promise<CashbackPolicy | null> {
+  const [row] = await sql.query<CashbackPolicy>(
+    `select ${POLICY_COLUMNS} from cashback_policies where tenant_id = $1 and ${IN_FORCE}
+     order by effective_from desc limit 1`,
+    [tenantId, at],
+  );
+  return row ?? null;
+}
+
+export async function selectAllPolicies(sql: Sql, tenantId: string): Promise<CashbackPolicy[]> {
+  return sql.query<CashbackPolicy>(
+    `select ${POLICY_COLUMNS} from cashback_policies where tenant_id = $1
+     order by effective_from desc limit $2`,
+    [tenantId, POLICY_LIST_MAX],
+  );
+}
+
+/** Returns false when the id or the start instant is taken; the caller decides whether that is an error. */
+export async function insertRule(sql: Sql, rule: PolicyRule): Promise<boolean> {
+  const inserted = await sql.query(
+    `insert into policy_rules (tenant_id, id, key, value, effective_from, effective_to, created_by, created_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing returning id`,
+    [
+      rule.tenantId,
+      rule.id,
+      rule.key,
+      rule.value,
+      rule.effectiveFrom,
+      rule.effectiveTo,
+      rule.createdBy,
+      rule.createdAt,
+    ],
+  );
+  return inserted.length === 1;
+}
+
+export async function insertPolicy(sql: Sql, policy: CashbackPolicy): Promise<boolean> {
+  const inserted = await sql.query(
+    `insert into cashback_policies (tenant_id, id, name, effective_from, effective_to, rules, created_by, created_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing returning id`,
+    [
+      policy.tenantId,
+      policy.id,
+      policy.name,
+      policy.effectiveFrom,
+      policy.effectiveTo,
+      JSON.stringify(policy.rules satisfies CashbackPolicyRules),
+      policy.createdBy,
+      policy.createdAt,
+    ],
+  );
+  return inserted.length === 1;
+}
