@@ -1,3 +1,4 @@
+import { reconciliationJobs } from './modules/bank/reconciliation.js';
 import type { Platform } from './platform.js';
 
 const EXPIRY_BATCH_MAX = 1000;
@@ -12,6 +13,12 @@ export function registerJobs(platform: Platform): void {
       return { processed: expired, more: expired === EXPIRY_BATCH_MAX };
     },
   });
-  for (const job of [...platform.programs.jobs(), ...platform.settlement.jobs()])
+  for (const job of [
+    ...platform.transfers.jobs(),
+    ...platform.refunds.jobs(),
+    ...platform.programs.jobs(),
+    ...platform.settlement.jobs(),
+    ...reconciliationJobs(platform),
+  ])
     platform.scheduler.register(job);
 }

@@ -15,9 +15,11 @@ import { PaymentService } from './modules/payments/payment-service.js';
 import { PolicyService } from './modules/policy/policy-service.js';
 import { ProgramService } from './modules/programs/program-service.js';
 import { ReferenceService } from './modules/reference/reference-service.js';
+import { RefundService } from './modules/refunds/refund-service.js';
 import { Scheduler } from './modules/scheduler/scheduler.js';
 import { SettlementService } from './modules/settlement/settlement-service.js';
 import { TenantService } from './modules/tenants/tenant-service.js';
+import { TransferService } from './modules/transfers/transfer-service.js';
 import { WalletService } from './modules/wallets/wallet-service.js';
 
 /** The composition root: every module's service, wired once from a database, a clock and a bank. */
@@ -38,6 +40,8 @@ export interface Platform {
   wallets: WalletService;
   payments: PaymentService;
   cancellations: CancellationService;
+  transfers: TransferService;
+  refunds: RefundService;
   programs: ProgramService;
   settlement: SettlementService;
   scheduler: Scheduler;
@@ -98,6 +102,8 @@ export function createPlatform(
     wallets,
     payments,
     cancellations,
+    transfers: new TransferService(db, clock, { ledger, tenants, policy, members }),
+    refunds: new RefundService(db, clock, { ledger, tenants, policy, members, wallets, bank }),
     programs: new ProgramService(db, clock, {
       ledger,
       tenants,

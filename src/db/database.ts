@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 /** The only SQL dialect is PostgreSQL; this interface is served by PGlite (embedded) and by a server. */
 export interface Sql {
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
@@ -42,5 +43,22 @@ export async function transactionWithRetry<T>(db: Database, work: (tx: Sql) => P
       if (attempt >= CONFLICT_ATTEMPTS_MAX || !isRetryableConflict(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_BACKOFF_MS_MAX * attempt));
     }
+  }
+}
+
+const transactionScope = new AsyncLocalStorage<true>();
+
+/** Runs `work` marked as inside a transaction, so a stray query on the pool can be caught. */
+export function inTransactionScope<T>(work: () => Promise<T>): Promise<T> {
+  return transactionScope.run(true, work);
+}
+
+/**
+ * A query on the database itself from inside a transaction is a bug: on PGlite (one connection) it
+ * waits for the transaction forever; on a server it reads around the transaction's own writes.
+ */
+export function assertOutsideTransaction(text: string): void {
+  if (transactionScope.getStore()) {
+    throw new Error(`query issued outside its transaction (pass tx): ${text.slice(0, 80)}`);
   }
 }

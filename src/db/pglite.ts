@@ -1,5 +1,11 @@
 import { PGlite, types } from '@electric-sql/pglite';
-import { type Database, parseBigintToSafeNumber, type Sql } from './database.js';
+import {
+  assertOutsideTransaction,
+  type Database,
+  inTransactionScope,
+  parseBigintToSafeNumber,
+  type Sql,
+} from './database.js';
 
 /** Embedded PostgreSQL (WASM) persisted in `dataDir`, or in memory when `dataDir` is undefined. */
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
@@ -17,9 +23,15 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
   const root = asSql(pglite);
   return {
     kind: 'pglite',
-    query: root.query,
-    exec: root.exec,
-    transaction: (work) => pglite.transaction((tx) => work(asSql(tx))),
+    query: (text, params) => {
+      assertOutsideTransaction(text);
+      return root.query(text, params);
+    },
+    exec: (script) => {
+      assertOutsideTransaction(script);
+      return root.exec(script);
+    },
+    transaction: (work) => pglite.transaction((tx) => inTransactionScope(() => work(asSql(tx)))),
     close: () => pglite.close(),
   };
 }

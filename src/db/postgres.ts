@@ -1,5 +1,11 @@
 import pg from 'pg';
-import { type Database, parseBigintToSafeNumber, type Sql } from './database.js';
+import {
+  assertOutsideTransaction,
+  type Database,
+  inTransactionScope,
+  parseBigintToSafeNumber,
+  type Sql,
+} from './database.js';
 
 const INT8_OID = 20;
 
@@ -25,14 +31,22 @@ export async function openPostgres(connectionString: string, poolSizeMax = 10): 
       await target.query(script);
     },
   });
+  const pooled = asSql(pool);
   return {
     kind: 'postgres',
-    ...asSql(pool),
+    query: (text, params) => {
+      assertOutsideTransaction(text);
+      return pooled.query(text, params);
+    },
+    exec: (script) => {
+      assertOutsideTransaction(script);
+      return pooled.exec(script);
+    },
     async transaction(work) {
       const client = await pool.connect();
       try {
         await client.query('begin');
-        const result = await work(asSql(client));
+        const result = await inTransactionScope(() => work(asSql(client)));
         await client.query('commit');
         return result;
       } catch (error) {

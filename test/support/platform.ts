@@ -4,6 +4,7 @@ import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { Database, DatabaseKind } from '../../src/db/database.js';
 import { buildApp } from '../../src/http/app.js';
+import { registerJobs } from '../../src/jobs.js';
 import { InProcessSandboxBank } from '../../src/modules/bank/in-process-sandbox-bank.js';
 import { auditLedger } from '../../src/modules/ledger/audit.js';
 import { createPlatform, type Platform } from '../../src/platform.js';
@@ -33,6 +34,7 @@ export async function openTestPlatform(kind: DatabaseKind): Promise<TestPlatform
     clock,
     bank,
   );
+  registerJobs(platform);
   const app = await buildApp(platform, { logLevel: process.env.TEST_LOG_LEVEL ?? false });
   return {
     db,
@@ -68,7 +70,7 @@ export class ApiClient {
   ) {}
 
   async request(
-    method: 'GET' | 'POST' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     url: string,
     body?: unknown,
     headers: Record<string, string> = {},

@@ -1,11 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { invalidInput } from '../../errors.js';
+import { DomainError, invalidInput } from '../../errors.js';
 import { type Principal, userOf } from '../../http/auth.js';
 import { decodeCursor, encodeCursor, PageQuerySchema } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
+import { idempotencyKeyOf } from '../idempotency/idempotency.js';
+import { type AutoChargeReceipt, coverShortfall } from '../wallets/auto-charge.js';
 import { AmountWon, IdempotencyHeaders } from '../wallets/schemas.js';
 import { PaymentErrors } from './errors.js';
 import { merchantSales } from './sales.js';
@@ -19,6 +21,12 @@ import {
 
 const DAY_MS = 86_400_000;
 const SALES_RANGE_DAYS_MAX = 92;
+
+function shortfallOf(error: unknown): number | null {
+  if (!(error instanceof DomainError) || error.code !== 'INSUFFICIENT_FUNDS') return null;
+  const shortfallWon = error.details?.shortfallWon;
+  return typeof shortfallWon === 'number' ? shortfallWon : null;
+}
 
 /** Idempotency keys are scoped to who sent them: a person, or one POS key. */
 function principalIdOf(principal: Principal): string {
@@ -51,21 +59,39 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const principal = userOf(request);
-        return idempotency.run(
-          request,
-          reply,
-          { tenantId: principal.tenantId, principalId: principal.userId },
-          async (tx) => ({
-            statusCode: 201,
-            body: await payments.payAtMerchant(
-              tx,
-              principal.tenantId,
-              principal.userId,
-              request.body.merchantCode,
-              request.body.amountWon,
-            ),
-          }),
-        );
+        const { merchantCode, amountWon } = request.body;
+        const pay = (autoCharge?: AutoChargeReceipt) =>
+          idempotency.run(
+            request,
+            reply,
+            { tenantId: principal.tenantId, principalId: principal.userId },
+            async (tx) => {
+              const receipt = await payments.payAtMerchant(
+                tx,
+                principal.tenantId,
+                principal.userId,
+                merchantCode,
+                amountWon,
+              );
+              return { statusCode: 201, body: autoCharge ? { ...receipt, autoCharge } : receipt };
+            },
+          );
+        try {
+          return await pay();
+        } catch (error) {
+          const shortfallWon = shortfallOf(error);
+          if (shortfallWon === null) throw error;
+          const key = idempotencyKeyOf(request);
+          const autoCharge = await coverShortfall(
+            platform,
+            principal.tenantId,
+            principal.userId,
+            shortfallWon,
+            key,
+          );
+          if (!autoCharge) throw error;
+          return pay(autoCharge);
+        }
       },
     );
 

@@ -32,7 +32,16 @@ const ReceiptFields = {
 };
 
 /** What the member sees: the receipt and their new balances. */
-export const MemberReceiptSchema = Type.Object({ ...ReceiptFields, wallet: WalletSchema });
+export const MemberReceiptSchema = Type.Object({
+  ...ReceiptFields,
+  wallet: WalletSchema,
+  autoCharge: Type.Optional(
+    Type.Object(
+      { chargeId: Type.String(), amountWon: Type.Integer(), units: Type.Integer() },
+      { description: 'present when the balance was short and auto-charge covered it first' },
+    ),
+  ),
+});
 
 /** What the merchant sees: the receipt without the member's balances. */
 export const MerchantReceiptSchema = Type.Object(ReceiptFields);

@@ -53,4 +53,17 @@ export const walletMigrations: Migration[] = [
         primary key (tenant_id, member_id, seq)
       );`,
   },
+  {
+    version: 701,
+    name: 'auto-charge settings',
+    sql: `
+      create table auto_charge_settings (
+        tenant_id text not null references tenants (id),
+        member_id text not null,
+        enabled boolean not null,
+        amount_won bigint not null check (amount_won > 0),
+        updated_at timestamptz not null,
+        primary key (tenant_id, member_id)
+      );`,
+  },
 ];

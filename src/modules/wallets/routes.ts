@@ -130,5 +130,48 @@ export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         };
       },
     );
+
+    const AutoChargeSchema = Type.Object({
+      enabled: Type.Boolean(),
+      amountWon: Type.Integer(),
+      unitWon: Type.Integer({ description: 'amounts are multiples of this' }),
+    });
+
+    app.get(
+      '/v1/me/auto-charge',
+      {
+        preValidation: guards.requireUser,
+        schema: {
+          tags: ['wallet'],
+          summary: 'Auto-charge (자동충전) setting',
+          response: { 200: AutoChargeSchema, ...problemResponses(401) },
+        },
+      },
+      async (request) => {
+        const principal = userOf(request);
+        return wallets.autoCharge(principal.tenantId, principal.userId);
+      },
+    );
+
+    app.put(
+      '/v1/me/auto-charge',
+      {
+        preValidation: guards.requireUser,
+        schema: {
+          tags: ['wallet'],
+          summary:
+            'Turn auto-charge on or off: a payment short of funds first charges this amount (repeated as needed)',
+          body: Type.Object(
+            { enabled: Type.Boolean(), amountWon: AmountWon },
+            { additionalProperties: false },
+          ),
+          response: { 200: AutoChargeSchema, ...problemResponses(400, 401) },
+        },
+      },
+      async (request) => {
+        const principal = userOf(request);
+        return wallets.setAutoCharge(principal.tenantId, principal.userId, request.body);
+      },
+    );
   };
 }

@@ -57,3 +57,10 @@ export interface ActivityEntry {
 export interface Activity extends Required<ActivityEntry> {
   seq: number;
 }
+
+export interface AutoChargeSetting {
+  enabled: boolean;
+  amountWon: number;
+  /** Amounts are multiples of this (rule data). */
+  unitWon: number;
+}

@@ -8,7 +8,7 @@ import type { LedgerService } from '../ledger/ledger-service.js';
 import { memberAccountIds } from '../members/member-service.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import type { Activity, Charge, GrantBalance, WalletView } from './types.js';
+import type { Activity, AutoChargeSetting, Charge, GrantBalance, WalletView } from './types.js';
 import { addMonthlyUsage, lockMonthlyUsage, readMonthlyUsage, recordActivity } from './usage.js';
 
 /** Tenant-wide ledger accounts the wallet flows use. */
@@ -249,6 +249,55 @@ export class WalletService {
       [tenantId, charge.id, code, message, this.clock.now()],
     );
     await addMonthlyUsage(tx, tenantId, charge.memberId, charge.month, { chargedWon: -charge.amountWon });
+  }
+
+  async autoCharge(tenantId: string, memberId: string): Promise<AutoChargeSetting> {
+    const [row] = await this.db.query<{ enabled: boolean; amount_won: number }>(
+      'select enabled, amount_won from auto_charge_settings where tenant_id = $1 and member_id = $2',
+      [tenantId, memberId],
+    );
+    const unitWon = await this.deps.policy.ruleValue(tenantId, 'auto_charge_unit_won', this.clock.now());
+    return { enabled: row?.enabled ?? false, amountWon: row?.amount_won ?? unitWon, unitWon };
+  }
+
+  /** Auto-charge (자동충전): when a payment lacks funds, charge this amount (a multiple of the unit) first. */
+  async setAutoCharge(tenantId: string, memberId: string, setting: { enabled: boolean; amountWon: number }) {
+    const unitWon = await this.deps.policy.ruleValue(tenantId, 'auto_charge_unit_won', this.clock.now());
+    if (
+      !Number.isSafeInteger(setting.amountWon) ||
+      setting.amountWon <= 0 ||
+      setting.amountWon % unitWon !== 0
+    ) {
+      throw new DomainError({
+        code: 'AUTO_CHARGE_AMOUNT_INVALID',
+        httpStatus: 400,
+        message: `the auto-charge amount must be a positive multiple of ${unitWon} won`,
+        messageKo: `자동충전 금액은 ${unitWon.toLocaleString('ko-KR')}원 단위여야 합니다`,
+        details: { unitWon },
+      });
+    }
+    await this.db.query(
+      `insert into auto_charge_settings (tenant_id, member_id, enabled, amount_won, updated_at) values ($1, $2, $3, $4, $5)
+       on conflict (tenant_id, member_id) do update set enabled = $3, amount_won = $4, updated_at = $5`,
+      [tenantId, memberId, setting.enabled, setting.amountWon, this.clock.now()],
+    );
+    return this.autoCharge(tenantId, memberId);
+  }
+
+  /** Succeeded charges since an instant (all of them for null), and when the last one completed. */
+  async chargeHistory(
+    tenantId: string,
+    memberId: string,
+    since: Date | null,
+    tx?: Sql,
+  ): Promise<{ chargedWon: number; lastChargeAt: Date | null }> {
+    const [row] = await (tx ?? this.db).query<{ charged_won: number; last_charge_at: Date | null }>(
+      `select coalesce(sum(amount_won) filter (where $3::timestamptz is null or completed_at > $3), 0)::bigint as charged_won,
+         max(completed_at) as last_charge_at
+       from charges where tenant_id = $1 and member_id = $2 and status = 'succeeded'`,
+      [tenantId, memberId, since],
+    );
+    return { chargedWon: row?.charged_won ?? 0, lastChargeAt: row?.last_charge_at ?? null };
   }
 
   async pendingCharges(tenantId: string, olderThan: Date, limit: number): Promise<Charge[]> {
