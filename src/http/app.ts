@@ -19,6 +19,7 @@ import { transferRoutes } from '../modules/transfers/routes.js';
 import { walletRoutes } from '../modules/wallets/routes.js';
 import type { Platform } from '../platform.js';
 import { registerProblemHandlers } from './problem.js';
+import { registerWebApp, WEB_DIST_DIR } from './web.js';
 import { validatorCompiler } from './validation.js';
 
 export const APP_VERSION: string = JSON.parse(
@@ -65,5 +66,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   await app.register(refundRoutes(platform));
   await app.register(programRoutes(platform));
   await app.register(settlementRoutes(platform));
+  // Last: the web app's SPA fallback must not shadow any API route.
+  await registerWebApp(app, WEB_DIST_DIR);
   return app;
 }

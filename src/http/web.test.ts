@@ -56,6 +56,31 @@ describe('the web app served by the platform', () => {
     }
   });
 
+  it('answers a missing file with a 404, never with index.html', async () => {
+    const response = await app.inject({ method: 'GET', url: '/assets/index-gone.js' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('serves a file built after the server started, so a rebuild needs no restart', async () => {
+    await writeFile(path.join(distDir, 'assets', 'index-new456.js'), 'console.log(2)');
+    const response = await app.inject({ method: 'GET', url: '/assets/index-new456.js' });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe('console.log(2)');
+  });
+
+  it('never serves a file from outside the build', async () => {
+    for (const url of [
+      '/../package.json',
+      '/assets/..%2F..%2Fpackage.json',
+      '/%2e%2e/package.json',
+      '/bad%E0%A4.js',
+    ]) {
+      const response = await app.inject({ method: 'GET', url });
+      expect(response.statusCode, url).not.toBe(200);
+    }
+  });
+
   it('leaves the API routes to the API', async () => {
     expect((await app.inject({ method: 'GET', url: '/v1/districts' })).json()).toEqual({ items: [] });
     expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok' });

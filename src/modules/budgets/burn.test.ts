@@ -17,6 +17,16 @@ describe('projectExhaustion', () => {
     expect(pace).toEqual({ averageDailySpentWon: 1_000_000, projectedExhaustionDate: '2021-05-23' });
   });
 
+  it('answers null, not an impossible date, when the pace would last beyond a century', () => {
+    const pace = projectExhaustion({
+      dailySpent: everyDay('2021-05-13', 1, 13_000),
+      today: '2021-05-13',
+      firstDay: '2021-05-13',
+      remainingWon: 130_000_000_000,
+    });
+    expect(pace).toEqual({ averageDailySpentWon: 13_000, projectedExhaustionDate: null });
+  });
+
   it('ignores spending older than 30 days', () => {
     const pace = projectExhaustion({
       dailySpent: [...everyDay('2021-03-01', 10, 9_000_000), ...everyDay('2021-04-14', 30, 1_000_000)],

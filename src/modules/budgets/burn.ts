@@ -22,6 +22,9 @@ export interface Pace {
 }
 
 /** Pure: when does the pot run dry if spending goes on as over the last window of days. */
+/** 100 years: further than any budget period. */
+const PROJECTION_HORIZON_DAYS = 36_525;
+
 export function projectExhaustion(input: PaceInput): Pace {
   const windowStart = maxDay(input.firstDay, addDays(input.today, 1 - BURN_PACE_WINDOW_DAYS));
   const windowDays = daysBetween(windowStart, input.today) + 1;
@@ -34,6 +37,8 @@ export function projectExhaustion(input: PaceInput): Pace {
   if (windowSpentWon <= 0) return { averageDailySpentWon, projectedExhaustionDate: null };
   // remaining ÷ (spent ÷ days), rounded up in integers: the day the last won is paid.
   const daysLeft = ceilDiv(BigInt(input.remainingWon) * BigInt(windowDays), BigInt(windowSpentWon));
+  // A pace that would take beyond the horizon is "does not run out": no calendar date means anything there.
+  if (daysLeft > BigInt(PROJECTION_HORIZON_DAYS)) return { averageDailySpentWon, projectedExhaustionDate: null };
   return { averageDailySpentWon, projectedExhaustionDate: addDays(input.today, Number(daysLeft)) };
 }
 

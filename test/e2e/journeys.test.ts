@@ -1,0 +1,333 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CREDENTIALS } from '../../src/presets/daejeon.js';
+import { addDays } from '../../web/src/i18n/format.js';
+import {
+  CHROMIUM_PATH,
+  chromiumAvailable,
+  DESKTOP,
+  launchBrowser,
+  newPerson,
+  PHONE,
+  screenshot,
+} from './support/browser.js';
+import { eventually, expectNoKoreanOnScreen, logIn, readPaymentCode, signUpByApi } from './support/people.js';
+import { type RunningServer, startServer } from './support/server.js';
+import { ensureWebBuilt } from './support/web-build.js';
+
+/**
+ * The journeys of the issue, in Debian's Chromium against `hanbat serve` on the embedded database.
+ * Screenshots of each main screen land in test-results/screenshots/ for a reviewer.
+ */
+
+const browserFound = chromiumAvailable();
+const browserRequired = process.env.REQUIRE_BROWSER === '1';
+if (!browserFound && !browserRequired)
+  console.log(`Browser suites: SKIPPED (no Chromium at ${CHROMIUM_PATH})`);
+
+const JOURNEY_TIMEOUT_MS = 120_000;
+
+describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  const person = async (device: typeof PHONE | typeof DESKTOP): Promise<Page> => {
+    const context = await newPerson(browser, server.url, device);
+    contexts.push(context);
+    return context.newPage();
+  };
+
+  beforeAll(async () => {
+    if (!browserFound) {
+      throw new Error(
+        `REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM_PATH}: apt-get install chromium`,
+      );
+    }
+    ensureWebBuilt();
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it(
+    'a citizen signs up, charges ₩100,000, pays ₩50,000 at a traditional-market store and sees ₩6,500 cashback',
+    async () => {
+      const page = await person(PHONE);
+      await page.goto('/signup');
+      await page.getByLabel('이름').fill('이시민');
+      await page.getByLabel('휴대전화 번호').fill('010-5555-0001');
+      await page.getByLabel('비밀번호').fill('hanbat-citizen-1');
+      await page.getByLabel('생년월일').fill('1990-05-13');
+      await page.getByLabel('사는 구').selectOption({ label: '서구' });
+      await page.getByLabel('사는 동').fill('둔산동');
+      await screenshot(page, 'citizen-01-sign-up');
+      await page.getByRole('button', { name: '회원가입' }).click();
+      await eventually(() => page.url()).toMatch(/\/wallet$/);
+      await eventually(() => page.locator('.balance-total').textContent()).toBe('0원');
+
+      await page.getByRole('link', { name: '충전' }).first().click();
+      await page.getByRole('button', { name: '+100,000원' }).click();
+      await page.getByRole('button', { name: '충전하기' }).click();
+      await page.getByText('100,000원을 충전했습니다.').waitFor();
+      await screenshot(page, 'citizen-02-charged');
+
+      await page.getByRole('link', { name: '가맹점 찾기' }).click();
+      await page.getByLabel('전통시장').selectOption({ label: '대전중앙시장' });
+      const store = page.getByRole('listitem').filter({ hasText: '중앙시장 한밭상회' });
+      await eventually(() => page.locator('.merchant-card').count()).toBe(1);
+      await store.waitFor();
+      await screenshot(page, 'citizen-03-find-merchants');
+      await store.getByRole('link', { name: '여기서 결제' }).click();
+
+      await page.getByText('결제할 가맹점:').waitFor();
+      await page.getByLabel('결제 금액').fill('50000');
+      await screenshot(page, 'citizen-04-pay');
+      await page.getByRole('button', { name: '결제하기' }).click();
+      const receipt = page.locator('.receipt');
+      await receipt.getByText('50,000원 결제').waitFor();
+      await eventually(() => receipt.locator('.receipt-cashback dd').textContent()).toBe('6,500원');
+      await screenshot(page, 'citizen-05-receipt');
+
+      await page.getByRole('link', { name: '홈' }).click();
+      await eventually(() => page.locator('.balance-total').textContent()).toBe('56,500원');
+      await eventually(() => page.locator('.month-cashback strong').textContent()).toBe('6,500원');
+      await expect(page.locator('.balance-parts').getByText('6,500원').count()).resolves.toBe(1);
+      await screenshot(page, 'citizen-06-home');
+
+      await page.getByRole('link', { name: '내역' }).click();
+      const payment = page.locator('.activity-payment').first();
+      await payment.getByText('−50,000원').waitFor();
+      await payment.getByText('캐시백 6,500원 적립').click();
+      await payment.getByRole('cell', { name: '1,500원' }).waitFor();
+      await eventually(() => payment.locator('.rule-table tr').count()).toBe(2);
+      await screenshot(page, 'citizen-07-history');
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+
+  it(
+    "a merchant collects a payment from a customer's one-time code and cancels half of it",
+    async () => {
+      const customer = await person(PHONE);
+      await logIn(customer, DEMO_CREDENTIALS.citizen);
+      await customer.goto('/wallet/charge');
+      await customer.getByLabel('충전 금액').fill('30000');
+      await customer.getByRole('button', { name: '충전하기' }).click();
+      await customer.getByText('30,000원을 충전했습니다.').waitFor();
+      await customer.goto('/wallet/code');
+      const code = await readPaymentCode(customer);
+      await screenshot(customer, 'merchant-01-customer-code');
+
+      const till = await person(PHONE);
+      await logIn(till, DEMO_CREDENTIALS.cafe);
+      await eventually(() => till.url()).toMatch(/\/merchant\/pos$/);
+      await till.getByLabel('결제 금액').fill('20000');
+      await till.getByLabel('손님 결제 코드').fill(code);
+      await screenshot(till, 'merchant-02-pos');
+      await till.getByRole('button', { name: '결제 받기' }).click();
+      await till.getByRole('heading', { name: '결제 완료' }).waitFor();
+      await till.getByText('20,000원 결제를 받았습니다.').waitFor();
+      await screenshot(till, 'merchant-03-paid');
+
+      await till.getByRole('link', { name: '매출' }).click();
+      const sale = till.locator('.sale').filter({ hasText: '20,000원' }).first();
+      await sale.getByRole('button', { name: '취소' }).click();
+      await sale.getByLabel('부분 취소').check();
+      await sale.getByLabel('취소할 금액').fill('10000');
+      await sale.getByRole('button', { name: '취소하기' }).click();
+      await till.getByText('10,000원을 취소했습니다. 남은 결제액 10,000원.').waitFor();
+      await till.locator('.sale').first().getByText('10,000원 취소됨').waitFor();
+      await eventually(() =>
+        till.locator('.data-table tbody tr').first().locator('td').last().textContent(),
+      ).toBe('10,000원');
+      await screenshot(till, 'merchant-04-sales-after-cancel');
+
+      await till.getByRole('link', { name: '결제 QR' }).click();
+      await till.getByRole('img', { name: /한밭 커피 결제 QR 코드/ }).waitFor();
+      await screenshot(till, 'merchant-05-payment-qr');
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+
+  it(
+    'an applicant learns why an industry is refused and applies; an operator approves, schedules a promotion and previews it',
+    async () => {
+      await signUpByApi(server.url, { phone: '010-5555-0002', password: 'hanbat-owner-1', name: '박사장' });
+      const applicant = await person(PHONE);
+      await logIn(applicant, { phone: '010-5555-0002', password: 'hanbat-owner-1' });
+      await applicant.goto('/merchant/apply');
+      await applicant.getByLabel('사업자등록번호').fill('220-81-62517');
+      await applicant.getByLabel('상호').fill('한밭 분식');
+      await applicant.getByLabel('업종').selectOption('golf_course');
+      await applicant.getByLabel('구', { exact: true }).selectOption({ label: '중구' });
+      await applicant.getByLabel('동', { exact: true }).fill('대흥동');
+      await applicant.getByLabel('연 매출액 (원)').fill('120000000');
+      await applicant
+        .getByText('소상공인 지원 취지에 맞지 않는 업종이라 가맹할 수 없습니다')
+        .first()
+        .waitFor();
+      await applicant.getByText('가입할 수 없습니다.').waitFor();
+      await screenshot(applicant, 'operator-01-applicant-refused-industry');
+      await applicant.getByLabel('업종').selectOption('restaurant');
+      await applicant.getByText('가입할 수 있습니다.').waitFor();
+      await applicant.getByRole('button', { name: '신청하기' }).click();
+      await applicant.getByText('신청했습니다. 심사 결과는 신청 현황에서 확인하세요.').waitFor();
+      await screenshot(applicant, 'operator-02-applied');
+
+      const operator = await person(DESKTOP);
+      await logIn(operator, DEMO_CREDENTIALS.operator);
+      await eventually(() => operator.url()).toMatch(/\/operator\/review$/);
+      await operator.getByRole('button', { name: /한밭 분식/ }).click();
+      await operator.getByRole('heading', { name: '가입 조건 확인 결과' }).waitFor();
+      await screenshot(operator, 'operator-03-review-queue');
+      await operator.getByRole('button', { name: '승인' }).click();
+      await operator.getByText(/한밭 분식을\(를\) 승인했습니다. 가맹점 코드/).waitFor();
+      await screenshot(operator, 'operator-04-approved');
+
+      await operator.getByRole('link', { name: '캐시백 정책' }).click();
+      await operator.getByLabel('정책 이름').fill('온통세일 예약');
+      await operator.getByRole('button', { name: '프로모션 추가' }).click();
+      const promotion = operator.locator('.editor-row-wide').last();
+      await promotion.getByLabel('코드').fill('ontong_sale_next');
+      await promotion.getByLabel('이름 (한국어)').fill('온통세일');
+      await promotion.getByLabel('이름 (영어)').fill('Ontong Sale');
+      const firstDay = await promotion.getByLabel('시작일').inputValue();
+      await promotion.getByLabel('마지막 날').fill(addDays(firstDay, 29));
+      await promotion.getByLabel('비율 (%)').fill('15');
+      const proposed = operator.locator('.quote').last();
+      await proposed.getByRole('cell', { name: /15%/ }).waitFor();
+      await eventually(() => proposed.locator('.quote-amount strong').textContent()).toBe('7,500원');
+      await eventually(() =>
+        operator.locator('.quote').first().locator('.quote-amount strong').textContent(),
+      ).toBe('5,000원');
+      await screenshot(operator, 'operator-05-policy-preview');
+      await operator.getByRole('button', { name: '예약 저장' }).click();
+      await operator.getByText(/"온통세일 예약" 정책을 .*부터 시행하도록 예약했습니다./).waitFor();
+      await operator.locator('.versions li').filter({ hasText: '온통세일 예약' }).getByText('예정').waitFor();
+      await screenshot(operator, 'operator-06-policy-scheduled');
+
+      await operator.getByRole('link', { name: '예산' }).click();
+      await operator.locator('.recharts-surface').first().waitFor();
+      await operator.getByText(/최근 30일 하루 평균 지급액/).waitFor();
+      await screenshot(operator, 'operator-07-budget-burn');
+      await operator.getByRole('link', { name: '원장 감사' }).click();
+      await operator.getByText('이상 없음').waitFor();
+      await screenshot(operator, 'operator-08-ledger-audit');
+      await operator.getByRole('link', { name: '작업 기록' }).click();
+      await operator.getByRole('cell', { name: '가맹점 승인' }).first().waitFor();
+      await operator.getByRole('cell', { name: '캐시백 정책 예약' }).first().waitFor();
+      await screenshot(operator, 'operator-09-audit-trail');
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+
+  it(
+    'an operator creates a relief programme, sees the bad rows of its recipient CSV, imports the good ones and pays them out',
+    async () => {
+      const operator = await person(DESKTOP);
+      await logIn(operator, DEMO_CREDENTIALS.operator);
+      await operator.goto('/operator/programs');
+      await operator.getByLabel('사업 이름').fill('긴급재난지원금 (시험)');
+      await operator.getByLabel('예산 (원)').fill('1000000');
+      await operator.getByLabel('1인 지급액 (원)').fill('100000');
+      const firstDay = await operator.getByLabel('사용 시작일').inputValue();
+      await operator.getByLabel('사용 마지막 날').fill(addDays(firstDay, 30));
+      await operator.getByRole('button', { name: '정책 사업 만들기' }).click();
+      await operator.getByRole('heading', { level: 1, name: '긴급재난지원금 (시험)' }).waitFor();
+
+      const csv = `phone\n${DEMO_CREDENTIALS.citizen.phone}\n010-9999-0000\n`;
+      await operator
+        .getByLabel('CSV 파일')
+        .setInputFiles({ name: 'recipients.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await operator.getByRole('button', { name: '검사하고 올리기' }).click();
+      await operator.getByText(/오류가 있어 아무것도 올리지 않았습니다/).waitFor();
+      const badRow = operator.locator('.import-result tbody tr');
+      await eventually(() => badRow.count()).toBe(1);
+      await eventually(() => badRow.locator('td').first().textContent()).toBe('3');
+      await screenshot(operator, 'programme-01-csv-row-errors');
+
+      await operator.getByLabel('오류가 있어도 올바른 줄은 올립니다').check();
+      await operator.getByRole('button', { name: '검사하고 올리기' }).click();
+      await operator.getByText('1명, 100,000원을 명단에 올렸습니다.').waitFor();
+      await operator.getByRole('button', { name: '지급하기' }).click();
+      await operator.getByText('1 / 1명 · 100,000원 / 100,000원').waitFor();
+      await operator.getByText('지급 완료').first().waitFor();
+      await screenshot(operator, 'programme-02-disbursed');
+
+      const recipient = await person(PHONE);
+      await logIn(recipient, DEMO_CREDENTIALS.citizen);
+      await recipient.locator('.balance-parts').getByText('정책지원금').waitFor();
+      await screenshot(recipient, 'programme-03-recipient-wallet');
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+
+  it(
+    'switching to English changes the whole screen, leaving only proper names from the data in Korean',
+    async () => {
+      const citizen = await person(PHONE);
+      await logIn(citizen, DEMO_CREDENTIALS.citizen);
+      await citizen.getByRole('button', { name: 'Switch to English' }).click();
+      await citizen.getByRole('heading', { name: 'My wallet' }).waitFor();
+      await eventually(() => citizen.locator('html').getAttribute('lang')).toBe('en');
+      const citizenScreens = [
+        ['/wallet', 'My wallet'],
+        ['/wallet/charge', 'Charge'],
+        ['/wallet/pay', 'Pay a shop'],
+        ['/wallet/code', 'Show a payment code'],
+        ['/wallet/history', 'History'],
+        ['/wallet/merchants', 'Find shops'],
+        ['/wallet/transfers', 'Send money'],
+        ['/wallet/refund', 'Refund charged money'],
+        ['/wallet/auto-charge', 'Auto-charge'],
+        ['/wallet/programs', 'Policy grants'],
+      ] as const;
+      for (const [path, heading] of citizenScreens) await expectNoKoreanOnScreen(citizen, path, heading);
+      await citizen.goto('/wallet/history');
+      await citizen.locator('.activity-details summary').first().click();
+      await expectNoKoreanOnScreen(citizen, null, 'History');
+      await screenshot(citizen, 'english-02-history');
+      await citizen.goto('/wallet');
+      await citizen.locator('.balance-total').waitFor();
+      await screenshot(citizen, 'english-01-wallet-home');
+
+      const operator = await person(DESKTOP);
+      await logIn(operator, DEMO_CREDENTIALS.operator);
+      await operator.getByRole('button', { name: 'Switch to English' }).click();
+      const operatorScreens = [
+        ['/operator/review', 'Merchant review'],
+        ['/operator/policy', 'Cashback policy'],
+        ['/operator/budgets', 'Cashback budgets'],
+        ['/operator/programs', 'Policy programmes'],
+        ['/operator/settlements', 'Merchant settlements'],
+        ['/operator/audit', 'Ledger audit'],
+        ['/operator/trail', 'Operator audit trail'],
+      ] as const;
+      for (const [path, heading] of operatorScreens) await expectNoKoreanOnScreen(operator, path, heading);
+      await expectNoKoreanOnScreen(operator, '/operator/policy', 'Cashback policy');
+      await operator.locator('.quote').first().waitFor();
+      await screenshot(operator, 'english-03-operator-policy');
+
+      const merchant = await person(PHONE);
+      await logIn(merchant, DEMO_CREDENTIALS.cafe);
+      await merchant.getByRole('button', { name: 'Switch to English' }).click();
+      const merchantScreens = [
+        ['/merchant/pos', 'Take a payment'],
+        ['/merchant/sales', 'Sales'],
+        ['/merchant/qr', 'Payment QR code'],
+        ['/merchant/settlements', 'Settlements'],
+        ['/merchant/applications', 'Applications'],
+        ['/merchant/apply', 'Apply to become a merchant'],
+      ] as const;
+      for (const [path, heading] of merchantScreens) await expectNoKoreanOnScreen(merchant, path, heading);
+      await expectNoKoreanOnScreen(merchant, '/merchant/sales', 'Sales');
+      await screenshot(merchant, 'english-04-merchant-sales');
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+});

@@ -1,0 +1,78 @@
+import createClient, { type Middleware } from 'openapi-fetch';
+import { apiErrorOf, networkError } from './problem.js';
+import type { paths } from './schema.js';
+
+/** What every request carries: who is calling, for which merchant, and in which language. */
+interface Credentials {
+  token: string | null;
+  merchantId: string | null;
+  language: string;
+  onUnauthorized: () => void;
+}
+
+const credentials: Credentials = {
+  token: null,
+  merchantId: null,
+  language: 'ko',
+  onUnauthorized: () => undefined,
+};
+
+export function setCredentials(update: Partial<Credentials>): void {
+  Object.assign(credentials, update);
+}
+
+const MERCHANT_PATH_PREFIX = '/v1/merchant/';
+
+const credentialsMiddleware: Middleware = {
+  onRequest({ request }) {
+    request.headers.set('accept-language', credentials.language);
+    if (credentials.token) request.headers.set('authorization', `Bearer ${credentials.token}`);
+    // An owner of several shops chooses which one a merchant request acts for.
+    const path = new URL(request.url).pathname;
+    if (credentials.merchantId && path.startsWith(MERCHANT_PATH_PREFIX)) {
+      request.headers.set('x-merchant-id', credentials.merchantId);
+    }
+    return request;
+  },
+  onResponse({ response }) {
+    if (response.status === 401 && credentials.token) credentials.onUnauthorized();
+    return response;
+  },
+};
+
+/** The one typed API client: every call's path, parameters and bodies are checked against openapi.json. */
+export const api = createClient<paths>({ baseUrl: globalThis.location?.origin ?? 'http://127.0.0.1' });
+api.use(credentialsMiddleware);
+
+interface FetchResult<Data> {
+  data?: Data;
+  error?: unknown;
+  response: Response;
+}
+
+/** The response body of a successful call, or an ApiError that says what went wrong in both languages. */
+export async function call<Data>(request: Promise<FetchResult<Data>>): Promise<Data> {
+  let result: FetchResult<Data>;
+  try {
+    result = await request;
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw networkError();
+  }
+  if (!result.response.ok) throw apiErrorOf(result.response.status, result.error);
+  return result.data as Data;
+}
+
+/** Like `call`, with the response, for the headers (the server's Date, for countdowns). */
+export async function callWithResponse<Data>(
+  request: Promise<FetchResult<Data>>,
+): Promise<{ data: Data; response: Response }> {
+  let response: Response | undefined;
+  const data = await call(
+    request.then((result) => {
+      response = result.response;
+      return result;
+    }),
+  );
+  return { data, response: response as Response };
+}

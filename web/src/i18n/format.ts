@@ -1,0 +1,104 @@
+/** How Hanbat writes money, rates and time: Korean conventions, Asia/Seoul time, in either language. */
+
+export type Language = 'ko' | 'en';
+
+/** The city's time zone: every date a citizen or operator reads is a Seoul date. */
+export const CITY_TIME_ZONE = 'Asia/Seoul';
+
+const LOCALE: Record<Language, string> = { ko: 'ko-KR', en: 'en-US' };
+const BP_PER_PERCENT = 100;
+
+/** 13,000원 in Korean, ₩13,000 in English; negative amounts keep their sign in front. */
+export function formatWon(amountWon: number, language: Language): string {
+  const digits = new Intl.NumberFormat(LOCALE[language]).format(Math.abs(amountWon));
+  const sign = amountWon < 0 ? '−' : '';
+  return language === 'ko' ? `${sign}${digits}원` : `${sign}₩${digits}`;
+}
+
+/** A signed change of balance: +6,500원 / −50,000원. */
+export function formatWonChange(amountWon: number, language: Language): string {
+  return amountWon > 0 ? `+${formatWon(amountWon, language)}` : formatWon(amountWon, language);
+}
+
+/** 1000 bp → "10%", 1250 bp → "12.5%". */
+export function formatRateBp(rateBp: number, language: Language): string {
+  const percent = rateBp / BP_PER_PERCENT;
+  return `${new Intl.NumberFormat(LOCALE[language], { maximumFractionDigits: 2 }).format(percent)}%`;
+}
+
+export function formatDateTime(instant: string | Date, language: Language): string {
+  return new Intl.DateTimeFormat(LOCALE[language], {
+    timeZone: CITY_TIME_ZONE,
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(new Date(instant));
+}
+
+export function formatDate(instant: string | Date, language: Language): string {
+  return new Intl.DateTimeFormat(LOCALE[language], { timeZone: CITY_TIME_ZONE, dateStyle: 'medium' }).format(
+    new Date(instant),
+  );
+}
+
+/** A calendar date the API gives as YYYY-MM-DD (already a Seoul date): formatted without shifting it. */
+export function formatCalendarDate(isoDate: string, language: Language): string {
+  return new Intl.DateTimeFormat(LOCALE[language], { timeZone: 'UTC', dateStyle: 'medium' }).format(
+    new Date(`${isoDate}T00:00:00Z`),
+  );
+}
+
+/** "2021-05" → "2021년 5월" / "May 2021". */
+export function formatMonth(yearMonth: string, language: Language): string {
+  return new Intl.DateTimeFormat(LOCALE[language], {
+    timeZone: 'UTC',
+    year: 'numeric',
+    month: 'long',
+  }).format(new Date(`${yearMonth}-01T00:00:00Z`));
+}
+
+/** The Seoul calendar date and time of an instant, as the parts a form field shows. */
+export function seoulParts(instant: Date): { date: string; time: string; month: string } {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: CITY_TIME_ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(instant);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((item) => item.type === type)?.value ?? '';
+  const date = `${part('year')}-${part('month')}-${part('day')}`;
+  return { date, time: `${part('hour')}:${part('minute')}`, month: date.slice(0, 7) };
+}
+
+/** Seoul has no daylight saving time: a Seoul wall-clock time is always UTC+09:00. */
+export function seoulInstant(date: string, time = '00:00'): string {
+  return `${date}T${time}:00+09:00`;
+}
+
+/** The Seoul date `days` after a Seoul date (YYYY-MM-DD). */
+export function addDays(isoDate: string, days: number): string {
+  const shifted = new Date(`${isoDate}T00:00:00Z`);
+  shifted.setUTCDate(shifted.getUTCDate() + days);
+  return shifted.toISOString().slice(0, 10);
+}
+
+/** Whole won typed by a person: digits with optional commas or spaces; anything else is not an amount. */
+export function parseWon(text: string): number | null {
+  const digits = text.replace(/[,\s원₩]/g, '');
+  if (!/^\d{1,15}$/.test(digits)) return null;
+  const amountWon = Number(digits);
+  return Number.isSafeInteger(amountWon) ? amountWon : null;
+}
+
+/** A percentage typed by a person ("10", "12.5") in basis points, or null. */
+export function parsePercentToBp(text: string): number | null {
+  if (!/^\d{1,3}(\.\d{1,2})?$/.test(text.trim())) return null;
+  const rateBp = Math.round(Number(text) * BP_PER_PERCENT);
+  return rateBp <= 10_000 ? rateBp : null;
+}
+
+export function bpToPercentText(rateBp: number): string {
+  return String(rateBp / BP_PER_PERCENT);
+}

@@ -1,0 +1,20 @@
+/** Regions (시·도) a franchise headquarters can be in, as the API names them. */
+export const REGIONS = [
+  'seoul',
+  'busan',
+  'daegu',
+  'incheon',
+  'gwangju',
+  'daejeon',
+  'ulsan',
+  'sejong',
+  'gyeonggi',
+  'gangwon',
+  'chungbuk',
+  'chungnam',
+  'jeonbuk',
+  'jeonnam',
+  'gyeongbuk',
+  'gyeongnam',
+  'jeju',
+] as const;

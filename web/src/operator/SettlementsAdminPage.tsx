@@ -1,0 +1,267 @@
+import { type FormEvent, useState } from 'react';
+import { api, call } from '../api/client.js';
+import type { FeeRules, SettlementDay } from '../api/types.js';
+import { useApi } from '../api/use-api.js';
+import { usePaged } from '../api/use-paged.js';
+import { useSubmit } from '../api/use-submit.js';
+import { useSession } from '../auth/session.js';
+import { addDays, parsePercentToBp, parseWon, seoulInstant, seoulParts } from '../i18n/format.js';
+import { useLanguage } from '../i18n/i18n.js';
+import { Button } from '../ui/Button.js';
+import { TextField } from '../ui/Field.js';
+import { useFormat } from '../ui/format-hooks.js';
+import { Loaded } from '../ui/Loaded.js';
+import { ErrorNotice, Notice } from '../ui/Notice.js';
+import { Badge, Page } from '../ui/Page.js';
+import { PagedList } from '../ui/PagedList.js';
+
+const PAGE_SIZE = 50;
+const STATUS_TONE = { paying: 'info', paid: 'good', failed: 'bad', nothing_to_pay: 'neutral' } as const;
+
+function Totals({ day }: { day: SettlementDay }) {
+  const { t } = useLanguage();
+  const format = useFormat();
+  const { totals } = day;
+  return (
+    <section className="card" aria-labelledby="totals-title">
+      <h2 id="totals-title">{t('operator.settlements.totals')}</h2>
+      <p>
+        {day.run ? (
+          <Badge tone={day.run.status === 'completed' ? 'good' : 'info'}>
+            {t(`operator.settlements.runStatus.${day.run.status}`)}
+          </Badge>
+        ) : (
+          <span className="muted">{t('operator.settlements.notRun')}</span>
+        )}{' '}
+        {t('operator.settlements.statements', { count: totals.statements })}
+      </p>
+      <dl className="receipt-lines">
+        {(
+          [
+            ['merchant.settlements.gross', totals.grossWon],
+            ['merchant.settlements.cancelled', totals.cancelledWon],
+            ['merchant.settlements.net', totals.netWon],
+            ['merchant.settlements.due', totals.dueWon],
+            ['merchant.settlements.paid', totals.paidWon],
+            ['merchant.settlements.carried', totals.carriedWon],
+          ] as const
+        ).map(([key, amountWon]) => (
+          <div key={key}>
+            <dt>{t(key)}</dt>
+            <dd>{format.won(amountWon)}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+function Statements({ businessDate, version }: { businessDate: string; version: number }) {
+  const { t } = useLanguage();
+  const format = useFormat();
+  const statements = usePaged(`${businessDate}-${version}`, (cursor, signal) =>
+    call(
+      api.GET('/v1/operator/settlements', {
+        signal,
+        params: { query: { businessDate, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } },
+      }),
+    ),
+  );
+  return (
+    <section className="card">
+      <PagedList paged={statements} empty={t('operator.settlements.noStatements')}>
+        {(items) => (
+          <div className="table-scroll">
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('operator.settlements.merchant')}</th>
+                  <th scope="col">{t('merchant.settlements.status')}</th>
+                  <th scope="col" className="number">
+                    {t('merchant.settlements.gross')}
+                  </th>
+                  <th scope="col" className="number">
+                    {t('merchant.settlements.due')}
+                  </th>
+                  <th scope="col" className="number">
+                    {t('merchant.settlements.paid')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((statement) => (
+                  <tr key={statement.id}>
+                    <td className="mono">{statement.merchantId}</td>
+                    <td>
+                      <Badge tone={STATUS_TONE[statement.status]}>
+                        {t(`merchant.settlements.statuses.${statement.status}`)}
+                      </Badge>
+                    </td>
+                    <td className="number">{format.won(statement.grossWon)}</td>
+                    <td className="number">{format.won(statement.dueWon)}</td>
+                    <td className="number">{format.won(statement.paidWon)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </PagedList>
+    </section>
+  );
+}
+
+function FeeRuleSection({ rules, onSaved }: { rules: FeeRules; onSaved: () => void }) {
+  const { t } = useLanguage();
+  const format = useFormat();
+  const [rate, setRate] = useState('');
+  const [threshold, setThreshold] = useState('');
+  const [fromDay, setFromDay] = useState(() => addDays(seoulParts(new Date()).date, 1));
+  const [showErrors, setShowErrors] = useState(false);
+  const save = useSubmit(
+    (body: { rateBp: number; feeFreeAnnualRevenueUpToWon: number | null; effectiveFrom: string }) =>
+      call(api.POST('/v1/operator/settlements/fee-rules', { body })),
+  );
+  const rateBp = parsePercentToBp(rate);
+  const thresholdWon = threshold ? parseWon(threshold) : null;
+  const errors = {
+    rate: rateBp === null ? t('validation.percent') : null,
+    threshold: threshold && thresholdWon === null ? t('validation.amount') : null,
+    fromDay:
+      !fromDay || Date.parse(seoulInstant(fromDay)) < Date.now() ? t('validation.effectiveFromPast') : null,
+  };
+  const inForce = rules.inForce;
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    setShowErrors(true);
+    if (errors.rate || errors.threshold || errors.fromDay || rateBp === null) return;
+    if (
+      await save.submit({
+        rateBp,
+        feeFreeAnnualRevenueUpToWon: thresholdWon,
+        effectiveFrom: seoulInstant(fromDay),
+      })
+    ) {
+      setShowErrors(false);
+      onSaved();
+    }
+  };
+
+  return (
+    <section className="card" aria-labelledby="fee-title">
+      <h2 id="fee-title">{t('operator.settlements.feeRules')}</h2>
+      <p>
+        {!inForce
+          ? t('operator.settlements.feeNone')
+          : inForce.feeFreeAnnualRevenueUpToWon !== null
+            ? t('operator.settlements.feeInForce', {
+                rate: format.rate(inForce.rateBp),
+                threshold: format.won(inForce.feeFreeAnnualRevenueUpToWon),
+              })
+            : t('operator.settlements.feeInForceNoThreshold', { rate: format.rate(inForce.rateBp) })}
+      </p>
+      <form className="inline-form" onSubmit={onSubmit} noValidate>
+        <TextField
+          label={t('operator.settlements.feeRate')}
+          value={rate}
+          onValue={setRate}
+          inputMode="decimal"
+          error={showErrors ? errors.rate : null}
+        />
+        <TextField
+          label={t('operator.settlements.feeFreeUpTo')}
+          value={threshold}
+          onValue={setThreshold}
+          inputMode="numeric"
+          error={showErrors ? errors.threshold : null}
+        />
+        <TextField
+          label={t('operator.settlements.feeFrom')}
+          type="date"
+          value={fromDay}
+          onValue={setFromDay}
+          error={showErrors ? errors.fromDay : null}
+        />
+        <Button type="submit" variant="secondary" busy={save.busy}>
+          {t('operator.settlements.feeSave')}
+        </Button>
+      </form>
+      {save.status === 'failed' && <ErrorNotice error={save.error} />}
+      {save.status === 'succeeded' && (
+        <Notice tone="success">
+          {t('operator.settlements.feeSaved', {
+            rate: format.rate(save.result.rateBp),
+            from: format.dateTime(save.result.effectiveFrom),
+          })}
+        </Notice>
+      )}
+    </section>
+  );
+}
+
+/** Settle a business day (idempotent: a day pays once) and see every merchant's statement; the fee rule. */
+export function SettlementsAdminPage() {
+  const { t } = useLanguage();
+  const { me } = useSession();
+  const [draftDate, setDraftDate] = useState(() => addDays(seoulParts(new Date()).date, -1));
+  const [businessDate, setBusinessDate] = useState(draftDate);
+  const [version, setVersion] = useState(0);
+  const day = useApi(`settlement-day-${businessDate}-${version}`, (signal) =>
+    call(api.GET('/v1/operator/settlements', { signal, params: { query: { businessDate, limit: 1 } } })),
+  );
+  const feeRules = useApi('fee-rules', (signal) =>
+    call(api.GET('/v1/operator/settlements/fee-rules', { signal })),
+  );
+  const run = useSubmit((date: string) =>
+    call(api.POST('/v1/operator/settlements/runs', { body: { businessDate: date } })),
+  );
+  const canRun = me?.operatorRoles.includes('policy_admin') ?? false;
+
+  const onShow = (event: FormEvent) => {
+    event.preventDefault();
+    if (draftDate) setBusinessDate(draftDate);
+  };
+  const onRun = async () => {
+    if (await run.submit(businessDate)) setVersion((current) => current + 1);
+  };
+
+  return (
+    <Page title={t('operator.settlements.title')} intro={t('operator.settlements.intro')} wide>
+      <form className="card filters" onSubmit={onShow} noValidate>
+        <TextField
+          label={t('operator.settlements.businessDate')}
+          type="date"
+          value={draftDate}
+          onValue={setDraftDate}
+        />
+        <Button type="submit" variant="secondary">
+          {t('operator.settlements.show')}
+        </Button>
+        {canRun && (
+          <Button onClick={onRun} busy={run.busy} busyLabel={t('operator.settlements.running')}>
+            {t('operator.settlements.run')}
+          </Button>
+        )}
+      </form>
+      {run.status === 'failed' && <ErrorNotice error={run.error} />}
+      {run.status === 'succeeded' && (
+        <Notice tone="success">
+          <p>
+            {t('operator.settlements.runDone', {
+              scanned: run.result.pass.merchantsScanned,
+              created: run.result.pass.statementsCreated,
+              started: run.result.pass.payoutsStarted,
+            })}
+          </p>
+          {run.result.pass.more && <p>{t('operator.settlements.more')}</p>}
+        </Notice>
+      )}
+      <Loaded state={day}>{(data) => <Totals day={data} />}</Loaded>
+      <Statements businessDate={businessDate} version={version} />
+      <Loaded state={feeRules}>
+        {(rules) => <FeeRuleSection rules={rules} onSaved={feeRules.reload} />}
+      </Loaded>
+    </Page>
+  );
+}

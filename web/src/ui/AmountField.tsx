@@ -1,0 +1,57 @@
+import type { ReactNode } from 'react';
+import { parseWon } from '../i18n/format.js';
+import { useLanguage } from '../i18n/i18n.js';
+import { TextField } from './Field.js';
+import { useFormat } from './format-hooks.js';
+
+interface AmountFieldProps {
+  label: ReactNode;
+  value: string;
+  onValue: (value: string) => void;
+  error?: string | null;
+  hint?: ReactNode;
+  /** Buttons that add a round amount, as on a cash machine. */
+  quickAmountsWon?: number[];
+  autoFocus?: boolean;
+}
+
+/** A won amount typed on a phone's number pad, echoed back formatted so a misplaced zero shows. */
+export function AmountField({
+  label,
+  value,
+  onValue,
+  error,
+  hint,
+  quickAmountsWon,
+  autoFocus,
+}: AmountFieldProps) {
+  const { t } = useLanguage();
+  const format = useFormat();
+  const amountWon = parseWon(value);
+  const addAmount = (addWon: number) => onValue(String((amountWon ?? 0) + addWon));
+  return (
+    <div className="amount-field">
+      <TextField
+        label={label}
+        value={value}
+        onValue={(typed) => onValue(typed.replace(/[^\d,]/g, ''))}
+        inputMode="numeric"
+        autoComplete="off"
+        error={error}
+        hint={hint}
+        autoFocus={autoFocus}
+        suffix={<span className="input-suffix">{format.won(amountWon ?? 0)}</span>}
+      />
+      {quickAmountsWon && (
+        <fieldset className="quick-amounts">
+          <legend className="visually-hidden">{t('wallet.charge.quickAmounts')}</legend>
+          {quickAmountsWon.map((addWon) => (
+            <button key={addWon} type="button" className="chip" onClick={() => addAmount(addWon)}>
+              {t('wallet.charge.addAmount', { amount: format.won(addWon) })}
+            </button>
+          ))}
+        </fieldset>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+import {
+  formatCalendarDate,
+  formatDate,
+  formatDateTime,
+  formatMonth,
+  formatRateBp,
+  formatWon,
+  formatWonChange,
+} from '../i18n/format.js';
+import { useLanguage } from '../i18n/i18n.js';
+
+/** The formatters bound to the reader's language, so screens write `format.won(x)`. */
+export function useFormat() {
+  const { language } = useLanguage();
+  return {
+    won: (amountWon: number) => formatWon(amountWon, language),
+    number: (value: number) => new Intl.NumberFormat(language === 'en' ? 'en-US' : 'ko-KR').format(value),
+    wonChange: (amountWon: number) => formatWonChange(amountWon, language),
+    rate: (rateBp: number) => formatRateBp(rateBp, language),
+    dateTime: (instant: string | Date) => formatDateTime(instant, language),
+    date: (instant: string | Date) => formatDate(instant, language),
+    /** The last day of a period given by its exclusive end (the midnight after it). */
+    lastDay: (exclusiveEnd: string) => formatDate(new Date(Date.parse(exclusiveEnd) - 1), language),
+    calendarDate: (isoDate: string) => formatCalendarDate(isoDate, language),
+    month: (yearMonth: string) => formatMonth(yearMonth, language),
+  };
+}

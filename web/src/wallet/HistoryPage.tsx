@@ -1,0 +1,172 @@
+import { useEffect, useState } from 'react';
+import { api, call } from '../api/client.js';
+import type { Activity } from '../api/types.js';
+import { usePaged } from '../api/use-paged.js';
+import { useLanguage } from '../i18n/i18n.js';
+import { Button } from '../ui/Button.js';
+import { SelectField, TextField } from '../ui/Field.js';
+import { useFormat } from '../ui/format-hooks.js';
+import { DataName, Page } from '../ui/Page.js';
+import { PagedList } from '../ui/PagedList.js';
+import {
+  ACTIVITY_TYPES,
+  cancellationDetails,
+  isKnownType,
+  merchantsIn,
+  paymentDetails,
+  shownAmountWon,
+} from './activity.js';
+import { CashbackLines } from './CashbackLines.js';
+
+interface Filters {
+  type: string;
+  month: string;
+  merchantId: string;
+}
+
+const NO_FILTERS: Filters = { type: '', month: '', merchantId: '' };
+const PAGE_SIZE = 20;
+
+function PaymentExtra({ activity }: { activity: Activity }) {
+  const { t } = useLanguage();
+  const format = useFormat();
+  const details = paymentDetails(activity);
+  if (details.cashbackWon === 0 && details.rules.length === 0) {
+    return <p className="muted">{t('wallet.history.cashbackNone')}</p>;
+  }
+  return (
+    <details className="activity-details">
+      <summary>
+        <span className="cashback-earned">
+          {t('wallet.history.cashbackEarned', { amount: format.won(details.cashbackWon) })}
+        </span>
+        <span className="details-toggle">{t('wallet.history.cashbackDetails')}</span>
+      </summary>
+      <CashbackLines rules={details.rules} limitedBy={details.limitedBy} />
+    </details>
+  );
+}
+
+function ActivityItem({ activity }: { activity: Activity }) {
+  const { t } = useLanguage();
+  const format = useFormat();
+  const type = isKnownType(activity.type) ? activity.type : 'other';
+  const merchantName =
+    activity.type === 'payment'
+      ? paymentDetails(activity).merchantName
+      : activity.type === 'payment_cancellation'
+        ? cancellationDetails(activity).merchantName
+        : null;
+  const amountWon = shownAmountWon(activity);
+  const clawbackWon =
+    activity.type === 'payment_cancellation' ? cancellationDetails(activity).clawbackWon : 0;
+  return (
+    <li className={`activity activity-${type}`}>
+      <div className="activity-main">
+        <div>
+          <p className="activity-title">
+            <span className="activity-type">{t(`wallet.history.types.${type}`)}</span>
+            {merchantName && <DataName>{merchantName}</DataName>}
+          </p>
+          <p className="muted">{format.dateTime(activity.at)}</p>
+        </div>
+        <p className={`activity-amount${amountWon > 0 ? ' credit' : ''}`}>{format.wonChange(amountWon)}</p>
+      </div>
+      {activity.type === 'payment' && <PaymentExtra activity={activity} />}
+      {clawbackWon > 0 && (
+        <p className="muted">{t('wallet.history.clawback', { amount: format.won(clawbackWon) })}</p>
+      )}
+    </li>
+  );
+}
+
+function FilterBar({
+  filters,
+  onChange,
+  merchants,
+}: {
+  filters: Filters;
+  onChange: (next: Filters) => void;
+  merchants: Map<string, string>;
+}) {
+  const { t } = useLanguage();
+  const set = (key: keyof Filters) => (value: string) => onChange({ ...filters, [key]: value });
+  return (
+    <form
+      className="card filters"
+      aria-label={t('wallet.history.filters')}
+      onSubmit={(event) => event.preventDefault()}
+    >
+      <SelectField
+        label={t('wallet.history.type')}
+        value={filters.type}
+        onValue={set('type')}
+        placeholder={t('app.all')}
+        options={ACTIVITY_TYPES.map((type) => ({ value: type, label: t(`wallet.history.types.${type}`) }))}
+      />
+      <TextField
+        label={t('wallet.history.month')}
+        type="month"
+        value={filters.month}
+        onValue={set('month')}
+      />
+      <SelectField
+        label={t('wallet.history.merchant')}
+        value={filters.merchantId}
+        onValue={set('merchantId')}
+        placeholder={t('wallet.history.allMerchants')}
+        options={[...merchants].map(([id, name]) => ({ value: id, label: name }))}
+        translate="no"
+      />
+      <Button variant="ghost" onClick={() => onChange(NO_FILTERS)} disabled={filters === NO_FILTERS}>
+        {t('wallet.history.reset')}
+      </Button>
+    </form>
+  );
+}
+
+export function HistoryPage() {
+  const { t } = useLanguage();
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [merchants, setMerchants] = useState(new Map<string, string>());
+  const history = usePaged(JSON.stringify(filters), (cursor, signal) =>
+    call(
+      api.GET('/v1/me/transactions', {
+        signal,
+        params: {
+          query: {
+            limit: PAGE_SIZE,
+            ...(cursor ? { cursor } : {}),
+            ...(filters.type ? { type: filters.type } : {}),
+            ...(/^\d{4}-\d{2}$/.test(filters.month) ? { month: filters.month } : {}),
+            ...(filters.merchantId ? { merchantId: filters.merchantId } : {}),
+          },
+        },
+      }),
+    ),
+  );
+
+  // The shop filter offers every shop seen so far, so choosing one does not empty the list of choices.
+  useEffect(() => {
+    setMerchants((known) => {
+      const seen = merchantsIn(history.items);
+      if ([...seen.keys()].every((id) => known.has(id))) return known;
+      return new Map([...known, ...seen]);
+    });
+  }, [history.items]);
+
+  return (
+    <Page title={t('wallet.history.title')}>
+      <FilterBar filters={filters} onChange={setFilters} merchants={merchants} />
+      <PagedList paged={history} empty={t('wallet.history.empty')}>
+        {(items) => (
+          <ul className="activity-list">
+            {items.map((activity) => (
+              <ActivityItem key={activity.seq} activity={activity} />
+            ))}
+          </ul>
+        )}
+      </PagedList>
+    </Page>
+  );
+}

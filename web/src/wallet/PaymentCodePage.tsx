@@ -1,0 +1,75 @@
+import { useState } from 'react';
+import { api, callWithResponse } from '../api/client.js';
+import { useApi } from '../api/use-api.js';
+import { useLanguage } from '../i18n/i18n.js';
+import { Button } from '../ui/Button.js';
+import { Loaded } from '../ui/Loaded.js';
+import { Page } from '../ui/Page.js';
+import { QrCode } from '../ui/QrCode.js';
+import { useCountdown } from '../ui/use-countdown.js';
+import { formatSeconds, groupPaymentCode, localDeadlineMs } from './payment-code.js';
+
+/** Screen readers hear the time left at these marks, not every second. */
+const ANNOUNCED_SECONDS = [30, 10];
+
+interface IssuedCode {
+  code: string;
+  deadlineMs: number;
+  lifetimeSeconds: number;
+}
+
+function CodeCard({ issued, onRenew }: { issued: IssuedCode; onRenew: () => void }) {
+  const { t } = useLanguage();
+  const seconds = useCountdown(issued.deadlineMs);
+  const expired = seconds === 0;
+  const announcement = expired
+    ? t('wallet.code.expired')
+    : ANNOUNCED_SECONDS.includes(seconds)
+      ? t('wallet.code.announceRemaining', { seconds })
+      : null;
+  return (
+    <section className="card code-card">
+      <QrCode text={issued.code} label={t('wallet.code.qrLabel')} dimmed={expired} />
+      <p className="code-number">
+        <span className="visually-hidden">{t('wallet.code.number')}: </span>
+        {groupPaymentCode(issued.code)}
+      </p>
+      <div className="countdown" aria-hidden="true">
+        <div className="countdown-fill" style={{ width: `${(seconds / issued.lifetimeSeconds) * 100}%` }} />
+      </div>
+      <p className={`countdown-text${expired ? ' expired' : ''}`}>
+        {expired ? t('wallet.code.expired') : t('wallet.code.remaining', { time: formatSeconds(seconds) })}
+      </p>
+      <p className="visually-hidden" role="status">
+        {announcement}
+      </p>
+      <Button variant={expired ? 'primary' : 'secondary'} wide onClick={onRenew}>
+        {t('wallet.code.renew')}
+      </Button>
+    </section>
+  );
+}
+
+export function PaymentCodePage() {
+  const { t } = useLanguage();
+  const [round, setRound] = useState(0);
+  const issued = useApi(`payment-code-${round}`, async (signal): Promise<IssuedCode> => {
+    const { data, response } = await callWithResponse(api.POST('/v1/me/payment-codes', { signal }));
+    const receivedAtMs = Date.now();
+    const deadlineMs = localDeadlineMs(data.expiresAt, response.headers.get('date'), receivedAtMs);
+    return {
+      code: data.code,
+      deadlineMs,
+      lifetimeSeconds: Math.max(1, Math.ceil((deadlineMs - receivedAtMs) / 1000)),
+    };
+  });
+  return (
+    <Page title={t('wallet.code.title')} intro={t('wallet.code.intro')}>
+      <Loaded state={issued}>
+        {(code) => (
+          <CodeCard key={code.code} issued={code} onRenew={() => setRound((current) => current + 1)} />
+        )}
+      </Loaded>
+    </Page>
+  );
+}

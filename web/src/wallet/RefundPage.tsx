@@ -1,0 +1,114 @@
+import { useRef } from 'react';
+import { api, call } from '../api/client.js';
+import { IdempotencyKeys, sendIdempotent } from '../api/idempotency.js';
+import { useApi } from '../api/use-api.js';
+import { useSubmit } from '../api/use-submit.js';
+import { useLanguage } from '../i18n/i18n.js';
+import { Button } from '../ui/Button.js';
+import { useFormat } from '../ui/format-hooks.js';
+import { Loaded } from '../ui/Loaded.js';
+import { ErrorNotice, Notice } from '../ui/Notice.js';
+import { Badge, Page } from '../ui/Page.js';
+import { useRuleValues } from './use-rule-values.js';
+
+const STATUS_TONE = { pending: 'info', paid: 'good', failed: 'bad' } as const;
+
+/** The refund rule in words, with the city's current values. */
+function RefundRule() {
+  const { t } = useLanguage();
+  const format = useFormat();
+  const ruleValue = useRuleValues();
+  const days = ruleValue('refund_full_window_days');
+  const usedBp = ruleValue('refund_min_used_bp');
+  return (
+    <Notice tone="info">
+      <p>
+        {days !== null && usedBp !== null
+          ? t('wallet.refund.rule', { days, percent: format.rate(usedBp) })
+          : t('wallet.refund.ruleUnknown')}
+      </p>
+      <p>{t('wallet.refund.excluded')}</p>
+    </Notice>
+  );
+}
+
+/** Ask for the rest of the charged money back; the answer says which rule allowed or refused it. */
+export function RefundPage() {
+  const { t, language } = useLanguage();
+  const format = useFormat();
+  const keys = useRef(new IdempotencyKeys());
+  const wallet = useApi('wallet', (signal) => call(api.GET('/v1/me/wallet', { signal })));
+  const refunds = useApi('refunds', (signal) => call(api.GET('/v1/me/refunds', { signal })));
+  const refund = useSubmit(() =>
+    sendIdempotent(keys.current, 'refund', (idempotencyKey) =>
+      call(api.POST('/v1/me/refunds', { params: { header: { 'idempotency-key': idempotencyKey } } })),
+    ),
+  );
+  const onRefund = async () => {
+    if (await refund.submit(undefined)) {
+      wallet.reload();
+      refunds.reload();
+    }
+  };
+  const cashWon = wallet.data?.cashWon ?? 0;
+
+  return (
+    <Page title={t('wallet.refund.title')}>
+      <RefundRule />
+      <section className="card form">
+        <p>{t('wallet.refund.refundable', { amount: format.won(cashWon) })}</p>
+        {refund.status === 'failed' && <ErrorNotice error={refund.error} />}
+        {refund.status === 'succeeded' && (
+          <Notice tone={refund.result.status === 'paid' ? 'success' : 'info'}>
+            <p>
+              {refund.result.status === 'paid'
+                ? t('wallet.refund.paid', { amount: format.won(refund.result.amountWon) })
+                : t('wallet.refund.pending', { amount: format.won(refund.result.amountWon) })}
+            </p>
+            <p>
+              {t('wallet.refund.applied', {
+                rule: language === 'en' ? refund.result.rule.descriptionEn : refund.result.rule.descriptionKo,
+              })}
+            </p>
+          </Notice>
+        )}
+        <Button
+          wide
+          onClick={onRefund}
+          busy={refund.busy}
+          busyLabel={t('wallet.refund.submitting')}
+          disabled={cashWon === 0}
+        >
+          {t('wallet.refund.submit')}
+        </Button>
+      </section>
+      <section className="card" aria-labelledby="refunds-title">
+        <h2 id="refunds-title">{t('wallet.refund.history')}</h2>
+        <Loaded state={refunds} isEmpty={(data) => data.items.length === 0} empty={t('wallet.refund.empty')}>
+          {(data) => (
+            <ul className="activity-list">
+              {data.items.map((item) => (
+                <li key={item.refundId} className="activity">
+                  <div className="activity-main">
+                    <div>
+                      <p className="activity-title">
+                        <Badge tone={STATUS_TONE[item.status]}>
+                          {t(`wallet.refund.status.${item.status}`)}
+                        </Badge>
+                      </p>
+                      <p className="muted">{format.dateTime(item.createdAt)}</p>
+                      <p className="small">
+                        {language === 'en' ? item.rule.descriptionEn : item.rule.descriptionKo}
+                      </p>
+                    </div>
+                    <p className="activity-amount">{format.won(item.amountWon)}</p>
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Loaded>
+      </section>
+    </Page>
+  );
+}

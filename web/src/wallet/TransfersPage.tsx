@@ -1,0 +1,250 @@
+import { type FormEvent, useRef, useState } from 'react';
+import { api, call } from '../api/client.js';
+import { IdempotencyKeys, newIdempotencyKey, sendIdempotent } from '../api/idempotency.js';
+import type { Transfer } from '../api/types.js';
+import { useApi } from '../api/use-api.js';
+import { usePaged } from '../api/use-paged.js';
+import { useSubmit } from '../api/use-submit.js';
+import { isMobilePhone } from '../auth/validation.js';
+import { parseWon } from '../i18n/format.js';
+import { useLanguage } from '../i18n/i18n.js';
+import { AmountField } from '../ui/AmountField.js';
+import { Button } from '../ui/Button.js';
+import { TextField } from '../ui/Field.js';
+import { useFormat } from '../ui/format-hooks.js';
+import { ErrorNotice, Notice } from '../ui/Notice.js';
+import { Badge, DataName, Page } from '../ui/Page.js';
+import { PagedList } from '../ui/PagedList.js';
+import { useRuleValues } from './use-rule-values.js';
+
+const HOURS_PER_DAY = 24;
+const PAGE_SIZE = 20;
+const MESSAGE_LENGTH_MAX = 100;
+const STATUS_TONE = {
+  pending: 'info',
+  accepted: 'good',
+  declined: 'bad',
+  cancelled: 'neutral',
+  expired: 'warn',
+} as const;
+
+interface Sending {
+  recipientPhone: string;
+  amountWon: number;
+  message: string;
+}
+
+function SendForm({ onSent }: { onSent: () => void }) {
+  const { t } = useLanguage();
+  const format = useFormat();
+  const [phone, setPhone] = useState('');
+  const [amountText, setAmountText] = useState('');
+  const [message, setMessage] = useState('');
+  const [showErrors, setShowErrors] = useState(false);
+  const keys = useRef(new IdempotencyKeys());
+  const wallet = useApi('wallet', (signal) => call(api.GET('/v1/me/wallet', { signal })));
+  const send = useSubmit((sending: Sending) =>
+    sendIdempotent(keys.current, sending, (idempotencyKey) =>
+      call(
+        api.POST('/v1/me/transfers', {
+          body: sending,
+          params: { header: { 'idempotency-key': idempotencyKey } },
+        }),
+      ),
+    ),
+  );
+  const cashWon = wallet.data?.cashWon ?? null;
+  const amountWon = parseWon(amountText);
+  const errors = {
+    phone: isMobilePhone(phone) ? null : t('validation.phone'),
+    amount:
+      amountWon === null || amountWon < 1
+        ? t('validation.amount')
+        : cashWon !== null && amountWon > cashWon
+          ? t('validation.amountMax', { max: format.won(cashWon) })
+          : null,
+  };
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    setShowErrors(true);
+    if (errors.phone || errors.amount || amountWon === null) return;
+    const sent = await send.submit({ recipientPhone: phone.trim(), amountWon, message: message.trim() });
+    if (sent) {
+      setAmountText('');
+      setMessage('');
+      setShowErrors(false);
+      wallet.reload();
+      onSent();
+    }
+  };
+
+  return (
+    <form className="card form" onSubmit={onSubmit} noValidate aria-labelledby="send-title">
+      <h2 id="send-title">{t('wallet.transfers.send')}</h2>
+      <TextField
+        label={t('wallet.transfers.recipientPhone')}
+        hint={t('auth.phoneHint')}
+        value={phone}
+        onValue={setPhone}
+        type="tel"
+        inputMode="tel"
+        error={showErrors ? errors.phone : null}
+      />
+      <AmountField
+        label={t('wallet.transfers.amount')}
+        value={amountText}
+        onValue={setAmountText}
+        error={showErrors ? errors.amount : null}
+        hint={cashWon !== null ? t('wallet.transfers.sendable', { amount: format.won(cashWon) }) : undefined}
+      />
+      <TextField
+        label={t('wallet.transfers.message')}
+        value={message}
+        onValue={setMessage}
+        maxLength={MESSAGE_LENGTH_MAX}
+        optional
+      />
+      {send.status === 'failed' && <ErrorNotice error={send.error} />}
+      {send.status === 'succeeded' && (
+        <Notice tone="success">
+          {t('wallet.transfers.sent', {
+            name: send.result.counterpartName,
+            amount: format.won(send.result.amountWon),
+          })}
+        </Notice>
+      )}
+      <Button type="submit" wide busy={send.busy} busyLabel={t('wallet.transfers.submitting')}>
+        {t('wallet.transfers.submit')}
+      </Button>
+    </form>
+  );
+}
+
+type Resolution = 'accept' | 'decline' | 'cancel';
+
+function TransferItem({ transfer, onChanged }: { transfer: Transfer; onChanged: () => void }) {
+  const { t } = useLanguage();
+  const format = useFormat();
+  // Each click is its own request; the server answers a repeated key with the first result.
+  const resolve = useSubmit((resolution: Resolution) => {
+    const params = {
+      path: { transferId: transfer.transferId },
+      header: { 'idempotency-key': newIdempotencyKey() },
+    };
+    if (resolution === 'accept') return call(api.POST('/v1/me/transfers/{transferId}/accept', { params }));
+    if (resolution === 'decline') return call(api.POST('/v1/me/transfers/{transferId}/decline', { params }));
+    return call(api.POST('/v1/me/transfers/{transferId}/cancel', { params }));
+  });
+  const act = async (resolution: Resolution) => {
+    if (await resolve.submit(resolution)) onChanged();
+  };
+  const pending = transfer.status === 'pending';
+  return (
+    <li className="activity">
+      <div className="activity-main">
+        <div>
+          <p className="activity-title">
+            <DataName>{transfer.counterpartName}</DataName>
+            <span className="muted mono">{transfer.counterpartPhoneMasked}</span>
+          </p>
+          <p className="muted">{format.dateTime(transfer.createdAt)}</p>
+          {transfer.message && (
+            <p>
+              <DataName>“{transfer.message}”</DataName>
+            </p>
+          )}
+        </div>
+        <div className="sale-side">
+          <p className={`activity-amount${transfer.direction === 'incoming' ? ' credit' : ''}`}>
+            {format.wonChange(transfer.direction === 'incoming' ? transfer.amountWon : -transfer.amountWon)}
+          </p>
+        </div>
+      </div>
+      <p className="badges">
+        <Badge tone={STATUS_TONE[transfer.status]}>{t(`wallet.transfers.status.${transfer.status}`)}</Badge>
+        {pending && (
+          <span className="muted small">
+            {t('wallet.transfers.until', { date: format.dateTime(transfer.expiresAt) })}
+          </span>
+        )}
+      </p>
+      {resolve.status === 'failed' && <ErrorNotice error={resolve.error} />}
+      {pending && (
+        <div className="button-row">
+          {transfer.direction === 'incoming' ? (
+            <>
+              <Button onClick={() => act('accept')} busy={resolve.busy}>
+                {t('wallet.transfers.accept')}
+              </Button>
+              <Button variant="secondary" onClick={() => act('decline')} disabled={resolve.busy}>
+                {t('wallet.transfers.decline')}
+              </Button>
+            </>
+          ) : (
+            <Button variant="secondary" onClick={() => act('cancel')} busy={resolve.busy}>
+              {t('wallet.transfers.cancel')}
+            </Button>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}
+
+function TransferList({
+  direction,
+  version,
+  onChanged,
+}: {
+  direction: Transfer['direction'];
+  version: number;
+  onChanged: () => void;
+}) {
+  const { t } = useLanguage();
+  const transfers = usePaged(`${direction}-${version}`, (cursor, signal) =>
+    call(
+      api.GET('/v1/me/transfers', {
+        signal,
+        params: { query: { direction, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } },
+      }),
+    ),
+  );
+  return (
+    <section className="card" aria-labelledby={`${direction}-title`}>
+      <h2 id={`${direction}-title`}>{t(`wallet.transfers.${direction}`)}</h2>
+      <PagedList paged={transfers} empty={t('wallet.transfers.empty')}>
+        {(items) => (
+          <ul className="activity-list">
+            {items.map((transfer) => (
+              <TransferItem key={transfer.transferId} transfer={transfer} onChanged={onChanged} />
+            ))}
+          </ul>
+        )}
+      </PagedList>
+    </section>
+  );
+}
+
+/** Send charged money to another member; accept or decline what others sent; cancel what is not yet accepted. */
+export function TransfersPage() {
+  const { t } = useLanguage();
+  const ruleValue = useRuleValues();
+  const [version, setVersion] = useState(0);
+  const acceptHours = ruleValue('transfer_accept_window_hours');
+  const changed = () => setVersion((current) => current + 1);
+  return (
+    <Page
+      title={t('wallet.transfers.title')}
+      intro={
+        acceptHours
+          ? t('wallet.transfers.intro', { days: Math.round(acceptHours / HOURS_PER_DAY) })
+          : t('wallet.transfers.introDefault')
+      }
+    >
+      <SendForm onSent={changed} />
+      <TransferList direction="incoming" version={version} onChanged={changed} />
+      <TransferList direction="outgoing" version={version} onChanged={changed} />
+    </Page>
+  );
+}

@@ -1,0 +1,95 @@
+import type { Activity, CashbackRuleLine } from '../api/types.js';
+
+/**
+ * The history API keeps each entry's details as a free-form record; these read the parts the screen
+ * shows and ignore anything else, so an older or newer entry never breaks the list.
+ */
+
+export interface PaymentDetails {
+  merchantName: string | null;
+  /** The price paid at the shop; the balance moved by less when cashback came back at once. */
+  amountWon: number;
+  cashbackWon: number;
+  rules: CashbackRuleLine[];
+  limitedBy: string[];
+}
+
+export interface CancellationDetails {
+  merchantName: string | null;
+  /** What the shop gave back; the balance moved by less when cashback was taken back. */
+  amountWon: number;
+  clawbackWon: number;
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function won(value: unknown): number {
+  return typeof value === 'number' && Number.isSafeInteger(value) ? value : 0;
+}
+
+function isRuleLine(value: unknown): value is CashbackRuleLine {
+  const line = record(value);
+  return (
+    typeof line.code === 'string' &&
+    typeof line.descriptionKo === 'string' &&
+    typeof line.descriptionEn === 'string' &&
+    typeof line.rateBp === 'number' &&
+    typeof line.baseWon === 'number' &&
+    typeof line.amountWon === 'number'
+  );
+}
+
+export function paymentDetails(activity: Activity): PaymentDetails {
+  const cashback = record(activity.details.cashback);
+  return {
+    merchantName: text(activity.details.merchantName),
+    amountWon: won(activity.details.amountWon),
+    cashbackWon: won(cashback.amountWon),
+    rules: Array.isArray(cashback.rules) ? cashback.rules.filter(isRuleLine) : [],
+    limitedBy: Array.isArray(cashback.limitedBy)
+      ? cashback.limitedBy.filter((code) => typeof code === 'string')
+      : [],
+  };
+}
+
+export function cancellationDetails(activity: Activity): CancellationDetails {
+  return {
+    merchantName: text(activity.details.merchantName),
+    amountWon: won(activity.details.amountWon),
+    clawbackWon: won(record(activity.details.clawback).amountWon),
+  };
+}
+
+/**
+ * The amount a member recognises: the price of a payment and the refund of a cancellation, rather than
+ * the net change of balance (a ₩50,000 payment with ₩6,500 cashback moved the balance by ₩43,500).
+ */
+export function shownAmountWon(activity: Activity): number {
+  if (activity.type === 'payment') return -(paymentDetails(activity).amountWon || -activity.amountWon);
+  if (activity.type === 'payment_cancellation')
+    return cancellationDetails(activity).amountWon || activity.amountWon;
+  return activity.amountWon;
+}
+
+export const ACTIVITY_TYPES = ['charge', 'payment', 'payment_cancellation'] as const;
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+
+export function isKnownType(type: string): type is ActivityType {
+  return (ACTIVITY_TYPES as readonly string[]).includes(type);
+}
+
+/** The shops a member has paid, from the entries seen so far: the choices of the shop filter. */
+export function merchantsIn(activities: Activity[]): Map<string, string> {
+  const merchants = new Map<string, string>();
+  for (const activity of activities) {
+    const name = text(activity.details.merchantName);
+    if (activity.merchantId && name) merchants.set(activity.merchantId, name);
+  }
+  return merchants;
+}
