@@ -11,7 +11,20 @@ export interface Config {
   /** First operator of a deployment; without them a demo operator is created and printed. */
   operatorPhone: string | undefined;
   operatorPassword: string | undefined;
+  /** The bank API; unset, `serve` runs the sandbox bank on `sandboxBankPort` and uses it. */
+  bankUrl: string | undefined;
+  /** Verifies the bank's callbacks (and signs them, in the sandbox); `serve` makes one up for its own sandbox. */
+  bankSigningSecret: string | undefined;
+  bankTimeoutMs: number;
+  sandboxBankPort: number;
+  sandboxBankDataDir: string;
+  sandboxBankOpeningBalanceWon: number;
+  /** Where the sandbox bank posts callbacks; by default the platform on this host's PORT. */
+  sandboxBankCallbackUrl: string;
 }
+
+const BANK_TIMEOUT_MS_MAX = 60_000;
+const SIGNING_SECRET_LENGTH_MIN = 16;
 
 /** Every setting, its environment variable and its default; documented in the README. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -25,13 +38,47 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlMinutes: parsePositiveInteger('SESSION_TTL_MINUTES', env.SESSION_TTL_MINUTES ?? '720'),
     operatorPhone: env.HANBAT_OPERATOR_PHONE || undefined,
     operatorPassword: env.HANBAT_OPERATOR_PASSWORD || undefined,
+    ...loadBankConfig(env),
   };
 }
 
-function parsePort(raw: string): number {
+function loadBankConfig(env: NodeJS.ProcessEnv) {
+  const bankUrl = env.BANK_URL ? parseHttpUrl('BANK_URL', env.BANK_URL) : undefined;
+  const bankSigningSecret = env.BANK_SIGNING_SECRET || undefined;
+  if (bankSigningSecret !== undefined && bankSigningSecret.length < SIGNING_SECRET_LENGTH_MIN)
+    throw new Error(`BANK_SIGNING_SECRET must be at least ${SIGNING_SECRET_LENGTH_MIN} characters`);
+  const bankTimeoutMs = parsePositiveInteger('BANK_TIMEOUT_MS', env.BANK_TIMEOUT_MS ?? '5000');
+  if (bankTimeoutMs > BANK_TIMEOUT_MS_MAX)
+    throw new Error(`BANK_TIMEOUT_MS must be at most ${BANK_TIMEOUT_MS_MAX}, got ${bankTimeoutMs}`);
+  const platformPort = parsePort(env.PORT ?? '3000');
+  return {
+    bankUrl,
+    bankSigningSecret,
+    bankTimeoutMs,
+    sandboxBankPort: parsePort(env.SANDBOX_BANK_PORT ?? '3001', 'SANDBOX_BANK_PORT'),
+    sandboxBankDataDir: path.resolve(env.SANDBOX_BANK_DATA_DIR ?? './data-sandbox-bank'),
+    sandboxBankOpeningBalanceWon: parsePositiveInteger(
+      'SANDBOX_BANK_OPENING_BALANCE_WON',
+      env.SANDBOX_BANK_OPENING_BALANCE_WON ?? '10000000',
+    ),
+    sandboxBankCallbackUrl: parseHttpUrl(
+      'SANDBOX_BANK_CALLBACK_URL',
+      env.SANDBOX_BANK_CALLBACK_URL ?? `http://127.0.0.1:${platformPort}/v1/bank/callbacks`,
+    ),
+  };
+}
+
+function parseHttpUrl(name: string, raw: string): string {
+  const protocol = URL.canParse(raw) ? new URL(raw).protocol : undefined;
+  if (protocol !== 'http:' && protocol !== 'https:')
+    throw new Error(`${name} must be an http(s) URL, got ${raw}`);
+  return raw;
+}
+
+function parsePort(raw: string, name = 'PORT'): number {
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`PORT must be 0-65535, got ${raw}`);
+    throw new Error(`${name} must be 0-65535, got ${raw}`);
   return port;
 }
 

@@ -8,7 +8,7 @@ import { registerJobs } from '../jobs.js';
 import { auditLedger } from '../modules/ledger/audit.js';
 import { DEMO_CREDENTIALS, type SeedOutcome, seedDaejeon } from '../presets/daejeon.js';
 import { formatAuditReport } from './audit-report.js';
-import { openPlatform } from './runtime.js';
+import { bankUrlOf, openPlatform, startSandboxBank, withBankSecret } from './runtime.js';
 
 const SCHEDULER_POLL_MS = 5_000;
 
@@ -24,14 +24,28 @@ Environment:
   HOST          HTTP bind address (default 127.0.0.1)
   DATA_DIR      embedded database directory when DATABASE_URL is unset (default ./data)
   DATABASE_URL  PostgreSQL server, e.g. postgres://user:pass@host:5432/hanbat
-  LOG_LEVEL     pino level: fatal, error, warn, info, debug, trace (default info)`,
+  LOG_LEVEL     pino level: fatal, error, warn, info, debug, trace (default info)
+
+Bank:
+  BANK_URL                          the bank API; unset, serve runs the sandbox bank itself
+                                    (in this process, on SANDBOX_BANK_PORT, with its own storage)
+  BANK_SIGNING_SECRET               HMAC secret of the bank's callbacks (16+ chars); required with
+                                    BANK_URL and by sandbox-bank; serve makes one up for its own sandbox
+  BANK_TIMEOUT_MS                   per attempt of a bank call, 3 attempts (default 5000, max 60000)
+  SANDBOX_BANK_PORT                 sandbox bank HTTP port (default 3001)
+  SANDBOX_BANK_DATA_DIR             sandbox bank's own embedded database (default ./data-sandbox-bank)
+  SANDBOX_BANK_OPENING_BALANCE_WON  what a new sandbox account holds (default 10000000)
+  SANDBOX_BANK_CALLBACK_URL         where the sandbox posts callbacks
+                                    (default http://127.0.0.1:$PORT/v1/bank/callbacks)`,
   );
 
 program
   .command('serve')
   .description('migrate, seed the Daejeon preset on first start, and serve the HTTP API')
   .action(async () => {
-    const platform = await openPlatform();
+    const config = withBankSecret(loadConfig());
+    const sandbox = config.bankUrl ? undefined : await startSandboxBank(config, '127.0.0.1');
+    const platform = await openPlatform(config);
     const seeded = await seedDaejeon(platform);
     registerJobs(platform);
     platform.scheduler.start(
@@ -44,6 +58,7 @@ program
     const shutdown = async () => {
       platform.scheduler.stop();
       await app.close();
+      await sandbox?.bank.close();
       await platform.db.close();
       process.exit(0);
     };
@@ -51,8 +66,31 @@ program
     process.once('SIGTERM', shutdown);
     await app.listen({ port: platform.config.port, host: platform.config.host });
     const url = `http://${platform.config.host === '0.0.0.0' ? '127.0.0.1' : platform.config.host}:${platform.config.port}`;
-    app.log.info({ database: platform.db.kind, seeded: seeded.created, url }, 'hanbat is serving');
-    console.log(welcome(url, seeded));
+    const bankUrl = sandbox?.url ?? bankUrlOf(config);
+    app.log.info({ database: platform.db.kind, seeded: seeded.created, url, bankUrl }, 'hanbat is serving');
+    console.log(welcome(url, seeded, sandbox ? `${bankUrl} (sandbox, in this process)` : bankUrl));
+  });
+
+program
+  .command('sandbox-bank')
+  .description(
+    'run the sandbox bank alone: open-banking style accounts, idempotent withdrawals and deposits, ' +
+      'statements, signed callbacks and switchable faults (PUT /admin/faults); point serve at it with BANK_URL',
+  )
+  .action(async () => {
+    const config = loadConfig();
+    if (!config.bankSigningSecret)
+      throw new Error('set BANK_SIGNING_SECRET, and the same value for serve, which verifies the callbacks');
+    const { bank, url } = await startSandboxBank(config, config.host);
+    const shutdown = async () => {
+      await bank.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+    console.log(
+      `sandbox bank on ${url}, books in ${config.sandboxBankDataDir}, callbacks to ${config.sandboxBankCallbackUrl}`,
+    );
   });
 
 program
@@ -97,8 +135,8 @@ program
     process.exitCode = reports.every((report) => report.ok) ? 0 : 1;
   });
 
-function welcome(url: string, seeded: SeedOutcome): string {
-  const lines = [``, `  온통대전 on Hanbat — ${url}   (API docs: ${url}/docs)`];
+function welcome(url: string, seeded: SeedOutcome, bank: string): string {
+  const lines = [``, `  온통대전 on Hanbat — ${url}   (API docs: ${url}/docs)`, `  bank: ${bank}`];
   if (!seeded.demo)
     return [...lines, `  operator: ${seeded.operatorPhone} (from HANBAT_OPERATOR_PHONE)`, ''].join('\n');
   lines.push('  demo sign-ins (phone / password):');

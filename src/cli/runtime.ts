@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { systemClock } from '../clock.js';
 import { type Config, loadConfig } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { allMigrations } from '../db/migrations.js';
 import { openDatabase } from '../db/open.js';
+import { HttpBankGateway } from '../modules/bank/http-bank-gateway.js';
+import { SandboxBank } from '../modules/bank/sandbox/server.js';
 import { createPlatform, type Platform } from '../platform.js';
 
 /** Opens the configured database, brings its schema up to date and wires the platform. */
@@ -14,6 +18,62 @@ export async function openPlatform(config: Config = loadConfig()): Promise<Platf
     await db.close();
     throw error;
   }
-  // Until the HTTP bank boundary lands, the demo charges against the in-process sandbox bank.
-  return createPlatform(config, db, systemClock);
+  const bank = new HttpBankGateway({ baseUrl: bankUrlOf(config), timeoutMs: config.bankTimeoutMs });
+  return createPlatform(config, db, systemClock, bank);
+}
+
+/** BANK_URL, or the sandbox bank that `serve` runs on loopback when it is unset. */
+export function bankUrlOf(config: Config): string {
+  return config.bankUrl ?? `http://127.0.0.1:${config.sandboxBankPort}`;
+}
+
+/**
+ * A real bank needs the secret it shares with us; a sandbox that `serve` starts itself can use one
+ * made up for this run, since both ends live in this process.
+ */
+export function withBankSecret(config: Config): Config {
+  if (config.bankSigningSecret) return config;
+  if (config.bankUrl) throw new Error('BANK_SIGNING_SECRET is required with BANK_URL');
+  return { ...config, bankSigningSecret: randomBytes(32).toString('hex') };
+}
+
+/**
+ * Runs the sandbox bank on its own port with its own PGlite directory. The port is probed first:
+ * a second sandbox on the same directory would corrupt it, and the one already running holds the port.
+ */
+export async function startSandboxBank(
+  config: Config,
+  host: string,
+): Promise<{ bank: SandboxBank; url: string }> {
+  if (!config.bankSigningSecret) throw new Error('the sandbox bank needs BANK_SIGNING_SECRET');
+  await assertPortFree(host, config.sandboxBankPort);
+  const bank = await SandboxBank.open({
+    dataDir: config.sandboxBankDataDir,
+    signingSecret: config.bankSigningSecret,
+    callbackUrl: config.sandboxBankCallbackUrl,
+    openingBalanceWon: config.sandboxBankOpeningBalanceWon,
+    logLevel: config.logLevel,
+  });
+  try {
+    return { bank, url: await bank.listen(host, config.sandboxBankPort) };
+  } catch (error) {
+    await bank.close();
+    throw error;
+  }
+}
+
+function assertPortFree(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `port ${port} is taken (a sandbox bank already running?): set SANDBOX_BANK_PORT, or BANK_URL to use it`,
+            )
+          : error,
+      ),
+    );
+    probe.listen({ host, port }, () => probe.close(() => resolve()));
+  });
 }

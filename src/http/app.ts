@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { auditTrailRoutes } from '../modules/audit-trail/routes.js';
+import { bankRoutes } from '../modules/bank/routes.js';
 import { budgetRoutes } from '../modules/budgets/routes.js';
 import { ledgerRoutes } from '../modules/ledger/routes.js';
 import { memberRoutes } from '../modules/members/routes.js';
@@ -19,8 +20,8 @@ import { transferRoutes } from '../modules/transfers/routes.js';
 import { walletRoutes } from '../modules/wallets/routes.js';
 import type { Platform } from '../platform.js';
 import { registerProblemHandlers } from './problem.js';
-import { registerWebApp, WEB_DIST_DIR } from './web.js';
 import { validatorCompiler } from './validation.js';
+import { registerWebApp, WEB_DIST_DIR } from './web.js';
 
 export const APP_VERSION: string = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
@@ -66,6 +67,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   await app.register(refundRoutes(platform));
   await app.register(programRoutes(platform));
   await app.register(settlementRoutes(platform));
+  await app.register(bankRoutes(platform));
   // Last: the web app's SPA fallback must not shadow any API route.
   await registerWebApp(app, WEB_DIST_DIR);
   return app;

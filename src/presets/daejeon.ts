@@ -5,6 +5,7 @@ import { DAEJEON_MERCHANT_PRESET } from '../modules/merchants/presets/daejeon.js
 import type { MerchantApplicationInput } from '../modules/merchants/types.js';
 import { seedDaejeonPolicy } from '../modules/policy/presets/daejeon.js';
 import { DAEJEON_REFERENCE } from '../modules/reference/presets/daejeon.js';
+import { seedDaejeonSettlement } from '../modules/settlement/presets/daejeon.js';
 import { DAEJEON_TENANT } from '../modules/tenants/presets.js';
 import type { Platform } from '../platform.js';
 import { localDate } from '../time.js';
@@ -43,6 +44,7 @@ export async function seedDaejeon(
     await platform.merchants.seedPreset(tenantId, DAEJEON_MERCHANT_PRESET, tx);
     await seedDaejeonPolicy(platform, tenantId, tx);
     await platform.wallets.ensureSystemAccounts(tenantId, tx);
+    await seedDaejeonSettlement(platform, tenantId, tx);
   });
   await seedDaejeonBudgets(platform, tenantId);
   await seedCurrentYearBudget(platform, tenantId);

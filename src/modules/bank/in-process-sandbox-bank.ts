@@ -3,10 +3,12 @@ import type { BankAccountRef, BankGateway, BankOutcome, BankTransferRequest } fr
 export type SandboxFault = 'fail' | 'timeout' | 'lost_response';
 
 const REQUESTS_REMEMBERED_MAX = 1_000_000;
+const ABANDONED_MESSAGE = 'sandbox: abandoned by the caller before the bank applied it';
 
 /**
- * A deterministic bank in memory, for tests and the demo: accounts open on first use with a fixed
- * balance, every request is idempotent by key, and faults can be queued to test failure paths.
+ * A deterministic bank in memory, for unit tests of the modules that call the bank: accounts open on
+ * first use with a fixed balance, every request is idempotent by key, and faults can be queued. The
+ * demo and the boundary tests use the HTTP sandbox bank (sandbox/server.ts) instead.
  */
 export class InProcessSandboxBank implements BankGateway {
   private readonly balancesWon = new Map<string, number>();
@@ -37,6 +39,13 @@ export class InProcessSandboxBank implements BankGateway {
     return this.outcomes.get(idempotencyKey) ?? null;
   }
 
+  async abandon(idempotencyKey: string): Promise<BankOutcome> {
+    return (
+      this.outcomes.get(idempotencyKey) ??
+      this.remember(idempotencyKey, { status: 'failed', code: 'REJECTED', message: ABANDONED_MESSAGE })
+    );
+  }
+
   private apply(request: BankTransferRequest, deltaWon: number): BankOutcome {
     const known = this.outcomes.get(request.idempotencyKey);
     if (known) return known;
@@ -44,11 +53,15 @@ export class InProcessSandboxBank implements BankGateway {
     if (fault === 'timeout')
       return { status: 'unknown', reason: 'sandbox: request timed out before the bank saw it' };
     if (fault === 'fail')
-      return this.remember(request, { status: 'failed', code: 'REJECTED', message: 'sandbox: rejected' });
+      return this.remember(request.idempotencyKey, {
+        status: 'failed',
+        code: 'REJECTED',
+        message: 'sandbox: rejected',
+      });
     const key = accountKey(request.account);
     const balanceWon = this.balanceOf(request.account);
     if (balanceWon + deltaWon < 0) {
-      return this.remember(request, {
+      return this.remember(request.idempotencyKey, {
         status: 'failed',
         code: 'INSUFFICIENT_FUNDS',
         message: 'bank balance too low',
@@ -56,7 +69,7 @@ export class InProcessSandboxBank implements BankGateway {
     }
     this.balancesWon.set(key, balanceWon + deltaWon);
     this.transactionCount += 1;
-    const outcome = this.remember(request, {
+    const outcome = this.remember(request.idempotencyKey, {
       status: 'succeeded',
       bankTransactionId: `sbx_${this.transactionCount}`,
     });
@@ -65,10 +78,10 @@ export class InProcessSandboxBank implements BankGateway {
       : outcome;
   }
 
-  private remember(request: BankTransferRequest, outcome: BankOutcome): BankOutcome {
+  private remember(idempotencyKey: string, outcome: BankOutcome): BankOutcome {
     if (this.outcomes.size >= REQUESTS_REMEMBERED_MAX)
       throw new Error('sandbox bank: too many requests remembered');
-    this.outcomes.set(request.idempotencyKey, outcome);
+    this.outcomes.set(idempotencyKey, outcome);
     return outcome;
   }
 }

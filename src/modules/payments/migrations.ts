@@ -48,4 +48,9 @@ export const paymentMigrations: Migration[] = [
       );
       create index payment_codes_expiry on payment_codes (expires_at);`,
   },
+  {
+    version: 801,
+    name: 'payment cancellations by time (settlement reads them per business day)',
+    sql: 'create index payment_cancellations_by_time on payment_cancellations (tenant_id, created_at);',
+  },
 ];

@@ -157,6 +157,7 @@ export class RefundService {
       account: await this.deps.members.bankAccountOf(tenantId, refund.memberId),
       amountWon: refund.amountWon,
       memo: `Hanbat refund ${refund.id}`,
+      tenantId,
     });
     return this.complete(tenantId, refund.id, outcome);
   }

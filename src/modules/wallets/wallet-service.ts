@@ -125,6 +125,7 @@ export class WalletService {
       account: bankAccount,
       amountWon,
       memo: `Hanbat charge ${chargeId}`,
+      tenantId,
     });
     return this.completeCharge(tenantId, chargeId, outcome);
   }
