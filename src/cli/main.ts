@@ -58,6 +58,8 @@ program
     const shutdown = async () => {
       platform.scheduler.stop();
       await app.close();
+      // Background disbursements stop after their current batch; the scheduler resumes them on the next start.
+      await platform.programs.stop();
       await sandbox?.bank.close();
       await platform.db.close();
       process.exit(0);
