@@ -38,7 +38,8 @@ export function projectExhaustion(input: PaceInput): Pace {
   // remaining ÷ (spent ÷ days), rounded up in integers: the day the last won is paid.
   const daysLeft = ceilDiv(BigInt(input.remainingWon) * BigInt(windowDays), BigInt(windowSpentWon));
   // A pace that would take beyond the horizon is "does not run out": no calendar date means anything there.
-  if (daysLeft > BigInt(PROJECTION_HORIZON_DAYS)) return { averageDailySpentWon, projectedExhaustionDate: null };
+  if (daysLeft > BigInt(PROJECTION_HORIZON_DAYS))
+    return { averageDailySpentWon, projectedExhaustionDate: null };
   return { averageDailySpentWon, projectedExhaustionDate: addDays(input.today, Number(daysLeft)) };
 }
 

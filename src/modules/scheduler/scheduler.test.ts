@@ -22,7 +22,10 @@ describe.each(databaseKinds())('scheduler on %s', (kind) => {
     scheduler.register({
       name: 'count',
       everyMs: 60_000,
-      run: async ({ now }) => (runs.push(now.toISOString()), { processed: 1 }),
+      run: async ({ now }) => {
+        runs.push(now.toISOString());
+        return { processed: 1 };
+      },
     });
     await scheduler.tick([tenantId]);
     await scheduler.tick([tenantId]);
