@@ -5,6 +5,7 @@ import { applyBatch, expireTransferId, type LedgerCommand, SYSTEM_ID_PREFIX } fr
 import { genesisHash } from './hashing.js';
 import {
   lockAccounts,
+  lockAccountsOwnedBy,
   selectAccounts,
   selectAccountsOwnedBy,
   selectResolutions,
@@ -72,6 +73,11 @@ export class LedgerService {
    */
   async lockAccounts(tx: Sql, tenantId: string, ids: readonly string[]): Promise<Account[]> {
     return selectAccounts(tx, tenantId, ids, 'for update');
+  }
+
+  /** Every account of these owners (members of a payment batch), locked in id order for the rest of `tx`. */
+  async lockAccountsOwnedBy(tx: Sql, tenantId: string, ownerIds: readonly string[]): Promise<Account[]> {
+    return lockAccountsOwnedBy(tx, tenantId, ownerIds);
   }
 
   async accountsOwnedBy(tenantId: string, ownerId: string, tx?: Sql): Promise<Account[]> {

@@ -59,6 +59,21 @@ export async function selectAccountsOwnedBy(sql: Sql, tenantId: string, ownerId:
   return rows.map((row) => toAccount(tenantId, row));
 }
 
+/** Every account of these owners, locked in id order for the rest of `tx`. */
+export async function lockAccountsOwnedBy(
+  tx: Sql,
+  tenantId: string,
+  ownerIds: readonly string[],
+): Promise<Account[]> {
+  if (ownerIds.length === 0) return [];
+  const rows = await tx.query<AccountRow>(
+    `select ${ACCOUNT_COLUMNS} from ledger_accounts
+     where tenant_id = $1 and owner_id = any($2::text[]) order by id for update`,
+    [tenantId, [...new Set(ownerIds)]],
+  );
+  return rows.map((row) => toAccount(tenantId, row));
+}
+
 function toAccountState(row: AccountRow): AccountState {
   return {
     id: row.id,

@@ -1,12 +1,11 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Database, Sql } from '../../db/database.js';
 import { monthKey } from '../../time.js';
 import { allocateCashback } from '../budgets/allocate.js';
 import type { BudgetService } from '../budgets/budget-service.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
-import type { Account, TransferRequest } from '../ledger/types.js';
-import { type MemberService, memberAccountIds } from '../members/member-service.js';
+import type { MemberService } from '../members/member-service.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
 import type { Merchant } from '../merchants/types.js';
 import { quoteCashback } from '../policy/cashback.js';
@@ -14,7 +13,16 @@ import type { PolicyService } from '../policy/policy-service.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { addMonthlyUsage, lockMonthlyUsage, recordActivity } from '../wallets/usage.js';
 import type { WalletService } from '../wallets/wallet-service.js';
+import { BatchedPayments, type OrderOutcome, type PaymentOrder } from './batched-payments.js';
 import { PaymentErrors } from './errors.js';
+import {
+  cashbackOutcomeOf,
+  fundsOf,
+  newPaymentId,
+  paymentActivity,
+  paymentTransfers,
+  receiptOf,
+} from './payment-records.js';
 import { type Funds, splitPayment } from './split.js';
 import type { CashbackOutcome, Payment, PaymentChannel, PaymentReceipt } from './types.js';
 
@@ -30,36 +38,30 @@ export interface PaymentDeps {
 
 const PAYMENT_CODE_DIGITS = 20;
 
-export function newPaymentId(): string {
-  return `pay_${randomBytes(12).toString('base64url')}`;
-}
-
 function hashCode(tenantId: string, code: string): string {
   return createHash('sha256').update(`${tenantId}|${code}`).digest('hex');
 }
 
 /**
  * Payments (결제): a member pays a merchant from grants, cashback and cash, and earns cashback from
- * the budget in the same transaction. Callers pass the transaction (the HTTP idempotency layer owns
- * it), so a payment, its cashback and its idempotency record commit together or not at all.
+ * the budget in the same transaction, with its idempotency record. Merchant-presented payments are
+ * group-committed (BatchedPayments, which writes the idempotency record itself); a code payment runs
+ * in the transaction its caller (the HTTP idempotency layer) passes.
  */
 export class PaymentService {
+  private readonly batched: BatchedPayments;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly deps: PaymentDeps,
-  ) {}
+  ) {
+    this.batched = new BatchedPayments(db, clock, deps);
+  }
 
-  async payAtMerchant(
-    tx: Sql,
-    tenantId: string,
-    memberId: string,
-    merchantCode: string,
-    amountWon: number,
-  ): Promise<PaymentReceipt> {
-    const merchant = await this.deps.merchants.getByCode(tenantId, merchantCode, tx);
-    if (!merchant) throw PaymentErrors.merchantNotFound();
-    return this.pay(tx, tenantId, memberId, merchant, amountWon, 'merchant_presented');
+  /** Merchant-presented payments go through group commit; see BatchedPayments. */
+  async payAtMerchant(tenantId: string, order: PaymentOrder): Promise<OrderOutcome> {
+    return this.batched.pay(tenantId, order);
   }
 
   /** A single-use code the member shows at the till; unguessable and short-lived. */
@@ -111,10 +113,10 @@ export class PaymentService {
     if (!Number.isSafeInteger(amountWon) || amountWon <= 0) throw PaymentErrors.invalidAmount();
     if (merchant.status !== 'approved') throw PaymentErrors.merchantNotActive();
     const now = this.clock.now();
-    const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId));
+    const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId, tx));
     const usage = await lockMonthlyUsage(tx, tenantId, memberId, month);
-    const pots = await this.deps.budgets.lockPotsAt(tx, tenantId, now);
     const funds = await this.lockFunds(tx, tenantId, memberId, merchant, now);
+    const pots = await this.deps.budgets.lockPotsAt(tx, tenantId, now);
     const split = splitPayment(amountWon, funds);
     if (!split.ok) throw PaymentErrors.insufficientFunds(split.shortfallWon);
     const member = await this.deps.members.getMember(tenantId, memberId, tx);
@@ -125,18 +127,6 @@ export class PaymentService {
       merchant,
       member: { isWelfareRecipient: member?.isWelfareRecipient ?? false },
     });
-    const draw = allocateCashback(pots, quote.cashbackWon);
-    const cashback: CashbackOutcome = {
-      amountWon: draw.drawnWon,
-      requestedWon: quote.cashbackWon,
-      rules: quote.rules,
-      limitedBy:
-        draw.drawnWon < quote.cashbackWon ? [...quote.limitedBy, 'BUDGET_EXHAUSTED'] : quote.limitedBy,
-      draws: draw.postings.map((posting) => ({
-        accountId: posting.accountId,
-        amountWon: -posting.amountWon,
-      })),
-    };
     const payment: Payment = {
       tenantId,
       id: newPaymentId(),
@@ -146,32 +136,14 @@ export class PaymentService {
       amountWon,
       paidFrom: split.paidFrom,
       eligibleWon: quote.eligibleWon,
-      cashback,
+      cashback: cashbackOutcomeOf(quote, allocateCashback(pots, quote.cashbackWon)),
       month,
       cancelledWon: 0,
       createdAt: now,
     };
     await this.postPayment(tx, payment, merchant);
     await this.recordPayment(tx, payment, merchant);
-    return {
-      paymentId: payment.id,
-      merchantId: merchant.id,
-      merchantName: merchant.name,
-      amountWon,
-      paidFrom: {
-        grantWon: split.paidFrom.grantWon,
-        cashbackWon: split.paidFrom.cashbackWon,
-        cashWon: split.paidFrom.cashWon,
-      },
-      cashback: {
-        amountWon: cashback.amountWon,
-        requestedWon: cashback.requestedWon,
-        rules: cashback.rules,
-        limitedBy: cashback.limitedBy,
-      },
-      createdAt: now.toISOString(),
-      wallet: await this.deps.wallets.wallet(tenantId, memberId, tx),
-    };
+    return receiptOf(payment, merchant, await this.deps.wallets.wallet(tenantId, memberId, tx));
   }
 
   /** Locks the member's spendable accounts and returns what can be spent at this merchant now. */
@@ -188,56 +160,11 @@ export class PaymentService {
       tenantId,
       owned.map((account) => account.id),
     );
-    const ids = memberAccountIds(memberId);
-    const availableOf = (id: string) => locked.find((account) => account.id === id)?.availableWon ?? 0;
-    return {
-      grants: locked
-        .filter((account) => account.kind === 'member_grant' && grantUsable(account, merchant, now))
-        .map((account) => ({
-          accountId: account.id,
-          availableWon: account.availableWon,
-          expiresAt: typeof account.metadata.expiresAt === 'string' ? account.metadata.expiresAt : null,
-        })),
-      cashbackWon: availableOf(ids.cashback),
-      cashWon: availableOf(ids.cash),
-    };
+    return fundsOf(locked, memberId, merchant, now);
   }
 
   private async postPayment(tx: Sql, payment: Payment, merchant: Merchant): Promise<void> {
-    const ids = memberAccountIds(payment.memberId);
-    const spend = [
-      ...payment.paidFrom.grantParts.map((part) => ({
-        accountId: part.accountId,
-        amountWon: -part.amountWon,
-      })),
-      { accountId: ids.cashback, amountWon: -payment.paidFrom.cashbackWon },
-      { accountId: ids.cash, amountWon: -payment.paidFrom.cashWon },
-      { accountId: merchant.receivableAccountId, amountWon: payment.amountWon },
-    ].filter((posting) => posting.amountWon !== 0);
-    const transfers: TransferRequest[] = [
-      {
-        id: `payment:${payment.id}`,
-        action: 'transfer',
-        code: 'payment',
-        postings: spend,
-        metadata: { paymentId: payment.id },
-      },
-    ];
-    if (payment.cashback.amountWon > 0) {
-      transfers.push({
-        id: `cashback:${payment.id}`,
-        action: 'transfer',
-        code: 'cashback',
-        postings: [
-          ...payment.cashback.draws.map((drawn) => ({
-            accountId: drawn.accountId,
-            amountWon: -drawn.amountWon,
-          })),
-          { accountId: ids.cashback, amountWon: payment.cashback.amountWon },
-        ],
-        metadata: { paymentId: payment.id },
-      });
-    }
+    const transfers = paymentTransfers(payment, merchant);
     const results = await this.deps.ledger.postTransfersInTransaction(tx, payment.tenantId, transfers);
     const refused = results.find((result) => !result.ok);
     // The balances were checked under lock, so a refusal here is a broken invariant, not a user error.
@@ -268,26 +195,7 @@ export class PaymentService {
       eligibleSpendWon: payment.eligibleWon,
       cashbackWon: payment.cashback.amountWon,
     });
-    await recordActivity(tx, {
-      tenantId: payment.tenantId,
-      memberId: payment.memberId,
-      at: payment.createdAt,
-      type: 'payment',
-      month: payment.month,
-      amountWon: payment.cashback.amountWon - payment.amountWon,
-      referenceId: payment.id,
-      merchantId: merchant.id,
-      details: {
-        merchantName: merchant.name,
-        amountWon: payment.amountWon,
-        paidFrom: payment.paidFrom,
-        cashback: {
-          amountWon: payment.cashback.amountWon,
-          rules: payment.cashback.rules,
-          limitedBy: payment.cashback.limitedBy,
-        },
-      },
-    });
+    await recordActivity(tx, paymentActivity(payment, merchant));
   }
 
   async getPayment(
@@ -302,21 +210,6 @@ export class PaymentService {
     );
     return row ? toPayment(row) : undefined;
   }
-}
-
-/** A grant is spendable only inside its window, at the industries and districts its programme allows. */
-export function grantUsable(account: Account, merchant: Merchant, now: Date): boolean {
-  const meta = account.metadata as {
-    usableFrom?: string;
-    expiresAt?: string;
-    allowedIndustries?: string[];
-    allowedDistricts?: string[];
-  };
-  if (meta.usableFrom && new Date(meta.usableFrom).getTime() > now.getTime()) return false;
-  if (meta.expiresAt && new Date(meta.expiresAt).getTime() <= now.getTime()) return false;
-  if (meta.allowedIndustries?.length && !meta.allowedIndustries.includes(merchant.industryCode)) return false;
-  if (meta.allowedDistricts?.length && !meta.allowedDistricts.includes(merchant.district)) return false;
-  return true;
 }
 
 export interface PaymentRow {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../../test/support/databases.js';
 import {
-  type ApiClient,
+  ApiClient,
   demoClient,
   demoMerchantCode,
   expectLedgerAuditGreen,
@@ -10,6 +10,9 @@ import {
   seedTestTenant,
   type TestPlatform,
 } from '../../../test/support/platform.js';
+import { loadConfig } from '../../config.js';
+import { buildApp } from '../../http/app.js';
+import { createPlatform } from '../../platform.js';
 
 describe.each(databaseKinds())('charging and paying on %s', (kind) => {
   let t: TestPlatform;
@@ -356,6 +359,25 @@ describe.each(databaseKinds())('charging and paying on %s', (kind) => {
     expect(all.body.items.map((item: { type: string }) => item.type)).toEqual(['payment', 'payment']);
     const next = await citizen.get(`/v1/me/transactions?limit=2&cursor=${all.body.nextCursor}`);
     expect(next.body.items.map((item: { type: string }) => item.type)).toEqual(['charge']);
+  });
+
+  it('pays and charges on a freshly started platform whose caches are cold', async () => {
+    const citizen = await charged(20_000);
+    const restarted = createPlatform(loadConfig({ SESSION_TTL_MINUTES: '600000' }), t.db, t.clock, t.bank);
+    const app = await buildApp(restarted, { logLevel: false });
+    try {
+      const afterRestart = new ApiClient(app, tenantId);
+      afterRestart.token = citizen.token;
+      expect((await afterRestart.post('/v1/me/charges', { amountWon: 1_000 })).status).toBe(201);
+      const paid = await afterRestart.post('/v1/me/payments', {
+        merchantCode: cafe.merchantCode,
+        amountWon: 5_000,
+      });
+      expect(paid.status).toBe(201);
+      expect(paid.body.wallet).toMatchObject({ cashWon: 16_000, cashbackWon: 500 });
+    } finally {
+      await app.close();
+    }
   });
 
   async function budgetRemainingWon(): Promise<number> {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { DomainError, invalidInput } from '../../errors.js';
 import { type Principal, userOf } from '../../http/auth.js';
@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor, PageQuerySchema } from '../../http/request-
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { idempotencyKeyOf } from '../idempotency/idempotency.js';
+import { canonicalJson, sha256Hex } from '../ledger/hashing.js';
 import { type AutoChargeReceipt, coverShortfall } from '../wallets/auto-charge.js';
 import { AmountWon, IdempotencyHeaders } from '../wallets/schemas.js';
 import { PaymentErrors } from './errors.js';
@@ -29,6 +30,11 @@ function shortfallOf(error: unknown): number | null {
 }
 
 /** Idempotency keys are scoped to who sent them: a person, or one POS key. */
+/** The same hash IdempotentRequests keys a stored response by, so both paths replay each other's. */
+function idempotentRequestHash(request: FastifyRequest): string {
+  return sha256Hex(canonicalJson({ method: request.method, url: request.url, body: request.body ?? null }));
+}
+
 function principalIdOf(principal: Principal): string {
   return principal.kind === 'user' ? principal.userId : `pos:${principal.keyId}`;
 }
@@ -60,34 +66,36 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const principal = userOf(request);
         const { merchantCode, amountWon } = request.body;
-        const pay = (autoCharge?: AutoChargeReceipt) =>
-          idempotency.run(
-            request,
-            reply,
-            { tenantId: principal.tenantId, principalId: principal.userId },
-            async (tx) => {
-              const receipt = await payments.payAtMerchant(
-                tx,
-                principal.tenantId,
-                principal.userId,
-                merchantCode,
-                amountWon,
-              );
-              return { statusCode: 201, body: autoCharge ? { ...receipt, autoCharge } : receipt };
-            },
+        const order = {
+          memberId: principal.userId,
+          merchantCode,
+          amountWon,
+          idempotency: {
+            principalId: principal.userId,
+            key: idempotencyKeyOf(request),
+            requestHash: idempotentRequestHash(request),
+          },
+        };
+        const pay = async (autoCharge?: AutoChargeReceipt) => {
+          const outcome = await payments.payAtMerchant(
+            principal.tenantId,
+            autoCharge ? { ...order, extraBody: { autoCharge } } : order,
           );
+          const untyped = reply as FastifyReply;
+          if (outcome.replayed) untyped.header('idempotent-replayed', 'true');
+          return untyped.code(outcome.statusCode).send(outcome.body);
+        };
         try {
           return await pay();
         } catch (error) {
           const shortfallWon = shortfallOf(error);
           if (shortfallWon === null) throw error;
-          const key = idempotencyKeyOf(request);
           const autoCharge = await coverShortfall(
             platform,
             principal.tenantId,
             principal.userId,
             shortfallWon,
-            key,
+            order.idempotency.key,
           );
           if (!autoCharge) throw error;
           return pay(autoCharge);

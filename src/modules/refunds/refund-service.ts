@@ -90,7 +90,7 @@ export class RefundService {
       tx,
       tenantId,
       memberId,
-      monthKey(now, await this.deps.tenants.timeZoneOf(tenantId)),
+      monthKey(now, await this.deps.tenants.timeZoneOf(tenantId, tx)),
     );
     const decision = decideRefund(await this.factsOf(tx, tenantId, memberId, now));
     if (!decision.allowed) throw refundRefused(decision.rule);
@@ -199,7 +199,7 @@ export class RefundService {
       memberId: refund.memberId,
       at: now,
       type: 'refund',
-      month: monthKey(now, await this.deps.tenants.timeZoneOf(tenantId)),
+      month: monthKey(now, await this.deps.tenants.timeZoneOf(tenantId, tx)),
       amountWon: -refund.amountWon,
       referenceId: refund.id,
       details: { rule: refund.rule },

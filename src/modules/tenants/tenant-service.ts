@@ -19,12 +19,14 @@ export class TenantService {
     private readonly clock: Clock,
   ) {}
 
-  async timeZoneOf(tenantId: string): Promise<string> {
+  /** Inside a transaction pass `tx`: a first, uncached read must not go around it. */
+  async timeZoneOf(tenantId: string, tx?: Sql): Promise<string> {
     const cached = this.timeZones.get(tenantId);
     if (cached) return cached;
-    const [row] = await this.sql.query<{ time_zone: string }>('select time_zone from tenants where id = $1', [
-      tenantId,
-    ]);
+    const [row] = await (tx ?? this.sql).query<{ time_zone: string }>(
+      'select time_zone from tenants where id = $1',
+      [tenantId],
+    );
     if (!row) throw notFound(`tenant ${tenantId}`, `테넌트 ${tenantId}`);
     this.timeZones.set(tenantId, row.time_zone);
     return row.time_zone;

@@ -74,7 +74,7 @@ export class TransferService {
     if (!recipient) throw TransferErrors.recipientNotFound();
     if (recipient.id === senderId) throw TransferErrors.toSelf();
     const now = this.clock.now();
-    const timeZone = await this.deps.tenants.timeZoneOf(tenantId);
+    const timeZone = await this.deps.tenants.timeZoneOf(tenantId, tx);
     const day = localDayKey(now, timeZone);
     const month = monthKey(now, timeZone);
     await lockMonthlyUsage(tx, tenantId, senderId, month);

@@ -75,3 +75,88 @@ export async function recordActivity(tx: Sql, entry: ActivityEntry): Promise<voi
     ],
   );
 }
+
+/**
+ * The set-based `lockMonthlyUsage` of a batch: creates missing rows and locks every member's row for
+ * the month, in member id order (the order every batch takes them in, so batches cannot deadlock).
+ */
+export async function lockMonthlyUsages(
+  tx: Sql,
+  tenantId: string,
+  memberIds: readonly string[],
+  month: string,
+): Promise<Map<string, MonthlyUsage>> {
+  // An array parameter (= any) plans as an index scan whatever the table's statistics say.
+  const ids = [...new Set(memberIds)].sort();
+  await tx.query(
+    `insert into member_monthly_usage (tenant_id, member_id, month)
+     select $1, member_id, $3 from unnest($2::text[]) as member_id order by member_id
+     on conflict do nothing`,
+    [tenantId, ids, month],
+  );
+  const rows = await tx.query<MonthlyUsage & { memberId: string }>(
+    `select member_id as "memberId", month, charged_won as "chargedWon", eligible_spend_won as "eligibleSpendWon",
+       cashback_won as "cashbackWon"
+     from member_monthly_usage
+     where tenant_id = $1 and member_id = any($2::text[]) and month = $3
+     order by member_id for update`,
+    [tenantId, ids, month],
+  );
+  return new Map(rows.map(({ memberId, ...usage }) => [memberId, usage]));
+}
+
+/** The set-based `addMonthlyUsage` for rows already locked by `lockMonthlyUsages`. */
+export async function addMonthlyUsages(
+  tx: Sql,
+  tenantId: string,
+  month: string,
+  deltas: ReadonlyArray<{ memberId: string } & Partial<Omit<MonthlyUsage, 'month'>>>,
+): Promise<void> {
+  if (deltas.length === 0) return;
+  const rows = deltas.map((delta) => ({
+    member_id: delta.memberId,
+    charged: delta.chargedWon ?? 0,
+    eligible: delta.eligibleSpendWon ?? 0,
+    cashback: delta.cashbackWon ?? 0,
+  }));
+  const updated = await tx.query(
+    `update member_monthly_usage u set charged_won = u.charged_won + x.charged,
+       eligible_spend_won = u.eligible_spend_won + x.eligible, cashback_won = u.cashback_won + x.cashback
+     from (select member_id, sum(charged) as charged, sum(eligible) as eligible, sum(cashback) as cashback
+           from json_to_recordset($3::json) as r(member_id text, charged bigint, eligible bigint, cashback bigint)
+           group by member_id) as x
+     where u.tenant_id = $1 and u.month = $2 and u.member_id = x.member_id
+     returning u.member_id`,
+    [tenantId, month, JSON.stringify(rows)],
+  );
+  const memberCount = new Set(deltas.map((delta) => delta.memberId)).size;
+  if (updated.length !== memberCount)
+    throw new Error(`usage invariant: updated ${updated.length} of ${memberCount} locked rows`);
+}
+
+/** The set-based `recordActivity`: entries keep their order (activity pages read newest seq first). */
+export async function recordActivities(tx: Sql, entries: readonly ActivityEntry[]): Promise<void> {
+  const [first] = entries;
+  if (!first) return;
+  const rows = entries.map((entry) => {
+    if (entry.tenantId !== first.tenantId) throw new Error('recordActivities: one tenant per call');
+    return {
+      member_id: entry.memberId,
+      at: entry.at.toISOString(),
+      type: entry.type,
+      month: entry.month,
+      amount_won: entry.amountWon,
+      reference_id: entry.referenceId,
+      merchant_id: entry.merchantId ?? null,
+      details: entry.details ?? {},
+    };
+  });
+  await tx.query(
+    `insert into member_activity (tenant_id, member_id, at, type, month, amount_won, reference_id, merchant_id, details)
+     select $1, e.row->>'member_id', (e.row->>'at')::timestamptz, e.row->>'type', e.row->>'month',
+       (e.row->>'amount_won')::bigint, e.row->>'reference_id', e.row->>'merchant_id', (e.row->'details')::jsonb
+     from json_array_elements($2::json) with ordinality as e(row, n)
+     order by e.n`,
+    [first.tenantId, JSON.stringify(rows)],
+  );
+}

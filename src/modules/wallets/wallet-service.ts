@@ -59,7 +59,7 @@ export class WalletService {
   async wallet(tenantId: string, memberId: string, tx?: Sql): Promise<WalletView> {
     const sql = tx ?? this.db;
     const now = this.clock.now();
-    const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId));
+    const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId, sql));
     const accounts = await this.deps.ledger.accountsOwnedBy(tenantId, memberId, sql);
     const ids = memberAccountIds(memberId);
     const availableOf = (id: string) => accounts.find((account) => account.id === id)?.availableWon ?? 0;
@@ -144,7 +144,7 @@ export class WalletService {
       return existing;
     }
     const now = this.clock.now();
-    const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId));
+    const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId, tx));
     const usage = await lockMonthlyUsage(tx, tenantId, memberId, month);
     await this.checkChargeCaps(tx, tenantId, memberId, amountWon, usage.chargedWon, now);
     await tx.query(

@@ -1,0 +1,159 @@
+/** The real server in its own process, driven over HTTP by autocannon. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { freePort } from '../test/support/postgres-cluster.js';
+import { type BenchData, zipfPick } from './seed.js';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SERVER_READY_MS_MAX = 120_000;
+
+export interface Server {
+  url: string;
+  pid: number;
+  /** Peak resident set size so far (VmHWM), in MB. */
+  peakRssMb(): number;
+  /** The last lines the server printed, for diagnosing failed requests. */
+  logTail(): string;
+  stop(): Promise<void>;
+}
+
+export async function startServer(
+  database: { databaseUrl: string } | { dataDir: string },
+  nodeArgs: readonly string[] = [],
+): Promise<Server> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    // Payments never call the bank: a bank URL keeps serve from running its sandbox bank (its own
+    // embedded database) in the measured process. Nothing listens there.
+    BANK_URL: `http://127.0.0.1:${await freePort()}`,
+    BANK_SIGNING_SECRET: randomBytes(24).toString('hex'),
+    ...('databaseUrl' in database
+      ? { DATABASE_URL: database.databaseUrl }
+      : { DATABASE_URL: '', DATA_DIR: database.dataDir }),
+  };
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+    cwd: projectRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keepTail = (chunk: string) => {
+    output = (output + chunk).slice(-8000);
+  };
+  child.stdout?.setEncoding('utf8').on('data', keepTail);
+  child.stderr?.setEncoding('utf8').on('data', keepTail);
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(url, child, () => output);
+  return {
+    url,
+    pid: child.pid as number,
+    peakRssMb: () => peakRssMb(child.pid as number),
+    logTail: () => output,
+    stop: () => stopChild(child),
+  };
+}
+
+async function waitForHealth(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + SERVER_READY_MS_MAX;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${stderr()}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`server not healthy after ${SERVER_READY_MS_MAX} ms: ${stderr()}`);
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN);
+  return Math.round(kb / 1024);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  });
+}
+
+export interface HttpResult {
+  name: string;
+  connections: number;
+  offeredPerSecond: number | null;
+  seconds: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  perSecond: number;
+  latencyMs: { p50: number; p99: number; p999: number; max: number };
+}
+
+let keySerial = 0;
+
+export async function payOverHttp(
+  url: string,
+  data: BenchData,
+  options: { name: string; seconds: number; connections: number; ratePerSecond?: number; hotSpot?: boolean },
+): Promise<HttpResult> {
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    duration: options.seconds,
+    ...(options.ratePerSecond ? { overallRate: options.ratePerSecond } : {}),
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/me/payments',
+        setupRequest: (request) => {
+          const member = Math.floor(Math.random() * data.memberIds.length);
+          const merchant = options.hotSpot ? 0 : zipfPick(data.merchantCdf);
+          keySerial += 1;
+          return {
+            ...request,
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${data.tokens[member]}`,
+              'idempotency-key': `bench-${process.pid}-${keySerial}`,
+              'x-tenant-id': data.tenantId,
+            },
+            body: JSON.stringify({
+              merchantCode: data.merchantCodes[merchant],
+              amountWon: 1000 + Math.floor(Math.random() * 29) * 1000,
+            }),
+          };
+        },
+      },
+    ],
+  });
+  const ok = result['2xx'];
+  return {
+    name: options.name,
+    connections: options.connections,
+    offeredPerSecond: options.ratePerSecond ?? null,
+    seconds: result.duration,
+    ok,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    perSecond: ok / result.duration,
+    latencyMs: {
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      p999: result.latency.p99_9,
+      max: result.latency.max,
+    },
+  };
+}

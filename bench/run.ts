@@ -1,0 +1,325 @@
+/**
+ * `npm run bench` (or `npm run bench:smoke`): starts a throwaway PostgreSQL cluster with fsync on, seeds
+ * realistic data, and measures the ledger, the payment path in-process and over HTTP (PostgreSQL and
+ * PGlite), pgbench's TPC-B-like TPS as the machine's reference, and the server's peak memory.
+ * Writes bench/results/<time>.json and .md, and prints the table.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { systemClock } from '../src/clock.js';
+import { loadConfig } from '../src/config.js';
+import type { Database } from '../src/db/database.js';
+import { migrate } from '../src/db/migrate.js';
+import { allMigrations } from '../src/db/migrations.js';
+import { openPglite } from '../src/db/pglite.js';
+import { openPostgres } from '../src/db/postgres.js';
+import { createPlatform } from '../src/platform.js';
+import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
+import { type HttpResult, payOverHttp, startServer } from './http.js';
+import { ledgerByBatchSize, paymentsInProcess, type RateResult } from './in-process.js';
+import { type PgbenchResult, runPgbench } from './pgbench.js';
+import { type BenchData, seedBench } from './seed.js';
+
+const smoke = process.argv.includes('--smoke');
+const skipPglite = process.argv.includes('--skip-pglite');
+const SIZES = smoke
+  ? { members: 2_000, merchants: 200, seconds: 2, pgbenchScale: 2 }
+  : { members: 100_000, merchants: 5_000, seconds: 15, pgbenchScale: 10 };
+const POOL_SIZE = 10;
+const PAYMENT_CONCURRENCY = 256;
+const HTTP_CONNECTIONS = 128;
+const OFFERED_RATE = 1000;
+
+const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+
+const log = (line: string) => console.log(line);
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+
+interface Results {
+  startedAt: string;
+  smoke: boolean;
+  machine: { cpus: string; cores: number; memoryGb: number; node: string; postgres: string };
+  sizes: typeof SIZES;
+  loadAverages: Record<string, string>;
+  ledger: RateResult[];
+  payments: RateResult[];
+  pgbench: PgbenchResult | null;
+  httpPostgres: HttpResult[];
+  httpPglite: HttpResult[];
+  peakRssMb: { postgresServer: number | null; pgliteServer: number | null };
+}
+
+async function main(): Promise<void> {
+  const binDir = findPostgresBinDir();
+  if (!binDir) throw new Error('bench needs PostgreSQL binaries (set PG_BIN)');
+  const results: Results = {
+    startedAt: new Date().toISOString(),
+    smoke,
+    machine: {
+      cpus: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.cpus().length,
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      postgres: path.basename(path.dirname(binDir)),
+    },
+    sizes: SIZES,
+    loadAverages: { start: loadAverage() },
+    ledger: [],
+    payments: [],
+    pgbench: null,
+    httpPostgres: [],
+    httpPglite: [],
+    peakRssMb: { postgresServer: null, pgliteServer: null },
+  };
+  log(
+    `bench ${smoke ? '(smoke) ' : ''}on ${results.machine.cores} × ${results.machine.cpus}; load ${loadAverage()}`,
+  );
+  const cluster = await startPostgresCluster(binDir, { durable: true });
+  try {
+    await benchPostgres(binDir, cluster.adminUrl, results);
+  } finally {
+    cluster.stop();
+  }
+  if (!skipPglite) await benchPglite(results);
+  results.loadAverages.end = loadAverage();
+  report(results);
+}
+
+async function benchPostgres(binDir: string, adminUrl: string, results: Results): Promise<void> {
+  const databaseUrl = await createDatabase(adminUrl, 'hanbat_bench');
+  const db = await openPostgres(databaseUrl, POOL_SIZE);
+  let data: BenchData;
+  try {
+    const platform = await openBenchPlatform(db);
+    log('seeding PostgreSQL');
+    data = await seedBench(platform, SIZES, log);
+    log(`ledger by batch size (load ${loadAverage()})`);
+    results.ledger = await ledgerByBatchSize(platform, data, SIZES.seconds / 3);
+    results.ledger.forEach(printRate);
+    log(`payments in-process (load ${loadAverage()})`);
+    for (const hotSpot of [false, true]) {
+      const rate = await paymentsInProcess(platform, data, {
+        seconds: SIZES.seconds / 2,
+        concurrency: PAYMENT_CONCURRENCY,
+        hotSpot,
+      });
+      printRate(rate);
+      results.payments.push(rate);
+    }
+  } finally {
+    await db.close();
+  }
+  results.loadAverages.beforePgbench = loadAverage();
+  log('pgbench');
+  results.pgbench = runPgbench(binDir, adminUrl, {
+    scale: SIZES.pgbenchScale,
+    clients: POOL_SIZE,
+    threads: 2,
+    seconds: SIZES.seconds,
+  });
+  log(`  ${results.pgbench.tps.toFixed(0)} TPS`);
+  const server = await startServer({ databaseUrl });
+  try {
+    results.httpPostgres = await httpSuite(server.url, data, true);
+    results.peakRssMb.postgresServer = server.peakRssMb();
+  } finally {
+    await server.stop();
+  }
+}
+
+async function benchPglite(results: Results): Promise<void> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hanbat-bench-pglite-'));
+  try {
+    const db = await openPglite(dataDir);
+    let data: BenchData;
+    try {
+      log('seeding PGlite');
+      data = await seedBench(await openBenchPlatform(db), SIZES, log);
+    } finally {
+      await db.close();
+    }
+    const server = await startServer({ dataDir });
+    try {
+      results.httpPglite = await httpSuite(server.url, data, false);
+      results.peakRssMb.pgliteServer = server.peakRssMb();
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function openBenchPlatform(db: Database) {
+  await migrate(db, allMigrations);
+  return createPlatform(loadConfig({}), db, systemClock);
+}
+
+async function httpSuite(url: string, data: BenchData, withHotSpot: boolean): Promise<HttpResult[]> {
+  const runs: HttpResult[] = [];
+  const run = async (options: Parameters<typeof payOverHttp>[2]) => {
+    log(`${options.name} (load ${loadAverage()})`);
+    const result = await payOverHttp(url, data, options);
+    printHttp(result);
+    runs.push(result);
+  };
+  const seconds = SIZES.seconds;
+  log(`HTTP warm-up, not recorded (load ${loadAverage()})`);
+  await payOverHttp(url, data, {
+    name: 'warm-up',
+    seconds: Math.max(2, seconds / 3),
+    connections: HTTP_CONNECTIONS,
+  });
+  await run({ name: 'HTTP payments, Zipf merchants', seconds, connections: HTTP_CONNECTIONS });
+  await run({
+    name: `HTTP latency at ${OFFERED_RATE}/s offered`,
+    seconds,
+    connections: 128,
+    ratePerSecond: OFFERED_RATE,
+  });
+  if (withHotSpot) {
+    await run({ name: 'HTTP payments, one merchant', seconds, connections: HTTP_CONNECTIONS, hotSpot: true });
+  }
+  return runs;
+}
+
+async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`create database ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+function printRate(rate: RateResult): void {
+  log(
+    `  ${rate.name}: ${rate.perSecond.toFixed(0)}/s (${rate.completed} ok, ${rate.failed} failed, c=${rate.concurrency})`,
+  );
+}
+
+function printHttp(result: HttpResult): void {
+  const { p50, p99, p999 } = result.latencyMs;
+  log(
+    `  ${result.perSecond.toFixed(0)}/s, ${result.ok} ok, ${result.non2xx} non-2xx, ${result.errors} errors; ` +
+      `p50 ${p50} ms, p99 ${p99} ms, p99.9 ${p999} ms`,
+  );
+}
+
+function report(results: Results): void {
+  const markdown = toMarkdown(results);
+  mkdirSync(resultsDir, { recursive: true });
+  const stem = path.join(resultsDir, `${results.startedAt.replaceAll(':', '-')}${smoke ? '-smoke' : ''}`);
+  writeFileSync(`${stem}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(`${stem}.md`, markdown);
+  log(`\n${markdown}\nwritten to ${stem}.{json,md}`);
+}
+
+function toMarkdown(results: Results): string {
+  const rows: string[][] = [];
+  const spread = results.payments.find((rate) => rate.name.includes('Zipf'));
+  const hot = results.payments.find((rate) => rate.name.includes('one merchant'));
+  const tps = results.pgbench?.tps ?? Number.NaN;
+  const [httpSpread, httpLatency, httpHot] = results.httpPostgres;
+  const [pgliteSpread, pgliteLatency] = results.httpPglite;
+  const perSecond = (value: number | undefined) => (value === undefined ? 'n/a' : `${Math.round(value)}/s`);
+  const verdict = (met: boolean | undefined) => (met === undefined ? '' : met ? 'met' : 'missed');
+  for (const rate of results.ledger)
+    rows.push([rate.name, `${perSecond(rate.perSecond)} (c=${rate.concurrency})`, '', '']);
+  rows.push([
+    `full payments in-process, c=${PAYMENT_CONCURRENCY}`,
+    perSecond(spread?.perSecond),
+    '≥ 20,000/s',
+    verdict(spread && spread.perSecond >= 20_000),
+  ]);
+  rows.push(['same, one merchant (hot spot)', perSecond(hot?.perSecond), '', '']);
+  rows.push([
+    `pgbench TPC-B-like, -c ${results.pgbench?.clients} -j ${results.pgbench?.threads}, scale ${results.pgbench?.scale}`,
+    perSecond(tps),
+    'reference',
+    '',
+  ]);
+  if (httpSpread) {
+    rows.push([
+      `HTTP payments, ${httpSpread.connections} connections`,
+      `${perSecond(httpSpread.perSecond)} (${(httpSpread.perSecond / tps).toFixed(2)} × pgbench)`,
+      '≥ 2 × pgbench',
+      verdict(httpSpread.perSecond >= 2 * tps),
+    ]);
+  }
+  if (httpLatency) {
+    const { p50, p99, p999 } = httpLatency.latencyMs;
+    rows.push([
+      `HTTP latency at ${httpLatency.offeredPerSecond}/s offered (achieved ${Math.round(httpLatency.perSecond)}/s)`,
+      `p50 ${p50} ms, p99 ${p99} ms, p99.9 ${p999} ms`,
+      'p99 ≤ 20 ms',
+      verdict(p99 <= 20 && httpLatency.perSecond >= 0.95 * (httpLatency.offeredPerSecond ?? 0)),
+    ]);
+  }
+  if (httpHot && httpSpread) {
+    rows.push([
+      'HTTP payments, one merchant and one budget',
+      `${perSecond(httpHot.perSecond)} (${((100 * httpHot.perSecond) / httpSpread.perSecond).toFixed(0)}% of spread)`,
+      '≥ 50% of spread',
+      verdict(httpHot.perSecond >= 0.5 * httpSpread.perSecond),
+    ]);
+  }
+  if (pgliteSpread)
+    rows.push([
+      `PGlite HTTP payments, ${pgliteSpread.connections} connections`,
+      perSecond(pgliteSpread.perSecond),
+      '≥ 3,000/s',
+      verdict(pgliteSpread.perSecond >= 3000),
+    ]);
+  if (pgliteLatency) {
+    const { p50, p99, p999 } = pgliteLatency.latencyMs;
+    rows.push([
+      `PGlite HTTP latency at ${pgliteLatency.offeredPerSecond}/s offered (achieved ${Math.round(pgliteLatency.perSecond)}/s)`,
+      `p50 ${p50} ms, p99 ${p99} ms, p99.9 ${p999} ms`,
+      '',
+      '',
+    ]);
+  }
+  const rss = results.peakRssMb;
+  rows.push([
+    'server peak RSS (PostgreSQL / PGlite)',
+    `${rss.postgresServer ?? 'n/a'} MB / ${rss.pgliteServer ?? 'n/a'} MB`,
+    '≤ 300 MB',
+    verdict(
+      rss.postgresServer === null ? undefined : Math.max(rss.postgresServer, rss.pgliteServer ?? 0) <= 300,
+    ),
+  ]);
+  const header = ['measure', 'result', 'target', ''];
+  const lines = [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`);
+  const machine = results.machine;
+  return [
+    `Hanbat bench ${results.startedAt}${results.smoke ? ' (smoke)' : ''}: ${machine.cores} × ${machine.cpus}, ${machine.memoryGb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres} (fsync on, same machine).`,
+    `${results.sizes.members} members, ${results.sizes.merchants} merchants (Zipf s=1), ${results.sizes.seconds} s per HTTP run; load average ${Object.entries(
+      results.loadAverages,
+    )
+      .map(([at, value]) => `${at}: ${value}`)
+      .join('; ')}.`,
+    '',
+    ...lines,
+    '',
+  ].join('\n');
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,152 @@
+/**
+ * The set-based reads and writes of a payment batch: one statement per table for the whole batch.
+ * The merchant, member and idempotency reads belong to those modules (getByCodes, welfareFlags,
+ * findMany/insertMany) and move there once they offer them; the SQL is theirs, verbatim.
+ */
+import type { Sql } from '../../db/database.js';
+import { receivableAccountIdOf } from '../merchants/merchant-store.js';
+import type { Merchant } from '../merchants/types.js';
+import type { Payment } from './types.js';
+
+const MERCHANT_COLUMNS = `tenant_id as "tenantId", id, name, business_number as "businessNumber", status,
+  merchant_code as "merchantCode", owner_user_id as "ownerUserId", industry_code as "industryCode",
+  district, dong, market_id as "marketId", is_bookstore as "isBookstore",
+  annual_revenue_won as "annualRevenueWon", created_at as "createdAt"`;
+
+type MerchantRow = Omit<Merchant, 'isTraditionalMarket' | 'receivableAccountId'>;
+
+export async function selectMerchantsByCode(
+  sql: Sql,
+  tenantId: string,
+  codes: readonly string[],
+): Promise<Map<string, Merchant>> {
+  const rows = await sql.query<MerchantRow>(
+    `select ${MERCHANT_COLUMNS} from merchants
+     where tenant_id = $1 and merchant_code = any($2::text[])`,
+    [tenantId, [...new Set(codes)]],
+  );
+  return new Map(
+    rows.map((row) => [
+      row.merchantCode as string,
+      {
+        ...row,
+        isTraditionalMarket: row.marketId !== null,
+        receivableAccountId: receivableAccountIdOf(row.id),
+      },
+    ]),
+  );
+}
+
+export async function selectWelfareFlags(
+  sql: Sql,
+  tenantId: string,
+  memberIds: readonly string[],
+): Promise<Map<string, boolean>> {
+  const rows = await sql.query<{ id: string; is_welfare_recipient: boolean }>(
+    `select id, is_welfare_recipient from users where tenant_id = $1 and id = any($2::text[])`,
+    [tenantId, [...new Set(memberIds)]],
+  );
+  return new Map(rows.map((row) => [row.id, row.is_welfare_recipient]));
+}
+
+export interface IdempotencyRef {
+  principalId: string;
+  key: string;
+  requestHash: string;
+}
+
+export interface StoredIdempotentResponse {
+  requestHash: string;
+  statusCode: number;
+  body: unknown;
+}
+
+export function idempotencySlot(ref: Pick<IdempotencyRef, 'principalId' | 'key'>): string {
+  return JSON.stringify([ref.principalId, ref.key]);
+}
+
+export async function selectIdempotentResponses(
+  tx: Sql,
+  tenantId: string,
+  refs: readonly IdempotencyRef[],
+): Promise<Map<string, StoredIdempotentResponse>> {
+  const rows = await tx.query<{
+    principal_id: string;
+    key: string;
+    request_hash: string;
+    status_code: number;
+    response: unknown;
+  }>(
+    `select principal_id, key, request_hash, status_code, response from idempotency_keys
+     where tenant_id = $1 and principal_id = any($2::text[]) and key = any($3::text[])`,
+    [tenantId, refs.map((ref) => ref.principalId), refs.map((ref) => ref.key)],
+  );
+  // principal and key are matched separately (index-friendly); keep only the pairs asked for.
+  const asked = new Set(refs.map(idempotencySlot));
+  return new Map(
+    rows
+      .filter((row) => asked.has(idempotencySlot({ principalId: row.principal_id, key: row.key })))
+      .map((row) => [
+        idempotencySlot({ principalId: row.principal_id, key: row.key }),
+        { requestHash: row.request_hash, statusCode: row.status_code, body: row.response },
+      ]),
+  );
+}
+
+export async function insertIdempotentResponses(
+  tx: Sql,
+  tenantId: string,
+  now: Date,
+  stored: ReadonlyArray<IdempotencyRef & { statusCode: number; body: unknown }>,
+): Promise<void> {
+  if (stored.length === 0) return;
+  await tx.query(
+    `insert into idempotency_keys (tenant_id, principal_id, key, request_hash, status_code, response, created_at)
+     select $1, principal_id, key, request_hash, status_code, response, $3
+     from json_to_recordset($2::json) as x(principal_id text, key text, request_hash text, status_code int, response jsonb)`,
+    [
+      tenantId,
+      JSON.stringify(
+        stored.map((row) => ({
+          principal_id: row.principalId,
+          key: row.key,
+          request_hash: row.requestHash,
+          status_code: row.statusCode,
+          response: row.body,
+        })),
+      ),
+      now,
+    ],
+  );
+}
+
+export async function insertPayments(tx: Sql, tenantId: string, payments: readonly Payment[]): Promise<void> {
+  if (payments.length === 0) return;
+  await tx.query(
+    `insert into payments (tenant_id, id, member_id, merchant_id, channel, amount_won, paid_from, eligible_won,
+       cashback_won, cashback, month, created_at)
+     select $1, id, member_id, merchant_id, channel, amount_won, paid_from, eligible_won, cashback_won, cashback,
+       month, created_at
+     from json_to_recordset($2::json) as x(id text, member_id text, merchant_id text, channel text,
+       amount_won bigint, paid_from jsonb, eligible_won bigint, cashback_won bigint, cashback jsonb, month text,
+       created_at timestamptz)`,
+    [
+      tenantId,
+      JSON.stringify(
+        payments.map((payment) => ({
+          id: payment.id,
+          member_id: payment.memberId,
+          merchant_id: payment.merchantId,
+          channel: payment.channel,
+          amount_won: payment.amountWon,
+          paid_from: payment.paidFrom,
+          eligible_won: payment.eligibleWon,
+          cashback_won: payment.cashback.amountWon,
+          cashback: payment.cashback,
+          month: payment.month,
+          created_at: payment.createdAt.toISOString(),
+        })),
+      ),
+    ],
+  );
+}

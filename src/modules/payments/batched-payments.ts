@@ -1,0 +1,331 @@
+import type { Clock } from '../../clock.js';
+import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
+import { GroupCommit, type GroupCommitOptions, type Settled } from '../../db/group-commit.js';
+import { DomainError } from '../../errors.js';
+import { monthKey } from '../../time.js';
+import { allocateCashback } from '../budgets/allocate.js';
+import type { BudgetService } from '../budgets/budget-service.js';
+import type { PotBalances } from '../budgets/types.js';
+import type { LedgerService } from '../ledger/ledger-service.js';
+import type { Account, TransferRequest } from '../ledger/types.js';
+import { memberAccountIds } from '../members/member-service.js';
+import type { Merchant } from '../merchants/types.js';
+import { quoteCashback } from '../policy/cashback.js';
+import type { PolicyService } from '../policy/policy-service.js';
+import type { CashbackPolicy } from '../policy/types.js';
+import type { TenantService } from '../tenants/tenant-service.js';
+import type { ActivityEntry, MonthlyUsage, WalletView } from '../wallets/types.js';
+import { addMonthlyUsages, lockMonthlyUsages, recordActivities } from '../wallets/usage.js';
+import {
+  type IdempotencyRef,
+  idempotencySlot,
+  insertIdempotentResponses,
+  insertPayments,
+  type StoredIdempotentResponse,
+  selectIdempotentResponses,
+  selectMerchantsByCode,
+  selectWelfareFlags,
+} from './batch-store.js';
+import { PaymentErrors } from './errors.js';
+import {
+  cashbackOutcomeOf,
+  fundsOf,
+  newPaymentId,
+  paymentActivity,
+  paymentTransfers,
+  receiptOf,
+} from './payment-records.js';
+import { splitPayment } from './split.js';
+import type { Payment } from './types.js';
+
+/** A member paying a merchant by its code (merchant-presented QR), with the request's idempotency key. */
+export interface PaymentOrder {
+  memberId: string;
+  merchantCode: string;
+  amountWon: number;
+  idempotency: IdempotencyRef;
+  /** Merged into the stored response (the auto-charge that preceded a retried payment). */
+  extraBody?: Record<string, unknown>;
+}
+
+export interface OrderOutcome {
+  statusCode: number;
+  body: unknown;
+  replayed: boolean;
+}
+
+/** Two batches in flight: the next reads and locks its members while the current one holds the pots. */
+export const PAYMENT_BATCH_DEFAULTS: GroupCommitOptions = {
+  waitMsMax: 2,
+  batchSizeMax: 500,
+  queuedMax: 20_000,
+  inFlightMax: 2,
+};
+
+interface Deps {
+  ledger: LedgerService;
+  tenants: TenantService;
+  policy: PolicyService;
+  budgets: BudgetService;
+}
+
+/** Everything a batch decides on, loaded once under lock and updated in memory as payments apply. */
+interface BatchState {
+  tenantId: string;
+  now: Date;
+  month: string;
+  merchants: Map<string, Merchant>;
+  welfare: Map<string, boolean>;
+  usage: Map<string, MonthlyUsage>;
+  accountsByOwner: Map<string, Account[]>;
+  /** The same member account objects, by account id. */
+  memberAccounts: Map<string, Account>;
+  pots: PotBalances[];
+  policy: CashbackPolicy | null;
+  chargeCapWon: number;
+  responses: Map<string, StoredIdempotentResponse>;
+}
+
+interface BatchWrites {
+  payments: Payment[];
+  transfers: TransferRequest[];
+  activities: ActivityEntry[];
+  usageDeltas: Array<{ memberId: string; eligibleSpendWon: number; cashbackWon: number }>;
+  responses: Array<IdempotencyRef & { statusCode: number; body: unknown }>;
+}
+
+/**
+ * Merchant-presented payments by group commit: the payments that arrive within a couple of
+ * milliseconds are decided one by one, in arrival order, against state loaded once per batch (usage
+ * rows, pots, member accounts, all locked), and written with one statement per table in one
+ * transaction, stored idempotent responses included. The budget pots' row locks are then taken once
+ * per batch instead of once per payment, which is what serialised a tenant's payments.
+ */
+export class BatchedPayments {
+  private readonly group: GroupCommit<PaymentOrder, OrderOutcome>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly deps: Deps,
+    options: Partial<GroupCommitOptions> = {},
+  ) {
+    this.group = new GroupCommit((tenantId, orders) => this.writeBatch(tenantId, orders), {
+      ...PAYMENT_BATCH_DEFAULTS,
+      ...options,
+    });
+  }
+
+  pay(tenantId: string, order: PaymentOrder): Promise<OrderOutcome> {
+    return this.group.submit(tenantId, order);
+  }
+
+  private async writeBatch(tenantId: string, orders: readonly PaymentOrder[]) {
+    // Outside the transaction: a first, uncached read inside it would go around it.
+    const timeZone = await this.deps.tenants.timeZoneOf(tenantId);
+    return transactionWithRetry(this.db, async (tx) => {
+      const state = await this.load(tx, tenantId, timeZone, orders);
+      const writes: BatchWrites = {
+        payments: [],
+        transfers: [],
+        activities: [],
+        usageDeltas: [],
+        responses: [],
+      };
+      const settled = orders.map((order) => settle(() => applyOrder(state, writes, order)));
+      await this.write(tx, state, writes);
+      return settled;
+    });
+  }
+
+  private async load(
+    tx: Sql,
+    tenantId: string,
+    timeZone: string,
+    orders: readonly PaymentOrder[],
+  ): Promise<BatchState> {
+    const now = this.clock.now();
+    const month = monthKey(now, timeZone);
+    const memberIds = orders.map((order) => order.memberId);
+    const responses = await selectIdempotentResponses(
+      tx,
+      tenantId,
+      orders.map((order) => order.idempotency),
+    );
+    // Locks in the order every flow that moves a member's money takes them: usage rows, member
+    // accounts, then the budget pots, shared by all, last, so they are held for the shortest time.
+    const usage = await lockMonthlyUsages(tx, tenantId, memberIds, month);
+    const accounts = await this.deps.ledger.lockAccountsOwnedBy(tx, tenantId, memberIds);
+    const accountsByOwner = new Map<string, Account[]>(memberIds.map((memberId) => [memberId, []]));
+    const memberAccounts = new Map<string, Account>();
+    for (const locked of accounts) {
+      const account = { ...locked };
+      accountsByOwner.get(account.ownerId ?? '')?.push(account);
+      memberAccounts.set(account.id, account);
+    }
+    const merchants = await selectMerchantsByCode(
+      tx,
+      tenantId,
+      orders.map((order) => order.merchantCode),
+    );
+    const welfare = await selectWelfareFlags(tx, tenantId, memberIds);
+    const policy = await this.deps.policy.cashbackPolicyAt(tenantId, now, tx);
+    const chargeCapWon = await this.deps.policy.ruleValue(tenantId, 'charge_monthly_cap_won', now, tx);
+    const pots = await this.deps.budgets.lockPotsAt(tx, tenantId, now);
+    return {
+      tenantId,
+      now,
+      month,
+      merchants,
+      welfare,
+      usage,
+      accountsByOwner,
+      memberAccounts,
+      pots,
+      policy,
+      chargeCapWon,
+      responses,
+    };
+  }
+
+  private async write(tx: Sql, state: BatchState, writes: BatchWrites): Promise<void> {
+    if (writes.transfers.length > 0) {
+      const results = await this.deps.ledger.postTransfersInTransaction(tx, state.tenantId, writes.transfers);
+      const refused = results.find((result) => !result.ok);
+      // Every amount was decided on balances locked in this transaction: a refusal is a broken invariant.
+      if (refused && !refused.ok) throw new Error(`ledger refused ${refused.id}: ${refused.code}`);
+    }
+    await insertPayments(tx, state.tenantId, writes.payments);
+    await addMonthlyUsages(tx, state.tenantId, state.month, writes.usageDeltas);
+    await recordActivities(tx, writes.activities);
+    await insertIdempotentResponses(tx, state.tenantId, state.now, writes.responses);
+  }
+}
+
+function settle<T>(work: () => T): Settled<T> {
+  try {
+    return { ok: true, value: work() };
+  } catch (error) {
+    // A refusal (a domain error) is this order's alone; anything else is a bug and fails the batch.
+    if (error instanceof DomainError) return { ok: false, error };
+    throw error;
+  }
+}
+
+/** Decides one order against the batch state; on success updates the state and queues its writes. */
+function applyOrder(state: BatchState, writes: BatchWrites, order: PaymentOrder): OrderOutcome {
+  const slot = idempotencySlot(order.idempotency);
+  const stored = state.responses.get(slot);
+  if (stored) {
+    if (stored.requestHash !== order.idempotency.requestHash) throw idempotencyKeyReused();
+    return { statusCode: stored.statusCode, body: stored.body, replayed: true };
+  }
+  const { amountWon, memberId } = order;
+  if (!Number.isSafeInteger(amountWon) || amountWon <= 0) throw PaymentErrors.invalidAmount();
+  const merchant = state.merchants.get(order.merchantCode);
+  if (!merchant) throw PaymentErrors.merchantNotFound();
+  if (merchant.status !== 'approved') throw PaymentErrors.merchantNotActive();
+  const usage = state.usage.get(memberId);
+  const accounts = state.accountsByOwner.get(memberId);
+  if (!usage || !accounts) throw new Error(`payment batch: member ${memberId} was not loaded`);
+  const split = splitPayment(amountWon, fundsOf(accounts, memberId, merchant, state.now));
+  if (!split.ok) throw PaymentErrors.insufficientFunds(split.shortfallWon);
+  const quote = quoteCashback(state.policy, {
+    at: state.now,
+    paidFromCashWon: split.paidFrom.cashWon,
+    monthEligibleSpentBeforeWon: usage.eligibleSpendWon,
+    merchant,
+    member: { isWelfareRecipient: state.welfare.get(memberId) ?? false },
+  });
+  const draw = allocateCashback(state.pots, quote.cashbackWon);
+  const payment: Payment = {
+    tenantId: state.tenantId,
+    id: newPaymentId(),
+    memberId,
+    merchantId: merchant.id,
+    channel: 'merchant_presented',
+    amountWon,
+    paidFrom: split.paidFrom,
+    eligibleWon: quote.eligibleWon,
+    cashback: cashbackOutcomeOf(quote, draw),
+    month: state.month,
+    cancelledWon: 0,
+    createdAt: state.now,
+  };
+  const transfers = paymentTransfers(payment, merchant);
+  applyPostings(state, transfers);
+  usage.eligibleSpendWon += payment.eligibleWon;
+  usage.cashbackWon += payment.cashback.amountWon;
+  const body = { ...receiptOf(payment, merchant, walletViewOf(state, memberId)), ...order.extraBody };
+  writes.payments.push(payment);
+  writes.transfers.push(...transfers);
+  writes.activities.push(paymentActivity(payment, merchant));
+  writes.usageDeltas.push({
+    memberId,
+    eligibleSpendWon: payment.eligibleWon,
+    cashbackWon: payment.cashback.amountWon,
+  });
+  writes.responses.push({ ...order.idempotency, statusCode: 201, body });
+  state.responses.set(slot, { requestHash: order.idempotency.requestHash, statusCode: 201, body });
+  return { statusCode: 201, body, replayed: false };
+}
+
+/** Moves the in-memory balances of member and pot accounts as the ledger will when the batch is written. */
+function applyPostings(state: BatchState, transfers: readonly TransferRequest[]): void {
+  for (const transfer of transfers) {
+    if (transfer.action !== 'transfer') continue;
+    for (const posting of transfer.postings) {
+      const account = state.memberAccounts.get(posting.accountId);
+      if (account) {
+        account.postedWon += posting.amountWon;
+        account.availableWon += posting.amountWon;
+      }
+      for (const pot of state.pots) {
+        for (const potAccount of pot.accounts) {
+          if (potAccount.accountId === posting.accountId) potAccount.availableWon += posting.amountWon;
+        }
+      }
+    }
+  }
+}
+
+/** The member's wallet as `WalletService.wallet` reads it, from the batch's in-memory state. */
+function walletViewOf(state: BatchState, memberId: string): WalletView {
+  const accounts = state.accountsByOwner.get(memberId) ?? [];
+  const usage = state.usage.get(memberId) as MonthlyUsage;
+  const ids = memberAccountIds(memberId);
+  const availableOf = (id: string) => accounts.find((account) => account.id === id)?.availableWon ?? 0;
+  const grants = accounts
+    .filter((account) => account.kind === 'member_grant')
+    .map((account) => ({
+      programId: String(account.metadata.programId ?? ''),
+      accountId: account.id,
+      amountWon: account.availableWon,
+      expiresAt: typeof account.metadata.expiresAt === 'string' ? account.metadata.expiresAt : null,
+    }));
+  const cashWon = availableOf(ids.cash);
+  const cashbackWon = availableOf(ids.cashback);
+  return {
+    cashWon,
+    cashbackWon,
+    grants,
+    totalWon: cashWon + cashbackWon + grants.reduce((sum, grant) => sum + grant.amountWon, 0),
+    month: {
+      month: state.month,
+      chargedWon: usage.chargedWon,
+      chargeCapWon: state.chargeCapWon,
+      eligibleSpendWon: usage.eligibleSpendWon,
+      eligibleCapWon: state.policy?.rules.tiers.at(-1)?.upToWon ?? 0,
+      cashbackWon: usage.cashbackWon,
+    },
+  };
+}
+
+function idempotencyKeyReused(): DomainError {
+  return new DomainError({
+    code: 'IDEMPOTENCY_KEY_REUSED',
+    httpStatus: 409,
+    message: 'this Idempotency-Key was already used for a different request',
+    messageKo: '이 Idempotency-Key는 이미 다른 요청에 사용되었습니다',
+  });
+}

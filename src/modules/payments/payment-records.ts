@@ -1,0 +1,139 @@
+/** Pure: what a decided payment writes (ledger transfers, activity) and answers (the receipt). */
+import { randomBytes } from 'node:crypto';
+import type { CashbackDraw } from '../budgets/types.js';
+import type { Account, TransferRequest } from '../ledger/types.js';
+import { memberAccountIds } from '../members/member-service.js';
+import type { Merchant } from '../merchants/types.js';
+import type { CashbackQuote } from '../policy/types.js';
+import type { ActivityEntry, WalletView } from '../wallets/types.js';
+import type { Funds } from './split.js';
+import type { CashbackOutcome, Payment, PaymentReceipt } from './types.js';
+
+export function newPaymentId(): string {
+  return `pay_${randomBytes(12).toString('base64url')}`;
+}
+
+export function cashbackOutcomeOf(quote: CashbackQuote, draw: CashbackDraw): CashbackOutcome {
+  return {
+    amountWon: draw.drawnWon,
+    requestedWon: quote.cashbackWon,
+    rules: quote.rules,
+    limitedBy: draw.drawnWon < quote.cashbackWon ? [...quote.limitedBy, 'BUDGET_EXHAUSTED'] : quote.limitedBy,
+    draws: draw.postings.map((posting) => ({ accountId: posting.accountId, amountWon: -posting.amountWon })),
+  };
+}
+
+/** The payment itself, and the cashback from the budget when there is any. */
+export function paymentTransfers(payment: Payment, merchant: Merchant): TransferRequest[] {
+  const ids = memberAccountIds(payment.memberId);
+  const spend = [
+    ...payment.paidFrom.grantParts.map((part) => ({ accountId: part.accountId, amountWon: -part.amountWon })),
+    { accountId: ids.cashback, amountWon: -payment.paidFrom.cashbackWon },
+    { accountId: ids.cash, amountWon: -payment.paidFrom.cashWon },
+    { accountId: merchant.receivableAccountId, amountWon: payment.amountWon },
+  ].filter((posting) => posting.amountWon !== 0);
+  const transfers: TransferRequest[] = [
+    {
+      id: `payment:${payment.id}`,
+      action: 'transfer',
+      code: 'payment',
+      postings: spend,
+      metadata: { paymentId: payment.id },
+    },
+  ];
+  if (payment.cashback.amountWon > 0) {
+    transfers.push({
+      id: `cashback:${payment.id}`,
+      action: 'transfer',
+      code: 'cashback',
+      postings: [
+        ...payment.cashback.draws.map((drawn) => ({
+          accountId: drawn.accountId,
+          amountWon: -drawn.amountWon,
+        })),
+        { accountId: ids.cashback, amountWon: payment.cashback.amountWon },
+      ],
+      metadata: { paymentId: payment.id },
+    });
+  }
+  return transfers;
+}
+
+export function paymentActivity(payment: Payment, merchant: Merchant): ActivityEntry {
+  return {
+    tenantId: payment.tenantId,
+    memberId: payment.memberId,
+    at: payment.createdAt,
+    type: 'payment',
+    month: payment.month,
+    amountWon: payment.cashback.amountWon - payment.amountWon,
+    referenceId: payment.id,
+    merchantId: merchant.id,
+    details: {
+      merchantName: merchant.name,
+      amountWon: payment.amountWon,
+      paidFrom: payment.paidFrom,
+      cashback: {
+        amountWon: payment.cashback.amountWon,
+        rules: payment.cashback.rules,
+        limitedBy: payment.cashback.limitedBy,
+      },
+    },
+  };
+}
+
+export function receiptOf(payment: Payment, merchant: Merchant, wallet: WalletView): PaymentReceipt {
+  const { paidFrom, cashback } = payment;
+  return {
+    paymentId: payment.id,
+    merchantId: merchant.id,
+    merchantName: merchant.name,
+    amountWon: payment.amountWon,
+    paidFrom: { grantWon: paidFrom.grantWon, cashbackWon: paidFrom.cashbackWon, cashWon: paidFrom.cashWon },
+    cashback: {
+      amountWon: cashback.amountWon,
+      requestedWon: cashback.requestedWon,
+      rules: cashback.rules,
+      limitedBy: cashback.limitedBy,
+    },
+    createdAt: payment.createdAt.toISOString(),
+    wallet,
+  };
+}
+
+/** What the member can spend at this merchant now, from their locked accounts. */
+export function fundsOf(
+  accounts: readonly Account[],
+  memberId: string,
+  merchant: Merchant,
+  now: Date,
+): Funds {
+  const ids = memberAccountIds(memberId);
+  const availableOf = (id: string) => accounts.find((account) => account.id === id)?.availableWon ?? 0;
+  return {
+    grants: accounts
+      .filter((account) => account.kind === 'member_grant' && grantUsable(account, merchant, now))
+      .map((account) => ({
+        accountId: account.id,
+        availableWon: account.availableWon,
+        expiresAt: typeof account.metadata.expiresAt === 'string' ? account.metadata.expiresAt : null,
+      })),
+    cashbackWon: availableOf(ids.cashback),
+    cashWon: availableOf(ids.cash),
+  };
+}
+
+/** A grant is spendable only inside its window, at the industries and districts its programme allows. */
+export function grantUsable(account: Account, merchant: Merchant, now: Date): boolean {
+  const meta = account.metadata as {
+    usableFrom?: string;
+    expiresAt?: string;
+    allowedIndustries?: string[];
+    allowedDistricts?: string[];
+  };
+  if (meta.usableFrom && new Date(meta.usableFrom).getTime() > now.getTime()) return false;
+  if (meta.expiresAt && new Date(meta.expiresAt).getTime() <= now.getTime()) return false;
+  if (meta.allowedIndustries?.length && !meta.allowedIndustries.includes(merchant.industryCode)) return false;
+  if (meta.allowedDistricts?.length && !meta.allowedDistricts.includes(merchant.district)) return false;
+  return true;
+}
