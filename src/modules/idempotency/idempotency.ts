@@ -29,9 +29,7 @@ export class IdempotentRequests {
     work: (tx: Sql) => Promise<StoredResponse>,
   ): Promise<FastifyReply> {
     const key = idempotencyKeyOf(request);
-    const requestHash = sha256Hex(
-      canonicalJson({ method: request.method, url: request.url, body: request.body ?? null }),
-    );
+    const requestHash = idempotentRequestHash(request);
     const outcome = await transactionWithRetry(this.db, async (tx) => {
       const stored = await this.find(tx, scope, key, requestHash);
       if (stored) return { ...stored, replayed: true };
@@ -67,14 +65,7 @@ export class IdempotentRequests {
       [scope.tenantId, scope.principalId, key],
     );
     if (!row) return null;
-    if (row.request_hash !== requestHash) {
-      throw new DomainError({
-        code: 'IDEMPOTENCY_KEY_REUSED',
-        httpStatus: 409,
-        message: 'this Idempotency-Key was already used for a different request',
-        messageKo: '이 Idempotency-Key는 이미 다른 요청에 사용되었습니다',
-      });
-    }
+    if (row.request_hash !== requestHash) throw idempotencyKeyReused();
     return { statusCode: row.status_code, body: row.response };
   }
 }
@@ -90,4 +81,18 @@ export function idempotencyKeyOf(request: FastifyRequest): string {
     });
   }
   return key;
+}
+
+/** What a stored response is keyed by: every path that stores one must hash the same way. */
+export function idempotentRequestHash(request: FastifyRequest): string {
+  return sha256Hex(canonicalJson({ method: request.method, url: request.url, body: request.body ?? null }));
+}
+
+export function idempotencyKeyReused(): DomainError {
+  return new DomainError({
+    code: 'IDEMPOTENCY_KEY_REUSED',
+    httpStatus: 409,
+    message: 'this Idempotency-Key was already used for a different request',
+    messageKo: '이 Idempotency-Key는 이미 다른 요청에 사용되었습니다',
+  });
 }

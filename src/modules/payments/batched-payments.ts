@@ -6,6 +6,7 @@ import { monthKey } from '../../time.js';
 import { allocateCashback } from '../budgets/allocate.js';
 import type { BudgetService } from '../budgets/budget-service.js';
 import type { PotBalances } from '../budgets/types.js';
+import { idempotencyKeyReused } from '../idempotency/idempotency.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { Account, TransferRequest } from '../ledger/types.js';
 import { memberAccountIds } from '../members/member-service.js';
@@ -319,13 +320,4 @@ function walletViewOf(state: BatchState, memberId: string): WalletView {
       cashbackWon: usage.cashbackWon,
     },
   };
-}
-
-function idempotencyKeyReused(): DomainError {
-  return new DomainError({
-    code: 'IDEMPOTENCY_KEY_REUSED',
-    httpStatus: 409,
-    message: 'this Idempotency-Key was already used for a different request',
-    messageKo: '이 Idempotency-Key는 이미 다른 요청에 사용되었습니다',
-  });
 }

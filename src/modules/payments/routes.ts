@@ -6,8 +6,7 @@ import { type Principal, userOf } from '../../http/auth.js';
 import { decodeCursor, encodeCursor, PageQuerySchema } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
-import { idempotencyKeyOf } from '../idempotency/idempotency.js';
-import { canonicalJson, sha256Hex } from '../ledger/hashing.js';
+import { idempotencyKeyOf, idempotentRequestHash } from '../idempotency/idempotency.js';
 import { type AutoChargeReceipt, coverShortfall } from '../wallets/auto-charge.js';
 import { AmountWon, IdempotencyHeaders } from '../wallets/schemas.js';
 import { PaymentErrors } from './errors.js';
@@ -30,11 +29,6 @@ function shortfallOf(error: unknown): number | null {
 }
 
 /** Idempotency keys are scoped to who sent them: a person, or one POS key. */
-/** The same hash IdempotentRequests keys a stored response by, so both paths replay each other's. */
-function idempotentRequestHash(request: FastifyRequest): string {
-  return sha256Hex(canonicalJson({ method: request.method, url: request.url, body: request.body ?? null }));
-}
-
 function principalIdOf(principal: Principal): string {
   return principal.kind === 'user' ? principal.userId : `pos:${principal.keyId}`;
 }

@@ -3,6 +3,7 @@ import { type Database, type Sql, transactionWithRetry } from '../../db/database
 import { DomainError, invalidInput } from '../../errors.js';
 import { monthKey } from '../../time.js';
 import type { BankAccountRef, BankGateway, BankOutcome } from '../bank/bank-gateway.js';
+import { idempotencyKeyReused } from '../idempotency/idempotency.js';
 import { sha256Hex } from '../ledger/hashing.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import { memberAccountIds } from '../members/member-service.js';
@@ -369,14 +370,5 @@ function capExceeded(code: string, capWon: number, remainingWon: number, capName
     message: `over the cap of ${capWon} won: ${remaining} won remaining`,
     messageKo: `${capNameKo} ${capWon.toLocaleString('ko-KR')}원을 넘습니다. 남은 한도: ${remaining.toLocaleString('ko-KR')}원`,
     details: { capWon, remainingWon: remaining },
-  });
-}
-
-function idempotencyKeyReused(): DomainError {
-  return new DomainError({
-    code: 'IDEMPOTENCY_KEY_REUSED',
-    httpStatus: 409,
-    message: 'this Idempotency-Key was already used for a different request',
-    messageKo: '이 Idempotency-Key는 이미 다른 요청에 사용되었습니다',
   });
 }
