@@ -9,7 +9,6 @@ import type { PotBalances } from '../budgets/types.js';
 import { idempotencyKeyReused } from '../idempotency/idempotency.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { Account, TransferRequest } from '../ledger/types.js';
-import { memberAccountIds } from '../members/member-service.js';
 import type { Merchant } from '../merchants/types.js';
 import { quoteCashback } from '../policy/cashback.js';
 import type { PolicyService } from '../policy/policy-service.js';
@@ -17,6 +16,7 @@ import type { CashbackPolicy } from '../policy/types.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import type { ActivityEntry, MonthlyUsage, WalletView } from '../wallets/types.js';
 import { addMonthlyUsages, lockMonthlyUsages, recordActivities } from '../wallets/usage.js';
+import { walletViewOf } from '../wallets/wallet-view.js';
 import {
   type IdempotencyRef,
   idempotencySlot,
@@ -257,7 +257,7 @@ function applyOrder(state: BatchState, writes: BatchWrites, order: PaymentOrder)
   applyPostings(state, transfers);
   usage.eligibleSpendWon += payment.eligibleWon;
   usage.cashbackWon += payment.cashback.amountWon;
-  const body = { ...receiptOf(payment, merchant, walletViewOf(state, memberId)), ...order.extraBody };
+  const body = { ...receiptOf(payment, merchant, walletOf(state, memberId)), ...order.extraBody };
   writes.payments.push(payment);
   writes.transfers.push(...transfers);
   writes.activities.push(paymentActivity(payment, merchant));
@@ -291,33 +291,14 @@ function applyPostings(state: BatchState, transfers: readonly TransferRequest[])
 }
 
 /** The member's wallet as `WalletService.wallet` reads it, from the batch's in-memory state. */
-function walletViewOf(state: BatchState, memberId: string): WalletView {
-  const accounts = state.accountsByOwner.get(memberId) ?? [];
-  const usage = state.usage.get(memberId) as MonthlyUsage;
-  const ids = memberAccountIds(memberId);
-  const availableOf = (id: string) => accounts.find((account) => account.id === id)?.availableWon ?? 0;
-  const grants = accounts
-    .filter((account) => account.kind === 'member_grant')
-    .map((account) => ({
-      programId: String(account.metadata.programId ?? ''),
-      accountId: account.id,
-      amountWon: account.availableWon,
-      expiresAt: typeof account.metadata.expiresAt === 'string' ? account.metadata.expiresAt : null,
-    }));
-  const cashWon = availableOf(ids.cash);
-  const cashbackWon = availableOf(ids.cashback);
-  return {
-    cashWon,
-    cashbackWon,
-    grants,
-    totalWon: cashWon + cashbackWon + grants.reduce((sum, grant) => sum + grant.amountWon, 0),
-    month: {
-      month: state.month,
-      chargedWon: usage.chargedWon,
+function walletOf(state: BatchState, memberId: string): WalletView {
+  return walletViewOf(
+    memberId,
+    state.accountsByOwner.get(memberId) ?? [],
+    state.usage.get(memberId) as MonthlyUsage,
+    {
       chargeCapWon: state.chargeCapWon,
-      eligibleSpendWon: usage.eligibleSpendWon,
       eligibleCapWon: state.policy?.rules.tiers.at(-1)?.upToWon ?? 0,
-      cashbackWon: usage.cashbackWon,
     },
-  };
+  );
 }

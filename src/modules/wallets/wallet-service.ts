@@ -9,8 +9,9 @@ import type { LedgerService } from '../ledger/ledger-service.js';
 import { memberAccountIds } from '../members/member-service.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import type { Activity, AutoChargeSetting, Charge, GrantBalance, WalletView } from './types.js';
+import type { Activity, AutoChargeSetting, Charge, WalletView } from './types.js';
 import { addMonthlyUsage, lockMonthlyUsage, readMonthlyUsage, recordActivity } from './usage.js';
+import { walletViewOf } from './wallet-view.js';
 
 /** Tenant-wide ledger accounts the wallet flows use. */
 export const SYSTEM_ACCOUNTS = {
@@ -62,34 +63,11 @@ export class WalletService {
     const now = this.clock.now();
     const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId, sql));
     const accounts = await this.deps.ledger.accountsOwnedBy(tenantId, memberId, sql);
-    const ids = memberAccountIds(memberId);
-    const availableOf = (id: string) => accounts.find((account) => account.id === id)?.availableWon ?? 0;
-    const grants: GrantBalance[] = accounts
-      .filter((account) => account.kind === 'member_grant')
-      .map((account) => ({
-        programId: String(account.metadata.programId ?? ''),
-        accountId: account.id,
-        amountWon: account.availableWon,
-        expiresAt: typeof account.metadata.expiresAt === 'string' ? account.metadata.expiresAt : null,
-      }));
     const usage = await readMonthlyUsage(sql, tenantId, memberId, month);
-    const cashWon = availableOf(ids.cash);
-    const cashbackWon = availableOf(ids.cashback);
-    const grantsWon = grants.reduce((sum, grant) => sum + grant.amountWon, 0);
-    return {
-      cashWon,
-      cashbackWon,
-      grants,
-      totalWon: cashWon + cashbackWon + grantsWon,
-      month: {
-        month,
-        chargedWon: usage.chargedWon,
-        chargeCapWon: await this.deps.policy.ruleValue(tenantId, 'charge_monthly_cap_won', now, sql),
-        eligibleSpendWon: usage.eligibleSpendWon,
-        eligibleCapWon: await this.eligibleCapWon(tenantId, now, sql),
-        cashbackWon: usage.cashbackWon,
-      },
-    };
+    return walletViewOf(memberId, accounts, usage, {
+      chargeCapWon: await this.deps.policy.ruleValue(tenantId, 'charge_monthly_cap_won', now, sql),
+      eligibleCapWon: await this.eligibleCapWon(tenantId, now, sql),
+    });
   }
 
   private async eligibleCapWon(tenantId: string, at: Date, sql: Sql): Promise<number> {
