@@ -102,7 +102,7 @@ export function createPlatform(
     wallets,
     payments,
     cancellations,
-    transfers: new TransferService(db, clock, { ledger, tenants, policy, members }),
+    transfers: new TransferService(db, clock, { ledger, tenants, policy, members, wallets }),
     refunds: new RefundService(db, clock, { ledger, tenants, policy, members, wallets, bank }),
     programs: new ProgramService(db, clock, {
       ledger,

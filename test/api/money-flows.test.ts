@@ -247,6 +247,38 @@ describe.each(databaseKinds())('auto-charge, transfers and refunds on %s', (kind
       expect((await send(1)).status).toBe(201);
     });
 
+    it('refuses an acceptance that would take the recipient past the ₩2,000,000 holding cap', async () => {
+      const sender = await member(300_000);
+      const recipient = await member(500_000);
+      for (const month of ['2021-06-01T00:00:00Z', '2021-07-01T00:00:00Z']) {
+        t.clock.set(month);
+        expect((await recipient.post('/v1/me/charges', { amountWon: 500_000 })).status).toBe(201);
+      }
+      t.clock.set('2021-08-01T00:00:00Z');
+      expect((await recipient.post('/v1/me/charges', { amountWon: 300_000 })).status).toBe(201);
+      const fits = await sender.post('/v1/me/transfers', {
+        recipientPhone: recipient.phone,
+        amountWon: 200_000,
+      });
+      const over = await sender.post('/v1/me/transfers', { recipientPhone: recipient.phone, amountWon: 1 });
+      expect((await recipient.post(`/v1/me/transfers/${fits.body.transferId}/accept`)).body.status).toBe(
+        'accepted',
+      );
+      const refused = await recipient.post(`/v1/me/transfers/${over.body.transferId}/accept`);
+      expect(refused.status).toBe(422);
+      expect(refused.body).toMatchObject({
+        code: 'HOLDING_CAP_EXCEEDED',
+        capWon: 2_000_000,
+        remainingWon: 0,
+      });
+      expect(await wallet(recipient)).toMatchObject({ cashWon: 2_000_000 });
+      expect((await recipient.post(`/v1/me/transfers/${over.body.transferId}/decline`)).body.status).toBe(
+        'declined',
+      );
+      expect(await wallet(sender)).toMatchObject({ cashWon: 100_000 });
+      await expectLedgerAuditGreen(t.platform, tenantId);
+    });
+
     it('frees the limit again when a transfer is declined', async () => {
       const sender = await member(500_000);
       const recipient = await member();

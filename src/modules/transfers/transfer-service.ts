@@ -9,6 +9,7 @@ import type { PolicyService } from '../policy/policy-service.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { lockMonthlyUsage, recordActivity } from '../wallets/usage.js';
+import type { WalletService } from '../wallets/wallet-service.js';
 import { TransferErrors } from './errors.js';
 
 export type TransferStatus = 'pending' | 'accepted' | 'declined' | 'cancelled' | 'expired';
@@ -60,6 +61,7 @@ export class TransferService {
       tenants: TenantService;
       policy: PolicyService;
       members: MemberService;
+      wallets: WalletService;
     },
   ) {}
 
@@ -175,7 +177,16 @@ export class TransferService {
       transferId,
       (row) => row.recipient_id === recipientId,
     );
-    if (transfer.expires_at.getTime() <= this.clock.now().getTime()) throw TransferErrors.expired();
+    const now = this.clock.now();
+    if (transfer.expires_at.getTime() <= now.getTime()) throw TransferErrors.expired();
+    // The recipient's own flows are serialised by their usage row, like their charges.
+    await lockMonthlyUsage(
+      tx,
+      tenantId,
+      recipientId,
+      monthKey(now, await this.deps.tenants.timeZoneOf(tenantId, tx)),
+    );
+    await this.deps.wallets.assertWithinHoldingCap(tx, tenantId, recipientId, transfer.amount_won, now);
     await this.resolveHold(tx, tenantId, {
       id: `accept:${transferId}`,
       action: 'post_pending',

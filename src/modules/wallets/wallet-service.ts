@@ -152,6 +152,11 @@ export class WalletService {
         '이번 달 충전 한도',
       );
     }
+    await this.assertWithinHoldingCap(tx, tenantId, memberId, amountWon, now);
+  }
+
+  /** Refuses money that would take the member past the holding cap (charges, accepted transfers). */
+  async assertWithinHoldingCap(tx: Sql, tenantId: string, memberId: string, amountWon: number, now: Date) {
     const holdingCapWon = await this.deps.policy.ruleValue(tenantId, 'holding_cap_won', now, tx);
     const holdingWon = await this.holdingWon(tx, tenantId, memberId);
     if (holdingWon + amountWon > holdingCapWon) {
