@@ -8,6 +8,7 @@ import { LedgerService } from './ledger-service.js';
 import type { TransferRequest, TransferResult } from './types.js';
 
 const ALL_CHECKS = [
+  'journal_references',
   'transfers_balanced',
   'balances_match_journal',
   'no_negative_balances',
@@ -302,6 +303,41 @@ describe.each(databaseKinds())('ledger audit on %s', (kind) => {
           subject: 'post-part',
           message: 'transfer post-part no longer matches the digest recorded when it was written',
         },
+      ]);
+    });
+
+    it('an entry forged for an account and a transfer that do not exist: journal_references only', async () => {
+      await tamperWithJournal(
+        db,
+        tenantId,
+        `insert into ledger_entries (tenant_id, account_id, seq, transfer_id, posted_delta_won,
+           pending_debit_delta_won, pending_credit_delta_won, hash)
+         values ($1, 'ghost', 1, 'forged', 0, 0, 0, 'x')`,
+      );
+
+      const report = await audit();
+
+      expect(report.ok).toBe(false);
+      expect(failedChecks(report)).toEqual(['journal_references']);
+      expect(violationsOf(report, 'journal_references')).toEqual([
+        { subject: 'ghost', message: 'entry 1 of account ghost refers to an account that does not exist' },
+      ]);
+    });
+
+    it('a transfer row deleted under its entries: journal_references names each orphaned entry', async () => {
+      await tamperWithJournal(
+        db,
+        tenantId,
+        `delete from ledger_transfers where tenant_id = $1 and id = 'pay-last'`,
+      );
+
+      const report = await audit();
+
+      expect(report.ok).toBe(false);
+      expect(failedChecks(report)).toContain('journal_references');
+      expect(violationsOf(report, 'journal_references')).toEqual([
+        { subject: 'm3', message: 'entry 5 of account m3 refers to a transfer that does not exist' },
+        { subject: 'm5', message: 'entry 1 of account m5 refers to a transfer that does not exist' },
       ]);
     });
 

@@ -91,4 +91,16 @@ export const ledgerMigrations: Migration[] = [
         for each statement execute function ledger_refuse_change();
     `,
   },
+  {
+    version: 201,
+    name: 'journal without per-row foreign keys',
+    // Each foreign key costs an index probe and a key-share row lock per entry, and the one tenants
+    // row was locked by every batch. Entries are written only by the ledger, from accounts it has
+    // just locked in the same tenant; the audit's journal_references check proves the references.
+    sql: `
+      alter table ledger_entries drop constraint ledger_entries_tenant_id_account_id_fkey;
+      alter table ledger_entries drop constraint ledger_entries_tenant_id_transfer_id_fkey;
+      alter table ledger_transfers drop constraint ledger_transfers_tenant_id_fkey;
+    `,
+  },
 ];

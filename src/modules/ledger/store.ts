@@ -203,6 +203,10 @@ export async function selectResolutions(
   return new Map(rows.map((row) => [row.pending_id, row.action]));
 }
 
+/**
+ * Writes a batch's transfers, entries and account balances in one statement (one round trip while
+ * the batch holds its account locks), then opens and closes holds.
+ */
 export async function writeBatch(
   tx: Sql,
   tenantId: string,
@@ -210,14 +214,44 @@ export async function writeBatch(
   accounts: Map<string, AccountState>,
 ): Promise<void> {
   if (write.transfers.length === 0) return;
-  await insertTransfers(tx, tenantId, write);
-  await insertEntries(tx, tenantId, write);
-  await updateAccounts(tx, tenantId, write, accounts);
+  const accountRows = accountRowsOf(write, accounts);
+  const [written] = await tx.query<{ updated: number }>(
+    `with transfers as (
+       insert into ledger_transfers
+         (tenant_id, id, action, code, pending_id, corrects_id, timeout_at, metadata, request_hash, content_hash, created_at)
+       select $1, id, action, code, pending_id, corrects_id, timeout_at, metadata, request_hash, content_hash, created_at
+       from json_to_recordset($2::json) as x(id text, action text, code text, pending_id text, corrects_id text,
+         timeout_at timestamptz, metadata jsonb, request_hash text, content_hash text, created_at timestamptz)
+     ), entries as (
+       insert into ledger_entries
+         (tenant_id, account_id, seq, transfer_id, posted_delta_won, pending_debit_delta_won, pending_credit_delta_won, hash)
+       select $1, account_id, seq, transfer_id, posted, pending_debit, pending_credit, hash
+       from json_to_recordset($3::json) as x(account_id text, seq bigint, transfer_id text, posted bigint,
+         pending_debit bigint, pending_credit bigint, hash text)
+     ), balances as (
+       update ledger_accounts a set posted_won = x.posted, pending_debit_won = x.pending_debit,
+         pending_credit_won = x.pending_credit, entry_count = x.entry_count, head_hash = x.head_hash
+       from json_to_recordset($4::json) as x(id text, posted bigint, pending_debit bigint, pending_credit bigint,
+         entry_count bigint, head_hash text)
+       where a.tenant_id = $1 and a.id = x.id
+       returning a.id
+     )
+     select count(*)::int as updated from balances`,
+    [
+      tenantId,
+      JSON.stringify(transferRowsOf(write)),
+      JSON.stringify(entryRowsOf(write)),
+      JSON.stringify(accountRows),
+    ],
+  );
+  if (written?.updated !== accountRows.length) {
+    throw new Error(`ledger invariant: updated ${written?.updated} of ${accountRows.length} locked accounts`);
+  }
   await updateOpenHolds(tx, tenantId, write);
 }
 
-async function insertTransfers(tx: Sql, tenantId: string, write: BatchWrite): Promise<void> {
-  const rows = write.transfers.map(({ transfer, requestHash, contentHash }) => ({
+function transferRowsOf(write: BatchWrite) {
+  return write.transfers.map(({ transfer, requestHash, contentHash }) => ({
     id: transfer.id,
     action: transfer.action,
     code: transfer.code,
@@ -229,18 +263,10 @@ async function insertTransfers(tx: Sql, tenantId: string, write: BatchWrite): Pr
     content_hash: contentHash,
     created_at: transfer.createdAt.toISOString(),
   }));
-  await tx.query(
-    `insert into ledger_transfers
-       (tenant_id, id, action, code, pending_id, corrects_id, timeout_at, metadata, request_hash, content_hash, created_at)
-     select $1, id, action, code, pending_id, corrects_id, timeout_at, metadata, request_hash, content_hash, created_at
-     from json_to_recordset($2::json) as x(id text, action text, code text, pending_id text, corrects_id text,
-       timeout_at timestamptz, metadata jsonb, request_hash text, content_hash text, created_at timestamptz)`,
-    [tenantId, JSON.stringify(rows)],
-  );
 }
 
-async function insertEntries(tx: Sql, tenantId: string, write: BatchWrite): Promise<void> {
-  const rows = write.entries.map(({ transferId, seq, hash, entry }) => ({
+function entryRowsOf(write: BatchWrite) {
+  return write.entries.map(({ transferId, seq, hash, entry }) => ({
     account_id: entry.accountId,
     seq,
     transfer_id: transferId,
@@ -249,23 +275,10 @@ async function insertEntries(tx: Sql, tenantId: string, write: BatchWrite): Prom
     pending_credit: entry.pendingCreditDeltaWon,
     hash,
   }));
-  await tx.query(
-    `insert into ledger_entries
-       (tenant_id, account_id, seq, transfer_id, posted_delta_won, pending_debit_delta_won, pending_credit_delta_won, hash)
-     select $1, account_id, seq, transfer_id, posted, pending_debit, pending_credit, hash
-     from json_to_recordset($2::json) as x(account_id text, seq bigint, transfer_id text, posted bigint,
-       pending_debit bigint, pending_credit bigint, hash text)`,
-    [tenantId, JSON.stringify(rows)],
-  );
 }
 
-async function updateAccounts(
-  tx: Sql,
-  tenantId: string,
-  write: BatchWrite,
-  accounts: Map<string, AccountState>,
-): Promise<void> {
-  const rows = [...write.touchedAccountIds].map((id) => {
+function accountRowsOf(write: BatchWrite, accounts: Map<string, AccountState>) {
+  return [...write.touchedAccountIds].map((id) => {
     const account = accounts.get(id) as AccountState;
     return {
       id,
@@ -276,18 +289,6 @@ async function updateAccounts(
       head_hash: account.headHash,
     };
   });
-  const updated = await tx.query(
-    `update ledger_accounts a set posted_won = x.posted, pending_debit_won = x.pending_debit,
-       pending_credit_won = x.pending_credit, entry_count = x.entry_count, head_hash = x.head_hash
-     from json_to_recordset($2::json) as x(id text, posted bigint, pending_debit bigint, pending_credit bigint,
-       entry_count bigint, head_hash text)
-     where a.tenant_id = $1 and a.id = x.id
-     returning a.id`,
-    [tenantId, JSON.stringify(rows)],
-  );
-  if (updated.length !== rows.length) {
-    throw new Error(`ledger invariant: updated ${updated.length} of ${rows.length} locked accounts`);
-  }
 }
 
 async function updateOpenHolds(tx: Sql, tenantId: string, write: BatchWrite): Promise<void> {

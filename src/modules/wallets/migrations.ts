@@ -66,4 +66,11 @@ export const walletMigrations: Migration[] = [
         primary key (tenant_id, member_id)
       );`,
   },
+  {
+    version: 702,
+    name: 'member_activity without the tenant foreign key',
+    // Every insert took a key-share lock on the one tenants row, from every payment batch at once.
+    // The tenant is proven by the member whose accounts the same transaction locked.
+    sql: 'alter table member_activity drop constraint member_activity_tenant_id_fkey;',
+  },
 ];
