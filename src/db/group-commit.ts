@@ -28,6 +28,8 @@ interface Group<Request, Result> {
   waiting: Array<Waiting<Request, Result>>;
   timer: NodeJS.Timeout | null;
   inFlight: number;
+  /** Conflict keys of the requests in flight. */
+  held: Set<string>;
 }
 
 const WAIT_MS_LIMIT = 100;
@@ -49,6 +51,12 @@ export class GroupCommit<Request, Result> {
       requests: readonly Request[],
     ) => Promise<Array<Settled<Result>>>,
     private readonly options: GroupCommitOptions,
+    /**
+     * The rows a request will lock (say, its member). With more than one batch in flight, a request
+     * whose key an in-flight batch holds waits for the batch after it instead of joining one that would
+     * block on that batch's locks; requests with the same key keep their arrival order.
+     */
+    private readonly conflictKeyOf?: (request: Request) => string,
   ) {
     if (!Number.isInteger(options.batchSizeMax) || options.batchSizeMax < 1)
       throw new Error(`batchSizeMax must be a positive integer, got ${options.batchSizeMax}`);
@@ -80,7 +88,7 @@ export class GroupCommit<Request, Result> {
   private groupOf(groupKey: string): Group<Request, Result> {
     let group = this.groups.get(groupKey);
     if (!group) {
-      group = { waiting: [], timer: null, inFlight: 0 };
+      group = { waiting: [], timer: null, inFlight: 0, held: new Set() };
       this.groups.set(groupKey, group);
     }
     return group;
@@ -90,14 +98,39 @@ export class GroupCommit<Request, Result> {
     if (group.timer) clearTimeout(group.timer);
     group.timer = null;
     if (group.inFlight >= this.options.inFlightMax || group.waiting.length === 0) return;
+    const batch = this.takeBatch(group);
+    if (batch.length === 0) return;
+    const keys = this.keysOf(batch);
+    for (const key of keys) group.held.add(key);
     group.inFlight += 1;
-    const batch = group.waiting.splice(0, this.options.batchSizeMax);
     void this.write(groupKey, batch).finally(() => {
       group.inFlight -= 1;
+      for (const key of keys) group.held.delete(key);
       // Whatever arrived while this batch was written has waited long enough.
       if (group.waiting.length > 0) this.flush(groupKey, group);
       else if (group.inFlight === 0 && !group.timer) this.groups.delete(groupKey);
     });
+    // Requests this batch could not take may form another batch at once.
+    if (group.waiting.length > 0) this.flush(groupKey, group);
+  }
+
+  /** The oldest waiting requests, up to a batch, skipping those whose key a batch in flight holds. */
+  private takeBatch(group: Group<Request, Result>): Array<Waiting<Request, Result>> {
+    const keyOf = this.conflictKeyOf;
+    if (!keyOf || group.held.size === 0) return group.waiting.splice(0, this.options.batchSizeMax);
+    const batch: Array<Waiting<Request, Result>> = [];
+    const left: Array<Waiting<Request, Result>> = [];
+    for (const waiting of group.waiting) {
+      const free = batch.length < this.options.batchSizeMax && !group.held.has(keyOf(waiting.request));
+      (free ? batch : left).push(waiting);
+    }
+    group.waiting = left;
+    return batch;
+  }
+
+  private keysOf(batch: ReadonlyArray<Waiting<Request, Result>>): string[] {
+    const keyOf = this.conflictKeyOf;
+    return keyOf ? [...new Set(batch.map((waiting) => keyOf(waiting.request)))] : [];
   }
 
   private async write(groupKey: string, batch: Array<Waiting<Request, Result>>): Promise<void> {

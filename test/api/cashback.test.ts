@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { databaseKinds } from '../support/databases.js';
 import {
   type ApiClient,
@@ -34,6 +34,9 @@ describe.each(databaseKinds())('cashback policy and budget through the API on %s
   });
   afterAll(async () => {
     await t.close();
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
   });
   beforeEach(async () => {
     t.clock.set('2021-05-13T03:00:00Z');
@@ -154,6 +157,45 @@ describe.each(databaseKinds())('cashback policy and budget through the API on %s
       (candidate) => candidate.period === 'monthly',
     );
     expect(pot).toMatchObject({ fundedWon: 20_000, remainingWon: 0, spentWon: 20_000 });
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('decides a batch again under lock when the pot it read without a lock has since run low', async () => {
+    await t.platform.budgets.createPot(tenantId, 'test', {
+      name: 'May pot with room for one and a half cashbacks',
+      period: 'monthly',
+      from: new Date('2021-05-01T00:00:00+09:00'),
+      to: new Date('2021-06-01T00:00:00+09:00'),
+      amountWon: 15_000,
+      nationalShareBp: 4000,
+    });
+    const payers = await Promise.all([chargedMember(100_000), chargedMember(100_000)]);
+    // The unlocked read is stale: it sees far more than the pot holds, as if read before a drain.
+    const budgets = t.platform.budgets;
+    const readPotsAt = budgets.readPotsAt.bind(budgets);
+    const staleRead = vi.spyOn(budgets, 'readPotsAt').mockImplementation(async (...args) =>
+      (await readPotsAt(...args)).map((pot) => ({
+        ...pot,
+        accounts: pot.accounts.map((account) => ({
+          ...account,
+          availableWon: account.availableWon + 1_000_000,
+        })),
+      })),
+    );
+    const lockPotsAt = vi.spyOn(budgets, 'lockPotsAt');
+
+    const payments = await Promise.all(
+      payers.map((payer) => payer.post('/v1/me/payments', { merchantCode: cafeCode, amountWon: 100_000 })),
+    );
+
+    expect(payments.map((payment) => payment.status)).toEqual([201, 201]);
+    expect(payments.map((payment) => payment.body.cashback.amountWon).sort()).toEqual([10_000, 5_000].sort());
+    // Every optimistic batch locks the pots once to check itself; exactly one check failed and that
+    // batch locked them once more to decide again (whether the two payments shared a batch or not).
+    expect(staleRead).toHaveBeenCalled();
+    expect(lockPotsAt).toHaveBeenCalledTimes(staleRead.mock.calls.length + 1);
+    const [pot] = (await budgets.listPots(tenantId)).filter((candidate) => candidate.period === 'monthly');
+    expect(pot).toMatchObject({ remainingWon: 0, spentWon: 15_000 });
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 

@@ -26,6 +26,21 @@ export function allocateCashback(pots: readonly PotBalances[], desiredWon: numbe
   return { drawnWon: desiredWon - owedWon, postings, exhausted: owedWon > 0 };
 }
 
+/**
+ * True when the first pot pays `desiredWon` in full at its plain national/city split. The draw then
+ * depends on no balance, only on each source holding at least its share: any balances at least as
+ * large give the same postings. A batch decided on unlocked balances stays valid if, under lock,
+ * every pot account still holds what the batch draws from it.
+ */
+export function drawsInFull(pots: readonly PotBalances[], desiredWon: number): boolean {
+  const [first] = pots;
+  if (desiredWon === 0 || !first) return true;
+  const nationalWon = Number((BigInt(desiredWon) * BigInt(first.nationalShareBp)) / BP_PER_WHOLE);
+  const national = sourceAccount(first, 'national');
+  const city = sourceAccount(first, 'city');
+  return availableOf(national) >= nationalWon && availableOf(city) >= desiredWon - nationalWon;
+}
+
 /** Negative postings for up to `wantedWon` from one pot. */
 function drawFromPot(pot: PotBalances, wantedWon: number): Posting[] {
   const national = sourceAccount(pot, 'national');

@@ -45,14 +45,29 @@ export class BudgetService {
 
   /** Locks and returns the pot(s) a cashback at `at` draws from: the month's pot if any, else the year's. */
   async lockPotsAt(tx: Sql, tenantId: string, at: Date): Promise<PotBalances[]> {
-    const covering = await selectPots(tx, tenantId, at);
+    return this.potsAt(tx, tenantId, at, 'lock');
+  }
+
+  /**
+   * The same pots and balances without locking them: for a decision that is checked again under
+   * lock before it is written (see `drawsInFull`), so the pots are held only while the ledger writes.
+   */
+  async readPotsAt(sql: Sql, tenantId: string, at: Date): Promise<PotBalances[]> {
+    return this.potsAt(sql, tenantId, at, 'read');
+  }
+
+  private async potsAt(sql: Sql, tenantId: string, at: Date, mode: 'lock' | 'read'): Promise<PotBalances[]> {
+    const covering = await selectPots(sql, tenantId, at);
     const monthly = covering.filter((pot) => pot.period === 'monthly');
     // A spent monthly pot stops cashback for the month even if the year's pot still holds money.
     const paying = monthly.length > 0 ? monthly : covering;
     if (paying.length === 0) return [];
     const accountIds = paying.flatMap((pot) => FUNDING_SOURCES.map((source) => potAccountId(pot.id, source)));
-    const locked = await this.ledger.lockAccounts(tx, tenantId, accountIds);
-    const availableById = new Map(locked.map((account) => [account.id, account.availableWon]));
+    const accounts =
+      mode === 'lock'
+        ? await this.ledger.lockAccounts(sql, tenantId, accountIds)
+        : await this.ledger.getAccounts(tenantId, accountIds, sql);
+    const availableById = new Map(accounts.map((account) => [account.id, account.availableWon]));
     return paying.map((pot) => ({
       potId: pot.id,
       nationalShareBp: pot.nationalShareBp,

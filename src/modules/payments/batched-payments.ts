@@ -3,7 +3,7 @@ import { type Database, type Sql, transactionWithRetry } from '../../db/database
 import { GroupCommit, type GroupCommitOptions, type Settled } from '../../db/group-commit.js';
 import { DomainError } from '../../errors.js';
 import { monthKey } from '../../time.js';
-import { allocateCashback } from '../budgets/allocate.js';
+import { allocateCashback, drawsInFull } from '../budgets/allocate.js';
 import type { BudgetService } from '../budgets/budget-service.js';
 import type { PotBalances } from '../budgets/types.js';
 import { idempotencyKeyReused } from '../idempotency/idempotency.js';
@@ -63,6 +63,20 @@ export const PAYMENT_BATCH_DEFAULTS: GroupCommitOptions = {
   inFlightMax: 2,
 };
 
+/**
+ * How a batch treats the budget pots, the one set of rows every payment of a tenant touches.
+ * `optimistic` decides on unlocked pot balances and locks the pots only to write the ledger, so
+ * batches overlap everywhere else; `locked` holds them from the start, for when the budget runs low.
+ */
+type PotMode = 'optimistic' | 'locked';
+
+/** An optimistic batch met a pot it could not draw from in full: the batch is decided again, locked. */
+class PotsNeedLock extends Error {
+  constructor() {
+    super('the budget pots are too low to decide this batch without locking them');
+  }
+}
+
 interface Deps {
   ledger: LedgerService;
   tenants: TenantService;
@@ -75,6 +89,7 @@ interface BatchState {
   tenantId: string;
   now: Date;
   month: string;
+  potMode: PotMode;
   merchants: Map<string, Merchant>;
   welfare: Map<string, boolean>;
   usage: Map<string, MonthlyUsage>;
@@ -82,6 +97,8 @@ interface BatchState {
   /** The same member account objects, by account id. */
   memberAccounts: Map<string, Account>;
   pots: PotBalances[];
+  /** Each pot account's balance as loaded, before this batch's draws. */
+  potsLoadedWon: Map<string, number>;
   policy: CashbackPolicy | null;
   chargeCapWon: number;
   responses: Map<string, StoredIdempotentResponse>;
@@ -111,10 +128,15 @@ export class BatchedPayments {
     private readonly deps: Deps,
     options: Partial<GroupCommitOptions> = {},
   ) {
-    this.group = new GroupCommit((tenantId, orders) => this.writeBatch(tenantId, orders), {
-      ...PAYMENT_BATCH_DEFAULTS,
-      ...options,
-    });
+    this.group = new GroupCommit(
+      (tenantId, orders) => this.writeBatch(tenantId, orders),
+      {
+        ...PAYMENT_BATCH_DEFAULTS,
+        ...options,
+      },
+      // Batches in flight take disjoint members, so one never waits on another's member locks.
+      (order) => order.memberId,
+    );
   }
 
   pay(tenantId: string, order: PaymentOrder): Promise<OrderOutcome> {
@@ -124,8 +146,22 @@ export class BatchedPayments {
   private async writeBatch(tenantId: string, orders: readonly PaymentOrder[]) {
     // Outside the transaction: a first, uncached read inside it would go around it.
     const timeZone = await this.deps.tenants.timeZoneOf(tenantId);
+    try {
+      return await this.decideAndWrite(tenantId, timeZone, orders, 'optimistic');
+    } catch (error) {
+      if (!(error instanceof PotsNeedLock)) throw error;
+      return this.decideAndWrite(tenantId, timeZone, orders, 'locked');
+    }
+  }
+
+  private decideAndWrite(
+    tenantId: string,
+    timeZone: string,
+    orders: readonly PaymentOrder[],
+    potMode: PotMode,
+  ) {
     return transactionWithRetry(this.db, async (tx) => {
-      const state = await this.load(tx, tenantId, timeZone, orders);
+      const state = await this.load(tx, tenantId, timeZone, orders, potMode);
       const writes: BatchWrites = {
         payments: [],
         transfers: [],
@@ -144,6 +180,7 @@ export class BatchedPayments {
     tenantId: string,
     timeZone: string,
     orders: readonly PaymentOrder[],
+    potMode: PotMode,
   ): Promise<BatchState> {
     const now = this.clock.now();
     const month = monthKey(now, timeZone);
@@ -154,7 +191,8 @@ export class BatchedPayments {
       orders.map((order) => order.idempotency),
     );
     // Locks in the order every flow that moves a member's money takes them: usage rows, member
-    // accounts, then the budget pots, shared by all, last, so they are held for the shortest time.
+    // accounts, then the budget pots, shared by all, last, so they are held for the shortest time
+    // (optimistic batches take them only in `write`, just before the ledger).
     const usage = await lockMonthlyUsages(tx, tenantId, memberIds, month);
     const accounts = await this.deps.ledger.lockAccountsOwnedBy(tx, tenantId, memberIds);
     const accountsByOwner = new Map<string, Account[]>(memberIds.map((memberId) => [memberId, []]));
@@ -172,34 +210,59 @@ export class BatchedPayments {
     const welfare = await selectWelfareFlags(tx, tenantId, memberIds);
     const policy = await this.deps.policy.cashbackPolicyAt(tenantId, now, tx);
     const chargeCapWon = await this.deps.policy.ruleValue(tenantId, 'charge_monthly_cap_won', now, tx);
-    const pots = await this.deps.budgets.lockPotsAt(tx, tenantId, now);
+    const pots =
+      potMode === 'locked'
+        ? await this.deps.budgets.lockPotsAt(tx, tenantId, now)
+        : await this.deps.budgets.readPotsAt(tx, tenantId, now);
     return {
       tenantId,
       now,
       month,
+      potMode,
       merchants,
       welfare,
       usage,
       accountsByOwner,
       memberAccounts,
       pots,
+      potsLoadedWon: new Map(
+        pots.flatMap((pot) => pot.accounts.map((account) => [account.accountId, account.availableWon])),
+      ),
       policy,
       chargeCapWon,
       responses,
     };
   }
 
+  /** The ledger goes last: the pots are locked from there to the commit, and by nothing before. */
   private async write(tx: Sql, state: BatchState, writes: BatchWrites): Promise<void> {
-    if (writes.transfers.length > 0) {
-      const results = await this.deps.ledger.postTransfersInTransaction(tx, state.tenantId, writes.transfers);
-      const refused = results.find((result) => !result.ok);
-      // Every amount was decided on balances locked in this transaction: a refusal is a broken invariant.
-      if (refused && !refused.ok) throw new Error(`ledger refused ${refused.id}: ${refused.code}`);
-    }
     await insertPayments(tx, state.tenantId, writes.payments);
     await addMonthlyUsages(tx, state.tenantId, state.month, writes.usageDeltas);
     await recordActivities(tx, writes.activities);
     await insertIdempotentResponses(tx, state.tenantId, state.now, writes.responses);
+    if (writes.transfers.length === 0) return;
+    if (state.potMode === 'optimistic') await this.lockPotsCovering(tx, state);
+    const results = await this.deps.ledger.postTransfersInTransaction(tx, state.tenantId, writes.transfers);
+    const refused = results.find((result) => !result.ok);
+    // Every amount was decided on balances locked in this transaction: a refusal is a broken invariant.
+    if (refused && !refused.ok) throw new Error(`ledger refused ${refused.id}: ${refused.code}`);
+  }
+
+  /**
+   * Locks the pots (before the ledger locks the merchants, as every other flow does) and checks
+   * that each still holds what the batch draws from it; the decisions then stand as if locked.
+   */
+  private async lockPotsCovering(tx: Sql, state: BatchState): Promise<void> {
+    const locked = await this.deps.budgets.lockPotsAt(tx, state.tenantId, state.now);
+    const heldById = new Map(
+      locked.flatMap((pot) => pot.accounts.map((account) => [account.accountId, account.availableWon])),
+    );
+    for (const pot of state.pots) {
+      for (const account of pot.accounts) {
+        const drawnWon = (state.potsLoadedWon.get(account.accountId) ?? 0) - account.availableWon;
+        if (drawnWon > 0 && (heldById.get(account.accountId) ?? 0) < drawnWon) throw new PotsNeedLock();
+      }
+    }
   }
 }
 
@@ -238,6 +301,7 @@ function applyOrder(state: BatchState, writes: BatchWrites, order: PaymentOrder)
     merchant,
     member: { isWelfareRecipient: state.welfare.get(memberId) ?? false },
   });
+  if (state.potMode === 'optimistic' && !drawsInFull(state.pots, quote.cashbackWon)) throw new PotsNeedLock();
   const draw = allocateCashback(state.pots, quote.cashbackWon);
   const payment: Payment = {
     tenantId: state.tenantId,
