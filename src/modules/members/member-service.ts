@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
+import { GroupCommit, type GroupCommitOptions } from '../../db/group-commit.js';
 import { DomainError, invalidInput, notFound } from '../../errors.js';
 import type { OperatorRole, Principal } from '../../http/auth.js';
 import { ageInYears, isCalendarDate } from '../../time.js';
@@ -81,7 +82,28 @@ const USER_SELECT = `select u.id, u.phone, u.password_hash, u.name, to_char(u.bi
   from users u`;
 
 /** Members (가입자) and everyone else who signs in: operators and merchant owners are members too. */
+/** Session lookups that arrive together share one query: every API request makes one. */
+const SESSION_LOOKUP_BATCHING: GroupCommitOptions = {
+  waitMsMax: 1,
+  batchSizeMax: 256,
+  queuedMax: 20_000,
+  inFlightMax: 2,
+};
+
+interface SessionRow {
+  token_hash: string;
+  tenant_id: string;
+  id: string;
+  user_id: string;
+  roles: OperatorRole[] | null;
+}
+
 export class MemberService {
+  private readonly sessionLookups = new GroupCommit<string, Principal | null>(
+    (_group, tokenHashes) => this.lookUpSessions(tokenHashes),
+    SESSION_LOOKUP_BATCHING,
+  );
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -241,25 +263,30 @@ export class MemberService {
   }
 
   async authenticateSession(token: string): Promise<Principal | null> {
-    const [row] = await this.db.query<{
-      tenant_id: string;
-      id: string;
-      user_id: string;
-      roles: OperatorRole[] | null;
-    }>(
-      `select s.tenant_id, s.id, s.user_id,
+    return this.sessionLookups.submit('sessions', hashToken(token));
+  }
+
+  private async lookUpSessions(tokenHashes: readonly string[]) {
+    const rows = await this.db.query<SessionRow>(
+      `select s.token_hash, s.tenant_id, s.id, s.user_id,
          (select json_agg(r.role) from operator_roles r where r.tenant_id = s.tenant_id and r.user_id = s.user_id) as roles
-       from sessions s where s.token_hash = $1 and s.revoked_at is null and s.expires_at > $2`,
-      [hashToken(token), this.clock.now()],
+       from sessions s where s.token_hash = any($1::text[]) and s.revoked_at is null and s.expires_at > $2`,
+      [[...new Set(tokenHashes)], this.clock.now()],
     );
-    if (!row) return null;
-    return {
-      kind: 'user',
-      tenantId: row.tenant_id,
-      userId: row.user_id,
-      sessionId: row.id,
-      operatorRoles: row.roles ?? [],
-    };
+    const byHash = new Map(rows.map((row) => [row.token_hash, row]));
+    return tokenHashes.map((tokenHash) => {
+      const row = byHash.get(tokenHash);
+      const principal: Principal | null = row
+        ? {
+            kind: 'user',
+            tenantId: row.tenant_id,
+            userId: row.user_id,
+            sessionId: row.id,
+            operatorRoles: row.roles ?? [],
+          }
+        : null;
+      return { ok: true as const, value: principal };
+    });
   }
 
   async grantOperatorRoles(
