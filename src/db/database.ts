@@ -36,9 +36,14 @@ const CONFLICT_BACKOFF_MS_MAX = 20;
  * failure or a unique-key race; the work must therefore be a pure function of what it reads.
  */
 export async function transactionWithRetry<T>(db: Database, work: (tx: Sql) => Promise<T>): Promise<T> {
+  return retryOnConflict(() => db.transaction(work));
+}
+
+/** `transactionWithRetry` for work that also reads before its transaction: all of it runs again. */
+export async function retryOnConflict<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction(work);
+      return await work();
     } catch (error) {
       if (attempt >= CONFLICT_ATTEMPTS_MAX || !isRetryableConflict(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_BACKOFF_MS_MAX * attempt));

@@ -93,60 +93,55 @@ export async function selectIdempotentResponses(
   );
 }
 
-export async function insertIdempotentResponses(
+/** A batch's new payments and their stored responses, in one statement (one round trip under the batch's locks). */
+export async function insertPaymentsWithResponses(
   tx: Sql,
   tenantId: string,
   now: Date,
-  stored: ReadonlyArray<IdempotencyRef & { statusCode: number; body: unknown }>,
+  payments: readonly Payment[],
+  responses: ReadonlyArray<IdempotencyRef & { statusCode: number; body: unknown }>,
 ): Promise<void> {
-  if (stored.length === 0) return;
+  if (payments.length === 0 && responses.length === 0) return;
   await tx.query(
-    `insert into idempotency_keys (tenant_id, principal_id, key, request_hash, status_code, response, created_at)
-     select $1, principal_id, key, request_hash, status_code, response, $3
-     from json_to_recordset($2::json) as x(principal_id text, key text, request_hash text, status_code int, response jsonb)`,
-    [
-      tenantId,
-      JSON.stringify(
-        stored.map((row) => ({
-          principal_id: row.principalId,
-          key: row.key,
-          request_hash: row.requestHash,
-          status_code: row.statusCode,
-          response: row.body,
-        })),
-      ),
-      now,
-    ],
-  );
-}
-
-export async function insertPayments(tx: Sql, tenantId: string, payments: readonly Payment[]): Promise<void> {
-  if (payments.length === 0) return;
-  await tx.query(
-    `insert into payments (tenant_id, id, member_id, merchant_id, channel, amount_won, paid_from, eligible_won,
+    `with stored as (
+       insert into idempotency_keys (tenant_id, principal_id, key, request_hash, status_code, response, created_at)
+       select $1, principal_id, key, request_hash, status_code, response, $4
+       from json_to_recordset($3::json) as x(principal_id text, key text, request_hash text, status_code int,
+         response jsonb)
+     )
+     insert into payments (tenant_id, id, member_id, merchant_id, channel, amount_won, paid_from, eligible_won,
        cashback_won, cashback, month, created_at)
      select $1, id, member_id, merchant_id, channel, amount_won, paid_from, eligible_won, cashback_won, cashback,
        month, created_at
      from json_to_recordset($2::json) as x(id text, member_id text, merchant_id text, channel text,
        amount_won bigint, paid_from jsonb, eligible_won bigint, cashback_won bigint, cashback jsonb, month text,
        created_at timestamptz)`,
-    [
-      tenantId,
-      JSON.stringify(
-        payments.map((payment) => ({
-          id: payment.id,
-          member_id: payment.memberId,
-          merchant_id: payment.merchantId,
-          channel: payment.channel,
-          amount_won: payment.amountWon,
-          paid_from: payment.paidFrom,
-          eligible_won: payment.eligibleWon,
-          cashback_won: payment.cashback.amountWon,
-          cashback: payment.cashback,
-          month: payment.month,
-          created_at: payment.createdAt.toISOString(),
-        })),
-      ),
-    ],
+    [tenantId, JSON.stringify(payments.map(paymentRow)), JSON.stringify(responses.map(responseRow)), now],
   );
+}
+
+function paymentRow(payment: Payment) {
+  return {
+    id: payment.id,
+    member_id: payment.memberId,
+    merchant_id: payment.merchantId,
+    channel: payment.channel,
+    amount_won: payment.amountWon,
+    paid_from: payment.paidFrom,
+    eligible_won: payment.eligibleWon,
+    cashback_won: payment.cashback.amountWon,
+    cashback: payment.cashback,
+    month: payment.month,
+    created_at: payment.createdAt.toISOString(),
+  };
+}
+
+function responseRow(row: IdempotencyRef & { statusCode: number; body: unknown }) {
+  return {
+    principal_id: row.principalId,
+    key: row.key,
+    request_hash: row.requestHash,
+    status_code: row.statusCode,
+    response: row.body,
+  };
 }

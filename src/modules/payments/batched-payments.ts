@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.js';
-import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
+import { type Database, retryOnConflict, type Sql } from '../../db/database.js';
 import { GroupCommit, type GroupCommitOptions, type Settled } from '../../db/group-commit.js';
 import { DomainError } from '../../errors.js';
 import { monthKey } from '../../time.js';
@@ -15,13 +15,12 @@ import type { PolicyService } from '../policy/policy-service.js';
 import type { CashbackPolicy } from '../policy/types.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import type { ActivityEntry, MonthlyUsage, WalletView } from '../wallets/types.js';
-import { addMonthlyUsages, lockMonthlyUsages, recordActivities } from '../wallets/usage.js';
+import { lockMonthlyUsages, recordSpending } from '../wallets/usage.js';
 import { walletViewOf } from '../wallets/wallet-view.js';
 import {
   type IdempotencyRef,
   idempotencySlot,
-  insertIdempotentResponses,
-  insertPayments,
+  insertPaymentsWithResponses,
   type StoredIdempotentResponse,
   selectIdempotentResponses,
   selectMerchantsByCode,
@@ -84,14 +83,22 @@ interface Deps {
   budgets: BudgetService;
 }
 
-/** Everything a batch decides on, loaded once under lock and updated in memory as payments apply. */
-interface BatchState {
+/** What a batch reads before its transaction; `pots` only when they are read unlocked. */
+interface BatchInputs {
   tenantId: string;
   now: Date;
   month: string;
   potMode: PotMode;
   merchants: Map<string, Merchant>;
   welfare: Map<string, boolean>;
+  pots: PotBalances[] | null;
+  policy: CashbackPolicy | null;
+  chargeCapWon: number;
+  responses: Map<string, StoredIdempotentResponse>;
+}
+
+/** Everything a batch decides on, loaded once (members under lock) and updated in memory as payments apply. */
+interface BatchState extends BatchInputs {
   usage: Map<string, MonthlyUsage>;
   accountsByOwner: Map<string, Account[]>;
   /** The same member account objects, by account id. */
@@ -99,9 +106,6 @@ interface BatchState {
   pots: PotBalances[];
   /** Each pot account's balance as loaded, before this batch's draws. */
   potsLoadedWon: Map<string, number>;
-  policy: CashbackPolicy | null;
-  chargeCapWon: number;
-  responses: Map<string, StoredIdempotentResponse>;
 }
 
 interface BatchWrites {
@@ -154,42 +158,82 @@ export class BatchedPayments {
     }
   }
 
+  /** Unlocked reads first, all at once on the pool; then one transaction that locks, decides and writes. */
   private decideAndWrite(
     tenantId: string,
     timeZone: string,
     orders: readonly PaymentOrder[],
     potMode: PotMode,
   ) {
-    return transactionWithRetry(this.db, async (tx) => {
-      const state = await this.load(tx, tenantId, timeZone, orders, potMode);
-      const writes: BatchWrites = {
-        payments: [],
-        transfers: [],
-        activities: [],
-        usageDeltas: [],
-        responses: [],
-      };
-      const settled = orders.map((order) => settle(() => applyOrder(state, writes, order)));
-      await this.write(tx, state, writes);
-      return settled;
+    return retryOnConflict(async () => {
+      const inputs = await this.readInputs(tenantId, timeZone, orders, potMode);
+      return this.db.transaction(async (tx) => {
+        const state = await this.lockAndLoad(tx, inputs, orders);
+        const writes: BatchWrites = {
+          payments: [],
+          transfers: [],
+          activities: [],
+          usageDeltas: [],
+          responses: [],
+        };
+        const settled = orders.map((order) => settle(() => applyOrder(state, writes, order)));
+        await this.write(tx, state, writes);
+        return settled;
+      });
     });
   }
 
-  private async load(
-    tx: Sql,
+  /**
+   * What a batch may read without a lock: a merchant's status, a welfare flag or a policy that
+   * changes meanwhile applies from the next batch; a stored response that lands meanwhile makes the
+   * batch's own insert conflict, and the batch runs again and replays it. Optimistic pot balances
+   * are checked under lock before the ledger writes.
+   */
+  private async readInputs(
     tenantId: string,
     timeZone: string,
     orders: readonly PaymentOrder[],
     potMode: PotMode,
-  ): Promise<BatchState> {
+  ): Promise<BatchInputs> {
     const now = this.clock.now();
-    const month = monthKey(now, timeZone);
     const memberIds = orders.map((order) => order.memberId);
-    const responses = await selectIdempotentResponses(
-      tx,
+    const [responses, merchants, welfare, policy, chargeCapWon, pots] = await Promise.all([
+      selectIdempotentResponses(
+        this.db,
+        tenantId,
+        orders.map((order) => order.idempotency),
+      ),
+      selectMerchantsByCode(
+        this.db,
+        tenantId,
+        orders.map((order) => order.merchantCode),
+      ),
+      selectWelfareFlags(this.db, tenantId, memberIds),
+      this.deps.policy.cashbackPolicyAt(tenantId, now),
+      this.deps.policy.ruleValue(tenantId, 'charge_monthly_cap_won', now),
+      potMode === 'optimistic' ? this.deps.budgets.readPotsAt(this.db, tenantId, now) : null,
+    ]);
+    return {
       tenantId,
-      orders.map((order) => order.idempotency),
-    );
+      now,
+      month: monthKey(now, timeZone),
+      potMode,
+      merchants,
+      welfare,
+      pots,
+      policy,
+      chargeCapWon,
+      responses,
+    };
+  }
+
+  private async lockAndLoad(
+    tx: Sql,
+    inputs: BatchInputs,
+    orders: readonly PaymentOrder[],
+  ): Promise<BatchState> {
+    const { tenantId, month, now } = inputs;
+    const memberIds = orders.map((order) => order.memberId);
     // Locks in the order every flow that moves a member's money takes them: usage rows, member
     // accounts, then the budget pots, shared by all, last, so they are held for the shortest time
     // (optimistic batches take them only in `write`, just before the ledger).
@@ -202,25 +246,9 @@ export class BatchedPayments {
       accountsByOwner.get(account.ownerId ?? '')?.push(account);
       memberAccounts.set(account.id, account);
     }
-    const merchants = await selectMerchantsByCode(
-      tx,
-      tenantId,
-      orders.map((order) => order.merchantCode),
-    );
-    const welfare = await selectWelfareFlags(tx, tenantId, memberIds);
-    const policy = await this.deps.policy.cashbackPolicyAt(tenantId, now, tx);
-    const chargeCapWon = await this.deps.policy.ruleValue(tenantId, 'charge_monthly_cap_won', now, tx);
-    const pots =
-      potMode === 'locked'
-        ? await this.deps.budgets.lockPotsAt(tx, tenantId, now)
-        : await this.deps.budgets.readPotsAt(tx, tenantId, now);
+    const pots = inputs.pots ?? (await this.deps.budgets.lockPotsAt(tx, tenantId, now));
     return {
-      tenantId,
-      now,
-      month,
-      potMode,
-      merchants,
-      welfare,
+      ...inputs,
       usage,
       accountsByOwner,
       memberAccounts,
@@ -228,18 +256,13 @@ export class BatchedPayments {
       potsLoadedWon: new Map(
         pots.flatMap((pot) => pot.accounts.map((account) => [account.accountId, account.availableWon])),
       ),
-      policy,
-      chargeCapWon,
-      responses,
     };
   }
 
   /** The ledger goes last: the pots are locked from there to the commit, and by nothing before. */
   private async write(tx: Sql, state: BatchState, writes: BatchWrites): Promise<void> {
-    await insertPayments(tx, state.tenantId, writes.payments);
-    await addMonthlyUsages(tx, state.tenantId, state.month, writes.usageDeltas);
-    await recordActivities(tx, writes.activities);
-    await insertIdempotentResponses(tx, state.tenantId, state.now, writes.responses);
+    await insertPaymentsWithResponses(tx, state.tenantId, state.now, writes.payments, writes.responses);
+    await recordSpending(tx, state.tenantId, state.month, writes.usageDeltas, writes.activities);
     if (writes.transfers.length === 0) return;
     if (state.potMode === 'optimistic') await this.lockPotsCovering(tx, state);
     const results = await this.deps.ledger.postTransfersInTransaction(tx, state.tenantId, writes.transfers);
@@ -253,10 +276,10 @@ export class BatchedPayments {
    * that each still holds what the batch draws from it; the decisions then stand as if locked.
    */
   private async lockPotsCovering(tx: Sql, state: BatchState): Promise<void> {
-    const locked = await this.deps.budgets.lockPotsAt(tx, state.tenantId, state.now);
-    const heldById = new Map(
-      locked.flatMap((pot) => pot.accounts.map((account) => [account.accountId, account.availableWon])),
-    );
+    const accountIds = [...state.potsLoadedWon.keys()];
+    if (accountIds.length === 0) return;
+    const locked = await this.deps.ledger.lockAccounts(tx, state.tenantId, accountIds);
+    const heldById = new Map(locked.map((account) => [account.id, account.availableWon]));
     for (const pot of state.pots) {
       for (const account of pot.accounts) {
         const drawnWon = (state.potsLoadedWon.get(account.accountId) ?? 0) - account.availableWon;

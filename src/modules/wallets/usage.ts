@@ -122,58 +122,66 @@ async function selectUsagesForUpdate(
   return new Map(rows.map(({ memberId, ...usage }) => [memberId, usage]));
 }
 
-/** The set-based `addMonthlyUsage` for rows already locked by `lockMonthlyUsages`. */
-export async function addMonthlyUsages(
+type UsageDelta = { memberId: string } & Partial<Omit<MonthlyUsage, 'month'>>;
+
+/**
+ * The set-based `addMonthlyUsage` (rows already locked by `lockMonthlyUsages`) and `recordActivity`
+ * of a payment batch, in one statement: one round trip while the batch holds its locks. Activity
+ * entries keep their order (activity pages read newest seq first).
+ */
+export async function recordSpending(
   tx: Sql,
   tenantId: string,
   month: string,
-  deltas: ReadonlyArray<{ memberId: string } & Partial<Omit<MonthlyUsage, 'month'>>>,
+  deltas: readonly UsageDelta[],
+  activities: readonly ActivityEntry[],
 ): Promise<void> {
-  if (deltas.length === 0) return;
-  const rows = deltas.map((delta) => ({
+  if (deltas.length === 0 && activities.length === 0) return;
+  for (const entry of activities) {
+    if (entry.tenantId !== tenantId) throw new Error('recordSpending: one tenant per call');
+  }
+  const [written] = await tx.query<{ updated: number }>(
+    `with updated as (
+       update member_monthly_usage u set charged_won = u.charged_won + x.charged,
+         eligible_spend_won = u.eligible_spend_won + x.eligible, cashback_won = u.cashback_won + x.cashback
+       from (select member_id, sum(charged) as charged, sum(eligible) as eligible, sum(cashback) as cashback
+             from json_to_recordset($3::json) as r(member_id text, charged bigint, eligible bigint, cashback bigint)
+             group by member_id) as x
+       where u.tenant_id = $1 and u.month = $2 and u.member_id = x.member_id
+       returning u.member_id
+     ), recorded as (
+       insert into member_activity (tenant_id, member_id, at, type, month, amount_won, reference_id, merchant_id, details)
+       select $1, e.row->>'member_id', (e.row->>'at')::timestamptz, e.row->>'type', e.row->>'month',
+         (e.row->>'amount_won')::bigint, e.row->>'reference_id', e.row->>'merchant_id', (e.row->'details')::jsonb
+       from json_array_elements($4::json) with ordinality as e(row, n)
+       order by e.n
+     )
+     select count(*)::int as updated from updated`,
+    [tenantId, month, JSON.stringify(deltas.map(usageDeltaRow)), JSON.stringify(activities.map(activityRow))],
+  );
+  const memberCount = new Set(deltas.map((delta) => delta.memberId)).size;
+  if (written?.updated !== memberCount)
+    throw new Error(`usage invariant: updated ${written?.updated} of ${memberCount} locked rows`);
+}
+
+function usageDeltaRow(delta: UsageDelta) {
+  return {
     member_id: delta.memberId,
     charged: delta.chargedWon ?? 0,
     eligible: delta.eligibleSpendWon ?? 0,
     cashback: delta.cashbackWon ?? 0,
-  }));
-  const updated = await tx.query(
-    `update member_monthly_usage u set charged_won = u.charged_won + x.charged,
-       eligible_spend_won = u.eligible_spend_won + x.eligible, cashback_won = u.cashback_won + x.cashback
-     from (select member_id, sum(charged) as charged, sum(eligible) as eligible, sum(cashback) as cashback
-           from json_to_recordset($3::json) as r(member_id text, charged bigint, eligible bigint, cashback bigint)
-           group by member_id) as x
-     where u.tenant_id = $1 and u.month = $2 and u.member_id = x.member_id
-     returning u.member_id`,
-    [tenantId, month, JSON.stringify(rows)],
-  );
-  const memberCount = new Set(deltas.map((delta) => delta.memberId)).size;
-  if (updated.length !== memberCount)
-    throw new Error(`usage invariant: updated ${updated.length} of ${memberCount} locked rows`);
+  };
 }
 
-/** The set-based `recordActivity`: entries keep their order (activity pages read newest seq first). */
-export async function recordActivities(tx: Sql, entries: readonly ActivityEntry[]): Promise<void> {
-  const [first] = entries;
-  if (!first) return;
-  const rows = entries.map((entry) => {
-    if (entry.tenantId !== first.tenantId) throw new Error('recordActivities: one tenant per call');
-    return {
-      member_id: entry.memberId,
-      at: entry.at.toISOString(),
-      type: entry.type,
-      month: entry.month,
-      amount_won: entry.amountWon,
-      reference_id: entry.referenceId,
-      merchant_id: entry.merchantId ?? null,
-      details: entry.details ?? {},
-    };
-  });
-  await tx.query(
-    `insert into member_activity (tenant_id, member_id, at, type, month, amount_won, reference_id, merchant_id, details)
-     select $1, e.row->>'member_id', (e.row->>'at')::timestamptz, e.row->>'type', e.row->>'month',
-       (e.row->>'amount_won')::bigint, e.row->>'reference_id', e.row->>'merchant_id', (e.row->'details')::jsonb
-     from json_array_elements($2::json) with ordinality as e(row, n)
-     order by e.n`,
-    [first.tenantId, JSON.stringify(rows)],
-  );
+function activityRow(entry: ActivityEntry) {
+  return {
+    member_id: entry.memberId,
+    at: entry.at.toISOString(),
+    type: entry.type,
+    month: entry.month,
+    amount_won: entry.amountWon,
+    reference_id: entry.referenceId,
+    merchant_id: entry.merchantId ?? null,
+    details: entry.details ?? {},
+  };
 }
