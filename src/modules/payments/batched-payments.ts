@@ -32,7 +32,7 @@ import {
   fundsOf,
   newPaymentId,
   paymentActivity,
-  paymentTransfers,
+  paymentTransfer,
   receiptOf,
 } from './payment-records.js';
 import { splitPayment } from './split.js';
@@ -57,7 +57,7 @@ export interface OrderOutcome {
 /** Two batches in flight: the next reads and locks its members while the current one holds the pots. */
 export const PAYMENT_BATCH_DEFAULTS: GroupCommitOptions = {
   waitMsMax: 2,
-  batchSizeMax: 500,
+  batchSizeMax: 128,
   queuedMax: 20_000,
   inFlightMax: 2,
 };
@@ -340,13 +340,13 @@ function applyOrder(state: BatchState, writes: BatchWrites, order: PaymentOrder)
     cancelledWon: 0,
     createdAt: state.now,
   };
-  const transfers = paymentTransfers(payment, merchant);
-  applyPostings(state, transfers);
+  const transfer = paymentTransfer(payment, merchant);
+  applyPostings(state, transfer);
   usage.eligibleSpendWon += payment.eligibleWon;
   usage.cashbackWon += payment.cashback.amountWon;
   const body = { ...receiptOf(payment, merchant, walletOf(state, memberId)), ...order.extraBody };
   writes.payments.push(payment);
-  writes.transfers.push(...transfers);
+  writes.transfers.push(transfer);
   writes.activities.push(paymentActivity(payment, merchant));
   writes.usageDeltas.push({
     memberId,
@@ -359,19 +359,17 @@ function applyOrder(state: BatchState, writes: BatchWrites, order: PaymentOrder)
 }
 
 /** Moves the in-memory balances of member and pot accounts as the ledger will when the batch is written. */
-function applyPostings(state: BatchState, transfers: readonly TransferRequest[]): void {
-  for (const transfer of transfers) {
-    if (transfer.action !== 'transfer') continue;
-    for (const posting of transfer.postings) {
-      const account = state.memberAccounts.get(posting.accountId);
-      if (account) {
-        account.postedWon += posting.amountWon;
-        account.availableWon += posting.amountWon;
-      }
-      for (const pot of state.pots) {
-        for (const potAccount of pot.accounts) {
-          if (potAccount.accountId === posting.accountId) potAccount.availableWon += posting.amountWon;
-        }
+function applyPostings(state: BatchState, transfer: TransferRequest): void {
+  if (transfer.action !== 'transfer') return;
+  for (const posting of transfer.postings) {
+    const account = state.memberAccounts.get(posting.accountId);
+    if (account) {
+      account.postedWon += posting.amountWon;
+      account.availableWon += posting.amountWon;
+    }
+    for (const pot of state.pots) {
+      for (const potAccount of pot.accounts) {
+        if (potAccount.accountId === posting.accountId) potAccount.availableWon += posting.amountWon;
       }
     }
   }

@@ -23,40 +23,27 @@ export function cashbackOutcomeOf(quote: CashbackQuote, draw: CashbackDraw): Cas
   };
 }
 
-/** The payment itself, and the cashback from the budget when there is any. */
-export function paymentTransfers(payment: Payment, merchant: Merchant): TransferRequest[] {
+/**
+ * One ledger transfer per payment: the member's grants, cashback and cash to the merchant, and the
+ * cashback from the budget pots to the member, all or nothing. The member's cashback account takes
+ * one posting, what it earns less what it spends.
+ */
+export function paymentTransfer(payment: Payment, merchant: Merchant): TransferRequest {
   const ids = memberAccountIds(payment.memberId);
-  const spend = [
+  const postings = [
     ...payment.paidFrom.grantParts.map((part) => ({ accountId: part.accountId, amountWon: -part.amountWon })),
-    { accountId: ids.cashback, amountWon: -payment.paidFrom.cashbackWon },
+    { accountId: ids.cashback, amountWon: payment.cashback.amountWon - payment.paidFrom.cashbackWon },
     { accountId: ids.cash, amountWon: -payment.paidFrom.cashWon },
     { accountId: merchant.receivableAccountId, amountWon: payment.amountWon },
+    ...payment.cashback.draws.map((drawn) => ({ accountId: drawn.accountId, amountWon: -drawn.amountWon })),
   ].filter((posting) => posting.amountWon !== 0);
-  const transfers: TransferRequest[] = [
-    {
-      id: `payment:${payment.id}`,
-      action: 'transfer',
-      code: 'payment',
-      postings: spend,
-      metadata: { paymentId: payment.id },
-    },
-  ];
-  if (payment.cashback.amountWon > 0) {
-    transfers.push({
-      id: `cashback:${payment.id}`,
-      action: 'transfer',
-      code: 'cashback',
-      postings: [
-        ...payment.cashback.draws.map((drawn) => ({
-          accountId: drawn.accountId,
-          amountWon: -drawn.amountWon,
-        })),
-        { accountId: ids.cashback, amountWon: payment.cashback.amountWon },
-      ],
-      metadata: { paymentId: payment.id },
-    });
-  }
-  return transfers;
+  return {
+    id: `payment:${payment.id}`,
+    action: 'transfer',
+    code: 'payment',
+    postings,
+    metadata: { paymentId: payment.id },
+  };
 }
 
 export function paymentActivity(payment: Payment, merchant: Merchant): ActivityEntry {

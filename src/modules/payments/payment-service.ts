@@ -20,7 +20,7 @@ import {
   fundsOf,
   newPaymentId,
   paymentActivity,
-  paymentTransfers,
+  paymentTransfer,
   receiptOf,
 } from './payment-records.js';
 import { type Funds, splitPayment } from './split.js';
@@ -164,8 +164,9 @@ export class PaymentService {
   }
 
   private async postPayment(tx: Sql, payment: Payment, merchant: Merchant): Promise<void> {
-    const transfers = paymentTransfers(payment, merchant);
-    const results = await this.deps.ledger.postTransfersInTransaction(tx, payment.tenantId, transfers);
+    const results = await this.deps.ledger.postTransfersInTransaction(tx, payment.tenantId, [
+      paymentTransfer(payment, merchant),
+    ]);
     const refused = results.find((result) => !result.ok);
     // The balances were checked under lock, so a refusal here is a broken invariant, not a user error.
     if (refused && !refused.ok) throw new Error(`ledger refused ${refused.id}: ${refused.code}`);

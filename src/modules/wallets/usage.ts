@@ -86,38 +86,15 @@ export async function lockMonthlyUsages(
   memberIds: readonly string[],
   month: string,
 ): Promise<Map<string, MonthlyUsage>> {
-  // An array parameter (= any) plans as an index scan whatever the table's statistics say.
-  const ids = [...new Set(memberIds)].sort();
-  const locked = await selectUsagesForUpdate(tx, tenantId, ids, month);
-  const missing = ids.filter((id) => !locked.has(id));
-  // Only a member's first money movement of the month inserts: an insert that meets an existing row
-  // would wait for whichever batch holds it, even when it has nothing to add.
-  if (missing.length > 0) {
-    await tx.query(
-      `insert into member_monthly_usage (tenant_id, member_id, month)
-       select $1, member_id, $3 from unnest($2::text[]) as member_id order by member_id
-       on conflict do nothing`,
-      [tenantId, missing, month],
-    );
-    for (const [id, usage] of await selectUsagesForUpdate(tx, tenantId, missing, month))
-      locked.set(id, usage);
-  }
-  return locked;
-}
-
-async function selectUsagesForUpdate(
-  tx: Sql,
-  tenantId: string,
-  sortedIds: readonly string[],
-  month: string,
-): Promise<Map<string, MonthlyUsage>> {
+  // One statement creates the month's missing rows and locks every row, in member id order (the
+  // order every batch takes them in): the no-op update on conflict is what locks an existing row.
   const rows = await tx.query<MonthlyUsage & { memberId: string }>(
-    `select member_id as "memberId", month, charged_won as "chargedWon", eligible_spend_won as "eligibleSpendWon",
-       cashback_won as "cashbackWon"
-     from member_monthly_usage
-     where tenant_id = $1 and member_id = any($2::text[]) and month = $3
-     order by member_id for update`,
-    [tenantId, sortedIds, month],
+    `insert into member_monthly_usage as u (tenant_id, member_id, month)
+     select $1, member_id, $3 from unnest($2::text[]) as member_id order by member_id
+     on conflict (tenant_id, member_id, month) do update set month = u.month
+     returning u.member_id as "memberId", u.month, u.charged_won as "chargedWon",
+       u.eligible_spend_won as "eligibleSpendWon", u.cashback_won as "cashbackWon"`,
+    [tenantId, [...new Set(memberIds)].sort(), month],
   );
   return new Map(rows.map(({ memberId, ...usage }) => [memberId, usage]));
 }
