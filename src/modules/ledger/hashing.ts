@@ -1,24 +1,44 @@
 import { createHash } from 'node:crypto';
 import type { Entry, Transfer } from './types.js';
 
-/** JSON with object keys sorted at every depth, so equal content always hashes equally. */
+/**
+ * JSON with object keys sorted at every depth, so equal content always hashes equally: the text of
+ * JSON.stringify over a copy with sorted keys (dates as ISO strings), written in one pass because
+ * every ledger transfer hashes its request and its content.
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  return writeCanonical(value) ?? 'null';
 }
 
-function sortKeys(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    const source = value as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(source)
-        .sort()
-        .filter((key) => source[key] !== undefined)
-        .map((key) => [key, sortKeys(source[key])]),
-    );
+/** undefined where JSON.stringify would leave the value out (undefined, functions, symbols). */
+function writeCanonical(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map((item) => writeCanonical(item) ?? 'null').join(',')}]`;
+  const source = value as Record<string, unknown>;
+  const members: string[] = [];
+  for (const key of canonicalKeyOrder(source)) {
+    const written = source[key] === undefined ? undefined : writeCanonical(source[key]);
+    if (written !== undefined) members.push(`${JSON.stringify(key)}:${written}`);
   }
-  return value;
+  return `{${members.join(',')}}`;
+}
+
+/**
+ * The order JSON.stringify gives a rebuilt object with sorted keys: integer-like keys (array
+ * indices) first in numeric order, as JavaScript always enumerates them, then the rest sorted.
+ */
+function canonicalKeyOrder(source: Record<string, unknown>): string[] {
+  const keys = Object.keys(source);
+  const indexCount = keys.findIndex((key) => !isArrayIndex(key));
+  if (indexCount === -1) return keys;
+  return [...keys.slice(0, indexCount), ...keys.slice(indexCount).sort()];
+}
+
+const ARRAY_INDEX_MAX = 2 ** 32 - 2;
+
+function isArrayIndex(key: string): boolean {
+  return /^(0|[1-9][0-9]*)$/.test(key) && Number(key) <= ARRAY_INDEX_MAX;
 }
 
 export function sha256Hex(text: string): string {
