@@ -1,5 +1,5 @@
 /** The real server in its own process, driven over HTTP by autocannon. */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +21,18 @@ export interface Server {
   stop(): Promise<void>;
 }
 
+let built = false;
+
+/** The server runs as `npm start` runs it, compiled, not through the tsx loader; built once per run. */
+function buildServerOnce(): void {
+  if (built) return;
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+    cwd: projectRoot,
+    stdio: 'inherit',
+  });
+  built = true;
+}
+
 export async function startServer(
   database: { databaseUrl: string } | { dataDir: string },
   nodeArgs: readonly string[] = [],
@@ -39,7 +51,8 @@ export async function startServer(
       ? { DATABASE_URL: database.databaseUrl }
       : { DATABASE_URL: '', DATA_DIR: database.dataDir }),
   };
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+  buildServerOnce();
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/hanbat.js', 'serve'], {
     cwd: projectRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

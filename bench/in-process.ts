@@ -87,28 +87,82 @@ export async function ledgerByBatchSize(
   return results;
 }
 
+export interface LatencyResult {
+  name: string;
+  offeredPerSecond: number;
+  achievedPerSecond: number;
+  failed: number;
+  latencyMs: { p50: number; p99: number; p999: number; max: number };
+}
+
+/** One merchant-presented payment with a fresh idempotency key; resolves to whether it was accepted. */
+async function payOnce(platform: Platform, data: BenchData, hotSpot: boolean): Promise<boolean> {
+  const member = data.memberIds[Math.floor(Math.random() * data.memberIds.length)] as string;
+  const merchantCode = data.merchantCodes[hotSpot ? 0 : zipfPick(data.merchantCdf)] as string;
+  const amountWon = 1000 + Math.floor(Math.random() * 29) * 1000;
+  orderSerial += 1;
+  const key = `bench-in-process-${process.pid}-${orderSerial}`;
+  try {
+    await platform.payments.payAtMerchant(data.tenantId, {
+      memberId: member,
+      merchantCode,
+      amountWon,
+      idempotency: { principalId: member, key, requestHash: key },
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Open loop: payments arrive at `ratePerSecond` whether or not earlier ones have finished (as people
+ * at tills do), so the latency includes any queueing. The path of HTTP minus HTTP.
+ */
+export async function paymentLatencyInProcess(
+  platform: Platform,
+  data: BenchData,
+  options: { seconds: number; ratePerSecond: number },
+): Promise<LatencyResult> {
+  const latenciesMs: number[] = [];
+  const pending: Array<Promise<void>> = [];
+  let failed = 0;
+  const startedMs = performance.now();
+  const endMs = startedMs + options.seconds * 1000;
+  for (let sent = 0; performance.now() < endMs; ) {
+    const due = Math.floor(((performance.now() - startedMs) / 1000) * options.ratePerSecond);
+    for (; sent < due; sent++) {
+      const sentMs = performance.now();
+      pending.push(
+        payOnce(platform, data, false).then((ok) => {
+          if (ok) latenciesMs.push(performance.now() - sentMs);
+          else failed += 1;
+        }),
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await Promise.all(pending);
+  const elapsed = (performance.now() - startedMs) / 1000;
+  latenciesMs.sort((a, b) => a - b);
+  const at = (quantile: number) =>
+    Math.round(latenciesMs[Math.min(latenciesMs.length - 1, Math.floor(quantile * latenciesMs.length))] ?? 0);
+  return {
+    name: `payments in-process at ${options.ratePerSecond}/s offered`,
+    offeredPerSecond: options.ratePerSecond,
+    achievedPerSecond: latenciesMs.length / elapsed,
+    failed,
+    latencyMs: { p50: at(0.5), p99: at(0.99), p999: at(0.999), max: Math.round(latenciesMs.at(-1) ?? 0) },
+  };
+}
+
 export async function paymentsInProcess(
   platform: Platform,
   data: BenchData,
   options: { seconds: number; concurrency: number; hotSpot: boolean },
 ): Promise<RateResult> {
   const name = options.hotSpot ? 'payments in-process, one merchant' : 'payments in-process, Zipf merchants';
-  return closedLoop(name, options.concurrency, options.seconds, async () => {
-    const member = data.memberIds[Math.floor(Math.random() * data.memberIds.length)] as string;
-    const merchantCode = data.merchantCodes[options.hotSpot ? 0 : zipfPick(data.merchantCdf)] as string;
-    const amountWon = 1000 + Math.floor(Math.random() * 29) * 1000;
-    orderSerial += 1;
-    const key = `bench-in-process-${process.pid}-${orderSerial}`;
-    try {
-      await platform.payments.payAtMerchant(data.tenantId, {
-        memberId: member,
-        merchantCode,
-        amountWon,
-        idempotency: { principalId: member, key, requestHash: key },
-      });
-      return { ok: 1, failed: 0 };
-    } catch {
-      return { ok: 0, failed: 1 };
-    }
-  });
+  return closedLoop(name, options.concurrency, options.seconds, async () =>
+    (await payOnce(platform, data, options.hotSpot)) ? { ok: 1, failed: 0 } : { ok: 0, failed: 1 },
+  );
 }
