@@ -29,8 +29,11 @@ export async function lockAccounts(
   ids: readonly string[],
 ): Promise<Map<string, AccountState>> {
   if (ids.length === 0) return new Map();
-  const rows = await tx.query<AccountRow>(
-    `select ${ACCOUNT_COLUMNS} from ledger_accounts
+  // Only what a batch decides on: metadata and timestamps would be parsed for nothing.
+  const rows = await tx.query<AccountStateRow>(
+    `select id, currency_code, allow_negative, closed_at is not null as closed, posted_won, pending_debit_won,
+       pending_credit_won, entry_count, head_hash
+     from ledger_accounts
      where tenant_id = $1 and id in (select json_array_elements_text($2::json)) order by id for update`,
     [tenantId, JSON.stringify(ids)],
   );
@@ -74,12 +77,24 @@ export async function lockAccountsOwnedBy(
   return rows.map((row) => toAccount(tenantId, row));
 }
 
-function toAccountState(row: AccountRow): AccountState {
+type AccountStateRow = Pick<
+  AccountRow,
+  | 'id'
+  | 'currency_code'
+  | 'allow_negative'
+  | 'posted_won'
+  | 'pending_debit_won'
+  | 'pending_credit_won'
+  | 'entry_count'
+  | 'head_hash'
+> & { closed: boolean };
+
+function toAccountState(row: AccountStateRow): AccountState {
   return {
     id: row.id,
     currencyCode: row.currency_code,
     allowNegative: row.allow_negative,
-    closed: row.closed_at !== null,
+    closed: row.closed,
     postedWon: row.posted_won,
     pendingDebitWon: row.pending_debit_won,
     pendingCreditWon: row.pending_credit_won,

@@ -302,6 +302,19 @@ export class MemberService {
     );
   }
 
+  /** Whether each of these members receives welfare (an extra cashback rate); unknown ids are absent. */
+  async welfareFlags(
+    tenantId: string,
+    memberIds: readonly string[],
+    tx?: Sql,
+  ): Promise<Map<string, boolean>> {
+    const rows = await (tx ?? this.db).query<{ id: string; is_welfare_recipient: boolean }>(
+      'select id, is_welfare_recipient from users where tenant_id = $1 and id = any($2::text[])',
+      [tenantId, [...new Set(memberIds)]],
+    );
+    return new Map(rows.map((row) => [row.id, row.is_welfare_recipient]));
+  }
+
   async setWelfareRecipient(
     tenantId: string,
     actorUserId: string,

@@ -30,6 +30,7 @@ import {
   selectCodePrefix,
   selectDirectoryPage,
   selectMerchant,
+  selectMerchantsByCode,
   selectOwnedApprovedIds,
   selectOwnerApplications,
   selectReviewPage,
@@ -180,6 +181,15 @@ export class MerchantService {
 
   async getByCode(tenantId: string, merchantCode: string, tx?: Sql): Promise<Merchant | undefined> {
     return selectMerchant(tx ?? this.db, tenantId, { merchantCode });
+  }
+
+  /** By merchant code, any status; codes that match no merchant are absent. */
+  async getByCodes(
+    tenantId: string,
+    merchantCodes: readonly string[],
+    tx?: Sql,
+  ): Promise<Map<string, Merchant>> {
+    return selectMerchantsByCode(tx ?? this.db, tenantId, merchantCodes);
   }
 
   async getById(tenantId: string, merchantId: string, tx?: Sql): Promise<Merchant | undefined> {

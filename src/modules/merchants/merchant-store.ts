@@ -46,6 +46,19 @@ export async function selectMerchant(
   return row && withDerived(row);
 }
 
+/** Merchants by code, for a payment batch: one statement for the whole batch. */
+export async function selectMerchantsByCode(
+  sql: Sql,
+  tenantId: string,
+  codes: readonly string[],
+): Promise<Map<string, Merchant>> {
+  const rows = await sql.query<MerchantRow>(
+    `select ${MERCHANT_COLUMNS} from merchants where tenant_id = $1 and merchant_code = any($2::text[])`,
+    [tenantId, [...new Set(codes)]],
+  );
+  return new Map(rows.map((row) => [row.merchantCode as string, withDerived(row)]));
+}
+
 export async function selectApplication(
   sql: Sql,
   tenantId: string,

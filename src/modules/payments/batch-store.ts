@@ -1,53 +1,11 @@
 /**
- * The set-based reads and writes of a payment batch: one statement per table for the whole batch.
- * The merchant, member and idempotency reads belong to those modules (getByCodes, welfareFlags,
- * findMany/insertMany) and move there once they offer them; the SQL is theirs, verbatim.
+ * The set-based SQL of a payment batch. Stored responses belong to the idempotency module's table;
+ * a batch reads them for all its orders at once and writes them in the same statement as its
+ * payments (one round trip while it holds its locks), which `IdempotentRequests`, one request at a
+ * time, does not offer.
  */
 import type { Sql } from '../../db/database.js';
-import { receivableAccountIdOf } from '../merchants/merchant-store.js';
-import type { Merchant } from '../merchants/types.js';
 import type { Payment } from './types.js';
-
-const MERCHANT_COLUMNS = `tenant_id as "tenantId", id, name, business_number as "businessNumber", status,
-  merchant_code as "merchantCode", owner_user_id as "ownerUserId", industry_code as "industryCode",
-  district, dong, market_id as "marketId", is_bookstore as "isBookstore",
-  annual_revenue_won as "annualRevenueWon", created_at as "createdAt"`;
-
-type MerchantRow = Omit<Merchant, 'isTraditionalMarket' | 'receivableAccountId'>;
-
-export async function selectMerchantsByCode(
-  sql: Sql,
-  tenantId: string,
-  codes: readonly string[],
-): Promise<Map<string, Merchant>> {
-  const rows = await sql.query<MerchantRow>(
-    `select ${MERCHANT_COLUMNS} from merchants
-     where tenant_id = $1 and merchant_code = any($2::text[])`,
-    [tenantId, [...new Set(codes)]],
-  );
-  return new Map(
-    rows.map((row) => [
-      row.merchantCode as string,
-      {
-        ...row,
-        isTraditionalMarket: row.marketId !== null,
-        receivableAccountId: receivableAccountIdOf(row.id),
-      },
-    ]),
-  );
-}
-
-export async function selectWelfareFlags(
-  sql: Sql,
-  tenantId: string,
-  memberIds: readonly string[],
-): Promise<Map<string, boolean>> {
-  const rows = await sql.query<{ id: string; is_welfare_recipient: boolean }>(
-    `select id, is_welfare_recipient from users where tenant_id = $1 and id = any($2::text[])`,
-    [tenantId, [...new Set(memberIds)]],
-  );
-  return new Map(rows.map((row) => [row.id, row.is_welfare_recipient]));
-}
 
 export interface IdempotencyRef {
   principalId: string;

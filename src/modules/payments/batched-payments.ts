@@ -4,16 +4,12 @@ import { GroupCommit, type GroupCommitOptions, type Settled } from '../../db/gro
 import { DomainError } from '../../errors.js';
 import { monthKey } from '../../time.js';
 import { allocateCashback, drawsInFull } from '../budgets/allocate.js';
-import type { BudgetService } from '../budgets/budget-service.js';
 import type { PotBalances } from '../budgets/types.js';
 import { idempotencyKeyReused } from '../idempotency/idempotency.js';
-import type { LedgerService } from '../ledger/ledger-service.js';
 import type { Account, TransferRequest } from '../ledger/types.js';
 import type { Merchant } from '../merchants/types.js';
 import { quoteCashback } from '../policy/cashback.js';
-import type { PolicyService } from '../policy/policy-service.js';
 import type { CashbackPolicy } from '../policy/types.js';
-import type { TenantService } from '../tenants/tenant-service.js';
 import type { ActivityEntry, MonthlyUsage, WalletView } from '../wallets/types.js';
 import { lockMonthlyUsages, recordSpending } from '../wallets/usage.js';
 import { walletViewOf } from '../wallets/wallet-view.js';
@@ -23,8 +19,6 @@ import {
   insertPaymentsWithResponses,
   type StoredIdempotentResponse,
   selectIdempotentResponses,
-  selectMerchantsByCode,
-  selectWelfareFlags,
 } from './batch-store.js';
 import { PaymentErrors } from './errors.js';
 import {
@@ -35,6 +29,7 @@ import {
   paymentTransfer,
   receiptOf,
 } from './payment-records.js';
+import type { PaymentDeps } from './payment-service.js';
 import { splitPayment } from './split.js';
 import type { Payment } from './types.js';
 
@@ -76,12 +71,7 @@ class PotsNeedLock extends Error {
   }
 }
 
-interface Deps {
-  ledger: LedgerService;
-  tenants: TenantService;
-  policy: PolicyService;
-  budgets: BudgetService;
-}
+type Deps = Pick<PaymentDeps, 'ledger' | 'tenants' | 'policy' | 'budgets' | 'merchants' | 'members'>;
 
 /** What a batch reads before its transaction; `pots` only when they are read unlocked. */
 interface BatchInputs {
@@ -203,12 +193,11 @@ export class BatchedPayments {
         tenantId,
         orders.map((order) => order.idempotency),
       ),
-      selectMerchantsByCode(
-        this.db,
+      this.deps.merchants.getByCodes(
         tenantId,
         orders.map((order) => order.merchantCode),
       ),
-      selectWelfareFlags(this.db, tenantId, memberIds),
+      this.deps.members.welfareFlags(tenantId, memberIds),
       this.deps.policy.cashbackPolicyAt(tenantId, now),
       this.deps.policy.ruleValue(tenantId, 'charge_monthly_cap_won', now),
       potMode === 'optimistic' ? this.deps.budgets.readPotsAt(this.db, tenantId, now) : null,
