@@ -35,7 +35,7 @@ import { memberAccountIds } from '../src/modules/members/member-service.js';
 import { createPlatform } from '../src/platform.js';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
 import { createDatabase } from './database.js';
-import { type HttpResult, payOverHttp, type Server, startServer } from './http.js';
+import { type HttpResult, payAtFixedRate, type Server, startServer } from './http.js';
 import { type BenchData, seedBench } from './seed.js';
 
 const args = process.argv.slice(2);
@@ -51,7 +51,6 @@ const CHECKPOINTS = checkpointsUpTo(
   smoke ? [0, 20_000, 50_000] : [0, 1_000_000, 2_500_000, 5_000_000, 10_000_000],
 );
 const POOL_SIZE = 10;
-const HTTP_CONNECTIONS = 128;
 const ENTRIES_PER_PAYMENT = 5;
 /** Entries per filler statement: big enough to be set-based, small enough to keep each sort in memory. */
 const CHUNK_ENTRIES = 250_000;
@@ -113,7 +112,6 @@ interface CurveResults {
   machine: { cpus: string; cores: number; memoryGb: number; node: string; postgres: string };
   sizes: typeof SIZES;
   ratePerSecond: number;
-  connections: number;
   filler: { synthetic: true; note: string; entriesPerPayment: number; chunkEntries: number };
   foreignKeys: string[];
   loadAverages: Record<string, string>;
@@ -143,7 +141,6 @@ async function main(): Promise<void> {
     },
     sizes: SIZES,
     ratePerSecond: RATE_PER_SECOND,
-    connections: HTTP_CONNECTIONS,
     filler: {
       synthetic: true,
       note: FILLER_NOTE,
@@ -636,12 +633,12 @@ async function measure(
 ): Promise<Checkpoint> {
   const entries = await countEntries(client);
   const sizesMb = await tableSizesMb(client);
-  const options = { connections: HTTP_CONNECTIONS, ratePerSecond: RATE_PER_SECOND };
+  const options = { ratePerSecond: RATE_PER_SECOND };
   // Not recorded: the first requests after a growth step meet cold plans and pages no steady server would.
-  await payOverHttp(server.url, data, { ...options, name: 'warm-up', seconds: SIZES.warmUpSeconds });
+  await payAtFixedRate(server.url, data, { ...options, name: 'warm-up', seconds: SIZES.warmUpSeconds });
   const load = loadAverage();
   log(`HTTP at ${RATE_PER_SECOND}/s offered with ${thousands(entries)} entries (load ${load})`);
-  const http = await payOverHttp(server.url, data, {
+  const http = await payAtFixedRate(server.url, data, {
     ...options,
     name: `HTTP latency at ${RATE_PER_SECOND}/s offered, ${entries} entries`,
     seconds: SIZES.seconds,
@@ -742,7 +739,7 @@ function toMarkdown(results: CurveResults): string {
     : 'Audit not run (filler hashes are placeholders).';
   return [
     `Hanbat latency curve ${results.startedAt}${results.smoke ? ' (smoke)' : ''}: ${machine.cores} × ${machine.cpus}, ${machine.memoryGb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres} (fsync on, same machine).`,
-    `Command: \`${results.command}\`. ${thousands(results.sizes.members)} members, ${thousands(results.sizes.merchants)} merchants (Zipf s=1); HTTP payments at ${results.ratePerSecond}/s offered over ${results.connections} connections, ${results.sizes.seconds} s per checkpoint after ${results.sizes.warmUpSeconds} s of warm-up; one server for the whole curve (peak RSS is the peak so far); load average ${Object.entries(
+    `Command: \`${results.command}\`. ${thousands(results.sizes.members)} members, ${thousands(results.sizes.merchants)} merchants (Zipf s=1); HTTP payments at ${results.ratePerSecond}/s offered (open loop, evenly spaced), ${results.sizes.seconds} s per checkpoint after ${results.sizes.warmUpSeconds} s of warm-up; one server for the whole curve (peak RSS is the peak so far); load average ${Object.entries(
       results.loadAverages,
     )
       .map(([at, value]) => `${at}: ${value}`)

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { Pool } from 'undici';
 import { freePort } from '../test/support/postgres-cluster.js';
 import { type BenchData, zipfPick } from './seed.js';
 
@@ -117,38 +118,40 @@ export interface HttpResult {
 
 let keySerial = 0;
 
+/** One payment request: a random member (uniform), a merchant by popularity (Zipf) or the top one. */
+function paymentRequest(data: BenchData, hotSpot: boolean) {
+  const member = Math.floor(Math.random() * data.memberIds.length);
+  const merchant = hotSpot ? 0 : zipfPick(data.merchantCdf);
+  keySerial += 1;
+  return {
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${data.tokens[member]}`,
+      'idempotency-key': `bench-${process.pid}-${keySerial}`,
+      'x-tenant-id': data.tenantId,
+    },
+    body: JSON.stringify({
+      merchantCode: data.merchantCodes[merchant],
+      amountWon: 1000 + Math.floor(Math.random() * 29) * 1000,
+    }),
+  };
+}
+
+/** Closed loop: `connections` clients each send their next payment when the last is answered. */
 export async function payOverHttp(
   url: string,
   data: BenchData,
-  options: { name: string; seconds: number; connections: number; ratePerSecond?: number; hotSpot?: boolean },
+  options: { name: string; seconds: number; connections: number; hotSpot?: boolean },
 ): Promise<HttpResult> {
   const result = await autocannon({
     url,
     connections: options.connections,
     duration: options.seconds,
-    ...(options.ratePerSecond ? { overallRate: options.ratePerSecond } : {}),
     requests: [
       {
         method: 'POST',
         path: '/v1/me/payments',
-        setupRequest: (request) => {
-          const member = Math.floor(Math.random() * data.memberIds.length);
-          const merchant = options.hotSpot ? 0 : zipfPick(data.merchantCdf);
-          keySerial += 1;
-          return {
-            ...request,
-            headers: {
-              'content-type': 'application/json',
-              authorization: `Bearer ${data.tokens[member]}`,
-              'idempotency-key': `bench-${process.pid}-${keySerial}`,
-              'x-tenant-id': data.tenantId,
-            },
-            body: JSON.stringify({
-              merchantCode: data.merchantCodes[merchant],
-              amountWon: 1000 + Math.floor(Math.random() * 29) * 1000,
-            }),
-          };
-        },
+        setupRequest: (request) => ({ ...request, ...paymentRequest(data, options.hotSpot ?? false) }),
       },
     ],
   });
@@ -156,7 +159,7 @@ export async function payOverHttp(
   return {
     name: options.name,
     connections: options.connections,
-    offeredPerSecond: options.ratePerSecond ?? null,
+    offeredPerSecond: null,
     seconds: result.duration,
     ok,
     non2xx: result.non2xx,
@@ -169,4 +172,75 @@ export async function payOverHttp(
       max: result.latency.max,
     },
   };
+}
+
+const OPEN_LOOP_CONNECTIONS_MAX = 256;
+
+/**
+ * Open loop at a constant offered rate: payment i is due at start + i / rate, sent then whether or
+ * not earlier ones were answered (people at tills do not wait for each other), and its latency runs
+ * from when it was due, so a stalled server is charged for the requests it delayed. autocannon's
+ * own rate limit sends each second's quota in a burst at the start of the second, which measures
+ * bursts, not a rate.
+ */
+export async function payAtFixedRate(
+  url: string,
+  data: BenchData,
+  options: { name: string; seconds: number; ratePerSecond: number },
+): Promise<HttpResult> {
+  const pool = new Pool(url, { connections: OPEN_LOOP_CONNECTIONS_MAX, pipelining: 1 });
+  const latenciesMs: number[] = [];
+  const outcome = { ok: 0, non2xx: 0, errors: 0 };
+  const sent: Array<Promise<void>> = [];
+  const startedMs = performance.now();
+  const total = Math.round(options.seconds * options.ratePerSecond);
+  try {
+    for (let index = 0; index < total; ) {
+      const nowMs = performance.now();
+      for (; index < total && startedMs + (index * 1000) / options.ratePerSecond <= nowMs; index++) {
+        const dueMs = startedMs + (index * 1000) / options.ratePerSecond;
+        sent.push(payOnce(pool, data, dueMs, latenciesMs, outcome));
+      }
+      // A millisecond's sleep, not a spin: the generator shares the cores with the server.
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await Promise.all(sent);
+  } finally {
+    await pool.close();
+  }
+  const seconds = (performance.now() - startedMs) / 1000;
+  latenciesMs.sort((a, b) => a - b);
+  const at = (quantile: number) =>
+    Math.round(latenciesMs[Math.min(latenciesMs.length - 1, Math.floor(quantile * latenciesMs.length))] ?? 0);
+  return {
+    name: options.name,
+    connections: OPEN_LOOP_CONNECTIONS_MAX,
+    offeredPerSecond: options.ratePerSecond,
+    seconds,
+    ...outcome,
+    perSecond: outcome.ok / seconds,
+    latencyMs: { p50: at(0.5), p99: at(0.99), p999: at(0.999), max: Math.round(latenciesMs.at(-1) ?? 0) },
+  };
+}
+
+async function payOnce(
+  pool: Pool,
+  data: BenchData,
+  dueMs: number,
+  latenciesMs: number[],
+  outcome: { ok: number; non2xx: number; errors: number },
+): Promise<void> {
+  try {
+    const response = await pool.request({
+      method: 'POST',
+      path: '/v1/me/payments',
+      ...paymentRequest(data, false),
+    });
+    await response.body.dump();
+    latenciesMs.push(performance.now() - dueMs);
+    if (response.statusCode >= 200 && response.statusCode < 300) outcome.ok += 1;
+    else outcome.non2xx += 1;
+  } catch {
+    outcome.errors += 1;
+  }
 }
