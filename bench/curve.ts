@@ -6,8 +6,8 @@
  * bench/results/<time>-curve.json and .md.
  *
  * The rows added between checkpoints are SYNTHETIC filler, written by set-based SQL and not by the payment
- * path. Per filler payment they are the rows a real merchant payment writes, in the same shapes: 2
- * ledger_transfers (payment, cashback), 5 ledger_entries (member cash, merchant receivable, the current
+ * path. Per filler payment they are the rows a real merchant payment writes, in the same shapes: 1
+ * ledger_transfer (spend and cashback together), 5 ledger_entries (member cash, merchant receivable, the current
  * budget pot's national and city accounts, member cashback), 1 payments, 1 member_activity and 1
  * idempotency_keys row. Members are uniform over the bench members, merchants Zipf like the measured traffic,
  * each account's `seq` continues its chain, and ledger_accounts.entry_count and posted_won are kept
@@ -21,7 +21,6 @@
  * keys are added or dropped; the foreign keys present are reported with the results.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -36,6 +35,7 @@ import { createPlatform } from '../src/platform.js';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
 import { createDatabase } from './database.js';
 import { type HttpResult, payAtFixedRate, type Server, startServer } from './http.js';
+import { describeMachine, loadAverage, loadAveragesText, type Machine, machineLine } from './machine.js';
 import { type BenchData, seedBench } from './seed.js';
 
 const args = process.argv.slice(2);
@@ -70,11 +70,6 @@ const GROWN_TABLES = [
 const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
 const log = (line: string) => console.log(line);
-const loadAverage = () =>
-  os
-    .loadavg()
-    .map((value) => value.toFixed(2))
-    .join(' ');
 const secondsSince = (startedMs: number) => (performance.now() - startedMs) / 1000;
 const thousands = (value: number) => Math.round(value).toLocaleString('en-US');
 
@@ -109,7 +104,7 @@ interface CurveResults {
   startedAt: string;
   smoke: boolean;
   command: string;
-  machine: { cpus: string; cores: number; memoryGb: number; node: string; postgres: string };
+  machine: Machine;
   sizes: typeof SIZES;
   ratePerSecond: number;
   filler: { synthetic: true; note: string; entriesPerPayment: number; chunkEntries: number };
@@ -132,13 +127,7 @@ async function main(): Promise<void> {
     startedAt: new Date().toISOString(),
     smoke,
     command: commandLine(),
-    machine: {
-      cpus: os.cpus()[0]?.model ?? 'unknown',
-      cores: os.cpus().length,
-      memoryGb: Math.round(os.totalmem() / 2 ** 30),
-      node: process.version,
-      postgres: 'unknown',
-    },
+    machine: describeMachine('unknown'),
     sizes: SIZES,
     ratePerSecond: RATE_PER_SECOND,
     filler: {
@@ -504,9 +493,9 @@ async function buildEntryLines(filler: Filler): Promise<void> {
      cross join lateral (values
        (0, c.cash_account, 'payment:' || c.pay_id, -c.amount_won),
        (1, c.receivable_account, 'payment:' || c.pay_id, c.amount_won),
-       (2, $2::text, 'cashback:' || c.pay_id, -c.national_won),
-       (3, $3::text, 'cashback:' || c.pay_id, c.national_won - c.cashback_won),
-       (4, c.cashback_account, 'cashback:' || c.pay_id, c.cashback_won)
+       (2, $2::text, 'payment:' || c.pay_id, -c.national_won),
+       (3, $3::text, 'payment:' || c.pay_id, c.national_won - c.cashback_won),
+       (4, c.cashback_account, 'payment:' || c.pay_id, c.cashback_won)
      ) as l(pos, account_id, transfer_id, delta_won)
      join ledger_accounts a on a.tenant_id = $1 and a.id = l.account_id`,
     [filler.tenantId, pot.nationalAccountId, pot.cityAccountId],
@@ -544,15 +533,15 @@ function chunkInserts(filler: Filler): string[] {
       'ledger_transfers',
       {
         tenant_id: tenant,
-        id: `t.code || ':' || c.pay_id`,
+        id: `'payment:' || c.pay_id`,
         action: `'transfer'`,
-        code: 't.code',
+        code: `'payment'`,
         metadata: `jsonb_build_object('paymentId', c.pay_id)`,
         request_hash: hash,
         content_hash: hash,
         created_at: 'c.created_at',
       },
-      `from curve_chunk c cross join (values (0, 'payment'), (1, 'cashback')) as t(pos, code) order by c.g, t.pos`,
+      'from curve_chunk c order by c.g',
     ),
     insertSql(
       filler,
@@ -726,7 +715,6 @@ function toMarkdown(results: CurveResults): string {
     ];
   });
   const lines = [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`);
-  const machine = results.machine;
   const fillSeconds = results.checkpoints.reduce(
     (sum, checkpoint) => sum + checkpoint.fillSeconds + checkpoint.vacuumAnalyzeSeconds,
     0,
@@ -738,12 +726,11 @@ function toMarkdown(results: CurveResults): string {
         .join(', ')} (digests and hash chains fail on filler by design).`
     : 'Audit not run (filler hashes are placeholders).';
   return [
-    `Hanbat latency curve ${results.startedAt}${results.smoke ? ' (smoke)' : ''}: ${machine.cores} × ${machine.cpus}, ${machine.memoryGb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres} (fsync on, same machine).`,
-    `Command: \`${results.command}\`. ${thousands(results.sizes.members)} members, ${thousands(results.sizes.merchants)} merchants (Zipf s=1); HTTP payments at ${results.ratePerSecond}/s offered (open loop, evenly spaced), ${results.sizes.seconds} s per checkpoint after ${results.sizes.warmUpSeconds} s of warm-up; one server for the whole curve (peak RSS is the peak so far); load average ${Object.entries(
-      results.loadAverages,
-    )
-      .map(([at, value]) => `${at}: ${value}`)
-      .join('; ')}.`,
+    machineLine(
+      `Hanbat latency curve ${results.startedAt}${results.smoke ? ' (smoke)' : ''}`,
+      results.machine,
+    ),
+    `Command: \`${results.command}\`. ${thousands(results.sizes.members)} members, ${thousands(results.sizes.merchants)} merchants (Zipf s=1); HTTP payments at ${results.ratePerSecond}/s offered (open loop, evenly spaced), ${results.sizes.seconds} s per checkpoint after ${results.sizes.warmUpSeconds} s of warm-up; one server for the whole curve (peak RSS is the peak so far); load average ${loadAveragesText(results.loadAverages)}.`,
     `Filler: ${results.filler.note}. Filling took ${fillSeconds.toFixed(0)} s in all (with vacuum analyze and checkpoint after each step). Foreign keys on ledger_entries: ${entriesForeignKeys.length} (${entriesForeignKeys.map((key) => key.replace('ledger_entries: ', '')).join('; ') || 'none'}). ${audit}`,
     '',
     ...lines,

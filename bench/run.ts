@@ -26,6 +26,7 @@ import {
   paymentsInProcess,
   type RateResult,
 } from './in-process.js';
+import { describeMachine, loadAverage, loadAveragesText, type Machine, machineLine } from './machine.js';
 import { type PgbenchResult, runPgbench } from './pgbench.js';
 import { type BenchData, seedBench } from './seed.js';
 
@@ -42,16 +43,11 @@ const OFFERED_RATE = 1000;
 const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
 const log = (line: string) => console.log(line);
-const loadAverage = () =>
-  os
-    .loadavg()
-    .map((value) => value.toFixed(2))
-    .join(' ');
 
 interface Results {
   startedAt: string;
   smoke: boolean;
-  machine: { cpus: string; cores: number; memoryGb: number; node: string; postgres: string };
+  machine: Machine;
   sizes: typeof SIZES;
   loadAverages: Record<string, string>;
   ledger: RateResult[];
@@ -69,13 +65,7 @@ async function main(): Promise<void> {
   const results: Results = {
     startedAt: new Date().toISOString(),
     smoke,
-    machine: {
-      cpus: os.cpus()[0]?.model ?? 'unknown',
-      cores: os.cpus().length,
-      memoryGb: Math.round(os.totalmem() / 2 ** 30),
-      node: process.version,
-      postgres: path.basename(path.dirname(binDir)),
-    },
+    machine: describeMachine(path.basename(path.dirname(binDir))),
     sizes: SIZES,
     loadAverages: { start: loadAverage() },
     ledger: [],
@@ -334,14 +324,9 @@ function toMarkdown(results: Results): string {
   ]);
   const header = ['measure', 'result', 'target', ''];
   const lines = [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`);
-  const machine = results.machine;
   return [
-    `Hanbat bench ${results.startedAt}${results.smoke ? ' (smoke)' : ''}: ${machine.cores} × ${machine.cpus}, ${machine.memoryGb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres} (fsync on, same machine).`,
-    `${results.sizes.members} members, ${results.sizes.merchants} merchants (Zipf s=1), ${results.sizes.seconds} s per HTTP run; load average ${Object.entries(
-      results.loadAverages,
-    )
-      .map(([at, value]) => `${at}: ${value}`)
-      .join('; ')}.`,
+    machineLine(`Hanbat bench ${results.startedAt}${results.smoke ? ' (smoke)' : ''}`, results.machine),
+    `${results.sizes.members} members, ${results.sizes.merchants} merchants (Zipf s=1), ${results.sizes.seconds} s per HTTP run; load average ${loadAveragesText(results.loadAverages)}.`,
     '',
     ...lines,
     '',
