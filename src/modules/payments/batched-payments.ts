@@ -108,10 +108,11 @@ interface BatchWrites {
 
 /**
  * Merchant-presented payments by group commit: the payments that arrive within a couple of
- * milliseconds are decided one by one, in arrival order, against state loaded once per batch (usage
- * rows, pots, member accounts, all locked), and written with one statement per table in one
- * transaction, stored idempotent responses included. The budget pots' row locks are then taken once
- * per batch instead of once per payment, which is what serialised a tenant's payments.
+ * milliseconds are decided one by one, in arrival order, against state read once per batch (members'
+ * usage rows and accounts locked, everything else read before the transaction), and written with one
+ * statement per table or two in one transaction, stored idempotent responses included. The budget
+ * pots, which every payment of a tenant draws on, are locked once per batch and only for the ledger
+ * write and the commit (see PotMode), so batches overlap everywhere else.
  */
 export class BatchedPayments {
   private readonly group: GroupCommit<PaymentOrder, OrderOutcome>;
