@@ -380,6 +380,31 @@ describe.each(databaseKinds())('charging and paying on %s', (kind) => {
     }
   });
 
+  it('pays once when the same key reaches two servers at once (their batches race on the stored response)', async () => {
+    const citizen = await charged(100_000);
+    const other = createPlatform(loadConfig({}), t.db, t.clock, t.bank);
+    const memberId = (await citizen.get('/v1/me')).body.memberId as string;
+    const order = {
+      memberId,
+      merchantCode: cafe.merchantCode,
+      amountWon: 40_000,
+      idempotency: { principalId: memberId, key: 'till-7', requestHash: 'same-request' },
+    };
+
+    const outcomes = await Promise.all(
+      [t.platform, other, t.platform, other].map((platform) =>
+        platform.payments.payAtMerchant(tenantId, order),
+      ),
+    );
+
+    const paymentIds = outcomes.map((outcome) => (outcome.body as { paymentId: string }).paymentId);
+    expect(new Set(paymentIds).size).toBe(1);
+    expect(outcomes.map((outcome) => outcome.statusCode)).toEqual([201, 201, 201, 201]);
+    expect(outcomes.filter((outcome) => !outcome.replayed)).toHaveLength(1);
+    expect((await citizen.get('/v1/me/wallet')).body.cashWon).toBe(60_000);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
   async function budgetRemainingWon(): Promise<number> {
     const pots = await t.platform.budgets.listPots(tenantId);
     return pots.reduce((sum, pot) => sum + pot.remainingWon, 0);
