@@ -1,10 +1,13 @@
 import path from 'node:path';
+import { PGLITE_SHARED_BUFFERS_MB_DEFAULT } from './db/pglite.js';
 
 export interface Config {
   port: number;
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** shared_buffers of the embedded database, in MB. */
+  pgliteSharedBuffersMb: number;
   logLevel: string;
   defaultTenantId: string;
   sessionTtlMinutes: number;
@@ -33,6 +36,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '127.0.0.1',
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
     databaseUrl: env.DATABASE_URL || undefined,
+    pgliteSharedBuffersMb: parsePositiveInteger(
+      'PGLITE_SHARED_BUFFERS_MB',
+      env.PGLITE_SHARED_BUFFERS_MB ?? String(PGLITE_SHARED_BUFFERS_MB_DEFAULT),
+    ),
     logLevel: env.LOG_LEVEL ?? 'info',
     defaultTenantId: env.HANBAT_TENANT ?? 'daejeon',
     sessionTtlMinutes: parsePositiveInteger('SESSION_TTL_MINUTES', env.SESSION_TTL_MINUTES ?? '720'),

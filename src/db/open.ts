@@ -4,6 +4,10 @@ import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 
 /** DATABASE_URL selects a PostgreSQL server; otherwise the embedded database lives in DATA_DIR. */
-export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
-  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(config.dataDir);
+export function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'pgliteSharedBuffersMb'>,
+): Promise<Database> {
+  return config.databaseUrl
+    ? openPostgres(config.databaseUrl)
+    : openPglite(config.dataDir, config.pgliteSharedBuffersMb);
 }

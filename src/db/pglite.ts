@@ -7,9 +7,22 @@ import {
   type Sql,
 } from './database.js';
 
+/**
+ * PostgreSQL's own page cache inside the embedded database. Its files are read through the OS page
+ * cache anyway; measured under payment load, 16 MB instead of PostgreSQL's 128 MB took the server's
+ * peak memory from about 520 MB to about 305 MB for a few percent of throughput.
+ */
+export const PGLITE_SHARED_BUFFERS_MB_DEFAULT = 16;
+
 /** Embedded PostgreSQL (WASM) persisted in `dataDir`, or in memory when `dataDir` is undefined. */
-export async function openPglite(dataDir: string | undefined): Promise<Database> {
-  const pglite = new PGlite(dataDir, { parsers: { [types.INT8]: parseBigintToSafeNumber } });
+export async function openPglite(
+  dataDir: string | undefined,
+  sharedBuffersMb = PGLITE_SHARED_BUFFERS_MB_DEFAULT,
+): Promise<Database> {
+  const pglite = new PGlite(dataDir, {
+    parsers: { [types.INT8]: parseBigintToSafeNumber },
+    postgresqlconf: [`shared_buffers = ${sharedBuffersMb}MB`],
+  });
   await pglite.waitReady;
   const asSql = (target: Pick<PGlite, 'query' | 'exec'>): Sql => ({
     async query<Row>(text: string, params?: readonly unknown[]) {
