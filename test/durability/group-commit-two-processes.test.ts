@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
@@ -14,56 +11,16 @@ import { SYSTEM_ACCOUNTS } from '../../src/modules/wallets/wallet-service.js';
 import { createPlatform, type Platform } from '../../src/platform.js';
 import { DEMO_CREDENTIALS, seedDaejeon } from '../../src/presets/daejeon.js';
 import { createPostgresDatabase, postgresAdminUrl } from '../support/databases.js';
+import { raceWorkerProcesses } from '../support/worker-processes.js';
 import type { BatchWorkerArgs, BatchWorkerReport } from './batch-worker.js';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const workerScript = path.join(projectRoot, 'test/durability/batch-worker.ts');
 const WORKER_TIMEOUT_MS = 50_000;
-
-function startWorker(args: BatchWorkerArgs) {
-  const child = spawn(process.execPath, ['--import', 'tsx', workerScript, JSON.stringify(args)], {
-    cwd: projectRoot,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    timeout: WORKER_TIMEOUT_MS,
-  });
-  let stdout = '';
-  let stderr = '';
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => {
-    markReady = resolve;
-  });
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-    if (stdout.includes('{"ready":true}\n')) markReady();
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const done = new Promise<BatchWorkerReport>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      const last = stdout.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || !last.startsWith('{"ok"')) {
-        reject(new Error(`batch worker exited with ${code ?? signal}:\n${stderr}\n${stdout}`));
-        return;
-      }
-      resolve(JSON.parse(last) as BatchWorkerReport);
-    });
-  });
-  done.catch(() => markReady());
-  return { ready, go: () => child.stdin.end('go\n'), done };
-}
-
-async function raceWorkers(argsList: BatchWorkerArgs[]): Promise<BatchWorkerReport[]> {
-  const workers = argsList.map(startWorker);
-  await Promise.all(workers.map((worker) => worker.ready));
-  for (const worker of workers) worker.go();
-  const settled = await Promise.allSettled(workers.map((worker) => worker.done));
-  return settled.map((outcome) => {
-    if (outcome.status === 'rejected') throw outcome.reason;
-    return outcome.value;
-  });
-}
+const raceWorkers = (argsList: BatchWorkerArgs[]) =>
+  raceWorkerProcesses<BatchWorkerArgs, BatchWorkerReport>(
+    'test/durability/batch-worker.ts',
+    argsList,
+    WORKER_TIMEOUT_MS,
+  );
 
 function expectOverlapping([a, b]: BatchWorkerReport[]): void {
   if (!a || !b) throw new Error('expected two worker reports');

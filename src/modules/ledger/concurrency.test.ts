@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createPostgresDatabase,
@@ -10,6 +7,7 @@ import {
 } from '../../../test/support/databases.js';
 import { createTestTenant } from '../../../test/support/tenants.js';
 import type { TransferWorkerArgs, TransferWorkerReport } from '../../../test/support/transfer-worker.js';
+import { raceWorkerProcesses } from '../../../test/support/worker-processes.js';
 import { ManualClock } from '../../clock.js';
 import type { Database } from '../../db/database.js';
 import { migrate } from '../../db/migrate.js';
@@ -19,9 +17,13 @@ import { auditLedger } from './audit.js';
 import { LedgerService } from './ledger-service.js';
 import type { TransferRequest, TransferResult } from './types.js';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const workerScript = path.join(projectRoot, 'test/support/transfer-worker.ts');
 const WORKER_TIMEOUT_MS = 45_000;
+const raceWorkers = (argsList: TransferWorkerArgs[]) =>
+  raceWorkerProcesses<TransferWorkerArgs, TransferWorkerReport>(
+    'test/support/transfer-worker.ts',
+    argsList,
+    WORKER_TIMEOUT_MS,
+  );
 
 const move = (id: string, from: string, to: string, amountWon: number): TransferRequest => ({
   id,
@@ -190,59 +192,6 @@ describe.each(databaseKinds())('ledger under concurrent callers on %s', (kind) =
     await expectAuditGreen(db, tenantId, clock.now());
   });
 });
-
-/** Runs the worker script in its own OS process; resolves with its report once it exits. */
-function startWorker(args: TransferWorkerArgs): {
-  ready: Promise<void>;
-  go: () => void;
-  done: Promise<TransferWorkerReport>;
-} {
-  const child = spawn(process.execPath, ['--import', 'tsx', workerScript, JSON.stringify(args)], {
-    cwd: projectRoot,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    timeout: WORKER_TIMEOUT_MS,
-  });
-  let stdout = '';
-  let stderr = '';
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => {
-    markReady = resolve;
-  });
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-    if (stdout.includes('{"ready":true}\n')) markReady();
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const done = new Promise<TransferWorkerReport>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      const lines = stdout.trim().split('\n');
-      const last = lines[lines.length - 1] ?? '';
-      if (code !== 0 || !last.startsWith('{"ok"')) {
-        reject(new Error(`transfer worker exited with ${code ?? signal}:\n${stderr}\n${stdout}`));
-        return;
-      }
-      resolve(JSON.parse(last) as TransferWorkerReport);
-    });
-  });
-  // A worker that dies before signalling readiness must not leave the barrier waiting forever.
-  done.catch(() => markReady());
-  return { ready, go: () => child.stdin.end('go\n'), done };
-}
-
-async function raceWorkers(argsList: TransferWorkerArgs[]): Promise<TransferWorkerReport[]> {
-  const workers = argsList.map(startWorker);
-  await Promise.all(workers.map((worker) => worker.ready));
-  for (const worker of workers) worker.go();
-  // Wait for every process to exit before reporting, so none outlives the test's database.
-  const settled = await Promise.allSettled(workers.map((worker) => worker.done));
-  return settled.map((outcome) => {
-    if (outcome.status === 'rejected') throw outcome.reason;
-    return outcome.value;
-  });
-}
 
 describe.skipIf(!postgresAdminUrl())('ledger under two OS processes sharing one PostgreSQL database', () => {
   let databaseUrl: string;
