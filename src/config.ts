@@ -1,7 +1,11 @@
 import path from 'node:path';
 import { PGLITE_SHARED_BUFFERS_MB_DEFAULT } from './db/pglite.js';
 
+/** 'production' refuses published credentials, weak operator passwords and an unasked-for sandbox bank. */
+export type Mode = 'demo' | 'production';
+
 export interface Config {
+  mode: Mode;
   port: number;
   host: string;
   dataDir: string;
@@ -14,12 +18,15 @@ export interface Config {
   /** First operator of a deployment; without them a demo operator is created and printed. */
   operatorPhone: string | undefined;
   operatorPassword: string | undefined;
-  /** The bank API; unset, `serve` runs the sandbox bank on `sandboxBankPort` and uses it. */
+  /** The bank API; unset, `serve` runs the sandbox bank (in production mode only with `sandboxBankOptIn`). */
   bankUrl: string | undefined;
+  /** HANBAT_SANDBOX_BANK=1: production mode may run without a real bank, on the sandbox. */
+  sandboxBankOptIn: boolean;
   /** Verifies the bank's callbacks (and signs them, in the sandbox); `serve` makes one up for its own sandbox. */
   bankSigningSecret: string | undefined;
   bankTimeoutMs: number;
-  sandboxBankPort: number;
+  /** Unset: a free port the system picks, so a taken port never stops the platform. */
+  sandboxBankPort: number | undefined;
   sandboxBankDataDir: string;
   sandboxBankOpeningBalanceWon: number;
   /** Where the sandbox bank posts callbacks; by default the platform on this host's PORT. */
@@ -31,10 +38,12 @@ const SIGNING_SECRET_LENGTH_MIN = 16;
 
 /** Every setting, its environment variable and its default; documented in the README. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const dataDir = path.resolve(env.DATA_DIR ?? './data');
   return {
+    mode: modeOf(env),
     port: parsePort(env.PORT ?? '3000'),
     host: env.HOST ?? '127.0.0.1',
-    dataDir: path.resolve(env.DATA_DIR ?? './data'),
+    dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
     pgliteSharedBuffersMb: parsePositiveInteger(
       'PGLITE_SHARED_BUFFERS_MB',
@@ -45,11 +54,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlMinutes: parsePositiveInteger('SESSION_TTL_MINUTES', env.SESSION_TTL_MINUTES ?? '720'),
     operatorPhone: env.HANBAT_OPERATOR_PHONE || undefined,
     operatorPassword: env.HANBAT_OPERATOR_PASSWORD || undefined,
-    ...loadBankConfig(env),
+    ...loadBankConfig(env, dataDir),
   };
 }
 
-function loadBankConfig(env: NodeJS.ProcessEnv) {
+/** Configuring a real operator is a production deployment even when HANBAT_MODE is left unset. */
+function modeOf(env: NodeJS.ProcessEnv): Mode {
+  const mode = env.HANBAT_MODE || undefined;
+  if (mode !== undefined && mode !== 'demo' && mode !== 'production')
+    throw new Error(`HANBAT_MODE must be demo or production, got ${mode}`);
+  return mode === 'production' || env.HANBAT_OPERATOR_PHONE ? 'production' : 'demo';
+}
+
+function loadBankConfig(env: NodeJS.ProcessEnv, dataDir: string) {
   const bankUrl = env.BANK_URL ? parseHttpUrl('BANK_URL', env.BANK_URL) : undefined;
   const bankSigningSecret = env.BANK_SIGNING_SECRET || undefined;
   if (bankSigningSecret !== undefined && bankSigningSecret.length < SIGNING_SECRET_LENGTH_MIN)
@@ -60,10 +77,15 @@ function loadBankConfig(env: NodeJS.ProcessEnv) {
   const platformPort = parsePort(env.PORT ?? '3000');
   return {
     bankUrl,
+    sandboxBankOptIn: parseFlag('HANBAT_SANDBOX_BANK', env.HANBAT_SANDBOX_BANK),
     bankSigningSecret,
     bankTimeoutMs,
-    sandboxBankPort: parsePort(env.SANDBOX_BANK_PORT ?? '3001', 'SANDBOX_BANK_PORT'),
-    sandboxBankDataDir: path.resolve(env.SANDBOX_BANK_DATA_DIR ?? './data-sandbox-bank'),
+    sandboxBankPort: env.SANDBOX_BANK_PORT
+      ? parsePort(env.SANDBOX_BANK_PORT, 'SANDBOX_BANK_PORT')
+      : undefined,
+    sandboxBankDataDir: env.SANDBOX_BANK_DATA_DIR
+      ? path.resolve(env.SANDBOX_BANK_DATA_DIR)
+      : path.join(dataDir, 'sandbox-bank'),
     sandboxBankOpeningBalanceWon: parsePositiveInteger(
       'SANDBOX_BANK_OPENING_BALANCE_WON',
       env.SANDBOX_BANK_OPENING_BALANCE_WON ?? '10000000',
@@ -80,6 +102,12 @@ function parseHttpUrl(name: string, raw: string): string {
   if (protocol !== 'http:' && protocol !== 'https:')
     throw new Error(`${name} must be an http(s) URL, got ${raw}`);
   return raw;
+}
+
+function parseFlag(name: string, raw: string | undefined): boolean {
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new Error(`${name} must be 1 or 0, got ${raw}`);
 }
 
 function parsePort(raw: string, name = 'PORT'): number {

@@ -8,7 +8,14 @@ import { registerJobs } from '../jobs.js';
 import { auditLedger } from '../modules/ledger/audit.js';
 import { DEMO_CREDENTIALS, type SeedOutcome, seedDaejeon } from '../presets/daejeon.js';
 import { formatAuditReport } from './audit-report.js';
-import { bankUrlOf, openPlatform, startSandboxBank, withBankSecret } from './runtime.js';
+import {
+  assertReadyToServe,
+  bankUrlOf,
+  openPlatform,
+  SANDBOX_BANK_PORT_CONVENTIONAL,
+  startSandboxBank,
+  withBankSecret,
+} from './runtime.js';
 
 const SCHEDULER_POLL_MS = 5_000;
 
@@ -19,7 +26,8 @@ const program = new Command()
   .addHelpText(
     'after',
     `
-Environment:
+Environment (the README's configuration table lists every variable):
+  HANBAT_MODE   demo (default) or production; HANBAT_OPERATOR_PHONE also means production
   PORT          HTTP port (default 3000)
   HOST          HTTP bind address (default 127.0.0.1)
   DATA_DIR      embedded database directory when DATABASE_URL is unset (default ./data)
@@ -32,8 +40,9 @@ Bank:
   BANK_SIGNING_SECRET               HMAC secret of the bank's callbacks (16+ chars); required with
                                     BANK_URL and by sandbox-bank; serve makes one up for its own sandbox
   BANK_TIMEOUT_MS                   per attempt of a bank call, 3 attempts (default 5000, max 60000)
-  SANDBOX_BANK_PORT                 sandbox bank HTTP port (default 3001)
-  SANDBOX_BANK_DATA_DIR             sandbox bank's own embedded database (default ./data-sandbox-bank)
+  HANBAT_SANDBOX_BANK               1: production mode may run on the sandbox bank (refused otherwise)
+  SANDBOX_BANK_PORT                 sandbox bank HTTP port (default: a free port for serve, 3001 for sandbox-bank)
+  SANDBOX_BANK_DATA_DIR             sandbox bank's own embedded database (default $DATA_DIR/sandbox-bank)
   SANDBOX_BANK_OPENING_BALANCE_WON  what a new sandbox account holds (default 10000000)
   SANDBOX_BANK_CALLBACK_URL         where the sandbox posts callbacks
                                     (default http://127.0.0.1:$PORT/v1/bank/callbacks)`,
@@ -44,9 +53,17 @@ program
   .description('migrate, seed the Daejeon preset on first start, and serve the HTTP API')
   .action(async () => {
     const config = withBankSecret(loadConfig());
+    assertReadyToServe(config);
+    console.log(
+      `mode: ${config.mode}${config.mode === 'demo' ? ' (set HANBAT_MODE=production to deploy)' : ''}`,
+    );
     const sandbox = config.bankUrl ? undefined : await startSandboxBank(config, '127.0.0.1');
-    const platform = await openPlatform(config);
-    const seeded = await seedDaejeon(platform);
+    const platform = await openPlatform(sandbox ? { ...config, bankUrl: sandbox.url } : config);
+    const seeded = await seedDaejeon(platform).catch(async (error: unknown) => {
+      await platform.db.close();
+      await sandbox?.bank.close();
+      throw error;
+    });
     registerJobs(platform);
     platform.scheduler.start(
       async () => (await platform.tenants.list()).map((tenant) => tenant.id),
@@ -69,7 +86,10 @@ program
     await app.listen({ port: platform.config.port, host: platform.config.host });
     const url = `http://${platform.config.host === '0.0.0.0' ? '127.0.0.1' : platform.config.host}:${platform.config.port}`;
     const bankUrl = sandbox?.url ?? bankUrlOf(config);
-    app.log.info({ database: platform.db.kind, seeded: seeded.created, url, bankUrl }, 'hanbat is serving');
+    app.log.info(
+      { mode: config.mode, database: platform.db.kind, seeded: seeded.created, url, bankUrl },
+      'hanbat is serving',
+    );
     console.log(welcome(url, seeded, sandbox ? `${bankUrl} (sandbox, in this process)` : bankUrl));
   });
 
@@ -83,7 +103,10 @@ program
     const config = loadConfig();
     if (!config.bankSigningSecret)
       throw new Error('set BANK_SIGNING_SECRET, and the same value for serve, which verifies the callbacks');
-    const { bank, url } = await startSandboxBank(config, config.host);
+    const { bank, url } = await startSandboxBank(
+      { ...config, sandboxBankPort: config.sandboxBankPort ?? SANDBOX_BANK_PORT_CONVENTIONAL },
+      config.host,
+    );
     const shutdown = async () => {
       await bank.close();
       process.exit(0);
@@ -138,12 +161,27 @@ program
   });
 
 function welcome(url: string, seeded: SeedOutcome, bank: string): string {
-  const lines = [``, `  온통대전 on Hanbat — ${url}   (API docs: ${url}/docs)`, `  bank: ${bank}`];
-  if (!seeded.demo)
-    return [...lines, `  operator: ${seeded.operatorPhone} (from HANBAT_OPERATOR_PHONE)`, ''].join('\n');
-  lines.push('  demo sign-ins (phone / password):');
-  for (const [role, person] of Object.entries(DEMO_CREDENTIALS)) {
-    lines.push(`    ${role.padEnd(12)} ${person.phone}  ${person.password}   ${person.name}`);
+  const lines = [
+    ``,
+    `  온통대전 on Hanbat — ${url}   (API docs: ${url}/docs)`,
+    `  web app: ${url}/wallet (citizens), ${url}/merchant (shops), ${url}/operator (city)`,
+    `  bank: ${bank}`,
+  ];
+  if (!seeded.demo) {
+    lines.push(`  mode: production; operator ${seeded.operatorPhone} (from HANBAT_OPERATOR_PHONE)`);
+    if (seeded.operatorPasswordReplaced)
+      lines.push(
+        '  the operator password changed to HANBAT_OPERATOR_PASSWORD: its earlier sessions are revoked',
+      );
+    if (seeded.disabledDemoPhones.length > 0)
+      lines.push(
+        `  demo sign-ins disabled (published credentials never sign in in production): ${seeded.disabledDemoPhones.join(', ')}`,
+      );
+    return [...lines, ''].join('\n');
+  }
+  lines.push('  mode: demo; demo sign-ins (phone / password):');
+  for (const person of Object.values(DEMO_CREDENTIALS)) {
+    lines.push(`    ${person.phone}  ${person.password.padEnd(18)}  ${person.who}`);
   }
   return [...lines, ''].join('\n');
 }

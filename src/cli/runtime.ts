@@ -7,6 +7,7 @@ import { allMigrations } from '../db/migrations.js';
 import { openDatabase } from '../db/open.js';
 import { HttpBankGateway } from '../modules/bank/http-bank-gateway.js';
 import { SandboxBank } from '../modules/bank/sandbox/server.js';
+import { assertBootstrapCredentials, BootstrapRefused } from '../modules/members/bootstrap.js';
 import { createPlatform, type Platform } from '../platform.js';
 
 /** Opens the configured database, brings its schema up to date and wires the platform. */
@@ -22,9 +23,35 @@ export async function openPlatform(config: Config = loadConfig()): Promise<Platf
   return createPlatform(config, db, systemClock, bank);
 }
 
-/** BANK_URL, or the sandbox bank that `serve` runs on loopback when it is unset. */
+/** The sandbox bank's port when none is configured, for commands that reach a sandbox run elsewhere. */
+export const SANDBOX_BANK_PORT_CONVENTIONAL = 3001;
+
+/** BANK_URL, or the sandbox bank on loopback when it is unset. */
 export function bankUrlOf(config: Config): string {
-  return config.bankUrl ?? `http://127.0.0.1:${config.sandboxBankPort}`;
+  return config.bankUrl ?? `http://127.0.0.1:${config.sandboxBankPort ?? SANDBOX_BANK_PORT_CONVENTIONAL}`;
+}
+
+/**
+ * Production mode starts only with its operator's credentials (a strong password) and a real bank: it
+ * never falls back to the sandbox bank, whose accounts open with money, unless asked to by name.
+ * Checked before anything is opened, so a refusal changes nothing.
+ */
+export function assertReadyToServe(config: Config): void {
+  if (config.mode !== 'production') return;
+  if (!config.operatorPhone)
+    throw new BootstrapRefused(
+      'production mode (HANBAT_MODE=production) needs its first operator: set HANBAT_OPERATOR_PHONE and HANBAT_OPERATOR_PASSWORD',
+    );
+  assertBootstrapCredentials({
+    phone: config.operatorPhone,
+    password: config.operatorPassword ?? '',
+    phoneVariable: 'HANBAT_OPERATOR_PHONE',
+    passwordVariable: 'HANBAT_OPERATOR_PASSWORD',
+  });
+  if (config.bankUrl || config.sandboxBankOptIn) return;
+  throw new Error(
+    'production mode needs a real bank: set BANK_URL and BANK_SIGNING_SECRET, or HANBAT_SANDBOX_BANK=1 to run on the sandbox bank (whose accounts open with money)',
+  );
 }
 
 /**
@@ -38,15 +65,16 @@ export function withBankSecret(config: Config): Config {
 }
 
 /**
- * Runs the sandbox bank on its own port with its own PGlite directory. The port is probed first:
- * a second sandbox on the same directory would corrupt it, and the one already running holds the port.
+ * Runs the sandbox bank on its own port with its own PGlite directory. Without SANDBOX_BANK_PORT the
+ * system picks a free port; a configured port is probed first, since the process holding it may be a
+ * sandbox on the same directory, which a second one would corrupt.
  */
 export async function startSandboxBank(
   config: Config,
   host: string,
 ): Promise<{ bank: SandboxBank; url: string }> {
   if (!config.bankSigningSecret) throw new Error('the sandbox bank needs BANK_SIGNING_SECRET');
-  await assertPortFree(host, config.sandboxBankPort);
+  if (config.sandboxBankPort !== undefined) await assertPortFree(host, config.sandboxBankPort);
   const bank = await SandboxBank.open({
     dataDir: config.sandboxBankDataDir,
     signingSecret: config.bankSigningSecret,
@@ -55,7 +83,7 @@ export async function startSandboxBank(
     logLevel: config.logLevel,
   });
   try {
-    return { bank, url: await bank.listen(host, config.sandboxBankPort) };
+    return { bank, url: await bank.listen(host, config.sandboxBankPort ?? 0) };
   } catch (error) {
     await bank.close();
     throw error;

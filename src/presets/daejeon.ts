@@ -1,5 +1,6 @@
 import type { OperatorRole } from '../http/auth.js';
 import { DAEJEON_2021_POT, seedDaejeonBudgets } from '../modules/budgets/presets/daejeon.js';
+import { BootstrapRefused, bootstrapAccount } from '../modules/members/bootstrap.js';
 import { businessNumberCheckDigit } from '../modules/merchants/business-number.js';
 import { DAEJEON_MERCHANT_PRESET } from '../modules/merchants/presets/daejeon.js';
 import type { MerchantApplicationInput } from '../modules/merchants/types.js';
@@ -10,14 +11,42 @@ import { DAEJEON_TENANT } from '../modules/tenants/presets.js';
 import type { Platform } from '../platform.js';
 import { localDate } from '../time.js';
 
-/** Demo sign-ins, printed on start and in the README. Never used when real operators are configured. */
+/**
+ * Demo sign-ins, printed on start, shown on the log-in page and listed in the README (`who` is the
+ * README's column, word for word). Demo mode only: production mode disables these accounts.
+ */
 export const DEMO_CREDENTIALS = {
-  operator: { phone: '010-0000-0000', password: 'operator-demo-2021', name: '대전시 담당자' },
-  citizen: { phone: '010-1111-1111', password: 'citizen-demo-2021', name: '김한밭' },
-  marketStore: { phone: '010-2222-0001', password: 'merchant-demo-2021', name: '중앙시장 상인' },
-  bookstore: { phone: '010-2222-0002', password: 'merchant-demo-2021', name: '동네서점 사장' },
-  cafe: { phone: '010-2222-0003', password: 'merchant-demo-2021', name: '카페 사장' },
-  golfCourse: { phone: '010-2222-0004', password: 'merchant-demo-2021', name: '골프장 대표' },
+  operator: {
+    phone: '010-0000-0000',
+    password: 'operator-demo-2021',
+    name: '대전시 담당자',
+    who: 'city operator (all roles)',
+  },
+  citizen: { phone: '010-1111-1111', password: 'citizen-demo-2021', name: '김한밭', who: 'citizen 김한밭' },
+  marketStore: {
+    phone: '010-2222-0001',
+    password: 'merchant-demo-2021',
+    name: '중앙시장 상인',
+    who: '중앙시장 한밭상회 (traditional market)',
+  },
+  bookstore: {
+    phone: '010-2222-0002',
+    password: 'merchant-demo-2021',
+    name: '동네서점 사장',
+    who: '계룡문고 (local bookstore)',
+  },
+  cafe: {
+    phone: '010-2222-0003',
+    password: 'merchant-demo-2021',
+    name: '카페 사장',
+    who: '한밭 커피 (ordinary shop)',
+  },
+  golfCourse: {
+    phone: '010-2222-0004',
+    password: 'merchant-demo-2021',
+    name: '골프장 대표',
+    who: '유성 골프클럽 (refused: golf course)',
+  },
 } as const;
 
 const ALL_OPERATOR_ROLES: OperatorRole[] = ['policy_admin', 'merchant_reviewer', 'auditor'];
@@ -27,6 +56,10 @@ export interface SeedOutcome {
   created: boolean;
   operatorPhone: string;
   demo: boolean;
+  /** Production mode: the environment's password replaced the operator's, revoking its sessions. */
+  operatorPasswordReplaced: boolean;
+  /** Production mode: demo accounts found in the data and disabled (published credentials never sign in). */
+  disabledDemoPhones: string[];
 }
 
 /**
@@ -48,10 +81,20 @@ export async function seedDaejeon(
   });
   await seedDaejeonBudgets(platform, tenantId);
   await seedCurrentYearBudget(platform, tenantId);
-  const operatorPhone = await seedOperator(platform, tenantId);
-  const demo = !platform.config.operatorPhone;
-  if (demo) await seedDemoPeople(platform, tenantId);
-  return { created, operatorPhone, demo };
+  if (platform.config.mode === 'production') {
+    const operator = await bootstrapOperator(platform, tenantId);
+    const disabledDemoPhones = await disablePublishedSignIns(platform, tenantId);
+    return { created, demo: false, disabledDemoPhones, ...operator };
+  }
+  await seedDemoOperator(platform, tenantId);
+  await seedDemoPeople(platform, tenantId);
+  return {
+    created,
+    operatorPhone: DEMO_CREDENTIALS.operator.phone,
+    demo: true,
+    operatorPasswordReplaced: false,
+    disabledDemoPhones: [],
+  };
 }
 
 /** The preset's budget is 2021's; the platform runs today, so the same budget is carried into this year. */
@@ -67,18 +110,50 @@ async function seedCurrentYearBudget(platform: Platform, tenantId: string): Prom
   });
 }
 
-async function seedOperator(platform: Platform, tenantId: string): Promise<string> {
-  const configured = platform.config.operatorPhone && platform.config.operatorPassword;
-  const operator = configured
-    ? {
-        phone: platform.config.operatorPhone as string,
-        password: platform.config.operatorPassword as string,
-        name: '운영자',
-      }
-    : DEMO_CREDENTIALS.operator;
-  const userId = await ensurePerson(platform, tenantId, operator);
+/** The operator the environment names (see bootstrapAccount for the takeover rule). */
+async function bootstrapOperator(
+  platform: Platform,
+  tenantId: string,
+): Promise<{ operatorPhone: string; operatorPasswordReplaced: boolean }> {
+  const { operatorPhone, operatorPassword } = platform.config;
+  if (!operatorPhone)
+    throw new BootstrapRefused(
+      'production mode (HANBAT_MODE=production) needs its first operator: set HANBAT_OPERATOR_PHONE and HANBAT_OPERATOR_PASSWORD',
+    );
+  const outcome = await bootstrapAccount(platform.members, tenantId, {
+    origin: 'bootstrap:operator',
+    phone: operatorPhone,
+    password: operatorPassword ?? '',
+    name: '운영자',
+    phoneVariable: 'HANBAT_OPERATOR_PHONE',
+    passwordVariable: 'HANBAT_OPERATOR_PASSWORD',
+  });
+  await platform.members.grantOperatorRoles(tenantId, outcome.userId, ALL_OPERATOR_ROLES);
+  return { operatorPhone, operatorPasswordReplaced: outcome.passwordReplaced };
+}
+
+async function seedDemoOperator(platform: Platform, tenantId: string): Promise<void> {
+  const userId = await ensurePerson(platform, tenantId, DEMO_CREDENTIALS.operator);
   await platform.members.grantOperatorRoles(tenantId, userId, ALL_OPERATOR_ROLES);
-  return operator.phone;
+}
+
+/**
+ * No published credential signs in in production: demo accounts (and any account whose password is
+ * still a published one) are disabled, keeping their money and history.
+ */
+async function disablePublishedSignIns(platform: Platform, tenantId: string): Promise<string[]> {
+  const disabled: string[] = [];
+  for (const person of Object.values(DEMO_CREDENTIALS)) {
+    const account = await platform.members.accountStatus(tenantId, person.phone);
+    if (!account || account.disabled) continue;
+    const published =
+      account.origin === 'demo' ||
+      (await platform.members.passwordMatches(tenantId, account.id, person.password));
+    if (!published) continue;
+    await platform.members.disableAccount(tenantId, account.id);
+    disabled.push(person.phone);
+  }
+  return disabled;
 }
 
 async function ensurePerson(
@@ -88,12 +163,12 @@ async function ensurePerson(
 ): Promise<string> {
   const existing = await platform.members.findByPhone(tenantId, person.phone);
   if (existing) return existing.id;
-  const member = await platform.members.signUp(tenantId, {
-    ...person,
-    birthDate: '1980-05-13',
-    district: 'jung-gu',
-    dong: '대흥동',
-  });
+  const { phone, password, name } = person;
+  const member = await platform.members.signUp(
+    tenantId,
+    { phone, password, name, birthDate: '1980-05-13', district: 'jung-gu', dong: '대흥동' },
+    'demo',
+  );
   return member.id;
 }
 

@@ -12,7 +12,9 @@ import type { LedgerService } from '../ledger/ledger-service.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { ReferenceService } from '../reference/reference-service.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import { normalizePhone } from './phone.js';
+import { checkPassword, PASSWORD_LENGTH_MAX } from './passwords.js';
+import { normalizePhone, phoneDigits } from './phone.js';
+import { SignInLimits } from './sign-in-limits.js';
 
 export interface SignUpInput {
   phone: string;
@@ -48,9 +50,17 @@ export function memberAccountIds(memberId: string): { cash: string; cashback: st
   return { cash: `${memberId}:cash`, cashback: `${memberId}:cashback` };
 }
 
+/** Who made an account: a person signing up, the demo preset (published credentials), or the environment. */
+export type AccountOrigin = 'signup' | 'demo' | `bootstrap:${string}`;
+
+/** What the bootstrap and the production start need to know about an account. */
+export interface AccountStatus {
+  id: string;
+  origin: AccountOrigin;
+  disabled: boolean;
+}
+
 const ARGON2ID = 2;
-const PASSWORD_LENGTH_MIN = 8;
-const PASSWORD_LENGTH_MAX = 128;
 /** Verified against on unknown phones so a miss takes as long as a wrong password. */
 const DUMMY_PASSWORD_HASH =
   '$argon2id$v=19$m=19456,t=2,p=1$0ZCviPoZbzVga9w7KbtxoQ$pT/uCky2XycTd6utgzXLqKO8G5pVjmLqvyVhAFu4B4k';
@@ -99,6 +109,7 @@ interface SessionRow {
 }
 
 export class MemberService {
+  private readonly signInLimits: SignInLimits;
   private readonly sessionLookups = new GroupCommit<string, Principal | null>(
     (_group, tokenHashes) => this.lookUpSessions(tokenHashes),
     SESSION_LOOKUP_BATCHING,
@@ -115,17 +126,19 @@ export class MemberService {
       operatorActions: OperatorActionLog;
       sessionTtlMinutes: number;
     },
-  ) {}
+  ) {
+    this.signInLimits = new SignInLimits(db, clock, deps.policy);
+  }
 
   /** Signs a person up and opens their wallet accounts in the same transaction. */
-  async signUp(tenantId: string, input: SignUpInput): Promise<Member> {
+  async signUp(tenantId: string, input: SignUpInput, origin: AccountOrigin = 'signup'): Promise<Member> {
     const phone = await this.checkSignUp(tenantId, input);
     const passwordHash = await hash(input.password, { algorithm: ARGON2ID });
     const memberId = newId('usr');
     await transactionWithRetry(this.db, async (tx) => {
       const inserted = await tx.query(
-        `insert into users (tenant_id, id, phone, password_hash, name, birth_date, district, dong, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (tenant_id, phone) do nothing returning id`,
+        `insert into users (tenant_id, id, phone, password_hash, name, birth_date, district, dong, created_at, origin)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict (tenant_id, phone) do nothing returning id`,
         [
           tenantId,
           memberId,
@@ -136,6 +149,7 @@ export class MemberService {
           input.district,
           input.dong.trim(),
           this.clock.now(),
+          origin,
         ],
       );
       if (inserted.length === 0) throw phoneTaken();
@@ -159,7 +173,7 @@ export class MemberService {
         'phone must be a Korean mobile number like 010-1234-5678',
         '휴대전화 번호 형식이 올바르지 않습니다',
       );
-    checkPassword(input.password);
+    checkPassword(input.password, 'citizen', [phone, input.name]);
     if (input.name.trim().length === 0) throw invalidInput('name is required', '이름을 입력하세요');
     if (input.dong.trim().length === 0) throw invalidInput('dong is required', '동을 입력하세요');
     if (!isCalendarDate(input.birthDate))
@@ -218,18 +232,29 @@ export class MemberService {
     return row ? toMember(tenantId, row) : undefined;
   }
 
-  /** The same answer for an unknown phone and a wrong password, in the same time. */
-  async logIn(tenantId: string, rawPhone: string, password: string): Promise<SessionGrant> {
-    const phone = normalizePhone(rawPhone) ?? '';
-    const [row] = await this.db.query<UserRow>(`${USER_SELECT} where u.tenant_id = $1 and u.phone = $2`, [
-      tenantId,
-      phone,
-    ]);
+  /**
+   * The same answer for an unknown phone, a disabled account and a wrong password, in the same time.
+   * Failures count against the phone as normalised (however it is spelled) and the client address.
+   */
+  async logIn(
+    tenantId: string,
+    rawPhone: string,
+    password: string,
+    clientAddress: string,
+  ): Promise<SessionGrant> {
+    const phone = normalizePhone(rawPhone);
+    const subjects = { phoneKey: phone ?? phoneDigits(rawPhone).replace(/\D/g, ''), address: clientAddress };
+    await this.signInLimits.assertNotLocked(tenantId, subjects);
+    const [row] = await this.db.query<UserRow>(
+      `${USER_SELECT} where u.tenant_id = $1 and u.phone = $2 and u.disabled_at is null`,
+      [tenantId, phone ?? ''],
+    );
     const passwordMatches = await verify(
       row?.password_hash ?? DUMMY_PASSWORD_HASH,
       password.slice(0, PASSWORD_LENGTH_MAX),
     );
     if (!row || !passwordMatches) {
+      await this.signInLimits.recordFailure(tenantId, subjects);
       throw new DomainError({
         code: 'INVALID_CREDENTIALS',
         httpStatus: 401,
@@ -237,7 +262,56 @@ export class MemberService {
         messageKo: '휴대전화 번호 또는 비밀번호가 올바르지 않습니다',
       });
     }
+    await this.signInLimits.recordSuccess(tenantId, subjects);
     return this.openSession(tenantId, row.id, row.roles ?? []);
+  }
+
+  async accountStatus(tenantId: string, rawPhone: string): Promise<AccountStatus | undefined> {
+    const [row] = await this.db.query<{ id: string; origin: AccountOrigin; disabled_at: Date | null }>(
+      'select id, origin, disabled_at from users where tenant_id = $1 and phone = $2',
+      [tenantId, normalizePhone(rawPhone) ?? ''],
+    );
+    return row ? { id: row.id, origin: row.origin, disabled: row.disabled_at !== null } : undefined;
+  }
+
+  /** Whether `password` is this account's password now. */
+  async passwordMatches(tenantId: string, userId: string, password: string): Promise<boolean> {
+    const [row] = await this.db.query<{ password_hash: string }>(
+      'select password_hash from users where tenant_id = $1 and id = $2',
+      [tenantId, userId],
+    );
+    return row ? verify(row.password_hash, password.slice(0, PASSWORD_LENGTH_MAX)) : false;
+  }
+
+  /** A new password revokes every session opened with the old one. The caller has checked its strength. */
+  async replacePassword(tenantId: string, userId: string, password: string): Promise<void> {
+    const passwordHash = await hash(password, { algorithm: ARGON2ID });
+    await transactionWithRetry(this.db, async (tx) => {
+      await tx.query('update users set password_hash = $3 where tenant_id = $1 and id = $2', [
+        tenantId,
+        userId,
+        passwordHash,
+      ]);
+      await this.revokeSessions(tx, tenantId, userId);
+    });
+  }
+
+  /** A disabled account cannot sign in and loses its sessions; its money and history stay. */
+  async disableAccount(tenantId: string, userId: string): Promise<void> {
+    await transactionWithRetry(this.db, async (tx) => {
+      await tx.query(
+        'update users set disabled_at = $3 where tenant_id = $1 and id = $2 and disabled_at is null',
+        [tenantId, userId, this.clock.now()],
+      );
+      await this.revokeSessions(tx, tenantId, userId);
+    });
+  }
+
+  private async revokeSessions(tx: Sql, tenantId: string, userId: string): Promise<void> {
+    await tx.query(
+      'update sessions set revoked_at = $3 where tenant_id = $1 and user_id = $2 and revoked_at is null',
+      [tenantId, userId, this.clock.now()],
+    );
   }
 
   private async openSession(
@@ -337,15 +411,6 @@ export class MemberService {
       });
     });
     return (await this.getMember(tenantId, memberId)) as Member;
-  }
-}
-
-function checkPassword(password: string): void {
-  if (password.length < PASSWORD_LENGTH_MIN || password.length > PASSWORD_LENGTH_MAX) {
-    throw invalidInput(
-      `password must be ${PASSWORD_LENGTH_MIN}-${PASSWORD_LENGTH_MAX} characters`,
-      `비밀번호는 ${PASSWORD_LENGTH_MIN}~${PASSWORD_LENGTH_MAX}자여야 합니다`,
-    );
   }
 }
 

@@ -40,4 +40,24 @@ export const memberMigrations: Migration[] = [
       );
       create index sessions_by_user on sessions (tenant_id, user_id);`,
   },
+  {
+    version: 2000,
+    name: 'account origin and disabling, sign-in failures',
+    sql: `
+      -- Who made an account: 'signup', 'demo' (the preset's published people) or 'bootstrap:<role>' (from the
+      -- environment). Before this, only the operator bootstrap granted operator roles.
+      alter table users add column origin text not null default 'signup';
+      alter table users add column disabled_at timestamptz;
+      update users set origin = 'bootstrap:operator'
+        where exists (select 1 from operator_roles r where r.tenant_id = users.tenant_id and r.user_id = users.id);
+      -- Failed sign-ins per normalised phone ('phone:01012345678') and per client address ('address:1.2.3.4').
+      create table sign_in_failures (
+        tenant_id text not null,
+        subject text not null,
+        failure_count integer not null,
+        last_failed_at timestamptz not null,
+        locked_until timestamptz,
+        primary key (tenant_id, subject)
+      );`,
+  },
 ];

@@ -1,12 +1,10 @@
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { DomainError } from '../../errors.js';
 import { userOf } from '../../http/auth.js';
 import { tenantOf } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
-
-const LOGIN_ATTEMPTS_PER_MINUTE_MAX = 10;
 
 const SignUpBody = Type.Object(
   {
@@ -48,9 +46,6 @@ export function memberRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   const { members, merchants, guards } = platform;
   const defaultTenant = platform.config.defaultTenantId;
   return async (app) => {
-    // preHandler, so the key can include the phone number from the body.
-    await app.register(rateLimit, { global: false, hook: 'preHandler' });
-
     app.post(
       '/v1/members',
       {
@@ -70,17 +65,13 @@ export function memberRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     app.post(
       '/v1/sessions',
       {
-        config: {
-          rateLimit: {
-            max: LOGIN_ATTEMPTS_PER_MINUTE_MAX,
-            timeWindow: 60_000,
-            keyGenerator: (request) =>
-              `${tenantOf(request, defaultTenant)}|${request.ip}|${(request.body as { phone?: string } | undefined)?.phone ?? ''}`,
-          },
-        },
         schema: {
           tags: ['members'],
           summary: 'Log in with phone and password (members, merchant owners and operators alike)',
+          description:
+            'Wrong passwords lock the phone (however it is spelled) and the client address for a while, ' +
+            'doubling with each further failure (429 SIGN_IN_LOCKED with Retry-After); the thresholds are the ' +
+            "tenant's sign_in_* rule values.",
           body: LoginBody,
           response: {
             201: Type.Object({
@@ -96,7 +87,13 @@ export function memberRoutes(platform: Platform): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const tenantId = tenantOf(request, defaultTenant);
-        const grant = await members.logIn(tenantId, request.body.phone, request.body.password);
+        const grant = await members
+          .logIn(tenantId, request.body.phone, request.body.password, request.ip)
+          .catch((error: unknown) => {
+            const retryAfterSeconds = error instanceof DomainError && error.details?.retryAfterSeconds;
+            if (retryAfterSeconds) reply.header('retry-after', String(retryAfterSeconds));
+            throw error;
+          });
         const merchantIds = await merchants.ownedMerchantIds(tenantId, grant.userId);
         const roles = ['member', ...(merchantIds.length > 0 ? ['merchant'] : []), ...grant.operatorRoles];
         const role =

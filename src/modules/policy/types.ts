@@ -12,6 +12,15 @@ export const RULE_KEYS = [
   'transfer_accept_window_hours',
   'refund_full_window_days',
   'refund_min_used_bp',
+  /** Failed sign-ins of one phone before it is locked; each further failure doubles the lock. */
+  'sign_in_lockout_failures',
+  'sign_in_lockout_base_seconds',
+  /** The longest lock; a quiet period this long also forgives earlier failures. */
+  'sign_in_lockout_max_seconds',
+  /** Failed sign-ins from one client address (any phones) before it is locked the same way. */
+  'sign_in_address_failures_max',
+  /** A merchant's owner paying their own shop: 1 refuses the payment, 0 allows it without cashback. */
+  'self_dealing_payment_refused',
 ] as const;
 
 export type RuleKey = (typeof RULE_KEYS)[number];

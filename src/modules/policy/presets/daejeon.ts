@@ -105,6 +105,38 @@ export const DAEJEON_POLICY_PRESET: PolicyPreset = {
       effectiveFrom: KST_2020_05_01,
     },
     { id: 'rul_daejeon_refund_used', key: 'refund_min_used_bp', value: 6000, effectiveFrom: KST_2020_05_01 },
+    // Platform safeguards rather than the article's rules: accounts lock after 5 wrong passwords for
+    // 30 s, doubling to an hour; an owner's payments at their own shop earn no cashback (깡).
+    {
+      id: 'rul_daejeon_sign_in_failures',
+      key: 'sign_in_lockout_failures',
+      value: 5,
+      effectiveFrom: KST_2020_05_01,
+    },
+    {
+      id: 'rul_daejeon_sign_in_lock_base',
+      key: 'sign_in_lockout_base_seconds',
+      value: 30,
+      effectiveFrom: KST_2020_05_01,
+    },
+    {
+      id: 'rul_daejeon_sign_in_lock_max',
+      key: 'sign_in_lockout_max_seconds',
+      value: 3600,
+      effectiveFrom: KST_2020_05_01,
+    },
+    {
+      id: 'rul_daejeon_sign_in_address',
+      key: 'sign_in_address_failures_max',
+      value: 50,
+      effectiveFrom: KST_2020_05_01,
+    },
+    {
+      id: 'rul_daejeon_self_dealing',
+      key: 'self_dealing_payment_refused',
+      value: 0,
+      effectiveFrom: KST_2020_05_01,
+    },
   ],
   policies: [
     {
