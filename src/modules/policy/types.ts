@@ -12,6 +12,7 @@ export const RULE_KEYS = [
   'transfer_accept_window_hours',
   'refund_full_window_days',
   'refund_min_used_bp',
+  'public_funding_per_request_max_won',
 ] as const;
 
 export type RuleKey = (typeof RULE_KEYS)[number];
