@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import { Type } from 'typebox';
-import { invalidInput } from '../../errors.js';
 import { forbidden, userOf } from '../../http/auth.js';
 import { type CursorCodec, CursorKey, cursorCodec } from '../../http/cursor.js';
 import { tenantOf } from '../../http/request-context.js';
