@@ -1,6 +1,6 @@
 import { type Static, type TObject, type TProperties, Type } from 'typebox';
 import { DomainError } from '../errors.js';
-import { unstorableTextPath } from './input-guard.js';
+import { unstorableTextPath } from '../storable-text.js';
 import { newAjv } from './validation.js';
 
 /**
