@@ -40,3 +40,14 @@ export function notFound(what: string, whatKo: string): DomainError {
     messageKo: `${whatKo}을(를) 찾을 수 없습니다`,
   });
 }
+
+/** Text PostgreSQL or JSON cannot hold (see storable-text.ts), at `path` of the request. */
+export function unstorableText(path: string): DomainError {
+  return new DomainError({
+    code: 'UNSTORABLE_TEXT',
+    httpStatus: 400,
+    message: `${path} contains a character that cannot be stored (a NUL byte or an unpaired surrogate)`,
+    messageKo: `${path}에 저장할 수 없는 문자(NUL 또는 짝이 없는 서로게이트)가 있습니다`,
+    details: { path },
+  });
+}

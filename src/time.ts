@@ -45,9 +45,20 @@ export function ageInYears(birthDate: string, at: Date, timeZone: string): numbe
   return today.year - birthYear - (hadBirthday ? 0 : 1);
 }
 
+/**
+ * The years a date or instant the API accepts may fall in. Year 0000 does not exist in PostgreSQL and
+ * nothing the platform records (births, budgets, sales, programmes) lies outside these bounds.
+ */
+export const CALENDAR_YEAR_MIN = 1900;
+export const CALENDAR_YEAR_MAX = 2999;
+
+export function isYearInRange(year: number): boolean {
+  return year >= CALENDAR_YEAR_MIN && year <= CALENDAR_YEAR_MAX;
+}
+
 export function isCalendarDate(text: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!match) return false;
+  if (!match || !isYearInRange(Number(match[1]))) return false;
   const date = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
 }

@@ -96,15 +96,46 @@ describe('group commit', () => {
     expect(await Promise.all(answers)).toEqual([10, 20, 30, 40, 50]);
   });
 
-  it('fails every request of a batch whose writer throws, and goes on with the next batch', async () => {
+  it('splits a batch whose writer throws until the request that fails is alone; every other one succeeds', async () => {
+    const POISON = 13;
+    const written: number[][] = [];
+    const group = new GroupCommit<Order, number>(
+      async (_groupKey, orders) => {
+        written.push(orders.map((order) => order.id));
+        if (orders.some((order) => order.id === POISON)) throw new Error('invalid byte sequence: 0x00');
+        return orders.map((order) => ({ ok: true, value: order.id }));
+      },
+      options({ batchSizeMax: 16 }),
+    );
+    const ids = Array.from({ length: 16 }, (_, index) => index + 1);
+    const answers = await Promise.allSettled(ids.map((id) => group.submit('t', { id, memberId: `m${id}` })));
+    expect(answers.map((answer) => (answer.status === 'fulfilled' ? answer.value : 'failed'))).toEqual(
+      ids.map((id) => (id === POISON ? 'failed' : id)),
+    );
+    // Halving: 16 → 8 → 4 → 2 → 1, each half in arrival order; the requests written at once stay bounded.
+    expect(written).toEqual([
+      ids,
+      [1, 2, 3, 4, 5, 6, 7, 8],
+      [9, 10, 11, 12, 13, 14, 15, 16],
+      [9, 10, 11, 12],
+      [13, 14, 15, 16],
+      [13, 14],
+      [13],
+      [14],
+      [15, 16],
+    ]);
+  });
+
+  it('fails a request alone with its own error when even it alone cannot be written, and goes on', async () => {
     let calls = 0;
     const group = new GroupCommit<Order, number>(async (_groupKey, orders) => {
       calls += 1;
-      if (calls === 1) throw new Error('database went away');
+      if (calls <= 3) throw new Error('database went away');
       return orders.map((order) => ({ ok: true, value: order.id }));
     }, options());
-    const first = [1, 2].map((id) => group.submit('t', { id, memberId: 'm' }));
-    await expect(Promise.all(first)).rejects.toThrow('database went away');
+    // [1, 2] fails, then [1] alone and [2] alone fail too: three calls, each request its own error.
+    const first = await Promise.allSettled([1, 2].map((id) => group.submit('t', { id, memberId: 'm' })));
+    expect(first.map((answer) => answer.status)).toEqual(['rejected', 'rejected']);
     expect(await group.submit('t', { id: 3, memberId: 'm' })).toBe(3);
   });
 });

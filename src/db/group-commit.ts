@@ -133,6 +133,12 @@ export class GroupCommit<Request, Result> {
     return keyOf ? [...new Set(batch.map((waiting) => keyOf(waiting.request)))] : [];
   }
 
+  /**
+   * Writes a batch; a batch that fails as a whole (not one request refused, but the transaction) is
+   * split in halves, each written alone, down to single requests, so one request the database
+   * cannot take fails by itself and every other request of its batch still succeeds. Halves are
+   * written one after the other, so arrival order still decides. At most 2·n − 1 writes for n.
+   */
   private async write(groupKey: string, batch: Array<Waiting<Request, Result>>): Promise<void> {
     let settled: Array<Settled<Result>>;
     try {
@@ -143,7 +149,13 @@ export class GroupCommit<Request, Result> {
       if (settled.length !== batch.length)
         throw new Error(`group commit: ${settled.length} results for ${batch.length} requests`);
     } catch (error) {
-      for (const waiting of batch) waiting.reject(error);
+      if (batch.length === 1) {
+        (batch[0] as Waiting<Request, Result>).reject(error);
+        return;
+      }
+      const half = Math.ceil(batch.length / 2);
+      await this.write(groupKey, batch.slice(0, half));
+      await this.write(groupKey, batch.slice(half));
       return;
     }
     batch.forEach((waiting, index) => {

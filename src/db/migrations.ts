@@ -21,6 +21,7 @@ import type { Migration } from './migrate.js';
  * tenants 100s, ledger 200s, audit trail 250s, idempotency 280s, scheduler 290s, members 300s, reference 400s, merchants 500s,
  * policy 600s, budgets 650s, wallets 700s, transfers 750s, refunds 760s, payments 800s, programmes 900s, settlement 1000s.
  * Deployment safety and accounts (h10-deploy): 2000–2099.
+ * Issue 10 (input hardening): 2100–2199, in the modules whose tables they change.
  */
 export const allMigrations: Migration[] = [
   ...tenantMigrations,

@@ -19,6 +19,8 @@ import { systemRoutes } from '../modules/system/routes.js';
 import { transferRoutes } from '../modules/transfers/routes.js';
 import { walletRoutes } from '../modules/wallets/routes.js';
 import type { Platform } from '../platform.js';
+import { registerEmptyBody } from './empty-body.js';
+import { registerInputGuard } from './input-guard.js';
 import { registerProblemHandlers } from './problem.js';
 import { validatorCompiler } from './validation.js';
 import { registerWebApp, WEB_DIST_DIR } from './web.js';
@@ -41,6 +43,8 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   registerProblemHandlers(app);
+  registerInputGuard(app);
+  registerEmptyBody(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

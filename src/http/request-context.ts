@@ -18,23 +18,5 @@ export const PAGE_LIMIT_MAX = 100;
 
 export const PageQuerySchema = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PAGE_LIMIT_MAX, default: 20 })),
-  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
+  cursor: Type.Optional(Type.String({ maxLength: 1024, description: 'nextCursor of the previous page' })),
 });
-
-/** Opaque cursors: the key of the last row seen, so pages stay stable while rows are added. */
-export function encodeCursor(key: Record<string, string | number>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-export function decodeCursor<Key extends Record<string, string | number>>(
-  cursor: string | undefined,
-): Key | null {
-  if (!cursor) return null;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Key;
-  } catch {
-    // fall through to the clear error below
-  }
-  throw invalidInput('cursor is not one this API issued', '페이지 커서가 올바르지 않습니다');
-}

@@ -1,8 +1,25 @@
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { FastifySchemaCompiler } from 'fastify';
+import { isYearInRange } from '../time.js';
 
-function newAjv(coerceTypes: boolean | 'array'): Ajv {
+const YEAR_PREFIX = /^(\d{4})-/;
+
+/** A date or instant in the years the platform can hold (year 0000 is not one PostgreSQL knows). */
+function boundedYear(text: string): boolean {
+  const match = YEAR_PREFIX.exec(text);
+  return match !== null && isYearInRange(Number(match[1]));
+}
+
+function validatorOf(format: 'date' | 'date-time'): (text: string) => boolean {
+  const base = fullFormats[format];
+  const validate = typeof base === 'object' && 'validate' in base ? base.validate : base;
+  if (typeof validate !== 'function') throw new Error(`ajv-formats has no ${format} validator`);
+  return (text) => boundedYear(text) && (validate as (text: string) => boolean)(text);
+}
+
+export function newAjv(coerceTypes: boolean | 'array'): Ajv {
   const ajv = new Ajv({
     coerceTypes,
     useDefaults: true,
@@ -11,6 +28,9 @@ function newAjv(coerceTypes: boolean | 'array'): Ajv {
     strict: false,
   });
   (addFormats as unknown as (ajv: Ajv) => Ajv)(ajv);
+  // Every schema that says date or date-time gets the year bounds, routes added later included.
+  ajv.addFormat('date', validatorOf('date'));
+  ajv.addFormat('date-time', validatorOf('date-time'));
   return ajv;
 }
 

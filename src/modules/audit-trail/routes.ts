@@ -1,9 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { userOf } from '../../http/auth.js';
-import { decodeCursor, encodeCursor, PageQuerySchema } from '../../http/request-context.js';
+import { CursorKey, cursorCodec } from '../../http/cursor.js';
+import { PageQuerySchema } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
+
+const auditCursor = cursorCodec({ seq: CursorKey.seq });
 
 export function auditTrailRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -36,12 +39,12 @@ export function auditTrailRoutes(platform: Platform): FastifyPluginAsyncTypebox 
       },
       async (request) => {
         const limit = request.query.limit ?? 20;
-        const cursor = decodeCursor<{ seq: number }>(request.query.cursor);
+        const cursor = auditCursor.decode(request.query.cursor);
         const items = await platform.operatorActions.list(userOf(request).tenantId, limit, cursor?.seq);
         const last = items.at(-1);
         return {
           items: items.map((item) => ({ ...item, at: item.at.toISOString() })),
-          nextCursor: items.length === limit && last ? encodeCursor({ seq: last.seq }) : null,
+          nextCursor: items.length === limit && last ? auditCursor.encode({ seq: last.seq }) : null,
         };
       },
     );

@@ -7,6 +7,7 @@ import type { Database } from '../../db/database.js';
 import { buildApp } from '../../http/app.js';
 import { guards, type OperatorRole } from '../../http/auth.js';
 import { createPlatform, type Platform } from '../../platform.js';
+import { seedDaejeonPolicy } from '../policy/presets/daejeon.js';
 
 /** Until sessions land, a bearer token names the caller's roles: `Bearer policy_admin`, `Bearer none`. */
 function withTokenRoles(platform: Platform, tenantId: () => string): Platform {
@@ -48,8 +49,10 @@ describe.each(databaseKinds())('budget routes on %s', (kind) => {
     db = await openTestDatabase(kind);
     const clock = new ManualClock('2021-05-13T03:00:00Z');
     tenantId = await createTestTenant(db, clock);
+    const platform = createPlatform(loadConfig({}), db, clock);
+    await seedDaejeonPolicy(platform, tenantId);
     app = await buildApp(
-      withTokenRoles(createPlatform(loadConfig({}), db, clock), () => tenantId),
+      withTokenRoles(platform, () => tenantId),
       {
         logLevel: false,
       },

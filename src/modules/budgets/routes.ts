@@ -80,7 +80,9 @@ function potJson(pot: BudgetPotSummary) {
 }
 
 export function budgetRoutes(platform: Platform): FastifyPluginAsyncTypebox {
-  const { budgets, guards } = platform;
+  const { budgets, guards, policy, clock } = platform;
+  const withinFundingLimit = (tenantId: string, amountWon: number) =>
+    policy.assertAmountWithin(tenantId, 'public_funding_per_request_max_won', amountWon, clock.now());
   return async (app) => {
     app.get(
       '/v1/operator/budgets',
@@ -112,11 +114,12 @@ export function budgetRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           summary: 'Create a pot and fund it (a monthly pot is carved out of its annual pot)',
           headers: Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) }),
           body: NewPotSchema,
-          response: { 201: PotSchema, ...problemResponses(400, 401, 403, 409) },
+          response: { 201: PotSchema, ...problemResponses(400, 401, 403, 409, 422) },
         },
       },
       async (request, reply) => {
         const { tenantId, userId } = userOf(request);
+        await withinFundingLimit(tenantId, request.body.amountWon);
         const pot = await budgets.createPot(tenantId, userId, {
           ...request.body,
           from: new Date(request.body.from),
@@ -137,12 +140,13 @@ export function budgetRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           params: PotParams,
           headers: Type.Object({ 'idempotency-key': IdempotencyKey }),
           body: Type.Object({ amountWon: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }),
-          response: { 200: PotSchema, ...problemResponses(400, 401, 403, 404, 409) },
+          response: { 200: PotSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
         },
       },
       async (request) => {
         const { tenantId, userId } = userOf(request);
         const key = request.headers['idempotency-key'];
+        await withinFundingLimit(tenantId, request.body.amountWon);
         return potJson(await budgets.topUp(tenantId, userId, request.params.id, request.body.amountWon, key));
       },
     );

@@ -11,7 +11,7 @@ const SignUpBody = Type.Object(
     phone: Type.String({ minLength: 10, maxLength: 13, examples: ['010-1234-5678'] }),
     password: Type.String({ minLength: 8, maxLength: 128 }),
     name: Type.String({ minLength: 1, maxLength: 50 }),
-    birthDate: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', examples: ['1990-05-13'] }),
+    birthDate: Type.String({ format: 'date', examples: ['1990-05-13'] }),
     district: Type.String({
       minLength: 1,
       maxLength: 40,

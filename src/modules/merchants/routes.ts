@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import { Type } from 'typebox';
-import { invalidInput } from '../../errors.js';
 import { forbidden, userOf } from '../../http/auth.js';
-import { decodeCursor, encodeCursor, tenantOf } from '../../http/request-context.js';
+import { type CursorCodec, CursorKey, cursorCodec } from '../../http/cursor.js';
+import { tenantOf } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import {
@@ -129,10 +129,13 @@ function reviewRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         const limit = request.query.limit ?? PAGE_LIMIT_DEFAULT;
         const rows = await merchants.listForReview(userOf(request).tenantId, {
           status,
-          after: reviewCursor(cursor),
+          after: reviewCursor.decode(cursor) ?? undefined,
           limit: limit + 1,
         });
-        const page = pageOf(rows, limit, (row) => ({ createdAt: row.createdAt.toISOString(), id: row.id }));
+        const page = pageOf(rows, limit, reviewCursor, (row) => ({
+          createdAt: row.createdAt.toISOString(),
+          id: row.id,
+        }));
         return { items: page.items.map(applicationView), nextCursor: page.nextCursor };
       },
     );
@@ -283,10 +286,10 @@ function directoryRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         const tenantId = tenantOf(request, platform.config.defaultTenantId);
         const rows = await platform.merchants.listDirectory(tenantId, {
           ...filter,
-          after: directoryCursor(cursor),
+          after: directoryCursor.decode(cursor) ?? undefined,
           limit: limit + 1,
         });
-        const page = pageOf(rows, limit, (row) => ({ name: row.name, id: row.id }));
+        const page = pageOf(rows, limit, directoryCursor, (row) => ({ name: row.name, id: row.id }));
         return { items: page.items.map(directoryEntryView), nextCursor: page.nextCursor };
       },
     );
@@ -313,34 +316,16 @@ function actingMerchant(
 }
 
 /** Fetches one row more than the page to know whether another page follows. */
-function pageOf<Row>(
+function pageOf<Row, Key>(
   rows: Row[],
   limit: number,
-  keyOf: (row: Row) => Record<string, string>,
+  codec: CursorCodec<Key>,
+  keyOf: (row: Row) => Key,
 ): { items: Row[]; nextCursor: string | null } {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
+  return { items, nextCursor: rows.length > limit && last ? codec.encode(keyOf(last)) : null };
 }
 
-function invalidCursor() {
-  return invalidInput('cursor is not one this API issued', '페이지 커서가 올바르지 않습니다');
-}
-
-function reviewCursor(cursor: string | undefined): { createdAt: string; id: string } | undefined {
-  const key = decodeCursor(cursor);
-  if (!key) return undefined;
-  const { createdAt, id } = key;
-  if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)) || typeof id !== 'string') {
-    throw invalidCursor();
-  }
-  return { createdAt, id };
-}
-
-function directoryCursor(cursor: string | undefined): { name: string; id: string } | undefined {
-  const key = decodeCursor(cursor);
-  if (!key) return undefined;
-  const { name, id } = key;
-  if (typeof name !== 'string' || typeof id !== 'string') throw invalidCursor();
-  return { name, id };
-}
+const reviewCursor = cursorCodec({ createdAt: CursorKey.instant, id: CursorKey.text });
+const directoryCursor = cursorCodec({ name: CursorKey.text, id: CursorKey.text });

@@ -1,7 +1,8 @@
 import type { Clock } from '../../clock.js';
 import { type Database, retryOnConflict, type Sql } from '../../db/database.js';
 import { GroupCommit, type GroupCommitOptions, type Settled } from '../../db/group-commit.js';
-import { DomainError } from '../../errors.js';
+import { DomainError, unstorableText } from '../../errors.js';
+import { unstorableTextPath } from '../../storable-text.js';
 import { monthKey } from '../../time.js';
 import { allocateCashback, drawsInFull } from '../budgets/allocate.js';
 import type { PotBalances } from '../budgets/types.js';
@@ -135,6 +136,10 @@ export class BatchedPayments {
   }
 
   pay(tenantId: string, order: PaymentOrder): Promise<OrderOutcome> {
+    // Refused here, alone, rather than in a batch with other members' orders (the group commit
+    // would split that batch, but at the cost of the whole batch's work).
+    const refusal = admissionRefusal(order);
+    if (refusal) return Promise.reject(refusal);
     return this.group.submit(tenantId, order);
   }
 
@@ -277,6 +282,13 @@ export class BatchedPayments {
       }
     }
   }
+}
+
+/** Whatever in an order the database could refuse: text it cannot store, an amount it cannot hold. */
+function admissionRefusal(order: PaymentOrder): DomainError | null {
+  if (!Number.isSafeInteger(order.amountWon) || order.amountWon <= 0) return PaymentErrors.invalidAmount();
+  const path = unstorableTextPath(order, 'order');
+  return path === null ? null : unstorableText(path);
 }
 
 function settle<T>(work: () => T): Settled<T> {

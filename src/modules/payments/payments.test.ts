@@ -317,6 +317,31 @@ describe.each(databaseKinds())('charging and paying on %s', (kind) => {
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
+  it.each([
+    ['no body and no content type', {}],
+    ['an empty body sent as JSON', { 'content-type': 'application/json' }],
+  ])('cancels in full with %s, as the summary promises', async (_name, headers) => {
+    const citizen = await charged(30_000);
+    const owner = await demoClient(t.app, tenantId, 'cafe');
+    const paid = await citizen.post('/v1/me/payments', {
+      merchantCode: cafe.merchantCode,
+      amountWon: 30_000,
+    });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: `/v1/merchant/payments/${paid.body.paymentId}/cancellations`,
+      headers: {
+        authorization: `Bearer ${owner.token}`,
+        'idempotency-key': `no-body-${paid.body.paymentId}`,
+        ...headers,
+      },
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json()).toMatchObject({ amountWon: 30_000, refunded: { cashWon: 30_000 } });
+    expect((await citizen.get('/v1/me/wallet')).body).toMatchObject({ cashWon: 30_000, cashbackWon: 0 });
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
   it("refuses to cancel another merchant's payment, past the window, or for more than is left", async () => {
     const citizen = await charged(100_000);
     const paid = await citizen.post('/v1/me/payments', {

@@ -3,7 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { DomainError, invalidInput } from '../../errors.js';
 import { type Principal, userOf } from '../../http/auth.js';
-import { decodeCursor, encodeCursor, PageQuerySchema } from '../../http/request-context.js';
+import { CursorKey, cursorCodec } from '../../http/cursor.js';
+import { PageQuerySchema } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { idempotencyKeyOf, idempotentRequestHash } from '../idempotency/idempotency.js';
@@ -37,6 +38,8 @@ function actingMerchantId(request: FastifyRequest): string {
   if (!request.actingMerchantId) throw new Error('requireMerchant did not run');
   return request.actingMerchantId;
 }
+
+const salesCursor = cursorCodec({ at: CursorKey.instant, id: CursorKey.text });
 
 export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   const { payments, cancellations, merchants, idempotency, guards, tenants } = platform;
@@ -227,7 +230,7 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           );
         }
         const limit = request.query.limit ?? 20;
-        const before = decodeCursor<{ at: string; id: string }>(request.query.cursor) ?? undefined;
+        const before = salesCursor.decode(request.query.cursor) ?? undefined;
         const timeZone = await tenants.timeZoneOf(principal.tenantId);
         const sales = await merchantSales(platform.db, principal.tenantId, actingMerchantId(request), {
           from,
@@ -240,7 +243,9 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         return {
           ...sales,
           nextCursor:
-            sales.items.length === limit && last ? encodeCursor({ at: last.at, id: last.paymentId }) : null,
+            sales.items.length === limit && last
+              ? salesCursor.encode({ at: last.at, id: last.paymentId })
+              : null,
         };
       },
     );

@@ -1,4 +1,5 @@
 import type { Migration } from '../../db/migrate.js';
+import { PUBLIC_FUNDING_MAX_DEFAULT_WON, PUBLIC_FUNDING_MAX_RULE_ID } from './presets/daejeon.js';
 
 /**
  * Rules and cashback policy versions are effective-dated history: rows are only ever added (an
@@ -41,5 +42,16 @@ export const policyMigrations: Migration[] = [
       );
       create trigger cashback_policies_append_only before update or delete on cashback_policies
         for each row execute function ledger_refuse_change();`,
+  },
+  {
+    version: 2100,
+    name: 'public funding per request bounded by a rule value, for tenants seeded before it existed',
+    sql: `
+      insert into policy_rules (tenant_id, id, key, value, effective_from, effective_to, created_by, created_at)
+      select t.id, '${PUBLIC_FUNDING_MAX_RULE_ID}', 'public_funding_per_request_max_won',
+             ${PUBLIC_FUNDING_MAX_DEFAULT_WON}, timestamptz '2020-05-01 00:00:00+09', null, 'system:migration', now()
+        from tenants t
+       where exists (select 1 from policy_rules r where r.tenant_id = t.id)
+      on conflict do nothing;`,
   },
 ];

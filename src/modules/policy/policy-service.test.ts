@@ -51,7 +51,7 @@ describe.each(databaseKinds())('policy service on %s', (kind) => {
         'cbp_daejeon_2021',
         'cbp_daejeon_2020',
       ]);
-      expect(await policy.listRules(tenantId)).toHaveLength(13);
+      expect(await policy.listRules(tenantId)).toHaveLength(14);
     });
 
     it.each([
@@ -78,6 +78,7 @@ describe.each(databaseKinds())('policy service on %s', (kind) => {
         transfer_accept_window_hours: 72,
         refund_full_window_days: 7,
         refund_min_used_bp: 6_000,
+        public_funding_per_request_max_won: 1_000_000_000_000,
       });
     });
 

@@ -53,6 +53,12 @@ export class PolicyService {
     return rule.value;
   }
 
+  /** Refuses `amountWon` above the value of `key` in force at `at`: AMOUNT_OVER_LIMIT, naming the limit. */
+  async assertAmountWithin(tenantId: string, key: RuleKey, amountWon: number, at: Date): Promise<void> {
+    const limitWon = await this.ruleValue(tenantId, key, at);
+    if (amountWon > limitWon) throw amountOverLimit(key, amountWon, limitWon);
+  }
+
   /** One row per key that has a value at `at`. */
   async rulesInForce(tenantId: string, at: Date, tx?: Sql): Promise<PolicyRule[]> {
     return selectRulesInForce(tx ?? this.db, tenantId, at);
@@ -255,6 +261,16 @@ function sampleAmount(value: number, name: string): number {
     );
   }
   return value;
+}
+
+function amountOverLimit(key: RuleKey, amountWon: number, limitWon: number): DomainError {
+  return new DomainError({
+    code: 'AMOUNT_OVER_LIMIT',
+    httpStatus: 422,
+    message: `₩${amountWon} is over the limit of ₩${limitWon} (${key})`,
+    messageKo: `한도(${limitWon}원, ${key})를 넘는 금액입니다`,
+    details: { rule: key, limitWon },
+  });
 }
 
 function ruleNotConfigured(tenantId: string, key: RuleKey, at: Date): DomainError {

@@ -88,6 +88,7 @@ describe.each(databaseKinds())('policy routes on %s', (kind) => {
       ['member_min_age_years', 14],
       ['payment_cancel_window_days', 30],
       ['payment_code_ttl_seconds', 60],
+      ['public_funding_per_request_max_won', 1_000_000_000_000],
       ['refund_full_window_days', 7],
       ['refund_min_used_bp', 6_000],
       ['transfer_accept_window_hours', 72],
@@ -169,7 +170,7 @@ describe.each(databaseKinds())('policy routes on %s', (kind) => {
         'cbp_daejeon_2021',
         'cbp_daejeon_2020',
       ]);
-      expect(list.json().rules).toHaveLength(13);
+      expect(list.json().rules).toHaveLength(14);
     });
 
     it('refuses an auditor or a plain member a write', async () => {

@@ -21,6 +21,7 @@ export const RULE_KEYS = [
   'sign_in_address_failures_max',
   /** A merchant's owner paying their own shop: 1 refuses the payment, 0 allows it without cashback. */
   'self_dealing_payment_refused',
+  'public_funding_per_request_max_won',
 ] as const;
 
 export type RuleKey = (typeof RULE_KEYS)[number];

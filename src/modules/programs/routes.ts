@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { userOf } from '../../http/auth.js';
-import { decodeCursor, encodeCursor, PageQuerySchema } from '../../http/request-context.js';
+import { CursorKey, cursorCodec } from '../../http/cursor.js';
+import { PageQuerySchema } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { IdempotencyHeaders } from '../wallets/schemas.js';
@@ -26,6 +27,9 @@ import {
 
 const PAGE_LIMIT_DEFAULT = 20;
 
+const programCursor = cursorCodec({ createdAt: CursorKey.instant, id: CursorKey.text });
+const recipientCursor = cursorCodec({ memberId: CursorKey.text });
+
 /** Policy payments: operators run programmes; members see theirs and apply. */
 export function programRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -36,7 +40,7 @@ export function programRoutes(platform: Platform): FastifyPluginAsyncTypebox {
 }
 
 function operatorRoutes(platform: Platform): FastifyPluginAsyncTypebox {
-  const { programs, guards, idempotency } = platform;
+  const { programs, guards, idempotency, policy, clock } = platform;
   const writer = guards.requireOperator('policy_admin');
   const reader = guards.requireOperator('policy_admin', 'auditor');
   return async (app) => {
@@ -51,12 +55,18 @@ function operatorRoutes(platform: Platform): FastifyPluginAsyncTypebox {
             'The whole budget moves from the funding sources into the programme pool in one ledger transfer, so disbursement can never exceed it. Idempotent by Idempotency-Key.',
           headers: IdempotencyHeaders,
           body: NewProgramSchema,
-          response: { 201: ProgramSchema, ...problemResponses(400, 401, 403, 409) },
+          response: { 201: ProgramSchema, ...problemResponses(400, 401, 403, 409, 422) },
         },
       },
       async (request, reply) => {
         const { tenantId, userId } = userOf(request);
         const body = request.body;
+        await policy.assertAmountWithin(
+          tenantId,
+          'public_funding_per_request_max_won',
+          body.budgetWon,
+          clock.now(),
+        );
         return idempotency.run(request, reply, { tenantId, principalId: userId }, async (tx) => {
           const program = await programs.create(tx, tenantId, userId, {
             ...body,
@@ -85,7 +95,7 @@ function operatorRoutes(platform: Platform): FastifyPluginAsyncTypebox {
       async (request) => {
         const { tenantId } = userOf(request);
         const limit = request.query.limit ?? PAGE_LIMIT_DEFAULT;
-        const after = decodeCursor<{ createdAt: string; id: string }>(request.query.cursor);
+        const after = programCursor.decode(request.query.cursor);
         const page = await programs.list(tenantId, after, limit + 1);
         const items = page.slice(0, limit);
         const last = items.at(-1);
@@ -93,7 +103,7 @@ function operatorRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           items: items.map(programJson),
           nextCursor:
             page.length > limit && last
-              ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id })
+              ? programCursor.encode({ createdAt: last.createdAt.toISOString(), id: last.id })
               : null,
         };
       },
@@ -131,7 +141,7 @@ function operatorRoutes(platform: Platform): FastifyPluginAsyncTypebox {
       async (request) => {
         const { tenantId } = userOf(request);
         const limit = request.query.limit ?? PAGE_LIMIT_DEFAULT;
-        const after = decodeCursor<{ memberId: string }>(request.query.cursor);
+        const after = recipientCursor.decode(request.query.cursor);
         const page = await programs.listRecipients(
           tenantId,
           request.params.programId,
@@ -142,7 +152,8 @@ function operatorRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         const last = items.at(-1);
         return {
           items: items.map(recipientJson),
-          nextCursor: page.length > limit && last ? encodeCursor({ memberId: last.memberId }) : null,
+          nextCursor:
+            page.length > limit && last ? recipientCursor.encode({ memberId: last.memberId }) : null,
         };
       },
     );

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { userOf } from '../../http/auth.js';
-import { decodeCursor, encodeCursor, PageQuerySchema } from '../../http/request-context.js';
+import { CursorKey, cursorCodec } from '../../http/cursor.js';
+import { PageQuerySchema } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { assertBusinessDate } from './business-day.js';
@@ -30,6 +31,9 @@ function actingMerchant(request: FastifyRequest): { tenantId: string; merchantId
   return { tenantId: request.principal.tenantId, merchantId: request.actingMerchantId };
 }
 
+const statementDateCursor = cursorCodec({ date: CursorKey.date });
+const statementMerchantCursor = cursorCodec({ merchantId: CursorKey.text });
+
 /** Merchants read their settlements; operators run a business day and watch it. */
 export function settlementRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -56,15 +60,16 @@ function merchantSettlementRoutes(platform: Platform): FastifyPluginAsyncTypebox
       async (request) => {
         const { tenantId, merchantId } = actingMerchant(request);
         const limit = request.query.limit ?? PAGE_LIMIT_DEFAULT;
-        const before = decodeCursor<{ date: string }>(request.query.cursor);
+        const before = statementDateCursor.decode(request.query.cursor);
         const items = await settlement.statementsOfMerchant(tenantId, merchantId, {
-          beforeDate: before ? assertBusinessDate(String(before.date)) : null,
+          beforeDate: before ? before.date : null,
           limit,
         });
         const last = items.at(-1);
         return {
           items: items.map(statementView),
-          nextCursor: items.length === limit && last ? encodeCursor({ date: last.businessDate }) : null,
+          nextCursor:
+            items.length === limit && last ? statementDateCursor.encode({ date: last.businessDate }) : null,
         };
       },
     );
@@ -129,10 +134,10 @@ function operatorSettlementRoutes(platform: Platform): FastifyPluginAsyncTypebox
         const { tenantId } = userOf(request);
         const businessDate = assertBusinessDate(request.query.businessDate);
         const limit = request.query.limit ?? PAGE_LIMIT_DEFAULT;
-        const after = decodeCursor<{ merchantId: string }>(request.query.cursor);
+        const after = statementMerchantCursor.decode(request.query.cursor);
         const run = await settlement.run(tenantId, businessDate);
         const items = await settlement.statementsOfDay(tenantId, businessDate, {
-          afterMerchantId: after ? String(after.merchantId) : null,
+          afterMerchantId: after ? after.merchantId : null,
           limit,
         });
         const last = items.at(-1);
@@ -141,7 +146,10 @@ function operatorSettlementRoutes(platform: Platform): FastifyPluginAsyncTypebox
           run: run && runView(run),
           totals: await settlement.totals(tenantId, businessDate),
           items: items.map(statementView),
-          nextCursor: items.length === limit && last ? encodeCursor({ merchantId: last.merchantId }) : null,
+          nextCursor:
+            items.length === limit && last
+              ? statementMerchantCursor.encode({ merchantId: last.merchantId })
+              : null,
         };
       },
     );

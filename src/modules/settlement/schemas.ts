@@ -4,7 +4,7 @@ import type { FeeRule, Payout, RunReport, SettlementRun, Statement, StatementDet
 /** Request and response schemas of the settlement routes, and the views that fill the responses. */
 
 export const BusinessDateSchema = Type.String({
-  pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+  format: 'date',
   description: 'business day (영업일), YYYY-MM-DD in the tenant time zone',
 });
 

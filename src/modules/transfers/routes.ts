@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Sql } from '../../db/database.js';
 import { userOf } from '../../http/auth.js';
-import { decodeCursor, encodeCursor, PageQuerySchema } from '../../http/request-context.js';
+import { CursorKey, cursorCodec } from '../../http/cursor.js';
+import { PageQuerySchema } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { AmountWon, IdempotencyHeaders } from '../wallets/schemas.js';
@@ -32,6 +33,8 @@ const TransferIdParams = Type.Object({ transferId: Type.String({ maxLength: 64 }
 function maskPhone(phone: string): string {
   return `${phone.slice(0, 3)}-****-${phone.slice(-4)}`;
 }
+
+const transferCursor = cursorCodec({ at: CursorKey.instant, id: CursorKey.text });
 
 export function transferRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   const { transfers, members, idempotency, guards } = platform;
@@ -120,7 +123,7 @@ export function transferRoutes(platform: Platform): FastifyPluginAsyncTypebox {
       async (request) => {
         const principal = userOf(request);
         const limit = request.query.limit ?? 20;
-        const before = decodeCursor<{ at: string; id: string }>(request.query.cursor) ?? undefined;
+        const before = transferCursor.decode(request.query.cursor) ?? undefined;
         const page = await transfers.list(
           principal.tenantId,
           principal.userId,
@@ -135,7 +138,7 @@ export function transferRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           ),
           nextCursor:
             page.length === limit && last
-              ? encodeCursor({ at: last.createdAt.toISOString(), id: last.id })
+              ? transferCursor.encode({ at: last.createdAt.toISOString(), id: last.id })
               : null,
         };
       },

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { DomainError } from '../../errors.js';
 import { userOf } from '../../http/auth.js';
-import { decodeCursor, encodeCursor, PageQuerySchema } from '../../http/request-context.js';
+import { CursorKey, cursorCodec } from '../../http/cursor.js';
+import { PageQuerySchema } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { idempotencyKeyOf } from '../idempotency/idempotency.js';
@@ -25,6 +26,8 @@ const ActivitySchema = Type.Object({
   merchantId: Type.Union([Type.String(), Type.Null()]),
   details: Type.Record(Type.String(), Type.Unknown()),
 });
+
+const activityCursor = cursorCodec({ seq: CursorKey.seq });
 
 export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   const { wallets, members, guards } = platform;
@@ -115,7 +118,7 @@ export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
       async (request) => {
         const principal = userOf(request);
         const limit = request.query.limit ?? 20;
-        const cursor = decodeCursor<{ seq: number }>(request.query.cursor);
+        const cursor = activityCursor.decode(request.query.cursor);
         const items = await wallets.activity(principal.tenantId, principal.userId, {
           type: request.query.type,
           month: request.query.month,
@@ -126,7 +129,7 @@ export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         const last = items.at(-1);
         return {
           items: items.map((item) => ({ ...item, at: item.at.toISOString() })),
-          nextCursor: items.length === limit && last ? encodeCursor({ seq: last.seq }) : null,
+          nextCursor: items.length === limit && last ? activityCursor.encode({ seq: last.seq }) : null,
         };
       },
     );

@@ -583,6 +583,7 @@ export const en: Messages = {
         transfer_accept_window_hours: 'Time to accept a transfer (hours)',
         refund_full_window_days: 'Full refund window (days)',
         refund_min_used_bp: 'Share used before a refund',
+        public_funding_per_request_max_won: 'Most public money per funding request',
         other: '{{key}}',
       },
     },

@@ -577,6 +577,7 @@ export const ko = {
         transfer_accept_window_hours: '송금 수락 기한 (시간)',
         refund_full_window_days: '전액 환불 가능 기간 (일)',
         refund_min_used_bp: '환불에 필요한 최소 사용 비율',
+        public_funding_per_request_max_won: '1회 재원 투입 한도 (원)',
         other: '{{key}}',
       },
     },

@@ -22,6 +22,7 @@ const KNOWN_RULES = [
   'transfer_accept_window_hours',
   'refund_full_window_days',
   'refund_min_used_bp',
+  'public_funding_per_request_max_won',
 ] as const;
 
 function isKnownRule(key: string): key is (typeof KNOWN_RULES)[number] {

@@ -6,6 +6,9 @@ import type { CashbackExtra } from '../types.js';
  * 온통대전's rules as reported (see /work/shared/DOMAIN.md). Instants are Asia/Seoul midnights
  * written with their offset. What the sources do not give is marked as an assumption.
  */
+/** Shared with the migration that gave tenants seeded before the rule existed the same row. */
+export const PUBLIC_FUNDING_MAX_RULE_ID = 'rul_daejeon_public_funding_max';
+export const PUBLIC_FUNDING_MAX_DEFAULT_WON = 1_000_000_000_000;
 const KST_2020_05_01 = new Date('2020-05-01T00:00:00+09:00');
 /** The tiered cashback is reported from August 2020; May–July 2020 is not modelled (no source). */
 const KST_2020_08_01 = new Date('2020-08-01T00:00:00+09:00');
@@ -135,6 +138,14 @@ export const DAEJEON_POLICY_PRESET: PolicyPreset = {
       id: 'rul_daejeon_self_dealing',
       key: 'self_dealing_payment_refused',
       value: 0,
+      effectiveFrom: KST_2020_05_01,
+    },
+    {
+      // One request moving public money (a pot created or topped up, a programme's budget): ₩1조,
+      // about eight times the city's whole 2021 cashback budget.
+      id: PUBLIC_FUNDING_MAX_RULE_ID,
+      key: 'public_funding_per_request_max_won',
+      value: PUBLIC_FUNDING_MAX_DEFAULT_WON,
       effectiveFrom: KST_2020_05_01,
     },
   ],

@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds } from '../support/databases.js';
+import {
+  type ApiClient,
+  demoClient,
+  demoMerchantCode,
+  expectLedgerAuditGreen,
+  newMember,
+  openTestPlatform,
+  seedTestTenant,
+  type TestPlatform,
+} from '../support/platform.js';
+
+const NUL = '\u0000';
+const LONE_SURROGATE = '\ud800';
+
+function cursorOf(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+/**
+ * Issue 10, item 6: inputs PostgreSQL or JSON cannot hold, hand-made cursors, impossible dates and
+ * amounts beyond what a rule allows are client mistakes: a 4xx problem with a stable code, never a 500.
+ */
+describe.each(databaseKinds())('hostile inputs on %s', (kind) => {
+  let t: TestPlatform;
+  let tenantId: string;
+  let citizen: ApiClient;
+  let operator: ApiClient;
+  let merchant: ApiClient;
+  let merchantCode: string;
+
+  beforeAll(async () => {
+    t = await openTestPlatform(kind);
+    tenantId = await seedTestTenant(t.platform);
+    citizen = await newMember(t.app, tenantId, '010-7200-0001');
+    await citizen.post('/v1/me/charges', { amountWon: 50_000 });
+    operator = await demoClient(t.app, tenantId, 'operator');
+    merchant = await demoClient(t.app, tenantId, 'cafe');
+    merchantCode = (await demoMerchantCode(t.platform, tenantId, 'cafe')).merchantCode;
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  function expectClientError(response: { status: number; body: { code?: string } }, code: string) {
+    expect(response.status, JSON.stringify(response.body)).toBe(400);
+    expect(response.body.code).toBe(code);
+  }
+
+  it.each([
+    ['a NUL in a directory search', `/v1/merchants?q=a%00b`],
+    ['a NUL in a market district', `/v1/markets?district=%00`],
+  ])('refuses %s with UNSTORABLE_TEXT', async (_name, url) => {
+    expectClientError(await citizen.get(url), 'UNSTORABLE_TEXT');
+  });
+
+  it('refuses a NUL in a path segment', async () => {
+    expectClientError(
+      await operator.request('POST', '/v1/operator/merchants/%00/approve'),
+      'UNSTORABLE_TEXT',
+    );
+  });
+
+  it('refuses a NUL in a header', async () => {
+    const response = await citizen.request(
+      'POST',
+      '/v1/me/charges',
+      { amountWon: 1_000 },
+      {
+        'idempotency-key': `key${NUL}`,
+      },
+    );
+    expectClientError(response, 'UNSTORABLE_TEXT');
+  });
+
+  it.each([
+    [
+      'sign-up name',
+      '/v1/members',
+      {
+        phone: '010-7200-0099',
+        password: 'correct-horse-1',
+        name: `a${NUL}`,
+        birthDate: '1990-01-01',
+        district: 'seo-gu',
+        dong: '둔산동',
+      },
+    ],
+    [
+      'transfer message',
+      '/v1/me/transfers',
+      { recipientPhone: '010-1111-1111', amountWon: 1_000, message: `hi${NUL}` },
+    ],
+    [
+      'transfer message (lone surrogate)',
+      '/v1/me/transfers',
+      { recipientPhone: '010-1111-1111', amountWon: 1_000, message: `hi${LONE_SURROGATE}` },
+    ],
+    ['merchantCode', '/v1/me/payments', { merchantCode: `${NUL}X`, amountWon: 1_000 }],
+    ['a key of an object', '/v1/me/payments', { [`merchant${NUL}`]: 'X', amountWon: 1_000 }],
+    ['an eligibility check', '/v1/merchant-applications/eligibility', { name: NUL }],
+  ])('refuses a NUL in the body: %s', async (_name, url, body) => {
+    expectClientError(await citizen.post(url, body), 'UNSTORABLE_TEXT');
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it.each([
+    ['/v1/me/transactions', { seq: 'abc' }],
+    ['/v1/me/transactions', { seq: 1e300 }],
+    ['/v1/me/transactions', { seq: -1 }],
+    ['/v1/me/transfers', { seq: 'abc' }],
+    ['/v1/me/transfers', { createdAt: 'garbage', id: 'x' }],
+  ])('refuses a hand-made cursor on %s (%j)', async (url, cursor) => {
+    const query = url === '/v1/me/transfers' ? '&direction=incoming' : '';
+    expectClientError(await citizen.get(`${url}?cursor=${cursorOf(cursor)}${query}`), 'INVALID_CURSOR');
+  });
+
+  it.each([
+    ['/v1/merchant/sales', { seq: 1e300 }],
+    ['/v1/merchant/sales', { createdAt: 'garbage', id: 1 }],
+    ['/v1/merchant/settlements', { date: 'garbage' }],
+    ['/v1/merchant/settlements', { date: '0000-01-01' }],
+  ])('refuses a hand-made merchant cursor on %s (%j)', async (url, cursor) => {
+    expectClientError(await merchant.get(`${url}?cursor=${cursorOf(cursor)}`), 'INVALID_CURSOR');
+  });
+
+  it.each([
+    ['/v1/operator/programs', { createdAt: 'garbage', id: 'x' }],
+    ['/v1/operator/programs', { createdAt: '0000-01-01T00:00:00Z', id: 'x' }],
+    ['/v1/operator/merchants', { name: 1e300 }],
+    ['/v1/operator/merchants', { createdAt: 'garbage', id: 'x' }],
+    ['/v1/operator/audit-trail', { seq: 'abc' }],
+  ])('refuses a hand-made operator cursor on %s (%j)', async (url, cursor) => {
+    expectClientError(await operator.get(`${url}?cursor=${cursorOf(cursor)}`), 'INVALID_CURSOR');
+  });
+
+  it('refuses a birth date in year 0000', async () => {
+    const response = await citizen.request('POST', '/v1/members', {
+      phone: '010-7200-0098',
+      password: 'correct-horse-1',
+      name: '가입자',
+      birthDate: '0000-01-01',
+      district: 'seo-gu',
+      dong: '둔산동',
+    });
+    expectClientError(response, 'INVALID_INPUT');
+  });
+
+  it('refuses a year-0000 instant in a budget', async () => {
+    const response = await operator.post('/v1/operator/budgets', {
+      name: '0년 예산',
+      period: 'annual',
+      amountWon: 1_000,
+      nationalShareBp: 0,
+      from: '0000-01-01T00:00:00Z',
+      to: '0000-12-31T00:00:00Z',
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('INVALID_INPUT');
+  });
+
+  it('refuses a year-0000 sales range', async () => {
+    expectClientError(await merchant.get('/v1/merchant/sales?from=0000-01-01T00:00:00Z'), 'INVALID_INPUT');
+  });
+
+  it('refuses a programme budget of 2^53-1 by the rule value, and changes nothing', async () => {
+    const response = await operator.post('/v1/operator/programs', {
+      name: '무한 지원금',
+      budgetWon: Number.MAX_SAFE_INTEGER,
+      nationalShareBp: 0,
+      recipientAmountWon: 1_000,
+      usableFrom: '2021-05-13T00:00:00Z',
+      expiresAt: '2021-08-31T15:00:00Z',
+    });
+    expect(response.status).toBe(422);
+    expect(response.body.code).toBe('AMOUNT_OVER_LIMIT');
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('refuses a budget top-up of 2^53-1 by the rule value, and changes nothing', async () => {
+    const pots = await operator.get('/v1/operator/budgets');
+    const potId = pots.body.items[0].id;
+    const response = await operator.post(`/v1/operator/budgets/${potId}/top-ups`, {
+      amountWon: Number.MAX_SAFE_INTEGER,
+    });
+    expect(response.status).toBe(422);
+    expect(response.body.code).toBe('AMOUNT_OVER_LIMIT');
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('still pays with a valid merchant code after all of the above', async () => {
+    const response = await citizen.post('/v1/me/payments', { merchantCode, amountWon: 1_000 });
+    expect(response.status).toBe(201);
+  });
+});
