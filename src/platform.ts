@@ -14,6 +14,7 @@ import { CancellationService } from './modules/payments/cancellation.js';
 import { PaymentService } from './modules/payments/payment-service.js';
 import { PolicyService } from './modules/policy/policy-service.js';
 import { ProgramService } from './modules/programs/program-service.js';
+import { PaymentPinService } from './modules/members/payment-pin.js';
 import { ReferenceService } from './modules/reference/reference-service.js';
 import { RefundService } from './modules/refunds/refund-service.js';
 import { Scheduler } from './modules/scheduler/scheduler.js';
@@ -43,6 +44,7 @@ export interface Platform {
   transfers: TransferService;
   refunds: RefundService;
   programs: ProgramService;
+  paymentPins: PaymentPinService;
   settlement: SettlementService;
   scheduler: Scheduler;
   guards: Guards;
@@ -114,6 +116,7 @@ export function createPlatform(
     }),
     settlement: new SettlementService(db, clock, { ledger, tenants, merchants, bank, operatorActions }),
     scheduler: new Scheduler(db, clock),
+    paymentPins: new PaymentPinService(db, clock, policy),
     guards: guards(authenticator),
   };
 }

@@ -78,6 +78,8 @@ describe.each(databaseKinds())('policy service on %s', (kind) => {
         transfer_accept_window_hours: 72,
         refund_full_window_days: 7,
         refund_min_used_bp: 6_000,
+        payment_pin_attempts_max: 5,
+        payment_pin_lockout_minutes: 30,
       });
     });
 

@@ -12,6 +12,8 @@ export const RULE_KEYS = [
   'transfer_accept_window_hours',
   'refund_full_window_days',
   'refund_min_used_bp',
+  'payment_pin_attempts_max',
+  'payment_pin_lockout_minutes',
 ] as const;
 
 export type RuleKey = (typeof RULE_KEYS)[number];

@@ -555,6 +555,7 @@ export const ko = {
         days: '{{count}}일',
         hours: '{{count}}시간',
         seconds: '{{count}}초',
+        minutes: '{{count}}분',
         years: '{{count}}세',
       },
       ruleValues: '한도와 규칙 값',
@@ -577,7 +578,9 @@ export const ko = {
         transfer_accept_window_hours: '송금 수락 기한 (시간)',
         refund_full_window_days: '전액 환불 가능 기간 (일)',
         refund_min_used_bp: '환불에 필요한 최소 사용 비율',
-        other: '{{key}}',
+        payment_pin_attempts_max: '결제 비밀번호 허용 오류 횟수',
+        payment_pin_lockout_minutes: '결제 비밀번호 잠금 시간 (분)',
+        other: '기타 규칙',
       },
     },
     budgets: {

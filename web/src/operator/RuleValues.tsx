@@ -22,6 +22,8 @@ const KNOWN_RULES = [
   'transfer_accept_window_hours',
   'refund_full_window_days',
   'refund_min_used_bp',
+  'payment_pin_attempts_max',
+  'payment_pin_lockout_minutes',
 ] as const;
 
 function isKnownRule(key: string): key is (typeof KNOWN_RULES)[number] {
@@ -38,7 +40,7 @@ function useRuleText() {
     value: (key: string, value: number) => {
       if (key.endsWith('_won')) return format.won(value);
       if (key.endsWith('_bp')) return format.rate(value);
-      for (const unit of ['days', 'hours', 'seconds', 'years'] as const) {
+      for (const unit of ['days', 'hours', 'minutes', 'seconds', 'years'] as const) {
         if (key.endsWith(`_${unit}`)) return t(`operator.policy.units.${unit}`, { count: value });
       }
       return format.number(value);
