@@ -110,7 +110,9 @@ export class PaymentPinService {
   }
 
   private lockedUntil(row: PinRow): Date | null {
-    return row.locked_until && row.locked_until.getTime() > this.clock.now().getTime() ? row.locked_until : null;
+    return row.locked_until && row.locked_until.getTime() > this.clock.now().getTime()
+      ? row.locked_until
+      : null;
   }
 
   private async row(tenantId: string, memberId: string): Promise<PinRow | undefined> {

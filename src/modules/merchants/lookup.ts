@@ -33,7 +33,9 @@ function merchantCodeUnknown(): DomainError {
 
 function appliesTo(extra: CashbackExtra, merchant: Merchant): boolean {
   if (!('merchantFlag' in extra.when)) return false;
-  return extra.when.merchantFlag === 'traditionalMarket' ? merchant.isTraditionalMarket : merchant.isBookstore;
+  return extra.when.merchantFlag === 'traditionalMarket'
+    ? merchant.isTraditionalMarket
+    : merchant.isBookstore;
 }
 
 /**
@@ -57,7 +59,8 @@ export function merchantLookupRoutes(platform: Platform): FastifyPluginAsyncType
         const tenantId = tenantOf(request, platform.config.defaultTenantId);
         const code = request.params.merchantCode.trim();
         const merchant = await merchants.getByCode(tenantId, code);
-        if (!merchant || merchant.status !== 'approved' || !merchant.merchantCode) throw merchantCodeUnknown();
+        if (!merchant || merchant.status !== 'approved' || !merchant.merchantCode)
+          throw merchantCodeUnknown();
         const [industry, district, market, cashback] = await Promise.all([
           reference.getIndustry(tenantId, merchant.industryCode),
           reference.getDistrict(tenantId, merchant.district),
@@ -72,12 +75,21 @@ export function merchantLookupRoutes(platform: Platform): FastifyPluginAsyncType
             nameKo: industry?.nameKo ?? '',
             nameEn: industry?.nameEn ?? '',
           },
-          district: { code: merchant.district, nameKo: district?.nameKo ?? '', nameEn: district?.nameEn ?? '' },
+          district: {
+            code: merchant.district,
+            nameKo: district?.nameKo ?? '',
+            nameEn: district?.nameEn ?? '',
+          },
           dong: merchant.dong,
           market: market ? { id: market.id, nameKo: market.nameKo, nameEn: market.nameEn } : null,
           extraCashback: (cashback?.rules.extras ?? [])
             .filter((extra) => appliesTo(extra, merchant))
-            .map(({ code: extraCode, nameKo, nameEn, rateBp }) => ({ code: extraCode, nameKo, nameEn, rateBp })),
+            .map(({ code: extraCode, nameKo, nameEn, rateBp }) => ({
+              code: extraCode,
+              nameKo,
+              nameEn,
+              rateBp,
+            })),
         };
       },
     );

@@ -60,7 +60,11 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const principal = userOf(request);
-        await platform.paymentPins.verify(principal.tenantId, principal.userId, paymentPinOf(request.headers));
+        await platform.paymentPins.verify(
+          principal.tenantId,
+          principal.userId,
+          paymentPinOf(request.headers),
+        );
         const { merchantCode, amountWon } = request.body;
         const order = {
           memberId: principal.userId,
@@ -126,7 +130,7 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['payments'],
           summary:
-            "What became of your one-time code: waiting at the till, paid (with the receipt), or expired; poll it while the code is shown",
+            'What became of your one-time code: waiting at the till, paid (with the receipt), or expired; poll it while the code is shown',
           params: Type.Object({ code: Type.String({ pattern: '^\\d{20}$' }) }),
           response: {
             200: Type.Object({
@@ -139,7 +143,11 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const principal = userOf(request);
-        const found = await payments.paymentCodeStatus(principal.tenantId, principal.userId, request.params.code);
+        const found = await payments.paymentCodeStatus(
+          principal.tenantId,
+          principal.userId,
+          request.params.code,
+        );
         if (!found) {
           throw new DomainError({
             code: 'PAYMENT_CODE_NOT_FOUND',

@@ -1,8 +1,8 @@
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
+import { monthKey } from '../../time.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { TransferRequest } from '../ledger/types.js';
 import type { Job, JobOutcome } from '../scheduler/scheduler.js';
-import { monthKey } from '../../time.js';
 import { assertFresh, grantAccountId, poolAccountId, recordGrantActivity } from './grants.js';
 import { selectMembersWithGrantLeft } from './read-models.js';
 import {

@@ -1,7 +1,7 @@
 import type { Sql } from '../../db/database.js';
+import { monthKey } from '../../time.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { AccountSpec, TransferRequest, TransferResult } from '../ledger/types.js';
-import { monthKey } from '../../time.js';
 import { recordSpending } from '../wallets/usage.js';
 import { addCounters, markDisbursed } from './store.js';
 import type { Program } from './types.js';

@@ -332,12 +332,9 @@ export class ProgramService {
       const now = this.clock.now();
       if (now.getTime() >= program.expiresAt.getTime()) throw ProgramErrors.expired(program.expiresAt);
       const timeZone = await this.deps.tenants.timeZoneOf(tenantId, tx);
-      await payGrants(
-        tx,
-        this.deps.ledger,
-        { program, currencyCode, timeZone, now, onApplication: true },
-        [recipient],
-      );
+      await payGrants(tx, this.deps.ledger, { program, currencyCode, timeZone, now, onApplication: true }, [
+        recipient,
+      ]);
       return true;
     });
     const [program] = (await this.memberPrograms(tenantId, memberId)).filter(

@@ -55,7 +55,11 @@ export function refundRoutes(platform: Platform): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const principal = userOf(request);
-        await platform.paymentPins.verify(principal.tenantId, principal.userId, paymentPinOf(request.headers));
+        await platform.paymentPins.verify(
+          principal.tenantId,
+          principal.userId,
+          paymentPinOf(request.headers),
+        );
         const refund = await refunds.requestRefund(
           principal.tenantId,
           principal.userId,

@@ -6,8 +6,8 @@ import { decodeCursor, encodeCursor, PageQuerySchema } from '../../http/request-
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { maskName, maskPhone, normalizePhone } from '../members/phone.js';
-import { TransferErrors } from './errors.js';
 import { AmountWon, IdempotencyHeaders, PinHeaders, paymentPinOf } from '../wallets/schemas.js';
+import { TransferErrors } from './errors.js';
 import type { MemberTransfer } from './transfer-service.js';
 
 const TransferSchema = Type.Object({
@@ -30,7 +30,6 @@ const TransferSchema = Type.Object({
 });
 
 const TransferIdParams = Type.Object({ transferId: Type.String({ maxLength: 64 }) });
-
 
 export function transferRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   const { transfers, members, idempotency, guards } = platform;
@@ -79,7 +78,11 @@ export function transferRoutes(platform: Platform): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const principal = userOf(request);
-        await platform.paymentPins.verify(principal.tenantId, principal.userId, paymentPinOf(request.headers));
+        await platform.paymentPins.verify(
+          principal.tenantId,
+          principal.userId,
+          paymentPinOf(request.headers),
+        );
         return idempotency.run(
           request,
           reply,

@@ -27,7 +27,13 @@ export async function coverShortfall(
   const bankAccount = await deps.members.bankAccountOf(tenantId, memberId);
   let charge: Awaited<ReturnType<WalletService['charge']>>;
   try {
-    charge = await deps.wallets.charge(tenantId, memberId, amountWon, `${AUTO_CHARGE_KEY_PREFIX}${paymentKey}`, bankAccount);
+    charge = await deps.wallets.charge(
+      tenantId,
+      memberId,
+      amountWon,
+      `${AUTO_CHARGE_KEY_PREFIX}${paymentKey}`,
+      bankAccount,
+    );
   } catch (error) {
     if (error instanceof DomainError)
       throw autoChargeFailed(error.code, error.message, error.messageKo, amountWon);

@@ -106,8 +106,18 @@ export const DAEJEON_POLICY_PRESET: PolicyPreset = {
     },
     { id: 'rul_daejeon_refund_used', key: 'refund_min_used_bp', value: 6000, effectiveFrom: KST_2020_05_01 },
     // Assumption (no source): five wrong payment PINs lock payments, transfers and refunds for 30 minutes.
-    { id: 'rul_daejeon_pin_attempts', key: 'payment_pin_attempts_max', value: 5, effectiveFrom: KST_2020_05_01 },
-    { id: 'rul_daejeon_pin_lockout', key: 'payment_pin_lockout_minutes', value: 30, effectiveFrom: KST_2020_05_01 },
+    {
+      id: 'rul_daejeon_pin_attempts',
+      key: 'payment_pin_attempts_max',
+      value: 5,
+      effectiveFrom: KST_2020_05_01,
+    },
+    {
+      id: 'rul_daejeon_pin_lockout',
+      key: 'payment_pin_lockout_minutes',
+      value: 30,
+      effectiveFrom: KST_2020_05_01,
+    },
   ],
   policies: [
     {
