@@ -59,8 +59,7 @@ export function merchantLookupRoutes(platform: Platform): FastifyPluginAsyncType
         const tenantId = tenantOf(request, platform.config.defaultTenantId);
         const code = request.params.merchantCode.trim();
         const merchant = await merchants.getByCode(tenantId, code);
-        if (!merchant || merchant.status !== 'approved' || !merchant.merchantCode)
-          throw merchantCodeUnknown();
+        if (merchant?.status !== 'approved' || !merchant.merchantCode) throw merchantCodeUnknown();
         const [industry, district, market, cashback] = await Promise.all([
           reference.getIndustry(tenantId, merchant.industryCode),
           reference.getDistrict(tenantId, merchant.district),
