@@ -9,6 +9,7 @@ import { BudgetService } from './modules/budgets/budget-service.js';
 import { IdempotentRequests } from './modules/idempotency/idempotency.js';
 import { LedgerService } from './modules/ledger/ledger-service.js';
 import { MemberService } from './modules/members/member-service.js';
+import { PaymentPinService } from './modules/members/payment-pin.js';
 import { MerchantService } from './modules/merchants/merchant-service.js';
 import { CancellationService } from './modules/payments/cancellation.js';
 import { PaymentService } from './modules/payments/payment-service.js';
@@ -43,6 +44,7 @@ export interface Platform {
   transfers: TransferService;
   refunds: RefundService;
   programs: ProgramService;
+  paymentPins: PaymentPinService;
   settlement: SettlementService;
   scheduler: Scheduler;
   guards: Guards;
@@ -114,6 +116,7 @@ export function createPlatform(
     }),
     settlement: new SettlementService(db, clock, { ledger, tenants, merchants, bank, operatorActions }),
     scheduler: new Scheduler(db, clock),
+    paymentPins: new PaymentPinService(db, clock, policy),
     guards: guards(authenticator),
   };
 }

@@ -59,5 +59,20 @@ export const memberMigrations: Migration[] = [
         locked_until timestamptz,
         primary key (tenant_id, subject)
       );`,
+    },
+    {
+    version: 2200,
+    name: 'payment PINs (결제 비밀번호): hashed, with failed attempts and a lockout',
+    sql: `
+      create table member_payment_pins (
+        tenant_id text not null,
+        member_id text not null,
+        pin_hash text not null,
+        failed_attempts integer not null default 0 check (failed_attempts >= 0),
+        locked_until timestamptz,
+        updated_at timestamptz not null,
+        primary key (tenant_id, member_id),
+        foreign key (tenant_id, member_id) references users (tenant_id, id)
+      );`,
   },
 ];

@@ -77,6 +77,25 @@ export class PaymentService {
     return { code, expiresAt };
   }
 
+  /**
+   * What became of a code the member issued: still waiting at the till, paid (with the payment's
+   * receipt, so the customer's screen can show it), or expired unused. Another member's code is unknown.
+   */
+  async paymentCodeStatus(
+    tenantId: string,
+    memberId: string,
+    code: string,
+  ): Promise<{ status: 'waiting' | 'paid' | 'expired'; paymentId: string | null } | undefined> {
+    const [row] = await this.db.query<{ member_id: string; expires_at: Date; payment_id: string | null }>(
+      'select member_id, expires_at, payment_id from payment_codes where code_hash = $1 and tenant_id = $2',
+      [hashCode(tenantId, code), tenantId],
+    );
+    if (!row || row.member_id !== memberId) return undefined;
+    if (row.payment_id) return { status: 'paid', paymentId: row.payment_id };
+    const expired = row.expires_at.getTime() <= this.clock.now().getTime();
+    return { status: expired ? 'expired' : 'waiting', paymentId: null };
+  }
+
   async payWithCode(
     tx: Sql,
     tenantId: string,

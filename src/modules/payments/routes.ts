@@ -9,8 +9,9 @@ import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { idempotencyKeyOf, idempotentRequestHash } from '../idempotency/idempotency.js';
 import { type AutoChargeReceipt, coverShortfall } from '../wallets/auto-charge.js';
-import { AmountWon, IdempotencyHeaders } from '../wallets/schemas.js';
+import { AmountWon, IdempotencyHeaders, PinHeaders, paymentPinOf } from '../wallets/schemas.js';
 import { PaymentErrors } from './errors.js';
+import { receiptOf } from './payment-records.js';
 import { merchantSales } from './sales.js';
 import {
   CancellationSchema,
@@ -52,16 +53,21 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           tags: ['payments'],
           summary:
             'Pay a merchant by its code (merchant-presented QR); earns cashback in the same transaction',
-          headers: IdempotencyHeaders,
+          headers: PinHeaders,
           body: Type.Object(
             { merchantCode: Type.String({ minLength: 1, maxLength: 32 }), amountWon: AmountWon },
             { additionalProperties: false },
           ),
-          response: { 201: MemberReceiptSchema, ...problemResponses(400, 401, 404, 409, 422) },
+          response: { 201: MemberReceiptSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 423) },
         },
       },
       async (request, reply) => {
         const principal = userOf(request);
+        await platform.paymentPins.verify(
+          principal.tenantId,
+          principal.userId,
+          paymentPinOf(request.headers),
+        );
         const { merchantCode, amountWon } = request.body;
         const order = {
           memberId: principal.userId,
@@ -117,6 +123,48 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         const principal = userOf(request);
         const issued = await payments.issuePaymentCode(principal.tenantId, principal.userId);
         return reply.code(201).send({ code: issued.code, expiresAt: issued.expiresAt.toISOString() });
+      },
+    );
+
+    app.get(
+      '/v1/me/payment-codes/:code',
+      {
+        preValidation: guards.requireUser,
+        schema: {
+          tags: ['payments'],
+          summary:
+            'What became of your one-time code: waiting at the till, paid (with the receipt), or expired; poll it while the code is shown',
+          params: Type.Object({ code: Type.String({ pattern: '^\\d{20}$' }) }),
+          response: {
+            200: Type.Object({
+              status: Type.Union([Type.Literal('waiting'), Type.Literal('paid'), Type.Literal('expired')]),
+              receipt: Type.Union([MemberReceiptSchema, Type.Null()]),
+            }),
+            ...problemResponses(400, 401, 404),
+          },
+        },
+      },
+      async (request) => {
+        const principal = userOf(request);
+        const found = await payments.paymentCodeStatus(
+          principal.tenantId,
+          principal.userId,
+          request.params.code,
+        );
+        if (!found) {
+          throw new DomainError({
+            code: 'PAYMENT_CODE_NOT_FOUND',
+            httpStatus: 404,
+            message: 'you issued no such payment code',
+            messageKo: '발급한 결제 코드가 아닙니다',
+          });
+        }
+        if (!found.paymentId) return { status: found.status, receipt: null };
+        const payment = await payments.getPayment(principal.tenantId, found.paymentId);
+        const merchant = payment && (await merchants.getById(principal.tenantId, payment.merchantId));
+        if (!payment || !merchant) throw new Error(`payment ${found.paymentId} of a used code is missing`);
+        const wallet = await platform.wallets.wallet(principal.tenantId, principal.userId);
+        return { status: found.status, receipt: receiptOf(payment, merchant, wallet) };
       },
     );
 

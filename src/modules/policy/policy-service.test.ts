@@ -79,6 +79,8 @@ describe.each(databaseKinds())('policy service on %s', (kind) => {
         refund_full_window_days: 7,
         refund_min_used_bp: 6_000,
         public_funding_per_request_max_won: 1_000_000_000_000,
+        payment_pin_attempts_max: 5,
+        payment_pin_lockout_minutes: 30,
       });
     });
 

@@ -89,6 +89,8 @@ describe.each(databaseKinds())('policy routes on %s', (kind) => {
       ['payment_cancel_window_days', 30],
       ['payment_code_ttl_seconds', 60],
       ['public_funding_per_request_max_won', 1_000_000_000_000],
+      ['payment_pin_attempts_max', 5],
+      ['payment_pin_lockout_minutes', 30],
       ['refund_full_window_days', 7],
       ['refund_min_used_bp', 6_000],
       ['transfer_accept_window_hours', 72],

@@ -22,6 +22,8 @@ export const RULE_KEYS = [
   /** A merchant's owner paying their own shop: 1 refuses the payment, 0 allows it without cashback. */
   'self_dealing_payment_refused',
   'public_funding_per_request_max_won',
+  'payment_pin_attempts_max',
+  'payment_pin_lockout_minutes',
 ] as const;
 
 export type RuleKey = (typeof RULE_KEYS)[number];

@@ -1,5 +1,26 @@
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+/** The WHATWG 'euc-kr' decoder is Windows code page 949, which Korean Excel writes for "CSV (쉼표로 분리)". */
+const CP949 = new TextDecoder('euc-kr');
+
 /**
- * Recipient files are CSV as spreadsheets save it: UTF-8 (a BOM is skipped), comma-separated, fields
+ * The text of an uploaded CSV file: CP949 when the content type says so (euc-kr, cp949, ks_c_5601-1987)
+ * or when the bytes are not valid UTF-8; UTF-8 otherwise. Korean Excel saves CP949 unless "CSV UTF-8"
+ * is chosen, and that one starts with a BOM (kept here, skipped by parseCsv).
+ */
+export function decodeCsvBytes(bytes: Uint8Array, contentType: string | undefined): string {
+  const charset = /charset=\s*"?([\w-]+)/i.exec(contentType ?? '')?.[1]?.toLowerCase();
+  if (charset && /^(euc-kr|cp949|ks_c_5601-1987|x-windows-949|windows-949)$/.test(charset)) {
+    return CP949.decode(bytes);
+  }
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return CP949.decode(bytes);
+  }
+}
+
+/**
+ * Recipient files are CSV as spreadsheets save it: UTF-8 (a BOM is skipped) or CP949 (decodeCsvBytes), comma-separated, fields
  * optionally in double quotes with "" for a quote, CRLF or LF line ends. Each line is one row and is
  * parsed on its own, so a broken line is reported as that row and never swallows the rest of the file;
  * quoted line breaks are therefore not supported (no field of a recipient row needs one).

@@ -48,6 +48,7 @@ export class Disbursements {
       ledger: LedgerService;
       operatorActions: OperatorActionLog;
       currencyOf: (tenantId: string) => Promise<string>;
+      timeZoneOf: (tenantId: string) => Promise<string>;
     },
   ) {}
 
@@ -123,6 +124,7 @@ export class Disbursements {
   /** One transaction: the next DISBURSE_BATCH_RECIPIENTS unpaid recipients, or the end of the run. */
   async batch(tenantId: string, programId: string): Promise<{ count: number; won: number } | 'done'> {
     const currencyCode = await this.deps.currencyOf(tenantId);
+    const timeZone = await this.deps.timeZoneOf(tenantId);
     return transactionWithRetry(this.db, async (tx) => {
       const program = await selectProgram(tx, tenantId, programId, 'for update');
       if (program?.disbursement.status !== 'running') return 'done';
@@ -136,7 +138,7 @@ export class Disbursements {
         await markDisbursement(tx, tenantId, programId, { status: 'completed', at: now });
         return 'done';
       }
-      const context = { program, currencyCode, now, onApplication: false };
+      const context = { program, currencyCode, timeZone, now, onApplication: false };
       return payGrants(tx, this.deps.ledger, context, recipients);
     });
   }

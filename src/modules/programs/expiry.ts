@@ -1,8 +1,9 @@
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
+import { monthKey } from '../../time.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { TransferRequest } from '../ledger/types.js';
 import type { Job, JobOutcome } from '../scheduler/scheduler.js';
-import { assertFresh, grantAccountId, poolAccountId } from './grants.js';
+import { assertFresh, grantAccountId, poolAccountId, recordGrantActivity } from './grants.js';
 import { selectMembersWithGrantLeft } from './read-models.js';
 import {
   addCounters,
@@ -10,6 +11,7 @@ import {
   advanceReclaim,
   lockReclaimCounts,
   lockReclaimCursor,
+  selectProgram,
   selectProgramsDueReclaim,
 } from './store.js';
 
@@ -37,6 +39,7 @@ export class GrantExpiry {
   constructor(
     private readonly db: Database,
     private readonly ledger: LedgerService,
+    private readonly timeZoneOf: (tenantId: string) => Promise<string>,
   ) {}
 
   job(): Job {
@@ -65,7 +68,7 @@ export class GrantExpiry {
     return transactionWithRetry(this.db, async (tx) => {
       const cursor = await lockReclaimCursor(tx, tenantId, programId);
       const memberIds = await selectMembersWithGrantLeft(tx, tenantId, programId, cursor ?? '', limit);
-      const won = await this.reclaim(tx, tenantId, programId, memberIds);
+      const won = await this.reclaim(tx, tenantId, programId, memberIds, now);
       const last = memberIds.at(-1);
       await advanceReclaim(
         tx,
@@ -80,7 +83,13 @@ export class GrantExpiry {
   }
 
   /** Moves what each grant holds, read under lock, back to the pool. Returns the won moved. */
-  private async reclaim(tx: Sql, tenantId: string, programId: string, memberIds: readonly string[]) {
+  private async reclaim(
+    tx: Sql,
+    tenantId: string,
+    programId: string,
+    memberIds: readonly string[],
+    now: Date,
+  ) {
     if (memberIds.length === 0) return 0;
     const pool = poolAccountId(programId);
     const accounts = await this.ledger.lockAccounts(tx, tenantId, [
@@ -106,6 +115,11 @@ export class GrantExpiry {
       metadata: { programId, memberId },
     }));
     assertFresh(await this.ledger.postTransfersInTransaction(tx, tenantId, transfers));
+    const program = await selectProgram(tx, tenantId, programId);
+    if (program && reclaims.length > 0) {
+      const month = monthKey(now, await this.timeZoneOf(tenantId));
+      await recordGrantActivity(tx, program, 'grant_expired', month, now, reclaims);
+    }
     const won = reclaims.reduce((sum, reclaim) => sum + reclaim.amountWon, 0);
     await addReclaimed(tx, tenantId, programId, reclaims);
     await addCounters(tx, tenantId, programId, { reclaimedWon: won });

@@ -1,6 +1,8 @@
 import type { Sql } from '../../db/database.js';
+import { monthKey } from '../../time.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { AccountSpec, TransferRequest, TransferResult } from '../ledger/types.js';
+import { recordSpending } from '../wallets/usage.js';
 import { addCounters, markDisbursed } from './store.js';
 import type { Program } from './types.js';
 
@@ -85,7 +87,7 @@ function grantAccountSpec(program: Program, memberId: string, currencyCode: stri
 export async function payGrants(
   tx: Sql,
   ledger: LedgerService,
-  context: { program: Program; currencyCode: string; now: Date; onApplication: boolean },
+  context: { program: Program; currencyCode: string; timeZone: string; now: Date; onApplication: boolean },
   recipients: ReadonlyArray<{ memberId: string; amountWon: number }>,
 ): Promise<{ count: number; won: number }> {
   const { program, currencyCode, now } = context;
@@ -108,12 +110,41 @@ export async function payGrants(
   assertFresh(await ledger.postTransfersInTransaction(tx, program.tenantId, transfers));
   const memberIds = recipients.map((recipient) => recipient.memberId);
   await markDisbursed(tx, program.tenantId, program.id, memberIds, now, context.onApplication);
+  await recordGrantActivity(tx, program, 'grant_received', monthKey(now, context.timeZone), now, recipients);
   const won = recipients.reduce((sum, recipient) => sum + recipient.amountWon, 0);
   await addCounters(tx, program.tenantId, program.id, {
     disbursedCount: recipients.length,
     disbursedWon: won,
   });
   return { count: recipients.length, won };
+}
+
+/** The members' history lines of grants paid (지원금 지급) or taken back at expiry (지원금 소멸), in one statement. */
+export async function recordGrantActivity(
+  tx: Sql,
+  program: Pick<Program, 'tenantId' | 'id' | 'name' | 'expiresAt'>,
+  type: 'grant_received' | 'grant_expired',
+  month: string,
+  at: Date,
+  movements: ReadonlyArray<{ memberId: string; amountWon: number }>,
+): Promise<void> {
+  const sign = type === 'grant_received' ? 1 : -1;
+  await recordSpending(
+    tx,
+    program.tenantId,
+    month,
+    [],
+    movements.map((movement) => ({
+      tenantId: program.tenantId,
+      memberId: movement.memberId,
+      at,
+      type,
+      month,
+      amountWon: sign * movement.amountWon,
+      referenceId: `${type}:${program.id}:${movement.memberId}:${at.getTime()}`,
+      details: { programName: program.name, expiresAt: program.expiresAt.toISOString() },
+    })),
+  );
 }
 
 export function assertFresh(results: readonly TransferResult[]): void {

@@ -74,8 +74,9 @@ export class ProgramService {
       ledger: deps.ledger,
       operatorActions: deps.operatorActions,
       currencyOf,
+      timeZoneOf: (tenantId) => deps.tenants.timeZoneOf(tenantId),
     });
-    this.expiry = new GrantExpiry(db, deps.ledger);
+    this.expiry = new GrantExpiry(db, deps.ledger, (tenantId) => deps.tenants.timeZoneOf(tenantId));
   }
 
   jobs(): Job[] {
@@ -330,7 +331,10 @@ export class ProgramService {
       if (recipient.disbursedAt) return false;
       const now = this.clock.now();
       if (now.getTime() >= program.expiresAt.getTime()) throw ProgramErrors.expired(program.expiresAt);
-      await payGrants(tx, this.deps.ledger, { program, currencyCode, now, onApplication: true }, [recipient]);
+      const timeZone = await this.deps.tenants.timeZoneOf(tenantId, tx);
+      await payGrants(tx, this.deps.ledger, { program, currencyCode, timeZone, now, onApplication: true }, [
+        recipient,
+      ]);
       return true;
     });
     const [program] = (await this.memberPrograms(tenantId, memberId)).filter(

@@ -5,7 +5,9 @@ import { CursorKey, cursorCodec } from '../../http/cursor.js';
 import { PageQuerySchema } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
+import { maskPhone } from '../members/phone.js';
 import { IdempotencyHeaders } from '../wallets/schemas.js';
+import { decodeCsvBytes } from './csv.js';
 import { ProgramErrors } from './errors.js';
 import { IMPORT_BYTES_MAX, IMPORT_ROWS_MAX } from './program-service.js';
 import {
@@ -133,7 +135,18 @@ function operatorRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           params: ProgramParams,
           querystring: PageQuerySchema,
           response: {
-            200: Type.Object({ items: Type.Array(RecipientSchema), nextCursor: NextCursorSchema }),
+            200: Type.Object({
+              items: Type.Array(
+                Type.Intersect([
+                  RecipientSchema,
+                  Type.Object({
+                    name: Type.String({ description: "the member's name, as operators read the list" }),
+                    phoneMasked: Type.String({ description: '010-****-5678' }),
+                  }),
+                ]),
+              ),
+              nextCursor: NextCursorSchema,
+            }),
             ...problemResponses(400, 401, 403, 404),
           },
         },
@@ -151,9 +164,17 @@ function operatorRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         const items = page.slice(0, limit);
         const last = items.at(-1);
         return {
-          items: items.map(recipientJson),
-          nextCursor:
-            page.length > limit && last ? recipientCursor.encode({ memberId: last.memberId }) : null,
+          items: await Promise.all(
+            items.map(async (recipient) => {
+              const member = await platform.members.getMember(tenantId, recipient.memberId);
+              return {
+                ...recipientJson(recipient),
+                name: member?.name ?? '',
+                phoneMasked: maskPhone(member?.phone ?? ''),
+              };
+            }),
+          ),
+          nextCursor: page.length > limit && last ? recipientCursor.encode({ memberId: last.memberId }) : null,
         };
       },
     );
@@ -205,8 +226,8 @@ function importRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.addContentTypeParser(
       'text/csv',
-      { parseAs: 'string', bodyLimit: IMPORT_BYTES_MAX },
-      (_request, body, done) => done(null, body),
+      { parseAs: 'buffer', bodyLimit: IMPORT_BYTES_MAX },
+      (request, body, done) => done(null, decodeCsvBytes(body as Buffer, request.headers['content-type'])),
     );
     app.setErrorHandler((error) => {
       if ((error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE')
@@ -221,7 +242,7 @@ function importRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['programs', 'operator'],
           summary: 'Import recipients from a CSV file, with a row-by-row validation report',
-          description: `Body: text/csv, UTF-8, header line first. Columns: phone (010-1234-5678) or memberId, and amountWon (optional when the programme has a default amount). At most ${IMPORT_ROWS_MAX} rows and ${IMPORT_BYTES_MAX} bytes per file. Each bad row is reported with its line and reason; a file with any bad row imports nothing unless importValidRows=true.`,
+          description: `Body: text/csv as Korean Excel saves it: UTF-8 (with or without BOM) or CP949/EUC-KR (said by charset, or found when the bytes are not UTF-8); header line first (전화번호, 금액 or phone, amountWon). Columns: phone (010-1234-5678) or memberId, and amountWon (optional when the programme has a default amount). At most ${IMPORT_ROWS_MAX} rows and ${IMPORT_BYTES_MAX} bytes per file. Each bad row is reported with its line and reason; a file with any bad row imports nothing unless importValidRows=true.`,
           consumes: ['text/csv'],
           params: ProgramParams,
           querystring: ImportQuerySchema,

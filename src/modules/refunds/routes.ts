@@ -5,7 +5,7 @@ import { userOf } from '../../http/auth.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { idempotencyKeyOf } from '../idempotency/idempotency.js';
-import { IdempotencyHeaders, WalletSchema } from '../wallets/schemas.js';
+import { PinHeaders, paymentPinOf, WalletSchema } from '../wallets/schemas.js';
 import type { Refund } from './refund-service.js';
 
 const RuleSchema = Type.Object({
@@ -45,16 +45,21 @@ export function refundRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           tags: ['wallet'],
           summary:
             'Refund (환불) the rest of the charged money to the bank: in full within 7 days of a charge, else once 60% was used',
-          headers: IdempotencyHeaders,
+          headers: PinHeaders,
           response: {
             201: Type.Intersect([RefundSchema, Type.Object({ wallet: WalletSchema })]),
             202: Type.Intersect([RefundSchema, Type.Object({ wallet: WalletSchema })]),
-            ...problemResponses(400, 401, 422, 502),
+            ...problemResponses(400, 401, 403, 422, 423, 502),
           },
         },
       },
       async (request, reply) => {
         const principal = userOf(request);
+        await platform.paymentPins.verify(
+          principal.tenantId,
+          principal.userId,
+          paymentPinOf(request.headers),
+        );
         const refund = await refunds.requestRefund(
           principal.tenantId,
           principal.userId,

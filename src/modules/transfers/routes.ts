@@ -6,7 +6,9 @@ import { CursorKey, cursorCodec } from '../../http/cursor.js';
 import { PageQuerySchema } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
-import { AmountWon, IdempotencyHeaders } from '../wallets/schemas.js';
+import { maskName, maskPhone, normalizePhone } from '../members/phone.js';
+import { AmountWon, IdempotencyHeaders, PinHeaders, paymentPinOf } from '../wallets/schemas.js';
+import { TransferErrors } from './errors.js';
 import type { MemberTransfer } from './transfer-service.js';
 
 const TransferSchema = Type.Object({
@@ -29,10 +31,6 @@ const TransferSchema = Type.Object({
 });
 
 const TransferIdParams = Type.Object({ transferId: Type.String({ maxLength: 64 }) });
-
-function maskPhone(phone: string): string {
-  return `${phone.slice(0, 3)}-****-${phone.slice(-4)}`;
-}
 
 const transferCursor = cursorCodec({ at: CursorKey.instant, id: CursorKey.text });
 
@@ -69,7 +67,7 @@ export function transferRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['transfers'],
           summary: 'Send charged money (송금) to a member by phone; held until they accept (3 days)',
-          headers: IdempotencyHeaders,
+          headers: PinHeaders,
           body: Type.Object(
             {
               recipientPhone: Type.String({ minLength: 10, maxLength: 13 }),
@@ -78,11 +76,16 @@ export function transferRoutes(platform: Platform): FastifyPluginAsyncTypebox {
             },
             { additionalProperties: false },
           ),
-          response: { 201: TransferSchema, ...problemResponses(400, 401, 404, 409, 422) },
+          response: { 201: TransferSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 423) },
         },
       },
       async (request, reply) => {
         const principal = userOf(request);
+        await platform.paymentPins.verify(
+          principal.tenantId,
+          principal.userId,
+          paymentPinOf(request.headers),
+        );
         return idempotency.run(
           request,
           reply,
@@ -97,6 +100,30 @@ export function transferRoutes(platform: Platform): FastifyPluginAsyncTypebox {
             ),
           }),
         );
+      },
+    );
+
+    app.get(
+      '/v1/me/transfer-recipient',
+      {
+        preValidation: guards.requireUser,
+        schema: {
+          tags: ['transfers'],
+          summary:
+            'Who a phone belongs to, before sending: the name with its middle hidden and the masked phone (never an id)',
+          querystring: Type.Object({ phone: Type.String({ minLength: 10, maxLength: 13 }) }),
+          response: {
+            200: Type.Object({ nameMasked: Type.String(), phoneMasked: Type.String() }),
+            ...problemResponses(400, 401, 404),
+          },
+        },
+      },
+      async (request) => {
+        const principal = userOf(request);
+        const phone = normalizePhone(request.query.phone);
+        const recipient = phone ? await members.findByPhone(principal.tenantId, phone) : undefined;
+        if (!recipient || recipient.id === principal.userId) throw TransferErrors.recipientNotFound();
+        return { nameMasked: maskName(recipient.name), phoneMasked: maskPhone(recipient.phone) };
       },
     );
 

@@ -5,6 +5,7 @@ import { localDate, monthKey } from '../../time.js';
 import { expireTransferId, type LedgerCommand } from '../ledger/batch.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import { type MemberService, memberAccountIds } from '../members/member-service.js';
+import { maskPhone } from '../members/phone.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
@@ -332,6 +333,8 @@ export class TransferService {
     transfer: MemberTransfer,
     month: string,
   ): Promise<void> {
+    const counterpartId = memberId === transfer.senderId ? transfer.recipientId : transfer.senderId;
+    const counterpart = await this.deps.members.getMember(tenantId, counterpartId, tx);
     await recordActivity(tx, {
       tenantId,
       memberId,
@@ -340,7 +343,11 @@ export class TransferService {
       month,
       amountWon,
       referenceId: transfer.id,
-      details: { senderId: transfer.senderId, recipientId: transfer.recipientId, message: transfer.message },
+      // Members see each other by name and masked phone only, never by id.
+      details: {
+        counterpart: { name: counterpart?.name ?? '', phoneMasked: maskPhone(counterpart?.phone ?? '') },
+        message: transfer.message,
+      },
     });
   }
 

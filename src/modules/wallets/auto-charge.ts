@@ -1,6 +1,6 @@
 import { DomainError } from '../../errors.js';
 import type { MemberService } from '../members/member-service.js';
-import type { WalletService } from './wallet-service.js';
+import { AUTO_CHARGE_KEY_PREFIX, type WalletService } from './wallet-service.js';
 
 export interface AutoChargeReceipt {
   chargeId: string;
@@ -27,7 +27,13 @@ export async function coverShortfall(
   const bankAccount = await deps.members.bankAccountOf(tenantId, memberId);
   let charge: Awaited<ReturnType<WalletService['charge']>>;
   try {
-    charge = await deps.wallets.charge(tenantId, memberId, amountWon, `auto:${paymentKey}`, bankAccount);
+    charge = await deps.wallets.charge(
+      tenantId,
+      memberId,
+      amountWon,
+      `${AUTO_CHARGE_KEY_PREFIX}${paymentKey}`,
+      bankAccount,
+    );
   } catch (error) {
     if (error instanceof DomainError)
       throw autoChargeFailed(error.code, error.message, error.messageKo, amountWon);

@@ -7,6 +7,7 @@ import { PageQuerySchema } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { idempotencyKeyOf } from '../idempotency/idempotency.js';
+import { maskPhone } from '../members/phone.js';
 import { AmountWon, IdempotencyHeaders, WalletSchema } from './schemas.js';
 
 const ChargeResponse = Type.Object({
@@ -31,6 +32,19 @@ const activityCursor = cursorCodec({ seq: CursorKey.seq });
 
 export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   const { wallets, members, guards } = platform;
+
+  /**
+   * Entries written before transfers kept a counterpart snapshot carry the other member's id: it is
+   * replaced by their name and masked phone, so no member ever reads another's internal id.
+   */
+  async function memberFacingDetails(tenantId: string, memberId: string, details: Record<string, unknown>) {
+    const { senderId, recipientId, ...rest } = details;
+    if (senderId === undefined && recipientId === undefined) return details;
+    const otherId = senderId === memberId ? recipientId : senderId;
+    const other = typeof otherId === 'string' ? await members.getMember(tenantId, otherId) : undefined;
+    return { ...rest, counterpart: other ? { name: other.name, phoneMasked: maskPhone(other.phone) } : null };
+  }
+
   return async (app) => {
     app.get(
       '/v1/me/wallet',
@@ -97,11 +111,19 @@ export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         preValidation: guards.requireUser,
         schema: {
           tags: ['wallet'],
-          summary: 'History, newest first: charges, payments (with the cashback each earned), cancellations',
+          summary:
+            'History, newest first: every movement of the member (charges, auto-charges, payments with their source of funds and cashback, cancellations, transfers sent/received/returned, refunds, grants received/expired); other members appear by name and masked phone only',
           querystring: Type.Intersect([
             PageQuerySchema,
             Type.Object({
-              type: Type.Optional(Type.String({ maxLength: 40 })),
+              type: Type.Optional(
+                Type.String({
+                  maxLength: 200,
+                  pattern: '^[a-z_]+(,[a-z_]+)*$',
+                  description:
+                    'one type or several, comma-separated: charge, auto_charge, payment, payment_cancellation, transfer_sent, transfer_received, transfer_returned, refund, grant_received, grant_expired',
+                }),
+              ),
               month: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}$' })),
               merchantId: Type.Optional(Type.String({ maxLength: 64 })),
             }),
@@ -120,7 +142,7 @@ export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         const limit = request.query.limit ?? 20;
         const cursor = activityCursor.decode(request.query.cursor);
         const items = await wallets.activity(principal.tenantId, principal.userId, {
-          type: request.query.type,
+          types: request.query.type?.split(','),
           month: request.query.month,
           merchantId: request.query.merchantId,
           beforeSeq: cursor?.seq,
@@ -128,7 +150,13 @@ export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         });
         const last = items.at(-1);
         return {
-          items: items.map((item) => ({ ...item, at: item.at.toISOString() })),
+          items: await Promise.all(
+            items.map(async (item) => ({
+              ...item,
+              at: item.at.toISOString(),
+              details: await memberFacingDetails(principal.tenantId, principal.userId, item.details),
+            })),
+          ),
           nextCursor: items.length === limit && last ? activityCursor.encode({ seq: last.seq }) : null,
         };
       },

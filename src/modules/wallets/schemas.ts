@@ -36,3 +36,24 @@ export const IdempotencyHeaders = Type.Object({
     }),
   ),
 });
+
+/**
+ * Payments, transfers and refunds: the idempotency key, and the payment PIN of a member who has set
+ * one (optional for members without a PIN, so clients that predate PINs keep working).
+ */
+export const PinHeaders = Type.Object({
+  ...IdempotencyHeaders.properties,
+  'x-payment-pin': Type.Optional(
+    Type.String({
+      maxLength: 16,
+      description:
+        "the member's six-digit payment PIN (결제 비밀번호); required once the member has set one (PUT /v1/me/payment-pin)",
+    }),
+  ),
+});
+
+/** The PIN a request carries, if any. */
+export function paymentPinOf(headers: Record<string, unknown>): string | undefined {
+  const pin = headers['x-payment-pin'];
+  return typeof pin === 'string' ? pin : undefined;
+}

@@ -21,12 +21,15 @@ export const SYSTEM_ACCOUNTS = {
 } as const;
 
 const ACTIVITY_PAGE_MAX = 100;
+/** Auto-charges (자동충전) are charges whose key starts with this; history labels them apart. */
+export const AUTO_CHARGE_KEY_PREFIX = 'auto:';
 
 interface ChargeRow {
   id: string;
   member_id: string;
   amount_won: number;
   month: string;
+  idempotency_key: string;
   status: Charge['status'];
   failure_code: string | null;
   failure_message: string | null;
@@ -188,7 +191,11 @@ export class WalletService {
     });
   }
 
-  private async issueCharge(tx: Sql, tenantId: string, charge: Charge & { month: string }): Promise<void> {
+  private async issueCharge(
+    tx: Sql,
+    tenantId: string,
+    charge: Charge & { month: string; auto: boolean },
+  ): Promise<void> {
     const now = this.clock.now();
     const [result] = await this.deps.ledger.postTransfersInTransaction(tx, tenantId, [
       {
@@ -214,7 +221,7 @@ export class WalletService {
       tenantId,
       memberId: charge.memberId,
       at: now,
-      type: 'charge',
+      type: charge.auto ? 'auto_charge' : 'charge',
       month: charge.month,
       amountWon: charge.amountWon,
       referenceId: charge.id,
@@ -297,20 +304,20 @@ export class WalletService {
   async activity(
     tenantId: string,
     memberId: string,
-    filter: { type?: string; month?: string; merchantId?: string; beforeSeq?: number; limit: number },
+    filter: { types?: string[]; month?: string; merchantId?: string; beforeSeq?: number; limit: number },
   ): Promise<Activity[]> {
     return this.db.query<Activity>(
       `select tenant_id as "tenantId", member_id as "memberId", seq, at, type, month, amount_won as "amountWon",
          reference_id as "referenceId", merchant_id as "merchantId", details
        from member_activity
        where tenant_id = $1 and member_id = $2 and seq < $3
-         and ($4::text is null or type = $4) and ($5::text is null or month = $5) and ($6::text is null or merchant_id = $6)
+         and ($4::text[] is null or type = any($4::text[])) and ($5::text is null or month = $5) and ($6::text is null or merchant_id = $6)
        order by seq desc limit $7`,
       [
         tenantId,
         memberId,
         filter.beforeSeq ?? Number.MAX_SAFE_INTEGER,
-        filter.type ?? null,
+        filter.types && filter.types.length > 0 ? filter.types : null,
         filter.month ?? null,
         filter.merchantId ?? null,
         Math.min(filter.limit, ACTIVITY_PAGE_MAX),
@@ -324,12 +331,14 @@ async function selectCharge(
   tenantId: string,
   chargeId: string,
   forUpdate: boolean,
-): Promise<(Charge & { month: string }) | undefined> {
+): Promise<(Charge & { month: string; auto: boolean }) | undefined> {
   const [row] = await tx.query<ChargeRow>(
     `select * from charges where tenant_id = $1 and id = $2 ${forUpdate ? 'for update' : ''}`,
     [tenantId, chargeId],
   );
-  return row ? { ...toCharge(row), month: row.month } : undefined;
+  return row
+    ? { ...toCharge(row), month: row.month, auto: row.idempotency_key.startsWith(AUTO_CHARGE_KEY_PREFIX) }
+    : undefined;
 }
 
 function toCharge(row: ChargeRow): Charge {

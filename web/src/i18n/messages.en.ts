@@ -561,6 +561,7 @@ export const en: Messages = {
         days: '{{count}} days',
         hours: '{{count}} hours',
         seconds: '{{count}} seconds',
+        minutes: '{{count}} minutes',
         years: '{{count}} years',
       },
       ruleValues: 'Caps and rule values',
@@ -584,7 +585,9 @@ export const en: Messages = {
         refund_full_window_days: 'Full refund window (days)',
         refund_min_used_bp: 'Share used before a refund',
         public_funding_per_request_max_won: 'Most public money per funding request',
-        other: '{{key}}',
+        payment_pin_attempts_max: 'Wrong payment PINs allowed',
+        payment_pin_lockout_minutes: 'Payment PIN lockout (minutes)',
+        other: 'Other rule',
       },
     },
     budgets: {

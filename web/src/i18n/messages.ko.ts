@@ -555,6 +555,7 @@ export const ko = {
         days: '{{count}}일',
         hours: '{{count}}시간',
         seconds: '{{count}}초',
+        minutes: '{{count}}분',
         years: '{{count}}세',
       },
       ruleValues: '한도와 규칙 값',
@@ -578,7 +579,9 @@ export const ko = {
         refund_full_window_days: '전액 환불 가능 기간 (일)',
         refund_min_used_bp: '환불에 필요한 최소 사용 비율',
         public_funding_per_request_max_won: '1회 재원 투입 한도 (원)',
-        other: '{{key}}',
+        payment_pin_attempts_max: '결제 비밀번호 허용 오류 횟수',
+        payment_pin_lockout_minutes: '결제 비밀번호 잠금 시간 (분)',
+        other: '기타 규칙',
       },
     },
     budgets: {

@@ -23,6 +23,8 @@ const KNOWN_RULES = [
   'refund_full_window_days',
   'refund_min_used_bp',
   'public_funding_per_request_max_won',
+  'payment_pin_attempts_max',
+  'payment_pin_lockout_minutes',
 ] as const;
 
 function isKnownRule(key: string): key is (typeof KNOWN_RULES)[number] {
@@ -39,7 +41,7 @@ function useRuleText() {
     value: (key: string, value: number) => {
       if (key.endsWith('_won')) return format.won(value);
       if (key.endsWith('_bp')) return format.rate(value);
-      for (const unit of ['days', 'hours', 'seconds', 'years'] as const) {
+      for (const unit of ['days', 'hours', 'minutes', 'seconds', 'years'] as const) {
         if (key.endsWith(`_${unit}`)) return t(`operator.policy.units.${unit}`, { count: value });
       }
       return format.number(value);

@@ -148,6 +148,19 @@ export const DAEJEON_POLICY_PRESET: PolicyPreset = {
       value: PUBLIC_FUNDING_MAX_DEFAULT_WON,
       effectiveFrom: KST_2020_05_01,
     },
+    // Assumption (no source): five wrong payment PINs lock payments, transfers and refunds for 30 minutes.
+    {
+      id: 'rul_daejeon_pin_attempts',
+      key: 'payment_pin_attempts_max',
+      value: 5,
+      effectiveFrom: KST_2020_05_01,
+    },
+    {
+      id: 'rul_daejeon_pin_lockout',
+      key: 'payment_pin_lockout_minutes',
+      value: 30,
+      effectiveFrom: KST_2020_05_01,
+    },
   ],
   policies: [
     {
