@@ -1,4 +1,6 @@
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
+import type { EventFeed } from '../events/event-feed.js';
+import { grantEvents } from '../events/producers.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { TransferRequest } from '../ledger/types.js';
 import type { Job, JobOutcome } from '../scheduler/scheduler.js';
@@ -37,6 +39,7 @@ export class GrantExpiry {
   constructor(
     private readonly db: Database,
     private readonly ledger: LedgerService,
+    private readonly events: EventFeed,
   ) {}
 
   job(): Job {
@@ -65,7 +68,7 @@ export class GrantExpiry {
     return transactionWithRetry(this.db, async (tx) => {
       const cursor = await lockReclaimCursor(tx, tenantId, programId);
       const memberIds = await selectMembersWithGrantLeft(tx, tenantId, programId, cursor ?? '', limit);
-      const won = await this.reclaim(tx, tenantId, programId, memberIds);
+      const won = await this.reclaim(tx, tenantId, programId, memberIds, now);
       const last = memberIds.at(-1);
       await advanceReclaim(
         tx,
@@ -80,7 +83,13 @@ export class GrantExpiry {
   }
 
   /** Moves what each grant holds, read under lock, back to the pool. Returns the won moved. */
-  private async reclaim(tx: Sql, tenantId: string, programId: string, memberIds: readonly string[]) {
+  private async reclaim(
+    tx: Sql,
+    tenantId: string,
+    programId: string,
+    memberIds: readonly string[],
+    now: Date,
+  ) {
     if (memberIds.length === 0) return 0;
     const pool = poolAccountId(programId);
     const accounts = await this.ledger.lockAccounts(tx, tenantId, [
@@ -109,6 +118,11 @@ export class GrantExpiry {
     const won = reclaims.reduce((sum, reclaim) => sum + reclaim.amountWon, 0);
     await addReclaimed(tx, tenantId, programId, reclaims);
     await addCounters(tx, tenantId, programId, { reclaimedWon: won });
+    const expired = reclaims.map((reclaim) => ({
+      ...reclaim,
+      occurrence: (counts.get(reclaim.memberId) ?? 0) + 1,
+    }));
+    await this.events.append(tx, tenantId, grantEvents('grant.expired', programId, expired, now));
     return won;
   }
 }

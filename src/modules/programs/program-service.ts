@@ -72,10 +72,11 @@ export class ProgramService {
     const currencyOf = (tenantId: string) => this.currencyOf(tenantId);
     this.disbursements = new Disbursements(db, clock, {
       ledger: deps.ledger,
+      events: deps.events,
       operatorActions: deps.operatorActions,
       currencyOf,
     });
-    this.expiry = new GrantExpiry(db, deps.ledger);
+    this.expiry = new GrantExpiry(db, deps.ledger, deps.events);
   }
 
   jobs(): Job[] {
@@ -330,7 +331,7 @@ export class ProgramService {
       if (recipient.disbursedAt) return false;
       const now = this.clock.now();
       if (now.getTime() >= program.expiresAt.getTime()) throw ProgramErrors.expired(program.expiresAt);
-      await payGrants(tx, this.deps.ledger, { program, currencyCode, now, onApplication: true }, [recipient]);
+      await payGrants(tx, this.deps, { program, currencyCode, now, onApplication: true }, [recipient]);
       return true;
     });
     const [program] = (await this.memberPrograms(tenantId, memberId)).filter(
