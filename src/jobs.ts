@@ -19,6 +19,7 @@ export function registerJobs(platform: Platform): void {
     ...platform.programs.jobs(),
     ...platform.settlement.jobs(),
     ...reconciliationJobs(platform),
+    platform.analytics.job(),
   ])
     platform.scheduler.register(job);
 }

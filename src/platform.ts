@@ -2,10 +2,12 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { type Guards, guards } from './http/auth.js';
+import { AnalyticsService } from './modules/analytics/analytics-service.js';
 import { OperatorActionLog } from './modules/audit-trail/operator-actions.js';
 import type { BankGateway } from './modules/bank/bank-gateway.js';
 import { InProcessSandboxBank } from './modules/bank/in-process-sandbox-bank.js';
 import { BudgetService } from './modules/budgets/budget-service.js';
+import { EventFeed } from './modules/events/event-feed.js';
 import { IdempotentRequests } from './modules/idempotency/idempotency.js';
 import { LedgerService } from './modules/ledger/ledger-service.js';
 import { MemberService } from './modules/members/member-service.js';
@@ -31,6 +33,7 @@ export interface Platform {
   bank: BankGateway;
   tenants: TenantService;
   ledger: LedgerService;
+  events: EventFeed;
   operatorActions: OperatorActionLog;
   idempotency: IdempotentRequests;
   reference: ReferenceService;
@@ -47,6 +50,7 @@ export interface Platform {
   paymentPins: PaymentPinService;
   settlement: SettlementService;
   scheduler: Scheduler;
+  analytics: AnalyticsService;
   guards: Guards;
 }
 
@@ -58,6 +62,7 @@ export function createPlatform(
 ): Platform {
   const tenants = new TenantService(db, clock);
   const ledger = new LedgerService(db, clock);
+  const events = new EventFeed(db, clock);
   const operatorActions = new OperatorActionLog(db, clock);
   const reference = new ReferenceService(db, clock);
   const policy = new PolicyService(db, clock, operatorActions);
@@ -69,9 +74,10 @@ export function createPlatform(
     policy,
     operatorActions,
     sessionTtlMinutes: config.sessionTtlMinutes,
+    events,
   });
-  const merchants = new MerchantService(db, clock, ledger, reference, operatorActions);
-  const wallets = new WalletService(db, clock, { ledger, tenants, policy, bank });
+  const merchants = new MerchantService(db, clock, ledger, reference, operatorActions, events);
+  const wallets = new WalletService(db, clock, { ledger, tenants, policy, bank, events });
   const payments = new PaymentService(db, clock, {
     ledger,
     tenants,
@@ -80,8 +86,9 @@ export function createPlatform(
     merchants,
     members,
     wallets,
+    events,
   });
-  const cancellations = new CancellationService(clock, { ledger, policy, payments });
+  const cancellations = new CancellationService(clock, { ledger, policy, payments, events });
   const authenticator = {
     authenticateSession: (token: string) => members.authenticateSession(token),
     authenticatePosKey: (key: string) => merchants.authenticatePosKey(key),
@@ -94,6 +101,7 @@ export function createPlatform(
     bank,
     tenants,
     ledger,
+    events,
     operatorActions,
     idempotency: new IdempotentRequests(db, clock),
     reference,
@@ -104,10 +112,11 @@ export function createPlatform(
     wallets,
     payments,
     cancellations,
-    transfers: new TransferService(db, clock, { ledger, tenants, policy, members, wallets }),
-    refunds: new RefundService(db, clock, { ledger, tenants, policy, members, wallets, bank }),
+    transfers: new TransferService(db, clock, { events, ledger, tenants, policy, members, wallets }),
+    refunds: new RefundService(db, clock, { ledger, tenants, policy, members, wallets, bank, events }),
     programs: new ProgramService(db, clock, {
       ledger,
+      events,
       tenants,
       members,
       merchants,
@@ -117,6 +126,7 @@ export function createPlatform(
     settlement: new SettlementService(db, clock, { ledger, tenants, merchants, bank, operatorActions }),
     scheduler: new Scheduler(db, clock),
     paymentPins: new PaymentPinService(db, clock, policy),
+    analytics: new AnalyticsService(db, clock, { events, tenants, reference }),
     guards: guards(authenticator),
   };
 }

@@ -1,5 +1,7 @@
+import { analyticsMigrations } from '../modules/analytics/migrations.js';
 import { auditTrailMigrations } from '../modules/audit-trail/migrations.js';
 import { budgetMigrations } from '../modules/budgets/migrations.js';
+import { eventMigrations } from '../modules/events/migrations.js';
 import { idempotencyMigrations } from '../modules/idempotency/migrations.js';
 import { ledgerMigrations } from '../modules/ledger/migrations.js';
 import { memberMigrations } from '../modules/members/migrations.js';
@@ -22,6 +24,7 @@ import type { Migration } from './migrate.js';
  * policy 600s, budgets 650s, wallets 700s, transfers 750s, refunds 760s, payments 800s, programmes 900s, settlement 1000s.
  * Deployment safety and accounts (h10-deploy): 2000–2099.
  * Issue 10 (input hardening): 2100–2199, in the modules whose tables they change.
+ * events 1100–1149, analytics 1150–1199, policy-lab changes to existing modules' tables 2300–2399.
  */
 export const allMigrations: Migration[] = [
   ...tenantMigrations,
@@ -40,4 +43,6 @@ export const allMigrations: Migration[] = [
   ...paymentMigrations,
   ...programMigrations,
   ...settlementMigrations,
+  ...eventMigrations,
+  ...analyticsMigrations,
 ].sort((a, b) => a.version - b.version);

@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { analyticsRoutes } from '../modules/analytics/routes.js';
 import { auditTrailRoutes } from '../modules/audit-trail/routes.js';
 import { bankRoutes } from '../modules/bank/routes.js';
 import { budgetRoutes } from '../modules/budgets/routes.js';
@@ -76,6 +77,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   await app.register(programRoutes(platform));
   await app.register(settlementRoutes(platform));
   await app.register(bankRoutes(platform));
+  await app.register(analyticsRoutes(platform));
   // Last: the web app's SPA fallback must not shadow any API route.
   await registerWebApp(app, WEB_DIST_DIR);
   return app;

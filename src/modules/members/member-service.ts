@@ -8,6 +8,8 @@ import type { OperatorRole, Principal } from '../../http/auth.js';
 import { ageInYears, isCalendarDate } from '../../time.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankAccountRef } from '../bank/bank-gateway.js';
+import type { EventFeed } from '../events/event-feed.js';
+import { memberJoinedEvent } from '../events/producers.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { ReferenceService } from '../reference/reference-service.js';
@@ -125,6 +127,7 @@ export class MemberService {
       policy: PolicyService;
       operatorActions: OperatorActionLog;
       sessionTtlMinutes: number;
+      events: EventFeed;
     },
   ) {
     this.signInLimits = new SignInLimits(db, clock, deps.policy);
@@ -162,6 +165,13 @@ export class MemberService {
         ],
         tx,
       );
+      const joined = {
+        id: memberId,
+        district: input.district,
+        birthDate: input.birthDate,
+        isWelfareRecipient: false,
+      };
+      await this.deps.events.append(tx, tenantId, [memberJoinedEvent(joined, this.clock.now())]);
     });
     return (await this.getMember(tenantId, memberId)) as Member;
   }

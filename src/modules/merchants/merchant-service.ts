@@ -4,6 +4,8 @@ import { type Database, type Sql, transactionWithRetry } from '../../db/database
 import { invalidInput } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
+import type { EventFeed } from '../events/event-feed.js';
+import { merchantApprovedEvent } from '../events/producers.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { ReferenceService } from '../reference/reference-service.js';
 import { type NormalizedApplication, normalizeApplication } from './application.js';
@@ -71,6 +73,7 @@ export class MerchantService {
     private readonly ledger: LedgerService,
     private readonly reference: ReferenceService,
     private readonly operatorActions: OperatorActionLog,
+    private readonly events: EventFeed,
   ) {}
 
   /** Idempotent: the code prefix is updated, rules are added by id and never rewritten. */
@@ -144,7 +147,9 @@ export class MerchantService {
         subjectId: merchantId,
         details: { merchantCode },
       });
-      return this.requireApplication(tx, tenantId, merchantId);
+      const approved = await this.requireApplication(tx, tenantId, merchantId);
+      await this.events.append(tx, tenantId, [merchantApprovedEvent(approved, this.clock.now())]);
+      return approved;
     });
   }
 

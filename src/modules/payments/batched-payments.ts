@@ -6,6 +6,7 @@ import { unstorableTextPath } from '../../storable-text.js';
 import { monthKey } from '../../time.js';
 import { allocateCashback, drawsInFull } from '../budgets/allocate.js';
 import type { PotBalances } from '../budgets/types.js';
+import type { NewEvent } from '../events/types.js';
 import { idempotencyKeyReused } from '../idempotency/idempotency.js';
 import type { Account, TransferRequest } from '../ledger/types.js';
 import type { Merchant } from '../merchants/types.js';
@@ -22,6 +23,7 @@ import {
   selectIdempotentResponses,
 } from './batch-store.js';
 import { PaymentErrors } from './errors.js';
+import { paymentMadeEvent } from './events.js';
 import {
   cashbackOutcomeOf,
   fundsOf,
@@ -72,7 +74,10 @@ class PotsNeedLock extends Error {
   }
 }
 
-type Deps = Pick<PaymentDeps, 'ledger' | 'tenants' | 'policy' | 'budgets' | 'merchants' | 'members'>;
+type Deps = Pick<
+  PaymentDeps,
+  'ledger' | 'tenants' | 'policy' | 'budgets' | 'merchants' | 'members' | 'events'
+>;
 
 /** What a batch reads before its transaction; `pots` only when they are read unlocked. */
 interface BatchInputs {
@@ -105,6 +110,7 @@ interface BatchWrites {
   activities: ActivityEntry[];
   usageDeltas: Array<{ memberId: string; eligibleSpendWon: number; cashbackWon: number }>;
   responses: Array<IdempotencyRef & { statusCode: number; body: unknown }>;
+  events: NewEvent[];
 }
 
 /**
@@ -171,6 +177,7 @@ export class BatchedPayments {
           activities: [],
           usageDeltas: [],
           responses: [],
+          events: [],
         };
         const settled = orders.map((order) => settle(() => applyOrder(state, writes, order)));
         await this.write(tx, state, writes);
@@ -264,6 +271,8 @@ export class BatchedPayments {
     const refused = results.find((result) => !result.ok);
     // Every amount was decided on balances locked in this transaction: a refusal is a broken invariant.
     if (refused && !refused.ok) throw new Error(`ledger refused ${refused.id}: ${refused.code}`);
+    // Last, one statement for the whole batch: the feed's tenant counter is held only for the commit.
+    await this.deps.events.append(tx, state.tenantId, writes.events);
   }
 
   /**
@@ -343,6 +352,14 @@ function applyOrder(state: BatchState, writes: BatchWrites, order: PaymentOrder)
     createdAt: state.now,
   };
   const transfer = paymentTransfer(payment, merchant);
+  writes.events.push(
+    paymentMadeEvent(payment, merchant, {
+      monthEligibleSpentBeforeWon: usage.eligibleSpendWon,
+      isWelfareRecipient: state.welfare.get(memberId) ?? false,
+      policyId: quote.policyId,
+      pots: state.pots,
+    }),
+  );
   applyPostings(state, transfer);
   usage.eligibleSpendWon += payment.eligibleWon;
   usage.cashbackWon += payment.cashback.amountWon;

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Sql } from '../../db/database.js';
+import type { EventFeed } from '../events/event-feed.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import { memberAccountIds } from '../members/member-service.js';
 import type { Merchant } from '../merchants/types.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import { addMonthlyUsage, lockMonthlyUsage, recordActivity } from '../wallets/usage.js';
 import { PaymentErrors } from './errors.js';
+import { paymentCancelledEvent } from './events.js';
 import type { PaymentService } from './payment-service.js';
 import { shareBetween } from './split.js';
 import type { CancellationBreakdown, CancellationReceipt, Payment } from './types.js';
@@ -21,7 +23,12 @@ const DAY_MS = 86_400_000;
 export class CancellationService {
   constructor(
     private readonly clock: Clock,
-    private readonly deps: { ledger: LedgerService; policy: PolicyService; payments: PaymentService },
+    private readonly deps: {
+      ledger: LedgerService;
+      policy: PolicyService;
+      payments: PaymentService;
+      events: EventFeed;
+    },
   ) {}
 
   async cancel(
@@ -46,6 +53,9 @@ export class CancellationService {
     const cancellationId = `pcn_${randomBytes(12).toString('base64url')}`;
     await this.post(tx, payment, merchant, cancellationId, cancelWon, breakdown);
     await this.record(tx, payment, merchant, cancellationId, cancelWon, breakdown, now);
+    await this.deps.events.append(tx, tenantId, [
+      paymentCancelledEvent(payment, cancellationId, cancelWon, breakdown, now),
+    ]);
     const cancelledWon = payment.cancelledWon + cancelWon;
     return {
       cancellationId,

@@ -4,6 +4,7 @@ import type { Database, Sql } from '../../db/database.js';
 import { monthKey } from '../../time.js';
 import { allocateCashback } from '../budgets/allocate.js';
 import type { BudgetService } from '../budgets/budget-service.js';
+import type { EventFeed } from '../events/event-feed.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { MemberService } from '../members/member-service.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
@@ -15,6 +16,7 @@ import { addMonthlyUsage, lockMonthlyUsage, recordActivity } from '../wallets/us
 import type { WalletService } from '../wallets/wallet-service.js';
 import { BatchedPayments, type OrderOutcome, type PaymentOrder } from './batched-payments.js';
 import { PaymentErrors } from './errors.js';
+import { paymentMadeEvent } from './events.js';
 import {
   cashbackOutcomeOf,
   fundsOf,
@@ -34,6 +36,7 @@ export interface PaymentDeps {
   merchants: MerchantService;
   members: MemberService;
   wallets: WalletService;
+  events: EventFeed;
 }
 
 const PAYMENT_CODE_DIGITS = 20;
@@ -162,7 +165,16 @@ export class PaymentService {
     };
     await this.postPayment(tx, payment, merchant);
     await this.recordPayment(tx, payment, merchant);
-    return receiptOf(payment, merchant, await this.deps.wallets.wallet(tenantId, memberId, tx));
+    const wallet = await this.deps.wallets.wallet(tenantId, memberId, tx);
+    await this.deps.events.append(tx, tenantId, [
+      paymentMadeEvent(payment, merchant, {
+        monthEligibleSpentBeforeWon: usage.eligibleSpendWon,
+        isWelfareRecipient: member?.isWelfareRecipient ?? false,
+        policyId: quote.policyId,
+        pots,
+      }),
+    ]);
+    return receiptOf(payment, merchant, wallet);
   }
 
   /** Locks the member's spendable accounts and returns what can be spent at this merchant now. */

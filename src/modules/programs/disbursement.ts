@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.js';
 import { type Database, transactionWithRetry } from '../../db/database.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
+import type { EventFeed } from '../events/event-feed.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { Job, JobOutcome } from '../scheduler/scheduler.js';
 import { ProgramErrors } from './errors.js';
@@ -46,6 +47,7 @@ export class Disbursements {
     private readonly clock: Clock,
     private readonly deps: {
       ledger: LedgerService;
+      events: EventFeed;
       operatorActions: OperatorActionLog;
       currencyOf: (tenantId: string) => Promise<string>;
       timeZoneOf: (tenantId: string) => Promise<string>;
@@ -139,7 +141,7 @@ export class Disbursements {
         return 'done';
       }
       const context = { program, currencyCode, timeZone, now, onApplication: false };
-      return payGrants(tx, this.deps.ledger, context, recipients);
+      return payGrants(tx, this.deps, context, recipients);
     });
   }
 

@@ -1,5 +1,7 @@
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { monthKey } from '../../time.js';
+import type { EventFeed } from '../events/event-feed.js';
+import { grantEvents } from '../events/producers.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { TransferRequest } from '../ledger/types.js';
 import type { Job, JobOutcome } from '../scheduler/scheduler.js';
@@ -40,6 +42,7 @@ export class GrantExpiry {
     private readonly db: Database,
     private readonly ledger: LedgerService,
     private readonly timeZoneOf: (tenantId: string) => Promise<string>,
+    private readonly events: EventFeed,
   ) {}
 
   job(): Job {
@@ -123,6 +126,11 @@ export class GrantExpiry {
     const won = reclaims.reduce((sum, reclaim) => sum + reclaim.amountWon, 0);
     await addReclaimed(tx, tenantId, programId, reclaims);
     await addCounters(tx, tenantId, programId, { reclaimedWon: won });
+    const expired = reclaims.map((reclaim) => ({
+      ...reclaim,
+      occurrence: (counts.get(reclaim.memberId) ?? 0) + 1,
+    }));
+    await this.events.append(tx, tenantId, grantEvents('grant.expired', programId, expired, now));
     return won;
   }
 }

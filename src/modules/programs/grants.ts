@@ -1,5 +1,7 @@
 import type { Sql } from '../../db/database.js';
 import { monthKey } from '../../time.js';
+import type { EventFeed } from '../events/event-feed.js';
+import { grantEvents } from '../events/producers.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { AccountSpec, TransferRequest, TransferResult } from '../ledger/types.js';
 import { recordSpending } from '../wallets/usage.js';
@@ -86,7 +88,7 @@ function grantAccountSpec(program: Program, memberId: string, currencyCode: stri
  */
 export async function payGrants(
   tx: Sql,
-  ledger: LedgerService,
+  { ledger, events }: { ledger: LedgerService; events: EventFeed },
   context: { program: Program; currencyCode: string; timeZone: string; now: Date; onApplication: boolean },
   recipients: ReadonlyArray<{ memberId: string; amountWon: number }>,
 ): Promise<{ count: number; won: number }> {
@@ -116,6 +118,7 @@ export async function payGrants(
     disbursedCount: recipients.length,
     disbursedWon: won,
   });
+  await events.append(tx, program.tenantId, grantEvents('grant.disbursed', program.id, recipients, now));
   return { count: recipients.length, won };
 }
 

@@ -72,11 +72,12 @@ export class ProgramService {
     const currencyOf = (tenantId: string) => this.currencyOf(tenantId);
     this.disbursements = new Disbursements(db, clock, {
       ledger: deps.ledger,
+      events: deps.events,
       operatorActions: deps.operatorActions,
       currencyOf,
       timeZoneOf: (tenantId) => deps.tenants.timeZoneOf(tenantId),
     });
-    this.expiry = new GrantExpiry(db, deps.ledger, (tenantId) => deps.tenants.timeZoneOf(tenantId));
+    this.expiry = new GrantExpiry(db, deps.ledger, (tenantId) => deps.tenants.timeZoneOf(tenantId), deps.events);
   }
 
   jobs(): Job[] {
@@ -332,9 +333,7 @@ export class ProgramService {
       const now = this.clock.now();
       if (now.getTime() >= program.expiresAt.getTime()) throw ProgramErrors.expired(program.expiresAt);
       const timeZone = await this.deps.tenants.timeZoneOf(tenantId, tx);
-      await payGrants(tx, this.deps.ledger, { program, currencyCode, timeZone, now, onApplication: true }, [
-        recipient,
-      ]);
+      await payGrants(tx, this.deps, { program, currencyCode, timeZone, now, onApplication: true }, [recipient]);
       return true;
     });
     const [program] = (await this.memberPrograms(tenantId, memberId)).filter(

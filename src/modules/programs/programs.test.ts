@@ -446,8 +446,8 @@ describe.each(databaseKinds())('policy programmes on %s', (kind) => {
 
     it('pays and reclaims each won once when two processes run the jobs at once', async () => {
       const { programId } = await programWith(1_500);
-      const { ledger, tenants, members, merchants, reference, operatorActions } = t.platform;
-      const deps = { ledger, tenants, members, merchants, reference, operatorActions };
+      const { ledger, events, tenants, members, merchants, reference, operatorActions } = t.platform;
+      const deps = { ledger, events, tenants, members, merchants, reference, operatorActions };
       const processes = [new ProgramService(t.db, t.clock, deps), new ProgramService(t.db, t.clock, deps)];
       const runEverywhere = async (name: string) => {
         const jobs = processes.flatMap((service) => service.jobs().filter((job) => job.name === name));

@@ -1,4 +1,5 @@
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
+import type { EventFeed } from '../events/event-feed.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { MemberService } from '../members/member-service.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
@@ -7,6 +8,7 @@ import type { TenantService } from '../tenants/tenant-service.js';
 
 export interface ProgramDeps {
   ledger: LedgerService;
+  events: EventFeed;
   tenants: TenantService;
   members: MemberService;
   merchants: MerchantService;

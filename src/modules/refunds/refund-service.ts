@@ -3,6 +3,8 @@ import { type Database, type Sql, transactionWithRetry } from '../../db/database
 import { DomainError } from '../../errors.js';
 import { monthKey } from '../../time.js';
 import type { BankGateway, BankOutcome } from '../bank/bank-gateway.js';
+import type { EventFeed } from '../events/event-feed.js';
+import { refundCompletedEvent } from '../events/producers.js';
 import { sha256Hex } from '../ledger/hashing.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { TransferRequest } from '../ledger/types.js';
@@ -64,6 +66,7 @@ export class RefundService {
       members: MemberService;
       wallets: WalletService;
       bank: BankGateway;
+      events: EventFeed;
     },
   ) {}
 
@@ -204,6 +207,7 @@ export class RefundService {
       referenceId: refund.id,
       details: { rule: refund.rule },
     });
+    await this.deps.events.append(tx, tenantId, [refundCompletedEvent(refund, now)]);
   }
 
   /** Pending refunds: ask the bank; one it never received is sent again under the same key. */

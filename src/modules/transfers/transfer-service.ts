@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { localDate, monthKey } from '../../time.js';
+import type { EventFeed } from '../events/event-feed.js';
+import { transferEvent } from '../events/producers.js';
 import { expireTransferId, type LedgerCommand } from '../ledger/batch.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import { type MemberService, memberAccountIds } from '../members/member-service.js';
@@ -58,6 +60,7 @@ export class TransferService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly deps: {
+      events: EventFeed;
       ledger: LedgerService;
       tenants: TenantService;
       policy: PolicyService;
@@ -349,6 +352,7 @@ export class TransferService {
         message: transfer.message,
       },
     });
+    await this.deps.events.append(tx, tenantId, [transferEvent(type, transfer, this.clock.now())]);
   }
 
   async get(tenantId: string, transferId: string, tx?: Sql): Promise<MemberTransfer | undefined> {

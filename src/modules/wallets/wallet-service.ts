@@ -3,6 +3,8 @@ import { type Database, type Sql, transactionWithRetry } from '../../db/database
 import { DomainError, invalidInput } from '../../errors.js';
 import { monthKey } from '../../time.js';
 import type { BankAccountRef, BankGateway, BankOutcome } from '../bank/bank-gateway.js';
+import type { EventFeed } from '../events/event-feed.js';
+import { chargeConfirmedEvent } from '../events/producers.js';
 import { idempotencyKeyReused } from '../idempotency/idempotency.js';
 import { sha256Hex } from '../ledger/hashing.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
@@ -47,6 +49,7 @@ export class WalletService {
       tenants: TenantService;
       policy: PolicyService;
       bank: BankGateway;
+      events: EventFeed;
     },
   ) {}
 
@@ -226,6 +229,7 @@ export class WalletService {
       amountWon: charge.amountWon,
       referenceId: charge.id,
     });
+    await this.deps.events.append(tx, tenantId, [chargeConfirmedEvent(charge, now)]);
   }
 
   private async failCharge(

@@ -1,0 +1,85 @@
+import type { Migration } from '../../db/migrate.js';
+
+/**
+ * Analytics' own tables, built only from the event feed (never from other modules' tables), so
+ * they can be dropped and rebuilt from zero. analytics_payments is also the copy of history that
+ * what-if replays: it keeps every input the cashback calculator needs.
+ */
+export const analyticsMigrations: Migration[] = [
+  {
+    version: 1150,
+    name: 'analytics: payments, cashback draws, money flows, members, merchants',
+    sql: `
+      create table analytics_payments (
+        tenant_id text not null,
+        payment_id text not null,
+        seq bigint not null,
+        occurred_at timestamptz not null,
+        local_date date not null,
+        local_hour smallint not null,
+        month text not null,
+        member_id text not null,
+        merchant_id text not null,
+        district text not null,
+        industry_code text not null,
+        market_id text,
+        is_traditional_market boolean not null,
+        is_bookstore boolean not null,
+        annual_revenue_won bigint not null,
+        is_welfare_recipient boolean not null,
+        amount_won bigint not null,
+        cash_won bigint not null,
+        month_eligible_before_won bigint not null,
+        eligible_won bigint not null,
+        requested_cashback_won bigint not null,
+        cashback_won bigint not null,
+        cancelled_won bigint not null default 0,
+        cashback_recovered_won bigint not null default 0,
+        policy_id text,
+        draws jsonb not null,
+        primary key (tenant_id, payment_id)
+      );
+      create index analytics_payments_by_date on analytics_payments (tenant_id, local_date);
+
+      create table analytics_cashback_draws (
+        tenant_id text not null,
+        event_seq bigint not null,
+        local_date date not null,
+        pot_id text not null,
+        source text not null,
+        amount_won bigint not null,
+        primary key (tenant_id, event_seq, pot_id, source)
+      );
+
+      create table analytics_flows (
+        tenant_id text not null,
+        event_seq bigint not null,
+        local_date date not null,
+        kind text not null,
+        member_id text,
+        amount_won bigint not null,
+        primary key (tenant_id, event_seq)
+      );
+      create index analytics_flows_by_date on analytics_flows (tenant_id, local_date);
+
+      create table analytics_members (
+        tenant_id text not null,
+        member_id text not null,
+        district text not null,
+        birth_year integer not null,
+        joined_on date not null,
+        primary key (tenant_id, member_id)
+      );
+
+      create table analytics_merchants (
+        tenant_id text not null,
+        merchant_id text not null,
+        name text not null,
+        district text not null,
+        industry_code text not null,
+        annual_revenue_won bigint not null,
+        approved_on date not null,
+        primary key (tenant_id, merchant_id)
+      );`,
+  },
+];

@@ -1,0 +1,69 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { userOf } from '../../http/auth.js';
+import { problemResponses } from '../../http/schemas.js';
+import type { Platform } from '../../platform.js';
+import { toCsv } from './csv.js';
+import { CHARTS, DashboardSchema, OverviewSchema, PeriodQuery } from './schemas.js';
+
+export function analyticsRoutes(platform: Platform): FastifyPluginAsyncTypebox {
+  const { analytics, guards } = platform;
+  const operator = guards.requireOperator('policy_admin', 'auditor');
+  return async (app) => {
+    app.get(
+      '/v1/operator/analytics/overview',
+      {
+        preValidation: operator,
+        schema: {
+          tags: ['analytics'],
+          summary: 'Headline figures of a past period: issuance, members, cashback, spending, old-town share',
+          querystring: PeriodQuery,
+          response: { 200: OverviewSchema, ...problemResponses(400, 401, 403) },
+        },
+      },
+      async (request) => analytics.overview(userOf(request).tenantId, request.query),
+    );
+
+    app.get(
+      '/v1/operator/analytics/dashboard',
+      {
+        preValidation: operator,
+        schema: {
+          tags: ['analytics'],
+          summary: "Every dashboard chart's series over a past period",
+          querystring: PeriodQuery,
+          response: { 200: DashboardSchema, ...problemResponses(400, 401, 403) },
+        },
+      },
+      async (request) => analytics.dashboard(userOf(request).tenantId, request.query),
+    );
+
+    app.get(
+      '/v1/operator/analytics/dashboard/:chart.csv',
+      {
+        preValidation: operator,
+        schema: {
+          tags: ['analytics'],
+          summary: "One chart's series as CSV",
+          params: Type.Object({ chart: Type.Union(CHARTS.map((chart) => Type.Literal(chart))) }),
+          querystring: PeriodQuery,
+          response: {
+            200: Type.String({ description: 'text/csv, one row per point' }),
+            ...problemResponses(400, 401, 403),
+          },
+        },
+      },
+      async (request, reply) => {
+        const dashboard = await analytics.dashboard(userOf(request).tenantId, request.query);
+        const { chart } = request.params;
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header(
+            'content-disposition',
+            `attachment; filename="${chart}-${dashboard.from}-${dashboard.to}.csv"`,
+          )
+          .send(toCsv(dashboard[chart] as ReadonlyArray<Record<string, unknown>>));
+      },
+    );
+  };
+}

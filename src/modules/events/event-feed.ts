@@ -1,0 +1,181 @@
+import type { Clock } from '../../clock.js';
+import type { Database, Sql } from '../../db/database.js';
+import { EVENT_VERSIONS, type FeedEvent, type NewEvent } from './types.js';
+
+/** Events one append may carry: a payment batch is at most a few hundred payments. */
+const APPEND_MAX = 10_000;
+/** Events one consumer step may take, so a step's transaction stays short. */
+export const CONSUME_LIMIT_MAX = 5_000;
+
+export interface ConsumeOutcome {
+  processed: number;
+  /** The consumer's position after this step. */
+  lastSeq: number;
+  /** True when the step was full: more events are probably waiting. */
+  more: boolean;
+}
+
+/** What a consumer does with a page of events, inside the transaction that advances its cursor. */
+export type EventHandler = (tx: Sql, events: readonly FeedEvent[]) => Promise<void>;
+
+/**
+ * The event feed, a transactional outbox. Producers append inside the transaction that moves the
+ * money, so an event exists exactly when its fact committed. Order: each tenant has one counter row;
+ * an append bumps it and writes its events in ONE statement, and the row stays locked until the
+ * producer's transaction ends. Two appends of a tenant therefore commit in the order they took
+ * their numbers, so every snapshot sees a gap-free prefix 1..n and a cursor "last seq read" never
+ * skips an event that commits later (a bigserial would: a lower number can commit after a higher
+ * one is read). The price is that a tenant's producers serialise from their append to their
+ * commit; the append is therefore the LAST statement of its transaction, after every other lock
+ * (pots, accounts), so it is held only for the commit and never in a lock-order cycle.
+ */
+export class EventFeed {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Appends events in the caller's transaction, in the given order. Call it last in that transaction. */
+  async append(tx: Sql, tenantId: string, events: readonly NewEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    if (events.length > APPEND_MAX) throw new Error(`event append of ${events.length} > ${APPEND_MAX}`);
+    const rows = events.map((event, index) => ({
+      idx: index + 1,
+      id: `${event.type}:${event.subjectId}`,
+      type: event.type,
+      version: EVENT_VERSIONS[event.type],
+      occurred_at: event.occurredAt.toISOString(),
+      payload: event.payload,
+    }));
+    await tx.query(
+      `with counter as (
+         insert into event_sequences (tenant_id, last_seq) values ($1, $2)
+         on conflict (tenant_id) do update set last_seq = event_sequences.last_seq + excluded.last_seq
+         returning last_seq
+       )
+       insert into events (tenant_id, seq, id, type, version, occurred_at, payload)
+       select $1, counter.last_seq - $2 + x.idx, x.id, x.type, x.version, x.occurred_at, x.payload
+       from counter, json_to_recordset($3::json) as x(idx bigint, id text, type text, version integer,
+         occurred_at timestamptz, payload jsonb)`,
+      [tenantId, events.length, JSON.stringify(rows)],
+    );
+  }
+
+  /** Events of a tenant after `afterSeq`, in order, at most `limit`. */
+  async read(tenantId: string, afterSeq: number, limit: number, tx?: Sql): Promise<FeedEvent[]> {
+    assertLimit(limit);
+    const rows = await (tx ?? this.db).query<EventRow>(
+      `select tenant_id, seq, id, type, version, occurred_at, payload from events
+       where tenant_id = $1 and seq > $2 order by seq limit $3`,
+      [tenantId, afterSeq, limit],
+    );
+    return rows.map(toEvent);
+  }
+
+  /** The tenant's last committed sequence number (0 before any event). */
+  async head(tenantId: string): Promise<number> {
+    const [row] = await this.db.query<{ last_seq: number }>(
+      'select last_seq from event_sequences where tenant_id = $1',
+      [tenantId],
+    );
+    return row?.last_seq ?? 0;
+  }
+
+  /**
+   * One step of a consumer: locks its cursor (so two processes never take the same events), reads
+   * up to `limit` events after it, runs `handle` and advances the cursor, all in one transaction.
+   * A handler that throws (or a process that dies) rolls the whole step back: its writes and the
+   * cursor together, so the next step sees the same events again and each is applied exactly once.
+   * A handler with effects outside this database must itself be idempotent by event id.
+   */
+  async consume(
+    consumer: string,
+    tenantId: string,
+    handle: EventHandler,
+    limit = 1_000,
+  ): Promise<ConsumeOutcome> {
+    assertLimit(limit);
+    return this.db.transaction(async (tx) => {
+      const lastSeq = await this.lockCursor(tx, consumer, tenantId);
+      const events = await this.read(tenantId, lastSeq, limit, tx);
+      if (events.length === 0) return { processed: 0, lastSeq, more: false };
+      assertContiguous(events, lastSeq);
+      await handle(tx, events);
+      const newSeq = (events.at(-1) as FeedEvent).seq;
+      await tx.query(
+        'update event_cursors set last_seq = $3, updated_at = $4 where consumer = $1 and tenant_id = $2',
+        [consumer, tenantId, newSeq, this.clock.now()],
+      );
+      return { processed: events.length, lastSeq: newSeq, more: events.length === limit };
+    });
+  }
+
+  /** A consumer's position (0 when it has never run). */
+  async position(consumer: string, tenantId: string): Promise<number> {
+    const [row] = await this.db.query<{ last_seq: number }>(
+      'select last_seq from event_cursors where consumer = $1 and tenant_id = $2',
+      [consumer, tenantId],
+    );
+    return row?.last_seq ?? 0;
+  }
+
+  /**
+   * Rebuild from zero: in the transaction where the consumer empties its own tables, its cursor
+   * goes back to 0 (locked, so no step of it runs meanwhile).
+   */
+  async rewind(tx: Sql, consumer: string, tenantId: string): Promise<void> {
+    await this.lockCursor(tx, consumer, tenantId);
+    await tx.query(
+      'update event_cursors set last_seq = 0, updated_at = $3 where consumer = $1 and tenant_id = $2',
+      [consumer, tenantId, this.clock.now()],
+    );
+  }
+
+  private async lockCursor(tx: Sql, consumer: string, tenantId: string): Promise<number> {
+    await tx.query(
+      `insert into event_cursors (consumer, tenant_id, last_seq, updated_at) values ($1, $2, 0, $3)
+       on conflict (consumer, tenant_id) do nothing`,
+      [consumer, tenantId, this.clock.now()],
+    );
+    const [row] = await tx.query<{ last_seq: number }>(
+      'select last_seq from event_cursors where consumer = $1 and tenant_id = $2 for update',
+      [consumer, tenantId],
+    );
+    return row?.last_seq ?? 0;
+  }
+}
+
+interface EventRow {
+  tenant_id: string;
+  seq: number;
+  id: string;
+  type: FeedEvent['type'];
+  version: number;
+  occurred_at: Date;
+  payload: FeedEvent['payload'];
+}
+
+function toEvent(row: EventRow): FeedEvent {
+  return {
+    tenantId: row.tenant_id,
+    seq: Number(row.seq),
+    id: row.id,
+    type: row.type,
+    version: row.version,
+    occurredAt: row.occurred_at,
+    payload: row.payload,
+  } as FeedEvent;
+}
+
+function assertLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > CONSUME_LIMIT_MAX)
+    throw new Error(`event page limit must be 1..${CONSUME_LIMIT_MAX}, got ${limit}`);
+}
+
+/** The read-side pair of the append's guarantee: a page starts right after the cursor, without gaps. */
+function assertContiguous(events: readonly FeedEvent[], afterSeq: number): void {
+  events.forEach((event, index) => {
+    if (event.seq !== afterSeq + index + 1)
+      throw new Error(`event feed gap: expected seq ${afterSeq + index + 1}, read ${event.seq}`);
+  });
+}

@@ -1,0 +1,46 @@
+import type { Migration } from '../../db/migrate.js';
+
+/**
+ * The event feed (transactional outbox). `events` is insert-only; `event_sequences` holds each
+ * tenant's last sequence number, locked by the append that bumps it until its transaction commits,
+ * so sequence order is commit order and a reader never sees a gap (see event-feed.ts).
+ * `event_cursors` holds each consumer's position per tenant.
+ */
+export const eventMigrations: Migration[] = [
+  {
+    version: 1100,
+    name: 'event feed: events, per-tenant sequences, consumer cursors',
+    sql: `
+      create table event_sequences (
+        tenant_id text primary key references tenants (id),
+        last_seq bigint not null check (last_seq >= 0)
+      );
+
+      create table events (
+        tenant_id text not null references tenants (id),
+        seq bigint not null check (seq > 0),
+        id text not null,
+        type text not null,
+        version integer not null check (version > 0),
+        occurred_at timestamptz not null,
+        payload jsonb not null,
+        primary key (tenant_id, seq),
+        unique (tenant_id, id)
+      );
+
+      create function events_insert_only() returns trigger language plpgsql as $$
+      begin
+        raise exception 'events are insert-only';
+      end $$;
+      create trigger events_no_update before update or delete on events
+        for each statement execute function events_insert_only();
+
+      create table event_cursors (
+        consumer text not null,
+        tenant_id text not null references tenants (id),
+        last_seq bigint not null default 0 check (last_seq >= 0),
+        updated_at timestamptz not null,
+        primary key (consumer, tenant_id)
+      );`,
+  },
+];

@@ -1,0 +1,98 @@
+import type { PotBalances } from '../budgets/types.js';
+import type { CashbackDrawn, MerchantSnapshot, NewEvent } from '../events/types.js';
+import type { Merchant } from '../merchants/types.js';
+import type { CancellationBreakdown, Payment } from './types.js';
+
+/** What the payment path knew when it decided, beyond the payment record. */
+export interface PaymentContext {
+  monthEligibleSpentBeforeWon: number;
+  isWelfareRecipient: boolean;
+  policyId: string | null;
+  pots: readonly PotBalances[];
+}
+
+/** What the calculator needs to replay a payment, and what analytics groups it by. */
+export function paymentMadeEvent(payment: Payment, merchant: Merchant, context: PaymentContext): NewEvent {
+  return {
+    type: 'payment.made',
+    subjectId: payment.id,
+    occurredAt: payment.createdAt,
+    payload: {
+      paymentId: payment.id,
+      memberId: payment.memberId,
+      channel: payment.channel,
+      amountWon: payment.amountWon,
+      paidFrom: {
+        grantWon: payment.paidFrom.grantWon,
+        cashbackWon: payment.paidFrom.cashbackWon,
+        cashWon: payment.paidFrom.cashWon,
+      },
+      monthEligibleSpentBeforeWon: context.monthEligibleSpentBeforeWon,
+      month: payment.month,
+      eligibleWon: payment.eligibleWon,
+      requestedCashbackWon: payment.cashback.requestedWon,
+      cashbackWon: payment.cashback.amountWon,
+      policyId: context.policyId,
+      ruleCodes: payment.cashback.rules.map((rule) => rule.code),
+      draws: drawsByPot(payment.cashback.draws, context.pots),
+      isWelfareRecipient: context.isWelfareRecipient,
+      merchant: merchantSnapshot(merchant),
+    },
+  };
+}
+
+export function paymentCancelledEvent(
+  payment: Payment,
+  cancellationId: string,
+  cancelWon: number,
+  breakdown: CancellationBreakdown,
+  now: Date,
+): NewEvent {
+  return {
+    type: 'payment.cancelled',
+    subjectId: cancellationId,
+    occurredAt: now,
+    payload: {
+      cancellationId,
+      paymentId: payment.id,
+      memberId: payment.memberId,
+      merchantId: payment.merchantId,
+      amountWon: cancelWon,
+      eligibleRestoredWon: breakdown.eligibleRestoredWon,
+      cashbackRecoveredWon: breakdown.clawback.fromCashbackWon + breakdown.clawback.fromCashWon,
+      returnedToBudget: breakdown.returnedToBudget,
+    },
+  };
+}
+
+export function merchantSnapshot(merchant: Merchant): MerchantSnapshot {
+  return {
+    merchantId: merchant.id,
+    district: merchant.district,
+    dong: merchant.dong,
+    industryCode: merchant.industryCode,
+    marketId: merchant.marketId,
+    isTraditionalMarket: merchant.isTraditionalMarket,
+    isBookstore: merchant.isBookstore,
+    annualRevenueWon: merchant.annualRevenueWon,
+  };
+}
+
+function drawsByPot(
+  draws: ReadonlyArray<{ accountId: string; amountWon: number }>,
+  pots: readonly PotBalances[],
+): CashbackDrawn[] {
+  return draws.map((drawn) => {
+    for (const pot of pots) {
+      const account = pot.accounts.find((candidate) => candidate.accountId === drawn.accountId);
+      if (account)
+        return {
+          potId: pot.potId,
+          source: account.source,
+          accountId: drawn.accountId,
+          amountWon: drawn.amountWon,
+        };
+    }
+    throw new Error(`payment event: draw from ${drawn.accountId}, which is no pot of the batch`);
+  });
+}
