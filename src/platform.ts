@@ -6,6 +6,7 @@ import { OperatorActionLog } from './modules/audit-trail/operator-actions.js';
 import type { BankGateway } from './modules/bank/bank-gateway.js';
 import { InProcessSandboxBank } from './modules/bank/in-process-sandbox-bank.js';
 import { BudgetService } from './modules/budgets/budget-service.js';
+import { GivingService } from './modules/giving/giving-service.js';
 import { IdempotentRequests } from './modules/idempotency/idempotency.js';
 import { LedgerService } from './modules/ledger/ledger-service.js';
 import { MemberService } from './modules/members/member-service.js';
@@ -45,6 +46,7 @@ export interface Platform {
   programs: ProgramService;
   settlement: SettlementService;
   scheduler: Scheduler;
+  giving: GivingService;
   guards: Guards;
 }
 
@@ -114,6 +116,7 @@ export function createPlatform(
     }),
     settlement: new SettlementService(db, clock, { ledger, tenants, merchants, bank, operatorActions }),
     scheduler: new Scheduler(db, clock),
+    giving: new GivingService(db, clock, { ledger, tenants, bank, operatorActions }),
     guards: guards(authenticator),
   };
 }

@@ -1,5 +1,6 @@
 import { auditTrailMigrations } from '../modules/audit-trail/migrations.js';
 import { budgetMigrations } from '../modules/budgets/migrations.js';
+import { givingMigrations } from '../modules/giving/migrations.js';
 import { idempotencyMigrations } from '../modules/idempotency/migrations.js';
 import { ledgerMigrations } from '../modules/ledger/migrations.js';
 import { memberMigrations } from '../modules/members/migrations.js';
@@ -20,6 +21,7 @@ import type { Migration } from './migrate.js';
  * Every module's migrations, in version order. Each module owns a range of versions:
  * tenants 100s, ledger 200s, audit trail 250s, idempotency 280s, scheduler 290s, members 300s, reference 400s, merchants 500s,
  * policy 600s, budgets 650s, wallets 700s, transfers 750s, refunds 760s, payments 800s, programmes 900s, settlement 1000s.
+ * giving 1300s, merchant funds 1340s, tax statements 1370s.
  */
 export const allMigrations: Migration[] = [
   ...tenantMigrations,
@@ -38,4 +40,5 @@ export const allMigrations: Migration[] = [
   ...paymentMigrations,
   ...programMigrations,
   ...settlementMigrations,
+  ...givingMigrations,
 ].sort((a, b) => a.version - b.version);

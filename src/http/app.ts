@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { auditTrailRoutes } from '../modules/audit-trail/routes.js';
 import { bankRoutes } from '../modules/bank/routes.js';
 import { budgetRoutes } from '../modules/budgets/routes.js';
+import { givingRoutes } from '../modules/giving/routes.js';
 import { ledgerRoutes } from '../modules/ledger/routes.js';
 import { memberRoutes } from '../modules/members/routes.js';
 import { merchantRoutes } from '../modules/merchants/routes.js';
@@ -68,6 +69,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   await app.register(programRoutes(platform));
   await app.register(settlementRoutes(platform));
   await app.register(bankRoutes(platform));
+  await app.register(givingRoutes(platform));
   // Last: the web app's SPA fallback must not shadow any API route.
   await registerWebApp(app, WEB_DIST_DIR);
   return app;
