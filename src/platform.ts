@@ -19,6 +19,7 @@ import { ReferenceService } from './modules/reference/reference-service.js';
 import { RefundService } from './modules/refunds/refund-service.js';
 import { Scheduler } from './modules/scheduler/scheduler.js';
 import { SettlementService } from './modules/settlement/settlement-service.js';
+import { TaxStatementService } from './modules/tax-statements/tax-statement-service.js';
 import { TenantService } from './modules/tenants/tenant-service.js';
 import { TransferService } from './modules/transfers/transfer-service.js';
 import { WalletService } from './modules/wallets/wallet-service.js';
@@ -47,6 +48,7 @@ export interface Platform {
   settlement: SettlementService;
   scheduler: Scheduler;
   giving: GivingService;
+  taxStatements: TaxStatementService;
   guards: Guards;
 }
 
@@ -117,6 +119,7 @@ export function createPlatform(
     settlement: new SettlementService(db, clock, { ledger, tenants, merchants, bank, operatorActions }),
     scheduler: new Scheduler(db, clock),
     giving: new GivingService(db, clock, { ledger, tenants, bank, operatorActions }),
+    taxStatements: new TaxStatementService(clock, { payments, merchants, members, policy, tenants }),
     guards: guards(authenticator),
   };
 }

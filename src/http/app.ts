@@ -17,6 +17,7 @@ import { referenceRoutes } from '../modules/reference/routes.js';
 import { refundRoutes } from '../modules/refunds/routes.js';
 import { settlementRoutes } from '../modules/settlement/routes.js';
 import { systemRoutes } from '../modules/system/routes.js';
+import { taxStatementRoutes } from '../modules/tax-statements/routes.js';
 import { transferRoutes } from '../modules/transfers/routes.js';
 import { walletRoutes } from '../modules/wallets/routes.js';
 import type { Platform } from '../platform.js';
@@ -70,6 +71,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   await app.register(settlementRoutes(platform));
   await app.register(bankRoutes(platform));
   await app.register(givingRoutes(platform));
+  await app.register(taxStatementRoutes(platform));
   // Last: the web app's SPA fallback must not shadow any API route.
   await registerWebApp(app, WEB_DIST_DIR);
   return app;

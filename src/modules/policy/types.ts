@@ -12,6 +12,8 @@ export const RULE_KEYS = [
   'transfer_accept_window_hours',
   'refund_full_window_days',
   'refund_min_used_bp',
+  'tax_deduction_market_rate_bp',
+  'tax_deduction_general_rate_bp',
 ] as const;
 
 export type RuleKey = (typeof RULE_KEYS)[number];

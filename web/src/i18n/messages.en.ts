@@ -583,6 +583,8 @@ export const en: Messages = {
         transfer_accept_window_hours: 'Time to accept a transfer (hours)',
         refund_full_window_days: 'Full refund window (days)',
         refund_min_used_bp: 'Share used before a refund',
+        tax_deduction_market_rate_bp: 'Income-tax deduction rate, traditional markets',
+        tax_deduction_general_rate_bp: 'Income-tax deduction rate, other spending',
         other: '{{key}}',
       },
     },

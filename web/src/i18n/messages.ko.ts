@@ -577,6 +577,8 @@ export const ko = {
         transfer_accept_window_hours: '송금 수락 기한 (시간)',
         refund_full_window_days: '전액 환불 가능 기간 (일)',
         refund_min_used_bp: '환불에 필요한 최소 사용 비율',
+        tax_deduction_market_rate_bp: '소득공제율 (전통시장)',
+        tax_deduction_general_rate_bp: '소득공제율 (일반)',
         other: '{{key}}',
       },
     },

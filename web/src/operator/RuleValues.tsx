@@ -22,6 +22,8 @@ const KNOWN_RULES = [
   'transfer_accept_window_hours',
   'refund_full_window_days',
   'refund_min_used_bp',
+  'tax_deduction_market_rate_bp',
+  'tax_deduction_general_rate_bp',
 ] as const;
 
 function isKnownRule(key: string): key is (typeof KNOWN_RULES)[number] {
