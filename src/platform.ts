@@ -8,6 +8,7 @@ import type { BankGateway } from './modules/bank/bank-gateway.js';
 import { InProcessSandboxBank } from './modules/bank/in-process-sandbox-bank.js';
 import { BudgetService } from './modules/budgets/budget-service.js';
 import { EventFeed } from './modules/events/event-feed.js';
+import { GivingService } from './modules/giving/giving-service.js';
 import { IdempotentRequests } from './modules/idempotency/idempotency.js';
 import { LedgerService } from './modules/ledger/ledger-service.js';
 import { MemberService } from './modules/members/member-service.js';
@@ -21,6 +22,7 @@ import { ReferenceService } from './modules/reference/reference-service.js';
 import { RefundService } from './modules/refunds/refund-service.js';
 import { Scheduler } from './modules/scheduler/scheduler.js';
 import { SettlementService } from './modules/settlement/settlement-service.js';
+import { TaxStatementService } from './modules/tax-statements/tax-statement-service.js';
 import { TenantService } from './modules/tenants/tenant-service.js';
 import { TransferService } from './modules/transfers/transfer-service.js';
 import { WalletService } from './modules/wallets/wallet-service.js';
@@ -51,6 +53,8 @@ export interface Platform {
   settlement: SettlementService;
   scheduler: Scheduler;
   analytics: AnalyticsService;
+  giving: GivingService;
+  taxStatements: TaxStatementService;
   guards: Guards;
 }
 
@@ -127,6 +131,8 @@ export function createPlatform(
     scheduler: new Scheduler(db, clock),
     paymentPins: new PaymentPinService(db, clock, policy),
     analytics: new AnalyticsService(db, clock, { events, tenants, reference }),
+    giving: new GivingService(db, clock, { ledger, tenants, bank, operatorActions }),
+    taxStatements: new TaxStatementService(clock, { payments, merchants, members, policy, tenants }),
     guards: guards(authenticator),
   };
 }

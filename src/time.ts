@@ -62,3 +62,25 @@ export function isCalendarDate(text: string): boolean {
   const date = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
 }
+
+/** The instant at which local midnight of the 1st of `month` (1-12) begins in the time zone. */
+export function startOfLocalMonth(year: number, month: number, timeZone: string): Date {
+  const guessMs = Date.UTC(year, month - 1, 1);
+  const parts: Record<string, number> = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(new Date(guessMs))
+      .map((part) => [part.type, Number(part.value)]),
+  );
+  const at = (type: string) => parts[type] ?? 0;
+  const localMs = Date.UTC(at('year'), at('month') - 1, at('day'), at('hour'), at('minute'), at('second'));
+  return new Date(guessMs - (localMs - guessMs));
+}

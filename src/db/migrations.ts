@@ -2,6 +2,7 @@ import { analyticsMigrations } from '../modules/analytics/migrations.js';
 import { auditTrailMigrations } from '../modules/audit-trail/migrations.js';
 import { budgetMigrations } from '../modules/budgets/migrations.js';
 import { eventMigrations } from '../modules/events/migrations.js';
+import { givingMigrations } from '../modules/giving/migrations.js';
 import { idempotencyMigrations } from '../modules/idempotency/migrations.js';
 import { ledgerMigrations } from '../modules/ledger/migrations.js';
 import { memberMigrations } from '../modules/members/migrations.js';
@@ -25,6 +26,7 @@ import type { Migration } from './migrate.js';
  * Deployment safety and accounts (h10-deploy): 2000–2099.
  * Issue 10 (input hardening): 2100–2199, in the modules whose tables they change.
  * events 1100–1149, analytics 1150–1199, policy-lab changes to existing modules' tables 2300–2399.
+ * giving 1300s, merchant funds 1340s, tax statements 1370s.
  */
 export const allMigrations: Migration[] = [
   ...tenantMigrations,
@@ -45,4 +47,5 @@ export const allMigrations: Migration[] = [
   ...settlementMigrations,
   ...eventMigrations,
   ...analyticsMigrations,
+  ...givingMigrations,
 ].sort((a, b) => a.version - b.version);

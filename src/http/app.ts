@@ -7,6 +7,7 @@ import { analyticsRoutes } from '../modules/analytics/routes.js';
 import { auditTrailRoutes } from '../modules/audit-trail/routes.js';
 import { bankRoutes } from '../modules/bank/routes.js';
 import { budgetRoutes } from '../modules/budgets/routes.js';
+import { givingRoutes } from '../modules/giving/routes.js';
 import { ledgerRoutes } from '../modules/ledger/routes.js';
 import { paymentPinRoutes } from '../modules/members/payment-pin-routes.js';
 import { memberRoutes } from '../modules/members/routes.js';
@@ -19,6 +20,7 @@ import { referenceRoutes } from '../modules/reference/routes.js';
 import { refundRoutes } from '../modules/refunds/routes.js';
 import { settlementRoutes } from '../modules/settlement/routes.js';
 import { systemRoutes } from '../modules/system/routes.js';
+import { taxStatementRoutes } from '../modules/tax-statements/routes.js';
 import { transferRoutes } from '../modules/transfers/routes.js';
 import { walletRoutes } from '../modules/wallets/routes.js';
 import type { Platform } from '../platform.js';
@@ -78,6 +80,8 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   await app.register(settlementRoutes(platform));
   await app.register(bankRoutes(platform));
   await app.register(analyticsRoutes(platform));
+  await app.register(givingRoutes(platform));
+  await app.register(taxStatementRoutes(platform));
   // Last: the web app's SPA fallback must not shadow any API route.
   await registerWebApp(app, WEB_DIST_DIR);
   return app;

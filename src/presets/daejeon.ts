@@ -7,6 +7,7 @@ import type { MerchantApplicationInput } from '../modules/merchants/types.js';
 import { seedDaejeonPolicy } from '../modules/policy/presets/daejeon.js';
 import { DAEJEON_REFERENCE } from '../modules/reference/presets/daejeon.js';
 import { seedDaejeonSettlement } from '../modules/settlement/presets/daejeon.js';
+import { seedDaejeonTaxRules } from '../modules/tax-statements/presets/daejeon.js';
 import { DAEJEON_TENANT } from '../modules/tenants/presets.js';
 import type { Platform } from '../platform.js';
 import { localDate } from '../time.js';
@@ -78,6 +79,7 @@ export async function seedDaejeon(
     await seedDaejeonPolicy(platform, tenantId, tx);
     await platform.wallets.ensureSystemAccounts(tenantId, tx);
     await seedDaejeonSettlement(platform, tenantId, tx);
+    await seedDaejeonTaxRules(platform, tenantId, tx);
   });
   await seedDaejeonBudgets(platform, tenantId);
   await seedCurrentYearBudget(platform, tenantId);

@@ -26,6 +26,7 @@ import {
   receiptOf,
 } from './payment-records.js';
 import { type Funds, splitPayment } from './split.js';
+import { cashSpendingPage, memberCashSpending } from './tax-spending.js';
 import type { CashbackOutcome, Payment, PaymentChannel, PaymentReceipt } from './types.js';
 
 export interface PaymentDeps {
@@ -241,6 +242,21 @@ export class PaymentService {
       [tenantId, paymentId],
     );
     return row ? toPayment(row) : undefined;
+  }
+
+  /** One member's cash spending by month and merchant, cancellations netted (for the tax statement). */
+  async memberCashSpending(tenantId: string, memberId: string, fromMonth: string, toMonth: string) {
+    return memberCashSpending(this.db, tenantId, memberId, fromMonth, toMonth);
+  }
+
+  /** Every member's cash spending, a page of members at a time in id order (for the tax office export). */
+  async cashSpendingPage(
+    tenantId: string,
+    period: { fromMonth: string; toMonth: string },
+    afterMemberId: string,
+    memberLimit: number,
+  ) {
+    return cashSpendingPage(this.db, tenantId, period.fromMonth, period.toMonth, afterMemberId, memberLimit);
   }
 }
 

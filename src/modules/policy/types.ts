@@ -24,6 +24,8 @@ export const RULE_KEYS = [
   'public_funding_per_request_max_won',
   'payment_pin_attempts_max',
   'payment_pin_lockout_minutes',
+  'tax_deduction_market_rate_bp',
+  'tax_deduction_general_rate_bp',
 ] as const;
 
 export type RuleKey = (typeof RULE_KEYS)[number];

@@ -587,7 +587,9 @@ export const en: Messages = {
         public_funding_per_request_max_won: 'Most public money per funding request',
         payment_pin_attempts_max: 'Wrong payment PINs allowed',
         payment_pin_lockout_minutes: 'Payment PIN lockout (minutes)',
-        other: 'Other rule',
+        tax_deduction_market_rate_bp: 'Income-tax deduction rate, traditional markets',
+        tax_deduction_general_rate_bp: 'Income-tax deduction rate, other spending',
+        other: '{{key}}',
       },
     },
     budgets: {

@@ -581,6 +581,8 @@ export const ko = {
         public_funding_per_request_max_won: '1회 재원 투입 한도 (원)',
         payment_pin_attempts_max: '결제 비밀번호 허용 오류 횟수',
         payment_pin_lockout_minutes: '결제 비밀번호 잠금 시간 (분)',
+        tax_deduction_market_rate_bp: '소득공제율 (전통시장)',
+        tax_deduction_general_rate_bp: '소득공제율 (일반)',
         other: '기타 규칙',
       },
     },

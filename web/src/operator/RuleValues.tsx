@@ -25,6 +25,8 @@ const KNOWN_RULES = [
   'public_funding_per_request_max_won',
   'payment_pin_attempts_max',
   'payment_pin_lockout_minutes',
+  'tax_deduction_market_rate_bp',
+  'tax_deduction_general_rate_bp',
 ] as const;
 
 function isKnownRule(key: string): key is (typeof KNOWN_RULES)[number] {

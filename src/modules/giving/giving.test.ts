@@ -1,0 +1,269 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { databaseKinds } from '../../../test/support/databases.js';
+import {
+  type ApiClient,
+  demoClient,
+  demoMerchantCode,
+  expectLedgerAuditGreen,
+  newMember,
+  openTestPlatform,
+  seedTestTenant,
+  type TestPlatform,
+} from '../../../test/support/platform.js';
+import { memberAccountIds } from '../members/member-service.js';
+import { charityAccountId } from './types.js';
+
+function kst(localTime: string): string {
+  return `${localTime}+09:00`;
+}
+
+const CHARITY_BANK = { bankCode: 'SANDBOX', accountNumber: '100-200-300' };
+
+describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
+  let t: TestPlatform;
+  let tenantId: string;
+  let operator: ApiClient;
+  let phoneCount = 0;
+
+  beforeAll(async () => {
+    t = await openTestPlatform(kind);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+  beforeEach(async () => {
+    t.clock.set(kst('2021-05-13T12:00:00'));
+    tenantId = await seedTestTenant(t.platform);
+    operator = await demoClient(t.app, tenantId, 'operator');
+  });
+
+  async function member(chargeWon: number): Promise<ApiClient> {
+    phoneCount += 1;
+    const client = await newMember(t.app, tenantId, `010-6300-${String(phoneCount).padStart(4, '0')}`);
+    if (chargeWon > 0) expect((await client.post('/v1/me/charges', { amountWon: chargeWon })).status).toBe(201);
+    return client;
+  }
+
+  async function charity(name = '대전 사랑의열매', registrationNumber = '305-82-01234'): Promise<string> {
+    const created = await operator.request('POST', '/v1/operator/charities', {
+      name,
+      registrationNumber,
+      bankAccount: CHARITY_BANK,
+      description: '사회복지공동모금회 대전지회',
+    });
+    expect(created.status).toBe(201);
+    return created.body.charityId;
+  }
+
+  async function wallet(client: ApiClient) {
+    return (await client.get('/v1/me/wallet')).body;
+  }
+
+  async function charityBalanceWon(charityId: string): Promise<number> {
+    return (await t.platform.ledger.getAccount(tenantId, charityAccountId(charityId)))?.postedWon ?? -1;
+  }
+
+  it('moves a one-off cash donation to the charity, shown in public totals and campaign progress', async () => {
+    const charityId = await charity();
+    const campaign = await operator.request('POST', `/v1/operator/charities/${charityId}/campaigns`, {
+      title: '겨울나기 연탄',
+      goalWon: 1_000_000,
+      startsAt: kst('2021-05-01T00:00:00'),
+      endsAt: kst('2021-06-01T00:00:00'),
+    });
+    expect(campaign.status).toBe(201);
+    const citizen = await member(100_000);
+    const given = await citizen.post('/v1/me/donations', {
+      charityId,
+      campaignId: campaign.body.campaignId,
+      amountWon: 30_000,
+      source: 'cash',
+    });
+    expect(given.status).toBe(201);
+    expect(given.body.donation).toMatchObject({ amountWon: 30_000, source: 'cash', charityId });
+    expect(await wallet(citizen)).toMatchObject({ cashWon: 70_000, cashbackWon: 0 });
+    expect(await charityBalanceWon(charityId)).toBe(30_000);
+    const [listed] = (await operator.get('/v1/charities')).body.items;
+    expect(listed).toMatchObject({ charityId, donatedWon: 30_000, donationCount: 1, paidOutWon: 0 });
+    expect(listed.campaigns[0]).toMatchObject({ raisedWon: 30_000, goalWon: 1_000_000, progressBp: 300 });
+    const mine = (await citizen.get('/v1/me/donations')).body;
+    expect(mine.items).toHaveLength(1);
+    expect(mine.totalWon).toBe(30_000);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('a donation from cashback spends exactly that cashback and earns none', async () => {
+    const charityId = await charity();
+    const citizen = await member(100_000);
+    const cafe = await demoMerchantCode(t.platform, tenantId, 'cafe');
+    expect((await citizen.post('/v1/me/payments', { merchantCode: cafe.merchantCode, amountWon: 27_000 })).status).toBe(
+      201,
+    );
+    expect(await wallet(citizen)).toMatchObject({ cashWon: 73_000, cashbackWon: 2_700 });
+    const given = await citizen.post('/v1/me/donations', { charityId, amountWon: 2_000, source: 'cashback' });
+    expect(given.status).toBe(201);
+    expect(await wallet(citizen)).toMatchObject({ cashWon: 73_000, cashbackWon: 700 });
+    expect(await charityBalanceWon(charityId)).toBe(2_000);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('replays the same Idempotency-Key without giving twice', async () => {
+    const charityId = await charity();
+    const citizen = await member(50_000);
+    const body = { charityId, amountWon: 10_000, source: 'cash' };
+    const first = await citizen.post('/v1/me/donations', body, 'give-once');
+    const again = await citizen.post('/v1/me/donations', body, 'give-once');
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect(await wallet(citizen)).toMatchObject({ cashWon: 40_000 });
+    const reused = await citizen.post('/v1/me/donations', { ...body, amountWon: 5_000 }, 'give-once');
+    expect(reused.status).toBe(409);
+    expect(await charityBalanceWon(charityId)).toBe(10_000);
+  });
+
+  it('refuses bad input with 4xx and changes nothing', async () => {
+    const charityId = await charity();
+    const citizen = await member(10_000);
+    const cases: Array<[Record<string, unknown>, number, string]> = [
+      [{ charityId, amountWon: -5_000, source: 'cash' }, 400, 'INVALID_INPUT'],
+      [{ charityId, amountWon: 0, source: 'cash' }, 400, 'INVALID_INPUT'],
+      [{ charityId: 'chr_nope', amountWon: 1_000, source: 'cash' }, 404, 'CHARITY_NOT_FOUND'],
+      [{ charityId, amountWon: 1_000, source: 'points' }, 400, 'INVALID_INPUT'],
+      [{ charityId, amountWon: 20_000, source: 'cash' }, 422, 'INSUFFICIENT_FUNDS'],
+      [{ charityId, amountWon: 1_000, source: 'cashback' }, 422, 'INSUFFICIENT_FUNDS'],
+      [{ charityId, amountWon: 1_000, source: 'grant' }, 422, 'DONATION_SOURCE_NOT_ALLOWED'],
+      [{ charityId, amountWon: 1_000, source: 'cash', monthlyDay: 32 }, 400, 'INVALID_INPUT'],
+      [{ charityId, campaignId: 'cmp_nope', amountWon: 1_000, source: 'cash' }, 404, 'CAMPAIGN_NOT_FOUND'],
+    ];
+    for (const [body, status, code] of cases) {
+      const refused = await citizen.post('/v1/me/donations', body);
+      expect({ status: refused.status, code: refused.body.code }).toEqual({ status, code });
+    }
+    const duplicate = await operator.request('POST', '/v1/operator/charities', {
+      name: '중복',
+      registrationNumber: '305-82-01234',
+      bankAccount: CHARITY_BANK,
+      description: '',
+    });
+    expect(duplicate.status).toBe(409);
+    expect((await citizen.request('POST', '/v1/operator/charities', {})).status).toBe(403);
+    expect(await wallet(citizen)).toMatchObject({ cashWon: 10_000, cashbackWon: 0 });
+    expect(await charityBalanceWon(charityId)).toBe(0);
+    expect((await citizen.get('/v1/me/donations')).body.items).toEqual([]);
+    expect((await operator.get('/v1/charities')).body.items).toHaveLength(1);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('gives a monthly gift once per month across month ends, retries a failed month and reports it', async () => {
+    const charityId = await charity();
+    const citizen = await member(25_000);
+    t.clock.set(kst('2021-05-30T09:00:00'));
+    const started = await citizen.post('/v1/me/donations', {
+      charityId,
+      amountWon: 20_000,
+      source: 'cash',
+      monthlyDay: 31,
+    });
+    expect(started.status).toBe(201);
+    expect(started.body.monthlyGift).toMatchObject({ firstMonth: '2021-05', monthlyDay: 31, status: 'active' });
+    expect(await wallet(citizen)).toMatchObject({ cashWon: 25_000 });
+
+    await t.platform.scheduler.tick([tenantId]);
+    expect(await charityBalanceWon(charityId)).toBe(0);
+
+    t.clock.set(kst('2021-05-31T09:00:00'));
+    await t.platform.scheduler.tick([tenantId]);
+    t.clock.set(kst('2021-05-31T23:00:00'));
+    await t.platform.scheduler.tick([tenantId]);
+    expect(await wallet(citizen)).toMatchObject({ cashWon: 5_000 });
+
+    // June has 30 days: the gift on the 31st falls on the 30th; 5,000 won is not enough.
+    t.clock.set(kst('2021-06-30T08:00:00'));
+    await t.platform.scheduler.tick([tenantId]);
+    const failed = (await citizen.get('/v1/me/donations')).body.monthlyGifts[0];
+    expect(failed.lastFailure).toEqual({ month: '2021-06', code: 'INSUFFICIENT_FUNDS', attempts: 1 });
+    expect((await citizen.post('/v1/me/charges', { amountWon: 30_000 })).status).toBe(201);
+
+    t.clock.set(kst('2021-06-30T08:30:00'));
+    await t.platform.scheduler.tick([tenantId]);
+    expect(await wallet(citizen)).toMatchObject({ cashWon: 35_000 });
+    t.clock.set(kst('2021-06-30T09:30:00'));
+    await t.platform.scheduler.tick([tenantId]);
+    t.clock.set(kst('2021-06-30T12:00:00'));
+    await t.platform.scheduler.tick([tenantId]);
+    expect(await wallet(citizen)).toMatchObject({ cashWon: 15_000 });
+    const donations = (await citizen.get('/v1/me/donations')).body.items;
+    expect(donations.map((donation: { giftMonth: string }) => donation.giftMonth)).toEqual(['2021-06', '2021-05']);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('a stopped monthly gift gives nothing more', async () => {
+    const charityId = await charity();
+    const citizen = await member(100_000);
+    const other = await member(0);
+    const started = await citizen.post('/v1/me/donations', { charityId, amountWon: 10_000, source: 'cash', monthlyDay: 13 });
+    const giftId = started.body.monthlyGift.monthlyGiftId;
+    await t.platform.scheduler.tick([tenantId]);
+    expect(await wallet(citizen)).toMatchObject({ cashWon: 90_000 });
+    expect((await other.request('POST', `/v1/me/monthly-gifts/${giftId}/stop`)).status).toBe(404);
+    const stopped = await citizen.request('POST', `/v1/me/monthly-gifts/${giftId}/stop`);
+    expect(stopped.body.status).toBe('stopped');
+    t.clock.set(kst('2021-06-14T12:00:00'));
+    await t.platform.scheduler.tick([tenantId]);
+    expect(await wallet(citizen)).toMatchObject({ cashWon: 90_000 });
+  });
+
+  it('pays what a charity holds to its bank account once, through the bank gateway', async () => {
+    const charityId = await charity();
+    const citizen = await member(100_000);
+    await citizen.post('/v1/me/donations', { charityId, amountWon: 40_000, source: 'cash' });
+    const deposits = vi.spyOn(t.bank, 'deposit');
+    try {
+      const before = t.bank.balanceOf(CHARITY_BANK);
+      await t.platform.giving.payouts.run(tenantId, t.clock.now());
+      await t.platform.giving.payouts.run(tenantId, t.clock.now());
+      expect(deposits).toHaveBeenCalledTimes(1);
+      expect(t.bank.balanceOf(CHARITY_BANK) - before).toBe(40_000);
+      expect(await charityBalanceWon(charityId)).toBe(0);
+      const [listed] = (await operator.get('/v1/charities')).body.items;
+      expect(listed).toMatchObject({ donatedWon: 40_000, paidOutWon: 40_000 });
+    } finally {
+      deposits.mockRestore();
+    }
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('gives from a grant only when its programme allows donations', async () => {
+    const charityId = await charity();
+    const citizen = await member(0);
+    const memberId = (await t.platform.members.findByPhone(tenantId, `010-6300-${String(phoneCount).padStart(4, '0')}`))
+      ?.id as string;
+    const grantId = `${memberId}:grant:prg_test`;
+    await t.platform.ledger.createAccounts(tenantId, [
+      { id: 'budget_source:city', kind: 'budget_source', currencyCode: 'KRW', allowNegative: true },
+      {
+        id: grantId,
+        kind: 'member_grant',
+        currencyCode: 'KRW',
+        ownerId: memberId,
+        metadata: { programId: 'prg_test', donationAllowed: true, expiresAt: kst('2021-12-31T00:00:00') },
+      },
+    ]);
+    await t.platform.ledger.postTransfers(tenantId, [
+      {
+        id: 'test-grant',
+        action: 'transfer',
+        code: 'grant',
+        postings: [
+          { accountId: 'budget_source:city', amountWon: -50_000 },
+          { accountId: grantId, amountWon: 50_000 },
+        ],
+      },
+    ]);
+    const given = await citizen.post('/v1/me/donations', { charityId, amountWon: 15_000, source: 'grant' });
+    expect(given.status).toBe(201);
+    expect((await t.platform.ledger.getAccount(tenantId, grantId))?.postedWon).toBe(35_000);
+    expect((await t.platform.ledger.getAccount(tenantId, memberAccountIds(memberId).cash))?.postedWon).toBe(0);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+});

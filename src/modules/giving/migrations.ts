@@ -1,0 +1,92 @@
+import type { Migration } from '../../db/migrate.js';
+
+/** Giving (온정나눔): charities, campaigns, donations, monthly gifts and payouts to charities' banks. */
+export const givingMigrations: Migration[] = [
+  {
+    version: 1300,
+    name: 'charities, campaigns, donations, monthly gifts, charity payouts',
+    sql: `
+      create table charities (
+        tenant_id text not null references tenants (id),
+        id text not null,
+        name text not null,
+        registration_number text not null,
+        bank_account jsonb not null,
+        description text not null,
+        logo_url text,
+        created_by text not null,
+        created_at timestamptz not null,
+        primary key (tenant_id, id),
+        unique (tenant_id, registration_number)
+      );
+
+      create table charity_campaigns (
+        tenant_id text not null,
+        id text not null,
+        charity_id text not null,
+        title text not null,
+        goal_won bigint not null check (goal_won > 0),
+        starts_at timestamptz not null,
+        ends_at timestamptz not null,
+        created_at timestamptz not null,
+        primary key (tenant_id, id),
+        foreign key (tenant_id, charity_id) references charities (tenant_id, id),
+        check (ends_at > starts_at)
+      );
+
+      create table monthly_gifts (
+        tenant_id text not null,
+        id text not null,
+        member_id text not null,
+        charity_id text not null,
+        campaign_id text,
+        amount_won bigint not null check (amount_won > 0),
+        source text not null check (source in ('cash', 'cashback', 'grant')),
+        monthly_day int not null check (monthly_day between 1 and 31),
+        first_month text not null,
+        status text not null check (status in ('active', 'stopped')),
+        last_failure_month text,
+        last_failure_code text,
+        failed_attempts int not null default 0,
+        last_attempt_at timestamptz,
+        created_at timestamptz not null,
+        stopped_at timestamptz,
+        primary key (tenant_id, id),
+        foreign key (tenant_id, charity_id) references charities (tenant_id, id)
+      );
+      create index monthly_gifts_active on monthly_gifts (tenant_id, id) where status = 'active';
+
+      create table donations (
+        tenant_id text not null,
+        id text not null,
+        member_id text not null,
+        charity_id text not null,
+        campaign_id text,
+        amount_won bigint not null check (amount_won > 0),
+        source text not null check (source in ('cash', 'cashback', 'grant')),
+        monthly_gift_id text,
+        gift_month text,
+        created_at timestamptz not null,
+        primary key (tenant_id, id),
+        unique (tenant_id, monthly_gift_id, gift_month),
+        foreign key (tenant_id, charity_id) references charities (tenant_id, id)
+      );
+      create index donations_by_member on donations (tenant_id, member_id, created_at desc);
+      create index donations_by_charity on donations (tenant_id, charity_id);
+
+      create table charity_payouts (
+        tenant_id text not null,
+        id text not null,
+        charity_id text not null,
+        amount_won bigint not null check (amount_won > 0),
+        status text not null check (status in ('pending', 'paid', 'failed')),
+        bank_transaction_id text,
+        failure_code text,
+        created_at timestamptz not null,
+        completed_at timestamptz,
+        primary key (tenant_id, id),
+        foreign key (tenant_id, charity_id) references charities (tenant_id, id)
+      );
+      create unique index charity_payouts_one_pending on charity_payouts (tenant_id, charity_id) where status = 'pending';`,
+  },
+];
