@@ -589,7 +589,7 @@ export const en: Messages = {
         payment_pin_lockout_minutes: 'Payment PIN lockout (minutes)',
         tax_deduction_market_rate_bp: 'Income-tax deduction rate, traditional markets',
         tax_deduction_general_rate_bp: 'Income-tax deduction rate, other spending',
-        other: '{{key}}',
+        other: 'Other rule',
       },
     },
     budgets: {
