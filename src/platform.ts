@@ -21,6 +21,7 @@ import { SettlementService } from './modules/settlement/settlement-service.js';
 import { TenantService } from './modules/tenants/tenant-service.js';
 import { TransferService } from './modules/transfers/transfer-service.js';
 import { WalletService } from './modules/wallets/wallet-service.js';
+import { PlatformMetrics } from './observability/metrics.js';
 
 /** The composition root: every module's service, wired once from a database, a clock and a bank. */
 export interface Platform {
@@ -46,6 +47,7 @@ export interface Platform {
   settlement: SettlementService;
   scheduler: Scheduler;
   guards: Guards;
+  metrics: PlatformMetrics;
 }
 
 export function createPlatform(
@@ -115,5 +117,6 @@ export function createPlatform(
     settlement: new SettlementService(db, clock, { ledger, tenants, merchants, bank, operatorActions }),
     scheduler: new Scheduler(db, clock),
     guards: guards(authenticator),
+    metrics: new PlatformMetrics({ db, clock, tenants, budgets, payments }),
   };
 }

@@ -19,6 +19,7 @@ import { systemRoutes } from '../modules/system/routes.js';
 import { transferRoutes } from '../modules/transfers/routes.js';
 import { walletRoutes } from '../modules/wallets/routes.js';
 import type { Platform } from '../platform.js';
+import { registerObservability, requestIdOf } from './observability.js';
 import { registerProblemHandlers } from './problem.js';
 import { validatorCompiler } from './validation.js';
 import { registerWebApp, WEB_DIST_DIR } from './web.js';
@@ -38,9 +39,11 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
     logger: options.logLevel === false ? false : { level: options.logLevel },
     bodyLimit: 1_048_576,
     requestIdHeader: false,
+    genReqId: requestIdOf,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   registerProblemHandlers(app);
+  registerObservability(app, platform.metrics, platform.config.metricsToken);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
