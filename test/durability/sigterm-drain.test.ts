@@ -108,6 +108,8 @@ describe.skipIf(!postgresAdminUrl())('the server stopped with SIGTERM under paym
       [TENANT],
     );
     expect(new Map(stored.map((row) => [row.key, row.payment_id]))).toEqual(acknowledged);
+    const refused = [...outcomes].filter(([, outcome]) => outcome !== 'acknowledged');
+    for (const [key] of refused) expect(stored.some((row) => row.key === key)).toBe(false);
     const payments = await db.query<{ id: string }>('select id from payments where tenant_id = $1', [TENANT]);
     expect(payments.map((row) => row.id).sort()).toEqual([...acknowledged.values()].sort());
     const transfers = await db.query<{ id: string }>(
