@@ -18,6 +18,10 @@ export interface Config {
   /** First operator of a deployment; without them a demo operator is created and printed. */
   operatorPhone: string | undefined;
   operatorPassword: string | undefined;
+  /** Required as a bearer token by GET /metrics when set; unset, /metrics is open (bind it privately). */
+  metricsToken: string | undefined;
+  /** How long SIGTERM waits for in-flight requests and batches before the process exits anyway. */
+  shutdownTimeoutMs: number;
   /** The bank API; unset, `serve` runs the sandbox bank (in production mode only with `sandboxBankOptIn`). */
   bankUrl: string | undefined;
   /** HANBAT_SANDBOX_BANK=1: production mode may run without a real bank, on the sandbox. */
@@ -54,6 +58,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlMinutes: parsePositiveInteger('SESSION_TTL_MINUTES', env.SESSION_TTL_MINUTES ?? '720'),
     operatorPhone: env.HANBAT_OPERATOR_PHONE || undefined,
     operatorPassword: env.HANBAT_OPERATOR_PASSWORD || undefined,
+    metricsToken: env.HANBAT_METRICS_TOKEN || undefined,
+    shutdownTimeoutMs: parsePositiveInteger('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS ?? '30000'),
     ...loadBankConfig(env, dataDir),
   };
 }

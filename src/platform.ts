@@ -26,6 +26,7 @@ import { TaxStatementService } from './modules/tax-statements/tax-statement-serv
 import { TenantService } from './modules/tenants/tenant-service.js';
 import { TransferService } from './modules/transfers/transfer-service.js';
 import { WalletService } from './modules/wallets/wallet-service.js';
+import { PlatformMetrics } from './observability/metrics.js';
 
 /** The composition root: every module's service, wired once from a database, a clock and a bank. */
 export interface Platform {
@@ -56,6 +57,7 @@ export interface Platform {
   giving: GivingService;
   taxStatements: TaxStatementService;
   guards: Guards;
+  metrics: PlatformMetrics;
 }
 
 export function createPlatform(
@@ -134,5 +136,6 @@ export function createPlatform(
     giving: new GivingService(db, clock, { ledger, tenants, bank, operatorActions }),
     taxStatements: new TaxStatementService(clock, { payments, merchants, members, policy, tenants }),
     guards: guards(authenticator),
+    metrics: new PlatformMetrics({ db, clock, tenants, budgets, payments }),
   };
 }

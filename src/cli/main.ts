@@ -33,6 +33,8 @@ Environment (the README's configuration table lists every variable):
   DATA_DIR      embedded database directory when DATABASE_URL is unset (default ./data)
   DATABASE_URL  PostgreSQL server, e.g. postgres://user:pass@host:5432/hanbat
   LOG_LEVEL     pino level: fatal, error, warn, info, debug, trace (default info)
+  HANBAT_METRICS_TOKEN  bearer token GET /metrics requires (unset: /metrics is open)
+  SHUTDOWN_TIMEOUT_MS   SIGTERM waits this long for requests in flight (default 30000)
 
 Bank:
   BANK_URL                          the bank API; unset, serve runs the sandbox bank itself
@@ -72,17 +74,29 @@ program
         report.error && console.error(`job ${report.name} of ${report.tenantId} failed: ${report.error}`),
     );
     const app = await buildApp(platform, { logLevel: platform.config.logLevel });
-    const shutdown = async () => {
+    let stopping = false;
+    const shutdown = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      app.log.info({ signal }, 'draining: no new connections; answering requests in flight');
+      // A drain that hangs (a stuck bank call) must not keep the process from ever exiting.
+      setTimeout(() => {
+        app.log.error({ timeoutMs: config.shutdownTimeoutMs }, 'drain timed out; exiting');
+        process.exit(1);
+      }, config.shutdownTimeoutMs).unref();
       platform.scheduler.stop();
+      // Waits for every request being handled, payments waiting on a group-commit batch included:
+      // each batch commits and each caller is answered before the server closes; new requests get 503.
       await app.close();
       // Background disbursements stop after their current batch; the scheduler resumes them on the next start.
       await platform.programs.stop();
       await sandbox?.bank.close();
       await platform.db.close();
+      app.log.info('drained; exiting');
       process.exit(0);
     };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
     await app.listen({ port: platform.config.port, host: platform.config.host });
     const url = `http://${platform.config.host === '0.0.0.0' ? '127.0.0.1' : platform.config.host}:${platform.config.port}`;
     const bankUrl = sandbox?.url ?? bankUrlOf(config);

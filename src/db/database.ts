@@ -12,7 +12,17 @@ export interface Database extends Sql {
   readonly kind: DatabaseKind;
   /** Runs `work` in one transaction (READ COMMITTED); rolls back if it throws. */
   transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+  /** Connections of a server's pool (for metrics); the embedded database has none. */
+  poolStats?(): PoolStats;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  sizeMax: number;
+  open: number;
+  idle: number;
+  /** Callers waiting for a connection. */
+  waiting: number;
 }
 
 /** BIGINT columns come back as numbers; a value outside the safe range is a broken invariant. */

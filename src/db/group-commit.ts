@@ -15,6 +15,9 @@ export interface GroupCommitOptions {
   inFlightMax: number;
 }
 
+/** Told of every batch as it is handed to the writer; for metrics, so it must not throw or block. */
+export type BatchObserver = (groupKey: string, batchSize: number) => void;
+
 /** What one request of a batch came to: its own value, or its own refusal. */
 export type Settled<Result> = { ok: true; value: Result } | { ok: false; error: unknown };
 
@@ -44,6 +47,7 @@ const IN_FLIGHT_LIMIT = 4;
  */
 export class GroupCommit<Request, Result> {
   private readonly groups = new Map<string, Group<Request, Result>>();
+  private observer: BatchObserver | undefined;
 
   constructor(
     private readonly writeBatch: (
@@ -85,6 +89,20 @@ export class GroupCommit<Request, Result> {
     return result;
   }
 
+  /** Replaces the batch observer (one per group commit: the metrics registry of the platform). */
+  observeBatches(observer: BatchObserver): void {
+    this.observer = observer;
+  }
+
+  /** Requests waiting and batches being written, per group key right now. */
+  depth(): Array<{ groupKey: string; queued: number; inFlight: number }> {
+    return [...this.groups].map(([groupKey, group]) => ({
+      groupKey,
+      queued: group.waiting.length,
+      inFlight: group.inFlight,
+    }));
+  }
+
   private groupOf(groupKey: string): Group<Request, Result> {
     let group = this.groups.get(groupKey);
     if (!group) {
@@ -103,6 +121,7 @@ export class GroupCommit<Request, Result> {
     const keys = this.keysOf(batch);
     for (const key of keys) group.held.add(key);
     group.inFlight += 1;
+    this.observer?.(groupKey, batch.length);
     void this.write(groupKey, batch).finally(() => {
       group.inFlight -= 1;
       for (const key of keys) group.held.delete(key);

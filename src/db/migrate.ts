@@ -39,6 +39,17 @@ export async function schemaVersion(db: Database): Promise<number> {
   return rows[0]?.version ?? 0;
 }
 
+/** Versions this build knows that the database has not applied (a table not there yet: all of them). */
+export async function pendingMigrations(db: Database, migrations: readonly Migration[]): Promise<number[]> {
+  const [exists] = await db.query<{ present: boolean }>(
+    `select to_regclass('schema_migrations') is not null as present`,
+  );
+  if (!exists?.present) return migrations.map((migration) => migration.version);
+  const rows = await db.query<{ version: number }>('select version from schema_migrations');
+  const applied = new Set(rows.map((row) => row.version));
+  return migrations.filter((migration) => !applied.has(migration.version)).map((m) => m.version);
+}
+
 function assertOrdered(migrations: readonly Migration[]): void {
   migrations.forEach((migration, index) => {
     const previous = migrations[index - 1];

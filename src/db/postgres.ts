@@ -56,6 +56,12 @@ export async function openPostgres(connectionString: string, poolSizeMax = 10): 
         client.release();
       }
     },
+    poolStats: () => ({
+      sizeMax: poolSizeMax,
+      open: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
     close: () => pool.end(),
   };
 }

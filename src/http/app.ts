@@ -26,6 +26,7 @@ import { walletRoutes } from '../modules/wallets/routes.js';
 import type { Platform } from '../platform.js';
 import { registerEmptyBody } from './empty-body.js';
 import { registerInputGuard } from './input-guard.js';
+import { registerObservability, requestIdOf } from './observability.js';
 import { registerProblemHandlers } from './problem.js';
 import { validatorCompiler } from './validation.js';
 import { registerWebApp, WEB_DIST_DIR } from './web.js';
@@ -45,11 +46,13 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
     logger: options.logLevel === false ? false : { level: options.logLevel },
     bodyLimit: 1_048_576,
     requestIdHeader: false,
+    genReqId: requestIdOf,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   registerProblemHandlers(app);
   registerInputGuard(app);
   registerEmptyBody(app);
+  registerObservability(app, platform.metrics, platform.config.metricsToken);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

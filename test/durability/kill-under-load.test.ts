@@ -1,96 +1,27 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import type { Database } from '../../src/db/database.js';
 import { openPostgres } from '../../src/db/postgres.js';
 import { auditLedger } from '../../src/modules/ledger/audit.js';
-import { LedgerService } from '../../src/modules/ledger/ledger-service.js';
-import { memberAccountIds } from '../../src/modules/members/member-service.js';
-import { normalizePhone } from '../../src/modules/members/phone.js';
-import { SYSTEM_ACCOUNTS } from '../../src/modules/wallets/wallet-service.js';
-import { DEMO_CREDENTIALS } from '../../src/presets/daejeon.js';
 import { createPostgresDatabase, postgresAdminUrl } from '../support/databases.js';
-import { freePort } from '../support/postgres-cluster.js';
+import {
+  exited,
+  fundedPayers,
+  pay as payWon,
+  type ServerProcess as Server,
+  startServer,
+  SERVER_TENANT as TENANT,
+} from '../support/server-process.js';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const TENANT = 'daejeon';
-const READY_MS_MAX = 40_000;
-const PAYERS = ['citizen', 'marketStore', 'bookstore', 'cafe'] as const;
 const CONCURRENCY = 16;
 const ACKS_BEFORE_KILL = 60;
 const PAYMENT_WON = 1_000;
 
-interface Server {
-  url: string;
-  child: ChildProcess;
-}
-
-async function startServer(databaseUrl: string, bankDir: string): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
-    cwd: projectRoot,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      SANDBOX_BANK_PORT: String(await freePort()),
-      SANDBOX_BANK_DATA_DIR: bankDir,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + READY_MS_MAX;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${stderr}`);
-    if (
-      await fetch(`${url}/health`).then(
-        (response) => response.ok,
-        () => false,
-      )
-    )
-      return { url, child };
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server not healthy within ${READY_MS_MAX} ms: ${stderr}`);
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-async function logIn(url: string, phone: string, password: string): Promise<string> {
-  const response = await fetch(`${url}/v1/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-tenant-id': TENANT },
-    body: JSON.stringify({ phone, password }),
-  });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { token: string }).token;
-}
-
 function pay(url: string, token: string, key: string, merchantCode: string) {
-  return fetch(`${url}/v1/me/payments`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${token}`,
-      'idempotency-key': key,
-    },
-    body: JSON.stringify({ merchantCode, amountWon: PAYMENT_WON }),
-  });
+  return payWon(url, token, key, merchantCode, PAYMENT_WON);
 }
 
 describe.skipIf(!postgresAdminUrl())('the server killed with SIGKILL under payment load', () => {
@@ -119,35 +50,9 @@ describe.skipIf(!postgresAdminUrl())('the server killed with SIGKILL under payme
 
   it('keeps every acknowledged payment exactly once and no unacknowledged one half-written', async () => {
     server = await startServer(databaseUrl, bankDir);
-    const ledger = new LedgerService(db, systemClock);
-    const payers: Array<{ token: string }> = [];
-    for (const who of PAYERS) {
-      const [user] = await db.query<{ id: string }>(
-        'select id from users where tenant_id = $1 and phone = $2',
-        [TENANT, normalizePhone(DEMO_CREDENTIALS[who].phone)],
-      );
-      if (!user) throw new Error(`demo ${who} missing`);
-      const [funded] = await ledger.postTransfers(TENANT, [
-        {
-          id: `durability-fund:${user.id}`,
-          action: 'transfer',
-          code: 'charge',
-          postings: [
-            { accountId: SYSTEM_ACCOUNTS.bankClearing, amountWon: -1_000_000 },
-            { accountId: memberAccountIds(user.id).cash, amountWon: 1_000_000 },
-          ],
-        },
-      ]);
-      expect(funded).toMatchObject({ ok: true });
-      payers.push({
-        token: await logIn(server.url, DEMO_CREDENTIALS[who].phone, DEMO_CREDENTIALS[who].password),
-      });
-    }
-    const [merchant] = await db.query<{ merchant_code: string }>(
-      `select merchant_code from merchants where tenant_id = $1 and status = 'approved' order by id limit 1`,
-      [TENANT],
-    );
-    const merchantCode = merchant?.merchant_code ?? '';
+    const funded = await fundedPayers(db, server, 1_000_000);
+    const payers = funded.tokens.map((token) => ({ token }));
+    const { merchantCode } = funded;
 
     // Load: CONCURRENCY loops paying until the server dies under them.
     const acknowledged = new Map<string, string>();

@@ -149,6 +149,11 @@ export class BatchedPayments {
     return this.group.submit(tenantId, order);
   }
 
+  /** The group commit behind `pay`, for metrics: batch sizes and queue depth per tenant. */
+  get batching(): Pick<GroupCommit<PaymentOrder, OrderOutcome>, 'observeBatches' | 'depth'> {
+    return this.group;
+  }
+
   private async writeBatch(tenantId: string, orders: readonly PaymentOrder[]) {
     // Outside the transaction: a first, uncached read inside it would go around it.
     const timeZone = await this.deps.tenants.timeZoneOf(tenantId);

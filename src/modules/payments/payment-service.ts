@@ -63,6 +63,11 @@ export class PaymentService {
     this.batched = new BatchedPayments(db, clock, deps);
   }
 
+  /** The payment group commit, for metrics. */
+  get batching(): BatchedPayments['batching'] {
+    return this.batched.batching;
+  }
+
   /** Merchant-presented payments go through group commit; see BatchedPayments. */
   async payAtMerchant(tenantId: string, order: PaymentOrder): Promise<OrderOutcome> {
     return this.batched.pay(tenantId, order);

@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { schemaVersion } from '../../db/migrate.js';
+import { pendingMigrations, schemaVersion } from '../../db/migrate.js';
+import { allMigrations } from '../../db/migrations.js';
+import { DomainError } from '../../errors.js';
+import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 
 const HealthSchema = Type.Object({
@@ -10,6 +13,35 @@ const HealthSchema = Type.Object({
   database: Type.Object({ kind: Type.String(), migrationVersion: Type.Integer() }),
 });
 
+const ReadySchema = Type.Object({
+  status: Type.Literal('ready'),
+  database: Type.Object({ kind: Type.String(), migrationVersion: Type.Integer() }),
+});
+
+function notReady(message: string, messageKo: string): DomainError {
+  return new DomainError({ code: 'NOT_READY', httpStatus: 503, message, messageKo });
+}
+
+/** Ready to take traffic: the database answers and every migration this build knows is applied. */
+async function readiness(platform: Platform) {
+  let pending: number[];
+  try {
+    pending = await pendingMigrations(platform.db, allMigrations);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw notReady(`database unreachable: ${reason}`, '데이터베이스에 연결할 수 없습니다');
+  }
+  if (pending.length > 0)
+    throw notReady(
+      `migrations not applied: ${pending.join(', ')}`,
+      `적용되지 않은 마이그레이션이 있습니다: ${pending.join(', ')}`,
+    );
+  return {
+    status: 'ready' as const,
+    database: { kind: platform.db.kind, migrationVersion: await schemaVersion(platform.db) },
+  };
+}
+
 export function systemRoutes(platform: Platform, appVersion: string): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
@@ -17,7 +49,7 @@ export function systemRoutes(platform: Platform, appVersion: string): FastifyPlu
       {
         schema: {
           tags: ['system'],
-          summary: 'Liveness and database status',
+          summary: 'Liveness: the process answers (see /ready for the database)',
           response: { 200: HealthSchema },
         },
       },
@@ -27,6 +59,17 @@ export function systemRoutes(platform: Platform, appVersion: string): FastifyPlu
         time: platform.clock.now().toISOString(),
         database: { kind: platform.db.kind, migrationVersion: await schemaVersion(platform.db) },
       }),
+    );
+    app.get(
+      '/ready',
+      {
+        schema: {
+          tags: ['system'],
+          summary: 'Readiness: the database is reachable and its migrations are current (503 otherwise)',
+          response: { 200: ReadySchema, ...problemResponses(503) },
+        },
+      },
+      async () => readiness(platform),
     );
   };
 }
