@@ -24,6 +24,9 @@ export interface Config {
   sandboxBankOpeningBalanceWon: number;
   /** Where the sandbox bank posts callbacks; by default the platform on this host's PORT. */
   sandboxBankCallbackUrl: string;
+  /** Ed25519 private key (PEM) signing public checkpoints, or a file holding it; never stored in the database. */
+  checkpointKeyPem: string | undefined;
+  checkpointKeyFile: string | undefined;
 }
 
 const BANK_TIMEOUT_MS_MAX = 60_000;
@@ -46,6 +49,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     operatorPhone: env.HANBAT_OPERATOR_PHONE || undefined,
     operatorPassword: env.HANBAT_OPERATOR_PASSWORD || undefined,
     ...loadBankConfig(env),
+    checkpointKeyPem: env.HANBAT_CHECKPOINT_KEY || undefined,
+    checkpointKeyFile: env.HANBAT_CHECKPOINT_KEY_FILE ? path.resolve(env.HANBAT_CHECKPOINT_KEY_FILE) : undefined,
   };
 }
 

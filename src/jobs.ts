@@ -18,6 +18,7 @@ export function registerJobs(platform: Platform): void {
     ...platform.refunds.jobs(),
     ...platform.programs.jobs(),
     ...platform.settlement.jobs(),
+    ...platform.publicBooks.jobs(),
     ...reconciliationJobs(platform),
   ])
     platform.scheduler.register(job);
