@@ -198,7 +198,7 @@ export async function selectLeafIndex(sql: Sql, tenantId: string, commitSeq: num
 export async function selectNodes(sql: Sql, tenantId: string, nodes: readonly NodeRef[]): Promise<Map<string, Buffer>> {
   if (nodes.length === 0) return new Map();
   const rows = await sql.query<{ level: number; idx: number; hash: string }>(
-    `select x.level, x.idx, encode(substring(n.hashes from (x.idx % ${CHUNK_SIZE}) * 32 + 1 for 32), 'hex') as hash
+    `select x.level, x.idx, encode(substring(n.hashes from ((x.idx % ${CHUNK_SIZE}) * 32 + 1)::int for 32), 'hex') as hash
      from json_to_recordset($2::json) as x(level smallint, idx bigint)
      join public_book_nodes n on n.tenant_id = $1 and n.level = x.level and n.chunk = x.idx / ${CHUNK_SIZE}`,
     [tenantId, JSON.stringify(nodes.map((node) => ({ level: node.level, idx: node.index })))],
