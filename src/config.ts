@@ -35,6 +35,9 @@ export interface Config {
   sandboxBankOpeningBalanceWon: number;
   /** Where the sandbox bank posts callbacks; by default the platform on this host's PORT. */
   sandboxBankCallbackUrl: string;
+  /** Ed25519 private key (PEM) signing public checkpoints, or a file holding it; never stored in the database. */
+  checkpointKeyPem: string | undefined;
+  checkpointKeyFile: string | undefined;
 }
 
 const BANK_TIMEOUT_MS_MAX = 60_000;
@@ -61,6 +64,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: env.HANBAT_METRICS_TOKEN || undefined,
     shutdownTimeoutMs: parsePositiveInteger('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS ?? '30000'),
     ...loadBankConfig(env, dataDir),
+    checkpointKeyPem: env.HANBAT_CHECKPOINT_KEY || undefined,
+    checkpointKeyFile: env.HANBAT_CHECKPOINT_KEY_FILE ? path.resolve(env.HANBAT_CHECKPOINT_KEY_FILE) : undefined,
   };
 }
 

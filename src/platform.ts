@@ -17,6 +17,8 @@ import { MerchantService } from './modules/merchants/merchant-service.js';
 import { CancellationService } from './modules/payments/cancellation.js';
 import { PaymentService } from './modules/payments/payment-service.js';
 import { PolicyService } from './modules/policy/policy-service.js';
+import { PublicBooksService } from './modules/public-books/public-books-service.js';
+import { loadSigner } from './modules/public-books/signing.js';
 import { ProgramService } from './modules/programs/program-service.js';
 import { ReferenceService } from './modules/reference/reference-service.js';
 import { RefundService } from './modules/refunds/refund-service.js';
@@ -58,6 +60,7 @@ export interface Platform {
   taxStatements: TaxStatementService;
   guards: Guards;
   metrics: PlatformMetrics;
+  publicBooks: PublicBooksService;
 }
 
 export function createPlatform(
@@ -137,5 +140,6 @@ export function createPlatform(
     taxStatements: new TaxStatementService(clock, { payments, merchants, members, policy, tenants }),
     guards: guards(authenticator),
     metrics: new PlatformMetrics({ db, clock, tenants, budgets, payments }),
+    publicBooks: new PublicBooksService(db, clock, { ledger, tenants, budgets }, loadSigner({ keyPem: config.checkpointKeyPem, keyFile: config.checkpointKeyFile })),
   };
 }

@@ -1,12 +1,15 @@
 import { Command } from 'commander';
-import { loadConfig } from '../config.js';
+import { type Config, loadConfig } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { allMigrations } from '../db/migrations.js';
 import { openDatabase } from '../db/open.js';
 import { APP_VERSION, buildApp } from '../http/app.js';
 import { registerJobs } from '../jobs.js';
+import type { Platform } from '../platform.js';
 import { auditLedger } from '../modules/ledger/audit.js';
 import { DEMO_CREDENTIALS, type SeedOutcome, seedDaejeon } from '../presets/daejeon.js';
+import { withCheckpointCheck } from '../modules/public-books/audit.js';
+import { ensureDemoSigningKeyFile } from '../modules/public-books/signing.js';
 import { formatAuditReport } from './audit-report.js';
 import {
   assertReadyToServe,
@@ -16,6 +19,7 @@ import {
   startSandboxBank,
   withBankSecret,
 } from './runtime.js';
+import { runVerify } from './verify-command.js';
 
 const SCHEDULER_POLL_MS = 5_000;
 
@@ -47,14 +51,19 @@ Bank:
   SANDBOX_BANK_DATA_DIR             sandbox bank's own embedded database (default $DATA_DIR/sandbox-bank)
   SANDBOX_BANK_OPENING_BALANCE_WON  what a new sandbox account holds (default 10000000)
   SANDBOX_BANK_CALLBACK_URL         where the sandbox posts callbacks
-                                    (default http://127.0.0.1:$PORT/v1/bank/callbacks)`,
+                                    (default http://127.0.0.1:$PORT/v1/bank/callbacks)
+
+Public books:
+  HANBAT_CHECKPOINT_KEY       Ed25519 private key (PEM) that signs checkpoints
+  HANBAT_CHECKPOINT_KEY_FILE  or a file holding it; in demo mode serve creates
+                              DATA_DIR/checkpoint-signing-key.pem on first start`,
   );
 
 program
   .command('serve')
   .description('migrate, seed the Daejeon preset on first start, and serve the HTTP API')
   .action(async () => {
-    const config = withBankSecret(loadConfig());
+    const config = withDemoCheckpointKey(withBankSecret(loadConfig()));
     assertReadyToServe(config);
     console.log(
       `mode: ${config.mode}${config.mode === 'demo' ? ' (set HANBAT_MODE=production to deploy)' : ''}`,
@@ -66,6 +75,7 @@ program
       await sandbox?.bank.close();
       throw error;
     });
+    await sealAtStart(platform);
     registerJobs(platform);
     platform.scheduler.start(
       async () => (await platform.tenants.list()).map((tenant) => tenant.id),
@@ -165,14 +175,46 @@ program
       ? [options.tenant]
       : (await platform.tenants.list()).map((tenant) => tenant.id);
     const reports = [];
-    for (const tenantId of tenantIds)
-      reports.push(await auditLedger(platform.db, tenantId, platform.clock.now()));
+    for (const tenantId of tenantIds) {
+      const ledgerReport = await auditLedger(platform.db, tenantId, platform.clock.now());
+      reports.push(withCheckpointCheck(ledgerReport, await platform.publicBooks.audit(tenantId)));
+    }
     await platform.db.close();
     console.log(
       options.json ? JSON.stringify(reports, null, 2) : reports.map(formatAuditReport).join('\n\n'),
     );
     process.exitCode = reports.every((report) => report.ok) ? 0 : 1;
   });
+
+program
+  .command('verify')
+  .description(
+    'verify a saved proof of a transaction offline (no database, no network) against a public key and, ' +
+      'optionally, a root hash obtained elsewhere; exits 0 if it holds, 1 if not',
+  )
+  .argument('<file>', 'the proof, as saved from GET /v1/me/transactions/{id}/proof')
+  .requiredOption('--key <file>', 'public key: a PEM, the raw key in base64, or the saved answer of GET /v1/public/keys')
+  .option('--root <hex>', "a checkpoint root hash you obtained elsewhere (e.g. a newspaper); must be the proof's")
+  .action((file: string, options: { key: string; root?: string }) => {
+    const { code, output } = runVerify(file, options);
+    console.log(output);
+    process.exitCode = code;
+  });
+
+/** Demo mode (no deployment operator): a signing key file made under DATA_DIR on first start. */
+function withDemoCheckpointKey(config: Config): Config {
+  if (config.checkpointKeyPem || config.checkpointKeyFile || config.mode === 'production') return config;
+  return { ...config, checkpointKeyFile: ensureDemoSigningKeyFile(config.dataDir) };
+}
+
+/** Seals what is new (the demo data on first start); without a key, says how to configure one. */
+async function sealAtStart(platform: Platform): Promise<void> {
+  if (!platform.config.checkpointKeyPem && !platform.config.checkpointKeyFile) {
+    console.warn('public books: no checkpoint signing key (set HANBAT_CHECKPOINT_KEY_FILE); checkpoints are off');
+    return;
+  }
+  for (const tenant of await platform.tenants.list()) await platform.publicBooks.seal(tenant.id);
+}
 
 function welcome(url: string, seeded: SeedOutcome, bank: string): string {
   const lines = [

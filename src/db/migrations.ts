@@ -9,6 +9,7 @@ import { memberMigrations } from '../modules/members/migrations.js';
 import { merchantMigrations } from '../modules/merchants/migrations.js';
 import { paymentMigrations } from '../modules/payments/migrations.js';
 import { policyMigrations } from '../modules/policy/migrations.js';
+import { publicBookMigrations } from '../modules/public-books/migrations.js';
 import { programMigrations } from '../modules/programs/migrations.js';
 import { referenceMigrations } from '../modules/reference/migrations.js';
 import { refundMigrations } from '../modules/refunds/migrations.js';
@@ -27,6 +28,7 @@ import type { Migration } from './migrate.js';
  * Issue 10 (input hardening): 2100–2199, in the modules whose tables they change.
  * events 1100–1149, analytics 1150–1199, policy-lab changes to existing modules' tables 2300–2399.
  * giving 1300s, merchant funds 1340s, tax statements 1370s.
+ * public books 1200s (1200 is the ledger's commit order, in the ledger's migrations).
  */
 export const allMigrations: Migration[] = [
   ...tenantMigrations,
@@ -48,4 +50,5 @@ export const allMigrations: Migration[] = [
   ...eventMigrations,
   ...analyticsMigrations,
   ...givingMigrations,
+  ...publicBookMigrations,
 ].sort((a, b) => a.version - b.version);

@@ -15,6 +15,7 @@ import { merchantLookupRoutes } from '../modules/merchants/lookup.js';
 import { merchantRoutes } from '../modules/merchants/routes.js';
 import { paymentRoutes } from '../modules/payments/routes.js';
 import { policyRoutes } from '../modules/policy/routes.js';
+import { publicBookRoutes } from '../modules/public-books/routes.js';
 import { programRoutes } from '../modules/programs/routes.js';
 import { referenceRoutes } from '../modules/reference/routes.js';
 import { refundRoutes } from '../modules/refunds/routes.js';
@@ -85,6 +86,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   await app.register(analyticsRoutes(platform));
   await app.register(givingRoutes(platform));
   await app.register(taxStatementRoutes(platform));
+  await app.register(publicBookRoutes(platform));
   // Last: the web app's SPA fallback must not shadow any API route.
   await registerWebApp(app, WEB_DIST_DIR);
   return app;

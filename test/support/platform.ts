@@ -7,12 +7,16 @@ import { buildApp } from '../../src/http/app.js';
 import { registerJobs } from '../../src/jobs.js';
 import { InProcessSandboxBank } from '../../src/modules/bank/in-process-sandbox-bank.js';
 import { auditLedger } from '../../src/modules/ledger/audit.js';
+import { generateSigningKeyPem } from '../../src/modules/public-books/signing.js';
 import { createPlatform, type Platform } from '../../src/platform.js';
 import { DEMO_CREDENTIALS, seedDaejeon } from '../../src/presets/daejeon.js';
 import { openTestDatabase } from './databases.js';
 
 /** 2021-05-13 12:00 KST, the day of the seed article: inside the 2021 policy and budget. */
 export const ARTICLE_NOON = '2021-05-13T03:00:00Z';
+
+/** Signs the checkpoints of test platforms; made once per test process. */
+export const TEST_CHECKPOINT_KEY = generateSigningKeyPem();
 
 export interface TestPlatform {
   db: Database;
@@ -29,7 +33,7 @@ export async function openTestPlatform(kind: DatabaseKind): Promise<TestPlatform
   const bank = new InProcessSandboxBank();
   // Tests move the clock by months; sessions must outlive that.
   const platform = createPlatform(
-    loadConfig({ SESSION_TTL_MINUTES: String(366 * 24 * 60) }),
+    loadConfig({ SESSION_TTL_MINUTES: String(366 * 24 * 60), HANBAT_CHECKPOINT_KEY: TEST_CHECKPOINT_KEY }),
     db,
     clock,
     bank,

@@ -2,3 +2,4 @@ export { type AuditReport, type AuditViolation, auditLedger } from './audit.js';
 export { LedgerService } from './ledger-service.js';
 export { ledgerMigrations } from './migrations.js';
 export * from './types.js';
+export type { SealableTransfer } from './commit-order.js';

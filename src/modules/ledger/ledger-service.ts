@@ -1,6 +1,13 @@
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { DomainError, invalidInput } from '../../errors.js';
+import {
+  commitWatermark,
+  type SealableTransfer,
+  selectSealable,
+  selectSealableByIds,
+  selectTransferIdsByReference,
+} from './commit-order.js';
 import { applyBatch, expireTransferId, type LedgerCommand, SYSTEM_ID_PREFIX } from './batch.js';
 import { genesisHash } from './hashing.js';
 import {
@@ -145,6 +152,30 @@ export class LedgerService {
     const { results, write } = applyBatch(context, commands);
     await writeBatch(tx, tenantId, write, accounts);
     return results;
+  }
+
+  /** The highest commit number below which no transfer can still appear (see commit-order.ts). */
+  async commitWatermark(tenantId: string): Promise<number> {
+    return commitWatermark(this.db, tenantId);
+  }
+
+  /** Committed transfers with afterSeq < commit number <= throughSeq, in commit order; bounded by `limit`. */
+  async transfersInCommitOrder(
+    tenantId: string,
+    afterSeq: number,
+    throughSeq: number,
+    limit: number,
+  ): Promise<SealableTransfer[]> {
+    return selectSealable(this.db, tenantId, afterSeq, throughSeq, Math.min(Math.max(1, limit), 100_000));
+  }
+
+  async sealableTransfers(tenantId: string, ids: readonly string[]): Promise<SealableTransfer[]> {
+    return selectSealableByIds(this.db, tenantId, ids.slice(0, LEDGER_LIMITS.batchTransfersMax));
+  }
+
+  /** Transfers on these accounts named after a module's record id (`payment:pay_…` for `pay_…`). */
+  async transferIdsByReference(tenantId: string, accountIds: readonly string[], reference: string): Promise<string[]> {
+    return selectTransferIdsByReference(this.db, tenantId, accountIds, reference);
   }
 
   /** Voids pending transfers whose timeout has passed; bounded per call. Returns how many expired. */

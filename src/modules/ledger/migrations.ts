@@ -1,4 +1,5 @@
 import type { Migration } from '../../db/migrate.js';
+import { COMMIT_ORDER_LOCK_KEY } from './commit-order.js';
 
 /**
  * Journal = ledger_transfers + ledger_entries: insert-only, enforced by triggers.
@@ -101,6 +102,35 @@ export const ledgerMigrations: Migration[] = [
       alter table ledger_entries drop constraint ledger_entries_tenant_id_account_id_fkey;
       alter table ledger_entries drop constraint ledger_entries_tenant_id_transfer_id_fkey;
       alter table ledger_transfers drop constraint ledger_transfers_tenant_id_fkey;
+    `,
+  },
+  {
+    version: 1200,
+    name: 'journal commit order',
+    // Public checkpoints seal transfers in commit order. Each transfer takes a number from a sequence
+    // when inserted; numbers are taken in insert order, not commit order, so every insert statement
+    // first takes a shared advisory lock (one statement-level trigger per batch, no per-row cost) and
+    // the sealer takes it exclusively for an instant: once granted, every number handed out before it
+    // belongs to a finished transaction, so the sealed prefix can never gain a row. See commit-order.ts.
+    sql: `
+      alter table ledger_transfers add column commit_seq bigint;
+      create sequence ledger_commit_seq;
+      alter table ledger_transfers disable trigger ledger_transfers_append_only;
+      update ledger_transfers t set commit_seq = ordered.seq
+        from (select tenant_id, id, row_number() over (order by created_at, tenant_id, id) as seq from ledger_transfers) ordered
+        where t.tenant_id = ordered.tenant_id and t.id = ordered.id;
+      alter table ledger_transfers enable trigger ledger_transfers_append_only;
+      select setval('ledger_commit_seq', coalesce(max(commit_seq), 0) + 1, false) from ledger_transfers;
+      alter table ledger_transfers alter column commit_seq set default nextval('ledger_commit_seq');
+      alter table ledger_transfers alter column commit_seq set not null;
+      create unique index ledger_transfers_commit_seq on ledger_transfers (tenant_id, commit_seq);
+      create function ledger_commit_order_share() returns trigger language plpgsql as $$
+      begin
+        perform pg_advisory_xact_lock_shared(${COMMIT_ORDER_LOCK_KEY});
+        return null;
+      end $$;
+      create trigger ledger_transfers_commit_order before insert on ledger_transfers
+        for each statement execute function ledger_commit_order_share();
     `,
   },
 ];

@@ -1,0 +1,22 @@
+import type { AuditReport } from '../ledger/index.js';
+import type { CheckpointViolation } from './public-books-service.js';
+
+const CHECK_NAME = 'public_checkpoints';
+
+/** Adds the checkpoint recomputation to a ledger audit report, as one more check. */
+export function withCheckpointCheck(report: AuditReport, found: readonly CheckpointViolation[]): AuditReport {
+  return {
+    ...report,
+    ok: report.ok && found.length === 0,
+    checks: [
+      ...report.checks,
+      {
+        name: CHECK_NAME,
+        description: 'every signed checkpoint recomputes from the journal, in commit order',
+        ok: found.length === 0,
+        violationCount: found.length,
+      },
+    ],
+    violations: [...report.violations, ...found.map((violation) => ({ check: CHECK_NAME, ...violation }))],
+  };
+}

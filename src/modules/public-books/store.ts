@@ -1,0 +1,210 @@
+import type { Sql } from '../../db/database.js';
+import { type LevelAppend, type NodeRef, nodeKey } from './merkle.js';
+import type { PublicFigures, PublicKeyRecord, StoredCheckpoint } from './types.js';
+
+/** SQL of the public-books module. Hashes travel as hex text and are kept as bytea. */
+
+export const CHUNK_SIZE = 1024;
+const CHUNKS_PER_STATEMENT = 64;
+
+interface CheckpointRow {
+  tenant_id: string;
+  sequence: number;
+  sealed_at: Date;
+  through_commit_seq: number;
+  first_transfer_id: string | null;
+  last_transfer_id: string | null;
+  transfer_count: number;
+  tree_size: number;
+  root_hash: string;
+  previous_root_hash: string;
+  signature: string;
+  public_key_id: string;
+  frontier: string[];
+  figures: PublicFigures;
+}
+
+function toCheckpoint(row: CheckpointRow): StoredCheckpoint {
+  return {
+    sequence: Number(row.sequence),
+    tenantId: row.tenant_id,
+    sealedAt: row.sealed_at,
+    firstTransferId: row.first_transfer_id,
+    lastTransferId: row.last_transfer_id,
+    transferCount: Number(row.transfer_count),
+    treeSize: Number(row.tree_size),
+    rootHash: row.root_hash,
+    previousRootHash: row.previous_root_hash,
+    signature: row.signature,
+    publicKeyId: row.public_key_id,
+    throughCommitSeq: Number(row.through_commit_seq),
+    frontier: row.frontier,
+    figures: row.figures,
+  };
+}
+
+export async function selectCheckpoints(
+  sql: Sql,
+  tenantId: string,
+  options: { beforeSequence?: number; fromSequence?: number; limit: number; order: 'asc' | 'desc' },
+): Promise<StoredCheckpoint[]> {
+  const rows = await sql.query<CheckpointRow>(
+    `select * from public_checkpoints
+     where tenant_id = $1 and ($2::bigint is null or sequence < $2) and ($3::bigint is null or sequence >= $3)
+     order by sequence ${options.order === 'asc' ? 'asc' : 'desc'} limit $4`,
+    [tenantId, options.beforeSequence ?? null, options.fromSequence ?? null, options.limit],
+  );
+  return rows.map(toCheckpoint);
+}
+
+export async function selectCheckpoint(sql: Sql, tenantId: string, sequence: number): Promise<StoredCheckpoint | undefined> {
+  const [row] = await sql.query<CheckpointRow>(
+    'select * from public_checkpoints where tenant_id = $1 and sequence = $2',
+    [tenantId, sequence],
+  );
+  return row ? toCheckpoint(row) : undefined;
+}
+
+export async function insertCheckpoint(tx: Sql, checkpoint: StoredCheckpoint): Promise<void> {
+  await tx.query(
+    `insert into public_checkpoints (tenant_id, sequence, sealed_at, through_commit_seq, first_transfer_id,
+       last_transfer_id, transfer_count, tree_size, root_hash, previous_root_hash, signature, public_key_id, frontier, figures)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+    [
+      checkpoint.tenantId,
+      checkpoint.sequence,
+      checkpoint.sealedAt,
+      checkpoint.throughCommitSeq,
+      checkpoint.firstTransferId,
+      checkpoint.lastTransferId,
+      checkpoint.transferCount,
+      checkpoint.treeSize,
+      checkpoint.rootHash,
+      checkpoint.previousRootHash,
+      checkpoint.signature,
+      checkpoint.publicKeyId,
+      JSON.stringify(checkpoint.frontier),
+      JSON.stringify(checkpoint.figures),
+    ],
+  );
+}
+
+/** Publishes the signing key for the tenant (once); a new key closes the validity of the one before. */
+export async function publishKey(tx: Sql, tenantId: string, keyId: string, publicKey: string, now: Date): Promise<void> {
+  const [known] = await tx.query('select 1 from public_book_keys where tenant_id = $1 and key_id = $2', [tenantId, keyId]);
+  if (known) return;
+  await tx.query(
+    'update public_book_keys set valid_until = $2 where tenant_id = $1 and valid_until is null',
+    [tenantId, now],
+  );
+  await tx.query(
+    'insert into public_book_keys (tenant_id, key_id, public_key, valid_from) values ($1, $2, $3, $4)',
+    [tenantId, keyId, publicKey, now],
+  );
+}
+
+export async function selectKeys(sql: Sql, tenantId: string): Promise<PublicKeyRecord[]> {
+  const rows = await sql.query<{ key_id: string; public_key: string; valid_from: Date; valid_until: Date | null }>(
+    'select key_id, public_key, valid_from, valid_until from public_book_keys where tenant_id = $1 order by valid_from, key_id',
+    [tenantId],
+  );
+  return rows.map((row) => ({
+    keyId: row.key_id,
+    algorithm: 'Ed25519',
+    publicKey: row.public_key,
+    validFrom: row.valid_from,
+    validUntil: row.valid_until,
+  }));
+}
+
+interface ChunkPiece {
+  level: number;
+  chunk: number;
+  /** Position of the first new hash inside the chunk: the chunk must hold exactly that many already. */
+  offset: number;
+  hex: string;
+}
+
+function piecesOf(append: LevelAppend): ChunkPiece[] {
+  const pieces: ChunkPiece[] = [];
+  let position = 0;
+  while (position < append.hashes.length) {
+    const index = append.firstIndex + position;
+    const offset = index % CHUNK_SIZE;
+    const take = Math.min(CHUNK_SIZE - offset, append.hashes.length - position);
+    const hex = Buffer.concat(append.hashes.slice(position, position + take)).toString('hex');
+    pieces.push({ level: append.level, chunk: Math.floor(index / CHUNK_SIZE), offset, hex });
+    position += take;
+  }
+  return pieces;
+}
+
+/** Appends new nodes at the end of each level; refuses (throws) if a chunk is not exactly as long as expected. */
+export async function appendNodes(tx: Sql, tenantId: string, levels: readonly LevelAppend[]): Promise<void> {
+  const pieces = levels.flatMap(piecesOf);
+  for (let start = 0; start < pieces.length; start += CHUNKS_PER_STATEMENT) {
+    const batch = pieces.slice(start, start + CHUNKS_PER_STATEMENT);
+    const written = await tx.query(
+      `insert into public_book_nodes as n (tenant_id, level, chunk, hashes)
+       select $1, x.level, x.chunk, decode(x.hex, 'hex')
+       from json_to_recordset($2::json) as x(level smallint, chunk bigint, "offset" int, hex text)
+       on conflict (tenant_id, level, chunk) do update set hashes = n.hashes || excluded.hashes
+         where octet_length(n.hashes) = 32 * (
+           select p."offset" from json_to_recordset($2::json) as p(level smallint, chunk bigint, "offset" int)
+           where p.level = n.level and p.chunk = n.chunk)
+       returning 1`,
+      [tenantId, JSON.stringify(batch)],
+    );
+    if (written.length !== batch.length)
+      throw new Error(`public books invariant: appended ${written.length} of ${batch.length} node chunks`);
+  }
+}
+
+/** Records the ledger commit number of each new leaf, from leaf position `firstIndex` on. */
+export async function appendLeafSeqs(tx: Sql, tenantId: string, firstIndex: number, commitSeqs: readonly number[]): Promise<void> {
+  const pieces: Array<{ chunk: number; first: number; seqs: number[] }> = [];
+  let position = 0;
+  while (position < commitSeqs.length) {
+    const index = firstIndex + position;
+    const take = Math.min(CHUNK_SIZE - (index % CHUNK_SIZE), commitSeqs.length - position);
+    const seqs = commitSeqs.slice(position, position + take);
+    pieces.push({ chunk: Math.floor(index / CHUNK_SIZE), first: seqs[0] as number, seqs });
+    position += take;
+  }
+  for (let start = 0; start < pieces.length; start += CHUNKS_PER_STATEMENT) {
+    await tx.query(
+      `insert into public_book_leaf_seqs as s (tenant_id, chunk, first_commit_seq, commit_seqs)
+       select $1, (x->>'chunk')::bigint, (x->>'first')::bigint,
+         array(select json_array_elements_text(x->'seqs')::bigint)
+       from json_array_elements($2::json) as x
+       on conflict (tenant_id, chunk) do update set commit_seqs = s.commit_seqs || excluded.commit_seqs`,
+      [tenantId, JSON.stringify(pieces.slice(start, start + CHUNKS_PER_STATEMENT))],
+    );
+  }
+}
+
+/** The tree position of the leaf holding this commit number, or undefined if none does. */
+export async function selectLeafIndex(sql: Sql, tenantId: string, commitSeq: number): Promise<number | undefined> {
+  const [row] = await sql.query<{ chunk: number; position: number | null }>(
+    `select chunk, array_position(commit_seqs, $2::bigint) as position from public_book_leaf_seqs
+     where tenant_id = $1 and first_commit_seq <= $2 order by first_commit_seq desc limit 1`,
+    [tenantId, commitSeq],
+  );
+  if (!row || row.position === null) return undefined;
+  return Number(row.chunk) * CHUNK_SIZE + Number(row.position) - 1;
+}
+
+/** Hashes of these perfect subtrees, keyed by `nodeKey`; missing nodes are simply absent. */
+export async function selectNodes(sql: Sql, tenantId: string, nodes: readonly NodeRef[]): Promise<Map<string, Buffer>> {
+  if (nodes.length === 0) return new Map();
+  const rows = await sql.query<{ level: number; idx: number; hash: string }>(
+    `select x.level, x.idx, encode(substring(n.hashes from ((x.idx % ${CHUNK_SIZE}) * 32 + 1)::int for 32), 'hex') as hash
+     from json_to_recordset($2::json) as x(level smallint, idx bigint)
+     join public_book_nodes n on n.tenant_id = $1 and n.level = x.level and n.chunk = x.idx / ${CHUNK_SIZE}`,
+    [tenantId, JSON.stringify(nodes.map((node) => ({ level: node.level, idx: node.index })))],
+  );
+  const found = new Map<string, Buffer>();
+  for (const row of rows)
+    if (row.hash.length === 64) found.set(nodeKey({ level: Number(row.level), index: Number(row.idx) }), Buffer.from(row.hash, 'hex'));
+  return found;
+}
