@@ -20,6 +20,7 @@ import { transferRoutes } from '../modules/transfers/routes.js';
 import { walletRoutes } from '../modules/wallets/routes.js';
 import type { Platform } from '../platform.js';
 import { registerProblemHandlers } from './problem.js';
+import { registerSecurity } from './security.js';
 import { validatorCompiler } from './validation.js';
 import { registerWebApp, WEB_DIST_DIR } from './web.js';
 
@@ -41,6 +42,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   registerProblemHandlers(app);
+  await registerSecurity(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -51,7 +53,12 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The docs page sets its own CSP (swagger-ui's inline styles), minus the https upgrade loopback cannot serve.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: (header) => header.replace('upgrade-insecure-requests;', '').trim(),
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(systemRoutes(platform, APP_VERSION));
   await app.register(referenceRoutes(platform));
