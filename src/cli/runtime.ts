@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import { systemClock } from '../clock.js';
 import { type Config, loadConfig } from '../config.js';
@@ -75,6 +76,8 @@ export async function startSandboxBank(
 ): Promise<{ bank: SandboxBank; url: string }> {
   if (!config.bankSigningSecret) throw new Error('the sandbox bank needs BANK_SIGNING_SECRET');
   if (config.sandboxBankPort !== undefined) await assertPortFree(host, config.sandboxBankPort);
+  // Under DATA_DIR by default, which the platform's database has not created yet on a first start.
+  await mkdir(config.sandboxBankDataDir, { recursive: true });
   const bank = await SandboxBank.open({
     dataDir: config.sandboxBankDataDir,
     signingSecret: config.bankSigningSecret,

@@ -29,6 +29,7 @@ import { registerEmptyBody } from './empty-body.js';
 import { registerInputGuard } from './input-guard.js';
 import { registerObservability, requestIdOf } from './observability.js';
 import { registerProblemHandlers } from './problem.js';
+import { registerSecurity } from './security.js';
 import { validatorCompiler } from './validation.js';
 import { registerWebApp, WEB_DIST_DIR } from './web.js';
 
@@ -54,6 +55,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   registerInputGuard(app);
   registerEmptyBody(app);
   registerObservability(app, platform.metrics, platform.config.metricsToken);
+  await registerSecurity(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -64,7 +66,12 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The docs page sets its own CSP (swagger-ui's inline styles), minus the https upgrade loopback cannot serve.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: (header) => header.replace('upgrade-insecure-requests;', '').trim(),
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(systemRoutes(platform, APP_VERSION));
   await app.register(referenceRoutes(platform));

@@ -1,6 +1,7 @@
 // Guards run before body validation: a caller without the right role learns nothing about the body schema.
 import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import { DomainError } from '../errors.js';
+import { assertCsrfToken, sessionCookieOf } from './security.js';
 
 export type OperatorRole = 'policy_admin' | 'merchant_reviewer' | 'auditor';
 export const OPERATOR_ROLES: readonly OperatorRole[] = ['policy_admin', 'merchant_reviewer', 'auditor'];
@@ -49,9 +50,25 @@ function bearerToken(request: FastifyRequest): string | null {
   return match?.[1] ?? null;
 }
 
+/** The session cookie (never a POS key), once the request has shown its CSRF token where one is needed. */
+function browserSessionToken(request: FastifyRequest): string | null {
+  const token = sessionCookieOf(request);
+  if (!token || token.length > TOKEN_LENGTH_MAX || token.startsWith(POS_KEY_PREFIX)) return null;
+  assertCsrfToken(request);
+  return token;
+}
+
+/**
+ * The caller's token: a bearer header (API clients, POS keys) or, for the browser, the HttpOnly
+ * session cookie, which then needs a CSRF token on every request that changes something.
+ */
+export function sessionTokenOf(request: FastifyRequest): string | null {
+  return bearerToken(request) ?? sessionCookieOf(request) ?? null;
+}
+
 async function resolvePrincipal(auth: Authenticator, request: FastifyRequest): Promise<Principal> {
   if (request.principal) return request.principal;
-  const token = bearerToken(request);
+  const token = bearerToken(request) ?? browserSessionToken(request);
   if (!token) throw unauthenticated();
   const principal = token.startsWith(POS_KEY_PREFIX)
     ? await auth.authenticatePosKey(token)

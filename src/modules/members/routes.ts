@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { DomainError } from '../../errors.js';
-import { userOf } from '../../http/auth.js';
+import { sessionTokenOf, userOf } from '../../http/auth.js';
 import { tenantOf } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
+import { CSRF_HEADER, clearSessionCookies, csrfTokenFor, setSessionCookies } from '../../http/security.js';
 import type { Platform } from '../../platform.js';
 
 const SignUpBody = Type.Object(
@@ -69,6 +70,8 @@ export function memberRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           tags: ['members'],
           summary: 'Log in with phone and password (members, merchant owners and operators alike)',
           description:
+            'Answers the token for API clients (Authorization: Bearer) and sets it as an HttpOnly, SameSite=Strict ' +
+            `cookie for the browser, which must then send ${CSRF_HEADER} (GET /v1/sessions/csrf-token) with every change. ` +
             'Wrong passwords lock the phone (however it is spelled) and the client address for a while, ' +
             'doubling with each further failure (429 SIGN_IN_LOCKED with Retry-After); the thresholds are the ' +
             "tenant's sign_in_* rule values.",
@@ -98,6 +101,7 @@ export function memberRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         const roles = ['member', ...(merchantIds.length > 0 ? ['merchant'] : []), ...grant.operatorRoles];
         const role =
           grant.operatorRoles.length > 0 ? 'operator' : merchantIds.length > 0 ? 'merchant' : 'member';
+        setSessionCookies(request, reply, grant.token, grant.expiresAt);
         return reply.code(201).send({
           token: grant.token,
           role,
@@ -114,13 +118,29 @@ export function memberRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         preValidation: guards.requireUser,
         schema: {
           tags: ['members'],
-          summary: 'Log out (revokes the token)',
-          response: { 204: Type.Null(), ...problemResponses(401) },
+          summary: 'Log out (revokes the token and clears the session cookie)',
+          response: { 204: Type.Null(), ...problemResponses(401, 403) },
         },
       },
       async (request, reply) => {
-        await members.logOut((request.headers.authorization ?? '').replace(/^Bearer /, ''));
+        await members.logOut(sessionTokenOf(request) ?? '');
+        clearSessionCookies(request, reply);
         return reply.code(204).send(null);
+      },
+    );
+
+    app.get(
+      '/v1/sessions/csrf-token',
+      {
+        schema: {
+          tags: ['members'],
+          summary: `A token for the ${CSRF_HEADER} header, which the browser's cookie session needs on every change`,
+          response: { 200: Type.Object({ csrfToken: Type.String() }) },
+        },
+      },
+      async (request, reply) => {
+        reply.header('cache-control', 'no-store');
+        return { csrfToken: csrfTokenFor(request, reply) };
       },
     );
 

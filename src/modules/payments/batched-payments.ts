@@ -33,6 +33,7 @@ import {
   receiptOf,
 } from './payment-records.js';
 import type { PaymentDeps } from './payment-service.js';
+import { isSelfDealing, type SelfDealingRule, selfDealingQuote, selfDealingRuleAt } from './self-dealing.js';
 import { splitPayment } from './split.js';
 import type { Payment } from './types.js';
 
@@ -91,6 +92,8 @@ interface BatchInputs {
   policy: CashbackPolicy | null;
   chargeCapWon: number;
   responses: Map<string, StoredIdempotentResponse>;
+  /** Null unless an order in the batch is an owner paying their own shop. */
+  selfDealing: SelfDealingRule | null;
 }
 
 /** Everything a batch decides on, loaded once (members under lock) and updated in memory as payments apply. */
@@ -220,11 +223,18 @@ export class BatchedPayments {
       this.deps.policy.ruleValue(tenantId, 'charge_monthly_cap_won', now),
       potMode === 'optimistic' ? this.deps.budgets.readPotsAt(this.db, tenantId, now) : null,
     ]);
+    const selfDealing = orders.some((order) => {
+      const merchant = merchants.get(order.merchantCode);
+      return merchant !== undefined && isSelfDealing(merchant, order.memberId);
+    })
+      ? await selfDealingRuleAt(this.deps.policy, tenantId, now)
+      : null;
     return {
       tenantId,
       now,
       month: monthKey(now, timeZone),
       potMode,
+      selfDealing,
       merchants,
       welfare,
       pots,
@@ -333,13 +343,17 @@ function applyOrder(state: BatchState, writes: BatchWrites, order: PaymentOrder)
   if (!usage || !accounts) throw new Error(`payment batch: member ${memberId} was not loaded`);
   const split = splitPayment(amountWon, fundsOf(accounts, memberId, merchant, state.now));
   if (!split.ok) throw PaymentErrors.insufficientFunds(split.shortfallWon);
-  const quote = quoteCashback(state.policy, {
+  const ruleQuote = quoteCashback(state.policy, {
     at: state.now,
     paidFromCashWon: split.paidFrom.cashWon,
     monthEligibleSpentBeforeWon: usage.eligibleSpendWon,
     merchant,
     member: { isWelfareRecipient: state.welfare.get(memberId) ?? false },
   });
+  const quote =
+    state.selfDealing && isSelfDealing(merchant, memberId)
+      ? selfDealingQuote(ruleQuote, state.selfDealing)
+      : ruleQuote;
   if (state.potMode === 'optimistic' && !drawsInFull(state.pots, quote.cashbackWon)) throw new PotsNeedLock();
   const draw = allocateCashback(state.pots, quote.cashbackWon);
   const payment: Payment = {

@@ -25,6 +25,7 @@ import {
   paymentTransfer,
   receiptOf,
 } from './payment-records.js';
+import { isSelfDealing, selfDealingQuote, selfDealingRuleAt } from './self-dealing.js';
 import { type Funds, splitPayment } from './split.js';
 import { cashSpendingPage, memberCashSpending } from './tax-spending.js';
 import type { CashbackOutcome, Payment, PaymentChannel, PaymentReceipt } from './types.js';
@@ -148,13 +149,16 @@ export class PaymentService {
     const split = splitPayment(amountWon, funds);
     if (!split.ok) throw PaymentErrors.insufficientFunds(split.shortfallWon);
     const member = await this.deps.members.getMember(tenantId, memberId, tx);
-    const quote = quoteCashback(await this.deps.policy.cashbackPolicyAt(tenantId, now, tx), {
+    const ruleQuote = quoteCashback(await this.deps.policy.cashbackPolicyAt(tenantId, now, tx), {
       at: now,
       paidFromCashWon: split.paidFrom.cashWon,
       monthEligibleSpentBeforeWon: usage.eligibleSpendWon,
       merchant,
       member: { isWelfareRecipient: member?.isWelfareRecipient ?? false },
     });
+    const quote = isSelfDealing(merchant, memberId)
+      ? selfDealingQuote(ruleQuote, await selfDealingRuleAt(this.deps.policy, tenantId, now, tx))
+      : ruleQuote;
     const payment: Payment = {
       tenantId,
       id: newPaymentId(),

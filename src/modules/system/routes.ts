@@ -5,6 +5,7 @@ import { allMigrations } from '../../db/migrations.js';
 import { DomainError } from '../../errors.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
+import { DEMO_CREDENTIALS } from '../../presets/daejeon.js';
 
 const HealthSchema = Type.Object({
   status: Type.Literal('ok'),
@@ -42,6 +43,14 @@ async function readiness(platform: Platform) {
   };
 }
 
+const ModeSchema = Type.Object({
+  mode: Type.Union([Type.Literal('demo'), Type.Literal('production')]),
+  demoSignIns: Type.Array(
+    Type.Object({ who: Type.String(), phone: Type.String(), password: Type.String() }),
+    { description: "the demo preset's published sign-ins; always empty in production mode" },
+  ),
+});
+
 export function systemRoutes(platform: Platform, appVersion: string): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
@@ -70,6 +79,24 @@ export function systemRoutes(platform: Platform, appVersion: string): FastifyPlu
         },
       },
       async () => readiness(platform),
+    );
+
+    app.get(
+      '/v1/mode',
+      {
+        schema: {
+          tags: ['system'],
+          summary: 'Demo or production mode, and in demo mode the demo sign-ins the log-in page shows',
+          response: { 200: ModeSchema },
+        },
+      },
+      async () => ({
+        mode: platform.config.mode,
+        demoSignIns:
+          platform.config.mode === 'demo'
+            ? Object.values(DEMO_CREDENTIALS).map(({ who, phone, password }) => ({ who, phone, password }))
+            : [],
+      }),
     );
   };
 }

@@ -2,16 +2,19 @@ import createClient, { type Middleware } from 'openapi-fetch';
 import { apiErrorOf, networkError } from './problem.js';
 import type { paths } from './schema.js';
 
-/** What every request carries: who is calling, for which merchant, and in which language. */
+/**
+ * What every request carries besides the session, which is an HttpOnly cookie the browser sends and
+ * no script can read: for which merchant, in which language, and the CSRF token changes need.
+ */
 interface Credentials {
-  token: string | null;
+  signedIn: boolean;
   merchantId: string | null;
   language: string;
   onUnauthorized: () => void;
 }
 
 const credentials: Credentials = {
-  token: null,
+  signedIn: false,
   merchantId: null,
   language: 'ko',
   onUnauthorized: () => undefined,
@@ -22,11 +25,32 @@ export function setCredentials(update: Partial<Credentials>): void {
 }
 
 const MERCHANT_PATH_PREFIX = '/v1/merchant/';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const CSRF_TOKEN_PATH = '/v1/sessions/csrf-token';
+
+/** Fetched once per page load (and again after a sign-in, which starts a new secret). */
+let csrfToken: Promise<string> | null = null;
+
+export function forgetCsrfToken(): void {
+  csrfToken = null;
+}
+
+async function currentCsrfToken(origin: string): Promise<string> {
+  csrfToken ??= fetch(`${origin}${CSRF_TOKEN_PATH}`, { credentials: 'same-origin' })
+    .then((response) => response.json() as Promise<{ csrfToken: string }>)
+    .then((body) => body.csrfToken)
+    .catch((error: unknown) => {
+      csrfToken = null;
+      throw error;
+    });
+  return csrfToken;
+}
 
 const credentialsMiddleware: Middleware = {
-  onRequest({ request }) {
+  async onRequest({ request }) {
     request.headers.set('accept-language', credentials.language);
-    if (credentials.token) request.headers.set('authorization', `Bearer ${credentials.token}`);
+    if (credentials.signedIn && !SAFE_METHODS.has(request.method))
+      request.headers.set('x-csrf-token', await currentCsrfToken(new URL(request.url).origin));
     // An owner of several shops chooses which one a merchant request acts for.
     const path = new URL(request.url).pathname;
     if (credentials.merchantId && path.startsWith(MERCHANT_PATH_PREFIX)) {
@@ -35,7 +59,7 @@ const credentialsMiddleware: Middleware = {
     return request;
   },
   onResponse({ response }) {
-    if (response.status === 401 && credentials.token) credentials.onUnauthorized();
+    if (response.status === 401 && credentials.signedIn) credentials.onUnauthorized();
     return response;
   },
 };

@@ -5,8 +5,9 @@ import { PlainLayout } from '../app/AppShell.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { Button } from '../ui/Button.js';
 import { TextField } from '../ui/Field.js';
-import { ErrorNotice, Notice } from '../ui/Notice.js';
+import { ErrorNotice } from '../ui/Notice.js';
 import { Page } from '../ui/Page.js';
+import { DemoSignIns } from './DemoSignIns.js';
 import { homePathFor, useSession } from './session.js';
 import { errorsOf, hasErrors, isMobilePhone } from './validation.js';
 
@@ -68,9 +69,12 @@ export function LogInPage() {
             {t('auth.noAccount')} <Link to="/signup">{t('auth.signUp')}</Link>
           </p>
         </form>
-        <Notice tone="info" title={t('auth.demoTitle')}>
-          {t('auth.demoBody')}
-        </Notice>
+        <DemoSignIns
+          onChoose={(demoPhone, demoPassword) => {
+            setPhone(demoPhone);
+            setPassword(demoPassword);
+          }}
+        />
       </Page>
     </PlainLayout>
   );

@@ -1,12 +1,13 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { api, call, setCredentials } from '../api/client.js';
+import { api, call, forgetCsrfToken, setCredentials } from '../api/client.js';
 import { ApiError } from '../api/problem.js';
 import type { Me, Session } from '../api/types.js';
 
 const SESSION_STORAGE_KEY = 'hanbat.session';
 const MERCHANT_STORAGE_KEY = 'hanbat.merchant';
 
-type StoredSession = Pick<Session, 'token' | 'role' | 'memberId' | 'expiresAt'>;
+/** What the app remembers of a sign-in; the token itself is an HttpOnly cookie, out of every script's reach. */
+type StoredSession = Pick<Session, 'role' | 'memberId' | 'expiresAt'>;
 
 export type Console = 'wallet' | 'merchant' | 'operator';
 
@@ -29,6 +30,11 @@ const SessionContext = createContext<SessionState | null>(null);
 function readStoredSession(): StoredSession | null {
   try {
     const stored = JSON.parse(localStorage.getItem(SESSION_STORAGE_KEY) ?? 'null') as StoredSession | null;
+    // Earlier versions kept the bearer token here: drop it, and sign in again to get the cookie.
+    if (stored && 'token' in stored) {
+      localStorage.removeItem(SESSION_STORAGE_KEY);
+      return null;
+    }
     return stored && Date.parse(stored.expiresAt) > Date.now() ? stored : null;
   } catch {
     return null;
@@ -57,10 +63,10 @@ export function consolesOf(me: Me | null): Console[] {
 }
 
 export function SessionProvider({ children }: { children: ReactNode }) {
-  // Credentials are set before the first render, so the screens' first requests carry the token.
+  // Credentials are set before the first render, so the screens' first changes carry a CSRF token.
   const [session, setSession] = useState<StoredSession | null>(() => {
     const stored = readStoredSession();
-    setCredentials({ token: stored?.token ?? null });
+    setCredentials({ signedIn: stored !== null });
     return stored;
   });
   const [me, setMe] = useState<Me | null>(null);
@@ -73,7 +79,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const forget = useCallback(() => {
     storeSession(null);
-    setCredentials({ token: null });
+    setCredentials({ signedIn: false });
+    forgetCsrfToken();
     setSession(null);
     setMe(null);
   }, []);
@@ -103,13 +110,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signIn = useCallback(async (phone: string, password: string) => {
     const granted = await call(api.POST('/v1/sessions', { body: { phone, password } }));
     const stored = {
-      token: granted.token,
       role: granted.role,
       memberId: granted.memberId,
       expiresAt: granted.expiresAt,
     };
     storeSession(stored);
-    setCredentials({ token: stored.token });
+    forgetCsrfToken();
+    setCredentials({ signedIn: true });
     setSession(stored);
     return stored;
   }, []);

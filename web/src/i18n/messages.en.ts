@@ -1,3 +1,4 @@
+import { firstRunEn } from './first-run.en.js';
 import type { Messages } from './messages.ko.js';
 
 /** English: every Korean key, translated; the type refuses a missing or extra key. */
@@ -85,8 +86,6 @@ export const en: Messages = {
     signingUp: 'Signing up…',
     haveAccount: 'Already a member?',
     signedUp: 'You are signed up. Opening your wallet.',
-    demoTitle: 'Demo accounts',
-    demoBody: 'The demo server has demo accounts; they are printed in the terminal when it starts.',
   },
   wallet: {
     nav: {
@@ -797,4 +796,5 @@ export const en: Messages = {
     gyeongnam: 'South Gyeongsang',
     jeju: 'Jeju',
   },
+  firstRun: firstRunEn,
 };

@@ -1,3 +1,4 @@
+import { firstRunKo } from './first-run.ko.js';
 /** Korean, the default language: the source of every message key (English must match it key for key). */
 export const ko = {
   app: {
@@ -82,8 +83,6 @@ export const ko = {
     signingUp: '가입 중…',
     haveAccount: '이미 회원이신가요?',
     signedUp: '가입되었습니다. 지갑으로 이동합니다.',
-    demoTitle: '체험용 계정',
-    demoBody: '데모 서버에는 체험용 계정이 있습니다. 서버를 시작할 때 터미널에 표시됩니다.',
   },
   wallet: {
     nav: {
@@ -788,6 +787,7 @@ export const ko = {
     gyeongnam: '경남',
     jeju: '제주',
   },
+  firstRun: firstRunKo,
 };
 
 export type Messages = typeof ko;
