@@ -23,13 +23,16 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-export async function openTestPlatform(kind: DatabaseKind): Promise<TestPlatform> {
+export async function openTestPlatform(
+  kind: DatabaseKind,
+  env: Record<string, string> = {},
+): Promise<TestPlatform> {
   const db = await openTestDatabase(kind);
   const clock = new ManualClock(ARTICLE_NOON);
   const bank = new InProcessSandboxBank();
   // Tests move the clock by months; sessions must outlive that.
   const platform = createPlatform(
-    loadConfig({ SESSION_TTL_MINUTES: String(366 * 24 * 60) }),
+    loadConfig({ SESSION_TTL_MINUTES: String(366 * 24 * 60), ...env }),
     db,
     clock,
     bank,
