@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CREDENTIALS } from '../../src/presets/daejeon.js';
 import {
-  ApiClient,
+  type ApiClient,
   demoClient,
   expectLedgerAuditGreen,
   newMember,
@@ -116,15 +117,15 @@ describe('fuzzing every route from the OpenAPI document', () => {
       await signInAgain(role);
   }
 
-  /** Fuzzing sign-out ends the role's session: it signs in again for the next case. */
+  /** Fuzzing sign-out ends the role's session: a new one, from the service (no HTTP sign-in limits). */
   async function signInAgain(role: Role) {
-    if (role === 'citizen') tokens.set(role, (await newMemberSession('010-7400-0001')).token);
-    if (role === 'merchant') tokens.set(role, (await demoClient(t.app, tenantId, 'cafe')).token);
-    if (role === 'operator') tokens.set(role, (await demoClient(t.app, tenantId, 'operator')).token);
-  }
-
-  async function newMemberSession(phone: string) {
-    return new ApiClient(t.app, tenantId).logIn(phone, 'correct-horse-1');
+    const credentials: Partial<Record<Role, { phone: string; password: string }>> = {
+      citizen: { phone: '010-7400-0001', password: 'correct-horse-1' },
+      merchant: DEMO_CREDENTIALS.cafe,
+      operator: DEMO_CREDENTIALS.operator,
+    };
+    const who = credentials[role];
+    if (who) tokens.set(role, (await t.platform.members.logIn(tenantId, who.phone, who.password)).token);
   }
 
   it(`answers every route, role and generated case without a 5xx (${CASES_PER_ROUTE_AND_ROLE} cases each)`, async () => {
