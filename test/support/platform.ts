@@ -27,13 +27,20 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-export async function openTestPlatform(kind: DatabaseKind): Promise<TestPlatform> {
+export async function openTestPlatform(
+  kind: DatabaseKind,
+  env: Record<string, string> = {},
+): Promise<TestPlatform> {
   const db = await openTestDatabase(kind);
   const clock = new ManualClock(ARTICLE_NOON);
   const bank = new InProcessSandboxBank();
   // Tests move the clock by months; sessions must outlive that.
   const platform = createPlatform(
-    loadConfig({ SESSION_TTL_MINUTES: String(366 * 24 * 60), HANBAT_CHECKPOINT_KEY: TEST_CHECKPOINT_KEY }),
+    loadConfig({
+      SESSION_TTL_MINUTES: String(366 * 24 * 60),
+      HANBAT_CHECKPOINT_KEY: TEST_CHECKPOINT_KEY,
+      ...env,
+    }),
     db,
     clock,
     bank,

@@ -1,14 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { DomainError, invalidInput } from '../../errors.js';
+import { invalidInput } from '../../errors.js';
 import { type Principal, userOf } from '../../http/auth.js';
 import { CursorKey, cursorCodec } from '../../http/cursor.js';
 import { PageQuerySchema } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { idempotencyKeyOf, idempotentRequestHash } from '../idempotency/idempotency.js';
-import { type AutoChargeReceipt, coverShortfall } from '../wallets/auto-charge.js';
+import { type AutoChargeReceipt, payCoveringShortfall } from '../wallets/auto-charge.js';
 import { AmountWon, IdempotencyHeaders, PinHeaders, paymentPinOf } from '../wallets/schemas.js';
 import { PaymentErrors } from './errors.js';
 import { receiptOf } from './payment-records.js';
@@ -23,12 +23,6 @@ import {
 
 const DAY_MS = 86_400_000;
 const SALES_RANGE_DAYS_MAX = 92;
-
-function shortfallOf(error: unknown): number | null {
-  if (!(error instanceof DomainError) || error.code !== 'INSUFFICIENT_FUNDS') return null;
-  const shortfallWon = error.details?.shortfallWon;
-  return typeof shortfallWon === 'number' ? shortfallWon : null;
-}
 
 /** Idempotency keys are scoped to who sent them: a person, or one POS key. */
 function principalIdOf(principal: Principal): string {
@@ -88,21 +82,13 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           if (outcome.replayed) untyped.header('idempotent-replayed', 'true');
           return untyped.code(outcome.statusCode).send(outcome.body);
         };
-        try {
-          return await pay();
-        } catch (error) {
-          const shortfallWon = shortfallOf(error);
-          if (shortfallWon === null) throw error;
-          const autoCharge = await coverShortfall(
-            platform,
-            principal.tenantId,
-            principal.userId,
-            shortfallWon,
-            order.idempotency.key,
-          );
-          if (!autoCharge) throw error;
-          return pay(autoCharge);
-        }
+        return payCoveringShortfall(
+          platform,
+          principal.tenantId,
+          principal.userId,
+          order.idempotency.key,
+          pay,
+        );
       },
     );
 

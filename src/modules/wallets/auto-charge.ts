@@ -58,6 +58,75 @@ export async function coverShortfall(
   return { chargeId: charge.id, amountWon, units };
 }
 
+/** The member's pending auto-charge turns, chained: bounded by the members paying at once. */
+const memberTurns = new Map<string, Promise<unknown>>();
+
+/** Runs `work` after every earlier turn of the same member has ended (in this process). */
+async function inMemberTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const before = memberTurns.get(key) ?? Promise.resolve();
+  const turn = before.then(work, work);
+  const settled = turn.catch(() => undefined);
+  memberTurns.set(key, settled);
+  try {
+    return await turn;
+  } finally {
+    if (memberTurns.get(key) === settled) memberTurns.delete(key);
+  }
+}
+
+function shortfallOf(error: unknown): number | null {
+  if (!(error instanceof DomainError) || error.code !== 'INSUFFICIENT_FUNDS') return null;
+  const shortfallWon = error.details?.shortfallWon;
+  return typeof shortfallWon === 'number' ? shortfallWon : null;
+}
+
+/**
+ * A payment with auto-charge: tried as it is first; a shortfall then waits for the member's turn
+ * (concurrent shortfalls of one member take turns), tries again — an earlier turn's charge may have
+ * covered it — and only then charges what is still short, so concurrent payments never charge more
+ * than they need together. A payment that still fails after its charge says what was charged.
+ */
+export async function payCoveringShortfall<Outcome>(
+  deps: { wallets: WalletService; members: MemberService },
+  tenantId: string,
+  memberId: string,
+  paymentKey: string,
+  pay: (autoCharge?: AutoChargeReceipt) => Promise<Outcome>,
+): Promise<Outcome> {
+  try {
+    return await pay();
+  } catch (error) {
+    if (shortfallOf(error) === null) throw error;
+  }
+  return inMemberTurn(`${tenantId}\n${memberId}`, async () => {
+    try {
+      return await pay();
+    } catch (error) {
+      const shortfallWon = shortfallOf(error);
+      if (shortfallWon === null) throw error;
+      const autoCharge = await coverShortfall(deps, tenantId, memberId, shortfallWon, paymentKey);
+      if (!autoCharge) throw error;
+      try {
+        return await pay(autoCharge);
+      } catch (afterCharge) {
+        throw paidAfterChargeFailed(afterCharge, autoCharge);
+      }
+    }
+  });
+}
+
+/** The payment's own refusal, with the charge that was made for it (the money stays in the wallet). */
+function paidAfterChargeFailed(error: unknown, autoCharge: AutoChargeReceipt): unknown {
+  if (!(error instanceof DomainError)) return error;
+  return new DomainError({
+    code: error.code,
+    httpStatus: error.httpStatus,
+    message: `${error.message}; auto-charge ${autoCharge.chargeId} of ${autoCharge.amountWon} won was made and stays in the wallet`,
+    messageKo: `${error.messageKo} (자동충전 ${autoCharge.amountWon.toLocaleString('ko-KR')}원은 완료되어 지갑에 남아 있습니다)`,
+    details: { ...error.details, autoCharge },
+  });
+}
+
 function autoChargeFailed(reason: string, why: string, whyKo: string, amountWon: number): DomainError {
   return new DomainError({
     code: 'AUTO_CHARGE_FAILED',
