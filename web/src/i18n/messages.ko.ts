@@ -1,5 +1,8 @@
 /** Korean, the default language: the source of every message key (English must match it key for key). */
+import { trustKo } from './trust.ko.js';
+
 export const ko = {
+  trust: trustKo,
   app: {
     brand: '온통대전',
     tagline: '대전 지역화폐',
