@@ -133,7 +133,10 @@ export function formatWonCompact(amountWon: number, language: Language): string 
 
 /** Digits typed into an amount field, grouped as they are typed: "50000" → "50,000". */
 export function groupWonDigits(typed: string): string {
-  const digits = typed.replace(/\D/g, '').replace(/^0+(?=\d)/, '').slice(0, 15);
+  const digits = typed
+    .replace(/\D/g, '')
+    .replace(/^0+(?=\d)/, '')
+    .slice(0, 15);
   return digits ? new Intl.NumberFormat('ko-KR').format(Number(digits)) : '';
 }
 

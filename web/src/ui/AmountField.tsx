@@ -44,7 +44,11 @@ export function AmountField({
         hint={hint}
         autoFocus={autoFocus}
         unit={t('trust.unitWon')}
-        suffix={amountWon !== null && amountWon >= 10_000 ? <span className="input-suffix">{format.wonCompact(amountWon)}</span> : undefined}
+        suffix={
+          amountWon !== null && amountWon >= 10_000 ? (
+            <span className="input-suffix">{format.wonCompact(amountWon)}</span>
+          ) : undefined
+        }
       />
       {quickAmountsWon && (
         <fieldset className="quick-amounts">

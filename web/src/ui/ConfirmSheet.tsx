@@ -122,7 +122,9 @@ export function ConfirmSheet({
         </dl>
         {note && <div className="confirm-note">{note}</div>}
         {askPin && lockedUntil && (
-          <Notice tone="warning">{t('trust.confirm.pinLocked', { time: format.dateTime(lockedUntil) })}</Notice>
+          <Notice tone="warning">
+            {t('trust.confirm.pinLocked', { time: format.dateTime(lockedUntil) })}
+          </Notice>
         )}
         {askPin && pinStatus.data && !lockedUntil && (
           <div className="pin-fields">
