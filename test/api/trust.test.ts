@@ -66,6 +66,22 @@ describe.each(databaseKinds())('money people can trust on %s', (kind) => {
       });
     });
 
+    it('previews a payment before it is made: the split, the shortfall and the expected cashback', async () => {
+      const citizen = await member(30_000);
+      const { merchantCode } = await demoMerchantCode(t.platform, tenantId, 'marketStore');
+      const preview = await citizen.get(`/v1/me/payment-preview?merchantCode=${merchantCode}&amountWon=20000`);
+      expect(preview.body).toEqual({
+        merchantName: '중앙시장 한밭상회',
+        amountWon: 20_000,
+        paidFrom: { grantWon: 0, cashbackWon: 0, cashWon: 20_000 },
+        shortfallWon: 0,
+        expectedCashbackWon: 2_600,
+      });
+      const short = await citizen.get(`/v1/me/payment-preview?merchantCode=${merchantCode}&amountWon=50000`);
+      expect(short.body).toMatchObject({ paidFrom: null, shortfallWon: 20_000 });
+      expect((await citizen.get('/v1/me/wallet')).body.cashWon).toBe(30_000);
+    });
+
     it('reports an unknown code as a 404 problem', async () => {
       const response = await t.app.inject({
         method: 'GET',

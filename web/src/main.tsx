@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';
 import { initI18n } from './i18n/i18n.js';
 import './styles.css';
+import './trust.css';
 
 await initI18n();
 

@@ -17,10 +17,38 @@ function view(status: PinStatus) {
   return { ...status, lockedUntil: status.lockedUntil?.toISOString() ?? null };
 }
 
-/** The member's payment PIN (결제 비밀번호): whether it is set, and setting or changing it. */
+/**
+ * What a member confirms money moves with: the payment PIN (결제 비밀번호), whether it is set and
+ * setting or changing it; and the linked bank account that charges come from and refunds go to.
+ */
 export function paymentPinRoutes(platform: Platform): FastifyPluginAsyncTypebox {
-  const { paymentPins, guards } = platform;
+  const { paymentPins, members, guards } = platform;
   return async (app) => {
+    app.get(
+      '/v1/me/bank-account',
+      {
+        preValidation: guards.requireUser,
+        schema: {
+          tags: ['members'],
+          summary:
+            'The linked bank account (charges come from it, refunds go to it), with the number masked',
+          response: {
+            200: Type.Object({
+              bankCode: Type.String({ description: "the bank's three-digit code, or SANDBOX" }),
+              accountNumberMasked: Type.String({ description: 'only the last four digits shown' }),
+            }),
+            ...problemResponses(401),
+          },
+        },
+      },
+      async (request) => {
+        const principal = userOf(request);
+        const account = await members.bankAccountOf(principal.tenantId, principal.userId);
+        const digits = account.bankCode === 'SANDBOX' ? '' : account.accountNumber.replace(/\D/g, '');
+        return { bankCode: account.bankCode, accountNumberMasked: digits ? `****${digits.slice(-4)}` : '' };
+      },
+    );
+
     app.get(
       '/v1/me/payment-pin',
       {

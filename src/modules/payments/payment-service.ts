@@ -12,7 +12,7 @@ import type { Merchant } from '../merchants/types.js';
 import { quoteCashback } from '../policy/cashback.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import { addMonthlyUsage, lockMonthlyUsage, recordActivity } from '../wallets/usage.js';
+import { addMonthlyUsage, lockMonthlyUsage, readMonthlyUsage, recordActivity } from '../wallets/usage.js';
 import type { WalletService } from '../wallets/wallet-service.js';
 import { BatchedPayments, type OrderOutcome, type PaymentOrder } from './batched-payments.js';
 import { PaymentErrors } from './errors.js';
@@ -72,6 +72,35 @@ export class PaymentService {
   /** Merchant-presented payments go through group commit; see BatchedPayments. */
   async payAtMerchant(tenantId: string, order: PaymentOrder): Promise<OrderOutcome> {
     return this.batched.pay(tenantId, order);
+  }
+
+  /**
+   * What a payment would do, without locks and without moving money: the split over grants, cashback
+   * and cash (or the shortfall) and the cashback the policy in force would give. The confirm step shows
+   * it; the payment itself decides again under lock (and a budget running low can give less).
+   */
+  async preview(tenantId: string, memberId: string, merchantCode: string, amountWon: number) {
+    const merchant = await this.deps.merchants.getByCode(tenantId, merchantCode);
+    if (merchant?.status !== 'approved') throw PaymentErrors.merchantNotFound();
+    const now = this.clock.now();
+    const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId));
+    const [usage, accounts, member, policy] = await Promise.all([
+      readMonthlyUsage(this.db, tenantId, memberId, month),
+      this.deps.ledger.accountsOwnedBy(tenantId, memberId),
+      this.deps.members.getMember(tenantId, memberId),
+      this.deps.policy.cashbackPolicyAt(tenantId, now),
+    ]);
+    const split = splitPayment(amountWon, fundsOf(accounts, memberId, merchant, now));
+    const paidFrom = split.ok ? split.paidFrom : null;
+    const cashWon = paidFrom ? paidFrom.cashWon : amountWon;
+    const quote = quoteCashback(policy, {
+      at: now,
+      paidFromCashWon: cashWon,
+      monthEligibleSpentBeforeWon: usage.eligibleSpendWon,
+      merchant,
+      member: { isWelfareRecipient: member?.isWelfareRecipient ?? false },
+    });
+    return { merchant, paidFrom, shortfallWon: split.ok ? 0 : split.shortfallWon, quote };
   }
 
   /** A single-use code the member shows at the till; unguessable and short-lived. */

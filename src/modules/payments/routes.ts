@@ -113,6 +113,54 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     );
 
     app.get(
+      '/v1/me/payment-preview',
+      {
+        preValidation: guards.requireUser,
+        schema: {
+          tags: ['payments'],
+          summary:
+            'What a payment would do, before it is made: where the money comes from (or the shortfall) and the expected cashback; moves nothing',
+          querystring: Type.Object({
+            merchantCode: Type.String({ minLength: 1, maxLength: 32 }),
+            amountWon: AmountWon,
+          }),
+          response: {
+            200: Type.Object({
+              merchantName: Type.String(),
+              amountWon: Type.Integer(),
+              paidFrom: Type.Union([
+                Type.Object({ grantWon: Type.Integer(), cashbackWon: Type.Integer(), cashWon: Type.Integer() }),
+                Type.Null(),
+              ]),
+              shortfallWon: Type.Integer({ description: 'what the balance lacks; 0 when it covers the amount' }),
+              expectedCashbackWon: Type.Integer({
+                description: 'if paid now; the budget running low can give less',
+              }),
+            }),
+            ...problemResponses(400, 401, 404),
+          },
+        },
+      },
+      async (request) => {
+        const principal = userOf(request);
+        const { merchantCode, amountWon } = request.query;
+        const preview = await payments.preview(principal.tenantId, principal.userId, merchantCode, amountWon);
+        const { paidFrom } = preview;
+        return {
+          merchantName: preview.merchant.name,
+          amountWon,
+          paidFrom: paidFrom && {
+            grantWon: paidFrom.grantWon,
+            cashbackWon: paidFrom.cashbackWon,
+            cashWon: paidFrom.cashWon,
+          },
+          shortfallWon: preview.shortfallWon,
+          expectedCashbackWon: preview.quote.cashbackWon,
+        };
+      },
+    );
+
+    app.get(
       '/v1/me/payment-codes/:code',
       {
         preValidation: guards.requireUser,

@@ -102,3 +102,59 @@ export function parsePercentToBp(text: string): number | null {
 export function bpToPercentText(rateBp: number): string {
   return String(rateBp / BP_PER_PERCENT);
 }
+
+const MAN = 10_000;
+const EOK = 100_000_000;
+const JO = 1_000_000_000_000;
+
+/**
+ * A large sum as officials read it: 1,300억원, 3억 2,000만원, 5,000만원 (amounts under 만 stay exact).
+ * Below 억 the 만 part is exact; from 억 up the rest under 만 is dropped, which the reader expects of
+ * a figure in 억. English reads ₩130B, ₩320M.
+ */
+export function formatWonCompact(amountWon: number, language: Language): string {
+  const sign = amountWon < 0 ? '−' : '';
+  const absolute = Math.abs(amountWon);
+  if (absolute < MAN) return formatWon(amountWon, language);
+  if (language === 'en') {
+    return `${sign}₩${new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(absolute)}`;
+  }
+  const digits = (value: number) => new Intl.NumberFormat('ko-KR').format(value);
+  const units: Array<[number, string]> = [
+    [Math.floor(absolute / JO), '조'],
+    [Math.floor((absolute % JO) / EOK), '억'],
+    [Math.floor((absolute % EOK) / MAN), '만'],
+  ];
+  const rest = absolute >= EOK ? 0 : absolute % MAN;
+  const parts = units.filter(([value]) => value > 0).map(([value, unit]) => `${digits(value)}${unit}`);
+  if (rest > 0) parts.push(digits(rest));
+  return `${sign}${parts.join(' ')}원`;
+}
+
+/** Digits typed into an amount field, grouped as they are typed: "50000" → "50,000". */
+export function groupWonDigits(typed: string): string {
+  const digits = typed
+    .replace(/\D/g, '')
+    .replace(/^0+(?=\d)/, '')
+    .slice(0, 15);
+  return digits ? new Intl.NumberFormat('ko-KR').format(Number(digits)) : '';
+}
+
+/** 사업자등록번호 as Koreans write it: 1234567890 → 123-45-67890 (anything else is left as given). */
+export function formatBusinessNumber(text: string): string {
+  const digits = text.replace(/\D/g, '');
+  return digits.length === 10 ? `${digits.slice(0, 3)}-${digits.slice(3, 5)}-${digits.slice(5)}` : text;
+}
+
+/**
+ * The 승인번호 a person reads on a receipt and in history: eight digits derived from the payment's
+ * reference, so the receipt and the history line show the same number and no internal id is shown.
+ */
+export function approvalNumber(referenceId: string): string {
+  let hash = 0x811c9dc5;
+  for (const char of referenceId) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return String(hash % 100_000_000).padStart(8, '0');
+}

@@ -2,7 +2,10 @@ import { firstRunEn } from './first-run.en.js';
 import type { Messages } from './messages.ko.js';
 
 /** English: every Korean key, translated; the type refuses a missing or extra key. */
+import { trustEn } from './trust.en.js';
+
 export const en: Messages = {
+  trust: trustEn,
   app: {
     brand: 'Ontong Daejeon',
     tagline: 'Daejeon local currency',

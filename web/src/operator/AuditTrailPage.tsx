@@ -2,6 +2,8 @@ import { api, call } from '../api/client.js';
 import type { OperatorAction } from '../api/types.js';
 import { usePaged } from '../api/use-paged.js';
 import { useLanguage } from '../i18n/i18n.js';
+import { Button } from '../ui/Button.js';
+import { downloadCsv } from '../ui/csv-file.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { Page } from '../ui/Page.js';
 import { PagedList } from '../ui/PagedList.js';
@@ -63,6 +65,30 @@ export function AuditTrailPage() {
       <PagedList paged={trail} empty={t('operator.trail.empty')}>
         {(items) => (
           <div className="table-scroll">
+            <div className="file-actions">
+              <Button
+                variant="secondary"
+                onClick={() =>
+                  downloadCsv(
+                    'audit-trail.csv',
+                    [
+                      t('trust.files.columns.date'),
+                      t('trust.files.columns.action'),
+                      t('trust.files.columns.subject'),
+                      t('trust.files.columns.actor'),
+                    ],
+                    items.map((item) => [
+                      format.dateTime(item.at),
+                      actionName(item.action),
+                      item.subjectId,
+                      item.actorUserId,
+                    ]),
+                  )
+                }
+              >
+                {t('trust.files.excel')}
+              </Button>
+            </div>
             <table className="data-table">
               <thead>
                 <tr>

@@ -2,6 +2,7 @@ import { type FormEvent, useRef, useState } from 'react';
 import { api, call } from '../api/client.js';
 import { IdempotencyKeys, sendIdempotent } from '../api/idempotency.js';
 import type { BudgetPot, RequestBody } from '../api/types.js';
+import { downloadCsv } from '../ui/csv-file.js';
 
 type PotBody = RequestBody<'/v1/operator/budgets', 'post'>;
 
@@ -256,6 +257,7 @@ function CreatePot({ onCreated }: { onCreated: () => void }) {
 
 export function BudgetsPage() {
   const { t } = useLanguage();
+  const format = useFormat();
   const { me } = useSession();
   const [selectedId, setSelectedId] = useState<string | undefined>();
   const pots = useApi('budgets', (signal) => call(api.GET('/v1/operator/budgets', { signal })));
@@ -269,6 +271,34 @@ export function BudgetsPage() {
             <>
               <section className="card" aria-labelledby="pots-title">
                 <h2 id="pots-title">{t('operator.budgets.pots')}</h2>
+                <div className="file-actions">
+                  <Button
+                    variant="secondary"
+                    onClick={() =>
+                      downloadCsv(
+                        'budgets.csv',
+                        [
+                          t('trust.files.columns.budget'),
+                          t('trust.files.columns.from'),
+                          t('trust.files.columns.to'),
+                          t('trust.files.columns.funded'),
+                          t('trust.files.columns.spent'),
+                          t('trust.files.columns.remaining'),
+                        ],
+                        data.items.map((pot) => [
+                          pot.name,
+                          format.date(pot.from),
+                          format.lastDay(pot.to),
+                          pot.fundedWon,
+                          pot.spentWon,
+                          pot.remainingWon,
+                        ]),
+                      )
+                    }
+                  >
+                    {t('trust.files.excel')}
+                  </Button>
+                </div>
                 <PotTable pots={data.items} selectedId={selected?.id} onSelect={setSelectedId} />
               </section>
               {selected && <Projection pot={selected} />}

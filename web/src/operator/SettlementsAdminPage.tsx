@@ -8,6 +8,8 @@ import { useSession } from '../auth/session.js';
 import { addDays, parsePercentToBp, parseWon, seoulInstant, seoulParts } from '../i18n/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { Button } from '../ui/Button.js';
+import { ConfirmSheet } from '../ui/ConfirmSheet.js';
+import { downloadCsv } from '../ui/csv-file.js';
 import { TextField } from '../ui/Field.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { Loaded } from '../ui/Loaded.js';
@@ -72,6 +74,34 @@ function Statements({ businessDate, version }: { businessDate: string; version: 
       <PagedList paged={statements} empty={t('operator.settlements.noStatements')}>
         {(items) => (
           <div className="table-scroll">
+            <div className="file-actions">
+              <Button
+                variant="secondary"
+                onClick={() =>
+                  downloadCsv(
+                    `settlements-${businessDate}.csv`,
+                    [
+                      t('trust.files.columns.date'),
+                      t('trust.files.columns.merchant'),
+                      t('trust.files.columns.status'),
+                      t('trust.files.columns.gross'),
+                      t('trust.files.columns.due'),
+                      t('trust.files.columns.paid'),
+                    ],
+                    items.map((statement) => [
+                      format.calendarDate(businessDate),
+                      statement.merchantId,
+                      t(`merchant.settlements.statuses.${statement.status}`),
+                      statement.grossWon,
+                      statement.dueWon,
+                      statement.paidWon,
+                    ]),
+                  )
+                }
+              >
+                {t('trust.files.excel')}
+              </Button>
+            </div>
             <table className="data-table">
               <thead>
                 <tr>
@@ -203,6 +233,7 @@ function FeeRuleSection({ rules, onSaved }: { rules: FeeRules; onSaved: () => vo
 /** Settle a business day (idempotent: a day pays once) and see every merchant's statement; the fee rule. */
 export function SettlementsAdminPage() {
   const { t } = useLanguage();
+  const format = useFormat();
   const { me } = useSession();
   const [draftDate, setDraftDate] = useState(() => addDays(seoulParts(new Date()).date, -1));
   const [businessDate, setBusinessDate] = useState(draftDate);
@@ -222,8 +253,20 @@ export function SettlementsAdminPage() {
     event.preventDefault();
     if (draftDate) setBusinessDate(draftDate);
   };
-  const onRun = async () => {
-    if (await run.submit(businessDate)) setVersion((current) => current + 1);
+  // The date run is the date in the field: showing it first, so the confirm step reads that day.
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const onRun = () => {
+    if (!draftDate) return;
+    run.reset();
+    setBusinessDate(draftDate);
+    setConfirming(draftDate);
+  };
+  const onConfirmRun = async () => {
+    if (!confirming) return;
+    if (await run.submit(confirming)) {
+      setConfirming(null);
+      setVersion((current) => current + 1);
+    }
   };
 
   return (
@@ -244,7 +287,34 @@ export function SettlementsAdminPage() {
           </Button>
         )}
       </form>
-      {run.status === 'failed' && <ErrorNotice error={run.error} />}
+      {confirming && (
+        <ConfirmSheet
+          title={t('trust.confirm.settlement.title')}
+          lines={[
+            {
+              label: t('trust.confirm.settlement.date'),
+              value: format.calendarDate(confirming),
+              emphasis: true,
+            },
+            ...(day.data && businessDate === confirming
+              ? [
+                  {
+                    label: t('trust.confirm.settlement.statements'),
+                    value: t('operator.settlements.statements', { count: day.data.totals.statements }),
+                  },
+                  { label: t('trust.confirm.settlement.due'), value: format.won(day.data.totals.dueWon) },
+                ]
+              : []),
+          ]}
+          note={<p>{t('trust.confirm.settlement.what')}</p>}
+          confirmLabel={t('trust.confirm.settlement.submit', { date: format.calendarDate(confirming) })}
+          busy={run.busy}
+          error={run.status === 'failed' ? run.error : null}
+          onConfirm={onConfirmRun}
+          onCancel={() => setConfirming(null)}
+        />
+      )}
+      {run.status === 'failed' && !confirming && <ErrorNotice error={run.error} />}
       {run.status === 'succeeded' && (
         <Notice tone="success">
           <p>
@@ -254,6 +324,7 @@ export function SettlementsAdminPage() {
               started: run.result.pass.payoutsStarted,
             })}
           </p>
+          <p className="run-date">{format.calendarDate(run.result.run.businessDate)}</p>
           {run.result.pass.more && <p>{t('operator.settlements.more')}</p>}
         </Notice>
       )}

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { parseWon } from '../i18n/format.js';
+import { groupWonDigits, parseWon } from '../i18n/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { TextField } from './Field.js';
 import { useFormat } from './format-hooks.js';
@@ -15,7 +15,10 @@ interface AmountFieldProps {
   autoFocus?: boolean;
 }
 
-/** A won amount typed on a phone's number pad, echoed back formatted so a misplaced zero shows. */
+/**
+ * A won amount typed on a phone's number pad, grouped inside the field as it is typed (50,000원), so a
+ * misplaced zero shows where the person is looking.
+ */
 export function AmountField({
   label,
   value,
@@ -28,19 +31,24 @@ export function AmountField({
   const { t } = useLanguage();
   const format = useFormat();
   const amountWon = parseWon(value);
-  const addAmount = (addWon: number) => onValue(String((amountWon ?? 0) + addWon));
+  const addAmount = (addWon: number) => onValue(groupWonDigits(String((amountWon ?? 0) + addWon)));
   return (
     <div className="amount-field">
       <TextField
         label={label}
         value={value}
-        onValue={(typed) => onValue(typed.replace(/[^\d,]/g, ''))}
+        onValue={(typed) => onValue(groupWonDigits(typed))}
         inputMode="numeric"
         autoComplete="off"
         error={error}
         hint={hint}
         autoFocus={autoFocus}
-        suffix={<span className="input-suffix">{format.won(amountWon ?? 0)}</span>}
+        unit={t('trust.unitWon')}
+        suffix={
+          amountWon !== null && amountWon >= 10_000 ? (
+            <span className="input-suffix">{format.wonCompact(amountWon)}</span>
+          ) : undefined
+        }
       />
       {quickAmountsWon && (
         <fieldset className="quick-amounts">

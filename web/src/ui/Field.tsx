@@ -45,6 +45,8 @@ interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'on
   error?: string | null;
   optional?: boolean;
   suffix?: ReactNode;
+  /** A unit shown inside the field after the value, such as 원. */
+  unit?: string;
 }
 
 export function TextField({
@@ -55,20 +57,28 @@ export function TextField({
   error,
   optional,
   suffix,
+  unit,
   ...input
 }: TextFieldProps) {
   return (
     <FieldShell label={label} hint={hint} error={error} optional={optional}>
       {({ inputId, describedBy, invalid }) => (
         <div className="input-row">
-          <input
-            id={inputId}
-            value={value}
-            onChange={(event) => onValue(event.target.value)}
-            aria-describedby={describedBy}
-            aria-invalid={invalid || undefined}
-            {...input}
-          />
+          <span className={unit ? 'input-with-unit' : 'input-plain'}>
+            <input
+              id={inputId}
+              value={value}
+              onChange={(event) => onValue(event.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={invalid || undefined}
+              {...input}
+            />
+            {unit && (
+              <span className="input-unit" aria-hidden="true">
+                {unit}
+              </span>
+            )}
+          </span>
           {suffix}
         </div>
       )}

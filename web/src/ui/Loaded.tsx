@@ -14,7 +14,7 @@ export function Loading({ label }: { label?: string }) {
 }
 
 export function Empty({ children }: { children: ReactNode }) {
-  return <p className="empty">{children}</p>;
+  return <div className="empty">{children}</div>;
 }
 
 interface LoadedProps<Data> {

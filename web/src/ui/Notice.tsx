@@ -35,6 +35,37 @@ export function useErrorText() {
   };
 }
 
+const TITLED_CODES = [
+  'INVALID_CREDENTIALS',
+  'INSUFFICIENT_FUNDS',
+  'PAYMENT_PIN_INCORRECT',
+  'PAYMENT_PIN_LOCKED',
+  'PAYMENT_PIN_REQUIRED',
+  'MERCHANT_NOT_FOUND',
+  'MONTHLY_CHARGE_CAP_EXCEEDED',
+  'HOLDING_CAP_EXCEEDED',
+  'BANK_DECLINED',
+  'AUTO_CHARGE_FAILED',
+  'RECIPIENT_NOT_FOUND',
+  'PHONE_ALREADY_REGISTERED',
+  'RATE_LIMITED',
+  'UNAUTHENTICATED',
+  'NETWORK_ERROR',
+] as const;
+const TITLED_STATUSES = [400, 401, 403, 404, 409, 422, 429] as const;
+
+/** An error's title says what happened ("비밀번호가 맞지 않습니다"), by its code, else by its status. */
+export function useErrorTitle() {
+  const { t } = useLanguage();
+  return (error: ApiError): string => {
+    const code = TITLED_CODES.find((known) => known === error.code);
+    if (code) return t(`trust.errorTitles.${code}`);
+    const status = TITLED_STATUSES.find((known) => known === error.status);
+    if (status) return t(`trust.errorTitles.byStatus.status${status}`);
+    return error.status >= 500 ? t('trust.errorTitles.byStatus.server') : t('errors.title');
+  };
+}
+
 interface ErrorNoticeProps {
   error: ApiError;
   onRetry?: () => void;
@@ -43,10 +74,11 @@ interface ErrorNoticeProps {
 export function ErrorNotice({ error, onRetry }: ErrorNoticeProps) {
   const { t } = useLanguage();
   const errorText = useErrorText();
+  const errorTitle = useErrorTitle();
   return (
     <Notice
       tone="error"
-      title={t('errors.title')}
+      title={errorTitle(error)}
       action={
         onRetry && (
           <Button variant="secondary" onClick={onRetry}>

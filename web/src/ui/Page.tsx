@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useRef } from 'react';
+import { useLanguage } from '../i18n/i18n.js';
 
 interface PageProps {
   title: ReactNode;
@@ -13,10 +14,16 @@ interface PageProps {
  * on the new content instead of staying on the link they followed.
  */
 export function Page({ title, intro, actions, children, wide = false }: PageProps) {
+  const { t } = useLanguage();
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     headingRef.current?.focus({ preventScroll: true });
   }, []);
+  // Each screen names the browser tab and the history entry after itself.
+  const pageTitle = typeof title === 'string' ? title : headingRef.current?.textContent;
+  useEffect(() => {
+    if (pageTitle) document.title = `${pageTitle} — ${t('trust.titleSuffix')}`;
+  }, [pageTitle, t]);
   return (
     <section className={`page${wide ? ' page-wide' : ''}`} aria-labelledby="page-title">
       <header className="page-header">

@@ -1,4 +1,6 @@
 import {
+  approvalNumber,
+  formatBusinessNumber,
   formatCalendarDate,
   formatDate,
   formatDateTime,
@@ -6,6 +8,7 @@ import {
   formatRateBp,
   formatWon,
   formatWonChange,
+  formatWonCompact,
 } from '../i18n/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 
@@ -14,6 +17,10 @@ export function useFormat() {
   const { language } = useLanguage();
   return {
     won: (amountWon: number) => formatWon(amountWon, language),
+    /** Large sums for officials: 1,300억원. */
+    wonCompact: (amountWon: number) => formatWonCompact(amountWon, language),
+    businessNumber: formatBusinessNumber,
+    approvalNumber,
     number: (value: number) => new Intl.NumberFormat(language === 'en' ? 'en-US' : 'ko-KR').format(value),
     wonChange: (amountWon: number) => formatWonChange(amountWon, language),
     rate: (rateBp: number) => formatRateBp(rateBp, language),

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { api, call } from '../api/client.js';
 import type { Activity } from '../api/types.js';
 import { usePaged } from '../api/use-paged.js';
@@ -9,11 +10,16 @@ import { useFormat } from '../ui/format-hooks.js';
 import { DataName, Page } from '../ui/Page.js';
 import { PagedList } from '../ui/PagedList.js';
 import {
-  ACTIVITY_TYPES,
+  ACTIVITY_GROUPS,
+  type ActivityGroup,
   cancellationDetails,
+  counterpartOf,
   isKnownType,
   merchantsIn,
+  messageOf,
+  paidFromOf,
   paymentDetails,
+  programOf,
   shownAmountWon,
 } from './activity.js';
 import { CashbackLines } from './CashbackLines.js';
@@ -47,6 +53,59 @@ function PaymentExtra({ activity }: { activity: Activity }) {
   );
 }
 
+/** The one detail view of every history line: when, its approval number, and who or what it concerns. */
+function ActivityDetail({ activity }: { activity: Activity }) {
+  const { t } = useLanguage();
+  const format = useFormat();
+  const counterpart = counterpartOf(activity);
+  const program = programOf(activity);
+  const message = messageOf(activity);
+  const paidFrom = activity.type === 'payment' ? paidFromOf(activity) : null;
+  const rows: Array<[string, React.ReactNode]> = [
+    [t('trust.history.when'), format.dateTime(activity.at)],
+    [t('trust.history.approval'), format.approvalNumber(activity.referenceId)],
+  ];
+  if (counterpart)
+    rows.push([
+      t('trust.history.counterpart'),
+      <DataName key="c">{`${counterpart.name} (${counterpart.phoneMasked})`}</DataName>,
+    ]);
+  if (message) rows.push([t('trust.history.message'), <DataName key="m">{message}</DataName>]);
+  if (paidFrom) {
+    const parts = [
+      [t('wallet.receipt.fromGrant'), paidFrom.grantWon],
+      [t('wallet.receipt.fromCashback'), paidFrom.cashbackWon],
+      [t('wallet.receipt.fromCash'), paidFrom.cashWon],
+    ] as const;
+    rows.push([
+      t('trust.history.paidFrom'),
+      parts
+        .filter(([, amountWon]) => amountWon > 0)
+        .map(([label, amountWon]) => `${label} ${format.won(amountWon)}`)
+        .join(' · '),
+    ]);
+  }
+  if (program.name) rows.push([t('trust.history.program'), <DataName key="p">{program.name}</DataName>]);
+  if (program.expiresAt && activity.type === 'grant_received')
+    rows.push([t('trust.history.expires'), format.lastDay(program.expiresAt)]);
+  if (activity.type === 'refund') rows.push([t('trust.history.paidFrom'), t('trust.history.toBank')]);
+  if (activity.type === 'charge' || activity.type === 'auto_charge')
+    rows.push([t('trust.history.paidFrom'), t('trust.history.fromBank')]);
+  return (
+    <details className="activity-details activity-more">
+      <summary>{t('trust.history.detail')}</summary>
+      <dl className="history-detail">
+        {rows.map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </details>
+  );
+}
+
 function ActivityItem({ activity }: { activity: Activity }) {
   const { t } = useLanguage();
   const format = useFormat();
@@ -57,6 +116,9 @@ function ActivityItem({ activity }: { activity: Activity }) {
       : activity.type === 'payment_cancellation'
         ? cancellationDetails(activity).merchantName
         : null;
+  const counterpart = counterpartOf(activity);
+  const programName = programOf(activity).name;
+  const subject = merchantName ?? counterpart?.name ?? programName;
   const amountWon = shownAmountWon(activity);
   const clawbackWon =
     activity.type === 'payment_cancellation' ? cancellationDetails(activity).clawbackWon : 0;
@@ -65,8 +127,8 @@ function ActivityItem({ activity }: { activity: Activity }) {
       <div className="activity-main">
         <div>
           <p className="activity-title">
-            <span className="activity-type">{t(`wallet.history.types.${type}`)}</span>
-            {merchantName && <DataName>{merchantName}</DataName>}
+            <span className="activity-type">{t(`trust.history.types.${type}`)}</span>
+            {subject && <DataName>{subject}</DataName>}
           </p>
           <p className="muted">{format.dateTime(activity.at)}</p>
         </div>
@@ -76,6 +138,7 @@ function ActivityItem({ activity }: { activity: Activity }) {
       {clawbackWon > 0 && (
         <p className="muted">{t('wallet.history.clawback', { amount: format.won(clawbackWon) })}</p>
       )}
+      <ActivityDetail activity={activity} />
     </li>
   );
 }
@@ -102,7 +165,10 @@ function FilterBar({
         value={filters.type}
         onValue={set('type')}
         placeholder={t('app.all')}
-        options={ACTIVITY_TYPES.map((type) => ({ value: type, label: t(`wallet.history.types.${type}`) }))}
+        options={(Object.keys(ACTIVITY_GROUPS) as ActivityGroup[]).map((group) => ({
+          value: group,
+          label: t(`trust.history.groups.${group}`),
+        }))}
       />
       <TextField
         label={t('wallet.history.month')}
@@ -137,7 +203,9 @@ export function HistoryPage() {
           query: {
             limit: PAGE_SIZE,
             ...(cursor ? { cursor } : {}),
-            ...(filters.type ? { type: filters.type } : {}),
+            ...(filters.type in ACTIVITY_GROUPS
+              ? { type: ACTIVITY_GROUPS[filters.type as ActivityGroup].join(',') }
+              : {}),
             ...(/^\d{4}-\d{2}$/.test(filters.month) ? { month: filters.month } : {}),
             ...(filters.merchantId ? { merchantId: filters.merchantId } : {}),
           },
@@ -158,7 +226,26 @@ export function HistoryPage() {
   return (
     <Page title={t('wallet.history.title')}>
       <FilterBar filters={filters} onChange={setFilters} merchants={merchants} />
-      <PagedList paged={history} empty={t('wallet.history.empty')}>
+      <PagedList
+        paged={history}
+        empty={
+          <div className="empty-state">
+            <p>
+              <strong>
+                {filters === NO_FILTERS ? t('trust.history.emptyTitle') : t('wallet.history.empty')}
+              </strong>
+            </p>
+            {filters === NO_FILTERS && (
+              <>
+                <p>{t('trust.history.emptyAction')}</p>
+                <Link className="button button-primary" to="/wallet/charge">
+                  {t('wallet.charge.title')}
+                </Link>
+              </>
+            )}
+          </div>
+        }
+      >
         {(items) => (
           <ul className="activity-list">
             {items.map((activity) => (

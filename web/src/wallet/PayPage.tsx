@@ -1,73 +1,162 @@
 import { type FormEvent, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, call } from '../api/client.js';
 import { IdempotencyKeys, sendIdempotent } from '../api/idempotency.js';
+import type { ApiError } from '../api/problem.js';
 import { useApi } from '../api/use-api.js';
 import { useSubmit } from '../api/use-submit.js';
 import { parseWon } from '../i18n/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { AmountField } from '../ui/AmountField.js';
 import { Button } from '../ui/Button.js';
+import { ConfirmSheet } from '../ui/ConfirmSheet.js';
 import { TextField } from '../ui/Field.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
 import { DataName, Page } from '../ui/Page.js';
 import { canScanQr, QrScanner } from '../ui/QrScanner.js';
+import { useDebounced } from '../ui/use-debounced.js';
+import { type FoundMerchant, isUnknownMerchant, MerchantCard } from './MerchantCard.js';
 import { merchantCodeFromScan } from './merchant-link.js';
 import { Receipt } from './Receipt.js';
+
+const LOOKUP_DELAY_MS = 300;
+const CHARGE_ROUND_WON = 10_000;
 
 interface Payment {
   merchantCode: string;
   amountWon: number;
+  pin: string | null;
+}
+
+interface Preview {
+  merchantName: string;
+  amountWon: number;
+  paidFrom: { grantWon: number; cashbackWon: number; cashWon: number } | null;
+  shortfallWon: number;
+  expectedCashbackWon: number;
+}
+
+/** The shop behind a typed or scanned code, looked up as soon as the code is entered. */
+function useMerchantLookup(merchantCode: string) {
+  const code = useDebounced(merchantCode.trim(), LOOKUP_DELAY_MS);
+  const lookup = useApi(code ? `merchant-${code}` : null, (signal) =>
+    call(
+      api.GET('/v1/merchants/by-code/{merchantCode}', { signal, params: { path: { merchantCode: code } } }),
+    ),
+  );
+  const settled = code === merchantCode.trim() && lookup.status !== 'loading';
+  const merchant: FoundMerchant | null = code && settled && lookup.status === 'ready' ? lookup.data : null;
+  const unknown = Boolean(code) && settled && lookup.status === 'failed' && isUnknownMerchant(lookup.error);
+  return { merchant, unknown, checking: Boolean(code) && !settled };
+}
+
+/** Short balance: offer to charge the difference (rounded up) or to turn auto-charge on, in place. */
+function ShortBalance({ shortWon, autoChargeOn }: { shortWon: number; autoChargeOn: boolean }) {
+  const { t } = useLanguage();
+  const format = useFormat();
+  const chargeWon = Math.ceil(shortWon / CHARGE_ROUND_WON) * CHARGE_ROUND_WON;
+  if (autoChargeOn) return <Notice tone="info">{t('trust.short.autoOn')}</Notice>;
+  return (
+    <Notice
+      tone="warning"
+      title={t('trust.short.title', { amount: format.won(shortWon) })}
+      action={
+        <div className="file-actions">
+          <Link className="button button-primary" to={`/wallet/charge?amount=${chargeWon}`}>
+            {t('trust.short.charge', { amount: format.won(chargeWon) })}
+          </Link>
+          <Link className="button button-secondary" to="/wallet/auto-charge">
+            {t('trust.short.autoCharge')}
+          </Link>
+        </div>
+      }
+    />
+  );
 }
 
 export function PayPage() {
   const { t } = useLanguage();
   const format = useFormat();
   const [params] = useSearchParams();
+  // Only the code is taken from a link; the shop's name always comes from the lookup.
   const [merchantCode, setMerchantCode] = useState(params.get('merchant') ?? '');
-  // The shop's name is known when the member came from the directory; a typed code names no shop yet.
-  const [merchantName, setMerchantName] = useState(params.get('name'));
   const [amountText, setAmountText] = useState('');
   const [scanning, setScanning] = useState(false);
   const [showErrors, setShowErrors] = useState(false);
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [previewError, setPreviewError] = useState<ApiError | null>(null);
   const keys = useRef(new IdempotencyKeys());
+  const lookup = useMerchantLookup(merchantCode);
   const wallet = useApi('wallet', (signal) => call(api.GET('/v1/me/wallet', { signal })));
-  const pay = useSubmit((payment: Payment) =>
+  const autoCharge = useApi('auto-charge', (signal) => call(api.GET('/v1/me/auto-charge', { signal })));
+  const pay = useSubmit(({ pin, ...payment }: Payment) =>
     sendIdempotent(keys.current, payment, (idempotencyKey) =>
       call(
         api.POST('/v1/me/payments', {
           body: payment,
-          params: { header: { 'idempotency-key': idempotencyKey } },
+          params: {
+            header: { 'idempotency-key': idempotencyKey, ...(pin ? { 'x-payment-pin': pin } : {}) },
+          },
         }),
       ),
     ),
   );
 
   const balanceWon = wallet.data?.totalWon ?? null;
+  const autoChargeOn = autoCharge.data?.enabled ?? false;
   const amountWon = parseWon(amountText);
+  const shortWon = amountWon !== null && balanceWon !== null ? Math.max(0, amountWon - balanceWon) : 0;
   const errors = {
-    merchantCode: merchantCode.trim() ? null : t('validation.merchantCode'),
+    merchantCode: !merchantCode.trim()
+      ? t('validation.merchantCode')
+      : lookup.unknown
+        ? t('trust.lookup.unknown')
+        : null,
     amount:
       amountWon === null || amountWon < 1
         ? t('validation.amount')
-        : balanceWon !== null && amountWon > balanceWon
-          ? t('validation.amountMax', { max: format.won(balanceWon) })
+        : shortWon > 0 && !autoChargeOn
+          ? t('validation.amountMax', { max: format.won(balanceWon ?? 0) })
           : null,
   };
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     setShowErrors(true);
-    if (errors.merchantCode || errors.amount || amountWon === null) return;
-    if (await pay.submit({ merchantCode: merchantCode.trim(), amountWon })) wallet.reload();
+    if (errors.merchantCode || errors.amount || amountWon === null || !lookup.merchant) return;
+    pay.reset();
+    setPreviewError(null);
+    try {
+      setPreview(
+        await call(
+          api.GET('/v1/me/payment-preview', {
+            params: { query: { merchantCode: lookup.merchant.merchantCode, amountWon } },
+          }),
+        ),
+      );
+    } catch (error) {
+      setPreviewError(error as ApiError);
+    }
+  };
+
+  const onConfirm = async (pin: string | null) => {
+    if (!preview || !lookup.merchant) return;
+    const paid = await pay.submit({
+      merchantCode: lookup.merchant.merchantCode,
+      amountWon: preview.amountWon,
+      pin,
+    });
+    if (paid) {
+      setPreview(null);
+      wallet.reload();
+    }
   };
 
   const onScan = (scanned: string) => {
     const code = merchantCodeFromScan(scanned);
     if (!code) return;
     setMerchantCode(code);
-    setMerchantName(null);
     setScanning(false);
   };
 
@@ -85,28 +174,30 @@ export function PayPage() {
     );
   }
 
+  const paidFromText = (paidFrom: NonNullable<Preview['paidFrom']>) =>
+    [
+      [t('wallet.receipt.fromGrant'), paidFrom.grantWon],
+      [t('wallet.receipt.fromCashback'), paidFrom.cashbackWon],
+      [t('wallet.receipt.fromCash'), paidFrom.cashWon],
+    ]
+      .filter(([, amount]) => Number(amount) > 0)
+      .map(([label, amount]) => `${label} ${format.won(Number(amount))}`)
+      .join(' · ');
+
   return (
     <Page title={t('wallet.pay.title')} intro={t('wallet.pay.intro')}>
       {scanning && (
         <QrScanner label={t('wallet.pay.scan')} onScan={onScan} onClose={() => setScanning(false)} />
       )}
       <form className="card form" onSubmit={onSubmit} noValidate>
-        {merchantName && (
-          <Notice tone="info">
-            {t('wallet.pay.payingAt')} <DataName>{merchantName}</DataName>
-          </Notice>
-        )}
         <TextField
           label={t('wallet.pay.merchantCode')}
-          hint={t('wallet.pay.merchantCodeHint')}
+          hint={lookup.checking ? t('trust.lookup.checking') : t('wallet.pay.merchantCodeHint')}
           value={merchantCode}
-          onValue={(code) => {
-            setMerchantCode(code);
-            setMerchantName(null);
-          }}
+          onValue={setMerchantCode}
           autoComplete="off"
           autoCapitalize="characters"
-          error={showErrors ? errors.merchantCode : null}
+          error={lookup.unknown || showErrors ? errors.merchantCode : null}
           suffix={
             canScanQr() && (
               <Button variant="secondary" onClick={() => setScanning(true)}>
@@ -115,6 +206,7 @@ export function PayPage() {
             )
           }
         />
+        {lookup.merchant && <MerchantCard merchant={lookup.merchant} />}
         <AmountField
           label={t('wallet.pay.amount')}
           value={amountText}
@@ -122,11 +214,39 @@ export function PayPage() {
           error={showErrors ? errors.amount : null}
           hint={balanceWon !== null ? t('wallet.pay.balance', { amount: format.won(balanceWon) }) : undefined}
         />
-        {pay.status === 'failed' && <ErrorNotice error={pay.error} />}
-        <Button type="submit" wide busy={pay.busy} busyLabel={t('wallet.pay.submitting')}>
+        {shortWon > 0 && <ShortBalance shortWon={shortWon} autoChargeOn={autoChargeOn} />}
+        {previewError && <ErrorNotice error={previewError} />}
+        <Button type="submit" wide disabled={lookup.checking}>
           {t('wallet.pay.submit')}
         </Button>
       </form>
+      {preview && lookup.merchant && (
+        <ConfirmSheet
+          title={t('trust.confirm.pay.title')}
+          lines={[
+            { label: t('trust.confirm.pay.merchant'), value: <DataName>{preview.merchantName}</DataName> },
+            { label: t('trust.confirm.pay.amount'), value: format.won(preview.amountWon), emphasis: true },
+            ...(preview.paidFrom
+              ? [{ label: t('trust.confirm.pay.from'), value: paidFromText(preview.paidFrom) }]
+              : []),
+            { label: t('trust.confirm.pay.cashback'), value: format.won(preview.expectedCashbackWon) },
+          ]}
+          note={
+            <>
+              {preview.shortfallWon > 0 && (
+                <p>{t('trust.confirm.pay.autoCharge', { amount: format.won(preview.shortfallWon) })}</p>
+              )}
+              <p className="muted">{t('trust.confirm.pay.cashbackNote')}</p>
+            </>
+          }
+          confirmLabel={t('trust.confirm.pay.submit', { amount: format.won(preview.amountWon) })}
+          busy={pay.busy}
+          error={pay.status === 'failed' ? pay.error : null}
+          askPin
+          onConfirm={onConfirm}
+          onCancel={() => setPreview(null)}
+        />
+      )}
     </Page>
   );
 }

@@ -1,5 +1,6 @@
-import { useState } from 'react';
-import { api, callWithResponse } from '../api/client.js';
+import { useEffect, useState } from 'react';
+import { api, call, callWithResponse } from '../api/client.js';
+import type { MemberReceipt } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { Button } from '../ui/Button.js';
@@ -8,6 +9,37 @@ import { Page } from '../ui/Page.js';
 import { QrCode } from '../ui/QrCode.js';
 import { useCountdown } from '../ui/use-countdown.js';
 import { formatSeconds, groupPaymentCode, localDeadlineMs } from './payment-code.js';
+import { Receipt } from './Receipt.js';
+
+/** How often the shown code asks whether the till has collected it. */
+const POLL_INTERVAL_MS = 1_500;
+
+/**
+ * Polls the code's status while it is shown: once the merchant collects it, the receipt replaces the
+ * code (instead of the code running out as if nothing had happened).
+ */
+function usePaidReceipt(code: string): MemberReceipt | null {
+  const [receipt, setReceipt] = useState<MemberReceipt | null>(null);
+  useEffect(() => {
+    let stopped = false;
+    const controller = new AbortController();
+    const check = async () => {
+      const status = await call(
+        api.GET('/v1/me/payment-codes/{code}', { signal: controller.signal, params: { path: { code } } }),
+      ).catch(() => null);
+      if (stopped || !status) return;
+      if (status.status === 'paid' && status.receipt) setReceipt(status.receipt);
+      if (status.status === 'waiting') timer = window.setTimeout(check, POLL_INTERVAL_MS);
+    };
+    let timer = window.setTimeout(check, POLL_INTERVAL_MS);
+    return () => {
+      stopped = true;
+      controller.abort();
+      window.clearTimeout(timer);
+    };
+  }, [code]);
+  return receipt;
+}
 
 /** Screen readers hear the time left at these marks, not every second. */
 const ANNOUNCED_SECONDS = [30, 10];
@@ -20,7 +52,9 @@ interface IssuedCode {
 
 function CodeCard({ issued, onRenew }: { issued: IssuedCode; onRenew: () => void }) {
   const { t } = useLanguage();
+  const receipt = usePaidReceipt(issued.code);
   const seconds = useCountdown(issued.deadlineMs);
+  if (receipt) return <Receipt receipt={receipt} />;
   const expired = seconds === 0;
   const announcement = expired
     ? t('wallet.code.expired')
@@ -43,6 +77,7 @@ function CodeCard({ issued, onRenew }: { issued: IssuedCode; onRenew: () => void
       <p className="visually-hidden" role="status">
         {announcement}
       </p>
+      {!expired && <p className="muted">{t('trust.code.waiting')}</p>}
       <Button variant={expired ? 'primary' : 'secondary'} wide onClick={onRenew}>
         {t('wallet.code.renew')}
       </Button>

@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import type { MemberReceipt } from '../api/types.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { Button } from '../ui/Button.js';
@@ -7,7 +8,7 @@ import { CashbackLines } from './CashbackLines.js';
 
 interface ReceiptProps {
   receipt: MemberReceipt;
-  onAnother: () => void;
+  onAnother?: () => void;
 }
 
 /** What a member sees after paying: where the money came from and the cashback each rule earned. */
@@ -38,6 +39,14 @@ export function Receipt({ receipt, onAnother }: ReceiptProps) {
           <dt>{t('wallet.receipt.paidFrom')}</dt>
           <dd>{paidFrom.map((part) => `${part.label} ${format.won(part.amountWon)}`).join(' · ')}</dd>
         </div>
+        <div>
+          <dt>{t('trust.history.when')}</dt>
+          <dd>{format.dateTime(receipt.createdAt)}</dd>
+        </div>
+        <div>
+          <dt>{t('trust.history.approval')}</dt>
+          <dd className="mono">{format.approvalNumber(receipt.paymentId)}</dd>
+        </div>
         <div className="receipt-cashback">
           <dt>{t('wallet.receipt.cashbackEarned')}</dt>
           <dd>{format.won(receipt.cashback.amountWon)}</dd>
@@ -47,9 +56,16 @@ export function Receipt({ receipt, onAnother }: ReceiptProps) {
       {receipt.cashback.rules.length === 0 && <p className="muted">{t('wallet.receipt.noCashback')}</p>}
       <CashbackLines rules={receipt.cashback.rules} limitedBy={receipt.cashback.limitedBy} />
       <p>{t('wallet.receipt.newBalance', { amount: format.won(receipt.wallet.totalWon) })}</p>
-      <Button variant="secondary" onClick={onAnother}>
-        {t('wallet.receipt.another')}
-      </Button>
+      <div className="file-actions">
+        {onAnother && (
+          <Button variant="secondary" onClick={onAnother}>
+            {t('wallet.receipt.another')}
+          </Button>
+        )}
+        <Link className="button button-secondary" to="/wallet/history">
+          {t('trust.history.toHistory')}
+        </Link>
+      </div>
     </section>
   );
 }

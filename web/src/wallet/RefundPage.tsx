@@ -1,14 +1,16 @@
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { api, call } from '../api/client.js';
 import { IdempotencyKeys, sendIdempotent } from '../api/idempotency.js';
 import { useApi } from '../api/use-api.js';
 import { useSubmit } from '../api/use-submit.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { Button } from '../ui/Button.js';
+import { ConfirmSheet } from '../ui/ConfirmSheet.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { Loaded } from '../ui/Loaded.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
 import { Badge, Page } from '../ui/Page.js';
+import { useBankAccountText } from './use-bank-account.js';
 import { useRuleValues } from './use-rule-values.js';
 
 const STATUS_TONE = { pending: 'info', paid: 'good', failed: 'bad' } as const;
@@ -39,13 +41,26 @@ export function RefundPage() {
   const keys = useRef(new IdempotencyKeys());
   const wallet = useApi('wallet', (signal) => call(api.GET('/v1/me/wallet', { signal })));
   const refunds = useApi('refunds', (signal) => call(api.GET('/v1/me/refunds', { signal })));
-  const refund = useSubmit(() =>
+  const account = useBankAccountText();
+  const [confirming, setConfirming] = useState(false);
+  const refund = useSubmit((pin: string | null) =>
     sendIdempotent(keys.current, 'refund', (idempotencyKey) =>
-      call(api.POST('/v1/me/refunds', { params: { header: { 'idempotency-key': idempotencyKey } } })),
+      call(
+        api.POST('/v1/me/refunds', {
+          params: {
+            header: { 'idempotency-key': idempotencyKey, ...(pin ? { 'x-payment-pin': pin } : {}) },
+          },
+        }),
+      ),
     ),
   );
-  const onRefund = async () => {
-    if (await refund.submit(undefined)) {
+  const onRefund = () => {
+    refund.reset();
+    setConfirming(true);
+  };
+  const onConfirm = async (pin: string | null) => {
+    if (await refund.submit(pin)) {
+      setConfirming(false);
       wallet.reload();
       refunds.reload();
     }
@@ -57,7 +72,23 @@ export function RefundPage() {
       <RefundRule />
       <section className="card form">
         <p>{t('wallet.refund.refundable', { amount: format.won(cashWon) })}</p>
-        {refund.status === 'failed' && <ErrorNotice error={refund.error} />}
+        {confirming && (
+          <ConfirmSheet
+            title={t('trust.confirm.refund.title')}
+            lines={[
+              { label: t('trust.confirm.refund.amount'), value: format.won(cashWon), emphasis: true },
+              { label: t('trust.confirm.refund.account'), value: account },
+            ]}
+            note={<RefundRule />}
+            confirmLabel={t('trust.confirm.refund.submit', { amount: format.won(cashWon) })}
+            busy={refund.busy}
+            error={refund.status === 'failed' ? refund.error : null}
+            askPin
+            onConfirm={onConfirm}
+            onCancel={() => setConfirming(false)}
+          />
+        )}
+        {refund.status === 'failed' && !confirming && <ErrorNotice error={refund.error} />}
         {refund.status === 'succeeded' && (
           <Notice tone={refund.result.status === 'paid' ? 'success' : 'info'}>
             <p>

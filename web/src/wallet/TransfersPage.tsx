@@ -1,6 +1,7 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { api, call } from '../api/client.js';
 import { IdempotencyKeys, newIdempotencyKey, sendIdempotent } from '../api/idempotency.js';
+import type { ApiError } from '../api/problem.js';
 import type { Transfer } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { usePaged } from '../api/use-paged.js';
@@ -10,6 +11,7 @@ import { parseWon } from '../i18n/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { AmountField } from '../ui/AmountField.js';
 import { Button } from '../ui/Button.js';
+import { ConfirmSheet } from '../ui/ConfirmSheet.js';
 import { TextField } from '../ui/Field.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
@@ -34,6 +36,11 @@ interface Sending {
   message: string;
 }
 
+interface Confirming {
+  sending: Sending;
+  recipient: { nameMasked: string; phoneMasked: string };
+}
+
 function SendForm({ onSent }: { onSent: () => void }) {
   const { t } = useLanguage();
   const format = useFormat();
@@ -43,12 +50,16 @@ function SendForm({ onSent }: { onSent: () => void }) {
   const [showErrors, setShowErrors] = useState(false);
   const keys = useRef(new IdempotencyKeys());
   const wallet = useApi('wallet', (signal) => call(api.GET('/v1/me/wallet', { signal })));
-  const send = useSubmit((sending: Sending) =>
+  const [confirming, setConfirming] = useState<Confirming | null>(null);
+  const [lookupError, setLookupError] = useState<ApiError | null>(null);
+  const send = useSubmit(({ sending, pin }: { sending: Sending; pin: string | null }) =>
     sendIdempotent(keys.current, sending, (idempotencyKey) =>
       call(
         api.POST('/v1/me/transfers', {
           body: sending,
-          params: { header: { 'idempotency-key': idempotencyKey } },
+          params: {
+            header: { 'idempotency-key': idempotencyKey, ...(pin ? { 'x-payment-pin': pin } : {}) },
+          },
         }),
       ),
     ),
@@ -69,8 +80,25 @@ function SendForm({ onSent }: { onSent: () => void }) {
     event.preventDefault();
     setShowErrors(true);
     if (errors.phone || errors.amount || amountWon === null) return;
-    const sent = await send.submit({ recipientPhone: phone.trim(), amountWon, message: message.trim() });
+    send.reset();
+    setLookupError(null);
+    // Who the money goes to is shown before it is sent, not after.
+    const sending = { recipientPhone: phone.trim(), amountWon, message: message.trim() };
+    try {
+      const recipient = await call(
+        api.GET('/v1/me/transfer-recipient', { params: { query: { phone: sending.recipientPhone } } }),
+      );
+      setConfirming({ sending, recipient });
+    } catch (error) {
+      setLookupError(error as ApiError);
+    }
+  };
+
+  const onConfirm = async (pin: string | null) => {
+    if (!confirming) return;
+    const sent = await send.submit({ sending: confirming.sending, pin });
     if (sent) {
+      setConfirming(null);
       setAmountText('');
       setMessage('');
       setShowErrors(false);
@@ -105,7 +133,42 @@ function SendForm({ onSent }: { onSent: () => void }) {
         maxLength={MESSAGE_LENGTH_MAX}
         optional
       />
-      {send.status === 'failed' && <ErrorNotice error={send.error} />}
+      {lookupError && <ErrorNotice error={lookupError} />}
+      {confirming && (
+        <ConfirmSheet
+          title={t('trust.confirm.transfer.title')}
+          lines={[
+            {
+              label: t('trust.confirm.transfer.recipient'),
+              value: (
+                <DataName>{`${confirming.recipient.nameMasked} (${confirming.recipient.phoneMasked})`}</DataName>
+              ),
+            },
+            {
+              label: t('trust.confirm.transfer.amount'),
+              value: format.won(confirming.sending.amountWon),
+              emphasis: true,
+            },
+            { label: t('trust.confirm.transfer.from'), value: t('trust.confirm.transfer.fromCash') },
+            ...(confirming.sending.message
+              ? [
+                  {
+                    label: t('trust.confirm.transfer.message'),
+                    value: <DataName>{confirming.sending.message}</DataName>,
+                  },
+                ]
+              : []),
+          ]}
+          confirmLabel={t('trust.confirm.transfer.submit', {
+            amount: format.won(confirming.sending.amountWon),
+          })}
+          busy={send.busy}
+          error={send.status === 'failed' ? send.error : null}
+          askPin
+          onConfirm={onConfirm}
+          onCancel={() => setConfirming(null)}
+        />
+      )}
       {send.status === 'succeeded' && (
         <Notice tone="success">
           {t('wallet.transfers.sent', {

@@ -77,8 +77,54 @@ export function shownAmountWon(activity: Activity): number {
   return activity.amountWon;
 }
 
-export const ACTIVITY_TYPES = ['charge', 'payment', 'payment_cancellation'] as const;
+export const ACTIVITY_TYPES = [
+  'charge',
+  'auto_charge',
+  'payment',
+  'payment_cancellation',
+  'transfer_sent',
+  'transfer_received',
+  'transfer_returned',
+  'refund',
+  'grant_received',
+  'grant_expired',
+] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+
+/** The history filter's choices: each a group of types (송금 covers sent, received and returned). */
+export const ACTIVITY_GROUPS = {
+  charge: ['charge', 'auto_charge'],
+  payment: ['payment'],
+  payment_cancellation: ['payment_cancellation'],
+  transfer: ['transfer_sent', 'transfer_received', 'transfer_returned'],
+  refund: ['refund'],
+  grant: ['grant_received', 'grant_expired'],
+} as const satisfies Record<string, readonly ActivityType[]>;
+export type ActivityGroup = keyof typeof ACTIVITY_GROUPS;
+
+/** The other member of a transfer, by name and masked phone (the API never sends their id). */
+export function counterpartOf(activity: Activity): { name: string; phoneMasked: string } | null {
+  const counterpart = record(activity.details.counterpart);
+  const name = text(counterpart.name);
+  return name ? { name, phoneMasked: text(counterpart.phoneMasked) ?? '' } : null;
+}
+
+export function paidFromOf(activity: Activity): { grantWon: number; cashbackWon: number; cashWon: number } {
+  const paidFrom = record(activity.details.paidFrom);
+  return {
+    grantWon: won(paidFrom.grantWon),
+    cashbackWon: won(paidFrom.cashbackWon),
+    cashWon: won(paidFrom.cashWon),
+  };
+}
+
+export function programOf(activity: Activity): { name: string | null; expiresAt: string | null } {
+  return { name: text(activity.details.programName), expiresAt: text(activity.details.expiresAt) };
+}
+
+export function messageOf(activity: Activity): string | null {
+  return text(activity.details.message) || null;
+}
 
 export function isKnownType(type: string): type is ActivityType {
   return (ACTIVITY_TYPES as readonly string[]).includes(type);

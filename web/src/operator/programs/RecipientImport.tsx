@@ -4,6 +4,7 @@ import type { RecipientImport as ImportReport, Program } from '../../api/types.j
 import { useSubmit } from '../../api/use-submit.js';
 import { useLanguage } from '../../i18n/i18n.js';
 import { Button } from '../../ui/Button.js';
+import { decodeSpreadsheetCsv, downloadCsv } from '../../ui/csv-file.js';
 import { CheckboxField } from '../../ui/Field.js';
 import { useFormat } from '../../ui/format-hooks.js';
 import { ErrorNotice, Notice } from '../../ui/Notice.js';
@@ -92,14 +93,30 @@ export function RecipientImport({ program, onImported }: { program: Program; onI
     event.preventDefault();
     setShowErrors(true);
     if (fileError || !file) return;
-    const report = await upload.submit({ csv: await file.text(), importValidRows });
+    // Korean Excel saves CP949 unless told otherwise: decoded here, sent as UTF-8.
+    const csv = decodeSpreadsheetCsv(await file.arrayBuffer());
+    const report = await upload.submit({ csv, importValidRows });
     if (report?.imported) onImported();
   };
 
   return (
     <section className="card" aria-labelledby="import-title">
       <h2 id="import-title">{t('operator.programs.importTitle')}</h2>
-      <p className="field-hint">{t('operator.programs.importHint')}</p>
+      <p className="field-hint">{t('trust.files.templateHint')}</p>
+      <div className="file-actions">
+        <Button
+          variant="secondary"
+          onClick={() =>
+            downloadCsv(
+              'recipients-template.csv',
+              ['전화번호', '금액'],
+              [['010-1234-5678', program.recipientAmountWon ?? program.recipientAmountMaxWon]],
+            )
+          }
+        >
+          {t('trust.files.template')}
+        </Button>
+      </div>
       <form className="form" onSubmit={onSubmit} noValidate>
         <div className={`field${showErrors && fileError ? ' field-invalid' : ''}`}>
           <label htmlFor={fileId}>{t('operator.programs.file')}</label>

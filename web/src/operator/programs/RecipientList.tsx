@@ -2,7 +2,7 @@ import { api, call } from '../../api/client.js';
 import { usePaged } from '../../api/use-paged.js';
 import { useLanguage } from '../../i18n/i18n.js';
 import { useFormat } from '../../ui/format-hooks.js';
-import { Badge } from '../../ui/Page.js';
+import { Badge, DataName } from '../../ui/Page.js';
 import { PagedList } from '../../ui/PagedList.js';
 
 const PAGE_SIZE = 50;
@@ -48,7 +48,10 @@ export function RecipientList({ programId, version }: { programId: string; versi
                 {items.map((recipient) => (
                   <tr key={recipient.memberId}>
                     <td className="number">{recipient.line}</td>
-                    <td className="mono">{recipient.memberId}</td>
+                    <td>
+                      <DataName>{recipient.name}</DataName>{' '}
+                      <span className="muted">{recipient.phoneMasked}</span>
+                    </td>
                     <td className="number">{format.won(recipient.amountWon)}</td>
                     <td>
                       <Badge tone={STATUS_TONE[recipient.status]}>

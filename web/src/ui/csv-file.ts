@@ -1,0 +1,43 @@
+/**
+ * Files operators and merchants open in Korean Excel: CSV in UTF-8 with a BOM (Excel reads Korean
+ * correctly only with it), CRLF line ends, amounts as plain numbers (no 원, no commas) so Excel can
+ * sum them. Recipient files come back the other way: UTF-8 or CP949, whichever Excel saved.
+ */
+
+export type CsvCell = string | number;
+
+function quoted(cell: CsvCell): string {
+  if (typeof cell === 'number') return String(cell);
+  // A leading =, +, - or @ would run as a formula in Excel: prefix it so it stays text.
+  const safe = /^[=+\-@]/.test(cell) ? `'${cell}` : cell;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+export function csvText(header: readonly string[], rows: ReadonlyArray<readonly CsvCell[]>): string {
+  return `\uFEFF${[header, ...rows].map((row) => row.map(quoted).join(',')).join('\r\n')}\r\n`;
+}
+
+export function downloadCsv(
+  filename: string,
+  header: readonly string[],
+  rows: ReadonlyArray<readonly CsvCell[]>,
+): void {
+  const blob = new Blob([csvText(header, rows)], { type: 'text/csv;charset=utf-8' });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  URL.revokeObjectURL(url);
+}
+
+/** The text of a file Korean Excel saved: UTF-8 (with or without BOM) or, when not valid UTF-8, CP949. */
+export function decodeSpreadsheetCsv(bytes: ArrayBuffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('euc-kr').decode(bytes);
+  }
+}
