@@ -7,6 +7,14 @@ import type { TenantService } from '../tenants/tenant-service.js';
 import { type Dashboard, dashboardOf } from './dashboard.js';
 import { checkPeriod, type Period, todayIn } from './period.js';
 import { type LocalClock, project } from './projector.js';
+import {
+  checkWhatIf,
+  REPLAY_PAYMENTS_MAX,
+  replayTooLarge,
+  type WhatIfRequest,
+  type WhatIfResult,
+  whatIf,
+} from './what-if.js';
 
 export const ANALYTICS_CONSUMER = 'analytics';
 const PAGE_EVENTS = 2_000;
@@ -195,6 +203,18 @@ export class AnalyticsService {
       const parts = Object.fromEntries(format.formatToParts(at).map((part) => [part.type, part.value]));
       return { date: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) };
     };
+  }
+
+  /** Replays a past period under a draft; validates everything before reading a row, changes nothing. */
+  async whatIf(tenantId: string, request: WhatIfRequest): Promise<WhatIfResult> {
+    const period = await this.checkedPeriod(tenantId, request);
+    checkWhatIf(request);
+    const [row] = await this.db.query<{ count: number }>(
+      'select count(*)::bigint as count from analytics_payments where tenant_id = $1 and local_date between $2 and $3',
+      [tenantId, period.from, period.to],
+    );
+    if ((row?.count ?? 0) > REPLAY_PAYMENTS_MAX) throw replayTooLarge(row?.count ?? 0);
+    return whatIf({ ...request, ...period }, await this.paymentsForReplay(tenantId, period));
   }
 
   /** Analytics' own copy of a period's payments, in feed order, for what-if replay. */

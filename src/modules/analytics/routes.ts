@@ -4,7 +4,14 @@ import { userOf } from '../../http/auth.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { toCsv } from './csv.js';
-import { CHARTS, DashboardSchema, OverviewSchema, PeriodQuery } from './schemas.js';
+import {
+  CHARTS,
+  DashboardSchema,
+  OverviewSchema,
+  PeriodQuery,
+  WhatIfBodySchema,
+  WhatIfResultSchema,
+} from './schemas.js';
 
 export function analyticsRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   const { analytics, guards } = platform;
@@ -64,6 +71,29 @@ export function analyticsRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           )
           .send(toCsv(dashboard[chart] as ReadonlyArray<Record<string, unknown>>));
       },
+    );
+
+    app.post(
+      '/v1/operator/policies/what-if',
+      {
+        preValidation: operator,
+        schema: {
+          tags: ['analytics', 'policy'],
+          summary:
+            "Replay a past period's payments through the real calculator and budget under a draft policy",
+          body: WhatIfBodySchema,
+          response: { 200: WhatIfResultSchema, ...problemResponses(400, 401, 403, 422) },
+        },
+      },
+      async (request) =>
+        analytics.whatIf(userOf(request).tenantId, {
+          from: request.body.from,
+          to: request.body.to,
+          rules: request.body.rules,
+          monthlyPotWon: request.body.monthlyPotWon ?? null,
+          nationalShareBp: request.body.nationalShareBp ?? 0,
+          annualBudgetWon: request.body.annualBudgetWon ?? null,
+        }),
     );
   };
 }
