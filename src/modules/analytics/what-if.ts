@@ -100,12 +100,10 @@ export function whatIf(request: WhatIfRequest, payments: readonly ReplayPayment[
     (index) => replay.payments[index]?.requestedWon ?? 0,
   );
   const dailyDraft = new Map<string, number>();
-  payments.forEach((payment, index) =>
-    dailyDraft.set(
-      payment.localDate,
-      (dailyDraft.get(payment.localDate) ?? 0) + (replay.payments[index]?.cashbackWon ?? 0),
-    ),
-  );
+  payments.forEach((payment, index) => {
+    const wonBefore = dailyDraft.get(payment.localDate) ?? 0;
+    dailyDraft.set(payment.localDate, wonBefore + (replay.payments[index]?.cashbackWon ?? 0));
+  });
   return {
     from: request.from,
     to: request.to,
