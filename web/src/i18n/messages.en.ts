@@ -1,7 +1,9 @@
+import { labEn } from './lab.en.js';
 import type { Messages } from './messages.ko.js';
 
 /** English: every Korean key, translated; the type refuses a missing or extra key. */
 export const en: Messages = {
+  lab: labEn,
   app: {
     brand: 'Ontong Daejeon',
     tagline: 'Daejeon local currency',
