@@ -9,6 +9,7 @@ import {
   DashboardSchema,
   OverviewSchema,
   PeriodQuery,
+  PromotionEffectSchema,
   WhatIfBodySchema,
   WhatIfResultSchema,
 } from './schemas.js';
@@ -71,6 +72,30 @@ export function analyticsRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           )
           .send(toCsv(dashboard[chart] as ReadonlyArray<Record<string, unknown>>));
       },
+    );
+
+    app.get(
+      '/v1/operator/analytics/promotion-effect',
+      {
+        preValidation: operator,
+        schema: {
+          tags: ['analytics'],
+          summary:
+            "A promotion's effect on participating merchants' sales: difference-in-differences with a 95% interval",
+          querystring: Type.Intersect([
+            PeriodQuery,
+            Type.Object({
+              code: Type.String({ minLength: 1, maxLength: 64, description: "the promotion's rule code" }),
+            }),
+          ]),
+          response: { 200: PromotionEffectSchema, ...problemResponses(400, 401, 403) },
+        },
+      },
+      async (request) =>
+        analytics.promotionEffect(userOf(request).tenantId, request.query.code, {
+          from: request.query.from,
+          to: request.query.to,
+        }),
     );
 
     app.post(

@@ -116,6 +116,25 @@ export const DashboardSchema = Type.Object({
   ),
 });
 
+export const PromotionEffectSchema = Type.Union([
+  Type.Object({
+    treatedMerchants: Count('merchants whose payments carried the promotion'),
+    controlMerchants: Count('comparable merchants (same industry and area band) without it'),
+    effectBp: Bp('difference-in-differences effect on weekly sales'),
+    intervalBp: Type.Array(Type.Integer(), {
+      minItems: 2,
+      maxItems: 2,
+      description: '95% interval (bootstrap over merchants)',
+    }),
+    significant: Type.Boolean({ description: 'the interval excludes zero' }),
+    weekOverWeekBp: Type.Union([Type.Integer(), Type.Null()], {
+      description: "treated sales in the promotion's first week against the week before",
+    }),
+    bootstrapResamples: Count('bootstrap resamples'),
+  }),
+  Type.Null(),
+]);
+
 export const CHARTS = [
   'byMonth',
   'cashbackByPot',
