@@ -25,15 +25,15 @@ async function seed(db: Database, tenantId: string): Promise<void> {
        merchant_id, district, industry_code, market_id, is_traditional_market, is_bookstore, annual_revenue_won,
        is_welfare_recipient, amount_won, cash_won, month_eligible_before_won, eligible_won, requested_cashback_won,
        cashback_won, policy_id, rule_codes, draws)
-     select $1, 'syn_' || i, i, d::timestamptz + ((i % 12) + 8) * interval '1 hour', d, (i % 12) + 8, to_char(d, 'YYYY-MM'),
+     select $1, 'syn_' || i, i, d::timestamptz + ((i % 12)::int + 8) * interval '1 hour', d, (i % 12)::int + 8, to_char(d, 'YYYY-MM'),
        'usr_' || (i * 7919 % 200000), 'mer_' || (i * 104729 % 20000),
-       (array['dong-gu','jung-gu','seo-gu','yuseong-gu','daedeok-gu'])[1 + i % 5],
+       (array['dong-gu','jung-gu','seo-gu','yuseong-gu','daedeok-gu'])[(1 + i % 5)::int],
        (array['restaurant','cafe','bakery','grocery','bookstore','traditional_market_store','hair_salon','clinic',
-              'pharmacy','academy','clothing','convenience_store'])[1 + i % 12],
-       case when i % 9 = 0 then 'mkt_jungang' end, i % 9 = 0, i % 12 = 4, 100000000 + (i % 50) * 10000000,
+              'pharmacy','academy','clothing','convenience_store'])[(1 + i % 12)::int],
+       case when i % 9 = 0 then 'mkt_jungang' end, i % 9 = 0, i % 12 = 4, 100000000 + (i % 50) * 10000000::bigint,
        i % 20 = 0, 5000 + (i * 31 % 60000), 5000 + (i * 31 % 60000), 0, 5000 + (i * 31 % 60000), 500, 500, 'pol',
        '["base"]', '[{"potId":"pot","source":"city","accountId":"a","amountWon":500}]'
-     from generate_series(1, $2::int) as i, lateral (select date '2024-01-01' + (i % 366) as d) as day`,
+     from generate_series(1::bigint, $2::bigint) as i, lateral (select date '2024-01-01' + (i % 366)::int as d) as day`,
     [tenantId, payments],
   );
   await db.query(
@@ -56,17 +56,26 @@ function percentile(values: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const cluster = usePostgres ? await startPostgresCluster(findPostgresBinDir() as string, { durable: true }) : null;
+  const cluster = usePostgres
+    ? await startPostgresCluster(findPostgresBinDir() as string, { durable: true })
+    : null;
   const db = cluster ? await openPostgres(cluster.adminUrl, 5) : await openPglite(undefined);
   try {
     await migrate(db, allMigrations);
     const platform = createPlatform(loadConfig({}), db, systemClock);
     const tenantId = 'bench';
-    await platform.tenants.ensure({ id: tenantId, name: 'bench', currencyCode: 'KRW', timeZone: 'Asia/Seoul' });
+    await platform.tenants.ensure({
+      id: tenantId,
+      name: 'bench',
+      currencyCode: 'KRW',
+      timeZone: 'Asia/Seoul',
+    });
     await platform.reference.seedPreset(tenantId, DAEJEON_REFERENCE);
     const seeded = performance.now();
     await seed(db, tenantId);
-    console.log(`${payments} synthetic payments seeded in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
+    console.log(
+      `${payments} synthetic payments seeded in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
+    );
     const year = { from: '2024-01-01', to: '2024-12-31' };
     for (const [name, run] of [
       ['overview', () => platform.analytics.overview(tenantId, year)],
