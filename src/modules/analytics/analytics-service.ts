@@ -5,8 +5,17 @@ import type { ReferenceService } from '../reference/reference-service.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { type Dashboard, dashboardOf } from './dashboard.js';
-import { checkPeriod, type Period, todayIn } from './period.js';
+import { checkPeriod, type Period, periodDays, todayIn } from './period.js';
 import { type LocalClock, project } from './projector.js';
+import { estimatePromotionEffect, type MerchantWeeks, type PromotionEffect } from './promotion-effect.js';
+import {
+  checkWhatIf,
+  REPLAY_PAYMENTS_MAX,
+  replayTooLarge,
+  type WhatIfRequest,
+  type WhatIfResult,
+  whatIf,
+} from './what-if.js';
 
 export const ANALYTICS_CONSUMER = 'analytics';
 const PAGE_EVENTS = 2_000;
@@ -197,6 +206,50 @@ export class AnalyticsService {
     };
   }
 
+  /** Replays a past period under a draft; validates everything before reading a row, changes nothing. */
+  async whatIf(tenantId: string, request: WhatIfRequest): Promise<WhatIfResult> {
+    const period = await this.checkedPeriod(tenantId, request);
+    checkWhatIf(request);
+    const [row] = await this.db.query<{ count: number }>(
+      'select count(*)::bigint as count from analytics_payments where tenant_id = $1 and local_date between $2 and $3',
+      [tenantId, period.from, period.to],
+    );
+    if ((row?.count ?? 0) > REPLAY_PAYMENTS_MAX) throw replayTooLarge(row?.count ?? 0);
+    return whatIf({ ...request, ...period }, await this.paymentsForReplay(tenantId, period));
+  }
+
+  /**
+   * The effect of a promotion (its rule code on payments) on participating merchants' weekly sales,
+   * by difference-in-differences against comparable merchants (same industry and 원도심/신도심 band)
+   * whose payments in the period never carried the code, over as many weeks before as during.
+   */
+  async promotionEffect(tenantId: string, code: string, requested: Period): Promise<PromotionEffect | null> {
+    const period = await this.checkedPeriod(tenantId, requested);
+    const weeks = Math.ceil(periodDays(period) / 7);
+    const areaOf = await this.areaOf(tenantId);
+    const rows = await this.db.query<{
+      merchant_id: string;
+      cell: string;
+      week: number;
+      won: number;
+      treated: boolean;
+    }>(
+      `with promo as (
+         select distinct merchant_id from analytics_payments
+         where tenant_id = $1 and local_date between $2 and $3 and rule_codes ? $4),
+       weekly as (
+         select merchant_id, min(industry_code) || '|' || min(district) as cell,
+           floor((local_date - $2::date) / 7.0)::int as week, sum(amount_won - cancelled_won)::bigint as won
+         from analytics_payments
+         where tenant_id = $1 and local_date between $2::date - $5::int * 7 and $2::date + $5::int * 7 - 1
+         group by merchant_id, week)
+       select w.merchant_id, w.cell, w.week, w.won, p.merchant_id is not null as treated
+       from weekly w left join promo p on p.merchant_id = w.merchant_id`,
+      [tenantId, period.from, period.to, code, weeks],
+    );
+    return estimatePromotionEffect(merchantWeeks(rows, weeks, areaOf), { seed: 1 });
+  }
+
   /** Analytics' own copy of a period's payments, in feed order, for what-if replay. */
   async paymentsForReplay(tenantId: string, period: Period, tx?: Sql): Promise<ReplayPayment[]> {
     const rows = await (tx ?? this.db).query<ReplayPayment>(
@@ -239,3 +292,35 @@ const ANALYTICS_TABLES = [
   'analytics_members',
   'analytics_merchants',
 ] as const;
+
+/** Weekly series per merchant (missing weeks are 0), controls kept only in cells that have a treated merchant. */
+function merchantWeeks(
+  rows: ReadonlyArray<{ merchant_id: string; cell: string; week: number; won: number; treated: boolean }>,
+  weeks: number,
+  areaOf: Map<string, string>,
+): MerchantWeeks[] {
+  const merchants = new Map<
+    string,
+    MerchantWeeks & { cell: string; beforeWon: number[]; duringWon: number[] }
+  >();
+  for (const row of rows) {
+    const [industry, district] = row.cell.split('|');
+    let merchant = merchants.get(row.merchant_id);
+    if (!merchant) {
+      merchant = {
+        merchantId: row.merchant_id,
+        treated: row.treated,
+        cell: `${industry}|${areaOf.get(district ?? '') ?? 'unknown'}`,
+        beforeWon: Array.from({ length: weeks }, () => 0),
+        duringWon: Array.from({ length: weeks }, () => 0),
+      };
+      merchants.set(row.merchant_id, merchant);
+    }
+    if (row.week < 0) merchant.beforeWon[weeks + row.week] = row.won;
+    else merchant.duringWon[row.week] = row.won;
+  }
+  const treatedCells = new Set(
+    [...merchants.values()].filter((merchant) => merchant.treated).map((m) => m.cell),
+  );
+  return [...merchants.values()].filter((merchant) => merchant.treated || treatedCells.has(merchant.cell));
+}

@@ -117,6 +117,15 @@ describe.each(databaseKinds())('analytics from the event feed on %s', (kind) => 
     expect(csv.body).toBe('key,netWon,count\r\ndong-gu,100000,1\r\nseo-gu,50000,2\r\n');
   });
 
+  it('estimates no promotion effect where no payment carried the promotion', async () => {
+    await t.platform.analytics.catchUp(tenantId);
+    const effect = await operator.get(
+      '/v1/operator/analytics/promotion-effect?code=ontong_sale&from=2021-05-07&to=2021-05-13',
+    );
+    expect(effect.status).toBe(200);
+    expect(effect.body).toBeNull();
+  });
+
   it('refuses a future period, a reversed one and one over three years, with a stable code', async () => {
     const codeOf = async (query: string) => {
       const response = await operator.get(`/v1/operator/analytics/overview?${query}`);

@@ -36,6 +36,7 @@ export const analyticsMigrations: Migration[] = [
         cancelled_won bigint not null default 0,
         cashback_recovered_won bigint not null default 0,
         policy_id text,
+        rule_codes jsonb not null,
         draws jsonb not null,
         primary key (tenant_id, payment_id)
       );

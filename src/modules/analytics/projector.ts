@@ -117,6 +117,7 @@ async function insertPayments(
       requested_cashback_won: p.requestedCashbackWon,
       cashback_won: p.cashbackWon,
       policy_id: p.policyId,
+      rule_codes: p.ruleCodes,
       draws: p.draws,
     };
   });
@@ -124,16 +125,16 @@ async function insertPayments(
     `insert into analytics_payments (tenant_id, payment_id, seq, occurred_at, local_date, local_hour, month,
        member_id, merchant_id, district, industry_code, market_id, is_traditional_market, is_bookstore,
        annual_revenue_won, is_welfare_recipient, amount_won, cash_won, month_eligible_before_won, eligible_won,
-       requested_cashback_won, cashback_won, policy_id, draws)
+       requested_cashback_won, cashback_won, policy_id, rule_codes, draws)
      select $1, payment_id, seq, occurred_at, local_date, local_hour, month, member_id, merchant_id, district,
        industry_code, market_id, is_traditional_market, is_bookstore, annual_revenue_won, is_welfare_recipient,
        amount_won, cash_won, month_eligible_before_won, eligible_won, requested_cashback_won, cashback_won,
-       policy_id, draws
+       policy_id, rule_codes, draws
      from json_to_recordset($2::json) as x(payment_id text, seq bigint, occurred_at timestamptz, local_date date,
        local_hour smallint, month text, member_id text, merchant_id text, district text, industry_code text,
        market_id text, is_traditional_market boolean, is_bookstore boolean, annual_revenue_won bigint,
        is_welfare_recipient boolean, amount_won bigint, cash_won bigint, month_eligible_before_won bigint,
-       eligible_won bigint, requested_cashback_won bigint, cashback_won bigint, policy_id text, draws jsonb)`,
+       eligible_won bigint, requested_cashback_won bigint, cashback_won bigint, policy_id text, rule_codes jsonb, draws jsonb)`,
     [tenantId, JSON.stringify(rows)],
   );
   const draws = events.flatMap(({ seq, occurredAt, payload }) =>

@@ -4,7 +4,15 @@ import { userOf } from '../../http/auth.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { toCsv } from './csv.js';
-import { CHARTS, DashboardSchema, OverviewSchema, PeriodQuery } from './schemas.js';
+import {
+  CHARTS,
+  DashboardSchema,
+  OverviewSchema,
+  PeriodQuery,
+  PromotionEffectSchema,
+  WhatIfBodySchema,
+  WhatIfResultSchema,
+} from './schemas.js';
 
 export function analyticsRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   const { analytics, guards } = platform;
@@ -64,6 +72,53 @@ export function analyticsRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           )
           .send(toCsv(dashboard[chart] as ReadonlyArray<Record<string, unknown>>));
       },
+    );
+
+    app.get(
+      '/v1/operator/analytics/promotion-effect',
+      {
+        preValidation: operator,
+        schema: {
+          tags: ['analytics'],
+          summary:
+            "A promotion's effect on participating merchants' sales: difference-in-differences with a 95% interval",
+          querystring: Type.Intersect([
+            PeriodQuery,
+            Type.Object({
+              code: Type.String({ minLength: 1, maxLength: 64, description: "the promotion's rule code" }),
+            }),
+          ]),
+          response: { 200: PromotionEffectSchema, ...problemResponses(400, 401, 403) },
+        },
+      },
+      async (request) =>
+        analytics.promotionEffect(userOf(request).tenantId, request.query.code, {
+          from: request.query.from,
+          to: request.query.to,
+        }),
+    );
+
+    app.post(
+      '/v1/operator/policies/what-if',
+      {
+        preValidation: operator,
+        schema: {
+          tags: ['analytics', 'policy'],
+          summary:
+            "Replay a past period's payments through the real calculator and budget under a draft policy",
+          body: WhatIfBodySchema,
+          response: { 200: WhatIfResultSchema, ...problemResponses(400, 401, 403, 422) },
+        },
+      },
+      async (request) =>
+        analytics.whatIf(userOf(request).tenantId, {
+          from: request.body.from,
+          to: request.body.to,
+          rules: request.body.rules,
+          monthlyPotWon: request.body.monthlyPotWon ?? null,
+          nationalShareBp: request.body.nationalShareBp ?? 0,
+          annualBudgetWon: request.body.annualBudgetWon ?? null,
+        }),
     );
   };
 }

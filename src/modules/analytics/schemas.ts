@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { CashbackPolicyRulesSchema } from '../policy/schemas.js';
 
 const Won = (description: string) => Type.Integer({ description: `${description} (won)` });
 const Count = (description: string) => Type.Integer({ minimum: 0, description });
@@ -115,6 +116,25 @@ export const DashboardSchema = Type.Object({
   ),
 });
 
+export const PromotionEffectSchema = Type.Union([
+  Type.Object({
+    treatedMerchants: Count('merchants whose payments carried the promotion'),
+    controlMerchants: Count('comparable merchants (same industry and area band) without it'),
+    effectBp: Bp('difference-in-differences effect on weekly sales'),
+    intervalBp: Type.Array(Type.Integer(), {
+      minItems: 2,
+      maxItems: 2,
+      description: '95% interval (bootstrap over merchants)',
+    }),
+    significant: Type.Boolean({ description: 'the interval excludes zero' }),
+    weekOverWeekBp: Type.Union([Type.Integer(), Type.Null()], {
+      description: "treated sales in the promotion's first week against the week before",
+    }),
+    bootstrapResamples: Count('bootstrap resamples'),
+  }),
+  Type.Null(),
+]);
+
 export const CHARTS = [
   'byMonth',
   'cashbackByPot',
@@ -127,3 +147,76 @@ export const CHARTS = [
   'byDecile',
   'topMerchants',
 ] as const;
+
+const Positive = (description: string) =>
+  Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: `${description} (won)` });
+
+export const WhatIfBodySchema = Type.Object(
+  {
+    from: PeriodQuery.properties.from,
+    to: PeriodQuery.properties.to,
+    rules: CashbackPolicyRulesSchema,
+    monthlyPotWon: Type.Optional(
+      Type.Union([Positive('a draft budget pot per calendar month'), Type.Null()], {
+        description: 'null or absent: no budget limit, the rules alone decide',
+      }),
+    ),
+    nationalShareBp: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 10_000, description: 'national share of each draw (default 0)' }),
+    ),
+    annualBudgetWon: Type.Optional(
+      Type.Union([
+        Positive('a budget whose exhaustion is forecast and back-tested on the replay'),
+        Type.Null(),
+      ]),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const WhatIfSide = {
+  cashbackWon: Won('cashback paid'),
+  requestedWon: Won('cashback the rules granted before the budget'),
+  byDistrict: Type.Array(Type.Object({ district: Type.String(), cashbackWon: Won('cashback') })),
+  byDecile: Type.Array(
+    Type.Object({
+      decile: Type.Integer({ minimum: 1, maximum: 10, description: "members by the period's cash spending" }),
+      cashbackWon: Won('cashback'),
+    }),
+  ),
+};
+
+export const WhatIfResultSchema = Type.Object({
+  from: Type.String({ format: 'date' }),
+  to: Type.String({ format: 'date' }),
+  payments: Count('payments replayed'),
+  actual: Type.Object(WhatIfSide),
+  draft: Type.Object({
+    ...WhatIfSide,
+    pots: Type.Array(
+      Type.Object({
+        month: Type.String({ description: 'YYYY-MM' }),
+        potWon: Won('the draft pot'),
+        spentWon: Won('drawn from it'),
+        exhaustedOn: Type.Union([Type.String({ format: 'date' }), Type.Null()], {
+          description: 'the first day a payment could not be paid in full',
+        }),
+      }),
+    ),
+  }),
+  deltaWon: Won('draft minus actual cashback'),
+  forecast: Type.Union([
+    Type.Object({
+      annualBudgetWon: Won('the budget forecast'),
+      replayedExhaustionDate: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+      backtest: Type.Array(
+        Type.Object({
+          madeOn: Type.String({ format: 'date' }),
+          projectedExhaustionDate: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+          errorDays: Type.Union([Type.Integer(), Type.Null()]),
+        }),
+      ),
+    }),
+    Type.Null(),
+  ]),
+});

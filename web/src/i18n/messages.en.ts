@@ -1,4 +1,5 @@
 import { firstRunEn } from './first-run.en.js';
+import { labEn } from './lab.en.js';
 import type { Messages } from './messages.ko.js';
 
 /** English: every Korean key, translated; the type refuses a missing or extra key. */
@@ -6,6 +7,7 @@ import { trustEn } from './trust.en.js';
 
 export const en: Messages = {
   trust: trustEn,
+  lab: labEn,
   app: {
     brand: 'Ontong Daejeon',
     tagline: 'Daejeon local currency',

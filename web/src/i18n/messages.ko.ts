@@ -1,9 +1,12 @@
 import { firstRunKo } from './first-run.ko.js';
+import { labKo } from './lab.ko.js';
+
 /** Korean, the default language: the source of every message key (English must match it key for key). */
 import { trustKo } from './trust.ko.js';
 
 export const ko = {
   trust: trustKo,
+  lab: labKo,
   app: {
     brand: '온통대전',
     tagline: '대전 지역화폐',

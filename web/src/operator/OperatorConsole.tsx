@@ -5,6 +5,7 @@ import { useLanguage } from '../i18n/i18n.js';
 import { AuditPage } from './AuditPage.js';
 import { AuditTrailPage } from './AuditTrailPage.js';
 import { BudgetsPage } from './BudgetsPage.js';
+import { LabPage } from './lab/LabPage.js';
 import { PolicyPage } from './PolicyPage.js';
 import { ProgramPage } from './programs/ProgramPage.js';
 import { ProgramsPage } from './programs/ProgramsPage.js';
@@ -18,6 +19,7 @@ export default function OperatorConsole() {
     { to: '/operator/review', label: t('operator.nav.review'), icon: 'review' },
     { to: '/operator/policy', label: t('operator.nav.policy'), icon: 'policy' },
     { to: '/operator/budgets', label: t('operator.nav.budgets'), icon: 'budget' },
+    { to: '/operator/lab', label: t('lab.nav'), icon: 'budget' },
     { to: '/operator/programs', label: t('operator.nav.programs'), icon: 'program' },
     { to: '/operator/settlements', label: t('operator.nav.settlements'), icon: 'settlement' },
     { to: '/operator/audit', label: t('operator.nav.audit'), icon: 'audit' },
@@ -30,6 +32,7 @@ export default function OperatorConsole() {
         <Route path="review" element={<ReviewPage />} />
         <Route path="policy" element={<PolicyPage />} />
         <Route path="budgets" element={<BudgetsPage />} />
+        <Route path="lab" element={<LabPage />} />
         <Route path="programs" element={<ProgramsPage />} />
         <Route path="programs/:programId" element={<ProgramPage />} />
         <Route path="settlements" element={<SettlementsAdminPage />} />
