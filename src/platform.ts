@@ -118,7 +118,15 @@ export function createPlatform(
     }),
     settlement: new SettlementService(db, clock, { ledger, tenants, merchants, bank, operatorActions }),
     scheduler: new Scheduler(db, clock),
-    giving: new GivingService(db, clock, { ledger, tenants, bank, operatorActions }),
+    giving: new GivingService(db, clock, {
+      ledger,
+      tenants,
+      members,
+      policy,
+      wallets,
+      bank,
+      operatorActions,
+    }),
     taxStatements: new TaxStatementService(clock, { payments, merchants, members, policy, tenants }),
     guards: guards(authenticator),
   };

@@ -585,6 +585,7 @@ export const en: Messages = {
         refund_min_used_bp: 'Share used before a refund',
         tax_deduction_market_rate_bp: 'Income-tax deduction rate, traditional markets',
         tax_deduction_general_rate_bp: 'Income-tax deduction rate, other spending',
+        neighbourhood_giving_rate_bp: 'Neighbourhood giving: city share of spending',
         other: '{{key}}',
       },
     },

@@ -579,6 +579,7 @@ export const ko = {
         refund_min_used_bp: '환불에 필요한 최소 사용 비율',
         tax_deduction_market_rate_bp: '소득공제율 (전통시장)',
         tax_deduction_general_rate_bp: '소득공제율 (일반)',
+        neighbourhood_giving_rate_bp: '동네사랑기부제 시 기부 비율',
         other: '{{key}}',
       },
     },
