@@ -119,16 +119,17 @@ export class NeighbourhoodGiving {
     const now = this.clock.now();
     const effectiveMonth = nextMonth(monthKey(now, await this.deps.tenants.timeZoneOf(tenantId)));
     await transactionWithRetry(this.db, async (tx) => {
-      const [known] = await tx.query('select 1 from neighbourhood_dongs where tenant_id = $1 and code = $2', [
-        tenantId,
-        dong,
-      ]);
+      // The 동's code or its Korean name.
+      const [known] = await tx.query<{ code: string }>(
+        'select code from neighbourhood_dongs where tenant_id = $1 and (code = $2 or name_ko = $2) order by code limit 1',
+        [tenantId, dong],
+      );
       if (!known) throw NeighbourhoodErrors.dongNotFound(dong);
       await tx.query(
         `insert into neighbourhood_choices (tenant_id, member_id, effective_month, dong, chosen_at)
          values ($1, $2, $3, $4, $5)
          on conflict (tenant_id, member_id, effective_month) do update set dong = excluded.dong, chosen_at = excluded.chosen_at`,
-        [tenantId, memberId, effectiveMonth, dong, now],
+        [tenantId, memberId, effectiveMonth, known.code, now],
       );
     });
     return this.memberView(tenantId, memberId);

@@ -61,31 +61,27 @@ export const DAEJEON_NEIGHBOURHOOD_POT_WON = 2_000_000_000;
  * the full list is reference data a city loads.
  */
 export const DAEJEON_DONGS: Dong[] = [
-  ['중앙동', 'dong-gu'],
-  ['신인동', 'dong-gu'],
-  ['가양1동', 'dong-gu'],
-  ['용전동', 'dong-gu'],
-  ['대흥동', 'jung-gu'],
-  ['은행선화동', 'jung-gu'],
-  ['문화1동', 'jung-gu'],
-  ['태평1동', 'jung-gu'],
-  ['둔산1동', 'seo-gu'],
-  ['둔산2동', 'seo-gu'],
-  ['둔산3동', 'seo-gu'],
-  ['갈마1동', 'seo-gu'],
-  ['탄방동', 'seo-gu'],
-  ['봉명동', 'yuseong-gu'],
-  ['온천1동', 'yuseong-gu'],
-  ['노은1동', 'yuseong-gu'],
-  ['관평동', 'yuseong-gu'],
-  ['신탄진동', 'daedeok-gu'],
-  ['법1동', 'daedeok-gu'],
-  ['송촌동', 'daedeok-gu'],
-].map(([nameKo, district]) => ({
-  code: nameKo as string,
-  nameKo: nameKo as string,
-  district: district as string,
-}));
+  { code: 'jungang', nameKo: '중앙동', district: 'dong-gu' },
+  { code: 'sinin', nameKo: '신인동', district: 'dong-gu' },
+  { code: 'gayang-1', nameKo: '가양1동', district: 'dong-gu' },
+  { code: 'yongjeon', nameKo: '용전동', district: 'dong-gu' },
+  { code: 'daeheung', nameKo: '대흥동', district: 'jung-gu' },
+  { code: 'eunhaeng-seonhwa', nameKo: '은행선화동', district: 'jung-gu' },
+  { code: 'munhwa-1', nameKo: '문화1동', district: 'jung-gu' },
+  { code: 'taepyeong-1', nameKo: '태평1동', district: 'jung-gu' },
+  { code: 'dunsan-1', nameKo: '둔산1동', district: 'seo-gu' },
+  { code: 'dunsan-2', nameKo: '둔산2동', district: 'seo-gu' },
+  { code: 'dunsan-3', nameKo: '둔산3동', district: 'seo-gu' },
+  { code: 'galma-1', nameKo: '갈마1동', district: 'seo-gu' },
+  { code: 'tanbang', nameKo: '탄방동', district: 'seo-gu' },
+  { code: 'bongmyeong', nameKo: '봉명동', district: 'yuseong-gu' },
+  { code: 'oncheon-1', nameKo: '온천1동', district: 'yuseong-gu' },
+  { code: 'noeun-1', nameKo: '노은1동', district: 'yuseong-gu' },
+  { code: 'gwanpyeong', nameKo: '관평동', district: 'yuseong-gu' },
+  { code: 'sintanjin', nameKo: '신탄진동', district: 'daedeok-gu' },
+  { code: 'beop-1', nameKo: '법1동', district: 'daedeok-gu' },
+  { code: 'songchon', nameKo: '송촌동', district: 'daedeok-gu' },
+];
 
 /** Rule, 동 list and this year's pot; idempotent. */
 export async function seedDaejeonNeighbourhood(
