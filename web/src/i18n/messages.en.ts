@@ -1,7 +1,9 @@
+import { givingEn } from './giving.en.js';
 import type { Messages } from './messages.ko.js';
 
 /** English: every Korean key, translated; the type refuses a missing or extra key. */
 export const en: Messages = {
+  giving: givingEn,
   app: {
     brand: 'Ontong Daejeon',
     tagline: 'Daejeon local currency',
@@ -90,6 +92,7 @@ export const en: Messages = {
   },
   wallet: {
     nav: {
+      giving: 'Giving & tax',
       home: 'Home',
       charge: 'Charge',
       pay: 'Pay',

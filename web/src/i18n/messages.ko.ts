@@ -1,5 +1,8 @@
+import { givingKo } from './giving.ko.js';
+
 /** Korean, the default language: the source of every message key (English must match it key for key). */
 export const ko = {
+  giving: givingKo,
   app: {
     brand: '온통대전',
     tagline: '대전 지역화폐',
@@ -87,6 +90,7 @@ export const ko = {
   },
   wallet: {
     nav: {
+      giving: '기부·소득공제',
       home: '홈',
       charge: '충전',
       pay: '결제',
