@@ -49,7 +49,12 @@ export function formatWon(amountWon: number): string {
 }
 
 /** Rows of cells at fixed x positions (points from the left margin), one line each. */
-export function drawRows(doc: PdfDocument, columnsX: number[], rows: string[][], options: { rightAlignFrom: number }) {
+export function drawRows(
+  doc: PdfDocument,
+  columnsX: number[],
+  rows: string[][],
+  options: { rightAlignFrom: number },
+) {
   const widthOf = (index: number) => (columnsX[index + 1] ?? 495) - (columnsX[index] ?? 0) - 8;
   for (const row of rows) {
     const y = doc.y;

@@ -1,6 +1,7 @@
 import type { OperatorRole } from '../http/auth.js';
 import { DAEJEON_2021_POT, seedDaejeonBudgets } from '../modules/budgets/presets/daejeon.js';
 import { BootstrapRefused, bootstrapAccount } from '../modules/members/bootstrap.js';
+import { seedDaejeonDemoCharities, seedDaejeonNeighbourhood } from '../modules/giving/presets/daejeon.js';
 import { businessNumberCheckDigit } from '../modules/merchants/business-number.js';
 import { DAEJEON_MERCHANT_PRESET } from '../modules/merchants/presets/daejeon.js';
 import type { MerchantApplicationInput } from '../modules/merchants/types.js';
@@ -83,6 +84,7 @@ export async function seedDaejeon(
   });
   await seedDaejeonBudgets(platform, tenantId);
   await seedCurrentYearBudget(platform, tenantId);
+  await seedDaejeonNeighbourhood(platform, tenantId, DAEJEON_TENANT.timeZone);
   if (platform.config.mode === 'production') {
     const operator = await bootstrapOperator(platform, tenantId);
     const disabledDemoPhones = await disablePublishedSignIns(platform, tenantId);
@@ -193,6 +195,7 @@ async function seedDemoPeople(platform: Platform, tenantId: string): Promise<voi
     const applied = await platform.merchants.apply(tenantId, ownerId, application);
     if (applied.status === 'pending') await platform.merchants.approve(tenantId, applied.id, operatorId);
   }
+  await seedDaejeonDemoCharities(platform, tenantId, operatorId);
 }
 
 function demoShop(

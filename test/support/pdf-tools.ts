@@ -21,7 +21,9 @@ if (!pdfToolsFound && !pdfToolsRequired)
 
 export function assertPdfTools(): void {
   if (!pdfToolsFound)
-    throw new Error('PDF tools are required here but pdftotext/pdftoppm are missing: apt-get install poppler-utils');
+    throw new Error(
+      'PDF tools are required here but pdftotext/pdftoppm are missing: apt-get install poppler-utils',
+    );
 }
 
 /** The text of every page, laid out as on the page. */

@@ -2,16 +2,20 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { invalidInput } from '../../errors.js';
-import { localDate, monthKey } from '../../time.js';
+import { localDate, monthKey, startOfLocalMonth } from '../../time.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankGateway } from '../bank/bank-gateway.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { Account, Posting } from '../ledger/types.js';
-import { memberAccountIds } from '../members/member-service.js';
+import { type MemberService, memberAccountIds } from '../members/member-service.js';
+import type { PolicyService } from '../policy/policy-service.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
+import type { WalletService } from '../wallets/wallet-service.js';
 import { CharityPayouts } from './charity-payouts.js';
+import { donationRecordPdf } from './donation-record-pdf.js';
 import { GivingErrors } from './errors.js';
+import { NeighbourhoodGiving } from './neighbourhood.js';
 import {
   insertDonation,
   insertGift,
@@ -25,6 +29,7 @@ import {
   selectGift,
   selectGiftsToTry,
   selectMemberDonations,
+  selectMemberDonationsBetween,
   selectMemberGifts,
   totalsByCharity,
 } from './store.js';
@@ -35,7 +40,6 @@ import {
   charityAccountId,
   type Donation,
   type DonationRequest,
-  type DonationSource,
   type MonthlyGift,
   type NewCampaign,
   type NewCharity,
@@ -43,6 +47,8 @@ import {
 
 const CHARITIES_MAX = 500;
 const MEMBER_PAGE_MAX = 200;
+/** A monthly gift and some one-off donations a year fit easily; more rows would need a second page design. */
+const RECORD_ROWS_MAX = 400;
 const GIFTS_PER_RUN_MAX = 100;
 /** A monthly gift that failed (not enough money) is tried again after this long, until its month ends. */
 const GIFT_RETRY_AFTER_MS = 60 * 60_000;
@@ -70,6 +76,7 @@ function nextMonthKey(year: number, month: number): string {
  */
 export class GivingService {
   readonly payouts: CharityPayouts;
+  readonly neighbourhood: NeighbourhoodGiving;
 
   constructor(
     private readonly db: Database,
@@ -77,14 +84,23 @@ export class GivingService {
     private readonly deps: {
       ledger: LedgerService;
       tenants: TenantService;
+      members: MemberService;
+      policy: PolicyService;
+      wallets: WalletService;
       bank: BankGateway;
       operatorActions: OperatorActionLog;
     },
   ) {
     this.payouts = new CharityPayouts(db, clock, deps);
+    this.neighbourhood = new NeighbourhoodGiving(db, clock, deps);
   }
 
-  async registerCharity(tenantId: string, actorUserId: string, input: NewCharity, tx?: Sql): Promise<Charity> {
+  async registerCharity(
+    tenantId: string,
+    actorUserId: string,
+    input: NewCharity,
+    tx?: Sql,
+  ): Promise<Charity> {
     checkCharity(input);
     const work = async (sql: Sql) => {
       const [taken] = await sql.query(
@@ -143,7 +159,16 @@ export class GivingService {
       await sql.query(
         `insert into charity_campaigns (tenant_id, id, charity_id, title, goal_won, starts_at, ends_at, created_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [tenantId, id, charityId, input.title.trim(), input.goalWon, input.startsAt, input.endsAt, this.clock.now()],
+        [
+          tenantId,
+          id,
+          charityId,
+          input.title.trim(),
+          input.goalWon,
+          input.startsAt,
+          input.endsAt,
+          this.clock.now(),
+        ],
       );
       await this.deps.operatorActions.record(sql, {
         tenantId,
@@ -220,7 +245,10 @@ export class GivingService {
 
   private async checkTarget(tx: Sql, tenantId: string, request: DonationRequest): Promise<void> {
     if (!Number.isSafeInteger(request.amountWon) || request.amountWon <= 0)
-      throw invalidInput('amountWon must be a positive whole number of won', '기부 금액은 1원 이상이어야 합니다');
+      throw invalidInput(
+        'amountWon must be a positive whole number of won',
+        '기부 금액은 1원 이상이어야 합니다',
+      );
     if (!(await selectCharity(tx, tenantId, request.charityId)))
       throw GivingErrors.charityNotFound(request.charityId);
     if (request.campaignId === undefined) return;
@@ -274,7 +302,10 @@ export class GivingService {
         id: transferId,
         action: 'transfer',
         code: 'donation',
-        postings: [...debits, { accountId: charityAccountId(donation.charityId), amountWon: donation.amountWon }],
+        postings: [
+          ...debits,
+          { accountId: charityAccountId(donation.charityId), amountWon: donation.amountWon },
+        ],
         metadata: { donationId: donation.id, source: donation.source },
       },
     ]);
@@ -319,6 +350,29 @@ export class GivingService {
 
   async donation(tenantId: string, donationId: string): Promise<Donation | undefined> {
     return selectDonation(this.db, tenantId, donationId);
+  }
+
+  /** The member's donations of a local calendar year as a PDF record. */
+  async donationRecordPdf(tenantId: string, memberId: string, year: number): Promise<Buffer> {
+    if (!Number.isInteger(year) || year < 2000 || year > 2100)
+      throw invalidInput('year must be 2000-2100', '연도는 2000~2100 사이여야 합니다');
+    const timeZone = await this.deps.tenants.timeZoneOf(tenantId);
+    const period = {
+      from: startOfLocalMonth(year, 1, timeZone),
+      to: startOfLocalMonth(year + 1, 1, timeZone),
+    };
+    const [member, donations, charities] = await Promise.all([
+      this.deps.members.getMember(tenantId, memberId),
+      selectMemberDonationsBetween(this.db, tenantId, memberId, period, RECORD_ROWS_MAX),
+      selectCharities(this.db, tenantId, CHARITIES_MAX),
+    ]);
+    return donationRecordPdf({
+      memberName: member?.name ?? '',
+      year,
+      donations,
+      charities: new Map(charities.map((charity) => [charity.id, charity])),
+      issuedAt: this.clock.now(),
+    });
   }
 
   /**
@@ -391,6 +445,7 @@ export class GivingService {
         run: ({ tenantId, now }) => this.runMonthlyGifts(tenantId, now),
       },
       ...this.payouts.jobs(),
+      ...this.neighbourhood.jobs(),
     ];
   }
 }
@@ -423,9 +478,18 @@ function checkCharity(input: NewCharity): void {
   if (input.name.trim().length === 0 || input.name.length > 200)
     throw invalidInput('name must be 1-200 characters', '기부처 이름은 1~200자여야 합니다');
   if (!/^[0-9-]{5,20}$/.test(input.registrationNumber))
-    throw invalidInput('registrationNumber must be 5-20 digits or dashes', '고유번호는 숫자와 - 5~20자여야 합니다');
-  if (!/^[A-Za-z0-9_-]{2,20}$/.test(input.bankAccount.bankCode) || !/^[0-9-]{4,40}$/.test(input.bankAccount.accountNumber))
-    throw invalidInput('bankAccount needs a bank code and an account number', '입금 은행과 계좌번호를 확인해 주세요');
+    throw invalidInput(
+      'registrationNumber must be 5-20 digits or dashes',
+      '고유번호는 숫자와 - 5~20자여야 합니다',
+    );
+  if (
+    !/^[A-Za-z0-9_-]{2,20}$/.test(input.bankAccount.bankCode) ||
+    !/^[0-9-]{4,40}$/.test(input.bankAccount.accountNumber)
+  )
+    throw invalidInput(
+      'bankAccount needs a bank code and an account number',
+      '입금 은행과 계좌번호를 확인해 주세요',
+    );
   if (input.description.length > TEXT_MAX)
     throw invalidInput('description is at most 2000 characters', '소개는 2000자 이하여야 합니다');
 }

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { databaseKinds } from '../../../test/support/databases.js';
 import {
+  assertPdfTools,
+  embeddedFonts,
+  pdfPages,
+  pdfText,
+  pdfToolsFound,
+  pdfToolsRequired,
+} from '../../../test/support/pdf-tools.js';
+import {
   type ApiClient,
   demoClient,
   demoMerchantCode,
@@ -40,7 +48,8 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
   async function member(chargeWon: number): Promise<ApiClient> {
     phoneCount += 1;
     const client = await newMember(t.app, tenantId, `010-6300-${String(phoneCount).padStart(4, '0')}`);
-    if (chargeWon > 0) expect((await client.post('/v1/me/charges', { amountWon: chargeWon })).status).toBe(201);
+    if (chargeWon > 0)
+      expect((await client.post('/v1/me/charges', { amountWon: chargeWon })).status).toBe(201);
     return client;
   }
 
@@ -53,6 +62,11 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
     });
     expect(created.status).toBe(201);
     return created.body.charityId;
+  }
+
+  async function listedCharity(charityId: string) {
+    const { items } = (await operator.get('/v1/charities')).body;
+    return items.find((item: { charityId: string }) => item.charityId === charityId);
   }
 
   async function wallet(client: ApiClient) {
@@ -83,7 +97,7 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
     expect(given.body.donation).toMatchObject({ amountWon: 30_000, source: 'cash', charityId });
     expect(await wallet(citizen)).toMatchObject({ cashWon: 70_000, cashbackWon: 0 });
     expect(await charityBalanceWon(charityId)).toBe(30_000);
-    const [listed] = (await operator.get('/v1/charities')).body.items;
+    const listed = await listedCharity(charityId);
     expect(listed).toMatchObject({ charityId, donatedWon: 30_000, donationCount: 1, paidOutWon: 0 });
     expect(listed.campaigns[0]).toMatchObject({ raisedWon: 30_000, goalWon: 1_000_000, progressBp: 300 });
     const mine = (await citizen.get('/v1/me/donations')).body;
@@ -96,9 +110,9 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
     const charityId = await charity();
     const citizen = await member(100_000);
     const cafe = await demoMerchantCode(t.platform, tenantId, 'cafe');
-    expect((await citizen.post('/v1/me/payments', { merchantCode: cafe.merchantCode, amountWon: 27_000 })).status).toBe(
-      201,
-    );
+    expect(
+      (await citizen.post('/v1/me/payments', { merchantCode: cafe.merchantCode, amountWon: 27_000 })).status,
+    ).toBe(201);
     expect(await wallet(citizen)).toMatchObject({ cashWon: 73_000, cashbackWon: 2_700 });
     const given = await citizen.post('/v1/me/donations', { charityId, amountWon: 2_000, source: 'cashback' });
     expect(given.status).toBe(201);
@@ -150,7 +164,7 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
     expect(await wallet(citizen)).toMatchObject({ cashWon: 10_000, cashbackWon: 0 });
     expect(await charityBalanceWon(charityId)).toBe(0);
     expect((await citizen.get('/v1/me/donations')).body.items).toEqual([]);
-    expect((await operator.get('/v1/charities')).body.items).toHaveLength(1);
+    expect((await operator.get('/v1/charities')).body.items).toHaveLength(3);
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
@@ -165,7 +179,11 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
       monthlyDay: 31,
     });
     expect(started.status).toBe(201);
-    expect(started.body.monthlyGift).toMatchObject({ firstMonth: '2021-05', monthlyDay: 31, status: 'active' });
+    expect(started.body.monthlyGift).toMatchObject({
+      firstMonth: '2021-05',
+      monthlyDay: 31,
+      status: 'active',
+    });
     expect(await wallet(citizen)).toMatchObject({ cashWon: 25_000 });
 
     await t.platform.scheduler.tick([tenantId]);
@@ -193,7 +211,10 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
     await t.platform.scheduler.tick([tenantId]);
     expect(await wallet(citizen)).toMatchObject({ cashWon: 15_000 });
     const donations = (await citizen.get('/v1/me/donations')).body.items;
-    expect(donations.map((donation: { giftMonth: string }) => donation.giftMonth)).toEqual(['2021-06', '2021-05']);
+    expect(donations.map((donation: { giftMonth: string }) => donation.giftMonth)).toEqual([
+      '2021-06',
+      '2021-05',
+    ]);
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
@@ -201,7 +222,12 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
     const charityId = await charity();
     const citizen = await member(100_000);
     const other = await member(0);
-    const started = await citizen.post('/v1/me/donations', { charityId, amountWon: 10_000, source: 'cash', monthlyDay: 13 });
+    const started = await citizen.post('/v1/me/donations', {
+      charityId,
+      amountWon: 10_000,
+      source: 'cash',
+      monthlyDay: 13,
+    });
     const giftId = started.body.monthlyGift.monthlyGiftId;
     await t.platform.scheduler.tick([tenantId]);
     expect(await wallet(citizen)).toMatchObject({ cashWon: 90_000 });
@@ -225,7 +251,7 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
       expect(deposits).toHaveBeenCalledTimes(1);
       expect(t.bank.balanceOf(CHARITY_BANK) - before).toBe(40_000);
       expect(await charityBalanceWon(charityId)).toBe(0);
-      const [listed] = (await operator.get('/v1/charities')).body.items;
+      const listed = await listedCharity(charityId);
       expect(listed).toMatchObject({ donatedWon: 40_000, paidOutWon: 40_000 });
     } finally {
       deposits.mockRestore();
@@ -236,8 +262,9 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
   it('gives from a grant only when its programme allows donations', async () => {
     const charityId = await charity();
     const citizen = await member(0);
-    const memberId = (await t.platform.members.findByPhone(tenantId, `010-6300-${String(phoneCount).padStart(4, '0')}`))
-      ?.id as string;
+    const memberId = (
+      await t.platform.members.findByPhone(tenantId, `010-6300-${String(phoneCount).padStart(4, '0')}`)
+    )?.id as string;
     const grantId = `${memberId}:grant:prg_test`;
     await t.platform.ledger.createAccounts(tenantId, [
       { id: 'budget_source:city', kind: 'budget_source', currencyCode: 'KRW', allowNegative: true },
@@ -263,7 +290,33 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
     const given = await citizen.post('/v1/me/donations', { charityId, amountWon: 15_000, source: 'grant' });
     expect(given.status).toBe(201);
     expect((await t.platform.ledger.getAccount(tenantId, grantId))?.postedWon).toBe(35_000);
-    expect((await t.platform.ledger.getAccount(tenantId, memberAccountIds(memberId).cash))?.postedWon).toBe(0);
+    expect((await t.platform.ledger.getAccount(tenantId, memberAccountIds(memberId).cash))?.postedWon).toBe(
+      0,
+    );
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
+
+  it.skipIf(!pdfToolsFound && !pdfToolsRequired)(
+    'renders a year of donations as a PDF record with the charity, source and amounts',
+    async () => {
+      assertPdfTools();
+      const charityId = await charity('대전 사랑의열매', '305-82-09999');
+      const citizen = await member(100_000);
+      await citizen.post('/v1/me/donations', { charityId, amountWon: 12_345, source: 'cash' });
+      await citizen.post('/v1/me/donations', { charityId, amountWon: 30_000, source: 'cash' });
+      const response = await t.app.inject({
+        url: '/v1/me/donation-records/2021.pdf',
+        headers: { 'x-tenant-id': tenantId, authorization: `Bearer ${citizen.token}` },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toBe('application/pdf');
+      const text = pdfText(response.rawPayload);
+      expect(text).toContain('2021년 온정나눔 기부 내역');
+      expect(text).toMatch(/2021-05-13\s+대전 사랑의열매\s+충전금\s+12,345원/);
+      expect(text).toMatch(/합계 Total\s+2건\s+42,345원/);
+      expect(text).toContain('사회복지공동모금회');
+      expect(embeddedFonts(response.rawPayload).some((name) => name.includes('NotoSansKR'))).toBe(true);
+      expect(pdfPages(response.rawPayload)).toHaveLength(1);
+    },
+  );
 });

@@ -89,4 +89,53 @@ export const givingMigrations: Migration[] = [
       );
       create unique index charity_payouts_one_pending on charity_payouts (tenant_id, charity_id) where status = 'pending';`,
   },
+  {
+    // 동네사랑기부제: members' chosen 동, the city's giving pots and the monthly gifts per member.
+    version: 1310,
+    name: 'neighbourhood giving (동네사랑기부제)',
+    sql: `
+    create table neighbourhood_dongs (
+      tenant_id text not null references tenants (id),
+      code text not null,
+      name_ko text not null,
+      district text not null,
+      primary key (tenant_id, code)
+    );
+
+    create table neighbourhood_choices (
+      tenant_id text not null,
+      member_id text not null,
+      effective_month text not null,
+      dong text not null,
+      chosen_at timestamptz not null,
+      primary key (tenant_id, member_id, effective_month),
+      foreign key (tenant_id, dong) references neighbourhood_dongs (tenant_id, code)
+    );
+    create index neighbourhood_choices_by_month on neighbourhood_choices (tenant_id, effective_month);
+
+    create table neighbourhood_pots (
+      tenant_id text not null references tenants (id),
+      id text not null,
+      year int not null,
+      funded_won bigint not null check (funded_won > 0),
+      created_by text not null,
+      created_at timestamptz not null,
+      primary key (tenant_id, id),
+      unique (tenant_id, year)
+    );
+
+    create table neighbourhood_gifts (
+      tenant_id text not null,
+      month text not null,
+      member_id text not null,
+      dong text not null,
+      eligible_won bigint not null check (eligible_won >= 0),
+      rate_bp int not null,
+      requested_won bigint not null check (requested_won >= 0),
+      given_won bigint not null check (given_won >= 0 and given_won <= requested_won),
+      created_at timestamptz not null,
+      primary key (tenant_id, month, member_id)
+    );
+    create index neighbourhood_gifts_by_member on neighbourhood_gifts (tenant_id, member_id, month);`,
+  },
 ];

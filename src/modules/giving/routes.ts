@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { fileResponse } from '../../documents/file-response.js';
 import { userOf } from '../../http/auth.js';
 import { tenantOf } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { IdempotencyHeaders } from '../wallets/schemas.js';
+import { neighbourhoodRoutes } from './neighbourhood-routes.js';
 import {
   CampaignProgressSchema,
   CharitySchema,
@@ -26,6 +28,7 @@ export function givingRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   const { giving, guards, idempotency } = platform;
   const writer = guards.requireOperator('policy_admin');
   return async (app) => {
+    await app.register(neighbourhoodRoutes(platform));
     app.get(
       '/v1/charities',
       {
@@ -47,7 +50,8 @@ export function givingRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         preValidation: writer,
         schema: {
           tags: ['giving', 'operator'],
-          summary: 'Register a charity; its donations are held in its own ledger account until paid to its bank',
+          summary:
+            'Register a charity; its donations are held in its own ledger account until paid to its bank',
           body: NewCharitySchema,
           response: { 201: CharitySchema, ...problemResponses(400, 401, 403, 409) },
         },
@@ -140,6 +144,30 @@ export function givingRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           monthlyGifts: monthlyGifts.map(monthlyGiftJson),
           totalWon: donations.reduce((sum, donation) => sum + donation.amountWon, 0),
         };
+      },
+    );
+
+    app.get(
+      '/v1/me/donation-records/:year.pdf',
+      {
+        preValidation: guards.requireUser,
+        schema: {
+          tags: ['giving'],
+          summary: 'Your donations of a year as a PDF record (the tax receipt comes from 사회복지공동모금회)',
+          params: Type.Object({ year: Type.String({ pattern: '^[0-9]{4}$' }) }),
+          response: {
+            200: fileResponse('application/pdf', 'the record'),
+            ...problemResponses(400, 401),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { tenantId, userId } = userOf(request);
+        const year = Number(request.params.year);
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `attachment; filename="donations-${year}.pdf"`)
+          .send(await giving.donationRecordPdf(tenantId, userId, year));
       },
     );
 

@@ -3,18 +3,26 @@ import { AmountWon } from '../wallets/schemas.js';
 import type { Campaign, Charity, CharityTotals, Donation, MonthlyGift } from './types.js';
 
 const SourceSchema = Type.Union([Type.Literal('cash'), Type.Literal('cashback'), Type.Literal('grant')], {
-  description: "which of the member's money pays: charged cash, cashback, or a grant whose programme allows donations",
+  description:
+    "which of the member's money pays: charged cash, cashback, or a grant whose programme allows donations",
 });
 
 const BankAccountSchema = Type.Object(
-  { bankCode: Type.String({ minLength: 2, maxLength: 20 }), accountNumber: Type.String({ minLength: 4, maxLength: 40 }) },
+  {
+    bankCode: Type.String({ minLength: 2, maxLength: 20 }),
+    accountNumber: Type.String({ minLength: 4, maxLength: 40 }),
+  },
   { additionalProperties: false },
 );
 
 export const NewCharitySchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
-    registrationNumber: Type.String({ minLength: 5, maxLength: 20, description: '고유번호 / 사업자등록번호' }),
+    registrationNumber: Type.String({
+      minLength: 5,
+      maxLength: 20,
+      description: '고유번호 / 사업자등록번호',
+    }),
     bankAccount: BankAccountSchema,
     description: Type.String({ maxLength: 2000 }),
     logoUrl: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
@@ -60,7 +68,10 @@ const CampaignSchema = Type.Object({
 
 export const CampaignProgressSchema = Type.Intersect([
   CampaignSchema,
-  Type.Object({ raisedWon: Type.Integer(), progressBp: Type.Integer({ description: 'raised / goal in basis points' }) }),
+  Type.Object({
+    raisedWon: Type.Integer(),
+    progressBp: Type.Integer({ description: 'raised / goal in basis points' }),
+  }),
 ]);
 
 export const CharitySchema = Type.Object({

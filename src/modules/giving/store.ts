@@ -264,3 +264,18 @@ export async function paidOutByCharity(sql: Sql, tenantId: string) {
     [tenantId],
   );
 }
+
+export async function selectMemberDonationsBetween(
+  sql: Sql,
+  tenantId: string,
+  memberId: string,
+  period: { from: Date; to: Date },
+  limit: number,
+) {
+  const rows = await sql.query<DonationRow>(
+    `select * from donations where tenant_id = $1 and member_id = $2 and created_at >= $3 and created_at < $4
+     order by created_at, id limit $5`,
+    [tenantId, memberId, period.from, period.to, limit],
+  );
+  return rows.map(toDonation);
+}

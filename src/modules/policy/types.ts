@@ -26,6 +26,7 @@ export const RULE_KEYS = [
   'payment_pin_lockout_minutes',
   'tax_deduction_market_rate_bp',
   'tax_deduction_general_rate_bp',
+  'neighbourhood_giving_rate_bp',
 ] as const;
 
 export type RuleKey = (typeof RULE_KEYS)[number];

@@ -1,12 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { fileResponse } from '../../documents/file-response.js';
 import { userOf } from '../../http/auth.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { taxStatementPdf } from './statement-pdf.js';
 import type { TaxStatement } from './tax-statement-service.js';
 
-const YearParams = Type.Object({ year: Type.String({ pattern: '^[0-9]{4}$', description: 'calendar year' }) });
+const YearParams = Type.Object({
+  year: Type.String({ pattern: '^[0-9]{4}$', description: 'calendar year' }),
+});
 
 const TaxStatementSchema = Type.Object({
   memberId: Type.String(),
@@ -31,10 +34,6 @@ const TaxStatementSchema = Type.Object({
   }),
   issuedAt: Type.String({ format: 'date-time' }),
 });
-
-function fileResponse(mediaType: string, description: string) {
-  return { description, content: { [mediaType]: { schema: { type: 'string', format: 'binary' } } } };
-}
 
 function statementJson(statement: TaxStatement) {
   return { ...statement, issuedAt: statement.issuedAt.toISOString() };
@@ -70,7 +69,8 @@ export function taxStatementRoutes(platform: Platform): FastifyPluginAsyncTypebo
         preValidation: guards.requireUser,
         schema: {
           tags: ['tax'],
-          summary: 'Your yearly income-tax statement (소득공제): own charged money spent, by month, 전통시장 and general',
+          summary:
+            'Your yearly income-tax statement (소득공제): own charged money spent, by month, 전통시장 and general',
           description:
             'Cashback and grant spending are excluded; cancellations are netted in the month of the payment. Rates come from the rules tax_deduction_market_rate_bp and tax_deduction_general_rate_bp.',
           params: YearParams,
@@ -93,7 +93,10 @@ export function taxStatementRoutes(platform: Platform): FastifyPluginAsyncTypebo
           description:
             'Format: docs/tax-statement-export.md (UTF-8, header line, one row per member with cash spending in the year). The official submission format is to be confirmed with the issuer and the tax office.',
           params: YearParams,
-          response: { 200: fileResponse('text/csv', 'one row per member'), ...problemResponses(400, 401, 403) },
+          response: {
+            200: fileResponse('text/csv', 'one row per member'),
+            ...problemResponses(400, 401, 403),
+          },
         },
       },
       async (request, reply) => {

@@ -18,7 +18,9 @@ export function taxStatementPdf(statement: TaxStatement): Promise<Buffer> {
       doc.text(`발급일 Issued: ${statement.issuedAt.toISOString().slice(0, 10)}`);
       doc.moveDown();
       const columns = [0, 80, 220, 360];
-      drawRows(doc, columns, [['월 Month', '전통시장 Market', '일반 General', '합계 Total']], { rightAlignFrom: 1 });
+      drawRows(doc, columns, [['월 Month', '전통시장 Market', '일반 General', '합계 Total']], {
+        rightAlignFrom: 1,
+      });
       drawRows(
         doc,
         columns,
@@ -35,7 +37,14 @@ export function taxStatementPdf(statement: TaxStatement): Promise<Buffer> {
       drawRows(
         doc,
         columns,
-        [['합계 Total', formatWon(totals.traditionalMarketWon), formatWon(totals.generalWon), formatWon(totals.totalWon)]],
+        [
+          [
+            '합계 Total',
+            formatWon(totals.traditionalMarketWon),
+            formatWon(totals.generalWon),
+            formatWon(totals.totalWon),
+          ],
+        ],
         { rightAlignFrom: 1 },
       );
       const lastRates = statement.months[statement.months.length - 1];

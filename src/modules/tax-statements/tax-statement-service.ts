@@ -116,9 +116,14 @@ export class TaxStatementService {
         const own = rows.filter((row) => row.memberId === memberId);
         const totals = totalsOf(await this.linesOf(tenantId, own, months, rates, flags));
         lines.push(
-          [memberId, year, totals.traditionalMarketWon, totals.generalWon, totals.totalWon, totals.deductionBaseWon].join(
-            ',',
-          ),
+          [
+            memberId,
+            year,
+            totals.traditionalMarketWon,
+            totals.generalWon,
+            totals.totalWon,
+            totals.deductionBaseWon,
+          ].join(','),
         );
         afterMemberId = memberId;
       }
@@ -132,11 +137,14 @@ export class TaxStatementService {
     return Promise.all(
       Array.from({ length: 12 }, async (_, index) => {
         // Before the currency existed there is no rule and no spending: the rate shows as 0.
-        const rules = await this.deps.policy.rulesInForce(tenantId, startOfLocalMonth(year, index + 1, timeZone));
-        const valueOf = (key: string) => rules.find((rule) => rule.key === key)?.value ?? 0;
+        const rules = await this.deps.policy.rulesInForce(
+          tenantId,
+          startOfLocalMonth(year, index + 1, timeZone),
+        );
+        const rateOf = (key: string) => rules.find((rule) => rule.key === key)?.value ?? 0;
         return {
-          marketBp: valueOf('tax_deduction_market_rate_bp'),
-          generalBp: valueOf('tax_deduction_general_rate_bp'),
+          marketBp: rateOf('tax_deduction_market_rate_bp'),
+          generalBp: rateOf('tax_deduction_general_rate_bp'),
         };
       }),
     );
@@ -182,12 +190,16 @@ function totalsOf(lines: TaxMonthLine[]): TaxTotals {
     totalWon: traditionalMarketWon + generalWon,
     deductionBaseWon: sum(
       (line) =>
-        share(line.traditionalMarketWon, line.traditionalMarketRateBp) + share(line.generalWon, line.generalRateBp),
+        share(line.traditionalMarketWon, line.traditionalMarketRateBp) +
+        share(line.generalWon, line.generalRateBp),
     ),
   };
 }
 
 function checkYear(year: number): void {
   if (!Number.isInteger(year) || year < YEAR_MIN || year > YEAR_MAX)
-    throw invalidInput(`year must be ${YEAR_MIN}-${YEAR_MAX}`, `연도는 ${YEAR_MIN}~${YEAR_MAX} 사이여야 합니다`);
+    throw invalidInput(
+      `year must be ${YEAR_MIN}-${YEAR_MAX}`,
+      `연도는 ${YEAR_MIN}~${YEAR_MAX} 사이여야 합니다`,
+    );
 }

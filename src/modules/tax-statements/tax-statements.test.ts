@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../../test/support/databases.js';
-import { assertPdfTools, embeddedFonts, pdfPages, pdfText, pdfToolsFound, pdfToolsRequired } from '../../../test/support/pdf-tools.js';
+import {
+  assertPdfTools,
+  embeddedFonts,
+  pdfPages,
+  pdfText,
+  pdfToolsFound,
+  pdfToolsRequired,
+} from '../../../test/support/pdf-tools.js';
 import {
   type ApiClient,
   demoClient,
@@ -44,17 +51,29 @@ describe.each(databaseKinds())('yearly income-tax statement on %s', (kind) => {
     expect((await citizen.post('/v1/me/charges', { amountWon: 300_000 })).status).toBe(201);
     const market = await demoMerchantCode(t.platform, tenantId, 'marketStore');
     const cafe = await demoMerchantCode(t.platform, tenantId, 'cafe');
-    const atMarket = await citizen.post('/v1/me/payments', { merchantCode: market.merchantCode, amountWon: 100_000 });
+    const atMarket = await citizen.post('/v1/me/payments', {
+      merchantCode: market.merchantCode,
+      amountWon: 100_000,
+    });
     expect(atMarket.body.paidFrom).toEqual({ grantWon: 0, cashbackWon: 0, cashWon: 100_000 });
-    const atCafe = await citizen.post('/v1/me/payments', { merchantCode: cafe.merchantCode, amountWon: 50_000 });
+    const atCafe = await citizen.post('/v1/me/payments', {
+      merchantCode: cafe.merchantCode,
+      amountWon: 50_000,
+    });
     expect(atCafe.body.paidFrom).toEqual({ grantWon: 0, cashbackWon: 13_000, cashWon: 37_000 });
     t.clock.set(kst('2021-06-02T12:00:00'));
     const marketOwner = await demoClient(t.app, tenantId, 'marketStore');
-    const cancelled = await marketOwner.post(`/v1/merchant/payments/${atMarket.body.paymentId}/cancellations`, {
-      amountWon: 40_000,
-    });
+    const cancelled = await marketOwner.post(
+      `/v1/merchant/payments/${atMarket.body.paymentId}/cancellations`,
+      {
+        amountWon: 40_000,
+      },
+    );
     expect(cancelled.status).toBe(201);
-    const june = await citizen.post('/v1/me/payments', { merchantCode: cafe.merchantCode, amountWon: 30_000 });
+    const june = await citizen.post('/v1/me/payments', {
+      merchantCode: cafe.merchantCode,
+      amountWon: 30_000,
+    });
     expect(june.body.paidFrom.cashWon).toBe(30_000);
     t.clock.set(kst('2022-01-10T09:00:00'));
   });
@@ -64,10 +83,12 @@ describe.each(databaseKinds())('yearly income-tax statement on %s', (kind) => {
     expect(statement.status).toBe(200);
     expect(statement.body.months).toHaveLength(12);
     const byMonth = Object.fromEntries(
-      statement.body.months.map((line: { month: string; traditionalMarketWon: number; generalWon: number }) => [
-        line.month,
-        [line.traditionalMarketWon, line.generalWon],
-      ]),
+      statement.body.months.map(
+        (line: { month: string; traditionalMarketWon: number; generalWon: number }) => [
+          line.month,
+          [line.traditionalMarketWon, line.generalWon],
+        ],
+      ),
     );
     expect(byMonth['2021-05']).toEqual([60_000, 37_000]);
     expect(byMonth['2021-06']).toEqual([0, 30_000]);
@@ -86,7 +107,10 @@ describe.each(databaseKinds())('yearly income-tax statement on %s', (kind) => {
   it('refuses a malformed or out-of-range year, and strangers', async () => {
     expect((await citizen.get('/v1/me/tax-statements/21')).status).toBe(400);
     expect((await citizen.get('/v1/me/tax-statements/1999')).body.code).toBe('INVALID_INPUT');
-    const anonymous = await t.app.inject({ url: '/v1/me/tax-statements/2021', headers: { 'x-tenant-id': tenantId } });
+    const anonymous = await t.app.inject({
+      url: '/v1/me/tax-statements/2021',
+      headers: { 'x-tenant-id': tenantId },
+    });
     expect(anonymous.statusCode).toBe(401);
     expect((await citizen.get('/v1/operator/tax-statements/2021.csv')).status).toBe(403);
   });

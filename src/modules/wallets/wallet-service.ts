@@ -64,6 +64,11 @@ export class WalletService {
     );
   }
 
+  /** A member's usage counters of one month (eligible spending is net of cancellations). */
+  async monthlyUsage(tenantId: string, memberId: string, month: string, tx?: Sql) {
+    return readMonthlyUsage(tx ?? this.db, tenantId, memberId, month);
+  }
+
   async wallet(tenantId: string, memberId: string, tx?: Sql): Promise<WalletView> {
     const sql = tx ?? this.db;
     const now = this.clock.now();

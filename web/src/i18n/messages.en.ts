@@ -1,5 +1,6 @@
 import { firstRunEn } from './first-run.en.js';
 import { labEn } from './lab.en.js';
+import { givingEn } from './giving.en.js';
 import type { Messages } from './messages.ko.js';
 
 /** English: every Korean key, translated; the type refuses a missing or extra key. */
@@ -8,6 +9,7 @@ import { trustEn } from './trust.en.js';
 export const en: Messages = {
   trust: trustEn,
   lab: labEn,
+  giving: givingEn,
   app: {
     brand: 'Ontong Daejeon',
     tagline: 'Daejeon local currency',
@@ -94,6 +96,7 @@ export const en: Messages = {
   },
   wallet: {
     nav: {
+      giving: 'Giving & tax',
       home: 'Home',
       charge: 'Charge',
       pay: 'Pay',
@@ -593,6 +596,7 @@ export const en: Messages = {
         payment_pin_lockout_minutes: 'Payment PIN lockout (minutes)',
         tax_deduction_market_rate_bp: 'Income-tax deduction rate, traditional markets',
         tax_deduction_general_rate_bp: 'Income-tax deduction rate, other spending',
+        neighbourhood_giving_rate_bp: 'Neighbourhood giving: city share of spending',
         other: 'Other rule',
       },
     },

@@ -1,5 +1,6 @@
 import { firstRunKo } from './first-run.ko.js';
 import { labKo } from './lab.ko.js';
+import { givingKo } from './giving.ko.js';
 
 /** Korean, the default language: the source of every message key (English must match it key for key). */
 import { trustKo } from './trust.ko.js';
@@ -7,6 +8,7 @@ import { trustKo } from './trust.ko.js';
 export const ko = {
   trust: trustKo,
   lab: labKo,
+  giving: givingKo,
   app: {
     brand: '온통대전',
     tagline: '대전 지역화폐',
@@ -92,6 +94,7 @@ export const ko = {
   },
   wallet: {
     nav: {
+      giving: '기부·소득공제',
       home: '홈',
       charge: '충전',
       pay: '결제',
@@ -588,6 +591,7 @@ export const ko = {
         payment_pin_lockout_minutes: '결제 비밀번호 잠금 시간 (분)',
         tax_deduction_market_rate_bp: '소득공제율 (전통시장)',
         tax_deduction_general_rate_bp: '소득공제율 (일반)',
+        neighbourhood_giving_rate_bp: '동네사랑기부제 시 기부 비율',
         other: '기타 규칙',
       },
     },

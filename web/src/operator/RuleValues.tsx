@@ -27,6 +27,7 @@ const KNOWN_RULES = [
   'payment_pin_lockout_minutes',
   'tax_deduction_market_rate_bp',
   'tax_deduction_general_rate_bp',
+  'neighbourhood_giving_rate_bp',
 ] as const;
 
 function isKnownRule(key: string): key is (typeof KNOWN_RULES)[number] {

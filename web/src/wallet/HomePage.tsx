@@ -55,6 +55,7 @@ const SHORTCUTS = [
   { to: '/wallet/auto-charge', icon: 'repeat', label: 'autoCharge' },
   { to: '/wallet/refund', icon: 'refund', label: 'refund' },
   { to: '/wallet/programs', icon: 'grant', label: 'programs' },
+  { to: '/wallet/giving', icon: 'grant', label: 'giving' },
   { to: '/merchant/apply', icon: 'store', label: 'apply' },
 ] as const;
 

@@ -1,6 +1,7 @@
 import { Route, Routes } from 'react-router';
 import { ConsoleLayout, type NavItem } from '../app/AppShell.js';
 import { NotFound } from '../app/NotFoundPage.js';
+import { GivingPage } from '../giving/GivingPage.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { AutoChargePage } from './AutoChargePage.js';
 import { ChargePage } from './ChargePage.js';
@@ -36,6 +37,7 @@ export default function WalletConsole() {
         <Route path="refund" element={<RefundPage />} />
         <Route path="auto-charge" element={<AutoChargePage />} />
         <Route path="programs" element={<ProgramsPage />} />
+        <Route path="giving" element={<GivingPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -1,0 +1,53 @@
+import { drawRows, formatWon, renderKoreanPdf } from '../../documents/korean-pdf.js';
+import type { Charity, Donation } from './types.js';
+
+export interface DonationRecord {
+  memberName: string;
+  year: number;
+  donations: Donation[];
+  charities: Map<string, Charity>;
+  issuedAt: Date;
+}
+
+const SOURCE_LABEL = { cash: '충전금', cashback: '캐시백', grant: '정책지원금' } as const;
+
+/** A member's donations of one year as a PDF record; the tax receipt itself comes from the charity body. */
+export function donationRecordPdf(record: DonationRecord): Promise<Buffer> {
+  const totalWon = record.donations.reduce((sum, donation) => sum + donation.amountWon, 0);
+  return renderKoreanPdf({ title: `${record.year} 기부 내역`, createdAt: record.issuedAt }, (doc) => {
+    doc.fontSize(18).text(`${record.year}년 온정나눔 기부 내역`);
+    doc.fontSize(10).text(`Donation record ${record.year}`);
+    doc.moveDown();
+    doc.fontSize(11).text(`성명 Name: ${record.memberName}`);
+    doc.text(`발급일 Issued: ${record.issuedAt.toISOString().slice(0, 10)}`);
+    doc.moveDown();
+    const columns = [0, 90, 290, 370];
+    drawRows(doc, columns, [['날짜 Date', '기부처 Charity', '재원 Source', '금액 Amount']], {
+      rightAlignFrom: 3,
+    });
+    drawRows(
+      doc,
+      columns,
+      record.donations.map((donation) => [
+        donation.createdAt.toISOString().slice(0, 10),
+        record.charities.get(donation.charityId)?.name ?? donation.charityId,
+        SOURCE_LABEL[donation.source],
+        formatWon(donation.amountWon),
+      ]),
+      { rightAlignFrom: 3 },
+    );
+    doc.moveDown(0.5);
+    drawRows(doc, columns, [['합계 Total', `${record.donations.length}건`, '', formatWon(totalWon)]], {
+      rightAlignFrom: 3,
+    });
+    doc.moveDown();
+    doc
+      .fontSize(9)
+      .text(
+        '기부금 영수증은 동행협약에 따라 사회복지공동모금회가 발급합니다. 이 문서는 기부 내역 확인용입니다.',
+      )
+      .text(
+        'The tax receipt for donations is issued by the Community Chest of Korea; this is a record of your donations.',
+      );
+  });
+}

@@ -1,0 +1,273 @@
+import { useRef, useState } from 'react';
+import { api, call } from '../api/client.js';
+import { IdempotencyKeys, sendIdempotent } from '../api/idempotency.js';
+import { useApi } from '../api/use-api.js';
+import { useSubmit } from '../api/use-submit.js';
+import { parseWon } from '../i18n/format.js';
+import { useLanguage } from '../i18n/i18n.js';
+import { AmountField } from '../ui/AmountField.js';
+import { Button } from '../ui/Button.js';
+import { SelectField, TextField } from '../ui/Field.js';
+import { useFormat } from '../ui/format-hooks.js';
+import { ErrorNotice, Notice } from '../ui/Notice.js';
+import { Page } from '../ui/Page.js';
+
+type Source = 'cash' | 'cashback' | 'grant';
+
+/** Saves a downloaded file under a name, as a link click would. */
+function saveFile(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  URL.revokeObjectURL(url);
+}
+
+function GiveForm({ onGiven }: { onGiven: () => void }) {
+  const { t } = useLanguage();
+  const format = useFormat();
+  const keys = useRef(new IdempotencyKeys());
+  const charities = useApi('charities', (signal) => call(api.GET('/v1/charities', { signal })));
+  const [charityId, setCharityId] = useState('');
+  const [amount, setAmount] = useState('');
+  const [source, setSource] = useState<Source>('cash');
+  const [monthly, setMonthly] = useState(false);
+  const [day, setDay] = useState('25');
+  const give = useSubmit(
+    (body: { charityId: string; amountWon: number; source: Source; monthlyDay?: number }) =>
+      sendIdempotent(keys.current, body, (idempotencyKey) =>
+        call(
+          api.POST('/v1/me/donations', { params: { header: { 'idempotency-key': idempotencyKey } }, body }),
+        ),
+      ),
+  );
+  const amountWon = parseWon(amount);
+  const onSubmit = async () => {
+    if (!charityId || !amountWon) return;
+    const body = { charityId, amountWon, source, ...(monthly ? { monthlyDay: Number(day) } : {}) };
+    if (await give.submit(body)) onGiven();
+  };
+  return (
+    <section className="card form" aria-labelledby="give-title">
+      <h2 id="give-title">{t('giving.give.title')}</h2>
+      <SelectField
+        label={t('giving.give.charity')}
+        value={charityId}
+        onValue={setCharityId}
+        placeholder={t('giving.give.choose')}
+        options={(charities.data?.items ?? []).map((charity) => ({
+          value: charity.charityId,
+          label: `${charity.name} · ${format.won(charity.donatedWon)}`,
+        }))}
+      />
+      <AmountField
+        label={t('giving.give.amount')}
+        value={amount}
+        onValue={setAmount}
+        quickAmountsWon={[5_000, 10_000]}
+      />
+      <SelectField
+        label={t('giving.give.source')}
+        value={source}
+        onValue={(value) => setSource(value as Source)}
+        options={(['cash', 'cashback', 'grant'] as const).map((value) => ({
+          value,
+          label: t(`giving.give.sources.${value}`),
+        }))}
+      />
+      <label className="checkbox">
+        <input type="checkbox" checked={monthly} onChange={(event) => setMonthly(event.target.checked)} />
+        {t('giving.give.monthly')}
+      </label>
+      {monthly && (
+        <TextField label={t('giving.give.monthlyDay')} value={day} onValue={setDay} inputMode="numeric" />
+      )}
+      {give.status === 'failed' && <ErrorNotice error={give.error} />}
+      {give.status === 'succeeded' && (
+        <Notice tone="success">
+          <p>
+            {give.result.monthlyGift
+              ? t('giving.give.monthlyStarted', {
+                  amount: format.won(give.result.monthlyGift.amountWon),
+                  day: give.result.monthlyGift.monthlyDay,
+                  month: give.result.monthlyGift.firstMonth,
+                })
+              : t('giving.give.given', { amount: format.won(give.result.donation?.amountWon ?? 0) })}
+          </p>
+        </Notice>
+      )}
+      <Button
+        wide
+        onClick={onSubmit}
+        busy={give.busy}
+        busyLabel={t('giving.give.submitting')}
+        disabled={!charityId || !amountWon}
+      >
+        {t('giving.give.submit')}
+      </Button>
+    </section>
+  );
+}
+
+function MyDonations({ version }: { version: number }) {
+  const { t } = useLanguage();
+  const format = useFormat();
+  const year = new Date().getFullYear();
+  const mine = useApi(`donations:${version}`, (signal) => call(api.GET('/v1/me/donations', { signal })));
+  const charities = useApi('charities', (signal) => call(api.GET('/v1/charities', { signal })));
+  const nameOf = (id: string) =>
+    charities.data?.items.find((charity) => charity.charityId === id)?.name ?? id;
+  const stop = async (monthlyGiftId: string) => {
+    await call(
+      api.POST('/v1/me/monthly-gifts/{monthlyGiftId}/stop', { params: { path: { monthlyGiftId } } }),
+    );
+    mine.reload();
+  };
+  const record = async () => {
+    const { data } = await api.GET('/v1/me/donation-records/{year}.pdf', {
+      params: { path: { year: String(year) } },
+      parseAs: 'blob',
+    });
+    if (data) saveFile(data as Blob, `donations-${year}.pdf`);
+  };
+  const items = mine.data?.items ?? [];
+  return (
+    <section className="card" aria-labelledby="mine-title">
+      <h2 id="mine-title">{t('giving.mine.title')}</h2>
+      {items.length === 0 ? (
+        <p>{t('giving.mine.empty')}</p>
+      ) : (
+        <ul className="list">
+          {items.map((donation) => (
+            <li key={donation.donationId}>
+              {format.date(donation.createdAt)} · {nameOf(donation.charityId)} ·{' '}
+              {format.won(donation.amountWon)}
+            </li>
+          ))}
+        </ul>
+      )}
+      <p>{t('giving.mine.total', { amount: format.won(mine.data?.totalWon ?? 0) })}</p>
+      {(mine.data?.monthlyGifts ?? []).length > 0 && <h3>{t('giving.mine.monthly')}</h3>}
+      <ul className="list">
+        {(mine.data?.monthlyGifts ?? []).map((gift) => (
+          <li key={gift.monthlyGiftId}>
+            {nameOf(gift.charityId)} · {format.won(gift.amountWon)} · {gift.monthlyDay}
+            {gift.lastFailure &&
+              ` · ${t('giving.mine.failed', { month: gift.lastFailure.month, code: gift.lastFailure.code })}`}
+            {gift.status === 'active' ? (
+              <Button variant="secondary" onClick={() => stop(gift.monthlyGiftId)}>
+                {t('giving.mine.stop')}
+              </Button>
+            ) : (
+              ` · ${t('giving.mine.stopped')}`
+            )}
+          </li>
+        ))}
+      </ul>
+      <Button variant="secondary" onClick={record}>
+        {t('giving.mine.record', { year })}
+      </Button>
+    </section>
+  );
+}
+
+function MyDong() {
+  const { t } = useLanguage();
+  const format = useFormat();
+  const dongs = useApi('dongs', (signal) => call(api.GET('/v1/neighbourhood-giving/dongs', { signal })));
+  const mine = useApi('my-dong', (signal) => call(api.GET('/v1/me/neighbourhood-giving', { signal })));
+  const [dong, setDong] = useState('');
+  const save = useSubmit((body: { dong: string }) => call(api.PUT('/v1/me/neighbourhood-giving', { body })));
+  const nameOf = (code: string) => dongs.data?.items.find((item) => item.code === code)?.nameKo ?? code;
+  const onSave = async () => {
+    if (dong && (await save.submit({ dong }))) mine.reload();
+  };
+  const view = mine.data;
+  return (
+    <section className="card form" aria-labelledby="dong-title">
+      <h2 id="dong-title">{t('giving.dong.title')}</h2>
+      <p className="field-hint">{t('giving.dong.hint')}</p>
+      {view?.currentDong ? (
+        <p>{t('giving.dong.current', { dong: nameOf(view.currentDong) })}</p>
+      ) : (
+        <p>{t('giving.dong.none')}</p>
+      )}
+      {view?.nextDong && (
+        <p>
+          {t('giving.dong.next', { month: view.nextDong.effectiveMonth, dong: nameOf(view.nextDong.dong) })}
+        </p>
+      )}
+      <p>{t('giving.dong.gave', { amount: format.won(view?.totalGivenWon ?? 0) })}</p>
+      <SelectField
+        label={t('giving.dong.choose')}
+        value={dong}
+        onValue={setDong}
+        placeholder={t('giving.dong.choose')}
+        options={(dongs.data?.items ?? []).map((item) => ({ value: item.code, label: item.nameKo }))}
+      />
+      {save.status === 'failed' && <ErrorNotice error={save.error} />}
+      <Button onClick={onSave} busy={save.busy} disabled={!dong}>
+        {t('giving.dong.save')}
+      </Button>
+    </section>
+  );
+}
+
+function TaxStatement() {
+  const { t } = useLanguage();
+  const format = useFormat();
+  const [year, setYear] = useState(String(new Date().getFullYear()));
+  const statement = useApi(/^\d{4}$/.test(year) ? `tax:${year}` : null, (signal) =>
+    call(api.GET('/v1/me/tax-statements/{year}', { params: { path: { year } }, signal })),
+  );
+  const download = async () => {
+    const { data } = await api.GET('/v1/me/tax-statements/{year}.pdf', {
+      params: { path: { year } },
+      parseAs: 'blob',
+    });
+    if (data) saveFile(data as Blob, `tax-statement-${year}.pdf`);
+  };
+  const totals = statement.data?.totals;
+  return (
+    <section className="card form" aria-labelledby="tax-title">
+      <h2 id="tax-title">{t('giving.tax.title')}</h2>
+      <TextField label={t('giving.tax.year')} value={year} onValue={setYear} inputMode="numeric" />
+      {totals && (
+        <dl className="facts">
+          <div>
+            <dt>{t('giving.tax.market')}</dt>
+            <dd>{format.won(totals.traditionalMarketWon)}</dd>
+          </div>
+          <div>
+            <dt>{t('giving.tax.general')}</dt>
+            <dd>{format.won(totals.generalWon)}</dd>
+          </div>
+          <div>
+            <dt>{t('giving.tax.total')}</dt>
+            <dd>{format.won(totals.totalWon)}</dd>
+          </div>
+        </dl>
+      )}
+      {totals && <p>{t('giving.tax.base', { amount: format.won(totals.deductionBaseWon) })}</p>}
+      <p className="field-hint">{t('giving.tax.note')}</p>
+      <Button variant="secondary" onClick={download} disabled={!totals}>
+        {t('giving.tax.download')}
+      </Button>
+    </section>
+  );
+}
+
+/** The citizen's giving: donate once or monthly, their donations, their 동, and the tax statement. */
+export function GivingPage() {
+  const { t } = useLanguage();
+  const [version, setVersion] = useState(0);
+  return (
+    <Page title={t('giving.title')}>
+      <GiveForm onGiven={() => setVersion((value) => value + 1)} />
+      <MyDonations version={version} />
+      <MyDong />
+      <TaxStatement />
+    </Page>
+  );
+}
