@@ -14,6 +14,9 @@ export interface Config {
   /** First operator of a deployment; without them a demo operator is created and printed. */
   operatorPhone: string | undefined;
   operatorPassword: string | undefined;
+  /** The platform administrator (creates tenants); both or neither. Never defaulted. */
+  platformAdminPhone: string | undefined;
+  platformAdminPassword: string | undefined;
   /** Required as a bearer token by GET /metrics when set; unset, /metrics is open (bind it privately). */
   metricsToken: string | undefined;
   /** How long SIGTERM waits for in-flight requests and batches before the process exits anyway. */
@@ -49,10 +52,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlMinutes: parsePositiveInteger('SESSION_TTL_MINUTES', env.SESSION_TTL_MINUTES ?? '720'),
     operatorPhone: env.HANBAT_OPERATOR_PHONE || undefined,
     operatorPassword: env.HANBAT_OPERATOR_PASSWORD || undefined,
+    ...loadPlatformAdmin(env),
     metricsToken: env.HANBAT_METRICS_TOKEN || undefined,
     shutdownTimeoutMs: parsePositiveInteger('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS ?? '30000'),
     ...loadBankConfig(env),
   };
+}
+
+function loadPlatformAdmin(env: NodeJS.ProcessEnv) {
+  const platformAdminPhone = env.HANBAT_PLATFORM_ADMIN_PHONE || undefined;
+  const platformAdminPassword = env.HANBAT_PLATFORM_ADMIN_PASSWORD || undefined;
+  if ((platformAdminPhone === undefined) !== (platformAdminPassword === undefined))
+    throw new Error('set both HANBAT_PLATFORM_ADMIN_PHONE and HANBAT_PLATFORM_ADMIN_PASSWORD, or neither');
+  return { platformAdminPhone, platformAdminPassword };
 }
 
 function loadBankConfig(env: NodeJS.ProcessEnv) {

@@ -12,6 +12,7 @@ import { MemberService } from './modules/members/member-service.js';
 import { MerchantService } from './modules/merchants/merchant-service.js';
 import { CancellationService } from './modules/payments/cancellation.js';
 import { PaymentService } from './modules/payments/payment-service.js';
+import { PlatformAdminService } from './modules/platform-admin/platform-admin-service.js';
 import { PolicyService } from './modules/policy/policy-service.js';
 import { ProgramService } from './modules/programs/program-service.js';
 import { ReferenceService } from './modules/reference/reference-service.js';
@@ -48,6 +49,7 @@ export interface Platform {
   scheduler: Scheduler;
   guards: Guards;
   metrics: PlatformMetrics;
+  platformAdmins: PlatformAdminService;
 }
 
 export function createPlatform(
@@ -118,5 +120,6 @@ export function createPlatform(
     scheduler: new Scheduler(db, clock),
     guards: guards(authenticator),
     metrics: new PlatformMetrics({ db, clock, tenants, budgets, payments }),
+    platformAdmins: new PlatformAdminService(db, clock, config.sessionTtlMinutes),
   };
 }

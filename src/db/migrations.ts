@@ -5,6 +5,7 @@ import { ledgerMigrations } from '../modules/ledger/migrations.js';
 import { memberMigrations } from '../modules/members/migrations.js';
 import { merchantMigrations } from '../modules/merchants/migrations.js';
 import { paymentMigrations } from '../modules/payments/migrations.js';
+import { platformAdminMigrations } from '../modules/platform-admin/migrations.js';
 import { policyMigrations } from '../modules/policy/migrations.js';
 import { programMigrations } from '../modules/programs/migrations.js';
 import { referenceMigrations } from '../modules/reference/migrations.js';
@@ -20,6 +21,7 @@ import type { Migration } from './migrate.js';
  * Every module's migrations, in version order. Each module owns a range of versions:
  * tenants 100s, ledger 200s, audit trail 250s, idempotency 280s, scheduler 290s, members 300s, reference 400s, merchants 500s,
  * policy 600s, budgets 650s, wallets 700s, transfers 750s, refunds 760s, payments 800s, programmes 900s, settlement 1000s.
+ * platform administrators and operations (issue 17) 1400s.
  */
 export const allMigrations: Migration[] = [
   ...tenantMigrations,
@@ -38,4 +40,5 @@ export const allMigrations: Migration[] = [
   ...paymentMigrations,
   ...programMigrations,
   ...settlementMigrations,
+  ...platformAdminMigrations,
 ].sort((a, b) => a.version - b.version);

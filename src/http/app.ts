@@ -10,6 +10,7 @@ import { ledgerRoutes } from '../modules/ledger/routes.js';
 import { memberRoutes } from '../modules/members/routes.js';
 import { merchantRoutes } from '../modules/merchants/routes.js';
 import { paymentRoutes } from '../modules/payments/routes.js';
+import { platformAdminRoutes } from '../modules/platform-admin/routes.js';
 import { policyRoutes } from '../modules/policy/routes.js';
 import { programRoutes } from '../modules/programs/routes.js';
 import { referenceRoutes } from '../modules/reference/routes.js';
@@ -71,6 +72,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   await app.register(programRoutes(platform));
   await app.register(settlementRoutes(platform));
   await app.register(bankRoutes(platform));
+  await app.register(platformAdminRoutes(platform));
   // Last: the web app's SPA fallback must not shadow any API route.
   await registerWebApp(app, WEB_DIST_DIR);
   return app;

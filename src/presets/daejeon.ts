@@ -39,6 +39,18 @@ export async function seedDaejeon(
 ): Promise<SeedOutcome> {
   const created = !(await platform.tenants.list()).some((tenant) => tenant.id === tenantId);
   await platform.tenants.ensure({ ...DAEJEON_TENANT, id: tenantId });
+  await installDaejeon2021(platform, tenantId);
+  const operatorPhone = await seedOperator(platform, tenantId);
+  const demo = !platform.config.operatorPhone;
+  if (demo) await seedDemoPeople(platform, tenantId);
+  return { created, operatorPhone, demo };
+}
+
+/**
+ * The 2021 rules, reference data, system accounts, settlement and budgets, without any people:
+ * what `serve` seeds and what the platform's `daejeon-2021` preset installs. Idempotent.
+ */
+export async function installDaejeon2021(platform: Platform, tenantId: string): Promise<void> {
   await platform.db.transaction(async (tx) => {
     await platform.reference.seedPreset(tenantId, DAEJEON_REFERENCE, tx);
     await platform.merchants.seedPreset(tenantId, DAEJEON_MERCHANT_PRESET, tx);
@@ -48,10 +60,6 @@ export async function seedDaejeon(
   });
   await seedDaejeonBudgets(platform, tenantId);
   await seedCurrentYearBudget(platform, tenantId);
-  const operatorPhone = await seedOperator(platform, tenantId);
-  const demo = !platform.config.operatorPhone;
-  if (demo) await seedDemoPeople(platform, tenantId);
-  return { created, operatorPhone, demo };
 }
 
 /** The preset's budget is 2021's; the platform runs today, so the same budget is carried into this year. */
