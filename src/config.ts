@@ -18,6 +18,9 @@ export interface Config {
   /** First operator of a deployment; without them a demo operator is created and printed. */
   operatorPhone: string | undefined;
   operatorPassword: string | undefined;
+  /** The platform administrator (creates tenants); both or neither. Never defaulted. */
+  platformAdminPhone: string | undefined;
+  platformAdminPassword: string | undefined;
   /** Required as a bearer token by GET /metrics when set; unset, /metrics is open (bind it privately). */
   metricsToken: string | undefined;
   /** How long SIGTERM waits for in-flight requests and batches before the process exits anyway. */
@@ -61,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlMinutes: parsePositiveInteger('SESSION_TTL_MINUTES', env.SESSION_TTL_MINUTES ?? '720'),
     operatorPhone: env.HANBAT_OPERATOR_PHONE || undefined,
     operatorPassword: env.HANBAT_OPERATOR_PASSWORD || undefined,
+    ...loadPlatformAdmin(env),
     metricsToken: env.HANBAT_METRICS_TOKEN || undefined,
     shutdownTimeoutMs: parsePositiveInteger('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS ?? '30000'),
     ...loadBankConfig(env, dataDir),
@@ -75,6 +79,14 @@ function modeOf(env: NodeJS.ProcessEnv): Mode {
   if (mode !== undefined && mode !== 'demo' && mode !== 'production')
     throw new Error(`HANBAT_MODE must be demo or production, got ${mode}`);
   return mode === 'production' || env.HANBAT_OPERATOR_PHONE ? 'production' : 'demo';
+}
+
+function loadPlatformAdmin(env: NodeJS.ProcessEnv) {
+  const platformAdminPhone = env.HANBAT_PLATFORM_ADMIN_PHONE || undefined;
+  const platformAdminPassword = env.HANBAT_PLATFORM_ADMIN_PASSWORD || undefined;
+  if ((platformAdminPhone === undefined) !== (platformAdminPassword === undefined))
+    throw new Error('set both HANBAT_PLATFORM_ADMIN_PHONE and HANBAT_PLATFORM_ADMIN_PASSWORD, or neither');
+  return { platformAdminPhone, platformAdminPassword };
 }
 
 function loadBankConfig(env: NodeJS.ProcessEnv, dataDir: string) {

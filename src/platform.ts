@@ -16,6 +16,7 @@ import { PaymentPinService } from './modules/members/payment-pin.js';
 import { MerchantService } from './modules/merchants/merchant-service.js';
 import { CancellationService } from './modules/payments/cancellation.js';
 import { PaymentService } from './modules/payments/payment-service.js';
+import { PlatformAdminService } from './modules/platform-admin/platform-admin-service.js';
 import { PolicyService } from './modules/policy/policy-service.js';
 import { PublicBooksService } from './modules/public-books/public-books-service.js';
 import { loadSigner } from './modules/public-books/signing.js';
@@ -61,6 +62,7 @@ export interface Platform {
   guards: Guards;
   metrics: PlatformMetrics;
   publicBooks: PublicBooksService;
+  platformAdmins: PlatformAdminService;
 }
 
 export function createPlatform(
@@ -149,5 +151,6 @@ export function createPlatform(
     guards: guards(authenticator),
     metrics: new PlatformMetrics({ db, clock, tenants, budgets, payments }),
     publicBooks: new PublicBooksService(db, clock, { ledger, tenants, budgets }, loadSigner({ keyPem: config.checkpointKeyPem, keyFile: config.checkpointKeyFile })),
+    platformAdmins: new PlatformAdminService(db, clock, config.sessionTtlMinutes),
   };
 }

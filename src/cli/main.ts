@@ -37,6 +37,8 @@ Environment (the README's configuration table lists every variable):
   DATA_DIR      embedded database directory when DATABASE_URL is unset (default ./data)
   DATABASE_URL  PostgreSQL server, e.g. postgres://user:pass@host:5432/hanbat
   LOG_LEVEL     pino level: fatal, error, warn, info, debug, trace (default info)
+  HANBAT_PLATFORM_ADMIN_PHONE / HANBAT_PLATFORM_ADMIN_PASSWORD  the platform administrator, who
+                        creates tenants (POST /v1/platform/tenants); unset: nobody can
   HANBAT_METRICS_TOKEN  bearer token GET /metrics requires (unset: /metrics is open)
   SHUTDOWN_TIMEOUT_MS   SIGTERM waits this long for requests in flight (default 30000)
 
@@ -76,6 +78,13 @@ program
       throw error;
     });
     await sealAtStart(platform);
+    if (config.platformAdminPhone && config.platformAdminPassword) {
+      const outcome = await platform.platformAdmins.bootstrap(
+        config.platformAdminPhone,
+        config.platformAdminPassword,
+      );
+      console.log(`platform administrator ${config.platformAdminPhone}: ${outcome}`);
+    }
     registerJobs(platform);
     platform.scheduler.start(
       async () => (await platform.tenants.list()).map((tenant) => tenant.id),

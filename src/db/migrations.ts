@@ -8,6 +8,7 @@ import { ledgerMigrations } from '../modules/ledger/migrations.js';
 import { memberMigrations } from '../modules/members/migrations.js';
 import { merchantMigrations } from '../modules/merchants/migrations.js';
 import { paymentMigrations } from '../modules/payments/migrations.js';
+import { platformAdminMigrations } from '../modules/platform-admin/migrations.js';
 import { policyMigrations } from '../modules/policy/migrations.js';
 import { publicBookMigrations } from '../modules/public-books/migrations.js';
 import { programMigrations } from '../modules/programs/migrations.js';
@@ -29,6 +30,7 @@ import type { Migration } from './migrate.js';
  * events 1100–1149, analytics 1150–1199, policy-lab changes to existing modules' tables 2300–2399.
  * giving 1300s, merchant funds 1340s, tax statements 1370s.
  * public books 1200s (1200 is the ledger's commit order, in the ledger's migrations).
+ * platform administrators and operations (issue 17) 1400s.
  */
 export const allMigrations: Migration[] = [
   ...tenantMigrations,
@@ -51,4 +53,5 @@ export const allMigrations: Migration[] = [
   ...analyticsMigrations,
   ...givingMigrations,
   ...publicBookMigrations,
+  ...platformAdminMigrations,
 ].sort((a, b) => a.version - b.version);

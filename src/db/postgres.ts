@@ -6,13 +6,13 @@ import {
   parseBigintToSafeNumber,
   type Sql,
 } from './database.js';
+import { splitHosts, WritablePool } from './writable-pool.js';
 
 const INT8_OID = 20;
 
 /** A PostgreSQL server reached through a connection pool. */
 export async function openPostgres(connectionString: string, poolSizeMax = 10): Promise<Database> {
-  const pool = new pg.Pool({
-    connectionString,
+  const config = {
     max: poolSizeMax,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -20,9 +20,13 @@ export async function openPostgres(connectionString: string, poolSizeMax = 10): 
           ? parseBigintToSafeNumber
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
-  });
+  };
+  const hostUrls = splitHosts(connectionString);
+  // Several hosts (a failover pair): connect to whichever is writable; see WritablePool.
+  const pool =
+    hostUrls.length > 1 ? new WritablePool(hostUrls, config) : new pg.Pool({ ...config, connectionString });
   await pool.query('select 1');
-  const asSql = (target: pg.Pool | pg.PoolClient): Sql => ({
+  const asSql = (target: { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }> }): Sql => ({
     async query<Row>(text: string, params?: readonly unknown[]) {
       const result = await target.query(text, params as unknown[] | undefined);
       return result.rows as Row[];

@@ -14,6 +14,7 @@ import { memberRoutes } from '../modules/members/routes.js';
 import { merchantLookupRoutes } from '../modules/merchants/lookup.js';
 import { merchantRoutes } from '../modules/merchants/routes.js';
 import { paymentRoutes } from '../modules/payments/routes.js';
+import { platformAdminRoutes } from '../modules/platform-admin/routes.js';
 import { policyRoutes } from '../modules/policy/routes.js';
 import { publicBookRoutes } from '../modules/public-books/routes.js';
 import { programRoutes } from '../modules/programs/routes.js';
@@ -94,6 +95,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   await app.register(givingRoutes(platform));
   await app.register(taxStatementRoutes(platform));
   await app.register(publicBookRoutes(platform));
+  await app.register(platformAdminRoutes(platform));
   // Last: the web app's SPA fallback must not shadow any API route.
   await registerWebApp(app, WEB_DIST_DIR);
   return app;

@@ -74,17 +74,7 @@ export async function seedDaejeon(
 ): Promise<SeedOutcome> {
   const created = !(await platform.tenants.list()).some((tenant) => tenant.id === tenantId);
   await platform.tenants.ensure({ ...DAEJEON_TENANT, id: tenantId });
-  await platform.db.transaction(async (tx) => {
-    await platform.reference.seedPreset(tenantId, DAEJEON_REFERENCE, tx);
-    await platform.merchants.seedPreset(tenantId, DAEJEON_MERCHANT_PRESET, tx);
-    await seedDaejeonPolicy(platform, tenantId, tx);
-    await platform.wallets.ensureSystemAccounts(tenantId, tx);
-    await seedDaejeonSettlement(platform, tenantId, tx);
-    await seedDaejeonTaxRules(platform, tenantId, tx);
-  });
-  await seedDaejeonBudgets(platform, tenantId);
-  await seedCurrentYearBudget(platform, tenantId);
-  await seedDaejeonNeighbourhood(platform, tenantId, DAEJEON_TENANT.timeZone);
+  await installDaejeon2021(platform, tenantId);
   if (platform.config.mode === 'production') {
     const operator = await bootstrapOperator(platform, tenantId);
     const disabledDemoPhones = await disablePublishedSignIns(platform, tenantId);
@@ -99,6 +89,24 @@ export async function seedDaejeon(
     operatorPasswordReplaced: false,
     disabledDemoPhones: [],
   };
+}
+
+/**
+ * The 2021 rules, reference data, system accounts, settlement and budgets, without any people:
+ * what `serve` seeds and what the platform's `daejeon-2021` preset installs. Idempotent.
+ */
+export async function installDaejeon2021(platform: Platform, tenantId: string): Promise<void> {
+  await platform.db.transaction(async (tx) => {
+    await platform.reference.seedPreset(tenantId, DAEJEON_REFERENCE, tx);
+    await platform.merchants.seedPreset(tenantId, DAEJEON_MERCHANT_PRESET, tx);
+    await seedDaejeonPolicy(platform, tenantId, tx);
+    await platform.wallets.ensureSystemAccounts(tenantId, tx);
+    await seedDaejeonSettlement(platform, tenantId, tx);
+    await seedDaejeonTaxRules(platform, tenantId, tx);
+  });
+  await seedDaejeonBudgets(platform, tenantId);
+  await seedCurrentYearBudget(platform, tenantId);
+  await seedDaejeonNeighbourhood(platform, tenantId, DAEJEON_TENANT.timeZone);
 }
 
 /** The preset's budget is 2021's; the platform runs today, so the same budget is carried into this year. */

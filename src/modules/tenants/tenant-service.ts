@@ -7,7 +7,14 @@ export interface Tenant {
   name: string;
   currencyCode: string;
   timeZone: string;
+  /** Set for tenants a platform administrator created. */
+  nameEn?: string | null;
+  /** The preset a platform administrator installed; null until it is installed in full. */
+  preset?: string | null;
 }
+
+const TENANT_SELECT = `select id, name, name_en as "nameEn", preset, currency_code as "currencyCode",
+  time_zone as "timeZone" from tenants`;
 
 /** A tenant is one city's currency programme; every other table is keyed by its id. */
 export class TenantService {
@@ -40,9 +47,27 @@ export class TenantService {
     );
   }
 
-  async list(): Promise<Tenant[]> {
-    return this.sql.query<Tenant>(
-      `select id, name, currency_code as "currencyCode", time_zone as "timeZone" from tenants order by id`,
+  /** A new tenant; false when the id is taken. */
+  async create(tenant: Tenant): Promise<boolean> {
+    const inserted = await this.sql.query(
+      `insert into tenants (id, name, name_en, currency_code, time_zone, created_at) values ($1, $2, $3, $4, $5, $6)
+       on conflict (id) do nothing returning id`,
+      [tenant.id, tenant.name, tenant.nameEn ?? null, tenant.currencyCode, tenant.timeZone, this.clock.now()],
     );
+    return inserted.length > 0;
+  }
+
+  /** Records that `preset` is installed in full. */
+  async markPresetInstalled(tenantId: string, preset: string): Promise<void> {
+    await this.sql.query('update tenants set preset = $2 where id = $1', [tenantId, preset]);
+  }
+
+  async get(tenantId: string): Promise<Tenant | undefined> {
+    const [row] = await this.sql.query<Tenant>(`${TENANT_SELECT} where id = $1`, [tenantId]);
+    return row;
+  }
+
+  async list(): Promise<Tenant[]> {
+    return this.sql.query<Tenant>(`${TENANT_SELECT} order by id`);
   }
 }

@@ -1,0 +1,136 @@
+/**
+ * `npm run test:failover [-- --rate R --before S --after S]`: a pg_auto_failover primary and
+ * synchronous standby (scripts/failover/cluster.sh), the server on the multi-host URL, payments at a
+ * fixed rate, the primary machine lost (kill -9 of its keeper and its postgres), the standby promoted.
+ * Every payment is retried with its own idempotency key until acknowledged, as a till would. Checks:
+ * 0 acknowledged payments lost, 0 duplicated, the audit green; reports the time without service.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { systemClock } from '../../src/clock.js';
+import { openPostgres } from '../../src/db/postgres.js';
+import { auditLedger } from '../../src/modules/ledger/audit.js';
+import { exited, fundedPayers, pay, SERVER_TENANT, startServer } from '../../test/support/server-process.js';
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '20' },
+    before: { type: 'string', default: '10' },
+    after: { type: 'string', default: '20' },
+    port: { type: 'string', default: '6500' },
+  },
+});
+const ratePerSecond = Number(values.rate);
+const RETRY_MS = 100;
+const RECOVERY_MS_MAX = 120_000;
+const cluster = path.resolve('scripts/failover/cluster.sh');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'hanbat-failover-'));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function killPrimaryMachine(): string {
+  const state = execFileSync(cluster, ['state', dir], { encoding: 'utf8' });
+  const primary = /^(node\d)\s.*\|\s+primary\s*$/m.exec(state)?.[1];
+  if (!primary) throw new Error(`no primary in:\n${state}`);
+  const keeper = readFileSync(path.join(dir, `${primary}.keeper.pid`), 'utf8').trim();
+  const postmaster = readFileSync(path.join(dir, primary, 'postmaster.pid'), 'utf8')
+    .split('\n')[0]
+    ?.trim();
+  spawnSync('kill', ['-9', keeper, postmaster ?? '']);
+  return primary;
+}
+
+async function main(): Promise<void> {
+  console.log(`starting monitor, primary and standby in ${dir} ...`);
+  const url =
+    execFileSync(cluster, ['start', dir, values.port], { encoding: 'utf8' }).trim().split('\n').at(-1) ?? '';
+  console.log(`DATABASE_URL=${url}`);
+  let failed = false;
+  const server = await startServer(url, path.join(dir, 'bank')).catch((error: unknown) => {
+    spawnSync(cluster, ['stop', dir]);
+    throw error;
+  });
+  const db = await openPostgres(url, 2);
+  try {
+    const { tokens, merchantCode } = await fundedPayers(db, server, 5_000_000);
+    const acknowledged = new Map<string, string>();
+    const ackTimes: number[] = [];
+    let retries = 0;
+    let killedAt = 0;
+    const payUntilAcknowledged = async (key: string, token: string) => {
+      for (const started = Date.now(); Date.now() - started < RECOVERY_MS_MAX; ) {
+        const response = await pay(server.url, token, key, merchantCode, 1_000).catch(() => null);
+        const body = (await response?.json().catch(() => ({}))) as { paymentId?: string } | undefined;
+        if (response?.status === 201 && body?.paymentId) {
+          acknowledged.set(key, body.paymentId);
+          ackTimes.push(Date.now());
+          return;
+        }
+        retries += 1;
+        await sleep(RETRY_MS);
+      }
+      throw new Error(`payment ${key} not acknowledged within ${RECOVERY_MS_MAX} ms`);
+    };
+    const inFlight: Array<Promise<void>> = [];
+    const start = Date.now();
+    const total = Math.round(ratePerSecond * (Number(values.before) + Number(values.after)));
+    let primary = '';
+    for (let i = 0; i < total; i++) {
+      const due = start + (i * 1000) / ratePerSecond;
+      if (due > Date.now()) await sleep(due - Date.now());
+      if (!killedAt && Date.now() - start >= Number(values.before) * 1000) {
+        primary = killPrimaryMachine();
+        killedAt = Date.now();
+        console.log(`killed ${primary} (keeper and postgres, kill -9) after ${acknowledged.size} payments`);
+      }
+      inFlight.push(payUntilAcknowledged(`failover-${i}`, tokens[i % tokens.length] as string));
+    }
+    await Promise.all(inFlight);
+    const sorted = [...ackTimes].sort((x, y) => x - y);
+    const afterKill = sorted.filter((time) => time >= killedAt);
+    const lastBefore = sorted.filter((time) => time < killedAt).at(-1) ?? killedAt;
+    const outageMs = (afterKill[0] ?? Date.now()) - lastBefore;
+    const rows = await db.query<{ id: string; key: string }>(
+      `select p.id, k.key from payments p join idempotency_keys k
+         on k.tenant_id = p.tenant_id and k.response->>'paymentId' = p.id
+       where p.tenant_id = $1 and k.key like 'failover-%'`,
+      [SERVER_TENANT],
+    );
+    const stored = new Map(rows.map((row) => [row.key, row.id]));
+    const lost = [...acknowledged].filter(([key, id]) => stored.get(key) !== id).length;
+    const [count] = await db.query<{ n: number }>(
+      'select count(*)::bigint as n from payments where tenant_id = $1',
+      [SERVER_TENANT],
+    );
+    const duplicated = (count?.n ?? 0) - acknowledged.size;
+    const report = await auditLedger(db, SERVER_TENANT, systemClock.now());
+    console.log(execFileSync(cluster, ['state', dir], { encoding: 'utf8' }));
+    const result = {
+      payments: total,
+      acknowledged: acknowledged.size,
+      lost,
+      duplicated,
+      retries,
+      outageMs,
+      auditOk: report.ok,
+      violations: report.violations.length,
+    };
+    console.log(JSON.stringify(result));
+    failed = lost !== 0 || duplicated !== 0 || !report.ok || acknowledged.size !== total;
+  } finally {
+    await db.close().catch(() => undefined);
+    server.child.kill('SIGTERM');
+    await exited(server.child);
+    spawnSync(cluster, ['stop', dir]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (failed) {
+    console.error('FAILOVER CHECK FAILED');
+    process.exit(1);
+  }
+  console.log('failover check passed: 0 lost, 0 duplicated, audit green');
+}
+
+await main();

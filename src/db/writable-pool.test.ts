@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { isConnectionLost, splitHosts } from './writable-pool.js';
+
+describe('multi-host connection strings', () => {
+  it('splits a libpq-style host list into one URL per host, without target_session_attrs', () => {
+    expect(
+      splitHosts(
+        'postgres://hanbat:pw@10.0.0.1:5432,10.0.0.2:5433/hanbat?target_session_attrs=read-write&sslmode=disable',
+      ),
+    ).toEqual([
+      'postgres://hanbat:pw@10.0.0.1:5432/hanbat?sslmode=disable',
+      'postgres://hanbat:pw@10.0.0.2:5433/hanbat?sslmode=disable',
+    ]);
+    expect(splitHosts('postgres://u@db:5432/hanbat')).toEqual(['postgres://u@db:5432/hanbat']);
+  });
+
+  it('treats a lost connection or a standby refusing a write as a reason to find the primary again', () => {
+    expect(isConnectionLost(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isConnectionLost(Object.assign(new Error('read only'), { code: '25006' }))).toBe(true);
+    expect(isConnectionLost(Object.assign(new Error('shutdown'), { code: '57P01' }))).toBe(true);
+    expect(isConnectionLost(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isConnectionLost(Object.assign(new Error('duplicate'), { code: '23505' }))).toBe(false);
+    expect(isConnectionLost(Object.assign(new Error('deadlock'), { code: '40P01' }))).toBe(false);
+  });
+});

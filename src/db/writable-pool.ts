@@ -1,0 +1,135 @@
+import pg from 'pg';
+
+/**
+ * node-postgres reads only the first host of a connection string, so a multi-host string
+ * (`postgres://u@h1:5432,h2:5432/db?target_session_attrs=read-write`, as libpq takes it) is served
+ * here: one pool on whichever host is writable, found by asking each `pg_is_in_recovery()`. A
+ * connection-level failure or a read-only refusal marks the pool stale: that query fails (the caller
+ * sees an error and, holding an idempotency key, retries), and the next query finds the new primary.
+ */
+export class WritablePool {
+  private pool: pg.Pool | null = null;
+  private finding: Promise<pg.Pool> | null = null;
+
+  constructor(
+    private readonly hostUrls: readonly string[],
+    private readonly poolConfig: Omit<pg.PoolConfig, 'connectionString'>,
+    private readonly probeTimeoutMs = 2_000,
+  ) {
+    if (hostUrls.length === 0) throw new Error('a multi-host connection string needs a host');
+  }
+
+  get totalCount(): number {
+    return this.pool?.totalCount ?? 0;
+  }
+  get idleCount(): number {
+    return this.pool?.idleCount ?? 0;
+  }
+  get waitingCount(): number {
+    return this.pool?.waitingCount ?? 0;
+  }
+
+  async query(text: string, params?: unknown[]): Promise<pg.QueryResult> {
+    const pool = await this.writable();
+    try {
+      return await pool.query(text, params);
+    } catch (error) {
+      this.forgetIfLost(pool, error);
+      throw error;
+    }
+  }
+
+  async connect(): Promise<pg.PoolClient> {
+    const pool = await this.writable();
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      this.forgetIfLost(pool, error);
+      throw error;
+    }
+    const query = client.query.bind(client) as (text: string, params?: unknown[]) => Promise<pg.QueryResult>;
+    // Errors inside a transaction also tell us the primary is gone.
+    (client as unknown as { query: typeof query }).query = async (text, params) => {
+      try {
+        return await query(text, params);
+      } catch (error) {
+        this.forgetIfLost(pool, error);
+        throw error;
+      }
+    };
+    return client;
+  }
+
+  async end(): Promise<void> {
+    await this.pool?.end();
+    this.pool = null;
+  }
+
+  private writable(): Promise<pg.Pool> {
+    if (this.pool) return Promise.resolve(this.pool);
+    this.finding ??= this.findWritable().finally(() => {
+      this.finding = null;
+    });
+    return this.finding;
+  }
+
+  private async findWritable(): Promise<pg.Pool> {
+    for (const url of this.hostUrls) {
+      if (await this.isWritable(url)) {
+        this.pool = new pg.Pool({ ...this.poolConfig, connectionString: url });
+        this.pool.on('error', () => undefined);
+        return this.pool;
+      }
+    }
+    throw Object.assign(new Error(`no writable PostgreSQL among ${this.hostUrls.length} hosts`), {
+      code: 'ECONNREFUSED',
+    });
+  }
+
+  private async isWritable(url: string): Promise<boolean> {
+    const client = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: this.probeTimeoutMs,
+      query_timeout: this.probeTimeoutMs,
+    });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      const { rows } = await client.query('select pg_is_in_recovery() as standby');
+      return rows[0]?.standby === false;
+    } catch {
+      return false;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  private forgetIfLost(pool: pg.Pool, error: unknown): void {
+    if (this.pool !== pool || !isConnectionLost(error)) return;
+    this.pool = null;
+    void pool.end().catch(() => undefined);
+  }
+}
+
+/** Connection refused or dropped, the server shutting down, or a standby refusing a write. */
+export function isConnectionLost(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (
+    typeof code === 'string' &&
+    /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|57P0[123]|08\d{3}|25006)$/.test(code)
+  )
+    return true;
+  return typeof message === 'string' && /Connection terminated|connection (?:is )?closed/i.test(message);
+}
+
+/** Each host of a libpq-style multi-host URL as a single-host URL; one host gives one URL. */
+export function splitHosts(connectionString: string): string[] {
+  const match = /^(postgres(?:ql)?:\/\/)([^@/]*@)?([^/?]*)(\/[^?]*)?(\?.*)?$/.exec(connectionString);
+  if (!match) return [connectionString];
+  const [, scheme, userInfo = '', hosts = '', database = '', query = ''] = match;
+  const params = new URLSearchParams(query.slice(1));
+  params.delete('target_session_attrs');
+  const rest = params.size > 0 ? `?${params}` : '';
+  return hosts.split(',').map((host) => `${scheme}${userInfo}${host}${database}${rest}`);
+}

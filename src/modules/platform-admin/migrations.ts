@@ -1,0 +1,31 @@
+import type { Migration } from '../../db/migrate.js';
+
+/** Platform administrators (above every tenant) and the tenants' English names and presets. */
+export const platformAdminMigrations: Migration[] = [
+  {
+    version: 1400,
+    name: 'platform administrators; tenant English name and preset',
+    sql: `
+      alter table tenants add column name_en text;
+      alter table tenants add column preset text;
+      create table platform_admins (
+        id text primary key,
+        phone text not null unique,
+        password_hash text not null,
+        -- 'bootstrap': created from HANBAT_PLATFORM_ADMIN_PHONE, its password follows the environment;
+        -- 'api': reserved for administrators created by other administrators (no such route yet).
+        origin text not null check (origin in ('bootstrap', 'api')),
+        created_at timestamptz not null,
+        password_changed_at timestamptz not null,
+        disabled_at timestamptz
+      );
+      create table platform_sessions (
+        token_hash text primary key,
+        admin_id text not null references platform_admins (id),
+        created_at timestamptz not null,
+        expires_at timestamptz not null,
+        revoked_at timestamptz
+      );
+      create index platform_sessions_by_admin on platform_sessions (admin_id);`,
+  },
+];

@@ -1,0 +1,199 @@
+/**
+ * Two cities on one deployment: every route of the live OpenAPI document is driven by tenant B's
+ * people with tenant A's ids, tokens, idempotency key, cursor and payment code, and nothing of A may
+ * show in an answer or change in A.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds } from '../support/databases.js';
+import {
+  ApiClient,
+  demoClient,
+  demoMerchantCode,
+  expectLedgerAuditGreen,
+  openTestPlatform,
+  seedTestTenant,
+  type TestPlatform,
+} from '../support/platform.js';
+
+type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+  const?: unknown;
+  enum?: unknown[];
+  format?: string;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  minItems?: number;
+  items?: JsonSchema;
+};
+
+/** A body the route's schema accepts, with A's values wherever a field names one. */
+function sampleOf(schema: JsonSchema | undefined, name: string, aValues: Record<string, string>): unknown {
+  if (!schema) return undefined;
+  if (name in aValues) return aValues[name];
+  if (schema.const !== undefined) return schema.const;
+  if (schema.enum) return schema.enum[0];
+  const choice = schema.anyOf?.[0] ?? schema.oneOf?.[0];
+  if (choice) return sampleOf(choice, name, aValues);
+  if (schema.allOf) return Object.assign({}, ...schema.allOf.map((part) => sampleOf(part, name, aValues)));
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  if (type === 'object' || schema.properties) {
+    const body: Record<string, unknown> = {};
+    for (const key of schema.required ?? []) body[key] = sampleOf(schema.properties?.[key], key, aValues);
+    return body;
+  }
+  if (type === 'integer' || type === 'number')
+    return Math.min(Math.max(schema.minimum ?? 0, 1_000), schema.maximum ?? 1_000);
+  if (type === 'boolean') return true;
+  if (type === 'array') return schema.minItems ? [sampleOf(schema.items, name, aValues)] : [];
+  if (schema.format === 'date-time') return '2021-06-01T00:00:00+09:00';
+  if (schema.pattern === '^\\d{4}-\\d{2}-\\d{2}$' || schema.format === 'date') return '1990-01-01';
+  return 'isolation';
+}
+
+describe.each(databaseKinds())('tenant isolation on %s', (kind) => {
+  let t: TestPlatform;
+  let a: string;
+  let b: string;
+
+  beforeAll(async () => {
+    t = await openTestPlatform(kind);
+    a = await seedTestTenant(t.platform);
+    b = await seedTestTenant(t.platform);
+  });
+  afterAll(async () => t.close());
+
+  it('shows nothing of one city to the other and lets it change nothing there, on every route', async () => {
+    // A's footprint: a charge, a payment under a key B will reuse, a pending transfer, a POS key, a payment code.
+    const citizenA = await demoClient(t.app, a, 'citizen');
+    const cafeA = await demoClient(t.app, a, 'cafe');
+    const operatorA = await demoClient(t.app, a, 'operator');
+    const cafe = await demoMerchantCode(t.platform, a, 'cafe');
+    expect((await citizenA.post('/v1/me/charges', { amountWon: 200_000 })).status).toBe(201);
+    const paid = await citizenA.post(
+      '/v1/me/payments',
+      { merchantCode: cafe.merchantCode, amountWon: 10_000 },
+      'shared-key',
+    );
+    expect(paid.status).toBe(201);
+    const transfer = await citizenA.post('/v1/me/transfers', {
+      recipientPhone: '010-2222-0002',
+      amountWon: 1_000,
+    });
+    expect(transfer.status).toBe(201);
+    const posKey = await cafeA.request('POST', '/v1/merchant/pos-keys', { label: 'till 1' });
+    expect(posKey.status).toBe(201);
+    const paymentCode = (await citizenA.request('POST', '/v1/me/payment-codes')).body.code as string;
+    const page = await citizenA.get('/v1/me/transactions?limit=1');
+    const aCitizenId = (await citizenA.get('/v1/me')).body.memberId as string;
+    const aValues: Record<string, string> = {
+      id: cafe.merchantId,
+      merchantId: cafe.merchantId,
+      keyId: posKey.body.keyId,
+      paymentId: paid.body.paymentId,
+      transferId: transfer.body.transferId,
+      memberId: aCitizenId,
+      programId: 'prg_of_a',
+      statementId: 'stm_of_a',
+      merchantCode: cafe.merchantCode,
+      code: paymentCode,
+    };
+    // Merchant codes are per city, so B's cafe may carry the same code as A's: only a distinct one is A's.
+    const cafeOfB = await demoMerchantCode(t.platform, b, 'cafe');
+    const secrets = [
+      a,
+      cafe.merchantId,
+      ...(cafeOfB.merchantCode === cafe.merchantCode ? [] : [cafe.merchantCode]),
+      aCitizenId,
+      paid.body.paymentId,
+      transfer.body.transferId,
+      posKey.body.keyId,
+      posKey.body.key,
+      paymentCode,
+      citizenA.token as string,
+    ];
+    const snapshotOfA = async () => ({
+      wallet: (await citizenA.get('/v1/me/wallet')).body,
+      transactions: (await citizenA.get('/v1/me/transactions')).body,
+      transfers: (await citizenA.get('/v1/me/transfers?direction=outgoing')).body,
+      posKeys: (await cafeA.get('/v1/merchant/pos-keys')).body,
+      sales: (await cafeA.get('/v1/merchant/sales')).body,
+      audit: (await operatorA.get('/v1/operator/audit')).body,
+      trail: (await operatorA.get('/v1/operator/audit-trail')).body,
+      merchants: (await operatorA.get('/v1/operator/merchants')).body,
+      budgets: (await operatorA.get('/v1/operator/budgets')).body,
+    });
+    const before = await snapshotOfA();
+
+    const people = [
+      await demoClient(t.app, b, 'citizen'),
+      await demoClient(t.app, b, 'operator'),
+      await demoClient(t.app, b, 'cafe'),
+      new ApiClient(t.app, b),
+    ];
+    const spec = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: { content: Record<string, { schema: JsonSchema }> };
+            parameters?: Array<{ in: string; name: string }>;
+          }
+        >
+      >;
+    };
+    let requests = 0;
+    for (const [path, operations] of Object.entries(spec.paths)) {
+      // Signing out ends B's own session (checked below); the platform routes belong to no tenant.
+      if (path === '/v1/sessions/current' || path.startsWith('/v1/platform/')) continue;
+      for (const [method, operation] of Object.entries(operations)) {
+        const url = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(aValues[name] ?? 'x'));
+        const hasCursor = operation.parameters?.some((parameter) => parameter.name === 'cursor');
+        const query =
+          hasCursor && page.body.nextCursor ? `?cursor=${encodeURIComponent(page.body.nextCursor)}` : '';
+        const schema = operation.requestBody?.content['application/json']?.schema;
+        const body = schema ? sampleOf(schema, '', aValues) : undefined;
+        const sent = `${url}${query} ${JSON.stringify(body ?? '')}`;
+        for (const person of people) {
+          const response = await person.request(method.toUpperCase() as 'GET', `${url}${query}`, body, {
+            'idempotency-key': 'shared-key',
+          });
+          requests += 1;
+          const text = JSON.stringify(response.body ?? '');
+          expect(response.status, `${method} ${path}: ${text}`).toBeLessThan(500);
+          // A refusal may name what the caller sent ("merchant mer_… not found"); nothing else of A.
+          const shown = secrets.filter((secret) => !(response.status >= 400 && sent.includes(secret)));
+          for (const secret of shown)
+            expect(text, `${method} ${path} showed ${secret}`).not.toContain(secret);
+          // A's idempotency key, reused by B, never replays A's payment.
+          if (response.body?.paymentId) expect(response.body.paymentId).not.toBe(paid.body.paymentId);
+        }
+      }
+    }
+    expect(requests).toBeGreaterThan(200);
+    expect(await snapshotOfA()).toEqual(before);
+
+    // A's token names its own tenant whatever the header says; B signing out leaves A signed in.
+    const crossed = await citizenA.request('GET', '/v1/me', undefined, { 'x-tenant-id': b });
+    expect(crossed.body.memberId).toBe(aCitizenId);
+    const citizenB = people[0] as ApiClient;
+    expect((await citizenB.request('DELETE', '/v1/sessions/current')).status).toBeLessThan(300);
+    expect((await citizenA.get('/v1/me')).status).toBe(200);
+    // A's POS key still works for A and only for A.
+    const pos = await t.app.inject({
+      method: 'GET',
+      url: '/v1/merchant/profile',
+      headers: { authorization: `Bearer ${posKey.body.key}`, 'x-tenant-id': b },
+    });
+    expect(pos.statusCode).toBe(200);
+    expect(pos.json().merchantId ?? pos.json().id).toBe(cafe.merchantId);
+    await expectLedgerAuditGreen(t.platform, a);
+    await expectLedgerAuditGreen(t.platform, b);
+  }, 120_000);
+});
