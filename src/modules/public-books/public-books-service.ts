@@ -98,6 +98,7 @@ export class PublicBooksService {
       circulationDeltaWon: 0,
     };
     const kinds = new Map<string, string>();
+    const accountHashes = new Map<string, string>();
     let cursor = afterSeq;
     while (input.leaves.length < SEAL_TRANSFERS_MAX) {
       const limit = Math.min(READ_PAGE_SIZE, SEAL_TRANSFERS_MAX - input.leaves.length);
@@ -105,7 +106,7 @@ export class PublicBooksService {
       if (page.length === 0) break;
       await this.learnKinds(tenantId, page, kinds);
       for (const transfer of page) {
-        input.leaves.push(leafHash(encodeLeaf(leafOf(tenantId, transfer))));
+        input.leaves.push(leafHash(encodeLeaf(leafOf(tenantId, transfer, accountHashes))));
         input.commitSeqs.push(transfer.commitSeq);
         input.circulationDeltaWon += circulationDelta(transfer, kinds);
       }
