@@ -39,7 +39,12 @@ async function main() {
     await seedJournal(db);
     const readStart = performance.now();
     for (let after = 0, page = 1; page > 0; ) {
-      const rows = await platform.ledger.transfersInCommitOrder(TENANT, after, Number.MAX_SAFE_INTEGER, 20_000);
+      const rows = await platform.ledger.transfersInCommitOrder(
+        TENANT,
+        after,
+        Number.MAX_SAFE_INTEGER,
+        20_000,
+      );
       page = rows.length;
       after = rows.at(-1)?.commitSeq ?? after;
     }
@@ -62,7 +67,12 @@ async function main() {
     console.log(JSON.stringify({ sealSeconds: sealMs / 1000, proofMsP99: percentile(proofMs, 99) }));
     await platform.ledger.createAccounts(TENANT, [
       { id: 'dst', kind: 'merchant_receivable', currencyCode: 'KRW' },
-      ...Array.from({ length: LEDGER_BATCH_SIZE }, (_, i) => ({ id: `src:${i}`, kind: 'member_cash', currencyCode: 'KRW', allowNegative: true })),
+      ...Array.from({ length: LEDGER_BATCH_SIZE }, (_, i) => ({
+        id: `src:${i}`,
+        kind: 'member_cash',
+        currencyCode: 'KRW',
+        allowNegative: true,
+      })),
     ]);
     const withTrigger = await ledgerRate(platform, 'a');
     await db.query('alter table ledger_transfers disable trigger ledger_transfers_commit_order');

@@ -50,7 +50,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     operatorPassword: env.HANBAT_OPERATOR_PASSWORD || undefined,
     ...loadBankConfig(env),
     checkpointKeyPem: env.HANBAT_CHECKPOINT_KEY || undefined,
-    checkpointKeyFile: env.HANBAT_CHECKPOINT_KEY_FILE ? path.resolve(env.HANBAT_CHECKPOINT_KEY_FILE) : undefined,
+    checkpointKeyFile: env.HANBAT_CHECKPOINT_KEY_FILE
+      ? path.resolve(env.HANBAT_CHECKPOINT_KEY_FILE)
+      : undefined,
   };
 }
 

@@ -13,9 +13,9 @@ import { MerchantService } from './modules/merchants/merchant-service.js';
 import { CancellationService } from './modules/payments/cancellation.js';
 import { PaymentService } from './modules/payments/payment-service.js';
 import { PolicyService } from './modules/policy/policy-service.js';
+import { ProgramService } from './modules/programs/program-service.js';
 import { PublicBooksService } from './modules/public-books/public-books-service.js';
 import { loadSigner } from './modules/public-books/signing.js';
-import { ProgramService } from './modules/programs/program-service.js';
 import { ReferenceService } from './modules/reference/reference-service.js';
 import { RefundService } from './modules/refunds/refund-service.js';
 import { Scheduler } from './modules/scheduler/scheduler.js';
@@ -118,6 +118,11 @@ export function createPlatform(
     settlement: new SettlementService(db, clock, { ledger, tenants, merchants, bank, operatorActions }),
     scheduler: new Scheduler(db, clock),
     guards: guards(authenticator),
-    publicBooks: new PublicBooksService(db, clock, { ledger, tenants, budgets }, loadSigner({ keyPem: config.checkpointKeyPem, keyFile: config.checkpointKeyFile })),
+    publicBooks: new PublicBooksService(
+      db,
+      clock,
+      { ledger, tenants, budgets },
+      loadSigner({ keyPem: config.checkpointKeyPem, keyFile: config.checkpointKeyFile }),
+    ),
   };
 }

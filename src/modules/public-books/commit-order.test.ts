@@ -25,7 +25,11 @@ describe.each(databaseKinds())('sealing in commit order on %s', (kind) => {
     await t.platform.ledger.createAccounts(tenantId, [
       { id: 'bank', kind: 'bank_clearing', currencyCode: 'KRW', allowNegative: true },
       { id: 'bank2', kind: 'bank_clearing', currencyCode: 'KRW', allowNegative: true },
-      ...Array.from({ length: WRITERS }, (_, i) => ({ id: `m${i}`, kind: 'member_cash', currencyCode: 'KRW' })),
+      ...Array.from({ length: WRITERS }, (_, i) => ({
+        id: `m${i}`,
+        kind: 'member_cash',
+        currencyCode: 'KRW',
+      })),
     ]);
   });
 
@@ -42,7 +46,9 @@ describe.each(databaseKinds())('sealing in commit order on %s', (kind) => {
   it('seals every transfer exactly once while writers and sealers race', async () => {
     const writers = Array.from({ length: WRITERS }, async (_, writer) => {
       for (let i = 0; i < TRANSFERS_PER_WRITER; i += 1) {
-        const [result] = await t.platform.ledger.postTransfers(tenantId, [charge(`w${writer}:${i}`, `m${writer}`)]);
+        const [result] = await t.platform.ledger.postTransfers(tenantId, [
+          charge(`w${writer}:${i}`, `m${writer}`),
+        ]);
         expect(result?.ok).toBe(true);
       }
     });
@@ -56,36 +62,41 @@ describe.each(databaseKinds())('sealing in commit order on %s', (kind) => {
     expect(await t.platform.publicBooks.audit(tenantId)).toEqual([]);
   });
 
-  it.skipIf(kind === 'pglite')('waits for a transfer that drew an earlier number but commits later', async () => {
-    let releaseEarly: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => {
-      releaseEarly = resolve;
-    });
-    let markInserted: () => void = () => undefined;
-    const inserted = new Promise<void>((resolve) => {
-      markInserted = resolve;
-    });
-    const early = t.db.transaction(async (tx) => {
-      await t.platform.ledger.postTransfersInTransaction(tx, tenantId, [charge('early', 'm0')]);
-      markInserted();
-      await gate;
-    });
-    await inserted;
-    expect((await t.platform.ledger.postTransfers(tenantId, [charge('late', 'm1', 'bank2')]))[0]?.ok).toBe(true);
-    const sealing = t.platform.publicBooks.seal(tenantId);
-    // The sealer is queued behind the open transaction's share lock: wait for that state, not for time.
-    let sealerQueued = false;
-    for (let polls = 0; polls < 10_000 && !sealerQueued; polls += 1) {
-      const [row] = await t.db.query<{ waiting: number }>(
-        "select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted",
+  it.skipIf(kind === 'pglite')(
+    'waits for a transfer that drew an earlier number but commits later',
+    async () => {
+      let releaseEarly: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => {
+        releaseEarly = resolve;
+      });
+      let markInserted: () => void = () => undefined;
+      const inserted = new Promise<void>((resolve) => {
+        markInserted = resolve;
+      });
+      const early = t.db.transaction(async (tx) => {
+        await t.platform.ledger.postTransfersInTransaction(tx, tenantId, [charge('early', 'm0')]);
+        markInserted();
+        await gate;
+      });
+      await inserted;
+      expect((await t.platform.ledger.postTransfers(tenantId, [charge('late', 'm1', 'bank2')]))[0]?.ok).toBe(
+        true,
       );
-      sealerQueued = (row?.waiting ?? 0) > 0;
-    }
-    expect(sealerQueued).toBe(true);
-    releaseEarly();
-    await early;
-    const { checkpoint } = await sealing;
-    expect(checkpoint).toMatchObject({ treeSize: 2, firstTransferId: 'early', lastTransferId: 'late' });
-    expect(await t.platform.publicBooks.audit(tenantId)).toEqual([]);
-  });
+      const sealing = t.platform.publicBooks.seal(tenantId);
+      // The sealer is queued behind the open transaction's share lock: wait for that state, not for time.
+      let sealerQueued = false;
+      for (let polls = 0; polls < 10_000 && !sealerQueued; polls += 1) {
+        const [row] = await t.db.query<{ waiting: number }>(
+          "select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted",
+        );
+        sealerQueued = (row?.waiting ?? 0) > 0;
+      }
+      expect(sealerQueued).toBe(true);
+      releaseEarly();
+      await early;
+      const { checkpoint } = await sealing;
+      expect(checkpoint).toMatchObject({ treeSize: 2, firstTransferId: 'early', lastTransferId: 'late' });
+      expect(await t.platform.publicBooks.audit(tenantId)).toEqual([]);
+    },
+  );
 });

@@ -13,13 +13,25 @@ describe('leaf encoding', () => {
       createdAt: new Date('2021-05-13T03:00:00Z'),
       contentHash: 'cd'.repeat(32),
       entries: [
-        { accountId: 'cash:mem_a', postedDeltaWon: -12_000, pendingDebitDeltaWon: 0, pendingCreditDeltaWon: 0 },
-        { accountId: 'merchant:m1', postedDeltaWon: 12_000, pendingDebitDeltaWon: 0, pendingCreditDeltaWon: 0 },
+        {
+          accountId: 'cash:mem_a',
+          postedDeltaWon: -12_000,
+          pendingDebitDeltaWon: 0,
+          pendingCreditDeltaWon: 0,
+        },
+        {
+          accountId: 'merchant:m1',
+          postedDeltaWon: 12_000,
+          pendingDebitDeltaWon: 0,
+          pendingCreditDeltaWon: 0,
+        },
       ],
     });
     expect(encodeLeaf(leaf)).toBe(
       `{"action":"transfer","code":"payment","contentHash":"${'cd'.repeat(32)}","correctsId":null,"createdAt":"2021-05-13T03:00:00.000Z","entries":[` +
-        leaf.entries.map((e) => `{"account":"${e.account}","pendingCredit":0,"pendingDebit":0,"posted":${e.posted}}`).join(',') +
+        leaf.entries
+          .map((e) => `{"account":"${e.account}","pendingCredit":0,"pendingDebit":0,"posted":${e.posted}}`)
+          .join(',') +
         `],"pendingId":null,"tenantId":"daejeon","transferId":"payment:pay_1","v":1}`,
     );
     expect(encodeLeaf(leaf)).not.toContain('mem_a');

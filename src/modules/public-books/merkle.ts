@@ -242,14 +242,20 @@ export function appendLeaves(
     if (parentCount <= 0) break;
     const hashes: Buffer[] = [];
     for (let parent = firstParent; parent < firstParent + parentCount; parent += 1) {
-      hashes.push(nodeHash(nodeAt(level, 2 * parent, below, oldFrontier), nodeAt(level, 2 * parent + 1, below, oldFrontier)));
+      hashes.push(
+        nodeHash(
+          nodeAt(level, 2 * parent, below, oldFrontier),
+          nodeAt(level, 2 * parent + 1, below, oldFrontier),
+        ),
+      );
     }
     levels.push({ level: level + 1, firstIndex: firstParent, hashes });
   }
   const frontier = new Map<string, Buffer>();
   for (const node of frontierOf(newSize))
     frontier.set(nodeKey(node), nodeAt(node.level, node.index, levels[node.level], oldFrontier));
-  const root = newSize === 0 ? Buffer.from(EMPTY_TREE_HASH, 'hex') : rangeHash({ start: 0, end: newSize }, frontier);
+  const root =
+    newSize === 0 ? Buffer.from(EMPTY_TREE_HASH, 'hex') : rangeHash({ start: 0, end: newSize }, frontier);
   return { levels: levels.filter((append) => append.hashes.length > 0), root, frontier };
 }
 

@@ -1,7 +1,9 @@
 import type { Messages } from './messages.ko.js';
+import { publicBooksEn } from './public-books.en.js';
 
 /** English: every Korean key, translated; the type refuses a missing or extra key. */
 export const en: Messages = {
+  ...publicBooksEn,
   app: {
     brand: 'Ontong Daejeon',
     tagline: 'Daejeon local currency',

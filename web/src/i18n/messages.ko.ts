@@ -1,5 +1,8 @@
+import { publicBooksKo } from './public-books.ko.js';
+
 /** Korean, the default language: the source of every message key (English must match it key for key). */
 export const ko = {
+  ...publicBooksKo,
   app: {
     brand: '온통대전',
     tagline: '대전 지역화폐',
