@@ -69,7 +69,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: parsePositiveInteger('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS ?? '30000'),
     ...loadBankConfig(env, dataDir),
     checkpointKeyPem: env.HANBAT_CHECKPOINT_KEY || undefined,
-    checkpointKeyFile: env.HANBAT_CHECKPOINT_KEY_FILE ? path.resolve(env.HANBAT_CHECKPOINT_KEY_FILE) : undefined,
+    checkpointKeyFile: env.HANBAT_CHECKPOINT_KEY_FILE
+      ? path.resolve(env.HANBAT_CHECKPOINT_KEY_FILE)
+      : undefined,
   };
 }
 

@@ -18,9 +18,9 @@ import { CancellationService } from './modules/payments/cancellation.js';
 import { PaymentService } from './modules/payments/payment-service.js';
 import { PlatformAdminService } from './modules/platform-admin/platform-admin-service.js';
 import { PolicyService } from './modules/policy/policy-service.js';
+import { ProgramService } from './modules/programs/program-service.js';
 import { PublicBooksService } from './modules/public-books/public-books-service.js';
 import { loadSigner } from './modules/public-books/signing.js';
-import { ProgramService } from './modules/programs/program-service.js';
 import { ReferenceService } from './modules/reference/reference-service.js';
 import { RefundService } from './modules/refunds/refund-service.js';
 import { Scheduler } from './modules/scheduler/scheduler.js';
@@ -150,7 +150,12 @@ export function createPlatform(
     taxStatements: new TaxStatementService(clock, { payments, merchants, members, policy, tenants }),
     guards: guards(authenticator),
     metrics: new PlatformMetrics({ db, clock, tenants, budgets, payments }),
-    publicBooks: new PublicBooksService(db, clock, { ledger, tenants, budgets }, loadSigner({ keyPem: config.checkpointKeyPem, keyFile: config.checkpointKeyFile })),
     platformAdmins: new PlatformAdminService(db, clock, config.sessionTtlMinutes),
+    publicBooks: new PublicBooksService(
+      db,
+      clock,
+      { ledger, tenants, budgets },
+      loadSigner({ keyPem: config.checkpointKeyPem, keyFile: config.checkpointKeyFile }),
+    ),
   };
 }

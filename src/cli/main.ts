@@ -5,11 +5,11 @@ import { allMigrations } from '../db/migrations.js';
 import { openDatabase } from '../db/open.js';
 import { APP_VERSION, buildApp } from '../http/app.js';
 import { registerJobs } from '../jobs.js';
-import type { Platform } from '../platform.js';
 import { auditLedger } from '../modules/ledger/audit.js';
-import { DEMO_CREDENTIALS, type SeedOutcome, seedDaejeon } from '../presets/daejeon.js';
 import { withCheckpointCheck } from '../modules/public-books/audit.js';
 import { ensureDemoSigningKeyFile } from '../modules/public-books/signing.js';
+import type { Platform } from '../platform.js';
+import { DEMO_CREDENTIALS, type SeedOutcome, seedDaejeon } from '../presets/daejeon.js';
 import { formatAuditReport } from './audit-report.js';
 import {
   assertReadyToServe,
@@ -202,8 +202,14 @@ program
       'optionally, a root hash obtained elsewhere; exits 0 if it holds, 1 if not',
   )
   .argument('<file>', 'the proof, as saved from GET /v1/me/transactions/{id}/proof')
-  .requiredOption('--key <file>', 'public key: a PEM, the raw key in base64, or the saved answer of GET /v1/public/keys')
-  .option('--root <hex>', "a checkpoint root hash you obtained elsewhere (e.g. a newspaper); must be the proof's")
+  .requiredOption(
+    '--key <file>',
+    'public key: a PEM, the raw key in base64, or the saved answer of GET /v1/public/keys',
+  )
+  .option(
+    '--root <hex>',
+    "a checkpoint root hash you obtained elsewhere (e.g. a newspaper); must be the proof's",
+  )
   .action((file: string, options: { key: string; root?: string }) => {
     const { code, output } = runVerify(file, options);
     console.log(output);
@@ -219,7 +225,9 @@ function withDemoCheckpointKey(config: Config): Config {
 /** Seals what is new (the demo data on first start); without a key, says how to configure one. */
 async function sealAtStart(platform: Platform): Promise<void> {
   if (!platform.config.checkpointKeyPem && !platform.config.checkpointKeyFile) {
-    console.warn('public books: no checkpoint signing key (set HANBAT_CHECKPOINT_KEY_FILE); checkpoints are off');
+    console.warn(
+      'public books: no checkpoint signing key (set HANBAT_CHECKPOINT_KEY_FILE); checkpoints are off',
+    );
     return;
   }
   for (const tenant of await platform.tenants.list()) await platform.publicBooks.seal(tenant.id);

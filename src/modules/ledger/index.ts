@@ -1,5 +1,5 @@
 export { type AuditReport, type AuditViolation, auditLedger } from './audit.js';
+export type { SealableTransfer } from './commit-order.js';
 export { LedgerService } from './ledger-service.js';
 export { ledgerMigrations } from './migrations.js';
 export * from './types.js';
-export type { SealableTransfer } from './commit-order.js';

@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { DomainError, invalidInput } from '../../errors.js';
+import { applyBatch, expireTransferId, type LedgerCommand, SYSTEM_ID_PREFIX } from './batch.js';
 import {
   commitWatermark,
   type SealableTransfer,
@@ -8,7 +9,6 @@ import {
   selectSealableByIds,
   selectTransferIdsByReference,
 } from './commit-order.js';
-import { applyBatch, expireTransferId, type LedgerCommand, SYSTEM_ID_PREFIX } from './batch.js';
 import { genesisHash } from './hashing.js';
 import {
   lockAccounts,
@@ -174,7 +174,11 @@ export class LedgerService {
   }
 
   /** Transfers on these accounts named after a module's record id (`payment:pay_…` for `pay_…`). */
-  async transferIdsByReference(tenantId: string, accountIds: readonly string[], reference: string): Promise<string[]> {
+  async transferIdsByReference(
+    tenantId: string,
+    accountIds: readonly string[],
+    reference: string,
+  ): Promise<string[]> {
     return selectTransferIdsByReference(this.db, tenantId, accountIds, reference);
   }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { SealableTransfer } from '../ledger/index.js';
 
 /**
@@ -28,13 +28,24 @@ export interface Leaf {
 
 /** SHA-256 hex of "hanbat-account|" + tenant id + "|" + account id (UTF-8). */
 export function accountHash(tenantId: string, accountId: string): string {
-  return createHash('sha256').update(`hanbat-account|${tenantId}|${accountId}`).digest('hex');
+  return hash('sha256', `hanbat-account|${tenantId}|${accountId}`, 'hex');
 }
 
-export function leafOf(tenantId: string, transfer: SealableTransfer): Leaf {
+/** Account hashes already computed, for a sealer that meets the same accounts again and again. */
+export type AccountHashCache = Map<string, string>;
+
+function cachedAccountHash(tenantId: string, accountId: string, cache: AccountHashCache | undefined): string {
+  const known = cache?.get(accountId);
+  if (known) return known;
+  const computed = accountHash(tenantId, accountId);
+  cache?.set(accountId, computed);
+  return computed;
+}
+
+export function leafOf(tenantId: string, transfer: SealableTransfer, cache?: AccountHashCache): Leaf {
   const entries = transfer.entries
     .map((entry) => ({
-      account: accountHash(tenantId, entry.accountId),
+      account: cachedAccountHash(tenantId, entry.accountId, cache),
       pendingCredit: entry.pendingCreditDeltaWon,
       pendingDebit: entry.pendingDebitDeltaWon,
       posted: entry.postedDeltaWon,

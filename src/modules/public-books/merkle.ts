@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * RFC 6962 (Certificate Transparency) Merkle trees over SHA-256, leaf and node hashes domain-
@@ -11,12 +11,14 @@ const NODE_PREFIX = Buffer.from([1]);
 
 export const EMPTY_TREE_HASH: string = createHash('sha256').digest('hex');
 
+// One-shot `hash` over one buffer: several times cheaper than a Hash object per call.
 export function leafHash(leafBytes: Uint8Array | string): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(leafBytes).digest();
+  const bytes = typeof leafBytes === 'string' ? Buffer.from(leafBytes, 'utf8') : leafBytes;
+  return hash('sha256', Buffer.concat([LEAF_PREFIX, bytes]), 'buffer');
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  return hash('sha256', Buffer.concat([NODE_PREFIX, left, right], 65), 'buffer');
 }
 
 /** Largest power of two strictly smaller than n (n >= 2). */
@@ -240,14 +242,20 @@ export function appendLeaves(
     if (parentCount <= 0) break;
     const hashes: Buffer[] = [];
     for (let parent = firstParent; parent < firstParent + parentCount; parent += 1) {
-      hashes.push(nodeHash(nodeAt(level, 2 * parent, below, oldFrontier), nodeAt(level, 2 * parent + 1, below, oldFrontier)));
+      hashes.push(
+        nodeHash(
+          nodeAt(level, 2 * parent, below, oldFrontier),
+          nodeAt(level, 2 * parent + 1, below, oldFrontier),
+        ),
+      );
     }
     levels.push({ level: level + 1, firstIndex: firstParent, hashes });
   }
   const frontier = new Map<string, Buffer>();
   for (const node of frontierOf(newSize))
     frontier.set(nodeKey(node), nodeAt(node.level, node.index, levels[node.level], oldFrontier));
-  const root = newSize === 0 ? Buffer.from(EMPTY_TREE_HASH, 'hex') : rangeHash({ start: 0, end: newSize }, frontier);
+  const root =
+    newSize === 0 ? Buffer.from(EMPTY_TREE_HASH, 'hex') : rangeHash({ start: 0, end: newSize }, frontier);
   return { levels: levels.filter((append) => append.hashes.length > 0), root, frontier };
 }
 

@@ -13,14 +13,19 @@ import {
   EMPTY_TREE_HASH,
   frontierOf,
   inclusionRanges,
-  leafHash,
   type LeafRange,
+  leafHash,
   nodeKey,
   perfectNodesOf,
   rangeHash,
 } from './merkle.js';
 import { type InclusionProof, PROOF_FORMAT, type ProofAnswer, publishCheckpoint } from './proof.js';
-import { type CheckpointSigner, type CheckpointStatement, publicKeyFromRaw, verifyStatement } from './signing.js';
+import {
+  type CheckpointSigner,
+  type CheckpointStatement,
+  publicKeyFromRaw,
+  verifyStatement,
+} from './signing.js';
 import {
   appendLeafSeqs,
   appendNodes,
@@ -83,8 +88,10 @@ export class PublicBooksService {
     throw new DomainError({
       code: 'CHECKPOINT_KEY_MISSING',
       httpStatus: 503,
-      message: 'no checkpoint signing key is configured (HANBAT_CHECKPOINT_KEY or HANBAT_CHECKPOINT_KEY_FILE)',
-      messageKo: '체크포인트 서명 키가 설정되지 않았습니다 (HANBAT_CHECKPOINT_KEY 또는 HANBAT_CHECKPOINT_KEY_FILE)',
+      message:
+        'no checkpoint signing key is configured (HANBAT_CHECKPOINT_KEY or HANBAT_CHECKPOINT_KEY_FILE)',
+      messageKo:
+        '체크포인트 서명 키가 설정되지 않았습니다 (HANBAT_CHECKPOINT_KEY 또는 HANBAT_CHECKPOINT_KEY_FILE)',
     });
   }
 
@@ -98,6 +105,7 @@ export class PublicBooksService {
       circulationDeltaWon: 0,
     };
     const kinds = new Map<string, string>();
+    const accountHashes = new Map<string, string>();
     let cursor = afterSeq;
     while (input.leaves.length < SEAL_TRANSFERS_MAX) {
       const limit = Math.min(READ_PAGE_SIZE, SEAL_TRANSFERS_MAX - input.leaves.length);
@@ -105,7 +113,7 @@ export class PublicBooksService {
       if (page.length === 0) break;
       await this.learnKinds(tenantId, page, kinds);
       for (const transfer of page) {
-        input.leaves.push(leafHash(encodeLeaf(leafOf(tenantId, transfer))));
+        input.leaves.push(leafHash(encodeLeaf(leafOf(tenantId, transfer, accountHashes))));
         input.commitSeqs.push(transfer.commitSeq);
         input.circulationDeltaWon += circulationDelta(transfer, kinds);
       }
@@ -157,7 +165,10 @@ export class PublicBooksService {
       signature: signer.sign(statement),
       throughCommitSeq: input.throughCommitSeq,
       frontier: [...appended.frontier.values()].map((hash) => hash.toString('hex')),
-      figures: await this.figures(tenantId, (latest?.figures.circulationWon ?? 0) + input.circulationDeltaWon),
+      figures: await this.figures(
+        tenantId,
+        (latest?.figures.circulationWon ?? 0) + input.circulationDeltaWon,
+      ),
     };
     await this.db.transaction(async (tx) => {
       await publishKey(tx, tenantId, signer.publicKeyId, signer.publicKeyBase64, now);
@@ -196,9 +207,16 @@ export class PublicBooksService {
     };
   }
 
-  async checkpoints(tenantId: string, page: { beforeSequence?: number; limit: number }): Promise<StoredCheckpoint[]> {
+  async checkpoints(
+    tenantId: string,
+    page: { beforeSequence?: number; limit: number },
+  ): Promise<StoredCheckpoint[]> {
     const limit = Math.min(Math.max(1, page.limit), CHECKPOINT_PAGE_MAX);
-    return selectCheckpoints(this.db, tenantId, { beforeSequence: page.beforeSequence, limit, order: 'desc' });
+    return selectCheckpoints(this.db, tenantId, {
+      beforeSequence: page.beforeSequence,
+      limit,
+      order: 'desc',
+    });
   }
 
   async checkpoint(tenantId: string, sequence: number): Promise<StoredCheckpoint> {
@@ -246,9 +264,14 @@ export class PublicBooksService {
     const [latest] = await selectCheckpoints(this.db, tenantId, { limit: 1, order: 'desc' });
     const lastSeq = Math.max(...transfers.map((transfer) => transfer.commitSeq));
     if (!latest || lastSeq > latest.throughCommitSeq)
-      return { status: 'not_yet_sealed', transactionId, nextCheckpointAt: (await this.nextCheckpointAt(tenantId)).toISOString() };
+      return {
+        status: 'not_yet_sealed',
+        transactionId,
+        nextCheckpointAt: (await this.nextCheckpointAt(tenantId)).toISOString(),
+      };
     const proofs: InclusionProof[] = [];
-    for (const transfer of transfers) proofs.push(await this.inclusionProof(tenantId, transfer, latest, new Set(ownIds)));
+    for (const transfer of transfers)
+      proofs.push(await this.inclusionProof(tenantId, transfer, latest, new Set(ownIds)));
     return { status: 'sealed', transactionId, proofs };
   }
 
@@ -266,7 +289,10 @@ export class PublicBooksService {
     const nodes = await selectNodes(this.db, tenantId, needed);
     const sealedLeaf = nodes.get(nodeKey({ level: 0, index: leafIndex }));
     if (!sealedLeaf?.equals(leafHash(leaf))) throw journalMismatch(transfer.id);
-    const accounts = await this.deps.ledger.getAccounts(tenantId, transfer.entries.map((entry) => entry.accountId));
+    const accounts = await this.deps.ledger.getAccounts(
+      tenantId,
+      transfer.entries.map((entry) => entry.accountId),
+    );
     return {
       format: PROOF_FORMAT,
       tenantId,
@@ -292,9 +318,19 @@ export class PublicBooksService {
   async audit(tenantId: string): Promise<CheckpointViolation[]> {
     const keys = new Map((await selectKeys(this.db, tenantId)).map((key) => [key.keyId, key]));
     const violations: CheckpointViolation[] = [];
-    let previous = { rootHash: EMPTY_TREE_HASH, treeSize: 0, through: 0, circulationWon: 0, frontier: new Map<string, Buffer>() };
+    let previous = {
+      rootHash: EMPTY_TREE_HASH,
+      treeSize: 0,
+      through: 0,
+      circulationWon: 0,
+      frontier: new Map<string, Buffer>(),
+    };
     for (let fromSequence = 1; ; ) {
-      const page = await selectCheckpoints(this.db, tenantId, { fromSequence, limit: CHECKPOINT_PAGE_MAX, order: 'asc' });
+      const page = await selectCheckpoints(this.db, tenantId, {
+        fromSequence,
+        limit: CHECKPOINT_PAGE_MAX,
+        order: 'asc',
+      });
       for (const checkpoint of page) {
         const input = await this.readSealInput(tenantId, previous.through, checkpoint.throughCommitSeq);
         const appended = appendLeaves(previous.treeSize, input.leaves, previous.frontier);
@@ -362,10 +398,16 @@ function compareCheckpoint(
 ): CheckpointViolation[] {
   const subject = `checkpoint ${checkpoint.sequence}`;
   const found: CheckpointViolation[] = [];
-  const stored: Record<string, unknown> = { ...checkpoint, circulationWon: checkpoint.figures.circulationWon };
+  const stored: Record<string, unknown> = {
+    ...checkpoint,
+    circulationWon: checkpoint.figures.circulationWon,
+  };
   for (const [field, value] of Object.entries(recomputed)) {
     if (stored[field] !== value)
-      found.push({ subject, message: `${field} is ${String(stored[field])} but the journal gives ${String(value)}` });
+      found.push({
+        subject,
+        message: `${field} is ${String(stored[field])} but the journal gives ${String(value)}`,
+      });
   }
   if (!key) {
     found.push({ subject, message: `signed with key ${checkpoint.publicKeyId}, which is not published` });

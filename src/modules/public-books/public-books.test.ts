@@ -46,7 +46,11 @@ describe.each(databaseKinds())('public books on %s', (kind) => {
   it('seals the seeded journal, publishes it without sign-in, and seals nothing twice', async () => {
     const first = await operator.post('/v1/operator/checkpoints');
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ sequence: 1, tenantId, previousRootHash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' });
+    expect(first.body).toMatchObject({
+      sequence: 1,
+      tenantId,
+      previousRootHash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    });
     expect(first.body.treeSize).toBe(first.body.transferCount);
     expect(first.body.transferCount).toBeGreaterThan(0);
     const again = await operator.post('/v1/operator/checkpoints');
@@ -56,18 +60,34 @@ describe.each(databaseKinds())('public books on %s', (kind) => {
     await member(30_000);
     const second = await operator.post('/v1/operator/checkpoints');
     expect(second.status).toBe(201);
-    expect(second.body).toMatchObject({ sequence: 2, transferCount: 1, treeSize: first.body.treeSize + 1, previousRootHash: first.body.rootHash });
+    expect(second.body).toMatchObject({
+      sequence: 2,
+      transferCount: 1,
+      treeSize: first.body.treeSize + 1,
+      previousRootHash: first.body.rootHash,
+    });
 
-    const anonymous = await t.app.inject({ method: 'GET', url: `/v1/public/checkpoints?tenant=${tenantId}&limit=1` });
+    const anonymous = await t.app.inject({
+      method: 'GET',
+      url: `/v1/public/checkpoints?tenant=${tenantId}&limit=1`,
+    });
     expect(anonymous.statusCode).toBe(200);
     expect(anonymous.json()).toEqual({ items: [second.body], nextBefore: 2 });
-    const older = await t.app.inject({ method: 'GET', url: `/v1/public/checkpoints?tenant=${tenantId}&limit=1&before=2` });
+    const older = await t.app.inject({
+      method: 'GET',
+      url: `/v1/public/checkpoints?tenant=${tenantId}&limit=1&before=2`,
+    });
     expect(older.json()).toEqual({ items: [first.body], nextBefore: null });
     const one = await t.app.inject({ method: 'GET', url: `/v1/public/checkpoints/1?tenant=${tenantId}` });
     expect(one.json()).toEqual(first.body);
-    expect((await t.app.inject({ method: 'GET', url: `/v1/public/checkpoints/9?tenant=${tenantId}` })).statusCode).toBe(404);
+    expect(
+      (await t.app.inject({ method: 'GET', url: `/v1/public/checkpoints/9?tenant=${tenantId}` })).statusCode,
+    ).toBe(404);
 
-    const consistency = await t.app.inject({ method: 'GET', url: `/v1/public/checkpoints/2/consistency?from=1&tenant=${tenantId}` });
+    const consistency = await t.app.inject({
+      method: 'GET',
+      url: `/v1/public/checkpoints/2/consistency?from=1&tenant=${tenantId}`,
+    });
     const proof = consistency.json();
     expect(
       verifyConsistency(
@@ -78,11 +98,20 @@ describe.each(databaseKinds())('public books on %s', (kind) => {
         proof.consistencyPath.map((hash: string) => Buffer.from(hash, 'hex')),
       ),
     ).toBe(true);
-    expect((await t.app.inject({ method: 'GET', url: `/v1/public/checkpoints/1/consistency?from=2&tenant=${tenantId}` })).statusCode).toBe(400);
+    expect(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: `/v1/public/checkpoints/1/consistency?from=2&tenant=${tenantId}`,
+        })
+      ).statusCode,
+    ).toBe(400);
 
     const keys = await t.app.inject({ method: 'GET', url: `/v1/public/keys?tenant=${tenantId}` });
-    expect(keys.json().keys).toEqual([expect.objectContaining({ keyId: first.body.publicKeyId, algorithm: 'Ed25519', validUntil: null })]);
-    expect((await t.platform.publicBooks.audit(tenantId))).toEqual([]);
+    expect(keys.json().keys).toEqual([
+      expect.objectContaining({ keyId: first.body.publicKeyId, algorithm: 'Ed25519', validUntil: null }),
+    ]);
+    expect(await t.platform.publicBooks.audit(tenantId)).toEqual([]);
   });
 
   it('gives a member a proof of a payment that verifies offline, naming no other member', async () => {
@@ -94,7 +123,11 @@ describe.each(databaseKinds())('public books on %s', (kind) => {
     const payment = history.body.items.find((item: { type: string }) => item.type === 'payment');
 
     const early = await citizen.get(`/v1/me/transactions/${payment.referenceId}/proof`);
-    expect(early.body).toEqual({ status: 'not_yet_sealed', transactionId: payment.referenceId, nextCheckpointAt: '2021-05-13T03:00:00.000Z' });
+    expect(early.body).toEqual({
+      status: 'not_yet_sealed',
+      transactionId: payment.referenceId,
+      nextCheckpointAt: '2021-05-13T03:00:00.000Z',
+    });
 
     await operator.post('/v1/operator/checkpoints');
     const answer = await citizen.get(`/v1/me/transactions/${payment.referenceId}/proof`);
@@ -102,7 +135,11 @@ describe.each(databaseKinds())('public books on %s', (kind) => {
     expect(answer.body.status).toBe('sealed');
     const [proof] = answer.body.proofs;
     expect(proof.transferId).toBe(`payment:${payment.referenceId}`);
-    expect(JSON.parse(proof.leaf).entries.map((entry: { posted: number }) => entry.posted).sort((a: number, b: number) => a - b)).toContain(-12_000);
+    expect(
+      JSON.parse(proof.leaf)
+        .entries.map((entry: { posted: number }) => entry.posted)
+        .sort((a: number, b: number) => a - b),
+    ).toContain(-12_000);
     expect(proof.accounts.filter((account: { yours: boolean }) => account.yours).length).toBeGreaterThan(0);
     const keys = await keysOf();
     expect(verifyDocument(answer.body, keys)).toMatchObject({ ok: true });
@@ -112,7 +149,9 @@ describe.each(databaseKinds())('public books on %s', (kind) => {
     // The next day's checkpoint is at the tenant's midnight (KST) once today's was made.
     const other = await member(10_000);
     const charge = (await other.get('/v1/me/transactions')).body.items[0];
-    expect((await other.get(`/v1/me/transactions/${charge.referenceId}/proof`)).body.nextCheckpointAt).toBe('2021-05-13T15:00:00.000Z');
+    expect((await other.get(`/v1/me/transactions/${charge.referenceId}/proof`)).body.nextCheckpointAt).toBe(
+      '2021-05-13T15:00:00.000Z',
+    );
     expect((await citizen.get(`/v1/me/transactions/${charge.referenceId}/proof`)).status).toBe(404);
   });
 
@@ -129,7 +168,9 @@ describe.each(databaseKinds())('public books on %s', (kind) => {
     const answer = await recipient.get(`/v1/me/transactions/${item.referenceId}/proof`);
     expect(answer.body.status).toBe('sealed');
     for (const proof of answer.body.proofs) {
-      const hidden = proof.accounts.filter((account: { accountId: string | null }) => account.accountId === null);
+      const hidden = proof.accounts.filter(
+        (account: { accountId: string | null }) => account.accountId === null,
+      );
       expect(hidden.length).toBeGreaterThan(0);
       const senderMember = await t.platform.members.findByPhone(tenantId, senderPhone);
       const senderAccounts = await t.platform.ledger.accountsOwnedBy(tenantId, senderMember?.id ?? '');

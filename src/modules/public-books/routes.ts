@@ -21,7 +21,9 @@ const CheckpointSchema = Type.Object({
   treeSize: Type.Integer({ description: 'leaves of the whole tree: every transfer sealed so far' }),
   rootHash: Hex256,
   previousRootHash: Hex256,
-  signature: Type.String({ description: 'Ed25519 over the checkpoint statement (docs/public-books.md), base64' }),
+  signature: Type.String({
+    description: 'Ed25519 over the checkpoint statement (docs/public-books.md), base64',
+  }),
   publicKeyId: Type.String(),
 });
 
@@ -57,14 +59,20 @@ const ProofSchema = Type.Object({
   accounts: Type.Array(
     Type.Object({
       account: Hex256,
-      accountId: Type.Union([Type.String(), Type.Null()], { description: "null for other members' accounts" }),
+      accountId: Type.Union([Type.String(), Type.Null()], {
+        description: "null for other members' accounts",
+      }),
       yours: Type.Boolean(),
     }),
   ),
 });
 
 const ProofAnswerSchema = Type.Union([
-  Type.Object({ status: Type.Literal('sealed'), transactionId: Type.String(), proofs: Type.Array(ProofSchema) }),
+  Type.Object({
+    status: Type.Literal('sealed'),
+    transactionId: Type.String(),
+    proofs: Type.Array(ProofSchema),
+  }),
   Type.Object({
     status: Type.Literal('not_yet_sealed'),
     transactionId: Type.String(),
@@ -73,7 +81,9 @@ const ProofAnswerSchema = Type.Union([
 ]);
 
 const TenantQuery = Type.Object({
-  tenant: Type.Optional(Type.String({ maxLength: 32, description: 'tenant id (default: X-Tenant-Id or the default tenant)' })),
+  tenant: Type.Optional(
+    Type.String({ maxLength: 32, description: 'tenant id (default: X-Tenant-Id or the default tenant)' }),
+  ),
 });
 const SequenceParams = Type.Object({ sequence: Type.Integer({ minimum: 1 }) });
 
@@ -81,7 +91,8 @@ const TENANT_PATTERN = /^[a-z][a-z0-9_-]{1,31}$/;
 
 function publicTenantOf(request: FastifyRequest, tenant: string | undefined, platform: Platform): string {
   if (tenant === undefined) return tenantOf(request, platform.config.defaultTenantId);
-  if (!TENANT_PATTERN.test(tenant)) throw invalidInput('tenant is not a tenant id', 'tenant가 올바르지 않습니다');
+  if (!TENANT_PATTERN.test(tenant))
+    throw invalidInput('tenant is not a tenant id', 'tenant가 올바르지 않습니다');
   return tenant;
 }
 
@@ -102,11 +113,16 @@ export function publicBookRoutes(platform: Platform): FastifyPluginAsyncTypebox 
             TenantQuery,
             Type.Object({
               limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-              before: Type.Optional(Type.Integer({ minimum: 1, description: 'nextBefore of the previous page' })),
+              before: Type.Optional(
+                Type.Integer({ minimum: 1, description: 'nextBefore of the previous page' }),
+              ),
             }),
           ]),
           response: {
-            200: Type.Object({ items: Type.Array(CheckpointSchema), nextBefore: Type.Union([Type.Integer(), Type.Null()]) }),
+            200: Type.Object({
+              items: Type.Array(CheckpointSchema),
+              nextBefore: Type.Union([Type.Integer(), Type.Null()]),
+            }),
             ...problemResponses(400),
           },
         },
@@ -114,7 +130,10 @@ export function publicBookRoutes(platform: Platform): FastifyPluginAsyncTypebox 
       async (request) => {
         const tenantId = publicTenantOf(request, request.query.tenant, platform);
         const limit = request.query.limit ?? 20;
-        const items = await publicBooks.checkpoints(tenantId, { beforeSequence: request.query.before, limit });
+        const items = await publicBooks.checkpoints(tenantId, {
+          beforeSequence: request.query.before,
+          limit,
+        });
         const last = items.at(-1);
         return {
           items: items.map(published),
@@ -149,7 +168,11 @@ export function publicBookRoutes(platform: Platform): FastifyPluginAsyncTypebox 
           params: SequenceParams,
           querystring: Type.Intersect([TenantQuery, Type.Object({ from: Type.Integer({ minimum: 1 }) })]),
           response: {
-            200: Type.Object({ from: CheckpointSchema, to: CheckpointSchema, consistencyPath: Type.Array(Hex256) }),
+            200: Type.Object({
+              from: CheckpointSchema,
+              to: CheckpointSchema,
+              consistencyPath: Type.Array(Hex256),
+            }),
             ...problemResponses(400, 404),
           },
         },
@@ -209,7 +232,10 @@ export function publicBookRoutes(platform: Platform): FastifyPluginAsyncTypebox 
             200: Type.Object({
               tenantId: Type.String(),
               checkpoints: Type.Array(CheckpointSchema),
-              figures: Type.Union([Type.Intersect([FiguresSchema, Type.Object({ checkpointSequence: Type.Integer() })]), Type.Null()]),
+              figures: Type.Union([
+                Type.Intersect([FiguresSchema, Type.Object({ checkpointSequence: Type.Integer() })]),
+                Type.Null(),
+              ]),
             }),
             ...problemResponses(400),
           },

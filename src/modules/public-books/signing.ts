@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -44,7 +52,8 @@ export function statementText(statement: CheckpointStatement): string {
 /** The 32 raw bytes of an Ed25519 public key, base64. */
 export function rawPublicKeyBase64(key: KeyObject): string {
   const jwk = key.export({ format: 'jwk' });
-  if (jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') throw new Error('the checkpoint key must be Ed25519');
+  if (jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string')
+    throw new Error('the checkpoint key must be Ed25519');
   return Buffer.from(jwk.x, 'base64url').toString('base64');
 }
 
@@ -55,7 +64,10 @@ export function publicKeyIdOf(rawPublicKeyBase64: string): string {
 }
 
 export function publicKeyFromRaw(rawBase64: string): KeyObject {
-  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(rawBase64, 'base64').toString('base64url') }, format: 'jwk' });
+  return createPublicKey({
+    key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(rawBase64, 'base64').toString('base64url') },
+    format: 'jwk',
+  });
 }
 
 export interface CheckpointSigner {
@@ -66,19 +78,30 @@ export interface CheckpointSigner {
 
 export function signerFromPem(pem: string): CheckpointSigner {
   const privateKey = createPrivateKey(pem);
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('the checkpoint signing key must be Ed25519');
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    throw new Error('the checkpoint signing key must be Ed25519');
   const publicKeyBase64 = rawPublicKeyBase64(createPublicKey(privateKey));
   const publicKeyId = publicKeyIdOf(publicKeyBase64);
   return {
     publicKeyId,
     publicKeyBase64,
-    sign: (statement) => sign(null, Buffer.from(statementText(statement), 'utf8'), privateKey).toString('base64'),
+    sign: (statement) =>
+      sign(null, Buffer.from(statementText(statement), 'utf8'), privateKey).toString('base64'),
   };
 }
 
-export function verifyStatement(statement: CheckpointStatement, signatureBase64: string, publicKey: KeyObject): boolean {
+export function verifyStatement(
+  statement: CheckpointStatement,
+  signatureBase64: string,
+  publicKey: KeyObject,
+): boolean {
   try {
-    return verify(null, Buffer.from(statementText(statement), 'utf8'), publicKey, Buffer.from(signatureBase64, 'base64'));
+    return verify(
+      null,
+      Buffer.from(statementText(statement), 'utf8'),
+      publicKey,
+      Buffer.from(signatureBase64, 'base64'),
+    );
   } catch {
     return false;
   }

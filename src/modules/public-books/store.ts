@@ -57,7 +57,11 @@ export async function selectCheckpoints(
   return rows.map(toCheckpoint);
 }
 
-export async function selectCheckpoint(sql: Sql, tenantId: string, sequence: number): Promise<StoredCheckpoint | undefined> {
+export async function selectCheckpoint(
+  sql: Sql,
+  tenantId: string,
+  sequence: number,
+): Promise<StoredCheckpoint | undefined> {
   const [row] = await sql.query<CheckpointRow>(
     'select * from public_checkpoints where tenant_id = $1 and sequence = $2',
     [tenantId, sequence],
@@ -90,8 +94,17 @@ export async function insertCheckpoint(tx: Sql, checkpoint: StoredCheckpoint): P
 }
 
 /** Publishes the signing key for the tenant (once); a new key closes the validity of the one before. */
-export async function publishKey(tx: Sql, tenantId: string, keyId: string, publicKey: string, now: Date): Promise<void> {
-  const [known] = await tx.query('select 1 from public_book_keys where tenant_id = $1 and key_id = $2', [tenantId, keyId]);
+export async function publishKey(
+  tx: Sql,
+  tenantId: string,
+  keyId: string,
+  publicKey: string,
+  now: Date,
+): Promise<void> {
+  const [known] = await tx.query('select 1 from public_book_keys where tenant_id = $1 and key_id = $2', [
+    tenantId,
+    keyId,
+  ]);
   if (known) return;
   await tx.query(
     'update public_book_keys set valid_until = $2 where tenant_id = $1 and valid_until is null',
@@ -104,7 +117,12 @@ export async function publishKey(tx: Sql, tenantId: string, keyId: string, publi
 }
 
 export async function selectKeys(sql: Sql, tenantId: string): Promise<PublicKeyRecord[]> {
-  const rows = await sql.query<{ key_id: string; public_key: string; valid_from: Date; valid_until: Date | null }>(
+  const rows = await sql.query<{
+    key_id: string;
+    public_key: string;
+    valid_from: Date;
+    valid_until: Date | null;
+  }>(
     'select key_id, public_key, valid_from, valid_until from public_book_keys where tenant_id = $1 order by valid_from, key_id',
     [tenantId],
   );
@@ -161,7 +179,12 @@ export async function appendNodes(tx: Sql, tenantId: string, levels: readonly Le
 }
 
 /** Records the ledger commit number of each new leaf, from leaf position `firstIndex` on. */
-export async function appendLeafSeqs(tx: Sql, tenantId: string, firstIndex: number, commitSeqs: readonly number[]): Promise<void> {
+export async function appendLeafSeqs(
+  tx: Sql,
+  tenantId: string,
+  firstIndex: number,
+  commitSeqs: readonly number[],
+): Promise<void> {
   const pieces: Array<{ chunk: number; first: number; seqs: number[] }> = [];
   let position = 0;
   while (position < commitSeqs.length) {
@@ -184,7 +207,11 @@ export async function appendLeafSeqs(tx: Sql, tenantId: string, firstIndex: numb
 }
 
 /** The tree position of the leaf holding this commit number, or undefined if none does. */
-export async function selectLeafIndex(sql: Sql, tenantId: string, commitSeq: number): Promise<number | undefined> {
+export async function selectLeafIndex(
+  sql: Sql,
+  tenantId: string,
+  commitSeq: number,
+): Promise<number | undefined> {
   const [row] = await sql.query<{ chunk: number; position: number | null }>(
     `select chunk, array_position(commit_seqs, $2::bigint) as position from public_book_leaf_seqs
      where tenant_id = $1 and first_commit_seq <= $2 order by first_commit_seq desc limit 1`,
@@ -195,7 +222,11 @@ export async function selectLeafIndex(sql: Sql, tenantId: string, commitSeq: num
 }
 
 /** Hashes of these perfect subtrees, keyed by `nodeKey`; missing nodes are simply absent. */
-export async function selectNodes(sql: Sql, tenantId: string, nodes: readonly NodeRef[]): Promise<Map<string, Buffer>> {
+export async function selectNodes(
+  sql: Sql,
+  tenantId: string,
+  nodes: readonly NodeRef[],
+): Promise<Map<string, Buffer>> {
   if (nodes.length === 0) return new Map();
   const rows = await sql.query<{ level: number; idx: number; hash: string }>(
     `select x.level, x.idx, encode(substring(n.hashes from ((x.idx % ${CHUNK_SIZE}) * 32 + 1)::int for 32), 'hex') as hash
@@ -205,6 +236,7 @@ export async function selectNodes(sql: Sql, tenantId: string, nodes: readonly No
   );
   const found = new Map<string, Buffer>();
   for (const row of rows)
-    if (row.hash.length === 64) found.set(nodeKey({ level: Number(row.level), index: Number(row.idx) }), Buffer.from(row.hash, 'hex'));
+    if (row.hash.length === 64)
+      found.set(nodeKey({ level: Number(row.level), index: Number(row.idx) }), Buffer.from(row.hash, 'hex'));
   return found;
 }

@@ -5,7 +5,14 @@ import { createTestTenant } from '../../../test/support/tenants.js';
 import { auditLedger } from '../ledger/audit.js';
 import { withCheckpointCheck } from './audit.js';
 import { encodeLeaf, leafOf } from './leaf.js';
-import { appendLeaves, consistencyRanges, leafHash, nodeKey, rangeHash, verifyConsistency } from './merkle.js';
+import {
+  appendLeaves,
+  consistencyRanges,
+  leafHash,
+  nodeKey,
+  rangeHash,
+  verifyConsistency,
+} from './merkle.js';
 import type { StoredCheckpoint } from './types.js';
 
 /**
@@ -28,7 +35,15 @@ describe.each(databaseKinds())('tampering with the sealed journal on %s', (kind)
 
   async function post(id: string, from: string, to: string, amountWon: number) {
     const [result] = await t.platform.ledger.postTransfers(tenantId, [
-      { id, action: 'transfer', code: 'test', postings: [{ accountId: from, amountWon: -amountWon }, { accountId: to, amountWon }] },
+      {
+        id,
+        action: 'transfer',
+        code: 'test',
+        postings: [
+          { accountId: from, amountWon: -amountWon },
+          { accountId: to, amountWon },
+        ],
+      },
     ]);
     expect(result?.ok).toBe(true);
   }
@@ -69,20 +84,35 @@ describe.each(databaseKinds())('tampering with the sealed journal on %s', (kind)
 
   /** The operator rebuilds the books from the altered journal and publishes the new root. */
   async function rebuiltBooks() {
-    const transfers = await t.platform.ledger.transfersInCommitOrder(tenantId, 0, Number.MAX_SAFE_INTEGER, 1000);
+    const transfers = await t.platform.ledger.transfersInCommitOrder(
+      tenantId,
+      0,
+      Number.MAX_SAFE_INTEGER,
+      1000,
+    );
     const leaves = transfers.map((transfer) => leafHash(encodeLeaf(leafOf(tenantId, transfer))));
     const built = appendLeaves(0, leaves, new Map());
     const nodes = new Map<string, Buffer>();
     for (const level of built.levels)
-      level.hashes.forEach((hash, i) => nodes.set(nodeKey({ level: level.level, index: level.firstIndex + i }), hash));
+      level.hashes.forEach((hash, i) => {
+        nodes.set(nodeKey({ level: level.level, index: level.firstIndex + i }), hash);
+      });
     return { size: leaves.length, root: built.root, nodes };
   }
 
   async function monitorAcceptsRebuild(): Promise<boolean> {
     const rebuilt = await rebuiltBooks();
     if (rebuilt.size < first.treeSize) return false;
-    const proof = consistencyRanges(first.treeSize, rebuilt.size).map((range) => rangeHash(range, rebuilt.nodes));
-    return verifyConsistency(first.treeSize, rebuilt.size, Buffer.from(first.rootHash, 'hex'), rebuilt.root, proof);
+    const proof = consistencyRanges(first.treeSize, rebuilt.size).map((range) =>
+      rangeHash(range, rebuilt.nodes),
+    );
+    return verifyConsistency(
+      first.treeSize,
+      rebuilt.size,
+      Buffer.from(first.rootHash, 'hex'),
+      rebuilt.root,
+      proof,
+    );
   }
 
   it('an honest rebuild is accepted by the monitor (the control case)', async () => {
@@ -108,7 +138,11 @@ describe.each(databaseKinds())('tampering with the sealed journal on %s', (kind)
     ]);
     const report = await audit();
     expect(report.ok).toBe(false);
-    expect(report.violations).toContainEqual({ check: 'public_checkpoints', subject: 'checkpoint 1', message: 'transferCount is 5 but the journal gives 4' });
+    expect(report.violations).toContainEqual({
+      check: 'public_checkpoints',
+      subject: 'checkpoint 1',
+      message: 'transferCount is 5 but the journal gives 4',
+    });
     expect(await monitorAcceptsRebuild()).toBe(false);
   });
 
@@ -122,15 +156,26 @@ describe.each(databaseKinds())('tampering with the sealed journal on %s', (kind)
     ]);
     const report = await audit();
     expect(report.ok).toBe(false);
-    expect(report.violations).toContainEqual({ check: 'public_checkpoints', subject: 'checkpoint 1', message: 'transferCount is 5 but the journal gives 6' });
+    expect(report.violations).toContainEqual({
+      check: 'public_checkpoints',
+      subject: 'checkpoint 1',
+      message: 'transferCount is 5 but the journal gives 6',
+    });
     expect(await monitorAcceptsRebuild()).toBe(false);
   });
 
   it('detects a rewritten checkpoint row (the signature no longer verifies)', async () => {
-    await t.db.query(`update public_checkpoints set sealed_at = sealed_at + interval '1 second' where tenant_id = $1 and sequence = 2`, [tenantId]);
+    await t.db.query(
+      `update public_checkpoints set sealed_at = sealed_at + interval '1 second' where tenant_id = $1 and sequence = 2`,
+      [tenantId],
+    );
     const report = await audit();
     expect(report.violations).toEqual([
-      { check: 'public_checkpoints', subject: 'checkpoint 2', message: 'the signature does not verify with the published key' },
+      {
+        check: 'public_checkpoints',
+        subject: 'checkpoint 2',
+        message: 'the signature does not verify with the published key',
+      },
     ]);
   });
 });

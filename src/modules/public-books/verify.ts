@@ -32,18 +32,26 @@ export function parsePublicKeys(text: string): KeyObject[] {
 export function proofsOf(document: unknown): InclusionProof[] {
   const candidate = document as { status?: unknown; proofs?: unknown; format?: unknown };
   if (candidate?.format === PROOF_FORMAT) return [candidate as InclusionProof];
-  if (candidate?.status === 'not_yet_sealed') throw new Error('this file says the transaction was not yet sealed: there is nothing to verify');
-  if (Array.isArray(candidate?.proofs) && candidate.proofs.length > 0) return candidate.proofs as InclusionProof[];
+  if (candidate?.status === 'not_yet_sealed')
+    throw new Error('this file says the transaction was not yet sealed: there is nothing to verify');
+  if (Array.isArray(candidate?.proofs) && candidate.proofs.length > 0)
+    return candidate.proofs as InclusionProof[];
   throw new Error('this file is not a Hanbat inclusion proof');
 }
 
-export function verifyProof(proof: InclusionProof, keys: readonly KeyObject[], trustedRootHex?: string): string | null {
+export function verifyProof(
+  proof: InclusionProof,
+  keys: readonly KeyObject[],
+  trustedRootHex?: string,
+): string | null {
   const checkpoint = proof.checkpoint;
   if (!checkpoint || !HEX_256.test(String(checkpoint.rootHash)) || !Array.isArray(proof.inclusionPath))
     return 'the proof is incomplete';
-  if (!proof.inclusionPath.every((hash) => HEX_256.test(String(hash)))) return 'the inclusion path holds a malformed hash';
+  if (!proof.inclusionPath.every((hash) => HEX_256.test(String(hash))))
+    return 'the inclusion path holds a malformed hash';
   const leaf = leafHash(Buffer.from(String(proof.leaf), 'utf8'));
-  if (leaf.toString('hex') !== proof.leafHash) return 'the leaf data does not hash to the leaf hash: the transfer was altered';
+  if (leaf.toString('hex') !== proof.leafHash)
+    return 'the leaf data does not hash to the leaf hash: the transfer was altered';
   if (proof.treeSize !== checkpoint.treeSize) return 'the proof is for another tree size than its checkpoint';
   const root = Buffer.from(checkpoint.rootHash, 'hex');
   const path = proof.inclusionPath.map((hash) => Buffer.from(hash, 'hex'));
@@ -52,14 +60,19 @@ export function verifyProof(proof: InclusionProof, keys: readonly KeyObject[], t
   if (trustedRootHex !== undefined && trustedRootHex.toLowerCase() !== checkpoint.rootHash)
     return 'the checkpoint root differs from the root you obtained elsewhere';
   const signer = keys.find((key) => publicKeyIdOf(rawPublicKeyBase64(key)) === checkpoint.publicKeyId);
-  if (!signer) return `the checkpoint was signed with key ${checkpoint.publicKeyId}, not with the key you gave`;
+  if (!signer)
+    return `the checkpoint was signed with key ${checkpoint.publicKeyId}, not with the key you gave`;
   const statement = { ...checkpoint, sealedAt: checkpoint.sealedAt };
   if (!verifyStatement(statement, String(checkpoint.signature), signer))
     return 'the checkpoint signature is not valid for this key (forged or altered)';
   return null;
 }
 
-export function verifyDocument(document: unknown, keys: readonly KeyObject[], trustedRootHex?: string): Verdict {
+export function verifyDocument(
+  document: unknown,
+  keys: readonly KeyObject[],
+  trustedRootHex?: string,
+): Verdict {
   let proofs: InclusionProof[];
   try {
     proofs = proofsOf(document);

@@ -3,6 +3,7 @@ import { BrowserRouter, Navigate, Route, Routes, useSearchParams } from 'react-r
 import { LogInPage } from '../auth/LogInPage.js';
 import { SignUpPage } from '../auth/SignUpPage.js';
 import { SessionProvider } from '../auth/session.js';
+import { PublicBooksPage } from '../public-books/PublicBooksPage.js';
 import { Loading } from '../ui/Loaded.js';
 import { PlainLayout } from './AppShell.js';
 import { HomeRedirect, RequireOperator, RequireSession } from './guards.js';
@@ -36,6 +37,7 @@ export function App() {
           <Routes>
             <Route path="/login" element={<LogInPage />} />
             <Route path="/signup" element={<SignUpPage />} />
+            <Route path="/books/:tenantId?" element={<PublicBooksPage />} />
             <Route element={<RequireSession />}>
               <Route index element={<HomeRedirect />} />
               <Route path="/pay" element={<PayLink />} />

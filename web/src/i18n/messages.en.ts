@@ -2,6 +2,7 @@ import { firstRunEn } from './first-run.en.js';
 import { labEn } from './lab.en.js';
 import { givingEn } from './giving.en.js';
 import type { Messages } from './messages.ko.js';
+import { publicBooksEn } from './public-books.en.js';
 
 /** English: every Korean key, translated; the type refuses a missing or extra key. */
 import { trustEn } from './trust.en.js';
@@ -10,6 +11,7 @@ export const en: Messages = {
   trust: trustEn,
   lab: labEn,
   giving: givingEn,
+  ...publicBooksEn,
   app: {
     brand: 'Ontong Daejeon',
     tagline: 'Daejeon local currency',

@@ -1,6 +1,7 @@
 import { firstRunKo } from './first-run.ko.js';
 import { labKo } from './lab.ko.js';
 import { givingKo } from './giving.ko.js';
+import { publicBooksKo } from './public-books.ko.js';
 
 /** Korean, the default language: the source of every message key (English must match it key for key). */
 import { trustKo } from './trust.ko.js';
@@ -9,6 +10,7 @@ export const ko = {
   trust: trustKo,
   lab: labKo,
   giving: givingKo,
+  ...publicBooksKo,
   app: {
     brand: '온통대전',
     tagline: '대전 지역화폐',

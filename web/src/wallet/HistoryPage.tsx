@@ -4,6 +4,7 @@ import { api, call } from '../api/client.js';
 import type { Activity } from '../api/types.js';
 import { usePaged } from '../api/use-paged.js';
 import { useLanguage } from '../i18n/i18n.js';
+import { TransactionProof } from '../public-books/TransactionProof.js';
 import { Button } from '../ui/Button.js';
 import { SelectField, TextField } from '../ui/Field.js';
 import { useFormat } from '../ui/format-hooks.js';
@@ -135,6 +136,7 @@ function ActivityItem({ activity }: { activity: Activity }) {
         <p className={`activity-amount${amountWon > 0 ? ' credit' : ''}`}>{format.wonChange(amountWon)}</p>
       </div>
       {activity.type === 'payment' && <PaymentExtra activity={activity} />}
+      <TransactionProof transactionId={activity.referenceId} />
       {clawbackWon > 0 && (
         <p className="muted">{t('wallet.history.clawback', { amount: format.won(clawbackWon) })}</p>
       )}

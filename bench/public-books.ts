@@ -1,0 +1,149 @@
+/**
+ * Public books bench (not a test): seal a checkpoint of TRANSFERS synthetic transfers, then time
+ * member proofs, then the ledger write with and without the commit-order trigger.
+ * `npx tsx bench/public-books.ts [transfers]` (default 1,000,000). Starts a throwaway PostgreSQL
+ * cluster (fsync on). Prints one JSON object.
+ */
+import { ManualClock } from '../src/clock.js';
+import { loadConfig } from '../src/config.js';
+import { migrate } from '../src/db/migrate.js';
+import { allMigrations } from '../src/db/migrations.js';
+import { openPostgres } from '../src/db/postgres.js';
+import { generateSigningKeyPem } from '../src/modules/public-books/signing.js';
+import { createPlatform } from '../src/platform.js';
+import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
+import { createDatabase } from './database.js';
+
+const TRANSFERS = Number(process.argv[2] ?? 1_000_000);
+const MEMBERS = 10_000;
+const PROOFS = 500;
+const LEDGER_BATCHES = 40;
+const LEDGER_BATCH_SIZE = 100;
+const TENANT = 'bench';
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function main() {
+  const binDir = findPostgresBinDir();
+  if (!binDir) throw new Error('PostgreSQL binaries not found');
+  const cluster = await startPostgresCluster(binDir, { durable: true });
+  try {
+    const db = await openPostgres(await createDatabase(cluster.adminUrl, 'public_books_bench'), 8);
+    await migrate(db, allMigrations);
+    const clock = new ManualClock('2026-12-01T00:00:00Z');
+    const config = loadConfig({ HANBAT_CHECKPOINT_KEY: generateSigningKeyPem() });
+    const platform = createPlatform(config, db, clock);
+    await platform.tenants.ensure({ id: TENANT, name: TENANT, currencyCode: 'KRW', timeZone: 'Asia/Seoul' });
+    await seedJournal(db);
+    const readStart = performance.now();
+    for (let after = 0, page = 1; page > 0; ) {
+      const rows = await platform.ledger.transfersInCommitOrder(
+        TENANT,
+        after,
+        Number.MAX_SAFE_INTEGER,
+        20_000,
+      );
+      page = rows.length;
+      after = rows.at(-1)?.commitSeq ?? after;
+    }
+    const readSeconds = (performance.now() - readStart) / 1000;
+    console.log(JSON.stringify({ readSeconds }));
+    const sealStart = performance.now();
+    const { checkpoint } = await platform.publicBooks.seal(TENANT);
+    const sealMs = performance.now() - sealStart;
+
+    const proofMs: number[] = [];
+    for (let i = 0; i < PROOFS; i += 1) {
+      const n = 1 + Math.floor(Math.random() * TRANSFERS);
+      const started = performance.now();
+      const answer = await platform.publicBooks.proofFor(TENANT, `mem_${n % MEMBERS}`, `pay_${n}`);
+      proofMs.push(performance.now() - started);
+      if (answer.status !== 'sealed') throw new Error(`transfer ${n} not sealed`);
+    }
+    proofMs.sort((a, b) => a - b);
+
+    console.log(JSON.stringify({ sealSeconds: sealMs / 1000, proofMsP99: percentile(proofMs, 99) }));
+    await platform.ledger.createAccounts(TENANT, [
+      { id: 'dst', kind: 'merchant_receivable', currencyCode: 'KRW' },
+      ...Array.from({ length: LEDGER_BATCH_SIZE }, (_, i) => ({
+        id: `src:${i}`,
+        kind: 'member_cash',
+        currencyCode: 'KRW',
+        allowNegative: true,
+      })),
+    ]);
+    const withTrigger = await ledgerRate(platform, 'a');
+    await db.query('alter table ledger_transfers disable trigger ledger_transfers_commit_order');
+    const withoutTrigger = await ledgerRate(platform, 'b');
+    await db.query('alter table ledger_transfers enable trigger ledger_transfers_commit_order');
+    const withTriggerAgain = await ledgerRate(platform, 'c');
+    console.log(
+      JSON.stringify(
+        {
+          transfers: TRANSFERS,
+          treeSize: checkpoint.treeSize,
+          sealSeconds: Number((sealMs / 1000).toFixed(2)),
+          proofMs: { p50: percentile(proofMs, 50), p99: percentile(proofMs, 99), max: proofMs.at(-1) },
+          ledgerTransfersPerSecond: { withTrigger, withoutTrigger, withTriggerAgain },
+        },
+        (_key, value) => (typeof value === 'number' ? Number(value.toFixed(2)) : value),
+        2,
+      ),
+    );
+    await db.close();
+  } finally {
+    await cluster.stop();
+  }
+}
+
+/** Synthetic journal rows written straight in SQL: setting up the data is not what is measured. */
+async function seedJournal(db: Awaited<ReturnType<typeof openPostgres>>) {
+  await db.query(
+    `insert into ledger_accounts (tenant_id, id, kind, owner_id, currency_code, allow_negative, created_at, head_hash)
+     select $1, 'cash:' || i, 'member_cash', 'mem_' || i, 'KRW', true, now(), 'x' from generate_series(0, $2 - 1) i
+     union all select $1, 'shop', 'merchant_receivable', null, 'KRW', true, now(), 'x'`,
+    [TENANT, MEMBERS],
+  );
+  const CHUNK = 200_000;
+  for (let from = 1; from <= TRANSFERS; from += CHUNK) {
+    const to = Math.min(TRANSFERS, from + CHUNK - 1);
+    await db.query(
+      `insert into ledger_transfers (tenant_id, id, action, code, metadata, request_hash, content_hash, created_at)
+       select $1, 'payment:pay_' || i, 'transfer', 'payment', '{}', 'x', md5(i::text) || md5(i::text), now()
+       from generate_series($2::int, $3::int) i order by i`,
+      [TENANT, from, to],
+    );
+    await db.query(
+      `insert into ledger_entries (tenant_id, account_id, seq, transfer_id, posted_delta_won, pending_debit_delta_won, pending_credit_delta_won, hash)
+       select $1, 'cash:' || (i % $4), i, 'payment:pay_' || i, -1000, 0, 0, 'x' from generate_series($2::int, $3::int) i
+       union all
+       select $1, 'shop', i, 'payment:pay_' || i, 1000, 0, 0, 'x' from generate_series($2::int, $3::int) i`,
+      [TENANT, from, to, MEMBERS],
+    );
+  }
+  await db.query('analyze');
+}
+
+async function ledgerRate(platform: ReturnType<typeof createPlatform>, round: string): Promise<number> {
+  const started = performance.now();
+  for (let batch = 0; batch < LEDGER_BATCHES; batch += 1) {
+    const requests = Array.from({ length: LEDGER_BATCH_SIZE }, (_, i) => ({
+      id: `bench:${round}:${batch}:${i}`,
+      action: 'transfer' as const,
+      code: 'bench',
+      postings: [
+        { accountId: `src:${i}`, amountWon: -1 },
+        { accountId: 'dst', amountWon: 1 },
+      ],
+    }));
+    await platform.ledger.postTransfers(TENANT, requests);
+  }
+  return (LEDGER_BATCHES * LEDGER_BATCH_SIZE) / ((performance.now() - started) / 1000);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

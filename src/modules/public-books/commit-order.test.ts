@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { databaseKinds } from '../../../test/support/databases.js';
+import { openTestPlatform, type TestPlatform } from '../../../test/support/platform.js';
+import { createTestTenant } from '../../../test/support/tenants.js';
+
+const WRITERS = 6;
+const TRANSFERS_PER_WRITER = 30;
+
+/**
+ * Transfers that commit in another order than they drew their commit numbers must never be skipped:
+ * a checkpoint seals only a prefix that no later commit can enter (src/modules/ledger/commit-order.ts).
+ */
+describe.each(databaseKinds())('sealing in commit order on %s', (kind) => {
+  let t: TestPlatform;
+  let tenantId: string;
+
+  beforeAll(async () => {
+    t = await openTestPlatform(kind);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+  beforeEach(async () => {
+    tenantId = await createTestTenant(t.db, t.clock);
+    await t.platform.ledger.createAccounts(tenantId, [
+      { id: 'bank', kind: 'bank_clearing', currencyCode: 'KRW', allowNegative: true },
+      { id: 'bank2', kind: 'bank_clearing', currencyCode: 'KRW', allowNegative: true },
+      ...Array.from({ length: WRITERS }, (_, i) => ({
+        id: `m${i}`,
+        kind: 'member_cash',
+        currencyCode: 'KRW',
+      })),
+    ]);
+  });
+
+  const charge = (id: string, accountId: string, bank = 'bank') => ({
+    id,
+    action: 'transfer' as const,
+    code: 'test',
+    postings: [
+      { accountId: bank, amountWon: -1_000 },
+      { accountId, amountWon: 1_000 },
+    ],
+  });
+
+  it('seals every transfer exactly once while writers and sealers race', async () => {
+    const writers = Array.from({ length: WRITERS }, async (_, writer) => {
+      for (let i = 0; i < TRANSFERS_PER_WRITER; i += 1) {
+        const [result] = await t.platform.ledger.postTransfers(tenantId, [
+          charge(`w${writer}:${i}`, `m${writer}`),
+        ]);
+        expect(result?.ok).toBe(true);
+      }
+    });
+    const sealer = (async () => {
+      for (let i = 0; i < 10; i += 1) await t.platform.publicBooks.seal(tenantId);
+    })();
+    await Promise.all([...writers, sealer]);
+    const { checkpoint } = await t.platform.publicBooks.seal(tenantId);
+    expect(checkpoint.treeSize).toBe(WRITERS * TRANSFERS_PER_WRITER);
+    expect(checkpoint.figures.circulationWon).toBe(WRITERS * TRANSFERS_PER_WRITER * 1_000);
+    expect(await t.platform.publicBooks.audit(tenantId)).toEqual([]);
+  });
+
+  it.skipIf(kind === 'pglite')(
+    'waits for a transfer that drew an earlier number but commits later',
+    async () => {
+      let releaseEarly: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => {
+        releaseEarly = resolve;
+      });
+      let markInserted: () => void = () => undefined;
+      const inserted = new Promise<void>((resolve) => {
+        markInserted = resolve;
+      });
+      const early = t.db.transaction(async (tx) => {
+        await t.platform.ledger.postTransfersInTransaction(tx, tenantId, [charge('early', 'm0')]);
+        markInserted();
+        await gate;
+      });
+      await inserted;
+      expect((await t.platform.ledger.postTransfers(tenantId, [charge('late', 'm1', 'bank2')]))[0]?.ok).toBe(
+        true,
+      );
+      const sealing = t.platform.publicBooks.seal(tenantId);
+      // The sealer is queued behind the open transaction's share lock: wait for that state, not for time.
+      let sealerQueued = false;
+      for (let polls = 0; polls < 10_000 && !sealerQueued; polls += 1) {
+        const [row] = await t.db.query<{ waiting: number }>(
+          "select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted",
+        );
+        sealerQueued = (row?.waiting ?? 0) > 0;
+      }
+      expect(sealerQueued).toBe(true);
+      releaseEarly();
+      await early;
+      const { checkpoint } = await sealing;
+      expect(checkpoint).toMatchObject({ treeSize: 2, firstTransferId: 'early', lastTransferId: 'late' });
+      expect(await t.platform.publicBooks.audit(tenantId)).toEqual([]);
+    },
+  );
+});

@@ -1,0 +1,27 @@
+/** Strings of the public books (공개 장부): the public page and the proof on a history item. */
+export const publicBooksKo = {
+  publicBooks: {
+    title: '공개 장부',
+    intro: '모든 거래는 매일 자정 서명된 체크포인트로 봉인됩니다. 누구나 로그인 없이 확인할 수 있습니다.',
+    circulation: '유통 중인 지역화폐',
+    budgets: '캐시백 예산',
+    funded: '편성',
+    spent: '집행',
+    remaining: '잔액',
+    bySource: '재원별 잔액',
+    sources: { national: '국비', city: '시비' },
+    computedAt: '체크포인트 #{{sequence}} 기준',
+    checkpoints: '최근 체크포인트',
+    sequence: '번호',
+    sealedAt: '봉인 시각',
+    transfers: '거래 수',
+    root: '루트 해시',
+    none: '아직 봉인된 체크포인트가 없습니다.',
+    included: '공개 장부에 포함됨',
+    includedIn: '체크포인트 #{{sequence}} ({{sealedAt}})',
+    notYetSealed: '아직 봉인되지 않았습니다. 다음 봉인: {{at}}',
+    checkProof: '공개 장부 확인',
+    downloadProof: '증명 내려받기',
+    verifyHint: 'hanbat verify 파일 --key 공개키 로 누구나 오프라인에서 검증할 수 있습니다.',
+  },
+};
