@@ -20,6 +20,7 @@ export function registerJobs(platform: Platform): void {
     ...platform.settlement.jobs(),
     ...reconciliationJobs(platform),
     platform.analytics.job(),
+    platform.fraud.job(),
   ])
     platform.scheduler.register(job);
 }

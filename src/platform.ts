@@ -8,6 +8,8 @@ import type { BankGateway } from './modules/bank/bank-gateway.js';
 import { InProcessSandboxBank } from './modules/bank/in-process-sandbox-bank.js';
 import { BudgetService } from './modules/budgets/budget-service.js';
 import { EventFeed } from './modules/events/event-feed.js';
+import { FraudService } from './modules/fraud/fraud-service.js';
+import { FreezeService } from './modules/fraud/freeze-service.js';
 import { IdempotentRequests } from './modules/idempotency/idempotency.js';
 import { LedgerService } from './modules/ledger/ledger-service.js';
 import { MemberService } from './modules/members/member-service.js';
@@ -49,6 +51,8 @@ export interface Platform {
   settlement: SettlementService;
   scheduler: Scheduler;
   analytics: AnalyticsService;
+  freezes: FreezeService;
+  fraud: FraudService;
   guards: Guards;
 }
 
@@ -62,6 +66,7 @@ export function createPlatform(
   const ledger = new LedgerService(db, clock);
   const events = new EventFeed(db, clock);
   const operatorActions = new OperatorActionLog(db, clock);
+  const freezes = new FreezeService(db);
   const reference = new ReferenceService(db, clock);
   const policy = new PolicyService(db, clock, operatorActions);
   const budgets = new BudgetService(db, clock, ledger, operatorActions);
@@ -85,6 +90,7 @@ export function createPlatform(
     members,
     wallets,
     events,
+    freezes,
   });
   const cancellations = new CancellationService(clock, { ledger, policy, payments, events });
   const authenticator = {
@@ -110,8 +116,17 @@ export function createPlatform(
     wallets,
     payments,
     cancellations,
-    transfers: new TransferService(db, clock, { events, ledger, tenants, policy, members, wallets }),
-    refunds: new RefundService(db, clock, { ledger, tenants, policy, members, wallets, bank, events }),
+    transfers: new TransferService(db, clock, { events, ledger, tenants, policy, members, wallets, freezes }),
+    refunds: new RefundService(db, clock, {
+      ledger,
+      tenants,
+      policy,
+      members,
+      wallets,
+      bank,
+      events,
+      freezes,
+    }),
     programs: new ProgramService(db, clock, {
       ledger,
       events,
@@ -121,9 +136,27 @@ export function createPlatform(
       reference,
       operatorActions,
     }),
-    settlement: new SettlementService(db, clock, { ledger, tenants, merchants, bank, operatorActions }),
+    settlement: new SettlementService(db, clock, {
+      ledger,
+      tenants,
+      merchants,
+      bank,
+      operatorActions,
+      freezes,
+    }),
     scheduler: new Scheduler(db, clock),
     analytics: new AnalyticsService(db, clock, { events, tenants, reference }),
+    freezes,
+    fraud: new FraudService(db, clock, {
+      events,
+      tenants,
+      policy,
+      merchants,
+      members,
+      payments,
+      ledger,
+      operatorActions,
+    }),
     guards: guards(authenticator),
   };
 }

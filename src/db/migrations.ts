@@ -2,6 +2,7 @@ import { analyticsMigrations } from '../modules/analytics/migrations.js';
 import { auditTrailMigrations } from '../modules/audit-trail/migrations.js';
 import { budgetMigrations } from '../modules/budgets/migrations.js';
 import { eventMigrations } from '../modules/events/migrations.js';
+import { fraudMigrations } from '../modules/fraud/migrations.js';
 import { idempotencyMigrations } from '../modules/idempotency/migrations.js';
 import { ledgerMigrations } from '../modules/ledger/migrations.js';
 import { memberMigrations } from '../modules/members/migrations.js';
@@ -23,6 +24,7 @@ import type { Migration } from './migrate.js';
  * tenants 100s, ledger 200s, audit trail 250s, idempotency 280s, scheduler 290s, members 300s, reference 400s, merchants 500s,
  * policy 600s, budgets 650s, wallets 700s, transfers 750s, refunds 760s, payments 800s, programmes 900s, settlement 1000s.
  * events 1100–1149, analytics 1150–1199, policy-lab changes to existing modules' tables 2300–2399.
+ * fraud 1500–1599.
  */
 export const allMigrations: Migration[] = [
   ...tenantMigrations,
@@ -43,4 +45,5 @@ export const allMigrations: Migration[] = [
   ...settlementMigrations,
   ...eventMigrations,
   ...analyticsMigrations,
+  ...fraudMigrations,
 ].sort((a, b) => a.version - b.version);

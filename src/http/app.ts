@@ -7,6 +7,7 @@ import { analyticsRoutes } from '../modules/analytics/routes.js';
 import { auditTrailRoutes } from '../modules/audit-trail/routes.js';
 import { bankRoutes } from '../modules/bank/routes.js';
 import { budgetRoutes } from '../modules/budgets/routes.js';
+import { fraudRoutes } from '../modules/fraud/routes.js';
 import { ledgerRoutes } from '../modules/ledger/routes.js';
 import { memberRoutes } from '../modules/members/routes.js';
 import { merchantRoutes } from '../modules/merchants/routes.js';
@@ -70,6 +71,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   await app.register(settlementRoutes(platform));
   await app.register(bankRoutes(platform));
   await app.register(analyticsRoutes(platform));
+  await app.register(fraudRoutes(platform));
   // Last: the web app's SPA fallback must not shadow any API route.
   await registerWebApp(app, WEB_DIST_DIR);
   return app;

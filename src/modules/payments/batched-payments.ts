@@ -6,6 +6,7 @@ import { monthKey } from '../../time.js';
 import { allocateCashback, drawsInFull } from '../budgets/allocate.js';
 import type { PotBalances } from '../budgets/types.js';
 import type { NewEvent } from '../events/types.js';
+import { assertNotFrozenIn, type FrozenParties } from '../fraud/freeze-service.js';
 import { idempotencyKeyReused } from '../idempotency/idempotency.js';
 import type { Account, TransferRequest } from '../ledger/types.js';
 import type { Merchant } from '../merchants/types.js';
@@ -75,7 +76,7 @@ class PotsNeedLock extends Error {
 
 type Deps = Pick<
   PaymentDeps,
-  'ledger' | 'tenants' | 'policy' | 'budgets' | 'merchants' | 'members' | 'events'
+  'ledger' | 'tenants' | 'policy' | 'budgets' | 'merchants' | 'members' | 'events' | 'freezes'
 >;
 
 /** What a batch reads before its transaction; `pots` only when they are read unlocked. */
@@ -86,6 +87,7 @@ interface BatchInputs {
   potMode: PotMode;
   merchants: Map<string, Merchant>;
   welfare: Map<string, boolean>;
+  frozen: FrozenParties;
   pots: PotBalances[] | null;
   policy: CashbackPolicy | null;
   chargeCapWon: number;
@@ -195,7 +197,7 @@ export class BatchedPayments {
   ): Promise<BatchInputs> {
     const now = this.clock.now();
     const memberIds = orders.map((order) => order.memberId);
-    const [responses, merchants, welfare, policy, chargeCapWon, pots] = await Promise.all([
+    const [responses, merchants, welfare, policy, chargeCapWon, pots, frozen] = await Promise.all([
       selectIdempotentResponses(
         this.db,
         tenantId,
@@ -209,6 +211,7 @@ export class BatchedPayments {
       this.deps.policy.cashbackPolicyAt(tenantId, now),
       this.deps.policy.ruleValue(tenantId, 'charge_monthly_cap_won', now),
       potMode === 'optimistic' ? this.deps.budgets.readPotsAt(this.db, tenantId, now) : null,
+      this.deps.freezes.frozenAmong(tenantId, memberIds),
     ]);
     return {
       tenantId,
@@ -217,6 +220,7 @@ export class BatchedPayments {
       potMode,
       merchants,
       welfare,
+      frozen,
       pots,
       policy,
       chargeCapWon,
@@ -311,6 +315,7 @@ function applyOrder(state: BatchState, writes: BatchWrites, order: PaymentOrder)
   const merchant = state.merchants.get(order.merchantCode);
   if (!merchant) throw PaymentErrors.merchantNotFound();
   if (merchant.status !== 'approved') throw PaymentErrors.merchantNotActive();
+  assertNotFrozenIn(state.frozen, { memberId, merchantId: merchant.id });
   const usage = state.usage.get(memberId);
   const accounts = state.accountsByOwner.get(memberId);
   if (!usage || !accounts) throw new Error(`payment batch: member ${memberId} was not loaded`);

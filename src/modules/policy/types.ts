@@ -1,3 +1,5 @@
+import { FRAUD_RULE_KEYS } from '../fraud/rules.js';
+
 /** Scalar rules a city can change, each with effective periods (data, never constants in code). */
 export const RULE_KEYS = [
   'charge_monthly_cap_won',
@@ -12,6 +14,7 @@ export const RULE_KEYS = [
   'transfer_accept_window_hours',
   'refund_full_window_days',
   'refund_min_used_bp',
+  ...FRAUD_RULE_KEYS,
 ] as const;
 
 export type RuleKey = (typeof RULE_KEYS)[number];
