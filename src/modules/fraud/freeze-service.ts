@@ -1,4 +1,4 @@
-import type { Database } from '../../db/database.js';
+import type { Database, Sql } from '../../db/database.js';
 import { DomainError } from '../../errors.js';
 
 export interface ActiveFreeze {
@@ -20,8 +20,12 @@ export type FrozenParties = Map<string, ActiveFreeze>;
 export class FreezeService {
   constructor(private readonly db: Database) {}
 
-  async frozenAmong(tenantId: string, memberIds: readonly string[]): Promise<FrozenParties> {
-    const rows = await this.db.query<{
+  async frozenAmong(
+    tenantId: string,
+    memberIds: readonly string[],
+    sql: Sql = this.db,
+  ): Promise<FrozenParties> {
+    const rows = await sql.query<{
       id: string;
       kind: ActiveFreeze['kind'];
       party_id: string;
@@ -44,8 +48,9 @@ export class FreezeService {
   async assertNotFrozen(
     tenantId: string,
     parties: { memberId?: string; merchantId?: string },
+    sql: Sql = this.db,
   ): Promise<void> {
-    const frozen = await this.frozenAmong(tenantId, parties.memberId ? [parties.memberId] : []);
+    const frozen = await this.frozenAmong(tenantId, parties.memberId ? [parties.memberId] : [], sql);
     assertNotFrozenIn(frozen, parties);
   }
 

@@ -118,7 +118,7 @@ export class PaymentService {
   ): Promise<PaymentReceipt> {
     if (!Number.isSafeInteger(amountWon) || amountWon <= 0) throw PaymentErrors.invalidAmount();
     if (merchant.status !== 'approved') throw PaymentErrors.merchantNotActive();
-    await this.deps.freezes.assertNotFrozen(tenantId, { memberId, merchantId: merchant.id });
+    await this.deps.freezes.assertNotFrozen(tenantId, { memberId, merchantId: merchant.id }, tx);
     const now = this.clock.now();
     const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId, tx));
     const usage = await lockMonthlyUsage(tx, tenantId, memberId, month);

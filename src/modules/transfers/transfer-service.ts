@@ -80,7 +80,7 @@ export class TransferService {
     const recipient = await this.deps.members.findByPhone(tenantId, input.recipientPhone, tx);
     if (!recipient) throw TransferErrors.recipientNotFound();
     if (recipient.id === senderId) throw TransferErrors.toSelf();
-    await this.deps.freezes.assertNotFrozen(tenantId, { memberId: senderId });
+    await this.deps.freezes.assertNotFrozen(tenantId, { memberId: senderId }, tx);
     const now = this.clock.now();
     const timeZone = await this.deps.tenants.timeZoneOf(tenantId, tx);
     const day = localDayKey(now, timeZone);
