@@ -656,7 +656,7 @@ export class FraudDetector {
     if (!path) return [];
     const cycle = [...path, edge];
     const payment = cycle.find((e) => e.kind === 'payment');
-    if (!payment || !payment.merchantId) return [];
+    if (!payment?.merchantId) return [];
     const minWon = Math.min(...cycle.map((e) => e.amountWon));
     const name = this.merchantName(payment.merchantId);
     const step = (e: CycleEdge, lang: 'ko' | 'en') =>

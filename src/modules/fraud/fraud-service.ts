@@ -180,7 +180,7 @@ export class FraudService {
     const cached = await this.detectorFor(tx, tenantId, thresholds, timeZone, firstSeq - 1);
     const rows: Array<{ seq: number; idx: number; fact: Fact }> = [];
     for (const event of events)
-      factsOf(event).forEach((fact, idx) => rows.push({ seq: event.seq, idx, fact }));
+      for (const [idx, fact] of factsOf(event).entries()) rows.push({ seq: event.seq, idx, fact });
     const merchantRows = await this.unknownMerchants(tx, tenantId, cached.detector, rows);
     const ordered = [...merchantRows, ...rows];
     await insertFacts(tx, tenantId, ordered);

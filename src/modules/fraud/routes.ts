@@ -8,7 +8,6 @@ import type { FraudAction } from './fraud-service.js';
 import {
   AlertQuerySchema,
   AlertSchema,
-  AlertStatusSchema,
   CaseSchema,
   DecisionSchema,
   FreezeSchema,
