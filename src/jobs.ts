@@ -22,6 +22,7 @@ export function registerJobs(platform: Platform): void {
     ...platform.publicBooks.jobs(),
     ...reconciliationJobs(platform),
     platform.analytics.job(),
+    platform.fraud.job(),
   ])
     platform.scheduler.register(job);
 }

@@ -9,6 +9,8 @@ import { InProcessSandboxBank } from './modules/bank/in-process-sandbox-bank.js'
 import { BudgetService } from './modules/budgets/budget-service.js';
 import { EventFeed } from './modules/events/event-feed.js';
 import { GivingService } from './modules/giving/giving-service.js';
+import { FraudService } from './modules/fraud/fraud-service.js';
+import { FreezeService } from './modules/fraud/freeze-service.js';
 import { IdempotentRequests } from './modules/idempotency/idempotency.js';
 import { LedgerService } from './modules/ledger/ledger-service.js';
 import { MemberService } from './modules/members/member-service.js';
@@ -59,6 +61,8 @@ export interface Platform {
   analytics: AnalyticsService;
   giving: GivingService;
   taxStatements: TaxStatementService;
+  freezes: FreezeService;
+  fraud: FraudService;
   guards: Guards;
   metrics: PlatformMetrics;
   publicBooks: PublicBooksService;
@@ -75,6 +79,7 @@ export function createPlatform(
   const ledger = new LedgerService(db, clock);
   const events = new EventFeed(db, clock);
   const operatorActions = new OperatorActionLog(db, clock);
+  const freezes = new FreezeService(db);
   const reference = new ReferenceService(db, clock);
   const policy = new PolicyService(db, clock, operatorActions);
   const budgets = new BudgetService(db, clock, ledger, operatorActions);
@@ -98,6 +103,7 @@ export function createPlatform(
     members,
     wallets,
     events,
+    freezes,
   });
   const cancellations = new CancellationService(clock, { ledger, policy, payments, events });
   const authenticator = {
@@ -123,8 +129,17 @@ export function createPlatform(
     wallets,
     payments,
     cancellations,
-    transfers: new TransferService(db, clock, { events, ledger, tenants, policy, members, wallets }),
-    refunds: new RefundService(db, clock, { ledger, tenants, policy, members, wallets, bank, events }),
+    transfers: new TransferService(db, clock, { events, ledger, tenants, policy, members, wallets, freezes }),
+    refunds: new RefundService(db, clock, {
+      ledger,
+      tenants,
+      policy,
+      members,
+      wallets,
+      bank,
+      events,
+      freezes,
+    }),
     programs: new ProgramService(db, clock, {
       ledger,
       events,
@@ -134,7 +149,14 @@ export function createPlatform(
       reference,
       operatorActions,
     }),
-    settlement: new SettlementService(db, clock, { ledger, tenants, merchants, bank, operatorActions }),
+    settlement: new SettlementService(db, clock, {
+      ledger,
+      tenants,
+      merchants,
+      bank,
+      operatorActions,
+      freezes,
+    }),
     scheduler: new Scheduler(db, clock),
     paymentPins: new PaymentPinService(db, clock, policy),
     analytics: new AnalyticsService(db, clock, { events, tenants, reference }),
@@ -148,6 +170,17 @@ export function createPlatform(
       operatorActions,
     }),
     taxStatements: new TaxStatementService(clock, { payments, merchants, members, policy, tenants }),
+    freezes,
+    fraud: new FraudService(db, clock, {
+      events,
+      tenants,
+      policy,
+      merchants,
+      members,
+      payments,
+      ledger,
+      operatorActions,
+    }),
     guards: guards(authenticator),
     metrics: new PlatformMetrics({ db, clock, tenants, budgets, payments }),
     platformAdmins: new PlatformAdminService(db, clock, config.sessionTtlMinutes),

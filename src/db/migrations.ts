@@ -3,6 +3,7 @@ import { auditTrailMigrations } from '../modules/audit-trail/migrations.js';
 import { budgetMigrations } from '../modules/budgets/migrations.js';
 import { eventMigrations } from '../modules/events/migrations.js';
 import { givingMigrations } from '../modules/giving/migrations.js';
+import { fraudMigrations } from '../modules/fraud/migrations.js';
 import { idempotencyMigrations } from '../modules/idempotency/migrations.js';
 import { ledgerMigrations } from '../modules/ledger/migrations.js';
 import { memberMigrations } from '../modules/members/migrations.js';
@@ -31,6 +32,7 @@ import type { Migration } from './migrate.js';
  * giving 1300s, merchant funds 1340s, tax statements 1370s.
  * public books 1200s (1200 is the ledger's commit order, in the ledger's migrations).
  * platform administrators and operations (issue 17) 1400s.
+ * fraud 1500–1599.
  */
 export const allMigrations: Migration[] = [
   ...tenantMigrations,
@@ -54,4 +56,5 @@ export const allMigrations: Migration[] = [
   ...givingMigrations,
   ...publicBookMigrations,
   ...platformAdminMigrations,
+  ...fraudMigrations,
 ].sort((a, b) => a.version - b.version);

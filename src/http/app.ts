@@ -8,6 +8,7 @@ import { auditTrailRoutes } from '../modules/audit-trail/routes.js';
 import { bankRoutes } from '../modules/bank/routes.js';
 import { budgetRoutes } from '../modules/budgets/routes.js';
 import { givingRoutes } from '../modules/giving/routes.js';
+import { fraudRoutes } from '../modules/fraud/routes.js';
 import { ledgerRoutes } from '../modules/ledger/routes.js';
 import { paymentPinRoutes } from '../modules/members/payment-pin-routes.js';
 import { memberRoutes } from '../modules/members/routes.js';
@@ -96,6 +97,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   await app.register(taxStatementRoutes(platform));
   await app.register(publicBookRoutes(platform));
   await app.register(platformAdminRoutes(platform));
+  await app.register(fraudRoutes(platform));
   // Last: the web app's SPA fallback must not shadow any API route.
   await registerWebApp(app, WEB_DIST_DIR);
   return app;

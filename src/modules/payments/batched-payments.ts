@@ -7,6 +7,7 @@ import { monthKey } from '../../time.js';
 import { allocateCashback, drawsInFull } from '../budgets/allocate.js';
 import type { PotBalances } from '../budgets/types.js';
 import type { NewEvent } from '../events/types.js';
+import { assertNotFrozenIn, type FrozenParties } from '../fraud/freeze-service.js';
 import { idempotencyKeyReused } from '../idempotency/idempotency.js';
 import type { Account, TransferRequest } from '../ledger/types.js';
 import type { Merchant } from '../merchants/types.js';
@@ -77,7 +78,7 @@ class PotsNeedLock extends Error {
 
 type Deps = Pick<
   PaymentDeps,
-  'ledger' | 'tenants' | 'policy' | 'budgets' | 'merchants' | 'members' | 'events'
+  'ledger' | 'tenants' | 'policy' | 'budgets' | 'merchants' | 'members' | 'events' | 'freezes'
 >;
 
 /** What a batch reads before its transaction; `pots` only when they are read unlocked. */
@@ -88,6 +89,7 @@ interface BatchInputs {
   potMode: PotMode;
   merchants: Map<string, Merchant>;
   welfare: Map<string, boolean>;
+  frozen: FrozenParties;
   pots: PotBalances[] | null;
   policy: CashbackPolicy | null;
   chargeCapWon: number;
@@ -208,7 +210,7 @@ export class BatchedPayments {
   ): Promise<BatchInputs> {
     const now = this.clock.now();
     const memberIds = orders.map((order) => order.memberId);
-    const [responses, merchants, welfare, policy, chargeCapWon, pots] = await Promise.all([
+    const [responses, merchants, welfare, policy, chargeCapWon, pots, frozen] = await Promise.all([
       selectIdempotentResponses(
         this.db,
         tenantId,
@@ -222,6 +224,7 @@ export class BatchedPayments {
       this.deps.policy.cashbackPolicyAt(tenantId, now),
       this.deps.policy.ruleValue(tenantId, 'charge_monthly_cap_won', now),
       potMode === 'optimistic' ? this.deps.budgets.readPotsAt(this.db, tenantId, now) : null,
+      this.deps.freezes.frozenAmong(tenantId, memberIds),
     ]);
     const selfDealing = orders.some((order) => {
       const merchant = merchants.get(order.merchantCode);
@@ -237,6 +240,7 @@ export class BatchedPayments {
       selfDealing,
       merchants,
       welfare,
+      frozen,
       pots,
       policy,
       chargeCapWon,
@@ -338,6 +342,7 @@ function applyOrder(state: BatchState, writes: BatchWrites, order: PaymentOrder)
   const merchant = state.merchants.get(order.merchantCode);
   if (!merchant) throw PaymentErrors.merchantNotFound();
   if (merchant.status !== 'approved') throw PaymentErrors.merchantNotActive();
+  assertNotFrozenIn(state.frozen, { memberId, merchantId: merchant.id });
   const usage = state.usage.get(memberId);
   const accounts = state.accountsByOwner.get(memberId);
   if (!usage || !accounts) throw new Error(`payment batch: member ${memberId} was not loaded`);

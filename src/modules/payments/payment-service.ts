@@ -5,6 +5,7 @@ import { monthKey } from '../../time.js';
 import { allocateCashback } from '../budgets/allocate.js';
 import type { BudgetService } from '../budgets/budget-service.js';
 import type { EventFeed } from '../events/event-feed.js';
+import type { FreezeService } from '../fraud/freeze-service.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { MemberService } from '../members/member-service.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
@@ -39,6 +40,8 @@ export interface PaymentDeps {
   members: MemberService;
   wallets: WalletService;
   events: EventFeed;
+  /** Fraud freezes: frozen members and merchants are refused (ACCOUNT_FROZEN). */
+  freezes: FreezeService;
 }
 
 const PAYMENT_CODE_DIGITS = 20;
@@ -170,6 +173,7 @@ export class PaymentService {
   ): Promise<PaymentReceipt> {
     if (!Number.isSafeInteger(amountWon) || amountWon <= 0) throw PaymentErrors.invalidAmount();
     if (merchant.status !== 'approved') throw PaymentErrors.merchantNotActive();
+    await this.deps.freezes.assertNotFrozen(tenantId, { memberId, merchantId: merchant.id }, tx);
     const now = this.clock.now();
     const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId, tx));
     const usage = await lockMonthlyUsage(tx, tenantId, memberId, month);

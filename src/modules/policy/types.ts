@@ -1,3 +1,5 @@
+import { FRAUD_RULE_KEYS } from '../fraud/rules.js';
+
 /** Scalar rules a city can change, each with effective periods (data, never constants in code). */
 export const RULE_KEYS = [
   'charge_monthly_cap_won',
@@ -27,6 +29,7 @@ export const RULE_KEYS = [
   'tax_deduction_market_rate_bp',
   'tax_deduction_general_rate_bp',
   'neighbourhood_giving_rate_bp',
+  ...FRAUD_RULE_KEYS,
 ] as const;
 
 export type RuleKey = (typeof RULE_KEYS)[number];

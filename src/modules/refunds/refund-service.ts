@@ -5,6 +5,7 @@ import { monthKey } from '../../time.js';
 import type { BankGateway, BankOutcome } from '../bank/bank-gateway.js';
 import type { EventFeed } from '../events/event-feed.js';
 import { refundCompletedEvent } from '../events/producers.js';
+import type { FreezeService } from '../fraud/freeze-service.js';
 import { sha256Hex } from '../ledger/hashing.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { TransferRequest } from '../ledger/types.js';
@@ -67,10 +68,12 @@ export class RefundService {
       wallets: WalletService;
       bank: BankGateway;
       events: EventFeed;
+      freezes: FreezeService;
     },
   ) {}
 
   async requestRefund(tenantId: string, memberId: string, idempotencyKey: string): Promise<Refund> {
+    await this.deps.freezes.assertNotFrozen(tenantId, { memberId });
     const refundId = `rfd_${sha256Hex(`${tenantId}|${memberId}|${idempotencyKey}`).slice(0, 24)}`;
     const refund = await transactionWithRetry(this.db, (tx) =>
       this.start(tx, tenantId, memberId, refundId, idempotencyKey),

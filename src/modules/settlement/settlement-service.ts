@@ -189,7 +189,12 @@ export class SettlementService {
       payoutsStarted: 0,
       merchantsBlocked: 0,
     };
+    const held = (await this.deps.freezes?.settlementHeld(tenantId)) ?? new Set<string>();
     for (const merchant of page) {
+      if (held.has(merchant.id)) {
+        counts.merchantsBlocked += 1;
+        continue;
+      }
       const receivable = receivables.get(merchant.receivableAccountId);
       if (!needsStatement(figures.get(merchant.id) ?? NO_SALES, receivable)) continue;
       const outcome = await this.settleMerchant(tenantId, merchant, day);

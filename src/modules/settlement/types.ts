@@ -1,5 +1,6 @@
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankGateway } from '../bank/bank-gateway.js';
+import type { FreezeService } from '../fraud/freeze-service.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
 import type { TenantService } from '../tenants/tenant-service.js';
@@ -10,6 +11,8 @@ export interface SettlementDeps {
   merchants: MerchantService;
   bank: BankGateway;
   operatorActions: OperatorActionLog;
+  /** Fraud holds: a held or frozen merchant gets no statement or payout until released. */
+  freezes?: FreezeService;
 }
 
 /**

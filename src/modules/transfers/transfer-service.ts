@@ -4,6 +4,7 @@ import { type Database, type Sql, transactionWithRetry } from '../../db/database
 import { localDate, monthKey } from '../../time.js';
 import type { EventFeed } from '../events/event-feed.js';
 import { transferEvent } from '../events/producers.js';
+import type { FreezeService } from '../fraud/freeze-service.js';
 import { expireTransferId, type LedgerCommand } from '../ledger/batch.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import { type MemberService, memberAccountIds } from '../members/member-service.js';
@@ -66,6 +67,7 @@ export class TransferService {
       policy: PolicyService;
       members: MemberService;
       wallets: WalletService;
+      freezes: FreezeService;
     },
   ) {}
 
@@ -79,6 +81,7 @@ export class TransferService {
     const recipient = await this.deps.members.findByPhone(tenantId, input.recipientPhone, tx);
     if (!recipient) throw TransferErrors.recipientNotFound();
     if (recipient.id === senderId) throw TransferErrors.toSelf();
+    await this.deps.freezes.assertNotFrozen(tenantId, { memberId: senderId }, tx);
     const now = this.clock.now();
     const timeZone = await this.deps.tenants.timeZoneOf(tenantId, tx);
     const day = localDayKey(now, timeZone);

@@ -1,0 +1,705 @@
+import type { CancelFact, Fact, MerchantFact, PaymentFact, TransferFact } from './facts.js';
+import type { FraudRule, FraudThresholds } from './rules.js';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** Longest look-back of any rule (the size rule's 30 days), plus a day of slack. */
+const WINDOW_MS = 31 * DAY_MS;
+const TICKET_HISTORY_MAX = 200;
+const INDUSTRY_HISTORY_MAX = 2_000;
+const CYCLE_DEPTH_MAX = 3;
+const CYCLE_VISITS_MAX = 200;
+const EVIDENCE_PAYMENTS_MAX = 8;
+const SIZE_PERCENTILE_REFRESH = 1_000;
+
+export interface CycleEdge {
+  kind: 'payment' | 'transfer';
+  id: string;
+  from: string;
+  to: string;
+  /** The merchant a payment edge went through (its owner is `to`). */
+  merchantId: string | null;
+  amountWon: number;
+  at: number;
+}
+
+export interface Finding {
+  rule: FraudRule;
+  subjectKind: 'member' | 'merchant' | 'pair';
+  /** memberId, merchantId or `memberId>merchantId`: one open alert per rule and subject. */
+  subjectId: string;
+  memberId: string | null;
+  merchantId: string | null;
+  district: string | null;
+  /** 50 at the threshold, rising with how far past it the evidence goes; at most 99. */
+  score: number;
+  at: number;
+  paymentIds: string[];
+  transferIds: string[];
+  cycle: CycleEdge[] | null;
+  explanationKo: string;
+  explanationEn: string;
+}
+
+/** Formats instants in the tenant's time zone for evidence ('2026-12-01 03:12'), and gives the local hour. */
+export interface LocalTime {
+  hourOf(at: number): number;
+  format(at: number): string;
+}
+
+export function localTimeIn(timeZone: string): LocalTime {
+  const formatter = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  // Offsets change on quarter hours at most, so the local hour of a quarter-hour bucket is cached.
+  const hours = new Map<number, number>();
+  const partsOf = (at: number) =>
+    Object.fromEntries(formatter.formatToParts(at).map((p) => [p.type, p.value]));
+  return {
+    hourOf(at) {
+      const bucket = Math.floor(at / 900_000);
+      let hour = hours.get(bucket);
+      if (hour === undefined) {
+        if (hours.size > 50_000) hours.clear();
+        hour = Number(partsOf(at).hour);
+        hours.set(bucket, hour);
+      }
+      return hour;
+    },
+    format(at) {
+      const p = partsOf(at);
+      return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+    },
+  };
+}
+
+const won = (amountWon: number) => `₩${amountWon.toLocaleString('en-US')}`;
+const scoreOf = (ratio: number) =>
+  Math.min(99, Math.max(50, Math.round(50 + 25 * Math.log2(Math.max(1, ratio)))));
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+function pushBounded<T>(list: T[], item: T, max: number): void {
+  list.push(item);
+  if (list.length > max) list.splice(0, list.length - max);
+}
+
+function prune<T extends { at: number }>(list: T[], since: number): void {
+  let drop = 0;
+  while (drop < list.length && (list[drop] as T).at < since) drop += 1;
+  if (drop > 0) list.splice(0, drop);
+}
+
+/**
+ * The eight '깡' signals over a stream of facts, in feed order. State is a sliding window per
+ * member, merchant and pair (31 days), so scoring a fact costs a few small scans and never a query.
+ * `observe` returns the findings the fact completes; the caller keeps one open alert per rule and subject.
+ */
+export class FraudDetector {
+  private readonly merchants = new Map<string, MerchantFact>();
+  private readonly byMember = new Map<string, PaymentFact[]>();
+  private readonly byMerchant = new Map<string, PaymentFact[]>();
+  private readonly tickets = new Map<string, number[]>();
+  private readonly industryTickets = new Map<string, number[]>();
+  private readonly payments = new Map<string, PaymentFact>();
+  private readonly transfersFrom = new Map<string, TransferFact[]>();
+  private readonly cancels = new Map<
+    string,
+    Array<{ at: number; cancel: CancelFact; payment: PaymentFact }>
+  >();
+  private cashbackRanks: { at: number; sortedWon: number[]; count: number } = {
+    at: 0,
+    sortedWon: [],
+    count: 0,
+  };
+  private observed = 0;
+
+  constructor(
+    private readonly thresholds: FraudThresholds,
+    private readonly time: LocalTime,
+  ) {}
+
+  knowsMerchant(merchantId: string): boolean {
+    return this.merchants.has(merchantId);
+  }
+
+  observe(fact: Fact): Finding[] {
+    this.observed += 1;
+    if (this.observed % 50_000 === 0) this.sweep(fact.kind === 'merchant' ? 0 : fact.at);
+    switch (fact.kind) {
+      case 'merchant':
+        this.merchants.set(fact.merchantId, fact);
+        return [];
+      case 'payment':
+        return this.onPayment(fact);
+      case 'transfer':
+        return this.onTransfer(fact);
+      case 'cancel':
+        return this.onCancel(fact);
+    }
+  }
+
+  private merchantName(merchantId: string): string {
+    return this.merchants.get(merchantId)?.name ?? merchantId;
+  }
+
+  private listOf<T extends { at: number }>(map: Map<string, T[]>, key: string, now: number): T[] {
+    let list = map.get(key);
+    if (!list) {
+      list = [];
+      map.set(key, list);
+    }
+    prune(list, now - WINDOW_MS);
+    return list;
+  }
+
+  private onPayment(p: PaymentFact): Finding[] {
+    const t = this.thresholds;
+    const memberPayments = this.listOf(this.byMember, p.memberId, p.at);
+    const merchantPayments = this.listOf(this.byMerchant, p.merchantId, p.at);
+    const ownTickets = this.tickets.get(p.merchantId) ?? [];
+    const industry = this.industryTickets.get(p.industryCode) ?? [];
+    const findings: Finding[] = [];
+    if (p.amountWon >= t.fraud_high_value_won)
+      findings.push(...this.ticketOutlier(p, merchantPayments, ownTickets, industry));
+    memberPayments.push(p);
+    merchantPayments.push(p);
+    this.payments.set(p.id, p);
+    pushBounded(ownTickets, p.amountWon, TICKET_HISTORY_MAX);
+    this.tickets.set(p.merchantId, ownTickets);
+    pushBounded(industry, p.amountWon, INDUSTRY_HISTORY_MAX);
+    this.industryTickets.set(p.industryCode, industry);
+    if (p.amountWon >= t.fraud_high_value_won) {
+      findings.push(...this.sustained(p, memberPayments, merchantPayments));
+      findings.push(...this.newMerchant(p, merchantPayments));
+      findings.push(...this.repeatedPair(p, memberPayments));
+      findings.push(...this.night(p, memberPayments, merchantPayments));
+    }
+    findings.push(...this.memberFrequency(p, memberPayments));
+    findings.push(...this.nearThreshold(p, memberPayments));
+    findings.push(...this.sizeOutlier(p, merchantPayments));
+    if (p.amountWon >= t.fraud_cycle_edge_min_won) findings.push(...this.cycleThrough(this.paymentEdge(p)));
+    return findings;
+  }
+
+  private onTransfer(tr: TransferFact): Finding[] {
+    this.listOf(this.transfersFrom, tr.fromMemberId, tr.at).push(tr);
+    if (tr.amountWon < this.thresholds.fraud_cycle_edge_min_won) return [];
+    return this.cycleThrough({
+      kind: 'transfer',
+      id: tr.id,
+      from: tr.fromMemberId,
+      to: tr.toMemberId,
+      merchantId: null,
+      amountWon: tr.amountWon,
+      at: tr.at,
+    });
+  }
+
+  private onCancel(c: CancelFact): Finding[] {
+    const t = this.thresholds;
+    const payment = this.payments.get(c.paymentId);
+    if (!payment || payment.cashbackWon <= 0 || c.at - payment.at > t.fraud_cancel_window_hours * HOUR_MS)
+      return [];
+    const list = this.listOf(this.cancels, c.memberId, c.at);
+    list.push({ at: c.at, cancel: c, payment });
+    const recent = list.filter((x) => x.at >= c.at - t.fraud_sustained_window_days * DAY_MS);
+    if (recent.length < t.fraud_cancel_count_min) return [];
+    const lines = recent.slice(-EVIDENCE_PAYMENTS_MAX).map((x) => ({
+      ko: `${this.time.format(x.payment.at)} ${won(x.payment.amountWon)} 결제(캐시백 ${won(x.payment.cashbackWon)}) → ${Math.round((x.at - x.payment.at) / HOUR_MS)}시간 뒤 취소`,
+      en: `${this.time.format(x.payment.at)} ${won(x.payment.amountWon)} paid (cashback ${won(x.payment.cashbackWon)}) → cancelled ${Math.round((x.at - x.payment.at) / HOUR_MS)} h later`,
+    }));
+    return [
+      this.finding(
+        'cap_gaming',
+        'member',
+        c.memberId,
+        c.memberId,
+        null,
+        payment.district,
+        scoreOf(recent.length / t.fraud_cancel_count_min),
+        c.at,
+        recent.map((x) => x.payment.id),
+        {
+          ko: `회원 ${c.memberId}이(가) 캐시백을 받은 결제 ${recent.length}건을 ${t.fraud_cancel_window_hours}시간 안에 취소했습니다: ${lines.map((l) => l.ko).join('; ')}`,
+          en: `Member ${c.memberId} cancelled ${recent.length} payments that had earned cashback within ${t.fraud_cancel_window_hours} h: ${lines.map((l) => l.en).join('; ')}`,
+        },
+      ),
+    ];
+  }
+
+  private finding(
+    rule: FraudRule,
+    subjectKind: Finding['subjectKind'],
+    subjectId: string,
+    memberId: string | null,
+    merchantId: string | null,
+    district: string | null,
+    score: number,
+    at: number,
+    paymentIds: string[],
+    text: { ko: string; en: string },
+    extra: { transferIds?: string[]; cycle?: CycleEdge[] } = {},
+  ): Finding {
+    return {
+      rule,
+      subjectKind,
+      subjectId,
+      memberId,
+      merchantId,
+      district,
+      score,
+      at,
+      paymentIds: paymentIds.slice(-50),
+      transferIds: extra.transferIds ?? [],
+      cycle: extra.cycle ?? null,
+      explanationKo: text.ko,
+      explanationEn: text.en,
+    };
+  }
+
+  private paymentLines(list: readonly PaymentFact[], withMerchant: boolean, withMember: boolean) {
+    const shown = list.slice(-EVIDENCE_PAYMENTS_MAX);
+    const line = (p: PaymentFact, lang: 'ko' | 'en') =>
+      [
+        this.time.format(p.at),
+        won(p.amountWon),
+        withMember ? (lang === 'ko' ? `회원 ${p.memberId}` : `member ${p.memberId}`) : '',
+        withMerchant
+          ? lang === 'ko'
+            ? `가맹점 ${this.merchantName(p.merchantId)}`
+            : `at ${this.merchantName(p.merchantId)}`
+          : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+    const more = list.length > shown.length ? list.length - shown.length : 0;
+    return {
+      ko: shown.map((p) => line(p, 'ko')).join('; ') + (more ? ` 외 ${more}건` : ''),
+      en: shown.map((p) => line(p, 'en')).join('; ') + (more ? ` and ${more} more` : ''),
+    };
+  }
+
+  /** Signal 1: sustained high-value payments by one member or at one merchant. */
+  private sustained(
+    p: PaymentFact,
+    memberPayments: PaymentFact[],
+    merchantPayments: PaymentFact[],
+  ): Finding[] {
+    const t = this.thresholds;
+    const since = p.at - t.fraud_sustained_window_days * DAY_MS;
+    const high = (list: PaymentFact[]) =>
+      list.filter((x) => x.at >= since && x.amountWon >= t.fraud_high_value_won);
+    const findings: Finding[] = [];
+    const days = t.fraud_sustained_window_days;
+    for (const [kind, list] of [
+      ['member', high(memberPayments)],
+      ['merchant', high(merchantPayments)],
+    ] as const) {
+      if (list.length < t.fraud_sustained_count_min) continue;
+      const totalWon = list.reduce((sum, x) => sum + x.amountWon, 0);
+      const lines = this.paymentLines(list, kind === 'member', kind === 'merchant');
+      const who =
+        kind === 'member'
+          ? { ko: `회원 ${p.memberId}`, en: `Member ${p.memberId}` }
+          : {
+              ko: `가맹점 ${this.merchantName(p.merchantId)}`,
+              en: `Merchant ${this.merchantName(p.merchantId)}`,
+            };
+      findings.push(
+        this.finding(
+          'sustained_high_value',
+          kind,
+          kind === 'member' ? p.memberId : p.merchantId,
+          kind === 'member' ? p.memberId : null,
+          kind === 'merchant' ? p.merchantId : null,
+          p.district,
+          scoreOf(list.length / t.fraud_sustained_count_min),
+          p.at,
+          list.map((x) => x.id),
+          {
+            ko: `${who.ko}: 최근 ${days}일 동안 ${won(t.fraud_high_value_won)} 이상 고액 결제 ${list.length}건, 합계 ${won(totalWon)}: ${lines.ko}`,
+            en: `${who.en}: ${list.length} payments of ${won(t.fraud_high_value_won)} or more in the last ${days} days, ${won(totalWon)} in total: ${lines.en}`,
+          },
+        ),
+      );
+    }
+    return findings;
+  }
+
+  /** Signal 1 (frequency): one member paying very often in a day, whatever the amounts. */
+  private memberFrequency(p: PaymentFact, memberPayments: PaymentFact[]): Finding[] {
+    const t = this.thresholds;
+    const list = memberPayments.filter((x) => x.at >= p.at - DAY_MS);
+    if (list.length < t.fraud_member_daily_count_min) return [];
+    const totalWon = list.reduce((sum, x) => sum + x.amountWon, 0);
+    const lines = this.paymentLines(list, true, false);
+    return [
+      this.finding(
+        'sustained_high_value',
+        'member',
+        p.memberId,
+        p.memberId,
+        null,
+        p.district,
+        scoreOf(list.length / t.fraud_member_daily_count_min),
+        p.at,
+        list.map((x) => x.id),
+        {
+          ko: `회원 ${p.memberId}: 24시간 동안 결제 ${list.length}건, 합계 ${won(totalWon)}: ${lines.ko}`,
+          en: `Member ${p.memberId}: ${list.length} payments within 24 h, ${won(totalWon)} in total: ${lines.en}`,
+        },
+      ),
+    ];
+  }
+
+  /** Signal 2: many high-value payments at a newly registered merchant. */
+  private newMerchant(p: PaymentFact, merchantPayments: PaymentFact[]): Finding[] {
+    const t = this.thresholds;
+    const registeredAt = this.merchants.get(p.merchantId)?.registeredAt;
+    if (registeredAt == null || p.at - registeredAt > t.fraud_new_merchant_days * DAY_MS) return [];
+    const list = merchantPayments.filter(
+      (x) => x.at >= registeredAt && x.amountWon >= t.fraud_high_value_won,
+    );
+    if (list.length < t.fraud_new_merchant_count_min) return [];
+    const ageDays = Math.floor((p.at - registeredAt) / DAY_MS);
+    const lines = this.paymentLines(list, false, true);
+    const name = this.merchantName(p.merchantId);
+    return [
+      this.finding(
+        'new_merchant_high_value',
+        'merchant',
+        p.merchantId,
+        null,
+        p.merchantId,
+        p.district,
+        scoreOf(list.length / t.fraud_new_merchant_count_min),
+        p.at,
+        list.map((x) => x.id),
+        {
+          ko: `가맹점 ${name}은(는) 등록 ${ageDays}일째인데 고액 결제(${won(t.fraud_high_value_won)} 이상) ${list.length}건을 받았습니다: ${lines.ko}`,
+          en: `Merchant ${name} registered ${ageDays} days ago and already took ${list.length} payments of ${won(t.fraud_high_value_won)} or more: ${lines.en}`,
+        },
+      ),
+    ];
+  }
+
+  /** Signal 3: repeated high-value payments by the same member at the same merchant in a short window. */
+  private repeatedPair(p: PaymentFact, memberPayments: PaymentFact[]): Finding[] {
+    const t = this.thresholds;
+    const since = p.at - t.fraud_pair_window_hours * HOUR_MS;
+    const list = memberPayments.filter(
+      (x) => x.merchantId === p.merchantId && x.at >= since && x.amountWon >= t.fraud_high_value_won,
+    );
+    if (list.length < t.fraud_pair_count_min) return [];
+    const lines = this.paymentLines(list, false, false);
+    const name = this.merchantName(p.merchantId);
+    return [
+      this.finding(
+        'repeated_pair',
+        'pair',
+        `${p.memberId}>${p.merchantId}`,
+        p.memberId,
+        p.merchantId,
+        p.district,
+        scoreOf(list.length / t.fraud_pair_count_min),
+        p.at,
+        list.map((x) => x.id),
+        {
+          ko: `회원 ${p.memberId}이(가) 가맹점 ${name}에서 ${t.fraud_pair_window_hours}시간 안에 고액 결제 ${list.length}건: ${lines.ko}`,
+          en: `Member ${p.memberId} paid ${name} ${list.length} times with high values within ${t.fraud_pair_window_hours} h: ${lines.en}`,
+        },
+      ),
+    ];
+  }
+
+  /** Signal 4: high-value payments at a merchant whose usual ticket is small, against its own history and its industry. */
+  private ticketOutlier(
+    p: PaymentFact,
+    merchantPayments: PaymentFact[],
+    own: number[],
+    industry: number[],
+  ): Finding[] {
+    const t = this.thresholds;
+    if (own.length < t.fraud_ticket_history_min || industry.length < t.fraud_ticket_history_min) return [];
+    const ownMedianWon = median(own);
+    const industryMedianWon = median(industry);
+    const isOutlier = (amountWon: number) =>
+      amountWon * 10_000 >= t.fraud_ticket_ratio_bp * ownMedianWon &&
+      amountWon * 10_000 >= t.fraud_ticket_ratio_bp * industryMedianWon;
+    if (!isOutlier(p.amountWon)) return [];
+    const since = p.at - t.fraud_sustained_window_days * DAY_MS;
+    const list = [...merchantPayments.filter((x) => x.at >= since && isOutlier(x.amountWon)), p];
+    if (list.length < 2) return [];
+    const ratio = p.amountWon / Math.max(1, Math.max(ownMedianWon, industryMedianWon));
+    const lines = this.paymentLines(list, false, true);
+    const name = this.merchantName(p.merchantId);
+    return [
+      this.finding(
+        'ticket_outlier',
+        'merchant',
+        p.merchantId,
+        p.memberId,
+        p.merchantId,
+        p.district,
+        scoreOf(ratio / (t.fraud_ticket_ratio_bp / 10_000)),
+        p.at,
+        list.map((x) => x.id),
+        {
+          ko: `가맹점 ${name}의 평소 결제액은 ${won(ownMedianWon)}(업종 ${won(industryMedianWon)})인데 ${list.length}건이 그 ${Math.floor(ratio)}배 수준입니다: ${lines.ko}`,
+          en: `Merchant ${name} usually takes ${won(ownMedianWon)} a payment (its industry ${won(industryMedianWon)}), yet ${list.length} payments were about ${Math.floor(ratio)}× that: ${lines.en}`,
+        },
+      ),
+    ];
+  }
+
+  /** Signal 6: frequent high-value payments between midnight and the night's end hour (tenant time). */
+  private night(p: PaymentFact, memberPayments: PaymentFact[], merchantPayments: PaymentFact[]): Finding[] {
+    const t = this.thresholds;
+    if (this.time.hourOf(p.at) >= t.fraud_night_end_hour) return [];
+    const since = p.at - t.fraud_sustained_window_days * DAY_MS;
+    const nightly = (list: PaymentFact[]) =>
+      list.filter(
+        (x) =>
+          x.at >= since &&
+          x.amountWon >= t.fraud_high_value_won &&
+          this.time.hourOf(x.at) < t.fraud_night_end_hour,
+      );
+    const findings: Finding[] = [];
+    for (const [kind, list] of [
+      ['member', nightly(memberPayments)],
+      ['merchant', nightly(merchantPayments)],
+    ] as const) {
+      if (list.length < t.fraud_night_count_min) continue;
+      const lines = this.paymentLines(list, kind === 'member', kind === 'merchant');
+      const who =
+        kind === 'member'
+          ? { ko: `회원 ${p.memberId}`, en: `Member ${p.memberId}` }
+          : {
+              ko: `가맹점 ${this.merchantName(p.merchantId)}`,
+              en: `Merchant ${this.merchantName(p.merchantId)}`,
+            };
+      findings.push(
+        this.finding(
+          'night_high_value',
+          kind,
+          kind === 'member' ? p.memberId : p.merchantId,
+          kind === 'member' ? p.memberId : null,
+          kind === 'merchant' ? p.merchantId : null,
+          p.district,
+          scoreOf(list.length / t.fraud_night_count_min),
+          p.at,
+          list.map((x) => x.id),
+          {
+            ko: `${who.ko}: 0시~${t.fraud_night_end_hour}시 사이 고액 결제 ${list.length}건(최근 ${t.fraud_sustained_window_days}일): ${lines.ko}`,
+            en: `${who.en}: ${list.length} high-value payments between 00:00 and ${String(t.fraud_night_end_hour).padStart(2, '0')}:00 in the last ${t.fraud_sustained_window_days} days: ${lines.en}`,
+          },
+        ),
+      );
+    }
+    return findings;
+  }
+
+  /** Signal 7: 30 days' volume far above the declared size, with the customers' cashback percentile. */
+  private sizeOutlier(p: PaymentFact, merchantPayments: PaymentFact[]): Finding[] {
+    const t = this.thresholds;
+    if (p.annualRevenueWon <= 0) return [];
+    const since = p.at - 30 * DAY_MS;
+    let volumeWon = 0;
+    let cashbackWon = 0;
+    for (const x of merchantPayments) {
+      if (x.at < since) continue;
+      volumeWon += x.amountWon;
+      cashbackWon += x.cashbackWon;
+    }
+    const declaredMonthlyWon = p.annualRevenueWon / 12;
+    if (volumeWon * 10_000 < t.fraud_size_ratio_bp * declaredMonthlyWon) return [];
+    const percentile = this.cashbackPercentile(cashbackWon, p.at);
+    const ratio = volumeWon / declaredMonthlyWon;
+    const name = this.merchantName(p.merchantId);
+    const ids = merchantPayments
+      .filter((x) => x.at >= since && x.amountWon >= t.fraud_high_value_won)
+      .map((x) => x.id);
+    return [
+      this.finding(
+        'size_outlier',
+        'merchant',
+        p.merchantId,
+        null,
+        p.merchantId,
+        p.district,
+        scoreOf(ratio / (t.fraud_size_ratio_bp / 10_000)),
+        p.at,
+        ids,
+        {
+          ko: `가맹점 ${name}: 최근 30일 매출 ${won(volumeWon)}이 신고 연매출(${won(p.annualRevenueWon)})의 월평균 ${won(Math.round(declaredMonthlyWon))}의 ${ratio.toFixed(1)}배입니다. 고객이 받은 캐시백 ${won(cashbackWon)}은 전체 가맹점 중 상위 ${percentile}%입니다.`,
+          en: `Merchant ${name}: ${won(volumeWon)} in the last 30 days is ${ratio.toFixed(1)}× its declared monthly revenue of ${won(Math.round(declaredMonthlyWon))} (annual ${won(p.annualRevenueWon)}). Its customers earned ${won(cashbackWon)} of cashback, top ${percentile}% of merchants.`,
+        },
+      ),
+    ];
+  }
+
+  /** Signal 8a: repeated payments just under the high-value line (structuring). */
+  private nearThreshold(p: PaymentFact, memberPayments: PaymentFact[]): Finding[] {
+    const t = this.thresholds;
+    const lowWon =
+      t.fraud_high_value_won - (t.fraud_high_value_won * t.fraud_near_threshold_margin_bp) / 10_000;
+    const isNear = (x: PaymentFact) => x.amountWon >= lowWon && x.amountWon < t.fraud_high_value_won;
+    if (!isNear(p)) return [];
+    const since = p.at - t.fraud_sustained_window_days * DAY_MS;
+    const list = memberPayments.filter((x) => x.at >= since && isNear(x));
+    if (list.length < t.fraud_near_threshold_count_min) return [];
+    const lines = this.paymentLines(list, true, false);
+    return [
+      this.finding(
+        'cap_gaming',
+        'member',
+        p.memberId,
+        p.memberId,
+        null,
+        p.district,
+        scoreOf(list.length / t.fraud_near_threshold_count_min),
+        p.at,
+        list.map((x) => x.id),
+        {
+          ko: `회원 ${p.memberId}: 고액 기준 ${won(t.fraud_high_value_won)} 바로 아래 금액 결제 ${list.length}건(최근 ${t.fraud_sustained_window_days}일): ${lines.ko}`,
+          en: `Member ${p.memberId}: ${list.length} payments just under the high-value line of ${won(t.fraud_high_value_won)} in the last ${t.fraud_sustained_window_days} days: ${lines.en}`,
+        },
+      ),
+    ];
+  }
+
+  private cashbackPercentile(cashbackWon: number, now: number): number {
+    if (
+      this.observed - this.cashbackRanks.count > SIZE_PERCENTILE_REFRESH ||
+      now - this.cashbackRanks.at > DAY_MS
+    ) {
+      const since = now - 30 * DAY_MS;
+      const sums: number[] = [];
+      for (const list of this.byMerchant.values()) {
+        let sum = 0;
+        for (const x of list) if (x.at >= since) sum += x.cashbackWon;
+        sums.push(sum);
+      }
+      this.cashbackRanks = { at: now, sortedWon: sums.sort((a, b) => a - b), count: this.observed };
+    }
+    const sorted = this.cashbackRanks.sortedWon;
+    let above = 0;
+    for (let i = sorted.length - 1; i >= 0 && (sorted[i] as number) > cashbackWon; i -= 1) above += 1;
+    return Math.max(1, Math.ceil(((above + 1) * 100) / Math.max(1, sorted.length)));
+  }
+
+  private paymentEdge(p: PaymentFact): CycleEdge {
+    const ownerId = this.merchants.get(p.merchantId)?.ownerId;
+    return {
+      kind: 'payment',
+      id: p.id,
+      from: p.memberId,
+      to: ownerId ?? `merchant:${p.merchantId}`,
+      merchantId: p.merchantId,
+      amountWon: p.amountWon,
+      at: p.at,
+    };
+  }
+
+  /** Edges out of a node (a member, or a merchant's owner) at or above the cycle's minimum. */
+  private edgesFrom(node: string, since: number, before: number): CycleEdge[] {
+    const min = this.thresholds.fraud_cycle_edge_min_won;
+    const edges: CycleEdge[] = [];
+    for (const p of this.byMember.get(node) ?? [])
+      if (p.at >= since && p.at < before && p.amountWon >= min) edges.push(this.paymentEdge(p));
+    for (const tr of this.transfersFrom.get(node) ?? [])
+      if (tr.at >= since && tr.at < before && tr.amountWon >= min)
+        edges.push({
+          kind: 'transfer',
+          id: tr.id,
+          from: tr.fromMemberId,
+          to: tr.toMemberId,
+          merchantId: null,
+          amountWon: tr.amountWon,
+          at: tr.at,
+        });
+    return edges;
+  }
+
+  /**
+   * Signal 5: a new edge u→v closes a cycle when money already went v→…→u, in time order, within
+   * the window, through at most three earlier payments or transfers, at least one of them a payment.
+   */
+  private cycleThrough(edge: CycleEdge): Finding[] {
+    const t = this.thresholds;
+    const since = edge.at - t.fraud_cycle_window_hours * HOUR_MS;
+    let visits = 0;
+    const search = (node: string, after: number, path: CycleEdge[]): CycleEdge[] | null => {
+      if (path.length >= CYCLE_DEPTH_MAX) return null;
+      for (const next of this.edgesFrom(node, Math.max(since, after), edge.at + 1)) {
+        if (next.id === edge.id || path.some((e) => e.id === next.id)) continue;
+        visits += 1;
+        if (visits > CYCLE_VISITS_MAX) return null;
+        const extended = [...path, next];
+        if (next.to === edge.from) return extended;
+        const found = search(next.to, next.at, extended);
+        if (found) return found;
+      }
+      return null;
+    };
+    const path = search(edge.to, since, []);
+    if (!path) return [];
+    const cycle = [...path, edge];
+    const payment = cycle.find((e) => e.kind === 'payment');
+    if (!payment?.merchantId) return [];
+    const minWon = Math.min(...cycle.map((e) => e.amountWon));
+    const name = this.merchantName(payment.merchantId);
+    const step = (e: CycleEdge, lang: 'ko' | 'en') =>
+      e.kind === 'payment'
+        ? lang === 'ko'
+          ? `${this.time.format(e.at)} 회원 ${e.from} → 가맹점 ${this.merchantName(e.merchantId ?? '')}(대표 ${e.to}) 결제 ${won(e.amountWon)}`
+          : `${this.time.format(e.at)} member ${e.from} paid ${won(e.amountWon)} at ${this.merchantName(e.merchantId ?? '')} (owner ${e.to})`
+        : lang === 'ko'
+          ? `${this.time.format(e.at)} ${e.from} → ${e.to} 송금 ${won(e.amountWon)}`
+          : `${this.time.format(e.at)} ${e.from} sent ${won(e.amountWon)} to ${e.to}`;
+    return [
+      this.finding(
+        'round_trip',
+        'pair',
+        `${payment.from}>${payment.merchantId}`,
+        payment.from,
+        payment.merchantId,
+        null,
+        scoreOf((2 * minWon) / t.fraud_cycle_edge_min_won),
+        edge.at,
+        cycle.filter((e) => e.kind === 'payment').map((e) => e.id),
+        {
+          ko: `돈이 ${t.fraud_cycle_window_hours}시간 안에 한 바퀴 돌아왔습니다(가맹점 ${name}): ${cycle.map((e) => step(e, 'ko')).join(' → ')}`,
+          en: `Money went round within ${t.fraud_cycle_window_hours} h (merchant ${name}): ${cycle.map((e) => step(e, 'en')).join(' → ')}`,
+        },
+        { transferIds: cycle.filter((e) => e.kind === 'transfer').map((e) => e.id), cycle },
+      ),
+    ];
+  }
+
+  /** Drops whole windows that went quiet, so memory follows the active population. */
+  private sweep(now: number): void {
+    if (now === 0) return;
+    const since = now - WINDOW_MS;
+    for (const map of [this.byMember, this.byMerchant, this.transfersFrom, this.cancels] as Map<
+      string,
+      { at: number }[]
+    >[]) {
+      for (const [key, list] of map) {
+        prune(list, since);
+        if (list.length === 0) map.delete(key);
+      }
+    }
+    for (const [id, p] of this.payments) if (p.at < since) this.payments.delete(id);
+  }
+}

@@ -1,0 +1,827 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../clock.js';
+import type { Database, Sql } from '../../db/database.js';
+import { invalidInput } from '../../errors.js';
+import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
+import type { EventFeed } from '../events/event-feed.js';
+import type { FeedEvent } from '../events/types.js';
+import type { LedgerService } from '../ledger/ledger-service.js';
+import { type MemberService, memberAccountIds } from '../members/member-service.js';
+import type { MerchantService } from '../merchants/merchant-service.js';
+import type { PaymentService } from '../payments/payment-service.js';
+import type { PolicyService } from '../policy/policy-service.js';
+import type { Job } from '../scheduler/scheduler.js';
+import type { TenantService } from '../tenants/tenant-service.js';
+import { type CycleEdge, type Finding, FraudDetector, localTimeIn } from './detector.js';
+import { FraudErrors } from './errors.js';
+import { type Fact, factsOf, type MerchantFact } from './facts.js';
+import { FRAUD_RULE_DEFAULTS, FRAUD_RULE_KEYS, type FraudRule, type FraudThresholds } from './rules.js';
+
+export const FRAUD_CONSUMER = 'fraud';
+const PAGE_EVENTS = 2_000;
+const PAGES_PER_RUN_MAX = 10;
+const CATCH_UP_EVERY_MS = 15_000;
+const WINDOW_MS = 31 * 24 * 3_600_000;
+const CASE_ALERTS_MAX = 50;
+const CLAWBACK_PAYMENTS_MAX = 500;
+const LIST_LIMIT_MAX = 200;
+
+export type AlertStatus = 'open' | 'in_case' | 'dismissed' | 'confirmed';
+export type FraudAction = 'freeze_member' | 'freeze_merchant' | 'claw_back' | 'hold_settlement';
+
+export interface FraudAlert {
+  alertId: string;
+  rule: FraudRule;
+  subjectKind: 'member' | 'merchant' | 'pair';
+  subjectId: string;
+  memberId: string | null;
+  merchantId: string | null;
+  district: string | null;
+  score: number;
+  status: AlertStatus;
+  explanation: { ko: string; en: string };
+  evidence: { paymentIds: string[]; transferIds: string[]; cycle: CycleEdge[] | null };
+  caseId: string | null;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+}
+
+export interface FraudFreeze {
+  freezeId: string;
+  kind: 'member' | 'merchant' | 'settlement';
+  partyId: string;
+  caseId: string;
+  reason: string;
+  status: 'active' | 'released';
+  createdAt: Date;
+  releasedAt: Date | null;
+}
+
+export interface ClawbackEffect {
+  paymentId: string;
+  memberId: string;
+  owedWon: number;
+  clawedWon: number;
+  /** What the member's cashback balance could not cover: recorded as owed, never a negative balance. */
+  receivableWon: number;
+}
+
+export interface FraudCase {
+  caseId: string;
+  status: 'open' | 'dismissed' | 'confirmed';
+  assignee: string | null;
+  notes: Array<{ at: string; by: string; text: string }>;
+  alertIds: string[];
+  evidence: FraudAlert[];
+  decisionReason: string | null;
+  effects: { freezes: FraudFreeze[]; clawbacks: ClawbackEffect[]; actions: FraudAction[] };
+  createdBy: string;
+  createdAt: Date;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+}
+
+export interface AlertQuery {
+  status?: AlertStatus;
+  rule?: FraudRule;
+  minScore?: number;
+  district?: string;
+  limit?: number;
+}
+
+interface Deps {
+  events: EventFeed;
+  tenants: TenantService;
+  policy: PolicyService;
+  merchants: MerchantService;
+  members: MemberService;
+  payments: PaymentService;
+  ledger: LedgerService;
+  operatorActions: OperatorActionLog;
+}
+
+interface CachedDetector {
+  detector: FraudDetector;
+  thresholdsKey: string;
+  /** The last feed position applied to the detector: another process may have moved the cursor since. */
+  lastSeq: number;
+}
+
+const newId = (prefix: string) => `${prefix}_${randomBytes(10).toString('base64url')}`;
+
+/**
+ * Fraud ('깡') detection as a consumer of the event feed: it never runs on the payment path. Each
+ * step turns events into facts (fraud_facts), feeds the detectors (in memory, rebuilt from the facts
+ * after a restart) and keeps one open alert per rule and subject. Operators group alerts into cases
+ * and decide them; confirmation freezes parties, claws back cashback through the ledger and holds
+ * settlement, each in the operator audit trail.
+ */
+export class FraudService {
+  private readonly detectors = new Map<string, CachedDetector>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly deps: Deps,
+  ) {}
+
+  /** The thresholds in force at `at`: policy rule values, the preset's defaults where a tenant set none. */
+  async thresholdsAt(tenantId: string, at: Date): Promise<FraudThresholds> {
+    const rules = await this.deps.policy.rulesInForce(tenantId, at);
+    const thresholds = { ...FRAUD_RULE_DEFAULTS };
+    for (const rule of rules)
+      if ((FRAUD_RULE_KEYS as readonly string[]).includes(rule.key))
+        thresholds[rule.key as keyof FraudThresholds] = rule.value;
+    return thresholds;
+  }
+
+  async catchUp(
+    tenantId: string,
+    pagesMax = PAGES_PER_RUN_MAX,
+  ): Promise<{ processed: number; more: boolean }> {
+    const thresholds = await this.thresholdsAt(tenantId, this.clock.now());
+    const timeZone = await this.deps.tenants.timeZoneOf(tenantId);
+    let processed = 0;
+    for (let page = 0; page < pagesMax; page += 1) {
+      try {
+        const step = await this.deps.events.consume(
+          FRAUD_CONSUMER,
+          tenantId,
+          (tx, events) => this.score(tx, tenantId, events, thresholds, timeZone),
+          PAGE_EVENTS,
+        );
+        processed += step.processed;
+        if (!step.more) return { processed, more: false };
+      } catch (error) {
+        // The step rolled back: the detector may hold facts the database does not.
+        this.detectors.delete(tenantId);
+        throw error;
+      }
+    }
+    return { processed, more: true };
+  }
+
+  job(): Job {
+    return {
+      name: 'fraud.catch_up',
+      everyMs: CATCH_UP_EVERY_MS,
+      run: async ({ tenantId }) => this.catchUp(tenantId),
+    };
+  }
+
+  private async score(
+    tx: Sql,
+    tenantId: string,
+    events: readonly FeedEvent[],
+    thresholds: FraudThresholds,
+    timeZone: string,
+  ): Promise<void> {
+    const firstSeq = (events[0] as FeedEvent).seq;
+    const cached = await this.detectorFor(tx, tenantId, thresholds, timeZone, firstSeq - 1);
+    const rows: Array<{ seq: number; idx: number; fact: Fact }> = [];
+    for (const event of events)
+      for (const [idx, fact] of factsOf(event).entries()) rows.push({ seq: event.seq, idx, fact });
+    const merchantRows = await this.unknownMerchants(tx, tenantId, cached.detector, rows);
+    const ordered = [...merchantRows, ...rows];
+    await insertFacts(tx, tenantId, ordered);
+    const findings = new Map<string, Finding>();
+    for (const { fact } of ordered)
+      for (const finding of cached.detector.observe(fact))
+        findings.set(`${finding.rule}|${finding.subjectId}`, finding);
+    for (const finding of findings.values()) await upsertAlert(tx, tenantId, finding);
+    cached.lastSeq = (events.at(-1) as FeedEvent).seq;
+  }
+
+  /** Merchants the detector has not met: their owner and registration date, from the merchants module. */
+  private async unknownMerchants(
+    tx: Sql,
+    tenantId: string,
+    detector: FraudDetector,
+    rows: Array<{ seq: number; fact: Fact }>,
+  ): Promise<Array<{ seq: number; idx: number; fact: Fact }>> {
+    const found = new Map<string, { seq: number; idx: number; fact: MerchantFact }>();
+    for (const { seq, fact } of rows) {
+      if (fact.kind !== 'payment' || detector.knowsMerchant(fact.merchantId) || found.has(fact.merchantId))
+        continue;
+      const merchant = await this.deps.merchants.getById(tenantId, fact.merchantId, tx);
+      if (!merchant) continue;
+      found.set(merchant.id, {
+        seq,
+        idx: -1 - found.size,
+        fact: {
+          kind: 'merchant',
+          merchantId: merchant.id,
+          name: merchant.name,
+          ownerId: merchant.ownerUserId,
+          registeredAt: merchant.createdAt.getTime(),
+          annualRevenueWon: merchant.annualRevenueWon,
+          industryCode: merchant.industryCode,
+          district: merchant.district,
+        },
+      });
+    }
+    return [...found.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  private async detectorFor(
+    tx: Sql,
+    tenantId: string,
+    thresholds: FraudThresholds,
+    timeZone: string,
+    cursorSeq: number,
+  ): Promise<CachedDetector> {
+    const thresholdsKey = JSON.stringify(thresholds);
+    const cached = this.detectors.get(tenantId);
+    if (cached && cached.thresholdsKey === thresholdsKey && cached.lastSeq === cursorSeq) return cached;
+    const detector = new FraudDetector(thresholds, localTimeIn(timeZone));
+    const since = new Date(this.clock.now().getTime() - WINDOW_MS);
+    const facts = await tx.query<{ data: Fact }>(
+      `select data from fraud_facts where tenant_id = $1 and (kind = 'merchant' or at >= $2) order by seq, idx`,
+      [tenantId, since],
+    );
+    // Replayed silently: these facts' alerts were raised when they first arrived.
+    for (const { data } of facts) detector.observe(data);
+    const fresh = { detector, thresholdsKey, lastSeq: cursorSeq };
+    this.detectors.set(tenantId, fresh);
+    return fresh;
+  }
+
+  async listAlerts(tenantId: string, query: AlertQuery): Promise<FraudAlert[]> {
+    const limit = Math.min(query.limit ?? 100, LIST_LIMIT_MAX);
+    const rows = await this.db.query<AlertRow>(
+      `select * from fraud_alerts where tenant_id = $1
+         and ($2::text is null or status = $2) and ($3::text is null or rule = $3)
+         and score >= $4 and ($5::text is null or district = $5)
+       order by score desc, last_seen_at desc, id limit $6`,
+      [
+        tenantId,
+        query.status ?? null,
+        query.rule ?? null,
+        query.minScore ?? 0,
+        query.district ?? null,
+        limit,
+      ],
+    );
+    return rows.map(toAlert);
+  }
+
+  async getAlert(tenantId: string, alertId: string): Promise<FraudAlert> {
+    const [row] = await this.db.query<AlertRow>(
+      'select * from fraud_alerts where tenant_id = $1 and id = $2',
+      [tenantId, alertId],
+    );
+    if (!row) throw FraudErrors.alertNotFound([alertId]);
+    return toAlert(row);
+  }
+
+  async openCase(
+    tenantId: string,
+    actorUserId: string,
+    input: { alertIds: string[]; assignee?: string; note?: string },
+  ): Promise<FraudCase> {
+    const alertIds = [...new Set(input.alertIds)];
+    if (alertIds.length === 0 || alertIds.length > CASE_ALERTS_MAX)
+      throw invalidInput(
+        `alertIds must name 1..${CASE_ALERTS_MAX} alerts`,
+        `알림을 1~${CASE_ALERTS_MAX}개 지정해 주세요`,
+      );
+    const caseId = newId('fcase');
+    await this.db.transaction(async (tx) => {
+      const rows = await tx.query<AlertRow>(
+        'select * from fraud_alerts where tenant_id = $1 and id = any($2::text[]) order by id for update',
+        [tenantId, alertIds],
+      );
+      const missing = alertIds.filter((id) => !rows.some((r) => r.id === id));
+      if (missing.length > 0) throw FraudErrors.alertNotFound(missing);
+      const taken = rows.filter((r) => r.status !== 'open').map((r) => r.id);
+      if (taken.length > 0) throw FraudErrors.alertNotOpen(taken);
+      const now = this.clock.now();
+      const notes = input.note ? [{ at: now.toISOString(), by: actorUserId, text: input.note }] : [];
+      await tx.query(
+        `insert into fraud_cases (tenant_id, id, status, assignee, notes, alert_ids, evidence, created_by, created_at)
+         values ($1, $2, 'open', $3, $4, $5, $6, $7, $8)`,
+        [
+          tenantId,
+          caseId,
+          input.assignee ?? null,
+          JSON.stringify(notes),
+          alertIds,
+          JSON.stringify(rows.map(toAlert)),
+          actorUserId,
+          now,
+        ],
+      );
+      await tx.query(
+        `update fraud_alerts set status = 'in_case', case_id = $3 where tenant_id = $1 and id = any($2::text[])`,
+        [tenantId, alertIds, caseId],
+      );
+      await this.deps.operatorActions.record(tx, {
+        tenantId,
+        actorUserId,
+        action: 'fraud.case_open',
+        subjectType: 'fraud_case',
+        subjectId: caseId,
+        details: { alertIds, assignee: input.assignee ?? null },
+      });
+    });
+    return this.getCase(tenantId, caseId);
+  }
+
+  async addNote(
+    tenantId: string,
+    actorUserId: string,
+    caseId: string,
+    input: { text: string; assignee?: string },
+  ): Promise<FraudCase> {
+    await this.db.transaction(async (tx) => {
+      const fraudCase = await lockCase(tx, tenantId, caseId);
+      const note = { at: this.clock.now().toISOString(), by: actorUserId, text: input.text };
+      await tx.query(
+        `update fraud_cases set notes = notes || $3::jsonb, assignee = coalesce($4, assignee) where tenant_id = $1 and id = $2`,
+        [tenantId, caseId, JSON.stringify([note]), input.assignee ?? null],
+      );
+      await this.deps.operatorActions.record(tx, {
+        tenantId,
+        actorUserId,
+        action: 'fraud.case_note',
+        subjectType: 'fraud_case',
+        subjectId: fraudCase.id,
+        details: { text: input.text, assignee: input.assignee ?? null },
+      });
+    });
+    return this.getCase(tenantId, caseId);
+  }
+
+  async getCase(tenantId: string, caseId: string, sql: Sql = this.db): Promise<FraudCase> {
+    const [row] = await sql.query<CaseRow>('select * from fraud_cases where tenant_id = $1 and id = $2', [
+      tenantId,
+      caseId,
+    ]);
+    if (!row) throw FraudErrors.caseNotFound();
+    return this.caseView(tenantId, row, sql);
+  }
+
+  async listCases(tenantId: string, status?: FraudCase['status']): Promise<FraudCase[]> {
+    const rows = await this.db.query<CaseRow>(
+      `select * from fraud_cases where tenant_id = $1 and ($2::text is null or status = $2) order by created_at desc, id limit $3`,
+      [tenantId, status ?? null, LIST_LIMIT_MAX],
+    );
+    return Promise.all(rows.map((row) => this.caseView(tenantId, row)));
+  }
+
+  private async caseView(tenantId: string, row: CaseRow, sql: Sql = this.db): Promise<FraudCase> {
+    const freezes = await sql.query<FreezeRow>(
+      'select * from fraud_freezes where tenant_id = $1 and case_id = $2 order by created_at, id',
+      [tenantId, row.id],
+    );
+    const clawbacks = await sql.query<ClawbackRow>(
+      'select * from fraud_clawbacks where tenant_id = $1 and case_id = $2 order by payment_id',
+      [tenantId, row.id],
+    );
+    return {
+      caseId: row.id,
+      status: row.status,
+      assignee: row.assignee,
+      notes: row.notes,
+      alertIds: row.alert_ids,
+      evidence: row.evidence,
+      decisionReason: row.decision_reason,
+      effects: { freezes: freezes.map(toFreeze), clawbacks: clawbacks.map(toClawback), actions: row.actions },
+      createdBy: row.created_by,
+      createdAt: row.created_at,
+      decidedBy: row.decided_by,
+      decidedAt: row.decided_at,
+    };
+  }
+
+  /** Dismisses or confirms a case with its actions, all in one transaction: a refused action changes nothing. */
+  async decide(
+    tenantId: string,
+    actorUserId: string,
+    caseId: string,
+    input: { decision: 'dismissed' | 'confirmed'; reason: string; actions: FraudAction[] },
+    outerTx?: Sql,
+  ): Promise<FraudCase> {
+    const actions = [...new Set(input.actions)];
+    if (input.decision === 'dismissed' && actions.length > 0) throw FraudErrors.actionsNeedConfirmation();
+    const work = async (tx: Sql) => {
+      const row = await lockCase(tx, tenantId, caseId);
+      if (row.status !== 'open') throw FraudErrors.caseClosed(row.status);
+      const context: ActionContext = { tx, tenantId, actorUserId, caseRow: row, reason: input.reason };
+      for (const action of actions) await this.apply(context, action);
+      const now = this.clock.now();
+      await tx.query(
+        `update fraud_cases set status = $3, decision_reason = $4, actions = $5, decided_by = $6, decided_at = $7
+         where tenant_id = $1 and id = $2`,
+        [tenantId, caseId, input.decision, input.reason, JSON.stringify(actions), actorUserId, now],
+      );
+      await tx.query(`update fraud_alerts set status = $3 where tenant_id = $1 and id = any($2::text[])`, [
+        tenantId,
+        row.alert_ids,
+        input.decision,
+      ]);
+      await this.deps.operatorActions.record(tx, {
+        tenantId,
+        actorUserId,
+        action: `fraud.case_${input.decision === 'dismissed' ? 'dismiss' : 'confirm'}`,
+        subjectType: 'fraud_case',
+        subjectId: caseId,
+        details: { reason: input.reason, actions, rules: [...new Set(row.evidence.map((a) => a.rule))] },
+      });
+      return this.getCase(tenantId, caseId, tx);
+    };
+    return outerTx ? work(outerTx) : this.db.transaction(work);
+  }
+
+  private async apply(context: ActionContext, action: FraudAction): Promise<void> {
+    const alerts = context.caseRow.evidence;
+    const memberIds = [...new Set(alerts.map((a) => a.memberId).filter((x): x is string => x !== null))];
+    const merchantIds = [...new Set(alerts.map((a) => a.merchantId).filter((x): x is string => x !== null))];
+    switch (action) {
+      case 'freeze_member':
+        if (memberIds.length === 0) throw FraudErrors.noParty('member');
+        for (const id of memberIds) {
+          if (!(await this.deps.members.getMember(context.tenantId, id, context.tx)))
+            throw FraudErrors.partyNotFound('member', id);
+          await this.freeze(context, 'member', id);
+        }
+        return;
+      case 'freeze_merchant':
+      case 'hold_settlement':
+        if (merchantIds.length === 0) throw FraudErrors.noParty('merchant');
+        for (const id of merchantIds) {
+          if (!(await this.deps.merchants.getById(context.tenantId, id, context.tx)))
+            throw FraudErrors.partyNotFound('merchant', id);
+          await this.freeze(context, action === 'freeze_merchant' ? 'merchant' : 'settlement', id);
+        }
+        return;
+      case 'claw_back':
+        await this.clawBack(
+          context,
+          [...new Set(alerts.flatMap((a) => a.evidence.paymentIds))].slice(0, CLAWBACK_PAYMENTS_MAX),
+        );
+        return;
+    }
+  }
+
+  private async freeze(context: ActionContext, kind: FraudFreeze['kind'], partyId: string): Promise<void> {
+    const { tx, tenantId } = context;
+    const freezeId = newId('frz');
+    // An active freeze of the same party stays as it is (the unique index keeps one).
+    const inserted = await tx.query(
+      `insert into fraud_freezes (tenant_id, id, kind, party_id, case_id, reason, status, created_by, created_at)
+       values ($1, $2, $3, $4, $5, $6, 'active', $7, $8) on conflict do nothing returning id`,
+      [
+        tenantId,
+        freezeId,
+        kind,
+        partyId,
+        context.caseRow.id,
+        context.reason,
+        context.actorUserId,
+        this.clock.now(),
+      ],
+    );
+    if (inserted.length === 0) return;
+    await this.deps.operatorActions.record(tx, {
+      tenantId,
+      actorUserId: context.actorUserId,
+      action: kind === 'settlement' ? 'fraud.hold_settlement' : `fraud.freeze_${kind}`,
+      subjectType: kind === 'member' ? 'member' : 'merchant',
+      subjectId: partyId,
+      details: { freezeId, caseId: context.caseRow.id, reason: context.reason },
+    });
+  }
+
+  /**
+   * Cashback the flagged payments earned (less what a cancellation already returned) goes back to the
+   * pots it came from, by one ledger transfer per member. What the member's cashback balance cannot
+   * cover is recorded as a receivable (fraud_clawbacks.receivable_won), never as a negative balance.
+   */
+  private async clawBack(context: ActionContext, paymentIds: string[]): Promise<void> {
+    const { tx, tenantId } = context;
+    const done = await tx.query<{ payment_id: string }>(
+      'select payment_id from fraud_clawbacks where tenant_id = $1 and payment_id = any($2::text[])',
+      [tenantId, paymentIds],
+    );
+    if (done.length > 0) throw FraudErrors.alreadyClawedBack(done.map((r) => r.payment_id));
+    const byMember = new Map<
+      string,
+      Array<{ paymentId: string; owedWon: number; draws: Array<{ accountId: string; amountWon: number }> }>
+    >();
+    for (const paymentId of paymentIds) {
+      const payment = await this.deps.payments.getPayment(tenantId, paymentId, tx);
+      if (!payment || payment.cashback.amountWon <= 0) continue;
+      const keptShare = (payment.amountWon - payment.cancelledWon) / payment.amountWon;
+      const owedWon = Math.floor(payment.cashback.amountWon * keptShare);
+      const list = byMember.get(payment.memberId) ?? [];
+      list.push({ paymentId, owedWon, draws: payment.cashback.draws });
+      byMember.set(payment.memberId, list);
+    }
+    if (byMember.size === 0) throw FraudErrors.nothingToClawBack();
+    for (const [memberId, payments] of byMember) await this.clawBackMember(context, memberId, payments);
+  }
+
+  private async clawBackMember(
+    context: ActionContext,
+    memberId: string,
+    payments: Array<{
+      paymentId: string;
+      owedWon: number;
+      draws: Array<{ accountId: string; amountWon: number }>;
+    }>,
+  ): Promise<void> {
+    const { tx, tenantId } = context;
+    const cashbackAccountId = memberAccountIds(memberId).cashback;
+    const [account] = await this.deps.ledger.lockAccounts(tx, tenantId, [cashbackAccountId]);
+    let availableWon = Math.max(0, account?.availableWon ?? 0);
+    const toPots = new Map<string, number>();
+    const effects: ClawbackEffect[] = [];
+    for (const payment of payments) {
+      const clawedWon = Math.min(availableWon, payment.owedWon);
+      availableWon -= clawedWon;
+      // Back to the pots in the order they paid, up to what each paid.
+      let restWon = clawedWon;
+      for (const draw of payment.draws) {
+        const shareWon = Math.min(restWon, draw.amountWon);
+        if (shareWon > 0) toPots.set(draw.accountId, (toPots.get(draw.accountId) ?? 0) + shareWon);
+        restWon -= shareWon;
+      }
+      effects.push({
+        paymentId: payment.paymentId,
+        memberId,
+        owedWon: payment.owedWon,
+        clawedWon,
+        receivableWon: payment.owedWon - clawedWon,
+      });
+    }
+    const totalWon = [...toPots.values()].reduce((a, b) => a + b, 0);
+    const transferId = totalWon > 0 ? `fraud_clawback:${context.caseRow.id}:${memberId}` : null;
+    if (transferId) {
+      const [result] = await this.deps.ledger.postTransfersInTransaction(tx, tenantId, [
+        {
+          id: transferId,
+          action: 'transfer',
+          code: 'fraud_clawback',
+          postings: [
+            { accountId: cashbackAccountId, amountWon: -totalWon },
+            ...[...toPots].map(([accountId, amountWon]) => ({ accountId, amountWon })),
+          ],
+          metadata: { caseId: context.caseRow.id, paymentIds: payments.map((p) => p.paymentId) },
+        },
+      ]);
+      if (!result?.ok)
+        throw new Error(
+          `ledger refused the clawback ${transferId}: ${result && !result.ok ? result.code : 'no result'}`,
+        );
+    }
+    const now = this.clock.now();
+    for (const e of effects)
+      await tx.query(
+        `insert into fraud_clawbacks (tenant_id, payment_id, case_id, member_id, owed_won, clawed_won, receivable_won, ledger_transfer_id, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          tenantId,
+          e.paymentId,
+          context.caseRow.id,
+          memberId,
+          e.owedWon,
+          e.clawedWon,
+          e.receivableWon,
+          transferId,
+          now,
+        ],
+      );
+    await this.deps.operatorActions.record(tx, {
+      tenantId,
+      actorUserId: context.actorUserId,
+      action: 'fraud.claw_back',
+      subjectType: 'member',
+      subjectId: memberId,
+      details: {
+        caseId: context.caseRow.id,
+        ledgerTransferId: transferId,
+        clawedWon: totalWon,
+        receivableWon: effects.reduce((a, e) => a + e.receivableWon, 0),
+        paymentIds: effects.map((e) => e.paymentId),
+      },
+    });
+  }
+
+  async release(
+    tenantId: string,
+    actorUserId: string,
+    freezeId: string,
+    reason: string,
+  ): Promise<FraudFreeze> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query<FreezeRow>(
+        'select * from fraud_freezes where tenant_id = $1 and id = $2 for update',
+        [tenantId, freezeId],
+      );
+      if (!row) throw FraudErrors.freezeNotFound();
+      if (row.status !== 'active') throw FraudErrors.freezeReleased();
+      const now = this.clock.now();
+      const [updated] = await tx.query<FreezeRow>(
+        `update fraud_freezes set status = 'released', released_by = $3, released_at = $4 where tenant_id = $1 and id = $2 returning *`,
+        [tenantId, freezeId, actorUserId, now],
+      );
+      await this.deps.operatorActions.record(tx, {
+        tenantId,
+        actorUserId,
+        action: 'fraud.release',
+        subjectType: row.kind === 'member' ? 'member' : 'merchant',
+        subjectId: row.party_id,
+        details: { freezeId, kind: row.kind, caseId: row.case_id, reason },
+      });
+      return toFreeze(updated as FreezeRow);
+    });
+  }
+
+  async listFreezes(tenantId: string, status?: FraudFreeze['status']): Promise<FraudFreeze[]> {
+    const rows = await this.db.query<FreezeRow>(
+      `select * from fraud_freezes where tenant_id = $1 and ($2::text is null or status = $2) order by created_at desc, id limit $3`,
+      [tenantId, status ?? null, LIST_LIMIT_MAX],
+    );
+    return rows.map(toFreeze);
+  }
+
+  /** Each rule's precision as operators measured it: confirmed over decided alerts. */
+  async measuredPrecision(
+    tenantId: string,
+  ): Promise<Array<{ rule: string; confirmed: number; dismissed: number; precision: number | null }>> {
+    const rows = await this.db.query<{ rule: string; confirmed: number; dismissed: number }>(
+      `select rule, count(*) filter (where status = 'confirmed')::bigint as confirmed,
+         count(*) filter (where status = 'dismissed')::bigint as dismissed
+       from fraud_alerts where tenant_id = $1 and status in ('confirmed', 'dismissed') group by rule order by rule`,
+      [tenantId],
+    );
+    return rows.map((r) => ({
+      ...r,
+      precision: r.confirmed + r.dismissed > 0 ? r.confirmed / (r.confirmed + r.dismissed) : null,
+    }));
+  }
+}
+
+interface ActionContext {
+  tx: Sql;
+  tenantId: string;
+  actorUserId: string;
+  caseRow: CaseRow;
+  reason: string;
+}
+
+async function lockCase(tx: Sql, tenantId: string, caseId: string): Promise<CaseRow> {
+  const [row] = await tx.query<CaseRow>(
+    'select * from fraud_cases where tenant_id = $1 and id = $2 for update',
+    [tenantId, caseId],
+  );
+  if (!row) throw FraudErrors.caseNotFound();
+  return row;
+}
+
+async function insertFacts(
+  tx: Sql,
+  tenantId: string,
+  rows: Array<{ seq: number; idx: number; fact: Fact }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `insert into fraud_facts (tenant_id, seq, idx, at, kind, data)
+     select $1, x.seq, x.idx, x.at, x.kind, x.data from json_to_recordset($2::json) as x(seq bigint, idx integer, at timestamptz, kind text, data jsonb)`,
+    [
+      tenantId,
+      JSON.stringify(
+        rows.map(({ seq, idx, fact }) => ({
+          seq,
+          idx,
+          at: fact.kind === 'merchant' ? null : new Date(fact.at).toISOString(),
+          kind: fact.kind,
+          data: fact,
+        })),
+      ),
+    ],
+  );
+}
+
+async function upsertAlert(tx: Sql, tenantId: string, f: Finding): Promise<void> {
+  const at = new Date(f.at);
+  await tx.query(
+    `insert into fraud_alerts (tenant_id, id, rule, subject_kind, subject_id, member_id, merchant_id, district, score, status,
+       explanation_ko, explanation_en, evidence, first_seen_at, last_seen_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11, $12, $13, $13)
+     on conflict (tenant_id, rule, subject_id) where status = 'open' do update set
+       score = greatest(fraud_alerts.score, excluded.score), explanation_ko = excluded.explanation_ko,
+       explanation_en = excluded.explanation_en, evidence = excluded.evidence, last_seen_at = excluded.last_seen_at,
+       member_id = coalesce(excluded.member_id, fraud_alerts.member_id), district = coalesce(excluded.district, fraud_alerts.district)`,
+    [
+      tenantId,
+      newId('falt'),
+      f.rule,
+      f.subjectKind,
+      f.subjectId,
+      f.memberId,
+      f.merchantId,
+      f.district,
+      f.score,
+      f.explanationKo,
+      f.explanationEn,
+      JSON.stringify({ paymentIds: f.paymentIds, transferIds: f.transferIds, cycle: f.cycle }),
+      at,
+    ],
+  );
+}
+
+interface AlertRow {
+  id: string;
+  rule: FraudRule;
+  subject_kind: FraudAlert['subjectKind'];
+  subject_id: string;
+  member_id: string | null;
+  merchant_id: string | null;
+  district: string | null;
+  score: number;
+  status: AlertStatus;
+  explanation_ko: string;
+  explanation_en: string;
+  evidence: FraudAlert['evidence'];
+  case_id: string | null;
+  first_seen_at: Date;
+  last_seen_at: Date;
+}
+
+function toAlert(r: AlertRow): FraudAlert {
+  return {
+    alertId: r.id,
+    rule: r.rule,
+    subjectKind: r.subject_kind,
+    subjectId: r.subject_id,
+    memberId: r.member_id,
+    merchantId: r.merchant_id,
+    district: r.district,
+    score: r.score,
+    status: r.status,
+    explanation: { ko: r.explanation_ko, en: r.explanation_en },
+    evidence: r.evidence,
+    caseId: r.case_id,
+    firstSeenAt: r.first_seen_at,
+    lastSeenAt: r.last_seen_at,
+  };
+}
+
+interface CaseRow {
+  id: string;
+  status: FraudCase['status'];
+  assignee: string | null;
+  notes: FraudCase['notes'];
+  alert_ids: string[];
+  evidence: FraudAlert[];
+  decision_reason: string | null;
+  actions: FraudAction[];
+  created_by: string;
+  created_at: Date;
+  decided_by: string | null;
+  decided_at: Date | null;
+}
+
+interface FreezeRow {
+  id: string;
+  kind: FraudFreeze['kind'];
+  party_id: string;
+  case_id: string;
+  reason: string;
+  status: FraudFreeze['status'];
+  created_at: Date;
+  released_at: Date | null;
+}
+
+function toFreeze(r: FreezeRow): FraudFreeze {
+  return {
+    freezeId: r.id,
+    kind: r.kind,
+    partyId: r.party_id,
+    caseId: r.case_id,
+    reason: r.reason,
+    status: r.status,
+    createdAt: r.created_at,
+    releasedAt: r.released_at,
+  };
+}
+
+interface ClawbackRow {
+  payment_id: string;
+  member_id: string;
+  owed_won: number;
+  clawed_won: number;
+  receivable_won: number;
+}
+
+function toClawback(r: ClawbackRow): ClawbackEffect {
+  return {
+    paymentId: r.payment_id,
+    memberId: r.member_id,
+    owedWon: r.owed_won,
+    clawedWon: r.clawed_won,
+    receivableWon: r.receivable_won,
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Fraud ('깡') thresholds: policy rule values (per tenant, effective-dated, changed through the
+ * policy rule routes). The keys are listed here, next to the detectors that read them; the policy
+ * module accepts them as rule keys and the Daejeon preset installs FRAUD_RULE_DEFAULTS.
+ */
+export const FRAUD_RULE_KEYS = [
+  'fraud_high_value_won',
+  'fraud_sustained_window_days',
+  'fraud_sustained_count_min',
+  'fraud_member_daily_count_min',
+  'fraud_new_merchant_days',
+  'fraud_new_merchant_count_min',
+  'fraud_pair_window_hours',
+  'fraud_pair_count_min',
+  'fraud_ticket_ratio_bp',
+  'fraud_ticket_history_min',
+  'fraud_cycle_window_hours',
+  'fraud_cycle_edge_min_won',
+  'fraud_night_end_hour',
+  'fraud_night_count_min',
+  'fraud_size_ratio_bp',
+  'fraud_near_threshold_margin_bp',
+  'fraud_near_threshold_count_min',
+  'fraud_cancel_window_hours',
+  'fraud_cancel_count_min',
+] as const;
+
+export type FraudRuleKey = (typeof FRAUD_RULE_KEYS)[number];
+export type FraudThresholds = Record<FraudRuleKey, number>;
+
+/** The preset's values (Daejeon 2021's published signals, tuned by `npm run eval:fraud`). */
+export const FRAUD_RULE_DEFAULTS: FraudThresholds = {
+  fraud_high_value_won: 300_000,
+  fraud_sustained_window_days: 7,
+  fraud_sustained_count_min: 8,
+  fraud_member_daily_count_min: 20,
+  fraud_new_merchant_days: 30,
+  fraud_new_merchant_count_min: 5,
+  fraud_pair_window_hours: 24,
+  fraud_pair_count_min: 3,
+  fraud_ticket_ratio_bp: 100_000,
+  fraud_ticket_history_min: 20,
+  fraud_cycle_window_hours: 72,
+  fraud_cycle_edge_min_won: 100_000,
+  fraud_night_end_hour: 6,
+  fraud_night_count_min: 3,
+  fraud_size_ratio_bp: 20_000,
+  fraud_near_threshold_margin_bp: 300,
+  fraud_near_threshold_count_min: 4,
+  fraud_cancel_window_hours: 48,
+  fraud_cancel_count_min: 3,
+};
+
+/** The alert rules; each names the signal of the issue it implements (docs/fraud.md). */
+export const FRAUD_RULES = [
+  'sustained_high_value',
+  'new_merchant_high_value',
+  'repeated_pair',
+  'ticket_outlier',
+  'round_trip',
+  'night_high_value',
+  'size_outlier',
+  'cap_gaming',
+] as const;
+
+export type FraudRule = (typeof FRAUD_RULES)[number];
+
+/** Policy preset rows: fixed ids so installing twice adds nothing. */
+export function fraudPresetRules(effectiveFrom: Date) {
+  return FRAUD_RULE_KEYS.map((key) => ({
+    id: `rul_fraud_${key.slice('fraud_'.length)}`,
+    key,
+    value: FRAUD_RULE_DEFAULTS[key],
+    effectiveFrom,
+  }));
+}
