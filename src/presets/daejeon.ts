@@ -1,7 +1,7 @@
 import type { OperatorRole } from '../http/auth.js';
 import { DAEJEON_2021_POT, seedDaejeonBudgets } from '../modules/budgets/presets/daejeon.js';
-import { BootstrapRefused, bootstrapAccount } from '../modules/members/bootstrap.js';
 import { seedDaejeonDemoCharities, seedDaejeonNeighbourhood } from '../modules/giving/presets/daejeon.js';
+import { BootstrapRefused, bootstrapAccount } from '../modules/members/bootstrap.js';
 import { businessNumberCheckDigit } from '../modules/merchants/business-number.js';
 import { DAEJEON_MERCHANT_PRESET } from '../modules/merchants/presets/daejeon.js';
 import type { MerchantApplicationInput } from '../modules/merchants/types.js';

@@ -59,8 +59,8 @@ export const memberMigrations: Migration[] = [
         locked_until timestamptz,
         primary key (tenant_id, subject)
       );`,
-    },
-    {
+  },
+  {
     version: 2200,
     name: 'payment PINs (결제 비밀번호): hashed, with failed attempts and a lockout',
     sql: `

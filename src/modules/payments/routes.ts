@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { invalidInput } from '../../errors.js';
+import { DomainError, invalidInput } from '../../errors.js';
 import { type Principal, userOf } from '../../http/auth.js';
 import { CursorKey, cursorCodec } from '../../http/cursor.js';
 import { PageQuerySchema } from '../../http/request-context.js';
@@ -129,10 +129,16 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
               merchantName: Type.String(),
               amountWon: Type.Integer(),
               paidFrom: Type.Union([
-                Type.Object({ grantWon: Type.Integer(), cashbackWon: Type.Integer(), cashWon: Type.Integer() }),
+                Type.Object({
+                  grantWon: Type.Integer(),
+                  cashbackWon: Type.Integer(),
+                  cashWon: Type.Integer(),
+                }),
                 Type.Null(),
               ]),
-              shortfallWon: Type.Integer({ description: 'what the balance lacks; 0 when it covers the amount' }),
+              shortfallWon: Type.Integer({
+                description: 'what the balance lacks; 0 when it covers the amount',
+              }),
               expectedCashbackWon: Type.Integer({
                 description: 'if paid now; the budget running low can give less',
               }),

@@ -77,7 +77,12 @@ export class ProgramService {
       currencyOf,
       timeZoneOf: (tenantId) => deps.tenants.timeZoneOf(tenantId),
     });
-    this.expiry = new GrantExpiry(db, deps.ledger, (tenantId) => deps.tenants.timeZoneOf(tenantId), deps.events);
+    this.expiry = new GrantExpiry(
+      db,
+      deps.ledger,
+      (tenantId) => deps.tenants.timeZoneOf(tenantId),
+      deps.events,
+    );
   }
 
   jobs(): Job[] {
@@ -333,7 +338,9 @@ export class ProgramService {
       const now = this.clock.now();
       if (now.getTime() >= program.expiresAt.getTime()) throw ProgramErrors.expired(program.expiresAt);
       const timeZone = await this.deps.tenants.timeZoneOf(tenantId, tx);
-      await payGrants(tx, this.deps, { program, currencyCode, timeZone, now, onApplication: true }, [recipient]);
+      await payGrants(tx, this.deps, { program, currencyCode, timeZone, now, onApplication: true }, [
+        recipient,
+      ]);
       return true;
     });
     const [program] = (await this.memberPrograms(tenantId, memberId)).filter(

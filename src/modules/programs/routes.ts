@@ -174,7 +174,8 @@ function operatorRoutes(platform: Platform): FastifyPluginAsyncTypebox {
               };
             }),
           ),
-          nextCursor: page.length > limit && last ? recipientCursor.encode({ memberId: last.memberId }) : null,
+          nextCursor:
+            page.length > limit && last ? recipientCursor.encode({ memberId: last.memberId }) : null,
         };
       },
     );

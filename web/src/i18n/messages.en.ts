@@ -1,6 +1,6 @@
 import { firstRunEn } from './first-run.en.js';
-import { labEn } from './lab.en.js';
 import { givingEn } from './giving.en.js';
+import { labEn } from './lab.en.js';
 import type { Messages } from './messages.ko.js';
 import { publicBooksEn } from './public-books.en.js';
 

@@ -1,6 +1,6 @@
 import { firstRunKo } from './first-run.ko.js';
-import { labKo } from './lab.ko.js';
 import { givingKo } from './giving.ko.js';
+import { labKo } from './lab.ko.js';
 import { publicBooksKo } from './public-books.ko.js';
 
 /** Korean, the default language: the source of every message key (English must match it key for key). */
