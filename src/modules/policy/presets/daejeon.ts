@@ -1,5 +1,4 @@
 import type { Sql } from '../../../db/database.js';
-import { fraudPresetRules } from '../../fraud/rules.js';
 import type { PolicyPreset, PolicyService } from '../policy-service.js';
 import type { CashbackExtra } from '../types.js';
 
@@ -106,7 +105,6 @@ export const DAEJEON_POLICY_PRESET: PolicyPreset = {
       effectiveFrom: KST_2020_05_01,
     },
     { id: 'rul_daejeon_refund_used', key: 'refund_min_used_bp', value: 6000, effectiveFrom: KST_2020_05_01 },
-    ...fraudPresetRules(KST_2020_05_01),
   ],
   policies: [
     {
