@@ -179,4 +179,16 @@ describe.each(databaseKinds())('fraud cases and actions on %s', (kind) => {
     expect(unchanged.body.effects.freezes).toEqual([]);
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
+
+  it('reads its thresholds as policy rule values set through the policy rule routes', async () => {
+    const at = t.clock.now();
+    expect((await t.platform.fraud.thresholdsAt(tenantId, at)).fraud_cycle_edge_min_won).toBe(100_000);
+    const set = await operator.post('/v1/operator/policies/rules', {
+      key: 'fraud_cycle_edge_min_won',
+      value: 500_000,
+      effectiveFrom: at.toISOString(),
+    });
+    expect(set.status).toBe(201);
+    expect((await t.platform.fraud.thresholdsAt(tenantId, at)).fraud_cycle_edge_min_won).toBe(500_000);
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * Fraud ('깡') thresholds: policy rule values (per tenant, effective-dated, changed through the
- * policy rule routes). The keys are listed here, next to the detectors that read them; the policy
- * module accepts them as rule keys and the Daejeon preset installs FRAUD_RULE_DEFAULTS.
+ * policy rule routes). The keys are listed here, next to the detectors that read them, and the
+ * policy module accepts them as rule keys. Where a tenant has set no value, FRAUD_RULE_DEFAULTS
+ * applies (kept out of the city presets so their rule lists stay the cities' own).
  */
 export const FRAUD_RULE_KEYS = [
   'fraud_high_value_won',
@@ -28,7 +29,7 @@ export const FRAUD_RULE_KEYS = [
 export type FraudRuleKey = (typeof FRAUD_RULE_KEYS)[number];
 export type FraudThresholds = Record<FraudRuleKey, number>;
 
-/** The preset's values (Daejeon 2021's published signals, tuned by `npm run eval:fraud`). */
+/** Defaults after Daejeon 2021's published signals, checked by `npm run eval:fraud`. */
 export const FRAUD_RULE_DEFAULTS: FraudThresholds = {
   fraud_high_value_won: 300_000,
   fraud_sustained_window_days: 7,
@@ -64,13 +65,3 @@ export const FRAUD_RULES = [
 ] as const;
 
 export type FraudRule = (typeof FRAUD_RULES)[number];
-
-/** Policy preset rows: fixed ids so installing twice adds nothing. */
-export function fraudPresetRules(effectiveFrom: Date) {
-  return FRAUD_RULE_KEYS.map((key) => ({
-    id: `rul_fraud_${key.slice('fraud_'.length)}`,
-    key,
-    value: FRAUD_RULE_DEFAULTS[key],
-    effectiveFrom,
-  }));
-}

@@ -1,5 +1,4 @@
 import type { Sql } from '../../../db/database.js';
-import { fraudPresetRules } from '../../fraud/rules.js';
 import type { PolicyPreset, PolicyService } from '../policy-service.js';
 import type { CashbackExtra } from '../types.js';
 
@@ -162,7 +161,6 @@ export const DAEJEON_POLICY_PRESET: PolicyPreset = {
       value: 30,
       effectiveFrom: KST_2020_05_01,
     },
-    ...fraudPresetRules(KST_2020_05_01),
   ],
   policies: [
     {
