@@ -127,6 +127,14 @@ describe.each(databaseKinds())('deployment safety on %s', (kind) => {
     expect((await citizen.get('/v1/me/wallet')).status).toBe(401);
     expect((await demoOperator.get('/v1/operator/budgets')).status).toBe(401);
     expect((await signIn(app, tenantId, '010-9000-0004', OPERATOR_PASSWORD)).status).toBe(201);
+    const mode = async (target: FastifyInstance) =>
+      (await target.inject({ method: 'GET', url: '/v1/mode' })).json();
+    expect(await mode(app)).toEqual({ mode: 'production', demoSignIns: [] });
+    expect((await mode(t.app)).demoSignIns).toContainEqual({
+      who: DEMO_CREDENTIALS.citizen.who,
+      phone: DEMO_CREDENTIALS.citizen.phone,
+      password: DEMO_CREDENTIALS.citizen.password,
+    });
     // A second start finds nothing left to disable.
     expect((await seedDaejeon(platform, tenantId)).disabledDemoPhones).toEqual([]);
   });

@@ -1,0 +1,3 @@
+export function newestMtimeMs(paths: string[]): number;
+export function isStale(stampFile: string, inputs: string[]): boolean;
+export function buildIfStale(root?: string): string[];
