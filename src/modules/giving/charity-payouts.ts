@@ -14,6 +14,7 @@ const DAY_MS = 86_400_000;
 const PAYOUT_HOLD_DAYS = 30;
 const RECONCILE_AFTER_MS = 30_000;
 const PAYOUTS_PER_RUN_MAX = 50;
+const CHARITIES_MAX = 500;
 
 interface PayoutRow {
   id: string;
@@ -43,13 +44,19 @@ export class CharityPayouts {
   async run(tenantId: string, now: Date) {
     const reconciled = await this.reconcile(tenantId, now);
     const started = await this.startPayouts(tenantId, now);
-    return { processed: reconciled + started, more: false, details: { reconciled, started } };
+    return {
+      processed: reconciled + started,
+      more: started === PAYOUTS_PER_RUN_MAX,
+      details: { reconciled, started },
+    };
   }
 
+  /** At most PAYOUTS_PER_RUN_MAX payouts a run; the next run starts where this one stopped. */
   private async startPayouts(tenantId: string, now: Date): Promise<number> {
-    const charities = await selectCharities(this.db, tenantId, PAYOUTS_PER_RUN_MAX);
+    const charities = await selectCharities(this.db, tenantId, CHARITIES_MAX);
     let started = 0;
     for (const charity of charities) {
+      if (started === PAYOUTS_PER_RUN_MAX) break;
       const payoutId = await this.hold(tenantId, charity.id, now);
       if (!payoutId) continue;
       started += 1;

@@ -25,7 +25,6 @@ import {
   selectCampaigns,
   selectCharities,
   selectCharity,
-  selectDonation,
   selectGift,
   selectGiftsToTry,
   selectMemberDonations,
@@ -208,10 +207,6 @@ export class GivingService {
     });
   }
 
-  async charity(tenantId: string, charityId: string): Promise<Charity | undefined> {
-    return selectCharity(this.db, tenantId, charityId);
-  }
-
   /**
    * A one-off donation now, or a monthly gift whose first donation falls on its next due day. Runs in
    * the caller's transaction (the idempotent request's), so a replay finds the stored answer.
@@ -346,10 +341,6 @@ export class GivingService {
       selectMemberGifts(this.db, tenantId, memberId, MEMBER_PAGE_MAX),
     ]);
     return { donations, monthlyGifts };
-  }
-
-  async donation(tenantId: string, donationId: string): Promise<Donation | undefined> {
-    return selectDonation(this.db, tenantId, donationId);
   }
 
   /** The member's donations of a local calendar year as a PDF record. */

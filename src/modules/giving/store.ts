@@ -159,14 +159,6 @@ export async function insertDonation(sql: Sql, tenantId: string, donation: Donat
   );
 }
 
-export async function selectDonation(sql: Sql, tenantId: string, donationId: string) {
-  const [row] = await sql.query<DonationRow>('select * from donations where tenant_id = $1 and id = $2', [
-    tenantId,
-    donationId,
-  ]);
-  return row ? toDonation(row) : undefined;
-}
-
 export async function selectMemberDonations(sql: Sql, tenantId: string, memberId: string, limit: number) {
   const rows = await sql.query<DonationRow>(
     `select * from donations where tenant_id = $1 and member_id = $2 order by created_at desc, id limit $3`,

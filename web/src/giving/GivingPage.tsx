@@ -7,7 +7,7 @@ import { parseWon } from '../i18n/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { AmountField } from '../ui/AmountField.js';
 import { Button } from '../ui/Button.js';
-import { SelectField, TextField } from '../ui/Field.js';
+import { CheckboxField, SelectField, TextField } from '../ui/Field.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
 import { Page } from '../ui/Page.js';
@@ -46,7 +46,10 @@ function GiveForm({ onGiven }: { onGiven: () => void }) {
   const onSubmit = async () => {
     if (!charityId || !amountWon) return;
     const body = { charityId, amountWon, source, ...(monthly ? { monthlyDay: Number(day) } : {}) };
-    if (await give.submit(body)) onGiven();
+    if (await give.submit(body)) {
+      onGiven();
+      charities.reload();
+    }
   };
   return (
     <section className="card form" aria-labelledby="give-title">
@@ -76,10 +79,7 @@ function GiveForm({ onGiven }: { onGiven: () => void }) {
           label: t(`giving.give.sources.${value}`),
         }))}
       />
-      <label className="checkbox">
-        <input type="checkbox" checked={monthly} onChange={(event) => setMonthly(event.target.checked)} />
-        {t('giving.give.monthly')}
-      </label>
+      <CheckboxField label={t('giving.give.monthly')} checked={monthly} onChecked={setMonthly} />
       {monthly && (
         <TextField label={t('giving.give.monthlyDay')} value={day} onValue={setDay} inputMode="numeric" />
       )}
