@@ -20,6 +20,7 @@ import type { Migration } from './migrate.js';
  * Every module's migrations, in version order. Each module owns a range of versions:
  * tenants 100s, ledger 200s, audit trail 250s, idempotency 280s, scheduler 290s, members 300s, reference 400s, merchants 500s,
  * policy 600s, budgets 650s, wallets 700s, transfers 750s, refunds 760s, payments 800s, programmes 900s, settlement 1000s.
+ * Issue 11 (apps people trust): 2200–2299 (members' payment PINs).
  */
 export const allMigrations: Migration[] = [
   ...tenantMigrations,

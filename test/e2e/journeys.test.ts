@@ -303,7 +303,11 @@ describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser',
       await operator.getByRole('button', { name: '지급하기' }).click();
       await operator.getByText('1 / 1명 · 100,000원 / 100,000원').waitFor();
       await operator.getByText('지급 완료').first().waitFor();
-      await operator.locator('.recipient-list, table').getByText(DEMO_CREDENTIALS.citizen.name).first().waitFor();
+      await operator
+        .locator('.recipient-list, table')
+        .getByText(DEMO_CREDENTIALS.citizen.name)
+        .first()
+        .waitFor();
       await screenshot(operator, 'programme-02-disbursed');
 
       const recipient = await person(PHONE);
