@@ -51,7 +51,7 @@ describe.each(databaseKinds())('policy service on %s', (kind) => {
         'cbp_daejeon_2021',
         'cbp_daejeon_2020',
       ]);
-      expect(await policy.listRules(tenantId)).toHaveLength(13);
+      expect(await policy.listRules(tenantId)).toHaveLength(15);
     });
 
     it.each([

@@ -171,7 +171,7 @@ describe.each(databaseKinds())('policy routes on %s', (kind) => {
         'cbp_daejeon_2021',
         'cbp_daejeon_2020',
       ]);
-      expect(list.json().rules).toHaveLength(13);
+      expect(list.json().rules).toHaveLength(15);
     });
 
     it('refuses an auditor or a plain member a write', async () => {
