@@ -69,7 +69,9 @@ describe.each(databaseKinds())('money people can trust on %s', (kind) => {
     it('previews a payment before it is made: the split, the shortfall and the expected cashback', async () => {
       const citizen = await member(30_000);
       const { merchantCode } = await demoMerchantCode(t.platform, tenantId, 'marketStore');
-      const preview = await citizen.get(`/v1/me/payment-preview?merchantCode=${merchantCode}&amountWon=20000`);
+      const preview = await citizen.get(
+        `/v1/me/payment-preview?merchantCode=${merchantCode}&amountWon=20000`,
+      );
       expect(preview.body).toEqual({
         merchantName: '중앙시장 한밭상회',
         amountWon: 20_000,

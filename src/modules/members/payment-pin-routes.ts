@@ -30,8 +30,7 @@ export function paymentPinRoutes(platform: Platform): FastifyPluginAsyncTypebox 
         preValidation: guards.requireUser,
         schema: {
           tags: ['members'],
-          summary:
-            'The linked bank account (charges come from it, refunds go to it), with the number masked',
+          summary: 'The linked bank account (charges come from it, refunds go to it), with the number masked',
           response: {
             200: Type.Object({
               bankCode: Type.String({ description: "the bank's three-digit code, or SANDBOX" }),

@@ -140,10 +140,16 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
               merchantName: Type.String(),
               amountWon: Type.Integer(),
               paidFrom: Type.Union([
-                Type.Object({ grantWon: Type.Integer(), cashbackWon: Type.Integer(), cashWon: Type.Integer() }),
+                Type.Object({
+                  grantWon: Type.Integer(),
+                  cashbackWon: Type.Integer(),
+                  cashWon: Type.Integer(),
+                }),
                 Type.Null(),
               ]),
-              shortfallWon: Type.Integer({ description: 'what the balance lacks; 0 when it covers the amount' }),
+              shortfallWon: Type.Integer({
+                description: 'what the balance lacks; 0 when it covers the amount',
+              }),
               expectedCashbackWon: Type.Integer({
                 description: 'if paid now; the budget running low can give less',
               }),
