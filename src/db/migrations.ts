@@ -33,6 +33,7 @@ import type { Migration } from './migrate.js';
  * public books 1200s (1200 is the ledger's commit order, in the ledger's migrations).
  * platform administrators and operations (issue 17) 1400s.
  * fraud 1500–1599.
+ * Issue 11 (apps people trust): 2200–2299 (members' payment PINs).
  */
 export const allMigrations: Migration[] = [
   ...tenantMigrations,

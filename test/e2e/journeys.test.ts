@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../../src/presets/daejeon.js';
-import { addDays } from '../../web/src/i18n/format.js';
+import { addDays, formatCalendarDate, seoulParts } from '../../web/src/i18n/format.js';
+import { expectAccessible } from './support/accessibility.js';
 import {
   CHROMIUM_PATH,
   chromiumAvailable,
@@ -46,7 +47,7 @@ describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser',
     }
     ensureWebBuilt();
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     for (const context of contexts) await context.close();
@@ -71,8 +72,14 @@ describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser',
       await eventually(() => page.locator('.balance-total').textContent()).toBe('0원');
 
       await page.getByRole('link', { name: '충전' }).first().click();
+      await expectAccessible(page, 'sign-up → wallet');
       await page.getByRole('button', { name: '+100,000원' }).click();
+      await eventually(() => page.getByLabel('충전 금액').inputValue()).toBe('100,000');
       await page.getByRole('button', { name: '충전하기' }).click();
+      const chargeConfirm = page.getByRole('dialog', { name: '이렇게 충전할까요?' });
+      await chargeConfirm.getByText('모의 은행').waitFor();
+      await expectAccessible(page, 'charge confirm');
+      await chargeConfirm.getByRole('button', { name: '100,000원 충전하기' }).click();
       await page.getByText('100,000원을 충전했습니다.').waitFor();
       await screenshot(page, 'citizen-02-charged');
 
@@ -84,15 +91,30 @@ describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser',
       await screenshot(page, 'citizen-03-find-merchants');
       await store.getByRole('link', { name: '여기서 결제' }).click();
 
-      await page.getByText('결제할 가맹점:').waitFor();
+      // The shop's name comes from the lookup by code, not from the link.
+      const shop = page.locator('.merchant-found');
+      await shop.getByText('중앙시장 한밭상회').waitFor();
+      await shop.getByText('추가 캐시백 전통시장 3%').waitFor();
       await page.getByLabel('결제 금액').fill('50000');
+      await eventually(() => page.getByLabel('결제 금액').inputValue()).toBe('50,000');
       await screenshot(page, 'citizen-04-pay');
+      await expectAccessible(page, 'pay');
       await page.getByRole('button', { name: '결제하기' }).click();
+      const confirm = page.getByRole('dialog', { name: '이렇게 결제할까요?' });
+      await confirm.getByText('중앙시장 한밭상회').waitFor();
+      await confirm.getByText('충전금 50,000원').waitFor();
+      await confirm.getByText('6,500원').waitFor();
+      await confirm.getByLabel('결제 비밀번호 만들기 (숫자 6자리)').fill('246810');
+      await confirm.getByLabel('결제 비밀번호 한 번 더').fill('246810');
+      await screenshot(page, 'citizen-04b-confirm-payment');
+      await expectAccessible(page, 'payment confirm');
+      await confirm.getByRole('button', { name: '50,000원 결제하기' }).click();
       const receipt = page.locator('.receipt');
       await receipt.getByText('50,000원 결제').waitFor();
       await eventually(() => receipt.locator('.receipt-cashback dd').textContent()).toBe('6,500원');
       await screenshot(page, 'citizen-05-receipt');
 
+      await expectAccessible(page, 'receipt');
       await page.getByRole('link', { name: '홈' }).click();
       await eventually(() => page.locator('.balance-total').textContent()).toBe('56,500원');
       await eventually(() => page.locator('.month-cashback strong').textContent()).toBe('6,500원');
@@ -105,7 +127,17 @@ describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser',
       await payment.getByText('캐시백 6,500원 적립').click();
       await payment.getByRole('cell', { name: '1,500원' }).waitFor();
       await eventually(() => payment.locator('.rule-table tr').count()).toBe(2);
+      await payment.getByText('자세히').click();
+      await payment.getByText('승인번호').waitFor();
+      await page.getByLabel('종류').selectOption({ label: '충전' });
+      await eventually(() => page.locator('.activity').count()).toBe(1);
+      await page.locator('.activity-charge').getByText('+100,000원').waitFor();
+      await page.getByLabel('종류').selectOption({ label: '송금' });
+      await page.getByText('조건에 맞는 내역이 없습니다.').waitFor();
+      await page.getByLabel('종류').selectOption({ label: '결제' });
+      await page.locator('.activity-payment').first().getByText('자세히').click();
       await screenshot(page, 'citizen-07-history');
+      await expectAccessible(page, 'history');
     },
     JOURNEY_TIMEOUT_MS,
   );
@@ -118,6 +150,7 @@ describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser',
       await customer.goto('/wallet/charge');
       await customer.getByLabel('충전 금액').fill('30000');
       await customer.getByRole('button', { name: '충전하기' }).click();
+      await customer.getByRole('dialog').getByRole('button', { name: '30,000원 충전하기' }).click();
       await customer.getByText('30,000원을 충전했습니다.').waitFor();
       await customer.goto('/wallet/code');
       const code = await readPaymentCode(customer);
@@ -133,6 +166,13 @@ describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser',
       await till.getByRole('heading', { name: '결제 완료' }).waitFor();
       await till.getByText('20,000원 결제를 받았습니다.').waitFor();
       await screenshot(till, 'merchant-03-paid');
+      // The customer's screen learns the code was collected and shows the receipt, not "expired".
+      const customerReceipt = customer.locator('.receipt');
+      await customerReceipt.getByText('20,000원 결제').waitFor();
+      await customerReceipt.getByText('한밭 커피').waitFor();
+      await expect(customer.getByText('코드가 만료되었습니다').count()).resolves.toBe(0);
+      await screenshot(customer, 'merchant-03b-customer-receipt');
+      await expectAccessible(customer, 'customer receipt after code payment');
 
       await till.getByRole('link', { name: '매출' }).click();
       const sale = till.locator('.sale').filter({ hasText: '20,000원' }).first();
@@ -240,16 +280,22 @@ describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser',
       await operator.getByRole('button', { name: '정책 사업 만들기' }).click();
       await operator.getByRole('heading', { level: 1, name: '긴급재난지원금 (시험)' }).waitFor();
 
-      const csv = `phone\n${DEMO_CREDENTIALS.citizen.phone}\n010-9999-0000\n`;
-      await operator
-        .getByLabel('CSV 파일')
-        .setInputFiles({ name: 'recipients.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      // As Korean Excel saves it: CP949, with the Korean header 전화번호.
+      const header = Buffer.from('c0fcc8adb9f8c8a30d0a', 'hex');
+      const rows = Buffer.from(`${DEMO_CREDENTIALS.citizen.phone}\r\n010-9999-0000\r\n`);
+      await operator.getByLabel('CSV 파일').setInputFiles({
+        name: 'recipients.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.concat([header, rows]),
+      });
       await operator.getByRole('button', { name: '검사하고 올리기' }).click();
       await operator.getByText(/오류가 있어 아무것도 올리지 않았습니다/).waitFor();
       const badRow = operator.locator('.import-result tbody tr');
       await eventually(() => badRow.count()).toBe(1);
       await eventually(() => badRow.locator('td').first().textContent()).toBe('3');
+      await eventually(() => badRow.locator('td').last().textContent()).toBe('01099990000');
       await screenshot(operator, 'programme-01-csv-row-errors');
+      await expectAccessible(operator, 'recipient import');
 
       await operator.getByLabel('오류가 있어도 올바른 줄은 올립니다').check();
       await operator.getByRole('button', { name: '검사하고 올리기' }).click();
@@ -257,12 +303,39 @@ describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser',
       await operator.getByRole('button', { name: '지급하기' }).click();
       await operator.getByText('1 / 1명 · 100,000원 / 100,000원').waitFor();
       await operator.getByText('지급 완료').first().waitFor();
+      await operator
+        .locator('.recipient-list, table')
+        .getByText(DEMO_CREDENTIALS.citizen.name)
+        .first()
+        .waitFor();
       await screenshot(operator, 'programme-02-disbursed');
 
       const recipient = await person(PHONE);
       await logIn(recipient, DEMO_CREDENTIALS.citizen);
       await recipient.locator('.balance-parts').getByText('정책지원금').waitFor();
       await screenshot(recipient, 'programme-03-recipient-wallet');
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+
+  it(
+    'the operator settles the date shown in the field, after a confirm step that names it',
+    async () => {
+      const operator = await person(DESKTOP);
+      await logIn(operator, DEMO_CREDENTIALS.operator);
+      await operator.goto('/operator/settlements');
+      await operator.getByRole('heading', { level: 1 }).waitFor();
+      const shown = addDays(seoulParts(new Date()).date, -3);
+      // Typed but never "조회": the run must still be for this date, not the last one looked up.
+      await operator.getByLabel('영업일').fill(shown);
+      await operator.getByRole('button', { name: '이 날 정산 실행' }).click();
+      const confirm = operator.getByRole('dialog', { name: '정산을 실행할까요?' });
+      const shownKo = formatCalendarDate(shown, 'ko');
+      await confirm.getByText(shownKo).first().waitFor();
+      await expectAccessible(operator, 'settlement confirm');
+      await confirm.getByRole('button', { name: `${shownKo} 정산 실행` }).click();
+      await eventually(() => operator.locator('.run-date').textContent()).toBe(shownKo);
+      await screenshot(operator, 'operator-10-settlement-run');
     },
     JOURNEY_TIMEOUT_MS,
   );

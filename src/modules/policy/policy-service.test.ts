@@ -51,7 +51,7 @@ describe.each(databaseKinds())('policy service on %s', (kind) => {
         'cbp_daejeon_2021',
         'cbp_daejeon_2020',
       ]);
-      expect(await policy.listRules(tenantId)).toHaveLength(14);
+      expect(await policy.listRules(tenantId)).toHaveLength(DAEJEON_POLICY_PRESET.rules.length);
     });
 
     it.each([

@@ -7,7 +7,7 @@ import type { Database } from '../../db/database.js';
 import { buildApp } from '../../http/app.js';
 import { guards, type OperatorRole } from '../../http/auth.js';
 import { createPlatform, type Platform } from '../../platform.js';
-import { seedDaejeonPolicy } from './presets/daejeon.js';
+import { DAEJEON_POLICY_PRESET, seedDaejeonPolicy } from './presets/daejeon.js';
 
 /** Until sessions land, a bearer token names the caller's roles: `Bearer policy_admin`, `Bearer none`. */
 function withTokenRoles(platform: Platform, tenantId: () => string): Platform {
@@ -172,7 +172,7 @@ describe.each(databaseKinds())('policy routes on %s', (kind) => {
         'cbp_daejeon_2021',
         'cbp_daejeon_2020',
       ]);
-      expect(list.json().rules).toHaveLength(14);
+      expect(list.json().rules).toHaveLength(DAEJEON_POLICY_PRESET.rules.length);
     });
 
     it('refuses an auditor or a plain member a write', async () => {

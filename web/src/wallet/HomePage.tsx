@@ -8,6 +8,7 @@ import { Icon } from '../ui/Icon.js';
 import { Loaded } from '../ui/Loaded.js';
 import { Page } from '../ui/Page.js';
 import { ProgressBar } from '../ui/ProgressBar.js';
+import { isKnownType, shownAmountWon } from './activity.js';
 
 function BalanceCard({ wallet }: { wallet: Wallet }) {
   const { t } = useLanguage();
@@ -105,6 +106,52 @@ function MonthCard({ month }: { month: Wallet['month'] }) {
   );
 }
 
+const RECENT_COUNT = 3;
+
+/** The last few movements on the home screen, each as the history shows it; what to do when there are none. */
+function RecentActivity() {
+  const { t } = useLanguage();
+  const format = useFormat();
+  const recent = useApi('recent-activity', (signal) =>
+    call(api.GET('/v1/me/transactions', { signal, params: { query: { limit: RECENT_COUNT } } })),
+  );
+  return (
+    <section className="card" aria-labelledby="recent-title">
+      <h2 id="recent-title">{t('trust.history.recent')}</h2>
+      <Loaded
+        state={recent}
+        isEmpty={(data) => data.items.length === 0}
+        empty={
+          <span className="empty-state">
+            {t('trust.history.emptyAction')} <Link to="/wallet/charge">{t('wallet.charge.title')}</Link>
+          </span>
+        }
+      >
+        {(data) => (
+          <ul className="activity-list">
+            {data.items.map((activity) => (
+              <li key={activity.seq} className="activity">
+                <div className="activity-main">
+                  <div>
+                    <p className="activity-title">
+                      {t(`trust.history.types.${isKnownType(activity.type) ? activity.type : 'other'}`)}
+                    </p>
+                    <p className="muted">{format.dateTime(activity.at)}</p>
+                  </div>
+                  <p className={`activity-amount${shownAmountWon(activity) > 0 ? ' credit' : ''}`}>
+                    {format.wonChange(shownAmountWon(activity))}
+                  </p>
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Loaded>
+      <Link to="/wallet/history">{t('trust.history.seeAll')}</Link>
+    </section>
+  );
+}
+
 export function HomePage() {
   const { t } = useLanguage();
   const wallet = useApi('wallet', (signal) => call(api.GET('/v1/me/wallet', { signal })));
@@ -115,6 +162,7 @@ export function HomePage() {
           <>
             <BalanceCard wallet={data} />
             <Shortcuts />
+            <RecentActivity />
             <MonthCard month={data.month} />
           </>
         )}
