@@ -103,7 +103,7 @@ export function createPlatform(
     payments,
     cancellations,
     transfers: new TransferService(db, clock, { ledger, tenants, policy, members, wallets }),
-    refunds: new RefundService(db, clock, { ledger, tenants, policy, members, wallets, bank }),
+    refunds: new RefundService(db, clock, { ledger, tenants, policy, members, wallets, bank, payments }),
     programs: new ProgramService(db, clock, {
       ledger,
       tenants,
