@@ -139,6 +139,7 @@ export function createPlatform(
       bank,
       events,
       freezes,
+      payments,
     }),
     programs: new ProgramService(db, clock, {
       ledger,

@@ -106,6 +106,26 @@ export class PaymentService {
     return { merchant, paidFrom, shortfallWon: split.ok ? 0 : split.shortfallWon, quote };
   }
 
+  /**
+   * Cash the member paid to merchants after `since` (all time when null), less the cash that
+   * cancellations after `since` gave back: what the refund rule counts as used.
+   */
+  async cashSpentSince(tenantId: string, memberId: string, since: Date | null, tx?: Sql): Promise<number> {
+    const [row] = await (tx ?? this.db).query<{ used_won: number }>(
+      `select
+         (select coalesce(sum((paid_from ->> 'cashWon')::bigint), 0) from payments
+           where tenant_id = $1 and member_id = $2 and ($3::timestamptz is null or created_at > $3))
+         - (select coalesce(sum((c.breakdown -> 'refunded' ->> 'cashWon')::bigint
+                                - (c.breakdown -> 'clawback' ->> 'fromCashWon')::bigint), 0)
+              from payment_cancellations c
+              join payments p on p.tenant_id = c.tenant_id and p.id = c.payment_id
+             where c.tenant_id = $1 and p.member_id = $2 and ($3::timestamptz is null or c.created_at > $3))
+         as used_won`,
+      [tenantId, memberId, since],
+    );
+    return Number(row?.used_won ?? 0);
+  }
+
   /** A single-use code the member shows at the till; unguessable and short-lived. */
   async issuePaymentCode(tenantId: string, memberId: string): Promise<{ code: string; expiresAt: Date }> {
     const now = this.clock.now();

@@ -10,12 +10,13 @@ import { sha256Hex } from '../ledger/hashing.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { TransferRequest } from '../ledger/types.js';
 import { type MemberService, memberAccountIds } from '../members/member-service.js';
+import type { PaymentService } from '../payments/payment-service.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { lockMonthlyUsage, recordActivity } from '../wallets/usage.js';
 import { SYSTEM_ACCOUNTS, type WalletService } from '../wallets/wallet-service.js';
-import { decideRefund, type RefundRule } from './refund-rules.js';
+import { decideRefund, type RefundFacts, type RefundRule } from './refund-rules.js';
 
 export type RefundStatus = 'pending' | 'paid' | 'failed';
 
@@ -69,6 +70,8 @@ export class RefundService {
       bank: BankGateway;
       events: EventFeed;
       freezes: FreezeService;
+      /** What counts as used: cash paid to merchants (the payments module's records). */
+      payments: Pick<PaymentService, 'cashSpentSince'>;
     },
   ) {}
 
@@ -109,25 +112,36 @@ export class RefundService {
     return (await selectRefund(tx, tenantId, refundId, false)) as Refund;
   }
 
-  private async factsOf(tx: Sql, tenantId: string, memberId: string, now: Date) {
+  private async factsOf(tx: Sql, tenantId: string, memberId: string, now: Date): Promise<RefundFacts> {
     const [cash] = await this.deps.ledger.lockAccounts(tx, tenantId, [memberAccountIds(memberId).cash]);
     const [lastPaid] = await tx.query<{ created_at: Date }>(
       `select created_at from balance_refunds where tenant_id = $1 and member_id = $2 and status = 'paid'
        order by created_at desc limit 1`,
       [tenantId, memberId],
     );
-    const history = await this.deps.wallets.chargeHistory(
+    const since = lastPaid?.created_at ?? null;
+    const fullRefundWindowDays = await this.deps.policy.ruleValue(
+      tenantId,
+      'refund_full_window_days',
+      now,
+      tx,
+    );
+    const windowStart = new Date(now.getTime() - fullRefundWindowDays * DAY_MS);
+    const history = await this.deps.wallets.chargeHistory(tenantId, memberId, since, tx);
+    const inWindow = await this.deps.wallets.chargeHistory(
       tenantId,
       memberId,
-      lastPaid?.created_at ?? null,
+      since && since > windowStart ? since : windowStart,
       tx,
     );
     return {
       now,
       cashWon: cash?.availableWon ?? 0,
       chargedSinceLastRefundWon: history.chargedWon,
+      chargedInWindowWon: inWindow.chargedWon,
+      usedWon: await this.deps.payments.cashSpentSince(tenantId, memberId, since, tx),
       lastChargeAt: history.lastChargeAt,
-      fullRefundWindowDays: await this.deps.policy.ruleValue(tenantId, 'refund_full_window_days', now, tx),
+      fullRefundWindowDays,
       minimumUsedBp: await this.deps.policy.ruleValue(tenantId, 'refund_min_used_bp', now, tx),
     };
   }

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { databaseKinds } from '../support/databases.js';
+import {
+  type ApiClient,
+  demoClient,
+  demoMerchantCode,
+  expectLedgerAuditGreen,
+  newMember,
+  openTestPlatform,
+  seedTestTenant,
+  type TestPlatform,
+} from '../support/platform.js';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Issue 10, item 8: the 7-day full-refund window covers only money charged within it, and only
+ * money paid to merchants counts as used for the 60% rule (transfers sent away do not).
+ */
+describe.each(databaseKinds())('the refund window and what counts as used on %s', (kind) => {
+  let t: TestPlatform;
+  let tenantId: string;
+  let cafeCode: string;
+  let phoneCount = 0;
+
+  beforeAll(async () => {
+    t = await openTestPlatform(kind);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+  beforeEach(async () => {
+    t.clock.set('2021-05-13T03:00:00Z');
+    tenantId = await seedTestTenant(t.platform);
+    cafeCode = (await demoMerchantCode(t.platform, tenantId, 'cafe')).merchantCode;
+  });
+
+  async function member(chargeWon = 0): Promise<ApiClient & { phone: string }> {
+    phoneCount += 1;
+    const phone = `010-7600-${String(phoneCount).padStart(4, '0')}`;
+    const client = await newMember(t.app, tenantId, phone);
+    if (chargeWon > 0)
+      expect((await client.post('/v1/me/charges', { amountWon: chargeWon })).status).toBe(201);
+    return Object.assign(client, { phone });
+  }
+
+  async function transfer(from: ApiClient, to: ApiClient & { phone: string }, amountWon: number) {
+    const sent = await from.post('/v1/me/transfers', { recipientPhone: to.phone, amountWon });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    expect((await to.post(`/v1/me/transfers/${sent.body.transferId}/accept`)).status).toBe(200);
+  }
+
+  it('refunds only the ₩1 charged, not ₩50,000 received by transfer before it', async () => {
+    const sender = await member(50_000);
+    const receiver = await member();
+    await transfer(sender, receiver, 50_000);
+    expect((await receiver.post('/v1/me/charges', { amountWon: 1 })).status).toBe(201);
+    const refund = await receiver.post('/v1/me/refunds');
+    expect(refund.body).toMatchObject({ amountWon: 1, rule: { code: 'WITHIN_FULL_REFUND_WINDOW' } });
+    expect(refund.body.wallet).toMatchObject({ cashWon: 50_000 });
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('does not count money sent away by transfer as used', async () => {
+    const citizen = await member(100_000);
+    const accomplice = await member();
+    await transfer(citizen, accomplice, 70_000);
+    t.clock.advanceMs(8 * DAY_MS);
+    const refused = await citizen.post('/v1/me/refunds');
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({
+      code: 'REFUND_NOT_ALLOWED',
+      rule: { code: 'USED_TOO_LITTLE', usedBp: 0 },
+    });
+    expect((await citizen.get('/v1/me/wallet')).body).toMatchObject({ cashWon: 30_000 });
+  });
+
+  it('after spending 60% at merchants refunds the charged money not used, not money received', async () => {
+    const citizen = await member(100_000);
+    const friend = await member(20_000);
+    await citizen.post('/v1/me/payments', { merchantCode: cafeCode, amountWon: 60_000 });
+    await transfer(friend, citizen, 20_000);
+    t.clock.advanceMs(8 * DAY_MS);
+    const refund = await citizen.post('/v1/me/refunds');
+    expect(refund.body).toMatchObject({ amountWon: 40_000, rule: { code: 'USED_ENOUGH', usedBp: 6_000 } });
+    expect(refund.body.wallet).toMatchObject({ cashWon: 20_000 });
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('does not reopen the window for older charges with a new small charge', async () => {
+    const citizen = await member(100_000);
+    t.clock.advanceMs(8 * DAY_MS);
+    expect((await citizen.post('/v1/me/charges', { amountWon: 1_000 })).status).toBe(201);
+    const refund = await citizen.post('/v1/me/refunds');
+    expect(refund.body).toMatchObject({ amountWon: 1_000, rule: { code: 'WITHIN_FULL_REFUND_WINDOW' } });
+    expect(refund.body.wallet).toMatchObject({ cashWon: 100_000 });
+  });
+
+  it('counts a cancelled payment as not used', async () => {
+    const citizen = await member(100_000);
+    const paid = await citizen.post('/v1/me/payments', { merchantCode: cafeCode, amountWon: 60_000 });
+    const cafe = await demoClient(t.app, tenantId, 'cafe');
+    expect((await cafe.post(`/v1/merchant/payments/${paid.body.paymentId}/cancellations`, {})).status).toBe(
+      201,
+    );
+    t.clock.advanceMs(8 * DAY_MS);
+    const refused = await citizen.post('/v1/me/refunds');
+    expect(refused.body).toMatchObject({
+      code: 'REFUND_NOT_ALLOWED',
+      rule: { code: 'USED_TOO_LITTLE', usedBp: 0 },
+    });
+  });
+});
