@@ -1,5 +1,10 @@
 import pg from 'pg';
 
+export interface PooledConnection {
+  query(text: string, params?: unknown[]): Promise<pg.QueryResult>;
+  release(error?: Error): void;
+}
+
 /**
  * node-postgres reads only the first host of a connection string, so a multi-host string
  * (`postgres://u@h1:5432,h2:5432/db?target_session_attrs=read-write`, as libpq takes it) is served
@@ -39,7 +44,8 @@ export class WritablePool {
     }
   }
 
-  async connect(): Promise<pg.PoolClient> {
+  /** A connection for one transaction; its errors also tell us when the primary is gone. */
+  async connect(): Promise<PooledConnection> {
     const pool = await this.writable();
     let client: pg.PoolClient;
     try {
@@ -48,17 +54,17 @@ export class WritablePool {
       this.forgetIfLost(pool, error);
       throw error;
     }
-    const query = client.query.bind(client) as (text: string, params?: unknown[]) => Promise<pg.QueryResult>;
-    // Errors inside a transaction also tell us the primary is gone.
-    (client as unknown as { query: typeof query }).query = async (text, params) => {
-      try {
-        return await query(text, params);
-      } catch (error) {
-        this.forgetIfLost(pool, error);
-        throw error;
-      }
+    return {
+      query: async (text: string, params?: unknown[]) => {
+        try {
+          return await client.query(text, params);
+        } catch (error) {
+          this.forgetIfLost(pool, error);
+          throw error;
+        }
+      },
+      release: (error?: Error) => client.release(error),
     };
-    return client;
   }
 
   async end(): Promise<void> {
