@@ -107,7 +107,8 @@ export class WritablePool {
     } catch {
       return false;
     } finally {
-      await client.end().catch(() => undefined);
+      // Not awaited: ending a client whose connection failed can wait forever.
+      void client.end().catch(() => undefined);
     }
   }
 
@@ -118,15 +119,14 @@ export class WritablePool {
   }
 }
 
-/** Connection refused or dropped, the server shutting down, or a standby refusing a write. */
+/**
+ * Connection refused or dropped, the server shutting down, or a standby refusing a write. An error
+ * the server did not send (no `severity`: a socket error, a dead client) also counts as lost.
+ */
 export function isConnectionLost(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  if (
-    typeof code === 'string' &&
-    /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|57P0[123]|08\d{3}|25006)$/.test(code)
-  )
-    return true;
-  return typeof message === 'string' && /Connection terminated|connection (?:is )?closed/i.test(message);
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  if (typeof code === 'string' && /^(57P0[123]|08\d{3}|25006)$/.test(code)) return true;
+  return error instanceof Error && severity === undefined;
 }
 
 /** Each host of a libpq-style multi-host URL as a single-host URL; one host gives one URL. */
