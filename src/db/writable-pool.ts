@@ -54,6 +54,9 @@ export class WritablePool {
       this.forgetIfLost(pool, error);
       throw error;
     }
+    // A checked-out client whose server dies between two queries emits 'error'; unheard, it kills the process.
+    const onError = (error: Error) => this.forgetIfLost(pool, error);
+    client.on('error', onError);
     return {
       query: async (text: string, params?: unknown[]) => {
         try {
@@ -63,7 +66,10 @@ export class WritablePool {
           throw error;
         }
       },
-      release: (error?: Error) => client.release(error),
+      release: (error?: Error) => {
+        client.off('error', onError);
+        client.release(error);
+      },
     };
   }
 
