@@ -119,6 +119,14 @@ async function main(): Promise<void> {
     };
     console.log(JSON.stringify(result));
     failed = lost !== 0 || duplicated !== 0 || !report.ok || acknowledged.size !== total;
+  } catch (error) {
+    failed = true;
+    console.error(error);
+    console.error(`server output (tail):\n${server.output().slice(-3000)}`);
+    console.error(spawnSync(cluster, ['state', dir], { encoding: 'utf8' }).stdout);
+    console.error(
+      spawnSync('tail', ['-n', '30', path.join(dir, 'monitor.log')], { encoding: 'utf8' }).stdout,
+    );
   } finally {
     await db.close().catch(() => undefined);
     server.child.kill('SIGTERM');

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createPostgresDatabase, postgresAdminUrl } from '../../test/support/databases.js';
+import { openPostgres } from './postgres.js';
 import { isConnectionLost, splitHosts } from './writable-pool.js';
 
 describe('multi-host connection strings', () => {
@@ -16,10 +18,42 @@ describe('multi-host connection strings', () => {
 
   it('treats a lost connection or a standby refusing a write as a reason to find the primary again', () => {
     expect(isConnectionLost(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }))).toBe(true);
-    expect(isConnectionLost(Object.assign(new Error('read only'), { code: '25006' }))).toBe(true);
-    expect(isConnectionLost(Object.assign(new Error('shutdown'), { code: '57P01' }))).toBe(true);
+    expect(
+      isConnectionLost(Object.assign(new Error('read only'), { code: '25006', severity: 'ERROR' })),
+    ).toBe(true);
+    expect(isConnectionLost(Object.assign(new Error('shutdown'), { code: '57P01', severity: 'FATAL' }))).toBe(
+      true,
+    );
     expect(isConnectionLost(new Error('Connection terminated unexpectedly'))).toBe(true);
-    expect(isConnectionLost(Object.assign(new Error('duplicate'), { code: '23505' }))).toBe(false);
-    expect(isConnectionLost(Object.assign(new Error('deadlock'), { code: '40P01' }))).toBe(false);
+    expect(
+      isConnectionLost(new Error('Client has encountered a connection error and is not queryable')),
+    ).toBe(true);
+    const serverError = (code: string) => Object.assign(new Error(code), { code, severity: 'ERROR' });
+    expect(isConnectionLost(serverError('23505'))).toBe(false);
+    expect(isConnectionLost(serverError('40P01'))).toBe(false);
+  });
+});
+
+describe.skipIf(!postgresAdminUrl())('a multi-host connection string on PostgreSQL', () => {
+  it('runs transactions and pooled queries on the writable host, one after the other', async () => {
+    const { url, drop } = await createPostgresDatabase();
+    const single = new URL(url);
+    const multi = `${url.replace(`@${single.host}/`, `@127.0.0.1:1,${single.host}/`)}?target_session_attrs=read-write`;
+    const db = await openPostgres(multi, 2);
+    try {
+      // Host 1 refuses; the pool settles on the writable one, and a released connection serves the pool again.
+      for (let round = 0; round < 3; round++) {
+        expect(await db.transaction((tx) => tx.query<{ n: number }>('select $1::int as n', [round]))).toEqual(
+          [{ n: round }],
+        );
+        expect(await db.query<{ standby: boolean }>('select pg_is_in_recovery() as standby')).toEqual([
+          { standby: false },
+        ]);
+      }
+      expect(db.poolStats?.()).toMatchObject({ waiting: 0 });
+    } finally {
+      await db.close();
+      await drop();
+    }
   });
 });

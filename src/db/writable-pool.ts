@@ -1,5 +1,10 @@
 import pg from 'pg';
 
+export interface PooledConnection {
+  query(text: string, params?: unknown[]): Promise<pg.QueryResult>;
+  release(error?: Error): void;
+}
+
 /**
  * node-postgres reads only the first host of a connection string, so a multi-host string
  * (`postgres://u@h1:5432,h2:5432/db?target_session_attrs=read-write`, as libpq takes it) is served
@@ -39,7 +44,8 @@ export class WritablePool {
     }
   }
 
-  async connect(): Promise<pg.PoolClient> {
+  /** A connection for one transaction; its errors also tell us when the primary is gone. */
+  async connect(): Promise<PooledConnection> {
     const pool = await this.writable();
     let client: pg.PoolClient;
     try {
@@ -48,17 +54,23 @@ export class WritablePool {
       this.forgetIfLost(pool, error);
       throw error;
     }
-    const query = client.query.bind(client) as (text: string, params?: unknown[]) => Promise<pg.QueryResult>;
-    // Errors inside a transaction also tell us the primary is gone.
-    (client as unknown as { query: typeof query }).query = async (text, params) => {
-      try {
-        return await query(text, params);
-      } catch (error) {
-        this.forgetIfLost(pool, error);
-        throw error;
-      }
+    // A checked-out client whose server dies between two queries emits 'error'; unheard, it kills the process.
+    const onError = (error: Error) => this.forgetIfLost(pool, error);
+    client.on('error', onError);
+    return {
+      query: async (text: string, params?: unknown[]) => {
+        try {
+          return await client.query(text, params);
+        } catch (error) {
+          this.forgetIfLost(pool, error);
+          throw error;
+        }
+      },
+      release: (error?: Error) => {
+        client.off('error', onError);
+        client.release(error);
+      },
     };
-    return client;
   }
 
   async end(): Promise<void> {
@@ -101,7 +113,8 @@ export class WritablePool {
     } catch {
       return false;
     } finally {
-      await client.end().catch(() => undefined);
+      // Not awaited: ending a client whose connection failed can wait forever.
+      void client.end().catch(() => undefined);
     }
   }
 
@@ -112,15 +125,14 @@ export class WritablePool {
   }
 }
 
-/** Connection refused or dropped, the server shutting down, or a standby refusing a write. */
+/**
+ * Connection refused or dropped, the server shutting down, or a standby refusing a write. An error
+ * the server did not send (no `severity`: a socket error, a dead client) also counts as lost.
+ */
 export function isConnectionLost(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  if (
-    typeof code === 'string' &&
-    /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|57P0[123]|08\d{3}|25006)$/.test(code)
-  )
-    return true;
-  return typeof message === 'string' && /Connection terminated|connection (?:is )?closed/i.test(message);
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  if (typeof code === 'string' && /^(57P0[123]|08\d{3}|25006)$/.test(code)) return true;
+  return error instanceof Error && severity === undefined;
 }
 
 /** Each host of a libpq-style multi-host URL as a single-host URL; one host gives one URL. */

@@ -13,7 +13,7 @@ import { DEMO_CREDENTIALS } from '../../src/presets/daejeon.js';
 import { freePort } from './postgres-cluster.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const READY_MS_MAX = 40_000;
+const READY_MS_MAX = Number(process.env.HANBAT_SERVER_READY_MS ?? 40_000);
 export const SERVER_TENANT = 'daejeon';
 export const PAYERS = ['citizen', 'marketStore', 'bookstore', 'cafe'] as const;
 
