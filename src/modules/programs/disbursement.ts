@@ -5,13 +5,14 @@ import type { EventFeed } from '../events/event-feed.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { Job, JobOutcome } from '../scheduler/scheduler.js';
 import { ProgramErrors } from './errors.js';
-import { payGrants } from './grants.js';
+import { LedgerRefusedGrant, payGrants } from './grants.js';
 import {
   markDisbursement,
   recordDisbursementError,
   selectProgram,
   selectRunningProgramIds,
   selectUndisbursed,
+  setAsideFirstUndisbursed,
 } from './store.js';
 
 /** Recipients paid per database transaction: one ledger batch of this many transfers. */
@@ -123,10 +124,34 @@ export class Disbursements {
     return outcome;
   }
 
-  /** One transaction: the next DISBURSE_BATCH_RECIPIENTS unpaid recipients, or the end of the run. */
+  /**
+   * The next batch of unpaid recipients, or the end of the run. A batch the database or the ledger
+   * refuses is tried again on its first half, down to one recipient, who is then set aside with the
+   * reason: every other recipient is still paid (at most log2(batch) + 1 tries per refused row).
+   */
   async batch(tenantId: string, programId: string): Promise<{ count: number; won: number } | 'done'> {
     const currencyCode = await this.deps.currencyOf(tenantId);
     const timeZone = await this.deps.timeZoneOf(tenantId);
+    for (let limit = DISBURSE_BATCH_RECIPIENTS; ; limit = Math.ceil(limit / 2)) {
+      try {
+        return await this.payNext(tenantId, programId, { currencyCode, timeZone, limit });
+      } catch (error) {
+        if (!isRecipientRefusal(error)) throw error;
+        if (limit > 1) continue;
+        await transactionWithRetry(this.db, (tx) =>
+          setAsideFirstUndisbursed(tx, tenantId, programId, String(error), this.clock.now()),
+        );
+        return { count: 0, won: 0 };
+      }
+    }
+  }
+
+  /** One transaction: the next `limit` unpaid recipients, or the end of the run. */
+  private async payNext(
+    tenantId: string,
+    programId: string,
+    options: { currencyCode: string; timeZone: string; limit: number },
+  ): Promise<{ count: number; won: number } | 'done'> {
     return transactionWithRetry(this.db, async (tx) => {
       const program = await selectProgram(tx, tenantId, programId, 'for update');
       if (program?.disbursement.status !== 'running') return 'done';
@@ -135,13 +160,13 @@ export class Disbursements {
         await markDisbursement(tx, tenantId, programId, { status: 'stopped_at_expiry', at: now });
         return 'done';
       }
-      const recipients = await selectUndisbursed(tx, tenantId, programId, DISBURSE_BATCH_RECIPIENTS);
+      const recipients = await selectUndisbursed(tx, tenantId, programId, options.limit);
       if (recipients.length === 0) {
         await markDisbursement(tx, tenantId, programId, { status: 'completed', at: now });
         return 'done';
       }
-      const context = { program, currencyCode, timeZone, now, onApplication: false };
-      return payGrants(tx, this.deps, context, recipients);
+      const context = { program, currencyCode: options.currencyCode, timeZone: options.timeZone, now };
+      return payGrants(tx, this.deps, { ...context, onApplication: false }, recipients);
     });
   }
 
@@ -164,4 +189,15 @@ export class Disbursements {
     }
     return { processed, more };
   }
+}
+
+/**
+ * A refusal that belongs to the rows of a batch, not to the database as a whole: the ledger refusing
+ * a grant (`assertFresh`), or PostgreSQL's data (22) and integrity (23) errors. A lost connection or
+ * anything else stops the run instead, and the job continues it later.
+ */
+function isRecipientRefusal(error: unknown): boolean {
+  if (error instanceof LedgerRefusedGrant) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23]/.test(code);
 }

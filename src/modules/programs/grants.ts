@@ -150,9 +150,13 @@ export async function recordGrantActivity(
   );
 }
 
+/** The ledger refused a grant transfer: a fact about that recipient, not about the database. */
+export class LedgerRefusedGrant extends Error {}
+
 export function assertFresh(results: readonly TransferResult[]): void {
   for (const result of results) {
-    if (!result.ok) throw new Error(`ledger refused programme transfer ${result.id}: ${result.code}`);
+    if (!result.ok)
+      throw new LedgerRefusedGrant(`ledger refused programme transfer ${result.id}: ${result.code}`);
     if (result.replayed) throw new Error(`programme transfer ${result.id} was already posted`);
   }
 }

@@ -70,4 +70,11 @@ export const programMigrations: Migration[] = [
         where disbursed_at is null;
       create index program_recipients_by_member on program_recipients (tenant_id, member_id);`,
   },
+  {
+    version: 2150,
+    name: 'programme recipients a disbursement set aside, so one refused row never stalls a run',
+    sql: `
+      alter table program_recipients add column disburse_failed_at timestamptz;
+      alter table program_recipients add column disburse_failure text;`,
+  },
 ];

@@ -444,6 +444,49 @@ describe.each(databaseKinds())('policy programmes on %s', (kind) => {
       await expectLedgerAuditGreen(t.platform, tenantId);
     });
 
+    it('sets aside a recipient the database refuses, and pays every other recipient of the run', async () => {
+      const { programId, members } = await programWith(600);
+      const refused = members[321]?.id as string;
+      const ledger = t.platform.ledger;
+      const post = ledger.postTransfersInTransaction.bind(ledger);
+      const refusal = vi.spyOn(ledger, 'postTransfersInTransaction').mockImplementation(async (...args) => {
+        if (args[2].some((command) => 'id' in command && command.id.endsWith(`:${refused}`)))
+          throw Object.assign(new Error('simulated check violation'), { code: '23514' });
+        return post(...args);
+      });
+      await operator.post(`/v1/operator/programs/${programId}/disbursements`);
+      await t.platform.programs.idle();
+      refusal.mockRestore();
+      const program = await operator.get(`/v1/operator/programs/${programId}`);
+      expect(program.body.disbursement).toMatchObject({
+        status: 'completed',
+        disbursedCount: 599,
+        disbursedWon: 179_700_000,
+        lastError: null,
+      });
+      const setAside: Array<{ disburseFailure: string | null }> = [];
+      let cursor: string | null = null;
+      for (let page = 0; page < 7; page++) {
+        const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+        const recipients = await operator.get(
+          `/v1/operator/programs/${programId}/recipients?limit=100${query}`,
+        );
+        setAside.push(
+          ...recipients.body.items.filter((item: { disburseFailure: string | null }) => item.disburseFailure),
+        );
+        cursor = recipients.body.nextCursor;
+        if (!cursor) break;
+      }
+      expect(setAside).toEqual([
+        expect.objectContaining({
+          memberId: refused,
+          disbursedAt: null,
+          disburseFailure: expect.stringContaining('check violation'),
+        }),
+      ]);
+      await expectLedgerAuditGreen(t.platform, tenantId);
+    });
+
     it('pays and reclaims each won once when two processes run the jobs at once', async () => {
       const { programId } = await programWith(1_500);
       const { ledger, events, tenants, members, merchants, reference, operatorActions } = t.platform;

@@ -212,6 +212,9 @@ export const RecipientSchema = Type.Object({
   appliedAt: NullableInstant('when the member applied'),
   disbursedAt: NullableInstant('when the grant was paid'),
   reclaimedWon: Won('returned to the pool after expiry'),
+  disburseFailure: Type.Union([Type.String(), Type.Null()], {
+    description: 'why disbursement set this recipient aside (the ledger or database refused it), or null',
+  }),
 });
 
 export function recipientJson(recipient: Recipient & { status: RecipientStatus }) {
@@ -224,6 +227,7 @@ export function recipientJson(recipient: Recipient & { status: RecipientStatus }
     appliedAt: recipient.appliedAt?.toISOString() ?? null,
     disbursedAt: recipient.disbursedAt?.toISOString() ?? null,
     reclaimedWon: recipient.reclaimedWon,
+    disburseFailure: recipient.disburseFailure,
   };
 }
 

@@ -270,6 +270,7 @@ interface RecipientRow {
   disbursed_at: Date | null;
   reclaimed_won: number;
   reclaim_count: number;
+  disburse_failure: string | null;
 }
 
 function toRecipient(row: RecipientRow): Recipient {
@@ -282,6 +283,7 @@ function toRecipient(row: RecipientRow): Recipient {
     appliedAt: row.applied_at,
     disbursedAt: row.disbursed_at,
     reclaimedWon: row.reclaimed_won,
+    disburseFailure: row.disburse_failure,
   };
 }
 
@@ -338,7 +340,7 @@ export async function selectUndisbursed(
 ): Promise<Recipient[]> {
   const rows = await tx.query<RecipientRow>(
     `select * from program_recipients
-     where tenant_id = $1 and program_id = $2 and disbursed_at is null
+     where tenant_id = $1 and program_id = $2 and disbursed_at is null and disburse_failed_at is null
      order by member_id limit $3`,
     [tenantId, programId, limit],
   );
@@ -449,4 +451,27 @@ export async function addReclaimed(
       ),
     ],
   );
+}
+
+/**
+ * Sets the first unpaid recipient aside with the reason the ledger or the database refused it, so
+ * one bad row never stalls a run; the operator sees it on the recipient list.
+ */
+export async function setAsideFirstUndisbursed(
+  tx: Sql,
+  tenantId: string,
+  programId: string,
+  failure: string,
+  at: Date,
+): Promise<string | undefined> {
+  const [row] = await tx.query<{ member_id: string }>(
+    `update program_recipients set disburse_failed_at = $4, disburse_failure = $3
+     where (tenant_id, program_id, member_id) = (
+       select tenant_id, program_id, member_id from program_recipients
+       where tenant_id = $1 and program_id = $2 and disbursed_at is null and disburse_failed_at is null
+       order by member_id limit 1 for update)
+     returning member_id`,
+    [tenantId, programId, failure.slice(0, 500), at],
+  );
+  return row?.member_id;
 }

@@ -128,6 +128,8 @@ export interface Recipient {
   appliedAt: Date | null;
   disbursedAt: Date | null;
   reclaimedWon: number;
+  /** Why disbursement set this recipient aside (the ledger or database refused it), or null. */
+  disburseFailure: string | null;
 }
 
 /** A programme as a member sees it on GET /v1/me/programs. */
