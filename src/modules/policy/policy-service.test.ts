@@ -81,6 +81,11 @@ describe.each(databaseKinds())('policy service on %s', (kind) => {
         public_funding_per_request_max_won: 1_000_000_000_000,
         payment_pin_attempts_max: 5,
         payment_pin_lockout_minutes: 30,
+        sign_in_lockout_failures: 5,
+        sign_in_lockout_base_seconds: 30,
+        sign_in_lockout_max_seconds: 3_600,
+        sign_in_address_failures_max: 50,
+        self_dealing_payment_refused: 0,
       });
     });
 
