@@ -41,6 +41,15 @@ const BASELINE_RULE_KEYS = new Set([
   'transfer_accept_window_hours',
   'refund_full_window_days',
   'refund_min_used_bp',
+  // Platform safeguards every city needs from its first sign-in and payment.
+  'sign_in_lockout_failures',
+  'sign_in_lockout_base_seconds',
+  'sign_in_lockout_max_seconds',
+  'sign_in_address_failures_max',
+  'self_dealing_payment_refused',
+  'public_funding_per_request_max_won',
+  'payment_pin_attempts_max',
+  'payment_pin_lockout_minutes',
 ]);
 
 function baselineRules(prefix: string, from: Date): PolicyPreset['rules'] {

@@ -189,6 +189,31 @@ describe.each(databaseKinds())('hostile inputs on %s', (kind) => {
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
+  it('refuses a 동네사랑기부제 pot of 2^53-1 by the rule value, and changes nothing', async () => {
+    const response = await operator.post('/v1/operator/neighbourhood-giving/pots', {
+      year: 2069,
+      amountWon: Number.MAX_SAFE_INTEGER,
+    });
+    expect(response.status).toBe(422);
+    expect(response.body.code).toBe('AMOUNT_OVER_LIMIT');
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('refuses an integer beyond the safe range in a path, on any route', async () => {
+    const response = await citizen.get('/v1/public/checkpoints/1e%2B300/consistency?from=1');
+    expect(response.status, JSON.stringify(response.body)).toBe(400);
+  });
+
+  it('answers a sign-in to an unknown city with 404, not a missing rule', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/sessions',
+      headers: { 'x-tenant-id': 'nowhere' },
+      payload: { phone: '010-7200-0001', password: 'whatever-password-1' },
+    });
+    expect(response.statusCode, response.body).toBe(404);
+  });
+
   it('still pays with a valid merchant code after all of the above', async () => {
     const response = await citizen.post('/v1/me/payments', { merchantCode, amountWon: 1_000 });
     expect(response.status).toBe(201);

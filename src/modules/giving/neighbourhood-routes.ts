@@ -181,11 +181,17 @@ export function neighbourhoodRoutes(platform: Platform): FastifyPluginAsyncTypeb
             { year: Type.Integer({ minimum: 2000, maximum: 2100 }), amountWon: AmountWon },
             { additionalProperties: false },
           ),
-          response: { 201: PotSchema, ...problemResponses(400, 401, 403, 409) },
+          response: { 201: PotSchema, ...problemResponses(400, 401, 403, 409, 422) },
         },
       },
       async (request, reply) => {
         const { tenantId, userId } = userOf(request);
+        await platform.policy.assertAmountWithin(
+          tenantId,
+          'public_funding_per_request_max_won',
+          request.body.amountWon,
+          platform.clock.now(),
+        );
         return platform.idempotency.run(request, reply, { tenantId, principalId: userId }, async (tx) => ({
           statusCode: 201,
           body: await neighbourhood.fundPot(tenantId, userId, request.body.year, request.body.amountWon, tx),

@@ -254,6 +254,7 @@ export class MemberService {
   ): Promise<SessionGrant> {
     const phone = normalizePhone(rawPhone);
     const subjects = { phoneKey: phone ?? phoneDigits(rawPhone).replace(/\D/g, ''), address: clientAddress };
+    await this.deps.tenants.timeZoneOf(tenantId); // an unknown city is a 404, before its sign-in rules are read
     await this.signInLimits.assertNotLocked(tenantId, subjects);
     const [row] = await this.db.query<UserRow>(
       `${USER_SELECT} where u.tenant_id = $1 and u.phone = $2 and u.disabled_at is null`,
