@@ -96,7 +96,9 @@ export async function payCoveringShortfall<Outcome>(
   try {
     return await pay();
   } catch (error) {
-    if (shortfallOf(error) === null) throw error;
+    // Without auto-charge a shortfall is the answer: no second try, no turn to wait for.
+    if (shortfallOf(error) === null || !(await deps.wallets.autoCharge(tenantId, memberId)).enabled)
+      throw error;
   }
   return inMemberTurn(`${tenantId}\n${memberId}`, async () => {
     try {
