@@ -267,6 +267,24 @@ export class FraudDetector {
     };
   }
 
+  /** The member or the merchant of a payment as an alert's subject, named for the operator. */
+  private subjectOf(kind: 'member' | 'merchant', p: PaymentFact) {
+    if (kind === 'member')
+      return {
+        who: { ko: `회원 ${p.memberId}`, en: `Member ${p.memberId}` },
+        subjectId: p.memberId,
+        memberId: p.memberId,
+        merchantId: null,
+      };
+    const name = this.merchantName(p.merchantId);
+    return {
+      who: { ko: `가맹점 ${name}`, en: `Merchant ${name}` },
+      subjectId: p.merchantId,
+      memberId: null,
+      merchantId: p.merchantId,
+    };
+  }
+
   private paymentLines(list: readonly PaymentFact[], withMerchant: boolean, withMember: boolean) {
     const shown = list.slice(-EVIDENCE_PAYMENTS_MAX);
     const line = (p: PaymentFact, lang: 'ko' | 'en') =>
@@ -308,20 +326,14 @@ export class FraudDetector {
       if (list.length < t.fraud_sustained_count_min) continue;
       const totalWon = list.reduce((sum, x) => sum + x.amountWon, 0);
       const lines = this.paymentLines(list, kind === 'member', kind === 'merchant');
-      const who =
-        kind === 'member'
-          ? { ko: `회원 ${p.memberId}`, en: `Member ${p.memberId}` }
-          : {
-              ko: `가맹점 ${this.merchantName(p.merchantId)}`,
-              en: `Merchant ${this.merchantName(p.merchantId)}`,
-            };
+      const { who, subjectId, memberId, merchantId } = this.subjectOf(kind, p);
       findings.push(
         this.finding(
           'sustained_high_value',
           kind,
-          kind === 'member' ? p.memberId : p.merchantId,
-          kind === 'member' ? p.memberId : null,
-          kind === 'merchant' ? p.merchantId : null,
+          subjectId,
+          memberId,
+          merchantId,
           p.district,
           scoreOf(list.length / t.fraud_sustained_count_min),
           p.at,
@@ -481,20 +493,14 @@ export class FraudDetector {
     ] as const) {
       if (list.length < t.fraud_night_count_min) continue;
       const lines = this.paymentLines(list, kind === 'member', kind === 'merchant');
-      const who =
-        kind === 'member'
-          ? { ko: `회원 ${p.memberId}`, en: `Member ${p.memberId}` }
-          : {
-              ko: `가맹점 ${this.merchantName(p.merchantId)}`,
-              en: `Merchant ${this.merchantName(p.merchantId)}`,
-            };
+      const { who, subjectId, memberId, merchantId } = this.subjectOf(kind, p);
       findings.push(
         this.finding(
           'night_high_value',
           kind,
-          kind === 'member' ? p.memberId : p.merchantId,
-          kind === 'member' ? p.memberId : null,
-          kind === 'merchant' ? p.merchantId : null,
+          subjectId,
+          memberId,
+          merchantId,
           p.district,
           scoreOf(list.length / t.fraud_night_count_min),
           p.at,
