@@ -19,6 +19,7 @@ export function registerJobs(platform: Platform): void {
     ...platform.programs.jobs(),
     ...platform.settlement.jobs(),
     ...platform.giving.jobs(),
+    ...platform.merchantFunds.jobs(),
     ...platform.publicBooks.jobs(),
     ...reconciliationJobs(platform),
     platform.analytics.job(),

@@ -15,6 +15,7 @@ import { IdempotentRequests } from './modules/idempotency/idempotency.js';
 import { LedgerService } from './modules/ledger/ledger-service.js';
 import { MemberService } from './modules/members/member-service.js';
 import { PaymentPinService } from './modules/members/payment-pin.js';
+import { MerchantFundService } from './modules/merchant-funds/fund-service.js';
 import { MerchantService } from './modules/merchants/merchant-service.js';
 import { CancellationService } from './modules/payments/cancellation.js';
 import { PaymentService } from './modules/payments/payment-service.js';
@@ -60,6 +61,7 @@ export interface Platform {
   scheduler: Scheduler;
   analytics: AnalyticsService;
   giving: GivingService;
+  merchantFunds: MerchantFundService;
   taxStatements: TaxStatementService;
   freezes: FreezeService;
   fraud: FraudService;
@@ -167,6 +169,14 @@ export function createPlatform(
       members,
       policy,
       wallets,
+      bank,
+      operatorActions,
+    }),
+    merchantFunds: new MerchantFundService(db, clock, {
+      ledger,
+      policy,
+      merchants,
+      tenants,
       bank,
       operatorActions,
     }),

@@ -7,6 +7,7 @@ import { givingMigrations } from '../modules/giving/migrations.js';
 import { idempotencyMigrations } from '../modules/idempotency/migrations.js';
 import { ledgerMigrations } from '../modules/ledger/migrations.js';
 import { memberMigrations } from '../modules/members/migrations.js';
+import { merchantFundMigrations } from '../modules/merchant-funds/migrations.js';
 import { merchantMigrations } from '../modules/merchants/migrations.js';
 import { paymentMigrations } from '../modules/payments/migrations.js';
 import { platformAdminMigrations } from '../modules/platform-admin/migrations.js';
@@ -30,6 +31,7 @@ import type { Migration } from './migrate.js';
  * Issue 10 (input hardening): 2100–2199, in the modules whose tables they change.
  * events 1100–1149, analytics 1150–1199, policy-lab changes to existing modules' tables 2300–2399.
  * giving 1300s, merchant funds 1340s, tax statements 1370s.
+ * Issue 15, round 2 session 2 (funds, partners): 1340–1369 and 1700–1799.
  * public books 1200s (1200 is the ledger's commit order, in the ledger's migrations).
  * platform administrators and operations (issue 17) 1400s.
  * fraud 1500–1599.
@@ -55,6 +57,7 @@ export const allMigrations: Migration[] = [
   ...eventMigrations,
   ...analyticsMigrations,
   ...givingMigrations,
+  ...merchantFundMigrations,
   ...publicBookMigrations,
   ...platformAdminMigrations,
   ...fraudMigrations,

@@ -12,6 +12,7 @@ import { givingRoutes } from '../modules/giving/routes.js';
 import { ledgerRoutes } from '../modules/ledger/routes.js';
 import { paymentPinRoutes } from '../modules/members/payment-pin-routes.js';
 import { memberRoutes } from '../modules/members/routes.js';
+import { merchantFundRoutes } from '../modules/merchant-funds/routes.js';
 import { merchantLookupRoutes } from '../modules/merchants/lookup.js';
 import { merchantRoutes } from '../modules/merchants/routes.js';
 import { paymentRoutes } from '../modules/payments/routes.js';
@@ -94,6 +95,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   await app.register(bankRoutes(platform));
   await app.register(analyticsRoutes(platform));
   await app.register(givingRoutes(platform));
+  await app.register(merchantFundRoutes(platform));
   await app.register(taxStatementRoutes(platform));
   await app.register(publicBookRoutes(platform));
   await app.register(platformAdminRoutes(platform));

@@ -10,6 +10,7 @@ import { DAEJEON_FEE_RULES } from '../modules/settlement/presets/daejeon.js';
 import type { Platform } from '../platform.js';
 import { localDate } from '../time.js';
 import { installDaejeon2021 } from './daejeon.js';
+import { installGivingAndFunds } from './giving-and-funds.js';
 
 /**
  * The rule sets a platform administrator can start a city from. Every figure is data with an
@@ -218,6 +219,11 @@ async function currentYearPot(
 
 /** Installs a preset's rules, reference data, accounts and budget into an existing tenant. Idempotent. */
 export async function installPreset(platform: Platform, tenantId: string, preset: PresetName): Promise<void> {
+  await installCity(platform, tenantId, preset);
+  await installGivingAndFunds(platform, tenantId, preset);
+}
+
+async function installCity(platform: Platform, tenantId: string, preset: PresetName): Promise<void> {
   switch (preset) {
     case 'daejeon-2021':
       return installDaejeon2021(platform, tenantId);

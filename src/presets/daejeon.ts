@@ -2,6 +2,8 @@ import type { OperatorRole } from '../http/auth.js';
 import { DAEJEON_2021_POT, seedDaejeonBudgets } from '../modules/budgets/presets/daejeon.js';
 import { seedDaejeonDemoCharities, seedDaejeonNeighbourhood } from '../modules/giving/presets/daejeon.js';
 import { BootstrapRefused, bootstrapAccount } from '../modules/members/bootstrap.js';
+import { seedDemoFundApplication, seedMerchantFunds } from '../modules/merchant-funds/presets.js';
+import { FUND_POOL_PRESET_WON } from '../modules/merchant-funds/rules.js';
 import { businessNumberCheckDigit } from '../modules/merchants/business-number.js';
 import { DAEJEON_MERCHANT_PRESET } from '../modules/merchants/presets/daejeon.js';
 import type { MerchantApplicationInput } from '../modules/merchants/types.js';
@@ -107,6 +109,7 @@ export async function installDaejeon2021(platform: Platform, tenantId: string): 
   await seedDaejeonBudgets(platform, tenantId);
   await seedCurrentYearBudget(platform, tenantId);
   await seedDaejeonNeighbourhood(platform, tenantId, DAEJEON_TENANT.timeZone);
+  await seedMerchantFunds(platform, tenantId, 'daejeon', FUND_POOL_PRESET_WON);
 }
 
 /** The preset's budget is 2021's; the platform runs today, so the same budget is carried into this year. */
@@ -202,6 +205,8 @@ async function seedDemoPeople(platform: Platform, tenantId: string): Promise<voi
     if ((await platform.merchants.listForOwner(tenantId, ownerId)).length > 0) continue;
     const applied = await platform.merchants.apply(tenantId, ownerId, application);
     if (applied.status === 'pending') await platform.merchants.approve(tenantId, applied.id, operatorId);
+    if (who === 'cafe' && applied.status === 'pending')
+      await seedDemoFundApplication(platform, tenantId, { userId: ownerId, merchantId: applied.id });
   }
   await seedDaejeonDemoCharities(platform, tenantId, operatorId);
 }

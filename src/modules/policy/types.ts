@@ -1,4 +1,5 @@
 import { FRAUD_RULE_KEYS } from '../fraud/rules.js';
+import { FUND_RULE_KEYS } from '../merchant-funds/rules.js';
 
 /** Scalar rules a city can change, each with effective periods (data, never constants in code). */
 export const RULE_KEYS = [
@@ -30,6 +31,7 @@ export const RULE_KEYS = [
   'tax_deduction_general_rate_bp',
   'neighbourhood_giving_rate_bp',
   ...FRAUD_RULE_KEYS,
+  ...FUND_RULE_KEYS,
 ] as const;
 
 export type RuleKey = (typeof RULE_KEYS)[number];

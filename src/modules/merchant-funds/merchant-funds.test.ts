@@ -1,0 +1,352 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { databaseKinds } from '../../../test/support/databases.js';
+import {
+  type ApiClient,
+  demoClient,
+  demoMerchantCode,
+  expectLedgerAuditGreen,
+  newMember,
+  openTestPlatform,
+  seedTestTenant,
+  type TestPlatform,
+} from '../../../test/support/platform.js';
+import { installPreset, PRESET_NAMES } from '../../presets/catalog.js';
+import { FUND_RULE_KEYS } from './rules.js';
+import { FUND_ACCOUNTS } from './types.js';
+
+const kst = (localTime: string) => `${localTime}+09:00`;
+const POOL_WON = 10_000_000_000;
+
+describe.each(databaseKinds())('merchant funds (소상공인 경영안정자금) on %s', (kind) => {
+  let t: TestPlatform;
+  let tenantId: string;
+  let operator: ApiClient;
+  let bookstore: ApiClient;
+  let bookstoreId: string;
+
+  beforeAll(async () => {
+    t = await openTestPlatform(kind);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+  beforeEach(async () => {
+    t.clock.set(kst('2021-05-13T12:00:00'));
+    tenantId = await seedTestTenant(t.platform);
+    operator = await demoClient(t.app, tenantId, 'operator');
+    bookstore = await demoClient(t.app, tenantId, 'bookstore');
+    bookstoreId = (await demoMerchantCode(t.platform, tenantId, 'bookstore')).merchantId;
+  });
+
+  const apply = (client: ApiClient, body: Record<string, unknown>) =>
+    client.post('/v1/merchant/fund-applications', body);
+  const approve = (applicationId: string) =>
+    operator.post(`/v1/operator/fund-applications/${applicationId}/approve`);
+  const bankBalanceOf = (merchantId: string) =>
+    t.bank.balanceOf({ bankCode: 'SANDBOX', accountNumber: merchantId });
+  const pool = async () => (await operator.get('/v1/operator/fund-pool')).body;
+  const loansWon = async () => (await t.platform.ledger.getAccount(tenantId, FUND_ACCOUNTS.loans))?.postedWon;
+
+  async function appliedAndApproved(amountWon = 12_000_000, termMonths = 12) {
+    const applied = await apply(bookstore, {
+      amountWon,
+      purpose: '도서 구입',
+      termMonths,
+      openedOn: '2015-04-01',
+    });
+    expect(applied.status).toBe(201);
+    expect(applied.body.status).toBe('pending_review');
+    const approved = await approve(applied.body.applicationId);
+    expect(approved.status).toBe(200);
+    return approved.body;
+  }
+
+  it('judges at once, then disburses the approved amount to the settlement account with an exact schedule', async () => {
+    const before = bankBalanceOf(bookstoreId);
+    const loan = await appliedAndApproved();
+    expect(loan).toMatchObject({
+      status: 'disbursed',
+      amountWon: 12_000_000,
+      feeReliefWon: 60_000,
+      outstandingWon: 12_000_000,
+      terms: { interestRateBp: 450, interestSubsidyBp: 200, guaranteeFeeBp: 100, guaranteeFeeReliefBp: 50 },
+    });
+    expect(loan.reasons.every((reason: { passed: boolean }) => reason.passed)).toBe(true);
+    expect(bankBalanceOf(bookstoreId)).toBe(before + 12_000_000);
+    expect(loan.schedule).toHaveLength(12);
+    expect(loan.schedule[0]).toMatchObject({
+      seq: 1,
+      dueOn: '2021-06-13',
+      principalWon: 1_000_000,
+      interestWon: 45_000,
+      subsidyWon: 20_000,
+      merchantPaysWon: 1_025_000,
+      status: 'due',
+      overdue: false,
+    });
+    // ₩11,000,000 owed: 4.5% is ₩41,250 a month, the city's 2%p ₩18,333 (rounded down).
+    expect(loan.schedule[1]).toMatchObject({ dueOn: '2021-07-13', interestWon: 41_250, subsidyWon: 18_333 });
+    expect(loan.schedule[11]).toMatchObject({ dueOn: '2022-05-13', interestWon: 3_750, subsidyWon: 1_666 });
+    expect(await pool()).toMatchObject({
+      fundedWon: POOL_WON,
+      availableWon: POOL_WON - 12_000_000,
+      committedWon: 12_000_000,
+      disbursedWon: 12_000_000,
+      repaidWon: 0,
+      outstandingWon: 12_000_000,
+      subsidyPaidWon: 60_000,
+      feeReliefWon: 60_000,
+      pendingReviewWon: 30_000_000,
+    });
+    const mine = (await bookstore.get('/v1/merchant/fund-applications')).body.items;
+    expect(mine.map((item: { applicationId: string }) => item.applicationId)).toEqual([loan.applicationId]);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('keeps fund money in its own currency, apart from local currency', async () => {
+    await appliedAndApproved();
+    const accounts = await t.platform.ledger.getAccounts(tenantId, Object.values(FUND_ACCOUNTS));
+    expect(new Set(accounts.map((account) => account.currencyCode))).toEqual(new Set(['KRWBANK']));
+  });
+
+  it('disburses once however often and however concurrently it is approved', async () => {
+    const before = bankBalanceOf(bookstoreId);
+    const applied = await apply(bookstore, {
+      amountWon: 5_000_000,
+      purpose: '운영자금',
+      termMonths: 12,
+      openedOn: '2015-04-01',
+    });
+    const id = applied.body.applicationId;
+    const answers = await Promise.all([approve(id), approve(id), approve(id)]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    expect((await approve(id)).body.status).toBe('disbursed');
+    expect(bankBalanceOf(bookstoreId)).toBe(before + 5_000_000);
+    expect(await loansWon()).toBe(5_000_000);
+    expect((await pool()).availableWon).toBe(POOL_WON - 5_000_000);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('refuses by rule at once: over the per-merchant maximum, a term out of range, too young a business', async () => {
+    const over = await apply(bookstore, {
+      amountWon: 50_000_001,
+      purpose: '확장',
+      termMonths: 24,
+      openedOn: '2015-04-01',
+    });
+    expect(over.status).toBe(201);
+    expect(over.body.status).toBe('refused');
+    const failed = (body: { reasons: Array<{ rule: string; passed: boolean }> }) =>
+      body.reasons.filter((reason) => !reason.passed).map((reason) => reason.rule);
+    expect(failed(over.body)).toEqual(['max_per_merchant']);
+    const young = await apply(bookstore, {
+      amountWon: 1_000_000,
+      purpose: '개업',
+      termMonths: 6,
+      openedOn: '2021-03-01',
+    });
+    expect(failed(young.body)).toEqual(['months_in_business', 'term']);
+    const refusedApproval = await approve(over.body.applicationId);
+    expect(refusedApproval.status).toBe(409);
+    expect(refusedApproval.body.code).toBe('FUND_APPLICATION_NOT_REVIEWABLE');
+    expect((await pool()).availableWon).toBe(POOL_WON);
+  });
+
+  it('answers bad input with 4xx and changes nothing', async () => {
+    const countBefore = (await bookstore.get('/v1/merchant/fund-applications')).body.items.length;
+    for (const body of [
+      { amountWon: -1_000_000, purpose: '운영', termMonths: 12 },
+      { amountWon: 0, purpose: '운영', termMonths: 12 },
+      { amountWon: 1_000_000, purpose: '', termMonths: 12 },
+      { amountWon: 1_000_000, purpose: '운영', termMonths: 0 },
+      { amountWon: 1.5, purpose: '운영', termMonths: 12 },
+      { amountWon: 1_000_000, purpose: '운영', termMonths: 12, openedOn: '2099-01-01' },
+    ]) {
+      const answer = await apply(bookstore, body);
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+    }
+    expect(
+      (
+        await bookstore.request('POST', '/v1/merchant/fund-applications', {
+          amountWon: 1_000_000,
+          purpose: '운영',
+          termMonths: 12,
+        })
+      ).body.code,
+    ).toBe('IDEMPOTENCY_KEY_REQUIRED');
+    expect((await bookstore.get('/v1/merchant/fund-applications')).body.items).toHaveLength(countBefore);
+    expect((await approve('fap_nothing')).status).toBe(404);
+    const reject = await operator.request('POST', '/v1/operator/fund-applications/fap_nothing/reject', {
+      note: '',
+    });
+    expect(reject.status).toBe(400);
+    expect((await pool()).availableWon).toBe(POOL_WON);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it("keeps merchants away from someone else's application and from the review routes", async () => {
+    const cafe = await demoClient(t.app, tenantId, 'cafe');
+    const [demoApplication] = (await cafe.get('/v1/merchant/fund-applications')).body.items;
+    expect(demoApplication.status).toBe('pending_review');
+    const mine = (await bookstore.get('/v1/merchant/fund-applications')).body.items;
+    expect(
+      mine.some((item: { applicationId: string }) => item.applicationId === demoApplication.applicationId),
+    ).toBe(false);
+    const byMerchant = await bookstore.post(
+      `/v1/operator/fund-applications/${demoApplication.applicationId}/approve`,
+    );
+    expect(byMerchant.status).toBe(403);
+    const citizen = await newMember(t.app, tenantId, '010-6340-0001');
+    expect((await apply(citizen, { amountWon: 1_000_000, purpose: '운영', termMonths: 12 })).status).toBe(
+      403,
+    );
+    expect((await cafe.get('/v1/merchant/fund-applications')).body.items[0].status).toBe('pending_review');
+    expect(await loansWon()).toBe(0);
+  });
+
+  it('rejects with a reason; a rejected application cannot then be approved', async () => {
+    const applied = await apply(bookstore, {
+      amountWon: 3_000_000,
+      purpose: '운영',
+      termMonths: 12,
+      openedOn: '2015-04-01',
+    });
+    const id = applied.body.applicationId;
+    const rejected = await operator.request('POST', `/v1/operator/fund-applications/${id}/reject`, {
+      note: '서류 미비',
+    });
+    expect(rejected.body).toMatchObject({ status: 'rejected', reviewNote: '서류 미비' });
+    expect((await approve(id)).status).toBe(409);
+    expect(await loansWon()).toBe(0);
+  });
+
+  it('voids the hold when the bank refuses, and pays once when approved again', async () => {
+    const applied = await apply(bookstore, {
+      amountWon: 2_000_000,
+      purpose: '운영',
+      termMonths: 12,
+      openedOn: '2015-04-01',
+    });
+    t.bank.injectFaults('fail');
+    const refused = await approve(applied.body.applicationId);
+    expect(refused.body).toMatchObject({ status: 'disbursement_failed', bankFailureCode: 'REJECTED' });
+    expect((await pool()).availableWon).toBe(POOL_WON);
+    const before = bankBalanceOf(bookstoreId);
+    expect((await approve(applied.body.applicationId)).body.status).toBe('disbursed');
+    expect(bankBalanceOf(bookstoreId)).toBe(before + 2_000_000);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('reconciles a disbursement whose bank answer was lost, paying once', async () => {
+    const applied = await apply(bookstore, {
+      amountWon: 2_000_000,
+      purpose: '운영',
+      termMonths: 12,
+      openedOn: '2015-04-01',
+    });
+    const before = bankBalanceOf(bookstoreId);
+    t.bank.injectFaults('lost_response');
+    expect((await approve(applied.body.applicationId)).body.status).toBe('approved');
+    expect(bankBalanceOf(bookstoreId)).toBe(before + 2_000_000);
+    expect((await pool()).availableWon).toBe(POOL_WON - 2_000_000);
+    t.clock.set(kst('2021-05-13T12:05:00'));
+    expect(await t.platform.merchantFunds.reconcileDisbursements(tenantId, t.clock.now())).toBe(1);
+    const [loan] = (await bookstore.get('/v1/merchant/fund-applications')).body.items;
+    expect(loan.status).toBe('disbursed');
+    expect(bankBalanceOf(bookstoreId)).toBe(before + 2_000_000);
+    expect(await loansWon()).toBe(2_000_000);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('collects monthly, flags an unpaid month overdue the day after, and refuses new applications while overdue', async () => {
+    const loan = await appliedAndApproved();
+    const id = loan.applicationId;
+    const funds = t.platform.merchantFunds;
+    t.clock.set(kst('2021-06-13T09:00:00'));
+    expect(await funds.collectDue(tenantId, t.clock.now())).toEqual({ collected: 1, failed: 0, waiting: 0 });
+    // A second run the same day collects nothing twice.
+    expect(await funds.collectDue(tenantId, t.clock.now())).toEqual({ collected: 0, failed: 0, waiting: 0 });
+    let report = await pool();
+    expect(report).toMatchObject({
+      repaidWon: 1_000_000,
+      outstandingWon: 11_000_000,
+      interestSubsidyWon: 20_000,
+    });
+    // Principal back, plus the merchant's ₩25,000 and the city's ₩20,000 of interest.
+    expect(report.availableWon).toBe(POOL_WON - 12_000_000 + 1_045_000);
+
+    t.clock.set(kst('2021-07-13T09:00:00'));
+    t.bank.injectFaults('fail');
+    expect(await funds.collectDue(tenantId, t.clock.now())).toEqual({ collected: 0, failed: 1, waiting: 0 });
+    t.clock.set(kst('2021-07-14T09:00:00'));
+    let [mine] = (await bookstore.get('/v1/merchant/fund-applications')).body.items;
+    expect(mine.overdue).toBe(true);
+    expect(mine.schedule[1]).toMatchObject({
+      status: 'due',
+      overdue: true,
+      attempts: 1,
+      lastFailureCode: 'REJECTED',
+    });
+    expect((await pool()).overdueInstallments).toBe(1);
+    const another = await apply(bookstore, {
+      amountWon: 1_000_000,
+      purpose: '운영',
+      termMonths: 12,
+      openedOn: '2015-04-01',
+    });
+    expect(another.body.reasons.find((reason: { rule: string }) => reason.rule === 'no_overdue').passed).toBe(
+      false,
+    );
+
+    expect(await funds.collectDue(tenantId, t.clock.now())).toEqual({ collected: 1, failed: 0, waiting: 0 });
+    [mine] = (await bookstore.get('/v1/merchant/fund-applications')).body.items.filter(
+      (item: { applicationId: string }) => item.applicationId === id,
+    );
+    expect(mine).toMatchObject({ overdue: false, repaidWon: 2_000_000, outstandingWon: 10_000_000 });
+    report = await pool();
+    expect(report).toMatchObject({
+      repaidWon: 2_000_000,
+      overdueInstallments: 0,
+      interestSubsidyWon: 38_333,
+    });
+    expect(await loansWon()).toBe(10_000_000);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+});
+
+describe.each(databaseKinds())('every preset carries the fund, tax and giving rules on %s', (kind) => {
+  let t: TestPlatform;
+  beforeAll(async () => {
+    t = await openTestPlatform(kind);
+    t.clock.set(kst('2025-07-01T12:00:00'));
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it.each(PRESET_NAMES)('%s answers the fund routes without a missing rule', async (preset) => {
+    const tenantId = `fund-${preset.replace(/[^a-z0-9]/g, '')}`;
+    await t.platform.tenants.ensure({
+      id: tenantId,
+      name: '테스트시',
+      currencyCode: 'KRW',
+      timeZone: 'Asia/Seoul',
+    });
+    await installPreset(t.platform, tenantId, preset);
+    const rules = await t.platform.merchantFunds.rulesAt(tenantId, t.clock.now());
+    expect(Object.keys(rules).sort()).toEqual([...FUND_RULE_KEYS].sort());
+    const keys = (await t.platform.policy.rulesInForce(tenantId, t.clock.now())).map((rule) => rule.key);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'tax_deduction_market_rate_bp',
+        'tax_deduction_general_rate_bp',
+        'neighbourhood_giving_rate_bp',
+      ]),
+    );
+    const report = await t.platform.merchantFunds.poolReport(tenantId);
+    expect(report.availableWon).toBe(preset.startsWith('daejeon') ? POOL_WON : 0);
+    // Installing again changes nothing: the pool is funded once.
+    await installPreset(t.platform, tenantId, preset);
+    expect((await t.platform.merchantFunds.poolReport(tenantId)).fundedWon).toBe(report.fundedWon);
+  });
+});
