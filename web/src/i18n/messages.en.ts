@@ -1,6 +1,7 @@
 import { firstRunEn } from './first-run.en.js';
 import { givingEn } from './giving.en.js';
 import { labEn } from './lab.en.js';
+import { fundsEn } from './merchant-funds.en.js';
 import type { Messages } from './messages.ko.js';
 import { publicBooksEn } from './public-books.en.js';
 
@@ -11,6 +12,7 @@ export const en: Messages = {
   trust: trustEn,
   lab: labEn,
   giving: givingEn,
+  funds: fundsEn,
   ...publicBooksEn,
   app: {
     brand: 'Ontong Daejeon',

@@ -1,6 +1,7 @@
 import { firstRunKo } from './first-run.ko.js';
 import { givingKo } from './giving.ko.js';
 import { labKo } from './lab.ko.js';
+import { fundsKo } from './merchant-funds.ko.js';
 import { publicBooksKo } from './public-books.ko.js';
 
 /** Korean, the default language: the source of every message key (English must match it key for key). */
@@ -10,6 +11,7 @@ export const ko = {
   trust: trustKo,
   lab: labKo,
   giving: givingKo,
+  funds: fundsKo,
   ...publicBooksKo,
   app: {
     brand: '온통대전',

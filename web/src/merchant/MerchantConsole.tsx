@@ -5,6 +5,7 @@ import { ConsoleLayout, type NavItem } from '../app/AppShell.js';
 import { NotFound } from '../app/NotFoundPage.js';
 import { useSession } from '../auth/session.js';
 import { useLanguage } from '../i18n/i18n.js';
+import { MerchantFundsPage } from '../merchant-funds/MerchantFundsPage.js';
 import { SelectField } from '../ui/Field.js';
 import { ApplicationsPage } from './ApplicationsPage.js';
 import { ApplyPage } from './ApplyPage.js';
@@ -48,6 +49,7 @@ export default function MerchantConsole() {
         { to: '/merchant/sales', label: t('merchant.nav.sales'), icon: 'sales' },
         { to: '/merchant/settlements', label: t('merchant.nav.settlements'), icon: 'settlement' },
         { to: '/merchant/qr', label: t('merchant.nav.qr'), icon: 'code' },
+        { to: '/merchant/funds', label: t('funds.nav'), icon: 'budget' },
         { to: '/merchant/applications', label: t('merchant.nav.applications'), icon: 'review' },
       ]
     : [
@@ -64,6 +66,7 @@ export default function MerchantConsole() {
         {approved && <Route path="pos" element={<PosPage />} />}
         {approved && <Route path="sales" element={<SalesPage />} />}
         {approved && <Route path="qr" element={<MerchantQrPage />} />}
+        {approved && <Route path="funds" element={<MerchantFundsPage />} />}
         {approved && <Route path="settlements" element={<SettlementsPage />} />}
         {approved && <Route path="settlements/:statementId" element={<StatementPage />} />}
         <Route path="*" element={<NotFound />} />

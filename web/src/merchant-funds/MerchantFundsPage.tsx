@@ -1,0 +1,186 @@
+import { useRef, useState } from 'react';
+import { api, call } from '../api/client.js';
+import { IdempotencyKeys, sendIdempotent } from '../api/idempotency.js';
+import type { OkResponse } from '../api/types.js';
+import { useApi } from '../api/use-api.js';
+import { useSubmit } from '../api/use-submit.js';
+import { parseWon } from '../i18n/format.js';
+import { useLanguage } from '../i18n/i18n.js';
+import { AmountField } from '../ui/AmountField.js';
+import { Button } from '../ui/Button.js';
+import { TextField } from '../ui/Field.js';
+import { useFormat } from '../ui/format-hooks.js';
+import { ErrorNotice, Notice } from '../ui/Notice.js';
+import { Badge, Page } from '../ui/Page.js';
+
+export type FundApplication = OkResponse<'/v1/merchant/fund-applications', 'get'>['items'][number];
+
+export const FUND_STATUS_TONE = {
+  refused: 'bad',
+  pending_review: 'info',
+  approved: 'warn',
+  disbursed: 'good',
+  disbursement_failed: 'bad',
+  rejected: 'bad',
+} as const;
+
+function ApplyForm({ onApplied }: { onApplied: () => void }) {
+  const { t } = useLanguage();
+  const keys = useRef(new IdempotencyKeys());
+  const [amount, setAmount] = useState('');
+  const [purpose, setPurpose] = useState('');
+  const [term, setTerm] = useState('36');
+  const [openedOn, setOpenedOn] = useState('');
+  const send = useSubmit(
+    (body: { amountWon: number; purpose: string; termMonths: number; openedOn?: string }) =>
+      sendIdempotent(keys.current, body, (idempotencyKey) =>
+        call(
+          api.POST('/v1/merchant/fund-applications', {
+            params: { header: { 'idempotency-key': idempotencyKey } },
+            body,
+          }),
+        ),
+      ),
+  );
+  const amountWon = parseWon(amount);
+  const onSubmit = async () => {
+    if (!amountWon || !purpose.trim()) return;
+    const body = {
+      amountWon,
+      purpose: purpose.trim(),
+      termMonths: Number(term),
+      ...(openedOn ? { openedOn } : {}),
+    };
+    if (await send.submit(body)) onApplied();
+  };
+  return (
+    <section className="card form" aria-labelledby="fund-apply-title">
+      <h2 id="fund-apply-title">{t('funds.apply.title')}</h2>
+      <AmountField
+        label={t('funds.apply.amount')}
+        value={amount}
+        onValue={setAmount}
+        quickAmountsWon={[10_000_000]}
+      />
+      <TextField label={t('funds.apply.purpose')} value={purpose} onValue={setPurpose} />
+      <TextField label={t('funds.apply.term')} value={term} onValue={setTerm} inputMode="numeric" />
+      <TextField label={t('funds.apply.openedOn')} value={openedOn} onValue={setOpenedOn} optional />
+      {send.status === 'failed' && <ErrorNotice error={send.error} />}
+      {send.status === 'succeeded' && (
+        <Notice tone="success">
+          <p>{t('funds.apply.submitted', { status: t(`funds.statuses.${send.result.status}`) })}</p>
+        </Notice>
+      )}
+      <Button
+        wide
+        onClick={onSubmit}
+        busy={send.busy}
+        busyLabel={t('funds.apply.submitting')}
+        disabled={!amountWon || !purpose.trim()}
+      >
+        {t('funds.apply.submit')}
+      </Button>
+    </section>
+  );
+}
+
+export function FundSchedule({ application }: { application: FundApplication }) {
+  const { t } = useLanguage();
+  const format = useFormat();
+  if (application.schedule.length === 0) return null;
+  return (
+    <details>
+      <summary>{t('funds.mine.schedule')}</summary>
+      <table className="table">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>{t('funds.mine.due')}</th>
+            <th>{t('funds.mine.principal')}</th>
+            <th>{t('funds.mine.interest')}</th>
+            <th>{t('funds.mine.subsidy')}</th>
+            <th>{t('funds.mine.pays')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {application.schedule.map((row) => (
+            <tr key={row.seq}>
+              <td>{row.seq}</td>
+              <td>{format.calendarDate(row.dueOn)}</td>
+              <td>{format.won(row.principalWon)}</td>
+              <td>{format.won(row.interestWon)}</td>
+              <td>{format.won(row.subsidyWon)}</td>
+              <td>{format.won(row.merchantPaysWon)}</td>
+              <td>
+                {row.overdue ? (
+                  <Badge tone="bad">{t('funds.mine.overdue')}</Badge>
+                ) : (
+                  <Badge tone={row.status === 'paid' ? 'good' : 'neutral'}>
+                    {t(`funds.statuses.${row.status}`)}
+                  </Badge>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  );
+}
+
+export function FundApplicationCard({ application }: { application: FundApplication }) {
+  const { t, language } = useLanguage();
+  const format = useFormat();
+  return (
+    <li className="card" data-testid="fund-application">
+      <p>
+        <strong>{format.won(application.amountWon)}</strong> ·{' '}
+        {t('funds.mine.months', { count: application.termMonths })} · {application.purpose}{' '}
+        <Badge tone={FUND_STATUS_TONE[application.status]}>{t(`funds.statuses.${application.status}`)}</Badge>
+      </p>
+      <ul className="muted small">
+        {application.reasons
+          .filter((reason) => application.status === 'refused' && !reason.passed)
+          .map((reason) => (
+            <li key={reason.rule}>{language === 'en' ? reason.messageEn : reason.messageKo}</li>
+          ))}
+      </ul>
+      {application.reviewNote && <p>{t('funds.mine.reviewNote', { note: application.reviewNote })}</p>}
+      {application.status === 'disbursed' && (
+        <p className="muted small">
+          {t('funds.mine.outstanding', { amount: format.won(application.outstandingWon) })} ·{' '}
+          {t('funds.mine.feeRelief', { amount: format.won(application.feeReliefWon) })}
+        </p>
+      )}
+      <FundSchedule application={application} />
+    </li>
+  );
+}
+
+/** A merchant applies for a management fund loan and follows its review and repayment. */
+export function MerchantFundsPage() {
+  const { t } = useLanguage();
+  const [version, setVersion] = useState(0);
+  const mine = useApi(`fund-applications:${version}`, (signal) =>
+    call(api.GET('/v1/merchant/fund-applications', { signal })),
+  );
+  const items = mine.data?.items ?? [];
+  return (
+    <Page title={t('funds.apply.title')} intro={t('funds.apply.intro')}>
+      <ApplyForm onApplied={() => setVersion((v) => v + 1)} />
+      <section className="card" aria-labelledby="fund-mine-title">
+        <h2 id="fund-mine-title">{t('funds.mine.title')}</h2>
+        {items.length === 0 ? (
+          <p>{t('funds.mine.empty')}</p>
+        ) : (
+          <ul className="plain-list">
+            {items.map((application) => (
+              <FundApplicationCard key={application.applicationId} application={application} />
+            ))}
+          </ul>
+        )}
+      </section>
+    </Page>
+  );
+}
