@@ -3,6 +3,7 @@ import { ConsoleLayout, type NavItem } from '../app/AppShell.js';
 import { NotFound } from '../app/NotFoundPage.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { FundReviewPage } from '../merchant-funds/FundReviewPage.js';
+import { OperatorGivingPage } from '../merchant-funds/OperatorGivingPage.js';
 import { AuditPage } from './AuditPage.js';
 import { AuditTrailPage } from './AuditTrailPage.js';
 import { BudgetsPage } from './BudgetsPage.js';
@@ -24,6 +25,7 @@ export default function OperatorConsole() {
     { to: '/operator/programs', label: t('operator.nav.programs'), icon: 'program' },
     { to: '/operator/settlements', label: t('operator.nav.settlements'), icon: 'settlement' },
     { to: '/operator/funds', label: t('funds.operatorNav'), icon: 'budget' },
+    { to: '/operator/giving', label: t('funds.givingNav'), icon: 'program' },
     { to: '/operator/audit', label: t('operator.nav.audit'), icon: 'audit' },
     { to: '/operator/trail', label: t('operator.nav.trail'), icon: 'trail' },
   ];
@@ -39,6 +41,7 @@ export default function OperatorConsole() {
         <Route path="programs/:programId" element={<ProgramPage />} />
         <Route path="settlements" element={<SettlementsAdminPage />} />
         <Route path="funds" element={<FundReviewPage />} />
+        <Route path="giving" element={<OperatorGivingPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="trail" element={<AuditTrailPage />} />
         <Route path="*" element={<NotFound />} />
