@@ -5,6 +5,7 @@ import { useLanguage } from '../i18n/i18n.js';
 import { AuditPage } from './AuditPage.js';
 import { AuditTrailPage } from './AuditTrailPage.js';
 import { BudgetsPage } from './BudgetsPage.js';
+import { FraudRoutes } from './fraud/FraudRoutes.js';
 import { LabPage } from './lab/LabPage.js';
 import { PolicyPage } from './PolicyPage.js';
 import { ProgramPage } from './programs/ProgramPage.js';
@@ -21,6 +22,7 @@ export default function OperatorConsole() {
     { to: '/operator/budgets', label: t('operator.nav.budgets'), icon: 'budget' },
     { to: '/operator/lab', label: t('lab.nav'), icon: 'budget' },
     { to: '/operator/programs', label: t('operator.nav.programs'), icon: 'program' },
+    { to: '/operator/fraud', label: t('fraud.nav'), icon: 'audit' },
     { to: '/operator/settlements', label: t('operator.nav.settlements'), icon: 'settlement' },
     { to: '/operator/audit', label: t('operator.nav.audit'), icon: 'audit' },
     { to: '/operator/trail', label: t('operator.nav.trail'), icon: 'trail' },
@@ -35,6 +37,7 @@ export default function OperatorConsole() {
         <Route path="lab" element={<LabPage />} />
         <Route path="programs" element={<ProgramsPage />} />
         <Route path="programs/:programId" element={<ProgramPage />} />
+        <Route path="fraud/*" element={<FraudRoutes />} />
         <Route path="settlements" element={<SettlementsAdminPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="trail" element={<AuditTrailPage />} />
