@@ -64,7 +64,7 @@ function AlertItem({
       {alert.status === 'open' ? (
         <CheckboxField label={t('fraud.select')} checked={chosen} onChecked={onChosen} />
       ) : (
-        alert.caseId && <Link to={`cases/${alert.caseId}`}>{t('fraud.cases.open')}</Link>
+        alert.caseId && <Link to={`/operator/fraud/cases/${alert.caseId}`}>{t('fraud.cases.open')}</Link>
       )}
     </li>
   );
@@ -132,7 +132,7 @@ function CaseList() {
           <ul className="queue">
             {data.items.map((item) => (
               <li key={item.caseId}>
-                <Link className="queue-item" to={`cases/${item.caseId}`}>
+                <Link className="queue-item" to={`/operator/fraud/cases/${item.caseId}`}>
                   <span>
                     {[...new Set(item.evidence.map((a) => t(`fraud.rules.${a.rule}`)))].join(', ')} ·{' '}
                     {t('fraud.cases.alerts', { count: item.alertIds.length })} ·{' '}
@@ -187,7 +187,7 @@ export function FraudAlertsPage() {
       title={t('fraud.title')}
       intro={t('fraud.intro')}
       wide
-      actions={<Link to="freezes">{t('fraud.freezes.title')}</Link>}
+      actions={<Link to="/operator/fraud/freezes">{t('fraud.freezes.title')}</Link>}
     >
       <div className="toolbar">
         <SelectField
@@ -244,7 +244,10 @@ export function FraudAlertsPage() {
         </div>
         <div className="detail">
           {canAct ? (
-            <OpenCaseForm alertIds={chosen} onOpened={(caseId) => navigate(`cases/${caseId}`)} />
+            <OpenCaseForm
+              alertIds={chosen}
+              onOpened={(caseId) => navigate(`/operator/fraud/cases/${caseId}`)}
+            />
           ) : (
             <Notice tone="info">{t('fraud.readOnly')}</Notice>
           )}

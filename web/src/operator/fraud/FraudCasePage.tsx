@@ -251,7 +251,9 @@ function Effects({ fraudCase }: { fraudCase: FraudCase }) {
           ))}
         </ul>
       )}
-      {freezes.some((f) => f.status === 'active') && <Link to="../freezes">{t('fraud.freezes.title')}</Link>}
+      {freezes.some((f) => f.status === 'active') && (
+        <Link to="/operator/fraud/freezes">{t('fraud.freezes.title')}</Link>
+      )}
     </section>
   );
 }
@@ -268,7 +270,11 @@ export function FraudCasePage() {
   );
   const canAct = me?.operatorRoles.includes('policy_admin') ?? false;
   return (
-    <Page title={t('fraud.case.title')} wide actions={<Link to="../..">{t('fraud.case.back')}</Link>}>
+    <Page
+      title={t('fraud.case.title')}
+      wide
+      actions={<Link to="/operator/fraud">{t('fraud.case.back')}</Link>}
+    >
       {decided && <Notice tone="success">{t('fraud.case.decided')}</Notice>}
       <Loaded state={state}>
         {(fraudCase) => (

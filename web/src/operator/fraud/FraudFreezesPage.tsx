@@ -38,7 +38,7 @@ function FreezeItem({ freeze, onReleased }: { freeze: ListedFreeze; onReleased: 
         {t('fraud.freezes.since', { at: format.dateTime(freeze.createdAt) })}
       </p>
       <p>{freeze.reason}</p>
-      <Link to={`../cases/${freeze.caseId}`}>{t('fraud.cases.open')}</Link>
+      <Link to={`/operator/fraud/cases/${freeze.caseId}`}>{t('fraud.cases.open')}</Link>
       {freeze.status === 'active' && canAct && (
         <form
           onSubmit={async (event) => {
@@ -77,7 +77,11 @@ export function FraudFreezesPage() {
     call(api.GET('/v1/operator/fraud/freezes', { signal })),
   );
   return (
-    <Page title={t('fraud.freezes.title')} wide actions={<Link to="..">{t('fraud.case.back')}</Link>}>
+    <Page
+      title={t('fraud.freezes.title')}
+      wide
+      actions={<Link to="/operator/fraud">{t('fraud.case.back')}</Link>}
+    >
       {released && <Notice tone="success">{t('fraud.freezes.released', { name: released })}</Notice>}
       <Loaded state={freezes} isEmpty={(data) => data.items.length === 0} empty={t('fraud.freezes.empty')}>
         {(data) => (
