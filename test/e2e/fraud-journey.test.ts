@@ -67,6 +67,7 @@ describe.skipIf(!browserFound && !browserRequired)("'깡' detection in a real br
       await alert.getByText('되돌려 보내기(순환 거래)').waitFor();
       await alert.getByText(`${DEMO_RING.member.name} → ${DEMO_RING.merchantName}`).waitFor();
       await alert.getByText(/₩400,000/).waitFor();
+      expect(await alert.locator('.fraud-explanation').textContent()).not.toMatch(/usr_|mch_/);
       await screenshot(operator, 'fraud-01-alert-queue');
       await alert.getByLabel('사건에 넣기').check();
       await operator.getByLabel('담당자').fill('조사관 1');

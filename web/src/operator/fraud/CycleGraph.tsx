@@ -2,9 +2,12 @@ import { useLanguage } from '../../i18n/i18n.js';
 import { useFormat } from '../../ui/format-hooks.js';
 import { type CycleEdge, nameOf } from './types.js';
 
-const SIZE = 360;
-const RADIUS = 120;
-const NODE_R = 26;
+const WIDTH = 520;
+const HEIGHT = 340;
+const RADIUS_X = 170;
+const RADIUS_Y = 100;
+const NODE_R = 24;
+const BEND = 60;
 
 interface Node {
   id: string;
@@ -27,13 +30,14 @@ export function CycleGraph({ cycle, names }: { cycle: CycleEdge[]; names: Record
     cycle.filter((e) => e.kind === 'payment' && e.merchantId).map((e) => [e.to, e.merchantId as string]),
   );
   const nodes: Node[] = ids.map((id, index) => {
-    const angle = -Math.PI / 2 + (2 * Math.PI * index) / ids.length;
+    // From the left, clockwise: two people sit side by side, so the arrows and their labels stay apart.
+    const angle = Math.PI + (2 * Math.PI * index) / ids.length;
     const merchantId = owners.get(id);
     const person = nameOf(names, id, unknown);
     return {
       id,
-      x: SIZE / 2 + RADIUS * Math.cos(angle),
-      y: SIZE / 2 + RADIUS * Math.sin(angle),
+      x: WIDTH / 2 + RADIUS_X * Math.cos(angle),
+      y: HEIGHT / 2 + RADIUS_Y * Math.sin(angle),
       label: merchantId
         ? `${person} · ${t('fraud.case.owner', { merchant: nameOf(names, merchantId, unknown) })}`
         : person,
@@ -50,9 +54,9 @@ export function CycleGraph({ cycle, names }: { cycle: CycleEdge[]; names: Record
   return (
     <figure className="fraud-cycle">
       <svg
-        viewBox={`0 0 ${SIZE} ${SIZE}`}
-        width={SIZE}
-        height={SIZE}
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        width="100%"
+        style={{ maxWidth: WIDTH }}
         role="img"
         aria-labelledby="fraud-cycle-title"
       >
@@ -77,7 +81,7 @@ export function CycleGraph({ cycle, names }: { cycle: CycleEdge[]; names: Record
           const dy = to.y - from.y;
           const length = Math.hypot(dx, dy) || 1;
           // Bent a little to the side, so two opposite arrows between the same people stay apart.
-          const bend = 28;
+          const bend = BEND;
           const cx = (from.x + to.x) / 2 - (dy / length) * bend;
           const cy = (from.y + to.y) / 2 + (dx / length) * bend;
           const startX = from.x + (dx / length) * NODE_R;

@@ -12,7 +12,7 @@ import { useFormat } from '../../ui/format-hooks.js';
 import { Loaded } from '../../ui/Loaded.js';
 import { ErrorNotice, Notice } from '../../ui/Notice.js';
 import { Badge, DataName, Page } from '../../ui/Page.js';
-import { ALERT_STATUSES, FRAUD_RULES, type FraudAlert, SCORE_TONE, subjectName } from './types.js';
+import { ALERT_STATUSES, FRAUD_RULES, type FraudAlert, SCORE_TONE, subjectName, withNames } from './types.js';
 
 const MIN_SCORES = ['0', '50', '65', '80', '95'];
 const STATUS_TONE = { open: 'warn', in_case: 'info', dismissed: 'neutral', confirmed: 'bad' } as const;
@@ -49,7 +49,9 @@ function AlertItem({
         <DataName>{subjectName(alert, t('fraud.unknownParty'))}</DataName>
         {district && ` · ${localName(district, language)}`}
       </p>
-      <p className="fraud-explanation">{language === 'en' ? alert.explanation.en : alert.explanation.ko}</p>
+      <p className="fraud-explanation">
+        {withNames(language === 'en' ? alert.explanation.en : alert.explanation.ko, alert.names)}
+      </p>
       <p className="muted">
         {t('fraud.evidenceCount', {
           payments: alert.evidence.paymentIds.length,

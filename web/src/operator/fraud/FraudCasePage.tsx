@@ -13,7 +13,7 @@ import { Loaded } from '../../ui/Loaded.js';
 import { ErrorNotice, Notice } from '../../ui/Notice.js';
 import { Badge, DataName, Page } from '../../ui/Page.js';
 import { CycleGraph } from './CycleGraph.js';
-import { FRAUD_ACTIONS, type FraudCase, nameOf, SCORE_TONE, subjectName } from './types.js';
+import { FRAUD_ACTIONS, type FraudCase, nameOf, SCORE_TONE, subjectName, withNames } from './types.js';
 
 type Action = (typeof FRAUD_ACTIONS)[number];
 
@@ -36,7 +36,7 @@ function Evidence({ fraudCase }: { fraudCase: FraudCase }) {
               <DataName>{subjectName({ ...alert, names: fraudCase.names }, unknown)}</DataName>
             </p>
             <p className="fraud-explanation">
-              {language === 'en' ? alert.explanation.en : alert.explanation.ko}
+              {withNames(language === 'en' ? alert.explanation.en : alert.explanation.ko, fraudCase.names)}
             </p>
             <p className="muted">
               {t('fraud.evidenceCount', {

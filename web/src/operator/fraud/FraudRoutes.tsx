@@ -3,6 +3,7 @@ import { NotFound } from '../../app/NotFoundPage.js';
 import { FraudAlertsPage } from './FraudAlertsPage.js';
 import { FraudCasePage } from './FraudCasePage.js';
 import { FraudFreezesPage } from './FraudFreezesPage.js';
+import './fraud.css';
 
 /** The fraud console's pages under /operator/fraud. */
 export function FraudRoutes() {

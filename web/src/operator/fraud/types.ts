@@ -39,3 +39,14 @@ export function subjectName(alert: FraudAlert, fallback: string): string {
 }
 
 export const SCORE_TONE = (score: number) => (score >= 80 ? 'bad' : score >= 65 ? 'warn' : 'info');
+
+/**
+ * The detector's explanation names members and merchants by id; the operator reads their names.
+ * Every id the API resolved is replaced; the rest of the sentence stays as written.
+ */
+export function withNames(text: string, names: Record<string, string> | undefined): string {
+  let out = text;
+  for (const [id, name] of Object.entries(names ?? {}).sort((a, b) => b[0].length - a[0].length))
+    out = out.split(id).join(name);
+  return out;
+}
