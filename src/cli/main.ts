@@ -5,9 +5,11 @@ import { allMigrations } from '../db/migrations.js';
 import { openDatabase } from '../db/open.js';
 import { APP_VERSION, buildApp } from '../http/app.js';
 import { registerJobs } from '../jobs.js';
+import { plantDemoRing } from '../modules/fraud/presets/daejeon-demo-ring.js';
 import { auditLedger } from '../modules/ledger/audit.js';
 import { withCheckpointCheck } from '../modules/public-books/audit.js';
 import { ensureDemoSigningKeyFile } from '../modules/public-books/signing.js';
+import { DAEJEON_TENANT } from '../modules/tenants/presets.js';
 import type { Platform } from '../platform.js';
 import { DEMO_CREDENTIALS, type SeedOutcome, seedDaejeon } from '../presets/daejeon.js';
 import { formatAuditReport } from './audit-report.js';
@@ -77,6 +79,7 @@ program
       await sandbox?.bank.close();
       throw error;
     });
+    if (seeded.demo) await plantDemoRing(platform, DAEJEON_TENANT.id);
     await sealAtStart(platform);
     if (config.platformAdminPhone && config.platformAdminPassword) {
       const outcome = await platform.platformAdmins.bootstrap(

@@ -9,12 +9,16 @@ import type { LedgerService } from '../ledger/ledger-service.js';
 import { type MemberService, memberAccountIds } from '../members/member-service.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
 import type { PaymentService } from '../payments/payment-service.js';
+import type { Payment } from '../payments/types.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { type CycleEdge, type Finding, FraudDetector, localTimeIn } from './detector.js';
 import { FraudErrors } from './errors.js';
 import { type Fact, factsOf, type MerchantFact } from './facts.js';
+import { accountFrozen } from './freeze-service.js';
+import { clawBackGrants, type GrantClawbackEffect, grantOwed } from './grant-clawback.js';
+import { collectAlertParties, emptyPartyIds, namesOf } from './names.js';
 import { FRAUD_RULE_DEFAULTS, FRAUD_RULE_KEYS, type FraudRule, type FraudThresholds } from './rules.js';
 
 export const FRAUD_CONSUMER = 'fraud';
@@ -44,6 +48,8 @@ export interface FraudAlert {
   caseId: string | null;
   firstSeenAt: Date;
   lastSeenAt: Date;
+  /** Display names of the members and merchants it names (id → name), resolved when read. */
+  names?: Record<string, string>;
 }
 
 export interface FraudFreeze {
@@ -55,6 +61,18 @@ export interface FraudFreeze {
   status: 'active' | 'released';
   createdAt: Date;
   releasedAt: Date | null;
+}
+
+/** A freeze as the frozen party sees it: why, since when, and how to appeal. */
+export interface OwnFreeze {
+  freezeId: string;
+  kind: FraudFreeze['kind'];
+  /** The merchant's name for a merchant freeze or settlement hold; null for the member's own. */
+  partyName: string | null;
+  caseId: string;
+  reason: string;
+  since: Date;
+  message: { ko: string; en: string };
 }
 
 export interface ClawbackEffect {
@@ -74,11 +92,18 @@ export interface FraudCase {
   alertIds: string[];
   evidence: FraudAlert[];
   decisionReason: string | null;
-  effects: { freezes: FraudFreeze[]; clawbacks: ClawbackEffect[]; actions: FraudAction[] };
+  effects: {
+    freezes: FraudFreeze[];
+    clawbacks: ClawbackEffect[];
+    grantClawbacks: Array<Omit<GrantClawbackEffect, 'ledgerTransferId'>>;
+    actions: FraudAction[];
+  };
   createdBy: string;
   createdAt: Date;
   decidedBy: string | null;
   decidedAt: Date | null;
+  /** Display names of every member, merchant and operator the case names (id → name). */
+  names: Record<string, string>;
 }
 
 export interface AlertQuery {
@@ -262,7 +287,12 @@ export class FraudService {
         limit,
       ],
     );
-    return rows.map(toAlert);
+    return Promise.all(rows.map((row) => this.withNames(tenantId, toAlert(row))));
+  }
+
+  private async withNames(tenantId: string, alert: FraudAlert): Promise<FraudAlert> {
+    const ids = collectAlertParties(emptyPartyIds(), alert);
+    return { ...alert, names: await namesOf(this.deps, tenantId, ids) };
   }
 
   async getAlert(tenantId: string, alertId: string): Promise<FraudAlert> {
@@ -271,7 +301,7 @@ export class FraudService {
       [tenantId, alertId],
     );
     if (!row) throw FraudErrors.alertNotFound([alertId]);
-    return toAlert(row);
+    return this.withNames(tenantId, toAlert(row));
   }
 
   async openCase(
@@ -378,7 +408,19 @@ export class FraudService {
       'select * from fraud_clawbacks where tenant_id = $1 and case_id = $2 order by payment_id',
       [tenantId, row.id],
     );
+    const grantClawbacks = await sql.query<GrantClawbackRow>(
+      'select * from fraud_grant_clawbacks where tenant_id = $1 and case_id = $2 order by payment_id, program_id',
+      [tenantId, row.id],
+    );
+    const ids = emptyPartyIds();
+    for (const g of grantClawbacks) ids.merchants.add(g.merchant_id);
+    for (const alert of row.evidence) collectAlertParties(ids, alert);
+    for (const f of freezes) (f.kind === 'member' ? ids.members : ids.merchants).add(f.party_id);
+    for (const c of clawbacks) ids.members.add(c.member_id);
+    for (const id of [row.created_by, row.decided_by, ...row.notes.map((n) => n.by)])
+      if (id) ids.members.add(id);
     return {
+      names: await namesOf(this.deps, tenantId, ids, sql),
       caseId: row.id,
       status: row.status,
       assignee: row.assignee,
@@ -386,7 +428,12 @@ export class FraudService {
       alertIds: row.alert_ids,
       evidence: row.evidence,
       decisionReason: row.decision_reason,
-      effects: { freezes: freezes.map(toFreeze), clawbacks: clawbacks.map(toClawback), actions: row.actions },
+      effects: {
+        freezes: freezes.map(toFreeze),
+        clawbacks: clawbacks.map(toClawback),
+        grantClawbacks: grantClawbacks.map(toGrantClawback),
+        actions: row.actions,
+      },
       createdBy: row.created_by,
       createdAt: row.created_at,
       decidedBy: row.decided_by,
@@ -501,25 +548,70 @@ export class FraudService {
   private async clawBack(context: ActionContext, paymentIds: string[]): Promise<void> {
     const { tx, tenantId } = context;
     const done = await tx.query<{ payment_id: string }>(
-      'select payment_id from fraud_clawbacks where tenant_id = $1 and payment_id = any($2::text[])',
+      `select payment_id from fraud_clawbacks where tenant_id = $1 and payment_id = any($2::text[])
+       union select payment_id from fraud_grant_clawbacks where tenant_id = $1 and payment_id = any($2::text[])`,
       [tenantId, paymentIds],
     );
-    if (done.length > 0) throw FraudErrors.alreadyClawedBack(done.map((r) => r.payment_id));
+    if (done.length > 0) throw FraudErrors.alreadyClawedBack(done.map((r) => r.payment_id).sort());
     const byMember = new Map<
       string,
       Array<{ paymentId: string; owedWon: number; draws: Array<{ accountId: string; amountWon: number }> }>
     >();
+    const withGrants: Payment[] = [];
     for (const paymentId of paymentIds) {
       const payment = await this.deps.payments.getPayment(tenantId, paymentId, tx);
-      if (!payment || payment.cashback.amountWon <= 0) continue;
+      if (!payment) continue;
+      if (grantOwed(payment).length > 0) withGrants.push(payment);
+      if (payment.cashback.amountWon <= 0) continue;
       const keptShare = (payment.amountWon - payment.cancelledWon) / payment.amountWon;
       const owedWon = Math.floor(payment.cashback.amountWon * keptShare);
       const list = byMember.get(payment.memberId) ?? [];
       list.push({ paymentId, owedWon, draws: payment.cashback.draws });
       byMember.set(payment.memberId, list);
     }
-    if (byMember.size === 0) throw FraudErrors.nothingToClawBack();
+    if (byMember.size === 0 && withGrants.length === 0) throw FraudErrors.nothingToClawBack();
     for (const [memberId, payments] of byMember) await this.clawBackMember(context, memberId, payments);
+    if (withGrants.length > 0) await this.clawBackGrantMoney(context, withGrants);
+  }
+
+  private async clawBackGrantMoney(context: ActionContext, payments: Payment[]): Promise<void> {
+    const { tx, tenantId } = context;
+    const effects = await clawBackGrants(this.deps, tx, tenantId, context.caseRow.id, payments);
+    const now = this.clock.now();
+    for (const e of effects)
+      await tx.query(
+        `insert into fraud_grant_clawbacks (tenant_id, payment_id, program_id, case_id, merchant_id, owed_won, clawed_won, receivable_won, ledger_transfer_id, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          tenantId,
+          e.paymentId,
+          e.programId,
+          context.caseRow.id,
+          e.merchantId,
+          e.owedWon,
+          e.clawedWon,
+          e.receivableWon,
+          e.ledgerTransferId,
+          now,
+        ],
+      );
+    for (const merchantId of new Set(effects.map((e) => e.merchantId))) {
+      const mine = effects.filter((e) => e.merchantId === merchantId);
+      await this.deps.operatorActions.record(tx, {
+        tenantId,
+        actorUserId: context.actorUserId,
+        action: 'fraud.claw_back_grants',
+        subjectType: 'merchant',
+        subjectId: merchantId,
+        details: {
+          caseId: context.caseRow.id,
+          ledgerTransferId: mine.find((e) => e.ledgerTransferId)?.ledgerTransferId ?? null,
+          clawedWon: mine.reduce((a, e) => a + e.clawedWon, 0),
+          receivableWon: mine.reduce((a, e) => a + e.receivableWon, 0),
+          paymentIds: [...new Set(mine.map((e) => e.paymentId))],
+        },
+      });
+    }
   }
 
   private async clawBackMember(
@@ -638,12 +730,53 @@ export class FraudService {
     });
   }
 
-  async listFreezes(tenantId: string, status?: FraudFreeze['status']): Promise<FraudFreeze[]> {
+  async listFreezes(
+    tenantId: string,
+    status?: FraudFreeze['status'],
+  ): Promise<Array<FraudFreeze & { partyName: string | null }>> {
     const rows = await this.db.query<FreezeRow>(
       `select * from fraud_freezes where tenant_id = $1 and ($2::text is null or status = $2) order by created_at desc, id limit $3`,
       [tenantId, status ?? null, LIST_LIMIT_MAX],
     );
-    return rows.map(toFreeze);
+    const ids = emptyPartyIds();
+    for (const r of rows) (r.kind === 'member' ? ids.members : ids.merchants).add(r.party_id);
+    const names = await namesOf(this.deps, tenantId, ids);
+    return rows.map((r) => ({ ...toFreeze(r), partyName: names[r.party_id] ?? null }));
+  }
+
+  /**
+   * The freezes a signed-in person is under: their own as a member, and those of the merchants they
+   * own. Each says why and how to appeal, in the words the refused payment uses.
+   */
+  async freezesOf(tenantId: string, userId: string): Promise<OwnFreeze[]> {
+    const owned = (await this.deps.merchants.listForOwner(tenantId, userId)).map((m) => ({
+      id: m.id,
+      name: m.name,
+    }));
+    const rows = await this.db.query<FreezeRow>(
+      `select * from fraud_freezes where tenant_id = $1 and status = 'active'
+         and ((kind = 'member' and party_id = $2) or (kind <> 'member' and party_id = any($3::text[])))
+       order by created_at desc, id limit $4`,
+      [tenantId, userId, owned.map((m) => m.id), LIST_LIMIT_MAX],
+    );
+    return rows.map((r) => {
+      const refusal = accountFrozen({
+        id: r.id,
+        kind: r.kind,
+        partyId: r.party_id,
+        caseId: r.case_id,
+        reason: r.reason,
+      });
+      return {
+        freezeId: r.id,
+        kind: r.kind,
+        partyName: owned.find((m) => m.id === r.party_id)?.name ?? null,
+        caseId: r.case_id,
+        reason: r.reason,
+        since: r.created_at,
+        message: { ko: refusal.messageKo, en: refusal.message },
+      };
+    });
   }
 
   /** Each rule's precision as operators measured it: confirmed over decided alerts. */
@@ -820,6 +953,26 @@ function toClawback(r: ClawbackRow): ClawbackEffect {
   return {
     paymentId: r.payment_id,
     memberId: r.member_id,
+    owedWon: r.owed_won,
+    clawedWon: r.clawed_won,
+    receivableWon: r.receivable_won,
+  };
+}
+
+interface GrantClawbackRow {
+  payment_id: string;
+  program_id: string;
+  merchant_id: string;
+  owed_won: number;
+  clawed_won: number;
+  receivable_won: number;
+}
+
+function toGrantClawback(r: GrantClawbackRow): Omit<GrantClawbackEffect, 'ledgerTransferId'> {
+  return {
+    paymentId: r.payment_id,
+    merchantId: r.merchant_id,
+    programId: r.program_id,
     owedWon: r.owed_won,
     clawedWon: r.clawed_won,
     receivableWon: r.receivable_won,

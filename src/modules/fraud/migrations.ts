@@ -89,4 +89,23 @@ export const fraudMigrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 1501,
+    name: 'fraud_grant_clawbacks',
+    sql: `
+      create table fraud_grant_clawbacks (
+        tenant_id text not null,
+        payment_id text not null,
+        program_id text not null,
+        case_id text not null,
+        merchant_id text not null,
+        owed_won bigint not null check (owed_won >= 0),
+        clawed_won bigint not null check (clawed_won >= 0),
+        receivable_won bigint not null check (receivable_won >= 0),
+        ledger_transfer_id text,
+        created_at timestamptz not null,
+        primary key (tenant_id, payment_id, program_id)
+      );
+    `,
+  },
 ];

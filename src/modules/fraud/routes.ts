@@ -11,8 +11,10 @@ import {
   CaseSchema,
   DecisionSchema,
   FreezeSchema,
+  ListedFreezeSchema,
   NewCaseSchema,
   NoteSchema,
+  OwnFreezeSchema,
   PrecisionSchema,
   ReleaseSchema,
 } from './schemas.js';
@@ -172,7 +174,7 @@ export function fraudRoutes(platform: Platform): FastifyPluginAsyncTypebox {
             status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('released')])),
           }),
           response: {
-            200: Type.Object({ items: Type.Array(FreezeSchema) }),
+            200: Type.Object({ items: Type.Array(ListedFreezeSchema) }),
             ...problemResponses(400, 401, 403),
           },
         },
@@ -197,6 +199,26 @@ export function fraudRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         const { tenantId, userId } = userOf(request);
         const reason = request.body?.reason ?? 'released by operator';
         return json(await fraud.release(tenantId, userId, request.params.freezeId, reason));
+      },
+    );
+
+    app.get(
+      '/v1/me/freezes',
+      {
+        preValidation: guards.requireUser,
+        schema: {
+          tags: ['fraud'],
+          summary:
+            'The freezes the signed-in person is under (their account, their shops): why, and how to appeal',
+          response: {
+            200: Type.Object({ items: Type.Array(OwnFreezeSchema) }),
+            ...problemResponses(401),
+          },
+        },
+      },
+      async (request) => {
+        const { tenantId, userId } = userOf(request);
+        return json({ items: await fraud.freezesOf(tenantId, userId) });
       },
     );
 

@@ -28,6 +28,10 @@ export const CycleEdgeSchema = Type.Object({
   at: Type.Integer({ description: 'epoch milliseconds' }),
 });
 
+const Names = Type.Record(Type.String(), Type.String(), {
+  description: 'display names of the members and merchants named here (id → name), so no raw id is shown',
+});
+
 export const AlertSchema = Type.Object({
   alertId: Type.String(),
   rule: FraudRuleSchema,
@@ -51,6 +55,7 @@ export const AlertSchema = Type.Object({
   caseId: Nullable(Type.String()),
   firstSeenAt: Instant,
   lastSeenAt: Instant,
+  names: Type.Optional(Names),
 });
 
 export const AlertQuerySchema = Type.Object({
@@ -70,6 +75,24 @@ export const FreezeSchema = Type.Object({
   status: Type.Union([Type.Literal('active'), Type.Literal('released')]),
   createdAt: Instant,
   releasedAt: Nullable(Instant),
+});
+
+export const ListedFreezeSchema = Type.Object({
+  ...FreezeSchema.properties,
+  partyName: Nullable(Type.String({ description: "the member's or merchant's name" })),
+});
+
+export const OwnFreezeSchema = Type.Object({
+  freezeId: Type.String(),
+  kind: Type.Union([Type.Literal('member'), Type.Literal('merchant'), Type.Literal('settlement')]),
+  partyName: Nullable(Type.String({ description: "the merchant's name; null for the member's own account" })),
+  caseId: Type.String({ description: 'quote it when appealing' }),
+  reason: Type.String(),
+  since: Instant,
+  message: Type.Object(
+    { ko: Type.String(), en: Type.String() },
+    { description: 'why, what is refused, and how to appeal' },
+  ),
 });
 
 export const CaseSchema = Type.Object({
@@ -93,12 +116,25 @@ export const CaseSchema = Type.Object({
         }),
       }),
     ),
+    grantClawbacks: Type.Array(
+      Type.Object({
+        paymentId: Type.String(),
+        merchantId: Type.String(),
+        programId: Type.String(),
+        owedWon: Type.Integer({ description: 'programme grant money the flagged payment paid the merchant' }),
+        clawedWon: Type.Integer({
+          description: "moved from the merchant's unsettled balance back to the programme's pool",
+        }),
+        receivableWon: Type.Integer({ description: 'what the merchant had already been paid out, owed' }),
+      }),
+    ),
     actions: Type.Array(FraudActionSchema),
   }),
   createdBy: Type.String(),
   createdAt: Instant,
   decidedBy: Nullable(Type.String()),
   decidedAt: Nullable(Instant),
+  names: Names,
 });
 
 export const NewCaseSchema = Type.Object(

@@ -1,4 +1,5 @@
 import { firstRunEn } from './first-run.en.js';
+import { fraudEn } from './fraud.en.js';
 import { givingEn } from './giving.en.js';
 import { labEn } from './lab.en.js';
 import { fundsEn } from './merchant-funds.en.js';
@@ -11,6 +12,7 @@ import { trustEn } from './trust.en.js';
 export const en: Messages = {
   trust: trustEn,
   lab: labEn,
+  fraud: fraudEn,
   giving: givingEn,
   funds: fundsEn,
   ...publicBooksEn,

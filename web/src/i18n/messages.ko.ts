@@ -1,4 +1,5 @@
 import { firstRunKo } from './first-run.ko.js';
+import { fraudKo } from './fraud.ko.js';
 import { givingKo } from './giving.ko.js';
 import { labKo } from './lab.ko.js';
 import { fundsKo } from './merchant-funds.ko.js';
@@ -10,6 +11,7 @@ import { trustKo } from './trust.ko.js';
 export const ko = {
   trust: trustKo,
   lab: labKo,
+  fraud: fraudKo,
   giving: givingKo,
   funds: fundsKo,
   ...publicBooksKo,

@@ -4,6 +4,7 @@ import { useApi } from '../api/use-api.js';
 import { ConsoleLayout, type NavItem } from '../app/AppShell.js';
 import { NotFound } from '../app/NotFoundPage.js';
 import { useSession } from '../auth/session.js';
+import { FrozenNotice } from '../fraud/FrozenNotice.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { MerchantFundsPage } from '../merchant-funds/MerchantFundsPage.js';
 import { SelectField } from '../ui/Field.js';
@@ -59,7 +60,20 @@ export default function MerchantConsole() {
       ];
   return (
     <Routes>
-      <Route element={<ConsoleLayout console="merchant" nav={nav} banner={<ShopPicker />} />}>
+      <Route
+        element={
+          <ConsoleLayout
+            console="merchant"
+            nav={nav}
+            banner={
+              <>
+                <ShopPicker />
+                <FrozenNotice />
+              </>
+            }
+          />
+        }
+      >
         <Route index element={<Navigate to={approved ? 'pos' : 'applications'} replace />} />
         <Route path="apply" element={<ApplyPage />} />
         <Route path="applications" element={<ApplicationsPage />} />

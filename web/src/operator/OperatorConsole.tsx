@@ -7,6 +7,7 @@ import { OperatorGivingPage } from '../merchant-funds/OperatorGivingPage.js';
 import { AuditPage } from './AuditPage.js';
 import { AuditTrailPage } from './AuditTrailPage.js';
 import { BudgetsPage } from './BudgetsPage.js';
+import { FraudRoutes } from './fraud/FraudRoutes.js';
 import { LabPage } from './lab/LabPage.js';
 import { PolicyPage } from './PolicyPage.js';
 import { ProgramPage } from './programs/ProgramPage.js';
@@ -23,6 +24,7 @@ export default function OperatorConsole() {
     { to: '/operator/budgets', label: t('operator.nav.budgets'), icon: 'budget' },
     { to: '/operator/lab', label: t('lab.nav'), icon: 'budget' },
     { to: '/operator/programs', label: t('operator.nav.programs'), icon: 'program' },
+    { to: '/operator/fraud', label: t('fraud.nav'), icon: 'audit' },
     { to: '/operator/settlements', label: t('operator.nav.settlements'), icon: 'settlement' },
     { to: '/operator/funds', label: t('funds.operatorNav'), icon: 'budget' },
     { to: '/operator/giving', label: t('funds.givingNav'), icon: 'program' },
@@ -39,6 +41,7 @@ export default function OperatorConsole() {
         <Route path="lab" element={<LabPage />} />
         <Route path="programs" element={<ProgramsPage />} />
         <Route path="programs/:programId" element={<ProgramPage />} />
+        <Route path="fraud/*" element={<FraudRoutes />} />
         <Route path="settlements" element={<SettlementsAdminPage />} />
         <Route path="funds" element={<FundReviewPage />} />
         <Route path="giving" element={<OperatorGivingPage />} />

@@ -1,6 +1,7 @@
 import { Route, Routes } from 'react-router';
 import { ConsoleLayout, type NavItem } from '../app/AppShell.js';
 import { NotFound } from '../app/NotFoundPage.js';
+import { FrozenNotice } from '../fraud/FrozenNotice.js';
 import { GivingPage } from '../giving/GivingPage.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { AutoChargePage } from './AutoChargePage.js';
@@ -26,7 +27,7 @@ export default function WalletConsole() {
   ];
   return (
     <Routes>
-      <Route element={<ConsoleLayout console="wallet" nav={nav} />}>
+      <Route element={<ConsoleLayout console="wallet" nav={nav} banner={<FrozenNotice />} />}>
         <Route index element={<HomePage />} />
         <Route path="charge" element={<ChargePage />} />
         <Route path="pay" element={<PayPage />} />

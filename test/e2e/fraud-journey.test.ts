@@ -1,0 +1,138 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_RING } from '../../src/modules/fraud/presets/daejeon-demo-ring.js';
+import { DEMO_CREDENTIALS } from '../../src/presets/daejeon.js';
+import {
+  CHROMIUM_PATH,
+  chromiumAvailable,
+  DESKTOP,
+  launchBrowser,
+  newPerson,
+  PHONE,
+  screenshot,
+} from './support/browser.js';
+import { eventually, logIn } from './support/people.js';
+import { type RunningServer, startServer } from './support/server.js';
+import { ensureWebBuilt } from './support/web-build.js';
+
+const browserFound = chromiumAvailable();
+const browserRequired = process.env.REQUIRE_BROWSER === '1';
+const JOURNEY_TIMEOUT_MS = 180_000;
+
+async function apiAs(baseUrl: string, person: { phone: string; password: string }) {
+  const session = await fetch(`${baseUrl}/v1/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone: person.phone, password: person.password }),
+  });
+  const { token } = (await session.json()) as { token: string };
+  return async (path: string) => {
+    const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    return (await response.json()) as Record<string, never>;
+  };
+}
+
+describe.skipIf(!browserFound && !browserRequired)("'깡' detection in a real browser", () => {
+  let server: RunningServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const person = async (device: typeof PHONE | typeof DESKTOP): Promise<Page> => {
+    const context = await newPerson(browser, server.url, device);
+    contexts.push(context);
+    return context.newPage();
+  };
+
+  beforeAll(async () => {
+    if (!browserFound) throw new Error(`REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM_PATH}`);
+    ensureWebBuilt();
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it(
+    'the planted round trip raises an alert; the operator confirms with freeze + claw back; the member is told and refused',
+    async () => {
+      const asMember = await apiAs(server.url, DEMO_RING.member);
+      const walletBefore = await asMember('/v1/me/wallet');
+
+      const operator = await person(DESKTOP);
+      await logIn(operator, DEMO_CREDENTIALS.operator);
+      await operator.goto('/operator/fraud');
+      const alert = operator.locator('.fraud-alert[data-rule="round_trip"]');
+      await alert.getByText('되돌려 보내기(순환 거래)').waitFor();
+      await alert.getByText(`${DEMO_RING.member.name} → ${DEMO_RING.merchantName}`).waitFor();
+      await alert.getByText(/₩400,000/).waitFor();
+      expect(await alert.locator('.fraud-explanation').textContent()).not.toMatch(/usr_|mch_/);
+      await screenshot(operator, 'fraud-01-alert-queue');
+      await alert.getByLabel('사건에 넣기').check();
+      await operator.getByLabel('담당자').fill('조사관 1');
+      await operator.getByRole('button', { name: '사건 열기' }).click();
+      await eventually(() => new URL(operator.url()).pathname).toMatch(/^\/operator\/fraud\/cases\//);
+
+      const graph = operator.getByRole('img', { name: '순환 거래 그래프' });
+      await graph.waitFor();
+      await graph.getByText(DEMO_RING.member.name).waitFor();
+      await operator
+        .locator('.fraud-cycle-steps')
+        .getByText(/송금 360,000원/)
+        .waitFor();
+      await screenshot(operator, 'fraud-02-case-with-cycle');
+      await operator.getByLabel('사유').fill('청과 대표가 결제액의 90%를 같은 날 되돌려 보냄');
+      await operator.getByLabel('회원 정지 (결제·송금·환불 거절)').check();
+      await operator.getByLabel('캐시백·정책자금 환수').check();
+      await operator.getByRole('button', { name: '확정하고 조치' }).click();
+      await operator.getByText('결정했습니다.').waitFor();
+      const effects = operator.locator('.fraud-effects');
+      await effects.getByText(`회원 정지: ${DEMO_RING.member.name} — 정지 중`).waitFor();
+      await effects
+        .getByText(new RegExp(`${DEMO_RING.member.name}: 캐시백 .* 환수, 미회수 채권 0원`))
+        .waitFor();
+      await screenshot(operator, 'fraud-03-decided');
+
+      const walletAfterClawback = await asMember('/v1/me/wallet');
+      expect(walletAfterClawback.cashbackWon).toBe(0);
+      expect(walletBefore.cashbackWon).toBeGreaterThan(0);
+
+      const member = await person(PHONE);
+      await logIn(member, DEMO_RING.member);
+      const banner = member.locator('.frozen-notices');
+      await banner.getByText('계정이 정지되었습니다').waitFor();
+      await banner
+        .getByText(/청과 대표가 결제액의 90%를/)
+        .first()
+        .waitFor();
+      await banner
+        .getByText(/이의신청/)
+        .first()
+        .waitFor();
+      await screenshot(member, 'fraud-04-member-told');
+
+      const cafe = (await asMember('/v1/merchants?q=한밭 커피')) as unknown as {
+        items: Array<{ merchantCode: string }>;
+      };
+      const refusalText = /해제될 때까지 결제·송금·환불·정산이 거절됩니다/;
+      const before = await member.getByText(refusalText).count();
+      await member.goto(`/pay?merchant=${cafe.items[0]?.merchantCode}`);
+      await member.getByLabel('결제 금액').fill('10000');
+      await member.getByRole('button', { name: '결제하기' }).click();
+      const confirm = member.getByRole('dialog', { name: '이렇게 결제할까요?' });
+      await confirm.waitFor();
+      const pinFields = confirm.getByLabel('결제 비밀번호 만들기 (숫자 6자리)');
+      if (await pinFields.count()) {
+        await pinFields.fill('246810');
+        await confirm.getByLabel('결제 비밀번호 한 번 더').fill('246810');
+      }
+      await confirm.getByRole('button', { name: '10,000원 결제하기' }).click();
+      await eventually(() => member.getByText(refusalText).count()).toBeGreaterThan(before);
+      await screenshot(member, 'fraud-05-payment-refused');
+      const walletAfter = await asMember('/v1/me/wallet');
+      expect(walletAfter.totalWon).toBe(walletAfterClawback.totalWon);
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+});
