@@ -47,7 +47,8 @@ export interface SealableTransfer {
   code: string;
   pendingId: string | null;
   correctsId: string | null;
-  createdAt: Date;
+  /** ISO 8601 in UTC with milliseconds, exactly as `Date#toISOString` writes it (microseconds cut). */
+  createdAt: string;
   contentHash: string;
   entries: Entry[];
 }
@@ -60,7 +61,7 @@ interface SealableRow {
   code: string;
   pending_id: string | null;
   corrects_id: string | null;
-  created_at: Date;
+  created_at: string;
   content_hash: string;
   account_id: string | null;
   posted_delta_won: string | null;
@@ -70,8 +71,9 @@ interface SealableRow {
 
 // A lateral join, not an aggregate per transfer: one index probe per transfer and no JSON building,
 // which is most of what reading a million transfers costs the database.
-const SEALABLE_COLUMNS = `t.commit_seq, t.id, t.action, t.code, t.pending_id, t.corrects_id, t.created_at,
-  t.content_hash, e.account_id, e.posted_delta_won, e.pending_debit_delta_won, e.pending_credit_delta_won`;
+// created_at is formatted by the database: parsing a million timestamps into Dates cost seconds.
+const SEALABLE_COLUMNS = `t.commit_seq, t.id, t.action, t.code, t.pending_id, t.corrects_id,
+  to_char(t.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at, t.content_hash, e.account_id, e.posted_delta_won, e.pending_debit_delta_won, e.pending_credit_delta_won`;
 const ENTRIES_OF_T = `left join lateral (select account_id, posted_delta_won, pending_debit_delta_won,
   pending_credit_delta_won from ledger_entries where tenant_id = t.tenant_id and transfer_id = t.id) e on true`;
 

@@ -10,7 +10,7 @@ const payment: SealableTransfer = {
   code: 'payment',
   pendingId: null,
   correctsId: null,
-  createdAt: new Date('2021-05-13T03:00:00Z'),
+  createdAt: '2021-05-13T03:00:00.000Z',
   contentHash: 'cd'.repeat(32),
   entries: [
     { accountId: 'cash:mem_a', postedDeltaWon: -12_000, pendingDebitDeltaWon: 0, pendingCreditDeltaWon: 0 },
@@ -25,7 +25,7 @@ function referenceText(tenantId: string, transfer: SealableTransfer): string {
     code: transfer.code,
     contentHash: transfer.contentHash,
     correctsId: transfer.correctsId,
-    createdAt: transfer.createdAt.toISOString(),
+    createdAt: transfer.createdAt,
     entries: transfer.entries
       .map((entry) => ({
         account: accountHash(tenantId, entry.accountId),
@@ -72,11 +72,9 @@ describe('leaf encoding', () => {
           pendingId: fc.option(text),
           correctsId: fc.option(text),
           contentHash: text,
-          createdAt: fc.date({
-            min: new Date(0),
-            max: new Date('2100-01-01T00:00:00Z'),
-            noInvalidDate: true,
-          }),
+          createdAt: fc
+            .date({ min: new Date(0), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true })
+            .map((date) => date.toISOString()),
           entries: fc.array(
             fc.record({
               accountId: text,

@@ -57,7 +57,7 @@ export function leafText(tenantId: string, transfer: SealableTransfer, cache?: A
     );
   return (
     `{"action":${json(transfer.action)},"code":${json(transfer.code)},"contentHash":${json(transfer.contentHash)}` +
-    `,"correctsId":${json(transfer.correctsId)},"createdAt":"${transfer.createdAt.toISOString()}"` +
+    `,"correctsId":${json(transfer.correctsId)},"createdAt":"${transfer.createdAt}"` +
     `,"entries":[${entries.join(',')}],"pendingId":${json(transfer.pendingId)}` +
     `,"tenantId":${json(tenantId)},"transferId":${json(transfer.id)},"v":1}`
   );
