@@ -5,8 +5,7 @@ import { allMigrations } from '../db/migrations.js';
 import { openDatabase } from '../db/open.js';
 import { APP_VERSION, buildApp } from '../http/app.js';
 import { registerJobs } from '../jobs.js';
-import { auditLedger } from '../modules/ledger/audit.js';
-import { withCheckpointCheck } from '../modules/public-books/audit.js';
+import { auditWithCheckpoints } from '../modules/public-books/audit.js';
 import { ensureDemoSigningKeyFile } from '../modules/public-books/signing.js';
 import type { Platform } from '../platform.js';
 import { DEMO_CREDENTIALS, type SeedOutcome, seedDaejeon } from '../presets/daejeon.js';
@@ -185,8 +184,7 @@ program
       : (await platform.tenants.list()).map((tenant) => tenant.id);
     const reports = [];
     for (const tenantId of tenantIds) {
-      const ledgerReport = await auditLedger(platform.db, tenantId, platform.clock.now());
-      reports.push(withCheckpointCheck(ledgerReport, await platform.publicBooks.audit(tenantId)));
+      reports.push(await auditWithCheckpoints(platform, tenantId, platform.clock.now()));
     }
     await platform.db.close();
     console.log(
