@@ -6,8 +6,7 @@ import { openDatabase } from '../db/open.js';
 import { APP_VERSION, buildApp } from '../http/app.js';
 import { registerJobs } from '../jobs.js';
 import { plantDemoRing } from '../modules/fraud/presets/daejeon-demo-ring.js';
-import { auditLedger } from '../modules/ledger/audit.js';
-import { withCheckpointCheck } from '../modules/public-books/audit.js';
+import { auditWithCheckpoints } from '../modules/public-books/audit.js';
 import { ensureDemoSigningKeyFile } from '../modules/public-books/signing.js';
 import { DAEJEON_TENANT } from '../modules/tenants/presets.js';
 import type { Platform } from '../platform.js';
@@ -188,8 +187,7 @@ program
       : (await platform.tenants.list()).map((tenant) => tenant.id);
     const reports = [];
     for (const tenantId of tenantIds) {
-      const ledgerReport = await auditLedger(platform.db, tenantId, platform.clock.now());
-      reports.push(withCheckpointCheck(ledgerReport, await platform.publicBooks.audit(tenantId)));
+      reports.push(await auditWithCheckpoints(platform, tenantId, platform.clock.now()));
     }
     await platform.db.close();
     console.log(

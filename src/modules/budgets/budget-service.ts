@@ -141,6 +141,11 @@ export class BudgetService {
     });
   }
 
+  /** Whether a ledger transfer code is a pot funding (money in or carved out), not cashback spending. */
+  isFundingCode(code: string): boolean {
+    return code === BUDGET_FUND_CODE;
+  }
+
   /** Pots covering `at` (every pot when omitted), oldest period first, with where their money went. */
   async listPots(tenantId: string, at?: Date): Promise<BudgetPotSummary[]> {
     const pots = await selectPots(this.db, tenantId, at ?? null);

@@ -47,22 +47,35 @@ export interface SealableTransfer {
   code: string;
   pendingId: string | null;
   correctsId: string | null;
-  createdAt: Date;
+  /** ISO 8601 in UTC with milliseconds, exactly as `Date#toISOString` writes it (microseconds cut). */
+  createdAt: string;
   contentHash: string;
   entries: Entry[];
 }
 
+/** One entry of a transfer per row (a transfer's columns repeated), as the lateral join gives them. */
 interface SealableRow {
-  commit_seq: number;
+  commit_seq: string;
   id: string;
   action: TransferAction;
   code: string;
   pending_id: string | null;
   corrects_id: string | null;
-  created_at: Date;
+  created_at: string;
   content_hash: string;
-  entries: Array<[string, number, number, number]>;
+  account_id: string | null;
+  posted_delta_won: string | null;
+  pending_debit_delta_won: string | null;
+  pending_credit_delta_won: string | null;
 }
+
+// A lateral join, not an aggregate per transfer: one index probe per transfer and no JSON building,
+// which is most of what reading a million transfers costs the database.
+// created_at is formatted by the database: parsing a million timestamps into Dates cost seconds.
+const SEALABLE_COLUMNS = `t.commit_seq, t.id, t.action, t.code, t.pending_id, t.corrects_id,
+  to_char(t.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at, t.content_hash, e.account_id, e.posted_delta_won, e.pending_debit_delta_won, e.pending_credit_delta_won`;
+const ENTRIES_OF_T = `left join lateral (select account_id, posted_delta_won, pending_debit_delta_won,
+  pending_credit_delta_won from ledger_entries where tenant_id = t.tenant_id and transfer_id = t.id) e on true`;
 
 /** Transfers with afterSeq < commit_seq <= throughSeq, in commit order, at most `limit`. */
 export async function selectSealable(
@@ -73,16 +86,14 @@ export async function selectSealable(
   limit: number,
 ): Promise<SealableTransfer[]> {
   const rows = await sql.query<SealableRow>(
-    `select t.commit_seq, t.id, t.action, t.code, t.pending_id, t.corrects_id, t.created_at, t.content_hash,
-       (select json_agg(json_build_array(e.account_id, e.posted_delta_won, e.pending_debit_delta_won,
-          e.pending_credit_delta_won) order by e.account_id)
-        from ledger_entries e where e.tenant_id = t.tenant_id and e.transfer_id = t.id) as entries
-     from ledger_transfers t
-     where t.tenant_id = $1 and t.commit_seq > $2 and t.commit_seq <= $3
-     order by t.commit_seq limit $4`,
+    `select ${SEALABLE_COLUMNS}
+     from (select * from ledger_transfers where tenant_id = $1 and commit_seq > $2 and commit_seq <= $3
+           order by commit_seq limit $4) t
+     ${ENTRIES_OF_T}
+     order by t.commit_seq`,
     [tenantId, afterSeq, throughSeq, limit],
   );
-  return rows.map(toSealable);
+  return groupSealable(rows);
 }
 
 /** The given transfers (any order), by id. */
@@ -93,16 +104,43 @@ export async function selectSealableByIds(
 ): Promise<SealableTransfer[]> {
   if (ids.length === 0) return [];
   const rows = await sql.query<SealableRow>(
-    `select t.commit_seq, t.id, t.action, t.code, t.pending_id, t.corrects_id, t.created_at, t.content_hash,
-       (select json_agg(json_build_array(e.account_id, e.posted_delta_won, e.pending_debit_delta_won,
-          e.pending_credit_delta_won) order by e.account_id)
-        from ledger_entries e where e.tenant_id = t.tenant_id and e.transfer_id = t.id) as entries
-     from ledger_transfers t
+    `select ${SEALABLE_COLUMNS}
+     from ledger_transfers t ${ENTRIES_OF_T}
      where t.tenant_id = $1 and t.id in (select json_array_elements_text($2::json))
      order by t.commit_seq`,
     [tenantId, JSON.stringify(ids)],
   );
-  return rows.map(toSealable);
+  return groupSealable(rows);
+}
+
+/** Where a range of the journal stands, for a sealer that reads it in parallel pages. */
+export interface CommitRange {
+  /** Transfers in the range (at most `max`). */
+  count: number;
+  /** The commit number of the last of them (afterSeq when there are none). */
+  lastSeq: number;
+  /** The commit number of every transfer whose position (counted from `firstPosition`) is a multiple of `every`. */
+  marks: number[];
+}
+
+/** Counts the first `max` transfers after `afterSeq` (through `throughSeq`) and marks every `every`-th. */
+export async function selectCommitRange(
+  sql: Sql,
+  tenantId: string,
+  range: { afterSeq: number; throughSeq: number; max: number; every: number; firstPosition: number },
+): Promise<CommitRange> {
+  const [row] = await sql.query<{ count: string; last_seq: string | null; marks: string[] | null }>(
+    `select count(*) as count, max(commit_seq) as last_seq,
+       array_agg(commit_seq order by commit_seq) filter (where (position - 1 + $5) % $6 = 0) as marks
+     from (select commit_seq, row_number() over (order by commit_seq) as position from ledger_transfers
+           where tenant_id = $1 and commit_seq > $2 and commit_seq <= $3 order by commit_seq limit $4) x`,
+    [tenantId, range.afterSeq, range.throughSeq, range.max, range.firstPosition, range.every],
+  );
+  return {
+    count: Number(row?.count ?? 0),
+    lastSeq: row?.last_seq === null || row?.last_seq === undefined ? range.afterSeq : Number(row.last_seq),
+    marks: (row?.marks ?? []).map(Number),
+  };
 }
 
 /**
@@ -126,6 +164,25 @@ export async function selectTransferIdsByReference(
   return rows.map((row) => row.transfer_id);
 }
 
+function groupSealable(rows: readonly SealableRow[]): SealableTransfer[] {
+  const transfers: SealableTransfer[] = [];
+  let current: SealableTransfer | undefined;
+  for (const row of rows) {
+    if (current?.id !== row.id) {
+      current = toSealable(row);
+      transfers.push(current);
+    }
+    if (row.account_id !== null)
+      current.entries.push({
+        accountId: row.account_id,
+        postedDeltaWon: Number(row.posted_delta_won),
+        pendingDebitDeltaWon: Number(row.pending_debit_delta_won),
+        pendingCreditDeltaWon: Number(row.pending_credit_delta_won),
+      });
+  }
+  return transfers;
+}
+
 function toSealable(row: SealableRow): SealableTransfer {
   return {
     commitSeq: Number(row.commit_seq),
@@ -136,11 +193,6 @@ function toSealable(row: SealableRow): SealableTransfer {
     correctsId: row.corrects_id,
     createdAt: row.created_at,
     contentHash: row.content_hash,
-    entries: (row.entries ?? []).map(([accountId, posted, pendingDebit, pendingCredit]) => ({
-      accountId,
-      postedDeltaWon: Number(posted),
-      pendingDebitDeltaWon: Number(pendingDebit),
-      pendingCreditDeltaWon: Number(pendingCredit),
-    })),
+    entries: [],
   };
 }

@@ -3,8 +3,10 @@ import { type Database, type Sql, transactionWithRetry } from '../../db/database
 import { DomainError, invalidInput } from '../../errors.js';
 import { applyBatch, expireTransferId, type LedgerCommand, SYSTEM_ID_PREFIX } from './batch.js';
 import {
+  type CommitRange,
   commitWatermark,
   type SealableTransfer,
+  selectCommitRange,
   selectSealable,
   selectSealableByIds,
   selectTransferIdsByReference,
@@ -167,6 +169,14 @@ export class LedgerService {
     limit: number,
   ): Promise<SealableTransfer[]> {
     return selectSealable(this.db, tenantId, afterSeq, throughSeq, Math.min(Math.max(1, limit), 100_000));
+  }
+
+  /** Counts up to `max` transfers after `afterSeq` and gives the commit number of every `every`-th. */
+  async commitRange(
+    tenantId: string,
+    range: { afterSeq: number; throughSeq: number; max: number; every: number; firstPosition: number },
+  ): Promise<CommitRange> {
+    return selectCommitRange(this.db, tenantId, range);
   }
 
   async sealableTransfers(tenantId: string, ids: readonly string[]): Promise<SealableTransfer[]> {

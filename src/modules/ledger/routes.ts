@@ -3,7 +3,8 @@ import { Type } from 'typebox';
 import { userOf } from '../../http/auth.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
-import { auditLedger } from './audit.js';
+// The operator's audit is the same as `hanbat audit`: the ledger's checks and the public checkpoints.
+import { auditWithCheckpoints } from '../public-books/audit.js';
 
 const AuditSchema = Type.Object({
   tenantId: Type.String(),
@@ -30,12 +31,12 @@ export function ledgerRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         preValidation: platform.guards.requireOperator(),
         schema: {
           tags: ['operator'],
-          summary: 'Run the ledger audit now: balances, holds, hash chains',
+          summary: 'Run the audit now: balances, holds, hash chains and the signed public checkpoints',
           response: { 200: AuditSchema, ...problemResponses(401, 403) },
         },
       },
       async (request) => {
-        const report = await auditLedger(platform.db, userOf(request).tenantId, platform.clock.now());
+        const report = await auditWithCheckpoints(platform, userOf(request).tenantId, platform.clock.now());
         return { ...report, checkedAt: report.checkedAt.toISOString() };
       },
     );

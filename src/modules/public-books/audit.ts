@@ -1,5 +1,6 @@
-import type { AuditReport } from '../ledger/index.js';
-import type { CheckpointViolation } from './public-books-service.js';
+import type { Database } from '../../db/database.js';
+import { type AuditReport, auditLedger } from '../ledger/index.js';
+import type { CheckpointViolation, PublicBooksService } from './public-books-service.js';
 
 const CHECK_NAME = 'public_checkpoints';
 
@@ -19,4 +20,14 @@ export function withCheckpointCheck(report: AuditReport, found: readonly Checkpo
     ],
     violations: [...report.violations, ...found.map((violation) => ({ check: CHECK_NAME, ...violation }))],
   };
+}
+
+/** The whole audit, as `hanbat audit` and GET /v1/operator/audit run it: the ledger's checks and the checkpoints. */
+export async function auditWithCheckpoints(
+  platform: { db: Database; publicBooks: PublicBooksService },
+  tenantId: string,
+  now: Date,
+): Promise<AuditReport> {
+  const ledger = await auditLedger(platform.db, tenantId, now);
+  return withCheckpointCheck(ledger, await platform.publicBooks.audit(tenantId));
 }

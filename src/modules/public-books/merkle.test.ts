@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  appendLeaves,
   consistencyRanges,
   frontierOf,
   inclusionRanges,
@@ -10,6 +9,7 @@ import {
   perfectNodesOf,
   rangeHash,
   rootOfLeafHashes,
+  TreeAppender,
   verifyConsistency,
   verifyInclusion,
 } from './merkle.js';
@@ -41,28 +41,45 @@ describe('RFC 6962 Merkle tree', () => {
     );
   });
 
-  it('extends a tree in steps to the same root and nodes as building it at once', () => {
+  it('extends a tree in steps to the same root and kept nodes as building it at once', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 6 }), (steps) => {
-        const all = leaves(steps.reduce((sum, step) => sum + step, 0));
-        const reference = allNodes(all);
-        let size = 0;
-        let frontier = new Map<string, Buffer>();
-        for (const step of steps) {
-          const appended = appendLeaves(size, all.slice(size, size + step), frontier);
-          size += step;
-          expect(appended.root.equals(rootOfLeafHashes(all.slice(0, size)))).toBe(true);
-          for (const level of appended.levels) {
-            const expected = level.hashes.map((_, i) =>
-              reference.get(nodeKey({ level: level.level, index: level.firstIndex + i })),
-            );
-            expect(level.hashes).toEqual(expected);
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 0, max: 4 }),
+        (steps, keepFromLevel) => {
+          const all = leaves(steps.reduce((sum, step) => sum + step, 0));
+          const reference = allNodes(all);
+          let size = 0;
+          let frontier: Buffer[] = [];
+          for (const step of steps) {
+            const tree = new TreeAppender(size, frontier, keepFromLevel);
+            for (const leaf of all.slice(size, size + step)) tree.push(leaf);
+            const kept = new Set<string>();
+            for (const level of tree.keptLevels())
+              level.hashes.forEach((hash, i) => {
+                const key = nodeKey({ level: level.level, index: level.firstIndex + i });
+                expect(hash).toEqual(reference.get(key));
+                kept.add(key);
+              });
+            const expectedKept = [...reference.keys()].filter((key) => {
+              const [level, index] = key.split(':').map(Number) as [number, number];
+              const end = (index + 1) * 2 ** level;
+              return level >= Math.max(1, keepFromLevel) && end > size && end <= size + step;
+            });
+            expect([...kept].sort()).toEqual(expectedKept.sort());
+            size += step;
+            expect(tree.size).toBe(size);
+            expect(tree.root().equals(rootOfLeafHashes(all.slice(0, size)))).toBe(true);
+            expect(tree.frontier()).toEqual(frontierOf(size).map((node) => reference.get(nodeKey(node))));
+            frontier = tree.frontier();
           }
-          expect([...appended.frontier.keys()]).toEqual(frontierOf(size).map(nodeKey));
-          frontier = appended.frontier;
-        }
-      }),
+        },
+      ),
     );
+  });
+
+  it('refuses a frontier that does not fit the tree size', () => {
+    expect(() => new TreeAppender(3, [leafHash('only one')], 0)).toThrow(/frontier/);
   });
 
   it('proves inclusion of every leaf, and refuses a wrong index, a truncated path or another root', () => {

@@ -7,18 +7,24 @@ import { createHash, hash } from 'node:crypto';
  */
 
 const LEAF_PREFIX = Buffer.from([0]);
-const NODE_PREFIX = Buffer.from([1]);
+/** One reused buffer for 0x01 || left || right: hashing is synchronous, so no call can interleave. */
+const nodeInput = Buffer.alloc(65);
+nodeInput[0] = 1;
 
 export const EMPTY_TREE_HASH: string = createHash('sha256').digest('hex');
 
 // One-shot `hash` over one buffer: several times cheaper than a Hash object per call.
+// A string leaf is hashed as "\u0000" + text: UTF-8 encodes U+0000 as the single byte 0x00.
 export function leafHash(leafBytes: Uint8Array | string): Buffer {
-  const bytes = typeof leafBytes === 'string' ? Buffer.from(leafBytes, 'utf8') : leafBytes;
-  return hash('sha256', Buffer.concat([LEAF_PREFIX, bytes]), 'buffer');
+  if (typeof leafBytes === 'string') return hash('sha256', `\u0000${leafBytes}`, 'buffer');
+  return hash('sha256', Buffer.concat([LEAF_PREFIX, leafBytes]), 'buffer');
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return hash('sha256', Buffer.concat([NODE_PREFIX, left, right], 65), 'buffer');
+  if (left.length !== 32 || right.length !== 32) throw new Error('merkle: node children are 32-byte hashes');
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 33);
+  return hash('sha256', nodeInput, 'buffer');
 }
 
 /** Largest power of two strictly smaller than n (n >= 2). */
@@ -223,51 +229,66 @@ export interface LevelAppend {
 }
 
 /**
- * Extends a tree of `oldSize` leaves by `leaves`: every new perfect node at every level, and the new
- * root. `oldFrontier` holds the old tree's frontier hashes (see `frontierOf`).
+ * Extends a tree one leaf at a time with the RFC's stack of perfect subtrees (the frontier): memory
+ * is one hash per level, and each leaf costs one hash plus, on average, one node hash. It keeps the
+ * new perfect nodes from level `keepFromLevel` up, which is what the store needs for proofs.
  */
-export function appendLeaves(
-  oldSize: number,
-  leaves: readonly Buffer[],
-  oldFrontier: ReadonlyMap<string, Buffer>,
-): { levels: LevelAppend[]; root: Buffer; frontier: Map<string, Buffer> } {
-  const newSize = oldSize + leaves.length;
-  const levels: LevelAppend[] = [{ level: 0, firstIndex: oldSize, hashes: [...leaves] }];
-  for (let level = 0; ; level += 1) {
-    const below = levels[level] as LevelAppend;
-    const oldCount = Math.floor(oldSize / 2 ** level);
-    const newCount = Math.floor(newSize / 2 ** level);
-    const firstParent = Math.floor(oldCount / 2);
-    const parentCount = Math.floor(newCount / 2) - firstParent;
-    if (parentCount <= 0) break;
-    const hashes: Buffer[] = [];
-    for (let parent = firstParent; parent < firstParent + parentCount; parent += 1) {
-      hashes.push(
-        nodeHash(
-          nodeAt(level, 2 * parent, below, oldFrontier),
-          nodeAt(level, 2 * parent + 1, below, oldFrontier),
-        ),
-      );
-    }
-    levels.push({ level: level + 1, firstIndex: firstParent, hashes });
-  }
-  const frontier = new Map<string, Buffer>();
-  for (const node of frontierOf(newSize))
-    frontier.set(nodeKey(node), nodeAt(node.level, node.index, levels[node.level], oldFrontier));
-  const root =
-    newSize === 0 ? Buffer.from(EMPTY_TREE_HASH, 'hex') : rangeHash({ start: 0, end: newSize }, frontier);
-  return { levels: levels.filter((append) => append.hashes.length > 0), root, frontier };
-}
+export class TreeAppender {
+  private readonly stack: Array<{ level: number; hash: Buffer }>;
+  private readonly kept = new Map<number, LevelAppend>();
+  private sizeNow: number;
 
-function nodeAt(
-  level: number,
-  index: number,
-  fresh: LevelAppend | undefined,
-  oldFrontier: ReadonlyMap<string, Buffer>,
-): Buffer {
-  if (fresh && index >= fresh.firstIndex && index < fresh.firstIndex + fresh.hashes.length)
-    return fresh.hashes[index - fresh.firstIndex] as Buffer;
-  const old = oldFrontier.get(nodeKey({ level, index }));
-  if (!old) throw new Error(`merkle: node ${level}:${index} is neither new nor on the old frontier`);
-  return old;
+  /** `frontier`: the hashes of `frontierOf(size)`, in that order (largest subtree first). */
+  constructor(
+    size: number,
+    frontier: readonly Buffer[],
+    private readonly keepFromLevel: number,
+  ) {
+    const nodes = frontierOf(size);
+    if (nodes.length !== frontier.length)
+      throw new Error(`merkle: a tree of ${size} has ${nodes.length} frontier nodes, not ${frontier.length}`);
+    this.stack = nodes.map((node, i) => ({ level: node.level, hash: frontier[i] as Buffer }));
+    this.sizeNow = size;
+  }
+
+  get size(): number {
+    return this.sizeNow;
+  }
+
+  push(leaf: Buffer): void {
+    this.sizeNow += 1;
+    let hash = leaf;
+    let level = 0;
+    for (let top = this.stack.at(-1); top?.level === level; top = this.stack.at(-1)) {
+      this.stack.pop();
+      hash = nodeHash(top.hash, hash);
+      level += 1;
+      if (level >= this.keepFromLevel) this.keep(level, Math.floor(this.sizeNow / 2 ** level) - 1, hash);
+    }
+    this.stack.push({ level, hash });
+  }
+
+  private keep(level: number, index: number, hash: Buffer): void {
+    const append = this.kept.get(level);
+    if (append) append.hashes.push(hash);
+    else this.kept.set(level, { level, firstIndex: index, hashes: [hash] });
+  }
+
+  /** The new perfect nodes at the kept levels, lowest level first. */
+  keptLevels(): LevelAppend[] {
+    return [...this.kept.values()].sort((a, b) => a.level - b.level);
+  }
+
+  frontier(): Buffer[] {
+    return this.stack.map((entry) => entry.hash);
+  }
+
+  /** MTH of the whole tree: the frontier folded from the right, as the RFC recursion splits. */
+  root(): Buffer {
+    if (this.stack.length === 0) return Buffer.from(EMPTY_TREE_HASH, 'hex');
+    let hash = (this.stack.at(-1) as { hash: Buffer }).hash;
+    for (let i = this.stack.length - 2; i >= 0; i -= 1)
+      hash = nodeHash((this.stack[i] as { hash: Buffer }).hash, hash);
+    return hash;
+  }
 }

@@ -3,7 +3,8 @@ import type { Migration } from '../../db/migrate.js';
 /**
  * Public books: signed checkpoints of the journal. public_book_nodes keeps every perfect subtree
  * hash of the tenant's one growing RFC 6962 tree, 1024 per row and level, so a proof reads a few
- * dozen hashes; public_book_leaf_seqs maps leaf positions to the ledger's commit numbers.
+ * dozen hashes (1202: from level 8 up only); public_book_blocks maps blocks of 256 leaves to the
+ * ledger's commit numbers.
  * Everything here is derived from the journal and the signing key, and `hanbat audit` recomputes it.
  */
 export const publicBookMigrations: Migration[] = [
@@ -54,6 +55,28 @@ export const publicBookMigrations: Migration[] = [
         primary key (tenant_id, chunk)
       );
       create index public_book_leaf_seqs_first on public_book_leaf_seqs (tenant_id, first_commit_seq);
+    `,
+  },
+  {
+    version: 1202,
+    name: 'public books: stored levels and leaf blocks',
+    // Sealing a million transfers wrote every leaf and low node; now only subtrees of BLOCK_LEAVES
+    // leaves and up are kept, and a proof rehashes its block (one page of the journal). A block is
+    // found by the commit number of its first leaf. See public-books-service.ts.
+    sql: `
+      create table public_book_blocks (
+        tenant_id text not null,
+        block bigint not null,
+        first_commit_seq bigint not null,
+        primary key (tenant_id, block)
+      );
+      create unique index public_book_blocks_first on public_book_blocks (tenant_id, first_commit_seq);
+      insert into public_book_blocks (tenant_id, block, first_commit_seq)
+        select s.tenant_id, (s.chunk * 1024 + u.ord - 1) / 256, u.seq
+        from public_book_leaf_seqs s cross join lateral unnest(s.commit_seqs) with ordinality as u (seq, ord)
+        where (s.chunk * 1024 + u.ord - 1) % 256 = 0;
+      drop table public_book_leaf_seqs;
+      delete from public_book_nodes where level < 8;
     `,
   },
 ];

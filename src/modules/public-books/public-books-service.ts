@@ -5,21 +5,32 @@ import type { BudgetService } from '../budgets/budget-service.js';
 import type { LedgerService, SealableTransfer } from '../ledger/index.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import { accountHash, encodeLeaf, leafOf } from './leaf.js';
+import { FigureTally } from './figures.js';
+import { accountHash, leafText } from './leaf.js';
 import { localMidnight } from './local-day.js';
 import {
-  appendLeaves,
   consistencyRanges,
   EMPTY_TREE_HASH,
-  frontierOf,
   inclusionRanges,
   type LeafRange,
   leafHash,
+  type NodeRef,
   nodeKey,
   perfectNodesOf,
   rangeHash,
+  rootOfLeafHashes,
+  verifyConsistency,
+  verifyInclusion,
 } from './merkle.js';
 import { type InclusionProof, PROOF_FORMAT, type ProofAnswer, publishCheckpoint } from './proof.js';
+import {
+  BLOCK_LEAVES,
+  type ScanResult,
+  type ScanStart,
+  SEAL_TRANSFERS_MAX,
+  STORED_LEVEL,
+  scanJournal,
+} from './scan.js';
 import {
   type CheckpointSigner,
   type CheckpointStatement,
@@ -27,24 +38,22 @@ import {
   verifyStatement,
 } from './signing.js';
 import {
-  appendLeafSeqs,
   appendNodes,
+  insertBlockStarts,
   insertCheckpoint,
   publishKey,
+  selectBlockOf,
+  selectBlockStarts,
   selectCheckpoint,
   selectCheckpoints,
   selectKeys,
-  selectLeafIndex,
   selectNodes,
 } from './store.js';
-import type { PublicFigures, PublicKeyRecord, StoredCheckpoint } from './types.js';
+import type { PublicKeyRecord, StoredCheckpoint } from './types.js';
 
-/** One checkpoint seals at most this many transfers; the rest go into the next one at once. */
-export const SEAL_TRANSFERS_MAX = 2_000_000;
-const READ_PAGE_SIZE = 20_000;
+export { SEAL_TRANSFERS_MAX };
+
 const CHECKPOINT_PAGE_MAX = 100;
-/** Account kinds whose balances are currency held by people and shops (not yet redeemed). */
-const CIRCULATING_KINDS = new Set(['member_cash', 'member_cashback', 'member_grant', 'merchant_receivable']);
 const MEMBER_KINDS_PREFIX = 'member_';
 
 export interface SealOutcome {
@@ -52,13 +61,12 @@ export interface SealOutcome {
   created: boolean;
 }
 
-interface SealInput {
-  leaves: Buffer[];
-  commitSeqs: number[];
-  firstTransferId: string | null;
-  lastTransferId: string | null;
-  throughCommitSeq: number;
-  circulationDeltaWon: number;
+/** Where the time of the last seal went (bench and logs): the journal read, hashing, the write. */
+export interface SealTimings {
+  countMs: number;
+  readMs: number;
+  hashMs: number;
+  writeMs: number;
 }
 
 /** Signed checkpoints of the journal, proofs of inclusion and consistency, and the public figures. */
@@ -70,17 +78,32 @@ export class PublicBooksService {
     private readonly signer: CheckpointSigner | undefined,
   ) {}
 
-  /** Seals every transfer committed since the last checkpoint; returns the latest one if none was. */
+  /** Phase timings of the last seal made by this instance (for the bench; not persisted). */
+  lastSealTimings: SealTimings | undefined;
+
+  /**
+   * Seals every transfer committed since the last checkpoint; returns the latest one if none was.
+   * No lock is held while the journal is read: the watermark fixes the prefix (commit-order.ts).
+   */
   async seal(tenantId: string): Promise<SealOutcome> {
     const signer = this.requireSigner();
     return retryOnConflict(async () => {
       const watermark = await this.deps.ledger.commitWatermark(tenantId);
       const [latest] = await selectCheckpoints(this.db, tenantId, { limit: 1, order: 'desc' });
       if (latest && watermark <= latest.throughCommitSeq) return { checkpoint: latest, created: false };
-      const input = await this.readSealInput(tenantId, latest?.throughCommitSeq ?? 0, watermark);
-      const checkpoint = await this.build(tenantId, latest, input, signer);
+      const scan = await scanJournal(this.deps, tenantId, this.scanStartOf(latest), watermark);
+      const checkpoint = await this.build(tenantId, latest, scan, signer);
       return { checkpoint, created: true };
     });
+  }
+
+  private scanStartOf(latest: StoredCheckpoint | undefined): ScanStart {
+    return {
+      treeSize: latest?.treeSize ?? 0,
+      frontier: (latest?.frontier ?? []).map((hex) => Buffer.from(hex, 'hex')),
+      afterSeq: latest?.throughCommitSeq ?? 0,
+      tally: new FigureTally(latest?.figures, (code) => this.deps.budgets.isFundingCode(code)),
+    };
   }
 
   private requireSigner(): CheckpointSigner {
@@ -95,116 +118,47 @@ export class PublicBooksService {
     });
   }
 
-  private async readSealInput(tenantId: string, afterSeq: number, watermark: number): Promise<SealInput> {
-    const input: SealInput = {
-      leaves: [],
-      commitSeqs: [],
-      firstTransferId: null,
-      lastTransferId: null,
-      throughCommitSeq: watermark,
-      circulationDeltaWon: 0,
-    };
-    const kinds = new Map<string, string>();
-    const accountHashes = new Map<string, string>();
-    let cursor = afterSeq;
-    while (input.leaves.length < SEAL_TRANSFERS_MAX) {
-      const limit = Math.min(READ_PAGE_SIZE, SEAL_TRANSFERS_MAX - input.leaves.length);
-      const page = await this.deps.ledger.transfersInCommitOrder(tenantId, cursor, watermark, limit);
-      if (page.length === 0) break;
-      await this.learnKinds(tenantId, page, kinds);
-      for (const transfer of page) {
-        input.leaves.push(leafHash(encodeLeaf(leafOf(tenantId, transfer, accountHashes))));
-        input.commitSeqs.push(transfer.commitSeq);
-        input.circulationDeltaWon += circulationDelta(transfer, kinds);
-      }
-      input.firstTransferId ??= page[0]?.id ?? null;
-      input.lastTransferId = page[page.length - 1]?.id ?? null;
-      cursor = page[page.length - 1]?.commitSeq ?? cursor;
-      if (page.length < limit) break;
-    }
-    if (input.leaves.length === SEAL_TRANSFERS_MAX) input.throughCommitSeq = cursor;
-    return input;
-  }
-
-  private async learnKinds(tenantId: string, page: readonly SealableTransfer[], kinds: Map<string, string>) {
-    const unknown = new Set<string>();
-    for (const transfer of page)
-      for (const entry of transfer.entries) if (!kinds.has(entry.accountId)) unknown.add(entry.accountId);
-    if (unknown.size === 0) return;
-    for (const account of await this.deps.ledger.getAccounts(tenantId, [...unknown]))
-      kinds.set(account.id, account.kind);
-  }
-
   private async build(
     tenantId: string,
     latest: StoredCheckpoint | undefined,
-    input: SealInput,
+    scan: ScanResult,
     signer: CheckpointSigner,
   ): Promise<StoredCheckpoint> {
-    const oldSize = latest?.treeSize ?? 0;
-    const oldFrontier = new Map(
-      frontierOf(oldSize).map((node, i) => [nodeKey(node), Buffer.from(latest?.frontier[i] ?? '', 'hex')]),
-    );
-    const appended = appendLeaves(oldSize, input.leaves, oldFrontier);
     const now = this.clock.now();
     const statement: CheckpointStatement = {
       tenantId,
       sequence: (latest?.sequence ?? 0) + 1,
       sealedAt: now.toISOString(),
-      treeSize: oldSize + input.leaves.length,
-      transferCount: input.leaves.length,
-      firstTransferId: input.firstTransferId,
-      lastTransferId: input.lastTransferId,
+      treeSize: scan.tree.size,
+      transferCount: scan.transferCount,
+      firstTransferId: scan.firstTransferId,
+      lastTransferId: scan.lastTransferId,
       previousRootHash: latest?.rootHash ?? EMPTY_TREE_HASH,
-      rootHash: appended.root.toString('hex'),
+      rootHash: scan.tree.root().toString('hex'),
       publicKeyId: signer.publicKeyId,
     };
     const checkpoint: StoredCheckpoint = {
       ...statement,
       sealedAt: now,
       signature: signer.sign(statement),
-      throughCommitSeq: input.throughCommitSeq,
-      frontier: [...appended.frontier.values()].map((hash) => hash.toString('hex')),
-      figures: await this.figures(
-        tenantId,
-        (latest?.figures.circulationWon ?? 0) + input.circulationDeltaWon,
-      ),
+      throughCommitSeq: scan.throughCommitSeq,
+      frontier: scan.tree.frontier().map((hash) => hash.toString('hex')),
+      figures: scan.tally.figures(await this.deps.budgets.listPots(tenantId)),
     };
+    const written = performance.now();
     await this.db.transaction(async (tx) => {
       await publishKey(tx, tenantId, signer.publicKeyId, signer.publicKeyBase64, now);
-      await appendNodes(tx, tenantId, appended.levels);
-      await appendLeafSeqs(tx, tenantId, oldSize, input.commitSeqs);
+      await appendNodes(tx, tenantId, scan.tree.keptLevels());
+      await insertBlockStarts(tx, tenantId, scan.blockStarts);
       await insertCheckpoint(tx, checkpoint);
     });
-    return checkpoint;
-  }
-
-  private async figures(tenantId: string, circulationWon: number): Promise<PublicFigures> {
-    const pots = await this.deps.budgets.listPots(tenantId);
-    const accounts = await this.deps.ledger.getAccounts(
-      tenantId,
-      pots.flatMap((pot) => pot.accounts.map((account) => account.accountId)),
-    );
-    const remainingById = new Map(accounts.map((account) => [account.id, account.availableWon]));
-    return {
-      circulationWon,
-      budgetPots: pots.map((pot) => ({
-        potId: pot.id,
-        name: pot.name,
-        period: pot.period,
-        from: pot.from.toISOString(),
-        to: pot.to.toISOString(),
-        nationalShareBp: pot.nationalShareBp,
-        fundedWon: pot.fundedWon,
-        spentWon: pot.spentWon,
-        remainingWon: pot.remainingWon,
-        movedToMonthlyWon: pot.movedToMonthlyWon,
-        sources: pot.accounts.map((account) => ({
-          source: account.source,
-          remainingWon: remainingById.get(account.accountId) ?? 0,
-        })),
-      })),
+    this.lastSealTimings = {
+      countMs: scan.phasesMs.count,
+      readMs: scan.phasesMs.read,
+      hashMs: scan.phasesMs.hash,
+      writeMs: performance.now() - written,
     };
+    return checkpoint;
   }
 
   async checkpoints(
@@ -241,14 +195,75 @@ export class PublicBooksService {
     }
     const to = await this.checkpoint(tenantId, sequence);
     const from = await this.checkpoint(tenantId, fromSequence);
-    const path = await this.hashesOf(tenantId, consistencyRanges(from.treeSize, to.treeSize));
-    return { from: publishCheckpoint(from), to: publishCheckpoint(to), consistencyPath: path };
+    const ranges = consistencyRanges(from.treeSize, to.treeSize);
+    const nodes = await this.treeNodes(
+      tenantId,
+      to,
+      ranges.flatMap((range) => perfectNodesOf(range)),
+    );
+    const path = ranges.map((range) => rangeHash(range, nodes));
+    const [oldRoot, newRoot] = [from.rootHash, to.rootHash].map((hex) => Buffer.from(hex, 'hex'));
+    // Low nodes are rehashed from the journal: a journal changed since sealing cannot be proved.
+    if (!verifyConsistency(from.treeSize, to.treeSize, oldRoot as Buffer, newRoot as Buffer, path))
+      throw journalMismatch(`between checkpoints ${fromSequence} and ${sequence}`);
+    return {
+      from: publishCheckpoint(from),
+      to: publishCheckpoint(to),
+      consistencyPath: path.map((hash) => hash.toString('hex')),
+    };
   }
 
-  private async hashesOf(tenantId: string, ranges: readonly LeafRange[]): Promise<string[]> {
-    const needed = ranges.flatMap((range) => perfectNodesOf(range));
-    const nodes = await selectNodes(this.db, tenantId, needed);
-    return ranges.map((range) => rangeHash(range, nodes).toString('hex'));
+  /**
+   * Hashes of these perfect subtrees of `checkpoint`'s tree: stored ones from the store, lower ones
+   * rehashed from their block of leaves in the journal (`leaves` may hold blocks already read).
+   */
+  private async treeNodes(
+    tenantId: string,
+    checkpoint: StoredCheckpoint,
+    needed: readonly NodeRef[],
+    leaves = new Map<number, Buffer[]>(),
+  ): Promise<Map<string, Buffer>> {
+    const nodes = await selectNodes(
+      this.db,
+      tenantId,
+      needed.filter((node) => node.level >= STORED_LEVEL),
+    );
+    const low = needed.filter((node) => node.level < STORED_LEVEL);
+    const blocks = [...new Set(low.map((node) => blockOfNode(node)))].filter((block) => !leaves.has(block));
+    const starts = await selectBlockStarts(this.db, tenantId, blocks);
+    for (const block of blocks) {
+      const firstCommitSeq = starts.get(block);
+      if (firstCommitSeq === undefined) throw journalMismatch(`block ${block}`);
+      const read = await this.blockTransfers(tenantId, checkpoint, block, firstCommitSeq);
+      leaves.set(
+        block,
+        read.map((transfer) => leafHash(leafText(tenantId, transfer))),
+      );
+    }
+    for (const node of low) {
+      const start = node.index * 2 ** node.level - blockOfNode(node) * BLOCK_LEAVES;
+      const blockLeaves = leaves.get(blockOfNode(node)) ?? [];
+      const slice = blockLeaves.slice(start, start + 2 ** node.level);
+      if (slice.length !== 2 ** node.level) throw journalMismatch(`block ${blockOfNode(node)}`);
+      nodes.set(nodeKey(node), rootOfLeafHashes(slice));
+    }
+    return nodes;
+  }
+
+  /** The transfers that are the leaves of one block, as far as `checkpoint`'s tree reaches. */
+  private async blockTransfers(
+    tenantId: string,
+    checkpoint: StoredCheckpoint,
+    block: number,
+    firstCommitSeq: number,
+  ): Promise<SealableTransfer[]> {
+    const count = Math.min(BLOCK_LEAVES, checkpoint.treeSize - block * BLOCK_LEAVES);
+    return this.deps.ledger.transfersInCommitOrder(
+      tenantId,
+      firstCommitSeq - 1,
+      checkpoint.throughCommitSeq,
+      count,
+    );
   }
 
   /**
@@ -281,14 +296,27 @@ export class PublicBooksService {
     checkpoint: StoredCheckpoint,
     ownIds: ReadonlySet<string>,
   ): Promise<InclusionProof> {
-    const leafIndex = await selectLeafIndex(this.db, tenantId, transfer.commitSeq);
-    if (leafIndex === undefined || leafIndex >= checkpoint.treeSize) throw journalMismatch(transfer.id);
-    const leaf = encodeLeaf(leafOf(tenantId, transfer));
+    const found = await selectBlockOf(this.db, tenantId, transfer.commitSeq);
+    if (!found) throw journalMismatch(transfer.id);
+    const blockTransfers = await this.blockTransfers(tenantId, checkpoint, found.block, found.firstCommitSeq);
+    const position = blockTransfers.findIndex((sealed) => sealed.commitSeq === transfer.commitSeq);
+    const leafIndex = found.block * BLOCK_LEAVES + position;
+    if (position < 0 || leafIndex >= checkpoint.treeSize) throw journalMismatch(transfer.id);
+    const leaves = new Map([
+      [found.block, blockTransfers.map((sealed) => leafHash(leafText(tenantId, sealed)))],
+    ]);
+    const leaf = leafText(tenantId, transfer);
     const ranges = inclusionRanges(leafIndex, checkpoint.treeSize);
-    const needed = [{ level: 0, index: leafIndex }, ...ranges.flatMap((range) => perfectNodesOf(range))];
-    const nodes = await selectNodes(this.db, tenantId, needed);
-    const sealedLeaf = nodes.get(nodeKey({ level: 0, index: leafIndex }));
-    if (!sealedLeaf?.equals(leafHash(leaf))) throw journalMismatch(transfer.id);
+    const nodes = await this.treeNodes(
+      tenantId,
+      checkpoint,
+      ranges.flatMap((range) => perfectNodesOf(range)),
+      leaves,
+    );
+    const path = ranges.map((range) => rangeHash(range, nodes));
+    const hash = leafHash(leaf);
+    if (!verifyInclusion(hash, leafIndex, checkpoint.treeSize, path, Buffer.from(checkpoint.rootHash, 'hex')))
+      throw journalMismatch(transfer.id);
     const accounts = await this.deps.ledger.getAccounts(
       tenantId,
       transfer.entries.map((entry) => entry.accountId),
@@ -298,10 +326,10 @@ export class PublicBooksService {
       tenantId,
       transferId: transfer.id,
       leaf,
-      leafHash: sealedLeaf.toString('hex'),
+      leafHash: hash.toString('hex'),
       leafIndex,
       treeSize: checkpoint.treeSize,
-      inclusionPath: ranges.map((range) => rangeHash(range, nodes).toString('hex')),
+      inclusionPath: path.map((node) => node.toString('hex')),
       checkpoint: publishCheckpoint(checkpoint),
       accounts: accounts.map((account) => {
         const yours = ownIds.has(account.id);
@@ -312,19 +340,14 @@ export class PublicBooksService {
   }
 
   /**
-   * Recomputes every checkpoint from the journal (leaves, roots, counts, chaining, circulation) and
-   * checks each signature against the published key. Read-only; one checkpoint in memory at a time.
+   * Recomputes every checkpoint from the journal (leaves, roots, counts, chaining, figures) and
+   * checks each signature against the published key. Read-only; one checkpoint's scan at a time.
    */
   async audit(tenantId: string): Promise<CheckpointViolation[]> {
     const keys = new Map((await selectKeys(this.db, tenantId)).map((key) => [key.keyId, key]));
     const violations: CheckpointViolation[] = [];
-    let previous = {
-      rootHash: EMPTY_TREE_HASH,
-      treeSize: 0,
-      through: 0,
-      circulationWon: 0,
-      frontier: new Map<string, Buffer>(),
-    };
+    let previous: StoredCheckpoint | undefined;
+    let recomputedBefore: ScanResult | undefined;
     for (let fromSequence = 1; ; ) {
       const page = await selectCheckpoints(this.db, tenantId, {
         fromSequence,
@@ -332,20 +355,30 @@ export class PublicBooksService {
         order: 'asc',
       });
       for (const checkpoint of page) {
-        const input = await this.readSealInput(tenantId, previous.through, checkpoint.throughCommitSeq);
-        const appended = appendLeaves(previous.treeSize, input.leaves, previous.frontier);
+        // Each step starts from what the journal gave for the step before, not from stored values.
+        const start = recomputedBefore
+          ? {
+              treeSize: recomputedBefore.tree.size,
+              frontier: recomputedBefore.tree.frontier(),
+              afterSeq: previous?.throughCommitSeq ?? 0,
+              tally: recomputedBefore.tally,
+            }
+          : this.scanStartOf(undefined);
+        const scan = await scanJournal(this.deps, tenantId, start, checkpoint.throughCommitSeq);
         const recomputed = {
           sequence: fromSequence,
-          previousRootHash: previous.rootHash,
-          rootHash: appended.root.toString('hex'),
-          treeSize: previous.treeSize + input.leaves.length,
-          transferCount: input.leaves.length,
-          firstTransferId: input.firstTransferId,
-          lastTransferId: input.lastTransferId,
-          circulationWon: previous.circulationWon + input.circulationDeltaWon,
+          previousRootHash: recomputedBefore?.tree.root().toString('hex') ?? EMPTY_TREE_HASH,
+          rootHash: scan.tree.root().toString('hex'),
+          treeSize: scan.tree.size,
+          transferCount: scan.transferCount,
+          firstTransferId: scan.firstTransferId,
+          lastTransferId: scan.lastTransferId,
+          circulationWon: scan.tally.circulationWon,
         };
         violations.push(...compareCheckpoint(checkpoint, recomputed, keys.get(checkpoint.publicKeyId)));
-        previous = { ...recomputed, through: checkpoint.throughCommitSeq, frontier: appended.frontier };
+        violations.push(...compareFigures(checkpoint, scan.tally));
+        previous = checkpoint;
+        recomputedBefore = scan;
         fromSequence += 1;
       }
       if (page.length < CHECKPOINT_PAGE_MAX) break;
@@ -421,18 +454,33 @@ function compareCheckpoint(
   return found;
 }
 
-function circulationDelta(transfer: SealableTransfer, kinds: ReadonlyMap<string, string>): number {
-  let deltaWon = 0;
-  for (const entry of transfer.entries)
-    if (CIRCULATING_KINDS.has(kinds.get(entry.accountId) ?? '')) deltaWon += entry.postedDeltaWon;
-  return deltaWon;
+/** The pot figures a checkpoint published against the journal's (per funding source). */
+function compareFigures(checkpoint: StoredCheckpoint, tally: FigureTally): CheckpointViolation[] {
+  const found: CheckpointViolation[] = [];
+  for (const pot of checkpoint.figures.budgetPots)
+    for (const source of pot.sources) {
+      if (!source.accountId) continue; // sealed before per-source totals were published
+      const recomputed = tally.totalsOf(source.accountId);
+      for (const field of ['fundedWon', 'spentWon', 'remainingWon', 'movedToMonthlyWon'] as const)
+        if (source[field] !== recomputed[field])
+          found.push({
+            subject: `checkpoint ${checkpoint.sequence}`,
+            message: `${field} of pot ${pot.potId} (${source.source}) is ${source[field]} but the journal gives ${recomputed[field]}`,
+          });
+    }
+  return found;
 }
 
-function journalMismatch(transferId: string): DomainError {
+/** The block of leaves a perfect subtree below STORED_LEVEL lies in. */
+function blockOfNode(node: NodeRef): number {
+  return Math.floor((node.index * 2 ** node.level) / BLOCK_LEAVES);
+}
+
+function journalMismatch(subject: string): DomainError {
   return new DomainError({
     code: 'JOURNAL_DIFFERS_FROM_CHECKPOINT',
     httpStatus: 409,
-    message: `transfer ${transferId} in the journal does not match what the checkpoints sealed; run hanbat audit`,
-    messageKo: `거래 ${transferId}의 장부 기록이 봉인된 체크포인트와 다릅니다. hanbat audit를 실행하세요`,
+    message: `the journal (${subject}) does not match what the checkpoints sealed; run hanbat audit`,
+    messageKo: `장부 기록(${subject})이 봉인된 체크포인트와 다릅니다. hanbat audit를 실행하세요`,
   });
 }

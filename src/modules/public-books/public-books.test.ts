@@ -114,6 +114,67 @@ describe.each(databaseKinds())('public books on %s', (kind) => {
     expect(await t.platform.publicBooks.audit(tenantId)).toEqual([]);
   });
 
+  it('publishes the pots per funding source and the circulation as of the checkpoint, not later', async () => {
+    const citizen = await member(50_000);
+    const { merchantCode } = await demoMerchantCode(t.platform, tenantId, 'cafe');
+    expect((await citizen.post('/v1/me/payments', { merchantCode, amountWon: 12_000 })).status).toBe(201);
+    await operator.post('/v1/operator/checkpoints');
+    const potsAtSeal = await t.platform.budgets.listPots(tenantId);
+    expect(potsAtSeal.some((pot) => pot.spentWon > 0)).toBe(true);
+    // Paid after the checkpoint: moves pots and circulation, but not the figures already published.
+    expect((await citizen.post('/v1/me/payments', { merchantCode, amountWon: 9_000 })).status).toBe(201);
+    const page = await t.app.inject({ method: 'GET', url: `/v1/public/books?tenant=${tenantId}` });
+    expect(page.statusCode).toBe(200);
+    const { figures } = page.json();
+    expect(figures.checkpointSequence).toBe(1);
+    expect(figures.budgetPots).toHaveLength(potsAtSeal.length);
+    for (const pot of potsAtSeal) {
+      const published = figures.budgetPots.find((item: { potId: string }) => item.potId === pot.id);
+      expect(published).toMatchObject({
+        fundedWon: pot.fundedWon,
+        spentWon: pot.spentWon,
+        remainingWon: pot.remainingWon,
+        movedToMonthlyWon: pot.movedToMonthlyWon,
+      });
+      expect(published.sources.map((source: { source: string }) => source.source)).toEqual(
+        pot.accounts.map((account) => account.source),
+      );
+      for (const field of ['fundedWon', 'spentWon', 'remainingWon', 'movedToMonthlyWon'])
+        expect(
+          published.sources.reduce(
+            (sum: number, source: Record<string, number>) => sum + (source[field] ?? 0),
+            0,
+          ),
+        ).toBe(published[field]);
+    }
+    const accounts = await t.platform.ledger.getAccounts(
+      tenantId,
+      potsAtSeal.flatMap((pot) => pot.accounts.map((account) => account.accountId)),
+    );
+    const remainingNow = accounts.reduce((sum, account) => sum + account.availableWon, 0);
+    const remainingPublished = figures.budgetPots.reduce(
+      (sum: number, pot: { remainingWon: number }) => sum + pot.remainingWon,
+      0,
+    );
+    expect(remainingNow).toBeLessThan(remainingPublished);
+
+    const audit = await operator.get('/v1/operator/audit');
+    expect(audit.status).toBe(200);
+    expect(audit.body.ok).toBe(true);
+    expect(audit.body.checks).toContainEqual(
+      expect.objectContaining({ name: 'public_checkpoints', ok: true }),
+    );
+    await t.db.query(
+      `update public_checkpoints set figures = jsonb_set(figures, '{circulationWon}', '1') where tenant_id = $1`,
+      [tenantId],
+    );
+    const tampered = await operator.get('/v1/operator/audit');
+    expect(tampered.body.ok).toBe(false);
+    expect(tampered.body.violations).toContainEqual(
+      expect.objectContaining({ check: 'public_checkpoints', subject: 'checkpoint 1' }),
+    );
+  });
+
   it('gives a member a proof of a payment that verifies offline, naming no other member', async () => {
     const citizen = await member(50_000);
     const { merchantCode } = await demoMerchantCode(t.platform, tenantId, 'cafe');

@@ -41,7 +41,16 @@ const FiguresSchema = Type.Object({
       spentWon: Type.Integer(),
       remainingWon: Type.Integer(),
       movedToMonthlyWon: Type.Integer(),
-      sources: Type.Array(Type.Object({ source: Type.String(), remainingWon: Type.Integer() })),
+      sources: Type.Array(
+        Type.Object({
+          source: Type.String({ description: 'national, city or other, as the budgets module records them' }),
+          accountId: Type.String(),
+          fundedWon: Type.Integer(),
+          spentWon: Type.Integer(),
+          remainingWon: Type.Integer(),
+          movedToMonthlyWon: Type.Integer(),
+        }),
+      ),
     }),
   ),
 });

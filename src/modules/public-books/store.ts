@@ -6,6 +6,7 @@ import type { PublicFigures, PublicKeyRecord, StoredCheckpoint } from './types.j
 
 export const CHUNK_SIZE = 1024;
 const CHUNKS_PER_STATEMENT = 64;
+const BLOCK_STARTS_PER_STATEMENT = 10_000;
 
 interface CheckpointRow {
   tenant_id: string;
@@ -178,47 +179,48 @@ export async function appendNodes(tx: Sql, tenantId: string, levels: readonly Le
   }
 }
 
-/** Records the ledger commit number of each new leaf, from leaf position `firstIndex` on. */
-export async function appendLeafSeqs(
+/** Records the commit number of the first leaf of each new block (BLOCK_LEAVES leaves). */
+export async function insertBlockStarts(
   tx: Sql,
   tenantId: string,
-  firstIndex: number,
-  commitSeqs: readonly number[],
+  starts: ReadonlyArray<{ block: number; commitSeq: number }>,
 ): Promise<void> {
-  const pieces: Array<{ chunk: number; first: number; seqs: number[] }> = [];
-  let position = 0;
-  while (position < commitSeqs.length) {
-    const index = firstIndex + position;
-    const take = Math.min(CHUNK_SIZE - (index % CHUNK_SIZE), commitSeqs.length - position);
-    const seqs = commitSeqs.slice(position, position + take);
-    pieces.push({ chunk: Math.floor(index / CHUNK_SIZE), first: seqs[0] as number, seqs });
-    position += take;
-  }
-  for (let start = 0; start < pieces.length; start += CHUNKS_PER_STATEMENT) {
+  for (let from = 0; from < starts.length; from += BLOCK_STARTS_PER_STATEMENT) {
+    const batch = starts.slice(from, from + BLOCK_STARTS_PER_STATEMENT);
     await tx.query(
-      `insert into public_book_leaf_seqs as s (tenant_id, chunk, first_commit_seq, commit_seqs)
-       select $1, (x->>'chunk')::bigint, (x->>'first')::bigint,
-         array(select json_array_elements_text(x->'seqs')::bigint)
-       from json_array_elements($2::json) as x
-       on conflict (tenant_id, chunk) do update set commit_seqs = s.commit_seqs || excluded.commit_seqs`,
-      [tenantId, JSON.stringify(pieces.slice(start, start + CHUNKS_PER_STATEMENT))],
+      `insert into public_book_blocks (tenant_id, block, first_commit_seq)
+       select $1, unnest($2::bigint[]), unnest($3::bigint[])`,
+      [tenantId, batch.map((start) => start.block), batch.map((start) => start.commitSeq)],
     );
   }
 }
 
-/** The tree position of the leaf holding this commit number, or undefined if none does. */
-export async function selectLeafIndex(
+/** The block holding the leaf with this commit number: the last block starting at or before it. */
+export async function selectBlockOf(
   sql: Sql,
   tenantId: string,
   commitSeq: number,
-): Promise<number | undefined> {
-  const [row] = await sql.query<{ chunk: number; position: number | null }>(
-    `select chunk, array_position(commit_seqs, $2::bigint) as position from public_book_leaf_seqs
+): Promise<{ block: number; firstCommitSeq: number } | undefined> {
+  const [row] = await sql.query<{ block: string; first_commit_seq: string }>(
+    `select block, first_commit_seq from public_book_blocks
      where tenant_id = $1 and first_commit_seq <= $2 order by first_commit_seq desc limit 1`,
     [tenantId, commitSeq],
   );
-  if (!row || row.position === null) return undefined;
-  return Number(row.chunk) * CHUNK_SIZE + Number(row.position) - 1;
+  return row ? { block: Number(row.block), firstCommitSeq: Number(row.first_commit_seq) } : undefined;
+}
+
+/** The commit number of the first leaf of each of these blocks. */
+export async function selectBlockStarts(
+  sql: Sql,
+  tenantId: string,
+  blocks: readonly number[],
+): Promise<Map<number, number>> {
+  if (blocks.length === 0) return new Map();
+  const rows = await sql.query<{ block: string; first_commit_seq: string }>(
+    'select block, first_commit_seq from public_book_blocks where tenant_id = $1 and block = any($2::bigint[])',
+    [tenantId, [...blocks]],
+  );
+  return new Map(rows.map((row) => [Number(row.block), Number(row.first_commit_seq)]));
 }
 
 /** Hashes of these perfect subtrees, keyed by `nodeKey`; missing nodes are simply absent. */

@@ -13,11 +13,22 @@ export interface Checkpoint {
   publicKeyId: string;
 }
 
-/** Public figures computed at a checkpoint. */
+/** One funding source's share of a pot (national, city, other), exact as of the checkpoint. */
+export interface SourceFigures {
+  source: string;
+  /** The pot's ledger account for this source. */
+  accountId: string;
+  fundedWon: number;
+  spentWon: number;
+  remainingWon: number;
+  movedToMonthlyWon: number;
+}
+
+/** Public figures computed at a checkpoint, from the transfers sealed up to it (figures.ts). */
 export interface PublicFigures {
   /** Balances of member and merchant accounts over the sealed journal prefix, exactly. */
   circulationWon: number;
-  /** Budget pots (funded, spent, remaining per funding source) read when the checkpoint was sealed. */
+  /** Budget pots (funded, spent, remaining, in total and per funding source) as of the last sealed transfer. */
   budgetPots: Array<{
     potId: string;
     name: string;
@@ -29,8 +40,7 @@ export interface PublicFigures {
     spentWon: number;
     remainingWon: number;
     movedToMonthlyWon: number;
-    /** What each funding source's account still holds (exact, from the ledger). */
-    sources: Array<{ source: string; remainingWon: number }>;
+    sources: SourceFigures[];
   }>;
 }
 

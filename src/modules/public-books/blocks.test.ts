@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds } from '../../../test/support/databases.js';
+import { openTestPlatform, type TestPlatform } from '../../../test/support/platform.js';
+import { createTestTenant } from '../../../test/support/tenants.js';
+import { leafHash, verifyConsistency, verifyInclusion } from './merkle.js';
+import type { InclusionProof } from './proof.js';
+import { BLOCK_LEAVES } from './scan.js';
+
+const FIRST_SEAL = 300;
+const TRANSFERS = 700;
+
+/**
+ * Trees bigger than a block: nodes below BLOCK_LEAVES leaves are not stored, so proofs rehash their
+ * block from the journal. Leaves on both sides of block edges and of a checkpoint boundary.
+ */
+describe.each(databaseKinds())('proofs across blocks of leaves on %s', (kind) => {
+  let t: TestPlatform;
+  let tenantId: string;
+
+  beforeAll(async () => {
+    t = await openTestPlatform(kind);
+    tenantId = await createTestTenant(t.db, t.clock);
+    await t.platform.ledger.createAccounts(tenantId, [
+      { id: 'bank', kind: 'bank_clearing', currencyCode: 'KRW', allowNegative: true },
+      { id: 'alice', kind: 'member_cash', currencyCode: 'KRW', ownerId: 'mem_alice' },
+    ]);
+    await post(1, FIRST_SEAL);
+    await t.platform.publicBooks.seal(tenantId);
+    await post(FIRST_SEAL + 1, TRANSFERS);
+    await t.platform.publicBooks.seal(tenantId);
+  }, 120_000);
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function post(from: number, through: number) {
+    for (let start = from; start <= through; start += 100) {
+      const ids = Array.from({ length: Math.min(100, through - start + 1) }, (_, i) => start + i);
+      const results = await t.platform.ledger.postTransfers(
+        tenantId,
+        ids.map((n) => ({
+          id: `charge:n${n}`,
+          action: 'transfer' as const,
+          code: 'charge',
+          postings: [
+            { accountId: 'bank', amountWon: -n },
+            { accountId: 'alice', amountWon: n },
+          ],
+        })),
+      );
+      expect(results.every((result) => result.ok)).toBe(true);
+    }
+  }
+
+  async function proofOf(n: number): Promise<InclusionProof> {
+    const answer = await t.platform.publicBooks.proofFor(tenantId, 'mem_alice', `n${n}`);
+    if (answer.status !== 'sealed') throw new Error(`charge ${n} is not sealed`);
+    expect(answer.proofs).toHaveLength(1);
+    return answer.proofs[0] as InclusionProof;
+  }
+
+  it('seals in two checkpoints and stores the tree from level 8 up only', async () => {
+    const [second, first] = await t.platform.publicBooks.checkpoints(tenantId, { limit: 10 });
+    expect(first).toMatchObject({ sequence: 1, treeSize: FIRST_SEAL, transferCount: FIRST_SEAL });
+    expect(second).toMatchObject({ sequence: 2, treeSize: TRANSFERS, transferCount: TRANSFERS - FIRST_SEAL });
+    expect(second?.figures.circulationWon).toBe((TRANSFERS * (TRANSFERS + 1)) / 2);
+    const levels = await t.db.query<{ level: number }>(
+      'select distinct level from public_book_nodes where tenant_id = $1 order by level',
+      [tenantId],
+    );
+    expect(levels.map((row) => Number(row.level))).toEqual([8, 9]);
+    const blocks = await t.db.query<{ block: number }>(
+      'select block from public_book_blocks where tenant_id = $1 order by block',
+      [tenantId],
+    );
+    expect(blocks.map((row) => Number(row.block))).toEqual([0, 1, 2]);
+  });
+
+  it('gives an inclusion proof that verifies for leaves at every block edge', async () => {
+    const [latest] = await t.platform.publicBooks.checkpoints(tenantId, { limit: 1 });
+    const root = Buffer.from(latest?.rootHash ?? '', 'hex');
+    for (const n of [
+      1,
+      BLOCK_LEAVES,
+      BLOCK_LEAVES + 1,
+      FIRST_SEAL,
+      FIRST_SEAL + 1,
+      2 * BLOCK_LEAVES + 1,
+      TRANSFERS,
+    ]) {
+      const proof = await proofOf(n);
+      expect(proof.leafIndex).toBe(n - 1);
+      expect(proof.treeSize).toBe(TRANSFERS);
+      expect(JSON.parse(proof.leaf)).toMatchObject({ transferId: `charge:n${n}` });
+      const path = proof.inclusionPath.map((hex) => Buffer.from(hex, 'hex'));
+      expect(verifyInclusion(leafHash(proof.leaf), proof.leafIndex, TRANSFERS, path, root)).toBe(true);
+    }
+  });
+
+  it('gives a consistency proof from the first checkpoint that a monitor accepts', async () => {
+    const answer = await t.platform.publicBooks.consistency(tenantId, 2, 1);
+    const path = answer.consistencyPath.map((hex) => Buffer.from(hex, 'hex'));
+    const [from, to] = [answer.from.rootHash, answer.to.rootHash].map((hex) => Buffer.from(hex, 'hex'));
+    expect(verifyConsistency(FIRST_SEAL, TRANSFERS, from as Buffer, to as Buffer, path)).toBe(true);
+    expect(await t.platform.publicBooks.audit(tenantId)).toEqual([]);
+  });
+
+  it('refuses to prove a leaf whose block was altered in the journal, and the audit names the checkpoint', async () => {
+    await t.db.transaction(async (tx) => {
+      await tx.query('alter table ledger_entries disable trigger ledger_entries_append_only');
+      await tx.query(
+        `update ledger_entries set posted_delta_won = posted_delta_won + 1 where tenant_id = $1 and transfer_id = 'charge:n290' and account_id = 'alice'`,
+        [tenantId],
+      );
+      await tx.query('alter table ledger_entries enable trigger ledger_entries_append_only');
+    });
+    await expect(proofOf(BLOCK_LEAVES + 1)).rejects.toMatchObject({
+      code: 'JOURNAL_DIFFERS_FROM_CHECKPOINT',
+    });
+    await expect(t.platform.publicBooks.consistency(tenantId, 2, 1)).rejects.toMatchObject({
+      code: 'JOURNAL_DIFFERS_FROM_CHECKPOINT',
+    });
+    // A leaf of an untouched block still proves: its path holds the altered block only as a stored node.
+    expect((await proofOf(1)).leafIndex).toBe(0);
+    const violations = await t.platform.publicBooks.audit(tenantId);
+    expect(violations.map((violation) => violation.subject)).toContain('checkpoint 1');
+  });
+});

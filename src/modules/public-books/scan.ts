@@ -1,0 +1,165 @@
+import type { BudgetService } from '../budgets/budget-service.js';
+import type { LedgerService, SealableTransfer } from '../ledger/index.js';
+import type { FigureTally } from './figures.js';
+import { type AccountHashCache, leafText } from './leaf.js';
+import { leafHash, TreeAppender } from './merkle.js';
+
+/** Perfect subtrees from this level up are stored; a proof rehashes the block of leaves below. */
+export const STORED_LEVEL = 8;
+export const BLOCK_LEAVES = 2 ** STORED_LEVEL;
+/** One checkpoint seals at most this many transfers; the rest go into the next one at once. */
+export const SEAL_TRANSFERS_MAX = 2_000_000;
+/** A read page is this many whole blocks; pages are cut at block starts, so their bounds are exact. */
+const PAGE_BLOCKS = 64;
+/** Pages read ahead while the current one is hashed: the database and Node work at the same time. */
+const PAGES_IN_FLIGHT = 2;
+
+/** Where the tree stood at the previous checkpoint (all zero/empty before the first). */
+export interface ScanStart {
+  treeSize: number;
+  frontier: readonly Buffer[];
+  afterSeq: number;
+  /** The figures so far; the scan adds to it. */
+  tally: FigureTally;
+}
+
+export interface ScanResult {
+  tree: TreeAppender;
+  tally: FigureTally;
+  transferCount: number;
+  firstTransferId: string | null;
+  lastTransferId: string | null;
+  throughCommitSeq: number;
+  /** The commit number of the first leaf of each new block. */
+  blockStarts: Array<{ block: number; commitSeq: number }>;
+  phasesMs: { count: number; read: number; hash: number };
+}
+
+export interface ScanDeps {
+  ledger: LedgerService;
+  budgets: BudgetService;
+}
+
+/**
+ * Reads the journal after `start.afterSeq` through `throughSeq` (at most SEAL_TRANSFERS_MAX
+ * transfers) in commit order and folds it into the tree and the figures. Memory stays at a few
+ * pages: leaves are hashed as they come and only the frontier and the stored levels are kept.
+ */
+export async function scanJournal(
+  deps: ScanDeps,
+  tenantId: string,
+  start: ScanStart,
+  throughSeq: number,
+): Promise<ScanResult> {
+  const counted = performance.now();
+  const range = await deps.ledger.commitRange(tenantId, {
+    afterSeq: start.afterSeq,
+    throughSeq,
+    max: SEAL_TRANSFERS_MAX,
+    every: BLOCK_LEAVES,
+    firstPosition: start.treeSize,
+  });
+  const result: ScanResult = {
+    tree: new TreeAppender(start.treeSize, start.frontier, STORED_LEVEL),
+    tally: start.tally,
+    transferCount: 0,
+    firstTransferId: null,
+    lastTransferId: null,
+    throughCommitSeq: range.count === SEAL_TRANSFERS_MAX ? range.lastSeq : throughSeq,
+    blockStarts: range.marks.map((commitSeq, i) => ({
+      block: Math.ceil(start.treeSize / BLOCK_LEAVES) + i,
+      commitSeq,
+    })),
+    phasesMs: { count: performance.now() - counted, read: 0, hash: 0 },
+  };
+  const folder = new LeafFolder(deps, tenantId, result);
+  for await (const page of pagesInOrder(pageBounds(start.afterSeq, range), deps, tenantId, result))
+    await folder.fold(page);
+  if (result.transferCount !== range.count)
+    throw new Error(`public books: read ${result.transferCount} transfers of ${range.count} counted`);
+  return result;
+}
+
+interface PageBound {
+  afterSeq: number;
+  throughSeq: number;
+}
+
+/** Pages of PAGE_BLOCKS blocks, each ending just before a block start (the first may be partial). */
+function pageBounds(
+  afterSeq: number,
+  range: { count: number; lastSeq: number; marks: number[] },
+): PageBound[] {
+  if (range.count === 0) return [];
+  const bounds: PageBound[] = [];
+  let from = afterSeq;
+  // marks[0] may be the very first transfer (the tree ended on a block edge); cut after whole pages.
+  for (let i = PAGE_BLOCKS; i < range.marks.length; i += PAGE_BLOCKS) {
+    const through = (range.marks[i] as number) - 1;
+    bounds.push({ afterSeq: from, throughSeq: through });
+    from = through;
+  }
+  bounds.push({ afterSeq: from, throughSeq: range.lastSeq });
+  return bounds;
+}
+
+/** Reads pages with up to PAGES_IN_FLIGHT queries at once and yields them in commit order. */
+async function* pagesInOrder(
+  bounds: readonly PageBound[],
+  deps: ScanDeps,
+  tenantId: string,
+  result: ScanResult,
+): AsyncGenerator<SealableTransfer[]> {
+  const pageMax = (PAGE_BLOCKS + 1) * BLOCK_LEAVES;
+  const inFlight: Array<Promise<SealableTransfer[]>> = [];
+  let next = 0;
+  const request = (bound: PageBound) => {
+    const page = deps.ledger.transfersInCommitOrder(tenantId, bound.afterSeq, bound.throughSeq, pageMax);
+    page.catch(() => undefined); // awaited below in order; a rejection is not unhandled meanwhile
+    inFlight.push(page);
+  };
+  while (next < bounds.length || inFlight.length > 0) {
+    while (inFlight.length < PAGES_IN_FLIGHT + 1 && next < bounds.length)
+      request(bounds[next++] as PageBound);
+    const waited = performance.now();
+    const page = await (inFlight.shift() as Promise<SealableTransfer[]>);
+    result.phasesMs.read += performance.now() - waited;
+    yield page;
+  }
+}
+
+/** Hashes each transfer of a page into the tree and tallies it into the figures. */
+class LeafFolder {
+  private readonly kinds = new Map<string, string>();
+  private readonly accountHashes: AccountHashCache = new Map();
+
+  constructor(
+    private readonly deps: ScanDeps,
+    private readonly tenantId: string,
+    private readonly result: ScanResult,
+  ) {}
+
+  async fold(page: readonly SealableTransfer[]): Promise<void> {
+    await this.learnKinds(page);
+    const started = performance.now();
+    const { result } = this;
+    for (const transfer of page) {
+      result.tree.push(leafHash(leafText(this.tenantId, transfer, this.accountHashes)));
+      result.tally.add(transfer, this.kinds);
+    }
+    result.transferCount += page.length;
+    result.firstTransferId ??= page[0]?.id ?? null;
+    result.lastTransferId = page.at(-1)?.id ?? result.lastTransferId;
+    result.phasesMs.hash += performance.now() - started;
+  }
+
+  private async learnKinds(page: readonly SealableTransfer[]): Promise<void> {
+    const unknown = new Set<string>();
+    for (const transfer of page)
+      for (const entry of transfer.entries)
+        if (!this.kinds.has(entry.accountId)) unknown.add(entry.accountId);
+    if (unknown.size === 0) return;
+    for (const account of await this.deps.ledger.getAccounts(this.tenantId, [...unknown]))
+      this.kinds.set(account.id, account.kind);
+  }
+}
