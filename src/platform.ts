@@ -8,6 +8,7 @@ import type { BankGateway } from './modules/bank/bank-gateway.js';
 import { InProcessSandboxBank } from './modules/bank/in-process-sandbox-bank.js';
 import { BudgetService } from './modules/budgets/budget-service.js';
 import { EventFeed } from './modules/events/event-feed.js';
+import { type Commerce, createCommerce } from './modules/commerce/index.js';
 import { FraudService } from './modules/fraud/fraud-service.js';
 import { FreezeService } from './modules/fraud/freeze-service.js';
 import { GivingService } from './modules/giving/giving-service.js';
@@ -63,6 +64,7 @@ export interface Platform {
   taxStatements: TaxStatementService;
   freezes: FreezeService;
   fraud: FraudService;
+  commerce: Commerce;
   guards: Guards;
   metrics: PlatformMetrics;
   publicBooks: PublicBooksService;
@@ -182,6 +184,7 @@ export function createPlatform(
       ledger,
       operatorActions,
     }),
+    commerce: createCommerce(db, clock, { merchants, ledger, budgets, policy, tenants, events, operatorActions }),
     guards: guards(authenticator),
     metrics: new PlatformMetrics({ db, clock, tenants, budgets, payments }),
     platformAdmins: new PlatformAdminService(db, clock, config.sessionTtlMinutes),

@@ -1,3 +1,4 @@
+import { COMMERCE_RULE_KEYS } from '../commerce/rules.js';
 import { FRAUD_RULE_KEYS } from '../fraud/rules.js';
 
 /** Scalar rules a city can change, each with effective periods (data, never constants in code). */
@@ -30,6 +31,7 @@ export const RULE_KEYS = [
   'tax_deduction_general_rate_bp',
   'neighbourhood_giving_rate_bp',
   ...FRAUD_RULE_KEYS,
+  ...COMMERCE_RULE_KEYS,
 ] as const;
 
 export type RuleKey = (typeof RULE_KEYS)[number];

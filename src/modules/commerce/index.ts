@@ -1,0 +1,34 @@
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/database.js';
+import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
+import type { BudgetService } from '../budgets/budget-service.js';
+import type { EventFeed } from '../events/event-feed.js';
+import type { LedgerService } from '../ledger/ledger-service.js';
+import type { MerchantService } from '../merchants/merchant-service.js';
+import type { PolicyService } from '../policy/policy-service.js';
+import type { TenantService } from '../tenants/tenant-service.js';
+import { CatalogueService } from './catalogue-service.js';
+import { OrderService } from './order-service.js';
+
+export interface Commerce {
+  catalogue: CatalogueService;
+  orders: OrderService;
+}
+
+/** The commerce module's services, wired from the platform's: one line in the composition root. */
+export function createCommerce(
+  db: Database,
+  clock: Clock,
+  deps: {
+    merchants: MerchantService;
+    ledger: LedgerService;
+    budgets: BudgetService;
+    policy: PolicyService;
+    tenants: TenantService;
+    events: EventFeed;
+    operatorActions: OperatorActionLog;
+  },
+): Commerce {
+  const catalogue = new CatalogueService(db, clock, deps);
+  return { catalogue, orders: new OrderService(db, clock, { ...deps, catalogue }) };
+}
