@@ -229,7 +229,7 @@ export class CatalogueService {
   ): Promise<Product> {
     return this.db.transaction(async (tx) => {
       const [row] = await tx.query<ProductRow>(
-        `update commerce_products set hidden_reason = $3, hidden_at = case when $3::text is null then null else $4 end
+        `update commerce_products set hidden_reason = $3, hidden_at = case when $3::text is null then null else $4::timestamptz end
          where tenant_id = $1 and id = $2 returning ${PRODUCT_COLUMNS}`,
         [tenantId, productId, reason, this.clock.now()],
       );
