@@ -46,7 +46,8 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
   async function citizen(chargeWon = 0): Promise<ApiClient> {
     phoneCount += 1;
     const client = await newMember(t.app, tenantId, `010-7400-${String(phoneCount).padStart(4, '0')}`);
-    if (chargeWon > 0) expect((await client.post('/v1/me/charges', { amountWon: chargeWon })).status).toBe(201);
+    if (chargeWon > 0)
+      expect((await client.post('/v1/me/charges', { amountWon: chargeWon })).status).toBe(201);
     return client;
   }
 
@@ -86,11 +87,19 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
   describe('catalogue', () => {
     it('lists a product with options and stock, and finds it by a two-letter Korean word', async () => {
       const product = await list(market, apples);
-      await list(bookstore, { channel: 'mall', name: '대전의 역사', priceWon: 18_000, stock: 3, categoryId: 'books' });
+      await list(bookstore, {
+        channel: 'mall',
+        name: '대전의 역사',
+        priceWon: 18_000,
+        stock: 3,
+        categoryId: 'books',
+      });
       await list(restaurant, gukbap);
       const found = await market.get(`/v1/shop/products?q=${encodeURIComponent('사과')}`);
       expect(found.status).toBe(200);
-      expect(found.body.items.map((item: { productId: string }) => item.productId)).toEqual([product.productId]);
+      expect(found.body.items.map((item: { productId: string }) => item.productId)).toEqual([
+        product.productId,
+      ]);
       expect(found.body.items[0]).toMatchObject({
         name: '부사 사과 5kg',
         priceWon: 30_000,
@@ -102,16 +111,24 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
       });
       for (const q of ['과', '예산', '사과 5kg', '한밭상회'])
         expect((await market.get(`/v1/shop/products?q=${encodeURIComponent(q)}`)).body.items).toHaveLength(1);
-      for (const q of ['사과즙', '배'])
+      for (const q of ['사과즙', '배', '%', '_'])
         expect((await market.get(`/v1/shop/products?q=${encodeURIComponent(q)}`)).body.items).toHaveLength(0);
     });
 
     it('filters by category, district and channel, and pages with a cursor', async () => {
       await list(market, apples);
-      await list(bookstore, { channel: 'mall', name: '대전의 역사', priceWon: 18_000, stock: 3, categoryId: 'books' });
+      await list(bookstore, {
+        channel: 'mall',
+        name: '대전의 역사',
+        priceWon: 18_000,
+        stock: 3,
+        categoryId: 'books',
+      });
       await list(restaurant, gukbap);
       const names = async (query: string) =>
-        (await market.get(`/v1/shop/products?${query}`)).body.items.map((item: { name: string }) => item.name);
+        (await market.get(`/v1/shop/products?${query}`)).body.items.map(
+          (item: { name: string }) => item.name,
+        );
       expect(await names('category=books')).toEqual(['대전의 역사']);
       expect(await names('district=seo-gu')).toEqual(['돼지국밥']);
       expect((await names('channel=mall')).sort()).toEqual(['대전의 역사', '부사 사과 5kg']);
@@ -128,7 +145,11 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
       const cases: Array<[Record<string, unknown>, number, string]> = [
         [{ ...apples, priceWon: 0 }, 400, 'INVALID_PRICE'],
         [{ ...apples, priceWon: -1_000 }, 400, 'INVALID_PRICE'],
-        [{ ...apples, options: [{ optionId: 'x', name: '할인', priceDeltaWon: -30_000 }] }, 400, 'INVALID_PRICE'],
+        [
+          { ...apples, options: [{ optionId: 'x', name: '할인', priceDeltaWon: -30_000 }] },
+          400,
+          'INVALID_PRICE',
+        ],
         [{ ...apples, stock: -1 }, 400, 'INVALID_STOCK'],
         [{ ...gukbap, stock: 5 }, 400, 'INVALID_STOCK'],
         [{ ...apples, categoryId: 'weapons' }, 422, 'CATEGORY_NOT_FOUND'],
@@ -140,7 +161,9 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
       }
       expect((await market.get('/v1/merchant/products')).body.items).toEqual([]);
       const product = await list(market, apples);
-      const patch = await market.request('PATCH' as 'POST', `/v1/merchant/products/${product.productId}`, { stock: -3 });
+      const patch = await market.request('PATCH' as 'POST', `/v1/merchant/products/${product.productId}`, {
+        stock: -3,
+      });
       expect(patch.body.code).toBe('INVALID_STOCK');
       expect((await market.get(`/v1/shop/products/${product.productId}`)).body.stock).toBe(10);
     });
@@ -157,16 +180,113 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
 
     it('an operator hides a listing with a reason: gone from search, the merchant still sees why', async () => {
       const product = await list(market, apples);
-      const hidden = await operator.request('POST', `/v1/operator/commerce/products/${product.productId}/hide`, {
-        reason: '원산지 표시 확인 필요',
-      });
+      const hidden = await operator.request(
+        'POST',
+        `/v1/operator/commerce/products/${product.productId}/hide`,
+        {
+          reason: '원산지 표시 확인 필요',
+        },
+      );
       expect(hidden.body.hidden).toMatchObject({ reason: '원산지 표시 확인 필요' });
       expect((await market.get('/v1/shop/products?q=%EC%82%AC%EA%B3%BC')).body.items).toEqual([]);
       expect((await market.get(`/v1/shop/products/${product.productId}`)).status).toBe(404);
-      expect((await market.get('/v1/merchant/products')).body.items[0].hidden.reason).toBe('원산지 표시 확인 필요');
-      expect((await market.request('POST', `/v1/operator/commerce/products/${product.productId}/hide`, { reason: 'x' })).status).toBe(403);
+      expect((await market.get('/v1/merchant/products')).body.items[0].hidden.reason).toBe(
+        '원산지 표시 확인 필요',
+      );
+      expect(
+        (
+          await market.request('POST', `/v1/operator/commerce/products/${product.productId}/hide`, {
+            reason: 'x',
+          })
+        ).status,
+      ).toBe(403);
       await operator.request('DELETE', `/v1/operator/commerce/products/${product.productId}/hide`);
       expect((await market.get(`/v1/shop/products/${product.productId}`)).status).toBe(200);
+    });
+  });
+
+  describe('commission at settlement', () => {
+    it('takes each channel’s commission after the monthly allowance and shows the saving against a private app', async () => {
+      t.clock.set('2021-05-12T14:00:00Z'); // rules change from now on: scheduled the evening before
+      const rule = await operator.post('/v1/operator/commerce/commission-rules', {
+        key: 'commerce_commission_free_monthly_won',
+        value: 10_000,
+        effectiveFrom: '2021-05-13T00:00:00+09:00',
+      });
+      t.clock.set('2021-05-13T03:00:00Z');
+      expect(rule.body).toMatchObject({ value: 10_000 });
+      const rules = await operator.get('/v1/operator/commerce/commission-rules');
+      expect(rules.body.inForce).toMatchObject({
+        commerce_commission_free_monthly_won: 10_000,
+        commerce_delivery_commission_bp: 200,
+        commerce_mall_commission_bp: 850,
+      });
+      await openDelivery();
+      const soup = await list(restaurant, gukbap);
+      const beans = await list(restaurant, {
+        channel: 'mall',
+        name: '원두 1kg',
+        priceWon: 30_000,
+        stock: 5,
+        categoryId: 'food',
+      });
+      const buyer = await citizen(100_000);
+      const placed = await buyer.post('/v1/me/orders', {
+        items: [
+          { productId: soup.productId, quantity: 2 },
+          { productId: beans.productId, quantity: 1 },
+        ],
+        deliveryDong: '둔산동',
+      });
+      const [delivery, mall] = placed.body.orders;
+      expect((await restaurant.post(`/v1/merchant/orders/${delivery.orderId}/accept`)).status).toBe(200);
+      expect(
+        (
+          await restaurant.post(`/v1/merchant/orders/${mall.orderId}/status`, {
+            status: 'shipped',
+            trackingNumber: 'T-9',
+          })
+        ).status,
+      ).toBe(200);
+      t.clock.set('2021-05-14T03:00:00Z');
+      expect(
+        (await operator.post('/v1/operator/settlements/runs', { businessDate: '2021-05-13' })).status,
+      ).toBe(200);
+      const page = await restaurant.get('/v1/merchant/settlements?limit=100');
+      const statement = page.body.items.find(
+        (item: { businessDate: string }) => item.businessDate === '2021-05-13',
+      );
+      expect(statement.commerce).toEqual({
+        channels: [
+          {
+            channel: 'delivery',
+            ordersCount: 1,
+            grossWon: 20_000,
+            returnedWon: 0,
+            commissionFreeWon: 10_000,
+            commissionRateBp: 200,
+            commissionWon: 200,
+          },
+          {
+            channel: 'mall',
+            ordersCount: 1,
+            grossWon: 30_000,
+            returnedWon: 0,
+            commissionFreeWon: 0,
+            commissionRateBp: 850,
+            commissionWon: 2_550,
+          },
+        ],
+        commissionWon: 2_750,
+        netWon: 47_250,
+        privateAppRateBp: 2_700,
+        privateAppCostWon: 13_500,
+        savingWon: 10_750,
+      });
+      expect(statement.dueWon).toBe(47_250);
+      const again = await operator.post('/v1/operator/settlements/runs', { businessDate: '2021-05-13' });
+      expect(again.body.statementsCreated ?? 0).toBe(0);
+      await expectLedgerAuditGreen(t.platform, tenantId);
     });
   });
 
@@ -185,8 +305,20 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
       });
       expect(placed.status).toBe(201);
       expect(placed.body.orders).toMatchObject([
-        { merchantId: appleListing.merchantId, channel: 'mall', status: 'placed', totalWon: 32_000, heldWon: 32_000 },
-        { merchantId: soup.merchantId, channel: 'delivery', status: 'placed', totalWon: 20_000, heldWon: 20_000 },
+        {
+          merchantId: appleListing.merchantId,
+          channel: 'mall',
+          status: 'placed',
+          totalWon: 32_000,
+          heldWon: 32_000,
+        },
+        {
+          merchantId: soup.merchantId,
+          channel: 'delivery',
+          status: 'placed',
+          totalWon: 20_000,
+          heldWon: 20_000,
+        },
       ]);
       expect(await wallet(buyer)).toMatchObject({ cashWon: 48_000, cashbackWon: 0 });
       expect((await market.get(`/v1/shop/products/${appleListing.productId}`)).body.stock).toBe(9);
@@ -196,7 +328,12 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
         trackingNumber: 'CJ-1234-5678',
       });
       expect(shipped.status).toBe(200);
-      expect(shipped.body).toMatchObject({ status: 'shipped', heldWon: 0, cashbackWon: 1_600, trackingNumber: 'CJ-1234-5678' });
+      expect(shipped.body).toMatchObject({
+        status: 'shipped',
+        heldWon: 0,
+        cashbackWon: 1_600,
+        trackingNumber: 'CJ-1234-5678',
+      });
       expect(await wallet(buyer)).toMatchObject({ cashWon: 48_000, cashbackWon: 1_600 });
       await expectLedgerAuditGreen(t.platform, tenantId);
     });
@@ -215,7 +352,9 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
       const accepted = await restaurant.post(`/v1/merchant/orders/${orderId}/accept`);
       expect(accepted.body).toMatchObject({ status: 'accepted', heldWon: 0, totalWon: 20_000 });
       for (const status of ['cooking', 'out_for_delivery', 'delivered'])
-        expect((await restaurant.post(`/v1/merchant/orders/${orderId}/status`, { status })).body.status).toBe(status);
+        expect((await restaurant.post(`/v1/merchant/orders/${orderId}/status`, { status })).body.status).toBe(
+          status,
+        );
       const skipped = await restaurant.post(`/v1/merchant/orders/${orderId}/status`, { status: 'cooking' });
       expect(skipped.status).toBe(409);
       expect((await buyer.get(`/v1/me/orders/${orderId}`)).body.status).toBe('delivered');
@@ -239,13 +378,20 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
       const soup = await list(restaurant, gukbap);
       const buyer = await citizen(50_000);
       const order = (deliveryDong: string | undefined, quantity = 2) =>
-        buyer.post('/v1/me/orders', { items: [{ productId: soup.productId, quantity }], ...(deliveryDong ? { deliveryDong } : {}) });
+        buyer.post('/v1/me/orders', {
+          items: [{ productId: soup.productId, quantity }],
+          ...(deliveryDong ? { deliveryDong } : {}),
+        });
       const outside = await order('봉명동');
       expect(outside.status).toBe(422);
       expect(outside.body).toMatchObject({ code: 'OUTSIDE_DELIVERY_AREA', dong: '봉명동' });
       expect((await order(undefined)).body.code).toBe('DELIVERY_DONG_REQUIRED');
       const small = await order('둔산동', 1);
-      expect(small.body).toMatchObject({ code: 'BELOW_MINIMUM_ORDER', minimumOrderWon: 15_000, subtotalWon: 9_000 });
+      expect(small.body).toMatchObject({
+        code: 'BELOW_MINIMUM_ORDER',
+        minimumOrderWon: 15_000,
+        subtotalWon: 9_000,
+      });
       t.clock.set('2021-05-13T14:30:00Z'); // 23:30 KST
       const late = await order('둔산동');
       expect(late.status).toBe(422);
@@ -258,14 +404,23 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
     it('a rejected order returns the money at once and the stock', async () => {
       const appleListing = await list(market, apples);
       const buyer = await citizen(50_000);
-      const placed = await buyer.post('/v1/me/orders', { items: [{ productId: appleListing.productId, quantity: 1 }] });
+      const placed = await buyer.post('/v1/me/orders', {
+        items: [{ productId: appleListing.productId, quantity: 1 }],
+      });
       const orderId = placed.body.orders[0].orderId;
       expect(await wallet(buyer)).toMatchObject({ cashWon: 20_000 });
       const rejected = await market.post(`/v1/merchant/orders/${orderId}/reject`, { reason: '품절' });
       expect(rejected.body).toMatchObject({ status: 'rejected', reason: '품절', heldWon: 0 });
       expect(await wallet(buyer)).toMatchObject({ cashWon: 50_000 });
       expect((await market.get(`/v1/shop/products/${appleListing.productId}`)).body.stock).toBe(10);
-      expect((await market.post(`/v1/merchant/orders/${orderId}/status`, { status: 'shipped', trackingNumber: 'X' })).status).toBe(409);
+      expect(
+        (
+          await market.post(`/v1/merchant/orders/${orderId}/status`, {
+            status: 'shipped',
+            trackingNumber: 'X',
+          })
+        ).status,
+      ).toBe(409);
       await expectLedgerAuditGreen(t.platform, tenantId);
     });
 
@@ -273,7 +428,10 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
       await openDelivery();
       const soup = await list(restaurant, gukbap);
       const buyer = await citizen(50_000);
-      const placed = await buyer.post('/v1/me/orders', { items: [{ productId: soup.productId, quantity: 2 }], deliveryDong: '둔산동' });
+      const placed = await buyer.post('/v1/me/orders', {
+        items: [{ productId: soup.productId, quantity: 2 }],
+        deliveryDong: '둔산동',
+      });
       const orderId = placed.body.orders[0].orderId;
       t.clock.advanceMs(9 * MINUTE_MS);
       expect(await t.platform.commerce.orders.expireDue(tenantId)).toBe(0);
@@ -281,7 +439,10 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
       const late = await restaurant.post(`/v1/merchant/orders/${orderId}/accept`);
       expect(late.body.code).toBe('ORDER_EXPIRED');
       expect(await t.platform.commerce.orders.expireDue(tenantId)).toBe(1);
-      expect((await buyer.get(`/v1/me/orders/${orderId}`)).body).toMatchObject({ status: 'expired', heldWon: 0 });
+      expect((await buyer.get(`/v1/me/orders/${orderId}`)).body).toMatchObject({
+        status: 'expired',
+        heldWon: 0,
+      });
       expect(await wallet(buyer)).toMatchObject({ cashWon: 50_000 });
       await expectLedgerAuditGreen(t.platform, tenantId);
     });
@@ -289,14 +450,23 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
     it('a member cancels before shipping; after delivery a return refunds the money and claws back the cashback', async () => {
       const appleListing = await list(market, apples);
       const buyer = await citizen(100_000);
-      const first = await buyer.post('/v1/me/orders', { items: [{ productId: appleListing.productId, quantity: 1 }] });
-      const cancelled = await buyer.post(`/v1/me/orders/${first.body.orders[0].orderId}/cancellation`, { reason: '변심' });
+      const first = await buyer.post('/v1/me/orders', {
+        items: [{ productId: appleListing.productId, quantity: 1 }],
+      });
+      const cancelled = await buyer.post(`/v1/me/orders/${first.body.orders[0].orderId}/cancellation`, {
+        reason: '변심',
+      });
       expect(cancelled.body).toMatchObject({ status: 'cancelled', heldWon: 0 });
       expect(await wallet(buyer)).toMatchObject({ cashWon: 100_000 });
 
-      const second = await buyer.post('/v1/me/orders', { items: [{ productId: appleListing.productId, quantity: 2 }] });
+      const second = await buyer.post('/v1/me/orders', {
+        items: [{ productId: appleListing.productId, quantity: 2 }],
+      });
       const orderId = second.body.orders[0].orderId;
-      await market.post(`/v1/merchant/orders/${orderId}/status`, { status: 'shipped', trackingNumber: 'T-1' });
+      await market.post(`/v1/merchant/orders/${orderId}/status`, {
+        status: 'shipped',
+        trackingNumber: 'T-1',
+      });
       await market.post(`/v1/merchant/orders/${orderId}/status`, { status: 'delivered' });
       expect(await wallet(buyer)).toMatchObject({ cashWon: 40_000, cashbackWon: 3_000 });
       const asked = await buyer.post(`/v1/me/orders/${orderId}/cancellation`, { reason: '상함' });
@@ -312,12 +482,19 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
       const appleListing = await list(market, apples);
       const buyer = await citizen(50_000);
       const other = await citizen(0);
-      const placed = await buyer.post('/v1/me/orders', { items: [{ productId: appleListing.productId, quantity: 1 }] });
+      const placed = await buyer.post('/v1/me/orders', {
+        items: [{ productId: appleListing.productId, quantity: 1 }],
+      });
       const orderId = placed.body.orders[0].orderId;
       expect((await other.get(`/v1/me/orders/${orderId}`)).status).toBe(404);
       expect((await other.post(`/v1/me/orders/${orderId}/cancellation`)).status).toBe(404);
-      expect((await bookstore.post(`/v1/merchant/orders/${orderId}/reject`, { reason: 'x' })).status).toBe(404);
-      expect((await buyer.get(`/v1/me/orders/${orderId}`)).body).toMatchObject({ status: 'placed', heldWon: 30_000 });
+      expect((await bookstore.post(`/v1/merchant/orders/${orderId}/reject`, { reason: 'x' })).status).toBe(
+        404,
+      );
+      expect((await buyer.get(`/v1/me/orders/${orderId}`)).body).toMatchObject({
+        status: 'placed',
+        heldWon: 30_000,
+      });
     });
 
     it('one Idempotency-Key makes one checkout; short funds refuse it whole', async () => {
@@ -339,7 +516,9 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
       const appleListing = await list(market, { ...apples, priceWon: 1_000, options: [] });
       const buyers = await Promise.all(Array.from({ length: 50 }, () => citizen(10_000)));
       const results = await Promise.all(
-        buyers.map((buyer) => buyer.post('/v1/me/orders', { items: [{ productId: appleListing.productId, quantity: 1 }] })),
+        buyers.map((buyer) =>
+          buyer.post('/v1/me/orders', { items: [{ productId: appleListing.productId, quantity: 1 }] }),
+        ),
       );
       const statuses = results.map((result) => result.status);
       expect(statuses.filter((status) => status === 201)).toHaveLength(10);

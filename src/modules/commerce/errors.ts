@@ -125,5 +125,10 @@ export const CommerceErrors = {
       '발송 처리에는 송장 번호가 필요합니다',
     ),
   tooManyItems: (itemsMax: number) =>
-    commerceError('TOO_MANY_ITEMS', 400, `at most ${itemsMax} lines per order`, `한 번에 ${itemsMax}개 품목까지 주문할 수 있습니다`),
+    commerceError(
+      'TOO_MANY_ITEMS',
+      400,
+      `at most ${itemsMax} lines per order`,
+      `한 번에 ${itemsMax}개 품목까지 주문할 수 있습니다`,
+    ),
 };

@@ -8,11 +8,13 @@ import type { MerchantService } from '../merchants/merchant-service.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { CatalogueService } from './catalogue-service.js';
+import { CommissionService } from './commission.js';
 import { OrderService } from './order-service.js';
 
 export interface Commerce {
   catalogue: CatalogueService;
   orders: OrderService;
+  commission: CommissionService;
 }
 
 /** The commerce module's services, wired from the platform's: one line in the composition root. */
@@ -30,5 +32,6 @@ export function createCommerce(
   },
 ): Commerce {
   const catalogue = new CatalogueService(db, clock, deps);
-  return { catalogue, orders: new OrderService(db, clock, { ...deps, catalogue }) };
+  const orders = new OrderService(db, clock, { ...deps, catalogue });
+  return { catalogue, orders, commission: new CommissionService({ orders, tenants: deps.tenants }) };
 }

@@ -100,7 +100,11 @@ export class OrderService {
     const timeZone = await this.deps.tenants.timeZoneOf(tenantId, tx);
     // The member's flows are serialised by their usage row, as payments and transfers are.
     await lockMonthlyUsage(tx, tenantId, memberId, monthKey(now, timeZone));
-    const products = await this.lockProducts(tx, tenantId, input.items.map((item) => item.productId));
+    const products = await this.lockProducts(
+      tx,
+      tenantId,
+      input.items.map((item) => item.productId),
+    );
     const groups = groupByMerchant(input.items.map((item) => lineOf(products, item)));
     const rules = await this.rulesAt(tenantId, now, tx);
     const accounts = memberAccountIds(memberId);
@@ -117,7 +121,9 @@ export class OrderService {
       const totalWon = group.subtotalWon + deliveryFeeWon;
       const paidFrom = spend(funds, totalWon);
       const holdMinutes =
-        group.channel === 'delivery' ? rules.commerce_delivery_hold_minutes : rules.commerce_mall_hold_minutes;
+        group.channel === 'delivery'
+          ? rules.commerce_delivery_hold_minutes
+          : rules.commerce_mall_hold_minutes;
       const order = await this.insertOrder(tx, tenantId, memberId, {
         ...group,
         deliveryFeeWon,
@@ -196,11 +202,13 @@ export class OrderService {
     if (!dong) throw CommerceErrors.deliveryDongRequired();
     const terms = await this.deps.catalogue.deliveryTerms(tenantId, group.merchantId, tx);
     if (!terms) throw CommerceErrors.noDeliveryTerms(group.merchantId);
-    if (!terms.areas.includes(dong.trim())) throw CommerceErrors.outsideArea(group.merchantId, dong, terms.areas);
+    if (!terms.areas.includes(dong.trim()))
+      throw CommerceErrors.outsideArea(group.merchantId, dong, terms.areas);
     const minute = localMinuteOfDay(now, timeZone);
     const opens = minuteOfDay(terms.opensAt) ?? 0;
     const closes = minuteOfDay(terms.closesAt) ?? 0;
-    if (minute < opens || minute >= closes) throw CommerceErrors.closed(group.merchantId, terms.opensAt, terms.closesAt);
+    if (minute < opens || minute >= closes)
+      throw CommerceErrors.closed(group.merchantId, terms.opensAt, terms.closesAt);
     if (group.subtotalWon < terms.minimumOrderWon)
       throw CommerceErrors.belowMinimum(group.merchantId, terms.minimumOrderWon, group.subtotalWon);
     return terms.deliveryFeeWon;
@@ -271,17 +279,30 @@ export class OrderService {
   /** Delivery: the restaurant takes the order; the money is captured. */
   async accept(tx: Sql, tenantId: string, merchantId: string, orderId: string): Promise<Order> {
     const order = await this.lockOrder(tx, tenantId, orderId, (row) => row.merchant_id === merchantId);
-    if (order.channel !== 'delivery') throw CommerceErrors.wrongState(order.status, 'a placed delivery order');
+    if (order.channel !== 'delivery')
+      throw CommerceErrors.wrongState(order.status, 'a placed delivery order');
     return this.capture(tx, tenantId, order, 'accepted', null);
   }
 
-  async reject(tx: Sql, tenantId: string, merchantId: string, orderId: string, reason: string): Promise<Order> {
+  async reject(
+    tx: Sql,
+    tenantId: string,
+    merchantId: string,
+    orderId: string,
+    reason: string,
+  ): Promise<Order> {
     const order = await this.lockOrder(tx, tenantId, orderId, (row) => row.merchant_id === merchantId);
     return this.release(tx, tenantId, order, 'rejected', reason);
   }
 
   /** The member's cancellation: before capture the hold is voided; a delivered mall order asks for a return. */
-  async cancel(tx: Sql, tenantId: string, memberId: string, orderId: string, reason: string | null): Promise<Order> {
+  async cancel(
+    tx: Sql,
+    tenantId: string,
+    memberId: string,
+    orderId: string,
+    reason: string | null,
+  ): Promise<Order> {
     const order = await this.lockOrder(tx, tenantId, orderId, (row) => row.member_id === memberId);
     if (order.channel === 'mall' && (order.status === 'shipped' || order.status === 'delivered'))
       return this.move(tx, tenantId, order, 'return_requested', { reason });
@@ -378,7 +399,10 @@ export class OrderService {
     const accounts = memberAccountIds(order.member_id);
     const [cashbackAccount] = await this.deps.ledger.getAccounts(tenantId, [accounts.cashback], tx);
     const clawbackWon = order.cashback_won;
-    const fromCashbackWon = Math.min(clawbackWon, (cashbackAccount?.availableWon ?? 0) + order.paid_from.cashbackWon);
+    const fromCashbackWon = Math.min(
+      clawbackWon,
+      (cashbackAccount?.availableWon ?? 0) + order.paid_from.cashbackWon,
+    );
     const postings = [
       { accountId: merchant.receivableAccountId, amountWon: -order.total_won },
       { accountId: accounts.cashback, amountWon: order.paid_from.cashbackWon - fromCashbackWon },
@@ -386,7 +410,13 @@ export class OrderService {
       ...order.cashback_draws.map((draw) => ({ accountId: draw.accountId, amountWon: -draw.amountWon })),
     ].filter((posting) => posting.amountWon !== 0);
     await this.postAll(tx, tenantId, [
-      { id: `order-return:${order.id}`, action: 'transfer', code: 'commerce_return', postings, metadata: { orderId: order.id } },
+      {
+        id: `order-return:${order.id}`,
+        action: 'transfer',
+        code: 'commerce_return',
+        postings,
+        metadata: { orderId: order.id },
+      },
     ]);
     await this.returnStock(tx, tenantId, order);
     return this.move(tx, tenantId, order, 'returned', {});
@@ -414,7 +444,15 @@ export class OrderService {
       `update commerce_orders set status = $3, held_won = $4, reason = coalesce($5, reason),
          tracking_number = coalesce($6, tracking_number), updated_at = $7
        where tenant_id = $1 and id = $2 returning *`,
-      [tenantId, order.id, status, order.held_won, changes.reason ?? null, changes.trackingNumber ?? null, now],
+      [
+        tenantId,
+        order.id,
+        status,
+        order.held_won,
+        changes.reason ?? null,
+        changes.trackingNumber ?? null,
+        now,
+      ],
     );
     const moved = toOrder(row as OrderRow);
     await this.deps.events.append(tx, tenantId, [orderEvent(moved, now)]);
@@ -556,7 +594,9 @@ function lineOf(
 }
 
 /** One order per merchant and channel, in the order the cart first names each merchant. */
-function groupByMerchant(lines: Array<OrderLine & { merchantId: string; channel: Channel }>): MerchantGroup[] {
+function groupByMerchant(
+  lines: Array<OrderLine & { merchantId: string; channel: Channel }>,
+): MerchantGroup[] {
   const groups = new Map<string, MerchantGroup>();
   for (const { merchantId, channel, ...line } of lines) {
     const key = `${merchantId}|${channel}`;
@@ -579,7 +619,12 @@ function spend(funds: { cashbackWon: number; cashWon: number }, totalWon: number
 }
 
 function localMinuteOfDay(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  })
     .formatToParts(at)
     .reduce<Record<string, string>>((all, part) => Object.assign(all, { [part.type]: part.value }), {});
   return Number(parts.hour) * 60 + Number(parts.minute);

@@ -83,7 +83,12 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
       async (request) => {
         const { tenantId, merchantId } = actingMerchant(request);
         const limit = request.query.limit ?? 20;
-        const rows = await catalogue.listForMerchant(tenantId, merchantId, limit, pageCursor.decode(request.query.cursor));
+        const rows = await catalogue.listForMerchant(
+          tenantId,
+          merchantId,
+          limit,
+          pageCursor.decode(request.query.cursor),
+        );
         return page(rows, limit, (row) => row.productId);
       },
     );
@@ -146,7 +151,8 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['commerce'],
-          summary: 'Search listings: Korean partial match on name, description and shop; category, 구, channel, price',
+          summary:
+            'Search listings: Korean partial match on name, description and shop; category, 구, channel, price',
           querystring: ShopQuerySchema,
           response: { 200: ProductPageSchema, ...problemResponses(400) },
         },
@@ -190,7 +196,9 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           response: { 200: Type.Object({ items: Type.Array(CategorySchema) }) },
         },
       },
-      async (request) => ({ items: await catalogue.listCategories(tenantOf(request, platform.config.defaultTenantId)) }),
+      async (request) => ({
+        items: await catalogue.listCategories(tenantOf(request, platform.config.defaultTenantId)),
+      }),
     );
 
     app.post(
@@ -259,7 +267,8 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         preValidation: guards.requireOperator('policy_admin', 'auditor'),
         schema: {
           tags: ['commerce'],
-          summary: 'Commission, commission-free allowance, comparison rate, hold timeouts and cashback: values in force and every scheduled value',
+          summary:
+            'Commission, commission-free allowance, comparison rate, hold timeouts and cashback: values in force and every scheduled value',
           response: {
             200: Type.Object({
               inForce: Type.Record(Type.String(), Type.Integer()),
@@ -331,7 +340,8 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         preValidation: guards.requireUser,
         schema: {
           tags: ['commerce'],
-          summary: 'Check out a cart: one order per merchant, the money held until the merchant accepts or ships',
+          summary:
+            'Check out a cart: one order per merchant, the money held until the merchant accepts or ships',
           headers: IdempotencyHeaders,
           body: CheckoutSchema,
           response: {
@@ -363,7 +373,12 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
       async (request) => {
         const { tenantId, userId } = userOf(request);
         const limit = request.query.limit ?? 20;
-        const rows = await orders.listForMember(tenantId, userId, limit, pageCursor.decode(request.query.cursor));
+        const rows = await orders.listForMember(
+          tenantId,
+          userId,
+          limit,
+          pageCursor.decode(request.query.cursor),
+        );
         return page(rows.map(memberView), limit, (row) => row.orderId);
       },
     );
@@ -393,11 +408,15 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         preValidation: guards.requireUser,
         schema: {
           tags: ['commerce'],
-          summary: 'Cancel before the merchant accepts or ships (the hold is voided); a shipped mall order asks for a return',
+          summary:
+            'Cancel before the merchant accepts or ships (the hold is voided); a shipped mall order asks for a return',
           headers: IdempotencyHeaders,
           params: OrderIdParams,
           body: Type.Optional(
-            Type.Object({ reason: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
+            Type.Object(
+              { reason: Type.Optional(Type.String({ maxLength: 200 })) },
+              { additionalProperties: false },
+            ),
           ),
           response: { 200: OrderSchema, ...problemResponses(400, 401, 404, 409) },
         },
@@ -407,7 +426,13 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         return idempotency.run(request, reply, { tenantId, principalId: userId }, async (tx) => ({
           statusCode: 200,
           body: memberView(
-            await orders.cancel(tx, tenantId, userId, request.params.orderId, request.body?.reason?.trim() || null),
+            await orders.cancel(
+              tx,
+              tenantId,
+              userId,
+              request.params.orderId,
+              request.body?.reason?.trim() || null,
+            ),
           ),
         }));
       },
@@ -442,7 +467,12 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
       path: string,
       summary: string,
       body: typeof ReasonSchema | typeof StatusBodySchema | undefined,
-      act: (tenantId: string, merchantId: string, orderId: string, body: unknown) => (tx: never) => Promise<Order>,
+      act: (
+        tenantId: string,
+        merchantId: string,
+        orderId: string,
+        body: unknown,
+      ) => (tx: never) => Promise<Order>,
     ) =>
       app.post(
         path,
@@ -486,7 +516,13 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
       'The next step: cooking → out_for_delivery → delivered; mall: shipped (trackingNumber, captures) → delivered, returned (refund with clawback)',
       StatusBodySchema,
       (tenantId, merchantId, orderId, body) => (tx) =>
-        orders.advance(tx, tenantId, merchantId, orderId, body as { status: Order['status']; trackingNumber?: string }),
+        orders.advance(
+          tx,
+          tenantId,
+          merchantId,
+          orderId,
+          body as { status: Order['status']; trackingNumber?: string },
+        ),
     );
   };
 }

@@ -5,8 +5,16 @@ import { ORDER_STATUSES } from './order-types.js';
 export const ChannelSchema = Type.Union([Type.Literal('mall'), Type.Literal('delivery')]);
 const Won = Type.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER });
 /** Validated by the service too, so a zero or negative price gets INVALID_PRICE, not a schema message. */
-const PriceWon = Type.Integer({ maximum: Number.MAX_SAFE_INTEGER, minimum: -Number.MAX_SAFE_INTEGER, description: 'whole won, at least 1' });
-const Stock = Type.Integer({ minimum: -1_000_000_000, maximum: 1_000_000_000, description: 'items left, 0 or more (mall only)' });
+const PriceWon = Type.Integer({
+  maximum: Number.MAX_SAFE_INTEGER,
+  minimum: -Number.MAX_SAFE_INTEGER,
+  description: 'whole won, at least 1',
+});
+const Stock = Type.Integer({
+  minimum: -1_000_000_000,
+  maximum: 1_000_000_000,
+  description: 'items left, 0 or more (mall only)',
+});
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 
 export const OptionSchema = Type.Object(
@@ -45,7 +53,11 @@ export const ProductPatchSchema = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-export const ImageSchema = Type.Object({ imageId: Type.String(), url: Type.String(), thumbnailUrl: Type.String() });
+export const ImageSchema = Type.Object({
+  imageId: Type.String(),
+  url: Type.String(),
+  thumbnailUrl: Type.String(),
+});
 
 export const ProductSchema = Type.Object({
   productId: Type.String(),
@@ -61,7 +73,10 @@ export const ProductSchema = Type.Object({
   district: Type.String(),
   dong: Type.String(),
   images: Type.Array(ImageSchema),
-  hidden: Type.Union([Type.Object({ reason: Type.String(), at: Type.String({ format: 'date-time' }) }), Type.Null()]),
+  hidden: Type.Union([
+    Type.Object({ reason: Type.String(), at: Type.String({ format: 'date-time' }) }),
+    Type.Null(),
+  ]),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });
@@ -86,7 +101,10 @@ export const DeliveryTermsSchema = Type.Object(
     minimumOrderWon: Type.Integer({ minimum: 0, maximum: 10_000_000 }),
     deliveryFeeWon: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
     opensAt: Type.String({ pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$', description: 'local HH:MM' }),
-    closesAt: Type.String({ pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$', description: 'local HH:MM; 24:00 = midnight' }),
+    closesAt: Type.String({
+      pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$',
+      description: 'local HH:MM; 24:00 = midnight',
+    }),
   },
   { additionalProperties: false },
 );
