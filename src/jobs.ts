@@ -24,6 +24,7 @@ export function registerJobs(platform: Platform): void {
     ...reconciliationJobs(platform),
     platform.analytics.job(),
     platform.fraud.job(),
+    ...platform.commerce.orders.jobs(),
   ])
     platform.scheduler.register(job);
 }

@@ -7,6 +7,7 @@ import { OperatorActionLog } from './modules/audit-trail/operator-actions.js';
 import type { BankGateway } from './modules/bank/bank-gateway.js';
 import { InProcessSandboxBank } from './modules/bank/in-process-sandbox-bank.js';
 import { BudgetService } from './modules/budgets/budget-service.js';
+import { type Commerce, createCommerce } from './modules/commerce/index.js';
 import { EventFeed } from './modules/events/event-feed.js';
 import { FraudService } from './modules/fraud/fraud-service.js';
 import { FreezeService } from './modules/fraud/freeze-service.js';
@@ -65,6 +66,7 @@ export interface Platform {
   taxStatements: TaxStatementService;
   freezes: FreezeService;
   fraud: FraudService;
+  commerce: Commerce;
   guards: Guards;
   metrics: PlatformMetrics;
   publicBooks: PublicBooksService;
@@ -108,6 +110,15 @@ export function createPlatform(
     freezes,
   });
   const cancellations = new CancellationService(clock, { ledger, policy, payments, events });
+  const commerce = createCommerce(db, clock, {
+    merchants,
+    ledger,
+    budgets,
+    policy,
+    tenants,
+    events,
+    operatorActions,
+  });
   const authenticator = {
     authenticateSession: (token: string) => members.authenticateSession(token),
     authenticatePosKey: (key: string) => merchants.authenticatePosKey(key),
@@ -153,6 +164,7 @@ export function createPlatform(
       operatorActions,
     }),
     settlement: new SettlementService(db, clock, {
+      commission: commerce.commission,
       ledger,
       tenants,
       merchants,
@@ -192,6 +204,7 @@ export function createPlatform(
       ledger,
       operatorActions,
     }),
+    commerce,
     guards: guards(authenticator),
     metrics: new PlatformMetrics({ db, clock, tenants, budgets, payments }),
     platformAdmins: new PlatformAdminService(db, clock, config.sessionTtlMinutes),

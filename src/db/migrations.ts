@@ -1,6 +1,7 @@
 import { analyticsMigrations } from '../modules/analytics/migrations.js';
 import { auditTrailMigrations } from '../modules/audit-trail/migrations.js';
 import { budgetMigrations } from '../modules/budgets/migrations.js';
+import { commerceMigrations } from '../modules/commerce/migrations.js';
 import { eventMigrations } from '../modules/events/migrations.js';
 import { fraudMigrations } from '../modules/fraud/migrations.js';
 import { givingMigrations } from '../modules/giving/migrations.js';
@@ -35,6 +36,7 @@ import type { Migration } from './migrate.js';
  * public books 1200s (1200 is the ledger's commit order, in the ledger's migrations).
  * platform administrators and operations (issue 17) 1400s.
  * fraud 1500–1599.
+ * commerce (online mall and delivery, issue 14) 1600–1699.
  * Issue 11 (apps people trust): 2200–2299 (members' payment PINs).
  */
 export const allMigrations: Migration[] = [
@@ -61,4 +63,5 @@ export const allMigrations: Migration[] = [
   ...publicBookMigrations,
   ...platformAdminMigrations,
   ...fraudMigrations,
+  ...commerceMigrations,
 ].sort((a, b) => a.version - b.version);

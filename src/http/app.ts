@@ -7,6 +7,7 @@ import { analyticsRoutes } from '../modules/analytics/routes.js';
 import { auditTrailRoutes } from '../modules/audit-trail/routes.js';
 import { bankRoutes } from '../modules/bank/routes.js';
 import { budgetRoutes } from '../modules/budgets/routes.js';
+import { commerceRoutes } from '../modules/commerce/routes.js';
 import { fraudRoutes } from '../modules/fraud/routes.js';
 import { givingRoutes } from '../modules/giving/routes.js';
 import { ledgerRoutes } from '../modules/ledger/routes.js';
@@ -100,6 +101,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   await app.register(publicBookRoutes(platform));
   await app.register(platformAdminRoutes(platform));
   await app.register(fraudRoutes(platform));
+  await app.register(commerceRoutes(platform));
   // Last: the web app's SPA fallback must not shadow any API route.
   await registerWebApp(app, WEB_DIST_DIR);
   return app;

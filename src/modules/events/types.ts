@@ -1,3 +1,4 @@
+import { COMMERCE_EVENT_VERSIONS, type CommerceEventCatalogue } from '../commerce/events.js';
 /**
  * The event catalogue: every event type with its current version and payload. A payload only
  * grows within a version (new optional fields); a change a consumer could misread gets a new
@@ -98,7 +99,7 @@ export interface SettlementPaidV1 {
 }
 
 /** type → [version, payload]. */
-export interface EventCatalogue {
+export interface EventCatalogue extends CommerceEventCatalogue {
   'payment.made': [1, PaymentMadeV1];
   'payment.cancelled': [1, PaymentCancelledV1];
   'charge.confirmed': [1, ChargeConfirmedV1];
@@ -128,6 +129,7 @@ export const EVENT_VERSIONS: { [T in EventType]: EventCatalogue[T][0] } = {
   'member.joined': 1,
   'merchant.approved': 1,
   'settlement.paid': 1,
+  ...COMMERCE_EVENT_VERSIONS,
 };
 
 /** What a producer appends: `subjectId` makes the event id (type:subject), so one fact is one event. */

@@ -1,3 +1,4 @@
+import { COMMERCE_RULE_KEYS } from '../commerce/rules.js';
 import { FRAUD_RULE_KEYS } from '../fraud/rules.js';
 import { FUND_RULE_KEYS } from '../merchant-funds/rules.js';
 
@@ -32,6 +33,7 @@ export const RULE_KEYS = [
   'neighbourhood_giving_rate_bp',
   ...FRAUD_RULE_KEYS,
   ...FUND_RULE_KEYS,
+  ...COMMERCE_RULE_KEYS,
 ] as const;
 
 export type RuleKey = (typeof RULE_KEYS)[number];

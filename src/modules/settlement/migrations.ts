@@ -96,4 +96,9 @@ export const settlementMigrations: Migration[] = [
         where status = 'pending';
       create index settlement_payouts_by_merchant on settlement_payouts (tenant_id, merchant_id, status);`,
   },
+  {
+    version: 1601,
+    name: 'settlement: commerce commission lines on statements (issue 14)',
+    sql: `alter table settlement_statements add column commerce jsonb;`,
+  },
 ];

@@ -19,6 +19,25 @@ const StatementStatusSchema = Type.Union(
   },
 );
 
+const CommerceLinesSchema = Type.Object({
+  channels: Type.Array(
+    Type.Object({
+      channel: Type.Union([Type.Literal('mall'), Type.Literal('delivery')]),
+      ordersCount: Type.Integer(),
+      grossWon: Type.Integer(),
+      returnedWon: Type.Integer(),
+      commissionFreeWon: Type.Integer({ description: "covered by the month's commission-free allowance" }),
+      commissionRateBp: Type.Integer(),
+      commissionWon: Type.Integer(),
+    }),
+  ),
+  commissionWon: Type.Integer(),
+  netWon: Type.Integer({ description: 'gross − returned − commission' }),
+  privateAppRateBp: Type.Integer(),
+  privateAppCostWon: Type.Integer({ description: 'what a private app would have taken of the same sales' }),
+  savingWon: Type.Integer({ description: 'privateAppCostWon − commissionWon' }),
+});
+
 export const StatementSchema = Type.Object({
   id: Type.String(),
   merchantId: Type.String(),
@@ -36,10 +55,14 @@ export const StatementSchema = Type.Object({
     feeWon: Won('on sales net of cancellations, rounded down to the won'),
   }),
   netWon: Won('grossWon − cancelledWon − fee.feeWon'),
+  commerce: Type.Union([CommerceLinesSchema, Type.Null()], {
+    description:
+      'online mall and delivery sales of the day, their commission and the saving against a private app',
+  }),
   broughtForwardWon: Won(
     'owed from earlier days and not paid then; negative when cancellations exceeded sales',
   ),
-  dueWon: Won('broughtForwardWon + netWon'),
+  dueWon: Won('broughtForwardWon + netWon + commerce.netWon'),
   paidWon: Won('confirmed by the bank'),
   carriedWon: Won('dueWon − paidWon: stays in the receivable for the next settlement'),
   createdAt: Type.String({ format: 'date-time' }),
@@ -183,6 +206,7 @@ export function statementView(statement: Statement) {
     cancelledWon: statement.cancelledWon,
     fee: { ruleId: statement.feeRuleId, rateBp: statement.feeRateBp, feeWon: statement.feeWon },
     netWon: statement.netWon,
+    commerce: statement.commerce,
     broughtForwardWon: statement.broughtForwardWon,
     dueWon: statement.dueWon,
     paidWon: statement.paidWon,

@@ -233,6 +233,9 @@ export class SettlementService {
       const feeWon = feeWonFor(rule, merchant.annualRevenueWon, figures.grossWon - figures.cancelledWon);
       const statementId = `stl_${randomBytes(12).toString('base64url')}`;
       if (feeWon > 0) await this.chargeFee(tx, tenantId, merchant, statementId, feeWon);
+      const commerce = (await this.deps.commission?.linesFor(tx, tenantId, merchant.id, day)) ?? null;
+      if (commerce && commerce.commissionWon > 0)
+        await this.chargeFee(tx, tenantId, merchant, statementId, commerce.commissionWon, 'commission');
       const receivable = await this.requireReceivable(tx, tenantId, merchant);
       const statement = composeStatement({
         id: statementId,
@@ -241,6 +244,7 @@ export class SettlementService {
         figures,
         rule,
         feeWon,
+        commerce,
         now,
         receivable,
       });
@@ -323,12 +327,13 @@ export class SettlementService {
     merchant: Merchant,
     statementId: string,
     feeWon: number,
+    kind: 'fee' | 'commission' = 'fee',
   ): Promise<void> {
     const [result] = await this.deps.ledger.postTransfersInTransaction(tx, tenantId, [
       {
-        id: `settlement:${statementId}:fee`,
+        id: `settlement:${statementId}:${kind}`,
         action: 'transfer',
-        code: 'settlement_fee',
+        code: kind === 'fee' ? 'settlement_fee' : 'commerce_commission',
         postings: [
           { accountId: merchant.receivableAccountId, amountWon: -feeWon },
           { accountId: SYSTEM_ACCOUNTS.feeIncome, amountWon: feeWon },
@@ -459,6 +464,7 @@ function composeStatement(input: {
   figures: DayFigures;
   rule: FeeRule | null;
   feeWon: number;
+  commerce: Statement['commerce'];
   receivable: Account;
   now: Date;
 }): Statement {
@@ -481,7 +487,8 @@ function composeStatement(input: {
     feeRateBp: input.rule?.rateBp ?? 0,
     feeWon,
     netWon,
-    broughtForwardWon: dueWon - netWon,
+    commerce: input.commerce,
+    broughtForwardWon: dueWon - netWon - (input.commerce?.netWon ?? 0),
     dueWon,
     paidWon: 0,
     carriedWon: dueWon,

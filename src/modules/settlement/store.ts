@@ -20,6 +20,7 @@ interface StatementRow {
   fee_rate_bp: number;
   fee_won: number;
   net_won: number;
+  commerce: Statement['commerce'];
   due_won: number;
   paid_won: number;
   created_at: Date;
@@ -28,7 +29,7 @@ interface StatementRow {
 
 const STATEMENT_COLUMNS = `tenant_id, id, merchant_id, to_char(business_day, 'YYYY-MM-DD') as business_date,
   period_start, period_end, status, payments_count, gross_won, cancellations_count, cancelled_won, fee_rule_id,
-  fee_rate_bp, fee_won, net_won, due_won, paid_won, created_at, updated_at`;
+  fee_rate_bp, fee_won, net_won, commerce, due_won, paid_won, created_at, updated_at`;
 
 function toStatement(row: StatementRow): Statement {
   const statement: Statement = {
@@ -47,7 +48,8 @@ function toStatement(row: StatementRow): Statement {
     feeRateBp: row.fee_rate_bp,
     feeWon: row.fee_won,
     netWon: row.net_won,
-    broughtForwardWon: row.due_won - row.net_won,
+    commerce: row.commerce,
+    broughtForwardWon: row.due_won - row.net_won - (row.commerce?.netWon ?? 0),
     dueWon: row.due_won,
     paidWon: row.paid_won,
     carriedWon: row.due_won - row.paid_won,
@@ -62,11 +64,12 @@ function toStatement(row: StatementRow): Statement {
 export function assertStatementAddsUp(statement: Statement): void {
   const { grossWon, cancelledWon, feeWon, netWon, broughtForwardWon, dueWon, paidWon, carriedWon } =
     statement;
+  const commerceNetWon = statement.commerce?.netWon ?? 0;
   const values = [grossWon, cancelledWon, feeWon, netWon, broughtForwardWon, dueWon, paidWon, carriedWon];
   if (
     !values.every(Number.isSafeInteger) ||
     grossWon - cancelledWon - feeWon !== netWon ||
-    broughtForwardWon + netWon !== dueWon ||
+    broughtForwardWon + netWon + commerceNetWon !== dueWon ||
     paidWon + carriedWon !== dueWon ||
     paidWon < 0
   ) {
@@ -79,8 +82,8 @@ export async function insertStatement(sql: Sql, statement: Statement): Promise<v
   await sql.query(
     `insert into settlement_statements (tenant_id, id, merchant_id, business_day, period_start, period_end, status,
        payments_count, gross_won, cancellations_count, cancelled_won, fee_rule_id, fee_rate_bp, fee_won, net_won,
-       due_won, paid_won, created_at, updated_at)
-     values ($1, $2, $3, $4::date, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)`,
+       due_won, paid_won, created_at, updated_at, commerce)
+     values ($1, $2, $3, $4::date, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19)`,
     [
       statement.tenantId,
       statement.id,
@@ -100,6 +103,7 @@ export async function insertStatement(sql: Sql, statement: Statement): Promise<v
       statement.dueWon,
       statement.paidWon,
       statement.createdAt,
+      statement.commerce === null ? null : JSON.stringify(statement.commerce),
     ],
   );
 }

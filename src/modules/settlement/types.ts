@@ -1,5 +1,7 @@
+import type { Sql } from '../../db/database.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankGateway } from '../bank/bank-gateway.js';
+import type { CommerceSettlementLines } from '../commerce/commission.js';
 import type { FreezeService } from '../fraud/freeze-service.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
@@ -13,6 +15,17 @@ export interface SettlementDeps {
   operatorActions: OperatorActionLog;
   /** Fraud holds: a held or frozen merchant gets no statement or payout until released. */
   freezes?: FreezeService;
+  /** Online mall and delivery sales: commission lines taken at settlement (the commerce module). */
+  commission?: CommissionSource;
+}
+
+export interface CommissionSource {
+  linesFor(
+    tx: Sql,
+    tenantId: string,
+    merchantId: string,
+    period: { start: Date; end: Date },
+  ): Promise<CommerceSettlementLines | null>;
 }
 
 /**
@@ -68,6 +81,8 @@ export interface Statement {
   feeRateBp: number;
   feeWon: number;
   netWon: number;
+  /** Online mall and delivery sales of the day with their commission, or null without any. */
+  commerce: CommerceSettlementLines | null;
   /** Owed from earlier days and not paid then (a failed payout, a negative day carried), at the cut-off. */
   broughtForwardWon: number;
   /** Everything owed to the merchant for sales up to the end of the day, not yet paid or in flight. */

@@ -1,0 +1,125 @@
+import type { Sql } from '../../db/database.js';
+import { localDate, startOfLocalMonth } from '../../time.js';
+import { applyRateWon } from '../policy/cashback.js';
+import type { TenantService } from '../tenants/tenant-service.js';
+import type { OrderService } from './order-service.js';
+import type { Channel } from './types.js';
+
+/** The commission lines of one settlement statement: what the merchant sold through each channel. */
+export interface CommerceSettlementLines {
+  channels: Array<{
+    channel: Channel;
+    ordersCount: number;
+    grossWon: number;
+    returnedWon: number;
+    commissionFreeWon: number;
+    commissionRateBp: number;
+    commissionWon: number;
+  }>;
+  commissionWon: number;
+  /** Sales net of returns and commission: part of what the statement pays. */
+  netWon: number;
+  privateAppRateBp: number;
+  /** What a private app would have taken of the same sales. */
+  privateAppCostWon: number;
+  savingWon: number;
+}
+
+const CHANNELS: readonly Channel[] = ['delivery', 'mall'];
+
+/**
+ * Commission taken at settlement, as rule data in force at the period's start: a rate per channel
+ * on sales net of returns, after the merchant's monthly commission-free allowance (spent on the
+ * month's earlier sales first, then on delivery before mall within a statement).
+ */
+export class CommissionService {
+  constructor(private readonly deps: { orders: OrderService; tenants: TenantService }) {}
+
+  async linesFor(
+    tx: Sql,
+    tenantId: string,
+    merchantId: string,
+    period: { start: Date; end: Date },
+  ): Promise<CommerceSettlementLines | null> {
+    const figures = await channelFigures(tx, tenantId, merchantId, period);
+    if (figures.every((figure) => figure.ordersCount === 0 && figure.returnedWon === 0)) return null;
+    const rules = await this.deps.orders.rulesAt(tenantId, period.start, tx);
+    const timeZone = await this.deps.tenants.timeZoneOf(tenantId, tx);
+    const { year, month } = localDate(period.start, timeZone);
+    const monthStart = startOfLocalMonth(year, month, timeZone);
+    const earlier = await channelFigures(tx, tenantId, merchantId, { start: monthStart, end: period.start });
+    const earlierNetWon = earlier.reduce((sum, figure) => sum + figure.grossWon - figure.returnedWon, 0);
+    let allowanceWon = Math.max(0, rules.commerce_commission_free_monthly_won - Math.max(0, earlierNetWon));
+    const channels = CHANNELS.map((channel) => {
+      const figure = figures.find((candidate) => candidate.channel === channel) ?? emptyFigure(channel);
+      const baseWon = Math.max(0, figure.grossWon - figure.returnedWon);
+      const commissionFreeWon = Math.min(allowanceWon, baseWon);
+      allowanceWon -= commissionFreeWon;
+      const commissionRateBp =
+        channel === 'delivery' ? rules.commerce_delivery_commission_bp : rules.commerce_mall_commission_bp;
+      return {
+        ...figure,
+        commissionFreeWon,
+        commissionRateBp,
+        commissionWon: applyRateWon(baseWon - commissionFreeWon, commissionRateBp),
+      };
+    });
+    const commissionWon = channels.reduce((sum, line) => sum + line.commissionWon, 0);
+    const salesWon = channels.reduce((sum, line) => sum + line.grossWon - line.returnedWon, 0);
+    const privateAppCostWon = applyRateWon(
+      channels.reduce((sum, line) => sum + Math.max(0, line.grossWon - line.returnedWon), 0),
+      rules.commerce_private_app_rate_bp,
+    );
+    return {
+      channels,
+      commissionWon,
+      netWon: salesWon - commissionWon,
+      privateAppRateBp: rules.commerce_private_app_rate_bp,
+      privateAppCostWon,
+      savingWon: privateAppCostWon - commissionWon,
+    };
+  }
+}
+
+interface ChannelFigure {
+  channel: Channel;
+  ordersCount: number;
+  grossWon: number;
+  returnedWon: number;
+}
+
+function emptyFigure(channel: Channel): ChannelFigure {
+  return { channel, ordersCount: 0, grossWon: 0, returnedWon: 0 };
+}
+
+/** Orders captured in the period (gross) and orders returned in it, per channel. */
+async function channelFigures(
+  sql: Sql,
+  tenantId: string,
+  merchantId: string,
+  period: { start: Date; end: Date },
+): Promise<ChannelFigure[]> {
+  const rows = await sql.query<{
+    channel: Channel;
+    orders_count: number;
+    gross_won: number;
+    returned_won: number;
+  }>(
+    `select channel,
+       count(*) filter (where captured_at >= $3 and captured_at < $4)::int as orders_count,
+       coalesce(sum(total_won) filter (where captured_at >= $3 and captured_at < $4), 0)::bigint as gross_won,
+       coalesce(sum(total_won) filter (where status = 'returned' and updated_at >= $3 and updated_at < $4), 0)::bigint
+         as returned_won
+     from commerce_orders
+     where tenant_id = $1 and merchant_id = $2 and captured_at is not null and captured_at < $4
+       and (captured_at >= $3 or (status = 'returned' and updated_at >= $3))
+     group by channel`,
+    [tenantId, merchantId, period.start, period.end],
+  );
+  return rows.map((row) => ({
+    channel: row.channel,
+    ordersCount: row.orders_count,
+    grossWon: row.gross_won,
+    returnedWon: row.returned_won,
+  }));
+}

@@ -1,0 +1,134 @@
+import { DomainError } from '../../errors.js';
+
+function commerceError(
+  code: string,
+  httpStatus: number,
+  message: string,
+  messageKo: string,
+  details?: Record<string, unknown>,
+) {
+  return new DomainError({ code, httpStatus, message, messageKo, ...(details ? { details } : {}) });
+}
+
+export const CommerceErrors = {
+  productNotFound: () =>
+    commerceError('PRODUCT_NOT_FOUND', 404, 'no such product', '상품을 찾을 수 없습니다'),
+  orderNotFound: () => commerceError('ORDER_NOT_FOUND', 404, 'no such order', '주문을 찾을 수 없습니다'),
+  categoryNotFound: (categoryId: string) =>
+    commerceError('CATEGORY_NOT_FOUND', 422, `no category ${categoryId}`, '없는 분류입니다', { categoryId }),
+  categoryExists: () =>
+    commerceError('CATEGORY_EXISTS', 409, 'a category with this id exists', '이미 있는 분류입니다'),
+  invalidPrice: () =>
+    commerceError(
+      'INVALID_PRICE',
+      400,
+      'priceWon must be a positive whole number of won, and no option may bring it to zero or below',
+      '가격은 1원 이상의 정수여야 하며, 옵션을 더해도 1원 이상이어야 합니다',
+    ),
+  invalidStock: () =>
+    commerceError(
+      'INVALID_STOCK',
+      400,
+      'stock is a whole number of items, zero or more, for mall products only',
+      '재고는 0 이상의 정수이며 온라인몰 상품에만 있습니다',
+    ),
+  duplicateOption: () =>
+    commerceError('DUPLICATE_OPTION', 400, 'option ids must be unique', '옵션 아이디가 중복됩니다'),
+  unknownOption: (optionId: string) =>
+    commerceError('UNKNOWN_OPTION', 422, `the product has no option ${optionId}`, '없는 옵션입니다', {
+      optionId,
+    }),
+  notListed: (productId: string) =>
+    commerceError(
+      'PRODUCT_NOT_AVAILABLE',
+      409,
+      'this product is hidden or not available now',
+      '지금 주문할 수 없는 상품입니다',
+      { productId },
+    ),
+  outOfStock: (productId: string, stock: number) =>
+    commerceError('OUT_OF_STOCK', 409, 'not enough stock for this order', '재고가 부족합니다', {
+      productId,
+      stock,
+    }),
+  emptyCart: () => commerceError('EMPTY_CART', 400, 'the order has no items', '주문할 상품이 없습니다'),
+  deliveryDongRequired: () =>
+    commerceError(
+      'DELIVERY_DONG_REQUIRED',
+      400,
+      'a delivery order needs deliveryDong',
+      '배달 주문에는 배달받을 동이 필요합니다',
+    ),
+  noDeliveryTerms: (merchantId: string) =>
+    commerceError(
+      'DELIVERY_NOT_OFFERED',
+      422,
+      'this restaurant has not set its delivery terms',
+      '이 가게는 배달 조건을 정하지 않았습니다',
+      { merchantId },
+    ),
+  outsideArea: (merchantId: string, dong: string, areas: string[]) =>
+    commerceError(
+      'OUTSIDE_DELIVERY_AREA',
+      422,
+      `this restaurant does not deliver to ${dong}`,
+      `이 가게는 ${dong}에 배달하지 않습니다`,
+      { merchantId, dong, areas },
+    ),
+  belowMinimum: (merchantId: string, minimumOrderWon: number, subtotalWon: number) =>
+    commerceError(
+      'BELOW_MINIMUM_ORDER',
+      422,
+      `the minimum order is ₩${minimumOrderWon}`,
+      `최소 주문 금액은 ${minimumOrderWon}원입니다`,
+      { merchantId, minimumOrderWon, subtotalWon },
+    ),
+  closed: (merchantId: string, opensAt: string, closesAt: string) =>
+    commerceError(
+      'OUTSIDE_OPENING_HOURS',
+      422,
+      `this restaurant takes orders from ${opensAt} to ${closesAt}`,
+      `이 가게는 ${opensAt}부터 ${closesAt}까지 주문을 받습니다`,
+      { merchantId, opensAt, closesAt },
+    ),
+  invalidHours: () =>
+    commerceError(
+      'INVALID_OPENING_HOURS',
+      400,
+      'opening hours are HH:MM, and closing is after opening',
+      '영업 시간은 HH:MM 형식이며 마감이 시작보다 늦어야 합니다',
+    ),
+  insufficientFunds: (shortfallWon: number) =>
+    commerceError('INSUFFICIENT_FUNDS', 422, 'not enough money in the wallet', '잔액이 부족합니다', {
+      shortfallWon,
+    }),
+  wrongState: (status: string, wanted: string) =>
+    commerceError(
+      'ORDER_STATE_CONFLICT',
+      409,
+      `the order is ${status}; this step needs it to be ${wanted}`,
+      `주문 상태(${status})에서는 할 수 없는 처리입니다`,
+      { status },
+    ),
+  expired: () =>
+    commerceError(
+      'ORDER_EXPIRED',
+      409,
+      'the merchant did not answer in time; the money has been returned',
+      '가게가 제시간에 응답하지 않아 결제가 취소되었습니다',
+    ),
+  trackingRequired: () =>
+    commerceError(
+      'TRACKING_NUMBER_REQUIRED',
+      400,
+      'shipping needs a trackingNumber',
+      '발송 처리에는 송장 번호가 필요합니다',
+    ),
+  tooManyItems: (itemsMax: number) =>
+    commerceError(
+      'TOO_MANY_ITEMS',
+      400,
+      `at most ${itemsMax} lines per order`,
+      `한 번에 ${itemsMax}개 품목까지 주문할 수 있습니다`,
+    ),
+};

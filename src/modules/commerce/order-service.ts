@@ -1,0 +1,656 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../clock.js';
+import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
+import { monthKey } from '../../time.js';
+import { allocateCashback } from '../budgets/allocate.js';
+import type { BudgetService } from '../budgets/budget-service.js';
+import type { EventFeed } from '../events/event-feed.js';
+import { expireTransferId, type LedgerCommand } from '../ledger/batch.js';
+import type { LedgerService } from '../ledger/ledger-service.js';
+import { memberAccountIds } from '../members/member-service.js';
+import type { MerchantService } from '../merchants/merchant-service.js';
+import { applyRateWon } from '../policy/cashback.js';
+import type { PolicyService } from '../policy/policy-service.js';
+import type { Job } from '../scheduler/scheduler.js';
+import type { TenantService } from '../tenants/tenant-service.js';
+import { lockMonthlyUsage } from '../wallets/usage.js';
+import { type CatalogueService, minuteOfDay } from './catalogue-service.js';
+import { CommerceErrors } from './errors.js';
+import { orderEvent } from './events.js';
+import {
+  type CheckoutInput,
+  MERCHANT_STEPS,
+  type Order,
+  type OrderLine,
+  type OrderStatus,
+  type PaidFrom,
+} from './order-types.js';
+import { COMMERCE_RULE_DEFAULTS, COMMERCE_RULE_KEYS, type CommerceRules } from './rules.js';
+import type { Channel, Product } from './types.js';
+
+export const ORDER_LINES_MAX = 20;
+const EXPIRY_BATCH_MAX = 100;
+const PAGE_MAX = 100;
+const MINUTE_MS = 60_000;
+
+interface OrderRow {
+  id: string;
+  checkout_id: string;
+  member_id: string;
+  merchant_id: string;
+  channel: Channel;
+  status: OrderStatus;
+  items: OrderLine[];
+  subtotal_won: number;
+  delivery_fee_won: number;
+  total_won: number;
+  held_won: number;
+  paid_from: PaidFrom;
+  cashback_won: number;
+  cashback_draws: Array<{ accountId: string; amountWon: number }>;
+  delivery_dong: string | null;
+  tracking_number: string | null;
+  reason: string | null;
+  hold_expires_at: Date;
+  captured_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** The ledger hold behind an order: held at checkout, posted on accept/ship, voided otherwise. */
+export function holdIdOf(orderId: string): string {
+  return `order:${orderId}`;
+}
+
+interface Deps {
+  catalogue: CatalogueService;
+  merchants: MerchantService;
+  ledger: LedgerService;
+  budgets: BudgetService;
+  policy: PolicyService;
+  tenants: TenantService;
+  events: EventFeed;
+}
+
+/**
+ * Orders of both channels. Checkout holds the member's money per merchant (cashback, then cash) as
+ * a pending ledger transfer to the merchant's receivable; accept (delivery) or ship (mall) posts it
+ * and pays the channel's cashback from the budget; reject, cancel or no answer in time voids it.
+ */
+export class OrderService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly deps: Deps,
+  ) {}
+
+  /** The commerce rules in force at `at`: policy rule values, the defaults where a tenant set none. */
+  async rulesAt(tenantId: string, at: Date, tx?: Sql): Promise<CommerceRules> {
+    const rules = { ...COMMERCE_RULE_DEFAULTS };
+    for (const rule of await this.deps.policy.rulesInForce(tenantId, at, tx))
+      if ((COMMERCE_RULE_KEYS as readonly string[]).includes(rule.key))
+        rules[rule.key as keyof CommerceRules] = rule.value;
+    return rules;
+  }
+
+  async checkout(tx: Sql, tenantId: string, memberId: string, input: CheckoutInput): Promise<Order[]> {
+    if (input.items.length === 0) throw CommerceErrors.emptyCart();
+    if (input.items.length > ORDER_LINES_MAX) throw CommerceErrors.tooManyItems(ORDER_LINES_MAX);
+    const now = this.clock.now();
+    const timeZone = await this.deps.tenants.timeZoneOf(tenantId, tx);
+    // The member's flows are serialised by their usage row, as payments and transfers are.
+    await lockMonthlyUsage(tx, tenantId, memberId, monthKey(now, timeZone));
+    const products = await this.lockProducts(
+      tx,
+      tenantId,
+      input.items.map((item) => item.productId),
+    );
+    const groups = groupByMerchant(input.items.map((item) => lineOf(products, item)));
+    const rules = await this.rulesAt(tenantId, now, tx);
+    const accounts = memberAccountIds(memberId);
+    const balances = await this.deps.ledger.getAccounts(tenantId, [accounts.cashback, accounts.cash], tx);
+    const availableOf = (id: string) => balances.find((account) => account.id === id)?.availableWon ?? 0;
+    const funds = { cashbackWon: availableOf(accounts.cashback), cashWon: availableOf(accounts.cash) };
+    const orders: Order[] = [];
+    for (const group of groups) {
+      const deliveryFeeWon =
+        group.channel === 'delivery'
+          ? await this.assertDeliverable(tx, tenantId, group, input.deliveryDong, now, timeZone)
+          : 0;
+      await this.takeStock(tx, tenantId, group.lines, products);
+      const totalWon = group.subtotalWon + deliveryFeeWon;
+      const paidFrom = spend(funds, totalWon);
+      const holdMinutes =
+        group.channel === 'delivery'
+          ? rules.commerce_delivery_hold_minutes
+          : rules.commerce_mall_hold_minutes;
+      const order = await this.insertOrder(tx, tenantId, memberId, {
+        ...group,
+        deliveryFeeWon,
+        totalWon,
+        paidFrom,
+        deliveryDong: group.channel === 'delivery' ? (input.deliveryDong ?? null) : null,
+        holdExpiresAt: new Date(now.getTime() + holdMinutes * MINUTE_MS),
+        checkoutId: orders[0]?.checkoutId ?? `chk_${randomBytes(12).toString('base64url')}`,
+      });
+      await this.hold(tx, tenantId, order);
+      orders.push(order);
+    }
+    await this.deps.events.append(
+      tx,
+      tenantId,
+      orders.map((order) => orderEvent(order, now)),
+    );
+    return orders;
+  }
+
+  /** Locks the listings in id order (as every order does), so concurrent checkouts never deadlock. */
+  private async lockProducts(tx: Sql, tenantId: string, productIds: string[]): Promise<Map<string, Product>> {
+    const ids = [...new Set(productIds)].sort();
+    const products = new Map<string, Product>();
+    for (const id of ids) {
+      const [row] = await tx.query<{ id: string }>(
+        `select id from commerce_products where tenant_id = $1 and id = $2 for update`,
+        [tenantId, id],
+      );
+      const product = row ? await this.deps.catalogue.getProduct(tenantId, id, tx) : undefined;
+      if (!product) throw CommerceErrors.productNotFound();
+      if (product.hidden || !product.available) throw CommerceErrors.notListed(id);
+      products.set(id, product);
+    }
+    return products;
+  }
+
+  private async takeStock(
+    tx: Sql,
+    tenantId: string,
+    lines: OrderLine[],
+    products: Map<string, Product>,
+  ): Promise<void> {
+    for (const line of lines) {
+      if (products.get(line.productId)?.channel !== 'mall') continue;
+      const taken = await tx.query(
+        `update commerce_products set stock = stock - $3 where tenant_id = $1 and id = $2 and stock >= $3 returning stock`,
+        [tenantId, line.productId, line.quantity],
+      );
+      if (taken.length === 0) {
+        const product = await this.deps.catalogue.getProduct(tenantId, line.productId, tx);
+        throw CommerceErrors.outOfStock(line.productId, product?.stock ?? 0);
+      }
+    }
+  }
+
+  private async returnStock(tx: Sql, tenantId: string, order: OrderRow): Promise<void> {
+    if (order.channel !== 'mall') return;
+    for (const line of order.items)
+      await tx.query(`update commerce_products set stock = stock + $3 where tenant_id = $1 and id = $2`, [
+        tenantId,
+        line.productId,
+        line.quantity,
+      ]);
+  }
+
+  /** Area, opening hours and minimum order; returns the delivery fee. */
+  private async assertDeliverable(
+    tx: Sql,
+    tenantId: string,
+    group: MerchantGroup,
+    dong: string | undefined,
+    now: Date,
+    timeZone: string,
+  ): Promise<number> {
+    if (!dong) throw CommerceErrors.deliveryDongRequired();
+    const terms = await this.deps.catalogue.deliveryTerms(tenantId, group.merchantId, tx);
+    if (!terms) throw CommerceErrors.noDeliveryTerms(group.merchantId);
+    if (!terms.areas.includes(dong.trim()))
+      throw CommerceErrors.outsideArea(group.merchantId, dong, terms.areas);
+    const minute = localMinuteOfDay(now, timeZone);
+    const opens = minuteOfDay(terms.opensAt) ?? 0;
+    const closes = minuteOfDay(terms.closesAt) ?? 0;
+    if (minute < opens || minute >= closes)
+      throw CommerceErrors.closed(group.merchantId, terms.opensAt, terms.closesAt);
+    if (group.subtotalWon < terms.minimumOrderWon)
+      throw CommerceErrors.belowMinimum(group.merchantId, terms.minimumOrderWon, group.subtotalWon);
+    return terms.deliveryFeeWon;
+  }
+
+  private async insertOrder(
+    tx: Sql,
+    tenantId: string,
+    memberId: string,
+    order: MerchantGroup & {
+      deliveryFeeWon: number;
+      totalWon: number;
+      paidFrom: PaidFrom;
+      deliveryDong: string | null;
+      holdExpiresAt: Date;
+      checkoutId: string;
+    },
+  ): Promise<Order> {
+    const now = this.clock.now();
+    const [row] = await tx.query<OrderRow>(
+      `insert into commerce_orders (tenant_id, id, checkout_id, member_id, merchant_id, channel, status, items, subtotal_won,
+         delivery_fee_won, total_won, held_won, paid_from, delivery_dong, hold_expires_at, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, 'placed', $7, $8, $9, $10, $10, $11, $12, $13, $14, $14) returning *`,
+      [
+        tenantId,
+        `ord_${randomBytes(12).toString('base64url')}`,
+        order.checkoutId,
+        memberId,
+        order.merchantId,
+        order.channel,
+        JSON.stringify(order.lines),
+        order.subtotalWon,
+        order.deliveryFeeWon,
+        order.totalWon,
+        JSON.stringify(order.paidFrom),
+        order.deliveryDong,
+        order.holdExpiresAt,
+        now,
+      ],
+    );
+    return toOrder(row as OrderRow);
+  }
+
+  private async hold(tx: Sql, tenantId: string, order: Order): Promise<void> {
+    const merchant = await this.deps.merchants.getById(tenantId, order.merchantId, tx);
+    if (!merchant) throw new Error(`order ${order.orderId} names unknown merchant ${order.merchantId}`);
+    const accounts = memberAccountIds(order.memberId);
+    const postings = [
+      { accountId: accounts.cashback, amountWon: -order.paidFrom.cashbackWon },
+      { accountId: accounts.cash, amountWon: -order.paidFrom.cashWon },
+      { accountId: merchant.receivableAccountId, amountWon: order.totalWon },
+    ].filter((posting) => posting.amountWon !== 0);
+    const [result] = await this.deps.ledger.postTransfersInTransaction(tx, tenantId, [
+      {
+        id: holdIdOf(order.orderId),
+        action: 'pending',
+        code: `commerce_${order.channel}_order`,
+        timeoutAt: new Date(order.holdExpiresAt),
+        postings,
+        metadata: { orderId: order.orderId },
+      },
+    ]);
+    if (result?.ok) return;
+    if (result?.code === 'INSUFFICIENT_FUNDS') throw CommerceErrors.insufficientFunds(order.totalWon);
+    throw new Error(`ledger refused order hold ${order.orderId}: ${result?.code}`);
+  }
+
+  /** Delivery: the restaurant takes the order; the money is captured. */
+  async accept(tx: Sql, tenantId: string, merchantId: string, orderId: string): Promise<Order> {
+    const order = await this.lockOrder(tx, tenantId, orderId, (row) => row.merchant_id === merchantId);
+    if (order.channel !== 'delivery')
+      throw CommerceErrors.wrongState(order.status, 'a placed delivery order');
+    return this.capture(tx, tenantId, order, 'accepted', null);
+  }
+
+  async reject(
+    tx: Sql,
+    tenantId: string,
+    merchantId: string,
+    orderId: string,
+    reason: string,
+  ): Promise<Order> {
+    const order = await this.lockOrder(tx, tenantId, orderId, (row) => row.merchant_id === merchantId);
+    return this.release(tx, tenantId, order, 'rejected', reason);
+  }
+
+  /** The member's cancellation: before capture the hold is voided; a delivered mall order asks for a return. */
+  async cancel(
+    tx: Sql,
+    tenantId: string,
+    memberId: string,
+    orderId: string,
+    reason: string | null,
+  ): Promise<Order> {
+    const order = await this.lockOrder(tx, tenantId, orderId, (row) => row.member_id === memberId);
+    if (order.channel === 'mall' && (order.status === 'shipped' || order.status === 'delivered'))
+      return this.move(tx, tenantId, order, 'return_requested', { reason });
+    return this.release(tx, tenantId, order, 'cancelled', reason);
+  }
+
+  /** The merchant's next step (POST …/status): cooking, out for delivery, delivered; shipped, delivered, returned. */
+  async advance(
+    tx: Sql,
+    tenantId: string,
+    merchantId: string,
+    orderId: string,
+    step: { status: OrderStatus; trackingNumber?: string },
+  ): Promise<Order> {
+    const order = await this.lockOrder(tx, tenantId, orderId, (row) => row.merchant_id === merchantId);
+    const next = MERCHANT_STEPS[order.channel][order.status];
+    if (next !== step.status) throw CommerceErrors.wrongState(order.status, `one step before ${step.status}`);
+    if (next === 'shipped') {
+      const trackingNumber = step.trackingNumber?.trim();
+      if (!trackingNumber) throw CommerceErrors.trackingRequired();
+      return this.capture(tx, tenantId, order, 'shipped', trackingNumber);
+    }
+    if (next === 'returned') return this.refund(tx, tenantId, order);
+    return this.move(tx, tenantId, order, next, {});
+  }
+
+  private async capture(
+    tx: Sql,
+    tenantId: string,
+    order: OrderRow,
+    status: 'accepted' | 'shipped',
+    trackingNumber: string | null,
+  ): Promise<Order> {
+    if (order.status !== 'placed') throw CommerceErrors.wrongState(order.status, 'placed');
+    const now = this.clock.now();
+    if (order.hold_expires_at.getTime() <= now.getTime()) throw CommerceErrors.expired();
+    const timeZone = await this.deps.tenants.timeZoneOf(tenantId, tx);
+    await lockMonthlyUsage(tx, tenantId, order.member_id, monthKey(now, timeZone));
+    const rules = await this.rulesAt(tenantId, now, tx);
+    const rateBp =
+      order.channel === 'mall' ? rules.commerce_mall_cashback_bp : rules.commerce_delivery_cashback_bp;
+    const desiredWon = applyRateWon(order.paid_from.cashWon, rateBp);
+    const draw = allocateCashback(
+      desiredWon > 0 ? await this.deps.budgets.lockPotsAt(tx, tenantId, now) : [],
+      desiredWon,
+    );
+    const commands: LedgerCommand[] = [
+      { id: `capture:${order.id}`, action: 'post_pending', pendingId: holdIdOf(order.id) },
+    ];
+    if (draw.drawnWon > 0)
+      commands.push({
+        id: `order-cashback:${order.id}`,
+        action: 'transfer',
+        code: 'commerce_cashback',
+        postings: [
+          ...draw.postings,
+          { accountId: memberAccountIds(order.member_id).cashback, amountWon: draw.drawnWon },
+        ],
+        metadata: { orderId: order.id, rateBp },
+      });
+    await this.postAll(tx, tenantId, commands);
+    await tx.query(
+      `update commerce_orders set cashback_won = $3, cashback_draws = $4, captured_at = $5, held_won = 0
+       where tenant_id = $1 and id = $2`,
+      [tenantId, order.id, draw.drawnWon, JSON.stringify(draw.postings), now],
+    );
+    return this.move(tx, tenantId, { ...order, held_won: 0 }, status, { trackingNumber });
+  }
+
+  private async release(
+    tx: Sql,
+    tenantId: string,
+    order: OrderRow,
+    status: 'rejected' | 'cancelled',
+    reason: string | null,
+  ): Promise<Order> {
+    if (order.status !== 'placed') throw CommerceErrors.wrongState(order.status, 'placed');
+    if (order.hold_expires_at.getTime() <= this.clock.now().getTime()) throw CommerceErrors.expired();
+    await this.postAll(tx, tenantId, [
+      { id: `${status}:${order.id}`, action: 'void_pending', pendingId: holdIdOf(order.id) },
+    ]);
+    await this.returnStock(tx, tenantId, order);
+    return this.move(tx, tenantId, { ...order, held_won: 0 }, status, { reason });
+  }
+
+  /**
+   * A returned mall order: the merchant's receivable pays the member back what they paid, and the
+   * cashback the order earned goes back to the pots it came from (from the member's cashback, the
+   * rest from cash if they spent it), in one transfer.
+   */
+  private async refund(tx: Sql, tenantId: string, order: OrderRow): Promise<Order> {
+    const merchant = await this.deps.merchants.getById(tenantId, order.merchant_id, tx);
+    if (!merchant) throw new Error(`order ${order.id} names unknown merchant ${order.merchant_id}`);
+    const accounts = memberAccountIds(order.member_id);
+    const [cashbackAccount] = await this.deps.ledger.getAccounts(tenantId, [accounts.cashback], tx);
+    const clawbackWon = order.cashback_won;
+    const fromCashbackWon = Math.min(
+      clawbackWon,
+      (cashbackAccount?.availableWon ?? 0) + order.paid_from.cashbackWon,
+    );
+    const postings = [
+      { accountId: merchant.receivableAccountId, amountWon: -order.total_won },
+      { accountId: accounts.cashback, amountWon: order.paid_from.cashbackWon - fromCashbackWon },
+      { accountId: accounts.cash, amountWon: order.paid_from.cashWon - (clawbackWon - fromCashbackWon) },
+      ...order.cashback_draws.map((draw) => ({ accountId: draw.accountId, amountWon: -draw.amountWon })),
+    ].filter((posting) => posting.amountWon !== 0);
+    await this.postAll(tx, tenantId, [
+      {
+        id: `order-return:${order.id}`,
+        action: 'transfer',
+        code: 'commerce_return',
+        postings,
+        metadata: { orderId: order.id },
+      },
+    ]);
+    await this.returnStock(tx, tenantId, order);
+    return this.move(tx, tenantId, order, 'returned', {});
+  }
+
+  private async postAll(tx: Sql, tenantId: string, commands: LedgerCommand[]): Promise<void> {
+    const results = await this.deps.ledger.postTransfersInTransaction(tx, tenantId, commands);
+    for (const result of results) {
+      if (result.ok) continue;
+      if (result.code === 'PENDING_EXPIRED') throw CommerceErrors.expired();
+      if (result.code === 'INSUFFICIENT_FUNDS') throw CommerceErrors.insufficientFunds(0);
+      throw new Error(`ledger refused ${result.id}: ${result.code}`);
+    }
+  }
+
+  private async move(
+    tx: Sql,
+    tenantId: string,
+    order: OrderRow,
+    status: OrderStatus,
+    changes: { reason?: string | null; trackingNumber?: string | null },
+  ): Promise<Order> {
+    const now = this.clock.now();
+    const [row] = await tx.query<OrderRow>(
+      `update commerce_orders set status = $3, held_won = $4, reason = coalesce($5, reason),
+         tracking_number = coalesce($6, tracking_number), updated_at = $7
+       where tenant_id = $1 and id = $2 returning *`,
+      [
+        tenantId,
+        order.id,
+        status,
+        order.held_won,
+        changes.reason ?? null,
+        changes.trackingNumber ?? null,
+        now,
+      ],
+    );
+    const moved = toOrder(row as OrderRow);
+    await this.deps.events.append(tx, tenantId, [orderEvent(moved, now)]);
+    return moved;
+  }
+
+  /** Someone else's order answers exactly as a missing one. */
+  private async lockOrder(
+    tx: Sql,
+    tenantId: string,
+    orderId: string,
+    mayAct: (row: OrderRow) => boolean,
+  ): Promise<OrderRow> {
+    const [row] = await tx.query<OrderRow>(
+      `select * from commerce_orders where tenant_id = $1 and id = $2 for update`,
+      [tenantId, orderId],
+    );
+    if (!row || !mayAct(row)) throw CommerceErrors.orderNotFound();
+    if (row.status === 'expired') throw CommerceErrors.expired();
+    return row;
+  }
+
+  /** Voids the holds of orders nobody answered in time; bounded per run. */
+  async expireDue(tenantId: string): Promise<number> {
+    const due = await this.db.query<{ id: string }>(
+      `select id from commerce_orders where tenant_id = $1 and status = 'placed' and hold_expires_at <= $2
+       order by hold_expires_at limit $3`,
+      [tenantId, this.clock.now(), EXPIRY_BATCH_MAX],
+    );
+    for (const { id } of due) {
+      await transactionWithRetry(this.db, async (tx) => {
+        const [row] = await tx.query<OrderRow>(
+          `select * from commerce_orders where tenant_id = $1 and id = $2 and status = 'placed' for update`,
+          [tenantId, id],
+        );
+        if (!row) return;
+        const holdId = holdIdOf(id);
+        await this.postAll(tx, tenantId, [
+          { id: expireTransferId(holdId), action: 'expire_pending', pendingId: holdId },
+        ]);
+        await this.returnStock(tx, tenantId, row);
+        await this.move(tx, tenantId, { ...row, held_won: 0 }, 'expired', {});
+      });
+    }
+    return due.length;
+  }
+
+  jobs(): Job[] {
+    return [
+      {
+        name: 'commerce.expire_unanswered_orders',
+        everyMs: 60_000,
+        run: async ({ tenantId }) => {
+          const expired = await this.expireDue(tenantId);
+          return { processed: expired, more: expired === EXPIRY_BATCH_MAX };
+        },
+      },
+    ];
+  }
+
+  async get(tenantId: string, orderId: string, tx?: Sql): Promise<Order | undefined> {
+    const [row] = await (tx ?? this.db).query<OrderRow>(
+      `select * from commerce_orders where tenant_id = $1 and id = $2`,
+      [tenantId, orderId],
+    );
+    return row ? toOrder(row) : undefined;
+  }
+
+  async listForMember(
+    tenantId: string,
+    memberId: string,
+    limit: number,
+    after: { at: string; id: string } | null,
+  ): Promise<Order[]> {
+    return this.list(tenantId, 'member_id', memberId, null, limit, after);
+  }
+
+  async listForMerchant(
+    tenantId: string,
+    merchantId: string,
+    status: OrderStatus | null,
+    limit: number,
+    after: { at: string; id: string } | null,
+  ): Promise<Order[]> {
+    return this.list(tenantId, 'merchant_id', merchantId, status, limit, after);
+  }
+
+  private async list(
+    tenantId: string,
+    column: 'member_id' | 'merchant_id',
+    ownerId: string,
+    status: OrderStatus | null,
+    limit: number,
+    after: { at: string; id: string } | null,
+  ): Promise<Order[]> {
+    const rows = await this.db.query<OrderRow>(
+      `select * from commerce_orders
+       where tenant_id = $1 and ${column} = $2 and ($3::text is null or status = $3)
+         and ($4::timestamptz is null or (created_at, id) < ($4::timestamptz, $5::text))
+       order by created_at desc, id desc limit $6`,
+      [tenantId, ownerId, status, after?.at ?? null, after?.id ?? '', Math.min(limit, PAGE_MAX)],
+    );
+    return rows.map(toOrder);
+  }
+}
+
+interface MerchantGroup {
+  merchantId: string;
+  channel: Channel;
+  lines: OrderLine[];
+  subtotalWon: number;
+}
+
+function lineOf(
+  products: Map<string, Product>,
+  item: CheckoutInput['items'][number],
+): OrderLine & { merchantId: string; channel: Channel } {
+  const product = products.get(item.productId);
+  if (!product) throw CommerceErrors.productNotFound();
+  const optionIds = [...new Set(item.optionIds ?? [])];
+  let unitPriceWon = product.priceWon;
+  for (const optionId of optionIds) {
+    const option = product.options.find((candidate) => candidate.optionId === optionId);
+    if (!option) throw CommerceErrors.unknownOption(optionId);
+    unitPriceWon += option.priceDeltaWon;
+  }
+  const lineWon = unitPriceWon * item.quantity;
+  if (!Number.isSafeInteger(lineWon) || lineWon <= 0) throw CommerceErrors.invalidPrice();
+  return {
+    productId: product.productId,
+    name: product.name,
+    quantity: item.quantity,
+    optionIds,
+    unitPriceWon,
+    lineWon,
+    merchantId: product.merchantId,
+    channel: product.channel,
+  };
+}
+
+/** One order per merchant and channel, in the order the cart first names each merchant. */
+function groupByMerchant(
+  lines: Array<OrderLine & { merchantId: string; channel: Channel }>,
+): MerchantGroup[] {
+  const groups = new Map<string, MerchantGroup>();
+  for (const { merchantId, channel, ...line } of lines) {
+    const key = `${merchantId}|${channel}`;
+    const group = groups.get(key) ?? { merchantId, channel, lines: [], subtotalWon: 0 };
+    group.lines.push(line);
+    group.subtotalWon += line.lineWon;
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/** The usual order (cashback first, then cash), drawn down across a checkout's orders. */
+function spend(funds: { cashbackWon: number; cashWon: number }, totalWon: number): PaidFrom {
+  const cashbackWon = Math.min(funds.cashbackWon, totalWon);
+  const cashWon = totalWon - cashbackWon;
+  if (cashWon > funds.cashWon) throw CommerceErrors.insufficientFunds(cashWon - funds.cashWon);
+  funds.cashbackWon -= cashbackWon;
+  funds.cashWon -= cashWon;
+  return { cashbackWon, cashWon };
+}
+
+function localMinuteOfDay(at: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  })
+    .formatToParts(at)
+    .reduce<Record<string, string>>((all, part) => Object.assign(all, { [part.type]: part.value }), {});
+  return Number(parts.hour) * 60 + Number(parts.minute);
+}
+
+function toOrder(row: OrderRow): Order {
+  return {
+    orderId: row.id,
+    checkoutId: row.checkout_id,
+    memberId: row.member_id,
+    merchantId: row.merchant_id,
+    channel: row.channel,
+    status: row.status,
+    items: row.items,
+    subtotalWon: row.subtotal_won,
+    deliveryFeeWon: row.delivery_fee_won,
+    totalWon: row.total_won,
+    heldWon: row.held_won,
+    paidFrom: row.paid_from,
+    cashbackWon: row.cashback_won,
+    deliveryDong: row.delivery_dong,
+    trackingNumber: row.tracking_number,
+    reason: row.reason,
+    holdExpiresAt: row.hold_expires_at.toISOString(),
+    capturedAt: row.captured_at?.toISOString() ?? null,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
