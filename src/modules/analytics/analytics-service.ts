@@ -4,9 +4,10 @@ import type { EventFeed } from '../events/event-feed.js';
 import type { ReferenceService } from '../reference/reference-service.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import { type Dashboard, dashboardOf } from './dashboard.js';
+import { type Dashboard, dashboardOf, monthsOf } from './dashboard.js';
 import { checkPeriod, type Period, periodDays, todayIn } from './period.js';
 import { type LocalClock, project } from './projector.js';
+import { ROLLUP_TABLES } from './rollups.js';
 import { estimatePromotionEffect, type MerchantWeeks, type PromotionEffect } from './promotion-effect.js';
 import {
   checkWhatIf,
@@ -99,40 +100,41 @@ export class AnalyticsService {
     const period = await this.checkedPeriod(tenantId, requested);
     const areaOf = await this.areaOf(tenantId);
     const args = [tenantId, period.from, period.to];
+    const months = monthsOf(period);
+    const inDays = 'tenant_id = $1 and local_date between $2 and $3';
+    const spend = (dimension: string) =>
+      this.db.query<{ key: string; net: number; count: number }>(
+        `select key, sum(net_won)::bigint as net, sum(count)::bigint as count from analytics_daily_spend
+         where ${inDays} and dimension = '${dimension}' group by key order by net desc, key`,
+        args,
+      );
     const [[flows], [members], [payments], draws, districts, industries, position, head] = await Promise.all([
       this.db.query<{ charged: number; granted: number }>(
-        `select coalesce(sum(amount_won) filter (where kind = 'charge'), 0)::bigint as charged,
-           coalesce(sum(amount_won) filter (where kind = 'grant'), 0)::bigint as granted
-         from analytics_flows where tenant_id = $1 and local_date between $2 and $3`,
+        `select coalesce(sum(charged_won), 0)::bigint as charged, coalesce(sum(granted_won), 0)::bigint as granted
+         from analytics_daily where ${inDays}`,
         args,
       ),
       this.db.query<{ total: number; joined: number }>(
-        `select count(*) filter (where joined_on <= $3)::bigint as total,
-           count(*) filter (where joined_on between $2 and $3)::bigint as joined
-         from analytics_members where tenant_id = $1`,
+        `select coalesce(sum(joined), 0)::bigint as total,
+           coalesce(sum(joined) filter (where local_date >= $2), 0)::bigint as joined
+         from analytics_daily where tenant_id = $1 and local_date <= $3`,
         args,
       ),
       this.db.query<{ count: number; gross: number; cancelled: number; paying: number }>(
-        `select count(*)::bigint as count, coalesce(sum(amount_won), 0)::bigint as gross,
-           coalesce(sum(cancelled_won), 0)::bigint as cancelled, count(distinct member_id)::bigint as paying
-         from analytics_payments where tenant_id = $1 and local_date between $2 and $3`,
-        args,
+        `select coalesce(sum(payments), 0)::bigint as count, coalesce(sum(gross_won), 0)::bigint as gross,
+           coalesce(sum(cancelled_won), 0)::bigint as cancelled,
+           (select count(distinct member_id) from analytics_member_months
+            where tenant_id = $1 and month between $4 and $5)::bigint as paying
+         from analytics_daily where ${inDays}`,
+        [...args, months.from, months.to],
       ),
       this.db.query<{ pot_id: string; source: string; won: number }>(
-        `select pot_id, source, sum(amount_won)::bigint as won from analytics_cashback_draws
-         where tenant_id = $1 and local_date between $2 and $3 group by pot_id, source order by pot_id, source`,
+        `select pot_id, source, sum(amount_won)::bigint as won from analytics_daily_pots
+         where ${inDays} group by pot_id, source order by pot_id, source`,
         args,
       ),
-      this.db.query<{ key: string; net: number; count: number }>(
-        `select district as key, sum(amount_won - cancelled_won)::bigint as net, count(*)::bigint as count
-         from analytics_payments where tenant_id = $1 and local_date between $2 and $3 group by district order by net desc`,
-        args,
-      ),
-      this.db.query<{ key: string; net: number; count: number }>(
-        `select industry_code as key, sum(amount_won - cancelled_won)::bigint as net, count(*)::bigint as count
-         from analytics_payments where tenant_id = $1 and local_date between $2 and $3 group by industry_code order by net desc`,
-        args,
-      ),
+      spend('district'),
+      spend('industry'),
       this.deps.events.position(ANALYTICS_CONSUMER, tenantId),
       this.deps.events.head(tenantId),
     ]);
@@ -291,6 +293,7 @@ const ANALYTICS_TABLES = [
   'analytics_flows',
   'analytics_members',
   'analytics_merchants',
+  ...ROLLUP_TABLES,
 ] as const;
 
 /** Weekly series per merchant (missing weeks are 0), controls kept only in cells that have a treated merchant. */
