@@ -4,11 +4,11 @@ import type { EventFeed } from '../events/event-feed.js';
 import type { ReferenceService } from '../reference/reference-service.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import { type Dashboard, dashboardOf, monthsOf } from './dashboard.js';
+import { type Dashboard, dashboardOf, memberStats } from './dashboard.js';
 import { checkPeriod, type Period, periodDays, todayIn } from './period.js';
 import { type LocalClock, project } from './projector.js';
-import { ROLLUP_TABLES } from './rollups.js';
 import { estimatePromotionEffect, type MerchantWeeks, type PromotionEffect } from './promotion-effect.js';
+import { ROLLUP_TABLES } from './rollups.js';
 import {
   checkWhatIf,
   REPLAY_PAYMENTS_MAX,
@@ -100,7 +100,7 @@ export class AnalyticsService {
     const period = await this.checkedPeriod(tenantId, requested);
     const areaOf = await this.areaOf(tenantId);
     const args = [tenantId, period.from, period.to];
-    const months = monthsOf(period);
+    const position = await this.deps.events.position(ANALYTICS_CONSUMER, tenantId);
     const inDays = 'tenant_id = $1 and local_date between $2 and $3';
     const spend = (dimension: string) =>
       this.db.query<{ key: string; net: number; count: number }>(
@@ -108,7 +108,7 @@ export class AnalyticsService {
          where ${inDays} and dimension = '${dimension}' group by key order by net desc, key`,
         args,
       );
-    const [[flows], [members], [payments], draws, districts, industries, position, head] = await Promise.all([
+    const [[flows], [members], [payments], draws, districts, industries, head] = await Promise.all([
       this.db.query<{ charged: number; granted: number }>(
         `select coalesce(sum(charged_won), 0)::bigint as charged, coalesce(sum(granted_won), 0)::bigint as granted
          from analytics_daily where ${inDays}`,
@@ -120,13 +120,11 @@ export class AnalyticsService {
          from analytics_daily where tenant_id = $1 and local_date <= $3`,
         args,
       ),
-      this.db.query<{ count: number; gross: number; cancelled: number; paying: number }>(
+      this.db.query<{ count: number; gross: number; cancelled: number }>(
         `select coalesce(sum(payments), 0)::bigint as count, coalesce(sum(gross_won), 0)::bigint as gross,
-           coalesce(sum(cancelled_won), 0)::bigint as cancelled,
-           (select count(distinct member_id) from analytics_member_months
-            where tenant_id = $1 and month between $4 and $5)::bigint as paying
+           coalesce(sum(cancelled_won), 0)::bigint as cancelled
          from analytics_daily where ${inDays}`,
-        [...args, months.from, months.to],
+        args,
       ),
       this.db.query<{ pot_id: string; source: string; won: number }>(
         `select pot_id, source, sum(amount_won)::bigint as won from analytics_daily_pots
@@ -135,9 +133,9 @@ export class AnalyticsService {
       ),
       spend('district'),
       spend('industry'),
-      this.deps.events.position(ANALYTICS_CONSUMER, tenantId),
       this.deps.events.head(tenantId),
     ]);
+    const { concentration } = await memberStats(this.db, tenantId, period, position);
     const netWon = (payments?.gross ?? 0) - (payments?.cancelled ?? 0);
     const oldTownWon = districts
       .filter((row) => areaOf.get(row.key) === 'old_town')
@@ -153,7 +151,7 @@ export class AnalyticsService {
         grantedWon: flows?.granted ?? 0,
         totalWon: (flows?.charged ?? 0) + (flows?.granted ?? 0),
       },
-      members: { total: members?.total ?? 0, joined: members?.joined ?? 0, paying: payments?.paying ?? 0 },
+      members: { total: members?.total ?? 0, joined: members?.joined ?? 0, paying: concentration.members },
       payments: {
         count: payments?.count ?? 0,
         grossWon: payments?.gross ?? 0,
@@ -183,7 +181,8 @@ export class AnalyticsService {
 
   async dashboard(tenantId: string, requested: Period): Promise<Dashboard> {
     const period = await this.checkedPeriod(tenantId, requested);
-    return dashboardOf(this.db, tenantId, period, await this.areaOf(tenantId));
+    const position = await this.deps.events.position(ANALYTICS_CONSUMER, tenantId);
+    return dashboardOf(this.db, tenantId, period, await this.areaOf(tenantId), position);
   }
 
   /** 원도심/신도심 comes from the reference module's districts (data, not constants). */

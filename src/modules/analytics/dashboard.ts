@@ -57,10 +57,15 @@ export function monthsOf(period: Period): { from: string; to: string; days: numb
  * merchant distributions need per-member sums, kept per calendar month: they cover the months the
  * period touches (`memberMonths`).
  */
-export async function dashboardOf(sql: Sql, tenantId: string, period: Period, areaOf: Map<string, string>) {
+export async function dashboardOf(
+  sql: Sql,
+  tenantId: string,
+  period: Period,
+  areaOf: Map<string, string>,
+  feedPosition: number,
+) {
   const days = [tenantId, period.from, period.to];
   const months = monthsOf(period);
-  const monthArgs = [tenantId, months.from, months.to];
   const inDays = 'tenant_id = $1 and local_date between $2 and $3';
   const grouped = (dimension: string) =>
     sql.query<Grouped>(
@@ -68,33 +73,21 @@ export async function dashboardOf(sql: Sql, tenantId: string, period: Period, ar
        from analytics_daily_spend where ${inDays} and dimension = '${dimension}' group by key order by 2 desc, 1`,
       days,
     );
-  const [
-    byMonth,
-    cashbackByPot,
-    byDistrict,
-    byIndustry,
-    byMarket,
-    byHour,
-    byAgeBand,
-    byDecile,
-    concentration,
-    top,
-  ] = await Promise.all([
-    monthly(sql, days),
-    sql.query<{ potId: string; source: string; amountWon: number }>(
-      `select pot_id as "potId", source, sum(amount_won)::bigint as "amountWon" from analytics_daily_pots
+  const [byMonth, cashbackByPot, byDistrict, byIndustry, byMarket, byHour, byAgeBand, members] =
+    await Promise.all([
+      monthly(sql, days),
+      sql.query<{ potId: string; source: string; amountWon: number }>(
+        `select pot_id as "potId", source, sum(amount_won)::bigint as "amountWon" from analytics_daily_pots
          where ${inDays} group by 1, 2 order by 1, 2`,
-      days,
-    ),
-    grouped('district'),
-    grouped('industry'),
-    grouped('market'),
-    grouped('hour'),
-    ageBands(sql, days),
-    deciles(sql, monthArgs),
-    concentrationOf(sql, monthArgs),
-    topMerchants(sql, monthArgs, months.days),
-  ]);
+        days,
+      ),
+      grouped('district'),
+      grouped('industry'),
+      grouped('market'),
+      grouped('hour'),
+      ageBands(sql, days),
+      memberStats(sql, tenantId, period, feedPosition),
+    ]);
   const byArea = new Map<string, Grouped>();
   for (const row of byDistrict) {
     const key = areaOf.get(row.key) ?? 'unknown';
@@ -112,14 +105,58 @@ export async function dashboardOf(sql: Sql, tenantId: string, period: Period, ar
     byMarket,
     byAgeBand,
     byHour: byHour.sort((a, b) => a.key.localeCompare(b.key)),
-    byDecile,
-    concentration,
-    topMerchants: top,
+    byDecile: members.byDecile,
+    concentration: members.concentration,
+    topMerchants: members.topMerchants,
   } satisfies Dashboard;
 }
 
+export type MemberStats = Pick<Dashboard, 'byDecile' | 'concentration' | 'topMerchants'>;
+
+/**
+ * Deciles, concentration and top merchants over the months a period touches. They rank every
+ * paying member (560k in Daejeon), which no daily rollup can answer, so the result is kept per
+ * month range with the consumer's position and reused until the consumer applies another page
+ * (at most every catch-up run, 15 s): exact, and computed once per range per change.
+ */
+export async function memberStats(
+  sql: Sql,
+  tenantId: string,
+  period: Period,
+  feedPosition: number,
+): Promise<MemberStats> {
+  const months = monthsOf(period);
+  const [cached] = await sql.query<{ stats: MemberStats }>(
+    `select stats from analytics_member_stats
+     where tenant_id = $1 and from_month = $2 and to_month = $3 and feed_position = $4`,
+    [tenantId, months.from, months.to, feedPosition],
+  );
+  if (cached) return cached.stats;
+  const monthArgs = [tenantId, months.from, months.to];
+  const [byDecile, concentration, topMerchantRows] = await Promise.all([
+    deciles(sql, monthArgs),
+    concentrationOf(sql, monthArgs),
+    topMerchants(sql, monthArgs, months.days),
+  ]);
+  const stats: MemberStats = { byDecile, concentration, topMerchants: topMerchantRows };
+  await sql.query(
+    `insert into analytics_member_stats (tenant_id, from_month, to_month, feed_position, stats)
+     values ($1, $2, $3, $4, $5::jsonb)
+     on conflict (tenant_id, from_month, to_month) do update
+       set feed_position = excluded.feed_position, stats = excluded.stats`,
+    [tenantId, months.from, months.to, feedPosition, JSON.stringify(stats)],
+  );
+  return stats;
+}
+
 async function monthly(sql: Sql, args: unknown[]) {
-  const rows = await sql.query<{ month: string; charged: number; granted: number; spent: number; cashback: number }>(
+  const rows = await sql.query<{
+    month: string;
+    charged: number;
+    granted: number;
+    spent: number;
+    cashback: number;
+  }>(
     `select month, sum(charged)::bigint as charged, sum(granted)::bigint as granted, sum(spent)::bigint as spent,
        sum(cashback)::bigint as cashback
      from (

@@ -147,4 +147,17 @@ export const analyticsMigrations: Migration[] = [
       );
       create index analytics_merchant_months_by_net on analytics_merchant_months (tenant_id, month, net_won desc);`,
   },
+  {
+    version: 1152,
+    name: 'analytics: member distribution per month range, cached until the consumer moves',
+    sql: `
+      create table analytics_member_stats (
+        tenant_id text not null,
+        from_month text not null,
+        to_month text not null,
+        feed_position bigint not null,
+        stats jsonb not null,
+        primary key (tenant_id, from_month, to_month)
+      );`,
+  },
 ];

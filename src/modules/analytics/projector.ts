@@ -51,7 +51,12 @@ export async function project(tx: Sql, tenantId: string, events: readonly FeedEv
       grantedWon: flow.kind === 'grant' ? flow.amountWon : 0,
       joined: 0,
     })),
-    ...joined.map((event) => ({ date: local(event.occurredAt).date, chargedWon: 0, grantedWon: 0, joined: 1 })),
+    ...joined.map((event) => ({
+      date: local(event.occurredAt).date,
+      chargedWon: 0,
+      grantedWon: 0,
+      joined: 1,
+    })),
   ]);
 }
 

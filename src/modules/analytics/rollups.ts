@@ -141,4 +141,5 @@ export const ROLLUP_TABLES = [
   'analytics_daily_pots',
   'analytics_member_months',
   'analytics_merchant_months',
+  'analytics_member_stats',
 ] as const;
