@@ -1,8 +1,11 @@
 /**
- * `npx tsx bench/analytics-latency.ts [payments] [--postgres]`: dashboard latency over SYNTHETIC
- * analytics rows (inserted directly with generate_series, Daejeon-like spread over 5 districts,
- * 12 industries, 200k members, 20k merchants, one year). Prints p50/p95 of the overview and the
- * full dashboard. A bench, not a test.
+ * `npx tsx bench/analytics-latency.ts [members] [--postgres]`: dashboard latency over a year of
+ * Daejeon-scale ROLLUPS (the tables the analytics consumer keeps and the dashboards read), inserted
+ * directly with generate_series: 366 days × (5 districts, 20 industries, 29 markets, 24 hours,
+ * 70 birth years), 12 months × `members` (default 560,000, 85% paying each month) and 12 months ×
+ * 40,000 merchants. That is what a year of ≈30M payments leaves behind. Prints p50/p95 of the
+ * overview and the full dashboard over one month and over the whole year: the first call (which
+ * ranks the members) and the following ones (kept until the consumer moves). A bench, not a test.
  */
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
@@ -15,38 +18,50 @@ import { DAEJEON_REFERENCE } from '../src/modules/reference/presets/daejeon.js';
 import { createPlatform } from '../src/platform.js';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
 
-const payments = Number(process.argv[2] ?? 1_000_000);
+const members = Number(process.argv[2] ?? 560_000);
 const usePostgres = process.argv.includes('--postgres');
-const RUNS = 20;
+const MERCHANTS = 40_000;
+const RUNS = 21;
 
 async function seed(db: Database, tenantId: string): Promise<void> {
+  const days = `generate_series(date '2024-01-01', date '2024-12-31', interval '1 day') as d`;
   await db.query(
-    `insert into analytics_payments (tenant_id, payment_id, seq, occurred_at, local_date, local_hour, month, member_id,
-       merchant_id, district, industry_code, market_id, is_traditional_market, is_bookstore, annual_revenue_won,
-       is_welfare_recipient, amount_won, cash_won, month_eligible_before_won, eligible_won, requested_cashback_won,
-       cashback_won, policy_id, rule_codes, draws)
-     select $1, 'syn_' || i, i, d::timestamptz + ((i % 12)::int + 8) * interval '1 hour', d, (i % 12)::int + 8, to_char(d, 'YYYY-MM'),
-       'usr_' || (i * 7919 % 200000), 'mer_' || (i * 104729 % 20000),
-       (array['dong-gu','jung-gu','seo-gu','yuseong-gu','daedeok-gu'])[(1 + i % 5)::int],
-       (array['restaurant','cafe','bakery','grocery','bookstore','traditional_market_store','hair_salon','clinic',
-              'pharmacy','academy','clothing','convenience_store'])[(1 + i % 12)::int],
-       case when i % 9 = 0 then 'mkt_jungang' end, i % 9 = 0, i % 12 = 4, 100000000 + (i % 50) * 10000000::bigint,
-       i % 20 = 0, 5000 + (i * 31 % 60000), 5000 + (i * 31 % 60000), 0, 5000 + (i * 31 % 60000), 500, 500, 'pol',
-       '["base"]', '[{"potId":"pot","source":"city","accountId":"a","amountWon":500}]'
-     from generate_series(1::bigint, $2::bigint) as i, lateral (select date '2024-01-01' + (i % 366)::int as d) as day`,
-    [tenantId, payments],
-  );
-  await db.query(
-    `insert into analytics_cashback_draws (tenant_id, event_seq, local_date, pot_id, source, amount_won)
-     select tenant_id, seq, local_date, 'pot', 'city', cashback_won from analytics_payments where tenant_id = $1`,
+    `insert into analytics_daily (tenant_id, local_date, charged_won, granted_won, joined, payments, gross_won, cancelled_won)
+     select $1, d, 2000000000, 100000000, 300, 82000, 2500000000, 10000000 from ${days}`,
     [tenantId],
   );
   await db.query(
-    `insert into analytics_members (tenant_id, member_id, district, birth_year, joined_on)
-     select $1, 'usr_' || i, (array['dong-gu','jung-gu','seo-gu','yuseong-gu','daedeok-gu'])[1 + i % 5], 1950 + i % 55, date '2023-06-01'
-     from generate_series(0, 199999) as i`,
+    `insert into analytics_daily_spend (tenant_id, local_date, dimension, key, net_won, count)
+     select $1, d, k.dimension, k.key, 1000000 + (extract(doy from d)::int * 7919 % 5000000), 1000 from ${days},
+       (select 'district' as dimension, unnest(array['dong-gu','jung-gu','seo-gu','yuseong-gu','daedeok-gu']) as key
+        union all select 'industry', 'ind_' || i from generate_series(1, 20) i
+        union all select 'market', 'mkt_' || i from generate_series(1, 29) i
+        union all select 'hour', lpad(h::text, 2, '0') from generate_series(0, 23) h
+        union all select 'birth_year', y::text from generate_series(1935, 2005) y) as k`,
     [tenantId],
   );
+  await db.query(
+    `insert into analytics_daily_pots (tenant_id, local_date, pot_id, source, amount_won)
+     select $1, d, p.pot, p.source, 70000000 from ${days},
+       (values ('pot_national', 'national'), ('pot_city', 'city'), ('pot_promo', 'city')) as p(pot, source)`,
+    [tenantId],
+  );
+  for (let month = 1; month <= 12; month += 1) {
+    const key = `2024-${String(month).padStart(2, '0')}`;
+    await db.query(
+      `insert into analytics_member_months (tenant_id, month, member_id, net_won, cashback_won)
+       select $1, $2, 'usr_' || i, 10000 + (i * 7919 % 1000) * (i % 97) * 100, (10000 + (i * 7919 % 1000) * (i % 97) * 100) / 10
+       from generate_series(1::bigint, $3::bigint) as i where (i + $4::int) % 20 >= 3`,
+      [tenantId, key, members, month],
+    );
+    await db.query(
+      `insert into analytics_merchant_months (tenant_id, month, merchant_id, district, industry_code, declared_won, net_won)
+       select $1, $2, 'mer_' || i, (array['dong-gu','jung-gu','seo-gu','yuseong-gu','daedeok-gu'])[1 + i % 5],
+         'ind_' || (1 + i % 20), 100000000 + (i % 50) * 10000000::bigint, 100000 + (i * 104729 % 20000000)
+       from generate_series(1::bigint, $3::bigint) as i`,
+      [tenantId, key, MERCHANTS],
+    );
+  }
   await db.exec('analyze');
 }
 
@@ -74,23 +89,29 @@ async function main(): Promise<void> {
     const seeded = performance.now();
     await seed(db, tenantId);
     console.log(
-      `${payments} synthetic payments seeded in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
+      `a year of rollups for ${members} members seeded in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
     );
-    const year = { from: '2024-01-01', to: '2024-12-31' };
-    for (const [name, run] of [
-      ['overview', () => platform.analytics.overview(tenantId, year)],
-      ['dashboard', () => platform.analytics.dashboard(tenantId, year)],
-    ] as const) {
-      const timesMs: number[] = [];
-      for (let index = 0; index < RUNS; index += 1) {
-        const started = performance.now();
-        await run();
-        timesMs.push(performance.now() - started);
+    const periods = [
+      ['a month', { from: '2024-06-01', to: '2024-06-30' }],
+      ['a year', { from: '2024-01-01', to: '2024-12-31' }],
+    ] as const;
+    for (const [periodName, period] of periods)
+      for (const [name, run] of [
+        ['overview', () => platform.analytics.overview(tenantId, period)],
+        ['dashboard', () => platform.analytics.dashboard(tenantId, period)],
+      ] as const) {
+        const timesMs: number[] = [];
+        for (let index = 0; index < RUNS; index += 1) {
+          const started = performance.now();
+          await run();
+          timesMs.push(performance.now() - started);
+        }
+        // The first call ranks every member of the range (then kept until the consumer moves).
+        const coldMs = timesMs.shift() as number;
+        console.log(
+          `${name} over ${periodName} (${usePostgres ? 'PostgreSQL' : 'PGlite'}): first ${coldMs.toFixed(0)} ms, then p50 ${percentile(timesMs, 0.5).toFixed(0)} ms, p95 ${percentile(timesMs, 0.95).toFixed(0)} ms`,
+        );
       }
-      console.log(
-        `${name} over a year (${usePostgres ? 'PostgreSQL' : 'PGlite'}): p50 ${percentile(timesMs, 0.5).toFixed(0)} ms, p95 ${percentile(timesMs, 0.95).toFixed(0)} ms`,
-      );
-    }
   } finally {
     await db.close();
     cluster?.stop();

@@ -4,10 +4,11 @@ import type { EventFeed } from '../events/event-feed.js';
 import type { ReferenceService } from '../reference/reference-service.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import { type Dashboard, dashboardOf } from './dashboard.js';
+import { type Dashboard, dashboardOf, memberStats } from './dashboard.js';
 import { checkPeriod, type Period, periodDays, todayIn } from './period.js';
 import { type LocalClock, project } from './projector.js';
 import { estimatePromotionEffect, type MerchantWeeks, type PromotionEffect } from './promotion-effect.js';
+import { ROLLUP_TABLES } from './rollups.js';
 import {
   checkWhatIf,
   REPLAY_PAYMENTS_MAX,
@@ -99,43 +100,42 @@ export class AnalyticsService {
     const period = await this.checkedPeriod(tenantId, requested);
     const areaOf = await this.areaOf(tenantId);
     const args = [tenantId, period.from, period.to];
-    const [[flows], [members], [payments], draws, districts, industries, position, head] = await Promise.all([
+    const position = await this.deps.events.position(ANALYTICS_CONSUMER, tenantId);
+    const inDays = 'tenant_id = $1 and local_date between $2 and $3';
+    const spend = (dimension: string) =>
+      this.db.query<{ key: string; net: number; count: number }>(
+        `select key, sum(net_won)::bigint as net, sum(count)::bigint as count from analytics_daily_spend
+         where ${inDays} and dimension = '${dimension}' group by key order by net desc, key`,
+        args,
+      );
+    const [[flows], [members], [payments], draws, districts, industries, head] = await Promise.all([
       this.db.query<{ charged: number; granted: number }>(
-        `select coalesce(sum(amount_won) filter (where kind = 'charge'), 0)::bigint as charged,
-           coalesce(sum(amount_won) filter (where kind = 'grant'), 0)::bigint as granted
-         from analytics_flows where tenant_id = $1 and local_date between $2 and $3`,
+        `select coalesce(sum(charged_won), 0)::bigint as charged, coalesce(sum(granted_won), 0)::bigint as granted
+         from analytics_daily where ${inDays}`,
         args,
       ),
       this.db.query<{ total: number; joined: number }>(
-        `select count(*) filter (where joined_on <= $3)::bigint as total,
-           count(*) filter (where joined_on between $2 and $3)::bigint as joined
-         from analytics_members where tenant_id = $1`,
+        `select coalesce(sum(joined), 0)::bigint as total,
+           coalesce(sum(joined) filter (where local_date >= $2), 0)::bigint as joined
+         from analytics_daily where tenant_id = $1 and local_date <= $3`,
         args,
       ),
-      this.db.query<{ count: number; gross: number; cancelled: number; paying: number }>(
-        `select count(*)::bigint as count, coalesce(sum(amount_won), 0)::bigint as gross,
-           coalesce(sum(cancelled_won), 0)::bigint as cancelled, count(distinct member_id)::bigint as paying
-         from analytics_payments where tenant_id = $1 and local_date between $2 and $3`,
+      this.db.query<{ count: number; gross: number; cancelled: number }>(
+        `select coalesce(sum(payments), 0)::bigint as count, coalesce(sum(gross_won), 0)::bigint as gross,
+           coalesce(sum(cancelled_won), 0)::bigint as cancelled
+         from analytics_daily where ${inDays}`,
         args,
       ),
       this.db.query<{ pot_id: string; source: string; won: number }>(
-        `select pot_id, source, sum(amount_won)::bigint as won from analytics_cashback_draws
-         where tenant_id = $1 and local_date between $2 and $3 group by pot_id, source order by pot_id, source`,
+        `select pot_id, source, sum(amount_won)::bigint as won from analytics_daily_pots
+         where ${inDays} group by pot_id, source order by pot_id, source`,
         args,
       ),
-      this.db.query<{ key: string; net: number; count: number }>(
-        `select district as key, sum(amount_won - cancelled_won)::bigint as net, count(*)::bigint as count
-         from analytics_payments where tenant_id = $1 and local_date between $2 and $3 group by district order by net desc`,
-        args,
-      ),
-      this.db.query<{ key: string; net: number; count: number }>(
-        `select industry_code as key, sum(amount_won - cancelled_won)::bigint as net, count(*)::bigint as count
-         from analytics_payments where tenant_id = $1 and local_date between $2 and $3 group by industry_code order by net desc`,
-        args,
-      ),
-      this.deps.events.position(ANALYTICS_CONSUMER, tenantId),
+      spend('district'),
+      spend('industry'),
       this.deps.events.head(tenantId),
     ]);
+    const { concentration } = await memberStats(this.db, tenantId, period, position);
     const netWon = (payments?.gross ?? 0) - (payments?.cancelled ?? 0);
     const oldTownWon = districts
       .filter((row) => areaOf.get(row.key) === 'old_town')
@@ -151,7 +151,7 @@ export class AnalyticsService {
         grantedWon: flows?.granted ?? 0,
         totalWon: (flows?.charged ?? 0) + (flows?.granted ?? 0),
       },
-      members: { total: members?.total ?? 0, joined: members?.joined ?? 0, paying: payments?.paying ?? 0 },
+      members: { total: members?.total ?? 0, joined: members?.joined ?? 0, paying: concentration.members },
       payments: {
         count: payments?.count ?? 0,
         grossWon: payments?.gross ?? 0,
@@ -181,7 +181,8 @@ export class AnalyticsService {
 
   async dashboard(tenantId: string, requested: Period): Promise<Dashboard> {
     const period = await this.checkedPeriod(tenantId, requested);
-    return dashboardOf(this.db, tenantId, period, await this.areaOf(tenantId));
+    const position = await this.deps.events.position(ANALYTICS_CONSUMER, tenantId);
+    return dashboardOf(this.db, tenantId, period, await this.areaOf(tenantId), position);
   }
 
   /** 원도심/신도심 comes from the reference module's districts (data, not constants). */
@@ -291,6 +292,7 @@ const ANALYTICS_TABLES = [
   'analytics_flows',
   'analytics_members',
   'analytics_merchants',
+  ...ROLLUP_TABLES,
 ] as const;
 
 /** Weekly series per merchant (missing weeks are 0), controls kept only in cells that have a treated merchant. */

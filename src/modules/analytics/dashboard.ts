@@ -4,6 +4,8 @@ import type { Period } from './period.js';
 export interface Dashboard {
   from: string;
   to: string;
+  /** Calendar months the member and merchant charts (deciles, concentration, top merchants) cover. */
+  memberMonths: { from: string; to: string };
   byMonth: Array<{
     month: string;
     chargedWon: number;
@@ -40,43 +42,52 @@ type Grouped = { key: string; netWon: number; count: number };
 const TOP_MERCHANTS = 20;
 const DAY_MS = 86_400_000;
 
-/** Every chart of the operator console over one period, from analytics' own tables. */
-export async function dashboardOf(sql: Sql, tenantId: string, period: Period, areaOf: Map<string, string>) {
-  const args = [tenantId, period.from, period.to];
-  const inPeriod = 'tenant_id = $1 and local_date between $2 and $3';
-  const grouped = (expression: string, extraWhere = '') =>
+/** The calendar months a period touches, 'YYYY-MM', and their days. */
+export function monthsOf(period: Period): { from: string; to: string; days: number } {
+  const from = period.from.slice(0, 7);
+  const to = period.to.slice(0, 7);
+  const [year, month] = to.split('-').map(Number) as [number, number];
+  const lastDay = Date.UTC(year, month, 0);
+  return { from, to, days: Math.round((lastDay - Date.parse(`${from}-01`)) / DAY_MS) + 1 };
+}
+
+/**
+ * Every chart of the operator console over one period, from the daily rollups the consumer keeps
+ * (see rollups.ts): a year is 365 rows per series, whatever the number of payments. Member and
+ * merchant distributions need per-member sums, kept per calendar month: they cover the months the
+ * period touches (`memberMonths`).
+ */
+export async function dashboardOf(
+  sql: Sql,
+  tenantId: string,
+  period: Period,
+  areaOf: Map<string, string>,
+  feedPosition: number,
+) {
+  const days = [tenantId, period.from, period.to];
+  const months = monthsOf(period);
+  const inDays = 'tenant_id = $1 and local_date between $2 and $3';
+  const grouped = (dimension: string) =>
     sql.query<Grouped>(
-      `select ${expression} as key, sum(amount_won - cancelled_won)::bigint as "netWon", count(*)::bigint as count
-       from analytics_payments p where ${inPeriod} ${extraWhere} group by 1 order by 2 desc`,
-      args,
+      `select key, sum(net_won)::bigint as "netWon", sum(count)::bigint as count
+       from analytics_daily_spend where ${inDays} and dimension = '${dimension}' group by key order by 2 desc, 1`,
+      days,
     );
-  const [
-    byMonth,
-    cashbackByPot,
-    byDistrict,
-    byIndustry,
-    byMarket,
-    byHour,
-    byAgeBand,
-    byDecile,
-    concentration,
-    top,
-  ] = await Promise.all([
-    monthly(sql, args),
-    sql.query<{ potId: string; source: string; amountWon: number }>(
-      `select pot_id as "potId", source, sum(amount_won)::bigint as "amountWon" from analytics_cashback_draws
-         where ${inPeriod} group by 1, 2 order by 1, 2`,
-      args,
-    ),
-    grouped('district'),
-    grouped('industry_code'),
-    grouped('market_id', 'and market_id is not null'),
-    grouped(`lpad(local_hour::text, 2, '0')`),
-    ageBands(sql, args),
-    deciles(sql, args),
-    concentrationOf(sql, args),
-    topMerchants(sql, args, period),
-  ]);
+  const [byMonth, cashbackByPot, byDistrict, byIndustry, byMarket, byHour, byAgeBand, members] =
+    await Promise.all([
+      monthly(sql, days),
+      sql.query<{ potId: string; source: string; amountWon: number }>(
+        `select pot_id as "potId", source, sum(amount_won)::bigint as "amountWon" from analytics_daily_pots
+         where ${inDays} group by 1, 2 order by 1, 2`,
+        days,
+      ),
+      grouped('district'),
+      grouped('industry'),
+      grouped('market'),
+      grouped('hour'),
+      ageBands(sql, days),
+      memberStats(sql, tenantId, period, feedPosition),
+    ]);
   const byArea = new Map<string, Grouped>();
   for (const row of byDistrict) {
     const key = areaOf.get(row.key) ?? 'unknown';
@@ -85,6 +96,7 @@ export async function dashboardOf(sql: Sql, tenantId: string, period: Period, ar
   }
   return {
     ...period,
+    memberMonths: { from: months.from, to: months.to },
     byMonth,
     cashbackByPot,
     byDistrict,
@@ -93,57 +105,95 @@ export async function dashboardOf(sql: Sql, tenantId: string, period: Period, ar
     byMarket,
     byAgeBand,
     byHour: byHour.sort((a, b) => a.key.localeCompare(b.key)),
-    byDecile,
-    concentration,
-    topMerchants: top,
+    byDecile: members.byDecile,
+    concentration: members.concentration,
+    topMerchants: members.topMerchants,
   } satisfies Dashboard;
 }
 
+export type MemberStats = Pick<Dashboard, 'byDecile' | 'concentration' | 'topMerchants'>;
+
+/**
+ * Deciles, concentration and top merchants over the months a period touches. They rank every
+ * paying member (560k in Daejeon), which no daily rollup can answer, so the result is kept per
+ * month range with the consumer's position and reused until the consumer applies another page
+ * (at most every catch-up run, 15 s): exact, and computed once per range per change.
+ */
+export async function memberStats(
+  sql: Sql,
+  tenantId: string,
+  period: Period,
+  feedPosition: number,
+): Promise<MemberStats> {
+  const months = monthsOf(period);
+  const [cached] = await sql.query<{ stats: MemberStats }>(
+    `select stats from analytics_member_stats
+     where tenant_id = $1 and from_month = $2 and to_month = $3 and feed_position = $4`,
+    [tenantId, months.from, months.to, feedPosition],
+  );
+  if (cached) return cached.stats;
+  const monthArgs = [tenantId, months.from, months.to];
+  const [byDecile, concentration, topMerchantRows] = await Promise.all([
+    deciles(sql, monthArgs),
+    concentrationOf(sql, monthArgs),
+    topMerchants(sql, monthArgs, months.days),
+  ]);
+  const stats: MemberStats = { byDecile, concentration, topMerchants: topMerchantRows };
+  await sql.query(
+    `insert into analytics_member_stats (tenant_id, from_month, to_month, feed_position, stats)
+     values ($1, $2, $3, $4, $5::jsonb)
+     on conflict (tenant_id, from_month, to_month) do update
+       set feed_position = excluded.feed_position, stats = excluded.stats`,
+    [tenantId, months.from, months.to, feedPosition, JSON.stringify(stats)],
+  );
+  return stats;
+}
+
 async function monthly(sql: Sql, args: unknown[]) {
-  const rows = await sql.query<{ month: string; kind: string; won: number }>(
-    `select to_char(local_date, 'YYYY-MM') as month, kind, sum(amount_won)::bigint as won from analytics_flows
-     where tenant_id = $1 and local_date between $2 and $3 and kind in ('charge', 'grant') group by 1, 2
-     union all
-     select to_char(local_date, 'YYYY-MM'), 'spent', sum(amount_won - cancelled_won)::bigint from analytics_payments
-     where tenant_id = $1 and local_date between $2 and $3 group by 1
-     union all
-     select to_char(local_date, 'YYYY-MM'), 'cashback', sum(amount_won)::bigint from analytics_cashback_draws
-     where tenant_id = $1 and local_date between $2 and $3 group by 1`,
+  const rows = await sql.query<{
+    month: string;
+    charged: number;
+    granted: number;
+    spent: number;
+    cashback: number;
+  }>(
+    `select month, sum(charged)::bigint as charged, sum(granted)::bigint as granted, sum(spent)::bigint as spent,
+       sum(cashback)::bigint as cashback
+     from (
+       select to_char(local_date, 'YYYY-MM') as month, charged_won as charged, granted_won as granted,
+         gross_won - cancelled_won as spent, 0 as cashback, payments
+       from analytics_daily where tenant_id = $1 and local_date between $2 and $3
+       union all
+       select to_char(local_date, 'YYYY-MM'), 0, 0, 0, amount_won, 1 from analytics_daily_pots
+       where tenant_id = $1 and local_date between $2 and $3) as days
+     group by month having sum(charged) <> 0 or sum(granted) <> 0 or sum(payments) <> 0 order by month`,
     args,
   );
-  const months = new Map<string, Dashboard['byMonth'][number]>();
-  for (const row of rows) {
-    const month = months.get(row.month) ?? {
-      month: row.month,
-      chargedWon: 0,
-      grantedWon: 0,
-      spentWon: 0,
-      cashbackWon: 0,
-    };
-    if (row.kind === 'charge') month.chargedWon += row.won;
-    if (row.kind === 'grant') month.grantedWon += row.won;
-    if (row.kind === 'spent') month.spentWon += row.won;
-    if (row.kind === 'cashback') month.cashbackWon += row.won;
-    months.set(row.month, month);
-  }
-  return [...months.values()].sort((a, b) => a.month.localeCompare(b.month));
+  return rows.map((row) => ({
+    month: row.month,
+    chargedWon: row.charged,
+    grantedWon: row.granted,
+    spentWon: row.spent,
+    cashbackWon: row.cashback,
+  }));
 }
 
 /** Ten-year bands by age at the period's end; members analytics never saw join fall in 'unknown'. */
 function ageBands(sql: Sql, args: unknown[]) {
   return sql.query<Grouped>(
-    `select coalesce(least(70, greatest(10, ((extract(year from $3::date)::int - m.birth_year) / 10) * 10))::text || 's', 'unknown') as key,
-       sum(p.amount_won - p.cancelled_won)::bigint as "netWon", count(*)::bigint as count
-     from analytics_payments p left join analytics_members m on m.tenant_id = p.tenant_id and m.member_id = p.member_id
-     where p.tenant_id = $1 and p.local_date between $2 and $3 group by 1 order by 1`,
+    `select case when key = 'unknown' then 'unknown'
+         else least(70, greatest(10, ((extract(year from $3::date)::int - key::int) / 10) * 10))::text || 's' end as key,
+       sum(net_won)::bigint as "netWon", sum(count)::bigint as count
+     from analytics_daily_spend where tenant_id = $1 and local_date between $2 and $3 and dimension = 'birth_year'
+     group by 1 order by 1`,
     args,
   );
 }
 
 const MEMBER_TOTALS = `
   with totals as (
-    select member_id, sum(amount_won - cancelled_won) as net, sum(cashback_won - cashback_recovered_won) as cashback
-    from analytics_payments where tenant_id = $1 and local_date between $2 and $3 group by member_id
+    select member_id, sum(net_won) as net, sum(cashback_won) as cashback
+    from analytics_member_months where tenant_id = $1 and month between $2 and $3 group by member_id
   )`;
 
 function deciles(sql: Sql, args: unknown[]) {
@@ -155,7 +205,6 @@ function deciles(sql: Sql, args: unknown[]) {
     args,
   );
 }
-
 /** Share of the top 1% of paying members (at least one member), and the Gini of member spending. */
 async function concentrationOf(sql: Sql, args: unknown[]) {
   const [row] = await sql.query<{
@@ -197,7 +246,7 @@ async function concentrationOf(sql: Sql, args: unknown[]) {
   };
 }
 
-async function topMerchants(sql: Sql, args: unknown[], period: Period) {
+async function topMerchants(sql: Sql, args: unknown[], days: number) {
   const rows = await sql.query<{
     merchantId: string;
     district: string;
@@ -206,12 +255,11 @@ async function topMerchants(sql: Sql, args: unknown[], period: Period) {
     declared: number;
   }>(
     `select merchant_id as "merchantId", min(district) as district, min(industry_code) as "industryCode",
-       sum(amount_won - cancelled_won)::bigint as "netWon", max(annual_revenue_won)::bigint as declared
-     from analytics_payments where tenant_id = $1 and local_date between $2 and $3
-     group by merchant_id order by 4 desc limit ${TOP_MERCHANTS}`,
+       sum(net_won)::bigint as "netWon", max(declared_won)::bigint as declared
+     from analytics_merchant_months where tenant_id = $1 and month between $2 and $3
+     group by merchant_id order by 4 desc, 1 limit ${TOP_MERCHANTS}`,
     args,
   );
-  const days = Math.round((Date.parse(period.to) - Date.parse(period.from)) / DAY_MS) + 1;
   return rows.map((row) => ({
     merchantId: row.merchantId,
     district: row.district,

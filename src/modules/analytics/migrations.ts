@@ -83,4 +83,81 @@ export const analyticsMigrations: Migration[] = [
         primary key (tenant_id, merchant_id)
       );`,
   },
+  {
+    version: 1151,
+    name: 'analytics: daily rollups maintained by the consumer, member and merchant months',
+    sql: `
+      create index analytics_payments_by_seq on analytics_payments (tenant_id, seq);
+
+      -- One row per local day: issuance, joins and payments. Spent = gross - cancelled (cancellations
+      -- count on the payment's day, as in analytics_payments).
+      create table analytics_daily (
+        tenant_id text not null,
+        local_date date not null,
+        charged_won bigint not null default 0,
+        granted_won bigint not null default 0,
+        joined bigint not null default 0,
+        payments bigint not null default 0,
+        gross_won bigint not null default 0,
+        cancelled_won bigint not null default 0,
+        primary key (tenant_id, local_date)
+      );
+
+      -- Net spending per day by one dimension: district, industry, market, hour, birth_year.
+      create table analytics_daily_spend (
+        tenant_id text not null,
+        local_date date not null,
+        dimension text not null,
+        key text not null,
+        net_won bigint not null,
+        count bigint not null,
+        primary key (tenant_id, local_date, dimension, key)
+      );
+
+      -- Cashback drawn per day and pot (returns on cancellation are negative, on the cancellation's day).
+      create table analytics_daily_pots (
+        tenant_id text not null,
+        local_date date not null,
+        pot_id text not null,
+        source text not null,
+        amount_won bigint not null,
+        primary key (tenant_id, local_date, pot_id, source)
+      );
+
+      -- Per member and calendar month (of the payment's local day): deciles, concentration, paying members.
+      create table analytics_member_months (
+        tenant_id text not null,
+        month text not null,
+        member_id text not null,
+        net_won bigint not null,
+        cashback_won bigint not null,
+        primary key (tenant_id, month, member_id)
+      );
+
+      -- Per merchant and calendar month: top merchants against their declared size.
+      create table analytics_merchant_months (
+        tenant_id text not null,
+        month text not null,
+        merchant_id text not null,
+        district text not null,
+        industry_code text not null,
+        declared_won bigint not null,
+        net_won bigint not null,
+        primary key (tenant_id, month, merchant_id)
+      );
+      create index analytics_merchant_months_by_net on analytics_merchant_months (tenant_id, month, net_won desc);`,
+  },
+  {
+    version: 1152,
+    name: 'analytics: member distribution per month range, cached until the consumer moves',
+    sql: `
+      create table analytics_member_stats (
+        tenant_id text not null,
+        from_month text not null,
+        to_month text not null,
+        feed_position bigint not null,
+        stats jsonb not null,
+        primary key (tenant_id, from_month, to_month)
+      );`,
+  },
 ];

@@ -1,5 +1,6 @@
 import type { Sql } from '../../db/database.js';
 import type { FeedEvent } from '../events/types.js';
+import { rollUpCancellations, rollUpDays, rollUpPayments, rollUpPots } from './rollups.js';
 
 type EventOf<T extends FeedEvent['type']> = Extract<FeedEvent, { type: T }>;
 
@@ -22,20 +23,41 @@ const FLOW_KINDS = {
 export async function project(tx: Sql, tenantId: string, events: readonly FeedEvent[], local: LocalClock) {
   const of = <T extends FeedEvent['type']>(type: T) =>
     events.filter((event): event is EventOf<T> => event.type === type && event.version === 1);
-  await insertMembers(tx, tenantId, of('member.joined'), local);
+  const joined = of('member.joined');
+  await insertMembers(tx, tenantId, joined, local);
   await insertMerchants(tx, tenantId, of('merchant.approved'), local);
-  await insertPayments(tx, tenantId, of('payment.made'), local);
-  await applyCancellations(tx, tenantId, of('payment.cancelled'), local);
-  await insertFlows(
+  const payments = of('payment.made');
+  await insertPayments(tx, tenantId, payments, local);
+  if (payments.length > 0)
+    await rollUpPayments(tx, tenantId, payments[0]?.seq ?? 0, payments[payments.length - 1]?.seq ?? 0);
+  const cancellations = of('payment.cancelled');
+  await applyCancellations(tx, tenantId, cancellations, local);
+  await rollUpCancellations(
     tx,
     tenantId,
-    events.flatMap((event) => {
-      const kind = FLOW_KINDS[event.type as keyof typeof FLOW_KINDS];
-      if (!kind || event.version !== 1) return [];
-      const payload = event.payload as { memberId: string; amountWon: number };
-      return [{ seq: event.seq, date: local(event.occurredAt).date, kind, ...payload }];
-    }),
+    cancellations.map((event) => event.payload),
   );
+  const flows = events.flatMap((event) => {
+    const kind = FLOW_KINDS[event.type as keyof typeof FLOW_KINDS];
+    if (!kind || event.version !== 1) return [];
+    const payload = event.payload as { memberId: string; amountWon: number };
+    return [{ seq: event.seq, date: local(event.occurredAt).date, kind, ...payload }];
+  });
+  await insertFlows(tx, tenantId, flows);
+  await rollUpDays(tx, tenantId, [
+    ...flows.map((flow) => ({
+      date: flow.date,
+      chargedWon: flow.kind === 'charge' ? flow.amountWon : 0,
+      grantedWon: flow.kind === 'grant' ? flow.amountWon : 0,
+      joined: 0,
+    })),
+    ...joined.map((event) => ({
+      date: local(event.occurredAt).date,
+      chargedWon: 0,
+      grantedWon: 0,
+      joined: 1,
+    })),
+  ]);
 }
 
 async function insertMembers(
@@ -194,6 +216,7 @@ async function insertDraws(
   draws: ReadonlyArray<{ seq: number; date: string; potId: string; source: string; amountWon: number }>,
 ) {
   if (draws.length === 0) return;
+  await rollUpPots(tx, tenantId, draws);
   await tx.query(
     `insert into analytics_cashback_draws (tenant_id, event_seq, local_date, pot_id, source, amount_won)
      select $1, seq, date, pot_id, source, amount_won

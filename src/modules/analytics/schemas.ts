@@ -34,7 +34,7 @@ export const OverviewSchema = Type.Object({
   members: Type.Object({
     total: Count('members who had joined by the end of the period'),
     joined: Count('members who joined in the period'),
-    paying: Count('members with at least one payment in the period'),
+    paying: Count('members with at least one payment in the calendar months the period touches'),
   }),
   payments: Type.Object({
     count: Count('payments'),
@@ -70,6 +70,10 @@ export const OverviewSchema = Type.Object({
 export const DashboardSchema = Type.Object({
   from: Type.String({ format: 'date' }),
   to: Type.String({ format: 'date' }),
+  memberMonths: Type.Object(
+    { from: Type.String({ description: 'YYYY-MM' }), to: Type.String({ description: 'YYYY-MM' }) },
+    { description: 'calendar months the deciles, concentration and top merchants cover' },
+  ),
   byMonth: Type.Array(
     Type.Object({
       month: Type.String({ description: 'YYYY-MM' }),
