@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     spawnSync(cluster, ['stop', dir]);
     throw error;
   });
-  const db = await openPostgres(url, 2);
+  let db = await openPostgres(url, 2);
   try {
     const { tokens, merchantCode } = await fundedPayers(db, server, 5_000_000);
     const acknowledged = new Map<string, string>();
@@ -88,6 +88,9 @@ async function main(): Promise<void> {
       inFlight.push(payUntilAcknowledged(`failover-${i}`, tokens[i % tokens.length] as string));
     }
     await Promise.all(inFlight);
+    // The checks read the new primary through a fresh pool (this one may still point at the lost node).
+    await db.close().catch(() => undefined);
+    db = await openPostgres(url, 2);
     const sorted = [...ackTimes].sort((x, y) => x - y);
     const afterKill = sorted.filter((time) => time >= killedAt);
     const lastBefore = sorted.filter((time) => time < killedAt).at(-1) ?? killedAt;
