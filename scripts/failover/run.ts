@@ -38,7 +38,17 @@ function killPrimaryMachine(): string {
   const postmaster = readFileSync(path.join(dir, primary, 'postmaster.pid'), 'utf8')
     .split('\n')[0]
     ?.trim();
-  spawnSync('kill', ['-9', keeper, postmaster ?? '']);
+  // The whole machine: the keeper, its supervisor children (which would otherwise restart postgres)
+  // and postgres with its backends.
+  const descendants = (pid: string): string[] => {
+    const children = spawnSync('ps', ['-o', 'pid=', '--ppid', pid], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
+    return [pid, ...children.flatMap(descendants)];
+  };
+  const pids = [...descendants(keeper), ...(postmaster ? descendants(postmaster) : [])];
+  spawnSync('kill', ['-9', ...new Set(pids)]);
   return primary;
 }
 

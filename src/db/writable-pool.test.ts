@@ -41,6 +41,7 @@ describe('answering a request when the database is away', () => {
       expect(isDatabaseUnavailable(withCode(code)), code).toBe(true);
     expect(isDatabaseUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
     expect(isDatabaseUnavailable(new Error('no writable PostgreSQL among 2 hosts'))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('Query read timeout'))).toBe(true);
     // A bug in our code or a constraint is not the database being away: those stay 500 or domain errors.
     expect(isDatabaseUnavailable(new TypeError('cannot read properties of undefined'))).toBe(false);
     expect(isDatabaseUnavailable(withCode('23505', 'ERROR'))).toBe(false);

@@ -50,20 +50,28 @@ export class WritablePool {
   async connect(): Promise<PooledConnection> {
     const { pool, client } = await this.checkOut();
     // A checked-out client whose server dies between two queries emits 'error'; unheard, it kills the process.
-    const onError = (error: Error) => this.forgetIfLost(pool, error);
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost ??= error;
+      this.forgetIfLost(pool, error);
+    };
     client.on('error', onError);
     return {
       query: async (text: string, params?: unknown[]) => {
+        // A connection found lost (a query that timed out may still be running on it) takes no more statements.
+        if (lost) throw lost;
         try {
           return await client.query(text, params);
         } catch (error) {
+          if (isConnectionLost(error)) lost ??= error as Error;
           this.forgetIfLost(pool, error);
           throw error;
         }
       },
       release: (error?: Error) => {
         client.off('error', onError);
-        client.release(error);
+        // Released with an error, the pool closes the connection instead of handing it out again.
+        client.release(error ?? lost);
       },
     };
   }
@@ -156,7 +164,7 @@ const UNAVAILABLE_NETWORK_CODES = new Set([
   'EHOSTUNREACH',
 ]);
 const UNAVAILABLE_MESSAGE =
-  /Connection terminated|not queryable|no writable PostgreSQL|timeout exceeded when trying to connect/;
+  /Connection terminated|not queryable|no writable PostgreSQL|timeout exceeded when trying to connect|Query read timeout/;
 
 /**
  * Narrower than isConnectionLost, for answering a request: the database could not be reached or
