@@ -1,5 +1,6 @@
 import { analyticsMigrations } from '../modules/analytics/migrations.js';
 import { auditTrailMigrations } from '../modules/audit-trail/migrations.js';
+import { brandingMigrations } from '../modules/branding/migrations.js';
 import { budgetMigrations } from '../modules/budgets/migrations.js';
 import { eventMigrations } from '../modules/events/migrations.js';
 import { fraudMigrations } from '../modules/fraud/migrations.js';
@@ -31,7 +32,7 @@ import type { Migration } from './migrate.js';
  * events 1100–1149, analytics 1150–1199, policy-lab changes to existing modules' tables 2300–2399.
  * giving 1300s, merchant funds 1340s, tax statements 1370s.
  * public books 1200s (1200 is the ledger's commit order, in the ledger's migrations).
- * platform administrators and operations (issue 17) 1400s.
+ * platform administrators and operations (issue 17) 1400s (branding 1410), and 2900s.
  * fraud 1500–1599.
  * Issue 11 (apps people trust): 2200–2299 (members' payment PINs).
  */
@@ -57,5 +58,6 @@ export const allMigrations: Migration[] = [
   ...givingMigrations,
   ...publicBookMigrations,
   ...platformAdminMigrations,
+  ...brandingMigrations,
   ...fraudMigrations,
 ].sort((a, b) => a.version - b.version);
