@@ -6,6 +6,7 @@ import { AnalyticsService } from './modules/analytics/analytics-service.js';
 import { OperatorActionLog } from './modules/audit-trail/operator-actions.js';
 import type { BankGateway } from './modules/bank/bank-gateway.js';
 import { InProcessSandboxBank } from './modules/bank/in-process-sandbox-bank.js';
+import { BrandingService } from './modules/branding/branding-service.js';
 import { BudgetService } from './modules/budgets/budget-service.js';
 import { type Commerce, createCommerce } from './modules/commerce/index.js';
 import { EventFeed } from './modules/events/event-feed.js';
@@ -71,6 +72,7 @@ export interface Platform {
   metrics: PlatformMetrics;
   publicBooks: PublicBooksService;
   platformAdmins: PlatformAdminService;
+  brandings: BrandingService;
 }
 
 export function createPlatform(
@@ -208,6 +210,7 @@ export function createPlatform(
     guards: guards(authenticator),
     metrics: new PlatformMetrics({ db, clock, tenants, budgets, payments }),
     platformAdmins: new PlatformAdminService(db, clock, config.sessionTtlMinutes),
+    brandings: new BrandingService(db, clock, tenants),
     publicBooks: new PublicBooksService(
       db,
       clock,

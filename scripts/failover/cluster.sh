@@ -11,6 +11,10 @@ cmd=${1:?start|stop|state}
 dir=${2:?directory}
 base=${3:-6500}
 export PATH=/usr/lib/postgresql/15/bin:$PATH
+# Failover timing (see start): override with HANBAT_FAILOVER_UNHEALTHY_MS / _DEMOTE_MS / _PARTITION_S.
+unhealthy_ms=${HANBAT_FAILOVER_UNHEALTHY_MS:-4000}
+demote_ms=${HANBAT_FAILOVER_DEMOTE_MS:-10000}
+partition_s=${HANBAT_FAILOVER_PARTITION_S:-5}
 monitor_url="postgres://autoctl_node@127.0.0.1:${base}/pg_auto_failover?sslmode=disable"
 
 as_postgres() {
@@ -29,6 +33,8 @@ start_node() { # start_node NAME PORT
   as_postgres pg_autoctl create postgres --pgdata "$dir/$1" --pgport "$2" --hostname 127.0.0.1 \
     --name "$1" --monitor "$monitor_url" --auth trust --no-ssl --dbname hanbat \
     --replication-quorum true --candidate-priority 50 >"$dir/$1.create.log" 2>&1
+  # A primary cut off from the monitor and its standby stops accepting writes after this long (default 20 s).
+  as_postgres pg_autoctl config set --pgdata "$dir/$1" timeout.network_partition_timeout "$partition_s" >/dev/null
   as_postgres bash -c "nohup pg_autoctl run --pgdata '$dir/$1' >'$dir/$1.log' 2>&1 & echo \$! >'$dir/$1.keeper.pid'"
 }
 
@@ -40,6 +46,19 @@ case $cmd in
       --auth trust --no-ssl >"$dir/monitor.create.log" 2>&1
     as_postgres bash -c "nohup pg_autoctl run --pgdata '$dir/monitor' >'$dir/monitor.log' 2>&1 & echo \$! >'$dir/monitor.keeper.pid'"
     wait_for 60 as_postgres psql -h 127.0.0.1 -p "$base" -U autoctl_node -d pg_auto_failover -c 'select 1'
+    # Faster detection than the defaults (5 s checks, unhealthy after 20 s, demote timeout 30 s: ~50 s
+    # without a primary). Safe as long as the demote timeout exceeds the keepers' network partition
+    # timeout: an isolated old primary has stopped taking writes before the standby is opened for them
+    # (and with a synchronous standby it could not commit one anyway).
+    as_postgres psql -q -h 127.0.0.1 -p "$base" -d pg_auto_failover -v ON_ERROR_STOP=1 <<SQL
+alter system set pgautofailover.health_check_period = 1000;
+alter system set pgautofailover.health_check_timeout = 1000;
+alter system set pgautofailover.health_check_max_retries = 1;
+alter system set pgautofailover.health_check_retry_delay = 500;
+alter system set pgautofailover.node_considered_unhealthy_timeout = ${unhealthy_ms};
+alter system set pgautofailover.primary_demote_timeout = ${demote_ms};
+select pg_reload_conf();
+SQL
     start_node node1 $((base + 1))
     wait_for 120 as_postgres psql -h 127.0.0.1 -p $((base + 1)) -d hanbat -c 'select 1'
     start_node node2 $((base + 2))

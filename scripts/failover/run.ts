@@ -38,7 +38,17 @@ function killPrimaryMachine(): string {
   const postmaster = readFileSync(path.join(dir, primary, 'postmaster.pid'), 'utf8')
     .split('\n')[0]
     ?.trim();
-  spawnSync('kill', ['-9', keeper, postmaster ?? '']);
+  // The whole machine: the keeper, its supervisor children (which would otherwise restart postgres)
+  // and postgres with its backends.
+  const descendants = (pid: string): string[] => {
+    const children = spawnSync('ps', ['-o', 'pid=', '--ppid', pid], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
+    return [pid, ...children.flatMap(descendants)];
+  };
+  const pids = [...descendants(keeper), ...(postmaster ? descendants(postmaster) : [])];
+  spawnSync('kill', ['-9', ...new Set(pids)]);
   return primary;
 }
 
@@ -52,7 +62,7 @@ async function main(): Promise<void> {
     spawnSync(cluster, ['stop', dir]);
     throw error;
   });
-  const db = await openPostgres(url, 2);
+  let db = await openPostgres(url, 2);
   try {
     const { tokens, merchantCode } = await fundedPayers(db, server, 5_000_000);
     const acknowledged = new Map<string, string>();
@@ -88,6 +98,9 @@ async function main(): Promise<void> {
       inFlight.push(payUntilAcknowledged(`failover-${i}`, tokens[i % tokens.length] as string));
     }
     await Promise.all(inFlight);
+    // The checks read the new primary through a fresh pool (this one may still point at the lost node).
+    await db.close().catch(() => undefined);
+    db = await openPostgres(url, 2);
     const sorted = [...ackTimes].sort((x, y) => x - y);
     const afterKill = sorted.filter((time) => time >= killedAt);
     const lastBefore = sorted.filter((time) => time < killedAt).at(-1) ?? killedAt;

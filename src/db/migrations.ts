@@ -1,5 +1,6 @@
 import { analyticsMigrations } from '../modules/analytics/migrations.js';
 import { auditTrailMigrations } from '../modules/audit-trail/migrations.js';
+import { brandingMigrations } from '../modules/branding/migrations.js';
 import { budgetMigrations } from '../modules/budgets/migrations.js';
 import { commerceMigrations } from '../modules/commerce/migrations.js';
 import { eventMigrations } from '../modules/events/migrations.js';
@@ -34,7 +35,7 @@ import type { Migration } from './migrate.js';
  * giving 1300s, merchant funds 1340s, tax statements 1370s.
  * Issue 15, round 2 session 2 (funds, partners): 1340–1369 and 1700–1799.
  * public books 1200s (1200 is the ledger's commit order, in the ledger's migrations).
- * platform administrators and operations (issue 17) 1400s.
+ * platform administrators and operations (issue 17) 1400s (branding 1410), and 2900s.
  * fraud 1500–1599.
  * commerce (online mall and delivery, issue 14) 1600–1699.
  * Issue 11 (apps people trust): 2200–2299 (members' payment PINs).
@@ -62,6 +63,7 @@ export const allMigrations: Migration[] = [
   ...merchantFundMigrations,
   ...publicBookMigrations,
   ...platformAdminMigrations,
+  ...brandingMigrations,
   ...fraudMigrations,
   ...commerceMigrations,
 ].sort((a, b) => a.version - b.version);

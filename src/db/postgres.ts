@@ -9,6 +9,7 @@ import {
 import { splitHosts, WritablePool } from './writable-pool.js';
 
 const INT8_OID = 20;
+const MULTI_HOST_QUERY_TIMEOUT_MS = 15_000;
 
 /** A PostgreSQL server reached through a connection pool. */
 export async function openPostgres(connectionString: string, poolSizeMax = 10): Promise<Database> {
@@ -22,9 +23,16 @@ export async function openPostgres(connectionString: string, poolSizeMax = 10): 
     },
   };
   const hostUrls = splitHosts(connectionString);
-  // Several hosts (a failover pair): connect to whichever is writable; see WritablePool.
+  // Several hosts (a failover pair): connect to whichever is writable; see WritablePool. A statement
+  // that gets no answer (a primary cut off from its synchronous standby waits on COMMIT for good) is
+  // given up on the client side after HANBAT_DB_QUERY_TIMEOUT_MS: the request is not acknowledged,
+  // the connection is closed and the pool looks for the primary again. Not statement_timeout: a
+  // cancelled wait for the standby reports the commit as done although no standby has it.
+  const queryTimeoutMs = Number(process.env.HANBAT_DB_QUERY_TIMEOUT_MS ?? MULTI_HOST_QUERY_TIMEOUT_MS);
   const pool =
-    hostUrls.length > 1 ? new WritablePool(hostUrls, config) : new pg.Pool({ ...config, connectionString });
+    hostUrls.length > 1
+      ? new WritablePool(hostUrls, { ...config, query_timeout: queryTimeoutMs })
+      : new pg.Pool({ ...config, connectionString });
   await pool.query('select 1');
   const asSql = (target: { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }> }): Sql => ({
     async query<Row>(text: string, params?: readonly unknown[]) {

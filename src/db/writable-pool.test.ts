@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPostgresDatabase, postgresAdminUrl } from '../../test/support/databases.js';
 import { openPostgres } from './postgres.js';
-import { isConnectionLost, splitHosts } from './writable-pool.js';
+import { isConnectionLost, isDatabaseUnavailable, splitHosts } from './writable-pool.js';
 
 describe('multi-host connection strings', () => {
   it('splits a libpq-style host list into one URL per host, without target_session_attrs', () => {
@@ -31,6 +31,21 @@ describe('multi-host connection strings', () => {
     const serverError = (code: string) => Object.assign(new Error(code), { code, severity: 'ERROR' });
     expect(isConnectionLost(serverError('23505'))).toBe(false);
     expect(isConnectionLost(serverError('40P01'))).toBe(false);
+  });
+});
+
+describe('answering a request when the database is away', () => {
+  it('calls a lost connection, a refused host or a standby refusing a write retryable, and nothing else', () => {
+    const withCode = (code: string, severity?: string) => Object.assign(new Error(code), { code, severity });
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', '25006', '57P01', '08006'])
+      expect(isDatabaseUnavailable(withCode(code)), code).toBe(true);
+    expect(isDatabaseUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('no writable PostgreSQL among 2 hosts'))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('Query read timeout'))).toBe(true);
+    // A bug in our code or a constraint is not the database being away: those stay 500 or domain errors.
+    expect(isDatabaseUnavailable(new TypeError('cannot read properties of undefined'))).toBe(false);
+    expect(isDatabaseUnavailable(withCode('23505', 'ERROR'))).toBe(false);
+    expect(isDatabaseUnavailable(undefined)).toBe(false);
   });
 });
 

@@ -8,9 +8,12 @@ export interface PooledConnection {
 /**
  * node-postgres reads only the first host of a connection string, so a multi-host string
  * (`postgres://u@h1:5432,h2:5432/db?target_session_attrs=read-write`, as libpq takes it) is served
- * here: one pool on whichever host is writable, found by asking each `pg_is_in_recovery()`. A
- * connection-level failure or a read-only refusal marks the pool stale: that query fails (the caller
- * sees an error and, holding an idempotency key, retries), and the next query finds the new primary.
+ * here: one pool on whichever host is writable, found by asking each host what libpq's
+ * `target_session_attrs=read-write` asks — is a new session read-only? — which is true on a standby and
+ * also on a promoted standby that pg_auto_failover keeps read-only until the old primary is demoted. A
+ * connection-level failure or a read-only refusal (25006) marks the pool stale: that query fails (the
+ * caller gets a retryable 503 and, holding an idempotency key, retries), and the next query finds the
+ * new primary.
  */
 export class WritablePool {
   private pool: pg.Pool | null = null;
@@ -35,42 +38,58 @@ export class WritablePool {
   }
 
   async query(text: string, params?: unknown[]): Promise<pg.QueryResult> {
-    const pool = await this.writable();
+    const connection = await this.connect();
     try {
-      return await pool.query(text, params);
-    } catch (error) {
-      this.forgetIfLost(pool, error);
-      throw error;
+      return await connection.query(text, params);
+    } finally {
+      connection.release();
     }
   }
 
   /** A connection for one transaction; its errors also tell us when the primary is gone. */
   async connect(): Promise<PooledConnection> {
-    const pool = await this.writable();
-    let client: pg.PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (error) {
-      this.forgetIfLost(pool, error);
-      throw error;
-    }
+    const { pool, client } = await this.checkOut();
     // A checked-out client whose server dies between two queries emits 'error'; unheard, it kills the process.
-    const onError = (error: Error) => this.forgetIfLost(pool, error);
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost ??= error;
+      this.forgetIfLost(pool, error);
+    };
     client.on('error', onError);
     return {
       query: async (text: string, params?: unknown[]) => {
+        // A connection found lost (a query that timed out may still be running on it) takes no more statements.
+        if (lost) throw lost;
         try {
           return await client.query(text, params);
         } catch (error) {
+          if (isConnectionLost(error)) lost ??= error as Error;
           this.forgetIfLost(pool, error);
           throw error;
         }
       },
       release: (error?: Error) => {
         client.off('error', onError);
-        client.release(error);
+        // Released with an error, the pool closes the connection instead of handing it out again.
+        client.release(error ?? lost);
       },
     };
+  }
+
+  /**
+   * A connection from the pool on the writable host. A pool left on the old primary fails to connect
+   * before any statement is sent, so that is safe to try once more on the host found again.
+   */
+  private async checkOut(): Promise<{ pool: pg.Pool; client: pg.PoolClient }> {
+    for (let attempt = 1; ; attempt += 1) {
+      const pool = await this.writable();
+      try {
+        return { pool, client: await pool.connect() };
+      } catch (error) {
+        this.forgetIfLost(pool, error);
+        if (attempt >= 2 || !isConnectionLost(error)) throw error;
+      }
+    }
   }
 
   async end(): Promise<void> {
@@ -108,8 +127,10 @@ export class WritablePool {
     client.on('error', () => undefined);
     try {
       await client.connect();
-      const { rows } = await client.query('select pg_is_in_recovery() as standby');
-      return rows[0]?.standby === false;
+      const { rows } = await client.query(
+        `select pg_is_in_recovery() or current_setting('transaction_read_only') = 'on' as read_only`,
+      );
+      return rows[0]?.read_only === false;
     } catch {
       return false;
     } finally {
@@ -133,6 +154,31 @@ export function isConnectionLost(error: unknown): boolean {
   const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
   if (typeof code === 'string' && /^(57P0[123]|08\d{3}|25006)$/.test(code)) return true;
   return error instanceof Error && severity === undefined;
+}
+
+const UNAVAILABLE_NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+]);
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|not queryable|no writable PostgreSQL|timeout exceeded when trying to connect|Query read timeout/;
+
+/**
+ * Narrower than isConnectionLost, for answering a request: the database could not be reached or
+ * refused a write as a standby, so the request can be retried as it is (503), not a fault in our code (500).
+ * A commit whose answer was lost may have committed: a retry with the same idempotency key replays it.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (
+    typeof code === 'string' &&
+    (/^(57P0[123]|08\d{3}|25006)$/.test(code) || UNAVAILABLE_NETWORK_CODES.has(code))
+  )
+    return true;
+  return typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message);
 }
 
 /** Each host of a libpq-style multi-host URL as a single-host URL; one host gives one URL. */

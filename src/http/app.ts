@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { analyticsRoutes } from '../modules/analytics/routes.js';
 import { auditTrailRoutes } from '../modules/audit-trail/routes.js';
 import { bankRoutes } from '../modules/bank/routes.js';
+import { brandingRoutes } from '../modules/branding/routes.js';
 import { budgetRoutes } from '../modules/budgets/routes.js';
 import { commerceRoutes } from '../modules/commerce/routes.js';
 import { fraudRoutes } from '../modules/fraud/routes.js';
@@ -100,6 +101,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   await app.register(taxStatementRoutes(platform));
   await app.register(publicBookRoutes(platform));
   await app.register(platformAdminRoutes(platform));
+  await app.register(brandingRoutes(platform));
   await app.register(fraudRoutes(platform));
   await app.register(commerceRoutes(platform));
   // Last: the web app's SPA fallback must not shadow any API route.

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/writable-pool.js';
 import { DomainError } from '../errors.js';
 
 /** RFC 9457 problem details, with the stable `code` clients branch on and messages in both languages. */
@@ -29,6 +30,15 @@ export function problemOf(error: DomainError, instance?: string): Problem {
   };
 }
 
+function databaseUnavailable(): DomainError {
+  return new DomainError({
+    code: 'DATABASE_UNAVAILABLE',
+    httpStatus: 503,
+    message: 'the database is switching over or unreachable; retry with the same Idempotency-Key',
+    messageKo: '데이터베이스 전환 중이거나 연결할 수 없습니다. 같은 멱등키로 다시 시도해 주세요',
+  });
+}
+
 function prefersKorean(request: FastifyRequest): boolean {
   return /^ko\b/i.test(request.headers['accept-language'] ?? '');
 }
@@ -57,6 +67,12 @@ export function registerProblemHandlers(app: FastifyInstance): void {
           },
         }),
       );
+    }
+    if (isDatabaseUnavailable(error)) {
+      // A failover or a lost connection: nothing was acknowledged; the same request (same idempotency key) may be retried.
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', '1');
+      return sendProblem(request, reply, databaseUnavailable());
     }
     const status = error.statusCode ?? 500;
     if (status < 500) {

@@ -44,7 +44,10 @@ export async function freePort(): Promise<number> {
 
 export async function startPostgresCluster(
   binDir: string,
-  options: { durable?: boolean } = {},
+  options: {
+    durable?: boolean /** extra `name=value` settings (no spaces), e.g. archive_mode=on */;
+    settings?: string[];
+  } = {},
 ): Promise<PostgresCluster> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hanbat-pg-'));
   const dataDir = path.join(dir, 'data');
@@ -70,7 +73,9 @@ export async function startPostgresCluster(
     '--no-sync',
   ]);
   const port = await freePort();
-  const speed = options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+  const speed =
+    (options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off') +
+    (options.settings ?? []).map((setting) => ` -c ${setting}`).join('');
   run(path.join(binDir, 'pg_ctl'), [
     '-D',
     dataDir,

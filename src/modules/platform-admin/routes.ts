@@ -55,7 +55,7 @@ function tenantView(tenant: Tenant) {
   };
 }
 
-function requirePlatformAdmin(admins: PlatformAdminService) {
+export function requirePlatformAdmin(admins: PlatformAdminService) {
   return async (request: FastifyRequest) => {
     const header = request.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';

@@ -93,4 +93,30 @@ describe.each(databaseKinds())('scheduler on %s', (kind) => {
     );
     expect(row?.last_outcome.details.error).toBe('bank is down');
   });
+
+  it('keeps polling after a poll fails as a whole (the database lost in a failover), reporting it', async () => {
+    const scheduler = new Scheduler(db, new ManualClock('2021-05-13T00:00:00Z'));
+    const reports: Array<{ name: string; error?: string }> = [];
+    let polls = 0;
+    await new Promise<void>((resolve) => {
+      scheduler.start(
+        async () => {
+          polls += 1;
+          if (polls === 1)
+            throw Object.assign(new Error('cannot execute INSERT in a read-only transaction'), {
+              code: '25006',
+            });
+          if (polls === 2) resolve();
+          return [];
+        },
+        1,
+        (report) => reports.push(report),
+      );
+    });
+    scheduler.stop();
+    expect(reports).toEqual([
+      { tenantId: '*', name: 'poll', error: 'cannot execute INSERT in a read-only transaction' },
+    ]);
+    expect(polls).toBe(2);
+  });
 });

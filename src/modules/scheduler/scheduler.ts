@@ -114,6 +114,13 @@ export class Scheduler {
     const poll = async () => {
       try {
         for (const report of await this.tick(await tenantIds())) onReport(report);
+      } catch (error) {
+        // The database lost (a failover): this poll is skipped, the next one tries again; never an unhandled rejection.
+        onReport({
+          tenantId: '*',
+          name: 'poll',
+          error: error instanceof Error ? error.message : String(error),
+        });
       } finally {
         this.timer = setTimeout(poll, pollMs);
         this.timer.unref();
