@@ -222,6 +222,15 @@ export class MemberService {
     return row ? toMember(tenantId, row) : undefined;
   }
 
+  /** Names by member id, for screens that show people by name (a page is at most 100 ids). */
+  async namesOf(tenantId: string, memberIds: readonly string[]): Promise<Map<string, string>> {
+    const rows = await this.db.query<{ id: string; name: string }>(
+      'select id, name from users where tenant_id = $1 and id = any($2::text[])',
+      [tenantId, [...new Set(memberIds)]],
+    );
+    return new Map(rows.map((row) => [row.id, row.name]));
+  }
+
   /** The member's linked account; in the sandbox every member has one named after them. */
   async bankAccountOf(tenantId: string, memberId: string): Promise<BankAccountRef> {
     const [row] = await this.db.query<{ bank_account: BankAccountRef | null }>(

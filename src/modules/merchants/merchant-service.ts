@@ -33,6 +33,7 @@ import {
   selectDirectoryPage,
   selectMerchant,
   selectMerchantsByCode,
+  selectMerchantsById,
   selectOwnedApprovedIds,
   selectOwnerApplications,
   selectReviewPage,
@@ -199,6 +200,11 @@ export class MerchantService {
 
   async getById(tenantId: string, merchantId: string, tx?: Sql): Promise<Merchant | undefined> {
     return selectMerchant(tx ?? this.db, tenantId, { id: merchantId });
+  }
+
+  /** By id, any status: for screens that show a page of merchants by name instead of by id. */
+  async getByIds(tenantId: string, merchantIds: readonly string[]): Promise<Map<string, Merchant>> {
+    return selectMerchantsById(this.db, tenantId, merchantIds);
   }
 
   async getApplication(

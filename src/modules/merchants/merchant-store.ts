@@ -59,6 +59,19 @@ export async function selectMerchantsByCode(
   return new Map(rows.map((row) => [row.merchantCode as string, withDerived(row)]));
 }
 
+/** Merchants by id, for showing names beside a page of ids (a page is at most 100). */
+export async function selectMerchantsById(
+  sql: Sql,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<Map<string, Merchant>> {
+  const rows = await sql.query<MerchantRow>(
+    `select ${MERCHANT_COLUMNS} from merchants where tenant_id = $1 and id = any($2::text[])`,
+    [tenantId, [...new Set(ids)]],
+  );
+  return new Map(rows.map((row) => [row.id, withDerived(row)]));
+}
+
 export async function selectApplication(
   sql: Sql,
   tenantId: string,

@@ -16,9 +16,12 @@ describe('the Daejeon reference preset', () => {
     expect(storeCount).toBe(4_338);
   });
 
-  it('marks every made-up market name as synthetic and only those', () => {
+  it('flags the sixteen made-up markets as data, never in the name a citizen reads', () => {
+    const synthetic = DAEJEON_REFERENCE.markets.filter((market) => market.synthetic);
+    expect(synthetic).toHaveLength(16);
     for (const market of DAEJEON_REFERENCE.markets) {
-      expect(market.synthetic).toBe(market.nameKo.includes('(가상)'));
+      expect(market.synthetic).toBe(market.id.startsWith('mkt_synthetic_'));
+      expect(`${market.nameKo} ${market.nameEn}`).not.toMatch(/가상|synthetic/i);
     }
   });
 

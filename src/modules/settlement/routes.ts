@@ -141,11 +141,19 @@ function operatorSettlementRoutes(platform: Platform): FastifyPluginAsyncTypebox
           limit,
         });
         const last = items.at(-1);
+        const merchants = await platform.merchants.getByIds(
+          tenantId,
+          items.map((item) => item.merchantId),
+        );
         return {
           businessDate,
           run: run && runView(run),
           totals: await settlement.totals(tenantId, businessDate),
-          items: items.map(statementView),
+          items: items.map((item) => ({
+            ...statementView(item),
+            merchantName: merchants.get(item.merchantId)?.name ?? null,
+            businessNumber: merchants.get(item.merchantId)?.businessNumber ?? null,
+          })),
           nextCursor:
             items.length === limit && last
               ? statementMerchantCursor.encode({ merchantId: last.merchantId })

@@ -159,7 +159,15 @@ export const DaySettlementsSchema = Type.Object({
   businessDate: BusinessDateSchema,
   run: Type.Union([RunSchema, Type.Null()]),
   totals: TotalsSchema,
-  items: Type.Array(StatementSchema),
+  items: Type.Array(
+    Type.Object({
+      ...StatementSchema.properties,
+      merchantName: Type.Union([Type.String(), Type.Null()], {
+        description: 'the merchant as operators know it; null if the merchant is gone',
+      }),
+      businessNumber: Type.Union([Type.String(), Type.Null()], { description: '사업자등록번호' }),
+    }),
+  ),
   nextCursor: NextCursorSchema,
 });
 

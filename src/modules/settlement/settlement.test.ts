@@ -674,9 +674,20 @@ describe.each(databaseKinds())('merchant settlement on %s', (kind) => {
     );
     const paid = [...page.body.items, ...rest.body.items].map((item: { paidWon: number }) => item.paidWon);
     expect(paid.sort((a, b) => a - b)).toEqual([3_000, 7_000]);
+    // Operators read merchants by name and business number, not by id.
+    const names = [...page.body.items, ...rest.body.items].map(
+      (item: { merchantName: string; businessNumber: string }) => item.merchantName,
+    );
+    expect(names.sort()).toEqual(['중앙시장 한밭상회', '한밭 커피']);
+    expect(page.body.items[0].businessNumber).toMatch(/^\d{10}$/);
     const trail = await operator.get('/v1/operator/audit-trail?limit=100');
     const runs = trail.body.items.filter((item: { action: string }) => item.action === 'settlement.run');
     expect(runs).toHaveLength(2);
-    expect(runs[0]).toMatchObject({ subjectType: 'settlement_run', subjectId: '2021-05-13' });
+    expect(runs[0]).toMatchObject({
+      subjectType: 'settlement_run',
+      subjectId: '2021-05-13',
+      actorName: DEMO_CREDENTIALS.operator.name,
+      subjectName: null,
+    });
   });
 });

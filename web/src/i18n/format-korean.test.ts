@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   approvalNumber,
   formatBusinessNumber,
+  formatPeriod,
+  formatUntil,
   formatWonCompact,
   groupWonDigits,
   parseWon,
@@ -37,5 +39,24 @@ describe('Korean number conventions', () => {
     expect(approvalNumber('pay_abc')).toMatch(/^\d{8}$/);
     expect(approvalNumber('pay_abc')).toBe(approvalNumber('pay_abc'));
     expect(approvalNumber('pay_abc')).not.toBe(approvalNumber('pay_abd'));
+  });
+
+  it('ends a period on its last day, not the next day at 오전 12:00', () => {
+    // 2021-07-01 00:00 in Seoul is the exclusive end of June.
+    expect(formatUntil('2021-06-30T15:00:00Z', 'ko')).toBe('2021. 6. 30.');
+    expect(formatUntil('2021-06-30T15:00:00Z', 'ko')).not.toMatch(/7\. 1\.|오전 12:00/);
+    // Not at midnight: the time is kept (Node's ICU may write 오후 as PM, so only the digits are read).
+    expect(formatUntil('2021-06-30T06:30:00Z', 'ko')).toMatch(/^2021\. 6\. 30\. \S+ 3:30$/);
+    expect(formatUntil('2021-06-30T15:00:00Z', 'en')).toBe('Jun 30, 2021');
+  });
+
+  it('writes a whole-day period as dates and a single business day as one date', () => {
+    expect(formatPeriod('2021-05-31T15:00:00Z', '2021-06-30T15:00:00Z', 'ko')).toBe(
+      '2021. 6. 1. ~ 2021. 6. 30.',
+    );
+    expect(formatPeriod('2021-05-12T15:00:00Z', '2021-05-13T15:00:00Z', 'ko')).toBe('2021. 5. 13.');
+    expect(formatPeriod('2021-05-13T01:00:00Z', '2021-05-13T15:00:00Z', 'ko')).toMatch(
+      /^2021\. 5\. 13\. \S+ 10:00 ~ 2021\. 5\. 13\.$/,
+    );
   });
 });

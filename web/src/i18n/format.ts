@@ -158,3 +158,29 @@ export function approvalNumber(referenceId: string): string {
   }
   return String(hash % 100_000_000).padStart(8, '0');
 }
+
+function isSeoulMidnight(instant: Date): boolean {
+  return seoulParts(instant).time === '00:00';
+}
+
+/**
+ * When something ends, as Koreans read an end: a period that ends at a Seoul midnight ends on the day
+ * before it ("2021. 6. 30." for an exclusive end of 7월 1일 0시), never "7. 1. 오전 12:00".
+ */
+export function formatUntil(exclusiveEnd: string | Date, language: Language): string {
+  const end = new Date(exclusiveEnd);
+  return isSeoulMidnight(end)
+    ? formatDate(new Date(end.getTime() - 1), language)
+    : formatDateTime(end, language);
+}
+
+/** A period from its start to its exclusive end: whole days as dates, one day as one date. */
+export function formatPeriod(start: string | Date, exclusiveEnd: string | Date, language: Language): string {
+  const [from, to] = [new Date(start), new Date(exclusiveEnd)];
+  if (!isSeoulMidnight(from) || !isSeoulMidnight(to)) {
+    return `${formatDateTime(from, language)} ~ ${formatUntil(to, language)}`;
+  }
+  const firstDay = formatDate(from, language);
+  const lastDay = formatUntil(to, language);
+  return firstDay === lastDay ? firstDay : `${firstDay} ~ ${lastDay}`;
+}

@@ -429,7 +429,6 @@ export const en: Messages = {
       succeeded: 'Payment received',
       succeededBody: 'You received {{amount}}.',
       failed: 'Payment failed',
-      paymentId: 'Payment number',
       next: 'Next payment',
       customerCashback: 'Customer cashback {{amount}}',
     },

@@ -424,7 +424,6 @@ export const ko = {
       succeeded: '결제 완료',
       succeededBody: '{{amount}} 결제를 받았습니다.',
       failed: '결제 실패',
-      paymentId: '결제 번호',
       next: '다음 결제',
       customerCashback: '손님 캐시백 {{amount}}',
     },

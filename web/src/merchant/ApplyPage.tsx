@@ -7,6 +7,7 @@ import { useSubmit } from '../api/use-submit.js';
 import { errorsOf, hasErrors } from '../auth/validation.js';
 import { parseWon } from '../i18n/format.js';
 import { localName, useLanguage } from '../i18n/i18n.js';
+import { BANKS } from '../reference/banks.js';
 import { byCode, useReference } from '../reference/use-reference.js';
 import { Button } from '../ui/Button.js';
 import { CheckboxField, SelectField, TextField } from '../ui/Field.js';
@@ -14,6 +15,7 @@ import { Loading } from '../ui/Loaded.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
 import { Page } from '../ui/Page.js';
 import { useDebounced } from '../ui/use-debounced.js';
+import { useDemoMode } from '../ui/use-demo-mode.js';
 import { checkBusinessNumber } from './business-number.js';
 import { ReasonList } from './ReasonList.js';
 import { REGIONS } from './regions.js';
@@ -77,7 +79,8 @@ function useValidation(form: ApplicationForm) {
     brand: form.isFranchise && !form.brand.trim() ? t('validation.required') : null,
     headquartersRegion:
       form.isFranchise && form.directlyOperated && !form.headquartersRegion ? t('validation.required') : null,
-    bankCode: settlement && !/^\d{3}$/.test(form.bankCode) ? t('validation.bankCode') : null,
+    bankCode:
+      settlement && !BANKS.some((bank) => bank.code === form.bankCode) ? t('trust.banks.choose') : null,
     accountNumber:
       settlement && !/^[0-9-]{6,20}$/.test(form.accountNumber) ? t('validation.accountNumber') : null,
     holderName: settlement && !form.holderName.trim() ? t('validation.required') : null,
@@ -177,8 +180,11 @@ export function ApplyPage() {
     (value: ApplicationForm[Key]) =>
       setForm((current) => ({ ...current, [key]: value, ...(key === 'district' ? { marketId: '' } : {}) }));
   const shown = showErrors ? errors : {};
+  const demoMode = useDemoMode();
   const industries = reference.data?.industries ?? [];
-  const markets = (reference.data?.markets ?? []).filter((market) => market.district === form.district);
+  const markets = (reference.data?.markets ?? []).filter(
+    (market) => market.district === form.district && (demoMode || !market.synthetic),
+  );
   const eligible =
     valid && eligibilityKey !== null && eligibility.status === 'ready' && eligibility.data.eligible;
 
@@ -315,12 +321,15 @@ export function ApplyPage() {
             {t('merchant.apply.settlement')} <span className="field-optional">({t('app.optional')})</span>
           </legend>
           <p className="field-hint">{t('merchant.apply.settlementHint')}</p>
-          <TextField
-            label={t('merchant.apply.bankCode')}
-            hint={t('merchant.apply.bankCodeHint')}
+          <SelectField
+            label={t('trust.banks.label')}
             value={form.bankCode}
             onValue={set('bankCode')}
-            inputMode="numeric"
+            placeholder={t('trust.banks.choose')}
+            options={BANKS.map((bank) => ({
+              value: bank.code,
+              label: language === 'en' ? bank.nameEn : bank.nameKo,
+            }))}
             error={shown.bankCode}
           />
           <TextField

@@ -35,7 +35,8 @@ function SuccessPanel({ receipt, onNext }: { receipt: MerchantReceipt; onNext: (
         {t('merchant.pos.customerCashback', { amount: format.won(receipt.cashback.amountWon) })}
       </p>
       <p className="muted small">
-        {t('merchant.pos.paymentId')}: <span className="mono">{receipt.paymentId}</span>
+        {t('trust.history.approval')}:{' '}
+        <span className="mono">{format.approvalNumber(receipt.paymentId)}</span>
       </p>
       <Button wide onClick={onNext} autoFocus>
         {t('merchant.pos.next')}

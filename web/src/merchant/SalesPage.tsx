@@ -207,7 +207,8 @@ function SaleRow({ sale, onCancelled }: { sale: Sale; onCancelled: (cancellation
           <p className="sale-amount">{format.won(sale.amountWon)}</p>
           <p className="muted small">
             {format.dateTime(sale.at)} · {t(`merchant.sales.channels.${channel}`)} ·{' '}
-            <span className="mono">{sale.paymentId}</span>
+            {t('trust.history.approval')}{' '}
+            <span className="mono">{format.approvalNumber(sale.paymentId)}</span>
           </p>
         </div>
         <div className="sale-side">

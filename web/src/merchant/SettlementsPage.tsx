@@ -106,10 +106,8 @@ function Payouts({ statement }: { statement: SettlementStatement }) {
               <p className="sale-amount">{format.won(payout.amountWon)}</p>
               <p className="muted small">
                 {t('merchant.settlements.attempt', { attempt: payout.attempt })} ·{' '}
-                {format.dateTime(payout.createdAt)} ·{' '}
-                <span className="mono">
-                  {payout.bankAccount.bankCode} {payout.bankAccount.accountNumberMasked}
-                </span>
+                {format.dateTime(payout.createdAt)} · {format.bank(payout.bankAccount.bankCode)}{' '}
+                <span className="mono">{payout.bankAccount.accountNumberMasked}</span>
               </p>
               {payout.failure && <p className="small warning-text">{payout.failure.message}</p>}
             </div>
@@ -154,9 +152,8 @@ export function StatementPage() {
                 </Badge>
               </p>
               <p className="muted">
-                {t('merchant.settlements.period', {
-                  from: format.dateTime(data.periodStart),
-                  to: format.dateTime(data.periodEnd),
+                {t('trust.formats.settlementPeriod', {
+                  period: format.period(data.periodStart, data.periodEnd),
                 })}
               </p>
               <StatementLines settlement={data} />

@@ -6,29 +6,12 @@ import { Button } from '../ui/Button.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { Loaded } from '../ui/Loaded.js';
 import { Page } from '../ui/Page.js';
-
-const KNOWN_CHECKS = [
-  'transfers_balanced',
-  'balances_match_journal',
-  'no_negative_balances',
-  'tenant_sums_to_zero',
-  'pending_holds_consistent',
-  'transfer_digests',
-  'hash_chains',
-] as const;
-
-function useCheckName() {
-  const { t } = useLanguage();
-  return (check: AuditReport['checks'][number]) =>
-    (KNOWN_CHECKS as readonly string[]).includes(check.name)
-      ? t(`operator.audit.check.${check.name as (typeof KNOWN_CHECKS)[number]}`)
-      : check.description;
-}
+import { useOperatorLabels } from './labels.js';
 
 function AuditResult({ report }: { report: AuditReport }) {
   const { t } = useLanguage();
   const format = useFormat();
-  const checkName = useCheckName();
+  const labels = useOperatorLabels();
   const violationCount = report.checks.reduce((sum, check) => sum + check.violationCount, 0);
   return (
     <>
@@ -47,7 +30,7 @@ function AuditResult({ report }: { report: AuditReport }) {
               <span className="reason-mark" aria-hidden="true">
                 {check.ok ? '✓' : '✗'}
               </span>
-              {checkName(check)}
+              {labels.check(check.name)}
               {!check.ok && <strong> · {t('operator.audit.failed', { count: check.violationCount })}</strong>}
             </li>
           ))}
@@ -68,7 +51,7 @@ function AuditResult({ report }: { report: AuditReport }) {
               <tbody>
                 {report.violations.map((violation) => (
                   <tr key={`${violation.check}-${violation.subject}-${violation.message}`}>
-                    <td>{violation.check}</td>
+                    <td>{labels.check(violation.check)}</td>
                     <td className="mono">{violation.subject}</td>
                     <td>{violation.message}</td>
                   </tr>

@@ -7,41 +7,92 @@ import { downloadCsv } from '../ui/csv-file.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { Page } from '../ui/Page.js';
 import { PagedList } from '../ui/PagedList.js';
+import { useOperatorLabels } from './labels.js';
 
 const PAGE_SIZE = 25;
 const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
-const KNOWN_ACTIONS = [
-  'policy.create',
-  'policy.preset',
-  'policy.rule_create',
-  'merchant.approve',
-  'merchant.reject',
-  'budget.create',
-  'budget.top_up',
-  'member.welfare',
-] as const;
+const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+/** Detail fields shown to operators; others (ids, internal states) stay in the record only. */
+const SHOWN_DETAILS = new Set([
+  'name',
+  'key',
+  'value',
+  'effectiveFrom',
+  'effectiveTo',
+  'usableFrom',
+  'expiresAt',
+  'businessDate',
+  'rateBp',
+  'feeFreeAnnualRevenueUpToWon',
+  'recipientCount',
+  'recipientWon',
+  'rowCount',
+  'importedCount',
+  'importedWon',
+  'errorRowCount',
+  'amountWon',
+  'budgetWon',
+  'fundedWon',
+  'reason',
+  'added',
+]);
 
-function useActionName() {
-  const { t } = useLanguage();
-  return (action: string) =>
-    (KNOWN_ACTIONS as readonly string[]).includes(action)
-      ? t(`operator.trail.actions.${action as (typeof KNOWN_ACTIONS)[number]}`)
-      : t('operator.trail.actions.other', { action });
+/** A detail value as people read it: rule names, won, rates and Korean dates instead of raw values. */
+function useDetailValue() {
+  const format = useFormat();
+  const labels = useOperatorLabels();
+  return (name: string, value: unknown, details: OperatorAction['details']): string => {
+    if (name === 'key' && typeof value === 'string') return labels.rule(value);
+    if (typeof value === 'number') {
+      if (name.endsWith('Won')) return format.won(value);
+      if (name.endsWith('Bp')) return format.rate(value);
+      if (name === 'value' && typeof details.key === 'string' && details.key.endsWith('_won'))
+        return format.won(value);
+      return format.number(value);
+    }
+    if (typeof value === 'string' && INSTANT_PATTERN.test(value))
+      return name === 'effectiveTo' || name === 'expiresAt' ? format.until(value) : format.dateTime(value);
+    if (typeof value === 'string' && DATE_PATTERN.test(value)) return format.calendarDate(value);
+    return String(value);
+  };
 }
 
-/** Details are whatever the action recorded: shown as name and value, one level deep. */
-function DetailList({ details }: { details: OperatorAction['details'] }) {
+function useActionText() {
+  const { t } = useLanguage();
   const format = useFormat();
-  const shown = (value: unknown) =>
-    typeof value === 'string' && INSTANT_PATTERN.test(value) ? format.dateTime(value) : String(value);
-  const entries = Object.entries(details).filter(([, value]) => value !== null && typeof value !== 'object');
+  const labels = useOperatorLabels();
+  const detailValue = useDetailValue();
+  return {
+    action: (item: OperatorAction) => labels.action(item.action),
+    actor: (item: OperatorAction) => item.actorName ?? t('trust.trail.system'),
+    subject: (item: OperatorAction) => {
+      const kind = labels.subjectType(item.subjectType);
+      if (item.subjectName) return `${kind} · ${item.subjectName}`;
+      if (DATE_PATTERN.test(item.subjectId)) return `${kind} · ${format.calendarDate(item.subjectId)}`;
+      const name = typeof item.details.name === 'string' ? item.details.name : null;
+      return name ? `${kind} · ${name}` : kind;
+    },
+    details: (item: OperatorAction) =>
+      Object.entries(item.details)
+        .filter(([name, value]) => SHOWN_DETAILS.has(name) && value !== null && typeof value !== 'object')
+        .map(([name, value]) => ({
+          name: labels.detail(name),
+          value: detailValue(name, value, item.details),
+        })),
+  };
+}
+
+/** Details are whatever the action recorded: the known fields, by their Korean names. */
+function DetailList({ item }: { item: OperatorAction }) {
+  const text = useActionText();
+  const entries = text.details(item);
   if (entries.length === 0) return null;
   return (
-    <dl className="inline-details" translate="no">
-      {entries.map(([name, value]) => (
-        <div key={name}>
-          <dt>{name}</dt>
-          <dd>{shown(value)}</dd>
+    <dl className="inline-details">
+      {entries.map((entry) => (
+        <div key={entry.name}>
+          <dt>{entry.name}</dt>
+          <dd>{entry.value}</dd>
         </div>
       ))}
     </dl>
@@ -51,7 +102,7 @@ function DetailList({ details }: { details: OperatorAction['details'] }) {
 export function AuditTrailPage() {
   const { t } = useLanguage();
   const format = useFormat();
-  const actionName = useActionName();
+  const text = useActionText();
   const trail = usePaged('trail', (cursor, signal) =>
     call(
       api.GET('/v1/operator/audit-trail', {
@@ -76,12 +127,17 @@ export function AuditTrailPage() {
                       t('trust.files.columns.action'),
                       t('trust.files.columns.subject'),
                       t('trust.files.columns.actor'),
+                      t('operator.trail.details'),
                     ],
                     items.map((item) => [
                       format.dateTime(item.at),
-                      actionName(item.action),
-                      item.subjectId,
-                      item.actorUserId,
+                      text.action(item),
+                      text.subject(item),
+                      text.actor(item),
+                      text
+                        .details(item)
+                        .map((entry) => `${entry.name}: ${entry.value}`)
+                        .join('; '),
                     ]),
                   )
                 }
@@ -103,11 +159,11 @@ export function AuditTrailPage() {
                 {items.map((item) => (
                   <tr key={item.seq}>
                     <td>{format.dateTime(item.at)}</td>
-                    <td>{actionName(item.action)}</td>
-                    <td className="mono">{item.subjectId}</td>
-                    <td className="mono">{item.actorUserId}</td>
+                    <td>{text.action(item)}</td>
+                    <td>{text.subject(item)}</td>
+                    <td>{text.actor(item)}</td>
                     <td>
-                      <DetailList details={item.details} />
+                      <DetailList item={item} />
                     </td>
                   </tr>
                 ))}

@@ -45,9 +45,7 @@ function VersionList({ policies }: { policies: CashbackPolicy[] }) {
                 {' · '}
                 {t('operator.policy.period', {
                   from: format.dateTime(policy.effectiveFrom),
-                  to: policy.effectiveTo
-                    ? format.dateTime(policy.effectiveTo)
-                    : t('operator.policy.openEnded'),
+                  to: policy.effectiveTo ? format.until(policy.effectiveTo) : t('operator.policy.openEnded'),
                 })}
               </span>
             </li>

@@ -29,9 +29,9 @@ function ApplicationDetails({ application }: { application: MerchantApplication 
   return (
     <dl className="details-grid">
       <dt>{t('operator.review.businessNumber')}</dt>
-      <dd className="mono">{application.businessNumber}</dd>
+      <dd className="mono">{format.businessNumber(application.businessNumber)}</dd>
       <dt>{t('operator.review.industry')}</dt>
-      <dd>{industry ? localName(industry, language) : application.industryCode}</dd>
+      <dd>{industry ? localName(industry, language) : '—'}</dd>
       <dt>{t('operator.review.location')}</dt>
       <dd>
         {district ? localName(district, language) : application.district}{' '}
@@ -57,9 +57,8 @@ function ApplicationDetails({ application }: { application: MerchantApplication 
       <dd>
         {settlementAccount ? (
           <>
-            <span className="mono">
-              {settlementAccount.bankCode} {settlementAccount.accountNumber}
-            </span>{' '}
+            {format.bank(settlementAccount.bankCode)}{' '}
+            <span className="mono">{settlementAccount.accountNumber}</span>{' '}
             <DataName>{settlementAccount.holderName}</DataName>
           </>
         ) : (

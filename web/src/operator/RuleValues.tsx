@@ -8,39 +8,15 @@ import { Button } from '../ui/Button.js';
 import { SelectField, TextField } from '../ui/Field.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
-
-const KNOWN_RULES = [
-  'charge_monthly_cap_won',
-  'holding_cap_won',
-  'payment_cancel_window_days',
-  'payment_code_ttl_seconds',
-  'member_min_age_years',
-  'auto_charge_unit_won',
-  'transfer_per_send_cap_won',
-  'transfer_daily_cap_won',
-  'transfer_monthly_cap_won',
-  'transfer_accept_window_hours',
-  'refund_full_window_days',
-  'refund_min_used_bp',
-  'public_funding_per_request_max_won',
-  'payment_pin_attempts_max',
-  'payment_pin_lockout_minutes',
-  'tax_deduction_market_rate_bp',
-  'tax_deduction_general_rate_bp',
-  'neighbourhood_giving_rate_bp',
-] as const;
-
-function isKnownRule(key: string): key is (typeof KNOWN_RULES)[number] {
-  return (KNOWN_RULES as readonly string[]).includes(key);
-}
+import { useOperatorLabels } from './labels.js';
 
 /** Rule keys end in their unit (`_won`, `_days`, `_bp`, …): the value is shown in it. */
 function useRuleText() {
   const { t } = useLanguage();
   const format = useFormat();
+  const labels = useOperatorLabels();
   return {
-    name: (key: string) =>
-      isKnownRule(key) ? t(`operator.policy.rules.${key}`) : t('operator.policy.rules.other', { key }),
+    name: labels.rule,
     value: (key: string, value: number) => {
       if (key.endsWith('_won')) return format.won(value);
       if (key.endsWith('_bp')) return format.rate(value);

@@ -14,7 +14,7 @@ import { TextField } from '../ui/Field.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { Loaded } from '../ui/Loaded.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
-import { Badge, Page } from '../ui/Page.js';
+import { Badge, DataName, Page } from '../ui/Page.js';
 import { PagedList } from '../ui/PagedList.js';
 
 const PAGE_SIZE = 50;
@@ -50,7 +50,7 @@ function Totals({ day }: { day: SettlementDay }) {
         ).map(([key, amountWon]) => (
           <div key={key}>
             <dt>{t(key)}</dt>
-            <dd>{format.won(amountWon)}</dd>
+            <dd>{format.wonCompact(amountWon)}</dd>
           </div>
         ))}
       </dl>
@@ -83,6 +83,7 @@ function Statements({ businessDate, version }: { businessDate: string; version: 
                     [
                       t('trust.files.columns.date'),
                       t('trust.files.columns.merchant'),
+                      t('operator.review.businessNumber'),
                       t('trust.files.columns.status'),
                       t('trust.files.columns.gross'),
                       t('trust.files.columns.due'),
@@ -90,7 +91,8 @@ function Statements({ businessDate, version }: { businessDate: string; version: 
                     ],
                     items.map((statement) => [
                       format.calendarDate(businessDate),
-                      statement.merchantId,
+                      statement.merchantName ?? '—',
+                      statement.businessNumber ? format.businessNumber(statement.businessNumber) : '—',
                       t(`merchant.settlements.statuses.${statement.status}`),
                       statement.grossWon,
                       statement.dueWon,
@@ -121,7 +123,15 @@ function Statements({ businessDate, version }: { businessDate: string; version: 
               <tbody>
                 {items.map((statement) => (
                   <tr key={statement.id}>
-                    <td className="mono">{statement.merchantId}</td>
+                    <td>
+                      <DataName>{statement.merchantName ?? '—'}</DataName>
+                      {statement.businessNumber && (
+                        <span className="muted small mono">
+                          {' '}
+                          {format.businessNumber(statement.businessNumber)}
+                        </span>
+                      )}
+                    </td>
                     <td>
                       <Badge tone={STATUS_TONE[statement.status]}>
                         {t(`merchant.settlements.statuses.${statement.status}`)}
@@ -302,7 +312,10 @@ export function SettlementsAdminPage() {
                     label: t('trust.confirm.settlement.statements'),
                     value: t('operator.settlements.statements', { count: day.data.totals.statements }),
                   },
-                  { label: t('trust.confirm.settlement.due'), value: format.won(day.data.totals.dueWon) },
+                  {
+                    label: t('trust.confirm.settlement.due'),
+                    value: format.wonCompact(day.data.totals.dueWon),
+                  },
                 ]
               : []),
           ]}

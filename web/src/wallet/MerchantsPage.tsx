@@ -9,6 +9,7 @@ import { SelectField, TextField } from '../ui/Field.js';
 import { Badge, DataName, Page } from '../ui/Page.js';
 import { PagedList } from '../ui/PagedList.js';
 import { useDebounced } from '../ui/use-debounced.js';
+import { useDemoMode } from '../ui/use-demo-mode.js';
 
 interface Filters {
   q: string;
@@ -82,10 +83,13 @@ export function MerchantsPage() {
       }),
     ),
   );
+  const demoMode = useDemoMode();
   const set = (key: keyof Filters) => (value: string) =>
     setFilters((current) => ({ ...current, [key]: value, ...(key === 'district' ? { marketId: '' } : {}) }));
+  // Made-up markets exist for the demo: a citizen on a real server never sees them.
   const markets = (reference.data?.markets ?? []).filter(
-    (market) => !filters.district || market.district === filters.district,
+    (market) =>
+      (!filters.district || market.district === filters.district) && (demoMode || !market.synthetic),
   );
 
   return (
@@ -122,7 +126,12 @@ export function MerchantsPage() {
             value={filters.marketId}
             onValue={set('marketId')}
             placeholder={t('wallet.merchants.anyMarket')}
-            options={markets.map((market) => ({ value: market.id, label: localName(market, language) }))}
+            options={markets.map((market) => ({
+              value: market.id,
+              label: market.synthetic
+                ? `${localName(market, language)} · ${t('trust.demo')}`
+                : localName(market, language),
+            }))}
           />
         </form>
       </search>

@@ -137,8 +137,8 @@ function realMarket(
 function syntheticMarket(number: number, districtCode: string, storeCount: number): Market {
   return {
     id: `mkt_synthetic_${number}`,
-    nameKo: `대전 전통시장 ${number} (가상)`,
-    nameEn: `Daejeon Traditional Market ${number} (synthetic)`,
+    nameKo: `대전 전통시장 ${number}`,
+    nameEn: `Daejeon Traditional Market ${number}`,
     districtCode,
     storeCount,
     synthetic: true,
@@ -147,7 +147,7 @@ function syntheticMarket(number: number, districtCode: string, storeCount: numbe
 
 /**
  * The article's 29 markets with 4,338 stores. Thirteen carry real market names; the other sixteen are
- * made up and say so. Per-market store counts are illustrative (the article gives only the total),
+ * made up and flagged `synthetic` (screens mark them in demo mode and hide them from citizens otherwise). Per-market store counts are illustrative (the article gives only the total),
  * chosen so that they add up to 4,338.
  */
 export const DAEJEON_MARKETS: readonly Market[] = [
