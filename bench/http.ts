@@ -37,6 +37,7 @@ function buildServerOnce(): void {
 export async function startServer(
   database: { databaseUrl: string } | { dataDir: string },
   nodeArgs: readonly string[] = [],
+  extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<Server> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -51,6 +52,7 @@ export async function startServer(
     ...('databaseUrl' in database
       ? { DATABASE_URL: database.databaseUrl }
       : { DATABASE_URL: '', DATA_DIR: database.dataDir }),
+    ...extraEnv,
   };
   buildServerOnce();
   const child = spawn(process.execPath, [...nodeArgs, 'bin/hanbat.js', 'serve'], {

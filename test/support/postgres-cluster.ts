@@ -44,10 +44,8 @@ export async function freePort(): Promise<number> {
 
 export async function startPostgresCluster(
   binDir: string,
-  options: {
-    durable?: boolean /** extra `name=value` settings (no spaces), e.g. archive_mode=on */;
-    settings?: string[];
-  } = {},
+  /** `settings`: more `-c name=value` server settings, e.g. to preload pg_stat_statements for a profile. */
+  options: { durable?: boolean; settings?: readonly string[] } = {},
 ): Promise<PostgresCluster> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hanbat-pg-'));
   const dataDir = path.join(dir, 'data');
@@ -74,8 +72,7 @@ export async function startPostgresCluster(
   ]);
   const port = await freePort();
   const speed =
-    (options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off') +
-    (options.settings ?? []).map((setting) => ` -c ${setting}`).join('');
+    options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
   run(path.join(binDir, 'pg_ctl'), [
     '-D',
     dataDir,
@@ -83,7 +80,7 @@ export async function startPostgresCluster(
     path.join(dir, 'server.log'),
     '-w',
     '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=300${speed}`,
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=300${speed}${(options.settings ?? []).map((setting) => ` -c ${setting}`).join('')}`,
     'start',
   ]);
   return {

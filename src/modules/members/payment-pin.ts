@@ -1,6 +1,7 @@
 import { hash, verify } from '@node-rs/argon2';
 import type { Clock } from '../../clock.js';
 import { type Database, transactionWithRetry } from '../../db/database.js';
+import { GroupCommit, type GroupCommitOptions } from '../../db/group-commit.js';
 import { DomainError } from '../../errors.js';
 import type { PolicyService } from '../policy/policy-service.js';
 
@@ -14,7 +15,20 @@ export interface PinStatus {
   lockedUntil: Date | null;
 }
 
+/**
+ * PIN lookups that arrive together share one query, as session lookups do: every payment, transfer
+ * and refund makes one, and on the embedded database each query waits its turn for the one
+ * connection, spreading the payments that follow over many small batches.
+ */
+const PIN_LOOKUP_BATCHING: GroupCommitOptions = {
+  waitMsMax: 1,
+  batchSizeMax: 256,
+  queuedMax: 20_000,
+  inFlightMax: 2,
+};
+
 interface PinRow {
+  member_id: string;
   pin_hash: string;
   failed_attempts: number;
   locked_until: Date | null;
@@ -28,6 +42,11 @@ interface PinRow {
  * working); the web app sets one at the first payment.
  */
 export class PaymentPinService {
+  private readonly lookups = new GroupCommit<string, PinRow | undefined>(
+    (tenantId, memberIds) => this.rows(tenantId, memberIds),
+    PIN_LOOKUP_BATCHING,
+  );
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -115,12 +134,19 @@ export class PaymentPinService {
       : null;
   }
 
-  private async row(tenantId: string, memberId: string): Promise<PinRow | undefined> {
-    const [row] = await this.db.query<PinRow>(
-      'select pin_hash, failed_attempts, locked_until from member_payment_pins where tenant_id = $1 and member_id = $2',
-      [tenantId, memberId],
+  /** The member's PIN row as it is now: read by a query that starts after this call. */
+  private row(tenantId: string, memberId: string): Promise<PinRow | undefined> {
+    return this.lookups.submit(tenantId, memberId);
+  }
+
+  private async rows(tenantId: string, memberIds: readonly string[]) {
+    const rows = await this.db.query<PinRow>(
+      `select member_id, pin_hash, failed_attempts, locked_until from member_payment_pins
+       where tenant_id = $1 and member_id = any($2::text[])`,
+      [tenantId, [...new Set(memberIds)]],
     );
-    return row;
+    const byMember = new Map(rows.map((row) => [row.member_id, row]));
+    return memberIds.map((memberId) => ({ ok: true as const, value: byMember.get(memberId) }));
   }
 }
 
