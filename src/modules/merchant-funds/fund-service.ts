@@ -5,6 +5,7 @@ import { invalidInput } from '../../errors.js';
 import { isCalendarDate, localDate } from '../../time.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankGateway, BankOutcome } from '../bank/bank-gateway.js';
+import { idempotencyKeyReused } from '../idempotency/idempotency.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { TransferRequest } from '../ledger/types.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
@@ -125,6 +126,7 @@ export class MerchantFundService {
           ],
         },
       ]);
+      if (result?.ok === false && result.code === 'IDEMPOTENCY_CONFLICT') throw idempotencyKeyReused();
       if (!result?.ok) throw new Error(`ledger refused fund pool funding ${fundingId}: ${result?.code}`);
       if (result.replayed) return;
       await this.deps.operatorActions.record(tx, {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../../test/support/databases.js';
 import {
-  type ApiClient,
+  ApiClient,
   demoClient,
   demoMerchantCode,
   expectLedgerAuditGreen,
@@ -348,5 +348,37 @@ describe.each(databaseKinds())('every preset carries the fund, tax and giving ru
     // Installing again changes nothing: the pool is funded once.
     await installPreset(t.platform, tenantId, preset);
     expect((await t.platform.merchantFunds.poolReport(tenantId)).fundedWon).toBe(report.fundedWon);
+    if (!preset.startsWith('daejeon')) {
+      // A city without a pool refuses approvals until it funds one through the operator route.
+      const operator = await t.platform.members.signUp(
+        tenantId,
+        {
+          phone: '010-6341-0001',
+          password: 'Hanbat-test-9f2k',
+          name: '운영자',
+          birthDate: '1980-01-01',
+          district: (await t.platform.reference.listDistricts(tenantId))[0]?.code ?? '',
+          dong: '읍내',
+        },
+        'demo',
+      );
+      await t.platform.members.grantOperatorRoles(tenantId, operator.id, ['policy_admin']);
+      const client = await new ApiClient(t.app, tenantId).logIn('010-6341-0001', 'Hanbat-test-9f2k');
+      const funded = await client.post(
+        '/v1/operator/fund-pool/fundings',
+        { amountWon: 1_000_000_000 },
+        'fund-1',
+      );
+      expect(funded.status).toBe(201);
+      expect(funded.body).toMatchObject({ fundedWon: 1_000_000_000, availableWon: 1_000_000_000 });
+      expect(
+        (await client.post('/v1/operator/fund-pool/fundings', { amountWon: 1_000_000_000 }, 'fund-1')).status,
+      ).toBe(201);
+      const reused = await client.post('/v1/operator/fund-pool/fundings', { amountWon: 5 }, 'fund-1');
+      expect([reused.status, reused.body.code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
+      expect((await client.post('/v1/operator/fund-pool/fundings', { amountWon: -5 })).status).toBe(400);
+      expect((await t.platform.merchantFunds.poolReport(tenantId)).fundedWon).toBe(1_000_000_000);
+    }
+    await expectLedgerAuditGreen(t.platform, tenantId);
   });
 });

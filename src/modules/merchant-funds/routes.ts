@@ -5,7 +5,7 @@ import { forbidden, userOf } from '../../http/auth.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { idempotencyKeyOf } from '../idempotency/idempotency.js';
-import { IdempotencyHeaders } from '../wallets/schemas.js';
+import { AmountWon, IdempotencyHeaders } from '../wallets/schemas.js';
 import {
   FundApplicationRequestSchema,
   FundApplicationSchema,
@@ -152,6 +152,26 @@ export function merchantFundRoutes(platform: Platform): FastifyPluginAsyncTypebo
         return fundApplicationJson(
           await merchantFunds.reject(tenantId, request.params.applicationId, userId, request.body.note),
         );
+      },
+    );
+
+    app.post(
+      '/v1/operator/fund-pool/fundings',
+      {
+        preValidation: guards.requireOperator('policy_admin'),
+        schema: {
+          tags: ['operator', 'merchant-funds'],
+          summary: "Put the city's bank money into the fund pool (once per Idempotency-Key)",
+          headers: IdempotencyHeaders,
+          body: Type.Object({ amountWon: AmountWon }, { additionalProperties: false }),
+          response: { 201: FundPoolReportSchema, ...problemResponses(400, 401, 403, 409) },
+        },
+      },
+      async (request, reply) => {
+        const { tenantId, userId } = userOf(request);
+        const fundingId = `${userId}:${idempotencyKeyOf(request)}`;
+        await merchantFunds.fundPool(tenantId, userId, fundingId, request.body.amountWon);
+        return reply.code(201).send(await merchantFunds.poolReport(tenantId));
       },
     );
 
