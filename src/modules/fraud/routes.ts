@@ -139,7 +139,7 @@ export function fraudRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           tags,
           summary: 'Dismiss a case (with a reason) or confirm it with actions',
           description:
-            'Actions: freeze_member / freeze_merchant (payments, transfers, refunds and payouts refused with ACCOUNT_FROZEN), claw_back (cashback of the flagged payments back to the budget pots by ledger transfer; what the balance cannot cover is recorded as a receivable), hold_settlement. All or nothing. With an Idempotency-Key a retry replays the first answer; without one, a second decision is refused (FRAUD_CASE_CLOSED), so nothing applies twice.',
+            'Actions: freeze_member / freeze_merchant (payments, transfers, refunds and payouts refused with ACCOUNT_FROZEN), claw_back (the cashback of the flagged payments back to the budget pots from the member cashback balance, and the programme grant money they spent back to each programme pool from the merchant unsettled balance, by ledger transfers; what a balance cannot cover is recorded as a receivable, never a negative balance; a payment is clawed back at most once), hold_settlement. All or nothing. With an Idempotency-Key a retry replays the first answer; without one, a second decision is refused (FRAUD_CASE_CLOSED), so nothing applies twice.',
           params: Type.Object({ caseId: Type.String({ maxLength: 64 }) }),
           headers: IdempotencyHeaders,
           body: DecisionSchema,

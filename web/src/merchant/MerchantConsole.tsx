@@ -62,16 +62,7 @@ export default function MerchantConsole() {
     <Routes>
       <Route
         element={
-          <ConsoleLayout
-            console="merchant"
-            nav={nav}
-            banner={
-              <>
-                <ShopPicker />
-                <FrozenNotice />
-              </>
-            }
-          />
+          <ConsoleLayout console="merchant" nav={nav} banner={<FrozenNotice before={<ShopPicker />} />} />
         }
       >
         <Route index element={<Navigate to={approved ? 'pos' : 'applications'} replace />} />
