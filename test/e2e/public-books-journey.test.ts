@@ -48,7 +48,7 @@ describe.skipIf(!browserFound && !browserRequired)('public books in a real brows
     if (!browserFound) throw new Error(`REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM_PATH}`);
     ensureWebBuilt();
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     for (const context of contexts) await context.close();
