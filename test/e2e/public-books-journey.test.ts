@@ -64,9 +64,9 @@ describe.skipIf(!browserFound && !browserRequired)('public books in a real brows
       const publicPage = await visitor.newPage();
       await publicPage.goto('/books');
       // The demo data was sealed when the server first started.
-      await publicPage.getByRole('heading', { name: '최근 체크포인트' }).waitFor();
-      await publicPage.getByRole('link', { name: '#1' }).waitFor();
-      await publicPage.getByRole('heading', { name: '캐시백 예산' }).waitFor();
+      await publicPage.getByRole('heading', { name: '최근 체크포인트', exact: true }).waitFor();
+      await publicPage.getByRole('link', { name: '#1', exact: true }).waitFor();
+      await publicPage.getByRole('heading', { name: '캐시백 예산', exact: true }).waitFor();
       await publicPage.getByRole('rowheader', { name: '국비' }).first().waitFor();
       await publicPage.getByText('체크포인트 #1 기준').first().waitFor();
       await screenshot(publicPage, 'public-books-01-page');
