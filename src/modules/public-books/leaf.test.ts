@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SealableTransfer } from '../ledger/index.js';
 import { accountHash, type Leaf, leafText } from './leaf.js';
+import { leafHash, nodeHash } from './merkle.js';
 
 const payment: SealableTransfer = {
   commitSeq: 7,
@@ -58,6 +59,17 @@ describe('leaf encoding', () => {
     );
     expect(leafText('daejeon', payment)).not.toContain('mem_a');
     expect(accountHash('daejeon', 'cash:mem_a')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('gives the test vectors of docs/public-books.md (checked there with an independent SHA-256)', () => {
+    expect(accountHash('daejeon', 'cash:mem_a')).toBe(
+      'de9d23cbdb18d329566ca2ac6aefeb11688731608c08cc2e3b709e6af90c0b23',
+    );
+    const hash = leafHash(leafText('daejeon', payment));
+    expect(hash.toString('hex')).toBe('d69f2f8895e94c80d04af037a84395433222b99eb8479d16b21b823b711b4ea6');
+    expect(nodeHash(hash, leafHash('')).toString('hex')).toBe(
+      '1b2cf6146880252d52d2c2185ea4c3f43217867ce3d5ce7aacf2e9acbad5f4c1',
+    );
   });
 
   it('writes exactly what JSON.stringify writes for the Leaf object, whatever the strings and amounts', () => {

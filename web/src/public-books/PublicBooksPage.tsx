@@ -55,20 +55,26 @@ function BooksView({ books }: { books: Books }) {
         {figures.budgetPots.map((pot) => (
           <div key={pot.potId}>
             <h3>{pot.name}</h3>
-            <dl>
-              <dt>{t('publicBooks.funded')}</dt>
-              <dd>{format.won(pot.fundedWon)}</dd>
-              <dt>{t('publicBooks.spent')}</dt>
-              <dd>{format.won(pot.spentWon)}</dd>
-              <dt>{t('publicBooks.remaining')}</dt>
-              <dd>{format.won(pot.remainingWon)}</dd>
-              <dt>{t('publicBooks.bySource')}</dt>
-              <dd>
-                {pot.sources
-                  .map((entry) => `${source(entry.source)} ${format.won(entry.remainingWon)}`)
-                  .join(' · ')}
-              </dd>
-            </dl>
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('publicBooks.bySource')}</th>
+                  <th>{t('publicBooks.funded')}</th>
+                  <th>{t('publicBooks.spent')}</th>
+                  <th>{t('publicBooks.remaining')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {[...pot.sources, { ...pot, source: t('publicBooks.total') }].map((row) => (
+                  <tr key={row.source}>
+                    <th scope="row">{source(row.source)}</th>
+                    <td>{format.won(row.fundedWon)}</td>
+                    <td>{format.won(row.spentWon)}</td>
+                    <td>{format.won(row.remainingWon)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </div>
         ))}
         <CheckpointLink sequence={figures.checkpointSequence} tenantId={books.tenantId} />
