@@ -25,6 +25,7 @@ import {
   type OrderStatus,
   type PaidFrom,
 } from './order-types.js';
+import { OrderUpdates } from './order-updates.js';
 import { COMMERCE_RULE_DEFAULTS, COMMERCE_RULE_KEYS, type CommerceRules } from './rules.js';
 import type { Channel, Product } from './types.js';
 
@@ -78,6 +79,9 @@ interface Deps {
  * and pays the channel's cashback from the budget; reject, cancel or no answer in time voids it.
  */
 export class OrderService {
+  /** Live changes, published by the routes and jobs after each commit. */
+  readonly updates = new OrderUpdates();
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -483,7 +487,7 @@ export class OrderService {
       [tenantId, this.clock.now(), EXPIRY_BATCH_MAX],
     );
     for (const { id } of due) {
-      await transactionWithRetry(this.db, async (tx) => {
+      const expired = await transactionWithRetry(this.db, async (tx) => {
         const [row] = await tx.query<OrderRow>(
           `select * from commerce_orders where tenant_id = $1 and id = $2 and status = 'placed' for update`,
           [tenantId, id],
@@ -494,8 +498,9 @@ export class OrderService {
           { id: expireTransferId(holdId), action: 'expire_pending', pendingId: holdId },
         ]);
         await this.returnStock(tx, tenantId, row);
-        await this.move(tx, tenantId, { ...row, held_won: 0 }, 'expired', {});
+        return this.move(tx, tenantId, { ...row, held_won: 0 }, 'expired', {});
       });
+      if (expired) this.updates.publish(tenantId, [expired]);
     }
     return due.length;
   }

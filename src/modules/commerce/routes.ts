@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
+import { FastifySSEPlugin } from 'fastify-sse-v2';
 import { Type } from 'typebox';
 import { userOf } from '../../http/auth.js';
 import { tenantOf } from '../../http/request-context.js';
@@ -52,6 +53,41 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   const { guards, idempotency } = platform;
   const { catalogue, orders } = platform.commerce;
   return async (app) => {
+    await app.register(FastifySSEPlugin, { retryDelay: 3_000 });
+
+    const live = (audience: 'member' | 'merchant', summary: string) => ({
+      preValidation: audience === 'member' ? guards.requireUser : guards.requireMerchant,
+      schema: {
+        tags: ['commerce'],
+        summary,
+        description:
+          'text/event-stream: `ready` once, then `order` (or `order.new_delivery` for the merchant: sound the alert) with the order as JSON data after every change',
+        response: { ...problemResponses(401, 403, 503) },
+      },
+    });
+
+    app.get(
+      '/v1/me/orders/events',
+      live('member', "Live changes of the member's orders (server-sent events)"),
+      async (request, reply) => {
+        const { tenantId, userId } = userOf(request);
+        const closed = new AbortController();
+        request.raw.once('close', () => closed.abort());
+        reply.sse(orders.updates.stream(tenantId, 'member', userId, closed.signal));
+      },
+    );
+
+    app.get(
+      '/v1/merchant/orders/events',
+      live('merchant', "Live changes of the merchant's order queue (server-sent events)"),
+      async (request, reply) => {
+        const { tenantId, merchantId } = actingMerchant(request);
+        const closed = new AbortController();
+        request.raw.once('close', () => closed.abort());
+        reply.sse(orders.updates.stream(tenantId, 'merchant', merchantId, closed.signal));
+      },
+    );
+
     app.post(
       '/v1/merchant/products',
       {
@@ -352,10 +388,13 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const { tenantId, userId } = userOf(request);
-        return idempotency.run(request, reply, { tenantId, principalId: userId }, async (tx) => ({
-          statusCode: 201,
-          body: { orders: (await orders.checkout(tx, tenantId, userId, request.body)).map(memberView) },
-        }));
+        let placed: Order[] = [];
+        const sent = await idempotency.run(request, reply, { tenantId, principalId: userId }, async (tx) => {
+          placed = await orders.checkout(tx, tenantId, userId, request.body);
+          return { statusCode: 201, body: { orders: placed.map(memberView) } };
+        });
+        orders.updates.publish(tenantId, placed);
+        return sent;
       },
     );
 
@@ -491,10 +530,18 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           const { tenantId, merchantId, actorId } = actingMerchant(request);
           const { orderId } = request.params as { orderId: string };
           const work = act(tenantId, merchantId, orderId, request.body);
-          return idempotency.run(request, reply, { tenantId, principalId: actorId }, async (tx) => ({
-            statusCode: 200,
-            body: memberView(await work(tx as never)),
-          }));
+          let changed: Order[] = [];
+          const sent = await idempotency.run(
+            request,
+            reply,
+            { tenantId, principalId: actorId },
+            async (tx) => {
+              changed = [await work(tx as never)];
+              return { statusCode: 200, body: memberView(changed[0] as Order) };
+            },
+          );
+          orders.updates.publish(tenantId, changed);
+          return sent;
         },
       );
 

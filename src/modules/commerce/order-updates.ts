@@ -1,0 +1,78 @@
+import { EventEmitter, on } from 'node:events';
+import { DomainError } from '../../errors.js';
+import type { Order } from './order-types.js';
+
+/** Open live streams per process; one more is refused rather than letting memory grow. */
+export const SUBSCRIBERS_MAX = 10_000;
+
+type Audience = 'member' | 'merchant';
+
+/** One server-sent event (the fields fastify-sse-v2 writes). */
+export interface EventMessage {
+  event: string;
+  id?: string;
+  data: string;
+}
+
+/**
+ * Live order changes for the merchant's queue and the member's order page, after each commit.
+ * In-process: a deployment with several processes sees the changes its own process committed
+ * (and the page reloads from the API on reconnect).
+ */
+export class OrderUpdates {
+  private readonly emitter = new EventEmitter();
+  private subscribers = 0;
+
+  constructor() {
+    this.emitter.setMaxListeners(0);
+  }
+
+  publish(tenantId: string, orders: readonly Order[]): void {
+    for (const order of orders) {
+      const { memberId, ...view } = order;
+      this.emitter.emit(keyOf(tenantId, 'member', memberId), view);
+      this.emitter.emit(keyOf(tenantId, 'merchant', order.merchantId), view);
+    }
+  }
+
+  /** Server-sent events of one member's or merchant's orders until `signal` aborts. */
+  async *stream(
+    tenantId: string,
+    audience: Audience,
+    id: string,
+    signal: AbortSignal,
+  ): AsyncIterable<EventMessage> {
+    if (this.subscribers >= SUBSCRIBERS_MAX) throw tooManyStreams();
+    this.subscribers += 1;
+    try {
+      yield { event: 'ready', data: '{}' };
+      for await (const [order] of on(this.emitter, keyOf(tenantId, audience, id), { signal })) {
+        const view = order as Omit<Order, 'memberId'>;
+        const newDelivery =
+          audience === 'merchant' && view.status === 'placed' && view.channel === 'delivery';
+        yield {
+          event: newDelivery ? 'order.new_delivery' : 'order',
+          id: `${view.orderId}:${view.status}`,
+          data: JSON.stringify(view),
+        };
+      }
+    } catch (error) {
+      if (!signal.aborted) throw error;
+    } finally {
+      this.subscribers -= 1;
+    }
+  }
+}
+
+function keyOf(tenantId: string, audience: Audience, id: string): string {
+  return `${tenantId}|${audience}|${id}`;
+}
+
+function tooManyStreams(): DomainError {
+  return new DomainError({
+    code: 'TOO_MANY_STREAMS',
+    httpStatus: 503,
+    message: 'too many live streams are open; reload the page later',
+    messageKo: '실시간 연결이 많습니다. 잠시 후 다시 시도하세요',
+  });
+}

@@ -1,0 +1,122 @@
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ApiClient,
+  demoClient,
+  newMember,
+  openTestPlatform,
+  seedTestTenant,
+  type TestPlatform,
+} from '../support/platform.js';
+
+/** Reads a server-sent event stream until an event of `type` arrives; returns its data. */
+async function nextEvent(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  buffer: { text: string },
+  type: string,
+) {
+  const decoder = new TextDecoder();
+  for (;;) {
+    const blocks = buffer.text.split('\n\n');
+    for (let index = 0; index < blocks.length - 1; index += 1) {
+      const block = blocks[index] as string;
+      if (block.split('\n').includes(`event: ${type}`)) {
+        buffer.text = blocks.slice(index + 1).join('\n\n');
+        const data = block.split('\n').find((line) => line.startsWith('data: '));
+        return JSON.parse(data?.slice('data: '.length) ?? 'null');
+      }
+    }
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`stream ended before ${type}`);
+    buffer.text += decoder.decode(value, { stream: true });
+  }
+}
+
+describe('live order updates (server-sent events)', () => {
+  let t: TestPlatform;
+  let tenantId: string;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    t = await openTestPlatform('pglite');
+    tenantId = await seedTestTenant(t.platform);
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    baseUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  function open(client: ApiClient, path: string, abort: AbortController) {
+    return fetch(`${baseUrl}${path}`, {
+      headers: {
+        authorization: `Bearer ${client.token}`,
+        'x-tenant-id': tenantId,
+        accept: 'text/event-stream',
+      },
+      signal: abort.signal,
+    });
+  }
+
+  it('pushes a new delivery order to the restaurant and each change to the citizen', async () => {
+    const operator = await demoClient(t.app, tenantId, 'operator');
+    await operator.request('POST', '/v1/operator/commerce/categories', {
+      categoryId: 'meals',
+      name: '음식',
+      nameEn: 'Meals',
+    });
+    const restaurant = await demoClient(t.app, tenantId, 'cafe');
+    await restaurant.request('PUT', '/v1/merchant/delivery-terms', {
+      areas: ['둔산동'],
+      minimumOrderWon: 0,
+      deliveryFeeWon: 0,
+      opensAt: '00:00',
+      closesAt: '24:00',
+    });
+    const soup = await restaurant.request('POST', '/v1/merchant/products', {
+      channel: 'delivery',
+      name: '칼국수',
+      priceWon: 8_000,
+      categoryId: 'meals',
+    });
+    const buyer = await newMember(t.app, tenantId, '010-7500-0001');
+    await buyer.post('/v1/me/charges', { amountWon: 10_000 });
+    const abort = new AbortController();
+    const queue = await open(restaurant, '/v1/merchant/orders/events', abort);
+    const page = await open(buyer, '/v1/me/orders/events', abort);
+    expect(queue.headers.get('content-type')).toContain('text/event-stream');
+    const queueReader = (queue.body as ReadableStream<Uint8Array>).getReader();
+    const pageReader = (page.body as ReadableStream<Uint8Array>).getReader();
+    const queueBuffer = { text: '' };
+    const pageBuffer = { text: '' };
+    await nextEvent(queueReader, queueBuffer, 'ready');
+    await nextEvent(pageReader, pageBuffer, 'ready');
+
+    const placed = await buyer.post('/v1/me/orders', {
+      items: [{ productId: soup.body.productId, quantity: 1 }],
+      deliveryDong: '둔산동',
+    });
+    const orderId = placed.body.orders[0].orderId;
+    expect(await nextEvent(queueReader, queueBuffer, 'order.new_delivery')).toMatchObject({
+      orderId,
+      status: 'placed',
+      totalWon: 8_000,
+    });
+    expect(await nextEvent(pageReader, pageBuffer, 'order')).toMatchObject({ orderId, status: 'placed' });
+    await restaurant.post(`/v1/merchant/orders/${orderId}/accept`);
+    expect(await nextEvent(pageReader, pageBuffer, 'order')).toMatchObject({
+      orderId,
+      status: 'accepted',
+      heldWon: 0,
+    });
+    await restaurant.post(`/v1/merchant/orders/${orderId}/status`, { status: 'cooking' });
+    expect(await nextEvent(pageReader, pageBuffer, 'order')).toMatchObject({ orderId, status: 'cooking' });
+    expect(await nextEvent(queueReader, queueBuffer, 'order')).toMatchObject({ orderId, status: 'accepted' });
+    abort.abort();
+  });
+
+  it('refuses a stream without a session', async () => {
+    const response = await fetch(`${baseUrl}/v1/me/orders/events`, { headers: { 'x-tenant-id': tenantId } });
+    expect(response.status).toBe(401);
+  });
+});
