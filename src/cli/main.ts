@@ -20,6 +20,7 @@ import {
   startSandboxBank,
   withBankSecret,
 } from './runtime.js';
+import { registerSimulate } from './simulate-command.js';
 import { runVerify } from './verify-command.js';
 
 const SCHEDULER_POLL_MS = 5_000;
@@ -260,6 +261,7 @@ function welcome(url: string, seeded: SeedOutcome, bank: string): string {
   return [...lines, ''].join('\n');
 }
 
+registerSimulate(program);
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

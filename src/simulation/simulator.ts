@@ -4,6 +4,7 @@ import type { Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { allMigrations } from '../db/migrations.js';
 import { openPglite } from '../db/pglite.js';
+import { DomainError } from '../errors.js';
 import { businessNumberCheckDigit } from '../modules/merchants/business-number.js';
 import { createPlatform, type Platform } from '../platform.js';
 import { DEMO_CREDENTIALS, seedDaejeon } from '../presets/daejeon.js';
@@ -149,16 +150,22 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       const outcomes = await Promise.all(
         chunk.map((order) => {
           serial += 1;
-          return platform.payments.payAtMerchant(tenantId, {
-            memberId: order.memberId,
-            merchantCode: order.merchantCode,
-            amountWon: order.amountWon,
-            idempotency: {
-              principalId: order.memberId,
-              key: `sim-${options.seed}-${serial}`,
-              requestHash: `sim-${serial}`,
-            },
-          });
+          return platform.payments
+            .payAtMerchant(tenantId, {
+              memberId: order.memberId,
+              merchantCode: order.merchantCode,
+              amountWon: order.amountWon,
+              idempotency: {
+                principalId: order.memberId,
+                key: `sim-${options.seed}-${serial}`,
+                requestHash: `sim-${serial}`,
+              },
+            })
+            .catch((error: unknown) => {
+              // A refusal (short of funds, a cap, a frozen account) is part of the simulated city.
+              if (!(error instanceof DomainError)) throw error;
+              return { statusCode: error.httpStatus, body: { code: error.code }, replayed: false };
+            });
         }),
       );
       for (const outcome of outcomes) {

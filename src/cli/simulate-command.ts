@@ -1,0 +1,72 @@
+import { Presets, SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import type { FraudRule } from '../modules/fraud/rules.js';
+import { FRAUD_RULES } from '../modules/fraud/rules.js';
+import { writeReport } from '../simulation/report.js';
+import { type Promotion, simulate } from '../simulation/simulator.js';
+
+const positive = (name: string, max: number) => (raw: string) => {
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1 || value > max)
+    throw new Error(`${name} must be a whole number from 1 to ${max}`);
+  return value;
+};
+
+/** `code:from:to:rateBp[:upliftBp]`, dates YYYY-MM-DD, e.g. ontong_sale:2024-11-01:2024-11-30:1500:1300. */
+function promotionOf(raw: string, previous: Promotion[] = []): Promotion[] {
+  const [code, from, to, rateBp, upliftBp] = raw.split(':');
+  if (!code || !from || !to || !rateBp)
+    throw new Error('--promotion is code:from:to:rateBp[:spendingUpliftBp]');
+  return [...previous, { code, from, to, rateBp: Number(rateBp), spendingUpliftBp: Number(upliftBp ?? 0) }];
+}
+
+export function registerSimulate(program: Command): void {
+  program
+    .command('simulate')
+    .description(
+      'run a synthetic Daejeon through the real engine in-process and write a report of the dashboards',
+    )
+    .requiredOption('--months <n>', 'months to simulate', positive('--months', 36))
+    .requiredOption('--members <n>', 'synthetic members', positive('--members', 600_000))
+    .option('--seed <n>', 'random seed (same seed, same city and orders)', positive('--seed', 2 ** 31), 1)
+    .option('--start <month>', 'first month, YYYY-MM', '2024-01')
+    .option('--report <dir>', 'directory for report.md and the chart SVGs', 'simulation-report')
+    .option('--promotion <spec>', 'code:from:to:rateBp[:spendingUpliftBp], repeatable', promotionOf)
+    .option(
+      '--fraud <patterns>',
+      `comma-separated rings to inject in the first month (${FRAUD_RULES.join(', ')}) or "all"`,
+    )
+    .action(async (options) => {
+      const patterns: FraudRule[] | undefined =
+        options.fraud === 'all' ? [...FRAUD_RULES] : options.fraud?.split(',');
+      const bar = new SingleBar(
+        { format: '{phase} [{bar}] {value}/{total}', hideCursor: true },
+        Presets.shades_classic,
+      );
+      bar.start(1, 0, { phase: 'setting up' });
+      const result = await simulate({
+        months: options.months,
+        members: options.members,
+        seed: options.seed,
+        startMonth: options.start,
+        promotions: options.promotion ?? [],
+        ...(patterns ? { fraud: { patterns, intensity: 2 } } : {}),
+        onProgress: (done, total, phase) => {
+          bar.setTotal(total);
+          bar.update(done, { phase });
+        },
+      });
+      bar.stop();
+      try {
+        const { analytics } = result.platform;
+        const overview = await analytics.overview(result.tenantId, result.period);
+        const dashboard = await analytics.dashboard(result.tenantId, result.period);
+        const file = await writeReport(options.report, result, overview, dashboard);
+        console.log(
+          `${result.payments.attempted} payments in ${result.paymentSeconds.toFixed(1)} s: ${result.paymentsPerSecond.toFixed(0)} payments/s; report: ${file}`,
+        );
+      } finally {
+        await result.platform.db.close();
+      }
+    });
+}
