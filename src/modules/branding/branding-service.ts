@@ -13,6 +13,8 @@ export interface Branding {
   primaryColour: string;
   accentColour: string;
   hasLogo: boolean;
+  /** False: no branding set yet; the names are the tenant's and the colours Hanbat's own. */
+  custom: boolean;
 }
 
 export interface BrandingInput {
@@ -25,12 +27,12 @@ export interface BrandingInput {
 }
 
 /** Hanbat's own colours, for a city that has not chosen its own yet. */
-const DEFAULT_PRIMARY = '#1f5fbf';
-const DEFAULT_ACCENT = '#f2a900';
+const DEFAULT_PRIMARY = '#0b4a8f';
+const DEFAULT_ACCENT = '#f5b400';
 
 const SELECT = `select tenant_id as "tenantId", host, name_ko as "nameKo", name_en as "nameEn",
-  primary_colour as "primaryColour", accent_colour as "accentColour", logo_svg is not null as "hasLogo"
-  from tenant_brandings`;
+  primary_colour as "primaryColour", accent_colour as "accentColour", logo_svg is not null as "hasLogo",
+  true as custom from tenant_brandings`;
 
 export class BrandingService {
   constructor(
@@ -53,6 +55,7 @@ export class BrandingService {
       primaryColour: DEFAULT_PRIMARY,
       accentColour: DEFAULT_ACCENT,
       hasLogo: false,
+      custom: false,
     };
   }
 

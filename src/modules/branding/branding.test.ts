@@ -46,9 +46,10 @@ describe.each(databaseKinds())('per-city branding on %s', (kind) => {
       host: null,
       nameKo: '초록시',
       nameEn: 'Green City',
-      primaryColour: '#1f5fbf',
-      accentColour: '#f2a900',
+      primaryColour: '#0b4a8f',
+      accentColour: '#f5b400',
       logoUrl: null,
+      custom: false,
     });
     const setA = await put(cityA, {
       host: 'pay.green.example.kr',
@@ -77,6 +78,7 @@ describe.each(databaseKinds())('per-city branding on %s', (kind) => {
       primaryColour: '#0a7c55',
       accentColour: '#ffcc00',
       logoUrl: `/v1/branding/logo.svg?tenant=${cityA}`,
+      custom: true,
     });
     const b = await branding({ host: 'BLUE.example.kr' });
     expect(b.json()).toMatchObject({

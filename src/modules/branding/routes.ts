@@ -20,6 +20,7 @@ const BrandingSchema = Type.Object({
   primaryColour: Type.String(),
   accentColour: Type.String(),
   logoUrl: Type.Union([Type.String(), Type.Null()], { description: 'null: the app shows its own mark' }),
+  custom: Type.Boolean({ description: "false: not set yet (the tenant's names, Hanbat's colours)" }),
 });
 
 const BrandingBody = Type.Object(

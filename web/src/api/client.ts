@@ -9,6 +9,8 @@ import type { paths } from './schema.js';
 interface Credentials {
   signedIn: boolean;
   merchantId: string | null;
+  /** The city of a branded page (by host name or ?tenant=); null: the server's default city. */
+  tenantId: string | null;
   language: string;
   onUnauthorized: () => void;
 }
@@ -16,6 +18,7 @@ interface Credentials {
 const credentials: Credentials = {
   signedIn: false,
   merchantId: null,
+  tenantId: null,
   language: 'ko',
   onUnauthorized: () => undefined,
 };
@@ -49,6 +52,7 @@ async function currentCsrfToken(origin: string): Promise<string> {
 const credentialsMiddleware: Middleware = {
   async onRequest({ request }) {
     request.headers.set('accept-language', credentials.language);
+    if (credentials.tenantId) request.headers.set('x-tenant-id', credentials.tenantId);
     if (credentials.signedIn && !SAFE_METHODS.has(request.method))
       request.headers.set('x-csrf-token', await currentCsrfToken(new URL(request.url).origin));
     // An owner of several shops chooses which one a merchant request acts for.

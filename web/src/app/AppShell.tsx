@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { type Console, consolesOf, useSession } from '../auth/session.js';
-import { useLanguage } from '../i18n/i18n.js';
+import { customBranding } from '../branding/branding.js';
+import { localName, useLanguage } from '../i18n/i18n.js';
 import { Icon, type IconName } from '../ui/Icon.js';
 import { DataName } from '../ui/Page.js';
 
@@ -77,7 +78,9 @@ function AccountMenu() {
 }
 
 export function Header({ console }: { console: Console | null }) {
-  const { t } = useLanguage();
+  const { t, language } = useLanguage();
+  // A city with its own branding shows its name and logo; otherwise Hanbat's.
+  const branding = customBranding();
   return (
     <header className="app-header">
       <a className="skip-link" href="#main">
@@ -85,9 +88,9 @@ export function Header({ console }: { console: Console | null }) {
       </a>
       <div className="app-header-row">
         <NavLink to="/" className="brand">
-          <img src="/favicon.svg" alt="" width="28" height="28" />
+          <img src={branding?.logoUrl ?? '/favicon.svg'} alt="" width="28" height="28" />
           <span>
-            <span className="brand-name">{t('app.brand')}</span>
+            <span className="brand-name">{branding ? localName(branding, language) : t('app.brand')}</span>
             <span className="brand-tagline">{t('app.tagline')}</span>
           </span>
         </NavLink>
