@@ -126,7 +126,6 @@ export const trustEn: typeof trustKo = {
   },
   files: {
     csv: 'Download CSV',
-    excel: 'Download for Excel (CSV)',
     template: 'Download the template',
     templateHint:
       'Upload a file saved from Excel as "CSV (Comma delimited)" or "CSV UTF-8". First line: phone, amount',
@@ -278,6 +277,22 @@ export const trustEn: typeof trustKo = {
       added: 'Rules added',
       other: 'Other',
     },
+  },
+  policyChanges: {
+    tier: 'Monthly spending up to {{upTo}}',
+    extra: 'Extra cashback: {{name}}',
+    promotion: 'Promotion: {{name}}',
+    cap: 'Merchant annual revenue cap',
+    none: 'none',
+    change: '{{before}} → {{after}}',
+    noChange: 'The cashback rules stay as they are; only the name and period are new.',
+  },
+  reportRows: {
+    recipients: 'Recipients in total',
+    disbursed: 'Paid out',
+    spent: 'Spent',
+    reclaimed: 'Reclaimed',
+    outstanding: 'Outstanding',
   },
   auditChecks: {
     journal_references: 'every journal line points at an existing account and transfer',

@@ -125,7 +125,6 @@ export const trustKo = {
   },
   files: {
     csv: 'CSV 내려받기',
-    excel: '엑셀(CSV) 내려받기',
     template: '양식 내려받기',
     templateHint:
       '엑셀에서 "CSV (쉼표로 분리)"나 "CSV UTF-8"로 저장한 파일을 올릴 수 있습니다. 첫 줄: 전화번호, 금액',
@@ -276,6 +275,22 @@ export const trustKo = {
       added: '추가한 규칙 수',
       other: '기타',
     },
+  },
+  policyChanges: {
+    tier: '월 누적 {{upTo}}까지',
+    extra: '추가 캐시백: {{name}}',
+    promotion: '프로모션: {{name}}',
+    cap: '가맹점 연 매출 상한',
+    none: '없음',
+    change: '{{before}} → {{after}}',
+    noChange: '캐시백 규칙은 지금과 같고, 이름과 기간만 새로 정합니다.',
+  },
+  reportRows: {
+    recipients: '지급 대상 총액',
+    disbursed: '지급한 금액',
+    spent: '사용한 금액',
+    reclaimed: '회수한 금액',
+    outstanding: '남은 금액',
   },
   auditChecks: {
     journal_references: '모든 분개가 있는 계정과 거래를 가리킴',

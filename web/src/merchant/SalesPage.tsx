@@ -8,7 +8,7 @@ import { addDays, parseWon, seoulInstant, seoulParts } from '../i18n/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { AmountField } from '../ui/AmountField.js';
 import { Button } from '../ui/Button.js';
-import { downloadCsv } from '../ui/csv-file.js';
+import { DownloadButtons } from '../ui/DownloadButtons.js';
 import { TextField } from '../ui/Field.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { Empty } from '../ui/Loaded.js';
@@ -310,32 +310,25 @@ export function SalesPage() {
         <PagedList paged={sales} empty={t('merchant.sales.empty')}>
           {(items) => (
             <>
-              <div className="file-actions">
-                <Button
-                  variant="secondary"
-                  onClick={() =>
-                    downloadCsv(
-                      'sales.csv',
-                      [
-                        t('trust.files.columns.date'),
-                        t('trust.history.approval'),
-                        t('trust.files.columns.gross'),
-                        t('trust.files.columns.cancelled'),
-                        t('trust.files.columns.amount'),
-                      ],
-                      items.map((sale) => [
-                        format.dateTime(sale.at),
-                        format.approvalNumber(sale.paymentId),
-                        sale.amountWon,
-                        sale.cancelledWon,
-                        sale.netWon,
-                      ]),
-                    )
-                  }
-                >
-                  {t('trust.files.excel')}
-                </Button>
-              </div>
+              <DownloadButtons
+                name={'sales'}
+                header={[
+                  t('trust.files.columns.date'),
+                  t('trust.history.approval'),
+                  t('trust.files.columns.gross'),
+                  t('trust.files.columns.cancelled'),
+                  t('trust.files.columns.amount'),
+                ]}
+                rows={() =>
+                  items.map((sale) => [
+                    format.dateTime(sale.at),
+                    format.approvalNumber(sale.paymentId),
+                    sale.amountWon,
+                    sale.cancelledWon,
+                    sale.netWon,
+                  ])
+                }
+              />
               <ul className="sale-list">
                 {items.map((sale) => (
                   <SaleRow

@@ -4,6 +4,7 @@ import type { Settlement, SettlementStatement } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { usePaged } from '../api/use-paged.js';
 import { useLanguage } from '../i18n/i18n.js';
+import { DownloadButtons } from '../ui/DownloadButtons.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { Loaded } from '../ui/Loaded.js';
 import { Badge, Page } from '../ui/Page.js';
@@ -68,6 +69,7 @@ function SettlementRow({ settlement }: { settlement: Settlement }) {
 
 export function SettlementsPage() {
   const { t } = useLanguage();
+  const format = useFormat();
   const settlements = usePaged('settlements', (cursor, signal) =>
     call(
       api.GET('/v1/merchant/settlements', {
@@ -81,11 +83,36 @@ export function SettlementsPage() {
       <section className="card">
         <PagedList paged={settlements} empty={t('merchant.settlements.empty')}>
           {(items) => (
-            <ul className="sale-list">
-              {items.map((settlement) => (
-                <SettlementRow key={settlement.id} settlement={settlement} />
-              ))}
-            </ul>
+            <>
+              <DownloadButtons
+                name="settlements"
+                header={[
+                  t('trust.files.columns.date'),
+                  t('trust.files.columns.status'),
+                  t('trust.files.columns.gross'),
+                  t('trust.files.columns.cancelled'),
+                  t('trust.files.columns.fee'),
+                  t('trust.files.columns.due'),
+                  t('trust.files.columns.paid'),
+                ]}
+                rows={() =>
+                  items.map((settlement) => [
+                    format.calendarDate(settlement.businessDate),
+                    t(`merchant.settlements.statuses.${settlement.status}`),
+                    settlement.grossWon,
+                    settlement.cancelledWon,
+                    settlement.fee.feeWon,
+                    settlement.dueWon,
+                    settlement.paidWon,
+                  ])
+                }
+              />
+              <ul className="sale-list">
+                {items.map((settlement) => (
+                  <SettlementRow key={settlement.id} settlement={settlement} />
+                ))}
+              </ul>
+            </>
           )}
         </PagedList>
       </section>

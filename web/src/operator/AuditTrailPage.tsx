@@ -3,7 +3,7 @@ import type { OperatorAction } from '../api/types.js';
 import { usePaged } from '../api/use-paged.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { Button } from '../ui/Button.js';
-import { downloadCsv } from '../ui/csv-file.js';
+import { DownloadButtons } from '../ui/DownloadButtons.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { Page } from '../ui/Page.js';
 import { PagedList } from '../ui/PagedList.js';
@@ -116,35 +116,28 @@ export function AuditTrailPage() {
       <PagedList paged={trail} empty={t('operator.trail.empty')}>
         {(items) => (
           <div className="table-scroll">
-            <div className="file-actions">
-              <Button
-                variant="secondary"
-                onClick={() =>
-                  downloadCsv(
-                    'audit-trail.csv',
-                    [
-                      t('trust.files.columns.date'),
-                      t('trust.files.columns.action'),
-                      t('trust.files.columns.subject'),
-                      t('trust.files.columns.actor'),
-                      t('operator.trail.details'),
-                    ],
-                    items.map((item) => [
-                      format.dateTime(item.at),
-                      text.action(item),
-                      text.subject(item),
-                      text.actor(item),
-                      text
-                        .details(item)
-                        .map((entry) => `${entry.name}: ${entry.value}`)
-                        .join('; '),
-                    ]),
-                  )
-                }
-              >
-                {t('trust.files.excel')}
-              </Button>
-            </div>
+            <DownloadButtons
+              name={'audit-trail'}
+              header={[
+                t('trust.files.columns.date'),
+                t('trust.files.columns.action'),
+                t('trust.files.columns.subject'),
+                t('trust.files.columns.actor'),
+                t('operator.trail.details'),
+              ]}
+              rows={() =>
+                items.map((item) => [
+                  format.dateTime(item.at),
+                  text.action(item),
+                  text.subject(item),
+                  text.actor(item),
+                  text
+                    .details(item)
+                    .map((entry) => `${entry.name}: ${entry.value}`)
+                    .join('; '),
+                ])
+              }
+            />
             <table className="data-table">
               <thead>
                 <tr>

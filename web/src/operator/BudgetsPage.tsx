@@ -2,7 +2,6 @@ import { type FormEvent, useRef, useState } from 'react';
 import { api, call } from '../api/client.js';
 import { IdempotencyKeys, sendIdempotent } from '../api/idempotency.js';
 import type { BudgetPot, RequestBody } from '../api/types.js';
-import { downloadCsv } from '../ui/csv-file.js';
 
 type PotBody = RequestBody<'/v1/operator/budgets', 'post'>;
 
@@ -12,6 +11,7 @@ import { useSession } from '../auth/session.js';
 import { addDays, parsePercentToBp, parseWon, seoulInstant, seoulParts } from '../i18n/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { Button } from '../ui/Button.js';
+import { DownloadButtons } from '../ui/DownloadButtons.js';
 import { SelectField, TextField } from '../ui/Field.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { Loaded } from '../ui/Loaded.js';
@@ -118,9 +118,9 @@ function PotTable({
               <td>
                 {format.date(pot.from)} – {format.lastDay(pot.to)}
               </td>
-              <td className="number">{format.won(pot.fundedWon)}</td>
-              <td className="number">{format.won(pot.spentWon)}</td>
-              <td className="number">{format.won(pot.remainingWon)}</td>
+              <td className="number">{format.wonCompact(pot.fundedWon)}</td>
+              <td className="number">{format.wonCompact(pot.spentWon)}</td>
+              <td className="number">{format.wonCompact(pot.remainingWon)}</td>
               <td className="number">{format.rate(pot.nationalShareBp)}</td>
               <td>
                 <Button variant="ghost" onClick={() => onSelect(pot.id)} aria-pressed={pot.id === selectedId}>
@@ -271,34 +271,27 @@ export function BudgetsPage() {
             <>
               <section className="card" aria-labelledby="pots-title">
                 <h2 id="pots-title">{t('operator.budgets.pots')}</h2>
-                <div className="file-actions">
-                  <Button
-                    variant="secondary"
-                    onClick={() =>
-                      downloadCsv(
-                        'budgets.csv',
-                        [
-                          t('trust.files.columns.budget'),
-                          t('trust.files.columns.from'),
-                          t('trust.files.columns.to'),
-                          t('trust.files.columns.funded'),
-                          t('trust.files.columns.spent'),
-                          t('trust.files.columns.remaining'),
-                        ],
-                        data.items.map((pot) => [
-                          pot.name,
-                          format.date(pot.from),
-                          format.lastDay(pot.to),
-                          pot.fundedWon,
-                          pot.spentWon,
-                          pot.remainingWon,
-                        ]),
-                      )
-                    }
-                  >
-                    {t('trust.files.excel')}
-                  </Button>
-                </div>
+                <DownloadButtons
+                  name={'budgets'}
+                  header={[
+                    t('trust.files.columns.budget'),
+                    t('trust.files.columns.from'),
+                    t('trust.files.columns.to'),
+                    t('trust.files.columns.funded'),
+                    t('trust.files.columns.spent'),
+                    t('trust.files.columns.remaining'),
+                  ]}
+                  rows={() =>
+                    data.items.map((pot) => [
+                      pot.name,
+                      format.date(pot.from),
+                      format.lastDay(pot.to),
+                      pot.fundedWon,
+                      pot.spentWon,
+                      pot.remainingWon,
+                    ])
+                  }
+                />
                 <PotTable pots={data.items} selectedId={selected?.id} onSelect={setSelectedId} />
               </section>
               {selected && <Projection pot={selected} />}

@@ -1,16 +1,19 @@
 import { type FormEvent, useState } from 'react';
 import { api, call } from '../api/client.js';
+import type { ApiError } from '../api/problem.js';
 import type { CashbackPolicy, PolicyList } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { useSubmit } from '../api/use-submit.js';
-import { useLanguage } from '../i18n/i18n.js';
+import { localName, useLanguage } from '../i18n/i18n.js';
 import { Button } from '../ui/Button.js';
+import { ConfirmSheet } from '../ui/ConfirmSheet.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { Loaded } from '../ui/Loaded.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
 import { Badge, DataName, Page } from '../ui/Page.js';
 import { PolicyEditor } from './PolicyEditor.js';
 import { PolicyPreview } from './PolicyPreview.js';
+import { policyChanges } from './policy-changes.js';
 import {
   defaultSample,
   draftFromPolicy,
@@ -56,6 +59,67 @@ function VersionList({ policies }: { policies: CashbackPolicy[] }) {
   );
 }
 
+/** The confirm step of a policy change: its name, when it starts, and every rule it changes. */
+function PolicyConfirm({
+  draft,
+  inForce,
+  busy,
+  error,
+  onConfirm,
+  onCancel,
+}: {
+  draft: PolicyDraft;
+  inForce: CashbackPolicy | null;
+  busy: boolean;
+  error: ApiError | null;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const { t, language } = useLanguage();
+  const format = useFormat();
+  const period = periodOf(draft);
+  const changes = policyChanges(inForce?.rules ?? null, rulesOf(draft), {
+    tier: (upToWon) => t('trust.policyChanges.tier', { upTo: format.wonCompact(upToWon) }),
+    extra: (name) => t('trust.policyChanges.extra', { name }),
+    promotion: (name) => t('trust.policyChanges.promotion', { name }),
+    cap: t('trust.policyChanges.cap'),
+    rate: format.rate,
+    won: format.wonCompact,
+    period: format.period,
+    name: (item) => localName(item, language),
+  });
+  const none = t('trust.policyChanges.none');
+  return (
+    <ConfirmSheet
+      title={t('trust.confirm.policy.title')}
+      lines={[
+        { label: t('trust.confirm.policy.name'), value: draft.name.trim(), emphasis: true },
+        {
+          label: t('trust.confirm.policy.from'),
+          value: period.effectiveTo
+            ? format.period(period.effectiveFrom, period.effectiveTo)
+            : format.dateTime(period.effectiveFrom),
+        },
+        ...changes.map((change) => ({
+          label: change.label,
+          value: t('trust.policyChanges.change', {
+            before: change.before ?? none,
+            after: change.after ?? none,
+          }),
+        })),
+      ]}
+      note={
+        <p>{changes.length === 0 ? t('trust.policyChanges.noChange') : t('trust.confirm.policy.what')}</p>
+      }
+      confirmLabel={t('trust.confirm.policy.submit')}
+      busy={busy}
+      error={error}
+      onConfirm={onConfirm}
+      onCancel={onCancel}
+    />
+  );
+}
+
 function PolicyWorkbench({ list, onSaved }: { list: PolicyList; onSaved: () => void }) {
   const { t } = useLanguage();
   const format = useFormat();
@@ -77,11 +141,19 @@ function PolicyWorkbench({ list, onSaved }: { list: PolicyList; onSaved: () => v
     ),
   );
 
-  const onSubmit = async (event: FormEvent) => {
+  const [confirming, setConfirming] = useState(false);
+  const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     setShowErrors(true);
     if (!valid) return;
-    if (await save.submit(draft)) onSaved();
+    save.reset();
+    setConfirming(true);
+  };
+  const onConfirm = async () => {
+    if (await save.submit(draft)) {
+      setConfirming(false);
+      onSaved();
+    }
   };
 
   return (
@@ -91,7 +163,7 @@ function PolicyWorkbench({ list, onSaved }: { list: PolicyList; onSaved: () => v
         <p className="muted">{t('operator.policy.editorIntro')}</p>
         <PolicyEditor draft={draft} onDraft={setDraft} errors={showErrors ? errors : {}} />
         {showErrors && !valid && <Notice tone="error">{t('validation.formHasErrors')}</Notice>}
-        {save.status === 'failed' && <ErrorNotice error={save.error} />}
+        {save.status === 'failed' && !confirming && <ErrorNotice error={save.error} />}
         {save.status === 'succeeded' && (
           <Notice tone="success">
             {t('operator.policy.saved', {
@@ -104,6 +176,16 @@ function PolicyWorkbench({ list, onSaved }: { list: PolicyList; onSaved: () => v
           {t('operator.policy.save')}
         </Button>
       </form>
+      {confirming && (
+        <PolicyConfirm
+          draft={draft}
+          inForce={policyInForce(list.items, new Date(periodOf(draft).effectiveFrom))}
+          busy={save.busy}
+          error={save.status === 'failed' ? save.error : null}
+          onConfirm={onConfirm}
+          onCancel={() => setConfirming(false)}
+        />
+      )}
       <PolicyPreview
         rules={rulesAreValid(errors) ? rulesOf(draft) : null}
         sample={sample}

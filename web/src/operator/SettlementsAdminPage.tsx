@@ -9,7 +9,7 @@ import { addDays, parsePercentToBp, parseWon, seoulInstant, seoulParts } from '.
 import { useLanguage } from '../i18n/i18n.js';
 import { Button } from '../ui/Button.js';
 import { ConfirmSheet } from '../ui/ConfirmSheet.js';
-import { downloadCsv } from '../ui/csv-file.js';
+import { DownloadButtons } from '../ui/DownloadButtons.js';
 import { TextField } from '../ui/Field.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { Loaded } from '../ui/Loaded.js';
@@ -74,36 +74,29 @@ function Statements({ businessDate, version }: { businessDate: string; version: 
       <PagedList paged={statements} empty={t('operator.settlements.noStatements')}>
         {(items) => (
           <div className="table-scroll">
-            <div className="file-actions">
-              <Button
-                variant="secondary"
-                onClick={() =>
-                  downloadCsv(
-                    `settlements-${businessDate}.csv`,
-                    [
-                      t('trust.files.columns.date'),
-                      t('trust.files.columns.merchant'),
-                      t('operator.review.businessNumber'),
-                      t('trust.files.columns.status'),
-                      t('trust.files.columns.gross'),
-                      t('trust.files.columns.due'),
-                      t('trust.files.columns.paid'),
-                    ],
-                    items.map((statement) => [
-                      format.calendarDate(businessDate),
-                      statement.merchantName ?? '—',
-                      statement.businessNumber ? format.businessNumber(statement.businessNumber) : '—',
-                      t(`merchant.settlements.statuses.${statement.status}`),
-                      statement.grossWon,
-                      statement.dueWon,
-                      statement.paidWon,
-                    ]),
-                  )
-                }
-              >
-                {t('trust.files.excel')}
-              </Button>
-            </div>
+            <DownloadButtons
+              name={`settlements-${businessDate}`}
+              header={[
+                t('trust.files.columns.date'),
+                t('trust.files.columns.merchant'),
+                t('operator.review.businessNumber'),
+                t('trust.files.columns.status'),
+                t('trust.files.columns.gross'),
+                t('trust.files.columns.due'),
+                t('trust.files.columns.paid'),
+              ]}
+              rows={() =>
+                items.map((statement) => [
+                  format.calendarDate(businessDate),
+                  statement.merchantName ?? '—',
+                  statement.businessNumber ? format.businessNumber(statement.businessNumber) : '—',
+                  t(`merchant.settlements.statuses.${statement.status}`),
+                  statement.grossWon,
+                  statement.dueWon,
+                  statement.paidWon,
+                ])
+              }
+            />
             <table className="data-table">
               <thead>
                 <tr>

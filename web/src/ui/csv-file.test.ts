@@ -1,5 +1,7 @@
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { csvText, decodeSpreadsheetCsv } from './csv-file.js';
+import writeXlsxFile from 'write-excel-file/node';
+import { csvText, decodeSpreadsheetCsv, xlsxRows } from './csv-file.js';
 
 describe('CSV files for Korean Excel', () => {
   it('writes a BOM, CRLF, quoted text and plain-number amounts', () => {
@@ -20,5 +22,18 @@ describe('CSV files for Korean Excel', () => {
     expect(decodeSpreadsheetCsv(new TextEncoder().encode('전화번호,금액').buffer as ArrayBuffer)).toBe(
       '전화번호,금액',
     );
+  });
+
+  it('writes an Excel sheet whose amounts are numbers and whose headers are Korean', async () => {
+    const buffer = await writeXlsxFile(
+      xlsxRows(['가맹점', '금액(원)'], [['중앙시장 한밭상회', 1_300_000]]),
+    ).toBuffer();
+    const files = unzipSync(new Uint8Array(buffer));
+    const sheet = strFromU8(files['xl/worksheets/sheet1.xml'] ?? new Uint8Array());
+    const text = `${sheet}${strFromU8(files['xl/sharedStrings.xml'] ?? new Uint8Array())}`;
+    expect(text).toContain('금액(원)');
+    expect(text).toContain('중앙시장 한밭상회');
+    // A number cell (no t="s"/t="inlineStr") holding the plain amount.
+    expect(sheet).toMatch(/<c r="B2"(?![^>]*t="(s|inlineStr|str)")[^>]*><v>1300000<\/v><\/c>/);
   });
 });

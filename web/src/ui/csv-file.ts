@@ -22,7 +22,33 @@ export function downloadCsv(
   header: readonly string[],
   rows: ReadonlyArray<readonly CsvCell[]>,
 ): void {
-  const blob = new Blob([csvText(header, rows)], { type: 'text/csv;charset=utf-8' });
+  saveBlob(filename, new Blob([csvText(header, rows)], { type: 'text/csv;charset=utf-8' }));
+}
+
+/** Rows as an Excel sheet: a bold header, amounts as numbers Excel can sum (shown 1,300,000). */
+export function xlsxRows(header: readonly string[], rows: ReadonlyArray<readonly CsvCell[]>) {
+  return [
+    header.map((value) => ({ value, fontWeight: 'bold' as const })),
+    ...rows.map((row) =>
+      row.map((value) =>
+        typeof value === 'number' ? { value, type: Number, format: '#,##0' } : { value, type: String },
+      ),
+    ),
+  ];
+}
+
+/** The same table as an .xlsx file; the writer is loaded only when someone asks for one. */
+export async function downloadXlsx(
+  filename: string,
+  header: readonly string[],
+  rows: ReadonlyArray<readonly CsvCell[]>,
+): Promise<void> {
+  const { default: writeXlsxFile } = await import('write-excel-file/browser');
+  const blob = await writeXlsxFile(xlsxRows(header, rows)).toBlob();
+  saveBlob(filename, blob);
+}
+
+function saveBlob(filename: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;

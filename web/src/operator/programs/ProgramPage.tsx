@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, call } from '../../api/client.js';
 import type { Program } from '../../api/types.js';
@@ -6,6 +6,7 @@ import { useApi } from '../../api/use-api.js';
 import { useSubmit } from '../../api/use-submit.js';
 import { useLanguage } from '../../i18n/i18n.js';
 import { Button } from '../../ui/Button.js';
+import { ConfirmSheet } from '../../ui/ConfirmSheet.js';
 import { useFormat } from '../../ui/format-hooks.js';
 import { Loaded } from '../../ui/Loaded.js';
 import { ErrorNotice, Notice } from '../../ui/Notice.js';
@@ -29,13 +30,13 @@ function Overview({ program }: { program: Program }) {
         <Badge tone={PHASE_TONE[program.phase]}>{t(`operator.programs.phases.${program.phase}`)}</Badge>
       </p>
       <p>
-        {t('operator.programs.budget')} {format.won(program.budgetWon)} ·{' '}
+        {t('operator.programs.budget')} {format.wonCompact(program.budgetWon)} ·{' '}
         {t('operator.programs.funding', {
-          national: format.won(program.funding.nationalWon),
-          city: format.won(program.funding.cityWon),
+          national: format.wonCompact(program.funding.nationalWon),
+          city: format.wonCompact(program.funding.cityWon),
         })}
       </p>
-      <p>{t('operator.programs.pool', { amount: format.won(program.poolWon) })}</p>
+      <p>{t('operator.programs.pool', { amount: format.wonCompact(program.poolWon) })}</p>
       <p className="muted">
         {t('operator.programs.usable', {
           from: format.date(program.usableFrom),
@@ -58,6 +59,7 @@ function Disbursement({ program, onChanged }: { program: Program; onChanged: () 
     ),
   );
   const { disbursement } = program;
+  const [confirming, setConfirming] = useState(false);
   const running = disbursement.status === 'running';
   const canStart = disbursement.remainingCount > 0 && !running && program.phase !== 'expired';
   return (
@@ -71,24 +73,53 @@ function Disbursement({ program, onChanged }: { program: Program; onChanged: () 
         valueText={t('operator.programs.progress', {
           done: format.number(disbursement.disbursedCount),
           total: format.number(disbursement.totalCount),
-          won: format.won(disbursement.disbursedWon),
-          totalWon: format.won(disbursement.totalWon),
+          won: format.wonCompact(disbursement.disbursedWon),
+          totalWon: format.wonCompact(disbursement.totalWon),
         })}
       />
       {disbursement.lastError && (
         <Notice tone="warning">{t('operator.programs.lastError', { error: disbursement.lastError })}</Notice>
       )}
-      {disburse.status === 'failed' && <ErrorNotice error={disburse.error} />}
+      {disburse.status === 'failed' && !confirming && <ErrorNotice error={disburse.error} />}
       {canStart && (
         <Button
-          onClick={async () => {
-            if (await disburse.submit(undefined)) onChanged();
+          onClick={() => {
+            disburse.reset();
+            setConfirming(true);
           }}
           busy={disburse.busy}
           busyLabel={t('operator.programs.disbursing')}
         >
           {t('operator.programs.disburse')}
         </Button>
+      )}
+      {confirming && (
+        <ConfirmSheet
+          title={t('trust.confirm.disburse.title')}
+          lines={[
+            { label: t('trust.confirm.disburse.program'), value: program.name },
+            {
+              label: t('trust.confirm.disburse.recipients'),
+              value: t('trust.confirm.disburse.count', { count: disbursement.remainingCount }),
+            },
+            {
+              label: t('trust.confirm.disburse.amount'),
+              value: format.won(disbursement.remainingWon),
+              emphasis: true,
+            },
+          ]}
+          note={<p>{t('trust.confirm.disburse.what')}</p>}
+          confirmLabel={t('trust.confirm.disburse.submit', { count: disbursement.remainingCount })}
+          busy={disburse.busy}
+          error={disburse.status === 'failed' ? disburse.error : null}
+          onConfirm={async () => {
+            if (await disburse.submit(undefined)) {
+              setConfirming(false);
+              onChanged();
+            }
+          }}
+          onCancel={() => setConfirming(false)}
+        />
       )}
     </section>
   );

@@ -2,6 +2,7 @@ import { api, call } from '../../api/client.js';
 import { useApi } from '../../api/use-api.js';
 import { localName, useLanguage } from '../../i18n/i18n.js';
 import { byCode, useReference } from '../../reference/use-reference.js';
+import { DownloadButtons } from '../../ui/DownloadButtons.js';
 import { useFormat } from '../../ui/format-hooks.js';
 import { Loaded } from '../../ui/Loaded.js';
 
@@ -14,7 +15,7 @@ function SpentTable({ title, rows }: { title: string; rows: Array<{ name: string
         {rows.map((row) => (
           <tr key={row.name}>
             <th scope="row">{row.name}</th>
-            <td className="number">{format.won(row.won)}</td>
+            <td className="number">{format.wonCompact(row.won)}</td>
           </tr>
         ))}
       </tbody>
@@ -48,19 +49,44 @@ export function ProgramReport({ programId, version }: { programId: string; versi
               <li>
                 {t('operator.programs.recipientsCount', {
                   count: format.number(data.recipients.count),
-                  won: format.won(data.recipients.won),
+                  won: format.wonCompact(data.recipients.won),
                 })}
               </li>
               <li>
                 {t('operator.programs.disbursedCount', {
                   count: format.number(data.disbursed.count),
-                  won: format.won(data.disbursed.won),
+                  won: format.wonCompact(data.disbursed.won),
                 })}
               </li>
-              <li>{t('operator.programs.spent', { won: format.won(data.spent.won) })}</li>
-              <li>{t('operator.programs.reclaimed', { won: format.won(data.reclaimedWon) })}</li>
-              <li>{t('operator.programs.outstanding', { won: format.won(data.outstandingWon) })}</li>
+              <li>{t('operator.programs.spent', { won: format.wonCompact(data.spent.won) })}</li>
+              <li>{t('operator.programs.reclaimed', { won: format.wonCompact(data.reclaimedWon) })}</li>
+              <li>{t('operator.programs.outstanding', { won: format.wonCompact(data.outstandingWon) })}</li>
             </ul>
+            <DownloadButtons
+              name={`programme-report-${data.asOf.slice(0, 10)}`}
+              header={[
+                t('trust.files.columns.item'),
+                t('trust.files.columns.name'),
+                t('trust.files.columns.amount'),
+              ]}
+              rows={() => [
+                [t('operator.programs.report'), t('trust.reportRows.recipients'), data.recipients.won],
+                [t('operator.programs.report'), t('trust.reportRows.disbursed'), data.disbursed.won],
+                [t('operator.programs.report'), t('trust.reportRows.spent'), data.spent.won],
+                [t('operator.programs.report'), t('trust.reportRows.reclaimed'), data.reclaimedWon],
+                [t('operator.programs.report'), t('trust.reportRows.outstanding'), data.outstandingWon],
+                ...data.spent.byDistrict.map((row) => [
+                  t('operator.programs.byDistrict'),
+                  nameOf(reference.data?.districts, row.district),
+                  row.won,
+                ]),
+                ...data.spent.byIndustry.map((row) => [
+                  t('operator.programs.byIndustry'),
+                  nameOf(reference.data?.industries, row.industryCode),
+                  row.won,
+                ]),
+              ]}
+            />
             <div className="report-tables">
               <SpentTable
                 title={t('operator.programs.byDistrict')}

@@ -50,8 +50,8 @@ function ProgramTable({ programs }: { programs: Program[] }) {
                   {t(`operator.programs.phases.${program.phase}`)}
                 </Badge>
               </td>
-              <td className="number">{format.won(program.budgetWon)}</td>
-              <td className="number">{format.won(program.disbursement.disbursedWon)}</td>
+              <td className="number">{format.wonCompact(program.budgetWon)}</td>
+              <td className="number">{format.wonCompact(program.disbursement.disbursedWon)}</td>
               <td>{t(`operator.programs.disbursementStatus.${program.disbursement.status}`)}</td>
             </tr>
           ))}
