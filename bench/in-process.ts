@@ -33,7 +33,7 @@ function randomTransfer(data: BenchData): TransferRequest {
 }
 
 /** Runs `concurrency` loops of `step` for `seconds`; each step reports how many units it completed. */
-async function closedLoop(
+export async function closedLoop(
   name: string,
   concurrency: number,
   seconds: number,

@@ -17,6 +17,7 @@ import { openPglite } from '../src/db/pglite.js';
 import { openPostgres } from '../src/db/postgres.js';
 import { createPlatform } from '../src/platform.js';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
+import { ledgerCeiling } from './ceiling.js';
 import { createDatabase } from './database.js';
 import { type HttpResult, payAtFixedRate, payOverHttp, startServer } from './http.js';
 import {
@@ -39,6 +40,8 @@ const POOL_SIZE = 10;
 const PAYMENT_CONCURRENCY = 256;
 const HTTP_CONNECTIONS = 128;
 const OFFERED_RATE = 1000;
+/** The ledger's batch size that the ceiling is measured at (the ledger bench's batch of 1,000 runs at c=2). */
+const CEILING_BATCH = 1000;
 
 const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
@@ -51,6 +54,8 @@ interface Results {
   sizes: typeof SIZES;
   loadAverages: Record<string, string>;
   ledger: RateResult[];
+  /** The same rows as the ledger's batch of 1,000, by one hand-written set-based statement per batch. */
+  ceiling: RateResult | null;
   payments: RateResult[];
   paymentLatency: LatencyResult | null;
   pgbench: PgbenchResult | null;
@@ -69,6 +74,7 @@ async function main(): Promise<void> {
     sizes: SIZES,
     loadAverages: { start: loadAverage() },
     ledger: [],
+    ceiling: null,
     payments: [],
     paymentLatency: null,
     pgbench: null,
@@ -102,6 +108,12 @@ async function benchPostgres(binDir: string, adminUrl: string, results: Results)
     log(`ledger by batch size (load ${loadAverage()})`);
     results.ledger = await ledgerByBatchSize(platform, data, SIZES.seconds / 3);
     results.ledger.forEach(printRate);
+    results.ceiling = await ledgerCeiling(db, data, {
+      batchSize: CEILING_BATCH,
+      concurrency: 2,
+      seconds: SIZES.seconds / 3,
+    });
+    printRate(results.ceiling);
     log(`payments in-process (load ${loadAverage()})`);
     for (const hotSpot of [false, true]) {
       const rate = await paymentsInProcess(platform, data, {
@@ -213,7 +225,9 @@ function printHttp(result: HttpResult): void {
 /** A run whose payments failed measured errors, not payments: say so and fail (CI runs the smoke version). */
 function assertEveryPaymentWent(results: Results): void {
   const failures = [
-    ...[...results.ledger, ...results.payments].map((rate) => [rate.name, rate.failed] as const),
+    ...[...results.ledger, ...(results.ceiling ? [results.ceiling] : []), ...results.payments].map(
+      (rate) => [rate.name, rate.failed] as const,
+    ),
     ...(results.paymentLatency
       ? [[results.paymentLatency.name, results.paymentLatency.failed] as const]
       : []),
@@ -246,6 +260,24 @@ function toMarkdown(results: Results): string {
   const verdict = (met: boolean | undefined) => (met === undefined ? '' : met ? 'met' : 'missed');
   for (const rate of results.ledger)
     rows.push([rate.name, `${perSecond(rate.perSecond)} (c=${rate.concurrency})`, '', '']);
+  const ledgerAtCeilingBatch = results.ledger.find((rate) =>
+    rate.name.endsWith(`batch of ${CEILING_BATCH} per call`),
+  );
+  if (results.ceiling && ledgerAtCeilingBatch) {
+    const ratio = ledgerAtCeilingBatch.perSecond / results.ceiling.perSecond;
+    rows.push([
+      `${results.ceiling.name} (the ledger's rows, no logic)`,
+      `${perSecond(results.ceiling.perSecond)} (c=${results.ceiling.concurrency})`,
+      '',
+      '',
+    ]);
+    rows.push([
+      `ledger ÷ ceiling at batch ${CEILING_BATCH}`,
+      ratio.toFixed(2),
+      '≥ 0.5',
+      verdict(ratio >= 0.5),
+    ]);
+  }
   rows.push([
     `full payments in-process, c=${PAYMENT_CONCURRENCY}`,
     perSecond(spread?.perSecond),

@@ -7,8 +7,8 @@ import type { TenantService } from '../modules/tenants/tenant-service.js';
 
 /** Seconds; payments are batched every couple of milliseconds, so the buckets start below that. */
 const HTTP_SECONDS_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-/** Up to PAYMENT_BATCH_DEFAULTS.batchSizeMax (128). */
-const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128];
+/** Up to PAYMENT_BATCH_PGLITE.batchSizeMax (512; 128 on PostgreSQL). */
+const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 /** Pots listed per scrape are bounded by the tenants; a scrape never reads more than this many tenants. */
 const SCRAPE_TENANTS_MAX = 1_000;
 

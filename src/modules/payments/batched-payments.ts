@@ -63,6 +63,17 @@ export const PAYMENT_BATCH_DEFAULTS: GroupCommitOptions = {
 };
 
 /**
+ * The embedded database runs in the server's own thread on one connection: a second batch in flight
+ * cannot overlap the first, it only splits the payments waiting into two smaller batches, each
+ * paying the batch's fixed statements (about twenty). One batch at a time, and larger ones.
+ */
+export const PAYMENT_BATCH_PGLITE: GroupCommitOptions = {
+  ...PAYMENT_BATCH_DEFAULTS,
+  batchSizeMax: 512,
+  inFlightMax: 1,
+};
+
+/**
  * How a batch treats the budget pots, the one set of rows every payment of a tenant touches.
  * `optimistic` decides on unlocked pot balances and locks the pots only to write the ledger, so
  * batches overlap everywhere else; `locked` holds them from the start, for when the budget runs low.
@@ -138,7 +149,7 @@ export class BatchedPayments {
     this.group = new GroupCommit(
       (tenantId, orders) => this.writeBatch(tenantId, orders),
       {
-        ...PAYMENT_BATCH_DEFAULTS,
+        ...(db.kind === 'pglite' ? PAYMENT_BATCH_PGLITE : PAYMENT_BATCH_DEFAULTS),
         ...options,
       },
       // Batches in flight take disjoint members, so one never waits on another's member locks.
