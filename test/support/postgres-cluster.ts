@@ -71,8 +71,7 @@ export async function startPostgresCluster(
     '--no-sync',
   ]);
   const port = await freePort();
-  const speed =
-    options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+  const speed = options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
   run(path.join(binDir, 'pg_ctl'), [
     '-D',
     dataDir,
