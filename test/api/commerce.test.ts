@@ -512,6 +512,30 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
       expect(await wallet(buyer)).toMatchObject({ cashWon: 10_000 });
     });
 
+    it('races accept against cancel: exactly one wins and the money follows it', async () => {
+      await openDelivery();
+      const soup = await list(restaurant, gukbap);
+      for (let round = 0; round < 3; round += 1) {
+        const buyer = await citizen(20_000);
+        const placed = await buyer.post('/v1/me/orders', {
+          items: [{ productId: soup.productId, quantity: 2 }],
+          deliveryDong: '둔산동',
+        });
+        const orderId = placed.body.orders[0].orderId;
+        const [accepted, cancelled] = await Promise.all([
+          restaurant.post(`/v1/merchant/orders/${orderId}/accept`),
+          buyer.post(`/v1/me/orders/${orderId}/cancellation`),
+        ]);
+        expect([accepted.status, cancelled.status].sort()).toEqual([200, 409]);
+        const loser = accepted.status === 409 ? accepted : cancelled;
+        expect(loser.body.code).toBe('ORDER_STATE_CONFLICT');
+        const final = (await buyer.get(`/v1/me/orders/${orderId}`)).body;
+        expect(final.status).toBe(accepted.status === 200 ? 'accepted' : 'cancelled');
+        expect(await wallet(buyer)).toMatchObject({ cashWon: accepted.status === 200 ? 0 : 20_000 });
+      }
+      await expectLedgerAuditGreen(t.platform, tenantId);
+    });
+
     it('never oversells: 50 concurrent buyers for 10 items make exactly 10 orders', async () => {
       const appleListing = await list(market, { ...apples, priceWon: 1_000, options: [] });
       const buyers = await Promise.all(Array.from({ length: 50 }, () => citizen(10_000)));
