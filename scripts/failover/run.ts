@@ -60,6 +60,7 @@ async function main(): Promise<void> {
   let failed = false;
   const server = await startServer(url, path.join(dir, 'bank')).catch((error: unknown) => {
     spawnSync(cluster, ['stop', dir]);
+    rmSync(dir, { recursive: true, force: true });
     throw error;
   });
   let db = await openPostgres(url, 2);
