@@ -157,6 +157,7 @@ export function createPlatform(
       bank,
       operatorActions,
       freezes,
+      events,
     }),
     scheduler: new Scheduler(db, clock),
     paymentPins: new PaymentPinService(db, clock, policy),
@@ -183,7 +184,7 @@ export function createPlatform(
       operatorActions,
     }),
     guards: guards(authenticator),
-    metrics: new PlatformMetrics({ db, clock, tenants, budgets, payments }),
+    metrics: new PlatformMetrics({ db, clock, tenants, budgets, payments, events }),
     platformAdmins: new PlatformAdminService(db, clock, config.sessionTtlMinutes),
     publicBooks: new PublicBooksService(
       db,
