@@ -280,7 +280,7 @@ function planMembers(rng: Rng, calibration: Calibration, options: SimulationOpti
     id: '',
     district: (calibration.districts[pickWeighted(rng, weights)] as { code: string }).code,
     monthlySpendWon: Math.min(
-      2_000_000,
+      MONTHLY_SPEND_MAX_WON,
       lognormal(rng, calibration.monthlySpendMedianWon, calibration.spendSigma),
     ),
     // Seven in ten are members before the first month; the rest join over the first half of the run.
