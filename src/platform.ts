@@ -173,6 +173,7 @@ export function createPlatform(
       bank,
       operatorActions,
       freezes,
+      events,
     }),
     scheduler: new Scheduler(db, clock),
     paymentPins: new PaymentPinService(db, clock, policy),
@@ -208,7 +209,7 @@ export function createPlatform(
     }),
     commerce,
     guards: guards(authenticator),
-    metrics: new PlatformMetrics({ db, clock, tenants, budgets, payments }),
+    metrics: new PlatformMetrics({ db, clock, tenants, budgets, payments, events }),
     platformAdmins: new PlatformAdminService(db, clock, config.sessionTtlMinutes),
     brandings: new BrandingService(db, clock, tenants),
     publicBooks: new PublicBooksService(

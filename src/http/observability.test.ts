@@ -74,6 +74,24 @@ describe.each(databaseKinds())('metrics, request ids and readiness on %s', (kind
     expect(text).toContain('hanbat_process_resident_memory_bytes');
   });
 
+  it("reports each consumer's feed lag: what was written and not yet read", async () => {
+    const lagOf = async () =>
+      sample((await t.app.inject({ method: 'GET', url: '/metrics' })).body, 'hanbat_event_feed_lag_events', {
+        tenant: tenantId,
+        consumer: 'analytics',
+      });
+    await t.platform.analytics.catchUp(tenantId);
+    expect(await lagOf()).toBe(0);
+    const citizen = await demoClient(t.app, tenantId, 'citizen');
+    expect((await citizen.post('/v1/me/charges', { amountWon: 20_000 })).status).toBe(201);
+    const { merchantCode } = await demoMerchantCode(t.platform, tenantId, 'cafe');
+    expect((await citizen.post('/v1/me/payments', { merchantCode, amountWon: 3_000 })).status).toBe(201);
+    // A charge and a payment: two events written, not yet read.
+    expect(await lagOf()).toBe(2);
+    await t.platform.analytics.catchUp(tenantId);
+    expect(await lagOf()).toBe(0);
+  });
+
   it('keeps a well-formed X-Request-Id, replaces anything else, and echoes the id', async () => {
     const kept = await t.app.inject({
       method: 'GET',

@@ -2,6 +2,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import type { BudgetService } from '../modules/budgets/budget-service.js';
+import type { EventFeed } from '../modules/events/event-feed.js';
 import type { PaymentService } from '../modules/payments/payment-service.js';
 import type { TenantService } from '../modules/tenants/tenant-service.js';
 
@@ -18,6 +19,7 @@ interface Deps {
   tenants: TenantService;
   budgets: BudgetService;
   payments: PaymentService;
+  events: EventFeed;
 }
 
 /**
@@ -47,16 +49,8 @@ export class PlatformMetrics {
     buckets: BATCH_SIZE_BUCKETS,
     registers: [this.registry],
   });
-  /**
-   * Hook for the event feed (outbox) consumers: set by the feed when it exists, per tenant and
-   * consumer, as the events written but not yet consumed. Nothing sets it yet.
-   */
-  readonly eventFeedLag = new Gauge({
-    name: 'hanbat_event_feed_lag_events',
-    help: 'Events written to the feed and not yet read, by tenant and consumer',
-    labelNames: ['tenant', 'consumer'] as const,
-    registers: [this.registry],
-  });
+  /** Per tenant and consumer: events written to the feed and not yet read (`head − cursor`), read at scrape. */
+  readonly eventFeedLag: Gauge<'tenant' | 'consumer'>;
 
   constructor(private readonly deps: Deps) {
     collectDefaultMetrics({ register: this.registry, prefix: 'hanbat_' });
@@ -66,6 +60,22 @@ export class PlatformMetrics {
     this.queueGauges();
     this.poolGauges();
     this.budgetGauge();
+    this.eventFeedLag = this.feedLagGauge();
+  }
+
+  private feedLagGauge(): Gauge<'tenant' | 'consumer'> {
+    const { events } = this.deps;
+    return new Gauge({
+      name: 'hanbat_event_feed_lag_events',
+      help: 'Events written to the feed and not yet read, by tenant and consumer',
+      labelNames: ['tenant', 'consumer'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const row of await events.lags(SCRAPE_TENANTS_MAX * 4))
+          this.set({ tenant: row.tenantId, consumer: row.consumer }, row.lag);
+      },
+    });
   }
 
   /** The Prometheus text exposition of every metric. */

@@ -20,6 +20,8 @@ const PAYMENTS_IN_FLIGHT = 64;
 const SIGN_UPS_IN_FLIGHT = 8;
 const CHARGES_IN_FLIGHT = 16;
 const PAYMENTS_PER_MEMBER_MONTH_MAX = 200;
+/** Spending is what a member can charge in a month (the preset's ₩500,000 cap): the tail stops there. */
+const MONTHLY_SPEND_MAX_WON = 480_000;
 const PASSWORD = 'Hanbat-sim-7q4w-synthetic';
 
 export interface Promotion {
@@ -278,7 +280,7 @@ function planMembers(rng: Rng, calibration: Calibration, options: SimulationOpti
     id: '',
     district: (calibration.districts[pickWeighted(rng, weights)] as { code: string }).code,
     monthlySpendWon: Math.min(
-      2_000_000,
+      MONTHLY_SPEND_MAX_WON,
       lognormal(rng, calibration.monthlySpendMedianWon, calibration.spendSigma),
     ),
     // Seven in ten are members before the first month; the rest join over the first half of the run.

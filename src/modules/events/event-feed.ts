@@ -111,6 +111,16 @@ export class EventFeed {
   }
 
   /** A consumer's position (0 when it has never run). */
+  /** Events written and not yet read, per tenant and consumer with a cursor (bounded; for the metrics scrape). */
+  async lags(limit: number): Promise<Array<{ tenantId: string; consumer: string; lag: number }>> {
+    return this.db.query<{ tenantId: string; consumer: string; lag: number }>(
+      `select c.tenant_id as "tenantId", c.consumer, (coalesce(s.last_seq, 0) - c.last_seq)::bigint as lag
+       from event_cursors c left join event_sequences s on s.tenant_id = c.tenant_id
+       order by c.tenant_id, c.consumer limit $1`,
+      [limit],
+    );
+  }
+
   async position(consumer: string, tenantId: string): Promise<number> {
     const [row] = await this.db.query<{ last_seq: number }>(
       'select last_seq from event_cursors where consumer = $1 and tenant_id = $2',

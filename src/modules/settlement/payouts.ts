@@ -171,6 +171,15 @@ export class PayoutDesk {
           this.clock.now(),
         );
         await this.setStatement(tx, tenantId, payout.statementId, 'paid', payout.amountWon);
+        // Last statement of the transaction: the feed's per-tenant lock is held only for the commit.
+        await this.deps.events?.append(tx, tenantId, [
+          {
+            type: 'settlement.paid',
+            subjectId: payout.id,
+            occurredAt: this.clock.now(),
+            payload: { payoutId: payout.id, merchantId: payout.merchantId, amountWon: payout.amountWon },
+          },
+        ]);
       } else {
         await this.releaseHold(tx, tenantId, payout);
         await finishPayout(

@@ -302,6 +302,9 @@ describe.each(databaseKinds())('merchant settlement on %s', (kind) => {
     });
     expect(bankBalanceOf(cafe.merchantId)).toBe(OPENING_BANK_BALANCE_WON);
     await expectLedgerAuditGreen(t.platform, tenantId);
+    const paidEvents = async () =>
+      (await t.platform.events.read(tenantId, 0, 5_000)).filter((event) => event.type === 'settlement.paid');
+    expect(await paidEvents()).toEqual([]);
 
     t.clock.set(kst('2021-05-14T01:14:59'));
     expect((await settle('2021-05-13')).pass.payoutsRetried).toBe(0);
@@ -311,6 +314,13 @@ describe.each(databaseKinds())('merchant settlement on %s', (kind) => {
     const paid = await statementOf('2021-05-13');
     expect(paid).toMatchObject({ status: 'paid', dueWon: 40_000, paidWon: 40_000, carriedWon: 0 });
     expect(paid.payouts.map((payout: { status: string }) => payout.status)).toEqual(['failed', 'succeeded']);
+    // One event for the payout the bank paid, written with it; none for the refused attempt.
+    const events = await paidEvents();
+    expect(events.map((event) => event.payload)).toEqual([
+      { payoutId: expect.any(String), merchantId: cafe.merchantId, amountWon: 40_000 },
+    ]);
+    const [event] = events as Array<{ id: string; payload: { payoutId: string } }>;
+    expect(event?.id).toBe(`settlement.paid:${event?.payload.payoutId}`);
     expect(depositsTo(cafe.merchantId)).toHaveLength(2);
     expect(bankBalanceOf(cafe.merchantId)).toBe(OPENING_BANK_BALANCE_WON + 40_000);
     expect(await receivableOf(cafe.merchantId)).toEqual({

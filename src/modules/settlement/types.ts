@@ -2,6 +2,7 @@ import type { Sql } from '../../db/database.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankGateway } from '../bank/bank-gateway.js';
 import type { CommerceSettlementLines } from '../commerce/commission.js';
+import type { EventFeed } from '../events/event-feed.js';
 import type { FreezeService } from '../fraud/freeze-service.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
@@ -15,6 +16,8 @@ export interface SettlementDeps {
   operatorActions: OperatorActionLog;
   /** Fraud holds: a held or frozen merchant gets no statement or payout until released. */
   freezes?: FreezeService;
+  /** settlement.paid goes to the event feed in the payout's transaction (optional for tools and tests). */
+  events?: EventFeed;
   /** Online mall and delivery sales: commission lines taken at settlement (the commerce module). */
   commission?: CommissionSource;
 }
