@@ -28,6 +28,13 @@ if (!browserFound && !browserRequired)
 
 const JOURNEY_TIMEOUT_MS = 120_000;
 
+/** No internal id (pay_…, usr_…, mer_…) and no machine code (settlement.run, traditional_market) on screen. */
+async function expectNoRawCodes(page: Page): Promise<void> {
+  const text = (await page.locator('main').textContent()) ?? '';
+  expect(text).not.toMatch(/\b(pay|usr|mer|mkt|prg|wal)_[A-Za-z0-9]/);
+  expect(text).not.toMatch(/\b[a-z]+(\.[a-z_]+)+\b|\b[a-z]+_[a-z_]+\b/);
+}
+
 describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser', () => {
   let server: RunningServer;
   let browser: Browser;
@@ -84,6 +91,12 @@ describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser',
       await screenshot(page, 'citizen-02-charged');
 
       await page.getByRole('link', { name: '가맹점 찾기' }).click();
+      await eventually(() => page.title()).toBe('가맹점 찾기 — 온통대전');
+      // Made-up markets carry no "(가상)" in their names; on this demo server they are marked 시연용.
+      await eventually(() => page.getByLabel('전통시장').locator('option').count()).toBe(30);
+      const marketNames = await page.getByLabel('전통시장').locator('option').allTextContents();
+      expect(marketNames.filter((name) => name.includes('가상'))).toEqual([]);
+      expect(marketNames).toContain('대전 전통시장 20 · 시연용');
       await page.getByLabel('전통시장').selectOption({ label: '대전중앙시장' });
       const store = page.getByRole('listitem').filter({ hasText: '중앙시장 한밭상회' });
       await eventually(() => page.locator('.merchant-card').count()).toBe(1);
@@ -207,6 +220,10 @@ describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser',
       await applicant.getByLabel('구', { exact: true }).selectOption({ label: '중구' });
       await applicant.getByLabel('동', { exact: true }).fill('대흥동');
       await applicant.getByLabel('연 매출액 (원)').fill('120000000');
+      // The settlement account's bank is chosen from the list of Korean banks, not typed as a code.
+      await applicant.getByLabel('은행').selectOption({ label: '신한은행' });
+      await applicant.getByLabel('계좌번호').fill('110-123-456789');
+      await applicant.getByLabel('예금주').fill('박사장');
       await applicant
         .getByText('소상공인 지원 취지에 맞지 않는 업종이라 가맹할 수 없습니다')
         .first()
@@ -224,6 +241,8 @@ describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser',
       await eventually(() => operator.url()).toMatch(/\/operator\/review$/);
       await operator.getByRole('button', { name: /한밭 분식/ }).click();
       await operator.getByRole('heading', { name: '가입 조건 확인 결과' }).waitFor();
+      await operator.getByText('220-81-62517').first().waitFor();
+      await operator.getByText('신한은행').first().waitFor();
       await screenshot(operator, 'operator-03-review-queue');
       await operator.getByRole('button', { name: '승인' }).click();
       await operator.getByText(/한밭 분식을\(를\) 승인했습니다. 가맹점 코드/).waitFor();
@@ -247,6 +266,12 @@ describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser',
       ).toBe('5,000원');
       await screenshot(operator, 'operator-05-policy-preview');
       await operator.getByRole('button', { name: '예약 저장' }).click();
+      const policyConfirm = operator.getByRole('dialog', { name: '정책을 이렇게 예약할까요?' });
+      await policyConfirm.getByText('프로모션: 온통세일').waitFor();
+      await policyConfirm.getByText(/^없음 → 15% · /).waitFor();
+      await screenshot(operator, 'operator-05b-policy-confirm');
+      await expectAccessible(operator, 'policy confirm');
+      await policyConfirm.getByRole('button', { name: '예약하기' }).click();
       await operator.getByText(/"온통세일 예약" 정책을 .*부터 시행하도록 예약했습니다./).waitFor();
       await operator.locator('.versions li').filter({ hasText: '온통세일 예약' }).getByText('예정').waitFor();
       await screenshot(operator, 'operator-06-policy-scheduled');
@@ -261,6 +286,9 @@ describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser',
       await operator.getByRole('link', { name: '작업 기록' }).click();
       await operator.getByRole('cell', { name: '가맹점 승인' }).first().waitFor();
       await operator.getByRole('cell', { name: '캐시백 정책 예약' }).first().waitFor();
+      await operator.getByRole('cell', { name: '가맹점 · 한밭 분식' }).first().waitFor();
+      await operator.getByRole('cell', { name: DEMO_CREDENTIALS.operator.name }).first().waitFor();
+      await expectNoRawCodes(operator);
       await screenshot(operator, 'operator-09-audit-trail');
     },
     JOURNEY_TIMEOUT_MS,
@@ -301,7 +329,12 @@ describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser',
       await operator.getByRole('button', { name: '검사하고 올리기' }).click();
       await operator.getByText('1명, 100,000원을 명단에 올렸습니다.').waitFor();
       await operator.getByRole('button', { name: '지급하기' }).click();
-      await operator.getByText('1 / 1명 · 100,000원 / 100,000원').waitFor();
+      const disburseConfirm = operator.getByRole('dialog', { name: '지원금을 지급할까요?' });
+      await disburseConfirm.getByText('100,000원').waitFor();
+      await screenshot(operator, 'programme-02a-disburse-confirm');
+      await expectAccessible(operator, 'disbursement confirm');
+      await disburseConfirm.getByRole('button', { name: '1명에게 지급' }).click();
+      await operator.getByText('1 / 1명 · 10만원 / 10만원').waitFor();
       await operator.getByText('지급 완료').first().waitFor();
       await operator
         .locator('.recipient-list, table')
@@ -335,6 +368,7 @@ describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser',
       await expectAccessible(operator, 'settlement confirm');
       await confirm.getByRole('button', { name: `${shownKo} 정산 실행` }).click();
       await eventually(() => operator.locator('.run-date').textContent()).toBe(shownKo);
+      await expectNoRawCodes(operator);
       await screenshot(operator, 'operator-10-settlement-run');
     },
     JOURNEY_TIMEOUT_MS,

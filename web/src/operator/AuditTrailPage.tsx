@@ -5,7 +5,7 @@ import { useLanguage } from '../i18n/i18n.js';
 import { Button } from '../ui/Button.js';
 import { DownloadButtons } from '../ui/DownloadButtons.js';
 import { useFormat } from '../ui/format-hooks.js';
-import { Page } from '../ui/Page.js';
+import { DataName, Page } from '../ui/Page.js';
 import { PagedList } from '../ui/PagedList.js';
 import { useOperatorLabels } from './labels.js';
 
@@ -65,21 +65,36 @@ function useActionText() {
   return {
     action: (item: OperatorAction) => labels.action(item.action),
     actor: (item: OperatorAction) => item.actorName ?? t('trust.trail.system'),
-    subject: (item: OperatorAction) => {
-      const kind = labels.subjectType(item.subjectType);
-      if (item.subjectName) return `${kind} · ${item.subjectName}`;
-      if (DATE_PATTERN.test(item.subjectId)) return `${kind} · ${format.calendarDate(item.subjectId)}`;
-      const name = typeof item.details.name === 'string' ? item.details.name : null;
-      return name ? `${kind} · ${name}` : kind;
-    },
+    /** The kind of subject, and its name (data, as typed) or date where it has one. */
+    subject: (item: OperatorAction): { kind: string; name: string | null; date: string | null } => ({
+      kind: labels.subjectType(item.subjectType),
+      name: item.subjectName ?? (typeof item.details.name === 'string' ? item.details.name : null),
+      date: DATE_PATTERN.test(item.subjectId) ? format.calendarDate(item.subjectId) : null,
+    }),
     details: (item: OperatorAction) =>
       Object.entries(item.details)
         .filter(([name, value]) => SHOWN_DETAILS.has(name) && value !== null && typeof value !== 'object')
         .map(([name, value]) => ({
           name: labels.detail(name),
           value: detailValue(name, value, item.details),
+          typed: name === 'name' || name === 'reason',
         })),
   };
+}
+
+type SubjectParts = ReturnType<ReturnType<typeof useActionText>['subject']>;
+
+function subjectText({ kind, name, date }: SubjectParts): string {
+  return [kind, name ?? date].filter(Boolean).join(' · ');
+}
+
+function Subject({ subject }: { subject: SubjectParts }) {
+  if (!subject.name) return <>{subjectText(subject)}</>;
+  return (
+    <>
+      {subject.kind} · <DataName>{subject.name}</DataName>
+    </>
+  );
 }
 
 /** Details are whatever the action recorded: the known fields, by their Korean names. */
@@ -92,7 +107,7 @@ function DetailList({ item }: { item: OperatorAction }) {
       {entries.map((entry) => (
         <div key={entry.name}>
           <dt>{entry.name}</dt>
-          <dd>{entry.value}</dd>
+          <dd>{entry.typed ? <DataName>{entry.value}</DataName> : entry.value}</dd>
         </div>
       ))}
     </dl>
@@ -129,7 +144,7 @@ export function AuditTrailPage() {
                 items.map((item) => [
                   format.dateTime(item.at),
                   text.action(item),
-                  text.subject(item),
+                  subjectText(text.subject(item)),
                   text.actor(item),
                   text
                     .details(item)
@@ -153,8 +168,10 @@ export function AuditTrailPage() {
                   <tr key={item.seq}>
                     <td>{format.dateTime(item.at)}</td>
                     <td>{text.action(item)}</td>
-                    <td>{text.subject(item)}</td>
-                    <td>{text.actor(item)}</td>
+                    <td>
+                      <Subject subject={text.subject(item)} />
+                    </td>
+                    <td>{item.actorName ? <DataName>{item.actorName}</DataName> : text.actor(item)}</td>
                     <td>
                       <DetailList item={item} />
                     </td>
