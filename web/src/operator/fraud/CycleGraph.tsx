@@ -97,7 +97,7 @@ export function CycleGraph({ cycle, names }: { cycle: CycleEdge[]; names: Record
                 strokeWidth={2}
                 markerEnd="url(#fraud-arrow)"
               />
-              <text x={cx} y={cy} textAnchor="middle" fontSize={11}>
+              <text x={cx} y={cy} textAnchor="middle" fontSize={13}>
                 {`${index + 1}. ${edgeLabel(edge)}`}
               </text>
             </g>
@@ -106,7 +106,7 @@ export function CycleGraph({ cycle, names }: { cycle: CycleEdge[]; names: Record
         {nodes.map((node) => (
           <g key={node.id} className="fraud-node">
             <circle cx={node.x} cy={node.y} r={NODE_R} fill="var(--surface, #fff)" stroke="currentColor" />
-            <text x={node.x} y={node.y + NODE_R + 14} textAnchor="middle" fontSize={12}>
+            <text x={node.x} y={node.y + NODE_R + 14} textAnchor="middle" fontSize={14}>
               {node.label}
             </text>
           </g>

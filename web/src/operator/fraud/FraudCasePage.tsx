@@ -49,12 +49,6 @@ function Evidence({ fraudCase }: { fraudCase: FraudCase }) {
                 last: format.dateTime(alert.lastSeenAt),
               })}
             </p>
-            {alert.evidence.cycle && alert.evidence.cycle.length > 0 && (
-              <>
-                <h3>{t('fraud.case.cycle')}</h3>
-                <CycleGraph cycle={alert.evidence.cycle} names={fraudCase.names} />
-              </>
-            )}
           </li>
         ))}
       </ul>
@@ -292,6 +286,16 @@ export function FraudCasePage() {
                 at: format.dateTime(fraudCase.createdAt),
               })}
             </p>
+            {fraudCase.evidence.map(
+              (alert) =>
+                alert.evidence.cycle &&
+                alert.evidence.cycle.length > 0 && (
+                  <section key={alert.alertId} className="card" aria-label={t('fraud.case.cycle')}>
+                    <h2>{t('fraud.case.cycle')}</h2>
+                    <CycleGraph cycle={alert.evidence.cycle} names={fraudCase.names} />
+                  </section>
+                ),
+            )}
             <div className="master-detail">
               <div className="master">
                 <Evidence fraudCase={fraudCase} />
