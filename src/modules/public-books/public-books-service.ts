@@ -12,7 +12,6 @@ import {
   consistencyRanges,
   EMPTY_TREE_HASH,
   inclusionRanges,
-  type LeafRange,
   leafHash,
   type NodeRef,
   nodeKey,
@@ -51,7 +50,6 @@ import {
 } from './store.js';
 import type { PublicKeyRecord, StoredCheckpoint } from './types.js';
 
-export { SEAL_TRANSFERS_MAX };
 
 const CHECKPOINT_PAGE_MAX = 100;
 const MEMBER_KINDS_PREFIX = 'member_';
