@@ -50,7 +50,6 @@ import {
 } from './store.js';
 import type { PublicKeyRecord, StoredCheckpoint } from './types.js';
 
-
 const CHECKPOINT_PAGE_MAX = 100;
 const MEMBER_KINDS_PREFIX = 'member_';
 
