@@ -79,7 +79,14 @@ program
       await sandbox?.bank.close();
       throw error;
     });
-    if (seeded.demo) await plantDemoRing(platform, DAEJEON_TENANT.id);
+    // The planted ring is demo decoration: a bank that does not answer (a configured BANK_URL) must not stop the start.
+    if (seeded.demo) {
+      await plantDemoRing(platform, DAEJEON_TENANT.id).catch((error: unknown) => {
+        console.warn(
+          `demo fraud ring not planted: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
+    }
     await sealAtStart(platform);
     if (config.platformAdminPhone && config.platformAdminPassword) {
       const outcome = await platform.platformAdmins.bootstrap(
