@@ -275,6 +275,19 @@ describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser',
       await operator.getByText(/"온통세일 예약" 정책을 .*부터 시행하도록 예약했습니다./).waitFor();
       await operator.locator('.versions li').filter({ hasText: '온통세일 예약' }).getByText('예정').waitFor();
       await screenshot(operator, 'operator-06-policy-scheduled');
+      // A single rule value is confirmed too, with the value in force and the new one side by side.
+      const ruleForm = operator.locator('form.inline-form');
+      const ruleName = '월 충전 한도 (원)';
+      await ruleForm.getByLabel('항목').selectOption({ label: ruleName });
+      await ruleForm.getByLabel('값', { exact: true }).fill('1500000');
+      await ruleForm.getByRole('button', { name: '규칙 값 예약' }).click();
+      const ruleConfirm = operator.getByRole('dialog', { name: '규칙 값을 이렇게 바꿀까요?' });
+      await ruleConfirm.getByText(ruleName, { exact: true }).waitFor();
+      await ruleConfirm.getByText(/ → 1,500,000원$/).waitFor();
+      await expectAccessible(operator, 'rule value confirm');
+      await screenshot(operator, 'operator-06b-rule-confirm');
+      await ruleConfirm.getByRole('button', { name: '예약하기' }).click();
+      await operator.getByText(/값을 .*부터 .*\(으\)로 예약했습니다./).waitFor();
 
       await operator.getByRole('link', { name: '예산' }).click();
       await operator.locator('.recharts-surface').first().waitFor();

@@ -98,6 +98,14 @@ describe.each(databaseKinds())('analytics from the event feed on %s', (kind) => 
     );
     expect(dashboard.body.byMarket).toEqual([{ key: 'mkt_jungang', netWon: 100_000, count: 1 }]);
     expect(dashboard.body.concentration.members).toBe(2);
+    const names = await Promise.all(
+      (['marketStore', 'cafe'] as const).map(async (who) => {
+        const { merchantId } = await demoMerchantCode(t.platform, tenantId, who);
+        return (await t.platform.merchants.getById(tenantId, merchantId))?.name;
+      }),
+    );
+    // Operators read top merchants by name, never by id.
+    expect(dashboard.body.topMerchants.map((merchant: { name: string }) => merchant.name)).toEqual(names);
     expect(dashboard.body.byMonth).toEqual([
       {
         month: '2021-05',

@@ -29,6 +29,7 @@ export interface Dashboard {
   };
   topMerchants: Array<{
     merchantId: string;
+    name: string;
     district: string;
     industryCode: string;
     netWon: number;
@@ -249,19 +250,26 @@ async function concentrationOf(sql: Sql, args: unknown[]) {
 async function topMerchants(sql: Sql, args: unknown[], days: number) {
   const rows = await sql.query<{
     merchantId: string;
+    name: string | null;
     district: string;
     industryCode: string;
     netWon: number;
     declared: number;
   }>(
-    `select merchant_id as "merchantId", min(district) as district, min(industry_code) as "industryCode",
-       sum(net_won)::bigint as "netWon", max(declared_won)::bigint as declared
-     from analytics_merchant_months where tenant_id = $1 and month between $2 and $3
-     group by merchant_id order by 4 desc, 1 limit ${TOP_MERCHANTS}`,
+    `select months.merchant_id as "merchantId", min(merchants.name) as name,
+       min(months.district) as district, min(months.industry_code) as "industryCode",
+       sum(months.net_won)::bigint as "netWon", max(months.declared_won)::bigint as declared
+     from analytics_merchant_months months
+     left join analytics_merchants merchants
+       on merchants.tenant_id = months.tenant_id and merchants.merchant_id = months.merchant_id
+     where months.tenant_id = $1 and months.month between $2 and $3
+     group by months.merchant_id order by "netWon" desc, "merchantId" limit ${TOP_MERCHANTS}`,
     args,
   );
   return rows.map((row) => ({
     merchantId: row.merchantId,
+    // Operators read shops by name; the id stands in only for a merchant approved before the feed began.
+    name: row.name ?? row.merchantId,
     district: row.district,
     industryCode: row.industryCode,
     netWon: row.netWon,

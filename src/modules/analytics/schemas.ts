@@ -109,6 +109,7 @@ export const DashboardSchema = Type.Object({
   topMerchants: Type.Array(
     Type.Object({
       merchantId: Type.String(),
+      name: Type.String({ description: "the merchant's name as approved" }),
       district: Type.String(),
       industryCode: Type.String(),
       netWon: Won('sales in the period'),

@@ -169,7 +169,7 @@ function ruleLine(
   };
 }
 
-function zeroQuote(policyId: string | null, limitedBy: string[]): CashbackQuote {
+function zeroQuote(policyId: string | null, limitedBy: CashbackQuote['limitedBy']): CashbackQuote {
   return { policyId, eligibleWon: 0, cashbackWon: 0, rules: [], limitedBy };
 }
 

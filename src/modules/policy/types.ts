@@ -137,8 +137,18 @@ export interface CashbackQuote {
   cashbackWon: number;
   rules: CashbackRuleApplied[];
   /** Why cashback is less than the base rate would suggest, if it is (e.g. MONTHLY_CAP_REACHED). */
-  limitedBy: string[];
+  limitedBy: CashbackLimitCode[];
 }
+
+/** Every reason a payment can earn less cashback than its rate; the apps explain each in words. */
+export const CASHBACK_LIMIT_CODES = [
+  'NO_POLICY',
+  'MERCHANT_REVENUE_OVER_CAP',
+  'MONTHLY_CAP_REACHED',
+  'BUDGET_EXHAUSTED',
+  'SELF_DEALING',
+] as const;
+export type CashbackLimitCode = (typeof CASHBACK_LIMIT_CODES)[number];
 
 /** A what-if payment for previewing a draft policy; omitted fields take the defaults noted. */
 export interface CashbackSample {

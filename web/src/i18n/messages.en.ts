@@ -179,7 +179,8 @@ export const en: Messages = {
       BUDGET_EXHAUSTED: 'The cashback budget ran out, so the cashback was reduced.',
       MERCHANT_REVENUE_OVER_CAP: 'This shop’s annual revenue is over the limit, so it earns no cashback.',
       NO_POLICY: 'No cashback policy is in force.',
-      other: 'Cashback was limited ({{code}}).',
+      SELF_DEALING: 'No cashback on a payment at your own shop.',
+      other: 'Cashback was limited.',
     },
     code: {
       title: 'Show a payment code',

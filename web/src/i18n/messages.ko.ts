@@ -176,7 +176,8 @@ export const ko = {
       BUDGET_EXHAUSTED: '캐시백 예산이 소진되어 캐시백이 줄었습니다.',
       MERCHANT_REVENUE_OVER_CAP: '연 매출이 기준을 넘는 가맹점이라 캐시백이 없습니다.',
       NO_POLICY: '시행 중인 캐시백 정책이 없습니다.',
-      other: '캐시백이 제한되었습니다 ({{code}}).',
+      SELF_DEALING: '본인 가맹점 결제라 캐시백이 없습니다.',
+      other: '캐시백이 제한되었습니다.',
     },
     code: {
       title: '결제코드 보여주기',

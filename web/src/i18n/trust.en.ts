@@ -67,6 +67,8 @@ export const trustEn: typeof trustKo = {
       submit: 'Schedule',
       rule: 'Rule',
       ruleValue: 'New value',
+      ruleTitle: 'Change this rule value?',
+      ruleWhat: 'From this day the new value decides; until then the current one stays.',
     },
   },
   lookup: {

@@ -66,6 +66,8 @@ export const trustKo = {
       submit: '예약하기',
       rule: '바꿀 규칙',
       ruleValue: '새 값',
+      ruleTitle: '규칙 값을 이렇게 바꿀까요?',
+      ruleWhat: '이 날부터 이 값으로 판단합니다. 그 전까지는 지금 값이 그대로입니다.',
     },
   },
   lookup: {

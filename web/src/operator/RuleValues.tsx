@@ -5,6 +5,7 @@ import { useSubmit } from '../api/use-submit.js';
 import { addDays, parseWon, seoulInstant, seoulParts } from '../i18n/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { Button } from '../ui/Button.js';
+import { ConfirmSheet } from '../ui/ConfirmSheet.js';
 import { SelectField, TextField } from '../ui/Field.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
@@ -52,6 +53,10 @@ export function RuleValues({ rules, onSaved }: { rules: PolicyRule[]; onSaved: (
   const [valueText, setValueText] = useState('');
   const [fromDay, setFromDay] = useState(() => addDays(seoulParts(new Date()).date, 1));
   const [showErrors, setShowErrors] = useState(false);
+  // A rule value changes what every later payment or sign-in is judged by: the operator sees before → after first.
+  const [confirming, setConfirming] = useState<{ key: RuleKey; value: number; effectiveFrom: string } | null>(
+    null,
+  );
   const save = useSubmit((body: { key: RuleKey; value: number; effectiveFrom: string }) =>
     call(api.POST('/v1/operator/policies/rules', { body })),
   );
@@ -69,12 +74,19 @@ export function RuleValues({ rules, onSaved }: { rules: PolicyRule[]; onSaved: (
     event.preventDefault();
     setShowErrors(true);
     if (errors.value || errors.fromDay || value === null) return;
-    if (await save.submit({ key: key as RuleKey, value, effectiveFrom: seoulInstant(fromDay) })) {
+    setConfirming({ key: key as RuleKey, value, effectiveFrom: seoulInstant(fromDay) });
+  };
+
+  const onConfirm = async () => {
+    if (!confirming) return;
+    if (await save.submit(confirming)) {
+      setConfirming(null);
       setValueText('');
       setShowErrors(false);
       onSaved();
     }
   };
+  const currentValue = current.find((rule) => rule.key === confirming?.key)?.value;
 
   return (
     <section className="card" aria-labelledby="rule-values-title">
@@ -125,7 +137,32 @@ export function RuleValues({ rules, onSaved }: { rules: PolicyRule[]; onSaved: (
           {t('operator.policy.ruleSave')}
         </Button>
       </form>
-      {save.status === 'failed' && <ErrorNotice error={save.error} />}
+      {confirming && (
+        <ConfirmSheet
+          title={t('trust.confirm.policy.ruleTitle')}
+          lines={[
+            { label: t('trust.confirm.policy.rule'), value: ruleText.name(confirming.key), emphasis: true },
+            {
+              label: t('trust.confirm.policy.ruleValue'),
+              value: t('trust.policyChanges.change', {
+                before:
+                  currentValue === undefined
+                    ? t('trust.policyChanges.none')
+                    : ruleText.value(confirming.key, currentValue),
+                after: ruleText.value(confirming.key, confirming.value),
+              }),
+            },
+            { label: t('trust.confirm.policy.from'), value: format.dateTime(confirming.effectiveFrom) },
+          ]}
+          note={<p>{t('trust.confirm.policy.ruleWhat')}</p>}
+          confirmLabel={t('trust.confirm.policy.submit')}
+          busy={save.busy}
+          error={save.status === 'failed' ? save.error : null}
+          onConfirm={onConfirm}
+          onCancel={() => setConfirming(null)}
+        />
+      )}
+      {!confirming && save.status === 'failed' && <ErrorNotice error={save.error} />}
       {save.status === 'succeeded' && (
         <Notice tone="success">
           {t('operator.policy.ruleSaved', {

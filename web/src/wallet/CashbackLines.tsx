@@ -2,11 +2,13 @@ import type { CashbackRuleLine } from '../api/types.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { useFormat } from '../ui/format-hooks.js';
 
-const KNOWN_LIMITS = [
+/** The server's reasons for less cashback (CASHBACK_LIMIT_CODES in the policy module; a test keeps them equal). */
+export const KNOWN_LIMITS = [
   'MONTHLY_CAP_REACHED',
   'BUDGET_EXHAUSTED',
   'MERCHANT_REVENUE_OVER_CAP',
   'NO_POLICY',
+  'SELF_DEALING',
 ] as const;
 
 function isKnownLimit(code: string): code is (typeof KNOWN_LIMITS)[number] {
@@ -17,7 +19,7 @@ function isKnownLimit(code: string): code is (typeof KNOWN_LIMITS)[number] {
 export function useLimitText() {
   const { t } = useLanguage();
   return (code: string) =>
-    isKnownLimit(code) ? t(`wallet.limitedBy.${code}`) : t('wallet.limitedBy.other', { code });
+    isKnownLimit(code) ? t(`wallet.limitedBy.${code}`) : t('wallet.limitedBy.other');
 }
 
 interface CashbackLinesProps {

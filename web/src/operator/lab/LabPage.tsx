@@ -130,7 +130,7 @@ function Dashboards({ dashboard, period }: { dashboard: Dashboard; period: { fro
           <tbody>
             {dashboard.topMerchants.map((merchant) => (
               <tr key={merchant.merchantId}>
-                <th scope="row">{merchant.merchantId}</th>
+                <th scope="row">{merchant.name}</th>
                 <td className="number">{format.won(merchant.netWon)}</td>
                 <td className="number">{format.won(merchant.declaredAnnualRevenueWon)}</td>
                 <td className="number">
