@@ -81,6 +81,9 @@ export async function auditLedger(sql: Sql, tenantId: string, now: Date): Promis
   return { tenantId, ok: violations.length === 0, checkedAt: now, checks, violations };
 }
 
+/** The names of the ledger's checks, for the apps that explain each one. */
+export const LEDGER_AUDIT_CHECK_NAMES: readonly string[] = CHECKS.map((check) => check.name);
+
 /** Stands in for foreign keys the journal does not carry (each would cost two index probes per entry). */
 async function checkJournalReferences(sql: Sql, tenantId: string): Promise<AuditViolation[]> {
   const rows = await sql.query<{ account_id: string; seq: number; missing: string }>(

@@ -2,7 +2,8 @@ import type { Database } from '../../db/database.js';
 import { type AuditReport, auditLedger } from '../ledger/index.js';
 import type { CheckpointViolation, PublicBooksService } from './public-books-service.js';
 
-const CHECK_NAME = 'public_checkpoints';
+export const CHECKPOINT_CHECK_NAME = 'public_checkpoints';
+const CHECK_NAME = CHECKPOINT_CHECK_NAME;
 
 /** Adds the checkpoint recomputation to a ledger audit report, as one more check. */
 export function withCheckpointCheck(report: AuditReport, found: readonly CheckpointViolation[]): AuditReport {

@@ -44,16 +44,24 @@ function AuditResult({ report }: { report: AuditReport }) {
               <thead>
                 <tr>
                   <th scope="col">{t('operator.audit.checks')}</th>
-                  <th scope="col">{t('operator.audit.subject')}</th>
                   <th scope="col">{t('operator.audit.message')}</th>
+                  <th scope="col">{t('trust.auditTechnical')}</th>
                 </tr>
               </thead>
               <tbody>
                 {report.violations.map((violation) => (
                   <tr key={`${violation.check}-${violation.subject}-${violation.message}`}>
                     <td>{labels.check(violation.check)}</td>
-                    <td className="mono">{violation.subject}</td>
-                    <td>{violation.message}</td>
+                    <td>{labels.problem(violation.check)}</td>
+                    <td>
+                      {/* Account and transfer ids are for the engineer who repairs the books, not for the page. */}
+                      <details>
+                        <summary>{t('trust.auditTechnical')}</summary>
+                        <p className="mono" lang="en">
+                          {violation.subject}: {violation.message}
+                        </p>
+                      </details>
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -25,6 +25,8 @@ export function useOperatorLabels() {
       first([`trust.trail.subjects.${subjectType}`], t('trust.trail.subjects.other')),
     check: (name: string) =>
       first([`operator.audit.check.${name}`, `trust.auditChecks.${name}`], t('trust.auditChecks.other')),
+    /** What a failed check means, in a sentence an official can act on. */
+    problem: (check: string) => first([`trust.auditProblems.${check}`], t('trust.auditProblems.other')),
     detail: (name: string) => first([`trust.trail.details.${name}`], t('trust.trail.details.other')),
   };
 }
