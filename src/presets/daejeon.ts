@@ -202,9 +202,12 @@ async function seedDemoPeople(platform: Platform, tenantId: string): Promise<voi
   ];
   for (const [who, application] of demoMerchants) {
     const ownerId = await ensurePerson(platform, tenantId, DEMO_CREDENTIALS[who]);
-    if ((await platform.merchants.listForOwner(tenantId, ownerId)).length > 0) continue;
+    const owned = await platform.merchants.listForOwner(tenantId, ownerId);
+    for (const merchant of owned) await platform.merchants.markDemo(tenantId, merchant.id);
+    if (owned.length > 0) continue;
     const applied = await platform.merchants.apply(tenantId, ownerId, application);
     if (applied.status === 'pending') await platform.merchants.approve(tenantId, applied.id, operatorId);
+    await platform.merchants.markDemo(tenantId, applied.id);
     if (who === 'cafe' && applied.status === 'pending')
       await seedDemoFundApplication(platform, tenantId, { userId: ownerId, merchantId: applied.id });
   }

@@ -24,6 +24,7 @@ import {
   type DirectoryQuery,
   hasLiveBusinessNumber,
   insertApplication,
+  markDemoMerchant,
   pickFreeMerchantCode,
   type ReviewQueueQuery,
   receivableAccountIdOf,
@@ -227,6 +228,11 @@ export class MerchantService {
   /** The public directory: approved merchants only. */
   async listDirectory(tenantId: string, query: DirectoryQuery): Promise<Merchant[]> {
     return selectDirectoryPage(this.db, tenantId, query);
+  }
+
+  /** The demo data flags the shops it made up, so a real server never lists them. */
+  async markDemo(tenantId: string, merchantId: string): Promise<void> {
+    await markDemoMerchant(this.db, tenantId, merchantId);
   }
 
   async ownedMerchantIds(tenantId: string, userId: string): Promise<string[]> {

@@ -8,7 +8,7 @@ import type { EligibilityReason, Merchant, MerchantApplication, MerchantStatus }
 const MERCHANT_COLUMNS = `tenant_id as "tenantId", id, name, business_number as "businessNumber", status,
   merchant_code as "merchantCode", owner_user_id as "ownerUserId", industry_code as "industryCode",
   district, dong, market_id as "marketId", is_bookstore as "isBookstore",
-  annual_revenue_won as "annualRevenueWon", created_at as "createdAt"`;
+  annual_revenue_won as "annualRevenueWon", demo, created_at as "createdAt"`;
 const APPLICATION_COLUMNS = `${MERCHANT_COLUMNS}, franchise, settlement_bank as "settlementAccount", reasons,
   reviewed_by as "reviewedBy", reviewed_at as "reviewedAt", review_note as "reviewNote"`;
 
@@ -241,6 +241,8 @@ export interface DirectoryQuery {
   q?: string;
   after?: { name: string; id: string };
   limit: number;
+  /** False on the public directory of a real server: it never lists a made-up shop. Default true. */
+  includeDemo?: boolean;
 }
 
 /** Approved merchants by name; the search text is matched literally (no LIKE wildcards). */
@@ -258,6 +260,7 @@ export async function selectDirectoryPage(
        and ($4::text is null or market_id = $4)
        and ($5::text is null or name ilike $5)
        and ($6::text is null or (name, id) > ($6::text, $7::text))
+       and ($9::boolean or not demo)
      order by name, id limit $8`,
     [
       tenantId,
@@ -268,6 +271,7 @@ export async function selectDirectoryPage(
       query.after?.name ?? null,
       query.after?.id ?? null,
       query.limit,
+      query.includeDemo ?? true,
     ],
   );
   return rows.map(withDerived);
@@ -288,4 +292,12 @@ export async function upsertCodePrefix(sql: Sql, tenantId: string, prefix: strin
      on conflict (tenant_id) do update set merchant_code_prefix = excluded.merchant_code_prefix`,
     [tenantId, prefix],
   );
+}
+
+/** Flags a merchant the demo data made up; idempotent. */
+export async function markDemoMerchant(sql: Sql, tenantId: string, merchantId: string): Promise<void> {
+  await sql.query('update merchants set demo = true where tenant_id = $1 and id = $2 and not demo', [
+    tenantId,
+    merchantId,
+  ]);
 }

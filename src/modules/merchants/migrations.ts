@@ -75,4 +75,9 @@ export const merchantMigrations: Migration[] = [
       create unique index merchant_pos_keys_hash on merchant_pos_keys (key_hash);
       create index merchant_pos_keys_merchant on merchant_pos_keys (tenant_id, merchant_id, created_at);`,
   },
+  {
+    version: 2210,
+    name: 'merchants: demo shops are flagged, so a citizen on a real server never meets a made-up shop',
+    sql: `alter table merchants add column demo boolean not null default false;`,
+  },
 ];

@@ -288,6 +288,7 @@ function directoryRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           ...filter,
           after: directoryCursor.decode(cursor) ?? undefined,
           limit: limit + 1,
+          includeDemo: platform.config.mode === 'demo',
         });
         const page = pageOf(rows, limit, directoryCursor, (row) => ({ name: row.name, id: row.id }));
         return { items: page.items.map(directoryEntryView), nextCursor: page.nextCursor };

@@ -174,6 +174,7 @@ export const DirectoryEntrySchema = Type.Object({
   marketId: NullableString,
   isTraditionalMarket: Type.Boolean(),
   isBookstore: Type.Boolean(),
+  demo: Type.Boolean({ description: 'a shop made up by the demo data (listed only on a demo server)' }),
 });
 
 export const NextCursorSchema = Type.Union([Type.String(), Type.Null()], {
@@ -228,6 +229,7 @@ export function directoryEntryView(merchant: Merchant) {
     marketId: merchant.marketId,
     isTraditionalMarket: merchant.isTraditionalMarket,
     isBookstore: merchant.isBookstore,
+    demo: merchant.demo,
   };
 }
 

@@ -17,6 +17,8 @@ export interface Merchant {
   isTraditionalMarket: boolean;
   isBookstore: boolean;
   annualRevenueWon: number;
+  /** A shop the demo data made up: listed only on a demo server, and marked there. */
+  demo: boolean;
   /** Ledger account holding what the platform owes the merchant until settlement. */
   receivableAccountId: string;
   createdAt: Date;

@@ -18,8 +18,7 @@ function isKnownLimit(code: string): code is (typeof KNOWN_LIMITS)[number] {
 /** Why a payment earned less cashback than its rate suggests, in words. */
 export function useLimitText() {
   const { t } = useLanguage();
-  return (code: string) =>
-    isKnownLimit(code) ? t(`wallet.limitedBy.${code}`) : t('wallet.limitedBy.other');
+  return (code: string) => (isKnownLimit(code) ? t(`wallet.limitedBy.${code}`) : t('wallet.limitedBy.other'));
 }
 
 interface CashbackLinesProps {

@@ -51,6 +51,8 @@ function MerchantCard({
             <Badge tone="good">{t('wallet.merchants.traditionalMarket')}</Badge>
           )}
           {merchant.isBookstore && <Badge tone="good">{t('wallet.merchants.bookstore')}</Badge>}
+          {/* Only a demo server lists made-up shops, and it says so. */}
+          {merchant.demo && <Badge tone="neutral">{t('trust.demo')}</Badge>}
         </p>
         <p className="muted small">{t('wallet.merchants.code', { code: merchant.merchantCode })}</p>
       </div>

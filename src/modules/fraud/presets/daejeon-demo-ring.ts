@@ -71,6 +71,7 @@ export async function plantDemoRing(platform: Platform, tenantId: string): Promi
       ? await platform.merchants.approve(tenantId, applied.id, operatorId)
       : applied;
   if (!merchant.merchantCode) throw new Error('demo ring: the stall was not approved');
+  await platform.merchants.markDemo(tenantId, merchant.id);
   await charge(platform, tenantId, member.id, DEMO_RING.chargeWon);
   const paid = await platform.payments.payAtMerchant(tenantId, {
     memberId: member.id,
