@@ -305,6 +305,7 @@ describe.each(databaseKinds())('merchant routes on %s', (kind) => {
         marketId: null,
         isTraditionalMarket: false,
         isBookstore: false,
+        demo: false,
       });
       const second = (await call('GET', `/v1/merchants?q=가나다&limit=2&cursor=${first.nextCursor}`)).json();
       expect(second).toEqual({ items: [expect.objectContaining({ name: '가나다 카페' })], nextCursor: null });
