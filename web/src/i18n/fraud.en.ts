@@ -1,7 +1,7 @@
 /** Fraud ('깡') detection console and the freeze notice: spread into messages.en.ts as `fraud`. */
 export const fraudEn = {
   nav: 'Fraud detection',
-  title: "Fraud ('깡') alerts",
+  title: 'Fraud alerts (kkang: cashing out public money)',
   intro:
     'Suspicious payments the rules found. Choose alerts to open a case, check the evidence, then dismiss it or confirm it with actions.',
   rules: {

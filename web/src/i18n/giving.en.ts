@@ -3,7 +3,7 @@ import type { givingKo } from './giving.ko.js';
 export const givingEn: typeof givingKo = {
   title: 'Giving and tax statement',
   give: {
-    title: 'Donate (온정나눔)',
+    title: 'Donate (Onjeong Nanum)',
     charity: 'Charity',
     choose: 'Choose a charity',
     amount: 'Amount',
@@ -27,9 +27,9 @@ export const givingEn: typeof givingKo = {
     record: 'Donation record {{year}} (PDF)',
   },
   dong: {
-    title: 'Neighbourhood giving (동네사랑기부제)',
-    hint: 'The city gives a share of your spending to the 동 you choose. A change counts from next month.',
-    choose: 'Neighbourhood (동)',
+    title: 'Neighbourhood giving',
+    hint: 'The city gives a share of your spending to the dong (neighbourhood) you choose. A change counts from next month.',
+    choose: 'Neighbourhood (dong)',
     save: 'Save',
     current: 'This month: {{dong}}',
     next: 'From {{month}}: {{dong}}',

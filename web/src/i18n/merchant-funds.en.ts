@@ -4,7 +4,7 @@ import type { fundsKo } from './merchant-funds.ko.js';
 export const fundsEn: typeof fundsKo = {
   nav: 'Management funds',
   operatorNav: 'Fund review',
-  givingNav: 'Charities & 동 giving',
+  givingNav: 'Charities & neighbourhood giving',
   apply: {
     title: 'Apply for a management fund loan',
     intro:
@@ -65,7 +65,7 @@ export const fundsEn: typeof fundsKo = {
   },
   giving: {
     title: 'Charities and neighbourhood giving',
-    intro: 'Register 온정나눔 charities and campaigns; see what 동네사랑기부제 gave each 동.',
+    intro: 'Register charities and campaigns (Onjeong Nanum); see what neighbourhood giving gave each dong.',
     charities: 'Charities',
     name: 'Name',
     registration: 'Registration number',
@@ -79,7 +79,7 @@ export const fundsEn: typeof fundsKo = {
     starts: 'Starts (YYYY-MM-DD)',
     ends: 'Ends (YYYY-MM-DD)',
     addCampaign: 'Open campaign',
-    dongs: 'Giving per 동 (동네사랑기부제)',
+    dongs: 'Giving per dong (neighbourhood giving)',
     month: 'Month (YYYY-MM)',
     show: 'Show',
     csv: 'Download CSV',
