@@ -9,8 +9,10 @@ import {
   seedTestTenant,
   type TestPlatform,
 } from '../../../test/support/platform.js';
+import { seedDaejeon } from '../../presets/daejeon.js';
 import { businessNumberCheckDigit } from '../merchants/business-number.js';
 import { partnerDepositAccountId } from './partners.js';
+import { DAEJEON_DEMO_PARTNER } from './presets/daejeon.js';
 import { charityAccountId } from './types.js';
 
 function kst(localTime: string): string {
@@ -118,6 +120,24 @@ describe.each(databaseKinds())('동행협약 partners on %s', (kind) => {
       { 'content-type': 'text/csv', 'idempotency-key': key },
     );
   }
+
+  it('the Daejeon demo has a partner with a deposit and a matching pledge on a demo campaign', async () => {
+    const demo = (await operator.get('/v1/operator/partners')).body.items.find(
+      (item: { name: string }) => item.name === DAEJEON_DEMO_PARTNER.name,
+    );
+    expect(demo).toMatchObject({
+      depositedWon: 5_000_000,
+      depositBalanceWon: 5_000_000,
+      pledgedWon: 1_000_000,
+      matchedWon: 0,
+      giftedWon: 0,
+    });
+    const detail = await statement(demo.partnerId);
+    expect(detail.pledges).toEqual([expect.objectContaining({ rateBp: 5_000, capWon: 1_000_000 })]);
+    // Seeding again adds nothing.
+    await seedDaejeon(t.platform, tenantId);
+    expect(await statement(demo.partnerId)).toMatchObject({ depositedWon: 5_000_000, pledgedWon: 1_000_000 });
+  });
 
   it('registers a partner with a checked business number, once, and lists it', async () => {
     const nine = '305819001';

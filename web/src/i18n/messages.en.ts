@@ -3,6 +3,7 @@ import { fraudEn } from './fraud.en.js';
 import { givingEn } from './giving.en.js';
 import { labEn } from './lab.en.js';
 import { fundsEn } from './merchant-funds.en.js';
+import { partnersEn } from './partners.en.js';
 import type { Messages } from './messages.ko.js';
 import { publicBooksEn } from './public-books.en.js';
 
@@ -15,6 +16,7 @@ export const en: Messages = {
   fraud: fraudEn,
   giving: givingEn,
   funds: fundsEn,
+  partners: partnersEn,
   ...publicBooksEn,
   app: {
     brand: 'Ontong Daejeon',
