@@ -48,6 +48,7 @@ export const partnersEn: typeof partnersKo = {
     row: '{{date}} · {{count}} people · {{amount}} · until {{expires}}',
     template: 'Download template',
   },
+  give: { campaign: 'Campaign (optional)', none: 'No campaign, to the charity' },
   deposits: 'Deposits',
   gifts: 'Gifts',
   status: { pending: 'pending', succeeded: 'done', failed: 'declined' },

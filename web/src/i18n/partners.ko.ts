@@ -46,6 +46,7 @@ export const partnersKo = {
     row: '{{date}} · {{count}}명 · {{amount}} · {{expires}}까지',
     template: '양식 내려받기',
   },
+  give: { campaign: '모금 캠페인 (선택)', none: '캠페인 없이 기부처에' },
   deposits: '예치 내역',
   gifts: '선물 내역',
   status: { pending: '처리 중', succeeded: '완료', failed: '거절' },
