@@ -442,6 +442,7 @@ export class GivingService {
       },
       ...this.payouts.jobs(),
       ...this.neighbourhood.jobs(),
+      ...this.partners.jobs(),
     ];
   }
 }

@@ -206,11 +206,22 @@ export const givingMigrations: Migration[] = [
       usable_from timestamptz not null,
       expires_at timestamptz not null,
       allowed_industries jsonb not null,
+      reclaimed_won bigint not null default 0 check (reclaimed_won >= 0),
+      reclaimed_at timestamptz,
       created_by text not null,
       created_at timestamptz not null,
       primary key (tenant_id, id),
       foreign key (tenant_id, partner_id) references partners (tenant_id, id),
       check (expires_at > usable_from)
+    );
+    create index partner_gifts_to_reclaim on partner_gifts (tenant_id, expires_at) where reclaimed_at is null;
+
+    create table partner_gift_recipients (
+      tenant_id text not null,
+      gift_id text not null,
+      member_id text not null,
+      amount_won bigint not null check (amount_won > 0),
+      primary key (tenant_id, gift_id, member_id)
     );`,
   },
 ];

@@ -34,9 +34,10 @@ const PartnerStatementSchema = Type.Object({
   ...PartnerSchema.properties,
   pledgedWon: Won('sum of the matching pledges’ caps'),
   depositedWon: Won('received from the company’s bank account'),
-  paidWon: Won('matched plus gifted: what left the deposit'),
+  paidWon: Won('matched plus gifted, less what came back from expired gifts'),
   matchedWon: Won('donations matched'),
   giftedWon: Won('gifts to employees'),
+  reclaimedWon: Won('unspent gifts taken back into the deposit after they expired'),
   depositBalanceWon: Won('what the deposit holds now'),
 });
 
@@ -64,6 +65,8 @@ const GiftSchema = Type.Object({
   usableFrom: Type.String({ format: 'date-time' }),
   expiresAt: Type.String({ format: 'date-time' }),
   allowedIndustries: Type.Array(Type.String()),
+  reclaimedWon: Won('unspent rest taken back after expiry'),
+  reclaimedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
 });
 
@@ -90,6 +93,7 @@ const statementJson = (s: PartnerStatement) => ({
   paidWon: s.paidWon,
   matchedWon: s.matchedWon,
   giftedWon: s.giftedWon,
+  reclaimedWon: s.reclaimedWon,
   depositBalanceWon: s.depositBalanceWon,
 });
 const pledgeJson = (p: Pledge) => ({
@@ -114,6 +118,8 @@ const giftJson = (g: PartnerGift) => ({
   usableFrom: g.usableFrom.toISOString(),
   expiresAt: g.expiresAt.toISOString(),
   allowedIndustries: g.allowedIndustries,
+  reclaimedWon: g.reclaimedWon,
+  reclaimedAt: g.reclaimedAt?.toISOString() ?? null,
   createdAt: g.createdAt.toISOString(),
 });
 const detailJson = (d: PartnerDetail) => ({

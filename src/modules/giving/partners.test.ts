@@ -336,4 +336,33 @@ describe.each(databaseKinds())('동행협약 partners on %s', (kind) => {
     });
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
+
+  it('takes an expired gift back into the deposit once, and only what was left', async () => {
+    const partnerId = await partner();
+    expect((await deposit(partnerId, 100_000)).status).toBe(201);
+    const first = await member(0);
+    const second = await member(0);
+    const csv = `전화번호,금액\r\n${first.phone},30000\r\n${second.phone},20000\r\n`;
+    const given = await gift(partnerId, csv, 'gift-expiry');
+    expect(given.status).toBe(201);
+    const partners = t.platform.giving.partners;
+    // Not yet expired: nothing comes back.
+    expect((await partners.reclaimExpiredGifts(tenantId, t.clock.now())).details.reclaimedWon).toBe(0);
+    t.clock.set(kst('2022-01-01T00:00:00'));
+    const run = await partners.reclaimExpiredGifts(tenantId, t.clock.now());
+    expect(run).toMatchObject({ processed: 1, details: { reclaimedWon: 50_000 } });
+    expect((await partners.reclaimExpiredGifts(tenantId, t.clock.now())).processed).toBe(0);
+    expect(await balanceWon(partnerDepositAccountId(partnerId))).toBe(100_000);
+    expect((await first.client.get('/v1/me/wallet')).body.grants).toEqual([
+      expect.objectContaining({ amountWon: 0 }),
+    ]);
+    expect(await statement(partnerId)).toMatchObject({
+      giftedWon: 50_000,
+      reclaimedWon: 50_000,
+      paidWon: 0,
+      depositBalanceWon: 100_000,
+      gifts: [expect.objectContaining({ reclaimedWon: 50_000 })],
+    });
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
 });

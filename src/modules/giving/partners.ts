@@ -12,6 +12,7 @@ import { normalizeBusinessNumber } from '../merchants/business-number.js';
 import { countDataRows, parseCsv } from '../programs/csv.js';
 import { checkRows, readRow, recipientColumns } from '../programs/recipient-rows.js';
 import type { RowError } from '../programs/types.js';
+import type { Job } from '../scheduler/scheduler.js';
 import { SYSTEM_ACCOUNTS } from '../wallets/wallet-service.js';
 import { selectCampaign } from './store.js';
 import { charityAccountId, type Donation } from './types.js';
@@ -23,6 +24,7 @@ const PLEDGES_PER_CAMPAIGN_MAX = 20;
 /** A company's employee list; larger lists belong in a programme. */
 export const GIFT_ROWS_MAX = 5_000;
 const GIFT_ERRORS_LISTED_MAX = 100;
+const GIFTS_RECLAIMED_PER_RUN_MAX = 20;
 const BP_PER_WHOLE = 10_000;
 
 export interface Partner {
@@ -67,6 +69,9 @@ export interface PartnerGift {
   usableFrom: Date;
   expiresAt: Date;
   allowedIndustries: string[];
+  /** What the expiry job took back from unspent grants into the deposit. */
+  reclaimedWon: number;
+  reclaimedAt: Date | null;
   createdAt: Date;
 }
 
@@ -85,6 +90,8 @@ export interface PartnerStatement extends Partner {
   paidWon: number;
   matchedWon: number;
   giftedWon: number;
+  /** Unspent gifts taken back into the deposit after they expired. */
+  reclaimedWon: number;
   /** What the deposit holds now (ledger). */
   depositBalanceWon: number;
 }
@@ -274,24 +281,28 @@ export class PartnerAgreements {
       matched_won: number;
       deposited_won: number;
       gifted_won: number;
+      reclaimed_won: number;
     }>(
       `select
          (select coalesce(sum(cap_won), 0)::bigint from partner_pledges where tenant_id = $1 and partner_id = $2) as pledged_won,
          (select coalesce(sum(matched_won), 0)::bigint from partner_pledges where tenant_id = $1 and partner_id = $2) as matched_won,
          (select coalesce(sum(amount_won), 0)::bigint from partner_deposits where tenant_id = $1 and partner_id = $2 and status = 'succeeded') as deposited_won,
-         (select coalesce(sum(amount_won), 0)::bigint from partner_gifts where tenant_id = $1 and partner_id = $2) as gifted_won`,
+         (select coalesce(sum(amount_won), 0)::bigint from partner_gifts where tenant_id = $1 and partner_id = $2) as gifted_won,
+         (select coalesce(sum(reclaimed_won), 0)::bigint from partner_gifts where tenant_id = $1 and partner_id = $2) as reclaimed_won`,
       [tenantId, partner.id],
     );
     const account = await this.deps.ledger.getAccount(tenantId, partnerDepositAccountId(partner.id));
     const matchedWon = Number(sums?.matched_won ?? 0);
     const giftedWon = Number(sums?.gifted_won ?? 0);
+    const reclaimedWon = Number(sums?.reclaimed_won ?? 0);
     return {
       ...partner,
       pledgedWon: Number(sums?.pledged_won ?? 0),
       depositedWon: Number(sums?.deposited_won ?? 0),
       matchedWon,
       giftedWon,
-      paidWon: matchedWon + giftedWon,
+      reclaimedWon,
+      paidWon: matchedWon + giftedWon - reclaimedWon,
       depositBalanceWon: account?.postedWon ?? 0,
     };
   }
@@ -565,6 +576,8 @@ export class PartnerAgreements {
       usableFrom,
       expiresAt: rules.expiresAt,
       allowedIndustries: rules.allowedIndustries ?? [],
+      reclaimedWon: 0,
+      reclaimedAt: null,
       createdAt: now,
     };
     await this.deps.ledger.createAccounts(
@@ -614,6 +627,16 @@ export class PartnerAgreements {
         now,
       ],
     );
+    await tx.query(
+      `insert into partner_gift_recipients (tenant_id, gift_id, member_id, amount_won)
+       select $1, $2, r.member_id, r.amount_won
+       from json_to_recordset($3::json) as r(member_id text, amount_won bigint)`,
+      [
+        tenantId,
+        gift.id,
+        JSON.stringify(valid.map((row) => ({ member_id: row.memberId, amount_won: row.amountWon }))),
+      ],
+    );
     await this.deps.operatorActions.record(tx, {
       tenantId,
       actorUserId,
@@ -623,6 +646,76 @@ export class PartnerAgreements {
       details: { giftId: gift.id, recipientCount: gift.recipientCount, amountWon: totalWon },
     });
     return gift;
+  }
+
+  /**
+   * After a gift expires, what its employees did not spend goes back to the partner's deposit, once
+   * per grant (`partner_gift_expiry:<gift>:<member>`). A grant with a payment still on hold keeps the
+   * gift open for the next run; expired grants take no new holds (payments check expiresAt).
+   */
+  async reclaimExpiredGifts(tenantId: string, now: Date) {
+    const gifts = await this.db.query<{ id: string; partner_id: string }>(
+      `select id, partner_id from partner_gifts where tenant_id = $1 and reclaimed_at is null and expires_at <= $2
+       order by expires_at, id limit $3`,
+      [tenantId, now, GIFTS_RECLAIMED_PER_RUN_MAX],
+    );
+    let reclaimedWon = 0;
+    for (const gift of gifts) reclaimedWon += await this.reclaimGift(tenantId, gift.id, gift.partner_id, now);
+    return {
+      processed: gifts.length,
+      more: gifts.length === GIFTS_RECLAIMED_PER_RUN_MAX,
+      details: { reclaimedWon },
+    };
+  }
+
+  private async reclaimGift(tenantId: string, giftId: string, partnerId: string, now: Date): Promise<number> {
+    return transactionWithRetry(this.db, async (tx) => {
+      const [gift] = await tx.query<{ reclaimed_at: Date | null }>(
+        'select reclaimed_at from partner_gifts where tenant_id = $1 and id = $2 for update',
+        [tenantId, giftId],
+      );
+      if (!gift || gift.reclaimed_at) return 0;
+      const recipients = await tx.query<{ member_id: string }>(
+        'select member_id from partner_gift_recipients where tenant_id = $1 and gift_id = $2 order by member_id',
+        [tenantId, giftId],
+      );
+      const grants = await this.deps.ledger.lockAccounts(
+        tx,
+        tenantId,
+        recipients.map((row) => partnerGrantAccountId(row.member_id, giftId)),
+      );
+      const transfers: TransferRequest[] = grants
+        .filter((grant) => grant.availableWon > 0)
+        .map((grant) => ({
+          id: `partner_gift_expiry:${giftId}:${grant.ownerId}`,
+          action: 'transfer',
+          code: 'partner_gift_expiry',
+          postings: [
+            { accountId: grant.id, amountWon: -grant.availableWon },
+            { accountId: partnerDepositAccountId(partnerId), amountWon: grant.availableWon },
+          ],
+          metadata: { giftId, partnerId, memberId: grant.ownerId },
+        }));
+      for (const result of await this.deps.ledger.postTransfersInTransaction(tx, tenantId, transfers))
+        if (!result.ok) throw new Error(`ledger refused gift expiry ${result.id}`);
+      const won = grants.reduce((sum, grant) => sum + Math.max(grant.availableWon, 0), 0);
+      const settled = grants.every((grant) => grant.postedWon === grant.availableWon);
+      await tx.query(
+        `update partner_gifts set reclaimed_won = reclaimed_won + $3, reclaimed_at = $4 where tenant_id = $1 and id = $2`,
+        [tenantId, giftId, won, settled ? now : null],
+      );
+      return won;
+    });
+  }
+
+  jobs(): Job[] {
+    return [
+      {
+        name: 'giving.partner_gift_expiry',
+        everyMs: 60 * 60_000,
+        run: ({ tenantId, now }) => this.reclaimExpiredGifts(tenantId, now),
+      },
+    ];
   }
 
   /** One members-service lookup per row: bounded by GIFT_ROWS_MAX. */
@@ -675,6 +768,8 @@ function giftOf(row: Record<string, unknown>): PartnerGift {
     usableFrom: new Date(row.usable_from as Date),
     expiresAt: new Date(row.expires_at as Date),
     allowedIndustries: row.allowed_industries as string[],
+    reclaimedWon: Number(row.reclaimed_won),
+    reclaimedAt: row.reclaimed_at ? new Date(row.reclaimed_at as Date) : null,
     createdAt: new Date(row.created_at as Date),
   };
 }
