@@ -3,8 +3,8 @@ import { fraudEn } from './fraud.en.js';
 import { givingEn } from './giving.en.js';
 import { labEn } from './lab.en.js';
 import { fundsEn } from './merchant-funds.en.js';
-import { partnersEn } from './partners.en.js';
 import type { Messages } from './messages.ko.js';
+import { partnersEn } from './partners.en.js';
 import { publicBooksEn } from './public-books.en.js';
 
 /** English: every Korean key, translated; the type refuses a missing or extra key. */

@@ -19,6 +19,7 @@ export const partnersEn: typeof partnersKo = {
   paid: 'Paid (matched + gifted)',
   matched: 'Matched',
   gifted: 'Employee gifts',
+  reclaimed: 'Expired gifts returned',
   balance: 'Deposit balance',
   deposit: {
     title: 'Receive a deposit',

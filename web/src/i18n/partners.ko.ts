@@ -17,6 +17,7 @@ export const partnersKo = {
   paid: '지출 (매칭+선물)',
   matched: '매칭',
   gifted: '임직원 선물',
+  reclaimed: '기한 지나 돌려받은 선물',
   balance: '예치금 잔액',
   deposit: {
     title: '예치금 받기',

@@ -19,6 +19,7 @@ interface Totals {
   paidWon: number;
   matchedWon: number;
   giftedWon: number;
+  reclaimedWon: number;
   depositBalanceWon: number;
 }
 
@@ -30,6 +31,7 @@ function TotalsTable({ totals }: { totals: Totals }) {
     [t('partners.deposited'), totals.depositedWon],
     [t('partners.matched'), totals.matchedWon],
     [t('partners.gifted'), totals.giftedWon],
+    [t('partners.reclaimed'), totals.reclaimedWon],
     [t('partners.paid'), totals.paidWon],
     [t('partners.balance'), totals.depositBalanceWon],
   ];
