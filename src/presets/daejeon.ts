@@ -1,6 +1,10 @@
 import type { OperatorRole } from '../http/auth.js';
 import { DAEJEON_2021_POT, seedDaejeonBudgets } from '../modules/budgets/presets/daejeon.js';
-import { seedDaejeonDemoCharities, seedDaejeonNeighbourhood } from '../modules/giving/presets/daejeon.js';
+import {
+  seedDaejeonDemoCharities,
+  seedDaejeonDemoPartner,
+  seedDaejeonNeighbourhood,
+} from '../modules/giving/presets/daejeon.js';
 import { BootstrapRefused, bootstrapAccount } from '../modules/members/bootstrap.js';
 import { seedDemoFundApplication, seedMerchantFunds } from '../modules/merchant-funds/presets.js';
 import { FUND_POOL_PRESET_WON } from '../modules/merchant-funds/rules.js';
@@ -212,6 +216,7 @@ async function seedDemoPeople(platform: Platform, tenantId: string): Promise<voi
       await seedDemoFundApplication(platform, tenantId, { userId: ownerId, merchantId: applied.id });
   }
   await seedDaejeonDemoCharities(platform, tenantId, operatorId);
+  await seedDaejeonDemoPartner(platform, tenantId, operatorId);
 }
 
 function demoShop(

@@ -16,6 +16,7 @@ import { CharityPayouts } from './charity-payouts.js';
 import { donationRecordPdf } from './donation-record-pdf.js';
 import { GivingErrors } from './errors.js';
 import { NeighbourhoodGiving } from './neighbourhood.js';
+import { PartnerAgreements } from './partners.js';
 import {
   insertDonation,
   insertGift,
@@ -76,6 +77,7 @@ function nextMonthKey(year: number, month: number): string {
 export class GivingService {
   readonly payouts: CharityPayouts;
   readonly neighbourhood: NeighbourhoodGiving;
+  readonly partners: PartnerAgreements;
 
   constructor(
     private readonly db: Database,
@@ -92,6 +94,7 @@ export class GivingService {
   ) {
     this.payouts = new CharityPayouts(db, clock, deps);
     this.neighbourhood = new NeighbourhoodGiving(db, clock, deps);
+    this.partners = new PartnerAgreements(db, clock, deps);
   }
 
   async registerCharity(
@@ -235,6 +238,8 @@ export class GivingService {
       createdAt: now,
     };
     await this.moveDonation(tx, tenantId, donation, `donation:${donation.id}`);
+    // 동행협약: partners' matching pledges on the campaign add their share in the same transaction.
+    await this.partners.matchDonation(tx, tenantId, donation);
     return { donation, monthlyGift: null };
   }
 
@@ -437,6 +442,7 @@ export class GivingService {
       },
       ...this.payouts.jobs(),
       ...this.neighbourhood.jobs(),
+      ...this.partners.jobs(),
     ];
   }
 }

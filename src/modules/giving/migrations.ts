@@ -138,4 +138,90 @@ export const givingMigrations: Migration[] = [
     );
     create index neighbourhood_gifts_by_member on neighbourhood_gifts (tenant_id, member_id, month);`,
   },
+  {
+    // 동행협약 partners: companies, their deposits (via the bank), matching pledges and gifts to employees.
+    version: 1700,
+    name: 'partners (동행협약): deposits, matching pledges, employee gifts',
+    sql: `
+    create table partners (
+      tenant_id text not null references tenants (id),
+      id text not null,
+      name text not null,
+      business_number text not null,
+      contact text not null,
+      created_by text not null,
+      created_at timestamptz not null,
+      primary key (tenant_id, id),
+      unique (tenant_id, business_number)
+    );
+
+    create table partner_deposits (
+      tenant_id text not null,
+      id text not null,
+      partner_id text not null,
+      amount_won bigint not null check (amount_won > 0),
+      bank_account jsonb not null,
+      status text not null check (status in ('pending', 'succeeded', 'failed')),
+      failure_code text,
+      bank_transaction_id text,
+      created_at timestamptz not null,
+      completed_at timestamptz,
+      primary key (tenant_id, id),
+      foreign key (tenant_id, partner_id) references partners (tenant_id, id)
+    );
+
+    create table partner_pledges (
+      tenant_id text not null,
+      id text not null,
+      partner_id text not null,
+      campaign_id text not null,
+      rate_bp int not null check (rate_bp between 1 and 10000),
+      cap_won bigint not null check (cap_won > 0),
+      matched_won bigint not null default 0 check (matched_won >= 0 and matched_won <= cap_won),
+      created_by text not null,
+      created_at timestamptz not null,
+      primary key (tenant_id, id),
+      foreign key (tenant_id, partner_id) references partners (tenant_id, id),
+      foreign key (tenant_id, campaign_id) references charity_campaigns (tenant_id, id)
+    );
+    create index partner_pledges_by_campaign on partner_pledges (tenant_id, campaign_id);
+
+    create table partner_matches (
+      tenant_id text not null,
+      pledge_id text not null,
+      donation_id text not null,
+      partner_id text not null,
+      amount_won bigint not null check (amount_won > 0),
+      created_at timestamptz not null,
+      primary key (tenant_id, pledge_id, donation_id)
+    );
+
+    create table partner_gifts (
+      tenant_id text not null,
+      id text not null,
+      partner_id text not null,
+      file_sha256 text not null,
+      recipient_count int not null check (recipient_count > 0),
+      amount_won bigint not null check (amount_won > 0),
+      usable_from timestamptz not null,
+      expires_at timestamptz not null,
+      allowed_industries jsonb not null,
+      reclaimed_won bigint not null default 0 check (reclaimed_won >= 0),
+      reclaimed_at timestamptz,
+      created_by text not null,
+      created_at timestamptz not null,
+      primary key (tenant_id, id),
+      foreign key (tenant_id, partner_id) references partners (tenant_id, id),
+      check (expires_at > usable_from)
+    );
+    create index partner_gifts_to_reclaim on partner_gifts (tenant_id, expires_at) where reclaimed_at is null;
+
+    create table partner_gift_recipients (
+      tenant_id text not null,
+      gift_id text not null,
+      member_id text not null,
+      amount_won bigint not null check (amount_won > 0),
+      primary key (tenant_id, gift_id, member_id)
+    );`,
+  },
 ];

@@ -7,6 +7,7 @@ import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { IdempotencyHeaders } from '../wallets/schemas.js';
 import { neighbourhoodRoutes } from './neighbourhood-routes.js';
+import { partnerRoutes } from './partner-routes.js';
 import {
   CampaignProgressSchema,
   CharitySchema,
@@ -29,6 +30,7 @@ export function givingRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   const writer = guards.requireOperator('policy_admin');
   return async (app) => {
     await app.register(neighbourhoodRoutes(platform));
+    await app.register(partnerRoutes(platform));
     app.get(
       '/v1/charities',
       {

@@ -24,18 +24,52 @@ function saveFile(blob: Blob, fileName: string): void {
   URL.revokeObjectURL(url);
 }
 
+/** A one-off donation may go to one of the charity's open campaigns, where partners may match it. */
+function CampaignSelect({
+  campaigns,
+  value,
+  onValue,
+}: {
+  campaigns: ReadonlyArray<{ campaignId: string; title: string; startsAt: string; endsAt: string }>;
+  value: string;
+  onValue: (value: string) => void;
+}) {
+  const { t } = useLanguage();
+  const now = Date.now();
+  const open = campaigns.filter(
+    (campaign) => Date.parse(campaign.startsAt) <= now && now < Date.parse(campaign.endsAt),
+  );
+  if (open.length === 0) return null;
+  return (
+    <SelectField
+      label={t('partners.give.campaign')}
+      value={value}
+      onValue={onValue}
+      placeholder={t('partners.give.none')}
+      options={open.map((campaign) => ({ value: campaign.campaignId, label: campaign.title }))}
+    />
+  );
+}
+
 function GiveForm({ onGiven }: { onGiven: () => void }) {
   const { t } = useLanguage();
   const format = useFormat();
   const keys = useRef(new IdempotencyKeys());
   const charities = useApi('charities', (signal) => call(api.GET('/v1/charities', { signal })));
   const [charityId, setCharityId] = useState('');
+  const [campaignId, setCampaignId] = useState('');
   const [amount, setAmount] = useState('');
   const [source, setSource] = useState<Source>('cash');
   const [monthly, setMonthly] = useState(false);
   const [day, setDay] = useState('25');
   const give = useSubmit(
-    (body: { charityId: string; amountWon: number; source: Source; monthlyDay?: number }) =>
+    (body: {
+      charityId: string;
+      campaignId?: string;
+      amountWon: number;
+      source: Source;
+      monthlyDay?: number;
+    }) =>
       sendIdempotent(keys.current, body, (idempotencyKey) =>
         call(
           api.POST('/v1/me/donations', { params: { header: { 'idempotency-key': idempotencyKey } }, body }),
@@ -45,7 +79,12 @@ function GiveForm({ onGiven }: { onGiven: () => void }) {
   const amountWon = parseWon(amount);
   const onSubmit = async () => {
     if (!charityId || !amountWon) return;
-    const body = { charityId, amountWon, source, ...(monthly ? { monthlyDay: Number(day) } : {}) };
+    const body = {
+      charityId,
+      amountWon,
+      source,
+      ...(monthly ? { monthlyDay: Number(day) } : campaignId ? { campaignId } : {}),
+    };
     if (await give.submit(body)) {
       onGiven();
       charities.reload();
@@ -57,13 +96,25 @@ function GiveForm({ onGiven }: { onGiven: () => void }) {
       <SelectField
         label={t('giving.give.charity')}
         value={charityId}
-        onValue={setCharityId}
+        onValue={(value) => {
+          setCharityId(value);
+          setCampaignId('');
+        }}
         placeholder={t('giving.give.choose')}
         options={(charities.data?.items ?? []).map((charity) => ({
           value: charity.charityId,
           label: `${charity.name} · ${format.won(charity.donatedWon)}`,
         }))}
       />
+      {!monthly && (
+        <CampaignSelect
+          campaigns={
+            charities.data?.items.find((charity) => charity.charityId === charityId)?.campaigns ?? []
+          }
+          value={campaignId}
+          onValue={setCampaignId}
+        />
+      )}
       <AmountField
         label={t('giving.give.amount')}
         value={amount}

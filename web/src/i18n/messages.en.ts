@@ -4,6 +4,7 @@ import { givingEn } from './giving.en.js';
 import { labEn } from './lab.en.js';
 import { fundsEn } from './merchant-funds.en.js';
 import type { Messages } from './messages.ko.js';
+import { partnersEn } from './partners.en.js';
 import { publicBooksEn } from './public-books.en.js';
 
 /** English: every Korean key, translated; the type refuses a missing or extra key. */
@@ -15,6 +16,7 @@ export const en: Messages = {
   fraud: fraudEn,
   giving: givingEn,
   funds: fundsEn,
+  partners: partnersEn,
   ...publicBooksEn,
   app: {
     brand: 'Ontong Daejeon',

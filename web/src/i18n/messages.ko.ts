@@ -3,6 +3,7 @@ import { fraudKo } from './fraud.ko.js';
 import { givingKo } from './giving.ko.js';
 import { labKo } from './lab.ko.js';
 import { fundsKo } from './merchant-funds.ko.js';
+import { partnersKo } from './partners.ko.js';
 import { publicBooksKo } from './public-books.ko.js';
 
 /** Korean, the default language: the source of every message key (English must match it key for key). */
@@ -14,6 +15,7 @@ export const ko = {
   fraud: fraudKo,
   giving: givingKo,
   funds: fundsKo,
+  partners: partnersKo,
   ...publicBooksKo,
   app: {
     brand: '온통대전',

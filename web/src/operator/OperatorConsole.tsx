@@ -10,6 +10,7 @@ import { BudgetsPage } from './BudgetsPage.js';
 import { FraudRoutes } from './fraud/FraudRoutes.js';
 import { LabPage } from './lab/LabPage.js';
 import { PolicyPage } from './PolicyPage.js';
+import { PartnersPage } from './partners/PartnersPage.js';
 import { ProgramPage } from './programs/ProgramPage.js';
 import { ProgramsPage } from './programs/ProgramsPage.js';
 import { ReviewPage } from './ReviewPage.js';
@@ -28,6 +29,7 @@ export default function OperatorConsole() {
     { to: '/operator/settlements', label: t('operator.nav.settlements'), icon: 'settlement' },
     { to: '/operator/funds', label: t('funds.operatorNav'), icon: 'budget' },
     { to: '/operator/giving', label: t('funds.givingNav'), icon: 'program' },
+    { to: '/operator/partners', label: t('partners.nav'), icon: 'program' },
     { to: '/operator/audit', label: t('operator.nav.audit'), icon: 'audit' },
     { to: '/operator/trail', label: t('operator.nav.trail'), icon: 'trail' },
   ];
@@ -45,6 +47,7 @@ export default function OperatorConsole() {
         <Route path="settlements" element={<SettlementsAdminPage />} />
         <Route path="funds" element={<FundReviewPage />} />
         <Route path="giving" element={<OperatorGivingPage />} />
+        <Route path="partners" element={<PartnersPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="trail" element={<AuditTrailPage />} />
         <Route path="*" element={<NotFound />} />

@@ -101,3 +101,60 @@ export async function seedDaejeonNeighbourhood(
       DAEJEON_NEIGHBOURHOOD_POT_WON,
     );
 }
+
+/** The demo 동행협약 partner; the business number and bank account are made up (valid check digit). */
+export const DAEJEON_DEMO_PARTNER = {
+  name: '한밭전자 (데모)',
+  businessNumber: '305-86-90018',
+  contact: '총무팀 김한밭 042-000-1234',
+  bankAccount: { bankCode: 'SANDBOX', accountNumber: '042-900-0001' },
+  depositWon: 5_000_000,
+  /** Matches 50% of each donation to the demo campaign, at most ₩1,000,000. */
+  rateBp: 5_000,
+  capWon: 1_000_000,
+};
+
+/**
+ * A demo campaign of the first demo charity (a year from this month) and the demo partner with a
+ * deposit from its bank account and a matching pledge on it. Idempotent: a partner already
+ * registered is left as it is. Moves money only from the partner's bank account to its deposit, so
+ * no demo person's balance changes.
+ */
+export async function seedDaejeonDemoPartner(
+  platform: { giving: GivingService; clock: Clock },
+  tenantId: string,
+  actorUserId: string,
+): Promise<void> {
+  const partners = platform.giving.partners;
+  const demo = DAEJEON_DEMO_PARTNER;
+  if ((await partners.list(tenantId)).some((partner) => partner.name === demo.name)) return;
+  const charity = (await platform.giving.charitiesWithTotals(tenantId)).find(
+    (candidate) => candidate.registrationNumber === DAEJEON_DEMO_CHARITIES[0]?.registrationNumber,
+  );
+  if (!charity) return;
+  const now = platform.clock.now();
+  const startsAt = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) - 9 * 3_600_000);
+  const campaign = await platform.giving.addCampaign(tenantId, actorUserId, charity.id, {
+    title: '한밭전자와 함께하는 겨울나기 (데모)',
+    goalWon: 10_000_000,
+    startsAt,
+    endsAt: new Date(startsAt.getTime() + 366 * 86_400_000),
+  });
+  const partner = await partners.register(tenantId, actorUserId, demo);
+  // The bank may be a separate sandbox that is not up yet: a pending deposit completes on a retry
+  // with the same key, and the pledge stands either way (it matches only what the deposit holds).
+  await partners
+    .deposit(
+      tenantId,
+      actorUserId,
+      partner.id,
+      { amountWon: demo.depositWon, bankAccount: demo.bankAccount },
+      'demo-partner-deposit',
+    )
+    .catch((error: unknown) => console.warn(`demo partner deposit not made: ${String(error)}`));
+  await partners.pledge(tenantId, actorUserId, partner.id, {
+    campaignId: campaign.id,
+    rateBp: demo.rateBp,
+    capWon: demo.capWon,
+  });
+}
