@@ -410,7 +410,8 @@ export const RING_SCRIPTS: Record<FraudRule, Injector> = {
       b.signIn(memberId, address, b.at(day, 10, i * 5));
       b.pay(memberId, shop, b.between(120_000, 250_000, 10_000), b.at(day + (i % 4), 11 + (i % 6)));
     });
-    return { memberIds: members, merchantIds: [shop.merchantId] };
+    // The shop is an ordinary one of the town: only the accounts are the ring.
+    return { memberIds: members, merchantIds: [] };
   },
 };
 
