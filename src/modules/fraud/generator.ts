@@ -214,6 +214,8 @@ export class ScenarioBuilder {
   }
 }
 
+const BIG_TICKET_INDUSTRIES = ['clothing', 'electronics', 'grocery'];
+
 /** Ordinary traffic: members with a few favourite shops, payments by the hour curve, small transfers and cancellations. */
 export function normalTraffic(
   b: ScenarioBuilder,
@@ -226,6 +228,7 @@ export function normalTraffic(
   for (const memberId of memberIds) {
     const favourites = Array.from({ length: 6 }, () => b.pick(merchants));
     const perDay = 0.4 + b.rand() * 2;
+    const isBigSpender = b.rand() < 0.05;
     for (let day = 0; day < b.days; day += 1) {
       let count = Math.floor(perDay + b.rand());
       while (count > 0) {
@@ -240,6 +243,11 @@ export function normalTraffic(
       }
       if (b.rand() < 0.05)
         b.transfer(memberId, b.pick(memberIds), b.between(5_000, 150_000, 1_000), b.at(day, b.randomHour()));
+      // Honest big spenders (one member in twenty): now and then a ₩30만–90만 purchase at one of
+      // their shops where such tickets happen (clothing, electronics, a grocer), never at a café.
+      const bigShop = favourites.find((m) => BIG_TICKET_INDUSTRIES.includes(m.industryCode));
+      if (isBigSpender && bigShop && b.rand() < 0.15)
+        b.pay(memberId, bigShop, b.between(300_000, 900_000, 10_000), b.at(day, b.randomHour()));
     }
   }
   return { memberIds, merchants };
