@@ -36,7 +36,7 @@ import type { Migration } from './migrate.js';
  * Issue 15, round 2 session 2 (funds, partners): 1340–1369 and 1700–1799.
  * public books 1200s (1200 is the ledger's commit order, in the ledger's migrations).
  * platform administrators and operations (issue 17) 1400s (branding 1410), and 2900s.
- * fraud 1500–1599.
+ * fraud 1500–1599 (1550: members' sign-in address salts, for fraud's shared-address signal).
  * commerce (online mall and delivery, issue 14) 1600–1699.
  * Issue 11 (apps people trust): 2200–2299 (members' payment PINs).
  */

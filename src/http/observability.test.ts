@@ -80,9 +80,10 @@ describe.each(databaseKinds())('metrics, request ids and readiness on %s', (kind
         tenant: tenantId,
         consumer: 'analytics',
       });
+    // Signing in writes an event too (member.signed_in): done before the feed is read.
+    const citizen = await demoClient(t.app, tenantId, 'citizen');
     await t.platform.analytics.catchUp(tenantId);
     expect(await lagOf()).toBe(0);
-    const citizen = await demoClient(t.app, tenantId, 'citizen');
     expect((await citizen.post('/v1/me/charges', { amountWon: 20_000 })).status).toBe(201);
     const { merchantCode } = await demoMerchantCode(t.platform, tenantId, 'cafe');
     expect((await citizen.post('/v1/me/payments', { merchantCode, amountWon: 3_000 })).status).toBe(201);

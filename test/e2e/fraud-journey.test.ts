@@ -115,27 +115,28 @@ describe.skipIf(!browserFound && !browserRequired)("'깡' detection in a real br
       const cafe = (await asMember('/v1/merchants?q=한밭 커피')) as unknown as {
         items: Array<{ merchantCode: string }>;
       };
-      // The member's next payment, as the app sends it: refused with the reason and how to appeal.
-      const session = await fetch(`${server.url}/v1/sessions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ phone: DEMO_RING.member.phone, password: DEMO_RING.member.password }),
-      });
-      const { token } = (await session.json()) as { token: string };
-      const refused = await fetch(`${server.url}/v1/me/payments`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${token}`,
-          'idempotency-key': 'e2e-fraud-refused',
-        },
-        body: JSON.stringify({ merchantCode: cafe.items[0]?.merchantCode, amountWon: 10_000 }),
-      });
-      expect(refused.status).toBe(403);
+      // The member's next payment, clicked on the pay page: refused, with the reason and how to appeal.
+      await member.goto(`/wallet/pay?merchant=${cafe.items[0]?.merchantCode}`);
+      await member.locator('.merchant-found').getByText('한밭 커피').waitFor();
+      await member.getByLabel('결제 금액').fill('10000');
+      await member.getByRole('button', { name: '결제하기' }).click();
+      const confirm = member.getByRole('dialog', { name: '이렇게 결제할까요?' });
+      await confirm.getByLabel('결제 비밀번호 만들기 (숫자 6자리)').fill('246810');
+      await confirm.getByLabel('결제 비밀번호 한 번 더').fill('246810');
+      const answer = member.waitForResponse(
+        (r) => new URL(r.url()).pathname === '/v1/me/payments' && r.request().method() === 'POST',
+      );
+      await confirm.getByRole('button', { name: '10,000원 결제하기' }).click();
+      const refused = await answer;
+      expect(refused.status()).toBe(403);
       const problem = (await refused.json()) as { code: string; messages: { ko: string; en: string } };
       expect(problem.code).toBe('ACCOUNT_FROZEN');
       expect(problem.messages.ko).toMatch(/해제될 때까지 결제·송금·환불·정산이 거절됩니다.*이의신청/);
       expect(problem.messages.en).toContain('To appeal');
+      await confirm
+        .getByText(/해제될 때까지 결제·송금·환불·정산이 거절됩니다/)
+        .first()
+        .waitFor();
       await screenshot(member, 'fraud-05-payment-refused');
       const walletAfter = await asMember('/v1/me/wallet');
       expect(walletAfter.totalWon).toBe(walletAfterClawback.totalWon);

@@ -87,6 +87,21 @@ export function memberJoinedEvent(
   };
 }
 
+/** One successful sign-in (subject: a fresh id); the address only as the members module's salted hash. */
+export function memberSignedInEvent(
+  signInId: string,
+  memberId: string,
+  addressHash: string,
+  now: Date,
+): NewEvent {
+  return {
+    type: 'member.signed_in',
+    subjectId: signInId,
+    occurredAt: now,
+    payload: { memberId, addressHash },
+  };
+}
+
 export function settlementPaidEvent(
   payout: { id: string; merchantId: string; amountWon: number },
   now: Date,

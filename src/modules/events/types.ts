@@ -88,6 +88,12 @@ export interface MemberJoinedV1 {
   isWelfareRecipient: boolean;
 }
 
+/** A successful sign-in; `addressHash` is the client address under a per-tenant HMAC salt, never raw. */
+export interface MemberSignedInV1 {
+  memberId: string;
+  addressHash: string;
+}
+
 export interface MerchantApprovedV1 extends MerchantSnapshot {
   name: string;
 }
@@ -110,6 +116,7 @@ export interface EventCatalogue extends CommerceEventCatalogue {
   'grant.disbursed': [1, GrantEventV1];
   'grant.expired': [1, GrantEventV1];
   'member.joined': [1, MemberJoinedV1];
+  'member.signed_in': [1, MemberSignedInV1];
   'merchant.approved': [1, MerchantApprovedV1];
   'settlement.paid': [1, SettlementPaidV1];
 }
@@ -127,6 +134,7 @@ export const EVENT_VERSIONS: { [T in EventType]: EventCatalogue[T][0] } = {
   'grant.disbursed': 1,
   'grant.expired': 1,
   'member.joined': 1,
+  'member.signed_in': 1,
   'merchant.approved': 1,
   'settlement.paid': 1,
   ...COMMERCE_EVENT_VERSIONS,

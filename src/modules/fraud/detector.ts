@@ -1,4 +1,4 @@
-import type { CancelFact, Fact, MerchantFact, PaymentFact, TransferFact } from './facts.js';
+import type { CancelFact, Fact, MerchantFact, PaymentFact, SignInFact, TransferFact } from './facts.js';
 import type { FraudRule, FraudThresholds } from './rules.js';
 
 const HOUR_MS = 3_600_000;
@@ -11,6 +11,9 @@ const CYCLE_DEPTH_MAX = 3;
 const CYCLE_VISITS_MAX = 200;
 const EVIDENCE_PAYMENTS_MAX = 8;
 const SIZE_PERCENTILE_REFRESH = 1_000;
+/** Members remembered per sign-in address, and addresses per member (the most recent win). */
+const ADDRESS_MEMBERS_MAX = 50;
+const MEMBER_ADDRESSES_MAX = 5;
 
 export interface CycleEdge {
   kind: 'payment' | 'transfer';
@@ -122,6 +125,9 @@ export class FraudDetector {
     count: 0,
   };
   private observed = 0;
+  /** address hash → the latest sign-in of each member seen there; member → their recent addresses. */
+  private readonly addressMembers = new Map<string, SignInFact[]>();
+  private readonly memberAddresses = new Map<string, SignInFact[]>();
 
   constructor(
     private readonly thresholds: FraudThresholds,
@@ -145,6 +151,8 @@ export class FraudDetector {
         return this.onTransfer(fact);
       case 'cancel':
         return this.onCancel(fact);
+      case 'signin':
+        return this.onSignIn(fact);
     }
   }
 
@@ -188,7 +196,85 @@ export class FraudDetector {
     findings.push(...this.nearThreshold(p, memberPayments));
     findings.push(...this.sizeOutlier(p, merchantPayments));
     if (p.amountWon >= t.fraud_cycle_edge_min_won) findings.push(...this.cycleThrough(this.paymentEdge(p)));
+    if (p.amountWon >= t.fraud_shared_address_payment_min_won)
+      for (const address of this.memberAddresses.get(p.memberId) ?? [])
+        findings.push(...this.sharedAddress(address.addressHash, p.merchantId, p.at));
     return findings;
+  }
+
+  /** Remembers the sign-in, then checks the address at every merchant the member recently paid big. */
+  private onSignIn(s: SignInFact): Finding[] {
+    const withoutMember = (list: SignInFact[]) => list.filter((x) => x.memberId !== s.memberId);
+    const members = [...withoutMember(this.addressMembers.get(s.addressHash) ?? []), s];
+    this.addressMembers.set(s.addressHash, members.slice(-ADDRESS_MEMBERS_MAX));
+    const own = (this.memberAddresses.get(s.memberId) ?? []).filter((x) => x.addressHash !== s.addressHash);
+    this.memberAddresses.set(s.memberId, [...own, s].slice(-MEMBER_ADDRESSES_MAX));
+    const t = this.thresholds;
+    const since = s.at - t.fraud_shared_address_window_days * DAY_MS;
+    const merchantIds = new Set(
+      (this.byMember.get(s.memberId) ?? [])
+        .filter((x) => x.at >= since && x.amountWon >= t.fraud_shared_address_payment_min_won)
+        .map((x) => x.merchantId),
+    );
+    return [...merchantIds].flatMap((merchantId) => this.sharedAddress(s.addressHash, merchantId, s.at));
+  }
+
+  /**
+   * Signal 8c: one sign-in address behind at least N members who each paid the same merchant at
+   * least the minimum within the window, who are most of the members seen at that address and a
+   * good share of the merchant's customers paying that much. A family (fewer than N), an office
+   * (many members, a few of whom shop at the same place) and a textbook rush (the office's buyers
+   * among hundreds) stay below it.
+   */
+  private sharedAddress(addressHash: string, merchantId: string, now: number): Finding[] {
+    const t = this.thresholds;
+    const since = now - t.fraud_shared_address_window_days * DAY_MS;
+    const signIns = (this.addressMembers.get(addressHash) ?? []).filter((x) => x.at >= since);
+    if (signIns.length < t.fraud_shared_address_members_min) return [];
+    const paid: PaymentFact[] = [];
+    let payers = 0;
+    for (const signIn of signIns) {
+      const mine = (this.byMember.get(signIn.memberId) ?? []).filter(
+        (x) =>
+          x.merchantId === merchantId &&
+          x.at >= since &&
+          x.amountWon >= t.fraud_shared_address_payment_min_won,
+      );
+      if (mine.length > 0) payers += 1;
+      paid.push(...mine);
+    }
+    if (payers < t.fraud_shared_address_members_min) return [];
+    if (payers * 10_000 < t.fraud_shared_address_share_bp * signIns.length) return [];
+    const customers = new Set(
+      (this.byMerchant.get(merchantId) ?? [])
+        .filter((x) => x.at >= since && x.amountWon >= t.fraud_shared_address_payment_min_won)
+        .map((x) => x.memberId),
+    );
+    if (payers * 10_000 < t.fraud_shared_address_merchant_share_bp * customers.size) return [];
+    paid.sort((a, b) => a.at - b.at);
+    const last = paid.at(-1) as PaymentFact;
+    const totalWon = paid.reduce((sum, x) => sum + x.amountWon, 0);
+    const lines = this.paymentLines(paid, false, true);
+    const name = this.merchantName(merchantId);
+    const shortHash = addressHash.slice(0, 8);
+    const days = t.fraud_shared_address_window_days;
+    return [
+      this.finding(
+        'shared_address',
+        'pair',
+        `${addressHash}>${merchantId}`,
+        last.memberId,
+        merchantId,
+        last.district,
+        scoreOf(payers / t.fraud_shared_address_members_min),
+        now,
+        paid.map((x) => x.id),
+        {
+          ko: `같은 접속 주소(해시 ${shortHash})로 로그인한 회원 ${signIns.length}명 중 ${payers}명이 최근 ${days}일 안에 가맹점 ${name}에서 ${won(t.fraud_shared_address_payment_min_won)} 이상 결제했습니다(${paid.length}건, 합계 ${won(totalWon)}; 이 가맹점의 같은 금액대 고객 ${customers.size}명 중): ${lines.ko}`,
+          en: `${payers} of the ${signIns.length} members who signed in from the same address (hash ${shortHash}) paid ${won(t.fraud_shared_address_payment_min_won)} or more at ${name} within ${days} days (${paid.length} payments, ${won(totalWon)} in total; of ${customers.size} customers paying that much there): ${lines.en}`,
+        },
+      ),
+    ];
   }
 
   private onTransfer(tr: TransferFact): Finding[] {
@@ -707,5 +793,12 @@ export class FraudDetector {
       }
     }
     for (const [id, p] of this.payments) if (p.at < since) this.payments.delete(id);
+    for (const map of [this.addressMembers, this.memberAddresses]) {
+      for (const [key, list] of map) {
+        const kept = list.filter((x) => x.at >= since);
+        if (kept.length === 0) map.delete(key);
+        else map.set(key, kept);
+      }
+    }
   }
 }

@@ -7,10 +7,14 @@ export interface RuleFigures {
   alerts: number;
   truePositives: number;
   precision: number;
+  /** Rings of this pattern at or above the default thresholds (intensity ≥ 1). */
   rings: number;
-  /** Rings of this pattern that this rule raised an alert on. */
+  /** Of those, the rings that this rule raised an alert on. */
   ringsCaughtByRule: number;
   recall: number;
+  /** Rings of this pattern just below the thresholds (intensity 0), and how many any rule caught. */
+  belowRings: number;
+  belowCaught: number;
 }
 
 export interface Evaluation {
@@ -18,7 +22,14 @@ export interface Evaluation {
   facts: number;
   alerts: number;
   perRule: RuleFigures[];
-  overall: { precision: number; recall: number; rings: number; caught: number };
+  /** Recall over the rings at or above the thresholds; `recallWithBelow` also counts the rings just below them. */
+  overall: {
+    precision: number;
+    recall: number;
+    rings: number;
+    caught: number;
+    recallWithBelow: number;
+  };
   /** Precision and recall counting only alerts scoring at least `minScore`. */
   curve: Array<{ minScore: number; alerts: number; precision: number; recall: number }>;
   /** Subjects (members and merchants) in the top 1% of scores; honest look-alikes must not be among them. */
@@ -59,13 +70,19 @@ export function evaluate(options: ScenarioOptions): Evaluation {
   const isTrue = (f: Finding) => ringsHit(f).size > 0;
   const caughtBy = (list: Finding[]) => new Set(list.flatMap((f) => [...ringsHit(f)]));
 
+  const target = scenario.rings.filter((r) => r.intensity >= 1);
+  const below = scenario.rings.filter((r) => r.intensity < 1);
+  const caughtAll = caughtBy(alerts);
   const perRule = FRAUD_RULES.map((rule): RuleFigures => {
     const mine = alerts.filter((f) => f.rule === rule);
-    const rings = scenario.rings.filter((r) => r.pattern === rule);
+    const rings = target.filter((r) => r.pattern === rule);
     const caught = caughtBy(mine);
     const truePositives = mine.filter(isTrue).length;
     const ringsCaughtByRule = rings.filter((r) => caught.has(r.id)).length;
+    const belowRings = below.filter((r) => r.pattern === rule);
     return {
+      belowRings: belowRings.length,
+      belowCaught: belowRings.filter((r) => caughtAll.has(r.id)).length,
       rule,
       alerts: mine.length,
       truePositives,
@@ -77,14 +94,15 @@ export function evaluate(options: ScenarioOptions): Evaluation {
   });
   const curve = [50, 55, 60, 65, 70, 75, 80, 85, 90, 95].map((minScore) => {
     const kept = alerts.filter((f) => f.score >= minScore);
+    const keptCaught = caughtBy(kept);
     return {
       minScore,
       alerts: kept.length,
       precision: ratio(kept.filter(isTrue).length, kept.length),
-      recall: ratio(caughtBy(kept).size, scenario.rings.length),
+      recall: ratio(target.filter((r) => keptCaught.has(r.id)).length, target.length),
     };
   });
-  const caught = caughtBy(alerts).size;
+  const caught = target.filter((r) => caughtAll.has(r.id)).length;
   return {
     seed: options.seed,
     facts: scenario.facts.length,
@@ -92,9 +110,10 @@ export function evaluate(options: ScenarioOptions): Evaluation {
     perRule,
     overall: {
       precision: ratio(alerts.filter(isTrue).length, alerts.length),
-      recall: ratio(caught, scenario.rings.length),
-      rings: scenario.rings.length,
+      recall: ratio(caught, target.length),
+      rings: target.length,
       caught,
+      recallWithBelow: ratio(caughtAll.size, scenario.rings.length),
     },
     curve,
     top1Percent: topPercent(scenario, alerts),

@@ -48,7 +48,16 @@ export interface CancelFact {
   amountWon: number;
 }
 
-export type Fact = MerchantFact | PaymentFact | TransferFact | CancelFact;
+/** A member's successful sign-in; the client address only as the members module's salted hash. */
+export interface SignInFact {
+  kind: 'signin';
+  id: string;
+  at: number;
+  memberId: string;
+  addressHash: string;
+}
+
+export type Fact = MerchantFact | PaymentFact | TransferFact | CancelFact | SignInFact;
 
 /** The facts one feed event carries for fraud; events fraud does not score give none. */
 export function factsOf(event: FeedEvent): Fact[] {
@@ -98,6 +107,16 @@ export function factsOf(event: FeedEvent): Fact[] {
         },
       ];
     }
+    case 'member.signed_in':
+      return [
+        {
+          kind: 'signin',
+          id: event.id,
+          at,
+          memberId: event.payload.memberId,
+          addressHash: event.payload.addressHash,
+        },
+      ];
     default:
       return [];
   }

@@ -214,6 +214,12 @@ export class FraudService {
       for (const finding of cached.detector.observe(fact))
         findings.set(`${finding.rule}|${finding.subjectId}`, finding);
     for (const finding of findings.values()) await upsertAlert(tx, tenantId, finding);
+    // Sign-ins (hashed addresses) are kept only as long as a detector can look back at them.
+    if (rows.some((r) => r.fact.kind === 'signin'))
+      await tx.query(`delete from fraud_facts where tenant_id = $1 and kind = 'signin' and at < $2`, [
+        tenantId,
+        new Date(this.clock.now().getTime() - WINDOW_MS),
+      ]);
     cached.lastSeq = (events.at(-1) as FeedEvent).seq;
   }
 

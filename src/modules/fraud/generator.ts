@@ -186,6 +186,11 @@ export class ScenarioBuilder {
     this.facts.push({ kind: 'transfer', id: this.id('trf'), at, fromMemberId, toMemberId, amountWon });
   }
 
+  /** A successful sign-in from an address (already the members module's salted hash). */
+  signIn(memberId: string, addressHash: string, at: number): void {
+    this.facts.push({ kind: 'signin', id: this.id('sgn'), at, memberId, addressHash });
+  }
+
   cancel(payment: PaymentFact, at: number): void {
     this.facts.push({
       kind: 'cancel',
@@ -209,6 +214,8 @@ export class ScenarioBuilder {
   }
 }
 
+const BIG_TICKET_INDUSTRIES = ['clothing', 'electronics', 'grocery'];
+
 /** Ordinary traffic: members with a few favourite shops, payments by the hour curve, small transfers and cancellations. */
 export function normalTraffic(
   b: ScenarioBuilder,
@@ -217,9 +224,11 @@ export function normalTraffic(
 ): { memberIds: string[]; merchants: MerchantFact[] } {
   const merchants = Array.from({ length: merchantCount }, () => b.merchant({}));
   const memberIds = Array.from({ length: memberCount }, () => b.id('mem'));
+  signInsFromHomesAndOffices(b, memberIds);
   for (const memberId of memberIds) {
     const favourites = Array.from({ length: 6 }, () => b.pick(merchants));
     const perDay = 0.4 + b.rand() * 2;
+    const isBigSpender = b.rand() < 0.05;
     for (let day = 0; day < b.days; day += 1) {
       let count = Math.floor(perDay + b.rand());
       while (count > 0) {
@@ -234,9 +243,49 @@ export function normalTraffic(
       }
       if (b.rand() < 0.05)
         b.transfer(memberId, b.pick(memberIds), b.between(5_000, 150_000, 1_000), b.at(day, b.randomHour()));
+      // Honest big spenders (one member in twenty): now and then a ₩30만–90만 purchase at one of
+      // their shops where such tickets happen (clothing, electronics, a grocer), never at a café.
+      const bigShop = favourites.find((m) => BIG_TICKET_INDUSTRIES.includes(m.industryCode));
+      if (isBigSpender && bigShop && b.rand() < 0.15)
+        b.pay(memberId, bigShop, b.between(300_000, 900_000, 10_000), b.at(day, b.randomHour()));
     }
   }
   return { memberIds, merchants };
+}
+
+/**
+ * Households of one to three members share a home address; about a fifth of members also sign in
+ * from an office address shared by 10–25 colleagues on weekdays (a NAT: many members, one address).
+ */
+function signInsFromHomesAndOffices(b: ScenarioBuilder, memberIds: readonly string[]): void {
+  let office: string[] = [];
+  let officeSize = 0;
+  for (let i = 0; i < memberIds.length; ) {
+    const home = b.id('addr');
+    const size = 1 + Math.floor(b.rand() * 3);
+    for (const memberId of memberIds.slice(i, i + size)) {
+      for (let day = Math.floor(b.rand() * 2); day < b.days; day += 2)
+        b.signIn(memberId, home, b.at(day, 19 + Math.floor(b.rand() * 4)));
+      if (b.rand() < 0.2) {
+        if (office.length === 0) officeSize = 10 + Math.floor(b.rand() * 16);
+        office.push(memberId);
+        if (office.length >= officeSize) {
+          officeSignIns(b, office);
+          office = [];
+        }
+      }
+    }
+    i += size;
+  }
+  if (office.length > 0) officeSignIns(b, office);
+}
+
+function officeSignIns(b: ScenarioBuilder, colleagues: readonly string[]): void {
+  const address = b.id('addr');
+  for (let day = 0; day < b.days; day += 1) {
+    if (day % 7 === 0 || day % 7 === 6) continue; // the scenario starts on a Sunday
+    for (const memberId of colleagues) b.signIn(memberId, address, b.at(day, 9, b.rand() * 30));
+  }
 }
 
 type Injector = (
@@ -245,7 +294,10 @@ type Injector = (
   pool: { memberIds: string[]; merchants: MerchantFact[] },
 ) => Omit<Ring, 'id' | 'pattern' | 'intensity'>;
 
-/** Each pattern's script; `intensity` 1 is a cautious ring just past the default thresholds, 3 a greedy one. */
+/**
+ * Each pattern's script; `intensity` 0 is a ring just below the default thresholds (real fraud the
+ * rule is not meant to see), 1 a cautious ring just past them, 3 a greedy one.
+ */
 export const RING_SCRIPTS: Record<FraudRule, Injector> = {
   sustained_high_value(b, k) {
     const memberId = b.id('mem');
@@ -301,6 +353,11 @@ export const RING_SCRIPTS: Record<FraudRule, Injector> = {
     const shop = b.merchant({ industry: 'restaurant', ownerId });
     const memberId = b.id('mem');
     const middleman = b.id('mem');
+    if (k === 0) {
+      const paidAt = b.at(1, 13);
+      b.pay(memberId, shop, 200_000, paidAt);
+      b.transfer(ownerId, memberId, 180_000, paidAt + 80 * HOUR_MS);
+    }
     for (let i = 0; i < k; i += 1) {
       const day = Math.floor(b.rand() * (b.days - 3));
       const amountWon = b.between(150_000, 150_000 + 150_000 * k, 10_000);
@@ -327,7 +384,7 @@ export const RING_SCRIPTS: Record<FraudRule, Injector> = {
     const shop = b.merchant({ industry: 'market_stall', annualRevenueWon: 60_000_000 });
     const members = Array.from({ length: 5 }, () => b.id('mem'));
     // 2 024 produce-stall case: far more than a ₩6천만 stall sells, in mid-sized payments.
-    const targetWon = 5_000_000 * (2 + k);
+    const targetWon = k === 0 ? 8_000_000 : 5_000_000 * (2 + k);
     let paidWon = 0;
     for (let i = 0; paidWon < targetWon; i += 1) {
       const amountWon = b.between(120_000, 250_000, 10_000);
@@ -340,7 +397,7 @@ export const RING_SCRIPTS: Record<FraudRule, Injector> = {
     const memberId = b.id('mem');
     const shop = b.merchant({ industry: 'clothing' });
     const count = 3 + k;
-    if (k % 2 === 1) {
+    if (k % 2 === 1 || k === 0) {
       for (let i = 0; i < count; i += 1)
         b.pay(memberId, shop, b.between(291_000, 299_000, 1_000), b.at(i, 14));
     } else {
@@ -350,6 +407,19 @@ export const RING_SCRIPTS: Record<FraudRule, Injector> = {
       }
     }
     return { memberIds: [memberId], merchantIds: [shop.merchantId] };
+  },
+  shared_address(b, k, pool) {
+    // One phone farm: 3 + k accounts sign in from one address and all pay one shop mid-sized sums.
+    const address = b.id('addr');
+    const members = Array.from({ length: 3 + k }, () => b.id('mem'));
+    const shop = b.pick(pool.merchants.filter((m) => m.industryCode === 'grocery'));
+    const day = 1 + Math.floor(b.rand() * (b.days - 6));
+    members.forEach((memberId, i) => {
+      b.signIn(memberId, address, b.at(day, 10, i * 5));
+      b.pay(memberId, shop, b.between(120_000, 250_000, 10_000), b.at(day + (i % 4), 11 + (i % 6)));
+    });
+    // The shop is an ordinary one of the town: only the accounts are the ring.
+    return { memberIds: members, merchantIds: [] };
   },
 };
 
@@ -418,6 +488,42 @@ export const LOOK_ALIKE_SCRIPTS: Record<string, { resembles: FraudRule; script: 
         for (let i = 0; i < 15; i += 1)
           b.pay(b.pick(pool.memberIds), store, b.ticket(9_000), b.at(day, i % 5));
       return { memberIds: [], merchantIds: [store.merchantId] };
+    },
+  },
+  family_shared_address: {
+    resembles: 'shared_address',
+    script(b, pool) {
+      // Three of a household sign in at home and each does a big weekly shop at the same grocer.
+      const home = b.id('addr');
+      const family = [b.id('mem'), b.id('mem'), b.id('mem')];
+      const grocer = b.pick(pool.merchants.filter((m) => m.industryCode === 'grocery'));
+      family.forEach((memberId, i) => {
+        for (let day = i; day < b.days; day += 2) b.signIn(memberId, home, b.at(day, 20));
+        for (let day = i; day < b.days; day += 7)
+          b.pay(memberId, grocer, b.between(110_000, 220_000, 1_000), b.at(day, 17));
+      });
+      return { memberIds: family, merchantIds: [] };
+    },
+  },
+  shared_office: {
+    resembles: 'shared_address',
+    script(b, pool) {
+      // 30 colleagues behind one office address: lunch at the same diner, big buys at many shops.
+      const office = b.id('addr');
+      const colleagues = Array.from({ length: 30 }, () => b.id('mem'));
+      const diner = b.merchant({ industry: 'restaurant', name: 'office-diner' });
+      for (let day = 1; day < b.days; day += 1) {
+        if (day % 7 === 0 || day % 7 === 6) continue;
+        for (const memberId of colleagues) {
+          b.signIn(memberId, office, b.at(day, 9, b.rand() * 30));
+          b.pay(memberId, diner, b.ticket(11_000), b.at(day, 12, b.rand() * 60));
+        }
+      }
+      colleagues.forEach((memberId, i) => {
+        const shop = pool.merchants[i % pool.merchants.length] as MerchantFact;
+        b.pay(memberId, shop, b.between(100_000, 250_000, 1_000), b.at(2 + (i % 10), 18));
+      });
+      return { memberIds: colleagues, merchantIds: [diner.merchantId] };
     },
   },
   furniture_buyer: {

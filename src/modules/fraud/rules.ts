@@ -24,6 +24,11 @@ export const FRAUD_RULE_KEYS = [
   'fraud_near_threshold_count_min',
   'fraud_cancel_window_hours',
   'fraud_cancel_count_min',
+  'fraud_shared_address_window_days',
+  'fraud_shared_address_members_min',
+  'fraud_shared_address_payment_min_won',
+  'fraud_shared_address_share_bp',
+  'fraud_shared_address_merchant_share_bp',
 ] as const;
 
 export type FraudRuleKey = (typeof FRAUD_RULE_KEYS)[number];
@@ -50,6 +55,13 @@ export const FRAUD_RULE_DEFAULTS: FraudThresholds = {
   fraud_near_threshold_count_min: 4,
   fraud_cancel_window_hours: 48,
   fraud_cancel_count_min: 3,
+  fraud_shared_address_window_days: 7,
+  fraud_shared_address_members_min: 4,
+  fraud_shared_address_payment_min_won: 100_000,
+  /** Share of the address's members who paid that merchant: a phone farm is all of them, an office a few. */
+  fraud_shared_address_share_bp: 7_000,
+  /** Their share of the merchant's customers paying that much: a textbook rush has hundreds of others. */
+  fraud_shared_address_merchant_share_bp: 3_000,
 };
 
 /** The alert rules; each names the signal of the issue it implements (docs/fraud.md). */
@@ -62,6 +74,7 @@ export const FRAUD_RULES = [
   'night_high_value',
   'size_outlier',
   'cap_gaming',
+  'shared_address',
 ] as const;
 
 export type FraudRule = (typeof FRAUD_RULES)[number];

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
@@ -9,7 +9,7 @@ import { ageInYears, isCalendarDate } from '../../time.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankAccountRef } from '../bank/bank-gateway.js';
 import type { EventFeed } from '../events/event-feed.js';
-import { memberJoinedEvent } from '../events/producers.js';
+import { memberJoinedEvent, memberSignedInEvent } from '../events/producers.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { ReferenceService } from '../reference/reference-service.js';
@@ -283,7 +283,33 @@ export class MemberService {
       });
     }
     await this.signInLimits.recordSuccess(tenantId, subjects);
-    return this.openSession(tenantId, row.id, row.roles ?? []);
+    const userId = row.id;
+    return transactionWithRetry(this.db, async (tx) => {
+      const grant = await this.openSession(tenantId, userId, row.roles ?? [], tx);
+      const addressHash = await this.addressHash(tx, tenantId, clientAddress);
+      const signedIn = memberSignedInEvent(newId('sgn'), userId, addressHash, this.clock.now());
+      await this.deps.events.append(tx, tenantId, [signedIn]);
+      return grant;
+    });
+  }
+
+  /**
+   * The client address as a per-tenant HMAC: equal addresses compare equal within a city, but the
+   * raw address never leaves this call (fraud's "one address behind many members" needs no more).
+   */
+  private async addressHash(tx: Sql, tenantId: string, clientAddress: string): Promise<string> {
+    await tx.query(
+      'insert into member_address_salts (tenant_id, salt) values ($1, $2) on conflict (tenant_id) do nothing',
+      [tenantId, randomBytes(32).toString('base64url')],
+    );
+    const [row] = await tx.query<{ salt: string }>(
+      'select salt from member_address_salts where tenant_id = $1',
+      [tenantId],
+    );
+    return createHmac('sha256', row?.salt ?? '')
+      .update(clientAddress)
+      .digest('base64url')
+      .slice(0, 22);
   }
 
   async accountStatus(tenantId: string, rawPhone: string): Promise<AccountStatus | undefined> {
@@ -338,11 +364,12 @@ export class MemberService {
     tenantId: string,
     userId: string,
     operatorRoles: OperatorRole[],
+    tx: Sql = this.db,
   ): Promise<SessionGrant> {
     const token = `hbt_${randomBytes(32).toString('base64url')}`;
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.deps.sessionTtlMinutes * 60_000);
-    await this.db.query(
+    await tx.query(
       `insert into sessions (token_hash, tenant_id, id, user_id, created_at, expires_at) values ($1, $2, $3, $4, $5, $6)`,
       [hashToken(token), tenantId, newId('ses'), userId, now, expiresAt],
     );

@@ -75,4 +75,15 @@ export const memberMigrations: Migration[] = [
         foreign key (tenant_id, member_id) references users (tenant_id, id)
       );`,
   },
+  {
+    version: 1550,
+    name: 'per-tenant salt for hashing sign-in client addresses (fraud: one address behind many members)',
+    sql: `
+      -- Only the salt is kept here: a successful sign-in's address leaves the members module as an
+      -- HMAC under this salt (member.signed_in), never raw, and is not stored in members' tables.
+      create table member_address_salts (
+        tenant_id text primary key,
+        salt text not null
+      );`,
+  },
 ];

@@ -13,6 +13,7 @@ export const fraudEn = {
     night_high_value: 'High-value payments at night',
     size_outlier: "Volume far above the merchant's size",
     cap_gaming: 'Just under the caps, cancelled after cashback',
+    shared_address: 'One address behind many members at one merchant',
   },
   status: { open: 'New', in_case: 'In a case', dismissed: 'Dismissed', confirmed: 'Confirmed' },
   caseStatus: { open: 'Under review', dismissed: 'Dismissed', confirmed: 'Confirmed' },

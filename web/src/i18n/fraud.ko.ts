@@ -13,6 +13,7 @@ export const fraudKo = {
     night_high_value: '심야 고액 결제',
     size_outlier: '규모 대비 과다 매출',
     cap_gaming: '한도 바로 아래·캐시백 후 취소',
+    shared_address: '한 주소 뒤의 여러 회원이 한 가맹점에서 결제',
   },
   status: { open: '새 알림', in_case: '조사 중', dismissed: '기각', confirmed: '확정' },
   caseStatus: { open: '조사 중', dismissed: '기각', confirmed: '확정' },

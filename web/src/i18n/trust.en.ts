@@ -221,6 +221,12 @@ export const trustEn: typeof trustKo = {
     fraud_near_threshold_count_min: 'Fraud: just-under-threshold minimum',
     fraud_cancel_window_hours: 'Fraud: pay-then-cancel window (hours)',
     fraud_cancel_count_min: 'Fraud: pay-then-cancel minimum',
+    fraud_shared_address_window_days: 'Fraud: shared sign-in address window (days)',
+    fraud_shared_address_members_min: 'Fraud: members behind one address, minimum',
+    fraud_shared_address_payment_min_won: 'Fraud: shared address, payment minimum (won)',
+    fraud_shared_address_share_bp: 'Fraud: shared address, share of its members who paid (bp)',
+    fraud_shared_address_merchant_share_bp:
+      'Fraud: shared address, share of the merchant’s big customers (bp)',
   },
   trail: {
     otherAction: 'Other action',

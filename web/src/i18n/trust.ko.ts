@@ -219,6 +219,11 @@ export const trustKo = {
     fraud_near_threshold_count_min: '이상거래: 기준 직전 결제 최소 횟수',
     fraud_cancel_window_hours: '이상거래: 결제 후 취소 관찰 시간 (시간)',
     fraud_cancel_count_min: '이상거래: 결제 후 취소 최소 횟수',
+    fraud_shared_address_window_days: '이상거래: 같은 접속 주소 관찰 기간 (일)',
+    fraud_shared_address_members_min: '이상거래: 한 주소 뒤 회원 최소 수',
+    fraud_shared_address_payment_min_won: '이상거래: 같은 주소 결제 최소 금액 (원)',
+    fraud_shared_address_share_bp: '이상거래: 같은 주소 회원 중 결제한 비율 (bp)',
+    fraud_shared_address_merchant_share_bp: '이상거래: 가맹점 고액 고객 중 같은 주소 비율 (bp)',
   },
   trail: {
     otherAction: '기타 작업',

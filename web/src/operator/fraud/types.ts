@@ -15,6 +15,7 @@ export const FRAUD_RULES = [
   'night_high_value',
   'size_outlier',
   'cap_gaming',
+  'shared_address',
 ] as const satisfies readonly FraudAlert['rule'][];
 
 export const ALERT_STATUSES = ['open', 'in_case', 'dismissed', 'confirmed'] as const;
