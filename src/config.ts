@@ -29,6 +29,8 @@ export interface Config {
   bankUrl: string | undefined;
   /** HANBAT_SANDBOX_BANK=1: production mode may run without a real bank, on the sandbox. */
   sandboxBankOptIn: boolean;
+  /** HANBAT_DEMO_FRAUD_RING=0: a demo start plants no fraud ring (tests that count every payment). */
+  demoFraudRing: boolean;
   /** Verifies the bank's callbacks (and signs them, in the sandbox); `serve` makes one up for its own sandbox. */
   bankSigningSecret: string | undefined;
   bankTimeoutMs: number;
@@ -103,6 +105,7 @@ function loadBankConfig(env: NodeJS.ProcessEnv, dataDir: string) {
   return {
     bankUrl,
     sandboxBankOptIn: parseFlag('HANBAT_SANDBOX_BANK', env.HANBAT_SANDBOX_BANK),
+    demoFraudRing: parseFlag('HANBAT_DEMO_FRAUD_RING', env.HANBAT_DEMO_FRAUD_RING ?? '1'),
     bankSigningSecret,
     bankTimeoutMs,
     sandboxBankPort: env.SANDBOX_BANK_PORT

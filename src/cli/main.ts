@@ -80,7 +80,7 @@ program
       throw error;
     });
     // The planted ring is demo decoration: a bank that does not answer (a configured BANK_URL) must not stop the start.
-    if (seeded.demo) {
+    if (seeded.demo && platform.config.demoFraudRing) {
       await plantDemoRing(platform, DAEJEON_TENANT.id).catch((error: unknown) => {
         console.warn(
           `demo fraud ring not planted: ${error instanceof Error ? error.message : String(error)}`,

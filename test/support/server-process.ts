@@ -40,6 +40,8 @@ export async function startServer(
       LOG_LEVEL: 'warn',
       SANDBOX_BANK_PORT: String(await freePort()),
       SANDBOX_BANK_DATA_DIR: bankDir,
+      // These servers count every payment they made: the demo's planted fraud ring would be one more.
+      HANBAT_DEMO_FRAUD_RING: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

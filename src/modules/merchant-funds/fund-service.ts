@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
-import { invalidInput } from '../../errors.js';
+import { DomainError, invalidInput } from '../../errors.js';
 import { isCalendarDate, localDate } from '../../time.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankGateway, BankOutcome } from '../bank/bank-gateway.js';
@@ -127,7 +127,15 @@ export class MerchantFundService {
         },
       ]);
       if (result?.ok === false && result.code === 'IDEMPOTENCY_CONFLICT') throw idempotencyKeyReused();
-      if (!result?.ok) throw new Error(`ledger refused fund pool funding ${fundingId}: ${result?.code}`);
+      // The ledger refuses what the request asked for (an amount it cannot move, an id it cannot take): the caller's 4xx.
+      if (!result?.ok)
+        throw new DomainError({
+          code: 'FUND_POOL_FUNDING_REFUSED',
+          httpStatus: 409,
+          message: `the ledger refused this funding (${result?.code ?? 'unknown'}); nothing moved`,
+          messageKo: `원장이 이 출연을 받지 않았습니다 (${result?.code ?? 'unknown'}). 아무것도 옮겨지지 않았습니다`,
+          details: { ledgerCode: result?.code ?? null },
+        });
       if (result.replayed) return;
       await this.deps.operatorActions.record(tx, {
         tenantId,
