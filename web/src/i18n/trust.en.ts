@@ -82,6 +82,8 @@ export const trustEn: typeof trustKo = {
     charge: 'Charge {{amount}}',
     autoCharge: 'Turn on auto-charge',
     autoOn: 'Auto-charge is on: the missing amount is charged before paying.',
+    inPlace: 'Charge it right here and carry on.',
+    thenContinue: 'Once charged, you confirm the payment or transfer you were making.',
   },
   code: {
     waiting: 'When the shop scans the code, the receipt appears here.',

@@ -81,6 +81,8 @@ export const trustKo = {
     charge: '{{amount}} 충전하기',
     autoCharge: '자동충전 켜기',
     autoOn: '자동충전이 켜져 있어 부족한 금액을 채운 뒤 결제합니다.',
+    inPlace: '이 화면에서 바로 충전하고 이어서 진행할 수 있습니다.',
+    thenContinue: '충전이 끝나면 하던 결제나 송금을 이어서 확인합니다.',
   },
   code: {
     waiting: '가맹점에서 코드를 확인하면 이 화면에 영수증이 나타납니다.',

@@ -1,4 +1,5 @@
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { api, call } from '../api/client.js';
 import type { ApiError } from '../api/problem.js';
 import { useApi } from '../api/use-api.js';
@@ -85,6 +86,8 @@ export function ConfirmSheet({
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
+    // A sheet opened from inside a form (short balance on the pay form) must not submit that form too.
+    event.stopPropagation();
     setShowErrors(true);
     if (pinError) return;
     if (creating) {
@@ -100,7 +103,8 @@ export function ConfirmSheet({
     onConfirm(askPin ? pin : null);
   };
 
-  return (
+  // In <body>, not inside the form that opened it: a form may not contain another form.
+  return createPortal(
     <dialog
       ref={dialog}
       className="confirm-sheet"
@@ -166,6 +170,7 @@ export function ConfirmSheet({
           </Button>
         </div>
       </form>
-    </dialog>
+    </dialog>,
+    document.body,
   );
 }

@@ -1,5 +1,5 @@
 import { type FormEvent, useRef, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { api, call } from '../api/client.js';
 import { IdempotencyKeys, sendIdempotent } from '../api/idempotency.js';
 import type { ApiError } from '../api/problem.js';
@@ -12,16 +12,16 @@ import { Button } from '../ui/Button.js';
 import { ConfirmSheet } from '../ui/ConfirmSheet.js';
 import { TextField } from '../ui/Field.js';
 import { useFormat } from '../ui/format-hooks.js';
-import { ErrorNotice, Notice } from '../ui/Notice.js';
+import { ErrorNotice } from '../ui/Notice.js';
 import { DataName, Page } from '../ui/Page.js';
 import { canScanQr, QrScanner } from '../ui/QrScanner.js';
 import { useDebounced } from '../ui/use-debounced.js';
 import { type FoundMerchant, isUnknownMerchant, MerchantCard } from './MerchantCard.js';
 import { merchantCodeFromScan } from './merchant-link.js';
 import { Receipt } from './Receipt.js';
+import { ShortBalance } from './ShortBalance.js';
 
 const LOOKUP_DELAY_MS = 300;
-const CHARGE_ROUND_WON = 10_000;
 
 interface Payment {
   merchantCode: string;
@@ -49,30 +49,6 @@ function useMerchantLookup(merchantCode: string) {
   const merchant: FoundMerchant | null = code && settled && lookup.status === 'ready' ? lookup.data : null;
   const unknown = Boolean(code) && settled && lookup.status === 'failed' && isUnknownMerchant(lookup.error);
   return { merchant, unknown, checking: Boolean(code) && !settled };
-}
-
-/** Short balance: offer to charge the difference (rounded up) or to turn auto-charge on, in place. */
-function ShortBalance({ shortWon, autoChargeOn }: { shortWon: number; autoChargeOn: boolean }) {
-  const { t } = useLanguage();
-  const format = useFormat();
-  const chargeWon = Math.ceil(shortWon / CHARGE_ROUND_WON) * CHARGE_ROUND_WON;
-  if (autoChargeOn) return <Notice tone="info">{t('trust.short.autoOn')}</Notice>;
-  return (
-    <Notice
-      tone="warning"
-      title={t('trust.short.title', { amount: format.won(shortWon) })}
-      action={
-        <div className="file-actions">
-          <Link className="button button-primary" to={`/wallet/charge?amount=${chargeWon}`}>
-            {t('trust.short.charge', { amount: format.won(chargeWon) })}
-          </Link>
-          <Link className="button button-secondary" to="/wallet/auto-charge">
-            {t('trust.short.autoCharge')}
-          </Link>
-        </div>
-      }
-    />
-  );
 }
 
 export function PayPage() {
@@ -121,23 +97,35 @@ export function PayPage() {
           : null,
   };
 
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    setShowErrors(true);
-    if (errors.merchantCode || errors.amount || amountWon === null || !lookup.merchant) return;
+  /** The confirm step: what the server expects to happen (split, shortfall, cashback). */
+  const openPreview = async (previewWon: number) => {
+    if (!lookup.merchant) return;
     pay.reset();
     setPreviewError(null);
     try {
       setPreview(
         await call(
           api.GET('/v1/me/payment-preview', {
-            params: { query: { merchantCode: lookup.merchant.merchantCode, amountWon } },
+            params: { query: { merchantCode: lookup.merchant.merchantCode, amountWon: previewWon } },
           }),
         ),
       );
     } catch (error) {
       setPreviewError(error as ApiError);
     }
+  };
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    setShowErrors(true);
+    if (errors.merchantCode || errors.amount || amountWon === null) return;
+    await openPreview(amountWon);
+  };
+
+  // The shortfall was charged in place: the payment carries on to its confirm step.
+  const onCharged = () => {
+    wallet.reload();
+    if (amountWon !== null && lookup.merchant) void openPreview(amountWon);
   };
 
   const onConfirm = async (pin: string | null) => {
@@ -214,7 +202,15 @@ export function PayPage() {
           error={showErrors ? errors.amount : null}
           hint={balanceWon !== null ? t('wallet.pay.balance', { amount: format.won(balanceWon) }) : undefined}
         />
-        {shortWon > 0 && <ShortBalance shortWon={shortWon} autoChargeOn={autoChargeOn} />}
+        {shortWon > 0 && (
+          <ShortBalance
+            shortWon={shortWon}
+            wallet={wallet.data}
+            autoChargeOn={autoChargeOn}
+            offerAutoCharge
+            onCharged={onCharged}
+          />
+        )}
         {previewError && <ErrorNotice error={previewError} />}
         <Button type="submit" wide disabled={lookup.checking}>
           {t('wallet.pay.submit')}

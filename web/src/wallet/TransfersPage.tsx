@@ -17,6 +17,7 @@ import { useFormat } from '../ui/format-hooks.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
 import { Badge, DataName, Page } from '../ui/Page.js';
 import { PagedList } from '../ui/PagedList.js';
+import { ShortBalance } from './ShortBalance.js';
 import { useRuleValues } from './use-rule-values.js';
 
 const HOURS_PER_DAY = 24;
@@ -76,14 +77,13 @@ function SendForm({ onSent }: { onSent: () => void }) {
           : null,
   };
 
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    setShowErrors(true);
-    if (errors.phone || errors.amount || amountWon === null) return;
+  const shortWon = amountWon !== null && cashWon !== null ? Math.max(0, amountWon - cashWon) : 0;
+
+  const openConfirm = async (sendWon: number) => {
     send.reset();
     setLookupError(null);
     // Who the money goes to is shown before it is sent, not after.
-    const sending = { recipientPhone: phone.trim(), amountWon, message: message.trim() };
+    const sending = { recipientPhone: phone.trim(), amountWon: sendWon, message: message.trim() };
     try {
       const recipient = await call(
         api.GET('/v1/me/transfer-recipient', { params: { query: { phone: sending.recipientPhone } } }),
@@ -92,6 +92,19 @@ function SendForm({ onSent }: { onSent: () => void }) {
     } catch (error) {
       setLookupError(error as ApiError);
     }
+  };
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    setShowErrors(true);
+    if (errors.phone || errors.amount || amountWon === null) return;
+    await openConfirm(amountWon);
+  };
+
+  // The shortfall was charged in place: with a valid phone the transfer carries on to its confirm step.
+  const onCharged = () => {
+    wallet.reload();
+    if (amountWon !== null && !errors.phone) void openConfirm(amountWon);
   };
 
   const onConfirm = async (pin: string | null) => {
@@ -126,6 +139,7 @@ function SendForm({ onSent }: { onSent: () => void }) {
         error={showErrors ? errors.amount : null}
         hint={cashWon !== null ? t('wallet.transfers.sendable', { amount: format.won(cashWon) }) : undefined}
       />
+      {shortWon > 0 && <ShortBalance shortWon={shortWon} wallet={wallet.data} onCharged={onCharged} />}
       <TextField
         label={t('wallet.transfers.message')}
         value={message}
