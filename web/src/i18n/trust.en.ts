@@ -89,6 +89,31 @@ export const trustEn: typeof trustKo = {
     waiting: 'When the shop scans the code, the receipt appears here.',
     paidTitle: 'Payment complete',
   },
+  empty: {
+    incoming: 'No money received yet',
+    incomingNext:
+      'When family or friends send money to your phone number, it appears here and you accept it into your balance.',
+    outgoing: 'You have not sent money yet',
+    outgoingNext: "Enter the recipient's phone number and an amount above to send some.",
+    refunds: 'No refunds yet',
+    refundsNext:
+      'Charged money you have not spent can go back to your linked bank account with the refund button above.',
+    programs: 'No grants for you right now',
+    programsNext: 'New grants from the city appear here. Meanwhile, charge your wallet and earn cashback.',
+    merchants: 'No shop matches these filters',
+    merchantsNext: 'Choose another district, industry or market, or type a shorter name.',
+    sales: 'No sales in this period',
+    salesNext:
+      "Take a payment by entering the customer's code, or put your payment QR code at the counter for customers to scan.",
+    settlements: 'No settlements yet',
+    settlementsNext:
+      "A day's sales are settled on the next business day and paid into your registered account.",
+    applications: 'You have not applied yet',
+    applicationsNext: 'Apply with your business number and industry; you learn at once whether you can join.',
+    toPos: 'Take a payment',
+    toApply: 'Apply as a merchant',
+    toCharge: 'Charge',
+  },
   history: {
     types: {
       charge: 'Charge',

@@ -88,6 +88,28 @@ export const trustKo = {
     waiting: '가맹점에서 코드를 확인하면 이 화면에 영수증이 나타납니다.',
     paidTitle: '결제가 완료되었습니다',
   },
+  empty: {
+    incoming: '받은 송금이 없습니다',
+    incomingNext:
+      '가족이나 친구가 내 휴대전화 번호로 보내면 여기에 나타나고, 받기를 눌러 충전금으로 받습니다.',
+    outgoing: '보낸 송금이 없습니다',
+    outgoingNext: '위에서 받는 분의 휴대전화 번호와 금액을 넣어 보내 보세요.',
+    refunds: '환불 내역이 없습니다',
+    refundsNext: '쓰지 않은 충전금은 위의 환불받기로 연결된 은행 계좌에 돌려받을 수 있습니다.',
+    programs: '지금 받을 수 있는 지원금이 없습니다',
+    programsNext: '시에서 새 지원금을 열면 여기에 나타납니다. 그동안 충전해서 캐시백을 받아 보세요.',
+    merchants: '조건에 맞는 가맹점이 없습니다',
+    merchantsNext: '다른 구나 업종, 시장을 고르거나 이름을 짧게 입력해 보세요.',
+    sales: '이 기간에 매출이 없습니다',
+    salesNext: '결제 받기에서 손님의 결제 코드를 입력하거나, 결제 QR을 계산대에 두고 손님이 스캔하게 하세요.',
+    settlements: '아직 정산 내역이 없습니다',
+    settlementsNext: '결제를 받은 날의 매출이 다음 영업일에 정산되어 등록한 계좌로 들어옵니다.',
+    applications: '신청한 가맹점이 없습니다',
+    applicationsNext: '가맹점 신청에서 사업자등록번호와 업종을 넣으면 가입할 수 있는지 바로 알려 드립니다.',
+    toPos: '결제 받기',
+    toApply: '가맹점 신청하기',
+    toCharge: '충전하기',
+  },
   history: {
     types: {
       charge: '충전',

@@ -6,6 +6,7 @@ import { useApi } from '../api/use-api.js';
 import { useSession } from '../auth/session.js';
 import { localName, useLanguage } from '../i18n/i18n.js';
 import { byCode, useReference } from '../reference/use-reference.js';
+import { EmptyState } from '../ui/EmptyState.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { Loaded } from '../ui/Loaded.js';
 import { Badge, DataName, Page } from '../ui/Page.js';
@@ -78,7 +79,13 @@ export function ApplicationsPage() {
       <Loaded
         state={applications}
         isEmpty={(data) => data.items.length === 0}
-        empty={t('merchant.applications.empty')}
+        empty={
+          <EmptyState
+            title={t('trust.empty.applications')}
+            next={t('trust.empty.applicationsNext')}
+            action={{ to: '/merchant/apply', label: t('trust.empty.toApply') }}
+          />
+        }
       >
         {(data) => (
           <ul className="application-list">

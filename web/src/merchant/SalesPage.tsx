@@ -9,6 +9,7 @@ import { useLanguage } from '../i18n/i18n.js';
 import { AmountField } from '../ui/AmountField.js';
 import { Button } from '../ui/Button.js';
 import { DownloadButtons } from '../ui/DownloadButtons.js';
+import { EmptyState } from '../ui/EmptyState.js';
 import { TextField } from '../ui/Field.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { Empty } from '../ui/Loaded.js';
@@ -307,7 +308,16 @@ export function SalesPage() {
       </section>
       <section className="card" aria-labelledby="payments-title">
         <h2 id="payments-title">{t('merchant.sales.payments')}</h2>
-        <PagedList paged={sales} empty={t('merchant.sales.empty')}>
+        <PagedList
+          paged={sales}
+          empty={
+            <EmptyState
+              title={t('trust.empty.sales')}
+              next={t('trust.empty.salesNext')}
+              action={{ to: '/merchant/pos', label: t('trust.empty.toPos') }}
+            />
+          }
+        >
           {(items) => (
             <>
               <DownloadButtons

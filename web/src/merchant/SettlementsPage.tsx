@@ -5,6 +5,7 @@ import { useApi } from '../api/use-api.js';
 import { usePaged } from '../api/use-paged.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { DownloadButtons } from '../ui/DownloadButtons.js';
+import { EmptyState } from '../ui/EmptyState.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { Loaded } from '../ui/Loaded.js';
 import { Badge, Page } from '../ui/Page.js';
@@ -81,7 +82,10 @@ export function SettlementsPage() {
   return (
     <Page title={t('merchant.settlements.title')} intro={t('merchant.settlements.intro')}>
       <section className="card">
-        <PagedList paged={settlements} empty={t('merchant.settlements.empty')}>
+        <PagedList
+          paged={settlements}
+          empty={<EmptyState title={t('trust.empty.settlements')} next={t('trust.empty.settlementsNext')} />}
+        >
           {(items) => (
             <>
               <DownloadButtons

@@ -5,6 +5,7 @@ import type { DirectoryEntry } from '../api/types.js';
 import { usePaged } from '../api/use-paged.js';
 import { localName, useLanguage } from '../i18n/i18n.js';
 import { byCode, type Reference, useReference } from '../reference/use-reference.js';
+import { EmptyState } from '../ui/EmptyState.js';
 import { SelectField, TextField } from '../ui/Field.js';
 import { Badge, DataName, Page } from '../ui/Page.js';
 import { PagedList } from '../ui/PagedList.js';
@@ -137,7 +138,10 @@ export function MerchantsPage() {
           />
         </form>
       </search>
-      <PagedList paged={directory} empty={t('wallet.merchants.empty')}>
+      <PagedList
+        paged={directory}
+        empty={<EmptyState title={t('trust.empty.merchants')} next={t('trust.empty.merchantsNext')} />}
+      >
         {(items) => (
           <ul className="merchant-list">
             {items.map((merchant) => (

@@ -5,6 +5,7 @@ import { useSubmit } from '../api/use-submit.js';
 import { localName, useLanguage } from '../i18n/i18n.js';
 import { byCode, useReference } from '../reference/use-reference.js';
 import { Button } from '../ui/Button.js';
+import { EmptyState } from '../ui/EmptyState.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { Loaded } from '../ui/Loaded.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
@@ -90,7 +91,17 @@ export function ProgramsPage() {
   const programs = useApi('my-programs', (signal) => call(api.GET('/v1/me/programs', { signal })));
   return (
     <Page title={t('wallet.programs.title')} intro={t('wallet.programs.intro')}>
-      <Loaded state={programs} isEmpty={(data) => data.items.length === 0} empty={t('wallet.programs.empty')}>
+      <Loaded
+        state={programs}
+        isEmpty={(data) => data.items.length === 0}
+        empty={
+          <EmptyState
+            title={t('trust.empty.programs')}
+            next={t('trust.empty.programsNext')}
+            action={{ to: '/wallet/charge', label: t('trust.empty.toCharge') }}
+          />
+        }
+      >
         {(data) => (
           <ul className="application-list">
             {data.items.map((program) => (

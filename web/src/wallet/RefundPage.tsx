@@ -6,6 +6,7 @@ import { useSubmit } from '../api/use-submit.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { Button } from '../ui/Button.js';
 import { ConfirmSheet } from '../ui/ConfirmSheet.js';
+import { EmptyState } from '../ui/EmptyState.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { Loaded } from '../ui/Loaded.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
@@ -115,7 +116,11 @@ export function RefundPage() {
       </section>
       <section className="card" aria-labelledby="refunds-title">
         <h2 id="refunds-title">{t('wallet.refund.history')}</h2>
-        <Loaded state={refunds} isEmpty={(data) => data.items.length === 0} empty={t('wallet.refund.empty')}>
+        <Loaded
+          state={refunds}
+          isEmpty={(data) => data.items.length === 0}
+          empty={<EmptyState title={t('trust.empty.refunds')} next={t('trust.empty.refundsNext')} />}
+        >
           {(data) => (
             <ul className="activity-list">
               {data.items.map((item) => (

@@ -12,6 +12,7 @@ import { useLanguage } from '../i18n/i18n.js';
 import { AmountField } from '../ui/AmountField.js';
 import { Button } from '../ui/Button.js';
 import { ConfirmSheet } from '../ui/ConfirmSheet.js';
+import { EmptyState } from '../ui/EmptyState.js';
 import { TextField } from '../ui/Field.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
@@ -290,7 +291,10 @@ function TransferList({
   return (
     <section className="card" aria-labelledby={`${direction}-title`}>
       <h2 id={`${direction}-title`}>{t(`wallet.transfers.${direction}`)}</h2>
-      <PagedList paged={transfers} empty={t('wallet.transfers.empty')}>
+      <PagedList
+        paged={transfers}
+        empty={<EmptyState title={t(`trust.empty.${direction}`)} next={t(`trust.empty.${direction}Next`)} />}
+      >
         {(items) => (
           <ul className="activity-list">
             {items.map((transfer) => (
