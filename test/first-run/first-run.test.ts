@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,13 @@ import { DEMO_CREDENTIALS } from '../../src/presets/daejeon.js';
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'hanbat-first-run-'));
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const CONFIG_SOURCE = readFileSync(new URL('../../src/config.ts', import.meta.url), 'utf8');
+const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+const LOCK = JSON.parse(readFileSync(new URL('../../package-lock.json', import.meta.url), 'utf8'));
+// semver ships no types; the two functions used here, typed.
+const semver = createRequire(import.meta.url)('semver') as {
+  minVersion(range: string): { version: string } | null;
+  satisfies(version: string, range: string): boolean;
+};
 
 describe('a first run', () => {
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -59,6 +67,21 @@ describe('a first run', () => {
     expect(variables.size).toBeGreaterThan(15);
     for (const variable of variables) expect(README).toContain(`| \`${variable}\``);
     for (const address of ['/wallet', '/merchant', '/operator']) expect(README).toContain(address);
+  });
+
+  it('installs nothing that needs a newer Node than the engines field promises', () => {
+    // The oldest Node the README and engines field promise (>=20.19 → 20.19.0) must satisfy every
+    // locked package's own engines field, or `npm install` warns (content-disposition 3, cookie 2 did).
+    const promised = semver.minVersion(PACKAGE.engines.node)?.version;
+    expect(promised).toBe('20.19.0');
+    expect(README).toContain('20.19');
+    const packages = Object.entries(LOCK.packages as Record<string, { engines?: { node?: string } }>);
+    expect(packages.length).toBeGreaterThan(100);
+    const tooNew = packages
+      .filter(([name, entry]) => name !== '' && typeof entry.engines?.node === 'string')
+      .filter(([, entry]) => !semver.satisfies(promised ?? '', entry.engines?.node ?? ''))
+      .map(([name, entry]) => `${name.replace(/^.*node_modules\//, '')} needs node ${entry.engines?.node}`);
+    expect(tooNew).toEqual([]);
   });
 
   it('rebuilds only when an input is newer than the build', () => {

@@ -12,6 +12,8 @@ const STOP_TIMEOUT_MS = 10_000;
 
 export interface RunningServer {
   url: string;
+  /** What the server printed so far (its start banner first). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -90,7 +92,7 @@ export async function startServer(): Promise<RunningServer> {
     await stop();
     throw error;
   }
-  return { url, stop };
+  return { url, output: () => output, stop };
 }
 
 /** Fails with the fix when the platform answers `/` with the API's 404 instead of the web app. */

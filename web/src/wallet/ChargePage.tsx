@@ -82,7 +82,13 @@ export function ChargePage() {
           quickAmountsWon={QUICK_CHARGE_AMOUNTS_WON}
         />
         {charge.status === 'failed' && confirming === null && <ErrorNotice error={charge.error} />}
-        <Button type="submit" wide busy={charge.busy} busyLabel={t('wallet.charge.submitting')}>
+        <Button
+          type="submit"
+          wide
+          className="thumb-action"
+          busy={charge.busy}
+          busyLabel={t('wallet.charge.submitting')}
+        >
           {charge.status === 'failed' && charge.error.outcomeUnknown
             ? t('wallet.charge.again')
             : t('wallet.charge.submit')}

@@ -3,6 +3,7 @@ import { api, call } from '../api/client.js';
 import type { Wallet } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { useLanguage } from '../i18n/i18n.js';
+import { EmptyState } from '../ui/EmptyState.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { Icon } from '../ui/Icon.js';
 import { Loaded } from '../ui/Loaded.js';
@@ -122,9 +123,11 @@ function RecentActivity() {
         state={recent}
         isEmpty={(data) => data.items.length === 0}
         empty={
-          <span className="empty-state">
-            {t('trust.history.emptyAction')} <Link to="/wallet/charge">{t('wallet.charge.title')}</Link>
-          </span>
+          <EmptyState
+            title={t('trust.history.emptyTitle')}
+            next={t('trust.history.emptyAction')}
+            action={{ to: '/wallet/charge', label: t('wallet.charge.title') }}
+          />
         }
       >
         {(data) => (
@@ -147,7 +150,9 @@ function RecentActivity() {
           </ul>
         )}
       </Loaded>
-      <Link to="/wallet/history">{t('trust.history.seeAll')}</Link>
+      <Link className="tap-link" to="/wallet/history">
+        {t('trust.history.seeAll')}
+      </Link>
     </section>
   );
 }

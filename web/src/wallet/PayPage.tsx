@@ -212,7 +212,7 @@ export function PayPage() {
           />
         )}
         {previewError && <ErrorNotice error={previewError} />}
-        <Button type="submit" wide disabled={lookup.checking}>
+        <Button type="submit" wide className="thumb-action" disabled={lookup.checking}>
           {t('wallet.pay.submit')}
         </Button>
       </form>

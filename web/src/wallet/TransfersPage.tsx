@@ -192,7 +192,13 @@ function SendForm({ onSent }: { onSent: () => void }) {
           })}
         </Notice>
       )}
-      <Button type="submit" wide busy={send.busy} busyLabel={t('wallet.transfers.submitting')}>
+      <Button
+        type="submit"
+        wide
+        className="thumb-action"
+        busy={send.busy}
+        busyLabel={t('wallet.transfers.submitting')}
+      >
         {t('wallet.transfers.submit')}
       </Button>
     </form>

@@ -1,0 +1,305 @@
+import { readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CREDENTIALS } from '../../src/presets/daejeon.js';
+import { expectAccessible } from './support/accessibility.js';
+import {
+  CHROMIUM_PATH,
+  chromiumAvailable,
+  launchBrowser,
+  newPerson,
+  PHONE,
+  screenshot,
+} from './support/browser.js';
+import {
+  expectInThumbReach,
+  expectOwnTitle,
+  expectTapTargets,
+  smallTapTargets,
+  TAP_TARGET_PX_MIN,
+} from './support/ergonomics.js';
+import { eventually, expectNoKoreanOnScreen, logIn, signUpByApi } from './support/people.js';
+import { type RunningServer, startServer } from './support/server.js';
+import { ensureWebBuilt } from './support/web-build.js';
+
+/**
+ * Issue 11, item 9 on a 390×844 phone in Korean: tap targets, the main action within thumb reach,
+ * a short balance answered in place, the home screen's recent activity, empty states that say what
+ * to do next; and item 6's own title per screen and error titles that say what happened.
+ */
+
+const browserFound = chromiumAvailable();
+const browserRequired = process.env.REQUIRE_BROWSER === '1';
+if (!browserFound && !browserRequired)
+  console.log(`Browser suites: SKIPPED (no Chromium at ${CHROMIUM_PATH})`);
+
+const JOURNEY_TIMEOUT_MS = 180_000;
+const TITLE_SUFFIX = '온통대전';
+const NEWCOMER = { phone: '010-5555-0911', password: 'Hanbat-phone-9f2k', name: '최새내' };
+const PIN = '864213';
+
+/** The main citizen screens. */
+const CITIZEN_SCREENS = [
+  '/wallet',
+  '/wallet/charge',
+  '/wallet/pay',
+  '/wallet/code',
+  '/wallet/history',
+  '/wallet/merchants',
+  '/wallet/transfers',
+  '/wallet/refund',
+  '/wallet/auto-charge',
+  '/wallet/programs',
+] as const;
+
+describe.skipIf(!browserFound && !browserRequired)('a citizen on a phone', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  const phone = async (): Promise<Page> => {
+    const context = await newPerson(browser, server.url, PHONE);
+    contexts.push(context);
+    return context.newPage();
+  };
+
+  /** Opens a screen and waits until it has loaded. */
+  const open = async (page: Page, path: string): Promise<void> => {
+    await page.goto(path);
+    await page.locator('h1').first().waitFor();
+    await eventually(() => page.locator('.loading, [aria-busy="true"]').count()).toBe(0);
+  };
+
+  beforeAll(async () => {
+    if (!browserFound) {
+      throw new Error(
+        `REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM_PATH}: apt-get install chromium`,
+      );
+    }
+    ensureWebBuilt();
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    await signUpByApi(server.url, NEWCOMER);
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('the start banner names the addresses and the demo sign-ins exactly as the README does', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const banner = server.output();
+    for (const address of ['/wallet', '/merchant', '/operator']) {
+      expect(banner).toContain(`${server.url}${address}`);
+      expect(readme).toContain(address);
+    }
+    // "    010-1111-1111  citizen-demo-2021   citizen 김한밭" → the README's table row for that person.
+    const signIns = [...banner.matchAll(/^ {4}(010-\d{4}-\d{4}) +(\S+) +(.+)$/gm)];
+    expect(signIns).toHaveLength(Object.keys(DEMO_CREDENTIALS).length);
+    for (const [, phone, password, who] of signIns)
+      expect(readme).toContain(`| ${who?.trim()} | ${phone} | ${password} |`);
+  });
+
+  it(
+    'a wrong password is called a wrong password, and every screen names its own tab',
+    async () => {
+      const page = await phone();
+      await page.goto('/login');
+      await page.getByLabel('휴대전화 번호').fill(NEWCOMER.phone);
+      await page.getByLabel('비밀번호').fill('Hanbat-wrong-7x1q');
+      await page.getByRole('button', { name: '로그인' }).click();
+      const refusal = page.getByRole('alert');
+      await eventually(() => refusal.locator('.notice-title').textContent()).toBe(
+        '휴대전화 번호나 비밀번호가 맞지 않습니다',
+      );
+      await expect(refusal.getByText('처리하지 못했습니다').count()).resolves.toBe(0);
+      expect(await expectOwnTitle(page, TITLE_SUFFIX)).toBe(`온통대전에 로그인 — ${TITLE_SUFFIX}`);
+      await expectTapTargets(page, 'log-in');
+      await expectAccessible(page, 'log-in with a wrong password');
+      await screenshot(page, 'phone-01-wrong-password');
+
+      await logIn(page, NEWCOMER);
+      const titles = new Set<string>();
+      for (const path of CITIZEN_SCREENS) {
+        await open(page, path);
+        titles.add(await expectOwnTitle(page, TITLE_SUFFIX));
+      }
+      expect(titles.size).toBe(CITIZEN_SCREENS.length);
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+
+  it(
+    'a newcomer finds what to do next on every empty screen, and every tap target is at least 44 px',
+    async () => {
+      const page = await phone();
+      await logIn(page, NEWCOMER);
+      // Home: nothing happened yet, so the recent activity says how to start.
+      const recent = page
+        .locator('section.card')
+        .filter({ has: page.getByRole('heading', { name: '최근 이용 내역' }) });
+      await recent.getByText('충전하고 가맹점에서 결제해 보세요.').waitFor();
+      await recent.getByRole('link', { name: '충전하기' }).waitFor();
+      await screenshot(page, 'phone-02-home-empty');
+
+      await open(page, '/wallet/history');
+      await page.getByText('아직 내역이 없습니다').waitFor();
+      await page.locator('.empty-state').getByRole('link', { name: '충전하기' }).waitFor();
+      await open(page, '/wallet/transfers');
+      await page.getByText('받은 송금이 없습니다').waitFor();
+      await page.getByText('위에서 받는 분의 휴대전화 번호와 금액을 넣어 보내 보세요.').waitFor();
+      await open(page, '/wallet/refund');
+      await page.getByText('환불 내역이 없습니다').waitFor();
+      await page.getByText(/쓰지 않은 충전금은 위의 환불받기로/).waitFor();
+      await screenshot(page, 'phone-03-refund-empty');
+
+      // Every screen is measured before the assertion, so one run names every target that is too small.
+      const tooSmall: Record<string, unknown[]> = {};
+      const measure = async (on: Page, screen: string) => {
+        const small = await smallTapTargets(on);
+        if (small.length > 0) tooSmall[screen] = small;
+      };
+      for (const path of CITIZEN_SCREENS) {
+        await open(page, path);
+        await measure(page, path);
+        await expectAccessible(page, path);
+      }
+      // The amount chips and the confirm sheet's buttons, once open.
+      await open(page, '/wallet/charge');
+      await page.getByRole('button', { name: '+50,000원' }).click();
+      await page.getByRole('button', { name: '충전하기', exact: true }).click();
+      await page.getByRole('dialog', { name: '이렇게 충전할까요?' }).waitFor();
+      await measure(page, 'charge confirm');
+      await page.getByRole('dialog').getByRole('button', { name: '취소' }).click();
+
+      const till = await phone();
+      await logIn(till, DEMO_CREDENTIALS.cafe);
+      for (const path of ['/merchant/pos', '/merchant/sales', '/merchant/settlements', '/merchant/qr']) {
+        await open(till, path);
+        await measure(till, path);
+      }
+      expect(tooSmall, `tap targets under ${TAP_TARGET_PX_MIN} px`).toEqual({});
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+
+  it(
+    "the main action sits within the thumb's reach, above the tab bar",
+    async () => {
+      const page = await phone();
+      await logIn(page, NEWCOMER);
+      await open(page, '/wallet/charge');
+      await expectInThumbReach(page, '충전하기', 'charge');
+      await open(page, '/wallet/pay');
+      await expectInThumbReach(page, '결제하기', 'pay');
+      await open(page, '/wallet/transfers');
+      await expectInThumbReach(page, '송금하기', 'transfers');
+      await screenshot(page, 'phone-04-thumb-reach-transfers');
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+
+  it(
+    'short of money, the newcomer charges the shortfall in place and the payment and the transfer carry on',
+    async () => {
+      const page = await phone();
+      await logIn(page, NEWCOMER);
+      await open(page, '/wallet/merchants');
+      await page.getByLabel('전통시장').selectOption({ label: '대전중앙시장' });
+      const store = page.getByRole('listitem').filter({ hasText: '중앙시장 한밭상회' });
+      await store.getByRole('link', { name: '여기서 결제' }).click();
+      await page.locator('.merchant-found').getByText('중앙시장 한밭상회').waitFor();
+      await page.getByLabel('결제 금액').fill('45000');
+
+      // Not an error to dead-end on: the missing amount, and a way to charge it here.
+      const short = page.locator('.notice-warning');
+      await short.getByText('잔액이 45,000원 부족합니다').waitFor();
+      await short.getByRole('link', { name: '자동충전 켜기' }).waitFor();
+      await screenshot(page, 'phone-05-short-balance');
+      await expectAccessible(page, 'pay, short balance');
+      await expectTapTargets(page, 'pay, short balance');
+      await short.getByRole('button', { name: '50,000원 충전하기' }).click();
+      const charge = page.getByRole('dialog', { name: '이렇게 충전할까요?' });
+      await charge.getByText('모의 은행').waitFor();
+      await screenshot(page, 'phone-06-short-balance-charge-confirm');
+      await expectAccessible(page, 'short balance charge confirm');
+      await charge.getByRole('button', { name: '50,000원 충전하기' }).click();
+
+      // Charged, the payment goes straight on to its own confirm step.
+      const confirm = page.getByRole('dialog', { name: '이렇게 결제할까요?' });
+      await confirm.getByText('중앙시장 한밭상회').waitFor();
+      await confirm.getByText('충전금 45,000원').waitFor();
+      await confirm.getByLabel('결제 비밀번호 만들기 (숫자 6자리)').fill(PIN);
+      await confirm.getByLabel('결제 비밀번호 한 번 더').fill(PIN);
+      await confirm.getByRole('button', { name: '45,000원 결제하기' }).click();
+      await page.locator('.receipt').getByText('45,000원 결제').waitFor();
+      await screenshot(page, 'phone-07-paid-after-charge');
+
+      // Home now shows the charge and the payment as recent activity.
+      await open(page, '/wallet');
+      const recent = page
+        .locator('section.card')
+        .filter({ has: page.getByRole('heading', { name: '최근 이용 내역' }) });
+      await eventually(() => recent.locator('.activity').count()).toBe(2);
+      await recent.locator('.activity').filter({ hasText: '결제' }).getByText('−45,000원').waitFor();
+      await recent.locator('.activity').filter({ hasText: '충전' }).getByText('+50,000원').waitFor();
+      await screenshot(page, 'phone-08-home-recent');
+
+      // 5,000원 of charged money left: sending 30,000원 is 25,000원 short, charged here too.
+      await open(page, '/wallet/transfers');
+      await page.getByLabel('받는 분 휴대전화 번호').fill(DEMO_CREDENTIALS.citizen.phone);
+      await page.getByLabel('보낼 금액').fill('30000');
+      const transferShort = page.locator('.notice-warning');
+      await transferShort.getByText('잔액이 25,000원 부족합니다').waitFor();
+      await transferShort.getByRole('button', { name: '30,000원 충전하기' }).click();
+      await page
+        .getByRole('dialog', { name: '이렇게 충전할까요?' })
+        .getByRole('button', { name: '30,000원 충전하기' })
+        .click();
+      const send = page.getByRole('dialog', { name: '이 분께 보낼까요?' });
+      await send.getByText(/010-\*{4}-1111/).waitFor();
+      await send.getByLabel('결제 비밀번호 (숫자 6자리)').fill(PIN);
+      await screenshot(page, 'phone-09-transfer-confirm-after-charge');
+      await expectAccessible(page, 'transfer confirm after charge');
+      await send.getByRole('button', { name: '30,000원 보내기' }).click();
+      await page
+        .locator('.notice-success')
+        .getByText(/님께 30,000원을 보냈습니다/)
+        .waitFor();
+      await eventually(() => page.getByRole('dialog').count()).toBe(0);
+      await expect(page.locator('.notice-warning').count()).resolves.toBe(0);
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+
+  it(
+    'in English, the empty states, the short balance and its charge confirm carry no Korean',
+    async () => {
+      const page = await phone();
+      await signUpByApi(server.url, {
+        phone: '010-5555-0912',
+        password: 'Hanbat-phone-4k8z',
+        name: '한영희',
+      });
+      await logIn(page, { phone: '010-5555-0912', password: 'Hanbat-phone-4k8z' });
+      await page.getByRole('button', { name: 'Switch to English' }).click();
+      await page.getByRole('heading', { name: 'My wallet' }).waitFor();
+      await expectNoKoreanOnScreen(page, '/wallet', 'My wallet');
+      await expectNoKoreanOnScreen(page, '/wallet/history', 'History');
+      await expectNoKoreanOnScreen(page, '/wallet/transfers', 'Send money');
+      await expectNoKoreanOnScreen(page, '/wallet/refund', 'Refund charged money');
+      await page.goto('/wallet/transfers');
+      await page.getByLabel('Recipient’s mobile number').fill(DEMO_CREDENTIALS.citizen.phone);
+      await page.getByLabel('Amount to send').fill('20000');
+      await page
+        .locator('.notice-warning')
+        .getByRole('button', { name: /Charge/ })
+        .click();
+      await page.getByRole('dialog').getByText('Taken from').waitFor();
+      await expectNoKoreanOnScreen(page, null, null);
+      await screenshot(page, 'english-05-short-balance-charge');
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+});
