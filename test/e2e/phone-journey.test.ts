@@ -235,6 +235,10 @@ describe.skipIf(!browserFound && !browserRequired)('a citizen on a phone', () =>
       await confirm.getByRole('button', { name: '45,000원 결제하기' }).click();
       await page.locator('.receipt').getByText('45,000원 결제').waitFor();
       await screenshot(page, 'phone-07-paid-after-charge');
+      // The receipt leads to the same payment in the history.
+      await page.getByRole('link', { name: '이용 내역에서 보기' }).click();
+      await eventually(() => new URL(page.url()).pathname).toBe('/wallet/history');
+      await page.locator('.activity-payment').first().getByText('−45,000원').waitFor();
 
       // Home now shows the charge and the payment as recent activity.
       await open(page, '/wallet');
@@ -269,6 +273,56 @@ describe.skipIf(!browserFound && !browserRequired)('a citizen on a phone', () =>
         .waitFor();
       await eventually(() => page.getByRole('dialog').count()).toBe(0);
       await expect(page.locator('.notice-warning').count()).resolves.toBe(0);
+
+      // The transfer reads 송금 in the history, to the recipient's masked name, never 기타.
+      await open(page, '/wallet/history');
+      const sent = page.locator('.activity').filter({ hasText: '−30,000원' }).first();
+      await sent.getByText('송금', { exact: true }).waitFor();
+      await sent
+        .getByText(/김\*밭/)
+        .first()
+        .waitFor();
+      await expect(page.getByText('기타', { exact: true }).count()).resolves.toBe(0);
+
+      // A refund confirms the amount and the bank account it goes to, then asks for the PIN.
+      await open(page, '/wallet/refund');
+      await page.getByRole('button', { name: '남은 충전금 환불 요청' }).click();
+      const refund = page.getByRole('dialog', { name: '충전금을 환불할까요?' });
+      await refund.getByText('입금 계좌').waitFor();
+      await refund.getByText(/모의 은행/).waitFor();
+      await refund.getByLabel('결제 비밀번호 (숫자 6자리)').fill(PIN);
+      await screenshot(page, 'phone-10-refund-confirm');
+      await expectAccessible(page, 'refund confirm');
+      await refund.getByRole('button', { name: '5,000원 환불받기' }).click();
+      await eventually(() => page.getByRole('dialog').count()).toBe(0);
+      await eventually(() => page.locator('.activity').count()).toBe(1);
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+
+  it(
+    'the shop on the pay screen is the one its code names, whatever a link says; an unknown code is reported as typed',
+    async () => {
+      const page = await phone();
+      await logIn(page, NEWCOMER);
+      await open(page, '/wallet/merchants');
+      await page.getByLabel('전통시장').selectOption({ label: '대전중앙시장' });
+      const link = page
+        .getByRole('listitem')
+        .filter({ hasText: '중앙시장 한밭상회' })
+        .getByRole('link', { name: '여기서 결제' });
+      const code = new URL((await link.getAttribute('href')) ?? '', server.url).searchParams.get('merchant');
+      expect(code).toMatch(/\S/);
+      // A forged link names another shop: the screen shows the shop of the code, never the forged name.
+      await open(page, `/wallet/pay?merchant=${code}&name=${encodeURIComponent('가짜상회')}`);
+      await page.locator('.merchant-found').getByText('중앙시장 한밭상회').waitFor();
+      await expect(page.getByText('가짜상회').count()).resolves.toBe(0);
+      // A code no shop has is reported while typing, before any button is pressed.
+      await page.getByLabel('가맹점 코드').fill('NOSUCHSHOP9');
+      await page.getByText('이 코드로 결제를 받는 가맹점이 없습니다. 코드를 다시 확인해 주세요.').waitFor();
+      await expect(page.locator('.merchant-found').count()).resolves.toBe(0);
+      await screenshot(page, 'phone-11-unknown-merchant-code');
+      await expectAccessible(page, 'pay, unknown code');
     },
     JOURNEY_TIMEOUT_MS,
   );
