@@ -21,7 +21,8 @@ import { localDate } from '../time.js';
 
 /**
  * Demo sign-ins, printed on start, shown on the log-in page and listed in the README (`who` is the
- * README's column, word for word). Demo mode only: production mode disables these accounts.
+ * README's column, word for word; `shown` is how the log-in page names them, the name as data and the
+ * role in the page's language). Demo mode only: production mode disables these accounts.
  */
 export const DEMO_CREDENTIALS = {
   operator: {
@@ -29,31 +30,42 @@ export const DEMO_CREDENTIALS = {
     password: 'operator-demo-2021',
     name: '대전시 담당자',
     who: 'city operator (all roles)',
+    shown: { name: '대전시 담당자', roleKo: '모든 권한', roleEn: 'all roles' },
   },
-  citizen: { phone: '010-1111-1111', password: 'citizen-demo-2021', name: '김한밭', who: 'citizen 김한밭' },
+  citizen: {
+    phone: '010-1111-1111',
+    password: 'citizen-demo-2021',
+    name: '김한밭',
+    who: 'citizen 김한밭',
+    shown: { name: '김한밭', roleKo: '시민', roleEn: 'citizen' },
+  },
   marketStore: {
     phone: '010-2222-0001',
     password: 'merchant-demo-2021',
     name: '중앙시장 상인',
     who: '중앙시장 한밭상회 (traditional market)',
+    shown: { name: '중앙시장 한밭상회', roleKo: '전통시장', roleEn: 'traditional market' },
   },
   bookstore: {
     phone: '010-2222-0002',
     password: 'merchant-demo-2021',
     name: '동네서점 사장',
     who: '계룡문고 (local bookstore)',
+    shown: { name: '계룡문고', roleKo: '동네서점', roleEn: 'local bookstore' },
   },
   cafe: {
     phone: '010-2222-0003',
     password: 'merchant-demo-2021',
     name: '카페 사장',
     who: '한밭 커피 (ordinary shop)',
+    shown: { name: '한밭 커피', roleKo: '일반 가맹점', roleEn: 'ordinary shop' },
   },
   golfCourse: {
     phone: '010-2222-0004',
     password: 'merchant-demo-2021',
     name: '골프장 대표',
     who: '유성 골프클럽 (refused: golf course)',
+    shown: { name: '유성 골프클럽', roleKo: '가입 거절: 골프장', roleEn: 'refused: golf course' },
   },
 } as const;
 

@@ -134,6 +134,9 @@ describe.each(databaseKinds())('deployment safety on %s', (kind) => {
       who: DEMO_CREDENTIALS.citizen.who,
       phone: DEMO_CREDENTIALS.citizen.phone,
       password: DEMO_CREDENTIALS.citizen.password,
+      name: '김한밭',
+      roleKo: '시민',
+      roleEn: 'citizen',
     });
     // A second start finds nothing left to disable.
     expect((await seedDaejeon(platform, tenantId)).disabledDemoPhones).toEqual([]);

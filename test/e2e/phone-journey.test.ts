@@ -325,8 +325,19 @@ describe.skipIf(!browserFound && !browserRequired)('a citizen on a phone', () =>
   );
 
   it(
-    'in English, the empty states, the short balance and its charge confirm carry no Korean',
+    "the log-in page names demo accounts in the page's language; in English the sign-in, empty states, short balance and charge confirm carry no Korean",
     async () => {
+      // The log-in page's demo sign-ins (demo mode only): the shop by name, what it is for in Korean.
+      const visitor = await phone();
+      await visitor.goto('/login');
+      const demo = visitor.locator('.demo-sign-ins');
+      await demo.getByRole('button', { name: '한밭 커피 (일반 가맹점) 계정으로 입력' }).waitFor();
+      await expect(demo.getByText('ordinary shop').count()).resolves.toBe(0);
+      await visitor.getByRole('button', { name: 'Switch to English' }).click();
+      await expectNoKoreanOnScreen(visitor, null, 'Sign in to Ontong Daejeon');
+      await demo.getByText('(ordinary shop)').first().waitFor();
+      await expectNoKoreanOnScreen(visitor, '/signup', 'Join Ontong Daejeon');
+
       const page = await phone();
       await signUpByApi(server.url, {
         phone: '010-5555-0912',

@@ -46,7 +46,14 @@ async function readiness(platform: Platform) {
 const ModeSchema = Type.Object({
   mode: Type.Union([Type.Literal('demo'), Type.Literal('production')]),
   demoSignIns: Type.Array(
-    Type.Object({ who: Type.String(), phone: Type.String(), password: Type.String() }),
+    Type.Object({
+      who: Type.String({ description: 'as the start banner and the README name the account' }),
+      phone: Type.String(),
+      password: Type.String(),
+      name: Type.String({ description: 'the person or shop, a proper name shown as written' }),
+      roleKo: Type.String({ description: 'what the account is for, in Korean' }),
+      roleEn: Type.String({ description: 'what the account is for, in English' }),
+    }),
     { description: "the demo preset's published sign-ins; always empty in production mode" },
   ),
 });
@@ -94,7 +101,12 @@ export function systemRoutes(platform: Platform, appVersion: string): FastifyPlu
         mode: platform.config.mode,
         demoSignIns:
           platform.config.mode === 'demo'
-            ? Object.values(DEMO_CREDENTIALS).map(({ who, phone, password }) => ({ who, phone, password }))
+            ? Object.values(DEMO_CREDENTIALS).map(({ who, phone, password, shown }) => ({
+                who,
+                phone,
+                password,
+                ...shown,
+              }))
             : [],
       }),
     );
