@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../../src/presets/daejeon.js';
@@ -320,6 +321,15 @@ describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser',
       await operator.getByLabel('사용 마지막 날').fill(addDays(firstDay, 30));
       await operator.getByRole('button', { name: '정책 사업 만들기' }).click();
       await operator.getByRole('heading', { level: 1, name: '긴급재난지원금 (시험)' }).waitFor();
+
+      // The template downloads as Excel opens it: UTF-8 with a BOM, the Korean headers, an example row.
+      const [template] = await Promise.all([
+        operator.waitForEvent('download'),
+        operator.getByRole('button', { name: '양식 내려받기' }).click(),
+      ]);
+      expect(template.suggestedFilename()).toBe('recipients-template.csv');
+      const templateText = (await readFile((await template.path()) ?? '')).toString('utf8');
+      expect(templateText).toMatch(/^\uFEFF전화번호,금액\r\n010-1234-5678,100000\r\n$/);
 
       // As Korean Excel saves it: CP949, with the Korean header 전화번호.
       const header = Buffer.from('c0fcc8adb9f8c8a30d0a', 'hex');
