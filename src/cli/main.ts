@@ -20,7 +20,7 @@ import {
   startSandboxBank,
   withBankSecret,
 } from './runtime.js';
-import { registerSimulate } from './simulate-command.js';
+import { plantHistory, registerSimulate } from './simulate-command.js';
 import { runVerify } from './verify-command.js';
 
 const SCHEDULER_POLL_MS = 5_000;
@@ -87,6 +87,7 @@ program
         );
       });
     }
+    if (seeded.demo && platform.config.demoHistory) await plantHistory(platform);
     await sealAtStart(platform);
     if (config.platformAdminPhone && config.platformAdminPassword) {
       const outcome = await platform.platformAdmins.bootstrap(

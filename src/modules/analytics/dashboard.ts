@@ -1,11 +1,16 @@
 import type { Sql } from '../../db/database.js';
 import type { Period } from './period.js';
+import type { IssuanceVsPlan, MembersVsPopulation, SyntheticPeriod } from './plan.js';
 
 export interface Dashboard {
   from: string;
   to: string;
   /** Calendar months the member and merchant charts (deciles, concentration, top merchants) cover. */
   memberMonths: { from: string; to: string };
+  /** Synthetic history the period overlaps (demo start, simulator): its figures are not real. */
+  synthetic: SyntheticPeriod[];
+  issuanceVsPlan: IssuanceVsPlan[];
+  membersVsPopulation: MembersVsPopulation[];
   byMonth: Array<{
     month: string;
     chargedWon: number;
@@ -109,7 +114,7 @@ export async function dashboardOf(
     byDecile: members.byDecile,
     concentration: members.concentration,
     topMerchants: members.topMerchants,
-  } satisfies Dashboard;
+  } satisfies Omit<Dashboard, 'synthetic' | 'issuanceVsPlan' | 'membersVsPopulation'>;
 }
 
 export type MemberStats = Pick<Dashboard, 'byDecile' | 'concentration' | 'topMerchants'>;
