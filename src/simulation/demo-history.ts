@@ -6,11 +6,11 @@ import { SYNTHETIC_OWNER_PHONE, simulate } from './simulator.js';
  * A fresh demo's dashboards would be empty: the demo start runs last calendar month of a small
  * synthetic Daejeon through the real engine (sign-ups, merchant approvals, charges, group-committed
  * payments, the event feed, the analytics consumer) on a manual clock, before the server serves.
- * Kept small so a start takes seconds. Its people and shops are named "(synthetic)" and
+ * Kept small (sign-ups hash passwords) so a start takes seconds. Its people and shops are named "(synthetic)" and
  * analytics marks the month as synthetic, so every screen that shows it says so.
  */
 export const DEMO_HISTORY = {
-  members: 60,
+  members: 30,
   months: 1,
   seed: 2021,
 } as const;
@@ -27,6 +27,7 @@ export async function plantDemoHistory(platform: Platform, tenantId: string): Pr
     startMonth: `${previous.year}-${String(previous.month).padStart(2, '0')}`,
     db: platform.db,
     tenantId,
+    seeded: true,
   });
   return true;
 }

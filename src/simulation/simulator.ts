@@ -49,6 +49,8 @@ export interface SimulationOptions {
   db?: Database;
   /** The tenant the preset is seeded into and the city runs in; 'daejeon' by default. */
   tenantId?: string;
+  /** The tenant already holds the preset (a live demo's database): skip seeding it again. */
+  seeded?: boolean;
   onProgress?: (done: number, total: number, phase: string) => void;
 }
 
@@ -116,7 +118,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   if (!options.db) await migrate(db, allMigrations);
   const platform = createPlatform({ ...loadConfig({}), mode: 'demo' }, db, clock);
   const tenantId = options.tenantId ?? 'daejeon';
-  await seedDaejeon(platform, tenantId);
+  if (!options.seeded) await seedDaejeon(platform, tenantId);
   // Marked before the first order: whatever a run leaves behind, even a crashed one, is synthetic.
   const last = monthStart(options.startMonth, options.months - 1);
   const iso = (ms: number) => new Date(ms + KST_OFFSET_MS).toISOString().slice(0, 10);
