@@ -226,6 +226,15 @@ export const WhatIfBodySchema = Type.Object(
   { additionalProperties: false },
 );
 
+const PotRunSchema = Type.Object({
+  month: Type.String({ description: 'YYYY-MM' }),
+  potWon: Won('the draft pot'),
+  spentWon: Won('drawn from it'),
+  exhaustedOn: Type.Union([Type.String({ format: 'date' }), Type.Null()], {
+    description: 'the first day a payment could not be paid in full',
+  }),
+});
+
 const WhatIfSide = {
   cashbackWon: Won('cashback paid'),
   requestedWon: Won('cashback the rules granted before the budget'),
@@ -242,20 +251,13 @@ export const WhatIfResultSchema = Type.Object({
   from: Type.String({ format: 'date' }),
   to: Type.String({ format: 'date' }),
   payments: Count('payments replayed'),
-  actual: Type.Object(WhatIfSide),
-  draft: Type.Object({
+  actual: Type.Object({
     ...WhatIfSide,
-    pots: Type.Array(
-      Type.Object({
-        month: Type.String({ description: 'YYYY-MM' }),
-        potWon: Won('the draft pot'),
-        spentWon: Won('drawn from it'),
-        exhaustedOn: Type.Union([Type.String({ format: 'date' }), Type.Null()], {
-          description: 'the first day a payment could not be paid in full',
-        }),
-      }),
-    ),
+    pots: Type.Array(PotRunSchema, {
+      description: 'the cashback actually paid, drawn from the same draft pots: when they would have run out',
+    }),
   }),
+  draft: Type.Object({ ...WhatIfSide, pots: Type.Array(PotRunSchema) }),
   deltaWon: Won('draft minus actual cashback'),
   forecast: Type.Union([
     Type.Object({
@@ -268,6 +270,9 @@ export const WhatIfResultSchema = Type.Object({
           errorDays: Type.Union([Type.Integer(), Type.Null()]),
         }),
       ),
+      meanAbsoluteErrorDays: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
+        description: 'mean |projected − replayed| in days over the back-test; null when the budget lasted',
+      }),
     }),
     Type.Null(),
   ]),

@@ -69,6 +69,13 @@ export const labEn: typeof labKo = {
     district: 'District',
     decile: 'Decile {{decile}}',
     potRunsOut: '{{month}} pot runs out',
+    potRunsOutTitle: 'Monthly pot runs out',
+    backtestError: 'Mean error of the exhaustion forecast (back-tested on the replay): {{days}} days',
+    policyTitle: 'Before scheduling this draft: compare with actual payments',
+    policyIntro:
+      "Replays a past period's actual payments under this draft, beside what actually happened. Nothing changes.",
+    compare: 'Compare with actual',
+    draftInvalid: "Fix the draft's rules first",
     lasts: 'lasts',
     replayedExhaustion: 'Annual budget runs out (replayed)',
     backtest: 'Forecast made {{madeOn}}: {{projected}} (error {{error}} days)',

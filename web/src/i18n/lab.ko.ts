@@ -67,6 +67,13 @@ export const labKo = {
     district: '구',
     decile: '{{decile}}분위',
     potRunsOut: '{{month}} 예산 소진일',
+    potRunsOutTitle: '월 예산 소진일',
+    backtestError: '소진일 예측의 평균 오차 (과거 재현 기준): {{days}}일',
+    policyTitle: '이 초안을 예약하기 전에: 실제 결제로 비교',
+    policyIntro:
+      '지난 기간의 실제 결제를 이 초안으로 다시 계산해 실제와 나란히 보여 줍니다. 아무것도 바뀌지 않습니다.',
+    compare: '실제와 비교',
+    draftInvalid: '초안의 규칙을 먼저 고쳐 주세요',
     lasts: '소진 안 됨',
     replayedExhaustion: '재계산 기준 연 예산 소진일',
     backtest: '{{madeOn}} 시점 예측 {{projected}} (오차 {{error}}일)',
