@@ -1,10 +1,11 @@
 import type { Clock } from '../../clock.js';
 import type { Database, Sql } from '../../db/database.js';
+import { addDays } from '../budgets/burn.js';
 import type { EventFeed } from '../events/event-feed.js';
 import type { ReferenceService } from '../reference/reference-service.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import { type Dashboard, dashboardOf, memberStats } from './dashboard.js';
+import { type Dashboard, dashboardOf, memberStats, refreshMemberStats } from './dashboard.js';
 import { checkPeriod, type Period, periodDays, todayIn } from './period.js';
 import {
   type AnalyticsPreset,
@@ -34,6 +35,8 @@ const PAGE_EVENTS = 2_000;
 const PAGES_PER_RUN_MAX = 10;
 /** Run often enough that a payment shows on the dashboards within a minute. */
 const CATCH_UP_EVERY_MS = 15_000;
+/** The operator console opens the dashboards on the trailing 90 days (web/src/operator/lab/LabPage.tsx). */
+const CONSOLE_DEFAULT_DAYS = 90;
 
 export interface Overview {
   from: string;
@@ -108,8 +111,23 @@ export class AnalyticsService {
     return {
       name: 'analytics.catch_up',
       everyMs: CATCH_UP_EVERY_MS,
-      run: async ({ tenantId }) => this.catchUp(tenantId),
+      run: async ({ tenantId }) => {
+        const caughtUp = await this.catchUp(tenantId);
+        // Member distributions only once the feed is read: refreshing mid-catch-up would be redone at once.
+        if (!caughtUp.more) await this.refreshMemberStats(tenantId);
+        return caughtUp;
+      },
     };
+  }
+
+  /** Precomputes at most one month range of deciles and concentration (see refreshMemberStats). */
+  async refreshMemberStats(tenantId: string): Promise<{ from: string; to: string } | null> {
+    const timeZone = await this.deps.tenants.timeZoneOf(tenantId);
+    const now = this.clock.now();
+    const today = todayIn(timeZone, now);
+    const position = await this.deps.events.position(ANALYTICS_CONSUMER, tenantId);
+    const consoleDefault = { from: addDays(today, -(CONSOLE_DEFAULT_DAYS - 1)), to: today };
+    return refreshMemberStats(this.db, tenantId, consoleDefault, position, now);
   }
 
   async checkedPeriod(tenantId: string, period: Period): Promise<Period> {
@@ -160,7 +178,7 @@ export class AnalyticsService {
         issuanceVsPlan(this.db, tenantId, { from: period.to, to: period.to }),
         syntheticWithin(this.db, tenantId, period),
       ]);
-    const { concentration } = await memberStats(this.db, tenantId, period, position);
+    const { concentration } = await memberStats(this.db, tenantId, period, position, this.clock.now());
     const netWon = (payments?.gross ?? 0) - (payments?.cancelled ?? 0);
     const oldTownWon = districts
       .filter((row) => areaOf.get(row.key) === 'old_town')
@@ -215,7 +233,7 @@ export class AnalyticsService {
     const period = await this.checkedPeriod(tenantId, requested);
     const position = await this.deps.events.position(ANALYTICS_CONSUMER, tenantId);
     const [charts, plan, population, synthetic] = await Promise.all([
-      dashboardOf(this.db, tenantId, period, await this.areaOf(tenantId), position),
+      dashboardOf(this.db, tenantId, period, await this.areaOf(tenantId), position, this.clock.now()),
       issuanceVsPlan(this.db, tenantId, period),
       membersVsPopulation(this.db, tenantId, period),
       syntheticWithin(this.db, tenantId, period),
