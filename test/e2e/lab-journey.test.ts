@@ -57,7 +57,7 @@ describe.skipIf(!browserFound && !browserRequired)('the policy lab in a real bro
       await operator.getByTestId('synthetic-notice').waitFor();
       expect(await operator.getByTestId('synthetic-notice').textContent()).toContain('모의');
       const spent = operator.locator('[data-figure="결제액 (취소 제외)"]');
-      await eventually(async () => (await spent.textContent()) ?? '').toMatch(/₩[1-9]/);
+      await eventually(async () => (await spent.textContent()) ?? '').toMatch(/^[1-9][\d,]*원$/);
       const byDistrict = operator.locator('[data-chart="byDistrict"]');
       await byDistrict.waitFor();
       await operator.locator('[data-chart="issuanceVsPlan"]').waitFor();
@@ -95,7 +95,7 @@ describe.skipIf(!browserFound && !browserRequired)('the policy lab in a real bro
       // The draft starts as the policy in force: replayed, it pays what was actually paid.
       const cost = result.getByRole('row', { name: /캐시백 총액/ });
       const cells = await cost.getByRole('cell').allTextContents();
-      expect(cells[0]).toMatch(/₩[1-9]/);
+      expect(cells[0]).toMatch(/^[1-9][\d,]*원$/);
       expect(cells[1]).toBe(cells[0]);
       expect(await lab.textContent()).toMatch(/재계산한 결제 [1-9][\d,]*건/);
       await screenshot(operator, 'lab-02-policy-what-if');
