@@ -31,6 +31,8 @@ export interface Config {
   sandboxBankOptIn: boolean;
   /** HANBAT_DEMO_FRAUD_RING=0: a demo start plants no fraud ring (tests that count every payment). */
   demoFraudRing: boolean;
+  /** HANBAT_DEMO_HISTORY=0: a demo start generates no synthetic month for the dashboards (tests that count). */
+  demoHistory: boolean;
   /** Verifies the bank's callbacks (and signs them, in the sandbox); `serve` makes one up for its own sandbox. */
   bankSigningSecret: string | undefined;
   bankTimeoutMs: number;
@@ -106,6 +108,7 @@ function loadBankConfig(env: NodeJS.ProcessEnv, dataDir: string) {
     bankUrl,
     sandboxBankOptIn: parseFlag('HANBAT_SANDBOX_BANK', env.HANBAT_SANDBOX_BANK),
     demoFraudRing: parseFlag('HANBAT_DEMO_FRAUD_RING', env.HANBAT_DEMO_FRAUD_RING ?? '1'),
+    demoHistory: parseFlag('HANBAT_DEMO_HISTORY', env.HANBAT_DEMO_HISTORY ?? '1'),
     bankSigningSecret,
     bankTimeoutMs,
     sandboxBankPort: env.SANDBOX_BANK_PORT

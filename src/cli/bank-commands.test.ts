@@ -24,7 +24,14 @@ async function freePort(): Promise<number> {
 
 function hanbat(args: string[], env: Record<string, string>): ChildProcess {
   const child = spawn('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', HANBAT_DEMO_FRAUD_RING: '0', ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      LOG_LEVEL: 'warn',
+      HANBAT_DEMO_FRAUD_RING: '0',
+      HANBAT_DEMO_HISTORY: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.push(child);

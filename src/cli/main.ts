@@ -20,7 +20,7 @@ import {
   startSandboxBank,
   withBankSecret,
 } from './runtime.js';
-import { registerSimulate } from './simulate-command.js';
+import { plantHistory, registerSimulate } from './simulate-command.js';
 import { runVerify } from './verify-command.js';
 
 const SCHEDULER_POLL_MS = 5_000;
@@ -41,6 +41,7 @@ Environment (the README's configuration table lists every variable):
   LOG_LEVEL     pino level: fatal, error, warn, info, debug, trace (default info)
   HANBAT_PLATFORM_ADMIN_PHONE / HANBAT_PLATFORM_ADMIN_PASSWORD  the platform administrator, who
                         creates tenants (POST /v1/platform/tenants); unset: nobody can
+  HANBAT_DEMO_HISTORY   0: a demo start generates no synthetic month of dashboard history
   HANBAT_METRICS_TOKEN  bearer token GET /metrics requires (unset: /metrics is open)
   SHUTDOWN_TIMEOUT_MS   SIGTERM waits this long for requests in flight (default 30000)
 
@@ -87,6 +88,7 @@ program
         );
       });
     }
+    if (seeded.demo && platform.config.demoHistory) await plantHistory(platform);
     await sealAtStart(platform);
     if (config.platformAdminPhone && config.platformAdminPassword) {
       const outcome = await platform.platformAdmins.bootstrap(

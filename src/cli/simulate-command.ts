@@ -2,6 +2,9 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { FraudRule } from '../modules/fraud/rules.js';
 import { FRAUD_RULES } from '../modules/fraud/rules.js';
+import { DAEJEON_TENANT } from '../modules/tenants/presets.js';
+import type { Platform } from '../platform.js';
+import { DEMO_HISTORY, plantDemoHistory } from '../simulation/demo-history.js';
 import { writeReport } from '../simulation/report.js';
 import { type Promotion, simulate } from '../simulation/simulator.js';
 
@@ -69,4 +72,20 @@ export function registerSimulate(program: Command): void {
         await result.platform.db.close();
       }
     });
+}
+
+/** The demo start's synthetic month (demo decoration: a failure is reported, never stops the start). */
+export async function plantHistory(platform: Platform): Promise<void> {
+  const startedMs = performance.now();
+  await plantDemoHistory(platform, DAEJEON_TENANT.id).then(
+    (planted) =>
+      planted &&
+      console.log(
+        `synthetic demo history: last month of ${DEMO_HISTORY.members} synthetic members in ${Math.round(performance.now() - startedMs)} ms (HANBAT_DEMO_HISTORY=0 skips it)`,
+      ),
+    (error: unknown) =>
+      console.warn(
+        `synthetic demo history not planted: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+  );
 }

@@ -1,4 +1,5 @@
 import type { OperatorRole } from '../http/auth.js';
+import { DAEJEON_ANALYTICS_PRESET } from '../modules/analytics/presets/daejeon.js';
 import { DAEJEON_2021_POT, seedDaejeonBudgets } from '../modules/budgets/presets/daejeon.js';
 import {
   seedDaejeonDemoCharities,
@@ -126,6 +127,7 @@ export async function installDaejeon2021(platform: Platform, tenantId: string): 
   await seedCurrentYearBudget(platform, tenantId);
   await seedDaejeonNeighbourhood(platform, tenantId, DAEJEON_TENANT.timeZone);
   await seedMerchantFunds(platform, tenantId, 'daejeon', FUND_POOL_PRESET_WON);
+  await platform.analytics.seedPreset(tenantId, DAEJEON_ANALYTICS_PRESET);
 }
 
 /** The preset's budget is 2021's; the platform runs today, so the same budget is carried into this year. */

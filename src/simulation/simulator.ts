@@ -23,6 +23,8 @@ const PAYMENTS_PER_MEMBER_MONTH_MAX = 200;
 /** Spending is what a member can charge in a month (the preset's ₩500,000 cap): the tail stops there. */
 const MONTHLY_SPEND_MAX_WON = 480_000;
 const PASSWORD = 'Hanbat-sim-7q4w-synthetic';
+/** The first synthetic shop owner: a demo start that finds them has planted its history already. */
+export const SYNTHETIC_OWNER_PHONE = '010-8000-0000';
 
 export interface Promotion {
   code: string;
@@ -45,6 +47,10 @@ export interface SimulationOptions {
   calibration?: Calibration;
   /** A migrated database; an in-memory PGlite by default. */
   db?: Database;
+  /** The tenant the preset is seeded into and the city runs in; 'daejeon' by default. */
+  tenantId?: string;
+  /** The tenant already holds the preset (a live demo's database): skip seeding it again. */
+  seeded?: boolean;
   onProgress?: (done: number, total: number, phase: string) => void;
 }
 
@@ -111,8 +117,13 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   const db = options.db ?? (await openPglite(undefined));
   if (!options.db) await migrate(db, allMigrations);
   const platform = createPlatform({ ...loadConfig({}), mode: 'demo' }, db, clock);
-  await seedDaejeon(platform);
-  const tenantId = 'daejeon';
+  const tenantId = options.tenantId ?? 'daejeon';
+  if (!options.seeded) await seedDaejeon(platform, tenantId);
+  // Marked before the first order: whatever a run leaves behind, even a crashed one, is synthetic.
+  const last = monthStart(options.startMonth, options.months - 1);
+  const iso = (ms: number) => new Date(ms + KST_OFFSET_MS).toISOString().slice(0, 10);
+  const period = { from: iso(first.startMs), to: iso(last.startMs + (last.days - 1) * DAY_MS) };
+  await platform.analytics.markSynthetic(tenantId, period, `hanbat simulate, seed ${options.seed}`);
   const operator = await platform.members.findByPhone(tenantId, DEMO_CREDENTIALS.operator.phone);
   const operatorId = operator?.id ?? 'system:simulation';
   await ensureYearPots(platform, tenantId, options);
@@ -187,14 +198,12 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     paymentMs += performance.now() - started;
     await drainAnalytics(platform, tenantId);
   }
-  const last = monthStart(options.startMonth, options.months - 1);
   clock.set(new Date(last.startMs + last.days * DAY_MS + HOUR_MS));
   await drainAnalytics(platform, tenantId);
-  const iso = (ms: number) => new Date(ms + KST_OFFSET_MS).toISOString().slice(0, 10);
   return {
     platform,
     tenantId,
-    period: { from: iso(first.startMs), to: iso(last.startMs + (last.days - 1) * DAY_MS) },
+    period,
     members: members.length,
     merchants: merchants.length,
     ...result,
@@ -330,7 +339,7 @@ async function createMerchants(
   const owners: string[] = [];
   for (let index = 0; index < Math.ceil(count / 200); index += 1) {
     const owner = await platform.members.signUp(tenantId, {
-      phone: `010-8${String(index).padStart(3, '0')}-0000`,
+      phone: index === 0 ? SYNTHETIC_OWNER_PHONE : `010-8${String(index).padStart(3, '0')}-0000`,
       password: PASSWORD,
       name: `모의 사업주 ${index} (synthetic)`,
       birthDate: '1970-03-01',

@@ -42,6 +42,7 @@ export async function startServer(
       SANDBOX_BANK_DATA_DIR: bankDir,
       // These servers count every payment they made: the demo's planted fraud ring would be one more.
       HANBAT_DEMO_FRAUD_RING: '0',
+      HANBAT_DEMO_HISTORY: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,11 +1,22 @@
 import type { Clock } from '../../clock.js';
 import type { Database, Sql } from '../../db/database.js';
+import { addDays } from '../budgets/burn.js';
 import type { EventFeed } from '../events/event-feed.js';
 import type { ReferenceService } from '../reference/reference-service.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import { type Dashboard, dashboardOf, memberStats } from './dashboard.js';
+import { type Dashboard, dashboardOf, memberStats, refreshMemberStats } from './dashboard.js';
 import { checkPeriod, type Period, periodDays, todayIn } from './period.js';
+import {
+  type AnalyticsPreset,
+  type IssuanceVsPlan as IssuanceVsPlanRow,
+  issuanceVsPlan,
+  markSynthetic,
+  membersVsPopulation,
+  type SyntheticPeriod,
+  seedAnalyticsPreset,
+  syntheticWithin,
+} from './plan.js';
 import { type LocalClock, project } from './projector.js';
 import { estimatePromotionEffect, type MerchantWeeks, type PromotionEffect } from './promotion-effect.js';
 import { ROLLUP_TABLES } from './rollups.js';
@@ -24,12 +35,25 @@ const PAGE_EVENTS = 2_000;
 const PAGES_PER_RUN_MAX = 10;
 /** Run often enough that a payment shows on the dashboards within a minute. */
 const CATCH_UP_EVERY_MS = 15_000;
+/** The operator console opens the dashboards on the trailing 90 days (web/src/operator/lab/LabPage.tsx). */
+const CONSOLE_DEFAULT_DAYS = 90;
 
 export interface Overview {
   from: string;
   to: string;
   issuance: { chargedWon: number; grantedWon: number; totalWon: number };
-  members: { total: number; joined: number; paying: number };
+  members: {
+    total: number;
+    joined: number;
+    paying: number;
+    /** The tenant's economically active people (data per district); null when none are recorded. */
+    economicallyActive: number | null;
+    shareOfEconomicallyActiveBp: number | null;
+  };
+  /** Year-to-date issuance at the period's end against the year's plan; null without a plan. */
+  plan: { year: number; cumulativePlanWon: number; cumulativeIssuedWon: number; vsPlanBp: number } | null;
+  /** Synthetic history (demo start, simulator) the period overlaps: its figures are not real. */
+  synthetic: SyntheticPeriod[];
   payments: { count: number; grossWon: number; cancelledWon: number; netWon: number };
   cashback: {
     totalWon: number;
@@ -87,8 +111,23 @@ export class AnalyticsService {
     return {
       name: 'analytics.catch_up',
       everyMs: CATCH_UP_EVERY_MS,
-      run: async ({ tenantId }) => this.catchUp(tenantId),
+      run: async ({ tenantId }) => {
+        const caughtUp = await this.catchUp(tenantId);
+        // Member distributions only once the feed is read: refreshing mid-catch-up would be redone at once.
+        if (!caughtUp.more) await this.refreshMemberStats(tenantId);
+        return caughtUp;
+      },
     };
+  }
+
+  /** Precomputes at most one month range of deciles and concentration (see refreshMemberStats). */
+  async refreshMemberStats(tenantId: string): Promise<{ from: string; to: string } | null> {
+    const timeZone = await this.deps.tenants.timeZoneOf(tenantId);
+    const now = this.clock.now();
+    const today = todayIn(timeZone, now);
+    const position = await this.deps.events.position(ANALYTICS_CONSUMER, tenantId);
+    const consoleDefault = { from: addDays(today, -(CONSOLE_DEFAULT_DAYS - 1)), to: today };
+    return refreshMemberStats(this.db, tenantId, consoleDefault, position, now);
   }
 
   async checkedPeriod(tenantId: string, period: Period): Promise<Period> {
@@ -108,34 +147,38 @@ export class AnalyticsService {
          where ${inDays} and dimension = '${dimension}' group by key order by net desc, key`,
         args,
       );
-    const [[flows], [members], [payments], draws, districts, industries, head] = await Promise.all([
-      this.db.query<{ charged: number; granted: number }>(
-        `select coalesce(sum(charged_won), 0)::bigint as charged, coalesce(sum(granted_won), 0)::bigint as granted
+    const [[flows], [members], [payments], draws, districts, industries, head, population, plan, synthetic] =
+      await Promise.all([
+        this.db.query<{ charged: number; granted: number }>(
+          `select coalesce(sum(charged_won), 0)::bigint as charged, coalesce(sum(granted_won), 0)::bigint as granted
          from analytics_daily where ${inDays}`,
-        args,
-      ),
-      this.db.query<{ total: number; joined: number }>(
-        `select coalesce(sum(joined), 0)::bigint as total,
+          args,
+        ),
+        this.db.query<{ total: number; joined: number }>(
+          `select coalesce(sum(joined), 0)::bigint as total,
            coalesce(sum(joined) filter (where local_date >= $2), 0)::bigint as joined
          from analytics_daily where tenant_id = $1 and local_date <= $3`,
-        args,
-      ),
-      this.db.query<{ count: number; gross: number; cancelled: number }>(
-        `select coalesce(sum(payments), 0)::bigint as count, coalesce(sum(gross_won), 0)::bigint as gross,
+          args,
+        ),
+        this.db.query<{ count: number; gross: number; cancelled: number }>(
+          `select coalesce(sum(payments), 0)::bigint as count, coalesce(sum(gross_won), 0)::bigint as gross,
            coalesce(sum(cancelled_won), 0)::bigint as cancelled
          from analytics_daily where ${inDays}`,
-        args,
-      ),
-      this.db.query<{ pot_id: string; source: string; won: number }>(
-        `select pot_id, source, sum(amount_won)::bigint as won from analytics_daily_pots
+          args,
+        ),
+        this.db.query<{ pot_id: string; source: string; won: number }>(
+          `select pot_id, source, sum(amount_won)::bigint as won from analytics_daily_pots
          where ${inDays} group by pot_id, source order by pot_id, source`,
-        args,
-      ),
-      spend('district'),
-      spend('industry'),
-      this.deps.events.head(tenantId),
-    ]);
-    const { concentration } = await memberStats(this.db, tenantId, period, position);
+          args,
+        ),
+        spend('district'),
+        spend('industry'),
+        this.deps.events.head(tenantId),
+        membersVsPopulation(this.db, tenantId, period),
+        issuanceVsPlan(this.db, tenantId, { from: period.to, to: period.to }),
+        syntheticWithin(this.db, tenantId, period),
+      ]);
+    const { concentration } = await memberStats(this.db, tenantId, period, position, this.clock.now());
     const netWon = (payments?.gross ?? 0) - (payments?.cancelled ?? 0);
     const oldTownWon = districts
       .filter((row) => areaOf.get(row.key) === 'old_town')
@@ -151,7 +194,14 @@ export class AnalyticsService {
         grantedWon: flows?.granted ?? 0,
         totalWon: (flows?.charged ?? 0) + (flows?.granted ?? 0),
       },
-      members: { total: members?.total ?? 0, joined: members?.joined ?? 0, paying: concentration.members },
+      members: {
+        total: members?.total ?? 0,
+        joined: members?.joined ?? 0,
+        paying: concentration.members,
+        ...economicallyActive(population, members?.total ?? 0),
+      },
+      plan: planAt(period.to, plan[plan.length - 1]),
+      synthetic,
       payments: {
         count: payments?.count ?? 0,
         grossWon: payments?.gross ?? 0,
@@ -182,7 +232,25 @@ export class AnalyticsService {
   async dashboard(tenantId: string, requested: Period): Promise<Dashboard> {
     const period = await this.checkedPeriod(tenantId, requested);
     const position = await this.deps.events.position(ANALYTICS_CONSUMER, tenantId);
-    return dashboardOf(this.db, tenantId, period, await this.areaOf(tenantId), position);
+    const [charts, plan, population, synthetic] = await Promise.all([
+      dashboardOf(this.db, tenantId, period, await this.areaOf(tenantId), position, this.clock.now()),
+      issuanceVsPlan(this.db, tenantId, period),
+      membersVsPopulation(this.db, tenantId, period),
+      syntheticWithin(this.db, tenantId, period),
+    ]);
+    return { ...charts, issuanceVsPlan: plan, membersVsPopulation: population, synthetic };
+  }
+
+  /** Records that a period's figures come from synthetic history (the demo start, the simulator). */
+  markSynthetic(tenantId: string, period: Period, note: string): Promise<void> {
+    return markSynthetic(this.db, tenantId, period, note);
+  }
+
+  /** A preset's issuance plans and economically active population; `carryPlanTo`: see seedAnalyticsPreset. */
+  async seedPreset(tenantId: string, preset: AnalyticsPreset): Promise<void> {
+    const timeZone = await this.deps.tenants.timeZoneOf(tenantId);
+    const year = Number(todayIn(timeZone, this.clock.now()).slice(0, 4));
+    await seedAnalyticsPreset(this.db, tenantId, preset, year);
   }
 
   /** 원도심/신도심 comes from the reference module's districts (data, not constants). */
@@ -284,6 +352,26 @@ export interface ReplayPayment {
   requestedCashbackWon: number;
   cashbackWon: number;
   policyId: string | null;
+}
+
+function economicallyActive(
+  population: ReadonlyArray<{ economicallyActive: number | null }>,
+  members: number,
+) {
+  const active = population.reduce((sum, row) => sum + (row.economicallyActive ?? 0), 0);
+  return active > 0
+    ? { economicallyActive: active, shareOfEconomicallyActiveBp: Math.floor((members * 10_000) / active) }
+    : { economicallyActive: null, shareOfEconomicallyActiveBp: null };
+}
+
+function planAt(day: string, row: IssuanceVsPlanRow | undefined): Overview['plan'] {
+  if (!row || row.cumulativePlanWon === null || row.vsPlanBp === null) return null;
+  return {
+    year: Number(day.slice(0, 4)),
+    cumulativePlanWon: row.cumulativePlanWon,
+    cumulativeIssuedWon: row.cumulativeIssuedWon,
+    vsPlanBp: row.vsPlanBp,
+  };
 }
 
 const ANALYTICS_TABLES = [

@@ -1,11 +1,16 @@
 import type { Sql } from '../../db/database.js';
 import type { Period } from './period.js';
+import type { IssuanceVsPlan, MembersVsPopulation, SyntheticPeriod } from './plan.js';
 
 export interface Dashboard {
   from: string;
   to: string;
   /** Calendar months the member and merchant charts (deciles, concentration, top merchants) cover. */
   memberMonths: { from: string; to: string };
+  /** Synthetic history the period overlaps (demo start, simulator): its figures are not real. */
+  synthetic: SyntheticPeriod[];
+  issuanceVsPlan: IssuanceVsPlan[];
+  membersVsPopulation: MembersVsPopulation[];
   byMonth: Array<{
     month: string;
     chargedWon: number;
@@ -64,6 +69,7 @@ export async function dashboardOf(
   period: Period,
   areaOf: Map<string, string>,
   feedPosition: number,
+  now: Date,
 ) {
   const days = [tenantId, period.from, period.to];
   const months = monthsOf(period);
@@ -87,7 +93,7 @@ export async function dashboardOf(
       grouped('market'),
       grouped('hour'),
       ageBands(sql, days),
-      memberStats(sql, tenantId, period, feedPosition),
+      memberStats(sql, tenantId, period, feedPosition, now),
     ]);
   const byArea = new Map<string, Grouped>();
   for (const row of byDistrict) {
@@ -109,7 +115,7 @@ export async function dashboardOf(
     byDecile: members.byDecile,
     concentration: members.concentration,
     topMerchants: members.topMerchants,
-  } satisfies Dashboard;
+  } satisfies Omit<Dashboard, 'synthetic' | 'issuanceVsPlan' | 'membersVsPopulation'>;
 }
 
 export type MemberStats = Pick<Dashboard, 'byDecile' | 'concentration' | 'topMerchants'>;
@@ -117,22 +123,34 @@ export type MemberStats = Pick<Dashboard, 'byDecile' | 'concentration' | 'topMer
 /**
  * Deciles, concentration and top merchants over the months a period touches. They rank every
  * paying member (560k in Daejeon), which no daily rollup can answer, so the result is kept per
- * month range with the consumer's position and reused until the consumer applies another page
- * (at most every catch-up run, 15 s): exact, and computed once per range per change.
+ * month range with the consumer's position and reused until the consumer applies another page.
+ * The analytics job refreshes the ranges operators read (see refreshMemberStats), so a request
+ * after a catch-up usually finds its range computed already.
  */
 export async function memberStats(
   sql: Sql,
   tenantId: string,
   period: Period,
   feedPosition: number,
+  now: Date,
 ): Promise<MemberStats> {
-  const months = monthsOf(period);
+  return (await memberStatsOf(sql, tenantId, monthsOf(period), feedPosition, now)).stats;
+}
+
+/** The cached stats of a month range at `feedPosition`, or computed (and cached) now; `computed` says which. */
+export async function memberStatsOf(
+  sql: Sql,
+  tenantId: string,
+  months: { from: string; to: string; days: number },
+  feedPosition: number,
+  requestedAt: Date | null,
+): Promise<{ stats: MemberStats; computed: boolean }> {
   const [cached] = await sql.query<{ stats: MemberStats }>(
     `select stats from analytics_member_stats
      where tenant_id = $1 and from_month = $2 and to_month = $3 and feed_position = $4`,
     [tenantId, months.from, months.to, feedPosition],
   );
-  if (cached) return cached.stats;
+  if (cached) return { stats: cached.stats, computed: false };
   const monthArgs = [tenantId, months.from, months.to];
   const [byDecile, concentration, topMerchantRows] = await Promise.all([
     deciles(sql, monthArgs),
@@ -140,14 +158,46 @@ export async function memberStats(
     topMerchants(sql, monthArgs, months.days),
   ]);
   const stats: MemberStats = { byDecile, concentration, topMerchants: topMerchantRows };
+  // A request stamps requested_at (the job keeps that range fresh); the job's own refresh keeps the stamp.
   await sql.query(
-    `insert into analytics_member_stats (tenant_id, from_month, to_month, feed_position, stats)
-     values ($1, $2, $3, $4, $5::jsonb)
+    `insert into analytics_member_stats (tenant_id, from_month, to_month, feed_position, stats, requested_at)
+     values ($1, $2, $3, $4, $5::jsonb, $6)
      on conflict (tenant_id, from_month, to_month) do update
-       set feed_position = excluded.feed_position, stats = excluded.stats`,
-    [tenantId, months.from, months.to, feedPosition, JSON.stringify(stats)],
+       set feed_position = excluded.feed_position, stats = excluded.stats,
+         requested_at = coalesce(excluded.requested_at, analytics_member_stats.requested_at)`,
+    [tenantId, months.from, months.to, feedPosition, JSON.stringify(stats), requestedAt],
   );
-  return stats;
+  return { stats, computed: true };
+}
+
+/** Ranges operators read within this long are kept fresh by the job. */
+const REQUESTED_RECENTLY_MS = 7 * 86_400_000;
+
+/**
+ * One bounded step of the job: brings at most one month range up to the consumer's position, the
+ * console's default range first (the trailing 90 days), then the most recently requested stale one.
+ * Returns the range computed, or null when every range was fresh.
+ */
+export async function refreshMemberStats(
+  sql: Sql,
+  tenantId: string,
+  defaultPeriod: Period,
+  feedPosition: number,
+  now: Date,
+): Promise<{ from: string; to: string } | null> {
+  const defaultMonths = monthsOf(defaultPeriod);
+  if ((await memberStatsOf(sql, tenantId, defaultMonths, feedPosition, null)).computed)
+    return { from: defaultMonths.from, to: defaultMonths.to };
+  const [stale] = await sql.query<{ from_month: string; to_month: string }>(
+    `select from_month, to_month from analytics_member_stats
+     where tenant_id = $1 and feed_position <> $2 and requested_at >= $3
+     order by requested_at desc, from_month, to_month limit 1`,
+    [tenantId, feedPosition, new Date(now.getTime() - REQUESTED_RECENTLY_MS)],
+  );
+  if (!stale) return null;
+  const months = monthsOf({ from: `${stale.from_month}-01`, to: `${stale.to_month}-01` });
+  await memberStatsOf(sql, tenantId, months, feedPosition, null);
+  return { from: months.from, to: months.to };
 }
 
 async function monthly(sql: Sql, args: unknown[]) {

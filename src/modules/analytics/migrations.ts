@@ -160,4 +160,39 @@ export const analyticsMigrations: Migration[] = [
         primary key (tenant_id, from_month, to_month)
       );`,
   },
+  {
+    version: 1153,
+    name: 'analytics: synthetic history periods, issuance plans and economically active population (data per tenant)',
+    sql: `
+      -- Periods whose figures include synthetic demo history (hanbat serve's demo start, hanbat simulate):
+      -- the dashboards say so wherever a period overlaps one.
+      create table analytics_synthetic_periods (
+        tenant_id text not null,
+        from_date date not null,
+        to_date date not null,
+        note text not null,
+        primary key (tenant_id, from_date, to_date)
+      );
+
+      -- The city's issuance plan per year (charge + policy issuance), spread evenly over its months.
+      create table analytics_issuance_plans (
+        tenant_id text not null,
+        year integer not null,
+        planned_won bigint not null check (planned_won > 0),
+        source text not null,
+        primary key (tenant_id, year)
+      );
+
+      -- Economically active people per district: the population membership is measured against.
+      create table analytics_district_population (
+        tenant_id text not null,
+        district text not null,
+        economically_active bigint not null check (economically_active > 0),
+        source text not null,
+        primary key (tenant_id, district)
+      );
+
+      -- Member distributions refreshed by the analytics job for the ranges operators read.
+      alter table analytics_member_stats add column requested_at timestamptz;`,
+  },
 ];

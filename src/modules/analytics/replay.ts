@@ -28,6 +28,8 @@ export interface PotRun {
 export interface Replay {
   payments: ReplayedPayment[];
   pots: PotRun[];
+  /** What actually happened drawn from the same draft pots: when they would have run out. */
+  actualPots: PotRun[];
 }
 
 /**
@@ -45,6 +47,7 @@ export function replayPayments(
   const policy = { id: 'draft', rules };
   const eligibleDriftWon = new Map<string, number>();
   const pots = new Map<string, { pot: PotBalances; run: PotRun }>();
+  const actualPots = new Map<string, { pot: PotBalances; run: PotRun }>();
   const replayed = payments.map((payment) => {
     const memberMonth = `${payment.memberId}|${payment.month}`;
     const driftWon = eligibleDriftWon.get(memberMonth) ?? 0;
@@ -61,9 +64,14 @@ export function replayPayments(
     });
     eligibleDriftWon.set(memberMonth, driftWon + quote.eligibleWon - payment.eligibleWon);
     const cashbackWon = drawFromMonthlyPot(pots, budget, payment, quote.cashbackWon);
+    drawFromMonthlyPot(actualPots, budget, payment, payment.cashbackWon);
     return { paymentId: payment.paymentId, requestedWon: quote.cashbackWon, cashbackWon };
   });
-  return { payments: replayed, pots: [...pots.values()].map(({ run }) => run) };
+  return {
+    payments: replayed,
+    pots: [...pots.values()].map(({ run }) => run),
+    actualPots: [...actualPots.values()].map(({ run }) => run),
+  };
 }
 
 function drawFromMonthlyPot(

@@ -23,6 +23,19 @@ const Grouped = Type.Object({
   count: Count('payments'),
 });
 
+const Synthetic = Type.Array(
+  Type.Object({
+    from: Type.String({ format: 'date' }),
+    to: Type.String({ format: 'date' }),
+    note: Type.String({ description: 'what made it (the demo start, hanbat simulate and its seed)' }),
+  }),
+  { description: 'synthetic history the period overlaps: figures there are generated, not real' },
+);
+const BpOrNull = (description: string) =>
+  Type.Union([Type.Integer(), Type.Null()], {
+    description: `${description} (basis points); null without data`,
+  });
+
 export const OverviewSchema = Type.Object({
   from: Type.String({ format: 'date' }),
   to: Type.String({ format: 'date' }),
@@ -35,7 +48,22 @@ export const OverviewSchema = Type.Object({
     total: Count('members who had joined by the end of the period'),
     joined: Count('members who joined in the period'),
     paying: Count('members with at least one payment in the calendar months the period touches'),
+    economicallyActive: Type.Union([Count('economically active people of the tenant (data)'), Type.Null()]),
+    shareOfEconomicallyActiveBp: BpOrNull('members against the economically active people'),
   }),
+  plan: Type.Union(
+    [
+      Type.Object({
+        year: Type.Integer(),
+        cumulativePlanWon: Won("the year's issuance plan to the end of the period's last month"),
+        cumulativeIssuedWon: Won('charged plus granted from 1 January to the end of the period'),
+        vsPlanBp: Bp('issued against planned to date'),
+      }),
+      Type.Null(),
+    ],
+    { description: 'issuance against the annual plan; null when the year has no plan' },
+  ),
+  synthetic: Synthetic,
   payments: Type.Object({
     count: Count('payments'),
     grossWon: Won('paid'),
@@ -73,6 +101,23 @@ export const DashboardSchema = Type.Object({
   memberMonths: Type.Object(
     { from: Type.String({ description: 'YYYY-MM' }), to: Type.String({ description: 'YYYY-MM' }) },
     { description: 'calendar months the deciles, concentration and top merchants cover' },
+  ),
+  synthetic: Synthetic,
+  issuanceVsPlan: Type.Array(
+    Type.Object({
+      month: Type.String({ description: 'YYYY-MM' }),
+      cumulativeIssuedWon: Won('charged plus granted, cumulative from January'),
+      cumulativePlanWon: Type.Union([Won('the annual plan, spread evenly, to the month end'), Type.Null()]),
+      vsPlanBp: BpOrNull('issued against planned'),
+    }),
+  ),
+  membersVsPopulation: Type.Array(
+    Type.Object({
+      district: Type.String(),
+      members: Count('members living in the district, joined by the period end'),
+      economicallyActive: Type.Union([Count('economically active people (data)'), Type.Null()]),
+      shareBp: BpOrNull('members against economically active people'),
+    }),
   ),
   byMonth: Type.Array(
     Type.Object({
@@ -141,6 +186,8 @@ export const PromotionEffectSchema = Type.Union([
 ]);
 
 export const CHARTS = [
+  'issuanceVsPlan',
+  'membersVsPopulation',
   'byMonth',
   'cashbackByPot',
   'byDistrict',
@@ -179,6 +226,15 @@ export const WhatIfBodySchema = Type.Object(
   { additionalProperties: false },
 );
 
+const PotRunSchema = Type.Object({
+  month: Type.String({ description: 'YYYY-MM' }),
+  potWon: Won('the draft pot'),
+  spentWon: Won('drawn from it'),
+  exhaustedOn: Type.Union([Type.String({ format: 'date' }), Type.Null()], {
+    description: 'the first day a payment could not be paid in full',
+  }),
+});
+
 const WhatIfSide = {
   cashbackWon: Won('cashback paid'),
   requestedWon: Won('cashback the rules granted before the budget'),
@@ -195,20 +251,13 @@ export const WhatIfResultSchema = Type.Object({
   from: Type.String({ format: 'date' }),
   to: Type.String({ format: 'date' }),
   payments: Count('payments replayed'),
-  actual: Type.Object(WhatIfSide),
-  draft: Type.Object({
+  actual: Type.Object({
     ...WhatIfSide,
-    pots: Type.Array(
-      Type.Object({
-        month: Type.String({ description: 'YYYY-MM' }),
-        potWon: Won('the draft pot'),
-        spentWon: Won('drawn from it'),
-        exhaustedOn: Type.Union([Type.String({ format: 'date' }), Type.Null()], {
-          description: 'the first day a payment could not be paid in full',
-        }),
-      }),
-    ),
+    pots: Type.Array(PotRunSchema, {
+      description: 'the cashback actually paid, drawn from the same draft pots: when they would have run out',
+    }),
   }),
+  draft: Type.Object({ ...WhatIfSide, pots: Type.Array(PotRunSchema) }),
   deltaWon: Won('draft minus actual cashback'),
   forecast: Type.Union([
     Type.Object({
@@ -221,6 +270,9 @@ export const WhatIfResultSchema = Type.Object({
           errorDays: Type.Union([Type.Integer(), Type.Null()]),
         }),
       ),
+      meanAbsoluteErrorDays: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
+        description: 'mean |projected − replayed| in days over the back-test; null when the budget lasted',
+      }),
     }),
     Type.Null(),
   ]),

@@ -136,6 +136,16 @@ describe('what-if on the real engine', () => {
       { month: '2021-05', potWon: 10_000, spentWon: 10_000, exhaustedOn: '2021-05-13' },
     ]);
     expect(richer.body.forecast.replayedExhaustionDate).toBe('2021-05-13');
+    // The same pot under what actually happened: it pays what the day's cashback was, up to the pot.
+    expect(richer.body.actual.pots).toEqual([
+      {
+        month: '2021-05',
+        potWon: 10_000,
+        spentWon: Math.min(10_000, richer.body.actual.cashbackWon),
+        exhaustedOn: richer.body.actual.cashbackWon > 10_000 ? '2021-05-13' : null,
+      },
+    ]);
+    expect(same.body.actual.pots).toEqual([]);
   });
 
   it('refuses invalid rates, a future period and one over three years with 4xx, changing nothing', async () => {

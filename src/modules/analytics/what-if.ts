@@ -26,7 +26,8 @@ interface Side {
 
 export interface WhatIfResult extends Period {
   payments: number;
-  actual: Side;
+  /** `pots`: the actual cashback drawn from the draft's monthly pots (empty without a draft pot). */
+  actual: Side & { pots: PotRun[] };
   draft: Side & { pots: PotRun[] };
   deltaWon: number;
   forecast: Forecast | null;
@@ -43,6 +44,8 @@ interface Forecast {
     /** Projected minus replayed, in days; null where either is missing. */
     errorDays: number | null;
   }>;
+  /** Mean of |errorDays| over the forecasts that have one; null when none has (the budget lasted). */
+  meanAbsoluteErrorDays: number | null;
 }
 
 export function checkWhatIf(request: WhatIfRequest) {
@@ -108,7 +111,7 @@ export function whatIf(request: WhatIfRequest, payments: readonly ReplayPayment[
     from: request.from,
     to: request.to,
     payments: payments.length,
-    actual,
+    actual: { ...actual, pots: replay.actualPots },
     draft: { ...draft, pots: replay.pots },
     deltaWon: draft.cashbackWon - actual.cashbackWon,
     forecast:
@@ -129,10 +132,10 @@ function memberDeciles(payments: readonly ReplayPayment[]): Map<string, number> 
 
 /**
  * Back-tests the budget module's projection (projectExhaustion) on the replay: at the end of each
- * month it projects from the days before, and the projection is compared with the day the replayed
- * spending actually reached the budget.
+ * month k it projects from the first k months, and the projection is compared with the day the
+ * replayed spending actually reached the budget (forecasts from on or after that day are not made).
  */
-function backtestForecast(period: Period, daily: Map<string, number>, budgetWon: number): Forecast {
+export function backtestForecast(period: Period, daily: Map<string, number>, budgetWon: number): Forecast {
   const days = [...daily].sort((a, b) => a[0].localeCompare(b[0]));
   let cumulativeWon = 0;
   let replayedExhaustionDate: string | null = null;
@@ -165,7 +168,12 @@ function backtestForecast(period: Period, daily: Map<string, number>, budgetWon:
           : null,
     });
   }
-  return { annualBudgetWon: budgetWon, replayedExhaustionDate, backtest };
+  const errors = backtest.flatMap((point) => (point.errorDays === null ? [] : [Math.abs(point.errorDays)]));
+  const meanAbsoluteErrorDays =
+    errors.length === 0
+      ? null
+      : Math.round((errors.reduce((sum, days) => sum + days, 0) / errors.length) * 10) / 10;
+  return { annualBudgetWon: budgetWon, replayedExhaustionDate, backtest, meanAbsoluteErrorDays };
 }
 
 /** The first day of the month after `day` ('YYYY-MM-DD'). */

@@ -48,7 +48,7 @@ async function waitUntilHealthy(url: string, server: ChildProcess, output: () =>
  * `hanbat serve` as a person runs it: the real CLI on the embedded database, in a fresh data
  * directory, on free ports, with the Daejeon preset and its demo people seeded on start.
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'hanbat-e2e-'));
   const [port, bankPort] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${port}`;
@@ -66,6 +66,9 @@ export async function startServer(): Promise<RunningServer> {
       DATABASE_URL: '',
       HANBAT_OPERATOR_PHONE: '',
       HANBAT_OPERATOR_PASSWORD: '',
+      // The synthetic demo month costs seconds per start; the policy-lab journey asks for it.
+      HANBAT_DEMO_HISTORY: '0',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

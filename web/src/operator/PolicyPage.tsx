@@ -11,6 +11,7 @@ import { useFormat } from '../ui/format-hooks.js';
 import { Loaded } from '../ui/Loaded.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
 import { Badge, DataName, Page } from '../ui/Page.js';
+import { PolicyWhatIf } from './lab/PolicyWhatIf.js';
 import { PolicyEditor } from './PolicyEditor.js';
 import { PolicyPreview } from './PolicyPreview.js';
 import { policyChanges } from './policy-changes.js';
@@ -191,6 +192,7 @@ function PolicyWorkbench({ list, onSaved }: { list: PolicyList; onSaved: () => v
         sample={sample}
         onSample={setSample}
       />
+      <PolicyWhatIf rules={rulesAreValid(errors) ? rulesOf(draft) : null} />
     </div>
   );
 }

@@ -20,6 +20,7 @@ export function ChartCard({
   xKey,
   bars,
   period,
+  unit = 'won',
 }: {
   chart: Chart;
   title: string;
@@ -27,10 +28,14 @@ export function ChartCard({
   xKey: string;
   bars: BarSeries[];
   period: { from: string; to: string };
+  /** What the bars count: won (the default) or people. */
+  unit?: 'won' | 'count';
 }) {
   const { t } = useLanguage();
   const format = useFormat();
   const [busy, setBusy] = useState(false);
+  const value = (raw: unknown) =>
+    unit === 'won' ? format.won(Number(raw ?? 0)) : format.number(Number(raw ?? 0));
   const download = async () => {
     setBusy(true);
     try {
@@ -52,7 +57,7 @@ export function ChartCard({
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey={xKey} />
           <YAxis tickFormatter={(value: number) => format.number(value)} width={90} />
-          <Tooltip formatter={(value) => format.won(Number(value))} />
+          <Tooltip formatter={(raw) => value(raw)} />
           {bars.length > 1 && <Legend />}
           {bars.map((bar, index) => (
             <Bar key={bar.key} dataKey={bar.key} name={bar.label} fill={COLORS[index % COLORS.length]} />
@@ -78,7 +83,7 @@ export function ChartCard({
                 <th scope="row">{row[xKey]}</th>
                 {bars.map((bar) => (
                   <td className="number" key={bar.key}>
-                    {format.won(Number(row[bar.key] ?? 0))}
+                    {value(row[bar.key])}
                   </td>
                 ))}
               </tr>

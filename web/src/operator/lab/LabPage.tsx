@@ -7,6 +7,7 @@ import { Button } from '../../ui/Button.js';
 import { TextField } from '../../ui/Field.js';
 import { useFormat } from '../../ui/format-hooks.js';
 import { Loaded } from '../../ui/Loaded.js';
+import { Notice } from '../../ui/Notice.js';
 import { Page } from '../../ui/Page.js';
 import { ChartCard } from './Charts.js';
 import { daysBefore, seoulToday } from './csv.js';
@@ -30,6 +31,16 @@ function Headline({ overview }: { overview: Overview }) {
     ],
     [t('lab.headline.oldTown'), format.rate(overview.oldTownShareBp)],
   ];
+  if (overview.plan)
+    figures.push([
+      t('lab.headline.vsPlan'),
+      `${format.rate(overview.plan.vsPlanBp)} (${format.won(overview.plan.cumulativeIssuedWon)} / ${format.won(overview.plan.cumulativePlanWon)})`,
+    ]);
+  if (overview.members.shareOfEconomicallyActiveBp !== null && overview.members.economicallyActive !== null)
+    figures.push([
+      t('lab.headline.vsPopulation'),
+      `${format.rate(overview.members.shareOfEconomicallyActiveBp)} (${format.number(overview.members.total)} / ${format.number(overview.members.economicallyActive)})`,
+    ]);
   return (
     <section className="card" aria-label={t('lab.title')}>
       <dl className="figures">
@@ -42,6 +53,25 @@ function Headline({ overview }: { overview: Overview }) {
       </dl>
       {lag > 0 && <p className="hint">{t('lab.feedLag', { count: lag })}</p>}
     </section>
+  );
+}
+
+/** Figures from generated history (the demo start, hanbat simulate) are never shown as real ones. */
+function SyntheticNotice({ periods }: { periods: Overview['synthetic'] }) {
+  const { t } = useLanguage();
+  const format = useFormat();
+  if (periods.length === 0) return null;
+  return (
+    <Notice tone="warning">
+      <span data-testid="synthetic-notice">
+        {t('lab.synthetic', {
+          periods: periods
+            .map((period) => `${format.calendarDate(period.from)}–${format.calendarDate(period.to)}`)
+            .join(', '),
+          note: periods.map((period) => period.note).join('; '),
+        })}
+      </span>
+    </Notice>
   );
 }
 
@@ -62,6 +92,29 @@ function Dashboards({ dashboard, period }: { dashboard: Dashboard; period: { fro
   const { concentration } = dashboard;
   return (
     <div className="dashboard-grid">
+      <ChartCard
+        chart="issuanceVsPlan"
+        title={t('lab.charts.issuanceVsPlan')}
+        rows={dashboard.issuanceVsPlan}
+        xKey="month"
+        bars={[
+          { key: 'cumulativeIssuedWon', label: t('lab.series.cumulativeIssued') },
+          { key: 'cumulativePlanWon', label: t('lab.series.cumulativePlan') },
+        ]}
+        period={period}
+      />
+      <ChartCard
+        chart="membersVsPopulation"
+        title={t('lab.charts.membersVsPopulation')}
+        rows={dashboard.membersVsPopulation}
+        xKey="district"
+        bars={[
+          { key: 'members', label: t('lab.series.members') },
+          { key: 'economicallyActive', label: t('lab.series.economicallyActive') },
+        ]}
+        period={period}
+        unit="count"
+      />
       <ChartCard
         chart="byMonth"
         title={t('lab.charts.byMonth')}
@@ -181,7 +234,14 @@ export function LabPage() {
         />
         <Button type="submit">{t('lab.apply')}</Button>
       </form>
-      <Loaded state={overview}>{(data) => <Headline overview={data} />}</Loaded>
+      <Loaded state={overview}>
+        {(data) => (
+          <>
+            <SyntheticNotice periods={data.synthetic} />
+            <Headline overview={data} />
+          </>
+        )}
+      </Loaded>
       <Loaded state={dashboard}>{(data) => <Dashboards dashboard={data} period={period} />}</Loaded>
       <WhatIfPanel period={period} />
     </Page>

@@ -17,7 +17,7 @@ function optionalWon(text: string): number | null {
 }
 
 /** Draft against actual, side by side, before a policy change is scheduled. */
-function SideBySide({ result }: { result: WhatIfResult }) {
+export function SideBySide({ result }: { result: WhatIfResult }) {
   const { t } = useLanguage();
   const format = useFormat();
   const rows: Array<[string, number, number]> = [
@@ -63,14 +63,34 @@ function SideBySide({ result }: { result: WhatIfResult }) {
           ))}
         </tbody>
       </table>
-      <ul>
-        {result.draft.pots.map((pot) => (
-          <li key={pot.month}>
-            {t('lab.whatIf.potRunsOut', { month: format.month(pot.month) })}:{' '}
-            {pot.exhaustedOn ? format.calendarDate(pot.exhaustedOn) : t('lab.whatIf.lasts')}
-          </li>
-        ))}
-      </ul>
+      {result.draft.pots.length > 0 && (
+        <table className="data-table" data-testid="what-if-pots">
+          <thead>
+            <tr>
+              <th scope="col">{t('lab.whatIf.potRunsOutTitle')}</th>
+              <th scope="col">{t('lab.whatIf.actual')}</th>
+              <th scope="col">{t('lab.whatIf.draft')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.draft.pots.map((pot) => {
+              const actual = result.actual.pots.find((candidate) => candidate.month === pot.month);
+              const day = (exhaustedOn: string | null | undefined) =>
+                exhaustedOn ? format.calendarDate(exhaustedOn) : t('lab.whatIf.lasts');
+              return (
+                <tr key={pot.month}>
+                  <th scope="row">
+                    {t('lab.whatIf.potRunsOut', { month: format.month(pot.month) })} ({format.won(pot.potWon)}
+                    )
+                  </th>
+                  <td>{day(actual?.exhaustedOn)}</td>
+                  <td>{day(pot.exhaustedOn)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
       {result.forecast && (
         <ul>
           <li>
@@ -79,6 +99,9 @@ function SideBySide({ result }: { result: WhatIfResult }) {
               ? format.calendarDate(result.forecast.replayedExhaustionDate)
               : t('lab.whatIf.lasts')}
           </li>
+          {result.forecast.meanAbsoluteErrorDays !== null && (
+            <li>{t('lab.whatIf.backtestError', { days: result.forecast.meanAbsoluteErrorDays })}</li>
+          )}
           {result.forecast.backtest.map((point) => (
             <li key={point.madeOn}>
               {t('lab.whatIf.backtest', {

@@ -2,6 +2,8 @@ import { api } from '../../api/client.js';
 import { apiErrorOf } from '../../api/problem.js';
 
 export type Chart =
+  | 'issuanceVsPlan'
+  | 'membersVsPopulation'
   | 'byMonth'
   | 'cashbackByPot'
   | 'byDistrict'
