@@ -178,7 +178,7 @@ export class FraudDetector {
     const industry = this.industryTickets.get(p.industryCode) ?? [];
     const findings: Finding[] = [];
     if (p.amountWon >= t.fraud_high_value_won)
-      findings.push(...this.ticketOutlier(p, merchantPayments, ownTickets, industry));
+      findings.push(...this.ticketOutlier(p, memberPayments, merchantPayments, ownTickets, industry));
     memberPayments.push(p);
     merchantPayments.push(p);
     this.payments.set(p.id, p);
@@ -520,9 +520,16 @@ export class FraudDetector {
     ];
   }
 
-  /** Signal 4: high-value payments at a merchant whose usual ticket is small, against its own history and its industry. */
+  /**
+   * Signal 4: high-value payments at a merchant whose usual ticket is small, against its own history
+   * and its industry. A big ticket alone is not enough (honest big spenders exist at every grocer):
+   * it takes one member repeating them there while they are most of that member's payments over
+   * their recent history (a card that exists for this shop), or several such cards at the one shop
+   * (a shop recruiting cards). The member's history is at most the detector's 31-day window.
+   */
   private ticketOutlier(
     p: PaymentFact,
+    memberPayments: PaymentFact[],
     merchantPayments: PaymentFact[],
     own: number[],
     industry: number[],
@@ -536,11 +543,41 @@ export class FraudDetector {
       amountWon * 10_000 >= t.fraud_ticket_ratio_bp * industryMedianWon;
     if (!isOutlier(p.amountWon)) return [];
     const since = p.at - t.fraud_sustained_window_days * DAY_MS;
-    const list = [...merchantPayments.filter((x) => x.at >= since && isOutlier(x.amountWon)), p];
-    if (list.length < 2) return [];
+    const outliers = [...merchantPayments.filter((x) => x.at >= since && isOutlier(x.amountWon)), p];
+    const historySince = p.at - t.fraud_ticket_member_history_days * DAY_MS;
+    /** A member's outliers here against all their payments in their recent history. */
+    const shareOf = (memberId: string) => {
+      const history = (memberId === p.memberId ? memberPayments : (this.byMember.get(memberId) ?? [])).filter(
+        (x) => x.at >= historySince,
+      );
+      const outliersHere = outliers.filter((x) => x.memberId === memberId);
+      return { outliersHere, payments: history.length + (memberId === p.memberId ? 1 : 0) };
+    };
+    const isCard = ({ outliersHere, payments }: ReturnType<typeof shareOf>) =>
+      outliersHere.length * 10_000 >= t.fraud_ticket_member_share_bp * payments;
+    const payer = shareOf(p.memberId);
+    const byOneCard = payer.outliersHere.length >= t.fraud_ticket_repeat_min && isCard(payer);
+    const cards = [...new Set(outliers.map((x) => x.memberId))].filter((id) => isCard(shareOf(id)));
+    const byManyCards = cards.length >= t.fraud_ticket_members_min;
+    if (!byOneCard && !byManyCards) return [];
+    const mine = payer.outliersHere;
+    const memberCount = payer.payments;
+    const payers = cards.length;
+    const list = byManyCards ? outliers.filter((x) => cards.includes(x.memberId)) : mine;
     const ratio = p.amountWon / Math.max(1, Math.max(ownMedianWon, industryMedianWon));
     const lines = this.paymentLines(list, false, true);
     const name = this.merchantName(p.merchantId);
+    const days = t.fraud_sustained_window_days;
+    const historyDays = t.fraud_ticket_member_history_days;
+    const why = byManyCards
+      ? {
+          ko: `최근 ${days}일 동안 회원 ${payers}명이 이런 결제를 했고, 각자의 최근 결제 대부분이 이 결제입니다`,
+          en: `${payers} different members paid like this within ${days} days, each of them making few other payments`,
+        }
+      : {
+          ko: `회원 ${p.memberId}의 최근 ${historyDays}일 결제 ${memberCount}건 중 ${mine.length}건이 이 가맹점의 이런 결제입니다`,
+          en: `they are ${mine.length} of member ${p.memberId}'s ${memberCount} payments in the last ${historyDays} days`,
+        };
     return [
       this.finding(
         'ticket_outlier',
@@ -553,8 +590,8 @@ export class FraudDetector {
         p.at,
         list.map((x) => x.id),
         {
-          ko: `가맹점 ${name}의 평소 결제액은 ${won(ownMedianWon)}(업종 ${won(industryMedianWon)})인데 ${list.length}건이 그 ${Math.floor(ratio)}배 수준입니다: ${lines.ko}`,
-          en: `Merchant ${name} usually takes ${won(ownMedianWon)} a payment (its industry ${won(industryMedianWon)}), yet ${list.length} payments were about ${Math.floor(ratio)}× that: ${lines.en}`,
+          ko: `가맹점 ${name}의 평소 결제액은 ${won(ownMedianWon)}(업종 ${won(industryMedianWon)})인데 ${list.length}건이 그 ${Math.floor(ratio)}배 수준이고, ${why.ko}: ${lines.ko}`,
+          en: `Merchant ${name} usually takes ${won(ownMedianWon)} a payment (its industry ${won(industryMedianWon)}), yet ${list.length} payments were about ${Math.floor(ratio)}× that, and ${why.en}: ${lines.en}`,
         },
       ),
     ];

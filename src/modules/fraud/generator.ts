@@ -457,6 +457,25 @@ export const LOOK_ALIKE_SCRIPTS: Record<string, { resembles: FraudRule; script: 
       return { memberIds: [], merchantIds: [store.merchantId] };
     },
   },
+  grocery_regular_bulk_buy: {
+    resembles: 'ticket_outlier',
+    script(b, pool) {
+      // A regular of a neighbourhood grocer (groceries every other day, lunch elsewhere) who buys
+      // ₩40만–80만 of food there twice in three days for a family rite: outsized for the shop, twice.
+      const grocer = b.merchant({ industry: 'grocery', name: 'corner-grocer' });
+      const memberId = b.id('mem');
+      for (let day = 0; day < b.days; day += 1) {
+        for (let i = 0; i < 8; i += 1)
+          b.pay(b.pick(pool.memberIds), grocer, b.ticket(25_000), b.at(day, b.randomHour()));
+        if (day % 2 === 0) b.pay(memberId, grocer, b.ticket(25_000), b.at(day, 18));
+        if (day % 3 === 1) b.pay(memberId, b.pick(pool.merchants), b.ticket(12_000), b.at(day, 12));
+      }
+      const day = Math.floor(b.days / 2);
+      b.pay(memberId, grocer, b.between(400_000, 800_000, 10_000), b.at(day, 17));
+      b.pay(memberId, grocer, b.between(400_000, 800_000, 10_000), b.at(day + 2, 17));
+      return { memberIds: [memberId], merchantIds: [grocer.merchantId] };
+    },
+  },
   new_bakery: {
     resembles: 'new_merchant_high_value',
     script(b, pool) {

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { detectAll } from './evaluate.js';
+import type { MerchantFact } from './facts.js';
+import { LOOK_ALIKE_SCRIPTS, normalTraffic, ScenarioBuilder } from './generator.js';
+import { FRAUD_RULE_DEFAULTS, type FraudThresholds } from './rules.js';
+
+const START = Date.UTC(2026, 10, 1) - 9 * 3_600_000;
+
+/** A market stall (₩8,000 tickets, 12 regulars, four sales a day for two weeks). */
+function stallTown(seed: number) {
+  const b = new ScenarioBuilder(seed, START, 14);
+  const stall = b.merchant({ industry: 'market_stall', name: 'stall' });
+  const regulars = Array.from({ length: 12 }, () => b.id('mem'));
+  for (let day = 0; day < b.days; day += 1)
+    for (let i = 0; i < 4; i += 1) b.pay(b.pick(regulars), stall, b.ticket(8_000), b.at(day, 8 + i * 3));
+  return { b, stall };
+}
+
+/** A member with an ordinary life: a small payment somewhere every day of the fortnight. */
+function ordinaryMember(b: ScenarioBuilder, shops: MerchantFact[]): string {
+  const memberId = b.id('mem');
+  for (let day = 0; day < b.days; day += 1) b.pay(memberId, b.pick(shops), b.ticket(12_000), b.at(day, 12));
+  return memberId;
+}
+
+function ticketAlerts(b: ScenarioBuilder, thresholds: FraudThresholds = FRAUD_RULE_DEFAULTS) {
+  return detectAll(b.build().facts, thresholds).alerts.filter((a) => a.rule === 'ticket_outlier');
+}
+
+describe('ticket_outlier', () => {
+  it('fires on one card paying ₩35만 twice at a ₩8,000 stall, naming the share of its payments', () => {
+    const { b, stall } = stallTown(1);
+    const card = b.id('mem');
+    b.pay(card, stall, 350_000, b.at(7, 15));
+    b.pay(card, stall, 360_000, b.at(8, 15));
+    const alerts = ticketAlerts(b);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ merchantId: stall.merchantId, memberId: card });
+    expect(alerts[0]?.paymentIds).toHaveLength(2);
+    expect(alerts[0]?.explanationEn).toContain(
+      `they are 2 of member ${card}'s 2 payments in the last 30 days`,
+    );
+    expect(alerts[0]?.explanationKo).toContain(`회원 ${card}의 최근 30일 결제 2건 중 2건`);
+  });
+
+  it('stays silent on the same two payments by a member with an ordinary life (an honest big spender)', () => {
+    const { b, stall } = stallTown(1);
+    const shops = Array.from({ length: 5 }, () => b.merchant({ industry: 'restaurant' }));
+    const member = ordinaryMember(b, shops);
+    b.pay(member, stall, 350_000, b.at(7, 15));
+    b.pay(member, stall, 360_000, b.at(8, 15));
+    expect(ticketAlerts(b)).toEqual([]);
+    // The member-share rule value is what keeps it silent: at 0 the same traffic is an alert.
+    expect(ticketAlerts(b, { ...FRAUD_RULE_DEFAULTS, fraud_ticket_member_share_bp: 0 })).toHaveLength(1);
+  });
+
+  it('fires on three cards paying one outsized ticket each at the stall within a week, not on two', () => {
+    const three = stallTown(2);
+    const cards = [three.b.id('mem'), three.b.id('mem'), three.b.id('mem')];
+    for (const [i, card] of cards.entries())
+      three.b.pay(card, three.stall, 320_000, three.b.at(6 + i * 2, 16));
+    const alerts = ticketAlerts(three.b);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.paymentIds).toHaveLength(3);
+    expect(alerts[0]?.explanationEn).toContain('3 different members paid like this within 7 days');
+
+    const two = stallTown(2);
+    for (const [i, card] of [two.b.id('mem'), two.b.id('mem')].entries())
+      two.b.pay(card, two.stall, 320_000, two.b.at(6 + i * 2, 16));
+    expect(ticketAlerts(two.b)).toEqual([]);
+  });
+
+  it('stays silent on three established customers each making one big purchase there', () => {
+    const { b, stall } = stallTown(2);
+    const shops = Array.from({ length: 5 }, () => b.merchant({ industry: 'restaurant' }));
+    const members = [ordinaryMember(b, shops), ordinaryMember(b, shops), ordinaryMember(b, shops)];
+    for (const [i, member] of members.entries()) b.pay(member, stall, 320_000, b.at(6 + i * 2, 16));
+    expect(ticketAlerts(b)).toEqual([]);
+  });
+
+  it("needs the outliers inside the rule's window: two payments eight days apart are not a repetition", () => {
+    const { b, stall } = stallTown(3);
+    const card = b.id('mem');
+    b.pay(card, stall, 350_000, b.at(2, 15));
+    b.pay(card, stall, 350_000, b.at(10, 15));
+    expect(ticketAlerts(b)).toEqual([]);
+  });
+
+  it('stays silent on the grocer regular buying for a family rite, whom the ratio alone flags', () => {
+    const b = new ScenarioBuilder(5, START, 14);
+    const pool = normalTraffic(b, 80, 30);
+    const look = LOOK_ALIKE_SCRIPTS.grocery_regular_bulk_buy?.script(b, pool);
+    const grocerId = look?.merchantIds[0];
+    const facts = b.build().facts;
+    const mine = (t: FraudThresholds) =>
+      detectAll(facts, t).alerts.filter((a) => a.rule === 'ticket_outlier' && a.merchantId === grocerId);
+    expect(mine(FRAUD_RULE_DEFAULTS)).toEqual([]);
+    expect(mine({ ...FRAUD_RULE_DEFAULTS, fraud_ticket_member_share_bp: 0 })).toHaveLength(1);
+  });
+});
