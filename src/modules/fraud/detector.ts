@@ -7,6 +7,8 @@ const DAY_MS = 24 * HOUR_MS;
 const WINDOW_MS = 31 * DAY_MS;
 const TICKET_HISTORY_MAX = 200;
 const INDUSTRY_HISTORY_MAX = 2_000;
+/** Distinct members whose history signal 4 looks at per payment. */
+const TICKET_PAYERS_MAX = 100;
 const CYCLE_DEPTH_MAX = 3;
 const CYCLE_VISITS_MAX = 200;
 const EVIDENCE_PAYMENTS_MAX = 8;
@@ -557,7 +559,9 @@ export class FraudDetector {
       outliersHere.length * 10_000 >= t.fraud_ticket_member_share_bp * payments;
     const payer = shareOf(p.memberId);
     const byOneCard = payer.outliersHere.length >= t.fraud_ticket_repeat_min && isCard(payer);
-    const cards = [...new Set(outliers.map((x) => x.memberId))].filter((id) => isCard(shareOf(id)));
+    // The most recent payers only, so a shop where outsized tickets are ordinary stays cheap to score.
+    const recentPayers = [...new Set(outliers.map((x) => x.memberId).reverse())].slice(0, TICKET_PAYERS_MAX);
+    const cards = recentPayers.filter((id) => isCard(shareOf(id)));
     const byManyCards = cards.length >= t.fraud_ticket_members_min;
     if (!byOneCard && !byManyCards) return [];
     const mine = payer.outliersHere;
