@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { detectAll } from './evaluate.js';
 import type { MerchantFact } from './facts.js';
@@ -96,5 +97,41 @@ describe('ticket_outlier', () => {
       detectAll(facts, t).alerts.filter((a) => a.rule === 'ticket_outlier' && a.merchantId === grocerId);
     expect(mine(FRAUD_RULE_DEFAULTS)).toEqual([]);
     expect(mine({ ...FRAUD_RULE_DEFAULTS, fraud_ticket_member_share_bp: 0 })).toHaveLength(1);
+  });
+
+  it('property: a card with no other life paying ≥ 2 outsized tickets in 7 days is alerted; ordinary payments only ever silence it', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ day: fc.integer({ min: 5, max: 12 }), amountWon: fc.integer({ min: 30, max: 90 }) }),
+          {
+            minLength: 1,
+            maxLength: 4,
+          },
+        ),
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer({ min: 0, max: 1_000 }),
+        // From day 5 the stall has the 20 known tickets the rule needs before it compares.
+        (outsized, ordinaryCount, seed) => {
+          const run = (withOrdinary: number) => {
+            const { b, stall } = stallTown(seed);
+            const shop = b.merchant({ industry: 'restaurant' });
+            const card = b.id('mem');
+            for (const x of outsized) b.pay(card, stall, x.amountWon * 10_000, b.at(x.day, 15, 0));
+            for (let i = 0; i < withOrdinary; i += 1) b.pay(card, shop, 12_000, b.at(1 + (i % 12), 12));
+            return ticketAlerts(b).length > 0;
+          };
+          const days = outsized.map((x) => x.day).sort((a, b) => a - b);
+          // The window reaches back 7 days to the minute: days 4 and 11 at 15:00 are in one window.
+          const repeatsInAWeek = days.some((day, i) => i > 0 && day - (days[i - 1] as number) <= 7);
+          const alone = run(0);
+          expect(alone).toBe(repeatsInAWeek);
+          // Ordinary payments elsewhere never create an alert, they can only silence one.
+          // ...and silence it once they are as many as the outsized ones (share ≤ 1/2 < 2/3).
+          if (!alone || ordinaryCount >= outsized.length) expect(run(ordinaryCount)).toBe(false);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
