@@ -44,6 +44,8 @@ export interface ScenarioOptions {
   /** Patterns to inject; all by default. */
   patterns?: FraudRule[];
   lookAlikes?: boolean;
+  /** Also the variant of each member-side ring whose members shop normally besides (default true). */
+  shoppingVariants?: boolean;
 }
 
 /** mulberry32: small, fast, good enough for synthetic traffic. */
@@ -557,6 +559,36 @@ export const LOOK_ALIKE_SCRIPTS: Record<string, { resembles: FraudRule; script: 
   },
 };
 
+/**
+ * Ring patterns whose members pay as individuals; each also runs as a variant whose members use
+ * the same cards for an ordinary life besides (coffee, lunch, groceries, a snack at the bus stop):
+ * a colluder need not make the ring's payments only.
+ */
+export const SHOPPING_VARIANT_PATTERNS: readonly FraudRule[] = [
+  'sustained_high_value',
+  'repeated_pair',
+  'ticket_outlier',
+  'night_high_value',
+  'cap_gaming',
+];
+
+const EVERYDAY_INDUSTRIES = ['cafe', 'restaurant', 'market_stall', 'grocery'];
+
+/**
+ * A colluder's ordinary life on the same card: five everyday shops of the town, one to three small
+ * payments a day at their usual tickets, for the whole scenario.
+ */
+export function everydayShopping(b: ScenarioBuilder, memberId: string, merchants: readonly MerchantFact[]): void {
+  const everyday = merchants.filter((m) => EVERYDAY_INDUSTRIES.includes(m.industryCode));
+  const shops = Array.from({ length: 5 }, () => b.pick(everyday));
+  const perDay = 1 + b.rand() * 2;
+  for (let day = 0; day < b.days; day += 1)
+    for (let count = Math.floor(perDay + b.rand()); count > 0; count -= 1) {
+      const shop = b.pick(shops);
+      b.pay(memberId, shop, b.ticket(b.medianOf(shop)), b.at(day, b.randomHour()));
+    }
+}
+
 /** Normal traffic plus every requested ring at every intensity, plus the look-alikes. */
 export function generateScenario(options: ScenarioOptions): Scenario {
   // Sunday 2026-11-01 00:00 in Korea.
@@ -567,6 +599,10 @@ export function generateScenario(options: ScenarioOptions): Scenario {
     for (const intensity of options.intensities) {
       const ring = RING_SCRIPTS[pattern](b, intensity, pool);
       b.rings.push({ id: `ring_${pattern}_${intensity}`, pattern, intensity, ...ring });
+      if (options.shoppingVariants === false || !SHOPPING_VARIANT_PATTERNS.includes(pattern)) continue;
+      const shopping = RING_SCRIPTS[pattern](b, intensity, pool);
+      for (const memberId of shopping.memberIds) everydayShopping(b, memberId, pool.merchants);
+      b.rings.push({ id: `ring_${pattern}_${intensity}_shopping`, pattern, intensity, ...shopping });
     }
   if (options.lookAlikes !== false)
     for (const [name, { resembles, script }] of Object.entries(LOOK_ALIKE_SCRIPTS))
