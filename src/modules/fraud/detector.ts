@@ -547,16 +547,32 @@ export class FraudDetector {
     const since = p.at - t.fraud_sustained_window_days * DAY_MS;
     const outliers = [...merchantPayments.filter((x) => x.at >= since && isOutlier(x.amountWon)), p];
     const historySince = p.at - t.fraud_ticket_member_history_days * DAY_MS;
-    /** A member's outliers here against all their payments in their recent history. */
+    /**
+     * A member's outliers here against all their payments in their recent history, their payments
+     * at this merchant, and their high-value payments anywhere.
+     */
     const shareOf = (memberId: string) => {
       const history = (memberId === p.memberId ? memberPayments : (this.byMember.get(memberId) ?? [])).filter(
         (x) => x.at >= historySince,
       );
+      if (memberId === p.memberId) history.push(p);
       const outliersHere = outliers.filter((x) => x.memberId === memberId);
-      return { outliersHere, payments: history.length + (memberId === p.memberId ? 1 : 0) };
+      const here = history.filter((x) => x.merchantId === p.merchantId).length;
+      const big = history.filter((x) => x.amountWon >= t.fraud_high_value_won).length;
+      return { outliersHere, payments: history.length, here, big };
     };
-    const isCard = ({ outliersHere, payments }: ReturnType<typeof shareOf>) =>
-      outliersHere.length * 10_000 >= t.fraud_ticket_member_share_bp * payments;
+    const atLeast = (part: number, whole: number, bp: number) => part * 10_000 >= bp * Math.max(1, whole);
+    /** The card exists for this shop: mostly outliers here. */
+    const isOnlyCard = (s: ReturnType<typeof shareOf>) =>
+      atLeast(s.outliersHere.length, s.payments, t.fraud_ticket_member_share_bp);
+    /**
+     * A card that shops normally elsewhere too: at this shop it only pays outsized tickets (it is no
+     * regular there), and they are its big payments (big tickets are not its habit everywhere).
+     */
+    const isShoppingCard = (s: ReturnType<typeof shareOf>) =>
+      atLeast(s.outliersHere.length, s.here, t.fraud_ticket_shop_share_bp) &&
+      atLeast(s.outliersHere.length, s.big, t.fraud_ticket_big_share_bp);
+    const isCard = (s: ReturnType<typeof shareOf>) => isOnlyCard(s) || isShoppingCard(s);
     const payer = shareOf(p.memberId);
     const byOneCard = payer.outliersHere.length >= t.fraud_ticket_repeat_min && isCard(payer);
     // The most recent payers only, so a shop where outsized tickets are ordinary stays cheap to score.
@@ -578,10 +594,15 @@ export class FraudDetector {
           ko: `최근 ${days}일 동안 회원 ${payers}명이 이런 결제를 했고, 각자의 최근 결제 대부분이 이 결제입니다`,
           en: `${payers} different members paid like this within ${days} days, each of them making few other payments`,
         }
-      : {
-          ko: `회원 ${p.memberId}의 최근 ${historyDays}일 결제 ${memberCount}건 중 ${mine.length}건이 이 가맹점의 이런 결제입니다`,
-          en: `they are ${mine.length} of member ${p.memberId}'s ${memberCount} payments in the last ${historyDays} days`,
-        };
+      : isOnlyCard(payer)
+        ? {
+            ko: `회원 ${p.memberId}의 최근 ${historyDays}일 결제 ${memberCount}건 중 ${mine.length}건이 이 가맹점의 이런 결제입니다`,
+            en: `they are ${mine.length} of member ${p.memberId}'s ${memberCount} payments in the last ${historyDays} days`,
+          }
+        : {
+            ko: `회원 ${p.memberId}의 최근 ${historyDays}일 이 가맹점 결제 ${payer.here}건 중 ${mine.length}건, 고액 결제 ${payer.big}건 중 ${mine.length}건이 이런 결제입니다(다른 곳에서는 평소 소액 결제)`,
+            en: `they are ${mine.length} of member ${p.memberId}'s ${payer.here} payments at this merchant and ${mine.length} of their ${payer.big} high-value payments in the last ${historyDays} days (small everyday payments elsewhere)`,
+          };
     return [
       this.finding(
         'ticket_outlier',

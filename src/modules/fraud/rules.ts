@@ -19,6 +19,8 @@ export const FRAUD_RULE_KEYS = [
   'fraud_ticket_member_share_bp',
   'fraud_ticket_members_min',
   'fraud_ticket_member_history_days',
+  'fraud_ticket_shop_share_bp',
+  'fraud_ticket_big_share_bp',
   'fraud_cycle_window_hours',
   'fraud_cycle_edge_min_won',
   'fraud_night_end_hour',
@@ -62,6 +64,14 @@ export const FRAUD_RULE_DEFAULTS: FraudThresholds = {
   fraud_ticket_members_min: 3,
   /** The member's history the share is taken over. */
   fraud_ticket_member_history_days: 30,
+  /**
+   * Or, for a card that also shops normally elsewhere: the outsized tickets are at least this share
+   * of the member's payments at this merchant (four in five: not a regular there who one day buys
+   * big) …
+   */
+  fraud_ticket_shop_share_bp: 8_000,
+  /** … and at least this share of all the member's high-value payments (not a big spender everywhere). */
+  fraud_ticket_big_share_bp: 6_700,
   fraud_cycle_window_hours: 72,
   fraud_cycle_edge_min_won: 100_000,
   fraud_night_end_hour: 6,
