@@ -572,12 +572,14 @@ export class FraudDetector {
     const isShoppingCard = (s: ReturnType<typeof shareOf>) =>
       atLeast(s.outliersHere.length, s.here, t.fraud_ticket_shop_share_bp) &&
       atLeast(s.outliersHere.length, s.big, t.fraud_ticket_big_share_bp);
-    const isCard = (s: ReturnType<typeof shareOf>) => isOnlyCard(s) || isShoppingCard(s);
     const payer = shareOf(p.memberId);
-    const byOneCard = payer.outliersHere.length >= t.fraud_ticket_repeat_min && isCard(payer);
+    const byOneCard =
+      payer.outliersHere.length >= t.fraud_ticket_repeat_min && (isOnlyCard(payer) || isShoppingCard(payer));
     // The most recent payers only, so a shop where outsized tickets are ordinary stays cheap to score.
     const recentPayers = [...new Set(outliers.map((x) => x.memberId).reverse())].slice(0, TICKET_PAYERS_MAX);
-    const cards = recentPayers.filter((id) => isCard(shareOf(id)));
+    // Several cards paying once each: only cards that exist for the shop count (several honest big
+    // spenders each buying big once at a popular grocer are no ring).
+    const cards = recentPayers.filter((id) => isOnlyCard(shareOf(id)));
     const byManyCards = cards.length >= t.fraud_ticket_members_min;
     if (!byOneCard && !byManyCards) return [];
     const mine = payer.outliersHere;

@@ -44,7 +44,10 @@ export interface ScenarioOptions {
   /** Patterns to inject; all by default. */
   patterns?: FraudRule[];
   lookAlikes?: boolean;
-  /** Also the variant of each member-side ring whose members shop normally besides (default true). */
+  /**
+   * Also the variant of each member-side ring whose members shop normally besides (the evaluation
+   * turns it on; off by default so the simulator's replayed rings stay the rings' own payments).
+   */
   shoppingVariants?: boolean;
 }
 
@@ -478,6 +481,28 @@ export const LOOK_ALIKE_SCRIPTS: Record<string, { resembles: FraudRule; script: 
       return { memberIds: [memberId], merchantIds: [grocer.merchantId] };
     },
   },
+  big_spender_everywhere: {
+    resembles: 'ticket_outlier',
+    script(b, pool) {
+      // An honest big spender with an everyday life on the card, who in one week pays big at a
+      // grocer (twice, at a shop they do not otherwise use), a clothing shop, an electronics shop
+      // and a restaurant: outsized twice at the grocer, yet big tickets are their habit, not the shop's.
+      const memberId = b.id('mem');
+      everydayShopping(b, memberId, pool.merchants);
+      const of = (industry: (typeof INDUSTRIES)[number]['code']) => {
+        const shops = pool.merchants.filter((m) => m.industryCode === industry);
+        return shops.length > 0 ? b.pick(shops) : b.merchant({ industry });
+      };
+      const grocer = of('grocery');
+      const day = Math.floor(b.days / 2);
+      b.pay(memberId, grocer, b.between(300_000, 600_000, 10_000), b.at(day, 11));
+      b.pay(memberId, of('clothing'), b.between(400_000, 900_000, 10_000), b.at(day + 1, 15));
+      b.pay(memberId, grocer, b.between(300_000, 600_000, 10_000), b.at(day + 3, 11));
+      b.pay(memberId, of('restaurant'), b.between(300_000, 450_000, 10_000), b.at(day + 4, 19));
+      b.pay(memberId, of('electronics'), b.between(900_000, 1_500_000, 10_000), b.at(day + 5, 14));
+      return { memberIds: [memberId], merchantIds: [] };
+    },
+  },
   new_bakery: {
     resembles: 'new_merchant_high_value',
     script(b, pool) {
@@ -599,7 +624,7 @@ export function generateScenario(options: ScenarioOptions): Scenario {
     for (const intensity of options.intensities) {
       const ring = RING_SCRIPTS[pattern](b, intensity, pool);
       b.rings.push({ id: `ring_${pattern}_${intensity}`, pattern, intensity, ...ring });
-      if (options.shoppingVariants === false || !SHOPPING_VARIANT_PATTERNS.includes(pattern)) continue;
+      if (!options.shoppingVariants || !SHOPPING_VARIANT_PATTERNS.includes(pattern)) continue;
       const shopping = RING_SCRIPTS[pattern](b, intensity, pool);
       for (const memberId of shopping.memberIds) everydayShopping(b, memberId, pool.merchants);
       b.rings.push({ id: `ring_${pattern}_${intensity}_shopping`, pattern, intensity, ...shopping });

@@ -216,6 +216,8 @@ export const trustEn: typeof trustKo = {
     fraud_ticket_member_share_bp: "Fraud: outsized payments' share of the member's payments (bp)",
     fraud_ticket_members_min: 'Fraud: members paying outsized tickets at one shop, minimum',
     fraud_ticket_member_history_days: "Fraud: member's payment history (days)",
+    fraud_ticket_shop_share_bp: "Fraud: outsized payments' share of the member's payments at the shop (bp)",
+    fraud_ticket_big_share_bp: "Fraud: outsized payments' share of the member's high-value payments (bp)",
     fraud_cycle_window_hours: 'Fraud: circular transfers window (hours)',
     fraud_cycle_edge_min_won: 'Fraud: circular transfer minimum (KRW)',
     fraud_night_end_hour: 'Fraud: night ends (hour)',

@@ -214,6 +214,8 @@ export const trustKo = {
     fraud_ticket_member_share_bp: '이상거래: 회원 결제 중 객단가 이상 결제 비율 (bp)',
     fraud_ticket_members_min: '이상거래: 객단가 이상 결제 회원 수 최소',
     fraud_ticket_member_history_days: '이상거래: 회원 결제 이력 기간 (일)',
+    fraud_ticket_shop_share_bp: '이상거래: 회원의 그 가맹점 결제 중 객단가 이상 결제 비율 (bp)',
+    fraud_ticket_big_share_bp: '이상거래: 회원의 고액 결제 중 객단가 이상 결제 비율 (bp)',
     fraud_cycle_window_hours: '이상거래: 순환 송금 관찰 시간 (시간)',
     fraud_cycle_edge_min_won: '이상거래: 순환 송금 최소 금액 (원)',
     fraud_night_end_hour: '이상거래: 심야 시간 끝 (시)',
