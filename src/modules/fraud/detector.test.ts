@@ -59,7 +59,14 @@ describe('and stays silent on its honest look-alike', () => {
 
 describe('the evaluation', () => {
   it('is reproducible by seed and meets the targets on a small run', () => {
-    const options = { seed: 3, days: 10, members: 150, merchants: 50, intensities: [1, 2], shoppingVariants: true };
+    const options = {
+      seed: 3,
+      days: 10,
+      members: 150,
+      merchants: 50,
+      intensities: [1, 2],
+      shoppingVariants: true,
+    };
     const first = evaluate(options);
     const second = evaluate(options);
     expect({ ...second, scoredPerSecond: 0 }).toEqual({ ...first, scoredPerSecond: 0 });

@@ -603,7 +603,11 @@ const EVERYDAY_INDUSTRIES = ['cafe', 'restaurant', 'market_stall', 'grocery'];
  * A colluder's ordinary life on the same card: five everyday shops of the town, one to three small
  * payments a day at their usual tickets, for the whole scenario.
  */
-export function everydayShopping(b: ScenarioBuilder, memberId: string, merchants: readonly MerchantFact[]): void {
+export function everydayShopping(
+  b: ScenarioBuilder,
+  memberId: string,
+  merchants: readonly MerchantFact[],
+): void {
   const everyday = merchants.filter((m) => EVERYDAY_INDUSTRIES.includes(m.industryCode));
   const shops = Array.from({ length: 5 }, () => b.pick(everyday));
   const perDay = 1 + b.rand() * 2;

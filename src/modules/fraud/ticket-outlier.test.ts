@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { detectAll } from './evaluate.js';
 import type { MerchantFact } from './facts.js';
-import { everydayShopping, LOOK_ALIKE_SCRIPTS, normalTraffic, RING_SCRIPTS, ScenarioBuilder } from './generator.js';
+import {
+  everydayShopping,
+  LOOK_ALIKE_SCRIPTS,
+  normalTraffic,
+  RING_SCRIPTS,
+  ScenarioBuilder,
+} from './generator.js';
 import { FRAUD_RULE_DEFAULTS, type FraudThresholds } from './rules.js';
 
 const START = Date.UTC(2026, 10, 1) - 9 * 3_600_000;
@@ -96,7 +102,9 @@ describe('ticket_outlier', () => {
     const look = LOOK_ALIKE_SCRIPTS.big_spender_everywhere?.script(b, pool);
     const facts = b.build().facts;
     const mine = (t: FraudThresholds) =>
-      detectAll(facts, t).alerts.filter((a) => a.rule === 'ticket_outlier' && a.memberId === look?.memberIds[0]);
+      detectAll(facts, t).alerts.filter(
+        (a) => a.rule === 'ticket_outlier' && a.memberId === look?.memberIds[0],
+      );
     expect(mine(FRAUD_RULE_DEFAULTS)).toEqual([]);
     expect(mine({ ...FRAUD_RULE_DEFAULTS, fraud_ticket_big_share_bp: 0 })).toHaveLength(1);
   });
