@@ -23,6 +23,8 @@ const optionsFor = (seed: number) => ({
   merchants: Number(values.merchants),
   // 0: just below the default thresholds; 1: just above; 2 and 3: greedier.
   intensities: [0, 1, 2, 3],
+  // Each member-side ring twice: cards used only for the ring, and cards that also shop normally.
+  shoppingVariants: true,
 });
 const result = evaluate(optionsFor(Number(values.seed)));
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);

@@ -1,15 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { detectAll, evaluate } from './evaluate.js';
-import { LOOK_ALIKE_SCRIPTS, normalTraffic, RING_SCRIPTS, ScenarioBuilder } from './generator.js';
+import {
+  everydayShopping,
+  LOOK_ALIKE_SCRIPTS,
+  normalTraffic,
+  RING_SCRIPTS,
+  ScenarioBuilder,
+  SHOPPING_VARIANT_PATTERNS,
+} from './generator.js';
 import { FRAUD_RULE_DEFAULTS, FRAUD_RULES } from './rules.js';
 
 const START = Date.UTC(2026, 10, 1) - 9 * 3_600_000;
 
 /** A small town's ordinary traffic with one ring (or one look-alike) planted in it. */
-function withRing(rule: (typeof FRAUD_RULES)[number], seed = 7) {
+function withRing(rule: (typeof FRAUD_RULES)[number], seed = 7, shopping = false) {
   const b = new ScenarioBuilder(seed, START, 14);
   const pool = normalTraffic(b, 120, 40);
   const ring = RING_SCRIPTS[rule](b, 1, pool);
+  if (shopping) for (const memberId of ring.memberIds) everydayShopping(b, memberId, pool.merchants);
   return { ring, alerts: detectAll(b.build().facts).alerts };
 }
 
@@ -25,6 +33,18 @@ describe('each rule fires on its pattern', () => {
     expect(mine[0]?.explanationKo.length).toBeGreaterThan(10);
     expect(mine[0]?.explanationEn.length).toBeGreaterThan(10);
   });
+
+  it.each(SHOPPING_VARIANT_PATTERNS)(
+    '%s also fires when the ring members use their cards for an ordinary life besides',
+    (rule) => {
+      const { ring, alerts } = withRing(rule, 7, true);
+      const ringIds = new Set([...ring.memberIds, ...ring.merchantIds]);
+      const mine = alerts.filter(
+        (a) => a.rule === rule && [a.memberId, a.merchantId].some((id) => id && ringIds.has(id)),
+      );
+      expect(mine.length).toBeGreaterThan(0);
+    },
+  );
 
   it('explains a round trip as the cycle of payment and transfers, in time order', () => {
     const { alerts } = withRing('round_trip');
@@ -59,7 +79,14 @@ describe('and stays silent on its honest look-alike', () => {
 
 describe('the evaluation', () => {
   it('is reproducible by seed and meets the targets on a small run', () => {
-    const options = { seed: 3, days: 10, members: 150, merchants: 50, intensities: [1, 2] };
+    const options = {
+      seed: 3,
+      days: 10,
+      members: 150,
+      merchants: 50,
+      intensities: [1, 2],
+      shoppingVariants: true,
+    };
     const first = evaluate(options);
     const second = evaluate(options);
     expect({ ...second, scoredPerSecond: 0 }).toEqual({ ...first, scoredPerSecond: 0 });

@@ -7,6 +7,8 @@ const DAY_MS = 24 * HOUR_MS;
 const WINDOW_MS = 31 * DAY_MS;
 const TICKET_HISTORY_MAX = 200;
 const INDUSTRY_HISTORY_MAX = 2_000;
+/** Distinct members whose history signal 4 looks at per payment. */
+const TICKET_PAYERS_MAX = 100;
 const CYCLE_DEPTH_MAX = 3;
 const CYCLE_VISITS_MAX = 200;
 const EVIDENCE_PAYMENTS_MAX = 8;
@@ -178,7 +180,7 @@ export class FraudDetector {
     const industry = this.industryTickets.get(p.industryCode) ?? [];
     const findings: Finding[] = [];
     if (p.amountWon >= t.fraud_high_value_won)
-      findings.push(...this.ticketOutlier(p, merchantPayments, ownTickets, industry));
+      findings.push(...this.ticketOutlier(p, memberPayments, merchantPayments, ownTickets, industry));
     memberPayments.push(p);
     merchantPayments.push(p);
     this.payments.set(p.id, p);
@@ -520,9 +522,16 @@ export class FraudDetector {
     ];
   }
 
-  /** Signal 4: high-value payments at a merchant whose usual ticket is small, against its own history and its industry. */
+  /**
+   * Signal 4: high-value payments at a merchant whose usual ticket is small, against its own history
+   * and its industry. A big ticket alone is not enough (honest big spenders exist at every grocer):
+   * it takes one member repeating them there while they are most of that member's payments over
+   * their recent history (a card that exists for this shop), or several such cards at the one shop
+   * (a shop recruiting cards). The member's history is at most the detector's 31-day window.
+   */
   private ticketOutlier(
     p: PaymentFact,
+    memberPayments: PaymentFact[],
     merchantPayments: PaymentFact[],
     own: number[],
     industry: number[],
@@ -536,11 +545,66 @@ export class FraudDetector {
       amountWon * 10_000 >= t.fraud_ticket_ratio_bp * industryMedianWon;
     if (!isOutlier(p.amountWon)) return [];
     const since = p.at - t.fraud_sustained_window_days * DAY_MS;
-    const list = [...merchantPayments.filter((x) => x.at >= since && isOutlier(x.amountWon)), p];
-    if (list.length < 2) return [];
+    const outliers = [...merchantPayments.filter((x) => x.at >= since && isOutlier(x.amountWon)), p];
+    const historySince = p.at - t.fraud_ticket_member_history_days * DAY_MS;
+    /**
+     * A member's outliers here against all their payments in their recent history, their payments
+     * at this merchant, and their high-value payments anywhere.
+     */
+    const shareOf = (memberId: string) => {
+      const history = (memberId === p.memberId ? memberPayments : (this.byMember.get(memberId) ?? [])).filter(
+        (x) => x.at >= historySince,
+      );
+      if (memberId === p.memberId) history.push(p);
+      const outliersHere = outliers.filter((x) => x.memberId === memberId);
+      const here = history.filter((x) => x.merchantId === p.merchantId).length;
+      const big = history.filter((x) => x.amountWon >= t.fraud_high_value_won).length;
+      return { outliersHere, payments: history.length, here, big };
+    };
+    const atLeast = (part: number, whole: number, bp: number) => part * 10_000 >= bp * Math.max(1, whole);
+    /** The card exists for this shop: mostly outliers here. */
+    const isOnlyCard = (s: ReturnType<typeof shareOf>) =>
+      atLeast(s.outliersHere.length, s.payments, t.fraud_ticket_member_share_bp);
+    /**
+     * A card that shops normally elsewhere too: at this shop it only pays outsized tickets (it is no
+     * regular there), and they are its big payments (big tickets are not its habit everywhere).
+     */
+    const isShoppingCard = (s: ReturnType<typeof shareOf>) =>
+      atLeast(s.outliersHere.length, s.here, t.fraud_ticket_shop_share_bp) &&
+      atLeast(s.outliersHere.length, s.big, t.fraud_ticket_big_share_bp);
+    const payer = shareOf(p.memberId);
+    const byOneCard =
+      payer.outliersHere.length >= t.fraud_ticket_repeat_min && (isOnlyCard(payer) || isShoppingCard(payer));
+    // The most recent payers only, so a shop where outsized tickets are ordinary stays cheap to score.
+    const recentPayers = [...new Set(outliers.map((x) => x.memberId).reverse())].slice(0, TICKET_PAYERS_MAX);
+    // Several cards paying once each: only cards that exist for the shop count (several honest big
+    // spenders each buying big once at a popular grocer are no ring).
+    const cards = recentPayers.filter((id) => isOnlyCard(shareOf(id)));
+    const byManyCards = cards.length >= t.fraud_ticket_members_min;
+    if (!byOneCard && !byManyCards) return [];
+    const mine = payer.outliersHere;
+    const memberCount = payer.payments;
+    const payers = cards.length;
+    const list = byManyCards ? outliers.filter((x) => cards.includes(x.memberId)) : mine;
     const ratio = p.amountWon / Math.max(1, Math.max(ownMedianWon, industryMedianWon));
     const lines = this.paymentLines(list, false, true);
     const name = this.merchantName(p.merchantId);
+    const days = t.fraud_sustained_window_days;
+    const historyDays = t.fraud_ticket_member_history_days;
+    const why = byManyCards
+      ? {
+          ko: `최근 ${days}일 동안 회원 ${payers}명이 이런 결제를 했고, 각자의 최근 결제 대부분이 이 결제입니다`,
+          en: `${payers} different members paid like this within ${days} days, each of them making few other payments`,
+        }
+      : isOnlyCard(payer)
+        ? {
+            ko: `회원 ${p.memberId}의 최근 ${historyDays}일 결제 ${memberCount}건 중 ${mine.length}건이 이 가맹점의 이런 결제입니다`,
+            en: `they are ${mine.length} of member ${p.memberId}'s ${memberCount} payments in the last ${historyDays} days`,
+          }
+        : {
+            ko: `회원 ${p.memberId}의 최근 ${historyDays}일 이 가맹점 결제 ${payer.here}건 중 ${mine.length}건, 고액 결제 ${payer.big}건 중 ${mine.length}건이 이런 결제입니다(다른 곳에서는 평소 소액 결제)`,
+            en: `they are ${mine.length} of member ${p.memberId}'s ${payer.here} payments at this merchant and ${mine.length} of their ${payer.big} high-value payments in the last ${historyDays} days (small everyday payments elsewhere)`,
+          };
     return [
       this.finding(
         'ticket_outlier',
@@ -553,8 +617,8 @@ export class FraudDetector {
         p.at,
         list.map((x) => x.id),
         {
-          ko: `가맹점 ${name}의 평소 결제액은 ${won(ownMedianWon)}(업종 ${won(industryMedianWon)})인데 ${list.length}건이 그 ${Math.floor(ratio)}배 수준입니다: ${lines.ko}`,
-          en: `Merchant ${name} usually takes ${won(ownMedianWon)} a payment (its industry ${won(industryMedianWon)}), yet ${list.length} payments were about ${Math.floor(ratio)}× that: ${lines.en}`,
+          ko: `가맹점 ${name}의 평소 결제액은 ${won(ownMedianWon)}(업종 ${won(industryMedianWon)})인데 ${list.length}건이 그 ${Math.floor(ratio)}배 수준이고, ${why.ko}: ${lines.ko}`,
+          en: `Merchant ${name} usually takes ${won(ownMedianWon)} a payment (its industry ${won(industryMedianWon)}), yet ${list.length} payments were about ${Math.floor(ratio)}× that, and ${why.en}: ${lines.en}`,
         },
       ),
     ];

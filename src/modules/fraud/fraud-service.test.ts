@@ -125,12 +125,19 @@ describe.each(databaseKinds())('fraud cases and actions on %s', (kind) => {
       ).body.code,
     ).toBe('ACCOUNT_FROZEN');
 
+    const caseBefore = (await operator.get(`/v1/operator/fraud/cases/${caseId}`)).body;
+    const actionsBefore = await t.platform.operatorActions.list(tenantId, 200);
     const again = await operator.post(`/v1/operator/fraud/cases/${caseId}/decision`, {
       decision: 'dismissed',
       reason: 'changed my mind',
     });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('FRAUD_CASE_CLOSED');
+    // Nothing changed: the case keeps its decision and effects, no action is recorded, no money moved.
+    expect((await operator.get(`/v1/operator/fraud/cases/${caseId}`)).body).toEqual(caseBefore);
+    expect(await t.platform.operatorActions.list(tenantId, 200)).toEqual(actionsBefore);
+    expect((await citizen.get('/v1/me/wallet')).body).toEqual(walletAfter);
+    await expectLedgerAuditGreen(t.platform, tenantId);
 
     const actions = await t.platform.operatorActions.list(tenantId, 50);
     expect(actions.map((a) => a.action)).toEqual(
@@ -167,6 +174,8 @@ describe.each(databaseKinds())('fraud cases and actions on %s', (kind) => {
     expect(alert.evidence.paymentIds).toContain(paymentId);
     const caseId = (await operator.post('/v1/operator/fraud/cases', { alertIds: [alert.alertId] })).body
       .caseId;
+    const walletBefore = (await citizen.get('/v1/me/wallet')).body;
+    const freezesBefore = (await operator.get('/v1/operator/fraud/freezes')).body.items;
     const twice = await operator.post(`/v1/operator/fraud/cases/${caseId}/decision`, {
       decision: 'confirmed',
       reason: 'again',
@@ -174,6 +183,8 @@ describe.each(databaseKinds())('fraud cases and actions on %s', (kind) => {
     });
     expect(twice.status).toBe(409);
     expect(twice.body.code).toBe('FRAUD_ALREADY_CLAWED_BACK');
+    expect((await citizen.get('/v1/me/wallet')).body).toEqual(walletBefore);
+    expect((await operator.get('/v1/operator/fraud/freezes')).body.items).toEqual(freezesBefore);
     const unchanged = await operator.get(`/v1/operator/fraud/cases/${caseId}`);
     expect(unchanged.body.status).toBe('open');
     expect(unchanged.body.effects.freezes).toEqual([]);

@@ -44,6 +44,11 @@ export interface ScenarioOptions {
   /** Patterns to inject; all by default. */
   patterns?: FraudRule[];
   lookAlikes?: boolean;
+  /**
+   * Also the variant of each member-side ring whose members shop normally besides (the evaluation
+   * turns it on; off by default so the simulator's replayed rings stay the rings' own payments).
+   */
+  shoppingVariants?: boolean;
 }
 
 /** mulberry32: small, fast, good enough for synthetic traffic. */
@@ -457,6 +462,47 @@ export const LOOK_ALIKE_SCRIPTS: Record<string, { resembles: FraudRule; script: 
       return { memberIds: [], merchantIds: [store.merchantId] };
     },
   },
+  grocery_regular_bulk_buy: {
+    resembles: 'ticket_outlier',
+    script(b, pool) {
+      // A regular of a neighbourhood grocer (groceries every other day, lunch elsewhere) who buys
+      // ₩40만–80만 of food there twice in three days for a family rite: outsized for the shop, twice.
+      const grocer = b.merchant({ industry: 'grocery', name: 'corner-grocer' });
+      const memberId = b.id('mem');
+      for (let day = 0; day < b.days; day += 1) {
+        for (let i = 0; i < 8; i += 1)
+          b.pay(b.pick(pool.memberIds), grocer, b.ticket(25_000), b.at(day, b.randomHour()));
+        if (day % 2 === 0) b.pay(memberId, grocer, b.ticket(25_000), b.at(day, 18));
+        if (day % 3 === 1) b.pay(memberId, b.pick(pool.merchants), b.ticket(12_000), b.at(day, 12));
+      }
+      const day = Math.floor(b.days / 2);
+      b.pay(memberId, grocer, b.between(400_000, 800_000, 10_000), b.at(day, 17));
+      b.pay(memberId, grocer, b.between(400_000, 800_000, 10_000), b.at(day + 2, 17));
+      return { memberIds: [memberId], merchantIds: [grocer.merchantId] };
+    },
+  },
+  big_spender_everywhere: {
+    resembles: 'ticket_outlier',
+    script(b, pool) {
+      // An honest big spender with an everyday life on the card, who in one week pays big at a
+      // grocer (twice, at a shop they do not otherwise use), a clothing shop, an electronics shop
+      // and a restaurant: outsized twice at the grocer, yet big tickets are their habit, not the shop's.
+      const memberId = b.id('mem');
+      everydayShopping(b, memberId, pool.merchants);
+      const of = (industry: (typeof INDUSTRIES)[number]['code']) => {
+        const shops = pool.merchants.filter((m) => m.industryCode === industry);
+        return shops.length > 0 ? b.pick(shops) : b.merchant({ industry });
+      };
+      const grocer = of('grocery');
+      const day = Math.floor(b.days / 2);
+      b.pay(memberId, grocer, b.between(300_000, 600_000, 10_000), b.at(day, 11));
+      b.pay(memberId, of('clothing'), b.between(400_000, 900_000, 10_000), b.at(day + 1, 15));
+      b.pay(memberId, grocer, b.between(300_000, 600_000, 10_000), b.at(day + 3, 11));
+      b.pay(memberId, of('restaurant'), b.between(300_000, 450_000, 10_000), b.at(day + 4, 19));
+      b.pay(memberId, of('electronics'), b.between(900_000, 1_500_000, 10_000), b.at(day + 5, 14));
+      return { memberIds: [memberId], merchantIds: [] };
+    },
+  },
   new_bakery: {
     resembles: 'new_merchant_high_value',
     script(b, pool) {
@@ -538,6 +584,40 @@ export const LOOK_ALIKE_SCRIPTS: Record<string, { resembles: FraudRule; script: 
   },
 };
 
+/**
+ * Ring patterns whose members pay as individuals; each also runs as a variant whose members use
+ * the same cards for an ordinary life besides (coffee, lunch, groceries, a snack at the bus stop):
+ * a colluder need not make the ring's payments only.
+ */
+export const SHOPPING_VARIANT_PATTERNS: readonly FraudRule[] = [
+  'sustained_high_value',
+  'repeated_pair',
+  'ticket_outlier',
+  'night_high_value',
+  'cap_gaming',
+];
+
+const EVERYDAY_INDUSTRIES = ['cafe', 'restaurant', 'market_stall', 'grocery'];
+
+/**
+ * A colluder's ordinary life on the same card: five everyday shops of the town, one to three small
+ * payments a day at their usual tickets, for the whole scenario.
+ */
+export function everydayShopping(
+  b: ScenarioBuilder,
+  memberId: string,
+  merchants: readonly MerchantFact[],
+): void {
+  const everyday = merchants.filter((m) => EVERYDAY_INDUSTRIES.includes(m.industryCode));
+  const shops = Array.from({ length: 5 }, () => b.pick(everyday));
+  const perDay = 1 + b.rand() * 2;
+  for (let day = 0; day < b.days; day += 1)
+    for (let count = Math.floor(perDay + b.rand()); count > 0; count -= 1) {
+      const shop = b.pick(shops);
+      b.pay(memberId, shop, b.ticket(b.medianOf(shop)), b.at(day, b.randomHour()));
+    }
+}
+
 /** Normal traffic plus every requested ring at every intensity, plus the look-alikes. */
 export function generateScenario(options: ScenarioOptions): Scenario {
   // Sunday 2026-11-01 00:00 in Korea.
@@ -548,6 +628,10 @@ export function generateScenario(options: ScenarioOptions): Scenario {
     for (const intensity of options.intensities) {
       const ring = RING_SCRIPTS[pattern](b, intensity, pool);
       b.rings.push({ id: `ring_${pattern}_${intensity}`, pattern, intensity, ...ring });
+      if (!options.shoppingVariants || !SHOPPING_VARIANT_PATTERNS.includes(pattern)) continue;
+      const shopping = RING_SCRIPTS[pattern](b, intensity, pool);
+      for (const memberId of shopping.memberIds) everydayShopping(b, memberId, pool.merchants);
+      b.rings.push({ id: `ring_${pattern}_${intensity}_shopping`, pattern, intensity, ...shopping });
     }
   if (options.lookAlikes !== false)
     for (const [name, { resembles, script }] of Object.entries(LOOK_ALIKE_SCRIPTS))

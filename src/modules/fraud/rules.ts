@@ -15,6 +15,12 @@ export const FRAUD_RULE_KEYS = [
   'fraud_pair_count_min',
   'fraud_ticket_ratio_bp',
   'fraud_ticket_history_min',
+  'fraud_ticket_repeat_min',
+  'fraud_ticket_member_share_bp',
+  'fraud_ticket_members_min',
+  'fraud_ticket_member_history_days',
+  'fraud_ticket_shop_share_bp',
+  'fraud_ticket_big_share_bp',
   'fraud_cycle_window_hours',
   'fraud_cycle_edge_min_won',
   'fraud_night_end_hour',
@@ -46,6 +52,26 @@ export const FRAUD_RULE_DEFAULTS: FraudThresholds = {
   fraud_pair_count_min: 3,
   fraud_ticket_ratio_bp: 100_000,
   fraud_ticket_history_min: 20,
+  /** Outlier payments by one member at one merchant within the window before they say anything. */
+  fraud_ticket_repeat_min: 2,
+  /**
+   * …and their share of that member's payments over their recent history (two thirds): a card that
+   * exists for one shop is all outliers there, an honest big spender's big buys are a few among
+   * dozens of ordinary payments.
+   */
+  fraud_ticket_member_share_bp: 6_700,
+  /** Or this many such cards (members whose payments are mostly outliers at the shop) at one merchant. */
+  fraud_ticket_members_min: 3,
+  /** The member's history the share is taken over. */
+  fraud_ticket_member_history_days: 30,
+  /**
+   * Or, for a card that also shops normally elsewhere: the outsized tickets are at least this share
+   * of the member's payments at this merchant (four in five: not a regular there who one day buys
+   * big) …
+   */
+  fraud_ticket_shop_share_bp: 8_000,
+  /** … and at least this share of all the member's high-value payments (not a big spender everywhere). */
+  fraud_ticket_big_share_bp: 6_700,
   fraud_cycle_window_hours: 72,
   fraud_cycle_edge_min_won: 100_000,
   fraud_night_end_hour: 6,
