@@ -20,13 +20,33 @@ const PAYMENTS = 256;
 const MERCHANTS = 50;
 
 const counts = { statements: 0, transactions: 0 };
+/** Milliseconds per statement text (a pool statement's time includes waiting for the connection). */
+const slowest = new Map<string, { calls: number; ms: number }>();
+const timed = async <T>(text: string, run: () => Promise<T>): Promise<T> => {
+  const startedMs = performance.now();
+  try {
+    return await run();
+  } finally {
+    const key = text.replace(/\s+/g, ' ').slice(0, 110);
+    const entry = slowest.get(key) ?? { calls: 0, ms: 0 };
+    entry.calls += 1;
+    entry.ms += performance.now() - startedMs;
+    slowest.set(key, entry);
+  }
+};
+const printSlowest = () => {
+  if (!process.argv.includes('--slowest')) return;
+  for (const [text, entry] of [...slowest].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12))
+    console.log(`  ${entry.ms.toFixed(0).padStart(7)} ms ${String(entry.calls).padStart(5)} × ${text}`);
+  slowest.clear();
+};
 
 /** The database, counting every statement and transaction that goes through it. */
 function counted(db: Database): Database {
   const countedSql = (sql: Sql): Sql => ({
     query: (text, params) => {
       counts.statements += 1;
-      return sql.query(text, params);
+      return timed(text, () => sql.query(text, params));
     },
     exec: (script) => sql.exec(script),
   });
@@ -152,6 +172,7 @@ for (const round of clients > 0 ? [] : [1, 2]) {
       `${counts.statements} statements (${(counts.statements / PAYMENTS).toFixed(2)} a payment), ` +
       `${counts.transactions} transactions`,
   );
+  printSlowest();
 }
 await pool?.close();
 await app.close();

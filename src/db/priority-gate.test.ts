@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from './database.js';
 import { openPglite } from './pglite.js';
 import { inBackground, inForeground, PriorityGate } from './priority-gate.js';
 
@@ -100,9 +101,17 @@ describe('PriorityGate', () => {
     expect(gate.state()).toEqual({ foregroundActive: 0, backgroundActive: false, backgroundWaiting: 0 });
   });
 
-  it('on PGlite, a scheduled statement queued behind a transaction runs after requests that came later', async () => {
-    const db = await openPglite(undefined);
-    try {
+  describe('on PGlite', () => {
+    let db: Database;
+    // Opened in a hook: starting the embedded database takes seconds on a busy machine.
+    beforeAll(async () => {
+      db = await openPglite(undefined);
+    });
+    afterAll(async () => {
+      await db.close();
+    });
+
+    it('a scheduled statement queued behind a transaction runs after requests that came later', async () => {
       await db.exec('create table seen (n serial primary key, who text not null)');
       const inside = deferred();
       const entered = deferred();
@@ -119,8 +128,6 @@ describe('PriorityGate', () => {
       await Promise.all([transaction, background, request]);
       const rows = await db.query<{ who: string }>('select who from seen order by n');
       expect(rows.map((row) => row.who)).toEqual(['transaction', 'request', 'background']);
-    } finally {
-      await db.close();
-    }
+    });
   });
 });
