@@ -10,7 +10,7 @@ import { loadConfig } from '../src/config.js';
 import type { Database, Sql } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { allMigrations } from '../src/db/migrations.js';
-import { openPglite } from '../src/db/pglite.js';
+import { openPglite, PGLITE_SHARED_BUFFERS_MB_DEFAULT } from '../src/db/pglite.js';
 import { buildApp } from '../src/http/app.js';
 import { registerJobs } from '../src/jobs.js';
 import { createPlatform } from '../src/platform.js';
@@ -62,7 +62,9 @@ function counted(db: Database): Database {
   };
 }
 
-const db = counted(await openPglite(undefined));
+const db = counted(
+  await openPglite(undefined, Number(process.env.PGLITE_SHARED_BUFFERS_MB ?? PGLITE_SHARED_BUFFERS_MB_DEFAULT)),
+);
 await migrate(db, allMigrations);
 const platform = createPlatform(loadConfig({}), db, systemClock);
 const data = await seedBench(platform, { members: 1000, merchants: MERCHANTS }, console.log);
