@@ -63,7 +63,10 @@ function counted(db: Database): Database {
 }
 
 const db = counted(
-  await openPglite(undefined, Number(process.env.PGLITE_SHARED_BUFFERS_MB ?? PGLITE_SHARED_BUFFERS_MB_DEFAULT)),
+  await openPglite(
+    undefined,
+    Number(process.env.PGLITE_SHARED_BUFFERS_MB ?? PGLITE_SHARED_BUFFERS_MB_DEFAULT),
+  ),
 );
 await migrate(db, allMigrations);
 const platform = createPlatform(loadConfig({}), db, systemClock);
