@@ -1,5 +1,5 @@
 /**
- * `tsx bench/profile-http.ts [seconds] [--pglite] [--no-prof] [--members=N]`: a CPU profile of the server process
+ * `tsx bench/profile-http.ts [seconds] [--pglite] [--no-prof] [--members=N] [--connections=N]`: a CPU profile of the server process
  * (node --cpu-prof) while autocannon pays through the API on PostgreSQL (or PGlite, the database
  * inside the server); prints the rate, self time by function and by file, and the statements the
  * server ran per payment (PostgreSQL: pg_stat_statements is not needed, pg_stat_database counts).
@@ -40,6 +40,8 @@ const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const membersArg = args.find((arg) => arg.startsWith('--members='));
 const members = membersArg ? Number(membersArg.slice('--members='.length)) : 20_000;
 const SIZES = { members, merchants: Math.max(10, Math.round(members / 20)) };
+const connectionsArg = args.find((arg) => arg.startsWith('--connections='));
+const connections = connectionsArg ? Number(connectionsArg.slice('--connections='.length)) : 64;
 
 const profileDir = mkdtempSync(path.join(os.tmpdir(), 'hanbat-cpu-prof-'));
 const nodeArgs = profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
@@ -66,12 +68,12 @@ async function measure(
   );
   const signalTrace = () => 'dataDir' in database && process.kill(server.pid, 'SIGUSR2');
   try {
-    await payOverHttp(server.url, data, { name: 'warm-up', seconds: 2, connections: 64 });
+    await payOverHttp(server.url, data, { name: 'warm-up', seconds: 2, connections });
     console.log(`load ${loadAverage()}`);
     await statements?.reset();
     signalTrace();
     const startedMs = performance.now();
-    const result = await payOverHttp(server.url, data, { name: 'profile', seconds, connections: 64 });
+    const result = await payOverHttp(server.url, data, { name: 'profile', seconds, connections });
     window.endedMs = performance.now();
     signalTrace();
     if ('dataDir' in database) {
@@ -81,7 +83,7 @@ async function measure(
     window.startedMs = startedMs;
     await statements?.report(result.ok);
     console.log(
-      `${result.perSecond.toFixed(0)} payments/s (${result.ok} ok, ${result.non2xx} non-2xx), p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms; peak RSS ${server.peakRssMb()} MB; load ${loadAverage()}`,
+      `${result.perSecond.toFixed(0)} payments/s (${result.ok} ok, ${result.non2xx} non-2xx, ${result.errors} errors), p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms; peak RSS ${server.peakRssMb()} MB; load ${loadAverage()}`,
     );
     if (result.non2xx > 0) console.log(server.logTail());
   } finally {

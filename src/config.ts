@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { PGLITE_SHARED_BUFFERS_MB_DEFAULT } from './db/pglite.js';
+import type { BackgroundLimits } from './modules/scheduler/scheduler.js';
 
 /** 'production' refuses published credentials, weak operator passwords and an unasked-for sandbox bank. */
 export type Mode = 'demo' | 'production';
@@ -45,6 +46,8 @@ export interface Config {
   /** Ed25519 private key (PEM) signing public checkpoints, or a file holding it; never stored in the database. */
   checkpointKeyPem: string | undefined;
   checkpointKeyFile: string | undefined;
+  /** Page size and time budget of each scheduled job run (event consumers): see `backgroundLimitsOf`. */
+  background: BackgroundLimits;
 }
 
 const BANK_TIMEOUT_MS_MAX = 60_000;
@@ -76,6 +79,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     checkpointKeyFile: env.HANBAT_CHECKPOINT_KEY_FILE
       ? path.resolve(env.HANBAT_CHECKPOINT_KEY_FILE)
       : undefined,
+    background: backgroundLimitsOf(env),
+  };
+}
+
+/**
+ * On the embedded database a background page holds the server's one connection while requests wait
+ * (one page at a time, see PriorityGate), so pages are small; a PostgreSQL server has a pool.
+ */
+export const BACKGROUND_LIMITS_DEFAULT = {
+  pglite: { pageItems: 200, runBudgetMs: 250 },
+  postgres: { pageItems: 2_000, runBudgetMs: 2_000 },
+} as const satisfies Record<string, BackgroundLimits>;
+
+function backgroundLimitsOf(env: NodeJS.ProcessEnv): BackgroundLimits {
+  const defaults = BACKGROUND_LIMITS_DEFAULT[env.DATABASE_URL ? 'postgres' : 'pglite'];
+  return {
+    pageItems: parsePositiveInteger(
+      'HANBAT_BACKGROUND_PAGE_ITEMS',
+      env.HANBAT_BACKGROUND_PAGE_ITEMS ?? String(defaults.pageItems),
+    ),
+    runBudgetMs: parsePositiveInteger(
+      'HANBAT_BACKGROUND_RUN_BUDGET_MS',
+      env.HANBAT_BACKGROUND_RUN_BUDGET_MS ?? String(defaults.runBudgetMs),
+    ),
   };
 }
 

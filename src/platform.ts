@@ -175,7 +175,7 @@ export function createPlatform(
       freezes,
       events,
     }),
-    scheduler: new Scheduler(db, clock),
+    scheduler: new Scheduler(db, clock, config.background),
     paymentPins: new PaymentPinService(db, clock, policy),
     analytics: new AnalyticsService(db, clock, { events, tenants, reference }),
     giving: new GivingService(db, clock, {

@@ -6,6 +6,7 @@ import {
   parseBigintToSafeNumber,
   type Sql,
 } from './database.js';
+import { PriorityGate } from './priority-gate.js';
 
 /**
  * PostgreSQL's own page cache inside the embedded database. Its files are read through the OS page
@@ -34,17 +35,20 @@ export async function openPglite(
     },
   });
   const root = asSql(pglite);
+  // One connection in the server's thread: requests and payment batches go before scheduled work.
+  const gate = new PriorityGate();
   return {
     kind: 'pglite',
     query: (text, params) => {
       assertOutsideTransaction(text);
-      return root.query(text, params);
+      return gate.run(() => root.query(text, params));
     },
     exec: (script) => {
       assertOutsideTransaction(script);
-      return root.exec(script);
+      return gate.run(() => root.exec(script));
     },
-    transaction: (work) => pglite.transaction((tx) => inTransactionScope(() => work(asSql(tx)))),
+    transaction: (work) =>
+      gate.run(() => pglite.transaction((tx) => inTransactionScope(() => work(asSql(tx))))),
     close: () => pglite.close(),
   };
 }

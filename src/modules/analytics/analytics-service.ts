@@ -1,9 +1,9 @@
 import type { Clock } from '../../clock.js';
 import type { Database, Sql } from '../../db/database.js';
 import { addDays } from '../budgets/burn.js';
-import type { EventFeed } from '../events/event-feed.js';
+import { CONSUME_LIMIT_MAX, type EventFeed } from '../events/event-feed.js';
 import type { ReferenceService } from '../reference/reference-service.js';
-import type { Job } from '../scheduler/scheduler.js';
+import type { Job, RunBudget } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { type Dashboard, dashboardOf, memberStats, refreshMemberStats } from './dashboard.js';
 import { checkPeriod, type Period, periodDays, todayIn } from './period.js';
@@ -82,7 +82,9 @@ export class AnalyticsService {
   async catchUp(
     tenantId: string,
     pagesMax = PAGES_PER_RUN_MAX,
+    budget?: RunBudget,
   ): Promise<{ processed: number; more: boolean }> {
+    const pageEvents = Math.min(budget?.pageItems ?? PAGE_EVENTS, CONSUME_LIMIT_MAX);
     const local = await this.localClock(tenantId);
     let processed = 0;
     for (let page = 0; page < pagesMax; page += 1) {
@@ -90,10 +92,11 @@ export class AnalyticsService {
         ANALYTICS_CONSUMER,
         tenantId,
         (tx, events) => project(tx, tenantId, events, local),
-        PAGE_EVENTS,
+        pageEvents,
       );
       processed += step.processed;
       if (!step.more) return { processed, more: false };
+      if (budget?.spent()) break;
     }
     return { processed, more: true };
   }
@@ -111,8 +114,8 @@ export class AnalyticsService {
     return {
       name: 'analytics.catch_up',
       everyMs: CATCH_UP_EVERY_MS,
-      run: async ({ tenantId }) => {
-        const caughtUp = await this.catchUp(tenantId);
+      run: async ({ tenantId, budget }) => {
+        const caughtUp = await this.catchUp(tenantId, PAGES_PER_RUN_MAX, budget);
         // Member distributions only once the feed is read: refreshing mid-catch-up would be redone at once.
         if (!caughtUp.more) await this.refreshMemberStats(tenantId);
         return caughtUp;

@@ -86,6 +86,21 @@ describe.each(databaseKinds())('analytics from the event feed on %s', (kind) => 
     expect((await operator.get(today)).body).toEqual(built);
   });
 
+  it('a scheduled run takes pages of the size its budget gives and stops after the page in hand once its time is spent', async () => {
+    const built = (await operator.get(today)).body;
+    await t.platform.analytics.rebuild(tenantId);
+    const spentAfterOnePage = { pageItems: 2, spent: () => true };
+    expect(await t.platform.analytics.catchUp(tenantId, 10, spentAfterOnePage)).toEqual({
+      processed: 2,
+      more: true,
+    });
+    expect((await operator.get(today)).body.feed.position).toBe(2);
+    const roomy = { pageItems: 3, spent: () => false };
+    const rest = await t.platform.analytics.catchUp(tenantId, 10, roomy);
+    expect(rest).toEqual({ processed: built.feed.head - 2, more: false });
+    expect((await operator.get(today)).body).toEqual(built);
+  });
+
   it('serves the dashboards and each chart as CSV', async () => {
     await t.platform.analytics.catchUp(tenantId);
     const dashboard = await operator.get('/v1/operator/analytics/dashboard?from=2021-05-01&to=2021-05-13');

@@ -3,7 +3,7 @@ import type { Clock } from '../../clock.js';
 import type { Database, Sql } from '../../db/database.js';
 import { invalidInput } from '../../errors.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
-import type { EventFeed } from '../events/event-feed.js';
+import { CONSUME_LIMIT_MAX, type EventFeed } from '../events/event-feed.js';
 import type { FeedEvent } from '../events/types.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import { type MemberService, memberAccountIds } from '../members/member-service.js';
@@ -11,7 +11,7 @@ import type { MerchantService } from '../merchants/merchant-service.js';
 import type { PaymentService } from '../payments/payment-service.js';
 import type { Payment } from '../payments/types.js';
 import type { PolicyService } from '../policy/policy-service.js';
-import type { Job } from '../scheduler/scheduler.js';
+import type { Job, RunBudget } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { type CycleEdge, type Finding, FraudDetector, localTimeIn } from './detector.js';
 import { FraudErrors } from './errors.js';
@@ -163,7 +163,9 @@ export class FraudService {
   async catchUp(
     tenantId: string,
     pagesMax = PAGES_PER_RUN_MAX,
+    budget?: RunBudget,
   ): Promise<{ processed: number; more: boolean }> {
+    const pageEvents = Math.min(budget?.pageItems ?? PAGE_EVENTS, CONSUME_LIMIT_MAX);
     const thresholds = await this.thresholdsAt(tenantId, this.clock.now());
     const timeZone = await this.deps.tenants.timeZoneOf(tenantId);
     let processed = 0;
@@ -173,10 +175,11 @@ export class FraudService {
           FRAUD_CONSUMER,
           tenantId,
           (tx, events) => this.score(tx, tenantId, events, thresholds, timeZone),
-          PAGE_EVENTS,
+          pageEvents,
         );
         processed += step.processed;
         if (!step.more) return { processed, more: false };
+        if (budget?.spent()) break;
       } catch (error) {
         // The step rolled back: the detector may hold facts the database does not.
         this.detectors.delete(tenantId);
@@ -190,7 +193,7 @@ export class FraudService {
     return {
       name: 'fraud.catch_up',
       everyMs: CATCH_UP_EVERY_MS,
-      run: async ({ tenantId }) => this.catchUp(tenantId),
+      run: async ({ tenantId, budget }) => this.catchUp(tenantId, PAGES_PER_RUN_MAX, budget),
     };
   }
 

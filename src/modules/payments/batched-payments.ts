@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.js';
 import { type Database, retryOnConflict, type Sql } from '../../db/database.js';
 import { GroupCommit, type GroupCommitOptions, type Settled } from '../../db/group-commit.js';
+import { inForeground } from '../../db/priority-gate.js';
 import { DomainError, unstorableText } from '../../errors.js';
 import { unstorableTextPath } from '../../storable-text.js';
 import { monthKey } from '../../time.js';
@@ -147,7 +148,8 @@ export class BatchedPayments {
     options: Partial<GroupCommitOptions> = {},
   ) {
     this.group = new GroupCommit(
-      (tenantId, orders) => this.writeBatch(tenantId, orders),
+      // A batch serves requests: never background work, whoever's continuation starts it.
+      (tenantId, orders) => inForeground(() => this.writeBatch(tenantId, orders)),
       {
         ...(db.kind === 'pglite' ? PAYMENT_BATCH_PGLITE : PAYMENT_BATCH_DEFAULTS),
         ...options,

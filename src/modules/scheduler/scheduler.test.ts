@@ -36,6 +36,29 @@ describe.each(databaseKinds())('scheduler on %s', (kind) => {
     expect(runs).toEqual(['2021-05-13T00:00:00.000Z', '2021-05-13T00:01:00.000Z']);
   });
 
+  it('gives each run its page size and a time budget measured on the clock', async () => {
+    const clock = new ManualClock('2021-05-13T00:00:00Z');
+    const tenantId = await createTestTenant(db, clock);
+    const scheduler = new Scheduler(db, clock, { pageItems: 7, runBudgetMs: 100 });
+    const seen: Array<number | boolean> = [];
+    scheduler.register({
+      name: 'paged',
+      everyMs: 60_000,
+      run: async ({ budget }) => {
+        if (!budget) throw new Error('the scheduler gives every run a budget');
+        seen.push(budget.pageItems, budget.spent());
+        clock.advanceMs(99);
+        seen.push(budget.spent());
+        clock.advanceMs(1);
+        seen.push(budget.spent());
+        return { processed: 1 };
+      },
+    });
+    await scheduler.tick([tenantId]);
+    expect(seen).toEqual([7, false, false, true]);
+    expect(() => new Scheduler(db, clock, { pageItems: 0, runBudgetMs: 100 })).toThrow('page size');
+  });
+
   it('never runs one job in two schedulers at once', async () => {
     const clock = new ManualClock('2021-05-13T00:00:00Z');
     const tenantId = await createTestTenant(db, clock);

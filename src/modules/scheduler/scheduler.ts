@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/database.js';
+import { inBackground } from '../../db/priority-gate.js';
 
 export interface JobOutcome {
   /** Items handled this run; a job handles at most its own fixed bound per run. */
@@ -10,11 +11,34 @@ export interface JobOutcome {
   details?: Record<string, unknown>;
 }
 
+/**
+ * How much one run of a job that works through pages (an event consumer, an expiry sweep) may do:
+ * each page is one short transaction of at most `pageItems` items, and the run stops after the page
+ * in hand once `spent()` (its time budget, on the scheduler's clock) and reports `more`.
+ */
+export interface RunBudget {
+  pageItems: number;
+  spent(): boolean;
+}
+
+/** Configured per deployment (see `Config.background`); defaults depend on the database. */
+export interface BackgroundLimits {
+  pageItems: number;
+  runBudgetMs: number;
+}
+
+export interface JobContext {
+  tenantId: string;
+  now: Date;
+  /** Set by the scheduler; a job run by hand (tests, the simulator) may be given none. */
+  budget?: RunBudget;
+}
+
 export interface Job {
   name: string;
   everyMs: number;
   /** Must be idempotent and bounded: safe to run twice, never unbounded work. */
-  run(context: { tenantId: string; now: Date }): Promise<JobOutcome>;
+  run(context: JobContext): Promise<JobOutcome>;
 }
 
 export interface JobRunReport {
@@ -40,7 +64,13 @@ export class Scheduler {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-  ) {}
+    private readonly limits: BackgroundLimits = { pageItems: 2_000, runBudgetMs: 1_000 },
+  ) {
+    if (!Number.isSafeInteger(limits.pageItems) || limits.pageItems < 1)
+      throw new Error(`background page size must be a positive integer, got ${limits.pageItems}`);
+    if (!Number.isSafeInteger(limits.runBudgetMs) || limits.runBudgetMs < 0)
+      throw new Error(`background run budget must be a whole number of ms, got ${limits.runBudgetMs}`);
+  }
 
   register(job: Job): void {
     if (this.jobs.has(job.name)) throw new Error(`job ${job.name} is registered twice`);
@@ -53,8 +83,15 @@ export class Scheduler {
     return [...this.jobs.keys()];
   }
 
-  /** Runs every job that is due for each tenant, each at most RUNS_PER_TICK_MAX times. */
-  async tick(tenantIds: readonly string[]): Promise<JobRunReport[]> {
+  /**
+   * Runs every job that is due for each tenant, each at most RUNS_PER_TICK_MAX times, as background
+   * work: on the embedded database every statement of a tick waits while requests are being served.
+   */
+  tick(tenantIds: readonly string[]): Promise<JobRunReport[]> {
+    return inBackground(() => this.tickNow(tenantIds));
+  }
+
+  private async tickNow(tenantIds: readonly string[]): Promise<JobRunReport[]> {
     const reports: JobRunReport[] = [];
     for (const tenantId of tenantIds) {
       const due = await this.dueJobNames(tenantId, this.clock.now());
@@ -89,7 +126,7 @@ export class Scheduler {
     const now = this.clock.now();
     if (!(await this.claim(tenantId, job.name, now))) return null;
     try {
-      const outcome = await job.run({ tenantId, now });
+      const outcome = await job.run({ tenantId, now, budget: this.budgetFrom(now) });
       await this.finish(tenantId, job, outcome.more ? now : new Date(now.getTime() + job.everyMs), outcome);
       return { tenantId, name: job.name, outcome };
     } catch (error) {
@@ -100,6 +137,11 @@ export class Scheduler {
       });
       return { tenantId, name: job.name, error: message };
     }
+  }
+
+  private budgetFrom(startedAt: Date): RunBudget {
+    const endsAtMs = startedAt.getTime() + this.limits.runBudgetMs;
+    return { pageItems: this.limits.pageItems, spent: () => this.clock.now().getTime() >= endsAtMs };
   }
 
   private async claim(tenantId: string, name: string, now: Date): Promise<boolean> {
