@@ -311,8 +311,8 @@ describe.each(databaseKinds())('ledger audit on %s', (kind) => {
         db,
         tenantId,
         `insert into ledger_entries (tenant_id, account_id, seq, transfer_id, posted_delta_won,
-           pending_debit_delta_won, pending_credit_delta_won, hash)
-         values ($1, 'ghost', 1, 'forged', 0, 0, 0, 'x')`,
+           pending_debit_delta_won, pending_credit_delta_won, hash, commit_seq)
+         values ($1, 'ghost', 1, 'forged', 0, 0, 0, 'x', 0)`,
       );
 
       const report = await audit();
