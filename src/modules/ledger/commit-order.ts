@@ -214,7 +214,12 @@ function toEntry(row: SealableEntryRow): Entry {
   };
 }
 
-function toSealable(row: Pick<SealableRow, 'commit_seq' | 'id' | 'action' | 'code' | 'pending_id' | 'corrects_id' | 'created_at' | 'content_hash'>): SealableTransfer {
+function toSealable(
+  row: Pick<
+    SealableRow,
+    'commit_seq' | 'id' | 'action' | 'code' | 'pending_id' | 'corrects_id' | 'created_at' | 'content_hash'
+  >,
+): SealableTransfer {
   return {
     commitSeq: Number(row.commit_seq),
     id: row.id,

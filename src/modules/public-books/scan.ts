@@ -4,9 +4,16 @@ import type { FigureTally } from './figures.js';
 import { type AccountHashCache, leafText } from './leaf.js';
 import { leafHash, TreeAppender } from './merkle.js';
 
-/** Perfect subtrees from this level up are stored; a proof rehashes the block of leaves below. */
-export const STORED_LEVEL = 8;
-export const BLOCK_LEAVES = 2 ** STORED_LEVEL;
+/**
+ * Perfect subtrees from this level up are stored (1/8 of a hash per leaf); a proof rehashes the
+ * group of GROUP_LEAVES leaves below from the journal. Checkpoints sealed by older versions stored from
+ * level 8 up: their proofs rehash the whole block instead (public-books-service.ts).
+ */
+export const STORED_LEVEL = 4;
+export const GROUP_LEAVES = 2 ** STORED_LEVEL;
+/** The commit number of the first leaf of every block of this many leaves is stored: leaves are found from it. */
+export const BLOCK_LEVEL = 8;
+export const BLOCK_LEAVES = 2 ** BLOCK_LEVEL;
 /** One checkpoint seals at most this many transfers; the rest go into the next one at once. */
 export const SEAL_TRANSFERS_MAX = 2_000_000;
 /** A read page is this many whole blocks; pages are cut at block starts, so their bounds are exact. */
