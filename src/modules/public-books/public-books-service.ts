@@ -25,10 +25,13 @@ import { type InclusionProof, PROOF_FORMAT, type ProofAnswer, publishCheckpoint 
 import {
   BLOCK_LEAVES,
   BLOCK_LEVEL,
+  EMBEDDED_PACING,
   GROUP_LEAVES,
+  type ScanPacing,
   type ScanResult,
   type ScanStart,
   SEAL_TRANSFERS_MAX,
+  SERVER_PACING,
   STORED_LEVEL,
   scanJournal,
 } from './scan.js';
@@ -78,6 +81,10 @@ export class PublicBooksService {
     private readonly signer: CheckpointSigner | undefined,
   ) {}
 
+  private get pacing(): ScanPacing {
+    return this.db.kind === 'pglite' ? EMBEDDED_PACING : SERVER_PACING;
+  }
+
   /** Phase timings of the last seal made by this instance (for the bench; not persisted). */
   lastSealTimings: SealTimings | undefined;
 
@@ -91,7 +98,7 @@ export class PublicBooksService {
       const watermark = await this.deps.ledger.commitWatermark(tenantId);
       const [latest] = await selectCheckpoints(this.db, tenantId, { limit: 1, order: 'desc' });
       if (latest && watermark <= latest.throughCommitSeq) return { checkpoint: latest, created: false };
-      const scan = await scanJournal(this.deps, tenantId, this.scanStartOf(latest), watermark);
+      const scan = await scanJournal(this.deps, tenantId, this.scanStartOf(latest), watermark, this.pacing);
       const checkpoint = await this.build(tenantId, latest, scan, signer);
       return { checkpoint, created: true };
     });
@@ -414,7 +421,7 @@ export class PublicBooksService {
               tally: recomputedBefore.tally,
             }
           : this.scanStartOf(undefined);
-        const scan = await scanJournal(this.deps, tenantId, start, checkpoint.throughCommitSeq);
+        const scan = await scanJournal(this.deps, tenantId, start, checkpoint.throughCommitSeq, this.pacing);
         const recomputed = {
           sequence: fromSequence,
           previousRootHash: recomputedBefore?.tree.root().toString('hex') ?? EMPTY_TREE_HASH,
