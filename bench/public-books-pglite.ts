@@ -39,11 +39,7 @@ async function main() {
   const db = await openPglite(undefined);
   await migrate(db, allMigrations);
   const clock = new ManualClock('2026-12-01T00:00:00Z');
-  const platform = createPlatform(
-    loadConfig({ HANBAT_CHECKPOINT_KEY: generateSigningKeyPem() }),
-    db,
-    clock,
-  );
+  const platform = createPlatform(loadConfig({ HANBAT_CHECKPOINT_KEY: generateSigningKeyPem() }), db, clock);
   await platform.tenants.ensure({ id: TENANT, name: TENANT, currencyCode: 'KRW', timeZone: 'Asia/Seoul' });
   await seedJournal(db);
   await platform.ledger.createAccounts(TENANT, [

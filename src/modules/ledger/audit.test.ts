@@ -324,6 +324,26 @@ describe.each(databaseKinds())('ledger audit on %s', (kind) => {
       ]);
     });
 
+    it('entries moved to another place in commit order (what a sealer reads): journal_references only', async () => {
+      await tamperWithJournal(
+        db,
+        tenantId,
+        `update ledger_entries set commit_seq = commit_seq + 1000
+         where tenant_id = $1 and transfer_id = (select id from ledger_transfers where tenant_id = $1 order by commit_seq limit 1)`,
+      );
+
+      const report = await audit();
+
+      expect(report.ok).toBe(false);
+      expect(failedChecks(report)).toEqual(['journal_references']);
+      const moved = violationsOf(report, 'journal_references');
+      expect(moved.length).toBeGreaterThanOrEqual(2);
+      for (const violation of moved)
+        expect(violation.message).toMatch(
+          /^entry \d+ of account .+ carries another commit number than its transfer$/,
+        );
+    });
+
     it('a transfer row deleted under its entries: journal_references names each orphaned entry', async () => {
       await tamperWithJournal(
         db,
