@@ -57,6 +57,7 @@ import type { PublicKeyRecord, StoredCheckpoint } from './types.js';
 
 const CHECKPOINT_PAGE_MAX = 100;
 const ACCOUNT_HASHES_KEPT_MAX = 100_000;
+const ACCOUNT_HASH_TENANTS_MAX = 64;
 const MEMBER_KINDS_PREFIX = 'member_';
 
 export interface SealOutcome {
@@ -296,11 +297,21 @@ export class PublicBooksService {
       count,
     );
     if (read.length !== count) throw journalMismatch(`leaves from commit ${firstSeq}`);
-    return read.map((transfer) => leafHash(leafText(tenantId, transfer, this.accountHashes)));
+    return read.map((transfer) => leafHash(leafText(tenantId, transfer, this.accountHashes(tenantId))));
   }
 
-  /** Account hashes are a pure function of the ids: kept across proofs (bounded). */
-  private accountHashes: AccountHashCache = new Map();
+  /** Account hashes are a pure function of the tenant and account ids: kept across proofs, per tenant (bounded). */
+  private readonly accountHashCaches = new Map<string, AccountHashCache>();
+
+  private accountHashes(tenantId: string): AccountHashCache {
+    let cache = this.accountHashCaches.get(tenantId);
+    if (!cache || cache.size > ACCOUNT_HASHES_KEPT_MAX) {
+      if (this.accountHashCaches.size >= ACCOUNT_HASH_TENANTS_MAX) this.accountHashCaches.clear();
+      cache = new Map();
+      this.accountHashCaches.set(tenantId, cache);
+    }
+    return cache;
+  }
 
   /**
    * The proof a member keeps for one history item (`referenceId` of GET /v1/me/transactions): each of
@@ -332,7 +343,6 @@ export class PublicBooksService {
     checkpoint: StoredCheckpoint,
     ownIds: ReadonlySet<string>,
   ): Promise<InclusionProof> {
-    if (this.accountHashes.size > ACCOUNT_HASHES_KEPT_MAX) this.accountHashes = new Map();
     const found = await selectBlockOf(this.db, tenantId, transfer.commitSeq);
     if (!found) throw journalMismatch(transfer.id);
     // The leaf's place in its block, and where each group of the block starts: one index-only count.
@@ -362,7 +372,7 @@ export class PublicBooksService {
         Math.min(GROUP_LEAVES, checkpoint.treeSize - groupStart),
       ),
     };
-    const leaf = leafText(tenantId, transfer, this.accountHashes);
+    const leaf = leafText(tenantId, transfer, this.accountHashes(tenantId));
     const ranges = inclusionRanges(leafIndex, checkpoint.treeSize);
     const nodes = await this.treeNodes(
       tenantId,
