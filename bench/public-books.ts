@@ -1,10 +1,12 @@
 /**
  * Public books bench (not a test): seal a checkpoint of TRANSFERS synthetic transfers, then time
- * member proofs, then the ledger write with and without the commit-order trigger.
+ * member proofs, then the ledger write with and without the commit-order trigger and the entries'
+ * commit-order index.
  * `npx tsx bench/public-books.ts [transfers]` (default 1,000,000). Starts a throwaway PostgreSQL
  * cluster (fsync on, shared_buffers as initdb sets it). Prints one JSON object, with the seal's
  * phases and the load average (the machine is shared: read the phases, not only the total).
  */
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { ManualClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
@@ -40,10 +42,17 @@ async function main() {
     await platform.tenants.ensure({ id: TENANT, name: TENANT, currencyCode: 'KRW', timeZone: 'Asia/Seoul' });
     await seedJournal(db);
     const sealStart = performance.now();
+    const [nodeCpuBefore, pgCpuBefore] = [process.cpuUsage(), await postgresCpuMs(db)];
     const { checkpoint } = await platform.publicBooks.seal(TENANT);
     const sealMs = performance.now() - sealStart;
+    // CPU time, which a busy machine does not inflate the way it inflates the wall clock.
+    const sealCpuMs = {
+      node: cpuMsSince(nodeCpuBefore),
+      postgres: postgresCpuDelta(pgCpuBefore, await postgresCpuMs(db)),
+    };
 
     const proofMs: number[] = [];
+    const proofCpuBefore = process.cpuUsage();
     for (let i = 0; i < PROOFS; i += 1) {
       const n = 1 + Math.floor(Math.random() * TRANSFERS);
       const started = performance.now();
@@ -51,6 +60,7 @@ async function main() {
       proofMs.push(performance.now() - started);
       if (answer.status !== 'sealed') throw new Error(`transfer ${n} not sealed`);
     }
+    const proofNodeCpuMsEach = cpuMsSince(proofCpuBefore) / PROOFS;
     proofMs.sort((a, b) => a - b);
 
     console.log(JSON.stringify({ sealSeconds: sealMs / 1000, proofMsP99: percentile(proofMs, 99) }));
@@ -69,6 +79,14 @@ async function main() {
     const withoutTrigger = await ledgerRate(platform, 'b');
     await db.query('alter table ledger_transfers enable trigger ledger_transfers_commit_order');
     const withTriggerAgain = await ledgerRate(platform, 'c');
+    // The entries' commit-order index (migration 3100) on the write path: A/B/A/B, same minute.
+    const entryIndex = { withIndex: [] as number[], withoutIndex: [] as number[] };
+    for (const round of ['d', 'e', 'f']) {
+      entryIndex.withIndex.push(await ledgerRate(platform, `${round}1`));
+      await db.query('drop index ledger_entries_commit_order');
+      entryIndex.withoutIndex.push(await ledgerRate(platform, `${round}2`));
+      await db.query('create index ledger_entries_commit_order on ledger_entries (tenant_id, commit_seq)');
+    }
     console.log(
       JSON.stringify(
         {
@@ -77,9 +95,11 @@ async function main() {
           sealSeconds: Number((sealMs / 1000).toFixed(2)),
           // count: numbering the range; read: waiting for journal pages; hash: leaves, tree, figures; write: one transaction.
           sealPhasesMs,
+          sealCpuMs,
           loadAverage: loadavg(),
           proofMs: { p50: percentile(proofMs, 50), p99: percentile(proofMs, 99), max: proofMs.at(-1) },
-          ledgerTransfersPerSecond: { withTrigger, withoutTrigger, withTriggerAgain },
+          proofNodeCpuMsEach,
+          ledgerTransfersPerSecond: { withTrigger, withoutTrigger, withTriggerAgain, entryIndex },
         },
         (_key, value) => (typeof value === 'number' ? Number(value.toFixed(2)) : value),
         2,
@@ -89,6 +109,33 @@ async function main() {
   } finally {
     await cluster.stop();
   }
+}
+
+function cpuMsSince(before: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+}
+
+/** CPU time of every process of the cluster (backends and background workers), by pid, from /proc. */
+async function postgresCpuMs(db: Awaited<ReturnType<typeof openPostgres>>): Promise<Map<number, number>> {
+  const rows = await db.query<{ pid: number }>('select pid from pg_stat_activity');
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerMs);
+    } catch {
+      // a backend that ended between the query and the read
+    }
+  }
+  return cpu;
+}
+
+function postgresCpuDelta(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
 }
 
 /** Synthetic journal rows written straight in SQL: setting up the data is not what is measured. */
@@ -109,10 +156,12 @@ async function seedJournal(db: Awaited<ReturnType<typeof openPostgres>>) {
       [TENANT, from, to],
     );
     await db.query(
-      `insert into ledger_entries (tenant_id, account_id, seq, transfer_id, posted_delta_won, pending_debit_delta_won, pending_credit_delta_won, hash)
-       select $1, 'cash:' || (i % $4), i, 'payment:pay_' || i, -1000, 0, 0, 'x' from generate_series($2::int, $3::int) i
-       union all
-       select $1, 'shop', i, 'payment:pay_' || i, 1000, 0, 0, 'x' from generate_series($2::int, $3::int) i`,
+      `insert into ledger_entries (tenant_id, account_id, seq, transfer_id, posted_delta_won, pending_debit_delta_won, pending_credit_delta_won, hash, commit_seq)
+       select $1, e.account_id, i, 'payment:pay_' || i, e.posted, 0, 0, 'x', t.commit_seq
+       from generate_series($2::int, $3::int) i
+       join ledger_transfers t on t.tenant_id = $1 and t.id = 'payment:pay_' || i
+       cross join lateral (values ('cash:' || (i % $4), -1000), ('shop', 1000)) e (account_id, posted)
+       order by t.commit_seq`,
       [TENANT, from, to, MEMBERS],
     );
   }

@@ -39,6 +39,7 @@ import type { Migration } from './migrate.js';
  * fraud 1500–1599 (1550: members' sign-in address salts, for fraud's shared-address signal).
  * commerce (online mall and delivery, issue 14) 1600–1699.
  * Issue 11 (apps people trust): 2200–2299 (members' payment PINs).
+ * Issue 18, round 2 session 3 (public books at scale): 1203–1299, and 3100–3199 in the ledger (entries in commit order).
  */
 export const allMigrations: Migration[] = [
   ...tenantMigrations,

@@ -311,8 +311,8 @@ describe.each(databaseKinds())('ledger audit on %s', (kind) => {
         db,
         tenantId,
         `insert into ledger_entries (tenant_id, account_id, seq, transfer_id, posted_delta_won,
-           pending_debit_delta_won, pending_credit_delta_won, hash)
-         values ($1, 'ghost', 1, 'forged', 0, 0, 0, 'x')`,
+           pending_debit_delta_won, pending_credit_delta_won, hash, commit_seq)
+         values ($1, 'ghost', 1, 'forged', 0, 0, 0, 'x', 0)`,
       );
 
       const report = await audit();
@@ -322,6 +322,26 @@ describe.each(databaseKinds())('ledger audit on %s', (kind) => {
       expect(violationsOf(report, 'journal_references')).toEqual([
         { subject: 'ghost', message: 'entry 1 of account ghost refers to an account that does not exist' },
       ]);
+    });
+
+    it('entries moved to another place in commit order (what a sealer reads): journal_references only', async () => {
+      await tamperWithJournal(
+        db,
+        tenantId,
+        `update ledger_entries set commit_seq = commit_seq + 1000
+         where tenant_id = $1 and transfer_id = (select id from ledger_transfers where tenant_id = $1 order by commit_seq limit 1)`,
+      );
+
+      const report = await audit();
+
+      expect(report.ok).toBe(false);
+      expect(failedChecks(report)).toEqual(['journal_references']);
+      const moved = violationsOf(report, 'journal_references');
+      expect(moved.length).toBeGreaterThanOrEqual(2);
+      for (const violation of moved)
+        expect(violation.message).toMatch(
+          /^entry \d+ of account .+ carries another commit number than its transfer$/,
+        );
     });
 
     it('a transfer row deleted under its entries: journal_references names each orphaned entry', async () => {

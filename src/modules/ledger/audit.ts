@@ -87,11 +87,12 @@ export const LEDGER_AUDIT_CHECK_NAMES: readonly string[] = CHECKS.map((check) =>
 /** Stands in for foreign keys the journal does not carry (each would cost two index probes per entry). */
 async function checkJournalReferences(sql: Sql, tenantId: string): Promise<AuditViolation[]> {
   const rows = await sql.query<{ account_id: string; seq: number; missing: string }>(
-    `select e.account_id, e.seq, case when a.id is null then 'account' else 'transfer' end as missing
+    `select e.account_id, e.seq,
+       case when a.id is null then 'account' when t.id is null then 'transfer' else 'commit order' end as missing
      from ledger_entries e
      left join ledger_accounts a on a.tenant_id = e.tenant_id and a.id = e.account_id
      left join ledger_transfers t on t.tenant_id = e.tenant_id and t.id = e.transfer_id
-     where e.tenant_id = $1 and (a.id is null or t.id is null)
+     where e.tenant_id = $1 and (a.id is null or t.id is null or e.commit_seq <> t.commit_seq)
      order by e.account_id, e.seq
      limit $2`,
     [tenantId, VIOLATIONS_PER_CHECK_MAX],
@@ -99,7 +100,10 @@ async function checkJournalReferences(sql: Sql, tenantId: string): Promise<Audit
   return rows.map((row) => ({
     check: 'journal_references',
     subject: row.account_id,
-    message: `entry ${row.seq} of account ${row.account_id} refers to ${row.missing === 'account' ? 'an account' : 'a transfer'} that does not exist`,
+    message:
+      row.missing === 'commit order'
+        ? `entry ${row.seq} of account ${row.account_id} carries another commit number than its transfer`
+        : `entry ${row.seq} of account ${row.account_id} refers to ${row.missing === 'account' ? 'an account' : 'a transfer'} that does not exist`,
   }));
 }
 

@@ -237,12 +237,14 @@ export async function writeBatch(
        select $1, id, action, code, pending_id, corrects_id, timeout_at, metadata, request_hash, content_hash, created_at
        from json_to_recordset($2::json) as x(id text, action text, code text, pending_id text, corrects_id text,
          timeout_at timestamptz, metadata jsonb, request_hash text, content_hash text, created_at timestamptz)
+       returning id, commit_seq
      ), entries as (
-       insert into ledger_entries
-         (tenant_id, account_id, seq, transfer_id, posted_delta_won, pending_debit_delta_won, pending_credit_delta_won, hash)
-       select $1, account_id, seq, transfer_id, posted, pending_debit, pending_credit, hash
+       insert into ledger_entries (tenant_id, account_id, seq, transfer_id, posted_delta_won,
+         pending_debit_delta_won, pending_credit_delta_won, hash, commit_seq)
+       select $1, x.account_id, x.seq, x.transfer_id, x.posted, x.pending_debit, x.pending_credit, x.hash, t.commit_seq
        from json_to_recordset($3::json) as x(account_id text, seq bigint, transfer_id text, posted bigint,
          pending_debit bigint, pending_credit bigint, hash text)
+       left join transfers t on t.id = x.transfer_id
      ), balances as (
        update ledger_accounts a set posted_won = x.posted, pending_debit_won = x.pending_debit,
          pending_credit_won = x.pending_credit, entry_count = x.entry_count, head_hash = x.head_hash

@@ -4,16 +4,23 @@ import { openTestPlatform, type TestPlatform } from '../../../test/support/platf
 import { createTestTenant } from '../../../test/support/tenants.js';
 import { leafHash, verifyConsistency, verifyInclusion } from './merkle.js';
 import type { InclusionProof } from './proof.js';
-import { BLOCK_LEAVES } from './scan.js';
+import { BLOCK_LEAVES, GROUP_LEAVES, STORED_LEVEL } from './scan.js';
 
 const FIRST_SEAL = 300;
 const TRANSFERS = 700;
 
 /**
- * Trees bigger than a block: nodes below BLOCK_LEAVES leaves are not stored, so proofs rehash their
- * block from the journal. Leaves on both sides of block edges and of a checkpoint boundary.
+ * Trees bigger than a block: nodes below GROUP_LEAVES leaves are not stored, so proofs rehash their
+ * group from the journal, found from the block's first commit number. Leaves on both sides of block
+ * and group edges and of a checkpoint boundary; and a tree whose first checkpoint was sealed by an
+ * older version, which stored nodes from level 8 up only (`legacy`).
  */
-describe.each(databaseKinds())('proofs across blocks of leaves on %s', (kind) => {
+describe.each(
+  databaseKinds().flatMap((kind) => [
+    [kind, 'current'],
+    [kind, 'legacy'],
+  ]),
+)('proofs across blocks of leaves on %s (%s first checkpoint)', (kind, firstSeal) => {
   let t: TestPlatform;
   let tenantId: string;
 
@@ -26,6 +33,8 @@ describe.each(databaseKinds())('proofs across blocks of leaves on %s', (kind) =>
     ]);
     await post(1, FIRST_SEAL);
     await t.platform.publicBooks.seal(tenantId);
+    if (firstSeal === 'legacy')
+      await t.db.query('delete from public_book_nodes where tenant_id = $1 and level < 8', [tenantId]);
     await post(FIRST_SEAL + 1, TRANSFERS);
     await t.platform.publicBooks.seal(tenantId);
   }, 120_000);
@@ -59,7 +68,7 @@ describe.each(databaseKinds())('proofs across blocks of leaves on %s', (kind) =>
     return answer.proofs[0] as InclusionProof;
   }
 
-  it('seals in two checkpoints and stores the tree from level 8 up only', async () => {
+  it(`seals in two checkpoints and stores the tree from level ${STORED_LEVEL} up only`, async () => {
     const [second, first] = await t.platform.publicBooks.checkpoints(tenantId, { limit: 10 });
     expect(first).toMatchObject({ sequence: 1, treeSize: FIRST_SEAL, transferCount: FIRST_SEAL });
     expect(second).toMatchObject({ sequence: 2, treeSize: TRANSFERS, transferCount: TRANSFERS - FIRST_SEAL });
@@ -68,7 +77,18 @@ describe.each(databaseKinds())('proofs across blocks of leaves on %s', (kind) =>
       'select distinct level from public_book_nodes where tenant_id = $1 order by level',
       [tenantId],
     );
-    expect(levels.map((row) => Number(row.level))).toEqual([8, 9]);
+    expect(levels.map((row) => Number(row.level))).toEqual([4, 5, 6, 7, 8, 9]);
+    const level4 = await t.db.query<{ hashes: Buffer }>(
+      'select hashes from public_book_nodes where tenant_id = $1 and level = 4 and chunk = 0',
+      [tenantId],
+    );
+    const stored = Buffer.from(level4[0]?.hashes ?? []);
+    expect(stored.length).toBe(32 * Math.floor(TRANSFERS / GROUP_LEAVES));
+    // The legacy first checkpoint's groups are padding (absent); the second seal's are real hashes.
+    const absent = Buffer.alloc(32);
+    const groupsOfFirst = Math.floor(FIRST_SEAL / GROUP_LEAVES);
+    expect(stored.subarray(0, 32).equals(absent)).toBe(firstSeal === 'legacy');
+    expect(stored.subarray(32 * groupsOfFirst, 32 * groupsOfFirst + 32).equals(absent)).toBe(false);
     const blocks = await t.db.query<{ block: number }>(
       'select block from public_book_blocks where tenant_id = $1 order by block',
       [tenantId],
@@ -81,6 +101,8 @@ describe.each(databaseKinds())('proofs across blocks of leaves on %s', (kind) =>
     const root = Buffer.from(latest?.rootHash ?? '', 'hex');
     for (const n of [
       1,
+      GROUP_LEAVES,
+      GROUP_LEAVES + 1,
       BLOCK_LEAVES,
       BLOCK_LEAVES + 1,
       FIRST_SEAL,
@@ -114,14 +136,14 @@ describe.each(databaseKinds())('proofs across blocks of leaves on %s', (kind) =>
       );
       await tx.query('alter table ledger_entries enable trigger ledger_entries_append_only');
     });
-    await expect(proofOf(BLOCK_LEAVES + 1)).rejects.toMatchObject({
-      code: 'JOURNAL_DIFFERS_FROM_CHECKPOINT',
-    });
+    // n290 is leaf 289, in the group of leaves 288..303 (and, for a legacy checkpoint, in block 256..511).
+    await expect(proofOf(289)).rejects.toMatchObject({ code: 'JOURNAL_DIFFERS_FROM_CHECKPOINT' });
     await expect(t.platform.publicBooks.consistency(tenantId, 2, 1)).rejects.toMatchObject({
       code: 'JOURNAL_DIFFERS_FROM_CHECKPOINT',
     });
-    // A leaf of an untouched block still proves: its path holds the altered block only as a stored node.
+    // A leaf of an untouched group still proves: its path holds the altered group only as a stored node.
     expect((await proofOf(1)).leafIndex).toBe(0);
+    expect((await proofOf(BLOCK_LEAVES + 1)).leafIndex).toBe(BLOCK_LEAVES);
     const violations = await t.platform.publicBooks.audit(tenantId);
     expect(violations.map((violation) => violation.subject)).toContain('checkpoint 1');
   });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../../test/support/databases.js';
 import { openTestPlatform, type TestPlatform } from '../../../test/support/platform.js';
 import { createTestTenant } from '../../../test/support/tenants.js';
+import type { TransferRequest } from '../ledger/index.js';
 
 const WRITERS = 6;
 const TRANSFERS_PER_WRITER = 30;
@@ -60,6 +61,43 @@ describe.each(databaseKinds())('sealing in commit order on %s', (kind) => {
     expect(checkpoint.treeSize).toBe(WRITERS * TRANSFERS_PER_WRITER);
     expect(checkpoint.figures.circulationWon).toBe(WRITERS * TRANSFERS_PER_WRITER * 1_000);
     expect(await t.platform.publicBooks.audit(tenantId)).toEqual([]);
+  });
+
+  it('reads a commit-order range exactly as the transfers are read one by one', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      ids.push(`r${i}`);
+      // Holds, their postings and plain transfers: pending amounts travel too.
+      const request: TransferRequest =
+        i % 3 === 0
+          ? {
+              ...charge(`r${i}`, `m${i % WRITERS}`),
+              action: 'pending',
+              timeoutAt: new Date(Date.UTC(2100, 0)),
+            }
+          : i % 3 === 1
+            ? { id: `r${i}`, action: 'post_pending', pendingId: `r${i - 1}` }
+            : charge(`r${i}`, `m${i % WRITERS}`);
+      expect((await t.platform.ledger.postTransfers(tenantId, [request]))[0]?.ok).toBe(true);
+    }
+    const byRange = await t.platform.ledger.transfersInCommitOrder(
+      tenantId,
+      0,
+      Number.MAX_SAFE_INTEGER,
+      1000,
+    );
+    const byIds = await t.platform.ledger.sealableTransfers(tenantId, ids);
+    const sorted = (transfers: typeof byRange) =>
+      transfers.map((transfer) => ({
+        ...transfer,
+        entries: [...transfer.entries].sort((a, b) => (a.accountId < b.accountId ? -1 : 1)),
+      }));
+    expect(byRange.map((transfer) => transfer.id)).toEqual(ids);
+    expect(byRange.every((transfer) => transfer.entries.length === 2)).toBe(true);
+    expect(sorted(byRange)).toEqual(sorted(byIds));
+    // A page that ends inside the range carries the entries of its own transfers only.
+    const page = await t.platform.ledger.transfersInCommitOrder(tenantId, 0, Number.MAX_SAFE_INTEGER, 7);
+    expect(sorted(page)).toEqual(sorted(byIds).slice(0, 7));
   });
 
   it.skipIf(kind === 'pglite')(

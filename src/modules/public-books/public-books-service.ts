@@ -6,7 +6,7 @@ import type { LedgerService, SealableTransfer } from '../ledger/index.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { FigureTally } from './figures.js';
-import { accountHash, leafText } from './leaf.js';
+import { type AccountHashCache, accountHash, leafText } from './leaf.js';
 import { localMidnight } from './local-day.js';
 import {
   consistencyRanges,
@@ -24,9 +24,14 @@ import {
 import { type InclusionProof, PROOF_FORMAT, type ProofAnswer, publishCheckpoint } from './proof.js';
 import {
   BLOCK_LEAVES,
+  BLOCK_LEVEL,
+  EMBEDDED_PACING,
+  GROUP_LEAVES,
+  type ScanPacing,
   type ScanResult,
   type ScanStart,
   SEAL_TRANSFERS_MAX,
+  SERVER_PACING,
   STORED_LEVEL,
   scanJournal,
 } from './scan.js';
@@ -51,6 +56,8 @@ import {
 import type { PublicKeyRecord, StoredCheckpoint } from './types.js';
 
 const CHECKPOINT_PAGE_MAX = 100;
+const ACCOUNT_HASHES_KEPT_MAX = 100_000;
+const ACCOUNT_HASH_TENANTS_MAX = 64;
 const MEMBER_KINDS_PREFIX = 'member_';
 
 export interface SealOutcome {
@@ -75,6 +82,10 @@ export class PublicBooksService {
     private readonly signer: CheckpointSigner | undefined,
   ) {}
 
+  private get pacing(): ScanPacing {
+    return this.db.kind === 'pglite' ? EMBEDDED_PACING : SERVER_PACING;
+  }
+
   /** Phase timings of the last seal made by this instance (for the bench; not persisted). */
   lastSealTimings: SealTimings | undefined;
 
@@ -88,7 +99,7 @@ export class PublicBooksService {
       const watermark = await this.deps.ledger.commitWatermark(tenantId);
       const [latest] = await selectCheckpoints(this.db, tenantId, { limit: 1, order: 'desc' });
       if (latest && watermark <= latest.throughCommitSeq) return { checkpoint: latest, created: false };
-      const scan = await scanJournal(this.deps, tenantId, this.scanStartOf(latest), watermark);
+      const scan = await scanJournal(this.deps, tenantId, this.scanStartOf(latest), watermark, this.pacing);
       const checkpoint = await this.build(tenantId, latest, scan, signer);
       return { checkpoint, created: true };
     });
@@ -211,56 +222,95 @@ export class PublicBooksService {
   }
 
   /**
-   * Hashes of these perfect subtrees of `checkpoint`'s tree: stored ones from the store, lower ones
-   * rehashed from their block of leaves in the journal (`leaves` may hold blocks already read).
+   * Hashes of these perfect subtrees of `checkpoint`'s tree: stored ones from the store, the others
+   * rehashed from the journal, a group of leaves at a time (`spans` may hold groups already read).
    */
   private async treeNodes(
     tenantId: string,
     checkpoint: StoredCheckpoint,
     needed: readonly NodeRef[],
-    leaves = new Map<number, Buffer[]>(),
+    spans: LeafSpan[] = [],
   ): Promise<Map<string, Buffer>> {
     const nodes = await selectNodes(
       this.db,
       tenantId,
       needed.filter((node) => node.level >= STORED_LEVEL),
     );
-    const low = needed.filter((node) => node.level < STORED_LEVEL);
-    const blocks = [...new Set(low.map((node) => blockOfNode(node)))].filter((block) => !leaves.has(block));
-    const starts = await selectBlockStarts(this.db, tenantId, blocks);
-    for (const block of blocks) {
-      const firstCommitSeq = starts.get(block);
-      if (firstCommitSeq === undefined) throw journalMismatch(`block ${block}`);
-      const read = await this.blockTransfers(tenantId, checkpoint, block, firstCommitSeq);
-      leaves.set(
-        block,
-        read.map((transfer) => leafHash(leafText(tenantId, transfer))),
+    const missing = needed.filter((node) => !nodes.has(nodeKey(node)));
+    if (missing.some((node) => node.level >= BLOCK_LEVEL)) throw journalMismatch('stored tree');
+    // Nodes of levels STORED_LEVEL..7 are missing only in checkpoints sealed by older versions: read their whole block.
+    const units = missing
+      .map((node) => unitOf(node, checkpoint.treeSize))
+      .sort((x, y) => y.count - x.count || x.start - y.start);
+    for (const unit of units)
+      if (!spanHolding(spans, unit.start, unit.count))
+        spans.push({ start: unit.start, hashes: await this.leafHashesAt(tenantId, checkpoint, unit) });
+    for (const node of missing) {
+      const start = node.index * 2 ** node.level;
+      const span = spanHolding(spans, start, 2 ** node.level);
+      if (!span) throw journalMismatch(`leaves from ${start}`);
+      nodes.set(
+        nodeKey(node),
+        rootOfLeafHashes(span.hashes.slice(start - span.start, start - span.start + 2 ** node.level)),
       );
-    }
-    for (const node of low) {
-      const start = node.index * 2 ** node.level - blockOfNode(node) * BLOCK_LEAVES;
-      const blockLeaves = leaves.get(blockOfNode(node)) ?? [];
-      const slice = blockLeaves.slice(start, start + 2 ** node.level);
-      if (slice.length !== 2 ** node.level) throw journalMismatch(`block ${blockOfNode(node)}`);
-      nodes.set(nodeKey(node), rootOfLeafHashes(slice));
     }
     return nodes;
   }
 
-  /** The transfers that are the leaves of one block, as far as `checkpoint`'s tree reaches. */
-  private async blockTransfers(
+  /** The leaf hashes of leaves [start, start + count) of `checkpoint`'s tree, read from the journal. */
+  private async leafHashesAt(
     tenantId: string,
     checkpoint: StoredCheckpoint,
-    block: number,
-    firstCommitSeq: number,
-  ): Promise<SealableTransfer[]> {
-    const count = Math.min(BLOCK_LEAVES, checkpoint.treeSize - block * BLOCK_LEAVES);
-    return this.deps.ledger.transfersInCommitOrder(
+    unit: { start: number; count: number },
+  ): Promise<Buffer[]> {
+    const block = Math.floor(unit.start / BLOCK_LEAVES);
+    const blockFirst = (await selectBlockStarts(this.db, tenantId, [block])).get(block);
+    if (blockFirst === undefined) throw journalMismatch(`block ${block}`);
+    const offset = unit.start - block * BLOCK_LEAVES;
+    let firstSeq = blockFirst;
+    if (offset > 0) {
+      // The commit number of the unit's first leaf: `offset` transfers after the block's first (index only).
+      const before = await this.deps.ledger.commitRange(tenantId, {
+        afterSeq: blockFirst - 1,
+        throughSeq: checkpoint.throughCommitSeq,
+        max: offset + 1,
+        every: BLOCK_LEAVES,
+        firstPosition: 0,
+      });
+      if (before.count !== offset + 1) throw journalMismatch(`block ${block}`);
+      firstSeq = before.lastSeq;
+    }
+    return this.leafHashesFrom(tenantId, checkpoint, firstSeq, unit.count);
+  }
+
+  /** Leaf hashes of `count` transfers from commit number `firstSeq` on, within `checkpoint`. */
+  private async leafHashesFrom(
+    tenantId: string,
+    checkpoint: StoredCheckpoint,
+    firstSeq: number,
+    count: number,
+  ): Promise<Buffer[]> {
+    const read = await this.deps.ledger.transfersInCommitOrder(
       tenantId,
-      firstCommitSeq - 1,
+      firstSeq - 1,
       checkpoint.throughCommitSeq,
       count,
     );
+    if (read.length !== count) throw journalMismatch(`leaves from commit ${firstSeq}`);
+    return read.map((transfer) => leafHash(leafText(tenantId, transfer, this.accountHashes(tenantId))));
+  }
+
+  /** Account hashes are a pure function of the tenant and account ids: kept across proofs, per tenant (bounded). */
+  private readonly accountHashCaches = new Map<string, AccountHashCache>();
+
+  private accountHashes(tenantId: string): AccountHashCache {
+    let cache = this.accountHashCaches.get(tenantId);
+    if (!cache || cache.size > ACCOUNT_HASHES_KEPT_MAX) {
+      if (this.accountHashCaches.size >= ACCOUNT_HASH_TENANTS_MAX) this.accountHashCaches.clear();
+      cache = new Map();
+      this.accountHashCaches.set(tenantId, cache);
+    }
+    return cache;
   }
 
   /**
@@ -295,20 +345,40 @@ export class PublicBooksService {
   ): Promise<InclusionProof> {
     const found = await selectBlockOf(this.db, tenantId, transfer.commitSeq);
     if (!found) throw journalMismatch(transfer.id);
-    const blockTransfers = await this.blockTransfers(tenantId, checkpoint, found.block, found.firstCommitSeq);
-    const position = blockTransfers.findIndex((sealed) => sealed.commitSeq === transfer.commitSeq);
+    // The leaf's place in its block, and where each group of the block starts: one index-only count.
+    const counted = await this.deps.ledger.commitRange(tenantId, {
+      afterSeq: found.firstCommitSeq - 1,
+      throughSeq: transfer.commitSeq,
+      max: BLOCK_LEAVES,
+      every: GROUP_LEAVES,
+      firstPosition: 0,
+    });
+    const position = counted.count - 1;
     const leafIndex = found.block * BLOCK_LEAVES + position;
-    if (position < 0 || leafIndex >= checkpoint.treeSize) throw journalMismatch(transfer.id);
-    const leaves = new Map([
-      [found.block, blockTransfers.map((sealed) => leafHash(leafText(tenantId, sealed)))],
-    ]);
-    const leaf = leafText(tenantId, transfer);
+    const groupFirstSeq = counted.marks[Math.floor(position / GROUP_LEAVES)];
+    if (
+      counted.lastSeq !== transfer.commitSeq ||
+      leafIndex >= checkpoint.treeSize ||
+      groupFirstSeq === undefined
+    )
+      throw journalMismatch(transfer.id);
+    const groupStart = leafIndex - (leafIndex % GROUP_LEAVES);
+    const group = {
+      start: groupStart,
+      hashes: await this.leafHashesFrom(
+        tenantId,
+        checkpoint,
+        groupFirstSeq,
+        Math.min(GROUP_LEAVES, checkpoint.treeSize - groupStart),
+      ),
+    };
+    const leaf = leafText(tenantId, transfer, this.accountHashes(tenantId));
     const ranges = inclusionRanges(leafIndex, checkpoint.treeSize);
     const nodes = await this.treeNodes(
       tenantId,
       checkpoint,
       ranges.flatMap((range) => perfectNodesOf(range)),
-      leaves,
+      [group],
     );
     const path = ranges.map((range) => rangeHash(range, nodes));
     const hash = leafHash(leaf);
@@ -361,7 +431,7 @@ export class PublicBooksService {
               tally: recomputedBefore.tally,
             }
           : this.scanStartOf(undefined);
-        const scan = await scanJournal(this.deps, tenantId, start, checkpoint.throughCommitSeq);
+        const scan = await scanJournal(this.deps, tenantId, start, checkpoint.throughCommitSeq, this.pacing);
         const recomputed = {
           sequence: fromSequence,
           previousRootHash: recomputedBefore?.tree.root().toString('hex') ?? EMPTY_TREE_HASH,
@@ -468,9 +538,21 @@ function compareFigures(checkpoint: StoredCheckpoint, tally: FigureTally): Check
   return found;
 }
 
-/** The block of leaves a perfect subtree below STORED_LEVEL lies in. */
-function blockOfNode(node: NodeRef): number {
-  return Math.floor((node.index * 2 ** node.level) / BLOCK_LEAVES);
+/** Leaf hashes of leaves [start, start + hashes.length), read from the journal for one request. */
+interface LeafSpan {
+  start: number;
+  hashes: Buffer[];
+}
+
+/** The leaves read to rehash a node that is not stored: its group, or its block for an older checkpoint. */
+function unitOf(node: NodeRef, treeSize: number): { start: number; count: number } {
+  const size = node.level < STORED_LEVEL ? GROUP_LEAVES : BLOCK_LEAVES;
+  const start = Math.floor((node.index * 2 ** node.level) / size) * size;
+  return { start, count: Math.min(size, treeSize - start) };
+}
+
+function spanHolding(spans: readonly LeafSpan[], start: number, count: number): LeafSpan | undefined {
+  return spans.find((span) => span.start <= start && start + count <= span.start + span.hashes.length);
 }
 
 function journalMismatch(subject: string): DomainError {

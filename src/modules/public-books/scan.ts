@@ -4,17 +4,35 @@ import type { FigureTally } from './figures.js';
 import { type AccountHashCache, leafText } from './leaf.js';
 import { leafHash, TreeAppender } from './merkle.js';
 
-/** Perfect subtrees from this level up are stored; a proof rehashes the block of leaves below. */
-export const STORED_LEVEL = 8;
-export const BLOCK_LEAVES = 2 ** STORED_LEVEL;
+/**
+ * Perfect subtrees from this level up are stored (1/8 of a hash per leaf); a proof rehashes the
+ * group of GROUP_LEAVES leaves below from the journal. Checkpoints sealed by older versions stored from
+ * level 8 up: their proofs rehash the whole block instead (public-books-service.ts).
+ */
+export const STORED_LEVEL = 4;
+export const GROUP_LEAVES = 2 ** STORED_LEVEL;
+/** The commit number of the first leaf of every block of this many leaves is stored: leaves are found from it. */
+export const BLOCK_LEVEL = 8;
+export const BLOCK_LEAVES = 2 ** BLOCK_LEVEL;
 /** One checkpoint seals at most this many transfers; the rest go into the next one at once. */
 export const SEAL_TRANSFERS_MAX = 2_000_000;
-/** A read page is this many whole blocks; pages are cut at block starts, so their bounds are exact. */
-const PAGE_BLOCKS = 64;
-/** Pages read ahead while the current one is hashed: the database and Node work at the same time. */
-const PAGES_IN_FLIGHT = 2;
 /** Leaves hashed between two turns of the event loop. */
 const FOLD_SLICE = 1024;
+/** Transfers numbered by one counting query: each query is short, so payments get in between. */
+const COUNT_PAGE_MAX = 65_536;
+
+/**
+ * How the journal is read. A page is `pageBlocks` whole blocks (pages are cut at block starts, so
+ * their bounds are exact); `pagesInFlight` pages are read ahead while one is hashed, so the database
+ * and Node work at the same time. The embedded database runs one statement at a time for everyone:
+ * there, short pages and no read-ahead, so a payment waits for one short page at most.
+ */
+export interface ScanPacing {
+  pageBlocks: number;
+  pagesInFlight: number;
+}
+export const SERVER_PACING: ScanPacing = { pageBlocks: 64, pagesInFlight: 2 };
+export const EMBEDDED_PACING: ScanPacing = { pageBlocks: 4, pagesInFlight: 0 };
 
 /** Where the tree stood at the previous checkpoint (all zero/empty before the first). */
 export interface ScanStart {
@@ -52,15 +70,10 @@ export async function scanJournal(
   tenantId: string,
   start: ScanStart,
   throughSeq: number,
+  pacing: ScanPacing = SERVER_PACING,
 ): Promise<ScanResult> {
   const counted = performance.now();
-  const range = await deps.ledger.commitRange(tenantId, {
-    afterSeq: start.afterSeq,
-    throughSeq,
-    max: SEAL_TRANSFERS_MAX,
-    every: BLOCK_LEAVES,
-    firstPosition: start.treeSize,
-  });
+  const range = await countRange(deps, tenantId, start, throughSeq);
   const result: ScanResult = {
     tree: new TreeAppender(start.treeSize, start.frontier, STORED_LEVEL),
     tally: start.tally,
@@ -75,11 +88,36 @@ export async function scanJournal(
     phasesMs: { count: performance.now() - counted, read: 0, hash: 0 },
   };
   const folder = new LeafFolder(deps, tenantId, result);
-  for await (const page of pagesInOrder(pageBounds(start.afterSeq, range), deps, tenantId, result))
-    await folder.fold(page);
+  const bounds = pageBounds(start.afterSeq, range, pacing.pageBlocks);
+  for await (const page of pagesInOrder(bounds, pacing, deps, tenantId, result)) await folder.fold(page);
   if (result.transferCount !== range.count)
     throw new Error(`public books: read ${result.transferCount} transfers of ${range.count} counted`);
   return result;
+}
+
+/** Numbers the range (at most SEAL_TRANSFERS_MAX transfers) in short index-only queries. */
+async function countRange(
+  deps: ScanDeps,
+  tenantId: string,
+  start: ScanStart,
+  throughSeq: number,
+): Promise<{ count: number; lastSeq: number; marks: number[] }> {
+  const total = { count: 0, lastSeq: start.afterSeq, marks: [] as number[] };
+  for (;;) {
+    const max = Math.min(COUNT_PAGE_MAX, SEAL_TRANSFERS_MAX - total.count);
+    const page = await deps.ledger.commitRange(tenantId, {
+      afterSeq: total.lastSeq,
+      throughSeq,
+      max,
+      every: BLOCK_LEAVES,
+      firstPosition: start.treeSize + total.count,
+    });
+    total.count += page.count;
+    total.lastSeq = page.lastSeq;
+    total.marks.push(...page.marks);
+    if (page.count < max || total.count >= SEAL_TRANSFERS_MAX) return total;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 interface PageBound {
@@ -87,16 +125,17 @@ interface PageBound {
   throughSeq: number;
 }
 
-/** Pages of PAGE_BLOCKS blocks, each ending just before a block start (the first may be partial). */
+/** Pages of `pageBlocks` blocks, each ending just before a block start (the first may be partial). */
 function pageBounds(
   afterSeq: number,
   range: { count: number; lastSeq: number; marks: number[] },
+  pageBlocks: number,
 ): PageBound[] {
   if (range.count === 0) return [];
   const bounds: PageBound[] = [];
   let from = afterSeq;
   // marks[0] may be the very first transfer (the tree ended on a block edge); cut after whole pages.
-  for (let i = PAGE_BLOCKS; i < range.marks.length; i += PAGE_BLOCKS) {
+  for (let i = pageBlocks; i < range.marks.length; i += pageBlocks) {
     const through = (range.marks[i] as number) - 1;
     bounds.push({ afterSeq: from, throughSeq: through });
     from = through;
@@ -105,14 +144,15 @@ function pageBounds(
   return bounds;
 }
 
-/** Reads pages with up to PAGES_IN_FLIGHT queries at once and yields them in commit order. */
+/** Reads pages with up to `pagesInFlight` queries ahead and yields them in commit order. */
 async function* pagesInOrder(
   bounds: readonly PageBound[],
+  pacing: ScanPacing,
   deps: ScanDeps,
   tenantId: string,
   result: ScanResult,
 ): AsyncGenerator<SealableTransfer[]> {
-  const pageMax = (PAGE_BLOCKS + 1) * BLOCK_LEAVES;
+  const pageMax = (pacing.pageBlocks + 1) * BLOCK_LEAVES;
   const inFlight: Array<Promise<SealableTransfer[]>> = [];
   let next = 0;
   const request = (bound: PageBound) => {
@@ -121,7 +161,7 @@ async function* pagesInOrder(
     inFlight.push(page);
   };
   while (next < bounds.length || inFlight.length > 0) {
-    while (inFlight.length < PAGES_IN_FLIGHT + 1 && next < bounds.length)
+    while (inFlight.length < pacing.pagesInFlight + 1 && next < bounds.length)
       request(bounds[next++] as PageBound);
     const waited = performance.now();
     const page = await (inFlight.shift() as Promise<SealableTransfer[]>);

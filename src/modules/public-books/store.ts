@@ -7,6 +7,8 @@ import type { PublicFigures, PublicKeyRecord, StoredCheckpoint } from './types.j
 export const CHUNK_SIZE = 1024;
 const CHUNKS_PER_STATEMENT = 64;
 const BLOCK_STARTS_PER_STATEMENT = 10_000;
+/** Padding for nodes a chunk does not hold (no SHA-256 output is all zero in practice). */
+const ABSENT_HASH_HEX = '0'.repeat(64);
 
 interface CheckpointRow {
   tenant_id: string;
@@ -158,16 +160,21 @@ function piecesOf(append: LevelAppend): ChunkPiece[] {
   return pieces;
 }
 
-/** Appends new nodes at the end of each level; refuses (throws) if a chunk is not exactly as long as expected. */
+/**
+ * Appends new nodes at the end of each level; refuses (throws) if a chunk is not exactly as long as
+ * expected. A new chunk that starts mid-way (a level older versions did not store) is padded with
+ * zero hashes, which read as absent.
+ */
 export async function appendNodes(tx: Sql, tenantId: string, levels: readonly LevelAppend[]): Promise<void> {
   const pieces = levels.flatMap(piecesOf);
   for (let start = 0; start < pieces.length; start += CHUNKS_PER_STATEMENT) {
     const batch = pieces.slice(start, start + CHUNKS_PER_STATEMENT);
     const written = await tx.query(
       `insert into public_book_nodes as n (tenant_id, level, chunk, hashes)
-       select $1, x.level, x.chunk, decode(x.hex, 'hex')
+       select $1, x.level, x.chunk, decode(repeat('00', 32 * x."offset") || x.hex, 'hex')
        from json_to_recordset($2::json) as x(level smallint, chunk bigint, "offset" int, hex text)
-       on conflict (tenant_id, level, chunk) do update set hashes = n.hashes || excluded.hashes
+       on conflict (tenant_id, level, chunk) do update
+         set hashes = n.hashes || substring(excluded.hashes from octet_length(n.hashes) + 1)
          where octet_length(n.hashes) = 32 * (
            select p."offset" from json_to_recordset($2::json) as p(level smallint, chunk bigint, "offset" int)
            where p.level = n.level and p.chunk = n.chunk)
@@ -238,7 +245,7 @@ export async function selectNodes(
   );
   const found = new Map<string, Buffer>();
   for (const row of rows)
-    if (row.hash.length === 64)
+    if (row.hash.length === 64 && row.hash !== ABSENT_HASH_HEX)
       found.set(nodeKey({ level: Number(row.level), index: Number(row.idx) }), Buffer.from(row.hash, 'hex'));
   return found;
 }
