@@ -8,6 +8,7 @@ import { registerJobs } from '../jobs.js';
 import { plantDemoRing } from '../modules/fraud/presets/daejeon-demo-ring.js';
 import { auditWithCheckpoints } from '../modules/public-books/audit.js';
 import { ensureDemoSigningKeyFile } from '../modules/public-books/signing.js';
+import { openClusters, serveClusters } from '../modules/tenant-directory/deployment.js';
 import { DAEJEON_TENANT } from '../modules/tenants/presets.js';
 import type { Platform } from '../platform.js';
 import { DEMO_CREDENTIALS, type SeedOutcome, seedDaejeon } from '../presets/daejeon.js';
@@ -96,6 +97,9 @@ program
       console.log(`platform administrator ${config.platformAdminPhone}: ${outcome}`);
     }
     registerJobs(platform);
+    const clusterSet = await openClusters(platform, config);
+    if (clusterSet)
+      return serveClusters(clusterSet, { pollMs: SCHEDULER_POLL_MS, onClosed: () => sandbox?.bank.close() });
     platform.scheduler.start(
       async () => (await platform.tenants.list()).map((tenant) => tenant.id),
       SCHEDULER_POLL_MS,
