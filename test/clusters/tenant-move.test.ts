@@ -166,7 +166,8 @@ describe.skipIf(!available)('tenants on two PostgreSQL clusters', () => {
     expect(retried.status).toBe(201);
     const replayed = await alphaCitizen.pay(3_000, 'pay-during-move');
     expect(replayed.status).toBe(201);
-    expect(replayed.body.id ?? replayed.body.paymentId).toBe(retried.body.id ?? retried.body.paymentId);
+    expect(replayed.body.paymentId).toBe(retried.body.paymentId);
+    expect(retried.body.amountWon).toBe(3_000);
     expect((await betaCitizen.pay(6_000)).status).toBe(201);
 
     const b = set.platforms.get('b');
