@@ -22,6 +22,7 @@ import {
   withBankSecret,
 } from './runtime.js';
 import { registerSimulate } from './simulate-command.js';
+import { registerTenantCommands } from './tenants-command.js';
 import { runVerify } from './verify-command.js';
 
 const SCHEDULER_POLL_MS = 5_000;
@@ -40,6 +41,10 @@ Environment (the README's configuration table lists every variable):
   DATA_DIR      embedded database directory when DATABASE_URL is unset (default ./data)
   DATABASE_URL  PostgreSQL server, e.g. postgres://user:pass@host:5432/hanbat
   LOG_LEVEL     pino level: fatal, error, warn, info, debug, trace (default info)
+  HANBAT_CLUSTERS       more PostgreSQL clusters, "name=postgres://… name2=postgres://…"; tenants
+                        are placed by the directory on DATABASE_URL's (home) cluster; unset: one database
+  HANBAT_HOME_CLUSTER   the DATABASE_URL cluster's name (default main)
+  HANBAT_TENANT_CACHE_SIZE  bound of the session/host → tenant lookups per process (default 10000)
   HANBAT_PLATFORM_ADMIN_PHONE / HANBAT_PLATFORM_ADMIN_PASSWORD  the platform administrator, who
                         creates tenants (POST /v1/platform/tenants); unset: nobody can
   HANBAT_METRICS_TOKEN  bearer token GET /metrics requires (unset: /metrics is open)
@@ -273,6 +278,7 @@ function welcome(url: string, seeded: SeedOutcome, bank: string): string {
 }
 
 registerSimulate(program);
+registerTenantCommands(program);
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
