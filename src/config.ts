@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { PGLITE_SHARED_BUFFERS_MB_DEFAULT } from './db/pglite.js';
 import type { BackgroundLimits } from './modules/scheduler/scheduler.js';
+import { type ClusterConfig, loadClusterConfig } from './modules/tenant-directory/cluster-config.js';
 
 /** 'production' refuses published credentials, weak operator passwords and an unasked-for sandbox bank. */
 export type Mode = 'demo' | 'production';
 
-export interface Config {
+export interface Config extends ClusterConfig {
   mode: Mode;
   port: number;
   host: string;
@@ -72,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     operatorPhone: env.HANBAT_OPERATOR_PHONE || undefined,
     operatorPassword: env.HANBAT_OPERATOR_PASSWORD || undefined,
     ...loadPlatformAdmin(env),
+    ...loadClusterConfig(env),
     metricsToken: env.HANBAT_METRICS_TOKEN || undefined,
     shutdownTimeoutMs: parsePositiveInteger('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS ?? '30000'),
     ...loadBankConfig(env, dataDir),

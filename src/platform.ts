@@ -31,6 +31,7 @@ import { RefundService } from './modules/refunds/refund-service.js';
 import { Scheduler } from './modules/scheduler/scheduler.js';
 import { SettlementService } from './modules/settlement/settlement-service.js';
 import { TaxStatementService } from './modules/tax-statements/tax-statement-service.js';
+import type { ClusterControl } from './modules/tenant-directory/cluster-set.js';
 import { TenantService } from './modules/tenants/tenant-service.js';
 import { TransferService } from './modules/transfers/transfer-service.js';
 import { WalletService } from './modules/wallets/wallet-service.js';
@@ -73,6 +74,8 @@ export interface Platform {
   publicBooks: PublicBooksService;
   platformAdmins: PlatformAdminService;
   brandings: BrandingService;
+  /** Set by `serve` when HANBAT_CLUSTERS places tenants on several databases (home cluster only). */
+  clusters?: ClusterControl;
 }
 
 export function createPlatform(

@@ -8,6 +8,7 @@ import { registerJobs } from '../jobs.js';
 import { plantDemoRing } from '../modules/fraud/presets/daejeon-demo-ring.js';
 import { auditWithCheckpoints } from '../modules/public-books/audit.js';
 import { ensureDemoSigningKeyFile } from '../modules/public-books/signing.js';
+import { openClusters, serveClusters } from '../modules/tenant-directory/deployment.js';
 import { DAEJEON_TENANT } from '../modules/tenants/presets.js';
 import type { Platform } from '../platform.js';
 import { DEMO_CREDENTIALS, type SeedOutcome, seedDaejeon } from '../presets/daejeon.js';
@@ -21,6 +22,7 @@ import {
   withBankSecret,
 } from './runtime.js';
 import { plantHistory, registerSimulate } from './simulate-command.js';
+import { registerTenantCommands } from './tenants-command.js';
 import { runVerify } from './verify-command.js';
 
 const SCHEDULER_POLL_MS = 5_000;
@@ -39,6 +41,10 @@ Environment (the README's configuration table lists every variable):
   DATA_DIR      embedded database directory when DATABASE_URL is unset (default ./data)
   DATABASE_URL  PostgreSQL server, e.g. postgres://user:pass@host:5432/hanbat
   LOG_LEVEL     pino level: fatal, error, warn, info, debug, trace (default info)
+  HANBAT_CLUSTERS       more PostgreSQL clusters, "name=postgres://… name2=postgres://…"; tenants
+                        are placed by the directory on DATABASE_URL's (home) cluster; unset: one database
+  HANBAT_HOME_CLUSTER   the DATABASE_URL cluster's name (default main)
+  HANBAT_TENANT_CACHE_SIZE  bound of the session/host → tenant lookups per process (default 10000)
   HANBAT_PLATFORM_ADMIN_PHONE / HANBAT_PLATFORM_ADMIN_PASSWORD  the platform administrator, who
                         creates tenants (POST /v1/platform/tenants); unset: nobody can
   HANBAT_DEMO_HISTORY   0: a demo start generates no synthetic month of dashboard history
@@ -98,6 +104,9 @@ program
       console.log(`platform administrator ${config.platformAdminPhone}: ${outcome}`);
     }
     registerJobs(platform);
+    const clusterSet = await openClusters(platform, config);
+    if (clusterSet)
+      return serveClusters(clusterSet, { pollMs: SCHEDULER_POLL_MS, onClosed: () => sandbox?.bank.close() });
     platform.scheduler.start(
       async () => (await platform.tenants.list()).map((tenant) => tenant.id),
       SCHEDULER_POLL_MS,
@@ -271,6 +280,7 @@ function welcome(url: string, seeded: SeedOutcome, bank: string): string {
 }
 
 registerSimulate(program);
+registerTenantCommands(program);
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

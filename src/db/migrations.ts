@@ -20,6 +20,7 @@ import { referenceMigrations } from '../modules/reference/migrations.js';
 import { refundMigrations } from '../modules/refunds/migrations.js';
 import { schedulerMigrations } from '../modules/scheduler/migrations.js';
 import { settlementMigrations } from '../modules/settlement/migrations.js';
+import { tenantDirectoryMigrations } from '../modules/tenant-directory/migrations.js';
 import { tenantMigrations } from '../modules/tenants/migrations.js';
 import { transferMigrations } from '../modules/transfers/migrations.js';
 import { walletMigrations } from '../modules/wallets/migrations.js';
@@ -40,6 +41,7 @@ import type { Migration } from './migrate.js';
  * commerce (online mall and delivery, issue 14) 1600–1699.
  * Issue 11 (apps people trust): 2200–2299 (members' payment PINs).
  * Issue 18, round 2 session 3 (public books at scale): 1203–1299, and 3100–3199 in the ledger (entries in commit order).
+ * Tenant directory and clusters (issue 17, round 2 session 3): 1420–1499 and 2900–2999.
  */
 export const allMigrations: Migration[] = [
   ...tenantMigrations,
@@ -67,4 +69,5 @@ export const allMigrations: Migration[] = [
   ...brandingMigrations,
   ...fraudMigrations,
   ...commerceMigrations,
+  ...tenantDirectoryMigrations,
 ].sort((a, b) => a.version - b.version);

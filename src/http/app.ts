@@ -27,6 +27,7 @@ import { refundRoutes } from '../modules/refunds/routes.js';
 import { settlementRoutes } from '../modules/settlement/routes.js';
 import { systemRoutes } from '../modules/system/routes.js';
 import { taxStatementRoutes } from '../modules/tax-statements/routes.js';
+import { tenantDirectoryRoutes } from '../modules/tenant-directory/routes.js';
 import { transferRoutes } from '../modules/transfers/routes.js';
 import { walletRoutes } from '../modules/wallets/routes.js';
 import type { Platform } from '../platform.js';
@@ -104,6 +105,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   await app.register(brandingRoutes(platform));
   await app.register(fraudRoutes(platform));
   await app.register(commerceRoutes(platform));
+  await app.register(tenantDirectoryRoutes(platform));
   // Last: the web app's SPA fallback must not shadow any API route.
   await registerWebApp(app, WEB_DIST_DIR);
   return app;

@@ -1,5 +1,6 @@
 import { type ReactNode, useEffect, useRef } from 'react';
-import { useLanguage } from '../i18n/i18n.js';
+import { customBranding } from '../branding/branding.js';
+import { localName, useLanguage } from '../i18n/i18n.js';
 
 interface PageProps {
   title: ReactNode;
@@ -14,7 +15,7 @@ interface PageProps {
  * on the new content instead of staying on the link they followed.
  */
 export function Page({ title, intro, actions, children, wide = false }: PageProps) {
-  const { t } = useLanguage();
+  const { t, language } = useLanguage();
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     headingRef.current?.focus({ preventScroll: true });
@@ -22,8 +23,11 @@ export function Page({ title, intro, actions, children, wide = false }: PageProp
   // Each screen names the browser tab and the history entry after itself.
   const pageTitle = typeof title === 'string' ? title : headingRef.current?.textContent;
   useEffect(() => {
-    if (pageTitle) document.title = `${pageTitle} — ${t('trust.titleSuffix')}`;
-  }, [pageTitle, t]);
+    // A city with its own branding names the tab after itself, not after the default city.
+    const branding = customBranding();
+    const suffix = branding ? localName(branding, language) : t('trust.titleSuffix');
+    if (pageTitle) document.title = `${pageTitle} — ${suffix}`;
+  }, [pageTitle, t, language]);
   return (
     <section className={`page${wide ? ' page-wide' : ''}`} aria-labelledby="page-title">
       <header className="page-header">
