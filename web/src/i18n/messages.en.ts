@@ -1,4 +1,5 @@
 import { firstRunEn } from './first-run.en.js';
+import { commerceEn } from './commerce.en.js';
 import { fraudEn } from './fraud.en.js';
 import { givingEn } from './giving.en.js';
 import { labEn } from './lab.en.js';
@@ -14,6 +15,7 @@ export const en: Messages = {
   trust: trustEn,
   lab: labEn,
   fraud: fraudEn,
+  commerce: commerceEn,
   giving: givingEn,
   funds: fundsEn,
   partners: partnersEn,

@@ -1,4 +1,5 @@
 import { firstRunKo } from './first-run.ko.js';
+import { commerceKo } from './commerce.ko.js';
 import { fraudKo } from './fraud.ko.js';
 import { givingKo } from './giving.ko.js';
 import { labKo } from './lab.ko.js';
@@ -13,6 +14,7 @@ export const ko = {
   trust: trustKo,
   lab: labKo,
   fraud: fraudKo,
+  commerce: commerceKo,
   giving: givingKo,
   funds: fundsKo,
   partners: partnersKo,
