@@ -13,6 +13,7 @@ import type { Order } from './order-types.js';
 import { COMMERCE_RULE_KEYS } from './rules.js';
 import {
   CategorySchema,
+  ChannelSchema,
   CheckoutSchema,
   DeliveryTermsSchema,
   NewProductSchema,
@@ -359,6 +360,49 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
               effectiveTo: rule.effectiveTo?.toISOString() ?? null,
             })),
         };
+      },
+    );
+
+    app.get(
+      '/v1/operator/commerce/figures',
+      {
+        preValidation: guards.requireOperator('policy_admin', 'auditor'),
+        schema: {
+          tags: ['commerce'],
+          summary:
+            "Channel figures of a local month: orders, GMV, commission and the merchants' saving against a private app",
+          querystring: Type.Object({
+            month: Type.Optional(
+              Type.String({
+                pattern: '^20[0-9]{2}-(0[1-9]|1[0-2])$',
+                description: 'YYYY-MM; default this month',
+              }),
+            ),
+          }),
+          response: {
+            200: Type.Object({
+              month: Type.String(),
+              channels: Type.Array(
+                Type.Object({
+                  channel: ChannelSchema,
+                  ordersCount: Type.Integer(),
+                  gmvWon: Type.Integer({ description: 'captured sales net of returns' }),
+                  commissionWon: Type.Integer(),
+                  privateAppCostWon: Type.Integer(),
+                  savingWon: Type.Integer(),
+                }),
+              ),
+            }),
+            ...problemResponses(400, 401, 403),
+          },
+        },
+      },
+      async (request) => {
+        const { tenantId } = userOf(request);
+        const month = request.query.month;
+        // The 15th at noon UTC is inside that local month in every time zone.
+        const at = month ? new Date(`${month}-15T12:00:00Z`) : platform.clock.now();
+        return platform.commerce.commission.cityMonth(platform.db, tenantId, at);
       },
     );
 
