@@ -135,6 +135,12 @@ export const commerceEn = {
     unhide: 'Show again',
     hideReason: 'Reason for hiding',
     hiddenBy: 'Hidden: {{reason}}',
+    figures: "This month's channel figures",
+    ordersCount: 'Orders',
+    gmv: 'GMV',
+    savingToMerchants: 'Saved by merchants',
+    rulesNote:
+      'Rule values are data with an effective date. To change one, schedule a new value with POST /v1/operator/commerce/commission-rules.',
     rules: 'Commission rules',
     ruleKey: 'Rule',
     ruleValue: 'Value',

@@ -134,6 +134,12 @@ export const commerceKo = {
     unhide: '다시 보이기',
     hideReason: '숨기는 사유',
     hiddenBy: '숨김: {{reason}}',
+    figures: '이번 달 채널 실적',
+    ordersCount: '주문 수',
+    gmv: '거래액',
+    savingToMerchants: '가게가 아낀 금액',
+    rulesNote:
+      '규칙 값은 적용 시작일이 있는 데이터입니다. 바꾸려면 POST /v1/operator/commerce/commission-rules 로 새 값을 예약하세요.',
     rules: '수수료 규칙',
     ruleKey: '규칙',
     ruleValue: '값',

@@ -1,5 +1,5 @@
-import { firstRunEn } from './first-run.en.js';
 import { commerceEn } from './commerce.en.js';
+import { firstRunEn } from './first-run.en.js';
 import { fraudEn } from './fraud.en.js';
 import { givingEn } from './giving.en.js';
 import { labEn } from './lab.en.js';

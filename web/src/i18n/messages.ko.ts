@@ -1,5 +1,5 @@
-import { firstRunKo } from './first-run.ko.js';
 import { commerceKo } from './commerce.ko.js';
+import { firstRunKo } from './first-run.ko.js';
 import { fraudKo } from './fraud.ko.js';
 import { givingKo } from './giving.ko.js';
 import { labKo } from './lab.ko.js';
