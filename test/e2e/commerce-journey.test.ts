@@ -166,14 +166,15 @@ describe.skipIf(!browserFound && !browserRequired)('the mall and delivery in a r
       await market.getByLabel('가격').fill('40000');
       await market.getByLabel('재고').first().fill('3');
       await market.getByLabel('분류').selectOption('food');
-      await market.getByRole('button', { name: '올리기' }).click();
+      await market.getByRole('button', { name: '올리기', exact: true }).click();
       await market.getByText('올렸습니다.').waitFor();
       const photo = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#e8d8a0' } })
         .jpeg()
         .toBuffer();
       await market
+        .getByRole('listitem')
+        .filter({ hasText: '유기농 쌀 10kg' })
         .getByLabel('사진 올리기')
-        .first()
         .setInputFiles({ name: 'rice.jpg', mimeType: 'image/jpeg', buffer: photo });
       await market.getByText('사진을 올렸습니다.').waitFor();
       await expectAccessible(market, 'catalogue editor');
