@@ -33,7 +33,8 @@ export const commerceEn = {
     remove: 'Remove',
     merchant: 'Orders by shop',
     deliveryDong: 'Deliver to (dong)',
-    deliveryDongHint: "As written in Korean in your address (e.g. Daeheung-dong); it must be inside the restaurant's delivery area",
+    deliveryDongHint:
+      "As written in Korean in your address (e.g. Daeheung-dong); it must be inside the restaurant's delivery area",
     subtotal: 'Items',
     checkout: 'Place order',
     note: 'One order is made per shop. Your money is only held until the shop accepts (delivery) or ships (mall); then it is paid.',
