@@ -12,7 +12,7 @@ import {
   PHONE,
   screenshot,
 } from './support/browser.js';
-import { eventually, logIn } from './support/people.js';
+import { eventually, expectNoKoreanOnScreen, logIn } from './support/people.js';
 import { type RunningServer, startServer } from './support/server.js';
 import { ensureWebBuilt } from './support/web-build.js';
 
@@ -135,6 +135,23 @@ describe.skipIf(!browserFound && !browserRequired)('the mall and delivery in a r
         '배달·배송 완료',
       );
       await screenshot(citizen, 'commerce-02-delivered-live');
+
+      // In English, no Korean is left outside proper names from the data.
+      await citizen.getByRole('button', { name: 'Switch to English' }).click();
+      await eventually(() => citizen.locator('html').getAttribute('lang')).toBe('en');
+      for (const [path, heading] of [
+        ['/wallet/shop?channel=delivery', 'Ontong Daejeon Mall and public delivery'],
+        ['/wallet/shop/orders', 'My orders'],
+        ['/wallet/shop/cart', 'Cart'],
+      ] as const)
+        await expectNoKoreanOnScreen(citizen, path, heading);
+      await restaurant.getByRole('button', { name: 'Switch to English' }).click();
+      await eventually(() => restaurant.locator('html').getAttribute('lang')).toBe('en');
+      for (const [path, heading] of [
+        ['/merchant/orders', 'Order queue'],
+        ['/merchant/catalogue', 'Products and menu'],
+      ] as const)
+        await expectNoKoreanOnScreen(restaurant, path, heading);
     },
     JOURNEY_TIMEOUT_MS,
   );

@@ -452,7 +452,10 @@ export function OrderSummary({ order }: { order: Order }) {
         )}
       </p>
       {order.deliveryDong && (
-        <p className="muted">{t('commerce.orders.deliveryTo', { dong: order.deliveryDong })}</p>
+        <p className="muted">
+          {t('commerce.orders.deliveryTo', { dong: '' })}
+          <DataName>{order.deliveryDong}</DataName>
+        </p>
       )}
       {order.trackingNumber && (
         <p className="muted">{t('commerce.orders.tracking', { number: order.trackingNumber })}</p>
