@@ -5,6 +5,7 @@ import { allMigrations } from '../db/migrations.js';
 import { openDatabase } from '../db/open.js';
 import { APP_VERSION, buildApp } from '../http/app.js';
 import { registerJobs } from '../jobs.js';
+import { seedDemoCommerce } from '../modules/commerce/demo.js';
 import { plantDemoRing } from '../modules/fraud/presets/daejeon-demo-ring.js';
 import { auditWithCheckpoints } from '../modules/public-books/audit.js';
 import { ensureDemoSigningKeyFile } from '../modules/public-books/signing.js';
@@ -94,6 +95,7 @@ program
         );
       });
     }
+    if (seeded.demo) await seedDemoCommerce(platform, DAEJEON_TENANT.id, DEMO_CREDENTIALS);
     if (seeded.demo && platform.config.demoHistory) await plantHistory(platform);
     await sealAtStart(platform);
     if (config.platformAdminPhone && config.platformAdminPassword) {

@@ -155,9 +155,13 @@ export class CatalogueService {
     merchantId: string,
     productId: string,
     image: ProductImage,
+    imagesMax: number,
   ): Promise<Product> {
     return this.db.transaction(async (tx) => {
-      await this.lockOwnProduct(tx, tenantId, merchantId, productId);
+      const current = await this.lockOwnProduct(tx, tenantId, merchantId, productId);
+      // The same photo uploaded again is the same file: attached once.
+      if (current.images.some((existing) => existing.imageId === image.imageId)) return toProduct(current);
+      if (current.images.length >= imagesMax) throw CommerceErrors.tooManyImages(imagesMax);
       const [row] = await tx.query<ProductRow>(
         `update commerce_products set images = images || $3::jsonb, updated_at = $4
          where tenant_id = $1 and id = $2 returning ${PRODUCT_COLUMNS}`,

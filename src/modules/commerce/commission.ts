@@ -35,6 +35,24 @@ const CHANNELS: readonly Channel[] = ['delivery', 'mall'];
 export class CommissionService {
   constructor(private readonly deps: { orders: OrderService; tenants: TenantService }) {}
 
+  /** The city's figures of the local month holding `at`. */
+  async cityMonth(
+    sql: Sql,
+    tenantId: string,
+    at: Date,
+  ): Promise<{ month: string; channels: CityChannelFigures[] }> {
+    const timeZone = await this.deps.tenants.timeZoneOf(tenantId, sql);
+    const { year, month } = localDate(at, timeZone);
+    const start = startOfLocalMonth(year, month, timeZone);
+    const end =
+      month === 12 ? startOfLocalMonth(year + 1, 1, timeZone) : startOfLocalMonth(year, month + 1, timeZone);
+    const rules = await this.deps.orders.rulesAt(tenantId, start, sql);
+    return {
+      month: `${year}-${String(month).padStart(2, '0')}`,
+      channels: await cityFigures(sql, tenantId, { start, end }, rules),
+    };
+  }
+
   async linesFor(
     tx: Sql,
     tenantId: string,
@@ -79,6 +97,74 @@ export class CommissionService {
       savingWon: privateAppCostWon - commissionWon,
     };
   }
+}
+
+/** A month of one channel across the city: what operators report to the council. */
+export interface CityChannelFigures {
+  channel: Channel;
+  ordersCount: number;
+  /** Captured sales net of returns. */
+  gmvWon: number;
+  /** At the month's first day's rates, after each merchant's commission-free allowance. */
+  commissionWon: number;
+  privateAppCostWon: number;
+  savingWon: number;
+}
+
+/**
+ * The city's channel figures for one local month: orders, GMV, commission and the merchants'
+ * saving against a private app, computed like the statements (allowance per merchant, delivery first).
+ */
+export async function cityFigures(
+  sql: Sql,
+  tenantId: string,
+  period: { start: Date; end: Date },
+  rules: {
+    commerce_commission_free_monthly_won: number;
+    commerce_delivery_commission_bp: number;
+    commerce_mall_commission_bp: number;
+    commerce_private_app_rate_bp: number;
+  },
+): Promise<CityChannelFigures[]> {
+  const rows = await sql.query<{
+    merchant_id: string;
+    channel: Channel;
+    orders_count: number;
+    net_won: number;
+  }>(
+    `select merchant_id, channel, count(*)::int as orders_count,
+       coalesce(sum(total_won) filter (where status <> 'returned'), 0)::bigint as net_won
+     from commerce_orders
+     where tenant_id = $1 and captured_at >= $2 and captured_at < $3
+     group by merchant_id, channel
+     order by merchant_id, channel`,
+    [tenantId, period.start, period.end],
+  );
+  const totals = new Map<Channel, CityChannelFigures>(
+    CHANNELS.map((channel) => [
+      channel,
+      { channel, ordersCount: 0, gmvWon: 0, commissionWon: 0, privateAppCostWon: 0, savingWon: 0 },
+    ]),
+  );
+  const allowanceLeft = new Map<string, number>();
+  // 'delivery' sorts before 'mall': each merchant's allowance is spent on delivery first, as on statements.
+  for (const row of rows) {
+    const total = totals.get(row.channel);
+    if (!total) continue;
+    const left = allowanceLeft.get(row.merchant_id) ?? rules.commerce_commission_free_monthly_won;
+    const freeWon = Math.min(left, row.net_won);
+    allowanceLeft.set(row.merchant_id, left - freeWon);
+    const rateBp =
+      row.channel === 'delivery' ? rules.commerce_delivery_commission_bp : rules.commerce_mall_commission_bp;
+    total.ordersCount += row.orders_count;
+    total.gmvWon += row.net_won;
+    total.commissionWon += applyRateWon(row.net_won - freeWon, rateBp);
+    total.privateAppCostWon += applyRateWon(row.net_won, rules.commerce_private_app_rate_bp);
+  }
+  return [...totals.values()].map((total) => ({
+    ...total,
+    savingWon: total.privateAppCostWon - total.commissionWon,
+  }));
 }
 
 interface ChannelFigure {

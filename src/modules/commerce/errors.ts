@@ -11,6 +11,38 @@ function commerceError(
 }
 
 export const CommerceErrors = {
+  imageTooLarge: (bytesMax: number) =>
+    commerceError(
+      'IMAGE_TOO_LARGE',
+      413,
+      `the photo is larger than ${bytesMax / 1024 / 1024} MB; upload a smaller one`,
+      `사진이 ${bytesMax / 1024 / 1024}MB를 넘습니다. 더 작은 사진을 올려 주세요`,
+      { bytesMax },
+    ),
+  imageTooManyPixels: (pixelsMax: number) =>
+    commerceError(
+      'IMAGE_TOO_LARGE',
+      413,
+      `the photo has more than ${pixelsMax} pixels; upload a smaller one`,
+      '사진의 화소 수가 너무 많습니다. 더 작은 사진을 올려 주세요',
+      { pixelsMax },
+    ),
+  imageNotFound: () => commerceError('IMAGE_NOT_FOUND', 404, 'no such photo', '사진을 찾을 수 없습니다'),
+  notAnImage: () =>
+    commerceError(
+      'NOT_AN_IMAGE',
+      415,
+      'the upload is not a photo: send JPEG, PNG, WebP, GIF, HEIF or AVIF bytes with an image/* content type',
+      '사진 파일이 아닙니다. JPEG, PNG, WebP 등의 사진을 올려 주세요',
+    ),
+  tooManyImages: (imagesMax: number) =>
+    commerceError(
+      'TOO_MANY_IMAGES',
+      409,
+      `a listing has at most ${imagesMax} photos`,
+      `상품 사진은 ${imagesMax}장까지 올릴 수 있습니다`,
+      { imagesMax },
+    ),
   productNotFound: () =>
     commerceError('PRODUCT_NOT_FOUND', 404, 'no such product', '상품을 찾을 수 없습니다'),
   orderNotFound: () => commerceError('ORDER_NOT_FOUND', 404, 'no such order', '주문을 찾을 수 없습니다'),

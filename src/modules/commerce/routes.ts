@@ -8,10 +8,12 @@ import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { IdempotencyHeaders } from '../wallets/schemas.js';
 import { CommerceErrors } from './errors.js';
+import { IMAGE_BYTES_MAX, IMAGE_URL_PREFIX, IMAGES_PER_PRODUCT_MAX, ProductImageStore } from './images.js';
 import type { Order } from './order-types.js';
 import { COMMERCE_RULE_KEYS } from './rules.js';
 import {
   CategorySchema,
+  ChannelSchema,
   CheckoutSchema,
   DeliveryTermsSchema,
   NewProductSchema,
@@ -52,6 +54,7 @@ const memberView = ({ memberId: _memberId, ...order }: Order) => order;
 export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   const { guards, idempotency } = platform;
   const { catalogue, orders } = platform.commerce;
+  const images = ProductImageStore.under(platform.config.dataDir);
   return async (app) => {
     await app.register(FastifySSEPlugin, { retryDelay: 3_000 });
 
@@ -144,6 +147,34 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
       async (request) => {
         const { tenantId, merchantId } = actingMerchant(request);
         return catalogue.updateProduct(tenantId, merchantId, request.params.productId, request.body);
+      },
+    );
+
+    await app.register(imageUploadRoute(platform, images));
+
+    app.get(
+      '/v1/shop/images/:fileName',
+      {
+        schema: {
+          tags: ['commerce'],
+          summary: 'A listing photo or thumbnail by its content hash; immutable, cached for a year',
+          description:
+            'Answers image/webp with Cache-Control immutable and the hash as ETag (If-None-Match answers 304). Public: listing photos are shown to anyone browsing.',
+          params: Type.Object({ fileName: Type.String({ maxLength: 80 }) }),
+          response: {
+            200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'image/webp' }),
+            304: Type.Unsafe<Buffer>({ description: 'not modified: the cached copy is this photo' }),
+            ...problemResponses(404),
+          },
+        },
+      },
+      async (request, reply) => {
+        const stored = await images.read(request.params.fileName);
+        if (!stored) throw CommerceErrors.imageNotFound();
+        const etag = `"${stored.hash}"`;
+        reply.header('cache-control', 'public, max-age=31536000, immutable').header('etag', etag);
+        if (request.headers['if-none-match'] === etag) return reply.code(304).send(Buffer.alloc(0));
+        return reply.type('image/webp').send(stored.bytes);
       },
     );
 
@@ -329,6 +360,49 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
               effectiveTo: rule.effectiveTo?.toISOString() ?? null,
             })),
         };
+      },
+    );
+
+    app.get(
+      '/v1/operator/commerce/figures',
+      {
+        preValidation: guards.requireOperator('policy_admin', 'auditor'),
+        schema: {
+          tags: ['commerce'],
+          summary:
+            "Channel figures of a local month: orders, GMV, commission and the merchants' saving against a private app",
+          querystring: Type.Object({
+            month: Type.Optional(
+              Type.String({
+                pattern: '^20[0-9]{2}-(0[1-9]|1[0-2])$',
+                description: 'YYYY-MM; default this month',
+              }),
+            ),
+          }),
+          response: {
+            200: Type.Object({
+              month: Type.String(),
+              channels: Type.Array(
+                Type.Object({
+                  channel: ChannelSchema,
+                  ordersCount: Type.Integer(),
+                  gmvWon: Type.Integer({ description: 'captured sales net of returns' }),
+                  commissionWon: Type.Integer(),
+                  privateAppCostWon: Type.Integer(),
+                  savingWon: Type.Integer(),
+                }),
+              ),
+            }),
+            ...problemResponses(400, 401, 403),
+          },
+        },
+      },
+      async (request) => {
+        const { tenantId } = userOf(request);
+        const month = request.query.month;
+        // The 15th at noon UTC is inside that local month in every time zone.
+        const at = month ? new Date(`${month}-15T12:00:00Z`) : platform.clock.now();
+        return platform.commerce.commission.cityMonth(platform.db, tenantId, at);
       },
     );
 
@@ -578,3 +652,52 @@ const StatusBodySchema = Type.Object(
   { status: OrderStatusSchema, trackingNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })) },
   { additionalProperties: false },
 );
+
+/** Its own scope: the image body parser and the 413 wording apply to this route only. */
+function imageUploadRoute(platform: Platform, images: ProductImageStore): FastifyPluginAsyncTypebox {
+  const { guards } = platform;
+  const { catalogue } = platform.commerce;
+  return async (app) => {
+    app.addContentTypeParser(
+      /^image\//,
+      { parseAs: 'buffer', bodyLimit: IMAGE_BYTES_MAX },
+      (_request, body, done) => done(null, body),
+    );
+    app.setErrorHandler((error) => {
+      if ((error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+        throw CommerceErrors.imageTooLarge(IMAGE_BYTES_MAX);
+      throw error;
+    });
+    app.post(
+      '/v1/merchant/products/:productId/images',
+      {
+        onRequest: guards.requireMerchant,
+        bodyLimit: IMAGE_BYTES_MAX,
+        schema: {
+          tags: ['commerce'],
+          summary:
+            'Add a photo to a listing: the image bytes as the body, resized to a photo and a thumbnail',
+          description: `Body: the image file itself with its type as Content-Type (image/jpeg, image/png, image/webp, image/gif, image/heic, image/avif), as a browser sends \`fetch(url, { method: 'POST', headers: { 'content-type': file.type }, body: file })\`. At most ${IMAGE_BYTES_MAX} bytes (413 IMAGE_TOO_LARGE) and ${IMAGES_PER_PRODUCT_MAX} photos per listing (409); bytes that are not a picture: 415 NOT_AN_IMAGE. Stored by content hash and served from ${IMAGE_URL_PREFIX}{sha256}.webp; the same photo twice is attached once.`,
+          consumes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/heic', 'image/avif'],
+          params: ProductIdParams,
+          response: { 201: ProductSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415) },
+        },
+      },
+      async (request, reply) => {
+        const { tenantId, merchantId } = actingMerchant(request);
+        const product = await catalogue.getProduct(tenantId, request.params.productId);
+        if (!product || product.merchantId !== merchantId) throw CommerceErrors.productNotFound();
+        if (!Buffer.isBuffer(request.body)) throw CommerceErrors.notAnImage();
+        const image = await images.store(request.body);
+        const updated = await catalogue.addImage(
+          tenantId,
+          merchantId,
+          product.productId,
+          image,
+          IMAGES_PER_PRODUCT_MAX,
+        );
+        return reply.code(201).send(updated);
+      },
+    );
+  };
+}

@@ -1,3 +1,4 @@
+import { commerceEn } from './commerce.en.js';
 import { firstRunEn } from './first-run.en.js';
 import { fraudEn } from './fraud.en.js';
 import { givingEn } from './giving.en.js';
@@ -14,6 +15,7 @@ export const en: Messages = {
   trust: trustEn,
   lab: labEn,
   fraud: fraudEn,
+  commerce: commerceEn,
   giving: givingEn,
   funds: fundsEn,
   partners: partnersEn,

@@ -1,3 +1,4 @@
+import { commerceKo } from './commerce.ko.js';
 import { firstRunKo } from './first-run.ko.js';
 import { fraudKo } from './fraud.ko.js';
 import { givingKo } from './giving.ko.js';
@@ -13,6 +14,7 @@ export const ko = {
   trust: trustKo,
   lab: labKo,
   fraud: fraudKo,
+  commerce: commerceKo,
   giving: givingKo,
   funds: fundsKo,
   partners: partnersKo,

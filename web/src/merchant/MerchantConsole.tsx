@@ -4,6 +4,7 @@ import { useApi } from '../api/use-api.js';
 import { ConsoleLayout, type NavItem } from '../app/AppShell.js';
 import { NotFound } from '../app/NotFoundPage.js';
 import { useSession } from '../auth/session.js';
+import { CataloguePage, OrderQueuePage } from '../commerce/MerchantShopPages.js';
 import { FrozenNotice } from '../fraud/FrozenNotice.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { MerchantFundsPage } from '../merchant-funds/MerchantFundsPage.js';
@@ -50,6 +51,8 @@ export default function MerchantConsole() {
         { to: '/merchant/sales', label: t('merchant.nav.sales'), icon: 'sales' },
         { to: '/merchant/settlements', label: t('merchant.nav.settlements'), icon: 'settlement' },
         { to: '/merchant/qr', label: t('merchant.nav.qr'), icon: 'code' },
+        { to: '/merchant/orders', label: t('commerce.merchant.navOrders'), icon: 'history' },
+        { to: '/merchant/catalogue', label: t('commerce.merchant.navCatalogue'), icon: 'store' },
         { to: '/merchant/funds', label: t('funds.nav'), icon: 'budget' },
         { to: '/merchant/applications', label: t('merchant.nav.applications'), icon: 'review' },
       ]
@@ -71,6 +74,8 @@ export default function MerchantConsole() {
         {approved && <Route path="pos" element={<PosPage />} />}
         {approved && <Route path="sales" element={<SalesPage />} />}
         {approved && <Route path="qr" element={<MerchantQrPage />} />}
+        {approved && <Route path="orders" element={<OrderQueuePage />} />}
+        {approved && <Route path="catalogue" element={<CataloguePage />} />}
         {approved && <Route path="funds" element={<MerchantFundsPage />} />}
         {approved && <Route path="settlements" element={<SettlementsPage />} />}
         {approved && <Route path="settlements/:statementId" element={<StatementPage />} />}

@@ -3,6 +3,7 @@ import { api, call } from '../api/client.js';
 import type { Settlement, SettlementStatement } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { usePaged } from '../api/use-paged.js';
+import { CommerceStatementLines } from '../commerce/MerchantShopPages.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { DownloadButtons } from '../ui/DownloadButtons.js';
 import { EmptyState } from '../ui/EmptyState.js';
@@ -189,6 +190,7 @@ export function StatementPage() {
               </p>
               <StatementLines settlement={data} />
             </section>
+            <CommerceStatementLines commerce={data.commerce} />
             <section className="card" aria-labelledby="payouts-title">
               <h2 id="payouts-title">{t('merchant.settlements.payouts')}</h2>
               <Payouts statement={data} />

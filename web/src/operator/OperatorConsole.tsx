@@ -1,6 +1,7 @@
 import { Navigate, Route, Routes } from 'react-router';
 import { ConsoleLayout, type NavItem } from '../app/AppShell.js';
 import { NotFound } from '../app/NotFoundPage.js';
+import { OperatorCommercePage } from '../commerce/OperatorCommercePage.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { FundReviewPage } from '../merchant-funds/FundReviewPage.js';
 import { OperatorGivingPage } from '../merchant-funds/OperatorGivingPage.js';
@@ -27,6 +28,7 @@ export default function OperatorConsole() {
     { to: '/operator/programs', label: t('operator.nav.programs'), icon: 'program' },
     { to: '/operator/fraud', label: t('fraud.nav'), icon: 'audit' },
     { to: '/operator/settlements', label: t('operator.nav.settlements'), icon: 'settlement' },
+    { to: '/operator/commerce', label: t('commerce.operator.nav'), icon: 'store' },
     { to: '/operator/funds', label: t('funds.operatorNav'), icon: 'budget' },
     { to: '/operator/giving', label: t('funds.givingNav'), icon: 'program' },
     { to: '/operator/partners', label: t('partners.nav'), icon: 'program' },
@@ -45,6 +47,7 @@ export default function OperatorConsole() {
         <Route path="programs/:programId" element={<ProgramPage />} />
         <Route path="fraud/*" element={<FraudRoutes />} />
         <Route path="settlements" element={<SettlementsAdminPage />} />
+        <Route path="commerce" element={<OperatorCommercePage />} />
         <Route path="funds" element={<FundReviewPage />} />
         <Route path="giving" element={<OperatorGivingPage />} />
         <Route path="partners" element={<PartnersPage />} />

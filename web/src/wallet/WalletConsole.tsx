@@ -1,6 +1,7 @@
 import { Route, Routes } from 'react-router';
 import { ConsoleLayout, type NavItem } from '../app/AppShell.js';
 import { NotFound } from '../app/NotFoundPage.js';
+import ShopRoutes from '../commerce/ShopPages.js';
 import { FrozenNotice } from '../fraud/FrozenNotice.js';
 import { GivingPage } from '../giving/GivingPage.js';
 import { useLanguage } from '../i18n/i18n.js';
@@ -24,6 +25,7 @@ export default function WalletConsole() {
     { to: '/wallet/code', label: t('wallet.nav.code'), icon: 'code' },
     { to: '/wallet/history', label: t('wallet.nav.history'), icon: 'history' },
     { to: '/wallet/merchants', label: t('wallet.nav.merchants'), icon: 'search' },
+    { to: '/wallet/shop', label: t('commerce.nav'), icon: 'store' },
   ];
   return (
     <Routes>
@@ -39,6 +41,7 @@ export default function WalletConsole() {
         <Route path="auto-charge" element={<AutoChargePage />} />
         <Route path="programs" element={<ProgramsPage />} />
         <Route path="giving" element={<GivingPage />} />
+        <Route path="shop/*" element={<ShopRoutes />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

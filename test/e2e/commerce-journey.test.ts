@@ -1,0 +1,227 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CREDENTIALS } from '../../src/presets/daejeon.js';
+import { expectAccessible } from './support/accessibility.js';
+import {
+  CHROMIUM_PATH,
+  chromiumAvailable,
+  DESKTOP,
+  launchBrowser,
+  newPerson,
+  PHONE,
+  screenshot,
+} from './support/browser.js';
+import { eventually, expectNoKoreanOnScreen, logIn } from './support/people.js';
+import { type RunningServer, startServer } from './support/server.js';
+import { ensureWebBuilt } from './support/web-build.js';
+
+const browserFound = chromiumAvailable();
+const browserRequired = process.env.REQUIRE_BROWSER === '1';
+const JOURNEY_TIMEOUT_MS = 180_000;
+
+async function tokenOf(baseUrl: string, person: { phone: string; password: string }): Promise<string> {
+  const session = await fetch(`${baseUrl}/v1/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone: person.phone, password: person.password }),
+  });
+  expect(session.status).toBe(201);
+  return ((await session.json()) as { token: string }).token;
+}
+
+async function apiCall(baseUrl: string, token: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      'idempotency-key': `e2e-${path}-${Math.random()}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** The demo's listings on a fresh start, bought in the browser: mall with a photo, delivery live, a rejection. */
+describe.skipIf(!browserFound && !browserRequired)('the mall and delivery in a real browser', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let citizenToken: string;
+
+  beforeAll(async () => {
+    if (!browserFound) throw new Error(`REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM_PATH}`);
+    ensureWebBuilt();
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    citizenToken = await tokenOf(server.url, DEMO_CREDENTIALS.citizen);
+    expect(
+      (await apiCall(server.url, citizenToken, 'POST', '/v1/me/charges', { amountWon: 100_000 })).status,
+    ).toBe(201);
+    // 한밭 커피 opens 07:00–22:00 in the demo; the journey runs at any hour, so it opens round the clock here.
+    const cafe = await tokenOf(server.url, DEMO_CREDENTIALS.cafe);
+    const terms = await apiCall(server.url, cafe, 'PUT', '/v1/merchant/delivery-terms', {
+      areas: ['둔산동', '탄방동'],
+      minimumOrderWon: 10_000,
+      deliveryFeeWon: 1_500,
+      opensAt: '00:00',
+      closesAt: '24:00',
+    });
+    expect(terms.status).toBe(200);
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function person(who: 'citizen' | 'cafe' | 'marketStore', device: typeof PHONE | typeof DESKTOP) {
+    const context = await newPerson(browser, server.url, device);
+    contexts.push(context);
+    const page = await context.newPage();
+    await logIn(page, DEMO_CREDENTIALS[who]);
+    return page;
+  }
+
+  async function cashWon(): Promise<number> {
+    return (await apiCall(server.url, citizenToken, 'GET', '/v1/me/wallet')).body.cashWon as number;
+  }
+
+  async function orderFromCafe(citizen: Page, productName: string, quantity: number) {
+    await citizen.goto('/wallet/shop?channel=delivery');
+    await citizen.getByRole('link', { name: new RegExp(productName) }).click();
+    await citizen.getByLabel('수량').fill(String(quantity));
+    await citizen.getByRole('button', { name: '장바구니에 담기' }).click();
+    await citizen.getByText('장바구니에 담았습니다.').waitFor();
+    await citizen.goto('/wallet/shop/cart');
+    await citizen.getByLabel('배달받을 동').fill('둔산동');
+    await citizen.getByRole('button', { name: '주문하기' }).click();
+    await citizen
+      .getByRole('dialog')
+      .getByRole('button', { name: /원 주문$/ })
+      .click();
+    await citizen.getByRole('heading', { level: 1, name: '주문 내역' }).waitFor();
+  }
+
+  it(
+    'a delivery order is accepted and delivered, the live status seen by the citizen and the restaurant',
+    async () => {
+      const restaurant = await person('cafe', DESKTOP);
+      await restaurant.goto('/merchant/orders');
+      await restaurant.getByText('실시간 연결됨').waitFor();
+      const citizen = await person('citizen', PHONE);
+      await citizen.goto('/wallet/shop?channel=delivery');
+      await citizen.getByRole('link', { name: /아메리카노/ }).waitFor();
+      await expectAccessible(citizen, 'shop home (delivery)');
+      await orderFromCafe(citizen, '아메리카노', 3);
+      await citizen.getByText('실시간으로 상태가 바뀝니다').waitFor();
+      await eventually(() => citizen.getByTestId('order-status').first().textContent()).toBe('접수 대기');
+
+      await restaurant.getByText('새 배달 주문이 들어왔습니다!').waitFor();
+      await screenshot(restaurant, 'commerce-01-new-delivery-order');
+      await expectAccessible(restaurant, 'order queue');
+      await restaurant.getByRole('button', { name: '수락', exact: true }).click();
+      await eventually(() => citizen.getByTestId('order-status').first().textContent()).toBe('주문 수락');
+      for (const [step, shown] of [
+        ['조리 중', '조리 중'],
+        ['배달 중', '배달 중'],
+        ['배달·배송 완료', '배달·배송 완료'],
+      ]) {
+        await restaurant.getByRole('button', { name: `다음 단계: ${step}` }).click();
+        await eventually(() => citizen.getByTestId('order-status').first().textContent()).toBe(shown);
+      }
+      await eventually(() => restaurant.getByTestId('order-status').first().textContent()).toBe(
+        '배달·배송 완료',
+      );
+      await screenshot(citizen, 'commerce-02-delivered-live');
+
+      // In English, no Korean is left outside proper names from the data.
+      await citizen.getByRole('button', { name: 'Switch to English' }).click();
+      await eventually(() => citizen.locator('html').getAttribute('lang')).toBe('en');
+      for (const [path, heading] of [
+        ['/wallet/shop?channel=delivery', 'Ontong Daejeon Mall and public delivery'],
+        ['/wallet/shop/orders', 'My orders'],
+        ['/wallet/shop/cart', 'Cart'],
+      ] as const)
+        await expectNoKoreanOnScreen(citizen, path, heading);
+      await restaurant.getByRole('button', { name: 'Switch to English' }).click();
+      await eventually(() => restaurant.locator('html').getAttribute('lang')).toBe('en');
+      for (const [path, heading] of [
+        ['/merchant/orders', 'Order queue'],
+        ['/merchant/catalogue', 'Products and menu'],
+      ] as const)
+        await expectNoKoreanOnScreen(restaurant, path, heading);
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+
+  it(
+    'a rejected order returns the money at once',
+    async () => {
+      const before = await cashWon();
+      const restaurant = await person('cafe', DESKTOP);
+      await restaurant.goto('/merchant/orders');
+      await restaurant.getByText('실시간 연결됨').waitFor();
+      const citizen = await person('citizen', PHONE);
+      await orderFromCafe(citizen, '클럽 샌드위치', 2);
+      expect(await cashWon()).toBeLessThan(before);
+      await restaurant.getByText('새 배달 주문이 들어왔습니다!').waitFor();
+      await restaurant.getByRole('button', { name: '거절', exact: true }).first().click();
+      await eventually(() => citizen.getByTestId('order-status').first().textContent()).toBe('거절됨');
+      await eventually(() => cashWon()).toBe(before);
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+
+  it(
+    'the market lists a product with a photo, the citizen buys it, the market ships it and the cashback arrives',
+    async () => {
+      const market = await person('marketStore', DESKTOP);
+      await market.goto('/merchant/catalogue');
+      await market.getByLabel('이름').fill('유기농 쌀 10kg');
+      await market.getByLabel('가격').fill('40000');
+      await market.getByLabel('재고').first().fill('3');
+      await market.getByLabel('분류').selectOption('food');
+      await market.getByRole('button', { name: '올리기', exact: true }).click();
+      await market.getByText('올렸습니다.').waitFor();
+      const photo = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#e8d8a0' } })
+        .jpeg()
+        .toBuffer();
+      await market
+        .getByRole('listitem')
+        .filter({ hasText: '유기농 쌀 10kg' })
+        .getByLabel('사진 올리기')
+        .setInputFiles({ name: 'rice.jpg', mimeType: 'image/jpeg', buffer: photo });
+      await market.getByText('사진을 올렸습니다.').waitFor();
+      await expectAccessible(market, 'catalogue editor');
+
+      const citizen = await person('citizen', PHONE);
+      await citizen.goto('/wallet/shop');
+      await citizen.getByLabel('검색어').fill('쌀');
+      await citizen.getByRole('button', { name: '찾기' }).click();
+      await citizen.getByRole('link', { name: /유기농 쌀 10kg/ }).click();
+      await eventually(() =>
+        citizen
+          .getByRole('img', { name: '유기농 쌀 10kg 사진' })
+          .evaluate((img) => (img as HTMLImageElement).naturalWidth),
+      ).toBe(800);
+      await citizen.getByRole('button', { name: '장바구니에 담기' }).click();
+      await citizen.goto('/wallet/shop/cart');
+      await citizen.getByRole('button', { name: '주문하기' }).click();
+      await citizen.getByRole('dialog').getByRole('button', { name: '40,000원 주문' }).click();
+      await citizen.getByRole('heading', { level: 1, name: '주문 내역' }).waitFor();
+
+      await market.goto('/merchant/orders');
+      await market.getByLabel('운송장 번호').first().fill('CJ-1234-5678');
+      await market.getByRole('button', { name: '다음 단계: 발송됨' }).first().click();
+      await eventually(() => citizen.getByTestId('order-status').first().textContent()).toBe('발송됨');
+      await citizen
+        .getByText(/받은 캐시백/)
+        .first()
+        .waitFor();
+      await screenshot(citizen, 'commerce-03-shipped-cashback');
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+});

@@ -1,0 +1,78 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { Channel } from './types.js';
+
+/** One cart line: what the citizen chose, with the listing's name and price when they chose it (for display only). */
+export interface CartLine {
+  productId: string;
+  merchantId: string;
+  channel: Channel;
+  name: string;
+  unitPriceWon: number;
+  quantity: number;
+  optionIds: string[];
+}
+
+const STORAGE_KEY = 'hanbat.cart.v1';
+/** The checkout takes at most 20 lines. */
+export const CART_LINES_MAX = 20;
+const CHANGED = 'hanbat-cart-changed';
+
+function read(): CartLine[] {
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '[]');
+    return Array.isArray(parsed) ? (parsed as CartLine[]).slice(0, CART_LINES_MAX) : [];
+  } catch {
+    return [];
+  }
+}
+
+function write(lines: CartLine[]): void {
+  localStorage.setItem(STORAGE_KEY, JSON.stringify(lines));
+  window.dispatchEvent(new Event(CHANGED));
+}
+
+const sameChoice = (a: CartLine, b: CartLine) =>
+  a.productId === b.productId && a.optionIds.join(',') === b.optionIds.join(',');
+
+/** The cart lives in this browser (it holds no money); every tab sees the same cart. */
+export function useCart() {
+  const [lines, setLines] = useState<CartLine[]>(read);
+  useEffect(() => {
+    const refresh = () => setLines(read());
+    window.addEventListener(CHANGED, refresh);
+    window.addEventListener('storage', refresh);
+    return () => {
+      window.removeEventListener(CHANGED, refresh);
+      window.removeEventListener('storage', refresh);
+    };
+  }, []);
+  const add = useCallback((line: CartLine) => {
+    const current = read();
+    const existing = current.find((candidate) => sameChoice(candidate, line));
+    if (existing) existing.quantity = Math.min(99, existing.quantity + line.quantity);
+    else if (current.length < CART_LINES_MAX) current.push(line);
+    write(current);
+  }, []);
+  const remove = useCallback(
+    (line: CartLine) => write(read().filter((other) => !sameChoice(other, line))),
+    [],
+  );
+  const clear = useCallback(() => write([]), []);
+  return { lines, add, remove, clear };
+}
+
+/** The cart's lines by shop: checkout makes one order per shop and channel. */
+export function groupByMerchant(
+  lines: CartLine[],
+): Array<{ key: string; channel: Channel; lines: CartLine[] }> {
+  const groups = new Map<string, { key: string; channel: Channel; lines: CartLine[] }>();
+  for (const line of lines) {
+    const key = `${line.merchantId}:${line.channel}`;
+    const group = groups.get(key) ?? { key, channel: line.channel, lines: [] };
+    group.lines.push(line);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+export const lineWon = (line: CartLine) => line.unitPriceWon * line.quantity;
