@@ -119,6 +119,8 @@ describe.skipIf(!browserFound && !browserRequired)('each city in its own colours
     await page.locator('.brand-name', { hasText: city.nameKo }).first().waitFor();
     // Every screen names the tab after itself and the city (not the default city).
     await expect.poll(() => page.title()).toMatch(new RegExp(` — ${city.nameKo}$`));
+    // The sign-in page (where `/` lands without a session) greets people in their own city's name.
+    await expect.poll(() => page.locator('h1').first().textContent()).toBe(`${city.nameKo}에 로그인`);
     const primary = await page.evaluate(() =>
       document.documentElement.style.getPropertyValue('--blue').trim().toLowerCase(),
     );

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useSubmit } from '../api/use-submit.js';
 import { PlainLayout } from '../app/AppShell.js';
+import { useCityName } from '../branding/branding.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { Button } from '../ui/Button.js';
 import { TextField } from '../ui/Field.js';
@@ -18,6 +19,7 @@ function safeNext(next: string | null): string | null {
 
 export function LogInPage() {
   const { t } = useLanguage();
+  const city = useCityName();
   const { signIn } = useSession();
   const navigate = useNavigate();
   const [params] = useSearchParams();
@@ -41,7 +43,7 @@ export function LogInPage() {
 
   return (
     <PlainLayout>
-      <Page title={t('auth.logInTitle')} intro={t('auth.logInIntro')}>
+      <Page title={t('auth.logInTitle', { city })} intro={t('auth.logInIntro')}>
         <form className="card form" onSubmit={onSubmit} noValidate>
           <TextField
             label={t('auth.phone')}

@@ -4,6 +4,7 @@ import { api, call } from '../api/client.js';
 import { useApi } from '../api/use-api.js';
 import { useSubmit } from '../api/use-submit.js';
 import { PlainLayout } from '../app/AppShell.js';
+import { useCityName } from '../branding/branding.js';
 import { localName, useLanguage } from '../i18n/i18n.js';
 import { Button } from '../ui/Button.js';
 import { SelectField, TextField } from '../ui/Field.js';
@@ -25,6 +26,7 @@ const EMPTY_FORM: SignUpForm = { name: '', phone: '', password: '', birthDate: '
 
 export function SignUpPage() {
   const { t, language } = useLanguage();
+  const city = useCityName();
   const { signIn } = useSession();
   const navigate = useNavigate();
   const [form, setForm] = useState(EMPTY_FORM);
@@ -63,7 +65,7 @@ export function SignUpPage() {
 
   return (
     <PlainLayout>
-      <Page title={t('auth.signUpTitle')} intro={t('auth.signUpIntro')}>
+      <Page title={t('auth.signUpTitle', { city })} intro={t('auth.signUpIntro')}>
         <form className="card form" onSubmit={onSubmit} noValidate>
           <TextField
             label={t('auth.name')}

@@ -1,4 +1,5 @@
 import { api } from '../api/client.js';
+import { localName, useLanguage } from '../i18n/i18n.js';
 
 export interface BrandingShape {
   tenantId: string;
@@ -50,4 +51,11 @@ export function currentBranding(): BrandingShape | null {
 /** The loaded branding when the city has set its own. */
 export function customBranding(): BrandingShape | null {
   return current?.custom ? current : null;
+}
+
+/** The city's name in the page's language: its own branding's, else the default city's. */
+export function useCityName(): string {
+  const { t, language } = useLanguage();
+  const branding = customBranding();
+  return branding ? localName(branding, language) : t('app.brand');
 }

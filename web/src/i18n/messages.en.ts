@@ -82,7 +82,7 @@ export const en: Messages = {
   },
   auth: {
     logIn: 'Sign in',
-    logInTitle: 'Sign in to Ontong Daejeon',
+    logInTitle: 'Sign in to {{city}}',
     logInIntro: 'Citizens, merchant owners and city staff all sign in with their mobile number.',
     phone: 'Mobile number',
     phoneHint: 'e.g. 010-1234-5678',
@@ -91,7 +91,7 @@ export const en: Messages = {
     loggingIn: 'Signing in…',
     noAccount: 'Not a member yet?',
     signUp: 'Sign up',
-    signUpTitle: 'Join Ontong Daejeon',
+    signUpTitle: 'Join {{city}}',
     signUpIntro: 'Residents of Daejeon aged 14 or over can join. Joining opens one wallet.',
     name: 'Name',
     birthDate: 'Date of birth',
@@ -416,7 +416,7 @@ export const en: Messages = {
       intro: 'Put this QR code at the till: customers scan it and pay right away.',
       qrLabel: 'Payment QR code of {{name}}',
       code: 'Merchant code',
-      scanToPay: 'Scan with the Ontong Daejeon app to pay',
+      scanToPay: 'Scan with the {{city}} app to pay',
       notApproved: 'Only approved shops get a payment QR code.',
     },
     pos: {

@@ -80,7 +80,7 @@ export const ko = {
   },
   auth: {
     logIn: '로그인',
-    logInTitle: '온통대전에 로그인',
+    logInTitle: '{{city}}에 로그인',
     logInIntro: '가입자, 가맹점주, 시 담당자 모두 휴대전화 번호로 로그인합니다.',
     phone: '휴대전화 번호',
     phoneHint: '예: 010-1234-5678',
@@ -89,7 +89,7 @@ export const ko = {
     loggingIn: '로그인 중…',
     noAccount: '아직 회원이 아니신가요?',
     signUp: '회원가입',
-    signUpTitle: '온통대전 회원가입',
+    signUpTitle: '{{city}} 회원가입',
     signUpIntro: '만 14세 이상 대전 시민이면 가입할 수 있습니다. 가입하면 지갑이 하나 만들어집니다.',
     name: '이름',
     birthDate: '생년월일',
@@ -411,7 +411,7 @@ export const ko = {
       intro: '이 QR 코드를 계산대에 붙여 두면 손님이 스캔해 바로 결제합니다.',
       qrLabel: '{{name}} 결제 QR 코드',
       code: '가맹점 코드',
-      scanToPay: '온통대전 앱으로 스캔해 결제하세요',
+      scanToPay: '{{city}} 앱으로 스캔해 결제하세요',
       notApproved: '승인된 가맹점만 결제 QR을 받을 수 있습니다.',
     },
     pos: {

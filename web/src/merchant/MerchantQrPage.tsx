@@ -1,5 +1,6 @@
 import { api, call } from '../api/client.js';
 import { useApi } from '../api/use-api.js';
+import { useCityName } from '../branding/branding.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { Button } from '../ui/Button.js';
 import { Loaded } from '../ui/Loaded.js';
@@ -11,6 +12,7 @@ import { merchantPayLink } from '../wallet/merchant-link.js';
 /** The sign at the till: a QR code that opens the payment form for this shop, printable on its own. */
 export function MerchantQrPage() {
   const { t } = useLanguage();
+  const city = useCityName();
   const profile = useApi('merchant-profile', (signal) => call(api.GET('/v1/merchant/profile', { signal })));
   return (
     <Page
@@ -38,7 +40,7 @@ export function MerchantQrPage() {
               <p className="qr-sign-code">
                 {t('merchant.qr.code')} <strong className="mono">{merchant.merchantCode}</strong>
               </p>
-              <p className="muted">{t('merchant.qr.scanToPay')}</p>
+              <p className="muted">{t('merchant.qr.scanToPay', { city })}</p>
             </section>
           ) : (
             <Notice tone="info">{t('merchant.qr.notApproved')}</Notice>
