@@ -62,6 +62,17 @@ describe.skipIf(!browserFound && !browserRequired)('the policy lab in a real bro
       await byDistrict.waitFor();
       await operator.locator('[data-chart="issuanceVsPlan"]').waitFor();
       await operator.locator('[data-chart="membersVsPopulation"]').waitFor();
+      // Officials read districts, industries and areas by name, never by the codes the data uses.
+      const districtNames = () => byDistrict.locator('tbody th').allTextContents();
+      await eventually(async () => (await districtNames()).length).toBeGreaterThan(0);
+      await eventually(async () => (await districtNames()).every((name) => /^[가-힣]+구$/.test(name))).toBe(
+        true,
+      );
+      const areaNames = await operator.locator('[data-chart="byArea"] tbody th').allTextContents();
+      expect(areaNames.every((name) => ['원도심', '신도심', '미상'].includes(name))).toBe(true);
+      expect(await operator.locator('main').textContent()).not.toMatch(
+        /\b(jung-gu|seo-gu|yuseong-gu|old_town|new_town)\b/,
+      );
       await screenshot(operator, 'lab-01-dashboards');
       await expectAccessible(operator, 'policy lab dashboards');
 
@@ -98,6 +109,9 @@ describe.skipIf(!browserFound && !browserRequired)('the policy lab in a real bro
       expect(cells[0]).toMatch(/^[1-9][\d,]*원$/);
       expect(cells[1]).toBe(cells[0]);
       expect(await lab.textContent()).toMatch(/재계산한 결제 [1-9][\d,]*건/);
+      const rowNames = await result.locator('tbody th').allTextContents();
+      expect(rowNames.some((name) => /^[가-힣]+구$/.test(name))).toBe(true);
+      expect(rowNames.some((name) => /^[a-z]+(-[a-z]+)+$/.test(name))).toBe(false);
       await screenshot(operator, 'lab-02-policy-what-if');
       await expectAccessible(operator, 'policy what-if');
     },

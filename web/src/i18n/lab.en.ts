@@ -37,6 +37,15 @@ export const labEn: typeof labKo = {
     cashbackByPot: 'Cashback by pot and source',
     topMerchants: 'Top merchants vs declared revenue',
   },
+  groups: {
+    category: 'Group',
+    unknown: 'Unknown',
+    old_town: 'Old town',
+    new_town: 'New town',
+    ageBand: '{{decade}}s',
+    ageBandTop: '{{decade}} and over',
+    hour: '{{hour}}:00',
+  },
   series: {
     cumulativeIssued: 'Issued to date',
     cumulativePlan: 'Planned to date',

@@ -36,6 +36,15 @@ export const labKo = {
     cashbackByPot: '예산·재원별 캐시백',
     topMerchants: '상위 가맹점 vs 신고 매출',
   },
+  groups: {
+    category: '구분',
+    unknown: '미상',
+    old_town: '원도심',
+    new_town: '신도심',
+    ageBand: '{{decade}}대',
+    ageBandTop: '{{decade}}대 이상',
+    hour: '{{hour}}시',
+  },
   series: {
     cumulativeIssued: '누적 발행',
     cumulativePlan: '누적 계획',

@@ -5,6 +5,9 @@ import { Button } from '../../ui/Button.js';
 import { useFormat } from '../../ui/format-hooks.js';
 import { type Chart, downloadCsv } from './csv.js';
 
+/** The row field the axis and the table read: the key named for people. */
+const LABEL = '__label';
+
 const COLORS = ['#0b4a8f', '#5b8fd6', '#b45309', '#15803d'];
 
 export interface BarSeries {
@@ -21,6 +24,7 @@ export function ChartCard({
   bars,
   period,
   unit = 'won',
+  labelOf = (key) => key,
 }: {
   chart: Chart;
   title: string;
@@ -30,6 +34,8 @@ export function ChartCard({
   period: { from: string; to: string };
   /** What the bars count: won (the default) or people. */
   unit?: 'won' | 'count';
+  /** Names a row's key for people (a district code becomes 중구); the key itself when absent. */
+  labelOf?: (key: string) => string;
 }) {
   const { t } = useLanguage();
   const format = useFormat();
@@ -44,6 +50,10 @@ export function ChartCard({
       setBusy(false);
     }
   };
+  const labelled: Array<Record<string, string | number | null>> = rows.map((row) => ({
+    ...row,
+    [LABEL]: labelOf(String(row[xKey])),
+  }));
   return (
     <section className="card" aria-label={title} data-chart={chart}>
       <header className="card-header">
@@ -53,9 +63,9 @@ export function ChartCard({
         </Button>
       </header>
       <ResponsiveContainer width="100%" height={240}>
-        <BarChart data={[...rows]}>
+        <BarChart data={labelled}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey={xKey} />
+          <XAxis dataKey={LABEL} />
           <YAxis tickFormatter={(value: number) => format.number(value)} width={90} />
           <Tooltip formatter={(raw) => value(raw)} />
           {bars.length > 1 && <Legend />}
@@ -69,7 +79,7 @@ export function ChartCard({
         <table className="data-table">
           <thead>
             <tr>
-              <th scope="col">{xKey}</th>
+              <th scope="col">{t('lab.groups.category')}</th>
               {bars.map((bar) => (
                 <th scope="col" className="number" key={bar.key}>
                   {bar.label}
@@ -78,9 +88,9 @@ export function ChartCard({
             </tr>
           </thead>
           <tbody>
-            {rows.map((row) => (
+            {labelled.map((row) => (
               <tr key={String(row[xKey])}>
-                <th scope="row">{row[xKey]}</th>
+                <th scope="row">{row[LABEL]}</th>
                 {bars.map((bar) => (
                   <td className="number" key={bar.key}>
                     {value(row[bar.key])}

@@ -11,6 +11,7 @@ import { Notice } from '../../ui/Notice.js';
 import { Page } from '../../ui/Page.js';
 import { ChartCard } from './Charts.js';
 import { daysBefore, seoulToday } from './csv.js';
+import { type GroupedChart, useGroupLabel } from './group-labels.js';
 import { WhatIfPanel } from './WhatIfPanel.js';
 
 type Overview = OkResponse<'/v1/operator/analytics/overview', 'get'>;
@@ -75,16 +76,25 @@ function SyntheticNotice({ periods }: { periods: Overview['synthetic'] }) {
   );
 }
 
+/** A budget pot by the name the budgets screen gives it. */
+function usePotName(): (potId: string) => string {
+  const pots = useApi('budgets', (signal) => call(api.GET('/v1/operator/budgets', { signal })));
+  return (potId) => pots.data?.items.find((pot) => pot.id === potId)?.name ?? potId;
+}
+
 function Dashboards({ dashboard, period }: { dashboard: Dashboard; period: { from: string; to: string } }) {
   const { t } = useLanguage();
   const format = useFormat();
+  const groupLabel = useGroupLabel();
+  const potName = usePotName();
   const net = [{ key: 'netWon', label: t('lab.series.net') }];
-  const grouped = (chart: 'byArea' | 'byDistrict' | 'byIndustry' | 'byMarket' | 'byAgeBand' | 'byHour') => (
+  const grouped = (chart: GroupedChart) => (
     <ChartCard
       chart={chart}
       title={t(`lab.charts.${chart}`)}
       rows={dashboard[chart]}
       xKey="key"
+      labelOf={(key) => groupLabel(chart, key)}
       bars={net}
       period={period}
     />
@@ -108,6 +118,7 @@ function Dashboards({ dashboard, period }: { dashboard: Dashboard; period: { fro
         title={t('lab.charts.membersVsPopulation')}
         rows={dashboard.membersVsPopulation}
         xKey="district"
+        labelOf={(key) => groupLabel('membersVsPopulation', key)}
         bars={[
           { key: 'members', label: t('lab.series.members') },
           { key: 'economicallyActive', label: t('lab.series.economicallyActive') },
@@ -132,7 +143,7 @@ function Dashboards({ dashboard, period }: { dashboard: Dashboard; period: { fro
         chart="cashbackByPot"
         title={t('lab.charts.cashbackByPot')}
         rows={dashboard.cashbackByPot.map((row) => ({
-          pot: `${row.potId} · ${row.source}`,
+          pot: `${potName(row.potId)} · ${t(`lab.headline.${row.source === 'national' ? 'national' : 'city'}`)}`,
           amountWon: row.amountWon,
         }))}
         xKey="pot"

@@ -7,6 +7,7 @@ import { Button } from '../../ui/Button.js';
 import { TextField } from '../../ui/Field.js';
 import { useFormat } from '../../ui/format-hooks.js';
 import { ErrorNotice, Notice } from '../../ui/Notice.js';
+import { useGroupLabel } from './group-labels.js';
 
 type WhatIfBody = RequestBody<'/v1/operator/policies/what-if', 'post'>;
 type WhatIfResult = OkResponse<'/v1/operator/policies/what-if', 'post', 200>;
@@ -20,11 +21,12 @@ function optionalWon(text: string): number | null {
 export function SideBySide({ result }: { result: WhatIfResult }) {
   const { t } = useLanguage();
   const format = useFormat();
+  const groupLabel = useGroupLabel();
   const rows: Array<[string, number, number]> = [
     [t('lab.whatIf.cost'), result.actual.cashbackWon, result.draft.cashbackWon],
     [t('lab.whatIf.requested'), result.actual.requestedWon, result.draft.requestedWon],
     ...result.actual.byDistrict.map((row): [string, number, number] => [
-      row.district,
+      groupLabel('byDistrict', row.district),
       row.cashbackWon,
       result.draft.byDistrict.find((draft) => draft.district === row.district)?.cashbackWon ?? 0,
     ]),
