@@ -49,6 +49,8 @@ export class CatalogueService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly deps: { merchants: MerchantService; operatorActions: OperatorActionLog },
+    /** Tests shrink it to make the gram-index step answer full pages too. */
+    private readonly recentWindow = RECENT_WINDOW,
   ) {}
 
   async createCategory(tenantId: string, actorUserId: string, category: Category): Promise<Category> {
@@ -214,7 +216,7 @@ export class CatalogueService {
    * gram condition and of the LIKE confirmation (they are the same fact) and of a term's several
    * grams (칼국 and 국수 always come together), so for a common term it expects a handful of rows
    * and picks the gram index: thousands of rows fetched and sorted to keep 20 (25 ms for 칼국수 over
-   * 100,000 listings). So first the newest RECENT_WINDOW listings after the cursor are read in
+   * 100,000 listings). So first the newest `recentWindow` listings after the cursor are read in
    * order and filtered; if they hold a full page, that page is exactly the answer (the rows are
    * read in the result's order). Only a rarer query falls through to the gram index, whose
    * candidate set is then small.
@@ -249,7 +251,7 @@ export class CatalogueService {
          order by created_at desc, id desc limit $12)
        select ${PRODUCT_COLUMNS} from recent where ${matches}
        order by created_at desc, id desc limit $11`,
-      [...params, RECENT_WINDOW],
+      [...params, this.recentWindow],
     );
     if (recent.length >= limit) return recent.map(toProduct);
     const rows = await this.db.query<ProductRow>(
