@@ -1,10 +1,13 @@
 /**
- * `npx tsx bench/commerce-search.ts [listings] [--postgres]`: shop search latency over SYNTHETIC
- * listings (default 100,000; Korean product names built from word lists, 5 districts, 6 categories,
- * both channels), inserted directly with their search grams. Prints p50/p95 of
- * `CatalogueService.search` for one- to three-syllable Korean queries, filters, and an empty query.
+ * `npx tsx bench/commerce-search.ts [listings] [--postgres] [--explain]` (`npm run bench:commerce-search`):
+ * shop search latency over SYNTHETIC listings (default 100,000; Korean product names built from word
+ * lists, 5 districts, 6 categories, both channels), inserted set-based in batches with the same
+ * search text and grams the service computes. Prints p50/p95/p99 of `CatalogueService.search` per
+ * query shape (one- to three-syllable Korean terms, filters, price range, a deep cursor page, an empty
+ * query) and the load average; `--explain` also prints EXPLAIN ANALYZE of each shape's SQL.
  * A bench, not a test.
  */
+import { loadavg } from 'node:os';
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/database.js';
@@ -18,6 +21,7 @@ import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgr
 
 const listings = Number(process.argv[2] ?? 100_000);
 const usePostgres = process.argv.includes('--postgres');
+const explain = process.argv.includes('--explain');
 const RUNS = 50;
 const BATCH = 2_000;
 
@@ -105,6 +109,10 @@ function percentile(sorted: number[], p: number): number {
   return ordered[Math.min(ordered.length - 1, Math.floor(p * ordered.length))] as number;
 }
 
+function summary(timesMs: number[]): string {
+  return [0.5, 0.95, 0.99].map((p) => `p${p * 100} ${percentile(timesMs, p).toFixed(1)} ms`).join(', ');
+}
+
 async function main(): Promise<void> {
   const cluster = usePostgres
     ? await startPostgresCluster(findPostgresBinDir() as string, { durable: true })
@@ -112,7 +120,15 @@ async function main(): Promise<void> {
   const db = cluster ? await openPostgres(cluster.adminUrl, 5) : await openPglite(undefined);
   try {
     await migrate(db, allMigrations);
-    const platform = createPlatform(loadConfig({}), db, systemClock);
+    // Remembers the last statement so `--explain` can run EXPLAIN ANALYZE on exactly what search sent.
+    let last: { text: string; params: readonly unknown[] } = { text: '', params: [] };
+    const recording: Database = Object.assign(Object.create(db) as Database, {
+      query: <Row>(text: string, params: readonly unknown[] = []) => {
+        last = { text, params };
+        return db.query<Row>(text, params);
+      },
+    });
+    const platform = createPlatform(loadConfig({}), recording, systemClock);
     const tenantId = 'bench';
     const seeded = performance.now();
     await seed(db, tenantId);
@@ -125,10 +141,21 @@ async function main(): Promise<void> {
       ['q=칼국수 (three)', { q: '칼국수', limit: 20 }],
       ['q=국산 두부 (two words)', { q: '국산 두부', limit: 20 }],
       ['q=꿀 & district & channel', { q: '꿀', district: 'seo-gu', channel: 'mall', limit: 20 }],
+      ['category + district', { category: 'books', district: 'yuseong-gu', limit: 20 }],
+      ['price range', { priceMinWon: 20_000, priceMaxWon: 21_000, limit: 20 }],
+      ['q=두부 + price range', { q: '두부', priceMinWon: 50_000, priceMaxWon: 60_000, limit: 20 }],
       ['category only', { category: 'books', limit: 20 }],
       ['no match', { q: '자동차', limit: 20 }],
       ['empty query', { limit: 20 }],
     ];
+    // A deep cursor page: the cursor after the 100th newest listing matching 사과.
+    const deep = await platform.commerce.catalogue.search(tenantId, { q: '사과', limit: 100 });
+    const tail = deep[deep.length - 1];
+    if (tail)
+      queries.push([
+        'q=사과 page 6 (cursor)',
+        { q: '사과', limit: 20, after: { at: tail.createdAt, id: tail.productId } },
+      ]);
     const all: number[] = [];
     for (const [name, query] of queries) {
       const timesMs: number[] = [];
@@ -138,12 +165,19 @@ async function main(): Promise<void> {
         timesMs.push(performance.now() - started);
       }
       all.push(...timesMs);
-      console.log(
-        `${name}: p50 ${percentile(timesMs, 0.5).toFixed(1)} ms, p95 ${percentile(timesMs, 0.95).toFixed(1)} ms`,
-      );
+      console.log(`${name}: ${summary(timesMs)}`);
+      if (explain) {
+        const plan = await db.query<{ 'QUERY PLAN': string }>(
+          `explain (analyze, buffers) ${last.text}`,
+          last.params,
+        );
+        console.log(plan.map((line) => `    ${line['QUERY PLAN']}`).join('\n'));
+      }
     }
     console.log(
-      `all queries (${usePostgres ? 'PostgreSQL' : 'PGlite'}, ${listings} listings): p50 ${percentile(all, 0.5).toFixed(1)} ms, p95 ${percentile(all, 0.95).toFixed(1)} ms`,
+      `all queries (${usePostgres ? 'PostgreSQL' : 'PGlite'}, ${listings} listings): ${summary(all)}; load average ${loadavg()
+        .map((load) => load.toFixed(2))
+        .join(' ')}`,
     );
   } finally {
     await db.close();
