@@ -87,14 +87,17 @@ export const LEDGER_AUDIT_CHECK_NAMES: readonly string[] = CHECKS.map((check) =>
 /** Stands in for foreign keys the journal does not carry (each would cost two index probes per entry). */
 async function checkJournalReferences(sql: Sql, tenantId: string): Promise<AuditViolation[]> {
   const rows = await sql.query<{ account_id: string; seq: number; missing: string }>(
-    `select e.account_id, e.seq,
-       case when a.id is null then 'account' when t.id is null then 'transfer' else 'commit order' end as missing
-     from ledger_entries e
-     left join ledger_accounts a on a.tenant_id = e.tenant_id and a.id = e.account_id
-     left join ledger_transfers t on t.tenant_id = e.tenant_id and t.id = e.transfer_id
-     where e.tenant_id = $1 and (a.id is null or t.id is null or e.commit_seq <> t.commit_seq)
-     order by e.account_id, e.seq
-     limit $2`,
+    // Materialized, so the planner joins the whole journal at once: with the limit in view it expected
+    // many violations, walked the entries in order and probed per entry (77 s for 50,000 on PGlite).
+    `with found as materialized (
+       select e.account_id, e.seq,
+         case when a.id is null then 'account' when t.id is null then 'transfer' else 'commit order' end as missing
+       from ledger_entries e
+       left join ledger_accounts a on a.tenant_id = e.tenant_id and a.id = e.account_id
+       left join ledger_transfers t on t.tenant_id = e.tenant_id and t.id = e.transfer_id
+       where e.tenant_id = $1 and (a.id is null or t.id is null or e.commit_seq <> t.commit_seq)
+     )
+     select account_id, seq, missing from found order by account_id, seq limit $2`,
     [tenantId, VIOLATIONS_PER_CHECK_MAX],
   );
   return rows.map((row) => ({
