@@ -159,12 +159,12 @@ export async function selectDailySpent(
        (-sum(e.posted_delta_won))::bigint as "spentWon"
      from ledger_entries e
      join ledger_transfers t on t.tenant_id = e.tenant_id and t.id = e.transfer_id
-     where e.tenant_id = $1 and e.account_id in (select json_array_elements_text($2::json))
+     where e.tenant_id = $1 and e.account_id = any($2::text[])
        and t.code <> $4
      group by 1 order by 1`,
     [
       tenantId,
-      JSON.stringify(FUNDING_SOURCES.map((source) => potAccountId(potId, source))),
+      FUNDING_SOURCES.map((source) => potAccountId(potId, source)),
       timeZone,
       BUDGET_FUND_CODE,
     ],

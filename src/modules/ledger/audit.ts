@@ -251,8 +251,8 @@ async function checkTransferDigests(sql: Sql, tenantId: string): Promise<AuditVi
     const entries = groupEntries(
       await sql.query(
         `select transfer_id, account_id, posted_delta_won, pending_debit_delta_won, pending_credit_delta_won
-         from ledger_entries where tenant_id = $1 and transfer_id in (select json_array_elements_text($2::json))`,
-        [tenantId, JSON.stringify(page.map((row) => row.id))],
+         from ledger_entries where tenant_id = $1 and transfer_id = any($2::text[])`,
+        [tenantId, page.map((row) => row.id)],
       ),
     );
     for (const row of page) {

@@ -134,9 +134,9 @@ export async function selectSealableByIds(
   const rows = await sql.query<SealableRow>(
     `select ${SEALABLE_COLUMNS}
      from ledger_transfers t ${ENTRIES_OF_T}
-     where t.tenant_id = $1 and t.id in (select json_array_elements_text($2::json))
+     where t.tenant_id = $1 and t.id = any($2::text[])
      order by t.commit_seq`,
-    [tenantId, JSON.stringify(ids)],
+    [tenantId, [...ids]],
   );
   return groupSealable(rows);
 }

@@ -34,8 +34,8 @@ export async function lockAccounts(
     `select id, currency_code, allow_negative, closed_at is not null as closed, posted_won, pending_debit_won,
        pending_credit_won, entry_count, head_hash
      from ledger_accounts
-     where tenant_id = $1 and id in (select json_array_elements_text($2::json)) order by id for update`,
-    [tenantId, JSON.stringify(ids)],
+     where tenant_id = $1 and id = any($2::text[]) order by id for update`,
+    [tenantId, [...ids]],
   );
   return new Map(rows.map((row) => [row.id, toAccountState(row)]));
 }
@@ -48,8 +48,8 @@ export async function selectAccounts(
 ): Promise<Account[]> {
   const rows = await sql.query<AccountRow>(
     `select ${ACCOUNT_COLUMNS} from ledger_accounts
-     where tenant_id = $1 and id in (select json_array_elements_text($2::json)) order by id ${lock}`,
-    [tenantId, JSON.stringify(ids)],
+     where tenant_id = $1 and id = any($2::text[]) order by id ${lock}`,
+    [tenantId, [...ids]],
   );
   return rows.map((row) => toAccount(tenantId, row));
 }
@@ -148,18 +148,17 @@ export async function selectTransfers(
   ids: readonly string[],
 ): Promise<Map<string, StoredTransfer & { contentHash: string }>> {
   if (ids.length === 0) return new Map();
-  const idsJson = JSON.stringify(ids);
   const transferRows = await sql.query<TransferRow>(
     `select id, action, code, pending_id, corrects_id, timeout_at, metadata, created_at, request_hash, content_hash
-     from ledger_transfers where tenant_id = $1 and id in (select json_array_elements_text($2::json))`,
-    [tenantId, idsJson],
+     from ledger_transfers where tenant_id = $1 and id = any($2::text[])`,
+    [tenantId, [...ids]],
   );
   if (transferRows.length === 0) return new Map();
   const entryRows = await sql.query<EntryRowDb>(
     `select transfer_id, account_id, posted_delta_won, pending_debit_delta_won, pending_credit_delta_won
-     from ledger_entries where tenant_id = $1 and transfer_id in (select json_array_elements_text($2::json))
+     from ledger_entries where tenant_id = $1 and transfer_id = any($2::text[])
      order by transfer_id, account_id`,
-    [tenantId, JSON.stringify(transferRows.map((row) => row.id))],
+    [tenantId, transferRows.map((row) => row.id)],
   );
   const entriesByTransfer = groupEntries(entryRows);
   return new Map(
@@ -212,8 +211,8 @@ export async function selectResolutions(
   if (pendingIds.length === 0) return new Map();
   const rows = await sql.query<{ pending_id: string; action: TransferAction }>(
     `select pending_id, action from ledger_transfers
-     where tenant_id = $1 and pending_id in (select json_array_elements_text($2::json))`,
-    [tenantId, JSON.stringify(pendingIds)],
+     where tenant_id = $1 and pending_id = any($2::text[])`,
+    [tenantId, [...pendingIds]],
   );
   return new Map(rows.map((row) => [row.pending_id, row.action]));
 }
@@ -324,8 +323,8 @@ async function updateOpenHolds(tx: Sql, tenantId: string, write: BatchWrite): Pr
   if (write.holdsClosed.length > 0) {
     await tx.query(
       `delete from ledger_open_holds
-       where tenant_id = $1 and transfer_id in (select json_array_elements_text($2::json))`,
-      [tenantId, JSON.stringify(write.holdsClosed)],
+       where tenant_id = $1 and transfer_id = any($2::text[])`,
+      [tenantId, [...write.holdsClosed]],
     );
   }
 }

@@ -24,8 +24,8 @@ export async function selectMemberIdsByPhone(
 ): Promise<Map<string, string>> {
   if (phones.length === 0) return new Map();
   const rows = await sql.query<{ id: string; phone: string }>(
-    `select id, phone from users where tenant_id = $1 and phone in (select json_array_elements_text($2::json))`,
-    [tenantId, JSON.stringify(phones)],
+    `select id, phone from users where tenant_id = $1 and phone = any($2::text[])`,
+    [tenantId, [...phones]],
   );
   return new Map(rows.map((row) => [row.phone, row.id]));
 }
@@ -37,8 +37,8 @@ export async function selectKnownMemberIds(
 ): Promise<Set<string>> {
   if (memberIds.length === 0) return new Set();
   const rows = await sql.query<{ id: string }>(
-    `select id from users where tenant_id = $1 and id in (select json_array_elements_text($2::json))`,
-    [tenantId, JSON.stringify(memberIds)],
+    `select id from users where tenant_id = $1 and id = any($2::text[])`,
+    [tenantId, [...memberIds]],
   );
   return new Set(rows.map((row) => row.id));
 }

@@ -123,8 +123,8 @@ export async function selectPrograms(
 
 export async function selectProgramsByIds(sql: Sql, tenantId: string, ids: readonly string[]) {
   const rows = await sql.query<ProgramRow>(
-    `select * from programs where tenant_id = $1 and id in (select json_array_elements_text($2::json))`,
-    [tenantId, JSON.stringify(ids)],
+    `select * from programs where tenant_id = $1 and id = any($2::text[])`,
+    [tenantId, [...ids]],
   );
   return new Map(rows.map((row) => [row.id, toProgram(row)]));
 }
@@ -297,9 +297,8 @@ export async function selectExistingRecipients(
   if (memberIds.length === 0) return new Set();
   const rows = await sql.query<{ member_id: string }>(
     `select r.member_id from program_recipients r
-     join json_array_elements_text($3::json) as x(member_id) on r.member_id = x.member_id
-     where r.tenant_id = $1 and r.program_id = $2`,
-    [tenantId, programId, JSON.stringify(memberIds)],
+     where r.tenant_id = $1 and r.program_id = $2 and r.member_id = any($3::text[])`,
+    [tenantId, programId, [...memberIds]],
   );
   return new Set(rows.map((row) => row.member_id));
 }
@@ -403,10 +402,9 @@ export async function markDisbursed(
 ): Promise<void> {
   const updated = await tx.query(
     `update program_recipients r set disbursed_at = $4, applied_at = case when $5 then $4 else r.applied_at end
-     from json_array_elements_text($3::json) as x(member_id)
-     where r.tenant_id = $1 and r.program_id = $2 and r.member_id = x.member_id and r.disbursed_at is null
+     where r.tenant_id = $1 and r.program_id = $2 and r.member_id = any($3::text[]) and r.disbursed_at is null
      returning r.member_id`,
-    [tenantId, programId, JSON.stringify(memberIds), at, applied],
+    [tenantId, programId, [...memberIds], at, applied],
   );
   if (updated.length !== memberIds.length) {
     throw new Error(
@@ -424,10 +422,9 @@ export async function lockReclaimCounts(
 ): Promise<Map<string, number>> {
   const rows = await tx.query<{ member_id: string; reclaim_count: number }>(
     `select r.member_id, r.reclaim_count from program_recipients r
-     join json_array_elements_text($3::json) as x(member_id) on r.member_id = x.member_id
-     where r.tenant_id = $1 and r.program_id = $2
+     where r.tenant_id = $1 and r.program_id = $2 and r.member_id = any($3::text[])
      order by r.member_id for update of r`,
-    [tenantId, programId, JSON.stringify(memberIds)],
+    [tenantId, programId, [...memberIds]],
   );
   return new Map(rows.map((row) => [row.member_id, row.reclaim_count]));
 }
