@@ -1,63 +1,29 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { DEMO_RING } from '../../src/modules/fraud/presets/daejeon-demo-ring.js';
 import { DEMO_CREDENTIALS } from '../../src/presets/daejeon.js';
-import {
-  CHROMIUM_PATH,
-  chromiumAvailable,
-  DESKTOP,
-  launchBrowser,
-  newPerson,
-  PHONE,
-  screenshot,
-} from './support/browser.js';
+import { DESKTOP, PHONE, screenshot } from './support/browser.js';
+import { apiCall, apiToken, describeJourneys } from './support/journey.js';
 import { eventually, logIn } from './support/people.js';
-import { type RunningServer, startServer } from './support/server.js';
-import { ensureWebBuilt } from './support/web-build.js';
 
-const browserFound = chromiumAvailable();
-const browserRequired = process.env.REQUIRE_BROWSER === '1';
 const JOURNEY_TIMEOUT_MS = 180_000;
 
+/** Reads the API as a person, for checks beside what the browser shows. */
 async function apiAs(baseUrl: string, person: { phone: string; password: string }) {
-  const session = await fetch(`${baseUrl}/v1/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ phone: person.phone, password: person.password }),
-  });
-  const { token } = (await session.json()) as { token: string };
-  return async (path: string) => {
-    const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
-    return (await response.json()) as Record<string, never>;
-  };
+  const token = await apiToken(baseUrl, person);
+  return async (path: string) =>
+    (await (await apiCall(baseUrl, token, 'GET', path)).json()) as Record<string, never>;
 }
 
-describe.skipIf(!browserFound && !browserRequired)("'깡' detection in a real browser", () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+describeJourneys("'깡' detection in a real browser", (journey) => {
   const person = async (device: typeof PHONE | typeof DESKTOP): Promise<Page> => {
-    const context = await newPerson(browser, server.url, device);
-    contexts.push(context);
-    return context.newPage();
+    return (await journey.person(device)).newPage();
   };
-
-  beforeAll(async () => {
-    if (!browserFound) throw new Error(`REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM_PATH}`);
-    ensureWebBuilt();
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await server?.stop();
-  });
 
   it(
     'the planted round trip raises an alert; the operator confirms with freeze + claw back; the member is told and refused',
     async () => {
-      const asMember = await apiAs(server.url, DEMO_RING.member);
+      const asMember = await apiAs(journey.server.url, DEMO_RING.member);
       const walletBefore = await asMember('/v1/me/wallet');
 
       const operator = await person(DESKTOP);

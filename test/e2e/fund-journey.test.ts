@@ -1,45 +1,17 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../../src/presets/daejeon.js';
-import {
-  CHROMIUM_PATH,
-  chromiumAvailable,
-  DESKTOP,
-  launchBrowser,
-  newPerson,
-  screenshot,
-} from './support/browser.js';
+import { DESKTOP, screenshot } from './support/browser.js';
+import { describeJourneys } from './support/journey.js';
 import { logIn } from './support/people.js';
-import { type RunningServer, startServer } from './support/server.js';
-import { ensureWebBuilt } from './support/web-build.js';
 
-const browserFound = chromiumAvailable();
-const browserRequired = process.env.REQUIRE_BROWSER === '1';
 const JOURNEY_TIMEOUT_MS = 120_000;
 const PURPOSE = '도서 구입 자금 (브라우저 여정)';
 
-describe.skipIf(!browserFound && !browserRequired)('management funds in a real browser', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    if (!browserFound) throw new Error(`REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM_PATH}`);
-    ensureWebBuilt();
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  }, 180_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await server?.stop();
-  });
-
+describeJourneys('management funds in a real browser', (journey) => {
   it(
     'a bookstore applies for ₩10,000,000, an operator approves it, and the merchant sees it paid with its schedule',
     async () => {
-      const merchantContext = await newPerson(browser, server.url, DESKTOP);
-      contexts.push(merchantContext);
+      const merchantContext = await journey.person(DESKTOP);
       const merchant = await merchantContext.newPage();
       await logIn(merchant, DEMO_CREDENTIALS.bookstore);
       await merchant.goto('/merchant/funds');
@@ -51,8 +23,7 @@ describe.skipIf(!browserFound && !browserRequired)('management funds in a real b
       await merchant.getByText('신청했습니다: 심사 대기').waitFor();
       await screenshot(merchant, 'funds-01-applied');
 
-      const operatorContext = await newPerson(browser, server.url, DESKTOP);
-      contexts.push(operatorContext);
+      const operatorContext = await journey.person(DESKTOP);
       const operator = await operatorContext.newPage();
       await logIn(operator, DEMO_CREDENTIALS.operator);
       await operator.goto('/operator/funds');

@@ -1,68 +1,25 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../../src/presets/daejeon.js';
-import {
-  CHROMIUM_PATH,
-  chromiumAvailable,
-  launchBrowser,
-  newPerson,
-  PHONE,
-  screenshot,
-} from './support/browser.js';
+import { PHONE, screenshot } from './support/browser.js';
+import { apiCall, apiToken, describeJourneys } from './support/journey.js';
 import { logIn } from './support/people.js';
-import { type RunningServer, startServer } from './support/server.js';
-import { ensureWebBuilt } from './support/web-build.js';
 
-const browserFound = chromiumAvailable();
-const browserRequired = process.env.REQUIRE_BROWSER === '1';
 const JOURNEY_TIMEOUT_MS = 120_000;
 
 /** Charges the demo citizen's wallet through the API, so the journey is about giving. */
 async function charge(baseUrl: string, amountWon: number): Promise<void> {
-  const session = await fetch(`${baseUrl}/v1/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      phone: DEMO_CREDENTIALS.citizen.phone,
-      password: DEMO_CREDENTIALS.citizen.password,
-    }),
-  });
-  const { token } = (await session.json()) as { token: string };
-  const charged = await fetch(`${baseUrl}/v1/me/charges`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${token}`,
-      'idempotency-key': 'e2e-give',
-    },
-    body: JSON.stringify({ amountWon }),
-  });
+  const token = await apiToken(baseUrl, DEMO_CREDENTIALS.citizen);
+  const charged = await apiCall(baseUrl, token, 'POST', '/v1/me/charges', { amountWon }, 'e2e-give');
   expect(charged.status).toBe(201);
 }
 
-describe.skipIf(!browserFound && !browserRequired)('giving in a real browser', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let context: BrowserContext | undefined;
-
-  beforeAll(async () => {
-    if (!browserFound) throw new Error(`REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM_PATH}`);
-    ensureWebBuilt();
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  }, 180_000);
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
-  });
-
+describeJourneys('giving in a real browser', (journey) => {
   it(
     'a citizen donates ₩10,000 to a demo charity, sees it in their donations and downloads the tax statement PDF',
     async () => {
-      await charge(server.url, 50_000);
-      context = await newPerson(browser, server.url, PHONE);
+      await charge(journey.server.url, 50_000);
+      const context = await journey.person(PHONE);
       const page = await context.newPage();
       await logIn(page, DEMO_CREDENTIALS.citizen);
       await page.goto('/wallet/giving');

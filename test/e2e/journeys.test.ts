@@ -1,31 +1,17 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../../src/presets/daejeon.js';
 import { addDays, formatCalendarDate, seoulParts } from '../../web/src/i18n/format.js';
 import { expectAccessible } from './support/accessibility.js';
-import {
-  CHROMIUM_PATH,
-  chromiumAvailable,
-  DESKTOP,
-  launchBrowser,
-  newPerson,
-  PHONE,
-  screenshot,
-} from './support/browser.js';
+import { DESKTOP, PHONE, screenshot } from './support/browser.js';
+import { describeJourneys } from './support/journey.js';
 import { eventually, expectNoKoreanOnScreen, logIn, readPaymentCode, signUpByApi } from './support/people.js';
-import { type RunningServer, startServer } from './support/server.js';
-import { ensureWebBuilt } from './support/web-build.js';
 
 /**
  * The journeys of the issue, in Debian's Chromium against `hanbat serve` on the embedded database.
  * Screenshots of each main screen land in test-results/screenshots/ for a reviewer.
  */
-
-const browserFound = chromiumAvailable();
-const browserRequired = process.env.REQUIRE_BROWSER === '1';
-if (!browserFound && !browserRequired)
-  console.log(`Browser suites: SKIPPED (no Chromium at ${CHROMIUM_PATH})`);
 
 const JOURNEY_TIMEOUT_MS = 120_000;
 
@@ -36,32 +22,10 @@ async function expectNoRawCodes(page: Page): Promise<void> {
   expect(text).not.toMatch(/\b[a-z]+(\.[a-z_]+)+\b|\b[a-z]+_[a-z_]+\b/);
 }
 
-describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
+describeJourneys('journeys in a real browser', (journey) => {
   const person = async (device: typeof PHONE | typeof DESKTOP): Promise<Page> => {
-    const context = await newPerson(browser, server.url, device);
-    contexts.push(context);
-    return context.newPage();
+    return (await journey.person(device)).newPage();
   };
-
-  beforeAll(async () => {
-    if (!browserFound) {
-      throw new Error(
-        `REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM_PATH}: apt-get install chromium`,
-      );
-    }
-    ensureWebBuilt();
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await server?.stop();
-  });
 
   it(
     'a citizen signs up, charges ₩100,000, pays ₩50,000 at a traditional-market store and sees ₩6,500 cashback',
@@ -211,7 +175,11 @@ describe.skipIf(!browserFound && !browserRequired)('journeys in a real browser',
   it(
     'an applicant learns why an industry is refused and applies; an operator approves, schedules a promotion and previews it',
     async () => {
-      await signUpByApi(server.url, { phone: '010-5555-0002', password: 'hanbat-owner-1', name: '박사장' });
+      await signUpByApi(journey.server.url, {
+        phone: '010-5555-0002',
+        password: 'hanbat-owner-1',
+        name: '박사장',
+      });
       const applicant = await person(PHONE);
       await logIn(applicant, { phone: '010-5555-0002', password: 'hanbat-owner-1' });
       await applicant.goto('/merchant/apply');

@@ -1,43 +1,16 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../../src/presets/daejeon.js';
-import {
-  CHROMIUM_PATH,
-  chromiumAvailable,
-  DESKTOP,
-  launchBrowser,
-  newPerson,
-  screenshot,
-} from './support/browser.js';
+import { DESKTOP, screenshot } from './support/browser.js';
+import { describeJourneys } from './support/journey.js';
 import { logIn } from './support/people.js';
-import { type RunningServer, startServer } from './support/server.js';
-import { ensureWebBuilt } from './support/web-build.js';
 
-const browserFound = chromiumAvailable();
-const browserRequired = process.env.REQUIRE_BROWSER === '1';
 const JOURNEY_TIMEOUT_MS = 120_000;
 
-describe.skipIf(!browserFound && !browserRequired)('동행협약 partners in a real browser', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let context: BrowserContext | undefined;
-
-  beforeAll(async () => {
-    if (!browserFound) throw new Error(`REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM_PATH}`);
-    ensureWebBuilt();
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  }, 180_000);
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
-  });
-
+describeJourneys('동행협약 partners in a real browser', (journey) => {
   it(
     'an operator reads the demo partner statement and gives the demo citizen ₩30,000 from a CSV',
     async () => {
-      context = await newPerson(browser, server.url, DESKTOP);
+      const context = await journey.person(DESKTOP);
       const page = await context.newPage();
       await logIn(page, DEMO_CREDENTIALS.operator);
       await page.goto('/operator/partners');

@@ -1,16 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../../src/presets/daejeon.js';
 import { expectAccessible } from './support/accessibility.js';
-import {
-  CHROMIUM_PATH,
-  chromiumAvailable,
-  launchBrowser,
-  newPerson,
-  PHONE,
-  screenshot,
-} from './support/browser.js';
+import { PHONE, screenshot } from './support/browser.js';
 import {
   expectInThumbReach,
   expectOwnTitle,
@@ -18,20 +11,14 @@ import {
   smallTapTargets,
   TAP_TARGET_PX_MIN,
 } from './support/ergonomics.js';
+import { describeJourneys } from './support/journey.js';
 import { eventually, expectNoKoreanOnScreen, logIn, signUpByApi } from './support/people.js';
-import { type RunningServer, startServer } from './support/server.js';
-import { ensureWebBuilt } from './support/web-build.js';
 
 /**
  * Issue 11, item 9 on a 390×844 phone in Korean: tap targets, the main action within thumb reach,
  * a short balance answered in place, the home screen's recent activity, empty states that say what
  * to do next; and item 6's own title per screen and error titles that say what happened.
  */
-
-const browserFound = chromiumAvailable();
-const browserRequired = process.env.REQUIRE_BROWSER === '1';
-if (!browserFound && !browserRequired)
-  console.log(`Browser suites: SKIPPED (no Chromium at ${CHROMIUM_PATH})`);
 
 const JOURNEY_TIMEOUT_MS = 180_000;
 const TITLE_SUFFIX = '온통대전';
@@ -52,15 +39,9 @@ const CITIZEN_SCREENS = [
   '/wallet/programs',
 ] as const;
 
-describe.skipIf(!browserFound && !browserRequired)('a citizen on a phone', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
+describeJourneys('a citizen on a phone', (journey) => {
   const phone = async (): Promise<Page> => {
-    const context = await newPerson(browser, server.url, PHONE);
-    contexts.push(context);
-    return context.newPage();
+    return (await journey.person(PHONE)).newPage();
   };
 
   /** Opens a screen and waits until it has loaded. */
@@ -71,27 +52,14 @@ describe.skipIf(!browserFound && !browserRequired)('a citizen on a phone', () =>
   };
 
   beforeAll(async () => {
-    if (!browserFound) {
-      throw new Error(
-        `REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM_PATH}: apt-get install chromium`,
-      );
-    }
-    ensureWebBuilt();
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    await signUpByApi(server.url, NEWCOMER);
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await server?.stop();
+    await signUpByApi(journey.server.url, NEWCOMER);
   });
 
   it('the start banner names the addresses and the demo sign-ins exactly as the README does', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const banner = server.output();
+    const banner = journey.server.output();
     for (const address of ['/wallet', '/merchant', '/operator']) {
-      expect(banner).toContain(`${server.url}${address}`);
+      expect(banner).toContain(`${journey.server.url}${address}`);
       expect(readme).toContain(address);
     }
     // "    010-1111-1111  citizen-demo-2021   citizen 김한밭" → the README's table row for that person.
@@ -308,7 +276,9 @@ describe.skipIf(!browserFound && !browserRequired)('a citizen on a phone', () =>
         .getByRole('listitem')
         .filter({ hasText: '중앙시장 한밭상회' })
         .getByRole('link', { name: '여기서 결제' });
-      const code = new URL((await link.getAttribute('href')) ?? '', server.url).searchParams.get('merchant');
+      const code = new URL((await link.getAttribute('href')) ?? '', journey.server.url).searchParams.get(
+        'merchant',
+      );
       expect(code).toMatch(/\S/);
       // A forged link names another shop: the screen shows the shop of the code, never the forged name.
       await open(page, `/wallet/pay?merchant=${code}&name=${encodeURIComponent('가짜상회')}`);
@@ -339,7 +309,7 @@ describe.skipIf(!browserFound && !browserRequired)('a citizen on a phone', () =>
       await expectNoKoreanOnScreen(visitor, '/signup', 'Join Ontong Daejeon');
 
       const page = await phone();
-      await signUpByApi(server.url, {
+      await signUpByApi(journey.server.url, {
         phone: '010-5555-0912',
         password: 'Hanbat-phone-4k8z',
         name: '한영희',
