@@ -2,7 +2,6 @@ import { api, call } from '../api/client.js';
 import type { OperatorAction } from '../api/types.js';
 import { usePaged } from '../api/use-paged.js';
 import { useLanguage } from '../i18n/i18n.js';
-import { Button } from '../ui/Button.js';
 import { DownloadButtons } from '../ui/DownloadButtons.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { DataName, Page } from '../ui/Page.js';
