@@ -32,7 +32,7 @@ export async function openPostgres(connectionString: string, poolSizeMax = 10): 
   const pool =
     hostUrls.length > 1
       ? new WritablePool(hostUrls, { ...config, query_timeout: queryTimeoutMs })
-      : new pg.Pool({ ...config, connectionString });
+      : singleHostPool(config, connectionString);
   await pool.query('select 1');
   const asSql = (target: { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }> }): Sql => ({
     async query<Row>(text: string, params?: readonly unknown[]) {
@@ -76,4 +76,15 @@ export async function openPostgres(connectionString: string, poolSizeMax = 10): 
     }),
     close: () => pool.end(),
   };
+}
+
+/**
+ * An idle connection that the server closes (a restart, an administrator, a network cut) is an
+ * 'error' event on the pool; unheard, Node ends the process. The pool drops that connection and the
+ * next query opens a new one or fails on its own, so there is nothing to do but not crash.
+ */
+function singleHostPool(config: pg.PoolConfig, connectionString: string): pg.Pool {
+  const pool = new pg.Pool({ ...config, connectionString });
+  pool.on('error', () => undefined);
+  return pool;
 }

@@ -60,7 +60,9 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   registerProblemHandlers(app);
   registerInputGuard(app);
   registerEmptyBody(app);
-  registerObservability(app, platform.metrics, platform.config.metricsToken);
+  registerObservability(app, platform.metrics, platform.config.metricsToken, () =>
+    platform.clusters?.members().map(({ name, platform: member }) => ({ name, metrics: member.metrics })),
+  );
   await registerSecurity(app);
   await app.register(swagger, {
     openapi: {

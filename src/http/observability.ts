@@ -2,7 +2,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../errors.js';
-import type { PlatformMetrics } from '../observability/metrics.js';
+import { PlatformMetrics } from '../observability/metrics.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** An incoming id is kept only when it is short and plain; anything else is replaced, never echoed. */
@@ -26,6 +26,8 @@ export function registerObservability(
   app: FastifyInstance,
   metrics: PlatformMetrics,
   metricsToken: string | undefined,
+  /** With several clusters: every cluster's platform metrics, read at scrape time. */
+  clusterMetrics?: () => ReadonlyArray<{ name: string; metrics: PlatformMetrics }> | undefined,
 ): void {
   let closing = false;
   app.addHook('preClose', async () => {
@@ -54,7 +56,10 @@ export function registerObservability(
   });
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     if (metricsToken && !bearerMatches(request, metricsToken)) throw metricsUnauthorized();
-    const { contentType, body } = await metrics.exposition();
+    const members = clusterMetrics?.();
+    const { contentType, body } = members
+      ? await PlatformMetrics.clusterExposition(members)
+      : await metrics.exposition();
     return reply.type(contentType).send(body);
   });
 }

@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import type { BudgetService } from '../modules/budgets/budget-service.js';
@@ -81,6 +81,25 @@ export class PlatformMetrics {
   /** The Prometheus text exposition of every metric. */
   async exposition(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  /**
+   * One exposition for the platforms of several clusters behind one server: each platform times the
+   * requests its cluster answers, so every series carries a `cluster` label and none is summed away.
+   */
+  static async clusterExposition(
+    members: ReadonlyArray<{ name: string; metrics: PlatformMetrics }>,
+  ): Promise<{ contentType: string; body: string }> {
+    const labelled = await Promise.all(
+      members.map(async ({ name, metrics }) =>
+        (await metrics.registry.getMetricsAsJSON()).map((metric) => ({
+          ...metric,
+          values: metric.values.map((value) => ({ ...value, labels: { ...value.labels, cluster: name } })),
+        })),
+      ),
+    );
+    const merged = AggregatorRegistry.aggregate(labelled);
+    return { contentType: merged.contentType, body: await merged.metrics() };
   }
 
   private queueGauges(): void {

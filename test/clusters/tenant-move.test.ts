@@ -123,10 +123,12 @@ describe.skipIf(!available)('tenants on two PostgreSQL clusters', () => {
     adminToken = session.body.token;
   });
 
+  let clusterBStopped = false;
+
   afterAll(async () => {
     await running?.close();
     await dropA?.();
-    clusterB?.stop();
+    if (!clusterBStopped) clusterB?.stop();
   });
 
   const asAdmin = () => ({ authorization: `Bearer ${adminToken}` });
@@ -213,5 +215,38 @@ describe.skipIf(!available)('tenants on two PostgreSQL clusters', () => {
     const anonymous = await call(undefined, 'POST', `/v1/platform/tenants/${beta}/move`, { toCluster: 'b' });
     expect(anonymous.status).toBe(401);
     expect(set.clusterOf(beta)).toBe('a');
+  });
+
+  it('reports readiness and metrics for every cluster, and is not ready when one of them is down', async () => {
+    const ready = await call(undefined, 'GET', '/ready');
+    expect(ready.status).toBe(200);
+    const version = ready.body.database.migrationVersion;
+    expect(ready.body.clusters).toEqual([
+      { name: 'a', home: true, migrationVersion: version },
+      { name: 'b', home: false, migrationVersion: version },
+    ]);
+
+    const metrics = await fetch(`${baseUrl}/metrics`);
+    const text = await metrics.text();
+    const paid = (tenant: string, cluster: string) =>
+      Number(
+        text.match(
+          new RegExp(
+            `^hanbat_payments_total\\{tenant="${tenant}",outcome="paid",cluster="${cluster}"\\} (\\d+)$`,
+            'm',
+          ),
+        )?.[1] ?? 0,
+      );
+    // Alpha paid three times on a before the move and once on b after it; beta paid three times on a.
+    expect([paid(alpha, 'a'), paid(alpha, 'b'), paid(beta, 'a'), paid(beta, 'b')]).toEqual([3, 1, 3, 0]);
+    expect(text).toMatch(/^hanbat_http_request_duration_seconds_count\{[^}]*cluster="b"[^}]*\} [1-9]/m);
+
+    clusterB.stop();
+    clusterBStopped = true;
+    const down = await call(undefined, 'GET', '/ready');
+    expect(down.status).toBe(503);
+    expect(down.body.code).toBe('NOT_READY');
+    expect(down.body.detail).toContain('cluster b: database unreachable');
+    expect(down.body.detail).not.toContain('cluster a');
   });
 });

@@ -17,29 +17,59 @@ const HealthSchema = Type.Object({
 const ReadySchema = Type.Object({
   status: Type.Literal('ready'),
   database: Type.Object({ kind: Type.String(), migrationVersion: Type.Integer() }),
+  clusters: Type.Optional(
+    Type.Array(Type.Object({ name: Type.String(), home: Type.Boolean(), migrationVersion: Type.Integer() }), {
+      description: 'with several clusters (HANBAT_CLUSTERS): each one, home first; all must be ready',
+    }),
+  ),
 });
 
 function notReady(message: string, messageKo: string): DomainError {
   return new DomainError({ code: 'NOT_READY', httpStatus: 503, message, messageKo });
 }
 
-/** Ready to take traffic: the database answers and every migration this build knows is applied. */
+/** Ready to take traffic: every database answers and has every migration this build knows applied. */
 async function readiness(platform: Platform) {
+  const members = platform.clusters?.members() ?? [{ name: 'home', home: true, platform }];
+  const checked = await Promise.all(
+    members.map(async (member) => ({ member, problem: await unready(member.platform) })),
+  );
+  const failing = checked.filter(({ problem }) => problem);
+  if (failing.length > 0) {
+    const where = (named: (typeof failing)[number]) =>
+      platform.clusters ? `cluster ${named.member.name}: ` : '';
+    throw notReady(
+      failing.map((named) => `${where(named)}${named.problem?.en}`).join('; '),
+      failing.map((named) => `${where(named)}${named.problem?.ko}`).join('; '),
+    );
+  }
+  const versions = await Promise.all(members.map((member) => schemaVersion(member.platform.db)));
+  return {
+    status: 'ready' as const,
+    database: { kind: platform.db.kind, migrationVersion: versions[0] as number },
+    ...(platform.clusters && {
+      clusters: members.map((member, i) => ({
+        name: member.name,
+        home: member.home,
+        migrationVersion: versions[i] as number,
+      })),
+    }),
+  };
+}
+
+/** Why a platform's database cannot take traffic, or undefined when it can. */
+async function unready(platform: Platform): Promise<{ en: string; ko: string } | undefined> {
   let pending: number[];
   try {
     pending = await pendingMigrations(platform.db, allMigrations);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw notReady(`database unreachable: ${reason}`, '데이터베이스에 연결할 수 없습니다');
+    return { en: `database unreachable: ${reason}`, ko: '데이터베이스에 연결할 수 없습니다' };
   }
-  if (pending.length > 0)
-    throw notReady(
-      `migrations not applied: ${pending.join(', ')}`,
-      `적용되지 않은 마이그레이션이 있습니다: ${pending.join(', ')}`,
-    );
+  if (pending.length === 0) return undefined;
   return {
-    status: 'ready' as const,
-    database: { kind: platform.db.kind, migrationVersion: await schemaVersion(platform.db) },
+    en: `migrations not applied: ${pending.join(', ')}`,
+    ko: `적용되지 않은 마이그레이션이 있습니다: ${pending.join(', ')}`,
   };
 }
 

@@ -16,7 +16,15 @@ export interface MoveReport extends CopyReport {
 /** What the platform routes see of a multi-cluster deployment (absent with one cluster). */
 export interface ClusterControl {
   clusters(): { name: string; home: boolean; tenantIds: string[] }[];
+  /** Each cluster's platform, home first: readiness and metrics speak for all of them. */
+  members(): ClusterMember[];
   move(tenantId: string, toCluster: string): Promise<MoveReport>;
+}
+
+export interface ClusterMember {
+  name: string;
+  home: boolean;
+  platform: Platform;
 }
 
 export interface ClusterSetOptions {
@@ -84,6 +92,12 @@ export class ClusterSet implements ClusterControl {
     return tenants
       .map((tenant) => tenant.id)
       .filter((id) => this.clusterOf(id) === cluster && !this.isPaused(id));
+  }
+
+  members(): ClusterMember[] {
+    return [...this.platforms]
+      .map(([name, platform]) => ({ name, home: name === this.directory.homeCluster, platform }))
+      .sort((a, b) => Number(b.home) - Number(a.home));
   }
 
   clusters(): { name: string; home: boolean; tenantIds: string[] }[] {
