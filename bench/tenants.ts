@@ -12,14 +12,16 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
+import type { Database, Sql } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { allMigrations } from '../src/db/migrations.js';
 import { openPostgres } from '../src/db/postgres.js';
 import { auditLedger } from '../src/modules/ledger/audit.js';
 import { memberAccountIds } from '../src/modules/members/member-service.js';
+import { businessNumberCheckDigit } from '../src/modules/merchants/business-number.js';
+import { createTenant } from '../src/modules/platform-admin/create-tenant.js';
 import { SYSTEM_ACCOUNTS } from '../src/modules/wallets/wallet-service.js';
 import { createPlatform, type Platform } from '../src/platform.js';
-import { seedDaejeon } from '../src/presets/daejeon.js';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
 import { createDatabase } from './database.js';
 
@@ -29,12 +31,14 @@ const { values } = parseArgs({
     members: { type: 'string', default: '20' },
     seconds: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '32' },
+    'seed-concurrency': { type: 'string', default: '4' },
   },
 });
 const TENANTS = Number(values.tenants);
 const MEMBERS = Number(values.members);
 const SECONDS = Number(values.seconds);
 const CONCURRENCY = Number(values.concurrency);
+const SEED_CONCURRENCY = Number(values['seed-concurrency']);
 const FUNDING_WON = 100_000_000;
 
 interface City {
@@ -50,16 +54,59 @@ function memory() {
   return { rssMb: mb(rss), heapMb: mb(heapUsed) };
 }
 
+const SHOPS: Array<{ name: string; industryCode: string; district: string; dong: string }> = [
+  { name: '벤치 커피', industryCode: 'cafe', district: 'seo-gu', dong: '둔산동' },
+  { name: '벤치 서점', industryCode: 'bookstore', district: 'jung-gu', dong: '대흥동' },
+  { name: '벤치 식당', industryCode: 'restaurant', district: 'yuseong-gu', dong: '봉명동' },
+];
+
+/**
+ * A city as a platform administrator creates one (`POST /v1/platform/tenants`' createTenant with the
+ * daejeon-2021 preset: rules, reference data, accounts, budget and a first operator whose password is
+ * hashed with the production argon2id), then the bench's own people: MEMBERS funded members inserted
+ * in bulk (no sign-in: they never log in) and three shops applied for and approved through the
+ * merchant service.
+ */
 async function seedCity(platform: Platform, tenantId: string): Promise<City> {
-  await seedDaejeon(platform, tenantId);
+  const { firstOperator } = await createTenant(platform, {
+    tenantId,
+    nameKo: `벤치시 ${tenantId}`,
+    nameEn: `Bench ${tenantId}`,
+    timeZone: 'Asia/Seoul',
+    preset: 'daejeon-2021',
+  });
+  await insertBenchPeople(platform, tenantId);
+  const merchantCodes: string[] = [];
+  for (const [n, shop] of SHOPS.entries()) {
+    const firstNine = `30599${String(n).padStart(4, '0')}`;
+    const applied = await platform.merchants.apply(tenantId, `usr_shop${n}`, {
+      ...shop,
+      businessNumber: `${firstNine}${businessNumberCheckDigit(firstNine)}`,
+      annualRevenueWon: 180_000_000,
+    });
+    const approved = await platform.merchants.approve(tenantId, applied.id, firstOperator.userId);
+    if (!approved.merchantCode) throw new Error(`shop ${n} of ${tenantId} has no merchant code`);
+    merchantCodes.push(approved.merchantCode);
+  }
+  const memberIds = Array.from({ length: MEMBERS }, (_, n) => `usr_city${n}`);
+  await fund(platform, tenantId, memberIds);
+  return { tenantId, memberIds, merchantCodes };
+}
+
+/** Members (with their cash and cashback accounts) and shop owners, in three statements. */
+async function insertBenchPeople(platform: Platform, tenantId: string): Promise<void> {
   const db = platform.db;
   const now = platform.clock.now();
   await db.query(
     `insert into users (tenant_id, id, phone, password_hash, name, birth_date, district, dong, created_at)
-     select $1, 'usr_city' || n, '019-' || lpad(n::text, 8, '0'), 'bench-no-login', 'member ' || n, '1985-06-01',
-       'seo-gu', '둔산동', $3
-     from generate_series(0, $2 - 1) as n`,
-    [tenantId, MEMBERS, now],
+     select $1, 'usr_city' || n, '019-' || lpad(n::text, 8, '0'), 'bench-no-login', 'member ' || n, date '1985-06-01',
+       'seo-gu', '둔산동', $3::timestamptz
+     from generate_series(0, $2 - 1) as n
+     union all
+     select $1, 'usr_shop' || n, '018-' || lpad(n::text, 8, '0'), 'bench-no-login', 'owner ' || n, date '1975-03-01',
+       'jung-gu', '대흥동', $3::timestamptz
+     from generate_series(0, $4 - 1) as n`,
+    [tenantId, MEMBERS, now, SHOPS.length],
   );
   await db.query(
     `insert into ledger_accounts (tenant_id, id, kind, owner_id, currency_code, created_at, head_hash)
@@ -69,7 +116,9 @@ async function seedCity(platform: Platform, tenantId: string): Promise<City> {
          as a(id, kind, owner_id)`,
     [tenantId, MEMBERS, now],
   );
-  const memberIds = Array.from({ length: MEMBERS }, (_, n) => `usr_city${n}`);
+}
+
+async function fund(platform: Platform, tenantId: string, memberIds: string[]): Promise<void> {
   const results = await platform.ledger.postTransfers(
     tenantId,
     memberIds.map((memberId) => ({
@@ -83,11 +132,60 @@ async function seedCity(platform: Platform, tenantId: string): Promise<City> {
     })),
   );
   if (results.some((result) => !result.ok)) throw new Error(`funding refused in ${tenantId}`);
-  const merchants = await db.query<{ code: string }>(
-    `select merchant_code as code from merchants where tenant_id = $1 and status = 'approved' order by id`,
-    [tenantId],
+}
+
+/** SEED_CONCURRENCY creators taking the next city until all TENANTS exist; returns them in order. */
+async function seedCities(
+  platform: Platform,
+): Promise<{ cities: City[]; seconds: number; cpuSeconds: number }> {
+  const cities: City[] = new Array(TENANTS);
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  let next = 0;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: SEED_CONCURRENCY }, async () => {
+      while (next < TENANTS) {
+        const i = next++;
+        cities[i] = await seedCity(platform, `city${String(i).padStart(3, '0')}`);
+        done += 1;
+        if (done % 25 === 0)
+          console.log(`  ${done} cities created (${Math.round((performance.now() - started) / 1000)} s)`);
+      }
+    }),
   );
-  return { tenantId, memberIds, merchantCodes: merchants.map((row) => row.code) };
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    cities,
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+    cpuSeconds: Math.round((cpu.user + cpu.system) / 100_000) / 10,
+  };
+}
+
+/** Statements sent to the database (in and out of transactions), so the phases compare by work, not wall time. */
+const statements = { count: 0 };
+function countingSql(sql: Sql): Sql {
+  return {
+    query: (text, params) => {
+      statements.count += 1;
+      return sql.query(text, params);
+    },
+    exec: (script) => {
+      statements.count += 1;
+      return sql.exec(script);
+    },
+  };
+}
+function countingDatabase(db: Database): Database {
+  return {
+    ...db,
+    ...countingSql(db),
+    transaction: (work) =>
+      db.transaction((tx) => {
+        statements.count += 2;
+        return work(countingSql(tx));
+      }),
+  };
 }
 
 let serial = 0;
@@ -115,6 +213,8 @@ async function closedLoop(platform: Platform, cityOf: (serial: number) => City) 
   let next = 0;
   const started = performance.now();
   const end = started + SECONDS * 1000;
+  const statementsBefore = statements.count;
+  const cpuBefore = process.cpuUsage();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (performance.now() < end) {
@@ -125,7 +225,14 @@ async function closedLoop(platform: Platform, cityOf: (serial: number) => City) 
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { ok, failed, perSecond: Math.round(ok / seconds) };
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    ok,
+    failed,
+    perSecond: Math.round(ok / seconds),
+    statementsPerPayment: Math.round(((statements.count - statementsBefore) / Math.max(1, ok)) * 10) / 10,
+    nodeCpuMsPerPayment: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, ok)) * 100) / 100,
+  };
 }
 
 async function main(): Promise<void> {
@@ -136,15 +243,10 @@ async function main(): Promise<void> {
   try {
     const db = await openPostgres(await createDatabase(cluster.adminUrl, 'bench_tenants'), 20);
     await migrate(db, allMigrations);
-    const platform = createPlatform(loadConfig({}), db, systemClock);
+    const platform = createPlatform(loadConfig({}), countingDatabase(db), systemClock);
     const before = memory();
-    const cities: City[] = [];
-    const seedStarted = Date.now();
-    for (let i = 0; i < TENANTS; i++) {
-      cities.push(await seedCity(platform, `city${String(i).padStart(3, '0')}`));
-      if ((i + 1) % 25 === 0)
-        console.log(`  ${i + 1} cities seeded (${Math.round((Date.now() - seedStarted) / 1000)} s)`);
-    }
+    const seeding = await seedCities(platform);
+    const { cities } = seeding;
     await db.exec('analyze');
     const seeded = memory();
     const one = await closedLoop(platform, () => cities[0] as City);
@@ -164,7 +266,10 @@ async function main(): Promise<void> {
           membersPerTenant: MEMBERS,
           seconds: SECONDS,
           concurrency: CONCURRENCY,
-          seedSeconds: Math.round((Date.now() - seedStarted) / 1000),
+          seedSeconds: seeding.seconds,
+          seedCpuSeconds: seeding.cpuSeconds,
+          seedMsPerTenant: Math.round((seeding.seconds * 1000) / TENANTS),
+          loadAverage: os.loadavg().map((load) => Math.round(load * 10) / 10),
           oneTenant: one,
           spreadOverAll: spread,
           spreadVsOne: Math.round((spread.perSecond / Math.max(1, one.perSecond)) * 100) / 100,
