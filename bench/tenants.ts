@@ -67,15 +67,39 @@ const SHOPS: Array<{ name: string; industryCode: string; district: string; dong:
  * in bulk (no sign-in: they never log in) and three shops applied for and approved through the
  * merchant service.
  */
+/** Wall time of each seeding step, summed over the cities of the current progress window. */
+const SEED_PHASES = ['createTenant', 'people', 'shops', 'funding'] as const;
+const phaseMs = Object.fromEntries(SEED_PHASES.map((phase) => [phase, 0])) as Record<
+  (typeof SEED_PHASES)[number],
+  number
+>;
+async function timed<T>(phase: (typeof SEED_PHASES)[number], work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    phaseMs[phase] += performance.now() - started;
+  }
+}
+
 async function seedCity(platform: Platform, tenantId: string): Promise<City> {
-  const { firstOperator } = await createTenant(platform, {
-    tenantId,
-    nameKo: `벤치시 ${tenantId}`,
-    nameEn: `Bench ${tenantId}`,
-    timeZone: 'Asia/Seoul',
-    preset: 'daejeon-2021',
-  });
-  await insertBenchPeople(platform, tenantId);
+  const { firstOperator } = await timed('createTenant', () =>
+    createTenant(platform, {
+      tenantId,
+      nameKo: `벤치시 ${tenantId}`,
+      nameEn: `Bench ${tenantId}`,
+      timeZone: 'Asia/Seoul',
+      preset: 'daejeon-2021',
+    }),
+  );
+  await timed('people', () => insertBenchPeople(platform, tenantId));
+  const merchantCodes = await timed('shops', () => approvedShops(platform, tenantId, firstOperator.userId));
+  const memberIds = Array.from({ length: MEMBERS }, (_, n) => `usr_city${n}`);
+  await timed('funding', () => fund(platform, tenantId, memberIds));
+  return { tenantId, memberIds, merchantCodes };
+}
+
+async function approvedShops(platform: Platform, tenantId: string, operatorId: string): Promise<string[]> {
   const merchantCodes: string[] = [];
   for (const [n, shop] of SHOPS.entries()) {
     const firstNine = `30599${String(n).padStart(4, '0')}`;
@@ -84,13 +108,11 @@ async function seedCity(platform: Platform, tenantId: string): Promise<City> {
       businessNumber: `${firstNine}${businessNumberCheckDigit(firstNine)}`,
       annualRevenueWon: 180_000_000,
     });
-    const approved = await platform.merchants.approve(tenantId, applied.id, firstOperator.userId);
+    const approved = await platform.merchants.approve(tenantId, applied.id, operatorId);
     if (!approved.merchantCode) throw new Error(`shop ${n} of ${tenantId} has no merchant code`);
     merchantCodes.push(approved.merchantCode);
   }
-  const memberIds = Array.from({ length: MEMBERS }, (_, n) => `usr_city${n}`);
-  await fund(platform, tenantId, memberIds);
-  return { tenantId, memberIds, merchantCodes };
+  return merchantCodes;
 }
 
 /** Members (with their cash and cashback accounts) and shop owners, in three statements. */
@@ -135,6 +157,18 @@ async function fund(platform: Platform, tenantId: string, memberIds: string[]): 
 }
 
 /** SEED_CONCURRENCY creators taking the next city until all TENANTS exist; returns them in order. */
+/** Every 25 cities: elapsed time, each step's mean wall time per city in the window, load. */
+function logProgress(done: number, started: number): void {
+  const steps = SEED_PHASES.map((phase) => {
+    const meanMs = Math.round(phaseMs[phase] / 25);
+    phaseMs[phase] = 0;
+    return `${phase} ${meanMs} ms`;
+  });
+  const elapsedSeconds = Math.round((performance.now() - started) / 1000);
+  const load = os.loadavg()[0]?.toFixed(1);
+  console.log(`  ${done} cities created (${elapsedSeconds} s; per city ${steps.join(', ')}; load ${load})`);
+}
+
 async function seedCities(
   platform: Platform,
 ): Promise<{ cities: City[]; seconds: number; cpuSeconds: number }> {
@@ -149,8 +183,7 @@ async function seedCities(
         const i = next++;
         cities[i] = await seedCity(platform, `city${String(i).padStart(3, '0')}`);
         done += 1;
-        if (done % 25 === 0)
-          console.log(`  ${done} cities created (${Math.round((performance.now() - started) / 1000)} s)`);
+        if (done % 25 === 0) logProgress(done, started);
       }
     }),
   );
