@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import type { Database, Sql } from '../src/db/database.js';
@@ -24,6 +25,7 @@ import { SYSTEM_ACCOUNTS } from '../src/modules/wallets/wallet-service.js';
 import { createPlatform, type Platform } from '../src/platform.js';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
 import { createDatabase } from './database.js';
+import { postgresCpuSeconds } from './postgres-cpu.js';
 
 const { values } = parseArgs({
   options: {
@@ -40,6 +42,7 @@ const SECONDS = Number(values.seconds);
 const CONCURRENCY = Number(values.concurrency);
 const SEED_CONCURRENCY = Number(values['seed-concurrency']);
 const FUNDING_WON = 100_000_000;
+const DATABASE = 'bench_tenants';
 
 interface City {
   tenantId: string;
@@ -171,10 +174,11 @@ function logProgress(done: number, started: number): void {
 
 async function seedCities(
   platform: Platform,
-): Promise<{ cities: City[]; seconds: number; cpuSeconds: number }> {
+): Promise<{ cities: City[]; seconds: number; cpuSeconds: number; postgresCpuSeconds: number }> {
   const cities: City[] = new Array(TENANTS);
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
+  const pgCpuBefore = postgresCpuSeconds(DATABASE);
   let next = 0;
   let done = 0;
   await Promise.all(
@@ -192,6 +196,7 @@ async function seedCities(
     cities,
     seconds: Math.round((performance.now() - started) / 100) / 10,
     cpuSeconds: Math.round((cpu.user + cpu.system) / 100_000) / 10,
+    postgresCpuSeconds: Math.round((postgresCpuSeconds(DATABASE) - pgCpuBefore) * 10) / 10,
   };
 }
 
@@ -240,7 +245,52 @@ async function payOnce(platform: Platform, city: City): Promise<boolean> {
 }
 
 /** CONCURRENCY loops paying for SECONDS; `cityOf(i)` picks the city of the i-th payment. */
-async function closedLoop(platform: Platform, cityOf: (serial: number) => City) {
+/**
+ * What the database's sessions of the bench are doing, sampled every SAMPLE_MS on a connection of its
+ * own (wait event, else state: `active` is on CPU or queued for it), and callers waiting for a pool
+ * connection. Tells lock waits, pool starvation and CPU apart when wall time cannot.
+ */
+const SAMPLE_MS = 250;
+function sampleSessions(adminUrl: string, db: Database) {
+  const url = new URL(adminUrl);
+  url.pathname = `/${DATABASE}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  const seen = new Map<string, number>();
+  let samples = 0;
+  let poolWaiting = 0;
+  const connected = client.connect();
+  const timer = setInterval(async () => {
+    await connected;
+    poolWaiting += db.poolStats?.().waiting ?? 0;
+    samples += 1;
+    const rows = await client.query<{ what: string; n: number }>(
+      `select coalesce(wait_event_type || ':' || wait_event, state) as what, count(*)::int as n
+       from pg_stat_activity where datname = $1 and pid <> pg_backend_pid() and backend_type = 'client backend'
+       group by 1`,
+      [DATABASE],
+    );
+    for (const row of rows.rows) seen.set(row.what, (seen.get(row.what) ?? 0) + row.n);
+  }, SAMPLE_MS);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await client.end();
+      const perSample = (n: number) => Math.round((n / Math.max(1, samples)) * 10) / 10;
+      return {
+        poolWaitingMean: perSample(poolWaiting),
+        sessionsMean: Object.fromEntries(
+          [...seen.entries()].sort((a, b) => b[1] - a[1]).map(([what, n]) => [what, perSample(n)]),
+        ),
+      };
+    },
+  };
+}
+
+async function closedLoop(
+  platform: Platform,
+  sessions: ReturnType<typeof sampleSessions>,
+  cityOf: (serial: number) => City,
+) {
   let ok = 0;
   let failed = 0;
   let next = 0;
@@ -248,6 +298,7 @@ async function closedLoop(platform: Platform, cityOf: (serial: number) => City) 
   const end = started + SECONDS * 1000;
   const statementsBefore = statements.count;
   const cpuBefore = process.cpuUsage();
+  const pgCpuBefore = postgresCpuSeconds(DATABASE);
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (performance.now() < end) {
@@ -259,12 +310,16 @@ async function closedLoop(platform: Platform, cityOf: (serial: number) => City) 
   );
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
+  const sampled = await sessions.stop();
   return {
     ok,
     failed,
     perSecond: Math.round(ok / seconds),
     statementsPerPayment: Math.round(((statements.count - statementsBefore) / Math.max(1, ok)) * 10) / 10,
     nodeCpuMsPerPayment: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, ok)) * 100) / 100,
+    postgresCpuMsPerPayment:
+      Math.round((((postgresCpuSeconds(DATABASE) - pgCpuBefore) * 1000) / Math.max(1, ok)) * 100) / 100,
+    ...sampled,
   };
 }
 
@@ -274,7 +329,7 @@ async function main(): Promise<void> {
   const cluster = await startPostgresCluster(binDir, { durable: true });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hanbat-bench-tenants-'));
   try {
-    const db = await openPostgres(await createDatabase(cluster.adminUrl, 'bench_tenants'), 20);
+    const db = await openPostgres(await createDatabase(cluster.adminUrl, DATABASE), 20);
     await migrate(db, allMigrations);
     const platform = createPlatform(loadConfig({}), countingDatabase(db), systemClock);
     const before = memory();
@@ -282,8 +337,12 @@ async function main(): Promise<void> {
     const { cities } = seeding;
     await db.exec('analyze');
     const seeded = memory();
-    const one = await closedLoop(platform, () => cities[0] as City);
-    const spread = await closedLoop(platform, (n) => cities[n % cities.length] as City);
+    const one = await closedLoop(platform, sampleSessions(cluster.adminUrl, db), () => cities[0] as City);
+    const spread = await closedLoop(
+      platform,
+      sampleSessions(cluster.adminUrl, db),
+      (n) => cities[n % cities.length] as City,
+    );
     const touched = memory();
     let auditGreen = true;
     for (const city of [cities[0], cities.at(-1)] as City[])
@@ -301,6 +360,10 @@ async function main(): Promise<void> {
           concurrency: CONCURRENCY,
           seedSeconds: seeding.seconds,
           seedCpuSeconds: seeding.cpuSeconds,
+          seedPostgresCpuSeconds: seeding.postgresCpuSeconds,
+          seedCpuMsPerTenant: Math.round(
+            ((seeding.cpuSeconds + seeding.postgresCpuSeconds) * 1000) / TENANTS,
+          ),
           seedMsPerTenant: Math.round((seeding.seconds * 1000) / TENANTS),
           loadAverage: os.loadavg().map((load) => Math.round(load * 10) / 10),
           oneTenant: one,
