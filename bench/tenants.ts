@@ -10,18 +10,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
+import type { Database, Sql } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { allMigrations } from '../src/db/migrations.js';
 import { openPostgres } from '../src/db/postgres.js';
 import { auditLedger } from '../src/modules/ledger/audit.js';
 import { memberAccountIds } from '../src/modules/members/member-service.js';
+import { businessNumberCheckDigit } from '../src/modules/merchants/business-number.js';
+import { createTenant } from '../src/modules/platform-admin/create-tenant.js';
 import { SYSTEM_ACCOUNTS } from '../src/modules/wallets/wallet-service.js';
 import { createPlatform, type Platform } from '../src/platform.js';
-import { seedDaejeon } from '../src/presets/daejeon.js';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
 import { createDatabase } from './database.js';
+import { postgresCpuSeconds } from './postgres-cpu.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,13 +33,16 @@ const { values } = parseArgs({
     members: { type: 'string', default: '20' },
     seconds: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '32' },
+    'seed-concurrency': { type: 'string', default: '4' },
   },
 });
 const TENANTS = Number(values.tenants);
 const MEMBERS = Number(values.members);
 const SECONDS = Number(values.seconds);
 const CONCURRENCY = Number(values.concurrency);
+const SEED_CONCURRENCY = Number(values['seed-concurrency']);
 const FUNDING_WON = 100_000_000;
+const DATABASE = 'bench_tenants';
 
 interface City {
   tenantId: string;
@@ -50,16 +57,81 @@ function memory() {
   return { rssMb: mb(rss), heapMb: mb(heapUsed) };
 }
 
+const SHOPS: Array<{ name: string; industryCode: string; district: string; dong: string }> = [
+  { name: '벤치 커피', industryCode: 'cafe', district: 'seo-gu', dong: '둔산동' },
+  { name: '벤치 서점', industryCode: 'bookstore', district: 'jung-gu', dong: '대흥동' },
+  { name: '벤치 식당', industryCode: 'restaurant', district: 'yuseong-gu', dong: '봉명동' },
+];
+
+/**
+ * A city as a platform administrator creates one (`POST /v1/platform/tenants`' createTenant with the
+ * daejeon-2021 preset: rules, reference data, accounts, budget and a first operator whose password is
+ * hashed with the production argon2id), then the bench's own people: MEMBERS funded members inserted
+ * in bulk (no sign-in: they never log in) and three shops applied for and approved through the
+ * merchant service.
+ */
+/** Wall time of each seeding step, summed over the cities of the current progress window. */
+const SEED_PHASES = ['createTenant', 'people', 'shops', 'funding'] as const;
+const phaseMs = Object.fromEntries(SEED_PHASES.map((phase) => [phase, 0])) as Record<
+  (typeof SEED_PHASES)[number],
+  number
+>;
+async function timed<T>(phase: (typeof SEED_PHASES)[number], work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    phaseMs[phase] += performance.now() - started;
+  }
+}
+
 async function seedCity(platform: Platform, tenantId: string): Promise<City> {
-  await seedDaejeon(platform, tenantId);
+  const { firstOperator } = await timed('createTenant', () =>
+    createTenant(platform, {
+      tenantId,
+      nameKo: `벤치시 ${tenantId}`,
+      nameEn: `Bench ${tenantId}`,
+      timeZone: 'Asia/Seoul',
+      preset: 'daejeon-2021',
+    }),
+  );
+  await timed('people', () => insertBenchPeople(platform, tenantId));
+  const merchantCodes = await timed('shops', () => approvedShops(platform, tenantId, firstOperator.userId));
+  const memberIds = Array.from({ length: MEMBERS }, (_, n) => `usr_city${n}`);
+  await timed('funding', () => fund(platform, tenantId, memberIds));
+  return { tenantId, memberIds, merchantCodes };
+}
+
+async function approvedShops(platform: Platform, tenantId: string, operatorId: string): Promise<string[]> {
+  const merchantCodes: string[] = [];
+  for (const [n, shop] of SHOPS.entries()) {
+    const firstNine = `30599${String(n).padStart(4, '0')}`;
+    const applied = await platform.merchants.apply(tenantId, `usr_shop${n}`, {
+      ...shop,
+      businessNumber: `${firstNine}${businessNumberCheckDigit(firstNine)}`,
+      annualRevenueWon: 180_000_000,
+    });
+    const approved = await platform.merchants.approve(tenantId, applied.id, operatorId);
+    if (!approved.merchantCode) throw new Error(`shop ${n} of ${tenantId} has no merchant code`);
+    merchantCodes.push(approved.merchantCode);
+  }
+  return merchantCodes;
+}
+
+/** Members (with their cash and cashback accounts) and shop owners, in three statements. */
+async function insertBenchPeople(platform: Platform, tenantId: string): Promise<void> {
   const db = platform.db;
   const now = platform.clock.now();
   await db.query(
     `insert into users (tenant_id, id, phone, password_hash, name, birth_date, district, dong, created_at)
-     select $1, 'usr_city' || n, '019-' || lpad(n::text, 8, '0'), 'bench-no-login', 'member ' || n, '1985-06-01',
-       'seo-gu', '둔산동', $3
-     from generate_series(0, $2 - 1) as n`,
-    [tenantId, MEMBERS, now],
+     select $1, 'usr_city' || n, '019-' || lpad(n::text, 8, '0'), 'bench-no-login', 'member ' || n, date '1985-06-01',
+       'seo-gu', '둔산동', $3::timestamptz
+     from generate_series(0, $2 - 1) as n
+     union all
+     select $1, 'usr_shop' || n, '018-' || lpad(n::text, 8, '0'), 'bench-no-login', 'owner ' || n, date '1975-03-01',
+       'jung-gu', '대흥동', $3::timestamptz
+     from generate_series(0, $4 - 1) as n`,
+    [tenantId, MEMBERS, now, SHOPS.length],
   );
   await db.query(
     `insert into ledger_accounts (tenant_id, id, kind, owner_id, currency_code, created_at, head_hash)
@@ -69,7 +141,9 @@ async function seedCity(platform: Platform, tenantId: string): Promise<City> {
          as a(id, kind, owner_id)`,
     [tenantId, MEMBERS, now],
   );
-  const memberIds = Array.from({ length: MEMBERS }, (_, n) => `usr_city${n}`);
+}
+
+async function fund(platform: Platform, tenantId: string, memberIds: string[]): Promise<void> {
   const results = await platform.ledger.postTransfers(
     tenantId,
     memberIds.map((memberId) => ({
@@ -83,11 +157,73 @@ async function seedCity(platform: Platform, tenantId: string): Promise<City> {
     })),
   );
   if (results.some((result) => !result.ok)) throw new Error(`funding refused in ${tenantId}`);
-  const merchants = await db.query<{ code: string }>(
-    `select merchant_code as code from merchants where tenant_id = $1 and status = 'approved' order by id`,
-    [tenantId],
+}
+
+/** SEED_CONCURRENCY creators taking the next city until all TENANTS exist; returns them in order. */
+/** Every 25 cities: elapsed time, each step's mean wall time per city in the window, load. */
+function logProgress(done: number, started: number): void {
+  const steps = SEED_PHASES.map((phase) => {
+    const meanMs = Math.round(phaseMs[phase] / 25);
+    phaseMs[phase] = 0;
+    return `${phase} ${meanMs} ms`;
+  });
+  const elapsedSeconds = Math.round((performance.now() - started) / 1000);
+  const load = os.loadavg()[0]?.toFixed(1);
+  console.log(`  ${done} cities created (${elapsedSeconds} s; per city ${steps.join(', ')}; load ${load})`);
+}
+
+async function seedCities(
+  platform: Platform,
+): Promise<{ cities: City[]; seconds: number; cpuSeconds: number; postgresCpuSeconds: number }> {
+  const cities: City[] = new Array(TENANTS);
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  const pgCpuBefore = postgresCpuSeconds(DATABASE);
+  let next = 0;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: SEED_CONCURRENCY }, async () => {
+      while (next < TENANTS) {
+        const i = next++;
+        cities[i] = await seedCity(platform, `city${String(i).padStart(3, '0')}`);
+        done += 1;
+        if (done % 25 === 0) logProgress(done, started);
+      }
+    }),
   );
-  return { tenantId, memberIds, merchantCodes: merchants.map((row) => row.code) };
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    cities,
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+    cpuSeconds: Math.round((cpu.user + cpu.system) / 100_000) / 10,
+    postgresCpuSeconds: Math.round((postgresCpuSeconds(DATABASE) - pgCpuBefore) * 10) / 10,
+  };
+}
+
+/** Statements sent to the database (in and out of transactions), so the phases compare by work, not wall time. */
+const statements = { count: 0 };
+function countingSql(sql: Sql): Sql {
+  return {
+    query: (text, params) => {
+      statements.count += 1;
+      return sql.query(text, params);
+    },
+    exec: (script) => {
+      statements.count += 1;
+      return sql.exec(script);
+    },
+  };
+}
+function countingDatabase(db: Database): Database {
+  return {
+    ...db,
+    ...countingSql(db),
+    transaction: (work) =>
+      db.transaction((tx) => {
+        statements.count += 2;
+        return work(countingSql(tx));
+      }),
+  };
 }
 
 let serial = 0;
@@ -109,12 +245,60 @@ async function payOnce(platform: Platform, city: City): Promise<boolean> {
 }
 
 /** CONCURRENCY loops paying for SECONDS; `cityOf(i)` picks the city of the i-th payment. */
-async function closedLoop(platform: Platform, cityOf: (serial: number) => City) {
+/**
+ * What the database's sessions of the bench are doing, sampled every SAMPLE_MS on a connection of its
+ * own (wait event, else state: `active` is on CPU or queued for it), and callers waiting for a pool
+ * connection. Tells lock waits, pool starvation and CPU apart when wall time cannot.
+ */
+const SAMPLE_MS = 250;
+function sampleSessions(adminUrl: string, db: Database) {
+  const url = new URL(adminUrl);
+  url.pathname = `/${DATABASE}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  const seen = new Map<string, number>();
+  let samples = 0;
+  let poolWaiting = 0;
+  const connected = client.connect();
+  const timer = setInterval(async () => {
+    await connected;
+    poolWaiting += db.poolStats?.().waiting ?? 0;
+    samples += 1;
+    const rows = await client.query<{ what: string; n: number }>(
+      `select coalesce(wait_event_type || ':' || wait_event, state) as what, count(*)::int as n
+       from pg_stat_activity where datname = $1 and pid <> pg_backend_pid() and backend_type = 'client backend'
+       group by 1`,
+      [DATABASE],
+    );
+    for (const row of rows.rows) seen.set(row.what, (seen.get(row.what) ?? 0) + row.n);
+  }, SAMPLE_MS);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await client.end();
+      const perSample = (n: number) => Math.round((n / Math.max(1, samples)) * 10) / 10;
+      return {
+        poolWaitingMean: perSample(poolWaiting),
+        sessionsMean: Object.fromEntries(
+          [...seen.entries()].sort((a, b) => b[1] - a[1]).map(([what, n]) => [what, perSample(n)]),
+        ),
+      };
+    },
+  };
+}
+
+async function closedLoop(
+  platform: Platform,
+  sessions: ReturnType<typeof sampleSessions>,
+  cityOf: (serial: number) => City,
+) {
   let ok = 0;
   let failed = 0;
   let next = 0;
   const started = performance.now();
   const end = started + SECONDS * 1000;
+  const statementsBefore = statements.count;
+  const cpuBefore = process.cpuUsage();
+  const pgCpuBefore = postgresCpuSeconds(DATABASE);
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (performance.now() < end) {
@@ -125,7 +309,18 @@ async function closedLoop(platform: Platform, cityOf: (serial: number) => City) 
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { ok, failed, perSecond: Math.round(ok / seconds) };
+  const cpu = process.cpuUsage(cpuBefore);
+  const sampled = await sessions.stop();
+  return {
+    ok,
+    failed,
+    perSecond: Math.round(ok / seconds),
+    statementsPerPayment: Math.round(((statements.count - statementsBefore) / Math.max(1, ok)) * 10) / 10,
+    nodeCpuMsPerPayment: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, ok)) * 100) / 100,
+    postgresCpuMsPerPayment:
+      Math.round((((postgresCpuSeconds(DATABASE) - pgCpuBefore) * 1000) / Math.max(1, ok)) * 100) / 100,
+    ...sampled,
+  };
 }
 
 async function main(): Promise<void> {
@@ -134,21 +329,20 @@ async function main(): Promise<void> {
   const cluster = await startPostgresCluster(binDir, { durable: true });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hanbat-bench-tenants-'));
   try {
-    const db = await openPostgres(await createDatabase(cluster.adminUrl, 'bench_tenants'), 20);
+    const db = await openPostgres(await createDatabase(cluster.adminUrl, DATABASE), 20);
     await migrate(db, allMigrations);
-    const platform = createPlatform(loadConfig({}), db, systemClock);
+    const platform = createPlatform(loadConfig({}), countingDatabase(db), systemClock);
     const before = memory();
-    const cities: City[] = [];
-    const seedStarted = Date.now();
-    for (let i = 0; i < TENANTS; i++) {
-      cities.push(await seedCity(platform, `city${String(i).padStart(3, '0')}`));
-      if ((i + 1) % 25 === 0)
-        console.log(`  ${i + 1} cities seeded (${Math.round((Date.now() - seedStarted) / 1000)} s)`);
-    }
+    const seeding = await seedCities(platform);
+    const { cities } = seeding;
     await db.exec('analyze');
     const seeded = memory();
-    const one = await closedLoop(platform, () => cities[0] as City);
-    const spread = await closedLoop(platform, (n) => cities[n % cities.length] as City);
+    const one = await closedLoop(platform, sampleSessions(cluster.adminUrl, db), () => cities[0] as City);
+    const spread = await closedLoop(
+      platform,
+      sampleSessions(cluster.adminUrl, db),
+      (n) => cities[n % cities.length] as City,
+    );
     const touched = memory();
     let auditGreen = true;
     for (const city of [cities[0], cities.at(-1)] as City[])
@@ -164,7 +358,14 @@ async function main(): Promise<void> {
           membersPerTenant: MEMBERS,
           seconds: SECONDS,
           concurrency: CONCURRENCY,
-          seedSeconds: Math.round((Date.now() - seedStarted) / 1000),
+          seedSeconds: seeding.seconds,
+          seedCpuSeconds: seeding.cpuSeconds,
+          seedPostgresCpuSeconds: seeding.postgresCpuSeconds,
+          seedCpuMsPerTenant: Math.round(
+            ((seeding.cpuSeconds + seeding.postgresCpuSeconds) * 1000) / TENANTS,
+          ),
+          seedMsPerTenant: Math.round((seeding.seconds * 1000) / TENANTS),
+          loadAverage: os.loadavg().map((load) => Math.round(load * 10) / 10),
           oneTenant: one,
           spreadOverAll: spread,
           spreadVsOne: Math.round((spread.perSecond / Math.max(1, one.perSecond)) * 100) / 100,

@@ -220,7 +220,8 @@ async function currentYearPot(
 /** Installs a preset's rules, reference data, accounts and budget into an existing tenant. Idempotent. */
 export async function installPreset(platform: Platform, tenantId: string, preset: PresetName): Promise<void> {
   await installCity(platform, tenantId, preset);
-  await installGivingAndFunds(platform, tenantId, preset);
+  // installDaejeon2021 already installs these, under the same ids: a second pass would only re-read them.
+  if (preset !== 'daejeon-2021') await installGivingAndFunds(platform, tenantId, preset);
 }
 
 async function installCity(platform: Platform, tenantId: string, preset: PresetName): Promise<void> {

@@ -7,6 +7,7 @@ import {
   seedTestTenant,
   type TestPlatform,
 } from '../../../test/support/platform.js';
+import { installGivingAndFunds } from '../../presets/giving-and-funds.js';
 
 const ADMIN_PHONE = '010-9000-0001';
 const ADMIN_PASSWORD = 'platform-secret-one';
@@ -80,6 +81,29 @@ describe.each(databaseKinds())('platform administrator and tenants on %s', (kind
       'daejeon-2023',
       'population-decline-2025',
     ]);
+  });
+
+  it('needs no second pass of giving and the merchant fund for daejeon-2021: its installer holds them all', async () => {
+    const tenantId = `dj21-${kind}`;
+    expect((await createTenant({ tenantId, preset: 'daejeon-2021' })).statusCode).toBe(201);
+    const rowsOfTenant = async () => {
+      const tables = await t.db.query<{ table: string }>(
+        `select table_name as table from information_schema.columns
+         where column_name = 'tenant_id' and table_schema = current_schema() order by table_name`,
+      );
+      const counts: Record<string, number> = {};
+      for (const { table } of tables) {
+        const [row] = await t.db.query<{ n: number }>(
+          `select count(*)::int as n from "${table}" where tenant_id = $1`,
+          [tenantId],
+        );
+        counts[table] = row?.n ?? 0;
+      }
+      return counts;
+    };
+    const before = await rowsOfTenant();
+    await installGivingAndFunds(t.platform, tenantId, 'daejeon-2021');
+    expect(await rowsOfTenant()).toEqual(before);
   });
 
   it('installs the 대전사랑카드 2023 rules: 3% only in promotion months, welfare 10%, none above ₩30억', async () => {

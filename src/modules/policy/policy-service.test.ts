@@ -54,6 +54,33 @@ describe.each(databaseKinds())('policy service on %s', (kind) => {
       expect(await policy.listRules(tenantId)).toHaveLength(DAEJEON_POLICY_PRESET.rules.length);
     });
 
+    it('skips a preset rule whose start is taken, in the table or earlier in the same preset, in order', async () => {
+      const from = new Date('2030-01-01T00:00:00+09:00');
+      const rule = (id: string, value: number, effectiveFrom = from) => ({
+        id,
+        key: 'holding_cap_won' as const,
+        value,
+        effectiveFrom,
+      });
+      const outcome = await policy.installPreset(tenantId, {
+        name: 'overlap',
+        rules: [
+          rule('rul_overlap_first', 2_000_000),
+          rule('rul_overlap_same_start', 3_000_000),
+          rule('rul_daejeon_holding_cap', 4_000_000, new Date('2031-01-01T00:00:00+09:00')),
+          rule('rul_overlap_later', 5_000_000, new Date('2032-01-01T00:00:00+09:00')),
+        ],
+        policies: [],
+      });
+      expect(outcome).toEqual({ added: ['rul_overlap_first', 'rul_overlap_later'] });
+      expect(await policy.ruleValue(tenantId, 'holding_cap_won', new Date('2030-06-01T00:00:00Z'))).toBe(
+        2_000_000,
+      );
+      expect(await policy.ruleValue(tenantId, 'holding_cap_won', new Date('2032-06-01T00:00:00Z'))).toBe(
+        5_000_000,
+      );
+    });
+
     it.each([
       ['on 2021-03-31 KST (a second before KST midnight)', '2021-03-31T14:59:59Z', 1_000_000],
       ['at 2021-04-01 00:00 KST', '2021-03-31T15:00:00Z', 500_000],

@@ -7,6 +7,7 @@ import { quoteCashback } from './cashback.js';
 import {
   insertPolicy,
   insertRule,
+  insertRules,
   selectAllPolicies,
   selectAllRules,
   selectPolicyAt,
@@ -163,10 +164,9 @@ export class PolicyService {
    */
   async installPreset(tenantId: string, preset: PolicyPreset, tx?: Sql): Promise<{ added: string[] }> {
     const work = async (sql: Sql) => {
-      const added: string[] = [];
-      for (const draft of preset.rules) {
-        if (await insertRule(sql, this.presetRule(tenantId, draft))) added.push(draft.id);
-      }
+      const rules = preset.rules.map((draft) => this.presetRule(tenantId, draft));
+      const inserted = await insertRules(sql, tenantId, rules);
+      const added = rules.filter((rule) => inserted.has(rule.id)).map((rule) => rule.id);
       for (const draft of preset.policies) {
         if (await insertPolicy(sql, this.presetPolicy(tenantId, draft))) added.push(draft.id);
       }

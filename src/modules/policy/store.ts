@@ -78,6 +78,42 @@ export async function insertRule(sql: Sql, rule: PolicyRule): Promise<boolean> {
   return inserted.length === 1;
 }
 
+/**
+ * Many rules of one tenant in one statement (a preset); returns the ids inserted. A rule whose id or
+ * start instant is taken, in the table or earlier in `rules`, is skipped like `insertRule`'s.
+ */
+export async function insertRules(
+  sql: Sql,
+  tenantId: string,
+  rules: readonly PolicyRule[],
+): Promise<Set<string>> {
+  if (rules.length === 0) return new Set();
+  const rows = rules.map((rule) => {
+    if (rule.tenantId !== tenantId)
+      throw new Error(`rule ${rule.id} belongs to ${rule.tenantId}, not ${tenantId}`);
+    return {
+      id: rule.id,
+      key: rule.key,
+      value: rule.value,
+      effective_from: rule.effectiveFrom.toISOString(),
+      effective_to: rule.effectiveTo?.toISOString() ?? null,
+      created_by: rule.createdBy,
+      created_at: rule.createdAt.toISOString(),
+    };
+  });
+  const inserted = await sql.query<{ id: string }>(
+    `insert into policy_rules (tenant_id, id, key, value, effective_from, effective_to, created_by, created_at)
+     select $1, id, key, value, effective_from, effective_to, created_by, created_at
+     from rows from (json_to_recordset($2::json) as (id text, key text, value bigint,
+       effective_from timestamptz, effective_to timestamptz, created_by text, created_at timestamptz))
+       with ordinality as x(id, key, value, effective_from, effective_to, created_by, created_at, n)
+     order by n
+     on conflict do nothing returning id`,
+    [tenantId, JSON.stringify(rows)],
+  );
+  return new Set(inserted.map((row) => row.id));
+}
+
 export async function insertPolicy(sql: Sql, policy: CashbackPolicy): Promise<boolean> {
   const inserted = await sql.query(
     `insert into cashback_policies (tenant_id, id, name, effective_from, effective_to, rules, created_by, created_at)
