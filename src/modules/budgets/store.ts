@@ -162,11 +162,6 @@ export async function selectDailySpent(
      where e.tenant_id = $1 and e.account_id = any($2::text[])
        and t.code <> $4
      group by 1 order by 1`,
-    [
-      tenantId,
-      FUNDING_SOURCES.map((source) => potAccountId(potId, source)),
-      timeZone,
-      BUDGET_FUND_CODE,
-    ],
+    [tenantId, FUNDING_SOURCES.map((source) => potAccountId(potId, source)), timeZone, BUDGET_FUND_CODE],
   );
 }
