@@ -350,16 +350,24 @@ export class OrderService {
     const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId, tx));
     const usage = await lockMonthlyUsage(tx, tenantId, order.member_id, month);
     const quote = await this.quoteOrder(tx, tenantId, order, usage.eligibleSpendWon, now);
-    // The pots are locked from here to the commit, and by nothing before (see drawCashback).
-    const draw = await this.drawCashback(tx, tenantId, now, quote.cashbackWon);
-    await addMonthlyUsage(tx, tenantId, order.member_id, month, {
-      eligibleSpendWon: quote.eligibleWon,
-      cashbackWon: draw.drawnWon,
-    });
-    const captured = await this.updateStatus(tx, tenantId, order.id, status, now, {
+    const planned = await this.planDraw(tx, tenantId, now, quote.cashbackWon);
+    const record = (draw: CashbackDraw) => ({
       trackingNumber,
       capture: { cashbackWon: draw.drawnWon, draws: draw.postings, eligibleWon: quote.eligibleWon, month },
     });
+    await addMonthlyUsage(tx, tenantId, order.member_id, month, {
+      eligibleSpendWon: quote.eligibleWon,
+      cashbackWon: planned.draw.drawnWon,
+    });
+    let captured = await this.updateStatus(tx, tenantId, order.id, status, now, record(planned.draw));
+    // The pots are locked from here to the commit, and by nothing before (unless planned under lock).
+    const draw = planned.locked ? planned.draw : await this.confirmDraw(tx, tenantId, now, planned.draw);
+    if (draw !== planned.draw) {
+      await addMonthlyUsage(tx, tenantId, order.member_id, month, {
+        cashbackWon: draw.drawnWon - planned.draw.drawnWon,
+      });
+      captured = await this.updateStatus(tx, tenantId, order.id, status, now, record(draw));
+    }
     const commands: LedgerCommand[] = [
       { id: `capture:${order.id}`, action: 'post_pending', pendingId: holdIdOf(order.id) },
     ];
@@ -418,30 +426,44 @@ export class OrderService {
   /**
    * The cashback the pots pay, never more than they hold. Decided on balances read without a lock
    * when the first pot pays it in full at its plain split (any balances at least as large give the
-   * same postings), then only the accounts drawn on are locked and checked to still hold their part,
-   * as payment batches do: captures queue on the pots for the ledger write and the commit, not for
-   * the whole capture. A pot too low for that, or drawn down in between, is decided again under lock.
+   * same postings; `confirmDraw` checks that under lock just before the ledger writes, as payment
+   * batches do), so captures queue on the pots only for the ledger write and the commit. A pot too
+   * low for that is decided under lock at once.
    */
-  private async drawCashback(
+  private async planDraw(
     tx: Sql,
     tenantId: string,
     now: Date,
     desiredWon: number,
-  ): Promise<CashbackDraw> {
-    if (desiredWon === 0) return allocateCashback([], 0);
+  ): Promise<{ draw: CashbackDraw; locked: boolean }> {
+    if (desiredWon === 0) return { draw: allocateCashback([], 0), locked: true };
     const read = await this.deps.budgets.readPotsAt(tx, tenantId, now);
-    if (drawsInFull(read, desiredWon)) {
-      const draw = allocateCashback(read, desiredWon);
-      const locked = await this.deps.ledger.lockAccounts(
-        tx,
-        tenantId,
-        draw.postings.map((posting) => posting.accountId),
-      );
-      const heldById = new Map(locked.map((account) => [account.id, account.availableWon]));
-      if (draw.postings.every((posting) => (heldById.get(posting.accountId) ?? 0) >= -posting.amountWon))
-        return draw;
-    }
-    return allocateCashback(await this.deps.budgets.lockPotsAt(tx, tenantId, now), desiredWon);
+    if (drawsInFull(read, desiredWon)) return { draw: allocateCashback(read, desiredWon), locked: false };
+    return {
+      draw: allocateCashback(await this.deps.budgets.lockPotsAt(tx, tenantId, now), desiredWon),
+      locked: true,
+    };
+  }
+
+  /**
+   * Locks the pot accounts the planned draw takes from and returns it if each still holds its part;
+   * a pot drawn down since the read gives a new draw, decided under lock (the caller records it).
+   */
+  private async confirmDraw(
+    tx: Sql,
+    tenantId: string,
+    now: Date,
+    planned: CashbackDraw,
+  ): Promise<CashbackDraw> {
+    const locked = await this.deps.ledger.lockAccounts(
+      tx,
+      tenantId,
+      planned.postings.map((posting) => posting.accountId),
+    );
+    const heldById = new Map(locked.map((account) => [account.id, account.availableWon]));
+    if (planned.postings.every((posting) => (heldById.get(posting.accountId) ?? 0) >= -posting.amountWon))
+      return planned;
+    return allocateCashback(await this.deps.budgets.lockPotsAt(tx, tenantId, now), planned.drawnWon);
   }
 
   private async release(
