@@ -117,6 +117,7 @@ export function createPlatform(
   const cancellations = new CancellationService(clock, { ledger, policy, payments, events });
   const commerce = createCommerce(db, clock, {
     merchants,
+    members,
     ledger,
     budgets,
     policy,

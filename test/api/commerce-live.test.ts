@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { restaurantApplication } from '../support/merchants-fixtures.js';
 import {
   type ApiClient,
   demoClient,
+  demoMerchantCode,
   newMember,
   openTestPlatform,
   seedTestTenant,
@@ -113,6 +115,75 @@ describe('live order updates (server-sent events)', () => {
     expect(await nextEvent(pageReader, pageBuffer, 'order')).toMatchObject({ orderId, status: 'cooking' });
     expect(await nextEvent(queueReader, queueBuffer, 'order')).toMatchObject({ orderId, status: 'accepted' });
     abort.abort();
+  });
+
+  it("streams every shop of an owner with several, or the one they name, and refuses another's", async () => {
+    const operator = await demoClient(t.app, tenantId, 'operator');
+    const owner = await newMember(t.app, tenantId, '010-7500-0002');
+    const ownerId = (await owner.get('/v1/me')).body.memberId as string;
+    const shops: string[] = [];
+    for (const name of ['한밭 국밥 둔산점', '한밭 국밥 탄방점']) {
+      const applied = await t.platform.merchants.apply(tenantId, ownerId, restaurantApplication({ name }));
+      shops.push((await t.platform.merchants.approve(tenantId, applied.id, 'usr_reviewer')).id);
+    }
+    await operator.request('POST', '/v1/operator/commerce/categories', {
+      categoryId: 'noodles',
+      name: '면',
+      nameEn: 'Noodles',
+    });
+    const soups: string[] = [];
+    for (const shop of shops) {
+      const headers = { 'x-merchant-id': shop };
+      await owner.request(
+        'PUT',
+        '/v1/merchant/delivery-terms',
+        { areas: ['둔산동'], minimumOrderWon: 0, deliveryFeeWon: 0, opensAt: '00:00', closesAt: '24:00' },
+        headers,
+      );
+      const soup = await owner.request(
+        'POST',
+        '/v1/merchant/products',
+        { channel: 'delivery', name: '잔치국수', priceWon: 6_000, categoryId: 'noodles' },
+        headers,
+      );
+      expect(soup.status).toBe(201);
+      soups.push(soup.body.productId);
+    }
+    const abort = new AbortController();
+    const all = await open(owner, '/v1/merchant/orders/events', abort);
+    const second = await open(owner, `/v1/merchant/orders/events?merchantId=${shops[1]}`, abort);
+    const allReader = (all.body as ReadableStream<Uint8Array>).getReader();
+    const secondReader = (second.body as ReadableStream<Uint8Array>).getReader();
+    const allBuffer = { text: '' };
+    const secondBuffer = { text: '' };
+    await nextEvent(allReader, allBuffer, 'ready');
+    await nextEvent(secondReader, secondBuffer, 'ready');
+
+    const buyer = await newMember(t.app, tenantId, '010-7500-0003');
+    await buyer.post('/v1/me/charges', { amountWon: 20_000 });
+    for (const soup of soups)
+      expect(
+        (
+          await buyer.post('/v1/me/orders', {
+            items: [{ productId: soup, quantity: 1 }],
+            deliveryDong: '둔산동',
+          })
+        ).status,
+      ).toBe(201);
+    const first = await nextEvent(allReader, allBuffer, 'order.new_delivery');
+    const next = await nextEvent(allReader, allBuffer, 'order.new_delivery');
+    expect([first.merchantId, next.merchantId]).toEqual(shops);
+    expect(await nextEvent(secondReader, secondBuffer, 'order.new_delivery')).toMatchObject({
+      merchantId: shops[1],
+    });
+    abort.abort();
+
+    const cafeShop = await demoMerchantCode(t.platform, tenantId, 'cafe');
+    const refused = await fetch(`${baseUrl}/v1/merchant/orders/events?merchantId=${cafeShop.merchantId}`, {
+      headers: { authorization: `Bearer ${owner.token}`, 'x-tenant-id': tenantId },
+    });
+    expect(refused.status).toBe(404);
+    expect((await refused.json()).code).toBe('SHOP_NOT_FOUND');
   });
 
   it('refuses a stream without a session', async () => {

@@ -291,7 +291,7 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
   });
 
   describe('orders', () => {
-    it('checks out a two-merchant cart as two held orders; shipping captures and pays 5% mall cashback', async () => {
+    it("checks out a two-merchant cart as two held orders; shipping captures and pays the mall's 5% and the market's 3% cashback", async () => {
       await openDelivery();
       const appleListing = await list(market, apples);
       const soup = await list(restaurant, gukbap);
@@ -331,10 +331,11 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
       expect(shipped.body).toMatchObject({
         status: 'shipped',
         heldWon: 0,
-        cashbackWon: 1_600,
+        // The mall's 5% and the market's 3% extra of ₩32,000.
+        cashbackWon: 2_560,
         trackingNumber: 'CJ-1234-5678',
       });
-      expect(await wallet(buyer)).toMatchObject({ cashWon: 48_000, cashbackWon: 1_600 });
+      expect(await wallet(buyer)).toMatchObject({ cashWon: 48_000, cashbackWon: 2_560 });
       await expectLedgerAuditGreen(t.platform, tenantId);
     });
 
@@ -468,7 +469,7 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
         trackingNumber: 'T-1',
       });
       await market.post(`/v1/merchant/orders/${orderId}/status`, { status: 'delivered' });
-      expect(await wallet(buyer)).toMatchObject({ cashWon: 40_000, cashbackWon: 3_000 });
+      expect(await wallet(buyer)).toMatchObject({ cashWon: 40_000, cashbackWon: 4_800 });
       const asked = await buyer.post(`/v1/me/orders/${orderId}/cancellation`, { reason: '상함' });
       expect(asked.body.status).toBe('return_requested');
       const returned = await market.post(`/v1/merchant/orders/${orderId}/status`, { status: 'returned' });

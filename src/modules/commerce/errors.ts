@@ -45,6 +45,13 @@ export const CommerceErrors = {
     ),
   productNotFound: () =>
     commerceError('PRODUCT_NOT_FOUND', 404, 'no such product', '상품을 찾을 수 없습니다'),
+  shopNotFound: () =>
+    commerceError(
+      'SHOP_NOT_FOUND',
+      404,
+      'you have no approved shop with that id',
+      '해당 가맹점을 찾을 수 없습니다',
+    ),
   orderNotFound: () => commerceError('ORDER_NOT_FOUND', 404, 'no such order', '주문을 찾을 수 없습니다'),
   categoryNotFound: (categoryId: string) =>
     commerceError('CATEGORY_NOT_FOUND', 422, `no category ${categoryId}`, '없는 분류입니다', { categoryId }),

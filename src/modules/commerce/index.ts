@@ -4,6 +4,7 @@ import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BudgetService } from '../budgets/budget-service.js';
 import type { EventFeed } from '../events/event-feed.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
+import type { MemberService } from '../members/member-service.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { TenantService } from '../tenants/tenant-service.js';
@@ -23,6 +24,7 @@ export function createCommerce(
   clock: Clock,
   deps: {
     merchants: MerchantService;
+    members: MemberService;
     ledger: LedgerService;
     budgets: BudgetService;
     policy: PolicyService;

@@ -85,4 +85,12 @@ export const commerceMigrations: Migration[] = [
       create index commerce_orders_due on commerce_orders (hold_expires_at) where status = 'placed';
     `,
   },
+  {
+    version: 1602,
+    name: 'commerce: the cashback policy quote an order earned at capture, for its return',
+    sql: `
+      alter table commerce_orders add column eligible_won bigint not null default 0 check (eligible_won >= 0);
+      alter table commerce_orders add column usage_month text;
+    `,
+  },
 ];

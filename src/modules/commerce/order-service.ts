@@ -2,18 +2,19 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { monthKey } from '../../time.js';
-import { allocateCashback } from '../budgets/allocate.js';
+import { allocateCashback, drawsInFull } from '../budgets/allocate.js';
 import type { BudgetService } from '../budgets/budget-service.js';
+import type { CashbackDraw } from '../budgets/types.js';
 import type { EventFeed } from '../events/event-feed.js';
 import { expireTransferId, type LedgerCommand } from '../ledger/batch.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
-import { memberAccountIds } from '../members/member-service.js';
+import { type MemberService, memberAccountIds } from '../members/member-service.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
-import { applyRateWon } from '../policy/cashback.js';
 import type { PolicyService } from '../policy/policy-service.js';
+import type { CashbackQuote } from '../policy/types.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import { lockMonthlyUsage } from '../wallets/usage.js';
+import { addMonthlyUsage, lockMonthlyUsage } from '../wallets/usage.js';
 import { type CatalogueService, minuteOfDay } from './catalogue-service.js';
 import { CommerceErrors } from './errors.js';
 import { orderEvent } from './events.js';
@@ -49,6 +50,8 @@ interface OrderRow {
   paid_from: PaidFrom;
   cashback_won: number;
   cashback_draws: Array<{ accountId: string; amountWon: number }>;
+  eligible_won: number;
+  usage_month: string | null;
   delivery_dong: string | null;
   tracking_number: string | null;
   reason: string | null;
@@ -66,6 +69,7 @@ export function holdIdOf(orderId: string): string {
 interface Deps {
   catalogue: CatalogueService;
   merchants: MerchantService;
+  members: MemberService;
   ledger: LedgerService;
   budgets: BudgetService;
   policy: PolicyService;
@@ -343,16 +347,27 @@ export class OrderService {
     if (order.status !== 'placed') throw CommerceErrors.wrongState(order.status, 'placed');
     const now = this.clock.now();
     if (order.hold_expires_at.getTime() <= now.getTime()) throw CommerceErrors.expired();
-    const timeZone = await this.deps.tenants.timeZoneOf(tenantId, tx);
-    await lockMonthlyUsage(tx, tenantId, order.member_id, monthKey(now, timeZone));
-    const rules = await this.rulesAt(tenantId, now, tx);
-    const rateBp =
-      order.channel === 'mall' ? rules.commerce_mall_cashback_bp : rules.commerce_delivery_cashback_bp;
-    const desiredWon = applyRateWon(order.paid_from.cashWon, rateBp);
-    const draw = allocateCashback(
-      desiredWon > 0 ? await this.deps.budgets.lockPotsAt(tx, tenantId, now) : [],
-      desiredWon,
-    );
+    const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId, tx));
+    const usage = await lockMonthlyUsage(tx, tenantId, order.member_id, month);
+    const quote = await this.quoteOrder(tx, tenantId, order, usage.eligibleSpendWon, now);
+    const planned = await this.planDraw(tx, tenantId, now, quote.cashbackWon);
+    const record = (draw: CashbackDraw) => ({
+      trackingNumber,
+      capture: { cashbackWon: draw.drawnWon, draws: draw.postings, eligibleWon: quote.eligibleWon, month },
+    });
+    await addMonthlyUsage(tx, tenantId, order.member_id, month, {
+      eligibleSpendWon: quote.eligibleWon,
+      cashbackWon: planned.draw.drawnWon,
+    });
+    let captured = await this.updateStatus(tx, tenantId, order.id, status, now, record(planned.draw));
+    // The pots are locked from here to the commit, and by nothing before (unless planned under lock).
+    const draw = planned.locked ? planned.draw : await this.confirmDraw(tx, tenantId, now, planned.draw);
+    if (draw !== planned.draw) {
+      await addMonthlyUsage(tx, tenantId, order.member_id, month, {
+        cashbackWon: draw.drawnWon - planned.draw.drawnWon,
+      });
+      captured = await this.updateStatus(tx, tenantId, order.id, status, now, record(draw));
+    }
     const commands: LedgerCommand[] = [
       { id: `capture:${order.id}`, action: 'post_pending', pendingId: holdIdOf(order.id) },
     ];
@@ -365,15 +380,90 @@ export class OrderService {
           ...draw.postings,
           { accountId: memberAccountIds(order.member_id).cashback, amountWon: draw.drawnWon },
         ],
-        metadata: { orderId: order.id, rateBp },
+        metadata: {
+          orderId: order.id,
+          policyId: quote.policyId,
+          rules: quote.rules.map((rule) => rule.code),
+        },
       });
     await this.postAll(tx, tenantId, commands);
-    await tx.query(
-      `update commerce_orders set cashback_won = $3, cashback_draws = $4, captured_at = $5, held_won = 0
-       where tenant_id = $1 and id = $2`,
-      [tenantId, order.id, draw.drawnWon, JSON.stringify(draw.postings), now],
+    await this.deps.events.append(tx, tenantId, [orderEvent(captured, now)]);
+    return captured;
+  }
+
+  /**
+   * What the member's cashback policy grants this order, as for a payment at the till (tiers'
+   * monthly cap shared with payments, extras, merchant revenue cap), with the channel's own rate
+   * (a policy rule value) in place of the tiers' rates and a promotion of that channel above it.
+   */
+  private async quoteOrder(
+    tx: Sql,
+    tenantId: string,
+    order: OrderRow,
+    monthEligibleSpentBeforeWon: number,
+    now: Date,
+  ): Promise<CashbackQuote> {
+    const merchant = await this.deps.merchants.getById(tenantId, order.merchant_id, tx);
+    if (!merchant) throw new Error(`order ${order.id} names unknown merchant ${order.merchant_id}`);
+    const member = await this.deps.members.getMember(tenantId, order.member_id, tx);
+    const rules = await this.rulesAt(tenantId, now, tx);
+    const rateBp =
+      order.channel === 'mall' ? rules.commerce_mall_cashback_bp : rules.commerce_delivery_cashback_bp;
+    return this.deps.policy.quoteAt(
+      tenantId,
+      {
+        at: now,
+        paidFromCashWon: order.paid_from.cashWon,
+        monthEligibleSpentBeforeWon,
+        merchant,
+        member: { isWelfareRecipient: member?.isWelfareRecipient ?? false },
+        order: { channel: order.channel, rateBp },
+      },
+      tx,
     );
-    return this.move(tx, tenantId, { ...order, held_won: 0 }, status, { trackingNumber });
+  }
+
+  /**
+   * The cashback the pots pay, never more than they hold. Decided on balances read without a lock
+   * when the first pot pays it in full at its plain split (any balances at least as large give the
+   * same postings; `confirmDraw` checks that under lock just before the ledger writes, as payment
+   * batches do), so captures queue on the pots only for the ledger write and the commit. A pot too
+   * low for that is decided under lock at once.
+   */
+  private async planDraw(
+    tx: Sql,
+    tenantId: string,
+    now: Date,
+    desiredWon: number,
+  ): Promise<{ draw: CashbackDraw; locked: boolean }> {
+    if (desiredWon === 0) return { draw: allocateCashback([], 0), locked: true };
+    const read = await this.deps.budgets.readPotsAt(tx, tenantId, now);
+    if (drawsInFull(read, desiredWon)) return { draw: allocateCashback(read, desiredWon), locked: false };
+    return {
+      draw: allocateCashback(await this.deps.budgets.lockPotsAt(tx, tenantId, now), desiredWon),
+      locked: true,
+    };
+  }
+
+  /**
+   * Locks the pot accounts the planned draw takes from and returns it if each still holds its part;
+   * a pot drawn down since the read gives a new draw, decided under lock (the caller records it).
+   */
+  private async confirmDraw(
+    tx: Sql,
+    tenantId: string,
+    now: Date,
+    planned: CashbackDraw,
+  ): Promise<CashbackDraw> {
+    const locked = await this.deps.ledger.lockAccounts(
+      tx,
+      tenantId,
+      planned.postings.map((posting) => posting.accountId),
+    );
+    const heldById = new Map(locked.map((account) => [account.id, account.availableWon]));
+    if (planned.postings.every((posting) => (heldById.get(posting.accountId) ?? 0) >= -posting.amountWon))
+      return planned;
+    return allocateCashback(await this.deps.budgets.lockPotsAt(tx, tenantId, now), planned.drawnWon);
   }
 
   private async release(
@@ -393,25 +483,22 @@ export class OrderService {
   }
 
   /**
-   * A returned mall order: the merchant's receivable pays the member back what they paid, and the
-   * cashback the order earned goes back to the pots it came from (from the member's cashback, the
-   * rest from cash if they spent it), in one transfer.
+   * A returned mall order, as a full payment cancellation: the merchant's receivable pays the member
+   * back what they paid; the cashback the order earned is clawed back (from the member's cashback,
+   * the rest from cash, never below zero) and what is recovered goes back to the pots that paid it,
+   * in one transfer; the member's month gets back the eligible spending and the recovered cashback.
    */
   private async refund(tx: Sql, tenantId: string, order: OrderRow): Promise<Order> {
     const merchant = await this.deps.merchants.getById(tenantId, order.merchant_id, tx);
     if (!merchant) throw new Error(`order ${order.id} names unknown merchant ${order.merchant_id}`);
+    if (order.usage_month) await lockMonthlyUsage(tx, tenantId, order.member_id, order.usage_month);
+    const clawback = await this.clawbackOf(tx, tenantId, order);
     const accounts = memberAccountIds(order.member_id);
-    const [cashbackAccount] = await this.deps.ledger.getAccounts(tenantId, [accounts.cashback], tx);
-    const clawbackWon = order.cashback_won;
-    const fromCashbackWon = Math.min(
-      clawbackWon,
-      (cashbackAccount?.availableWon ?? 0) + order.paid_from.cashbackWon,
-    );
     const postings = [
       { accountId: merchant.receivableAccountId, amountWon: -order.total_won },
-      { accountId: accounts.cashback, amountWon: order.paid_from.cashbackWon - fromCashbackWon },
-      { accountId: accounts.cash, amountWon: order.paid_from.cashWon - (clawbackWon - fromCashbackWon) },
-      ...order.cashback_draws.map((draw) => ({ accountId: draw.accountId, amountWon: -draw.amountWon })),
+      { accountId: accounts.cashback, amountWon: order.paid_from.cashbackWon - clawback.fromCashbackWon },
+      { accountId: accounts.cash, amountWon: order.paid_from.cashWon - clawback.fromCashWon },
+      ...clawback.returnedToBudget,
     ].filter((posting) => posting.amountWon !== 0);
     await this.postAll(tx, tenantId, [
       {
@@ -419,11 +506,43 @@ export class OrderService {
         action: 'transfer',
         code: 'commerce_return',
         postings,
-        metadata: { orderId: order.id },
+        metadata: { orderId: order.id, unrecoveredWon: clawback.unrecoveredWon },
       },
     ]);
+    if (order.usage_month)
+      await addMonthlyUsage(tx, tenantId, order.member_id, order.usage_month, {
+        eligibleSpendWon: -order.eligible_won,
+        cashbackWon: -(clawback.fromCashbackWon + clawback.fromCashWon),
+      });
     await this.returnStock(tx, tenantId, order);
     return this.move(tx, tenantId, order, 'returned', {});
+  }
+
+  /** The order's cashback to take back, from balances locked here with what the return refunds. */
+  private async clawbackOf(tx: Sql, tenantId: string, order: OrderRow) {
+    const accounts = memberAccountIds(order.member_id);
+    const balances = await this.deps.ledger.lockAccounts(tx, tenantId, [accounts.cash, accounts.cashback]);
+    const availableOf = (id: string) => balances.find((account) => account.id === id)?.availableWon ?? 0;
+    const clawbackWon = order.cashback_won;
+    const fromCashbackWon = Math.min(
+      clawbackWon,
+      availableOf(accounts.cashback) + order.paid_from.cashbackWon,
+    );
+    const fromCashWon = Math.min(
+      clawbackWon - fromCashbackWon,
+      availableOf(accounts.cash) + order.paid_from.cashWon,
+    );
+    const recoveredWon = fromCashbackWon + fromCashWon;
+    let leftWon = recoveredWon;
+    // Back to the pots in the order they paid, never more than each gave.
+    const returnedToBudget = order.cashback_draws
+      .map((drawn) => {
+        const backWon = Math.min(-drawn.amountWon, leftWon);
+        leftWon -= backWon;
+        return { accountId: drawn.accountId, amountWon: backWon };
+      })
+      .filter((drawn) => drawn.amountWon > 0);
+    return { fromCashbackWon, fromCashWon, unrecoveredWon: clawbackWon - recoveredWon, returnedToBudget };
   }
 
   private async postAll(tx: Sql, tenantId: string, commands: LedgerCommand[]): Promise<void> {
@@ -444,23 +563,53 @@ export class OrderService {
     changes: { reason?: string | null; trackingNumber?: string | null },
   ): Promise<Order> {
     const now = this.clock.now();
+    const moved = await this.updateStatus(tx, tenantId, order.id, status, now, {
+      ...changes,
+      heldWon: order.held_won,
+    });
+    await this.deps.events.append(tx, tenantId, [orderEvent(moved, now)]);
+    return moved;
+  }
+
+  /** The order's new status (its event is the caller's); a capture also records what it earned. */
+  private async updateStatus(
+    tx: Sql,
+    tenantId: string,
+    orderId: string,
+    status: OrderStatus,
+    now: Date,
+    changes: {
+      reason?: string | null;
+      trackingNumber?: string | null;
+      heldWon?: number;
+      capture?: CaptureRecord;
+    },
+  ): Promise<Order> {
+    const { capture } = changes;
     const [row] = await tx.query<OrderRow>(
       `update commerce_orders set status = $3, held_won = $4, reason = coalesce($5, reason),
-         tracking_number = coalesce($6, tracking_number), updated_at = $7
+         tracking_number = coalesce($6, tracking_number), updated_at = $7,
+         captured_at = coalesce($8, captured_at), cashback_won = coalesce($9, cashback_won),
+         cashback_draws = coalesce($10, cashback_draws), eligible_won = coalesce($11, eligible_won),
+         usage_month = coalesce($12, usage_month)
        where tenant_id = $1 and id = $2 returning *`,
       [
         tenantId,
-        order.id,
+        orderId,
         status,
-        order.held_won,
+        capture ? 0 : (changes.heldWon ?? 0),
         changes.reason ?? null,
         changes.trackingNumber ?? null,
         now,
+        capture ? now : null,
+        capture?.cashbackWon ?? null,
+        capture ? JSON.stringify(capture.draws) : null,
+        capture?.eligibleWon ?? null,
+        capture?.month ?? null,
       ],
     );
-    const moved = toOrder(row as OrderRow);
-    await this.deps.events.append(tx, tenantId, [orderEvent(moved, now)]);
-    return moved;
+    if (!row) throw new Error(`order ${orderId} vanished while locked`);
+    return toOrder(row);
   }
 
   /** Someone else's order answers exactly as a missing one. */
@@ -562,6 +711,16 @@ export class OrderService {
     );
     return rows.map(toOrder);
   }
+}
+
+/** What a capture earned, kept on the order so a return gives back exactly that. */
+interface CaptureRecord {
+  cashbackWon: number;
+  /** Negative postings on the pot accounts that paid it. */
+  draws: Array<{ accountId: string; amountWon: number }>;
+  /** What counted toward the member's monthly cap, and in which month. */
+  eligibleWon: number;
+  month: string;
 }
 
 interface MerchantGroup {

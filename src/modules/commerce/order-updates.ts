@@ -4,6 +4,8 @@ import type { Order } from './order-types.js';
 
 /** Open live streams per process; one more is refused rather than letting memory grow. */
 export const SUBSCRIBERS_MAX = 10_000;
+/** Shops one merchant stream follows (an owner's shops); more is a programmer mistake. */
+export const STREAM_MERCHANTS_MAX = 100;
 
 type Audience = 'member' | 'merchant';
 
@@ -35,18 +37,28 @@ export class OrderUpdates {
     }
   }
 
-  /** Server-sent events of one member's or merchant's orders until `signal` aborts. */
+  /**
+   * Server-sent events of one member's orders, or of one or more merchants' (an owner's shops, each
+   * order naming its merchantId), until `signal` aborts.
+   */
   async *stream(
     tenantId: string,
     audience: Audience,
-    id: string,
+    ids: readonly string[],
     signal: AbortSignal,
   ): AsyncIterable<EventMessage> {
+    if (ids.length === 0 || ids.length > STREAM_MERCHANTS_MAX || (audience === 'member' && ids.length !== 1))
+      throw new Error(`a ${audience} stream follows 1 to ${STREAM_MERCHANTS_MAX} ids, got ${ids.length}`);
     if (this.subscribers >= SUBSCRIBERS_MAX) throw tooManyStreams();
     this.subscribers += 1;
+    // One local channel for the stream, fed by a listener on each followed key.
+    const merged = new EventEmitter();
+    const forward = (order: unknown) => merged.emit('order', order);
+    const keys = [...new Set(ids)].map((id) => keyOf(tenantId, audience, id));
+    for (const key of keys) this.emitter.on(key, forward);
     try {
       yield { event: 'ready', data: '{}' };
-      for await (const [order] of on(this.emitter, keyOf(tenantId, audience, id), { signal })) {
+      for await (const [order] of on(merged, 'order', { signal })) {
         const view = order as Omit<Order, 'memberId'>;
         const newDelivery =
           audience === 'merchant' && view.status === 'placed' && view.channel === 'delivery';
@@ -59,6 +71,7 @@ export class OrderUpdates {
     } catch (error) {
       if (!signal.aborted) throw error;
     } finally {
+      for (const key of keys) this.emitter.off(key, forward);
       this.subscribers -= 1;
     }
   }

@@ -6,10 +6,12 @@ import { userOf } from '../../http/auth.js';
 import { tenantOf } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
+import type { MerchantService } from '../merchants/merchant-service.js';
 import { IdempotencyHeaders } from '../wallets/schemas.js';
 import { CommerceErrors } from './errors.js';
 import { IMAGE_BYTES_MAX, IMAGE_URL_PREFIX, IMAGES_PER_PRODUCT_MAX, ProductImageStore } from './images.js';
 import type { Order } from './order-types.js';
+import { STREAM_MERCHANTS_MAX } from './order-updates.js';
 import { COMMERCE_RULE_KEYS } from './rules.js';
 import {
   CategorySchema,
@@ -41,6 +43,27 @@ function actingMerchant(request: FastifyRequest): { tenantId: string; merchantId
   if (!merchantId || !principal) throw new Error('requireMerchant must run before a merchant route');
   const actorId = principal.kind === 'user' ? principal.userId : principal.keyId;
   return { tenantId: principal.tenantId, merchantId, actorId };
+}
+
+/**
+ * The shops a merchant stream follows: a POS key's own; an owner's every approved shop (bounded),
+ * or the one they name. A shop they do not own answers as a missing order queue.
+ */
+async function streamedShops(
+  merchants: Pick<MerchantService, 'ownedMerchantIds'>,
+  request: FastifyRequest,
+  actingMerchantId: string,
+  wanted: string | undefined,
+): Promise<string[]> {
+  const principal = request.principal;
+  if (principal?.kind !== 'user') {
+    if (wanted !== undefined && wanted !== actingMerchantId) throw CommerceErrors.shopNotFound();
+    return [actingMerchantId];
+  }
+  const owned = await merchants.ownedMerchantIds(principal.tenantId, principal.userId);
+  if (wanted === undefined) return owned.slice(0, STREAM_MERCHANTS_MAX);
+  if (!owned.includes(wanted)) throw CommerceErrors.shopNotFound();
+  return [wanted];
 }
 
 /** A page of rows and the cursor of the next one (null when this page is the last). */
@@ -76,18 +99,37 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         const { tenantId, userId } = userOf(request);
         const closed = new AbortController();
         request.raw.once('close', () => closed.abort());
-        reply.sse(orders.updates.stream(tenantId, 'member', userId, closed.signal));
+        reply.sse(orders.updates.stream(tenantId, 'member', [userId], closed.signal));
       },
     );
 
-    app.get(
+    app.get<{ Querystring: { merchantId?: string } }>(
       '/v1/merchant/orders/events',
-      live('merchant', "Live changes of the merchant's order queue (server-sent events)"),
+      {
+        preValidation: guards.requireMerchant,
+        schema: {
+          ...live('merchant', '').schema,
+          summary:
+            "Live changes of the order queues of every shop the owner has (a POS key: its own shop's), or of the one merchantId names",
+          querystring: Type.Object({
+            merchantId: Type.Optional(
+              Type.String({ maxLength: 64, description: "one of the owner's shops; absent: all of them" }),
+            ),
+          }),
+          response: { ...problemResponses(401, 403, 404, 503) },
+        },
+      },
       async (request, reply) => {
         const { tenantId, merchantId } = actingMerchant(request);
+        const followed = await streamedShops(
+          platform.merchants,
+          request,
+          merchantId,
+          request.query.merchantId,
+        );
         const closed = new AbortController();
         request.raw.once('close', () => closed.abort());
-        reply.sse(orders.updates.stream(tenantId, 'merchant', merchantId, closed.signal));
+        reply.sse(orders.updates.stream(tenantId, 'merchant', followed, closed.signal));
       },
     );
 

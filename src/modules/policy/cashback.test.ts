@@ -266,3 +266,59 @@ describe('quoteCashback properties', () => {
     );
   });
 });
+
+describe('quoteCashback for local-commerce orders', () => {
+  const deliveryDiscount = {
+    code: 'delivery_local_currency',
+    nameKo: '배달 지역화폐 할인',
+    nameEn: 'local-currency delivery discount',
+    from: '2021-05-10T00:00:00+09:00',
+    to: '2021-05-20T00:00:00+09:00',
+    rateBp: 700,
+    channel: 'delivery' as const,
+  };
+  const withDiscount = { id: 'cbp_x', rules: { ...policy2021.rules, promotions: [deliveryDiscount] } };
+
+  it("the channel's rate replaces the tiers' rates, extras still add and the monthly cap is shared", () => {
+    const quote = quoteCashback(
+      policy2021,
+      input({
+        merchant: marketMerchant,
+        paidFromCashWon: 90_000,
+        monthEligibleSpentBeforeWon: 480_000,
+        order: { channel: 'mall', rateBp: 500 },
+      }),
+    );
+    expect(quote.rules.map((rule) => [rule.code, rule.baseWon, rule.amountWon])).toEqual([
+      ['mall_channel', 20_000, 1_000],
+      ['traditional_market', 20_000, 600],
+    ]);
+    expect(quote).toMatchObject({
+      eligibleWon: 20_000,
+      cashbackWon: 1_600,
+      limitedBy: ['MONTHLY_CAP_REACHED'],
+    });
+  });
+
+  it("a channel's promotion replaces its rate in its period, and never touches payments at the till", () => {
+    const order = { channel: 'delivery' as const, rateBp: 0 };
+    expect(quoteCashback(withDiscount, input({ paidFromCashWon: 20_000, order })).rules).toMatchObject([
+      { code: 'delivery_local_currency', rateBp: 700, amountWon: 1_400 },
+    ]);
+    const after = input({ at: new Date('2021-05-20T00:00:00+09:00'), paidFromCashWon: 20_000, order });
+    expect(quoteCashback(withDiscount, after).cashbackWon).toBe(0);
+    expect(quoteCashback(withDiscount, input({ paidFromCashWon: 20_000 })).cashbackWon).toBe(2_000);
+    const mall = input({ paidFromCashWon: 20_000, order: { channel: 'mall', rateBp: 500 } });
+    expect(quoteCashback(withDiscount, mall).cashbackWon).toBe(1_000);
+  });
+
+  it('a promotion for payments at the till does not apply to orders', () => {
+    const sale = policy2020.rules.promotions[0];
+    if (!sale) throw new Error('the 2020 preset has its sale');
+    const onSale = input({ at: new Date('2020-11-10T12:00:00+09:00'), paidFromCashWon: 20_000 });
+    expect(quoteCashback(policy2020, onSale).cashbackWon).toBe(3_000);
+    expect(
+      quoteCashback(policy2020, { ...onSale, order: { channel: 'mall', rateBp: 500 } }).cashbackWon,
+    ).toBe(1_000);
+  });
+});

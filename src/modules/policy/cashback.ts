@@ -7,9 +7,29 @@ import type {
   CashbackQuote,
   CashbackRuleApplied,
   CashbackTier,
+  OrderChannel,
 } from './types.js';
 
 const BP_PER_WHOLE = 10_000n;
+
+/** A rate that replaces every tier's over the eligible amount: a promotion, or an order channel's rate. */
+interface FlatRate {
+  code: string;
+  rateBp: number;
+  nameKo: string;
+  nameEn: string;
+}
+
+const CHANNEL_NAMES: Record<OrderChannel, { ko: string; en: string }> = {
+  mall: { ko: '온라인몰', en: 'online mall' },
+  delivery: { ko: '배달', en: 'delivery' },
+};
+
+/** The rule-line codes of the channels' own rates: reserved in every policy. */
+export const CHANNEL_RATE_CODES: Record<OrderChannel, string> = {
+  mall: 'mall_channel',
+  delivery: 'delivery_channel',
+};
 
 /** [startWon, endWon): where this payment sits in the member's monthly eligible spending, cap applied. */
 interface EligibleSpan {
@@ -33,7 +53,7 @@ export function quoteCashback(
   const span = eligibleSpan(rules.tiers, input);
   const eligibleWon = span.endWon - span.startWon;
   const lines = [
-    ...baseLines(rules.tiers, span, promotionAt(rules.promotions, input.at)),
+    ...baseLines(rules.tiers, span, flatRateOf(rules.promotions, input)),
     ...extraLines(rules.extras, eligibleWon, input),
   ];
   return {
@@ -55,13 +75,38 @@ export function monthlyCapWon(tiers: readonly CashbackTier[]): number {
   return tiers.at(-1)?.upToWon ?? 0;
 }
 
-/** The promotion running at `at`, if any; promotions of one policy never overlap (validated). */
-export function promotionAt(promotions: readonly CashbackPromotion[], at: Date): CashbackPromotion | null {
+/**
+ * The promotion running at `at` for payments at the till (no channel) or for one order channel, if
+ * any; promotions of one policy and channel never overlap (validated).
+ */
+export function promotionAt(
+  promotions: readonly CashbackPromotion[],
+  at: Date,
+  channel?: OrderChannel,
+): CashbackPromotion | null {
   const atMs = at.getTime();
   return (
-    promotions.find((promotion) => Date.parse(promotion.from) <= atMs && atMs < Date.parse(promotion.to)) ??
-    null
+    promotions.find(
+      (promotion) =>
+        promotion.channel === channel &&
+        Date.parse(promotion.from) <= atMs &&
+        atMs < Date.parse(promotion.to),
+    ) ?? null
   );
+}
+
+/** A payment: the running promotion. An order: its channel's promotion, else the channel's own rate. */
+function flatRateOf(promotions: readonly CashbackPromotion[], input: CashbackInput): FlatRate | null {
+  const promotion = promotionAt(promotions, input.at, input.order?.channel);
+  if (promotion) return promotion;
+  if (!input.order) return null;
+  const { channel, rateBp } = input.order;
+  return {
+    code: CHANNEL_RATE_CODES[channel],
+    rateBp,
+    nameKo: CHANNEL_NAMES[channel].ko,
+    nameEn: CHANNEL_NAMES[channel].en,
+  };
 }
 
 function isOverRevenueCap(rules: CashbackPolicyRules, input: CashbackInput): boolean {
@@ -78,17 +123,17 @@ function eligibleSpan(tiers: readonly CashbackTier[], input: CashbackInput): Eli
   };
 }
 
-/** A promotion replaces every tier's rate, so it is one line over the whole eligible amount. */
+/** A flat rate replaces every tier's rate, so it is one line over the whole eligible amount. */
 function baseLines(
   tiers: readonly CashbackTier[],
   span: EligibleSpan,
-  promotion: CashbackPromotion | null,
+  flat: FlatRate | null,
 ): CashbackRuleApplied[] {
-  if (promotion) {
-    const percent = formatPercent(promotion.rateBp);
-    const line = ruleLine(promotion.code, promotion.rateBp, span.endWon - span.startWon, {
-      ko: `${promotion.nameKo} 캐시백 ${percent}`,
-      en: `${promotion.nameEn} cashback ${percent}`,
+  if (flat) {
+    const percent = formatPercent(flat.rateBp);
+    const line = ruleLine(flat.code, flat.rateBp, span.endWon - span.startWon, {
+      ko: `${flat.nameKo} 캐시백 ${percent}`,
+      en: `${flat.nameEn} cashback ${percent}`,
     });
     return line.baseWon > 0 ? [line] : [];
   }
@@ -195,4 +240,7 @@ function assertInput(input: CashbackInput): void {
     }
   }
   if (Number.isNaN(input.at.getTime())) throw new Error('quoteCashback: at is not a valid date');
+  const rateBp = input.order?.rateBp ?? 0;
+  if (!Number.isSafeInteger(rateBp) || rateBp < 0 || rateBp > 10_000)
+    throw new Error(`quoteCashback: order.rateBp must be a whole number of bp in [0, 10000], got ${rateBp}`);
 }

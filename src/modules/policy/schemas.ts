@@ -37,6 +37,12 @@ export const CashbackPolicyRulesSchema = Type.Object(
         from: Instant('start, with offset'),
         to: Instant('end (exclusive), with offset'),
         rateBp: RateBp,
+        channel: Type.Optional(
+          Type.Union([Type.Literal('mall'), Type.Literal('delivery')], {
+            description:
+              'only orders of this local-commerce channel, replacing its rate (e.g. a local-currency delivery discount); absent: payments at the till',
+          }),
+        ),
       }),
     ),
     merchantRevenueCapWon: Type.Union([

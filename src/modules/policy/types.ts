@@ -71,6 +71,10 @@ export interface CashbackExtra {
   rateBp: number;
 }
 
+/** The local-commerce channels whose orders earn cashback through this engine. */
+export const ORDER_CHANNELS = ['mall', 'delivery'] as const;
+export type OrderChannel = (typeof ORDER_CHANNELS)[number];
+
 export interface CashbackPromotion {
   code: string;
   nameKo: string;
@@ -79,6 +83,11 @@ export interface CashbackPromotion {
   to: string;
   /** Replaces every tier's rate while the promotion runs. */
   rateBp: number;
+  /**
+   * Only orders of this channel (e.g. a local-currency delivery discount), where it replaces the
+   * channel's rate; absent, the promotion applies to payments at the till and never to orders.
+   */
+  channel?: OrderChannel;
 }
 
 /** One version of a tenant's cashback policy: data with an effective period. */
@@ -118,6 +127,11 @@ export interface CashbackInput {
   monthEligibleSpentBeforeWon: number;
   merchant: { isTraditionalMarket: boolean; isBookstore: boolean; annualRevenueWon: number };
   member: { isWelfareRecipient: boolean };
+  /**
+   * An online order instead of a payment at the till: the channel's own rate (a policy rule value)
+   * replaces the tiers' rates, a promotion of that channel replaces it in turn. Caps and extras as for payments.
+   */
+  order?: { channel: OrderChannel; rateBp: number };
 }
 
 export interface CashbackRuleApplied {

@@ -48,6 +48,14 @@ describe('validatePolicyRules', () => {
     expect(validatePolicyRules(valid)).toEqual(valid);
   });
 
+  it('accepts a delivery promotion over the same days as a promotion at the till', () => {
+    const both = {
+      ...valid,
+      promotions: [promotion, { ...promotion, code: 'delivery', channel: 'delivery' }],
+    };
+    expect(validatePolicyRules(both)).toEqual(both);
+  });
+
   it.each<[string, unknown, RegExp]>([
     ['a body that is not an object', 'ten percent', /rules must be an object/],
     ['no tiers', { ...valid, tiers: [] }, /at least one tier/],
@@ -136,6 +144,27 @@ describe('validatePolicyRules', () => {
         ],
       },
       /promotions sale and sale2 overlap/,
+    ],
+    [
+      'two promotions of one order channel that overlap',
+      {
+        ...valid,
+        promotions: [
+          { ...promotion, channel: 'delivery' },
+          { ...promotion, code: 'sale2', channel: 'delivery', from: '2021-11-30T00:00:00+09:00' },
+        ],
+      },
+      /promotions sale and sale2 overlap/,
+    ],
+    [
+      'a promotion for an unknown channel',
+      { ...valid, promotions: [{ ...promotion, channel: 'taxi' }] },
+      /promotions\[0\]\.channel must be one of mall, delivery/,
+    ],
+    [
+      'an extra named like a channel rate',
+      { ...valid, extras: [{ ...extra, code: 'mall_channel' }] },
+      /code mall_channel/,
     ],
     [
       'rates adding up to more than 100%',

@@ -1,6 +1,15 @@
 import { DomainError } from '../../errors.js';
-import type { CashbackExtra, CashbackPolicyRules, CashbackPromotion, CashbackTier } from './types.js';
-import { RULE_KEYS, type RuleKey } from './types.js';
+import { CHANNEL_RATE_CODES } from './cashback.js';
+import {
+  type CashbackExtra,
+  type CashbackPolicyRules,
+  type CashbackPromotion,
+  type CashbackTier,
+  ORDER_CHANNELS,
+  type OrderChannel,
+  RULE_KEYS,
+  type RuleKey,
+} from './types.js';
 
 /** Bounds on a policy body: a city's policy is a handful of lines, anything larger is a mistake. */
 export const POLICY_LIMITS = {
@@ -121,7 +130,18 @@ function validatePromotion(input: unknown, index: number): CashbackPromotion {
     from,
     to,
     rateBp: rate(promotion.rateBp, `${path}.rateBp`),
+    ...(promotion.channel === undefined
+      ? {}
+      : { channel: orderChannel(promotion.channel, `${path}.channel`) }),
   };
+}
+
+function orderChannel(input: unknown, path: string): OrderChannel {
+  if (ORDER_CHANNELS.includes(input as OrderChannel)) return input as OrderChannel;
+  throw invalidPolicy(
+    `${path} must be one of ${ORDER_CHANNELS.join(', ')}`,
+    `${path}은(는) ${ORDER_CHANNELS.join(', ')} 중 하나여야 합니다`,
+  );
 }
 
 function validateRevenueCap(input: unknown): number | null {
@@ -144,7 +164,7 @@ function assertTiersIncreasing(tiers: readonly CashbackTier[]): void {
 
 /** Codes name rule lines on receipts and statements, so one code means one rule. */
 function assertCodesUnique(rules: CashbackPolicyRules): void {
-  const seen = new Set<string>(['base']);
+  const seen = new Set<string>(['base', ...Object.values(CHANNEL_RATE_CODES)]);
   for (const { code } of [...rules.extras, ...rules.promotions]) {
     if (seen.has(code) || code.startsWith('base_tier_')) {
       throw invalidPolicy(
@@ -156,11 +176,11 @@ function assertCodesUnique(rules: CashbackPolicyRules): void {
   }
 }
 
-/** Overlapping promotions would leave the rate at an instant ambiguous. */
+/** Overlapping promotions of one scope (the till, or one order channel) would leave the rate ambiguous. */
 function assertPromotionsApart(promotions: readonly CashbackPromotion[]): void {
   const sorted = [...promotions].sort((a, b) => Date.parse(a.from) - Date.parse(b.from));
   sorted.forEach((promotion, index) => {
-    const previous = sorted[index - 1];
+    const previous = sorted.slice(0, index).findLast((earlier) => earlier.channel === promotion.channel);
     if (previous && Date.parse(promotion.from) < Date.parse(previous.to)) {
       throw invalidPolicy(
         `promotions ${previous.code} and ${promotion.code} overlap`,

@@ -3,6 +3,7 @@ import { api, call } from '../api/client.js';
 import { newIdempotencyKey } from '../api/idempotency.js';
 import { useApi } from '../api/use-api.js';
 import { useSubmit } from '../api/use-submit.js';
+import { useSession } from '../auth/session.js';
 import { parseWon } from '../i18n/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { AmountField } from '../ui/AmountField.js';
@@ -236,13 +237,20 @@ export function OrderQueuePage() {
   );
   const [live, setLive] = useState<Record<string, MerchantOrder>>({});
   const [fresh, setFresh] = useState<string[]>([]);
-  const { connected } = useOrderEvents('/v1/merchant/orders/events', (order, isNewDelivery) => {
-    setLive((current) => ({ ...current, [order.orderId]: order as MerchantOrder }));
-    if (isNewDelivery || order.status === 'placed') {
-      setFresh((current) => [order.orderId, ...current]);
-      if (isNewDelivery) playNewOrderChime();
-    }
-  });
+  // The queue lists the chosen shop's orders (the first one until the owner chooses): stream the same.
+  const session = useSession();
+  const shopId = session.merchantId ?? session.me?.merchantIds[0] ?? null;
+  const { connected } = useOrderEvents(
+    '/v1/merchant/orders/events',
+    (order, isNewDelivery) => {
+      setLive((current) => ({ ...current, [order.orderId]: order as MerchantOrder }));
+      if (isNewDelivery || order.status === 'placed') {
+        setFresh((current) => [order.orderId, ...current]);
+        if (isNewDelivery) playNewOrderChime();
+      }
+    },
+    shopId,
+  );
   const known = new Set((queue.data?.items ?? []).map((order) => order.orderId));
   const arrived = Object.values(live).filter((order) => !known.has(order.orderId));
   const orders = [

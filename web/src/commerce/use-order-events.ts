@@ -4,17 +4,20 @@ import type { Order } from './types.js';
 /**
  * The order stream (server-sent events): `order` after every change, `order.new_delivery` for a
  * merchant's new delivery order. The browser's EventSource reconnects by itself after a drop.
+ * A merchant stream follows the shop `merchantId` names, or every shop of the owner without it.
  */
 export function useOrderEvents(
   path: '/v1/me/orders/events' | '/v1/merchant/orders/events',
   onOrder: (order: Order, isNewDelivery: boolean) => void,
+  merchantId: string | null = null,
 ): { connected: boolean } {
   const [connected, setConnected] = useState(false);
   const handler = useRef(onOrder);
   handler.current = onOrder;
   useEffect(() => {
-    // EventSource sends no headers: the session cookie goes along (an owner's first shop).
-    const source = new EventSource(path, { withCredentials: true });
+    // EventSource sends no headers (no x-merchant-id): the session cookie goes along, the shop in the query.
+    const url = merchantId ? `${path}?merchantId=${encodeURIComponent(merchantId)}` : path;
+    const source = new EventSource(url, { withCredentials: true });
     const receive = (isNewDelivery: boolean) => (event: MessageEvent<string>) => {
       try {
         handler.current(JSON.parse(event.data) as Order, isNewDelivery);
@@ -27,7 +30,7 @@ export function useOrderEvents(
     source.addEventListener('order.new_delivery', receive(true));
     source.onerror = () => setConnected(false);
     return () => source.close();
-  }, [path]);
+  }, [path, merchantId]);
   return { connected };
 }
 

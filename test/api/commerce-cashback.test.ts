@@ -1,0 +1,256 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { databaseKinds } from '../support/databases.js';
+import {
+  type ApiClient,
+  demoClient,
+  demoMerchantCode,
+  expectLedgerAuditGreen,
+  newMember,
+  openTestPlatform,
+  seedTestTenant,
+  type TestPlatform,
+} from '../support/platform.js';
+
+/**
+ * Order cashback through the policy engine: the mall's rate (5%) replaces the tiers' 10%, the
+ * market's 3% extra adds to it, and the 2021 monthly cap (₩500,000 of eligible spending) is shared
+ * with payments at the till. The demo cafe has no extras: payments there earn exactly 10%.
+ */
+describe.each(databaseKinds())('order cashback by the cashback policy on %s', (kind) => {
+  let t: TestPlatform;
+  let tenantId: string;
+  let market: ApiClient;
+  let cafe: ApiClient;
+  let cafeCode: string;
+  let phoneCount = 0;
+
+  beforeAll(async () => {
+    t = await openTestPlatform(kind);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+  beforeEach(async () => {
+    // 12:00 KST in May 2021: the 2021 policy (10% up to ₩500,000 a month) and a lunch service.
+    t.clock.set('2021-05-13T03:00:00Z');
+    tenantId = await seedTestTenant(t.platform);
+    market = await demoClient(t.app, tenantId, 'marketStore');
+    cafe = await demoClient(t.app, tenantId, 'cafe');
+    cafeCode = (await demoMerchantCode(t.platform, tenantId, 'cafe')).merchantCode;
+    const operator = await demoClient(t.app, tenantId, 'operator');
+    const category = { categoryId: 'food', name: '식품', nameEn: 'Food' };
+    expect((await operator.request('POST', '/v1/operator/commerce/categories', category)).status).toBe(201);
+    // Room to charge past the monthly cashback cap (the 2021 charge cap is the cap itself).
+    await t.platform.policy.createRule(tenantId, 'usr_test', {
+      key: 'charge_monthly_cap_won',
+      value: 2_000_000,
+      effectiveFrom: t.clock.now(),
+    });
+  });
+
+  async function citizen(chargeWon: number): Promise<ApiClient> {
+    phoneCount += 1;
+    const client = await newMember(t.app, tenantId, `010-7500-${String(phoneCount).padStart(4, '0')}`);
+    expect((await client.post('/v1/me/charges', { amountWon: chargeWon })).status).toBe(201);
+    return client;
+  }
+
+  async function listApples(priceWon = 30_000): Promise<string> {
+    const created = await market.request('POST', '/v1/merchant/products', {
+      channel: 'mall',
+      name: '부사 사과 5kg',
+      priceWon,
+      stock: 10,
+      categoryId: 'food',
+    });
+    expect(created.status).toBe(201);
+    return created.body.productId;
+  }
+
+  async function order(buyer: ApiClient, productId: string, quantity: number): Promise<string> {
+    const placed = await buyer.post('/v1/me/orders', { items: [{ productId, quantity }] });
+    expect(placed.status).toBe(201);
+    return placed.body.orders[0].orderId;
+  }
+
+  function ship(orderId: string) {
+    return market.post(`/v1/merchant/orders/${orderId}/status`, {
+      status: 'shipped',
+      trackingNumber: `T-${orderId}`,
+    });
+  }
+
+  async function payCafe(buyer: ApiClient, amountWon: number): Promise<void> {
+    const paid = await buyer.post('/v1/me/payments', { merchantCode: cafeCode, amountWon });
+    expect(paid.status).toBe(201);
+  }
+
+  async function wallet(buyer: ApiClient) {
+    const { cashWon, cashbackWon, month } = (await buyer.get('/v1/me/wallet')).body;
+    return {
+      cashWon,
+      cashbackWon,
+      eligibleSpendWon: month.eligibleSpendWon,
+      monthCashbackWon: month.cashbackWon,
+    };
+  }
+
+  it('an order crossing the monthly cap earns the mall rate and the market extra on the remainder only', async () => {
+    const apples = await listApples();
+    const buyer = await citizen(600_000);
+    await payCafe(buyer, 480_000);
+    expect(await wallet(buyer)).toEqual({
+      cashWon: 120_000,
+      cashbackWon: 48_000,
+      eligibleSpendWon: 480_000,
+      monthCashbackWon: 48_000,
+    });
+    // ₩90,000: ₩48,000 from cashback, ₩42,000 from cash, of which ₩20,000 is under the cap.
+    const orderId = await order(buyer, apples, 3);
+    const shipped = await ship(orderId);
+    expect(shipped.status).toBe(200);
+    // 5% and 3% of ₩20,000.
+    expect(shipped.body.cashbackWon).toBe(1_600);
+    expect(await wallet(buyer)).toEqual({
+      cashWon: 78_000,
+      cashbackWon: 1_600,
+      eligibleSpendWon: 500_000,
+      monthCashbackWon: 49_600,
+    });
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('a member already at the cap through payments earns nothing on an order', async () => {
+    const apples = await listApples();
+    const buyer = await citizen(600_000);
+    await payCafe(buyer, 500_000);
+    const orderId = await order(buyer, apples, 3);
+    const shipped = await ship(orderId);
+    expect(shipped.body).toMatchObject({ status: 'shipped', cashbackWon: 0 });
+    expect(await wallet(buyer)).toEqual({
+      cashWon: 60_000,
+      cashbackWon: 0,
+      eligibleSpendWon: 500_000,
+      monthCashbackWon: 50_000,
+    });
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('a delivery promotion in the policy replaces the delivery rate for orders only, in its period', async () => {
+    await t.platform.policy.createPolicy(tenantId, 'usr_test', {
+      name: '배달 지역화폐 할인',
+      effectiveFrom: t.clock.now(),
+      rules: {
+        tiers: [{ upToWon: 500_000, rateBp: 1000 }],
+        extras: [],
+        promotions: [
+          {
+            code: 'delivery_local_currency',
+            nameKo: '배달 지역화폐 할인',
+            nameEn: 'local-currency delivery discount',
+            from: '2021-05-13T00:00:00+09:00',
+            to: '2021-05-14T00:00:00+09:00',
+            rateBp: 500,
+            channel: 'delivery',
+          },
+        ],
+        merchantRevenueCapWon: null,
+      },
+    });
+    const terms = await cafe.request('PUT', '/v1/merchant/delivery-terms', {
+      areas: ['둔산동'],
+      minimumOrderWon: 10_000,
+      deliveryFeeWon: 2_000,
+      opensAt: '10:00',
+      closesAt: '22:00',
+    });
+    expect(terms.status).toBe(200);
+    const soup = await cafe.request('POST', '/v1/merchant/products', {
+      channel: 'delivery',
+      name: '돼지국밥',
+      priceWon: 9_000,
+      categoryId: 'food',
+    });
+    const buyer = await citizen(100_000);
+    const deliver = async () => {
+      const placed = await buyer.post('/v1/me/orders', {
+        items: [{ productId: soup.body.productId, quantity: 2 }],
+        deliveryDong: '둔산동',
+      });
+      return cafe.post(`/v1/merchant/orders/${placed.body.orders[0].orderId}/accept`);
+    };
+    // ₩20,000 with the fee at the promotion's 5%; a payment at the till the same day keeps its 10%
+    // (of the ₩9,000 paid in cash after the ₩1,000 cashback).
+    expect((await deliver()).body.cashbackWon).toBe(1_000);
+    await payCafe(buyer, 10_000);
+    expect((await wallet(buyer)).monthCashbackWon).toBe(1_900);
+    // The next day the delivery rate rule (0% by default) applies again.
+    t.clock.set('2021-05-14T03:00:00Z');
+    expect((await deliver()).body.cashbackWon).toBe(0);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('a return after capture restores balances, pots and the month exactly, from cash if the cashback was spent', async () => {
+    const apples = await listApples();
+    const buyer = await citizen(100_000);
+    const [pot] = await t.platform.budgets.listPots(tenantId, t.clock.now());
+    const potBefore = await t.platform.budgets.getPot(tenantId, pot?.id ?? '');
+    const orderId = await order(buyer, apples, 2);
+    expect((await ship(orderId)).body.cashbackWon).toBe(4_800);
+    expect((await market.post(`/v1/merchant/orders/${orderId}/status`, { status: 'delivered' })).status).toBe(
+      200,
+    );
+    // The ₩4,800 cashback is spent at the cafe: nothing earned (no cash paid).
+    await payCafe(buyer, 4_800);
+    expect(await wallet(buyer)).toEqual({
+      cashWon: 40_000,
+      cashbackWon: 0,
+      eligibleSpendWon: 60_000,
+      monthCashbackWon: 4_800,
+    });
+    expect((await buyer.post(`/v1/me/orders/${orderId}/cancellation`, { reason: '상함' })).body.status).toBe(
+      'return_requested',
+    );
+    const returned = await market.post(`/v1/merchant/orders/${orderId}/status`, { status: 'returned' });
+    expect(returned.body.status).toBe('returned');
+    // ₩60,000 back, less the ₩4,800 clawed back from cash.
+    expect(await wallet(buyer)).toEqual({
+      cashWon: 95_200,
+      cashbackWon: 0,
+      eligibleSpendWon: 0,
+      monthCashbackWon: 0,
+    });
+    expect(await t.platform.budgets.getPot(tenantId, pot?.id ?? '')).toMatchObject({
+      spentWon: potBefore.spentWon,
+      remainingWon: potBefore.remainingWon,
+    });
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('concurrent captures pay exactly what a nearly empty pot holds, and not a won more', async () => {
+    const pot = await t.platform.budgets.createPot(tenantId, 'usr_test', {
+      name: 'May pot with room for two and a half cashbacks',
+      period: 'monthly',
+      from: new Date('2021-05-01T00:00:00+09:00'),
+      to: new Date('2021-06-01T00:00:00+09:00'),
+      amountWon: 5_000,
+      nationalShareBp: 4000,
+    });
+    // ₩25,000 each: 5% and 3% make ₩2,000.
+    const apples = await listApples(25_000);
+    const buyers = await Promise.all(Array.from({ length: 8 }, () => citizen(25_000)));
+    const orderIds: string[] = [];
+    for (const buyer of buyers) orderIds.push(await order(buyer, apples, 1));
+    const shipped = await Promise.all(orderIds.map(ship));
+    expect(shipped.map((result) => result.status)).toEqual(Array(8).fill(200));
+    const cashbacks = shipped.map((result) => result.body.cashbackWon as number).sort((a, b) => a - b);
+    expect(cashbacks).toEqual([0, 0, 0, 0, 0, 1_000, 2_000, 2_000]);
+    expect(await t.platform.budgets.getPot(tenantId, pot.id)).toMatchObject({
+      spentWon: 5_000,
+      remainingWon: 0,
+    });
+    const months = await Promise.all(buyers.map(async (buyer) => (await wallet(buyer)).monthCashbackWon));
+    expect(months.sort((a, b) => a - b)).toEqual(cashbacks);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  }, 120_000);
+});
