@@ -120,6 +120,32 @@ describe.each(databaseKinds())('order cashback by the cashback policy on %s', (k
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
+  it("the shop's owner earns nothing ordering from their own shop; under the refuse rule the checkout is refused, nothing held", async () => {
+    const apples = await listApples();
+    expect((await market.post('/v1/me/charges', { amountWon: 100_000 })).status).toBe(201);
+    const orderId = await order(market, apples, 1);
+    const shipped = await ship(orderId);
+    expect(shipped.body).toMatchObject({ status: 'shipped', cashbackWon: 0 });
+    const afterFirst = await wallet(market);
+    expect(afterFirst).toEqual({ cashWon: 70_000, cashbackWon: 0, eligibleSpendWon: 0, monthCashbackWon: 0 });
+
+    await t.platform.policy.createRule(tenantId, 'usr_test', {
+      key: 'self_dealing_payment_refused',
+      value: 1,
+      effectiveFrom: t.clock.now(),
+    });
+    const refused = await market.post('/v1/me/orders', { items: [{ productId: apples, quantity: 2 }] });
+    expect([refused.status, refused.body.code]).toEqual([422, 'SELF_DEALING_REFUSED']);
+    expect(await wallet(market)).toEqual(afterFirst);
+    expect((await market.get(`/v1/shop/products/${apples}`)).body.stock).toBe(9);
+    // Anyone else still buys there as before.
+    const buyer = await citizen(100_000);
+    expect((await buyer.post('/v1/me/orders', { items: [{ productId: apples, quantity: 2 }] })).status).toBe(
+      201,
+    );
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
   it('a member already at the cap through payments earns nothing on an order', async () => {
     const apples = await listApples();
     const buyer = await citizen(600_000);

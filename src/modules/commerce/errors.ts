@@ -137,6 +137,14 @@ export const CommerceErrors = {
       'opening hours are HH:MM, and closing is after opening',
       '영업 시간은 HH:MM 형식이며 마감이 시작보다 늦어야 합니다',
     ),
+  selfDealingRefused: (merchantId: string) =>
+    commerceError(
+      'SELF_DEALING_REFUSED',
+      422,
+      "a shop's owner cannot order from their own shop",
+      '가맹점주는 자신의 가맹점에 주문할 수 없습니다',
+      { merchantId },
+    ),
   insufficientFunds: (shortfallWon: number) =>
     commerceError('INSUFFICIENT_FUNDS', 422, 'not enough money in the wallet', '잔액이 부족합니다', {
       shortfallWon,

@@ -10,6 +10,7 @@ import { expireTransferId, type LedgerCommand } from '../ledger/batch.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import { type MemberService, memberAccountIds } from '../members/member-service.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
+import { isSelfDealing, selfDealingQuote, selfDealingRuleAt } from '../payments/self-dealing.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { CashbackQuote } from '../policy/types.js';
 import type { Job } from '../scheduler/scheduler.js';
@@ -263,6 +264,12 @@ export class OrderService {
   private async hold(tx: Sql, tenantId: string, order: Order): Promise<void> {
     const merchant = await this.deps.merchants.getById(tenantId, order.merchantId, tx);
     if (!merchant) throw new Error(`order ${order.orderId} names unknown merchant ${order.merchantId}`);
+    // 깡 through the mall: an owner ordering from their own shop, as at the till (payments/self-dealing).
+    if (
+      isSelfDealing(merchant, order.memberId) &&
+      (await selfDealingRuleAt(this.deps.policy, tenantId, this.clock.now(), tx)) === 'refuse'
+    )
+      throw CommerceErrors.selfDealingRefused(merchant.id);
     const accounts = memberAccountIds(order.memberId);
     const postings = [
       { accountId: accounts.cashback, amountWon: -order.paidFrom.cashbackWon },
@@ -409,7 +416,7 @@ export class OrderService {
     const rules = await this.rulesAt(tenantId, now, tx);
     const rateBp =
       order.channel === 'mall' ? rules.commerce_mall_cashback_bp : rules.commerce_delivery_cashback_bp;
-    return this.deps.policy.quoteAt(
+    const quote = await this.deps.policy.quoteAt(
       tenantId,
       {
         at: now,
@@ -421,6 +428,8 @@ export class OrderService {
       },
       tx,
     );
+    // Placed by the shop's own owner: never any cashback, whatever the rule says by the time it ships.
+    return isSelfDealing(merchant, order.member_id) ? selfDealingQuote(quote, 'no_cashback') : quote;
   }
 
   /**
