@@ -250,6 +250,35 @@ describe.each(databaseKinds())('order cashback by the cashback policy on %s', (k
       spentWon: potBefore.spentWon,
       remainingWon: potBefore.remainingWon,
     });
+    // A second order the shop turns down gives the held money back at once.
+    const rejectedId = await order(buyer, apples, 1);
+    expect((await market.post(`/v1/merchant/orders/${rejectedId}/reject`, { reason: '품절' })).status).toBe(
+      200,
+    );
+
+    // The history names every step that moved the balance, and its lines add up to the balance.
+    const history = (await buyer.get('/v1/me/transactions?limit=50')).body.items as Array<{
+      type: string;
+      amountWon: number;
+      referenceId: string;
+      details: { merchantName: string | null };
+    }>;
+    const lines = history
+      .filter((line) => line.type.startsWith('order'))
+      .map((line) => [line.type, line.referenceId, line.amountWon])
+      .reverse();
+    expect(lines).toEqual([
+      ['order', orderId, -60_000],
+      ['order_cashback', orderId, 4_800],
+      ['order_returned', orderId, 55_200],
+      ['order', rejectedId, -30_000],
+      ['order_released', rejectedId, 30_000],
+    ]);
+    expect(
+      history.filter((line) => line.type.startsWith('order')).every((line) => line.details.merchantName),
+    ).toBe(true);
+    const { cashWon, cashbackWon } = await wallet(buyer);
+    expect(history.reduce((sum, line) => sum + line.amountWon, 0)).toBe(cashWon + cashbackWon);
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 

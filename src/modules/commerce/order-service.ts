@@ -15,7 +15,7 @@ import type { PolicyService } from '../policy/policy-service.js';
 import type { CashbackQuote } from '../policy/types.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import { addMonthlyUsage, lockMonthlyUsage } from '../wallets/usage.js';
+import { addMonthlyUsage, lockMonthlyUsage, recordActivity } from '../wallets/usage.js';
 import { type CatalogueService, minuteOfDay } from './catalogue-service.js';
 import { CommerceErrors } from './errors.js';
 import { orderEvent } from './events.js';
@@ -143,6 +143,7 @@ export class OrderService {
         checkoutId: orders[0]?.checkoutId ?? `chk_${randomBytes(12).toString('base64url')}`,
       });
       await this.hold(tx, tenantId, order);
+      await this.recordActivity(tx, tenantId, order, 'order', -order.totalWon, now);
       orders.push(order);
     }
     await this.deps.events.append(
@@ -394,6 +395,10 @@ export class OrderService {
         },
       });
     await this.postAll(tx, tenantId, commands);
+    if (draw.drawnWon > 0)
+      await this.recordActivity(tx, tenantId, captured, 'order_cashback', draw.drawnWon, now, {
+        cashback: { amountWon: draw.drawnWon, rules: quote.rules, limitedBy: quote.limitedBy },
+      });
     await this.deps.events.append(tx, tenantId, [orderEvent(captured, now)]);
     return captured;
   }
@@ -488,7 +493,9 @@ export class OrderService {
       { id: `${status}:${order.id}`, action: 'void_pending', pendingId: holdIdOf(order.id) },
     ]);
     await this.returnStock(tx, tenantId, order);
-    return this.move(tx, tenantId, { ...order, held_won: 0 }, status, { reason });
+    const released = await this.move(tx, tenantId, { ...order, held_won: 0 }, status, { reason });
+    await this.recordActivity(tx, tenantId, released, 'order_released', order.total_won, this.clock.now());
+    return released;
   }
 
   /**
@@ -524,7 +531,20 @@ export class OrderService {
         cashbackWon: -(clawback.fromCashbackWon + clawback.fromCashWon),
       });
     await this.returnStock(tx, tenantId, order);
-    return this.move(tx, tenantId, order, 'returned', {});
+    const returned = await this.move(tx, tenantId, order, 'returned', {});
+    const recoveredWon = clawback.fromCashbackWon + clawback.fromCashWon;
+    await this.recordActivity(
+      tx,
+      tenantId,
+      returned,
+      'order_returned',
+      order.total_won - recoveredWon,
+      this.clock.now(),
+      {
+        clawback: { amountWon: recoveredWon },
+      },
+    );
+    return returned;
   }
 
   /** The order's cashback to take back, from balances locked here with what the return refunds. */
@@ -656,11 +676,46 @@ export class OrderService {
           { id: expireTransferId(holdId), action: 'expire_pending', pendingId: holdId },
         ]);
         await this.returnStock(tx, tenantId, row);
-        return this.move(tx, tenantId, { ...row, held_won: 0 }, 'expired', {});
+        const expired = await this.move(tx, tenantId, { ...row, held_won: 0 }, 'expired', {});
+        await this.recordActivity(tx, tenantId, expired, 'order_released', row.total_won, this.clock.now());
+        return expired;
       });
       if (expired) this.updates.publish(tenantId, [expired]);
     }
     return due.length;
+  }
+
+  /**
+   * The member's history line for a step of an order that moved their balance (`amountWon`, signed):
+   * held at checkout, given back when voided or returned, cashback at capture.
+   */
+  private async recordActivity(
+    tx: Sql,
+    tenantId: string,
+    order: Order,
+    type: 'order' | 'order_released' | 'order_cashback' | 'order_returned',
+    amountWon: number,
+    at: Date,
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
+    const merchant = await this.deps.merchants.getById(tenantId, order.merchantId, tx);
+    await recordActivity(tx, {
+      tenantId,
+      memberId: order.memberId,
+      at,
+      type,
+      month: monthKey(at, await this.deps.tenants.timeZoneOf(tenantId, tx)),
+      amountWon,
+      referenceId: order.orderId,
+      merchantId: order.merchantId,
+      details: {
+        merchantName: merchant?.name ?? null,
+        channel: order.channel,
+        amountWon: order.totalWon,
+        paidFrom: order.paidFrom,
+        ...details,
+      },
+    });
   }
 
   jobs(): Job[] {

@@ -121,7 +121,7 @@ export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
                   maxLength: 200,
                   pattern: '^[a-z_]+(,[a-z_]+)*$',
                   description:
-                    'one type or several, comma-separated: charge, auto_charge, payment, payment_cancellation, transfer_sent, transfer_received, transfer_returned, refund, grant_received, grant_expired',
+                    'one type or several, comma-separated: charge, auto_charge, payment, payment_cancellation, transfer_sent, transfer_received, transfer_returned, refund, grant_received, grant_expired, order, order_released, order_cashback, order_returned',
                 }),
               ),
               month: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}$' })),

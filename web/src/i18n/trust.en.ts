@@ -126,6 +126,10 @@ export const trustEn: typeof trustKo = {
       refund: 'Refund',
       grant_received: 'Grant received',
       grant_expired: 'Grant expired',
+      order: 'Order (mall or delivery)',
+      order_released: 'Order money released',
+      order_cashback: 'Order cashback',
+      order_returned: 'Order returned',
       other: 'Other',
     },
     groups: {
@@ -135,6 +139,7 @@ export const trustEn: typeof trustKo = {
       transfer: 'Transfers',
       refund: 'Refunds',
       grant: 'Grants',
+      order: 'Orders',
     },
     detail: 'Details',
     when: 'Date and time',

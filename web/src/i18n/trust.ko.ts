@@ -122,6 +122,10 @@ export const trustKo = {
       refund: '환불',
       grant_received: '지원금 지급',
       grant_expired: '지원금 소멸',
+      order: '주문 (몰·배달)',
+      order_released: '주문 취소·반환',
+      order_cashback: '주문 캐시백',
+      order_returned: '주문 반품',
       other: '기타',
     },
     groups: {
@@ -131,6 +135,7 @@ export const trustKo = {
       transfer: '송금',
       refund: '환불',
       grant: '지원금',
+      order: '주문',
     },
     detail: '자세히',
     when: '일시',

@@ -111,12 +111,11 @@ function ActivityItem({ activity }: { activity: Activity }) {
   const { t } = useLanguage();
   const format = useFormat();
   const type = isKnownType(activity.type) ? activity.type : 'other';
+  // Payments, cancellations and every step of an order name the shop.
   const merchantName =
-    activity.type === 'payment'
-      ? paymentDetails(activity).merchantName
-      : activity.type === 'payment_cancellation'
-        ? cancellationDetails(activity).merchantName
-        : null;
+    activity.type === 'payment_cancellation'
+      ? cancellationDetails(activity).merchantName
+      : paymentDetails(activity).merchantName;
   const counterpart = counterpartOf(activity);
   const programName = programOf(activity).name;
   const subject = merchantName ?? counterpart?.name ?? programName;

@@ -88,6 +88,10 @@ export const ACTIVITY_TYPES = [
   'refund',
   'grant_received',
   'grant_expired',
+  'order',
+  'order_released',
+  'order_cashback',
+  'order_returned',
 ] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 
@@ -99,6 +103,7 @@ export const ACTIVITY_GROUPS = {
   transfer: ['transfer_sent', 'transfer_received', 'transfer_returned'],
   refund: ['refund'],
   grant: ['grant_received', 'grant_expired'],
+  order: ['order', 'order_released', 'order_cashback', 'order_returned'],
 } as const satisfies Record<string, readonly ActivityType[]>;
 export type ActivityGroup = keyof typeof ACTIVITY_GROUPS;
 
