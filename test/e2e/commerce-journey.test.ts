@@ -76,7 +76,10 @@ describe.skipIf(!browserFound && !browserRequired)('the mall and delivery in a r
     await server?.stop();
   });
 
-  async function person(who: 'citizen' | 'cafe' | 'marketStore', device: typeof PHONE | typeof DESKTOP) {
+  async function person(
+    who: 'citizen' | 'cafe' | 'marketStore' | 'operator',
+    device: typeof PHONE | typeof DESKTOP,
+  ) {
     const context = await newPerson(browser, server.url, device);
     contexts.push(context);
     const page = await context.newPage();
@@ -221,6 +224,37 @@ describe.skipIf(!browserFound && !browserRequired)('the mall and delivery in a r
         .first()
         .waitFor();
       await screenshot(citizen, 'commerce-03-shipped-cashback');
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+  it(
+    'the operator schedules a commission rate by its name, confirmed as before → after',
+    async () => {
+      const operator = await person('operator', DESKTOP);
+      await operator.goto('/operator/commerce');
+      const rules = operator.getByRole('region', { name: '수수료 규칙' });
+      await rules.getByRole('rowheader', { name: '온라인몰 판매 수수료' }).waitFor();
+      // Rules by their names and values in their units, never the keys behind them.
+      expect(await rules.textContent()).not.toMatch(/commerce_|_bp\b|_won\b|_minutes\b/);
+      await rules.getByLabel('항목').selectOption({ label: '온라인몰 판매 수수료' });
+      await rules.getByLabel('값', { exact: true }).fill('900');
+      await rules.getByRole('button', { name: '규칙 값 예약' }).click();
+      const confirm = operator.getByRole('dialog', { name: '규칙 값을 이렇게 바꿀까요?' });
+      await confirm.getByText('온라인몰 판매 수수료', { exact: true }).waitFor();
+      await confirm.getByText('8.5% → 9%').waitFor();
+      await expectAccessible(operator, 'commission rule confirm');
+      await screenshot(operator, 'commerce-04-commission-confirm');
+      await confirm.getByRole('button', { name: '예약하기' }).click();
+      await operator.getByText(/온라인몰 판매 수수료 값을 .*부터 9%\(으\)로 예약했습니다\./).waitFor();
+      const operatorToken = await tokenOf(server.url, DEMO_CREDENTIALS.operator);
+      const scheduled = await apiCall(
+        server.url,
+        operatorToken,
+        'GET',
+        '/v1/operator/commerce/commission-rules',
+      );
+      expect(scheduled.status).toBe(200);
+      expect(JSON.stringify(scheduled.body)).toContain('"value":900');
     },
     JOURNEY_TIMEOUT_MS,
   );

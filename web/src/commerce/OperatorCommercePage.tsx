@@ -3,14 +3,13 @@ import { api, call } from '../api/client.js';
 import type { RequestBody } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { useSubmit } from '../api/use-submit.js';
-import { addDays, parseWon, seoulInstant, seoulParts } from '../i18n/format.js';
 import { useLanguage } from '../i18n/i18n.js';
+import { ScheduleRuleValue, useRuleText } from '../operator/ScheduleRuleValue.js';
 import { Button } from '../ui/Button.js';
-import { ConfirmSheet } from '../ui/ConfirmSheet.js';
-import { SelectField, TextField } from '../ui/Field.js';
+import { TextField } from '../ui/Field.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { Loaded } from '../ui/Loaded.js';
-import { ErrorNotice, Notice } from '../ui/Notice.js';
+import { ErrorNotice } from '../ui/Notice.js';
 import { Badge, DataName, Page } from '../ui/Page.js';
 import './commerce.css';
 import type { Product } from './types.js';
@@ -213,7 +212,6 @@ function HideControl({ product }: { product: Product }) {
 }
 
 type ScheduledRule = RequestBody<'/v1/operator/commerce/commission-rules', 'post'>;
-type CommerceRuleKey = ScheduledRule['key'];
 
 function scheduleRule(body: ScheduledRule) {
   return call(api.POST('/v1/operator/commerce/commission-rules', { body }));
@@ -222,163 +220,48 @@ function scheduleRule(body: ScheduledRule) {
 /** The rules in force, and a form to schedule a new value from a later day, confirmed before → after. */
 function CommissionRules() {
   const { t } = useLanguage();
-  const format = useFormat();
+  const ruleText = useRuleText();
   const rules = useApi('commerce-rules', (signal) =>
     call(api.GET('/v1/operator/commerce/commission-rules', { signal })),
   );
-  const valueText = (key: string, value: number) =>
-    key.endsWith('_bp')
-      ? format.rate(value)
-      : key.endsWith('_won')
-        ? format.won(value)
-        : format.number(value);
   return (
     <section className="card" aria-labelledby="commission-title">
       <h2 id="commission-title">{t('commerce.operator.rules')}</h2>
       <Loaded state={rules}>
-        {(data) => (
-          <>
-            <table className="commerce-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('commerce.operator.ruleKey')}</th>
-                  <th scope="col">{t('commerce.operator.ruleValue')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {Object.entries(data.inForce).map(([key, value]) => (
-                  <tr key={key}>
-                    <td>
-                      <code>{key}</code>
-                    </td>
-                    <td>{valueText(key, value)}</td>
+        {(data) => {
+          const inForce = Object.entries(data.inForce).map(([key, value]) => ({
+            key: key as ScheduledRule['key'],
+            value,
+          }));
+          return (
+            <>
+              <table className="commerce-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('operator.policy.ruleKey')}</th>
+                    <th scope="col">{t('operator.policy.ruleValue')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-            <ScheduleRuleValue inForce={data.inForce} valueText={valueText} onSaved={rules.reload} />
-          </>
-        )}
+                </thead>
+                <tbody>
+                  {inForce.map(({ key, value }) => (
+                    <tr key={key}>
+                      <th scope="row">{ruleText.name(key)}</th>
+                      <td>{ruleText.value(key, value)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <ScheduleRuleValue
+                inForce={inForce}
+                save={scheduleRule}
+                onSaved={rules.reload}
+                hint={t('commerce.operator.ruleUnits')}
+              />
+            </>
+          );
+        }}
       </Loaded>
       <p className="muted">{t('commerce.operator.rulesNote')}</p>
     </section>
-  );
-}
-
-function ScheduleRuleValue({
-  inForce,
-  valueText,
-  onSaved,
-}: {
-  inForce: Record<string, number>;
-  valueText: (key: string, value: number) => string;
-  onSaved: () => void;
-}) {
-  const { t } = useLanguage();
-  const format = useFormat();
-  const keys = Object.keys(inForce);
-  const [key, setKey] = useState(keys[0] ?? '');
-  const [valueInput, setValueInput] = useState('');
-  const [fromDay, setFromDay] = useState(() => addDays(seoulParts(new Date()).date, 1));
-  const [showErrors, setShowErrors] = useState(false);
-  // A commission or cashback rate changes every later order and statement: before → after is confirmed first.
-  const [confirming, setConfirming] = useState<{
-    key: CommerceRuleKey;
-    value: number;
-    effectiveFrom: string;
-  } | null>(null);
-  const save = useSubmit(scheduleRule);
-  const value = parseWon(valueInput);
-  const errors = {
-    value: value === null ? t('validation.amount') : null,
-    fromDay: !fromDay
-      ? t('validation.required')
-      : Date.parse(seoulInstant(fromDay)) < Date.now()
-        ? t('validation.effectiveFromPast')
-        : null,
-  };
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    setShowErrors(true);
-    if (errors.value || errors.fromDay || value === null) return;
-    setConfirming({ key: key as CommerceRuleKey, value, effectiveFrom: seoulInstant(fromDay) });
-  };
-  const onConfirm = async () => {
-    if (!confirming) return;
-    if (await save.submit(confirming)) {
-      setConfirming(null);
-      setValueInput('');
-      setShowErrors(false);
-      onSaved();
-    }
-  };
-  const before = confirming ? inForce[confirming.key] : undefined;
-  return (
-    <>
-      <form className="inline-form" onSubmit={onSubmit} noValidate>
-        <SelectField
-          label={t('commerce.operator.ruleKey')}
-          value={key}
-          onValue={setKey}
-          options={keys.map((option) => ({ value: option, label: option }))}
-        />
-        <TextField
-          label={t('commerce.operator.ruleNewValue')}
-          hint={t('commerce.operator.ruleUnits')}
-          value={valueInput}
-          onValue={setValueInput}
-          inputMode="numeric"
-          error={showErrors ? errors.value : null}
-        />
-        <TextField
-          label={t('commerce.operator.ruleFrom')}
-          type="date"
-          value={fromDay}
-          onValue={setFromDay}
-          error={showErrors ? errors.fromDay : null}
-        />
-        <Button
-          type="submit"
-          variant="secondary"
-          busy={save.busy}
-          busyLabel={t('commerce.operator.ruleSaving')}
-        >
-          {t('commerce.operator.ruleSave')}
-        </Button>
-      </form>
-      {confirming && (
-        <ConfirmSheet
-          title={t('trust.confirm.policy.ruleTitle')}
-          lines={[
-            { label: t('trust.confirm.policy.rule'), value: confirming.key, emphasis: true },
-            {
-              label: t('trust.confirm.policy.ruleValue'),
-              value: t('trust.policyChanges.change', {
-                before:
-                  before === undefined ? t('trust.policyChanges.none') : valueText(confirming.key, before),
-                after: valueText(confirming.key, confirming.value),
-              }),
-            },
-            { label: t('trust.confirm.policy.from'), value: format.dateTime(confirming.effectiveFrom) },
-          ]}
-          note={<p>{t('trust.confirm.policy.ruleWhat')}</p>}
-          confirmLabel={t('trust.confirm.policy.submit')}
-          busy={save.busy}
-          error={save.status === 'failed' ? save.error : null}
-          onConfirm={onConfirm}
-          onCancel={() => setConfirming(null)}
-        />
-      )}
-      {!confirming && save.status === 'failed' && <ErrorNotice error={save.error} />}
-      {save.status === 'succeeded' && (
-        <Notice tone="success">
-          {t('commerce.operator.ruleSaved', {
-            key: save.result.key,
-            value: valueText(save.result.key, save.result.value),
-            from: format.dateTime(save.result.effectiveFrom),
-          })}
-        </Notice>
-      )}
-    </>
   );
 }

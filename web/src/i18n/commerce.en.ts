@@ -142,15 +142,7 @@ export const commerceEn = {
     savingToMerchants: 'Saved by merchants',
     rulesNote:
       'Rule values are data with an effective date: a new value applies from its day, the current one until then.',
-    ruleNewValue: 'New value',
-    ruleUnits:
-      'A whole number in the unit the name ends in: _bp in basis points (850 = 8.5%), _won in won, _minutes in minutes.',
-    ruleSave: 'Schedule rule value',
-    ruleSaving: 'Saving…',
-    ruleSaved: 'Scheduled {{key}} = {{value}} from {{from}}.',
+    ruleUnits: 'Whole numbers: rates in basis points (850 = 8.5%), amounts in won, times in minutes.',
     rules: 'Commission rules',
-    ruleKey: 'Rule',
-    ruleValue: 'Value',
-    ruleFrom: 'From',
   },
 };

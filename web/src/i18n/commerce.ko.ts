@@ -140,15 +140,7 @@ export const commerceKo = {
     savingToMerchants: '가게가 아낀 금액',
     rulesNote:
       '규칙 값은 적용 시작일이 있는 데이터입니다. 새 값은 그날부터, 그 전까지는 지금 값이 적용됩니다.',
-    ruleNewValue: '새 값',
-    ruleUnits:
-      '이름 끝의 단위로 정수를 입력하세요: _bp는 베이시스 포인트(850 = 8.5%), _won은 원, _minutes는 분.',
-    ruleSave: '규칙 값 예약',
-    ruleSaving: '저장 중…',
-    ruleSaved: '{{key}} = {{value}}, {{from}}부터 적용으로 예약했습니다.',
+    ruleUnits: '요율은 베이시스 포인트(850 = 8.5%), 금액은 원, 시간은 분 단위의 정수로 입력합니다.',
     rules: '수수료 규칙',
-    ruleKey: '규칙',
-    ruleValue: '값',
-    ruleFrom: '적용 시작',
   },
 };
