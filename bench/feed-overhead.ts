@@ -1,0 +1,71 @@
+/**
+ * What the event feed costs the payment path (issue 13: "must not slow the payment path measurably").
+ * The same in-process payments (policy, caps, budget, cashback, idempotency, receipt) on PostgreSQL
+ * with fsync on, in alternating rounds: the feed appended in each batch's transaction as in production
+ * (A), and the append replaced by a no-op (B). A/B/A/B… in the same minutes, so the machine's load
+ * moves both arms alike.
+ *
+ *   npx tsx bench/feed-overhead.ts [rounds=4] [secondsPerRound=8] [--in-flight=N]
+ *
+ * `--in-flight=1` keeps one payment batch in flight (production: 2), to tell the feed's own work from
+ * its per-tenant counter row, which a second batch waits on from its append to the first's commit.
+ */
+import { systemClock } from '../src/clock.js';
+import { loadConfig } from '../src/config.js';
+import { migrate } from '../src/db/migrate.js';
+import { allMigrations } from '../src/db/migrations.js';
+import { openPostgres } from '../src/db/postgres.js';
+import { EventFeed } from '../src/modules/events/event-feed.js';
+import { PAYMENT_BATCH_DEFAULTS } from '../src/modules/payments/batched-payments.js';
+import { createPlatform } from '../src/platform.js';
+import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
+import { createDatabase } from './database.js';
+import { paymentsInProcess } from './in-process.js';
+import { loadAverage } from './machine.js';
+import { seedBench } from './seed.js';
+
+const [roundsArg, secondsArg] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const rounds = Number(roundsArg ?? 4);
+const secondsPerRound = Number(secondsArg ?? 8);
+const CONCURRENCY = 256;
+const inFlightArg = process.argv.find((arg) => arg.startsWith('--in-flight='));
+if (inFlightArg) PAYMENT_BATCH_DEFAULTS.inFlightMax = Number(inFlightArg.split('=')[1]);
+
+const binDir = findPostgresBinDir();
+if (!binDir) throw new Error('PostgreSQL binaries not found');
+const cluster = await startPostgresCluster(binDir, { durable: true });
+try {
+  const db = await openPostgres(await createDatabase(cluster.adminUrl, 'hanbat_feed'), 10);
+  await migrate(db, allMigrations);
+  const platform = createPlatform(loadConfig({}), db, systemClock);
+  const data = await seedBench(platform, { members: 20_000, merchants: 1_000 }, console.log);
+  const append = EventFeed.prototype.append;
+  const noAppend: typeof append = async () => {};
+  const perArm: Record<'feed' | 'no feed', number[]> = { feed: [], 'no feed': [] };
+  // One unrecorded round warms the statements and the JIT.
+  await paymentsInProcess(platform, data, { seconds: 3, concurrency: CONCURRENCY, hotSpot: false });
+  for (let round = 0; round < rounds; round += 1) {
+    for (const arm of round % 2 === 0 ? (['feed', 'no feed'] as const) : (['no feed', 'feed'] as const)) {
+      EventFeed.prototype.append = arm === 'feed' ? append : noAppend;
+      const rate = await paymentsInProcess(platform, data, {
+        seconds: secondsPerRound,
+        concurrency: CONCURRENCY,
+        hotSpot: false,
+      });
+      perArm[arm].push(rate.perSecond);
+      console.log(
+        `round ${round + 1} ${arm.padEnd(7)} ${rate.perSecond.toFixed(0)} payments/s (${rate.failed} failed, load ${loadAverage()})`,
+      );
+    }
+  }
+  EventFeed.prototype.append = append;
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  const withFeed = median(perArm.feed);
+  const without = median(perArm['no feed']);
+  console.log(
+    `median: with the feed ${withFeed.toFixed(0)}/s, without ${without.toFixed(0)}/s → the feed costs ${(((without - withFeed) / without) * 100).toFixed(1)}% (rounds: ${perArm.feed.map((r) => r.toFixed(0)).join(', ')} vs ${perArm['no feed'].map((r) => r.toFixed(0)).join(', ')})`,
+  );
+  await db.close();
+} finally {
+  cluster.stop();
+}
