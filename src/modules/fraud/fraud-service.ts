@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../clock.js';
 import type { Database, Sql } from '../../db/database.js';
 import { invalidInput } from '../../errors.js';
@@ -132,6 +133,9 @@ interface CachedDetector {
   lastSeq: number;
 }
 
+/** Cities whose detectors stay in memory between steps (the scheduler visits each city every 15 s). */
+const DETECTORS_CACHED_MAX = 32;
+
 const newId = (prefix: string) => `${prefix}_${randomBytes(10).toString('base64url')}`;
 
 /**
@@ -142,13 +146,21 @@ const newId = (prefix: string) => `${prefix}_${randomBytes(10).toString('base64u
  * settlement, each in the operator audit trail.
  */
 export class FraudService {
-  private readonly detectors = new Map<string, CachedDetector>();
+  /**
+   * One detector per city, each holding its city's window of facts. A deployment of 230 cities keeps
+   * only the cities scored most recently; an evicted city's detector is rebuilt from its stored facts
+   * at its next step, as after a restart.
+   */
+  private readonly detectors: LRUCache<string, CachedDetector>;
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly deps: Deps,
-  ) {}
+    options: { detectorsCachedMax?: number } = {},
+  ) {
+    this.detectors = new LRUCache({ max: options.detectorsCachedMax ?? DETECTORS_CACHED_MAX });
+  }
 
   /** The thresholds in force at `at`: policy rule values, the preset's defaults where a tenant set none. */
   async thresholdsAt(tenantId: string, at: Date): Promise<FraudThresholds> {
