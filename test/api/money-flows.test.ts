@@ -4,7 +4,7 @@ import {
   type ApiClient,
   demoMerchantCode,
   expectLedgerAuditGreen,
-  newMember,
+  memberMaker,
   openTestPlatform,
   seedTestTenant,
   type TestPlatform,
@@ -16,7 +16,6 @@ describe.each(databaseKinds())('auto-charge, transfers and refunds on %s', (kind
   let t: TestPlatform;
   let tenantId: string;
   let cafeCode: string;
-  let phoneCount = 0;
 
   beforeAll(async () => {
     t = await openTestPlatform(kind);
@@ -30,14 +29,11 @@ describe.each(databaseKinds())('auto-charge, transfers and refunds on %s', (kind
     cafeCode = (await demoMerchantCode(t.platform, tenantId, 'cafe')).merchantCode;
   });
 
-  async function member(chargeWon = 0): Promise<ApiClient & { phone: string }> {
-    phoneCount += 1;
-    const phone = `010-7300-${String(phoneCount).padStart(4, '0')}`;
-    const client = await newMember(t.app, tenantId, phone);
-    if (chargeWon > 0)
-      expect((await client.post('/v1/me/charges', { amountWon: chargeWon })).status).toBe(201);
-    return Object.assign(client, { phone });
-  }
+  const member = memberMaker(
+    () => t.app,
+    () => tenantId,
+    '010-7300',
+  );
 
   async function wallet(client: ApiClient) {
     return (await client.get('/v1/me/wallet')).body;

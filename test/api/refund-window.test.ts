@@ -5,7 +5,7 @@ import {
   demoClient,
   demoMerchantCode,
   expectLedgerAuditGreen,
-  newMember,
+  memberMaker,
   openTestPlatform,
   seedTestTenant,
   type TestPlatform,
@@ -21,7 +21,6 @@ describe.each(databaseKinds())('the refund window and what counts as used on %s'
   let t: TestPlatform;
   let tenantId: string;
   let cafeCode: string;
-  let phoneCount = 0;
 
   beforeAll(async () => {
     t = await openTestPlatform(kind);
@@ -35,14 +34,11 @@ describe.each(databaseKinds())('the refund window and what counts as used on %s'
     cafeCode = (await demoMerchantCode(t.platform, tenantId, 'cafe')).merchantCode;
   });
 
-  async function member(chargeWon = 0): Promise<ApiClient & { phone: string }> {
-    phoneCount += 1;
-    const phone = `010-7600-${String(phoneCount).padStart(4, '0')}`;
-    const client = await newMember(t.app, tenantId, phone);
-    if (chargeWon > 0)
-      expect((await client.post('/v1/me/charges', { amountWon: chargeWon })).status).toBe(201);
-    return Object.assign(client, { phone });
-  }
+  const member = memberMaker(
+    () => t.app,
+    () => tenantId,
+    '010-7600',
+  );
 
   async function transfer(from: ApiClient, to: ApiClient & { phone: string }, amountWon: number) {
     const sent = await from.post('/v1/me/transfers', { recipientPhone: to.phone, amountWon });

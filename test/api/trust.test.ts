@@ -5,7 +5,7 @@ import {
   demoClient,
   demoMerchantCode,
   expectLedgerAuditGreen,
-  newMember,
+  memberMaker,
   openTestPlatform,
   seedTestTenant,
   type TestPlatform,
@@ -19,7 +19,6 @@ import {
 describe.each(databaseKinds())('money people can trust on %s', (kind) => {
   let t: TestPlatform;
   let tenantId: string;
-  let phoneCount = 0;
 
   beforeAll(async () => {
     t = await openTestPlatform(kind);
@@ -32,14 +31,12 @@ describe.each(databaseKinds())('money people can trust on %s', (kind) => {
     tenantId = await seedTestTenant(t.platform);
   });
 
-  async function member(chargeWon = 0, name = '테스트 회원'): Promise<ApiClient & { phone: string }> {
-    phoneCount += 1;
-    const phone = `010-7400-${String(phoneCount).padStart(4, '0')}`;
-    const client = await newMember(t.app, tenantId, phone, { name });
-    if (chargeWon > 0)
-      expect((await client.post('/v1/me/charges', { amountWon: chargeWon })).status).toBe(201);
-    return Object.assign(client, { phone });
-  }
+  const maker = memberMaker(
+    () => t.app,
+    () => tenantId,
+    '010-7400',
+  );
+  const member = (chargeWon = 0, name = '테스트 회원') => maker(chargeWon, { name });
 
   function withPin(client: ApiClient, url: string, body: unknown, pin?: string) {
     return client.request('POST', url, body, {

@@ -143,6 +143,22 @@ export async function newMember(
   return client.logIn(phone, 'correct-horse-1');
 }
 
+/**
+ * New members with phones `{phonePrefix}-0001`, `-0002`, … of the tenant `tenantId()` names at the
+ * time of the call, each charged `chargeWon` through the API first when it is above zero.
+ */
+export function memberMaker(app: () => FastifyInstance, tenantId: () => string, phonePrefix: string) {
+  let count = 0;
+  return async (chargeWon = 0, overrides: Record<string, unknown> = {}) => {
+    count += 1;
+    const phone = `${phonePrefix}-${String(count).padStart(4, '0')}`;
+    const client = await newMember(app(), tenantId(), phone, overrides);
+    if (chargeWon > 0)
+      expect((await client.post('/v1/me/charges', { amountWon: chargeWon })).status).toBe(201);
+    return Object.assign(client, { phone });
+  };
+}
+
 export async function demoClient(app: FastifyInstance, tenantId: string, who: keyof typeof DEMO_CREDENTIALS) {
   const person = DEMO_CREDENTIALS[who];
   return new ApiClient(app, tenantId).logIn(person.phone, person.password);

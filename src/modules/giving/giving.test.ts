@@ -13,7 +13,7 @@ import {
   demoClient,
   demoMerchantCode,
   expectLedgerAuditGreen,
-  newMember,
+  memberMaker,
   openTestPlatform,
   seedTestTenant,
   type TestPlatform,
@@ -31,7 +31,6 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
   let t: TestPlatform;
   let tenantId: string;
   let operator: ApiClient;
-  let phoneCount = 0;
 
   beforeAll(async () => {
     t = await openTestPlatform(kind);
@@ -45,13 +44,11 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
     operator = await demoClient(t.app, tenantId, 'operator');
   });
 
-  async function member(chargeWon: number): Promise<ApiClient> {
-    phoneCount += 1;
-    const client = await newMember(t.app, tenantId, `010-6300-${String(phoneCount).padStart(4, '0')}`);
-    if (chargeWon > 0)
-      expect((await client.post('/v1/me/charges', { amountWon: chargeWon })).status).toBe(201);
-    return client;
-  }
+  const member = memberMaker(
+    () => t.app,
+    () => tenantId,
+    '010-6300',
+  );
 
   async function charity(name = '대전 사랑의열매', registrationNumber = '305-82-01234'): Promise<string> {
     const created = await operator.request('POST', '/v1/operator/charities', {
@@ -262,9 +259,7 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
   it('gives from a grant only when its programme allows donations', async () => {
     const charityId = await charity();
     const citizen = await member(0);
-    const memberId = (
-      await t.platform.members.findByPhone(tenantId, `010-6300-${String(phoneCount).padStart(4, '0')}`)
-    )?.id as string;
+    const memberId = (await t.platform.members.findByPhone(tenantId, citizen.phone))?.id as string;
     const grantId = `${memberId}:grant:prg_test`;
     await t.platform.ledger.createAccounts(tenantId, [
       { id: 'budget_source:city', kind: 'budget_source', currencyCode: 'KRW', allowNegative: true },

@@ -4,7 +4,7 @@ import {
   type ApiClient,
   demoClient,
   demoMerchantCode,
-  newMember,
+  memberMaker,
   openTestPlatform,
   seedTestTenant,
   type TestPlatform,
@@ -16,7 +16,6 @@ describe.each(databaseKinds())('public books on %s', (kind) => {
   let t: TestPlatform;
   let tenantId: string;
   let operator: ApiClient;
-  let phoneCount = 0;
 
   beforeAll(async () => {
     t = await openTestPlatform(kind);
@@ -30,12 +29,11 @@ describe.each(databaseKinds())('public books on %s', (kind) => {
     operator = await demoClient(t.app, tenantId, 'operator');
   });
 
-  async function member(chargeWon: number): Promise<ApiClient> {
-    phoneCount += 1;
-    const client = await newMember(t.app, tenantId, `010-7400-${String(phoneCount).padStart(4, '0')}`);
-    expect((await client.post('/v1/me/charges', { amountWon: chargeWon })).status).toBe(201);
-    return client;
-  }
+  const member = memberMaker(
+    () => t.app,
+    () => tenantId,
+    '010-7400',
+  );
 
   async function keysOf() {
     const keys = await operator.get(`/v1/public/keys?tenant=${tenantId}`);
@@ -218,10 +216,8 @@ describe.each(databaseKinds())('public books on %s', (kind) => {
 
   it("hides the sender's accounts in the recipient's proof of a transfer between members", async () => {
     const sender = await member(40_000);
-    const senderPhone = `010-7400-${String(phoneCount).padStart(4, '0')}`;
     const recipient = await member(1_000);
-    const recipientPhone = `010-7400-${String(phoneCount).padStart(4, '0')}`;
-    const sent = await sender.post('/v1/me/transfers', { recipientPhone, amountWon: 7_000 });
+    const sent = await sender.post('/v1/me/transfers', { recipientPhone: recipient.phone, amountWon: 7_000 });
     expect(sent.status).toBe(201);
     expect((await recipient.post(`/v1/me/transfers/${sent.body.transferId}/accept`)).status).toBe(200);
     await operator.post('/v1/operator/checkpoints');
@@ -233,7 +229,7 @@ describe.each(databaseKinds())('public books on %s', (kind) => {
         (account: { accountId: string | null }) => account.accountId === null,
       );
       expect(hidden.length).toBeGreaterThan(0);
-      const senderMember = await t.platform.members.findByPhone(tenantId, senderPhone);
+      const senderMember = await t.platform.members.findByPhone(tenantId, sender.phone);
       const senderAccounts = await t.platform.ledger.accountsOwnedBy(tenantId, senderMember?.id ?? '');
       expect(senderAccounts.length).toBeGreaterThan(0);
       for (const account of senderAccounts) {
