@@ -17,8 +17,6 @@ const FOLD_SLICE = 1_024;
 /** Account kinds and hashes kept per tenant, and tenants kept (bounded caches). */
 const ACCOUNTS_KEPT_MAX = 100_000;
 const TENANTS_KEPT_MAX = 64;
-/** A page that lost the race to another integrator is redone from the new cursor; a bound, not a wait. */
-const RACES_PER_PAGE_MAX = 5;
 
 export interface IntegrateOutcome {
   /** Transfers folded by this call. */
@@ -41,7 +39,7 @@ interface AccountMemo {
  * complete (from level STORED_LEVEL up) and the new cursor (size, commit number, frontier, figures so
  * far) together, so a crash leaves the tree exactly at a page edge: no gap, no leaf twice. Two
  * integrators (the job and a seal) may race; the cursor's condition lets one page win and the other
- * redo its page from there.
+ * go on from the winner's cursor.
  */
 export class JournalIntegrator {
   private readonly memos = new Map<string, AccountMemo>();
@@ -75,43 +73,42 @@ export class JournalIntegrator {
     for (let page = 0; cursor.throughCommitSeq < throughSeq; page += 1) {
       if (page >= (options.pagesMax ?? Number.POSITIVE_INFINITY) || (page > 0 && options.budget?.spent()))
         return { processed, more: true, cursor };
-      const before = cursor.treeSize;
-      cursor = await this.integratePage(tenantId, cursor, throughSeq, pageTransfers);
-      processed += cursor.treeSize - before;
+      const step = await this.integratePage(tenantId, cursor, throughSeq, pageTransfers);
+      cursor = step.cursor;
+      processed += step.folded;
     }
     return { processed, more: false, cursor };
   }
 
-  /** One page from `cursor`; returns the cursor after it (another integrator's, if that one won). */
+  /**
+   * One page from `cursor`; returns the cursor after it and the leaves this call folded. A page that
+   * lost the race to another integrator is dropped and the winner's cursor returned: the other one
+   * made the progress, so the caller's loop still ends.
+   */
   private async integratePage(
     tenantId: string,
-    start: IntegrationCursor,
+    cursor: IntegrationCursor,
     throughSeq: number,
     pageTransfers: number,
-  ): Promise<IntegrationCursor> {
-    let cursor = start;
-    for (let race = 0; race < RACES_PER_PAGE_MAX; race += 1) {
-      const page = await this.deps.ledger.transfersInCommitOrder(
-        tenantId,
-        cursor.throughCommitSeq,
-        throughSeq,
-        pageTransfers,
-      );
-      // A short page read everything through the watermark; a full one ends at its last transfer.
-      const pageThroughSeq =
-        page.length < pageTransfers ? throughSeq : (page.at(-1) as SealableTransfer).commitSeq;
-      const folded = await this.fold(tenantId, cursor, page, pageThroughSeq);
-      const won = await this.db.transaction(async (tx) => {
-        if (!(await advanceCursor(tx, tenantId, cursor, folded.cursor))) return false;
-        await insertLeaves(tx, tenantId, cursor.treeSize, folded.commitSeqs, folded.hashes);
-        await appendNodes(tx, tenantId, folded.tree.keptLevels());
-        return true;
-      });
-      if (won) return folded.cursor;
-      cursor = await selectCursor(this.db, tenantId);
-      if (cursor.throughCommitSeq >= throughSeq) return cursor;
-    }
-    throw new Error(`public books: the integrator lost ${RACES_PER_PAGE_MAX} races in a row for one page`);
+  ): Promise<{ cursor: IntegrationCursor; folded: number }> {
+    const page = await this.deps.ledger.transfersInCommitOrder(
+      tenantId,
+      cursor.throughCommitSeq,
+      throughSeq,
+      pageTransfers,
+    );
+    // A short page read everything through the watermark; a full one ends at its last transfer.
+    const pageThroughSeq =
+      page.length < pageTransfers ? throughSeq : (page.at(-1) as SealableTransfer).commitSeq;
+    const folded = await this.fold(tenantId, cursor, page, pageThroughSeq);
+    const won = await this.db.transaction(async (tx) => {
+      if (!(await advanceCursor(tx, tenantId, cursor, folded.cursor))) return false;
+      await insertLeaves(tx, tenantId, cursor.treeSize, folded.commitSeqs, folded.hashes);
+      await appendNodes(tx, tenantId, folded.tree.keptLevels());
+      return true;
+    });
+    if (won) return { cursor: folded.cursor, folded: page.length };
+    return { cursor: await selectCursor(this.db, tenantId), folded: 0 };
   }
 
   /** Hashes a page's leaves into the tree and its amounts into the figures; writes nothing. */
