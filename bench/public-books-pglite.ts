@@ -84,7 +84,9 @@ async function main() {
   }).finally(() => {
     integrating = false;
   });
-  while (integrating) during.push(await write());
+  // As many writes as the baseline, back to back: the connection saturated by requests, where the
+  // gate gives background work one turn per FOREGROUND_RUNS_PER_BACKGROUND_MAX requests.
+  while (integrating && during.length < BASELINE_WRITES) during.push(await write());
   const integrated = await integration;
   const integrationMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
