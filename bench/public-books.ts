@@ -1,10 +1,11 @@
 /**
- * Public books bench (not a test): seal a checkpoint of TRANSFERS synthetic transfers, then time
- * member proofs, then the ledger write with and without the commit-order trigger and the entries'
- * commit-order index.
- * `npx tsx bench/public-books.ts [transfers]` (default 1,000,000). Starts a throwaway PostgreSQL
- * cluster (fsync on, shared_buffers as initdb sets it). Prints one JSON object, with the seal's
- * phases and the load average (the machine is shared: read the phases, not only the total).
+ * Public books bench (not a test), on a throwaway PostgreSQL cluster (fsync on):
+ * (a) the integrator folding TRANSFERS synthetic transfers (CPU per transfer, throughput),
+ * (b) the seal of that checkpoint with the integrator caught up, (d) member proofs over the tree,
+ * (e) ledger write latency (one transfer per request) without, then during, integration, and
+ * (c) the seal from cold (nothing integrated: the tree rebuilt as after migration 3101), during which
+ * (e) is measured. `npx tsx bench/public-books.ts [transfers]` (default 1,000,000). Prints JSON with
+ * the load average: on a shared machine read the CPU times, not only the wall times.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -13,6 +14,7 @@ import { loadConfig } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
 import { allMigrations } from '../src/db/migrations.js';
 import { openPostgres } from '../src/db/postgres.js';
+import { verifyConsistency } from '../src/modules/public-books/merkle.js';
 import { generateSigningKeyPem } from '../src/modules/public-books/signing.js';
 import { createPlatform } from '../src/platform.js';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
@@ -21,8 +23,8 @@ import { createDatabase } from './database.js';
 const TRANSFERS = Number(process.argv[2] ?? 1_000_000);
 const MEMBERS = 10_000;
 const PROOFS = 500;
-const LEDGER_BATCHES = 40;
-const LEDGER_BATCH_SIZE = 100;
+/** Payments timed in each round (fewer during the cold seal if it ends first). */
+const PAYMENTS = 500;
 const TENANT = 'bench';
 
 function percentile(sorted: number[], p: number): number {
@@ -41,15 +43,28 @@ async function main() {
     const platform = createPlatform(config, db, clock);
     await platform.tenants.ensure({ id: TENANT, name: TENANT, currencyCode: 'KRW', timeZone: 'Asia/Seoul' });
     await seedJournal(db);
-    const sealStart = performance.now();
-    const [nodeCpuBefore, pgCpuBefore] = [process.cpuUsage(), await postgresCpuMs(db)];
-    const { checkpoint } = await platform.publicBooks.seal(TENANT);
-    const sealMs = performance.now() - sealStart;
-    // CPU time, which a busy machine does not inflate the way it inflates the wall clock.
-    const sealCpuMs = {
-      node: cpuMsSince(nodeCpuBefore),
-      postgres: postgresCpuDelta(pgCpuBefore, await postgresCpuMs(db)),
+    await platform.ledger.createAccounts(TENANT, [
+      { id: 'dst', kind: 'merchant_receivable', currencyCode: 'KRW' },
+      { id: 'src', kind: 'member_cash', currencyCode: 'KRW', allowNegative: true },
+    ]);
+    const integrated = await measured(db, async () => {
+      const watermark = await platform.ledger.commitWatermark(TENANT);
+      return platform.publicBooks.integrator.integrate(TENANT, watermark);
+    });
+    const integration = {
+      ...integrated.cost,
+      transfersPerSecond: integrated.value.processed / (integrated.cost.wallMs / 1000),
+      nodeCpuUsPerTransfer: (integrated.cost.nodeCpuMs * 1000) / integrated.value.processed,
+      postgresCpuUsPerTransfer: (integrated.cost.postgresCpuMs * 1000) / integrated.value.processed,
+      loadAverage: loadavg(),
     };
+    const caughtUp = await measured(db, () => platform.publicBooks.seal(TENANT));
+    const sealCaughtUp = {
+      ...caughtUp.cost,
+      phasesMs: platform.publicBooks.lastSealTimings,
+      loadAverage: loadavg(),
+    };
+    const { checkpoint } = caughtUp.value;
 
     const proofMs: number[] = [];
     const proofCpuBefore = process.cpuUsage();
@@ -62,44 +77,68 @@ async function main() {
     }
     const proofNodeCpuMsEach = cpuMsSince(proofCpuBefore) / PROOFS;
     proofMs.sort((a, b) => a - b);
+    const proofs = {
+      p50Ms: percentile(proofMs, 50),
+      p99Ms: percentile(proofMs, 99),
+      maxMs: proofMs.at(-1),
+      proofNodeCpuMsEach,
+      loadAverage: loadavg(),
+    };
+    console.log(JSON.stringify({ integration, sealCaughtUp, proofs }));
 
-    console.log(JSON.stringify({ sealSeconds: sealMs / 1000, proofMsP99: percentile(proofMs, 99) }));
-    const sealPhasesMs = platform.publicBooks.lastSealTimings;
-    await platform.ledger.createAccounts(TENANT, [
-      { id: 'dst', kind: 'merchant_receivable', currencyCode: 'KRW' },
-      ...Array.from({ length: LEDGER_BATCH_SIZE }, (_, i) => ({
-        id: `src:${i}`,
-        kind: 'member_cash',
-        currencyCode: 'KRW',
-        allowNegative: true,
-      })),
-    ]);
-    const withTrigger = await ledgerRate(platform, 'a');
-    await db.query('alter table ledger_transfers disable trigger ledger_transfers_commit_order');
-    const withoutTrigger = await ledgerRate(platform, 'b');
-    await db.query('alter table ledger_transfers enable trigger ledger_transfers_commit_order');
-    const withTriggerAgain = await ledgerRate(platform, 'c');
-    // The entries' commit-order index (migration 3100) on the write path: A/B/A/B, same minute.
-    const entryIndex = { withIndex: [] as number[], withoutIndex: [] as number[] };
-    for (const round of ['d', 'e', 'f']) {
-      entryIndex.withIndex.push(await ledgerRate(platform, `${round}1`));
-      await db.query('drop index ledger_entries_commit_order');
-      entryIndex.withoutIndex.push(await ledgerRate(platform, `${round}2`));
-      await db.query('create index ledger_entries_commit_order on ledger_entries (tenant_id, commit_seq)');
-    }
+    const paymentsAlone = await paymentLatencies(platform, 'alone', () => true);
+    // The integrator kept busy: to the watermark again and again (the job does this every 10 s).
+    let steady = true;
+    const integrating = (async () => {
+      let rounds = 0;
+      for (; steady; rounds += 1)
+        await platform.publicBooks.integrator.integrate(
+          TENANT,
+          await platform.ledger.commitWatermark(TENANT),
+        );
+      return rounds;
+    })();
+    const paymentsSteady = await paymentLatencies(platform, 'steady', () => true);
+    steady = false;
+    const steadyRounds = await integrating;
+    // Back to what migration 3101 leaves (checkpoints, no integrated tree): the next seal integrates from leaf 0.
+    for (const table of ['public_book_leaves', 'public_book_nodes', 'public_book_integration'])
+      await db.query(`delete from ${table} where tenant_id = $1`, [TENANT]);
+    let sealing = true;
+    const cold = measured(db, () => platform.publicBooks.seal(TENANT)).finally(() => {
+      sealing = false;
+    });
+    const paymentsDuring = await paymentLatencies(platform, 'during', () => sealing);
+    const sealCold = {
+      ...(await cold).cost,
+      treeSize: (await cold).value.checkpoint.treeSize,
+      phasesMs: platform.publicBooks.lastSealTimings,
+      loadAverage: loadavg(),
+    };
+    // The rebuilt tree extends the one sealed before (a monitor's check).
+    const extension = await platform.publicBooks.consistency(TENANT, 2, 1);
+    const coldTreeExtendsCaughtUp = verifyConsistency(
+      checkpoint.treeSize,
+      sealCold.treeSize,
+      Buffer.from(checkpoint.rootHash, 'hex'),
+      Buffer.from(extension.to.rootHash, 'hex'),
+      extension.consistencyPath.map((hex) => Buffer.from(hex, 'hex')),
+    );
     console.log(
       JSON.stringify(
         {
           transfers: TRANSFERS,
           treeSize: checkpoint.treeSize,
-          sealSeconds: Number((sealMs / 1000).toFixed(2)),
-          // count: numbering the range; read: waiting for journal pages; hash: leaves, tree, figures; write: one transaction.
-          sealPhasesMs,
-          sealCpuMs,
-          loadAverage: loadavg(),
-          proofMs: { p50: percentile(proofMs, 50), p99: percentile(proofMs, 99), max: proofMs.at(-1) },
-          proofNodeCpuMsEach,
-          ledgerTransfersPerSecond: { withTrigger, withoutTrigger, withTriggerAgain, entryIndex },
+          integration,
+          sealCaughtUp,
+          sealCold,
+          coldTreeExtendsCaughtUp,
+          proofs,
+          payments: {
+            alone: paymentsAlone,
+            withIntegratorLooping: { ...paymentsSteady, integratorRounds: steadyRounds },
+            duringColdIntegration: paymentsDuring,
+          },
         },
         (_key, value) => (typeof value === 'number' ? Number(value.toFixed(2)) : value),
         2,
@@ -109,6 +148,47 @@ async function main() {
   } finally {
     await cluster.stop();
   }
+}
+
+/** Wall time and CPU time (this process, and every PostgreSQL backend) of `work`. */
+async function measured<T>(db: Awaited<ReturnType<typeof openPostgres>>, work: () => Promise<T>) {
+  const started = performance.now();
+  const [nodeBefore, pgBefore] = [process.cpuUsage(), await postgresCpuMs(db)];
+  const value = await work();
+  const cost = {
+    wallMs: performance.now() - started,
+    // Includes anything else this process ran meanwhile (the payments, during the cold seal).
+    nodeCpuMs: cpuMsSince(nodeBefore),
+    postgresCpuMs: postgresCpuDelta(pgBefore, await postgresCpuMs(db)),
+  };
+  return { value, cost };
+}
+
+/** Ledger writes of one transfer each, one after another (a payment's journal step), while `going()`. */
+async function paymentLatencies(
+  platform: ReturnType<typeof createPlatform>,
+  round: string,
+  going: () => boolean,
+) {
+  const latencies: number[] = [];
+  for (let i = 0; i < PAYMENTS && going(); i += 1) {
+    const started = performance.now();
+    const [result] = await platform.ledger.postTransfers(TENANT, [
+      {
+        id: `bench:${round}:${i}`,
+        action: 'transfer',
+        code: 'bench',
+        postings: [
+          { accountId: 'src', amountWon: -1 },
+          { accountId: 'dst', amountWon: 1 },
+        ],
+      },
+    ]);
+    if (!result?.ok) throw new Error('a bench payment was refused');
+    latencies.push(performance.now() - started);
+  }
+  latencies.sort((a, b) => a - b);
+  return { count: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
 }
 
 function cpuMsSince(before: NodeJS.CpuUsage): number {
@@ -166,23 +246,6 @@ async function seedJournal(db: Awaited<ReturnType<typeof openPostgres>>) {
     );
   }
   await db.query('analyze');
-}
-
-async function ledgerRate(platform: ReturnType<typeof createPlatform>, round: string): Promise<number> {
-  const started = performance.now();
-  for (let batch = 0; batch < LEDGER_BATCHES; batch += 1) {
-    const requests = Array.from({ length: LEDGER_BATCH_SIZE }, (_, i) => ({
-      id: `bench:${round}:${batch}:${i}`,
-      action: 'transfer' as const,
-      code: 'bench',
-      postings: [
-        { accountId: `src:${i}`, amountWon: -1 },
-        { accountId: 'dst', amountWon: 1 },
-      ],
-    }));
-    await platform.ledger.postTransfers(TENANT, requests);
-  }
-  return (LEDGER_BATCHES * LEDGER_BATCH_SIZE) / ((performance.now() - started) / 1000);
 }
 
 main().catch((error) => {

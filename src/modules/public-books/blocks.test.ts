@@ -2,25 +2,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../../test/support/databases.js';
 import { openTestPlatform, type TestPlatform } from '../../../test/support/platform.js';
 import { createTestTenant } from '../../../test/support/tenants.js';
-import { leafHash, verifyConsistency, verifyInclusion } from './merkle.js';
+import { leafText } from './leaf.js';
+import { inclusionRanges, leafHash, rootOfLeafHashes, verifyConsistency, verifyInclusion } from './merkle.js';
 import type { InclusionProof } from './proof.js';
-import { BLOCK_LEAVES, GROUP_LEAVES, STORED_LEVEL } from './scan.js';
+import { GROUP_LEAVES, STORED_LEVEL } from './scan.js';
 
 const FIRST_SEAL = 300;
 const TRANSFERS = 700;
+/** Leaves on both sides of the edges of 256 (chunks of the older layouts) that proofs are checked at. */
+const BLOCK_LEAVES = 256;
 
 /**
- * Trees bigger than a block: nodes below GROUP_LEAVES leaves are not stored, so proofs rehash their
- * group from the journal, found from the block's first commit number. Leaves on both sides of block
- * and group edges and of a checkpoint boundary; and a tree whose first checkpoint was sealed by an
- * older version, which stored nodes from level 8 up only (`legacy`).
+ * Trees bigger than a group: nodes below GROUP_LEAVES leaves are not stored, so proofs rehash their
+ * group from the stored leaf hashes (and check the member's own leaf against the journal). Leaves on
+ * both sides of group edges and of a checkpoint boundary; and a tree whose first checkpoint was sealed
+ * before the integrator existed (`upgraded`: migration 3101 leaves no leaves, nodes or cursor behind,
+ * so the integrator starts again from leaf 0).
  */
 describe.each(
   databaseKinds().flatMap((kind) => [
     [kind, 'current'],
-    [kind, 'legacy'],
+    [kind, 'upgraded'],
   ]),
-)('proofs across blocks of leaves on %s (%s first checkpoint)', (kind, firstSeal) => {
+)('proofs across groups of leaves on %s (%s first checkpoint)', (kind, firstSeal) => {
   let t: TestPlatform;
   let tenantId: string;
 
@@ -33,8 +37,9 @@ describe.each(
     ]);
     await post(1, FIRST_SEAL);
     await t.platform.publicBooks.seal(tenantId);
-    if (firstSeal === 'legacy')
-      await t.db.query('delete from public_book_nodes where tenant_id = $1 and level < 8', [tenantId]);
+    if (firstSeal === 'upgraded')
+      for (const table of ['public_book_leaves', 'public_book_nodes', 'public_book_integration'])
+        await t.db.query(`delete from ${table} where tenant_id = $1`, [tenantId]);
     await post(FIRST_SEAL + 1, TRANSFERS);
     await t.platform.publicBooks.seal(tenantId);
   }, 120_000);
@@ -68,11 +73,23 @@ describe.each(
     return answer.proofs[0] as InclusionProof;
   }
 
-  it(`seals in two checkpoints and stores the tree from level ${STORED_LEVEL} up only`, async () => {
+  it(`seals in two checkpoints, every leaf stored once and the tree from level ${STORED_LEVEL} up`, async () => {
     const [second, first] = await t.platform.publicBooks.checkpoints(tenantId, { limit: 10 });
     expect(first).toMatchObject({ sequence: 1, treeSize: FIRST_SEAL, transferCount: FIRST_SEAL });
-    expect(second).toMatchObject({ sequence: 2, treeSize: TRANSFERS, transferCount: TRANSFERS - FIRST_SEAL });
+    expect(second).toMatchObject({
+      sequence: 2,
+      treeSize: TRANSFERS,
+      transferCount: TRANSFERS - FIRST_SEAL,
+      firstTransferId: `charge:n${FIRST_SEAL + 1}`,
+      lastTransferId: `charge:n${TRANSFERS}`,
+    });
     expect(second?.figures.circulationWon).toBe((TRANSFERS * (TRANSFERS + 1)) / 2);
+    const [leaves] = await t.db.query<{ count: number; first: number; last: number }>(
+      `select count(*)::int as count, min(leaf_index)::int as first, max(leaf_index)::int as last
+       from public_book_leaves where tenant_id = $1`,
+      [tenantId],
+    );
+    expect(leaves).toEqual({ count: TRANSFERS, first: 0, last: TRANSFERS - 1 });
     const levels = await t.db.query<{ level: number }>(
       'select distinct level from public_book_nodes where tenant_id = $1 order by level',
       [tenantId],
@@ -84,17 +101,22 @@ describe.each(
     );
     const stored = Buffer.from(level4[0]?.hashes ?? []);
     expect(stored.length).toBe(32 * Math.floor(TRANSFERS / GROUP_LEAVES));
-    // The legacy first checkpoint's groups are padding (absent); the second seal's are real hashes.
-    const absent = Buffer.alloc(32);
-    const groupsOfFirst = Math.floor(FIRST_SEAL / GROUP_LEAVES);
-    expect(stored.subarray(0, 32).equals(absent)).toBe(firstSeal === 'legacy');
-    expect(stored.subarray(32 * groupsOfFirst, 32 * groupsOfFirst + 32).equals(absent)).toBe(false);
-    const blocks = await t.db.query<{ block: number }>(
-      'select block from public_book_blocks where tenant_id = $1 order by block',
-      [tenantId],
-    );
-    expect(blocks.map((row) => Number(row.block))).toEqual([0, 1, 2]);
+    expect(stored.subarray(0, 32).equals(Buffer.alloc(32))).toBe(false);
   });
+
+  /** The path as the RFC defines it, from the whole journal (what every earlier layout served). */
+  async function referencePath(leafIndex: number, treeSize: number): Promise<string[]> {
+    const transfers = await t.platform.ledger.transfersInCommitOrder(
+      tenantId,
+      0,
+      Number.MAX_SAFE_INTEGER,
+      treeSize,
+    );
+    const leaves = transfers.map((transfer) => leafHash(leafText(tenantId, transfer)));
+    return inclusionRanges(leafIndex, treeSize).map((range) =>
+      rootOfLeafHashes(leaves.slice(range.start, range.end)).toString('hex'),
+    );
+  }
 
   it('gives an inclusion proof that verifies for leaves at every block edge', async () => {
     const [latest] = await t.platform.publicBooks.checkpoints(tenantId, { limit: 1 });
@@ -116,6 +138,7 @@ describe.each(
       expect(JSON.parse(proof.leaf)).toMatchObject({ transferId: `charge:n${n}` });
       const path = proof.inclusionPath.map((hex) => Buffer.from(hex, 'hex'));
       expect(verifyInclusion(leafHash(proof.leaf), proof.leafIndex, TRANSFERS, path, root)).toBe(true);
+      expect(proof.inclusionPath).toEqual(await referencePath(n - 1, TRANSFERS));
     }
   });
 
@@ -127,7 +150,7 @@ describe.each(
     expect(await t.platform.publicBooks.audit(tenantId)).toEqual([]);
   });
 
-  it('refuses to prove a leaf whose block was altered in the journal, and the audit names the checkpoint', async () => {
+  it('refuses to prove a transfer altered in the journal after integration, and the audit names the checkpoint', async () => {
     await t.db.transaction(async (tx) => {
       await tx.query('alter table ledger_entries disable trigger ledger_entries_append_only');
       await tx.query(
@@ -136,13 +159,13 @@ describe.each(
       );
       await tx.query('alter table ledger_entries enable trigger ledger_entries_append_only');
     });
-    // n290 is leaf 289, in the group of leaves 288..303 (and, for a legacy checkpoint, in block 256..511).
-    await expect(proofOf(289)).rejects.toMatchObject({ code: 'JOURNAL_DIFFERS_FROM_CHECKPOINT' });
-    await expect(t.platform.publicBooks.consistency(tenantId, 2, 1)).rejects.toMatchObject({
-      code: 'JOURNAL_DIFFERS_FROM_CHECKPOINT',
-    });
-    // A leaf of an untouched group still proves: its path holds the altered group only as a stored node.
+    // Its leaf, re-encoded from the journal, no longer hashes to the integrated leaf: refused.
+    await expect(proofOf(290)).rejects.toMatchObject({ code: 'JOURNAL_DIFFERS_FROM_CHECKPOINT' });
+    // Proofs of other leaves, even of its group, and the consistency proof come from the tree as sealed.
+    expect((await proofOf(289)).leafIndex).toBe(288);
     expect((await proofOf(1)).leafIndex).toBe(0);
+    const answer = await t.platform.publicBooks.consistency(tenantId, 2, 1);
+    expect(answer.consistencyPath.length).toBeGreaterThan(0);
     expect((await proofOf(BLOCK_LEAVES + 1)).leafIndex).toBe(BLOCK_LEAVES);
     const violations = await t.platform.publicBooks.audit(tenantId);
     expect(violations.map((violation) => violation.subject)).toContain('checkpoint 1');

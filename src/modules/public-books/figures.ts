@@ -9,6 +9,12 @@ const POT_ACCOUNT_KIND = 'cashback_budget';
 
 type PotAccountTotals = Omit<SourceFigures, 'source' | 'accountId' | 'spentWon'>;
 
+/** What a tally has counted so far, as the integrator keeps it between pages (JSON). */
+export interface TallyState {
+  circulationWon: number;
+  potAccounts: Array<[accountId: string, totals: PotAccountTotals]>;
+}
+
 /**
  * The public figures, tallied from the very transfers a checkpoint seals, so they are exact as of its
  * last transfer: later payments do not leak in, and the audit recomputes them the same way. Each
@@ -31,6 +37,21 @@ export class FigureTally {
           movedToMonthlyWon: source.movedToMonthlyWon,
           remainingWon: source.remainingWon,
         });
+  }
+
+  static fromState(state: TallyState | undefined, isFundingCode: (code: string) => boolean): FigureTally {
+    const tally = new FigureTally(undefined, isFundingCode);
+    tally.circulationWon = state?.circulationWon ?? 0;
+    for (const [accountId, totals] of state?.potAccounts ?? [])
+      tally.potAccounts.set(accountId, { ...totals });
+    return tally;
+  }
+
+  state(): TallyState {
+    return {
+      circulationWon: this.circulationWon,
+      potAccounts: [...this.potAccounts].map(([accountId, totals]) => [accountId, { ...totals }]),
+    };
   }
 
   add(transfer: SealableTransfer, kinds: ReadonlyMap<string, string>): void {

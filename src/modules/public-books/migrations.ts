@@ -79,4 +79,36 @@ export const publicBookMigrations: Migration[] = [
       delete from public_book_nodes where level < 8;
     `,
   },
+  {
+    version: 3101,
+    name: 'public books: the journal integrated continuously',
+    // The integrator (integrator.ts) folds each committed transfer into the tree as the journal grows:
+    // its leaf hash, the perfect subtrees from level 4 up (public_book_nodes) and a cursor, in one
+    // transaction per page. Sealing then only signs the integrated tree. Leaf hashes need the leaf
+    // encoding (Node code), so this migration cannot fill them: the integrator starts from leaf 0 on
+    // its first run and rebuilds every node, which is why the nodes sealed by earlier versions are
+    // removed here (all derived from the journal, which stays the source of truth).
+    sql: `
+      create table public_book_leaves (
+        tenant_id text not null,
+        leaf_index bigint not null,
+        commit_seq bigint not null,
+        leaf_hash bytea not null,
+        primary key (tenant_id, leaf_index)
+      );
+      create unique index public_book_leaves_commit on public_book_leaves (tenant_id, commit_seq);
+
+      create table public_book_integration (
+        tenant_id text primary key references tenants (id),
+        tree_size bigint not null,
+        through_commit_seq bigint not null,
+        last_transfer_id text,
+        frontier jsonb not null,
+        tally jsonb
+      );
+
+      delete from public_book_nodes;
+      drop table public_book_blocks;
+    `,
+  },
 ];

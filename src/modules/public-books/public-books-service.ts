@@ -6,6 +6,7 @@ import type { LedgerService, SealableTransfer } from '../ledger/index.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { FigureTally } from './figures.js';
+import { JournalIntegrator } from './integrator.js';
 import { type AccountHashCache, accountHash, leafText } from './leaf.js';
 import { localMidnight } from './local-day.js';
 import {
@@ -18,19 +19,16 @@ import {
   perfectNodesOf,
   rangeHash,
   rootOfLeafHashes,
+  TreeAppender,
   verifyConsistency,
   verifyInclusion,
 } from './merkle.js';
 import { type InclusionProof, PROOF_FORMAT, type ProofAnswer, publishCheckpoint } from './proof.js';
 import {
-  BLOCK_LEAVES,
-  BLOCK_LEVEL,
   EMBEDDED_PACING,
   GROUP_LEAVES,
   type ScanPacing,
   type ScanResult,
-  type ScanStart,
-  SEAL_TRANSFERS_MAX,
   SERVER_PACING,
   STORED_LEVEL,
   scanJournal,
@@ -42,15 +40,14 @@ import {
   verifyStatement,
 } from './signing.js';
 import {
-  appendNodes,
-  insertBlockStarts,
+  type IntegrationCursor,
   insertCheckpoint,
   publishKey,
-  selectBlockOf,
-  selectBlockStarts,
   selectCheckpoint,
   selectCheckpoints,
   selectKeys,
+  selectLeafBySeq,
+  selectLeafRange,
   selectNodes,
 } from './store.js';
 import type { PublicKeyRecord, StoredCheckpoint } from './types.js';
@@ -65,13 +62,16 @@ export interface SealOutcome {
   created: boolean;
 }
 
-/** Where the time of the last seal went (bench and logs): the journal read, hashing, the write. */
+/** Where the time of the last seal went (bench and logs): catching the integrator up, then signing and writing. */
 export interface SealTimings {
-  countMs: number;
-  readMs: number;
-  hashMs: number;
-  writeMs: number;
+  integrateMs: number;
+  signAndWriteMs: number;
 }
+
+/** How often the integrator job looks for newly committed transfers. */
+const INTEGRATE_EVERY_MS = 10_000;
+/** Pages one run of the integrator job folds at most (the run budget usually stops it sooner). */
+const INTEGRATE_PAGES_PER_RUN_MAX = 64;
 
 /** Signed checkpoints of the journal, proofs of inclusion and consistency, and the public figures. */
 export class PublicBooksService {
@@ -80,7 +80,12 @@ export class PublicBooksService {
     private readonly clock: Clock,
     private readonly deps: { ledger: LedgerService; tenants: TenantService; budgets: BudgetService },
     private readonly signer: CheckpointSigner | undefined,
-  ) {}
+  ) {
+    this.integrator = new JournalIntegrator(db, deps);
+  }
+
+  /** Folds the journal into the tree between seals (a scheduler job); the seal catches it up. */
+  readonly integrator: JournalIntegrator;
 
   private get pacing(): ScanPacing {
     return this.db.kind === 'pglite' ? EMBEDDED_PACING : SERVER_PACING;
@@ -91,7 +96,9 @@ export class PublicBooksService {
 
   /**
    * Seals every transfer committed since the last checkpoint; returns the latest one if none was.
-   * No lock is held while the journal is read: the watermark fixes the prefix (commit-order.ts).
+   * The integrator has usually folded them already: the seal catches it up to the watermark (the
+   * part not yet integrated), then signs the integrated tree. No lock is held meanwhile: the
+   * watermark fixes the prefix (commit-order.ts).
    */
   async seal(tenantId: string): Promise<SealOutcome> {
     const signer = this.requireSigner();
@@ -99,19 +106,20 @@ export class PublicBooksService {
       const watermark = await this.deps.ledger.commitWatermark(tenantId);
       const [latest] = await selectCheckpoints(this.db, tenantId, { limit: 1, order: 'desc' });
       if (latest && watermark <= latest.throughCommitSeq) return { checkpoint: latest, created: false };
-      const scan = await scanJournal(this.deps, tenantId, this.scanStartOf(latest), watermark, this.pacing);
-      const checkpoint = await this.build(tenantId, latest, scan, signer);
+      const integrated = performance.now();
+      await this.integrator.integrate(tenantId, watermark);
+      const integrateMs = performance.now() - integrated;
+      const checkpoint = await this.build(tenantId, latest, signer);
+      if (this.lastSealTimings) this.lastSealTimings.integrateMs = integrateMs;
       return { checkpoint, created: true };
     });
   }
 
-  private scanStartOf(latest: StoredCheckpoint | undefined): ScanStart {
-    return {
-      treeSize: latest?.treeSize ?? 0,
-      frontier: (latest?.frontier ?? []).map((hex) => Buffer.from(hex, 'hex')),
-      afterSeq: latest?.throughCommitSeq ?? 0,
-      tally: new FigureTally(latest?.figures, (code) => this.deps.budgets.isFundingCode(code)),
-    };
+  /** The tree as integrated up to at least this checkpoint (after an upgrade the integrator starts from leaf 0). */
+  private async integratedThrough(tenantId: string, checkpoint: StoredCheckpoint): Promise<void> {
+    const cursor = await this.integrator.cursor(tenantId);
+    if (cursor.throughCommitSeq < checkpoint.throughCommitSeq)
+      await this.integrator.integrate(tenantId, checkpoint.throughCommitSeq);
   }
 
   private requireSigner(): CheckpointSigner {
@@ -126,47 +134,69 @@ export class PublicBooksService {
     });
   }
 
+  /**
+   * Signs the integrated tree as the next checkpoint. The cursor names one state of a tree that only
+   * grows (its leaves and nodes are never rewritten), so the integrator may move on meanwhile.
+   */
   private async build(
     tenantId: string,
     latest: StoredCheckpoint | undefined,
-    scan: ScanResult,
     signer: CheckpointSigner,
   ): Promise<StoredCheckpoint> {
+    const started = performance.now();
     const now = this.clock.now();
+    const cursor = await this.integrator.cursor(tenantId);
+    const previousSize = latest?.treeSize ?? 0;
+    if (cursor.treeSize < previousSize) throw journalMismatch(`integrated tree of ${cursor.treeSize} leaves`);
+    const transferCount = cursor.treeSize - previousSize;
     const statement: CheckpointStatement = {
       tenantId,
       sequence: (latest?.sequence ?? 0) + 1,
       sealedAt: now.toISOString(),
-      treeSize: scan.tree.size,
-      transferCount: scan.transferCount,
-      firstTransferId: scan.firstTransferId,
-      lastTransferId: scan.lastTransferId,
+      treeSize: cursor.treeSize,
+      transferCount,
+      firstTransferId:
+        transferCount === 0 ? null : await this.transferIdOfLeaf(tenantId, previousSize, cursor),
+      lastTransferId: transferCount === 0 ? null : cursor.lastTransferId,
       previousRootHash: latest?.rootHash ?? EMPTY_TREE_HASH,
-      rootHash: scan.tree.root().toString('hex'),
+      rootHash: new TreeAppender(cursor.treeSize, cursor.frontier, STORED_LEVEL).root().toString('hex'),
       publicKeyId: signer.publicKeyId,
     };
     const checkpoint: StoredCheckpoint = {
       ...statement,
       sealedAt: now,
       signature: signer.sign(statement),
-      throughCommitSeq: scan.throughCommitSeq,
-      frontier: scan.tree.frontier().map((hash) => hash.toString('hex')),
-      figures: scan.tally.figures(await this.deps.budgets.listPots(tenantId)),
+      throughCommitSeq: cursor.throughCommitSeq,
+      frontier: cursor.frontier.map((hash) => hash.toString('hex')),
+      figures: FigureTally.fromState(cursor.tally, (code) => this.deps.budgets.isFundingCode(code)).figures(
+        await this.deps.budgets.listPots(tenantId),
+      ),
     };
-    const written = performance.now();
     await this.db.transaction(async (tx) => {
       await publishKey(tx, tenantId, signer.publicKeyId, signer.publicKeyBase64, now);
-      await appendNodes(tx, tenantId, scan.tree.keptLevels());
-      await insertBlockStarts(tx, tenantId, scan.blockStarts);
       await insertCheckpoint(tx, checkpoint);
     });
-    this.lastSealTimings = {
-      countMs: scan.phasesMs.count,
-      readMs: scan.phasesMs.read,
-      hashMs: scan.phasesMs.hash,
-      writeMs: performance.now() - written,
-    };
+    this.lastSealTimings = { integrateMs: 0, signAndWriteMs: performance.now() - started };
     return checkpoint;
+  }
+
+  /** The transfer id of an integrated leaf (the stored leaf gives its commit number). */
+  private async transferIdOfLeaf(
+    tenantId: string,
+    leafIndex: number,
+    cursor: IntegrationCursor,
+  ): Promise<string> {
+    const [leaf] = await selectLeafRange(this.db, tenantId, leafIndex, leafIndex + 1);
+    const [transfer] = leaf
+      ? await this.deps.ledger.transfersInCommitOrder(
+          tenantId,
+          leaf.commitSeq - 1,
+          cursor.throughCommitSeq,
+          1,
+        )
+      : [];
+    if (!leaf || transfer?.commitSeq !== leaf.commitSeq) throw journalMismatch(`leaf ${leafIndex}`);
+    return transfer.id;
   }
 
   async checkpoints(
@@ -203,6 +233,7 @@ export class PublicBooksService {
     }
     const to = await this.checkpoint(tenantId, sequence);
     const from = await this.checkpoint(tenantId, fromSequence);
+    await this.integratedThrough(tenantId, to);
     const ranges = consistencyRanges(from.treeSize, to.treeSize);
     const nodes = await this.treeNodes(
       tenantId,
@@ -211,7 +242,7 @@ export class PublicBooksService {
     );
     const path = ranges.map((range) => rangeHash(range, nodes));
     const [oldRoot, newRoot] = [from.rootHash, to.rootHash].map((hex) => Buffer.from(hex, 'hex'));
-    // Low nodes are rehashed from the journal: a journal changed since sealing cannot be proved.
+    // The integrated tree must give the signed roots: a store that drifted from them is never served.
     if (!verifyConsistency(from.treeSize, to.treeSize, oldRoot as Buffer, newRoot as Buffer, path))
       throw journalMismatch(`between checkpoints ${fromSequence} and ${sequence}`);
     return {
@@ -222,8 +253,8 @@ export class PublicBooksService {
   }
 
   /**
-   * Hashes of these perfect subtrees of `checkpoint`'s tree: stored ones from the store, the others
-   * rehashed from the journal, a group of leaves at a time (`spans` may hold groups already read).
+   * Hashes of these perfect subtrees of `checkpoint`'s tree: from level STORED_LEVEL up as stored,
+   * below from the stored leaf hashes of their group (`spans` may hold groups already read).
    */
   private async treeNodes(
     tenantId: string,
@@ -237,18 +268,14 @@ export class PublicBooksService {
       needed.filter((node) => node.level >= STORED_LEVEL),
     );
     const missing = needed.filter((node) => !nodes.has(nodeKey(node)));
-    if (missing.some((node) => node.level >= BLOCK_LEVEL)) throw journalMismatch('stored tree');
-    // Nodes of levels STORED_LEVEL..7 are missing only in checkpoints sealed by older versions: read their whole block.
-    const units = missing
-      .map((node) => unitOf(node, checkpoint.treeSize))
-      .sort((x, y) => y.count - x.count || x.start - y.start);
-    for (const unit of units)
-      if (!spanHolding(spans, unit.start, unit.count))
-        spans.push({ start: unit.start, hashes: await this.leafHashesAt(tenantId, checkpoint, unit) });
+    if (missing.some((node) => node.level >= STORED_LEVEL)) throw journalMismatch('stored tree');
     for (const node of missing) {
       const start = node.index * 2 ** node.level;
-      const span = spanHolding(spans, start, 2 ** node.level);
-      if (!span) throw journalMismatch(`leaves from ${start}`);
+      let span = spanHolding(spans, start, 2 ** node.level);
+      if (!span) {
+        span = await this.storedGroup(tenantId, checkpoint, start);
+        spans.push(span);
+      }
       nodes.set(
         nodeKey(node),
         rootOfLeafHashes(span.hashes.slice(start - span.start, start - span.start + 2 ** node.level)),
@@ -257,47 +284,17 @@ export class PublicBooksService {
     return nodes;
   }
 
-  /** The leaf hashes of leaves [start, start + count) of `checkpoint`'s tree, read from the journal. */
-  private async leafHashesAt(
+  /** The stored leaf hashes of the group of GROUP_LEAVES leaves holding leaf `index`, within `checkpoint`. */
+  private async storedGroup(
     tenantId: string,
     checkpoint: StoredCheckpoint,
-    unit: { start: number; count: number },
-  ): Promise<Buffer[]> {
-    const block = Math.floor(unit.start / BLOCK_LEAVES);
-    const blockFirst = (await selectBlockStarts(this.db, tenantId, [block])).get(block);
-    if (blockFirst === undefined) throw journalMismatch(`block ${block}`);
-    const offset = unit.start - block * BLOCK_LEAVES;
-    let firstSeq = blockFirst;
-    if (offset > 0) {
-      // The commit number of the unit's first leaf: `offset` transfers after the block's first (index only).
-      const before = await this.deps.ledger.commitRange(tenantId, {
-        afterSeq: blockFirst - 1,
-        throughSeq: checkpoint.throughCommitSeq,
-        max: offset + 1,
-        every: BLOCK_LEAVES,
-        firstPosition: 0,
-      });
-      if (before.count !== offset + 1) throw journalMismatch(`block ${block}`);
-      firstSeq = before.lastSeq;
-    }
-    return this.leafHashesFrom(tenantId, checkpoint, firstSeq, unit.count);
-  }
-
-  /** Leaf hashes of `count` transfers from commit number `firstSeq` on, within `checkpoint`. */
-  private async leafHashesFrom(
-    tenantId: string,
-    checkpoint: StoredCheckpoint,
-    firstSeq: number,
-    count: number,
-  ): Promise<Buffer[]> {
-    const read = await this.deps.ledger.transfersInCommitOrder(
-      tenantId,
-      firstSeq - 1,
-      checkpoint.throughCommitSeq,
-      count,
-    );
-    if (read.length !== count) throw journalMismatch(`leaves from commit ${firstSeq}`);
-    return read.map((transfer) => leafHash(leafText(tenantId, transfer, this.accountHashes(tenantId))));
+    index: number,
+  ): Promise<LeafSpan> {
+    const start = index - (index % GROUP_LEAVES);
+    const end = Math.min(start + GROUP_LEAVES, checkpoint.treeSize);
+    const leaves = await selectLeafRange(this.db, tenantId, start, end);
+    if (leaves.length !== end - start) throw journalMismatch(`leaves from ${start}`);
+    return { start, hashes: leaves.map((leaf) => leaf.hash) };
   }
 
   /** Account hashes are a pure function of the tenant and account ids: kept across proofs, per tenant (bounded). */
@@ -331,6 +328,7 @@ export class PublicBooksService {
         transactionId,
         nextCheckpointAt: (await this.nextCheckpointAt(tenantId)).toISOString(),
       };
+    await this.integratedThrough(tenantId, latest);
     const proofs: InclusionProof[] = [];
     for (const transfer of transfers)
       proofs.push(await this.inclusionProof(tenantId, transfer, latest, new Set(ownIds)));
@@ -343,45 +341,21 @@ export class PublicBooksService {
     checkpoint: StoredCheckpoint,
     ownIds: ReadonlySet<string>,
   ): Promise<InclusionProof> {
-    const found = await selectBlockOf(this.db, tenantId, transfer.commitSeq);
-    if (!found) throw journalMismatch(transfer.id);
-    // The leaf's place in its block, and where each group of the block starts: one index-only count.
-    const counted = await this.deps.ledger.commitRange(tenantId, {
-      afterSeq: found.firstCommitSeq - 1,
-      throughSeq: transfer.commitSeq,
-      max: BLOCK_LEAVES,
-      every: GROUP_LEAVES,
-      firstPosition: 0,
-    });
-    const position = counted.count - 1;
-    const leafIndex = found.block * BLOCK_LEAVES + position;
-    const groupFirstSeq = counted.marks[Math.floor(position / GROUP_LEAVES)];
-    if (
-      counted.lastSeq !== transfer.commitSeq ||
-      leafIndex >= checkpoint.treeSize ||
-      groupFirstSeq === undefined
-    )
-      throw journalMismatch(transfer.id);
-    const groupStart = leafIndex - (leafIndex % GROUP_LEAVES);
-    const group = {
-      start: groupStart,
-      hashes: await this.leafHashesFrom(
-        tenantId,
-        checkpoint,
-        groupFirstSeq,
-        Math.min(GROUP_LEAVES, checkpoint.treeSize - groupStart),
-      ),
-    };
+    const stored = await selectLeafBySeq(this.db, tenantId, transfer.commitSeq);
     const leaf = leafText(tenantId, transfer, this.accountHashes(tenantId));
+    const hash = leafHash(leaf);
+    // The journal must still say what was integrated: a transfer altered since then is not proved.
+    if (!stored || stored.leafIndex >= checkpoint.treeSize || !stored.hash.equals(hash))
+      throw journalMismatch(transfer.id);
+    const leafIndex = stored.leafIndex;
     const ranges = inclusionRanges(leafIndex, checkpoint.treeSize);
     const nodes = await this.treeNodes(
       tenantId,
       checkpoint,
       ranges.flatMap((range) => perfectNodesOf(range)),
-      [group],
+      [await this.storedGroup(tenantId, checkpoint, leafIndex)],
     );
     const path = ranges.map((range) => rangeHash(range, nodes));
-    const hash = leafHash(leaf);
     if (!verifyInclusion(hash, leafIndex, checkpoint.treeSize, path, Buffer.from(checkpoint.rootHash, 'hex')))
       throw journalMismatch(transfer.id);
     const accounts = await this.deps.ledger.getAccounts(
@@ -430,7 +404,12 @@ export class PublicBooksService {
               afterSeq: previous?.throughCommitSeq ?? 0,
               tally: recomputedBefore.tally,
             }
-          : this.scanStartOf(undefined);
+          : {
+              treeSize: 0,
+              frontier: [],
+              afterSeq: 0,
+              tally: new FigureTally(undefined, (code) => this.deps.budgets.isFundingCode(code)),
+            };
         const scan = await scanJournal(this.deps, tenantId, start, checkpoint.throughCommitSeq, this.pacing);
         const recomputed = {
           sequence: fromSequence,
@@ -477,8 +456,23 @@ export class PublicBooksService {
           const { checkpoint, created } = await this.seal(tenantId);
           return {
             processed: created ? checkpoint.transferCount : 0,
-            more: created && checkpoint.transferCount === SEAL_TRANSFERS_MAX,
             details: { sequence: checkpoint.sequence },
+          };
+        },
+      },
+      {
+        name: 'public_books.integrate',
+        everyMs: INTEGRATE_EVERY_MS,
+        run: async ({ tenantId, budget }) => {
+          const watermark = await this.deps.ledger.commitWatermark(tenantId);
+          const outcome = await this.integrator.integrate(tenantId, watermark, {
+            budget,
+            pagesMax: INTEGRATE_PAGES_PER_RUN_MAX,
+          });
+          return {
+            processed: outcome.processed,
+            more: outcome.more,
+            details: { treeSize: outcome.cursor.treeSize },
           };
         },
       },
@@ -538,17 +532,10 @@ function compareFigures(checkpoint: StoredCheckpoint, tally: FigureTally): Check
   return found;
 }
 
-/** Leaf hashes of leaves [start, start + hashes.length), read from the journal for one request. */
+/** Leaf hashes of leaves [start, start + hashes.length), read from the store for one request. */
 interface LeafSpan {
   start: number;
   hashes: Buffer[];
-}
-
-/** The leaves read to rehash a node that is not stored: its group, or its block for an older checkpoint. */
-function unitOf(node: NodeRef, treeSize: number): { start: number; count: number } {
-  const size = node.level < STORED_LEVEL ? GROUP_LEAVES : BLOCK_LEAVES;
-  const start = Math.floor((node.index * 2 ** node.level) / size) * size;
-  return { start, count: Math.min(size, treeSize - start) };
 }
 
 function spanHolding(spans: readonly LeafSpan[], start: number, count: number): LeafSpan | undefined {

@@ -6,16 +6,12 @@ import { leafHash, TreeAppender } from './merkle.js';
 
 /**
  * Perfect subtrees from this level up are stored (1/8 of a hash per leaf); a proof rehashes the
- * group of GROUP_LEAVES leaves below from the journal. Checkpoints sealed by older versions stored from
- * level 8 up: their proofs rehash the whole block instead (public-books-service.ts).
+ * group of GROUP_LEAVES leaves below from their stored leaf hashes (integrator.ts).
  */
 export const STORED_LEVEL = 4;
 export const GROUP_LEAVES = 2 ** STORED_LEVEL;
-/** The commit number of the first leaf of every block of this many leaves is stored: leaves are found from it. */
-export const BLOCK_LEVEL = 8;
-export const BLOCK_LEAVES = 2 ** BLOCK_LEVEL;
-/** One checkpoint seals at most this many transfers; the rest go into the next one at once. */
-export const SEAL_TRANSFERS_MAX = 2_000_000;
+/** The audit reads the journal in pages of whole blocks of this many transfers. */
+const BLOCK_LEAVES = 256;
 /** Leaves hashed between two turns of the event loop. */
 const FOLD_SLICE = 1024;
 /** Transfers numbered by one counting query: each query is short, so payments get in between. */
@@ -50,8 +46,6 @@ export interface ScanResult {
   firstTransferId: string | null;
   lastTransferId: string | null;
   throughCommitSeq: number;
-  /** The commit number of the first leaf of each new block. */
-  blockStarts: Array<{ block: number; commitSeq: number }>;
   phasesMs: { count: number; read: number; hash: number };
 }
 
@@ -61,8 +55,8 @@ export interface ScanDeps {
 }
 
 /**
- * Reads the journal after `start.afterSeq` through `throughSeq` (at most SEAL_TRANSFERS_MAX
- * transfers) in commit order and folds it into the tree and the figures. Memory stays at a few
+ * Reads the journal after `start.afterSeq` through `throughSeq` in commit order and folds it into
+ * the tree and the figures: the audit's recomputation of a checkpoint, independent of the stored tree. Memory stays at a few
  * pages: leaves are hashed as they come and only the frontier and the stored levels are kept.
  */
 export async function scanJournal(
@@ -80,11 +74,7 @@ export async function scanJournal(
     transferCount: 0,
     firstTransferId: null,
     lastTransferId: null,
-    throughCommitSeq: range.count === SEAL_TRANSFERS_MAX ? range.lastSeq : throughSeq,
-    blockStarts: range.marks.map((commitSeq, i) => ({
-      block: Math.ceil(start.treeSize / BLOCK_LEAVES) + i,
-      commitSeq,
-    })),
+    throughCommitSeq: throughSeq,
     phasesMs: { count: performance.now() - counted, read: 0, hash: 0 },
   };
   const folder = new LeafFolder(deps, tenantId, result);
@@ -95,7 +85,7 @@ export async function scanJournal(
   return result;
 }
 
-/** Numbers the range (at most SEAL_TRANSFERS_MAX transfers) in short index-only queries. */
+/** Numbers the range in short index-only queries. */
 async function countRange(
   deps: ScanDeps,
   tenantId: string,
@@ -104,7 +94,7 @@ async function countRange(
 ): Promise<{ count: number; lastSeq: number; marks: number[] }> {
   const total = { count: 0, lastSeq: start.afterSeq, marks: [] as number[] };
   for (;;) {
-    const max = Math.min(COUNT_PAGE_MAX, SEAL_TRANSFERS_MAX - total.count);
+    const max = COUNT_PAGE_MAX;
     const page = await deps.ledger.commitRange(tenantId, {
       afterSeq: total.lastSeq,
       throughSeq,
@@ -115,7 +105,7 @@ async function countRange(
     total.count += page.count;
     total.lastSeq = page.lastSeq;
     total.marks.push(...page.marks);
-    if (page.count < max || total.count >= SEAL_TRANSFERS_MAX) return total;
+    if (page.count < max) return total;
     await new Promise((resolve) => setImmediate(resolve));
   }
 }

@@ -1,4 +1,5 @@
 import type { Sql } from '../../db/database.js';
+import type { TallyState } from './figures.js';
 import { type LevelAppend, type NodeRef, nodeKey } from './merkle.js';
 import type { PublicFigures, PublicKeyRecord, StoredCheckpoint } from './types.js';
 
@@ -6,7 +7,6 @@ import type { PublicFigures, PublicKeyRecord, StoredCheckpoint } from './types.j
 
 export const CHUNK_SIZE = 1024;
 const CHUNKS_PER_STATEMENT = 64;
-const BLOCK_STARTS_PER_STATEMENT = 10_000;
 /** Padding for nodes a chunk does not hold (no SHA-256 output is all zero in practice). */
 const ABSENT_HASH_HEX = '0'.repeat(64);
 
@@ -186,48 +186,149 @@ export async function appendNodes(tx: Sql, tenantId: string, levels: readonly Le
   }
 }
 
-/** Records the commit number of the first leaf of each new block (BLOCK_LEAVES leaves). */
-export async function insertBlockStarts(
-  tx: Sql,
-  tenantId: string,
-  starts: ReadonlyArray<{ block: number; commitSeq: number }>,
-): Promise<void> {
-  for (let from = 0; from < starts.length; from += BLOCK_STARTS_PER_STATEMENT) {
-    const batch = starts.slice(from, from + BLOCK_STARTS_PER_STATEMENT);
-    await tx.query(
-      `insert into public_book_blocks (tenant_id, block, first_commit_seq)
-       select $1, unnest($2::bigint[]), unnest($3::bigint[])`,
-      [tenantId, batch.map((start) => start.block), batch.map((start) => start.commitSeq)],
-    );
-  }
+/** One integrated leaf: its place in the tree, its transfer's commit number and its hash. */
+export interface StoredLeaf {
+  leafIndex: number;
+  commitSeq: number;
+  hash: Buffer;
 }
 
-/** The block holding the leaf with this commit number: the last block starting at or before it. */
-export async function selectBlockOf(
+/** Appends leaves [firstIndex, firstIndex + commitSeqs.length); a leaf index or commit number stored twice is refused (key). */
+export async function insertLeaves(
+  tx: Sql,
+  tenantId: string,
+  firstIndex: number,
+  commitSeqs: readonly number[],
+  hashes: readonly Buffer[],
+): Promise<void> {
+  if (commitSeqs.length !== hashes.length) throw new Error('public books: one hash per leaf');
+  if (commitSeqs.length === 0) return;
+  // The hex is decoded once (the lateral subquery), then cut into 32-byte hashes.
+  await tx.query(
+    `insert into public_book_leaves (tenant_id, leaf_index, commit_seq, leaf_hash)
+     select $1, $2::bigint + u.i - 1, u.seq, substring(d.all_hashes from ((u.i - 1) * 32 + 1)::int for 32)
+     from (select decode($4, 'hex') as all_hashes) d, unnest($3::bigint[]) with ordinality as u (seq, i)`,
+    [tenantId, firstIndex, [...commitSeqs], Buffer.concat([...hashes]).toString('hex')],
+  );
+}
+
+interface LeafRow {
+  leaf_index: string;
+  commit_seq: string;
+  leaf_hash: string;
+}
+
+function toLeaf(row: LeafRow): StoredLeaf {
+  return {
+    leafIndex: Number(row.leaf_index),
+    commitSeq: Number(row.commit_seq),
+    hash: Buffer.from(row.leaf_hash, 'hex'),
+  };
+}
+
+/** The leaf of the transfer with this commit number, if integrated. */
+export async function selectLeafBySeq(
   sql: Sql,
   tenantId: string,
   commitSeq: number,
-): Promise<{ block: number; firstCommitSeq: number } | undefined> {
-  const [row] = await sql.query<{ block: string; first_commit_seq: string }>(
-    `select block, first_commit_seq from public_book_blocks
-     where tenant_id = $1 and first_commit_seq <= $2 order by first_commit_seq desc limit 1`,
+): Promise<StoredLeaf | undefined> {
+  const [row] = await sql.query<LeafRow>(
+    `select leaf_index, commit_seq, encode(leaf_hash, 'hex') as leaf_hash from public_book_leaves
+     where tenant_id = $1 and commit_seq = $2`,
     [tenantId, commitSeq],
   );
-  return row ? { block: Number(row.block), firstCommitSeq: Number(row.first_commit_seq) } : undefined;
+  return row ? toLeaf(row) : undefined;
 }
 
-/** The commit number of the first leaf of each of these blocks. */
-export async function selectBlockStarts(
+/** Leaves [start, end) in order (fewer when not all are integrated). */
+export async function selectLeafRange(
   sql: Sql,
   tenantId: string,
-  blocks: readonly number[],
-): Promise<Map<number, number>> {
-  if (blocks.length === 0) return new Map();
-  const rows = await sql.query<{ block: string; first_commit_seq: string }>(
-    'select block, first_commit_seq from public_book_blocks where tenant_id = $1 and block = any($2::bigint[])',
-    [tenantId, [...blocks]],
+  start: number,
+  end: number,
+): Promise<StoredLeaf[]> {
+  const rows = await sql.query<LeafRow>(
+    `select leaf_index, commit_seq, encode(leaf_hash, 'hex') as leaf_hash from public_book_leaves
+     where tenant_id = $1 and leaf_index >= $2 and leaf_index < $3 order by leaf_index`,
+    [tenantId, start, end],
   );
-  return new Map(rows.map((row) => [Number(row.block), Number(row.first_commit_seq)]));
+  return rows.map(toLeaf);
+}
+
+/** How far the integrator has folded the journal into the tree (integrator.ts). */
+export interface IntegrationCursor {
+  treeSize: number;
+  throughCommitSeq: number;
+  lastTransferId: string | null;
+  frontier: Buffer[];
+  tally: TallyState | undefined;
+}
+
+export const EMPTY_CURSOR: IntegrationCursor = {
+  treeSize: 0,
+  throughCommitSeq: 0,
+  lastTransferId: null,
+  frontier: [],
+  tally: undefined,
+};
+
+export async function selectCursor(
+  sql: Sql,
+  tenantId: string,
+  options: { lock?: 'share' } = {},
+): Promise<IntegrationCursor> {
+  const [row] = await sql.query<{
+    tree_size: string;
+    through_commit_seq: string;
+    last_transfer_id: string | null;
+    frontier: string[];
+    tally: TallyState;
+  }>(
+    `select tree_size, through_commit_seq, last_transfer_id, frontier, tally from public_book_integration
+     where tenant_id = $1 ${options.lock === 'share' ? 'for share' : ''}`,
+    [tenantId],
+  );
+  if (!row) return EMPTY_CURSOR;
+  return {
+    treeSize: Number(row.tree_size),
+    throughCommitSeq: Number(row.through_commit_seq),
+    lastTransferId: row.last_transfer_id,
+    frontier: row.frontier.map((hex) => Buffer.from(hex, 'hex')),
+    tally: row.tally,
+  };
+}
+
+/**
+ * Moves the cursor from `from` to `to`; false when another integrator moved it first (the caller's
+ * transaction must then roll back: its leaves were computed from a stale cursor).
+ */
+export async function advanceCursor(
+  tx: Sql,
+  tenantId: string,
+  from: IntegrationCursor,
+  to: IntegrationCursor,
+): Promise<boolean> {
+  const values = [
+    tenantId,
+    to.treeSize,
+    to.throughCommitSeq,
+    to.lastTransferId,
+    JSON.stringify(to.frontier.map((hash) => hash.toString('hex'))),
+    JSON.stringify(to.tally ?? null),
+    from.treeSize,
+    from.throughCommitSeq,
+  ];
+  // The first page inserts the row; a row another integrator wrote meanwhile fails the condition.
+  const moved = await tx.query(
+    `insert into public_book_integration as c (tenant_id, tree_size, through_commit_seq, last_transfer_id, frontier, tally)
+     values ($1, $2, $3, $4, $5, $6)
+     on conflict (tenant_id) do update set tree_size = $2, through_commit_seq = $3, last_transfer_id = $4,
+       frontier = $5, tally = $6
+     where c.tree_size = $7 and c.through_commit_seq = $8
+     returning 1`,
+    values,
+  );
+  return moved.length === 1;
 }
 
 /** Hashes of these perfect subtrees, keyed by `nodeKey`; missing nodes are simply absent. */
