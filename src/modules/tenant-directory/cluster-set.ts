@@ -4,6 +4,7 @@ import { DomainError, notFound } from '../../errors.js';
 import type { Platform } from '../../platform.js';
 import { type CopyReport, copyTenant } from './copy-tenant.js';
 import type { Placement, TenantDirectory } from './directory.js';
+import { fenceTenant, markMovedAway, unfenceTenant } from './fence.js';
 
 export interface MoveReport extends CopyReport {
   tenantId: string;
@@ -195,11 +196,20 @@ export class ClusterSet implements ClusterControl {
       throw conflict('TENANT_MOVING', `${tenantId} is being moved already`, '이미 이동 중입니다');
     const startedAt = new Date();
     this.paused.add(tenantId);
+    let fenced = false;
+    let switched = false;
     try {
       await this.directory.place(tenantId, fromCluster, 'moving');
       await this.waitForWrites(tenantId);
+      // Every instance's writes: the fence waits for those in flight on the source and refuses the rest.
+      await fenceTenant(source.db, tenantId, source.clock.now(), 'moving', this.options.drainTimeoutMs);
+      fenced = true;
+      // A fence left on the target by an earlier move away from it would refuse the tenant there.
+      await unfenceTenant(target.db, tenantId);
       const copy = await copyTenant(source.db, target.db, tenantId, source.clock.now());
       await this.directory.place(tenantId, toCluster, 'active');
+      switched = true;
+      await markMovedAway(source.db, tenantId);
       const report = {
         tenantId,
         fromCluster,
@@ -217,6 +227,9 @@ export class ClusterSet implements ClusterControl {
       });
       return report;
     } catch (error) {
+      // Once the directory names the target, the tenant lives there: the source stays fenced.
+      if (switched) throw error;
+      if (fenced) await unfenceTenant(source.db, tenantId).catch(() => undefined);
       await this.directory.place(tenantId, fromCluster, 'active');
       await this.directory
         .recordMove({
