@@ -20,6 +20,10 @@ export interface ClusterControl {
   /** Each cluster's platform, home first: readiness and metrics speak for all of them. */
   members(): ClusterMember[];
   move(tenantId: string, toCluster: string): Promise<MoveReport>;
+  /** The cluster whose database holds the tenant now (the home cluster without a directory entry). */
+  clusterOf(tenantId: string): string;
+  /** That cluster's platform: platform-wide routes (city list, branding, bank callbacks) act through it. */
+  platformOf(tenantId: string): Platform;
 }
 
 export interface ClusterMember {
