@@ -22,10 +22,17 @@ import { createPlatform } from '../src/platform.js';
 import { DEMO_CREDENTIALS, seedDaejeon } from '../src/presets/daejeon.js';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
 import { createDatabase } from './database.js';
+import { postgresCpuSeconds } from './postgres-cpu.js';
 
 const { values } = parseArgs({
-  options: { payments: { type: 'string', default: '10000' }, concurrency: { type: 'string', default: '16' } },
+  options: {
+    payments: { type: 'string', default: '10000' },
+    concurrency: { type: 'string', default: '16' },
+    /** `off`: drop the fence triggers on cluster a before paying, to see what they cost (no move then). */
+    fence: { type: 'string', default: 'on' },
+  },
 });
+const FENCE = values.fence !== 'off';
 const PAYMENTS = Number(values.payments);
 const CONCURRENCY = Number(values.concurrency);
 const TENANT = 'movecity';
@@ -37,7 +44,7 @@ async function main(): Promise<void> {
   const clusterB = await startPostgresCluster(binDir, { durable: true });
   try {
     const urlA = await createDatabase(clusterA.adminUrl, 'bench_move');
-    const urlB = await createDatabase(clusterB.adminUrl, 'bench_move');
+    const urlB = await createDatabase(clusterB.adminUrl, 'bench_move_b');
     const config = loadConfig({
       DATABASE_URL: urlA,
       HANBAT_HOME_CLUSTER: 'a',
@@ -69,7 +76,14 @@ async function main(): Promise<void> {
       },
     ]);
     if (!funded.every((result) => result.ok)) throw new Error('funding refused');
+    if (!FENCE)
+      for (const { name } of await db.query<{ name: string }>(
+        `select c.relname as name from pg_trigger t join pg_class c on c.oid = t.tgrelid where t.tgname = 'hanbat_tenant_fence'`,
+      ))
+        await db.query(`drop trigger hanbat_tenant_fence on "${name}"`);
     let next = 0;
+    const pgCpuBefore = postgresCpuSeconds('bench_move');
+    const nodeCpuBefore = cpuUsage();
     const started = performance.now();
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
@@ -84,7 +98,17 @@ async function main(): Promise<void> {
         }
       }),
     );
-    console.log(`${PAYMENTS} payments in ${Math.round(performance.now() - started)} ms`);
+    const nodeCpu = cpuUsage(nodeCpuBefore);
+    const pgCpu = postgresCpuSeconds('bench_move') - pgCpuBefore;
+    console.log(
+      `${PAYMENTS} payments (fence triggers ${FENCE ? 'on' : 'off'}) in ${Math.round(performance.now() - started)} ms; ` +
+        `CPU per payment: Node ${((nodeCpu.user + nodeCpu.system) / 1000 / PAYMENTS).toFixed(3)} ms, ` +
+        `PostgreSQL ${((pgCpu * 1000) / PAYMENTS).toFixed(3)} ms`,
+    );
+    if (!FENCE) {
+      for (const platform of set.platforms.values()) await platform.db.close();
+      return;
+    }
     const cpu = cpuUsage();
     const moveStarted = performance.now();
     const report = await set.move(TENANT, 'b');
