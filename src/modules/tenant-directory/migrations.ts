@@ -56,21 +56,31 @@ export const tenantDirectoryMigrations: Migration[] = [
           coalesce(nullif(current_setting('hanbat.fence_checked', true), ''), ',') || t || ',', true);
       end $fence$;
       create function hanbat_tenant_fence() returns trigger language plpgsql as $fence$
+      declare
+        t text := case when tg_op = 'DELETE' then old.tenant_id else new.tenant_id end;
       begin
+        -- Fast path (one expression, no query): this transaction passed the fence for t already.
+        if t is not null and position(',' || t || ',' in
+            coalesce(current_setting('hanbat.fence_checked', true), '')) = 0 then
+          perform hanbat_tenant_fence_check(t);
+        end if;
         if tg_op = 'DELETE' then
-          perform hanbat_tenant_fence_check(old.tenant_id);
           return old;
         end if;
-        perform hanbat_tenant_fence_check(new.tenant_id);
         return new;
       end $fence$;
       create function hanbat_tenant_fence_tenants() returns trigger language plpgsql as $fence$
+      declare
+        t text := case when tg_op = 'DELETE' then old.id else new.id end;
       begin
+        -- Fast path (one expression, no query): this transaction passed the fence for t already.
+        if t is not null and position(',' || t || ',' in
+            coalesce(current_setting('hanbat.fence_checked', true), '')) = 0 then
+          perform hanbat_tenant_fence_check(t);
+        end if;
         if tg_op = 'DELETE' then
-          perform hanbat_tenant_fence_check(old.id);
           return old;
         end if;
-        perform hanbat_tenant_fence_check(new.id);
         return new;
       end $fence$;`,
   },
