@@ -1,6 +1,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../db/writable-pool.js';
 import { DomainError } from '../errors.js';
+import { tenantMovingError } from '../modules/tenant-directory/cluster-set.js';
+import { isTenantFenced } from '../modules/tenant-directory/fence.js';
+
+function tenantOfFence(error: unknown): string {
+  const match = /tenant (\S+) is fenced/.exec((error as { message?: string }).message ?? '');
+  return match?.[1] ?? 'this tenant';
+}
 
 /** RFC 9457 problem details, with the stable `code` clients branch on and messages in both languages. */
 export interface Problem {
@@ -67,6 +74,11 @@ export function registerProblemHandlers(app: FastifyInstance): void {
           },
         }),
       );
+    }
+    if (isTenantFenced(error)) {
+      // Another instance is moving this tenant (or moved it): nothing was written; retry shortly.
+      reply.header('retry-after', '1');
+      return sendProblem(request, reply, tenantMovingError(tenantOfFence(error)));
     }
     if (isDatabaseUnavailable(error)) {
       // A failover or a lost connection: nothing was acknowledged; the same request (same idempotency key) may be retried.

@@ -9,7 +9,16 @@ const CALLBACK_BODY_BYTES_MAX = 16_384;
 
 export function bankRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   const receiver = new BankCallbackReceiver({
-    wallets: platform.wallets,
+    // Callbacks are served by the home cluster's app; the charge is completed on its city's cluster,
+    // named by the tenant in the signed event.
+    wallets: {
+      completeCharge: (tenantId, chargeId, outcome) =>
+        (platform.clusters?.platformOf(tenantId) ?? platform).wallets.completeCharge(
+          tenantId,
+          chargeId,
+          outcome,
+        ),
+    },
     clock: platform.clock,
     signingSecret: platform.config.bankSigningSecret,
   });

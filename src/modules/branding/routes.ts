@@ -101,7 +101,11 @@ export function brandingRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           response: { 200: BrandingSchema, ...problemResponses(400, 401, 404, 409) },
         },
       },
-      async (request) => view(await brandings.set(request.params.tenantId, request.body)),
+      async (request) => {
+        // The city's own cluster: this route is served by the home cluster's app for every city.
+        const owner = platform.clusters?.platformOf(request.params.tenantId) ?? platform;
+        return view(await owner.brandings.set(request.params.tenantId, request.body));
+      },
     );
   };
 }

@@ -21,6 +21,9 @@ const TenantSchema = Type.Object({
   preset: Type.Union([Type.String(), Type.Null()], {
     description: 'null: seeded by `serve`, or not fully installed',
   }),
+  cluster: Type.Optional(
+    Type.String({ description: 'the database cluster holding the city (deployments with HANBAT_CLUSTERS)' }),
+  ),
 });
 
 const NewTenantBody = Type.Object(
@@ -53,6 +56,25 @@ function tenantView(tenant: Tenant) {
     currencyCode: tenant.currencyCode,
     preset: tenant.preset ?? null,
   };
+}
+
+/**
+ * Every city of the deployment: with several clusters, each cluster's cities that the directory
+ * places there (a copy left behind by a move is not listed twice), each naming its cluster.
+ */
+async function listEveryCluster(platform: Platform) {
+  const clusters = platform.clusters;
+  if (!clusters) return (await platform.tenants.list()).map(tenantView);
+  const lists = await Promise.all(
+    clusters
+      .members()
+      .map(async (member) =>
+        (await member.platform.tenants.list())
+          .filter((tenant) => clusters.clusterOf(tenant.id) === member.name)
+          .map((tenant) => ({ ...tenantView(tenant), cluster: member.name })),
+      ),
+  );
+  return lists.flat().sort((a, b) => a.tenantId.localeCompare(b.tenantId));
 }
 
 export function requirePlatformAdmin(admins: PlatformAdminService) {
@@ -133,7 +155,7 @@ export function platformAdminRoutes(platform: Platform): FastifyPluginAsyncTypeb
           response: { 200: Type.Object({ tenants: Type.Array(TenantSchema) }), ...problemResponses(401) },
         },
       },
-      async () => ({ tenants: (await platform.tenants.list()).map(tenantView) }),
+      async () => ({ tenants: await listEveryCluster(platform) }),
     );
   };
 }

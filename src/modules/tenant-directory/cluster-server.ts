@@ -5,9 +5,12 @@ import { type ClusterSet, tenantMovingError } from './cluster-set.js';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Platform-wide paths (the administrator, metrics, health, the web app) are served by the home cluster. */
+/**
+ * Platform-wide paths (the administrator, bank callbacks, metrics, health, the web app) are served by
+ * the home cluster's app, which reaches each city's cluster through the cluster set.
+ */
 function servedByHome(url: string): boolean {
-  return !url.startsWith('/v1/') || url.startsWith('/v1/platform/');
+  return !url.startsWith('/v1/') || url.startsWith('/v1/platform/') || url.startsWith('/v1/bank/');
 }
 
 /**

@@ -4,6 +4,7 @@ import { DomainError, notFound } from '../../errors.js';
 import type { Platform } from '../../platform.js';
 import { type CopyReport, copyTenant } from './copy-tenant.js';
 import type { Placement, TenantDirectory } from './directory.js';
+import { fenceTenant, markMovedAway, unfenceTenant } from './fence.js';
 
 export interface MoveReport extends CopyReport {
   tenantId: string;
@@ -19,6 +20,10 @@ export interface ClusterControl {
   /** Each cluster's platform, home first: readiness and metrics speak for all of them. */
   members(): ClusterMember[];
   move(tenantId: string, toCluster: string): Promise<MoveReport>;
+  /** The cluster whose database holds the tenant now (the home cluster without a directory entry). */
+  clusterOf(tenantId: string): string;
+  /** That cluster's platform: platform-wide routes (city list, branding, bank callbacks) act through it. */
+  platformOf(tenantId: string): Platform;
 }
 
 export interface ClusterMember {
@@ -195,11 +200,20 @@ export class ClusterSet implements ClusterControl {
       throw conflict('TENANT_MOVING', `${tenantId} is being moved already`, '이미 이동 중입니다');
     const startedAt = new Date();
     this.paused.add(tenantId);
+    let fenced = false;
+    let switched = false;
     try {
       await this.directory.place(tenantId, fromCluster, 'moving');
       await this.waitForWrites(tenantId);
+      // Every instance's writes: the fence waits for those in flight on the source and refuses the rest.
+      await fenceTenant(source.db, tenantId, source.clock.now(), 'moving', this.options.drainTimeoutMs);
+      fenced = true;
+      // A fence left on the target by an earlier move away from it would refuse the tenant there.
+      await unfenceTenant(target.db, tenantId);
       const copy = await copyTenant(source.db, target.db, tenantId, source.clock.now());
       await this.directory.place(tenantId, toCluster, 'active');
+      switched = true;
+      await markMovedAway(source.db, tenantId);
       const report = {
         tenantId,
         fromCluster,
@@ -217,6 +231,9 @@ export class ClusterSet implements ClusterControl {
       });
       return report;
     } catch (error) {
+      // Once the directory names the target, the tenant lives there: the source stays fenced.
+      if (switched) throw error;
+      if (fenced) await unfenceTenant(source.db, tenantId).catch(() => undefined);
       await this.directory.place(tenantId, fromCluster, 'active');
       await this.directory
         .recordMove({

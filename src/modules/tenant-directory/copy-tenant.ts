@@ -4,7 +4,12 @@ import { auditLedger } from '../ledger/audit.js';
 import { type LedgerFingerprint, ledgerFingerprint } from '../ledger/fingerprint.js';
 
 /** Tables never copied: the schema's own bookkeeping, the directory, and the platform's (not a tenant's) tables. */
-const NOT_TENANT_TABLES = new Set(['schema_migrations', 'tenant_placements', 'tenant_moves']);
+const NOT_TENANT_TABLES = new Set([
+  'schema_migrations',
+  'tenant_placements',
+  'tenant_moves',
+  'tenant_fences',
+]);
 const PAGE_ROWS = 500;
 
 export interface CopyReport {
@@ -14,7 +19,7 @@ export interface CopyReport {
   auditChecks: number;
 }
 
-interface TenantTable {
+export interface TenantTable {
   name: string;
   /** `tenant_id`, or `id` for the tenants table itself. */
   keyColumn: string;
@@ -69,7 +74,7 @@ export async function copyTenant(
 }
 
 /** Every table holding a tenant's rows, parents before children (foreign keys), from the catalog. */
-async function tenantTables(sql: Sql): Promise<TenantTable[]> {
+export async function tenantTables(sql: Sql): Promise<TenantTable[]> {
   const rows = await sql.query<{ name: string; columns: string[]; has_tenant: boolean }>(
     `select c.relname as name,
        array(select a.attname::text from pg_attribute a where a.attrelid = c.oid and a.attnum > 0

@@ -11,6 +11,7 @@ import type { ClusterConfig } from './cluster-config.js';
 import { createClusterServer } from './cluster-server.js';
 import { ClusterSet } from './cluster-set.js';
 import { TenantDirectory } from './directory.js';
+import { installFenceTriggers } from './fence.js';
 
 const DRAIN_TIMEOUT_MS = 30_000;
 const DIRECTORY_REFRESH_MS = 2_000;
@@ -29,6 +30,8 @@ export async function openClusters(home: Platform, clusters: ClusterConfig): Pro
     await migrate(db, allMigrations);
     platforms.set(name, createPlatform(home.config, db, home.clock, home.bank));
   }
+  // The write fence of moves, on every cluster, for every instance (see fence.ts).
+  for (const platform of platforms.values()) await installFenceTriggers(platform.db);
   const directory = new TenantDirectory(home.db, home.clock, clusters.homeCluster);
   const set = new ClusterSet(platforms, directory, {
     lookupCacheSize: clusters.tenantLookupCacheSize,
