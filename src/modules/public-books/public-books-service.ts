@@ -319,8 +319,10 @@ export class PublicBooksService {
     const ownIds = own.map((account) => account.id);
     const transferIds = await this.deps.ledger.transferIdsByReference(tenantId, ownIds, transactionId);
     if (transferIds.length === 0) throw notFound(`transaction ${transactionId}`, `거래 ${transactionId}`);
-    const transfers = await this.deps.ledger.sealableTransfers(tenantId, transferIds);
-    const [latest] = await selectCheckpoints(this.db, tenantId, { limit: 1, order: 'desc' });
+    const [transfers, [latest]] = await Promise.all([
+      this.deps.ledger.sealableTransfers(tenantId, transferIds),
+      selectCheckpoints(this.db, tenantId, { limit: 1, order: 'desc' }),
+    ]);
     const lastSeq = Math.max(...transfers.map((transfer) => transfer.commitSeq));
     if (!latest || lastSeq > latest.throughCommitSeq)
       return {
@@ -341,7 +343,13 @@ export class PublicBooksService {
     checkpoint: StoredCheckpoint,
     ownIds: ReadonlySet<string>,
   ): Promise<InclusionProof> {
-    const stored = await selectLeafBySeq(this.db, tenantId, transfer.commitSeq);
+    const [stored, accounts] = await Promise.all([
+      selectLeafBySeq(this.db, tenantId, transfer.commitSeq),
+      this.deps.ledger.getAccounts(
+        tenantId,
+        transfer.entries.map((entry) => entry.accountId),
+      ),
+    ]);
     const leaf = leafText(tenantId, transfer, this.accountHashes(tenantId));
     const hash = leafHash(leaf);
     // The journal must still say what was integrated: a transfer altered since then is not proved.
@@ -358,10 +366,6 @@ export class PublicBooksService {
     const path = ranges.map((range) => rangeHash(range, nodes));
     if (!verifyInclusion(hash, leafIndex, checkpoint.treeSize, path, Buffer.from(checkpoint.rootHash, 'hex')))
       throw journalMismatch(transfer.id);
-    const accounts = await this.deps.ledger.getAccounts(
-      tenantId,
-      transfer.entries.map((entry) => entry.accountId),
-    );
     return {
       format: PROOF_FORMAT,
       tenantId,
