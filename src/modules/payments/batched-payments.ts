@@ -27,7 +27,7 @@ import {
   idempotencySlot,
   insertPaymentsWithResponses,
   type StoredIdempotentResponse,
-  selectIdempotentResponses,
+  selectIdempotentResponsesByTenant,
 } from './batch-store.js';
 import { PaymentErrors } from './errors.js';
 import { paymentMadeEvent } from './events.js';
@@ -264,17 +264,7 @@ export class BatchedPayments {
   private decideAndWrite(size: number, parts: readonly TenantPart[], locked: ReadonlySet<string>) {
     return retryOnConflict(async () => {
       const now = this.clock.now();
-      const inputs = await Promise.all(
-        parts.map((part) =>
-          this.readInputs(
-            part.tenantId,
-            now,
-            part.timeZone,
-            part.orders,
-            locked.has(part.tenantId) ? 'locked' : 'optimistic',
-          ),
-        ),
-      );
+      const inputs = await this.readInputs(parts, now, locked);
       return this.db.transaction(async (tx) => {
         const settled = new Array<Settled<OrderOutcome>>(size);
         for (const [index, part] of parts.entries()) {
@@ -298,55 +288,70 @@ export class BatchedPayments {
   }
 
   /**
-   * What a batch may read without a lock: a merchant's status, a welfare flag or a policy that
-   * changes meanwhile applies from the next batch; a stored response that lands meanwhile makes the
-   * batch's own insert conflict, and the batch runs again and replays it. Optimistic pot balances
-   * are checked under lock before the ledger writes.
+   * What a batch may read without a lock, for all its tenants at once (one statement per table, not
+   * per tenant; the pots, read unlocked only while a tenant is optimistic, are still read per tenant):
+   * a merchant's status, a welfare flag or a policy that changes meanwhile applies from the next
+   * batch; a stored response that lands meanwhile makes the batch's own insert conflict, and the
+   * batch runs again and replays it. Optimistic pot balances are checked under lock before the ledger
+   * writes.
    */
   private async readInputs(
-    tenantId: string,
+    parts: readonly TenantPart[],
     now: Date,
-    timeZone: string,
-    orders: readonly PaymentOrder[],
-    potMode: PotMode,
-  ): Promise<BatchInputs> {
-    const memberIds = orders.map((order) => order.memberId);
-    const [responses, merchants, welfare, policy, chargeCapWon, pots, frozen] = await Promise.all([
-      selectIdempotentResponses(
+    locked: ReadonlySet<string>,
+  ): Promise<BatchInputs[]> {
+    const tenantIds = parts.map((part) => part.tenantId);
+    const members = parts.flatMap((part) =>
+      part.orders.map((order) => ({ tenantId: part.tenantId, memberId: order.memberId })),
+    );
+    const [responses, merchants, welfare, policies, chargeCaps, pots, frozen] = await Promise.all([
+      selectIdempotentResponsesByTenant(
         this.db,
-        tenantId,
-        orders.map((order) => order.idempotency),
+        parts.flatMap((part) =>
+          part.orders.map((order) => ({ tenantId: part.tenantId, ...order.idempotency })),
+        ),
       ),
-      this.deps.merchants.getByCodes(
-        tenantId,
-        orders.map((order) => order.merchantCode),
+      this.deps.merchants.getByTenantCodes(
+        parts.flatMap((part) =>
+          part.orders.map((order) => ({ tenantId: part.tenantId, merchantCode: order.merchantCode })),
+        ),
       ),
-      this.deps.members.welfareFlags(tenantId, memberIds),
-      this.deps.policy.cashbackPolicyAt(tenantId, now),
-      this.deps.policy.ruleValue(tenantId, 'charge_monthly_cap_won', now),
-      potMode === 'optimistic' ? this.deps.budgets.readPotsAt(this.db, tenantId, now) : null,
-      this.deps.freezes.frozenAmong(tenantId, memberIds),
+      this.deps.members.welfareFlagsByTenant(members),
+      this.deps.policy.cashbackPoliciesAt(tenantIds, now),
+      this.deps.policy.ruleValues(tenantIds, 'charge_monthly_cap_won', now),
+      Promise.all(
+        parts.map((part) =>
+          locked.has(part.tenantId) ? null : this.deps.budgets.readPotsAt(this.db, part.tenantId, now),
+        ),
+      ),
+      this.deps.freezes.frozenAmongTenants(members),
     ]);
-    const selfDealing = orders.some((order) => {
-      const merchant = merchants.get(order.merchantCode);
-      return merchant !== undefined && isSelfDealing(merchant, order.memberId);
-    })
-      ? await selfDealingRuleAt(this.deps.policy, tenantId, now)
-      : null;
-    return {
-      tenantId,
-      now,
-      month: monthKey(now, timeZone),
-      potMode,
-      selfDealing,
-      merchants,
-      welfare,
-      frozen,
-      pots,
-      policy,
-      chargeCapWon,
-      responses,
-    };
+    return Promise.all(
+      parts.map(async (part, index) => {
+        const { tenantId, orders } = part;
+        const tenantMerchants = merchants.get(tenantId) ?? new Map<string, Merchant>();
+        const selfDealing = orders.some((order) => {
+          const merchant = tenantMerchants.get(order.merchantCode);
+          return merchant !== undefined && isSelfDealing(merchant, order.memberId);
+        })
+          ? await selfDealingRuleAt(this.deps.policy, tenantId, now)
+          : null;
+        return {
+          tenantId,
+          now,
+          month: monthKey(now, part.timeZone),
+          potMode: locked.has(tenantId) ? 'locked' : 'optimistic',
+          selfDealing,
+          merchants: tenantMerchants,
+          welfare: welfare.get(tenantId) ?? new Map<string, boolean>(),
+          frozen: frozen.get(tenantId) ?? new Map(),
+          pots: pots[index] ?? null,
+          policy: policies.get(tenantId) ?? null,
+          chargeCapWon: chargeCaps.get(tenantId) as number,
+          responses: responses.get(tenantId) ?? new Map<string, StoredIdempotentResponse>(),
+        } satisfies BatchInputs;
+      }),
+    );
   }
 
   private async lockAndLoad(
