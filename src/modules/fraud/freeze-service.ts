@@ -44,6 +44,39 @@ export class FreezeService {
     );
   }
 
+  /**
+   * `frozenAmong` for a payment batch of several tenants, in one statement: per tenant, its frozen
+   * merchants and those of the given members that are frozen. Tenants with none map to an empty set.
+   */
+  async frozenAmongTenants(
+    pairs: ReadonlyArray<{ tenantId: string; memberId: string }>,
+  ): Promise<Map<string, FrozenParties>> {
+    const tenantIds = [...new Set(pairs.map((pair) => pair.tenantId))];
+    const rows = await this.db.query<{
+      tenant_id: string;
+      id: string;
+      kind: ActiveFreeze['kind'];
+      party_id: string;
+      case_id: string;
+      reason: string;
+    }>(
+      `select tenant_id, id, kind, party_id, case_id, reason from fraud_freezes
+       where tenant_id = any($1::text[]) and status = 'active'
+         and (kind <> 'member' or (tenant_id, party_id) in (select * from unnest($2::text[], $3::text[])))`,
+      [tenantIds, pairs.map((pair) => pair.tenantId), pairs.map((pair) => pair.memberId)],
+    );
+    const byTenant = new Map<string, FrozenParties>(tenantIds.map((tenantId) => [tenantId, new Map()]));
+    for (const r of rows)
+      byTenant.get(r.tenant_id)?.set(`${r.kind}:${r.party_id}`, {
+        id: r.id,
+        kind: r.kind,
+        partyId: r.party_id,
+        caseId: r.case_id,
+        reason: r.reason,
+      });
+    return byTenant;
+  }
+
   /** Throws ACCOUNT_FROZEN when the member or the merchant is frozen. */
   async assertNotFrozen(
     tenantId: string,

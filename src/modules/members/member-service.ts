@@ -436,6 +436,27 @@ export class MemberService {
     return new Map(rows.map((row) => [row.id, row.is_welfare_recipient]));
   }
 
+  /** Welfare flags by (tenant, member) pair, for a payment batch of several tenants: tenant → member → flag. */
+  async welfareFlagsByTenant(
+    pairs: ReadonlyArray<{ tenantId: string; memberId: string }>,
+  ): Promise<Map<string, Map<string, boolean>>> {
+    const rows = await this.db.query<{ tenant_id: string; id: string; is_welfare_recipient: boolean }>(
+      `select tenant_id, id, is_welfare_recipient from users
+       where (tenant_id, id) in (select * from unnest($1::text[], $2::text[]))`,
+      [pairs.map((pair) => pair.tenantId), pairs.map((pair) => pair.memberId)],
+    );
+    const byTenant = new Map<string, Map<string, boolean>>();
+    for (const row of rows) {
+      let flags = byTenant.get(row.tenant_id);
+      if (!flags) {
+        flags = new Map();
+        byTenant.set(row.tenant_id, flags);
+      }
+      flags.set(row.id, row.is_welfare_recipient);
+    }
+    return byTenant;
+  }
+
   async setWelfareRecipient(
     tenantId: string,
     actorUserId: string,

@@ -35,6 +35,7 @@ import {
   selectMerchant,
   selectMerchantsByCode,
   selectMerchantsById,
+  selectMerchantsByTenantCode,
   selectOwnedApprovedIds,
   selectOwnerApplications,
   selectReviewPage,
@@ -197,6 +198,13 @@ export class MerchantService {
     tx?: Sql,
   ): Promise<Map<string, Merchant>> {
     return selectMerchantsByCode(tx ?? this.db, tenantId, merchantCodes);
+  }
+
+  /** By (tenant, code) pairs, for a payment batch of several tenants: tenant → code → merchant. */
+  async getByTenantCodes(
+    pairs: ReadonlyArray<{ tenantId: string; merchantCode: string }>,
+  ): Promise<Map<string, Map<string, Merchant>>> {
+    return selectMerchantsByTenantCode(this.db, pairs);
   }
 
   async getById(tenantId: string, merchantId: string, tx?: Sql): Promise<Merchant | undefined> {

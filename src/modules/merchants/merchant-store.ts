@@ -59,6 +59,31 @@ export async function selectMerchantsByCode(
   return new Map(rows.map((row) => [row.merchantCode as string, withDerived(row)]));
 }
 
+/** Merchants by (tenant, code) pair, for a payment batch of several tenants: one statement, by tenant then code. */
+export async function selectMerchantsByTenantCode(
+  sql: Sql,
+  pairs: ReadonlyArray<{ tenantId: string; merchantCode: string }>,
+): Promise<Map<string, Map<string, Merchant>>> {
+  const unique = [
+    ...new Map(pairs.map((pair) => [JSON.stringify([pair.tenantId, pair.merchantCode]), pair])).values(),
+  ];
+  const rows = await sql.query<MerchantRow>(
+    `select ${MERCHANT_COLUMNS} from merchants
+     where (tenant_id, merchant_code) in (select * from unnest($1::text[], $2::text[]))`,
+    [unique.map((pair) => pair.tenantId), unique.map((pair) => pair.merchantCode)],
+  );
+  const byTenant = new Map<string, Map<string, Merchant>>();
+  for (const row of rows) {
+    let codes = byTenant.get(row.tenantId);
+    if (!codes) {
+      codes = new Map();
+      byTenant.set(row.tenantId, codes);
+    }
+    codes.set(row.merchantCode as string, withDerived(row));
+  }
+  return byTenant;
+}
+
 /** Merchants by id, for showing names beside a page of ids (a page is at most 100). */
 export async function selectMerchantsById(
   sql: Sql,

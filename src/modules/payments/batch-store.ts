@@ -51,6 +51,38 @@ export async function selectIdempotentResponses(
   );
 }
 
+/**
+ * `selectIdempotentResponses` for a batch of several tenants, in one statement: tenant → slot →
+ * stored response (every tenant asked for has a map, empty when none is stored).
+ */
+export async function selectIdempotentResponsesByTenant(
+  sql: Sql,
+  refs: ReadonlyArray<IdempotencyRef & { tenantId: string }>,
+): Promise<Map<string, Map<string, StoredIdempotentResponse>>> {
+  const rows = await sql.query<{
+    tenant_id: string;
+    principal_id: string;
+    key: string;
+    request_hash: string;
+    status_code: number;
+    response: unknown;
+  }>(
+    `select tenant_id, principal_id, key, request_hash, status_code, response from idempotency_keys
+     where (tenant_id, principal_id, key) in (select * from unnest($1::text[], $2::text[], $3::text[]))`,
+    [refs.map((ref) => ref.tenantId), refs.map((ref) => ref.principalId), refs.map((ref) => ref.key)],
+  );
+  const byTenant = new Map<string, Map<string, StoredIdempotentResponse>>(
+    refs.map((ref) => [ref.tenantId, new Map()]),
+  );
+  for (const row of rows)
+    byTenant.get(row.tenant_id)?.set(idempotencySlot({ principalId: row.principal_id, key: row.key }), {
+      requestHash: row.request_hash,
+      statusCode: row.status_code,
+      body: row.response,
+    });
+  return byTenant;
+}
+
 /** A batch's new payments and their stored responses, in one statement (one round trip under the batch's locks). */
 export async function insertPaymentsWithResponses(
   tx: Sql,

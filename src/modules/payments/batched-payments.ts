@@ -1,6 +1,11 @@
 import type { Clock } from '../../clock.js';
 import { type Database, retryOnConflict, type Sql } from '../../db/database.js';
-import { GroupCommit, type GroupCommitOptions, type Settled } from '../../db/group-commit.js';
+import {
+  type BatchObserver,
+  GroupCommit,
+  type GroupCommitOptions,
+  type Settled,
+} from '../../db/group-commit.js';
 import { inForeground } from '../../db/priority-gate.js';
 import { DomainError, unstorableText } from '../../errors.js';
 import { unstorableTextPath } from '../../storable-text.js';
@@ -22,7 +27,7 @@ import {
   idempotencySlot,
   insertPaymentsWithResponses,
   type StoredIdempotentResponse,
-  selectIdempotentResponses,
+  selectIdempotentResponsesByTenant,
 } from './batch-store.js';
 import { PaymentErrors } from './errors.js';
 import { paymentMadeEvent } from './events.js';
@@ -81,12 +86,32 @@ export const PAYMENT_BATCH_PGLITE: GroupCommitOptions = {
  */
 type PotMode = 'optimistic' | 'locked';
 
-/** An optimistic batch met a pot it could not draw from in full: the batch is decided again, locked. */
+/**
+ * An optimistic batch met a pot of this tenant it could not draw from in full: the batch is decided
+ * again with this tenant's pots locked from the start (the other tenants of the batch stay optimistic).
+ */
 class PotsNeedLock extends Error {
-  constructor() {
-    super('the budget pots are too low to decide this batch without locking them');
+  constructor(readonly tenantId: string) {
+    super(`the budget pots of ${tenantId} are too low to decide this batch without locking them`);
   }
 }
+
+/** An order as queued: the database's one group holds every tenant's orders. */
+interface TenantOrder {
+  tenantId: string;
+  order: PaymentOrder;
+}
+
+/** One tenant's share of a batch, its orders in arrival order and where each sits in the batch. */
+interface TenantPart {
+  tenantId: string;
+  timeZone: string;
+  orders: PaymentOrder[];
+  positions: number[];
+}
+
+/** The group commit's one group: every tenant of the database shares its batches. */
+const DATABASE_GROUP = 'database';
 
 type Deps = Pick<
   PaymentDeps,
@@ -139,7 +164,11 @@ interface BatchWrites {
  * write and the commit (see PotMode), so batches overlap everywhere else.
  */
 export class BatchedPayments {
-  private readonly group: GroupCommit<PaymentOrder, OrderOutcome>;
+  private readonly group: GroupCommit<TenantOrder, OrderOutcome>;
+  private observer: BatchObserver | undefined;
+  /** Per tenant: orders submitted and not yet taken into a batch, and batches being written. */
+  private readonly queued = new Map<string, number>();
+  private readonly inFlight = new Map<string, number>();
 
   constructor(
     private readonly db: Database,
@@ -149,13 +178,14 @@ export class BatchedPayments {
   ) {
     this.group = new GroupCommit(
       // A batch serves requests: never background work, whoever's continuation starts it.
-      (tenantId, orders) => inForeground(() => this.writeBatch(tenantId, orders)),
+      (_group, orders) => inForeground(() => this.writeBatch(orders)),
       {
         ...(db.kind === 'pglite' ? PAYMENT_BATCH_PGLITE : PAYMENT_BATCH_DEFAULTS),
         ...options,
       },
-      // Batches in flight take disjoint members, so one never waits on another's member locks.
-      (order) => order.memberId,
+      // Batches in flight take disjoint members, so one never waits on another's member locks
+      // (member ids are the tenant's own: two cities may both have a member `m-1`).
+      ({ tenantId, order }) => `${tenantId}/${order.memberId}`,
     );
   }
 
@@ -164,101 +194,164 @@ export class BatchedPayments {
     // would split that batch, but at the cost of the whole batch's work).
     const refusal = admissionRefusal(order);
     if (refusal) return Promise.reject(refusal);
-    return this.group.submit(tenantId, order);
+    const request: TenantOrder = { tenantId, order };
+    // Counted until a batch takes it (`writeBatch`), or until answered without one (BUSY).
+    count(this.queued, tenantId, 1);
+    this.untaken.add(request);
+    const result = this.group.submit(DATABASE_GROUP, request);
+    const untake = () => {
+      if (this.untaken.delete(request)) count(this.queued, tenantId, -1);
+    };
+    result.then(untake, untake);
+    return result;
   }
 
-  /** The group commit behind `pay`, for metrics: batch sizes and queue depth per tenant. */
-  get batching(): Pick<GroupCommit<PaymentOrder, OrderOutcome>, 'observeBatches' | 'depth'> {
-    return this.group;
+  /** Orders counted in `queued` and not yet in a batch (a batch split in halves meets its orders again). */
+  private readonly untaken = new WeakSet<TenantOrder>();
+
+  /** For metrics: batch sizes and queue depth per tenant (a batch of several tenants counts in each). */
+  get batching(): { observeBatches(observer: BatchObserver): void; depth(): BatchDepth[] } {
+    return {
+      observeBatches: (observer) => {
+        this.observer = observer;
+      },
+      depth: () =>
+        [...new Set([...this.queued.keys(), ...this.inFlight.keys()])].map((tenantId) => ({
+          groupKey: tenantId,
+          queued: this.queued.get(tenantId) ?? 0,
+          inFlight: this.inFlight.get(tenantId) ?? 0,
+        })),
+    };
   }
 
-  private async writeBatch(tenantId: string, orders: readonly PaymentOrder[]) {
-    // Outside the transaction: a first, uncached read inside it would go around it.
-    const timeZone = await this.deps.tenants.timeZoneOf(tenantId);
+  private async writeBatch(requests: readonly TenantOrder[]): Promise<Array<Settled<OrderOutcome>>> {
+    const parts = partitionByTenant(requests);
+    for (const part of parts) {
+      const taken = requests.filter(
+        (request) => request.tenantId === part.tenantId && this.untaken.has(request),
+      );
+      for (const request of taken) this.untaken.delete(request);
+      if (taken.length > 0) {
+        count(this.queued, part.tenantId, -taken.length);
+        this.observer?.(part.tenantId, taken.length);
+      }
+      count(this.inFlight, part.tenantId, 1);
+    }
     try {
-      return await this.decideAndWrite(tenantId, timeZone, orders, 'optimistic');
-    } catch (error) {
-      if (!(error instanceof PotsNeedLock)) throw error;
-      return this.decideAndWrite(tenantId, timeZone, orders, 'locked');
+      // Outside the transaction: a first, uncached read inside it would go around it.
+      for (const part of parts) part.timeZone = await this.deps.tenants.timeZoneOf(part.tenantId);
+      const locked = new Set<string>();
+      for (;;) {
+        try {
+          return await this.decideAndWrite(requests.length, parts, locked);
+        } catch (error) {
+          // Each tenant can ask once: its pots are locked from the start the next time.
+          if (!(error instanceof PotsNeedLock) || locked.has(error.tenantId)) throw error;
+          locked.add(error.tenantId);
+        }
+      }
+    } finally {
+      for (const part of parts) count(this.inFlight, part.tenantId, -1);
     }
   }
 
-  /** Unlocked reads first, all at once on the pool; then one transaction that locks, decides and writes. */
-  private decideAndWrite(
-    tenantId: string,
-    timeZone: string,
-    orders: readonly PaymentOrder[],
-    potMode: PotMode,
-  ) {
+  /**
+   * Unlocked reads first, all at once on the pool; then one transaction that, tenant after tenant in
+   * the order of their ids, locks, decides and writes. Every batch takes its locks in that one order
+   * (tenant, then within a tenant the order of every flow: usage, member accounts, pots, the ledger's
+   * accounts, the event counter), so two batches in flight wait on each other but never deadlock.
+   */
+  private decideAndWrite(size: number, parts: readonly TenantPart[], locked: ReadonlySet<string>) {
     return retryOnConflict(async () => {
-      const inputs = await this.readInputs(tenantId, timeZone, orders, potMode);
+      const now = this.clock.now();
+      const inputs = await this.readInputs(parts, now, locked);
       return this.db.transaction(async (tx) => {
-        const state = await this.lockAndLoad(tx, inputs, orders);
-        const writes: BatchWrites = {
-          payments: [],
-          transfers: [],
-          activities: [],
-          usageDeltas: [],
-          responses: [],
-          events: [],
-        };
-        const settled = orders.map((order) => settle(() => applyOrder(state, writes, order)));
-        await this.write(tx, state, writes);
+        const settled = new Array<Settled<OrderOutcome>>(size);
+        for (const [index, part] of parts.entries()) {
+          const state = await this.lockAndLoad(tx, inputs[index] as BatchInputs, part.orders);
+          const writes: BatchWrites = {
+            payments: [],
+            transfers: [],
+            activities: [],
+            usageDeltas: [],
+            responses: [],
+            events: [],
+          };
+          part.orders.forEach((order, at) => {
+            settled[part.positions[at] as number] = settle(() => applyOrder(state, writes, order));
+          });
+          await this.write(tx, state, writes);
+        }
         return settled;
       });
     });
   }
 
   /**
-   * What a batch may read without a lock: a merchant's status, a welfare flag or a policy that
-   * changes meanwhile applies from the next batch; a stored response that lands meanwhile makes the
-   * batch's own insert conflict, and the batch runs again and replays it. Optimistic pot balances
-   * are checked under lock before the ledger writes.
+   * What a batch may read without a lock, for all its tenants at once (one statement per table, not
+   * per tenant; the pots, read unlocked only while a tenant is optimistic, are still read per tenant):
+   * a merchant's status, a welfare flag or a policy that changes meanwhile applies from the next
+   * batch; a stored response that lands meanwhile makes the batch's own insert conflict, and the
+   * batch runs again and replays it. Optimistic pot balances are checked under lock before the ledger
+   * writes.
    */
   private async readInputs(
-    tenantId: string,
-    timeZone: string,
-    orders: readonly PaymentOrder[],
-    potMode: PotMode,
-  ): Promise<BatchInputs> {
-    const now = this.clock.now();
-    const memberIds = orders.map((order) => order.memberId);
-    const [responses, merchants, welfare, policy, chargeCapWon, pots, frozen] = await Promise.all([
-      selectIdempotentResponses(
+    parts: readonly TenantPart[],
+    now: Date,
+    locked: ReadonlySet<string>,
+  ): Promise<BatchInputs[]> {
+    const tenantIds = parts.map((part) => part.tenantId);
+    const members = parts.flatMap((part) =>
+      part.orders.map((order) => ({ tenantId: part.tenantId, memberId: order.memberId })),
+    );
+    const [responses, merchants, welfare, policies, chargeCaps, pots, frozen] = await Promise.all([
+      selectIdempotentResponsesByTenant(
         this.db,
-        tenantId,
-        orders.map((order) => order.idempotency),
+        parts.flatMap((part) =>
+          part.orders.map((order) => ({ tenantId: part.tenantId, ...order.idempotency })),
+        ),
       ),
-      this.deps.merchants.getByCodes(
-        tenantId,
-        orders.map((order) => order.merchantCode),
+      this.deps.merchants.getByTenantCodes(
+        parts.flatMap((part) =>
+          part.orders.map((order) => ({ tenantId: part.tenantId, merchantCode: order.merchantCode })),
+        ),
       ),
-      this.deps.members.welfareFlags(tenantId, memberIds),
-      this.deps.policy.cashbackPolicyAt(tenantId, now),
-      this.deps.policy.ruleValue(tenantId, 'charge_monthly_cap_won', now),
-      potMode === 'optimistic' ? this.deps.budgets.readPotsAt(this.db, tenantId, now) : null,
-      this.deps.freezes.frozenAmong(tenantId, memberIds),
+      this.deps.members.welfareFlagsByTenant(members),
+      this.deps.policy.cashbackPoliciesAt(tenantIds, now),
+      this.deps.policy.ruleValues(tenantIds, 'charge_monthly_cap_won', now),
+      Promise.all(
+        parts.map((part) =>
+          locked.has(part.tenantId) ? null : this.deps.budgets.readPotsAt(this.db, part.tenantId, now),
+        ),
+      ),
+      this.deps.freezes.frozenAmongTenants(members),
     ]);
-    const selfDealing = orders.some((order) => {
-      const merchant = merchants.get(order.merchantCode);
-      return merchant !== undefined && isSelfDealing(merchant, order.memberId);
-    })
-      ? await selfDealingRuleAt(this.deps.policy, tenantId, now)
-      : null;
-    return {
-      tenantId,
-      now,
-      month: monthKey(now, timeZone),
-      potMode,
-      selfDealing,
-      merchants,
-      welfare,
-      frozen,
-      pots,
-      policy,
-      chargeCapWon,
-      responses,
-    };
+    return Promise.all(
+      parts.map(async (part, index) => {
+        const { tenantId, orders } = part;
+        const tenantMerchants = merchants.get(tenantId) ?? new Map<string, Merchant>();
+        const selfDealing = orders.some((order) => {
+          const merchant = tenantMerchants.get(order.merchantCode);
+          return merchant !== undefined && isSelfDealing(merchant, order.memberId);
+        })
+          ? await selfDealingRuleAt(this.deps.policy, tenantId, now)
+          : null;
+        return {
+          tenantId,
+          now,
+          month: monthKey(now, part.timeZone),
+          potMode: locked.has(tenantId) ? 'locked' : 'optimistic',
+          selfDealing,
+          merchants: tenantMerchants,
+          welfare: welfare.get(tenantId) ?? new Map<string, boolean>(),
+          frozen: frozen.get(tenantId) ?? new Map(),
+          pots: pots[index] ?? null,
+          policy: policies.get(tenantId) ?? null,
+          chargeCapWon: chargeCaps.get(tenantId) as number,
+          responses: responses.get(tenantId) ?? new Map<string, StoredIdempotentResponse>(),
+        } satisfies BatchInputs;
+      }),
+    );
   }
 
   private async lockAndLoad(
@@ -319,10 +412,38 @@ export class BatchedPayments {
     for (const pot of state.pots) {
       for (const account of pot.accounts) {
         const drawnWon = (state.potsLoadedWon.get(account.accountId) ?? 0) - account.availableWon;
-        if (drawnWon > 0 && (heldById.get(account.accountId) ?? 0) < drawnWon) throw new PotsNeedLock();
+        if (drawnWon > 0 && (heldById.get(account.accountId) ?? 0) < drawnWon)
+          throw new PotsNeedLock(state.tenantId);
       }
     }
   }
+}
+
+export interface BatchDepth {
+  groupKey: string;
+  queued: number;
+  inFlight: number;
+}
+
+/** A batch's orders by tenant, tenants in the order of their ids (the batch's one lock order). */
+function partitionByTenant(requests: readonly TenantOrder[]): TenantPart[] {
+  const parts = new Map<string, TenantPart>();
+  requests.forEach(({ tenantId, order }, position) => {
+    let part = parts.get(tenantId);
+    if (!part) {
+      part = { tenantId, timeZone: '', orders: [], positions: [] };
+      parts.set(tenantId, part);
+    }
+    part.orders.push(order);
+    part.positions.push(position);
+  });
+  return [...parts.values()].sort((a, b) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0));
+}
+
+function count(counts: Map<string, number>, tenantId: string, delta: number): void {
+  const next = (counts.get(tenantId) ?? 0) + delta;
+  if (next === 0) counts.delete(tenantId);
+  else counts.set(tenantId, next);
 }
 
 /** Whatever in an order the database could refuse: text it cannot store, an amount it cannot hold. */
@@ -372,7 +493,8 @@ function applyOrder(state: BatchState, writes: BatchWrites, order: PaymentOrder)
     state.selfDealing && isSelfDealing(merchant, memberId)
       ? selfDealingQuote(ruleQuote, state.selfDealing)
       : ruleQuote;
-  if (state.potMode === 'optimistic' && !drawsInFull(state.pots, quote.cashbackWon)) throw new PotsNeedLock();
+  if (state.potMode === 'optimistic' && !drawsInFull(state.pots, quote.cashbackWon))
+    throw new PotsNeedLock(state.tenantId);
   const draw = allocateCashback(state.pots, quote.cashbackWon);
   const payment: Payment = {
     tenantId: state.tenantId,

@@ -11,7 +11,9 @@ import {
   selectAllPolicies,
   selectAllRules,
   selectPolicyAt,
+  selectPolicyAtByTenant,
   selectRuleAt,
+  selectRuleAtByTenant,
   selectRulesInForce,
 } from './store.js';
 import type {
@@ -54,6 +56,18 @@ export class PolicyService {
     return rule.value;
   }
 
+  /** `ruleValue` for several tenants in one statement; a tenant without the rule is refused as there. */
+  async ruleValues(tenantIds: readonly string[], key: RuleKey, at: Date): Promise<Map<string, number>> {
+    const rules = await selectRuleAtByTenant(this.db, tenantIds, key, at);
+    return new Map(
+      tenantIds.map((tenantId) => {
+        const rule = rules.get(tenantId);
+        if (!rule) throw ruleNotConfigured(tenantId, key, at);
+        return [tenantId, rule.value];
+      }),
+    );
+  }
+
   /** Refuses `amountWon` above the value of `key` in force at `at`: AMOUNT_OVER_LIMIT, naming the limit. */
   async assertAmountWithin(tenantId: string, key: RuleKey, amountWon: number, at: Date): Promise<void> {
     const limitWon = await this.ruleValue(tenantId, key, at);
@@ -73,6 +87,15 @@ export class PolicyService {
   /** The version whose [effectiveFrom, effectiveTo) contains `at`; an overlaying later version wins. */
   async cashbackPolicyAt(tenantId: string, at: Date, tx?: Sql): Promise<CashbackPolicy | null> {
     return selectPolicyAt(tx ?? this.db, tenantId, at);
+  }
+
+  /** `cashbackPolicyAt` for several tenants in one statement; null where none is in force. */
+  async cashbackPoliciesAt(
+    tenantIds: readonly string[],
+    at: Date,
+  ): Promise<Map<string, CashbackPolicy | null>> {
+    const policies = await selectPolicyAtByTenant(this.db, tenantIds, at);
+    return new Map(tenantIds.map((tenantId) => [tenantId, policies.get(tenantId) ?? null]));
   }
 
   /** Newest effectiveFrom first. */

@@ -26,6 +26,22 @@ export async function selectRuleAt(
   return row;
 }
 
+/** The value of `key` in force at `at` for each of several tenants (those without one are absent). */
+export async function selectRuleAtByTenant(
+  sql: Sql,
+  tenantIds: readonly string[],
+  key: RuleKey,
+  at: Date,
+): Promise<Map<string, PolicyRule>> {
+  const rows = await sql.query<PolicyRule>(
+    `select distinct on (tenant_id) ${RULE_COLUMNS} from policy_rules
+     where tenant_id = any($1::text[]) and key = $3 and ${IN_FORCE}
+     order by tenant_id, effective_from desc`,
+    [tenantIds, at, key],
+  );
+  return new Map(rows.map((row) => [row.tenantId, row]));
+}
+
 export async function selectRulesInForce(sql: Sql, tenantId: string, at: Date): Promise<PolicyRule[]> {
   return sql.query<PolicyRule>(
     `select distinct on (key) ${RULE_COLUMNS} from policy_rules where tenant_id = $1 and ${IN_FORCE}
@@ -49,6 +65,21 @@ export async function selectPolicyAt(sql: Sql, tenantId: string, at: Date): Prom
     [tenantId, at],
   );
   return row ?? null;
+}
+
+/** The cashback policy in force at `at` for each of several tenants (those without one are absent). */
+export async function selectPolicyAtByTenant(
+  sql: Sql,
+  tenantIds: readonly string[],
+  at: Date,
+): Promise<Map<string, CashbackPolicy>> {
+  const rows = await sql.query<CashbackPolicy>(
+    `select distinct on (tenant_id) ${POLICY_COLUMNS} from cashback_policies
+     where tenant_id = any($1::text[]) and ${IN_FORCE}
+     order by tenant_id, effective_from desc`,
+    [tenantIds, at],
+  );
+  return new Map(rows.map((row) => [row.tenantId, row]));
 }
 
 export async function selectAllPolicies(sql: Sql, tenantId: string): Promise<CashbackPolicy[]> {
