@@ -24,6 +24,7 @@ const { values } = parseArgs({
     minutes: { type: 'string', default: '2' },
     rate: { type: 'string', default: '50' },
     members: { type: 'string', default: '200' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const minutes = Number(values.minutes);
@@ -98,7 +99,14 @@ async function main(): Promise<void> {
   const cluster = await startPostgresCluster(binDir, { durable: true });
   const work = mkdtempSync(path.join(os.tmpdir(), 'hanbat-soak-'));
   const databaseUrl = await createDatabase(cluster.adminUrl, `hanbat_soak_${process.pid}`);
-  const server = await startServer(databaseUrl, path.join(work, 'bank'));
+  // --cpu-prof DIR: the server's CPU profile, written when it exits at the end of the soak.
+  const profileDir = values['cpu-prof'];
+  const server = await startServer(
+    databaseUrl,
+    path.join(work, 'bank'),
+    {},
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [],
+  );
   const db = await openPostgres(databaseUrl, 2);
   const pid = server.child.pid as number;
   let failed = false;
@@ -155,8 +163,13 @@ async function main(): Promise<void> {
         sent.push(request(startedMs + (reads * 4000) / ratePerSecond, 'read', reads));
       const minuteIndex = Math.floor((nowMs - startedMs) / 60_000);
       if (minuteIndex !== lastRssMinute && nowMs - startedMs > minuteIndex * 60_000 + 55_000) {
-        minuteOf(nowMs).rssMb = rssMbOf(pid);
+        const minute = minuteOf(nowMs);
+        minute.rssMb = rssMbOf(pid);
         lastRssMinute = minuteIndex;
+        // Progress while it runs: a soak that falls behind shows it here, not an hour later.
+        console.error(
+          `minute ${minuteIndex + 1}: ${minute.payments} payments answered so far, ${payments} sent in all, ${minute.errors} errors, server RSS ${minute.rssMb} MB`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
@@ -175,6 +188,13 @@ async function main(): Promise<void> {
         `| ${index + 1} | ${(minute.payments / 60).toFixed(1)} | ${(minute.reads / 60).toFixed(1)} | ${percentile(sorted, 0.5)} | ${percentile(sorted, 0.99)} | ${percentile(sorted, 0.999)} | ${minute.errors} | ${minute.rssMb || rssMbOf(pid)} |`,
       );
     });
+    // RSS after warm-up (the first sixth, at most 10 minutes) against the last minute.
+    const warmMinute = table[Math.min(9, Math.floor(table.length / 6))];
+    const lastMinute = table.at(-1);
+    if (warmMinute?.rssMb && lastMinute?.rssMb)
+      console.log(
+        `server RSS after warm-up ${warmMinute.rssMb} MB, at the end ${lastMinute.rssMb} MB (${(((lastMinute.rssMb - warmMinute.rssMb) * 100) / warmMinute.rssMb).toFixed(1)}%)`,
+      );
     const report = await auditLedger(db, SERVER_TENANT, systemClock.now());
     console.log(
       `audit: ${report.ok ? 'green' : 'RED'} (${report.violations.length} violations); errors: ${errors}`,

@@ -1,5 +1,6 @@
 import type { CancelFact, Fact, MerchantFact, PaymentFact, SignInFact, TransferFact } from './facts.js';
 import type { FraudRule, FraudThresholds } from './rules.js';
+import { TrailingTotals } from './trailing-totals.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -12,7 +13,16 @@ const TICKET_PAYERS_MAX = 100;
 const CYCLE_DEPTH_MAX = 3;
 const CYCLE_VISITS_MAX = 200;
 const EVIDENCE_PAYMENTS_MAX = 8;
+/**
+ * Payments a city's detector holds (about 300 bytes each). Past it the oldest are forgotten first,
+ * so a city paying more than this in 31 days is judged over a shorter look-back, and memory stays
+ * bounded per city. A merchant's running 30-day totals forget with them.
+ */
+export const PAYMENTS_IN_MEMORY_MAX = 200_000;
+/** The most recent payments kept per merchant for signal 4 (only it scans all of them). */
+const MERCHANT_PAYMENTS_MAX = 5_000;
 const SIZE_PERCENTILE_REFRESH = 1_000;
+const SIZE_WINDOW_MS = 30 * DAY_MS;
 /** Members remembered per sign-in address, and addresses per member (the most recent win). */
 const ADDRESS_MEMBERS_MAX = 50;
 const MEMBER_ADDRESSES_MAX = 5;
@@ -62,8 +72,10 @@ export function localTimeIn(timeZone: string): LocalTime {
     minute: '2-digit',
     hourCycle: 'h23',
   });
-  // Offsets change on quarter hours at most, so the local hour of a quarter-hour bucket is cached.
+  // Offsets change on quarter hours at most, so the local hour of a quarter-hour bucket is cached,
+  // and so is each minute's text (evidence lines format the same recent minutes over and over).
   const hours = new Map<number, number>();
+  const minutes = new Map<number, string>();
   const partsOf = (at: number) =>
     Object.fromEntries(formatter.formatToParts(at).map((p) => [p.type, p.value]));
   return {
@@ -78,8 +90,15 @@ export function localTimeIn(timeZone: string): LocalTime {
       return hour;
     },
     format(at) {
-      const p = partsOf(at);
-      return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+      const minute = Math.floor(at / 60_000);
+      let text = minutes.get(minute);
+      if (text === undefined) {
+        if (minutes.size > 50_000) minutes.clear();
+        const p = partsOf(at);
+        text = `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+        minutes.set(minute, text);
+      }
+      return text;
     },
   };
 }
@@ -107,15 +126,24 @@ function prune<T extends { at: number }>(list: T[], since: number): void {
 /**
  * The eight '깡' signals over a stream of facts, in feed order. State is a sliding window per
  * member, merchant and pair (31 days), so scoring a fact costs a few small scans and never a query.
+ * What every payment reads of its merchant is kept so that it does not grow with the merchant's
+ * trade: running 30-day totals and the high-value payments only; the full list is scanned only by
+ * signal 4, for a high-value payment far above the merchant's usual ticket.
  * `observe` returns the findings the fact completes; the caller keeps one open alert per rule and subject.
  */
 export class FraudDetector {
   private readonly merchants = new Map<string, MerchantFact>();
   private readonly byMember = new Map<string, PaymentFact[]>();
   private readonly byMerchant = new Map<string, PaymentFact[]>();
+  /** The merchant's payments of at least the high-value line only. */
+  private readonly highByMerchant = new Map<string, PaymentFact[]>();
+  private readonly merchantTotals = new Map<string, TrailingTotals>();
   private readonly tickets = new Map<string, number[]>();
   private readonly industryTickets = new Map<string, number[]>();
   private readonly payments = new Map<string, PaymentFact>();
+  /** Every payment held, oldest first (from `oldestHeld`), for forgetting in arrival order. */
+  private readonly held: PaymentFact[] = [];
+  private oldestHeld = 0;
   private readonly transfersFrom = new Map<string, TransferFact[]>();
   private readonly cancels = new Map<
     string,
@@ -134,6 +162,7 @@ export class FraudDetector {
   constructor(
     private readonly thresholds: FraudThresholds,
     private readonly time: LocalTime,
+    private readonly paymentsInMemoryMax = PAYMENTS_IN_MEMORY_MAX,
   ) {}
 
   knowsMerchant(merchantId: string): boolean {
@@ -158,6 +187,38 @@ export class FraudDetector {
     }
   }
 
+  /** Keeps `p` among the payments held, forgetting the oldest one when memory is full. */
+  private hold(p: PaymentFact): void {
+    this.held.push(p);
+    if (this.held.length - this.oldestHeld > this.paymentsInMemoryMax) {
+      this.forget(this.held[this.oldestHeld] as PaymentFact);
+      this.oldestHeld += 1;
+    }
+    if (this.oldestHeld >= 1_024 && this.oldestHeld * 2 >= this.held.length) {
+      this.held.splice(0, this.oldestHeld);
+      this.oldestHeld = 0;
+    }
+  }
+
+  /** Lists are in arrival order, so the oldest payment held is at the front of each list it is in. */
+  private forget(p: PaymentFact): void {
+    for (const map of [this.byMember, this.byMerchant, this.highByMerchant]) {
+      const list = map.get(map === this.byMember ? p.memberId : p.merchantId);
+      if (list?.[0] === p) list.shift();
+    }
+    this.merchantTotals.get(p.merchantId)?.dropOldest(p);
+    this.payments.delete(p.id);
+  }
+
+  private totalsOf(merchantId: string): TrailingTotals {
+    let totals = this.merchantTotals.get(merchantId);
+    if (!totals) {
+      totals = new TrailingTotals(SIZE_WINDOW_MS);
+      this.merchantTotals.set(merchantId, totals);
+    }
+    return totals;
+  }
+
   private merchantName(merchantId: string): string {
     return this.merchants.get(merchantId)?.name ?? merchantId;
   }
@@ -176,27 +237,31 @@ export class FraudDetector {
     const t = this.thresholds;
     const memberPayments = this.listOf(this.byMember, p.memberId, p.at);
     const merchantPayments = this.listOf(this.byMerchant, p.merchantId, p.at);
+    const merchantHigh = this.listOf(this.highByMerchant, p.merchantId, p.at);
     const ownTickets = this.tickets.get(p.merchantId) ?? [];
     const industry = this.industryTickets.get(p.industryCode) ?? [];
     const findings: Finding[] = [];
     if (p.amountWon >= t.fraud_high_value_won)
       findings.push(...this.ticketOutlier(p, memberPayments, merchantPayments, ownTickets, industry));
     memberPayments.push(p);
-    merchantPayments.push(p);
+    pushBounded(merchantPayments, p, MERCHANT_PAYMENTS_MAX);
+    if (p.amountWon >= t.fraud_high_value_won) merchantHigh.push(p);
+    this.totalsOf(p.merchantId).add(p);
     this.payments.set(p.id, p);
+    this.hold(p);
     pushBounded(ownTickets, p.amountWon, TICKET_HISTORY_MAX);
     this.tickets.set(p.merchantId, ownTickets);
     pushBounded(industry, p.amountWon, INDUSTRY_HISTORY_MAX);
     this.industryTickets.set(p.industryCode, industry);
     if (p.amountWon >= t.fraud_high_value_won) {
-      findings.push(...this.sustained(p, memberPayments, merchantPayments));
-      findings.push(...this.newMerchant(p, merchantPayments));
+      findings.push(...this.sustained(p, memberPayments, merchantHigh));
+      findings.push(...this.newMerchant(p, merchantHigh));
       findings.push(...this.repeatedPair(p, memberPayments));
-      findings.push(...this.night(p, memberPayments, merchantPayments));
+      findings.push(...this.night(p, memberPayments, merchantHigh));
     }
     findings.push(...this.memberFrequency(p, memberPayments));
     findings.push(...this.nearThreshold(p, memberPayments));
-    findings.push(...this.sizeOutlier(p, merchantPayments));
+    findings.push(...this.sizeOutlier(p, merchantHigh));
     if (p.amountWon >= t.fraud_cycle_edge_min_won) findings.push(...this.cycleThrough(this.paymentEdge(p)));
     if (p.amountWon >= t.fraud_shared_address_payment_min_won)
       for (const address of this.memberAddresses.get(p.memberId) ?? [])
@@ -396,11 +461,7 @@ export class FraudDetector {
   }
 
   /** Signal 1: sustained high-value payments by one member or at one merchant. */
-  private sustained(
-    p: PaymentFact,
-    memberPayments: PaymentFact[],
-    merchantPayments: PaymentFact[],
-  ): Finding[] {
+  private sustained(p: PaymentFact, memberPayments: PaymentFact[], merchantHigh: PaymentFact[]): Finding[] {
     const t = this.thresholds;
     const since = p.at - t.fraud_sustained_window_days * DAY_MS;
     const high = (list: PaymentFact[]) =>
@@ -409,7 +470,7 @@ export class FraudDetector {
     const days = t.fraud_sustained_window_days;
     for (const [kind, list] of [
       ['member', high(memberPayments)],
-      ['merchant', high(merchantPayments)],
+      ['merchant', high(merchantHigh)],
     ] as const) {
       if (list.length < t.fraud_sustained_count_min) continue;
       const totalWon = list.reduce((sum, x) => sum + x.amountWon, 0);
@@ -463,13 +524,11 @@ export class FraudDetector {
   }
 
   /** Signal 2: many high-value payments at a newly registered merchant. */
-  private newMerchant(p: PaymentFact, merchantPayments: PaymentFact[]): Finding[] {
+  private newMerchant(p: PaymentFact, merchantHigh: PaymentFact[]): Finding[] {
     const t = this.thresholds;
     const registeredAt = this.merchants.get(p.merchantId)?.registeredAt;
     if (registeredAt == null || p.at - registeredAt > t.fraud_new_merchant_days * DAY_MS) return [];
-    const list = merchantPayments.filter(
-      (x) => x.at >= registeredAt && x.amountWon >= t.fraud_high_value_won,
-    );
+    const list = merchantHigh.filter((x) => x.at >= registeredAt && x.amountWon >= t.fraud_high_value_won);
     if (list.length < t.fraud_new_merchant_count_min) return [];
     const ageDays = Math.floor((p.at - registeredAt) / DAY_MS);
     const lines = this.paymentLines(list, false, true);
@@ -625,7 +684,7 @@ export class FraudDetector {
   }
 
   /** Signal 6: frequent high-value payments between midnight and the night's end hour (tenant time). */
-  private night(p: PaymentFact, memberPayments: PaymentFact[], merchantPayments: PaymentFact[]): Finding[] {
+  private night(p: PaymentFact, memberPayments: PaymentFact[], merchantHigh: PaymentFact[]): Finding[] {
     const t = this.thresholds;
     if (this.time.hourOf(p.at) >= t.fraud_night_end_hour) return [];
     const since = p.at - t.fraud_sustained_window_days * DAY_MS;
@@ -639,7 +698,7 @@ export class FraudDetector {
     const findings: Finding[] = [];
     for (const [kind, list] of [
       ['member', nightly(memberPayments)],
-      ['merchant', nightly(merchantPayments)],
+      ['merchant', nightly(merchantHigh)],
     ] as const) {
       if (list.length < t.fraud_night_count_min) continue;
       const lines = this.paymentLines(list, kind === 'member', kind === 'merchant');
@@ -666,25 +725,17 @@ export class FraudDetector {
   }
 
   /** Signal 7: 30 days' volume far above the declared size, with the customers' cashback percentile. */
-  private sizeOutlier(p: PaymentFact, merchantPayments: PaymentFact[]): Finding[] {
+  private sizeOutlier(p: PaymentFact, merchantHigh: PaymentFact[]): Finding[] {
     const t = this.thresholds;
     if (p.annualRevenueWon <= 0) return [];
-    const since = p.at - 30 * DAY_MS;
-    let volumeWon = 0;
-    let cashbackWon = 0;
-    for (const x of merchantPayments) {
-      if (x.at < since) continue;
-      volumeWon += x.amountWon;
-      cashbackWon += x.cashbackWon;
-    }
+    const since = p.at - SIZE_WINDOW_MS;
+    const { volumeWon, cashbackWon } = this.totalsOf(p.merchantId).advance(p.at);
     const declaredMonthlyWon = p.annualRevenueWon / 12;
     if (volumeWon * 10_000 < t.fraud_size_ratio_bp * declaredMonthlyWon) return [];
     const percentile = this.cashbackPercentile(cashbackWon, p.at);
     const ratio = volumeWon / declaredMonthlyWon;
     const name = this.merchantName(p.merchantId);
-    const ids = merchantPayments
-      .filter((x) => x.at >= since && x.amountWon >= t.fraud_high_value_won)
-      .map((x) => x.id);
+    const ids = merchantHigh.filter((x) => x.at >= since).map((x) => x.id);
     return [
       this.finding(
         'size_outlier',
@@ -739,13 +790,8 @@ export class FraudDetector {
       this.observed - this.cashbackRanks.count > SIZE_PERCENTILE_REFRESH ||
       now - this.cashbackRanks.at > DAY_MS
     ) {
-      const since = now - 30 * DAY_MS;
       const sums: number[] = [];
-      for (const list of this.byMerchant.values()) {
-        let sum = 0;
-        for (const x of list) if (x.at >= since) sum += x.cashbackWon;
-        sums.push(sum);
-      }
+      for (const totals of this.merchantTotals.values()) sums.push(totals.advance(now).cashbackWon);
       this.cashbackRanks = { at: now, sortedWon: sums.sort((a, b) => a - b), count: this.observed };
     }
     const sorted = this.cashbackRanks.sortedWon;
@@ -847,16 +893,23 @@ export class FraudDetector {
   private sweep(now: number): void {
     if (now === 0) return;
     const since = now - WINDOW_MS;
-    for (const map of [this.byMember, this.byMerchant, this.transfersFrom, this.cancels] as Map<
-      string,
-      { at: number }[]
-    >[]) {
+    for (const map of [
+      this.byMember,
+      this.byMerchant,
+      this.highByMerchant,
+      this.transfersFrom,
+      this.cancels,
+    ] as Map<string, { at: number }[]>[]) {
       for (const [key, list] of map) {
         prune(list, since);
         if (list.length === 0) map.delete(key);
       }
     }
+    for (const [merchantId, totals] of this.merchantTotals)
+      if (totals.advance(now).count === 0) this.merchantTotals.delete(merchantId);
     for (const [id, p] of this.payments) if (p.at < since) this.payments.delete(id);
+    while (this.oldestHeld < this.held.length && (this.held[this.oldestHeld] as PaymentFact).at < since)
+      this.oldestHeld += 1;
     for (const map of [this.addressMembers, this.memberAddresses]) {
       for (const [key, list] of map) {
         const kept = list.filter((x) => x.at >= since);

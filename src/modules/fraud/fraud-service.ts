@@ -14,7 +14,13 @@ import type { Payment } from '../payments/types.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { Job, RunBudget } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import { type CycleEdge, type Finding, FraudDetector, localTimeIn } from './detector.js';
+import {
+  type CycleEdge,
+  type Finding,
+  FraudDetector,
+  localTimeIn,
+  PAYMENTS_IN_MEMORY_MAX,
+} from './detector.js';
 import { FraudErrors } from './errors.js';
 import { type Fact, factsOf, type MerchantFact } from './facts.js';
 import { accountFrozen } from './freeze-service.js';
@@ -281,9 +287,16 @@ export class FraudService {
     if (cached && cached.thresholdsKey === thresholdsKey && cached.lastSeq === cursorSeq) return cached;
     const detector = new FraudDetector(thresholds, localTimeIn(timeZone));
     const since = new Date(this.clock.now().getTime() - WINDOW_MS);
+    // Every merchant, and no more of the window than the detector can hold (payments, with room
+    // for the transfers, cancels and sign-ins among them).
     const facts = await tx.query<{ data: Fact }>(
-      `select data from fraud_facts where tenant_id = $1 and (kind = 'merchant' or at >= $2) order by seq, idx`,
-      [tenantId, since],
+      `select data from (
+         select seq, idx, data from fraud_facts where tenant_id = $1 and kind = 'merchant'
+         union all
+         (select seq, idx, data from fraud_facts where tenant_id = $1 and kind <> 'merchant' and at >= $2
+          order by seq desc, idx desc limit $3)
+       ) replayed order by seq, idx`,
+      [tenantId, since, 2 * PAYMENTS_IN_MEMORY_MAX],
     );
     // Replayed silently: these facts' alerts were raised when they first arrived.
     for (const { data } of facts) detector.observe(data);

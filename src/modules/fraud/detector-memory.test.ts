@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { FraudDetector, localTimeIn } from './detector.js';
+import type { MerchantFact, PaymentFact } from './facts.js';
+import { FRAUD_RULE_DEFAULTS } from './rules.js';
+
+const START = Date.UTC(2026, 10, 2, 1);
+const MINUTE_MS = 60_000;
+/** Declares ₩1,200,000 a year: ₩100,000 a month, so ₩200,000 in 30 days is twice the size. */
+const SHOP: MerchantFact = {
+  kind: 'merchant',
+  merchantId: 'mch-busy',
+  name: '바쁜상회',
+  ownerId: null,
+  registeredAt: START - 400 * 24 * 60 * MINUTE_MS,
+  annualRevenueWon: 1_200_000,
+  industryCode: 'I1',
+  district: 'seo-gu',
+};
+
+function payment(index: number, amountWon: number): PaymentFact {
+  return {
+    kind: 'payment',
+    id: `pay-${index}`,
+    at: START + index * MINUTE_MS,
+    memberId: `mem-${index % 40}`,
+    merchantId: SHOP.merchantId,
+    amountWon,
+    cashbackWon: amountWon / 10,
+    industryCode: SHOP.industryCode,
+    district: SHOP.district,
+    annualRevenueWon: SHOP.annualRevenueWon,
+  };
+}
+
+/** The 30-day volume the size signal reports, read from its English explanation. */
+function reportedVolumeWon(detector: FraudDetector, p: PaymentFact): number | null {
+  const finding = detector.observe(p).find((f) => f.rule === 'size_outlier');
+  const match = finding?.explanationEn.match(/₩([\d,]+) in the last 30 days/);
+  return match ? Number((match[1] as string).replaceAll(',', '')) : null;
+}
+
+describe('a detector with bounded memory', () => {
+  it('sums a busy merchant over the payments it still holds, forgetting the oldest first', () => {
+    const heldMax = 50;
+    const detector = new FraudDetector(FRAUD_RULE_DEFAULTS, localTimeIn('Asia/Seoul'), heldMax);
+    detector.observe(SHOP);
+    const amounts: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      const amountWon = 10_000 + (i % 7) * 1_000;
+      amounts.push(amountWon);
+      const volumeWon = reportedVolumeWon(detector, payment(i, amountWon));
+      const held = amounts.slice(-heldMax).reduce((sum, won) => sum + won, 0);
+      expect(volumeWon).toBe(held >= 200_000 ? held : null);
+    }
+  });
+
+  it('sums everything of the last 30 days while it has room, and lets the 31st day go', () => {
+    const detector = new FraudDetector(FRAUD_RULE_DEFAULTS, localTimeIn('Asia/Seoul'), 1_000);
+    detector.observe(SHOP);
+    expect(reportedVolumeWon(detector, { ...payment(0, 150_000) })).toBeNull();
+    const dayMs = 24 * 60 * MINUTE_MS;
+    const later = (days: number, id: number, amountWon: number) => ({
+      ...payment(id, amountWon),
+      at: START + days * dayMs,
+    });
+    expect(reportedVolumeWon(detector, later(29, 1, 60_000))).toBe(210_000);
+    expect(reportedVolumeWon(detector, later(30.5, 2, 150_000))).toBe(210_000);
+  });
+});
