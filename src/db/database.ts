@@ -6,6 +6,22 @@ export interface Sql {
   exec(script: string): Promise<void>;
 }
 
+/**
+ * Rows one module writes inside another module's statement, as data-modifying CTEs
+ * (`name as (insert …)`, comma-separated), so a hot path pays one round trip, not two. PostgreSQL
+ * runs every data-modifying CTE to completion whether or not the statement reads it.
+ */
+export interface CompanionWrite {
+  /** The CTEs, their parameters numbered from `$firstParam`. */
+  ctes(firstParam: number): string;
+  params: readonly unknown[];
+}
+
+/** Writes a companion on its own, when the statement it would have joined has nothing to write. */
+export async function writeCompanion(tx: Sql, companion: CompanionWrite): Promise<void> {
+  await tx.query(`with ${companion.ctes(1)} select 1`, companion.params);
+}
+
 export type DatabaseKind = 'pglite' | 'postgres';
 
 export interface Database extends Sql {

@@ -4,6 +4,8 @@ import { databaseKinds, openTestDatabase } from '../../../test/support/databases
 import { createTestTenant } from '../../../test/support/tenants.js';
 import { ManualClock } from '../../clock.js';
 import type { Database, Sql } from '../../db/database.js';
+import { LedgerService } from '../ledger/ledger-service.js';
+import type { TransferRequest } from '../ledger/types.js';
 import { EventFeed } from './event-feed.js';
 import type { FeedEvent, NewEvent } from './types.js';
 
@@ -83,6 +85,67 @@ describe.each(databaseKinds())('event feed on %s', (kind) => {
       [1, 'charge.confirmed:a'],
       [2, 'charge.confirmed:c'],
     ]);
+  });
+
+  it("appended alongside the ledger's write: one statement, numbered with the plain appends, gone with a rollback, written alone when the ledger writes nothing", async () => {
+    const tenantId = await createTestTenant(db, clock);
+    const ledger = new LedgerService(db, clock);
+    await ledger.createAccounts(tenantId, [
+      { id: 'bank', kind: 'bank_clearing', currencyCode: 'KRW', allowNegative: true },
+      { id: 'alice', kind: 'member_cash', currencyCode: 'KRW', ownerId: 'mem_alice' },
+    ]);
+    const move = (id: string, amountWon: number): TransferRequest => ({
+      id,
+      action: 'transfer',
+      code: 'test',
+      postings: [
+        { accountId: 'bank', amountWon: -amountWon },
+        { accountId: 'alice', amountWon },
+      ],
+    });
+    const statements: string[] = [];
+    const postAlongside = (request: TransferRequest, events: NewEvent[]) =>
+      db.transaction(async (tx) => {
+        const counted: Sql = {
+          query: (text, params) => {
+            statements.push(text);
+            return tx.query(text, params);
+          },
+          exec: (script) => tx.exec(script),
+        };
+        const companion = feed.appendAlongside(tenantId, events) ?? undefined;
+        return ledger.postTransfersInTransaction(counted, tenantId, [request], companion);
+      });
+
+    await db.transaction((tx) => feed.append(tx, tenantId, [charge('a')]));
+    const [posted] = await postAlongside(move('t1', 5_000), [charge('b', 5_000), charge('c', 7)]);
+    expect(posted?.ok).toBe(true);
+    const writes = statements.filter((text) => /insert into (ledger_transfers|events)/.test(text));
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toContain('feed_events');
+
+    await expect(
+      db.transaction(async (tx) => {
+        await ledger.postTransfersInTransaction(
+          tx,
+          tenantId,
+          [move('t2', 1)],
+          feed.appendAlongside(tenantId, [charge('lost')]) ?? undefined,
+        );
+        throw new Error('the batch failed after its write');
+      }),
+    ).rejects.toThrow('the batch failed after its write');
+
+    // A replayed transfer writes no ledger row; its companion is still written, on its own.
+    const [replayed] = await postAlongside(move('t1', 5_000), [charge('d')]);
+    expect(replayed?.ok && replayed.replayed).toBe(true);
+    expect((await feed.read(tenantId, 0, 10)).map((event) => [event.seq, event.id])).toEqual([
+      [1, 'charge.confirmed:a'],
+      [2, 'charge.confirmed:b'],
+      [3, 'charge.confirmed:c'],
+      [4, 'charge.confirmed:d'],
+    ]);
+    expect((await ledger.getAccounts(tenantId, ['alice']))[0]?.availableWon).toBe(5_000);
   });
 
   it('delivers every event exactly once to a consumer that dies mid-batch, at any point (property)', async () => {

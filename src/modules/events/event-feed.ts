@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.js';
-import type { Database, Sql } from '../../db/database.js';
+import { type CompanionWrite, type Database, type Sql, writeCompanion } from '../../db/database.js';
 import { EVENT_VERSIONS, type FeedEvent, type NewEvent } from './types.js';
 
 /** Events one append may carry: a payment batch is at most a few hundred payments. */
@@ -37,7 +37,17 @@ export class EventFeed {
 
   /** Appends events in the caller's transaction, in the given order. Call it last in that transaction. */
   async append(tx: Sql, tenantId: string, events: readonly NewEvent[]): Promise<void> {
-    if (events.length === 0) return;
+    const companion = this.appendAlongside(tenantId, events);
+    if (companion) await writeCompanion(tx, companion);
+  }
+
+  /**
+   * The same append as CTEs for the caller to put into its own last statement (the payment batch's
+   * ledger write), so the feed costs no round trip inside the window where the city's pots are
+   * locked. Null when there is nothing to append.
+   */
+  appendAlongside(tenantId: string, events: readonly NewEvent[]): CompanionWrite | null {
+    if (events.length === 0) return null;
     if (events.length > APPEND_MAX) throw new Error(`event append of ${events.length} > ${APPEND_MAX}`);
     const rows = events.map((event, index) => ({
       idx: index + 1,
@@ -47,18 +57,20 @@ export class EventFeed {
       occurred_at: event.occurredAt.toISOString(),
       payload: event.payload,
     }));
-    await tx.query(
-      `with counter as (
-         insert into event_sequences (tenant_id, last_seq) values ($1, $2)
+    return {
+      ctes: (first) => `feed_counter as (
+         insert into event_sequences (tenant_id, last_seq) values ($${first}, $${first + 1})
          on conflict (tenant_id) do update set last_seq = event_sequences.last_seq + excluded.last_seq
          returning last_seq
-       )
-       insert into events (tenant_id, seq, id, type, version, occurred_at, payload)
-       select $1, counter.last_seq - $2 + x.idx, x.id, x.type, x.version, x.occurred_at, x.payload
-       from counter, json_to_recordset($3::json) as x(idx bigint, id text, type text, version integer,
-         occurred_at timestamptz, payload jsonb)`,
-      [tenantId, events.length, JSON.stringify(rows)],
-    );
+       ), feed_events as (
+         insert into events (tenant_id, seq, id, type, version, occurred_at, payload)
+         select $${first}, feed_counter.last_seq - $${first + 1} + x.idx, x.id, x.type, x.version,
+           x.occurred_at, x.payload
+         from feed_counter, json_to_recordset($${first + 2}::json) as x(idx bigint, id text, type text,
+           version integer, occurred_at timestamptz, payload json)
+       )`,
+      params: [tenantId, events.length, JSON.stringify(rows)],
+    };
   }
 
   /** Events of a tenant after `afterSeq`, in order, at most `limit`. */

@@ -43,4 +43,11 @@ export const eventMigrations: Migration[] = [
         primary key (consumer, tenant_id)
       );`,
   },
+  {
+    version: 1101,
+    name: 'event feed: payloads kept as written (json), not re-encoded (jsonb)',
+    // Nothing queries inside a payload: consumers read whole events. jsonb's binary re-encoding of
+    // every payload in the payment batch's transaction was work the feed did for no reader.
+    sql: `alter table events alter column payload type json using payload::json;`,
+  },
 ];

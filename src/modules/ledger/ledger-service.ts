@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.js';
-import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
+import { type CompanionWrite, type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { DomainError, invalidInput } from '../../errors.js';
 import { applyBatch, expireTransferId, type LedgerCommand, SYSTEM_ID_PREFIX } from './batch.js';
 import {
@@ -131,11 +131,15 @@ export class LedgerService {
     return transactionWithRetry(this.db, (tx) => this.postTransfersInTransaction(tx, tenantId, requests));
   }
 
-  /** For modules that write their own rows in the same transaction as the ledger. */
+  /**
+   * For modules that write their own rows in the same transaction as the ledger. A `companion` is
+   * written by the ledger's own write statement (or alone when the batch writes nothing).
+   */
   async postTransfersInTransaction(
     tx: Sql,
     tenantId: string,
     commands: readonly LedgerCommand[],
+    companion?: CompanionWrite,
   ): Promise<TransferResult[]> {
     assertBatchSize(commands.length);
     const now = this.clock.now();
@@ -152,7 +156,7 @@ export class LedgerService {
     const resolutions = await selectResolutions(tx, tenantId, pendingIds);
     const context = { tenantId, now, accounts, transfers, resolutions };
     const { results, write } = applyBatch(context, commands);
-    await writeBatch(tx, tenantId, write, accounts);
+    await writeBatch(tx, tenantId, write, accounts, companion);
     return results;
   }
 

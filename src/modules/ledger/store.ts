@@ -1,4 +1,4 @@
-import type { Sql } from '../../db/database.js';
+import { type CompanionWrite, type Sql, writeCompanion } from '../../db/database.js';
 import type { AccountState, BatchWrite, StoredTransfer } from './batch.js';
 import type { Account, Entry, Transfer, TransferAction } from './types.js';
 
@@ -226,8 +226,12 @@ export async function writeBatch(
   tenantId: string,
   write: BatchWrite,
   accounts: Map<string, AccountState>,
+  companion?: CompanionWrite,
 ): Promise<void> {
-  if (write.transfers.length === 0) return;
+  if (write.transfers.length === 0) {
+    if (companion) await writeCompanion(tx, companion);
+    return;
+  }
   const accountRows = accountRowsOf(write, accounts);
   const [written] = await tx.query<{ updated: number }>(
     `with transfers as (
@@ -251,13 +255,14 @@ export async function writeBatch(
          entry_count bigint, head_hash text)
        where a.tenant_id = $1 and a.id = x.id
        returning a.id
-     )
+     )${companion ? `, ${companion.ctes(5)}` : ''}
      select count(*)::int as updated from balances`,
     [
       tenantId,
       JSON.stringify(transferRowsOf(write)),
       JSON.stringify(entryRowsOf(write)),
       JSON.stringify(accountRows),
+      ...(companion?.params ?? []),
     ],
   );
   if (written?.updated !== accountRows.length) {

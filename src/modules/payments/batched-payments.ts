@@ -392,12 +392,19 @@ export class BatchedPayments {
     await recordSpending(tx, state.tenantId, state.month, writes.usageDeltas, writes.activities);
     if (writes.transfers.length === 0) return;
     if (state.potMode === 'optimistic') await this.lockPotsCovering(tx, state);
-    const results = await this.deps.ledger.postTransfersInTransaction(tx, state.tenantId, writes.transfers);
+    // The feed's append rides in the ledger's write statement, the batch's last: the feed's tenant
+    // counter is locked after everything else and held only for the commit, and costs no round
+    // trip of its own while the city's pots are locked.
+    const feed = this.deps.events.appendAlongside(state.tenantId, writes.events) ?? undefined;
+    const results = await this.deps.ledger.postTransfersInTransaction(
+      tx,
+      state.tenantId,
+      writes.transfers,
+      feed,
+    );
     const refused = results.find((result) => !result.ok);
     // Every amount was decided on balances locked in this transaction: a refusal is a broken invariant.
     if (refused && !refused.ok) throw new Error(`ledger refused ${refused.id}: ${refused.code}`);
-    // Last, one statement for the whole batch: the feed's tenant counter is held only for the commit.
-    await this.deps.events.append(tx, state.tenantId, writes.events);
   }
 
   /**
