@@ -22,6 +22,7 @@ import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgr
 import { createDatabase } from './database.js';
 import { paymentsInProcess } from './in-process.js';
 import { loadAverage } from './machine.js';
+import { postgresCpuSeconds } from './postgres-cpu.js';
 import { seedBench } from './seed.js';
 
 const [roundsArg, secondsArg] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
@@ -31,30 +32,41 @@ const CONCURRENCY = 256;
 const inFlightArg = process.argv.find((arg) => arg.startsWith('--in-flight='));
 if (inFlightArg) PAYMENT_BATCH_DEFAULTS.inFlightMax = Number(inFlightArg.split('=')[1]);
 
+const DATABASE = 'hanbat_feed';
 const binDir = findPostgresBinDir();
 if (!binDir) throw new Error('PostgreSQL binaries not found');
 const cluster = await startPostgresCluster(binDir, { durable: true });
 try {
-  const db = await openPostgres(await createDatabase(cluster.adminUrl, 'hanbat_feed'), 10);
+  const db = await openPostgres(await createDatabase(cluster.adminUrl, DATABASE), 10);
   await migrate(db, allMigrations);
   const platform = createPlatform(loadConfig({}), db, systemClock);
   const data = await seedBench(platform, { members: 20_000, merchants: 1_000 }, console.log);
   const append = EventFeed.prototype.appendAlongside;
   const noAppend: typeof append = () => null;
   const perArm: Record<'feed' | 'no feed', number[]> = { feed: [], 'no feed': [] };
+  // CPU per payment (Node + PostgreSQL, µs): the work the feed adds, which the rate shows only
+  // through the noise of a shared machine's scheduling.
+  const cpuPerArm: Record<'feed' | 'no feed', number[]> = { feed: [], 'no feed': [] };
   // One unrecorded round warms the statements and the JIT.
   await paymentsInProcess(platform, data, { seconds: 3, concurrency: CONCURRENCY, hotSpot: false });
   for (let round = 0; round < rounds; round += 1) {
     for (const arm of round % 2 === 0 ? (['feed', 'no feed'] as const) : (['no feed', 'feed'] as const)) {
       EventFeed.prototype.appendAlongside = arm === 'feed' ? append : noAppend;
+      const nodeBefore = process.cpuUsage();
+      const postgresBefore = postgresCpuSeconds(DATABASE);
       const rate = await paymentsInProcess(platform, data, {
         seconds: secondsPerRound,
         concurrency: CONCURRENCY,
         hotSpot: false,
       });
+      const node = process.cpuUsage(nodeBefore);
+      const nodeMicros = node.user + node.system;
+      const postgresMicros = (postgresCpuSeconds(DATABASE) - postgresBefore) * 1e6;
+      const cpuMicrosPerPayment = (nodeMicros + postgresMicros) / Math.max(1, rate.completed);
       perArm[arm].push(rate.perSecond);
+      cpuPerArm[arm].push(cpuMicrosPerPayment);
       console.log(
-        `round ${round + 1} ${arm.padEnd(7)} ${rate.perSecond.toFixed(0)} payments/s (${rate.failed} failed, load ${loadAverage()})`,
+        `round ${round + 1} ${arm.padEnd(7)} ${rate.perSecond.toFixed(0)} payments/s, CPU ${cpuMicrosPerPayment.toFixed(0)} µs a payment (Node ${(nodeMicros / Math.max(1, rate.completed)).toFixed(0)}, PostgreSQL ${(postgresMicros / Math.max(1, rate.completed)).toFixed(0)}) (${rate.failed} failed, load ${loadAverage()})`,
       );
     }
   }
@@ -64,6 +76,11 @@ try {
   const without = median(perArm['no feed']);
   console.log(
     `median: with the feed ${withFeed.toFixed(0)}/s, without ${without.toFixed(0)}/s → the feed costs ${(((without - withFeed) / without) * 100).toFixed(1)}% (rounds: ${perArm.feed.map((r) => r.toFixed(0)).join(', ')} vs ${perArm['no feed'].map((r) => r.toFixed(0)).join(', ')})`,
+  );
+  const withFeedCpu = median(cpuPerArm.feed);
+  const withoutCpu = median(cpuPerArm['no feed']);
+  console.log(
+    `median CPU a payment: with the feed ${withFeedCpu.toFixed(0)} µs, without ${withoutCpu.toFixed(0)} µs → the feed costs ${(((withFeedCpu - withoutCpu) / withoutCpu) * 100).toFixed(1)}% (rounds: ${cpuPerArm.feed.map((r) => r.toFixed(0)).join(', ')} vs ${cpuPerArm['no feed'].map((r) => r.toFixed(0)).join(', ')})`,
   );
   await db.close();
 } finally {

@@ -20,6 +20,7 @@ import {
   selectOverlapping,
   selectPot,
   selectPots,
+  selectPotsOfTenants,
   selectTenantSettings,
   sourceAccountId,
 } from './store.js';
@@ -57,25 +58,55 @@ export class BudgetService {
   }
 
   private async potsAt(sql: Sql, tenantId: string, at: Date, mode: 'lock' | 'read'): Promise<PotBalances[]> {
-    const covering = await selectPots(sql, tenantId, at);
-    const monthly = covering.filter((pot) => pot.period === 'monthly');
-    // A spent monthly pot stops cashback for the month even if the year's pot still holds money.
-    const paying = monthly.length > 0 ? monthly : covering;
-    if (paying.length === 0) return [];
-    const accountIds = paying.flatMap((pot) => FUNDING_SOURCES.map((source) => potAccountId(pot.id, source)));
-    const accounts =
-      mode === 'lock'
-        ? await this.ledger.lockAccounts(sql, tenantId, accountIds)
-        : await this.ledger.getAccounts(tenantId, accountIds, sql);
-    const availableById = new Map(accounts.map((account) => [account.id, account.availableWon]));
-    return paying.map((pot) => ({
-      potId: pot.id,
-      nationalShareBp: pot.nationalShareBp,
-      accounts: FUNDING_SOURCES.map((source) => {
-        const accountId = potAccountId(pot.id, source);
-        return { source, accountId, availableWon: availableById.get(accountId) ?? 0 };
+    const pots = await this.potsOfTenants(sql, [tenantId], at, mode);
+    return pots.get(tenantId) ?? [];
+  }
+
+  /**
+   * `lockPotsAt` / `readPotsAt` for several cities with one statement per table (a payment batch
+   * across cities); accounts are locked in (city, id) order. City → its paying pots.
+   */
+  async potsOfTenants(
+    sql: Sql,
+    tenantIds: readonly string[],
+    at: Date,
+    mode: 'lock' | 'read',
+  ): Promise<Map<string, PotBalances[]>> {
+    if (tenantIds.length === 0) return new Map();
+    const covering = await selectPotsOfTenants(sql, tenantIds, at);
+    const paying = new Map(
+      [...covering].map(([tenantId, pots]) => {
+        const monthly = pots.filter((pot) => pot.period === 'monthly');
+        // A spent monthly pot stops cashback for the month even if the year's pot still holds money.
+        return [tenantId, monthly.length > 0 ? monthly : pots] as const;
       }),
-    }));
+    );
+    const keys = [...paying].flatMap(([tenantId, pots]) =>
+      pots.flatMap((pot) =>
+        FUNDING_SOURCES.map((source) => ({ tenantId, id: potAccountId(pot.id, source) })),
+      ),
+    );
+    const accounts = await this.ledger.accountsOfTenants(sql, keys, mode);
+    const availableByKey = new Map(
+      accounts.map((account) => [`${account.tenantId}\u0000${account.id}`, account.availableWon]),
+    );
+    return new Map(
+      [...paying].map(([tenantId, pots]) => [
+        tenantId,
+        pots.map((pot) => ({
+          potId: pot.id,
+          nationalShareBp: pot.nationalShareBp,
+          accounts: FUNDING_SOURCES.map((source) => {
+            const accountId = potAccountId(pot.id, source);
+            return {
+              source,
+              accountId,
+              availableWon: availableByKey.get(`${tenantId}\u0000${accountId}`) ?? 0,
+            };
+          }),
+        })),
+      ]),
+    );
   }
 
   /**

@@ -72,6 +72,26 @@ export async function selectPots(sql: Sql, tenantId: string, at: Date | null): P
   );
 }
 
+/** `selectPots` for several cities in one statement: city → its pots covering `at`. */
+export async function selectPotsOfTenants(
+  sql: Sql,
+  tenantIds: readonly string[],
+  at: Date,
+): Promise<Map<string, PotRow[]>> {
+  const rows = await sql.query<PotRow & { tenantId: string }>(
+    `select t.tenant_id as "tenantId", p.* from unnest($1::text[]) as t(tenant_id)
+     cross join lateral (
+       select ${POT_COLUMNS} from budget_pots
+       where tenant_id = t.tenant_id and period_from <= $2 and period_to > $2
+       order by period_from, period, id limit $3
+     ) as p`,
+    [[...new Set(tenantIds)], at, POT_LIST_MAX],
+  );
+  const pots = new Map<string, PotRow[]>(tenantIds.map((tenantId) => [tenantId, []]));
+  for (const { tenantId, ...pot } of rows) pots.get(tenantId)?.push(pot);
+  return pots;
+}
+
 /** Pots of `period` whose [from, to) intersects [from, to). */
 export async function selectOverlapping(
   sql: Sql,

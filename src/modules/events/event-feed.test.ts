@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds, openTestDatabase } from '../../../test/support/databases.js';
 import { createTestTenant } from '../../../test/support/tenants.js';
 import { ManualClock } from '../../clock.js';
-import type { Database, Sql } from '../../db/database.js';
+import { type Database, type Sql, writeCompanion } from '../../db/database.js';
 import { LedgerService } from '../ledger/ledger-service.js';
 import type { TransferRequest } from '../ledger/types.js';
 import { EventFeed } from './event-feed.js';
@@ -71,6 +71,36 @@ describe.each(databaseKinds())('event feed on %s', (kind) => {
     expect(await feed.head(tenantId)).toBe(3);
   });
 
+  it('numbers the events of several cities appended together each in its own city, after its plain appends', async () => {
+    const [first, second, quiet] = [
+      await createTestTenant(db, clock),
+      await createTestTenant(db, clock),
+      await createTestTenant(db, clock),
+    ];
+    await db.transaction((tx) => feed.append(tx, second, [charge('s1')]));
+    const together = feed.appendAlongside([
+      { tenantId: second, events: [charge('s2'), charge('s3')] },
+      { tenantId: quiet, events: [] },
+      { tenantId: first, events: [charge('f1')] },
+    ]);
+    if (!together) throw new Error('two cities have events to append');
+    await db.transaction((tx) => writeCompanion(tx, together));
+    await db.transaction((tx) => feed.append(tx, first, [charge('f2')]));
+    const seqs = async (tenantId: string) =>
+      (await feed.read(tenantId, 0, 10)).map((event) => [event.seq, event.id.split(':')[1]]);
+    expect(await seqs(first)).toEqual([
+      [1, 'f1'],
+      [2, 'f2'],
+    ]);
+    expect(await seqs(second)).toEqual([
+      [1, 's1'],
+      [2, 's2'],
+      [3, 's3'],
+    ]);
+    expect(await feed.head(quiet)).toBe(0);
+    expect(feed.appendAlongside([{ tenantId: quiet, events: [] }])).toBeNull();
+  });
+
   it('a rolled-back producer leaves no event and no gap', async () => {
     const tenantId = await createTestTenant(db, clock);
     await db.transaction((tx) => feed.append(tx, tenantId, [charge('a')]));
@@ -113,7 +143,7 @@ describe.each(databaseKinds())('event feed on %s', (kind) => {
           },
           exec: (script) => tx.exec(script),
         };
-        const companion = feed.appendAlongside(tenantId, events) ?? undefined;
+        const companion = feed.appendAlongside([{ tenantId, events }]) ?? undefined;
         return ledger.postTransfersInTransaction(counted, tenantId, [request], companion);
       });
 
@@ -130,7 +160,7 @@ describe.each(databaseKinds())('event feed on %s', (kind) => {
           tx,
           tenantId,
           [move('t2', 1)],
-          feed.appendAlongside(tenantId, [charge('lost')]) ?? undefined,
+          feed.appendAlongside([{ tenantId, events: [charge('lost')] }]) ?? undefined,
         );
         throw new Error('the batch failed after its write');
       }),

@@ -37,39 +37,59 @@ export class EventFeed {
 
   /** Appends events in the caller's transaction, in the given order. Call it last in that transaction. */
   async append(tx: Sql, tenantId: string, events: readonly NewEvent[]): Promise<void> {
-    const companion = this.appendAlongside(tenantId, events);
+    const companion = this.appendAlongside([{ tenantId, events }]);
     if (companion) await writeCompanion(tx, companion);
   }
 
   /**
-   * The same append as CTEs for the caller to put into its own last statement (the payment batch's
-   * ledger write), so the feed costs no round trip inside the window where the city's pots are
-   * locked. Null when there is nothing to append.
+   * The same append, for one city or several (a payment batch across cities), as CTEs for the
+   * caller to put into its own last statement (the payment batch's ledger write), so the feed costs
+   * no round trip inside the window where the cities' pots are locked. The cities' counter rows are
+   * taken in city order. Null when there is nothing to append.
    */
-  appendAlongside(tenantId: string, events: readonly NewEvent[]): CompanionWrite | null {
-    if (events.length === 0) return null;
-    if (events.length > APPEND_MAX) throw new Error(`event append of ${events.length} > ${APPEND_MAX}`);
-    const rows = events.map((event, index) => ({
-      idx: index + 1,
-      id: `${event.type}:${event.subjectId}`,
-      type: event.type,
-      version: EVENT_VERSIONS[event.type],
-      occurred_at: event.occurredAt.toISOString(),
-      payload: event.payload,
-    }));
+  appendAlongside(
+    batches: ReadonlyArray<{ tenantId: string; events: readonly NewEvent[] }>,
+  ): CompanionWrite | null {
+    const appending = batches.filter((batch) => batch.events.length > 0);
+    if (appending.length === 0) return null;
+    const total = appending.reduce((sum, batch) => sum + batch.events.length, 0);
+    if (total > APPEND_MAX) throw new Error(`event append of ${total} > ${APPEND_MAX}`);
+    const counts = new Map<string, number>();
+    for (const { tenantId, events } of appending)
+      counts.set(tenantId, (counts.get(tenantId) ?? 0) + events.length);
+    const positions = new Map<string, number>();
+    const rows = appending.flatMap(({ tenantId, events }) =>
+      events.map((event) => {
+        const idx = (positions.get(tenantId) ?? 0) + 1;
+        positions.set(tenantId, idx);
+        return {
+          tenant_id: tenantId,
+          // The event's place among its city's events of this append, and how many there are.
+          idx,
+          appended: counts.get(tenantId),
+          id: `${event.type}:${event.subjectId}`,
+          type: event.type,
+          version: EVENT_VERSIONS[event.type],
+          occurred_at: event.occurredAt.toISOString(),
+          payload: event.payload,
+        };
+      }),
+    );
     return {
       ctes: (first) => `feed_counter as (
-         insert into event_sequences (tenant_id, last_seq) values ($${first}, $${first + 1})
+         insert into event_sequences (tenant_id, last_seq)
+         select tenant_id, appended from unnest($${first}::text[], $${first + 1}::bigint[]) as c(tenant_id, appended)
+         order by tenant_id
          on conflict (tenant_id) do update set last_seq = event_sequences.last_seq + excluded.last_seq
-         returning last_seq
+         returning tenant_id, last_seq
        ), feed_events as (
          insert into events (tenant_id, seq, id, type, version, occurred_at, payload)
-         select $${first}, feed_counter.last_seq - $${first + 1} + x.idx, x.id, x.type, x.version,
-           x.occurred_at, x.payload
-         from feed_counter, json_to_recordset($${first + 2}::json) as x(idx bigint, id text, type text,
-           version integer, occurred_at timestamptz, payload json)
+         select x.tenant_id, c.last_seq - x.appended + x.idx, x.id, x.type, x.version, x.occurred_at, x.payload
+         from json_to_recordset($${first + 2}::json) as x(tenant_id text, idx bigint, appended bigint, id text,
+           type text, version integer, occurred_at timestamptz, payload json)
+         join feed_counter c on c.tenant_id = x.tenant_id
        )`,
-      params: [tenantId, events.length, JSON.stringify(rows)],
+      params: [[...counts.keys()], [...counts.values()], JSON.stringify(rows)],
     };
   }
 

@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock.js';
 import { type CompanionWrite, type Database, type Sql, transactionWithRetry } from '../../db/database.js';
+import type { TenantKey } from '../../db/tenant-keys.js';
 import { DomainError, invalidInput } from '../../errors.js';
 import { applyBatch, expireTransferId, type LedgerCommand, SYSTEM_ID_PREFIX } from './batch.js';
 import {
@@ -13,12 +14,14 @@ import {
 } from './commit-order.js';
 import { genesisHash } from './hashing.js';
 import {
-  lockAccounts,
+  lockAccountsOfTenants,
   lockAccountsOwnedBy,
   selectAccounts,
+  selectAccountsOfTenants,
   selectAccountsOwnedBy,
-  selectResolutions,
+  selectResolutionsOfTenants,
   selectTransfers,
+  selectTransfersOfTenants,
   writeBatch,
 } from './store.js';
 import {
@@ -84,9 +87,22 @@ export class LedgerService {
     return selectAccounts(tx, tenantId, ids, 'for update');
   }
 
+  /** `getAccounts` and `lockAccounts` for accounts of several cities, in (city, id) order. */
+  async accountsOfTenants(sql: Sql, keys: readonly TenantKey[], lock: 'lock' | 'read'): Promise<Account[]> {
+    return selectAccountsOfTenants(sql, keys, lock === 'lock' ? 'for update' : '');
+  }
+
   /** Every account of these owners (members of a payment batch), locked in id order for the rest of `tx`. */
   async lockAccountsOwnedBy(tx: Sql, tenantId: string, ownerIds: readonly string[]): Promise<Account[]> {
-    return lockAccountsOwnedBy(tx, tenantId, ownerIds);
+    return lockAccountsOwnedBy(
+      tx,
+      ownerIds.map((id) => ({ tenantId, id })),
+    );
+  }
+
+  /** The same for owners of several cities (`id` is the owner's), locked in (city, id) order. */
+  async lockAccountsOwnedByTenants(tx: Sql, owners: readonly TenantKey[]): Promise<Account[]> {
+    return lockAccountsOwnedBy(tx, owners);
   }
 
   async accountsOwnedBy(tenantId: string, ownerId: string, tx?: Sql): Promise<Account[]> {
@@ -141,23 +157,63 @@ export class LedgerService {
     commands: readonly LedgerCommand[],
     companion?: CompanionWrite,
   ): Promise<TransferResult[]> {
-    assertBatchSize(commands.length);
+    const [results] = await this.postTransfersOfTenants(tx, [{ tenantId, commands }], companion);
+    return results as TransferResult[];
+  }
+
+  /**
+   * One batch of several cities' transfers (a payment batch across cities): each city's commands
+   * are decided as its own batch, and all of them are read, locked and written with one statement
+   * per table, accounts locked in (city, id) order. Results in the order of `parts`.
+   */
+  async postTransfersOfTenants(
+    tx: Sql,
+    parts: ReadonlyArray<{ tenantId: string; commands: readonly LedgerCommand[] }>,
+    companion?: CompanionWrite,
+  ): Promise<TransferResult[][]> {
+    for (const part of parts) assertBatchSize(part.commands.length);
     const now = this.clock.now();
-    const pendingIds = unique(
-      commands.flatMap((command) => ('pendingId' in command ? [command.pendingId] : [])),
+    const pendingIds = parts.map((part) =>
+      unique(part.commands.flatMap((command) => ('pendingId' in command ? [command.pendingId] : []))),
     );
-    const pendings = await selectTransfers(tx, tenantId, pendingIds);
-    const accounts = await lockAccounts(tx, tenantId, accountIdsOf(commands, pendings.values()));
-    const referencedIds = commands.flatMap((command) =>
-      command.action === 'transfer' && command.correctsId ? [command.id, command.correctsId] : [command.id],
+    const pendingKeys = parts.flatMap((part, at) =>
+      (pendingIds[at] as string[]).map((id) => ({ tenantId: part.tenantId, id })),
     );
-    const transfers = await selectTransfers(tx, tenantId, unique(referencedIds));
-    for (const [id, pending] of pendings) transfers.set(id, pending);
-    const resolutions = await selectResolutions(tx, tenantId, pendingIds);
-    const context = { tenantId, now, accounts, transfers, resolutions };
-    const { results, write } = applyBatch(context, commands);
-    await writeBatch(tx, tenantId, write, accounts, companion);
-    return results;
+    const pendings = await selectTransfersOfTenants(tx, pendingKeys);
+    const accounts = await lockAccountsOfTenants(
+      tx,
+      parts.flatMap(({ tenantId, commands }) =>
+        accountIdsOf(commands, pendings.get(tenantId)?.values() ?? []).map((id) => ({ tenantId, id })),
+      ),
+    );
+    const transfers = await selectTransfersOfTenants(
+      tx,
+      parts.flatMap(({ tenantId, commands }) =>
+        unique(
+          commands.flatMap((command) =>
+            command.action === 'transfer' && command.correctsId
+              ? [command.id, command.correctsId]
+              : [command.id],
+          ),
+        ).map((id) => ({ tenantId, id })),
+      ),
+    );
+    const resolutions = await selectResolutionsOfTenants(tx, pendingKeys);
+    const decided = parts.map(({ tenantId, commands }) => {
+      const tenantAccounts = accounts.get(tenantId) ?? new Map();
+      const tenantTransfers = transfers.get(tenantId) ?? new Map();
+      for (const [id, pending] of pendings.get(tenantId) ?? []) tenantTransfers.set(id, pending);
+      const context = {
+        tenantId,
+        now,
+        accounts: tenantAccounts,
+        transfers: tenantTransfers,
+        resolutions: resolutions.get(tenantId) ?? new Map(),
+      };
+      return { tenantId, accounts: tenantAccounts, ...applyBatch(context, commands) };
+    });
+    await writeBatch(tx, decided, companion);
+    return decided.map((part) => part.results);
   }
 
   /** The highest commit number below which no transfer can still appear (see commit-order.ts). */

@@ -174,6 +174,76 @@ describe.each(databaseKinds())('ledger on %s', (kind) => {
     expect((await ledger.getAccount(otherTenant, 'carol'))?.postedWon).toBe(0);
   });
 
+  it('posts one batch for several cities whose accounts and transfers share ids, each city its own', async () => {
+    const otherTenant = await createTestTenant(db, clock);
+    await ledger.createAccounts(otherTenant, [
+      { id: 'bank', kind: 'bank_clearing', currencyCode: 'KRW', allowNegative: true },
+      { id: 'alice', kind: 'member_cash', currencyCode: 'KRW', ownerId: 'mem_alice' },
+      { id: 'bob', kind: 'member_cash', currencyCode: 'KRW', ownerId: 'mem_bob' },
+    ]);
+    await post(move('fund', 'bank', 'alice', 10_000));
+    const holdAlice = (id: string, amountWon: number): TransferRequest => ({
+      id,
+      action: 'pending',
+      code: 'hold',
+      timeoutAt: new Date(clock.now().getTime() + 60_000),
+      postings: [
+        { accountId: 'alice', amountWon: -amountWon },
+        { accountId: 'bob', amountWon },
+      ],
+    });
+    const statements: string[] = [];
+    const postBoth = (parts: Array<{ tenantId: string; commands: TransferRequest[] }>) =>
+      db.transaction((tx) =>
+        ledger.postTransfersOfTenants(
+          {
+            query: (text, params) => {
+              statements.push(text);
+              return tx.query(text, params);
+            },
+            exec: (script) => tx.exec(script),
+          },
+          parts,
+        ),
+      );
+
+    const [here, there] = await postBoth([
+      { tenantId, commands: [holdAlice('h1', 4_000), move('t1', 'alice', 'bob', 1_000)] },
+      // The other city's alice holds nothing: the same ids are its own accounts, refused on their own.
+      {
+        tenantId: otherTenant,
+        commands: [move('t1', 'bank', 'alice', 3_000), move('t2', 'alice', 'bob', 5_000)],
+      },
+    ]);
+    expect(here?.map((result) => result.ok)).toEqual([true, true]);
+    expect(there?.map((result) => (result.ok ? 'ok' : result.code))).toEqual(['ok', 'INSUFFICIENT_FUNDS']);
+    const writes = statements.filter((text) => /insert into ledger_transfers/.test(text));
+    expect(writes).toHaveLength(1);
+
+    statements.length = 0;
+    const [posted, replayed] = await postBoth([
+      { tenantId, commands: [{ id: 'p1', action: 'post_pending', pendingId: 'h1', amountWon: 2_500 }] },
+      { tenantId: otherTenant, commands: [move('t1', 'bank', 'alice', 3_000)] },
+    ]);
+    expect(posted?.[0]?.ok).toBe(true);
+    expect(replayed?.[0]?.ok && replayed[0].replayed).toBe(true);
+    expect(await balances()).toEqual({ bank: -10_000, alice: 6_500, bob: 3_500 });
+    const others = await ledger.getAccounts(otherTenant, ['bank', 'alice', 'bob']);
+    expect(others.map((account) => [account.id, account.postedWon, account.pendingDebitWon])).toEqual([
+      ['alice', 3_000, 0],
+      ['bank', -3_000, 0],
+      ['bob', 0, 0],
+    ]);
+    const [openHolds] = await db.query<{ n: number }>(
+      'select count(*)::int as n from ledger_open_holds where tenant_id = any($1::text[])',
+      [[tenantId, otherTenant]],
+    );
+    expect(openHolds?.n).toBe(0);
+    await expectAuditGreen();
+    const otherReport = await auditLedger(db, otherTenant, clock.now());
+    expect(otherReport.violations).toEqual([]);
+  });
+
   it('refuses postings to a closed account', async () => {
     await ledger.closeAccount(tenantId, 'bob');
     expect(await post(move('c1', 'bank', 'bob', 1))).toMatchObject({ ok: false, code: 'ACCOUNT_CLOSED' });

@@ -1,4 +1,5 @@
 import { type CompanionWrite, type Sql, writeCompanion } from '../../db/database.js';
+import { byTenant, type TenantKey, tenantKeyFilter } from '../../db/tenant-keys.js';
 import type { AccountState, BatchWrite, StoredTransfer } from './batch.js';
 import type { Account, Entry, Transfer, TransferAction } from './types.js';
 
@@ -23,21 +24,31 @@ interface AccountRow {
 const ACCOUNT_COLUMNS = `id, kind, owner_id, currency_code, allow_negative, metadata, created_at, closed_at,
   posted_won, pending_debit_won, pending_credit_won, entry_count, head_hash`;
 
-export async function lockAccounts(
+/**
+ * Locks accounts of several cities in one statement, in (city, id) order: the order every flow
+ * takes them in, one city's flows included. City → account id → state.
+ */
+export async function lockAccountsOfTenants(
   tx: Sql,
-  tenantId: string,
-  ids: readonly string[],
-): Promise<Map<string, AccountState>> {
-  if (ids.length === 0) return new Map();
+  keys: readonly TenantKey[],
+): Promise<Map<string, Map<string, AccountState>>> {
+  if (keys.length === 0) return new Map();
   // Only what a batch decides on: metadata and timestamps would be parsed for nothing.
-  const rows = await tx.query<AccountStateRow>(
-    `select id, currency_code, allow_negative, closed_at is not null as closed, posted_won, pending_debit_won,
-       pending_credit_won, entry_count, head_hash
+  const filter = tenantKeyFilter('id', keys);
+  const rows = await tx.query<AccountStateRow & { tenant_id: string }>(
+    `select tenant_id, id, currency_code, allow_negative, closed_at is not null as closed, posted_won,
+       pending_debit_won, pending_credit_won, entry_count, head_hash
      from ledger_accounts
-     where tenant_id = $1 and id = any($2::text[]) order by id for update`,
-    [tenantId, [...ids]],
+     where ${filter.sql} order by tenant_id, id for update`,
+    filter.params,
   );
-  return new Map(rows.map((row) => [row.id, toAccountState(row)]));
+  const grouped = byTenant(rows, (row) => row.tenant_id);
+  return new Map(
+    [...grouped].map(([tenantId, tenantRows]) => [
+      tenantId,
+      new Map(tenantRows.map((row) => [row.id, toAccountState(row)])),
+    ]),
+  );
 }
 
 export async function selectAccounts(
@@ -46,12 +57,27 @@ export async function selectAccounts(
   ids: readonly string[],
   lock: 'for update' | '' = '',
 ): Promise<Account[]> {
-  const rows = await sql.query<AccountRow>(
-    `select ${ACCOUNT_COLUMNS} from ledger_accounts
-     where tenant_id = $1 and id = any($2::text[]) order by id ${lock}`,
-    [tenantId, [...ids]],
+  return selectAccountsOfTenants(
+    sql,
+    ids.map((id) => ({ tenantId, id })),
+    lock,
   );
-  return rows.map((row) => toAccount(tenantId, row));
+}
+
+/** Accounts of several cities in one statement, in (city, id) order. */
+export async function selectAccountsOfTenants(
+  sql: Sql,
+  keys: readonly TenantKey[],
+  lock: 'for update' | '' = '',
+): Promise<Account[]> {
+  if (keys.length === 0) return [];
+  const filter = tenantKeyFilter('id', keys);
+  const rows = await sql.query<AccountRow & { tenant_id: string }>(
+    `select tenant_id, ${ACCOUNT_COLUMNS} from ledger_accounts
+     where ${filter.sql} order by tenant_id, id ${lock}`,
+    filter.params,
+  );
+  return rows.map((row) => toAccount(row.tenant_id, row));
 }
 
 export async function selectAccountsOwnedBy(sql: Sql, tenantId: string, ownerId: string): Promise<Account[]> {
@@ -62,19 +88,16 @@ export async function selectAccountsOwnedBy(sql: Sql, tenantId: string, ownerId:
   return rows.map((row) => toAccount(tenantId, row));
 }
 
-/** Every account of these owners, locked in id order for the rest of `tx`. */
-export async function lockAccountsOwnedBy(
-  tx: Sql,
-  tenantId: string,
-  ownerIds: readonly string[],
-): Promise<Account[]> {
-  if (ownerIds.length === 0) return [];
-  const rows = await tx.query<AccountRow>(
-    `select ${ACCOUNT_COLUMNS} from ledger_accounts
-     where tenant_id = $1 and owner_id = any($2::text[]) order by id for update`,
-    [tenantId, [...new Set(ownerIds)]],
+/** Every account of these owners (`id` is the owner's), locked in (city, id) order for the rest of `tx`. */
+export async function lockAccountsOwnedBy(tx: Sql, owners: readonly TenantKey[]): Promise<Account[]> {
+  if (owners.length === 0) return [];
+  const filter = tenantKeyFilter('owner_id', owners);
+  const rows = await tx.query<AccountRow & { tenant_id: string }>(
+    `select tenant_id, ${ACCOUNT_COLUMNS} from ledger_accounts
+     where ${filter.sql} order by tenant_id, id for update`,
+    filter.params,
   );
-  return rows.map((row) => toAccount(tenantId, row));
+  return rows.map((row) => toAccount(row.tenant_id, row));
 }
 
 type AccountStateRow = Pick<
@@ -147,30 +170,55 @@ export async function selectTransfers(
   tenantId: string,
   ids: readonly string[],
 ): Promise<Map<string, StoredTransfer & { contentHash: string }>> {
-  if (ids.length === 0) return new Map();
-  const transferRows = await sql.query<TransferRow>(
-    `select id, action, code, pending_id, corrects_id, timeout_at, metadata, created_at, request_hash, content_hash
-     from ledger_transfers where tenant_id = $1 and id = any($2::text[])`,
-    [tenantId, [...ids]],
+  const found = await selectTransfersOfTenants(
+    sql,
+    ids.map((id) => ({ tenantId, id })),
+  );
+  return found.get(tenantId) ?? new Map();
+}
+
+/** Stored transfers of several cities, two statements in all: city → transfer id → transfer. */
+export async function selectTransfersOfTenants(
+  sql: Sql,
+  keys: readonly TenantKey[],
+): Promise<Map<string, Map<string, StoredTransfer & { contentHash: string }>>> {
+  if (keys.length === 0) return new Map();
+  const transferFilter = tenantKeyFilter('id', keys);
+  const transferRows = await sql.query<TransferRow & { tenant_id: string }>(
+    `select tenant_id, id, action, code, pending_id, corrects_id, timeout_at, metadata, created_at, request_hash,
+       content_hash
+     from ledger_transfers where ${transferFilter.sql}`,
+    transferFilter.params,
   );
   if (transferRows.length === 0) return new Map();
-  const entryRows = await sql.query<EntryRowDb>(
-    `select transfer_id, account_id, posted_delta_won, pending_debit_delta_won, pending_credit_delta_won
-     from ledger_entries where tenant_id = $1 and transfer_id = any($2::text[])
-     order by transfer_id, account_id`,
-    [tenantId, transferRows.map((row) => row.id)],
+  const entryFilter = tenantKeyFilter(
+    'transfer_id',
+    transferRows.map((row) => ({ tenantId: row.tenant_id, id: row.id })),
   );
-  const entriesByTransfer = groupEntries(entryRows);
-  return new Map(
-    transferRows.map((row) => [
-      row.id,
-      {
-        requestHash: row.request_hash,
-        contentHash: row.content_hash,
-        transfer: toTransfer(tenantId, row, entriesByTransfer.get(row.id) ?? []),
-      },
-    ]),
+  const entryRows = await sql.query<EntryRowDb & { tenant_id: string }>(
+    `select tenant_id, transfer_id, account_id, posted_delta_won, pending_debit_delta_won, pending_credit_delta_won
+     from ledger_entries where ${entryFilter.sql}
+     order by tenant_id, transfer_id, account_id`,
+    entryFilter.params,
   );
+  const found = new Map<string, Map<string, StoredTransfer & { contentHash: string }>>();
+  for (const [tenantId, rows] of byTenant(transferRows, (row) => row.tenant_id)) {
+    const entriesByTransfer = groupEntries(entryRows.filter((row) => row.tenant_id === tenantId));
+    found.set(
+      tenantId,
+      new Map(
+        rows.map((row) => [
+          row.id,
+          {
+            requestHash: row.request_hash,
+            contentHash: row.content_hash,
+            transfer: toTransfer(tenantId, row, entriesByTransfer.get(row.id) ?? []),
+          },
+        ]),
+      ),
+    );
+  }
+  return found;
 }
 
 export function groupEntries(rows: readonly EntryRowDb[]): Map<string, Entry[]> {
@@ -203,64 +251,77 @@ export function toTransfer(tenantId: string, row: TransferRow, entries: Entry[])
   };
 }
 
-export async function selectResolutions(
+/** How each of these pending transfers (of several cities) was resolved: city → pending id → action. */
+export async function selectResolutionsOfTenants(
   sql: Sql,
-  tenantId: string,
-  pendingIds: readonly string[],
-): Promise<Map<string, TransferAction>> {
-  if (pendingIds.length === 0) return new Map();
-  const rows = await sql.query<{ pending_id: string; action: TransferAction }>(
-    `select pending_id, action from ledger_transfers
-     where tenant_id = $1 and pending_id = any($2::text[])`,
-    [tenantId, [...pendingIds]],
+  pendings: readonly TenantKey[],
+): Promise<Map<string, Map<string, TransferAction>>> {
+  if (pendings.length === 0) return new Map();
+  const filter = tenantKeyFilter('pending_id', pendings);
+  const rows = await sql.query<{ tenant_id: string; pending_id: string; action: TransferAction }>(
+    `select tenant_id, pending_id, action from ledger_transfers where ${filter.sql}`,
+    filter.params,
   );
-  return new Map(rows.map((row) => [row.pending_id, row.action]));
+  return new Map(
+    [...byTenant(rows, (row) => row.tenant_id)].map(([tenantId, tenantRows]) => [
+      tenantId,
+      new Map(tenantRows.map((row) => [row.pending_id, row.action])),
+    ]),
+  );
+}
+
+/** One city's share of a ledger batch write: what it writes and its locked accounts after the batch. */
+export interface TenantBatchWrite {
+  tenantId: string;
+  write: BatchWrite;
+  accounts: Map<string, AccountState>;
 }
 
 /**
- * Writes a batch's transfers, entries and account balances in one statement (one round trip while
- * the batch holds its account locks), then opens and closes holds.
+ * Writes a batch's transfers, entries and account balances, for one city or several, in one
+ * statement (one round trip while the batch holds its account locks), then opens and closes holds.
  */
 export async function writeBatch(
   tx: Sql,
-  tenantId: string,
-  write: BatchWrite,
-  accounts: Map<string, AccountState>,
+  parts: readonly TenantBatchWrite[],
   companion?: CompanionWrite,
 ): Promise<void> {
-  if (write.transfers.length === 0) {
+  const writing = parts.filter((part) => part.write.transfers.length > 0);
+  if (writing.length === 0) {
     if (companion) await writeCompanion(tx, companion);
     return;
   }
-  const accountRows = accountRowsOf(write, accounts);
+  const accountRows = writing.flatMap(accountRowsOf);
   const [written] = await tx.query<{ updated: number }>(
     `with transfers as (
        insert into ledger_transfers
          (tenant_id, id, action, code, pending_id, corrects_id, timeout_at, metadata, request_hash, content_hash, created_at)
-       select $1, id, action, code, pending_id, corrects_id, timeout_at, metadata, request_hash, content_hash, created_at
-       from json_to_recordset($2::json) as x(id text, action text, code text, pending_id text, corrects_id text,
-         timeout_at timestamptz, metadata jsonb, request_hash text, content_hash text, created_at timestamptz)
-       returning id, commit_seq
+       select tenant_id, id, action, code, pending_id, corrects_id, timeout_at, metadata, request_hash, content_hash,
+         created_at
+       from json_to_recordset($1::json) as x(tenant_id text, id text, action text, code text, pending_id text,
+         corrects_id text, timeout_at timestamptz, metadata jsonb, request_hash text, content_hash text,
+         created_at timestamptz)
+       returning tenant_id, id, commit_seq
      ), entries as (
        insert into ledger_entries (tenant_id, account_id, seq, transfer_id, posted_delta_won,
          pending_debit_delta_won, pending_credit_delta_won, hash, commit_seq)
-       select $1, x.account_id, x.seq, x.transfer_id, x.posted, x.pending_debit, x.pending_credit, x.hash, t.commit_seq
-       from json_to_recordset($3::json) as x(account_id text, seq bigint, transfer_id text, posted bigint,
-         pending_debit bigint, pending_credit bigint, hash text)
-       left join transfers t on t.id = x.transfer_id
+       select x.tenant_id, x.account_id, x.seq, x.transfer_id, x.posted, x.pending_debit, x.pending_credit, x.hash,
+         t.commit_seq
+       from json_to_recordset($2::json) as x(tenant_id text, account_id text, seq bigint, transfer_id text,
+         posted bigint, pending_debit bigint, pending_credit bigint, hash text)
+       left join transfers t on t.tenant_id = x.tenant_id and t.id = x.transfer_id
      ), balances as (
        update ledger_accounts a set posted_won = x.posted, pending_debit_won = x.pending_debit,
          pending_credit_won = x.pending_credit, entry_count = x.entry_count, head_hash = x.head_hash
-       from json_to_recordset($4::json) as x(id text, posted bigint, pending_debit bigint, pending_credit bigint,
-         entry_count bigint, head_hash text)
-       where a.tenant_id = $1 and a.id = x.id
+       from json_to_recordset($3::json) as x(tenant_id text, id text, posted bigint, pending_debit bigint,
+         pending_credit bigint, entry_count bigint, head_hash text)
+       where a.tenant_id = x.tenant_id and a.id = x.id
        returning a.id
-     )${companion ? `, ${companion.ctes(5)}` : ''}
+     )${companion ? `, ${companion.ctes(4)}` : ''}
      select count(*)::int as updated from balances`,
     [
-      tenantId,
-      JSON.stringify(transferRowsOf(write)),
-      JSON.stringify(entryRowsOf(write)),
+      JSON.stringify(writing.flatMap(transferRowsOf)),
+      JSON.stringify(writing.flatMap(entryRowsOf)),
       JSON.stringify(accountRows),
       ...(companion?.params ?? []),
     ],
@@ -268,11 +329,12 @@ export async function writeBatch(
   if (written?.updated !== accountRows.length) {
     throw new Error(`ledger invariant: updated ${written?.updated} of ${accountRows.length} locked accounts`);
   }
-  await updateOpenHolds(tx, tenantId, write);
+  await updateOpenHolds(tx, writing);
 }
 
-function transferRowsOf(write: BatchWrite) {
+function transferRowsOf({ tenantId, write }: TenantBatchWrite) {
   return write.transfers.map(({ transfer, requestHash, contentHash }) => ({
+    tenant_id: tenantId,
     id: transfer.id,
     action: transfer.action,
     code: transfer.code,
@@ -286,8 +348,9 @@ function transferRowsOf(write: BatchWrite) {
   }));
 }
 
-function entryRowsOf(write: BatchWrite) {
+function entryRowsOf({ tenantId, write }: TenantBatchWrite) {
   return write.entries.map(({ transferId, seq, hash, entry }) => ({
+    tenant_id: tenantId,
     account_id: entry.accountId,
     seq,
     transfer_id: transferId,
@@ -298,10 +361,11 @@ function entryRowsOf(write: BatchWrite) {
   }));
 }
 
-function accountRowsOf(write: BatchWrite, accounts: Map<string, AccountState>) {
+function accountRowsOf({ tenantId, write, accounts }: TenantBatchWrite) {
   return [...write.touchedAccountIds].map((id) => {
     const account = accounts.get(id) as AccountState;
     return {
+      tenant_id: tenantId,
       id,
       posted: account.postedWon,
       pending_debit: account.pendingDebitWon,
@@ -312,24 +376,27 @@ function accountRowsOf(write: BatchWrite, accounts: Map<string, AccountState>) {
   });
 }
 
-async function updateOpenHolds(tx: Sql, tenantId: string, write: BatchWrite): Promise<void> {
-  if (write.holdsOpened.length > 0) {
+async function updateOpenHolds(tx: Sql, parts: readonly TenantBatchWrite[]): Promise<void> {
+  const opened = parts.flatMap(({ tenantId, write }) =>
+    write.holdsOpened.map((hold) => ({
+      tenant_id: tenantId,
+      transfer_id: hold.transferId,
+      timeout_at: hold.timeoutAt,
+    })),
+  );
+  if (opened.length > 0) {
     await tx.query(
       `insert into ledger_open_holds (tenant_id, transfer_id, timeout_at)
-       select $1, transfer_id, timeout_at from json_to_recordset($2::json) as x(transfer_id text, timeout_at timestamptz)`,
-      [
-        tenantId,
-        JSON.stringify(
-          write.holdsOpened.map((hold) => ({ transfer_id: hold.transferId, timeout_at: hold.timeoutAt })),
-        ),
-      ],
+       select tenant_id, transfer_id, timeout_at
+       from json_to_recordset($1::json) as x(tenant_id text, transfer_id text, timeout_at timestamptz)`,
+      [JSON.stringify(opened)],
     );
   }
-  if (write.holdsClosed.length > 0) {
-    await tx.query(
-      `delete from ledger_open_holds
-       where tenant_id = $1 and transfer_id = any($2::text[])`,
-      [tenantId, [...write.holdsClosed]],
-    );
+  const closed = parts.flatMap(({ tenantId, write }) =>
+    [...write.holdsClosed].map((id) => ({ tenantId, id })),
+  );
+  if (closed.length > 0) {
+    const filter = tenantKeyFilter('transfer_id', closed);
+    await tx.query(`delete from ledger_open_holds where ${filter.sql}`, filter.params);
   }
 }

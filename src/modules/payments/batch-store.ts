@@ -23,36 +23,8 @@ export function idempotencySlot(ref: Pick<IdempotencyRef, 'principalId' | 'key'>
   return JSON.stringify([ref.principalId, ref.key]);
 }
 
-export async function selectIdempotentResponses(
-  tx: Sql,
-  tenantId: string,
-  refs: readonly IdempotencyRef[],
-): Promise<Map<string, StoredIdempotentResponse>> {
-  const rows = await tx.query<{
-    principal_id: string;
-    key: string;
-    request_hash: string;
-    status_code: number;
-    response: unknown;
-  }>(
-    `select principal_id, key, request_hash, status_code, response from idempotency_keys
-     where tenant_id = $1 and principal_id = any($2::text[]) and key = any($3::text[])`,
-    [tenantId, refs.map((ref) => ref.principalId), refs.map((ref) => ref.key)],
-  );
-  // principal and key are matched separately (index-friendly); keep only the pairs asked for.
-  const asked = new Set(refs.map(idempotencySlot));
-  return new Map(
-    rows
-      .filter((row) => asked.has(idempotencySlot({ principalId: row.principal_id, key: row.key })))
-      .map((row) => [
-        idempotencySlot({ principalId: row.principal_id, key: row.key }),
-        { requestHash: row.request_hash, statusCode: row.status_code, body: row.response },
-      ]),
-  );
-}
-
 /**
- * `selectIdempotentResponses` for a batch of several tenants, in one statement: tenant → slot →
+ * The stored responses of a batch's orders, for all its tenants in one statement: tenant → slot →
  * stored response (every tenant asked for has a map, empty when none is stored).
  */
 export async function selectIdempotentResponsesByTenant(
@@ -83,35 +55,41 @@ export async function selectIdempotentResponsesByTenant(
   return byTenant;
 }
 
-/** A batch's new payments and their stored responses, in one statement (one round trip under the batch's locks). */
+/** A stored response to write, with the city it belongs to. */
+export type NewIdempotentResponse = IdempotencyRef & { tenantId: string; statusCode: number; body: unknown };
+
+/**
+ * A batch's new payments and their stored responses, of one city or several, in one statement (one
+ * round trip under the batch's locks).
+ */
 export async function insertPaymentsWithResponses(
   tx: Sql,
-  tenantId: string,
   now: Date,
   payments: readonly Payment[],
-  responses: ReadonlyArray<IdempotencyRef & { statusCode: number; body: unknown }>,
+  responses: readonly NewIdempotentResponse[],
 ): Promise<void> {
   if (payments.length === 0 && responses.length === 0) return;
   await tx.query(
     `with stored as (
        insert into idempotency_keys (tenant_id, principal_id, key, request_hash, status_code, response, created_at)
-       select $1, principal_id, key, request_hash, status_code, response, $4
-       from json_to_recordset($3::json) as x(principal_id text, key text, request_hash text, status_code int,
-         response jsonb)
+       select tenant_id, principal_id, key, request_hash, status_code, response, $3
+       from json_to_recordset($2::json) as x(tenant_id text, principal_id text, key text, request_hash text,
+         status_code int, response jsonb)
      )
      insert into payments (tenant_id, id, member_id, merchant_id, channel, amount_won, paid_from, eligible_won,
        cashback_won, cashback, month, created_at)
-     select $1, id, member_id, merchant_id, channel, amount_won, paid_from, eligible_won, cashback_won, cashback,
-       month, created_at
-     from json_to_recordset($2::json) as x(id text, member_id text, merchant_id text, channel text,
-       amount_won bigint, paid_from jsonb, eligible_won bigint, cashback_won bigint, cashback jsonb, month text,
-       created_at timestamptz)`,
-    [tenantId, JSON.stringify(payments.map(paymentRow)), JSON.stringify(responses.map(responseRow)), now],
+     select tenant_id, id, member_id, merchant_id, channel, amount_won, paid_from, eligible_won, cashback_won,
+       cashback, month, created_at
+     from json_to_recordset($1::json) as x(tenant_id text, id text, member_id text, merchant_id text,
+       channel text, amount_won bigint, paid_from jsonb, eligible_won bigint, cashback_won bigint, cashback jsonb,
+       month text, created_at timestamptz)`,
+    [JSON.stringify(payments.map(paymentRow)), JSON.stringify(responses.map(responseRow)), now],
   );
 }
 
 function paymentRow(payment: Payment) {
   return {
+    tenant_id: payment.tenantId,
     id: payment.id,
     member_id: payment.memberId,
     merchant_id: payment.merchantId,
@@ -126,8 +104,9 @@ function paymentRow(payment: Payment) {
   };
 }
 
-function responseRow(row: IdempotencyRef & { statusCode: number; body: unknown }) {
+function responseRow(row: NewIdempotentResponse) {
   return {
+    tenant_id: row.tenantId,
     principal_id: row.principalId,
     key: row.key,
     request_hash: row.requestHash,

@@ -7,6 +7,7 @@ import {
   type Settled,
 } from '../../db/group-commit.js';
 import { inForeground } from '../../db/priority-gate.js';
+import { byTenant } from '../../db/tenant-keys.js';
 import { DomainError, unstorableText } from '../../errors.js';
 import { unstorableTextPath } from '../../storable-text.js';
 import { monthKey } from '../../time.js';
@@ -20,12 +21,13 @@ import type { Merchant } from '../merchants/types.js';
 import { quoteCashback } from '../policy/cashback.js';
 import type { CashbackPolicy } from '../policy/types.js';
 import type { ActivityEntry, MonthlyUsage, WalletView } from '../wallets/types.js';
-import { lockMonthlyUsages, recordSpending } from '../wallets/usage.js';
+import { lockMonthlyUsagesOfTenants, recordSpendingOfTenants } from '../wallets/usage.js';
 import { walletViewOf } from '../wallets/wallet-view.js';
 import {
   type IdempotencyRef,
   idempotencySlot,
   insertPaymentsWithResponses,
+  type NewIdempotentResponse,
   type StoredIdempotentResponse,
   selectIdempotentResponsesByTenant,
 } from './batch-store.js';
@@ -88,7 +90,7 @@ type PotMode = 'optimistic' | 'locked';
 
 /**
  * An optimistic batch met a pot of this tenant it could not draw from in full: the batch is decided
- * again with this tenant's pots locked from the start (the other tenants of the batch stay optimistic).
+ * again with the pots of all its tenants locked from the start.
  */
 class PotsNeedLock extends Error {
   constructor(readonly tenantId: string) {
@@ -151,7 +153,7 @@ interface BatchWrites {
   transfers: TransferRequest[];
   activities: ActivityEntry[];
   usageDeltas: Array<{ memberId: string; eligibleSpendWon: number; cashbackWon: number }>;
-  responses: Array<IdempotencyRef & { statusCode: number; body: unknown }>;
+  responses: NewIdempotentResponse[];
   events: NewEvent[];
 }
 
@@ -161,7 +163,8 @@ interface BatchWrites {
  * usage rows and accounts locked, everything else read before the transaction), and written with one
  * statement per table or two in one transaction, stored idempotent responses included. The budget
  * pots, which every payment of a tenant draws on, are locked once per batch and only for the ledger
- * write and the commit (see PotMode), so batches overlap everywhere else.
+ * write and the commit (see PotMode), so batches overlap everywhere else. A batch holds the orders of
+ * every city of the database, each city decided by its own rules, written together.
  */
 export class BatchedPayments {
   private readonly group: GroupCommit<TenantOrder, OrderOutcome>;
@@ -240,15 +243,13 @@ export class BatchedPayments {
     try {
       // Outside the transaction: a first, uncached read inside it would go around it.
       for (const part of parts) part.timeZone = await this.deps.tenants.timeZoneOf(part.tenantId);
-      const locked = new Set<string>();
-      for (;;) {
-        try {
-          return await this.decideAndWrite(requests.length, parts, locked);
-        } catch (error) {
-          // Each tenant can ask once: its pots are locked from the start the next time.
-          if (!(error instanceof PotsNeedLock) || locked.has(error.tenantId)) throw error;
-          locked.add(error.tenantId);
-        }
+      try {
+        return await this.decideAndWrite(requests.length, parts, 'optimistic');
+      } catch (error) {
+        if (!(error instanceof PotsNeedLock)) throw error;
+        // Decided once more with every pot of the batch locked from the start: pots are locked in one
+        // statement per batch, so two batches never hold some of each other's pots.
+        return await this.decideAndWrite(requests.length, parts, 'locked');
       }
     } finally {
       for (const part of parts) count(this.inFlight, part.tenantId, -1);
@@ -256,20 +257,22 @@ export class BatchedPayments {
   }
 
   /**
-   * Unlocked reads first, all at once on the pool; then one transaction that, tenant after tenant in
-   * the order of their ids, locks, decides and writes. Every batch takes its locks in that one order
-   * (tenant, then within a tenant the order of every flow: usage, member accounts, pots, the ledger's
-   * accounts, the event counter), so two batches in flight wait on each other but never deadlock.
+   * Unlocked reads first, all at once on the pool; then one transaction that locks, decides and
+   * writes every city of the batch with one statement per table. Every batch takes its locks in one
+   * order — usage rows, member accounts, pots, the ledger's accounts, the event counters, each table
+   * in (city, id) order — the order of every one-city flow too, so two batches in flight wait on
+   * each other but never deadlock.
    */
-  private decideAndWrite(size: number, parts: readonly TenantPart[], locked: ReadonlySet<string>) {
+  private decideAndWrite(size: number, parts: readonly TenantPart[], potMode: PotMode) {
     return retryOnConflict(async () => {
       const now = this.clock.now();
-      const inputs = await this.readInputs(parts, now, locked);
+      const inputs = await this.readInputs(parts, now, potMode);
       return this.db.transaction(async (tx) => {
         const settled = new Array<Settled<OrderOutcome>>(size);
-        for (const [index, part] of parts.entries()) {
-          const state = await this.lockAndLoad(tx, inputs[index] as BatchInputs, part.orders);
-          const writes: BatchWrites = {
+        const states = await this.lockAndLoad(tx, inputs, parts);
+        const writes = parts.map((part, index) => {
+          const state = states[index] as BatchState;
+          const tenantWrites: BatchWrites = {
             payments: [],
             transfers: [],
             activities: [],
@@ -278,10 +281,11 @@ export class BatchedPayments {
             events: [],
           };
           part.orders.forEach((order, at) => {
-            settled[part.positions[at] as number] = settle(() => applyOrder(state, writes, order));
+            settled[part.positions[at] as number] = settle(() => applyOrder(state, tenantWrites, order));
           });
-          await this.write(tx, state, writes);
-        }
+          return tenantWrites;
+        });
+        await this.write(tx, states, writes);
         return settled;
       });
     });
@@ -289,16 +293,15 @@ export class BatchedPayments {
 
   /**
    * What a batch may read without a lock, for all its tenants at once (one statement per table, not
-   * per tenant; the pots, read unlocked only while a tenant is optimistic, are still read per tenant):
-   * a merchant's status, a welfare flag or a policy that changes meanwhile applies from the next
-   * batch; a stored response that lands meanwhile makes the batch's own insert conflict, and the
-   * batch runs again and replays it. Optimistic pot balances are checked under lock before the ledger
-   * writes.
+   * per tenant): a merchant's status, a welfare flag or a policy that changes meanwhile applies from
+   * the next batch; a stored response that lands meanwhile makes the batch's own insert conflict,
+   * and the batch runs again and replays it. Optimistic pot balances are checked under lock before
+   * the ledger writes.
    */
   private async readInputs(
     parts: readonly TenantPart[],
     now: Date,
-    locked: ReadonlySet<string>,
+    potMode: PotMode,
   ): Promise<BatchInputs[]> {
     const tenantIds = parts.map((part) => part.tenantId);
     const members = parts.flatMap((part) =>
@@ -319,15 +322,11 @@ export class BatchedPayments {
       this.deps.members.welfareFlagsByTenant(members),
       this.deps.policy.cashbackPoliciesAt(tenantIds, now),
       this.deps.policy.ruleValues(tenantIds, 'charge_monthly_cap_won', now),
-      Promise.all(
-        parts.map((part) =>
-          locked.has(part.tenantId) ? null : this.deps.budgets.readPotsAt(this.db, part.tenantId, now),
-        ),
-      ),
+      potMode === 'optimistic' ? this.deps.budgets.potsOfTenants(this.db, tenantIds, now, 'read') : null,
       this.deps.freezes.frozenAmongTenants(members),
     ]);
     return Promise.all(
-      parts.map(async (part, index) => {
+      parts.map(async (part) => {
         const { tenantId, orders } = part;
         const tenantMerchants = merchants.get(tenantId) ?? new Map<string, Merchant>();
         const selfDealing = orders.some((order) => {
@@ -340,12 +339,12 @@ export class BatchedPayments {
           tenantId,
           now,
           month: monthKey(now, part.timeZone),
-          potMode: locked.has(tenantId) ? 'locked' : 'optimistic',
+          potMode,
           selfDealing,
           merchants: tenantMerchants,
           welfare: welfare.get(tenantId) ?? new Map<string, boolean>(),
           frozen: frozen.get(tenantId) ?? new Map(),
-          pots: pots[index] ?? null,
+          pots: pots?.get(tenantId) ?? null,
           policy: policies.get(tenantId) ?? null,
           chargeCapWon: chargeCaps.get(tenantId) as number,
           responses: responses.get(tenantId) ?? new Map<string, StoredIdempotentResponse>(),
@@ -354,73 +353,137 @@ export class BatchedPayments {
     );
   }
 
+  /**
+   * Locks, for every city of the batch at once, in the order every flow that moves a member's money
+   * takes them: usage rows, member accounts, then (when the batch is decided on locked pots) the
+   * budget pots, shared by all, last, so they are held for the shortest time (optimistic batches
+   * take them only in `write`, just before the ledger).
+   */
   private async lockAndLoad(
     tx: Sql,
-    inputs: BatchInputs,
-    orders: readonly PaymentOrder[],
-  ): Promise<BatchState> {
-    const { tenantId, month, now } = inputs;
-    const memberIds = orders.map((order) => order.memberId);
-    // Locks in the order every flow that moves a member's money takes them: usage rows, member
-    // accounts, then the budget pots, shared by all, last, so they are held for the shortest time
-    // (optimistic batches take them only in `write`, just before the ledger).
-    const usage = await lockMonthlyUsages(tx, tenantId, memberIds, month);
-    const accounts = await this.deps.ledger.lockAccountsOwnedBy(tx, tenantId, memberIds);
-    const accountsByOwner = new Map<string, Account[]>(memberIds.map((memberId) => [memberId, []]));
-    const memberAccounts = new Map<string, Account>();
-    for (const locked of accounts) {
-      const account = { ...locked };
-      accountsByOwner.get(account.ownerId ?? '')?.push(account);
-      memberAccounts.set(account.id, account);
-    }
-    const pots = inputs.pots ?? (await this.deps.budgets.lockPotsAt(tx, tenantId, now));
-    return {
-      ...inputs,
-      usage,
-      accountsByOwner,
-      memberAccounts,
-      pots,
-      potsLoadedWon: new Map(
-        pots.flatMap((pot) => pot.accounts.map((account) => [account.accountId, account.availableWon])),
-      ),
-    };
+    inputs: readonly BatchInputs[],
+    parts: readonly TenantPart[],
+  ): Promise<BatchState[]> {
+    const members = parts.flatMap((part, index) =>
+      part.orders.map((order) => ({
+        tenantId: part.tenantId,
+        memberId: order.memberId,
+        month: (inputs[index] as BatchInputs).month,
+      })),
+    );
+    const usage = await lockMonthlyUsagesOfTenants(tx, members);
+    const accounts = await this.deps.ledger.lockAccountsOwnedByTenants(
+      tx,
+      members.map(({ tenantId, memberId }) => ({ tenantId, id: memberId })),
+    );
+    const lockedPots =
+      inputs[0]?.potMode === 'locked'
+        ? await this.deps.budgets.potsOfTenants(
+            tx,
+            parts.map((part) => part.tenantId),
+            inputs[0].now,
+            'lock',
+          )
+        : null;
+    const accountsByTenant = byTenant(accounts, (account) => account.tenantId);
+    return inputs.map((input, index) => {
+      const accountsByOwner = new Map<string, Account[]>(
+        (parts[index] as TenantPart).orders.map((order) => [order.memberId, []]),
+      );
+      const memberAccounts = new Map<string, Account>();
+      for (const locked of accountsByTenant.get(input.tenantId) ?? []) {
+        const account = { ...locked };
+        accountsByOwner.get(account.ownerId ?? '')?.push(account);
+        memberAccounts.set(account.id, account);
+      }
+      const pots = input.pots ?? lockedPots?.get(input.tenantId) ?? [];
+      return {
+        ...input,
+        usage: usage.get(input.tenantId) ?? new Map<string, MonthlyUsage>(),
+        accountsByOwner,
+        memberAccounts,
+        pots,
+        potsLoadedWon: new Map(
+          pots.flatMap((pot) => pot.accounts.map((account) => [account.accountId, account.availableWon])),
+        ),
+      };
+    });
   }
 
-  /** The ledger goes last: the pots are locked from there to the commit, and by nothing before. */
-  private async write(tx: Sql, state: BatchState, writes: BatchWrites): Promise<void> {
-    await insertPaymentsWithResponses(tx, state.tenantId, state.now, writes.payments, writes.responses);
-    await recordSpending(tx, state.tenantId, state.month, writes.usageDeltas, writes.activities);
-    if (writes.transfers.length === 0) return;
-    if (state.potMode === 'optimistic') await this.lockPotsCovering(tx, state);
-    // The feed's append rides in the ledger's write statement, the batch's last: the feed's tenant
-    // counter is locked after everything else and held only for the commit, and costs no round
-    // trip of its own while the city's pots are locked.
-    const feed = this.deps.events.appendAlongside(state.tenantId, writes.events) ?? undefined;
-    const results = await this.deps.ledger.postTransfersInTransaction(
+  /**
+   * Every city's writes with one statement per table. The ledger goes last: the pots are locked from
+   * there to the commit, and by nothing before (optimistic batches).
+   */
+  private async write(tx: Sql, states: readonly BatchState[], writes: readonly BatchWrites[]): Promise<void> {
+    const now = states[0]?.now ?? this.clock.now();
+    await insertPaymentsWithResponses(
       tx,
-      state.tenantId,
-      writes.transfers,
+      now,
+      writes.flatMap((tenantWrites) => tenantWrites.payments),
+      writes.flatMap((tenantWrites) => tenantWrites.responses),
+    );
+    await recordSpendingOfTenants(
+      tx,
+      states.map((state, index) => ({
+        tenantId: state.tenantId,
+        month: state.month,
+        deltas: (writes[index] as BatchWrites).usageDeltas,
+        activities: (writes[index] as BatchWrites).activities,
+      })),
+    );
+    const posting = states.flatMap((state, index) => {
+      const tenantWrites = writes[index] as BatchWrites;
+      return tenantWrites.transfers.length > 0 ? [{ state, writes: tenantWrites }] : [];
+    });
+    if (posting.length === 0) return;
+    await this.lockPotsCovering(
+      tx,
+      posting.map(({ state }) => state).filter((state) => state.potMode === 'optimistic'),
+    );
+    // The feed's append rides in the ledger's write statement, the batch's last: the cities' feed
+    // counters are locked after everything else and held only for the commit, and cost no round
+    // trip of their own while the pots are locked.
+    const feed =
+      this.deps.events.appendAlongside(
+        posting.map(({ state, writes: tenantWrites }) => ({
+          tenantId: state.tenantId,
+          events: tenantWrites.events,
+        })),
+      ) ?? undefined;
+    const results = await this.deps.ledger.postTransfersOfTenants(
+      tx,
+      posting.map(({ state, writes: tenantWrites }) => ({
+        tenantId: state.tenantId,
+        commands: tenantWrites.transfers,
+      })),
       feed,
     );
-    const refused = results.find((result) => !result.ok);
+    const refused = results.flat().find((result) => !result.ok);
     // Every amount was decided on balances locked in this transaction: a refusal is a broken invariant.
     if (refused && !refused.ok) throw new Error(`ledger refused ${refused.id}: ${refused.code}`);
   }
 
   /**
-   * Locks the pots (before the ledger locks the merchants, as every other flow does) and checks
-   * that each still holds what the batch draws from it; the decisions then stand as if locked.
+   * Locks the pots of these cities in one statement (before the ledger locks the merchants, as every
+   * other flow does) and checks that each still holds what the batch draws from it; the decisions
+   * then stand as if locked.
    */
-  private async lockPotsCovering(tx: Sql, state: BatchState): Promise<void> {
-    const accountIds = [...state.potsLoadedWon.keys()];
-    if (accountIds.length === 0) return;
-    const locked = await this.deps.ledger.lockAccounts(tx, state.tenantId, accountIds);
-    const heldById = new Map(locked.map((account) => [account.id, account.availableWon]));
-    for (const pot of state.pots) {
-      for (const account of pot.accounts) {
-        const drawnWon = (state.potsLoadedWon.get(account.accountId) ?? 0) - account.availableWon;
-        if (drawnWon > 0 && (heldById.get(account.accountId) ?? 0) < drawnWon)
-          throw new PotsNeedLock(state.tenantId);
+  private async lockPotsCovering(tx: Sql, states: readonly BatchState[]): Promise<void> {
+    const keys = states.flatMap((state) =>
+      [...state.potsLoadedWon.keys()].map((id) => ({ tenantId: state.tenantId, id })),
+    );
+    if (keys.length === 0) return;
+    const locked = await this.deps.ledger.accountsOfTenants(tx, keys, 'lock');
+    const heldByKey = new Map(
+      locked.map((account) => [`${account.tenantId}\u0000${account.id}`, account.availableWon]),
+    );
+    for (const state of states) {
+      for (const pot of state.pots) {
+        for (const account of pot.accounts) {
+          const drawnWon = (state.potsLoadedWon.get(account.accountId) ?? 0) - account.availableWon;
+          const heldWon = heldByKey.get(`${state.tenantId}\u0000${account.accountId}`) ?? 0;
+          if (drawnWon > 0 && heldWon < drawnWon) throw new PotsNeedLock(state.tenantId);
+        }
       }
     }
   }
@@ -432,7 +495,7 @@ export interface BatchDepth {
   inFlight: number;
 }
 
-/** A batch's orders by tenant, tenants in the order of their ids (the batch's one lock order). */
+/** A batch's orders by tenant, tenants in the order of their ids (the order their rows are locked in). */
 function partitionByTenant(requests: readonly TenantOrder[]): TenantPart[] {
   const parts = new Map<string, TenantPart>();
   requests.forEach(({ tenantId, order }, position) => {
@@ -538,7 +601,7 @@ function applyOrder(state: BatchState, writes: BatchWrites, order: PaymentOrder)
     eligibleSpendWon: payment.eligibleWon,
     cashbackWon: payment.cashback.amountWon,
   });
-  writes.responses.push({ ...order.idempotency, statusCode: 201, body });
+  writes.responses.push({ ...order.idempotency, tenantId: state.tenantId, statusCode: 201, body });
   state.responses.set(slot, { requestHash: order.idempotency.requestHash, statusCode: 201, body });
   return { statusCode: 201, body, replayed: false };
 }

@@ -193,6 +193,50 @@ describe.each(databaseKinds())('a payment batch over several cities on %s', (kin
     for (const city of [a, b]) await expectLedgerAuditGreen(t.platform, city.tenantId);
   });
 
+  it('writes a batch over three cities with as many statements as a batch over one city', async () => {
+    const [a, b, c] = cities as [City, City, City];
+    for (const city of cities) await topUpMay(city, 1_000_000);
+    const transaction = t.platform.db.transaction.bind(t.platform.db);
+    async function statementsOf(orders: Array<[City, PaymentOrder]>) {
+      let statements = 0;
+      const spy = vi.spyOn(t.platform.db, 'transaction').mockImplementation((work) =>
+        transaction((tx) =>
+          work({
+            query: (text, params) => {
+              statements += 1;
+              return tx.query(text, params);
+            },
+            exec: (script) => tx.exec(script),
+          }),
+        ),
+      );
+      try {
+        const results = await Promise.all(
+          orders.map(([city, paymentOrder]) =>
+            t.platform.payments.payAtMerchant(city.tenantId, paymentOrder),
+          ),
+        );
+        expect(results.map((result) => result.statusCode)).toEqual(orders.map(() => 201));
+        expect(spy).toHaveBeenCalledTimes(1);
+      } finally {
+        spy.mockRestore();
+      }
+      return statements;
+    }
+    const oneCity = await statementsOf([
+      [c, order(c, 0, 1_000)],
+      [c, order(c, 2, 1_000)],
+      [c, order(c, 3, 1_000)],
+    ]);
+    const threeCities = await statementsOf([
+      [c, order(c, 0, 1_000)],
+      [a, order(a, 0, 1_000)],
+      [b, order(b, 0, 1_000)],
+    ]);
+    expect(threeCities).toBe(oneCity);
+    for (const city of cities) await expectLedgerAuditGreen(t.platform, city.tenantId);
+  });
+
   it('never deadlocks nor overspends a city pot, whatever the spread of concurrent mixed batches', async () => {
     const spread = fc.array(
       fc.record({

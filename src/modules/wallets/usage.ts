@@ -1,4 +1,5 @@
 import type { Sql } from '../../db/database.js';
+import { tenantKeyFilter } from '../../db/tenant-keys.js';
 import type { ActivityEntry, MonthlyUsage } from './types.js';
 
 /**
@@ -77,32 +78,48 @@ export async function recordActivity(tx: Sql, entry: ActivityEntry): Promise<voi
 }
 
 /**
- * The set-based `lockMonthlyUsage` of a batch: creates missing rows and locks every member's row for
- * the month, in member id order (the order every batch takes them in, so batches cannot deadlock).
+ * The set-based `lockMonthlyUsage` of a batch, for members of several cities (each in its own
+ * month): creates missing rows and locks every row in (city, member) order, the order every batch
+ * takes them in, so batches cannot deadlock.
  */
-export async function lockMonthlyUsages(
+export async function lockMonthlyUsagesOfTenants(
   tx: Sql,
-  tenantId: string,
-  memberIds: readonly string[],
-  month: string,
-): Promise<Map<string, MonthlyUsage>> {
-  // One statement creates the month's missing rows and locks every row, in member id order (the
+  members: ReadonlyArray<{ tenantId: string; memberId: string; month: string }>,
+): Promise<Map<string, Map<string, MonthlyUsage>>> {
+  if (members.length === 0) return new Map();
+  // One statement creates the months' missing rows and locks every row, in (city, member) order (the
   // order every batch takes them in): the no-op update on conflict is what locks an existing row.
-  const rows = await tx.query<MonthlyUsage & { memberId: string }>(
+  const rows = await tx.query<MonthlyUsage & { tenantId: string; memberId: string }>(
     `insert into member_monthly_usage as u (tenant_id, member_id, month)
-     select $1, member_id, $3 from unnest($2::text[]) as member_id order by member_id
+     select distinct tenant_id, member_id, month
+     from unnest($1::text[], $2::text[], $3::text[]) as x(tenant_id, member_id, month)
+     order by tenant_id, member_id, month
      on conflict (tenant_id, member_id, month) do update set month = u.month
-     returning u.member_id as "memberId", u.month, u.charged_won as "chargedWon",
+     returning u.tenant_id as "tenantId", u.member_id as "memberId", u.month, u.charged_won as "chargedWon",
        u.eligible_spend_won as "eligibleSpendWon", u.cashback_won as "cashbackWon"`,
-    [tenantId, [...new Set(memberIds)].sort(), month],
+    [members.map((m) => m.tenantId), members.map((m) => m.memberId), members.map((m) => m.month)],
   );
-  return new Map(rows.map(({ memberId, ...usage }) => [memberId, usage]));
+  const locked = new Map<string, Map<string, MonthlyUsage>>();
+  for (const { tenantId, memberId, ...usage } of rows) {
+    const tenantUsage = locked.get(tenantId) ?? new Map<string, MonthlyUsage>();
+    tenantUsage.set(memberId, usage);
+    locked.set(tenantId, tenantUsage);
+  }
+  return locked;
 }
 
 type UsageDelta = { memberId: string } & Partial<Omit<MonthlyUsage, 'month'>>;
 
+/** One city's spending in a batch: its month's usage deltas (rows already locked) and activity entries. */
+export interface TenantSpending {
+  tenantId: string;
+  month: string;
+  deltas: readonly UsageDelta[];
+  activities: readonly ActivityEntry[];
+}
+
 /**
- * The set-based `addMonthlyUsage` (rows already locked by `lockMonthlyUsages`) and `recordActivity`
+ * The set-based `addMonthlyUsage` (rows already locked by `lockMonthlyUsagesOfTenants`) and `recordActivity`
  * of a payment batch, in one statement: one round trip while the batch holds its locks. Activity
  * entries keep their order (activity pages read newest seq first).
  */
@@ -113,36 +130,61 @@ export async function recordSpending(
   deltas: readonly UsageDelta[],
   activities: readonly ActivityEntry[],
 ): Promise<void> {
+  await recordSpendingOfTenants(tx, [{ tenantId, month, deltas, activities }]);
+}
+
+/** `recordSpending` for several cities in one statement. */
+export async function recordSpendingOfTenants(tx: Sql, parts: readonly TenantSpending[]): Promise<void> {
+  const deltas = parts.flatMap((part) =>
+    part.deltas.map((delta) => usageDeltaRow(part.tenantId, part.month, delta)),
+  );
+  const activities = parts.flatMap((part) => part.activities);
   if (deltas.length === 0 && activities.length === 0) return;
-  for (const entry of activities) {
-    if (entry.tenantId !== tenantId) throw new Error('recordSpending: one tenant per call');
+  for (const part of parts) {
+    for (const entry of part.activities) {
+      if (entry.tenantId !== part.tenantId) throw new Error('recordSpending: an activity of another city');
+    }
   }
+  // The rows to update as index probes of their own (one term per city): the join with the
+  // deltas alone could be planned as a scan of the whole table when its statistics are stale.
+  const rowsFilter = tenantKeyFilter(
+    'member_id',
+    parts.flatMap((part) => part.deltas.map((delta) => ({ tenantId: part.tenantId, id: delta.memberId }))),
+    3,
+    'u',
+  );
   const [written] = await tx.query<{ updated: number }>(
     `with updated as (
        update member_monthly_usage u set charged_won = u.charged_won + x.charged,
          eligible_spend_won = u.eligible_spend_won + x.eligible, cashback_won = u.cashback_won + x.cashback
-       from (select member_id, sum(charged) as charged, sum(eligible) as eligible, sum(cashback) as cashback
-             from json_to_recordset($3::json) as r(member_id text, charged bigint, eligible bigint, cashback bigint)
-             group by member_id) as x
-       where u.tenant_id = $1 and u.month = $2 and u.member_id = x.member_id
+       from (select tenant_id, month, member_id, sum(charged) as charged, sum(eligible) as eligible,
+               sum(cashback) as cashback
+             from json_to_recordset($1::json) as r(tenant_id text, month text, member_id text, charged bigint,
+               eligible bigint, cashback bigint)
+             group by tenant_id, month, member_id) as x
+       where u.tenant_id = x.tenant_id and u.month = x.month and u.member_id = x.member_id and ${rowsFilter.sql}
        returning u.member_id
      ), recorded as (
        insert into member_activity (tenant_id, member_id, at, type, month, amount_won, reference_id, merchant_id, details)
-       select $1, e.row->>'member_id', (e.row->>'at')::timestamptz, e.row->>'type', e.row->>'month',
+       select e.row->>'tenant_id', e.row->>'member_id', (e.row->>'at')::timestamptz, e.row->>'type', e.row->>'month',
          (e.row->>'amount_won')::bigint, e.row->>'reference_id', e.row->>'merchant_id', (e.row->'details')::jsonb
-       from json_array_elements($4::json) with ordinality as e(row, n)
+       from json_array_elements($2::json) with ordinality as e(row, n)
        order by e.n
      )
      select count(*)::int as updated from updated`,
-    [tenantId, month, JSON.stringify(deltas.map(usageDeltaRow)), JSON.stringify(activities.map(activityRow))],
+    [JSON.stringify(deltas), JSON.stringify(activities.map(activityRow)), ...rowsFilter.params],
   );
-  const memberCount = new Set(deltas.map((delta) => delta.memberId)).size;
-  if (written?.updated !== memberCount)
-    throw new Error(`usage invariant: updated ${written?.updated} of ${memberCount} locked rows`);
+  const rowCount = new Set(
+    deltas.map((delta) => JSON.stringify([delta.tenant_id, delta.month, delta.member_id])),
+  ).size;
+  if (written?.updated !== rowCount)
+    throw new Error(`usage invariant: updated ${written?.updated} of ${rowCount} locked rows`);
 }
 
-function usageDeltaRow(delta: UsageDelta) {
+function usageDeltaRow(tenantId: string, month: string, delta: UsageDelta) {
   return {
+    tenant_id: tenantId,
+    month,
     member_id: delta.memberId,
     charged: delta.chargedWon ?? 0,
     eligible: delta.eligibleSpendWon ?? 0,
@@ -152,6 +194,7 @@ function usageDeltaRow(delta: UsageDelta) {
 
 function activityRow(entry: ActivityEntry) {
   return {
+    tenant_id: entry.tenantId,
     member_id: entry.memberId,
     at: entry.at.toISOString(),
     type: entry.type,
