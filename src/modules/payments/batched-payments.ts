@@ -144,8 +144,6 @@ interface BatchState extends BatchInputs {
   /** The same member account objects, by account id. */
   memberAccounts: Map<string, Account>;
   pots: PotBalances[];
-  /** Each pot account's balance as loaded, before this batch's draws. */
-  potsLoadedWon: Map<string, number>;
 }
 
 interface BatchWrites {
@@ -403,9 +401,6 @@ export class BatchedPayments {
         accountsByOwner,
         memberAccounts,
         pots,
-        potsLoadedWon: new Map(
-          pots.flatMap((pot) => pot.accounts.map((account) => [account.accountId, account.availableWon])),
-        ),
       };
     });
   }
@@ -436,10 +431,6 @@ export class BatchedPayments {
       return tenantWrites.transfers.length > 0 ? [{ state, writes: tenantWrites }] : [];
     });
     if (posting.length === 0) return;
-    await this.lockPotsCovering(
-      tx,
-      posting.map(({ state }) => state).filter((state) => state.potMode === 'optimistic'),
-    );
     // The feed's append rides in the ledger's write statement, the batch's last: the cities' feed
     // counters are locked after everything else and held only for the commit, and cost no round
     // trip of their own while the pots are locked.
@@ -458,33 +449,17 @@ export class BatchedPayments {
       })),
       feed,
     );
-    const refused = results.flat().find((result) => !result.ok);
-    // Every amount was decided on balances locked in this transaction: a refusal is a broken invariant.
-    if (refused && !refused.ok) throw new Error(`ledger refused ${refused.id}: ${refused.code}`);
-  }
-
-  /**
-   * Locks the pots of these cities in one statement (before the ledger locks the merchants, as every
-   * other flow does) and checks that each still holds what the batch draws from it; the decisions
-   * then stand as if locked.
-   */
-  private async lockPotsCovering(tx: Sql, states: readonly BatchState[]): Promise<void> {
-    const keys = states.flatMap((state) =>
-      [...state.potsLoadedWon.keys()].map((id) => ({ tenantId: state.tenantId, id })),
-    );
-    if (keys.length === 0) return;
-    const locked = await this.deps.ledger.accountsOfTenants(tx, keys, 'lock');
-    const heldByKey = new Map(
-      locked.map((account) => [`${account.tenantId}\u0000${account.id}`, account.availableWon]),
-    );
-    for (const state of states) {
-      for (const pot of state.pots) {
-        for (const account of pot.accounts) {
-          const drawnWon = (state.potsLoadedWon.get(account.accountId) ?? 0) - account.availableWon;
-          const heldWon = heldByKey.get(`${state.tenantId}\u0000${account.accountId}`) ?? 0;
-          if (drawnWon > 0 && heldWon < drawnWon) throw new PotsNeedLock(state.tenantId);
-        }
-      }
+    for (const [index, tenantResults] of results.entries()) {
+      const refused = tenantResults.find((result) => !result.ok);
+      if (!refused || refused.ok) continue;
+      const { state } = posting[index] as (typeof posting)[number];
+      // Members' accounts were locked before deciding, so only a pot decided on unlocked balances can
+      // fall short: another batch drew from it meanwhile. The ledger's own check under its lock is
+      // the pot check; the batch is decided again with its pots locked from the start.
+      if (state.potMode === 'optimistic' && refused.code === 'INSUFFICIENT_FUNDS')
+        throw new PotsNeedLock(state.tenantId);
+      // Every other amount was decided on balances locked in this transaction: a broken invariant.
+      throw new Error(`ledger refused ${refused.id}: ${refused.code}`);
     }
   }
 }
