@@ -25,8 +25,23 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '50' },
     members: { type: 'string', default: '200' },
     'cpu-prof': { type: 'string' },
+    // PostgreSQL's stock settings (128 MB of shared buffers) instead of the production ones below.
+    'stock-postgres': { type: 'boolean', default: false },
   },
 });
+
+/**
+ * The server settings docs/operations.md gives for production ("PostgreSQL settings"). With the stock
+ * 128 MB of shared buffers, a 500/s hour outgrows the cache after ~25 minutes (about 1 GB of
+ * indexes): backends write out dirty pages themselves and every checkpoint (forced by WAL volume
+ * every ~2 minutes) re-logs whole pages, and the same server falls behind (session 8's run).
+ */
+const PRODUCTION_POSTGRES = [
+  'shared_buffers=2GB',
+  'max_wal_size=8GB',
+  'checkpoint_timeout=15min',
+  'wal_compression=lz4',
+];
 const minutes = Number(values.minutes);
 const ratePerSecond = Number(values.rate);
 const MEMBERS = Number(values.members);
@@ -96,7 +111,10 @@ async function signUpMembers(url: string, db: Awaited<ReturnType<typeof openPost
 async function main(): Promise<void> {
   const binDir = findPostgresBinDir();
   if (!binDir) throw new Error('the soak needs PostgreSQL binaries (postgresql-15)');
-  const cluster = await startPostgresCluster(binDir, { durable: true });
+  const cluster = await startPostgresCluster(binDir, {
+    durable: true,
+    settings: values['stock-postgres'] ? [] : PRODUCTION_POSTGRES,
+  });
   const work = mkdtempSync(path.join(os.tmpdir(), 'hanbat-soak-'));
   const databaseUrl = await createDatabase(cluster.adminUrl, `hanbat_soak_${process.pid}`);
   // --cpu-prof DIR: the server's CPU profile, written when it exits at the end of the soak.
@@ -182,7 +200,7 @@ async function main(): Promise<void> {
     await Promise.all(inFlight);
     await pool.close();
     console.log(
-      `soak: ${minutes} min at ${ratePerSecond} payments/s + ${ratePerSecond / 4} reads/s, ${MEMBERS} members`,
+      `soak: ${minutes} min at ${ratePerSecond} payments/s + ${ratePerSecond / 4} reads/s, ${MEMBERS} members, PostgreSQL ${values['stock-postgres'] ? 'stock settings' : PRODUCTION_POSTGRES.join(' ')}`,
     );
     console.log('| minute | payments/s | reads/s | p50 ms | p99 ms | p99.9 ms | errors | server RSS MB |');
     console.log('|---|---|---|---|---|---|---|---|');
