@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import type { Database, DatabaseKind } from '../../src/db/database.js';
+import type { Database, DatabaseKind, Sql } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { allMigrations } from '../../src/db/migrations.js';
 import { openPglite } from '../../src/db/pglite.js';
@@ -57,4 +57,15 @@ async function withAdmin(adminUrl: string, work: (client: pg.Client) => Promise<
   } finally {
     await client.end();
   }
+}
+
+/** `sql` that records the text of every statement it runs into `statements`, for tests that count them. */
+export function recordingStatements(sql: Sql, statements: string[]): Sql {
+  return {
+    query: (text, params) => {
+      statements.push(text);
+      return sql.query(text, params);
+    },
+    exec: (script) => sql.exec(script),
+  };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds, openTestDatabase } from '../../../test/support/databases.js';
+import { databaseKinds, openTestDatabase, recordingStatements } from '../../../test/support/databases.js';
 import { createTestTenant } from '../../../test/support/tenants.js';
 import { ManualClock } from '../../clock.js';
 import { type Database, type Sql, writeCompanion } from '../../db/database.js';
@@ -136,13 +136,7 @@ describe.each(databaseKinds())('event feed on %s', (kind) => {
     const statements: string[] = [];
     const postAlongside = (request: TransferRequest, events: NewEvent[]) =>
       db.transaction(async (tx) => {
-        const counted: Sql = {
-          query: (text, params) => {
-            statements.push(text);
-            return tx.query(text, params);
-          },
-          exec: (script) => tx.exec(script),
-        };
+        const counted = recordingStatements(tx, statements);
         const companion = feed.appendAlongside([{ tenantId, events }]) ?? undefined;
         return ledger.postTransfersInTransaction(counted, tenantId, [request], companion);
       });

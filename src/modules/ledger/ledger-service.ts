@@ -172,6 +172,9 @@ export class LedgerService {
     companion?: CompanionWrite,
   ): Promise<TransferResult[][]> {
     for (const part of parts) assertBatchSize(part.commands.length);
+    // Each city's accounts are one map that its batch mutates and writes once.
+    if (new Set(parts.map((part) => part.tenantId)).size !== parts.length)
+      throw new Error('postTransfersOfTenants: one part per tenant');
     const now = this.clock.now();
     const pendingIds = parts.map((part) =>
       unique(part.commands.flatMap((command) => ('pendingId' in command ? [command.pendingId] : []))),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { databaseKinds, openTestDatabase } from '../../../test/support/databases.js';
+import { databaseKinds, openTestDatabase, recordingStatements } from '../../../test/support/databases.js';
 import { createTestTenant } from '../../../test/support/tenants.js';
 import { ManualClock } from '../../clock.js';
 import type { Database } from '../../db/database.js';
@@ -194,18 +194,7 @@ describe.each(databaseKinds())('ledger on %s', (kind) => {
     });
     const statements: string[] = [];
     const postBoth = (parts: Array<{ tenantId: string; commands: TransferRequest[] }>) =>
-      db.transaction((tx) =>
-        ledger.postTransfersOfTenants(
-          {
-            query: (text, params) => {
-              statements.push(text);
-              return tx.query(text, params);
-            },
-            exec: (script) => tx.exec(script),
-          },
-          parts,
-        ),
-      );
+      db.transaction((tx) => ledger.postTransfersOfTenants(recordingStatements(tx, statements), parts));
 
     const [here, there] = await postBoth([
       { tenantId, commands: [holdAlice('h1', 4_000), move('t1', 'alice', 'bob', 1_000)] },

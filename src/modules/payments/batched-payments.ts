@@ -293,8 +293,8 @@ export class BatchedPayments {
    * What a batch may read without a lock, for all its tenants at once (one statement per table, not
    * per tenant): a merchant's status, a welfare flag or a policy that changes meanwhile applies from
    * the next batch; a stored response that lands meanwhile makes the batch's own insert conflict,
-   * and the batch runs again and replays it. Optimistic pot balances are checked under lock before
-   * the ledger writes.
+   * and the batch runs again and replays it. Optimistic pot balances are checked by the ledger, under
+   * its lock, as it writes.
    */
   private async readInputs(
     parts: readonly TenantPart[],
@@ -355,7 +355,7 @@ export class BatchedPayments {
    * Locks, for every city of the batch at once, in the order every flow that moves a member's money
    * takes them: usage rows, member accounts, then (when the batch is decided on locked pots) the
    * budget pots, shared by all, last, so they are held for the shortest time (optimistic batches
-   * take them only in `write`, just before the ledger).
+   * leave them to the ledger's lock in `write`).
    */
   private async lockAndLoad(
     tx: Sql,

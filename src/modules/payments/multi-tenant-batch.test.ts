@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { databaseKinds } from '../../../test/support/databases.js';
+import { databaseKinds, recordingStatements } from '../../../test/support/databases.js';
 import {
   demoMerchantCode,
   expectLedgerAuditGreen,
@@ -198,18 +198,10 @@ describe.each(databaseKinds())('a payment batch over several cities on %s', (kin
     for (const city of cities) await topUpMay(city, 1_000_000);
     const transaction = t.platform.db.transaction.bind(t.platform.db);
     async function statementsOf(orders: Array<[City, PaymentOrder]>) {
-      let statements = 0;
-      const spy = vi.spyOn(t.platform.db, 'transaction').mockImplementation((work) =>
-        transaction((tx) =>
-          work({
-            query: (text, params) => {
-              statements += 1;
-              return tx.query(text, params);
-            },
-            exec: (script) => tx.exec(script),
-          }),
-        ),
-      );
+      const statements: string[] = [];
+      const spy = vi
+        .spyOn(t.platform.db, 'transaction')
+        .mockImplementation((work) => transaction((tx) => work(recordingStatements(tx, statements))));
       try {
         const results = await Promise.all(
           orders.map(([city, paymentOrder]) =>
@@ -221,7 +213,7 @@ describe.each(databaseKinds())('a payment batch over several cities on %s', (kin
       } finally {
         spy.mockRestore();
       }
-      return statements;
+      return statements.length;
     }
     const oneCity = await statementsOf([
       [c, order(c, 0, 1_000)],
