@@ -19,6 +19,7 @@ import { createPlatform } from '../src/platform.js';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
 import { payOverHttp, startServer } from './http.js';
 import { loadAverage } from './machine.js';
+import { openStatementsAdmin, PG_STAT_STATEMENTS_SETTINGS, statementsOf } from './pg-statements.js';
 import { seedBench } from './seed.js';
 
 interface ProfileNode {
@@ -109,12 +110,11 @@ try {
     if (!binDir) throw new Error('needs PostgreSQL binaries');
     const cluster = await startPostgresCluster(binDir, {
       durable: true,
-      settings: ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track=all'],
+      settings: PG_STAT_STATEMENTS_SETTINGS,
     });
     try {
       const data = await seed(await openPostgres(cluster.adminUrl, 10));
-      const admin = await openPostgres(cluster.adminUrl, 1);
-      await admin.exec('create extension if not exists pg_stat_statements');
+      const admin = await openStatementsAdmin(cluster.adminUrl);
       try {
         await measure({ databaseUrl: cluster.adminUrl }, data, statementsOf(admin));
       } finally {
@@ -158,35 +158,6 @@ function reportTrace(file: string, payments: number): void {
       `${per(row.calls).toFixed(3).padStart(13)}  ${per(row.ms).toFixed(3).padStart(10)}  ${(row.rows / row.calls).toFixed(1).padStart(9)}  ${row.statement.slice(0, 150)}`,
     );
   }
-}
-
-/** PostgreSQL's own account of the statements run while measuring: calls and time per payment. */
-function statementsOf(admin: Database) {
-  return {
-    reset: async () => {
-      await admin.query('select pg_stat_statements_reset()');
-    },
-    report: async (payments: number) => {
-      const rows = await admin.query<{ calls: number; ms: number; rows: number; query: string }>(
-        `select calls, total_exec_time::float8 as ms, rows, query from pg_stat_statements
-          where query not like '%pg_stat_statements%' order by total_exec_time desc limit 40`,
-      );
-      const [total] = await admin.query<{ calls: number; ms: number }>(
-        `select sum(calls)::bigint as calls, sum(total_exec_time)::float8 as ms from pg_stat_statements
-          where query not like '%pg_stat_statements%'`,
-      );
-      const per = (value: number) => (payments > 0 ? value / payments : Number.NaN);
-      console.log(
-        `\nPostgreSQL: ${per(Number(total?.calls)).toFixed(2)} statements and ${(1000 * per(Number(total?.ms))).toFixed(0)} µs of execution per payment (${payments} payments)`,
-      );
-      console.log('calls/payment  µs/payment  rows/call  statement');
-      for (const row of rows) {
-        console.log(
-          `${per(Number(row.calls)).toFixed(3).padStart(13)}  ${(1000 * per(row.ms)).toFixed(1).padStart(10)}  ${(Number(row.rows) / Number(row.calls)).toFixed(1).padStart(9)}  ${row.query.replace(/\s+/g, ' ').slice(0, 150)}`,
-        );
-      }
-    },
-  };
 }
 
 function summarize(profile: Profile): void {

@@ -6,7 +6,8 @@
  * both ways, their ratio (the median round's), and memory (RSS, heap) per city: after seeding, and after traffic has touched every
  * city (per-tenant caches, group-commit groups). A benchmark, not a test: nothing here asserts a time.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import inspector from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +26,7 @@ import { SYSTEM_ACCOUNTS } from '../src/modules/wallets/wallet-service.js';
 import { createPlatform, type Platform } from '../src/platform.js';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
 import { createDatabase } from './database.js';
+import { openStatementsAdmin, PG_STAT_STATEMENTS_SETTINGS, statementsOf } from './pg-statements.js';
 import { postgresCpuSeconds } from './postgres-cpu.js';
 
 const { values } = parseArgs({
@@ -35,6 +37,10 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     'seed-concurrency': { type: 'string', default: '4' },
     rounds: { type: 'string', default: '3' },
+    // A CPU profile of this process per measured round, written to DIR as <arm>-<round>.cpuprofile.
+    'cpu-prof': { type: 'string' },
+    // PostgreSQL's statements per arm (pg_stat_statements, planning included), printed after each round.
+    'pg-stats': { type: 'boolean', default: false },
   },
 });
 const TENANTS = Number(values.tenants);
@@ -43,6 +49,8 @@ const SECONDS = Number(values.seconds);
 const CONCURRENCY = Number(values.concurrency);
 const SEED_CONCURRENCY = Number(values['seed-concurrency']);
 const ROUNDS = Number(values.rounds);
+const CPU_PROF_DIR = values['cpu-prof'];
+const PG_STATS = values['pg-stats'];
 const FUNDING_WON = 100_000_000;
 const DATABASE = 'bench_tenants';
 
@@ -288,6 +296,42 @@ function sampleSessions(adminUrl: string, db: Database) {
   };
 }
 
+/**
+ * Runs an arm's `work` with the diagnostics asked for: PostgreSQL's statements (`--pg-stats`, printed
+ * per payment) and a CPU profile of this process (`--cpu-prof`, written as DIR/`name`.cpuprofile).
+ */
+async function instrumented<T extends { ok: number }>(
+  name: string,
+  statementsAdmin: Database | null,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (!statementsAdmin) return profiled(name, work);
+  const statements = statementsOf(statementsAdmin);
+  await statements.reset();
+  const result = await profiled(name, work);
+  console.log(`\n${name}:`);
+  await statements.report(result.ok, 15);
+  return result;
+}
+
+/** Runs `work` under the inspector's CPU profiler when `--cpu-prof` is given, writing the profile as `name`. */
+async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+  if (!CPU_PROF_DIR) return work();
+  const session = new inspector.Session();
+  session.connect();
+  try {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+    const result = await work();
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(CPU_PROF_DIR, { recursive: true });
+    writeFileSync(path.join(CPU_PROF_DIR, `${name}.cpuprofile`), JSON.stringify(profile));
+    return result;
+  } finally {
+    session.disconnect();
+  }
+}
+
 async function closedLoop(
   platform: Platform,
   sessions: ReturnType<typeof sampleSessions>,
@@ -317,7 +361,7 @@ async function closedLoop(
     ok,
     failed,
     perSecond: Math.round(ok / seconds),
-    statementsPerPayment: Math.round(((statements.count - statementsBefore) / Math.max(1, ok)) * 10) / 10,
+    statementsPerPayment: Math.round(((statements.count - statementsBefore) / Math.max(1, ok)) * 100) / 100,
     nodeCpuMsPerPayment: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, ok)) * 100) / 100,
     postgresCpuMsPerPayment:
       Math.round((((postgresCpuSeconds(DATABASE) - pgCpuBefore) * 1000) / Math.max(1, ok)) * 100) / 100,
@@ -328,7 +372,11 @@ async function closedLoop(
 async function main(): Promise<void> {
   const binDir = findPostgresBinDir();
   if (!binDir) throw new Error('PostgreSQL binaries not found (set PG_BIN)');
-  const cluster = await startPostgresCluster(binDir, { durable: true });
+  const cluster = await startPostgresCluster(binDir, {
+    durable: true,
+    settings: PG_STATS ? PG_STAT_STATEMENTS_SETTINGS : [],
+  });
+  const statementsAdmin = PG_STATS ? await openStatementsAdmin(cluster.adminUrl) : null;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hanbat-bench-tenants-'));
   try {
     const db = await openPostgres(await createDatabase(cluster.adminUrl, DATABASE), 20);
@@ -347,9 +395,17 @@ async function main(): Promise<void> {
     }> = [];
     for (let round = 0; round < ROUNDS; round += 1) {
       const runOne = () =>
-        closedLoop(platform, sampleSessions(cluster.adminUrl, db), () => cities[0] as City);
+        instrumented(`one-${round + 1}`, statementsAdmin, () =>
+          closedLoop(platform, sampleSessions(cluster.adminUrl, db), () => cities[0] as City),
+        );
       const runSpread = () =>
-        closedLoop(platform, sampleSessions(cluster.adminUrl, db), (n) => cities[n % cities.length] as City);
+        instrumented(`spread-${round + 1}`, statementsAdmin, () =>
+          closedLoop(
+            platform,
+            sampleSessions(cluster.adminUrl, db),
+            (n) => cities[n % cities.length] as City,
+          ),
+        );
       if (round % 2 === 0) {
         const one = await runOne();
         rounds.push({ one, spread: await runSpread() });
@@ -411,6 +467,7 @@ async function main(): Promise<void> {
     platform.scheduler.stop();
     await db.close();
   } finally {
+    await statementsAdmin?.close();
     cluster.stop();
     rmSync(dir, { recursive: true, force: true });
   }

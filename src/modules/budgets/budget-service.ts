@@ -86,10 +86,7 @@ export class BudgetService {
         FUNDING_SOURCES.map((source) => ({ tenantId, id: potAccountId(pot.id, source) })),
       ),
     );
-    const accounts = await this.ledger.accountsOfTenants(sql, keys, mode);
-    const availableByKey = new Map(
-      accounts.map((account) => [`${account.tenantId}\u0000${account.id}`, account.availableWon]),
-    );
+    const availableByKey = await this.ledger.availableOfTenants(sql, keys, mode);
     return new Map(
       [...paying].map(([tenantId, pots]) => [
         tenantId,

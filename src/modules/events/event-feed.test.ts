@@ -101,6 +101,19 @@ describe.each(databaseKinds())('event feed on %s', (kind) => {
     expect(feed.appendAlongside([{ tenantId: quiet, events: [] }])).toBeNull();
   });
 
+  it("refuses events of a city that does not exist, with the real city's events of the same append", async () => {
+    const tenantId = await createTestTenant(db, clock);
+    const together = feed.appendAlongside([
+      { tenantId, events: [charge('real')] },
+      { tenantId: 'no-such-city', events: [charge('ghost')] },
+    ]);
+    if (!together) throw new Error('two cities have events to append');
+    // events has no foreign key of its own: the city's sequence row, upserted by the same statement, has.
+    await expect(db.transaction((tx) => writeCompanion(tx, together))).rejects.toThrow(/foreign key/);
+    expect(await feed.head(tenantId)).toBe(0);
+    expect(await feed.read('no-such-city', 0, 10)).toEqual([]);
+  });
+
   it('a rolled-back producer leaves no event and no gap', async () => {
     const tenantId = await createTestTenant(db, clock);
     await db.transaction((tx) => feed.append(tx, tenantId, [charge('a')]));

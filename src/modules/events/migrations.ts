@@ -50,4 +50,13 @@ export const eventMigrations: Migration[] = [
     // every payload in the payment batch's transaction was work the feed did for no reader.
     sql: `alter table events alter column payload type json using payload::json;`,
   },
+  {
+    version: 1102,
+    name: 'events without the tenant foreign key',
+    // Its check took a key-share lock on the tenant's row for every event, so a payment batch over
+    // 32 cities shared 32 tenant rows with the batch beside it (a multixact each). An event's city is
+    // still a real one: every append joins its events to the city's event_sequences row, which it
+    // upserts in the same statement and which keeps its foreign key.
+    sql: 'alter table events drop constraint events_tenant_id_fkey;',
+  },
 ];

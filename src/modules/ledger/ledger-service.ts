@@ -17,8 +17,8 @@ import {
   lockAccountsOfTenants,
   lockAccountsOwnedBy,
   selectAccounts,
-  selectAccountsOfTenants,
   selectAccountsOwnedBy,
+  selectAvailableOfTenants,
   selectResolutionsOfTenants,
   selectTransfers,
   selectTransfersOfTenants,
@@ -87,9 +87,17 @@ export class LedgerService {
     return selectAccounts(tx, tenantId, ids, 'for update');
   }
 
-  /** `getAccounts` and `lockAccounts` for accounts of several cities, in (city, id) order. */
-  async accountsOfTenants(sql: Sql, keys: readonly TenantKey[], lock: 'lock' | 'read'): Promise<Account[]> {
-    return selectAccountsOfTenants(sql, keys, lock === 'lock' ? 'for update' : '');
+  /**
+   * What each of these accounts (of several cities) has available, in one statement, locked
+   * (`lock`) in (city, id) order or read as committed: `city \u0000 id` → won. Balances only, for
+   * a caller that draws on accounts it does not otherwise look at (the budget pots of a payment batch).
+   */
+  async availableOfTenants(
+    sql: Sql,
+    keys: readonly TenantKey[],
+    lock: 'lock' | 'read',
+  ): Promise<Map<string, number>> {
+    return selectAvailableOfTenants(sql, keys, lock === 'lock' ? 'for update' : '');
   }
 
   /** Every account of these owners (members of a payment batch), locked in id order for the rest of `tx`. */

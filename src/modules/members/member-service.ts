@@ -3,6 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { GroupCommit, type GroupCommitOptions } from '../../db/group-commit.js';
+import { tenantKeyRows } from '../../db/tenant-keys.js';
 import { DomainError, invalidInput, notFound } from '../../errors.js';
 import type { OperatorRole, Principal } from '../../http/auth.js';
 import { ageInYears, isCalendarDate } from '../../time.js';
@@ -440,10 +441,15 @@ export class MemberService {
   async welfareFlagsByTenant(
     pairs: ReadonlyArray<{ tenantId: string; memberId: string }>,
   ): Promise<Map<string, Map<string, boolean>>> {
+    const users = tenantKeyRows(
+      'users',
+      'id',
+      pairs.map((pair) => ({ tenantId: pair.tenantId, id: pair.memberId })),
+      'u',
+    );
     const rows = await this.db.query<{ tenant_id: string; id: string; is_welfare_recipient: boolean }>(
-      `select tenant_id, id, is_welfare_recipient from users
-       where (tenant_id, id) in (select * from unnest($1::text[], $2::text[]))`,
-      [pairs.map((pair) => pair.tenantId), pairs.map((pair) => pair.memberId)],
+      `select tenant_id, id, is_welfare_recipient from ${users.sql}`,
+      users.params,
     );
     const byTenant = new Map<string, Map<string, boolean>>();
     for (const row of rows) {

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Sql } from '../../db/database.js';
+import { tenantKeyRows } from '../../db/tenant-keys.js';
 import type { NormalizedApplication } from './application.js';
 import type { EligibilityReason, Merchant, MerchantApplication, MerchantStatus } from './types.js';
 
@@ -67,10 +68,15 @@ export async function selectMerchantsByTenantCode(
   const unique = [
     ...new Map(pairs.map((pair) => [JSON.stringify([pair.tenantId, pair.merchantCode]), pair])).values(),
   ];
+  const merchants = tenantKeyRows(
+    'merchants',
+    'merchant_code',
+    unique.map((pair) => ({ tenantId: pair.tenantId, id: pair.merchantCode })),
+    'm',
+  );
   const rows = await sql.query<MerchantRow>(
-    `select ${MERCHANT_COLUMNS} from merchants
-     where (tenant_id, merchant_code) in (select * from unnest($1::text[], $2::text[]))`,
-    [unique.map((pair) => pair.tenantId), unique.map((pair) => pair.merchantCode)],
+    `select ${MERCHANT_COLUMNS} from ${merchants.sql}`,
+    merchants.params,
   );
   const byTenant = new Map<string, Map<string, Merchant>>();
   for (const row of rows) {

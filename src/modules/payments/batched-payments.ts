@@ -323,6 +323,13 @@ export class BatchedPayments {
       potMode === 'optimistic' ? this.deps.budgets.potsOfTenants(this.db, tenantIds, now, 'read') : null,
       this.deps.freezes.frozenAmongTenants(members),
     ]);
+    // Most cities share a time zone: the month of `now` is worked out once per zone, not per city.
+    const months = new Map<string, string>();
+    const monthIn = (timeZone: string) => {
+      const month = months.get(timeZone) ?? monthKey(now, timeZone);
+      months.set(timeZone, month);
+      return month;
+    };
     return Promise.all(
       parts.map(async (part) => {
         const { tenantId, orders } = part;
@@ -336,7 +343,7 @@ export class BatchedPayments {
         return {
           tenantId,
           now,
-          month: monthKey(now, part.timeZone),
+          month: monthIn(part.timeZone),
           potMode,
           selfDealing,
           merchants: tenantMerchants,
