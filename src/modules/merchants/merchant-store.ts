@@ -65,13 +65,11 @@ export async function selectMerchantsByTenantCode(
   sql: Sql,
   pairs: ReadonlyArray<{ tenantId: string; merchantCode: string }>,
 ): Promise<Map<string, Map<string, Merchant>>> {
-  const unique = [
-    ...new Map(pairs.map((pair) => [JSON.stringify([pair.tenantId, pair.merchantCode]), pair])).values(),
-  ];
+  // tenantKeyRows probes each (tenant, code) pair once, however often the batch names it.
   const merchants = tenantKeyRows(
     'merchants',
     'merchant_code',
-    unique.map((pair) => ({ tenantId: pair.tenantId, id: pair.merchantCode })),
+    pairs.map((pair) => ({ tenantId: pair.tenantId, id: pair.merchantCode })),
     'm',
   );
   const rows = await sql.query<MerchantRow>(
