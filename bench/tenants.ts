@@ -2,7 +2,10 @@
  * `npm run bench:tenants -- --tenants 230 --seconds 20 --concurrency 32 --rounds 3`: many cities on one
  * deployment (one process, one PostgreSQL database). Seeds N cities from the Daejeon preset, each with
  * a few funded members, then runs merchant payments in-process (the payment path without HTTP),
- * closed loop: all on one city, and spread evenly over all N, in alternating rounds. Reports payments/s
+ * closed loop: all on one city, and spread evenly over all N, in alternating rounds. The one city is by
+ * default as big as the N together (N × members, N × 3 shops), so both arms pay from and to as many
+ * distinct accounts and differ only in what is per city (pots, policy, caps); `--one-city small` pays in
+ * the first of the N instead. Reports payments/s
  * both ways, their ratio (the median round's), and memory (RSS, heap) per city: after seeding, and after traffic has touched every
  * city (per-tenant caches, group-commit groups). A benchmark, not a test: nothing here asserts a time.
  */
@@ -37,6 +40,9 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     'seed-concurrency': { type: 'string', default: '4' },
     rounds: { type: 'string', default: '3' },
+    // The one-city arm's city: `big` has as many members and shops as all the spread cities together
+    // (so both arms touch as many distinct member and shop accounts); `small` is cities[0].
+    'one-city': { type: 'string', default: 'big' },
     // A CPU profile of this process per measured round, written to DIR as <arm>-<round>.cpuprofile.
     'cpu-prof': { type: 'string' },
     // PostgreSQL's statements per arm (pg_stat_statements, planning included), printed after each round.
@@ -51,6 +57,8 @@ const SEED_CONCURRENCY = Number(values['seed-concurrency']);
 const ROUNDS = Number(values.rounds);
 const CPU_PROF_DIR = values['cpu-prof'];
 const PG_STATS = values['pg-stats'];
+const ONE_CITY = values['one-city'];
+if (ONE_CITY !== 'big' && ONE_CITY !== 'small') throw new Error('--one-city is big or small');
 const FUNDING_WON = 100_000_000;
 const DATABASE = 'bench_tenants';
 
@@ -95,7 +103,7 @@ async function timed<T>(phase: (typeof SEED_PHASES)[number], work: () => Promise
   }
 }
 
-async function seedCity(platform: Platform, tenantId: string): Promise<City> {
+async function seedCity(platform: Platform, tenantId: string, scale = 1): Promise<City> {
   const { firstOperator } = await timed('createTenant', () =>
     createTenant(platform, {
       tenantId,
@@ -105,16 +113,25 @@ async function seedCity(platform: Platform, tenantId: string): Promise<City> {
       preset: 'daejeon-2021',
     }),
   );
-  await timed('people', () => insertBenchPeople(platform, tenantId));
-  const merchantCodes = await timed('shops', () => approvedShops(platform, tenantId, firstOperator.userId));
-  const memberIds = Array.from({ length: MEMBERS }, (_, n) => `usr_city${n}`);
+  const people = { members: MEMBERS * scale, shops: SHOPS.length * scale };
+  await timed('people', () => insertBenchPeople(platform, tenantId, people));
+  const merchantCodes = await timed('shops', () =>
+    approvedShops(platform, tenantId, firstOperator.userId, people.shops),
+  );
+  const memberIds = Array.from({ length: people.members }, (_, n) => `usr_city${n}`);
   await timed('funding', () => fund(platform, tenantId, memberIds));
   return { tenantId, memberIds, merchantCodes };
 }
 
-async function approvedShops(platform: Platform, tenantId: string, operatorId: string): Promise<string[]> {
+async function approvedShops(
+  platform: Platform,
+  tenantId: string,
+  operatorId: string,
+  shops: number,
+): Promise<string[]> {
   const merchantCodes: string[] = [];
-  for (const [n, shop] of SHOPS.entries()) {
+  for (let n = 0; n < shops; n += 1) {
+    const shop = SHOPS[n % SHOPS.length] as (typeof SHOPS)[number];
     const firstNine = `30599${String(n).padStart(4, '0')}`;
     const applied = await platform.merchants.apply(tenantId, `usr_shop${n}`, {
       ...shop,
@@ -129,7 +146,11 @@ async function approvedShops(platform: Platform, tenantId: string, operatorId: s
 }
 
 /** Members (with their cash and cashback accounts) and shop owners, in three statements. */
-async function insertBenchPeople(platform: Platform, tenantId: string): Promise<void> {
+async function insertBenchPeople(
+  platform: Platform,
+  tenantId: string,
+  people: { members: number; shops: number },
+): Promise<void> {
   const db = platform.db;
   const now = platform.clock.now();
   await db.query(
@@ -141,7 +162,7 @@ async function insertBenchPeople(platform: Platform, tenantId: string): Promise<
      select $1, 'usr_shop' || n, '018-' || lpad(n::text, 8, '0'), 'bench-no-login', 'owner ' || n, date '1975-03-01',
        'jung-gu', '대흥동', $3::timestamptz
      from generate_series(0, $4 - 1) as n`,
-    [tenantId, MEMBERS, now, SHOPS.length],
+    [tenantId, people.members, now, people.shops],
   );
   await db.query(
     `insert into ledger_accounts (tenant_id, id, kind, owner_id, currency_code, created_at, head_hash)
@@ -149,11 +170,17 @@ async function insertBenchPeople(platform: Platform, tenantId: string): Promise<
      from (select 'usr_city' || n as owner_id from generate_series(0, $2 - 1) as n) as m,
        lateral (values (m.owner_id || ':cash', 'member_cash', m.owner_id), (m.owner_id || ':cashback', 'member_cashback', m.owner_id))
          as a(id, kind, owner_id)`,
-    [tenantId, MEMBERS, now],
+    [tenantId, people.members, now],
   );
 }
 
+const FUNDING_CHUNK = 500;
 async function fund(platform: Platform, tenantId: string, memberIds: string[]): Promise<void> {
+  for (let start = 0; start < memberIds.length; start += FUNDING_CHUNK)
+    await fundSome(platform, tenantId, memberIds.slice(start, start + FUNDING_CHUNK));
+}
+
+async function fundSome(platform: Platform, tenantId: string, memberIds: string[]): Promise<void> {
   const results = await platform.ledger.postTransfers(
     tenantId,
     memberIds.map((memberId) => ({
@@ -269,7 +296,9 @@ function sampleSessions(adminUrl: string, db: Database) {
   let samples = 0;
   let poolWaiting = 0;
   const connected = client.connect();
-  const timer = setInterval(async () => {
+  // The sample in flight, so stop() ends the connection only after it has answered.
+  let sampling: Promise<void> = Promise.resolve();
+  const sample = async () => {
     await connected;
     poolWaiting += db.poolStats?.().waiting ?? 0;
     samples += 1;
@@ -280,10 +309,14 @@ function sampleSessions(adminUrl: string, db: Database) {
       [DATABASE],
     );
     for (const row of rows.rows) seen.set(row.what, (seen.get(row.what) ?? 0) + row.n);
+  };
+  const timer = setInterval(() => {
+    sampling = sampling.then(sample);
   }, SAMPLE_MS);
   return {
     async stop() {
       clearInterval(timer);
+      await sampling;
       await client.end();
       const perSample = (n: number) => Math.round((n / Math.max(1, samples)) * 10) / 10;
       return {
@@ -385,6 +418,8 @@ async function main(): Promise<void> {
     const before = memory();
     const seeding = await seedCities(platform);
     const { cities } = seeding;
+    const oneCity =
+      ONE_CITY === 'big' ? await seedCity(platform, 'city-big', TENANTS) : (cities[0] as City);
     await db.exec('analyze');
     const seeded = memory();
     // One city and spread traffic in alternating rounds (one/spread, spread/one, …): a checkpoint or
@@ -396,7 +431,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round += 1) {
       const runOne = () =>
         instrumented(`one-${round + 1}`, statementsAdmin, () =>
-          closedLoop(platform, sampleSessions(cluster.adminUrl, db), () => cities[0] as City),
+          closedLoop(platform, sampleSessions(cluster.adminUrl, db), () => oneCity),
         );
       const runSpread = () =>
         instrumented(`spread-${round + 1}`, statementsAdmin, () =>
@@ -425,7 +460,7 @@ async function main(): Promise<void> {
     ] as (typeof rounds)[number];
     const touched = memory();
     let auditGreen = true;
-    for (const city of [cities[0], cities.at(-1)] as City[])
+    for (const city of [oneCity, cities[0], cities.at(-1)] as City[])
       auditGreen &&= (await auditLedger(db, city.tenantId, systemClock.now())).ok;
     const perCity = (after: { rssMb: number; heapMb: number }) => ({
       rssMbPerCity: Math.round(((after.rssMb - before.rssMb) / TENANTS) * 100) / 100,
@@ -436,6 +471,7 @@ async function main(): Promise<void> {
         {
           tenants: TENANTS,
           membersPerTenant: MEMBERS,
+          oneCity: { kind: ONE_CITY, members: oneCity.memberIds.length, shops: oneCity.merchantCodes.length },
           seconds: SECONDS,
           concurrency: CONCURRENCY,
           seedSeconds: seeding.seconds,
