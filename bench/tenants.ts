@@ -418,8 +418,7 @@ async function main(): Promise<void> {
     const before = memory();
     const seeding = await seedCities(platform);
     const { cities } = seeding;
-    const oneCity =
-      ONE_CITY === 'big' ? await seedCity(platform, 'city-big', TENANTS) : (cities[0] as City);
+    const oneCity = ONE_CITY === 'big' ? await seedCity(platform, 'city-big', TENANTS) : (cities[0] as City);
     await db.exec('analyze');
     const seeded = memory();
     // One city and spread traffic in alternating rounds (one/spread, spread/one, …): a checkpoint or

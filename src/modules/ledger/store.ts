@@ -1,5 +1,5 @@
 import { type CompanionWrite, type Sql, writeCompanion } from '../../db/database.js';
-import { byTenant, type TenantKey, tenantKeyFilter, tenantKeyRows } from '../../db/tenant-keys.js';
+import { byTenant, type TenantKey, tenantKeyRows } from '../../db/tenant-keys.js';
 import type { AccountState, BatchWrite, StoredTransfer } from './batch.js';
 import type { Account, Entry, Transfer, TransferAction } from './types.js';
 
@@ -411,7 +411,11 @@ async function updateOpenHolds(tx: Sql, parts: readonly TenantBatchWrite[]): Pro
     [...write.holdsClosed].map((id) => ({ tenantId, id })),
   );
   if (closed.length > 0) {
-    const filter = tenantKeyFilter('transfer_id', closed);
-    await tx.query(`delete from ledger_open_holds where ${filter.sql}`, filter.params);
+    // Found by one index probe per hold (tenantKeyRows), deleted by ctid.
+    const holds = tenantKeyRows('ledger_open_holds', 'transfer_id', closed, 'h', 1, 'ctid');
+    await tx.query(
+      `delete from ledger_open_holds where ctid = any(array(select h.ctid from ${holds.sql}))`,
+      holds.params,
+    );
   }
 }

@@ -1,5 +1,4 @@
 import type { Sql } from '../../db/database.js';
-import { tenantKeyFilter } from '../../db/tenant-keys.js';
 import type { ActivityEntry, MonthlyUsage } from './types.js';
 
 /**
@@ -145,24 +144,23 @@ export async function recordSpendingOfTenants(tx: Sql, parts: readonly TenantSpe
       if (entry.tenantId !== part.tenantId) throw new Error('recordSpending: an activity of another city');
     }
   }
-  // The rows to update as index probes of their own (one term per city): the join with the
-  // deltas alone could be planned as a scan of the whole table when its statistics are stale.
-  const rowsFilter = tenantKeyFilter(
-    'member_id',
-    parts.flatMap((part) => part.deltas.map((delta) => ({ tenantId: part.tenantId, id: delta.memberId }))),
-    3,
-    'u',
-  );
+  // Each delta finds its row by an index probe of its own (`offset 0` keeps it one whatever the
+  // table's statistics say; a city that joined since the last ANALYZE looks empty, and a join with
+  // the deltas alone was then planned as a scan of the whole table), and the update takes the row by
+  // its ctid: a plan the same for one city or thirty.
   const [written] = await tx.query<{ updated: number }>(
     `with updated as (
        update member_monthly_usage u set charged_won = u.charged_won + x.charged,
          eligible_spend_won = u.eligible_spend_won + x.eligible, cashback_won = u.cashback_won + x.cashback
-       from (select tenant_id, month, member_id, sum(charged) as charged, sum(eligible) as eligible,
-               sum(cashback) as cashback
-             from json_to_recordset($1::json) as r(tenant_id text, month text, member_id text, charged bigint,
-               eligible bigint, cashback bigint)
-             group by tenant_id, month, member_id) as x
-       where u.tenant_id = x.tenant_id and u.month = x.month and u.member_id = x.member_id and ${rowsFilter.sql}
+       from (select d.charged, d.eligible, d.cashback, usage_row.ctid as row_ctid
+             from (select tenant_id, month, member_id, sum(charged) as charged, sum(eligible) as eligible,
+                     sum(cashback) as cashback
+                   from json_to_recordset($1::json) as r(tenant_id text, month text, member_id text,
+                     charged bigint, eligible bigint, cashback bigint)
+                   group by tenant_id, month, member_id) as d
+             cross join lateral (select ctid from member_monthly_usage
+               where tenant_id = d.tenant_id and member_id = d.member_id and month = d.month offset 0) as usage_row) as x
+       where u.ctid = x.row_ctid
        returning u.member_id
      ), recorded as (
        insert into member_activity (tenant_id, member_id, at, type, month, amount_won, reference_id, merchant_id, details)
@@ -172,7 +170,7 @@ export async function recordSpendingOfTenants(tx: Sql, parts: readonly TenantSpe
        order by e.n
      )
      select count(*)::int as updated from updated`,
-    [JSON.stringify(deltas), JSON.stringify(activities.map(activityRow)), ...rowsFilter.params],
+    [JSON.stringify(deltas), JSON.stringify(activities.map(activityRow))],
   );
   const rowCount = new Set(
     deltas.map((delta) => JSON.stringify([delta.tenant_id, delta.month, delta.member_id])),
