@@ -73,4 +73,13 @@ export const walletMigrations: Migration[] = [
     // The tenant is proven by the member whose accounts the same transaction locked.
     sql: 'alter table member_activity drop constraint member_activity_tenant_id_fkey;',
   },
+  {
+    version: 703,
+    name: 'member_monthly_usage without the tenant foreign key',
+    // A payment batch updates each member's row twice (the lock, then the spending), and PostgreSQL
+    // checks a foreign key again on a row its own transaction wrote: a key-share lock on the city's
+    // tenants row per member per batch, a multixact each when the next batch takes the same rows. The
+    // city is proven by the member whose accounts the same transaction locked.
+    sql: 'alter table member_monthly_usage drop constraint member_monthly_usage_tenant_id_fkey;',
+  },
 ];
