@@ -102,10 +102,19 @@ async function main(): Promise<void> {
     // The checks read the new primary through a fresh pool (this one may still point at the lost node).
     await db.close().catch(() => undefined);
     db = await openPostgres(url, 2);
+    // Time without service: the longest wait between two acknowledgements that ends after the kill
+    // (at 20/s they are ~50 ms apart). Not "first acknowledgement after the kill": a payment committed
+    // just before the kill may be answered just after it.
     const sorted = [...ackTimes].sort((x, y) => x - y);
-    const afterKill = sorted.filter((time) => time >= killedAt);
-    const lastBefore = sorted.filter((time) => time < killedAt).at(-1) ?? killedAt;
-    const outageMs = (afterKill[0] ?? Date.now()) - lastBefore;
+    let outageMs = 0;
+    let resumedAfterKillMs = 0;
+    for (let i = 1; i < sorted.length; i++) {
+      const [previous, current] = [sorted[i - 1] as number, sorted[i] as number];
+      if (current >= killedAt && current - previous > outageMs) {
+        outageMs = current - previous;
+        resumedAfterKillMs = current - killedAt;
+      }
+    }
     const rows = await db.query<{ id: string; key: string }>(
       `select p.id, k.key from payments p join idempotency_keys k
          on k.tenant_id = p.tenant_id and k.response->>'paymentId' = p.id
@@ -128,6 +137,7 @@ async function main(): Promise<void> {
       duplicated,
       retries,
       outageMs,
+      resumedAfterKillMs,
       auditOk: report.ok,
       violations: report.violations.length,
     };
