@@ -69,3 +69,31 @@ export function recordingStatements(sql: Sql, statements: string[]): Sql {
     exec: (script) => sql.exec(script),
   };
 }
+
+/** A node of PostgreSQL's JSON plan (EXPLAIN (FORMAT JSON)), with the fields tests read. */
+export interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Rows Removed by Filter'?: number;
+  'Rows Removed by Join Filter'?: number;
+  Plans?: PlanNode[];
+}
+
+/**
+ * `sql` that keeps the plan of every statement in `plans`, then runs it. With `analyze` the plan
+ * comes from EXPLAIN ANALYZE, which runs the statement once more: only for reads.
+ */
+export function explainingStatements(sql: Sql, plans: PlanNode[], { analyze = false } = {}): Sql {
+  return {
+    async query(text, params) {
+      const [row] = await sql.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
+        `explain (${analyze ? 'analyze, ' : ''}format json) ${text}`,
+        params,
+      );
+      const plan = row?.['QUERY PLAN'][0]?.Plan;
+      if (plan) plans.push(plan);
+      return sql.query(text, params);
+    },
+    exec: (script) => sql.exec(script),
+  } as Sql;
+}

@@ -1,38 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds, openTestDatabase } from '../../../test/support/databases.js';
+import {
+  databaseKinds,
+  explainingStatements,
+  openTestDatabase,
+  type PlanNode,
+} from '../../../test/support/databases.js';
 import { createTestTenant } from '../../../test/support/tenants.js';
 import { ManualClock } from '../../clock.js';
-import type { Database, Sql } from '../../db/database.js';
+import type { Database } from '../../db/database.js';
 import { LedgerService } from './ledger-service.js';
 import { selectAccounts, selectTransfers } from './store.js';
 
 const ACCOUNTS = 3_000;
 
-interface PlanNode {
-  'Rows Removed by Filter'?: number;
-  'Rows Removed by Join Filter'?: number;
-  Plans?: PlanNode[];
-}
-
 function rowsThrownAway(node: PlanNode): number {
   const own = (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Join Filter'] ?? 0);
   return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsThrownAway(child), 0);
-}
-
-/** Runs each statement of a store function under EXPLAIN ANALYZE, keeps the plan, then runs it for its rows. */
-function explaining(db: Database, plans: PlanNode[]): Sql {
-  return {
-    ...db,
-    async query(text: string, params?: unknown[]) {
-      const [row] = await db.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
-        `explain (analyze, format json) ${text}`,
-        params,
-      );
-      const plan = row?.['QUERY PLAN'][0]?.Plan;
-      if (plan) plans.push(plan);
-      return db.query(text, params);
-    },
-  } as Sql;
 }
 
 /**
@@ -98,9 +81,9 @@ describe.each(databaseKinds())('batched ledger lookups with stale statistics on 
   it('reads 2,000 accounts and transfers by key, throwing away at most a linear number of rows', async () => {
     const wanted = accountIds.slice(500, 2_500);
     const plans: PlanNode[] = [];
-    await selectAccounts(explaining(db, plans), tenantId, wanted);
+    await selectAccounts(explainingStatements(db, plans, { analyze: true }), tenantId, wanted);
     await selectTransfers(
-      explaining(db, plans),
+      explainingStatements(db, plans, { analyze: true }),
       tenantId,
       wanted.map((id) => `charge:${id}`),
     );

@@ -1,38 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds, openTestDatabase } from '../../../test/support/databases.js';
+import {
+  databaseKinds,
+  explainingStatements,
+  openTestDatabase,
+  type PlanNode,
+} from '../../../test/support/databases.js';
 import { createTestTenant } from '../../../test/support/tenants.js';
 import { ManualClock } from '../../clock.js';
-import type { Database, Sql } from '../../db/database.js';
+import type { Database } from '../../db/database.js';
 import { lockMonthlyUsagesOfTenants, recordSpendingOfTenants, type TenantSpending } from './usage.js';
 
 const MEMBERS = 2_000;
 const MONTH = '2021-05';
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
-
 function scannedTables(node: PlanNode): string[] {
   const own = node['Node Type'] === 'Seq Scan' && node['Relation Name'] ? [node['Relation Name']] : [];
   return [...own, ...(node.Plans ?? []).flatMap(scannedTables)];
-}
-
-/** Keeps the plan of each statement (EXPLAIN without ANALYZE: nothing runs twice), then runs it. */
-function explaining(tx: Sql, plans: PlanNode[]): Sql {
-  return {
-    ...tx,
-    async query(text: string, params?: unknown[]) {
-      const [row] = await tx.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
-        `explain (format json) ${text}`,
-        params,
-      );
-      const plan = row?.['QUERY PLAN'][0]?.Plan;
-      if (plan) plans.push(plan);
-      return tx.query(text, params);
-    },
-  } as Sql;
 }
 
 /**
@@ -97,7 +80,7 @@ describe.each(databaseKinds())('the usage write of a batch across cities on %s',
           part.deltas.map((delta) => ({ tenantId: part.tenantId, memberId: delta.memberId, month: MONTH })),
         ),
       );
-      await recordSpendingOfTenants(explaining(tx, plans), parts);
+      await recordSpendingOfTenants(explainingStatements(tx, plans), parts);
     });
     expect(plans).toHaveLength(1);
     expect(scannedTables(plans[0] as PlanNode)).not.toContain('member_monthly_usage');
