@@ -234,7 +234,7 @@ export class FraudService {
     for (const { fact } of ordered)
       for (const finding of cached.detector.observe(fact))
         findings.set(`${finding.rule}|${finding.subjectId}`, finding);
-    for (const finding of findings.values()) await upsertAlert(tx, tenantId, finding);
+    await upsertAlerts(tx, tenantId, [...findings.values()]);
     // Sign-ins (hashed addresses) are kept only as long as a detector can look back at them.
     if (rows.some((r) => r.fact.kind === 'signin'))
       await tx.query(`delete from fraud_facts where tenant_id = $1 and kind = 'signin' and at < $2`, [
@@ -871,30 +871,42 @@ async function insertFacts(
   );
 }
 
-async function upsertAlert(tx: Sql, tenantId: string, f: Finding): Promise<void> {
-  const at = new Date(f.at);
+/**
+ * A page's findings, at most one per (rule, subject), as open alerts in one statement: a new alert,
+ * or the open one of the same rule and subject raised to the higher score with the latest evidence.
+ */
+async function upsertAlerts(tx: Sql, tenantId: string, findings: readonly Finding[]): Promise<void> {
+  if (findings.length === 0) return;
   await tx.query(
     `insert into fraud_alerts (tenant_id, id, rule, subject_kind, subject_id, member_id, merchant_id, district, score, status,
        explanation_ko, explanation_en, evidence, first_seen_at, last_seen_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11, $12, $13, $13)
+     select $1, x.id, x.rule, x.subject_kind, x.subject_id, x.member_id, x.merchant_id, x.district, x.score, 'open',
+       x.explanation_ko, x.explanation_en, x.evidence, x.at, x.at
+     from json_to_recordset($2::json) as x(id text, rule text, subject_kind text, subject_id text, member_id text,
+       merchant_id text, district text, score integer, explanation_ko text, explanation_en text, evidence jsonb,
+       at timestamptz)
      on conflict (tenant_id, rule, subject_id) where status = 'open' do update set
        score = greatest(fraud_alerts.score, excluded.score), explanation_ko = excluded.explanation_ko,
        explanation_en = excluded.explanation_en, evidence = excluded.evidence, last_seen_at = excluded.last_seen_at,
        member_id = coalesce(excluded.member_id, fraud_alerts.member_id), district = coalesce(excluded.district, fraud_alerts.district)`,
     [
       tenantId,
-      newId('falt'),
-      f.rule,
-      f.subjectKind,
-      f.subjectId,
-      f.memberId,
-      f.merchantId,
-      f.district,
-      f.score,
-      f.explanationKo,
-      f.explanationEn,
-      JSON.stringify({ paymentIds: f.paymentIds, transferIds: f.transferIds, cycle: f.cycle }),
-      at,
+      JSON.stringify(
+        findings.map((f) => ({
+          id: newId('falt'),
+          rule: f.rule,
+          subject_kind: f.subjectKind,
+          subject_id: f.subjectId,
+          member_id: f.memberId,
+          merchant_id: f.merchantId,
+          district: f.district,
+          score: f.score,
+          explanation_ko: f.explanationKo,
+          explanation_en: f.explanationEn,
+          evidence: { paymentIds: f.paymentIds, transferIds: f.transferIds, cycle: f.cycle },
+          at: new Date(f.at).toISOString(),
+        })),
+      ),
     ],
   );
 }
