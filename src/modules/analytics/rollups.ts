@@ -50,9 +50,20 @@ const ROLLUP_STATEMENTS = [
        declared_won = greatest(analytics_merchant_months.declared_won, excluded.declared_won)`,
 ];
 
+/**
+ * All the rollups of one delta source in one statement: the delta (a join of the page's payments
+ * with their members) is computed once and feeds every table, where a statement per table computed
+ * it once each.
+ */
+function rollUpStatement(delta: string): string {
+  const upserts = ROLLUP_STATEMENTS.slice(0, -1).map((statement, n) => `rollup_${n} as (${statement})`);
+  return `with delta as materialized (${delta}), ${upserts.join(', ')} ${ROLLUP_STATEMENTS.at(-1)}`;
+}
+const PAYMENTS_ROLLUP = rollUpStatement(PAYMENTS_DELTA);
+const CANCELLATIONS_ROLLUP = rollUpStatement(CANCELLATIONS_DELTA);
+
 export async function rollUpPayments(tx: Sql, tenantId: string, seqFrom: number, seqTo: number) {
-  for (const statement of ROLLUP_STATEMENTS)
-    await tx.query(`with delta as (${PAYMENTS_DELTA}) ${statement}`, [tenantId, seqFrom, seqTo]);
+  await tx.query(PAYMENTS_ROLLUP, [tenantId, seqFrom, seqTo]);
 }
 
 export async function rollUpCancellations(
@@ -68,8 +79,7 @@ export async function rollUpCancellations(
       recovered_won: c.cashbackRecoveredWon,
     })),
   );
-  for (const statement of ROLLUP_STATEMENTS)
-    await tx.query(`with delta as (${CANCELLATIONS_DELTA}) ${statement}`, [tenantId, rows]);
+  await tx.query(CANCELLATIONS_ROLLUP, [tenantId, rows]);
 }
 
 /** Issuance (charge, grant) and joins per day. */
