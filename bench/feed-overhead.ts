@@ -5,11 +5,16 @@
  * (A: its rows ride in the ledger's write statement), and without it (B). A/B/A/B… in the same minutes, so the machine's load
  * moves both arms alike.
  *
- *   npx tsx bench/feed-overhead.ts [rounds=4] [secondsPerRound=8] [--in-flight=N]
+ *   npx tsx bench/feed-overhead.ts [rounds=4] [secondsPerRound=8] [--in-flight=N] [--pg-stats]
  *
  * `--in-flight=1` keeps one payment batch in flight (production: 2), to tell the feed's own work from
  * its per-tenant counter row, which a second batch waits on from its append to the first's commit.
+ * `--pg-stats` prints PostgreSQL's statements per payment for each arm of the last round. Each round
+ * also reports the WAL bytes a payment wrote, the feed's largest cost to the database.
  */
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { mean, quantile } from 'simple-statistics';
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
@@ -22,6 +27,7 @@ import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgr
 import { createDatabase } from './database.js';
 import { paymentsInProcess } from './in-process.js';
 import { loadAverage } from './machine.js';
+import { openStatementsAdmin, PG_STAT_STATEMENTS_SETTINGS, statementsOf } from './pg-statements.js';
 import { postgresCpuSeconds } from './postgres-cpu.js';
 import { seedBench } from './seed.js';
 
@@ -31,16 +37,24 @@ const secondsPerRound = Number(secondsArg ?? 8);
 const CONCURRENCY = 256;
 const inFlightArg = process.argv.find((arg) => arg.startsWith('--in-flight='));
 if (inFlightArg) PAYMENT_BATCH_DEFAULTS.inFlightMax = Number(inFlightArg.split('=')[1]);
+const PG_STATS = process.argv.includes('--pg-stats');
 
 const DATABASE = 'hanbat_feed';
 const binDir = findPostgresBinDir();
 if (!binDir) throw new Error('PostgreSQL binaries not found');
-const cluster = await startPostgresCluster(binDir, { durable: true });
+const cluster = await startPostgresCluster(binDir, {
+  durable: true,
+  settings: PG_STATS ? PG_STAT_STATEMENTS_SETTINGS : [],
+});
 try {
   const db = await openPostgres(await createDatabase(cluster.adminUrl, DATABASE), 10);
   await migrate(db, allMigrations);
   const platform = createPlatform(loadConfig({}), db, systemClock);
   const data = await seedBench(platform, { members: 20_000, merchants: 1_000 }, console.log);
+  const statementsAdmin = PG_STATS ? await openStatementsAdmin(cluster.adminUrl) : null;
+  const statements = statementsAdmin ? statementsOf(statementsAdmin) : null;
+  const walBytes = async () =>
+    Number((await db.query<{ wal_bytes: string }>('select wal_bytes from pg_stat_wal'))[0]?.wal_bytes);
   const append = EventFeed.prototype.appendAlongside;
   const noAppend: typeof append = () => null;
   const perArm: Record<'feed' | 'no feed', number[]> = { feed: [], 'no feed': [] };
@@ -54,6 +68,9 @@ try {
       EventFeed.prototype.appendAlongside = arm === 'feed' ? append : noAppend;
       const nodeBefore = process.cpuUsage();
       const postgresBefore = postgresCpuSeconds(DATABASE);
+      const walBefore = await walBytes();
+      const lastRound = round === rounds - 1;
+      if (lastRound) await statements?.reset();
       const rate = await paymentsInProcess(platform, data, {
         seconds: secondsPerRound,
         concurrency: CONCURRENCY,
@@ -62,12 +79,17 @@ try {
       const node = process.cpuUsage(nodeBefore);
       const nodeMicros = node.user + node.system;
       const postgresMicros = (postgresCpuSeconds(DATABASE) - postgresBefore) * 1e6;
+      const walPerPayment = ((await walBytes()) - walBefore) / Math.max(1, rate.completed);
       const cpuMicrosPerPayment = (nodeMicros + postgresMicros) / Math.max(1, rate.completed);
       perArm[arm].push(rate.perSecond);
       cpuPerArm[arm].push(cpuMicrosPerPayment);
       console.log(
-        `round ${round + 1} ${arm.padEnd(7)} ${rate.perSecond.toFixed(0)} payments/s, CPU ${cpuMicrosPerPayment.toFixed(0)} µs a payment (Node ${(nodeMicros / Math.max(1, rate.completed)).toFixed(0)}, PostgreSQL ${(postgresMicros / Math.max(1, rate.completed)).toFixed(0)}) (${rate.failed} failed, load ${loadAverage()})`,
+        `round ${round + 1} ${arm.padEnd(7)} ${rate.perSecond.toFixed(0)} payments/s, CPU ${cpuMicrosPerPayment.toFixed(0)} µs a payment (Node ${(nodeMicros / Math.max(1, rate.completed)).toFixed(0)}, PostgreSQL ${(postgresMicros / Math.max(1, rate.completed)).toFixed(0)}), WAL ${walPerPayment.toFixed(0)} B a payment (${rate.failed} failed, load ${loadAverage()})`,
       );
+      if (lastRound && statements) {
+        console.log(`${arm}:`);
+        await statements.report(rate.completed, 12);
+      }
     }
   }
   EventFeed.prototype.appendAlongside = append;
@@ -82,7 +104,33 @@ try {
   console.log(
     `median CPU a payment: with the feed ${withFeedCpu.toFixed(0)} µs, without ${withoutCpu.toFixed(0)} µs → the feed costs ${(((withFeedCpu - withoutCpu) / withoutCpu) * 100).toFixed(1)}% (rounds: ${cpuPerArm.feed.map((r) => r.toFixed(0)).join(', ')} vs ${cpuPerArm['no feed'].map((r) => r.toFixed(0)).join(', ')})`,
   );
+  reportPairedCpu(cpuPerArm.feed, cpuPerArm['no feed']);
+  await statementsAdmin?.close();
   await db.close();
 } finally {
   cluster.stop();
+}
+
+/**
+ * The feed's cost as the two arms of each round differ (they ran back to back, in alternating
+ * order, so the machine's drift moves both), with a 95% bootstrap interval of the mean difference:
+ * an interval that holds 0 means the rounds cannot tell the two apart.
+ */
+function reportPairedCpu(withFeed: readonly number[], without: readonly number[]): void {
+  const differences = withFeed.map((value, index) => value - (without[index] ?? Number.NaN));
+  if (differences.length < 2) return;
+  const rng = xoroshiro128plus(20_261_203);
+  const resampledMeans = Array.from({ length: 10_000 }, () =>
+    mean(
+      Array.from(
+        { length: differences.length },
+        () => differences[uniformInt(rng, 0, differences.length - 1)] as number,
+      ),
+    ),
+  );
+  const percentOf = (micros: number) => ((micros / mean([...without])) * 100).toFixed(1);
+  const [low, high] = [quantile(resampledMeans, 0.025), quantile(resampledMeans, 0.975)];
+  console.log(
+    `paired CPU difference a payment: mean ${mean(differences).toFixed(1)} µs (${percentOf(mean(differences))}%), 95% interval ${low.toFixed(1)} to ${high.toFixed(1)} µs (${percentOf(low)}% to ${percentOf(high)}%); rounds dearer with the feed: ${differences.filter((d) => d > 0).length} of ${differences.length} (${differences.map((d) => d.toFixed(0)).join(', ')})`,
+  );
 }

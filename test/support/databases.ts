@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { Database, DatabaseKind, Sql } from '../../src/db/database.js';
-import { migrate } from '../../src/db/migrate.js';
+import { type Migration, migrate } from '../../src/db/migrate.js';
 import { allMigrations } from '../../src/db/migrations.js';
 import { openPglite } from '../../src/db/pglite.js';
 import { openPostgres } from '../../src/db/postgres.js';
@@ -17,15 +17,19 @@ export function databaseKinds(): DatabaseKind[] {
 }
 
 /** A fresh, migrated database: in-memory PGlite, or a new database on the PostgreSQL server. */
-export async function openTestDatabase(kind: DatabaseKind): Promise<Database> {
+/** A fresh database of `kind` with `migrations` applied (every one unless a test needs an older schema). */
+export async function openTestDatabase(
+  kind: DatabaseKind,
+  migrations: readonly Migration[] = allMigrations,
+): Promise<Database> {
   if (kind === 'pglite') {
     const db = await openPglite(undefined);
-    await migrate(db, allMigrations);
+    await migrate(db, migrations);
     return db;
   }
   const { url, drop } = await createPostgresDatabase();
   const db = await openPostgres(url, 20);
-  await migrate(db, allMigrations);
+  await migrate(db, migrations);
   return {
     ...db,
     close: async () => {

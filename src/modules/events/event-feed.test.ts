@@ -54,7 +54,7 @@ describe.each(databaseKinds())('event feed on %s', (kind) => {
     return name;
   }
 
-  it('numbers each tenant 1, 2, 3… in append order, and an event is one fact (its id is unique)', async () => {
+  it('numbers each tenant 1, 2, 3… in append order, and an append naming one fact twice is refused', async () => {
     const tenantId = await createTestTenant(db, clock);
     const other = await createTestTenant(db, clock);
     await db.transaction((tx) => feed.append(tx, tenantId, [charge('a'), charge('b')]));
@@ -67,7 +67,9 @@ describe.each(databaseKinds())('event feed on %s', (kind) => {
       [3, 'charge.confirmed:c', 1],
     ]);
     expect((await feed.read(other, 0, 10)).map((event) => event.seq)).toEqual([1]);
-    await expect(db.transaction((tx) => feed.append(tx, tenantId, [charge('a')]))).rejects.toThrow();
+    await expect(
+      db.transaction((tx) => feed.append(tx, tenantId, [charge('d'), charge('e'), charge('d')])),
+    ).rejects.toThrow('charge.confirmed:d twice');
     expect(await feed.head(tenantId)).toBe(3);
   });
 
@@ -157,7 +159,7 @@ describe.each(databaseKinds())('event feed on %s', (kind) => {
     await db.transaction((tx) => feed.append(tx, tenantId, [charge('a')]));
     const [posted] = await postAlongside(move('t1', 5_000), [charge('b', 5_000), charge('c', 7)]);
     expect(posted?.ok).toBe(true);
-    const writes = statements.filter((text) => /insert into (ledger_transfers|events)/.test(text));
+    const writes = statements.filter((text) => /insert into (ledger_transfers|event_pages)/.test(text));
     expect(writes).toHaveLength(1);
     expect(writes[0]).toContain('feed_events');
 
@@ -284,7 +286,7 @@ describe.each(databaseKinds())('event feed on %s', (kind) => {
             await tx.query('select 1');
             await feed.append(tx, tenantId, [charge(`p${producer}-${index}`)]);
             // Work after the append, before the commit: where a bigserial would let a later number commit first.
-            await tx.query('select count(*) from events where tenant_id = $1', [tenantId]);
+            await tx.query('select count(*) from event_pages where tenant_id = $1', [tenantId]);
           });
         }
       }),

@@ -46,35 +46,29 @@ export class EventFeed {
    * caller to put into its own last statement (the payment batch's ledger write), so the feed costs
    * no round trip inside the window where the cities' pots are locked. The cities' counter rows are
    * taken in city order. Null when there is nothing to append.
+   *
+   * Each city's events become ONE page row: its numbers are the range the counter hands out, and
+   * its events one JSON array written as text. The database neither parses nor indexes an event,
+   * which is what keeps the feed off the payment path's bill (docs/events.md, "Storage"). All
+   * pages travel in one parameter, joined by the record separator U+001E, which JSON.stringify
+   * never writes raw (it escapes every control character).
    */
   appendAlongside(
     batches: ReadonlyArray<{ tenantId: string; events: readonly NewEvent[] }>,
   ): CompanionWrite | null {
-    const appending = batches.filter((batch) => batch.events.length > 0);
-    if (appending.length === 0) return null;
-    const total = appending.reduce((sum, batch) => sum + batch.events.length, 0);
-    if (total > APPEND_MAX) throw new Error(`event append of ${total} > ${APPEND_MAX}`);
-    const counts = new Map<string, number>();
-    for (const { tenantId, events } of appending)
-      counts.set(tenantId, (counts.get(tenantId) ?? 0) + events.length);
-    const positions = new Map<string, number>();
-    const rows = appending.flatMap(({ tenantId, events }) =>
-      events.map((event) => {
-        const idx = (positions.get(tenantId) ?? 0) + 1;
-        positions.set(tenantId, idx);
-        return {
-          tenant_id: tenantId,
-          // The event's place among its city's events of this append, and how many there are.
-          idx,
-          appended: counts.get(tenantId),
-          id: `${event.type}:${event.subjectId}`,
-          type: event.type,
-          version: EVENT_VERSIONS[event.type],
-          occurred_at: event.occurredAt.toISOString(),
-          payload: event.payload,
-        };
-      }),
-    );
+    const pages = new Map<string, NewEvent[]>();
+    let total = 0;
+    for (const { tenantId, events } of batches) {
+      if (events.length === 0) continue;
+      total += events.length;
+      if (total > APPEND_MAX) throw new Error(`event append of more than ${APPEND_MAX} events`);
+      const page = pages.get(tenantId) ?? [];
+      page.push(...events);
+      pages.set(tenantId, page);
+    }
+    if (pages.size === 0) return null;
+    const tenantIds = [...pages.keys()].sort();
+    const texts = tenantIds.map((tenantId) => pageText(pages.get(tenantId) as NewEvent[]));
     return {
       ctes: (first) => `feed_counter as (
          insert into event_sequences (tenant_id, last_seq)
@@ -83,25 +77,42 @@ export class EventFeed {
          on conflict (tenant_id) do update set last_seq = event_sequences.last_seq + excluded.last_seq
          returning tenant_id, last_seq
        ), feed_events as (
-         insert into events (tenant_id, seq, id, type, version, occurred_at, payload)
-         select x.tenant_id, c.last_seq - x.appended + x.idx, x.id, x.type, x.version, x.occurred_at, x.payload
-         from json_to_recordset($${first + 2}::json) as x(tenant_id text, idx bigint, appended bigint, id text,
-           type text, version integer, occurred_at timestamptz, payload json)
-         join feed_counter c on c.tenant_id = x.tenant_id
+         insert into event_pages (tenant_id, first_seq, last_seq, events)
+         select p.tenant_id, c.last_seq - p.appended + 1, c.last_seq, p.events
+         from unnest($${first}::text[], $${first + 1}::bigint[], string_to_array($${first + 2}, E'\\x1e'))
+           as p(tenant_id, appended, events)
+         join feed_counter c on c.tenant_id = p.tenant_id
        )`,
-      params: [[...counts.keys()], [...counts.values()], JSON.stringify(rows)],
+      params: [
+        tenantIds,
+        tenantIds.map((tenantId) => pages.get(tenantId)?.length),
+        texts.join(RECORD_SEPARATOR),
+      ],
     };
   }
 
   /** Events of a tenant after `afterSeq`, in order, at most `limit`. */
   async read(tenantId: string, afterSeq: number, limit: number, tx?: Sql): Promise<FeedEvent[]> {
     assertLimit(limit);
-    const rows = await (tx ?? this.db).query<EventRow>(
-      `select tenant_id, seq, id, type, version, occurred_at, payload from events
-       where tenant_id = $1 and seq > $2 order by seq limit $3`,
-      [tenantId, afterSeq, limit],
+    const lastWanted = afterSeq + limit;
+    // The pages holding (afterSeq, lastWanted]: they end after afterSeq and start by lastWanted. A
+    // page holds at most APPEND_MAX events, so the index range ends there too.
+    const pages = await (tx ?? this.db).query<PageRow>(
+      `select first_seq, events from event_pages
+       where tenant_id = $1 and last_seq > $2::bigint and last_seq < $3::bigint + ${APPEND_MAX}
+         and first_seq <= $3::bigint
+       order by last_seq`,
+      [tenantId, afterSeq, lastWanted],
     );
-    return rows.map(toEvent);
+    const events: FeedEvent[] = [];
+    for (const page of pages) {
+      const firstSeq = Number(page.first_seq);
+      for (const [index, stored] of (JSON.parse(page.events) as StoredEvent[]).entries()) {
+        const seq = firstSeq + index;
+        if (seq > afterSeq && seq <= lastWanted) events.push(toEvent(tenantId, seq, stored));
+      }
+    }
+    return events;
   }
 
   /** The tenant's last committed sequence number (0 before any event). */
@@ -187,25 +198,50 @@ export class EventFeed {
   }
 }
 
-interface EventRow {
-  tenant_id: string;
-  seq: number;
+const RECORD_SEPARATOR = '\u001e';
+
+/** An event as a page stores it: its tenant and number come from the page. */
+interface StoredEvent {
   id: string;
   type: FeedEvent['type'];
   version: number;
-  occurred_at: Date;
+  occurredAt: string;
   payload: FeedEvent['payload'];
 }
 
-function toEvent(row: EventRow): FeedEvent {
+interface PageRow {
+  first_seq: number;
+  events: string;
+}
+
+function pageText(events: readonly NewEvent[]): string {
+  const ids = new Set<string>();
+  const stored = events.map((event): StoredEvent => {
+    const id = `${event.type}:${event.subjectId}`;
+    // An event is one fact. Across appends its id is unique because its subject is: each producer
+    // appends in the transaction that creates the subject under its own key (docs/events.md).
+    if (ids.has(id)) throw new Error(`event append names ${id} twice`);
+    ids.add(id);
+    return {
+      id,
+      type: event.type,
+      version: EVENT_VERSIONS[event.type],
+      occurredAt: event.occurredAt.toISOString(),
+      payload: event.payload,
+    };
+  });
+  return JSON.stringify(stored);
+}
+
+function toEvent(tenantId: string, seq: number, stored: StoredEvent): FeedEvent {
   return {
-    tenantId: row.tenant_id,
-    seq: Number(row.seq),
-    id: row.id,
-    type: row.type,
-    version: row.version,
-    occurredAt: row.occurred_at,
-    payload: row.payload,
+    tenantId,
+    seq,
+    id: stored.id,
+    type: stored.type,
+    version: stored.version,
+    occurredAt: new Date(stored.occurredAt),
+    payload: stored.payload,
   } as FeedEvent;
 }
 
