@@ -36,13 +36,38 @@ export function tenantKeyRows(
       ids.push(id);
     }
   }
-  const k = `${alias}_keys`;
   return {
-    sql: `unnest($${firstParam}::text[], $${firstParam + 1}::text[]) as ${k}(key_tenant_id, key_id)
-      cross join lateral (select ${columns} from ${table}
-        where tenant_id = ${k}.key_tenant_id and ${column} = ${k}.key_id offset 0) as ${alias}`,
+    sql: keyedRows(
+      table,
+      column,
+      `unnest($${firstParam}::text[], $${firstParam + 1}::text[])`,
+      alias,
+      columns,
+    ),
     params: [tenants, ids],
   };
+}
+
+/**
+ * The same FROM items for the keys `keysFrom` yields (a set-returning call or a parenthesised
+ * query with two text columns: city, key). The probes run in (city, key) order, sorted by the
+ * database: `for update of <alias>` locks inside each probe, so this order, not the statement's
+ * ORDER BY, is the order the rows are locked in. It is the order of every other lock of these rows
+ * (`order by tenant_id, id … for update`), so two batches that share rows queue rather than
+ * deadlock; in random key order they deadlocked and waited out PostgreSQL's deadlock_timeout
+ * (docs/engine.md, session 11).
+ */
+export function keyedRows(
+  table: string,
+  column: string,
+  keysFrom: string,
+  alias: string,
+  columns = '*',
+): string {
+  const k = `${alias}_keys`;
+  return `(select * from ${keysFrom} as ${k}_unsorted(key_tenant_id, key_id) order by 1, 2) as ${k}
+      cross join lateral (select ${columns} from ${table}
+        where tenant_id = ${k}.key_tenant_id and ${column} = ${k}.key_id offset 0) as ${alias}`;
 }
 
 function idsByTenant(keys: readonly TenantKey[]): Map<string, Set<string>> {

@@ -1,5 +1,5 @@
 import { type CompanionWrite, type Sql, writeCompanion } from '../../db/database.js';
-import { byTenant, type TenantKey, tenantKeyRows } from '../../db/tenant-keys.js';
+import { byTenant, keyedRows, type TenantKey, tenantKeyRows } from '../../db/tenant-keys.js';
 import type { AccountState, BatchWrite, StoredTransfer } from './batch.js';
 import type { Account, Entry, Transfer, TransferAction } from './types.js';
 
@@ -105,10 +105,13 @@ export async function selectAccountsOwnedBy(sql: Sql, tenantId: string, ownerId:
 /** Every account of these owners (`id` is the owner's), locked in (city, id) order for the rest of `tx`. */
 export async function lockAccountsOwnedBy(tx: Sql, owners: readonly TenantKey[]): Promise<Account[]> {
   if (owners.length === 0) return [];
-  const accounts = tenantKeyRows('ledger_accounts', 'owner_id', owners, 'a');
+  // Found by owner, then locked by id: locking inside the owner probes would take the rows in owner
+  // order, which is not the (city, id) order every other flow locks accounts in.
+  const owned = tenantKeyRows('ledger_accounts', 'owner_id', owners, 'o', 1, 'tenant_id, id');
+  const accounts = keyedRows('ledger_accounts', 'id', `(select o.tenant_id, o.id from ${owned.sql})`, 'a');
   const rows = await tx.query<AccountRow & { tenant_id: string }>(
-    `select tenant_id, ${ACCOUNT_COLUMNS} from ${accounts.sql} order by tenant_id, id for update of a`,
-    accounts.params,
+    `select tenant_id, ${ACCOUNT_COLUMNS} from ${accounts} order by tenant_id, id for update of a`,
+    owned.params,
   );
   return rows.map((row) => toAccount(row.tenant_id, row));
 }
