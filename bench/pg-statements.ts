@@ -18,9 +18,14 @@ export async function openStatementsAdmin(url: string): Promise<Database> {
 
 /** PostgreSQL's own account of the statements run while measuring: calls and time per payment. */
 export function statementsOf(admin: Database) {
+  // Deadlocks cost a transaction PostgreSQL's deadlock_timeout (1 s) each: a p99 of a second.
+  const deadlocks = async () =>
+    Number((await admin.query<{ n: string }>('select sum(deadlocks) as n from pg_stat_database'))[0]?.n ?? 0);
+  let deadlocksBefore = 0;
   return {
     reset: async () => {
       await admin.query('select pg_stat_statements_reset()');
+      deadlocksBefore = await deadlocks();
     },
     report: async (payments: number, limit = 40) => {
       const rows = await admin.query<{
@@ -41,7 +46,7 @@ export function statementsOf(admin: Database) {
       );
       const per = (value: number) => (payments > 0 ? value / payments : Number.NaN);
       console.log(
-        `\nPostgreSQL: ${per(Number(total?.calls)).toFixed(2)} statements and ${(1000 * per(Number(total?.ms))).toFixed(0)} µs of planning and execution per payment (${payments} payments)`,
+        `\nPostgreSQL: ${per(Number(total?.calls)).toFixed(2)} statements and ${(1000 * per(Number(total?.ms))).toFixed(0)} µs of planning and execution per payment (${payments} payments), ${(await deadlocks()) - deadlocksBefore} deadlocks`,
       );
       console.log('calls/payment  µs/payment  of it planning  rows/call  statement');
       for (const row of rows) {
