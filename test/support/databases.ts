@@ -16,8 +16,10 @@ export function databaseKinds(): DatabaseKind[] {
   return postgresAdminUrl() ? ['pglite', 'postgres'] : ['pglite'];
 }
 
-/** A fresh, migrated database: in-memory PGlite, or a new database on the PostgreSQL server. */
-/** A fresh database of `kind` with `migrations` applied (every one unless a test needs an older schema). */
+/**
+ * A fresh database, in-memory PGlite or a new database on the PostgreSQL server, with `migrations`
+ * applied (every one unless a test needs an older schema).
+ */
 export async function openTestDatabase(
   kind: DatabaseKind,
   migrations: readonly Migration[] = allMigrations,
