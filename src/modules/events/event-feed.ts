@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.js';
 import { type CompanionWrite, type Database, type Sql, writeCompanion } from '../../db/database.js';
-import { EVENT_VERSIONS, type FeedEvent, type NewEvent } from './types.js';
+import { decodePage, encodePage } from './page-codec.js';
+import type { FeedEvent, NewEvent } from './types.js';
 
 /** Events one append may carry: a payment batch is at most a few hundred payments. */
 const APPEND_MAX = 10_000;
@@ -48,7 +49,7 @@ export class EventFeed {
    * taken in city order. Null when there is nothing to append.
    *
    * Each city's events become ONE page row: its numbers are the range the counter hands out, and
-   * its events one JSON array written as text. The database neither parses nor indexes an event,
+   * its events one compact JSON array written as text (page-codec.ts). The database neither parses nor indexes an event,
    * which is what keeps the feed off the payment path's bill (docs/events.md, "Storage"). All
    * pages travel in one parameter, joined by the record separator U+001E, which JSON.stringify
    * never writes raw (it escapes every control character).
@@ -68,7 +69,7 @@ export class EventFeed {
     }
     if (pages.size === 0) return null;
     const tenantIds = [...pages.keys()].sort();
-    const texts = tenantIds.map((tenantId) => pageText(pages.get(tenantId) as NewEvent[]));
+    const texts = tenantIds.map((tenantId) => encodePage(pages.get(tenantId) as NewEvent[]));
     return {
       ctes: (first) => `feed_counter as (
          insert into event_sequences (tenant_id, last_seq)
@@ -105,13 +106,9 @@ export class EventFeed {
       [tenantId, afterSeq, lastWanted],
     );
     const events: FeedEvent[] = [];
-    for (const page of pages) {
-      const firstSeq = Number(page.first_seq);
-      for (const [index, stored] of (JSON.parse(page.events) as StoredEvent[]).entries()) {
-        const seq = firstSeq + index;
-        if (seq > afterSeq && seq <= lastWanted) events.push(toEvent(tenantId, seq, stored));
-      }
-    }
+    for (const page of pages)
+      for (const event of decodePage(page.events, tenantId, Number(page.first_seq)))
+        if (event.seq > afterSeq && event.seq <= lastWanted) events.push(event);
     return events;
   }
 
@@ -200,49 +197,9 @@ export class EventFeed {
 
 const RECORD_SEPARATOR = '\u001e';
 
-/** An event as a page stores it: its tenant and number come from the page. */
-interface StoredEvent {
-  id: string;
-  type: FeedEvent['type'];
-  version: number;
-  occurredAt: string;
-  payload: FeedEvent['payload'];
-}
-
 interface PageRow {
   first_seq: number;
   events: string;
-}
-
-function pageText(events: readonly NewEvent[]): string {
-  const ids = new Set<string>();
-  const stored = events.map((event): StoredEvent => {
-    const id = `${event.type}:${event.subjectId}`;
-    // An event is one fact. Across appends its id is unique because its subject is: each producer
-    // appends in the transaction that creates the subject under its own key (docs/events.md).
-    if (ids.has(id)) throw new Error(`event append names ${id} twice`);
-    ids.add(id);
-    return {
-      id,
-      type: event.type,
-      version: EVENT_VERSIONS[event.type],
-      occurredAt: event.occurredAt.toISOString(),
-      payload: event.payload,
-    };
-  });
-  return JSON.stringify(stored);
-}
-
-function toEvent(tenantId: string, seq: number, stored: StoredEvent): FeedEvent {
-  return {
-    tenantId,
-    seq,
-    id: stored.id,
-    type: stored.type,
-    version: stored.version,
-    occurredAt: new Date(stored.occurredAt),
-    payload: stored.payload,
-  } as FeedEvent;
 }
 
 function assertLimit(limit: number): void {
