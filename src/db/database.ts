@@ -17,6 +17,23 @@ export interface CompanionWrite {
   params: readonly unknown[];
 }
 
+/** Several companions as one, for a statement that carries them all; CTE names must differ. */
+export function joinCompanions(writes: readonly CompanionWrite[]): CompanionWrite {
+  return {
+    ctes: (firstParam) => {
+      let next = firstParam;
+      return writes
+        .map((write) => {
+          const ctes = write.ctes(next);
+          next += write.params.length;
+          return ctes;
+        })
+        .join(', ');
+    },
+    params: writes.flatMap((write) => write.params),
+  };
+}
+
 /** Writes a companion on its own, when the statement it would have joined has nothing to write. */
 export async function writeCompanion(tx: Sql, companion: CompanionWrite): Promise<void> {
   await tx.query(`with ${companion.ctes(1)} select 1`, companion.params);

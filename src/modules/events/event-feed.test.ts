@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds, openTestDatabase, recordingStatements } from '../../../test/support/databases.js';
 import { createTestTenant } from '../../../test/support/tenants.js';
 import { ManualClock } from '../../clock.js';
-import { type Database, type Sql, writeCompanion } from '../../db/database.js';
+import { type Database, joinCompanions, type Sql, writeCompanion } from '../../db/database.js';
 import { LedgerService } from '../ledger/ledger-service.js';
 import type { TransferRequest } from '../ledger/types.js';
 import { EventFeed } from './event-feed.js';
@@ -86,7 +86,7 @@ describe.each(databaseKinds())('event feed on %s', (kind) => {
       { tenantId: first, events: [charge('f1')] },
     ]);
     if (!together) throw new Error('two cities have events to append');
-    await db.transaction((tx) => writeCompanion(tx, together));
+    await db.transaction((tx) => writeCompanion(tx, joinCompanions([together.bodies, together.order])));
     await db.transaction((tx) => feed.append(tx, first, [charge('f2')]));
     const seqs = async (tenantId: string) =>
       (await feed.read(tenantId, 0, 10)).map((event) => [event.seq, event.id.split(':')[1]]);
@@ -111,7 +111,9 @@ describe.each(databaseKinds())('event feed on %s', (kind) => {
     ]);
     if (!together) throw new Error('two cities have events to append');
     // events has no foreign key of its own: the city's sequence row, upserted by the same statement, has.
-    await expect(db.transaction((tx) => writeCompanion(tx, together))).rejects.toThrow(/foreign key/);
+    await expect(
+      db.transaction((tx) => writeCompanion(tx, joinCompanions([together.bodies, together.order]))),
+    ).rejects.toThrow(/foreign key/);
     expect(await feed.head(tenantId)).toBe(0);
     expect(await feed.read('no-such-city', 0, 10)).toEqual([]);
   });
@@ -132,7 +134,7 @@ describe.each(databaseKinds())('event feed on %s', (kind) => {
     ]);
   });
 
-  it("appended alongside the ledger's write: one statement, numbered with the plain appends, gone with a rollback, written alone when the ledger writes nothing", async () => {
+  it("appended alongside the ledger's write: bodies in an earlier statement, numbers in the ledger's, numbered with the plain appends, gone with a rollback, written alone when the ledger writes nothing", async () => {
     const tenantId = await createTestTenant(db, clock);
     const ledger = new LedgerService(db, clock);
     await ledger.createAccounts(tenantId, [
@@ -152,8 +154,9 @@ describe.each(databaseKinds())('event feed on %s', (kind) => {
     const postAlongside = (request: TransferRequest, events: NewEvent[]) =>
       db.transaction(async (tx) => {
         const counted = recordingStatements(tx, statements);
-        const companion = feed.appendAlongside([{ tenantId, events }]) ?? undefined;
-        return ledger.postTransfersInTransaction(counted, tenantId, [request], companion);
+        const append = feed.appendAlongside([{ tenantId, events }]);
+        if (append) await writeCompanion(counted, append.bodies);
+        return ledger.postTransfersInTransaction(counted, tenantId, [request], append?.order);
       });
 
     await db.transaction((tx) => feed.append(tx, tenantId, [charge('a')]));
@@ -162,15 +165,17 @@ describe.each(databaseKinds())('event feed on %s', (kind) => {
     const writes = statements.filter((text) => /insert into (ledger_transfers|event_pages)/.test(text));
     expect(writes).toHaveLength(1);
     expect(writes[0]).toContain('feed_events');
+    expect(writes[0]).not.toContain('event_page_bodies');
+    const bodies = statements.findIndex((text) => text.includes('insert into event_page_bodies'));
+    expect(bodies).toBeGreaterThanOrEqual(0);
+    expect(bodies).toBeLessThan(statements.indexOf(writes[0] as string));
 
     await expect(
       db.transaction(async (tx) => {
-        await ledger.postTransfersInTransaction(
-          tx,
-          tenantId,
-          [move('t2', 1)],
-          feed.appendAlongside([{ tenantId, events: [charge('lost')] }]) ?? undefined,
-        );
+        const append = feed.appendAlongside([{ tenantId, events: [charge('lost')] }]);
+        if (!append) throw new Error('one event to append');
+        await writeCompanion(tx, append.bodies);
+        await ledger.postTransfersInTransaction(tx, tenantId, [move('t2', 1)], append.order);
         throw new Error('the batch failed after its write');
       }),
     ).rejects.toThrow('the batch failed after its write');

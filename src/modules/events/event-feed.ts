@@ -1,5 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.js';
-import { type CompanionWrite, type Database, type Sql, writeCompanion } from '../../db/database.js';
+import {
+  type CompanionWrite,
+  type Database,
+  joinCompanions,
+  type Sql,
+  writeCompanion,
+} from '../../db/database.js';
 import { decodePage, encodePage } from './page-codec.js';
 import type { FeedEvent, NewEvent } from './types.js';
 
@@ -38,25 +45,29 @@ export class EventFeed {
 
   /** Appends events in the caller's transaction, in the given order. Call it last in that transaction. */
   async append(tx: Sql, tenantId: string, events: readonly NewEvent[]): Promise<void> {
-    const companion = this.appendAlongside([{ tenantId, events }]);
-    if (companion) await writeCompanion(tx, companion);
+    const append = this.appendAlongside([{ tenantId, events }]);
+    if (append) await writeCompanion(tx, joinCompanions([append.bodies, append.order]));
   }
 
   /**
    * The same append, for one city or several (a payment batch across cities), as CTEs for the
-   * caller to put into its own last statement (the payment batch's ledger write), so the feed costs
-   * no round trip inside the window where the cities' pots are locked. The cities' counter rows are
-   * taken in city order. Null when there is nothing to append.
+   * caller to put into its own statements, so the feed costs no round trip of its own. Null when
+   * there is nothing to append.
    *
-   * Each city's events become ONE page row: its numbers are the range the counter hands out, and
-   * its events one compact JSON array written as text (page-codec.ts). The database neither parses nor indexes an event,
-   * which is what keeps the feed off the payment path's bill (docs/events.md, "Storage"). All
-   * pages travel in one parameter, joined by the record separator U+001E, which JSON.stringify
-   * never writes raw (it escapes every control character).
+   * Each city's events become ONE page: a body (its events as one compact JSON array, written as
+   * text: page-codec.ts) and a small row with the numbers the counter hands out that names the
+   * body. The database neither parses nor indexes an event (docs/events.md, "Storage"). The two
+   * halves go into different statements of the payment batch:
+   * - `bodies` into any statement before the last (the batch's payment rows): a body's bytes are
+   *   most of what the feed costs the database, and there they are not inside the window below;
+   * - `order` into the LAST statement (the ledger's write): it takes the cities' counter rows, in
+   *   city order, which then stay locked to the commit, as the cashback pots' rows do from there.
+   * Both must commit together: a caller writes the two in the same transaction. Bodies travel in
+   * one parameter, joined by the record separator U+001E, which JSON.stringify never writes raw.
    */
   appendAlongside(
     batches: ReadonlyArray<{ tenantId: string; events: readonly NewEvent[] }>,
-  ): CompanionWrite | null {
+  ): { bodies: CompanionWrite; order: CompanionWrite } | null {
     const pages = new Map<string, NewEvent[]>();
     let total = 0;
     for (const { tenantId, events } of batches) {
@@ -69,26 +80,31 @@ export class EventFeed {
     }
     if (pages.size === 0) return null;
     const tenantIds = [...pages.keys()].sort();
+    const bodyIds = tenantIds.map(() => randomUUID());
     const texts = tenantIds.map((tenantId) => encodePage(pages.get(tenantId) as NewEvent[]));
     return {
-      ctes: (first) => `feed_counter as (
-         insert into event_sequences (tenant_id, last_seq)
-         select tenant_id, appended from unnest($${first}::text[], $${first + 1}::bigint[]) as c(tenant_id, appended)
-         order by tenant_id
-         on conflict (tenant_id) do update set last_seq = event_sequences.last_seq + excluded.last_seq
-         returning tenant_id, last_seq
-       ), feed_events as (
-         insert into event_pages (tenant_id, first_seq, last_seq, events)
-         select p.tenant_id, c.last_seq - p.appended + 1, c.last_seq, p.events
-         from unnest($${first}::text[], $${first + 1}::bigint[], string_to_array($${first + 2}, E'\\x1e'))
-           as p(tenant_id, appended, events)
-         join feed_counter c on c.tenant_id = p.tenant_id
-       )`,
-      params: [
-        tenantIds,
-        tenantIds.map((tenantId) => pages.get(tenantId)?.length),
-        texts.join(RECORD_SEPARATOR),
-      ],
+      bodies: {
+        ctes: (first) => `feed_bodies as (
+           insert into event_page_bodies (id, tenant_id, events)
+           select * from unnest($${first}::uuid[], $${first + 1}::text[], string_to_array($${first + 2}, E'\\x1e'))
+         )`,
+        params: [bodyIds, tenantIds, texts.join(RECORD_SEPARATOR)],
+      },
+      order: {
+        ctes: (first) => `feed_counter as (
+           insert into event_sequences (tenant_id, last_seq)
+           select tenant_id, appended from unnest($${first}::text[], $${first + 1}::bigint[]) as c(tenant_id, appended)
+           order by tenant_id
+           on conflict (tenant_id) do update set last_seq = event_sequences.last_seq + excluded.last_seq
+           returning tenant_id, last_seq
+         ), feed_events as (
+           insert into event_pages (tenant_id, first_seq, last_seq, body_id)
+           select p.tenant_id, c.last_seq - p.appended + 1, c.last_seq, p.body_id
+           from unnest($${first}::text[], $${first + 1}::bigint[], $${first + 2}::uuid[]) as p(tenant_id, appended, body_id)
+           join feed_counter c on c.tenant_id = p.tenant_id
+         )`,
+        params: [tenantIds, tenantIds.map((tenantId) => pages.get(tenantId)?.length), bodyIds],
+      },
     };
   }
 
@@ -99,10 +115,11 @@ export class EventFeed {
     // The pages holding (afterSeq, lastWanted]: they end after afterSeq and start by lastWanted. A
     // page holds at most APPEND_MAX events, so the index range ends there too.
     const pages = await (tx ?? this.db).query<PageRow>(
-      `select first_seq, events from event_pages
-       where tenant_id = $1 and last_seq > $2::bigint and last_seq < $3::bigint + ${APPEND_MAX}
-         and first_seq <= $3::bigint
-       order by last_seq`,
+      `select p.first_seq, coalesce(p.events, b.events) as events
+       from event_pages p left join event_page_bodies b on b.id = p.body_id
+       where p.tenant_id = $1 and p.last_seq > $2::bigint and p.last_seq < $3::bigint + ${APPEND_MAX}
+         and p.first_seq <= $3::bigint
+       order by p.last_seq`,
       [tenantId, afterSeq, lastWanted],
     );
     const events: FeedEvent[] = [];

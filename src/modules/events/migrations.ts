@@ -91,4 +91,30 @@ export const eventMigrations: Migration[] = [
       exception when feature_not_supported then null;
       end $$;`,
   },
+  {
+    version: 1104,
+    name: "event feed: a page's body written before its place in the order",
+    // A page's bytes (received, checked, compressed, TOASTed, logged) cost the payment batch most
+    // inside its last statement, where the batch holds the cashback pots' rows until the commit and
+    // every other batch of the city waits. A body has no number yet, so it can be written by an
+    // earlier statement of the transaction, outside that window; the last statement then only takes
+    // the numbers and inserts a small row naming the body. Old pages keep their events inline.
+    sql: `
+      create table event_page_bodies (
+        id uuid primary key,
+        tenant_id text not null,
+        events text not null
+      );
+      create trigger event_page_bodies_no_update before update or delete on event_page_bodies
+        for each statement execute function events_insert_only();
+      alter table event_pages alter column events drop not null;
+      alter table event_pages add column body_id uuid references event_page_bodies (id);
+      alter table event_pages add constraint event_pages_events_or_body
+        check ((events is null) <> (body_id is null));
+
+      do $$ begin
+        alter table event_page_bodies alter column events set compression lz4;
+      exception when feature_not_supported then null;
+      end $$;`,
+  },
 ];

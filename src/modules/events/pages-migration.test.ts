@@ -8,6 +8,8 @@ import { allMigrations } from '../../db/migrations.js';
 import { EventFeed } from './event-feed.js';
 
 const PAGES_MIGRATION = 1103;
+/** Bodies apart from their numbers (1104) builds on the pages. */
+const BODIES_MIGRATION = 1104;
 const at = new Date('2024-03-01T00:00:00Z');
 
 /**
@@ -20,7 +22,7 @@ describe.each(databaseKinds())('event feed pages migration on %s', (kind) => {
   beforeAll(async () => {
     db = await openTestDatabase(
       kind,
-      allMigrations.filter((migration) => migration.version !== PAGES_MIGRATION),
+      allMigrations.filter((migration) => ![PAGES_MIGRATION, BODIES_MIGRATION].includes(migration.version)),
     );
   });
   afterAll(async () => {
@@ -44,7 +46,7 @@ describe.each(databaseKinds())('event feed pages migration on %s', (kind) => {
     await writeOldEvents(busy, 1_203);
     await writeOldEvents(quiet, 2);
 
-    expect(await migrate(db, allMigrations)).toEqual([PAGES_MIGRATION]);
+    expect(await migrate(db, allMigrations)).toEqual([PAGES_MIGRATION, BODIES_MIGRATION]);
 
     const pagesOf = async (tenantId: string) =>
       (
@@ -98,11 +100,17 @@ describe.each(databaseKinds())('event feed pages migration on %s', (kind) => {
       [2, 'charge.confirmed:c2'],
       [3, 'charge.confirmed:after'],
     ]);
-    const [compression] = await db.query<{ method: string }>(
+    // The old pages keep their events inline; the new one has a body.
+    const [inline] = await db.query<{ inline: number; bodies: number }>(
+      `select count(events)::int as inline, count(body_id)::int as bodies from event_pages where tenant_id = $1`,
+      [quiet],
+    );
+    expect(inline).toEqual({ inline: 1, bodies: 1 });
+    const compression = await db.query<{ method: string }>(
       `select attcompression::text as method from pg_attribute
-       where attrelid = 'event_pages'::regclass and attname = 'events'`,
+       where attrelid in ('event_pages'::regclass, 'event_page_bodies'::regclass) and attname = 'events'`,
     );
     // lz4 where the server has it; the embedded database keeps its default.
-    expect(compression?.method).toBe(kind === 'postgres' ? 'l' : '');
+    expect(compression.map((column) => column.method)).toEqual(kind === 'postgres' ? ['l', 'l'] : ['', '']);
   });
 });

@@ -4,7 +4,7 @@
  * payments (one round trip while it holds its locks), which `IdempotentRequests`, one request at a
  * time, does not offer.
  */
-import type { Sql } from '../../db/database.js';
+import { type CompanionWrite, type Sql, writeCompanion } from '../../db/database.js';
 import type { Payment } from './types.js';
 
 export interface IdempotencyRef {
@@ -67,15 +67,19 @@ export async function insertPaymentsWithResponses(
   now: Date,
   payments: readonly Payment[],
   responses: readonly NewIdempotentResponse[],
+  companion?: CompanionWrite,
 ): Promise<void> {
-  if (payments.length === 0 && responses.length === 0) return;
+  if (payments.length === 0 && responses.length === 0) {
+    if (companion) await writeCompanion(tx, companion);
+    return;
+  }
   await tx.query(
     `with stored as (
        insert into idempotency_keys (tenant_id, principal_id, key, request_hash, status_code, response, created_at)
        select tenant_id, principal_id, key, request_hash, status_code, response, $3
        from json_to_recordset($2::json) as x(tenant_id text, principal_id text, key text, request_hash text,
          status_code int, response jsonb)
-     )
+     )${companion ? `, ${companion.ctes(4)}` : ''}
      insert into payments (tenant_id, id, member_id, merchant_id, channel, amount_won, paid_from, eligible_won,
        cashback_won, cashback, month, created_at)
      select tenant_id, id, member_id, merchant_id, channel, amount_won, paid_from, eligible_won, cashback_won,
@@ -83,7 +87,12 @@ export async function insertPaymentsWithResponses(
      from json_to_recordset($1::json) as x(tenant_id text, id text, member_id text, merchant_id text,
        channel text, amount_won bigint, paid_from jsonb, eligible_won bigint, cashback_won bigint, cashback jsonb,
        month text, created_at timestamptz)`,
-    [JSON.stringify(payments.map(paymentRow)), JSON.stringify(responses.map(responseRow)), now],
+    [
+      JSON.stringify(payments.map(paymentRow)),
+      JSON.stringify(responses.map(responseRow)),
+      now,
+      ...(companion?.params ?? []),
+    ],
   );
 }
 

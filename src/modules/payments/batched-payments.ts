@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.js';
-import { type Database, retryOnConflict, type Sql } from '../../db/database.js';
+import { type Database, retryOnConflict, type Sql, writeCompanion } from '../../db/database.js';
 import {
   type BatchObserver,
   GroupCommit,
@@ -418,11 +418,20 @@ export class BatchedPayments {
    */
   private async write(tx: Sql, states: readonly BatchState[], writes: readonly BatchWrites[]): Promise<void> {
     const now = states[0]?.now ?? this.clock.now();
+    // The feed's pages: their bodies ride in the first statement, outside the window the ledger's
+    // write opens below; their numbers ride in that last statement (EventFeed.appendAlongside).
+    const feed = this.deps.events.appendAlongside(
+      states.map((state, index) => ({
+        tenantId: state.tenantId,
+        events: (writes[index] as BatchWrites).events,
+      })),
+    );
     await insertPaymentsWithResponses(
       tx,
       now,
       writes.flatMap((tenantWrites) => tenantWrites.payments),
       writes.flatMap((tenantWrites) => tenantWrites.responses),
+      feed?.bodies,
     );
     await recordSpendingOfTenants(
       tx,
@@ -437,24 +446,17 @@ export class BatchedPayments {
       const tenantWrites = writes[index] as BatchWrites;
       return tenantWrites.transfers.length > 0 ? [{ state, writes: tenantWrites }] : [];
     });
-    if (posting.length === 0) return;
-    // The feed's append rides in the ledger's write statement, the batch's last: the cities' feed
-    // counters are locked after everything else and held only for the commit, and cost no round
-    // trip of their own while the pots are locked.
-    const feed =
-      this.deps.events.appendAlongside(
-        posting.map(({ state, writes: tenantWrites }) => ({
-          tenantId: state.tenantId,
-          events: tenantWrites.events,
-        })),
-      ) ?? undefined;
+    if (posting.length === 0) {
+      if (feed) await writeCompanion(tx, feed.order);
+      return;
+    }
     const results = await this.deps.ledger.postTransfersOfTenants(
       tx,
       posting.map(({ state, writes: tenantWrites }) => ({
         tenantId: state.tenantId,
         commands: tenantWrites.transfers,
       })),
-      feed,
+      feed?.order,
     );
     for (const [index, tenantResults] of results.entries()) {
       const refused = tenantResults.find((result) => !result.ok);
