@@ -29,7 +29,8 @@ export type EventHandler = (tx: Sql, events: readonly FeedEvent[]) => Promise<vo
 /**
  * The event feed, a transactional outbox. Producers append inside the transaction that moves the
  * money, so an event exists exactly when its fact committed. Order: each tenant has one counter row;
- * an append bumps it and writes its events in ONE statement, and the row stays locked until the
+ * an append bumps it and writes its pages' numbered rows in ONE statement (their bodies may come
+ * earlier: appendAlongside), and the row stays locked until the
  * producer's transaction ends. Two appends of a tenant therefore commit in the order they took
  * their numbers, so every snapshot sees a gap-free prefix 1..n and a cursor "last seq read" never
  * skips an event that commits later (a bigserial would: a lower number can commit after a higher
@@ -79,9 +80,11 @@ export class EventFeed {
       pages.set(tenantId, page);
     }
     if (pages.size === 0) return null;
-    const tenantIds = [...pages.keys()].sort();
-    const bodyIds = tenantIds.map(() => randomUUID());
-    const texts = tenantIds.map((tenantId) => encodePage(pages.get(tenantId) as NewEvent[]));
+    const ordered = [...pages].sort(([a], [b]) => (a < b ? -1 : 1));
+    const tenantIds = ordered.map(([tenantId]) => tenantId);
+    const counts = ordered.map(([, events]) => events.length);
+    const bodyIds = ordered.map(() => randomUUID());
+    const texts = ordered.map(([, events]) => encodePage(events));
     return {
       bodies: {
         ctes: (first) => `feed_bodies as (
@@ -103,7 +106,7 @@ export class EventFeed {
            from unnest($${first}::text[], $${first + 1}::bigint[], $${first + 2}::uuid[]) as p(tenant_id, appended, body_id)
            join feed_counter c on c.tenant_id = p.tenant_id
          )`,
-        params: [tenantIds, tenantIds.map((tenantId) => pages.get(tenantId)?.length), bodyIds],
+        params: [tenantIds, counts, bodyIds],
       },
     };
   }
