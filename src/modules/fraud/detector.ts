@@ -23,6 +23,8 @@ export const PAYMENTS_IN_MEMORY_MAX = 200_000;
 const MERCHANT_PAYMENTS_MAX = 5_000;
 const SIZE_PERCENTILE_REFRESH = 1_000;
 const SIZE_WINDOW_MS = 30 * DAY_MS;
+/** Distinct merchant ids, industries and districts shared by the payments held. */
+const POOLED_STRINGS_MAX = 100_000;
 /** Members remembered per sign-in address, and addresses per member (the most recent win). */
 const ADDRESS_MEMBERS_MAX = 50;
 const MEMBER_ADDRESSES_MAX = 5;
@@ -112,6 +114,23 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
+/**
+ * One copy of each id that many payments name. Facts arrive parsed from JSON, where every payment
+ * brings its own copy of its merchant's id (~56 bytes); a full detector holds 200,000 payments.
+ * Past the bound the pool starts again, which only loses some sharing.
+ */
+class StringPool {
+  private readonly strings = new Map<string, string>();
+
+  of(text: string): string {
+    const known = this.strings.get(text);
+    if (known !== undefined) return known;
+    if (this.strings.size >= POOLED_STRINGS_MAX) this.strings.clear();
+    this.strings.set(text, text);
+    return text;
+  }
+}
+
 function pushBounded<T>(list: T[], item: T, max: number): void {
   list.push(item);
   if (list.length > max) list.splice(0, list.length - max);
@@ -158,6 +177,7 @@ export class FraudDetector {
   /** address hash → the latest sign-in of each member seen there; member → their recent addresses. */
   private readonly addressMembers = new Map<string, SignInFact[]>();
   private readonly memberAddresses = new Map<string, SignInFact[]>();
+  private readonly pool = new StringPool();
 
   constructor(
     private readonly thresholds: FraudThresholds,
@@ -177,7 +197,7 @@ export class FraudDetector {
         this.merchants.set(fact.merchantId, fact);
         return [];
       case 'payment':
-        return this.onPayment(fact);
+        return this.onPayment(this.pooled(fact));
       case 'transfer':
         return this.onTransfer(fact);
       case 'cancel':
@@ -185,6 +205,21 @@ export class FraudDetector {
       case 'signin':
         return this.onSignIn(fact);
     }
+  }
+
+  /**
+   * The payment as the detector holds it: its own object, naming shared ids once. A member's id is
+   * taken from their earlier payment still held, not pooled: most members have one payment or none
+   * in the window, so a pool of members would cost more than it shares.
+   */
+  private pooled(p: PaymentFact): PaymentFact {
+    return {
+      ...p,
+      memberId: this.byMember.get(p.memberId)?.[0]?.memberId ?? p.memberId,
+      merchantId: this.pool.of(p.merchantId),
+      industryCode: this.pool.of(p.industryCode),
+      district: this.pool.of(p.district),
+    };
   }
 
   /** Keeps `p` among the payments held, forgetting the oldest one when memory is full. */

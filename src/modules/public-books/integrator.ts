@@ -14,9 +14,22 @@ export const INTEGRATE_PAGE_TRANSFERS = { pglite: 1_024, postgres: 4_096 } as co
 const INTEGRATE_PAGE_TRANSFERS_MAX = 16_384;
 /** Leaves hashed between two turns of the event loop (the integrator runs in the server's process). */
 const FOLD_SLICE = 1_024;
-/** Account kinds and hashes kept per tenant, and tenants kept (bounded caches). */
+/**
+ * Account kinds kept per tenant (a miss is a query), account hashes kept per tenant (a miss is one
+ * SHA-256 of a short text, so fewer), and tenants kept: bounded caches.
+ */
 const ACCOUNTS_KEPT_MAX = 100_000;
+const ACCOUNT_HASHES_KEPT_MAX = 16_384;
 const TENANTS_KEPT_MAX = 64;
+
+/** A few account kinds name every account: each row's copy of its kind's name is dropped for one shared copy. */
+const KINDS = new Map<string, string>();
+function sharedKind(kind: string): string {
+  const known = KINDS.get(kind);
+  if (known !== undefined) return known;
+  if (KINDS.size < 1_024) KINDS.set(kind, kind);
+  return kind;
+}
 
 export interface IntegrateOutcome {
   /** Transfers folded by this call. */
@@ -144,18 +157,19 @@ export class JournalIntegrator {
   /** The tenant's account memo, with the kinds of every account of `page` learned (one query for the new ones). */
   private async memoFor(tenantId: string, page: readonly SealableTransfer[]): Promise<AccountMemo> {
     let memo = this.memos.get(tenantId);
-    if (!memo || memo.kinds.size > ACCOUNTS_KEPT_MAX || memo.hashes.size > ACCOUNTS_KEPT_MAX) {
+    if (!memo || memo.kinds.size > ACCOUNTS_KEPT_MAX) {
       if (this.memos.size >= TENANTS_KEPT_MAX) this.memos.clear();
       memo = { kinds: new Map(), hashes: new Map() };
       this.memos.set(tenantId, memo);
     }
+    if (memo.hashes.size > ACCOUNT_HASHES_KEPT_MAX) memo.hashes.clear();
     const unknown = new Set<string>();
     for (const transfer of page)
       for (const entry of transfer.entries)
         if (!memo.kinds.has(entry.accountId)) unknown.add(entry.accountId);
     if (unknown.size > 0)
       for (const account of await this.deps.ledger.getAccounts(tenantId, [...unknown]))
-        memo.kinds.set(account.id, account.kind);
+        memo.kinds.set(account.id, sharedKind(account.kind));
     return memo;
   }
 }

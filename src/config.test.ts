@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { HEAP_GROWING_PERCENT_DEFAULT, loadConfig } from './config.js';
+
+describe("serve's heap growth setting", () => {
+  it('defaults to a bounded growth and takes 0 as V8 choosing', () => {
+    expect(loadConfig({}).heapGrowingPercent).toBe(HEAP_GROWING_PERCENT_DEFAULT);
+    expect(HEAP_GROWING_PERCENT_DEFAULT).toBeGreaterThan(0);
+    expect(loadConfig({ HANBAT_HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent).toBe(0);
+    expect(loadConfig({ HANBAT_HEAP_GROWING_PERCENT: '75' }).heapGrowingPercent).toBe(75);
+  });
+
+  it.each(['-1', '1.5', 'abc', ' ', '1e400'])('refuses %j by name', (raw) => {
+    expect(() => loadConfig({ HANBAT_HEAP_GROWING_PERCENT: raw })).toThrow(
+      /HANBAT_HEAP_GROWING_PERCENT must be a whole number of 0 or more/,
+    );
+  });
+});
