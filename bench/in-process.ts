@@ -17,7 +17,7 @@ export interface RateResult {
 let transferSerial = 0;
 let orderSerial = 0;
 
-function randomTransfer(data: BenchData): TransferRequest {
+export function randomTransfer(data: BenchData): TransferRequest {
   const from = Math.floor(Math.random() * data.memberIds.length);
   const to = (from + 1 + Math.floor(Math.random() * (data.memberIds.length - 1))) % data.memberIds.length;
   transferSerial += 1;

@@ -1,5 +1,6 @@
 import { type CompanionWrite, type Sql, writeCompanion } from '../../db/database.js';
 import { byTenant, keyedRows, type TenantKey, tenantKeyRows } from '../../db/tenant-keys.js';
+import { splitColumn, textColumn } from '../../db/text-columns.js';
 import type { AccountState, BatchWrite, StoredTransfer } from './batch.js';
 import type { Account, Entry, Transfer, TransferAction } from './types.js';
 
@@ -309,89 +310,112 @@ export async function writeBatch(
     if (companion) await writeCompanion(tx, companion);
     return;
   }
-  const accountRows = writing.flatMap(accountRowsOf);
+  const transfers = transferColumnsOf(writing);
+  const entries = entryColumnsOf(writing);
+  const accounts = accountColumnsOf(writing);
   const [written] = await tx.query<{ updated: number }>(
     `with transfers as (
        insert into ledger_transfers
          (tenant_id, id, action, code, pending_id, corrects_id, timeout_at, metadata, request_hash, content_hash, created_at)
-       select tenant_id, id, action, code, pending_id, corrects_id, timeout_at, metadata, request_hash, content_hash,
-         created_at
-       from json_to_recordset($1::json) as x(tenant_id text, id text, action text, code text, pending_id text,
-         corrects_id text, timeout_at timestamptz, metadata jsonb, request_hash text, content_hash text,
-         created_at timestamptz)
+       select * from unnest(${splitColumn(1, 'text')}, ${splitColumn(2, 'text')}, ${splitColumn(3, 'text')},
+         ${splitColumn(4, 'text')}, ${splitColumn(5, 'text')}, ${splitColumn(6, 'text')}, ${splitColumn(7, 'timestamptz')},
+         ${splitColumn(8, 'jsonb')}, ${splitColumn(9, 'text')}, ${splitColumn(10, 'text')}, ${splitColumn(11, 'timestamptz')})
        returning tenant_id, id, commit_seq
      ), entries as (
        insert into ledger_entries (tenant_id, account_id, seq, transfer_id, posted_delta_won,
          pending_debit_delta_won, pending_credit_delta_won, hash, commit_seq)
        select x.tenant_id, x.account_id, x.seq, x.transfer_id, x.posted, x.pending_debit, x.pending_credit, x.hash,
          t.commit_seq
-       from json_to_recordset($2::json) as x(tenant_id text, account_id text, seq bigint, transfer_id text,
-         posted bigint, pending_debit bigint, pending_credit bigint, hash text)
+       from unnest(${splitColumn(12, 'text')}, ${splitColumn(13, 'text')}, ${splitColumn(14, 'bigint')},
+         ${splitColumn(15, 'text')}, ${splitColumn(16, 'bigint')}, ${splitColumn(17, 'bigint')}, ${splitColumn(18, 'bigint')},
+         ${splitColumn(19, 'text')})
+         as x(tenant_id, account_id, seq, transfer_id, posted, pending_debit, pending_credit, hash)
        left join transfers t on t.tenant_id = x.tenant_id and t.id = x.transfer_id
      ), balances as (
        update ledger_accounts a set posted_won = x.posted, pending_debit_won = x.pending_debit,
          pending_credit_won = x.pending_credit, entry_count = x.entry_count, head_hash = x.head_hash
-       from json_to_recordset($3::json) as x(tenant_id text, id text, posted bigint, pending_debit bigint,
-         pending_credit bigint, entry_count bigint, head_hash text)
+       from unnest(${splitColumn(20, 'text')}, ${splitColumn(21, 'text')}, ${splitColumn(22, 'bigint')},
+         ${splitColumn(23, 'bigint')}, ${splitColumn(24, 'bigint')}, ${splitColumn(25, 'bigint')}, ${splitColumn(26, 'text')})
+         as x(tenant_id, id, posted, pending_debit, pending_credit, entry_count, head_hash)
        where a.tenant_id = x.tenant_id and a.id = x.id
        returning a.id
-     )${companion ? `, ${companion.ctes(4)}` : ''}
+     )${companion ? `, ${companion.ctes(27)}` : ''}
      select count(*)::int as updated from balances`,
-    [
-      JSON.stringify(writing.flatMap(transferRowsOf)),
-      JSON.stringify(writing.flatMap(entryRowsOf)),
-      JSON.stringify(accountRows),
-      ...(companion?.params ?? []),
-    ],
+    [...transfers, ...entries, ...accounts.columns, ...(companion?.params ?? [])],
   );
-  if (written?.updated !== accountRows.length) {
-    throw new Error(`ledger invariant: updated ${written?.updated} of ${accountRows.length} locked accounts`);
+  if (written?.updated !== accounts.count) {
+    throw new Error(`ledger invariant: updated ${written?.updated} of ${accounts.count} locked accounts`);
   }
   await updateOpenHolds(tx, writing);
 }
 
-function transferRowsOf({ tenantId, write }: TenantBatchWrite) {
-  return write.transfers.map(({ transfer, requestHash, contentHash }) => ({
-    tenant_id: tenantId,
-    id: transfer.id,
-    action: transfer.action,
-    code: transfer.code,
-    pending_id: transfer.pendingId,
-    corrects_id: transfer.correctsId,
-    timeout_at: transfer.timeoutAt?.toISOString() ?? null,
-    metadata: transfer.metadata,
-    request_hash: requestHash,
-    content_hash: contentHash,
-    created_at: transfer.createdAt.toISOString(),
-  }));
+/** Builds one text column per field (`textColumn`) from rows of a batch's cities. */
+function columnsOf<Row>(
+  rows: Iterable<Row>,
+  fields: ReadonlyArray<(row: Row) => string | number | null>,
+): string[] {
+  const columns: Array<Array<string | number | null>> = fields.map(() => []);
+  for (const row of rows)
+    for (const [index, field] of fields.entries())
+      (columns[index] as Array<string | number | null>).push(field(row));
+  return columns.map(textColumn);
 }
 
-function entryRowsOf({ tenantId, write }: TenantBatchWrite) {
-  return write.entries.map(({ transferId, seq, hash, entry }) => ({
-    tenant_id: tenantId,
-    account_id: entry.accountId,
-    seq,
-    transfer_id: transferId,
-    posted: entry.postedDeltaWon,
-    pending_debit: entry.pendingDebitDeltaWon,
-    pending_credit: entry.pendingCreditDeltaWon,
-    hash,
-  }));
+function* withTenant<Item>(parts: readonly TenantBatchWrite[], items: (write: BatchWrite) => Iterable<Item>) {
+  for (const { tenantId, write } of parts) for (const item of items(write)) yield { tenantId, item };
 }
 
-function accountRowsOf({ tenantId, write, accounts }: TenantBatchWrite) {
-  return [...write.touchedAccountIds].map((id) => {
-    const account = accounts.get(id) as AccountState;
-    return {
-      tenant_id: tenantId,
-      id,
-      posted: account.postedWon,
-      pending_debit: account.pendingDebitWon,
-      pending_credit: account.pendingCreditWon,
-      entry_count: account.entryCount,
-      head_hash: account.headHash,
-    };
-  });
+function transferColumnsOf(parts: readonly TenantBatchWrite[]): string[] {
+  type Row = { tenantId: string; item: BatchWrite['transfers'][number] };
+  return columnsOf<Row>(
+    withTenant(parts, (write) => write.transfers),
+    [
+      (row) => row.tenantId,
+      (row) => row.item.transfer.id,
+      (row) => row.item.transfer.action,
+      (row) => row.item.transfer.code,
+      (row) => row.item.transfer.pendingId,
+      (row) => row.item.transfer.correctsId,
+      (row) => row.item.transfer.timeoutAt?.toISOString() ?? null,
+      (row) => (row.item.transfer.metadata == null ? null : JSON.stringify(row.item.transfer.metadata)),
+      (row) => row.item.requestHash,
+      (row) => row.item.contentHash,
+      (row) => row.item.transfer.createdAt.toISOString(),
+    ],
+  );
+}
+
+function entryColumnsOf(parts: readonly TenantBatchWrite[]): string[] {
+  type Row = { tenantId: string; item: BatchWrite['entries'][number] };
+  return columnsOf<Row>(
+    withTenant(parts, (write) => write.entries),
+    [
+      (row) => row.tenantId,
+      (row) => row.item.entry.accountId,
+      (row) => row.item.seq,
+      (row) => row.item.transferId,
+      (row) => row.item.entry.postedDeltaWon,
+      (row) => row.item.entry.pendingDebitDeltaWon,
+      (row) => row.item.entry.pendingCreditDeltaWon,
+      (row) => row.item.hash,
+    ],
+  );
+}
+
+function accountColumnsOf(parts: readonly TenantBatchWrite[]): { columns: string[]; count: number } {
+  const rows = parts.flatMap(({ tenantId, write, accounts }) =>
+    [...write.touchedAccountIds].map((id) => ({ tenantId, id, account: accounts.get(id) as AccountState })),
+  );
+  const columns = columnsOf(rows, [
+    (row) => row.tenantId,
+    (row) => row.id,
+    (row) => row.account.postedWon,
+    (row) => row.account.pendingDebitWon,
+    (row) => row.account.pendingCreditWon,
+    (row) => row.account.entryCount,
+    (row) => row.account.headHash,
+  ]);
+  return { columns, count: rows.length };
 }
 
 async function updateOpenHolds(tx: Sql, parts: readonly TenantBatchWrite[]): Promise<void> {

@@ -1,0 +1,51 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds, openTestDatabase } from '../../test/support/databases.js';
+import type { Database } from './database.js';
+import { splitColumn, textColumn } from './text-columns.js';
+
+describe('a batch column as one text parameter', () => {
+  it.each(['', 'a\x1eb', '\x1f', 'x\x1f'])('refuses %j, which would be split or read as null', (value) => {
+    expect(() => textColumn(['ok', value])).toThrow(/a batch column cannot carry/);
+  });
+});
+
+describe.each(databaseKinds())('columns split back by %s', (kind) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await openTestDatabase(kind, []);
+  });
+  afterAll(() => db.close());
+
+  it('gives back every row, value, null and type, in order', async () => {
+    const row = fc.record({
+      id: fc.stringMatching(/^[A-Za-z0-9_:.-]{1,40}$/),
+      won: fc.option(fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), {
+        nil: null,
+      }),
+      at: fc.date({ min: new Date('2000-01-01Z'), max: new Date('2100-01-01Z'), noInvalidDate: true }),
+      // JSON text, including Korean, quotes and the control characters JSON escapes.
+      note: fc.option(fc.oneof(fc.string(), fc.constantFrom('중앙시장 "큰" 가게', '\x1e\x1f', '\\')), {
+        nil: null,
+      }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { maxLength: 30 }), async (rows) => {
+        const read = await db.query<{ id: string; won: number | null; at: Date; note: { n: string } | null }>(
+          `select * from unnest(${splitColumn(1, 'text')}, ${splitColumn(2, 'bigint')},
+             ${splitColumn(3, 'timestamptz')}, ${splitColumn(4, 'jsonb')}) as x(id, won, at, note)`,
+          [
+            textColumn(rows.map((r) => r.id)),
+            textColumn(rows.map((r) => r.won)),
+            textColumn(rows.map((r) => r.at.toISOString())),
+            textColumn(rows.map((r) => (r.note === null ? null : JSON.stringify({ n: r.note })))),
+          ],
+        );
+        expect(read.map((r) => ({ ...r, won: r.won === null ? null : Number(r.won) }))).toEqual(
+          rows.map((r) => ({ id: r.id, won: r.won, at: r.at, note: r.note === null ? null : { n: r.note } })),
+        );
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
