@@ -24,19 +24,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { systemClock } from '../src/clock.js';
-import { loadConfig } from '../src/config.js';
-import { migrate } from '../src/db/migrate.js';
-import { allMigrations } from '../src/db/migrations.js';
 import { openPostgres } from '../src/db/postgres.js';
 import { type AuditCheck, auditLedger } from '../src/modules/ledger/audit.js';
 import { memberAccountIds } from '../src/modules/members/member-service.js';
-import { createPlatform } from '../src/platform.js';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
 import { createDatabase } from './database.js';
 import { type HttpResult, payAtFixedRate, type Server, startServer } from './http.js';
 import { describeMachine, loadAverage, loadAveragesText, type Machine, machineLine } from './machine.js';
-import { type BenchData, seedBench } from './seed.js';
+import { type BenchData, seedAndClose } from './seed.js';
 
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
@@ -159,13 +154,7 @@ async function main(): Promise<void> {
 }
 
 async function seed(databaseUrl: string): Promise<BenchData> {
-  const db = await openPostgres(databaseUrl, POOL_SIZE);
-  try {
-    await migrate(db, allMigrations);
-    return await seedBench(createPlatform(loadConfig({}), db, systemClock), SIZES, log);
-  } finally {
-    await db.close();
-  }
+  return seedAndClose(await openPostgres(databaseUrl, POOL_SIZE), SIZES, log);
 }
 
 /** One filler session (its temporary tables live there) and one server for every checkpoint. */

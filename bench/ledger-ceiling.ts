@@ -1,8 +1,9 @@
 /**
- * `tsx bench/ledger-ceiling.ts [rounds] [seconds]`: the ledger's share of its ceiling (issue 12) measured
+ * `tsx bench/ledger-ceiling.ts [rounds] [seconds] [--pg-stats]`: the ledger's share of its ceiling (issue 12) measured
  * in alternating rounds on one cluster, so that a change to the ledger's write can be judged against
  * noise: each round posts batches of 1,000 transfers through the ledger, then writes the same rows with
  * the ceiling's one hand-written statement (bench/ceiling.ts), both at concurrency 2 as in `npm run bench`.
+ * With --pg-stats, PostgreSQL's time per transfer for each statement of the ledger's last round.
  */
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
@@ -15,15 +16,23 @@ import { ledgerCeiling } from './ceiling.js';
 import { createDatabase } from './database.js';
 import { closedLoop, randomTransfer } from './in-process.js';
 import { loadAverage } from './machine.js';
+import { openStatementsAdmin, PG_STAT_STATEMENTS_SETTINGS, statementsOf } from './pg-statements.js';
 import { seedBench } from './seed.js';
 
-const [rounds = 6, seconds = 5] = process.argv.slice(2).map(Number);
+const numbers = process.argv.slice(2).filter((arg) => /^\d+$/.test(arg));
+const [rounds = 6, seconds = 5] = numbers.map(Number);
+const withStats = process.argv.includes('--pg-stats');
 const BATCH = 1_000;
 const CONCURRENCY = 2;
 
 const binDir = findPostgresBinDir();
 if (!binDir) throw new Error('needs PostgreSQL binaries');
-const cluster = await startPostgresCluster(binDir, { durable: true });
+const cluster = await startPostgresCluster(binDir, {
+  durable: true,
+  ...(withStats ? { settings: PG_STAT_STATEMENTS_SETTINGS } : {}),
+});
+const admin = withStats ? await openStatementsAdmin(cluster.adminUrl) : undefined;
+const statements = admin ? statementsOf(admin) : undefined;
 try {
   const db = await openPostgres(await createDatabase(cluster.adminUrl, 'hanbat_bench'), 10);
   try {
@@ -32,6 +41,7 @@ try {
     const data = await seedBench(platform, { members: 100_000, merchants: 5_000 }, () => {});
     const ratios: number[] = [];
     for (let round = 1; round <= rounds; round += 1) {
+      if (round === rounds) await statements?.reset();
       const ledger = await closedLoop('ledger', CONCURRENCY, seconds, async () => {
         const posted = await platform.ledger.postTransfers(
           data.tenantId,
@@ -40,6 +50,7 @@ try {
         const ok = posted.filter((result) => result.ok).length;
         return { ok, failed: posted.length - ok };
       });
+      if (round === rounds) await statements?.report(ledger.completed);
       const ceiling = await ledgerCeiling(db, data, { batchSize: BATCH, concurrency: CONCURRENCY, seconds });
       ratios.push(ledger.perSecond / ceiling.perSecond);
       console.log(
@@ -58,5 +69,6 @@ try {
     await db.close();
   }
 } finally {
+  await admin?.close();
   cluster.stop();
 }

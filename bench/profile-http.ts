@@ -8,19 +8,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { systemClock } from '../src/clock.js';
-import { loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/database.js';
-import { migrate } from '../src/db/migrate.js';
-import { allMigrations } from '../src/db/migrations.js';
 import { openPglite } from '../src/db/pglite.js';
 import { openPostgres } from '../src/db/postgres.js';
-import { createPlatform } from '../src/platform.js';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
 import { payOverHttp, startServer } from './http.js';
 import { loadAverage } from './machine.js';
 import { openStatementsAdmin, PG_STAT_STATEMENTS_SETTINGS, statementsOf } from './pg-statements.js';
-import { seedBench } from './seed.js';
+import { seedAndClose } from './seed.js';
 
 interface ProfileNode {
   id: number;
@@ -47,14 +42,7 @@ const connections = connectionsArg ? Number(connectionsArg.slice('--connections=
 const profileDir = mkdtempSync(path.join(os.tmpdir(), 'hanbat-cpu-prof-'));
 const nodeArgs = profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
 
-async function seed(db: Database) {
-  await migrate(db, allMigrations);
-  try {
-    return await seedBench(createPlatform(loadConfig({}), db, systemClock), SIZES, console.log);
-  } finally {
-    await db.close();
-  }
-}
+const seed = (db: Database) => seedAndClose(db, SIZES, console.log);
 
 async function measure(
   database: { databaseUrl: string } | { dataDir: string },

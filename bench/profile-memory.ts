@@ -9,18 +9,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { systemClock } from '../src/clock.js';
-import { loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/database.js';
-import { migrate } from '../src/db/migrate.js';
-import { allMigrations } from '../src/db/migrations.js';
 import { openPglite } from '../src/db/pglite.js';
 import { openPostgres } from '../src/db/postgres.js';
-import { createPlatform } from '../src/platform.js';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
 import { payOverHttp, type Server, startServer } from './http.js';
 import { loadAverage } from './machine.js';
-import { type BenchData, seedBench } from './seed.js';
+import { type BenchData, seedAndClose } from './seed.js';
 
 const args = process.argv.slice(2);
 const seconds = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 10);
@@ -39,14 +34,7 @@ const SIZES = { members, merchants: Math.max(10, Math.round(members / 20)) };
 const METRICS_TOKEN = 'profile-memory';
 const snapshotDir = mkdtempSync(path.join(os.tmpdir(), 'hanbat-heap-'));
 
-async function seed(db: Database) {
-  await migrate(db, allMigrations);
-  try {
-    return await seedBench(createPlatform(loadConfig({}), db, systemClock), SIZES, console.log);
-  } finally {
-    await db.close();
-  }
-}
+const seed = (db: Database) => seedAndClose(db, SIZES, console.log);
 
 const mb = (bytes: number) => Math.round(bytes / 1_048_576);
 

@@ -3,10 +3,15 @@
  * set-based SQL (no argon2 sign-ups); member funding goes through the ledger so the audit stays green.
  */
 import { createHash } from 'node:crypto';
+import { systemClock } from '../src/clock.js';
+import { loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/database.js';
+import { migrate } from '../src/db/migrate.js';
+import { allMigrations } from '../src/db/migrations.js';
 import { memberAccountIds } from '../src/modules/members/member-service.js';
 import { SYSTEM_ACCOUNTS } from '../src/modules/wallets/wallet-service.js';
 import type { Platform } from '../src/platform.js';
+import { createPlatform } from '../src/platform.js';
 import { seedDaejeon } from '../src/presets/daejeon.js';
 
 export interface BenchData {
@@ -26,6 +31,20 @@ const FUNDING_BATCH = 1000;
 export const memberIdOf = (index: number) => `usr_bench${String(index).padStart(7, '0')}`;
 export const tokenOf = (index: number) => `hbt_bench_${index}`;
 export const merchantCodeOf = (index: number) => `BENCH${index}`;
+
+/** Migrates `db`, seeds it for a server the bench starts afterwards, and closes it. */
+export async function seedAndClose(
+  db: Database,
+  counts: { members: number; merchants: number },
+  log: (line: string) => void,
+): Promise<BenchData> {
+  try {
+    await migrate(db, allMigrations);
+    return await seedBench(createPlatform(loadConfig({}), db, systemClock), counts, log);
+  } finally {
+    await db.close();
+  }
+}
 
 export async function seedBench(
   platform: Platform,

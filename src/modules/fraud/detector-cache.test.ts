@@ -36,42 +36,48 @@ describe.each(databaseKinds())('fraud detectors bounded by a number of cities on
     return { tenantId, owner };
   }
 
-  it('finds a round trip whose two halves were scored with another city in between (detector rebuilt)', async () => {
-    const p = t.platform;
-    const fraud = new FraudService(
-      p.db,
-      p.clock,
-      {
-        events: p.events,
-        tenants: p.tenants,
-        policy: p.policy,
-        merchants: p.merchants,
-        members: p.members,
-        payments: p.payments,
-        ledger: p.ledger,
-        operatorActions: p.operatorActions,
-      },
-      { detectorsCachedMax: 1 },
-    );
-    const a = await cityWithPaymentToCafe('010-7717-0001');
-    await fraud.catchUp(a.tenantId);
-    // A second city's step takes the only place: city A's detector is dropped.
-    const b = await cityWithPaymentToCafe('010-7717-0002');
-    await fraud.catchUp(b.tenantId);
-    t.clock.advanceMs(3 * 3_600_000);
-    const back = await a.owner.post('/v1/me/transfers', {
-      recipientPhone: '010-7717-0001',
-      amountWon: 360_000,
-    });
-    expect(back.status).toBe(201);
-    await fraud.catchUp(a.tenantId);
+  it.each([
+    ['in pages of 10,000 facts', undefined, '010-7717-00'],
+    ['one fact a page', 1, '010-7718-00'],
+  ])(
+    'finds a round trip whose two halves were scored with another city in between (detector rebuilt %s)',
+    async (_, replayPageFacts, phones) => {
+      const p = t.platform;
+      const fraud = new FraudService(
+        p.db,
+        p.clock,
+        {
+          events: p.events,
+          tenants: p.tenants,
+          policy: p.policy,
+          merchants: p.merchants,
+          members: p.members,
+          payments: p.payments,
+          ledger: p.ledger,
+          operatorActions: p.operatorActions,
+        },
+        { detectorsCachedMax: 1, replayPageFacts },
+      );
+      const a = await cityWithPaymentToCafe(`${phones}01`);
+      await fraud.catchUp(a.tenantId);
+      // A second city's step takes the only place: city A's detector is dropped.
+      const b = await cityWithPaymentToCafe(`${phones}02`);
+      await fraud.catchUp(b.tenantId);
+      t.clock.advanceMs(3 * 3_600_000);
+      const back = await a.owner.post('/v1/me/transfers', {
+        recipientPhone: `${phones}01`,
+        amountWon: 360_000,
+      });
+      expect(back.status).toBe(201);
+      await fraud.catchUp(a.tenantId);
 
-    const alerts = await fraud.listAlerts(a.tenantId, { rule: 'round_trip' });
-    expect(alerts).toHaveLength(1);
-    expect(alerts[0]?.evidence.cycle?.map((edge) => [edge.kind, edge.amountWon])).toEqual([
-      ['payment', 400_000],
-      ['transfer', 360_000],
-    ]);
-    expect(await fraud.listAlerts(b.tenantId, { rule: 'round_trip' })).toEqual([]);
-  });
+      const alerts = await fraud.listAlerts(a.tenantId, { rule: 'round_trip' });
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]?.evidence.cycle?.map((edge) => [edge.kind, edge.amountWon])).toEqual([
+        ['payment', 400_000],
+        ['transfer', 360_000],
+      ]);
+      expect(await fraud.listAlerts(b.tenantId, { rule: 'round_trip' })).toEqual([]);
+    },
+  );
 });

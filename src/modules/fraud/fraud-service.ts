@@ -141,6 +141,12 @@ interface CachedDetector {
 
 /** Cities whose detectors stay in memory between steps (the scheduler visits each city every 15 s). */
 const DETECTORS_CACHED_MAX = 32;
+/**
+ * Facts read per query when a detector is rebuilt, and the most pages: a window is at most
+ * 2 × PAYMENTS_IN_MEMORY_MAX facts plus the city's merchants.
+ */
+const REPLAY_PAGE_FACTS = 10_000;
+const REPLAY_PAGES_MAX = 1_000;
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(10).toString('base64url')}`;
 
@@ -158,14 +164,16 @@ export class FraudService {
    * at its next step, as after a restart.
    */
   private readonly detectors: LRUCache<string, CachedDetector>;
+  private readonly replayPageFacts: number;
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly deps: Deps,
-    options: { detectorsCachedMax?: number } = {},
+    options: { detectorsCachedMax?: number; replayPageFacts?: number } = {},
   ) {
     this.detectors = new LRUCache({ max: options.detectorsCachedMax ?? DETECTORS_CACHED_MAX });
+    this.replayPageFacts = options.replayPageFacts ?? REPLAY_PAGE_FACTS;
   }
 
   /** The thresholds in force at `at`: policy rule values, the preset's defaults where a tenant set none. */
@@ -286,23 +294,57 @@ export class FraudService {
     const cached = this.detectors.get(tenantId);
     if (cached && cached.thresholdsKey === thresholdsKey && cached.lastSeq === cursorSeq) return cached;
     const detector = new FraudDetector(thresholds, localTimeIn(timeZone));
-    const since = new Date(this.clock.now().getTime() - WINDOW_MS);
-    // Every merchant, and no more of the window than the detector can hold (payments, with room
-    // for the transfers, cancels and sign-ins among them).
-    const facts = await tx.query<{ data: Fact }>(
-      `select data from (
-         select seq, idx, data from fraud_facts where tenant_id = $1 and kind = 'merchant'
-         union all
-         (select seq, idx, data from fraud_facts where tenant_id = $1 and kind <> 'merchant' and at >= $2
-          order by seq desc, idx desc limit $3)
-       ) replayed order by seq, idx`,
-      [tenantId, since, 2 * PAYMENTS_IN_MEMORY_MAX],
-    );
-    // Replayed silently: these facts' alerts were raised when they first arrived.
-    for (const { data } of facts) detector.observe(data);
+    await this.replay(tx, tenantId, detector);
     const fresh = { detector, thresholdsKey, lastSeq: cursorSeq };
     this.detectors.set(tenantId, fresh);
     return fresh;
+  }
+
+  /**
+   * Feeds a new detector every merchant, then no more of the window than it can hold (payments, with
+   * room for the transfers, cancels and sign-ins among them), each in feed order and a page at a
+   * time, so a rebuild holds one page of rows at once rather than the whole window. Merchants go
+   * first: the detector looks a payment's merchant up when it scores, never when it stores, so the
+   * state is the same as in feed order. Replayed silently: these facts' alerts were raised when they
+   * first arrived.
+   */
+  private async replay(tx: Sql, tenantId: string, detector: FraudDetector): Promise<void> {
+    await this.replayPages(tx, detector, `kind = 'merchant'`, [tenantId]);
+    const since = new Date(this.clock.now().getTime() - WINDOW_MS);
+    const [oldestKept] = await tx.query<{ seq: number; idx: number }>(
+      `select seq, idx from fraud_facts where tenant_id = $1 and kind <> 'merchant' and at >= $2
+        order by seq desc, idx desc offset $3 limit 1`,
+      [tenantId, since, 2 * PAYMENTS_IN_MEMORY_MAX - 1],
+    );
+    const from = oldestKept ?? { seq: -1, idx: 0 };
+    await this.replayPages(tx, detector, `kind <> 'merchant' and at >= $5 and (seq, idx) >= ($6, $7)`, [
+      tenantId,
+      since,
+      from.seq,
+      from.idx,
+    ]);
+  }
+
+  /** Observes the tenant's facts that `filter` keeps (parameters from $5), in (seq, idx) order, page by page. */
+  private async replayPages(
+    tx: Sql,
+    detector: FraudDetector,
+    filter: string,
+    [tenantId, ...filterParams]: readonly unknown[],
+  ): Promise<void> {
+    let after = { seq: -1, idx: 0 };
+    for (let page = 0; page < REPLAY_PAGES_MAX; page += 1) {
+      const facts = await tx.query<{ seq: number; idx: number; data: Fact }>(
+        `select seq, idx, data from fraud_facts where tenant_id = $1 and (seq, idx) > ($2, $3) and ${filter}
+          order by seq, idx limit $4`,
+        [tenantId, after.seq, after.idx, this.replayPageFacts, ...filterParams],
+      );
+      for (const { data } of facts) detector.observe(data);
+      const last = facts.at(-1);
+      if (!last || facts.length < this.replayPageFacts) return;
+      after = { seq: last.seq, idx: last.idx };
+    }
+    throw new Error(`fraud: replaying ${tenantId}'s facts took more than ${REPLAY_PAGES_MAX} pages`);
   }
 
   async listAlerts(tenantId: string, query: AlertQuery): Promise<FraudAlert[]> {
