@@ -81,9 +81,14 @@ type Built =
  * Applies commands in order against locked account state. Each command succeeds or fails alone;
  * a failure writes nothing. Pure: the caller loads the context and writes the result.
  */
+/**
+ * `requestHashes[i]`, when given, is `requestHash(commands[i])` computed by the caller before it
+ * locked the accounts (see postTransfersOfTenants).
+ */
 export function applyBatch(
   context: BatchContext,
   commands: readonly LedgerCommand[],
+  requestHashes: readonly (string | undefined)[] = [],
 ): {
   results: TransferResult[];
   write: BatchWrite;
@@ -95,21 +100,26 @@ export function applyBatch(
     holdsOpened: [],
     holdsClosed: [],
   };
-  const results = commands.map((command) => applyOne(context, write, command));
+  const results = commands.map((command, at) => applyOne(context, write, command, requestHashes[at]));
   return { results, write };
 }
 
-function applyOne(context: BatchContext, write: BatchWrite, command: LedgerCommand): TransferResult {
+function applyOne(
+  context: BatchContext,
+  write: BatchWrite,
+  command: LedgerCommand,
+  knownRequestHash: string | undefined,
+): TransferResult {
   // Replays first: a retried request must get its original answer even if, say, its timeout has passed since.
   const stored = context.transfers.get(command.id);
   if (stored) {
-    return stored.requestHash === requestHash(command)
+    return stored.requestHash === (knownRequestHash ?? requestHash(command))
       ? { id: command.id, ok: true, replayed: true, transfer: stored.transfer }
       : failure(command.id, 'IDEMPOTENCY_CONFLICT');
   }
   const shapeProblem = command.action === 'expire_pending' ? null : checkRequestShape(command, context.now);
   if (shapeProblem) return failure(command.id, shapeProblem);
-  const hashOfRequest = requestHash(command);
+  const hashOfRequest = knownRequestHash ?? requestHash(command);
   const built = buildTransfer(context, command);
   if (!built.ok) return failure(command.id, built.code);
   const balanceProblem = checkBalances(context, built.entries);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Entry, Transfer } from './types.js';
 
 /**
@@ -41,8 +41,9 @@ function isArrayIndex(key: string): boolean {
   return /^(0|[1-9][0-9]*)$/.test(key) && Number(key) <= ARRAY_INDEX_MAX;
 }
 
+/** One-shot `hash`: several times cheaper than a Hash object per call, and a batch makes thousands. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /** Idempotency: the same id with this same hash is a replay; with another hash, a conflict. */

@@ -12,7 +12,7 @@ import {
   selectSealableByIds,
   selectTransferIdsByReference,
 } from './commit-order.js';
-import { genesisHash } from './hashing.js';
+import { genesisHash, requestHash } from './hashing.js';
 import {
   lockAccountsOfTenants,
   lockAccountsOwnedBy,
@@ -190,6 +190,9 @@ export class LedgerService {
     const pendingKeys = parts.flatMap((part, at) =>
       (pendingIds[at] as string[]).map((id) => ({ tenantId: part.tenantId, id })),
     );
+    // Hashed before the accounts are locked: from the lock to the commit, other batches on these
+    // accounts wait, so only what needs the locked state is done there.
+    const requestHashes = parts.map((part) => part.commands.map(requestHashIfWellFormed));
     const pendings = await selectTransfersOfTenants(tx, pendingKeys);
     const accounts = await lockAccountsOfTenants(
       tx,
@@ -210,7 +213,7 @@ export class LedgerService {
       ),
     );
     const resolutions = await selectResolutionsOfTenants(tx, pendingKeys);
-    const decided = parts.map(({ tenantId, commands }) => {
+    const decided = parts.map(({ tenantId, commands }, at) => {
       const tenantAccounts = accounts.get(tenantId) ?? new Map();
       const tenantTransfers = transfers.get(tenantId) ?? new Map();
       for (const [id, pending] of pendings.get(tenantId) ?? []) tenantTransfers.set(id, pending);
@@ -221,7 +224,7 @@ export class LedgerService {
         transfers: tenantTransfers,
         resolutions: resolutions.get(tenantId) ?? new Map(),
       };
-      return { tenantId, accounts: tenantAccounts, ...applyBatch(context, commands) };
+      return { tenantId, accounts: tenantAccounts, ...applyBatch(context, commands, requestHashes[at]) };
     });
     await writeBatch(tx, decided, companion);
     return decided.map((part) => part.results);
@@ -350,4 +353,13 @@ function matchSpec(tenantId: string, spec: AccountSpec, accounts: Account[]): Ac
     });
   }
   return account;
+}
+
+/** A command that cannot be hashed (not JSON) is left to applyBatch, which refuses it in its own order. */
+function requestHashIfWellFormed(command: LedgerCommand): string | undefined {
+  try {
+    return requestHash(command);
+  } catch {
+    return undefined;
+  }
 }
