@@ -1,5 +1,6 @@
 /**
- * `tsx bench/profile-memory.ts [seconds] [--pglite] [--members=N] [--rounds=N] [--snapshot]
+ * `tsx bench/profile-memory.ts [seconds] [--pglite] [--members=N] [--rounds=N] [--connections=N]
+ * [--snapshot | --snapshot-under-load]
  * [--node-args='A B|C']`: where the server's memory goes under payment traffic. Pays over HTTP in
  * rounds and prints, after each, the server's RSS, peak RSS and V8's heap and external memory (its
  * /metrics); with --snapshot, writes a heap snapshot after the last round. `--node-args` runs one
@@ -27,6 +28,9 @@ const onPglite = args.includes('--pglite');
 const members = numberArg('members', 100_000);
 const rounds = numberArg('rounds', 4);
 const snapshot = args.includes('--snapshot');
+/** The snapshot is taken halfway through the last round, with payments in flight, instead of after it. */
+const snapshotUnderLoad = args.includes('--snapshot-under-load');
+const connections = numberArg('connections', 64);
 const nodeArgSets = (args.find((a) => a.startsWith('--node-args='))?.slice('--node-args='.length) ?? '')
   .split('|')
   .map((set) => set.split(' ').filter(Boolean));
@@ -96,11 +100,12 @@ async function measure(
     let paid = 0;
     for (let round = 1; round <= rounds; round += 1) {
       const cpuBeforeMs = cpuMsOf(server.pid);
-      const result = await payOverHttp(server.url, data, {
-        name: `round ${round}`,
-        seconds,
-        connections: 64,
-      });
+      const midRound =
+        snapshotUnderLoad && round === rounds
+          ? setTimeout(() => process.kill(server.pid, 'SIGUSR2'), (seconds * 1000) / 2)
+          : undefined;
+      const result = await payOverHttp(server.url, data, { name: `round ${round}`, seconds, connections });
+      clearTimeout(midRound);
       const cpuUsPerPayment = (1000 * (cpuMsOf(server.pid) - cpuBeforeMs)) / Math.max(1, result.ok);
       paid += result.ok;
       await report(
@@ -110,8 +115,8 @@ async function measure(
     }
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     await report('5 s idle', paid);
-    if (snapshot) {
-      process.kill(server.pid, 'SIGUSR2');
+    if (snapshot || snapshotUnderLoad) {
+      if (snapshot) process.kill(server.pid, 'SIGUSR2');
       // The snapshot is written synchronously by the server; wait for the file to stop growing.
       let size = -1;
       for (let wait = 0; wait < 120; wait += 1) {
