@@ -6,7 +6,7 @@
  */
 const SEPARATOR = '\x1e';
 const NULL_MARK = '\x1f';
-const SQL_TYPES = ['text', 'bigint', 'timestamptz', 'jsonb'] as const;
+type ColumnType = 'text' | 'bigint' | 'timestamptz' | 'jsonb' | 'uuid';
 
 /**
  * The values joined. They are ids, codes, hex digests, numbers, ISO times or JSON text: none can
@@ -25,6 +25,11 @@ export function textColumn(values: readonly (string | number | null)[]): string 
 }
 
 /** The array `textColumn` joined into parameter `$param`, of `type`, for `unnest`. */
-export function splitColumn(param: number, type: (typeof SQL_TYPES)[number]): string {
+export function splitColumn(param: number, type: ColumnType): string {
   return `string_to_array($${param}, E'\\x1e', E'\\x1f')::${type}[]`;
+}
+
+/** `splitColumn` of parameters `$first`, `$first + 1`, … one per type, comma-separated: `unnest`'s arguments. */
+export function splitColumns(first: number, types: readonly ColumnType[]): string {
+  return types.map((type, at) => splitColumn(first + at, type)).join(', ');
 }

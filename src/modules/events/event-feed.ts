@@ -7,6 +7,7 @@ import {
   type Sql,
   writeCompanion,
 } from '../../db/database.js';
+import { splitColumn, textColumn } from '../../db/text-columns.js';
 import { decodePage, encodePage } from './page-codec.js';
 import type { FeedEvent, NewEvent } from './types.js';
 
@@ -89,9 +90,9 @@ export class EventFeed {
       bodies: {
         ctes: (first) => `feed_bodies as (
            insert into event_page_bodies (id, tenant_id, events)
-           select * from unnest($${first}::uuid[], $${first + 1}::text[], string_to_array($${first + 2}, E'\\x1e'))
+           select * from unnest($${first}::uuid[], $${first + 1}::text[], ${splitColumn(first + 2, 'text')})
          )`,
-        params: [bodyIds, tenantIds, texts.join(RECORD_SEPARATOR)],
+        params: [bodyIds, tenantIds, textColumn(texts)],
       },
       order: {
         ctes: (first) => `feed_counter as (
@@ -214,8 +215,6 @@ export class EventFeed {
     return row?.last_seq ?? 0;
   }
 }
-
-const RECORD_SEPARATOR = '\u001e';
 
 interface PageRow {
   first_seq: number;

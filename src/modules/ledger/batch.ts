@@ -80,8 +80,6 @@ type Built =
 /**
  * Applies commands in order against locked account state. Each command succeeds or fails alone;
  * a failure writes nothing. Pure: the caller loads the context and writes the result.
- */
-/**
  * `requestHashes[i]`, when given, is `requestHash(commands[i])` computed by the caller before it
  * locked the accounts (see postTransfersOfTenants).
  */

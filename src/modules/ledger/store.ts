@@ -1,6 +1,6 @@
 import { type CompanionWrite, type Sql, writeCompanion } from '../../db/database.js';
 import { byTenant, keyedRows, type TenantKey, tenantKeyRows } from '../../db/tenant-keys.js';
-import { splitColumn, textColumn } from '../../db/text-columns.js';
+import { splitColumns, textColumn } from '../../db/text-columns.js';
 import type { AccountState, BatchWrite, StoredTransfer } from './batch.js';
 import type { Account, Entry, Transfer, TransferAction } from './types.js';
 
@@ -317,25 +317,20 @@ export async function writeBatch(
     `with transfers as (
        insert into ledger_transfers
          (tenant_id, id, action, code, pending_id, corrects_id, timeout_at, metadata, request_hash, content_hash, created_at)
-       select * from unnest(${splitColumn(1, 'text')}, ${splitColumn(2, 'text')}, ${splitColumn(3, 'text')},
-         ${splitColumn(4, 'text')}, ${splitColumn(5, 'text')}, ${splitColumn(6, 'text')}, ${splitColumn(7, 'timestamptz')},
-         ${splitColumn(8, 'jsonb')}, ${splitColumn(9, 'text')}, ${splitColumn(10, 'text')}, ${splitColumn(11, 'timestamptz')})
+       select * from unnest(${splitColumns(1, ['text', 'text', 'text', 'text', 'text', 'text', 'timestamptz', 'jsonb', 'text', 'text', 'timestamptz'])})
        returning tenant_id, id, commit_seq
      ), entries as (
        insert into ledger_entries (tenant_id, account_id, seq, transfer_id, posted_delta_won,
          pending_debit_delta_won, pending_credit_delta_won, hash, commit_seq)
        select x.tenant_id, x.account_id, x.seq, x.transfer_id, x.posted, x.pending_debit, x.pending_credit, x.hash,
          t.commit_seq
-       from unnest(${splitColumn(12, 'text')}, ${splitColumn(13, 'text')}, ${splitColumn(14, 'bigint')},
-         ${splitColumn(15, 'text')}, ${splitColumn(16, 'bigint')}, ${splitColumn(17, 'bigint')}, ${splitColumn(18, 'bigint')},
-         ${splitColumn(19, 'text')})
+       from unnest(${splitColumns(12, ['text', 'text', 'bigint', 'text', 'bigint', 'bigint', 'bigint', 'text'])})
          as x(tenant_id, account_id, seq, transfer_id, posted, pending_debit, pending_credit, hash)
        left join transfers t on t.tenant_id = x.tenant_id and t.id = x.transfer_id
      ), balances as (
        update ledger_accounts a set posted_won = x.posted, pending_debit_won = x.pending_debit,
          pending_credit_won = x.pending_credit, entry_count = x.entry_count, head_hash = x.head_hash
-       from unnest(${splitColumn(20, 'text')}, ${splitColumn(21, 'text')}, ${splitColumn(22, 'bigint')},
-         ${splitColumn(23, 'bigint')}, ${splitColumn(24, 'bigint')}, ${splitColumn(25, 'bigint')}, ${splitColumn(26, 'text')})
+       from unnest(${splitColumns(20, ['text', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'text'])})
          as x(tenant_id, id, posted, pending_debit, pending_credit, entry_count, head_hash)
        where a.tenant_id = x.tenant_id and a.id = x.id
        returning a.id
