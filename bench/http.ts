@@ -11,12 +11,18 @@ import { type BenchData, zipfPick } from './seed.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SERVER_READY_MS_MAX = 120_000;
+const RSS_SAMPLE_MS = 100;
 
 export interface Server {
   url: string;
   pid: number;
-  /** Peak resident set size so far (VmHWM), in MB. */
+  /** Peak resident set size since the process started (VmHWM), start-up included, in MB. */
   peakRssMb(): number;
+  /**
+   * Samples the resident set every `intervalMs` until the returned function is called, which gives
+   * the largest sample in MB: the server's memory under the load run in between, without its start-up.
+   */
+  sampleRss(intervalMs?: number): () => number;
   /** The last lines the server printed, for diagnosing failed requests. */
   logTail(): string;
   stop(): Promise<void>;
@@ -71,7 +77,8 @@ export async function startServer(
   return {
     url,
     pid: child.pid as number,
-    peakRssMb: () => peakRssMb(child.pid as number),
+    peakRssMb: () => statusMb(child.pid as number, 'VmHWM'),
+    sampleRss: (intervalMs = RSS_SAMPLE_MS) => sampleRss(child.pid as number, intervalMs),
     logTail: () => output,
     stop: () => stopChild(child),
   };
@@ -91,10 +98,25 @@ async function waitForHealth(url: string, child: ChildProcess, stderr: () => str
   throw new Error(`server not healthy after ${SERVER_READY_MS_MAX} ms: ${stderr()}`);
 }
 
-function peakRssMb(pid: number): number {
+function statusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN);
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN);
   return Math.round(kb / 1024);
+}
+
+function sampleRss(pid: number, intervalMs: number): () => number {
+  let largestMb = statusMb(pid, 'VmRSS');
+  const timer = setInterval(() => {
+    try {
+      largestMb = Math.max(largestMb, statusMb(pid, 'VmRSS'));
+    } catch {
+      // The server has exited; the run that follows reports it, and the samples so far stand.
+    }
+  }, intervalMs);
+  return () => {
+    clearInterval(timer);
+    return Math.max(largestMb, statusMb(pid, 'VmRSS'));
+  };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -61,7 +61,10 @@ interface Results {
   pgbench: PgbenchResult | null;
   httpPostgres: HttpResult[];
   httpPglite: HttpResult[];
+  /** VmHWM: the server's peak since it started, its start-up included. */
   peakRssMb: { postgresServer: number | null; pgliteServer: number | null };
+  /** The largest resident set sampled while the HTTP runs were under way (the target's measure). */
+  rssUnderLoadMb: { postgresServer: number | null; pgliteServer: number | null };
 }
 
 async function main(): Promise<void> {
@@ -81,6 +84,7 @@ async function main(): Promise<void> {
     httpPostgres: [],
     httpPglite: [],
     peakRssMb: { postgresServer: null, pgliteServer: null },
+    rssUnderLoadMb: { postgresServer: null, pgliteServer: null },
   };
   log(
     `bench ${smoke ? '(smoke) ' : ''}on ${results.machine.cores} × ${results.machine.cpus}; load ${loadAverage()}`,
@@ -144,7 +148,9 @@ async function benchPostgres(binDir: string, adminUrl: string, results: Results)
   log(`  ${results.pgbench.tps.toFixed(0)} TPS`);
   const server = await startServer({ databaseUrl });
   try {
+    const rssUnderLoad = server.sampleRss();
     results.httpPostgres = await httpSuite(server.url, data, true);
+    results.rssUnderLoadMb.postgresServer = rssUnderLoad();
     results.peakRssMb.postgresServer = server.peakRssMb();
   } finally {
     await server.stop();
@@ -164,7 +170,9 @@ async function benchPglite(results: Results): Promise<void> {
     }
     const server = await startServer({ dataDir });
     try {
+      const rssUnderLoad = server.sampleRss();
       results.httpPglite = await httpSuite(server.url, data, false);
+      results.rssUnderLoadMb.pgliteServer = rssUnderLoad();
       results.peakRssMb.pgliteServer = server.peakRssMb();
     } finally {
       await server.stop();
@@ -341,19 +349,18 @@ function toMarkdown(results: Results): string {
       '',
     ]);
   }
-  const rss = results.peakRssMb;
-  rows.push([
-    'server peak RSS on PostgreSQL',
-    `${rss.postgresServer ?? 'n/a'} MB`,
-    '≤ 300 MB',
-    verdict(rss.postgresServer === null ? undefined : rss.postgresServer <= 300),
-  ]);
-  rows.push([
-    'server peak RSS on PGlite (the database runs inside the server)',
-    `${rss.pgliteServer ?? 'n/a'} MB`,
-    '≤ 300 MB',
-    verdict(rss.pgliteServer === null ? undefined : rss.pgliteServer <= 300),
-  ]);
+  for (const [server, label] of [
+    ['postgresServer', 'PostgreSQL'],
+    ['pgliteServer', 'PGlite (the database runs inside the server)'],
+  ] as const) {
+    const underLoadMb = results.rssUnderLoadMb[server];
+    rows.push([
+      `server RSS under load on ${label}: largest of samples every 100 ms during the HTTP runs (peak since start, start-up included: ${results.peakRssMb[server] ?? 'n/a'} MB)`,
+      `${underLoadMb ?? 'n/a'} MB`,
+      '≤ 300 MB',
+      verdict(underLoadMb === null ? undefined : underLoadMb <= 300),
+    ]);
+  }
   const header = ['measure', 'result', 'target', ''];
   const lines = [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`);
   return [
