@@ -1,4 +1,5 @@
 import type { Sql } from '../../db/database.js';
+import { splitColumns, textColumn } from '../../db/text-columns.js';
 import type { ActivityEntry, MonthlyUsage } from './types.js';
 
 /**
@@ -155,8 +156,8 @@ export async function recordSpendingOfTenants(tx: Sql, parts: readonly TenantSpe
        from (select d.charged, d.eligible, d.cashback, usage_row.ctid as row_ctid
              from (select tenant_id, month, member_id, sum(charged) as charged, sum(eligible) as eligible,
                      sum(cashback) as cashback
-                   from json_to_recordset($1::json) as r(tenant_id text, month text, member_id text,
-                     charged bigint, eligible bigint, cashback bigint)
+                   from unnest(${splitColumns(1, ['text', 'text', 'text', 'bigint', 'bigint', 'bigint'])})
+                     as r(tenant_id, month, member_id, charged, eligible, cashback)
                    group by tenant_id, month, member_id) as d
              cross join lateral (select ctid from member_monthly_usage
                where tenant_id = d.tenant_id and member_id = d.member_id and month = d.month offset 0) as usage_row) as x
@@ -164,13 +165,13 @@ export async function recordSpendingOfTenants(tx: Sql, parts: readonly TenantSpe
        returning u.member_id
      ), recorded as (
        insert into member_activity (tenant_id, member_id, at, type, month, amount_won, reference_id, merchant_id, details)
-       select e.row->>'tenant_id', e.row->>'member_id', (e.row->>'at')::timestamptz, e.row->>'type', e.row->>'month',
-         (e.row->>'amount_won')::bigint, e.row->>'reference_id', e.row->>'merchant_id', (e.row->'details')::jsonb
-       from json_array_elements($2::json) with ordinality as e(row, n)
+       select tenant_id, member_id, at, type, month, amount_won, reference_id, merchant_id, details
+       from unnest(${splitColumns(7, ACTIVITY_COLUMN_TYPES)}) with ordinality
+         as e(tenant_id, member_id, at, type, month, amount_won, reference_id, merchant_id, details, n)
        order by e.n
      )
      select count(*)::int as updated from updated`,
-    [JSON.stringify(deltas), JSON.stringify(activities.map(activityRow))],
+    [...usageDeltaColumns(deltas), ...activityColumns(activities)],
   );
   const rowCount = new Set(
     deltas.map((delta) => JSON.stringify([delta.tenant_id, delta.month, delta.member_id])),
@@ -179,7 +180,16 @@ export async function recordSpendingOfTenants(tx: Sql, parts: readonly TenantSpe
     throw new Error(`usage invariant: updated ${written?.updated} of ${rowCount} locked rows`);
 }
 
-function usageDeltaRow(tenantId: string, month: string, delta: UsageDelta) {
+interface UsageDeltaRow {
+  tenant_id: string;
+  month: string;
+  member_id: string;
+  charged: number;
+  eligible: number;
+  cashback: number;
+}
+
+function usageDeltaRow(tenantId: string, month: string, delta: UsageDelta): UsageDeltaRow {
   return {
     tenant_id: tenantId,
     month,
@@ -190,16 +200,43 @@ function usageDeltaRow(tenantId: string, month: string, delta: UsageDelta) {
   };
 }
 
-function activityRow(entry: ActivityEntry) {
-  return {
-    tenant_id: entry.tenantId,
-    member_id: entry.memberId,
-    at: entry.at.toISOString(),
-    type: entry.type,
-    month: entry.month,
-    amount_won: entry.amountWon,
-    reference_id: entry.referenceId,
-    merchant_id: entry.merchantId ?? null,
-    details: entry.details ?? {},
-  };
+/** The deltas as split text columns (`src/db/text-columns.ts`), parameters $1…$6. */
+function usageDeltaColumns(rows: readonly UsageDeltaRow[]): string[] {
+  const column = (value: (row: UsageDeltaRow) => string | number) => textColumn(rows.map(value));
+  return [
+    column((row) => row.tenant_id),
+    column((row) => row.month),
+    column((row) => row.member_id),
+    column((row) => row.charged),
+    column((row) => row.eligible),
+    column((row) => row.cashback),
+  ];
+}
+
+const ACTIVITY_COLUMN_TYPES = [
+  'text',
+  'text',
+  'timestamptz',
+  'text',
+  'text',
+  'bigint',
+  'text',
+  'text',
+  'jsonb',
+] as const;
+
+/** The activity entries as split text columns, parameters $7…$15, in the entries' order. */
+function activityColumns(entries: readonly ActivityEntry[]): string[] {
+  const column = (value: (entry: ActivityEntry) => string | number | null) => textColumn(entries.map(value));
+  return [
+    column((entry) => entry.tenantId),
+    column((entry) => entry.memberId),
+    column((entry) => entry.at.toISOString()),
+    column((entry) => entry.type),
+    column((entry) => entry.month),
+    column((entry) => entry.amountWon),
+    column((entry) => entry.referenceId),
+    column((entry) => entry.merchantId ?? null),
+    column((entry) => JSON.stringify(entry.details ?? {})),
+  ];
 }
