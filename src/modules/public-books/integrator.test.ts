@@ -120,6 +120,40 @@ describe.each(databaseKinds())('the journal integrator on %s', (kind) => {
     expect(await t.platform.publicBooks.audit(tenantId)).toEqual([]);
   });
 
+  it('rests between pages in proportion to each page, never after the last, when paced', async () => {
+    const tenantId = await newTenant();
+    await post(
+      tenantId,
+      1,
+      Array.from({ length: 23 }, (_, i) => 700 + i),
+    );
+    const watermark = await t.platform.ledger.commitWatermark(tenantId);
+    const rests: number[] = [];
+    const paced = new JournalIntegrator(t.db, t.platform, async (ms) => {
+      rests.push(ms);
+    });
+    await expect(paced.integrate(tenantId, watermark, { pageTransfers: 5, restRatio: -1 })).rejects.toThrow(
+      'rest ratio -1',
+    );
+    const outcome = await paced.integrate(tenantId, watermark, { pageTransfers: 5, restRatio: 3 });
+    expect(outcome).toMatchObject({ processed: 23, more: false, cursor: { treeSize: 23 } });
+    // Pages of 5, 5, 5, 5 and 3: a rest after each of the first four, none once caught up.
+    expect(rests).toHaveLength(4);
+    for (const ms of rests) expect(ms).toBeGreaterThan(0);
+    // The job's page bound and the scheduler's budget: the smaller wins (pages of 4, so rests after two).
+    await post(tenantId, 24, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    rests.length = 0;
+    const budgeted = await paced.integrate(tenantId, await t.platform.ledger.commitWatermark(tenantId), {
+      pageTransfers: 256,
+      restRatio: 1,
+      budget: { pageItems: 4, spent: () => false },
+    });
+    expect(budgeted).toMatchObject({ processed: 12, more: false, cursor: { treeSize: 35 } });
+    expect(rests).toHaveLength(2);
+    const { checkpoint } = await t.platform.publicBooks.seal(tenantId);
+    expect(checkpoint.rootHash).toBe(rootOfLeafHashes(await journalLeaves(tenantId)).toString('hex'));
+  });
+
   it('lets a seal and the integrator job race: one tree, every leaf once, the same root', async () => {
     const tenantId = await newTenant();
     await post(

@@ -12,6 +12,8 @@ import { advanceCursor, appendNodes, type IntegrationCursor, insertLeaves, selec
 export const INTEGRATE_PAGE_TRANSFERS = { pglite: 1_024, postgres: 4_096 } as const;
 /** No page is bigger than this, whatever the caller asks. */
 const INTEGRATE_PAGE_TRANSFERS_MAX = 16_384;
+/** A rest of more than 100 times the work would leave a backlog that never shrinks. */
+const REST_RATIO_MAX = 100;
 /** Leaves hashed between two turns of the event loop (the integrator runs in the server's process). */
 const FOLD_SLICE = 1_024;
 /**
@@ -30,6 +32,27 @@ function sharedKind(kind: string): string {
   if (KINDS.size < 1_024) KINDS.set(kind, kind);
   return kind;
 }
+
+export interface IntegrateOptions {
+  /** At most this many pages. */
+  pagesMax?: number;
+  /** The scheduler's run budget: no page starts once it is spent. Its `pageItems` bounds the page. */
+  budget?: RunBudget;
+  /** Transfers a page (default: INTEGRATE_PAGE_TRANSFERS of the database); the smaller bound wins. */
+  pageTransfers?: number;
+  /**
+   * After each page that leaves more to do, rest `restRatio` times as long as the page took: the
+   * background job then takes at most 1 / (1 + restRatio) of the time in bursts no longer than a
+   * page, instead of holding PostgreSQL and the event loop for every page of its backlog at once
+   * beside the payments of the same process. A seal, which an operator or the daily checkpoint waits
+   * for, does not rest.
+   */
+  restRatio?: number;
+}
+
+/** Waits `ms` before the next page; injectable so that tests see the pacing without waiting. */
+export type Rest = (ms: number) => Promise<void>;
+const restOnTimer: Rest = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface IntegrateOutcome {
   /** Transfers folded by this call. */
@@ -60,6 +83,7 @@ export class JournalIntegrator {
   constructor(
     private readonly db: Database,
     private readonly deps: { ledger: LedgerService; budgets: BudgetService },
+    private readonly rest: Rest = restOnTimer,
   ) {}
 
   async cursor(tenantId: string): Promise<IntegrationCursor> {
@@ -73,22 +97,29 @@ export class JournalIntegrator {
   async integrate(
     tenantId: string,
     throughSeq: number,
-    options: { pagesMax?: number; budget?: RunBudget; pageTransfers?: number } = {},
+    options: IntegrateOptions = {},
   ): Promise<IntegrateOutcome> {
     const pageTransfers = Math.min(
-      options.budget?.pageItems ?? options.pageTransfers ?? INTEGRATE_PAGE_TRANSFERS[this.db.kind],
+      options.budget?.pageItems ?? INTEGRATE_PAGE_TRANSFERS_MAX,
+      options.pageTransfers ?? INTEGRATE_PAGE_TRANSFERS[this.db.kind],
       INTEGRATE_PAGE_TRANSFERS_MAX,
     );
     if (!(Number.isSafeInteger(pageTransfers) && pageTransfers >= 1))
       throw new Error(`public books: integrator page of ${pageTransfers} transfers`);
+    const restRatio = options.restRatio ?? 0;
+    if (!(Number.isFinite(restRatio) && restRatio >= 0 && restRatio <= REST_RATIO_MAX))
+      throw new Error(`public books: integrator rest ratio ${restRatio}`);
     let processed = 0;
     let cursor = await selectCursor(this.db, tenantId);
     for (let page = 0; cursor.throughCommitSeq < throughSeq; page += 1) {
       if (page >= (options.pagesMax ?? Number.POSITIVE_INFINITY) || (page > 0 && options.budget?.spent()))
         return { processed, more: true, cursor };
+      const pageStartedMs = performance.now();
       const step = await this.integratePage(tenantId, cursor, throughSeq, pageTransfers);
       cursor = step.cursor;
       processed += step.folded;
+      if (restRatio > 0 && cursor.throughCommitSeq < throughSeq)
+        await this.rest(restRatio * (performance.now() - pageStartedMs));
     }
     return { processed, more: false, cursor };
   }

@@ -72,6 +72,14 @@ export interface SealTimings {
 const INTEGRATE_EVERY_MS = 10_000;
 /** Pages one run of the integrator job folds at most (the run budget usually stops it sooner). */
 const INTEGRATE_PAGES_PER_RUN_MAX = 64;
+/**
+ * The job folds small pages and rests three times as long as each took (JournalIntegrator's
+ * `restRatio`): unpaced, its pages of 2,000 transfers took the p99 of HTTP payments at 1,000/s to
+ * 350–405 ms, paced it is 143–178 ms (docs/engine.md, "Session 14"). Paced it still folds a few thousand
+ * transfers a second, more than the payment path writes, and a seal catches up unpaced.
+ */
+const INTEGRATE_JOB_PAGE_TRANSFERS = 256;
+const INTEGRATE_JOB_REST_RATIO = 3;
 
 /** Signed checkpoints of the journal, proofs of inclusion and consistency, and the public figures. */
 export class PublicBooksService {
@@ -472,6 +480,8 @@ export class PublicBooksService {
           const outcome = await this.integrator.integrate(tenantId, watermark, {
             budget,
             pagesMax: INTEGRATE_PAGES_PER_RUN_MAX,
+            pageTransfers: INTEGRATE_JOB_PAGE_TRANSFERS,
+            restRatio: INTEGRATE_JOB_REST_RATIO,
           });
           return {
             processed: outcome.processed,
