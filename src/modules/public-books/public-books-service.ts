@@ -75,8 +75,9 @@ const INTEGRATE_PAGES_PER_RUN_MAX = 64;
 /**
  * The job folds small pages and rests three times as long as each took (JournalIntegrator's
  * `restRatio`): unpaced, its pages of 2,000 transfers took the p99 of HTTP payments at 1,000/s to
- * 350–405 ms, paced it is 143–178 ms (docs/engine.md, "Session 14"). Paced it still folds a few thousand
- * transfers a second, more than the payment path writes, and a seal catches up unpaced.
+ * 350–405 ms, paced it is 143–178 ms (docs/engine.md, "Session 14"). The price: under that load on two
+ * cores it folded ~700 transfers a second, so a backlog grows while a city pays 1,000 a second (its
+ * real peak is tens) and shrinks when it pays less; the daily seal folds the rest unpaced.
  */
 const INTEGRATE_JOB_PAGE_TRANSFERS = 256;
 const INTEGRATE_JOB_REST_RATIO = 3;
