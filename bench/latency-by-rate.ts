@@ -1,0 +1,95 @@
+/**
+ * `tsx bench/latency-by-rate.ts [seconds=10] [--rates=250,500,750,1000] [--members=N] [--rounds=N]`:
+ * the server's HTTP payment latency at fixed offered rates, open loop (`payAtFixedRate`), on a
+ * throwaway PostgreSQL cluster (fsync on) seeded once. Before each run the public books are caught up
+ * and every background job is made due, so each run starts from the same state and the jobs' work
+ * during it is the run's own traffic (docs/engine.md, "Session 14"). Prints p50 / p99 / p99.9 and the
+ * event-loop lag the server's /metrics saw during the run.
+ */
+import { systemClock } from '../src/clock.js';
+import { loadConfig } from '../src/config.js';
+import { openPostgres } from '../src/db/postgres.js';
+import { createPlatform } from '../src/platform.js';
+import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
+import { payAtFixedRate, type Server, startServer } from './http.js';
+import { loadAverage } from './machine.js';
+import { BENCH_TENANT, seedAndClose } from './seed.js';
+
+const args = process.argv.slice(2);
+const seconds = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 10);
+const listArg = (name: string, fallback: number[]) =>
+  args
+    .find((arg) => arg.startsWith(`--${name}=`))
+    ?.slice(name.length + 3)
+    .split(',')
+    .map(Number) ?? fallback;
+const rates = listArg('rates', [250, 500, 750, 1_000]);
+const [members = 100_000] = listArg('members', [100_000]);
+const [rounds = 1] = listArg('rounds', [1]);
+const WARM_UP_SECONDS = 3;
+const METRICS_TOKEN = 'latency-by-rate';
+
+/** Folds every committed transfer into the public books and makes every job due now. */
+async function catchUp(databaseUrl: string): Promise<number> {
+  const db = await openPostgres(databaseUrl, 2);
+  try {
+    const platform = createPlatform(loadConfig({}), db, systemClock);
+    const watermark = await platform.ledger.commitWatermark(BENCH_TENANT);
+    const { processed } = await platform.publicBooks.integrator.integrate(BENCH_TENANT, watermark);
+    await db.query('update scheduled_jobs set next_run_at = now(), leased_until = null');
+    return processed;
+  } finally {
+    await db.close();
+  }
+}
+
+/** The event-loop lag (max and p99, ms) since the last call: prom-client resets it at each scrape. */
+async function eventLoopLag(server: Server): Promise<string> {
+  const response = await fetch(`${server.url}/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  });
+  const text = await response.text();
+  const ms = (stat: string) =>
+    1000 *
+    Number(
+      new RegExp(`^hanbat_nodejs_eventloop_lag_${stat}_seconds(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1],
+    );
+  return `max ${ms('max').toFixed(0)} ms, p99 ${ms('p99').toFixed(0)} ms`;
+}
+
+const binDir = findPostgresBinDir();
+if (!binDir) throw new Error('needs PostgreSQL binaries');
+const cluster = await startPostgresCluster(binDir, { durable: true });
+try {
+  const sizes = { members, merchants: Math.max(10, Math.round(members / 20)) };
+  const data = await seedAndClose(await openPostgres(cluster.adminUrl, 10), sizes, console.log);
+  for (let round = 1; round <= rounds; round += 1) {
+    for (const rate of rates) {
+      const folded = await catchUp(cluster.adminUrl);
+      const server = await startServer({ databaseUrl: cluster.adminUrl }, [], {
+        HANBAT_METRICS_TOKEN: METRICS_TOKEN,
+      });
+      try {
+        await payAtFixedRate(server.url, data, {
+          name: 'warm-up',
+          seconds: WARM_UP_SECONDS,
+          ratePerSecond: rate,
+        });
+        await eventLoopLag(server);
+        const result = await payAtFixedRate(server.url, data, {
+          name: `${rate}/s`,
+          seconds,
+          ratePerSecond: rate,
+        });
+        const { p50, p99, p999 } = result.latencyMs;
+        console.log(
+          `round ${round}, ${rate}/s offered: ${result.perSecond.toFixed(0)}/s achieved, p50 ${p50} ms, p99 ${p99} ms, p99.9 ${p999} ms, ${result.non2xx} non-2xx; event-loop lag ${await eventLoopLag(server)}; ${folded} transfers folded before; load ${loadAverage()}`,
+        );
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+} finally {
+  cluster.stop();
+}
