@@ -35,7 +35,7 @@ function payment(index: number, amountWon: number): PaymentFact {
 /** The 30-day volume the size signal reports, read from its English explanation. */
 function reportedVolumeWon(detector: FraudDetector, p: PaymentFact): number | null {
   const finding = detector.observe(p).find((f) => f.rule === 'size_outlier');
-  const match = finding?.explanationEn.match(/₩([\d,]+) in the last 30 days/);
+  const match = finding?.explain().en.match(/₩([\d,]+) in the last 30 days/);
   return match ? Number((match[1] as string).replaceAll(',', '')) : null;
 }
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { type Explanation, type Finding, FraudDetector, localTimeIn } from './detector.js';
 import { detectAll, evaluate } from './evaluate.js';
 import {
   everydayShopping,
+  generateScenario,
   LOOK_ALIKE_SCRIPTS,
   normalTraffic,
   RING_SCRIPTS,
@@ -30,8 +32,8 @@ describe('each rule fires on its pattern', () => {
     );
     expect(mine.length).toBeGreaterThan(0);
     expect(mine[0]?.score).toBeGreaterThanOrEqual(50);
-    expect(mine[0]?.explanationKo.length).toBeGreaterThan(10);
-    expect(mine[0]?.explanationEn.length).toBeGreaterThan(10);
+    expect(mine[0]?.explain().ko.length).toBeGreaterThan(10);
+    expect(mine[0]?.explain().en.length).toBeGreaterThan(10);
   });
 
   it.each(SHOPPING_VARIANT_PATTERNS)(
@@ -93,5 +95,29 @@ describe('the evaluation', () => {
     expect(first.overall.recall).toBeGreaterThanOrEqual(0.9);
     expect(first.overall.precision).toBeGreaterThanOrEqual(0.8);
     expect(first.top1Percent.lookAlikesInside).toEqual([]);
+  });
+});
+
+describe('a finding', () => {
+  it('reads the same explanation whenever it is read, however many facts the detector saw since', () => {
+    const { facts } = generateScenario({
+      seed: 5,
+      days: 14,
+      members: 400,
+      merchants: 100,
+      intensities: [1, 2, 3],
+    });
+    const time = localTimeIn('Asia/Seoul');
+    const readAtOnce = new FraudDetector(FRAUD_RULE_DEFAULTS, time);
+    const readAtEnd = new FraudDetector(FRAUD_RULE_DEFAULTS, time);
+    const atOnce: Explanation[] = [];
+    const kept: Finding[] = [];
+    for (const fact of facts) {
+      for (const f of readAtOnce.observe(fact)) atOnce.push(f.explain());
+      kept.push(...readAtEnd.observe(fact));
+    }
+    expect(atOnce.length).toBeGreaterThan(20);
+    expect(kept.map((f) => f.explain())).toEqual(atOnce);
+    expect({ ...kept[0] }.explain?.()).toEqual(atOnce[0]);
   });
 });

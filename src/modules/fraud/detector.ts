@@ -1,6 +1,7 @@
 import type { CancelFact, Fact, MerchantFact, PaymentFact, SignInFact, TransferFact } from './facts.js';
 import type { FraudRule, FraudThresholds } from './rules.js';
 import { TrailingTotals } from './trailing-totals.js';
+import { countAbove, RecentAmounts, RecentItems } from './windows.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -54,8 +55,17 @@ export interface Finding {
   paymentIds: string[];
   transferIds: string[];
   cycle: CycleEdge[] | null;
-  explanationKo: string;
-  explanationEn: string;
+  /**
+   * The evidence in Korean and English, written on the first call: a pattern that keeps firing (a
+   * member paying all day, a shop past its declared size) completes a finding on every payment, and
+   * the consumer keeps only the last per rule and subject of a page, so most are never explained.
+   */
+  explain: () => Explanation;
+}
+
+export interface Explanation {
+  ko: string;
+  en: string;
 }
 
 /** Formats instants in the tenant's time zone for evidence ('2026-12-01 03:12'), and gives the local hour. */
@@ -109,9 +119,14 @@ const won = (amountWon: number) => `₩${amountWon.toLocaleString('en-US')}`;
 const scoreOf = (ratio: number) =>
   Math.min(99, Math.max(50, Math.round(50 + 25 * Math.log2(Math.max(1, ratio)))));
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+/** The amounts kept under `key`, made empty on first use. */
+function amountsOf(map: Map<string, RecentAmounts>, key: string, max: number): RecentAmounts {
+  let amounts = map.get(key);
+  if (!amounts) {
+    amounts = new RecentAmounts(max);
+    map.set(key, amounts);
+  }
+  return amounts;
 }
 
 /**
@@ -131,9 +146,17 @@ class StringPool {
   }
 }
 
-function pushBounded<T>(list: T[], item: T, max: number): void {
-  list.push(item);
-  if (list.length > max) list.splice(0, list.length - max);
+/**
+ * `write`, called once, on the first call. What a finding's text reads cannot change after the
+ * finding is made: lists filtered for it, immutable facts, and merchant names, which a detector sets
+ * once (the consumer reports a merchant only when the detector does not know it).
+ */
+function writtenOnce(write: () => Explanation): () => Explanation {
+  let written: Explanation | undefined;
+  return () => {
+    written ??= write();
+    return written;
+  };
 }
 
 function prune<T extends { at: number }>(list: T[], since: number): void {
@@ -153,12 +176,12 @@ function prune<T extends { at: number }>(list: T[], since: number): void {
 export class FraudDetector {
   private readonly merchants = new Map<string, MerchantFact>();
   private readonly byMember = new Map<string, PaymentFact[]>();
-  private readonly byMerchant = new Map<string, PaymentFact[]>();
+  private readonly byMerchant = new Map<string, RecentItems<PaymentFact>>();
   /** The merchant's payments of at least the high-value line only. */
   private readonly highByMerchant = new Map<string, PaymentFact[]>();
   private readonly merchantTotals = new Map<string, TrailingTotals>();
-  private readonly tickets = new Map<string, number[]>();
-  private readonly industryTickets = new Map<string, number[]>();
+  private readonly tickets = new Map<string, RecentAmounts>();
+  private readonly industryTickets = new Map<string, RecentAmounts>();
   private readonly payments = new Map<string, PaymentFact>();
   /** Every payment held, oldest first (from `oldestHeld`), for forgetting in arrival order. */
   private readonly held: PaymentFact[] = [];
@@ -237,10 +260,12 @@ export class FraudDetector {
 
   /** Lists are in arrival order, so the oldest payment held is at the front of each list it is in. */
   private forget(p: PaymentFact): void {
-    for (const map of [this.byMember, this.byMerchant, this.highByMerchant]) {
+    for (const map of [this.byMember, this.highByMerchant]) {
       const list = map.get(map === this.byMember ? p.memberId : p.merchantId);
       if (list?.[0] === p) list.shift();
     }
+    const merchantPayments = this.byMerchant.get(p.merchantId);
+    if (merchantPayments?.first() === p) merchantPayments.shift();
     this.merchantTotals.get(p.merchantId)?.dropOldest(p);
     this.payments.delete(p.id);
   }
@@ -258,6 +283,18 @@ export class FraudDetector {
     return this.merchants.get(merchantId)?.name ?? merchantId;
   }
 
+  /** The merchant's most recent payments within the window (signal 4 scans all of them). */
+  private merchantPaymentsOf(merchantId: string, now: number): RecentItems<PaymentFact> {
+    let list = this.byMerchant.get(merchantId);
+    if (!list) {
+      list = new RecentItems(MERCHANT_PAYMENTS_MAX);
+      this.byMerchant.set(merchantId, list);
+    }
+    const since = now - WINDOW_MS;
+    list.dropWhile((x) => x.at < since);
+    return list;
+  }
+
   private listOf<T extends { at: number }>(map: Map<string, T[]>, key: string, now: number): T[] {
     let list = map.get(key);
     if (!list) {
@@ -271,23 +308,21 @@ export class FraudDetector {
   private onPayment(p: PaymentFact): Finding[] {
     const t = this.thresholds;
     const memberPayments = this.listOf(this.byMember, p.memberId, p.at);
-    const merchantPayments = this.listOf(this.byMerchant, p.merchantId, p.at);
+    const merchantPayments = this.merchantPaymentsOf(p.merchantId, p.at);
     const merchantHigh = this.listOf(this.highByMerchant, p.merchantId, p.at);
-    const ownTickets = this.tickets.get(p.merchantId) ?? [];
-    const industry = this.industryTickets.get(p.industryCode) ?? [];
+    const ownTickets = amountsOf(this.tickets, p.merchantId, TICKET_HISTORY_MAX);
+    const industry = amountsOf(this.industryTickets, p.industryCode, INDUSTRY_HISTORY_MAX);
     const findings: Finding[] = [];
     if (p.amountWon >= t.fraud_high_value_won)
       findings.push(...this.ticketOutlier(p, memberPayments, merchantPayments, ownTickets, industry));
     memberPayments.push(p);
-    pushBounded(merchantPayments, p, MERCHANT_PAYMENTS_MAX);
+    merchantPayments.push(p);
     if (p.amountWon >= t.fraud_high_value_won) merchantHigh.push(p);
     this.totalsOf(p.merchantId).add(p);
     this.payments.set(p.id, p);
     this.hold(p);
-    pushBounded(ownTickets, p.amountWon, TICKET_HISTORY_MAX);
-    this.tickets.set(p.merchantId, ownTickets);
-    pushBounded(industry, p.amountWon, INDUSTRY_HISTORY_MAX);
-    this.industryTickets.set(p.industryCode, industry);
+    ownTickets.push(p.amountWon);
+    industry.push(p.amountWon);
     if (p.amountWon >= t.fraud_high_value_won) {
       findings.push(...this.sustained(p, memberPayments, merchantHigh));
       findings.push(...this.newMerchant(p, merchantHigh));
@@ -348,15 +383,16 @@ export class FraudDetector {
     if (payers < t.fraud_shared_address_members_min) return [];
     if (payers * 10_000 < t.fraud_shared_address_share_bp * signIns.length) return [];
     const customers = new Set(
-      (this.byMerchant.get(merchantId) ?? [])
-        .filter((x) => x.at >= since && x.amountWon >= t.fraud_shared_address_payment_min_won)
-        .map((x) => x.memberId),
+      (
+        this.byMerchant
+          .get(merchantId)
+          ?.filter((x) => x.at >= since && x.amountWon >= t.fraud_shared_address_payment_min_won) ?? []
+      ).map((x) => x.memberId),
     );
     if (payers * 10_000 < t.fraud_shared_address_merchant_share_bp * customers.size) return [];
     paid.sort((a, b) => a.at - b.at);
     const last = paid.at(-1) as PaymentFact;
     const totalWon = paid.reduce((sum, x) => sum + x.amountWon, 0);
-    const lines = this.paymentLines(paid, false, true);
     const name = this.merchantName(merchantId);
     const shortHash = addressHash.slice(0, 8);
     const days = t.fraud_shared_address_window_days;
@@ -371,9 +407,12 @@ export class FraudDetector {
         scoreOf(payers / t.fraud_shared_address_members_min),
         now,
         paid.map((x) => x.id),
-        {
-          ko: `같은 접속 주소(해시 ${shortHash})로 로그인한 회원 ${signIns.length}명 중 ${payers}명이 최근 ${days}일 안에 가맹점 ${name}에서 ${won(t.fraud_shared_address_payment_min_won)} 이상 결제했습니다(${paid.length}건, 합계 ${won(totalWon)}; 이 가맹점의 같은 금액대 고객 ${customers.size}명 중): ${lines.ko}`,
-          en: `${payers} of the ${signIns.length} members who signed in from the same address (hash ${shortHash}) paid ${won(t.fraud_shared_address_payment_min_won)} or more at ${name} within ${days} days (${paid.length} payments, ${won(totalWon)} in total; of ${customers.size} customers paying that much there): ${lines.en}`,
+        () => {
+          const lines = this.paymentLines(paid, false, true);
+          return {
+            ko: `같은 접속 주소(해시 ${shortHash})로 로그인한 회원 ${signIns.length}명 중 ${payers}명이 최근 ${days}일 안에 가맹점 ${name}에서 ${won(t.fraud_shared_address_payment_min_won)} 이상 결제했습니다(${paid.length}건, 합계 ${won(totalWon)}; 이 가맹점의 같은 금액대 고객 ${customers.size}명 중): ${lines.ko}`,
+            en: `${payers} of the ${signIns.length} members who signed in from the same address (hash ${shortHash}) paid ${won(t.fraud_shared_address_payment_min_won)} or more at ${name} within ${days} days (${paid.length} payments, ${won(totalWon)} in total; of ${customers.size} customers paying that much there): ${lines.en}`,
+          };
         },
       ),
     ];
@@ -417,10 +456,10 @@ export class FraudDetector {
         scoreOf(recent.length / t.fraud_cancel_count_min),
         c.at,
         recent.map((x) => x.payment.id),
-        {
+        () => ({
           ko: `회원 ${c.memberId}이(가) 캐시백을 받은 결제 ${recent.length}건을 ${t.fraud_cancel_window_hours}시간 안에 취소했습니다: ${lines.map((l) => l.ko).join('; ')}`,
           en: `Member ${c.memberId} cancelled ${recent.length} payments that had earned cashback within ${t.fraud_cancel_window_hours} h: ${lines.map((l) => l.en).join('; ')}`,
-        },
+        }),
       ),
     ];
   }
@@ -435,7 +474,7 @@ export class FraudDetector {
     score: number,
     at: number,
     paymentIds: string[],
-    text: { ko: string; en: string },
+    text: () => Explanation,
     extra: { transferIds?: string[]; cycle?: CycleEdge[] } = {},
   ): Finding {
     return {
@@ -450,8 +489,7 @@ export class FraudDetector {
       paymentIds: paymentIds.slice(-50),
       transferIds: extra.transferIds ?? [],
       cycle: extra.cycle ?? null,
-      explanationKo: text.ko,
-      explanationEn: text.en,
+      explain: writtenOnce(text),
     };
   }
 
@@ -509,7 +547,6 @@ export class FraudDetector {
     ] as const) {
       if (list.length < t.fraud_sustained_count_min) continue;
       const totalWon = list.reduce((sum, x) => sum + x.amountWon, 0);
-      const lines = this.paymentLines(list, kind === 'member', kind === 'merchant');
       const { who, subjectId, memberId, merchantId } = this.subjectOf(kind, p);
       findings.push(
         this.finding(
@@ -522,9 +559,12 @@ export class FraudDetector {
           scoreOf(list.length / t.fraud_sustained_count_min),
           p.at,
           list.map((x) => x.id),
-          {
-            ko: `${who.ko}: 최근 ${days}일 동안 ${won(t.fraud_high_value_won)} 이상 고액 결제 ${list.length}건, 합계 ${won(totalWon)}: ${lines.ko}`,
-            en: `${who.en}: ${list.length} payments of ${won(t.fraud_high_value_won)} or more in the last ${days} days, ${won(totalWon)} in total: ${lines.en}`,
+          () => {
+            const lines = this.paymentLines(list, kind === 'member', kind === 'merchant');
+            return {
+              ko: `${who.ko}: 최근 ${days}일 동안 ${won(t.fraud_high_value_won)} 이상 고액 결제 ${list.length}건, 합계 ${won(totalWon)}: ${lines.ko}`,
+              en: `${who.en}: ${list.length} payments of ${won(t.fraud_high_value_won)} or more in the last ${days} days, ${won(totalWon)} in total: ${lines.en}`,
+            };
           },
         ),
       );
@@ -538,7 +578,6 @@ export class FraudDetector {
     const list = memberPayments.filter((x) => x.at >= p.at - DAY_MS);
     if (list.length < t.fraud_member_daily_count_min) return [];
     const totalWon = list.reduce((sum, x) => sum + x.amountWon, 0);
-    const lines = this.paymentLines(list, true, false);
     return [
       this.finding(
         'sustained_high_value',
@@ -550,9 +589,12 @@ export class FraudDetector {
         scoreOf(list.length / t.fraud_member_daily_count_min),
         p.at,
         list.map((x) => x.id),
-        {
-          ko: `회원 ${p.memberId}: 24시간 동안 결제 ${list.length}건, 합계 ${won(totalWon)}: ${lines.ko}`,
-          en: `Member ${p.memberId}: ${list.length} payments within 24 h, ${won(totalWon)} in total: ${lines.en}`,
+        () => {
+          const lines = this.paymentLines(list, true, false);
+          return {
+            ko: `회원 ${p.memberId}: 24시간 동안 결제 ${list.length}건, 합계 ${won(totalWon)}: ${lines.ko}`,
+            en: `Member ${p.memberId}: ${list.length} payments within 24 h, ${won(totalWon)} in total: ${lines.en}`,
+          };
         },
       ),
     ];
@@ -566,7 +608,6 @@ export class FraudDetector {
     const list = merchantHigh.filter((x) => x.at >= registeredAt && x.amountWon >= t.fraud_high_value_won);
     if (list.length < t.fraud_new_merchant_count_min) return [];
     const ageDays = Math.floor((p.at - registeredAt) / DAY_MS);
-    const lines = this.paymentLines(list, false, true);
     const name = this.merchantName(p.merchantId);
     return [
       this.finding(
@@ -579,9 +620,12 @@ export class FraudDetector {
         scoreOf(list.length / t.fraud_new_merchant_count_min),
         p.at,
         list.map((x) => x.id),
-        {
-          ko: `가맹점 ${name}은(는) 등록 ${ageDays}일째인데 고액 결제(${won(t.fraud_high_value_won)} 이상) ${list.length}건을 받았습니다: ${lines.ko}`,
-          en: `Merchant ${name} registered ${ageDays} days ago and already took ${list.length} payments of ${won(t.fraud_high_value_won)} or more: ${lines.en}`,
+        () => {
+          const lines = this.paymentLines(list, false, true);
+          return {
+            ko: `가맹점 ${name}은(는) 등록 ${ageDays}일째인데 고액 결제(${won(t.fraud_high_value_won)} 이상) ${list.length}건을 받았습니다: ${lines.ko}`,
+            en: `Merchant ${name} registered ${ageDays} days ago and already took ${list.length} payments of ${won(t.fraud_high_value_won)} or more: ${lines.en}`,
+          };
         },
       ),
     ];
@@ -595,7 +639,6 @@ export class FraudDetector {
       (x) => x.merchantId === p.merchantId && x.at >= since && x.amountWon >= t.fraud_high_value_won,
     );
     if (list.length < t.fraud_pair_count_min) return [];
-    const lines = this.paymentLines(list, false, false);
     const name = this.merchantName(p.merchantId);
     return [
       this.finding(
@@ -608,9 +651,12 @@ export class FraudDetector {
         scoreOf(list.length / t.fraud_pair_count_min),
         p.at,
         list.map((x) => x.id),
-        {
-          ko: `회원 ${p.memberId}이(가) 가맹점 ${name}에서 ${t.fraud_pair_window_hours}시간 안에 고액 결제 ${list.length}건: ${lines.ko}`,
-          en: `Member ${p.memberId} paid ${name} ${list.length} times with high values within ${t.fraud_pair_window_hours} h: ${lines.en}`,
+        () => {
+          const lines = this.paymentLines(list, false, false);
+          return {
+            ko: `회원 ${p.memberId}이(가) 가맹점 ${name}에서 ${t.fraud_pair_window_hours}시간 안에 고액 결제 ${list.length}건: ${lines.ko}`,
+            en: `Member ${p.memberId} paid ${name} ${list.length} times with high values within ${t.fraud_pair_window_hours} h: ${lines.en}`,
+          };
         },
       ),
     ];
@@ -626,14 +672,14 @@ export class FraudDetector {
   private ticketOutlier(
     p: PaymentFact,
     memberPayments: PaymentFact[],
-    merchantPayments: PaymentFact[],
-    own: number[],
-    industry: number[],
+    merchantPayments: RecentItems<PaymentFact>,
+    own: RecentAmounts,
+    industry: RecentAmounts,
   ): Finding[] {
     const t = this.thresholds;
     if (own.length < t.fraud_ticket_history_min || industry.length < t.fraud_ticket_history_min) return [];
-    const ownMedianWon = median(own);
-    const industryMedianWon = median(industry);
+    const ownMedianWon = own.median();
+    const industryMedianWon = industry.median();
     const isOutlier = (amountWon: number) =>
       amountWon * 10_000 >= t.fraud_ticket_ratio_bp * ownMedianWon &&
       amountWon * 10_000 >= t.fraud_ticket_ratio_bp * industryMedianWon;
@@ -681,7 +727,6 @@ export class FraudDetector {
     const payers = cards.length;
     const list = byManyCards ? outliers.filter((x) => cards.includes(x.memberId)) : mine;
     const ratio = p.amountWon / Math.max(1, Math.max(ownMedianWon, industryMedianWon));
-    const lines = this.paymentLines(list, false, true);
     const name = this.merchantName(p.merchantId);
     const days = t.fraud_sustained_window_days;
     const historyDays = t.fraud_ticket_member_history_days;
@@ -710,9 +755,12 @@ export class FraudDetector {
         scoreOf(ratio / (t.fraud_ticket_ratio_bp / 10_000)),
         p.at,
         list.map((x) => x.id),
-        {
-          ko: `가맹점 ${name}의 평소 결제액은 ${won(ownMedianWon)}(업종 ${won(industryMedianWon)})인데 ${list.length}건이 그 ${Math.floor(ratio)}배 수준이고, ${why.ko}: ${lines.ko}`,
-          en: `Merchant ${name} usually takes ${won(ownMedianWon)} a payment (its industry ${won(industryMedianWon)}), yet ${list.length} payments were about ${Math.floor(ratio)}× that, and ${why.en}: ${lines.en}`,
+        () => {
+          const lines = this.paymentLines(list, false, true);
+          return {
+            ko: `가맹점 ${name}의 평소 결제액은 ${won(ownMedianWon)}(업종 ${won(industryMedianWon)})인데 ${list.length}건이 그 ${Math.floor(ratio)}배 수준이고, ${why.ko}: ${lines.ko}`,
+            en: `Merchant ${name} usually takes ${won(ownMedianWon)} a payment (its industry ${won(industryMedianWon)}), yet ${list.length} payments were about ${Math.floor(ratio)}× that, and ${why.en}: ${lines.en}`,
+          };
         },
       ),
     ];
@@ -736,7 +784,6 @@ export class FraudDetector {
       ['merchant', nightly(merchantHigh)],
     ] as const) {
       if (list.length < t.fraud_night_count_min) continue;
-      const lines = this.paymentLines(list, kind === 'member', kind === 'merchant');
       const { who, subjectId, memberId, merchantId } = this.subjectOf(kind, p);
       findings.push(
         this.finding(
@@ -749,9 +796,12 @@ export class FraudDetector {
           scoreOf(list.length / t.fraud_night_count_min),
           p.at,
           list.map((x) => x.id),
-          {
-            ko: `${who.ko}: 0시~${t.fraud_night_end_hour}시 사이 고액 결제 ${list.length}건(최근 ${t.fraud_sustained_window_days}일): ${lines.ko}`,
-            en: `${who.en}: ${list.length} high-value payments between 00:00 and ${String(t.fraud_night_end_hour).padStart(2, '0')}:00 in the last ${t.fraud_sustained_window_days} days: ${lines.en}`,
+          () => {
+            const lines = this.paymentLines(list, kind === 'member', kind === 'merchant');
+            return {
+              ko: `${who.ko}: 0시~${t.fraud_night_end_hour}시 사이 고액 결제 ${list.length}건(최근 ${t.fraud_sustained_window_days}일): ${lines.ko}`,
+              en: `${who.en}: ${list.length} high-value payments between 00:00 and ${String(t.fraud_night_end_hour).padStart(2, '0')}:00 in the last ${t.fraud_sustained_window_days} days: ${lines.en}`,
+            };
           },
         ),
       );
@@ -782,10 +832,10 @@ export class FraudDetector {
         scoreOf(ratio / (t.fraud_size_ratio_bp / 10_000)),
         p.at,
         ids,
-        {
+        () => ({
           ko: `가맹점 ${name}: 최근 30일 매출 ${won(volumeWon)}이 신고 연매출(${won(p.annualRevenueWon)})의 월평균 ${won(Math.round(declaredMonthlyWon))}의 ${ratio.toFixed(1)}배입니다. 고객이 받은 캐시백 ${won(cashbackWon)}은 전체 가맹점 중 상위 ${percentile}%입니다.`,
           en: `Merchant ${name}: ${won(volumeWon)} in the last 30 days is ${ratio.toFixed(1)}× its declared monthly revenue of ${won(Math.round(declaredMonthlyWon))} (annual ${won(p.annualRevenueWon)}). Its customers earned ${won(cashbackWon)} of cashback, top ${percentile}% of merchants.`,
-        },
+        }),
       ),
     ];
   }
@@ -800,7 +850,6 @@ export class FraudDetector {
     const since = p.at - t.fraud_sustained_window_days * DAY_MS;
     const list = memberPayments.filter((x) => x.at >= since && isNear(x));
     if (list.length < t.fraud_near_threshold_count_min) return [];
-    const lines = this.paymentLines(list, true, false);
     return [
       this.finding(
         'cap_gaming',
@@ -812,9 +861,12 @@ export class FraudDetector {
         scoreOf(list.length / t.fraud_near_threshold_count_min),
         p.at,
         list.map((x) => x.id),
-        {
-          ko: `회원 ${p.memberId}: 고액 기준 ${won(t.fraud_high_value_won)} 바로 아래 금액 결제 ${list.length}건(최근 ${t.fraud_sustained_window_days}일): ${lines.ko}`,
-          en: `Member ${p.memberId}: ${list.length} payments just under the high-value line of ${won(t.fraud_high_value_won)} in the last ${t.fraud_sustained_window_days} days: ${lines.en}`,
+        () => {
+          const lines = this.paymentLines(list, true, false);
+          return {
+            ko: `회원 ${p.memberId}: 고액 기준 ${won(t.fraud_high_value_won)} 바로 아래 금액 결제 ${list.length}건(최근 ${t.fraud_sustained_window_days}일): ${lines.ko}`,
+            en: `Member ${p.memberId}: ${list.length} payments just under the high-value line of ${won(t.fraud_high_value_won)} in the last ${t.fraud_sustained_window_days} days: ${lines.en}`,
+          };
         },
       ),
     ];
@@ -830,8 +882,7 @@ export class FraudDetector {
       this.cashbackRanks = { at: now, sortedWon: sums.sort((a, b) => a - b), count: this.observed };
     }
     const sorted = this.cashbackRanks.sortedWon;
-    let above = 0;
-    for (let i = sorted.length - 1; i >= 0 && (sorted[i] as number) > cashbackWon; i -= 1) above += 1;
+    const above = countAbove(sorted, cashbackWon);
     return Math.max(1, Math.ceil(((above + 1) * 100) / Math.max(1, sorted.length)));
   }
 
@@ -915,10 +966,10 @@ export class FraudDetector {
         scoreOf((2 * minWon) / t.fraud_cycle_edge_min_won),
         edge.at,
         cycle.filter((e) => e.kind === 'payment').map((e) => e.id),
-        {
+        () => ({
           ko: `돈이 ${t.fraud_cycle_window_hours}시간 안에 한 바퀴 돌아왔습니다(가맹점 ${name}): ${cycle.map((e) => step(e, 'ko')).join(' → ')}`,
           en: `Money went round within ${t.fraud_cycle_window_hours} h (merchant ${name}): ${cycle.map((e) => step(e, 'en')).join(' → ')}`,
-        },
+        }),
         { transferIds: cycle.filter((e) => e.kind === 'transfer').map((e) => e.id), cycle },
       ),
     ];
@@ -928,13 +979,14 @@ export class FraudDetector {
   private sweep(now: number): void {
     if (now === 0) return;
     const since = now - WINDOW_MS;
-    for (const map of [
-      this.byMember,
-      this.byMerchant,
-      this.highByMerchant,
-      this.transfersFrom,
-      this.cancels,
-    ] as Map<string, { at: number }[]>[]) {
+    for (const [merchantId, list] of this.byMerchant) {
+      list.dropWhile((x) => x.at < since);
+      if (list.length === 0) this.byMerchant.delete(merchantId);
+    }
+    for (const map of [this.byMember, this.highByMerchant, this.transfersFrom, this.cancels] as Map<
+      string,
+      { at: number }[]
+    >[]) {
       for (const [key, list] of map) {
         prune(list, since);
         if (list.length === 0) map.delete(key);

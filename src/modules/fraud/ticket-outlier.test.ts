@@ -44,10 +44,10 @@ describe('ticket_outlier', () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ merchantId: stall.merchantId, memberId: card });
     expect(alerts[0]?.paymentIds).toHaveLength(2);
-    expect(alerts[0]?.explanationEn).toContain(
+    expect(alerts[0]?.explain().en).toContain(
       `they are 2 of member ${card}'s 2 payments in the last 30 days`,
     );
-    expect(alerts[0]?.explanationKo).toContain(`회원 ${card}의 최근 30일 결제 2건 중 2건`);
+    expect(alerts[0]?.explain().ko).toContain(`회원 ${card}의 최근 30일 결제 2건 중 2건`);
   });
 
   it('fires on a card that also shops normally (a small payment somewhere every day) paying ₩35만 twice at the stall', () => {
@@ -61,10 +61,10 @@ describe('ticket_outlier', () => {
     expect(alerts[0]).toMatchObject({ merchantId: stall.merchantId, memberId: card });
     expect(alerts[0]?.paymentIds).toHaveLength(2);
     // Not most of its payments (2 of 11), but all it pays at the stall and all its big payments.
-    expect(alerts[0]?.explanationEn).toContain(
+    expect(alerts[0]?.explain().en).toContain(
       `they are 2 of member ${card}'s 2 payments at this merchant and 2 of their 2 high-value payments in the last 30 days`,
     );
-    expect(alerts[0]?.explanationKo).toContain(`이 가맹점 결제 2건 중 2건, 고액 결제 2건 중 2건`);
+    expect(alerts[0]?.explain().ko).toContain(`이 가맹점 결제 2건 중 2건, 고액 결제 2건 중 2건`);
     // Either new rule value, out of reach, silences it: they are what catches the shopping card.
     expect(ticketAlerts(b, { ...FRAUD_RULE_DEFAULTS, fraud_ticket_shop_share_bp: 10_001 })).toEqual([]);
     expect(ticketAlerts(b, { ...FRAUD_RULE_DEFAULTS, fraud_ticket_big_share_bp: 10_001 })).toEqual([]);
@@ -129,7 +129,7 @@ describe('ticket_outlier', () => {
     const alerts = ticketAlerts(three.b);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.paymentIds).toHaveLength(3);
-    expect(alerts[0]?.explanationEn).toContain('3 different members paid like this within 7 days');
+    expect(alerts[0]?.explain().en).toContain('3 different members paid like this within 7 days');
 
     const two = stallTown(2);
     for (const [i, card] of [two.b.id('mem'), two.b.id('mem')].entries())
