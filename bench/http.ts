@@ -28,22 +28,24 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-let built = false;
+const built = new Set<string>();
 
 /** The server runs as `npm start` runs it, compiled, not through the tsx loader; built once per run. */
-function buildServerOnce(): void {
-  if (built) return;
+function buildServerOnce(root: string): void {
+  if (built.has(root)) return;
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
-    cwd: projectRoot,
+    cwd: root,
     stdio: 'inherit',
   });
-  built = true;
+  built.add(root);
 }
 
 export async function startServer(
   database: { databaseUrl: string } | { dataDir: string },
   nodeArgs: readonly string[] = [],
   extraEnv: NodeJS.ProcessEnv = {},
+  /** The checkout whose server runs (another worktree, for paired comparisons of two commits). */
+  root = projectRoot,
 ): Promise<Server> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -60,9 +62,9 @@ export async function startServer(
       : { DATABASE_URL: '', DATA_DIR: database.dataDir }),
     ...extraEnv,
   };
-  buildServerOnce();
+  buildServerOnce(root);
   const child = spawn(process.execPath, [...nodeArgs, 'bin/hanbat.js', 'serve'], {
-    cwd: projectRoot,
+    cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

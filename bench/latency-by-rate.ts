@@ -1,10 +1,12 @@
 /**
- * `tsx bench/latency-by-rate.ts [seconds=10] [--rates=250,500,750,1000] [--members=N] [--rounds=N]`:
+ * `tsx bench/latency-by-rate.ts [seconds=10] [--rates=250,500,750,1000] [--members=N] [--rounds=N] [--roots=DIR,DIR]`:
  * the server's HTTP payment latency at fixed offered rates, open loop (`payAtFixedRate`), on a
  * throwaway PostgreSQL cluster (fsync on) seeded once. Before each run the public books are caught up
  * and every background job is made due, so each run starts from the same state and the jobs' work
  * during it is the run's own traffic (docs/engine.md, "Session 14"). Prints p50 / p99 / p99.9 and the
- * event-loop lag the server's /metrics saw during the run.
+ * event-loop lag the server's /metrics saw during the run. `--roots` runs the servers of several
+ * checkouts in turn at each rate of each round (a `git worktree` of another commit, with
+ * `node_modules` linked): a paired comparison on one seeded database.
  */
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
@@ -26,6 +28,10 @@ const listArg = (name: string, fallback: number[]) =>
 const rates = listArg('rates', [250, 500, 750, 1_000]);
 const [members = 100_000] = listArg('members', [100_000]);
 const [rounds = 1] = listArg('rounds', [1]);
+const roots = args
+  .find((arg) => arg.startsWith('--roots='))
+  ?.slice('--roots='.length)
+  .split(',') ?? [undefined];
 const WARM_UP_SECONDS = 3;
 const METRICS_TOKEN = 'latency-by-rate';
 
@@ -65,28 +71,33 @@ try {
   const data = await seedAndClose(await openPostgres(cluster.adminUrl, 10), sizes, console.log);
   for (let round = 1; round <= rounds; round += 1) {
     for (const rate of rates) {
-      const folded = await catchUp(cluster.adminUrl);
-      const server = await startServer({ databaseUrl: cluster.adminUrl }, [], {
-        HANBAT_METRICS_TOKEN: METRICS_TOKEN,
-      });
-      try {
-        await payAtFixedRate(server.url, data, {
-          name: 'warm-up',
-          seconds: WARM_UP_SECONDS,
-          ratePerSecond: rate,
-        });
-        await eventLoopLag(server);
-        const result = await payAtFixedRate(server.url, data, {
-          name: `${rate}/s`,
-          seconds,
-          ratePerSecond: rate,
-        });
-        const { p50, p99, p999 } = result.latencyMs;
-        console.log(
-          `round ${round}, ${rate}/s offered: ${result.perSecond.toFixed(0)}/s achieved, p50 ${p50} ms, p99 ${p99} ms, p99.9 ${p999} ms, ${result.non2xx} non-2xx; event-loop lag ${await eventLoopLag(server)}; ${folded} transfers folded before; load ${loadAverage()}`,
+      for (const root of roots) {
+        const folded = await catchUp(cluster.adminUrl);
+        const server = await startServer(
+          { databaseUrl: cluster.adminUrl },
+          [],
+          { HANBAT_METRICS_TOKEN: METRICS_TOKEN },
+          root,
         );
-      } finally {
-        await server.stop();
+        try {
+          await payAtFixedRate(server.url, data, {
+            name: 'warm-up',
+            seconds: WARM_UP_SECONDS,
+            ratePerSecond: rate,
+          });
+          await eventLoopLag(server);
+          const result = await payAtFixedRate(server.url, data, {
+            name: `${rate}/s`,
+            seconds,
+            ratePerSecond: rate,
+          });
+          const { p50, p99, p999 } = result.latencyMs;
+          console.log(
+            `round ${round}${root ? ` ${root}` : ''}, ${rate}/s offered: ${result.perSecond.toFixed(0)}/s achieved, p50 ${p50} ms, p99 ${p99} ms, p99.9 ${p999} ms, ${result.non2xx} non-2xx; event-loop lag ${await eventLoopLag(server)}; ${folded} transfers folded before; load ${loadAverage()}`,
+          );
+        } finally {
+          await server.stop();
+        }
       }
     }
   }
