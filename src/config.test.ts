@@ -15,3 +15,18 @@ describe("serve's heap growth setting", () => {
     );
   });
 });
+
+describe("background jobs' pacing", () => {
+  it('rests three times each page by default on both databases, and takes 0 as unpaced', () => {
+    expect(loadConfig({}).background.restRatio).toBe(3);
+    expect(loadConfig({ DATABASE_URL: 'postgres://x@localhost/y' }).background.restRatio).toBe(3);
+    expect(loadConfig({ HANBAT_BACKGROUND_REST_RATIO: '0' }).background.restRatio).toBe(0);
+    expect(loadConfig({ HANBAT_BACKGROUND_REST_RATIO: '1.5' }).background.restRatio).toBe(1.5);
+  });
+
+  it.each(['-1', '101', 'abc', ' ', ''])('refuses %j by name', (raw) => {
+    expect(() => loadConfig({ HANBAT_BACKGROUND_REST_RATIO: raw })).toThrow(
+      /HANBAT_BACKGROUND_REST_RATIO must be a number from 0 to 100/,
+    );
+  });
+});

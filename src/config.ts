@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { PGLITE_SHARED_BUFFERS_MB_DEFAULT } from './db/pglite.js';
-import type { BackgroundLimits } from './modules/scheduler/scheduler.js';
+import { type BackgroundLimits, REST_RATIO_MAX } from './modules/scheduler/scheduler.js';
 import { type ClusterConfig, loadClusterConfig } from './modules/tenant-directory/cluster-config.js';
 
 /** 'production' refuses published credentials, weak operator passwords and an unasked-for sandbox bank. */
@@ -101,8 +101,8 @@ export const HEAP_GROWING_PERCENT_DEFAULT = 30;
  * (one page at a time, see PriorityGate), so pages are small; a PostgreSQL server has a pool.
  */
 export const BACKGROUND_LIMITS_DEFAULT = {
-  pglite: { pageItems: 200, runBudgetMs: 250 },
-  postgres: { pageItems: 2_000, runBudgetMs: 2_000 },
+  pglite: { pageItems: 200, runBudgetMs: 250, restRatio: 3 },
+  postgres: { pageItems: 2_000, runBudgetMs: 2_000, restRatio: 3 },
 } as const satisfies Record<string, BackgroundLimits>;
 
 function backgroundLimitsOf(env: NodeJS.ProcessEnv): BackgroundLimits {
@@ -116,6 +116,7 @@ function backgroundLimitsOf(env: NodeJS.ProcessEnv): BackgroundLimits {
       'HANBAT_BACKGROUND_RUN_BUDGET_MS',
       env.HANBAT_BACKGROUND_RUN_BUDGET_MS ?? String(defaults.runBudgetMs),
     ),
+    restRatio: parseRestRatio(env.HANBAT_BACKGROUND_REST_RATIO ?? String(defaults.restRatio)),
   };
 }
 
@@ -192,6 +193,13 @@ function parseNonNegativeInteger(name: string, raw: string): number {
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isSafeInteger(value) || value < 0)
     throw new Error(`${name} must be a whole number of 0 or more, got ${raw}`);
+  return value;
+}
+
+function parseRestRatio(raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > REST_RATIO_MAX)
+    throw new Error(`HANBAT_BACKGROUND_REST_RATIO must be a number from 0 to ${REST_RATIO_MAX}, got ${raw}`);
   return value;
 }
 

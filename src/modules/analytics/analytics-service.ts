@@ -96,6 +96,7 @@ export class AnalyticsService {
       );
       processed += step.processed;
       if (!step.more) return { processed, more: false };
+      await budget?.pace();
       if (budget?.spent()) break;
     }
     return { processed, more: true };

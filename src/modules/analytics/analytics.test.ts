@@ -86,18 +86,25 @@ describe.each(databaseKinds())('analytics from the event feed on %s', (kind) => 
     expect((await operator.get(today)).body).toEqual(built);
   });
 
-  it('a scheduled run takes pages of the size its budget gives and stops after the page in hand once its time is spent', async () => {
+  it('a scheduled run takes pages of the size its budget gives, is paced after each page that leaves more, and stops after the page in hand once its time is spent', async () => {
     const built = (await operator.get(today)).body;
     await t.platform.analytics.rebuild(tenantId);
-    const spentAfterOnePage = { pageItems: 2, spent: () => true };
+    let paces = 0;
+    const pace = async () => {
+      paces += 1;
+    };
+    const spentAfterOnePage = { pageItems: 2, spent: () => true, pace };
     expect(await t.platform.analytics.catchUp(tenantId, 10, spentAfterOnePage)).toEqual({
       processed: 2,
       more: true,
     });
     expect((await operator.get(today)).body.feed.position).toBe(2);
-    const roomy = { pageItems: 3, spent: () => false };
+    expect(paces).toBe(1);
+    const roomy = { pageItems: 3, spent: () => false, pace };
     const rest = await t.platform.analytics.catchUp(tenantId, 10, roomy);
     expect(rest).toEqual({ processed: built.feed.head - 2, more: false });
+    // Every full page of 3 left more; the last, short or empty, did not.
+    expect(paces).toBe(1 + Math.floor((built.feed.head - 2) / 3));
     expect((await operator.get(today)).body).toEqual(built);
   });
 

@@ -143,10 +143,13 @@ interface CachedDetector {
 const DETECTORS_CACHED_MAX = 32;
 /**
  * Facts read per query when a detector is rebuilt, and the most pages: a window is at most
- * 2 × PAYMENTS_IN_MEMORY_MAX facts plus the city's merchants.
+ * 2 × PAYMENTS_IN_MEMORY_MAX facts plus the city's merchants. A page is parsed and observed in one
+ * synchronous stretch of the server's event loop (~10 µs a fact), so pages stay small: a fresh
+ * process's rebuild of 100,000 facts in pages of 10,000 held payments off the loop ~100 ms at a
+ * time and put the HTTP p99 at 1,000 payments/s near a second.
  */
-const REPLAY_PAGE_FACTS = 10_000;
-const REPLAY_PAGES_MAX = 1_000;
+const REPLAY_PAGE_FACTS = 1_000;
+const REPLAY_PAGES_MAX = 10_000;
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(10).toString('base64url')}`;
 
@@ -205,6 +208,7 @@ export class FraudService {
         );
         processed += step.processed;
         if (!step.more) return { processed, more: false };
+        await budget?.pace();
         if (budget?.spent()) break;
       } catch (error) {
         // The step rolled back: the detector may hold facts the database does not.

@@ -120,7 +120,7 @@ describe.each(databaseKinds())('the journal integrator on %s', (kind) => {
     expect(await t.platform.publicBooks.audit(tenantId)).toEqual([]);
   });
 
-  it('rests between pages in proportion to each page, never after the last, when paced', async () => {
+  it('is paced by the run budget after each page that leaves more, never after the last', async () => {
     const tenantId = await newTenant();
     await post(
       tenantId,
@@ -128,28 +128,31 @@ describe.each(databaseKinds())('the journal integrator on %s', (kind) => {
       Array.from({ length: 23 }, (_, i) => 700 + i),
     );
     const watermark = await t.platform.ledger.commitWatermark(tenantId);
-    const rests: number[] = [];
-    const paced = new JournalIntegrator(t.db, t.platform, async (ms) => {
-      rests.push(ms);
+    let paces = 0;
+    const budget = (pageItems: number) => ({
+      pageItems,
+      spent: () => false,
+      pace: async () => {
+        paces += 1;
+      },
     });
-    await expect(paced.integrate(tenantId, watermark, { pageTransfers: 5, restRatio: -1 })).rejects.toThrow(
-      'rest ratio -1',
-    );
-    const outcome = await paced.integrate(tenantId, watermark, { pageTransfers: 5, restRatio: 3 });
+    const integrator = new JournalIntegrator(t.db, t.platform);
+    const outcome = await integrator.integrate(tenantId, watermark, {
+      pageTransfers: 5,
+      budget: budget(256),
+    });
     expect(outcome).toMatchObject({ processed: 23, more: false, cursor: { treeSize: 23 } });
-    // Pages of 5, 5, 5, 5 and 3: a rest after each of the first four, none once caught up.
-    expect(rests).toHaveLength(4);
-    for (const ms of rests) expect(ms).toBeGreaterThan(0);
-    // The job's page bound and the scheduler's budget: the smaller wins (pages of 4, so rests after two).
+    // Pages of 5, 5, 5, 5 and 3: paced after each of the first four, not once caught up.
+    expect(paces).toBe(4);
+    // The job's page bound and the scheduler's budget: the smaller wins (pages of 4, so paced after two).
     await post(tenantId, 24, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    rests.length = 0;
-    const budgeted = await paced.integrate(tenantId, await t.platform.ledger.commitWatermark(tenantId), {
+    paces = 0;
+    const budgeted = await integrator.integrate(tenantId, await t.platform.ledger.commitWatermark(tenantId), {
       pageTransfers: 256,
-      restRatio: 1,
-      budget: { pageItems: 4, spent: () => false },
+      budget: budget(4),
     });
     expect(budgeted).toMatchObject({ processed: 12, more: false, cursor: { treeSize: 35 } });
-    expect(rests).toHaveLength(2);
+    expect(paces).toBe(2);
     const { checkpoint } = await t.platform.publicBooks.seal(tenantId);
     expect(checkpoint.rootHash).toBe(rootOfLeafHashes(await journalLeaves(tenantId)).toString('hex'));
   });

@@ -12,8 +12,6 @@ import { advanceCursor, appendNodes, type IntegrationCursor, insertLeaves, selec
 export const INTEGRATE_PAGE_TRANSFERS = { pglite: 1_024, postgres: 4_096 } as const;
 /** No page is bigger than this, whatever the caller asks. */
 const INTEGRATE_PAGE_TRANSFERS_MAX = 16_384;
-/** A rest of more than 100 times the work would leave a backlog that never shrinks. */
-const REST_RATIO_MAX = 100;
 /** Leaves hashed between two turns of the event loop (the integrator runs in the server's process). */
 const FOLD_SLICE = 1_024;
 /**
@@ -36,23 +34,15 @@ function sharedKind(kind: string): string {
 export interface IntegrateOptions {
   /** At most this many pages. */
   pagesMax?: number;
-  /** The scheduler's run budget: no page starts once it is spent. Its `pageItems` bounds the page. */
+  /**
+   * The scheduler's run budget: no page starts once it is spent, its `pageItems` bounds the page, and
+   * each page that leaves more to do is paced by it (`RunBudget.pace`). A seal, which an operator or
+   * the daily checkpoint waits for, runs without one and does not rest.
+   */
   budget?: RunBudget;
   /** Transfers a page (default: INTEGRATE_PAGE_TRANSFERS of the database); the smaller bound wins. */
   pageTransfers?: number;
-  /**
-   * After each page that leaves more to do, rest `restRatio` times as long as the page took: the
-   * background job then takes at most 1 / (1 + restRatio) of the time in bursts no longer than a
-   * page, instead of holding PostgreSQL and the event loop for every page of its backlog at once
-   * beside the payments of the same process. A seal, which an operator or the daily checkpoint waits
-   * for, does not rest.
-   */
-  restRatio?: number;
 }
-
-/** Waits `ms` before the next page; injectable so that tests see the pacing without waiting. */
-export type Rest = (ms: number) => Promise<void>;
-const restOnTimer: Rest = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface IntegrateOutcome {
   /** Transfers folded by this call. */
@@ -83,7 +73,6 @@ export class JournalIntegrator {
   constructor(
     private readonly db: Database,
     private readonly deps: { ledger: LedgerService; budgets: BudgetService },
-    private readonly rest: Rest = restOnTimer,
   ) {}
 
   async cursor(tenantId: string): Promise<IntegrationCursor> {
@@ -106,20 +95,15 @@ export class JournalIntegrator {
     );
     if (!(Number.isSafeInteger(pageTransfers) && pageTransfers >= 1))
       throw new Error(`public books: integrator page of ${pageTransfers} transfers`);
-    const restRatio = options.restRatio ?? 0;
-    if (!(Number.isFinite(restRatio) && restRatio >= 0 && restRatio <= REST_RATIO_MAX))
-      throw new Error(`public books: integrator rest ratio ${restRatio}`);
     let processed = 0;
     let cursor = await selectCursor(this.db, tenantId);
     for (let page = 0; cursor.throughCommitSeq < throughSeq; page += 1) {
       if (page >= (options.pagesMax ?? Number.POSITIVE_INFINITY) || (page > 0 && options.budget?.spent()))
         return { processed, more: true, cursor };
-      const pageStartedMs = performance.now();
       const step = await this.integratePage(tenantId, cursor, throughSeq, pageTransfers);
       cursor = step.cursor;
       processed += step.folded;
-      if (restRatio > 0 && cursor.throughCommitSeq < throughSeq)
-        await this.rest(restRatio * (performance.now() - pageStartedMs));
+      if (cursor.throughCommitSeq < throughSeq) await options.budget?.pace();
     }
     return { processed, more: false, cursor };
   }

@@ -73,14 +73,14 @@ const INTEGRATE_EVERY_MS = 10_000;
 /** Pages one run of the integrator job folds at most (the run budget usually stops it sooner). */
 const INTEGRATE_PAGES_PER_RUN_MAX = 64;
 /**
- * The job folds small pages and rests three times as long as each took (JournalIntegrator's
- * `restRatio`): unpaced, its pages of 2,000 transfers took the p99 of HTTP payments at 1,000/s to
- * 350–405 ms, paced it is 143–178 ms (docs/engine.md, "Session 14"). The price: under that load on two
- * cores it folded ~700 transfers a second, so a backlog grows while a city pays 1,000 a second (its
- * real peak is tens) and shrinks when it pays less; the daily seal folds the rest unpaced.
+ * The job folds small pages, paced by the scheduler's run budget (it rests three times as long as
+ * each page took, by default): unpaced, its pages of 2,000 transfers took the p99 of HTTP payments
+ * at 1,000/s to 350–405 ms, paced it is 143–178 ms (docs/engine.md, "Session 14"). The price: under
+ * that load on two cores it folded ~700 transfers a second, so a backlog grows while a city pays
+ * 1,000 a second (its real peak is tens) and shrinks when it pays less; the daily seal folds the rest
+ * unpaced.
  */
 const INTEGRATE_JOB_PAGE_TRANSFERS = 256;
-const INTEGRATE_JOB_REST_RATIO = 3;
 
 /** Signed checkpoints of the journal, proofs of inclusion and consistency, and the public figures. */
 export class PublicBooksService {
@@ -482,7 +482,6 @@ export class PublicBooksService {
             budget,
             pagesMax: INTEGRATE_PAGES_PER_RUN_MAX,
             pageTransfers: INTEGRATE_JOB_PAGE_TRANSFERS,
-            restRatio: INTEGRATE_JOB_REST_RATIO,
           });
           return {
             processed: outcome.processed,

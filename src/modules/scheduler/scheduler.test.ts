@@ -3,7 +3,7 @@ import { databaseKinds, openTestDatabase } from '../../../test/support/databases
 import { createTestTenant } from '../../../test/support/tenants.js';
 import { ManualClock } from '../../clock.js';
 import type { Database } from '../../db/database.js';
-import { Scheduler } from './scheduler.js';
+import { type JobContext, Scheduler } from './scheduler.js';
 
 describe.each(databaseKinds())('scheduler on %s', (kind) => {
   let db: Database;
@@ -57,6 +57,43 @@ describe.each(databaseKinds())('scheduler on %s', (kind) => {
     await scheduler.tick([tenantId]);
     expect(seen).toEqual([7, false, false, true]);
     expect(() => new Scheduler(db, clock, { pageItems: 0, runBudgetMs: 100 })).toThrow('page size');
+  });
+
+  it('paces a run: each pace rests the rest ratio times the page since the last, and ratio 0 never rests', async () => {
+    const clock = new ManualClock('2021-05-13T00:00:00Z');
+    const tenantId = await createTestTenant(db, clock);
+    const rests: number[] = [];
+    const record = async (ms: number) => {
+      rests.push(ms);
+    };
+    const pagedJob = (pages: number) => ({
+      name: 'paced',
+      everyMs: 60_000,
+      run: async ({ budget }: JobContext) => {
+        for (let page = 1; page < pages; page += 1) {
+          // A page of real work the pace can measure: a busy wait of at least 2 ms of the monotonic timer.
+          const startedMs = performance.now();
+          while (performance.now() - startedMs < 2);
+          await budget?.pace();
+        }
+        return { processed: pages };
+      },
+    });
+    const paced = new Scheduler(db, clock, { pageItems: 10, runBudgetMs: 1_000, restRatio: 3 }, record);
+    paced.register(pagedJob(4));
+    await paced.tick([tenantId]);
+    expect(rests).toHaveLength(3);
+    for (const ms of rests) expect(ms).toBeGreaterThanOrEqual(6);
+
+    rests.length = 0;
+    const unpaced = new Scheduler(db, clock, { pageItems: 10, runBudgetMs: 1_000, restRatio: 0 }, record);
+    unpaced.register({ ...pagedJob(4), name: 'unpaced' });
+    await unpaced.tick([tenantId]);
+    expect(rests).toEqual([]);
+    for (const restRatio of [-1, 101, Number.NaN])
+      expect(() => new Scheduler(db, clock, { pageItems: 1, runBudgetMs: 1, restRatio })).toThrow(
+        'rest ratio',
+      );
   });
 
   it('never runs one job in two schedulers at once', async () => {

@@ -19,13 +19,27 @@ export interface JobOutcome {
 export interface RunBudget {
   pageItems: number;
   spent(): boolean;
+  /**
+   * Call after each page that leaves more to do: rests `restRatio` times as long as the page took
+   * (since the run began or the last call). A job catching up a backlog then takes at most
+   * 1 / (1 + restRatio) of the time, in stretches of one page, instead of holding the event loop and
+   * the database for page after page beside the requests of the same process.
+   */
+  pace(): Promise<void>;
 }
 
 /** Configured per deployment (see `Config.background`); defaults depend on the database. */
 export interface BackgroundLimits {
   pageItems: number;
   runBudgetMs: number;
+  /** Rest after a page, as a multiple of the page's time (0: none; see `RunBudget.pace`). */
+  restRatio?: number;
 }
+
+/** Waits `ms` before the next page; injectable so that tests see the pacing without waiting. */
+export type Rest = (ms: number) => Promise<void>;
+const restOnTimer: Rest = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const REST_RATIO_MAX = 100;
 
 export interface JobContext {
   tenantId: string;
@@ -65,11 +79,15 @@ export class Scheduler {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly limits: BackgroundLimits = { pageItems: 2_000, runBudgetMs: 1_000 },
+    private readonly rest: Rest = restOnTimer,
   ) {
     if (!Number.isSafeInteger(limits.pageItems) || limits.pageItems < 1)
       throw new Error(`background page size must be a positive integer, got ${limits.pageItems}`);
     if (!Number.isSafeInteger(limits.runBudgetMs) || limits.runBudgetMs < 0)
       throw new Error(`background run budget must be a whole number of ms, got ${limits.runBudgetMs}`);
+    const restRatio = limits.restRatio ?? 0;
+    if (!(Number.isFinite(restRatio) && restRatio >= 0 && restRatio <= REST_RATIO_MAX))
+      throw new Error(`background rest ratio must be between 0 and ${REST_RATIO_MAX}, got ${restRatio}`);
   }
 
   register(job: Job): void {
@@ -141,7 +159,18 @@ export class Scheduler {
 
   private budgetFrom(startedAt: Date): RunBudget {
     const endsAtMs = startedAt.getTime() + this.limits.runBudgetMs;
-    return { pageItems: this.limits.pageItems, spent: () => this.clock.now().getTime() >= endsAtMs };
+    const restRatio = this.limits.restRatio ?? 0;
+    // A page's length is measured on the machine's monotonic timer, not the clock: it paces real
+    // work, and a test's manual clock does not move while a page runs.
+    let pageStartedMs = performance.now();
+    return {
+      pageItems: this.limits.pageItems,
+      spent: () => this.clock.now().getTime() >= endsAtMs,
+      pace: async () => {
+        if (restRatio > 0) await this.rest(restRatio * (performance.now() - pageStartedMs));
+        pageStartedMs = performance.now();
+      },
+    };
   }
 
   private async claim(tenantId: string, name: string, now: Date): Promise<boolean> {
