@@ -1,21 +1,20 @@
 /**
  * `tsx bench/latency-by-rate.ts [seconds=10] [--rates=250,500,750,1000] [--members=N] [--rounds=N] [--roots=DIR,DIR]`:
  * the server's HTTP payment latency at fixed offered rates, open loop (`payAtFixedRate`), on a
- * throwaway PostgreSQL cluster (fsync on) seeded once. Before each run the public books are caught up
- * and every background job is made due, so each run starts from the same state and the jobs' work
- * during it is the run's own traffic (docs/engine.md, "Session 14"). Prints p50 / p99 / p99.9 and the
+ * throwaway PostgreSQL cluster (fsync on) seeded once. Before each run the public books and the
+ * analytics and fraud consumers are caught up and every background job is made due
+ * (`catchUpBackground`), so each run starts from the same state and the jobs' work during it is the
+ * run's own traffic (docs/engine.md, "Session 14"). Prints p50 / p99 / p99.9 and the
  * event-loop lag the server's /metrics saw during the run. `--roots` runs the servers of several
  * checkouts in turn at each rate of each round (a `git worktree` of another commit, with
  * `node_modules` linked): a paired comparison on one seeded database.
  */
-import { systemClock } from '../src/clock.js';
-import { loadConfig } from '../src/config.js';
 import { openPostgres } from '../src/db/postgres.js';
-import { createPlatform } from '../src/platform.js';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
+import { catchUpBackground } from './background.js';
 import { payAtFixedRate, type Server, startServer } from './http.js';
 import { loadAverage } from './machine.js';
-import { BENCH_TENANT, seedAndClose } from './seed.js';
+import { seedAndClose } from './seed.js';
 
 const args = process.argv.slice(2);
 const seconds = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 10);
@@ -34,20 +33,6 @@ const roots = args
   .split(',') ?? [undefined];
 const WARM_UP_SECONDS = 3;
 const METRICS_TOKEN = 'latency-by-rate';
-
-/** Folds every committed transfer into the public books and makes every job due now. */
-async function catchUp(databaseUrl: string): Promise<number> {
-  const db = await openPostgres(databaseUrl, 2);
-  try {
-    const platform = createPlatform(loadConfig({}), db, systemClock);
-    const watermark = await platform.ledger.commitWatermark(BENCH_TENANT);
-    const { processed } = await platform.publicBooks.integrator.integrate(BENCH_TENANT, watermark);
-    await db.query('update scheduled_jobs set next_run_at = now(), leased_until = null');
-    return processed;
-  } finally {
-    await db.close();
-  }
-}
 
 /** The event-loop lag (max and p99, ms) since the last call: prom-client resets it at each scrape. */
 async function eventLoopLag(server: Server): Promise<string> {
@@ -72,7 +57,7 @@ try {
   for (let round = 1; round <= rounds; round += 1) {
     for (const rate of rates) {
       for (const root of roots) {
-        const folded = await catchUp(cluster.adminUrl);
+        const caughtUp = await catchUpBackground(cluster.adminUrl);
         const server = await startServer(
           { databaseUrl: cluster.adminUrl },
           [],
@@ -93,7 +78,7 @@ try {
           });
           const { p50, p99, p999 } = result.latencyMs;
           console.log(
-            `round ${round}${root ? ` ${root}` : ''}, ${rate}/s offered: ${result.perSecond.toFixed(0)}/s achieved, p50 ${p50} ms, p99 ${p99} ms, p99.9 ${p999} ms, ${result.non2xx} non-2xx; event-loop lag ${await eventLoopLag(server)}; ${folded} transfers folded before; load ${loadAverage()}`,
+            `round ${round}${root ? ` ${root}` : ''}, ${rate}/s offered: ${result.perSecond.toFixed(0)}/s achieved, p50 ${p50} ms, p99 ${p99} ms, p99.9 ${p999} ms, ${result.non2xx} non-2xx; event-loop lag ${await eventLoopLag(server)}; caught up before: ${caughtUp.transfersFolded} transfers, ${caughtUp.analyticsEvents} + ${caughtUp.fraudEvents} events; load ${loadAverage()}`,
           );
         } finally {
           await server.stop();
