@@ -3,7 +3,8 @@
  * the server's HTTP payment latency at fixed offered rates, open loop (`payAtFixedRate`), on a
  * throwaway PostgreSQL cluster (fsync on) seeded once. Before each run the public books and the
  * analytics and fraud consumers are caught up and every background job is made due
- * (`catchUpBackground`), so each run starts from the same state and the jobs' work during it is the
+ * (`catchUpBackground`), and after the warm-up the server's own consumers have read its events
+ * (`waitForConsumers`), so each run starts from the same state and the jobs' work during it is the
  * run's own traffic (docs/engine.md, "Session 14"). Prints p50 / p99 / p99.9 and the
  * event-loop lag the server's /metrics saw during the run. `--roots` runs the servers of several
  * checkouts in turn at each rate of each round (a `git worktree` of another commit, with
@@ -11,7 +12,7 @@
  */
 import { openPostgres } from '../src/db/postgres.js';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
-import { catchUpBackground } from './background.js';
+import { catchUpBackground, waitForConsumers } from './background.js';
 import { payAtFixedRate, type Server, startServer } from './http.js';
 import { loadAverage } from './machine.js';
 import { seedAndClose } from './seed.js';
@@ -33,6 +34,7 @@ const roots = args
   .split(',') ?? [undefined];
 const WARM_UP_SECONDS = 3;
 const METRICS_TOKEN = 'latency-by-rate';
+const CONSUMERS_WAIT_MS = 300_000;
 
 /** The event-loop lag (max and p99, ms) since the last call: prom-client resets it at each scrape. */
 async function eventLoopLag(server: Server): Promise<string> {
@@ -57,7 +59,7 @@ try {
   for (let round = 1; round <= rounds; round += 1) {
     for (const rate of rates) {
       for (const root of roots) {
-        const caughtUp = await catchUpBackground(cluster.adminUrl);
+        const caughtUp = await catchUpBackground(cluster.adminUrl, { consumers: true });
         const server = await startServer(
           { databaseUrl: cluster.adminUrl },
           [],
@@ -70,6 +72,9 @@ try {
             seconds: WARM_UP_SECONDS,
             ratePerSecond: rate,
           });
+          // The warm-up's events make a fresh server's fraud consumer rebuild its window; the run starts
+          // once every consumer has read them.
+          const waited = await waitForConsumers(server.url, METRICS_TOKEN, CONSUMERS_WAIT_MS);
           await eventLoopLag(server);
           const result = await payAtFixedRate(server.url, data, {
             name: `${rate}/s`,
@@ -78,7 +83,7 @@ try {
           });
           const { p50, p99, p999 } = result.latencyMs;
           console.log(
-            `round ${round}${root ? ` ${root}` : ''}, ${rate}/s offered: ${result.perSecond.toFixed(0)}/s achieved, p50 ${p50} ms, p99 ${p99} ms, p99.9 ${p999} ms, ${result.non2xx} non-2xx; event-loop lag ${await eventLoopLag(server)}; caught up before: ${caughtUp.transfersFolded} transfers, ${caughtUp.analyticsEvents} + ${caughtUp.fraudEvents} events; load ${loadAverage()}`,
+            `round ${round}${root ? ` ${root}` : ''}, ${rate}/s offered: ${result.perSecond.toFixed(0)}/s achieved, p50 ${p50} ms, p99 ${p99} ms, p99.9 ${p999} ms, ${result.non2xx} non-2xx; event-loop lag ${await eventLoopLag(server)}; caught up before: ${caughtUp.transfersFolded} transfers, ${caughtUp.analyticsEvents} + ${caughtUp.fraudEvents} events, then the server's consumers in ${(waited.waitedMs / 1000).toFixed(1)} s${waited.behind.length > 0 ? ` (still behind: ${JSON.stringify(waited.behind)})` : ''}; load ${loadAverage()}`,
           );
         } finally {
           await server.stop();

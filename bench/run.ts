@@ -17,7 +17,7 @@ import { openPglite } from '../src/db/pglite.js';
 import { openPostgres } from '../src/db/postgres.js';
 import { createPlatform } from '../src/platform.js';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
-import { catchUpBackground } from './background.js';
+import { catchUpBackground, waitForConsumers } from './background.js';
 import { ledgerCeiling } from './ceiling.js';
 import { createDatabase } from './database.js';
 import { type HttpResult, payAtFixedRate, payOverHttp, startServer } from './http.js';
@@ -41,6 +41,9 @@ const POOL_SIZE = 10;
 const PAYMENT_CONCURRENCY = 256;
 const HTTP_CONNECTIONS = 128;
 const OFFERED_RATE = 1000;
+const METRICS_TOKEN = 'bench';
+/** How long a latency run waits for the server's event consumers to work off the runs before it. */
+const CONSUMERS_WAIT_MS = 600_000;
 /** The ledger's batch size that the ceiling is measured at (the ledger bench's batch of 1,000 runs at c=2). */
 const CEILING_BATCH = 1000;
 
@@ -147,14 +150,13 @@ async function benchPostgres(binDir: string, adminUrl: string, results: Results)
     seconds: SIZES.seconds,
   });
   log(`  ${results.pgbench.tps.toFixed(0)} TPS`);
-  const server = await startServer({ databaseUrl });
+  const server = await startServer({ databaseUrl }, [], { HANBAT_METRICS_TOKEN: METRICS_TOKEN });
   try {
     const rssUnderLoad = server.sampleRss();
     results.httpPostgres = await httpSuite(server.url, data, true, async () => {
-      const caughtUp = await catchUpBackground(databaseUrl);
-      log(
-        `  background caught up before the latency run: ${caughtUp.transfersFolded} transfers into the public books, ${caughtUp.analyticsEvents} + ${caughtUp.fraudEvents} events by analytics + fraud`,
-      );
+      const caughtUp = await catchUpBackground(databaseUrl, { consumers: false });
+      log(`  public books caught up before the latency run: ${caughtUp.transfersFolded} transfers`);
+      await logConsumersCaughtUp(server.url);
     });
     results.rssUnderLoadMb.postgresServer = rssUnderLoad();
     results.peakRssMb.postgresServer = server.peakRssMb();
@@ -174,10 +176,10 @@ async function benchPglite(results: Results): Promise<void> {
     } finally {
       await db.close();
     }
-    const server = await startServer({ dataDir });
+    const server = await startServer({ dataDir }, [], { HANBAT_METRICS_TOKEN: METRICS_TOKEN });
     try {
       const rssUnderLoad = server.sampleRss();
-      results.httpPglite = await httpSuite(server.url, data, false);
+      results.httpPglite = await httpSuite(server.url, data, false, () => logConsumersCaughtUp(server.url));
       results.rssUnderLoadMb.pgliteServer = rssUnderLoad();
       results.peakRssMb.pgliteServer = server.peakRssMb();
     } finally {
@@ -191,6 +193,16 @@ async function benchPglite(results: Results): Promise<void> {
 async function openBenchPlatform(db: Database) {
   await migrate(db, allMigrations);
   return createPlatform(loadConfig({}), db, systemClock);
+}
+
+/** Waits for the server's event consumers to reach the feed's head before a latency run. */
+async function logConsumersCaughtUp(url: string): Promise<void> {
+  const { waitedMs, behind } = await waitForConsumers(url, METRICS_TOKEN, CONSUMERS_WAIT_MS);
+  log(
+    behind.length === 0
+      ? `  the server's consumers reached the feed's head in ${(waitedMs / 1000).toFixed(1)} s`
+      : `  the server's consumers were still behind after ${(waitedMs / 1000).toFixed(1)} s: ${JSON.stringify(behind)}`,
+  );
 }
 
 /**
