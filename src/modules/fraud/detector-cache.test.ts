@@ -37,7 +37,7 @@ describe.each(databaseKinds())('fraud detectors bounded by a number of cities on
   }
 
   it.each([
-    ['in pages of 10,000 facts', undefined, '010-7717-00'],
+    ['in pages of the default size', undefined, '010-7717-00'],
     ['one fact a page', 1, '010-7718-00'],
   ])(
     'finds a round trip whose two halves were scored with another city in between (detector rebuilt %s)',
@@ -80,4 +80,46 @@ describe.each(databaseKinds())('fraud detectors bounded by a number of cities on
       expect(await fraud.listAlerts(b.tenantId, { rule: 'round_trip' })).toEqual([]);
     },
   );
+
+  it('two processes taking turns at the job: each observes the facts the other scored instead of rebuilding, and finds what spans both', async () => {
+    const p = t.platform;
+    const service = () =>
+      new FraudService(p.db, p.clock, {
+        events: p.events,
+        tenants: p.tenants,
+        policy: p.policy,
+        merchants: p.merchants,
+        members: p.members,
+        payments: p.payments,
+        ledger: p.ledger,
+        operatorActions: p.operatorActions,
+      });
+    const [first, second] = [service(), service()];
+    const tenantId = await seedTestTenant(p);
+    const owner = await demoClient(t.app, tenantId, 'cafe');
+    const cafeCode = (await demoMerchantCode(p, tenantId, 'cafe')).merchantCode;
+    const citizen = await newMember(t.app, tenantId, '010-7719-0001');
+    expect((await citizen.post('/v1/me/charges', { amountWon: 500_000 })).status).toBe(201);
+    await first.catchUp(tenantId);
+    // The payment is scored by the second process, the transfer back by the first.
+    expect(
+      (await citizen.post('/v1/me/payments', { merchantCode: cafeCode, amountWon: 400_000 })).status,
+    ).toBe(201);
+    expect((await owner.post('/v1/me/charges', { amountWon: 400_000 })).status).toBe(201);
+    await second.catchUp(tenantId);
+    t.clock.advanceMs(3 * 3_600_000);
+    expect(
+      (await owner.post('/v1/me/transfers', { recipientPhone: '010-7719-0001', amountWon: 360_000 })).status,
+    ).toBe(201);
+    await first.catchUp(tenantId);
+
+    const alerts = await first.listAlerts(tenantId, { rule: 'round_trip' });
+    expect(alerts.map((alert) => alert.evidence.cycle?.map((edge) => [edge.kind, edge.amountWon]))).toEqual([
+      [
+        ['payment', 400_000],
+        ['transfer', 360_000],
+      ],
+    ]);
+    expect([first.detectorRebuilds, second.detectorRebuilds]).toEqual([1, 1]);
+  });
 });

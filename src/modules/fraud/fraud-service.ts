@@ -168,6 +168,7 @@ export class FraudService {
    */
   private readonly detectors: LRUCache<string, CachedDetector>;
   private readonly replayPageFacts: number;
+  private rebuilds = 0;
 
   constructor(
     private readonly db: Database,
@@ -177,6 +178,11 @@ export class FraudService {
   ) {
     this.detectors = new LRUCache({ max: options.detectorsCachedMax ?? DETECTORS_CACHED_MAX });
     this.replayPageFacts = options.replayPageFacts ?? REPLAY_PAGE_FACTS;
+  }
+
+  /** Detectors this service built from the stored facts (a city's first step, or after a change of thresholds or an eviction). */
+  get detectorRebuilds(): number {
+    return this.rebuilds;
   }
 
   /** The thresholds in force at `at`: policy rule values, the preset's defaults where a tenant set none. */
@@ -296,9 +302,25 @@ export class FraudService {
   ): Promise<CachedDetector> {
     const thresholdsKey = JSON.stringify(thresholds);
     const cached = this.detectors.get(tenantId);
-    if (cached && cached.thresholdsKey === thresholdsKey && cached.lastSeq === cursorSeq) return cached;
+    if (cached && cached.thresholdsKey === thresholdsKey) {
+      if (cached.lastSeq === cursorSeq) return cached;
+      // Another process scored the events in between (two servers take turns at the job). Their facts
+      // are stored, so the detector observes just those, in feed order, as if it had scored them;
+      // only a gap wider than a whole window is cheaper rebuilt.
+      const gap = cursorSeq - cached.lastSeq;
+      if (gap > 0 && gap <= 2 * PAYMENTS_IN_MEMORY_MAX) {
+        await this.replayPages(tx, cached.detector, 'seq > $5 and seq <= $6', [
+          tenantId,
+          cached.lastSeq,
+          cursorSeq,
+        ]);
+        cached.lastSeq = cursorSeq;
+        return cached;
+      }
+    }
     const detector = new FraudDetector(thresholds, localTimeIn(timeZone));
     await this.replay(tx, tenantId, detector);
+    this.rebuilds += 1;
     const fresh = { detector, thresholdsKey, lastSeq: cursorSeq };
     this.detectors.set(tenantId, fresh);
     return fresh;
