@@ -28,6 +28,7 @@ import { openPostgres } from '../src/db/postgres.js';
 import { type AuditCheck, auditLedger } from '../src/modules/ledger/audit.js';
 import { memberAccountIds } from '../src/modules/members/member-service.js';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
+import { catchUpBackground, waitForConsumers } from './background.js';
 import { createDatabase } from './database.js';
 import { type HttpResult, payAtFixedRate, type Server, startServer } from './http.js';
 import { describeMachine, loadAverage, loadAveragesText, type Machine, machineLine } from './machine.js';
@@ -46,6 +47,9 @@ const CHECKPOINTS = checkpointsUpTo(
   smoke ? [0, 20_000, 50_000] : [0, 1_000_000, 2_500_000, 5_000_000, 10_000_000],
 );
 const POOL_SIZE = 10;
+const METRICS_TOKEN = 'bench-curve';
+/** The longest wait for the server's consumers before a checkpoint is measured anyway. */
+const CONSUMERS_WAIT_MS = 120_000;
 const ENTRIES_PER_PAYMENT = 5;
 /** Entries per filler statement: big enough to be set-based, small enough to keep each sort in memory. */
 const CHUNK_ENTRIES = 250_000;
@@ -89,6 +93,10 @@ interface Checkpoint {
   fillSeconds: number;
   vacuumAnalyzeSeconds: number;
   loadAverage: string;
+  /** Transfers the bench folded into the public books before measuring (bench/background.ts). */
+  publicBooksFolded: number;
+  /** How long the server's consumers took to reach the feed's head after the warm-up. */
+  consumersWaitedMs: number;
   http: HttpResult;
   /** VmHWM of the one server process, so the peak so far over the curve. */
   serverPeakRssMb: number;
@@ -167,11 +175,11 @@ async function runCurve(databaseUrl: string, data: BenchData, results: CurveResu
     const filler = await prepareFiller(client, data);
     results.foreignKeys = await foreignKeys(client);
     log(`foreign keys: ${results.foreignKeys.join('; ') || 'none'}`);
-    const server = await startServer({ databaseUrl });
+    const server = await startServer({ databaseUrl }, [], { HANBAT_METRICS_TOKEN: METRICS_TOKEN });
     try {
       for (const targetEntries of CHECKPOINTS) {
         const growth = await growTo(client, filler, targetEntries);
-        const checkpoint = await measure(client, server, data, targetEntries, growth);
+        const checkpoint = await measure(client, server, databaseUrl, data, targetEntries, growth);
         printCheckpoint(checkpoint);
         results.checkpoints.push(checkpoint);
       }
@@ -544,8 +552,11 @@ function chunkInserts(filler: Filler): string[] {
         pending_debit_delta_won: '0',
         pending_credit_delta_won: '0',
         hash,
+        commit_seq: 't.commit_seq',
       },
-      'from curve_lines l order by l.g, l.pos',
+      // Each entry carries its transfer's commit number (migration 3100), as the write path gives it.
+      `from curve_lines l join ledger_transfers t on t.tenant_id = ${tenant} and t.id = l.transfer_id
+       order by l.g, l.pos`,
     ),
     insertSql(
       filler,
@@ -605,6 +616,7 @@ function chunkInserts(filler: Filler): string[] {
 async function measure(
   client: pg.Client,
   server: Server,
+  databaseUrl: string,
   data: BenchData,
   targetEntries: number,
   growth: Growth,
@@ -612,8 +624,17 @@ async function measure(
   const entries = await countEntries(client);
   const sizesMb = await tableSizesMb(client);
   const options = { ratePerSecond: RATE_PER_SECOND };
+  // The steady state at the offered rate: the public books folded to the watermark (the filler's
+  // transfers included) from the bench process, so the server's integrator does not fold them during
+  // the run; after the warm-up, the server's own consumers at the feed's head (the seed's charges).
+  const caughtUp = await catchUpBackground(databaseUrl, { consumers: false });
+  log(`  public books caught up: ${thousands(caughtUp.transfersFolded)} transfers folded`);
   // Not recorded: the first requests after a growth step meet cold plans and pages no steady server would.
   await payAtFixedRate(server.url, data, { ...options, name: 'warm-up', seconds: SIZES.warmUpSeconds });
+  const consumers = await waitForConsumers(server.url, METRICS_TOKEN, CONSUMERS_WAIT_MS);
+  log(
+    `  consumers ${consumers.behind.length === 0 ? 'at the head' : `still behind (${consumers.behind.map((b) => `${b.labels} ${b.lag}`).join(', ')})`} after ${(consumers.waitedMs / 1000).toFixed(1)} s`,
+  );
   const load = loadAverage();
   log(`HTTP at ${RATE_PER_SECOND}/s offered with ${thousands(entries)} entries (load ${load})`);
   const http = await payAtFixedRate(server.url, data, {
@@ -626,6 +647,8 @@ async function measure(
     entries,
     ...growth,
     loadAverage: load,
+    publicBooksFolded: caughtUp.transfersFolded,
+    consumersWaitedMs: Math.round(consumers.waitedMs),
     http,
     serverPeakRssMb: server.peakRssMb(),
     sizesMb,
