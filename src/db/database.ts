@@ -41,10 +41,20 @@ export async function writeCompanion(tx: Sql, companion: CompanionWrite): Promis
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
+export interface TransactionOptions {
+  /**
+   * Plan the transaction's prepared statements once for any parameter values (PostgreSQL's
+   * `plan_cache_mode = force_generic_plan`, local to the transaction), not again at every execution:
+   * for a hot path whose statements are keyed probes and `unnest` writes, whose best plan does not
+   * depend on the values. A server only; the embedded database runs its statements unnamed.
+   */
+  genericPlans?: boolean;
+}
+
 export interface Database extends Sql {
   readonly kind: DatabaseKind;
   /** Runs `work` in one transaction (READ COMMITTED); rolls back if it throws. */
-  transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Sql) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Connections of a server's pool (for metrics); the embedded database has none. */
   poolStats?(): PoolStats;
   close(): Promise<void>;

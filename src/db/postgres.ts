@@ -6,10 +6,27 @@ import {
   parseBigintToSafeNumber,
   type Sql,
 } from './database.js';
+import { isStalePreparedResult, StatementNames } from './statement-names.js';
 import { splitHosts, WritablePool } from './writable-pool.js';
 
 const INT8_OID = 20;
 const MULTI_HOST_QUERY_TIMEOUT_MS = 15_000;
+
+/** A pool or one of its connections: plain text, or a named statement with its values. */
+interface QueryTarget {
+  query(statement: string | pg.QueryConfig, params?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * `HANBAT_DB_PREPARED_STATEMENTS=0` runs every statement unnamed, for a connection pooler that does
+ * not keep a session's prepared statements (PgBouncer in transaction mode before its version 1.21).
+ */
+function preparedStatementsEnabled(): boolean {
+  const setting = process.env.HANBAT_DB_PREPARED_STATEMENTS ?? '1';
+  if (setting !== '0' && setting !== '1')
+    throw new Error(`HANBAT_DB_PREPARED_STATEMENTS must be 0 or 1, got ${JSON.stringify(setting)}`);
+  return setting === '1';
+}
 
 /** A PostgreSQL server reached through a connection pool. */
 export async function openPostgres(connectionString: string, poolSizeMax = 10): Promise<Database> {
@@ -34,16 +51,29 @@ export async function openPostgres(connectionString: string, poolSizeMax = 10): 
       ? new WritablePool(hostUrls, { ...config, query_timeout: queryTimeoutMs })
       : singleHostPool(config, connectionString);
   await pool.query('select 1');
-  const asSql = (target: { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }> }): Sql => ({
+  const names = preparedStatementsEnabled() ? new StatementNames() : null;
+  const asSql = (target: QueryTarget, inTransaction: boolean): Sql => ({
     async query<Row>(text: string, params?: readonly unknown[]) {
-      const result = await target.query(text, params as unknown[] | undefined);
-      return result.rows as Row[];
+      // Without parameters node-postgres sends a simple query, which may hold several statements:
+      // those cannot be prepared.
+      const name = params && params.length > 0 ? names?.nameOf(text) : undefined;
+      if (name === undefined)
+        return (await target.query(text, params as unknown[] | undefined)).rows as Row[];
+      try {
+        return (await target.query({ name, text, values: params as unknown[] })).rows as Row[];
+      } catch (error) {
+        if (!isStalePreparedResult(error)) throw error;
+        names?.forget(text);
+        // A transaction is aborted by the refusal; its caller runs it again or fails.
+        if (inTransaction) throw error;
+        return (await target.query(text, params as unknown[])).rows as Row[];
+      }
     },
     async exec(script: string) {
       await target.query(script);
     },
   });
-  const pooled = asSql(pool);
+  const pooled = asSql(pool, false);
   return {
     kind: 'postgres',
     query: (text, params) => {
@@ -54,11 +84,14 @@ export async function openPostgres(connectionString: string, poolSizeMax = 10): 
       assertOutsideTransaction(script);
       return pooled.exec(script);
     },
-    async transaction(work) {
+    async transaction(work, options) {
       const client = await pool.connect();
       try {
-        await client.query('begin');
-        const result = await inTransactionScope(() => work(asSql(client)));
+        // One round trip: a simple query may carry both.
+        await client.query(
+          options?.genericPlans ? 'begin; set local plan_cache_mode = force_generic_plan' : 'begin',
+        );
+        const result = await inTransactionScope(() => work(asSql(client, true)));
         await client.query('commit');
         return result;
       } catch (error) {

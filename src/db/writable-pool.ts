@@ -1,7 +1,7 @@
 import pg from 'pg';
 
 export interface PooledConnection {
-  query(text: string, params?: unknown[]): Promise<pg.QueryResult>;
+  query(statement: string | pg.QueryConfig, params?: unknown[]): Promise<pg.QueryResult>;
   release(error?: Error): void;
 }
 
@@ -37,10 +37,10 @@ export class WritablePool {
     return this.pool?.waitingCount ?? 0;
   }
 
-  async query(text: string, params?: unknown[]): Promise<pg.QueryResult> {
+  async query(statement: string | pg.QueryConfig, params?: unknown[]): Promise<pg.QueryResult> {
     const connection = await this.connect();
     try {
-      return await connection.query(text, params);
+      return await connection.query(statement, params);
     } finally {
       connection.release();
     }
@@ -57,11 +57,11 @@ export class WritablePool {
     };
     client.on('error', onError);
     return {
-      query: async (text: string, params?: unknown[]) => {
+      query: async (statement: string | pg.QueryConfig, params?: unknown[]) => {
         // A connection found lost (a query that timed out may still be running on it) takes no more statements.
         if (lost) throw lost;
         try {
-          return await client.query(text, params);
+          return await client.query(statement, params);
         } catch (error) {
           if (isConnectionLost(error)) lost ??= error as Error;
           this.forgetIfLost(pool, error);

@@ -265,27 +265,32 @@ export class BatchedPayments {
     return retryOnConflict(async () => {
       const now = this.clock.now();
       const inputs = await this.readInputs(parts, now, potMode);
-      return this.db.transaction(async (tx) => {
-        const settled = new Array<Settled<OrderOutcome>>(size);
-        const states = await this.lockAndLoad(tx, inputs, parts);
-        const writes = parts.map((part, index) => {
-          const state = states[index] as BatchState;
-          const tenantWrites: BatchWrites = {
-            payments: [],
-            transfers: [],
-            activities: [],
-            usageDeltas: [],
-            responses: [],
-            events: [],
-          };
-          part.orders.forEach((order, at) => {
-            settled[part.positions[at] as number] = settle(() => applyOrder(state, tenantWrites, order));
+      return this.db.transaction(
+        async (tx) => {
+          const settled = new Array<Settled<OrderOutcome>>(size);
+          const states = await this.lockAndLoad(tx, inputs, parts);
+          const writes = parts.map((part, index) => {
+            const state = states[index] as BatchState;
+            const tenantWrites: BatchWrites = {
+              payments: [],
+              transfers: [],
+              activities: [],
+              usageDeltas: [],
+              responses: [],
+              events: [],
+            };
+            part.orders.forEach((order, at) => {
+              settled[part.positions[at] as number] = settle(() => applyOrder(state, tenantWrites, order));
+            });
+            return tenantWrites;
           });
-          return tenantWrites;
-        });
-        await this.write(tx, states, writes);
-        return settled;
-      });
+          await this.write(tx, states, writes);
+          return settled;
+        },
+        // Every statement here is a keyed probe or an `unnest` write, planned alike for any batch:
+        // planned once per connection, not at every batch (a small batch's largest cost in PostgreSQL).
+        { genericPlans: true },
+      );
     });
   }
 
