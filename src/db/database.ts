@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { isStalePreparedResult } from './statement-names.js';
 /** The only SQL dialect is PostgreSQL; this interface is served by PGlite (embedded) and by a server. */
 export interface Sql {
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
@@ -43,10 +44,12 @@ export type DatabaseKind = 'pglite' | 'postgres';
 
 export interface TransactionOptions {
   /**
-   * Plan the transaction's prepared statements once for any parameter values (PostgreSQL's
-   * `plan_cache_mode = force_generic_plan`, local to the transaction), not again at every execution:
-   * for a hot path whose statements are keyed probes and `unnest` writes, whose best plan does not
-   * depend on the values. A server only; the embedded database runs its statements unnamed.
+   * Run the transaction's statements as named prepared statements (`src/db/statement-names.ts`),
+   * planned once per connection for any parameter values (PostgreSQL's `plan_cache_mode =
+   * force_generic_plan`, local to the transaction) instead of at every execution: for a hot path
+   * whose statements are keyed probes and `unnest` writes, whose best plan does not depend on the
+   * values. A server only; the embedded database runs its statements unnamed. Everything else runs
+   * unnamed and planned per call, as PostgreSQL's custom plans suit reports and ranges best.
    */
   genericPlans?: boolean;
 }
@@ -75,10 +78,13 @@ export function parseBigintToSafeNumber(text: string): number {
   return value;
 }
 
-/** SQLSTATE codes that mean "run the whole transaction again". */
+/**
+ * SQLSTATE codes that mean "run the whole transaction again"; also a prepared statement that a schema
+ * change left stale, whose text runs under a new name from then on.
+ */
 export function isRetryableConflict(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === '40001' || code === '40P01' || code === '23505';
+  return code === '40001' || code === '40P01' || code === '23505' || isStalePreparedResult(error);
 }
 
 const CONFLICT_ATTEMPTS_MAX = 5;

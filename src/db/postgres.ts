@@ -52,21 +52,20 @@ export async function openPostgres(connectionString: string, poolSizeMax = 10): 
       : singleHostPool(config, connectionString);
   await pool.query('select 1');
   const names = preparedStatementsEnabled() ? new StatementNames() : null;
-  const asSql = (target: QueryTarget, inTransaction: boolean): Sql => ({
+  /** `prepared`: run statements as named prepared statements (see TransactionOptions.genericPlans). */
+  const asSql = (target: QueryTarget, prepared: boolean): Sql => ({
     async query<Row>(text: string, params?: readonly unknown[]) {
       // Without parameters node-postgres sends a simple query, which may hold several statements:
       // those cannot be prepared.
-      const name = params && params.length > 0 ? names?.nameOf(text) : undefined;
+      const name = prepared && params && params.length > 0 ? names?.nameOf(text) : undefined;
       if (name === undefined)
         return (await target.query(text, params as unknown[] | undefined)).rows as Row[];
       try {
         return (await target.query({ name, text, values: params as unknown[] })).rows as Row[];
       } catch (error) {
-        if (!isStalePreparedResult(error)) throw error;
-        names?.forget(text);
-        // A transaction is aborted by the refusal; its caller runs it again or fails.
-        if (inTransaction) throw error;
-        return (await target.query(text, params as unknown[])).rows as Row[];
+        // The refusal aborted the transaction; its caller runs it again, and the text gets a new name.
+        if (isStalePreparedResult(error)) names?.forget(text);
+        throw error;
       }
     },
     async exec(script: string) {
@@ -86,12 +85,11 @@ export async function openPostgres(connectionString: string, poolSizeMax = 10): 
     },
     async transaction(work, options) {
       const client = await pool.connect();
+      const generic = options?.genericPlans === true;
       try {
         // One round trip: a simple query may carry both.
-        await client.query(
-          options?.genericPlans ? 'begin; set local plan_cache_mode = force_generic_plan' : 'begin',
-        );
-        const result = await inTransactionScope(() => work(asSql(client, true)));
+        await client.query(generic ? 'begin; set local plan_cache_mode = force_generic_plan' : 'begin');
+        const result = await inTransactionScope(() => work(asSql(client, generic)));
         await client.query('commit');
         return result;
       } catch (error) {
