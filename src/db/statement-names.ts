@@ -1,6 +1,7 @@
 /**
- * Names for the statements a server runs again and again, so each connection parses and plans them
- * once (a named prepared statement) instead of at every call. Planning was most of a small batch's
+ * Names for the statements of a hot transaction (`TransactionOptions.genericPlans`: the payment
+ * batch), so each connection parses and plans them once (a named prepared statement) instead of at
+ * every batch. Planning was most of a small batch's
  * time in PostgreSQL: at 100 payments a second (batches of one), ~3.3 of ~4.9 ms of PostgreSQL's time
  * per payment went to planning (docs/engine.md, "Session 16").
  *
