@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPostgresDatabase, postgresAdminUrl } from '../../test/support/databases.js';
-import { retryOnConflict } from './database.js';
+import { type Database, retryOnConflict } from './database.js';
 import { openPostgres } from './postgres.js';
 import { isStalePreparedResult, StatementNames } from './statement-names.js';
 
@@ -45,11 +45,21 @@ describe('statement names', () => {
   });
 });
 
+/** A fresh database on one connection, so every statement meets the same connection's prepared ones. */
+async function withOneConnection(work: (db: Database) => Promise<void>): Promise<void> {
+  const { url, drop } = await createPostgresDatabase();
+  const db = await openPostgres(url, 1);
+  try {
+    await work(db);
+  } finally {
+    await db.close();
+    await drop();
+  }
+}
+
 describe.skipIf(!postgresAdminUrl())('prepared statements on PostgreSQL', () => {
   it('runs a transaction again when a schema change altered the result of a statement it prepared', async () => {
-    const { url, drop } = await createPostgresDatabase();
-    const db = await openPostgres(url, 1);
-    try {
+    await withOneConnection(async (db) => {
       await db.exec('create table t (a int not null); insert into t values (1), (2);');
       const read = () =>
         db.transaction((tx) => tx.query<Record<string, number>>('select * from t where a = $1', [2]), {
@@ -69,16 +79,11 @@ describe.skipIf(!postgresAdminUrl())('prepared statements on PostgreSQL', () => 
       expect(await pooled()).toEqual([{ a: 1, b: 7, c: 8 }]);
       await db.exec('alter table t add column d int not null default 9');
       expect(await pooled()).toEqual([{ a: 1, b: 7, c: 8, d: 9 }]);
-    } finally {
-      await db.close();
-      await drop();
-    }
+    });
   });
 
   it('plans generically only inside a transaction that asks for it', async () => {
-    const { url, drop } = await createPostgresDatabase();
-    const db = await openPostgres(url, 1);
-    try {
+    await withOneConnection(async (db) => {
       const mode = (sql: { query: typeof db.query }) =>
         sql.query<{ mode: string }>('select current_setting($1) as mode', ['plan_cache_mode']);
       expect(await db.transaction((tx) => mode(tx), { genericPlans: true })).toEqual([
@@ -86,22 +91,17 @@ describe.skipIf(!postgresAdminUrl())('prepared statements on PostgreSQL', () => 
       ]);
       expect(await db.transaction((tx) => mode(tx))).toEqual([{ mode: 'auto' }]);
       expect(await mode(db)).toEqual([{ mode: 'auto' }]);
-    } finally {
-      await db.close();
-      await drop();
-    }
+    });
   });
 
   it('runs a statement with no parameters as a simple query, several statements included', async () => {
-    const { url, drop } = await createPostgresDatabase();
-    const db = await openPostgres(url, 1);
-    try {
+    await withOneConnection(async (db) => {
       for (let round = 0; round < 3; round += 1)
-        await db.query('create table if not exists u (a int); insert into u values (1)', []);
+        await db.transaction(
+          (tx) => tx.query('create table if not exists u (a int); insert into u values (1)', []),
+          { genericPlans: true },
+        );
       expect(await db.query('select count(*)::int as n from u', [])).toEqual([{ n: 3 }]);
-    } finally {
-      await db.close();
-      await drop();
-    }
+    });
   });
 });
