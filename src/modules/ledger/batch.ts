@@ -78,15 +78,39 @@ type Built =
   | { ok: false; code: LedgerResultCode };
 
 /**
+ * A command's digests as far as they follow from the command alone, worked out before its accounts
+ * are locked: from the lock to the commit other batches on those accounts wait (postTransfersOfTenants).
+ * The content digest is known beforehand for a well-formed transfer or hold, whose entries are its
+ * postings; a resolution's depends on the pending transfer and is hashed in the batch.
+ */
+export interface CommandDigests {
+  requestHash?: string;
+  contentHash?: string;
+}
+
+export function digestCommand(tenantId: string, now: Date, command: LedgerCommand): CommandDigests {
+  let hashOfRequest: string;
+  try {
+    hashOfRequest = requestHash(command);
+  } catch {
+    return {}; // not JSON: applyBatch refuses it in its own order
+  }
+  if (command.action !== 'transfer' && command.action !== 'pending') return { requestHash: hashOfRequest };
+  if (checkRequestShape(command, now) !== null) return { requestHash: hashOfRequest };
+  const draft = draftFromPostings(tenantId, now, command);
+  return { requestHash: hashOfRequest, contentHash: transferContentHash(draft.transfer, draft.entries) };
+}
+
+/**
  * Applies commands in order against locked account state. Each command succeeds or fails alone;
  * a failure writes nothing. Pure: the caller loads the context and writes the result.
- * `requestHashes[i]`, when given, is `requestHash(commands[i])` computed by the caller before it
- * locked the accounts (see postTransfersOfTenants).
+ * `digests[i]`, when given, is `digestCommand(context.tenantId, context.now, commands[i])`, computed
+ * by the caller before it locked the accounts.
  */
 export function applyBatch(
   context: BatchContext,
   commands: readonly LedgerCommand[],
-  requestHashes: readonly (string | undefined)[] = [],
+  digests: readonly CommandDigests[] = [],
 ): {
   results: TransferResult[];
   write: BatchWrite;
@@ -98,7 +122,7 @@ export function applyBatch(
     holdsOpened: [],
     holdsClosed: [],
   };
-  const results = commands.map((command, at) => applyOne(context, write, command, requestHashes[at]));
+  const results = commands.map((command, at) => applyOne(context, write, command, digests[at] ?? {}));
   return { results, write };
 }
 
@@ -106,8 +130,9 @@ function applyOne(
   context: BatchContext,
   write: BatchWrite,
   command: LedgerCommand,
-  knownRequestHash: string | undefined,
+  known: CommandDigests,
 ): TransferResult {
+  const knownRequestHash = known.requestHash;
   // Replays first: a retried request must get its original answer even if, say, its timeout has passed since.
   const stored = context.transfers.get(command.id);
   if (stored) {
@@ -122,7 +147,8 @@ function applyOne(
   if (!built.ok) return failure(command.id, built.code);
   const balanceProblem = checkBalances(context, built.entries);
   if (balanceProblem) return failure(command.id, balanceProblem);
-  const transfer = commit(context, write, built.transfer, built.entries, hashOfRequest);
+  const contentHash = known.contentHash ?? transferContentHash(built.transfer, built.entries);
+  const transfer = commit(context, write, built.transfer, built.entries, hashOfRequest, contentHash);
   return { id: command.id, ok: true, replayed: false, transfer };
 }
 
@@ -150,6 +176,15 @@ function buildFromPostings(
   const correctsId = command.action === 'transfer' ? (command.correctsId ?? null) : null;
   if (correctsId && !context.transfers.has(correctsId))
     return { ok: false, code: 'CORRECTED_TRANSFER_NOT_FOUND' };
+  return { ok: true, ...draftFromPostings(context.tenantId, context.now, command) };
+}
+
+/** The transfer and entries a well-formed transfer or hold writes: a function of the command alone. */
+function draftFromPostings(
+  tenantId: string,
+  now: Date,
+  command: Extract<TransferRequest, { action: 'transfer' | 'pending' }>,
+): { transfer: Omit<Transfer, 'entries'>; entries: Entry[] } {
   const isPending = command.action === 'pending';
   const entries = command.postings.map((posting) => ({
     accountId: posting.accountId,
@@ -158,17 +193,17 @@ function buildFromPostings(
     pendingCreditDeltaWon: isPending && posting.amountWon > 0 ? posting.amountWon : 0,
   }));
   const transfer = {
-    tenantId: context.tenantId,
+    tenantId,
     id: command.id,
     action: command.action,
     code: command.code,
     pendingId: null,
-    correctsId,
+    correctsId: command.action === 'transfer' ? (command.correctsId ?? null) : null,
     timeoutAt: isPending ? command.timeoutAt : null,
     metadata: command.metadata ?? {},
-    createdAt: context.now,
+    createdAt: now,
   };
-  return { ok: true, transfer, entries };
+  return { transfer, entries };
 }
 
 function checkAccounts(context: BatchContext, accountIds: readonly string[]): LedgerResultCode | null {
@@ -271,8 +306,8 @@ function commit(
   header: Omit<Transfer, 'entries'>,
   entries: Entry[],
   hashOfRequest: string,
+  contentHash: string,
 ): Transfer {
-  const contentHash = transferContentHash(header, entries);
   for (const entry of entries) {
     const account = context.accounts.get(entry.accountId) as AccountState;
     account.entryCount += 1;

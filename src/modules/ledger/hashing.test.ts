@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './hashing.js';
+import { canonicalJson, sha256Hex, transferContentHash } from './hashing.js';
+import type { Entry, Transfer } from './types.js';
 
 /** The first definition, kept as the oracle: every stored digest was computed with this text. */
 function sortKeys(value: unknown): unknown {
@@ -56,6 +57,69 @@ describe('canonical JSON', () => {
     // Found by the property above: a rebuilt object enumerates array-index keys first.
     expect(canonicalJson({ b: 1, '10': 2, '9': 3, '': 4, '4294967295': 5 })).toBe(
       '{"9":3,"10":2,"":4,"4294967295":5,"b":1}',
+    );
+  });
+});
+
+/** The content digest's first definition: the generic canonical text of the transfer, entries sorted. */
+function referenceContentHash(transfer: Omit<Transfer, 'entries'>, entries: readonly Entry[]): string {
+  const sorted = [...entries].sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
+  return sha256Hex(reference({ ...transfer, entries: sorted }));
+}
+
+const entry = fc.record({
+  accountId: fc.string(),
+  postedDeltaWon: fc.integer(),
+  pendingDebitDeltaWon: fc.nat(),
+  pendingCreditDeltaWon: fc.nat(),
+});
+const date = fc.date({ noInvalidDate: true });
+const transferHeader = fc.record(
+  {
+    tenantId: fc.string(),
+    id: fc.string(),
+    action: fc.constantFrom('transfer', 'pending', 'post_pending', 'void_pending', 'expire_pending'),
+    code: fc.string(),
+    pendingId: fc.option(fc.string()),
+    correctsId: fc.option(fc.string()),
+    timeoutAt: fc.option(date),
+    metadata: fc.dictionary(fc.string(), anything, { maxKeys: 4 }),
+    createdAt: date,
+  },
+  // Rows and builders always set every field; a missing one must still hash as the generic text.
+  { requiredKeys: ['tenantId', 'id', 'action', 'code', 'createdAt'] },
+);
+
+describe('transfer content digest', () => {
+  it('is the digest of the generic canonical text, for any transfer and entries in any order', () => {
+    fc.assert(
+      fc.property(transferHeader, fc.array(entry, { maxLength: 6 }), (header, entries) => {
+        const transfer = header as Omit<Transfer, 'entries'>;
+        expect(transferContentHash(transfer, entries)).toBe(referenceContentHash(transfer, entries));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('does not depend on the order entries are given in', () => {
+    const header = {
+      tenantId: 'daejeon',
+      id: 't-1',
+      action: 'transfer' as const,
+      code: 'p2p',
+      pendingId: null,
+      correctsId: null,
+      timeoutAt: null,
+      metadata: {},
+      createdAt: new Date('2026-12-04T20:00:00Z'),
+    };
+    const debit = { accountId: 'a', postedDeltaWon: -500, pendingDebitDeltaWon: 0, pendingCreditDeltaWon: 0 };
+    const credit = { accountId: 'b', postedDeltaWon: 500, pendingDebitDeltaWon: 0, pendingCreditDeltaWon: 0 };
+    expect(transferContentHash(header, [credit, debit])).toBe(transferContentHash(header, [debit, credit]));
+    expect(transferContentHash(header, [debit, credit])).toBe(
+      sha256Hex(
+        '{"action":"transfer","code":"p2p","correctsId":null,"createdAt":"2026-12-04T20:00:00.000Z","entries":[{"accountId":"a","pendingCreditDeltaWon":0,"pendingDebitDeltaWon":0,"postedDeltaWon":-500},{"accountId":"b","pendingCreditDeltaWon":0,"pendingDebitDeltaWon":0,"postedDeltaWon":500}],"id":"t-1","metadata":{},"pendingId":null,"tenantId":"daejeon","timeoutAt":null}',
+      ),
     );
   });
 });

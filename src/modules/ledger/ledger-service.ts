@@ -2,7 +2,13 @@ import type { Clock } from '../../clock.js';
 import { type CompanionWrite, type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import type { TenantKey } from '../../db/tenant-keys.js';
 import { DomainError, invalidInput } from '../../errors.js';
-import { applyBatch, expireTransferId, type LedgerCommand, SYSTEM_ID_PREFIX } from './batch.js';
+import {
+  applyBatch,
+  digestCommand,
+  expireTransferId,
+  type LedgerCommand,
+  SYSTEM_ID_PREFIX,
+} from './batch.js';
 import {
   type CommitRange,
   commitWatermark,
@@ -12,7 +18,7 @@ import {
   selectSealableByIds,
   selectTransferIdsByReference,
 } from './commit-order.js';
-import { genesisHash, requestHash } from './hashing.js';
+import { genesisHash } from './hashing.js';
 import {
   lockAccountsOfTenants,
   lockAccountsOwnedBy,
@@ -192,7 +198,9 @@ export class LedgerService {
     );
     // Hashed before the accounts are locked: from the lock to the commit, other batches on these
     // accounts wait, so only what needs the locked state is done there.
-    const requestHashes = parts.map((part) => part.commands.map(requestHashIfWellFormed));
+    const digests = parts.map((part) =>
+      part.commands.map((command) => digestCommand(part.tenantId, now, command)),
+    );
     const pendings = await selectTransfersOfTenants(tx, pendingKeys);
     const accounts = await lockAccountsOfTenants(
       tx,
@@ -224,7 +232,7 @@ export class LedgerService {
         transfers: tenantTransfers,
         resolutions: resolutions.get(tenantId) ?? new Map(),
       };
-      return { tenantId, accounts: tenantAccounts, ...applyBatch(context, commands, requestHashes[at]) };
+      return { tenantId, accounts: tenantAccounts, ...applyBatch(context, commands, digests[at]) };
     });
     await writeBatch(tx, decided, companion);
     return decided.map((part) => part.results);
@@ -353,13 +361,4 @@ function matchSpec(tenantId: string, spec: AccountSpec, accounts: Account[]): Ac
     });
   }
   return account;
-}
-
-/** A command that cannot be hashed (not JSON) is left to applyBatch, which refuses it in its own order. */
-function requestHashIfWellFormed(command: LedgerCommand): string | undefined {
-  try {
-    return requestHash(command);
-  } catch {
-    return undefined;
-  }
 }

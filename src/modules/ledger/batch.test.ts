@@ -1,0 +1,102 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type AccountState,
+  applyBatch,
+  type BatchContext,
+  digestCommand,
+  type LedgerCommand,
+} from './batch.js';
+import { genesisHash } from './hashing.js';
+
+const TENANT = 'daejeon';
+const NOW = new Date('2026-12-04T12:00:00.000Z');
+const ACCOUNT_IDS = ['bank', 'm1', 'm2', 'm3'] as const;
+
+function freshContext(): BatchContext {
+  const accounts = new Map<string, AccountState>(
+    ACCOUNT_IDS.map((id) => [
+      id,
+      {
+        id,
+        currencyCode: 'KRW',
+        allowNegative: id === 'bank',
+        closed: false,
+        postedWon: id === 'bank' ? 0 : 1_000,
+        pendingDebitWon: 0,
+        pendingCreditWon: 0,
+        entryCount: 0,
+        headHash: genesisHash(TENANT, id),
+      },
+    ]),
+  );
+  return { tenantId: TENANT, now: NOW, accounts, transfers: new Map(), resolutions: new Map() };
+}
+
+const accountId = fc.constantFrom(...ACCOUNT_IDS, 'missing');
+const postings = fc
+  .tuple(accountId, accountId, fc.integer({ min: -50, max: 2_000 }))
+  .map(([from, to, amountWon]) => [
+    { accountId: from, amountWon: -amountWon },
+    { accountId: to, amountWon },
+  ]);
+const metadata = fc.option(
+  fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+  {
+    nil: undefined,
+  },
+);
+const id = fc.constantFrom('t1', 't2', 't3', 't4', 't5', '');
+/** Transfers and holds, well-formed or not, some repeating an id or correcting an earlier one. */
+const command: fc.Arbitrary<LedgerCommand> = fc.oneof(
+  fc.record({
+    id,
+    action: fc.constant('transfer' as const),
+    code: fc.constantFrom('p2p', 'payment', 'bad code'),
+    postings,
+    correctsId: fc.option(id, { nil: undefined }),
+    metadata,
+  }),
+  fc.record({
+    id,
+    action: fc.constant('pending' as const),
+    code: fc.constant('hold'),
+    postings,
+    timeoutAt: fc.constantFrom(new Date(NOW.getTime() + 60_000), new Date(NOW.getTime() - 1)),
+    metadata,
+  }),
+);
+
+describe('digests worked out before the accounts are locked', () => {
+  it('give a batch exactly the results and writes it gets hashing everything itself', () => {
+    fc.assert(
+      fc.property(fc.array(command, { maxLength: 8 }), (commands) => {
+        const digests = commands.map((each) => digestCommand(TENANT, NOW, each));
+        const before = applyBatch(freshContext(), commands, digests);
+        const within = applyBatch(freshContext(), commands);
+        expect(before).toEqual(within);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('know the content digest of a well-formed transfer and leave a malformed one to the batch', () => {
+    const transfer: LedgerCommand = {
+      id: 't1',
+      action: 'transfer',
+      code: 'p2p',
+      postings: [
+        { accountId: 'm1', amountWon: -300 },
+        { accountId: 'm2', amountWon: 300 },
+      ],
+    };
+    const [written] = applyBatch(freshContext(), [transfer]).write.transfers;
+    expect(digestCommand(TENANT, NOW, transfer).contentHash).toBe(written?.contentHash);
+    const malformed = { ...transfer, postings: transfer.postings.slice(0, 1) };
+    expect(digestCommand(TENANT, NOW, malformed).contentHash).toBeUndefined();
+    expect(applyBatch(freshContext(), [malformed]).results[0]).toMatchObject({
+      ok: false,
+      code: 'TOO_FEW_POSTINGS',
+    });
+  });
+});
