@@ -82,4 +82,11 @@ export const walletMigrations: Migration[] = [
     // city is proven by the member whose accounts the same transaction locked.
     sql: 'alter table member_monthly_usage drop constraint member_monthly_usage_tenant_id_fkey;',
   },
+  {
+    version: 704,
+    name: 'monthly usage rows leave room on their pages for their next versions',
+    // Every payment updates its member's row of the month; with room on the page the new version
+    // stays there (no index entry, nothing to vacuum there). As ledger_accounts (ledger migration 3102).
+    sql: 'alter table member_monthly_usage set (fillfactor = 70);',
+  },
 ];
