@@ -44,6 +44,16 @@ const KIND_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
 const CURRENCY_PATTERN = /^[A-Z0-9]{3,8}$/;
 const EXPIRY_BATCH_MAX = 1000;
 
+export interface PostOptions {
+  /**
+   * Every command's id was minted for this transaction (a payment's `payment:pay_…` from 96 random
+   * bits), so no stored transfer can answer it as a replay and the ledger does not look the ids up,
+   * a statement fewer while the batch holds its accounts. Should one exist after all, the insert
+   * fails with a unique violation (23505), which the caller's retry turns into a fresh attempt.
+   */
+  freshIds?: boolean;
+}
+
 /** The double-entry ledger: the single source of truth for every balance. */
 export class LedgerService {
   constructor(
@@ -184,6 +194,7 @@ export class LedgerService {
     tx: Sql,
     parts: ReadonlyArray<{ tenantId: string; commands: readonly LedgerCommand[] }>,
     companion?: CompanionWrite,
+    options: PostOptions = {},
   ): Promise<TransferResult[][]> {
     for (const part of parts) assertBatchSize(part.commands.length);
     // Each city's accounts are one map that its batch mutates and writes once.
@@ -212,11 +223,10 @@ export class LedgerService {
       tx,
       parts.flatMap(({ tenantId, commands }) =>
         unique(
-          commands.flatMap((command) =>
-            command.action === 'transfer' && command.correctsId
-              ? [command.id, command.correctsId]
-              : [command.id],
-          ),
+          commands.flatMap((command) => [
+            ...(options.freshIds ? [] : [command.id]),
+            ...(command.action === 'transfer' && command.correctsId ? [command.correctsId] : []),
+          ]),
         ).map((id) => ({ tenantId, id })),
       ),
     );

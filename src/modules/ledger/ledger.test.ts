@@ -233,6 +233,33 @@ describe.each(databaseKinds())('ledger on %s', (kind) => {
     expect(otherReport.violations).toEqual([]);
   });
 
+  it('with ids minted fresh, skips the replay lookup and lets a reused id fail whole, writing nothing', async () => {
+    await post(move('c1', 'bank', 'alice', 10_000));
+    const statements: string[] = [];
+    const postFresh = (commands: TransferRequest[]) =>
+      db.transaction((tx) =>
+        ledger.postTransfersOfTenants(
+          recordingStatements(tx, statements),
+          [{ tenantId, commands }],
+          undefined,
+          {
+            freshIds: true,
+          },
+        ),
+      );
+
+    const [fresh] = await postFresh([move('f1', 'alice', 'bob', 1_000), move('f2', 'alice', 'bob', 9_500)]);
+    expect(fresh?.map((result) => (result.ok ? 'ok' : result.code))).toEqual(['ok', 'INSUFFICIENT_FUNDS']);
+    expect(statements.filter((text) => /from ledger_transfers/.test(text))).toEqual([]);
+    // A reused id is no replay here: the insert's unique key refuses it, and the transaction with it.
+    await expect(
+      postFresh([move('f3', 'alice', 'bob', 500), move('c1', 'bank', 'alice', 10_000)]),
+    ).rejects.toMatchObject({ code: '23505' });
+    expect(await balances()).toEqual({ bank: -10_000, alice: 9_000, bob: 1_000 });
+    expect(await ledger.getTransfer(tenantId, 'f3')).toBeUndefined();
+    await expectAuditGreen();
+  });
+
   it('refuses postings to a closed account', async () => {
     await ledger.closeAccount(tenantId, 'bob');
     expect(await post(move('c1', 'bank', 'bob', 1))).toMatchObject({ ok: false, code: 'ACCOUNT_CLOSED' });

@@ -462,6 +462,8 @@ export class BatchedPayments {
         commands: tenantWrites.transfers,
       })),
       feed?.order,
+      // A payment's transfer is named after the payment, whose id this decision minted.
+      { freshIds: true },
     );
     for (const [index, tenantResults] of results.entries()) {
       const refused = tenantResults.find((result) => !result.ok);
