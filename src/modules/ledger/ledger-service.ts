@@ -3,6 +3,7 @@ import { type CompanionWrite, type Database, type Sql, transactionWithRetry } fr
 import type { TenantKey } from '../../db/tenant-keys.js';
 import { DomainError, invalidInput } from '../../errors.js';
 import {
+  type AccountState,
   applyBatch,
   digestCommand,
   expireTransferId,
@@ -19,7 +20,9 @@ import {
   selectTransferIdsByReference,
 } from './commit-order.js';
 import { genesisHash } from './hashing.js';
+import { HeldAccounts } from './held-accounts.js';
 import {
+  lockAccountStatesOwnedBy,
   lockAccountsOfTenants,
   lockAccountsOwnedBy,
   selectAccounts,
@@ -52,6 +55,8 @@ export interface PostOptions {
    * fails with a unique violation (23505), which the caller's retry turns into a fresh attempt.
    */
   freshIds?: boolean;
+  /** Accounts this transaction already locked (`lockAccountsOwnedByTenants`): not locked or read again. */
+  held?: HeldAccounts;
 }
 
 /** The double-entry ledger: the single source of truth for every balance. */
@@ -124,9 +129,17 @@ export class LedgerService {
     );
   }
 
-  /** The same for owners of several cities (`id` is the owner's), locked in (city, id) order. */
-  async lockAccountsOwnedByTenants(tx: Sql, owners: readonly TenantKey[]): Promise<Account[]> {
-    return lockAccountsOwnedBy(tx, owners);
+  /**
+   * The same for owners of several cities (`id` is the owner's), locked in (city, id) order. Give the
+   * result to `postTransfersOfTenants` in the same transaction (`held`): it then takes them as locked.
+   */
+  async lockAccountsOwnedByTenants(tx: Sql, owners: readonly TenantKey[]): Promise<HeldAccounts> {
+    const locked = await lockAccountStatesOwnedBy(tx, owners);
+    return new HeldAccounts(
+      tx,
+      locked.map(({ account }) => account),
+      locked.map(({ account, state }) => ({ tenantId: account.tenantId, state })),
+    );
   }
 
   async accountsOwnedBy(tenantId: string, ownerId: string, tx?: Sql): Promise<Account[]> {
@@ -213,12 +226,20 @@ export class LedgerService {
       part.commands.map((command) => digestCommand(part.tenantId, now, command)),
     );
     const pendings = await selectTransfersOfTenants(tx, pendingKeys);
+    const held = options.held?.take(tx);
     const accounts = await lockAccountsOfTenants(
       tx,
       parts.flatMap(({ tenantId, commands }) =>
-        accountIdsOf(commands, pendings.get(tenantId)?.values() ?? []).map((id) => ({ tenantId, id })),
+        accountIdsOf(commands, pendings.get(tenantId)?.values() ?? [])
+          .filter((id) => !held?.get(tenantId)?.has(id))
+          .map((id) => ({ tenantId, id })),
       ),
     );
+    for (const [tenantId, states] of held ?? []) {
+      const tenantAccounts = accounts.get(tenantId) ?? new Map<string, AccountState>();
+      for (const [id, state] of states) tenantAccounts.set(id, state);
+      accounts.set(tenantId, tenantAccounts);
+    }
     const transfers = await selectTransfersOfTenants(
       tx,
       parts.flatMap(({ tenantId, commands }) =>

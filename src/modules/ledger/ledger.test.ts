@@ -260,6 +260,74 @@ describe.each(databaseKinds())('ledger on %s', (kind) => {
     await expectAuditGreen();
   });
 
+  it('takes accounts its transaction already holds as locked, once, and decides on them exactly as on a fresh lock', async () => {
+    await post(move('c1', 'bank', 'alice', 10_000));
+    const batch = [
+      move('h1', 'alice', 'bob', 4_000),
+      move('h2', 'alice', 'bank', 7_000),
+      move('h3', 'bank', 'bob', 1),
+    ];
+    const statements: Array<{ text: string; params: readonly unknown[] }> = [];
+    const results = await db.transaction(async (tx) => {
+      const sql = {
+        query: <Row>(text: string, params?: readonly unknown[]) => {
+          statements.push({ text, params: params ?? [] });
+          return tx.query<Row>(text, params);
+        },
+        exec: (script: string) => tx.exec(script),
+      };
+      const held = await ledger.lockAccountsOwnedByTenants(sql, [
+        { tenantId, id: 'mem_alice' },
+        { tenantId, id: 'mem_bob' },
+      ]);
+      expect(held.accounts.map((account) => [account.id, account.availableWon])).toEqual([
+        ['alice', 10_000],
+        ['bob', 0],
+      ]);
+      statements.length = 0;
+      const [posted] = await ledger.postTransfersOfTenants(sql, [{ tenantId, commands: batch }], undefined, {
+        held,
+      });
+      // Only the bank, which no owner held, is locked again.
+      const locks = statements.filter(({ text }) => /for update/.test(text));
+      expect(locks.map(({ params }) => params.flat())).toEqual([[tenantId, 'bank']]);
+      await expect(
+        ledger.postTransfersOfTenants(
+          sql,
+          [{ tenantId, commands: [move('h4', 'bank', 'bob', 1)] }],
+          undefined,
+          {
+            held,
+          },
+        ),
+      ).rejects.toThrow(/already used/);
+      return posted;
+    });
+    expect(results?.map((result) => (result.ok ? 'ok' : result.code))).toEqual([
+      'ok',
+      'INSUFFICIENT_FUNDS',
+      'ok',
+    ]);
+    expect(await balances()).toEqual({ bank: -10_001, alice: 6_000, bob: 4_001 });
+    await expectAuditGreen();
+
+    const elsewhere = await db.transaction((tx) =>
+      ledger.lockAccountsOwnedByTenants(tx, [{ tenantId, id: 'mem_alice' }]),
+    );
+    await expect(
+      db.transaction((tx) =>
+        ledger.postTransfersOfTenants(
+          tx,
+          [{ tenantId, commands: [move('h5', 'alice', 'bob', 1)] }],
+          undefined,
+          {
+            held: elsewhere,
+          },
+        ),
+      ),
+    ).rejects.toThrow(/another transaction/);
+  });
+
   it('refuses postings to a closed account', async () => {
     await ledger.closeAccount(tenantId, 'bob');
     expect(await post(move('c1', 'bank', 'bob', 1))).toMatchObject({ ok: false, code: 'ACCOUNT_CLOSED' });

@@ -105,6 +105,14 @@ export async function selectAccountsOwnedBy(sql: Sql, tenantId: string, ownerId:
 
 /** Every account of these owners (`id` is the owner's), locked in (city, id) order for the rest of `tx`. */
 export async function lockAccountsOwnedBy(tx: Sql, owners: readonly TenantKey[]): Promise<Account[]> {
+  return (await lockAccountStatesOwnedBy(tx, owners)).map(({ account }) => account);
+}
+
+/** The same, each account also as the state a ledger batch decides on. */
+export async function lockAccountStatesOwnedBy(
+  tx: Sql,
+  owners: readonly TenantKey[],
+): Promise<Array<{ account: Account; state: AccountState }>> {
   if (owners.length === 0) return [];
   // Found by owner, then locked by id: locking inside the owner probes would take the rows in owner
   // order, which is not the (city, id) order every other flow locks accounts in.
@@ -114,7 +122,10 @@ export async function lockAccountsOwnedBy(tx: Sql, owners: readonly TenantKey[])
     `select tenant_id, ${ACCOUNT_COLUMNS} from ${accounts} order by tenant_id, id for update of a`,
     owned.params,
   );
-  return rows.map((row) => toAccount(row.tenant_id, row));
+  return rows.map((row) => ({
+    account: toAccount(row.tenant_id, row),
+    state: toAccountState({ ...row, closed: row.closed_at !== null }),
+  }));
 }
 
 type AccountStateRow = Pick<

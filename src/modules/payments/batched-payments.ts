@@ -16,6 +16,7 @@ import type { PotBalances } from '../budgets/types.js';
 import type { NewEvent } from '../events/types.js';
 import { assertNotFrozenIn, type FrozenParties } from '../fraud/freeze-service.js';
 import { idempotencyKeyReused } from '../idempotency/idempotency.js';
+import type { HeldAccounts } from '../ledger/held-accounts.js';
 import type { Account, TransferRequest } from '../ledger/types.js';
 import type { Merchant } from '../merchants/types.js';
 import { quoteCashback } from '../policy/cashback.js';
@@ -268,7 +269,7 @@ export class BatchedPayments {
       return this.db.transaction(
         async (tx) => {
           const settled = new Array<Settled<OrderOutcome>>(size);
-          const states = await this.lockAndLoad(tx, inputs, parts);
+          const { states, held } = await this.lockAndLoad(tx, inputs, parts);
           const writes = parts.map((part, index) => {
             const state = states[index] as BatchState;
             const tenantWrites: BatchWrites = {
@@ -284,7 +285,7 @@ export class BatchedPayments {
             });
             return tenantWrites;
           });
-          await this.write(tx, states, writes);
+          await this.write(tx, states, writes, held);
           return settled;
         },
         // Every statement here is a keyed probe or an `unnest` write, planned alike for any batch:
@@ -373,7 +374,7 @@ export class BatchedPayments {
     tx: Sql,
     inputs: readonly BatchInputs[],
     parts: readonly TenantPart[],
-  ): Promise<BatchState[]> {
+  ): Promise<{ states: BatchState[]; held: HeldAccounts }> {
     const members = parts.flatMap((part, index) =>
       part.orders.map((order) => ({
         tenantId: part.tenantId,
@@ -382,7 +383,7 @@ export class BatchedPayments {
       })),
     );
     const usage = await lockMonthlyUsagesOfTenants(tx, members);
-    const accounts = await this.deps.ledger.lockAccountsOwnedByTenants(
+    const held = await this.deps.ledger.lockAccountsOwnedByTenants(
       tx,
       members.map(({ tenantId, memberId }) => ({ tenantId, id: memberId })),
     );
@@ -395,8 +396,8 @@ export class BatchedPayments {
             'lock',
           )
         : null;
-    const accountsByTenant = byTenant(accounts, (account) => account.tenantId);
-    return inputs.map((input, index) => {
+    const accountsByTenant = byTenant(held.accounts, (account) => account.tenantId);
+    const states = inputs.map((input, index) => {
       const accountsByOwner = new Map<string, Account[]>(
         (parts[index] as TenantPart).orders.map((order) => [order.memberId, []]),
       );
@@ -415,13 +416,19 @@ export class BatchedPayments {
         pots,
       };
     });
+    return { states, held };
   }
 
   /**
    * Every city's writes with one statement per table. The ledger goes last: the pots are locked from
    * there to the commit, and by nothing before (optimistic batches).
    */
-  private async write(tx: Sql, states: readonly BatchState[], writes: readonly BatchWrites[]): Promise<void> {
+  private async write(
+    tx: Sql,
+    states: readonly BatchState[],
+    writes: readonly BatchWrites[],
+    held: HeldAccounts,
+  ): Promise<void> {
     const now = states[0]?.now ?? this.clock.now();
     // The feed's pages: their bodies ride in the first statement, outside the window the ledger's
     // write opens below; their numbers ride in that last statement (EventFeed.appendAlongside).
@@ -462,8 +469,9 @@ export class BatchedPayments {
         commands: tenantWrites.transfers,
       })),
       feed?.order,
-      // A payment's transfer is named after the payment, whose id this decision minted.
-      { freshIds: true },
+      // A payment's transfer is named after the payment, whose id this decision minted; its members'
+      // accounts were locked above and are handed over as locked.
+      { freshIds: true, held },
     );
     for (const [index, tenantResults] of results.entries()) {
       const refused = tenantResults.find((result) => !result.ok);
