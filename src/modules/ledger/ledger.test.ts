@@ -328,6 +328,104 @@ describe.each(databaseKinds())('ledger on %s', (kind) => {
     ).rejects.toThrow(/another transaction/);
   });
 
+  describe('with the shared accounts locked last (sharedLast)', () => {
+    beforeEach(async () => {
+      await ledger.createAccounts(tenantId, [{ id: 'pot', kind: 'budget_pot', currencyCode: 'KRW' }]);
+      await post(move('c1', 'bank', 'alice', 10_000));
+      await post(move('c2', 'bank', 'pot', 5_000));
+    });
+
+    /** Posts `commands` holding alice's and bob's accounts; `afterHeldPart` runs once the held part is written. */
+    function postSharedLast(
+      commands: TransferRequest[],
+      afterHeldPart?: () => Promise<void>,
+      log: string[] = [],
+    ) {
+      return db.transaction(async (tx) => {
+        let heldPartWritten = false;
+        const sql = {
+          query: async <Row>(text: string, params?: readonly unknown[]) => {
+            log.push(text);
+            const rows = await tx.query<Row>(text, params);
+            if (!heldPartWritten && /insert into ledger_transfers/.test(text)) {
+              heldPartWritten = true;
+              await afterHeldPart?.();
+            }
+            return rows;
+          },
+          exec: (script: string) => tx.exec(script),
+        };
+        const held = await ledger.lockAccountsOwnedByTenants(sql, [
+          { tenantId, id: 'mem_alice' },
+          { tenantId, id: 'mem_bob' },
+        ]);
+        log.length = 0;
+        return ledger.postTransfersOfTenants(sql, [{ tenantId, commands }], undefined, {
+          held,
+          sharedLast: true,
+        });
+      });
+    }
+
+    const batch = (prefix = 's') => [
+      move(`${prefix}1`, 'alice', 'bob', 1_000),
+      move(`${prefix}2`, 'pot', 'alice', 500),
+      move(`${prefix}3`, 'bank', 'bob', 1),
+    ];
+    const potWon = async () => (await ledger.getAccount(tenantId, 'pot'))?.availableWon;
+
+    it('writes the held part first, then locks only the shared accounts and writes theirs', async () => {
+      const log: string[] = [];
+      const [results] = await postSharedLast(batch(), undefined, log);
+      expect(results?.map((result) => result.ok)).toEqual([true, true, true]);
+      const heldPart = log.findIndex((text) => /insert into ledger_transfers/.test(text));
+      const lock = log.findIndex((text) => /for update/.test(text));
+      expect(heldPart).toBeGreaterThanOrEqual(0);
+      expect(lock).toBeGreaterThan(heldPart);
+      expect(log.slice(lock + 1).some((text) => /insert into ledger_entries/.test(text))).toBe(true);
+      expect(await balances()).toEqual({ bank: -15_001, alice: 9_500, bob: 1_001 });
+      expect(await potWon()).toBe(4_500);
+      await expectAuditGreen();
+    });
+
+    it('refuses a batch refused on the unlocked read before writing anything', async () => {
+      const refusing = [move('s1', 'alice', 'bob', 1_000), move('s2', 'pot', 'alice', 5_001)];
+      await expect(postSharedLast(refusing)).rejects.toMatchObject({
+        results: [
+          [
+            { id: 's1', ok: true },
+            { id: 's2', ok: false, code: 'INSUFFICIENT_FUNDS' },
+          ],
+        ],
+      });
+      expect(await ledger.getTransfer(tenantId, 's1')).toBeUndefined();
+      expect(await balances()).toEqual({ bank: -15_000, alice: 10_000, bob: 0 });
+    });
+
+    it.runIf(kind === 'postgres')(
+      'chains on the shared accounts as locked when another batch moved them after the read, and refuses the whole batch when they fall short',
+      async () => {
+        const [results] = await postSharedLast(batch(), async () => {
+          expect((await post(move('d1', 'pot', 'bank', 1_000))).ok).toBe(true);
+        });
+        expect(results?.map((result) => result.ok)).toEqual([true, true, true]);
+        expect(await potWon()).toBe(3_500);
+        await expectAuditGreen();
+
+        await expect(
+          postSharedLast(batch('r'), async () => {
+            expect((await post(move('d2', 'pot', 'bank', 3_200))).ok).toBe(true);
+          }),
+        ).rejects.toMatchObject({
+          results: [[{ ok: true }, { id: 'r2', ok: false, code: 'INSUFFICIENT_FUNDS' }, { ok: true }]],
+        });
+        expect(await potWon()).toBe(300);
+        expect(await balances()).toEqual({ bank: -10_801, alice: 9_500, bob: 1_001 });
+        await expectAuditGreen();
+      },
+    );
+  });
+
   it('refuses postings to a closed account', async () => {
     await ledger.closeAccount(tenantId, 'bob');
     expect(await post(move('c1', 'bank', 'bob', 1))).toMatchObject({ ok: false, code: 'ACCOUNT_CLOSED' });
