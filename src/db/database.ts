@@ -118,14 +118,6 @@ export function inTransactionScope<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Runs `work` as another client would, outside the current transaction's scope: for a test that
- * stands in for a rival process in the middle of a transaction (on a server, not on PGlite).
- */
-export function outsideTransactionScope<T>(work: () => Promise<T>): Promise<T> {
-  return transactionScope.exit(work);
-}
-
-/**
  * A query on the database itself from inside a transaction is a bug: on PGlite (one connection) it
  * waits for the transaction forever; on a server it reads around the transaction's own writes.
  */

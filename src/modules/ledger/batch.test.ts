@@ -4,7 +4,6 @@ import {
   type AccountState,
   applyBatch,
   type BatchContext,
-  chainOnLockedAccounts,
   digestCommand,
   type LedgerCommand,
 } from './batch.js';
@@ -99,95 +98,5 @@ describe('digests worked out before the accounts are locked', () => {
       ok: false,
       code: 'TOO_FEW_POSTINGS',
     });
-  });
-});
-
-describe('a batch decided on an unlocked read of its shared accounts, chained again under their locks', () => {
-  /** `bank` and `pot` are the shared rows (as a city's pots and shops are); `m1`, `m2` are held. */
-  const SHARED = new Set(['bank', 'pot']);
-  const ACCOUNTS = ['bank', 'pot', 'm1', 'm2'] as const;
-
-  function stateOf(id: string, postedWon: number, entryCount: number): AccountState {
-    return {
-      id,
-      currencyCode: 'KRW',
-      allowNegative: id === 'bank',
-      closed: false,
-      postedWon,
-      pendingDebitWon: 0,
-      pendingCreditWon: 0,
-      entryCount,
-      headHash: `${genesisHash(TENANT, id)}${entryCount}`,
-    };
-  }
-
-  function contextOf(pot: { postedWon: number; entryCount: number }): BatchContext {
-    const accounts = new Map<string, AccountState>([
-      ['bank', stateOf('bank', 0, pot.entryCount + 3)],
-      ['pot', stateOf('pot', pot.postedWon, pot.entryCount)],
-      ['m1', stateOf('m1', 1_000_000, 7)],
-      ['m2', stateOf('m2', 1_000_000, 9)],
-    ]);
-    return { tenantId: TENANT, now: NOW, accounts, transfers: new Map(), resolutions: new Map() };
-  }
-
-  const potState = fc.record({
-    postedWon: fc.integer({ min: 0, max: 3_000 }),
-    entryCount: fc.integer({ min: 0, max: 50 }),
-  });
-  const wellFormed = fc
-    .array(
-      fc.record({
-        accounts: fc.uniqueArray(fc.constantFrom(...ACCOUNTS), { minLength: 2, maxLength: 2 }),
-        amountWon: fc.integer({ min: 1, max: 1_500 }),
-        hold: fc.boolean(),
-      }),
-      { maxLength: 8 },
-    )
-    .map((drafts) =>
-      drafts.map(({ accounts: [from, to], amountWon, hold }, at): LedgerCommand => {
-        const postings = [
-          { accountId: from as string, amountWon: -amountWon },
-          { accountId: to as string, amountWon },
-        ];
-        return hold
-          ? {
-              id: `t${at}`,
-              action: 'pending',
-              code: 'hold',
-              postings,
-              timeoutAt: new Date(NOW.getTime() + 60_000),
-            }
-          : { id: `t${at}`, action: 'transfer', code: 'payment', postings };
-      }),
-    );
-
-  it('write what deciding on the locked states would have, or refuse exactly when that refuses', () => {
-    fc.assert(
-      fc.property(wellFormed, potState, potState, (commands, seen, locked) => {
-        const decided = applyBatch(contextOf(seen), commands);
-        if (decided.results.some((result) => !result.ok)) return; // the caller fails such a batch outright
-        const lockedContext = contextOf(locked);
-        const lockedShared = new Map([...lockedContext.accounts].filter(([id]) => SHARED.has(id)));
-        const chained = chainOnLockedAccounts(lockedShared, decided.write);
-        const referenceContext = contextOf(locked);
-        const reference = applyBatch(referenceContext, commands);
-        const firstRefused = reference.results.find((result) => !result.ok);
-        if (firstRefused && !firstRefused.ok) {
-          expect(chained).toEqual({ ok: false, transferId: firstRefused.id, code: firstRefused.code });
-          return;
-        }
-        expect(chained.ok).toBe(true);
-        if (!chained.ok) return;
-        expect(decided.results).toEqual(reference.results);
-        const isShared = (row: { entry: { accountId: string } }) => SHARED.has(row.entry.accountId);
-        expect(chained.entries).toEqual(reference.write.entries.filter(isShared));
-        expect(decided.write.entries.filter((row) => !isShared(row))).toEqual(
-          reference.write.entries.filter((row) => !isShared(row)),
-        );
-        for (const id of SHARED) expect(lockedShared.get(id)).toEqual(referenceContext.accounts.get(id));
-      }),
-      { numRuns: 1_000 },
-    );
   });
 });

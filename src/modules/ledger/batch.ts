@@ -145,7 +145,7 @@ function applyOne(
   const hashOfRequest = knownRequestHash ?? requestHash(command);
   const built = buildTransfer(context, command);
   if (!built.ok) return failure(command.id, built.code);
-  const balanceProblem = checkBalances(context.accounts, built.entries);
+  const balanceProblem = checkBalances(context, built.entries);
   if (balanceProblem) return failure(command.id, balanceProblem);
   const contentHash = known.contentHash ?? transferContentHash(built.transfer, built.entries);
   const transfer = commit(context, write, built.transfer, built.entries, hashOfRequest, contentHash);
@@ -169,7 +169,7 @@ function buildFromPostings(
   command: Extract<TransferRequest, { action: 'transfer' | 'pending' }>,
 ): Built {
   const accountProblem = checkAccounts(
-    context.accounts,
+    context,
     command.postings.map((posting) => posting.accountId),
   );
   if (accountProblem) return { ok: false, code: accountProblem };
@@ -206,13 +206,10 @@ function draftFromPostings(
   return { transfer, entries };
 }
 
-function checkAccounts(
-  accounts: ReadonlyMap<string, AccountState>,
-  accountIds: readonly string[],
-): LedgerResultCode | null {
+function checkAccounts(context: BatchContext, accountIds: readonly string[]): LedgerResultCode | null {
   let currencyCode: string | undefined;
   for (const accountId of accountIds) {
-    const account = accounts.get(accountId);
+    const account = context.accounts.get(accountId);
     if (!account) return 'ACCOUNT_NOT_FOUND';
     if (account.closed) return 'ACCOUNT_CLOSED';
     currencyCode ??= account.currencyCode;
@@ -285,12 +282,9 @@ function postedShareByAccount(
   return { ok: true, shares };
 }
 
-function checkBalances(
-  accounts: ReadonlyMap<string, AccountState>,
-  entries: readonly Entry[],
-): LedgerResultCode | null {
+function checkBalances(context: BatchContext, entries: readonly Entry[]): LedgerResultCode | null {
   for (const entry of entries) {
-    const account = accounts.get(entry.accountId);
+    const account = context.accounts.get(entry.accountId);
     if (!account) return 'ACCOUNT_NOT_FOUND';
     const postedWon = account.postedWon + entry.postedDeltaWon;
     const pendingDebitWon = account.pendingDebitWon + entry.pendingDebitDeltaWon;
@@ -315,7 +309,13 @@ function commit(
   contentHash: string,
 ): Transfer {
   for (const entry of entries) {
-    write.entries.push(chainEntry(context.accounts, header.id, entry, contentHash));
+    const account = context.accounts.get(entry.accountId) as AccountState;
+    account.entryCount += 1;
+    account.headHash = entryLinkHash(account.headHash, account.entryCount, entry, contentHash);
+    account.postedWon += entry.postedDeltaWon;
+    account.pendingDebitWon += entry.pendingDebitDeltaWon;
+    account.pendingCreditWon += entry.pendingCreditDeltaWon;
+    write.entries.push({ transferId: header.id, seq: account.entryCount, hash: account.headHash, entry });
     write.touchedAccountIds.add(entry.accountId);
   }
   // Stored entries read back in account order; results look the same whether fresh or replayed.
@@ -334,53 +334,4 @@ function commit(
     write.holdsClosed.push(transfer.pendingId);
   }
   return transfer;
-}
-
-/**
- * For a batch decided on an unlocked read of some accounts (`postTransfersOfTenants`'s
- * `sharedLast`): checks and chains again, transfer by transfer in the batch's order, the entries on
- * those accounts against their states as now locked, which it moves on as `commit` would have. The
- * entries on other accounts, and every transfer's digests, do not depend on these states and stand.
- * A refusal names the first transfer these states refuse; the batch must then not commit.
- */
-export function chainOnLockedAccounts(
-  locked: Map<string, AccountState>,
-  write: BatchWrite,
-): { ok: true; entries: EntryRow[] } | { ok: false; transferId: string; code: LedgerResultCode } {
-  const contentHashes = new Map(write.transfers.map((stored) => [stored.transfer.id, stored.contentHash]));
-  const chained: EntryRow[] = [];
-  let at = 0;
-  while (at < write.entries.length) {
-    const transferId = (write.entries[at] as EntryRow).transferId;
-    const ofTransfer: Entry[] = [];
-    for (; at < write.entries.length && (write.entries[at] as EntryRow).transferId === transferId; at += 1) {
-      const { entry } = write.entries[at] as EntryRow;
-      if (locked.has(entry.accountId)) ofTransfer.push(entry);
-    }
-    if (ofTransfer.length === 0) continue;
-    const problem =
-      checkAccounts(
-        locked,
-        ofTransfer.map((entry) => entry.accountId),
-      ) ?? checkBalances(locked, ofTransfer);
-    if (problem) return { ok: false, transferId, code: problem };
-    const contentHash = contentHashes.get(transferId) as string;
-    for (const entry of ofTransfer) chained.push(chainEntry(locked, transferId, entry, contentHash));
-  }
-  return { ok: true, entries: chained };
-}
-
-function chainEntry(
-  accounts: Map<string, AccountState>,
-  transferId: string,
-  entry: Entry,
-  contentHash: string,
-): EntryRow {
-  const account = accounts.get(entry.accountId) as AccountState;
-  account.entryCount += 1;
-  account.headHash = entryLinkHash(account.headHash, account.entryCount, entry, contentHash);
-  account.postedWon += entry.postedDeltaWon;
-  account.pendingDebitWon += entry.pendingDebitDeltaWon;
-  account.pendingCreditWon += entry.pendingCreditDeltaWon;
-  return { transferId, seq: account.entryCount, hash: account.headHash, entry };
 }

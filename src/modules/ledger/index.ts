@@ -1,6 +1,6 @@
 export { type AuditReport, type AuditViolation, auditLedger } from './audit.js';
 export type { SealableTransfer } from './commit-order.js';
 export type { HeldAccounts } from './held-accounts.js';
-export { LedgerBatchRefused, LedgerService } from './ledger-service.js';
+export { LedgerService } from './ledger-service.js';
 export { ledgerMigrations } from './migrations.js';
 export * from './types.js';

@@ -5,7 +5,6 @@ import { DomainError, invalidInput } from '../../errors.js';
 import {
   type AccountState,
   applyBatch,
-  chainOnLockedAccounts,
   digestCommand,
   expireTransferId,
   type LedgerCommand,
@@ -32,15 +31,11 @@ import {
   selectResolutionsOfTenants,
   selectTransfers,
   selectTransfersOfTenants,
-  type TenantBatchWrite,
   writeBatch,
-  writeHeldPart,
-  writeSharedPart,
 } from './store.js';
 import {
   type Account,
   type AccountSpec,
-  failure,
   LEDGER_LIMITS,
   type Transfer,
   type TransferRequest,
@@ -62,22 +57,6 @@ export interface PostOptions {
   freshIds?: boolean;
   /** Accounts this transaction already locked (`lockAccountsOwnedByTenants`): not locked or read again. */
   held?: HeldAccounts;
-  /**
-   * For a caller that fails its whole transaction on any refusal (the payment batch), with `held`:
-   * the ledger decides on the held accounts and an unlocked read of the others, writes every transfer
-   * and the held accounts' entries and balances, and only then locks the others, checks and chains
-   * their entries again under the lock and writes them. Other batches wait for the shared rows (a
-   * city's pots, busy shops) from that lock to the commit, which now covers their part of the write
-   * alone (docs/engine.md, design step 1a). A refusal in either step throws `LedgerBatchRefused`.
-   */
-  sharedLast?: boolean;
-}
-
-/** A `sharedLast` batch met a refusal: the results as decided; the transaction must not commit. */
-export class LedgerBatchRefused extends Error {
-  constructor(readonly results: TransferResult[][]) {
-    super('ledger batch refused');
-  }
 }
 
 /** The double-entry ledger: the single source of truth for every balance. */
@@ -248,14 +227,14 @@ export class LedgerService {
     );
     const pendings = await selectTransfersOfTenants(tx, pendingKeys);
     const held = options.held?.take(tx);
-    if (options.sharedLast && !held)
-      throw new Error('postTransfersOfTenants: sharedLast needs held accounts');
-    const others = parts.flatMap(({ tenantId, commands }) =>
-      accountIdsOf(commands, pendings.get(tenantId)?.values() ?? [])
-        .filter((id) => !held?.get(tenantId)?.has(id))
-        .map((id) => ({ tenantId, id })),
+    const accounts = await lockAccountsOfTenants(
+      tx,
+      parts.flatMap(({ tenantId, commands }) =>
+        accountIdsOf(commands, pendings.get(tenantId)?.values() ?? [])
+          .filter((id) => !held?.get(tenantId)?.has(id))
+          .map((id) => ({ tenantId, id })),
+      ),
     );
-    const accounts = await lockAccountsOfTenants(tx, others, options.sharedLast ? '' : 'for update');
     for (const [tenantId, states] of held ?? []) {
       const tenantAccounts = accounts.get(tenantId) ?? new Map<string, AccountState>();
       for (const [id, state] of states) tenantAccounts.set(id, state);
@@ -286,8 +265,7 @@ export class LedgerService {
       };
       return { tenantId, accounts: tenantAccounts, ...applyBatch(context, commands, digests[at]) };
     });
-    if (options.sharedLast) await writeSharedLast(tx, decided, others, held, companion);
-    else await writeBatch(tx, decided, companion);
+    await writeBatch(tx, decided, companion);
     return decided.map((part) => part.results);
   }
 
@@ -346,42 +324,6 @@ export class LedgerService {
     );
     return results.filter((result) => result.ok && !result.replayed).length;
   }
-}
-
-/**
- * `sharedLast`'s write: refuses before writing anything if the batch was refused on the unlocked read,
- * writes the held part, locks the other accounts (the shared rows) and writes their part.
- */
-async function writeSharedLast(
-  tx: Sql,
-  decided: ReadonlyArray<TenantBatchWrite & { results: TransferResult[] }>,
-  others: readonly TenantKey[],
-  held: ReadonlyMap<string, ReadonlyMap<string, AccountState>> | undefined,
-  companion: CompanionWrite | undefined,
-): Promise<void> {
-  const results = decided.map((part) => part.results);
-  if (results.some((tenantResults) => tenantResults.some((result) => !result.ok)))
-    throw new LedgerBatchRefused(results);
-  const isHeld = (tenantId: string, id: string) => held?.get(tenantId)?.has(id) ?? false;
-  const commitSeqs = await writeHeldPart(tx, decided, isHeld);
-  const locked = await lockAccountsOfTenants(tx, others);
-  const shared = decided.map((part, at) => {
-    const tenantLocked = locked.get(part.tenantId) ?? new Map<string, AccountState>();
-    const chained = chainOnLockedAccounts(tenantLocked, part.write);
-    if (!chained.ok) {
-      const refused = results.map((tenantResults) => [...tenantResults]);
-      const position = part.results.findIndex((result) => result.id === chained.transferId);
-      (refused[at] as TransferResult[])[position] = failure(chained.transferId, chained.code);
-      throw new LedgerBatchRefused(refused);
-    }
-    return {
-      tenantId: part.tenantId,
-      write: part.write,
-      accounts: tenantLocked,
-      sharedEntries: chained.entries,
-    };
-  });
-  await writeSharedPart(tx, shared, commitSeqs, companion);
 }
 
 function accountIdsOf(

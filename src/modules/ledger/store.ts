@@ -1,7 +1,7 @@
 import { type CompanionWrite, type Sql, writeCompanion } from '../../db/database.js';
 import { byTenant, keyedRows, type TenantKey, tenantKeyRows } from '../../db/tenant-keys.js';
-import { type ColumnType, splitColumns, textColumn } from '../../db/text-columns.js';
-import type { AccountState, BatchWrite, EntryRow, StoredTransfer } from './batch.js';
+import { splitColumns, textColumn } from '../../db/text-columns.js';
+import type { AccountState, BatchWrite, StoredTransfer } from './batch.js';
 import type { Account, Entry, Transfer, TransferAction } from './types.js';
 
 /** SQL of the ledger module. Sets go in and out as JSON documents: one statement per table, any batch size. */
@@ -27,12 +27,11 @@ const ACCOUNT_COLUMNS = `id, kind, owner_id, currency_code, allow_negative, meta
 
 /**
  * Locks accounts of several cities in one statement, in (city, id) order: the order every flow
- * takes them in, one city's flows included (or, with `lock` empty, reads them). City → account id → state.
+ * takes them in, one city's flows included. City → account id → state.
  */
 export async function lockAccountsOfTenants(
   tx: Sql,
   keys: readonly TenantKey[],
-  lock: 'for update' | '' = 'for update',
 ): Promise<Map<string, Map<string, AccountState>>> {
   if (keys.length === 0) return new Map();
   // Only what a batch decides on: metadata and timestamps would be parsed for nothing.
@@ -40,7 +39,7 @@ export async function lockAccountsOfTenants(
   const rows = await tx.query<AccountStateRow & { tenant_id: string }>(
     `select tenant_id, id, currency_code, allow_negative, closed_at is not null as closed, posted_won,
        pending_debit_won, pending_credit_won, entry_count, head_hash
-     from ${accounts.sql} order by tenant_id, id ${lock && `${lock} of a`}`,
+     from ${accounts.sql} order by tenant_id, id for update of a`,
     accounts.params,
   );
   const grouped = byTenant(rows, (row) => row.tenant_id);
@@ -308,70 +307,6 @@ export interface TenantBatchWrite {
   accounts: Map<string, AccountState>;
 }
 
-const TRANSFER_COLUMN_TYPES: ColumnType[] = [
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'timestamptz',
-  'jsonb',
-  'text',
-  'text',
-  'timestamptz',
-];
-const ENTRY_COLUMN_TYPES: ColumnType[] = [
-  'text',
-  'text',
-  'bigint',
-  'text',
-  'bigint',
-  'bigint',
-  'bigint',
-  'text',
-];
-const BALANCE_COLUMN_TYPES: ColumnType[] = ['text', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'text'];
-
-function insertTransfersCte(firstParam: number): string {
-  return `transfers as (
-       insert into ledger_transfers
-         (tenant_id, id, action, code, pending_id, corrects_id, timeout_at, metadata, request_hash, content_hash, created_at)
-       select * from unnest(${splitColumns(firstParam, TRANSFER_COLUMN_TYPES)})
-       returning tenant_id, id, commit_seq
-     )`;
-}
-
-/** Entries take their transfer's commit number from the `transfers` CTE, or from a ninth column. */
-function insertEntriesCte(firstParam: number, commitSeqFrom: 'transfers' | 'column'): string {
-  const fromTransfers = commitSeqFrom === 'transfers';
-  const types: ColumnType[] = fromTransfers ? ENTRY_COLUMN_TYPES : [...ENTRY_COLUMN_TYPES, 'bigint'];
-  return `entries as (
-       insert into ledger_entries (tenant_id, account_id, seq, transfer_id, posted_delta_won,
-         pending_debit_delta_won, pending_credit_delta_won, hash, commit_seq)
-       select x.tenant_id, x.account_id, x.seq, x.transfer_id, x.posted, x.pending_debit, x.pending_credit, x.hash,
-         ${fromTransfers ? 't.commit_seq' : 'x.commit_seq'}
-       from unnest(${splitColumns(firstParam, types)})
-         as x(tenant_id, account_id, seq, transfer_id, posted, pending_debit, pending_credit, hash${fromTransfers ? '' : ', commit_seq'})
-       ${fromTransfers ? 'left join transfers t on t.tenant_id = x.tenant_id and t.id = x.transfer_id' : ''}
-     )`;
-}
-
-function updateBalancesCte(firstParam: number): string {
-  return `balances as (
-       update ledger_accounts a set posted_won = x.posted, pending_debit_won = x.pending_debit,
-         pending_credit_won = x.pending_credit, entry_count = x.entry_count, head_hash = x.head_hash
-       from unnest(${splitColumns(firstParam, BALANCE_COLUMN_TYPES)})
-         as x(tenant_id, id, posted, pending_debit, pending_credit, entry_count, head_hash)
-       where a.tenant_id = x.tenant_id and a.id = x.id
-       returning a.id
-     )`;
-}
-
-function assertUpdated(updated: number | undefined, count: number): void {
-  if (updated !== count) throw new Error(`ledger invariant: updated ${updated} of ${count} locked accounts`);
-}
-
 /**
  * Writes a batch's transfers, entries and account balances, for one city or several, in one
  * statement (one round trip while the batch holds its account locks), then opens and closes holds.
@@ -387,82 +322,36 @@ export async function writeBatch(
     return;
   }
   const transfers = transferColumnsOf(writing);
-  const entries = entryColumnsOf(withTenant(writing, (write) => write.entries));
-  const accounts = accountColumnsOf(writing, () => true);
+  const entries = entryColumnsOf(writing);
+  const accounts = accountColumnsOf(writing);
   const [written] = await tx.query<{ updated: number }>(
-    `with ${insertTransfersCte(1)}, ${insertEntriesCte(12, 'transfers')}, ${updateBalancesCte(20)}
-       ${companion ? `, ${companion.ctes(27)}` : ''}
+    `with transfers as (
+       insert into ledger_transfers
+         (tenant_id, id, action, code, pending_id, corrects_id, timeout_at, metadata, request_hash, content_hash, created_at)
+       select * from unnest(${splitColumns(1, ['text', 'text', 'text', 'text', 'text', 'text', 'timestamptz', 'jsonb', 'text', 'text', 'timestamptz'])})
+       returning tenant_id, id, commit_seq
+     ), entries as (
+       insert into ledger_entries (tenant_id, account_id, seq, transfer_id, posted_delta_won,
+         pending_debit_delta_won, pending_credit_delta_won, hash, commit_seq)
+       select x.tenant_id, x.account_id, x.seq, x.transfer_id, x.posted, x.pending_debit, x.pending_credit, x.hash,
+         t.commit_seq
+       from unnest(${splitColumns(12, ['text', 'text', 'bigint', 'text', 'bigint', 'bigint', 'bigint', 'text'])})
+         as x(tenant_id, account_id, seq, transfer_id, posted, pending_debit, pending_credit, hash)
+       left join transfers t on t.tenant_id = x.tenant_id and t.id = x.transfer_id
+     ), balances as (
+       update ledger_accounts a set posted_won = x.posted, pending_debit_won = x.pending_debit,
+         pending_credit_won = x.pending_credit, entry_count = x.entry_count, head_hash = x.head_hash
+       from unnest(${splitColumns(20, ['text', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'text'])})
+         as x(tenant_id, id, posted, pending_debit, pending_credit, entry_count, head_hash)
+       where a.tenant_id = x.tenant_id and a.id = x.id
+       returning a.id
+     )${companion ? `, ${companion.ctes(27)}` : ''}
      select count(*)::int as updated from balances`,
     [...transfers, ...entries, ...accounts.columns, ...(companion?.params ?? [])],
   );
-  assertUpdated(written?.updated, accounts.count);
-  await updateOpenHolds(tx, writing);
-}
-
-/**
- * The first half of a batch written in two (`postTransfersOfTenants`'s `sharedLast`): every
- * transfer, and the entries and balances of the accounts the transaction already holds, before it
- * locks the shared ones. Returns each transfer's commit number, `city \u0000 id` → number, for the
- * entries the second half writes.
- */
-export async function writeHeldPart(
-  tx: Sql,
-  parts: readonly TenantBatchWrite[],
-  isHeld: (tenantId: string, accountId: string) => boolean,
-): Promise<Map<string, string>> {
-  const writing = parts.filter((part) => part.write.transfers.length > 0);
-  if (writing.length === 0) return new Map();
-  const transfers = transferColumnsOf(writing);
-  const heldEntries = function* () {
-    for (const entry of withTenant(writing, (write) => write.entries))
-      if (isHeld(entry.tenantId, entry.item.entry.accountId)) yield entry;
-  };
-  const entries = entryColumnsOf(heldEntries());
-  const accounts = accountColumnsOf(writing, isHeld);
-  const rows = await tx.query<{ tenant_id: string; id: string; commit_seq: string; updated: number }>(
-    `with ${insertTransfersCte(1)}, ${insertEntriesCte(12, 'transfers')}, ${updateBalancesCte(20)}
-     select tenant_id, id, commit_seq::text, (select count(*)::int from balances) as updated from transfers`,
-    [...transfers, ...entries, ...accounts.columns],
-  );
-  assertUpdated(rows[0]?.updated, accounts.count);
-  return new Map(rows.map((row) => [`${row.tenant_id}\u0000${row.id}`, row.commit_seq]));
-}
-
-/**
- * The second half: the entries and balances of the shared accounts, locked and chained again
- * (`chainOnLockedAccounts`), with the companion, then the holds opened and closed.
- */
-export async function writeSharedPart(
-  tx: Sql,
-  parts: ReadonlyArray<TenantBatchWrite & { sharedEntries: readonly EntryRow[] }>,
-  commitSeqs: ReadonlyMap<string, string>,
-  companion?: CompanionWrite,
-): Promise<void> {
-  const writing = parts.filter((part) => part.write.transfers.length > 0);
-  if (writing.length === 0) {
-    if (companion) await writeCompanion(tx, companion);
-    return;
+  if (written?.updated !== accounts.count) {
+    throw new Error(`ledger invariant: updated ${written?.updated} of ${accounts.count} locked accounts`);
   }
-  const entryRows = function* () {
-    for (const { tenantId, sharedEntries } of writing)
-      for (const item of sharedEntries) yield { tenantId, item };
-  };
-  const entries = [
-    ...entryColumnsOf(entryRows()),
-    columnsOf(
-      [...entryRows()],
-      [(row) => commitSeqs.get(`${row.tenantId}\u0000${row.item.transferId}`) ?? null],
-    )[0] as string,
-  ];
-  const accounts = accountColumnsOf(writing, (tenantId, id) =>
-    (writing.find((part) => part.tenantId === tenantId) as TenantBatchWrite).accounts.has(id),
-  );
-  const [written] = await tx.query<{ updated: number }>(
-    `with ${insertEntriesCte(1, 'column')}, ${updateBalancesCte(10)}${companion ? `, ${companion.ctes(17)}` : ''}
-     select count(*)::int as updated from balances`,
-    [...entries, ...accounts.columns, ...(companion?.params ?? [])],
-  );
-  assertUpdated(written?.updated, accounts.count);
   await updateOpenHolds(tx, writing);
 }
 
@@ -502,28 +391,26 @@ function transferColumnsOf(parts: readonly TenantBatchWrite[]): string[] {
   );
 }
 
-function entryColumnsOf(rows: Iterable<{ tenantId: string; item: EntryRow }>): string[] {
-  return columnsOf(rows, [
-    (row) => row.tenantId,
-    (row) => row.item.entry.accountId,
-    (row) => row.item.seq,
-    (row) => row.item.transferId,
-    (row) => row.item.entry.postedDeltaWon,
-    (row) => row.item.entry.pendingDebitDeltaWon,
-    (row) => row.item.entry.pendingCreditDeltaWon,
-    (row) => row.item.hash,
-  ]);
+function entryColumnsOf(parts: readonly TenantBatchWrite[]): string[] {
+  type Row = { tenantId: string; item: BatchWrite['entries'][number] };
+  return columnsOf<Row>(
+    withTenant(parts, (write) => write.entries),
+    [
+      (row) => row.tenantId,
+      (row) => row.item.entry.accountId,
+      (row) => row.item.seq,
+      (row) => row.item.transferId,
+      (row) => row.item.entry.postedDeltaWon,
+      (row) => row.item.entry.pendingDebitDeltaWon,
+      (row) => row.item.entry.pendingCreditDeltaWon,
+      (row) => row.item.hash,
+    ],
+  );
 }
 
-/** Balances of the touched accounts `includes` takes, as locked and moved by the batch. */
-function accountColumnsOf(
-  parts: readonly TenantBatchWrite[],
-  includes: (tenantId: string, accountId: string) => boolean,
-): { columns: string[]; count: number } {
+function accountColumnsOf(parts: readonly TenantBatchWrite[]): { columns: string[]; count: number } {
   const rows = parts.flatMap(({ tenantId, write, accounts }) =>
-    [...write.touchedAccountIds]
-      .filter((id) => includes(tenantId, id))
-      .map((id) => ({ tenantId, id, account: accounts.get(id) as AccountState })),
+    [...write.touchedAccountIds].map((id) => ({ tenantId, id, account: accounts.get(id) as AccountState })),
   );
   const columns = columnsOf(rows, [
     (row) => row.tenantId,

@@ -17,7 +17,6 @@ import type { NewEvent } from '../events/types.js';
 import { assertNotFrozenIn, type FrozenParties } from '../fraud/freeze-service.js';
 import { idempotencyKeyReused } from '../idempotency/idempotency.js';
 import type { HeldAccounts } from '../ledger/held-accounts.js';
-import { LedgerBatchRefused } from '../ledger/ledger-service.js';
 import type { Account, TransferRequest } from '../ledger/types.js';
 import type { Merchant } from '../merchants/types.js';
 import { quoteCashback } from '../policy/cashback.js';
@@ -463,23 +462,17 @@ export class BatchedPayments {
       if (feed) await writeCompanion(tx, feed.order);
       return;
     }
-    const results = await this.deps.ledger
-      .postTransfersOfTenants(
-        tx,
-        posting.map(({ state, writes: tenantWrites }) => ({
-          tenantId: state.tenantId,
-          commands: tenantWrites.transfers,
-        })),
-        feed?.order,
-        // A payment's transfer is named after the payment, whose id this decision minted; its members'
-        // accounts were locked above and are handed over as locked; any refusal below fails the batch,
-        // so the shops' and pots' rows are locked last, for their part of the write alone.
-        { freshIds: true, held, sharedLast: true },
-      )
-      .catch((error: unknown) => {
-        if (error instanceof LedgerBatchRefused) return error.results;
-        throw error;
-      });
+    const results = await this.deps.ledger.postTransfersOfTenants(
+      tx,
+      posting.map(({ state, writes: tenantWrites }) => ({
+        tenantId: state.tenantId,
+        commands: tenantWrites.transfers,
+      })),
+      feed?.order,
+      // A payment's transfer is named after the payment, whose id this decision minted; its members'
+      // accounts were locked above and are handed over as locked.
+      { freshIds: true, held },
+    );
     for (const [index, tenantResults] of results.entries()) {
       const refused = tenantResults.find((result) => !result.ok);
       if (!refused || refused.ok) continue;

@@ -9,8 +9,6 @@ import {
   seedTestTenant,
   type TestPlatform,
 } from '../../../test/support/platform.js';
-import { outsideTransactionScope } from '../../db/database.js';
-import { SYSTEM_ACCOUNTS } from '../wallets/wallet-service.js';
 import type { OrderOutcome, PaymentOrder } from './batched-payments.js';
 
 interface City {
@@ -302,85 +300,6 @@ describe.each(databaseKinds())('a payment batch over several cities on %s', (kin
     );
     for (const city of cities) await expectLedgerAuditGreen(t.platform, city.tenantId);
   });
-
-  it.runIf(kind === 'postgres')(
-    'decides a city again with its pots locked when another transaction draws them after the ledger read them',
-    async () => {
-      const [a] = cities as [City];
-      await topUpMay(a, 20_000);
-      const pots = await t.platform.budgets.listPots(a.tenantId, t.clock.now());
-      const potAccounts = pots.flatMap((pot) => pot.accounts.map(({ accountId }) => accountId));
-      // The May pot keeps ₩5,000 in its 40:60 national:city shares; every other pot is emptied.
-      const leftWon = new Map(
-        pots.flatMap((pot) =>
-          pot.accounts.map(({ source, accountId }) => [
-            accountId,
-            pot.period !== 'monthly' ? 0 : source === 'national' ? 2_000 : 3_000,
-          ]),
-        ),
-      );
-      /** Another transaction draws every pot account down to `leftWon` (a rival batch, as far as this one can tell). */
-      async function drawPots(): Promise<void> {
-        const balances = await t.platform.ledger.getAccounts(a.tenantId, potAccounts);
-        const drawn = await t.platform.ledger.postTransfers(
-          a.tenantId,
-          balances
-            .filter((account) => account.availableWon > (leftWon.get(account.id) ?? 0))
-            .map((account) => ({
-              id: `rival-draw:${account.id}:${keyCount}`,
-              action: 'transfer' as const,
-              code: 'test',
-              postings: [
-                {
-                  accountId: account.id,
-                  amountWon: -(account.availableWon - (leftWon.get(account.id) ?? 0)),
-                },
-                {
-                  accountId: SYSTEM_ACCOUNTS.bankClearing,
-                  amountWon: account.availableWon - (leftWon.get(account.id) ?? 0),
-                },
-              ],
-            })),
-        );
-        expect(drawn.every((result) => result.ok)).toBe(true);
-      }
-      const transaction = t.platform.db.transaction.bind(t.platform.db);
-      const spy = vi.spyOn(t.platform.db, 'transaction').mockImplementationOnce((work) =>
-        transaction((tx) => {
-          let drawnYet = false;
-          return work({
-            query: async <Row>(text: string, params?: readonly unknown[]) => {
-              const rows = await tx.query<Row>(text, params);
-              // The ledger has read the pots unlocked and written its held part; it locks them next.
-              if (!drawnYet && /insert into ledger_transfers/.test(text)) {
-                drawnYet = true;
-                await outsideTransactionScope(drawPots);
-              }
-              return rows;
-            },
-            exec: (script: string) => tx.exec(script),
-          });
-        }),
-      );
-      const paymentsBefore = await paymentCount(a.tenantId);
-      try {
-        const paid = await t.platform.payments.payAtMerchant(a.tenantId, order(a, 0, 100_000));
-        expect(paid.statusCode).toBe(201);
-        // It asked more than the ₩5,000 the rival left, and the batch, decided again on locked pots, pays that.
-        const { cashback } = paid.body as CashbackBody;
-        expect(cashback.amountWon).toBe(5_000);
-        expect(cashback.requestedWon).toBeGreaterThan(5_000);
-        // The batch's transaction, the rival's, and the batch's again on locked pots.
-        expect(spy).toHaveBeenCalledTimes(3);
-      } finally {
-        spy.mockRestore();
-      }
-      expect(await paymentCount(a.tenantId)).toBe(paymentsBefore + 1);
-      const after = await t.platform.ledger.getAccounts(a.tenantId, potAccounts);
-      expect(after.reduce((sum, account) => sum + account.availableWon, 0)).toBe(0);
-      await expectLedgerAuditGreen(t.platform, a.tenantId);
-    },
-  );
 });
 
 interface CashbackBody {
