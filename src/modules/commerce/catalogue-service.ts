@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Database, Sql } from '../../db/database.js';
+import { recordId } from '../../ids.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
 import { CommerceErrors } from './errors.js';
@@ -97,7 +97,7 @@ export class CatalogueService {
        returning ${PRODUCT_COLUMNS}`,
       [
         tenantId,
-        `prd_${randomBytes(12).toString('base64url')}`,
+        recordId('prd'),
         merchantId,
         input.channel,
         input.name.trim(),

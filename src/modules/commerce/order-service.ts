@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
+import { recordId } from '../../ids.js';
 import { monthKey } from '../../time.js';
 import { allocateCashback, drawsInFull } from '../budgets/allocate.js';
 import type { BudgetService } from '../budgets/budget-service.js';
@@ -140,7 +140,7 @@ export class OrderService {
         paidFrom,
         deliveryDong: group.channel === 'delivery' ? (input.deliveryDong ?? null) : null,
         holdExpiresAt: new Date(now.getTime() + holdMinutes * MINUTE_MS),
-        checkoutId: orders[0]?.checkoutId ?? `chk_${randomBytes(12).toString('base64url')}`,
+        checkoutId: orders[0]?.checkoutId ?? recordId('chk'),
       });
       await this.hold(tx, tenantId, order);
       await this.recordActivity(tx, tenantId, order, 'order', -order.totalWon, now);
@@ -244,7 +244,7 @@ export class OrderService {
        values ($1, $2, $3, $4, $5, $6, 'placed', $7, $8, $9, $10, $10, $11, $12, $13, $14, $14) returning *`,
       [
         tenantId,
-        `ord_${randomBytes(12).toString('base64url')}`,
+        recordId('ord'),
         order.checkoutId,
         memberId,
         order.merchantId,

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../clock.js';
 import type { Database, Sql } from '../../db/database.js';
 import { invalidInput } from '../../errors.js';
+import { recordId } from '../../ids.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import { CONSUME_LIMIT_MAX, type EventFeed } from '../events/event-feed.js';
 import type { FeedEvent } from '../events/types.js';
@@ -150,8 +150,6 @@ const DETECTORS_CACHED_MAX = 32;
  */
 const REPLAY_PAGE_FACTS = 1_000;
 const REPLAY_PAGES_MAX = 10_000;
-
-const newId = (prefix: string) => `${prefix}_${randomBytes(10).toString('base64url')}`;
 
 /**
  * Fraud ('깡') detection as a consumer of the event feed: it never runs on the payment path. Each
@@ -417,7 +415,7 @@ export class FraudService {
         `alertIds must name 1..${CASE_ALERTS_MAX} alerts`,
         `알림을 1~${CASE_ALERTS_MAX}개 지정해 주세요`,
       );
-    const caseId = newId('fcase');
+    const caseId = recordId('fcase', 10);
     await this.db.transaction(async (tx) => {
       const rows = await tx.query<AlertRow>(
         'select * from fraud_alerts where tenant_id = $1 and id = any($2::text[]) order by id for update',
@@ -615,7 +613,7 @@ export class FraudService {
 
   private async freeze(context: ActionContext, kind: FraudFreeze['kind'], partyId: string): Promise<void> {
     const { tx, tenantId } = context;
-    const freezeId = newId('frz');
+    const freezeId = recordId('frz', 10);
     // An active freeze of the same party stays as it is (the unique index keeps one).
     const inserted = await tx.query(
       `insert into fraud_freezes (tenant_id, id, kind, party_id, case_id, reason, status, created_by, created_at)
@@ -961,7 +959,7 @@ async function upsertAlerts(tx: Sql, tenantId: string, findings: readonly Findin
       tenantId,
       JSON.stringify(
         findings.map((f) => ({
-          id: newId('falt'),
+          id: recordId('falt', 10),
           rule: f.rule,
           subject_kind: f.subjectKind,
           subject_id: f.subjectId,

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { type Database, transactionWithRetry } from '../../db/database.js';
+import { recordId } from '../../ids.js';
 import type { BankGateway, BankOutcome } from '../bank/bank-gateway.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { TransferRequest } from '../ledger/types.js';
@@ -75,7 +75,7 @@ export class CharityPayouts {
         [tenantId, charityId],
       );
       if (pending) return null;
-      const payoutId = `cpo_${randomBytes(12).toString('base64url')}`;
+      const payoutId = recordId('cpo');
       const [result] = await this.deps.ledger.postTransfersInTransaction(tx, tenantId, [
         {
           id: holdIdOf(payoutId),

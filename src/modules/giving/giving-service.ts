@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { invalidInput } from '../../errors.js';
+import { recordId } from '../../ids.js';
 import { localDate, monthKey, startOfLocalMonth } from '../../time.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankGateway } from '../bank/bank-gateway.js';
@@ -53,10 +53,6 @@ const GIFTS_PER_RUN_MAX = 100;
 /** A monthly gift that failed (not enough money) is tried again after this long, until its month ends. */
 const GIFT_RETRY_AFTER_MS = 60 * 60_000;
 const TEXT_MAX = 2000;
-
-function newId(prefix: string): string {
-  return `${prefix}_${randomBytes(12).toString('base64url')}`;
-}
 
 /** The day of `monthlyDay` in a month of `daysInMonth` days: a gift on the 31st falls on the last day. */
 export function dueDayOf(monthlyDay: number, year: number, month: number): number {
@@ -110,7 +106,7 @@ export class GivingService {
         [tenantId, input.registrationNumber],
       );
       if (taken) throw GivingErrors.registrationTaken(input.registrationNumber);
-      const id = newId('chr');
+      const id = recordId('chr');
       await sql.query(
         `insert into charities (tenant_id, id, name, registration_number, bank_account, description, logo_url, created_by, created_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -157,7 +153,7 @@ export class GivingService {
       throw invalidInput('endsAt must be after startsAt', '종료일은 시작일보다 뒤여야 합니다');
     const work = async (sql: Sql) => {
       if (!(await selectCharity(sql, tenantId, charityId))) throw GivingErrors.charityNotFound(charityId);
-      const id = newId('cmp');
+      const id = recordId('cmp');
       await sql.query(
         `insert into charity_campaigns (tenant_id, id, charity_id, title, goal_won, starts_at, ends_at, created_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8)`,
@@ -227,7 +223,7 @@ export class GivingService {
       return { donation: null, monthlyGift: gift };
     }
     const donation: Donation = {
-      id: newId('don'),
+      id: recordId('don'),
       memberId,
       charityId: request.charityId,
       campaignId: request.campaignId ?? null,
@@ -273,7 +269,7 @@ export class GivingService {
     const today = localDate(now, await this.deps.tenants.timeZoneOf(tenantId, tx));
     const dueThisMonth = today.day <= dueDayOf(monthlyDay, today.year, today.month);
     const gift: MonthlyGift = {
-      id: newId('mgf'),
+      id: recordId('mgf'),
       memberId,
       charityId: request.charityId,
       campaignId: request.campaignId ?? null,

@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { DomainError, invalidInput } from '../../errors.js';
+import { recordId } from '../../ids.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankAccountRef, BankGateway, BankOutcome } from '../bank/bank-gateway.js';
 import { idempotencyKeyReused } from '../idempotency/idempotency.js';
@@ -112,10 +113,6 @@ export function partnerGrantAccountId(memberId: string, giftId: string): string 
   return `${memberId}:grant:${giftId}`;
 }
 
-function newId(prefix: string): string {
-  return `${prefix}_${randomBytes(12).toString('base64url')}`;
-}
-
 export const PartnerErrors = {
   notFound: (partnerId: string) =>
     new DomainError({
@@ -207,7 +204,7 @@ export class PartnerAgreements {
         businessNumber,
       ]);
       if (taken) throw PartnerErrors.businessNumberTaken();
-      const id = newId('ptn');
+      const id = recordId('ptn');
       const now = this.clock.now();
       await tx.query(
         `insert into partners (tenant_id, id, name, business_number, contact, created_by, created_at)
@@ -438,7 +435,7 @@ export class PartnerAgreements {
           details: { campaignId: input.campaignId },
         });
       const pledge: Pledge = {
-        id: newId('plg'),
+        id: recordId('plg'),
         partnerId,
         campaignId: input.campaignId,
         rateBp: input.rateBp,
@@ -569,7 +566,7 @@ export class PartnerAgreements {
     const totalWon = valid.reduce((sum, row) => sum + row.amountWon, 0);
     if (totalWon > availableWon) throw PartnerErrors.insufficientDeposit(availableWon, totalWon);
     const gift: PartnerGift = {
-      id: newId('pgf'),
+      id: recordId('pgf'),
       partnerId,
       recipientCount: valid.length,
       amountWon: totalWon,

@@ -6,6 +6,7 @@ import { GroupCommit, type GroupCommitOptions } from '../../db/group-commit.js';
 import { tenantKeyRows } from '../../db/tenant-keys.js';
 import { DomainError, invalidInput, notFound } from '../../errors.js';
 import type { OperatorRole, Principal } from '../../http/auth.js';
+import { recordId } from '../../ids.js';
 import { ageInYears, isCalendarDate } from '../../time.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankAccountRef } from '../bank/bank-gateway.js';
@@ -72,10 +73,6 @@ function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-function newId(prefix: string): string {
-  return `${prefix}_${randomBytes(12).toString('base64url')}`;
-}
-
 interface UserRow {
   id: string;
   phone: string;
@@ -138,7 +135,7 @@ export class MemberService {
   async signUp(tenantId: string, input: SignUpInput, origin: AccountOrigin = 'signup'): Promise<Member> {
     const phone = await this.checkSignUp(tenantId, input);
     const passwordHash = await hash(input.password, { algorithm: ARGON2ID });
-    const memberId = newId('usr');
+    const memberId = recordId('usr');
     await transactionWithRetry(this.db, async (tx) => {
       const inserted = await tx.query(
         `insert into users (tenant_id, id, phone, password_hash, name, birth_date, district, dong, created_at, origin)
@@ -288,7 +285,7 @@ export class MemberService {
     return transactionWithRetry(this.db, async (tx) => {
       const grant = await this.openSession(tenantId, userId, row.roles ?? [], tx);
       const addressHash = await this.addressHash(tx, tenantId, clientAddress);
-      const signedIn = memberSignedInEvent(newId('sgn'), userId, addressHash, this.clock.now());
+      const signedIn = memberSignedInEvent(recordId('sgn'), userId, addressHash, this.clock.now());
       await this.deps.events.append(tx, tenantId, [signedIn]);
       return grant;
     });
@@ -372,7 +369,7 @@ export class MemberService {
     const expiresAt = new Date(now.getTime() + this.deps.sessionTtlMinutes * 60_000);
     await tx.query(
       `insert into sessions (token_hash, tenant_id, id, user_id, created_at, expires_at) values ($1, $2, $3, $4, $5, $6)`,
-      [hashToken(token), tenantId, newId('ses'), userId, now, expiresAt],
+      [hashToken(token), tenantId, recordId('ses'), userId, now, expiresAt],
     );
     return { token, expiresAt, userId, operatorRoles };
   }

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { DomainError, invalidInput } from '../../errors.js';
+import { recordId } from '../../ids.js';
 import { isCalendarDate, localDate } from '../../time.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankGateway, BankOutcome } from '../bank/bank-gateway.js';
@@ -186,7 +186,7 @@ export class MerchantFundService {
       rules,
     );
     const application: FundApplication & { applicantUserId: string } = {
-      id: `fap_${randomBytes(12).toString('base64url')}`,
+      id: recordId('fap'),
       merchantId,
       applicantUserId: userId,
       ...checked,

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { invalidInput } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
+import { recordId } from '../../ids.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { EventFeed } from '../events/event-feed.js';
 import { merchantApprovedEvent } from '../events/producers.js';
@@ -107,7 +107,7 @@ export class MerchantService {
       const verdict = evaluateEligibility(await selectRulesAt(tx, tenantId, now), facts);
       if (await hasLiveBusinessNumber(tx, tenantId, application.businessNumber))
         throw duplicateBusinessNumber();
-      const id = `mer_${randomBytes(12).toString('base64url')}`;
+      const id = recordId('mer');
       const inserted = await insertApplication(tx, {
         ...application,
         tenantId,
@@ -261,7 +261,7 @@ export class MerchantService {
       }
       const rawKey = newRawPosKey();
       const posKey: PosKey = {
-        id: `posk_${randomBytes(9).toString('base64url')}`,
+        id: recordId('posk', 9),
         merchantId,
         label: trimmedLabel,
         createdAt: this.clock.now(),

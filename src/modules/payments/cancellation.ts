@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Sql } from '../../db/database.js';
+import { recordId } from '../../ids.js';
 import type { EventFeed } from '../events/event-feed.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import { memberAccountIds } from '../members/member-service.js';
@@ -50,7 +50,7 @@ export class CancellationService {
     }
     await lockMonthlyUsage(tx, tenantId, payment.memberId, payment.month);
     const breakdown = await this.breakdown(tx, payment, cancelWon);
-    const cancellationId = `pcn_${randomBytes(12).toString('base64url')}`;
+    const cancellationId = recordId('pcn');
     await this.post(tx, payment, merchant, cancellationId, cancelWon, breakdown);
     await this.record(tx, payment, merchant, cancellationId, cancelWon, breakdown, now);
     await this.deps.events.append(tx, tenantId, [

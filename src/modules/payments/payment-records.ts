@@ -1,5 +1,5 @@
 /** Pure: what a decided payment writes (ledger transfers, activity) and answers (the receipt). */
-import { randomBytes } from 'node:crypto';
+import { recordId } from '../../ids.js';
 import type { CashbackDraw } from '../budgets/types.js';
 import type { Account, TransferRequest } from '../ledger/types.js';
 import { memberAccountIds } from '../members/member-service.js';
@@ -10,7 +10,7 @@ import type { Funds } from './split.js';
 import type { CashbackOutcome, Payment, PaymentReceipt } from './types.js';
 
 export function newPaymentId(): string {
-  return `pay_${randomBytes(12).toString('base64url')}`;
+  return recordId('pay');
 }
 
 export function cashbackOutcomeOf(quote: CashbackQuote, draw: CashbackDraw): CashbackOutcome {

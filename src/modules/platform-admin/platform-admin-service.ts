@@ -3,6 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/database.js';
 import { DomainError } from '../../errors.js';
+import { recordId } from '../../ids.js';
 import { normalizePhone } from '../members/phone.js';
 
 const ARGON2ID = 2;
@@ -84,12 +85,7 @@ export class PlatformAdminService {
       await this.db.query(
         `insert into platform_admins (id, phone, password_hash, origin, created_at, password_changed_at)
          values ($1, $2, $3, 'bootstrap', $4, $4)`,
-        [
-          `pla_${randomBytes(12).toString('base64url')}`,
-          phone,
-          await hash(password, { algorithm: ARGON2ID }),
-          now,
-        ],
+        [recordId('pla'), phone, await hash(password, { algorithm: ARGON2ID }), now],
       );
       return 'created';
     }

@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { notFound } from '../../errors.js';
+import { recordId } from '../../ids.js';
 import type { Job } from '../scheduler/scheduler.js';
 import { countDataRows, parseCsv } from './csv.js';
 import { Disbursements, PROGRAM_RECIPIENTS_MAX } from './disbursement.js';
@@ -97,7 +98,7 @@ export class ProgramService {
     const program: Program = {
       ...draft,
       tenantId,
-      id: `prg_${randomBytes(12).toString('base64url')}`,
+      id: recordId('prg'),
       createdBy: actorUserId,
       createdAt: now,
       recipientCount: 0,

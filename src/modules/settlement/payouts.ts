@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
+import { recordId } from '../../ids.js';
 import type { BankAccountRef, BankOutcome } from '../bank/bank-gateway.js';
 import type { TransferRequest } from '../ledger/types.js';
 import { SYSTEM_ACCOUNTS } from '../wallets/wallet-service.js';
@@ -61,7 +61,7 @@ export class PayoutDesk {
       throw new Error(`payout of ${amountWon} won for ${statement.id}`);
     const now = this.clock.now();
     const payout: StoredPayout = {
-      id: `spo_${randomBytes(12).toString('base64url')}`,
+      id: recordId('spo'),
       statementId: statement.id,
       merchantId: statement.merchantId,
       receivableAccountId: payee.receivableAccountId,

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
+import { recordId } from '../../ids.js';
 import type { Account } from '../ledger/types.js';
 import type { Merchant } from '../merchants/types.js';
 import type { Job, JobOutcome } from '../scheduler/scheduler.js';
@@ -231,7 +231,7 @@ export class SettlementService {
       const figures = (await selectDayFigures(tx, tenantId, [merchant.id], day)).get(merchant.id) ?? NO_SALES;
       const rule = await selectFeeRuleAt(tx, tenantId, day.start);
       const feeWon = feeWonFor(rule, merchant.annualRevenueWon, figures.grossWon - figures.cancelledWon);
-      const statementId = `stl_${randomBytes(12).toString('base64url')}`;
+      const statementId = recordId('stl');
       if (feeWon > 0) await this.chargeFee(tx, tenantId, merchant, statementId, feeWon);
       const commerce = (await this.deps.commission?.linesFor(tx, tenantId, merchant.id, day)) ?? null;
       if (commerce && commerce.commissionWon > 0)
@@ -421,7 +421,7 @@ export class SettlementService {
     const now = this.clock.now();
     const rule: FeeRule = {
       tenantId,
-      id: `fee_${randomBytes(12).toString('base64url')}`,
+      id: recordId('fee'),
       rateBp: draft.rateBp,
       feeFreeAnnualRevenueUpToWon: draft.feeFreeAnnualRevenueUpToWon ?? null,
       effectiveFrom: draft.effectiveFrom,

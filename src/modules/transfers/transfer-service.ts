@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
+import { recordId } from '../../ids.js';
 import { localDate, monthKey } from '../../time.js';
 import type { EventFeed } from '../events/event-feed.js';
 import { transferEvent } from '../events/producers.js';
@@ -90,7 +90,7 @@ export class TransferService {
     await this.checkLimits(tx, tenantId, senderId, input.amountWon, day, month, now);
     const windowHours = await this.deps.policy.ruleValue(tenantId, 'transfer_accept_window_hours', now, tx);
     const transfer: MemberTransfer = {
-      id: `trf_${randomBytes(12).toString('base64url')}`,
+      id: recordId('trf'),
       senderId,
       recipientId: recipient.id,
       amountWon: input.amountWon,
