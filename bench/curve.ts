@@ -602,7 +602,7 @@ function chunkInserts(filler: Filler): string[] {
         key: `'curve-filler-' || c.g`,
         request_hash: hash,
         status_code: '201',
-        response: receipt,
+        response: `(${receipt})::text`,
         created_at: 'c.created_at',
       },
       'from curve_chunk c order by c.g',

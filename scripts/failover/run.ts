@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     }
     const rows = await db.query<{ id: string; key: string }>(
       `select p.id, k.key from payments p join idempotency_keys k
-         on k.tenant_id = p.tenant_id and k.response->>'paymentId' = p.id
+         on k.tenant_id = p.tenant_id and k.response::jsonb->>'paymentId' = p.id
        where p.tenant_id = $1 and k.key like 'failover-%'`,
       [SERVER_TENANT],
     );

@@ -6,7 +6,7 @@
  */
 const SEPARATOR = '\x1e';
 const NULL_MARK = '\x1f';
-type ColumnType = 'text' | 'bigint' | 'int' | 'timestamptz' | 'jsonb' | 'uuid';
+type ColumnType = 'text' | 'bigint' | 'int' | 'timestamptz' | 'json' | 'jsonb' | 'uuid';
 
 /**
  * The values joined. They are ids, codes, hex digests, numbers, ISO times or JSON text: none can

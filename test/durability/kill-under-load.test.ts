@@ -100,7 +100,7 @@ describe.skipIf(!postgresAdminUrl())('the server killed with SIGKILL under payme
       [...paymentIds].map((id) => `payment:${id}`).sort(),
     );
     const stored = await db.query<{ key: string; payment_id: string }>(
-      `select key, response->>'paymentId' as payment_id from idempotency_keys
+      `select key, response::jsonb->>'paymentId' as payment_id from idempotency_keys
        where tenant_id = $1 and key like 'durability-%'`,
       [TENANT],
     );

@@ -103,7 +103,7 @@ describe.skipIf(!postgresAdminUrl())('the server stopped with SIGTERM under paym
 
     // Every acknowledged payment is in the ledger once; nothing was committed without being answered.
     const stored = await db.query<{ key: string; payment_id: string }>(
-      `select key, response->>'paymentId' as payment_id from idempotency_keys
+      `select key, response::jsonb->>'paymentId' as payment_id from idempotency_keys
        where tenant_id = $1 and key like 'drain-%'`,
       [TENANT],
     );

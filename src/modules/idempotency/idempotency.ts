@@ -59,14 +59,14 @@ export class IdempotentRequests {
     key: string,
     requestHash: string,
   ): Promise<StoredResponse | null> {
-    const [row] = await tx.query<{ request_hash: string; status_code: number; response: unknown }>(
+    const [row] = await tx.query<{ request_hash: string; status_code: number; response: string }>(
       `select request_hash, status_code, response from idempotency_keys
        where tenant_id = $1 and principal_id = $2 and key = $3`,
       [scope.tenantId, scope.principalId, key],
     );
     if (!row) return null;
     if (row.request_hash !== requestHash) throw idempotencyKeyReused();
-    return { statusCode: row.status_code, body: row.response };
+    return { statusCode: row.status_code, body: JSON.parse(row.response) };
   }
 }
 

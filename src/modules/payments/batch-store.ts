@@ -38,7 +38,7 @@ export async function selectIdempotentResponsesByTenant(
     key: string;
     request_hash: string;
     status_code: number;
-    response: unknown;
+    response: string;
   }>(
     `select tenant_id, principal_id, key, request_hash, status_code, response from idempotency_keys
      where (tenant_id, principal_id, key) in (select * from unnest($1::text[], $2::text[], $3::text[]))`,
@@ -51,7 +51,7 @@ export async function selectIdempotentResponsesByTenant(
     byTenant.get(row.tenant_id)?.set(idempotencySlot({ principalId: row.principal_id, key: row.key }), {
       requestHash: row.request_hash,
       statusCode: row.status_code,
-      body: row.response,
+      body: JSON.parse(row.response),
     });
   return byTenant;
 }
@@ -128,7 +128,7 @@ function paymentColumns(payments: readonly Payment[]): string[] {
   ];
 }
 
-const RESPONSE_COLUMN_TYPES = ['text', 'text', 'text', 'text', 'int', 'jsonb'] as const;
+const RESPONSE_COLUMN_TYPES = ['text', 'text', 'text', 'text', 'int', 'text'] as const;
 
 function responseColumns(responses: readonly NewIdempotentResponse[]): string[] {
   const column = (value: (row: NewIdempotentResponse) => string | number) => textColumn(responses.map(value));
