@@ -101,10 +101,10 @@ const PAYMENT_COLUMN_TYPES = [
   'text',
   'text',
   'bigint',
-  'jsonb',
+  'json',
   'bigint',
   'bigint',
-  'jsonb',
+  'json',
   'text',
   'timestamptz',
 ] as const;

@@ -60,4 +60,13 @@ export const paymentMigrations: Migration[] = [
     // The tenant is proven by its member and merchant, both read in the same tenant.
     sql: 'alter table payments drop constraint payments_tenant_id_fkey;',
   },
+  {
+    version: 803,
+    name: "payments' source of funds and cashback kept as written (json), not re-encoded (jsonb)",
+    // Every payment writes both (~500 bytes); jsonb's binary re-encoding cost PostgreSQL ~15 µs of
+    // CPU a KB more than json's syntax check (docs/engine.md, "Session 18"). Readers take them whole
+    // or by ->> (which json has too); nothing indexes or compares them.
+    sql: `alter table payments alter column paid_from type json using paid_from::json,
+            alter column cashback type json using cashback::json;`,
+  },
 ];

@@ -89,4 +89,13 @@ export const walletMigrations: Migration[] = [
     // stays there (no index entry, nothing to vacuum there). As ledger_accounts (ledger migration 3102).
     sql: 'alter table member_monthly_usage set (fillfactor = 70);',
   },
+  {
+    version: 705,
+    name: 'activity details kept as written (json), not re-encoded (jsonb)',
+    // A payment's line (~400 bytes: the merchant, source of funds, cashback rules) is written on the
+    // payment batch's path and only ever read back whole: jsonb's re-encoding was CPU for nothing
+    // (as payments' columns, migration 803).
+    sql: `alter table member_activity alter column details type json using details::json,
+            alter column details set default '{}'::json;`,
+  },
 ];

@@ -222,7 +222,7 @@ const ACTIVITY_COLUMN_TYPES = [
   'bigint',
   'text',
   'text',
-  'jsonb',
+  'json',
 ] as const;
 
 /** The activity entries as split text columns, parameters $7…$15, in the entries' order. */
