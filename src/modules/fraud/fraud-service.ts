@@ -150,6 +150,8 @@ const DETECTORS_CACHED_MAX = 32;
  */
 const REPLAY_PAGE_FACTS = 1_000;
 const REPLAY_PAGES_MAX = 10_000;
+/** Cases, freezes and alerts have always had 80-bit ids (14 characters after the prefix); kept so old and new look alike. */
+const FRAUD_ID_BYTES = 10;
 
 /**
  * Fraud ('깡') detection as a consumer of the event feed: it never runs on the payment path. Each
@@ -415,7 +417,7 @@ export class FraudService {
         `alertIds must name 1..${CASE_ALERTS_MAX} alerts`,
         `알림을 1~${CASE_ALERTS_MAX}개 지정해 주세요`,
       );
-    const caseId = recordId('fcase', 10);
+    const caseId = recordId('fcase', FRAUD_ID_BYTES);
     await this.db.transaction(async (tx) => {
       const rows = await tx.query<AlertRow>(
         'select * from fraud_alerts where tenant_id = $1 and id = any($2::text[]) order by id for update',
@@ -613,7 +615,7 @@ export class FraudService {
 
   private async freeze(context: ActionContext, kind: FraudFreeze['kind'], partyId: string): Promise<void> {
     const { tx, tenantId } = context;
-    const freezeId = recordId('frz', 10);
+    const freezeId = recordId('frz', FRAUD_ID_BYTES);
     // An active freeze of the same party stays as it is (the unique index keeps one).
     const inserted = await tx.query(
       `insert into fraud_freezes (tenant_id, id, kind, party_id, case_id, reason, status, created_by, created_at)
@@ -959,7 +961,7 @@ async function upsertAlerts(tx: Sql, tenantId: string, findings: readonly Findin
       tenantId,
       JSON.stringify(
         findings.map((f) => ({
-          id: recordId('falt', 10),
+          id: recordId('falt', FRAUD_ID_BYTES),
           rule: f.rule,
           subject_kind: f.subjectKind,
           subject_id: f.subjectId,
