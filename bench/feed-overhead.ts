@@ -2,19 +2,18 @@
  * What the event feed costs the payment path (issue 13: "must not slow the payment path measurably").
  * The same in-process payments (policy, caps, budget, cashback, idempotency, receipt) on PostgreSQL
  * with fsync on, in alternating rounds: the feed appended in each batch's transaction as in production
- * (A: its rows ride in the ledger's write statement), and without it (B). A/B/A/B… in the same minutes, so the machine's load
- * moves both arms alike.
+ * (its body with the payment rows, its numbers in the ledger's write), and without it. A/B, B/A… in
+ * the same minutes, so the machine's load moves both arms alike; each arm starts on a vacuumed and
+ * analysed database, so that autovacuum's minutely runs land in neither. Through the API, with the
+ * compiled server: bench/feed-overhead-http.ts.
  *
  *   npx tsx bench/feed-overhead.ts [rounds=4] [secondsPerRound=8] [--in-flight=N] [--pg-stats]
  *
  * `--in-flight=1` keeps one payment batch in flight (production: 2), to tell the feed's own work from
  * its per-tenant counter row, which a second batch waits on from its append to the first's commit.
  * `--pg-stats` prints PostgreSQL's statements per payment for each arm of the last round. Each round
- * also reports the WAL bytes a payment wrote, the feed's largest cost to the database.
+ * also reports the WAL bytes a payment wrote.
  */
-import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { mean, quantile } from 'simple-statistics';
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
@@ -27,6 +26,7 @@ import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgr
 import { createDatabase } from './database.js';
 import { paymentsInProcess } from './in-process.js';
 import { loadAverage } from './machine.js';
+import { reportPaired } from './paired.js';
 import { openStatementsAdmin, PG_STAT_STATEMENTS_SETTINGS, statementsOf } from './pg-statements.js';
 import { postgresCpuSeconds } from './postgres-cpu.js';
 import { seedBench } from './seed.js';
@@ -66,6 +66,9 @@ try {
   for (let round = 0; round < rounds; round += 1) {
     for (const arm of round % 2 === 0 ? (['feed', 'no feed'] as const) : (['no feed', 'feed'] as const)) {
       EventFeed.prototype.appendAlongside = arm === 'feed' ? append : noAppend;
+      // Autovacuum's minutely runs would land in one arm or the other: each arm starts with nothing
+      // for it to do (bench/feed-overhead-http.ts, session 19).
+      await db.exec('vacuum analyze');
       const nodeBefore = process.cpuUsage();
       const postgresBefore = postgresCpuSeconds(DATABASE);
       const walBefore = await walBytes();
@@ -110,34 +113,4 @@ try {
   await db.close();
 } finally {
   cluster.stop();
-}
-
-/**
- * The feed's cost as the two arms of each round differ (they ran back to back, in alternating
- * order, so the machine's drift moves both), with a 95% bootstrap interval of the mean difference:
- * an interval that holds 0 means the rounds cannot tell the two apart.
- */
-function reportPaired(
-  what: string,
-  unit: string,
-  withFeed: readonly number[],
-  without: readonly number[],
-): void {
-  const differences = withFeed.map((value, index) => value - (without[index] ?? Number.NaN));
-  if (differences.length < 2) return;
-  const rng = xoroshiro128plus(20_261_203);
-  const resampledMeans = Array.from({ length: 10_000 }, () =>
-    mean(
-      Array.from(
-        { length: differences.length },
-        () => differences[uniformInt(rng, 0, differences.length - 1)] as number,
-      ),
-    ),
-  );
-  const percentOf = (value: number) => `${((value / mean([...without])) * 100).toFixed(1)}%`;
-  const [low, high] = [quantile(resampledMeans, 0.025), quantile(resampledMeans, 0.975)];
-  const average = mean(differences);
-  console.log(
-    `paired ${what} difference (with − without the feed): mean ${average.toFixed(1)} ${unit} (${percentOf(average)}), 95% interval ${low.toFixed(1)} to ${high.toFixed(1)} ${unit} (${percentOf(low)} to ${percentOf(high)}); rounds: ${differences.map((d) => d.toFixed(0)).join(', ')}`,
-  );
 }

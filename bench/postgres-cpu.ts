@@ -25,16 +25,53 @@ function ticksOf(pid: number, children: boolean): number {
  * loaded machine wall time says little; this says how much work the database did.
  */
 export function postgresCpuSeconds(database: string): number {
+  const processes = postgresProcesses(database);
+  if (!processes) return Number.NaN;
+  const live = processes.children.reduce((sum, row) => sum + ticksOf(row.pid, false), 0);
+  return (ticksOf(processes.postmaster, true) + live) / TICKS_PER_SECOND;
+}
+
+const AUXILIARY = new Set([
+  'autovacuum worker',
+  'autovacuum launcher',
+  'walwriter',
+  'checkpointer',
+  'background writer',
+  'logical replication',
+]);
+
+/**
+ * CPU seconds so far of the cluster's live processes by what they are (`postgres: autovacuum worker`,
+ * `postgres: walwriter`, the backends of one database as `backend`…), and of those that exited:
+ * where the database's work went, beyond the statements pg_stat_statements times.
+ */
+export function postgresCpuByKind(database: string): Map<string, number> {
+  const byKind = new Map<string, number>();
+  const processes = postgresProcesses(database);
+  if (!processes) return byKind;
+  for (const row of processes.children) {
+    const auxiliary = [...AUXILIARY].find((name) => row.args.startsWith(`postgres: ${name}`));
+    const kind = auxiliary ?? (row.args.includes(` ${database} `) ? 'backend' : 'other');
+    byKind.set(kind, (byKind.get(kind) ?? 0) + ticksOf(row.pid, false) / TICKS_PER_SECOND);
+  }
+  byKind.set('exited', ticksOf(processes.postmaster, true) / TICKS_PER_SECOND);
+  return byKind;
+}
+
+function postgresProcesses(
+  database: string,
+): { postmaster: number; children: Array<{ pid: number; args: string }> } | null {
   const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
     .split('\n')
     .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/))
     .filter((match): match is RegExpMatchArray => match !== null)
     .map(([, pid, ppid, args]) => ({ pid: Number(pid), ppid: Number(ppid), args: args as string }));
   const backend = rows.find((row) => row.args.startsWith(`postgres: `) && row.args.includes(` ${database} `));
-  if (!backend) return Number.NaN;
-  const postmaster = backend.ppid;
-  const live = rows
-    .filter((row) => row.ppid === postmaster)
-    .reduce((sum, row) => sum + ticksOf(row.pid, false), 0);
-  return (ticksOf(postmaster, true) + live) / TICKS_PER_SECOND;
+  if (!backend) return null;
+  return { postmaster: backend.ppid, children: rows.filter((row) => row.ppid === backend.ppid) };
+}
+
+/** CPU seconds used so far by one process (Linux): a bench server, say. */
+export function processCpuSeconds(pid: number): number {
+  return ticksOf(pid, false) / TICKS_PER_SECOND;
 }
