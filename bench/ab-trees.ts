@@ -6,7 +6,8 @@
  * the rounds alternate A/B, B/A… so the machine's drift moves both arms alike. Without `--rate`, a
  * closed loop of 256 callers: payments a second and CPU a payment (Node + the cluster's PostgreSQL).
  * With `--rate=N`, an open loop at N a second: p50 and p99. Prints the paired difference with a 95%
- * interval (t over the rounds). docs/engine.md, "Session 17".
+ * interval (t over the rounds). Before each arm's round both databases are vacuumed and analysed, so
+ * that autovacuum does not land in one arm's rounds. docs/engine.md, "Session 17".
  */
 import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
@@ -108,8 +109,12 @@ try {
   const results: RoundResult[][] = [[], []];
   for (let round = 0; round < rounds; round += 1) {
     const order = round % 2 === 0 ? [0, 1] : [1, 0];
-    for (const index of order)
+    for (const index of order) {
+      // Both databases vacuumed and analysed first: autovacuum's minutely runs would otherwise land in
+      // one arm's rounds or the other's (NOTES-13.md, session 19).
+      for (const arm of arms) await arm.db.exec('vacuum analyze');
       (results[index] as RoundResult[]).push(await (arms[index] as (typeof arms)[0]).round(secondsPerRound));
+    }
     const [a, b] = results.map((arm) => arm.at(-1) as RoundResult);
     console.log(
       `round ${round + 1}: old ${a?.primary.toFixed(1)} / ${a?.secondary.toFixed(1)}, new ${b?.primary.toFixed(1)} / ${b?.secondary.toFixed(1)}; load ${loadAverage()}`,
