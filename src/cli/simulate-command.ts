@@ -6,6 +6,7 @@ import { DAEJEON_TENANT } from '../modules/tenants/presets.js';
 import type { Platform } from '../platform.js';
 import { DEMO_HISTORY, plantDemoHistory } from '../simulation/demo-history.js';
 import { writeReport } from '../simulation/report.js';
+import { openSimulationDatabase } from '../simulation/simulation-database.js';
 import { type Promotion, simulate } from '../simulation/simulator.js';
 
 const positive = (name: string, max: number) => (raw: string) => {
@@ -36,6 +37,10 @@ export function registerSimulate(program: Command): void {
     .option('--report <dir>', 'directory for report.md and the chart SVGs', 'simulation-report')
     .option('--promotion <spec>', 'code:from:to:rateBp[:spendingUpliftBp], repeatable', promotionOf)
     .option(
+      '--database-url <url>',
+      'an EMPTY PostgreSQL database to run in (refused if it has any table); default: an in-memory embedded database',
+    )
+    .option(
       '--fraud <patterns>',
       `comma-separated rings to inject in the first month (${FRAUD_RULES.join(', ')}) or "all"`,
     )
@@ -46,21 +51,23 @@ export function registerSimulate(program: Command): void {
         { format: '{phase} [{bar}] {value}/{total}', hideCursor: true },
         Presets.shades_classic,
       );
-      bar.start(1, 0, { phase: 'setting up' });
-      const result = await simulate({
-        months: options.months,
-        members: options.members,
-        seed: options.seed,
-        startMonth: options.start,
-        promotions: options.promotion ?? [],
-        ...(patterns ? { fraud: { patterns, intensity: 2 } } : {}),
-        onProgress: (done, total, phase) => {
-          bar.setTotal(total);
-          bar.update(done, { phase });
-        },
-      });
-      bar.stop();
+      const db = await openSimulationDatabase(options.databaseUrl);
       try {
+        bar.start(1, 0, { phase: 'setting up' });
+        const result = await simulate({
+          db,
+          months: options.months,
+          members: options.members,
+          seed: options.seed,
+          startMonth: options.start,
+          promotions: options.promotion ?? [],
+          ...(patterns ? { fraud: { patterns, intensity: 2 } } : {}),
+          onProgress: (done, total, phase) => {
+            bar.setTotal(total);
+            bar.update(done, { phase });
+          },
+        });
+        bar.stop();
         const { analytics } = result.platform;
         const overview = await analytics.overview(result.tenantId, result.period);
         const dashboard = await analytics.dashboard(result.tenantId, result.period);
@@ -69,7 +76,8 @@ export function registerSimulate(program: Command): void {
           `${result.payments.attempted} payments in ${result.paymentSeconds.toFixed(1)} s: ${result.paymentsPerSecond.toFixed(0)} payments/s; report: ${file}`,
         );
       } finally {
-        await result.platform.db.close();
+        bar.stop();
+        await db.close();
       }
     });
 }
