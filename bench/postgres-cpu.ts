@@ -31,14 +31,14 @@ export function postgresCpuSeconds(database: string): number {
   return (ticksOf(processes.postmaster, true) + live) / TICKS_PER_SECOND;
 }
 
-const AUXILIARY = new Set([
+const AUXILIARY = [
   'autovacuum worker',
   'autovacuum launcher',
   'walwriter',
   'checkpointer',
   'background writer',
   'logical replication',
-]);
+];
 
 /**
  * CPU seconds so far of the cluster's live processes by what they are (`postgres: autovacuum worker`,
@@ -50,7 +50,7 @@ export function postgresCpuByKind(database: string): Map<string, number> {
   const processes = postgresProcesses(database);
   if (!processes) return byKind;
   for (const row of processes.children) {
-    const auxiliary = [...AUXILIARY].find((name) => row.args.startsWith(`postgres: ${name}`));
+    const auxiliary = AUXILIARY.find((name) => row.args.startsWith(`postgres: ${name}`));
     const kind = auxiliary ?? (row.args.includes(` ${database} `) ? 'backend' : 'other');
     byKind.set(kind, (byKind.get(kind) ?? 0) + ticksOf(row.pid, false) / TICKS_PER_SECOND);
   }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, postgresAdminUrl } from '../../test/support/databases.js';
 import { openPostgres } from '../db/postgres.js';
+import { auditLedger } from '../modules/ledger/audit.js';
 import { openSimulationDatabase } from './simulation-database.js';
 import { simulate } from './simulator.js';
 
@@ -38,8 +39,9 @@ describe.skipIf(!postgresAdminUrl())('hanbat simulate --database-url', () => {
       expect(overview.spendingByDistrict.reduce((sum, row) => sum + row.count, 0)).toBe(
         result.payments.succeeded,
       );
-      const [audit] = await db.query<{ payments: number }>('select count(*)::int as payments from payments');
-      expect(audit?.payments).toBe(result.payments.succeeded);
+      const [stored] = await db.query<{ payments: number }>('select count(*)::int as payments from payments');
+      expect(stored?.payments).toBe(result.payments.succeeded);
+      expect((await auditLedger(db, result.tenantId, result.platform.clock.now())).ok).toBe(true);
     } finally {
       await db.close();
     }

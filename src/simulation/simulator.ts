@@ -1,9 +1,6 @@
 import { ManualClock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import type { Database } from '../db/database.js';
-import { migrate } from '../db/migrate.js';
-import { allMigrations } from '../db/migrations.js';
-import { openPglite } from '../db/pglite.js';
 import { DomainError } from '../errors.js';
 import { businessNumberCheckDigit } from '../modules/merchants/business-number.js';
 import { createPlatform, type Platform } from '../platform.js';
@@ -11,6 +8,7 @@ import { DEMO_CREDENTIALS, seedDaejeon } from '../presets/daejeon.js';
 import { type Calibration, DAEJEON_CALIBRATION } from './daejeon-calibration.js';
 import { type FraudInjection, fraudOrders } from './fraud-injection.js';
 import { lognormal, pickWeighted, type Rng, rngOf, zipfIndex } from './random.js';
+import { openSimulationDatabase } from './simulation-database.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -114,8 +112,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   const setupStarted = performance.now();
   const first = monthStart(options.startMonth, 0);
   const clock = new ManualClock(new Date(first.startMs - DAY_MS));
-  const db = options.db ?? (await openPglite(undefined));
-  if (!options.db) await migrate(db, allMigrations);
+  const db = options.db ?? (await openSimulationDatabase());
   const platform = createPlatform({ ...loadConfig({}), mode: 'demo' }, db, clock);
   const tenantId = options.tenantId ?? 'daejeon';
   if (!options.seeded) await seedDaejeon(platform, tenantId);
