@@ -174,6 +174,7 @@ export function createPlatform(
       ledger,
       tenants,
       merchants,
+      payments,
       bank,
       operatorActions,
       freezes,

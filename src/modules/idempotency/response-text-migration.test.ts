@@ -3,7 +3,7 @@ import { databaseKinds, openTestDatabase } from '../../../test/support/databases
 import type { Database } from '../../db/database.js';
 import { migrate } from '../../db/migrate.js';
 import { allMigrations } from '../../db/migrations.js';
-import { selectIdempotentResponsesByTenant } from '../payments/batch-store.js';
+import { selectIdempotentResponsesByTenant } from './stored-responses.js';
 
 const RESPONSE_TEXT_MIGRATION = 282;
 

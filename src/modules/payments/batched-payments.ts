@@ -16,6 +16,14 @@ import type { PotBalances } from '../budgets/types.js';
 import type { NewEvent } from '../events/types.js';
 import { assertNotFrozenIn, type FrozenParties } from '../fraud/freeze-service.js';
 import { idempotencyKeyReused } from '../idempotency/idempotency.js';
+import {
+  type IdempotencyRef,
+  idempotencySlot,
+  type NewIdempotentResponse,
+  type StoredIdempotentResponse,
+  selectIdempotentResponsesByTenant,
+  storeResponsesAlongside,
+} from '../idempotency/stored-responses.js';
 import type { HeldAccounts } from '../ledger/held-accounts.js';
 import type { Account, TransferRequest } from '../ledger/types.js';
 import type { Merchant } from '../merchants/types.js';
@@ -24,14 +32,7 @@ import type { CashbackPolicy } from '../policy/types.js';
 import type { ActivityEntry, MonthlyUsage, WalletView } from '../wallets/types.js';
 import { lockMonthlyUsagesOfTenants, recordSpendingOfTenants } from '../wallets/usage.js';
 import { walletViewOf } from '../wallets/wallet-view.js';
-import {
-  type IdempotencyRef,
-  idempotencySlot,
-  insertPaymentsWithResponses,
-  type NewIdempotentResponse,
-  type StoredIdempotentResponse,
-  selectIdempotentResponsesByTenant,
-} from './batch-store.js';
+import { insertPaymentsAlongside } from './batch-store.js';
 import { PaymentErrors } from './errors.js';
 import { paymentMadeEvent } from './events.js';
 import {
@@ -438,12 +439,15 @@ export class BatchedPayments {
         events: (writes[index] as BatchWrites).events,
       })),
     );
-    await insertPaymentsWithResponses(
-      tx,
-      now,
-      writes.flatMap((tenantWrites) => tenantWrites.payments),
+    // The stored responses ride in that first statement too: one round trip for both modules' rows.
+    const stored = storeResponsesAlongside(
       writes.flatMap((tenantWrites) => tenantWrites.responses),
-      feed?.bodies,
+      now,
+    );
+    await insertPaymentsAlongside(
+      tx,
+      writes.flatMap((tenantWrites) => tenantWrites.payments),
+      [stored, feed?.bodies ?? null].filter((companion) => companion !== null),
     );
     await recordSpendingOfTenants(
       tx,

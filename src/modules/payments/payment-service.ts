@@ -26,6 +26,7 @@ import {
   paymentTransfer,
   receiptOf,
 } from './payment-records.js';
+import { type DayFigures, dayFiguresOfMerchants } from './sales.js';
 import { isSelfDealing, selfDealingQuote, selfDealingRuleAt } from './self-dealing.js';
 import { type Funds, splitPayment } from './split.js';
 import { cashSpendingPage, memberCashSpending } from './tax-spending.js';
@@ -304,6 +305,20 @@ export class PaymentService {
       [tenantId, paymentId],
     );
     return row ? toPayment(row) : undefined;
+  }
+
+  /**
+   * Merchants' sales figures for one period (a settlement's business day): payments and
+   * cancellations in [start, end), and the net after `end`; a merchant with neither has no entry.
+   * `tx` when the caller reads it under its own locks.
+   */
+  async dayFiguresOfMerchants(
+    tenantId: string,
+    merchantIds: readonly string[],
+    period: { start: Date; end: Date },
+    tx?: Sql,
+  ): Promise<Map<string, DayFigures>> {
+    return dayFiguresOfMerchants(tx ?? this.db, tenantId, merchantIds, period);
   }
 
   /** One member's cash spending by month and merchant, cancellations netted (for the tax statement). */

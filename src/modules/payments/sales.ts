@@ -37,3 +37,94 @@ export async function merchantSales(
   );
   return { items, dailyTotals };
 }
+
+/** A merchant's sales figures for one period (a settlement's business day). */
+export interface DayFigures {
+  paymentsCount: number;
+  grossWon: number;
+  cancellationsCount: number;
+  cancelledWon: number;
+  /** Sales minus cancellations from the period's end until now: in the receivable, but not due yet. */
+  laterNetWon: number;
+}
+
+/** The figures of a merchant with no payment and no cancellation in the period. */
+export const NO_SALES: DayFigures = {
+  paymentsCount: 0,
+  grossWon: 0,
+  cancellationsCount: 0,
+  cancelledWon: 0,
+  laterNetWon: 0,
+};
+
+/**
+ * Each merchant's payments and cancellations in [start, end) and its net after `end`, by merchant
+ * id; a merchant with neither has no entry.
+ */
+export async function dayFiguresOfMerchants(
+  sql: Sql,
+  tenantId: string,
+  merchantIds: readonly string[],
+  period: { start: Date; end: Date },
+): Promise<Map<string, DayFigures>> {
+  const sales = await selectSalesByMerchant(sql, tenantId, merchantIds, period);
+  const cancellations = await selectCancellationsByMerchant(sql, tenantId, merchantIds, period);
+  const figures = new Map<string, DayFigures>();
+  for (const row of sales) {
+    figures.set(row.merchant_id, {
+      ...NO_SALES,
+      paymentsCount: row.count,
+      grossWon: row.gross_won,
+      laterNetWon: row.later_won,
+    });
+  }
+  for (const row of cancellations) {
+    const known = figures.get(row.merchant_id) ?? NO_SALES;
+    figures.set(row.merchant_id, {
+      ...known,
+      cancellationsCount: row.count,
+      cancelledWon: row.cancelled_won,
+      laterNetWon: known.laterNetWon - row.later_won,
+    });
+  }
+  return figures;
+}
+
+interface MerchantSumRow {
+  merchant_id: string;
+  count: number;
+  later_won: number;
+}
+
+function selectSalesByMerchant(
+  sql: Sql,
+  tenantId: string,
+  merchantIds: readonly string[],
+  period: { start: Date; end: Date },
+): Promise<Array<MerchantSumRow & { gross_won: number }>> {
+  return sql.query(
+    `select merchant_id, count(*) filter (where created_at < $4)::bigint as count,
+       coalesce(sum(amount_won) filter (where created_at < $4), 0)::bigint as gross_won,
+       coalesce(sum(amount_won) filter (where created_at >= $4), 0)::bigint as later_won
+     from payments where tenant_id = $1 and merchant_id = any($2::text[]) and created_at >= $3
+     group by merchant_id`,
+    [tenantId, merchantIds, period.start, period.end],
+  );
+}
+
+function selectCancellationsByMerchant(
+  sql: Sql,
+  tenantId: string,
+  merchantIds: readonly string[],
+  period: { start: Date; end: Date },
+): Promise<Array<MerchantSumRow & { cancelled_won: number }>> {
+  return sql.query(
+    `select p.merchant_id, count(*) filter (where c.created_at < $4)::bigint as count,
+       coalesce(sum(c.amount_won) filter (where c.created_at < $4), 0)::bigint as cancelled_won,
+       coalesce(sum(c.amount_won) filter (where c.created_at >= $4), 0)::bigint as later_won
+     from payment_cancellations c join payments p on p.tenant_id = c.tenant_id and p.id = c.payment_id
+     where c.tenant_id = $1 and c.created_at >= $3 and p.merchant_id = any($2::text[])
+     group by p.merchant_id`,
+    [tenantId, merchantIds, period.start, period.end],
+  );
+}

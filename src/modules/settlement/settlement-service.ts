@@ -3,6 +3,7 @@ import { type Database, type Sql, transactionWithRetry } from '../../db/database
 import { recordId } from '../../ids.js';
 import type { Account } from '../ledger/types.js';
 import type { Merchant } from '../merchants/types.js';
+import { type DayFigures, NO_SALES } from '../payments/sales.js';
 import type { Job, JobOutcome } from '../scheduler/scheduler.js';
 import { SYSTEM_ACCOUNTS } from '../wallets/wallet-service.js';
 import { type BusinessDay, businessDay, previousBusinessDate } from './business-day.js';
@@ -13,15 +14,12 @@ import {
   advanceRun,
   completeRun,
   countAttempts,
-  type DayFigures,
   ensureRun,
   hasPayoutPastHold,
   hasStatementSince,
   insertStatement,
-  NO_SALES,
   type StoredPayout,
   type StoredRun,
-  selectDayFigures,
   selectDayStatements,
   selectDayTotals,
   selectMerchantStatements,
@@ -177,8 +175,7 @@ export class SettlementService {
         )
       ).map((account) => [account.id, account]),
     );
-    const figures = await selectDayFigures(
-      this.db,
+    const figures = await this.deps.payments.dayFiguresOfMerchants(
       tenantId,
       page.map((merchant) => merchant.id),
       day,
@@ -228,7 +225,9 @@ export class SettlementService {
       if (await hasStatementSince(tx, tenantId, merchant.id, day.date, true))
         return { kind: 'settled_already' };
       if (await hasPayoutPastHold(tx, tenantId, merchant.id, now)) return { kind: 'blocked' };
-      const figures = (await selectDayFigures(tx, tenantId, [merchant.id], day)).get(merchant.id) ?? NO_SALES;
+      const figures =
+        (await this.deps.payments.dayFiguresOfMerchants(tenantId, [merchant.id], day, tx)).get(merchant.id) ??
+        NO_SALES;
       const rule = await selectFeeRuleAt(tx, tenantId, day.start);
       const feeWon = feeWonFor(rule, merchant.annualRevenueWon, figures.grossWon - figures.cancelledWon);
       const statementId = recordId('stl');
@@ -292,10 +291,12 @@ export class SettlementService {
       if (attempts >= PAYOUT_ATTEMPTS_MAX) return null;
       const figures =
         (
-          await selectDayFigures(tx, tenantId, [merchant.id], {
-            start: statement.periodStart,
-            end: statement.periodEnd,
-          })
+          await this.deps.payments.dayFiguresOfMerchants(
+            tenantId,
+            [merchant.id],
+            { start: statement.periodStart, end: statement.periodEnd },
+            tx,
+          )
         ).get(merchant.id) ?? NO_SALES;
       const receivable = await this.requireReceivable(tx, tenantId, merchant);
       const payoutWon = Math.min(

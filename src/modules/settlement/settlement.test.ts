@@ -209,11 +209,11 @@ describe.each(databaseKinds())('merchant settlement on %s', (kind) => {
     await pay(2_000, market.merchantCode);
     await pay(3_000, bookstore.merchantCode);
     t.clock.set(kst('2021-05-14T01:00:00'));
-    const { ledger, tenants, merchants, bank, operatorActions } = t.platform;
+    const { ledger, tenants, merchants, payments, bank, operatorActions } = t.platform;
     const onePerPass = new SettlementService(
       t.db,
       t.clock,
-      { ledger, tenants, merchants, bank, operatorActions },
+      { ledger, tenants, merchants, payments, bank, operatorActions },
       { merchantsPerPassMax: 1 },
     );
 

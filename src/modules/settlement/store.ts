@@ -1,8 +1,7 @@
 import type { Sql } from '../../db/database.js';
-import type { BusinessDay } from './business-day.js';
 import type { Payout, PayoutStatus, RunTotals, SettlementRun, Statement, StatementStatus } from './types.js';
 
-/** SQL of the settlement module; payments and cancellations are read, never written. */
+/** SQL of the settlement module's own tables; sales figures come from PaymentService. */
 
 interface StatementRow {
   tenant_id: string;
@@ -218,73 +217,6 @@ export async function selectDayTotals(sql: Sql, tenantId: string, date: string):
     paidWon: won('paid_won'),
     carriedWon: won('due_won') - won('paid_won'),
   };
-}
-
-/** A merchant's sales figures for one business day, read from the payments module's tables. */
-export interface DayFigures {
-  paymentsCount: number;
-  grossWon: number;
-  cancellationsCount: number;
-  cancelledWon: number;
-  /** Sales minus cancellations from the day's end until now: in the receivable, but not due yet. */
-  laterNetWon: number;
-}
-
-export const NO_SALES: DayFigures = {
-  paymentsCount: 0,
-  grossWon: 0,
-  cancellationsCount: 0,
-  cancelledWon: 0,
-  laterNetWon: 0,
-};
-
-export async function selectDayFigures(
-  sql: Sql,
-  tenantId: string,
-  merchantIds: readonly string[],
-  day: Pick<BusinessDay, 'start' | 'end'>,
-): Promise<Map<string, DayFigures>> {
-  const sales = await sql.query<{ merchant_id: string; count: number; gross_won: number; later_won: number }>(
-    `select merchant_id, count(*) filter (where created_at < $4)::bigint as count,
-       coalesce(sum(amount_won) filter (where created_at < $4), 0)::bigint as gross_won,
-       coalesce(sum(amount_won) filter (where created_at >= $4), 0)::bigint as later_won
-     from payments where tenant_id = $1 and merchant_id = any($2::text[]) and created_at >= $3
-     group by merchant_id`,
-    [tenantId, merchantIds, day.start, day.end],
-  );
-  const cancellations = await sql.query<{
-    merchant_id: string;
-    count: number;
-    cancelled_won: number;
-    later_won: number;
-  }>(
-    `select p.merchant_id, count(*) filter (where c.created_at < $4)::bigint as count,
-       coalesce(sum(c.amount_won) filter (where c.created_at < $4), 0)::bigint as cancelled_won,
-       coalesce(sum(c.amount_won) filter (where c.created_at >= $4), 0)::bigint as later_won
-     from payment_cancellations c join payments p on p.tenant_id = c.tenant_id and p.id = c.payment_id
-     where c.tenant_id = $1 and c.created_at >= $3 and p.merchant_id = any($2::text[])
-     group by p.merchant_id`,
-    [tenantId, merchantIds, day.start, day.end],
-  );
-  const figures = new Map<string, DayFigures>();
-  for (const row of sales) {
-    figures.set(row.merchant_id, {
-      ...NO_SALES,
-      paymentsCount: row.count,
-      grossWon: row.gross_won,
-      laterNetWon: row.later_won,
-    });
-  }
-  for (const row of cancellations) {
-    const known = figures.get(row.merchant_id) ?? NO_SALES;
-    figures.set(row.merchant_id, {
-      ...known,
-      cancellationsCount: row.count,
-      cancelledWon: row.cancelled_won,
-      laterNetWon: known.laterNetWon - row.later_won,
-    });
-  }
-  return figures;
 }
 
 interface PayoutRow {

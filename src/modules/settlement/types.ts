@@ -6,12 +6,15 @@ import type { EventFeed } from '../events/event-feed.js';
 import type { FreezeService } from '../fraud/freeze-service.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
+import type { PaymentService } from '../payments/payment-service.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 
 export interface SettlementDeps {
   ledger: LedgerService;
   tenants: TenantService;
   merchants: MerchantService;
+  /** A merchant's sales figures for a business day. */
+  payments: PaymentService;
   bank: BankGateway;
   operatorActions: OperatorActionLog;
   /** Fraud holds: a held or frozen merchant gets no statement or payout until released. */
