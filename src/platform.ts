@@ -91,7 +91,7 @@ export function createPlatform(
   const freezes = new FreezeService(db);
   const reference = new ReferenceService(db, clock);
   const policy = new PolicyService(db, clock, operatorActions);
-  const budgets = new BudgetService(db, clock, ledger, operatorActions);
+  const budgets = new BudgetService(db, clock, ledger, tenants, operatorActions);
   const members = new MemberService(db, clock, {
     ledger,
     tenants,

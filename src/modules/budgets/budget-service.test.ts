@@ -7,6 +7,7 @@ import { DomainError } from '../../errors.js';
 import { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import { auditLedger } from '../ledger/audit.js';
 import { LedgerService } from '../ledger/ledger-service.js';
+import { TenantService } from '../tenants/tenant-service.js';
 import { allocateCashback } from './allocate.js';
 import { BudgetService } from './budget-service.js';
 import { DAEJEON_2021_POT, seedDaejeonBudgets } from './presets/daejeon.js';
@@ -58,7 +59,7 @@ describe.each(databaseKinds())('budget service on %s', (kind) => {
     clock = new ManualClock('2021-05-13T03:00:00Z');
     ledger = new LedgerService(db, clock);
     actions = new OperatorActionLog(db, clock);
-    budgets = new BudgetService(db, clock, ledger, actions);
+    budgets = new BudgetService(db, clock, ledger, new TenantService(db, clock), actions);
     tenantId = await createTestTenant(db, clock);
     await ledger.createAccounts(tenantId, [
       { id: MEMBER_CASHBACK, kind: 'member_cashback', currencyCode: 'KRW' },

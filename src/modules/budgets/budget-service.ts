@@ -6,6 +6,7 @@ import { localDate } from '../../time.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { AccountSpec, Posting, TransferResult } from '../ledger/types.js';
+import type { TenantService } from '../tenants/tenant-service.js';
 import { monthlySeries, projectExhaustion } from './burn.js';
 import {
   BUDGET_FUND_CODE,
@@ -15,16 +16,21 @@ import {
   lockTenantPots,
   type PotRow,
   potAccountId,
-  selectDailySpent,
   selectFundingTotals,
   selectOverlapping,
   selectPot,
   selectPots,
   selectPotsOfTenants,
-  selectTenantSettings,
   sourceAccountId,
 } from './store.js';
-import type { BudgetPotSummary, BurnReport, FundingSource, NewBudgetPot, PotBalances } from './types.js';
+import type {
+  BudgetPotSummary,
+  BurnReport,
+  FundingSource,
+  NewBudgetPot,
+  PotBalances,
+  SpentInPeriod,
+} from './types.js';
 import { validateIdempotencyKey, validateNewPot, validateTopUpAmount } from './validation.js';
 
 const BP_PER_WHOLE = 10_000n;
@@ -41,6 +47,7 @@ export class BudgetService {
     readonly db: Database,
     readonly clock: Clock,
     readonly ledger: LedgerService,
+    readonly tenants: TenantService,
     readonly operatorActions: OperatorActionLog,
   ) {}
 
@@ -189,8 +196,8 @@ export class BudgetService {
   /** Monthly spending so far and when the pot runs dry at the pace of the last 30 days. */
   async burn(tenantId: string, potId: string): Promise<BurnReport> {
     const pot = await this.getPot(tenantId, potId);
-    const { timeZone } = await this.tenantSettings(this.db, tenantId);
-    const dailySpent = await selectDailySpent(this.db, tenantId, potId, timeZone);
+    const timeZone = await this.tenants.timeZoneOf(tenantId);
+    const dailySpent = await this.dailySpent(tenantId, potId, timeZone);
     const lastInstant = new Date(pot.to.getTime() - 1);
     const asOf = new Date(
       Math.max(pot.from.getTime(), Math.min(this.clock.now().getTime(), lastInstant.getTime())),
@@ -206,6 +213,20 @@ export class BudgetService {
       exhaustsBeforePeriodEnd:
         pace.projectedExhaustionDate !== null && pace.projectedExhaustionDate <= dayOf(lastInstant, timeZone),
     };
+  }
+
+  /**
+   * Net spending per tenant-local day: what left the pot's accounts other than by funding moves,
+   * minus what came back (clawbacks of cancelled payments).
+   */
+  private async dailySpent(tenantId: string, potId: string, timeZone: string): Promise<SpentInPeriod[]> {
+    const accountIds = FUNDING_SOURCES.map((source) => potAccountId(potId, source));
+    const days = await this.ledger.dailyPostedWon(tenantId, accountIds, {
+      timeZone,
+      excludeCodes: [BUDGET_FUND_CODE],
+    });
+    // 0 - x rather than -x: a day that netted to nothing is 0, not -0.
+    return days.map(({ day, postedWon }) => ({ period: day, spentWon: 0 - postedWon }));
   }
 
   private async replayCreate(
@@ -262,7 +283,8 @@ export class BudgetService {
   }
 
   private async createPotAccounts(tx: Sql, tenantId: string, potId: string): Promise<void> {
-    const { currencyCode } = await this.tenantSettings(tx, tenantId);
+    const currencyCode = (await this.tenants.get(tenantId, tx))?.currencyCode;
+    if (!currencyCode) throw notFound(`tenant ${tenantId}`, `테넌트 ${tenantId}`);
     const specs: AccountSpec[] = FUNDING_SOURCES.flatMap((source) => [
       // Appropriations outside the platform: they go negative by what they paid in.
       { id: sourceAccountId(source), kind: 'budget_source', currencyCode, allowNegative: true },
@@ -349,15 +371,6 @@ export class BudgetService {
         spentWon: fundedWon - movedToMonthlyWon - remainingWon,
       };
     });
-  }
-
-  private async tenantSettings(
-    sql: Sql,
-    tenantId: string,
-  ): Promise<{ currencyCode: string; timeZone: string }> {
-    const settings = await selectTenantSettings(sql, tenantId);
-    if (!settings) throw notFound(`tenant ${tenantId}`, `테넌트 ${tenantId}`);
-    return settings;
   }
 }
 

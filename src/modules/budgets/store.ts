@@ -1,5 +1,5 @@
 import type { Sql } from '../../db/database.js';
-import type { BudgetPeriod, FundingSource, SpentInPeriod } from './types.js';
+import type { BudgetPeriod, FundingSource } from './types.js';
 
 /** SQL of the budgets module. A pot covers `at` when period_from ≤ at < period_to. */
 
@@ -41,17 +41,6 @@ export function sourceAccountId(source: FundingSource): string {
 /** A second creator of pots waits here, so the overlap checks see every committed pot. */
 export async function lockTenantPots(tx: Sql, tenantId: string): Promise<void> {
   await tx.query(`select pg_advisory_xact_lock(6502, hashtext($1))`, [tenantId]);
-}
-
-export async function selectTenantSettings(
-  sql: Sql,
-  tenantId: string,
-): Promise<{ currencyCode: string; timeZone: string } | undefined> {
-  const [row] = await sql.query<{ currencyCode: string; timeZone: string }>(
-    `select currency_code as "currencyCode", time_zone as "timeZone" from tenants where id = $1`,
-    [tenantId],
-  );
-  return row;
 }
 
 export async function selectPot(sql: Sql, tenantId: string, potId: string): Promise<PotRow | undefined> {
@@ -162,26 +151,4 @@ export async function selectFundingTotals(
     [tenantId, JSON.stringify(potIds)],
   );
   return new Map(rows.map(({ potId, ...totals }) => [potId, totals]));
-}
-
-/**
- * Net spending per tenant-local day: what left the pot's accounts other than by funding moves,
- * minus what came back (clawbacks of cancelled payments).
- */
-export async function selectDailySpent(
-  sql: Sql,
-  tenantId: string,
-  potId: string,
-  timeZone: string,
-): Promise<SpentInPeriod[]> {
-  return sql.query<SpentInPeriod>(
-    `select to_char(t.created_at at time zone $3, 'YYYY-MM-DD') as period,
-       (-sum(e.posted_delta_won))::bigint as "spentWon"
-     from ledger_entries e
-     join ledger_transfers t on t.tenant_id = e.tenant_id and t.id = e.transfer_id
-     where e.tenant_id = $1 and e.account_id = any($2::text[])
-       and t.code <> $4
-     group by 1 order by 1`,
-    [tenantId, FUNDING_SOURCES.map((source) => potAccountId(potId, source)), timeZone, BUDGET_FUND_CODE],
-  );
 }

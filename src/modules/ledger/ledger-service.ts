@@ -22,12 +22,18 @@ import {
 import { genesisHash } from './hashing.js';
 import { HeldAccounts } from './held-accounts.js';
 import {
+  selectDailyPostedWon,
+  selectPostedWonByCounterpartyOwner,
+  selectPostedWonTotal,
+} from './journal-totals.js';
+import {
   lockAccountStatesOwnedBy,
   lockAccountsOfTenants,
   lockAccountsOwnedBy,
   selectAccounts,
   selectAccountsOwnedBy,
   selectAvailableOfTenants,
+  selectBalances,
   selectResolutionsOfTenants,
   selectTransfers,
   selectTransfersOfTenants,
@@ -35,6 +41,8 @@ import {
 } from './store.js';
 import {
   type Account,
+  type AccountBalance,
+  type AccountQuery,
   type AccountSpec,
   LEDGER_LIMITS,
   type Transfer,
@@ -46,6 +54,8 @@ import { isValidLedgerId } from './validate.js';
 const KIND_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
 const CURRENCY_PATTERN = /^[A-Z0-9]{3,8}$/;
 const EXPIRY_BATCH_MAX = 1000;
+/** Accounts one balance or journal read takes: callers page larger sets (a programme's grants) by this. */
+export const ACCOUNTS_PER_READ_MAX = 10_000;
 
 export interface PostOptions {
   /**
@@ -119,6 +129,57 @@ export class LedgerService {
     lock: 'lock' | 'read',
   ): Promise<Map<string, number>> {
     return selectAvailableOfTenants(sql, keys, lock === 'lock' ? 'for update' : '');
+  }
+
+  /**
+   * Balances alone (no metadata) of up to ACCOUNTS_PER_READ_MAX accounts, as committed or as `sql`
+   * sees them: for a module that sums or filters many of its accounts (a programme's grants).
+   * Unknown ids are absent.
+   */
+  async balancesOf(
+    tenantId: string,
+    ids: readonly string[],
+    sql?: Sql,
+  ): Promise<Map<string, AccountBalance>> {
+    assertAccountsPerRead(ids.length);
+    return selectBalances(sql ?? this.db, tenantId, ids);
+  }
+
+  /** The posted balances of the accounts `accounts` names, summed (a programme's grants: what they hold). */
+  async postedWonOf(tenantId: string, accounts: AccountQuery, sql?: Sql): Promise<number> {
+    return selectPostedWonTotal(sql ?? this.db, tenantId, accounts);
+  }
+
+  /**
+   * What the accounts `accounts` names exchanged with accounts of `counterparty.kind` (merchants'
+   * receivables), net and per owner of those accounts: the sum of the named accounts' posted deltas
+   * in transfers that also post to one, negative when they paid. Transfers whose id starts with
+   * `excludeTransferIdPrefix` are skipped up front (a module's own movements, known not to qualify).
+   */
+  async postedWonByCounterpartyOwner(
+    tenantId: string,
+    accounts: AccountQuery,
+    counterparty: { kind: string; excludeTransferIdPrefix?: string },
+    sql?: Sql,
+  ): Promise<Map<string, number>> {
+    return selectPostedWonByCounterpartyOwner(sql ?? this.db, tenantId, accounts, {
+      kind: counterparty.kind,
+      excludeTransferIdPrefix: counterparty.excludeTransferIdPrefix ?? null,
+    });
+  }
+
+  /**
+   * Net posted won of these accounts per day of `timeZone` ('YYYY-MM-DD', oldest first), leaving out
+   * transfers with `excludeCodes`: how fast a budget pot is spent, net of what came back.
+   */
+  async dailyPostedWon(
+    tenantId: string,
+    accountIds: readonly string[],
+    filter: { timeZone: string; excludeCodes: readonly string[] },
+    sql?: Sql,
+  ): Promise<Array<{ day: string; postedWon: number }>> {
+    assertAccountsPerRead(accountIds.length);
+    return selectDailyPostedWon(sql ?? this.db, tenantId, accountIds, filter);
   }
 
   /** Every account of these owners (members of a payment batch), locked in id order for the rest of `tx`. */
@@ -356,6 +417,11 @@ function assertBatchSize(count: number): void {
       messageKo: `한 번에 최대 ${LEDGER_LIMITS.batchTransfersMax}건까지 처리할 수 있습니다 (요청 ${count}건)`,
     });
   }
+}
+
+function assertAccountsPerRead(count: number): void {
+  if (count > ACCOUNTS_PER_READ_MAX)
+    throw new Error(`a ledger read takes at most ${ACCOUNTS_PER_READ_MAX} accounts, got ${count}`);
 }
 
 function assertAccountSpec(spec: AccountSpec): void {

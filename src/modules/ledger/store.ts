@@ -2,7 +2,7 @@ import { type CompanionWrite, type Sql, writeCompanion } from '../../db/database
 import { byTenant, keyedRows, type TenantKey, tenantKeyRows } from '../../db/tenant-keys.js';
 import { splitColumns, textColumn } from '../../db/text-columns.js';
 import type { AccountState, BatchWrite, StoredTransfer } from './batch.js';
-import type { Account, Entry, Transfer, TransferAction } from './types.js';
+import type { Account, AccountBalance, Entry, Transfer, TransferAction } from './types.js';
 
 /** SQL of the ledger module. Sets go in and out as JSON documents: one statement per table, any batch size. */
 
@@ -93,6 +93,26 @@ export async function selectAvailableOfTenants(
     accounts.params,
   );
   return new Map(rows.map((row) => [`${row.tenant_id}\u0000${row.id}`, row.available_won]));
+}
+
+/** Posted and available balances of one city's accounts, without the rest of their rows: id → balance. */
+export async function selectBalances(
+  sql: Sql,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<Map<string, AccountBalance>> {
+  if (ids.length === 0) return new Map();
+  const accounts = tenantKeyRows(
+    'ledger_accounts',
+    'id',
+    ids.map((id) => ({ tenantId, id })),
+    'a',
+  );
+  const rows = await sql.query<{ id: string; posted_won: number; available_won: number }>(
+    `select id, posted_won, posted_won - pending_debit_won as available_won from ${accounts.sql}`,
+    accounts.params,
+  );
+  return new Map(rows.map((row) => [row.id, { postedWon: row.posted_won, availableWon: row.available_won }]));
 }
 
 export async function selectAccountsOwnedBy(sql: Sql, tenantId: string, ownerId: string): Promise<Account[]> {

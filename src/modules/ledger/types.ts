@@ -82,6 +82,29 @@ export interface Account {
   availableWon: number;
 }
 
+/** An account's balances alone, for reads over many accounts. */
+export interface AccountBalance {
+  postedWon: number;
+  /** Posted minus money held by open pending debits, as `Account.availableWon`. */
+  availableWon: number;
+}
+
+/**
+ * Accounts another module names by its own query over its own table (a programme's grants, by its
+ * recipients), for a sum over more accounts than a list should carry: a subquery yielding one text
+ * column `account_id`, its parameters numbered from `firstParam`. The ledger joins it in its own
+ * statement, so the accounts never travel through Node.
+ */
+export interface AccountQuery {
+  sql: (firstParam: number) => string;
+  params: readonly unknown[];
+}
+
+/** The accounts of a list, as an `AccountQuery`. */
+export function accountIdsQuery(ids: readonly string[]): AccountQuery {
+  return { sql: (first) => `select unnest($${first}::text[]) as account_id`, params: [[...ids]] };
+}
+
 /** Stable per-transfer result codes, with the text a person reads. */
 export const LEDGER_RESULT_MESSAGES = {
   INVALID_ID: [

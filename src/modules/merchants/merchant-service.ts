@@ -211,9 +211,12 @@ export class MerchantService {
     return selectMerchant(tx ?? this.db, tenantId, { id: merchantId });
   }
 
-  /** By id, any status: for screens that show a page of merchants by name instead of by id. */
-  async getByIds(tenantId: string, merchantIds: readonly string[]): Promise<Map<string, Merchant>> {
-    return selectMerchantsById(this.db, tenantId, merchantIds);
+  /**
+   * By id, any status: for screens that show a page of merchants by name instead of by id, and for
+   * reports that group money by a merchant's district and industry (`tx`: the report's snapshot).
+   */
+  async getByIds(tenantId: string, merchantIds: readonly string[], tx?: Sql): Promise<Map<string, Merchant>> {
+    return selectMerchantsById(tx ?? this.db, tenantId, merchantIds);
   }
 
   async getApplication(

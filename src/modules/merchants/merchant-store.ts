@@ -88,7 +88,7 @@ export async function selectMerchantsByTenantCode(
   return byTenant;
 }
 
-/** Merchants by id, for showing names beside a page of ids (a page is at most 100). */
+/** Merchants by id, for showing names beside a page of ids or grouping a report's totals; one statement. */
 export async function selectMerchantsById(
   sql: Sql,
   tenantId: string,

@@ -2,17 +2,18 @@ import { type Database, type Sql, transactionWithRetry } from '../../db/database
 import { monthKey } from '../../time.js';
 import type { EventFeed } from '../events/event-feed.js';
 import { grantEvents } from '../events/producers.js';
-import type { LedgerService } from '../ledger/ledger-service.js';
+import { ACCOUNTS_PER_READ_MAX, type LedgerService } from '../ledger/ledger-service.js';
 import type { TransferRequest } from '../ledger/types.js';
 import type { Job, JobOutcome } from '../scheduler/scheduler.js';
+import { PROGRAM_RECIPIENTS_MAX } from './disbursement.js';
 import { assertFresh, grantAccountId, poolAccountId, recordGrantActivity } from './grants.js';
-import { selectMembersWithGrantLeft } from './read-models.js';
 import {
   addCounters,
   addReclaimed,
   advanceReclaim,
   lockReclaimCounts,
   lockReclaimCursor,
+  selectPaidMemberIds,
   selectProgram,
   selectProgramsDueReclaim,
 } from './store.js';
@@ -28,6 +29,11 @@ export const LATE_REFUND_SWEEP_DAYS = 90;
 const LATE_REFUND_PASS_INTERVAL_MS = 60 * 60_000;
 const DAY_MS = 86_400_000;
 const PROGRAMS_PER_RUN_MAX = 20;
+/** Recipients whose grant balances one ledger read takes, once the pages have grown. */
+const GRANT_SCAN_PAGE_ROWS_MAX = ACCOUNTS_PER_READ_MAX;
+/** The pages that grow to the largest, then enough of the largest for every recipient a programme can have. */
+const GRANT_SCAN_PAGES_MAX =
+  Math.ceil(Math.log2(GRANT_SCAN_PAGE_ROWS_MAX)) + PROGRAM_RECIPIENTS_MAX / GRANT_SCAN_PAGE_ROWS_MAX + 1;
 
 /**
  * Expiry (만료 회수): once a programme's window has ended, every grant's unused rest returns to the
@@ -70,7 +76,7 @@ export class GrantExpiry {
   private async reclaimPage(tenantId: string, programId: string, now: Date, limit: number) {
     return transactionWithRetry(this.db, async (tx) => {
       const cursor = await lockReclaimCursor(tx, tenantId, programId);
-      const memberIds = await selectMembersWithGrantLeft(tx, tenantId, programId, cursor ?? '', limit);
+      const memberIds = await this.membersWithGrantLeft(tx, tenantId, programId, cursor ?? '', limit);
       const won = await this.reclaim(tx, tenantId, programId, memberIds, now);
       const last = memberIds.at(-1);
       await advanceReclaim(
@@ -83,6 +89,46 @@ export class GrantExpiry {
       );
       return { checked: memberIds.length, won };
     });
+  }
+
+  /**
+   * Paid recipients after `afterMemberId` whose grant still holds spendable money, at most `limit`, in
+   * member order. Reads the recipients in pages that grow from `limit` (a first pass finds money in
+   * most grants, a late pass in few) and asks the ledger for each page's balances.
+   */
+  private async membersWithGrantLeft(
+    tx: Sql,
+    tenantId: string,
+    programId: string,
+    afterMemberId: string,
+    limit: number,
+  ): Promise<string[]> {
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`reclaim page of ${limit} grants`);
+    const found: string[] = [];
+    let cursor = afterMemberId;
+    let pageRows = Math.min(limit, GRANT_SCAN_PAGE_ROWS_MAX);
+    for (let page = 0; page < GRANT_SCAN_PAGES_MAX; page++) {
+      const memberIds = await selectPaidMemberIds(tx, tenantId, programId, cursor, pageRows);
+      const withMoney = await this.withMoneyLeft(tx, tenantId, programId, memberIds);
+      found.push(...withMoney.slice(0, limit - found.length));
+      const last = memberIds.at(-1);
+      if (found.length === limit || memberIds.length < pageRows || last === undefined) return found;
+      cursor = last;
+      pageRows = Math.min(pageRows * 2, GRANT_SCAN_PAGE_ROWS_MAX);
+    }
+    throw new Error(`programme ${programId}: more than ${PROGRAM_RECIPIENTS_MAX} paid recipients`);
+  }
+
+  /** Those of `memberIds` whose grant holds money not held for a payment, in the same order. */
+  private async withMoneyLeft(
+    tx: Sql,
+    tenantId: string,
+    programId: string,
+    memberIds: readonly string[],
+  ): Promise<string[]> {
+    const grantIdOf = (memberId: string) => grantAccountId(memberId, programId);
+    const balances = await this.ledger.balancesOf(tenantId, memberIds.map(grantIdOf), tx);
+    return memberIds.filter((memberId) => (balances.get(grantIdOf(memberId))?.availableWon ?? 0) > 0);
   }
 
   /** Moves what each grant holds, read under lock, back to the pool. Returns the won moved. */

@@ -17,7 +17,6 @@ import {
   payGrants,
   poolAccountId,
 } from './grants.js';
-import { selectKnownMemberIds, selectMemberIdsByPhone, selectTenantCurrency } from './read-models.js';
 import { checkRows, type ReadRow, readRow, recipientColumns, type ValidRow } from './recipient-rows.js';
 import { programReport } from './report.js';
 import {
@@ -260,8 +259,8 @@ export class ProgramService {
     const readable = rows.flatMap((row) => (row.ok ? [row] : []));
     const phones = [...new Set(readable.flatMap((row) => (row.phone === null ? [] : [row.phone])))];
     const ids = [...new Set(readable.flatMap((row) => (row.memberId === null ? [] : [row.memberId])))];
-    const memberIdByPhone = await selectMemberIdsByPhone(tx, tenantId, phones);
-    const knownMemberIds = await selectKnownMemberIds(tx, tenantId, ids);
+    const memberIdByPhone = await this.deps.members.idsByPhone(tenantId, phones, tx);
+    const knownMemberIds = await this.deps.members.existingIds(tenantId, ids, tx);
     const candidates = [...new Set([...memberIdByPhone.values(), ...knownMemberIds])];
     const existingRecipients = await selectExistingRecipients(tx, tenantId, programId, candidates);
     return { memberIdByPhone, knownMemberIds, existingRecipients };
@@ -393,14 +392,14 @@ export class ProgramService {
   }
 
   async report(tenantId: string, programId: string): Promise<ProgramReport> {
-    return programReport(this.db, this.clock, this.deps.ledger, tenantId, programId);
+    return programReport(this.db, this.clock, this.deps, tenantId, programId);
   }
 
   /** A tenant's currency never changes, so it is cached; `sql` is the caller's transaction, if any. */
   private async currencyOf(tenantId: string, sql: Sql = this.db): Promise<string> {
     const cached = this.currencies.get(tenantId);
     if (cached) return cached;
-    const currencyCode = await selectTenantCurrency(sql, tenantId);
+    const currencyCode = (await this.deps.tenants.get(tenantId, sql))?.currencyCode;
     if (!currencyCode) throw notFound(`tenant ${tenantId}`, `테넌트 ${tenantId}`);
     this.currencies.set(tenantId, currencyCode);
     return currencyCode;

@@ -1,4 +1,5 @@
 import type { Sql } from '../../db/database.js';
+import type { AccountQuery } from '../ledger/types.js';
 import type { DisbursementStatus, Program, Recipient } from './types.js';
 
 /** SQL over the programme module's own tables. Sets go in as JSON documents: one statement per batch. */
@@ -301,6 +302,35 @@ export async function selectExistingRecipients(
     [tenantId, programId, [...memberIds]],
   );
   return new Set(rows.map((row) => row.member_id));
+}
+
+/** Keyset pages of the recipients already paid (who hold a grant), in member order. */
+export async function selectPaidMemberIds(
+  sql: Sql,
+  tenantId: string,
+  programId: string,
+  afterMemberId: string,
+  limit: number,
+): Promise<string[]> {
+  const rows = await sql.query<{ member_id: string }>(
+    `select member_id from program_recipients
+     where tenant_id = $1 and program_id = $2 and member_id > $3 and disbursed_at is not null
+     order by member_id limit $4`,
+    [tenantId, programId, afterMemberId, limit],
+  );
+  return rows.map((row) => row.member_id);
+}
+
+/**
+ * The grant accounts of the programme's paid recipients, as a query over this module's own table
+ * for the ledger to join in its statement (`grantAccountId`'s scheme, written in SQL).
+ */
+export function paidGrantAccountsQuery(tenantId: string, programId: string): AccountQuery {
+  return {
+    sql: (first) => `select member_id || ':grant:' || program_id as account_id from program_recipients
+       where tenant_id = $${first} and program_id = $${first + 1} and disbursed_at is not null`,
+    params: [tenantId, programId],
+  };
 }
 
 /** Bulk imports change the table's size by orders of magnitude: fresh statistics keep the batch plans on the indexes. */

@@ -62,8 +62,9 @@ export class TenantService {
     await this.sql.query('update tenants set preset = $2 where id = $1', [tenantId, preset]);
   }
 
-  async get(tenantId: string): Promise<Tenant | undefined> {
-    const [row] = await this.sql.query<Tenant>(`${TENANT_SELECT} where id = $1`, [tenantId]);
+  /** Inside a transaction pass `tx`, as for `timeZoneOf`. */
+  async get(tenantId: string, tx?: Sql): Promise<Tenant | undefined> {
+    const [row] = await (tx ?? this.sql).query<Tenant>(`${TENANT_SELECT} where id = $1`, [tenantId]);
     return row;
   }
 
