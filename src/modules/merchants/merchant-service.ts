@@ -50,13 +50,14 @@ import {
   selectPosKeys,
   selectPosPrincipal,
 } from './pos-keys.js';
-import type {
-  EligibilityResult,
-  Merchant,
-  MerchantApplication,
-  MerchantApplicationInput,
-  MerchantPreset,
-  PosKey,
+import {
+  type EligibilityResult,
+  MERCHANT_RECEIVABLE_KIND,
+  type Merchant,
+  type MerchantApplication,
+  type MerchantApplicationInput,
+  type MerchantPreset,
+  type PosKey,
 } from './types.js';
 
 /** A person rarely files more; the bound keeps the owner's list one bounded query. */
@@ -346,7 +347,7 @@ export class MerchantService {
   private receivableAccountSpec(merchantId: string) {
     return {
       id: receivableAccountIdOf(merchantId),
-      kind: 'merchant_receivable',
+      kind: MERCHANT_RECEIVABLE_KIND,
       currencyCode: 'KRW',
       ownerId: merchantId,
       allowNegative: true,

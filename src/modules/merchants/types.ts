@@ -124,3 +124,6 @@ export interface MerchantPreset {
   merchantCodePrefix: string;
   eligibilityRules: readonly EligibilityRule[];
 }
+
+/** The ledger account kind a payment credits, owned by the merchant (its receivable until settlement). */
+export const MERCHANT_RECEIVABLE_KIND = 'merchant_receivable';

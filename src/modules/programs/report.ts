@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Database, Sql } from '../../db/database.js';
+import { MERCHANT_RECEIVABLE_KIND } from '../merchants/types.js';
 import { ProgramErrors } from './errors.js';
 import { fundingSplit, poolAccountId } from './grants.js';
 import { paidGrantAccountsQuery, selectProgram } from './store.js';
@@ -9,8 +10,6 @@ import type { ProgramDeps, ProgramReport, SpentBy } from './types.js';
 const MERCHANTS_PER_READ = 10_000;
 /** The programme's own transfers (funding, grants, reclaims) never touch a merchant: skipped up front. */
 const PROGRAM_TRANSFER_ID_PREFIX = 'program_';
-/** The account kind, owned by the merchant, that a payment credits (merchants' receivableAccountSpec). */
-const MERCHANT_RECEIVABLE_KIND = 'merchant_receivable';
 
 type ReportDeps = Pick<ProgramDeps, 'ledger' | 'merchants'>;
 

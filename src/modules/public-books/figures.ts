@@ -1,9 +1,15 @@
 import type { BudgetPotSummary } from '../budgets/types.js';
 import type { SealableTransfer } from '../ledger/index.js';
+import { MERCHANT_RECEIVABLE_KIND } from '../merchants/types.js';
 import type { PublicFigures, SourceFigures } from './types.js';
 
 /** Account kinds whose balances are currency held by people and shops (not yet redeemed). */
-const CIRCULATING_KINDS = new Set(['member_cash', 'member_cashback', 'member_grant', 'merchant_receivable']);
+const CIRCULATING_KINDS = new Set([
+  'member_cash',
+  'member_cashback',
+  'member_grant',
+  MERCHANT_RECEIVABLE_KIND,
+]);
 /** The budgets module's pot accounts, one per pot and funding source. */
 const POT_ACCOUNT_KIND = 'cashback_budget';
 
