@@ -4,7 +4,12 @@ import { createTestTenant } from '../../../test/support/tenants.js';
 import { ManualClock } from '../../clock.js';
 import type { Database } from '../../db/database.js';
 import { ACCOUNTS_PER_READ_MAX, LedgerService } from './ledger-service.js';
-import { accountIdsQuery } from './types.js';
+import type { AccountQuery } from './types.js';
+
+/** The accounts of a list, as the query another module would pass. */
+function accountIdsQuery(ids: readonly string[]): AccountQuery {
+  return { sql: (first) => `select unnest($${first}::text[]) as account_id`, params: [[...ids]] };
+}
 
 describe.each(databaseKinds())('ledger reads over many accounts on %s', (kind) => {
   let db: Database;

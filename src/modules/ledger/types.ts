@@ -100,11 +100,6 @@ export interface AccountQuery {
   params: readonly unknown[];
 }
 
-/** The accounts of a list, as an `AccountQuery`. */
-export function accountIdsQuery(ids: readonly string[]): AccountQuery {
-  return { sql: (first) => `select unnest($${first}::text[]) as account_id`, params: [[...ids]] };
-}
-
 /** Stable per-transfer result codes, with the text a person reads. */
 export const LEDGER_RESULT_MESSAGES = {
   INVALID_ID: [
