@@ -8,8 +8,8 @@
  * The rows added between checkpoints are SYNTHETIC filler, written by set-based SQL and not by the payment
  * path. Per filler payment they are the rows a real merchant payment writes, in the same shapes: 1
  * ledger_transfer (spend and cashback together), 5 ledger_entries (member cash, merchant receivable, the current
- * budget pot's national and city accounts, member cashback), 1 payments, 1 member_activity and 1
- * idempotency_keys row. Members are uniform over the bench members, merchants Zipf like the measured traffic,
+ * budget pot's national and city accounts, member cashback), 1 payments row (with its idempotency key and
+ * receipt context) and 1 member_activity row. Members are uniform over the bench members, merchants Zipf like the measured traffic,
  * each account's `seq` continues its chain, and ledger_accounts.entry_count and posted_won are kept
  * consistent. The hash columns hold a placeholder, so the accounts' hash chains are NOT valid and the audit
  * is not run on this database, except with `--audit`, which runs it once at the end to check the filler: the
@@ -63,7 +63,6 @@ const GROWN_TABLES = [
   'ledger_transfers',
   'payments',
   'member_activity',
-  'idempotency_keys',
 ];
 
 const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
@@ -514,14 +513,10 @@ function chunkInserts(filler: Filler): string[] {
     `jsonb_build_object(${withDraws ? `'draws', ${draws}, ` : ''}'rules', ${rules}, 'amountWon', c.cashback_won,
       'limitedBy', '[]'::jsonb, 'requestedWon', c.cashback_won)`;
   // The receipt's wallet balances are placeholders of the right shape.
-  const receipt = `jsonb_build_object(
-    'wallet', jsonb_build_object('month', jsonb_build_object('month', c.month, 'chargedWon', 0,
-      'cashbackWon', c.cashback_won, 'chargeCapWon', 500000, 'eligibleCapWon', 500000, 'eligibleSpendWon', c.amount_won),
-      'grants', '[]'::jsonb, 'cashWon', 4000000, 'totalWon', 4000000 + c.cashback_won, 'cashbackWon', c.cashback_won),
-    'cashback', ${cashback(false)},
-    'paidFrom', jsonb_build_object('cashWon', c.amount_won, 'grantWon', 0, 'cashbackWon', 0),
-    'amountWon', c.amount_won, 'createdAt', to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-    'paymentId', c.pay_id, 'merchantId', c.merchant_id, 'merchantName', c.merchant_name)`;
+  const receiptContext = `json_build_object('merchantName', c.merchant_name,
+    'wallet', json_build_object('cashWon', 4000000, 'cashbackWon', c.cashback_won, 'grants', '[]'::json,
+      'totalWon', 4000000 + c.cashback_won, 'month', json_build_object('month', c.month, 'chargedWon', 0,
+      'chargeCapWon', 500000, 'eligibleSpendWon', c.amount_won, 'eligibleCapWon', 500000, 'cashbackWon', c.cashback_won)))`;
   const details = `jsonb_build_object('cashback', jsonb_build_object('rules', ${rules}, 'amountWon', c.cashback_won,
     'limitedBy', '[]'::jsonb), 'paidFrom', ${paidFrom}, 'amountWon', c.amount_won, 'merchantName', c.merchant_name)`;
   return [
@@ -574,6 +569,10 @@ function chunkInserts(filler: Filler): string[] {
         cashback: cashback(true),
         month: 'c.month',
         created_at: 'c.created_at',
+        principal_id: 'c.member_id',
+        idempotency_key: `'curve-filler-' || c.g`,
+        request_hash: hash,
+        receipt_context: receiptContext,
       },
       'from curve_chunk c order by c.g',
     ),
@@ -590,20 +589,6 @@ function chunkInserts(filler: Filler): string[] {
         reference_id: 'c.pay_id',
         merchant_id: 'c.merchant_id',
         details,
-      },
-      'from curve_chunk c order by c.g',
-    ),
-    insertSql(
-      filler,
-      'idempotency_keys',
-      {
-        tenant_id: tenant,
-        principal_id: 'c.member_id',
-        key: `'curve-filler-' || c.g`,
-        request_hash: hash,
-        status_code: '201',
-        response: `(${receipt})::text`,
-        created_at: 'c.created_at',
       },
       'from curve_chunk c order by c.g',
     ),

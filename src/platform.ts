@@ -139,7 +139,7 @@ export function createPlatform(
     ledger,
     events,
     operatorActions,
-    idempotency: new IdempotentRequests(db, clock),
+    idempotency: new IdempotentRequests(db, clock, [payments]),
     reference,
     policy,
     budgets,

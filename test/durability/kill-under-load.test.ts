@@ -100,8 +100,8 @@ describe.skipIf(!postgresAdminUrl())('the server killed with SIGKILL under payme
       [...paymentIds].map((id) => `payment:${id}`).sort(),
     );
     const stored = await db.query<{ key: string; payment_id: string }>(
-      `select key, response::jsonb->>'paymentId' as payment_id from idempotency_keys
-       where tenant_id = $1 and key like 'durability-%'`,
+      `select idempotency_key as key, id as payment_id from payments
+       where tenant_id = $1 and idempotency_key like 'durability-%'`,
       [TENANT],
     );
     expect(stored.map((row) => row.payment_id).sort()).toEqual([...paymentIds].sort());

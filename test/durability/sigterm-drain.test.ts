@@ -103,8 +103,8 @@ describe.skipIf(!postgresAdminUrl())('the server stopped with SIGTERM under paym
 
     // Every acknowledged payment is in the ledger once; nothing was committed without being answered.
     const stored = await db.query<{ key: string; payment_id: string }>(
-      `select key, response::jsonb->>'paymentId' as payment_id from idempotency_keys
-       where tenant_id = $1 and key like 'drain-%'`,
+      `select idempotency_key as key, id as payment_id from payments
+       where tenant_id = $1 and idempotency_key like 'drain-%'`,
       [TENANT],
     );
     expect(new Map(stored.map((row) => [row.key, row.payment_id]))).toEqual(acknowledged);

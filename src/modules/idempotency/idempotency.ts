@@ -11,6 +11,21 @@ export interface StoredResponse {
   body: unknown;
 }
 
+/** Whose keys: a city and the user (or partner) who sent the request. */
+export interface KeyScope {
+  tenantId: string;
+  principalId: string;
+}
+
+/**
+ * A module that keeps the keys of its own requests in its own rows (a batched payment keeps its key
+ * in the payment's row) says which request used a key, so that a key names one request everywhere.
+ */
+export interface IdempotencyKeyOwner {
+  /** The hash of the request that used `key`, or null when none did. */
+  requestHashOfKey(tx: Sql, scope: KeyScope, key: string): Promise<string | null>;
+}
+
 /**
  * Exactly-once money-moving requests: the response is stored with the key in the same transaction as
  * the work, so a retry either finds it or redoes the whole thing. Refusals are not stored: they wrote
@@ -20,12 +35,13 @@ export class IdempotentRequests {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly keyOwners: readonly IdempotencyKeyOwner[] = [],
   ) {}
 
   async run(
     request: FastifyRequest,
     reply: FastifyReply,
-    scope: { tenantId: string; principalId: string },
+    scope: KeyScope,
     work: (tx: Sql) => Promise<StoredResponse>,
   ): Promise<FastifyReply> {
     const key = idempotencyKeyOf(request);
@@ -55,7 +71,7 @@ export class IdempotentRequests {
 
   private async find(
     tx: Sql,
-    scope: { tenantId: string; principalId: string },
+    scope: KeyScope,
     key: string,
     requestHash: string,
   ): Promise<StoredResponse | null> {
@@ -64,9 +80,15 @@ export class IdempotentRequests {
        where tenant_id = $1 and principal_id = $2 and key = $3`,
       [scope.tenantId, scope.principalId, key],
     );
-    if (!row) return null;
-    if (row.request_hash !== requestHash) throw idempotencyKeyReused();
-    return { statusCode: row.status_code, body: JSON.parse(row.response) };
+    if (row) {
+      if (row.request_hash !== requestHash) throw idempotencyKeyReused();
+      return { statusCode: row.status_code, body: JSON.parse(row.response) };
+    }
+    // A key another module keeps was used by a request of that module: a different one, since no
+    // route answers through both (and a same-hash hit could not be replayed from here anyway).
+    for (const owner of this.keyOwners)
+      if ((await owner.requestHashOfKey(tx, scope, key)) !== null) throw idempotencyKeyReused();
+    return null;
   }
 }
 

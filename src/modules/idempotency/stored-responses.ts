@@ -1,11 +1,10 @@
 /**
  * Stored responses, set-based, for a caller that answers many requests in one transaction (the
- * payment batch): one lookup for all its keys, and a write that rides in the caller's own statement
- * (one round trip while it holds its locks), which `IdempotentRequests`, one request at a time,
- * does not offer.
+ * payment batch): one lookup for all its keys, which `IdempotentRequests`, one request at a time,
+ * does not offer. The batch keeps its own answers in its payments' rows (payments/batch-store.ts);
+ * this lookup finds the keys other requests used, and payments stored before migration 804.
  */
-import type { CompanionWrite, Sql } from '../../db/database.js';
-import { splitColumns, textColumn } from '../../db/text-columns.js';
+import type { Sql } from '../../db/database.js';
 
 export interface IdempotencyRef {
   principalId: string;
@@ -18,9 +17,6 @@ export interface StoredIdempotentResponse {
   statusCode: number;
   body: unknown;
 }
-
-/** A stored response to write, with the city it belongs to. */
-export type NewIdempotentResponse = IdempotencyRef & { tenantId: string; statusCode: number; body: unknown };
 
 /** The key of a stored response within its city, for the maps `selectIdempotentResponsesByTenant` returns. */
 export function idempotencySlot(ref: Pick<IdempotencyRef, 'principalId' | 'key'>): string {
@@ -57,41 +53,4 @@ export async function selectIdempotentResponsesByTenant(
       body: JSON.parse(row.response),
     });
   return byTenant;
-}
-
-/**
- * Responses of one city or several, stored as a CTE (`stored_responses`) of the caller's statement,
- * so they commit with the work they answer at no round trip of their own; null when there are none.
- * A key stored meanwhile fails the statement with a unique violation, and the caller's retry
- * replays it. Each column travels as one split text parameter (`src/db/text-columns.ts`), which
- * PostgreSQL splits with less work than it parses a JSON document of rows.
- */
-export function storeResponsesAlongside(
-  responses: readonly NewIdempotentResponse[],
-  now: Date,
-): CompanionWrite | null {
-  if (responses.length === 0) return null;
-  return {
-    ctes: (first) => `stored_responses as (
-       insert into idempotency_keys (tenant_id, principal_id, key, request_hash, status_code, response, created_at)
-       select tenant_id, principal_id, key, request_hash, status_code, response, $${first + RESPONSE_COLUMN_TYPES.length}
-       from unnest(${splitColumns(first, RESPONSE_COLUMN_TYPES)})
-         as x(tenant_id, principal_id, key, request_hash, status_code, response)
-     )`,
-    params: [...responseColumns(responses), now],
-  };
-}
-
-const RESPONSE_COLUMN_TYPES = ['text', 'text', 'text', 'text', 'int', 'text'] as const;
-
-function responseColumns(responses: readonly NewIdempotentResponse[]): string[] {
-  const column = (value: (row: NewIdempotentResponse) => string | number) => textColumn(responses.map(value));
-  return [
-    column((row) => row.tenantId),
-    column((row) => row.principalId),
-    column((row) => row.key),
-    column((row) => row.requestHash),
-    column((row) => row.statusCode),
-    column((row) => JSON.stringify(row.body)),
-  ];
 }

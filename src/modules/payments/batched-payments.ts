@@ -19,10 +19,8 @@ import { idempotencyKeyReused } from '../idempotency/idempotency.js';
 import {
   type IdempotencyRef,
   idempotencySlot,
-  type NewIdempotentResponse,
   type StoredIdempotentResponse,
   selectIdempotentResponsesByTenant,
-  storeResponsesAlongside,
 } from '../idempotency/stored-responses.js';
 import type { HeldAccounts } from '../ledger/held-accounts.js';
 import type { Account, TransferRequest } from '../ledger/types.js';
@@ -32,7 +30,12 @@ import type { CashbackPolicy } from '../policy/types.js';
 import type { ActivityEntry, MonthlyUsage, WalletView } from '../wallets/types.js';
 import { lockMonthlyUsagesOfTenants, recordSpendingOfTenants } from '../wallets/usage.js';
 import { walletViewOf } from '../wallets/wallet-view.js';
-import { insertPaymentsAlongside } from './batch-store.js';
+import {
+  insertPaymentsAlongside,
+  type PaymentWrite,
+  receiptBody,
+  selectPaymentReplaysByTenant,
+} from './batch-store.js';
 import { PaymentErrors } from './errors.js';
 import { paymentMadeEvent } from './events.js';
 import {
@@ -41,7 +44,6 @@ import {
   newPaymentId,
   paymentActivity,
   paymentTransfer,
-  receiptOf,
 } from './payment-records.js';
 import type { PaymentDeps } from './payment-service.js';
 import { isSelfDealing, type SelfDealingRule, selfDealingQuote, selfDealingRuleAt } from './self-dealing.js';
@@ -54,7 +56,7 @@ export interface PaymentOrder {
   merchantCode: string;
   amountWon: number;
   idempotency: IdempotencyRef;
-  /** Merged into the stored response (the auto-charge that preceded a retried payment). */
+  /** Merged into the receipt, and kept for its replays (the auto-charge that preceded a retried payment). */
   extraBody?: Record<string, unknown>;
 }
 
@@ -149,11 +151,10 @@ interface BatchState extends BatchInputs {
 }
 
 interface BatchWrites {
-  payments: Payment[];
+  payments: PaymentWrite[];
   transfers: TransferRequest[];
   activities: ActivityEntry[];
   usageDeltas: Array<{ memberId: string; eligibleSpendWon: number; cashbackWon: number }>;
-  responses: NewIdempotentResponse[];
   events: NewEvent[];
 }
 
@@ -278,7 +279,6 @@ export class BatchedPayments {
               transfers: [],
               activities: [],
               usageDeltas: [],
-              responses: [],
               events: [],
             };
             part.orders.forEach((order, at) => {
@@ -312,13 +312,14 @@ export class BatchedPayments {
     const members = parts.flatMap((part) =>
       part.orders.map((order) => ({ tenantId: part.tenantId, memberId: order.memberId })),
     );
-    const [responses, merchants, welfare, policies, chargeCaps, pots, frozen] = await Promise.all([
-      selectIdempotentResponsesByTenant(
-        this.db,
-        parts.flatMap((part) =>
-          part.orders.map((order) => ({ tenantId: part.tenantId, ...order.idempotency })),
-        ),
-      ),
+    const keys = parts.flatMap((part) =>
+      part.orders.map((order) => ({ tenantId: part.tenantId, ...order.idempotency })),
+    );
+    // A key answers with the payment that used it, or, when another request (or a payment stored
+    // before migration 804) used it, with that request's stored response.
+    const [replays, responses, merchants, welfare, policies, chargeCaps, pots, frozen] = await Promise.all([
+      selectPaymentReplaysByTenant(this.db, keys),
+      selectIdempotentResponsesByTenant(this.db, keys),
       this.deps.merchants.getByTenantCodes(
         parts.flatMap((part) =>
           part.orders.map((order) => ({ tenantId: part.tenantId, merchantCode: order.merchantCode })),
@@ -359,7 +360,10 @@ export class BatchedPayments {
           pots: pots?.get(tenantId) ?? null,
           policy: policies.get(tenantId) ?? null,
           chargeCapWon: chargeCaps.get(tenantId) as number,
-          responses: responses.get(tenantId) ?? new Map<string, StoredIdempotentResponse>(),
+          responses: new Map<string, StoredIdempotentResponse>([
+            ...(responses.get(tenantId) ?? []),
+            ...(replays.get(tenantId) ?? []),
+          ]),
         } satisfies BatchInputs;
       }),
     );
@@ -430,7 +434,6 @@ export class BatchedPayments {
     writes: readonly BatchWrites[],
     held: HeldAccounts,
   ): Promise<void> {
-    const now = states[0]?.now ?? this.clock.now();
     // The feed's pages: their bodies ride in the first statement, outside the window the ledger's
     // write opens below; their numbers ride in that last statement (EventFeed.appendAlongside).
     const feed = this.deps.events.appendAlongside(
@@ -439,15 +442,10 @@ export class BatchedPayments {
         events: (writes[index] as BatchWrites).events,
       })),
     );
-    // The stored responses ride in that first statement too: one round trip for both modules' rows.
-    const stored = storeResponsesAlongside(
-      writes.flatMap((tenantWrites) => tenantWrites.responses),
-      now,
-    );
     await insertPaymentsAlongside(
       tx,
       writes.flatMap((tenantWrites) => tenantWrites.payments),
-      [stored, feed?.bodies ?? null].filter((companion) => companion !== null),
+      feed ? [feed.bodies] : [],
     );
     await recordSpendingOfTenants(
       tx,
@@ -595,8 +593,13 @@ function applyOrder(state: BatchState, writes: BatchWrites, order: PaymentOrder)
   applyPostings(state, transfer);
   usage.eligibleSpendWon += payment.eligibleWon;
   usage.cashbackWon += payment.cashback.amountWon;
-  const body = { ...receiptOf(payment, merchant, walletOf(state, memberId)), ...order.extraBody };
-  writes.payments.push(payment);
+  const receipt = {
+    merchantName: merchant.name,
+    wallet: walletOf(state, memberId),
+    ...(order.extraBody ? { extra: order.extraBody } : {}),
+  };
+  const body = receiptBody(payment, merchant.id, receipt);
+  writes.payments.push({ payment, idempotency: order.idempotency, receipt });
   writes.transfers.push(transfer);
   writes.activities.push(paymentActivity(payment, merchant));
   writes.usageDeltas.push({
@@ -604,7 +607,6 @@ function applyOrder(state: BatchState, writes: BatchWrites, order: PaymentOrder)
     eligibleSpendWon: payment.eligibleWon,
     cashbackWon: payment.cashback.amountWon,
   });
-  writes.responses.push({ ...order.idempotency, tenantId: state.tenantId, statusCode: 201, body });
   state.responses.set(slot, { requestHash: order.idempotency.requestHash, statusCode: 201, body });
   return { statusCode: 201, body, replayed: false };
 }

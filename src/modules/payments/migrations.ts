@@ -69,4 +69,17 @@ export const paymentMigrations: Migration[] = [
     sql: `alter table payments alter column paid_from type json using paid_from::json,
             alter column cashback type json using cashback::json;`,
   },
+  {
+    version: 804,
+    name: 'a batched payment keeps its own idempotency key and what its receipt needs beyond the row',
+    // The receipt a replay returns is rebuilt from the payment's row: it stores the key, the request's
+    // hash and the receipt's context (merchant name, wallet after, auto-charge), ~300 bytes, instead
+    // of a second row in idempotency_keys with the whole receipt (~800 bytes and its own index entry;
+    // docs/engine.md, "Session 21"). Older payments' responses stay in idempotency_keys and replay
+    // from there.
+    sql: `alter table payments add column principal_id text, add column idempotency_key text,
+            add column request_hash text, add column receipt_context json;
+          create unique index payments_by_idempotency_key on payments (tenant_id, principal_id, idempotency_key)
+            where idempotency_key is not null;`,
+  },
 ];

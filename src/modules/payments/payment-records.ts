@@ -7,7 +7,7 @@ import type { Merchant } from '../merchants/types.js';
 import type { CashbackQuote } from '../policy/types.js';
 import type { ActivityEntry, WalletView } from '../wallets/types.js';
 import type { Funds } from './split.js';
-import type { CashbackOutcome, Payment, PaymentReceipt } from './types.js';
+import type { CashbackOutcome, Payment, PaymentChannel, PaymentReceipt } from './types.js';
 
 export function newPaymentId(): string {
   return recordId('pay');
@@ -69,7 +69,11 @@ export function paymentActivity(payment: Payment, merchant: Merchant): ActivityE
   };
 }
 
-export function receiptOf(payment: Payment, merchant: Merchant, wallet: WalletView): PaymentReceipt {
+export function receiptOf(
+  payment: Payment,
+  merchant: Pick<Merchant, 'id' | 'name'>,
+  wallet: WalletView,
+): PaymentReceipt {
   const { paidFrom, cashback } = payment;
   return {
     paymentId: payment.id,
@@ -123,4 +127,36 @@ export function grantUsable(account: Account, merchant: Merchant, now: Date): bo
   if (meta.allowedIndustries?.length && !meta.allowedIndustries.includes(merchant.industryCode)) return false;
   if (meta.allowedDistricts?.length && !meta.allowedDistricts.includes(merchant.district)) return false;
   return true;
+}
+
+export interface PaymentRow {
+  tenant_id: string;
+  id: string;
+  member_id: string;
+  merchant_id: string;
+  channel: PaymentChannel;
+  amount_won: number;
+  paid_from: Payment['paidFrom'];
+  eligible_won: number;
+  cashback: CashbackOutcome;
+  month: string;
+  cancelled_won: number;
+  created_at: Date;
+}
+
+export function toPayment(row: PaymentRow): Payment {
+  return {
+    tenantId: row.tenant_id,
+    id: row.id,
+    memberId: row.member_id,
+    merchantId: row.merchant_id,
+    channel: row.channel,
+    amountWon: row.amount_won,
+    paidFrom: row.paid_from,
+    eligibleWon: row.eligible_won,
+    cashback: row.cashback,
+    month: row.month,
+    cancelledWon: row.cancelled_won,
+    createdAt: row.created_at,
+  };
 }

@@ -6,6 +6,7 @@ import { allocateCashback } from '../budgets/allocate.js';
 import type { BudgetService } from '../budgets/budget-service.js';
 import type { EventFeed } from '../events/event-feed.js';
 import type { FreezeService } from '../fraud/freeze-service.js';
+import type { IdempotencyKeyOwner, KeyScope } from '../idempotency/idempotency.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { MemberService } from '../members/member-service.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
@@ -15,6 +16,7 @@ import type { PolicyService } from '../policy/policy-service.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { addMonthlyUsage, lockMonthlyUsage, readMonthlyUsage, recordActivity } from '../wallets/usage.js';
 import type { WalletService } from '../wallets/wallet-service.js';
+import { paymentRequestHashOf } from './batch-store.js';
 import { BatchedPayments, type OrderOutcome, type PaymentOrder } from './batched-payments.js';
 import { PaymentErrors } from './errors.js';
 import { paymentMadeEvent } from './events.js';
@@ -22,15 +24,17 @@ import {
   cashbackOutcomeOf,
   fundsOf,
   newPaymentId,
+  type PaymentRow,
   paymentActivity,
   paymentTransfer,
   receiptOf,
+  toPayment,
 } from './payment-records.js';
 import { type DayFigures, dayFiguresOfMerchants } from './sales.js';
 import { isSelfDealing, selfDealingQuote, selfDealingRuleAt } from './self-dealing.js';
 import { type Funds, splitPayment } from './split.js';
 import { cashSpendingPage, memberCashSpending } from './tax-spending.js';
-import type { CashbackOutcome, Payment, PaymentChannel, PaymentReceipt } from './types.js';
+import type { Payment, PaymentChannel, PaymentReceipt } from './types.js';
 
 export interface PaymentDeps {
   ledger: LedgerService;
@@ -57,7 +61,7 @@ function hashCode(tenantId: string, code: string): string {
  * group-committed (BatchedPayments, which writes the idempotency record itself); a code payment runs
  * in the transaction its caller (the HTTP idempotency layer) passes.
  */
-export class PaymentService {
+export class PaymentService implements IdempotencyKeyOwner {
   private readonly batched: BatchedPayments;
 
   constructor(
@@ -294,6 +298,11 @@ export class PaymentService {
     await recordActivity(tx, paymentActivity(payment, merchant));
   }
 
+  /** Which request a batched payment's key answered (payments keep their keys in their rows). */
+  requestHashOfKey(tx: Sql, scope: KeyScope, key: string): Promise<string | null> {
+    return paymentRequestHashOf(tx, scope, key);
+  }
+
   async getPayment(
     tenantId: string,
     paymentId: string,
@@ -335,38 +344,6 @@ export class PaymentService {
   ) {
     return cashSpendingPage(this.db, tenantId, period.fromMonth, period.toMonth, afterMemberId, memberLimit);
   }
-}
-
-export interface PaymentRow {
-  tenant_id: string;
-  id: string;
-  member_id: string;
-  merchant_id: string;
-  channel: PaymentChannel;
-  amount_won: number;
-  paid_from: Payment['paidFrom'];
-  eligible_won: number;
-  cashback: CashbackOutcome;
-  month: string;
-  cancelled_won: number;
-  created_at: Date;
-}
-
-export function toPayment(row: PaymentRow): Payment {
-  return {
-    tenantId: row.tenant_id,
-    id: row.id,
-    memberId: row.member_id,
-    merchantId: row.merchant_id,
-    channel: row.channel,
-    amountWon: row.amount_won,
-    paidFrom: row.paid_from,
-    eligibleWon: row.eligible_won,
-    cashback: row.cashback,
-    month: row.month,
-    cancelledWon: row.cancelled_won,
-    createdAt: row.created_at,
-  };
 }
 
 export interface Sale {

@@ -13,6 +13,7 @@ import {
 import { loadConfig } from '../../config.js';
 import { buildApp } from '../../http/app.js';
 import { createPlatform } from '../../platform.js';
+import { canonicalJson, sha256Hex } from '../ledger/hashing.js';
 
 describe.each(databaseKinds())('charging and paying on %s', (kind) => {
   let t: TestPlatform;
@@ -200,6 +201,60 @@ describe.each(databaseKinds())('charging and paying on %s', (kind) => {
     expect(concurrent.map((response) => response.status)).toEqual([201, 201, 201, 201, 201]);
     expect(new Set(concurrent.map((response) => response.body.paymentId)).size).toBe(1);
     expect((await citizen.get('/v1/me/wallet')).body).toMatchObject({ cashWon: 60_000, cashbackWon: 3_000 });
+  });
+
+  it('replays a receipt exactly as first answered, after the wallet has moved on', async () => {
+    const citizen = await charged(100_000);
+    const body = { merchantCode: market.merchantCode, amountWon: 30_000 };
+    const first = await citizen.post('/v1/me/payments', body, 'receipt-1');
+    expect(first.status).toBe(201);
+    const later = await citizen.post('/v1/me/payments', { ...body, amountWon: 5_000 }, 'receipt-2');
+    expect(later.body.wallet.cashWon).not.toBe(first.body.wallet.cashWon);
+    const again = await citizen.post('/v1/me/payments', body, 'receipt-1');
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.text).toBe(first.text);
+    expect(again.body.wallet).toMatchObject({ cashWon: 70_000, cashbackWon: 3_900 });
+  });
+
+  it('replays a payment answered before migration 804, whose receipt is in idempotency_keys', async () => {
+    const citizen = await charged(50_000);
+    const memberId = (await citizen.get('/v1/me')).body.memberId as string;
+    const body = { merchantCode: cafe.merchantCode, amountWon: 20_000 };
+    const requestHash = sha256Hex(canonicalJson({ method: 'POST', url: '/v1/me/payments', body }));
+    // A receipt of the route's shape, as the batch stored it before 804 (its own row in idempotency_keys).
+    const template = await citizen.post('/v1/me/payments', { ...body, amountWon: 1_000 }, 'template');
+    const storedReceipt = { ...template.body, paymentId: 'pay_before804', amountWon: 20_000 };
+    await t.db.query(
+      `insert into idempotency_keys (tenant_id, principal_id, key, request_hash, status_code, response, created_at)
+       values ($1, $2, 'before-804', $3, 201, $4, now())`,
+      [tenantId, memberId, requestHash, JSON.stringify(storedReceipt)],
+    );
+    const replayed = await citizen.post('/v1/me/payments', body, 'before-804');
+    expect(replayed.status).toBe(201);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect(replayed.body).toEqual(storedReceipt);
+    const changed = await citizen.post('/v1/me/payments', { ...body, amountWon: 2_000 }, 'before-804');
+    expect(changed.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await citizen.get('/v1/me/wallet')).body.cashWon).toBe(49_000);
+  });
+
+  it('keeps one Idempotency-Key to one request across payments and transfers', async () => {
+    const payer = await charged(100_000);
+    const recipientPhone = '010-5554-0001';
+    await newMember(t.app, tenantId, recipientPhone);
+    const pay = { merchantCode: cafe.merchantCode, amountWon: 10_000 };
+    const send = { recipientPhone, amountWon: 10_000 };
+    expect((await payer.post('/v1/me/payments', pay, 'shared-1')).status).toBe(201);
+    const sentOnPaymentKey = await payer.post('/v1/me/transfers', send, 'shared-1');
+    expect(sentOnPaymentKey.status).toBe(409);
+    expect(sentOnPaymentKey.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await payer.post('/v1/me/transfers', send, 'shared-2')).status).toBe(201);
+    const paidOnTransferKey = await payer.post('/v1/me/payments', pay, 'shared-2');
+    expect(paidOnTransferKey.status).toBe(409);
+    expect(paidOnTransferKey.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    // One payment and one transfer moved money: 100,000 − 10,000 − 10,000 (cashback 1,000 kept aside).
+    expect((await payer.get('/v1/me/wallet')).body).toMatchObject({ cashWon: 80_000, cashbackWon: 1_000 });
+    await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
   it('charges once for a retried Idempotency-Key', async () => {

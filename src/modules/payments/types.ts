@@ -40,6 +40,17 @@ export interface PaymentReceipt {
   wallet: WalletView;
 }
 
+/**
+ * What a batched payment's receipt holds beyond its row (the merchant's name and the member's wallet
+ * as they were, the auto-charge that preceded it), stored with the row so that a replay rebuilds
+ * the same receipt.
+ */
+export interface ReceiptContext {
+  merchantName: string;
+  wallet: WalletView;
+  extra?: Record<string, unknown>;
+}
+
 export interface CancellationBreakdown {
   refunded: {
     grantWon: number;
