@@ -509,16 +509,15 @@ function chunkInserts(filler: Filler): string[] {
   const draws = `jsonb_build_array(
     jsonb_build_object('accountId', ${literal(filler.pot.nationalAccountId)}, 'amountWon', c.national_won),
     jsonb_build_object('accountId', ${literal(filler.pot.cityAccountId)}, 'amountWon', c.cashback_won - c.national_won))`;
-  const cashback = (withDraws: boolean) =>
-    `jsonb_build_object(${withDraws ? `'draws', ${draws}, ` : ''}'rules', ${rules}, 'amountWon', c.cashback_won,
-      'limitedBy', '[]'::jsonb, 'requestedWon', c.cashback_won)`;
+  const cashback = `jsonb_build_object('draws', ${draws}, 'rules', ${rules}, 'amountWon', c.cashback_won,
+    'limitedBy', '[]'::jsonb, 'requestedWon', c.cashback_won)`;
   // The receipt's wallet balances are placeholders of the right shape.
   const receiptContext = `json_build_object('merchantName', c.merchant_name,
     'wallet', json_build_object('cashWon', 4000000, 'cashbackWon', c.cashback_won, 'grants', '[]'::json,
       'totalWon', 4000000 + c.cashback_won, 'month', json_build_object('month', c.month, 'chargedWon', 0,
       'chargeCapWon', 500000, 'eligibleSpendWon', c.amount_won, 'eligibleCapWon', 500000, 'cashbackWon', c.cashback_won)))`;
-  const details = `jsonb_build_object('cashback', jsonb_build_object('rules', ${rules}, 'amountWon', c.cashback_won,
-    'limitedBy', '[]'::jsonb), 'paidFrom', ${paidFrom}, 'amountWon', c.amount_won, 'merchantName', c.merchant_name)`;
+  // A payment's history line stores only the merchant's name; the rest is read from the payment.
+  const details = `json_build_object('merchantName', c.merchant_name)`;
   return [
     insertSql(
       filler,
@@ -566,7 +565,7 @@ function chunkInserts(filler: Filler): string[] {
         paid_from: paidFrom,
         eligible_won: 'c.amount_won',
         cashback_won: 'c.cashback_won',
-        cashback: cashback(true),
+        cashback,
         month: 'c.month',
         created_at: 'c.created_at',
         principal_id: 'c.member_id',

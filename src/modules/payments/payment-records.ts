@@ -56,15 +56,21 @@ export function paymentActivity(payment: Payment, merchant: Merchant): ActivityE
     amountWon: payment.cashback.amountWon - payment.amountWon,
     referenceId: payment.id,
     merchantId: merchant.id,
-    details: {
-      merchantName: merchant.name,
-      amountWon: payment.amountWon,
-      paidFrom: payment.paidFrom,
-      cashback: {
-        amountWon: payment.cashback.amountWon,
-        rules: payment.cashback.rules,
-        limitedBy: payment.cashback.limitedBy,
-      },
+    // The rest of the history line is the payment's own row (`paymentActivityDetails`, when read).
+    details: { merchantName: merchant.name },
+  };
+}
+
+/** A payment's line in the member's history, from its row and the merchant name stored with the line. */
+export function paymentActivityDetails(payment: Payment, merchantName: unknown): Record<string, unknown> {
+  return {
+    merchantName,
+    amountWon: payment.amountWon,
+    paidFrom: payment.paidFrom,
+    cashback: {
+      amountWon: payment.cashback.amountWon,
+      rules: payment.cashback.rules,
+      limitedBy: payment.cashback.limitedBy,
     },
   };
 }

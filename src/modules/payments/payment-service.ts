@@ -26,6 +26,7 @@ import {
   newPaymentId,
   type PaymentRow,
   paymentActivity,
+  paymentActivityDetails,
   paymentTransfer,
   receiptOf,
   toPayment,
@@ -301,6 +302,28 @@ export class PaymentService implements IdempotencyKeyOwner {
   /** Which request a batched payment's key answered (payments keep their keys in their rows). */
   requestHashOfKey(tx: Sql, scope: KeyScope, key: string): Promise<string | null> {
     return paymentRequestHashOf(tx, scope, key);
+  }
+
+  /**
+   * The history lines of payments, whole: a line stores only the merchant's name as it was, and the
+   * rest is the payment's row. Keyed by payment id; a payment not found keeps its stored line.
+   */
+  async activityDetailsOf(
+    tenantId: string,
+    lines: ReadonlyArray<{ paymentId: string; details: Record<string, unknown> }>,
+  ): Promise<Map<string, Record<string, unknown>>> {
+    if (lines.length === 0) return new Map();
+    const rows = await this.db.query<PaymentRow>(
+      'select * from payments where tenant_id = $1 and id = any($2::text[])',
+      [tenantId, lines.map((line) => line.paymentId)],
+    );
+    const payments = new Map(rows.map((row) => [row.id, toPayment(row)]));
+    const details = new Map<string, Record<string, unknown>>();
+    for (const line of lines) {
+      const payment = payments.get(line.paymentId);
+      if (payment) details.set(line.paymentId, paymentActivityDetails(payment, line.details.merchantName));
+    }
+    return details;
   }
 
   async getPayment(

@@ -212,7 +212,7 @@ describe.each(databaseKinds())('charging and paying on %s', (kind) => {
     expect(later.body.wallet.cashWon).not.toBe(first.body.wallet.cashWon);
     const again = await citizen.post('/v1/me/payments', body, 'receipt-1');
     expect(again.headers['idempotent-replayed']).toBe('true');
-    expect(again.text).toBe(first.text);
+    expect(JSON.stringify(again.body)).toBe(JSON.stringify(first.body));
     expect(again.body.wallet).toMatchObject({ cashWon: 70_000, cashbackWon: 3_900 });
   });
 
@@ -420,7 +420,10 @@ describe.each(databaseKinds())('charging and paying on %s', (kind) => {
     const citizen = await charged(100_000);
     await citizen.post('/v1/me/payments', { merchantCode: cafe.merchantCode, amountWon: 12_000 });
     t.clock.advanceMs(86_400_000);
-    await citizen.post('/v1/me/payments', { merchantCode: cafe.merchantCode, amountWon: 8_000 });
+    const second = await citizen.post('/v1/me/payments', {
+      merchantCode: cafe.merchantCode,
+      amountWon: 8_000,
+    });
     const owner = await demoClient(t.app, tenantId, 'cafe');
     const sales = await owner.get('/v1/merchant/sales');
     expect(sales.body.items.map((sale: { amountWon: number }) => sale.amountWon)).toEqual([8_000, 12_000]);
@@ -434,6 +437,19 @@ describe.each(databaseKinds())('charging and paying on %s', (kind) => {
       rateBp: 1000,
       baseWon: 6_800,
       amountWon: 680,
+    });
+    // The line stores the merchant's name; the rest is read from the payment's row.
+    expect(Object.keys(history.body.items[0].details)).toEqual([
+      'merchantName',
+      'amountWon',
+      'paidFrom',
+      'cashback',
+    ]);
+    expect(history.body.items[0].details).toMatchObject({
+      merchantName: second.body.merchantName,
+      amountWon: 8_000,
+      paidFrom: { grantWon: 0, cashbackWon: 1_200, cashWon: 6_800 },
+      cashback: { amountWon: 680, rules: second.body.cashback.rules, limitedBy: [] },
     });
     const all = await citizen.get('/v1/me/transactions?limit=2');
     expect(all.body.items.map((item: { type: string }) => item.type)).toEqual(['payment', 'payment']);

@@ -31,7 +31,7 @@ const ActivitySchema = Type.Object({
 const activityCursor = cursorCodec({ seq: CursorKey.seq });
 
 export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
-  const { wallets, members, guards } = platform;
+  const { wallets, members, payments, guards } = platform;
 
   /**
    * Entries written before transfers kept a counterpart snapshot carry the other member's id: it is
@@ -149,12 +149,20 @@ export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           limit,
         });
         const last = items.at(-1);
+        const paymentLines = await payments.activityDetailsOf(
+          principal.tenantId,
+          items
+            .filter((item) => item.type === 'payment')
+            .map((item) => ({ paymentId: item.referenceId, details: item.details })),
+        );
         return {
           items: await Promise.all(
             items.map(async (item) => ({
               ...item,
               at: item.at.toISOString(),
-              details: await memberFacingDetails(principal.tenantId, principal.userId, item.details),
+              details:
+                (item.type === 'payment' ? paymentLines.get(item.referenceId) : undefined) ??
+                (await memberFacingDetails(principal.tenantId, principal.userId, item.details)),
             })),
           ),
           nextCursor: items.length === limit && last ? activityCursor.encode({ seq: last.seq }) : null,
