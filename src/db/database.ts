@@ -48,7 +48,9 @@ export interface TransactionOptions {
    * planned once per connection for any parameter values (PostgreSQL's `plan_cache_mode =
    * force_generic_plan`, local to the transaction) instead of at every execution: for a hot path
    * whose statements are keyed probes and `unnest` writes, whose best plan does not depend on the
-   * values. A server only; the embedded database runs its statements unnamed. Everything else runs
+   * values, with sequential scans off (`enable_seqscan`, local too) so that a plan made while a table
+   * was small still probes its index when it is large. A server only; the embedded database runs its
+   * statements unnamed, planned at each call. Everything else runs
    * unnamed and planned per call, as PostgreSQL's custom plans suit reports and ranges best.
    */
   genericPlans?: boolean;

@@ -12,6 +12,16 @@ import { splitHosts, WritablePool } from './writable-pool.js';
 const INT8_OID = 20;
 const MULTI_HOST_QUERY_TIMEOUT_MS = 15_000;
 
+/**
+ * A generic plan is made once per connection and kept for its life, so it must not depend on how
+ * large a table looked then: with a sequential scan allowed, a batch statement planned while
+ * `member_monthly_usage` held a few dozen rows scanned the whole table for every member of every
+ * later batch (15 ms a batch at 650 rows; docs/engine.md, "Session 21"). These transactions' statements
+ * are keyed probes and `unnest` writes, so an index is always the right path.
+ */
+const GENERIC_PLAN_SETTINGS =
+  'set local plan_cache_mode = force_generic_plan; set local enable_seqscan = off';
+
 /** A pool or one of its connections: plain text, or a named statement with its values. */
 interface QueryTarget {
   query(statement: string | pg.QueryConfig, params?: unknown[]): Promise<{ rows: unknown[] }>;
@@ -87,8 +97,8 @@ export async function openPostgres(connectionString: string, poolSizeMax = 10): 
       const client = await pool.connect();
       const generic = options?.genericPlans === true;
       try {
-        // One round trip: a simple query may carry both.
-        await client.query(generic ? 'begin; set local plan_cache_mode = force_generic_plan' : 'begin');
+        // One round trip: a simple query may carry all three.
+        await client.query(generic ? `begin; ${GENERIC_PLAN_SETTINGS}` : 'begin');
         const result = await inTransactionScope(() => work(asSql(client, generic)));
         await client.query('commit');
         return result;

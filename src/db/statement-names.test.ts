@@ -94,6 +94,26 @@ describe.skipIf(!postgresAdminUrl())('prepared statements on PostgreSQL', () => 
     });
   });
 
+  it('plans keyed probes in such a transaction by their index, however small the table looked', async () => {
+    await withOneConnection(async (db) => {
+      // A table analysed while nearly empty: a plan made now and cached for the connection's life
+      // would scan it whole at every call, however large it grows (as member_monthly_usage did).
+      await db.exec(`create table usage (k text primary key, v int not null);
+        insert into usage values ('a', 1), ('b', 2); analyze usage;`);
+      const planOf = (tx: { query: Database['query'] }) =>
+        tx.query<{ plan: string }>(`explain (costs off) execute probe('{a}')`);
+      const plans = await db.transaction(
+        async (tx) => {
+          await tx.query('prepare probe(text[]) as select v from usage where k = any($1)');
+          return planOf(tx);
+        },
+        { genericPlans: true },
+      );
+      expect(plans.map((row) => Object.values(row)[0]).join('\n')).toMatch(/Index Scan using usage_pkey/);
+      await db.query('deallocate probe');
+    });
+  });
+
   it('runs a statement with no parameters as a simple query, several statements included', async () => {
     await withOneConnection(async (db) => {
       for (let round = 0; round < 3; round += 1)
