@@ -58,12 +58,7 @@ const CHUNK_PAYMENTS = CHUNK_ENTRIES / ENTRIES_PER_PAYMENT;
 const HISTORY_DAYS = 300;
 /** As long as a sha256 hex digest, so rows are their real width, and plainly not one. */
 const FILLER_HASH = 'synthetic-curve-filler-not-a-hash'.padEnd(64, '-');
-const GROWN_TABLES = [
-  'ledger_entries',
-  'ledger_transfers',
-  'payments',
-  'member_activity',
-];
+const GROWN_TABLES = ['ledger_entries', 'ledger_transfers', 'payments', 'member_activity'];
 
 const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
