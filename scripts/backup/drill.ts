@@ -144,7 +144,8 @@ async function selfContainedDrill(): Promise<boolean> {
     const [payments] = await copy.query<{ before: number; after: number }>(
       `select count(*) filter (where key like 'before-%')::bigint as before,
               count(*) filter (where key like 'after-%')::bigint as after
-       from idempotency_keys where tenant_id = $1`,
+       from (select idempotency_key as key from payments where tenant_id = $1
+             union all select key from idempotency_keys where tenant_id = $1) as keys`,
       [SERVER_TENANT],
     );
     const sameAsT = JSON.stringify(got) === JSON.stringify(atTarget);

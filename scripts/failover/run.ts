@@ -116,7 +116,11 @@ async function main(): Promise<void> {
       }
     }
     const rows = await db.query<{ id: string; key: string }>(
-      `select p.id, k.key from payments p join idempotency_keys k
+      // A batched payment keeps its own idempotency key (migration 804); older ones are in the store.
+      `select id, idempotency_key as key from payments
+        where tenant_id = $1 and idempotency_key like 'failover-%'
+       union all
+       select p.id, k.key from payments p join idempotency_keys k
          on k.tenant_id = p.tenant_id and k.response::jsonb->>'paymentId' = p.id
        where p.tenant_id = $1 and k.key like 'failover-%'`,
       [SERVER_TENANT],
