@@ -102,8 +102,8 @@ if (!binDir) throw new Error('PostgreSQL binaries not found');
 const cluster = await startPostgresCluster(binDir, { durable: true });
 try {
   const arms = [
-    await openArm(oldRoot, cluster.adminUrl, 'hanbat_ab_0'),
-    await openArm(newRoot, cluster.adminUrl, 'hanbat_ab_1'),
+    await openArm(oldRoot, cluster.socketUrl, 'hanbat_ab_0'),
+    await openArm(newRoot, cluster.socketUrl, 'hanbat_ab_1'),
   ] as const;
   for (const arm of arms) await arm.round(3); // warms the statements and the JIT, unrecorded
   const results: RoundResult[][] = [[], []];

@@ -47,7 +47,7 @@ const cluster = await startPostgresCluster(binDir, {
   settings: PG_STATS ? PG_STAT_STATEMENTS_SETTINGS : [],
 });
 try {
-  const db = await openPostgres(await createDatabase(cluster.adminUrl, DATABASE), 10);
+  const db = await openPostgres(await createDatabase(cluster.socketUrl, DATABASE), 10);
   await migrate(db, allMigrations);
   const platform = createPlatform(loadConfig({}), db, systemClock);
   const data = await seedBench(platform, { members: 20_000, merchants: 1_000 }, console.log);

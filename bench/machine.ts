@@ -28,7 +28,7 @@ export function loadAverage(): string {
 }
 
 export function machineLine(title: string, machine: Machine): string {
-  return `${title}: ${machine.cores} × ${machine.cpus}, ${machine.memoryGb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres} (fsync on, same machine).`;
+  return `${title}: ${machine.cores} × ${machine.cpus}, ${machine.memoryGb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres} (fsync on, same machine, connected through its Unix socket).`;
 }
 
 export function loadAveragesText(loadAverages: Record<string, string>): string {

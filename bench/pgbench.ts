@@ -16,7 +16,9 @@ export function runPgbench(
   options: { scale: number; clients: number; threads: number; seconds: number },
 ): PgbenchResult {
   const url = new URL(adminUrl);
-  const connection = ['-h', url.hostname, '-p', url.port, '-U', 'postgres'];
+  // A `host` parameter (a socket directory) wins over the URL's host, as for node-postgres.
+  const host = url.searchParams.get('host') ?? url.hostname;
+  const connection = ['-h', host, '-p', url.port, '-U', 'postgres'];
   const run = (command: string, args: string[]) => {
     const result = spawnSync(path.join(binDir, command), [...connection, ...args], { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr}`);
