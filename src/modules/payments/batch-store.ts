@@ -8,7 +8,7 @@
  * so the batch writes no second row for it (docs/engine.md, "Session 21").
  */
 import { type CompanionWrite, joinCompanions, type Sql, writeCompanion } from '../../db/database.js';
-import { splitColumns, textColumn } from '../../db/text-columns.js';
+import { jsonColumn, splitColumns, textColumn } from '../../db/text-columns.js';
 import {
   type IdempotencyRef,
   idempotencySlot,
@@ -129,6 +129,7 @@ const PAYMENT_COLUMN_TYPES = [
 /** The columns of `payments`, in its insert's order. */
 function paymentColumns(writes: readonly PaymentWrite[]): string[] {
   const column = (value: (write: PaymentWrite) => string | number) => textColumn(writes.map(value));
+  const json = (value: (write: PaymentWrite) => unknown) => jsonColumn(writes.map(value));
   return [
     column(({ payment }) => payment.tenantId),
     column(({ payment }) => payment.id),
@@ -136,15 +137,15 @@ function paymentColumns(writes: readonly PaymentWrite[]): string[] {
     column(({ payment }) => payment.merchantId),
     column(({ payment }) => payment.channel),
     column(({ payment }) => payment.amountWon),
-    column(({ payment }) => JSON.stringify(payment.paidFrom)),
+    json(({ payment }) => payment.paidFrom),
     column(({ payment }) => payment.eligibleWon),
     column(({ payment }) => payment.cashback.amountWon),
-    column(({ payment }) => JSON.stringify(payment.cashback)),
+    json(({ payment }) => payment.cashback),
     column(({ payment }) => payment.month),
     column(({ payment }) => payment.createdAt.toISOString()),
     column(({ idempotency }) => idempotency.principalId),
     column(({ idempotency }) => idempotency.key),
     column(({ idempotency }) => idempotency.requestHash),
-    column(({ receipt }) => JSON.stringify(receipt)),
+    json(({ receipt }) => receipt),
   ];
 }

@@ -1,5 +1,5 @@
 import type { Sql } from '../../db/database.js';
-import { splitColumns, textColumn } from '../../db/text-columns.js';
+import { jsonColumn, splitColumns, textColumn } from '../../db/text-columns.js';
 import type { ActivityEntry, MonthlyUsage } from './types.js';
 
 /**
@@ -237,6 +237,6 @@ function activityColumns(entries: readonly ActivityEntry[]): string[] {
     column((entry) => entry.amountWon),
     column((entry) => entry.referenceId),
     column((entry) => entry.merchantId ?? null),
-    column((entry) => JSON.stringify(entry.details ?? {})),
+    jsonColumn(entries.map((entry) => entry.details ?? {})),
   ];
 }
