@@ -104,7 +104,8 @@ try {
       const data = await seed(await openPostgres(cluster.adminUrl, 10));
       const admin = await openStatementsAdmin(cluster.adminUrl);
       try {
-        await measure({ databaseUrl: cluster.adminUrl }, data, statementsOf(admin));
+        // The server connects as `npm run bench` connects it: through the Unix socket.
+        await measure({ databaseUrl: cluster.socketUrl }, data, statementsOf(admin));
       } finally {
         await admin.close();
       }
