@@ -27,9 +27,41 @@ export interface IdempotencyKeyOwner {
 }
 
 /**
+ * The advisory lock class of idempotency keys: (8804, hash of city, principal and key). A request
+ * takes its key's lock first in its transaction and holds it to the commit, so two requests with one
+ * key run one after the other even when their modules keep the key in different tables (a batched
+ * payment in `payments`, a transfer here), and the later one finds the earlier one's key.
+ */
+export const IDEMPOTENCY_KEY_LOCK_CLASS = 8804;
+
+/** SQL of a key's lock id, from three text expressions (a key is visible ASCII: no newline). */
+export function idempotencyKeyLockSql(tenantId: string, principalId: string, key: string): string {
+  return `hashtext(${tenantId} || E'\\n' || ${principalId} || E'\\n' || ${key})`;
+}
+
+/**
+ * Takes the locks of many requests' keys, in one order (a batch against a batch never deadlocks),
+ * before any other lock of the caller's transaction. Then a later statement of the transaction
+ * sees every key a request committed meanwhile.
+ */
+export async function lockIdempotencyKeys(
+  tx: Sql,
+  refs: ReadonlyArray<KeyScope & { key: string }>,
+): Promise<void> {
+  if (refs.length === 0) return;
+  await tx.query(
+    `select pg_advisory_xact_lock(${IDEMPOTENCY_KEY_LOCK_CLASS}, lock_id)
+     from (select distinct ${idempotencyKeyLockSql('t', 'p', 'k')} as lock_id
+           from unnest($1::text[], $2::text[], $3::text[]) as r(t, p, k) order by lock_id) as keys`,
+    [refs.map((ref) => ref.tenantId), refs.map((ref) => ref.principalId), refs.map((ref) => ref.key)],
+  );
+}
+
+/**
  * Exactly-once money-moving requests: the response is stored with the key in the same transaction as
  * the work, so a retry either finds it or redoes the whole thing. Refusals are not stored: they wrote
- * nothing, so a retry simply runs again.
+ * nothing, so a retry simply runs again. The key's lock comes first (`lockIdempotencyKeys`), so a
+ * request of another module with the same key, in flight, is waited for and then found.
  */
 export class IdempotentRequests {
   constructor(
@@ -47,6 +79,7 @@ export class IdempotentRequests {
     const key = idempotencyKeyOf(request);
     const requestHash = idempotentRequestHash(request);
     const outcome = await transactionWithRetry(this.db, async (tx) => {
+      await lockIdempotencyKeys(tx, [{ ...scope, key }]);
       const stored = await this.find(tx, scope, key, requestHash);
       if (stored) return { ...stored, replayed: true };
       const fresh = await work(tx);

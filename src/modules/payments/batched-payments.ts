@@ -15,7 +15,7 @@ import { allocateCashback, drawsInFull } from '../budgets/allocate.js';
 import type { PotBalances } from '../budgets/types.js';
 import type { NewEvent } from '../events/types.js';
 import { assertNotFrozenIn, type FrozenParties } from '../fraud/freeze-service.js';
-import { idempotencyKeyReused } from '../idempotency/idempotency.js';
+import { idempotencyKeyReused, lockIdempotencyKeys } from '../idempotency/idempotency.js';
 import {
   type IdempotencyRef,
   idempotencySlot,
@@ -271,6 +271,7 @@ export class BatchedPayments {
       return this.db.transaction(
         async (tx) => {
           const settled = new Array<Settled<OrderOutcome>>(size);
+          await lockKeysAndReadStored(tx, inputs, parts);
           const { states, held } = await this.lockAndLoad(tx, inputs, parts);
           const writes = parts.map((part, index) => {
             const state = states[index] as BatchState;
@@ -315,11 +316,10 @@ export class BatchedPayments {
     const keys = parts.flatMap((part) =>
       part.orders.map((order) => ({ tenantId: part.tenantId, ...order.idempotency })),
     );
-    // A key answers with the payment that used it, or, when another request (or a payment stored
-    // before migration 804) used it, with that request's stored response.
-    const [replays, responses, merchants, welfare, policies, chargeCaps, pots, frozen] = await Promise.all([
+    // A key answers with the payment that used it. The keys other requests used are read in the
+    // transaction, under the keys' locks (`lockKeysAndReadStored`).
+    const [replays, merchants, welfare, policies, chargeCaps, pots, frozen] = await Promise.all([
       selectPaymentReplaysByTenant(this.db, keys),
-      selectIdempotentResponsesByTenant(this.db, keys),
       this.deps.merchants.getByTenantCodes(
         parts.flatMap((part) =>
           part.orders.map((order) => ({ tenantId: part.tenantId, merchantCode: order.merchantCode })),
@@ -360,10 +360,7 @@ export class BatchedPayments {
           pots: pots?.get(tenantId) ?? null,
           policy: policies.get(tenantId) ?? null,
           chargeCapWon: chargeCaps.get(tenantId) as number,
-          responses: new Map<string, StoredIdempotentResponse>([
-            ...(responses.get(tenantId) ?? []),
-            ...(replays.get(tenantId) ?? []),
-          ]),
+          responses: new Map<string, StoredIdempotentResponse>(replays.get(tenantId) ?? []),
         } satisfies BatchInputs;
       }),
     );
@@ -494,6 +491,26 @@ export interface BatchDepth {
   groupKey: string;
   queued: number;
   inFlight: number;
+}
+
+/**
+ * The batch's first locks: its requests' idempotency keys (`lockIdempotencyKeys`), which a request of
+ * another module with the same key takes too. Under them, the responses other requests stored for
+ * these keys (or payments stored before migration 804) join each city's `responses`; a payment of
+ * this module that used the key still wins, as it was read before.
+ */
+async function lockKeysAndReadStored(
+  tx: Sql,
+  inputs: readonly BatchInputs[],
+  parts: readonly TenantPart[],
+): Promise<void> {
+  const keys = parts.flatMap((part) =>
+    part.orders.map((order) => ({ tenantId: part.tenantId, ...order.idempotency })),
+  );
+  await lockIdempotencyKeys(tx, keys);
+  const stored = await selectIdempotentResponsesByTenant(tx, keys);
+  for (const input of inputs)
+    input.responses = new Map([...(stored.get(input.tenantId) ?? []), ...input.responses]);
 }
 
 /** A batch's orders by tenant, tenants in the order of their ids (the order their rows are locked in). */

@@ -13,6 +13,7 @@ import {
 import { loadConfig } from '../../config.js';
 import { buildApp } from '../../http/app.js';
 import { createPlatform } from '../../platform.js';
+import { IDEMPOTENCY_KEY_LOCK_CLASS, idempotencyKeyLockSql } from '../idempotency/idempotency.js';
 import { canonicalJson, sha256Hex } from '../ledger/hashing.js';
 
 describe.each(databaseKinds())('charging and paying on %s', (kind) => {
@@ -256,6 +257,70 @@ describe.each(databaseKinds())('charging and paying on %s', (kind) => {
     expect((await payer.get('/v1/me/wallet')).body).toMatchObject({ cashWon: 80_000, cashbackWon: 1_000 });
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
+
+  // PostgreSQL only: on the embedded database one connection runs one transaction at a time.
+  it.skipIf(kind !== 'postgres')(
+    'keeps one key to one request when a payment and a transfer with it arrive together',
+    async () => {
+      const payer = await charged(100_000);
+      const memberId = (await payer.get('/v1/me')).body.memberId as string;
+      const recipientPhone = '010-5554-0002';
+      await newMember(t.app, tenantId, recipientPhone);
+      const pay = { merchantCode: cafe.merchantCode, amountWon: 10_000 };
+      const send = { recipientPhone, amountWon: 10_000 };
+      const keyLockWaiters = async () => {
+        const [row] = await t.db.query<{ n: number }>(
+          `select count(*)::int as n from pg_locks
+           where locktype = 'advisory' and classid = ${IDEMPOTENCY_KEY_LOCK_CLASS} and not granted
+             and database = (select oid from pg_database where datname = current_database())`,
+        );
+        return row?.n ?? 0;
+      };
+      for (const round of [1, 2, 3]) {
+        const key = `together-${round}`;
+        // The key's lock held, as by a third request: both arrive while it is taken, and wait for it.
+        let release = () => {};
+        const released = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let taken = () => {};
+        const lockTaken = new Promise<void>((resolve) => {
+          taken = resolve;
+        });
+        const holding = t.db.transaction(async (tx) => {
+          await tx.query(
+            `select pg_advisory_xact_lock(${IDEMPOTENCY_KEY_LOCK_CLASS}, ${idempotencyKeyLockSql('$1', '$2', '$3')})`,
+            [tenantId, memberId, key],
+          );
+          taken();
+          await released;
+        });
+        await lockTaken;
+        const both = Promise.all([
+          payer.post('/v1/me/payments', pay, key),
+          payer.post('/v1/me/transfers', send, key),
+        ]);
+        for (let polls = 0; (await keyLockWaiters()) < 2; polls += 1) {
+          if (polls > 3_000) throw new Error('the two requests never waited for the key');
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        release();
+        await holding;
+        const answers = await both;
+        const statuses = answers.map((answer) => answer.status).sort();
+        expect(statuses).toEqual([201, 409]);
+        expect(answers.find((answer) => answer.status === 409)?.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+      }
+      // One request a round moved money: three lines of ₩10,000 in the history, beside the charge.
+      const history = (await payer.get('/v1/me/transactions')).body.items as Array<{
+        type: string;
+        amountWon: number;
+      }>;
+      const spent = history.filter((item) => item.type === 'payment' || item.type === 'transfer_sent');
+      expect(spent.map((item) => Math.abs(item.amountWon))).toEqual([10_000, 10_000, 10_000]);
+      await expectLedgerAuditGreen(t.platform, tenantId);
+    },
+  );
 
   it('charges once for a retried Idempotency-Key', async () => {
     const citizen = await member();
