@@ -8,6 +8,7 @@ const SEPARATOR = '\x1e';
 const NULL_MARK = '\x1f';
 type ColumnType = 'text' | 'bigint' | 'int' | 'timestamptz' | 'json' | 'jsonb' | 'uuid';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the separator and NULL mark are control characters by design
 const SEPARATOR_OR_NULL_MARK = /[\x1e\x1f]/;
 
 /**
