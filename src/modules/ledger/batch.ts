@@ -102,6 +102,26 @@ export function digestCommand(tenantId: string, now: Date, command: LedgerComman
 }
 
 /**
+ * The digests of a command whose id its caller minted for it (`PostOptions.freshIds`): no earlier
+ * request used the id, so no replay will compare a request hash with it, and its content hash is
+ * stored as its request hash (one canonical text and one digest fewer a payment, most of the
+ * allocation of its hashing). A request of the ledger's API naming such an id later is another
+ * request: its own request hash differs, and it is refused as IDEMPOTENCY_CONFLICT.
+ */
+export function digestFreshCommand(tenantId: string, now: Date, command: LedgerCommand): CommandDigests {
+  if (command.action !== 'transfer' && command.action !== 'pending')
+    return digestCommand(tenantId, now, command);
+  if (checkRequestShape(command, now) !== null) return digestCommand(tenantId, now, command);
+  try {
+    const draft = draftFromPostings(tenantId, now, command);
+    const contentHash = transferContentHash(draft.transfer, draft.entries);
+    return { requestHash: contentHash, contentHash };
+  } catch {
+    return digestCommand(tenantId, now, command); // not JSON: refused there, in its own order
+  }
+}
+
+/**
  * Applies commands in order against locked account state. Each command succeeds or fails alone;
  * a failure writes nothing. Pure: the caller loads the context and writes the result.
  * `digests[i]`, when given, is `digestCommand(context.tenantId, context.now, commands[i])`, computed

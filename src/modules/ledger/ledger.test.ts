@@ -251,6 +251,15 @@ describe.each(databaseKinds())('ledger on %s', (kind) => {
     const [fresh] = await postFresh([move('f1', 'alice', 'bob', 1_000), move('f2', 'alice', 'bob', 9_500)]);
     expect(fresh?.map((result) => (result.ok ? 'ok' : result.code))).toEqual(['ok', 'INSUFFICIENT_FUNDS']);
     expect(statements.filter((text) => /from ledger_transfers/.test(text))).toEqual([]);
+    // No request made f1: it stores its content hash as its request hash, and a request naming f1
+    // later, even with the same content, is another request.
+    const [stored] = await db.query<{ request_hash: string; content_hash: string }>(
+      'select request_hash, content_hash from ledger_transfers where tenant_id = $1 and id = $2',
+      [tenantId, 'f1'],
+    );
+    expect(stored?.request_hash).toBe(stored?.content_hash);
+    const again = await post(move('f1', 'alice', 'bob', 1_000));
+    expect(again).toMatchObject({ ok: false, code: 'IDEMPOTENCY_CONFLICT' });
     // A reused id is no replay here: the insert's unique key refuses it, and the transaction with it.
     await expect(
       postFresh([move('f3', 'alice', 'bob', 500), move('c1', 'bank', 'alice', 10_000)]),
