@@ -88,37 +88,37 @@ export interface CommandDigests {
   contentHash?: string;
 }
 
-export function digestCommand(tenantId: string, now: Date, command: LedgerCommand): CommandDigests {
-  let hashOfRequest: string;
+/**
+ * With `freshId` (`PostOptions.freshIds`: the caller minted the id, so no earlier request used it and
+ * no replay will compare a request hash with it) the content digest is stored as the request hash
+ * too: one canonical text and one digest fewer a payment, most of the allocation of its hashing. A
+ * request of the ledger's API naming such an id later is another request: its own request hash
+ * differs, and it is refused as IDEMPOTENCY_CONFLICT.
+ */
+export function digestCommand(
+  tenantId: string,
+  now: Date,
+  command: LedgerCommand,
+  freshId = false,
+): CommandDigests {
   try {
-    hashOfRequest = requestHash(command);
+    const contentHash = contentHashBeforehand(tenantId, now, command);
+    if (freshId && contentHash !== undefined) return { requestHash: contentHash, contentHash };
+    const hashOfRequest = requestHash(command);
+    return contentHash === undefined
+      ? { requestHash: hashOfRequest }
+      : { requestHash: hashOfRequest, contentHash };
   } catch {
     return {}; // not JSON: applyBatch refuses it in its own order
   }
-  if (command.action !== 'transfer' && command.action !== 'pending') return { requestHash: hashOfRequest };
-  if (checkRequestShape(command, now) !== null) return { requestHash: hashOfRequest };
-  const draft = draftFromPostings(tenantId, now, command);
-  return { requestHash: hashOfRequest, contentHash: transferContentHash(draft.transfer, draft.entries) };
 }
 
-/**
- * The digests of a command whose id its caller minted for it (`PostOptions.freshIds`): no earlier
- * request used the id, so no replay will compare a request hash with it, and its content hash is
- * stored as its request hash (one canonical text and one digest fewer a payment, most of the
- * allocation of its hashing). A request of the ledger's API naming such an id later is another
- * request: its own request hash differs, and it is refused as IDEMPOTENCY_CONFLICT.
- */
-export function digestFreshCommand(tenantId: string, now: Date, command: LedgerCommand): CommandDigests {
-  if (command.action !== 'transfer' && command.action !== 'pending')
-    return digestCommand(tenantId, now, command);
-  if (checkRequestShape(command, now) !== null) return digestCommand(tenantId, now, command);
-  try {
-    const draft = draftFromPostings(tenantId, now, command);
-    const contentHash = transferContentHash(draft.transfer, draft.entries);
-    return { requestHash: contentHash, contentHash };
-  } catch {
-    return digestCommand(tenantId, now, command); // not JSON: refused there, in its own order
-  }
+/** A well-formed transfer's or hold's content digest; undefined for other commands and bad shapes. */
+function contentHashBeforehand(tenantId: string, now: Date, command: LedgerCommand): string | undefined {
+  if (command.action !== 'transfer' && command.action !== 'pending') return undefined;
+  if (checkRequestShape(command, now) !== null) return undefined;
+  const draft = draftFromPostings(tenantId, now, command);
+  return transferContentHash(draft.transfer, draft.entries);
 }
 
 /**

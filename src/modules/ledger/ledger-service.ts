@@ -6,7 +6,6 @@ import {
   type AccountState,
   applyBatch,
   digestCommand,
-  digestFreshCommand,
   expireTransferId,
   type LedgerCommand,
   SYSTEM_ID_PREFIX,
@@ -64,7 +63,7 @@ export interface PostOptions {
    * bits), so no stored transfer can answer it as a replay and the ledger does not look the ids up,
    * a statement fewer while the batch holds its accounts. Should one exist after all, the insert
    * fails with a unique violation (23505), which the caller's retry turns into a fresh attempt.
-   * Such a transfer's stored request hash is its content hash (`digestFreshCommand`).
+   * Such a transfer's stored request hash is its content hash (`digestCommand`).
    */
   freshIds?: boolean;
   /** Accounts this transaction already locked (`lockAccountsOwnedByTenants`): not locked or read again. */
@@ -285,9 +284,8 @@ export class LedgerService {
     );
     // Hashed before the accounts are locked: from the lock to the commit, other batches on these
     // accounts wait, so only what needs the locked state is done there.
-    const digestOf = options.freshIds ? digestFreshCommand : digestCommand;
     const digests = parts.map((part) =>
-      part.commands.map((command) => digestOf(part.tenantId, now, command)),
+      part.commands.map((command) => digestCommand(part.tenantId, now, command, options.freshIds)),
     );
     const pendings = await selectTransfersOfTenants(tx, pendingKeys);
     const held = options.held?.take(tx);

@@ -313,9 +313,7 @@ export class BatchedPayments {
     const members = parts.flatMap((part) =>
       part.orders.map((order) => ({ tenantId: part.tenantId, memberId: order.memberId })),
     );
-    const keys = parts.flatMap((part) =>
-      part.orders.map((order) => ({ tenantId: part.tenantId, ...order.idempotency })),
-    );
+    const keys = idempotencyRefsOf(parts);
     // A key answers with the payment that used it. The keys other requests used are read in the
     // transaction, under the keys' locks (`lockKeysAndReadStored`).
     const [replays, merchants, welfare, policies, chargeCaps, pots, frozen] = await Promise.all([
@@ -504,13 +502,17 @@ async function lockKeysAndReadStored(
   inputs: readonly BatchInputs[],
   parts: readonly TenantPart[],
 ): Promise<void> {
-  const keys = parts.flatMap((part) =>
-    part.orders.map((order) => ({ tenantId: part.tenantId, ...order.idempotency })),
-  );
+  const keys = idempotencyRefsOf(parts);
   await lockIdempotencyKeys(tx, keys);
   const stored = await selectIdempotentResponsesByTenant(tx, keys);
   for (const input of inputs)
     input.responses = new Map([...(stored.get(input.tenantId) ?? []), ...input.responses]);
+}
+
+function idempotencyRefsOf(parts: readonly TenantPart[]): Array<IdempotencyRef & { tenantId: string }> {
+  return parts.flatMap((part) =>
+    part.orders.map((order) => ({ tenantId: part.tenantId, ...order.idempotency })),
+  );
 }
 
 /** A batch's orders by tenant, tenants in the order of their ids (the order their rows are locked in). */
