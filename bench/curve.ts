@@ -9,7 +9,7 @@
  * path. Per filler payment they are the rows a real merchant payment writes, in the same shapes: 1
  * ledger_transfer (spend and cashback together), 5 ledger_entries (member cash, merchant receivable, the current
  * budget pot's national and city accounts, member cashback), 1 payments row (with its idempotency key and
- * receipt context) and 1 member_activity row. Members are uniform over the bench members, merchants Zipf like the measured traffic,
+ * receipt context and its place in the member's history). Members are uniform over the bench members, merchants Zipf like the measured traffic,
  * each account's `seq` continues its chain, and ledger_accounts.entry_count and posted_won are kept
  * consistent. The hash columns hold a placeholder, so the accounts' hash chains are NOT valid and the audit
  * is not run on this database, except with `--audit`, which runs it once at the end to check the filler: the
@@ -58,7 +58,7 @@ const CHUNK_PAYMENTS = CHUNK_ENTRIES / ENTRIES_PER_PAYMENT;
 const HISTORY_DAYS = 300;
 /** As long as a sha256 hex digest, so rows are their real width, and plainly not one. */
 const FILLER_HASH = 'synthetic-curve-filler-not-a-hash'.padEnd(64, '-');
-const GROWN_TABLES = ['ledger_entries', 'ledger_transfers', 'payments', 'member_activity'];
+const GROWN_TABLES = ['ledger_entries', 'ledger_transfers', 'payments'];
 
 const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
@@ -511,8 +511,6 @@ function chunkInserts(filler: Filler): string[] {
     'wallet', json_build_object('cashWon', 4000000, 'cashbackWon', c.cashback_won, 'grants', '[]'::json,
       'totalWon', 4000000 + c.cashback_won, 'month', json_build_object('month', c.month, 'chargedWon', 0,
       'chargeCapWon', 500000, 'eligibleSpendWon', c.amount_won, 'eligibleCapWon', 500000, 'cashbackWon', c.cashback_won)))`;
-  // A payment's history line stores only the merchant's name; the rest is read from the payment.
-  const details = `json_build_object('merchantName', c.merchant_name)`;
   return [
     insertSql(
       filler,
@@ -567,22 +565,7 @@ function chunkInserts(filler: Filler): string[] {
         idempotency_key: `'curve-filler-' || c.g`,
         request_hash: hash,
         receipt_context: receiptContext,
-      },
-      'from curve_chunk c order by c.g',
-    ),
-    insertSql(
-      filler,
-      'member_activity',
-      {
-        tenant_id: tenant,
-        member_id: 'c.member_id',
-        at: 'c.created_at',
-        type: `'payment'`,
-        month: 'c.month',
-        amount_won: 'c.cashback_won - c.amount_won',
-        reference_id: 'c.pay_id',
-        merchant_id: 'c.merchant_id',
-        details,
+        history_seq: "nextval('member_activity_seq_seq')",
       },
       'from curve_chunk c order by c.g',
     ),

@@ -20,6 +20,7 @@ import { PaymentPinService } from './modules/members/payment-pin.js';
 import { MerchantFundService } from './modules/merchant-funds/fund-service.js';
 import { MerchantService } from './modules/merchants/merchant-service.js';
 import { CancellationService } from './modules/payments/cancellation.js';
+import { PaymentHistoryLines } from './modules/payments/history-lines.js';
 import { PaymentService } from './modules/payments/payment-service.js';
 import { PlatformAdminService } from './modules/platform-admin/platform-admin-service.js';
 import { PolicyService } from './modules/policy/policy-service.js';
@@ -34,6 +35,7 @@ import { TaxStatementService } from './modules/tax-statements/tax-statement-serv
 import type { ClusterControl } from './modules/tenant-directory/cluster-set.js';
 import { TenantService } from './modules/tenants/tenant-service.js';
 import { TransferService } from './modules/transfers/transfer-service.js';
+import { MemberHistory } from './modules/wallets/member-history.js';
 import { WalletService } from './modules/wallets/wallet-service.js';
 import { PlatformMetrics } from './observability/metrics.js';
 
@@ -54,6 +56,8 @@ export interface Platform {
   members: MemberService;
   merchants: MerchantService;
   wallets: WalletService;
+  /** The member's history: member_activity's lines and the payments' own. */
+  history: MemberHistory;
   payments: PaymentService;
   cancellations: CancellationService;
   transfers: TransferService;
@@ -146,6 +150,7 @@ export function createPlatform(
     members,
     merchants,
     wallets,
+    history: new MemberHistory(wallets, [new PaymentHistoryLines(db)]),
     payments,
     cancellations,
     transfers: new TransferService(db, clock, { events, ledger, tenants, policy, members, wallets, freezes }),

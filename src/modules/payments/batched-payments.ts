@@ -27,7 +27,7 @@ import type { Account, TransferRequest } from '../ledger/types.js';
 import type { Merchant } from '../merchants/types.js';
 import { quoteCashback } from '../policy/cashback.js';
 import type { CashbackPolicy } from '../policy/types.js';
-import type { ActivityEntry, MonthlyUsage, WalletView } from '../wallets/types.js';
+import type { MonthlyUsage, WalletView } from '../wallets/types.js';
 import { lockMonthlyUsagesOfTenants, recordSpendingOfTenants } from '../wallets/usage.js';
 import { walletViewOf } from '../wallets/wallet-view.js';
 import {
@@ -38,13 +38,7 @@ import {
 } from './batch-store.js';
 import { PaymentErrors } from './errors.js';
 import { paymentMadeEvent } from './events.js';
-import {
-  cashbackOutcomeOf,
-  fundsOf,
-  newPaymentId,
-  paymentActivity,
-  paymentTransfer,
-} from './payment-records.js';
+import { cashbackOutcomeOf, fundsOf, newPaymentId, paymentTransfer } from './payment-records.js';
 import type { PaymentDeps } from './payment-service.js';
 import { isSelfDealing, type SelfDealingRule, selfDealingQuote, selfDealingRuleAt } from './self-dealing.js';
 import { splitPayment } from './split.js';
@@ -153,7 +147,6 @@ interface BatchState extends BatchInputs {
 interface BatchWrites {
   payments: PaymentWrite[];
   transfers: TransferRequest[];
-  activities: ActivityEntry[];
   usageDeltas: Array<{ memberId: string; eligibleSpendWon: number; cashbackWon: number }>;
   events: NewEvent[];
 }
@@ -278,7 +271,6 @@ export class BatchedPayments {
             const tenantWrites: BatchWrites = {
               payments: [],
               transfers: [],
-              activities: [],
               usageDeltas: [],
               events: [],
             };
@@ -448,7 +440,7 @@ export class BatchedPayments {
         tenantId: state.tenantId,
         month: state.month,
         deltas: (writes[index] as BatchWrites).usageDeltas,
-        activities: (writes[index] as BatchWrites).activities,
+        activities: [],
       })),
     );
     const posting = states.flatMap((state, index) => {
@@ -620,7 +612,6 @@ function applyOrder(state: BatchState, writes: BatchWrites, order: PaymentOrder)
   const body = receiptBody(payment, merchant.id, receipt);
   writes.payments.push({ payment, idempotency: order.idempotency, receipt });
   writes.transfers.push(transfer);
-  writes.activities.push(paymentActivity(payment, merchant));
   writes.usageDeltas.push({
     memberId,
     eligibleSpendWon: payment.eligibleWon,

@@ -5,7 +5,7 @@ import type { Account, TransferRequest } from '../ledger/types.js';
 import { memberAccountIds } from '../members/member-service.js';
 import type { Merchant } from '../merchants/types.js';
 import type { CashbackQuote } from '../policy/types.js';
-import type { ActivityEntry, WalletView } from '../wallets/types.js';
+import type { WalletView } from '../wallets/types.js';
 import type { Funds } from './split.js';
 import type { CashbackOutcome, Payment, PaymentChannel, PaymentReceipt } from './types.js';
 
@@ -43,21 +43,6 @@ export function paymentTransfer(payment: Payment, merchant: Merchant): TransferR
     code: 'payment',
     postings,
     metadata: { paymentId: payment.id },
-  };
-}
-
-export function paymentActivity(payment: Payment, merchant: Merchant): ActivityEntry {
-  return {
-    tenantId: payment.tenantId,
-    memberId: payment.memberId,
-    at: payment.createdAt,
-    type: 'payment',
-    month: payment.month,
-    amountWon: payment.cashback.amountWon - payment.amountWon,
-    referenceId: payment.id,
-    merchantId: merchant.id,
-    // The rest of the history line is the payment's own row (`paymentActivityDetails`, when read).
-    details: { merchantName: merchant.name },
   };
 }
 

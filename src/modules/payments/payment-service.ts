@@ -14,7 +14,8 @@ import type { Merchant } from '../merchants/types.js';
 import { quoteCashback } from '../policy/cashback.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import { addMonthlyUsage, lockMonthlyUsage, readMonthlyUsage, recordActivity } from '../wallets/usage.js';
+import { NEXT_HISTORY_SEQ_SQL } from '../wallets/member-history.js';
+import { addMonthlyUsage, lockMonthlyUsage, readMonthlyUsage } from '../wallets/usage.js';
 import type { WalletService } from '../wallets/wallet-service.js';
 import { paymentRequestHashOf } from './batch-store.js';
 import { BatchedPayments, type OrderOutcome, type PaymentOrder } from './batched-payments.js';
@@ -25,8 +26,6 @@ import {
   fundsOf,
   newPaymentId,
   type PaymentRow,
-  paymentActivity,
-  paymentActivityDetails,
   paymentTransfer,
   receiptOf,
   toPayment,
@@ -275,8 +274,8 @@ export class PaymentService implements IdempotencyKeyOwner {
   private async recordPayment(tx: Sql, payment: Payment, merchant: Merchant): Promise<void> {
     await tx.query(
       `insert into payments (tenant_id, id, member_id, merchant_id, channel, amount_won, paid_from, eligible_won,
-         cashback_won, cashback, month, created_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+         cashback_won, cashback, month, created_at, receipt_context, history_seq)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, ${NEXT_HISTORY_SEQ_SQL})`,
       [
         payment.tenantId,
         payment.id,
@@ -290,40 +289,19 @@ export class PaymentService implements IdempotencyKeyOwner {
         JSON.stringify(payment.cashback),
         payment.month,
         payment.createdAt,
+        // The merchant's name as it was, for the payment's line in the member's history.
+        JSON.stringify({ merchantName: merchant.name }),
       ],
     );
     await addMonthlyUsage(tx, payment.tenantId, payment.memberId, payment.month, {
       eligibleSpendWon: payment.eligibleWon,
       cashbackWon: payment.cashback.amountWon,
     });
-    await recordActivity(tx, paymentActivity(payment, merchant));
   }
 
   /** Which request a batched payment's key answered (payments keep their keys in their rows). */
   requestHashOfKey(tx: Sql, scope: KeyScope, key: string): Promise<string | null> {
     return paymentRequestHashOf(tx, scope, key);
-  }
-
-  /**
-   * The history lines of payments, whole: a line stores only the merchant's name as it was, and the
-   * rest is the payment's row. Keyed by payment id; a payment not found keeps its stored line.
-   */
-  async activityDetailsOf(
-    tenantId: string,
-    lines: ReadonlyArray<{ paymentId: string; details: Record<string, unknown> }>,
-  ): Promise<Map<string, Record<string, unknown>>> {
-    if (lines.length === 0) return new Map();
-    const rows = await this.db.query<PaymentRow>(
-      'select * from payments where tenant_id = $1 and id = any($2::text[])',
-      [tenantId, lines.map((line) => line.paymentId)],
-    );
-    const payments = new Map(rows.map((row) => [row.id, toPayment(row)]));
-    const details = new Map<string, Record<string, unknown>>();
-    for (const line of lines) {
-      const payment = payments.get(line.paymentId);
-      if (payment) details.set(line.paymentId, paymentActivityDetails(payment, line.details.merchantName));
-    }
-    return details;
   }
 
   async getPayment(

@@ -31,7 +31,7 @@ const ActivitySchema = Type.Object({
 const activityCursor = cursorCodec({ seq: CursorKey.seq });
 
 export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
-  const { wallets, members, payments, guards } = platform;
+  const { wallets, members, history, guards } = platform;
 
   /**
    * Entries written before transfers kept a counterpart snapshot carry the other member's id: it is
@@ -141,7 +141,7 @@ export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         const principal = userOf(request);
         const limit = request.query.limit ?? 20;
         const cursor = activityCursor.decode(request.query.cursor);
-        const items = await wallets.activity(principal.tenantId, principal.userId, {
+        const items = await history.page(principal.tenantId, principal.userId, {
           types: request.query.type?.split(','),
           month: request.query.month,
           merchantId: request.query.merchantId,
@@ -149,20 +149,12 @@ export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           limit,
         });
         const last = items.at(-1);
-        const paymentLines = await payments.activityDetailsOf(
-          principal.tenantId,
-          items
-            .filter((item) => item.type === 'payment')
-            .map((item) => ({ paymentId: item.referenceId, details: item.details })),
-        );
         return {
           items: await Promise.all(
             items.map(async (item) => ({
               ...item,
               at: item.at.toISOString(),
-              details:
-                (item.type === 'payment' ? paymentLines.get(item.referenceId) : undefined) ??
-                (await memberFacingDetails(principal.tenantId, principal.userId, item.details)),
+              details: await memberFacingDetails(principal.tenantId, principal.userId, item.details),
             })),
           ),
           nextCursor: items.length === limit && last ? activityCursor.encode({ seq: last.seq }) : null,

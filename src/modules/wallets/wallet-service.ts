@@ -22,7 +22,8 @@ export const SYSTEM_ACCOUNTS = {
   feeIncome: 'fee_income',
 } as const;
 
-const ACTIVITY_PAGE_MAX = 100;
+/** The most lines a page of the member's history holds. */
+export const ACTIVITY_PAGE_MAX = 100;
 /** Auto-charges (자동충전) are charges whose key starts with this; history labels them apart. */
 export const AUTO_CHARGE_KEY_PREFIX = 'auto:';
 
