@@ -1,6 +1,6 @@
 import type { Sql } from '../../db/database.js';
 import { entryLinkHash, genesisHash, transferContentHash } from './hashing.js';
-import { groupEntries, toTransfer } from './store.js';
+import { groupEntries, selectEntriesOfTransfers, toTransfer } from './store.js';
 import type { TransferAction } from './types.js';
 
 export interface AuditViolation {
@@ -192,13 +192,16 @@ async function checkPending(sql: Sql, tenantId: string): Promise<AuditViolation[
      union all
      select r.id, 'releases a hold on ' || e.account_id || ' that does not net to zero'
        from ledger_transfers r
-       join ledger_entries e on e.tenant_id = r.tenant_id and (e.transfer_id = r.id or e.transfer_id = r.pending_id)
+       join ledger_transfers p on p.tenant_id = r.tenant_id and p.id = r.pending_id
+       join ledger_entries e on e.tenant_id = r.tenant_id
+         and ((e.commit_seq = r.commit_seq and e.transfer_id = r.id) or (e.commit_seq = p.commit_seq and e.transfer_id = p.id))
        where r.tenant_id = $1 and r.pending_id is not null
        group by r.id, e.account_id
        having sum(e.pending_debit_delta_won) <> 0 or sum(e.pending_credit_delta_won) <> 0
      union all
      select r.id, 'moves more on ' || e.account_id || ' than was held, or posts on a void'
-       from ledger_transfers r join ledger_entries e on e.tenant_id = r.tenant_id and e.transfer_id = r.id
+       from ledger_transfers r
+       join ledger_entries e on e.tenant_id = r.tenant_id and e.commit_seq = r.commit_seq and e.transfer_id = r.id
        where r.tenant_id = $1 and r.pending_id is not null and (
          abs(e.posted_delta_won) > -(e.pending_debit_delta_won + e.pending_credit_delta_won)
          or (r.action <> 'post_pending' and e.posted_delta_won <> 0))
@@ -226,6 +229,7 @@ async function checkPending(sql: Sql, tenantId: string): Promise<AuditViolation[
 
 interface AuditTransferRow {
   id: string;
+  commit_seq: number;
   action: TransferAction;
   code: string;
   pending_id: string | null;
@@ -243,16 +247,16 @@ async function checkTransferDigests(sql: Sql, tenantId: string): Promise<AuditVi
   let afterId = '';
   for (;;) {
     const page = await sql.query<AuditTransferRow>(
-      `select id, action, code, pending_id, corrects_id, timeout_at, metadata, created_at, request_hash, content_hash
+      `select id, action, code, pending_id, corrects_id, timeout_at, metadata, created_at, request_hash, content_hash,
+         commit_seq
        from ledger_transfers where tenant_id = $1 and id > $2 order by id limit $3`,
       [tenantId, afterId, AUDIT_PAGE_SIZE],
     );
     if (page.length === 0) return violations;
     const entries = groupEntries(
-      await sql.query(
-        `select transfer_id, account_id, posted_delta_won, pending_debit_delta_won, pending_credit_delta_won
-         from ledger_entries where tenant_id = $1 and transfer_id = any($2::text[])`,
-        [tenantId, page.map((row) => row.id)],
+      await selectEntriesOfTransfers(
+        sql,
+        page.map((row) => ({ tenant_id: tenantId, id: row.id, commit_seq: row.commit_seq })),
       ),
     );
     for (const row of page) {

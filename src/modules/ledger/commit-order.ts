@@ -75,7 +75,8 @@ const CREATED_AT_ISO = `to_char(t.created_at at time zone 'UTC', 'YYYY-MM-DD"T"H
 const SEALABLE_COLUMNS = `t.commit_seq, t.id, t.action, t.code, t.pending_id, t.corrects_id, ${CREATED_AT_ISO},
   t.content_hash, e.account_id, e.posted_delta_won, e.pending_debit_delta_won, e.pending_credit_delta_won`;
 const ENTRIES_OF_T = `left join lateral (select account_id, posted_delta_won, pending_debit_delta_won,
-  pending_credit_delta_won from ledger_entries where tenant_id = t.tenant_id and transfer_id = t.id) e on true`;
+  pending_credit_delta_won from ledger_entries
+  where tenant_id = t.tenant_id and commit_seq = t.commit_seq and transfer_id = t.id) e on true`;
 
 /** An entry as a range of commit order gives it (ledger_entries_commit_order). */
 interface SealableEntryRow {

@@ -39,7 +39,8 @@ export async function selectPostedWonByCounterpartyOwner(
     `select ca.owner_id, sum(e.posted_delta_won)::bigint as posted_won
      from ${queriedAccounts(accounts, 1)}
      join ledger_entries e on e.tenant_id = a.tenant_id and e.account_id = a.id
-     join ledger_entries ce on ce.tenant_id = e.tenant_id and ce.transfer_id = e.transfer_id and ce.account_id <> e.account_id
+     join ledger_entries ce on ce.tenant_id = e.tenant_id and ce.commit_seq = e.commit_seq
+       and ce.transfer_id = e.transfer_id and ce.account_id <> e.account_id
      join ledger_accounts ca on ca.tenant_id = ce.tenant_id and ca.id = ce.account_id
      where ca.kind = $${first} and ca.owner_id is not null
        and ($${first + 1}::text is null or not starts_with(e.transfer_id, $${first + 1}::text))

@@ -232,25 +232,14 @@ export async function selectTransfersOfTenants(
 ): Promise<Map<string, Map<string, StoredTransfer & { contentHash: string }>>> {
   if (keys.length === 0) return new Map();
   const transfers = tenantKeyRows('ledger_transfers', 'id', keys, 't');
-  const transferRows = await sql.query<TransferRow & { tenant_id: string }>(
+  const transferRows = await sql.query<TransferRow & { tenant_id: string; commit_seq: number }>(
     `select tenant_id, id, action, code, pending_id, corrects_id, timeout_at, metadata, created_at, request_hash,
-       content_hash
+       content_hash, commit_seq
      from ${transfers.sql}`,
     transfers.params,
   );
   if (transferRows.length === 0) return new Map();
-  const entries = tenantKeyRows(
-    'ledger_entries',
-    'transfer_id',
-    transferRows.map((row) => ({ tenantId: row.tenant_id, id: row.id })),
-    'e',
-  );
-  const entryRows = await sql.query<EntryRowDb & { tenant_id: string }>(
-    `select tenant_id, transfer_id, account_id, posted_delta_won, pending_debit_delta_won, pending_credit_delta_won
-     from ${entries.sql}
-     order by tenant_id, transfer_id, account_id`,
-    entries.params,
-  );
+  const entryRows = await selectEntriesOfTransfers(sql, transferRows);
   const found = new Map<string, Map<string, StoredTransfer & { contentHash: string }>>();
   for (const [tenantId, rows] of byTenant(transferRows, (row) => row.tenant_id)) {
     const entriesByTransfer = groupEntries(entryRows.filter((row) => row.tenant_id === tenantId));
@@ -269,6 +258,25 @@ export async function selectTransfersOfTenants(
     );
   }
   return found;
+}
+
+/**
+ * The entries of these transfers, found by their transfer's commit number (ledger_entries_commit_order;
+ * every entry carries its transfer's, which the audit proves): one index probe per transfer.
+ */
+export async function selectEntriesOfTransfers(
+  sql: Sql,
+  transfers: ReadonlyArray<{ tenant_id: string; id: string; commit_seq: number }>,
+): Promise<Array<EntryRowDb & { tenant_id: string }>> {
+  if (transfers.length === 0) return [];
+  return sql.query<EntryRowDb & { tenant_id: string }>(
+    `select e.tenant_id, e.transfer_id, e.account_id, e.posted_delta_won, e.pending_debit_delta_won,
+       e.pending_credit_delta_won
+     from unnest($1::text[], $2::text[], $3::bigint[]) as k(tenant_id, transfer_id, commit_seq)
+     join ledger_entries e on e.tenant_id = k.tenant_id and e.commit_seq = k.commit_seq and e.transfer_id = k.transfer_id
+     order by e.tenant_id, e.transfer_id, e.account_id`,
+    [transfers.map((t) => t.tenant_id), transfers.map((t) => t.id), transfers.map((t) => t.commit_seq)],
+  );
 }
 
 export function groupEntries(rows: readonly EntryRowDb[]): Map<string, Entry[]> {
