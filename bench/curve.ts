@@ -565,7 +565,6 @@ function chunkInserts(filler: Filler): string[] {
         idempotency_key: `'curve-filler-' || c.g`,
         request_hash: hash,
         receipt_context: receiptContext,
-        history_seq: "nextval('member_activity_seq_seq')",
       },
       'from curve_chunk c order by c.g',
     ),

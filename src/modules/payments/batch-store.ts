@@ -6,7 +6,7 @@
  * A batched payment is its own stored response: its row keeps the request's idempotency key and
  * hash and the receipt's context, and a replay rebuilds the receipt from the row (`receiptBody`),
  * so the batch writes no second row for it (docs/engine.md, "Session 21"). It is its own line in
- * the member's history too: it takes its place there (`history_seq`) and the history reads it from
+ * the member's history too: it takes its place there (`history_seq`, by default) and the history reads it from
  * here (`PaymentHistoryLines`), so the batch writes no member_activity row for it ("Session 23").
  */
 import { type CompanionWrite, joinCompanions, type Sql, writeCompanion } from '../../db/database.js';
@@ -16,7 +16,6 @@ import {
   idempotencySlot,
   type StoredIdempotentResponse,
 } from '../idempotency/stored-responses.js';
-import { NEXT_HISTORY_SEQ_SQL } from '../wallets/member-history.js';
 import { type PaymentRow, receiptOf, toPayment } from './payment-records.js';
 import type { Payment, PaymentReceipt, ReceiptContext } from './types.js';
 
@@ -55,8 +54,8 @@ export async function insertPaymentsAlongside(
   await tx.query(
     `${withCompanions}insert into payments (tenant_id, id, member_id, merchant_id, channel, amount_won, paid_from,
        eligible_won, cashback_won, cashback, month, created_at, principal_id, idempotency_key, request_hash,
-       receipt_context, history_seq)
-     select *, ${NEXT_HISTORY_SEQ_SQL} from unnest(${splitColumns(1, PAYMENT_COLUMN_TYPES)})`,
+       receipt_context)
+     select * from unnest(${splitColumns(1, PAYMENT_COLUMN_TYPES)})`,
     [...paymentParams, ...(companion?.params ?? [])],
   );
 }

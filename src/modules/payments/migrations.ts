@@ -1,4 +1,5 @@
 import type { Migration } from '../../db/migrate.js';
+import { NEXT_HISTORY_SEQ_SQL } from '../wallets/member-history.js';
 
 /** Operational records of payments; the money itself is in the ledger, referenced by transfer id. */
 export const paymentMigrations: Migration[] = [
@@ -91,7 +92,10 @@ export const paymentMigrations: Migration[] = [
     // reads it from here. Payments stored before keep their lines in member_activity and no place
     // here (null), so no line shows twice. The member index is keyed by that place: the history pages
     // through it, and a member's other lookups (the refund rule's sums) still find their rows by it.
+    // The place is the column's default, added after the column so that older rows keep none; as a
+    // default it also tells a tenant's move (copy-tenant.ts) to carry the sequence past the copied places.
     sql: `alter table payments add column history_seq bigint;
+          alter table payments alter column history_seq set default ${NEXT_HISTORY_SEQ_SQL};
           create index payments_by_member_history on payments (tenant_id, member_id, history_seq);
           drop index payments_by_member;`,
   },

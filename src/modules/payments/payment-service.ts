@@ -14,7 +14,6 @@ import type { Merchant } from '../merchants/types.js';
 import { quoteCashback } from '../policy/cashback.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import { NEXT_HISTORY_SEQ_SQL } from '../wallets/member-history.js';
 import { addMonthlyUsage, lockMonthlyUsage, readMonthlyUsage } from '../wallets/usage.js';
 import type { WalletService } from '../wallets/wallet-service.js';
 import { paymentRequestHashOf } from './batch-store.js';
@@ -274,8 +273,8 @@ export class PaymentService implements IdempotencyKeyOwner {
   private async recordPayment(tx: Sql, payment: Payment, merchant: Merchant): Promise<void> {
     await tx.query(
       `insert into payments (tenant_id, id, member_id, merchant_id, channel, amount_won, paid_from, eligible_won,
-         cashback_won, cashback, month, created_at, receipt_context, history_seq)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, ${NEXT_HISTORY_SEQ_SQL})`,
+         cashback_won, cashback, month, created_at, receipt_context)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
       [
         payment.tenantId,
         payment.id,

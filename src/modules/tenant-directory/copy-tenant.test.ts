@@ -66,6 +66,15 @@ describe('copying a tenant between databases (PGlite)', () => {
   });
 
   it('copies every row, with equal fingerprints, a green audit and sequences past the copied values', async () => {
+    // A payment placed far along the history's sequence (member_activity.seq), which only its own
+    // row carries: the member's next line on the target must still come after it.
+    await source.db.query(
+      `insert into payments (tenant_id, id, member_id, merchant_id, channel, amount_won, paid_from, eligible_won,
+         cashback_won, cashback, month, created_at, history_seq)
+       values ($1, 'pay_far_along', 'usr_x', 'mer_x', 'merchant_presented', 1000, '{}', 1000, 0, '{}', '2021-05',
+         now(), 1000000)`,
+      [tenantId],
+    );
     const report = await copyTenant(source.db, target.db, tenantId, source.clock.now());
     const fingerprint = await ledgerFingerprint(source.db, tenantId);
     expect(fingerprint.transfers).toBeGreaterThan(0);
@@ -95,6 +104,10 @@ describe('copying a tenant between databases (PGlite)', () => {
       [tenantId],
     );
     expect(next?.seq).toBeGreaterThan(copiedSeq?.max ?? Number.POSITIVE_INFINITY);
+    const [history] = await target.db.query<{ next: number }>(
+      `select nextval('member_activity_seq_seq') as next`,
+    );
+    expect(history?.next).toBeGreaterThan(1_000_000);
   });
 
   it('refuses a target that already holds the tenant', async () => {

@@ -1,5 +1,5 @@
 import type { Activity } from './types.js';
-import { ACTIVITY_PAGE_MAX, type WalletService } from './wallet-service.js';
+import type { WalletService } from './wallet-service.js';
 
 /**
  * The SQL expression that gives a history line its place: the next value of the history's own
@@ -7,6 +7,9 @@ import { ACTIVITY_PAGE_MAX, type WalletService } from './wallet-service.js';
  * takes their places from it as it writes them, so one order runs through every line.
  */
 export const NEXT_HISTORY_SEQ_SQL = "nextval('member_activity_seq_seq')";
+
+/** The most lines a page of the member's history holds. */
+export const ACTIVITY_PAGE_MAX = 100;
 
 export interface HistoryPage {
   /** Lines placed before this one (all when MAX_SAFE_INTEGER). */

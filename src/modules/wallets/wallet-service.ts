@@ -11,6 +11,7 @@ import type { LedgerService } from '../ledger/ledger-service.js';
 import { memberAccountIds } from '../members/member-service.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { TenantService } from '../tenants/tenant-service.js';
+import { ACTIVITY_PAGE_MAX } from './member-history.js';
 import type { Activity, AutoChargeSetting, Charge, WalletView } from './types.js';
 import { addMonthlyUsage, lockMonthlyUsage, readMonthlyUsage, recordActivity } from './usage.js';
 import { walletViewOf } from './wallet-view.js';
@@ -22,8 +23,6 @@ export const SYSTEM_ACCOUNTS = {
   feeIncome: 'fee_income',
 } as const;
 
-/** The most lines a page of the member's history holds. */
-export const ACTIVITY_PAGE_MAX = 100;
 /** Auto-charges (자동충전) are charges whose key starts with this; history labels them apart. */
 export const AUTO_CHARGE_KEY_PREFIX = 'auto:';
 
