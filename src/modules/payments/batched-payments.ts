@@ -440,7 +440,6 @@ export class BatchedPayments {
         tenantId: state.tenantId,
         month: state.month,
         deltas: (writes[index] as BatchWrites).usageDeltas,
-        activities: [],
       })),
     );
     const posting = states.flatMap((state, index) => {

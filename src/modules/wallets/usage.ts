@@ -115,7 +115,8 @@ export interface TenantSpending {
   tenantId: string;
   month: string;
   deltas: readonly UsageDelta[];
-  activities: readonly ActivityEntry[];
+  /** None for a payment batch: a payment's row is its own history line. */
+  activities?: readonly ActivityEntry[];
 }
 
 /**
@@ -138,10 +139,10 @@ export async function recordSpendingOfTenants(tx: Sql, parts: readonly TenantSpe
   const deltas = parts.flatMap((part) =>
     part.deltas.map((delta) => usageDeltaRow(part.tenantId, part.month, delta)),
   );
-  const activities = parts.flatMap((part) => part.activities);
+  const activities = parts.flatMap((part) => part.activities ?? []);
   if (deltas.length === 0 && activities.length === 0) return;
   for (const part of parts) {
-    for (const entry of part.activities) {
+    for (const entry of part.activities ?? []) {
       if (entry.tenantId !== part.tenantId) throw new Error('recordSpending: an activity of another city');
     }
   }
@@ -163,15 +164,9 @@ export async function recordSpendingOfTenants(tx: Sql, parts: readonly TenantSpe
                where tenant_id = d.tenant_id and member_id = d.member_id and month = d.month offset 0) as usage_row) as x
        where u.ctid = x.row_ctid
        returning u.member_id
-     ), recorded as (
-       insert into member_activity (tenant_id, member_id, at, type, month, amount_won, reference_id, merchant_id, details)
-       select tenant_id, member_id, at, type, month, amount_won, reference_id, merchant_id, details
-       from unnest(${splitColumns(7, ACTIVITY_COLUMN_TYPES)}) with ordinality
-         as e(tenant_id, member_id, at, type, month, amount_won, reference_id, merchant_id, details, n)
-       order by e.n
-     )
+     )${activities.length > 0 ? RECORDED_ACTIVITIES_CTE : ''}
      select count(*)::int as updated from updated`,
-    [...usageDeltaColumns(deltas), ...activityColumns(activities)],
+    [...usageDeltaColumns(deltas), ...(activities.length > 0 ? activityColumns(activities) : [])],
   );
   const rowCount = new Set(
     deltas.map((delta) => JSON.stringify([delta.tenant_id, delta.month, delta.member_id])),
@@ -224,6 +219,15 @@ const ACTIVITY_COLUMN_TYPES = [
   'text',
   'json',
 ] as const;
+
+/** The entries' insert, a CTE of `recordSpendingOfTenants`' statement (parameters $7…$15). */
+const RECORDED_ACTIVITIES_CTE = `, recorded as (
+       insert into member_activity (tenant_id, member_id, at, type, month, amount_won, reference_id, merchant_id, details)
+       select tenant_id, member_id, at, type, month, amount_won, reference_id, merchant_id, details
+       from unnest(${splitColumns(7, ACTIVITY_COLUMN_TYPES)}) with ordinality
+         as e(tenant_id, member_id, at, type, month, amount_won, reference_id, merchant_id, details, n)
+       order by e.n
+     )`;
 
 /** The activity entries as split text columns, parameters $7…$15, in the entries' order. */
 function activityColumns(entries: readonly ActivityEntry[]): string[] {
