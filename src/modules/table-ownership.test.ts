@@ -73,10 +73,35 @@ function foreignTablesNamed(
   return [...found].map(([table, owner]) => ({ table, owner }));
 }
 
-function violations(): Violation[] {
-  const moduleDirs = readdirSync(MODULES_DIR, { withFileTypes: true })
+/**
+ * Schema changes a module's migrations make to another module's table: `alter table`, an index or
+ * a trigger on it. A foreign key naming another module's table (`references tenants`) is not one.
+ */
+const ALTERED_TABLE =
+  /\b(?:alter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?|create\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?[a-z_][a-z0-9_]*\s+on\s+(?:only\s+)?|create\s+(?:or\s+replace\s+)?trigger\s+[\s\S]*?\bon\s+)([a-z_][a-z0-9_]*)/gi;
+
+function foreignTablesAltered(
+  module: string,
+  migrations: string,
+  owners: ReadonlyMap<string, string>,
+): Array<{ table: string; owner: string }> {
+  const found = new Map<string, string>();
+  for (const [, name] of migrations.matchAll(ALTERED_TABLE)) {
+    const table = (name as string).toLowerCase();
+    const owner = owners.get(table);
+    if (owner && owner !== module) found.set(table, owner);
+  }
+  return [...found].map(([table, owner]) => ({ table, owner }));
+}
+
+function moduleNames(): string[] {
+  return readdirSync(MODULES_DIR, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name);
+}
+
+function violations(): Violation[] {
+  const moduleDirs = moduleNames();
   const owners = tableOwners(moduleDirs);
   return moduleDirs.flatMap((module) =>
     sourceFiles(join(MODULES_DIR, module))
@@ -106,6 +131,43 @@ describe('table ownership', () => {
     expect(foreignTablesNamed('payments', 'update ledger_entries set a = 1', owners)).toEqual([
       { table: 'ledger_entries', owner: 'ledger' },
     ]);
+  });
+
+  it('finds a migration that alters, indexes or triggers on another module’s table, not a foreign key', () => {
+    const owners = new Map([
+      ['tenants', 'tenants'],
+      ['payments', 'payments'],
+    ]);
+    const own =
+      'create table payments (tenant_id text references tenants (id)); alter table payments add column x int;';
+    expect(foreignTablesAltered('payments', own, owners)).toEqual([]);
+    for (const statement of [
+      'alter table tenants add column name_en text',
+      'ALTER TABLE IF EXISTS ONLY tenants drop column x',
+      'create unique index if not exists tenants_by_name on tenants (name)',
+      'create trigger tenants_no_delete before delete on tenants for each statement execute function f()',
+    ])
+      expect(foreignTablesAltered('payments', statement, owners)).toEqual([
+        { table: 'tenants', owner: 'tenants' },
+      ]);
+  });
+
+  it('no module’s migrations change another module’s tables', () => {
+    const moduleDirs = moduleNames();
+    const owners = tableOwners(moduleDirs);
+    const altered = moduleDirs.flatMap((module) =>
+      sourceFiles(join(MODULES_DIR, module))
+        .filter((file) => isMigration(file) && !isTest(file))
+        .flatMap((file) =>
+          foreignTablesAltered(module, readFileSync(file, 'utf8'), owners).map(({ table, owner }) => ({
+            module,
+            table,
+            owner,
+            file: relative(MODULES_DIR, file),
+          })),
+        ),
+    );
+    expect(altered).toEqual([]);
   });
 
   it('no module queries another module’s tables, beyond the listed exceptions', () => {

@@ -1,13 +1,13 @@
 import type { Migration } from '../../db/migrate.js';
 
-/** Platform administrators (above every tenant) and the tenants' English names and presets. */
+/** Platform administrators (above every tenant). */
 export const platformAdminMigrations: Migration[] = [
   {
     version: 1400,
+    // Its name is kept as databases recorded it; the tenants' columns it also added are now the
+    // tenants module's own migration 101.
     name: 'platform administrators; tenant English name and preset',
     sql: `
-      alter table tenants add column name_en text;
-      alter table tenants add column preset text;
       create table platform_admins (
         id text primary key,
         phone text not null unique,

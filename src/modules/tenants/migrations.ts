@@ -13,4 +13,13 @@ export const tenantMigrations: Migration[] = [
         created_at timestamptz not null
       );`,
   },
+  {
+    // These two columns were first added by the platform-admin module's migration 1400; databases
+    // migrated before this one already have them, hence `if not exists`.
+    version: 101,
+    name: "tenants' English name and the preset installed",
+    sql: `
+      alter table tenants add column if not exists name_en text;
+      alter table tenants add column if not exists preset text;`,
+  },
 ];
