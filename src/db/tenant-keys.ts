@@ -1,3 +1,4 @@
+import { textArray } from './text-columns.js';
 /**
  * Keys of rows across cities: a payment batch serves several cities with one statement per table,
  * and member, account and transfer ids are only unique within a city (two cities may both have a
@@ -44,7 +45,7 @@ export function tenantKeyRows(
       alias,
       columns,
     ),
-    params: [tenants, ids],
+    params: [textArray(tenants), textArray(ids)],
   };
 }
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds, openTestDatabase } from '../../test/support/databases.js';
 import type { Database } from './database.js';
-import { jsonColumn, splitColumn, textColumn } from './text-columns.js';
+import { jsonColumn, splitColumn, textArray, textColumn } from './text-columns.js';
 
 describe('a batch column as one text parameter', () => {
   it.each(['', 'a\x1eb', '\x1f', 'x\x1f'])('refuses %j, which would be split or read as null', (value) => {
@@ -69,5 +69,30 @@ describe.each(databaseKinds())('columns split back by %s', (kind) => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('reads a text array written as one literal back as it was sent, whatever its strings hold', async () => {
+    // Strings the literal's syntax gives meaning to (braces, commas, spaces, NULL, quotes,
+    // backslashes), Korean, control characters and empty strings. NUL cannot be in a text value.
+    const text = fc.oneof(
+      fc.string({ unit: 'grapheme' }).map((s) => s.replaceAll('\0', '')),
+      fc.constantFrom('', 'NULL', 'null', ' padded ', '{a,b}', 'a,b', '"', '\\', '중앙시장', '\x1e', '{}'),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(text, { maxLength: 20 }), async (values) => {
+        const [row] = await db.query<{ values: string[] }>('select $1::text[] as values', [
+          textArray(values),
+        ]);
+        expect(row?.values).toEqual(values);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('writes the one-join literal for keys, and leaves an array that needs escaping to node-postgres', () => {
+    expect(textArray(['daejeon', 'usr_1'])).toBe('{"daejeon","usr_1"}');
+    expect(textArray([])).toBe('{}');
+    const quoted = ['k"1', 'plain'];
+    expect(textArray(quoted)).toBe(quoted);
   });
 });

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
+import { textArray } from '../../db/text-columns.js';
 import { DomainError } from '../../errors.js';
 import { canonicalJson, sha256Hex } from '../ledger/hashing.js';
 
@@ -53,7 +54,11 @@ export async function lockIdempotencyKeys(
     `select pg_advisory_xact_lock(${IDEMPOTENCY_KEY_LOCK_CLASS}, lock_id)
      from (select distinct ${idempotencyKeyLockSql('t', 'p', 'k')} as lock_id
            from unnest($1::text[], $2::text[], $3::text[]) as r(t, p, k) order by lock_id) as keys`,
-    [refs.map((ref) => ref.tenantId), refs.map((ref) => ref.principalId), refs.map((ref) => ref.key)],
+    [
+      textArray(refs.map((ref) => ref.tenantId)),
+      textArray(refs.map((ref) => ref.principalId)),
+      textArray(refs.map((ref) => ref.key)),
+    ],
   );
 }
 

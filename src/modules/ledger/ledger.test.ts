@@ -299,7 +299,10 @@ describe.each(databaseKinds())('ledger on %s', (kind) => {
       });
       // Only the bank, which no owner held, is locked again.
       const locks = statements.filter(({ text }) => /for update/.test(text));
-      expect(locks.map(({ params }) => params.flat())).toEqual([[tenantId, 'bank']]);
+      // Key lists go as text-array literals (`textArray`): `{"city"}`, `{"bank"}`.
+      expect(
+        locks.map(({ params }) => params.flatMap((param) => JSON.parse(`[${String(param).slice(1, -1)}]`))),
+      ).toEqual([[tenantId, 'bank']]);
       await expect(
         ledger.postTransfersOfTenants(
           sql,

@@ -10,7 +10,7 @@
  * here (`PaymentHistoryLines`), so the batch writes no member_activity row for it ("Session 23").
  */
 import { type CompanionWrite, joinCompanions, type Sql, writeCompanion } from '../../db/database.js';
-import { jsonColumn, splitColumns, textColumn } from '../../db/text-columns.js';
+import { jsonColumn, splitColumns, textArray, textColumn } from '../../db/text-columns.js';
 import {
   type IdempotencyRef,
   idempotencySlot,
@@ -79,7 +79,11 @@ export async function selectPaymentReplaysByTenant(
     `select * from payments
      where (tenant_id, principal_id, idempotency_key) in (select * from unnest($1::text[], $2::text[], $3::text[]))
        and idempotency_key is not null`,
-    [refs.map((ref) => ref.tenantId), refs.map((ref) => ref.principalId), refs.map((ref) => ref.key)],
+    [
+      textArray(refs.map((ref) => ref.tenantId)),
+      textArray(refs.map((ref) => ref.principalId)),
+      textArray(refs.map((ref) => ref.key)),
+    ],
   );
   const byTenant = new Map<string, Map<string, StoredIdempotentResponse>>(
     refs.map((ref) => [ref.tenantId, new Map()]),

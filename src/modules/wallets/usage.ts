@@ -1,5 +1,5 @@
 import type { Sql } from '../../db/database.js';
-import { jsonColumn, splitColumns, textColumn } from '../../db/text-columns.js';
+import { jsonColumn, splitColumns, textArray, textColumn } from '../../db/text-columns.js';
 import type { ActivityEntry, MonthlyUsage } from './types.js';
 
 /**
@@ -97,7 +97,11 @@ export async function lockMonthlyUsagesOfTenants(
      on conflict (tenant_id, member_id, month) do update set month = u.month
      returning u.tenant_id as "tenantId", u.member_id as "memberId", u.month, u.charged_won as "chargedWon",
        u.eligible_spend_won as "eligibleSpendWon", u.cashback_won as "cashbackWon"`,
-    [members.map((m) => m.tenantId), members.map((m) => m.memberId), members.map((m) => m.month)],
+    [
+      textArray(members.map((m) => m.tenantId)),
+      textArray(members.map((m) => m.memberId)),
+      textArray(members.map((m) => m.month)),
+    ],
   );
   const locked = new Map<string, Map<string, MonthlyUsage>>();
   for (const { tenantId, memberId, ...usage } of rows) {
