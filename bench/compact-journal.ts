@@ -8,14 +8,12 @@
  * Alternating rounds on one cluster (fsync on): transfers a second, PostgreSQL's CPU and WAL bytes a
  * transfer.
  */
-import { randomBytes } from 'node:crypto';
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { allMigrations } from '../src/db/migrations.js';
 import { openPostgres } from '../src/db/postgres.js';
-import { memberAccountIds } from '../src/modules/members/member-service.js';
 import { createPlatform } from '../src/platform.js';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
 import { CEILING_TABLES, CEILING_WRITE_BATCH, ceilingBatchParameters } from './ceiling.js';
@@ -48,7 +46,8 @@ const TABLES = `
 
 /**
  * The journal rows and the balances; with `postings`, also a narrow row per posting. (A statement's
- * data-modifying CTEs run whether or not it reads them; without postings, $7 and $8 are only typed.)
+ * data-modifying CTEs run whether or not it reads them; without postings, $5 and $6 are only typed.) Parameters: the ceiling's
+ * (`ceilingBatchParameters`), whose postings come in (from, to) pairs, one pair a transfer.
  */
 function writeStatement(postings: boolean): string {
   return `
@@ -56,79 +55,31 @@ function writeStatement(postings: boolean): string {
     select id from bench_compact_accounts where tenant_id = $1 and id = any($4::text[]) order by id for update
   ), journal as (
     insert into bench_journal (tenant_id, commit_seq, id, code, created_at, account_ids, deltas, digest)
-    select $1, nextval('bench_journal_commit_seq'), x.id, 'p2p', now(), array[x.from_id, x.to_id], '{-1,1}', decode(x.digest, 'hex')
-    from unnest($2::text[], $3::text[], $5::text[], $6::text[]) as x(id, digest, from_id, to_id)
+    select $1, nextval('bench_journal_commit_seq'), x.id, 'p2p', now(),
+      array[($4::text[])[2 * x.n - 1], ($4::text[])[2 * x.n]], '{-1,1}', decode(x.digest, 'hex')
+    from unnest($2::text[], $3::text[]) with ordinality as x(id, digest, n)
     returning id, commit_seq
   )${
     postings
       ? `, postings as (
     insert into bench_journal_postings (tenant_id, account_id, seq, commit_seq)
     select $1, p.account_id, p.seq, j.commit_seq
-    from unnest($4::text[], $7::bigint[], $8::text[]) as p(account_id, seq, transfer_id) join journal j on j.id = p.transfer_id
+    from unnest($4::text[], $5::bigint[], $6::text[]) as p(account_id, seq, transfer_id) join journal j on j.id = p.transfer_id
   )`
       : ''
   }
   update bench_compact_accounts a
      set posted_won = a.posted_won + d.delta, entry_count = a.entry_count + d.entries, head_hash = d.head
     from (select account_id, sum(delta) as delta, count(*) as entries, max(digest) as head
-            from unnest($4::text[], $9::bigint[], $10::text[]) as z(account_id, delta, digest) group by account_id) d
+            from unnest($4::text[], $7::bigint[], $8::text[]) as z(account_id, delta, digest) group by account_id) d
     join locked l on l.id = d.account_id
-   where a.tenant_id = $1 and a.id = d.account_id${postings ? '' : ' and $7::bigint[] is not null and $8::text[] is not null'}`;
-}
-
-let serial = 0;
-
-function batchParameters(data: BenchData): unknown[] {
-  const ids: string[] = [];
-  const digests: string[] = [];
-  const fromIds: string[] = [];
-  const toIds: string[] = [];
-  const posting = { accounts: [] as string[], seqs: [] as number[], transfers: [] as string[] };
-  const deltas: number[] = [];
-  const postingDigests: string[] = [];
-  const members = data.memberIds.length;
-  for (let index = 0; index < batchSize; index += 1) {
-    const from = Math.floor(Math.random() * members);
-    const to = (from + 1 + Math.floor(Math.random() * (members - 1))) % members;
-    serial += 1;
-    const id = `bench-compact:${process.pid}:${serial}`;
-    const digest = randomBytes(32).toString('hex');
-    const fromId = memberAccountIds(data.memberIds[from] as string).cash;
-    const toId = memberAccountIds(data.memberIds[to] as string).cash;
-    ids.push(id);
-    digests.push(digest);
-    fromIds.push(fromId);
-    toIds.push(toId);
-    for (const [accountId, delta] of [
-      [fromId, -1],
-      [toId, 1],
-    ] as const) {
-      serial += 1;
-      posting.accounts.push(accountId);
-      posting.seqs.push(serial);
-      posting.transfers.push(id);
-      deltas.push(delta);
-      postingDigests.push(digest);
-    }
-  }
-  return [
-    data.tenantId,
-    ids,
-    digests,
-    posting.accounts,
-    fromIds,
-    toIds,
-    posting.seqs,
-    posting.transfers,
-    deltas,
-    postingDigests,
-  ];
+   where a.tenant_id = $1 and a.id = d.account_id${postings ? '' : ' and $5::bigint[] is not null and $6::text[] is not null'}`;
 }
 
 async function compact(db: Database, data: BenchData, postings: boolean): Promise<RateResult> {
   const statement = writeStatement(postings);
   return closedLoop(`compact${postings ? ' + postings' : ''}`, CONCURRENCY, seconds, async () => {
-    await db.query(statement, batchParameters(data));
+    await db.query(statement, ceilingBatchParameters(data, batchSize));
     return { ok: batchSize, failed: 0 };
   });
 }

@@ -11,6 +11,15 @@ const OWN_COLUMNS_MIGRATION = 101;
  * that got them from the platform-admin module's migration 1400, which ran earlier there: 101 must
  * then change nothing and keep what the rows hold.
  */
+/** Which of migration 101's columns the database's `tenants` has. */
+async function ownColumns(db: Database): Promise<string[]> {
+  const rows = await db.query<{ column_name: string }>(
+    `select column_name from information_schema.columns
+     where table_name = 'tenants' and column_name in ('name_en', 'preset') order by column_name`,
+  );
+  return rows.map((row) => row.column_name);
+}
+
 describe.each(databaseKinds())('tenants migration 101 on %s', (kind) => {
   let db: Database;
   beforeAll(async () => {
@@ -24,13 +33,6 @@ describe.each(databaseKinds())('tenants migration 101 on %s', (kind) => {
   });
 
   it('adds the columns where they are missing, and leaves a database that has them as it was', async () => {
-    const columns = async () =>
-      (
-        await db.query<{ column_name: string }>(
-          `select column_name from information_schema.columns
-           where table_name = 'tenants' and column_name in ('name_en', 'preset') order by column_name`,
-        )
-      ).map((row) => row.column_name);
     // As 1400 did before 101 existed: the columns are there, with a city's values in them.
     await db.exec(`alter table tenants add column if not exists name_en text;
       alter table tenants add column if not exists preset text;`);
@@ -38,11 +40,11 @@ describe.each(databaseKinds())('tenants migration 101 on %s', (kind) => {
       `insert into tenants (id, name, name_en, preset, currency_code, created_at)
        values ('old-city', '옛 도시', 'Old City', 'daejeon', 'KRW', now())`,
     );
-    expect(await columns()).toEqual(['name_en', 'preset']);
+    expect(await ownColumns(db)).toEqual(['name_en', 'preset']);
 
     expect(await migrate(db, allMigrations)).toEqual([OWN_COLUMNS_MIGRATION]);
 
-    expect(await columns()).toEqual(['name_en', 'preset']);
+    expect(await ownColumns(db)).toEqual(['name_en', 'preset']);
     const [row] = await db.query<{ name_en: string; preset: string }>(
       `select name_en, preset from tenants where id = 'old-city'`,
     );
@@ -55,11 +57,7 @@ describe.each(databaseKinds())('tenants migration 101 on %s', (kind) => {
       allMigrations.filter((migration) => migration.version <= OWN_COLUMNS_MIGRATION),
     );
     try {
-      const rows = await fresh.query<{ column_name: string }>(
-        `select column_name from information_schema.columns
-         where table_name = 'tenants' and column_name in ('name_en', 'preset') order by column_name`,
-      );
-      expect(rows.map((row) => row.column_name)).toEqual(['name_en', 'preset']);
+      expect(await ownColumns(fresh)).toEqual(['name_en', 'preset']);
     } finally {
       await fresh.close();
     }
