@@ -1,3 +1,4 @@
+import { FUNDING_SOURCES, potAccountId } from './store.js';
 import type { CashbackDraw, FundingSource, PotBalances } from './types.js';
 
 const BP_PER_WHOLE = 10_000n;
@@ -67,4 +68,16 @@ function sourceAccount(pot: PotBalances, source: FundingSource): PotAccount | un
 /** A locked balance below zero (never for a non-negative pot account) counts as empty. */
 function availableOf(account: PotAccount | undefined): number {
   return account ? Math.max(0, account.availableWon) : 0;
+}
+
+/**
+ * The pot and funding source a drawn account belongs to, from its id alone (`potAccountId`), so that
+ * a draw can be told without the pots at hand. Null for any account that is no pot's.
+ */
+export function potAccountOf(accountId: string): { potId: string; source: FundingSource } | null {
+  const at = accountId.lastIndexOf(':');
+  if (at <= 0) return null;
+  const potId = accountId.slice(0, at);
+  const source = FUNDING_SOURCES.find((candidate) => potAccountId(potId, candidate) === accountId);
+  return source && potId !== 'budget_source' ? { potId, source } : null;
 }

@@ -3,10 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds, openTestDatabase, recordingStatements } from '../../../test/support/databases.js';
 import { createTestTenant } from '../../../test/support/tenants.js';
 import { ManualClock } from '../../clock.js';
-import { type Database, joinCompanions, type Sql, writeCompanion } from '../../db/database.js';
+import {
+  type CompanionWrite,
+  type Database,
+  joinCompanions,
+  type Sql,
+  writeCompanion,
+} from '../../db/database.js';
 import { LedgerService } from '../ledger/ledger-service.js';
 import type { TransferRequest } from '../ledger/types.js';
-import { EventFeed } from './event-feed.js';
+import { type AppendBatch, EventFeed, type EventSource } from './event-feed.js';
 import type { FeedEvent, NewEvent } from './types.js';
 
 const at = new Date('2021-05-13T03:00:00Z');
@@ -17,6 +23,29 @@ function charge(subjectId: string, amountWon = 1000): NewEvent {
     subjectId,
     occurredAt: at,
     payload: { chargeId: subjectId, memberId: 'usr_1', amountWon },
+  };
+}
+
+/** Both halves of an append, as one write. */
+function whole(append: { bodies: CompanionWrite | null; order: CompanionWrite }): CompanionWrite {
+  return append.bodies ? joinCompanions([append.bodies, append.order]) : append.order;
+}
+
+/**
+ * A producer that keeps its facts in its own table and gives their events back (EventFeed.serve):
+ * a charge's event from its row.
+ */
+function chargesFrom(table: string, name = table): EventSource {
+  return {
+    name,
+    type: 'charge.confirmed',
+    events: async (sql, tenantId, refs) =>
+      (
+        await sql.query<{ id: string; amount_won: number }>(
+          `select id, amount_won from ${table} where tenant_id = $1 and id = any($2::text[])`,
+          [tenantId, [...refs]],
+        )
+      ).map((row) => charge(row.id, Number(row.amount_won))),
   };
 }
 
@@ -86,7 +115,7 @@ describe.each(databaseKinds())('event feed on %s', (kind) => {
       { tenantId: first, events: [charge('f1')] },
     ]);
     if (!together) throw new Error('two cities have events to append');
-    await db.transaction((tx) => writeCompanion(tx, joinCompanions([together.bodies, together.order])));
+    await db.transaction((tx) => writeCompanion(tx, whole(together)));
     await db.transaction((tx) => feed.append(tx, first, [charge('f2')]));
     const seqs = async (tenantId: string) =>
       (await feed.read(tenantId, 0, 10)).map((event) => [event.seq, event.id.split(':')[1]]);
@@ -111,9 +140,7 @@ describe.each(databaseKinds())('event feed on %s', (kind) => {
     ]);
     if (!together) throw new Error('two cities have events to append');
     // events has no foreign key of its own: the city's sequence row, upserted by the same statement, has.
-    await expect(
-      db.transaction((tx) => writeCompanion(tx, joinCompanions([together.bodies, together.order]))),
-    ).rejects.toThrow(/foreign key/);
+    await expect(db.transaction((tx) => writeCompanion(tx, whole(together)))).rejects.toThrow(/foreign key/);
     expect(await feed.head(tenantId)).toBe(0);
     expect(await feed.read('no-such-city', 0, 10)).toEqual([]);
   });
@@ -155,7 +182,7 @@ describe.each(databaseKinds())('event feed on %s', (kind) => {
       db.transaction(async (tx) => {
         const counted = recordingStatements(tx, statements);
         const append = feed.appendAlongside([{ tenantId, events }]);
-        if (append) await writeCompanion(counted, append.bodies);
+        if (append?.bodies) await writeCompanion(counted, append.bodies);
         return ledger.postTransfersInTransaction(counted, tenantId, [request], append?.order);
       });
 
@@ -173,7 +200,7 @@ describe.each(databaseKinds())('event feed on %s', (kind) => {
     await expect(
       db.transaction(async (tx) => {
         const append = feed.appendAlongside([{ tenantId, events: [charge('lost')] }]);
-        if (!append) throw new Error('one event to append');
+        if (!append?.bodies) throw new Error('one event to append');
         await writeCompanion(tx, append.bodies);
         await ledger.postTransfersInTransaction(tx, tenantId, [move('t2', 1)], append.order);
         throw new Error('the batch failed after its write');
@@ -190,6 +217,137 @@ describe.each(databaseKinds())('event feed on %s', (kind) => {
       [4, 'charge.confirmed:d'],
     ]);
     expect((await ledger.getAccounts(tenantId, ['alice']))[0]?.availableWon).toBe(5_000);
+  });
+
+  describe('pages a source gives back', () => {
+    let facts = '';
+    const source = () => chargesFrom(facts);
+    beforeAll(async () => {
+      facts = await newSink();
+      await db.exec(`create table ${facts}_rows (tenant_id text, id text, amount_won bigint)`);
+      facts = `${facts}_rows`;
+      feed.serve(source());
+    });
+    const writeFacts = (tx: Sql, tenantId: string, ids: readonly string[]) =>
+      tx.query(
+        `insert into ${facts} select $1, id, 100 + ordinality from unnest($2::text[]) with ordinality as f(id, ordinality)`,
+        [tenantId, [...ids]],
+      );
+
+    it('keeps only numbers and ids, numbers them with the whole pages of the same append, and reads them back from the source', async () => {
+      const [tenantId, other] = [await createTestTenant(db, clock), await createTestTenant(db, clock)];
+      const append = feed.appendAlongside([
+        { tenantId, events: [charge('w1')] },
+        { tenantId, source: facts, refs: ['f2', 'f1'] },
+        { tenantId: other, source: facts, refs: ['f3'] },
+        { tenantId, events: [charge('w2')] },
+      ]);
+      if (!append) throw new Error('events to append');
+      await db.transaction(async (tx) => {
+        await writeFacts(tx, tenantId, ['f1', 'f2']);
+        await writeFacts(tx, other, ['f3']);
+        await writeCompanion(tx, whole(append));
+      });
+      const read = async (tenant: string, after = 0, limit = 10) =>
+        (await feed.read(tenant, after, limit)).map((event) => [
+          event.seq,
+          event.id,
+          event.type === 'charge.confirmed' ? event.payload.amountWon : null,
+        ]);
+      expect(await read(tenantId)).toEqual([
+        [1, 'charge.confirmed:w1', 1000],
+        [2, 'charge.confirmed:w2', 1000],
+        [3, 'charge.confirmed:f2', 102],
+        [4, 'charge.confirmed:f1', 101],
+      ]);
+      expect(await read(tenantId, 2, 1)).toEqual([[3, 'charge.confirmed:f2', 102]]);
+      expect(await read(other)).toEqual([[1, 'charge.confirmed:f3', 101]]);
+      const pages = await db.query<{ events: string | null; body_id: string | null; refs: string[] | null }>(
+        'select events, body_id, refs from event_pages where tenant_id = $1 order by last_seq',
+        [tenantId],
+      );
+      expect(pages.map((page) => [page.events, page.body_id === null, page.refs])).toEqual([
+        [null, false, null],
+        [null, true, ['f2', 'f1']],
+      ]);
+      expect(feed.appendAlongside([{ tenantId, source: facts, refs: ['f9'] }])?.bodies).toBeNull();
+    });
+
+    it('refuses a subject named twice or one its parameter cannot carry, and a read fails loudly when a source is missing or gives too little', async () => {
+      const tenantId = await createTestTenant(db, clock);
+      expect(() => feed.appendAlongside([{ tenantId, source: facts, refs: ['a', 'b', 'a'] }])).toThrow(
+        `${facts}:a twice`,
+      );
+      expect(() => feed.appendAlongside([{ tenantId, source: facts, refs: ['a\u001db'] }])).toThrow(
+        'bad subject',
+      );
+      expect(() => feed.serve(source())).toThrow('served twice');
+      await db.transaction(async (tx) => {
+        await writeFacts(tx, tenantId, ['kept']);
+        await feed.appendServed(tx, tenantId, facts, ['kept', 'never-written']);
+      });
+      await expect(feed.read(tenantId, 0, 10)).rejects.toThrow('did not give it back');
+      expect((await feed.read(tenantId, 0, 1)).map((event) => event.id)).toEqual(['charge.confirmed:kept']);
+      await expect(new EventFeed(db, clock).read(tenantId, 0, 1)).rejects.toThrow(`no source ${facts}`);
+    });
+
+    it('any mix of whole and served appends over several cities reads back gap-free, in append order (property)', async () => {
+      const batch = fc.record({
+        city: fc.integer({ min: 0, max: 2 }),
+        served: fc.boolean(),
+        count: fc.integer({ min: 0, max: 4 }),
+      });
+      let fact = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.array(batch, { maxLength: 4 }), { minLength: 1, maxLength: 4 }),
+          async (appends) => {
+            const cities = [
+              await createTestTenant(db, clock),
+              await createTestTenant(db, clock),
+              await createTestTenant(db, clock),
+            ];
+            const expected = new Map<string, string[]>(cities.map((city) => [city, []]));
+            for (const batches of appends) {
+              // The model: a city's whole events are one page where they first appear; each served batch is a page.
+              const slots = new Map<string, string[][]>(cities.map((city) => [city, []]));
+              const wholeSlot = new Map<string, string[]>();
+              const written: AppendBatch[] = [];
+              const rows: Array<[string, string]> = [];
+              for (const { city, served, count } of batches) {
+                const tenantId = cities[city] as string;
+                const ids = Array.from({ length: count }, (_, index) => `x${fact + index + 1}`);
+                fact += count;
+                if (count === 0) continue;
+                if (served) {
+                  written.push({ tenantId, source: facts, refs: ids });
+                  slots.get(tenantId)?.push(ids);
+                  for (const id of ids) rows.push([tenantId, id]);
+                } else {
+                  written.push({ tenantId, events: ids.map((id) => charge(id)) });
+                  const slot = wholeSlot.get(tenantId) ?? [];
+                  if (!wholeSlot.has(tenantId)) slots.get(tenantId)?.push(slot);
+                  wholeSlot.set(tenantId, slot);
+                  slot.push(...ids);
+                }
+              }
+              await db.transaction(async (tx) => {
+                for (const [tenantId, id] of rows) await writeFacts(tx, tenantId, [id]);
+                const append = feed.appendAlongside(written);
+                if (append) await writeCompanion(tx, whole(append));
+              });
+              for (const [city, citySlots] of slots) expected.get(city)?.push(...citySlots.flat());
+            }
+            for (const city of cities) {
+              const events = await feed.read(city, 0, 100);
+              expect(events.map((event) => event.id.split(':')[1])).toEqual(expected.get(city));
+              expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+            }
+          },
+        ),
+        { numRuns: 12 },
+      );
+    });
   });
 
   it('delivers every event exactly once to a consumer that dies mid-batch, at any point (property)', async () => {

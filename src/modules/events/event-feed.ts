@@ -9,7 +9,7 @@ import {
 } from '../../db/database.js';
 import { splitColumn, textColumn } from '../../db/text-columns.js';
 import { decodePage, encodePage } from './page-codec.js';
-import type { FeedEvent, NewEvent } from './types.js';
+import { EVENT_VERSIONS, type EventType, type FeedEvent, type NewEvent } from './types.js';
 
 /** Events one append may carry: a payment batch is at most a few hundred payments. */
 const APPEND_MAX = 10_000;
@@ -40,6 +40,8 @@ export type EventHandler = (tx: Sql, events: readonly FeedEvent[]) => Promise<vo
  * (pots, accounts), so it is held only for the commit and never in a lock-order cycle.
  */
 export class EventFeed {
+  private readonly sources = new Map<string, EventSource>();
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -47,8 +49,18 @@ export class EventFeed {
 
   /** Appends events in the caller's transaction, in the given order. Call it last in that transaction. */
   async append(tx: Sql, tenantId: string, events: readonly NewEvent[]): Promise<void> {
-    const append = this.appendAlongside([{ tenantId, events }]);
-    if (append) await writeCompanion(tx, joinCompanions([append.bodies, append.order]));
+    await this.write(tx, [{ tenantId, events }]);
+  }
+
+  /** Appends the events a source gives back for these subjects, written in the caller's transaction (`serve`). */
+  async appendServed(tx: Sql, tenantId: string, source: string, refs: readonly string[]): Promise<void> {
+    await this.write(tx, [{ tenantId, source, refs }]);
+  }
+
+  private async write(tx: Sql, batches: readonly AppendBatch[]): Promise<void> {
+    const append = this.appendAlongside(batches);
+    if (append)
+      await writeCompanion(tx, append.bodies ? joinCompanions([append.bodies, append.order]) : append.order);
   }
 
   /**
@@ -56,45 +68,47 @@ export class EventFeed {
    * caller to put into its own statements, so the feed costs no round trip of its own. Null when
    * there is nothing to append.
    *
-   * Each city's events become ONE page: a body (its events as one compact JSON array, written as
-   * text: page-codec.ts) and a small row with the numbers the counter hands out that names the
-   * body. The database neither parses nor indexes an event (docs/events.md, "Storage"). The two
-   * halves go into different statements of the payment batch:
-   * - `bodies` into any statement before the last (the batch's payment rows): a body's bytes are
-   *   most of what the feed costs the database, and there they are not inside the window below;
+   * A city's events become pages of two kinds (docs/events.md, "Storage"):
+   * - events a producer hands over whole become ONE page with a body (its events as one compact JSON
+   *   array, written as text: page-codec.ts) and a small row with the numbers that names the body;
+   * - events a producer can give back from rows it writes in the same transaction (a payment batch's
+   *   `payment.made`, from its payment rows: `serve`) become a row with the numbers and the subjects'
+   *   ids, in order, and no body: the fact is not written twice.
+   * The database neither parses nor indexes an event. The halves go into different statements:
+   * - `bodies` (null when no page has one) into any statement before the last (a payment batch's
+   *   payment rows): a body's bytes are outside the window below;
    * - `order` into the LAST statement (the ledger's write): it takes the cities' counter rows, in
    *   city order, which then stay locked to the commit, as the cashback pots' rows do from there.
-   * Both must commit together: a caller writes the two in the same transaction. Bodies travel in
-   * one parameter, joined by the record separator U+001E, which JSON.stringify never writes raw.
+   * Both must commit together: a caller writes the two in the same transaction. Bodies and subject
+   * lists travel in one parameter each, split by separators an id or a JSON text never holds raw.
    */
   appendAlongside(
-    batches: ReadonlyArray<{ tenantId: string; events: readonly NewEvent[] }>,
-  ): { bodies: CompanionWrite; order: CompanionWrite } | null {
-    const pages = new Map<string, NewEvent[]>();
-    let total = 0;
-    for (const { tenantId, events } of batches) {
-      if (events.length === 0) continue;
-      total += events.length;
-      if (total > APPEND_MAX) throw new Error(`event append of more than ${APPEND_MAX} events`);
-      const page = pages.get(tenantId) ?? [];
-      page.push(...events);
-      pages.set(tenantId, page);
-    }
-    if (pages.size === 0) return null;
-    const ordered = [...pages].sort(([a], [b]) => (a < b ? -1 : 1));
-    const tenantIds = ordered.map(([tenantId]) => tenantId);
-    const counts = ordered.map(([, events]) => events.length);
-    const bodyIds = ordered.map(() => randomUUID());
-    const texts = ordered.map(([, events]) => encodePage(events));
+    batches: readonly AppendBatch[],
+  ): { bodies: CompanionWrite | null; order: CompanionWrite } | null {
+    const pages = pagesOf(batches);
+    if (pages.length === 0) return null;
+    const tenants = new Map<string, number>();
+    for (const page of pages) tenants.set(page.tenantId, (tenants.get(page.tenantId) ?? 0) + page.count);
+    const withBody = pages.filter((page) => page.events);
+    const bodyIds = pages.map((page) => (page.events ? randomUUID() : null));
     return {
-      bodies: {
-        ctes: (first) => `feed_bodies as (
-           insert into event_page_bodies (id, tenant_id, events)
-           select * from unnest($${first}::uuid[], $${first + 1}::text[], ${splitColumn(first + 2, 'text')})
-         )`,
-        params: [bodyIds, tenantIds, textColumn(texts)],
-      },
+      bodies:
+        withBody.length === 0
+          ? null
+          : {
+              ctes: (first) => `feed_bodies as (
+                 insert into event_page_bodies (id, tenant_id, events)
+                 select * from unnest($${first}::uuid[], $${first + 1}::text[], ${splitColumn(first + 2, 'text')})
+               )`,
+              params: [
+                bodyIds.filter((id) => id !== null),
+                withBody.map((page) => page.tenantId),
+                textColumn(withBody.map((page) => encodePage(page.events as readonly NewEvent[]))),
+              ],
+            },
       order: {
+        // A page's numbers: the city's new last number, less what the city's later pages of this
+        // append take (`after`).
         ctes: (first) => `feed_counter as (
            insert into event_sequences (tenant_id, last_seq)
            select tenant_id, appended from unnest($${first}::text[], $${first + 1}::bigint[]) as c(tenant_id, appended)
@@ -102,35 +116,99 @@ export class EventFeed {
            on conflict (tenant_id) do update set last_seq = event_sequences.last_seq + excluded.last_seq
            returning tenant_id, last_seq
          ), feed_events as (
-           insert into event_pages (tenant_id, first_seq, last_seq, body_id)
-           select p.tenant_id, c.last_seq - p.appended + 1, c.last_seq, p.body_id
-           from unnest($${first}::text[], $${first + 1}::bigint[], $${first + 2}::uuid[]) as p(tenant_id, appended, body_id)
+           insert into event_pages (tenant_id, first_seq, last_seq, body_id, source, refs)
+           select p.tenant_id, c.last_seq - p.after - p.appended + 1, c.last_seq - p.after, p.body_id,
+             p.source, string_to_array(p.refs, E'\\x1d')
+           from unnest($${first + 2}::text[], $${first + 3}::bigint[], $${first + 4}::bigint[], $${first + 5}::uuid[],
+             $${first + 6}::text[], $${first + 7}::text[]) as p(tenant_id, appended, after, body_id, source, refs)
            join feed_counter c on c.tenant_id = p.tenant_id
          )`,
-        params: [tenantIds, counts, bodyIds],
+        params: [
+          [...tenants.keys()],
+          [...tenants.values()],
+          pages.map((page) => page.tenantId),
+          pages.map((page) => page.count),
+          pages.map((page) => page.after),
+          bodyIds,
+          pages.map((page) => page.source?.name ?? null),
+          pages.map((page) => (page.source ? page.source.refs.join(REF_SEPARATOR) : null)),
+        ],
       },
     };
+  }
+
+  /**
+   * Registers the producer that gives back the events of pages stored as subjects' ids (one source a
+   * type; the payments module serves `payment.made` from its payment rows). Its events must be
+   * exactly the ones it would have appended whole: `read` cannot tell the two kinds of page apart.
+   */
+  serve(source: EventSource): void {
+    if (this.sources.has(source.name)) throw new Error(`event source ${source.name} served twice`);
+    this.sources.set(source.name, source);
   }
 
   /** Events of a tenant after `afterSeq`, in order, at most `limit`. */
   async read(tenantId: string, afterSeq: number, limit: number, tx?: Sql): Promise<FeedEvent[]> {
     assertLimit(limit);
+    const sql = tx ?? this.db;
     const lastWanted = afterSeq + limit;
     // The pages holding (afterSeq, lastWanted]: they end after afterSeq and start by lastWanted. A
     // page holds at most APPEND_MAX events, so the index range ends there too.
-    const pages = await (tx ?? this.db).query<PageRow>(
-      `select p.first_seq, coalesce(p.events, b.events) as events
+    const pages = await sql.query<PageRow>(
+      `select p.first_seq, coalesce(p.events, b.events) as events, p.source, p.refs
        from event_pages p left join event_page_bodies b on b.id = p.body_id
        where p.tenant_id = $1 and p.last_seq > $2::bigint and p.last_seq < $3::bigint + ${APPEND_MAX}
          and p.first_seq <= $3::bigint
        order by p.last_seq`,
       [tenantId, afterSeq, lastWanted],
     );
+    const served = await this.servedEvents(sql, tenantId, pages, afterSeq, lastWanted);
     const events: FeedEvent[] = [];
-    for (const page of pages)
-      for (const event of decodePage(page.events, tenantId, Number(page.first_seq)))
-        if (event.seq > afterSeq && event.seq <= lastWanted) events.push(event);
+    const wanted = (seq: number) => seq > afterSeq && seq <= lastWanted;
+    for (const page of pages) {
+      const firstSeq = Number(page.first_seq);
+      if (page.events !== null) {
+        for (const event of decodePage(page.events, tenantId, firstSeq))
+          if (wanted(event.seq)) events.push(event);
+        continue;
+      }
+      (page.refs ?? []).forEach((ref, index) => {
+        const seq = firstSeq + index;
+        if (wanted(seq)) events.push(feedEventOf(tenantId, seq, served.get(`${page.source}\u001d${ref}`)));
+      });
+    }
     return events;
+  }
+
+  /** The events of the wanted pages stored as subjects' ids, from their sources, one read a source. */
+  private async servedEvents(
+    sql: Sql,
+    tenantId: string,
+    pages: readonly PageRow[],
+    afterSeq: number,
+    lastWanted: number,
+  ): Promise<Map<string, NewEvent>> {
+    const wanted = new Map<string, string[]>();
+    for (const page of pages) {
+      if (page.source === null || page.refs === null) continue;
+      const firstSeq = Number(page.first_seq);
+      const refs = wanted.get(page.source) ?? [];
+      page.refs.forEach((ref, index) => {
+        const seq = firstSeq + index;
+        if (seq > afterSeq && seq <= lastWanted) refs.push(ref);
+      });
+      wanted.set(page.source, refs);
+    }
+    const served = new Map<string, NewEvent>();
+    for (const [name, refs] of wanted) {
+      const source = this.sources.get(name);
+      if (!source) throw new Error(`event feed: no source ${name} is served to read its pages`);
+      for (const event of await source.events(sql, tenantId, refs)) {
+        if (event.type !== source.type) throw new Error(`event source ${name} gave a ${event.type}`);
+        served.set(`${name}\u001d${event.subjectId}`, event);
+      }
+    }
+    return served;
   }
 
   /** The tenant's last committed sequence number (0 before any event). */
@@ -218,7 +296,103 @@ export class EventFeed {
 
 interface PageRow {
   first_seq: number;
-  events: string;
+  /** The body, for a page of events appended whole. */
+  events: string | null;
+  /** The source and the subjects' ids, for a page its source gives back. */
+  source: string | null;
+  refs: string[] | null;
+}
+
+/** What one append takes for one city: events whole, or the subjects of a source's events. */
+export type AppendBatch =
+  | { tenantId: string; events: readonly NewEvent[] }
+  | { tenantId: string; source: string; refs: readonly string[] };
+
+/**
+ * A producer that gives back, from rows it wrote with the append, the events of pages stored as
+ * subjects' ids: `events(sql, tenantId, refs)` returns one event of `type` a subject, any order.
+ */
+export interface EventSource {
+  name: string;
+  type: EventType;
+  events(sql: Sql, tenantId: string, refs: readonly string[]): Promise<NewEvent[]>;
+}
+
+interface Page {
+  tenantId: string;
+  count: number;
+  /** Events of this city in this append's later pages. */
+  after: number;
+  events?: readonly NewEvent[];
+  source?: { name: string; refs: readonly string[] };
+}
+
+// Splits a page's subjects in their one parameter; textColumn's separators never appear in an id either.
+const REF_SEPARATOR = '\u001d';
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the separators are control characters by design
+const NOT_A_REF = /[\u001d\u001e\u001f]/;
+
+/** The append's pages in city order (a city's whole events as one page); bounded by APPEND_MAX. */
+function pagesOf(batches: readonly AppendBatch[]): Page[] {
+  const pages: Page[] = [];
+  const wholeByTenant = new Map<string, NewEvent[]>();
+  let total = 0;
+  for (const batch of batches) {
+    const count = 'events' in batch ? batch.events.length : batch.refs.length;
+    if (count === 0) continue;
+    total += count;
+    if (total > APPEND_MAX) throw new Error(`event append of more than ${APPEND_MAX} events`);
+    if ('events' in batch) {
+      let whole = wholeByTenant.get(batch.tenantId);
+      if (!whole) {
+        whole = [];
+        wholeByTenant.set(batch.tenantId, whole);
+        pages.push({ tenantId: batch.tenantId, count: 0, after: 0, events: whole });
+      }
+      whole.push(...batch.events);
+    } else {
+      assertRefs(batch.source, batch.refs);
+      pages.push({
+        tenantId: batch.tenantId,
+        count,
+        after: 0,
+        source: { name: batch.source, refs: batch.refs },
+      });
+    }
+  }
+  for (const page of pages) if (page.events) page.count = page.events.length;
+  pages.sort((a, b) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0));
+  const laterOfTenant = new Map<string, number>();
+  for (let at = pages.length - 1; at >= 0; at -= 1) {
+    const page = pages[at] as Page;
+    page.after = laterOfTenant.get(page.tenantId) ?? 0;
+    laterOfTenant.set(page.tenantId, page.after + page.count);
+  }
+  return pages;
+}
+
+/** A source page names each subject once, with ids its one parameter can carry. */
+function assertRefs(source: string, refs: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const ref of refs) {
+    if (ref === '' || NOT_A_REF.test(ref))
+      throw new Error(`event source ${source}: bad subject ${JSON.stringify(ref)}`);
+    if (seen.has(ref)) throw new Error(`event append names ${source}:${ref} twice`);
+    seen.add(ref);
+  }
+}
+
+function feedEventOf(tenantId: string, seq: number, event: NewEvent | undefined): FeedEvent {
+  if (!event) throw new Error(`event feed: the source of seq ${seq} of ${tenantId} did not give it back`);
+  return {
+    tenantId,
+    seq,
+    id: `${event.type}:${event.subjectId}`,
+    type: event.type,
+    version: EVENT_VERSIONS[event.type],
+    occurredAt: event.occurredAt,
+    payload: event.payload,
+  } as FeedEvent;
 }
 
 function assertLimit(limit: number): void {

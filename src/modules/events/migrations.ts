@@ -117,4 +117,20 @@ export const eventMigrations: Migration[] = [
       exception when feature_not_supported then null;
       end $$;`,
   },
+  {
+    version: 1105,
+    name: 'event feed: pages whose events their producer gives back from its own rows',
+    // A payment batch's payment.made events repeated its payment rows (~400 bytes a payment, built
+    // and encoded in Node, compressed, TOASTed and logged by PostgreSQL): the feed's measurable share
+    // of a payment (NOTES-13.md). Such a page now keeps only its numbers, its source and the
+    // subjects' ids in order; the source (the payments module) rebuilds each event from the row it
+    // wrote in the same transaction (docs/events.md, "Storage").
+    sql: `
+      alter table event_pages add column source text, add column refs text[];
+      alter table event_pages drop constraint event_pages_events_or_body;
+      alter table event_pages add constraint event_pages_one_kind check (
+        (events is not null)::int + (body_id is not null)::int + (source is not null)::int = 1
+        and (source is null) = (refs is null)
+        and (refs is null or cardinality(refs) = last_seq - first_seq + 1));`,
+  },
 ];

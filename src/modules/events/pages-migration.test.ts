@@ -8,8 +8,9 @@ import { allMigrations } from '../../db/migrations.js';
 import { EventFeed } from './event-feed.js';
 
 const PAGES_MIGRATION = 1103;
-/** Bodies apart from their numbers (1104) builds on the pages. */
+/** Bodies apart from their numbers (1104) and served pages (1105) build on the pages. */
 const BODIES_MIGRATION = 1104;
+const SERVED_MIGRATION = 1105;
 const at = new Date('2024-03-01T00:00:00Z');
 
 /**
@@ -22,7 +23,9 @@ describe.each(databaseKinds())('event feed pages migration on %s', (kind) => {
   beforeAll(async () => {
     db = await openTestDatabase(
       kind,
-      allMigrations.filter((migration) => ![PAGES_MIGRATION, BODIES_MIGRATION].includes(migration.version)),
+      allMigrations.filter(
+        (migration) => ![PAGES_MIGRATION, BODIES_MIGRATION, SERVED_MIGRATION].includes(migration.version),
+      ),
     );
   });
   afterAll(async () => {
@@ -46,7 +49,7 @@ describe.each(databaseKinds())('event feed pages migration on %s', (kind) => {
     await writeOldEvents(busy, 1_203);
     await writeOldEvents(quiet, 2);
 
-    expect(await migrate(db, allMigrations)).toEqual([PAGES_MIGRATION, BODIES_MIGRATION]);
+    expect(await migrate(db, allMigrations)).toEqual([PAGES_MIGRATION, BODIES_MIGRATION, SERVED_MIGRATION]);
 
     const pagesOf = async (tenantId: string) =>
       (
@@ -106,6 +109,17 @@ describe.each(databaseKinds())('event feed pages migration on %s', (kind) => {
       [quiet],
     );
     expect(inline).toEqual({ inline: 1, bodies: 1 });
+    // A page is one kind: inline events, a body, or a source's subjects, as many as its numbers.
+    const page = (columns: string, values: string) =>
+      db.query(
+        `insert into event_pages (tenant_id, first_seq, last_seq, ${columns}) values ($1, 10, 11, ${values})`,
+        [quiet],
+      );
+    await expect(page('events, source, refs', `'[]', 'payments', '{a,b}'`)).rejects.toThrow(
+      /event_pages_one_kind/,
+    );
+    await expect(page('source, refs', `'payments', '{a}'`)).rejects.toThrow(/event_pages_one_kind/);
+    await expect(page('source', `'payments'`)).rejects.toThrow(/event_pages_one_kind/);
     const compression = await db.query<{ method: string }>(
       `select attcompression::text as method from pg_attribute
        where attrelid in ('event_pages'::regclass, 'event_page_bodies'::regclass) and attname = 'events'`,

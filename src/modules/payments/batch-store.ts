@@ -16,14 +16,19 @@ import {
   idempotencySlot,
   type StoredIdempotentResponse,
 } from '../idempotency/stored-responses.js';
+import type { PaymentContext } from './events.js';
 import { type PaymentRow, receiptOf, toPayment } from './payment-records.js';
 import type { Payment, PaymentReceipt, ReceiptContext } from './types.js';
 
-/** A decided payment, with the request it answers and what its receipt needs beyond the row. */
+/**
+ * A decided payment, with the request it answers, what its receipt needs beyond the row and what its
+ * `payment.made` event says beyond it (feed-source.ts).
+ */
 export interface PaymentWrite {
   payment: Payment;
   idempotency: IdempotencyRef;
   receipt: ReceiptContext;
+  event: PaymentContext;
 }
 
 /** The receipt a batched payment answers with, the first time and on every replay. */
@@ -54,7 +59,7 @@ export async function insertPaymentsAlongside(
   await tx.query(
     `${withCompanions}insert into payments (tenant_id, id, member_id, merchant_id, channel, amount_won, paid_from,
        eligible_won, cashback_won, cashback, month, created_at, principal_id, idempotency_key, request_hash,
-       receipt_context)
+       receipt_context, month_eligible_spent_before_won, is_welfare_recipient, policy_id)
      select * from unnest(${splitColumns(1, PAYMENT_COLUMN_TYPES)})`,
     [...paymentParams, ...(companion?.params ?? [])],
   );
@@ -130,11 +135,14 @@ const PAYMENT_COLUMN_TYPES = [
   'text',
   'text',
   'json',
+  'bigint',
+  'boolean',
+  'text',
 ] as const;
 
 /** The columns of `payments`, in its insert's order. */
 function paymentColumns(writes: readonly PaymentWrite[]): string[] {
-  const column = (value: (write: PaymentWrite) => string | number) => textColumn(writes.map(value));
+  const column = (value: (write: PaymentWrite) => string | number | null) => textColumn(writes.map(value));
   const json = (value: (write: PaymentWrite) => unknown) => jsonColumn(writes.map(value));
   return [
     column(({ payment }) => payment.tenantId),
@@ -153,5 +161,8 @@ function paymentColumns(writes: readonly PaymentWrite[]): string[] {
     column(({ idempotency }) => idempotency.key),
     column(({ idempotency }) => idempotency.requestHash),
     json(({ receipt }) => receipt),
+    column(({ event }) => event.monthEligibleSpentBeforeWon),
+    column(({ event }) => (event.isWelfareRecipient ? 't' : 'f')),
+    column(({ event }) => event.policyId),
   ];
 }

@@ -13,7 +13,6 @@ import { unstorableTextPath } from '../../storable-text.js';
 import { monthKey } from '../../time.js';
 import { allocateCashback, drawsInFull } from '../budgets/allocate.js';
 import type { PotBalances } from '../budgets/types.js';
-import type { NewEvent } from '../events/types.js';
 import { assertNotFrozenIn, type FrozenParties } from '../fraud/freeze-service.js';
 import { idempotencyKeyReused, lockIdempotencyKeys } from '../idempotency/idempotency.js';
 import {
@@ -37,7 +36,7 @@ import {
   selectPaymentReplaysByTenant,
 } from './batch-store.js';
 import { PaymentErrors } from './errors.js';
-import { paymentMadeEvent } from './events.js';
+import { PAYMENT_FEED_SOURCE } from './feed-source.js';
 import { cashbackOutcomeOf, fundsOf, newPaymentId, paymentTransfer } from './payment-records.js';
 import type { PaymentDeps } from './payment-service.js';
 import { isSelfDealing, type SelfDealingRule, selfDealingQuote, selfDealingRuleAt } from './self-dealing.js';
@@ -148,7 +147,6 @@ interface BatchWrites {
   payments: PaymentWrite[];
   transfers: TransferRequest[];
   usageDeltas: Array<{ memberId: string; eligibleSpendWon: number; cashbackWon: number }>;
-  events: NewEvent[];
 }
 
 /**
@@ -272,7 +270,6 @@ export class BatchedPayments {
               payments: [],
               transfers: [],
               usageDeltas: [],
-              events: [],
             };
             part.orders.forEach((order, at) => {
               settled[part.positions[at] as number] = settle(() => applyOrder(state, tenantWrites, order));
@@ -421,18 +418,19 @@ export class BatchedPayments {
     writes: readonly BatchWrites[],
     held: HeldAccounts,
   ): Promise<void> {
-    // The feed's pages: their bodies ride in the first statement, outside the window the ledger's
-    // write opens below; their numbers ride in that last statement (EventFeed.appendAlongside).
+    // The feed's pages name the new payments, whose rows give their events back (feed-source.ts):
+    // their numbers ride in the ledger's statement, the batch's last (EventFeed.appendAlongside).
     const feed = this.deps.events.appendAlongside(
       states.map((state, index) => ({
         tenantId: state.tenantId,
-        events: (writes[index] as BatchWrites).events,
+        source: PAYMENT_FEED_SOURCE,
+        refs: (writes[index] as BatchWrites).payments.map(({ payment }) => payment.id),
       })),
     );
     await insertPaymentsAlongside(
       tx,
       writes.flatMap((tenantWrites) => tenantWrites.payments),
-      feed ? [feed.bodies] : [],
+      feed?.bodies ? [feed.bodies] : [],
     );
     await recordSpendingOfTenants(
       tx,
@@ -592,14 +590,7 @@ function applyOrder(state: BatchState, writes: BatchWrites, order: PaymentOrder)
     createdAt: state.now,
   };
   const transfer = paymentTransfer(payment, merchant);
-  writes.events.push(
-    paymentMadeEvent(payment, merchant, {
-      monthEligibleSpentBeforeWon: usage.eligibleSpendWon,
-      isWelfareRecipient: state.welfare.get(memberId) ?? false,
-      policyId: quote.policyId,
-      pots: state.pots,
-    }),
-  );
+  const monthEligibleSpentBeforeWon = usage.eligibleSpendWon;
   applyPostings(state, transfer);
   usage.eligibleSpendWon += payment.eligibleWon;
   usage.cashbackWon += payment.cashback.amountWon;
@@ -609,7 +600,16 @@ function applyOrder(state: BatchState, writes: BatchWrites, order: PaymentOrder)
     ...(order.extraBody ? { extra: order.extraBody } : {}),
   };
   const body = receiptBody(payment, merchant.id, receipt);
-  writes.payments.push({ payment, idempotency: order.idempotency, receipt });
+  writes.payments.push({
+    payment,
+    idempotency: order.idempotency,
+    receipt,
+    event: {
+      monthEligibleSpentBeforeWon,
+      isWelfareRecipient: state.welfare.get(memberId) ?? false,
+      policyId: quote.policyId,
+    },
+  });
   writes.transfers.push(transfer);
   writes.usageDeltas.push({
     memberId,

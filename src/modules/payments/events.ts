@@ -1,4 +1,4 @@
-import type { PotBalances } from '../budgets/types.js';
+import { potAccountOf } from '../budgets/allocate.js';
 import type { CashbackDrawn, MerchantSnapshot, NewEvent } from '../events/types.js';
 import type { Merchant } from '../merchants/types.js';
 import type { CancellationBreakdown, Payment } from './types.js';
@@ -8,7 +8,6 @@ export interface PaymentContext {
   monthEligibleSpentBeforeWon: number;
   isWelfareRecipient: boolean;
   policyId: string | null;
-  pots: readonly PotBalances[];
 }
 
 /** What the calculator needs to replay a payment, and what analytics groups it by. */
@@ -34,7 +33,7 @@ export function paymentMadeEvent(payment: Payment, merchant: Merchant, context: 
       cashbackWon: payment.cashback.amountWon,
       policyId: context.policyId,
       ruleCodes: payment.cashback.rules.map((rule) => rule.code),
-      draws: drawsByPot(payment.cashback.draws, context.pots),
+      draws: drawsByPot(payment.cashback.draws),
       isWelfareRecipient: context.isWelfareRecipient,
       merchant: merchantSnapshot(merchant),
     },
@@ -78,21 +77,10 @@ export function merchantSnapshot(merchant: Merchant): MerchantSnapshot {
   };
 }
 
-function drawsByPot(
-  draws: ReadonlyArray<{ accountId: string; amountWon: number }>,
-  pots: readonly PotBalances[],
-): CashbackDrawn[] {
+function drawsByPot(draws: ReadonlyArray<{ accountId: string; amountWon: number }>): CashbackDrawn[] {
   return draws.map((drawn) => {
-    for (const pot of pots) {
-      const account = pot.accounts.find((candidate) => candidate.accountId === drawn.accountId);
-      if (account)
-        return {
-          potId: pot.potId,
-          source: account.source,
-          accountId: drawn.accountId,
-          amountWon: drawn.amountWon,
-        };
-    }
-    throw new Error(`payment event: draw from ${drawn.accountId}, which is no pot of the batch`);
+    const pot = potAccountOf(drawn.accountId);
+    if (!pot) throw new Error(`payment event: draw from ${drawn.accountId}, which is no pot's account`);
+    return { potId: pot.potId, source: pot.source, accountId: drawn.accountId, amountWon: drawn.amountWon };
   });
 }

@@ -99,4 +99,15 @@ export const paymentMigrations: Migration[] = [
           create index payments_by_member_history on payments (tenant_id, member_id, history_seq);
           drop index payments_by_member;`,
   },
+  {
+    version: 806,
+    name: 'a payment row holds what its payment.made event says beyond it',
+    // The feed no longer stores a payment's event apart from its row: the payments module gives the
+    // event back from the row (feed-source.ts). The row therefore keeps the three facts the event
+    // carries that the payment does not: the member's eligible spending of the month before it, the
+    // welfare flag and the policy that priced it, as they were. Rows stored before keep their events
+    // in the feed's pages and need none (null).
+    sql: `alter table payments add column month_eligible_spent_before_won bigint,
+            add column is_welfare_recipient boolean, add column policy_id text;`,
+  },
 ];

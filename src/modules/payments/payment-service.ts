@@ -19,7 +19,8 @@ import type { WalletService } from '../wallets/wallet-service.js';
 import { paymentRequestHashOf } from './batch-store.js';
 import { BatchedPayments, type OrderOutcome, type PaymentOrder } from './batched-payments.js';
 import { PaymentErrors } from './errors.js';
-import { paymentMadeEvent } from './events.js';
+import type { PaymentContext } from './events.js';
+import { PAYMENT_FEED_SOURCE, paymentFeedSource } from './feed-source.js';
 import {
   cashbackOutcomeOf,
   fundsOf,
@@ -69,6 +70,7 @@ export class PaymentService implements IdempotencyKeyOwner {
     private readonly deps: PaymentDeps,
   ) {
     this.batched = new BatchedPayments(db, clock, deps);
+    deps.events.serve(paymentFeedSource(deps.merchants));
   }
 
   /** The payment group commit, for metrics. */
@@ -231,16 +233,13 @@ export class PaymentService implements IdempotencyKeyOwner {
       createdAt: now,
     };
     await this.postPayment(tx, payment, merchant);
-    await this.recordPayment(tx, payment, merchant);
+    await this.recordPayment(tx, payment, merchant, {
+      monthEligibleSpentBeforeWon: usage.eligibleSpendWon,
+      isWelfareRecipient: member?.isWelfareRecipient ?? false,
+      policyId: quote.policyId,
+    });
     const wallet = await this.deps.wallets.wallet(tenantId, memberId, tx);
-    await this.deps.events.append(tx, tenantId, [
-      paymentMadeEvent(payment, merchant, {
-        monthEligibleSpentBeforeWon: usage.eligibleSpendWon,
-        isWelfareRecipient: member?.isWelfareRecipient ?? false,
-        policyId: quote.policyId,
-        pots,
-      }),
-    ]);
+    await this.deps.events.appendServed(tx, tenantId, PAYMENT_FEED_SOURCE, [payment.id]);
     return receiptOf(payment, merchant, wallet);
   }
 
@@ -270,11 +269,17 @@ export class PaymentService implements IdempotencyKeyOwner {
     if (refused && !refused.ok) throw new Error(`ledger refused ${refused.id}: ${refused.code}`);
   }
 
-  private async recordPayment(tx: Sql, payment: Payment, merchant: Merchant): Promise<void> {
+  private async recordPayment(
+    tx: Sql,
+    payment: Payment,
+    merchant: Merchant,
+    event: PaymentContext,
+  ): Promise<void> {
     await tx.query(
       `insert into payments (tenant_id, id, member_id, merchant_id, channel, amount_won, paid_from, eligible_won,
-         cashback_won, cashback, month, created_at, receipt_context)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+         cashback_won, cashback, month, created_at, receipt_context, month_eligible_spent_before_won,
+         is_welfare_recipient, policy_id)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
       [
         payment.tenantId,
         payment.id,
@@ -290,6 +295,9 @@ export class PaymentService implements IdempotencyKeyOwner {
         payment.createdAt,
         // The merchant's name as it was, for the payment's line in the member's history.
         JSON.stringify({ merchantName: merchant.name }),
+        event.monthEligibleSpentBeforeWon,
+        event.isWelfareRecipient,
+        event.policyId,
       ],
     );
     await addMonthlyUsage(tx, payment.tenantId, payment.memberId, payment.month, {
