@@ -14,11 +14,13 @@ if (feedArm === 'off' || feedArm === 'bodies') {
     feedArm === 'off'
       ? () => null
       : function bodiesOnly(batches) {
-          // Pages a source gives back have no body: for them this arm writes nothing.
           const written = append.call(this, batches);
-          return written?.bodies
-            ? { bodies: written.bodies, order: { ctes: () => 'feed_unnumbered as (select 1)', params: [] } }
-            : null;
+          return (
+            written && {
+              bodies: written.bodies,
+              order: { ctes: () => 'feed_unnumbered as (select 1)', params: [] },
+            }
+          );
         };
 }
 if (process.env.HANBAT_BENCH_CONSUMERS === 'off') {

@@ -55,6 +55,9 @@ try {
   const statements = statementsAdmin ? statementsOf(statementsAdmin) : null;
   const walBytes = async () =>
     Number((await db.query<{ wal_bytes: string }>('select wal_bytes from pg_stat_wal'))[0]?.wal_bytes);
+  // Batch sizes per round: the feed's per-batch work weighs per payment by how full batches are.
+  const batchSizes: number[] = [];
+  platform.payments.batching.observeBatches((_, size) => batchSizes.push(size));
   const append = EventFeed.prototype.appendAlongside;
   const noAppend: typeof append = () => null;
   const perArm: Record<'feed' | 'no feed', number[]> = { feed: [], 'no feed': [] };
@@ -69,6 +72,7 @@ try {
       // Autovacuum's minutely runs would land in one arm or the other: each arm starts with nothing
       // for it to do (bench/feed-overhead-http.ts, session 19).
       await db.exec('vacuum analyze');
+      batchSizes.length = 0;
       const nodeBefore = process.cpuUsage();
       const postgresBefore = postgresCpuSeconds(DATABASE);
       const walBefore = await walBytes();
@@ -87,7 +91,7 @@ try {
       perArm[arm].push(rate.perSecond);
       cpuPerArm[arm].push(cpuMicrosPerPayment);
       console.log(
-        `round ${round + 1} ${arm.padEnd(7)} ${rate.perSecond.toFixed(0)} payments/s, CPU ${cpuMicrosPerPayment.toFixed(0)} µs a payment (Node ${(nodeMicros / Math.max(1, rate.completed)).toFixed(0)}, PostgreSQL ${(postgresMicros / Math.max(1, rate.completed)).toFixed(0)}), WAL ${walPerPayment.toFixed(0)} B a payment (${rate.failed} failed, load ${loadAverage()})`,
+        `round ${round + 1} ${arm.padEnd(7)} ${rate.perSecond.toFixed(0)} payments/s, CPU ${cpuMicrosPerPayment.toFixed(0)} µs a payment (Node ${(nodeMicros / Math.max(1, rate.completed)).toFixed(0)}, PostgreSQL ${(postgresMicros / Math.max(1, rate.completed)).toFixed(0)}), WAL ${walPerPayment.toFixed(0)} B a payment, ${(batchSizes.reduce((sum, size) => sum + size, 0) / Math.max(1, batchSizes.length)).toFixed(1)} payments a batch (${rate.failed} failed, load ${loadAverage()})`,
       );
       if (lastRound && statements) {
         console.log(`${arm}:`);

@@ -7,7 +7,7 @@ import {
   type Sql,
   writeCompanion,
 } from '../../db/database.js';
-import { splitColumn, textColumn } from '../../db/text-columns.js';
+import { splitColumns, textColumn } from '../../db/text-columns.js';
 import { decodePage, encodePage } from './page-codec.js';
 import { EVENT_VERSIONS, type EventType, type FeedEvent, type NewEvent } from './types.js';
 
@@ -59,8 +59,7 @@ export class EventFeed {
 
   private async write(tx: Sql, batches: readonly AppendBatch[]): Promise<void> {
     const append = this.appendAlongside(batches);
-    if (append)
-      await writeCompanion(tx, append.bodies ? joinCompanions([append.bodies, append.order]) : append.order);
+    if (append) await writeCompanion(tx, joinCompanions([append.bodies, append.order]));
   }
 
   /**
@@ -68,44 +67,44 @@ export class EventFeed {
    * caller to put into its own statements, so the feed costs no round trip of its own. Null when
    * there is nothing to append.
    *
-   * A city's events become pages of two kinds (docs/events.md, "Storage"):
-   * - events a producer hands over whole become ONE page with a body (its events as one compact JSON
-   *   array, written as text: page-codec.ts) and a small row with the numbers that names the body;
-   * - events a producer can give back from rows it writes in the same transaction (a payment batch's
-   *   `payment.made`, from its payment rows: `serve`) become a row with the numbers and the subjects'
-   *   ids, in order, and no body: the fact is not written twice.
+   * Each page is a body and a small row with the numbers the counter hands out that names the body
+   * (docs/events.md, "Storage"). A body holds either
+   * - events a producer hands over whole (a city's, of one append), as one compact JSON array written
+   *   as text (page-codec.ts), or
+   * - the ids of subjects whose events their producer gives back from rows it writes in the same
+   *   transaction (`serve`: a payment batch's `payment.made`, from its payment rows), in order, so the
+   *   fact is not written twice.
    * The database neither parses nor indexes an event. The halves go into different statements:
-   * - `bodies` (null when no page has one) into any statement before the last (a payment batch's
-   *   payment rows): a body's bytes are outside the window below;
+   * - `bodies` into any statement before the last (a payment batch's payment rows), where batches
+   *   overlap: a body's bytes are outside the window below;
    * - `order` into the LAST statement (the ledger's write): it takes the cities' counter rows, in
-   *   city order, which then stay locked to the commit, as the cashback pots' rows do from there.
+   *   city order, which then stay locked to the commit, as the cashback pots' rows do from there, and
+   *   writes only the small numbered rows in that window.
    * Both must commit together: a caller writes the two in the same transaction. Bodies and subject
    * lists travel in one parameter each, split by separators an id or a JSON text never holds raw.
    */
-  appendAlongside(
-    batches: readonly AppendBatch[],
-  ): { bodies: CompanionWrite | null; order: CompanionWrite } | null {
+  appendAlongside(batches: readonly AppendBatch[]): { bodies: CompanionWrite; order: CompanionWrite } | null {
     const pages = pagesOf(batches);
     if (pages.length === 0) return null;
     const tenants = new Map<string, number>();
     for (const page of pages) tenants.set(page.tenantId, (tenants.get(page.tenantId) ?? 0) + page.count);
-    const withBody = pages.filter((page) => page.events);
-    const bodyIds = pages.map((page) => (page.events ? randomUUID() : null));
+    const bodyIds = pages.map(() => randomUUID());
     return {
-      bodies:
-        withBody.length === 0
-          ? null
-          : {
-              ctes: (first) => `feed_bodies as (
-                 insert into event_page_bodies (id, tenant_id, events)
-                 select * from unnest($${first}::uuid[], $${first + 1}::text[], ${splitColumn(first + 2, 'text')})
-               )`,
-              params: [
-                bodyIds.filter((id) => id !== null),
-                withBody.map((page) => page.tenantId),
-                textColumn(withBody.map((page) => encodePage(page.events as readonly NewEvent[]))),
-              ],
-            },
+      bodies: {
+        ctes: (first) => `feed_bodies as (
+           insert into event_page_bodies (id, tenant_id, events, source, refs)
+           select id, tenant_id, events, source, string_to_array(refs, E'\\x1d')
+           from unnest($${first}::uuid[], $${first + 1}::text[], ${splitColumns(first + 2, ['text', 'text', 'text'])})
+             as b(id, tenant_id, events, source, refs)
+         )`,
+        params: [
+          bodyIds,
+          pages.map((page) => page.tenantId),
+          textColumn(pages.map((page) => (page.events ? encodePage(page.events) : null))),
+          textColumn(pages.map((page) => page.source?.name ?? null)),
+          textColumn(pages.map((page) => (page.source ? page.source.refs.join(REF_SEPARATOR) : null))),
+        ],
+      },
       order: {
         // A page's numbers: the city's new last number, less what the city's later pages of this
         // append take (`after`).
@@ -116,11 +115,10 @@ export class EventFeed {
            on conflict (tenant_id) do update set last_seq = event_sequences.last_seq + excluded.last_seq
            returning tenant_id, last_seq
          ), feed_events as (
-           insert into event_pages (tenant_id, first_seq, last_seq, body_id, source, refs)
-           select p.tenant_id, c.last_seq - p.after - p.appended + 1, c.last_seq - p.after, p.body_id,
-             p.source, string_to_array(p.refs, E'\\x1d')
-           from unnest($${first + 2}::text[], $${first + 3}::bigint[], $${first + 4}::bigint[], $${first + 5}::uuid[],
-             $${first + 6}::text[], $${first + 7}::text[]) as p(tenant_id, appended, after, body_id, source, refs)
+           insert into event_pages (tenant_id, first_seq, last_seq, body_id)
+           select p.tenant_id, c.last_seq - p.after - p.appended + 1, c.last_seq - p.after, p.body_id
+           from unnest($${first + 2}::text[], $${first + 3}::bigint[], $${first + 4}::bigint[], $${first + 5}::uuid[])
+             as p(tenant_id, appended, after, body_id)
            join feed_counter c on c.tenant_id = p.tenant_id
          )`,
         params: [
@@ -130,8 +128,6 @@ export class EventFeed {
           pages.map((page) => page.count),
           pages.map((page) => page.after),
           bodyIds,
-          pages.map((page) => page.source?.name ?? null),
-          pages.map((page) => (page.source ? page.source.refs.join(REF_SEPARATOR) : null)),
         ],
       },
     };
@@ -155,7 +151,7 @@ export class EventFeed {
     // The pages holding (afterSeq, lastWanted]: they end after afterSeq and start by lastWanted. A
     // page holds at most APPEND_MAX events, so the index range ends there too.
     const pages = await sql.query<PageRow>(
-      `select p.first_seq, coalesce(p.events, b.events) as events, p.source, p.refs
+      `select p.first_seq, p.last_seq, coalesce(p.events, b.events) as events, b.source, b.refs
        from event_pages p left join event_page_bodies b on b.id = p.body_id
        where p.tenant_id = $1 and p.last_seq > $2::bigint and p.last_seq < $3::bigint + ${APPEND_MAX}
          and p.first_seq <= $3::bigint
@@ -172,7 +168,11 @@ export class EventFeed {
           if (wanted(event.seq)) events.push(event);
         continue;
       }
-      (page.refs ?? []).forEach((ref, index) => {
+      if (page.source === null || page.refs?.length !== Number(page.last_seq) - firstSeq + 1)
+        throw new Error(
+          `event feed: page ${firstSeq}..${page.last_seq} of ${tenantId} has no body of its size`,
+        );
+      page.refs.forEach((ref, index) => {
         const seq = firstSeq + index;
         if (wanted(seq)) events.push(feedEventOf(tenantId, seq, served.get(`${page.source}\u001d${ref}`)));
       });
@@ -296,6 +296,7 @@ export class EventFeed {
 
 interface PageRow {
   first_seq: number;
+  last_seq: number;
   /** The body, for a page of events appended whole. */
   events: string | null;
   /** The source and the subjects' ids, for a page its source gives back. */

@@ -119,18 +119,21 @@ export const eventMigrations: Migration[] = [
   },
   {
     version: 1105,
-    name: 'event feed: pages whose events their producer gives back from its own rows',
+    name: 'event feed: bodies whose events their producer gives back from its own rows',
     // A payment batch's payment.made events repeated its payment rows (~400 bytes a payment, built
-    // and encoded in Node, compressed, TOASTed and logged by PostgreSQL): the feed's measurable share
-    // of a payment (NOTES-13.md). Such a page now keeps only its numbers, its source and the
-    // subjects' ids in order; the source (the payments module) rebuilds each event from the row it
-    // wrote in the same transaction (docs/events.md, "Storage").
+    // and encoded in Node, compressed, TOASTed and logged by PostgreSQL). Such a body now holds only
+    // the source's name and the subjects' ids in order; the source (the payments module) gives each
+    // event back from the row it wrote in the same transaction (docs/events.md, "Storage").
+    // The pages' foreign key to their bodies goes: its check took a key-share lock on the body in the
+    // ledger's statement, inside the window where a city's batches wait for each other. A body and
+    // its page are written by the same transaction (EventFeed.appendAlongside), and a page whose body
+    // is missing fails every read of it.
     sql: `
-      alter table event_pages add column source text, add column refs text[];
-      alter table event_pages drop constraint event_pages_events_or_body;
-      alter table event_pages add constraint event_pages_one_kind check (
-        (events is not null)::int + (body_id is not null)::int + (source is not null)::int = 1
-        and (source is null) = (refs is null)
-        and (refs is null or cardinality(refs) = last_seq - first_seq + 1));`,
+      alter table event_page_bodies alter column events drop not null;
+      alter table event_page_bodies add column source text, add column refs text[];
+      alter table event_page_bodies add constraint event_page_bodies_one_kind check (
+        (events is null) <> (source is null) and (source is null) = (refs is null)
+        and (refs is null or cardinality(refs) > 0));
+      alter table event_pages drop constraint event_pages_body_id_fkey;`,
   },
 ];

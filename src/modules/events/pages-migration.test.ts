@@ -109,17 +109,18 @@ describe.each(databaseKinds())('event feed pages migration on %s', (kind) => {
       [quiet],
     );
     expect(inline).toEqual({ inline: 1, bodies: 1 });
-    // A page is one kind: inline events, a body, or a source's subjects, as many as its numbers.
-    const page = (columns: string, values: string) =>
+    // A body is one kind: events, or a source's subjects (at least one).
+    const body = (columns: string, values: string) =>
       db.query(
-        `insert into event_pages (tenant_id, first_seq, last_seq, ${columns}) values ($1, 10, 11, ${values})`,
+        `insert into event_page_bodies (id, tenant_id, ${columns}) values (gen_random_uuid(), $1, ${values})`,
         [quiet],
       );
-    await expect(page('events, source, refs', `'[]', 'payments', '{a,b}'`)).rejects.toThrow(
-      /event_pages_one_kind/,
+    await expect(body('events, source, refs', `'[]', 'payments', '{a}'`)).rejects.toThrow(
+      /event_page_bodies_one_kind/,
     );
-    await expect(page('source, refs', `'payments', '{a}'`)).rejects.toThrow(/event_pages_one_kind/);
-    await expect(page('source', `'payments'`)).rejects.toThrow(/event_pages_one_kind/);
+    await expect(body('source, refs', `'payments', '{}'`)).rejects.toThrow(/event_page_bodies_one_kind/);
+    await expect(body('source', `'payments'`)).rejects.toThrow(/event_page_bodies_one_kind/);
+    await expect(body('events', 'null')).rejects.toThrow(/event_page_bodies_one_kind/);
     const compression = await db.query<{ method: string }>(
       `select attcompression::text as method from pg_attribute
        where attrelid in ('event_pages'::regclass, 'event_page_bodies'::regclass) and attname = 'events'`,

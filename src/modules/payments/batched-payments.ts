@@ -419,7 +419,8 @@ export class BatchedPayments {
     held: HeldAccounts,
   ): Promise<void> {
     // The feed's pages name the new payments, whose rows give their events back (feed-source.ts):
-    // their numbers ride in the ledger's statement, the batch's last (EventFeed.appendAlongside).
+    // the pages' bodies (the ids) ride in the first statement, outside the window the ledger's write
+    // opens below; their numbers ride in that last statement (EventFeed.appendAlongside).
     const feed = this.deps.events.appendAlongside(
       states.map((state, index) => ({
         tenantId: state.tenantId,
@@ -430,7 +431,7 @@ export class BatchedPayments {
     await insertPaymentsAlongside(
       tx,
       writes.flatMap((tenantWrites) => tenantWrites.payments),
-      feed?.bodies ? [feed.bodies] : [],
+      feed ? [feed.bodies] : [],
     );
     await recordSpendingOfTenants(
       tx,

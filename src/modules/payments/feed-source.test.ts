@@ -117,7 +117,7 @@ describe.each(databaseKinds())('payment.made given back from payment rows on %s'
     ]);
     expect(
       await t.platform.db.query(
-        `select count(*)::int as n from event_pages where tenant_id = $1 and source = 'payments'`,
+        `select count(*)::int as n from event_page_bodies where tenant_id = $1 and source = 'payments'`,
         [tenantId],
       ),
     ).toEqual([{ n: 4 }]);
