@@ -2,8 +2,9 @@
  * The payments module's `payment.made` events, given back from its payment rows. A payment is
  * written once: its row holds the payment and the three facts of its event the payment lacks
  * (migration 806), and the feed keeps only the event's number and the payment's id (docs/events.md,
- * "Storage"). The merchant's part of the event is the merchant as approved, which never changes after
- * approval (only its status does), and each draw's pot and source are named by the drawn account's id.
+ * "Storage"). The merchant's part of the event is the merchant as approved, whose attributes never
+ * change after approval (only its status and merchant code do), and each draw's pot and source are
+ * named by the drawn account's id.
  */
 import type { Sql } from '../../db/database.js';
 import { textArray } from '../../db/text-columns.js';
