@@ -32,6 +32,27 @@ describe('promotion effect (difference-in-differences, merchant-clustered bootst
     expect(falsePositives).toBeLessThan(15);
   });
 
+  it('keeps its level and coverage with a handful of merchants a side', () => {
+    // A promotion of 8 shops in a band: the percentile interval called a zero effect significant in
+    // 9.8% and covered +13% in 90.4% of 2,000 runs; studentized, 5.5% and 95.0%
+    // (scripts/eval-promotion-effect.ts 2000 8).
+    const rng = xoroshiro128plus(20_261_206);
+    const replications = 300;
+    let falsePositives = 0;
+    let covered = 0;
+    for (let run = 0; run < replications; run += 1) {
+      const none = estimatePromotionEffect(synthetic(rng, 0, 8), { seed: run, resamples: 400 });
+      if (none?.significant) falsePositives += 1;
+      const some = estimatePromotionEffect(synthetic(rng, Math.log(1.13), 8), { seed: run, resamples: 400 });
+      if (!some) throw new Error('enough merchants were generated');
+      if (some.intervalBp[0] <= 1_300 && 1_300 <= some.intervalBp[1]) covered += 1;
+    }
+    expect({ falsePositives, covered }).toEqual({
+      falsePositives: expect.toSatisfy((count: number) => count <= 24), // at most 8% at level 5%
+      covered: expect.toSatisfy((count: number) => count >= 273), // at least 91% (the percentile: 264)
+    });
+  });
+
   it('is reproducible by seed and refuses to estimate from fewer than two merchants a side', () => {
     const data = synthetic(xoroshiro128plus(1), Math.log(1.2), 10);
     expect(estimatePromotionEffect(data, { seed: 3 })).toEqual(estimatePromotionEffect(data, { seed: 3 }));

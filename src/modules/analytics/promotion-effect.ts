@@ -1,6 +1,6 @@
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { mean, quantile } from 'simple-statistics';
+import { mean, quantile, sampleVariance } from 'simple-statistics';
 
 /** One merchant's sales, in won, for each matched week before and during the promotion. */
 export interface MerchantWeeks {
@@ -15,7 +15,7 @@ export interface PromotionEffect {
   controlMerchants: number;
   /** Difference-in-differences of log growth, as a relative change of treated sales (bp; 1300 = +13%). */
   effectBp: number;
-  /** 95% interval from a merchant-clustered bootstrap (percentile method). */
+  /** 95% interval from a merchant-clustered studentized bootstrap (bootstrap-t). */
   intervalBp: [number, number];
   significant: boolean;
   /** Treated sales in the first promotion week against the week before it (the city's "+13%"), bp. */
@@ -36,13 +36,21 @@ function didOf(treated: readonly number[], control: readonly number[]): number {
   return mean([...treated]) - mean([...control]);
 }
 
+/** The difference's standard error, each group's variance its own (Welch). */
+function standardErrorOf(treated: readonly number[], control: readonly number[]): number {
+  return Math.sqrt(
+    sampleVariance([...treated]) / treated.length + sampleVariance([...control]) / control.length,
+  );
+}
+
 const toBp = (logEffect: number) => Math.round((Math.exp(logEffect) - 1) * 10_000);
 
 /**
  * Difference-in-differences over matched weeks: each merchant's log growth from the weeks before to
  * the weeks of the promotion; the effect is the treated mean minus the comparable merchants' mean,
  * so a city-wide trend (a holiday, a season) cancels out. The interval resamples whole merchants
- * (a cluster bootstrap: a merchant's weeks are not independent), seeded, so it is reproducible.
+ * (a cluster bootstrap: a merchant's weeks are not independent) and studentizes each resample,
+ * seeded, so it is reproducible.
  */
 export function estimatePromotionEffect(
   merchants: readonly MerchantWeeks[],
@@ -62,13 +70,29 @@ export function estimatePromotionEffect(
   const rng = xoroshiro128plus(options.seed);
   const draw = (values: readonly number[]) =>
     Array.from({ length: values.length }, () => values[uniformInt(rng, 0, values.length - 1)] as number);
-  const boots = Array.from({ length: resamples }, () => didOf(draw(treated), draw(control)));
-  const low = quantile(boots, 0.025);
-  const high = quantile(boots, 0.975);
+  const effect = didOf(treated, control);
+  const standardError = standardErrorOf(treated, control);
+  // Studentized: each resample's distance from the estimate in its own standard errors. A percentile
+  // interval of the resampled differences is too narrow with a few dozen merchants a group (93% of
+  // 1,000 synthetic promotions covered the effect; scripts/eval-promotion-effect.ts).
+  const studentized: number[] = [];
+  for (let resample = 0; resample < resamples; resample += 1) {
+    const treatedDraw = draw(treated);
+    const controlDraw = draw(control);
+    const drawError = standardErrorOf(treatedDraw, controlDraw);
+    if (drawError > 0) studentized.push((didOf(treatedDraw, controlDraw) - effect) / drawError);
+  }
+  const [low, high] =
+    standardError > 0 && studentized.length > 0
+      ? [
+          effect - quantile(studentized, 0.975) * standardError,
+          effect - quantile(studentized, 0.025) * standardError,
+        ]
+      : [effect, effect];
   return {
     treatedMerchants: treated.length,
     controlMerchants: control.length,
-    effectBp: toBp(didOf(treated, control)),
+    effectBp: toBp(effect),
     intervalBp: [toBp(low), toBp(high)],
     significant: low > 0 || high < 0,
     weekOverWeekBp: weekOverWeek(merchants.filter((merchant) => merchant.treated)),

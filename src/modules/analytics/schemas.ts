@@ -174,7 +174,7 @@ export const PromotionEffectSchema = Type.Union([
     intervalBp: Type.Array(Type.Integer(), {
       minItems: 2,
       maxItems: 2,
-      description: '95% interval (bootstrap over merchants)',
+      description: '95% interval (studentized bootstrap over merchants)',
     }),
     significant: Type.Boolean({ description: 'the interval excludes zero' }),
     weekOverWeekBp: Type.Union([Type.Integer(), Type.Null()], {
