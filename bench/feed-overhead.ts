@@ -11,10 +11,13 @@
  *
  * `--in-flight=1` keeps one payment batch in flight (production: 2), to tell the feed's own work from
  * its per-tenant counter row, which a second batch waits on from its append to the first's commit.
- * `--pg-stats` prints PostgreSQL's statements per payment for each arm of the last round. Each round
+ * `--pg-stats` prints PostgreSQL's statements per payment for both arms, pooled over every round. Each round
  * also reports the WAL bytes a payment wrote and the mean batch size. `--aa` runs the feed in both
  * arms: the bench's own spread and bias, against which a difference counts as measured (session 25:
- * +1.6% throughput, 95% −0.6 to +3.9, over 20 rounds).
+ * +1.6% throughput, 95% −0.6 to +3.9, over 20 rounds). A run's interval treats its rounds as
+ * independent, and the machine drifts over minutes: runs of the same code have disagreed beyond their
+ * intervals (NOTES-13.md, session 26), so pool runs, and read `--pg-stats`, which times each
+ * statement where it runs.
  */
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
@@ -29,7 +32,7 @@ import { createDatabase } from './database.js';
 import { paymentsInProcess } from './in-process.js';
 import { loadAverage } from './machine.js';
 import { reportPaired } from './paired.js';
-import { openStatementsAdmin, PG_STAT_STATEMENTS_SETTINGS, statementsOf } from './pg-statements.js';
+import { openStatementsAdmin, PG_STAT_STATEMENTS_SETTINGS, pairedStatementsOf } from './pg-statements.js';
 import { postgresCpuSeconds } from './postgres-cpu.js';
 import { seedBench } from './seed.js';
 
@@ -55,7 +58,9 @@ try {
   const platform = createPlatform(loadConfig({}), db, systemClock);
   const data = await seedBench(platform, { members: 20_000, merchants: 1_000 }, console.log);
   const statementsAdmin = PG_STATS ? await openStatementsAdmin(cluster.adminUrl) : null;
-  const statements = statementsAdmin ? statementsOf(statementsAdmin) : null;
+  const statements = statementsAdmin
+    ? pairedStatementsOf(statementsAdmin, ['feed', 'no feed'] as const)
+    : null;
   const walBytes = async () =>
     Number((await db.query<{ wal_bytes: string }>('select wal_bytes from pg_stat_wal'))[0]?.wal_bytes);
   // Batch sizes per round: the feed's per-batch work weighs per payment by how full batches are.
@@ -79,13 +84,13 @@ try {
       const nodeBefore = process.cpuUsage();
       const postgresBefore = postgresCpuSeconds(DATABASE);
       const walBefore = await walBytes();
-      const lastRound = round === rounds - 1;
-      if (lastRound) await statements?.reset();
-      const rate = await paymentsInProcess(platform, data, {
-        seconds: secondsPerRound,
-        concurrency: CONCURRENCY,
-        hotSpot: false,
-      });
+      const run = () =>
+        paymentsInProcess(platform, data, {
+          seconds: secondsPerRound,
+          concurrency: CONCURRENCY,
+          hotSpot: false,
+        });
+      const rate = statements ? await statements.around(arm, run) : await run();
       const node = process.cpuUsage(nodeBefore);
       const nodeMicros = node.user + node.system;
       const postgresMicros = (postgresCpuSeconds(DATABASE) - postgresBefore) * 1e6;
@@ -96,10 +101,6 @@ try {
       console.log(
         `round ${round + 1} ${arm.padEnd(7)} ${rate.perSecond.toFixed(0)} payments/s, CPU ${cpuMicrosPerPayment.toFixed(0)} µs a payment (Node ${(nodeMicros / Math.max(1, rate.completed)).toFixed(0)}, PostgreSQL ${(postgresMicros / Math.max(1, rate.completed)).toFixed(0)}), WAL ${walPerPayment.toFixed(0)} B a payment, ${(batchSizes.reduce((sum, size) => sum + size, 0) / Math.max(1, batchSizes.length)).toFixed(1)} payments a batch (${rate.failed} failed, load ${loadAverage()})`,
       );
-      if (lastRound && statements) {
-        console.log(`${arm}:`);
-        await statements.report(rate.completed, 12);
-      }
     }
   }
   EventFeed.prototype.appendAlongside = append;
@@ -116,6 +117,7 @@ try {
   );
   reportPaired('throughput', 'payments/s', perArm.feed, perArm['no feed']);
   reportPaired('CPU a payment', 'µs', cpuPerArm.feed, cpuPerArm['no feed']);
+  statements?.report();
   await statementsAdmin?.close();
   await db.close();
 } finally {
