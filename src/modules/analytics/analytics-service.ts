@@ -5,7 +5,13 @@ import { CONSUME_LIMIT_MAX, type EventFeed } from '../events/event-feed.js';
 import type { ReferenceService } from '../reference/reference-service.js';
 import type { Job, RunBudget } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import { type Dashboard, dashboardOf, memberStats, refreshMemberStats } from './dashboard.js';
+import {
+  type Dashboard,
+  dashboardOf,
+  type MemberStatsRequest,
+  memberStats,
+  refreshMemberStats,
+} from './dashboard.js';
 import { checkPeriod, type Period, periodDays, todayIn } from './period.js';
 import {
   type AnalyticsPreset,
@@ -76,7 +82,13 @@ export class AnalyticsService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly deps: { events: EventFeed; tenants: TenantService; reference: ReferenceService },
+    private readonly options: { inlineMembersMax?: number } = {},
   ) {}
+
+  /** An operator's request for member distributions, at the consumer's position now. */
+  private memberStatsRequest(feedPosition: number): MemberStatsRequest {
+    return { feedPosition, requestedAt: this.clock.now(), inlineMembersMax: this.options.inlineMembersMax };
+  }
 
   /** Reads the feed up to `pagesMax` pages; returns the events applied and whether more wait. */
   async catchUp(
@@ -182,7 +194,7 @@ export class AnalyticsService {
         issuanceVsPlan(this.db, tenantId, { from: period.to, to: period.to }),
         syntheticWithin(this.db, tenantId, period),
       ]);
-    const { concentration } = await memberStats(this.db, tenantId, period, position, this.clock.now());
+    const { concentration } = await memberStats(this.db, tenantId, period, this.memberStatsRequest(position));
     const netWon = (payments?.gross ?? 0) - (payments?.cancelled ?? 0);
     const oldTownWon = districts
       .filter((row) => areaOf.get(row.key) === 'old_town')
@@ -237,7 +249,7 @@ export class AnalyticsService {
     const period = await this.checkedPeriod(tenantId, requested);
     const position = await this.deps.events.position(ANALYTICS_CONSUMER, tenantId);
     const [charts, plan, population, synthetic] = await Promise.all([
-      dashboardOf(this.db, tenantId, period, await this.areaOf(tenantId), position, this.clock.now()),
+      dashboardOf(this.db, tenantId, period, await this.areaOf(tenantId), this.memberStatsRequest(position)),
       issuanceVsPlan(this.db, tenantId, period),
       membersVsPopulation(this.db, tenantId, period),
       syntheticWithin(this.db, tenantId, period),

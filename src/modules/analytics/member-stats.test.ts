@@ -8,7 +8,7 @@ import {
   seedTestTenant,
   type TestPlatform,
 } from '../../../test/support/platform.js';
-import { ANALYTICS_CONSUMER } from './analytics-service.js';
+import { ANALYTICS_CONSUMER, AnalyticsService } from './analytics-service.js';
 
 /** The analytics job precomputes member deciles and concentration, one month range per run. */
 describe('member distributions precomputed by the analytics job', () => {
@@ -79,5 +79,46 @@ describe('member distributions precomputed by the analytics job', () => {
     expect((await cached()).map((row) => row.feed_position)).toEqual([head, head]);
     const again = await operator.get('/v1/operator/analytics/dashboard?from=2021-05-01&to=2021-05-13');
     expect(again.body.concentration.members).toBe(paying + 1);
+  });
+
+  it('past the members a request ranks itself, gives a range that is behind as kept and leaves it to the job', async () => {
+    // A city where every ranking is "large": a request never ranks a range that is behind itself.
+    const large = new AnalyticsService(
+      t.db,
+      t.clock,
+      { events: t.platform.events, tenants: t.platform.tenants, reference: t.platform.reference },
+      { inlineMembersMax: 0 },
+    );
+    const march = { from: '2021-03-01', to: '2021-05-13' };
+    await t.platform.analytics.catchUp(tenantId);
+    const computed = await large.dashboard(tenantId, march);
+    const keptAt = await position();
+    const newcomer = await newMember(t.app, tenantId, '010-7312-0003');
+    expect((await newcomer.post('/v1/me/charges', { amountWon: 30_000 })).status).toBe(201);
+    expect(
+      (await newcomer.post('/v1/me/payments', { merchantCode: cafeCode, amountWon: 7_000 })).status,
+    ).toBe(201);
+    await t.platform.analytics.catchUp(tenantId);
+    expect(await position()).toBeGreaterThan(keptAt);
+    t.clock.advanceMs(60_000);
+    const behind = await large.dashboard(tenantId, march);
+    // The headline figures are the consumer's; the ranking is the one kept, marked for the job.
+    expect(behind.byMonth.at(-1)?.spentWon).toBe((computed.byMonth.at(-1)?.spentWon ?? 0) + 7_000);
+    expect(behind.concentration).toEqual(computed.concentration);
+    expect(behind.byDecile).toEqual(computed.byDecile);
+    const marked = await t.db.query<{ feed_position: number; requested_at: Date }>(
+      `select feed_position::int as feed_position, requested_at from analytics_member_stats
+       where tenant_id = $1 and from_month = '2021-03' and to_month = '2021-05'`,
+      [tenantId],
+    );
+    expect(marked).toEqual([{ feed_position: keptAt, requested_at: t.clock.now() }]);
+    // The job's next run brings the default range, then this one, to the consumer's position.
+    expect(await large.refreshMemberStats(tenantId)).toEqual({ from: '2021-02', to: '2021-05' });
+    expect(await large.refreshMemberStats(tenantId)).toEqual({ from: '2021-03', to: '2021-05' });
+    const fresh = await large.dashboard(tenantId, march);
+    expect(fresh.concentration.members).toBe(computed.concentration.members + 1);
+    expect(fresh.concentration.members).toBe(
+      (await t.platform.analytics.dashboard(tenantId, march)).concentration.members,
+    );
   });
 });

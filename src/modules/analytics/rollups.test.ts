@@ -135,8 +135,13 @@ describe('daily rollups', () => {
             const whole = `${tenant}w`;
             await run(whole, events.length);
             const period = { from: '2024-01-01', to: '2024-03-31' };
-            const paged = await dashboardOf(db, tenant, period, AREA, 0, new Date());
-            expect(paged).toEqual(await dashboardOf(db, whole, period, AREA, 0, new Date()));
+            const paged = await dashboardOf(db, tenant, period, AREA, {
+              feedPosition: 0,
+              requestedAt: new Date(),
+            });
+            expect(paged).toEqual(
+              await dashboardOf(db, whole, period, AREA, { feedPosition: 0, requestedAt: new Date() }),
+            );
             // Exact sums from the payments, independently of the rollups.
             const netOf = (p: (typeof payments)[number]) => (p.cancelled ? 0 : p.amountWon);
             for (const district of DISTRICTS) {
