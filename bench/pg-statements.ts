@@ -64,8 +64,6 @@ interface ArmTotals {
 }
 
 interface StatementTotals {
-  query: string;
-  calls: number;
   ms: number;
   walBytes: number;
   walFpi: number;
@@ -83,12 +81,11 @@ export function pairedStatementsOf<Arm extends string>(admin: Database, arms: re
     const rows = await admin.query<{
       queryid: string;
       query: string;
-      calls: string;
       ms: number;
       wal_bytes: string;
       wal_fpi: string;
     }>(
-      `select queryid::text, query, calls, (total_plan_time + total_exec_time)::float8 as ms, wal_bytes, wal_fpi
+      `select queryid::text, query, (total_plan_time + total_exec_time)::float8 as ms, wal_bytes, wal_fpi
        from pg_stat_statements where query not like '%pg_stat_statements%'`,
     );
     return new Map(rows.map((row) => [row.queryid, row]));
@@ -103,8 +100,7 @@ export function pairedStatementsOf<Arm extends string>(admin: Database, arms: re
       for (const [queryId, row] of after) {
         const previous = before.get(queryId);
         const key = row.query.replace(/\s+/g, ' ').slice(0, 110);
-        const sum = armTotals.byQuery.get(key) ?? { query: key, calls: 0, ms: 0, walBytes: 0, walFpi: 0 };
-        sum.calls += Number(row.calls) - Number(previous?.calls ?? 0);
+        const sum = armTotals.byQuery.get(key) ?? { ms: 0, walBytes: 0, walFpi: 0 };
         sum.ms += row.ms - (previous?.ms ?? 0);
         sum.walBytes += Number(row.wal_bytes) - Number(previous?.wal_bytes ?? 0);
         sum.walFpi += Number(row.wal_fpi) - Number(previous?.wal_fpi ?? 0);
