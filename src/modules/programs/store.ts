@@ -148,9 +148,9 @@ export async function selectProgramsDueReclaim(
   now: Date,
   expiredSince: Date,
   limit: number,
-): Promise<Array<{ id: string; reclaimCursor: string | null }>> {
-  return sql.query<{ id: string; reclaimCursor: string | null }>(
-    `select id, reclaim_cursor as "reclaimCursor" from programs
+): Promise<Array<{ id: string }>> {
+  return sql.query<{ id: string }>(
+    `select id from programs
      where tenant_id = $1 and expires_at <= $2 and expires_at > $3
        and (reclaim_cursor is not null or reclaim_next_at is null or reclaim_next_at <= $2)
      order by reclaim_completed_at nulls first, expires_at, id limit $4`,
