@@ -20,6 +20,8 @@
  *   ledger's own batch write (design step 1 alone).
  *   `--pglite` runs both on the embedded database (one batch in flight, up to 512). `--rate=N`
  *   offers N payments a second in an open loop instead of 256 callers, and adds p50 and p99.
+ *   `--members=N` seeds N members (20,000). Under `NODE_OPTIONS=--expose-gc` each sketch round also
+ *   prints the heap the city's state took when loaded.
  *
  * What the sketch leaves out and the engine would need: holds and their expiry, refunds and every
  * other writer of a member's money (charges, transfers, programmes) going through the same writer,
@@ -90,7 +92,9 @@ const batchSizeMax = Number(
   args.find((arg) => arg.startsWith('--batch='))?.slice('--batch='.length) ?? (onPglite ? 512 : 128),
 );
 const CONCURRENCY = 256;
-const MEMBERS = 20_000;
+const MEMBERS = Number(
+  args.find((arg) => arg.startsWith('--members='))?.slice('--members='.length) ?? 20_000,
+);
 const DATABASE = 'hanbat_engine_sketch';
 const ROUNDS_MAX = 100;
 if (!Number.isInteger(rounds) || rounds < 2 || rounds > ROUNDS_MAX)
@@ -203,9 +207,14 @@ class SketchWriter {
     private readonly tenantId: string,
   ) {}
 
+  /** Heap the city's state took when last loaded (`node --expose-gc` only; NaN without it). */
+  stateHeapBytes = Number.NaN;
+
   /** Takes the city: a new generation on the fence row, every balance and rule read once. */
   async load(memberIds: readonly string[], merchantCodes: readonly string[]): Promise<void> {
     const { db } = this.platform;
+    this.state = null;
+    const heapBefore = heapUsedAfterCollection();
     const now = this.platform.clock.now();
     const month = monthKey(now, await this.platform.tenants.timeZoneOf(this.tenantId));
     this.generation += 1;
@@ -249,6 +258,7 @@ class SketchWriter {
       pots: pots ?? [],
       responses: new Map(),
     };
+    this.stateHeapBytes = heapUsedAfterCollection() - heapBefore;
   }
 
   pay(order: Order): Promise<unknown> {
@@ -398,6 +408,13 @@ class SketchWriter {
       usageMembers.map((id) => usageByMember.get(id)?.cashback ?? 0).join(','),
     ];
   }
+}
+
+function heapUsedAfterCollection(): number {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (!collect) return Number.NaN;
+  collect();
+  return process.memoryUsage().heapUsed;
 }
 
 function transferDigest(transfer: TransferRequest): Buffer {
@@ -686,8 +703,12 @@ try {
       await db.exec('vacuum analyze');
       const result = await arms[name]();
       results[name].push(result);
+      const heldMb =
+        name === 'sketch'
+          ? `; the city's state ${(writer.stateHeapBytes / 2 ** 20).toFixed(1)} MB of heap`
+          : '';
       console.log(
-        `round ${round} ${name.padEnd(6)} ${result.perSecond.toFixed(0).padStart(6)} payments/s, ${result.failed} failed, CPU a payment: Node ${result.nodeMicros.toFixed(0)} µs, PostgreSQL ${result.postgresMicros.toFixed(0)} µs${ratePerSecond > 0 ? `; p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms` : ''}; load ${loadAverage()}`,
+        `round ${round} ${name.padEnd(6)} ${result.perSecond.toFixed(0).padStart(6)} payments/s, ${result.failed} failed, CPU a payment: Node ${result.nodeMicros.toFixed(0)} µs, PostgreSQL ${result.postgresMicros.toFixed(0)} µs${ratePerSecond > 0 ? `; p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms` : ''}${heldMb}; load ${loadAverage()}`,
       );
     }
   }
