@@ -5,10 +5,11 @@
  * (fsync on), 256 callers in-process:
  *
  * - **today**: `PaymentService.payAtMerchant`, the real path;
- * - **sketch**: one writer holding the city's state in memory (member, shop and pot balances, the
- *   month's usage, merchants, welfare flags, policy, idempotency keys), deciding each batch with the
- *   real domain functions (split, cashback quote, budget allocation, receipt, wallet view) and no
- *   lock or read, then writing it in one transaction of three statements: the payment rows with
+ * - **sketch**: one writer holding the city's state in memory (members' and pots' balances, the
+ *   month's usage, merchants, welfare flags, freezes, the policy and rules, idempotency keys),
+ *   deciding each batch with the payment batch's own `applyOrder` and no lock or read (shops'
+ *   balances are only ever credited, so they are written as deltas), then writing it in one
+ *   transaction of three statements: the payment rows with
  *   the feed's page bodies (the real `insertPaymentsAlongside`); the writer's fence row (generation
  *   checked, the batch's chained digest); and one statement with a compact journal row per
  *   transfer (postings as arrays, digest as bytea), the touched balances once each, the usage rows
@@ -44,31 +45,17 @@ import { allMigrations } from '../src/db/migrations.js';
 import { openPglite } from '../src/db/pglite.js';
 import { openPostgres } from '../src/db/postgres.js';
 import { DomainError } from '../src/errors.js';
-import { allocateCashback } from '../src/modules/budgets/allocate.js';
-import type { PotBalances } from '../src/modules/budgets/types.js';
-import { idempotencySlot } from '../src/modules/idempotency/stored-responses.js';
 import { toAccount } from '../src/modules/ledger/store.js';
 import type { Account, TransferRequest } from '../src/modules/ledger/types.js';
-import type { Merchant } from '../src/modules/merchants/types.js';
+import { insertPaymentsAlongside, type PaymentWrite } from '../src/modules/payments/batch-store.js';
 import {
-  insertPaymentsAlongside,
-  type PaymentWrite,
-  receiptBody,
-} from '../src/modules/payments/batch-store.js';
-import { PaymentErrors } from '../src/modules/payments/errors.js';
+  applyOrder,
+  type BatchState,
+  type BatchWrites,
+  type PaymentOrder,
+} from '../src/modules/payments/batched-payments.js';
 import { PAYMENT_FEED_SOURCE } from '../src/modules/payments/feed-source.js';
-import {
-  cashbackOutcomeOf,
-  fundsOf,
-  newPaymentId,
-  paymentTransfer,
-} from '../src/modules/payments/payment-records.js';
-import { splitPayment } from '../src/modules/payments/split.js';
-import type { Payment } from '../src/modules/payments/types.js';
-import { quoteCashback } from '../src/modules/policy/cashback.js';
-import type { CashbackPolicy } from '../src/modules/policy/types.js';
 import type { MonthlyUsage } from '../src/modules/wallets/types.js';
-import { walletViewOf } from '../src/modules/wallets/wallet-view.js';
 import { createPlatform, type Platform } from '../src/platform.js';
 import { monthKey } from '../src/time.js';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
@@ -161,28 +148,11 @@ function engineStatement(feedCtes: string): string {
   select batch_seq from fence`;
 }
 
-interface Order {
-  memberId: string;
-  merchantCode: string;
-  amountWon: number;
-  key: string;
-}
-
-interface CityState {
-  tenantId: string;
-  month: string;
-  now: Date;
-  merchants: Map<string, Merchant>;
-  welfare: Map<string, boolean>;
-  policy: CashbackPolicy | null;
-  chargeCapWon: number;
-  accountsByOwner: Map<string, Account[]>;
-  /** Every account the writer moves (members', shops', pots'), by id. */
-  accounts: Map<string, Account>;
-  usage: Map<string, MonthlyUsage>;
-  pots: PotBalances[];
-  responses: Map<string, unknown>;
-}
+/**
+ * The writer's city: the payment batch's own state (`BatchState`), held between batches instead of
+ * read and locked for each. Pots are drawn as if locked: the writer is their only writer.
+ */
+type CityState = BatchState;
 
 /** The sketched single writer of one city. */
 class SketchWriter {
@@ -194,13 +164,16 @@ class SketchWriter {
   private broken: Error | null = null;
   /** Resolves when the last batch handed to the database holds the fence row (or gave up). */
   private fenceTaken: Promise<void> = Promise.resolve();
-  private readonly group = new GroupCommit<Order, unknown>((_group, orders) => this.writeBatch(orders), {
-    waitMsMax: 2,
-    batchSizeMax,
-    queuedMax: 20_000,
-    // As today: two batches in flight on PostgreSQL, one on the embedded database's one connection.
-    inFlightMax: onPglite ? 1 : 2,
-  });
+  private readonly group = new GroupCommit<PaymentOrder, unknown>(
+    (_group, orders) => this.writeBatch(orders),
+    {
+      waitMsMax: 2,
+      batchSizeMax,
+      queuedMax: 20_000,
+      // As today: two batches in flight on PostgreSQL, one on the embedded database's one connection.
+      inFlightMax: onPglite ? 1 : 2,
+    },
+  );
 
   constructor(
     private readonly platform: Platform,
@@ -228,14 +201,24 @@ class SketchWriter {
       'select * from ledger_accounts where tenant_id = $1',
       [this.tenantId],
     );
-    const accounts = new Map(rows.map((row) => [row.id, toAccount(this.tenantId, row)]));
     const accountsByOwner = new Map<string, Account[]>(memberIds.map((id) => [id, []]));
-    for (const account of accounts.values()) accountsByOwner.get(account.ownerId ?? '')?.push(account);
+    const memberAccounts = new Map<string, Account>();
+    for (const row of rows) {
+      const owned = accountsByOwner.get(row.owner_id ?? '');
+      if (!owned) continue;
+      const account = toAccount(this.tenantId, row);
+      owned.push(account);
+      memberAccounts.set(account.id, account);
+    }
     const usageRows = await db.query<MonthlyUsage & { memberId: string }>(
       `select member_id as "memberId", month, charged_won as "chargedWon", eligible_spend_won as "eligibleSpendWon",
          cashback_won as "cashbackWon" from member_monthly_usage where tenant_id = $1 and month = $2`,
       [this.tenantId, month],
     );
+    const usage = new Map<string, MonthlyUsage>(
+      memberIds.map((id) => [id, { month, chargedWon: 0, eligibleSpendWon: 0, cashbackWon: 0 }]),
+    );
+    for (const { memberId, ...row } of usageRows) usage.set(memberId, row);
     const pairs = merchantCodes.map((merchantCode) => ({ tenantId: this.tenantId, merchantCode }));
     const members = memberIds.map((memberId) => ({ tenantId: this.tenantId, memberId }));
     const pots = (await this.platform.budgets.potsOfTenants(db, [this.tenantId], now, 'read')).get(
@@ -243,40 +226,44 @@ class SketchWriter {
     );
     this.state = {
       tenantId: this.tenantId,
-      month,
       now,
+      month,
+      potMode: 'locked',
       merchants: (await this.platform.merchants.getByTenantCodes(pairs)).get(this.tenantId) ?? new Map(),
       welfare: (await this.platform.members.welfareFlagsByTenant(members)).get(this.tenantId) ?? new Map(),
+      frozen: (await this.platform.freezes.frozenAmongTenants(members)).get(this.tenantId) ?? new Map(),
       policy:
         (await this.platform.policy.cashbackPoliciesAt([this.tenantId], now)).get(this.tenantId) ?? null,
       chargeCapWon: (
         await this.platform.policy.ruleValues([this.tenantId], 'charge_monthly_cap_won', now)
       ).get(this.tenantId) as number,
-      accountsByOwner,
-      accounts,
-      usage: new Map(usageRows.map(({ memberId, ...usage }) => [memberId, usage])),
-      pots: pots ?? [],
       responses: new Map(),
+      // No bench member owns a bench shop; the engine would hold the rule like the policy.
+      selfDealing: null,
+      usage,
+      accountsByOwner,
+      memberAccounts,
+      pots: pots ?? [],
     };
     this.stateHeapBytes = heapUsedAfterCollection() - heapBefore;
   }
 
-  pay(order: Order): Promise<unknown> {
+  pay(order: PaymentOrder): Promise<unknown> {
     return this.group.submit(this.tenantId, order);
   }
 
-  private async writeBatch(orders: readonly Order[]): Promise<Array<Settled<unknown>>> {
+  private async writeBatch(orders: readonly PaymentOrder[]): Promise<Array<Settled<unknown>>> {
     const state = this.state;
     if (!state) throw new Error('the writer has not loaded its city');
     // A batch decided on a batch that failed is wrong too: the engine would reload the city and
     // decide again; the sketch stops and lets the bench count the rest as failed.
     if (this.broken) throw this.broken;
     state.now = this.platform.clock.now();
-    const payments: PaymentWrite[] = [];
-    const transfers: TransferRequest[] = [];
+    const writes: BatchWrites = { payments: [], transfers: [], usageDeltas: [] };
+    const { payments, transfers } = writes;
     const settled = orders.map((order): Settled<unknown> => {
       try {
-        return { ok: true, value: decide(state, order, payments, transfers) };
+        return { ok: true, value: applyOrder(state, writes, order) };
       } catch (error) {
         if (error instanceof DomainError) return { ok: false, error };
         throw error;
@@ -424,95 +411,16 @@ function transferDigest(transfer: TransferRequest): Buffer {
   return hash.digest();
 }
 
-/** The batch's decision of one order, as `applyOrder` in batched-payments.ts, on the writer's state. */
-function decide(
-  state: CityState,
-  order: Order,
-  payments: PaymentWrite[],
-  transfers: TransferRequest[],
-): unknown {
-  const idempotency = { principalId: order.memberId, key: order.key, requestHash: order.key };
-  const slot = idempotencySlot(idempotency);
-  const stored = state.responses.get(slot);
-  if (stored) return stored;
-  const { memberId, amountWon } = order;
-  const merchant = state.merchants.get(order.merchantCode);
-  if (!merchant) throw PaymentErrors.merchantNotFound();
-  if (merchant.status !== 'approved') throw PaymentErrors.merchantNotActive();
-  const accounts = state.accountsByOwner.get(memberId) ?? [];
-  const usage = state.usage.get(memberId) ?? {
-    month: state.month,
-    chargedWon: 0,
-    eligibleSpendWon: 0,
-    cashbackWon: 0,
-  };
-  state.usage.set(memberId, usage);
-  const split = splitPayment(amountWon, fundsOf(accounts, memberId, merchant, state.now));
-  if (!split.ok) throw PaymentErrors.insufficientFunds(split.shortfallWon);
-  const isWelfareRecipient = state.welfare.get(memberId) ?? false;
-  const quote = quoteCashback(state.policy, {
-    at: state.now,
-    paidFromCashWon: split.paidFrom.cashWon,
-    monthEligibleSpentBeforeWon: usage.eligibleSpendWon,
-    merchant,
-    member: { isWelfareRecipient },
-  });
-  const draw = allocateCashback(state.pots, quote.cashbackWon);
-  const payment: Payment = {
-    tenantId: state.tenantId,
-    id: newPaymentId(),
-    memberId,
-    merchantId: merchant.id,
-    channel: 'merchant_presented',
-    amountWon,
-    paidFrom: split.paidFrom,
-    eligibleWon: quote.eligibleWon,
-    cashback: cashbackOutcomeOf(quote, draw),
-    month: state.month,
-    cancelledWon: 0,
-    createdAt: state.now,
-  };
-  const transfer = paymentTransfer(payment, merchant);
-  const monthEligibleSpentBeforeWon = usage.eligibleSpendWon;
-  if (transfer.action === 'transfer')
-    for (const posting of transfer.postings) {
-      const account = state.accounts.get(posting.accountId);
-      if (!account) throw new Error(`the writer does not hold ${posting.accountId}`);
-      account.postedWon += posting.amountWon;
-      account.availableWon += posting.amountWon;
-      for (const pot of state.pots)
-        for (const potAccount of pot.accounts)
-          if (potAccount.accountId === posting.accountId) potAccount.availableWon += posting.amountWon;
-    }
-  usage.eligibleSpendWon += payment.eligibleWon;
-  usage.cashbackWon += payment.cashback.amountWon;
-  const receipt = {
-    merchantName: merchant.name,
-    wallet: walletViewOf(memberId, accounts, usage, {
-      chargeCapWon: state.chargeCapWon,
-      eligibleCapWon: state.policy?.rules.tiers.at(-1)?.upToWon ?? 0,
-    }),
-  };
-  const body = receiptBody(payment, merchant.id, receipt);
-  payments.push({
-    payment,
-    idempotency,
-    receipt,
-    event: { monthEligibleSpentBeforeWon, isWelfareRecipient, policyId: quote.policyId },
-  });
-  transfers.push(transfer);
-  state.responses.set(slot, body);
-  return body;
-}
-
 let orderSerial = 0;
-function randomOrder(data: BenchData): Order {
+function randomOrder(data: BenchData): PaymentOrder {
   orderSerial += 1;
+  const memberId = data.memberIds[Math.floor(Math.random() * data.memberIds.length)] as string;
+  const key = `bench-engine-sketch-${process.pid}-${orderSerial}`;
   return {
-    memberId: data.memberIds[Math.floor(Math.random() * data.memberIds.length)] as string,
+    memberId,
     merchantCode: data.merchantCodes[zipfPick(data.merchantCdf)] as string,
     amountWon: 1000 + Math.floor(Math.random() * 29) * 1000,
-    key: `bench-engine-sketch-${process.pid}-${orderSerial}`,
+    idempotency: { principalId: memberId, key, requestHash: key },
   };
 }
 
@@ -546,7 +454,7 @@ async function openLoop(pay: () => Promise<unknown>): Promise<{ latenciesMs: num
   return { latenciesMs: latenciesMs.sort((a, b) => a - b), failed };
 }
 
-async function measure(pay: (order: Order) => Promise<unknown>, data: BenchData, name: string) {
+async function measure(pay: (order: PaymentOrder) => Promise<unknown>, data: BenchData, name: string) {
   const nodeBefore = process.cpuUsage();
   const postgresBefore = onPglite ? 0 : postgresCpuSeconds(DATABASE);
   const startedMs = performance.now();
@@ -674,17 +582,7 @@ try {
   const writer = new SketchWriter(platform, data.tenantId);
   const arms = {
     today: async () =>
-      measure(
-        (order) =>
-          platform.payments.payAtMerchant(data.tenantId, {
-            memberId: order.memberId,
-            merchantCode: order.merchantCode,
-            amountWon: order.amountWon,
-            idempotency: { principalId: order.memberId, key: order.key, requestHash: order.key },
-          }),
-        data,
-        'today',
-      ),
+      measure((order) => platform.payments.payAtMerchant(data.tenantId, order), data, 'today'),
     sketch: async () => {
       // Today's arm moved the same balances meanwhile: the writer takes the city again, as a new
       // generation would after a hand-over.

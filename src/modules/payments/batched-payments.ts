@@ -37,11 +37,10 @@ import {
 } from './batch-store.js';
 import { PaymentErrors } from './errors.js';
 import { PAYMENT_FEED_SOURCE } from './feed-source.js';
-import { cashbackOutcomeOf, fundsOf, newPaymentId, paymentTransfer } from './payment-records.js';
+import { decidedPayment, fundsOf, paymentTransfer } from './payment-records.js';
 import type { PaymentDeps } from './payment-service.js';
 import { isSelfDealing, type SelfDealingRule, selfDealingQuote, selfDealingRuleAt } from './self-dealing.js';
 import { splitPayment } from './split.js';
-import type { Payment } from './types.js';
 
 /** A member paying a merchant by its code (merchant-presented QR), with the request's idempotency key. */
 export interface PaymentOrder {
@@ -83,7 +82,7 @@ export const PAYMENT_BATCH_PGLITE: GroupCommitOptions = {
  * `optimistic` decides on unlocked pot balances and locks the pots only to write the ledger, so
  * batches overlap everywhere else; `locked` holds them from the start, for when the budget runs low.
  */
-type PotMode = 'optimistic' | 'locked';
+export type PotMode = 'optimistic' | 'locked';
 
 /**
  * An optimistic batch met a pot of this tenant it could not draw from in full: the batch is decided
@@ -118,7 +117,7 @@ type Deps = Pick<
 >;
 
 /** What a batch reads before its transaction; `pots` only when they are read unlocked. */
-interface BatchInputs {
+export interface BatchInputs {
   tenantId: string;
   now: Date;
   month: string;
@@ -135,7 +134,7 @@ interface BatchInputs {
 }
 
 /** Everything a batch decides on, loaded once (members under lock) and updated in memory as payments apply. */
-interface BatchState extends BatchInputs {
+export interface BatchState extends BatchInputs {
   usage: Map<string, MonthlyUsage>;
   accountsByOwner: Map<string, Account[]>;
   /** The same member account objects, by account id. */
@@ -143,7 +142,7 @@ interface BatchState extends BatchInputs {
   pots: PotBalances[];
 }
 
-interface BatchWrites {
+export interface BatchWrites {
   payments: PaymentWrite[];
   transfers: TransferRequest[];
   usageDeltas: Array<{ memberId: string; eligibleSpendWon: number; cashbackWon: number }>;
@@ -543,8 +542,11 @@ function settle<T>(work: () => T): Settled<T> {
   }
 }
 
-/** Decides one order against the batch state; on success updates the state and queues its writes. */
-function applyOrder(state: BatchState, writes: BatchWrites, order: PaymentOrder): OrderOutcome {
+/**
+ * Decides one order against the batch state; on success updates the state and queues its writes.
+ * Pure over the state, so a writer that holds the state elsewhere decides alike (bench/engine-sketch.ts).
+ */
+export function applyOrder(state: BatchState, writes: BatchWrites, order: PaymentOrder): OrderOutcome {
   const slot = idempotencySlot(order.idempotency);
   const stored = state.responses.get(slot);
   if (stored) {
@@ -576,20 +578,18 @@ function applyOrder(state: BatchState, writes: BatchWrites, order: PaymentOrder)
   if (state.potMode === 'optimistic' && !drawsInFull(state.pots, quote.cashbackWon))
     throw new PotsNeedLock(state.tenantId);
   const draw = allocateCashback(state.pots, quote.cashbackWon);
-  const payment: Payment = {
+  const payment = decidedPayment({
     tenantId: state.tenantId,
-    id: newPaymentId(),
     memberId,
-    merchantId: merchant.id,
+    merchant,
     channel: 'merchant_presented',
     amountWon,
     paidFrom: split.paidFrom,
-    eligibleWon: quote.eligibleWon,
-    cashback: cashbackOutcomeOf(quote, draw),
+    quote,
+    draw,
     month: state.month,
-    cancelledWon: 0,
-    createdAt: state.now,
-  };
+    now: state.now,
+  });
   const transfer = paymentTransfer(payment, merchant);
   const monthEligibleSpentBeforeWon = usage.eligibleSpendWon;
   applyPostings(state, transfer);

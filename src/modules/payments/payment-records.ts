@@ -6,11 +6,40 @@ import { memberAccountIds } from '../members/member-service.js';
 import type { Merchant } from '../merchants/types.js';
 import type { CashbackQuote } from '../policy/types.js';
 import type { WalletView } from '../wallets/types.js';
-import type { Funds } from './split.js';
+import type { Funds, PaidFrom } from './split.js';
 import type { CashbackOutcome, Payment, PaymentChannel, PaymentReceipt } from './types.js';
 
 export function newPaymentId(): string {
   return recordId('pay');
+}
+
+/** A payment as decided: what it was paid from, the cashback quoted, and what the budget pots gave of it. */
+export function decidedPayment(decision: {
+  tenantId: string;
+  memberId: string;
+  merchant: Merchant;
+  channel: PaymentChannel;
+  amountWon: number;
+  paidFrom: PaidFrom;
+  quote: CashbackQuote;
+  draw: CashbackDraw;
+  month: string;
+  now: Date;
+}): Payment {
+  return {
+    tenantId: decision.tenantId,
+    id: newPaymentId(),
+    memberId: decision.memberId,
+    merchantId: decision.merchant.id,
+    channel: decision.channel,
+    amountWon: decision.amountWon,
+    paidFrom: decision.paidFrom,
+    eligibleWon: decision.quote.eligibleWon,
+    cashback: cashbackOutcomeOf(decision.quote, decision.draw),
+    month: decision.month,
+    cancelledWon: 0,
+    createdAt: decision.now,
+  };
 }
 
 export function cashbackOutcomeOf(quote: CashbackQuote, draw: CashbackDraw): CashbackOutcome {

@@ -22,9 +22,8 @@ import { PaymentErrors } from './errors.js';
 import type { PaymentContext } from './events.js';
 import { PAYMENT_FEED_SOURCE, paymentFeedSource } from './feed-source.js';
 import {
-  cashbackOutcomeOf,
+  decidedPayment,
   fundsOf,
-  newPaymentId,
   type PaymentRow,
   paymentTransfer,
   receiptOf,
@@ -218,20 +217,18 @@ export class PaymentService implements IdempotencyKeyOwner {
     const quote = isSelfDealing(merchant, memberId)
       ? selfDealingQuote(ruleQuote, await selfDealingRuleAt(this.deps.policy, tenantId, now, tx))
       : ruleQuote;
-    const payment: Payment = {
+    const payment = decidedPayment({
       tenantId,
-      id: newPaymentId(),
       memberId,
-      merchantId: merchant.id,
+      merchant,
       channel,
       amountWon,
       paidFrom: split.paidFrom,
-      eligibleWon: quote.eligibleWon,
-      cashback: cashbackOutcomeOf(quote, allocateCashback(pots, quote.cashbackWon)),
+      quote,
+      draw: allocateCashback(pots, quote.cashbackWon),
       month,
-      cancelledWon: 0,
-      createdAt: now,
-    };
+      now,
+    });
     await this.postPayment(tx, payment, merchant);
     await this.recordPayment(tx, payment, merchant, {
       monthEligibleSpentBeforeWon: usage.eligibleSpendWon,
