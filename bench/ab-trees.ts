@@ -9,10 +9,10 @@
  * interval (t over the rounds). Before each arm's round both databases are vacuumed and analysed, so
  * that autovacuum does not land in one arm's rounds. docs/engine.md, "Session 17".
  */
-import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgres-cluster.js';
 import { createDatabase } from './database.js';
 import { loadAverage } from './machine.js';
+import { pairedInterval } from './paired.js';
 import { postgresCpuSeconds } from './postgres-cpu.js';
 
 const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
@@ -78,23 +78,9 @@ function clusterCpuSeconds(): number {
 
 /** Mean paired difference (b − a) and its 95% interval (t, df = n − 1, two-sided). */
 function paired(label: string, a: readonly number[], b: readonly number[]): string {
-  const differences = b.map((value, index) => value - (a[index] as number));
-  const center = mean(differences);
-  const halfWidth =
-    (tQuantile975(differences.length - 1) * sampleStandardDeviation(differences)) /
-    Math.sqrt(differences.length);
-  const percent = (value: number) => `${((value / mean(a)) * 100).toFixed(1)}%`;
-  return `${label}: ${mean(a).toFixed(1)} → ${mean(b).toFixed(1)}, difference ${center.toFixed(1)} (${percent(center)}; 95% ${percent(center - halfWidth)} to ${percent(center + halfWidth)})`;
-}
-
-/** Student's t 0.975 quantile: a table to df 20, beyond it 1.96 + 2.4 / df (within 0.01). */
-function tQuantile975(df: number): number {
-  const table = [
-    12.71, 4.3, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23, 2.2, 2.18, 2.16, 2.14, 2.13, 2.12, 2.11, 2.1,
-    2.09, 2.09,
-  ];
-  if (df >= 1 && df <= table.length) return table[df - 1] as number;
-  return 1.96 + 2.4 / df;
+  const { meanA, meanB, center, halfWidth } = pairedInterval(a, b);
+  const percent = (value: number) => `${((value / meanA) * 100).toFixed(1)}%`;
+  return `${label}: ${meanA.toFixed(1)} → ${meanB.toFixed(1)}, difference ${center.toFixed(1)} (${percent(center)}; 95% ${percent(center - halfWidth)} to ${percent(center + halfWidth)})`;
 }
 
 const binDir = findPostgresBinDir();

@@ -35,7 +35,6 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import type { CompanionWrite, Database, Sql } from '../src/db/database.js';
@@ -47,7 +46,7 @@ import { openPostgres } from '../src/db/postgres.js';
 import { DomainError } from '../src/errors.js';
 import { toAccount } from '../src/modules/ledger/store.js';
 import type { Account, TransferRequest } from '../src/modules/ledger/types.js';
-import { insertPaymentsAlongside, type PaymentWrite } from '../src/modules/payments/batch-store.js';
+import { insertPaymentsAlongside } from '../src/modules/payments/batch-store.js';
 import {
   applyOrder,
   type BatchState,
@@ -62,6 +61,7 @@ import { findPostgresBinDir, startPostgresCluster } from '../test/support/postgr
 import { createDatabase } from './database.js';
 import { closedLoop } from './in-process.js';
 import { loadAverage } from './machine.js';
+import { pairedInterval } from './paired.js';
 import { postgresCpuSeconds } from './postgres-cpu.js';
 import { type BenchData, seedBench, zipfPick } from './seed.js';
 
@@ -103,16 +103,22 @@ const TABLES = `
 const FENCE_STATEMENT = `update bench_engine_writers set batch_seq = batch_seq + 1, head = $3
   where tenant_id = $1 and generation = $2 returning batch_seq`;
 
-/** `--journal=today`: the usage rows alone, the ledger's own write follows. */
-const USAGE_STATEMENT = `insert into member_monthly_usage as u (tenant_id, member_id, month, eligible_spend_won, cashback_won)
-  select $1, x.member_id, $2, x.eligible, x.cashback
-  from unnest($3::text[], string_to_array($4, ',')::bigint[], string_to_array($5, ',')::bigint[]) as x(member_id, eligible, cashback)
-  order by x.member_id
-  on conflict (tenant_id, member_id, month) do update
-    set eligible_spend_won = u.eligible_spend_won + excluded.eligible_spend_won,
-        cashback_won = u.cashback_won + excluded.cashback_won`;
+/**
+ * The batch's usage rows as one upsert, its parameters from `$first`: the month, the members, and
+ * their eligible spending and cashback as comma-joined lists.
+ */
+function usageUpsert(first: number): string {
+  return `insert into member_monthly_usage as u (tenant_id, member_id, month, eligible_spend_won, cashback_won)
+    select $1, x.member_id, $${first}, x.eligible, x.cashback
+    from unnest($${first + 1}::text[], string_to_array($${first + 2}, ',')::bigint[], string_to_array($${first + 3}, ',')::bigint[])
+      as x(member_id, eligible, cashback)
+    order by x.member_id
+    on conflict (tenant_id, member_id, month) do update
+      set eligible_spend_won = u.eligible_spend_won + excluded.eligible_spend_won,
+          cashback_won = u.cashback_won + excluded.cashback_won`;
+}
 
-/** The writer's one statement after the payment rows; `$1..$13` are its own, the feed's order follows. */
+/** The writer's one statement after the fence; `$1..$15` (`$18` with posting rows) are its own, the feed's order follows. */
 function engineStatement(feedCtes: string): string {
   return `with ${feedCtes}, fence as (select $2::bigint as batch_seq, $3::bytea as head), journal as (
     insert into bench_engine_journal (tenant_id, commit_seq, batch_seq, id, code, created_at, account_ids, amounts, digest)
@@ -126,7 +132,7 @@ function engineStatement(feedCtes: string): string {
       ? `, postings as (
     insert into bench_engine_postings (tenant_id, account_id, seq, commit_seq)
     select $1, p.account_id, a.entry_count + p.nth, j.commit_seq
-    from unnest($14::text[], $15::text[], $16::bigint[]) as p(account_id, transfer_id, nth)
+    from unnest($16::text[], $17::text[], $18::bigint[]) as p(account_id, transfer_id, nth)
     join journal j on j.id = p.transfer_id
     join ledger_accounts a on a.tenant_id = $1 and a.id = p.account_id
   )`
@@ -135,16 +141,7 @@ function engineStatement(feedCtes: string): string {
     update ledger_accounts a set posted_won = a.posted_won + d.delta, entry_count = a.entry_count + d.entries
     from unnest($9::text[], $10::bigint[], $11::bigint[]) as d(id, delta, entries)
     where a.tenant_id = $1 and a.id = d.id and (select batch_seq from fence) is not null
-  ), usage as (
-    insert into member_monthly_usage as u (tenant_id, member_id, month, eligible_spend_won, cashback_won)
-    select $1, x.member_id, $12, x.eligible, x.cashback
-    from unnest($13::text[], string_to_array($${withPostings ? 17 : 14}, ',')::bigint[], string_to_array($${withPostings ? 18 : 15}, ',')::bigint[])
-      as x(member_id, eligible, cashback)
-    order by x.member_id
-    on conflict (tenant_id, member_id, month) do update
-      set eligible_spend_won = u.eligible_spend_won + excluded.eligible_spend_won,
-          cashback_won = u.cashback_won + excluded.cashback_won
-  )
+  ), usage as (${usageUpsert(12)})
   select batch_seq from fence`;
 }
 
@@ -269,7 +266,7 @@ class SketchWriter {
         throw error;
       }
     });
-    const encoded = this.encode(state, payments, transfers);
+    const encoded = this.encode(state, writes);
     // Batches must write in the order they were decided: a later batch's debit of a cashback account
     // may rest on an earlier batch's credit. Each asks for the fence only once the batch before holds
     // it, and then waits there until that batch commits.
@@ -327,7 +324,7 @@ class SketchWriter {
     transfers: readonly TransferRequest[],
     feedOrder: CompanionWrite | undefined,
   ): Promise<void> {
-    await tx.query(USAGE_STATEMENT, [encoded[0], encoded[11], encoded[12], encoded.at(-2), encoded.at(-1)]);
+    await tx.query(usageUpsert(2), [encoded[0], ...encoded.slice(11, 15)]);
     const [results] = await this.platform.ledger.postTransfersOfTenants(
       tx,
       [{ tenantId: this.tenantId, commands: transfers }],
@@ -339,7 +336,8 @@ class SketchWriter {
   }
 
   /** The statement's parameters: the journal rows, the touched balances, the usage deltas. */
-  private encode(state: CityState, payments: readonly PaymentWrite[], transfers: readonly TransferRequest[]) {
+  private encode(state: CityState, writes: BatchWrites) {
+    const { transfers } = writes;
     const digests = transfers.map((transfer) => transferDigest(transfer));
     const batchDigest = createHash('sha256').update(this.head);
     for (const digest of digests) batchDigest.update(digest);
@@ -359,12 +357,13 @@ class SketchWriter {
       }
     }
     const touched = [...deltas.keys()].sort();
+    // A member's deltas summed: the upsert may take a member's row once per statement.
     const usageByMember = new Map<string, { eligible: number; cashback: number }>();
-    for (const { payment } of payments) {
-      const usage = usageByMember.get(payment.memberId) ?? { eligible: 0, cashback: 0 };
-      usage.eligible += payment.eligibleWon;
-      usage.cashback += payment.cashback.amountWon;
-      usageByMember.set(payment.memberId, usage);
+    for (const delta of writes.usageDeltas) {
+      const usage = usageByMember.get(delta.memberId) ?? { eligible: 0, cashback: 0 };
+      usage.eligible += delta.eligibleSpendWon;
+      usage.cashback += delta.cashbackWon;
+      usageByMember.set(delta.memberId, usage);
     }
     const usageMembers = [...usageByMember.keys()];
     const postings = (transfer: TransferRequest) => (transfer.action === 'transfer' ? transfer.postings : []);
@@ -390,9 +389,9 @@ class SketchWriter {
       touched.map((id) => deltas.get(id)?.entries ?? 0),
       state.month,
       usageMembers,
-      ...(withPostings ? [postingRows.accounts, postingRows.transfers, postingRows.nth] : []),
       usageMembers.map((id) => usageByMember.get(id)?.eligible ?? 0).join(','),
       usageMembers.map((id) => usageByMember.get(id)?.cashback ?? 0).join(','),
+      ...(withPostings ? [postingRows.accounts, postingRows.transfers, postingRows.nth] : []),
     ];
   }
 }
@@ -493,17 +492,11 @@ async function measure(pay: (order: PaymentOrder) => Promise<unknown>, data: Ben
   };
 }
 
-/** Mean paired difference (b − a) with a 95% interval (normal beyond the t table's small df). */
+/** Mean paired difference (b − a) with its 95% interval, as percentages of today's mean. */
 function paired(label: string, a: readonly number[], b: readonly number[]): string {
-  const differences = b.map((value, index) => value - (a[index] as number));
-  const t =
-    [12.71, 4.3, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23, 2.2, 2.18, 2.16, 2.14, 2.13][
-      differences.length - 2
-    ] ?? 2.1;
-  const halfWidth = (t * sampleStandardDeviation(differences)) / Math.sqrt(differences.length);
-  const center = mean(differences);
-  const percent = (value: number) => `${((value / mean(a)) * 100).toFixed(1)}%`;
-  return `${label}: today ${mean(a).toFixed(1)}, sketch ${mean(b).toFixed(1)}, ratio ${(mean(b) / mean(a)).toFixed(2)} (difference ${percent(center)}; 95% ${percent(center - halfWidth)} to ${percent(center + halfWidth)})`;
+  const { meanA, meanB, center, halfWidth } = pairedInterval(a, b);
+  const percent = (value: number) => `${((value / meanA) * 100).toFixed(1)}%`;
+  return `${label}: today ${meanA.toFixed(1)}, sketch ${meanB.toFixed(1)}, ratio ${(meanB / meanA).toFixed(2)} (difference ${percent(center)}; 95% ${percent(center - halfWidth)} to ${percent(center + halfWidth)})`;
 }
 
 /**

@@ -1,7 +1,10 @@
-/** Paired A/B rounds of the feed benches (bench/feed-overhead.ts, bench/feed-overhead-http.ts). */
+/**
+ * Paired A/B rounds: the feed benches' bootstrap report (bench/feed-overhead.ts,
+ * bench/feed-overhead-http.ts) and the t interval of bench/ab-trees.ts and bench/engine-sketch.ts.
+ */
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { mean, quantile } from 'simple-statistics';
+import { mean, quantile, sampleStandardDeviation } from 'simple-statistics';
 
 /**
  * The feed's cost as the two arms of each round differ (they ran back to back, in alternating
@@ -31,4 +34,30 @@ export function reportPaired(
   console.log(
     `paired ${what} difference (with − without the feed): mean ${average.toFixed(1)} ${unit} (${percentOf(average)}), 95% interval ${low.toFixed(1)} to ${high.toFixed(1)} ${unit} (${percentOf(low)} to ${percentOf(high)}); rounds: ${differences.map((d) => d.toFixed(0)).join(', ')}`,
   );
+}
+
+/** Mean paired difference (b − a) over rounds and its 95% half-width (t, df = n − 1, two-sided). */
+export function pairedInterval(
+  a: readonly number[],
+  b: readonly number[],
+): { meanA: number; meanB: number; center: number; halfWidth: number } {
+  const differences = b.map((value, index) => value - (a[index] as number));
+  return {
+    meanA: mean([...a]),
+    meanB: mean([...b]),
+    center: mean(differences),
+    halfWidth:
+      (tQuantile975(differences.length - 1) * sampleStandardDeviation(differences)) /
+      Math.sqrt(differences.length),
+  };
+}
+
+/** Student's t 0.975 quantile: a table to df 20, beyond it 1.96 + 2.4 / df (within 0.01). */
+function tQuantile975(df: number): number {
+  const table = [
+    12.71, 4.3, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23, 2.2, 2.18, 2.16, 2.14, 2.13, 2.12, 2.11, 2.1,
+    2.09, 2.09,
+  ];
+  if (df >= 1 && df <= table.length) return table[df - 1] as number;
+  return 1.96 + 2.4 / df;
 }

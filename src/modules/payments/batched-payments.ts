@@ -82,7 +82,7 @@ export const PAYMENT_BATCH_PGLITE: GroupCommitOptions = {
  * `optimistic` decides on unlocked pot balances and locks the pots only to write the ledger, so
  * batches overlap everywhere else; `locked` holds them from the start, for when the budget runs low.
  */
-export type PotMode = 'optimistic' | 'locked';
+type PotMode = 'optimistic' | 'locked';
 
 /**
  * An optimistic batch met a pot of this tenant it could not draw from in full: the batch is decided
@@ -117,7 +117,7 @@ type Deps = Pick<
 >;
 
 /** What a batch reads before its transaction; `pots` only when they are read unlocked. */
-export interface BatchInputs {
+interface BatchInputs {
   tenantId: string;
   now: Date;
   month: string;
