@@ -1,6 +1,6 @@
 /**
  * `tsx bench/profile-memory.ts [seconds] [--pglite] [--members=N] [--rounds=N] [--connections=N]
- * [--snapshot | --snapshot-under-load]
+ * [--snapshot | --snapshot-under-load] [--smaps]
  * [--node-args='A B|C']`: where the server's memory goes under payment traffic. Pays over HTTP in
  * rounds and prints, after each, the server's RSS, peak RSS and V8's heap and external memory (its
  * /metrics); with --snapshot, writes a heap snapshot after the last round. `--node-args` runs one
@@ -31,6 +31,8 @@ const snapshot = args.includes('--snapshot');
 /** The snapshot is taken halfway through the last round, with payments in flight, instead of after it. */
 const snapshotUnderLoad = args.includes('--snapshot-under-load');
 const connections = numberArg('connections', 64);
+/** After each round, the server's resident memory by mapping (/proc/PID/smaps): what RSS is made of. */
+const smaps = args.includes('--smaps');
 const nodeArgSets = (args.find((a) => a.startsWith('--node-args='))?.slice('--node-args='.length) ?? '')
   .split('|')
   .map((set) => set.split(' ').filter(Boolean));
@@ -45,6 +47,36 @@ const mb = (bytes: number) => Math.round(bytes / 1_048_576);
 function statusMb(pid: number, field: string): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) / 1024);
+}
+
+/**
+ * Resident MB by kind of mapping: the executable and libraries, the main thread's malloc heap, and
+ * anonymous mappings by size (V8's heap pages are up to 256 KB; glibc's thread arenas are 64 MB
+ * reservations, WASM memories and the like are larger).
+ */
+function residentByMapping(pid: number): Record<string, number> {
+  const kb: Record<string, number> = {};
+  let kind = '';
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const header = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) {
+      const sizeKb =
+        (Number.parseInt(header[2] as string, 16) - Number.parseInt(header[1] as string, 16)) / 1024;
+      const name = (header[3] as string).trim();
+      kind = name.startsWith('/')
+        ? path.basename(name).replace(/\.so.*$/, '.so')
+        : name || (sizeKb <= 1024 ? 'anon ≤1 MB' : sizeKb <= 65_536 ? 'anon ≤64 MB' : 'anon >64 MB');
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) kb[kind] = (kb[kind] ?? 0) + Number(rss[1]);
+  }
+  return Object.fromEntries(
+    Object.entries(kb)
+      .filter(([, value]) => value >= 1024)
+      .sort((a, b) => b[1] - a[1])
+      .map(([key, value]) => [key, Math.round(value / 1024)]),
+  );
 }
 
 /** The process's user and system CPU so far (/proc/PID/stat, in clock ticks of 10 ms). */
@@ -94,7 +126,7 @@ async function measure(
   try {
     const report = async (label: string, paid: number) =>
       console.log(
-        `${label}: ${paid} paid so far; RSS ${statusMb(server.pid, 'VmRSS')} MB, peak ${statusMb(server.pid, 'VmHWM')} MB; ${JSON.stringify(await heapOf(server))}; load ${loadAverage()}`,
+        `${label}: ${paid} paid so far; RSS ${statusMb(server.pid, 'VmRSS')} MB, peak ${statusMb(server.pid, 'VmHWM')} MB; ${JSON.stringify(await heapOf(server))}; load ${loadAverage()}${smaps ? `\n  resident MB by mapping: ${JSON.stringify(residentByMapping(server.pid))}` : ''}`,
       );
     await report('started', 0);
     let paid = 0;

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import sharp from 'sharp';
 import type { Platform } from '../../platform.js';
 import { businessNumberCheckDigit } from '../merchants/business-number.js';
+import { sharedImageEncoder } from './image-encoder.js';
 import { ProductImageStore } from './images.js';
 import type { Category, DeliveryTerms, NewProduct } from './types.js';
 
 /**
  * Demo listings on a fresh demo start: the market shop and the bookstore sell in the mall, 한밭 커피
  * and a 24-hour 국밥 restaurant deliver. Listings only: no money moves, so no published balance changes.
- * Photos are drawn at seed time (sharp renders a small SVG) and stored like any upload.
+ * Photos are drawn at seed time (the image process renders a small SVG) and stored like any upload.
  */
 export const DEMO_CATEGORIES: Category[] = [
   { categoryId: 'food', name: '식품·농수산', nameEn: 'Food and produce' },
@@ -237,5 +237,5 @@ function drawnPhoto([background, plate]: [string, string]): Promise<Buffer> {
     <circle cx="240" cy="250" r="110" fill="${plate}"/>
     <ellipse cx="200" cy="205" rx="38" ry="22" fill="#ffffff" opacity="0.35"/>
   </svg>`;
-  return sharp(Buffer.from(svg)).png().toBuffer();
+  return sharedImageEncoder.draw(svg);
 }

@@ -28,6 +28,13 @@ export const CommerceErrors = {
       { pixelsMax },
     ),
   imageNotFound: () => commerceError('IMAGE_NOT_FOUND', 404, 'no such photo', '사진을 찾을 수 없습니다'),
+  imageProcessingUnavailable: () =>
+    commerceError(
+      'IMAGE_PROCESSING_UNAVAILABLE',
+      503,
+      'photos cannot be processed right now; try the upload again in a moment',
+      '지금은 사진을 처리할 수 없습니다. 잠시 후 다시 올려 주세요',
+    ),
   notAnImage: () =>
     commerceError(
       'NOT_AN_IMAGE',

@@ -719,10 +719,10 @@ function imageUploadRoute(platform: Platform, images: ProductImageStore): Fastif
           tags: ['commerce'],
           summary:
             'Add a photo to a listing: the image bytes as the body, resized to a photo and a thumbnail',
-          description: `Body: the image file itself with its type as Content-Type (image/jpeg, image/png, image/webp, image/gif, image/heic, image/avif), as a browser sends \`fetch(url, { method: 'POST', headers: { 'content-type': file.type }, body: file })\`. At most ${IMAGE_BYTES_MAX} bytes (413 IMAGE_TOO_LARGE) and ${IMAGES_PER_PRODUCT_MAX} photos per listing (409); bytes that are not a picture: 415 NOT_AN_IMAGE. Stored by content hash and served from ${IMAGE_URL_PREFIX}{sha256}.webp; the same photo twice is attached once.`,
+          description: `Body: the image file itself with its type as Content-Type (image/jpeg, image/png, image/webp, image/gif, image/heic, image/avif), as a browser sends \`fetch(url, { method: 'POST', headers: { 'content-type': file.type }, body: file })\`. At most ${IMAGE_BYTES_MAX} bytes (413 IMAGE_TOO_LARGE) and ${IMAGES_PER_PRODUCT_MAX} photos per listing (409); bytes that are not a picture: 415 NOT_AN_IMAGE; photos are processed in a separate image process, and when it cannot take the photo (too many uploads at once, or it failed): 503 IMAGE_PROCESSING_UNAVAILABLE, safe to retry. Stored by content hash and served from ${IMAGE_URL_PREFIX}{sha256}.webp; the same photo twice is attached once.`,
           consumes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/heic', 'image/avif'],
           params: ProductIdParams,
-          response: { 201: ProductSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415) },
+          response: { 201: ProductSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 503) },
         },
       },
       async (request, reply) => {
