@@ -49,34 +49,50 @@ function statusMb(pid: number, field: string): number {
   return Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) / 1024);
 }
 
+const ARENA_BYTES = 64 * 1024 * 1024;
+
 /**
- * Resident MB by kind of mapping: the executable and libraries, the main thread's malloc heap, and
- * anonymous mappings by size (V8's heap pages are up to 256 KB; glibc's thread arenas are 64 MB
- * reservations, WASM memories and the like are larger).
+ * Resident MB by kind of mapping: the executable and libraries, glibc's malloc arenas (the main
+ * thread's [heap], and each other thread's 64 MB-aligned reservation), V8's heap pages (≤ 1 MB), and
+ * the other anonymous mappings by size (WASM memories and V8's code spaces among them); and the
+ * largest anonymous mappings, resident / reserved MB.
  */
-function residentByMapping(pid: number): Record<string, number> {
+function residentByMapping(pid: number): Record<string, number | string[]> {
   const kb: Record<string, number> = {};
+  const anonymous: Array<{ sizeKb: number; rssKb: number }> = [];
   let kind = '';
+  let sizeKb = 0;
   for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
     const header = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
     if (header) {
-      const sizeKb =
-        (Number.parseInt(header[2] as string, 16) - Number.parseInt(header[1] as string, 16)) / 1024;
+      const start = Number.parseInt(header[1] as string, 16);
+      sizeKb = (Number.parseInt(header[2] as string, 16) - start) / 1024;
       const name = (header[3] as string).trim();
-      kind = name.startsWith('/')
-        ? path.basename(name).replace(/\.so.*$/, '.so')
-        : name || (sizeKb <= 1024 ? 'anon ≤1 MB' : sizeKb <= 65_536 ? 'anon ≤64 MB' : 'anon >64 MB');
+      if (name.startsWith('/')) kind = path.basename(name).replace(/\.so.*$/, '.so');
+      else if (name === '[heap]') kind = 'malloc: main arena';
+      else if (name) kind = name;
+      else if (start % ARENA_BYTES === 0 && sizeKb * 1024 <= ARENA_BYTES) kind = 'malloc: thread arenas';
+      else kind = sizeKb <= 1024 ? 'anon ≤1 MB' : sizeKb <= 65_536 ? 'anon ≤64 MB' : 'anon >64 MB';
       continue;
     }
     const rss = /^Rss:\s+(\d+) kB/.exec(line);
-    if (rss) kb[kind] = (kb[kind] ?? 0) + Number(rss[1]);
+    if (!rss) continue;
+    kb[kind] = (kb[kind] ?? 0) + Number(rss[1]);
+    if (kind.startsWith('anon')) anonymous.push({ sizeKb, rssKb: Number(rss[1]) });
   }
-  return Object.fromEntries(
-    Object.entries(kb)
-      .filter(([, value]) => value >= 1024)
-      .sort((a, b) => b[1] - a[1])
-      .map(([key, value]) => [key, Math.round(value / 1024)]),
-  );
+  const mbOf = (kbs: number) => Math.round(kbs / 1024);
+  return {
+    ...Object.fromEntries(
+      Object.entries(kb)
+        .filter(([, value]) => value >= 1024)
+        .sort((a, b) => b[1] - a[1])
+        .map(([key, value]) => [key, mbOf(value)]),
+    ),
+    largestAnonymous: anonymous
+      .sort((a, b) => b.rssKb - a.rssKb)
+      .slice(0, 4)
+      .map((mapping) => `${mbOf(mapping.rssKb)} / ${mbOf(mapping.sizeKb)}`),
+  };
 }
 
 /** The process's user and system CPU so far (/proc/PID/stat, in clock ticks of 10 ms). */
