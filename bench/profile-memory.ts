@@ -1,6 +1,6 @@
 /**
  * `tsx bench/profile-memory.ts [seconds] [--pglite] [--members=N] [--rounds=N] [--connections=N]
- * [--snapshot | --snapshot-under-load] [--smaps]
+ * [--snapshot | --snapshot-under-load] [--smaps] [--idle-seconds=N]
  * [--node-args='A B|C']`: where the server's memory goes under payment traffic. Pays over HTTP in
  * rounds and prints, after each, the server's RSS, peak RSS and V8's heap and external memory (its
  * /metrics); with --snapshot, writes a heap snapshot after the last round. `--node-args` runs one
@@ -33,6 +33,8 @@ const snapshotUnderLoad = args.includes('--snapshot-under-load');
 const connections = numberArg('connections', 64);
 /** After each round, the server's resident memory by mapping (/proc/PID/smaps): what RSS is made of. */
 const smaps = args.includes('--smaps');
+/** Seconds without traffic after the last round before the last reading (the consumers catch up meanwhile). */
+const idleSeconds = numberArg('idle-seconds', 5);
 const nodeArgSets = (args.find((a) => a.startsWith('--node-args='))?.slice('--node-args='.length) ?? '')
   .split('|')
   .map((set) => set.split(' ').filter(Boolean));
@@ -161,8 +163,8 @@ async function measure(
         paid,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
-    await report('5 s idle', paid);
+    await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
+    await report(`${idleSeconds} s idle`, paid);
     if (snapshot || snapshotUnderLoad) {
       if (snapshot) process.kill(server.pid, 'SIGUSR2');
       // The snapshot is written synchronously by the server; wait for the file to stop growing.

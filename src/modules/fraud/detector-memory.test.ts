@@ -1,4 +1,6 @@
+import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
+import { collectGarbage } from '../../../test/support/gc.js';
 import { FraudDetector, localTimeIn } from './detector.js';
 import type { MerchantFact, PaymentFact } from './facts.js';
 import { FRAUD_RULE_DEFAULTS } from './rules.js';
@@ -65,5 +67,31 @@ describe('a detector with bounded memory', () => {
     });
     expect(reportedVolumeWon(detector, later(29, 1, 60_000))).toBe(210_000);
     expect(reportedVolumeWon(detector, later(30.5, 2, 150_000))).toBe(210_000);
+  });
+
+  it('holds no more once full, however many payments pass through it', async () => {
+    // Many merchants with a few payments each: until session 28 each merchant's running totals kept
+    // up to 1,023 forgotten payments alive, and the list of held ones up to as many as it held.
+    const heldMax = 2_000;
+    const merchantCount = 1_000;
+    const detector = new FraudDetector(FRAUD_RULE_DEFAULTS, localTimeIn('Asia/Seoul'), heldMax);
+    for (let m = 0; m < merchantCount; m++) detector.observe({ ...SHOP, merchantId: `mch-${m}` });
+    let next = 0;
+    const pay = (count: number) => {
+      for (const end = next + count; next < end; next++)
+        detector.observe({
+          ...payment(next, 10_000 + (next % 7) * 1_000),
+          id: `pay-${next}-${'x'.repeat(24)}`,
+          merchantId: `mch-${(next * 7919) % merchantCount}`,
+        });
+    };
+    const heapAfter = async (count: number) => {
+      pay(count);
+      await collectGarbage();
+      return v8.getHeapStatistics().used_heap_size;
+    };
+    const full = await heapAfter(4 * heldMax);
+    const muchLater = await heapAfter(30 * heldMax);
+    expect(muchLater - full).toBeLessThan(4 * 1024 * 1024);
   });
 });

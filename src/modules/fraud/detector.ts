@@ -183,9 +183,8 @@ export class FraudDetector {
   private readonly tickets = new Map<string, RecentAmounts>();
   private readonly industryTickets = new Map<string, RecentAmounts>();
   private readonly payments = new Map<string, PaymentFact>();
-  /** Every payment held, oldest first (from `oldestHeld`), for forgetting in arrival order. */
-  private readonly held: PaymentFact[] = [];
-  private oldestHeld = 0;
+  /** Every payment held, oldest first, for forgetting in arrival order. */
+  private readonly held = new RecentItems<PaymentFact>();
   private readonly transfersFrom = new Map<string, TransferFact[]>();
   private readonly cancels = new Map<
     string,
@@ -248,13 +247,9 @@ export class FraudDetector {
   /** Keeps `p` among the payments held, forgetting the oldest one when memory is full. */
   private hold(p: PaymentFact): void {
     this.held.push(p);
-    if (this.held.length - this.oldestHeld > this.paymentsInMemoryMax) {
-      this.forget(this.held[this.oldestHeld] as PaymentFact);
-      this.oldestHeld += 1;
-    }
-    if (this.oldestHeld >= 1_024 && this.oldestHeld * 2 >= this.held.length) {
-      this.held.splice(0, this.oldestHeld);
-      this.oldestHeld = 0;
+    if (this.held.length > this.paymentsInMemoryMax) {
+      this.forget(this.held.first() as PaymentFact);
+      this.held.shift();
     }
   }
 
@@ -995,8 +990,7 @@ export class FraudDetector {
     for (const [merchantId, totals] of this.merchantTotals)
       if (totals.advance(now).count === 0) this.merchantTotals.delete(merchantId);
     for (const [id, p] of this.payments) if (p.at < since) this.payments.delete(id);
-    while (this.oldestHeld < this.held.length && (this.held[this.oldestHeld] as PaymentFact).at < since)
-      this.oldestHeld += 1;
+    this.held.dropWhile((x) => x.at < since);
     for (const map of [this.addressMembers, this.memberAddresses]) {
       for (const [key, list] of map) {
         const kept = list.filter((x) => x.at >= since);

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { collectGarbage } from '../../../test/support/gc.js';
 import type { PaymentFact } from './facts.js';
 import { TrailingTotals } from './trailing-totals.js';
 
@@ -59,5 +60,24 @@ describe('trailing totals', () => {
     expect(totals.count).toBe(1);
     expect(totals.volumeWon).toBe(7_000);
     expect(totals.cashbackWon).toBe(70);
+  });
+
+  it('let go of a payment once it leaves the window or is dropped early', async () => {
+    const totals = new TrailingTotals(WINDOW_MS);
+    // Only WeakRefs leave this function: the totals are the payments' one strong holder.
+    const { leftByTime, droppedEarly, kept } = (() => {
+      const early = Array.from({ length: 100 }, (_, i) => payment(i, i, 1_000, 10));
+      const late = Array.from({ length: 50 }, (_, i) => payment(5_000 + i, 5_000 + i, 1_000, 10));
+      for (const p of [...early, ...late]) totals.add(p);
+      totals.advance(5_000 + WINDOW_MS - 1);
+      for (const p of late.slice(0, 20)) totals.dropOldest(p);
+      const weak = (list: PaymentFact[]) => list.map((p) => new WeakRef(p));
+      return { leftByTime: weak(early), droppedEarly: weak(late.slice(0, 20)), kept: weak(late.slice(20)) };
+    })();
+    await collectGarbage();
+    const alive = (refs: WeakRef<PaymentFact>[]) => refs.filter((ref) => ref.deref() !== undefined).length;
+    expect([alive(leftByTime), alive(droppedEarly), alive(kept)]).toEqual([0, 0, 30]);
+    expect(totals.count).toBe(30);
+    expect(totals.volumeWon).toBe(30_000);
   });
 });

@@ -1,23 +1,22 @@
 import type { PaymentFact } from './facts.js';
-
-/** Dropped entries are compacted away once they are this many and at least half of the array. */
-const COMPACT_AT_MIN = 1_024;
+import { RecentItems } from './windows.js';
 
 /**
  * A merchant's volume and cashback over a trailing window, kept as running sums: a payment adds
  * to them when it arrives and subtracts when it leaves the window, so reading them costs nothing
- * however busy the merchant is. Payments arrive in feed order, which is time order.
+ * however busy the merchant is. Payments arrive in feed order, which is time order. A payment that
+ * leaves is let go at once (RecentItems clears its slot), so a detector whose memory is full does not
+ * keep the payments it forgot alive here.
  */
 export class TrailingTotals {
-  private readonly payments: PaymentFact[] = [];
-  private head = 0;
+  private readonly payments = new RecentItems<PaymentFact>();
   volumeWon = 0;
   cashbackWon = 0;
 
   constructor(private readonly windowMs: number) {}
 
   get count(): number {
-    return this.payments.length - this.head;
+    return this.payments.length;
   }
 
   add(payment: PaymentFact): void {
@@ -28,25 +27,23 @@ export class TrailingTotals {
 
   /** Forgets `payment` early when it is the oldest still counted (the detector's memory is full). */
   dropOldest(payment: PaymentFact): void {
-    if (this.payments[this.head] !== payment) return;
-    this.volumeWon -= payment.amountWon;
-    this.cashbackWon -= payment.cashbackWon;
-    this.head += 1;
+    if (this.payments.first() !== payment) return;
+    this.leave(payment);
   }
 
   /** Drops what fell out of the window ending at `now`. */
   advance(now: number): this {
     const since = now - this.windowMs;
-    while (this.head < this.payments.length && (this.payments[this.head] as PaymentFact).at < since) {
-      const leaving = this.payments[this.head] as PaymentFact;
-      this.volumeWon -= leaving.amountWon;
-      this.cashbackWon -= leaving.cashbackWon;
-      this.head += 1;
-    }
-    if (this.head >= COMPACT_AT_MIN && this.head * 2 >= this.payments.length) {
-      this.payments.splice(0, this.head);
-      this.head = 0;
+    for (let oldest = this.payments.first(); oldest !== undefined && oldest.at < since; ) {
+      this.leave(oldest);
+      oldest = this.payments.first();
     }
     return this;
+  }
+
+  private leave(payment: PaymentFact): void {
+    this.volumeWon -= payment.amountWon;
+    this.cashbackWon -= payment.cashbackWon;
+    this.payments.shift();
   }
 }
