@@ -94,4 +94,43 @@ describe('a detector with bounded memory', () => {
     const muchLater = await heapAfter(30 * heldMax);
     expect(muchLater - full).toBeLessThan(4 * 1024 * 1024);
   });
+
+  it('counts a cancellation only of a payment it still holds, with cashback, within the window', () => {
+    const heldMax = 20;
+    const detector = new FraudDetector(FRAUD_RULE_DEFAULTS, localTimeIn('Asia/Seoul'), heldMax);
+    detector.observe(SHOP);
+    const member = 'mem-gamer';
+    const paid = (index: number, cashbackWon: number) => {
+      const p = { ...payment(index, 50_000), memberId: member, cashbackWon };
+      detector.observe(p);
+      return p;
+    };
+    const cancel = (p: PaymentFact, afterHours: number, memberId = member) =>
+      detector.observe({
+        kind: 'cancel',
+        id: `cancel-${p.id}`,
+        at: p.at + afterHours * 60 * MINUTE_MS,
+        paymentId: p.id,
+        memberId,
+        merchantId: p.merchantId,
+        amountWon: p.amountWon,
+      });
+    const capGaming = (findings: ReturnType<FraudDetector['observe']>) =>
+      findings.filter((f) => f.rule === 'cap_gaming').map((f) => f.paymentIds);
+    // Forgotten (20 later payments pushed it out), no cashback, too late, named with another member:
+    // none counts; three cancelled within 48 h of earning cashback do. Facts arrive in time order.
+    const forgotten = paid(0, 5_000);
+    for (let i = 1; i <= heldMax; i++) paid(i, 0);
+    const noCashback = paid(100, 0);
+    const tooLate = paid(101, 5_000);
+    const otherMembers = paid(102, 5_000);
+    const counted = [paid(103, 5_000), paid(104, 5_000), paid(105, 5_000)] as const;
+    expect(capGaming(cancel(noCashback, 1))).toEqual([]);
+    expect(capGaming(cancel(otherMembers, 1, 'mem-other'))).toEqual([]);
+    expect(capGaming(cancel(counted[0], 2))).toEqual([]);
+    expect(capGaming(cancel(counted[1], 2))).toEqual([]);
+    expect(capGaming(cancel(counted[2], 2))).toEqual([counted.map((p) => p.id)]);
+    expect(capGaming(cancel(forgotten, 30))).toEqual([]);
+    expect(capGaming(cancel(tooLate, 49))).toEqual([]);
+  });
 });
