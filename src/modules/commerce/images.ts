@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CommerceErrors } from './errors.js';
-import { type ImageEncoder, sharedImageEncoder } from './image-encoder.js';
+import { sharedImageEncoder } from './image-encoder.js';
 import type { ProductImage } from './types.js';
 
 /** An upload above this is refused before it is read to the end (413); phone photos are 2–8 MB. */
@@ -18,19 +18,16 @@ const FILE_NAME = /^([0-9a-f]{64})\.webp$/;
  * thumbnail, WebP, orientation applied, metadata such as GPS dropped), so no uploaded byte is served.
  */
 export class ProductImageStore {
-  constructor(
-    private readonly directory: string,
-    private readonly encoder: ImageEncoder = sharedImageEncoder,
-  ) {}
+  constructor(private readonly directory: string) {}
 
-  static under(dataDir: string, encoder?: ImageEncoder): ProductImageStore {
-    return new ProductImageStore(path.join(dataDir, 'commerce-images'), encoder);
+  static under(dataDir: string): ProductImageStore {
+    return new ProductImageStore(path.join(dataDir, 'commerce-images'));
   }
 
   /** Decodes, resizes and stores an upload; the image to attach to the listing. */
   async store(bytes: Buffer): Promise<ProductImage> {
     if (bytes.length > IMAGE_BYTES_MAX) throw CommerceErrors.imageTooLarge(IMAGE_BYTES_MAX);
-    const { photo, thumbnail } = await this.encoder.encode(bytes);
+    const { photo, thumbnail } = await sharedImageEncoder.encode(bytes);
     const photoHash = await this.write(photo);
     const thumbnailHash = await this.write(thumbnail);
     return {

@@ -34,7 +34,8 @@ export class TrailingTotals {
   /** Drops what fell out of the window ending at `now`. */
   advance(now: number): this {
     const since = now - this.windowMs;
-    for (let oldest = this.payments.first(); oldest !== undefined && oldest.at < since; ) {
+    let oldest = this.payments.first();
+    while (oldest !== undefined && oldest.at < since) {
       this.leave(oldest);
       oldest = this.payments.first();
     }
