@@ -6,7 +6,7 @@
  */
 const SEPARATOR = '\x1e';
 const NULL_MARK = '\x1f';
-type ColumnType = 'text' | 'bigint' | 'int' | 'timestamptz' | 'json' | 'jsonb' | 'uuid' | 'boolean';
+type ColumnType = 'text' | 'bigint' | 'int' | 'timestamptz' | 'json' | 'jsonb' | 'uuid' | 'boolean' | 'tid';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the separator and NULL mark are control characters by design
 const SEPARATOR_OR_NULL_MARK = /[\x1e\x1f]/;

@@ -27,6 +27,7 @@ function freshContext(): BatchContext {
         pendingCreditWon: 0,
         entryCount: 0,
         headHash: genesisHash(TENANT, id),
+        rowId: '(0,1)',
       },
     ]),
   );

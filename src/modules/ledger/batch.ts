@@ -41,6 +41,8 @@ export interface AccountState {
   pendingCreditWon: number;
   entryCount: number;
   headHash: string;
+  /** Where the locked row lies (`ctid`), for the batch's write to update it by (store.ts). */
+  rowId: string;
 }
 
 export interface StoredTransfer {

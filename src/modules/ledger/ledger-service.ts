@@ -1,5 +1,11 @@
 import type { Clock } from '../../clock.js';
-import { type CompanionWrite, type Database, type Sql, transactionWithRetry } from '../../db/database.js';
+import {
+  type CompanionWrite,
+  type Database,
+  retryOnConflict,
+  type Sql,
+  transactionWithRetry,
+} from '../../db/database.js';
 import type { TenantKey } from '../../db/tenant-keys.js';
 import { DomainError, invalidInput } from '../../errors.js';
 import {
@@ -243,7 +249,13 @@ export class LedgerService {
   async postTransfers(tenantId: string, requests: readonly TransferRequest[]): Promise<TransferResult[]> {
     assertBatchSize(requests.length);
     if (requests.length === 0) return [];
-    return transactionWithRetry(this.db, (tx) => this.postTransfersInTransaction(tx, tenantId, requests));
+    // Keyed probes and `unnest` writes: planned once per connection, not at every batch (~4 ms of
+    // PostgreSQL's time a batch of 1,000, spent while the batch holds its accounts).
+    return retryOnConflict(() =>
+      this.db.transaction((tx) => this.postTransfersInTransaction(tx, tenantId, requests), {
+        genericPlans: true,
+      }),
+    );
   }
 
   /**

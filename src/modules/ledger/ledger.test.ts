@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databaseKinds, openTestDatabase, recordingStatements } from '../../../test/support/databases.js';
 import { createTestTenant } from '../../../test/support/tenants.js';
 import { ManualClock } from '../../clock.js';
-import type { Database } from '../../db/database.js';
+import type { Database, Sql } from '../../db/database.js';
 import { DomainError } from '../../errors.js';
 import { auditLedger } from './audit.js';
 import { LedgerService } from './ledger-service.js';
@@ -340,6 +340,34 @@ describe.each(databaseKinds())('ledger on %s', (kind) => {
     ).rejects.toThrow(/another transaction/);
   });
 
+  it('updates each balance at the address its lock read, and fails the batch whole when an address names another row', async () => {
+    await post(move('c1', 'bank', 'alice', 10_000));
+    // The write's last account column is the locked rows' addresses (`ctid`): swap two of them.
+    const swappingAddresses = (tx: Sql): Sql => ({
+      query: <Row>(text: string, params?: readonly unknown[]) => {
+        if (!text.includes('update ledger_accounts') || !params) return tx.query<Row>(text, params);
+        const changed = [...params];
+        const addresses = String(changed[26]).split('\x1e');
+        expect(addresses).toHaveLength(2);
+        changed[26] = [...addresses].reverse().join('\x1e');
+        return tx.query<Row>(text, changed);
+      },
+      exec: (script: string) => tx.exec(script),
+    });
+    await expect(
+      db.transaction((tx) =>
+        ledger.postTransfersInTransaction(swappingAddresses(tx), tenantId, [
+          move('s1', 'alice', 'bob', 1_000),
+        ]),
+      ),
+    ).rejects.toThrow(/ledger invariant: updated 0 of 2/);
+    expect(await balances()).toEqual({ bank: -10_000, alice: 10_000, bob: 0 });
+    expect(await ledger.getTransfer(tenantId, 's1')).toBeUndefined();
+
+    expect(await post(move('s1', 'alice', 'bob', 1_000))).toMatchObject({ ok: true, replayed: false });
+    expect(await balances()).toEqual({ bank: -10_000, alice: 9_000, bob: 1_000 });
+    await expectAuditGreen();
+  });
   it('refuses postings to a closed account', async () => {
     await ledger.closeAccount(tenantId, 'bob');
     expect(await post(move('c1', 'bank', 'bob', 1))).toMatchObject({ ok: false, code: 'ACCOUNT_CLOSED' });
