@@ -69,6 +69,23 @@ describe('a detector with bounded memory', () => {
     expect(reportedVolumeWon(detector, later(30.5, 2, 150_000))).toBe(210_000);
   });
 
+  it('shares a shop record among its held payments, and gives a payment the shop facts it came with', () => {
+    const detector = new FraudDetector(FRAUD_RULE_DEFAULTS, localTimeIn('Asia/Seoul'));
+    detector.observe(SHOP);
+    const sizeFinding = (p: PaymentFact) => detector.observe(p).find((f) => f.rule === 'size_outlier');
+    for (let i = 0; i < 19; i++) expect(sizeFinding(payment(i, 10_000))).toBeUndefined();
+    // ₩200,000 in 30 days: twice the ₩100,000 a month the shop declared, in its district.
+    expect(sizeFinding(payment(19, 10_000))).toMatchObject({ district: 'seo-gu', score: 50 });
+    // The shop moves and declares ten times the revenue: its next payment is measured by that.
+    const moved = { district: 'yuseong-gu', annualRevenueWon: 12_000_000 };
+    expect(sizeFinding({ ...payment(20, 10_000), ...moved })).toBeUndefined();
+    // Back to the old declaration, in the new district: the same record is not reused for it.
+    expect(sizeFinding({ ...payment(21, 10_000), district: 'yuseong-gu' })).toMatchObject({
+      district: 'yuseong-gu',
+    });
+    expect(sizeFinding(payment(22, 10_000))).toMatchObject({ district: 'seo-gu' });
+  });
+
   it('holds no more once full, however many payments pass through it', async () => {
     // Many merchants with a few payments each: until session 28 each merchant's running totals kept
     // up to 1,023 forgotten payments alive, and the list of held ones up to as many as it held.

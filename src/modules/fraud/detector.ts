@@ -24,8 +24,8 @@ export const PAYMENTS_IN_MEMORY_MAX = 200_000;
 const MERCHANT_PAYMENTS_MAX = 5_000;
 const SIZE_PERCENTILE_REFRESH = 1_000;
 const SIZE_WINDOW_MS = 30 * DAY_MS;
-/** Distinct merchant ids, industries and districts shared by the payments held. */
-const POOLED_STRINGS_MAX = 100_000;
+/** Shops whose record their held payments share. */
+const SHOP_RECORDS_MAX = 100_000;
 /** Members remembered per sign-in address, and addresses per member (the most recent win). */
 const ADDRESS_MEMBERS_MAX = 50;
 const MEMBER_ADDRESSES_MAX = 5;
@@ -129,20 +129,73 @@ function amountsOf(map: Map<string, RecentAmounts>, key: string, max: number): R
   return amounts;
 }
 
-/**
- * One copy of each id that many payments name. Facts arrive parsed from JSON, where every payment
- * brings its own copy of its merchant's id (~56 bytes); a full detector holds 200,000 payments.
- * Past the bound the pool starts again, which only loses some sharing.
- */
-class StringPool {
-  private readonly strings = new Map<string, string>();
+/** What a payment says of its shop, shared by the shop's payments held while it stays the same. */
+interface ShopOfPayment {
+  merchantId: string;
+  industryCode: string;
+  district: string;
+  annualRevenueWon: number;
+}
 
-  of(text: string): string {
-    const known = this.strings.get(text);
-    if (known !== undefined) return known;
-    if (this.strings.size >= POOLED_STRINGS_MAX) this.strings.clear();
-    this.strings.set(text, text);
-    return text;
+/**
+ * A payment as the detector holds it: six fields, its shop's four read through getters from one
+ * shared record. A full detector holds 200,000 payments; ten fields each took ~32 bytes more a
+ * payment (docs/engine.md, "Session 29").
+ */
+class HeldPayment implements PaymentFact {
+  constructor(
+    readonly id: string,
+    readonly at: number,
+    readonly memberId: string,
+    readonly amountWon: number,
+    readonly cashbackWon: number,
+    private readonly shop: ShopOfPayment,
+  ) {}
+
+  get kind(): 'payment' {
+    return 'payment';
+  }
+  get merchantId(): string {
+    return this.shop.merchantId;
+  }
+  get industryCode(): string {
+    return this.shop.industryCode;
+  }
+  get district(): string {
+    return this.shop.district;
+  }
+  get annualRevenueWon(): number {
+    return this.shop.annualRevenueWon;
+  }
+}
+
+/**
+ * One record per shop for its payments: facts arrive parsed from JSON, each bringing its own copies
+ * of its shop's id, industry and district. A shop whose facts change gets a new record; the
+ * payments held under the old one keep what they said. Past the bound the records start again,
+ * which only loses some sharing.
+ */
+class ShopRecords {
+  private readonly shops = new Map<string, ShopOfPayment>();
+
+  of(p: PaymentFact): ShopOfPayment {
+    const known = this.shops.get(p.merchantId);
+    if (
+      known !== undefined &&
+      known.industryCode === p.industryCode &&
+      known.district === p.district &&
+      known.annualRevenueWon === p.annualRevenueWon
+    )
+      return known;
+    if (this.shops.size >= SHOP_RECORDS_MAX) this.shops.clear();
+    const shop = {
+      merchantId: known?.merchantId ?? p.merchantId,
+      industryCode: p.industryCode,
+      district: p.district,
+      annualRevenueWon: p.annualRevenueWon,
+    };
+    this.shops.set(shop.merchantId, shop);
+    return shop;
   }
 }
 
@@ -198,7 +251,7 @@ export class FraudDetector {
   /** address hash → the latest sign-in of each member seen there; member → their recent addresses. */
   private readonly addressMembers = new Map<string, SignInFact[]>();
   private readonly memberAddresses = new Map<string, SignInFact[]>();
-  private readonly pool = new StringPool();
+  private readonly shops = new ShopRecords();
 
   constructor(
     private readonly thresholds: FraudThresholds,
@@ -229,18 +282,19 @@ export class FraudDetector {
   }
 
   /**
-   * The payment as the detector holds it: its own object, naming shared ids once. A member's id is
+   * The payment as the detector holds it (`HeldPayment`), naming shared ids once. A member's id is
    * taken from their earlier payment still held, not pooled: most members have one payment or none
    * in the window, so a pool of members would cost more than it shares.
    */
   private pooled(p: PaymentFact): PaymentFact {
-    return {
-      ...p,
-      memberId: this.byMember.get(p.memberId)?.[0]?.memberId ?? p.memberId,
-      merchantId: this.pool.of(p.merchantId),
-      industryCode: this.pool.of(p.industryCode),
-      district: this.pool.of(p.district),
-    };
+    return new HeldPayment(
+      p.id,
+      p.at,
+      this.byMember.get(p.memberId)?.[0]?.memberId ?? p.memberId,
+      p.amountWon,
+      p.cashbackWon,
+      this.shops.of(p),
+    );
   }
 
   /** Keeps `p` among the payments held, forgetting the oldest one when memory is full. */
