@@ -2,10 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type AccountState,
+  answerLateReplays,
   applyBatch,
   type BatchContext,
   digestCommand,
   type LedgerCommand,
+  type StoredTransfer,
 } from './batch.js';
 import { genesisHash } from './hashing.js';
 
@@ -99,5 +101,67 @@ describe('digests worked out before the accounts are locked', () => {
       ok: false,
       code: 'TOO_FEW_POSTINGS',
     });
+  });
+});
+
+describe('refused commands whose originals turned up stored after the batch looked', () => {
+  it('are answered as the batch answers a replay, and every other answer stands', () => {
+    fc.assert(
+      fc.property(
+        fc.array(command, { maxLength: 8 }),
+        fc.array(command, { maxLength: 8 }),
+        (earlier, commands) => {
+          const found = new Map<string, StoredTransfer>(
+            applyBatch(freshContext(), earlier).write.transfers.map((stored) => [stored.transfer.id, stored]),
+          );
+          const digests = commands.map((each) => digestCommand(TENANT, NOW, each));
+          const { results } = applyBatch(freshContext(), commands, digests);
+          const answered = answerLateReplays(commands, results, digests, found);
+          answered.forEach((answer, at) => {
+            const decided = results[at];
+            if (decided?.ok || !found.has(decided?.id as string)) expect(answer).toBe(decided);
+            else {
+              const asReplay = applyBatch({ ...freshContext(), transfers: new Map(found) }, [
+                commands[at] as LedgerCommand,
+              ]);
+              expect(answer).toEqual(asReplay.results[0]);
+            }
+          });
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('give the original transfer to the same request refused for the money the original spent', () => {
+    const spend: LedgerCommand = {
+      id: 't1',
+      action: 'transfer',
+      code: 'p2p',
+      postings: [
+        { accountId: 'm1', amountWon: -1_000 },
+        { accountId: 'm2', amountWon: 1_000 },
+      ],
+    };
+    const [original] = applyBatch(freshContext(), [spend]).write.transfers;
+    const spent = freshContext();
+    (spent.accounts.get('m1') as AccountState).postedWon = 0;
+    const digests = [digestCommand(TENANT, NOW, spend)];
+    const { results } = applyBatch(spent, [spend], digests);
+    expect(results[0]).toMatchObject({ ok: false, code: 'INSUFFICIENT_FUNDS' });
+
+    const found = new Map([['t1', original as StoredTransfer]]);
+    expect(answerLateReplays([spend], results, digests, found)).toEqual([
+      { id: 't1', ok: true, replayed: true, transfer: original?.transfer },
+    ]);
+    const other = {
+      ...spend,
+      postings: spend.postings.map((posting) => ({ ...posting, amountWon: posting.amountWon / 2 })),
+    };
+    const otherDigests = [digestCommand(TENANT, NOW, other)];
+    const refusedOther = applyBatch(spent, [other], otherDigests).results;
+    expect(answerLateReplays([other], refusedOther, otherDigests, found)).toEqual([
+      { id: 't1', ok: false, code: 'IDEMPOTENCY_CONFLICT', message: expect.any(String) },
+    ]);
   });
 });

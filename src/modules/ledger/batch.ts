@@ -157,11 +157,7 @@ function applyOne(
   const knownRequestHash = known.requestHash;
   // Replays first: a retried request must get its original answer even if, say, its timeout has passed since.
   const stored = context.transfers.get(command.id);
-  if (stored) {
-    return stored.requestHash === (knownRequestHash ?? requestHash(command))
-      ? { id: command.id, ok: true, replayed: true, transfer: stored.transfer }
-      : failure(command.id, 'IDEMPOTENCY_CONFLICT');
-  }
+  if (stored) return replayOf(command, stored, knownRequestHash);
   // A content digest given beforehand is of a command whose shape digestCommand found sound.
   const shapeChecked = command.action === 'expire_pending' || known.contentHash !== undefined;
   const shapeProblem = shapeChecked ? null : checkRequestShape(command, context.now);
@@ -174,6 +170,32 @@ function applyOne(
   const contentHash = known.contentHash ?? transferContentHash(built.transfer, built.entries);
   const transfer = commit(context, write, built.transfer, built.entries, hashOfRequest, contentHash);
   return { id: command.id, ok: true, replayed: false, transfer };
+}
+
+/** The answer to a command whose id is stored: the original transfer, or a conflict if the request differs. */
+function replayOf(command: LedgerCommand, stored: StoredTransfer, knownRequestHash?: string): TransferResult {
+  return stored.requestHash === (knownRequestHash ?? requestHash(command))
+    ? { id: command.id, ok: true, replayed: true, transfer: stored.transfer }
+    : failure(command.id, 'IDEMPOTENCY_CONFLICT');
+}
+
+/**
+ * The answers of a decided batch once `found` turned up stored transfers under the ids of commands it
+ * refused: their originals committed after the batch looked its ids up (before its lock) and before
+ * it took its accounts, so the refusal was decided on state that had already spent the money. A
+ * refused command changed nothing, so answering it as the replay it is leaves every other decision
+ * of the batch standing.
+ */
+export function answerLateReplays(
+  commands: readonly LedgerCommand[],
+  results: readonly TransferResult[],
+  digests: readonly CommandDigests[],
+  found: ReadonlyMap<string, StoredTransfer>,
+): TransferResult[] {
+  return results.map((result, at) => {
+    const stored = result.ok ? undefined : found.get(result.id);
+    return stored ? replayOf(commands[at] as LedgerCommand, stored, digests[at]?.requestHash) : result;
+  });
 }
 
 function buildTransfer(context: BatchContext, command: LedgerCommand): Built {

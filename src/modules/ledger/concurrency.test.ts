@@ -287,3 +287,145 @@ describe.skipIf(!postgresAdminUrl())('ledger under two OS processes sharing one 
     await expectAuditGreen(db, tenantId, clock.now());
   });
 });
+
+/**
+ * The ledger's own batches look their ids up before they lock their accounts (PostOptions
+ * retriedOnConflict). Here the original of a request commits exactly while its duplicate waits for
+ * the accounts: it is held open until the duplicate is seen waiting on its locks.
+ */
+describe.skipIf(!postgresAdminUrl())(
+  'ledger replays whose original commits while the batch waits for its accounts',
+  () => {
+    let dropDatabase: () => Promise<void>;
+    let db: Database;
+    let clock: ManualClock;
+    let ledger: LedgerService;
+    let tenantId: string;
+
+    beforeAll(async () => {
+      const created = await createPostgresDatabase();
+      dropDatabase = created.drop;
+      db = await openPostgres(created.url);
+      await migrate(db, allMigrations);
+    });
+    afterAll(async () => {
+      await db?.close();
+      await dropDatabase?.();
+    });
+    beforeEach(async () => {
+      clock = new ManualClock('2021-05-13T03:00:00Z');
+      ledger = new LedgerService(db, clock);
+      tenantId = await createTestTenant(db, clock);
+      await ledger.createAccounts(tenantId, [
+        { id: 'bank', kind: 'bank_clearing', currencyCode: 'KRW', allowNegative: true },
+        { id: 'alice', kind: 'member_cash', currencyCode: 'KRW' },
+        { id: 'bob', kind: 'member_cash', currencyCode: 'KRW' },
+      ]);
+    });
+
+    const WAIT_POLLS_MAX = 2_000;
+    const WAIT_POLL_MS = 10;
+
+    /** Resolves once a session of this database waits for a lock; bounded by polls, not by a deadline. */
+    async function someoneWaitsForALock(): Promise<void> {
+      for (let poll = 0; poll < WAIT_POLLS_MAX; poll += 1) {
+        const [row] = await db.query<{ waiting: number }>(
+          `select count(*)::int as waiting from pg_stat_activity
+         where datname = current_database() and wait_event_type = 'Lock'`,
+        );
+        if ((row?.waiting ?? 0) > 0) return;
+        await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+      }
+      throw new Error('no session waited for a lock');
+    }
+
+    /** Posts `original` in a transaction held open until `duplicate`, posted meanwhile, waits on its locks. */
+    async function postWhileOriginalCommits(original: TransferRequest, duplicate: TransferRequest) {
+      let originalWritten!: () => void;
+      const written = new Promise<void>((resolve) => {
+        originalWritten = resolve;
+      });
+      let mayCommit!: () => void;
+      const commitAllowed = new Promise<void>((resolve) => {
+        mayCommit = resolve;
+      });
+      const first = db.transaction(async (tx) => {
+        const [result] = await ledger.postTransfersInTransaction(tx, tenantId, [original]);
+        originalWritten();
+        await commitAllowed;
+        return result as TransferResult;
+      });
+      await written;
+      const second = ledger.postTransfers(tenantId, [duplicate]);
+      // Let the original commit even if the wait is never seen, so neither call outlives the test.
+      const waited = await someoneWaitsForALock().then(
+        () => null,
+        (error: unknown) => error,
+      );
+      mayCommit();
+      const [originalResult, [duplicateResult]] = await Promise.all([first, second]);
+      if (waited) throw waited;
+      return { originalResult, duplicateResult: duplicateResult as TransferResult };
+    }
+
+    it('answers as a replay a duplicate that, decided afresh, would be refused for the money its original spent', async () => {
+      expect((await ledger.postTransfers(tenantId, [move('fund', 'bank', 'alice', 100)]))[0]).toMatchObject({
+        ok: true,
+      });
+
+      const { originalResult, duplicateResult } = await postWhileOriginalCommits(
+        move('spend', 'alice', 'bob', 100),
+        move('spend', 'alice', 'bob', 100),
+      );
+
+      expect(originalResult).toMatchObject({ ok: true, replayed: false });
+      expect(duplicateResult).toMatchObject({ ok: true, replayed: true });
+      if (originalResult.ok && duplicateResult.ok)
+        expect(duplicateResult.transfer).toEqual(originalResult.transfer);
+      expect(await ledger.getAccounts(tenantId, ['alice', 'bob'])).toMatchObject([
+        { postedWon: 0 },
+        { postedWon: 100 },
+      ]);
+      expect(await countTransfers(db, tenantId)).toBe(2);
+      await expectAuditGreen(db, tenantId, clock.now());
+    });
+
+    it('answers as a replay a duplicate that, decided afresh, would be written again', async () => {
+      expect((await ledger.postTransfers(tenantId, [move('fund', 'bank', 'alice', 300)]))[0]).toMatchObject({
+        ok: true,
+      });
+
+      const { duplicateResult } = await postWhileOriginalCommits(
+        move('spend', 'alice', 'bob', 100),
+        move('spend', 'alice', 'bob', 100),
+      );
+
+      expect(duplicateResult).toMatchObject({ ok: true, replayed: true });
+      expect(await ledger.getAccounts(tenantId, ['alice', 'bob'])).toMatchObject([
+        { postedWon: 200 },
+        { postedWon: 100 },
+      ]);
+      expect(await countTransfers(db, tenantId)).toBe(2);
+      await expectAuditGreen(db, tenantId, clock.now());
+    });
+
+    it('refuses as a conflict a different request under the same id, though it was refused for money first', async () => {
+      expect((await ledger.postTransfers(tenantId, [move('fund', 'bank', 'alice', 100)]))[0]).toMatchObject({
+        ok: true,
+      });
+
+      const { duplicateResult } = await postWhileOriginalCommits(
+        move('spend', 'alice', 'bob', 100),
+        move('spend', 'alice', 'bob', 60),
+      );
+
+      expect(duplicateResult).toMatchObject({ ok: false, code: 'IDEMPOTENCY_CONFLICT' });
+      expect(await ledger.getAccounts(tenantId, ['alice', 'bob'])).toMatchObject([
+        { postedWon: 0 },
+        { postedWon: 100 },
+      ]);
+      expect(await countTransfers(db, tenantId)).toBe(2);
+      await expectAuditGreen(db, tenantId, clock.now());
+    });
+  },
+);
