@@ -18,7 +18,7 @@ export interface TenantKey {
  * ANALYZE looks empty; see ledger/stale-statistics.test.ts). Planned in the same time whatever the
  * number of cities; the OR of one term per city it replaced cost PostgreSQL more to plan than to run
  * for a batch over 32 cities. The key list's columns are named `key_*`, so a select list of the
- * table's unqualified columns stays unambiguous. Lock with `for update of <alias>`; to delete, select
+ * table's unqualified columns stays unambiguous. To lock, use `lockedKeyRows`; to delete, select
  * `ctid` (`columns`) and delete by it.
  */
 export function tenantKeyRows(
@@ -29,14 +29,7 @@ export function tenantKeyRows(
   firstParam = 1,
   columns = '*',
 ): { sql: string; params: unknown[] } {
-  const tenants: string[] = [];
-  const ids: string[] = [];
-  for (const [tenantId, tenantIds] of idsByTenant(keys)) {
-    for (const id of tenantIds) {
-      tenants.push(tenantId);
-      ids.push(id);
-    }
-  }
+  const { tenants, ids } = keyColumns(keys);
   return {
     sql: keyedRows(
       table,
@@ -50,10 +43,30 @@ export function tenantKeyRows(
 }
 
 /**
+ * `tenantKeyRows` whose rows are locked (`for update`) inside each probe as it is read, in (city,
+ * key) order: no ORDER BY or locking clause after it, which would sort the rows again and lock
+ * them a second time (~2 µs a row, docs/engine.md, "Session 30"). The rows come in key order.
+ */
+export function lockedKeyRows(
+  table: string,
+  column: string,
+  keys: readonly TenantKey[],
+  alias: string,
+  columns = '*',
+): { sql: string; params: unknown[] } {
+  const { tenants, ids } = keyColumns(keys);
+  return {
+    sql: keyedRows(table, column, 'unnest($1::text[], $2::text[])', alias, columns, 'for update'),
+    params: [textArray(tenants), textArray(ids)],
+  };
+}
+
+/**
  * The same FROM items for the keys `keysFrom` yields (a set-returning call or a parenthesised
  * query with two text columns: city, key). The probes run in (city, key) order, sorted by the
- * database: `for update of <alias>` locks inside each probe, so this order, not the statement's
- * ORDER BY, is the order the rows are locked in. It is the order of every other lock of these rows
+ * database: `locking` locks inside each probe, so this order is the order the rows are locked in
+ * (and a statement's own ORDER BY and locking clause would only sort and lock them again). It is the
+ * order of every other lock of these rows
  * (`order by tenant_id, id … for update`), so two batches that share rows queue rather than
  * deadlock; in random key order they deadlocked and waited out PostgreSQL's deadlock_timeout
  * (docs/engine.md, session 11).
@@ -64,11 +77,25 @@ export function keyedRows(
   keysFrom: string,
   alias: string,
   columns = '*',
+  locking: '' | 'for update' = '',
 ): string {
   const k = `${alias}_keys`;
   return `(select * from ${keysFrom} as ${k}_unsorted(key_tenant_id, key_id) order by 1, 2) as ${k}
       cross join lateral (select ${columns} from ${table}
-        where tenant_id = ${k}.key_tenant_id and ${column} = ${k}.key_id offset 0) as ${alias}`;
+        where tenant_id = ${k}.key_tenant_id and ${column} = ${k}.key_id offset 0 ${locking}) as ${alias}`;
+}
+
+/** Each key once, as two parallel columns. */
+function keyColumns(keys: readonly TenantKey[]): { tenants: string[]; ids: string[] } {
+  const tenants: string[] = [];
+  const ids: string[] = [];
+  for (const [tenantId, tenantIds] of idsByTenant(keys)) {
+    for (const id of tenantIds) {
+      tenants.push(tenantId);
+      ids.push(id);
+    }
+  }
+  return { tenants, ids };
 }
 
 function idsByTenant(keys: readonly TenantKey[]): Map<string, Set<string>> {

@@ -1,5 +1,5 @@
 import { type CompanionWrite, type Sql, writeCompanion } from '../../db/database.js';
-import { byTenant, keyedRows, type TenantKey, tenantKeyRows } from '../../db/tenant-keys.js';
+import { byTenant, keyedRows, lockedKeyRows, type TenantKey, tenantKeyRows } from '../../db/tenant-keys.js';
 import { splitColumns, textColumn } from '../../db/text-columns.js';
 import type { AccountState, BatchWrite, StoredTransfer } from './batch.js';
 import type { Account, AccountBalance, Entry, Transfer, TransferAction } from './types.js';
@@ -43,11 +43,11 @@ export async function lockAccountsOfTenants(
 ): Promise<Map<string, Map<string, AccountState>>> {
   if (keys.length === 0) return new Map();
   // Only what a batch decides on: metadata and timestamps would be parsed for nothing.
-  const accounts = tenantKeyRows('ledger_accounts', 'id', keys, 'a', 1, LOCKED_COLUMNS);
+  const accounts = lockedKeyRows('ledger_accounts', 'id', keys, 'a', LOCKED_COLUMNS);
   const rows = await tx.query<AccountStateRow & { tenant_id: string }>(
     `select tenant_id, id, currency_code, allow_negative, closed_at is not null as closed, posted_won,
        pending_debit_won, pending_credit_won, entry_count, head_hash, row_id
-     from ${accounts.sql} order by tenant_id, id for update of a`,
+     from ${accounts.sql}`,
     accounts.params,
   );
   const grouped = byTenant(rows, (row) => row.tenant_id);
@@ -151,9 +151,10 @@ export async function lockAccountStatesOwnedBy(
     `(select o.tenant_id, o.id from ${owned.sql})`,
     'a',
     LOCKED_COLUMNS,
+    'for update',
   );
   const rows = await tx.query<AccountRow & { tenant_id: string; row_id: string }>(
-    `select tenant_id, ${ACCOUNT_COLUMNS}, row_id from ${accounts} order by tenant_id, id for update of a`,
+    `select tenant_id, ${ACCOUNT_COLUMNS}, row_id from ${accounts} order by tenant_id, id`,
     owned.params,
   );
   return rows.map((row) => ({
