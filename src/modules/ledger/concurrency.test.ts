@@ -193,39 +193,46 @@ describe.each(databaseKinds())('ledger under concurrent callers on %s', (kind) =
   });
 });
 
-describe.skipIf(!postgresAdminUrl())('ledger under two OS processes sharing one PostgreSQL database', () => {
-  let databaseUrl: string;
+/** A PostgreSQL database of the block's own, and before each test a city with a bank, alice and bob. */
+function useCityOnItsOwnPostgres(): {
+  databaseUrl: string;
+  db: Database;
+  clock: ManualClock;
+  ledger: LedgerService;
+  tenantId: string;
+} {
+  const city = {} as ReturnType<typeof useCityOnItsOwnPostgres>;
   let dropDatabase: () => Promise<void>;
-  let db: Database;
-  let clock: ManualClock;
-  let ledger: LedgerService;
-  let tenantId: string;
-
   beforeAll(async () => {
     const created = await createPostgresDatabase();
-    databaseUrl = created.url;
+    city.databaseUrl = created.url;
     dropDatabase = created.drop;
-    db = await openPostgres(databaseUrl);
-    await migrate(db, allMigrations);
+    city.db = await openPostgres(created.url);
+    await migrate(city.db, allMigrations);
   });
   afterAll(async () => {
-    await db?.close();
+    await city.db?.close();
     await dropDatabase?.();
   });
   beforeEach(async () => {
-    clock = new ManualClock('2021-05-13T03:00:00Z');
-    ledger = new LedgerService(db, clock);
-    tenantId = await createTestTenant(db, clock);
-    await ledger.createAccounts(tenantId, [
+    city.clock = new ManualClock('2021-05-13T03:00:00Z');
+    city.ledger = new LedgerService(city.db, city.clock);
+    city.tenantId = await createTestTenant(city.db, city.clock);
+    await city.ledger.createAccounts(city.tenantId, [
       { id: 'bank', kind: 'bank_clearing', currencyCode: 'KRW', allowNegative: true },
       { id: 'alice', kind: 'member_cash', currencyCode: 'KRW' },
       { id: 'bob', kind: 'member_cash', currencyCode: 'KRW' },
     ]);
   });
+  return city;
+}
+
+describe.skipIf(!postgresAdminUrl())('ledger under two OS processes sharing one PostgreSQL database', () => {
+  const city = useCityOnItsOwnPostgres();
 
   const workerArgs = (idPrefix: string, count: number): TransferWorkerArgs => ({
-    databaseUrl,
-    tenantId,
+    databaseUrl: city.databaseUrl,
+    tenantId: city.tenantId,
     fromAccountId: 'alice',
     toAccountId: 'bob',
     count,
@@ -240,7 +247,7 @@ describe.skipIf(!postgresAdminUrl())('ledger under two OS processes sharing one 
   }
 
   it('lets exactly 50 of 2 × 200 concurrent 1-won debits from two processes through 50 won', async () => {
-    const [funded] = await ledger.postTransfers(tenantId, [move('fund', 'bank', 'alice', 50)]);
+    const [funded] = await city.ledger.postTransfers(city.tenantId, [move('fund', 'bank', 'alice', 50)]);
     expect(funded).toMatchObject({ ok: true });
 
     const reports = await raceWorkers([workerArgs('a-', 200), workerArgs('b-', 200)]);
@@ -254,15 +261,15 @@ describe.skipIf(!postgresAdminUrl())('ledger under two OS processes sharing one 
       expect(report.replayed).toBe(0);
       expect(Object.keys(report.codes).filter((code) => code !== 'INSUFFICIENT_FUNDS')).toEqual([]);
     }
-    const [alice, bob] = await ledger.getAccounts(tenantId, ['alice', 'bob']);
+    const [alice, bob] = await city.ledger.getAccounts(city.tenantId, ['alice', 'bob']);
     expect(alice).toMatchObject({ postedWon: 0, availableWon: 0 });
     expect(bob).toMatchObject({ postedWon: 50 });
-    expect(await countTransfers(db, tenantId)).toBe(51);
-    await expectAuditGreen(db, tenantId, clock.now());
+    expect(await countTransfers(city.db, city.tenantId)).toBe(51);
+    await expectAuditGreen(city.db, city.tenantId, city.clock.now());
   });
 
   it('posts each id once when two processes race to post the same 200 ids', async () => {
-    const [funded] = await ledger.postTransfers(tenantId, [move('fund', 'bank', 'alice', 200)]);
+    const [funded] = await city.ledger.postTransfers(city.tenantId, [move('fund', 'bank', 'alice', 200)]);
     expect(funded).toMatchObject({ ok: true });
 
     const reports = await raceWorkers([workerArgs('same-', 200), workerArgs('same-', 200)]);
@@ -276,15 +283,15 @@ describe.skipIf(!postgresAdminUrl())('ledger under two OS processes sharing one 
     expect(freshIds).toHaveLength(200);
     expect(new Set(freshIds).size).toBe(200);
     expect(reports.reduce((sum, report) => sum + report.replayed, 0)).toBe(200);
-    const stored = await db.query<{ id: string }>(
+    const stored = await city.db.query<{ id: string }>(
       "select id from ledger_transfers where tenant_id = $1 and id like 'same-%'",
-      [tenantId],
+      [city.tenantId],
     );
     expect(stored.map((row) => row.id).sort()).toEqual([...freshIds].sort());
-    const [alice, bob] = await ledger.getAccounts(tenantId, ['alice', 'bob']);
+    const [alice, bob] = await city.ledger.getAccounts(city.tenantId, ['alice', 'bob']);
     expect(alice).toMatchObject({ postedWon: 0 });
     expect(bob).toMatchObject({ postedWon: 200 });
-    await expectAuditGreen(db, tenantId, clock.now());
+    await expectAuditGreen(city.db, city.tenantId, city.clock.now());
   });
 });
 
@@ -296,40 +303,14 @@ describe.skipIf(!postgresAdminUrl())('ledger under two OS processes sharing one 
 describe.skipIf(!postgresAdminUrl())(
   'ledger replays whose original commits while the batch waits for its accounts',
   () => {
-    let dropDatabase: () => Promise<void>;
-    let db: Database;
-    let clock: ManualClock;
-    let ledger: LedgerService;
-    let tenantId: string;
-
-    beforeAll(async () => {
-      const created = await createPostgresDatabase();
-      dropDatabase = created.drop;
-      db = await openPostgres(created.url);
-      await migrate(db, allMigrations);
-    });
-    afterAll(async () => {
-      await db?.close();
-      await dropDatabase?.();
-    });
-    beforeEach(async () => {
-      clock = new ManualClock('2021-05-13T03:00:00Z');
-      ledger = new LedgerService(db, clock);
-      tenantId = await createTestTenant(db, clock);
-      await ledger.createAccounts(tenantId, [
-        { id: 'bank', kind: 'bank_clearing', currencyCode: 'KRW', allowNegative: true },
-        { id: 'alice', kind: 'member_cash', currencyCode: 'KRW' },
-        { id: 'bob', kind: 'member_cash', currencyCode: 'KRW' },
-      ]);
-    });
-
+    const city = useCityOnItsOwnPostgres();
     const WAIT_POLLS_MAX = 2_000;
     const WAIT_POLL_MS = 10;
 
     /** Resolves once a session of this database waits for a lock; bounded by polls, not by a deadline. */
     async function someoneWaitsForALock(): Promise<void> {
       for (let poll = 0; poll < WAIT_POLLS_MAX; poll += 1) {
-        const [row] = await db.query<{ waiting: number }>(
+        const [row] = await city.db.query<{ waiting: number }>(
           `select count(*)::int as waiting from pg_stat_activity
          where datname = current_database() and wait_event_type = 'Lock'`,
         );
@@ -349,14 +330,14 @@ describe.skipIf(!postgresAdminUrl())(
       const commitAllowed = new Promise<void>((resolve) => {
         mayCommit = resolve;
       });
-      const first = db.transaction(async (tx) => {
-        const [result] = await ledger.postTransfersInTransaction(tx, tenantId, [original]);
+      const first = city.db.transaction(async (tx) => {
+        const [result] = await city.ledger.postTransfersInTransaction(tx, city.tenantId, [original]);
         originalWritten();
         await commitAllowed;
         return result as TransferResult;
       });
       await written;
-      const second = ledger.postTransfers(tenantId, [duplicate]);
+      const second = city.ledger.postTransfers(city.tenantId, [duplicate]);
       // Let the original commit even if the wait is never seen, so neither call outlives the test.
       const waited = await someoneWaitsForALock().then(
         () => null,
@@ -368,64 +349,48 @@ describe.skipIf(!postgresAdminUrl())(
       return { originalResult, duplicateResult: duplicateResult as TransferResult };
     }
 
-    it('answers as a replay a duplicate that, decided afresh, would be refused for the money its original spent', async () => {
-      expect((await ledger.postTransfers(tenantId, [move('fund', 'bank', 'alice', 100)]))[0]).toMatchObject({
-        ok: true,
+    for (const { name, fundedWon, duplicateWon, expected } of [
+      {
+        name: 'as a replay a duplicate that, decided afresh, would be refused for the money its original spent',
+        fundedWon: 100,
+        duplicateWon: 100,
+        expected: { ok: true, replayed: true },
+      },
+      {
+        name: 'as a replay a duplicate that, decided afresh, would be written again',
+        fundedWon: 300,
+        duplicateWon: 100,
+        expected: { ok: true, replayed: true },
+      },
+      {
+        name: 'as a conflict a different request under the same id, though it was refused for money first',
+        fundedWon: 100,
+        duplicateWon: 60,
+        expected: { ok: false, code: 'IDEMPOTENCY_CONFLICT' },
+      },
+    ]) {
+      it(`answers ${name}`, async () => {
+        const [funded] = await city.ledger.postTransfers(city.tenantId, [
+          move('fund', 'bank', 'alice', fundedWon),
+        ]);
+        expect(funded).toMatchObject({ ok: true });
+
+        const { originalResult, duplicateResult } = await postWhileOriginalCommits(
+          move('spend', 'alice', 'bob', 100),
+          move('spend', 'alice', 'bob', duplicateWon),
+        );
+
+        expect(originalResult).toMatchObject({ ok: true, replayed: false });
+        expect(duplicateResult).toMatchObject(expected);
+        if (originalResult.ok && duplicateResult.ok)
+          expect(duplicateResult.transfer).toEqual(originalResult.transfer);
+        expect(await city.ledger.getAccounts(city.tenantId, ['alice', 'bob'])).toMatchObject([
+          { postedWon: fundedWon - 100 },
+          { postedWon: 100 },
+        ]);
+        expect(await countTransfers(city.db, city.tenantId)).toBe(2);
+        await expectAuditGreen(city.db, city.tenantId, city.clock.now());
       });
-
-      const { originalResult, duplicateResult } = await postWhileOriginalCommits(
-        move('spend', 'alice', 'bob', 100),
-        move('spend', 'alice', 'bob', 100),
-      );
-
-      expect(originalResult).toMatchObject({ ok: true, replayed: false });
-      expect(duplicateResult).toMatchObject({ ok: true, replayed: true });
-      if (originalResult.ok && duplicateResult.ok)
-        expect(duplicateResult.transfer).toEqual(originalResult.transfer);
-      expect(await ledger.getAccounts(tenantId, ['alice', 'bob'])).toMatchObject([
-        { postedWon: 0 },
-        { postedWon: 100 },
-      ]);
-      expect(await countTransfers(db, tenantId)).toBe(2);
-      await expectAuditGreen(db, tenantId, clock.now());
-    });
-
-    it('answers as a replay a duplicate that, decided afresh, would be written again', async () => {
-      expect((await ledger.postTransfers(tenantId, [move('fund', 'bank', 'alice', 300)]))[0]).toMatchObject({
-        ok: true,
-      });
-
-      const { duplicateResult } = await postWhileOriginalCommits(
-        move('spend', 'alice', 'bob', 100),
-        move('spend', 'alice', 'bob', 100),
-      );
-
-      expect(duplicateResult).toMatchObject({ ok: true, replayed: true });
-      expect(await ledger.getAccounts(tenantId, ['alice', 'bob'])).toMatchObject([
-        { postedWon: 200 },
-        { postedWon: 100 },
-      ]);
-      expect(await countTransfers(db, tenantId)).toBe(2);
-      await expectAuditGreen(db, tenantId, clock.now());
-    });
-
-    it('refuses as a conflict a different request under the same id, though it was refused for money first', async () => {
-      expect((await ledger.postTransfers(tenantId, [move('fund', 'bank', 'alice', 100)]))[0]).toMatchObject({
-        ok: true,
-      });
-
-      const { duplicateResult } = await postWhileOriginalCommits(
-        move('spend', 'alice', 'bob', 100),
-        move('spend', 'alice', 'bob', 60),
-      );
-
-      expect(duplicateResult).toMatchObject({ ok: false, code: 'IDEMPOTENCY_CONFLICT' });
-      expect(await ledger.getAccounts(tenantId, ['alice', 'bob'])).toMatchObject([
-        { postedWon: 0 },
-        { postedWon: 100 },
-      ]);
-      expect(await countTransfers(db, tenantId)).toBe(2);
-      await expectAuditGreen(db, tenantId, clock.now());
-    });
+    }
   },
 );
