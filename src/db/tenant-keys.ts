@@ -18,8 +18,8 @@ export interface TenantKey {
  * ANALYZE looks empty; see ledger/stale-statistics.test.ts). Planned in the same time whatever the
  * number of cities; the OR of one term per city it replaced cost PostgreSQL more to plan than to run
  * for a batch over 32 cities. The key list's columns are named `key_*`, so a select list of the
- * table's unqualified columns stays unambiguous. To lock, use `lockedKeyRows`; to delete, select
- * `ctid` (`columns`) and delete by it.
+ * table's unqualified columns stays unambiguous. To lock, pass `locking` (see `keyedRows`); to delete,
+ * select `ctid` (`columns`) and delete by it.
  */
 export function tenantKeyRows(
   table: string,
@@ -28,8 +28,16 @@ export function tenantKeyRows(
   alias: string,
   firstParam = 1,
   columns = '*',
+  locking: '' | 'for update' = '',
 ): { sql: string; params: unknown[] } {
-  const { tenants, ids } = keyColumns(keys);
+  const tenants: string[] = [];
+  const ids: string[] = [];
+  for (const [tenantId, tenantIds] of idsByTenant(keys)) {
+    for (const id of tenantIds) {
+      tenants.push(tenantId);
+      ids.push(id);
+    }
+  }
   return {
     sql: keyedRows(
       table,
@@ -37,26 +45,8 @@ export function tenantKeyRows(
       `unnest($${firstParam}::text[], $${firstParam + 1}::text[])`,
       alias,
       columns,
+      locking,
     ),
-    params: [textArray(tenants), textArray(ids)],
-  };
-}
-
-/**
- * `tenantKeyRows` whose rows are locked (`for update`) inside each probe as it is read, in (city,
- * key) order: no ORDER BY or locking clause after it, which would sort the rows again and lock
- * them a second time (~2 µs a row, docs/engine.md, "Session 30"). The rows come in key order.
- */
-export function lockedKeyRows(
-  table: string,
-  column: string,
-  keys: readonly TenantKey[],
-  alias: string,
-  columns = '*',
-): { sql: string; params: unknown[] } {
-  const { tenants, ids } = keyColumns(keys);
-  return {
-    sql: keyedRows(table, column, 'unnest($1::text[], $2::text[])', alias, columns, 'for update'),
     params: [textArray(tenants), textArray(ids)],
   };
 }
@@ -83,19 +73,6 @@ export function keyedRows(
   return `(select * from ${keysFrom} as ${k}_unsorted(key_tenant_id, key_id) order by 1, 2) as ${k}
       cross join lateral (select ${columns} from ${table}
         where tenant_id = ${k}.key_tenant_id and ${column} = ${k}.key_id offset 0 ${locking}) as ${alias}`;
-}
-
-/** Each key once, as two parallel columns. */
-function keyColumns(keys: readonly TenantKey[]): { tenants: string[]; ids: string[] } {
-  const tenants: string[] = [];
-  const ids: string[] = [];
-  for (const [tenantId, tenantIds] of idsByTenant(keys)) {
-    for (const id of tenantIds) {
-      tenants.push(tenantId);
-      ids.push(id);
-    }
-  }
-  return { tenants, ids };
 }
 
 function idsByTenant(keys: readonly TenantKey[]): Map<string, Set<string>> {

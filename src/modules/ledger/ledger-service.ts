@@ -311,9 +311,7 @@ export class LedgerService {
     if (new Set(parts.map((part) => part.tenantId)).size !== parts.length)
       throw new Error('postTransfersOfTenants: one part per tenant');
     const now = this.clock.now();
-    const pendingKeys = keysOfCommands(parts, (command) =>
-      'pendingId' in command ? [command.pendingId] : [],
-    );
+    const pendingKeys = keysOfCommands(parts, pendingIdOf);
     // Hashed before the accounts are locked: from the lock to the commit, other batches on these
     // accounts wait, so only what needs the locked state is done there.
     const digests = parts.map((part) =>
@@ -341,7 +339,7 @@ export class LedgerService {
       for (const [id, state] of states) tenantAccounts.set(id, state);
       accounts.set(tenantId, tenantAccounts);
     }
-    const corrected = await selectTransfersOfTenants(tx, [
+    const storedAfterLock = await selectTransfersOfTenants(tx, [
       ...keysOfCommands(parts, (command) =>
         command.action === 'transfer' && command.correctsId ? [command.correctsId] : [],
       ),
@@ -354,7 +352,7 @@ export class LedgerService {
         tenantId,
         now,
         accounts: tenantAccounts,
-        transfers: new Map([...(corrected.get(tenantId) ?? []), ...(stored.get(tenantId) ?? [])]),
+        transfers: new Map([...(storedAfterLock.get(tenantId) ?? []), ...(stored.get(tenantId) ?? [])]),
         resolutions: resolutions.get(tenantId) ?? new Map(),
       };
       return { tenantId, accounts: tenantAccounts, ...applyBatch(context, commands, digests[at]) };
@@ -484,9 +482,11 @@ function pendingsOf(
   stored: ReadonlyMap<string, StoredTransfer> | undefined,
 ): StoredTransfer[] {
   if (!stored) return [];
-  return unique(commands.flatMap((command) => ('pendingId' in command ? [command.pendingId] : []))).flatMap(
-    (id) => stored.get(id) ?? [],
-  );
+  return unique(commands.flatMap(pendingIdOf)).flatMap((id) => stored.get(id) ?? []);
+}
+
+function pendingIdOf(command: LedgerCommand): string[] {
+  return 'pendingId' in command ? [command.pendingId] : [];
 }
 
 function unique(values: readonly string[]): string[] {

@@ -1,5 +1,5 @@
 import { type CompanionWrite, type Sql, writeCompanion } from '../../db/database.js';
-import { byTenant, keyedRows, lockedKeyRows, type TenantKey, tenantKeyRows } from '../../db/tenant-keys.js';
+import { byTenant, keyedRows, type TenantKey, tenantKeyRows } from '../../db/tenant-keys.js';
 import { splitColumns, textColumn } from '../../db/text-columns.js';
 import type { AccountState, BatchWrite, StoredTransfer } from './batch.js';
 import type { Account, AccountBalance, Entry, Transfer, TransferAction } from './types.js';
@@ -43,7 +43,8 @@ export async function lockAccountsOfTenants(
 ): Promise<Map<string, Map<string, AccountState>>> {
   if (keys.length === 0) return new Map();
   // Only what a batch decides on: metadata and timestamps would be parsed for nothing.
-  const accounts = lockedKeyRows('ledger_accounts', 'id', keys, 'a', LOCKED_COLUMNS);
+  // Locked inside each probe, in key order: an ORDER BY … FOR UPDATE after it would sort and lock again.
+  const accounts = tenantKeyRows('ledger_accounts', 'id', keys, 'a', 1, LOCKED_COLUMNS, 'for update');
   const rows = await tx.query<AccountStateRow & { tenant_id: string }>(
     `select tenant_id, id, currency_code, allow_negative, closed_at is not null as closed, posted_won,
        pending_debit_won, pending_credit_won, entry_count, head_hash, row_id
