@@ -13,7 +13,7 @@ import { EventFeed } from './modules/events/event-feed.js';
 import { FraudService } from './modules/fraud/fraud-service.js';
 import { FreezeService } from './modules/fraud/freeze-service.js';
 import { GivingService } from './modules/giving/giving-service.js';
-import { IdempotentRequests } from './modules/idempotency/idempotency.js';
+import { type IdempotencyKeyOwner, IdempotentRequests } from './modules/idempotency/idempotency.js';
 import { LedgerService } from './modules/ledger/ledger-service.js';
 import { MemberService } from './modules/members/member-service.js';
 import { PaymentPinService } from './modules/members/payment-pin.js';
@@ -106,7 +106,9 @@ export function createPlatform(
     events,
   });
   const merchants = new MerchantService(db, clock, ledger, reference, operatorActions, events);
-  const wallets = new WalletService(db, clock, { ledger, tenants, policy, bank, events });
+  // Payments keep their keys in their own rows; the owner is asked for when a key is looked up.
+  const idempotency = new IdempotentRequests(db, clock, (): IdempotencyKeyOwner[] => [payments]);
+  const wallets = new WalletService(db, clock, { ledger, tenants, policy, bank, events, keys: idempotency });
   const payments = new PaymentService(db, clock, {
     ledger,
     tenants,
@@ -143,7 +145,7 @@ export function createPlatform(
     ledger,
     events,
     operatorActions,
-    idempotency: new IdempotentRequests(db, clock, [payments]),
+    idempotency,
     reference,
     policy,
     budgets,
@@ -164,6 +166,7 @@ export function createPlatform(
       events,
       freezes,
       payments,
+      keys: idempotency,
     }),
     programs: new ProgramService(db, clock, {
       ledger,
@@ -196,6 +199,7 @@ export function createPlatform(
       wallets,
       bank,
       operatorActions,
+      keys: idempotency,
     }),
     merchantFunds: new MerchantFundService(db, clock, {
       ledger,
@@ -204,6 +208,7 @@ export function createPlatform(
       tenants,
       bank,
       operatorActions,
+      keys: idempotency,
     }),
     taxStatements: new TaxStatementService(clock, { payments, merchants, members, policy, tenants }),
     freezes,

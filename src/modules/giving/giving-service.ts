@@ -5,6 +5,7 @@ import { recordId } from '../../ids.js';
 import { localDate, monthKey, startOfLocalMonth } from '../../time.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankGateway } from '../bank/bank-gateway.js';
+import type { KeyClaims } from '../idempotency/idempotency.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { Account, Posting } from '../ledger/types.js';
 import { type MemberService, memberAccountIds } from '../members/member-service.js';
@@ -86,6 +87,7 @@ export class GivingService {
       wallets: WalletService;
       bank: BankGateway;
       operatorActions: OperatorActionLog;
+      keys: KeyClaims;
     },
   ) {
     this.payouts = new CharityPayouts(db, clock, deps);

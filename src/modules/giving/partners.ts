@@ -5,7 +5,7 @@ import { DomainError, invalidInput } from '../../errors.js';
 import { recordId } from '../../ids.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankAccountRef, BankGateway, BankOutcome } from '../bank/bank-gateway.js';
-import { idempotencyKeyReused } from '../idempotency/idempotency.js';
+import { idempotencyKeyReused, type KeyClaims } from '../idempotency/idempotency.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { TransferRequest } from '../ledger/types.js';
 import type { MemberService } from '../members/member-service.js';
@@ -187,6 +187,8 @@ export class PartnerAgreements {
       members: MemberService;
       bank: BankGateway;
       operatorActions: OperatorActionLog;
+      /** A deposit answers from its own row, and claims its key in the shared key space. */
+      keys: KeyClaims;
     },
   ) {}
 
@@ -324,6 +326,13 @@ export class PartnerAgreements {
       );
     const depositId = `pdp_${createHash('sha256').update(`${tenantId}|${partnerId}|${idempotencyKey}`).digest('hex').slice(0, 24)}`;
     const started = await transactionWithRetry(this.db, async (tx) => {
+      await this.deps.keys.claim(tx, {
+        tenantId,
+        principalId: actorUserId,
+        key: idempotencyKey,
+        claimant: 'partner_deposit',
+        request: { partnerId, amountWon: input.amountWon },
+      });
       await this.partner(tx, tenantId, partnerId);
       const [existing] = await tx.query<Record<string, unknown>>(
         'select * from partner_deposits where tenant_id = $1 and id = $2 for update',

@@ -28,6 +28,22 @@ export interface IdempotencyKeyOwner {
 }
 
 /**
+ * A request of a module that answers from its own rows because its work outlives one transaction
+ * (a charge waits for the bank between two): `claimant` names the module's kind of request, and
+ * `request` what makes two of its requests the same one (a charge's amount).
+ */
+export interface KeyClaim extends KeyScope {
+  key: string;
+  claimant: string;
+  request: Record<string, unknown>;
+}
+
+/** What such a module calls first in the transaction that records its request (`IdempotentRequests.claim`). */
+export interface KeyClaims {
+  claim(tx: Sql, claim: KeyClaim): Promise<void>;
+}
+
+/**
  * The advisory lock class of idempotency keys: (8804, hash of city, principal and key). A request
  * takes its key's lock first in its transaction and holds it to the commit, so two requests with one
  * key run one after the other even when their modules keep the key in different tables (a batched
@@ -68,12 +84,42 @@ export async function lockIdempotencyKeys(
  * nothing, so a retry simply runs again. The key's lock comes first (`lockIdempotencyKeys`), so a
  * request of another module with the same key, in flight, is waited for and then found.
  */
-export class IdempotentRequests {
+export class IdempotentRequests implements KeyClaims {
+  /** `keyOwners` is asked for when a key is looked up, so that an owner may be built after this. */
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    private readonly keyOwners: readonly IdempotencyKeyOwner[] = [],
+    private readonly keyOwners: () => readonly IdempotencyKeyOwner[] = () => [],
   ) {}
+
+  /**
+   * Claims `claim.key` for one request of a module that keeps its own answer, inside the
+   * transaction that records the request and before any other lock of it: takes the key's lock,
+   * refuses a key that another request used on any route (IDEMPOTENCY_KEY_REUSED), and otherwise
+   * leaves a row that names the claimant, so that every other route refuses the key from then on. The
+   * same request claiming again (a retry) passes, and its module answers it from its own rows.
+   */
+  async claim(tx: Sql, claim: KeyClaim): Promise<void> {
+    const { key, claimant } = claim;
+    const scope = { tenantId: claim.tenantId, principalId: claim.principalId };
+    const requestHash = sha256Hex(canonicalJson({ claimant, request: claim.request }));
+    await lockIdempotencyKeys(tx, [{ ...scope, key }]);
+    const [row] = await tx.query<{ request_hash: string; claimed_by: string | null }>(
+      `select request_hash, claimed_by from idempotency_keys
+       where tenant_id = $1 and principal_id = $2 and key = $3`,
+      [scope.tenantId, scope.principalId, key],
+    );
+    if (row) {
+      if (row.claimed_by !== claimant || row.request_hash !== requestHash) throw idempotencyKeyReused();
+      return;
+    }
+    await this.refuseKeyOfOwners(tx, scope, key);
+    await tx.query(
+      `insert into idempotency_keys (tenant_id, principal_id, key, request_hash, claimed_by, created_at)
+       values ($1, $2, $3, $4, $5, $6)`,
+      [scope.tenantId, scope.principalId, key, requestHash, claimant, this.clock.now()],
+    );
+  }
 
   async run(
     request: FastifyRequest,
@@ -113,20 +159,32 @@ export class IdempotentRequests {
     key: string,
     requestHash: string,
   ): Promise<StoredResponse | null> {
-    const [row] = await tx.query<{ request_hash: string; status_code: number; response: string }>(
+    const [row] = await tx.query<{
+      request_hash: string;
+      status_code: number | null;
+      response: string | null;
+    }>(
       `select request_hash, status_code, response from idempotency_keys
        where tenant_id = $1 and principal_id = $2 and key = $3`,
       [scope.tenantId, scope.principalId, key],
     );
     if (row) {
-      if (row.request_hash !== requestHash) throw idempotencyKeyReused();
+      // A claimed key (no response here) was used by another module's request.
+      if (row.request_hash !== requestHash || row.status_code === null || row.response === null)
+        throw idempotencyKeyReused();
       return { statusCode: row.status_code, body: JSON.parse(row.response) };
     }
-    // A key another module keeps was used by a request of that module: a different one, since no
-    // route answers through both (and a same-hash hit could not be replayed from here anyway).
-    for (const owner of this.keyOwners)
-      if ((await owner.requestHashOfKey(tx, scope, key)) !== null) throw idempotencyKeyReused();
+    await this.refuseKeyOfOwners(tx, scope, key);
     return null;
+  }
+
+  /**
+   * A key another module keeps was used by a request of that module: a different one, since no
+   * route answers through both (and a same-hash hit could not be replayed from here anyway).
+   */
+  private async refuseKeyOfOwners(tx: Sql, scope: KeyScope, key: string): Promise<void> {
+    for (const owner of this.keyOwners())
+      if ((await owner.requestHashOfKey(tx, scope, key)) !== null) throw idempotencyKeyReused();
   }
 }
 

@@ -32,4 +32,19 @@ export const idempotencyMigrations: Migration[] = [
     // own key order, which jsonb rewrote.
     sql: 'alter table idempotency_keys alter column response type text using response::text;',
   },
+  {
+    version: 283,
+    name: 'idempotency_keys: keys claimed by modules that keep their own answers',
+    // A charge, a refund, a partner's deposit and the fund's bank flows answer from their own rows
+    // (their bank call outlives the transaction), so they store no response here. They claim their
+    // key instead: a row with the module's name and no response, which every other route finds and
+    // refuses (IDEMPOTENCY_KEY_REUSED), so that one key names one request on every route.
+    sql: `
+      alter table idempotency_keys add column claimed_by text;
+      alter table idempotency_keys alter column status_code drop not null;
+      alter table idempotency_keys alter column response drop not null;
+      alter table idempotency_keys add constraint idempotency_keys_answer_or_claim
+        check ((claimed_by is null) = (status_code is not null and response is not null));
+    `,
+  },
 ];

@@ -36,10 +36,11 @@ export async function selectIdempotentResponsesByTenant(
     principal_id: string;
     key: string;
     request_hash: string;
-    status_code: number;
-    response: string;
+    status_code: number | null;
+    response: string | null;
+    claimed_by: string | null;
   }>(
-    `select tenant_id, principal_id, key, request_hash, status_code, response from idempotency_keys
+    `select tenant_id, principal_id, key, request_hash, status_code, response, claimed_by from idempotency_keys
      where (tenant_id, principal_id, key) in (select * from unnest($1::text[], $2::text[], $3::text[]))`,
     [refs.map((ref) => ref.tenantId), refs.map((ref) => ref.principalId), refs.map((ref) => ref.key)],
   );
@@ -47,10 +48,23 @@ export async function selectIdempotentResponsesByTenant(
     refs.map((ref) => [ref.tenantId, new Map()]),
   );
   for (const row of rows)
-    byTenant.get(row.tenant_id)?.set(idempotencySlot({ principalId: row.principal_id, key: row.key }), {
-      requestHash: row.request_hash,
-      statusCode: row.status_code,
-      body: JSON.parse(row.response),
-    });
+    byTenant
+      .get(row.tenant_id)
+      ?.set(idempotencySlot({ principalId: row.principal_id, key: row.key }), storedResponseOf(row));
   return byTenant;
+}
+
+/**
+ * A key another module claimed (`IdempotentRequests.claim`) has no response to replay: its hash is
+ * given as text that is no hash, so every request with the key is refused as another request's.
+ */
+function storedResponseOf(row: {
+  request_hash: string;
+  status_code: number | null;
+  response: string | null;
+  claimed_by: string | null;
+}): StoredIdempotentResponse {
+  if (row.claimed_by !== null || row.status_code === null || row.response === null)
+    return { requestHash: `claimed by ${row.claimed_by}`, statusCode: 409, body: null };
+  return { requestHash: row.request_hash, statusCode: row.status_code, body: JSON.parse(row.response) };
 }

@@ -5,7 +5,7 @@ import { recordId } from '../../ids.js';
 import { isCalendarDate, localDate } from '../../time.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankGateway, BankOutcome } from '../bank/bank-gateway.js';
-import { idempotencyKeyReused } from '../idempotency/idempotency.js';
+import { idempotencyKeyReused, type KeyClaims } from '../idempotency/idempotency.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { TransferRequest } from '../ledger/types.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
@@ -60,6 +60,8 @@ export interface MerchantFundDeps {
   tenants: TenantService;
   bank: BankGateway;
   operatorActions: OperatorActionLog;
+  /** A funding and an approval answer from their own rows, and claim their keys in the shared key space. */
+  keys: KeyClaims;
 }
 
 function isoDate(at: Date, timeZone: string): string {
@@ -107,7 +109,14 @@ export class MerchantFundService {
   }
 
   /** The city puts bank money into the pool; `fundingId` makes a repeat of the same funding a no-op. */
-  async fundPool(tenantId: string, actorUserId: string, fundingId: string, amountWon: number): Promise<void> {
+  /** `idempotencyKey`: the request's, claimed in the shared key space (a preset's funding has none). */
+  async fundPool(
+    tenantId: string,
+    actorUserId: string,
+    fundingId: string,
+    amountWon: number,
+    idempotencyKey?: string,
+  ): Promise<void> {
     if (!Number.isSafeInteger(amountWon) || amountWon <= 0)
       throw invalidInput(
         'amountWon must be a whole number of won > 0',
@@ -115,6 +124,14 @@ export class MerchantFundService {
       );
     await this.ensureAccounts(tenantId);
     await transactionWithRetry(this.db, async (tx) => {
+      if (idempotencyKey !== undefined)
+        await this.deps.keys.claim(tx, {
+          tenantId,
+          principalId: actorUserId,
+          key: idempotencyKey,
+          claimant: 'fund_pool_funding',
+          request: { amountWon },
+        });
       const [result] = await this.deps.ledger.postTransfersInTransaction(tx, tenantId, [
         {
           id: `fund-pool:${fundingId}`,
@@ -267,14 +284,24 @@ export class MerchantFundService {
    * Approves once: a second approval (or one racing the first) finds the application approved and
    * starts nothing. The hold is taken from the pool in the same transaction as the status change.
    */
+  /** `idempotencyKey`: the request's, claimed in the shared key space. */
   async approve(
     tenantId: string,
     applicationId: string,
     reviewerUserId: string,
+    idempotencyKey?: string,
   ): Promise<FundApplicationWithSchedule> {
-    const attempt = await transactionWithRetry(this.db, (tx) =>
-      this.openDisbursement(tx, tenantId, applicationId, reviewerUserId),
-    );
+    const attempt = await transactionWithRetry(this.db, async (tx) => {
+      if (idempotencyKey !== undefined)
+        await this.deps.keys.claim(tx, {
+          tenantId,
+          principalId: reviewerUserId,
+          key: idempotencyKey,
+          claimant: 'fund_approval',
+          request: { applicationId },
+        });
+      return this.openDisbursement(tx, tenantId, applicationId, reviewerUserId);
+    });
     if (attempt !== null)
       await this.completeDisbursement(
         tenantId,

@@ -124,10 +124,10 @@ export function merchantFundRoutes(platform: Platform): FastifyPluginAsyncTypebo
         },
       },
       async (request) => {
-        idempotencyKeyOf(request);
+        const key = idempotencyKeyOf(request);
         const { tenantId, userId } = userOf(request);
         return fundApplicationJson(
-          await merchantFunds.approve(tenantId, request.params.applicationId, userId),
+          await merchantFunds.approve(tenantId, request.params.applicationId, userId, key),
         );
       },
     );
@@ -169,8 +169,8 @@ export function merchantFundRoutes(platform: Platform): FastifyPluginAsyncTypebo
       },
       async (request, reply) => {
         const { tenantId, userId } = userOf(request);
-        const fundingId = `${userId}:${idempotencyKeyOf(request)}`;
-        await merchantFunds.fundPool(tenantId, userId, fundingId, request.body.amountWon);
+        const key = idempotencyKeyOf(request);
+        await merchantFunds.fundPool(tenantId, userId, `${userId}:${key}`, request.body.amountWon, key);
         return reply.code(201).send(await merchantFunds.poolReport(tenantId));
       },
     );

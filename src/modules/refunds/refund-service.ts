@@ -6,6 +6,7 @@ import type { BankGateway, BankOutcome } from '../bank/bank-gateway.js';
 import type { EventFeed } from '../events/event-feed.js';
 import { refundCompletedEvent } from '../events/producers.js';
 import type { FreezeService } from '../fraud/freeze-service.js';
+import type { KeyClaims } from '../idempotency/idempotency.js';
 import { sha256Hex } from '../ledger/hashing.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { TransferRequest } from '../ledger/types.js';
@@ -72,6 +73,8 @@ export class RefundService {
       freezes: FreezeService;
       /** What counts as used: cash paid to merchants (the payments module's records). */
       payments: Pick<PaymentService, 'cashSpentSince'>;
+      /** A refund answers from its own row, and claims its key in the shared key space. */
+      keys: KeyClaims;
     },
   ) {}
 
@@ -92,6 +95,13 @@ export class RefundService {
     refundId: string,
     idempotencyKey: string,
   ): Promise<Refund> {
+    await this.deps.keys.claim(tx, {
+      tenantId,
+      principalId: memberId,
+      key: idempotencyKey,
+      claimant: 'refund',
+      request: {},
+    });
     const existing = await selectRefund(tx, tenantId, refundId, true);
     if (existing) return existing;
     const now = this.clock.now();

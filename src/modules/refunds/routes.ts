@@ -49,7 +49,7 @@ export function refundRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           response: {
             201: Type.Intersect([RefundSchema, Type.Object({ wallet: WalletSchema })]),
             202: Type.Intersect([RefundSchema, Type.Object({ wallet: WalletSchema })]),
-            ...problemResponses(400, 401, 403, 422, 423, 502),
+            ...problemResponses(400, 401, 403, 409, 422, 423, 502),
           },
         },
       },

@@ -5,7 +5,7 @@ import { monthKey } from '../../time.js';
 import type { BankAccountRef, BankGateway, BankOutcome } from '../bank/bank-gateway.js';
 import type { EventFeed } from '../events/event-feed.js';
 import { chargeConfirmedEvent } from '../events/producers.js';
-import { idempotencyKeyReused } from '../idempotency/idempotency.js';
+import { idempotencyKeyReused, type KeyClaims } from '../idempotency/idempotency.js';
 import { sha256Hex } from '../ledger/hashing.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import { memberAccountIds } from '../members/member-service.js';
@@ -50,6 +50,8 @@ export class WalletService {
       policy: PolicyService;
       bank: BankGateway;
       events: EventFeed;
+      /** A charge answers from its own row, and claims its key in the shared key space. */
+      keys: KeyClaims;
     },
   ) {}
 
@@ -128,6 +130,8 @@ export class WalletService {
     amountWon: number,
     idempotencyKey: string,
   ): Promise<Charge> {
+    const claim = { tenantId, principalId: memberId, key: idempotencyKey, claimant: 'charge' };
+    await this.deps.keys.claim(tx, { ...claim, request: { amountWon } });
     const existing = await selectCharge(tx, tenantId, chargeId, true);
     if (existing) {
       if (existing.amountWon !== amountWon) throw idempotencyKeyReused();
