@@ -95,7 +95,9 @@ export function createPlatform(
   const freezes = new FreezeService(db);
   const reference = new ReferenceService(db, clock);
   const policy = new PolicyService(db, clock, operatorActions);
-  const budgets = new BudgetService(db, clock, ledger, tenants, operatorActions);
+  // Payments keep their keys in their own rows; the owner is asked for when a key is looked up.
+  const idempotency = new IdempotentRequests(db, clock, (): IdempotencyKeyOwner[] => [payments]);
+  const budgets = new BudgetService(db, clock, ledger, tenants, operatorActions, idempotency);
   const members = new MemberService(db, clock, {
     ledger,
     tenants,
@@ -106,8 +108,6 @@ export function createPlatform(
     events,
   });
   const merchants = new MerchantService(db, clock, ledger, reference, operatorActions, events);
-  // Payments keep their keys in their own rows; the owner is asked for when a key is looked up.
-  const idempotency = new IdempotentRequests(db, clock, (): IdempotencyKeyOwner[] => [payments]);
   const wallets = new WalletService(db, clock, { ledger, tenants, policy, bank, events, keys: idempotency });
   const payments = new PaymentService(db, clock, {
     ledger,

@@ -5,6 +5,7 @@ import { ManualClock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { DomainError } from '../../errors.js';
 import { OperatorActionLog } from '../audit-trail/operator-actions.js';
+import { IdempotentRequests } from '../idempotency/idempotency.js';
 import { auditLedger } from '../ledger/audit.js';
 import { LedgerService } from '../ledger/ledger-service.js';
 import { TenantService } from '../tenants/tenant-service.js';
@@ -59,7 +60,14 @@ describe.each(databaseKinds())('budget service on %s', (kind) => {
     clock = new ManualClock('2021-05-13T03:00:00Z');
     ledger = new LedgerService(db, clock);
     actions = new OperatorActionLog(db, clock);
-    budgets = new BudgetService(db, clock, ledger, new TenantService(db, clock), actions);
+    budgets = new BudgetService(
+      db,
+      clock,
+      ledger,
+      new TenantService(db, clock),
+      actions,
+      new IdempotentRequests(db, clock),
+    );
     tenantId = await createTestTenant(db, clock);
     await ledger.createAccounts(tenantId, [
       { id: MEMBER_CASHBACK, kind: 'member_cashback', currencyCode: 'KRW' },

@@ -4,6 +4,7 @@ import { type Database, type Sql, transactionWithRetry } from '../../db/database
 import { DomainError, notFound } from '../../errors.js';
 import { localDate } from '../../time.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
+import type { KeyClaims } from '../idempotency/idempotency.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { AccountSpec, Posting, TransferResult } from '../ledger/types.js';
 import type { TenantService } from '../tenants/tenant-service.js';
@@ -49,6 +50,8 @@ export class BudgetService {
     readonly ledger: LedgerService,
     readonly tenants: TenantService,
     readonly operatorActions: OperatorActionLog,
+    /** A pot's creation and top-up answer from the pot, and claim their keys in the shared key space. */
+    readonly keys: KeyClaims,
   ) {}
 
   /** Locks and returns the pot(s) a cashback at `at` draws from: the month's pot if any, else the year's. */
@@ -121,6 +124,15 @@ export class BudgetService {
     const draft = validateNewPot(input);
     const potId = potIdOf(input, actorUserId);
     return transactionWithRetry(this.db, async (tx) => {
+      if (input.idempotencyKey !== undefined)
+        await this.keys.claim(tx, {
+          tenantId,
+          principalId: actorUserId,
+          key: input.idempotencyKey,
+          claimant: 'budget_pot',
+          // The pot's own attributes and its funding's amount are compared below, with their own codes.
+          request: {},
+        });
       await lockTenantPots(tx, tenantId);
       const existing = await selectPot(tx, tenantId, potId);
       if (existing) return this.replayCreate(tx, tenantId, existing, draft);
@@ -159,6 +171,14 @@ export class BudgetService {
     validateTopUpAmount(amountWon);
     const transferId = `fund:${potId}:k:${sha256Hex(validateIdempotencyKey(idempotencyKey)).slice(0, 32)}`;
     return transactionWithRetry(this.db, async (tx) => {
+      await this.keys.claim(tx, {
+        tenantId,
+        principalId: actorUserId,
+        key: idempotencyKey,
+        claimant: 'budget_top_up',
+        // The amount is compared by the ledger's transfer id (IDEMPOTENCY_CONFLICT), as before.
+        request: { potId },
+      });
       const pot = await selectPot(tx, tenantId, potId);
       if (!pot) throw notFound(`budget pot ${potId}`, `예산 ${potId}`);
       const replayed = await this.fund(tx, tenantId, pot, amountWon, transferId);

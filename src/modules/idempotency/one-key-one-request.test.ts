@@ -167,6 +167,49 @@ describe.each(databaseKinds())('one key, one request, across routes, on %s', (ki
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
+  it("refuses one operator key across budget pots' creation and top-ups and the other routes", async () => {
+    const operator = await demoClient(t.app, tenantId, 'operator');
+    const fundedWon = async () =>
+      ((await operator.get('/v1/operator/budgets')).body.items as Array<{ fundedWon: number }>).map(
+        (pot) => pot.fundedWon,
+      );
+    const annualPotId = ((await operator.get('/v1/operator/budgets')).body.items as Array<{ id: string }>)[0]
+      ?.id as string;
+    const topUp = (potId: string, key: string) =>
+      operator.post(`/v1/operator/budgets/${potId}/top-ups`, { amountWon: 1_000 }, key);
+    const june = await operator.post(
+      '/v1/operator/budgets',
+      {
+        name: '6월 캐시백',
+        period: 'monthly',
+        from: '2021-06-01T00:00:00+09:00',
+        to: '2021-07-01T00:00:00+09:00',
+        amountWon: 1_000_000,
+        nationalShareBp: 4_000,
+      },
+      'pot-june',
+    );
+    expect(june.status).toBe(201);
+    expect((await topUp(annualPotId, 'top-up-1')).status).toBe(200);
+    const before = await fundedWon();
+
+    const refusals = [
+      await topUp(annualPotId, 'pot-june'),
+      await topUp(june.body.id, 'top-up-1'),
+      await operator.post('/v1/operator/fund-pool/fundings', { amountWon: 5_000_000 }, 'top-up-1'),
+    ];
+    expect(refusals.map((answer) => [answer.status, answer.body.code])).toEqual([
+      [409, 'IDEMPOTENCY_KEY_REUSED'],
+      [409, 'IDEMPOTENCY_KEY_REUSED'],
+      [409, 'IDEMPOTENCY_KEY_REUSED'],
+    ]);
+    expect(await fundedWon()).toEqual(before);
+    // The top-up's own retry funds nothing more.
+    expect((await topUp(annualPotId, 'top-up-1')).status).toBe(200);
+    expect(await fundedWon()).toEqual(before);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
   // PostgreSQL only: on the embedded database one connection runs one transaction at a time.
   it.skipIf(kind !== 'postgres')(
     'lets one of a charge and a payment with one key through when they arrive together',
