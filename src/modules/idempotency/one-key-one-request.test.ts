@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../../test/support/databases.js';
+import { sendTogetherOnOneKey } from '../../../test/support/idempotency-keys.js';
 import {
   type ApiClient,
   demoClient,
@@ -11,7 +12,6 @@ import {
   type TestPlatform,
 } from '../../../test/support/platform.js';
 import { businessNumberCheckDigit } from '../merchants/business-number.js';
-import { IDEMPOTENCY_KEY_LOCK_CLASS, idempotencyKeyLockSql } from './idempotency.js';
 
 /**
  * One Idempotency-Key names one request on every money-moving route of a principal, whichever module
@@ -216,46 +216,13 @@ describe.each(databaseKinds())('one key, one request, across routes, on %s', (ki
     async () => {
       const client = await chargedMember();
       const memberId = (await client.get('/v1/me')).body.memberId as string;
-      const keyLockWaiters = async () => {
-        const [row] = await t.db.query<{ n: number }>(
-          `select count(*)::int as n from pg_locks
-         where locktype = 'advisory' and classid = ${IDEMPOTENCY_KEY_LOCK_CLASS} and not granted
-           and database = (select oid from pg_database where datname = current_database())`,
-        );
-        return row?.n ?? 0;
-      };
       for (const round of [1, 2, 3]) {
         const key = `together-${round}`;
-        // The key's lock held, as by a third request: both arrive while it is taken, and wait for it.
-        let release = () => {};
-        const released = new Promise<void>((resolve) => {
-          release = resolve;
-        });
-        let taken = () => {};
-        const lockTaken = new Promise<void>((resolve) => {
-          taken = resolve;
-        });
-        const holding = t.db.transaction(async (tx) => {
-          await tx.query(
-            `select pg_advisory_xact_lock(${IDEMPOTENCY_KEY_LOCK_CLASS}, ${idempotencyKeyLockSql('$1', '$2', '$3')})`,
-            [tenantId, memberId, key],
-          );
-          taken();
-          await released;
-        });
-        await lockTaken;
-        const both = Promise.all([
-          memberRequests.charge?.(client, key),
-          memberRequests.payment?.(client, key),
+        const answers = await sendTogetherOnOneKey(t.db, { tenantId, principalId: memberId, key }, () => [
+          client.post('/v1/me/charges', { amountWon: 10_000 }, key),
+          client.post('/v1/me/payments', { merchantCode: cafeCode, amountWon: 10_000 }, key),
         ]);
-        for (let polls = 0; (await keyLockWaiters()) < 2; polls += 1) {
-          if (polls > 3_000) throw new Error('the two requests never waited for the key');
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-        release();
-        await holding;
-        const statuses = (await both).map((answer) => answer?.status).sort();
-        expect(statuses).toEqual([201, 409]);
+        expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409]);
       }
       // Three rounds, one request each: the opening ₩50,000 and ₩10,000 either charged or paid.
       const history = (await client.get('/v1/me/transactions')).body.items as Array<{ type: string }>;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../../test/support/databases.js';
+import { sendTogetherOnOneKey } from '../../../test/support/idempotency-keys.js';
 import {
   ApiClient,
   demoClient,
@@ -13,7 +14,6 @@ import {
 import { loadConfig } from '../../config.js';
 import { buildApp } from '../../http/app.js';
 import { createPlatform } from '../../platform.js';
-import { IDEMPOTENCY_KEY_LOCK_CLASS, idempotencyKeyLockSql } from '../idempotency/idempotency.js';
 import { canonicalJson, sha256Hex } from '../ledger/hashing.js';
 
 describe.each(databaseKinds())('charging and paying on %s', (kind) => {
@@ -268,45 +268,12 @@ describe.each(databaseKinds())('charging and paying on %s', (kind) => {
       await newMember(t.app, tenantId, recipientPhone);
       const pay = { merchantCode: cafe.merchantCode, amountWon: 10_000 };
       const send = { recipientPhone, amountWon: 10_000 };
-      const keyLockWaiters = async () => {
-        const [row] = await t.db.query<{ n: number }>(
-          `select count(*)::int as n from pg_locks
-           where locktype = 'advisory' and classid = ${IDEMPOTENCY_KEY_LOCK_CLASS} and not granted
-             and database = (select oid from pg_database where datname = current_database())`,
-        );
-        return row?.n ?? 0;
-      };
       for (const round of [1, 2, 3]) {
         const key = `together-${round}`;
-        // The key's lock held, as by a third request: both arrive while it is taken, and wait for it.
-        let release = () => {};
-        const released = new Promise<void>((resolve) => {
-          release = resolve;
-        });
-        let taken = () => {};
-        const lockTaken = new Promise<void>((resolve) => {
-          taken = resolve;
-        });
-        const holding = t.db.transaction(async (tx) => {
-          await tx.query(
-            `select pg_advisory_xact_lock(${IDEMPOTENCY_KEY_LOCK_CLASS}, ${idempotencyKeyLockSql('$1', '$2', '$3')})`,
-            [tenantId, memberId, key],
-          );
-          taken();
-          await released;
-        });
-        await lockTaken;
-        const both = Promise.all([
+        const answers = await sendTogetherOnOneKey(t.db, { tenantId, principalId: memberId, key }, () => [
           payer.post('/v1/me/payments', pay, key),
           payer.post('/v1/me/transfers', send, key),
         ]);
-        for (let polls = 0; (await keyLockWaiters()) < 2; polls += 1) {
-          if (polls > 3_000) throw new Error('the two requests never waited for the key');
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-        release();
-        await holding;
-        const answers = await both;
         const statuses = answers.map((answer) => answer.status).sort();
         expect(statuses).toEqual([201, 409]);
         expect(answers.find((answer) => answer.status === 409)?.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
