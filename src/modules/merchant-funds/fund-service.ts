@@ -108,8 +108,10 @@ export class MerchantFundService {
     );
   }
 
-  /** The city puts bank money into the pool; `fundingId` makes a repeat of the same funding a no-op. */
-  /** `idempotencyKey`: the request's, claimed in the shared key space (a preset's funding has none). */
+  /**
+   * The city puts bank money into the pool; `fundingId` makes a repeat of the same funding a no-op.
+   * `idempotencyKey` is the request's, claimed in the shared key space (a preset's funding has none).
+   */
   async fundPool(
     tenantId: string,
     actorUserId: string,
@@ -283,8 +285,8 @@ export class MerchantFundService {
   /**
    * Approves once: a second approval (or one racing the first) finds the application approved and
    * starts nothing. The hold is taken from the pool in the same transaction as the status change.
+   * `idempotencyKey` is the request's, claimed in the shared key space.
    */
-  /** `idempotencyKey`: the request's, claimed in the shared key space. */
   async approve(
     tenantId: string,
     applicationId: string,

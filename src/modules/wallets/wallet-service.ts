@@ -130,8 +130,13 @@ export class WalletService {
     amountWon: number,
     idempotencyKey: string,
   ): Promise<Charge> {
-    const claim = { tenantId, principalId: memberId, key: idempotencyKey, claimant: 'charge' };
-    await this.deps.keys.claim(tx, { ...claim, request: { amountWon } });
+    await this.deps.keys.claim(tx, {
+      tenantId,
+      principalId: memberId,
+      key: idempotencyKey,
+      claimant: 'charge',
+      request: { amountWon },
+    });
     const existing = await selectCharge(tx, tenantId, chargeId, true);
     if (existing) {
       if (existing.amountWon !== amountWon) throw idempotencyKeyReused();
