@@ -7,6 +7,13 @@ import { canonicalJson, sha256Hex } from '../ledger/hashing.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,128}$/;
 
+/**
+ * Keys the platform derives for requests it makes on a member's behalf (an auto-charge is named
+ * `auto:` + its payment's key) start with this. A client key may not: it would name the platform's
+ * request, and a payment needing that auto-charge would find the key taken.
+ */
+export const PLATFORM_KEY_PREFIX = 'auto:';
+
 export interface StoredResponse {
   statusCode: number;
   body: unknown;
@@ -196,6 +203,14 @@ export function idempotencyKeyOf(request: FastifyRequest): string {
       httpStatus: 400,
       message: 'money-moving requests need an Idempotency-Key header of 1-128 visible ASCII characters',
       messageKo: '금액이 오가는 요청에는 Idempotency-Key 헤더(1~128자)가 필요합니다',
+    });
+  }
+  if (key.startsWith(PLATFORM_KEY_PREFIX)) {
+    throw new DomainError({
+      code: 'IDEMPOTENCY_KEY_RESERVED',
+      httpStatus: 400,
+      message: `an Idempotency-Key may not start with "${PLATFORM_KEY_PREFIX}": the platform names auto-charges so`,
+      messageKo: `Idempotency-Key는 "${PLATFORM_KEY_PREFIX}"로 시작할 수 없습니다(자동충전에 쓰이는 이름입니다)`,
     });
   }
   return key;

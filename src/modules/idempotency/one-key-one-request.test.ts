@@ -105,17 +105,47 @@ describe.each(databaseKinds())('one key, one request, across routes, on %s', (ki
     expect((await other.get('/v1/me/wallet')).body.cashWon).toBe(40_000);
   });
 
-  it('refuses a charged key with another amount, and charges once for its retry', async () => {
+  it('refuses a charged key with another amount, and charges once for its retry, which says it is one', async () => {
     const client = await chargedMember();
     const first = await client.post('/v1/me/charges', { amountWon: 10_000 }, 'charge-key');
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
     const changed = await client.post('/v1/me/charges', { amountWon: 20_000 }, 'charge-key');
     expect(changed.status).toBe(409);
     expect(changed.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     const again = await client.post('/v1/me/charges', { amountWon: 10_000 }, 'charge-key');
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body.chargeId).toBe(first.body.chargeId);
     expect((await client.get('/v1/me/wallet')).body.cashWon).toBe(60_000);
   });
 
+  it.each(Object.keys(memberRequests))(
+    "refuses a client key in the auto-charges' namespace on the %s route, so a payment's auto-charge keeps its own",
+    async (route) => {
+      const client = await chargedMember();
+      const before = await memberState(client);
+      const refused = await memberRequests[route]?.(client, 'auto:lunch');
+      expect(refused?.status).toBe(400);
+      expect(refused?.body.code).toBe('IDEMPOTENCY_KEY_RESERVED');
+      expect(refused?.body.messages.ko).toContain('auto:');
+      expect(await memberState(client)).toEqual(before);
+
+      // The payment whose auto-charge is named `auto:lunch` charges, pays and is labelled as such.
+      expect(
+        (await client.request('PUT', '/v1/me/auto-charge', { enabled: true, amountWon: 10_000 })).status,
+      ).toBe(200);
+      const paid = await client.post(
+        '/v1/me/payments',
+        { merchantCode: cafeCode, amountWon: 55_000 },
+        'lunch',
+      );
+      expect(paid.status).toBe(201);
+      expect(paid.body.autoCharge).toMatchObject({ amountWon: 10_000, units: 1 });
+      const history = (await client.get('/v1/me/transactions')).body.items as Array<{ type: string }>;
+      expect(history.filter((line) => line.type === 'auto_charge')).toHaveLength(1);
+      await expectLedgerAuditGreen(t.platform, tenantId);
+    },
+  );
   it("refuses one operator key across a partner's deposit, a fund-pool funding and a loan approval", async () => {
     const operator = await demoClient(t.app, tenantId, 'operator');
     const partner = await operator.request('POST', '/v1/operator/partners', {

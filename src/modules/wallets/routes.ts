@@ -99,6 +99,8 @@ export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           });
         }
         const wallet = await wallets.wallet(principal.tenantId, principal.userId);
+        // A retry continues its charge (a pending one may complete now), so it answers as it stands.
+        if (charge.replayed) reply.header('idempotent-replayed', 'true');
         return reply
           .code(charge.status === 'succeeded' ? 201 : 202)
           .send({ chargeId: charge.id, status: charge.status, amountWon: charge.amountWon, wallet });

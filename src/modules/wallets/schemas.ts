@@ -32,7 +32,8 @@ export const AmountWon = Type.Integer({
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
     Type.String({
-      description: 'required: 1-128 visible ASCII characters; same key + same body = same result',
+      description:
+        'required: 1-128 visible ASCII characters, not starting with "auto:" (the platform names auto-charges so); same key + same body = same result',
     }),
   ),
 });

@@ -5,7 +5,7 @@ import { monthKey } from '../../time.js';
 import type { BankAccountRef, BankGateway, BankOutcome } from '../bank/bank-gateway.js';
 import type { EventFeed } from '../events/event-feed.js';
 import { chargeConfirmedEvent } from '../events/producers.js';
-import { idempotencyKeyReused, type KeyClaims } from '../idempotency/idempotency.js';
+import { idempotencyKeyReused, type KeyClaims, PLATFORM_KEY_PREFIX } from '../idempotency/idempotency.js';
 import { sha256Hex } from '../ledger/hashing.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import { memberAccountIds } from '../members/member-service.js';
@@ -23,8 +23,11 @@ export const SYSTEM_ACCOUNTS = {
   feeIncome: 'fee_income',
 } as const;
 
-/** Auto-charges (자동충전) are charges whose key starts with this; history labels them apart. */
-export const AUTO_CHARGE_KEY_PREFIX = 'auto:';
+/**
+ * Auto-charges (자동충전) are charges whose key starts with this; history labels them apart. No
+ * client key does (`idempotencyKeyOf` refuses it).
+ */
+export const AUTO_CHARGE_KEY_PREFIX = PLATFORM_KEY_PREFIX;
 
 interface ChargeRow {
   id: string;
@@ -100,7 +103,7 @@ export class WalletService {
     amountWon: number,
     idempotencyKey: string,
     bankAccount: BankAccountRef,
-  ): Promise<Charge> {
+  ): Promise<Charge & { replayed: boolean }> {
     if (!Number.isSafeInteger(amountWon) || amountWon <= 0) {
       throw invalidInput(
         'amountWon must be a positive whole number of won',
@@ -108,10 +111,10 @@ export class WalletService {
       );
     }
     const chargeId = `chg_${sha256Hex(`${tenantId}|${memberId}|${idempotencyKey}`).slice(0, 24)}`;
-    const started = await transactionWithRetry(this.db, (tx) =>
+    const { charge, replayed } = await transactionWithRetry(this.db, (tx) =>
       this.startCharge(tx, tenantId, memberId, chargeId, amountWon, idempotencyKey),
     );
-    if (started.status !== 'pending') return started;
+    if (charge.status !== 'pending') return { ...charge, replayed };
     const outcome = await this.deps.bank.withdraw({
       idempotencyKey: chargeId,
       account: bankAccount,
@@ -119,7 +122,7 @@ export class WalletService {
       memo: `Hanbat charge ${chargeId}`,
       tenantId,
     });
-    return this.completeCharge(tenantId, chargeId, outcome);
+    return { ...(await this.completeCharge(tenantId, chargeId, outcome)), replayed };
   }
 
   private async startCharge(
@@ -129,7 +132,7 @@ export class WalletService {
     chargeId: string,
     amountWon: number,
     idempotencyKey: string,
-  ): Promise<Charge> {
+  ): Promise<{ charge: Charge; replayed: boolean }> {
     await this.deps.keys.claim(tx, {
       tenantId,
       principalId: memberId,
@@ -140,7 +143,7 @@ export class WalletService {
     const existing = await selectCharge(tx, tenantId, chargeId, true);
     if (existing) {
       if (existing.amountWon !== amountWon) throw idempotencyKeyReused();
-      return existing;
+      return { charge: existing, replayed: true };
     }
     const now = this.clock.now();
     const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId, tx));
@@ -152,7 +155,7 @@ export class WalletService {
       [tenantId, chargeId, memberId, idempotencyKey, amountWon, month, now],
     );
     await addMonthlyUsage(tx, tenantId, memberId, month, { chargedWon: amountWon });
-    return (await selectCharge(tx, tenantId, chargeId, false)) as Charge;
+    return { charge: (await selectCharge(tx, tenantId, chargeId, false)) as Charge, replayed: false };
   }
 
   private async checkChargeCaps(
