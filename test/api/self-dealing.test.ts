@@ -60,6 +60,9 @@ describe.each(databaseKinds())('self-dealing on %s', (kind) => {
       month: { eligibleSpendWon: 0 },
     });
 
+    const preview = await owner.get(`/v1/me/payment-preview?merchantCode=${merchantCode}&amountWon=10000`);
+    expect(preview.body).toMatchObject({ shortfallWon: 0, expectedCashbackWon: 0 });
+
     const other = await neighbour.post('/v1/me/payments', { merchantCode, amountWon: 100_000 });
     expect(other.body).toMatchObject({ cashback: { amountWon: 10_000 } });
     expect((await collectWithPosKey(neighbour, 50_000)).body).toMatchObject({
@@ -85,6 +88,15 @@ describe.each(databaseKinds())('self-dealing on %s', (kind) => {
     expect(refused.status).toBe(422);
     expect(refused.body.code).toBe('SELF_DEALING_REFUSED');
     expect((await collectWithPosKey(owner, 10_000)).body.code).toBe('SELF_DEALING_REFUSED');
+    const preview = await owner.get(`/v1/me/payment-preview?merchantCode=${merchantCode}&amountWon=10000`);
+    expect([preview.status, preview.body.code]).toEqual([422, 'SELF_DEALING_REFUSED']);
+    // Refused whatever the balance: a payment beyond it makes no auto-charge first.
+    expect(
+      (await owner.request('PUT', '/v1/me/auto-charge', { enabled: true, amountWon: 10_000 })).status,
+    ).toBe(200);
+    const beyond = await owner.post('/v1/me/payments', { merchantCode, amountWon: before.totalWon + 5_000 });
+    expect([beyond.status, beyond.body.code]).toEqual([422, 'SELF_DEALING_REFUSED']);
+    expect(beyond.body.autoCharge).toBeUndefined();
     expect((await owner.get('/v1/me/wallet')).body).toEqual(before);
     expect(
       (await neighbour.post('/v1/me/payments', { merchantCode, amountWon: 10_000 })).body.cashback.amountWon,

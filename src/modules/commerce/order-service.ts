@@ -434,7 +434,7 @@ export class OrderService {
       tx,
     );
     // Placed by the shop's own owner: never any cashback, whatever the rule says by the time it ships.
-    return isSelfDealing(merchant, order.member_id) ? selfDealingQuote(quote, 'no_cashback') : quote;
+    return isSelfDealing(merchant, order.member_id) ? selfDealingQuote(quote) : quote;
   }
 
   /**

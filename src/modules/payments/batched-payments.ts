@@ -39,7 +39,13 @@ import { PaymentErrors } from './errors.js';
 import { PAYMENT_FEED_SOURCE } from './feed-source.js';
 import { decidedPayment, fundsOf, paymentTransfer } from './payment-records.js';
 import type { PaymentDeps } from './payment-service.js';
-import { isSelfDealing, type SelfDealingRule, selfDealingQuote, selfDealingRuleAt } from './self-dealing.js';
+import {
+  assertSelfDealingAllowed,
+  isSelfDealing,
+  type SelfDealingRule,
+  selfDealingQuote,
+  selfDealingRuleAt,
+} from './self-dealing.js';
 import { splitPayment } from './split.js';
 
 /** A member paying a merchant by its code (merchant-presented QR), with the request's idempotency key. */
@@ -559,6 +565,8 @@ export function applyOrder(state: BatchState, writes: BatchWrites, order: Paymen
   if (!merchant) throw PaymentErrors.merchantNotFound();
   if (merchant.status !== 'approved') throw PaymentErrors.merchantNotActive();
   assertNotFrozenIn(state.frozen, { memberId, merchantId: merchant.id });
+  const selfDealing = state.selfDealing !== null && isSelfDealing(merchant, memberId);
+  if (selfDealing) assertSelfDealingAllowed(state.selfDealing as SelfDealingRule);
   const usage = state.usage.get(memberId);
   const accounts = state.accountsByOwner.get(memberId);
   if (!usage || !accounts) throw new Error(`payment batch: member ${memberId} was not loaded`);
@@ -571,10 +579,7 @@ export function applyOrder(state: BatchState, writes: BatchWrites, order: Paymen
     merchant,
     member: { isWelfareRecipient: state.welfare.get(memberId) ?? false },
   });
-  const quote =
-    state.selfDealing && isSelfDealing(merchant, memberId)
-      ? selfDealingQuote(ruleQuote, state.selfDealing)
-      : ruleQuote;
+  const quote = selfDealing ? selfDealingQuote(ruleQuote) : ruleQuote;
   if (state.potMode === 'optimistic' && !drawsInFull(state.pots, quote.cashbackWon))
     throw new PotsNeedLock(state.tenantId);
   const draw = allocateCashback(state.pots, quote.cashbackWon);

@@ -35,6 +35,14 @@ export const PaymentErrors = {
       `잔액이 ${shortfallWon.toLocaleString('ko-KR')}원 부족합니다`,
       { shortfallWon },
     ),
+  /** A customer's code short of funds, as the merchant sees it: no amounts, which would tell them the balance. */
+  customerShortOfFunds: () =>
+    paymentError(
+      'INSUFFICIENT_FUNDS',
+      422,
+      "the customer's balance does not cover this amount",
+      '고객의 잔액이 부족합니다',
+    ),
   codeInvalid: () =>
     paymentError(
       'PAYMENT_CODE_INVALID',

@@ -1,6 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Database, Sql } from '../../db/database.js';
+import { DomainError } from '../../errors.js';
 import { monthKey } from '../../time.js';
 import { allocateCashback } from '../budgets/allocate.js';
 import type { BudgetService } from '../budgets/budget-service.js';
@@ -30,7 +31,12 @@ import {
   toPayment,
 } from './payment-records.js';
 import { type DayFigures, dayFiguresOfMerchants } from './sales.js';
-import { isSelfDealing, selfDealingQuote, selfDealingRuleAt } from './self-dealing.js';
+import {
+  assertSelfDealingAllowed,
+  isSelfDealing,
+  selfDealingQuote,
+  selfDealingRuleAt,
+} from './self-dealing.js';
 import { type Funds, splitPayment } from './split.js';
 import { cashSpendingPage, memberCashSpending } from './tax-spending.js';
 import type { Payment, PaymentChannel, PaymentReceipt } from './types.js';
@@ -91,6 +97,8 @@ export class PaymentService implements IdempotencyKeyOwner {
     const merchant = await this.deps.merchants.getByCode(tenantId, merchantCode);
     if (merchant?.status !== 'approved') throw PaymentErrors.merchantNotFound();
     const now = this.clock.now();
+    const selfDealing = isSelfDealing(merchant, memberId);
+    if (selfDealing) assertSelfDealingAllowed(await selfDealingRuleAt(this.deps.policy, tenantId, now));
     const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId));
     const [usage, accounts, member, policy] = await Promise.all([
       readMonthlyUsage(this.db, tenantId, memberId, month),
@@ -101,13 +109,14 @@ export class PaymentService implements IdempotencyKeyOwner {
     const split = splitPayment(amountWon, fundsOf(accounts, memberId, merchant, now));
     const paidFrom = split.ok ? split.paidFrom : null;
     const cashWon = paidFrom ? paidFrom.cashWon : amountWon;
-    const quote = quoteCashback(policy, {
+    const ruleQuote = quoteCashback(policy, {
       at: now,
       paidFromCashWon: cashWon,
       monthEligibleSpentBeforeWon: usage.eligibleSpendWon,
       merchant,
       member: { isWelfareRecipient: member?.isWelfareRecipient ?? false },
     });
+    const quote = selfDealing ? selfDealingQuote(ruleQuote) : ruleQuote;
     return { merchant, paidFrom, shortfallWon: split.ok ? 0 : split.shortfallWon, quote };
   }
 
@@ -179,7 +188,18 @@ export class PaymentService implements IdempotencyKeyOwner {
     if (row.expires_at.getTime() <= this.clock.now().getTime()) throw PaymentErrors.codeExpired();
     const merchant = await this.deps.merchants.getById(tenantId, merchantId, tx);
     if (!merchant) throw PaymentErrors.merchantNotFound();
-    const receipt = await this.pay(tx, tenantId, row.member_id, merchant, amountWon, 'customer_presented');
+    const receipt = await this.pay(
+      tx,
+      tenantId,
+      row.member_id,
+      merchant,
+      amountWon,
+      'customer_presented',
+    ).catch((error: unknown) => {
+      if (error instanceof DomainError && error.code === 'INSUFFICIENT_FUNDS')
+        throw PaymentErrors.customerShortOfFunds();
+      throw error;
+    });
     await tx.query(`update payment_codes set used_at = $2, payment_id = $3 where code_hash = $1`, [
       hashCode(tenantId, code),
       this.clock.now(),
@@ -200,6 +220,8 @@ export class PaymentService implements IdempotencyKeyOwner {
     if (merchant.status !== 'approved') throw PaymentErrors.merchantNotActive();
     await this.deps.freezes.assertNotFrozen(tenantId, { memberId, merchantId: merchant.id }, tx);
     const now = this.clock.now();
+    const selfDealing = isSelfDealing(merchant, memberId);
+    if (selfDealing) assertSelfDealingAllowed(await selfDealingRuleAt(this.deps.policy, tenantId, now, tx));
     const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId, tx));
     const usage = await lockMonthlyUsage(tx, tenantId, memberId, month);
     const funds = await this.lockFunds(tx, tenantId, memberId, merchant, now);
@@ -214,9 +236,7 @@ export class PaymentService implements IdempotencyKeyOwner {
       merchant,
       member: { isWelfareRecipient: member?.isWelfareRecipient ?? false },
     });
-    const quote = isSelfDealing(merchant, memberId)
-      ? selfDealingQuote(ruleQuote, await selfDealingRuleAt(this.deps.policy, tenantId, now, tx))
-      : ruleQuote;
+    const quote = selfDealing ? selfDealingQuote(ruleQuote) : ruleQuote;
     const payment = decidedPayment({
       tenantId,
       memberId,

@@ -346,6 +346,20 @@ describe.each(databaseKinds())('charging and paying on %s', (kind) => {
     expect((await citizen.get('/v1/me/wallet')).body).toMatchObject({ cashWon: 75_000, cashbackWon: 2_500 });
   });
 
+  it("tells a merchant a code is short of funds without telling them the customer's balance", async () => {
+    const citizen = await charged(100_000);
+    const owner = await demoClient(t.app, tenantId, 'cafe');
+    const code = (await citizen.post('/v1/me/payment-codes')).body.code;
+    const short = await owner.post('/v1/merchant/payments', { code, amountWon: 9_007_199_254_740_991 });
+    expect(short.status).toBe(422);
+    expect(short.body.code).toBe('INSUFFICIENT_FUNDS');
+    expect(short.body.shortfallWon).toBeUndefined();
+    expect(JSON.stringify(short.body)).not.toMatch(/9007199254|100000|100,000/);
+    expect(short.body.messages.ko).toBe('고객의 잔액이 부족합니다');
+    // The code is still good for an amount the balance covers.
+    expect((await owner.post('/v1/merchant/payments', { code, amountWon: 10_000 })).status).toBe(201);
+  });
+
   it('cancels in part and then in full, restoring every balance and the budget', async () => {
     const citizen = await charged(100_000);
     const owner = await demoClient(t.app, tenantId, 'marketStore');

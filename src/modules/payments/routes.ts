@@ -143,7 +143,7 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
                 description: 'if paid now; the budget running low can give less',
               }),
             }),
-            ...problemResponses(400, 401, 404),
+            ...problemResponses(400, 401, 404, 422),
           },
         },
       },

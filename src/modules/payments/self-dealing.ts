@@ -28,8 +28,11 @@ export async function selfDealingRuleAt(
     : 'no_cashback';
 }
 
-/** The quote for a self-dealing payment: nothing earned, and why; or SELF_DEALING_REFUSED. */
-export function selfDealingQuote(quote: CashbackQuote, rule: SelfDealingRule): CashbackQuote {
+/**
+ * Refuses a self-dealing payment when the rule says so: checked before its funds, so that a payment
+ * that will be refused whatever the balance never makes an auto-charge first.
+ */
+export function assertSelfDealingAllowed(rule: SelfDealingRule): void {
   if (rule === 'refuse')
     throw paymentError(
       'SELF_DEALING_REFUSED',
@@ -37,5 +40,9 @@ export function selfDealingQuote(quote: CashbackQuote, rule: SelfDealingRule): C
       "a merchant's owner cannot pay at their own shop",
       '가맹점주는 자신의 가맹점에서 결제할 수 없습니다',
     );
+}
+
+/** The quote for an allowed self-dealing payment: nothing earned, and why. */
+export function selfDealingQuote(quote: CashbackQuote): CashbackQuote {
   return { ...quote, eligibleWon: 0, cashbackWon: 0, rules: [], limitedBy: ['SELF_DEALING'] };
 }
