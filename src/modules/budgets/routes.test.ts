@@ -135,6 +135,13 @@ describe.each(databaseKinds())('budget routes on %s', (kind) => {
     });
     expect(other.statusCode).toBe(409);
     expect(other.json()).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT' });
+    const reserved = await app.inject({
+      method: 'POST',
+      url: '/v1/operator/budgets',
+      headers: { ...headers, 'idempotency-key': 'auto:pot' },
+      payload: { ...june, name: '2021년 6월 추가' },
+    });
+    expect([reserved.statusCode, reserved.json().code]).toEqual([400, 'IDEMPOTENCY_KEY_RESERVED']);
   });
 
   it('needs an Idempotency-Key to top up, and funds once per key', async () => {
@@ -146,6 +153,19 @@ describe.each(databaseKinds())('budget routes on %s', (kind) => {
       payload: { amountWon: 5_000 },
     });
     expect(withoutKey.statusCode).toBe(400);
+    expect(withoutKey.json().code).toBe('IDEMPOTENCY_KEY_REQUIRED');
+    for (const key of ['has space', 'auto:top-up', 'x'.repeat(129)]) {
+      const refused = await app.inject({
+        method: 'POST',
+        url,
+        headers: { ...as('policy_admin'), 'idempotency-key': key },
+        payload: { amountWon: 5_000 },
+      });
+      expect([refused.statusCode, refused.json().code]).toEqual([
+        400,
+        key.startsWith('auto:') ? 'IDEMPOTENCY_KEY_RESERVED' : 'IDEMPOTENCY_KEY_REQUIRED',
+      ]);
+    }
     const headers = { ...as('policy_admin'), 'idempotency-key': 'top-up-2021-05' };
     const first = await app.inject({ method: 'POST', url, headers, payload: { amountWon: 5_000 } });
     const again = await app.inject({ method: 'POST', url, headers, payload: { amountWon: 5_000 } });

@@ -3,6 +3,8 @@ import { Type } from 'typebox';
 import { userOf } from '../../http/auth.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
+import { idempotencyKeyOf } from '../idempotency/idempotency.js';
+import { IdempotencyHeaders } from '../wallets/schemas.js';
 import type { BudgetPotSummary } from './types.js';
 
 const Won = (description: string) =>
@@ -55,11 +57,6 @@ const BurnSchema = Type.Object({
 });
 
 const PotParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
-const IdempotencyKey = Type.String({
-  minLength: 1,
-  maxLength: 128,
-  description: 'a retried request funds once',
-});
 
 function potJson(pot: BudgetPotSummary) {
   return {
@@ -112,7 +109,7 @@ export function budgetRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['budgets'],
           summary: 'Create a pot and fund it (a monthly pot is carved out of its annual pot)',
-          headers: Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) }),
+          headers: IdempotencyHeaders,
           body: NewPotSchema,
           response: { 201: PotSchema, ...problemResponses(400, 401, 403, 409, 422) },
         },
@@ -124,7 +121,9 @@ export function budgetRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           ...request.body,
           from: new Date(request.body.from),
           to: new Date(request.body.to),
-          idempotencyKey: request.headers['idempotency-key'],
+          // Optional here (a pot without one is created once per call), but held to every route's rules.
+          idempotencyKey:
+            request.headers['idempotency-key'] === undefined ? undefined : idempotencyKeyOf(request),
         });
         return reply.code(201).send(potJson(pot));
       },
@@ -138,14 +137,14 @@ export function budgetRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           tags: ['budgets'],
           summary: 'Add funding to a pot; idempotent by Idempotency-Key',
           params: PotParams,
-          headers: Type.Object({ 'idempotency-key': IdempotencyKey }),
+          headers: IdempotencyHeaders,
           body: Type.Object({ amountWon: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }),
           response: { 200: PotSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
         },
       },
       async (request) => {
         const { tenantId, userId } = userOf(request);
-        const key = request.headers['idempotency-key'];
+        const key = idempotencyKeyOf(request);
         await withinFundingLimit(tenantId, request.body.amountWon);
         return potJson(await budgets.topUp(tenantId, userId, request.params.id, request.body.amountWon, key));
       },
