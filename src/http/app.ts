@@ -33,9 +33,9 @@ import { walletRoutes } from '../modules/wallets/routes.js';
 import type { Platform } from '../platform.js';
 import { registerEmptyBody } from './empty-body.js';
 import { registerInputGuard } from './input-guard.js';
-import { registerObservability, requestIdOf } from './observability.js';
-import { registerProblemHandlers } from './problem.js';
-import { registerSecurity } from './security.js';
+import { REQUEST_ID_HEADER, registerObservability, requestIdOf } from './observability.js';
+import { frameworkProblemOf, registerProblemHandlers, sendProblem } from './problem.js';
+import { applySecurityHeaders, registerSecurity } from './security.js';
 import { validatorCompiler } from './validation.js';
 import { registerWebApp, WEB_DIST_DIR } from './web.js';
 
@@ -55,6 +55,11 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
     bodyLimit: 1_048_576,
     requestIdHeader: false,
     genReqId: requestIdOf,
+    // The router's own refusals (a bad percent-encoding, an over-long id) as every other error looks.
+    frameworkErrors: (error, request, reply) => {
+      reply.header(REQUEST_ID_HEADER, request.id);
+      applySecurityHeaders(request, reply, () => sendProblem(request, reply, frameworkProblemOf(error)));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   registerProblemHandlers(app);

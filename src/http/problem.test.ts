@@ -1,3 +1,4 @@
+import rateLimit from '@fastify/rate-limit';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { registerProblemHandlers } from './problem.js';
@@ -29,5 +30,48 @@ describe('problem handler', () => {
     expect(bug.statusCode).toBe(500);
     expect(bug.json().code).toBe('INTERNAL_ERROR');
     await app.close();
+  });
+
+  it("gives the framework's and plugins' client errors a stable code and a Korean message", async () => {
+    const app = Fastify({ logger: false });
+    registerProblemHandlers(app);
+    await app.register(rateLimit, { global: false });
+    app.post(
+      '/echo',
+      { config: { rateLimit: { max: 1, timeWindow: '1 hour' } } },
+      async (request) => request.body,
+    );
+    const first = await app.inject({ method: 'POST', url: '/echo', payload: { a: 1 } });
+    expect(first.statusCode).toBe(200);
+    const limited = await app.inject({ method: 'POST', url: '/echo', payload: { a: 1 } });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toMatchObject({
+      code: 'RATE_LIMITED',
+      messages: { ko: expect.stringContaining('잠시 후') },
+    });
+
+    const app2 = Fastify({ logger: false });
+    registerProblemHandlers(app2);
+    app2.post('/echo', async (request) => request.body);
+    const badJson = await app2.inject({
+      method: 'POST',
+      url: '/echo',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"a":',
+    });
+    expect(badJson.statusCode).toBe(400);
+    expect(badJson.json()).toMatchObject({
+      code: 'FST_ERR_CTP_INVALID_JSON_BODY',
+      messages: { ko: '요청 본문이 올바른 JSON이 아닙니다' },
+    });
+    const wrongType = await app2.inject({
+      method: 'POST',
+      url: '/echo',
+      headers: { 'content-type': 'text/csv' },
+      payload: 'a,b',
+    });
+    expect(wrongType.statusCode).toBe(415);
+    expect(wrongType.json().messages.ko).toContain('Content-Type');
+    await Promise.all([app.close(), app2.close()]);
   });
 });

@@ -56,6 +56,57 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
   return reply.code(error.httpStatus).type(PROBLEM_CONTENT_TYPE).send(problem);
 }
 
+/** What the framework's own client errors say in Korean, by their code; others get a general sentence. */
+const FRAMEWORK_MESSAGES_KO: Readonly<Record<string, string>> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: '지원하지 않는 본문 형식(Content-Type)입니다',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: '요청 본문의 길이(Content-Length)가 올바르지 않습니다',
+  FST_ERR_CTP_BODY_TOO_LARGE: '요청 본문이 너무 큽니다',
+  FST_ERR_CTP_EMPTY_JSON_BODY: '요청 본문이 비어 있습니다. JSON을 보내 주세요',
+  FST_ERR_CTP_INVALID_JSON_BODY: '요청 본문이 올바른 JSON이 아닙니다',
+  FST_ERR_BAD_URL: '요청 주소(URL)가 올바르지 않습니다',
+  FST_ERR_MAX_PARAM_LENGTH: '요청 주소가 너무 깁니다',
+};
+
+const RATE_LIMITED_KO = '요청이 너무 많습니다. 잠시 후 다시 시도해 주세요';
+
+/** A client error raised by the framework or a plugin, with a stable code and both languages. */
+function clientFaultOf(error: FastifyError, status: number): DomainError {
+  if (status === 429) {
+    return new DomainError({
+      code: 'RATE_LIMITED',
+      httpStatus: 429,
+      message: 'too many requests; try again shortly',
+      messageKo: RATE_LIMITED_KO,
+    });
+  }
+  const code = error.code && /^[A-Z0-9_]+$/.test(error.code) ? error.code : 'BAD_REQUEST';
+  return new DomainError({
+    code,
+    httpStatus: status,
+    message: error.message,
+    messageKo: FRAMEWORK_MESSAGES_KO[code] ?? '요청을 처리할 수 없습니다',
+  });
+}
+
+/**
+ * Errors the router raises before any hook runs (a malformed percent-encoding, a path parameter past
+ * the router's length): the same problem body as every other error; its detail does not repeat the path.
+ */
+export function frameworkProblemOf(error: FastifyError): DomainError {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return new DomainError({
+      code: error.code,
+      httpStatus: 414,
+      message: 'a path parameter is longer than any id',
+      messageKo: FRAMEWORK_MESSAGES_KO[error.code] as string,
+    });
+  }
+  return clientFaultOf(
+    Object.assign(error, { message: 'the URL is not valid (a malformed percent-encoding)' }),
+    error.statusCode ?? 400,
+  );
+}
+
 /** Client mistakes get their message; server faults are logged in full and answered generically. */
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -87,18 +138,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       return sendProblem(request, reply, databaseUnavailable());
     }
     const status = error.statusCode ?? 500;
-    if (status < 500) {
-      return sendProblem(
-        request,
-        reply,
-        new DomainError({
-          code: error.code && /^[A-Z0-9_]+$/.test(error.code) ? error.code : 'BAD_REQUEST',
-          httpStatus: status,
-          message: error.message,
-          messageKo: '요청을 처리할 수 없습니다',
-        }),
-      );
-    }
+    if (status < 500) return sendProblem(request, reply, clientFaultOf(error, status));
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(
       request,

@@ -42,10 +42,17 @@ const securityHeaders = helmet({
   referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
 });
 
+/** Sets the security headers on a raw response, then calls `next` (also for answers no hook sees). */
+export function applySecurityHeaders(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  next: (error?: Error) => void,
+): void {
+  securityHeaders(request.raw, reply.raw, (error?: unknown) => next(error as Error | undefined));
+}
+
 export async function registerSecurity(app: FastifyInstance): Promise<void> {
-  app.addHook('onRequest', (request, reply, done) => {
-    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
-  });
+  app.addHook('onRequest', (request, reply, done) => applySecurityHeaders(request, reply, done));
   await app.register(cookie);
 }
 

@@ -55,6 +55,35 @@ describe.each(databaseKinds())('hostile inputs on %s', (kind) => {
     expectClientError(await citizen.get(url), 'UNSTORABLE_TEXT');
   });
 
+  it.each([
+    ['a malformed percent-encoding', 'GET', '/v1/merchants/by-code/%E0%A4%A', 400, 'FST_ERR_BAD_URL'],
+    [
+      'an id past any id length',
+      'POST',
+      `/v1/me/transfers/${'x'.repeat(200)}/accept`,
+      414,
+      'FST_ERR_MAX_PARAM_LENGTH',
+    ],
+  ])(
+    'answers %s, which the router refuses, as every other error',
+    async (_name, method, url, status, code) => {
+      const response = await t.app.inject({
+        method: method as 'GET' | 'POST',
+        url,
+        headers: { authorization: `Bearer ${citizen.token}`, 'x-tenant-id': tenantId },
+      });
+      expect(response.statusCode).toBe(status);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['x-request-id']).toBeTruthy();
+      const body = response.json();
+      expect(body).toMatchObject({ status, code });
+      expect(body.messages.ko).toMatch(/요청 주소/);
+      expect(body.detail).not.toContain('xxxxxxxxxx');
+    },
+  );
+
   it('refuses a NUL in a path segment', async () => {
     expectClientError(
       await operator.request('POST', '/v1/operator/merchants/%00/approve'),
