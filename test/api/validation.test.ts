@@ -60,6 +60,18 @@ describe.each(databaseKinds())('invalid requests on %s', (kind) => {
     await expectUnchanged();
   });
 
+  it.each([
+    ['an unknown type', 'type=nope'],
+    ['an unknown type beside a known one', 'type=charge,nope'],
+    ['a thirteenth month', 'month=2026-13'],
+    ['a month zero', 'month=2026-00'],
+  ])('refuses a history filter with %s, instead of an empty page', async (_name, query) => {
+    const response = await citizen.get(`/v1/me/transactions?${query}`);
+    expect([response.status, response.body.code]).toEqual([400, 'INVALID_INPUT']);
+    const known = await citizen.get('/v1/me/transactions?type=charge,donation&month=2021-05');
+    expect(known.status).toBe(200);
+  });
+
   it('refuses a money-moving request without an Idempotency-Key', async () => {
     const response = await citizen.request('POST', '/v1/me/payments', { merchantCode, amountWon: 1_000 });
     expect(response.status).toBe(400);

@@ -16,6 +16,7 @@ import type { WalletService } from '../wallets/wallet-service.js';
 import { CharityPayouts } from './charity-payouts.js';
 import { donationRecordPdf } from './donation-record-pdf.js';
 import { GivingErrors } from './errors.js';
+import { DONATION_TRANSFER_PREFIX, recordDonationLine } from './history-lines.js';
 import { NeighbourhoodGiving } from './neighbourhood.js';
 import { PartnerAgreements } from './partners.js';
 import {
@@ -235,7 +236,7 @@ export class GivingService {
       giftMonth: null,
       createdAt: now,
     };
-    await this.moveDonation(tx, tenantId, donation, `donation:${donation.id}`);
+    await this.moveDonation(tx, tenantId, donation, `${DONATION_TRANSFER_PREFIX}${donation.id}`);
     // 동행협약: partners' matching pledges on the campaign add their share in the same transaction.
     await this.partners.matchDonation(tx, tenantId, donation);
     return { donation, monthlyGift: null };
@@ -292,7 +293,10 @@ export class GivingService {
     return gift;
   }
 
-  /** The ledger transfer and the donation row, in one transaction; refused with nothing written. */
+  /**
+   * The ledger transfer, the donation row and the donor's history line (`donation`), in one
+   * transaction; refused with nothing written.
+   */
   private async moveDonation(tx: Sql, tenantId: string, donation: Donation, transferId: string) {
     const debits = await this.debitsFor(tx, tenantId, donation);
     const [result] = await this.deps.ledger.postTransfersInTransaction(tx, tenantId, [
@@ -312,6 +316,21 @@ export class GivingService {
       throw new Error(`ledger refused donation ${donation.id}: ${result?.ok === false ? result.code : ''}`);
     }
     await insertDonation(tx, tenantId, donation);
+    // The donor's history line, in the same transaction: every movement of a member is a line.
+    const charity = await selectCharity(tx, tenantId, donation.charityId);
+    const campaign = donation.campaignId
+      ? await selectCampaign(tx, tenantId, donation.campaignId)
+      : undefined;
+    const timeZone = await this.deps.tenants.timeZoneOf(tenantId, tx);
+    await recordDonationLine(tx, {
+      tenantId,
+      donation,
+      transferId,
+      month: monthKey(donation.createdAt, timeZone),
+      debits,
+      charityName: charity?.name ?? '',
+      campaignTitle: campaign?.title ?? null,
+    });
   }
 
   /** The member's postings: one account for cash or cashback; grants in expiry order, only those allowing it. */
@@ -419,7 +438,7 @@ export class GivingService {
           [tenantId, gift.id, month],
         );
         if (given) return;
-        await this.moveDonation(tx, tenantId, donation, `donation:${gift.id}:${month}`);
+        await this.moveDonation(tx, tenantId, donation, `${DONATION_TRANSFER_PREFIX}${gift.id}:${month}`);
         await markGiftAttempt(tx, tenantId, gift.id, now, null);
       });
       return null;

@@ -30,6 +30,26 @@ const ActivitySchema = Type.Object({
 
 const activityCursor = cursorCodec({ seq: CursorKey.seq });
 
+/** Every type of line the member's history holds; a filter naming another is a client mistake. */
+const HISTORY_LINE_TYPES = [
+  'charge',
+  'auto_charge',
+  'payment',
+  'payment_cancellation',
+  'transfer_sent',
+  'transfer_received',
+  'transfer_returned',
+  'refund',
+  'grant_received',
+  'grant_expired',
+  'order',
+  'order_released',
+  'order_cashback',
+  'order_returned',
+  'donation',
+] as const;
+const ONE_HISTORY_TYPE = `(${HISTORY_LINE_TYPES.join('|')})`;
+
 export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   const { wallets, members, history, guards } = platform;
 
@@ -114,19 +134,18 @@ export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['wallet'],
           summary:
-            'History, newest first: every movement of the member (charges, auto-charges, payments with their source of funds and cashback, cancellations, transfers sent/received/returned, refunds, grants received/expired); other members appear by name and masked phone only',
+            'History, newest first: every movement of the member (charges, auto-charges, payments with their source of funds and cashback, cancellations, transfers sent/received/returned, refunds, grants received/expired, orders, donations); other members appear by name and masked phone only',
           querystring: Type.Intersect([
             PageQuerySchema,
             Type.Object({
               type: Type.Optional(
                 Type.String({
-                  maxLength: 200,
-                  pattern: '^[a-z_]+(,[a-z_]+)*$',
-                  description:
-                    'one type or several, comma-separated: charge, auto_charge, payment, payment_cancellation, transfer_sent, transfer_received, transfer_returned, refund, grant_received, grant_expired, order, order_released, order_cashback, order_returned',
+                  maxLength: 400,
+                  pattern: `^${ONE_HISTORY_TYPE}(,${ONE_HISTORY_TYPE})*$`,
+                  description: `one type or several, comma-separated: ${HISTORY_LINE_TYPES.join(', ')}`,
                 }),
               ),
-              month: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}$' })),
+              month: Type.Optional(Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$' })),
               merchantId: Type.Optional(Type.String({ maxLength: 64 })),
             }),
           ]),

@@ -130,6 +130,7 @@ export const trustEn: typeof trustKo = {
       order_released: 'Order money released',
       order_cashback: 'Order cashback',
       order_returned: 'Order returned',
+      donation: 'Donation',
       other: 'Other',
     },
     groups: {
@@ -140,6 +141,7 @@ export const trustEn: typeof trustKo = {
       refund: 'Refunds',
       grant: 'Grants',
       order: 'Orders',
+      donation: 'Donations',
     },
     detail: 'Details',
     when: 'Date and time',

@@ -126,6 +126,7 @@ export const trustKo = {
       order_released: '주문 취소·반환',
       order_cashback: '주문 캐시백',
       order_returned: '주문 반품',
+      donation: '기부',
       other: '기타',
     },
     groups: {
@@ -136,6 +137,7 @@ export const trustKo = {
       refund: '환불',
       grant: '지원금',
       order: '주문',
+      donation: '기부',
     },
     detail: '자세히',
     when: '일시',

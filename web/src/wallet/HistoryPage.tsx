@@ -69,7 +69,9 @@ function ActivityDetail({ activity }: { activity: Activity }) {
   if (counterpart)
     rows.push([
       t('trust.history.counterpart'),
-      <DataName key="c">{`${counterpart.name} (${counterpart.phoneMasked})`}</DataName>,
+      <DataName key="c">
+        {counterpart.phoneMasked ? `${counterpart.name} (${counterpart.phoneMasked})` : counterpart.name}
+      </DataName>,
     ]);
   if (message) rows.push([t('trust.history.message'), <DataName key="m">{message}</DataName>]);
   if (paidFrom) {

@@ -92,6 +92,7 @@ export const ACTIVITY_TYPES = [
   'order_released',
   'order_cashback',
   'order_returned',
+  'donation',
 ] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 
@@ -104,6 +105,7 @@ export const ACTIVITY_GROUPS = {
   refund: ['refund'],
   grant: ['grant_received', 'grant_expired'],
   order: ['order', 'order_released', 'order_cashback', 'order_returned'],
+  donation: ['donation'],
 } as const satisfies Record<string, readonly ActivityType[]>;
 export type ActivityGroup = keyof typeof ACTIVITY_GROUPS;
 

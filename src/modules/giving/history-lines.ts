@@ -1,0 +1,155 @@
+import type { Sql } from '../../db/database.js';
+import type { Posting } from '../ledger/types.js';
+import { memberAccountIds } from '../members/member-service.js';
+import { recordActivity, recordSpending } from '../wallets/usage.js';
+import type { Donation } from './types.js';
+
+/** The type of a donation's line in the member's history (`GET /v1/me/transactions?type=donation`). */
+export const DONATION_LINE_TYPE = 'donation';
+
+/** Every donation's ledger transfer id starts so: `donation:<donationId>` or `donation:<giftId>:<month>`. */
+export const DONATION_TRANSFER_PREFIX = 'donation:';
+
+/**
+ * The history line's reference: the transfer id without its prefix, so the donation's proof is found
+ * by it (`GET /v1/me/transactions/{referenceId}/proof` finds the transfer whose id is or ends with
+ * `:<referenceId>`). A one-off donation's reference is its id; a monthly gift's donation of a month
+ * is `<giftId>:<month>`.
+ */
+export function donationReferenceId(transferId: string): string {
+  if (!transferId.startsWith(DONATION_TRANSFER_PREFIX))
+    throw new Error(`donation transfer id without its prefix: ${transferId}`);
+  return transferId.slice(DONATION_TRANSFER_PREFIX.length);
+}
+
+/** What each of the member's balances gave: the donation's own postings, so always exactly its amount. */
+export function donationPaidFrom(
+  memberId: string,
+  debits: readonly Posting[],
+): { cashWon: number; cashbackWon: number; grantWon: number } {
+  const ids = memberAccountIds(memberId);
+  const paidFrom = { cashWon: 0, cashbackWon: 0, grantWon: 0 };
+  for (const debit of debits) {
+    const won = -debit.amountWon;
+    if (debit.accountId === ids.cash) paidFrom.cashWon += won;
+    else if (debit.accountId === ids.cashback) paidFrom.cashbackWon += won;
+    else paidFrom.grantWon += won;
+  }
+  return paidFrom;
+}
+
+/**
+ * The donor's history line of a donation, written in the transaction that moves the money (through
+ * the wallets module's `recordActivity`, as transfers, refunds and orders write theirs): the whole
+ * amount as a negative movement, the charity as the counterpart (a name, never an id of a person).
+ */
+export async function recordDonationLine(
+  tx: Sql,
+  line: {
+    tenantId: string;
+    donation: Donation;
+    transferId: string;
+    month: string;
+    debits: readonly Posting[];
+    charityName: string;
+    campaignTitle: string | null;
+  },
+): Promise<void> {
+  const { donation } = line;
+  await recordActivity(tx, {
+    tenantId: line.tenantId,
+    memberId: donation.memberId,
+    at: donation.createdAt,
+    type: DONATION_LINE_TYPE,
+    month: line.month,
+    amountWon: -donation.amountWon,
+    referenceId: donationReferenceId(line.transferId),
+    merchantId: null,
+    details: {
+      donationId: donation.id,
+      counterpart: { name: line.charityName },
+      charityId: donation.charityId,
+      campaignId: donation.campaignId,
+      campaignTitle: line.campaignTitle,
+      amountWon: donation.amountWon,
+      source: donation.source,
+      paidFrom: donationPaidFrom(donation.memberId, line.debits),
+      monthlyGiftId: donation.monthlyGiftId,
+      giftMonth: donation.giftMonth,
+    },
+  });
+}
+
+/** A partner gift's funding of one employee's grant: `partner_gift:<giftId>:<memberId>`. */
+export const PARTNER_GIFT_TRANSFER_PREFIX = 'partner_gift:';
+
+/** What the gift's expiry took back from that grant: `partner_gift_expiry:<giftId>:<memberId>`. */
+export const PARTNER_GIFT_EXPIRY_TRANSFER_PREFIX = 'partner_gift_expiry:';
+
+export function partnerGiftTransferId(giftId: string, memberId: string): string {
+  return `${PARTNER_GIFT_TRANSFER_PREFIX}${giftId}:${memberId}`;
+}
+
+export function partnerGiftExpiryTransferId(giftId: string, memberId: string): string {
+  return `${PARTNER_GIFT_EXPIRY_TRANSFER_PREFIX}${giftId}:${memberId}`;
+}
+
+/** A movement of one member's partner-gift grant that the ledger accepted (not a replay). */
+export interface PartnerGiftMovement {
+  memberId: string;
+  /** What the grant gained (funding) or lost (expiry): positive won. */
+  amountWon: number;
+  /** The ledger transfer that moved it. */
+  transferId: string;
+}
+
+/**
+ * The members' history lines of a 동행협약 gift, in the transaction that moves the money, with the
+ * shape of a programme's grant lines (`grant_received` when the gift funds the grant, `grant_expired`
+ * with minus what the expiry took back; one statement through the wallets module, as programmes
+ * write theirs), the company as the counterpart.
+ *
+ * The reference is the whole transfer id, not the part after the prefix as for donations: the
+ * funding `partner_gift:<gift>:<member>` and the expiry `partner_gift_expiry:<gift>:<member>` end
+ * alike, so `<gift>:<member>` would make `GET /v1/me/transactions/{referenceId}/proof` answer both
+ * transfers; the whole id finds exactly the line's own transfer.
+ */
+export async function recordPartnerGiftLines(
+  tx: Sql,
+  lines: {
+    tenantId: string;
+    type: 'grant_received' | 'grant_expired';
+    at: Date;
+    month: string;
+    partner: { id: string; name: string };
+    gift: { id: string; expiresAt: Date };
+    movements: readonly PartnerGiftMovement[];
+  },
+): Promise<void> {
+  if (lines.movements.length === 0) return;
+  const sign = lines.type === 'grant_received' ? 1 : -1;
+  await recordSpending(
+    tx,
+    lines.tenantId,
+    lines.month,
+    [],
+    lines.movements.map((movement) => ({
+      tenantId: lines.tenantId,
+      memberId: movement.memberId,
+      at: lines.at,
+      type: lines.type,
+      month: lines.month,
+      amountWon: sign * movement.amountWon,
+      referenceId: movement.transferId,
+      merchantId: null,
+      details: {
+        programName: lines.partner.name,
+        expiresAt: lines.gift.expiresAt.toISOString(),
+        counterpart: { name: lines.partner.name },
+        partnerId: lines.partner.id,
+        giftId: lines.gift.id,
+        amountWon: movement.amountWon,
+      },
+    })),
+  );
+}
