@@ -298,6 +298,15 @@ describe.each(databaseKinds())('money people can trust on %s', (kind) => {
       expect(history[1]?.details).toMatchObject({ paidFrom: { cashWon: 15_000 } });
       const grants = (await citizen.get('/v1/me/transactions?type=grant_received,grant_expired')).body;
       expect(grants.items).toHaveLength(1);
+      // The grant's line proves itself as every other line does: its reference names its transfer.
+      const line = grants.items[0] as { referenceId: string };
+      expect((await citizen.get(`/v1/me/transactions/${line.referenceId}/proof`)).body.status).toBe(
+        'not_yet_sealed',
+      );
+      await operator.post('/v1/operator/checkpoints');
+      const proof = await citizen.get(`/v1/me/transactions/${line.referenceId}/proof`);
+      expect(proof.body.status).toBe('sealed');
+      expect(proof.body.proofs[0].transferId).toBe(`program_grant:${line.referenceId}`);
       await expectLedgerAuditGreen(t.platform, tenantId);
     });
   });

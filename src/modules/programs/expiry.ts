@@ -167,7 +167,11 @@ export class GrantExpiry {
     const program = await selectProgram(tx, tenantId, programId);
     if (program && reclaims.length > 0) {
       const month = monthKey(now, await this.timeZoneOf(tenantId));
-      await recordGrantActivity(tx, program, 'grant_expired', month, now, reclaims);
+      const lines = reclaims.map((reclaim, at) => ({
+        ...reclaim,
+        transferId: (transfers[at] as TransferRequest).id,
+      }));
+      await recordGrantActivity(tx, program, 'grant_expired', month, now, lines);
     }
     const won = reclaims.reduce((sum, reclaim) => sum + reclaim.amountWon, 0);
     await addReclaimed(tx, tenantId, programId, reclaims);

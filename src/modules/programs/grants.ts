@@ -112,7 +112,14 @@ export async function payGrants(
   assertFresh(await ledger.postTransfersInTransaction(tx, program.tenantId, transfers));
   const memberIds = recipients.map((recipient) => recipient.memberId);
   await markDisbursed(tx, program.tenantId, program.id, memberIds, now, context.onApplication);
-  await recordGrantActivity(tx, program, 'grant_received', monthKey(now, context.timeZone), now, recipients);
+  await recordGrantActivity(
+    tx,
+    program,
+    'grant_received',
+    monthKey(now, context.timeZone),
+    now,
+    recipients.map((recipient, at) => ({ ...recipient, transferId: (transfers[at] as TransferRequest).id })),
+  );
   const won = recipients.reduce((sum, recipient) => sum + recipient.amountWon, 0);
   await addCounters(tx, program.tenantId, program.id, {
     disbursedCount: recipients.length,
@@ -122,14 +129,18 @@ export async function payGrants(
   return { count: recipients.length, won };
 }
 
-/** The members' history lines of grants paid (지원금 지급) or taken back at expiry (지원금 소멸), in one statement. */
+/**
+ * The members' history lines of grants paid (지원금 지급) or taken back at expiry (지원금 소멸), in one
+ * statement. A line's reference is its transfer's id after the transfer's kind (`program_grant:`),
+ * which is what the proof of a history line looks the transfer up by.
+ */
 export async function recordGrantActivity(
   tx: Sql,
   program: Pick<Program, 'tenantId' | 'id' | 'name' | 'expiresAt'>,
   type: 'grant_received' | 'grant_expired',
   month: string,
   at: Date,
-  movements: ReadonlyArray<{ memberId: string; amountWon: number }>,
+  movements: ReadonlyArray<{ memberId: string; amountWon: number; transferId: string }>,
 ): Promise<void> {
   const sign = type === 'grant_received' ? 1 : -1;
   await recordSpending(
@@ -144,7 +155,7 @@ export async function recordGrantActivity(
       type,
       month,
       amountWon: sign * movement.amountWon,
-      referenceId: `${type}:${program.id}:${movement.memberId}:${at.getTime()}`,
+      referenceId: movement.transferId.slice(movement.transferId.indexOf(':') + 1),
       details: { programName: program.name, expiresAt: program.expiresAt.toISOString() },
     })),
   );

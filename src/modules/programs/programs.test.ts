@@ -339,6 +339,14 @@ describe.each(databaseKinds())('policy programmes on %s', (kind) => {
       });
       const grant = await t.platform.ledger.getAccount(tenantId, `${members[1]?.id}:grant:${programId}`);
       expect(grant?.postedWon).toBe(0);
+      // The member's line of what expired names its reclaim, so its proof is found.
+      const a = await signIn(tenantId, members[1] as BulkMember);
+      const expired = (await a.get('/v1/me/transactions?type=grant_expired')).body.items;
+      expect(expired).toHaveLength(1);
+      const proof = await a.get(`/v1/me/transactions/${expired[0].referenceId}/proof`);
+      // The scheduler's tick above sealed the day's checkpoint too.
+      expect([proof.status, proof.body.status]).toEqual([200, 'sealed']);
+      expect(proof.body.proofs[0].transferId).toBe(`program_reclaim:${expired[0].referenceId}`);
       const refused = await operator.post(`/v1/operator/programs/${programId}/disbursements`);
       expect(refused.body.code).toBe('PROGRAM_EXPIRED');
     });
