@@ -94,7 +94,7 @@ export function partnerGiftExpiryTransferId(giftId: string, memberId: string): s
   return `${PARTNER_GIFT_EXPIRY_TRANSFER_PREFIX}${giftId}:${memberId}`;
 }
 
-/** A movement of one member's partner-gift grant that the ledger accepted (not a replay). */
+/** One member's partner-gift grant funded or taken back: what its ledger transfer moves. */
 export interface PartnerGiftMovement {
   memberId: string;
   /** What the grant gained (funding) or lost (expiry): positive won. */

@@ -3,18 +3,26 @@ import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { DomainError, invalidInput } from '../../errors.js';
 import { recordId } from '../../ids.js';
+import { monthKey } from '../../time.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankAccountRef, BankGateway, BankOutcome } from '../bank/bank-gateway.js';
 import { idempotencyKeyReused, type KeyClaims } from '../idempotency/idempotency.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
-import type { TransferRequest } from '../ledger/types.js';
+import type { TransferRequest, TransferResult } from '../ledger/types.js';
 import type { MemberService } from '../members/member-service.js';
 import { normalizeBusinessNumber } from '../merchants/business-number.js';
 import { countDataRows, parseCsv } from '../programs/csv.js';
 import { checkRows, readRow, recipientColumns } from '../programs/recipient-rows.js';
 import type { RowError } from '../programs/types.js';
 import type { Job } from '../scheduler/scheduler.js';
+import type { TenantService } from '../tenants/tenant-service.js';
 import { SYSTEM_ACCOUNTS } from '../wallets/wallet-service.js';
+import {
+  type PartnerGiftMovement,
+  partnerGiftExpiryTransferId,
+  partnerGiftTransferId,
+  recordPartnerGiftLines,
+} from './history-lines.js';
 import { selectCampaign } from './store.js';
 import { charityAccountId, type Donation } from './types.js';
 
@@ -185,6 +193,8 @@ export class PartnerAgreements {
     private readonly deps: {
       ledger: LedgerService;
       members: MemberService;
+      /** The city's time zone: the month of a member's history line. */
+      tenants: TenantService;
       bank: BankGateway;
       operatorActions: OperatorActionLog;
       /** A deposit answers from its own row, and claims its key in the shared key space. */
@@ -534,7 +544,8 @@ export class PartnerAgreements {
   /**
    * Gifts to employees from a CSV list (the programmes' reader: 전화번호,금액 or phone,amountWon; UTF-8,
    * BOM or CP949 decoded by the route). All or nothing: a bad row or a total beyond the deposit gives
-   * nothing. Runs in the caller's (idempotent request's) transaction.
+   * nothing. Runs in the caller's (idempotent request's) transaction, which also writes each
+   * employee's `grant_received` history line.
    */
   async gift(
     tx: Sql,
@@ -557,7 +568,7 @@ export class PartnerAgreements {
         `at most ${GIFT_ROWS_MAX} rows per gift file`,
         `선물 파일은 ${GIFT_ROWS_MAX}행 이하여야 합니다`,
       );
-    await this.partner(tx, tenantId, partnerId, true);
+    const partner = await this.partner(tx, tenantId, partnerId, true);
     const document = parseCsv(csv);
     const columns = recipientColumns(document.header);
     const rows = document.rows.map((row) => readRow(row, columns));
@@ -604,18 +615,34 @@ export class PartnerAgreements {
       })),
       tx,
     );
-    const transfers: TransferRequest[] = valid.map((row) => ({
-      id: `partner_gift:${gift.id}:${row.memberId}`,
+    const funded: PartnerGiftMovement[] = valid.map((row) => ({
+      memberId: row.memberId,
+      amountWon: row.amountWon,
+      transferId: partnerGiftTransferId(gift.id, row.memberId),
+    }));
+    const transfers: TransferRequest[] = funded.map((movement) => ({
+      id: movement.transferId,
       action: 'transfer',
       code: 'partner_gift',
       postings: [
-        { accountId: partnerDepositAccountId(partnerId), amountWon: -row.amountWon },
-        { accountId: partnerGrantAccountId(row.memberId, gift.id), amountWon: row.amountWon },
+        { accountId: partnerDepositAccountId(partnerId), amountWon: -movement.amountWon },
+        { accountId: partnerGrantAccountId(movement.memberId, gift.id), amountWon: movement.amountWon },
       ],
-      metadata: { giftId: gift.id, partnerId, memberId: row.memberId },
+      metadata: { giftId: gift.id, partnerId, memberId: movement.memberId },
     }));
-    for (const result of await this.deps.ledger.postTransfersInTransaction(tx, tenantId, transfers))
+    const results = await this.deps.ledger.postTransfersInTransaction(tx, tenantId, transfers);
+    for (const result of results)
       if (!result.ok || result.replayed) throw new Error(`ledger refused partner gift transfer ${result.id}`);
+    // Every movement of a member is a line of their history: 지원금 지급 from the company.
+    await recordPartnerGiftLines(tx, {
+      tenantId,
+      type: 'grant_received',
+      at: now,
+      month: monthKey(now, await this.deps.tenants.timeZoneOf(tenantId, tx)),
+      partner,
+      gift,
+      movements: postedNow(funded, results),
+    });
     await tx.query(
       `insert into partner_gifts (tenant_id, id, partner_id, file_sha256, recipient_count, amount_won, usable_from, expires_at, allowed_industries, created_by, created_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
@@ -657,7 +684,8 @@ export class PartnerAgreements {
   /**
    * After a gift expires, what its employees did not spend goes back to the partner's deposit, once
    * per grant (`partner_gift_expiry:<gift>:<member>`). A grant with a payment still on hold keeps the
-   * gift open for the next run; expired grants take no new holds (payments check expiresAt).
+   * gift open for the next run; expired grants take no new holds (payments check expiresAt). Each
+   * grant taken back is a `grant_expired` line of its member's history, in the same transaction.
    */
   async reclaimExpiredGifts(tenantId: string, now: Date) {
     const gifts = await this.db.query<{ id: string; partner_id: string }>(
@@ -676,8 +704,8 @@ export class PartnerAgreements {
 
   private async reclaimGift(tenantId: string, giftId: string, partnerId: string, now: Date): Promise<number> {
     return transactionWithRetry(this.db, async (tx) => {
-      const [gift] = await tx.query<{ reclaimed_at: Date | null }>(
-        'select reclaimed_at from partner_gifts where tenant_id = $1 and id = $2 for update',
+      const [gift] = await tx.query<{ reclaimed_at: Date | null; expires_at: Date }>(
+        'select reclaimed_at, expires_at from partner_gifts where tenant_id = $1 and id = $2 for update',
         [tenantId, giftId],
       );
       if (!gift || gift.reclaimed_at) return 0;
@@ -685,25 +713,46 @@ export class PartnerAgreements {
         'select member_id from partner_gift_recipients where tenant_id = $1 and gift_id = $2 order by member_id',
         [tenantId, giftId],
       );
-      const grants = await this.deps.ledger.lockAccounts(
-        tx,
-        tenantId,
-        recipients.map((row) => partnerGrantAccountId(row.member_id, giftId)),
+      const memberIdByGrant = new Map(
+        recipients.map((row) => [partnerGrantAccountId(row.member_id, giftId), row.member_id]),
       );
-      const transfers: TransferRequest[] = grants
+      const grants = await this.deps.ledger.lockAccounts(tx, tenantId, [...memberIdByGrant.keys()]);
+      const takenBack: Array<PartnerGiftMovement & { grantAccountId: string }> = grants
         .filter((grant) => grant.availableWon > 0)
-        .map((grant) => ({
-          id: `partner_gift_expiry:${giftId}:${grant.ownerId}`,
-          action: 'transfer',
-          code: 'partner_gift_expiry',
-          postings: [
-            { accountId: grant.id, amountWon: -grant.availableWon },
-            { accountId: partnerDepositAccountId(partnerId), amountWon: grant.availableWon },
-          ],
-          metadata: { giftId, partnerId, memberId: grant.ownerId },
-        }));
-      for (const result of await this.deps.ledger.postTransfersInTransaction(tx, tenantId, transfers))
+        .map((grant) => {
+          const memberId = memberIdByGrant.get(grant.id) ?? String(grant.ownerId);
+          return {
+            memberId,
+            amountWon: grant.availableWon,
+            transferId: partnerGiftExpiryTransferId(giftId, memberId),
+            grantAccountId: grant.id,
+          };
+        });
+      const transfers: TransferRequest[] = takenBack.map((movement) => ({
+        id: movement.transferId,
+        action: 'transfer',
+        code: 'partner_gift_expiry',
+        postings: [
+          { accountId: movement.grantAccountId, amountWon: -movement.amountWon },
+          { accountId: partnerDepositAccountId(partnerId), amountWon: movement.amountWon },
+        ],
+        metadata: { giftId, partnerId, memberId: movement.memberId },
+      }));
+      const results = await this.deps.ledger.postTransfersInTransaction(tx, tenantId, transfers);
+      for (const result of results)
         if (!result.ok) throw new Error(`ledger refused gift expiry ${result.id}`);
+      // 지원금 소멸: minus what was taken back, for the transfers posted now (a replay moved nothing).
+      const expired = postedNow(takenBack, results);
+      if (expired.length > 0)
+        await recordPartnerGiftLines(tx, {
+          tenantId,
+          type: 'grant_expired',
+          at: now,
+          month: monthKey(now, await this.deps.tenants.timeZoneOf(tenantId, tx)),
+          partner: await this.partner(tx, tenantId, partnerId),
+          gift: { id: giftId, expiresAt: new Date(gift.expires_at) },
+          movements: expired,
+        });
       const won = grants.reduce((sum, grant) => sum + Math.max(grant.availableWon, 0), 0);
       const settled = grants.every((grant) => grant.postedWon === grant.availableWon);
       await tx.query(
@@ -739,6 +788,17 @@ export class PartnerAgreements {
     }
     return { memberIdByPhone, knownMemberIds };
   }
+}
+
+/** The movements whose transfer the ledger posted in this call: a replay moved nothing, so it is no line. */
+function postedNow<T extends PartnerGiftMovement>(
+  movements: readonly T[],
+  results: readonly TransferResult[],
+): T[] {
+  const posted = new Set(
+    results.filter((result) => result.ok && !result.replayed).map((result) => result.id),
+  );
+  return movements.filter((movement) => posted.has(movement.transferId));
 }
 
 function pledgeOf(row: Record<string, unknown>): Pledge {
