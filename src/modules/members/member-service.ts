@@ -285,17 +285,19 @@ export class MemberService {
     const phone = normalizePhone(rawPhone);
     const subjects = { phoneKey: phone ?? phoneDigits(rawPhone).replace(/\D/g, ''), address: clientAddress };
     await this.deps.tenants.timeZoneOf(tenantId); // an unknown city is a 404, before its sign-in rules are read
-    await this.signInLimits.assertNotLocked(tenantId, subjects);
-    const [row] = await this.db.query<UserRow>(
-      `${USER_SELECT} where u.tenant_id = $1 and u.phone = $2 and u.disabled_at is null`,
-      [tenantId, phone ?? ''],
-    );
-    const passwordMatches = await verify(
-      row?.password_hash ?? DUMMY_PASSWORD_HASH,
-      password.slice(0, PASSWORD_LENGTH_MAX),
-    );
-    if (!row || !passwordMatches) {
-      await this.signInLimits.recordFailure(tenantId, subjects);
+    // Counted before the password is checked, and refused while locked (see SignInLimits.attempt).
+    const row = await this.signInLimits.attempt(tenantId, subjects, async () => {
+      const [found] = await this.db.query<UserRow>(
+        `${USER_SELECT} where u.tenant_id = $1 and u.phone = $2 and u.disabled_at is null`,
+        [tenantId, phone ?? ''],
+      );
+      const passwordMatches = await verify(
+        found?.password_hash ?? DUMMY_PASSWORD_HASH,
+        password.slice(0, PASSWORD_LENGTH_MAX),
+      );
+      return found && passwordMatches ? found : undefined;
+    });
+    if (!row) {
       throw new DomainError({
         code: 'INVALID_CREDENTIALS',
         httpStatus: 401,
@@ -303,7 +305,6 @@ export class MemberService {
         messageKo: '휴대전화 번호 또는 비밀번호가 올바르지 않습니다',
       });
     }
-    await this.signInLimits.recordSuccess(tenantId, subjects);
     const userId = row.id;
     return transactionWithRetry(this.db, async (tx) => {
       const grant = await this.openSession(tenantId, userId, row.roles ?? [], tx);

@@ -1,4 +1,5 @@
 import { DomainError } from '../../errors.js';
+import { SerialByKey } from '../../serial-by-key.js';
 import type { MemberService } from '../members/member-service.js';
 import { AUTO_CHARGE_KEY_PREFIX, type WalletService } from './wallet-service.js';
 
@@ -58,21 +59,8 @@ export async function coverShortfall(
   return { chargeId: charge.id, amountWon, units };
 }
 
-/** The member's pending auto-charge turns, chained: bounded by the members paying at once. */
-const memberTurns = new Map<string, Promise<unknown>>();
-
-/** Runs `work` after every earlier turn of the same member has ended (in this process). */
-async function inMemberTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
-  const before = memberTurns.get(key) ?? Promise.resolve();
-  const turn = before.then(work, work);
-  const settled = turn.catch(() => undefined);
-  memberTurns.set(key, settled);
-  try {
-    return await turn;
-  } finally {
-    if (memberTurns.get(key) === settled) memberTurns.delete(key);
-  }
-}
+/** The members' auto-charge turns (in this process): bounded by the members paying at once. */
+const memberTurns = new SerialByKey();
 
 function shortfallOf(error: unknown): number | null {
   if (!(error instanceof DomainError) || error.code !== 'INSUFFICIENT_FUNDS') return null;
@@ -100,7 +88,7 @@ export async function payCoveringShortfall<Outcome>(
     if (shortfallOf(error) === null || !(await deps.wallets.autoCharge(tenantId, memberId)).enabled)
       throw error;
   }
-  return inMemberTurn(`${tenantId}\n${memberId}`, async () => {
+  return memberTurns.run(`${tenantId}\n${memberId}`, async () => {
     try {
       return await pay();
     } catch (error) {
