@@ -83,15 +83,19 @@ export async function recordDonationLine(
 /** A partner gift's funding of one employee's grant: `partner_gift:<giftId>:<memberId>`. */
 export const PARTNER_GIFT_TRANSFER_PREFIX = 'partner_gift:';
 
-/** What the gift's expiry took back from that grant: `partner_gift_expiry:<giftId>:<memberId>`. */
+/**
+ * What the gift's expiry took back from that grant: `partner_gift_expiry:<giftId>:<memberId>` on the
+ * gift's first reclaiming run, `…:<run>` on a later one (a hold released after the first run).
+ */
 export const PARTNER_GIFT_EXPIRY_TRANSFER_PREFIX = 'partner_gift_expiry:';
 
 export function partnerGiftTransferId(giftId: string, memberId: string): string {
   return `${PARTNER_GIFT_TRANSFER_PREFIX}${giftId}:${memberId}`;
 }
 
-export function partnerGiftExpiryTransferId(giftId: string, memberId: string): string {
-  return `${PARTNER_GIFT_EXPIRY_TRANSFER_PREFIX}${giftId}:${memberId}`;
+export function partnerGiftExpiryTransferId(giftId: string, memberId: string, run = 1): string {
+  const first = `${PARTNER_GIFT_EXPIRY_TRANSFER_PREFIX}${giftId}:${memberId}`;
+  return run === 1 ? first : `${first}:${run}`;
 }
 
 /** One member's partner-gift grant funded or taken back: what its ledger transfer moves. */

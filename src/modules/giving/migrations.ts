@@ -224,4 +224,15 @@ export const givingMigrations: Migration[] = [
       primary key (tenant_id, gift_id, member_id)
     );`,
   },
+  {
+    // A gift's expiry runs again while a grant holds a payment; a hold released after a run must be
+    // taken back under a transfer id of its own run, not the first run's (which the ledger would
+    // refuse as a conflict, leaving the money in the expired grant).
+    version: 1701,
+    name: 'partner gifts count their reclaiming runs',
+    sql: `
+    alter table partner_gifts add column reclaim_runs int not null default 0 check (reclaim_runs >= 0);
+    -- A gift left open by a hold after a run that took something back has used the first run's ids.
+    update partner_gifts set reclaim_runs = 1 where reclaimed_won > 0;`,
+  },
 ];

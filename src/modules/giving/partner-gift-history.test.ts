@@ -224,45 +224,49 @@ describe.each(databaseKinds())('동행협약 partner gifts in the member history
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
-  it('an expiry whose transfer the ledger answers as a replay writes no second line', async () => {
+  it('takes back, in a later run under its own transfer, what a hold released after the first run', async () => {
     const partnerId = await partner('대덕정밀', 50_000);
     const a = await member(0);
     const aId = await memberIdOf(a);
-    const given = await gift(partnerId, `전화번호,금액\r\n${a.phone},15000\r\n`, 'gift-replay');
+    const given = await gift(partnerId, `전화번호,금액\r\n${a.phone},15000\r\n`, 'gift-hold');
     expect(given.status).toBe(201);
     const giftId = given.body.giftId as string;
-    t.clock.set(kst('2022-01-01T00:00:00'));
-    const partners = t.platform.giving.partners;
-    await partners.reclaimExpiredGifts(tenantId, t.clock.now());
-    const once = await history(a, '&type=grant_expired');
-    expect(once.map((line) => [line.amountWon, line.referenceId])).toEqual([
-      [-15_000, `partner_gift_expiry:${giftId}:${aId}`],
-    ]);
-
-    // A run that finds the grant holding the same again: the ledger replays the expiry transfer
-    // (same id, same postings) and moves nothing, so no line may be written.
+    // A payment held on the grant (as a mall order holds it) when the gift expires.
     const grantId = partnerGrantAccountId(aId, giftId);
-    await t.platform.ledger.createAccounts(tenantId, [
-      { id: 'budget_source:city', kind: 'budget_source', currencyCode: 'KRW', allowNegative: true },
-    ]);
-    await t.platform.ledger.postTransfers(tenantId, [
+    const held = await t.platform.ledger.postTransfers(tenantId, [
       {
-        id: 'test-refill',
-        action: 'transfer',
+        id: 'test-hold',
+        action: 'pending',
         code: 'test',
+        timeoutAt: new Date('2022-02-01T00:00:00Z'),
         postings: [
-          { accountId: 'budget_source:city', amountWon: -15_000 },
-          { accountId: grantId, amountWon: 15_000 },
+          { accountId: grantId, amountWon: -4_000 },
+          { accountId: 'fee_income', amountWon: 4_000 },
         ],
       },
     ]);
-    await t.db.query('update partner_gifts set reclaimed_at = null where tenant_id = $1 and id = $2', [
-      tenantId,
-      giftId,
+    expect(held[0]?.ok).toBe(true);
+    t.clock.set(kst('2022-01-01T00:00:00'));
+    const partners = t.platform.giving.partners;
+    expect((await partners.reclaimExpiredGifts(tenantId, t.clock.now())).details).toEqual({
+      reclaimedWon: 11_000,
+    });
+    // The hold is released: the next run takes the rest back under its own transfer, once.
+    const voided = await t.platform.ledger.postTransfers(tenantId, [
+      { id: 'test-hold-void', action: 'void_pending', pendingId: 'test-hold' },
     ]);
-    await partners.reclaimExpiredGifts(tenantId, t.clock.now());
-    expect((await t.platform.ledger.getAccount(tenantId, grantId))?.availableWon).toBe(15_000);
-    expect(await history(a, '&type=grant_expired')).toEqual(once);
-    expect(await history(a, '&type=grant_received')).toHaveLength(1);
+    expect(voided[0]?.ok).toBe(true);
+    expect((await partners.reclaimExpiredGifts(tenantId, t.clock.now())).details).toEqual({
+      reclaimedWon: 4_000,
+    });
+    expect((await partners.reclaimExpiredGifts(tenantId, t.clock.now())).processed).toBe(0);
+    expect((await t.platform.ledger.getAccount(tenantId, grantId))?.postedWon).toBe(0);
+    const expired = await history(a, '&type=grant_expired');
+    expect(expired.map((line) => [line.amountWon, line.referenceId])).toEqual([
+      [-4_000, `partner_gift_expiry:${giftId}:${aId}:2`],
+      [-11_000, `partner_gift_expiry:${giftId}:${aId}`],
+    ]);
+    expect(await expectHistoryAddsUp(a)).toBe(0);
+    await expectLedgerAuditGreen(t.platform, tenantId);
   });
 });

@@ -704,11 +704,14 @@ export class PartnerAgreements {
 
   private async reclaimGift(tenantId: string, giftId: string, partnerId: string, now: Date): Promise<number> {
     return transactionWithRetry(this.db, async (tx) => {
-      const [gift] = await tx.query<{ reclaimed_at: Date | null; expires_at: Date }>(
-        'select reclaimed_at, expires_at from partner_gifts where tenant_id = $1 and id = $2 for update',
+      const [gift] = await tx.query<{ reclaimed_at: Date | null; expires_at: Date; reclaim_runs: number }>(
+        'select reclaimed_at, expires_at, reclaim_runs from partner_gifts where tenant_id = $1 and id = $2 for update',
         [tenantId, giftId],
       );
       if (!gift || gift.reclaimed_at) return 0;
+      // Each run that takes something back names its transfers by its number: a grant whose hold was
+      // released after an earlier run gives back the rest under a new id, not the earlier run's.
+      const run = gift.reclaim_runs + 1;
       const recipients = await tx.query<{ member_id: string }>(
         'select member_id from partner_gift_recipients where tenant_id = $1 and gift_id = $2 order by member_id',
         [tenantId, giftId],
@@ -724,7 +727,7 @@ export class PartnerAgreements {
           return {
             memberId,
             amountWon: grant.availableWon,
-            transferId: partnerGiftExpiryTransferId(giftId, memberId),
+            transferId: partnerGiftExpiryTransferId(giftId, memberId, run),
             grantAccountId: grant.id,
           };
         });
@@ -756,8 +759,9 @@ export class PartnerAgreements {
       const won = grants.reduce((sum, grant) => sum + Math.max(grant.availableWon, 0), 0);
       const settled = grants.every((grant) => grant.postedWon === grant.availableWon);
       await tx.query(
-        `update partner_gifts set reclaimed_won = reclaimed_won + $3, reclaimed_at = $4 where tenant_id = $1 and id = $2`,
-        [tenantId, giftId, won, settled ? now : null],
+        `update partner_gifts set reclaimed_won = reclaimed_won + $3, reclaimed_at = $4, reclaim_runs = $5
+         where tenant_id = $1 and id = $2`,
+        [tenantId, giftId, won, settled ? now : null, takenBack.length > 0 ? run : gift.reclaim_runs],
       );
       return won;
     });
