@@ -227,6 +227,11 @@ describe.each(databaseKinds())('money people can trust on %s', (kind) => {
         nameMasked: '받***람',
         phoneMasked: `010-****-${recipient.phone.slice(-4)}`,
       });
+      // One's own phone gets the answer a transfer to it would get; an unknown one is not found.
+      const own = await sender.get(`/v1/me/transfer-recipient?phone=${sender.phone}`);
+      expect([own.status, own.body.code]).toEqual([422, 'TRANSFER_TO_SELF']);
+      const unknown = await sender.get('/v1/me/transfer-recipient?phone=010-9999-0000');
+      expect([unknown.status, unknown.body.code]).toEqual([404, 'RECIPIENT_NOT_FOUND']);
       const sent = await sender.post('/v1/me/transfers', {
         recipientPhone: recipient.phone,
         amountWon: 30_000,

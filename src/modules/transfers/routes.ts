@@ -114,7 +114,7 @@ export function transferRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           querystring: Type.Object({ phone: Type.String({ minLength: 10, maxLength: 13 }) }),
           response: {
             200: Type.Object({ nameMasked: Type.String(), phoneMasked: Type.String() }),
-            ...problemResponses(400, 401, 404),
+            ...problemResponses(400, 401, 404, 422),
           },
         },
       },
@@ -122,7 +122,9 @@ export function transferRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         const principal = userOf(request);
         const phone = normalizePhone(request.query.phone);
         const recipient = phone ? await members.findByPhone(principal.tenantId, phone) : undefined;
-        if (!recipient || recipient.id === principal.userId) throw TransferErrors.recipientNotFound();
+        if (!recipient) throw TransferErrors.recipientNotFound();
+        // The same answer the transfer itself would give, before the member types an amount.
+        if (recipient.id === principal.userId) throw TransferErrors.toSelf();
         return { nameMasked: maskName(recipient.name), phoneMasked: maskPhone(recipient.phone) };
       },
     );
