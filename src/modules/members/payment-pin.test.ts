@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { codeOf, wrongRuns } from '../../../test/support/attempts.js';
 import { databaseKinds } from '../../../test/support/databases.js';
 import {
   type ApiClient,
@@ -33,25 +34,6 @@ const LOCKOUT_MS = 30 * 60_000;
 /** Wrong PINs `000001`, `000002`, …: each names the request it came in. */
 function wrongPins(count: number): string[] {
   return Array.from({ length: count }, (_, index) => String(index + 1).padStart(6, '0'));
-}
-
-/** The wrong PINs checked between right ones, in order: the runs the limit applies to. */
-function wrongRuns(checks: readonly string[]): number[] {
-  const runs = [0];
-  for (const pin of checks) {
-    if (pin === RIGHT_PIN) runs.push(0);
-    else runs[runs.length - 1] = (runs.at(-1) ?? 0) + 1;
-  }
-  return runs;
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'PASSED';
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  }
 }
 
 /**
@@ -110,7 +92,7 @@ describe.each(databaseKinds())('payment PIN attempts on %s', (kind) => {
     // Before a right PIN at most four wrong ones were checked (a fifth locks, and the right one is not
     // checked then); after it, five lock again. Nothing else about the order is fixed.
     const rightChecked = checks.includes(RIGHT_PIN);
-    const runs = wrongRuns(checks);
+    const runs = wrongRuns(checks, RIGHT_PIN);
     expect(runs).toHaveLength(rightChecked ? 2 : 1);
     if (rightChecked) expect(runs[0]).toBeLessThan(ATTEMPTS_MAX);
     expect(runs.at(-1)).toBe(ATTEMPTS_MAX);
