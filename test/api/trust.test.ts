@@ -131,6 +131,62 @@ describe.each(databaseKinds())('money people can trust on %s', (kind) => {
       expect((await withPin(citizen, '/v1/me/transfers', transfer, '246810')).status).toBe(201);
     });
 
+    it('guards payment codes, mall orders and donations the same way: nothing is issued, held or given without it', async () => {
+      const operator = await demoClient(t.app, tenantId, 'operator');
+      const market = await demoClient(t.app, tenantId, 'marketStore');
+      const category = { categoryId: 'food', name: '식품', nameEn: 'Food' };
+      expect((await operator.request('POST', '/v1/operator/commerce/categories', category)).status).toBe(201);
+      const product = await market.request('POST', '/v1/merchant/products', {
+        channel: 'mall',
+        name: '부사 사과 5kg',
+        priceWon: 3_000,
+        stock: 10,
+        categoryId: 'food',
+      });
+      const charity = await operator.request('POST', '/v1/operator/charities', {
+        name: '대전 푸드뱅크',
+        registrationNumber: '305-82-22222',
+        bankAccount: { bankCode: 'SANDBOX', accountNumber: '100-200-300' },
+        description: '',
+      });
+      const citizen = await member(50_000);
+      await citizen.request('PUT', '/v1/me/payment-pin', { pin: '246810' });
+      const before = (await citizen.get('/v1/me/wallet')).body;
+
+      const order = { items: [{ productId: product.body.productId, quantity: 1 }] };
+      const donation = { charityId: charity.body.charityId, amountWon: 2_000, source: 'cash' };
+      const issueCode = (pin?: string) =>
+        citizen.request('POST', '/v1/me/payment-codes', undefined, pin ? { 'x-payment-pin': pin } : {});
+      const guarded = [
+        () => issueCode(),
+        () => withPin(citizen, '/v1/me/orders', order),
+        () => withPin(citizen, '/v1/me/donations', donation),
+      ];
+      for (const attempt of guarded)
+        expect((await attempt()).body).toMatchObject({ status: 403, code: 'PAYMENT_PIN_REQUIRED' });
+      // A wrong PIN counts against the one limit, whichever route it came through.
+      const wrongs = [
+        await issueCode('000000'),
+        await withPin(citizen, '/v1/me/orders', order, '000000'),
+        await withPin(citizen, '/v1/me/donations', donation, '000000'),
+      ];
+      expect(wrongs.map((wrong) => [wrong.status, wrong.body.code, wrong.body.attemptsLeft])).toEqual([
+        [403, 'PAYMENT_PIN_INCORRECT', 4],
+        [403, 'PAYMENT_PIN_INCORRECT', 3],
+        [403, 'PAYMENT_PIN_INCORRECT', 2],
+      ]);
+      expect((await citizen.get('/v1/me/wallet')).body).toEqual(before);
+      expect((await citizen.get('/v1/me/orders')).body.items).toEqual([]);
+      expect((await citizen.get('/v1/me/donations')).body.items).toEqual([]);
+
+      const code = await issueCode('246810');
+      expect(code.status).toBe(201);
+      expect((await withPin(citizen, '/v1/me/orders', order, '246810')).status).toBe(201);
+      expect((await withPin(citizen, '/v1/me/donations', donation, '246810')).status).toBe(201);
+      expect((await citizen.get('/v1/me/wallet')).body.cashWon).toBe(50_000 - 3_000 - 2_000);
+      expect((await citizen.get('/v1/me/payment-pin')).body).toMatchObject({ attemptsLeft: 5 });
+    });
+
     it('stores only an argon2id hash of the PIN', async () => {
       const citizen = await member();
       await citizen.request('PUT', '/v1/me/payment-pin', { pin: '135790' });

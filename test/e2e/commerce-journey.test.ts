@@ -12,7 +12,7 @@ import {
   PHONE,
   screenshot,
 } from './support/browser.js';
-import { eventually, expectNoKoreanOnScreen, logIn } from './support/people.js';
+import { confirmWithPin, eventually, expectNoKoreanOnScreen, logIn } from './support/people.js';
 import { type RunningServer, startServer } from './support/server.js';
 import { ensureWebBuilt } from './support/web-build.js';
 
@@ -100,10 +100,7 @@ describe.skipIf(!browserFound && !browserRequired)('the mall and delivery in a r
     await citizen.goto('/wallet/shop/cart');
     await citizen.getByLabel('배달받을 동').fill('둔산동');
     await citizen.getByRole('button', { name: '주문하기' }).click();
-    await citizen
-      .getByRole('dialog')
-      .getByRole('button', { name: /원 주문$/ })
-      .click();
+    await confirmWithPin(citizen.getByRole('dialog'), /원 주문$/);
     await citizen.getByRole('heading', { level: 1, name: '주문 내역' }).waitFor();
   }
 
@@ -212,7 +209,7 @@ describe.skipIf(!browserFound && !browserRequired)('the mall and delivery in a r
       await citizen.getByRole('button', { name: '장바구니에 담기' }).click();
       await citizen.goto('/wallet/shop/cart');
       await citizen.getByRole('button', { name: '주문하기' }).click();
-      await citizen.getByRole('dialog').getByRole('button', { name: '40,000원 주문' }).click();
+      await confirmWithPin(citizen.getByRole('dialog'), '40,000원 주문');
       await citizen.getByRole('heading', { level: 1, name: '주문 내역' }).waitFor();
 
       await market.goto('/merchant/orders');

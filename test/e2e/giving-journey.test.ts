@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../../src/presets/daejeon.js';
 import { PHONE, screenshot } from './support/browser.js';
 import { apiCall, apiToken, describeJourneys } from './support/journey.js';
-import { logIn } from './support/people.js';
+import { confirmWithPin, logIn } from './support/people.js';
 
 const JOURNEY_TIMEOUT_MS = 120_000;
 
@@ -26,6 +26,9 @@ describeJourneys('giving in a real browser', (journey) => {
       await page.getByLabel('기부처').selectOption({ index: 1 });
       await page.getByLabel('기부 금액').fill('10000');
       await page.getByRole('button', { name: '기부하기' }).click();
+      const sheet = page.getByRole('dialog', { name: '이렇게 기부할까요?' });
+      await sheet.getByText('기부에는 캐시백이 쌓이지 않습니다', { exact: false }).waitFor();
+      await confirmWithPin(sheet, '10,000원 기부하기');
       await page.getByText('10,000원을 기부했습니다. 캐시백은 쌓이지 않습니다.').waitFor();
       await page.getByText('합계 10,000원').waitFor();
       await screenshot(page, 'giving-01-donated');

@@ -6,7 +6,14 @@ import { addDays, formatCalendarDate, seoulParts } from '../../web/src/i18n/form
 import { expectAccessible } from './support/accessibility.js';
 import { DESKTOP, PHONE, screenshot } from './support/browser.js';
 import { describeJourneys } from './support/journey.js';
-import { eventually, expectNoKoreanOnScreen, logIn, readPaymentCode, signUpByApi } from './support/people.js';
+import {
+  confirmWithPin,
+  eventually,
+  expectNoKoreanOnScreen,
+  logIn,
+  readPaymentCode,
+  signUpByApi,
+} from './support/people.js';
 
 /**
  * The journeys of the issue, in Debian's Chromium against `hanbat serve` on the embedded database.
@@ -131,6 +138,9 @@ describeJourneys('journeys in a real browser', (journey) => {
       await customer.getByRole('dialog').getByRole('button', { name: '30,000원 충전하기' }).click();
       await customer.getByText('30,000원을 충전했습니다.').waitFor();
       await customer.goto('/wallet/code');
+      // Whoever holds a code can spend it: it appears only after the PIN (made here the first time).
+      await expect(customer.locator('.code-number').count()).resolves.toBe(0);
+      await confirmWithPin(customer.getByRole('dialog', { name: '결제 코드를 열까요?' }), '결제 코드 보기');
       const code = await readPaymentCode(customer);
       await screenshot(customer, 'merchant-01-customer-code');
 
@@ -377,7 +387,6 @@ describeJourneys('journeys in a real browser', (journey) => {
         ['/wallet', 'My wallet'],
         ['/wallet/charge', 'Charge'],
         ['/wallet/pay', 'Pay a shop'],
-        ['/wallet/code', 'Show a payment code'],
         ['/wallet/history', 'History'],
         ['/wallet/merchants', 'Find shops'],
         ['/wallet/transfers', 'Send money'],
@@ -386,6 +395,10 @@ describeJourneys('journeys in a real browser', (journey) => {
         ['/wallet/programs', 'Policy grants'],
       ] as const;
       for (const [path, heading] of citizenScreens) await expectNoKoreanOnScreen(citizen, path, heading);
+      // The code screen opens on its PIN sheet, which covers the page.
+      await citizen.goto('/wallet/code');
+      await citizen.getByRole('dialog', { name: 'Open a payment code?' }).locator('.pin-fields').waitFor();
+      await expectNoKoreanOnScreen(citizen, null, null);
       await citizen.goto('/wallet/history');
       await citizen.locator('.activity-details summary').first().click();
       await expectNoKoreanOnScreen(citizen, null, 'History');

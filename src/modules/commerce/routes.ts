@@ -7,7 +7,7 @@ import { tenantOf } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
-import { IdempotencyHeaders } from '../wallets/schemas.js';
+import { IdempotencyHeaders, PinHeaders, paymentPinOf } from '../wallets/schemas.js';
 import { CommerceErrors } from './errors.js';
 import { IMAGE_BYTES_MAX, IMAGE_URL_PREFIX, IMAGES_PER_PRODUCT_MAX, ProductImageStore } from './images.js';
 import type { Order } from './order-types.js';
@@ -494,16 +494,17 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           tags: ['commerce'],
           summary:
             'Check out a cart: one order per merchant, the money held until the merchant accepts or ships',
-          headers: IdempotencyHeaders,
+          headers: PinHeaders,
           body: CheckoutSchema,
           response: {
             201: Type.Object({ orders: Type.Array(OrderSchema) }),
-            ...problemResponses(400, 401, 403, 404, 409, 422),
+            ...problemResponses(400, 401, 403, 404, 409, 422, 423),
           },
         },
       },
       async (request, reply) => {
         const { tenantId, userId } = userOf(request);
+        await platform.paymentPins.verify(tenantId, userId, paymentPinOf(request.headers));
         let placed: Order[] = [];
         const sent = await idempotency.run(request, reply, { tenantId, principalId: userId }, async (tx) => {
           placed = await orders.checkout(tx, tenantId, userId, request.body);

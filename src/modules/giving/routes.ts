@@ -5,7 +5,7 @@ import { userOf } from '../../http/auth.js';
 import { tenantOf } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
-import { IdempotencyHeaders } from '../wallets/schemas.js';
+import { PinHeaders, paymentPinOf } from '../wallets/schemas.js';
 import { neighbourhoodRoutes } from './neighbourhood-routes.js';
 import { partnerRoutes } from './partner-routes.js';
 import {
@@ -101,13 +101,14 @@ export function givingRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           summary: 'Donate once now, or monthly on a day (monthlyDay); a donation earns no cashback',
           description:
             'Without monthlyDay the donation moves now (201 with donation). With monthlyDay a monthly gift starts (201 with monthlyGift): the first donation is on the next occurrence of the day; a month whose donation fails is retried and reported, never charged twice. Idempotent by Idempotency-Key.',
-          headers: IdempotencyHeaders,
+          headers: PinHeaders,
           body: DonationRequestSchema,
-          response: { 201: DonationOutcomeSchema, ...problemResponses(400, 401, 404, 409, 422) },
+          response: { 201: DonationOutcomeSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 423) },
         },
       },
       async (request, reply) => {
         const { tenantId, userId } = userOf(request);
+        await platform.paymentPins.verify(tenantId, userId, paymentPinOf(request.headers));
         return idempotency.run(request, reply, { tenantId, principalId: userId }, async (tx) => {
           const outcome = await giving.donate(tx, tenantId, userId, request.body);
           return {

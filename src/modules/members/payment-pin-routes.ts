@@ -71,7 +71,7 @@ export function paymentPinRoutes(platform: Platform): FastifyPluginAsyncTypebox 
         schema: {
           tags: ['members'],
           summary:
-            'Set the payment PIN (six digits), or change it with the current one; once set, payments, transfers and refunds need it in x-payment-pin',
+            'Set the payment PIN (six digits), or change it with the current one; once set, payments, payment codes, transfers, refunds, mall orders and donations need it in x-payment-pin',
           body: Type.Object(
             {
               pin: Type.String({ maxLength: 16 }),

@@ -9,7 +9,13 @@ import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { idempotencyKeyOf, idempotentRequestHash } from '../idempotency/idempotency.js';
 import { type AutoChargeReceipt, payCoveringShortfall } from '../wallets/auto-charge.js';
-import { AmountWon, IdempotencyHeaders, PinHeaders, paymentPinOf } from '../wallets/schemas.js';
+import {
+  AmountWon,
+  CodePinHeaders,
+  IdempotencyHeaders,
+  PinHeaders,
+  paymentPinOf,
+} from '../wallets/schemas.js';
 import { PaymentErrors } from './errors.js';
 import { receiptOf } from './payment-records.js';
 import { merchantSales } from './sales.js';
@@ -99,14 +105,20 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['payments'],
           summary: 'A one-time payment code (customer-presented), single use, short-lived',
+          headers: CodePinHeaders,
           response: {
             201: Type.Object({ code: Type.String(), expiresAt: Type.String({ format: 'date-time' }) }),
-            ...problemResponses(401),
+            ...problemResponses(400, 401, 403, 423),
           },
         },
       },
       async (request, reply) => {
         const principal = userOf(request);
+        await platform.paymentPins.verify(
+          principal.tenantId,
+          principal.userId,
+          paymentPinOf(request.headers),
+        );
         const issued = await payments.issuePaymentCode(principal.tenantId, principal.userId);
         return reply.code(201).send({ code: issued.code, expiresAt: issued.expiresAt.toISOString() });
       },

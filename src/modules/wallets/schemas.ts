@@ -38,20 +38,26 @@ export const IdempotencyHeaders = Type.Object({
   ),
 });
 
+const PaymentPinHeader = Type.Optional(
+  Type.String({
+    maxLength: 16,
+    description:
+      "the member's six-digit payment PIN (결제 비밀번호); required once the member has set one (PUT /v1/me/payment-pin)",
+  }),
+);
+
 /**
- * Payments, transfers and refunds: the idempotency key, and the payment PIN of a member who has set
- * one (optional for members without a PIN, so clients that predate PINs keep working).
+ * Every route where a member's money leaves the wallet (payments, transfers, refunds, mall orders,
+ * donations): the idempotency key, and the payment PIN of a member who has set one (optional for
+ * members without a PIN, so clients that predate PINs keep working).
  */
 export const PinHeaders = Type.Object({
   ...IdempotencyHeaders.properties,
-  'x-payment-pin': Type.Optional(
-    Type.String({
-      maxLength: 16,
-      description:
-        "the member's six-digit payment PIN (결제 비밀번호); required once the member has set one (PUT /v1/me/payment-pin)",
-    }),
-  ),
+  'x-payment-pin': PaymentPinHeader,
 });
+
+/** A payment code moves nothing when it is issued, but whoever holds it can spend: the PIN, no key. */
+export const CodePinHeaders = Type.Object({ 'x-payment-pin': PaymentPinHeader });
 
 /** The PIN a request carries, if any. */
 export function paymentPinOf(headers: Record<string, unknown>): string | undefined {

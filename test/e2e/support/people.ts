@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 const SCREEN_SETTLES_MS_MAX = 15_000;
@@ -31,6 +31,26 @@ export async function signUpByApi(
     body: JSON.stringify({ ...person, birthDate: '1985-03-01', district: 'jung-gu', dong: '대흥동' }),
   });
   expect(response.status).toBe(201);
+}
+
+/** The payment PIN the journeys give a member who has none yet. */
+export const JOURNEY_PIN = '246810';
+
+/**
+ * Answers a confirm sheet that asks for the payment PIN: makes it (typed twice) for a member who has
+ * none yet, enters it otherwise, then presses the sheet's confirm button.
+ */
+export async function confirmWithPin(sheet: Locator, confirmName: string | RegExp, pin = JOURNEY_PIN) {
+  const create = sheet.getByLabel('결제 비밀번호 만들기 (숫자 6자리)');
+  const enter = sheet.getByLabel('결제 비밀번호 (숫자 6자리)');
+  await create.or(enter).waitFor();
+  if ((await create.count()) > 0) {
+    await create.fill(pin);
+    await sheet.getByLabel('결제 비밀번호 한 번 더').fill(pin);
+  } else {
+    await enter.fill(pin);
+  }
+  await sheet.getByRole('button', { name: confirmName }).click();
 }
 
 /** The 20 digits of the one-time code the customer's screen shows. */

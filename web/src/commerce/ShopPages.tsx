@@ -270,6 +270,13 @@ function ProductPage() {
   );
 }
 
+/** The payment PIN travels beside the order, not in it: a retry with another PIN keeps its key. */
+interface Checkout {
+  items: CartLine[];
+  deliveryDong?: string;
+  pin: string | null;
+}
+
 function CartPage() {
   const { t } = useLanguage();
   const format = useFormat();
@@ -283,7 +290,7 @@ function CartPage() {
   const hasDelivery = groups.some((group) => group.channel === 'delivery');
   const totalWon = lines.reduce((sum, line) => sum + lineWon(line), 0);
   const dongError = hasDelivery && !dong.trim() ? t('commerce.cart.dongRequired') : null;
-  const checkout = useSubmit((input: { items: CartLine[]; deliveryDong?: string }) =>
+  const checkout = useSubmit(({ pin, ...input }: Checkout) =>
     sendIdempotent(keys.current, input, (idempotencyKey) =>
       call(
         api.POST('/v1/me/orders', {
@@ -295,15 +302,18 @@ function CartPage() {
             })),
             ...(input.deliveryDong ? { deliveryDong: input.deliveryDong } : {}),
           },
-          params: { header: { 'idempotency-key': idempotencyKey } },
+          params: {
+            header: { 'idempotency-key': idempotencyKey, ...(pin ? { 'x-payment-pin': pin } : {}) },
+          },
         }),
       ),
     ),
   );
-  const onConfirm = async () => {
+  const onConfirm = async (pin: string | null) => {
     const placed = await checkout.submit({
       items: lines,
       ...(hasDelivery ? { deliveryDong: dong.trim() } : {}),
+      pin,
     });
     if (placed) {
       clear();
@@ -378,7 +388,8 @@ function CartPage() {
           confirmLabel={t('commerce.cart.confirmSubmit', { amount: format.won(totalWon) })}
           busy={checkout.busy}
           error={checkout.status === 'failed' ? checkout.error : null}
-          onConfirm={() => void onConfirm()}
+          askPin
+          onConfirm={(pin) => void onConfirm(pin)}
           onCancel={() => setConfirming(false)}
         />
       )}

@@ -7,12 +7,23 @@ import { parseWon } from '../i18n/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { AmountField } from '../ui/AmountField.js';
 import { Button } from '../ui/Button.js';
+import { ConfirmSheet } from '../ui/ConfirmSheet.js';
 import { CheckboxField, SelectField, TextField } from '../ui/Field.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
-import { Page } from '../ui/Page.js';
+import { DataName, Page } from '../ui/Page.js';
 
 type Source = 'cash' | 'cashback' | 'grant';
+
+/** The payment PIN travels beside the donation, not in it: a retry with another PIN keeps its key. */
+interface Donation {
+  charityId: string;
+  campaignId?: string;
+  amountWon: number;
+  source: Source;
+  monthlyDay?: number;
+  pin: string | null;
+}
 
 /** Saves a downloaded file under a name, as a link click would. */
 function saveFile(blob: Blob, fileName: string): void {
@@ -62,30 +73,33 @@ function GiveForm({ onGiven }: { onGiven: () => void }) {
   const [source, setSource] = useState<Source>('cash');
   const [monthly, setMonthly] = useState(false);
   const [day, setDay] = useState('25');
-  const give = useSubmit(
-    (body: {
-      charityId: string;
-      campaignId?: string;
-      amountWon: number;
-      source: Source;
-      monthlyDay?: number;
-    }) =>
-      sendIdempotent(keys.current, body, (idempotencyKey) =>
-        call(
-          api.POST('/v1/me/donations', { params: { header: { 'idempotency-key': idempotencyKey } }, body }),
-        ),
+  const [confirming, setConfirming] = useState(false);
+  const give = useSubmit(({ pin, ...body }: Donation) =>
+    sendIdempotent(keys.current, body, (idempotencyKey) =>
+      call(
+        api.POST('/v1/me/donations', {
+          params: {
+            header: { 'idempotency-key': idempotencyKey, ...(pin ? { 'x-payment-pin': pin } : {}) },
+          },
+          body,
+        }),
       ),
+    ),
   );
   const amountWon = parseWon(amount);
-  const onSubmit = async () => {
+  const charityName =
+    charities.data?.items.find((charity) => charity.charityId === charityId)?.name ?? charityId;
+  const onConfirm = async (pin: string | null) => {
     if (!charityId || !amountWon) return;
-    const body = {
+    const given = await give.submit({
       charityId,
       amountWon,
       source,
       ...(monthly ? { monthlyDay: Number(day) } : campaignId ? { campaignId } : {}),
-    };
-    if (await give.submit(body)) {
+      pin,
+    });
+    if (given) {
+      setConfirming(false);
       onGiven();
       charities.reload();
     }
@@ -134,7 +148,7 @@ function GiveForm({ onGiven }: { onGiven: () => void }) {
       {monthly && (
         <TextField label={t('giving.give.monthlyDay')} value={day} onValue={setDay} inputMode="numeric" />
       )}
-      {give.status === 'failed' && <ErrorNotice error={give.error} />}
+      {give.status === 'failed' && !confirming && <ErrorNotice error={give.error} />}
       {give.status === 'succeeded' && (
         <Notice tone="success">
           <p>
@@ -150,13 +164,34 @@ function GiveForm({ onGiven }: { onGiven: () => void }) {
       )}
       <Button
         wide
-        onClick={onSubmit}
-        busy={give.busy}
-        busyLabel={t('giving.give.submitting')}
+        onClick={() => {
+          give.reset();
+          setConfirming(true);
+        }}
         disabled={!charityId || !amountWon}
       >
         {t('giving.give.submit')}
       </Button>
+      {confirming && amountWon && (
+        <ConfirmSheet
+          title={t('giving.give.confirmTitle')}
+          lines={[
+            { label: t('giving.give.charity'), value: <DataName>{charityName}</DataName> },
+            { label: t('giving.give.amount'), value: format.won(amountWon), emphasis: true },
+            { label: t('giving.give.source'), value: t(`giving.give.sources.${source}`) },
+            ...(monthly
+              ? [{ label: t('giving.give.monthlyDay'), value: t('giving.give.everyMonth', { day }) }]
+              : []),
+          ]}
+          note={t('giving.give.confirmNote')}
+          confirmLabel={t('giving.give.confirmSubmit', { amount: format.won(amountWon) })}
+          busy={give.busy}
+          error={give.status === 'failed' ? give.error : null}
+          askPin
+          onConfirm={(pin) => void onConfirm(pin)}
+          onCancel={() => setConfirming(false)}
+        />
+      )}
     </section>
   );
 }

@@ -12,7 +12,11 @@ export const givingEn: typeof givingKo = {
     monthly: 'Give every month',
     monthlyDay: 'Day of the month',
     submit: 'Donate',
-    submitting: 'Donating…',
+    confirmTitle: 'Donate like this?',
+    confirmNote:
+      'A donation earns no cashback. A monthly gift asks for the payment PIN once, when it starts.',
+    confirmSubmit: 'Donate {{amount}}',
+    everyMonth: 'Day {{day}} of every month',
     given: 'You donated {{amount}}. Donations earn no cashback.',
     monthlyStarted: 'A monthly gift of {{amount}} on day {{day}} starts (first: {{month}}).',
   },

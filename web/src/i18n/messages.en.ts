@@ -194,7 +194,10 @@ export const en: Messages = {
       remaining: '{{time}} left',
       expired: 'This code has expired.',
       renew: 'Get a new code',
-      issuing: 'Making a code…',
+      confirmTitle: 'Open a payment code?',
+      spendable: 'You can spend',
+      open: 'Show the code',
+      pinFirst: 'Anyone holding the code can pay with it, so it appears after your payment PIN.',
       announceRemaining: '{{seconds}} seconds left.',
     },
     history: {

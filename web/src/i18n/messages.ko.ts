@@ -191,7 +191,10 @@ export const ko = {
       remaining: '남은 시간 {{time}}',
       expired: '코드가 만료되었습니다.',
       renew: '새 코드 받기',
-      issuing: '코드를 만드는 중…',
+      confirmTitle: '결제 코드를 열까요?',
+      spendable: '쓸 수 있는 돈',
+      open: '결제 코드 보기',
+      pinFirst: '코드를 가진 사람은 누구나 결제할 수 있어, 결제 비밀번호를 확인한 뒤에 보여 드립니다.',
       announceRemaining: '{{seconds}}초 남았습니다.',
     },
     history: {

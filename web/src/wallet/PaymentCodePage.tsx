@@ -1,10 +1,12 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, call, callWithResponse } from '../api/client.js';
 import type { MemberReceipt } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
+import { useSubmit } from '../api/use-submit.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { Button } from '../ui/Button.js';
-import { Loaded } from '../ui/Loaded.js';
+import { ConfirmSheet } from '../ui/ConfirmSheet.js';
+import { useFormat } from '../ui/format-hooks.js';
 import { Page } from '../ui/Page.js';
 import { QrCode } from '../ui/QrCode.js';
 import { useCountdown } from '../ui/use-countdown.js';
@@ -85,26 +87,79 @@ function CodeCard({ issued, onRenew }: { issued: IssuedCode; onRenew: () => void
   );
 }
 
+/** Asks the server for a code; the PIN of a member who has set one, as every spending route. */
+async function issueCode(pin: string | null): Promise<IssuedCode> {
+  const { data, response } = await callWithResponse(
+    api.POST('/v1/me/payment-codes', {
+      params: { header: pin ? { 'x-payment-pin': pin } : {} },
+    }),
+  );
+  const receivedAtMs = Date.now();
+  const deadlineMs = localDeadlineMs(data.expiresAt, response.headers.get('date'), receivedAtMs);
+  return {
+    code: data.code,
+    deadlineMs,
+    lifetimeSeconds: Math.max(1, Math.ceil((deadlineMs - receivedAtMs) / 1000)),
+  };
+}
+
+/**
+ * Whoever holds a shown code can spend with it, so the code appears only after the payment PIN (made
+ * here the first time). The PIN is kept in this page's memory for "new code" and dropped on leaving.
+ */
 export function PaymentCodePage() {
   const { t } = useLanguage();
-  const [round, setRound] = useState(0);
-  const issued = useApi(`payment-code-${round}`, async (signal): Promise<IssuedCode> => {
-    const { data, response } = await callWithResponse(api.POST('/v1/me/payment-codes', { signal }));
-    const receivedAtMs = Date.now();
-    const deadlineMs = localDeadlineMs(data.expiresAt, response.headers.get('date'), receivedAtMs);
-    return {
-      code: data.code,
-      deadlineMs,
-      lifetimeSeconds: Math.max(1, Math.ceil((deadlineMs - receivedAtMs) / 1000)),
-    };
-  });
+  const format = useFormat();
+  const wallet = useApi('wallet', (signal) => call(api.GET('/v1/me/wallet', { signal })));
+  const issue = useSubmit(issueCode);
+  const pin = useRef<string | null>(null);
+  const [shown, setShown] = useState<IssuedCode | null>(null);
+  const [asking, setAsking] = useState(true);
+
+  const onConfirm = async (entered: string | null) => {
+    const issued = await issue.submit(entered);
+    if (!issued) return;
+    pin.current = entered;
+    setShown(issued);
+    setAsking(false);
+  };
+  // A renewal refused (the PIN changed or locked meanwhile, or the network) asks again, saying why.
+  const onRenew = async () => {
+    const issued = await issue.submit(pin.current);
+    setShown(issued);
+    if (!issued) setAsking(true);
+  };
   return (
     <Page title={t('wallet.code.title')} intro={t('wallet.code.intro')}>
-      <Loaded state={issued}>
-        {(code) => (
-          <CodeCard key={code.code} issued={code} onRenew={() => setRound((current) => current + 1)} />
-        )}
-      </Loaded>
+      {shown ? (
+        <CodeCard key={shown.code} issued={shown} onRenew={() => void onRenew()} />
+      ) : (
+        <section className="card">
+          <p>{t('wallet.code.pinFirst')}</p>
+          <Button wide onClick={() => setAsking(true)}>
+            {t('wallet.code.open')}
+          </Button>
+        </section>
+      )}
+      {asking && (
+        <ConfirmSheet
+          title={t('wallet.code.confirmTitle')}
+          lines={[
+            {
+              label: t('wallet.code.spendable'),
+              value: wallet.data ? format.won(wallet.data.totalWon) : '…',
+              emphasis: true,
+            },
+          ]}
+          note={t('wallet.code.intro')}
+          confirmLabel={t('wallet.code.open')}
+          busy={issue.busy}
+          error={issue.status === 'failed' ? issue.error : null}
+          askPin
+          onConfirm={(entered) => void onConfirm(entered)}
+          onCancel={() => setAsking(false)}
+        />
+      )}
     </Page>
   );
 }
