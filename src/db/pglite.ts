@@ -15,12 +15,26 @@ import { PriorityGate } from './priority-gate.js';
  */
 export const PGLITE_SHARED_BUFFERS_MB_DEFAULT = 16;
 
-/** Embedded PostgreSQL (WASM) persisted in `dataDir`, or in memory when `dataDir` is undefined. */
+export interface PgliteDatabase extends Database {
+  /** The whole data directory as an uncompressed tarball, after a checkpoint. */
+  dumpDataDir(): Promise<Blob>;
+}
+
+/**
+ * Embedded PostgreSQL (WASM) persisted in `dataDir`, or in memory when `dataDir` is undefined; an
+ * in-memory one can start from `loadDataDir`, a `dumpDataDir()` of another (tests start each
+ * database from one migrated copy instead of running initdb and every migration again).
+ */
 export async function openPglite(
   dataDir: string | undefined,
   sharedBuffersMb = PGLITE_SHARED_BUFFERS_MB_DEFAULT,
-): Promise<Database> {
-  const pglite = new PGlite(dataDir, {
+  loadDataDir?: Blob,
+): Promise<PgliteDatabase> {
+  // The options-only form: `new PGlite(undefined, options)` ignores its options, so in-memory
+  // databases used to run without the safe BIGINT parser and with the default shared buffers.
+  const pglite = new PGlite({
+    ...(dataDir === undefined ? {} : { dataDir }),
+    ...(loadDataDir ? { loadDataDir } : {}),
     parsers: { [types.INT8]: parseBigintToSafeNumber },
     postgresqlconf: [`shared_buffers = ${sharedBuffersMb}MB`],
   });
@@ -50,5 +64,9 @@ export async function openPglite(
     transaction: (work) =>
       gate.run(() => pglite.transaction((tx) => inTransactionScope(() => work(asSql(tx))))),
     close: () => pglite.close(),
+    async dumpDataDir() {
+      await gate.run(() => root.exec('checkpoint'));
+      return pglite.dumpDataDir('none');
+    },
   };
 }

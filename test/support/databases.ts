@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { readFile } from 'node:fs/promises';
 import { inject } from 'vitest';
 import type { Database, DatabaseKind, Sql } from '../../src/db/database.js';
 import { type Migration, migrate } from '../../src/db/migrate.js';
 import { allMigrations } from '../../src/db/migrations.js';
 import { openPglite } from '../../src/db/pglite.js';
 import { openPostgres } from '../../src/db/postgres.js';
+import { withAdmin } from './migrated-templates.js';
 
 export function postgresAdminUrl(): string | null {
   return inject('postgresAdminUrl');
@@ -24,12 +25,15 @@ export async function openTestDatabase(
   kind: DatabaseKind,
   migrations: readonly Migration[] = allMigrations,
 ): Promise<Database> {
+  const fromTemplate = migrations === allMigrations;
   if (kind === 'pglite') {
-    const db = await openPglite(undefined);
+    const db = await openPglite(undefined, undefined, fromTemplate ? await migratedPgliteDump() : undefined);
     await migrate(db, migrations);
     return db;
   }
-  const { url, drop } = await createPostgresDatabase();
+  const { url, drop } = await createPostgresDatabase(
+    fromTemplate ? inject('migratedTemplates').postgresTemplate : null,
+  );
   const db = await openPostgres(url, 20);
   await migrate(db, migrations);
   return {
@@ -41,11 +45,23 @@ export async function openTestDatabase(
   };
 }
 
-export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/** The migrated PGlite's data directory (see migrated-templates.ts), read once per test process. */
+let pgliteDump: Promise<Blob> | undefined;
+function migratedPgliteDump(): Promise<Blob> {
+  pgliteDump ??= readFile(inject('migratedTemplates').pgliteDumpPath).then((bytes) => new Blob([bytes]));
+  return pgliteDump;
+}
+
+/** A new, empty database on the test server; a copy of `template` when one is named. */
+export async function createPostgresDatabase(
+  template: string | null = null,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const adminUrl = postgresAdminUrl();
   if (!adminUrl) throw new Error('no PostgreSQL available');
   const name = `hanbat_test_${randomBytes(6).toString('hex')}`;
-  await withAdmin(adminUrl, (client) => client.query(`create database ${name}`));
+  await withAdmin(adminUrl, (client) =>
+    client.query(`create database ${name}${template ? ` template ${template}` : ''}`),
+  );
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
@@ -53,16 +69,6 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop: () 
     // Without FORCE the drop waits for the pool's closing connections instead of killing them mid-close.
     drop: () => withAdmin(adminUrl, (client) => client.query(`drop database if exists ${name}`)),
   };
-}
-
-async function withAdmin(adminUrl: string, work: (client: pg.Client) => Promise<unknown>): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /** `sql` that records the text of every statement it runs into `statements`, for tests that count them. */

@@ -1,9 +1,11 @@
 import type { TestProject } from 'vitest/node';
+import { createMigratedTemplates, type MigratedTemplates } from './migrated-templates.js';
 import { findPostgresBinDir, type PostgresCluster, startPostgresCluster } from './postgres-cluster.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     postgresAdminUrl: string | null;
+    migratedTemplates: MigratedTemplates;
   }
 }
 
@@ -11,7 +13,7 @@ declare module 'vitest' {
  * PostgreSQL suites run against DATABASE_URL, or a throwaway cluster when the binaries are found.
  * Without either they are skipped with one line; REQUIRE_POSTGRES=1 turns that into a failure.
  */
-export default async function setup(project: TestProject): Promise<() => void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   let cluster: PostgresCluster | undefined;
   let adminUrl: string | null = process.env.DATABASE_URL || null;
   if (!adminUrl) {
@@ -29,5 +31,10 @@ export default async function setup(project: TestProject): Promise<() => void> {
     console.log('PostgreSQL suites: SKIPPED (no DATABASE_URL and no PostgreSQL binaries found)');
   }
   project.provide('postgresAdminUrl', adminUrl);
-  return () => cluster?.stop();
+  const { templates, remove } = await createMigratedTemplates(adminUrl);
+  project.provide('migratedTemplates', templates);
+  return async () => {
+    await remove();
+    cluster?.stop();
+  };
 }
