@@ -1,4 +1,4 @@
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { FastifySchemaCompiler } from 'fastify';
@@ -57,7 +57,20 @@ export function withSafeIntegers(schema: unknown): unknown {
  * Bodies are validated strictly ("5000" is not an amount); query strings and path params arrive as
  * text, so they are coerced to the declared types.
  */
-export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) =>
-  (httpPart === 'body' ? bodyAjv : urlAjv).compile(withSafeIntegers(schema) as object) as ReturnType<
-    FastifySchemaCompiler<object>
-  >;
+export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
+  const body = httpPart === 'body';
+  const compiled = body ? compiledBodies : compiledUrlParts;
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = (body ? bodyAjv : urlAjv).compile(withSafeIntegers(schema) as object);
+    compiled.set(schema, validate);
+  }
+  return validate as ReturnType<FastifySchemaCompiler<object>>;
+};
+
+/**
+ * Route schemas are module constants, so a second app in one process (tests open several) reuses the
+ * first one's validators instead of compiling every route again.
+ */
+const compiledBodies = new WeakMap<object, ValidateFunction>();
+const compiledUrlParts = new WeakMap<object, ValidateFunction>();
