@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { businessNumberCheckDigit } from '../../src/modules/merchants/business-number.js';
 import { databaseKinds } from '../support/databases.js';
 import {
   type ApiClient,
@@ -241,6 +242,63 @@ describe.each(databaseKinds())('hostile inputs on %s', (kind) => {
       payload: { phone: '010-7200-0001', password: 'whatever-password-1' },
     });
     expect(response.statusCode, response.body).toBe(404);
+  });
+
+  it('refuses a name of invisible characters wherever people read names, and creates nothing', async () => {
+    const invisible = '\u200b\u3164\u2060 \u3000';
+    const member = (name: string, dong: string) =>
+      citizen.request('POST', '/v1/members', {
+        phone: '010-7200-0099',
+        password: 'correct-horse-1',
+        name,
+        birthDate: '1990-01-01',
+        district: 'seo-gu',
+        dong,
+      });
+    expectClientError(await member(invisible, '둔산동'), 'INVALID_INPUT');
+    expectClientError(await member('김한밭', '\u3164'), 'INVALID_INPUT');
+    expect(await t.platform.members.findByPhone(tenantId, '010-7200-0099')).toBeUndefined();
+
+    const charity = (name: string) =>
+      operator.request('POST', '/v1/operator/charities', {
+        name,
+        registrationNumber: '305-82-33333',
+        bankAccount: { bankCode: 'SANDBOX', accountNumber: '100-200-300' },
+        description: '',
+      });
+    expectClientError(await charity(invisible), 'INVALID_INPUT');
+
+    const firstNine = '305819999';
+    const application = (name: string) =>
+      citizen.request('POST', '/v1/merchant-applications', {
+        businessNumber: `${firstNine}${businessNumberCheckDigit(firstNine)}`,
+        name,
+        industryCode: 'cafe',
+        district: 'seo-gu',
+        dong: '둔산동',
+        annualRevenueWon: 180_000_000,
+      });
+    expectClientError(await application(invisible), 'INVALID_INPUT');
+
+    const market = await demoClient(t.app, tenantId, 'marketStore');
+    const category = { categoryId: 'food', name: '식품', nameEn: 'Food' };
+    expect((await operator.request('POST', '/v1/operator/commerce/categories', category)).status).toBe(201);
+    const product = (name: string) =>
+      market.request('POST', '/v1/merchant/products', {
+        channel: 'mall',
+        name,
+        priceWon: 3_000,
+        stock: 1,
+        categoryId: 'food',
+      });
+    expectClientError(await product(invisible), 'INVALID_INPUT');
+    expect((await market.get('/v1/merchant/products')).body.items).toEqual([]);
+
+    // The same requests with a name a reader sees go through: nothing else in them was wrong.
+    expect((await member('김한밭', '둔산동')).status).toBe(201);
+    expect((await charity('대전 푸드뱅크')).status).toBe(201);
+    expect((await application('\u200b한밭 제과')).status).toBe(201);
+    expect((await product('부사 사과')).status).toBe(201);
   });
 
   it('still pays with a valid merchant code after all of the above', async () => {

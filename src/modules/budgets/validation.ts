@@ -1,4 +1,5 @@
 import { DomainError } from '../../errors.js';
+import { isBlank } from '../../visible-text.js';
 import type { BudgetPeriod, NewBudgetPot } from './types.js';
 
 const POT_ID_PATTERN = /^bud_[a-z0-9_]{1,60}$/;
@@ -15,11 +16,7 @@ export function validateNewPot(input: NewBudgetPot): Omit<NewBudgetPot, 'id'> {
   if (input.id !== undefined && !POT_ID_PATTERN.test(input.id)) {
     throw invalidBudget(`id must match ${POT_ID_PATTERN}`, '예산 id 형식이 올바르지 않습니다');
   }
-  if (
-    typeof input.name !== 'string' ||
-    input.name.trim().length === 0 ||
-    input.name.length > NAME_LENGTH_MAX
-  ) {
+  if (typeof input.name !== 'string' || isBlank(input.name) || input.name.length > NAME_LENGTH_MAX) {
     throw invalidBudget(
       `name must be 1-${NAME_LENGTH_MAX} characters`,
       `이름은 1~${NAME_LENGTH_MAX}자여야 합니다`,

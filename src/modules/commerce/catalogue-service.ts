@@ -1,6 +1,8 @@
 import type { Clock } from '../../clock.js';
 import type { Database, Sql } from '../../db/database.js';
+import { invalidInput } from '../../errors.js';
 import { recordId } from '../../ids.js';
+import { isBlank } from '../../visible-text.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
 import { CommerceErrors } from './errors.js';
@@ -85,6 +87,7 @@ export class CatalogueService {
     const merchant = await this.deps.merchants.getById(tenantId, merchantId, tx);
     if (!merchant) throw new Error(`acting merchant ${merchantId} does not exist`);
     const sql = tx ?? this.db;
+    assertName(input.name);
     assertPricing(input.priceWon, input.options ?? []);
     assertStock(input.channel, input.stock);
     await this.assertCategory(sql, tenantId, input.categoryId);
@@ -126,6 +129,7 @@ export class CatalogueService {
     return this.db.transaction(async (tx) => {
       const current = await this.lockOwnProduct(tx, tenantId, merchantId, productId);
       const next = { ...toProduct(current), ...definedOf(patch) };
+      assertName(next.name);
       assertPricing(next.priceWon, next.options);
       if (patch.stock !== undefined) assertStock(current.channel, patch.stock);
       if (patch.categoryId !== undefined) await this.assertCategory(tx, tenantId, patch.categoryId);
@@ -351,6 +355,10 @@ function likePattern(term: string): string {
 
 function searchTextOf(name: string, description: string, merchantName: string): string {
   return normaliseSearchText(`${name} ${description} ${merchantName}`);
+}
+
+function assertName(name: string): void {
+  if (isBlank(name)) throw invalidInput('a product needs a name a reader can see', '상품 이름을 입력하세요');
 }
 
 function assertPricing(priceWon: number, options: readonly ProductOption[]): void {

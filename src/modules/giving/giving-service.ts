@@ -3,6 +3,7 @@ import { type Database, type Sql, transactionWithRetry } from '../../db/database
 import { invalidInput } from '../../errors.js';
 import { recordId } from '../../ids.js';
 import { localDate, monthKey, startOfLocalMonth } from '../../time.js';
+import { isBlank } from '../../visible-text.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankGateway } from '../bank/bank-gateway.js';
 import type { KeyClaims } from '../idempotency/idempotency.js';
@@ -150,7 +151,7 @@ export class GivingService {
     input: NewCampaign,
     tx?: Sql,
   ): Promise<Campaign> {
-    if (input.title.trim().length === 0 || input.title.length > 200)
+    if (isBlank(input.title) || input.title.length > 200)
       throw invalidInput('title must be 1-200 characters', '캠페인 이름은 1~200자여야 합니다');
     if (!(input.endsAt.getTime() > input.startsAt.getTime()))
       throw invalidInput('endsAt must be after startsAt', '종료일은 시작일보다 뒤여야 합니다');
@@ -489,7 +490,7 @@ function takeFromGrants(grants: Account[], amountWon: number): Posting[] {
 }
 
 function checkCharity(input: NewCharity): void {
-  if (input.name.trim().length === 0 || input.name.length > 200)
+  if (isBlank(input.name) || input.name.length > 200)
     throw invalidInput('name must be 1-200 characters', '기부처 이름은 1~200자여야 합니다');
   if (!/^[0-9-]{5,20}$/.test(input.registrationNumber))
     throw invalidInput(

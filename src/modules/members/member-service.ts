@@ -8,6 +8,7 @@ import { DomainError, invalidInput, notFound } from '../../errors.js';
 import type { OperatorRole, Principal } from '../../http/auth.js';
 import { recordId } from '../../ids.js';
 import { ageInYears, isCalendarDate } from '../../time.js';
+import { isBlank } from '../../visible-text.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankAccountRef } from '../bank/bank-gateway.js';
 import type { EventFeed } from '../events/event-feed.js';
@@ -182,8 +183,8 @@ export class MemberService {
         '휴대전화 번호 형식이 올바르지 않습니다',
       );
     checkPassword(input.password, 'citizen', [phone, input.name]);
-    if (input.name.trim().length === 0) throw invalidInput('name is required', '이름을 입력하세요');
-    if (input.dong.trim().length === 0) throw invalidInput('dong is required', '동을 입력하세요');
+    if (isBlank(input.name)) throw invalidInput('name is required', '이름을 입력하세요');
+    if (isBlank(input.dong)) throw invalidInput('dong is required', '동을 입력하세요');
     if (!isCalendarDate(input.birthDate))
       throw invalidInput('birthDate must be YYYY-MM-DD', '생년월일 형식이 올바르지 않습니다');
     if (!(await this.deps.reference.getDistrict(tenantId, input.district))) {

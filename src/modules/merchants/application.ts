@@ -1,4 +1,5 @@
 import { invalidInput } from '../../errors.js';
+import { isBlank } from '../../visible-text.js';
 import { normalizeBusinessNumber } from './business-number.js';
 import { franchiseRegionRequired } from './errors.js';
 import { type Franchise, type MerchantApplicationInput, REGIONS, type SettlementAccount } from './types.js';
@@ -36,7 +37,7 @@ export function normalizeApplication(input: MerchantApplicationInput): Normalize
 
 function boundedText(value: string, lengthMax: number, field: string, fieldKo: string): string {
   const trimmed = value.trim();
-  if (trimmed.length === 0 || trimmed.length > lengthMax) {
+  if (isBlank(trimmed) || trimmed.length > lengthMax) {
     throw invalidInput(
       `${field} must be 1-${lengthMax} characters`,
       `${fieldKo}은(는) 1~${lengthMax}자여야 합니다`,

@@ -1,4 +1,5 @@
 import { DomainError } from '../../errors.js';
+import { isBlank } from '../../visible-text.js';
 import { CHANNEL_RATE_CODES } from './cashback.js';
 import {
   type CashbackExtra,
@@ -71,7 +72,7 @@ export function validatePeriod(effectiveFrom: Date, effectiveTo: Date | null): v
 }
 
 export function validatePolicyName(name: unknown): string {
-  if (typeof name !== 'string' || name.trim().length === 0 || name.length > POLICY_LIMITS.nameLengthMax) {
+  if (typeof name !== 'string' || isBlank(name) || name.length > POLICY_LIMITS.nameLengthMax) {
     throw invalidPolicy(
       `name must be 1-${POLICY_LIMITS.nameLengthMax} characters`,
       `정책 이름은 1~${POLICY_LIMITS.nameLengthMax}자여야 합니다`,
@@ -246,7 +247,7 @@ function code(input: unknown, path: string): string {
 }
 
 function label(input: unknown, path: string): string {
-  if (typeof input !== 'string' || input.trim().length === 0 || input.length > POLICY_LIMITS.labelLengthMax) {
+  if (typeof input !== 'string' || isBlank(input) || input.length > POLICY_LIMITS.labelLengthMax) {
     throw invalidPolicy(
       `${path} must be 1-${POLICY_LIMITS.labelLengthMax} characters`,
       `${path}은(는) 1~${POLICY_LIMITS.labelLengthMax}자여야 합니다`,

@@ -1,3 +1,4 @@
+import { isBlank } from '../../visible-text.js';
 import { ProgramErrors } from './errors.js';
 import type { NewProgram } from './types.js';
 
@@ -21,7 +22,7 @@ export interface ProgramDraft {
 /** The shape and arithmetic of a new programme; reference codes are checked against the tenant by the service. */
 export function validateNewProgram(input: NewProgram, now: Date): ProgramDraft {
   const name = input.name.trim();
-  if (name.length === 0 || name.length > PROGRAM_NAME_LENGTH_MAX) {
+  if (isBlank(name) || name.length > PROGRAM_NAME_LENGTH_MAX) {
     throw ProgramErrors.invalid(
       `name must be 1-${PROGRAM_NAME_LENGTH_MAX} characters`,
       `사업명은 1~${PROGRAM_NAME_LENGTH_MAX}자여야 합니다`,
