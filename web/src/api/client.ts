@@ -104,3 +104,8 @@ export async function callWithResponse<Data>(
   );
   return { data, response: response as Response };
 }
+
+/** The payment PIN header of every spending route; none for a member who has not set a PIN. */
+export function pinHeader(pin: string | null): { 'x-payment-pin'?: string } {
+  return pin ? { 'x-payment-pin': pin } : {};
+}

@@ -1,6 +1,6 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { Link, Route, Routes, useNavigate, useParams, useSearchParams } from 'react-router';
-import { api, call } from '../api/client.js';
+import { api, call, pinHeader } from '../api/client.js';
 import { IdempotencyKeys, newIdempotencyKey, sendIdempotent } from '../api/idempotency.js';
 import { useApi } from '../api/use-api.js';
 import { useSubmit } from '../api/use-submit.js';
@@ -303,7 +303,7 @@ function CartPage() {
             ...(input.deliveryDong ? { deliveryDong: input.deliveryDong } : {}),
           },
           params: {
-            header: { 'idempotency-key': idempotencyKey, ...(pin ? { 'x-payment-pin': pin } : {}) },
+            header: { 'idempotency-key': idempotencyKey, ...pinHeader(pin) },
           },
         }),
       ),

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { api, call } from '../api/client.js';
+import { api, call, pinHeader } from '../api/client.js';
 import { IdempotencyKeys, sendIdempotent } from '../api/idempotency.js';
 import { useApi } from '../api/use-api.js';
 import { useSubmit } from '../api/use-submit.js';
@@ -79,7 +79,7 @@ function GiveForm({ onGiven }: { onGiven: () => void }) {
       call(
         api.POST('/v1/me/donations', {
           params: {
-            header: { 'idempotency-key': idempotencyKey, ...(pin ? { 'x-payment-pin': pin } : {}) },
+            header: { 'idempotency-key': idempotencyKey, ...pinHeader(pin) },
           },
           body,
         }),

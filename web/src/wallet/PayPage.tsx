@@ -1,6 +1,6 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { api, call } from '../api/client.js';
+import { api, call, pinHeader } from '../api/client.js';
 import { IdempotencyKeys, sendIdempotent } from '../api/idempotency.js';
 import type { ApiError } from '../api/problem.js';
 import { useApi } from '../api/use-api.js';
@@ -72,7 +72,7 @@ export function PayPage() {
         api.POST('/v1/me/payments', {
           body: payment,
           params: {
-            header: { 'idempotency-key': idempotencyKey, ...(pin ? { 'x-payment-pin': pin } : {}) },
+            header: { 'idempotency-key': idempotencyKey, ...pinHeader(pin) },
           },
         }),
       ),

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { api, call, callWithResponse } from '../api/client.js';
+import { api, call, callWithResponse, pinHeader } from '../api/client.js';
 import type { MemberReceipt } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { useSubmit } from '../api/use-submit.js';
@@ -91,7 +91,7 @@ function CodeCard({ issued, onRenew }: { issued: IssuedCode; onRenew: () => void
 async function issueCode(pin: string | null): Promise<IssuedCode> {
   const { data, response } = await callWithResponse(
     api.POST('/v1/me/payment-codes', {
-      params: { header: pin ? { 'x-payment-pin': pin } : {} },
+      params: { header: pinHeader(pin) },
     }),
   );
   const receivedAtMs = Date.now();

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { api, call } from '../api/client.js';
+import { api, call, pinHeader } from '../api/client.js';
 import { IdempotencyKeys, sendIdempotent } from '../api/idempotency.js';
 import { useApi } from '../api/use-api.js';
 import { useSubmit } from '../api/use-submit.js';
@@ -49,7 +49,7 @@ export function RefundPage() {
       call(
         api.POST('/v1/me/refunds', {
           params: {
-            header: { 'idempotency-key': idempotencyKey, ...(pin ? { 'x-payment-pin': pin } : {}) },
+            header: { 'idempotency-key': idempotencyKey, ...pinHeader(pin) },
           },
         }),
       ),

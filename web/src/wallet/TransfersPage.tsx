@@ -1,5 +1,5 @@
 import { type FormEvent, useRef, useState } from 'react';
-import { api, call } from '../api/client.js';
+import { api, call, pinHeader } from '../api/client.js';
 import { IdempotencyKeys, newIdempotencyKey, sendIdempotent } from '../api/idempotency.js';
 import type { ApiError } from '../api/problem.js';
 import type { Transfer } from '../api/types.js';
@@ -60,7 +60,7 @@ function SendForm({ onSent }: { onSent: () => void }) {
         api.POST('/v1/me/transfers', {
           body: sending,
           params: {
-            header: { 'idempotency-key': idempotencyKey, ...(pin ? { 'x-payment-pin': pin } : {}) },
+            header: { 'idempotency-key': idempotencyKey, ...pinHeader(pin) },
           },
         }),
       ),
