@@ -185,6 +185,7 @@ describe.each(databaseKinds())('money people can trust on %s', (kind) => {
       expect((await withPin(citizen, '/v1/me/donations', donation, '246810')).status).toBe(201);
       expect((await citizen.get('/v1/me/wallet')).body.cashWon).toBe(50_000 - 3_000 - 2_000);
       expect((await citizen.get('/v1/me/payment-pin')).body).toMatchObject({ attemptsLeft: 5 });
+      await expectLedgerAuditGreen(t.platform, tenantId);
     });
 
     it('stores only an argon2id hash of the PIN', async () => {
