@@ -35,6 +35,7 @@ import { registerEmptyBody } from './empty-body.js';
 import { registerInputGuard } from './input-guard.js';
 import { REQUEST_ID_HEADER, registerObservability, requestIdOf } from './observability.js';
 import { frameworkProblemOf, registerProblemHandlers, sendProblem } from './problem.js';
+import { registerTenantCheck } from './request-context.js';
 import { applySecurityHeaders, registerSecurity } from './security.js';
 import { validatorCompiler } from './validation.js';
 import { registerWebApp, WEB_DIST_DIR } from './web.js';
@@ -64,6 +65,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   app.setValidatorCompiler(validatorCompiler);
   registerProblemHandlers(app);
   registerInputGuard(app);
+  registerTenantCheck(app, platform.tenants);
   registerEmptyBody(app);
   registerObservability(app, platform.metrics, platform.config.metricsToken, () =>
     platform.clusters?.members().map(({ name, platform: member }) => ({ name, metrics: member.metrics })),

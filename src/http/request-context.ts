@@ -1,6 +1,6 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { invalidInput } from '../errors.js';
+import { DomainError, invalidInput } from '../errors.js';
 
 const TENANT_PATTERN = /^[a-z][a-z0-9_-]{1,31}$/;
 
@@ -12,6 +12,41 @@ export function tenantOf(request: FastifyRequest, defaultTenantId: string): stri
   if (!TENANT_PATTERN.test(header))
     throw invalidInput('X-Tenant-Id is not a tenant id', 'X-Tenant-Id가 올바르지 않습니다');
   return header;
+}
+
+/**
+ * A city named by `X-Tenant-Id` or `?tenant=` must exist: otherwise a typo reads as a city with no
+ * shops, no books and no campaigns. Checked for every route as the request arrives. With several
+ * clusters the request has already been routed to the one that holds the tenant (or the home
+ * cluster), so the local table answers.
+ */
+export function registerTenantCheck(
+  app: FastifyInstance,
+  tenants: { exists(id: string): Promise<boolean> },
+): void {
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    for (const named of namedTenants(request)) {
+      if (!(await tenants.exists(named))) throw tenantNotFound(named);
+    }
+  });
+}
+
+function namedTenants(request: FastifyRequest): string[] {
+  const named: string[] = [];
+  const header = request.headers['x-tenant-id'];
+  if (typeof header === 'string' && TENANT_PATTERN.test(header)) named.push(header);
+  const query = (request.query as { tenant?: unknown } | undefined)?.tenant;
+  if (typeof query === 'string' && TENANT_PATTERN.test(query) && query !== header) named.push(query);
+  return named;
+}
+
+function tenantNotFound(tenantId: string): DomainError {
+  return new DomainError({
+    code: 'TENANT_NOT_FOUND',
+    httpStatus: 404,
+    message: `there is no city ${tenantId} on this platform`,
+    messageKo: `이 플랫폼에 ${tenantId} 지역이 없습니다`,
+  });
 }
 
 export const PAGE_LIMIT_MAX = 100;

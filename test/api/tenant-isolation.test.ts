@@ -199,4 +199,54 @@ describe.each(databaseKinds())('tenant isolation on %s', (kind) => {
     await expectLedgerAuditGreen(t.platform, a);
     await expectLedgerAuditGreen(t.platform, b);
   }, 120_000);
+
+  it('answers every route that names an unknown city with TENANT_NOT_FOUND, and finds a city made later', async () => {
+    const spec = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { description?: string }>>;
+    };
+    const unknown = `nowhere-${kind}`;
+    let requests = 0;
+    for (const [path, operations] of Object.entries(spec.paths)) {
+      if (path.startsWith('/v1/platform/')) continue;
+      for (const [method, operation] of Object.entries(operations)) {
+        if (isEventStream(operation)) continue;
+        const url = path.replace(/\{(\w+)\}/g, 'x');
+        const named = [
+          { url, headers: { 'x-tenant-id': unknown } },
+          { url: `${url}?tenant=${unknown}`, headers: {} },
+        ];
+        for (const request of named) {
+          const response = await t.app.inject({
+            method: method.toUpperCase() as 'GET',
+            url: request.url,
+            headers: { ...request.headers, 'content-type': 'application/json' },
+            payload: method === 'get' ? undefined : '{}',
+          });
+          requests += 1;
+          expect(response.statusCode, `${method} ${request.url}: ${response.body}`).toBe(404);
+          expect(response.json().code, `${method} ${request.url}`).toBe('TENANT_NOT_FOUND');
+        }
+      }
+    }
+    expect(requests).toBeGreaterThan(100);
+    expect(await t.platform.tenants.exists(unknown)).toBe(false);
+
+    // A city created afterwards is found at once: a refusal is not remembered.
+    const merchantsOf = (tenantId: string) =>
+      t.app.inject({ method: 'GET', url: '/v1/merchants', headers: { 'x-tenant-id': tenantId } });
+    await t.platform.tenants.create({
+      id: unknown,
+      name: '새 도시',
+      currencyCode: 'KRW',
+      timeZone: 'Asia/Seoul',
+    });
+    const found = await merchantsOf(unknown);
+    expect(found.statusCode, found.body).toBe(200);
+    expect(found.json().items).toEqual([]);
+    // A known city is still served by header and by query.
+    const known = await merchantsOf(a);
+    expect(known.statusCode).toBe(200);
+    expect(known.json().items.length).toBeGreaterThan(0);
+    expect((await t.app.inject({ method: 'GET', url: `/v1/branding?tenant=${a}` })).statusCode).toBe(200);
+  }, 120_000);
 });

@@ -214,14 +214,16 @@ describe.each(databaseKinds())('reference routes on %s', (kind) => {
     expect(response.json()).toMatchObject({ code: 'UNKNOWN_DISTRICT' });
   });
 
-  it('answers a malformed tenant header with 400 and a tenant without data with empty lists', async () => {
-    const bad = await app.inject({ method: 'GET', url: '/v1/industries', headers: { 'x-tenant-id': 'X!' } });
-    expect(bad.statusCode).toBe(400);
-    const empty = await app.inject({
-      method: 'GET',
-      url: '/v1/industries',
-      headers: { 'x-tenant-id': 'nowhere' },
-    });
+  it('answers a malformed tenant header with 400, an unknown city with 404 and a city without data with empty lists', async () => {
+    const industriesOf = (tenant: string) =>
+      app.inject({ method: 'GET', url: '/v1/industries', headers: { 'x-tenant-id': tenant } });
+    expect((await industriesOf('X!')).statusCode).toBe(400);
+    const unknown = await industriesOf('nowhere');
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().code).toBe('TENANT_NOT_FOUND');
+    const bare = await createTestTenant(db, new ManualClock('2021-05-13T03:00:00Z'));
+    const empty = await industriesOf(bare);
+    expect(empty.statusCode).toBe(200);
     expect(empty.json()).toEqual({ items: [] });
   });
 

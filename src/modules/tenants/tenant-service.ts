@@ -39,6 +39,16 @@ export class TenantService {
     return row.time_zone;
   }
 
+  /** Whether the tenant exists. Tenants are never deleted, so a found one is remembered. */
+  async exists(tenantId: string): Promise<boolean> {
+    if (this.timeZones.has(tenantId)) return true;
+    const [row] = await this.sql.query<{ time_zone: string }>('select time_zone from tenants where id = $1', [
+      tenantId,
+    ]);
+    if (row) this.timeZones.set(tenantId, row.time_zone);
+    return row !== undefined;
+  }
+
   async ensure(tenant: Tenant): Promise<void> {
     await this.sql.query(
       `insert into tenants (id, name, currency_code, time_zone, created_at) values ($1, $2, $3, $4, $5)
