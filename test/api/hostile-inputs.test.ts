@@ -105,6 +105,30 @@ describe.each(databaseKinds())('hostile inputs on %s', (kind) => {
   });
 
   it.each([
+    ['__proto__', '{"amountWon":1000,"__proto__":{"admin":true}}'],
+    ['constructor.prototype', '{"amountWon":1000,"constructor":{"prototype":{"admin":true}}}'],
+    ['a nested __proto__', '{"amountWon":1000,"note":{"__proto__":{}}}'],
+  ])(
+    'refuses a body with a %s key as INVALID_INPUT, not as broken JSON, and charges nothing',
+    async (_name, raw) => {
+      const before = (await citizen.get('/v1/me/wallet')).body;
+      const response = await citizen.request('POST', '/v1/me/charges', raw, {
+        'content-type': 'application/json',
+        'idempotency-key': `proto-${_name}`,
+      });
+      expectClientError(response, 'INVALID_INPUT');
+      expect(JSON.stringify(response.body)).toContain('__proto__');
+      expect((await citizen.get('/v1/me/wallet')).body).toEqual(before);
+      // Broken JSON is still called that.
+      const broken = await citizen.request('POST', '/v1/me/charges', '{"amountWon":', {
+        'content-type': 'application/json',
+        'idempotency-key': `broken-${_name}`,
+      });
+      expectClientError(broken, 'FST_ERR_CTP_INVALID_JSON_BODY');
+    },
+  );
+
+  it.each([
     [
       'sign-up name',
       '/v1/members',

@@ -109,7 +109,7 @@ export const CommerceErrors = {
     commerceError(
       'DELIVERY_NOT_OFFERED',
       422,
-      'this restaurant has not set its delivery terms',
+      'this shop has not set its delivery terms',
       '이 가게는 배달 조건을 정하지 않았습니다',
       { merchantId },
     ),
@@ -117,7 +117,7 @@ export const CommerceErrors = {
     commerceError(
       'OUTSIDE_DELIVERY_AREA',
       422,
-      `this restaurant does not deliver to ${dong}`,
+      `this shop does not deliver to ${dong}`,
       `이 가게는 ${dong}에 배달하지 않습니다`,
       { merchantId, dong, areas },
     ),
@@ -133,7 +133,7 @@ export const CommerceErrors = {
     commerceError(
       'OUTSIDE_OPENING_HOURS',
       422,
-      `this restaurant takes orders from ${opensAt} to ${closesAt}`,
+      `this shop takes orders from ${opensAt} to ${closesAt}`,
       `이 가게는 ${opensAt}부터 ${closesAt}까지 주문을 받습니다`,
       { merchantId, opensAt, closesAt },
     ),
