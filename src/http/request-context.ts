@@ -24,10 +24,17 @@ export function registerTenantCheck(
   app: FastifyInstance,
   tenants: { exists(id: string): Promise<boolean> },
 ): void {
-  app.addHook('onRequest', async (request: FastifyRequest) => {
-    for (const named of namedTenants(request)) {
-      if (!(await tenants.exists(named))) throw tenantNotFound(named);
-    }
+  app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
+    const named = namedTenants(request);
+    // Most requests name no city (a session or the default decides): no promise for them.
+    if (named.length === 0) return done();
+    Promise.all(named.map((tenantId) => tenants.exists(tenantId))).then(
+      (found) => {
+        const missing = named.find((_, index) => !found[index]);
+        done(missing === undefined ? undefined : tenantNotFound(missing));
+      },
+      (error: Error) => done(error),
+    );
   });
 }
 
