@@ -631,6 +631,7 @@ export class PartnerAgreements {
       metadata: { giftId: gift.id, partnerId, memberId: movement.memberId },
     }));
     const results = await this.deps.ledger.postTransfersInTransaction(tx, tenantId, transfers);
+    // The gift's ids are new, so a refusal or a replay here is a fault, never a retry: every movement posted now.
     for (const result of results)
       if (!result.ok || result.replayed) throw new Error(`ledger refused partner gift transfer ${result.id}`);
     // Every movement of a member is a line of their history: 지원금 지급 from the company.
@@ -641,7 +642,7 @@ export class PartnerAgreements {
       month: monthKey(now, await this.deps.tenants.timeZoneOf(tenantId, tx)),
       partner,
       gift,
-      movements: postedNow(funded, results),
+      movements: funded,
     });
     await tx.query(
       `insert into partner_gifts (tenant_id, id, partner_id, file_sha256, recipient_count, amount_won, usable_from, expires_at, allowed_industries, created_by, created_at)

@@ -334,7 +334,7 @@ export class TransferService {
     tx: Sql,
     tenantId: string,
     memberId: string,
-    type: string,
+    type: 'transfer_sent' | 'transfer_received' | 'transfer_returned',
     amountWon: number,
     transfer: MemberTransfer,
     month: string,

@@ -1,4 +1,4 @@
-import type { Activity } from './types.js';
+import type { Activity, HistoryLineType } from './types.js';
 import type { WalletService } from './wallet-service.js';
 
 /**
@@ -22,7 +22,7 @@ export interface HistoryPage {
 /** A module whose rows are lines of the member's history, read from its own tables. */
 export interface HistoryLineSource {
   /** The type of its lines: a filter by type without it leaves the source out. */
-  readonly lineType: string;
+  readonly lineType: HistoryLineType;
   /** Its newest lines placed before `page.beforeSeq`, at most `page.limit`, newest first. */
   linesOf(tenantId: string, memberId: string, page: HistoryPage): Promise<Activity[]>;
   /**

@@ -9,6 +9,7 @@ import type { Platform } from '../../platform.js';
 import { idempotencyKeyOf } from '../idempotency/idempotency.js';
 import { maskPhone } from '../members/phone.js';
 import { AmountWon, IdempotencyHeaders, WalletSchema } from './schemas.js';
+import { HISTORY_LINE_TYPES, type HistoryLineType } from './types.js';
 
 const ChargeResponse = Type.Object({
   chargeId: Type.String(),
@@ -20,7 +21,8 @@ const ChargeResponse = Type.Object({
 const ActivitySchema = Type.Object({
   seq: Type.Integer(),
   at: Type.String({ format: 'date-time' }),
-  type: Type.String(),
+  // An enum the serializer writes as a string: the web app reads the list from the OpenAPI document.
+  type: Type.Unsafe<HistoryLineType>({ type: 'string', enum: [...HISTORY_LINE_TYPES] }),
   month: Type.String(),
   amountWon: Type.Integer({ description: 'change of the member total, signed' }),
   referenceId: Type.String(),
@@ -30,24 +32,6 @@ const ActivitySchema = Type.Object({
 
 const activityCursor = cursorCodec({ seq: CursorKey.seq });
 
-/** Every type of line the member's history holds; a filter naming another is a client mistake. */
-const HISTORY_LINE_TYPES = [
-  'charge',
-  'auto_charge',
-  'payment',
-  'payment_cancellation',
-  'transfer_sent',
-  'transfer_received',
-  'transfer_returned',
-  'refund',
-  'grant_received',
-  'grant_expired',
-  'order',
-  'order_released',
-  'order_cashback',
-  'order_returned',
-  'donation',
-] as const;
 const ONE_HISTORY_TYPE = `(${HISTORY_LINE_TYPES.join('|')})`;
 
 export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {

@@ -40,12 +40,31 @@ export interface Charge {
   completedAt: Date | null;
 }
 
+/** Every type of line the member's history holds; a filter naming another is a client mistake. */
+export const HISTORY_LINE_TYPES = [
+  'charge',
+  'auto_charge',
+  'payment',
+  'payment_cancellation',
+  'transfer_sent',
+  'transfer_received',
+  'transfer_returned',
+  'refund',
+  'grant_received',
+  'grant_expired',
+  'order',
+  'order_released',
+  'order_cashback',
+  'order_returned',
+  'donation',
+] as const;
+export type HistoryLineType = (typeof HISTORY_LINE_TYPES)[number];
+
 export interface ActivityEntry {
   tenantId: string;
   memberId: string;
   at: Date;
-  /** charge | payment | payment_cancellation | … */
-  type: string;
+  type: HistoryLineType;
   month: string;
   /** Signed: what the member's total balance changed by. */
   amountWon: number;

@@ -50,7 +50,7 @@ describe('reading history entries', () => {
     expect(shownAmountWon(payment)).toBe(-50_000);
     const cancellation = {
       ...basePayment,
-      type: 'payment_cancellation',
+      type: 'payment_cancellation' as const,
       amountWon: 22_500,
       details: { amountWon: 25_000, clawback: { amountWon: 2_500 } },
     };
@@ -72,7 +72,7 @@ describe('reading history entries', () => {
   it('reads the cashback taken back by a cancellation', () => {
     const cancellation = {
       ...basePayment,
-      type: 'payment_cancellation',
+      type: 'payment_cancellation' as const,
       details: { merchantName: '카페', clawback: { amountWon: 2_500 } },
     };
     expect(cancellationDetails(cancellation)).toEqual({
@@ -83,7 +83,7 @@ describe('reading history entries', () => {
   });
 
   it('collects the shops a member paid, for the shop filter', () => {
-    const charge = { ...basePayment, type: 'charge', merchantId: null, details: {} };
+    const charge = { ...basePayment, type: 'charge' as const, merchantId: null, details: {} };
     expect([...merchantsIn([basePayment, charge])]).toEqual([['mer_1', '중앙시장 한밭상회']]);
   });
 });

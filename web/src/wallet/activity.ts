@@ -77,24 +77,8 @@ export function shownAmountWon(activity: Activity): number {
   return activity.amountWon;
 }
 
-export const ACTIVITY_TYPES = [
-  'charge',
-  'auto_charge',
-  'payment',
-  'payment_cancellation',
-  'transfer_sent',
-  'transfer_received',
-  'transfer_returned',
-  'refund',
-  'grant_received',
-  'grant_expired',
-  'order',
-  'order_released',
-  'order_cashback',
-  'order_returned',
-  'donation',
-] as const;
-export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+/** The types of line the history holds, as the server's OpenAPI document lists them. */
+export type ActivityType = Activity['type'];
 
 /** The history filter's choices: each a group of types (송금 covers sent, received and returned). */
 export const ACTIVITY_GROUPS = {
@@ -108,6 +92,13 @@ export const ACTIVITY_GROUPS = {
   donation: ['donation'],
 } as const satisfies Record<string, readonly ActivityType[]>;
 export type ActivityGroup = keyof typeof ACTIVITY_GROUPS;
+
+type GroupedType = (typeof ACTIVITY_GROUPS)[ActivityGroup][number];
+/** Fails to compile when the server documents a type no group of the filter holds. */
+export type EveryTypeGrouped = [Exclude<ActivityType, GroupedType>] extends [never] ? true : never;
+export const EVERY_TYPE_GROUPED: EveryTypeGrouped = true;
+
+const ACTIVITY_TYPES: readonly string[] = Object.values(ACTIVITY_GROUPS).flat();
 
 /** The other member of a transfer, by name and masked phone (the API never sends their id). */
 export function counterpartOf(activity: Activity): { name: string; phoneMasked: string } | null {
