@@ -50,6 +50,11 @@ import {
 
 const CHARITIES_MAX = 500;
 const MEMBER_PAGE_MAX = 200;
+
+interface DonationTarget {
+  charityName: string;
+  campaignTitle: string | null;
+}
 /** A monthly gift and some one-off donations a year fit easily; more rows would need a second page design. */
 const RECORD_ROWS_MAX = 400;
 const GIFTS_PER_RUN_MAX = 100;
@@ -220,7 +225,7 @@ export class GivingService {
     memberId: string,
     request: DonationRequest,
   ): Promise<{ donation: Donation | null; monthlyGift: MonthlyGift | null }> {
-    await this.checkTarget(tx, tenantId, request);
+    const target = await this.checkTarget(tx, tenantId, request);
     const now = this.clock.now();
     if (request.monthlyDay !== undefined) {
       const gift = await this.startMonthlyGift(tx, tenantId, memberId, request, now);
@@ -237,27 +242,29 @@ export class GivingService {
       giftMonth: null,
       createdAt: now,
     };
-    await this.moveDonation(tx, tenantId, donation, `${DONATION_TRANSFER_PREFIX}${donation.id}`);
+    await this.moveDonation(tx, tenantId, donation, `${DONATION_TRANSFER_PREFIX}${donation.id}`, target);
     // 동행협약: partners' matching pledges on the campaign add their share in the same transaction.
     await this.partners.matchDonation(tx, tenantId, donation);
     return { donation, monthlyGift: null };
   }
 
-  private async checkTarget(tx: Sql, tenantId: string, request: DonationRequest): Promise<void> {
+  /** The charity and the open campaign the request names, by the names the donor's history shows. */
+  private async checkTarget(tx: Sql, tenantId: string, request: DonationRequest): Promise<DonationTarget> {
     if (!Number.isSafeInteger(request.amountWon) || request.amountWon <= 0)
       throw invalidInput(
         'amountWon must be a positive whole number of won',
         '기부 금액은 1원 이상이어야 합니다',
       );
-    if (!(await selectCharity(tx, tenantId, request.charityId)))
-      throw GivingErrors.charityNotFound(request.charityId);
-    if (request.campaignId === undefined) return;
+    const charity = await selectCharity(tx, tenantId, request.charityId);
+    if (!charity) throw GivingErrors.charityNotFound(request.charityId);
+    if (request.campaignId === undefined) return { charityName: charity.name, campaignTitle: null };
     const campaign = await selectCampaign(tx, tenantId, request.campaignId);
     if (!campaign || campaign.charityId !== request.charityId)
       throw GivingErrors.campaignNotFound(request.campaignId);
     const now = this.clock.now().getTime();
     if (now < campaign.startsAt.getTime() || now >= campaign.endsAt.getTime())
       throw GivingErrors.campaignClosed(campaign.id);
+    return { charityName: charity.name, campaignTitle: campaign.title };
   }
 
   private async startMonthlyGift(
@@ -298,7 +305,13 @@ export class GivingService {
    * The ledger transfer, the donation row and the donor's history line (`donation`), in one
    * transaction; refused with nothing written.
    */
-  private async moveDonation(tx: Sql, tenantId: string, donation: Donation, transferId: string) {
+  private async moveDonation(
+    tx: Sql,
+    tenantId: string,
+    donation: Donation,
+    transferId: string,
+    target: DonationTarget,
+  ) {
     const debits = await this.debitsFor(tx, tenantId, donation);
     const [result] = await this.deps.ledger.postTransfersInTransaction(tx, tenantId, [
       {
@@ -318,10 +331,6 @@ export class GivingService {
     }
     await insertDonation(tx, tenantId, donation);
     // The donor's history line, in the same transaction: every movement of a member is a line.
-    const charity = await selectCharity(tx, tenantId, donation.charityId);
-    const campaign = donation.campaignId
-      ? await selectCampaign(tx, tenantId, donation.campaignId)
-      : undefined;
     const timeZone = await this.deps.tenants.timeZoneOf(tenantId, tx);
     await recordDonationLine(tx, {
       tenantId,
@@ -329,8 +338,7 @@ export class GivingService {
       transferId,
       month: monthKey(donation.createdAt, timeZone),
       debits,
-      charityName: charity?.name ?? '',
-      campaignTitle: campaign?.title ?? null,
+      ...target,
     });
   }
 
@@ -439,7 +447,15 @@ export class GivingService {
           [tenantId, gift.id, month],
         );
         if (given) return;
-        await this.moveDonation(tx, tenantId, donation, `${DONATION_TRANSFER_PREFIX}${gift.id}:${month}`);
+        const charity = await selectCharity(tx, tenantId, gift.charityId);
+        const target = { charityName: charity?.name ?? '', campaignTitle: null };
+        await this.moveDonation(
+          tx,
+          tenantId,
+          donation,
+          `${DONATION_TRANSFER_PREFIX}${gift.id}:${month}`,
+          target,
+        );
         await markGiftAttempt(tx, tenantId, gift.id, now, null);
       });
       return null;
