@@ -1,7 +1,7 @@
 import type { Sql } from '../../db/database.js';
 import type { Posting } from '../ledger/types.js';
 import { memberAccountIds } from '../members/member-service.js';
-import { recordActivity, recordSpending } from '../wallets/usage.js';
+import { recordActivity, recordGrantLines } from '../wallets/usage.js';
 import type { Donation } from './types.js';
 
 /** The type of a donation's line in the member's history (`GET /v1/me/transactions?type=donation`). */
@@ -108,10 +108,8 @@ export interface PartnerGiftMovement {
 }
 
 /**
- * The members' history lines of a 동행협약 gift, in the transaction that moves the money, with the
- * shape of a programme's grant lines (`grant_received` when the gift funds the grant, `grant_expired`
- * with minus what the expiry took back; one statement through the wallets module, as programmes
- * write theirs), the company as the counterpart.
+ * The members' history lines of a 동행협약 gift, in the transaction that moves the money, through the
+ * wallets module's grant lines, as programmes write theirs, with the company as the counterpart.
  *
  * The reference is the whole transfer id, not the part after the prefix as for donations: the
  * funding `partner_gift:<gift>:<member>` and the expiry `partner_gift_expiry:<gift>:<member>` end
@@ -130,22 +128,12 @@ export async function recordPartnerGiftLines(
     movements: readonly PartnerGiftMovement[];
   },
 ): Promise<void> {
-  if (lines.movements.length === 0) return;
-  const sign = lines.type === 'grant_received' ? 1 : -1;
-  await recordSpending(
-    tx,
-    lines.tenantId,
-    lines.month,
-    [],
-    lines.movements.map((movement) => ({
-      tenantId: lines.tenantId,
+  await recordGrantLines(tx, {
+    ...lines,
+    movements: lines.movements.map((movement) => ({
       memberId: movement.memberId,
-      at: lines.at,
-      type: lines.type,
-      month: lines.month,
-      amountWon: sign * movement.amountWon,
+      amountWon: movement.amountWon,
       referenceId: movement.transferId,
-      merchantId: null,
       details: {
         programName: lines.partner.name,
         expiresAt: lines.gift.expiresAt.toISOString(),
@@ -155,5 +143,5 @@ export async function recordPartnerGiftLines(
         amountWon: movement.amountWon,
       },
     })),
-  );
+  });
 }

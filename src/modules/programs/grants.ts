@@ -4,7 +4,7 @@ import type { EventFeed } from '../events/event-feed.js';
 import { grantEvents } from '../events/producers.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { AccountSpec, TransferRequest, TransferResult } from '../ledger/types.js';
-import { recordSpending } from '../wallets/usage.js';
+import { recordGrantLines } from '../wallets/usage.js';
 import { addCounters, markDisbursed } from './store.js';
 import type { Program } from './types.js';
 
@@ -142,23 +142,18 @@ export async function recordGrantActivity(
   at: Date,
   movements: ReadonlyArray<{ memberId: string; amountWon: number; transferId: string }>,
 ): Promise<void> {
-  const sign = type === 'grant_received' ? 1 : -1;
-  await recordSpending(
-    tx,
-    program.tenantId,
+  await recordGrantLines(tx, {
+    tenantId: program.tenantId,
+    type,
     month,
-    [],
-    movements.map((movement) => ({
-      tenantId: program.tenantId,
+    at,
+    movements: movements.map((movement) => ({
       memberId: movement.memberId,
-      at,
-      type,
-      month,
-      amountWon: sign * movement.amountWon,
+      amountWon: movement.amountWon,
       referenceId: movement.transferId.slice(movement.transferId.indexOf(':') + 1),
       details: { programName: program.name, expiresAt: program.expiresAt.toISOString() },
     })),
-  );
+  });
 }
 
 /** The ledger refused a grant transfer: a fact about that recipient, not about the database. */

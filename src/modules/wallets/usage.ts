@@ -138,6 +138,52 @@ export async function recordSpending(
   await recordSpendingOfTenants(tx, [{ tenantId, month, deltas, activities }]);
 }
 
+/** One member's grant funded or taken back, as its history line shows it. */
+export interface GrantLineMovement {
+  memberId: string;
+  /** What the grant gained (funding) or lost (expiry): positive won. */
+  amountWon: number;
+  /** What the line's proof finds its transfer by. */
+  referenceId: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * The history lines of grants paid (지원금 지급, `grant_received`) or taken back at expiry (지원금 소멸,
+ * `grant_expired`, minus what was taken), many members in one statement. Programmes and 동행협약
+ * gifts write theirs through it.
+ */
+export async function recordGrantLines(
+  tx: Sql,
+  lines: {
+    tenantId: string;
+    type: 'grant_received' | 'grant_expired';
+    month: string;
+    at: Date;
+    movements: readonly GrantLineMovement[];
+  },
+): Promise<void> {
+  if (lines.movements.length === 0) return;
+  const sign = lines.type === 'grant_received' ? 1 : -1;
+  await recordSpending(
+    tx,
+    lines.tenantId,
+    lines.month,
+    [],
+    lines.movements.map((movement) => ({
+      tenantId: lines.tenantId,
+      memberId: movement.memberId,
+      at: lines.at,
+      type: lines.type,
+      month: lines.month,
+      amountWon: sign * movement.amountWon,
+      referenceId: movement.referenceId,
+      merchantId: null,
+      details: movement.details,
+    })),
+  );
+}
+
 /** `recordSpending` for several cities in one statement. */
 export async function recordSpendingOfTenants(tx: Sql, parts: readonly TenantSpending[]): Promise<void> {
   const deltas = parts.flatMap((part) =>
