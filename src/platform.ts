@@ -136,6 +136,20 @@ export function createPlatform(
     authenticatePosKey: (key: string) => merchants.authenticatePosKey(key),
     ownedMerchantIds: (tenantId: string, userId: string) => merchants.ownedMerchantIds(tenantId, userId),
   };
+  const giving = new GivingService(db, clock, {
+    ledger,
+    tenants,
+    members,
+    policy,
+    wallets,
+    bank,
+    operatorActions,
+    keys: idempotency,
+  });
+  // Sign-ups and shop applications check their 동 against the list the giving module keeps.
+  reference.setDongDirectory((tenantId, dong, tx) =>
+    giving.neighbourhood.districtsOfDong(tenantId, dong, tx),
+  );
   return {
     config,
     db,
@@ -191,16 +205,7 @@ export function createPlatform(
     scheduler: new Scheduler(db, clock, config.background),
     paymentPins: new PaymentPinService(db, clock, policy),
     analytics: new AnalyticsService(db, clock, { events, tenants, reference }),
-    giving: new GivingService(db, clock, {
-      ledger,
-      tenants,
-      members,
-      policy,
-      wallets,
-      bank,
-      operatorActions,
-      keys: idempotency,
-    }),
+    giving,
     merchantFunds: new MerchantFundService(db, clock, {
       ledger,
       policy,

@@ -325,6 +325,53 @@ describe.each(databaseKinds())('hostile inputs on %s', (kind) => {
     expect((await product('부사 사과')).status).toBe(201);
   });
 
+  it('refuses a 동 the city lists only in another district, on sign-up and on a shop application, and creates nothing', async () => {
+    const signUp = (phone: string, district: string, dong: string) =>
+      citizen.request('POST', '/v1/members', {
+        phone,
+        password: 'correct-horse-1',
+        name: '김한밭',
+        birthDate: '1990-01-01',
+        district,
+        dong,
+      });
+    // 봉명동 (code bongmyeong) is 유성구's in the Daejeon list.
+    for (const dong of ['봉명동', ' 봉명동 ', 'bongmyeong']) {
+      const refused = await signUp('010-7200-0077', 'seo-gu', dong);
+      expectClientError(refused, 'DONG_NOT_IN_DISTRICT');
+      expect(refused.body).toMatchObject({ district: 'seo-gu', dongDistricts: ['yuseong-gu'] });
+      expect(JSON.stringify(refused.body.messages)).toContain('서구');
+    }
+    expect(await t.platform.members.findByPhone(tenantId, '010-7200-0077')).toBeUndefined();
+    // The right district, and a 동 the list does not name (a legal 동 such as 둔산동), are accepted.
+    expect((await signUp('010-7200-0077', 'yuseong-gu', '봉명동')).status).toBe(201);
+    expect((await signUp('010-7200-0078', 'seo-gu', '둔산동')).status).toBe(201);
+    // An unknown district is still its own mistake.
+    expectClientError(await signUp('010-7200-0079', 'nowhere-gu', '봉명동'), 'UNKNOWN_DISTRICT');
+
+    const firstNine = '305817777';
+    const shop = {
+      businessNumber: `${firstNine}${businessNumberCheckDigit(firstNine)}`,
+      name: '둔산 떡집',
+      industryCode: 'cafe',
+      district: 'seo-gu',
+      dong: '봉명동',
+      annualRevenueWon: 180_000_000,
+    };
+    expectClientError(
+      await citizen.request('POST', '/v1/merchant-applications/eligibility', shop),
+      'DONG_NOT_IN_DISTRICT',
+    );
+    expectClientError(
+      await citizen.request('POST', '/v1/merchant-applications', shop),
+      'DONG_NOT_IN_DISTRICT',
+    );
+    const applications = await operator.get('/v1/operator/merchants?status=pending');
+    expect(JSON.stringify(applications.body)).not.toContain('둔산 떡집');
+    const filed = await citizen.request('POST', '/v1/merchant-applications', { ...shop, dong: '둔산1동' });
+    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+  });
+
   it('still pays with a valid merchant code after all of the above', async () => {
     const response = await citizen.post('/v1/me/payments', { merchantCode, amountWon: 1_000 });
     expect(response.status).toBe(201);

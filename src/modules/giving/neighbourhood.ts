@@ -107,6 +107,16 @@ export class NeighbourhoodGiving {
     );
   }
 
+  /** The districts the city's list places a 동 in, by its Korean name or its code (a name may recur). */
+  async districtsOfDong(tenantId: string, dong: string, tx?: Sql): Promise<string[]> {
+    const rows = await (tx ?? this.db).query<{ district: string }>(
+      `select distinct district from neighbourhood_dongs
+       where tenant_id = $1 and (name_ko = $2 or code = $2) order by district`,
+      [tenantId, dong],
+    );
+    return rows.map((row) => row.district);
+  }
+
   async dongs(tenantId: string): Promise<Dong[]> {
     return this.db.query<Dong>(
       `select code, name_ko as "nameKo", district from neighbourhood_dongs where tenant_id = $1 order by district, code`,

@@ -187,14 +187,7 @@ export class MemberService {
     if (isBlank(input.dong)) throw invalidInput('dong is required', '동을 입력하세요');
     if (!isCalendarDate(input.birthDate))
       throw invalidInput('birthDate must be YYYY-MM-DD', '생년월일 형식이 올바르지 않습니다');
-    if (!(await this.deps.reference.getDistrict(tenantId, input.district))) {
-      throw new DomainError({
-        code: 'UNKNOWN_DISTRICT',
-        httpStatus: 400,
-        message: `district ${input.district} is not one of this city's districts`,
-        messageKo: `${input.district}은(는) 이 지역의 구가 아닙니다`,
-      });
-    }
+    await this.deps.reference.requireDongIn(tenantId, input.district, input.dong);
     await this.checkAge(tenantId, input.birthDate);
     return phone;
   }

@@ -1,4 +1,5 @@
 import { DomainError } from '../../errors.js';
+import type { District } from './types.js';
 
 export function unknownIndustry(code: string): DomainError {
   return new DomainError({
@@ -37,5 +38,19 @@ export function marketNotInDistrict(marketId: string, districtCode: string): Dom
     message: `market ${marketId} is not in district ${districtCode}`,
     messageKo: `전통시장 ${marketId}은(는) ${districtCode}에 있지 않습니다`,
     details: { marketId, district: districtCode },
+  });
+}
+
+export function dongNotInDistrict(
+  dong: string,
+  district: District,
+  dongDistricts: readonly string[],
+): DomainError {
+  return new DomainError({
+    code: 'DONG_NOT_IN_DISTRICT',
+    httpStatus: 400,
+    message: `${dong} is not in ${district.nameEn}; this city lists it in ${dongDistricts.join(', ')}`,
+    messageKo: `${dong}은(는) ${district.nameKo}에 있지 않습니다`,
+    details: { dong, district: district.code, dongDistricts },
   });
 }

@@ -1,7 +1,15 @@
 import type { Clock } from '../../clock.js';
 import type { Database, Sql } from '../../db/database.js';
-import { marketNotInDistrict, unknownDistrict, unknownIndustry, unknownMarket } from './errors.js';
+import {
+  dongNotInDistrict,
+  marketNotInDistrict,
+  unknownDistrict,
+  unknownIndustry,
+  unknownMarket,
+} from './errors.js';
 import type { District, Industry, Market, ReferencePreset } from './types.js';
+
+export type DongDirectory = (tenantId: string, dong: string, tx?: Sql) => Promise<string[]>;
 
 /** Bounds a preset: reference tables are small by nature, and a runaway import should fail loudly. */
 const PRESET_ROWS_MAX = 1000;
@@ -15,6 +23,9 @@ const MARKET_COLUMNS = `id, name_ko as "nameKo", name_en as "nameEn", district_c
 
 /** Industries, districts and traditional markets per tenant: the vocabulary other modules validate against. */
 export class ReferenceService {
+  /** The districts a 동 name or code lies in, by the city's 동 list; empty when the list does not name it. */
+  private dongDistricts: DongDirectory = async () => [];
+
   constructor(
     private readonly db: Database,
     readonly clock: Clock,
@@ -86,6 +97,27 @@ export class ReferenceService {
   async requireDistrict(tenantId: string, code: string, tx?: Sql): Promise<District> {
     const district = await this.getDistrict(tenantId, code, tx);
     if (!district) throw unknownDistrict(code);
+    return district;
+  }
+
+  /**
+   * The 동 list is kept by the module that uses it for giving; it is handed in once the platform is
+   * wired, so the reference module reads no table of another.
+   */
+  setDongDirectory(directory: DongDirectory): void {
+    this.dongDistricts = directory;
+  }
+
+  /**
+   * The district must exist, and a 동 the city's list places only in other districts is a mistake
+   * (400 DONG_NOT_IN_DISTRICT). A 동 the list does not name is accepted as typed: the list holds
+   * administrative 동, and people also write the legal ones (둔산동 for 둔산1동).
+   */
+  async requireDongIn(tenantId: string, districtCode: string, dong: string, tx?: Sql): Promise<District> {
+    const district = await this.requireDistrict(tenantId, districtCode, tx);
+    const listedIn = await this.dongDistricts(tenantId, dong.trim(), tx);
+    if (listedIn.length > 0 && !listedIn.includes(district.code))
+      throw dongNotInDistrict(dong.trim(), district, listedIn);
     return district;
   }
 
