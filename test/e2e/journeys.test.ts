@@ -44,6 +44,13 @@ describeJourneys('journeys in a real browser', (journey) => {
       await page.getByLabel('비밀번호').fill('hanbat-citizen-1');
       await page.getByLabel('생년월일').fill('1990-05-13');
       await page.getByLabel('사는 구').selectOption({ label: '서구' });
+      // The city's 동 of the chosen district are offered; a legal 동 not in the list may still be typed.
+      const offered = () =>
+        page
+          .locator('#dong-suggestions option')
+          .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+      await eventually(offered).toEqual(['둔산1동', '둔산2동', '둔산3동', '갈마1동', '탄방동']);
+      expect(await page.getByLabel('사는 동').getAttribute('list')).toBe('dong-suggestions');
       await page.getByLabel('사는 동').fill('둔산동');
       await screenshot(page, 'citizen-01-sign-up');
       await page.getByRole('button', { name: '회원가입' }).click();
