@@ -45,11 +45,13 @@ describeJourneys('journeys in a real browser', (journey) => {
       await page.getByLabel('생년월일').fill('1990-05-13');
       await page.getByLabel('사는 구').selectOption({ label: '서구' });
       // The city's 동 of the chosen district are offered; a legal 동 not in the list may still be typed.
-      const offered = () =>
-        page
-          .locator('#dong-suggestions option')
-          .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
-      await eventually(offered).toEqual(['둔산1동', '둔산2동', '둔산3동', '갈마1동', '탄방동']);
+      await eventually(() => dongsOffered(page)).toEqual([
+        '둔산1동',
+        '둔산2동',
+        '둔산3동',
+        '갈마1동',
+        '탄방동',
+      ]);
       expect(await page.getByLabel('사는 동').getAttribute('list')).toBe('dong-suggestions');
       await page.getByLabel('사는 동').fill('둔산동');
       await screenshot(page, 'citizen-01-sign-up');
@@ -204,6 +206,7 @@ describeJourneys('journeys in a real browser', (journey) => {
       await applicant.getByLabel('상호').fill('한밭 분식');
       await applicant.getByLabel('업종').selectOption('golf_course');
       await applicant.getByLabel('구', { exact: true }).selectOption({ label: '중구' });
+      await eventually(() => dongsOffered(applicant)).toEqual(['대흥동', '은행선화동', '문화1동', '태평1동']);
       await applicant.getByLabel('동', { exact: true }).fill('대흥동');
       await applicant.getByLabel('연 매출액 (원)').fill('120000000');
       // The settlement account's bank is chosen from the list of Korean banks, not typed as a code.
@@ -449,3 +452,10 @@ describeJourneys('journeys in a real browser', (journey) => {
     JOURNEY_TIMEOUT_MS,
   );
 });
+
+/** The 동 a sign-up or shop application form offers for the chosen district. */
+function dongsOffered(page: Page): Promise<string[]> {
+  return page
+    .locator('#dong-suggestions option')
+    .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+}

@@ -6,6 +6,7 @@ import { useSubmit } from '../api/use-submit.js';
 import { PlainLayout } from '../app/AppShell.js';
 import { useCityName } from '../branding/branding.js';
 import { localName, useLanguage } from '../i18n/i18n.js';
+import { DongField } from '../reference/DongField.js';
 import { Button } from '../ui/Button.js';
 import { SelectField, TextField } from '../ui/Field.js';
 import { ErrorNotice } from '../ui/Notice.js';
@@ -32,10 +33,6 @@ export function SignUpPage() {
   const [form, setForm] = useState(EMPTY_FORM);
   const [showErrors, setShowErrors] = useState(false);
   const districts = useApi('districts', (signal) => call(api.GET('/v1/districts', { signal })));
-  // The city's 동 list, offered as suggestions for the chosen district; any other name may still be typed.
-  const dongs = useApi('neighbourhood-dongs', (signal) =>
-    call(api.GET('/v1/neighbourhood-giving/dongs', { signal })),
-  );
   const signUp = useSubmit(async (input: SignUpForm) => {
     await call(
       api.POST('/v1/members', { body: { ...input, phone: input.phone.trim(), name: input.name.trim() } }),
@@ -66,8 +63,6 @@ export function SignUpPage() {
     value: district.code,
     label: localName(district, language),
   }));
-
-  const dongSuggestions = (dongs.data?.items ?? []).filter((dong) => dong.district === form.district);
 
   return (
     <PlainLayout>
@@ -118,20 +113,14 @@ export function SignUpPage() {
           {districts.status === 'failed' && (
             <ErrorNotice error={districts.error} onRetry={districts.reload} />
           )}
-          <TextField
+          <DongField
             label={t('auth.dong')}
             hint={t('auth.dongHint')}
             value={form.dong}
             onValue={set('dong')}
             error={shown.dong}
-            list="dong-suggestions"
-            autoComplete="off"
+            district={form.district}
           />
-          <datalist id="dong-suggestions" lang="ko">
-            {dongSuggestions.map((dong) => (
-              <option key={dong.code} value={dong.nameKo} />
-            ))}
-          </datalist>
           {signUp.status === 'failed' && <ErrorNotice error={signUp.error} />}
           <Button type="submit" wide busy={signUp.busy} busyLabel={t('auth.signingUp')}>
             {t('auth.signUp')}

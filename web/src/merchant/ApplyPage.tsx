@@ -8,6 +8,7 @@ import { errorsOf, hasErrors } from '../auth/validation.js';
 import { parseWon } from '../i18n/format.js';
 import { localName, useLanguage } from '../i18n/i18n.js';
 import { BANKS } from '../reference/banks.js';
+import { DongField } from '../reference/DongField.js';
 import { byCode, useReference } from '../reference/use-reference.js';
 import { Button } from '../ui/Button.js';
 import { CheckboxField, SelectField, TextField } from '../ui/Field.js';
@@ -259,11 +260,12 @@ export function ApplyPage() {
             }))}
             error={shown.district}
           />
-          <TextField
+          <DongField
             label={t('merchant.apply.dong')}
             value={form.dong}
             onValue={set('dong')}
             error={shown.dong}
+            district={form.district}
           />
           <SelectField
             label={t('merchant.apply.market')}
