@@ -51,16 +51,19 @@ import {
 const CHARITIES_MAX = 500;
 const MEMBER_PAGE_MAX = 200;
 
+/** A monthly gift and some one-off donations a year fit easily; more rows would need a second page design. */
+const RECORD_ROWS_MAX = 400;
+const GIFTS_PER_RUN_MAX = 100;
+
+/** A monthly gift that failed (not enough money) is tried again after this long, until its month ends. */
+const GIFT_RETRY_AFTER_MS = 60 * 60_000;
+const TEXT_MAX = 2000;
+
+/** What a donor's history line names: the charity and the campaign, as they were when given. */
 interface DonationTarget {
   charityName: string;
   campaignTitle: string | null;
 }
-/** A monthly gift and some one-off donations a year fit easily; more rows would need a second page design. */
-const RECORD_ROWS_MAX = 400;
-const GIFTS_PER_RUN_MAX = 100;
-/** A monthly gift that failed (not enough money) is tried again after this long, until its month ends. */
-const GIFT_RETRY_AFTER_MS = 60 * 60_000;
-const TEXT_MAX = 2000;
 
 /** The day of `monthlyDay` in a month of `daysInMonth` days: a gift on the 31st falls on the last day. */
 export function dueDayOf(monthlyDay: number, year: number, month: number): number {

@@ -187,7 +187,8 @@ export class MemberService {
     if (isBlank(input.dong)) throw invalidInput('dong is required', '동을 입력하세요');
     if (!isCalendarDate(input.birthDate))
       throw invalidInput('birthDate must be YYYY-MM-DD', '생년월일 형식이 올바르지 않습니다');
-    await this.deps.reference.requireDongIn(tenantId, input.district, input.dong);
+    const district = await this.deps.reference.requireDistrict(tenantId, input.district);
+    await this.deps.reference.assertDongIn(tenantId, district, input.dong);
     await this.checkAge(tenantId, input.birthDate);
     return phone;
   }

@@ -91,7 +91,7 @@ export class MerchantService {
   async checkEligibility(tenantId: string, input: MerchantApplicationInput): Promise<EligibilityResult> {
     const application = normalizeApplication(input);
     const facts = await this.factsOf(this.db, tenantId, application);
-    await this.reference.requireDongIn(tenantId, application.district, application.dong);
+    await this.reference.assertDongIn(tenantId, facts.district, application.dong);
     return evaluateEligibility(await selectRulesAt(this.db, tenantId, this.clock.now()), facts);
   }
 
@@ -106,7 +106,7 @@ export class MerchantService {
     return this.db.transaction(async (tx) => {
       const facts = await this.factsOf(tx, tenantId, application);
       // Checked when filed, not again at approval: an application filed before the check stays approvable.
-      await this.reference.requireDongIn(tenantId, application.district, application.dong, tx);
+      await this.reference.assertDongIn(tenantId, facts.district, application.dong, tx);
       const now = this.clock.now();
       const verdict = evaluateEligibility(await selectRulesAt(tx, tenantId, now), facts);
       if (await hasLiveBusinessNumber(tx, tenantId, application.businessNumber))

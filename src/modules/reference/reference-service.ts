@@ -109,16 +109,14 @@ export class ReferenceService {
   }
 
   /**
-   * The district must exist, and a 동 the city's list places only in other districts is a mistake
-   * (400 DONG_NOT_IN_DISTRICT). A 동 the list does not name is accepted as typed: the list holds
+   * A 동 the city's list places only in other districts than `district` is a mistake (400
+   * DONG_NOT_IN_DISTRICT). A 동 the list does not name is accepted as typed: the list holds
    * administrative 동, and people also write the legal ones (둔산동 for 둔산1동).
    */
-  async requireDongIn(tenantId: string, districtCode: string, dong: string, tx?: Sql): Promise<District> {
-    const district = await this.requireDistrict(tenantId, districtCode, tx);
+  async assertDongIn(tenantId: string, district: District, dong: string, tx?: Sql): Promise<void> {
     const listedIn = await this.dongDistricts(tenantId, dong.trim(), tx);
     if (listedIn.length > 0 && !listedIn.includes(district.code))
       throw dongNotInDistrict(dong.trim(), district, listedIn);
-    return district;
   }
 
   /** The market must exist and lie in `districtCode` (400 UNKNOWN_MARKET / MARKET_NOT_IN_DISTRICT). */

@@ -28,25 +28,26 @@ export class TenantService {
 
   /** Inside a transaction pass `tx`: a first, uncached read must not go around it. */
   async timeZoneOf(tenantId: string, tx?: Sql): Promise<string> {
+    const timeZone = await this.knownTimeZone(tenantId, tx);
+    if (!timeZone) throw notFound(`tenant ${tenantId}`, `테넌트 ${tenantId}`);
+    return timeZone;
+  }
+
+  /** Whether the tenant exists. */
+  async exists(tenantId: string): Promise<boolean> {
+    return (await this.knownTimeZone(tenantId)) !== undefined;
+  }
+
+  /** The tenant's time zone, or undefined when there is no such tenant; only a tenant found is remembered, since one may be created. */
+  private async knownTimeZone(tenantId: string, tx?: Sql): Promise<string | undefined> {
     const cached = this.timeZones.get(tenantId);
     if (cached) return cached;
     const [row] = await (tx ?? this.sql).query<{ time_zone: string }>(
       'select time_zone from tenants where id = $1',
       [tenantId],
     );
-    if (!row) throw notFound(`tenant ${tenantId}`, `테넌트 ${tenantId}`);
-    this.timeZones.set(tenantId, row.time_zone);
-    return row.time_zone;
-  }
-
-  /** Whether the tenant exists. Tenants are never deleted, so a found one is remembered. */
-  async exists(tenantId: string): Promise<boolean> {
-    if (this.timeZones.has(tenantId)) return true;
-    const [row] = await this.sql.query<{ time_zone: string }>('select time_zone from tenants where id = $1', [
-      tenantId,
-    ]);
     if (row) this.timeZones.set(tenantId, row.time_zone);
-    return row !== undefined;
+    return row?.time_zone;
   }
 
   async ensure(tenant: Tenant): Promise<void> {
