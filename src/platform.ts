@@ -122,6 +122,7 @@ export function createPlatform(
   });
   const cancellations = new CancellationService(clock, { ledger, policy, payments, events });
   const commerce = createCommerce(db, clock, {
+    freezes,
     merchants,
     members,
     ledger,
@@ -138,6 +139,7 @@ export function createPlatform(
   };
   const giving = new GivingService(db, clock, {
     ledger,
+    freezes,
     tenants,
     members,
     policy,

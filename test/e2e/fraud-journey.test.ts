@@ -49,7 +49,7 @@ describeJourneys("'깡' detection in a real browser", (journey) => {
         .waitFor();
       await screenshot(operator, 'fraud-02-case-with-cycle');
       await operator.getByLabel('사유').fill('청과 대표가 결제액의 90%를 같은 날 되돌려 보냄');
-      await operator.getByLabel('회원 정지 (결제·송금·환불 거절)').check();
+      await operator.getByLabel('회원 정지 (결제·주문·송금·기부·환불 거절)').check();
       await operator.getByLabel('캐시백·정책자금 환수').check();
       await operator.getByRole('button', { name: '확정하고 조치' }).click();
       await operator.getByText('결정했습니다.').waitFor();

@@ -3,6 +3,7 @@ import type { Database } from '../../db/database.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BudgetService } from '../budgets/budget-service.js';
 import type { EventFeed } from '../events/event-feed.js';
+import type { FreezeService } from '../fraud/freeze-service.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { MemberService } from '../members/member-service.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
@@ -30,6 +31,7 @@ export function createCommerce(
     policy: PolicyService;
     tenants: TenantService;
     events: EventFeed;
+    freezes: FreezeService;
     operatorActions: OperatorActionLog;
   },
 ): Commerce {

@@ -6,6 +6,7 @@ import { allocateCashback, drawsInFull } from '../budgets/allocate.js';
 import type { BudgetService } from '../budgets/budget-service.js';
 import type { CashbackDraw } from '../budgets/types.js';
 import type { EventFeed } from '../events/event-feed.js';
+import { assertNotFrozenIn, type FreezeService } from '../fraud/freeze-service.js';
 import { expireTransferId, type LedgerCommand } from '../ledger/batch.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import { type MemberService, memberAccountIds } from '../members/member-service.js';
@@ -76,6 +77,7 @@ interface Deps {
   policy: PolicyService;
   tenants: TenantService;
   events: EventFeed;
+  freezes: FreezeService;
 }
 
 /**
@@ -115,6 +117,10 @@ export class OrderService {
       input.items.map((item) => item.productId),
     );
     const groups = groupByMerchant(input.items.map((item) => lineOf(products, item)));
+    // An order is a payment: a fraud freeze of the member or of a shop refuses it, as at the till.
+    const frozen = await this.deps.freezes.frozenAmong(tenantId, [memberId], tx);
+    assertNotFrozenIn(frozen, { memberId });
+    for (const group of groups) assertNotFrozenIn(frozen, { merchantId: group.merchantId });
     const rules = await this.rulesAt(tenantId, now, tx);
     const accounts = memberAccountIds(memberId);
     const balances = await this.deps.ledger.getAccounts(tenantId, [accounts.cashback, accounts.cash], tx);
@@ -355,6 +361,10 @@ export class OrderService {
     if (order.status !== 'placed') throw CommerceErrors.wrongState(order.status, 'placed');
     const now = this.clock.now();
     if (order.hold_expires_at.getTime() <= now.getTime()) throw CommerceErrors.expired();
+    // A freeze that came after checkout stops the capture: the shop is paid only when it could be
+    // paid at the till. The hold is voided when the shop rejects the order or its time runs out.
+    const frozen = await this.deps.freezes.frozenAmong(tenantId, [order.member_id], tx);
+    assertNotFrozenIn(frozen, { memberId: order.member_id, merchantId: order.merchant_id }, 'counterparty');
     const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId, tx));
     const usage = await lockMonthlyUsage(tx, tenantId, order.member_id, month);
     const quote = await this.quoteOrder(tx, tenantId, order, usage.eligibleSpendWon, now);

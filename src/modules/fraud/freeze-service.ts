@@ -82,9 +82,10 @@ export class FreezeService {
     tenantId: string,
     parties: { memberId?: string; merchantId?: string },
     sql: Sql = this.db,
+    reader: FrozenReader = 'party',
   ): Promise<void> {
     const frozen = await this.frozenAmong(tenantId, parties.memberId ? [parties.memberId] : [], sql);
-    assertNotFrozenIn(frozen, parties);
+    assertNotFrozenIn(frozen, parties, reader);
   }
 
   /** Merchants whose settlement payouts are held (a merchant freeze holds them too). */
@@ -94,24 +95,42 @@ export class FreezeService {
   }
 }
 
+/**
+ * Who reads the refusal: the member or shop acting for itself (`party`), or the shop acting on a
+ * member's order (`counterparty`), which is told of "the customer's account", not "your account".
+ */
+export type FrozenReader = 'party' | 'counterparty';
+
 export function assertNotFrozenIn(
   frozen: FrozenParties,
   parties: { memberId?: string; merchantId?: string },
+  reader: FrozenReader = 'party',
 ): void {
   const freeze =
     (parties.memberId ? frozen.get(`member:${parties.memberId}`) : undefined) ??
     (parties.merchantId ? frozen.get(`merchant:${parties.merchantId}`) : undefined);
-  if (freeze) throw accountFrozen(freeze);
+  if (freeze) throw accountFrozen(freeze, reader);
 }
 
-export function accountFrozen(freeze: ActiveFreeze): DomainError {
-  const whoEn = freeze.kind === 'member' ? 'Your account' : "The merchant's account";
-  const whoKo = freeze.kind === 'member' ? '회원님의 계정' : '가맹점 계정';
+export function accountFrozen(freeze: ActiveFreeze, reader: FrozenReader = 'party'): DomainError {
+  // A shop acting on a customer's money learns that it cannot be paid, not the customer's case.
+  if (freeze.kind === 'member' && reader === 'counterparty')
+    return new DomainError({
+      code: 'ACCOUNT_FROZEN',
+      httpStatus: 403,
+      message:
+        "The customer's account is frozen, so this payment cannot be taken. Nothing was charged; the customer can ask the local-currency office why.",
+      messageKo:
+        '고객 계정이 정지되어 결제를 받을 수 없습니다. 결제된 금액은 없으며, 고객은 지역화폐 담당 부서에 사유를 문의할 수 있습니다.',
+      details: { kind: freeze.kind },
+    });
+  const [whoEn, whoKo] =
+    freeze.kind === 'member' ? ['Your account', '회원님의 계정'] : ["The merchant's account", '가맹점 계정'];
   return new DomainError({
     code: 'ACCOUNT_FROZEN',
     httpStatus: 403,
-    message: `${whoEn} is frozen after a fraud review (case ${freeze.caseId}): ${freeze.reason}. Payments, transfers, refunds and payouts are refused until it is released. To appeal, contact the local-currency office with the case number; an operator reviews every appeal.`,
-    messageKo: `${whoKo}이(가) 부정거래('깡') 조사 결과 정지되었습니다(사건 ${freeze.caseId}): ${freeze.reason}. 해제될 때까지 결제·송금·환불·정산이 거절됩니다. 이의가 있으면 사건 번호와 함께 지역화폐 담당 부서에 이의신청해 주세요. 모든 이의신청은 담당자가 검토합니다.`,
+    message: `${whoEn} is frozen after a fraud review (case ${freeze.caseId}): ${freeze.reason}. Payments (shop orders included), transfers, donations, refunds and payouts are refused until it is released. To appeal, contact the local-currency office with the case number; an operator reviews every appeal.`,
+    messageKo: `${whoKo}이(가) 부정거래('깡') 조사 결과 정지되었습니다(사건 ${freeze.caseId}): ${freeze.reason}. 해제될 때까지 결제(온라인 주문 포함)·송금·기부·환불·정산이 거절됩니다. 이의가 있으면 사건 번호와 함께 지역화폐 담당 부서에 이의신청해 주세요. 모든 이의신청은 담당자가 검토합니다.`,
     details: { freezeId: freeze.id, caseId: freeze.caseId, kind: freeze.kind, reason: freeze.reason },
   });
 }

@@ -6,6 +6,7 @@ import { localDate, monthKey, startOfLocalMonth } from '../../time.js';
 import { isBlank } from '../../visible-text.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankGateway } from '../bank/bank-gateway.js';
+import type { FreezeService } from '../fraud/freeze-service.js';
 import type { KeyClaims } from '../idempotency/idempotency.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { Account, Posting } from '../ledger/types.js';
@@ -91,6 +92,7 @@ export class GivingService {
     private readonly clock: Clock,
     private readonly deps: {
       ledger: LedgerService;
+      freezes: FreezeService;
       tenants: TenantService;
       members: MemberService;
       policy: PolicyService;
@@ -228,6 +230,8 @@ export class GivingService {
     memberId: string,
     request: DonationRequest,
   ): Promise<{ donation: Donation | null; monthlyGift: MonthlyGift | null }> {
+    // Money a fraud freeze keeps in the wallet cannot leave it as a gift either.
+    await this.deps.freezes.assertNotFrozen(tenantId, { memberId }, tx);
     const target = await this.checkTarget(tx, tenantId, request);
     const now = this.clock.now();
     if (request.monthlyDay !== undefined) {
@@ -450,6 +454,8 @@ export class GivingService {
           [tenantId, gift.id, month],
         );
         if (given) return;
+        // A frozen donor's month is recorded as failed (ACCOUNT_FROZEN) and tried again, as a short wallet is.
+        await this.deps.freezes.assertNotFrozen(tenantId, { memberId: gift.memberId }, tx);
         const charity = await selectCharity(tx, tenantId, gift.charityId);
         const target = { charityName: charity?.name ?? '', campaignTitle: null };
         await this.moveDonation(

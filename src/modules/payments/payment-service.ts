@@ -218,7 +218,13 @@ export class PaymentService implements IdempotencyKeyOwner {
   ): Promise<PaymentReceipt> {
     if (!Number.isSafeInteger(amountWon) || amountWon <= 0) throw PaymentErrors.invalidAmount();
     if (merchant.status !== 'approved') throw PaymentErrors.merchantNotActive();
-    await this.deps.freezes.assertNotFrozen(tenantId, { memberId, merchantId: merchant.id }, tx);
+    // The shop presents the customer's code: it is told the customer is frozen, not why.
+    await this.deps.freezes.assertNotFrozen(
+      tenantId,
+      { memberId, merchantId: merchant.id },
+      tx,
+      'counterparty',
+    );
     const now = this.clock.now();
     const selfDealing = isSelfDealing(merchant, memberId);
     if (selfDealing) assertSelfDealingAllowed(await selfDealingRuleAt(this.deps.policy, tenantId, now, tx));

@@ -70,8 +70,8 @@ export const fraudEn = {
     deciding: 'Deciding…',
     decidedBy: 'Decided by {{who}} at {{at}}: {{reason}}',
     actions: {
-      freeze_member: 'Freeze the member (payments, transfers, refunds refused)',
-      freeze_merchant: 'Freeze the merchant (payments and payouts refused)',
+      freeze_member: 'Freeze the member (payments, orders, transfers, donations, refunds refused)',
+      freeze_merchant: 'Freeze the merchant (payments, orders and payouts refused)',
       claw_back: 'Claw back cashback and grant money',
       hold_settlement: "Hold the merchant's settlement",
     },

@@ -70,8 +70,8 @@ export const fraudKo = {
     deciding: '처리 중…',
     decidedBy: '{{who}}이(가) {{at}}에 결정: {{reason}}',
     actions: {
-      freeze_member: '회원 정지 (결제·송금·환불 거절)',
-      freeze_merchant: '가맹점 정지 (결제·정산 거절)',
+      freeze_member: '회원 정지 (결제·주문·송금·기부·환불 거절)',
+      freeze_merchant: '가맹점 정지 (결제·주문·정산 거절)',
       claw_back: '캐시백·정책자금 환수',
       hold_settlement: '가맹점 정산 보류',
     },
