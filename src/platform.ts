@@ -217,7 +217,14 @@ export function createPlatform(
       operatorActions,
       keys: idempotency,
     }),
-    taxStatements: new TaxStatementService(clock, { payments, merchants, members, policy, tenants }),
+    taxStatements: new TaxStatementService(clock, {
+      payments,
+      orders: commerce.taxSpending,
+      merchants,
+      members,
+      policy,
+      tenants,
+    }),
     freezes,
     fraud: new FraudService(db, clock, {
       events,

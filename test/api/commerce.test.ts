@@ -168,6 +168,69 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
       expect((await market.get(`/v1/shop/products/${product.productId}`)).body.stock).toBe(10);
     });
 
+    it('refuses, on both channels, at listing and at every change, any price checkout could not charge', async () => {
+      // ⌊(2^53 − 1) / 99⌋: 99 of a unit must still be a whole number of won counted exactly.
+      const unitPriceWonMax = 90_981_810_653_949;
+      const surcharge = (priceDeltaWon: number) => [{ optionId: 'x', name: '추가', priceDeltaWon }];
+      const refusedListings: Array<[ApiClient, Record<string, unknown>]> = [
+        [market, { ...apples, priceWon: Number.MAX_SAFE_INTEGER }],
+        [market, { ...apples, priceWon: unitPriceWonMax + 1, options: [] }],
+        [market, { ...apples, options: surcharge(Number.MAX_SAFE_INTEGER) }],
+        [market, { ...apples, priceWon: unitPriceWonMax - 2_000, options: surcharge(2_001) }],
+        [restaurant, { ...gukbap, priceWon: Number.MAX_SAFE_INTEGER }],
+        [restaurant, { ...gukbap, options: surcharge(Number.MAX_SAFE_INTEGER) }],
+        // Each discount alone leaves a price, both together do not.
+        [
+          restaurant,
+          {
+            ...gukbap,
+            options: [
+              { optionId: 'a', name: '할인 A', priceDeltaWon: -5_000 },
+              { optionId: 'b', name: '할인 B', priceDeltaWon: -4_000 },
+            ],
+          },
+        ],
+      ];
+      for (const [merchant, body] of refusedListings) {
+        const refused = await merchant.request('POST', '/v1/merchant/products', body);
+        expect(refused.status).toBe(400);
+        expect(refused.body).toMatchObject({ code: 'INVALID_PRICE', unitPriceWonMax });
+      }
+      for (const merchant of [market, restaurant])
+        expect((await merchant.get('/v1/merchant/products')).body.items).toEqual([]);
+      expect((await market.get('/v1/shop/products')).body.items).toEqual([]);
+
+      const atBound = await list(market, {
+        ...apples,
+        priceWon: unitPriceWonMax - 2_000,
+        stock: 99,
+        options: surcharge(2_000),
+      });
+      const soup = await list(restaurant, { ...gukbap, priceWon: unitPriceWonMax });
+      for (const [merchant, product, patch] of [
+        [market, atBound, { priceWon: unitPriceWonMax + 1 }],
+        [market, atBound, { options: surcharge(2_001) }],
+        [restaurant, soup, { priceWon: Number.MAX_SAFE_INTEGER }],
+        [restaurant, soup, { options: surcharge(1) }],
+      ] as const) {
+        const path = `/v1/merchant/products/${product.productId}`;
+        const refused = await merchant.request('PATCH' as 'POST', path, patch);
+        expect(refused.body.code).toBe('INVALID_PRICE');
+      }
+      expect((await market.get(`/v1/shop/products/${atBound.productId}`)).body).toMatchObject({
+        priceWon: unitPriceWonMax - 2_000,
+        options: [{ optionId: 'x', priceDeltaWon: 2_000 }],
+      });
+      expect((await market.get(`/v1/shop/products/${soup.productId}`)).body.priceWon).toBe(unitPriceWonMax);
+      // Checkout prices the dearest line the listing allows; only the buyer's funds stop it.
+      const buyer = await citizen(10_000);
+      const dearest = await buyer.post('/v1/me/orders', {
+        items: [{ productId: atBound.productId, quantity: 99, optionIds: ['x'] }],
+      });
+      expect(dearest.status).toBe(422);
+      expect(dearest.body.code).toBe('INSUFFICIENT_FUNDS');
+    });
+
     it("answers someone else's product as not found", async () => {
       const product = await list(market, apples);
       const patch = await bookstore.request('PATCH' as 'POST', `/v1/merchant/products/${product.productId}`, {

@@ -6,6 +6,7 @@ import { isBlank } from '../../visible-text.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
 import { CommerceErrors } from './errors.js';
+import { isPayableListing } from './pricing.js';
 import { gramsOf, normaliseSearchText, queryOf } from './search-grams.js';
 import type {
   Category,
@@ -361,13 +362,11 @@ function assertName(name: string): void {
   if (isBlank(name)) throw invalidInput('a product needs a name a reader can see', '상품 이름을 입력하세요');
 }
 
+/** Refuses a listing whenever checkout would refuse some order of it, so nothing unbuyable is listed. */
 function assertPricing(priceWon: number, options: readonly ProductOption[]): void {
-  if (!Number.isSafeInteger(priceWon) || priceWon <= 0) throw CommerceErrors.invalidPrice();
+  if (!isPayableListing(priceWon, options)) throw CommerceErrors.invalidPrice();
   const ids = new Set(options.map((option) => option.optionId));
   if (ids.size !== options.length) throw CommerceErrors.duplicateOption();
-  for (const option of options)
-    if (!Number.isSafeInteger(option.priceDeltaWon) || priceWon + option.priceDeltaWon <= 0)
-      throw CommerceErrors.invalidPrice();
 }
 
 function assertStock(channel: Product['channel'], stock: number | undefined): void {

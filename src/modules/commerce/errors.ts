@@ -1,4 +1,5 @@
 import { DomainError } from '../../errors.js';
+import { UNIT_PRICE_WON_MAX } from './pricing.js';
 
 function commerceError(
   code: string,
@@ -64,12 +65,13 @@ export const CommerceErrors = {
     commerceError('CATEGORY_NOT_FOUND', 422, `no category ${categoryId}`, '없는 분류입니다', { categoryId }),
   categoryExists: () =>
     commerceError('CATEGORY_EXISTS', 409, 'a category with this id exists', '이미 있는 분류입니다'),
-  invalidPrice: () =>
+  invalidPrice: (unitPriceWonMax = UNIT_PRICE_WON_MAX) =>
     commerceError(
       'INVALID_PRICE',
       400,
-      'priceWon must be a positive whole number of won, and no option may bring it to zero or below',
-      '가격은 1원 이상의 정수여야 하며, 옵션을 더해도 1원 이상이어야 합니다',
+      `a unit price must be a whole number of won from 1 to ${unitPriceWonMax}, whichever options are chosen`,
+      `가격은 어떤 옵션을 고르더라도 1원부터 ${unitPriceWonMax}원까지의 정수여야 합니다`,
+      { unitPriceWonMax },
     ),
   invalidStock: () =>
     commerceError(

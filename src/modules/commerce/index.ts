@@ -12,11 +12,14 @@ import type { TenantService } from '../tenants/tenant-service.js';
 import { CatalogueService } from './catalogue-service.js';
 import { CommissionService } from './commission.js';
 import { OrderService } from './order-service.js';
+import { OrderTaxSpending } from './tax-spending.js';
 
 export interface Commerce {
   catalogue: CatalogueService;
   orders: OrderService;
   commission: CommissionService;
+  /** Members' cash spending on orders, for the yearly income-tax statement. */
+  taxSpending: OrderTaxSpending;
 }
 
 /** The commerce module's services, wired from the platform's: one line in the composition root. */
@@ -37,5 +40,10 @@ export function createCommerce(
 ): Commerce {
   const catalogue = new CatalogueService(db, clock, deps);
   const orders = new OrderService(db, clock, { ...deps, catalogue });
-  return { catalogue, orders, commission: new CommissionService({ orders, tenants: deps.tenants }) };
+  return {
+    catalogue,
+    orders,
+    commission: new CommissionService({ orders, tenants: deps.tenants }),
+    taxSpending: new OrderTaxSpending(db, deps),
+  };
 }

@@ -29,6 +29,7 @@ import {
   type PaidFrom,
 } from './order-types.js';
 import { OrderUpdates } from './order-updates.js';
+import { isPayableLineWon } from './pricing.js';
 import { COMMERCE_RULE_DEFAULTS, COMMERCE_RULE_KEYS, type CommerceRules } from './rules.js';
 import type { Channel, Product } from './types.js';
 
@@ -818,7 +819,7 @@ function lineOf(
     unitPriceWon += option.priceDeltaWon;
   }
   const lineWon = unitPriceWon * item.quantity;
-  if (!Number.isSafeInteger(lineWon) || lineWon <= 0) throw CommerceErrors.invalidPrice();
+  if (!isPayableLineWon(lineWon)) throw CommerceErrors.invalidPrice();
   return {
     productId: product.productId,
     name: product.name,

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { CursorKey, cursorCodec } from '../../http/cursor.js';
 import { ORDER_STATUSES } from './order-types.js';
+import { LINE_QUANTITY_MAX } from './pricing.js';
 
 export const ChannelSchema = Type.Union([Type.Literal('mall'), Type.Literal('delivery')]);
 const Won = Type.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER });
@@ -128,7 +129,7 @@ export const CheckoutSchema = Type.Object(
       Type.Object(
         {
           productId: Id,
-          quantity: Type.Integer({ minimum: 1, maximum: 99 }),
+          quantity: Type.Integer({ minimum: 1, maximum: LINE_QUANTITY_MAX }),
           optionIds: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 30 })),
         },
         { additionalProperties: false },

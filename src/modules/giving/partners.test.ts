@@ -337,6 +337,24 @@ describe.each(databaseKinds())('동행협약 partners on %s', (kind) => {
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
+  it('refuses a gift limited to an industry the city does not have, naming it and giving nothing', async () => {
+    const partnerId = await partner();
+    expect((await deposit(partnerId, 100_000)).status).toBe(201);
+    const employee = await member(0);
+    const list = `전화번호,금액\n${employee.phone},100\n`;
+    const refused = await gift(partnerId, list, 'gift-unknown', '&allowedIndustries=restaurant,zz-unknown');
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ code: 'UNKNOWN_INDUSTRY', codes: ['zz-unknown'] });
+    expect(refused.body.detail).toContain('zz-unknown');
+    expect((await employee.client.get('/v1/me/wallet')).body.grants).toEqual([]);
+    expect(await balanceWon(partnerDepositAccountId(partnerId))).toBe(100_000);
+    expect(await statement(partnerId)).toMatchObject({ giftedWon: 0, depositBalanceWon: 100_000, gifts: [] });
+
+    const known = await gift(partnerId, list, 'gift-known', '&allowedIndustries=restaurant');
+    expect(known.status).toBe(201);
+    expect(known.body).toMatchObject({ amountWon: 100, allowedIndustries: ['restaurant'] });
+  });
+
   it('takes an expired gift back into the deposit once, and only what was left', async () => {
     const partnerId = await partner();
     expect((await deposit(partnerId, 100_000)).status).toBe(201);

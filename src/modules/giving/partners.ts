@@ -17,6 +17,7 @@ import type { RowError } from '../programs/types.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { SYSTEM_ACCOUNTS } from '../wallets/wallet-service.js';
+import { GivingErrors } from './errors.js';
 import {
   type PartnerGiftMovement,
   partnerGiftExpiryTransferId,
@@ -88,6 +89,8 @@ export interface GiftRules {
   usableFrom?: Date;
   expiresAt: Date;
   allowedIndustries?: string[];
+  /** The city's industry codes (the reference module's): the only ones `allowedIndustries` may name. */
+  industriesOfCity: readonly string[];
 }
 
 export interface PartnerStatement extends Partner {
@@ -562,6 +565,7 @@ export class PartnerAgreements {
         'expiresAt must be after usableFrom and now',
         '사용 기한은 사용 시작일과 현재보다 뒤여야 합니다',
       );
+    assertIndustriesOfCity(rules);
     const rowCount = countDataRows(csv);
     if (rowCount > GIFT_ROWS_MAX)
       throw invalidInput(
@@ -796,6 +800,13 @@ export class PartnerAgreements {
 }
 
 /** The movements whose transfer the ledger posted in this call: a replay moved nothing, so it is no line. */
+/** A gift limited to industries the city does not have would tie up the deposit in grants usable nowhere. */
+function assertIndustriesOfCity(rules: GiftRules): void {
+  const known = new Set(rules.industriesOfCity);
+  const unknown = (rules.allowedIndustries ?? []).filter((code) => !known.has(code));
+  if (unknown.length > 0) throw GivingErrors.unknownIndustries(unknown);
+}
+
 function postedNow<T extends PartnerGiftMovement>(
   movements: readonly T[],
   results: readonly TransferResult[],

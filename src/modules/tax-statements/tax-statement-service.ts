@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.js';
 import { invalidInput } from '../../errors.js';
 import { startOfLocalMonth } from '../../time.js';
+import type { OrderTaxSpending } from '../commerce/tax-spending.js';
 import type { MemberService } from '../members/member-service.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
 import type { PaymentService } from '../payments/payment-service.js';
@@ -48,6 +49,10 @@ export const TAX_EXPORT_COLUMNS = [
   'deduction_base_won',
 ] as const;
 
+function periodOf(year: number): { fromMonth: string; toMonth: string } {
+  return { fromMonth: `${year}-01`, toMonth: `${year}-12` };
+}
+
 function monthsOf(year: number): string[] {
   return Array.from({ length: 12 }, (_, index) => `${year}-${String(index + 1).padStart(2, '0')}`);
 }
@@ -56,17 +61,27 @@ function share(amountWon: number, rateBp: number): number {
   return Number((BigInt(amountWon) * BigInt(rateBp)) / BP_PER_WHOLE);
 }
 
+/** The rates of each month of a year, and the shops already classified as 전통시장 or not. */
+interface YearContext {
+  tenantId: string;
+  year: number;
+  rates: Array<{ marketBp: number; generalBp: number }>;
+  marketFlags: Map<string, boolean>;
+}
+
 /**
  * The yearly income-tax statement (소득공제): a member's spending from their own charged money by month,
- * split into 전통시장 and general at the rates in the rule data. Cashback and grant spending are left
- * out (the payment records which part was cash); cancellations are netted in the payment's month.
- * Reads payments, merchants and rules only through their services.
+ * split into 전통시장 and general at the rates in the rule data. Both ways of spending count: payments at
+ * a till and captured mall and delivery orders. Cashback and grant spending are left out (each records
+ * which part was cash); a cancellation or a return is netted in the month of the spending it undoes.
+ * Reads payments, orders, merchants and rules only through their services.
  */
 export class TaxStatementService {
   constructor(
     private readonly clock: Clock,
     private readonly deps: {
       payments: PaymentService;
+      orders: OrderTaxSpending;
       merchants: MerchantService;
       members: MemberService;
       policy: PolicyService;
@@ -76,13 +91,15 @@ export class TaxStatementService {
 
   async statement(tenantId: string, memberId: string, year: number): Promise<TaxStatement> {
     checkYear(year);
-    const months = monthsOf(year);
-    const [member, rows, rates] = await Promise.all([
+    const period = periodOf(year);
+    const [member, paid, ordered, rates] = await Promise.all([
       this.deps.members.getMember(tenantId, memberId),
-      this.deps.payments.memberCashSpending(tenantId, memberId, months[0] as string, months[11] as string),
+      this.deps.payments.memberCashSpending(tenantId, memberId, period.fromMonth, period.toMonth),
+      this.deps.orders.cashSpendingOf(tenantId, [memberId], period),
       this.ratesOf(tenantId, year),
     ]);
-    const lines = await this.linesOf(tenantId, rows, months, rates, new Map());
+    const context = { tenantId, year, rates, marketFlags: new Map<string, boolean>() };
+    const lines = await this.linesOf(context, [...paid, ...ordered]);
     return {
       memberId,
       memberName: member?.name ?? '',
@@ -94,41 +111,49 @@ export class TaxStatementService {
   }
 
   /**
-   * Every member's yearly totals as CSV (see docs/tax-statement-export.md), members in id order,
-   * read a page of members at a time. Members without cash spending in the year are left out.
+   * Every member's yearly totals as CSV (see docs/tax-statement-export.md), members in id order.
+   * Members who paid at a till come a page at a time with their orders; then those who only ordered.
+   * Members without cash spending in the year are left out.
    */
   async exportCsv(tenantId: string, year: number): Promise<string> {
     checkYear(year);
-    const months = monthsOf(year);
+    const period = periodOf(year);
     const rates = await this.ratesOf(tenantId, year);
-    const flags = new Map<string, boolean>();
-    const lines: string[] = [TAX_EXPORT_COLUMNS.join(',')];
-    let afterMemberId = '';
-    for (let page = 0; page < EXPORT_PAGES_MAX; page += 1) {
-      const rows = await this.deps.payments.cashSpendingPage(
-        tenantId,
-        { fromMonth: months[0] as string, toMonth: months[11] as string },
-        afterMemberId,
-        EXPORT_PAGE_MEMBERS,
-      );
-      if (rows.length === 0) return `${lines.join('\n')}\n`;
-      for (const memberId of [...new Set(rows.map((row) => row.memberId))]) {
-        const own = rows.filter((row) => row.memberId === memberId);
-        const totals = totalsOf(await this.linesOf(tenantId, own, months, rates, flags));
-        lines.push(
-          [
+    const context = { tenantId, year, rates, marketFlags: new Map<string, boolean>() };
+    const lines = new Map<string, string>();
+    await eachPage(
+      (after) => this.deps.payments.cashSpendingPage(tenantId, period, after, EXPORT_PAGE_MEMBERS),
+      async (paid) => {
+        const ordered = await this.deps.orders.cashSpendingOf(tenantId, [...paid.keys()], period);
+        const orderedBy = byMember(ordered);
+        for (const [memberId, rows] of paid)
+          lines.set(
             memberId,
-            year,
-            totals.traditionalMarketWon,
-            totals.generalWon,
-            totals.totalWon,
-            totals.deductionBaseWon,
-          ].join(','),
-        );
-        afterMemberId = memberId;
-      }
-    }
-    throw new Error(`tax export of ${tenantId} ${year} exceeds ${EXPORT_PAGES_MAX} pages`);
+            await this.exportLine(context, memberId, [...rows, ...(orderedBy.get(memberId) ?? [])]),
+          );
+      },
+    );
+    await eachPage(
+      (after) => this.deps.orders.cashSpendingPage(tenantId, period, after, EXPORT_PAGE_MEMBERS),
+      async (ordered) => {
+        for (const [memberId, rows] of ordered)
+          if (!lines.has(memberId)) lines.set(memberId, await this.exportLine(context, memberId, rows));
+      },
+    );
+    const memberIds = [...lines.keys()].sort();
+    return `${[TAX_EXPORT_COLUMNS.join(','), ...memberIds.map((id) => lines.get(id))].join('\n')}\n`;
+  }
+
+  private async exportLine(context: YearContext, memberId: string, rows: CashSpendingRow[]): Promise<string> {
+    const totals = totalsOf(await this.linesOf(context, rows));
+    return [
+      memberId,
+      context.year,
+      totals.traditionalMarketWon,
+      totals.generalWon,
+      totals.totalWon,
+      totals.deductionBaseWon,
+    ].join(',');
   }
 
   /** The rates in force at the start of each local month (a rate changing mid-month applies from the next). */
@@ -150,25 +175,20 @@ export class TaxStatementService {
     );
   }
 
-  private async linesOf(
-    tenantId: string,
-    rows: CashSpendingRow[],
-    months: string[],
-    rates: Array<{ marketBp: number; generalBp: number }>,
-    marketFlags: Map<string, boolean>,
-  ): Promise<TaxMonthLine[]> {
+  private async linesOf(context: YearContext, rows: CashSpendingRow[]): Promise<TaxMonthLine[]> {
+    const { marketFlags } = context;
     for (const merchantId of new Set(rows.map((row) => row.merchantId))) {
       if (marketFlags.has(merchantId)) continue;
-      const merchant = await this.deps.merchants.getById(tenantId, merchantId);
+      const merchant = await this.deps.merchants.getById(context.tenantId, merchantId);
       marketFlags.set(merchantId, merchant?.isTraditionalMarket ?? false);
     }
-    return months.map((month, index) => {
+    return monthsOf(context.year).map((month, index) => {
       const own = rows.filter((row) => row.month === month);
       const netOf = (market: boolean) =>
         own
           .filter((row) => (marketFlags.get(row.merchantId) ?? false) === market)
           .reduce((sum, row) => sum + row.cashWon - row.cancelledCashWon, 0);
-      const rate = rates[index] as { marketBp: number; generalBp: number };
+      const rate = context.rates[index] as { marketBp: number; generalBp: number };
       return {
         month,
         traditionalMarketWon: netOf(true),
@@ -178,6 +198,32 @@ export class TaxStatementService {
       };
     });
   }
+}
+
+/** A member's rows together, members in the order the rows name them. */
+function byMember(rows: readonly CashSpendingRow[]): Map<string, CashSpendingRow[]> {
+  const grouped = new Map<string, CashSpendingRow[]>();
+  for (const row of rows) {
+    const own = grouped.get(row.memberId) ?? [];
+    own.push(row);
+    grouped.set(row.memberId, own);
+  }
+  return grouped;
+}
+
+/** Reads pages of members in id order, each after the last member of the one before, until one is empty. */
+async function eachPage(
+  read: (afterMemberId: string) => Promise<CashSpendingRow[]>,
+  use: (rowsByMember: Map<string, CashSpendingRow[]>) => Promise<void>,
+): Promise<void> {
+  let afterMemberId = '';
+  for (let page = 0; page < EXPORT_PAGES_MAX; page += 1) {
+    const rows = byMember(await read(afterMemberId));
+    if (rows.size === 0) return;
+    await use(rows);
+    afterMemberId = [...rows.keys()].at(-1) as string;
+  }
+  throw new Error(`tax export exceeds ${EXPORT_PAGES_MAX} pages`);
 }
 
 function totalsOf(lines: TaxMonthLine[]): TaxTotals {

@@ -104,6 +104,109 @@ describe.each(databaseKinds())('yearly income-tax statement on %s', (kind) => {
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
+  it('counts the cash part of captured mall and delivery orders in the month of capture; a return nets it', async () => {
+    t.clock.set(kst('2021-07-14T12:00:00'));
+    const operator = await demoClient(t.app, tenantId, 'operator');
+    const market = await demoClient(t.app, tenantId, 'marketStore');
+    const restaurant = await demoClient(t.app, tenantId, 'cafe');
+    for (const category of [
+      { categoryId: 'food', name: '식품', nameEn: 'Food' },
+      { categoryId: 'meals', name: '음식', nameEn: 'Meals' },
+    ])
+      expect((await operator.request('POST', '/v1/operator/commerce/categories', category)).status).toBe(201);
+    const terms = await restaurant.request('PUT', '/v1/merchant/delivery-terms', {
+      areas: ['둔산동'],
+      minimumOrderWon: 15_000,
+      deliveryFeeWon: 2_000,
+      opensAt: '10:00',
+      closesAt: '22:00',
+    });
+    expect(terms.status).toBe(200);
+    const listing = async (merchant: ApiClient, product: Record<string, unknown>) => {
+      const created = await merchant.request('POST', '/v1/merchant/products', product);
+      expect(created.status).toBe(201);
+      return created.body.productId as string;
+    };
+    const gukbap = await listing(restaurant, {
+      channel: 'delivery',
+      name: '돼지국밥',
+      priceWon: 9_000,
+      categoryId: 'meals',
+    });
+    const apples = await listing(market, {
+      channel: 'mall',
+      name: '부사 사과 5kg',
+      priceWon: 30_000,
+      stock: 5,
+      categoryId: 'food',
+    });
+    phoneCount += 1;
+    const buyer = await newMember(t.app, tenantId, `010-6400-${String(phoneCount).padStart(4, '0')}`);
+    expect((await buyer.post('/v1/me/charges', { amountWon: 100_000 })).status).toBe(201);
+    const marketStore = await demoMerchantCode(t.platform, tenantId, 'marketStore');
+    const atTill = await buyer.post('/v1/me/payments', {
+      merchantCode: marketStore.merchantCode,
+      amountWon: 20_000,
+    });
+    expect(atTill.body.paidFrom).toEqual({ grantWon: 0, cashbackWon: 0, cashWon: 20_000 });
+    expect((await buyer.get('/v1/me/wallet')).body.cashbackWon).toBe(2_600);
+    // One cart: the delivery order draws the cashback first, the mall order is all cash.
+    const placed = await buyer.post('/v1/me/orders', {
+      items: [
+        { productId: gukbap, quantity: 2 },
+        { productId: apples, quantity: 1 },
+      ],
+      deliveryDong: '둔산동',
+    });
+    expect(placed.status).toBe(201);
+    const [delivery, mall] = placed.body.orders;
+    expect(delivery).toMatchObject({ totalWon: 20_000, paidFrom: { cashbackWon: 2_600, cashWon: 17_400 } });
+    expect(mall).toMatchObject({ totalWon: 30_000, paidFrom: { cashbackWon: 0, cashWon: 30_000 } });
+    const july = async () => {
+      const statement = await buyer.get('/v1/me/tax-statements/2021');
+      expect(statement.status).toBe(200);
+      return statement.body.months[6];
+    };
+    // Held, not captured: no money moved yet.
+    expect(await july()).toMatchObject({ month: '2021-07', traditionalMarketWon: 20_000, generalWon: 0 });
+
+    expect((await restaurant.post(`/v1/merchant/orders/${delivery.orderId}/accept`)).status).toBe(200);
+    const shipped = await market.post(`/v1/merchant/orders/${mall.orderId}/status`, {
+      status: 'shipped',
+      trackingNumber: 'CJ-1',
+    });
+    expect(shipped.status).toBe(200);
+    expect(await july()).toMatchObject({ traditionalMarketWon: 50_000, generalWon: 17_400 });
+
+    t.clock.set(kst('2021-08-03T12:00:00'));
+    expect(
+      (await market.post(`/v1/merchant/orders/${mall.orderId}/status`, { status: 'delivered' })).status,
+    ).toBe(200);
+    expect((await buyer.post(`/v1/me/orders/${mall.orderId}/cancellation`, { reason: '상함' })).status).toBe(
+      200,
+    );
+    const returned = await market.post(`/v1/merchant/orders/${mall.orderId}/status`, { status: 'returned' });
+    expect(returned.body.status).toBe('returned');
+
+    t.clock.set(kst('2022-01-10T09:00:00'));
+    const statement = (await buyer.get('/v1/me/tax-statements/2021')).body;
+    // Netted in the month of capture, as a payment's cancellation is netted in the payment's month.
+    expect(statement.months[6]).toMatchObject({ traditionalMarketWon: 20_000, generalWon: 17_400 });
+    expect(statement.months[7]).toMatchObject({ traditionalMarketWon: 0, generalWon: 0 });
+    expect(statement.totals).toEqual({
+      traditionalMarketWon: 20_000,
+      generalWon: 17_400,
+      totalWon: 37_400,
+      deductionBaseWon: 8_000 + 5_220,
+    });
+    const exported = await t.app.inject({
+      url: '/v1/operator/tax-statements/2021.csv',
+      headers: { 'x-tenant-id': tenantId, authorization: `Bearer ${operator.token}` },
+    });
+    expect(exported.body.trim().split('\n')).toContain(`${statement.memberId},2021,20000,17400,37400,13220`);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
   it('refuses a malformed or out-of-range year, and strangers', async () => {
     expect((await citizen.get('/v1/me/tax-statements/21')).status).toBe(400);
     expect((await citizen.get('/v1/me/tax-statements/1999')).body.code).toBe('INVALID_INPUT');
