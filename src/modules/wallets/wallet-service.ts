@@ -273,9 +273,14 @@ export class WalletService {
     return { enabled: row?.enabled ?? false, amountWon: row?.amount_won ?? unitWon, unitWon };
   }
 
-  /** Auto-charge (자동충전): when a payment lacks funds, charge this amount (a multiple of the unit) first. */
+  /**
+   * Auto-charge (자동충전): when a payment lacks funds, charge this amount (a multiple of the unit) first.
+   * Turning it on with an amount no charge could ever reach (over the monthly charge cap or the holding
+   * cap in force) is refused; turning it off always works.
+   */
   async setAutoCharge(tenantId: string, memberId: string, setting: { enabled: boolean; amountWon: number }) {
-    const unitWon = await this.deps.policy.ruleValue(tenantId, 'auto_charge_unit_won', this.clock.now());
+    const now = this.clock.now();
+    const unitWon = await this.deps.policy.ruleValue(tenantId, 'auto_charge_unit_won', now);
     if (
       !Number.isSafeInteger(setting.amountWon) ||
       setting.amountWon <= 0 ||
@@ -289,12 +294,40 @@ export class WalletService {
         details: { unitWon },
       });
     }
+    if (setting.enabled) await this.assertChargeable(tenantId, setting.amountWon, now);
     await this.db.query(
       `insert into auto_charge_settings (tenant_id, member_id, enabled, amount_won, updated_at) values ($1, $2, $3, $4, $5)
        on conflict (tenant_id, member_id) do update set enabled = $3, amount_won = $4, updated_at = $5`,
-      [tenantId, memberId, setting.enabled, setting.amountWon, this.clock.now()],
+      [tenantId, memberId, setting.enabled, setting.amountWon, now],
     );
     return this.autoCharge(tenantId, memberId);
+  }
+
+  /** Refuses an amount larger than the smaller of the charge caps in force at `at`: no charge of it could succeed. */
+  private async assertChargeable(tenantId: string, amountWon: number, at: Date): Promise<void> {
+    const caps = [
+      {
+        rule: 'charge_monthly_cap_won',
+        capWon: await this.deps.policy.ruleValue(tenantId, 'charge_monthly_cap_won', at),
+        name: 'the monthly charge cap',
+        nameKo: '월 충전 한도',
+      },
+      {
+        rule: 'holding_cap_won',
+        capWon: await this.deps.policy.ruleValue(tenantId, 'holding_cap_won', at),
+        name: 'the holding cap',
+        nameKo: '보유 한도',
+      },
+    ] as const;
+    const cap = caps[0].capWon <= caps[1].capWon ? caps[0] : caps[1];
+    if (amountWon <= cap.capWon) return;
+    throw new DomainError({
+      code: 'AUTO_CHARGE_AMOUNT_OVER_CAP',
+      httpStatus: 400,
+      message: `an auto-charge of ${amountWon.toLocaleString('en-US')} won could never be charged: it is over ${cap.name} of ${cap.capWon.toLocaleString('en-US')} won`,
+      messageKo: `자동충전 금액 ${amountWon.toLocaleString('ko-KR')}원은 ${cap.nameKo} ${cap.capWon.toLocaleString('ko-KR')}원을 넘어 충전할 수 없습니다`,
+      details: { rule: cap.rule, capWon: cap.capWon },
+    });
   }
 
   /** Succeeded charges since an instant (all of them for null), and when the last one completed. */
