@@ -31,9 +31,11 @@ import { tenantDirectoryRoutes } from '../modules/tenant-directory/routes.js';
 import { transferRoutes } from '../modules/transfers/routes.js';
 import { walletRoutes } from '../modules/wallets/routes.js';
 import type { Platform } from '../platform.js';
+import { clientErrorHandler } from './client-error.js';
 import { registerEmptyBody } from './empty-body.js';
 import { registerInputGuard } from './input-guard.js';
 import { REQUEST_ID_HEADER, registerObservability, requestIdOf } from './observability.js';
+import { documentRouteContract, documentWholeContract } from './openapi-contract.js';
 import { frameworkProblemOf, registerProblemHandlers, sendProblem } from './problem.js';
 import { registerTenantCheck } from './request-context.js';
 import { applySecurityHeaders, registerSecurity } from './security.js';
@@ -43,6 +45,12 @@ import { registerWebApp, WEB_DIST_DIR } from './web.js';
 export const APP_VERSION: string = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
 ).version;
+
+/**
+ * The longest path parameter the router passes to a route: the longest any route documents (an
+ * id of 128 characters, as idempotency keys and transaction ids); longer ones are answered 414.
+ */
+export const PATH_PARAM_LENGTH_MAX = 128;
 
 export interface AppOptions {
   /** false for tests; otherwise a pino level. */
@@ -56,6 +64,8 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
     bodyLimit: 1_048_576,
     requestIdHeader: false,
     genReqId: requestIdOf,
+    routerOptions: { maxParamLength: PATH_PARAM_LENGTH_MAX },
+    clientErrorHandler,
     // The router's own refusals (a bad percent-encoding, an over-long id) as every other error looks.
     frameworkErrors: (error, request, reply) => {
       reply.header(REQUEST_ID_HEADER, request.id);
@@ -80,6 +90,8 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
         description: 'Regional digital currency platform (지역화폐). Money is integer won.',
       },
     },
+    transform: documentRouteContract,
+    transformObject: documentWholeContract,
   });
   // The docs page sets its own CSP (swagger-ui's inline styles), minus the https upgrade loopback cannot serve.
   await app.register(swaggerUi, {

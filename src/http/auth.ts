@@ -84,6 +84,18 @@ export function userOf(request: FastifyRequest): Extract<Principal, { kind: 'use
   return principal;
 }
 
+/** Guards that refuse a POS key with 403 (routes for signed-in people): OpenAPI documents that 403. */
+const PEOPLE_ONLY_GUARDS = new WeakSet<preValidationAsyncHookHandler>();
+
+function peopleOnly(guard: preValidationAsyncHookHandler): preValidationAsyncHookHandler {
+  PEOPLE_ONLY_GUARDS.add(guard);
+  return guard;
+}
+
+export function isPeopleOnlyGuard(hook: unknown): boolean {
+  return typeof hook === 'function' && PEOPLE_ONLY_GUARDS.has(hook as preValidationAsyncHookHandler);
+}
+
 /** The route guards; each module's routes pick the one that fits. */
 export function guards(auth: Authenticator) {
   const ensureUser = async (request: FastifyRequest) => {
@@ -93,14 +105,14 @@ export function guards(auth: Authenticator) {
     }
     return principal;
   };
-  const requireUser: preValidationAsyncHookHandler = async (request) => {
+  const requireUser = peopleOnly(async (request) => {
     await ensureUser(request);
-  };
+  });
 
   /** Any of `roles` admits; auditors are read-only, so give them GET routes only. */
   const requireOperator = (...roles: OperatorRole[]): preValidationAsyncHookHandler => {
     const admitted = roles.length > 0 ? roles : OPERATOR_ROLES;
-    return async (request) => {
+    return peopleOnly(async (request) => {
       const principal = await ensureUser(request);
       if (!principal.operatorRoles.some((role) => admitted.includes(role))) {
         throw forbidden(
@@ -108,7 +120,7 @@ export function guards(auth: Authenticator) {
           '운영자 권한이 필요합니다',
         );
       }
-    };
+    });
   };
 
   /** A POS key acts for its merchant; a person acts for the approved merchant they own. */

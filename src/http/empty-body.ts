@@ -2,6 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import { invalidInput } from '../errors.js';
 
 /**
+ * Whether a route may be sent without a body: it then sees `{}` (see registerEmptyBody), which an
+ * object schema with no required field accepts. OpenAPI says so from this same rule.
+ */
+export function bodyMayBeOmitted(schema: unknown): boolean {
+  if (schema === null || typeof schema !== 'object') return false;
+  const { type, required } = schema as { type?: unknown; required?: unknown };
+  return type === 'object' && !(Array.isArray(required) && required.length > 0);
+}
+
+/**
  * A request without a body (none at all, or none under `Content-Type: application/json`) means "no
  * fields": a route whose body has only optional fields treats it as `{}` (e.g. a cancellation with
  * no amount cancels in full), a route with required fields still answers which one is missing.

@@ -3,6 +3,7 @@ import { isDatabaseUnavailable } from '../db/writable-pool.js';
 import { DomainError } from '../errors.js';
 import { tenantMovingError } from '../modules/tenant-directory/cluster-set.js';
 import { isTenantFenced } from '../modules/tenant-directory/fence.js';
+import { failurePath, validationMessageEn, validationMessageKo } from './validation-messages.js';
 
 function tenantOfFence(error: unknown): string {
   const match = /tenant (\S+) is fenced/.exec((error as { message?: string }).message ?? '');
@@ -118,10 +119,10 @@ export function registerProblemHandlers(app: FastifyInstance): void {
         new DomainError({
           code: 'INVALID_INPUT',
           httpStatus: 400,
-          message: `invalid request: ${error.message}`,
-          messageKo: '요청 형식이 올바르지 않습니다',
+          message: `invalid request: ${validationMessageEn(error.validationContext ?? 'request', error.validation)}`,
+          messageKo: validationMessageKo(error.validationContext ?? 'request', error.validation),
           details: {
-            errors: error.validation.map((item) => ({ path: item.instancePath, message: item.message })),
+            errors: error.validation.map((item) => ({ path: failurePath(item), message: item.message })),
           },
         }),
       );

@@ -1,0 +1,68 @@
+import type { SwaggerTransform, SwaggerTransformObject } from '@fastify/swagger';
+import type { RouteOptions } from 'fastify';
+import { isPeopleOnlyGuard } from './auth.js';
+import { bodyMayBeOmitted } from './empty-body.js';
+import { ProblemSchema } from './schemas.js';
+
+const IDEMPOTENCY_KEY = 'idempotency-key';
+
+/**
+ * Routes that declare an Idempotency-Key but work without one (a retry is then not recognised):
+ * every other route declaring the header answers IDEMPOTENCY_KEY_REQUIRED without it. The header
+ * schema stays optional so that the route, not the schema, answers that code; the document says
+ * `required` (test/api/openapi-contract.test.ts checks both against the server).
+ */
+const IDEMPOTENCY_KEY_OPTIONAL: ReadonlySet<string> = new Set([
+  'POST /v1/operator/budgets',
+  'POST /v1/operator/fraud/cases/:caseId/decision',
+]);
+
+type ObjectSchema = { properties?: Record<string, unknown>; required?: string[] };
+
+function methodsOf(route: RouteOptions): string[] {
+  return Array.isArray(route.method) ? route.method : [route.method];
+}
+
+function needsIdempotencyKey(route: RouteOptions, url: string): boolean {
+  const headers = route.schema?.headers as ObjectSchema | undefined;
+  if (headers?.properties?.[IDEMPOTENCY_KEY] === undefined) return false;
+  return methodsOf(route).some((method) => !IDEMPOTENCY_KEY_OPTIONAL.has(`${method} ${url}`));
+}
+
+function hooksOf(route: RouteOptions): unknown[] {
+  return [route.onRequest, route.preValidation, route.preHandler].flatMap((hook) => hook ?? []);
+}
+
+function withRequiredKey(headers: ObjectSchema): ObjectSchema {
+  return { ...headers, required: [...new Set([...(headers.required ?? []), IDEMPOTENCY_KEY])] };
+}
+
+/**
+ * Per route, what the server does beyond its schema: the Idempotency-Key a money route insists on,
+ * and the 403 a route for signed-in people answers to a POS key.
+ */
+export const documentRouteContract: SwaggerTransform = ({ schema, url, route }) => {
+  if (!schema) return { schema, url };
+  let documented = schema;
+  if (needsIdempotencyKey(route, url))
+    documented = { ...documented, headers: withRequiredKey(documented.headers as ObjectSchema) };
+  const responses = documented.response as Record<string, unknown> | undefined;
+  if (hooksOf(route).some(isPeopleOnlyGuard) && responses && responses[403] === undefined)
+    documented = { ...documented, response: { ...responses, 403: ProblemSchema } };
+  return { schema: documented, url };
+};
+
+type Operation = { requestBody?: { required?: boolean; content?: Record<string, { schema?: unknown }> } };
+
+/** A JSON body with no required field may be left out (see empty-body.ts): its requestBody is optional. */
+export const documentWholeContract: SwaggerTransformObject = (document) => {
+  const spec = 'openapiObject' in document ? document.openapiObject : document.swaggerObject;
+  const paths = (spec as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      const body = operation.requestBody;
+      if (body && bodyMayBeOmitted(body.content?.['application/json']?.schema)) body.required = false;
+    }
+  }
+  return spec;
+};
