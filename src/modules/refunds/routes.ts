@@ -24,6 +24,21 @@ const RefundSchema = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 
+/**
+ * A refund always pays back the whole refundable rest, so the body has no fields: a property such as
+ * `amountWon` is refused rather than ignored, or a client that believes it asked for part of its
+ * money would see all of it sent to the bank.
+ */
+const RefundBody = Type.Optional(
+  Type.Object(
+    {},
+    {
+      additionalProperties: false,
+      description: 'no body, or {}: the refund is always the whole refundable rest, never a chosen amount',
+    },
+  ),
+);
+
 function view(refund: Refund) {
   return {
     refundId: refund.id,
@@ -46,6 +61,7 @@ export function refundRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           summary:
             'Refund (환불) the rest of the charged money to the bank: in full within 7 days of a charge, else once 60% was used',
           headers: PinHeaders,
+          body: RefundBody,
           response: {
             201: Type.Intersect([RefundSchema, Type.Object({ wallet: WalletSchema })]),
             202: Type.Intersect([RefundSchema, Type.Object({ wallet: WalletSchema })]),
