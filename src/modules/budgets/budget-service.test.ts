@@ -181,6 +181,82 @@ describe.each(databaseKinds())('budget service on %s', (kind) => {
     });
 
     it.each<[string, Partial<NewBudgetPot>]>([
+      ['an annual pot of two years', { to: new Date('2023-01-01T00:00:00+09:00') }],
+      ['a monthly pot of six months', { ...MAY_2021, to: new Date('2021-11-01T00:00:00+09:00') }],
+      ['a monthly pot of 32 days', { ...MAY_2021, to: new Date('2021-06-02T00:00:00+09:00') }],
+    ])('refuses %s, creating nothing', async (_name, change) => {
+      await budgets.createPot(tenantId, 'usr_admin', YEAR_2021);
+      const error = await refusalOf(budgets.createPot(tenantId, 'usr_admin', { ...YEAR_2021, ...change }));
+      expect(error).toMatchObject({ code: 'INVALID_BUDGET', httpStatus: 400 });
+      expect(error.message).toMatch(/may span at most (31|366) days/);
+      expect(await budgets.listPots(tenantId)).toHaveLength(1);
+    });
+
+    it.each<[string, Partial<NewBudgetPot>]>([
+      [
+        'an annual pot from July to July',
+        { from: new Date('2021-07-01T00:00:00+09:00'), to: new Date('2022-07-01T00:00:00+09:00') },
+      ],
+      [
+        'a monthly pot of 31 days from the 15th',
+        {
+          ...MAY_2021,
+          from: new Date('2021-05-15T00:00:00+09:00'),
+          to: new Date('2021-06-15T00:00:00+09:00'),
+        },
+      ],
+      [
+        'a monthly pot of a week',
+        {
+          ...MAY_2021,
+          from: new Date('2021-05-20T00:00:00+09:00'),
+          to: new Date('2021-05-27T00:00:00+09:00'),
+        },
+      ],
+    ])('takes %s: a pot need not start on a calendar boundary', async (_name, change) => {
+      // A monthly pot is carved out of the annual pot whose period holds it.
+      if (change.period === 'monthly') await budgets.createPot(tenantId, 'usr_admin', YEAR_2021);
+      const created = await budgets.createPot(tenantId, 'usr_admin', { ...YEAR_2021, ...change });
+      expect(created.period).toBe(change.period ?? YEAR_2021.period);
+    });
+
+    it('refuses a pot whose period is over, and takes one that has not begun', async () => {
+      const over = {
+        ...YEAR_2021,
+        from: new Date('2020-01-01T00:00:00+09:00'),
+        to: new Date('2021-01-01T00:00:00+09:00'),
+      };
+      expect(await refusalOf(budgets.createPot(tenantId, 'usr_admin', over))).toMatchObject({
+        code: 'EFFECTIVE_DATE_IN_PAST',
+        httpStatus: 400,
+      });
+      await budgets.createPot(tenantId, 'usr_admin', YEAR_2021);
+      const april = {
+        ...MAY_2021,
+        from: new Date('2021-04-01T00:00:00+09:00'),
+        to: new Date('2021-05-01T00:00:00+09:00'),
+      };
+      expect((await refusalOf(budgets.createPot(tenantId, 'usr_admin', april))).code).toBe(
+        'EFFECTIVE_DATE_IN_PAST',
+      );
+      const next = {
+        ...YEAR_2021,
+        from: new Date('2022-01-01T00:00:00+09:00'),
+        to: new Date('2023-01-01T00:00:00+09:00'),
+      };
+      expect(await budgets.createPot(tenantId, 'usr_admin', next)).toMatchObject({ fundedWon: 100_000_000 });
+      expect(await budgets.listPots(tenantId)).toHaveLength(2);
+      await expectAuditGreen();
+    });
+
+    it('installs a preset pot for a period already over (history), funded once', async () => {
+      clock.set('2026-03-01T00:00:00Z');
+      const first = await seedDaejeonBudgets({ budgets }, tenantId);
+      expect(await seedDaejeonBudgets({ budgets }, tenantId)).toEqual(first);
+      expect(first).toMatchObject({ id: 'bud_daejeon_2021', fundedWon: 130_000_000_000 });
+    });
+
+    it.each<[string, Partial<NewBudgetPot>]>([
       ['an end before the start', { to: YEAR_2021.from }],
       ['a zero amount', { amountWon: 0 }],
       ['a share over 10000 bp', { nationalShareBp: 10_001 }],
@@ -218,27 +294,24 @@ describe.each(databaseKinds())('budget service on %s', (kind) => {
 
     it('must lie inside an annual pot', async () => {
       await budgets.createPot(tenantId, 'usr_admin', YEAR_2021);
-      const straddling = {
+      const january2022 = {
         ...MAY_2021,
-        from: new Date('2020-12-15T00:00:00+09:00'),
-        to: new Date('2021-01-15T00:00:00+09:00'),
+        from: new Date('2022-01-01T00:00:00+09:00'),
+        to: new Date('2022-02-01T00:00:00+09:00'),
       };
-      expect((await refusalOf(budgets.createPot(tenantId, 'usr_admin', straddling))).code).toBe(
-        'INVALID_BUDGET',
-      );
+      expect(await refusalOf(budgets.createPot(tenantId, 'usr_admin', january2022))).toMatchObject({
+        code: 'INVALID_BUDGET',
+        message: 'a monthly pot must lie inside the period of an annual pot, which funds it',
+      });
     });
 
     it('may not overlap another monthly pot', async () => {
       await budgets.createPot(tenantId, 'usr_admin', YEAR_2021);
       await budgets.createPot(tenantId, 'usr_admin', MAY_2021);
-      const overlapping = {
-        ...MAY_2021,
-        from: new Date('2021-05-31T00:00:00+09:00'),
-        to: new Date('2021-06-30T00:00:00+09:00'),
-      };
-      expect((await refusalOf(budgets.createPot(tenantId, 'usr_admin', overlapping))).code).toBe(
-        'BUDGET_PERIOD_CONFLICT',
+      const again = await refusalOf(
+        budgets.createPot(tenantId, 'usr_admin', { ...MAY_2021, name: '5월 추가' }),
       );
+      expect(again.code).toBe('BUDGET_PERIOD_CONFLICT');
     });
 
     it('is refused with BUDGET_INSUFFICIENT when the annual pot lacks the money, and nothing is written', async () => {
@@ -275,6 +348,17 @@ describe.each(databaseKinds())('budget service on %s', (kind) => {
         movedToMonthlyWon: 10_000_000,
         remainingWon: 90_000_000,
       });
+    });
+
+    it('refuses new money for a pot whose period is over, but answers a retry of a top-up made in time', async () => {
+      const pot = await budgets.createPot(tenantId, 'usr_admin', YEAR_2021);
+      const inTime = await budgets.topUp(tenantId, 'usr_admin', pot.id, 1_000, 'in-time');
+      clock.set('2021-12-31T15:00:00Z');
+      expect(await budgets.topUp(tenantId, 'usr_admin', pot.id, 1_000, 'in-time')).toEqual(inTime);
+      const late = await refusalOf(budgets.topUp(tenantId, 'usr_admin', pot.id, 1_000, 'late'));
+      expect(late).toMatchObject({ code: 'EFFECTIVE_DATE_IN_PAST', httpStatus: 400 });
+      expect(await budgets.getPot(tenantId, pot.id)).toMatchObject({ fundedWon: 100_001_000 });
+      await expectAuditGreen();
     });
 
     it('refuses an unknown pot', async () => {

@@ -32,7 +32,13 @@ import type {
   PotBalances,
   SpentInPeriod,
 } from './types.js';
-import { validateIdempotencyKey, validateNewPot, validateTopUpAmount } from './validation.js';
+import {
+  assertPeriodNotEnded,
+  validateIdempotencyKey,
+  validateNewPot,
+  validatePeriodLength,
+  validateTopUpAmount,
+} from './validation.js';
 
 const BP_PER_WHOLE = 10_000n;
 
@@ -118,10 +124,33 @@ export class BudgetService {
 
   /**
    * Creates a pot and funds it with one ledger transfer. A monthly pot is carved out of the annual
-   * pot whose period contains it, so the same money is never counted twice.
+   * pot whose period contains it, so the same money is never counted twice. The period must not be
+   * over yet: money moved into it could never pay a cashback.
    */
   async createPot(tenantId: string, actorUserId: string, input: NewBudgetPot): Promise<BudgetPotSummary> {
+    return this.create(tenantId, actorUserId, input, 'scheduled');
+  }
+
+  /**
+   * A preset's pot, by its fixed id. Unlike an operator's, it may lie in a period already over: a
+   * preset records what a city funded (Daejeon's 2021 pot), and its fixed id funds it once.
+   */
+  async installPresetPot(
+    tenantId: string,
+    actorUserId: string,
+    input: NewBudgetPot & { id: string },
+  ): Promise<BudgetPotSummary> {
+    return this.create(tenantId, actorUserId, input, 'history');
+  }
+
+  private async create(
+    tenantId: string,
+    actorUserId: string,
+    input: NewBudgetPot,
+    kind: 'scheduled' | 'history',
+  ): Promise<BudgetPotSummary> {
     const draft = validateNewPot(input);
+    validatePeriodLength(draft);
     const potId = potIdOf(input, actorUserId);
     return transactionWithRetry(this.db, async (tx) => {
       if (input.idempotencyKey !== undefined)
@@ -136,6 +165,7 @@ export class BudgetService {
       await lockTenantPots(tx, tenantId);
       const existing = await selectPot(tx, tenantId, potId);
       if (existing) return this.replayCreate(tx, tenantId, existing, draft);
+      if (kind === 'scheduled') assertPeriodNotEnded(draft.to, this.clock.now());
       const annualPotId =
         draft.period === 'monthly' ? await this.annualPotContaining(tx, tenantId, draft) : null;
       const pot: PotRow = {
@@ -160,7 +190,7 @@ export class BudgetService {
     });
   }
 
-  /** Adds funding. The key names the ledger transfer, so a retried request funds once. */
+  /** Adds funding while the pot's period runs. The key names the ledger transfer, so a retried request funds once. */
   async topUp(
     tenantId: string,
     actorUserId: string,
@@ -181,6 +211,9 @@ export class BudgetService {
       });
       const pot = await selectPot(tx, tenantId, potId);
       if (!pot) throw notFound(`budget pot ${potId}`, `예산 ${potId}`);
+      // A retry of a top-up made while the period ran is answered; new money for an ended period is not.
+      if (!(await this.ledger.getTransfer(tenantId, transferId, tx)))
+        assertPeriodNotEnded(pot.to, this.clock.now());
       const replayed = await this.fund(tx, tenantId, pot, amountWon, transferId);
       if (!replayed) {
         await this.operatorActions.record(tx, {

@@ -60,7 +60,7 @@ describe.each(databaseKinds())('budget routes on %s', (kind) => {
     const created = await app.inject({
       method: 'POST',
       url: '/v1/operator/budgets',
-      headers: as('policy_admin'),
+      headers: { ...as('policy_admin'), 'idempotency-key': 'pot-2021' },
       payload: year2021,
     });
     expect(created.statusCode).toBe(201);
@@ -142,6 +142,78 @@ describe.each(databaseKinds())('budget routes on %s', (kind) => {
       payload: { ...june, name: '2021년 6월 추가' },
     });
     expect([reserved.statusCode, reserved.json().code]).toEqual([400, 'IDEMPOTENCY_KEY_RESERVED']);
+  });
+
+  it('needs an Idempotency-Key to create a pot, which moves public money', async () => {
+    const june = {
+      ...year2021,
+      period: 'monthly',
+      from: '2021-06-01T00:00:00+09:00',
+      to: '2021-07-01T00:00:00+09:00',
+    };
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/operator/budgets',
+      headers: as('policy_admin'),
+      payload: { ...june, amountWon: 1_000 },
+    });
+    expect([response.statusCode, response.json().code]).toEqual([400, 'IDEMPOTENCY_KEY_REQUIRED']);
+    expect(response.json().messages).toEqual({ en: expect.any(String), ko: expect.any(String) });
+    const pots = await app.inject({ method: 'GET', url: '/v1/operator/budgets', headers: as('auditor') });
+    expect(pots.json().items.map((pot: { fundedWon: number }) => pot.fundedWon)).not.toContain(1_000);
+  });
+
+  it.each([
+    ['a misspelt field', { ...year2021, name: '2021 추가', effective_to: '2021-06-01T00:00:00+09:00' }],
+    ['a pot id', { ...year2021, name: '2021 추가', id: 'bud_mine' }],
+  ])('refuses a pot with %s (INVALID_INPUT), and funds nothing', async (_name, payload) => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/operator/budgets',
+      headers: { ...as('policy_admin'), 'idempotency-key': `extra-${_name}` },
+      payload,
+    });
+    expect([response.statusCode, response.json().code]).toEqual([400, 'INVALID_INPUT']);
+  });
+
+  it('refuses a top-up with an unknown field (INVALID_INPUT)', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: `/v1/operator/budgets/${potId}/top-ups`,
+      headers: { ...as('policy_admin'), 'idempotency-key': 'top-up-extra' },
+      payload: { amountWon: 5_000, potId: 'bud_other' },
+    });
+    expect([response.statusCode, response.json().code]).toEqual([400, 'INVALID_INPUT']);
+  });
+
+  it.each([
+    [
+      'a period already over',
+      '2021-04-01T00:00:00+09:00',
+      '2021-05-01T00:00:00+09:00',
+      'EFFECTIVE_DATE_IN_PAST',
+    ],
+    [
+      'six months as a monthly pot',
+      '2021-07-01T00:00:00+09:00',
+      '2022-01-01T00:00:00+09:00',
+      'INVALID_BUDGET',
+    ],
+    [
+      'six months as a monthly pot',
+      '2021-07-01T00:00:00+09:00',
+      '2022-01-01T00:00:00+09:00',
+      'INVALID_BUDGET',
+    ],
+  ])('refuses a monthly pot for %s with 400, in both languages', async (_name, from, to, code) => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/operator/budgets',
+      headers: { ...as('policy_admin'), 'idempotency-key': `bad-period-${code}-${to}` },
+      payload: { ...year2021, name: _name, period: 'monthly', from, to, amountWon: 1_000 },
+    });
+    expect([response.statusCode, response.json().code]).toEqual([400, code]);
+    expect(response.json().messages).toEqual({ en: expect.any(String), ko: expect.any(String) });
   });
 
   it('needs an Idempotency-Key to top up, and funds once per key', async () => {

@@ -32,18 +32,28 @@ const PotSchema = Type.Object({
   createdAt: Instant('when the pot was created'),
 });
 
-const NewPotSchema = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 100 }),
-  period: Type.Union([Type.Literal('annual'), Type.Literal('monthly')]),
-  from: Instant('start of the period'),
-  to: Instant('end of the period (exclusive)'),
-  amountWon: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
-  nationalShareBp: Type.Integer({
-    minimum: 0,
-    maximum: 10_000,
-    description: 'national share of the funding',
-  }),
-});
+const NewPotSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    period: Type.Union([Type.Literal('annual'), Type.Literal('monthly')]),
+    from: Instant("start of the period: local midnight of Jan 1 (annual) or of the month's 1st (monthly)"),
+    to: Instant(
+      'end of the period (exclusive): at most 366 days after from for an annual pot, 31 for a monthly one; not yet passed',
+    ),
+    amountWon: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+    nationalShareBp: Type.Integer({
+      minimum: 0,
+      maximum: 10_000,
+      description: 'national share of the funding',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+const TopUpSchema = Type.Object(
+  { amountWon: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) },
+  { additionalProperties: false },
+);
 
 const BurnSchema = Type.Object({
   potId: Type.String(),
@@ -108,7 +118,8 @@ export function budgetRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         preValidation: guards.requireOperator('policy_admin'),
         schema: {
           tags: ['budgets'],
-          summary: 'Create a pot and fund it (a monthly pot is carved out of its annual pot)',
+          summary:
+            'Create a pot for a period not yet over (at most a year, or a month) and fund it (a monthly pot is carved out of its annual pot); idempotent by Idempotency-Key',
           headers: IdempotencyHeaders,
           body: NewPotSchema,
           response: { 201: PotSchema, ...problemResponses(400, 401, 403, 409, 422) },
@@ -116,14 +127,13 @@ export function budgetRoutes(platform: Platform): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const { tenantId, userId } = userOf(request);
+        const idempotencyKey = idempotencyKeyOf(request);
         await withinFundingLimit(tenantId, request.body.amountWon);
         const pot = await budgets.createPot(tenantId, userId, {
           ...request.body,
           from: new Date(request.body.from),
           to: new Date(request.body.to),
-          // Optional here (a pot without one is created once per call), but held to every route's rules.
-          idempotencyKey:
-            request.headers['idempotency-key'] === undefined ? undefined : idempotencyKeyOf(request),
+          idempotencyKey,
         });
         return reply.code(201).send(potJson(pot));
       },
@@ -135,10 +145,10 @@ export function budgetRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         preValidation: guards.requireOperator('policy_admin'),
         schema: {
           tags: ['budgets'],
-          summary: 'Add funding to a pot; idempotent by Idempotency-Key',
+          summary: 'Add funding to a pot whose period is not over; idempotent by Idempotency-Key',
           params: PotParams,
           headers: IdempotencyHeaders,
-          body: Type.Object({ amountWon: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }),
+          body: TopUpSchema,
           response: { 200: PotSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
         },
       },

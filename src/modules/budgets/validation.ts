@@ -49,6 +49,35 @@ export function validateNewPot(input: NewBudgetPot): Omit<NewBudgetPot, 'id'> {
   };
 }
 
+/** The longest span of each kind of pot: a calendar month or year at most (a leap year's 366 days). */
+const PERIOD_DAYS_MAX: Readonly<Record<BudgetPeriod, number>> = { monthly: 31, annual: 366 };
+const DAY_MS = 86_400_000;
+
+/**
+ * A "monthly" pot of six months, or an "annual" one of two years, would hold a period's money under
+ * the wrong name. Shorter pots are the operator's choice (a promotion's week), and a pot need not
+ * start on a calendar boundary.
+ */
+export function validatePeriodLength(pot: { period: BudgetPeriod; from: Date; to: Date }): void {
+  const daysMax = PERIOD_DAYS_MAX[pot.period];
+  if (pot.to.getTime() - pot.from.getTime() <= daysMax * DAY_MS) return;
+  throw invalidBudget(
+    `a ${pot.period} pot may span at most ${daysMax} days (from ${pot.from.toISOString()} to ${pot.to.toISOString()} is longer)`,
+    `${pot.period === 'annual' ? '연간' : '월'} 예산의 기간은 ${daysMax}일을 넘을 수 없습니다`,
+  );
+}
+
+/** Money moved into a period that is over could never pay a cashback, and nothing would return it. */
+export function assertPeriodNotEnded(to: Date, now: Date): void {
+  if (to.getTime() > now.getTime()) return;
+  throw new DomainError({
+    code: 'EFFECTIVE_DATE_IN_PAST',
+    httpStatus: 400,
+    message: `the pot's period ended at ${to.toISOString()} (now ${now.toISOString()}); a pot can only be funded for a period not yet over`,
+    messageKo: '기간이 이미 끝난 예산에는 배정할 수 없습니다. 끝나지 않은 기간의 예산만 배정할 수 있습니다',
+  });
+}
+
 export function validateTopUpAmount(amountWon: number): void {
   if (!Number.isSafeInteger(amountWon) || amountWon <= 0) {
     throw invalidBudget('amountWon must be a whole number of won > 0', '금액은 0보다 큰 정수(원)여야 합니다');

@@ -256,7 +256,10 @@ describe.each(databaseKinds())('policy service on %s', (kind) => {
       );
       expect(unknownKey.code).toBe('INVALID_POLICY');
       const negative = await refusalOf(policy.createRule(tenantId, 'usr_admin', { ...lowerCap, value: -1 }));
-      expect(negative).toMatchObject({ code: 'INVALID_POLICY', message: 'value must be a whole number ≥ 0' });
+      expect(negative).toMatchObject({
+        code: 'RULE_VALUE_OUT_OF_RANGE',
+        details: { rule: 'charge_monthly_cap_won', min: 0, max: Number.MAX_SAFE_INTEGER, unit: 'won' },
+      });
     });
   });
 

@@ -244,6 +244,145 @@ describe.each(databaseKinds())('policy routes on %s', (kind) => {
       });
     });
 
+    const post = (url: string, payload: unknown) =>
+      app.inject({ method: 'POST', url, headers: as('policy_admin'), payload: payload as object });
+    const sample = {
+      amountWon: 100_000,
+      merchant: { isTraditionalMarket: true, isBookstore: false, annualRevenueWon: 500_000_000 },
+      member: { isWelfareRecipient: false },
+    };
+    const extra = summerRules.extras[0] as (typeof summerRules.extras)[number];
+
+    it.each<[string, string, unknown]>([
+      [
+        'a misspelt effective_to on a rule',
+        '/v1/operator/policies/rules',
+        {
+          key: 'charge_monthly_cap_won',
+          value: 700_000,
+          effectiveFrom: '2027-05-01T00:00:00+09:00',
+          effective_to: '2027-06-01T00:00:00+09:00',
+        },
+      ],
+      [
+        'a misspelt effective_to on a policy',
+        '/v1/operator/policies',
+        { ...summer, effective_to: '2027-06-01T00:00:00+09:00' },
+      ],
+      [
+        'an unknown field in a tier',
+        '/v1/operator/policies',
+        { ...summer, rules: { ...summerRules, tiers: [{ upToWon: 500_000, rateBp: 1200, upTo: 1 }] } },
+      ],
+      [
+        'an unknown field in an extra',
+        '/v1/operator/policies',
+        { ...summer, rules: { ...summerRules, extras: [{ ...extra, until: '2027-01-01' }] } },
+      ],
+      [
+        'an unknown field in an extra condition',
+        '/v1/operator/policies',
+        {
+          ...summer,
+          rules: {
+            ...summerRules,
+            extras: [{ ...extra, when: { merchantFlag: 'bookstore', memberFlag: 'welfareRecipient' } }],
+          },
+        },
+      ],
+      [
+        'an unknown field in a promotion',
+        '/v1/operator/policies',
+        {
+          ...summer,
+          rules: {
+            ...summerRules,
+            promotions: [
+              {
+                code: 'sale',
+                nameKo: '세일',
+                nameEn: 'sale',
+                from: '2027-09-01T00:00:00+09:00',
+                to: '2027-10-01T00:00:00+09:00',
+                rateBp: 1500,
+                chanel: 'mall',
+              },
+            ],
+          },
+        },
+      ],
+      [
+        'an unknown field in the rules',
+        '/v1/operator/policies',
+        { ...summer, rules: { ...summerRules, monthlyCapWon: 1 } },
+      ],
+      [
+        'an unknown field in a preview',
+        '/v1/operator/policies/preview',
+        { rules: summerRules, sample, dryRun: true },
+      ],
+      [
+        'an unknown field in a preview sample',
+        '/v1/operator/policies/preview',
+        { rules: summerRules, sample: { ...sample, when: 'now' } },
+      ],
+      [
+        'an unknown field in a preview merchant',
+        '/v1/operator/policies/preview',
+        { rules: summerRules, sample: { ...sample, merchant: { ...sample.merchant, isMall: true } } },
+      ],
+      [
+        'an unknown field in a preview member',
+        '/v1/operator/policies/preview',
+        { rules: summerRules, sample: { ...sample, member: { isWelfareRecipient: false, age: 70 } } },
+      ],
+    ])('refuses %s with INVALID_INPUT, and schedules nothing', async (_name, url, payload) => {
+      const before = (
+        await app.inject({ method: 'GET', url: '/v1/operator/policies', headers: as('auditor') })
+      ).json();
+      const response = await post(url, payload);
+      expect([response.statusCode, response.json().code]).toEqual([400, 'INVALID_INPUT']);
+      const after = (
+        await app.inject({ method: 'GET', url: '/v1/operator/policies', headers: as('auditor') })
+      ).json();
+      expect(after).toEqual(before);
+    });
+
+    it.each<[string, number, number, number]>([
+      ['tax_deduction_general_rate_bp', 50_000, 0, 10_000],
+      ['neighbourhood_giving_rate_bp', 50_000, 0, 10_000],
+      ['refund_min_used_bp', 50_000, 0, 10_000],
+      ['self_dealing_payment_refused', 7, 0, 1],
+      ['member_min_age_years', 500, 0, 120],
+      ['payment_pin_lockout_minutes', 0, 1, 525_600],
+    ])('refuses %s = %i with RULE_VALUE_OUT_OF_RANGE, naming the range', async (key, value, min, max) => {
+      const response = await post('/v1/operator/policies/rules', {
+        key,
+        value,
+        effectiveFrom: '2027-05-01T00:00:00+09:00',
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({
+        code: 'RULE_VALUE_OUT_OF_RANGE',
+        detail: expect.stringContaining(`${key} must be a whole number from ${min} to ${max}`),
+        messages: { ko: expect.stringContaining(`${min}~${max}`) },
+      });
+    });
+
+    it('takes a rule value at the edges of its range', async () => {
+      for (const [value, from] of [
+        [10_000, '2027-07-01'],
+        [0, '2027-08-01'],
+      ] as const) {
+        const response = await post('/v1/operator/policies/rules', {
+          key: 'refund_min_used_bp',
+          value,
+          effectiveFrom: `${from}T00:00:00+09:00`,
+        });
+        expect([response.statusCode, response.json().value]).toEqual([201, value]);
+      }
+    });
+
     it('previews a draft for an auditor: 13,000 now, 15,000 under 12% + 3%', async () => {
       const response = await app.inject({
         method: 'POST',

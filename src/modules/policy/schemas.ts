@@ -9,48 +9,61 @@ const Won = (description: string) =>
 const RateBp = Type.Integer({ minimum: 0, maximum: 10_000, description: 'basis points: 1000 = 10%' });
 const Instant = (description: string) => Type.String({ format: 'date-time', description });
 
+/** Request bodies refuse fields they do not know: a misspelt `effective_to` must not make a rule permanent. */
+const Closed = { additionalProperties: false } as const;
+
 export const CashbackPolicyRulesSchema = Type.Object(
   {
     tiers: Type.Array(
-      Type.Object({ upToWon: Won('upper bound of monthly eligible spending (inclusive)'), rateBp: RateBp }),
+      Type.Object(
+        { upToWon: Won('upper bound of monthly eligible spending (inclusive)'), rateBp: RateBp },
+        Closed,
+      ),
       { description: 'strictly increasing upToWon; the last one is the monthly eligible cap' },
     ),
     extras: Type.Array(
-      Type.Object({
-        code: Type.String(),
-        nameKo: Type.String(),
-        nameEn: Type.String(),
-        when: Type.Union([
-          Type.Object({
-            merchantFlag: Type.Union([Type.Literal('traditionalMarket'), Type.Literal('bookstore')]),
-          }),
-          Type.Object({ memberFlag: Type.Literal('welfareRecipient') }),
-        ]),
-        rateBp: RateBp,
-      }),
+      Type.Object(
+        {
+          code: Type.String(),
+          nameKo: Type.String(),
+          nameEn: Type.String(),
+          when: Type.Union([
+            Type.Object(
+              { merchantFlag: Type.Union([Type.Literal('traditionalMarket'), Type.Literal('bookstore')]) },
+              Closed,
+            ),
+            Type.Object({ memberFlag: Type.Literal('welfareRecipient') }, Closed),
+          ]),
+          rateBp: RateBp,
+        },
+        Closed,
+      ),
     ),
     promotions: Type.Array(
-      Type.Object({
-        code: Type.String(),
-        nameKo: Type.String(),
-        nameEn: Type.String(),
-        from: Instant('start, with offset'),
-        to: Instant('end (exclusive), with offset'),
-        rateBp: RateBp,
-        channel: Type.Optional(
-          Type.Union([Type.Literal('mall'), Type.Literal('delivery')], {
-            description:
-              'only orders of this local-commerce channel, replacing its rate (e.g. a local-currency delivery discount); absent: payments at the till',
-          }),
-        ),
-      }),
+      Type.Object(
+        {
+          code: Type.String(),
+          nameKo: Type.String(),
+          nameEn: Type.String(),
+          from: Instant('start, with offset'),
+          to: Instant('end (exclusive), with offset'),
+          rateBp: RateBp,
+          channel: Type.Optional(
+            Type.Union([Type.Literal('mall'), Type.Literal('delivery')], {
+              description:
+                'only orders of this local-commerce channel, replacing its rate (e.g. a local-currency delivery discount); absent: payments at the till',
+            }),
+          ),
+        },
+        Closed,
+      ),
     ),
     merchantRevenueCapWon: Type.Union([
       Won('merchants above this annual revenue earn no cashback'),
       Type.Null(),
     ]),
   },
-  { description: 'one version of a cashback policy' },
+  { ...Closed, description: 'one version of a cashback policy' },
 );
 
 export const CashbackPolicySchema = Type.Object({
@@ -92,35 +105,52 @@ export const CashbackQuoteSchema = Type.Object({
   limitedBy: Type.Array(Type.String()),
 });
 
-export const NewPolicySchema = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 100 }),
-  effectiveFrom: Instant('not before now'),
-  effectiveTo: Type.Optional(Type.Union([Instant('end (exclusive)'), Type.Null()])),
-  rules: CashbackPolicyRulesSchema,
-});
+export const NewPolicySchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    effectiveFrom: Instant('not before now'),
+    effectiveTo: Type.Optional(Type.Union([Instant('end (exclusive)'), Type.Null()])),
+    rules: CashbackPolicyRulesSchema,
+  },
+  Closed,
+);
 
-export const NewRuleSchema = Type.Object({
-  key: RuleKeySchema,
-  value: Won('won, days, seconds or years, as the key says'),
-  effectiveFrom: Instant('not before now'),
-  effectiveTo: Type.Optional(Type.Union([Instant('end (exclusive)'), Type.Null()])),
-});
+export const NewRuleSchema = Type.Object(
+  {
+    key: RuleKeySchema,
+    value: Won(
+      'won, days, seconds, years, basis points or a 0/1 flag, as the key says; each key has its range',
+    ),
+    effectiveFrom: Instant('not before now'),
+    effectiveTo: Type.Optional(Type.Union([Instant('end (exclusive)'), Type.Null()])),
+  },
+  Closed,
+);
 
-export const PreviewSchema = Type.Object({
-  rules: CashbackPolicyRulesSchema,
-  sample: Type.Object({
-    amountWon: Won('payment amount'),
-    paidFromCashWon: Type.Optional(Won('default amountWon')),
-    at: Type.Optional(Instant('default now')),
-    monthEligibleSpentBeforeWon: Type.Optional(Won('default 0')),
-    merchant: Type.Object({
-      isTraditionalMarket: Type.Boolean(),
-      isBookstore: Type.Boolean(),
-      annualRevenueWon: Won('merchant annual revenue'),
-    }),
-    member: Type.Object({ isWelfareRecipient: Type.Boolean() }),
-  }),
-});
+export const PreviewSchema = Type.Object(
+  {
+    rules: CashbackPolicyRulesSchema,
+    sample: Type.Object(
+      {
+        amountWon: Won('payment amount'),
+        paidFromCashWon: Type.Optional(Won('default amountWon')),
+        at: Type.Optional(Instant('default now')),
+        monthEligibleSpentBeforeWon: Type.Optional(Won('default 0')),
+        merchant: Type.Object(
+          {
+            isTraditionalMarket: Type.Boolean(),
+            isBookstore: Type.Boolean(),
+            annualRevenueWon: Won('merchant annual revenue'),
+          },
+          Closed,
+        ),
+        member: Type.Object({ isWelfareRecipient: Type.Boolean() }, Closed),
+      },
+      Closed,
+    ),
+  },
+  Closed,
+);
 
 export const PreviewResultSchema = Type.Object({
   at: Instant('instant quoted'),

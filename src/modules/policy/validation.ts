@@ -1,6 +1,7 @@
 import { DomainError } from '../../errors.js';
 import { isBlank } from '../../visible-text.js';
 import { CHANNEL_RATE_CODES } from './cashback.js';
+import { RULE_RANGES } from './rule-ranges.js';
 import {
   type CashbackExtra,
   type CashbackPolicyRules,
@@ -48,7 +49,7 @@ export function validatePolicyRules(input: unknown): CashbackPolicyRules {
   return rules;
 }
 
-/** A rule value is a count of won, days, seconds or years: a non-negative safe integer. */
+/** A rule value is a whole number within its key's range (RULE_RANGES): won, bp, a flag, a duration… */
 export function validateRuleInput(key: unknown, value: unknown): { key: RuleKey; value: number } {
   if (!RULE_KEYS.includes(key as RuleKey)) {
     throw invalidPolicy(
@@ -56,7 +57,18 @@ export function validateRuleInput(key: unknown, value: unknown): { key: RuleKey;
       `규칙 키는 ${RULE_KEYS.join(', ')} 중 하나여야 합니다`,
     );
   }
-  return { key: key as RuleKey, value: nonNegativeWhole(value, 'value') };
+  const ruleKey = key as RuleKey;
+  const { min, max, unit } = RULE_RANGES[ruleKey];
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new DomainError({
+      code: 'RULE_VALUE_OUT_OF_RANGE',
+      httpStatus: 400,
+      message: `${ruleKey} must be a whole number from ${min} to ${max} (${unit}); got ${typeof value === 'number' ? value : typeof value}`,
+      messageKo: `${ruleKey} 값은 ${min}~${max}(${unit}) 범위의 정수여야 합니다`,
+      details: { rule: ruleKey, min, max, unit },
+    });
+  }
+  return { key: ruleKey, value };
 }
 
 /** [effectiveFrom, effectiveTo): a valid start, and an end after it when there is one. */

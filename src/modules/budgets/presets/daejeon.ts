@@ -24,5 +24,5 @@ export async function seedDaejeonBudgets(
   platform: { budgets: BudgetService },
   tenantId: string,
 ): Promise<BudgetPotSummary> {
-  return platform.budgets.createPot(tenantId, PRESET_ACTOR, DAEJEON_2021_POT);
+  return platform.budgets.installPresetPot(tenantId, PRESET_ACTOR, DAEJEON_2021_POT);
 }
