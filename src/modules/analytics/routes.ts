@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { userOf } from '../../http/auth.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
-import { toCsv } from './csv.js';
+import { chartCsv } from './csv.js';
 import {
   CHARTS,
   DashboardSchema,
@@ -53,6 +53,8 @@ export function analyticsRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['analytics'],
           summary: "One chart's series as CSV",
+          description:
+            "Columns: the fields of one point of the chart in the order the dashboard's schema lists them; a header line even without points. Text that a spreadsheet would read as a formula (starting with =, +, -, @, tab or carriage return) is prefixed with '.",
           params: Type.Object({ chart: Type.Union(CHARTS.map((chart) => Type.Literal(chart))) }),
           querystring: PeriodQuery,
           response: {
@@ -70,7 +72,7 @@ export function analyticsRoutes(platform: Platform): FastifyPluginAsyncTypebox {
             'content-disposition',
             `attachment; filename="${chart}-${dashboard.from}-${dashboard.to}.csv"`,
           )
-          .send(toCsv(dashboard[chart] as ReadonlyArray<Record<string, unknown>>));
+          .send(chartCsv(chart, dashboard[chart]));
       },
     );
 

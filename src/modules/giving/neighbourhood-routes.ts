@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { csvRow } from '../../csv-cell.js';
 import { fileResponse } from '../../documents/file-response.js';
 import { userOf } from '../../http/auth.js';
 import { tenantOf } from '../../http/request-context.js';
@@ -148,7 +149,7 @@ export function neighbourhoodRoutes(platform: Platform): FastifyPluginAsyncTypeb
         const lines = [
           'month,dong,name_ko,members,eligible_won,requested_won,given_won',
           ...items.map((item) =>
-            [
+            csvRow([
               request.query.month,
               item.dong,
               item.nameKo,
@@ -156,7 +157,7 @@ export function neighbourhoodRoutes(platform: Platform): FastifyPluginAsyncTypeb
               item.eligibleWon,
               item.requestedWon,
               item.givenWon,
-            ].join(','),
+            ]),
           ),
         ];
         return reply

@@ -105,6 +105,33 @@ describe.each(databaseKinds())('동네사랑기부제 on %s', (kind) => {
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
+  it('writes a 동 name a spreadsheet would run as a formula as text in the CSV', async () => {
+    await participant('대흥동', 50_000);
+    t.clock.set(kst('2023-06-01T09:00:00'));
+    await t.platform.giving.neighbourhood.runMonth(tenantId, '2023-05');
+    const lines: string[] = [];
+    for (const start of ['=', '+', '-', '@', '\t', '\r']) {
+      // The city's list of 동 is data an operator loads: nothing stops a hostile name reaching it.
+      await t.platform.db.query(
+        `update neighbourhood_dongs set name_ko = $1 where tenant_id = $2 and code = 'daeheung'`,
+        [`${start}1+1`, tenantId],
+      );
+      const csv = await t.app.inject({
+        url: '/v1/operator/neighbourhood-giving.csv?month=2023-05',
+        headers: { 'x-tenant-id': tenantId, authorization: `Bearer ${operator.token}` },
+      });
+      lines.push(csv.body.split('\n')[1] ?? '');
+    }
+    expect(lines).toEqual([
+      "2023-05,daeheung,'=1+1,1,50000,500,500",
+      "2023-05,daeheung,'+1+1,1,50000,500,500",
+      "2023-05,daeheung,'-1+1,1,50000,500,500",
+      "2023-05,daeheung,'@1+1,1,50000,500,500",
+      "2023-05,daeheung,'\t1+1,1,50000,500,500",
+      `2023-05,daeheung,"'\r1+1",1,50000,500,500`,
+    ]);
+  });
+
   it('stops giving when the pot runs out in the middle of a month, never overspending it', async () => {
     // The preset's pot is for 2023; this test uses 2024 with a pot of ₩1,500.
     t.clock.set(kst('2024-01-10T12:00:00'));

@@ -6,6 +6,8 @@ import { type Franchise, type MerchantApplicationInput, REGIONS, type Settlement
 
 const NAME_LENGTH_MAX = 100;
 const DONG_LENGTH_MAX = 40;
+const BRAND_LENGTH_MAX = 100;
+const HOLDER_NAME_LENGTH_MAX = 50;
 
 /** An application after its own fields are checked, before the reference tables are consulted. */
 export interface NormalizedApplication {
@@ -31,7 +33,7 @@ export function normalizeApplication(input: MerchantApplicationInput): Normalize
     marketId: input.marketId ?? null,
     annualRevenueWon: revenueWon(input.annualRevenueWon),
     franchise: normalizeFranchise(input.franchise),
-    settlementAccount: input.settlementAccount ?? null,
+    settlementAccount: settlementAccountOf(input.settlementAccount),
   };
 }
 
@@ -44,6 +46,17 @@ function boundedText(value: string, lengthMax: number, field: string, fieldKo: s
     );
   }
   return trimmed;
+}
+
+function settlementAccountOf(account: SettlementAccount | undefined): SettlementAccount | null {
+  if (!account) return null;
+  const holderName = boundedText(
+    account.holderName,
+    HOLDER_NAME_LENGTH_MAX,
+    'settlementAccount.holderName',
+    '예금주',
+  );
+  return { ...account, holderName };
 }
 
 function revenueWon(value: number): number {
@@ -70,7 +83,9 @@ function normalizeFranchise(franchise: Franchise | undefined): Franchise {
   if (directlyOperated && region === undefined) throw franchiseRegionRequired();
   return {
     isFranchise: true,
-    ...(franchise.brand === undefined ? {} : { brand: franchise.brand.trim() }),
+    ...(franchise.brand === undefined
+      ? {}
+      : { brand: boundedText(franchise.brand, BRAND_LENGTH_MAX, 'franchise.brand', '프랜차이즈 상표') }),
     ...(region === undefined ? {} : { headquartersRegion: region }),
     directlyOperated,
   };

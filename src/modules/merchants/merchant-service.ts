@@ -3,6 +3,7 @@ import { type Database, type Sql, transactionWithRetry } from '../../db/database
 import { invalidInput } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
 import { recordId } from '../../ids.js';
+import { isBlank } from '../../visible-text.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { EventFeed } from '../events/event-feed.js';
 import { merchantApprovedEvent } from '../events/producers.js';
@@ -366,7 +367,7 @@ function assertUserId(userId: string): void {
 
 function reviewNote(reason: string): string {
   const trimmed = reason.trim();
-  if (trimmed.length === 0 || trimmed.length > REVIEW_NOTE_LENGTH_MAX) {
+  if (isBlank(trimmed) || trimmed.length > REVIEW_NOTE_LENGTH_MAX) {
     throw invalidInput(
       `reason must be 1-${REVIEW_NOTE_LENGTH_MAX} characters`,
       `반려 사유는 1~${REVIEW_NOTE_LENGTH_MAX}자여야 합니다`,
@@ -377,7 +378,7 @@ function reviewNote(reason: string): string {
 
 function posKeyLabel(label: string): string {
   const trimmed = label.trim();
-  if (trimmed.length === 0 || trimmed.length > POS_KEY_LABEL_LENGTH_MAX) {
+  if (isBlank(trimmed) || trimmed.length > POS_KEY_LABEL_LENGTH_MAX) {
     throw invalidInput(
       `label must be 1-${POS_KEY_LABEL_LENGTH_MAX} characters`,
       `POS 키 이름은 1~${POS_KEY_LABEL_LENGTH_MAX}자여야 합니다`,

@@ -108,6 +108,23 @@ describe.each(databaseKinds())('merchant routes on %s', (kind) => {
       }
     });
 
+    it('refuses a franchise brand or an account holder with nothing visible, filing nothing', async () => {
+      const token = sessions.signIn(tenantId, 'usr_invisible');
+      const account = { bankCode: '011', accountNumber: '123-4567-8901', holderName: '\u3164\u200b' };
+      for (const payload of [
+        restaurantApplication({ franchise: { isFranchise: true, brand: '\u200b' } }),
+        restaurantApplication({ settlementAccount: account }),
+      ]) {
+        const response = await call('POST', '/v1/merchant-applications', token, payload);
+        expect(response.statusCode).toBe(400);
+        expect(response.json()).toMatchObject({
+          code: 'INVALID_INPUT',
+          messages: { en: expect.any(String), ko: expect.any(String) },
+        });
+      }
+      expect((await call('GET', '/v1/me/merchant-applications', token)).json().items).toEqual([]);
+    });
+
     it('answers a second application for the same business with 409', async () => {
       const input = restaurantApplication();
       await call('POST', '/v1/merchant-applications', ownerToken, input);
@@ -230,6 +247,23 @@ describe.each(databaseKinds())('merchant routes on %s', (kind) => {
       expect(missing.statusCode).toBe(404);
       expect(missing.json().code).toBe('MERCHANT_NOT_FOUND');
     });
+    it('refuses a rejection reason with nothing visible, leaving the application pending', async () => {
+      const token = sessions.signIn(tenantId, 'usr_unseen_reason');
+      const applied = await call('POST', '/v1/merchant-applications', token, restaurantApplication());
+      const { merchantId } = applied.json();
+      for (const reason of ['\u3164\u200b', ' \u200b\u2800 ']) {
+        const refused = await call('POST', `/v1/operator/merchants/${merchantId}/reject`, reviewerToken, {
+          reason,
+        });
+        expect(refused.statusCode).toBe(400);
+        expect(refused.json()).toMatchObject({
+          code: 'INVALID_INPUT',
+          messages: { en: 'reason must be 1-500 characters', ko: '반려 사유는 1~500자여야 합니다' },
+        });
+      }
+      const [application] = (await call('GET', '/v1/me/merchant-applications', token)).json().items;
+      expect(application).toMatchObject({ id: merchantId, status: 'pending', reviewedAt: null });
+    });
   });
 
   describe('the merchant itself', () => {
@@ -286,6 +320,17 @@ describe.each(databaseKinds())('merchant routes on %s', (kind) => {
       expect((await call('GET', '/v1/merchant/profile', created.key)).statusCode).toBe(401);
       const missing = await call('DELETE', '/v1/merchant/pos-keys/posk_nothing000', token);
       expect(missing.json().code).toBe('POS_KEY_NOT_FOUND');
+    });
+    it('refuses a POS key label with nothing visible, creating no key', async () => {
+      const token = sessions.signIn(tenantId, 'usr_unseen_label');
+      await approvedMerchantId('라벨 식당', token);
+      const refused = await call('POST', '/v1/merchant/pos-keys', token, { label: '\u200b' });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json()).toMatchObject({
+        code: 'INVALID_INPUT',
+        messages: { en: 'label must be 1-60 characters', ko: 'POS 키 이름은 1~60자여야 합니다' },
+      });
+      expect((await call('GET', '/v1/merchant/pos-keys', token)).json().items).toEqual([]);
     });
   });
 

@@ -69,14 +69,12 @@ export type ReadRow =
 
 export function readRow(row: CsvLine, columns: RecipientColumns): ReadRow {
   const { line } = row;
-  if ('error' in row) return rejected(line, 'MALFORMED_ROW', {}, row.error);
+  if ('error' in row) return rejected(line, 'MALFORMED_ROW', {}, parseErrorWhy(row.error));
   if (row.fields.length !== columns.count) {
-    return rejected(
-      line,
-      'MALFORMED_ROW',
-      {},
+    return rejected(line, 'MALFORMED_ROW', {}, [
       `expected ${columns.count} fields, found ${row.fields.length}`,
-    );
+      `칸이 ${columns.count}개여야 하는데 ${row.fields.length}개입니다`,
+    ]);
   }
   const field = (index: number | null) => (index === null ? '' : (row.fields[index] ?? ''));
   const rawPhone = field(columns.phone);
@@ -84,7 +82,10 @@ export function readRow(row: CsvLine, columns: RecipientColumns): ReadRow {
   const amount = field(columns.amount);
   const echo = { phone: rawPhone, memberId: rawMemberId, amount };
   if ((rawPhone === '') === (rawMemberId === '')) {
-    return rejected(line, 'MALFORMED_ROW', echo, 'name the member by phone or by memberId: exactly one');
+    return rejected(line, 'MALFORMED_ROW', echo, [
+      'name the member by phone or by memberId: exactly one',
+      '전화번호와 회원번호 중 하나만 적으세요',
+    ]);
   }
   if (rawPhone !== '') {
     const phone = normalizePhone(rawPhone);
@@ -151,13 +152,19 @@ function checkRow(
   if (!memberId) return rejected(row.line, 'UNKNOWN_MEMBER', echo).error;
   const firstLine = firstLineOf.get(memberId);
   if (firstLine !== undefined) {
-    return rejected(row.line, 'DUPLICATE_ROW', echo, `the same member as line ${firstLine}`).error;
+    return rejected(row.line, 'DUPLICATE_ROW', echo, [
+      `the same member as line ${firstLine}`,
+      `${firstLine}행과 같은 가입자`,
+    ]).error;
   }
   firstLineOf.set(memberId, row.line);
   if (rules.existingRecipients.has(memberId)) return rejected(row.line, 'ALREADY_RECIPIENT', echo).error;
   const amount = amountOf(row.amount, rules);
   if (amount === 'AMOUNT_OVER_LIMIT') {
-    return rejected(row.line, amount, echo, `the limit is ${rules.amountMaxWon} won`).error;
+    return rejected(row.line, amount, echo, [
+      `the limit is ${rules.amountMaxWon} won`,
+      `한도 ${WON_KO.format(rules.amountMaxWon)}원`,
+    ]).error;
   }
   if (typeof amount === 'string') return rejected(row.line, amount, echo).error;
   return { line: row.line, memberId, amountWon: amount };
@@ -195,11 +202,28 @@ const ROW_MESSAGES: Record<RowErrorCode, readonly [string, string]> = {
   ],
 };
 
+/** What exactly is wrong with a row, in English and in Korean, each added to its own message. */
+type Why = readonly [en: string, ko: string | undefined];
+
+const WON_KO = new Intl.NumberFormat('ko-KR');
+
+/** The CSV reader's reasons for a broken line (parseLine in csv.ts), in Korean. */
+const PARSE_ERRORS_KO: Readonly<Record<string, string>> = {
+  'a quoted field is not closed': '따옴표로 연 칸이 닫히지 않았습니다',
+  'text after a closing quote': '닫는 따옴표 뒤에 글자가 있습니다',
+  'a quote inside an unquoted field': '따옴표로 감싸지 않은 칸 안에 따옴표가 있습니다',
+};
+
+/** A reason without a Korean text is left out of the Korean message rather than shown in English. */
+function parseErrorWhy(error: string): Why {
+  return [error, PARSE_ERRORS_KO[error]];
+}
+
 function rejected(
   line: number,
   code: RowErrorCode,
   echo: { phone?: string; memberId?: string; amount?: string },
-  why?: string,
+  why?: Why,
 ): { line: number; ok: false; error: RowError } {
   const [message, messageKo] = ROW_MESSAGES[code];
   const present = Object.fromEntries(Object.entries(echo).filter(([, value]) => value !== ''));
@@ -209,8 +233,8 @@ function rejected(
     error: {
       line,
       code,
-      message: why ? `${message}: ${why}` : message,
-      messageKo: why ? `${messageKo}: ${why}` : messageKo,
+      message: why ? `${message}: ${why[0]}` : message,
+      messageKo: why?.[1] ? `${messageKo}: ${why[1]}` : messageKo,
       ...present,
     },
   };

@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock.js';
+import { csvRow } from '../../csv-cell.js';
 import { invalidInput } from '../../errors.js';
 import { startOfLocalMonth } from '../../time.js';
 import type { OrderTaxSpending } from '../commerce/tax-spending.js';
@@ -146,14 +147,14 @@ export class TaxStatementService {
 
   private async exportLine(context: YearContext, memberId: string, rows: CashSpendingRow[]): Promise<string> {
     const totals = totalsOf(await this.linesOf(context, rows));
-    return [
+    return csvRow([
       memberId,
       context.year,
       totals.traditionalMarketWon,
       totals.generalWon,
       totals.totalWon,
       totals.deductionBaseWon,
-    ].join(',');
+    ]);
   }
 
   /** The rates in force at the start of each local month (a rate changing mid-month applies from the next). */

@@ -4,17 +4,13 @@
  * sum them. Recipient files come back the other way: UTF-8 or CP949, whichever Excel saved.
  */
 
+// The server's rule for a cell (a formula start neutralised, RFC 4180 quoting), so the two never differ.
+import { csvRow } from '../../../src/csv-cell.js';
+
 export type CsvCell = string | number;
 
-function quoted(cell: CsvCell): string {
-  if (typeof cell === 'number') return String(cell);
-  // A leading =, +, - or @ would run as a formula in Excel: prefix it so it stays text.
-  const safe = /^[=+\-@]/.test(cell) ? `'${cell}` : cell;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
 export function csvText(header: readonly string[], rows: ReadonlyArray<readonly CsvCell[]>): string {
-  return `\uFEFF${[header, ...rows].map((row) => row.map(quoted).join(',')).join('\r\n')}\r\n`;
+  return `\uFEFF${[header, ...rows].map((row) => csvRow(row)).join('\r\n')}\r\n`;
 }
 
 export function downloadCsv(
