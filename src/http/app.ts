@@ -73,7 +73,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  registerProblemHandlers(app);
+  registerProblemHandlers(app, PATH_PARAM_LENGTH_MAX);
   registerInputGuard(app);
   registerTenantCheck(app, platform.tenants);
   registerEmptyBody(app);

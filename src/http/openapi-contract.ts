@@ -13,7 +13,6 @@ const IDEMPOTENCY_KEY = 'idempotency-key';
  * `required` (test/api/openapi-contract.test.ts checks both against the server).
  */
 const IDEMPOTENCY_KEY_OPTIONAL: ReadonlySet<string> = new Set([
-  'POST /v1/operator/budgets',
   'POST /v1/operator/fraud/cases/:caseId/decision',
 ]);
 
@@ -52,17 +51,55 @@ export const documentRouteContract: SwaggerTransform = ({ schema, url, route }) 
   return { schema: documented, url };
 };
 
-type Operation = { requestBody?: { required?: boolean; content?: Record<string, { schema?: unknown }> } };
+type Operation = {
+  parameters?: Array<{ in: string }>;
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: unknown }> };
+  responses?: Record<string, unknown>;
+};
+type Spec = {
+  paths?: Record<string, Record<string, Operation>>;
+  components?: { responses?: Record<string, unknown> };
+};
 
-/** A JSON body with no required field may be left out (see empty-body.ts): its requestBody is optional. */
+/** One problem response for every answer below, referenced rather than repeated on ~200 operations. */
+const PROBLEM_RESPONSE = {
+  description: 'RFC 9457 problem details',
+  content: { 'application/json': { schema: ProblemSchema } },
+};
+const PROBLEM_RESPONSE_REF = { $ref: '#/components/responses/Problem' };
+
+/**
+ * What any operation may answer before its handler runs, whatever it documents itself: 404 for a
+ * city that does not exist (request-context.ts), 400 when its schema refuses the request, 414 for a
+ * path parameter over the router's limit, 413 and 415 for a body too large or of another type.
+ */
+function frameworkStatuses(operation: Operation): string[] {
+  const parameters = operation.parameters ?? [];
+  const statuses = ['404'];
+  if (parameters.length > 0 || operation.requestBody) statuses.push('400');
+  if (parameters.some((parameter) => parameter.in === 'path')) statuses.push('414');
+  if (operation.requestBody) statuses.push('413', '415');
+  return statuses;
+}
+
+/**
+ * The whole document: a JSON body with no required field may be left out (see empty-body.ts), so
+ * its requestBody is optional; and every operation lists the answers that come before its handler.
+ */
 export const documentWholeContract: SwaggerTransformObject = (document) => {
-  const spec = 'openapiObject' in document ? document.openapiObject : document.swaggerObject;
-  const paths = (spec as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
-  for (const operations of Object.values(paths)) {
+  const spec = ('openapiObject' in document ? document.openapiObject : document.swaggerObject) as Spec;
+  spec.components = {
+    ...spec.components,
+    responses: { ...spec.components?.responses, Problem: PROBLEM_RESPONSE },
+  };
+  for (const operations of Object.values(spec.paths ?? {})) {
     for (const operation of Object.values(operations)) {
       const body = operation.requestBody;
       if (body && bodyMayBeOmitted(body.content?.['application/json']?.schema)) body.required = false;
+      const responses = operation.responses ?? {};
+      for (const status of frameworkStatuses(operation)) responses[status] ??= PROBLEM_RESPONSE_REF;
+      operation.responses = responses;
     }
   }
-  return spec;
+  return spec as ReturnType<SwaggerTransformObject>;
 };

@@ -109,7 +109,11 @@ export function frameworkProblemOf(error: FastifyError): DomainError {
 }
 
 /** Client mistakes get their message; server faults are logged in full and answered generically. */
-export function registerProblemHandlers(app: FastifyInstance): void {
+/** `pathParamLengthMax`: the router's limit on a path parameter (app.ts), so that past it is one answer. */
+export function registerProblemHandlers(
+  app: FastifyInstance,
+  pathParamLengthMax = Number.POSITIVE_INFINITY,
+): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof DomainError) return sendProblem(request, reply, error);
     if (error.validation) {
@@ -152,16 +156,29 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       }),
     );
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    // The router refuses an over-long parameter before a static segment (FST_ERR_MAX_PARAM_LENGTH)
+    // but reports one at the end of a path as no route: both are the same mistake, answered alike.
+    if (path.split('/').some((segment) => segment.length > pathParamLengthMax))
+      return sendProblem(request, reply, frameworkProblemOf(overLongParameter()));
+    return sendProblem(
       request,
       reply,
       new DomainError({
         code: 'NOT_FOUND',
         httpStatus: 404,
-        message: `no route ${request.method} ${request.url.split('?')[0]}`,
+        message: `no route ${request.method} ${path}`,
         messageKo: '요청한 경로가 없습니다',
       }),
-    ),
-  );
+    );
+  });
+}
+
+function overLongParameter(): FastifyError {
+  return Object.assign(new Error('a path parameter is longer than any id'), {
+    code: 'FST_ERR_MAX_PARAM_LENGTH',
+    name: 'FastifyError',
+    statusCode: 414,
+  }) as FastifyError;
 }

@@ -37,7 +37,7 @@ const KEY_REQUIRED_ROUTES = [
   'POST /v1/me/transfers/{transferId}/decline',
   'POST /v1/me/transfers/{transferId}/cancel',
 ];
-const KEY_OPTIONAL_ROUTES = ['POST /v1/operator/budgets', 'POST /v1/operator/fraud/cases/{caseId}/decision'];
+const KEY_OPTIONAL_ROUTES = ['POST /v1/operator/fraud/cases/{caseId}/decision'];
 
 function routesOf(document: Document): Route[] {
   return Object.entries(document.paths).flatMap(([path, operations]) =>
@@ -232,7 +232,7 @@ describe.each(databaseKinds())('the HTTP contract on %s', (kind) => {
       },
     );
 
-    it('is not required by the budget route, as documented', async () => {
+    it('is required by the budget route, which moves public money into a pot, as documented', async () => {
       const answer = await policyAdmin.request('POST', '/v1/operator/budgets', {
         name: '계약 검사 예산',
         period: 'annual',
@@ -241,7 +241,10 @@ describe.each(databaseKinds())('the HTTP contract on %s', (kind) => {
         amountWon: 1_000_000,
         nationalShareBp: 0,
       });
-      expect(answer.body?.code).not.toBe('IDEMPOTENCY_KEY_REQUIRED');
+      expect(answer.body?.code).toBe('IDEMPOTENCY_KEY_REQUIRED');
+      expect(idempotencyHeaderOf(document.paths['/v1/operator/budgets']?.post as Operation)?.required).toBe(
+        true,
+      );
     });
 
     it('is documented as required on every other route that declares it', () => {
@@ -272,6 +275,45 @@ describe.each(databaseKinds())('the HTTP contract on %s', (kind) => {
       expect(paid.status).toBe(201);
       const cancelled = await cafe.post(`/v1/merchant/payments/${paid.body.paymentId}/cancellations`);
       expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(201);
+    });
+  });
+
+  describe('answers that come before any handler', () => {
+    it('are documented on every route: 404 (unknown city), 400, 414, 413 and 415 where they can occur', () => {
+      const missing = routesOf(document).flatMap(({ method, path, operation }) => {
+        const parameters = operation.parameters ?? [];
+        const expected = ['404'];
+        if (parameters.length > 0 || operation.requestBody) expected.push('400');
+        if (parameters.some((p) => p.in === 'path')) expected.push('414');
+        if (operation.requestBody) expected.push('413', '415');
+        return expected
+          .filter((status) => !operation.responses[status])
+          .map((status) => `${method} ${path}: ${status}`);
+      });
+      expect(missing).toEqual([]);
+    });
+
+    it('answer an unknown city and an over-long path parameter as documented', async () => {
+      const nowhere = new ApiClient(t.app, 'no-such-city');
+      const undocumented: string[] = [];
+      const check = (route: Route, status: number) => {
+        if (!route.operation.responses[String(status)])
+          undocumented.push(`${route.method} ${route.path}: ${status}`);
+      };
+      for (const route of routesOf(document).filter(({ operation }) => !isEventStream(operation))) {
+        const unknownCity = await nowhere.request(route.method as 'GET', urlOf(route));
+        expect(unknownCity.body?.code, `${route.method} ${route.path}`).toBe('TENANT_NOT_FOUND');
+        check(route, unknownCity.status);
+        if (route.path.includes('{')) {
+          const long = await citizen.request(
+            route.method as 'GET',
+            route.path.replace(/\{[^}]+\}/g, 'x'.repeat(200)),
+          );
+          expect(long.status, `${route.method} ${route.path}`).toBe(414);
+          check(route, 414);
+        }
+      }
+      expect(undocumented).toEqual([]);
     });
   });
 

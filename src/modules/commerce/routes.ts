@@ -226,8 +226,9 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         preValidation: guards.requireMerchant,
         schema: {
           tags: ['commerce'],
-          summary: "The restaurant's delivery areas (동), minimum order, fee and opening hours",
-          response: { 200: DeliveryTermsSchema, ...problemResponses(401, 403, 404) },
+          summary:
+            "The restaurant's delivery areas (동), minimum order, fee and opening hours; 422 DELIVERY_NOT_OFFERED while it has set none",
+          response: { 200: DeliveryTermsSchema, ...problemResponses(401, 403, 404, 422) },
         },
       },
       async (request) => {

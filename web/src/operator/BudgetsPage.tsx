@@ -8,7 +8,7 @@ type PotBody = RequestBody<'/v1/operator/budgets', 'post'>;
 import { useApi } from '../api/use-api.js';
 import { useSubmit } from '../api/use-submit.js';
 import { useSession } from '../auth/session.js';
-import { addDays, parsePercentToBp, parseWon, seoulInstant, seoulParts } from '../i18n/format.js';
+import { parsePercentToBp, parseWon, seoulInstant, seoulParts } from '../i18n/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { Button } from '../ui/Button.js';
 import { DownloadButtons } from '../ui/DownloadButtons.js';
@@ -138,20 +138,36 @@ function PotTable({
 interface PotForm {
   name: string;
   period: 'annual' | 'monthly';
-  firstDay: string;
-  lastDay: string;
+  /** YYYY for an annual pot, YYYY-MM for a monthly one: a pot spans one whole calendar year or month. */
+  calendarYear: string;
+  calendarMonth: string;
   amount: string;
   nationalShare: string;
 }
 
+/** The pot's first day and the day after its last (Seoul dates), or null while the field is not a year or month. */
+function potSpan(form: PotForm): { firstDay: string; dayAfter: string } | null {
+  if (form.period === 'annual') {
+    if (!/^\d{4}$/.test(form.calendarYear)) return null;
+    const year = Number(form.calendarYear);
+    return { firstDay: `${year}-01-01`, dayAfter: `${year + 1}-01-01` };
+  }
+  const match = /^(\d{4})-(\d{2})$/.exec(form.calendarMonth);
+  if (!match) return null;
+  const [year, month] = [Number(match[1]), Number(match[2])];
+  if (month < 1 || month > 12) return null;
+  const next = month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
+  return { firstDay: `${form.calendarMonth}-01`, dayAfter: `${next}-01` };
+}
+
 function CreatePot({ onCreated }: { onCreated: () => void }) {
   const { t } = useLanguage();
-  const today = seoulParts(new Date()).date;
+  const thisMonth = seoulParts(new Date()).month;
   const [form, setForm] = useState<PotForm>({
     name: '',
     period: 'monthly',
-    firstDay: today,
-    lastDay: '',
+    calendarYear: thisMonth.slice(0, 4),
+    calendarMonth: thisMonth,
     amount: '',
     nationalShare: '0',
   });
@@ -167,14 +183,10 @@ function CreatePot({ onCreated }: { onCreated: () => void }) {
   const set = (key: keyof PotForm) => (value: string) => setForm((current) => ({ ...current, [key]: value }));
   const amountWon = parseWon(form.amount);
   const shareBp = parsePercentToBp(form.nationalShare);
+  const span = potSpan(form);
   const errors = {
     name: form.name.trim() ? null : t('validation.required'),
-    firstDay: form.firstDay ? null : t('validation.required'),
-    lastDay: !form.lastDay
-      ? t('validation.required')
-      : form.lastDay < form.firstDay
-        ? t('validation.periodOrder')
-        : null,
+    span: span ? null : t('validation.required'),
     amount: amountWon === null || amountWon < 1 ? t('validation.amount') : null,
     nationalShare: shareBp === null ? t('validation.percent') : null,
   };
@@ -183,12 +195,12 @@ function CreatePot({ onCreated }: { onCreated: () => void }) {
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     setShowErrors(true);
-    if (Object.values(errors).some(Boolean) || amountWon === null || shareBp === null) return;
+    if (Object.values(errors).some(Boolean) || amountWon === null || shareBp === null || !span) return;
     const created = await create.submit({
       name: form.name.trim(),
       period: form.period,
-      from: seoulInstant(form.firstDay),
-      to: seoulInstant(addDays(form.lastDay, 1)),
+      from: seoulInstant(span.firstDay),
+      to: seoulInstant(span.dayAfter),
       amountWon,
       nationalShareBp: shareBp,
     });
@@ -215,20 +227,23 @@ function CreatePot({ onCreated }: { onCreated: () => void }) {
             label: t(`operator.budgets.periods.${period}`),
           }))}
         />
-        <TextField
-          label={t('operator.budgets.from')}
-          type="date"
-          value={form.firstDay}
-          onValue={set('firstDay')}
-          error={shown.firstDay}
-        />
-        <TextField
-          label={t('operator.budgets.toInclusive')}
-          type="date"
-          value={form.lastDay}
-          onValue={set('lastDay')}
-          error={shown.lastDay}
-        />
+        {form.period === 'annual' ? (
+          <TextField
+            label={t('operator.budgets.calendarYear')}
+            value={form.calendarYear}
+            onValue={set('calendarYear')}
+            inputMode="numeric"
+            error={shown.span}
+          />
+        ) : (
+          <TextField
+            label={t('operator.budgets.calendarMonth')}
+            type="month"
+            value={form.calendarMonth}
+            onValue={set('calendarMonth')}
+            error={shown.span}
+          />
+        )}
         <TextField
           label={t('operator.budgets.amount')}
           value={form.amount}
