@@ -1,14 +1,9 @@
 import type { Database } from '../../db/database.js';
+import type { CashSpendingRow } from '../payments/tax-spending.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 
-/** A member's order spending from their own cash at one shop in one month, and what returns gave back. */
-export interface OrderCashSpendingRow {
-  memberId: string;
-  month: string;
-  merchantId: string;
-  cashWon: number;
-  cancelledCashWon: number;
-}
+/** A member's order spending from their own cash at one shop in one month, and what returns gave back: the payments' row shape, so the statement sums both alike. */
+export type OrderCashSpendingRow = CashSpendingRow;
 
 interface Row {
   member_id: string;
