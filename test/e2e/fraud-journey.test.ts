@@ -97,10 +97,12 @@ describeJourneys("'깡' detection in a real browser", (journey) => {
       expect(refused.status()).toBe(403);
       const problem = (await refused.json()) as { code: string; messages: { ko: string; en: string } };
       expect(problem.code).toBe('ACCOUNT_FROZEN');
-      expect(problem.messages.ko).toMatch(/해제될 때까지 결제·송금·환불·정산이 거절됩니다.*이의신청/);
+      expect(problem.messages.ko).toMatch(
+        /해제될 때까지 결제\(온라인 주문 포함\)·송금·기부·환불·정산이 거절됩니다.*이의신청/,
+      );
       expect(problem.messages.en).toContain('To appeal');
       await confirm
-        .getByText(/해제될 때까지 결제·송금·환불·정산이 거절됩니다/)
+        .getByText(/해제될 때까지 결제\(온라인 주문 포함\)·송금·기부·환불·정산이 거절됩니다/)
         .first()
         .waitFor();
       await screenshot(member, 'fraud-05-payment-refused');
