@@ -140,6 +140,7 @@ export function createPlatform(
   const giving = new GivingService(db, clock, {
     ledger,
     freezes,
+    reference,
     tenants,
     members,
     policy,

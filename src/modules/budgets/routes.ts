@@ -36,7 +36,7 @@ const NewPotSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
     period: Type.Union([Type.Literal('annual'), Type.Literal('monthly')]),
-    from: Instant("start of the period: local midnight of Jan 1 (annual) or of the month's 1st (monthly)"),
+    from: Instant('start of the period'),
     to: Instant(
       'end of the period (exclusive): at most 366 days after from for an annual pot, 31 for a monthly one; not yet passed',
     ),

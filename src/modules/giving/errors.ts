@@ -55,13 +55,4 @@ export const GivingErrors = {
       message: `monthly gift ${giftId} not found`,
       messageKo: '정기 기부를 찾을 수 없습니다',
     }),
-  /** The same refusal as a programme's: a grant limited to codes no shop can have is usable nowhere. */
-  unknownIndustries: (codes: readonly string[]) =>
-    new DomainError({
-      code: 'UNKNOWN_INDUSTRY',
-      httpStatus: 400,
-      message: `not industries of this city: ${codes.join(', ')}; see GET /v1/industries`,
-      messageKo: `이 지역의 업종이 아닙니다: ${codes.join(', ')}`,
-      details: { codes: [...codes] },
-    }),
 };

@@ -12,6 +12,7 @@ import type { LedgerService } from '../ledger/ledger-service.js';
 import type { Account, Posting } from '../ledger/types.js';
 import { type MemberService, memberAccountIds } from '../members/member-service.js';
 import type { PolicyService } from '../policy/policy-service.js';
+import type { ReferenceService } from '../reference/reference-service.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import type { WalletService } from '../wallets/wallet-service.js';
@@ -93,6 +94,7 @@ export class GivingService {
     private readonly deps: {
       ledger: LedgerService;
       freezes: FreezeService;
+      reference: ReferenceService;
       tenants: TenantService;
       members: MemberService;
       policy: PolicyService;

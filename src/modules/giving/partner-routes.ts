@@ -310,9 +310,6 @@ function giftRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         const { tenantId, userId } = userOf(request);
         const { expiresAt, usableFrom, allowedIndustries } = request.query;
         return idempotency.run(request, reply, { tenantId, principalId: userId }, async (tx) => {
-          const industriesOfCity = (await platform.reference.listIndustries(tenantId, tx)).map(
-            (industry) => industry.code,
-          );
           const gift = await giving.partners.gift(
             tx,
             tenantId,
@@ -326,7 +323,6 @@ function giftRoutes(platform: Platform): FastifyPluginAsyncTypebox {
                 .split(',')
                 .map((code) => code.trim())
                 .filter((code) => code.length > 0),
-              industriesOfCity,
             },
           );
           return { statusCode: 201, body: giftJson(gift) };

@@ -14,10 +14,10 @@ import { normalizeBusinessNumber } from '../merchants/business-number.js';
 import { countDataRows, parseCsv } from '../programs/csv.js';
 import { checkRows, readRow, recipientColumns } from '../programs/recipient-rows.js';
 import type { RowError } from '../programs/types.js';
+import type { ReferenceService } from '../reference/reference-service.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { SYSTEM_ACCOUNTS } from '../wallets/wallet-service.js';
-import { GivingErrors } from './errors.js';
 import {
   type PartnerGiftMovement,
   partnerGiftExpiryTransferId,
@@ -89,8 +89,6 @@ export interface GiftRules {
   usableFrom?: Date;
   expiresAt: Date;
   allowedIndustries?: string[];
-  /** The city's industry codes (the reference module's): the only ones `allowedIndustries` may name. */
-  industriesOfCity: readonly string[];
 }
 
 export interface PartnerStatement extends Partner {
@@ -200,6 +198,8 @@ export class PartnerAgreements {
       tenants: TenantService;
       bank: BankGateway;
       operatorActions: OperatorActionLog;
+      /** The city's industries, which a gift's allowed industries must name. */
+      reference: ReferenceService;
       /** A deposit answers from its own row, and claims its key in the shared key space. */
       keys: KeyClaims;
     },
@@ -565,7 +565,8 @@ export class PartnerAgreements {
         'expiresAt must be after usableFrom and now',
         '사용 기한은 사용 시작일과 현재보다 뒤여야 합니다',
       );
-    assertIndustriesOfCity(rules);
+    // A gift limited to industries the city does not have would tie up the deposit in grants usable nowhere.
+    await this.deps.reference.requireIndustries(tenantId, rules.allowedIndustries ?? [], tx);
     const rowCount = countDataRows(csv);
     if (rowCount > GIFT_ROWS_MAX)
       throw invalidInput(
@@ -800,13 +801,6 @@ export class PartnerAgreements {
 }
 
 /** The movements whose transfer the ledger posted in this call: a replay moved nothing, so it is no line. */
-/** A gift limited to industries the city does not have would tie up the deposit in grants usable nowhere. */
-function assertIndustriesOfCity(rules: GiftRules): void {
-  const known = new Set(rules.industriesOfCity);
-  const unknown = (rules.allowedIndustries ?? []).filter((code) => !known.has(code));
-  if (unknown.length > 0) throw GivingErrors.unknownIndustries(unknown);
-}
-
 function postedNow<T extends PartnerGiftMovement>(
   movements: readonly T[],
   results: readonly TransferResult[],

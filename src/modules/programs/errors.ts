@@ -19,14 +19,6 @@ export const ProgramErrors = {
       `정책발행 사업 ${programId}을(를) 찾을 수 없습니다`,
     ),
   invalid: (message: string, messageKo: string) => programError('INVALID_PROGRAM', 400, message, messageKo),
-  unknownIndustry: (codes: string[]) =>
-    programError(
-      'UNKNOWN_INDUSTRY',
-      400,
-      `not industries of this city: ${codes.join(', ')}`,
-      `이 지역의 업종이 아닙니다: ${codes.join(', ')}`,
-      { codes },
-    ),
   unknownDistrict: (codes: string[]) =>
     programError(
       'UNKNOWN_DISTRICT',

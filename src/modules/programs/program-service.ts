@@ -143,11 +143,7 @@ export class ProgramService {
     industries: readonly string[],
     districts: readonly string[],
   ): Promise<void> {
-    const knownIndustries = new Set(
-      (await this.deps.reference.listIndustries(tenantId, tx)).map((i) => i.code),
-    );
-    const unknownIndustries = industries.filter((code) => !knownIndustries.has(code));
-    if (unknownIndustries.length > 0) throw ProgramErrors.unknownIndustry(unknownIndustries);
+    await this.deps.reference.requireIndustries(tenantId, industries, tx);
     const knownDistricts = new Set(
       (await this.deps.reference.listDistricts(tenantId, tx)).map((d) => d.code),
     );

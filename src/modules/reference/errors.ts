@@ -11,6 +11,17 @@ export function unknownIndustry(code: string): DomainError {
   });
 }
 
+/** Codes a grant or programme may not name: the city has no such industries. */
+export function unknownIndustries(codes: readonly string[]): DomainError {
+  return new DomainError({
+    code: 'UNKNOWN_INDUSTRY',
+    httpStatus: 400,
+    message: `not industries of this city: ${codes.join(', ')}`,
+    messageKo: `이 지역의 업종이 아닙니다: ${codes.join(', ')}`,
+    details: { codes: [...codes] },
+  });
+}
+
 export function unknownDistrict(code: string): DomainError {
   return new DomainError({
     code: 'UNKNOWN_DISTRICT',

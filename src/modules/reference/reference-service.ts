@@ -4,6 +4,7 @@ import {
   dongNotInDistrict,
   marketNotInDistrict,
   unknownDistrict,
+  unknownIndustries,
   unknownIndustry,
   unknownMarket,
 } from './errors.js';
@@ -92,6 +93,14 @@ export class ReferenceService {
     const industry = await this.getIndustry(tenantId, code, tx);
     if (!industry) throw unknownIndustry(code);
     return industry;
+  }
+
+  /** Every code an industry of the city, or 400 UNKNOWN_INDUSTRY naming those that are not. */
+  async requireIndustries(tenantId: string, codes: readonly string[], tx?: Sql): Promise<void> {
+    if (codes.length === 0) return;
+    const known = new Set((await this.listIndustries(tenantId, tx)).map((industry) => industry.code));
+    const unknown = codes.filter((code) => !known.has(code));
+    if (unknown.length > 0) throw unknownIndustries(unknown);
   }
 
   async requireDistrict(tenantId: string, code: string, tx?: Sql): Promise<District> {
