@@ -94,14 +94,7 @@ function clientFaultOf(error: FastifyError, status: number): DomainError {
  * the router's length): the same problem body as every other error; its detail does not repeat the path.
  */
 export function frameworkProblemOf(error: FastifyError): DomainError {
-  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    return new DomainError({
-      code: error.code,
-      httpStatus: 414,
-      message: 'a path parameter is longer than any id',
-      messageKo: FRAMEWORK_MESSAGES_KO[error.code] as string,
-    });
-  }
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return overLongParameter();
   return clientFaultOf(
     Object.assign(error, { message: 'the URL is not valid (a malformed percent-encoding)' }),
     error.statusCode ?? 400,
@@ -161,7 +154,7 @@ export function registerProblemHandlers(
     // The router refuses an over-long parameter before a static segment (FST_ERR_MAX_PARAM_LENGTH)
     // but reports one at the end of a path as no route: both are the same mistake, answered alike.
     if (path.split('/').some((segment) => segment.length > pathParamLengthMax))
-      return sendProblem(request, reply, frameworkProblemOf(overLongParameter()));
+      return sendProblem(request, reply, overLongParameter());
     return sendProblem(
       request,
       reply,
@@ -175,10 +168,11 @@ export function registerProblemHandlers(
   });
 }
 
-function overLongParameter(): FastifyError {
-  return Object.assign(new Error('a path parameter is longer than any id'), {
+function overLongParameter(): DomainError {
+  return new DomainError({
     code: 'FST_ERR_MAX_PARAM_LENGTH',
-    name: 'FastifyError',
-    statusCode: 414,
-  }) as FastifyError;
+    httpStatus: 414,
+    message: 'a path parameter is longer than any id',
+    messageKo: FRAMEWORK_MESSAGES_KO.FST_ERR_MAX_PARAM_LENGTH as string,
+  });
 }
