@@ -38,6 +38,7 @@ import { REQUEST_ID_HEADER, registerObservability, requestIdOf } from './observa
 import { documentRouteContract, documentWholeContract } from './openapi-contract.js';
 import { frameworkProblemOf, registerProblemHandlers, sendProblem } from './problem.js';
 import { registerTenantCheck } from './request-context.js';
+import { type ResponseCheckOptions, registerResponseCheck } from './response-check.js';
 import { applySecurityHeaders, registerSecurity } from './security.js';
 import { validatorCompiler } from './validation.js';
 import { registerWebApp, WEB_DIST_DIR } from './web.js';
@@ -55,6 +56,8 @@ export const PATH_PARAM_LENGTH_MAX = 128;
 export interface AppOptions {
   /** false for tests; otherwise a pino level. */
   logLevel: string | false;
+  /** Tests check every response against its documented schema (src/http/response-check.ts). */
+  responseCheck?: ResponseCheckOptions;
 }
 
 /** Builds the HTTP app without listening, so tests can `inject` requests. */
@@ -77,6 +80,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   registerInputGuard(app);
   registerTenantCheck(app, platform.tenants);
   registerEmptyBody(app);
+  if (options.responseCheck) registerResponseCheck(app, options.responseCheck);
   registerObservability(app, platform.metrics, platform.config.metricsToken, () =>
     platform.clusters?.members().map(({ name, platform: member }) => ({ name, metrics: member.metrics })),
   );

@@ -19,12 +19,12 @@ function validatorOf(format: 'date' | 'date-time'): (text: string) => boolean {
   return (text) => boundedYear(text) && (validate as (text: string) => boolean)(text);
 }
 
-export function newAjv(coerceTypes: boolean | 'array'): Ajv {
+export function newAjv(coerceTypes: boolean | 'array', allErrors = false): Ajv {
   const ajv = new Ajv({
     coerceTypes,
     useDefaults: true,
     removeAdditional: false,
-    allErrors: false,
+    allErrors,
     strict: false,
   });
   (addFormats as unknown as (ajv: Ajv) => Ajv)(ajv);

@@ -10,6 +10,7 @@ import {
   newMember,
   openTestPlatform,
   seedTestTenant,
+  TEST_RESPONSE_CHECK,
   type TestPlatform,
 } from '../support/platform.js';
 
@@ -73,7 +74,7 @@ describe.each(databaseKinds())('demo shops in the public directory on %s', (kind
 
   it('a production server on the same books never lists a demo shop', async () => {
     const production = createPlatform(loadConfig({ HANBAT_MODE: 'production' }), t.db, t.clock, t.bank);
-    const app = await buildApp(production, { logLevel: false });
+    const app = await buildApp(production, { logLevel: false, responseCheck: TEST_RESPONSE_CHECK });
     try {
       const items = await directory(app);
       expect(items.map((item) => item.id)).toContain(realShopId);

@@ -11,6 +11,7 @@ import {
   newMember,
   openTestPlatform,
   seedTestTenant,
+  TEST_RESPONSE_CHECK,
   type TestPlatform,
 } from '../support/platform.js';
 
@@ -23,7 +24,7 @@ async function restartInProduction(
 ): Promise<{ platform: Platform; app: FastifyInstance }> {
   const config = loadConfig({ SESSION_TTL_MINUTES: String(366 * 24 * 60), ...env });
   const platform = createPlatform(config, t.db, t.clock, t.bank);
-  return { platform, app: await buildApp(platform, { logLevel: false }) };
+  return { platform, app: await buildApp(platform, { logLevel: false, responseCheck: TEST_RESPONSE_CHECK }) };
 }
 
 async function signIn(app: FastifyInstance, tenantId: string, phone: string, password: string) {

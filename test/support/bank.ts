@@ -8,7 +8,7 @@ import { HttpBankGateway, type HttpBankGatewayOptions } from '../../src/modules/
 import { SandboxBank, type SandboxBankOptions } from '../../src/modules/bank/sandbox/server.js';
 import { createPlatform, type Platform } from '../../src/platform.js';
 import { openTestDatabase } from './databases.js';
-import { ARTICLE_NOON } from './platform.js';
+import { ARTICLE_NOON, TEST_RESPONSE_CHECK } from './platform.js';
 
 export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789';
 const LOOPBACK = '127.0.0.1';
@@ -68,7 +68,10 @@ export async function openBankTestPlatform(
     BANK_SIGNING_SECRET: TEST_SIGNING_SECRET,
   });
   const platform = createPlatform(config, db, clock, bank);
-  const app = await buildApp(platform, { logLevel: process.env.TEST_LOG_LEVEL ?? false });
+  const app = await buildApp(platform, {
+    logLevel: process.env.TEST_LOG_LEVEL ?? false,
+    responseCheck: TEST_RESPONSE_CHECK,
+  });
   const platformUrl = await app.listen({ host: LOOPBACK, port: 0 });
   return {
     db,

@@ -4,6 +4,7 @@ import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { Database, DatabaseKind } from '../../src/db/database.js';
 import { buildApp } from '../../src/http/app.js';
+import type { ResponseCheckOptions } from '../../src/http/response-check.js';
 import { registerJobs } from '../../src/jobs.js';
 import { InProcessSandboxBank } from '../../src/modules/bank/in-process-sandbox-bank.js';
 import { auditLedger } from '../../src/modules/ledger/audit.js';
@@ -14,6 +15,14 @@ import { openTestDatabase } from './databases.js';
 
 /** 2021-05-13 12:00 KST, the day of the seed article: inside the 2021 policy and budget. */
 export const ARTICLE_NOON = '2021-05-13T03:00:00Z';
+
+/**
+ * Every test app checks each response against its documented schema and fails the request when they
+ * differ; `HANBAT_RESPONSE_LOG=FILE` collects the differences in FILE instead (a sweep of the suite).
+ */
+export const TEST_RESPONSE_CHECK: ResponseCheckOptions = {
+  logFile: process.env.HANBAT_RESPONSE_LOG || undefined,
+};
 
 /** Signs the checkpoints of test platforms; made once per test process. */
 export const TEST_CHECKPOINT_KEY = generateSigningKeyPem();
@@ -46,7 +55,10 @@ export async function openTestPlatform(
     bank,
   );
   registerJobs(platform);
-  const app = await buildApp(platform, { logLevel: process.env.TEST_LOG_LEVEL ?? false });
+  const app = await buildApp(platform, {
+    logLevel: process.env.TEST_LOG_LEVEL ?? false,
+    responseCheck: TEST_RESPONSE_CHECK,
+  });
   return {
     db,
     clock,

@@ -50,7 +50,7 @@ export function auditTrailRoutes(platform: Platform): FastifyPluginAsyncTypebox 
         const last = items.at(-1);
         const names = await namesOf(platform, userOf(request).tenantId, items);
         return {
-          items: items.map((item) => ({
+          items: items.map(({ tenantId: _city, ...item }) => ({
             ...item,
             at: item.at.toISOString(),
             actorName: names.people.get(item.actorUserId) ?? null,

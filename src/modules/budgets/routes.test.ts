@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds, openTestDatabase } from '../../../test/support/databases.js';
+import { TEST_RESPONSE_CHECK } from '../../../test/support/platform.js';
 import { createTestTenant } from '../../../test/support/tenants.js';
 import { ManualClock } from '../../clock.js';
 import { loadConfig } from '../../config.js';
@@ -55,6 +56,7 @@ describe.each(databaseKinds())('budget routes on %s', (kind) => {
       withTokenRoles(platform, () => tenantId),
       {
         logLevel: false,
+        responseCheck: TEST_RESPONSE_CHECK,
       },
     );
     const created = await app.inject({

@@ -33,6 +33,7 @@ const LoginBody = Type.Object(
 
 const MemberSchema = Type.Object({
   memberId: Type.String(),
+  tenantId: Type.String({ description: "the member's city" }),
   phone: Type.String(),
   name: Type.String(),
   birthDate: Type.String(),
@@ -159,7 +160,8 @@ export function memberRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         const member = await members.getMember(principal.tenantId, principal.userId);
         if (!member) throw new Error(`session of a missing member ${principal.userId}`);
         const merchantIds = await merchants.ownedMerchantIds(principal.tenantId, principal.userId);
-        return { ...member, memberId: member.id, merchantIds };
+        const { id, createdAt: _joined, ...profile } = member;
+        return { ...profile, memberId: id, merchantIds };
       },
     );
 

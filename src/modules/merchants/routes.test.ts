@@ -6,6 +6,7 @@ import {
   type TestSessions,
   useTestSessions,
 } from '../../../test/support/merchants-fixtures.js';
+import { TEST_RESPONSE_CHECK } from '../../../test/support/platform.js';
 import { createTestTenant } from '../../../test/support/tenants.js';
 import { ManualClock } from '../../clock.js';
 import { loadConfig } from '../../config.js';
@@ -35,7 +36,7 @@ describe.each(databaseKinds())('merchant routes on %s', (kind) => {
     ownerToken = sessions.signIn(tenantId, 'usr_owner');
     reviewerToken = sessions.signIn(tenantId, 'usr_reviewer', ['merchant_reviewer']);
     auditorToken = sessions.signIn(tenantId, 'usr_auditor', ['auditor']);
-    app = await buildApp(platform, { logLevel: false });
+    app = await buildApp(platform, { logLevel: false, responseCheck: TEST_RESPONSE_CHECK });
   });
   afterAll(async () => {
     await app.close();

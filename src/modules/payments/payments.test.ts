@@ -9,6 +9,7 @@ import {
   newMember,
   openTestPlatform,
   seedTestTenant,
+  TEST_RESPONSE_CHECK,
   type TestPlatform,
 } from '../../../test/support/platform.js';
 import { loadConfig } from '../../config.js';
@@ -506,7 +507,7 @@ describe.each(databaseKinds())('charging and paying on %s', (kind) => {
   it('pays and charges on a freshly started platform whose caches are cold', async () => {
     const citizen = await charged(20_000);
     const restarted = createPlatform(loadConfig({ SESSION_TTL_MINUTES: '600000' }), t.db, t.clock, t.bank);
-    const app = await buildApp(restarted, { logLevel: false });
+    const app = await buildApp(restarted, { logLevel: false, responseCheck: TEST_RESPONSE_CHECK });
     try {
       const afterRestart = new ApiClient(app, tenantId);
       afterRestart.token = citizen.token;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds, openTestDatabase } from '../../../test/support/databases.js';
+import { TEST_RESPONSE_CHECK } from '../../../test/support/platform.js';
 import { createTestTenant } from '../../../test/support/tenants.js';
 import { ManualClock } from '../../clock.js';
 import { loadConfig } from '../../config.js';
@@ -58,7 +59,7 @@ describe.each(databaseKinds())('policy routes on %s', (kind) => {
     tenantId = await createTestTenant(db, clock);
     emptyTenantId = await createTestTenant(db, clock);
     await seedDaejeonPolicy(platform, tenantId);
-    app = await buildApp(platform, { logLevel: false });
+    app = await buildApp(platform, { logLevel: false, responseCheck: TEST_RESPONSE_CHECK });
   });
   afterAll(async () => {
     await app.close();

@@ -35,7 +35,11 @@ export function policyRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         const at = platform.clock.now();
         const current = await policy.cashbackPolicyAt(tenantId, at);
         const rules = await policy.rulesInForce(tenantId, at);
-        return { at: at.toISOString(), policy: current && policyJson(current), rules: rules.map(ruleJson) };
+        return {
+          at: at.toISOString(),
+          policy: current && withoutAuthor(policyJson(current)),
+          rules: rules.map((rule) => withoutAuthor(ruleJson(rule))),
+        };
       },
     );
 
@@ -124,4 +128,12 @@ export function policyRoutes(platform: Platform): FastifyPluginAsyncTypebox {
       },
     );
   };
+}
+
+/** Citizens see the rules, not which operator entered them. */
+function withoutAuthor<T extends { createdBy: string }>({
+  createdBy: _operator,
+  ...rest
+}: T): Omit<T, 'createdBy'> {
+  return rest;
 }

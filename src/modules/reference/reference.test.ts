@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databaseKinds, openTestDatabase } from '../../../test/support/databases.js';
+import { TEST_RESPONSE_CHECK } from '../../../test/support/platform.js';
 import { createTestTenant } from '../../../test/support/tenants.js';
 import { ManualClock } from '../../clock.js';
 import { loadConfig } from '../../config.js';
@@ -161,7 +162,7 @@ describe.each(databaseKinds())('reference routes on %s', (kind) => {
     const platform = createPlatform(loadConfig({}), db, clock);
     tenantId = await createTestTenant(db, clock);
     await platform.reference.seedPreset(tenantId, DAEJEON_REFERENCE);
-    app = await buildApp(platform, { logLevel: false });
+    app = await buildApp(platform, { logLevel: false, responseCheck: TEST_RESPONSE_CHECK });
   });
   afterAll(async () => {
     await app.close();
