@@ -467,8 +467,9 @@ function assertFunded(
     throw new DomainError({
       code: 'BUDGET_INSUFFICIENT',
       httpStatus: 409,
-      message: `annual pot ${origin.potId} does not hold enough (for its national or city share) to fund this`,
+      message: 'the annual budget does not hold enough (for its national or city share) to fund this',
       messageKo: '연간 예산의 잔액이 부족합니다',
+      details: { potId: origin.potId },
     });
   }
   if (result?.code === 'IDEMPOTENCY_CONFLICT') {

@@ -1,4 +1,5 @@
 import { DomainError } from '../../errors.js';
+import { wonEn } from '../../won-text.js';
 import { UNIT_PRICE_WON_MAX } from './pricing.js';
 
 function commerceError(
@@ -127,7 +128,7 @@ export const CommerceErrors = {
     commerceError(
       'BELOW_MINIMUM_ORDER',
       422,
-      `the minimum order is ₩${minimumOrderWon}`,
+      `the minimum order is ${wonEn(minimumOrderWon)}`,
       `최소 주문 금액은 ${minimumOrderWon}원입니다`,
       { merchantId, minimumOrderWon, subtotalWon },
     ),

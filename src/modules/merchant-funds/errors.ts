@@ -1,4 +1,5 @@
 import { DomainError } from '../../errors.js';
+import { wonEn } from '../../won-text.js';
 
 /** The fund's refusals, each with a stable code and Korean and English messages. */
 export const FundErrors = {
@@ -22,7 +23,7 @@ export const FundErrors = {
     new DomainError({
       code: 'FUND_POOL_EXHAUSTED',
       httpStatus: 409,
-      message: `the fund pool has ₩${availableWon} available, less than the ₩${requestedWon} to lend`,
+      message: `the fund pool has ${wonEn(availableWon)} available, less than the ${wonEn(requestedWon)} to lend`,
       messageKo: `자금 잔액(${availableWon}원)이 대출 금액보다 적습니다`,
       details: { requestedWon, availableWon },
     }),

@@ -1,4 +1,5 @@
 import { DomainError } from '../../errors.js';
+import { wonEn } from '../../won-text.js';
 
 export function paymentError(
   code: string,
@@ -31,7 +32,7 @@ export const PaymentErrors = {
     paymentError(
       'INSUFFICIENT_FUNDS',
       422,
-      `the balance is ${shortfallWon} won short`,
+      `the balance is ${wonEn(shortfallWon)} short`,
       `잔액이 ${shortfallWon.toLocaleString('ko-KR')}원 부족합니다`,
       { shortfallWon },
     ),
@@ -77,7 +78,7 @@ export const PaymentErrors = {
     paymentError(
       'CANCEL_AMOUNT_INVALID',
       422,
-      `the cancellation must be 1 to ${remainingWon} won`,
+      `the cancellation must be ₩1 to ${wonEn(remainingWon)}`,
       `취소 금액은 1원부터 ${remainingWon.toLocaleString('ko-KR')}원까지입니다`,
       { remainingWon },
     ),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Database, Sql } from '../../db/database.js';
 import { DomainError, invalidInput } from '../../errors.js';
+import { wonEn } from '../../won-text.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import { quoteCashback } from './cashback.js';
 import {
@@ -290,7 +291,7 @@ function amountOverLimit(key: RuleKey, amountWon: number, limitWon: number): Dom
   return new DomainError({
     code: 'AMOUNT_OVER_LIMIT',
     httpStatus: 422,
-    message: `₩${amountWon} is over the limit of ₩${limitWon} (${key})`,
+    message: `${wonEn(amountWon)} is over the limit of ${wonEn(limitWon)} (${key})`,
     messageKo: `한도(${limitWon}원, ${key})를 넘는 금액입니다`,
     details: { rule: key, limitWon },
   });

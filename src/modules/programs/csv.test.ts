@@ -91,7 +91,7 @@ describe('recipient rows', () => {
       [9, 'MALFORMED_ROW', '형식이 올바르지 않은 행입니다: 따옴표로 감싸지 않은 칸 안에 따옴표가 있습니다'],
     ]);
     expect(errors.map(({ line, message }) => [line, message])).toEqual([
-      [3, "the amount is over the programme's per-recipient limit: the limit is 500000 won"],
+      [3, "the amount is over the programme's per-recipient limit: the limit is ₩500,000"],
       [4, 'the member appears twice in the file: the same member as line 2'],
       [5, 'the row is not a well-formed CSV row: name the member by phone or by memberId: exactly one'],
       [6, 'the row is not a well-formed CSV row: expected 3 fields, found 2'],

@@ -1,4 +1,5 @@
 import { DomainError } from '../../errors.js';
+import { wonEn } from '../../won-text.js';
 
 function programError(
   code: string,
@@ -53,7 +54,7 @@ export const ProgramErrors = {
     programError(
       'PROGRAM_BUDGET_EXCEEDED',
       409,
-      `the valid rows total ${fileWon} won; with ${alreadyWon} won already allotted that exceeds the budget of ${budgetWon} won`,
+      `the valid rows total ${wonEn(fileWon)}; with ${wonEn(alreadyWon)} already allotted that exceeds the budget of ${wonEn(budgetWon)}`,
       `유효한 행의 합계 ${fileWon.toLocaleString('ko-KR')}원과 기존 배정액 ${alreadyWon.toLocaleString('ko-KR')}원이 예산 ${budgetWon.toLocaleString('ko-KR')}원을 넘습니다`,
       { budgetWon, alreadyWon, fileWon },
     ),

@@ -1,3 +1,4 @@
+import { wonEn } from '../../won-text.js';
 import { normalizePhone } from '../members/phone.js';
 import type { CsvDocument, CsvLine } from './csv.js';
 import { ProgramErrors } from './errors.js';
@@ -162,7 +163,7 @@ function checkRow(
   const amount = amountOf(row.amount, rules);
   if (amount === 'AMOUNT_OVER_LIMIT') {
     return rejected(row.line, amount, echo, [
-      `the limit is ${rules.amountMaxWon} won`,
+      `the limit is ${wonEn(rules.amountMaxWon)}`,
       `한도 ${WON_KO.format(rules.amountMaxWon)}원`,
     ]).error;
   }

@@ -1,4 +1,5 @@
 import { DomainError } from '../../errors.js';
+import { wonEn } from '../../won-text.js';
 
 function transferError(
   code: string,
@@ -43,7 +44,7 @@ export const TransferErrors = {
     transferError(
       'TRANSFER_LIMIT_EXCEEDED',
       422,
-      `over the ${limit.replace('_', '-')} transfer limit of ${capWon} won: ${remainingWon} won remaining`,
+      `over the ${limit.replace('_', '-')} transfer limit of ${wonEn(capWon)}: ${wonEn(remainingWon)} left`,
       `${{ per_send: '1회', daily: '1일', monthly: '월' }[limit]} 송금 한도 ${capWon.toLocaleString('ko-KR')}원을 넘습니다. 남은 한도: ${remainingWon.toLocaleString('ko-KR')}원`,
       { limit, capWon, remainingWon },
     ),
