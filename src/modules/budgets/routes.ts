@@ -146,6 +146,8 @@ export function budgetRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['budgets'],
           summary: 'Add funding to a pot whose period is not over; idempotent by Idempotency-Key',
+          description:
+            'Answers the pot as it stands once the top-up is in. A retry with the same key adds nothing and answers the pot as it stands then (its figures may have moved since).',
           params: PotParams,
           headers: IdempotencyHeaders,
           body: TopUpSchema,

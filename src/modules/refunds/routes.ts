@@ -49,6 +49,12 @@ function view(refund: Refund) {
   };
 }
 
+const RefundWallet = {
+  ...WalletSchema,
+  description:
+    "the wallet as it stands when this answer is made: a retry with the same key answers the refund's current status and the wallet of that moment",
+};
+
 export function refundRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   const { refunds, wallets, guards } = platform;
   return async (app) => {
@@ -63,8 +69,8 @@ export function refundRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           headers: PinHeaders,
           body: RefundBody,
           response: {
-            201: Type.Intersect([RefundSchema, Type.Object({ wallet: WalletSchema })]),
-            202: Type.Intersect([RefundSchema, Type.Object({ wallet: WalletSchema })]),
+            201: Type.Intersect([RefundSchema, Type.Object({ wallet: RefundWallet })]),
+            202: Type.Intersect([RefundSchema, Type.Object({ wallet: RefundWallet })]),
             ...problemResponses(400, 401, 403, 409, 422, 423, 502),
           },
         },

@@ -1,7 +1,9 @@
+import type { Clock } from '../../clock.js';
 import { DomainError } from '../../errors.js';
 import { SerialByKey } from '../../serial-by-key.js';
+import { wonEn } from '../../won-text.js';
 import type { MemberService } from '../members/member-service.js';
-import { AUTO_CHARGE_KEY_PREFIX, type WalletService } from './wallet-service.js';
+import { AUTO_CHARGE_ATTEMPTS_MAX, type WalletService } from './wallet-service.js';
 
 export interface AutoChargeReceipt {
   chargeId: string;
@@ -12,29 +14,35 @@ export interface AutoChargeReceipt {
 /**
  * Charges whole auto-charge amounts to cover a payment's shortfall, as ONE bank withdrawal so that it
  * either all happens or none of it does. The key is derived from the payment's key, so a retried
- * payment reuses the same charge. Returns null when the member has auto-charge off.
+ * payment continues a charge still in flight instead of making another (`WalletService.autoChargeTurn`).
+ * Returns null when the member has auto-charge off.
  */
 export async function coverShortfall(
   deps: { wallets: WalletService; members: MemberService },
   tenantId: string,
   memberId: string,
   shortfallWon: number,
-  paymentKey: string,
+  payment: { key: string; startedAt: Date },
 ): Promise<AutoChargeReceipt | null> {
   const setting = await deps.wallets.autoCharge(tenantId, memberId);
   if (!setting.enabled) return null;
-  const units = Math.ceil(shortfallWon / setting.amountWon);
-  const amountWon = units * setting.amountWon;
+  const turn = await deps.wallets.autoChargeTurn(tenantId, memberId, payment.key, payment.startedAt);
+  const amountWon =
+    turn.kind === 'continue'
+      ? turn.amountWon
+      : Math.ceil(shortfallWon / setting.amountWon) * setting.amountWon;
+  if (turn.kind === 'exhausted') {
+    throw autoChargeFailed(
+      'ATTEMPTS_EXHAUSTED',
+      `this payment's key has made ${AUTO_CHARGE_ATTEMPTS_MAX} auto-charges already; pay with a new key`,
+      `이 결제 요청으로 자동충전을 이미 ${AUTO_CHARGE_ATTEMPTS_MAX}번 했습니다. 새 요청으로 결제하세요`,
+      amountWon,
+    );
+  }
   const bankAccount = await deps.members.bankAccountOf(tenantId, memberId);
   let charge: Awaited<ReturnType<WalletService['charge']>>;
   try {
-    charge = await deps.wallets.charge(
-      tenantId,
-      memberId,
-      amountWon,
-      `${AUTO_CHARGE_KEY_PREFIX}${paymentKey}`,
-      bankAccount,
-    );
+    charge = await deps.wallets.charge(tenantId, memberId, amountWon, turn.key, bankAccount);
   } catch (error) {
     if (error instanceof DomainError)
       throw autoChargeFailed(error.code, error.message, error.messageKo, amountWon);
@@ -56,7 +64,7 @@ export async function coverShortfall(
       amountWon,
     );
   }
-  return { chargeId: charge.id, amountWon, units };
+  return { chargeId: charge.id, amountWon, units: Math.ceil(amountWon / setting.amountWon) };
 }
 
 /** The members' auto-charge turns (in this process): bounded by the members paying at once. */
@@ -75,12 +83,13 @@ function shortfallOf(error: unknown): number | null {
  * than they need together. A payment that still fails after its charge says what was charged.
  */
 export async function payCoveringShortfall<Outcome>(
-  deps: { wallets: WalletService; members: MemberService },
+  deps: { wallets: WalletService; members: MemberService; clock: Clock },
   tenantId: string,
   memberId: string,
   paymentKey: string,
   pay: (autoCharge?: AutoChargeReceipt) => Promise<Outcome>,
 ): Promise<Outcome> {
+  const payment = { key: paymentKey, startedAt: deps.clock.now() };
   try {
     return await pay();
   } catch (error) {
@@ -94,7 +103,7 @@ export async function payCoveringShortfall<Outcome>(
     } catch (error) {
       const shortfallWon = shortfallOf(error);
       if (shortfallWon === null) throw error;
-      const autoCharge = await coverShortfall(deps, tenantId, memberId, shortfallWon, paymentKey);
+      const autoCharge = await coverShortfall(deps, tenantId, memberId, shortfallWon, payment);
       if (!autoCharge) throw error;
       try {
         return await pay(autoCharge);
@@ -111,7 +120,7 @@ function paidAfterChargeFailed(error: unknown, autoCharge: AutoChargeReceipt): u
   return new DomainError({
     code: error.code,
     httpStatus: error.httpStatus,
-    message: `${error.message}; auto-charge ${autoCharge.chargeId} of ${autoCharge.amountWon} won was made and stays in the wallet`,
+    message: `${error.message}; auto-charge ${autoCharge.chargeId} of ${wonEn(autoCharge.amountWon)} was made and stays in the wallet`,
     messageKo: `${error.messageKo} (자동충전 ${autoCharge.amountWon.toLocaleString('ko-KR')}원은 완료되어 지갑에 남아 있습니다)`,
     details: { ...error.details, autoCharge },
   });
@@ -121,7 +130,7 @@ function autoChargeFailed(reason: string, why: string, whyKo: string, amountWon:
   return new DomainError({
     code: 'AUTO_CHARGE_FAILED',
     httpStatus: reason === 'BANK_DECLINED' || reason === 'BANK_PENDING' ? 502 : 422,
-    message: `the balance was short and auto-charge of ${amountWon} won failed: ${why}`,
+    message: `the balance was short and auto-charge of ${wonEn(amountWon)} failed: ${why}`,
     messageKo: `잔액이 부족해 ${amountWon.toLocaleString('ko-KR')}원을 자동충전하려 했지만 실패했습니다: ${whyKo}`,
     details: { reason, autoChargeWon: amountWon },
   });

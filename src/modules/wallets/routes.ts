@@ -15,7 +15,11 @@ const ChargeResponse = Type.Object({
   chargeId: Type.String(),
   status: Type.Union([Type.Literal('succeeded'), Type.Literal('pending'), Type.Literal('failed')]),
   amountWon: Type.Integer(),
-  wallet: WalletSchema,
+  wallet: {
+    ...WalletSchema,
+    description:
+      "the wallet as it stands when this answer is made: a retry with the same key answers the charge's current status (a pending charge may have completed) and the wallet of that moment",
+  },
 });
 
 const ActivitySchema = Type.Object({
@@ -156,7 +160,7 @@ export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         const last = items.at(-1);
         return {
           items: await Promise.all(
-            items.map(async (item) => ({
+            items.map(async ({ tenantId: _city, ...item }) => ({
               ...item,
               at: item.at.toISOString(),
               details: await memberFacingDetails(principal.tenantId, principal.userId, item.details),

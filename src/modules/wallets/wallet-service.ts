@@ -2,6 +2,7 @@ import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { DomainError, invalidInput } from '../../errors.js';
 import { monthKey } from '../../time.js';
+import { wonEn } from '../../won-text.js';
 import type { BankAccountRef, BankGateway, BankOutcome } from '../bank/bank-gateway.js';
 import type { EventFeed } from '../events/event-feed.js';
 import { chargeConfirmedEvent } from '../events/producers.js';
@@ -28,6 +29,29 @@ export const SYSTEM_ACCOUNTS = {
  * client key does (`idempotencyKeyOf` refuses it).
  */
 export const AUTO_CHARGE_KEY_PREFIX = PLATFORM_KEY_PREFIX;
+
+/**
+ * How many auto-charges one payment key may make. A retried payment makes another only when the
+ * last one's money was spent elsewhere, so this bounds a client that keeps retrying one key.
+ */
+export const AUTO_CHARGE_ATTEMPTS_MAX = 5;
+
+/**
+ * The key of a payment's nth auto-charge. The first is the bare prefixed key (charges made before
+ * retries existed keep their names); later ones add " #n": a space no client key holds, so no other
+ * payment's key can name them.
+ */
+export function autoChargeKey(paymentKey: string, attempt: number): string {
+  return attempt === 0
+    ? `${AUTO_CHARGE_KEY_PREFIX}${paymentKey}`
+    : `${AUTO_CHARGE_KEY_PREFIX}${paymentKey} #${attempt}`;
+}
+
+/** Which auto-charge a payment's shortfall uses: one still in flight, or a new attempt. */
+export type AutoChargeTurn =
+  | { kind: 'new'; key: string }
+  | { kind: 'continue'; key: string; amountWon: number }
+  | { kind: 'exhausted' };
 
 interface ChargeRow {
   id: string;
@@ -125,6 +149,41 @@ export class WalletService {
     return { ...(await this.completeCharge(tenantId, chargeId, outcome)), replayed };
   }
 
+  /**
+   * The auto-charge a payment's shortfall should use. The last attempt of this payment key is
+   * continued while it is pending, or when it finished after `since` (a same-key request running at
+   * the same time made it). One that finished earlier and yet left the payment short had its money
+   * spent elsewhere (or the bank declined it), so a retry makes the next attempt instead of replaying
+   * an answer that can never pay.
+   */
+  async autoChargeTurn(
+    tenantId: string,
+    memberId: string,
+    paymentKey: string,
+    since: Date,
+  ): Promise<AutoChargeTurn> {
+    const keys = Array.from({ length: AUTO_CHARGE_ATTEMPTS_MAX }, (_, attempt) =>
+      autoChargeKey(paymentKey, attempt),
+    );
+    const rows = await this.db.query<ChargeRow>(
+      `select * from charges where tenant_id = $1 and member_id = $2 and idempotency_key = any($3::text[])`,
+      [tenantId, memberId, keys],
+    );
+    const attempts = rows.map((row) => ({
+      attempt: keys.indexOf(row.idempotency_key),
+      charge: toCharge(row),
+    }));
+    const last = attempts.sort((a, b) => b.attempt - a.attempt)[0];
+    if (!last) return { kind: 'new', key: keys[0] as string };
+    const { charge } = last;
+    const finishedSince = charge.completedAt !== null && charge.completedAt >= since;
+    if (charge.status === 'pending' || finishedSince) {
+      return { kind: 'continue', key: keys[last.attempt] as string, amountWon: charge.amountWon };
+    }
+    const next = keys[last.attempt + 1];
+    return next ? { kind: 'new', key: next } : { kind: 'exhausted' };
+  }
+
   private async startCharge(
     tx: Sql,
     tenantId: string,
@@ -168,12 +227,10 @@ export class WalletService {
   ): Promise<void> {
     const monthlyCapWon = await this.deps.policy.ruleValue(tenantId, 'charge_monthly_cap_won', now, tx);
     if (chargedThisMonthWon + amountWon > monthlyCapWon) {
-      throw capExceeded(
-        'MONTHLY_CHARGE_CAP_EXCEEDED',
-        monthlyCapWon,
-        monthlyCapWon - chargedThisMonthWon,
-        '이번 달 충전 한도',
-      );
+      throw capExceeded('MONTHLY_CHARGE_CAP_EXCEEDED', monthlyCapWon, monthlyCapWon - chargedThisMonthWon, {
+        en: "this month's charge cap",
+        ko: '이번 달 충전 한도',
+      });
     }
     await this.assertWithinHoldingCap(tx, tenantId, memberId, amountWon, now);
   }
@@ -183,7 +240,10 @@ export class WalletService {
     const holdingCapWon = await this.deps.policy.ruleValue(tenantId, 'holding_cap_won', now, tx);
     const holdingWon = await this.holdingWon(tx, tenantId, memberId);
     if (holdingWon + amountWon > holdingCapWon) {
-      throw capExceeded('HOLDING_CAP_EXCEEDED', holdingCapWon, holdingCapWon - holdingWon, '보유 한도');
+      throw capExceeded('HOLDING_CAP_EXCEEDED', holdingCapWon, holdingCapWon - holdingWon, {
+        en: 'the holding cap',
+        ko: '보유 한도',
+      });
     }
   }
 
@@ -289,7 +349,7 @@ export class WalletService {
       throw new DomainError({
         code: 'AUTO_CHARGE_AMOUNT_INVALID',
         httpStatus: 400,
-        message: `the auto-charge amount must be a positive multiple of ${unitWon} won`,
+        message: `the auto-charge amount must be a positive multiple of ${wonEn(unitWon)}`,
         messageKo: `자동충전 금액은 ${unitWon.toLocaleString('ko-KR')}원 단위여야 합니다`,
         details: { unitWon },
       });
@@ -324,7 +384,7 @@ export class WalletService {
     throw new DomainError({
       code: 'AUTO_CHARGE_AMOUNT_OVER_CAP',
       httpStatus: 400,
-      message: `an auto-charge of ${amountWon.toLocaleString('en-US')} won could never be charged: it is over ${cap.name} of ${cap.capWon.toLocaleString('en-US')} won`,
+      message: `an auto-charge of ${wonEn(amountWon)} could never be charged: it is over ${cap.name} of ${wonEn(cap.capWon)}`,
       messageKo: `자동충전 금액 ${amountWon.toLocaleString('ko-KR')}원은 ${cap.nameKo} ${cap.capWon.toLocaleString('ko-KR')}원을 넘어 충전할 수 없습니다`,
       details: { rule: cap.rule, capWon: cap.capWon },
     });
@@ -408,13 +468,18 @@ function toCharge(row: ChargeRow): Charge {
   };
 }
 
-function capExceeded(code: string, capWon: number, remainingWon: number, capNameKo: string): DomainError {
+function capExceeded(
+  code: string,
+  capWon: number,
+  remainingWon: number,
+  capName: { en: string; ko: string },
+): DomainError {
   const remaining = Math.max(0, remainingWon);
   return new DomainError({
     code,
     httpStatus: 422,
-    message: `over the cap of ${capWon} won: ${remaining} won remaining`,
-    messageKo: `${capNameKo} ${capWon.toLocaleString('ko-KR')}원을 넘습니다. 남은 한도: ${remaining.toLocaleString('ko-KR')}원`,
+    message: `over ${capName.en} of ${wonEn(capWon)}: ${wonEn(remaining)} left`,
+    messageKo: `${capName.ko} ${capWon.toLocaleString('ko-KR')}원을 넘습니다. 남은 한도: ${remaining.toLocaleString('ko-KR')}원`,
     details: { capWon, remainingWon: remaining },
   });
 }
