@@ -12,6 +12,7 @@ import { type Commerce, createCommerce } from './modules/commerce/index.js';
 import { EventFeed } from './modules/events/event-feed.js';
 import { FraudService } from './modules/fraud/fraud-service.js';
 import { FreezeService } from './modules/fraud/freeze-service.js';
+import { FraudReceivables } from './modules/fraud/receivables.js';
 import { GivingService } from './modules/giving/giving-service.js';
 import { type IdempotencyKeyOwner, IdempotentRequests } from './modules/idempotency/idempotency.js';
 import { LedgerService } from './modules/ledger/ledger-service.js';
@@ -24,6 +25,7 @@ import { PaymentHistoryLines } from './modules/payments/history-lines.js';
 import { PaymentService } from './modules/payments/payment-service.js';
 import { PlatformAdminService } from './modules/platform-admin/platform-admin-service.js';
 import { PolicyService } from './modules/policy/policy-service.js';
+import { GrantReturns } from './modules/programs/grant-returns.js';
 import { ProgramService } from './modules/programs/program-service.js';
 import { PublicBooksService } from './modules/public-books/public-books-service.js';
 import { loadSigner } from './modules/public-books/signing.js';
@@ -120,7 +122,19 @@ export function createPlatform(
     events,
     freezes,
   });
-  const cancellations = new CancellationService(clock, { ledger, policy, payments, events });
+  const grantReturns = new GrantReturns({
+    ledger,
+    events,
+    timeZoneOf: (tenantId) => tenants.timeZoneOf(tenantId),
+  });
+  const cancellations = new CancellationService(clock, {
+    ledger,
+    policy,
+    payments,
+    events,
+    clawbacks: new FraudReceivables(),
+    grantReturns,
+  });
   const commerce = createCommerce(db, clock, {
     freezes,
     merchants,

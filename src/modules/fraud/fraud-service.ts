@@ -10,8 +10,11 @@ import type { LedgerService } from '../ledger/ledger-service.js';
 import { type MemberService, memberAccountIds } from '../members/member-service.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
 import type { PaymentService } from '../payments/payment-service.js';
+import { splitInProportion, uncancelledShare } from '../payments/split.js';
 import type { Payment } from '../payments/types.js';
 import type { PolicyService } from '../policy/policy-service.js';
+import { GrantReturns } from '../programs/grant-returns.js';
+import { grantOfAccount } from '../programs/grants.js';
 import type { Job, RunBudget } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import {
@@ -24,8 +27,9 @@ import {
 import { FraudErrors } from './errors.js';
 import { type Fact, factsOf, type MerchantFact } from './facts.js';
 import { accountFrozen } from './freeze-service.js';
-import { clawBackGrants, type GrantClawbackEffect, grantOwed } from './grant-clawback.js';
+import { clawBackGrants, type GrantClawbackEffect, type GrantOwed, grantOwed } from './grant-clawback.js';
 import { collectAlertParties, emptyPartyIds, namesOf } from './names.js';
+import { FraudReceivables, type Receivable } from './receivables.js';
 import { FRAUD_RULE_DEFAULTS, FRAUD_RULE_KEYS, type FraudRule, type FraudThresholds } from './rules.js';
 
 export const FRAUD_CONSUMER = 'fraud';
@@ -169,6 +173,8 @@ export class FraudService {
   private readonly detectors: LRUCache<string, CachedDetector>;
   private readonly replayPageFacts: number;
   private rebuilds = 0;
+  private readonly grantReturns: GrantReturns;
+  private readonly receivables = new FraudReceivables();
 
   constructor(
     private readonly db: Database,
@@ -178,6 +184,11 @@ export class FraudService {
   ) {
     this.detectors = new LRUCache({ max: options.detectorsCachedMax ?? DETECTORS_CACHED_MAX });
     this.replayPageFacts = options.replayPageFacts ?? REPLAY_PAGE_FACTS;
+    this.grantReturns = new GrantReturns({
+      ledger: deps.ledger,
+      events: deps.events,
+      timeZoneOf: (tenantId) => deps.tenants.timeZoneOf(tenantId),
+    });
   }
 
   /** Detectors this service built from the stored facts (a city's first step, or after a change of thresholds or an eviction). */
@@ -514,6 +525,9 @@ export class FraudService {
       'select * from fraud_grant_clawbacks where tenant_id = $1 and case_id = $2 order by payment_id, program_id',
       [tenantId, row.id],
     );
+    const settled = await this.receivables.settledOf(sql, tenantId, [
+      ...new Set([...clawbacks, ...grantClawbacks].map((c) => c.payment_id)),
+    ]);
     const ids = emptyPartyIds();
     for (const g of grantClawbacks) ids.merchants.add(g.merchant_id);
     for (const alert of row.evidence) collectAlertParties(ids, alert);
@@ -532,8 +546,8 @@ export class FraudService {
       decisionReason: row.decision_reason,
       effects: {
         freezes: freezes.map(toFreeze),
-        clawbacks: clawbacks.map(toClawback),
-        grantClawbacks: grantClawbacks.map(toGrantClawback),
+        clawbacks: clawbacks.map((r) => toClawback(r, settled)),
+        grantClawbacks: grantClawbacks.map((r) => toGrantClawback(r, settled)),
         actions: row.actions,
       },
       createdBy: row.created_by,
@@ -643,43 +657,52 @@ export class FraudService {
   }
 
   /**
-   * Cashback the flagged payments earned (less what a cancellation already returned) goes back to the
-   * pots it came from, by one ledger transfer per member. What the member's cashback balance cannot
-   * cover is recorded as a receivable (fraud_clawbacks.receivable_won), never as a negative balance.
+   * Confirmed '깡': what the flagged payments still have out (their cancellations returned the rest)
+   * goes back where it came from: cashback to the pots it was drawn from, programme grant money to
+   * the programmes' pools. The payments' rows are locked first, as a cancellation locks its payment's,
+   * so a claw-back and a cancellation of one payment run one after the other and the later one sees
+   * what the earlier did; a payment is clawed back at most once.
    */
   private async clawBack(context: ActionContext, paymentIds: string[]): Promise<void> {
     const { tx, tenantId } = context;
+    const locked = new Map(
+      (await this.deps.payments.lockPayments(tx, tenantId, paymentIds)).map((p) => [p.id, p]),
+    );
+    const payments = paymentIds.flatMap((id) => locked.get(id) ?? []);
     const done = await tx.query<{ payment_id: string }>(
       `select payment_id from fraud_clawbacks where tenant_id = $1 and payment_id = any($2::text[])
        union select payment_id from fraud_grant_clawbacks where tenant_id = $1 and payment_id = any($2::text[])`,
       [tenantId, paymentIds],
     );
     if (done.length > 0) throw FraudErrors.alreadyClawedBack(done.map((r) => r.payment_id).sort());
-    const byMember = new Map<
-      string,
-      Array<{ paymentId: string; owedWon: number; draws: Array<{ accountId: string; amountWon: number }> }>
-    >();
-    const withGrants: Payment[] = [];
-    for (const paymentId of paymentIds) {
-      const payment = await this.deps.payments.getPayment(tenantId, paymentId, tx);
-      if (!payment) continue;
-      if (grantOwed(payment).length > 0) withGrants.push(payment);
-      if (payment.cashback.amountWon <= 0) continue;
-      const keptShare = (payment.amountWon - payment.cancelledWon) / payment.amountWon;
-      const owedWon = Math.floor(payment.cashback.amountWon * keptShare);
-      const list = byMember.get(payment.memberId) ?? [];
-      list.push({ paymentId, owedWon, draws: payment.cashback.draws });
-      byMember.set(payment.memberId, list);
-    }
-    if (byMember.size === 0 && withGrants.length === 0) throw FraudErrors.nothingToClawBack();
-    for (const [memberId, payments] of byMember) await this.clawBackMember(context, memberId, payments);
-    if (withGrants.length > 0) await this.clawBackGrantMoney(context, withGrants);
+    const now = this.clock.now();
+    const grantAccountIds = payments.flatMap((p) => p.paidFrom.grantParts.map((part) => part.accountId));
+    const grants = await this.grantReturns.lock(tx, tenantId, grantAccountIds, now);
+    const withCashback = payments.filter((payment) => payment.cashback.amountWon > 0);
+    const withGrants = payments
+      .map((payment) => grantOwed(payment, grants))
+      .filter((o) => o.parts.length > 0);
+    if (withCashback.length === 0 && withGrants.length === 0) throw FraudErrors.nothingToClawBack();
+    // The members' accounts before the pots and the merchants: the payment batch's lock order.
+    await this.deps.ledger.lockAccounts(tx, tenantId, [
+      ...new Set(withCashback.map((payment) => memberAccountIds(payment.memberId).cashback)),
+      ...withGrants.flatMap((owed) => owed.parts.map((part) => part.accountId)),
+    ]);
+    const byMember = new Map<string, Payment[]>();
+    for (const payment of withCashback)
+      byMember.set(payment.memberId, [...(byMember.get(payment.memberId) ?? []), payment]);
+    for (const [memberId, list] of byMember) await this.clawBackMember(context, memberId, list);
+    if (withGrants.length > 0) await this.clawBackGrantMoney(context, withGrants, now);
   }
 
-  private async clawBackGrantMoney(context: ActionContext, payments: Payment[]): Promise<void> {
+  private async clawBackGrantMoney(context: ActionContext, owed: GrantOwed[], now: Date): Promise<void> {
     const { tx, tenantId } = context;
-    const effects = await clawBackGrants(this.deps, tx, tenantId, context.caseRow.id, payments);
-    const now = this.clock.now();
+    const { effects, receivables } = await clawBackGrants(
+      { ...this.deps, grantReturns: this.grantReturns },
+      tx,
+      { tenantId, caseId: context.caseRow.id, now },
+      owed,
+    );
     for (const e of effects)
       await tx.query(
         `insert into fraud_grant_clawbacks (tenant_id, payment_id, program_id, case_id, merchant_id, owed_won, clawed_won, receivable_won, ledger_transfer_id, created_at)
@@ -697,6 +720,7 @@ export class FraudService {
           now,
         ],
       );
+    await this.receivables.record(tx, tenantId, receivables);
     for (const merchantId of new Set(effects.map((e) => e.merchantId))) {
       const mine = effects.filter((e) => e.merchantId === merchantId);
       await this.deps.operatorActions.record(tx, {
@@ -716,59 +740,52 @@ export class FraudService {
     }
   }
 
-  private async clawBackMember(
-    context: ActionContext,
-    memberId: string,
-    payments: Array<{
-      paymentId: string;
-      owedWon: number;
-      draws: Array<{ accountId: string; amountWon: number }>;
-    }>,
-  ): Promise<void> {
+  /**
+   * One member's cashback from these payments, from their cashback balance, back to the pots by one
+   * ledger transfer. Each payment owes each pot its draw's uncancelled share; what is clawed goes to
+   * them in proportion, so the national and city shares come back as they were drawn. What the
+   * balance cannot cover is recorded as owed to each pot (fraud_receivables), never as a negative
+   * balance, and a later cancellation of the payment collects it.
+   */
+  private async clawBackMember(context: ActionContext, memberId: string, payments: Payment[]): Promise<void> {
     const { tx, tenantId } = context;
     const cashbackAccountId = memberAccountIds(memberId).cashback;
     const [account] = await this.deps.ledger.lockAccounts(tx, tenantId, [cashbackAccountId]);
     let availableWon = Math.max(0, account?.availableWon ?? 0);
     const toPots = new Map<string, number>();
     const effects: ClawbackEffect[] = [];
+    const receivables: Receivable[] = [];
     for (const payment of payments) {
-      const clawedWon = Math.min(availableWon, payment.owedWon);
+      const owedByPot = payment.cashback.draws.map((draw) => ({
+        accountId: draw.accountId,
+        owedWon: uncancelledShare(payment.cancelledWon, draw.amountWon, payment.amountWon),
+      }));
+      const owedWon = owedByPot.reduce((sum, pot) => sum + pot.owedWon, 0);
+      const clawedWon = Math.min(availableWon, owedWon);
       availableWon -= clawedWon;
-      // Back to the pots in the order they paid, up to what each paid.
-      let restWon = clawedWon;
-      for (const draw of payment.draws) {
-        const shareWon = Math.min(restWon, draw.amountWon);
-        if (shareWon > 0) toPots.set(draw.accountId, (toPots.get(draw.accountId) ?? 0) + shareWon);
-        restWon -= shareWon;
-      }
-      effects.push({
-        paymentId: payment.paymentId,
-        memberId,
-        owedWon: payment.owedWon,
+      const backWon = splitInProportion(
         clawedWon,
-        receivableWon: payment.owedWon - clawedWon,
+        owedByPot.map((pot) => pot.owedWon),
+      );
+      owedByPot.forEach((pot, at) => {
+        const potBackWon = backWon[at] as number;
+        toPots.set(pot.accountId, (toPots.get(pot.accountId) ?? 0) + potBackWon);
+        receivables.push({
+          paymentId: payment.id,
+          accountId: pot.accountId,
+          kind: 'cashback',
+          receivableWon: pot.owedWon - potBackWon,
+        });
+      });
+      effects.push({
+        paymentId: payment.id,
+        memberId,
+        owedWon,
+        clawedWon,
+        receivableWon: owedWon - clawedWon,
       });
     }
-    const totalWon = [...toPots.values()].reduce((a, b) => a + b, 0);
-    const transferId = totalWon > 0 ? `fraud_clawback:${context.caseRow.id}:${memberId}` : null;
-    if (transferId) {
-      const [result] = await this.deps.ledger.postTransfersInTransaction(tx, tenantId, [
-        {
-          id: transferId,
-          action: 'transfer',
-          code: 'fraud_clawback',
-          postings: [
-            { accountId: cashbackAccountId, amountWon: -totalWon },
-            ...[...toPots].map(([accountId, amountWon]) => ({ accountId, amountWon })),
-          ],
-          metadata: { caseId: context.caseRow.id, paymentIds: payments.map((p) => p.paymentId) },
-        },
-      ]);
-      if (!result?.ok)
-        throw new Error(
-          `ledger refused the clawback ${transferId}: ${result && !result.ok ? result.code : 'no result'}`,
-        );
-    }
+    const transferId = await this.postClawback(context, cashbackAccountId, toPots, payments);
     const now = this.clock.now();
     for (const e of effects)
       await tx.query(
@@ -786,6 +803,7 @@ export class FraudService {
           now,
         ],
       );
+    await this.receivables.record(tx, tenantId, receivables);
     await this.deps.operatorActions.record(tx, {
       tenantId,
       actorUserId: context.actorUserId,
@@ -795,11 +813,42 @@ export class FraudService {
       details: {
         caseId: context.caseRow.id,
         ledgerTransferId: transferId,
-        clawedWon: totalWon,
+        clawedWon: effects.reduce((a, e) => a + e.clawedWon, 0),
         receivableWon: effects.reduce((a, e) => a + e.receivableWon, 0),
         paymentIds: effects.map((e) => e.paymentId),
       },
     });
+  }
+
+  /** The member's cashback → the pots, one transfer (`fraud_clawback:<case>:<member>`); null when nothing moves. */
+  private async postClawback(
+    context: ActionContext,
+    cashbackAccountId: string,
+    toPots: ReadonlyMap<string, number>,
+    payments: readonly Payment[],
+  ): Promise<string | null> {
+    const pots = [...toPots].filter(([, amountWon]) => amountWon > 0);
+    const totalWon = pots.reduce((sum, [, amountWon]) => sum + amountWon, 0);
+    if (totalWon === 0) return null;
+    const memberId = (payments[0] as Payment).memberId;
+    const transferId = `fraud_clawback:${context.caseRow.id}:${memberId}`;
+    const [result] = await this.deps.ledger.postTransfersInTransaction(context.tx, context.tenantId, [
+      {
+        id: transferId,
+        action: 'transfer',
+        code: 'fraud_clawback',
+        postings: [
+          { accountId: cashbackAccountId, amountWon: -totalWon },
+          ...pots.map(([accountId, amountWon]) => ({ accountId, amountWon })),
+        ],
+        metadata: { caseId: context.caseRow.id, paymentIds: payments.map((p) => p.id) },
+      },
+    ]);
+    if (!result?.ok)
+      throw new Error(
+        `ledger refused the clawback ${transferId}: ${result && !result.ok ? result.code : 'no result'}`,
+      );
+    return transferId;
   }
 
   async release(
@@ -1063,13 +1112,19 @@ interface ClawbackRow {
   receivable_won: number;
 }
 
-function toClawback(r: ClawbackRow): ClawbackEffect {
+type Settled = Awaited<ReturnType<FraudReceivables['settledOf']>>;
+
+/** A claw-back as the case shows it: its receivable is what is still owed, less what cancellations collected since. */
+function toClawback(r: ClawbackRow, settled: Settled): ClawbackEffect {
+  const settledWon = settled
+    .filter((s) => s.kind === 'cashback' && s.paymentId === r.payment_id)
+    .reduce((sum, s) => sum + s.settledWon, 0);
   return {
     paymentId: r.payment_id,
     memberId: r.member_id,
     owedWon: r.owed_won,
     clawedWon: r.clawed_won,
-    receivableWon: r.receivable_won,
+    receivableWon: r.receivable_won - settledWon,
   };
 }
 
@@ -1082,13 +1137,24 @@ interface GrantClawbackRow {
   receivable_won: number;
 }
 
-function toGrantClawback(r: GrantClawbackRow): Omit<GrantClawbackEffect, 'ledgerTransferId'> {
+function toGrantClawback(
+  r: GrantClawbackRow,
+  settled: Settled,
+): Omit<GrantClawbackEffect, 'ledgerTransferId'> {
+  const settledWon = settled
+    .filter(
+      (s) =>
+        s.kind === 'grant' &&
+        s.paymentId === r.payment_id &&
+        grantOfAccount(s.accountId)?.programId === r.program_id,
+    )
+    .reduce((sum, s) => sum + s.settledWon, 0);
   return {
     paymentId: r.payment_id,
     merchantId: r.merchant_id,
     programId: r.program_id,
     owedWon: r.owed_won,
     clawedWon: r.clawed_won,
-    receivableWon: r.receivable_won,
+    receivableWon: r.receivable_won - settledWon,
   };
 }

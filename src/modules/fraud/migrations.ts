@@ -108,4 +108,22 @@ export const fraudMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // Numbered in the range this change was given; it creates a table of its own, so it may run
+    // before the fraud tables above.
+    version: 748,
+    name: 'fraud_receivables: what a claw-back left owed, per account, and what cancellations settled',
+    sql: `
+      create table fraud_receivables (
+        tenant_id text not null,
+        payment_id text not null,
+        account_id text not null,
+        kind text not null check (kind in ('cashback', 'grant')),
+        receivable_won bigint not null check (receivable_won > 0),
+        settled_won bigint not null default 0,
+        primary key (tenant_id, payment_id, account_id),
+        check (settled_won between 0 and receivable_won)
+      );
+    `,
+  },
 ];

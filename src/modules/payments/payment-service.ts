@@ -347,6 +347,16 @@ export class PaymentService implements IdempotencyKeyOwner {
     return row ? toPayment(row) : undefined;
   }
 
+  /** These payments' rows, locked for the rest of `tx` in id order, as a cancellation locks its payment's. */
+  async lockPayments(tx: Sql, tenantId: string, paymentIds: readonly string[]): Promise<Payment[]> {
+    if (paymentIds.length === 0) return [];
+    const rows = await tx.query<PaymentRow>(
+      'select * from payments where tenant_id = $1 and id = any($2::text[]) order by id for update',
+      [tenantId, [...new Set(paymentIds)]],
+    );
+    return rows.map(toPayment);
+  }
+
   /**
    * Merchants' sales figures for one period (a settlement's business day): payments and
    * cancellations in [start, end), and the net after `end`; a merchant with neither has no entry.

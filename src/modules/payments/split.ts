@@ -48,6 +48,11 @@ export function proportionalShare(cumulativeWon: number, partWon: number, totalW
   return Number((BigInt(cumulativeWon) * BigInt(partWon)) / BigInt(totalWon));
 }
 
+/** What of `partWon` (a cashback draw, a grant part) the payment still carries once `cancelledWon` of it is cancelled. */
+export function uncancelledShare(cancelledWon: number, partWon: number, totalWon: number): number {
+  return partWon - proportionalShare(cancelledWon, partWon, totalWon);
+}
+
 export function shareBetween(
   previousWon: number,
   nextWon: number,
@@ -55,4 +60,23 @@ export function shareBetween(
   totalWon: number,
 ): number {
   return proportionalShare(nextWon, partWon, totalWon) - proportionalShare(previousWon, partWon, totalWon);
+}
+
+/**
+ * `totalWon` split over `partsWon` in proportion to them, each rounded down on the running total, so
+ * the shares add up to `totalWon` exactly and none exceeds its part (`totalWon` ≤ their sum).
+ */
+export function splitInProportion(totalWon: number, partsWon: readonly number[]): number[] {
+  const sumWon = partsWon.reduce((sum, partWon) => sum + partWon, 0);
+  if (!Number.isSafeInteger(totalWon) || totalWon < 0 || totalWon > sumWon)
+    throw new Error(`cannot split ${totalWon} over parts summing to ${sumWon}`);
+  let cumulativeWon = 0;
+  let givenWon = 0;
+  return partsWon.map((partWon) => {
+    cumulativeWon += partWon;
+    const upToHereWon = sumWon === 0 ? 0 : proportionalShare(cumulativeWon, totalWon, sumWon);
+    const shareWon = upToHereWon - givenWon;
+    givenWon = upToHereWon;
+    return shareWon;
+  });
 }

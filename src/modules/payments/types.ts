@@ -58,6 +58,10 @@ export interface CancellationBreakdown {
     cashWon: number;
     grantParts: Array<{ accountId: string; amountWon: number }>;
   };
+  /** Grant money refunded above that went on to its programme's pool (see cancellation.ts). */
+  grantReclaimed: Array<{ accountId: string; amountWon: number }>;
+  /** The cancelled share of grant money a fraud claw-back had already taken from the merchant: neither taken again nor refunded. */
+  grantClawedBackWon: number;
   clawback: { amountWon: number; fromCashbackWon: number; fromCashWon: number; unrecoveredWon: number };
   returnedToBudget: Array<{ accountId: string; amountWon: number }>;
   eligibleRestoredWon: number;

@@ -1,33 +1,14 @@
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
-import { monthKey } from '../../time.js';
 import type { EventFeed } from '../events/event-feed.js';
-import { grantEvents } from '../events/producers.js';
 import { ACCOUNTS_PER_READ_MAX, type LedgerService } from '../ledger/ledger-service.js';
-import type { TransferRequest } from '../ledger/types.js';
 import type { Job, JobOutcome } from '../scheduler/scheduler.js';
 import { PROGRAM_RECIPIENTS_MAX } from './disbursement.js';
-import { assertFresh, grantAccountId, poolAccountId, recordGrantActivity } from './grants.js';
-import {
-  addCounters,
-  addReclaimed,
-  advanceReclaim,
-  lockReclaimCounts,
-  lockReclaimCursor,
-  selectPaidMemberIds,
-  selectProgram,
-  selectProgramsDueReclaim,
-} from './store.js';
+import { postReclaims } from './grant-returns.js';
+import { grantAccountId, poolAccountId } from './grants.js';
+import { advanceReclaim, lockReclaimCursor, selectPaidMemberIds, selectProgramsDueReclaim } from './store.js';
 
 /** Grants looked at per job run, across programmes; the job runs again at once while more are waiting. */
 export const RECLAIM_GRANTS_PER_RUN = 1000;
-/**
- * How long after expiry the job keeps looking for refunds into expired grants (a payment cancelled
- * after the window closed). Longer than any payment cancellation window a city would set.
- */
-export const LATE_REFUND_SWEEP_DAYS = 90;
-/** After a full pass, the next pass (for late refunds) starts this much later. */
-const LATE_REFUND_PASS_INTERVAL_MS = 60 * 60_000;
-const DAY_MS = 86_400_000;
 const PROGRAMS_PER_RUN_MAX = 20;
 /** Recipients whose grant balances one ledger read takes, once the pages have grown. */
 const GRANT_SCAN_PAGE_ROWS_MAX = ACCOUNTS_PER_READ_MAX;
@@ -37,11 +18,11 @@ const GRANT_SCAN_PAGES_MAX =
 
 /**
  * Expiry (만료 회수): once a programme's window has ended, every grant's unused rest returns to the
- * programme's pool. The job walks the grants in member order in passes, a cursor in the programme row
- * marking where the pass stands: the first pass right at expiry, then one an hour for refunds into
- * grants that already expired. Each page is one transaction that locks the programme row, re-reads
+ * programme's pool. The job walks the grants in member order in one pass, a cursor in the programme
+ * row marking where it stands. Each page is one transaction that locks the programme row, re-reads
  * the grants under lock and moves what they hold, so two processes, or a run repeated, reclaim each
- * won once.
+ * won once. Money that comes back into a grant later (a cancelled payment) goes on to the pool with
+ * its return (grant-returns.ts), under the same row lock, so no second pass is needed.
  */
 export class GrantExpiry {
   constructor(
@@ -60,8 +41,7 @@ export class GrantExpiry {
   }
 
   async sweep(tenantId: string, now: Date): Promise<JobOutcome> {
-    const since = new Date(now.getTime() - LATE_REFUND_SWEEP_DAYS * DAY_MS);
-    const due = await selectProgramsDueReclaim(this.db, tenantId, now, since, PROGRAMS_PER_RUN_MAX);
+    const due = await selectProgramsDueReclaim(this.db, tenantId, now, PROGRAMS_PER_RUN_MAX);
     let processed = 0;
     let reclaimedWon = 0;
     for (const { id } of due) {
@@ -83,9 +63,7 @@ export class GrantExpiry {
         tx,
         tenantId,
         programId,
-        memberIds.length === limit && last
-          ? { cursor: last }
-          : { cursor: null, at: now, nextAt: new Date(now.getTime() + LATE_REFUND_PASS_INTERVAL_MS) },
+        memberIds.length === limit && last ? { cursor: last } : { cursor: null, at: now },
       );
       return { checked: memberIds.length, won };
     });
@@ -93,8 +71,8 @@ export class GrantExpiry {
 
   /**
    * Paid recipients after `afterMemberId` whose grant still holds spendable money, at most `limit`, in
-   * member order. Reads the recipients in pages that grow from `limit` (a first pass finds money in
-   * most grants, a late pass in few) and asks the ledger for each page's balances.
+   * member order. Reads the recipients in pages that grow from `limit` (most grants hold money at
+   * expiry, but a programme spent in full leaves few) and asks the ledger for each page's balances.
    */
   private async membersWithGrantLeft(
     tx: Sql,
@@ -140,9 +118,8 @@ export class GrantExpiry {
     now: Date,
   ) {
     if (memberIds.length === 0) return 0;
-    const pool = poolAccountId(programId);
     const accounts = await this.ledger.lockAccounts(tx, tenantId, [
-      pool,
+      poolAccountId(programId),
       ...memberIds.map((memberId) => grantAccountId(memberId, programId)),
     ]);
     const availableById = new Map(accounts.map((account) => [account.id, account.availableWon]));
@@ -152,35 +129,7 @@ export class GrantExpiry {
         amountWon: availableById.get(grantAccountId(memberId, programId)) ?? 0,
       }))
       .filter((reclaim) => reclaim.amountWon > 0);
-    const counts = await lockReclaimCounts(tx, tenantId, programId, memberIds);
-    const transfers: TransferRequest[] = reclaims.map(({ memberId, amountWon }) => ({
-      id: `program_reclaim:${programId}:${memberId}:${(counts.get(memberId) ?? 0) + 1}`,
-      action: 'transfer',
-      code: 'program_reclaim',
-      postings: [
-        { accountId: grantAccountId(memberId, programId), amountWon: -amountWon },
-        { accountId: pool, amountWon },
-      ],
-      metadata: { programId, memberId },
-    }));
-    assertFresh(await this.ledger.postTransfersInTransaction(tx, tenantId, transfers));
-    const program = await selectProgram(tx, tenantId, programId);
-    if (program && reclaims.length > 0) {
-      const month = monthKey(now, await this.timeZoneOf(tenantId));
-      const lines = reclaims.map((reclaim, at) => ({
-        ...reclaim,
-        transferId: (transfers[at] as TransferRequest).id,
-      }));
-      await recordGrantActivity(tx, program, 'grant_expired', month, now, lines);
-    }
-    const won = reclaims.reduce((sum, reclaim) => sum + reclaim.amountWon, 0);
-    await addReclaimed(tx, tenantId, programId, reclaims);
-    await addCounters(tx, tenantId, programId, { reclaimedWon: won });
-    const expired = reclaims.map((reclaim) => ({
-      ...reclaim,
-      occurrence: (counts.get(reclaim.memberId) ?? 0) + 1,
-    }));
-    await this.events.append(tx, tenantId, grantEvents('grant.expired', programId, expired, now));
-    return won;
+    const deps = { ledger: this.ledger, events: this.events, timeZoneOf: this.timeZoneOf };
+    return postReclaims(tx, deps, tenantId, programId, reclaims, now, { historyLines: true });
   }
 }

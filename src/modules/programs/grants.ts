@@ -29,6 +29,14 @@ export function grantAccountId(memberId: string, programId: string): string {
   return `${memberId}:grant:${programId}`;
 }
 
+const GRANT_ACCOUNT_ID = /^(.+):grant:(prg_[A-Za-z0-9_-]+)$/;
+
+/** The member and programme of a programme's grant account (`grantAccountId`); null for any other account. */
+export function grantOfAccount(accountId: string): { memberId: string; programId: string } | null {
+  const [, memberId, programId] = GRANT_ACCOUNT_ID.exec(accountId) ?? [];
+  return memberId && programId ? { memberId, programId } : null;
+}
+
 const BP_PER_WHOLE = 10_000n;
 
 /** floor(budget × national share) from national funds, the rest from the city. */

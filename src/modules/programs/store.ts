@@ -139,23 +139,40 @@ export async function selectRunningProgramIds(sql: Sql, tenantId: string, limit:
 }
 
 /**
- * Expired programmes due a reclaim pass: one under way, or the next one due. Programmes expired
- * before `expiredSince` are left alone: no refund can reach their grants any more.
+ * Expired programmes whose reclaim pass has not finished. One pass is enough: money that comes back
+ * into a grant after its programme closed goes on to the pool at once (grant-returns.ts).
  */
 export async function selectProgramsDueReclaim(
   sql: Sql,
   tenantId: string,
   now: Date,
-  expiredSince: Date,
   limit: number,
 ): Promise<Array<{ id: string }>> {
   return sql.query<{ id: string }>(
     `select id from programs
-     where tenant_id = $1 and expires_at <= $2 and expires_at > $3
-       and (reclaim_cursor is not null or reclaim_next_at is null or reclaim_next_at <= $2)
-     order by reclaim_completed_at nulls first, expires_at, id limit $4`,
-    [tenantId, now, expiredSince, limit],
+     where tenant_id = $1 and expires_at <= $2 and reclaim_completed_at is null
+     order by expires_at, id limit $3`,
+    [tenantId, now, limit],
   );
+}
+
+/**
+ * Locks these programmes' rows (in id order, the lock every change to a programme's money takes
+ * first) and says of each whether its grants are closed: expired at `now`, or the expiry reclaim has
+ * begun. A closed grant's money belongs to the pool.
+ */
+export async function lockProgramsClosed(
+  tx: Sql,
+  tenantId: string,
+  programIds: readonly string[],
+  now: Date,
+): Promise<Map<string, boolean>> {
+  const rows = await tx.query<{ id: string; closed: boolean }>(
+    `select id, (expires_at <= $3 or reclaim_cursor is not null or reclaim_completed_at is not null) as closed
+     from programs where tenant_id = $1 and id = any($2::text[]) order by id for update`,
+    [tenantId, [...programIds], now],
+  );
+  return new Map(rows.map((row) => [row.id, row.closed]));
 }
 
 export async function markDisbursement(
@@ -238,12 +255,12 @@ export async function lockReclaimCursor(
   return row.reclaim_cursor;
 }
 
-/** Where the reclaim pass stands: its cursor, or (null) the pass is over and the next one is due at `nextAt`. */
+/** Where the reclaim pass stands: its cursor, or (null) the pass is over. */
 export async function advanceReclaim(
   tx: Sql,
   tenantId: string,
   programId: string,
-  progress: { cursor: string } | { cursor: null; at: Date; nextAt: Date },
+  progress: { cursor: string } | { cursor: null; at: Date },
 ): Promise<void> {
   if (progress.cursor !== null) {
     await tx.query(`update programs set reclaim_cursor = $3 where tenant_id = $1 and id = $2`, [
@@ -254,10 +271,9 @@ export async function advanceReclaim(
     return;
   }
   await tx.query(
-    `update programs set reclaim_cursor = null, reclaim_next_at = $4,
-       reclaim_completed_at = coalesce(reclaim_completed_at, $3)
+    `update programs set reclaim_cursor = null, reclaim_completed_at = coalesce(reclaim_completed_at, $3)
      where tenant_id = $1 and id = $2`,
-    [tenantId, programId, progress.at, progress.nextAt],
+    [tenantId, programId, progress.at],
   );
 }
 

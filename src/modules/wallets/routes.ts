@@ -160,7 +160,7 @@ export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         const last = items.at(-1);
         return {
           items: await Promise.all(
-            items.map(async ({ tenantId: _city, ...item }) => ({
+            items.map(async ({ tenantId: _city, memberId: _self, ...item }) => ({
               ...item,
               at: item.at.toISOString(),
               details: await memberFacingDetails(principal.tenantId, principal.userId, item.details),

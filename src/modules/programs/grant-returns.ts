@@ -1,0 +1,134 @@
+import type { Sql } from '../../db/database.js';
+import { monthKey } from '../../time.js';
+import type { EventFeed } from '../events/event-feed.js';
+import { grantEvents } from '../events/producers.js';
+import type { LedgerService } from '../ledger/ledger-service.js';
+import type { TransferRequest } from '../ledger/types.js';
+import { assertFresh, grantAccountId, grantOfAccount, poolAccountId, recordGrantActivity } from './grants.js';
+import { addCounters, addReclaimed, lockProgramsClosed, lockReclaimCounts, selectProgram } from './store.js';
+
+export interface ReclaimDeps {
+  ledger: LedgerService;
+  events: EventFeed;
+  timeZoneOf: (tenantId: string) => Promise<string>;
+}
+
+/** A programme grant as a returning won finds it, under its programme's row lock. */
+export interface GrantState {
+  programId: string;
+  memberId: string;
+  /** Expired, or the expiry reclaim has begun: what comes back into it belongs to the pool. */
+  closed: boolean;
+}
+
+/**
+ * Takes won from members' grants back to their programme's pool, one transfer per grant
+ * (`program_reclaim:<programme>:<member>:<n>`), counted as reclaimed like the expiry sweep's own.
+ * The caller holds the programme's row lock. `historyLines` writes each member's 지원금 소멸 line;
+ * a caller whose money passed through the grant without ever being the member's writes none.
+ */
+export async function postReclaims(
+  tx: Sql,
+  deps: ReclaimDeps,
+  tenantId: string,
+  programId: string,
+  reclaims: ReadonlyArray<{ memberId: string; amountWon: number }>,
+  now: Date,
+  options: { historyLines: boolean },
+): Promise<number> {
+  if (reclaims.length === 0) return 0;
+  const counts = await lockReclaimCounts(
+    tx,
+    tenantId,
+    programId,
+    reclaims.map((reclaim) => reclaim.memberId),
+  );
+  const moves = reclaims.map((reclaim) => ({
+    ...reclaim,
+    occurrence: (counts.get(reclaim.memberId) ?? 0) + 1,
+  }));
+  const transfers: TransferRequest[] = moves.map(({ memberId, amountWon, occurrence }) => ({
+    id: `program_reclaim:${programId}:${memberId}:${occurrence}`,
+    action: 'transfer',
+    code: 'program_reclaim',
+    postings: [
+      { accountId: grantAccountId(memberId, programId), amountWon: -amountWon },
+      { accountId: poolAccountId(programId), amountWon },
+    ],
+    metadata: { programId, memberId },
+  }));
+  assertFresh(await deps.ledger.postTransfersInTransaction(tx, tenantId, transfers));
+  const program = await selectProgram(tx, tenantId, programId);
+  if (program && options.historyLines) {
+    const month = monthKey(now, await deps.timeZoneOf(tenantId));
+    const lines = moves.map((move, at) => ({ ...move, transferId: (transfers[at] as TransferRequest).id }));
+    await recordGrantActivity(tx, program, 'grant_expired', month, now, lines);
+  }
+  const won = reclaims.reduce((sum, reclaim) => sum + reclaim.amountWon, 0);
+  await addReclaimed(tx, tenantId, programId, reclaims);
+  await addCounters(tx, tenantId, programId, { reclaimedWon: won });
+  await deps.events.append(tx, tenantId, grantEvents('grant.expired', programId, moves, now));
+  return won;
+}
+
+/**
+ * Grant money that comes back after it was spent: a payment's cancellation refunds it, a fraud
+ * claw-back takes it from the merchant. The rule: while the grant is live the money is the member's
+ * again; once the programme has expired or begun its reclaim, or when a fraud claw-back took it, it
+ * goes on to the programme's pool at once (through the grant, so the programme's report sees the
+ * merchant give it back and the pool take it as reclaimed). Nothing is left in a closed grant for a
+ * later sweep: `lock` takes the row lock the expiry sweep takes first, so a return and the sweep
+ * run one after the other and exactly one of them moves each won.
+ */
+export class GrantReturns {
+  constructor(private readonly deps: ReclaimDeps) {}
+
+  /**
+   * Locks the programmes of these grant accounts, before any ledger account (the sweep's lock order),
+   * and gives each programme grant's state. Accounts of no programme (a partner's gift) are left out.
+   */
+  async lock(
+    tx: Sql,
+    tenantId: string,
+    grantAccountIds: readonly string[],
+    now: Date,
+  ): Promise<Map<string, GrantState>> {
+    const grants = grantAccountIds.flatMap((accountId) => {
+      const grant = grantOfAccount(accountId);
+      return grant ? [{ accountId, ...grant }] : [];
+    });
+    const programIds = [...new Set(grants.map((grant) => grant.programId))];
+    if (programIds.length === 0) return new Map();
+    const closedById = await lockProgramsClosed(tx, tenantId, programIds, now);
+    const states = new Map<string, GrantState>();
+    for (const { accountId, memberId, programId } of grants) {
+      const closed = closedById.get(programId);
+      if (closed !== undefined) states.set(accountId, { programId, memberId, closed });
+    }
+    return states;
+  }
+
+  /** Moves each amount from its grant to the programme's pool; the caller `lock`ed the grants first. */
+  async takeBack(
+    tx: Sql,
+    tenantId: string,
+    returns: ReadonlyArray<{ grantAccountId: string; amountWon: number }>,
+    now: Date,
+    options: { historyLines: boolean },
+  ): Promise<void> {
+    const byProgram = new Map<string, Map<string, number>>();
+    for (const { grantAccountId: accountId, amountWon } of returns) {
+      if (amountWon === 0) continue;
+      const grant = grantOfAccount(accountId);
+      if (!grant || amountWon < 0) throw new Error(`cannot take ${amountWon} back from ${accountId}`);
+      const members = byProgram.get(grant.programId) ?? new Map<string, number>();
+      members.set(grant.memberId, (members.get(grant.memberId) ?? 0) + amountWon);
+      byProgram.set(grant.programId, members);
+    }
+    for (const programId of [...byProgram.keys()].sort()) {
+      const members = byProgram.get(programId) as Map<string, number>;
+      const reclaims = [...members].map(([memberId, amountWon]) => ({ memberId, amountWon }));
+      await postReclaims(tx, this.deps, tenantId, programId, reclaims, now, options);
+    }
+  }
+}
