@@ -54,6 +54,10 @@ function prefersKorean(request: FastifyRequest): boolean {
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: DomainError): FastifyReply {
   const problem = problemOf(error, request.url);
   if (prefersKorean(request)) problem.detail = error.messageKo;
+  // A refusal that says when to come back (a sign-in lockout, a request still at work) says it in HTTP too.
+  const retryAfterSeconds = error.details?.retryAfterSeconds;
+  if (Number.isSafeInteger(retryAfterSeconds) && (retryAfterSeconds as number) > 0)
+    reply.header('retry-after', String(retryAfterSeconds));
   return reply.code(error.httpStatus).type(PROBLEM_CONTENT_TYPE).send(problem);
 }
 

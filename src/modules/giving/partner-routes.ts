@@ -131,7 +131,7 @@ const detailJson = (d: PartnerDetail) => ({
 
 /** 동행협약 partners: registration, deposits through the bank, matching pledges, gifts to employees. */
 export function partnerRoutes(platform: Platform): FastifyPluginAsyncTypebox {
-  const { giving, guards } = platform;
+  const { giving, guards, idempotency } = platform;
   const writer = guards.requireOperator('policy_admin');
   const reader = guards.requireOperator('policy_admin', 'auditor');
   return async (app) => {
@@ -250,6 +250,9 @@ export function partnerRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           tags: ['giving', 'operator'],
           summary:
             'A matching pledge: rateBp of each donation to the campaign, up to capWon, from the deposit',
+          description:
+            'One active pledge (with cap left to match) per partner and campaign: a second is refused with 409 PLEDGE_ALREADY_ACTIVE; once its cap is used up, a new pledge may follow. Idempotent by Idempotency-Key.',
+          headers: IdempotencyHeaders,
           params: PartnerParams,
           body: Type.Object(
             {
@@ -259,13 +262,21 @@ export function partnerRoutes(platform: Platform): FastifyPluginAsyncTypebox {
             },
             { additionalProperties: false },
           ),
-          response: { 201: PledgeSchema, ...problemResponses(400, 401, 403, 404) },
+          response: { 201: PledgeSchema, ...problemResponses(400, 401, 403, 404, 409) },
         },
       },
       async (request, reply) => {
         const { tenantId, userId } = userOf(request);
-        const pledge = await giving.partners.pledge(tenantId, userId, request.params.partnerId, request.body);
-        return reply.code(201).send(pledgeJson(pledge));
+        return idempotency.run(request, reply, { tenantId, principalId: userId }, async (tx) => {
+          const pledge = await giving.partners.pledge(
+            tenantId,
+            userId,
+            request.params.partnerId,
+            request.body,
+            tx,
+          );
+          return { statusCode: 201, body: pledgeJson(pledge) };
+        });
       },
     );
   };

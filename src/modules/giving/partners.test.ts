@@ -71,6 +71,19 @@ describe.each(databaseKinds())('동행협약 partners on %s', (kind) => {
     );
   }
 
+  /** A matching pledge, under `key` (a fresh one when omitted). */
+  async function pledge(partnerId: string, body: Record<string, unknown>, key?: string) {
+    return operator.post(`/v1/operator/partners/${partnerId}/pledges`, body, key);
+  }
+
+  async function pledgeRows(partnerId: string): Promise<number> {
+    const [row] = await t.db.query<{ n: number }>(
+      'select count(*)::int as n from partner_pledges where tenant_id = $1 and partner_id = $2',
+      [tenantId, partnerId],
+    );
+    return row?.n ?? -1;
+  }
+
   async function campaign(): Promise<{ charityId: string; campaignId: string }> {
     const n = nextCount();
     const charity = await operator.request('POST', '/v1/operator/charities', {
@@ -206,25 +219,25 @@ describe.each(databaseKinds())('동행협약 partners on %s', (kind) => {
     const partnerId = await partner();
     expect((await deposit(partnerId, 100_000)).status).toBe(201);
     const { charityId, campaignId } = await campaign();
-    const over = await operator.request('POST', `/v1/operator/partners/${partnerId}/pledges`, {
+    const over = await pledge(partnerId, {
       campaignId,
       rateBp: 10_001,
       capWon: 20_000,
     });
     expect(over.status).toBe(400);
-    const unknown = await operator.request('POST', '/v1/operator/partners/ptn_nobody/pledges', {
+    const unknown = await pledge('ptn_nobody', {
       campaignId,
       rateBp: 5_000,
       capWon: 20_000,
     });
     expect(unknown.status).toBe(404);
-    const noCampaign = await operator.request('POST', `/v1/operator/partners/${partnerId}/pledges`, {
+    const noCampaign = await pledge(partnerId, {
       campaignId: 'cmp_nothing',
       rateBp: 5_000,
       capWon: 20_000,
     });
     expect(noCampaign.status).toBe(404);
-    const pledged = await operator.request('POST', `/v1/operator/partners/${partnerId}/pledges`, {
+    const pledged = await pledge(partnerId, {
       campaignId,
       rateBp: 5_000,
       capWon: 20_000,
@@ -267,7 +280,7 @@ describe.each(databaseKinds())('동행협약 partners on %s', (kind) => {
     const { charityId, campaignId } = await campaign();
     expect(
       (
-        await operator.request('POST', `/v1/operator/partners/${partnerId}/pledges`, {
+        await pledge(partnerId, {
           campaignId,
           rateBp: 10_000,
           capWon: 40_000,
@@ -284,6 +297,90 @@ describe.each(databaseKinds())('동행협약 partners on %s', (kind) => {
     expect(await balanceWon(charityAccountId(charityId))).toBe(50_000 + 25_000);
     expect(await balanceWon(partnerDepositAccountId(partnerId))).toBe(0);
     expect(await statement(partnerId)).toMatchObject({ matchedWon: 25_000, depositBalanceWon: 0 });
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('refuses a pledge without an Idempotency-Key, replays one with it, and refuses the key for another pledge', async () => {
+    const partnerId = await partner();
+    const { campaignId } = await campaign();
+    const body = { campaignId, rateBp: 10_000, capWon: 5_000 };
+    const keyless = await operator.request('POST', `/v1/operator/partners/${partnerId}/pledges`, body);
+    expect(keyless.status).toBe(400);
+    expect(keyless.body.code).toBe('IDEMPOTENCY_KEY_REQUIRED');
+    expect(await pledgeRows(partnerId)).toBe(0);
+
+    const first = await pledge(partnerId, body, 'pledge-1');
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ campaignId, rateBp: 10_000, capWon: 5_000, matchedWon: 0 });
+    const again = await pledge(partnerId, body, 'pledge-1');
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    const changed = await pledge(partnerId, { ...body, capWon: 6_000 }, 'pledge-1');
+    expect(changed.status).toBe(409);
+    expect(changed.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await pledgeRows(partnerId)).toBe(1);
+    expect((await statement(partnerId)).pledgedWon).toBe(5_000);
+  });
+
+  it('makes one pledge of three identical ones sent at once, with one key or with three, and matches a donation once', async () => {
+    const partnerId = await partner();
+    expect((await deposit(partnerId, 50_000)).status).toBe(201);
+    const { charityId, campaignId } = await campaign();
+    const body = { campaignId, rateBp: 10_000, capWon: 5_000 };
+
+    const sameKey = await Promise.all([1, 2, 3].map(() => pledge(partnerId, body, 'pledge-once')));
+    expect(sameKey.map((answer) => answer.status)).toEqual([201, 201, 201]);
+    expect(sameKey[1]?.body).toEqual(sameKey[0]?.body);
+    expect(sameKey[2]?.body).toEqual(sameKey[0]?.body);
+
+    const ownKeys = await Promise.all([1, 2, 3].map((n) => pledge(partnerId, body, `pledge-again-${n}`)));
+    for (const answer of ownKeys) {
+      expect(answer.status).toBe(409);
+      expect(answer.body).toMatchObject({
+        code: 'PLEDGE_ALREADY_ACTIVE',
+        pledgeId: sameKey[0]?.body.pledgeId,
+        capWon: 5_000,
+        matchedWon: 0,
+      });
+    }
+    expect(await pledgeRows(partnerId)).toBe(1);
+
+    const { client } = await member(10_000);
+    const donated = await client.post('/v1/me/donations', {
+      charityId,
+      campaignId,
+      amountWon: 1_000,
+      source: 'cash',
+    });
+    expect(donated.status).toBe(201);
+    expect(await balanceWon(partnerDepositAccountId(partnerId))).toBe(49_000);
+    expect(await balanceWon(charityAccountId(charityId))).toBe(2_000);
+    expect(await statement(partnerId)).toMatchObject({ pledgedWon: 5_000, matchedWon: 1_000 });
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('takes a new pledge on the campaign once the active one has matched its whole cap', async () => {
+    const partnerId = await partner();
+    expect((await deposit(partnerId, 50_000)).status).toBe(201);
+    const { charityId, campaignId } = await campaign();
+    const first = await pledge(partnerId, { campaignId, rateBp: 10_000, capWon: 1_000 });
+    expect(first.status).toBe(201);
+    const { client } = await member(10_000);
+    const donation = { charityId, campaignId, amountWon: 999, source: 'cash' };
+    expect((await client.post('/v1/me/donations', donation)).status).toBe(201);
+    // ₩1 of the cap is left: still active.
+    const early = await pledge(partnerId, { campaignId, rateBp: 5_000, capWon: 2_000 });
+    expect(early.status).toBe(409);
+    expect(early.body).toMatchObject({ code: 'PLEDGE_ALREADY_ACTIVE', matchedWon: 999 });
+    expect((await client.post('/v1/me/donations', donation)).status).toBe(201);
+    const renewed = await pledge(partnerId, { campaignId, rateBp: 5_000, capWon: 2_000 });
+    expect(renewed.status).toBe(201);
+    expect(await pledgeRows(partnerId)).toBe(2);
+    // The next donation is matched by the new pledge alone, at its rate.
+    expect((await client.post('/v1/me/donations', { ...donation, amountWon: 1_000 })).status).toBe(201);
+    expect(await statement(partnerId)).toMatchObject({ pledgedWon: 3_000, matchedWon: 1_500 });
+    expect(await balanceWon(partnerDepositAccountId(partnerId))).toBe(48_500);
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 

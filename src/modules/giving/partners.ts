@@ -4,6 +4,7 @@ import { type Database, type Sql, transactionWithRetry } from '../../db/database
 import { DomainError, invalidInput } from '../../errors.js';
 import { recordId } from '../../ids.js';
 import { monthKey } from '../../time.js';
+import { wonEn } from '../../won-text.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankAccountRef, BankGateway, BankOutcome } from '../bank/bank-gateway.js';
 import { idempotencyKeyReused, type KeyClaims } from '../idempotency/idempotency.js';
@@ -142,7 +143,7 @@ export const PartnerErrors = {
     new DomainError({
       code: 'INSUFFICIENT_DEPOSIT',
       httpStatus: 409,
-      message: `the partner's deposit holds ${availableWon} won, ${neededWon} won needed`,
+      message: `the partner's deposit holds ${wonEn(availableWon)}; ${wonEn(neededWon)} is needed`,
       messageKo: `협약 기업 예치금이 부족합니다 (잔액 ${availableWon}원, 필요 ${neededWon}원)`,
       details: { availableWon, neededWon },
     }),
@@ -153,6 +154,20 @@ export const PartnerErrors = {
       message: `${errorRowCount} rows of the gift file are invalid; nothing was given`,
       messageKo: `선물 파일의 ${errorRowCount}개 행이 올바르지 않아 아무것도 지급하지 않았습니다`,
       details: { errorRowCount, errors: errors.slice(0, GIFT_ERRORS_LISTED_MAX) },
+    }),
+  pledgeAlreadyActive: (active: Pledge) =>
+    new DomainError({
+      code: 'PLEDGE_ALREADY_ACTIVE',
+      httpStatus: 409,
+      message: `the partner already has pledge ${active.id} on this campaign with ${wonEn(active.capWon - active.matchedWon)} of its cap left to match; a second would match every donation again`,
+      messageKo: `이 캠페인에 아직 매칭 한도가 남은 약정이 있습니다 (남은 한도 ${active.capWon - active.matchedWon}원)`,
+      details: {
+        pledgeId: active.id,
+        campaignId: active.campaignId,
+        rateBp: active.rateBp,
+        capWon: active.capWon,
+        matchedWon: active.matchedWon,
+      },
     }),
   bankDeclined: (code: string) =>
     new DomainError({
@@ -432,12 +447,18 @@ export class PartnerAgreements {
     });
   }
 
-  /** A matching pledge on a campaign: rateBp of each donation to it, at most capWon in all. */
+  /**
+   * A matching pledge on a campaign: rateBp of each donation to it, at most capWon in all. A partner
+   * holds one active pledge per campaign (one with cap left to match): a second is refused
+   * (PLEDGE_ALREADY_ACTIVE), since two would each match every donation in full. Once a pledge's cap
+   * is used up, a new one may follow. In `tx` when given (an idempotent request's transaction).
+   */
   async pledge(
     tenantId: string,
     actorUserId: string,
     partnerId: string,
     input: { campaignId: string; rateBp: number; capWon: number },
+    tx?: Sql,
   ): Promise<Pledge> {
     if (!Number.isInteger(input.rateBp) || input.rateBp < 1 || input.rateBp > BP_PER_WHOLE)
       throw invalidInput('rateBp must be 1-10000 (0.01%-100%)', '매칭 비율은 0.01%~100% 사이여야 합니다');
@@ -446,54 +467,73 @@ export class PartnerAgreements {
         'capWon must be a positive whole number of won',
         '매칭 한도는 1원 이상이어야 합니다',
       );
-    return transactionWithRetry(this.db, async (tx) => {
-      await this.partner(tx, tenantId, partnerId);
-      if (!(await selectCampaign(tx, tenantId, input.campaignId)))
-        throw new DomainError({
-          code: 'CAMPAIGN_NOT_FOUND',
-          httpStatus: 404,
-          message: `campaign ${input.campaignId} does not exist`,
-          messageKo: '모금 캠페인을 찾을 수 없습니다',
-          details: { campaignId: input.campaignId },
-        });
-      const pledge: Pledge = {
-        id: recordId('plg'),
-        partnerId,
-        campaignId: input.campaignId,
-        rateBp: input.rateBp,
-        capWon: input.capWon,
-        matchedWon: 0,
-        createdAt: this.clock.now(),
-      };
-      await tx.query(
-        `insert into partner_pledges (tenant_id, id, partner_id, campaign_id, rate_bp, cap_won, created_by, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [
-          tenantId,
-          pledge.id,
-          partnerId,
-          pledge.campaignId,
-          pledge.rateBp,
-          pledge.capWon,
-          actorUserId,
-          pledge.createdAt,
-        ],
-      );
-      await this.deps.operatorActions.record(tx, {
-        tenantId,
-        actorUserId,
-        action: 'partner.pledge',
-        subjectType: 'partner',
-        subjectId: partnerId,
-        details: {
-          pledgeId: pledge.id,
-          campaignId: pledge.campaignId,
-          rateBp: pledge.rateBp,
-          capWon: pledge.capWon,
-        },
+    if (tx) return this.insertPledge(tx, tenantId, actorUserId, partnerId, input);
+    return transactionWithRetry(this.db, (own) =>
+      this.insertPledge(own, tenantId, actorUserId, partnerId, input),
+    );
+  }
+
+  private async insertPledge(
+    tx: Sql,
+    tenantId: string,
+    actorUserId: string,
+    partnerId: string,
+    input: { campaignId: string; rateBp: number; capWon: number },
+  ): Promise<Pledge> {
+    // The partner's row is locked, so two pledges sent at once cannot both find no active one.
+    await this.partner(tx, tenantId, partnerId, true);
+    if (!(await selectCampaign(tx, tenantId, input.campaignId)))
+      throw new DomainError({
+        code: 'CAMPAIGN_NOT_FOUND',
+        httpStatus: 404,
+        message: `campaign ${input.campaignId} does not exist`,
+        messageKo: '모금 캠페인을 찾을 수 없습니다',
+        details: { campaignId: input.campaignId },
       });
-      return pledge;
+    const [active] = await tx.query<Record<string, unknown>>(
+      `select * from partner_pledges
+       where tenant_id = $1 and partner_id = $2 and campaign_id = $3 and matched_won < cap_won
+       order by created_at, id limit 1`,
+      [tenantId, partnerId, input.campaignId],
+    );
+    if (active) throw PartnerErrors.pledgeAlreadyActive(pledgeOf(active));
+    const pledge: Pledge = {
+      id: recordId('plg'),
+      partnerId,
+      campaignId: input.campaignId,
+      rateBp: input.rateBp,
+      capWon: input.capWon,
+      matchedWon: 0,
+      createdAt: this.clock.now(),
+    };
+    await tx.query(
+      `insert into partner_pledges (tenant_id, id, partner_id, campaign_id, rate_bp, cap_won, created_by, created_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        tenantId,
+        pledge.id,
+        partnerId,
+        pledge.campaignId,
+        pledge.rateBp,
+        pledge.capWon,
+        actorUserId,
+        pledge.createdAt,
+      ],
+    );
+    await this.deps.operatorActions.record(tx, {
+      tenantId,
+      actorUserId,
+      action: 'partner.pledge',
+      subjectType: 'partner',
+      subjectId: partnerId,
+      details: {
+        pledgeId: pledge.id,
+        campaignId: pledge.campaignId,
+        rateBp: pledge.rateBp,
+        capWon: pledge.capWon,
+      },
     });
+    return pledge;
   }
 
   /**

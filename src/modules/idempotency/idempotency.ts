@@ -6,6 +6,8 @@ import { DomainError } from '../../errors.js';
 import { canonicalJson, sha256Hex } from '../ledger/hashing.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,128}$/;
+/** How long a request that found its key still at work is told to wait (Retry-After). */
+const IN_PROGRESS_RETRY_AFTER_SECONDS = 1;
 
 /**
  * Keys the platform derives for requests it makes on a member's behalf (an auto-charge is named
@@ -45,9 +47,16 @@ export interface KeyClaim extends KeyScope {
   request: Record<string, unknown>;
 }
 
-/** What such a module calls first in the transaction that records its request (`IdempotentRequests.claim`). */
+/**
+ * What such a module calls first in the transaction that records its request (`IdempotentRequests.claim`),
+ * and, once its request has a final answer, to keep that answer with the claim, so that a retry (or a
+ * same-key request that raced it) is answered the same (`answerClaim`).
+ */
 export interface KeyClaims {
-  claim(tx: Sql, claim: KeyClaim): Promise<void>;
+  /** The answer the claimant kept for this request (`answerClaim`), or null when it has none yet. */
+  claim(tx: Sql, claim: KeyClaim): Promise<StoredResponse | null>;
+  /** Keeps `response` as the claimed request's answer unless one was kept first; answers the one kept. */
+  answerClaim(claim: KeyClaim, response: StoredResponse): Promise<StoredResponse>;
 }
 
 /**
@@ -104,21 +113,28 @@ export class IdempotentRequests implements KeyClaims {
    * transaction that records the request and before any other lock of it: takes the key's lock,
    * refuses a key that another request used on any route (IDEMPOTENCY_KEY_REUSED), and otherwise
    * leaves a row that names the claimant, so that every other route refuses the key from then on. The
-   * same request claiming again (a retry) passes, and its module answers it from its own rows.
+   * same request claiming again (a retry) passes, with the answer its module kept (`answerClaim`),
+   * if any; without one, the module answers it from its own rows.
    */
-  async claim(tx: Sql, claim: KeyClaim): Promise<void> {
+  async claim(tx: Sql, claim: KeyClaim): Promise<StoredResponse | null> {
     const { key, claimant } = claim;
     const scope = { tenantId: claim.tenantId, principalId: claim.principalId };
-    const requestHash = sha256Hex(canonicalJson({ claimant, request: claim.request }));
+    const requestHash = claimHashOf(claim);
     await lockIdempotencyKeys(tx, [{ ...scope, key }]);
-    const [row] = await tx.query<{ request_hash: string; claimed_by: string | null }>(
-      `select request_hash, claimed_by from idempotency_keys
+    const [row] = await tx.query<{
+      request_hash: string;
+      claimed_by: string | null;
+      status_code: number | null;
+      response: string | null;
+    }>(
+      `select request_hash, claimed_by, status_code, response from idempotency_keys
        where tenant_id = $1 and principal_id = $2 and key = $3`,
       [scope.tenantId, scope.principalId, key],
     );
     if (row) {
       if (row.claimed_by !== claimant || row.request_hash !== requestHash) throw idempotencyKeyReused();
-      return;
+      if (row.status_code === null || row.response === null) return null;
+      return { statusCode: row.status_code, body: JSON.parse(row.response) };
     }
     await this.refuseKeyOfOwners(tx, scope, key);
     await tx.query(
@@ -126,6 +142,32 @@ export class IdempotentRequests implements KeyClaims {
        values ($1, $2, $3, $4, $5, $6)`,
       [scope.tenantId, scope.principalId, key, requestHash, claimant, this.clock.now()],
     );
+    return null;
+  }
+
+  /**
+   * Keeps the final answer of a claimed request, after the work that outlived the claim's transaction
+   * (a bank call) is done. Requests with one key that ran at once may each come here: the first
+   * answer kept stays, and each of them answers it, so they all answer the same.
+   */
+  async answerClaim(claim: KeyClaim, response: StoredResponse): Promise<StoredResponse> {
+    const [row] = await this.db.query<{ status_code: number; response: string }>(
+      `update idempotency_keys
+       set status_code = coalesce(status_code, $6), response = coalesce(response, $7)
+       where tenant_id = $1 and principal_id = $2 and key = $3 and claimed_by = $4 and request_hash = $5
+       returning status_code, response`,
+      [
+        claim.tenantId,
+        claim.principalId,
+        claim.key,
+        claim.claimant,
+        claimHashOf(claim),
+        response.statusCode,
+        JSON.stringify(response.body),
+      ],
+    );
+    if (!row) throw new Error(`the claim of ${claim.claimant} on its key vanished before its answer`);
+    return { statusCode: row.status_code, body: JSON.parse(row.response) };
   }
 
   async run(
@@ -168,16 +210,22 @@ export class IdempotentRequests implements KeyClaims {
   ): Promise<StoredResponse | null> {
     const [row] = await tx.query<{
       request_hash: string;
+      claimed_by: string | null;
       status_code: number | null;
       response: string | null;
     }>(
-      `select request_hash, status_code, response from idempotency_keys
+      `select request_hash, claimed_by, status_code, response from idempotency_keys
        where tenant_id = $1 and principal_id = $2 and key = $3`,
       [scope.tenantId, scope.principalId, key],
     );
     if (row) {
-      // A claimed key (no response here) was used by another module's request.
-      if (row.request_hash !== requestHash || row.status_code === null || row.response === null)
+      // A claimed key was used by another module's request, whose answer (if it kept one) is its own.
+      if (
+        row.claimed_by !== null ||
+        row.request_hash !== requestHash ||
+        row.status_code === null ||
+        row.response === null
+      )
         throw idempotencyKeyReused();
       return { statusCode: row.status_code, body: JSON.parse(row.response) };
     }
@@ -216,9 +264,50 @@ export function idempotencyKeyOf(request: FastifyRequest): string {
   return key;
 }
 
-/** What a stored response is keyed by: every path that stores one must hash the same way. */
+/**
+ * What a stored response is keyed by: every path that stores one must hash the same way. The key's
+ * scope is the city and the caller (a person or a POS key); whom the caller acts for is part of the
+ * request (`actingAsOf`), so one key sent for two of an owner's shops is two requests, and the
+ * second is refused (IDEMPOTENCY_KEY_REUSED) rather than answered with the first shop's answer.
+ */
 export function idempotentRequestHash(request: FastifyRequest): string {
-  return sha256Hex(canonicalJson({ method: request.method, url: request.url, body: request.body ?? null }));
+  return sha256Hex(
+    canonicalJson({
+      method: request.method,
+      url: request.url,
+      body: request.body ?? null,
+      ...actingAsOf(request),
+    }),
+  );
+}
+
+/**
+ * Whom a request acts for beyond its caller: the shop a merchant route chose (X-Merchant-Id, or the
+ * owner's first shop; a POS key's own shop). Empty for every other route, so their hashes stay as
+ * they were. The city needs no field: it is the caller's own, in the key's scope.
+ */
+function actingAsOf(request: FastifyRequest): { actingMerchantId?: string } {
+  return request.actingMerchantId === undefined ? {} : { actingMerchantId: request.actingMerchantId };
+}
+
+function claimHashOf(claim: KeyClaim): string {
+  return sha256Hex(canonicalJson({ claimant: claim.claimant, request: claim.request }));
+}
+
+/**
+ * A request with this key is still at work (its bank call has not been answered): the same request
+ * sent again is answered once that one has its answer. Nothing was done twice; retry shortly.
+ */
+export function idempotencyRequestInProgress(): DomainError {
+  return new DomainError({
+    code: 'IDEMPOTENCY_REQUEST_IN_PROGRESS',
+    httpStatus: 409,
+    message:
+      'the request with this Idempotency-Key is still waiting for the bank; send it again shortly with the same key',
+    messageKo:
+      '이 Idempotency-Key의 요청이 아직 은행의 응답을 기다리고 있습니다. 잠시 후 같은 키로 다시 보내 주세요',
+    details: { retryAfterSeconds: IN_PROGRESS_RETRY_AFTER_SECONDS },
+  });
 }
 
 export function idempotencyKeyReused(): DomainError {

@@ -47,4 +47,16 @@ export const idempotencyMigrations: Migration[] = [
         check ((claimed_by is null) = (status_code is not null and response is not null));
     `,
   },
+  {
+    version: 761,
+    name: 'idempotency_keys: a claim may keep the final answer of its request',
+    // A claimant whose answer is final only after its bank call (a loan approval) keeps that answer
+    // with its claim, so that a retry, or a same-key request that raced it, answers exactly the same.
+    // Other routes still refuse a claimed key (claimed_by is set), answered or not.
+    sql: `
+      alter table idempotency_keys drop constraint idempotency_keys_answer_or_claim;
+      alter table idempotency_keys add constraint idempotency_keys_answer_or_claim
+        check ((status_code is null) = (response is null) and (claimed_by is not null or status_code is not null));
+    `,
+  },
 ];

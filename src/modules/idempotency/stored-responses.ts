@@ -36,10 +36,11 @@ export async function selectIdempotentResponsesByTenant(
     principal_id: string;
     key: string;
     request_hash: string;
+    claimed_by: string | null;
     status_code: number | null;
     response: string | null;
   }>(
-    `select tenant_id, principal_id, key, request_hash, status_code, response from idempotency_keys
+    `select tenant_id, principal_id, key, request_hash, claimed_by, status_code, response from idempotency_keys
      where (tenant_id, principal_id, key) in (select * from unnest($1::text[], $2::text[], $3::text[]))`,
     [refs.map((ref) => ref.tenantId), refs.map((ref) => ref.principalId), refs.map((ref) => ref.key)],
   );
@@ -54,16 +55,17 @@ export async function selectIdempotentResponsesByTenant(
 }
 
 /**
- * A key another module claimed (`IdempotentRequests.claim`) has no response to replay (a check
- * constraint keeps claims and responses apart): its hash is given as text that is no hash, so every
- * request with the key is refused as another request's.
+ * A key another module claimed (`IdempotentRequests.claim`) has no response to replay here (the answer
+ * a claimant keeps is its own route's): its hash is given as text that is no hash, so every request
+ * with the key is refused as another request's.
  */
 function storedResponseOf(row: {
   request_hash: string;
+  claimed_by: string | null;
   status_code: number | null;
   response: string | null;
 }): StoredIdempotentResponse {
-  if (row.status_code === null || row.response === null)
+  if (row.claimed_by !== null || row.status_code === null || row.response === null)
     return { requestHash: 'claimed by another route', statusCode: 409, body: null };
   return { requestHash: row.request_hash, statusCode: row.status_code, body: JSON.parse(row.response) };
 }

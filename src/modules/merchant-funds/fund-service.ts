@@ -5,7 +5,12 @@ import { recordId } from '../../ids.js';
 import { isCalendarDate, localDate } from '../../time.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankGateway, BankOutcome } from '../bank/bank-gateway.js';
-import { idempotencyKeyReused, type KeyClaims } from '../idempotency/idempotency.js';
+import {
+  idempotencyKeyReused,
+  idempotencyRequestInProgress,
+  type KeyClaim,
+  type KeyClaims,
+} from '../idempotency/idempotency.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { TransferRequest } from '../ledger/types.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
@@ -17,6 +22,7 @@ import { judgeFundApplication, wholeMonthsBetween } from './eligibility.js';
 import { FundErrors } from './errors.js';
 import { FUND_RULE_KEYS, type FundRules } from './rules.js';
 import { equalPrincipalSchedule } from './schedule.js';
+import { type FundApplicationJson, fundApplicationJson } from './schemas.js';
 import {
   insertApplication,
   insertSchedule,
@@ -283,37 +289,55 @@ export class MerchantFundService {
   }
 
   /**
-   * Approves once: a second approval (or one racing the first) finds the application approved and
-   * starts nothing. The hold is taken from the pool in the same transaction as the status change.
-   * `idempotencyKey` is the request's, claimed in the shared key space.
+   * Approves once, and answers one request (one Idempotency-Key) the same every time. The hold is
+   * taken from the pool in the same transaction as the status change; then the bank is asked. An
+   * approval that finds the disbursement open (another approval, or this one sent again, while the
+   * first waits for the bank; or an answer that was lost) asks the bank again under the same key,
+   * which it applies at most once, so every approval in flight ends on the bank's one answer. A loan
+   * paid is final: the answer is kept with the key's claim, and every request with the key answers
+   * the one kept. A refusal by the bank is not (the hold is voided and nothing moved): like any
+   * refusal it is not kept, and approving again opens a new attempt. While the bank's answer is
+   * unknown nothing is final, and the approval is told to retry (IDEMPOTENCY_REQUEST_IN_PROGRESS;
+   * the job reconciles it meanwhile), so no request answers a body that differs from the final one.
    */
   async approve(
     tenantId: string,
     applicationId: string,
     reviewerUserId: string,
-    idempotencyKey?: string,
-  ): Promise<FundApplicationWithSchedule> {
-    const attempt = await transactionWithRetry(this.db, async (tx) => {
-      if (idempotencyKey !== undefined)
-        await this.deps.keys.claim(tx, {
-          tenantId,
-          principalId: reviewerUserId,
-          key: idempotencyKey,
-          claimant: 'fund_approval',
-          request: { applicationId },
-        });
-      return this.openDisbursement(tx, tenantId, applicationId, reviewerUserId);
+    idempotencyKey: string,
+  ): Promise<{ body: FundApplicationJson; replayed: boolean }> {
+    const claim: KeyClaim = {
+      tenantId,
+      principalId: reviewerUserId,
+      key: idempotencyKey,
+      claimant: 'fund_approval',
+      request: { applicationId },
+    };
+    const opened = await transactionWithRetry(this.db, async (tx) => {
+      const answered = await this.deps.keys.claim(tx, claim);
+      if (answered) return { answered };
+      return { attempt: await this.openDisbursement(tx, tenantId, applicationId, reviewerUserId) };
     });
-    if (attempt !== null)
+    if (opened.answered) return { body: opened.answered.body as FundApplicationJson, replayed: true };
+    if (opened.attempt !== null)
       await this.completeDisbursement(
         tenantId,
         applicationId,
-        attempt,
-        await this.deposit(tenantId, applicationId),
+        opened.attempt,
+        await this.deposit(tenantId, applicationId, opened.attempt),
       );
-    return this.application(tenantId, applicationId);
+    const body = fundApplicationJson(await this.application(tenantId, applicationId));
+    if (body.status === 'approved') throw idempotencyRequestInProgress();
+    if (body.status !== 'disbursed') return { body, replayed: false };
+    const kept = await this.deps.keys.answerClaim(claim, { statusCode: 200, body });
+    return { body: kept.body as FundApplicationJson, replayed: false };
   }
 
+  /**
+   * The disbursement attempt this approval is to see through: a new one (a hold on the pool), the
+   * open one when the application is already approved and waiting for the bank, or none when it is
+   * paid.
+   */
   private async openDisbursement(
     tx: Sql,
     tenantId: string,
@@ -322,7 +346,8 @@ export class MerchantFundService {
   ): Promise<number | null> {
     const found = await selectApplication(tx, tenantId, applicationId, 'for update');
     if (!found) throw FundErrors.applicationNotFound(applicationId);
-    if (found.status === 'approved' || found.status === 'disbursed') return null;
+    if (found.status === 'disbursed') return null;
+    if (found.status === 'approved') return found.disbursementAttempt;
     if (found.status !== 'pending_review' && found.status !== 'disbursement_failed')
       throw FundErrors.notReviewable(applicationId, found.status);
     const now = this.clock.now();
@@ -402,11 +427,11 @@ export class MerchantFundService {
     return this.application(tenantId, applicationId);
   }
 
-  private async deposit(tenantId: string, applicationId: string): Promise<BankOutcome> {
+  private async deposit(tenantId: string, applicationId: string, attempt: number): Promise<BankOutcome> {
     const found = await selectApplication(this.db, tenantId, applicationId);
     if (!found) throw new Error(`fund application ${applicationId} vanished`);
     return this.deps.bank.deposit({
-      idempotencyKey: disbursementKeyOf(tenantId, applicationId, found.disbursementAttempt),
+      idempotencyKey: disbursementKeyOf(tenantId, applicationId, attempt),
       account: found.bankAccount,
       amountWon: found.amountWon,
       memo: `Hanbat merchant fund ${applicationId}`,
@@ -520,7 +545,8 @@ export class MerchantFundService {
       const found = await selectApplication(this.db, tenantId, id);
       if (!found) continue;
       const key = disbursementKeyOf(tenantId, id, found.disbursementAttempt);
-      const outcome = (await this.deps.bank.lookup(key)) ?? (await this.deposit(tenantId, id));
+      const outcome =
+        (await this.deps.bank.lookup(key)) ?? (await this.deposit(tenantId, id, found.disbursementAttempt));
       await this.completeDisbursement(tenantId, id, found.disbursementAttempt, outcome);
     }
     return ids.length;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { databaseKinds } from '../../../test/support/databases.js';
 import {
   ApiClient,
@@ -11,6 +11,7 @@ import {
   type TestPlatform,
 } from '../../../test/support/platform.js';
 import { installPreset, PRESET_NAMES } from '../../presets/catalog.js';
+import type { BankOutcome, BankTransferRequest } from '../bank/bank-gateway.js';
 import { FUND_RULE_KEYS } from './rules.js';
 import { FUND_ACCOUNTS } from './types.js';
 
@@ -46,6 +47,57 @@ describe.each(databaseKinds())('merchant funds (소상공인 경영안정자금)
     t.bank.balanceOf({ bankCode: 'SANDBOX', accountNumber: merchantId });
   const pool = async () => (await operator.get('/v1/operator/fund-pool')).body;
   const loansWon = async () => (await t.platform.ledger.getAccount(tenantId, FUND_ACCOUNTS.loans))?.postedWon;
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  const approveWith = (applicationId: string, key: string) =>
+    operator.post(`/v1/operator/fund-applications/${applicationId}/approve`, undefined, key);
+
+  async function pendingApplication(amountWon = 3_000_000): Promise<string> {
+    const applied = await apply(bookstore, {
+      amountWon,
+      purpose: '운영자금',
+      termMonths: 24,
+      openedOn: '2015-04-01',
+    });
+    expect(applied.body.status).toBe('pending_review');
+    return applied.body.applicationId;
+  }
+
+  /**
+   * The bank holds every deposit until `release()`, and answers a copy of a deposit it is still
+   * holding with `unknown`, as a bank answers "still processing" for a key in flight.
+   */
+  function holdDeposits() {
+    const deposit = t.bank.deposit.bind(t.bank);
+    const held = new Set<string>();
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let arrived = () => {};
+    const firstArrived = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const spy = vi.spyOn(t.bank, 'deposit').mockImplementation(async (request: BankTransferRequest) => {
+      if (held.has(request.idempotencyKey))
+        return { status: 'unknown', reason: 'still processing' } satisfies BankOutcome;
+      held.add(request.idempotencyKey);
+      arrived();
+      await released;
+      held.delete(request.idempotencyKey);
+      return deposit(request);
+    });
+    return { firstArrived, release, calls: () => spy.mock.calls.length };
+  }
+
+  function expectInProgress(answer: { status: number; body: { code: string }; headers: object }) {
+    expect(answer.status).toBe(409);
+    expect(answer.body.code).toBe('IDEMPOTENCY_REQUEST_IN_PROGRESS');
+    expect(answer.headers).toMatchObject({ 'retry-after': '1' });
+  }
 
   async function appliedAndApproved(amountWon = 12_000_000, termMonths = 12) {
     const applied = await apply(bookstore, {
@@ -124,6 +176,120 @@ describe.each(databaseKinds())('merchant funds (소상공인 경영안정자금)
     expect(bankBalanceOf(bookstoreId)).toBe(before + 5_000_000);
     expect(await loansWon()).toBe(5_000_000);
     expect((await pool()).availableWon).toBe(POOL_WON - 5_000_000);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('answers a same-key approval sent while the first waits for the bank as in progress, then as the first', async () => {
+    const id = await pendingApplication();
+    const before = bankBalanceOf(bookstoreId);
+    const bank = holdDeposits();
+    const first = approveWith(id, 'approve-1');
+    await bank.firstArrived;
+    const during = await approveWith(id, 'approve-1');
+    expectInProgress(during);
+    expect(await loansWon()).toBe(0);
+    bank.release();
+    const answered = await first;
+    expect(answered.status).toBe(200);
+    expect(answered.body).toMatchObject({ status: 'disbursed', bankTransactionId: expect.any(String) });
+    expect(answered.body.schedule).toHaveLength(24);
+    const retried = await approveWith(id, 'approve-1');
+    expect(retried.status).toBe(200);
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    expect(retried.body).toEqual(answered.body);
+    expect(bankBalanceOf(bookstoreId)).toBe(before + 3_000_000);
+    expect(await loansWon()).toBe(3_000_000);
+    expect((await pool()).availableWon).toBe(POOL_WON - 3_000_000);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it.each([
+    ['a bank that answers at once', false],
+    ['a bank still processing the first', true],
+  ])(
+    'answers eight same-key approvals at once with the one final body or in progress, with %s',
+    async (_bank, holding) => {
+      const id = await pendingApplication();
+      const before = bankBalanceOf(bookstoreId);
+      const bank = holding ? holdDeposits() : null;
+      const sent = Promise.all(Array.from({ length: 8 }, () => approveWith(id, 'approve-race')));
+      if (bank) {
+        await bank.firstArrived;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        bank.release();
+      }
+      const answers = await sent;
+      const final = (await approveWith(id, 'approve-race')).body;
+      expect(final).toMatchObject({ status: 'disbursed', bankTransactionId: expect.any(String) });
+      expect(final.schedule).toHaveLength(24);
+      for (const answer of answers) {
+        if (answer.status === 200) expect(answer.body).toEqual(final);
+        else expectInProgress(answer);
+      }
+      expect(answers.filter((answer) => answer.status === 200).length).toBeGreaterThanOrEqual(1);
+      expect(bankBalanceOf(bookstoreId)).toBe(before + 3_000_000);
+      expect(await loansWon()).toBe(3_000_000);
+      await expectLedgerAuditGreen(t.platform, tenantId);
+    },
+  );
+
+  it('replays the approval as first answered after the loan is partly repaid; the key names one application', async () => {
+    const id = await pendingApplication();
+    const answered = await approveWith(id, 'approve-2');
+    expect(answered.body.status).toBe('disbursed');
+    t.clock.set(kst('2021-06-13T09:00:00'));
+    expect(await t.platform.merchantFunds.collectDue(tenantId, t.clock.now())).toMatchObject({
+      collected: 1,
+    });
+    const replayed = await approveWith(id, 'approve-2');
+    expect(replayed.status).toBe(200);
+    expect(replayed.body).toEqual(answered.body);
+    expect(replayed.body.schedule[0].status).toBe('due');
+    // Another approval (another key) answers the application as it is now.
+    expect((await approveWith(id, 'approve-3')).body.schedule[0].status).toBe('paid');
+    const other = await pendingApplication(1_000_000);
+    const reused = await approveWith(other, 'approve-2');
+    expect(reused.status).toBe(409);
+    expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await operator.get('/v1/operator/fund-applications?status=pending_review')).body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ applicationId: other })]),
+    );
+    expect(await loansWon()).toBe(3_000_000 - 125_000);
+  });
+
+  it('settles a lost bank answer by a same-key retry: in progress while unknown, then paid once', async () => {
+    const id = await pendingApplication();
+    const before = bankBalanceOf(bookstoreId);
+    t.bank.injectFaults('lost_response');
+    expectInProgress(await approveWith(id, 'approve-4'));
+    const [waiting] = (await operator.get('/v1/operator/fund-applications?status=approved')).body.items;
+    expect(waiting).toMatchObject({ applicationId: id, bankTransactionId: null, schedule: [] });
+    const unknown = vi
+      .spyOn(t.bank, 'deposit')
+      .mockResolvedValueOnce({ status: 'unknown', reason: 'the bank timed out' });
+    expectInProgress(await approveWith(id, 'approve-4'));
+    unknown.mockRestore();
+    const settled = await approveWith(id, 'approve-4');
+    expect(settled.status).toBe(200);
+    expect(settled.body).toMatchObject({ status: 'disbursed', bankTransactionId: expect.any(String) });
+    expect((await approveWith(id, 'approve-4')).body).toEqual(settled.body);
+    expect(bankBalanceOf(bookstoreId)).toBe(before + 3_000_000);
+    expect(await loansWon()).toBe(3_000_000);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('keeps no answer for a disbursement the bank refused: the same key approves again and pays once', async () => {
+    const id = await pendingApplication();
+    const before = bankBalanceOf(bookstoreId);
+    t.bank.injectFaults('fail');
+    const refused = await approveWith(id, 'approve-5');
+    expect(refused.body).toMatchObject({ status: 'disbursement_failed', bankFailureCode: 'REJECTED' });
+    expect(bankBalanceOf(bookstoreId)).toBe(before);
+    const again = await approveWith(id, 'approve-5');
+    expect(again.body).toMatchObject({ status: 'disbursed' });
+    expect((await approveWith(id, 'approve-5')).body).toEqual(again.body);
+    expect(bankBalanceOf(bookstoreId)).toBe(before + 3_000_000);
+    expect(await loansWon()).toBe(3_000_000);
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
@@ -246,7 +412,7 @@ describe.each(databaseKinds())('merchant funds (소상공인 경영안정자금)
     });
     const before = bankBalanceOf(bookstoreId);
     t.bank.injectFaults('lost_response');
-    expect((await approve(applied.body.applicationId)).body.status).toBe('approved');
+    expectInProgress(await approve(applied.body.applicationId));
     expect(bankBalanceOf(bookstoreId)).toBe(before + 2_000_000);
     expect((await pool()).availableWon).toBe(POOL_WON - 2_000_000);
     t.clock.set(kst('2021-05-13T12:05:00'));

@@ -117,18 +117,18 @@ export function merchantFundRoutes(platform: Platform): FastifyPluginAsyncTypebo
           tags: ['operator', 'merchant-funds'],
           summary: "Approve: the loan is paid to the merchant's settlement account through the bank, once",
           description:
-            'A repeated approval answers the application as it is and pays nothing more. status is disbursed when the bank confirmed, approved while its answer is pending (reconciled by a job), disbursement_failed when it refused.',
+            'Pays once however often it is sent. status is disbursed when the bank confirmed, and the same Idempotency-Key then answers the same body every time; disbursement_failed when it refused (nothing moved; approving again tries again). While the bank has not answered (the first request still waiting, or its answer lost: the application stays approved and a job reconciles it), the approval gets 409 IDEMPOTENCY_REQUEST_IN_PROGRESS with Retry-After: nothing moves twice; send it again with the same key.',
           headers: IdempotencyHeaders,
           params: ApplicationParams,
           response: { 200: FundApplicationSchema, ...problemResponses(400, 401, 403, 404, 409) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const key = idempotencyKeyOf(request);
         const { tenantId, userId } = userOf(request);
-        return fundApplicationJson(
-          await merchantFunds.approve(tenantId, request.params.applicationId, userId, key),
-        );
+        const answer = await merchantFunds.approve(tenantId, request.params.applicationId, userId, key);
+        if (answer.replayed) reply.header('idempotent-replayed', 'true');
+        return reply.code(200).send(answer.body);
       },
     );
 

@@ -99,6 +99,8 @@ export const FundPoolReportSchema = Type.Object({
 
 const iso = (at: Date | null) => (at ? at.toISOString() : null);
 
+export type FundApplicationJson = ReturnType<typeof fundApplicationJson>;
+
 export function fundApplicationJson(application: FundApplicationWithSchedule) {
   const { id, reviewedBy: _, appliedAt, reviewedAt, disbursedAt, schedule, ...rest } = application;
   return {
