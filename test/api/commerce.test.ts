@@ -349,6 +349,8 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
       expect(statement.dueWon).toBe(47_250);
       const again = await operator.post('/v1/operator/settlements/runs', { businessDate: '2021-05-13' });
       expect(again.body.statementsCreated ?? 0).toBe(0);
+      // The day's online sales are part of its due, not money brought forward from earlier days.
+      expect(again.body.totals).toMatchObject({ broughtForwardWon: 0, dueWon: 47_250 });
       await expectLedgerAuditGreen(t.platform, tenantId);
     });
   });

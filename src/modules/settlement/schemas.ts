@@ -118,6 +118,7 @@ const TotalsSchema = Type.Object({
   cancelledWon: Type.Integer(),
   feeWon: Type.Integer(),
   netWon: Type.Integer(),
+  broughtForwardWon: Type.Integer({ description: 'what earlier days left unpaid, in this day’s due' }),
   dueWon: Type.Integer(),
   paidWon: Type.Integer(),
   carriedWon: Type.Integer(),

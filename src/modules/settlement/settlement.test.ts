@@ -148,6 +148,7 @@ describe.each(databaseKinds())('merchant settlement on %s', (kind) => {
       cancelledWon: 5_000,
       feeWon: 0,
       netWon: 56_000,
+      broughtForwardWon: 0,
       dueWon: 56_000,
       paidWon: 56_000,
       carriedWon: 0,
@@ -348,8 +349,9 @@ describe.each(databaseKinds())('merchant settlement on %s', (kind) => {
     t.clock.set(kst('2021-05-14T12:00:00'));
     await pay(5_000);
     t.clock.set(kst('2021-05-15T01:00:00'));
-    await settle('2021-05-14');
+    const next = await settle('2021-05-14');
 
+    expect(next.totals).toMatchObject({ netWon: 5_000, broughtForwardWon: 40_000, dueWon: 45_000 });
     expect(await statementOf('2021-05-14')).toMatchObject({
       status: 'paid',
       grossWon: 5_000,

@@ -196,6 +196,8 @@ export async function selectDayTotals(sql: Sql, tenantId: string, date: string):
        count(*) filter (where status = 'nothing_to_pay')::bigint as nothing_to_pay,
        coalesce(sum(gross_won), 0)::bigint as gross_won, coalesce(sum(cancelled_won), 0)::bigint as cancelled_won,
        coalesce(sum(fee_won), 0)::bigint as fee_won, coalesce(sum(net_won), 0)::bigint as net_won,
+       coalesce(sum(due_won - net_won - coalesce((commerce->>'netWon')::bigint, 0)), 0)::bigint
+         as brought_forward_won,
        coalesce(sum(due_won), 0)::bigint as due_won, coalesce(sum(paid_won), 0)::bigint as paid_won
      from settlement_statements where tenant_id = $1 and business_day = $2::date`,
     [tenantId, date],
@@ -213,6 +215,7 @@ export async function selectDayTotals(sql: Sql, tenantId: string, date: string):
     cancelledWon: won('cancelled_won'),
     feeWon: won('fee_won'),
     netWon: won('net_won'),
+    broughtForwardWon: won('brought_forward_won'),
     dueWon: won('due_won'),
     paidWon: won('paid_won'),
     carriedWon: won('due_won') - won('paid_won'),

@@ -142,6 +142,8 @@ export interface RunTotals {
   cancelledWon: number;
   feeWon: number;
   netWon: number;
+  /** What earlier days left unpaid, counted into this day's due (as on each statement). */
+  broughtForwardWon: number;
   dueWon: number;
   paidWon: number;
   carriedWon: number;

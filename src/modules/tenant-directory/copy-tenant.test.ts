@@ -94,13 +94,13 @@ describe('copying a tenant between databases (PGlite)', () => {
     );
     await target.operatorActions.record(target.db, {
       tenantId,
-      actorUserId: 'test',
-      action: 'test.after-copy',
-      subjectType: 'tenant',
+      actorUserId: 'test-after-copy',
+      action: 'member.welfare',
+      subjectType: 'member',
       subjectId: tenantId,
     });
     const [next] = await target.db.query<{ seq: number }>(
-      `select seq from operator_actions where tenant_id = $1 and action = 'test.after-copy'`,
+      `select seq from operator_actions where tenant_id = $1 and actor_user_id = 'test-after-copy'`,
       [tenantId],
     );
     expect(next?.seq).toBeGreaterThan(copiedSeq?.max ?? Number.POSITIVE_INFINITY);
