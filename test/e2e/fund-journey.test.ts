@@ -18,7 +18,7 @@ describeJourneys('management funds in a real browser', (journey) => {
       await merchant.getByLabel('신청 금액').fill('10000000');
       await merchant.getByLabel('자금 용도').fill(PURPOSE);
       await merchant.getByLabel('상환 기간 (개월)').fill('24');
-      await merchant.getByLabel('개업일 (YYYY-MM-DD)').fill('2015-04-01');
+      await merchant.getByLabel('개업일').fill('2015-04-01');
       await merchant.getByRole('button', { name: '신청하기' }).click();
       await merchant.getByText('신청했습니다: 심사 대기').waitFor();
       await screenshot(merchant, 'funds-01-applied');

@@ -9,6 +9,9 @@ export interface ProblemBody {
   [extension: string]: unknown;
 }
 
+/** The code of a request the API's schema refused; its `errors[]` name the fields (`path: "/stock"`). */
+const INVALID_INPUT = 'INVALID_INPUT';
+
 /** Codes the client itself raises when no problem body could be read. */
 export const CLIENT_ERROR_CODES = { network: 'NETWORK_ERROR', unreadable: 'UNREADABLE_RESPONSE' } as const;
 
@@ -36,6 +39,20 @@ export class ApiError extends Error {
   /** The server's own sentence in the reader's language, when it sent one. */
   messageIn(language: Language): string | null {
     return this.messages?.[language] ?? null;
+  }
+
+  /**
+   * The fields a schema refusal (INVALID_INPUT) names, as the form calls them: `/stock` → `stock`,
+   * `/tiers/0/upTo` → `tiers.0.upTo`; none for any other refusal.
+   */
+  get invalidFields(): string[] {
+    const failures = this.code === INVALID_INPUT ? this.problem?.errors : undefined;
+    if (!Array.isArray(failures)) return [];
+    return failures.flatMap((failure: unknown) => {
+      const path = (failure as { path?: unknown } | null)?.path;
+      const field = typeof path === 'string' ? path.replace(/^\//, '').replaceAll('/', '.') : '';
+      return field ? [field] : [];
+    });
   }
 
   /** Whether the server may have acted before the failure: the same request must be retried as is. */

@@ -1,5 +1,5 @@
-import type { ReactNode } from 'react';
-import { NavLink, Outlet, useNavigate } from 'react-router';
+import { type ReactNode, type RefObject, useEffect, useRef } from 'react';
+import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { type Console, consolesOf, useSession } from '../auth/session.js';
 import { customBranding } from '../branding/branding.js';
 import { localName, useLanguage } from '../i18n/i18n.js';
@@ -111,15 +111,41 @@ interface ConsoleLayoutProps {
   banner?: ReactNode;
 }
 
+/** A tab bar wider than the screen scrolls sideways: the current tab is scrolled into view, whole. */
+function useCurrentTabInView(bar: RefObject<HTMLUListElement | null>) {
+  const { pathname } = useLocation();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the current tab changes with the path
+  useEffect(() => {
+    const reveal = () => {
+      const list = bar.current;
+      const tab = list?.querySelector<HTMLElement>('.console-nav-link.active')?.parentElement;
+      if (!list || !tab || list.scrollWidth <= list.clientWidth) return;
+      const start = tab.offsetLeft - list.offsetLeft;
+      const end = start + tab.offsetWidth;
+      if (start < list.scrollLeft) list.scrollLeft = start;
+      else if (end > list.scrollLeft + list.clientWidth) list.scrollLeft = end - list.clientWidth;
+    };
+    reveal();
+    // The labels widen once the web font arrives: measured again then.
+    let current = true;
+    void document.fonts?.ready.then(() => current && reveal());
+    return () => {
+      current = false;
+    };
+  }, [bar, pathname]);
+}
+
 /** A console: its own menu (a bottom tab bar on phones, a side bar for operators) around its screens. */
 export function ConsoleLayout({ console, nav, banner }: ConsoleLayoutProps) {
   const { t } = useLanguage();
+  const tabs = useRef<HTMLUListElement>(null);
+  useCurrentTabInView(tabs);
   return (
     <div className={`console console-${console}`}>
       <Header console={console} />
       <div className="console-body">
         <nav className="console-nav" aria-label={t('app.mainNavigation')}>
-          <ul>
+          <ul ref={tabs}>
             {nav.map((item) => (
               <li key={item.to}>
                 <NavLink to={item.to} end={item.end} className="console-nav-link">

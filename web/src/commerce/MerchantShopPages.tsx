@@ -1,6 +1,7 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { api, call } from '../api/client.js';
-import { newIdempotencyKey } from '../api/idempotency.js';
+import { IdempotencyKeys, sendIdempotent } from '../api/idempotency.js';
+import type { RequestBody } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { useSubmit } from '../api/use-submit.js';
 import { useSession } from '../auth/session.js';
@@ -9,11 +10,19 @@ import { useLanguage } from '../i18n/i18n.js';
 import { AmountField } from '../ui/AmountField.js';
 import { Button } from '../ui/Button.js';
 import { CheckboxField, SelectField, TextField } from '../ui/Field.js';
+import { useFieldErrors } from '../ui/field-errors.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { Loaded } from '../ui/Loaded.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
 import { Badge, DataName, Page } from '../ui/Page.js';
 import './commerce.css';
+import {
+  PRODUCT_NAME_LENGTH_MAX,
+  type ProductProblem,
+  parseStock,
+  STOCK_MAX,
+  validateProduct,
+} from './product-draft.js';
 import { OrderSummary } from './ShopPages.js';
 import type { Channel, MerchantOrder, Order, OrderStatus, Product } from './types.js';
 import { playNewOrderChime, useOrderEvents } from './use-order-events.js';
@@ -52,35 +61,61 @@ export function CataloguePage() {
   );
 }
 
+/** A listing problem in the reader's language. */
+function useProductProblemText() {
+  const { t } = useLanguage();
+  const format = useFormat();
+  return (problem: ProductProblem | null): string | null => {
+    if (problem === 'stock')
+      return t('validation.wholeNumberRange', { min: format.number(0), max: format.number(STOCK_MAX) });
+    return problem ? t(`validation.${problem}`) : null;
+  };
+}
+
 function NewProductForm({ onCreated }: { onCreated: () => void }) {
   const { t, language } = useLanguage();
+  const problemText = useProductProblemText();
   const [channel, setChannel] = useState<Channel>('mall');
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [priceText, setPriceText] = useState('');
   const [stockText, setStockText] = useState('10');
   const [categoryId, setCategoryId] = useState('');
+  const [showErrors, setShowErrors] = useState(false);
   const categories = useApi('shop-categories', (signal) => call(api.GET('/v1/shop/categories', { signal })));
-  const create = useSubmit(() =>
-    call(
-      api.POST('/v1/merchant/products', {
-        body: {
-          channel,
-          name: name.trim(),
-          description: description.trim(),
-          priceWon: parseWon(priceText) ?? 0,
-          categoryId,
-          ...(channel === 'mall' ? { stock: Number.parseInt(stockText, 10) } : { available: true }),
-        },
-      }),
-    ),
+  const create = useSubmit((body: RequestBody<'/v1/merchant/products', 'post'>) =>
+    call(api.POST('/v1/merchant/products', { body })),
+  );
+  const problems = validateProduct({ channel, name, price: priceText, stock: stockText, categoryId });
+  const errors = useFieldErrors(
+    {
+      name: problemText(problems.name),
+      priceWon: problemText(problems.priceWon),
+      stock: problemText(problems.stock),
+      categoryId: problemText(problems.categoryId),
+    },
+    showErrors,
+    create.error,
   );
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    if (await create.submit(undefined)) {
+    setShowErrors(true);
+    const priceWon = parseWon(priceText);
+    const stock = parseStock(stockText);
+    if (Object.values(problems).some(Boolean) || priceWon === null) return;
+    const created = await create.submit({
+      channel,
+      name: name.trim(),
+      description: description.trim(),
+      priceWon,
+      categoryId,
+      ...(channel === 'mall' ? { stock: stock ?? 0 } : { available: true }),
+    });
+    if (created) {
       setName('');
       setDescription('');
       setPriceText('');
+      setShowErrors(false);
       onCreated();
     }
   };
@@ -96,7 +131,13 @@ function NewProductForm({ onCreated }: { onCreated: () => void }) {
           { value: 'delivery', label: t('commerce.channel.delivery') },
         ]}
       />
-      <TextField label={t('commerce.merchant.name')} value={name} onValue={setName} maxLength={100} />
+      <TextField
+        label={t('commerce.merchant.name')}
+        value={name}
+        onValue={setName}
+        maxLength={PRODUCT_NAME_LENGTH_MAX}
+        error={errors.name}
+      />
       <TextField
         label={t('commerce.merchant.description')}
         value={description}
@@ -104,13 +145,19 @@ function NewProductForm({ onCreated }: { onCreated: () => void }) {
         maxLength={2000}
         optional
       />
-      <AmountField label={t('commerce.merchant.price')} value={priceText} onValue={setPriceText} />
+      <AmountField
+        label={t('commerce.merchant.price')}
+        value={priceText}
+        onValue={setPriceText}
+        error={errors.priceWon}
+      />
       {channel === 'mall' && (
         <TextField
           label={t('commerce.merchant.stock')}
           value={stockText}
           onValue={setStockText}
           inputMode="numeric"
+          error={errors.stock}
         />
       )}
       <SelectField
@@ -122,8 +169,9 @@ function NewProductForm({ onCreated }: { onCreated: () => void }) {
           value: item.categoryId,
           label: language === 'en' ? item.nameEn : item.name,
         }))}
+        error={errors.categoryId}
       />
-      {create.status === 'failed' && <ErrorNotice error={create.error} />}
+      {create.status === 'failed' && <ErrorNotice error={create.error} fields={Object.keys(errors)} />}
       {create.status === 'succeeded' && <Notice tone="success">{t('commerce.merchant.created')}</Notice>}
       <Button type="submit" busy={create.busy}>
         {t('commerce.merchant.create')}
@@ -135,17 +183,31 @@ function NewProductForm({ onCreated }: { onCreated: () => void }) {
 function ProductEditor({ product, onChanged }: { product: Product; onChanged: () => void }) {
   const { t } = useLanguage();
   const format = useFormat();
+  const problemText = useProductProblemText();
   const file = useRef<HTMLInputElement>(null);
   const [stockText, setStockText] = useState(String(product.stock ?? 0));
   const [available, setAvailable] = useState(product.available);
-  const save = useSubmit(() =>
+  const [showErrors, setShowErrors] = useState(false);
+  const save = useSubmit((stock: number | null) =>
     call(
       api.PATCH('/v1/merchant/products/{productId}', {
         params: { path: { productId: product.productId } },
-        body: product.channel === 'mall' ? { stock: Number.parseInt(stockText, 10) } : { available },
+        body: stock === null ? { available } : { stock },
       }),
     ),
   );
+  const stock = parseStock(stockText);
+  const errors = useFieldErrors(
+    { stock: product.channel === 'mall' && stock === null ? problemText('stock') : null },
+    showErrors,
+    save.error,
+  );
+  const onSave = async () => {
+    setShowErrors(true);
+    if (product.channel !== 'mall') {
+      if (await save.submit(null)) onChanged();
+    } else if (stock !== null && (await save.submit(stock))) onChanged();
+  };
   // The photo is the request body itself, with its own type; the client adds the session's CSRF token.
   const upload = useSubmit((photo: File) =>
     call(
@@ -193,6 +255,7 @@ function ProductEditor({ product, onChanged }: { product: Product; onChanged: ()
             value={stockText}
             onValue={setStockText}
             inputMode="numeric"
+            error={errors.stock}
           />
         ) : (
           <CheckboxField
@@ -201,11 +264,7 @@ function ProductEditor({ product, onChanged }: { product: Product; onChanged: ()
             onChecked={setAvailable}
           />
         )}
-        <Button
-          variant="secondary"
-          busy={save.busy}
-          onClick={() => void save.submit(undefined).then((ok) => ok && onChanged())}
-        >
+        <Button variant="secondary" busy={save.busy} onClick={() => void onSave()}>
           {t('commerce.merchant.save')}
         </Button>
       </div>
@@ -220,7 +279,7 @@ function ProductEditor({ product, onChanged }: { product: Product; onChanged: ()
           onChange={() => void onPhoto()}
         />
       </div>
-      {save.status === 'failed' && <ErrorNotice error={save.error} />}
+      {save.status === 'failed' && <ErrorNotice error={save.error} fields={Object.keys(errors)} />}
       {upload.status === 'failed' && <ErrorNotice error={upload.error} />}
       {upload.status === 'succeeded' && (
         <Notice tone="success">{t('commerce.merchant.photoUploaded')}</Notice>
@@ -304,23 +363,27 @@ function QueuedOrder({ order, onChanged }: { order: MerchantOrder; onChanged: (o
   const format = useFormat();
   const [reason, setReason] = useState(t('commerce.merchant.rejectReasonDefault'));
   const [tracking, setTracking] = useState('');
-  const act = useSubmit((step: Step) => {
-    const params = { path: { orderId: order.orderId }, header: { 'idempotency-key': newIdempotencyKey() } };
-    if (step.kind === 'accept') return call(api.POST('/v1/merchant/orders/{orderId}/accept', { params }));
-    if (step.kind === 'reject')
+  const keys = useRef(new IdempotencyKeys());
+  // One key per step: a retry of the same step after a lost answer gets the first answer back.
+  const act = useSubmit((step: Step) =>
+    sendIdempotent(keys.current, { orderId: order.orderId, step }, (idempotencyKey) => {
+      const params = { path: { orderId: order.orderId }, header: { 'idempotency-key': idempotencyKey } };
+      if (step.kind === 'accept') return call(api.POST('/v1/merchant/orders/{orderId}/accept', { params }));
+      if (step.kind === 'reject')
+        return call(
+          api.POST('/v1/merchant/orders/{orderId}/reject', { params, body: { reason: step.reason } }),
+        );
       return call(
-        api.POST('/v1/merchant/orders/{orderId}/reject', { params, body: { reason: step.reason } }),
+        api.POST('/v1/merchant/orders/{orderId}/status', {
+          params,
+          body: {
+            status: step.status,
+            ...(step.trackingNumber ? { trackingNumber: step.trackingNumber } : {}),
+          },
+        }),
       );
-    return call(
-      api.POST('/v1/merchant/orders/{orderId}/status', {
-        params,
-        body: {
-          status: step.status,
-          ...(step.trackingNumber ? { trackingNumber: step.trackingNumber } : {}),
-        },
-      }),
-    );
-  });
+    }),
+  );
   const run = async (step: Step) => {
     const changed = await act.submit(step);
     if (changed) onChanged(changed as Order);
@@ -402,24 +465,30 @@ export function CommerceStatementLines({
   return (
     <section className="card" aria-labelledby="commerce-lines-title">
       <h2 id="commerce-lines-title">{t('commerce.settlement.title')}</h2>
-      <table className="commerce-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('commerce.merchant.channel')}</th>
-            <th scope="col">{t('commerce.settlement.gross')}</th>
-            <th scope="col">{t('commerce.settlement.commission')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {commerce.channels.map((line) => (
-            <tr key={line.channel}>
-              <td>{t(`commerce.channel.${line.channel}`)}</td>
-              <td className="amount">{format.won(line.grossWon)}</td>
-              <td className="amount">{format.won(line.commissionWon)}</td>
+      <div className="table-scroll">
+        <table className="commerce-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('commerce.merchant.channel')}</th>
+              <th scope="col" className="number">
+                {t('commerce.settlement.gross')}
+              </th>
+              <th scope="col" className="number">
+                {t('commerce.settlement.commission')}
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {commerce.channels.map((line) => (
+              <tr key={line.channel}>
+                <td>{t(`commerce.channel.${line.channel}`)}</td>
+                <td className="number">{format.won(line.grossWon)}</td>
+                <td className="number">{format.won(line.commissionWon)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <dl className="confirm-lines">
         <div>
           <dt>{t('commerce.settlement.net')}</dt>

@@ -41,30 +41,42 @@ function ChannelFigures() {
       </h2>
       <Loaded state={figures}>
         {(data) => (
-          <table className="commerce-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('commerce.merchant.channel')}</th>
-                <th scope="col">{t('commerce.operator.ordersCount')}</th>
-                <th scope="col">{t('commerce.operator.gmv')}</th>
-                <th scope="col">{t('commerce.settlement.commission')}</th>
-                <th scope="col">{t('commerce.settlement.privateApp')}</th>
-                <th scope="col">{t('commerce.operator.savingToMerchants')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.channels.map((line) => (
-                <tr key={line.channel}>
-                  <td>{t(`commerce.channel.${line.channel}`)}</td>
-                  <td>{format.number(line.ordersCount)}</td>
-                  <td className="amount">{format.won(line.gmvWon)}</td>
-                  <td className="amount">{format.won(line.commissionWon)}</td>
-                  <td className="amount">{format.won(line.privateAppCostWon)}</td>
-                  <td className="amount">{format.won(line.savingWon)}</td>
+          <div className="table-scroll">
+            <table className="commerce-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('commerce.merchant.channel')}</th>
+                  <th scope="col" className="number">
+                    {t('commerce.operator.ordersCount')}
+                  </th>
+                  <th scope="col" className="number">
+                    {t('commerce.operator.gmv')}
+                  </th>
+                  <th scope="col" className="number">
+                    {t('commerce.settlement.commission')}
+                  </th>
+                  <th scope="col" className="number">
+                    {t('commerce.settlement.privateApp')}
+                  </th>
+                  <th scope="col" className="number">
+                    {t('commerce.operator.savingToMerchants')}
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {data.channels.map((line) => (
+                  <tr key={line.channel}>
+                    <td>{t(`commerce.channel.${line.channel}`)}</td>
+                    <td className="number">{format.number(line.ordersCount)}</td>
+                    <td className="number">{format.won(line.gmvWon)}</td>
+                    <td className="number">{format.won(line.commissionWon)}</td>
+                    <td className="number">{format.won(line.privateAppCostWon)}</td>
+                    <td className="number">{format.won(line.savingWon)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </Loaded>
     </section>
@@ -235,22 +247,24 @@ function CommissionRules() {
           }));
           return (
             <>
-              <table className="commerce-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('operator.policy.ruleKey')}</th>
-                    <th scope="col">{t('operator.policy.ruleValue')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {inForce.map(({ key, value }) => (
-                    <tr key={key}>
-                      <th scope="row">{ruleText.name(key)}</th>
-                      <td>{ruleText.value(key, value)}</td>
+              <div className="table-scroll">
+                <table className="commerce-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('operator.policy.ruleKey')}</th>
+                      <th scope="col">{t('operator.policy.ruleValue')}</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {inForce.map(({ key, value }) => (
+                      <tr key={key}>
+                        <th scope="row">{ruleText.name(key)}</th>
+                        <td>{ruleText.value(key, value)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
               <ScheduleRuleValue
                 inForce={inForce}
                 save={scheduleRule}

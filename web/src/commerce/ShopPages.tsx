@@ -1,7 +1,7 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { Link, Route, Routes, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api, call, pinHeader } from '../api/client.js';
-import { IdempotencyKeys, newIdempotencyKey, sendIdempotent } from '../api/idempotency.js';
+import { IdempotencyKeys, sendIdempotent } from '../api/idempotency.js';
 import { useApi } from '../api/use-api.js';
 import { useSubmit } from '../api/use-submit.js';
 import { NotFound } from '../app/NotFoundPage.js';
@@ -15,6 +15,7 @@ import { ErrorNotice, Notice } from '../ui/Notice.js';
 import { Badge, DataName, Page } from '../ui/Page.js';
 import { type CartLine, groupByMerchant, lineWon, useCart } from './cart.js';
 import './commerce.css';
+import { cappedQuantity, LINE_QUANTITY_MAX, quantityLimit } from './quantity.js';
 import type { Channel, Order, OrderStatus, Product } from './types.js';
 import { useOrderEvents } from './use-order-events.js';
 
@@ -178,9 +179,10 @@ function ProductPage() {
   const { t } = useLanguage();
   const format = useFormat();
   const { productId = '' } = useParams();
-  const { add } = useCart();
+  const { add, lines } = useCart();
   const [optionIds, setOptionIds] = useState<string[]>([]);
   const [quantity, setQuantity] = useState('1');
+  const [showErrors, setShowErrors] = useState(false);
   const [added, setAdded] = useState(false);
   const product = useApi(`product-${productId}`, (signal) =>
     call(api.GET('/v1/shop/products/{productId}', { signal, params: { path: { productId } } })),
@@ -197,8 +199,24 @@ function ProductPage() {
             data.options
               .filter((option) => optionIds.includes(option.optionId))
               .reduce((sum, o) => sum + o.priceDeltaWon, 0);
-          const count = Math.max(1, Math.min(99, Number.parseInt(quantity, 10) || 1));
-          const orderable = data.channel === 'mall' ? (data.stock ?? 0) > 0 : data.available;
+          const limit = quantityLimit(
+            { productId: data.productId, stock: data.channel === 'mall' ? (data.stock ?? 0) : null },
+            optionIds,
+            lines,
+          );
+          const chosen = cappedQuantity(quantity, limit);
+          const onSale = data.channel === 'mall' ? (data.stock ?? 0) > 0 : data.available;
+          const orderable = onSale && limit.max > 0;
+          // More than can be had is lowered to the most that can, and the field says why.
+          const onQuantity = (text: string) => {
+            const typed = cappedQuantity(text, limit);
+            setAdded(false);
+            setQuantity(typed?.cappedBy ? String(typed.quantity) : text);
+          };
+          const capNote = t(
+            limit.reason === 'stock' ? 'commerce.product.cappedByStock' : 'commerce.product.cappedByLine',
+            { count: limit.max, line: LINE_QUANTITY_MAX },
+          );
           return (
             <section className="card product-detail">
               <ProductPhoto product={data} />
@@ -236,24 +254,34 @@ function ProductPage() {
               <TextField
                 label={t('commerce.product.quantity')}
                 value={quantity}
-                onValue={setQuantity}
+                onValue={onQuantity}
                 inputMode="numeric"
+                hint={orderable && chosen?.quantity === limit.max ? capNote : undefined}
+                error={showErrors && orderable && !chosen ? t('commerce.product.quantityInvalid') : null}
               />
-              {!orderable && <Notice tone="warning">{t('commerce.product.unavailable')}</Notice>}
+              {!onSale && <Notice tone="warning">{t('commerce.product.unavailable')}</Notice>}
+              {onSale && !orderable && (
+                <Notice tone="info">
+                  {limit.reason === 'stock' ? t('commerce.product.allInCart') : capNote}
+                </Notice>
+              )}
               {added && <Notice tone="success">{t('commerce.product.added')}</Notice>}
               <Button
                 wide
                 disabled={!orderable}
                 onClick={() => {
+                  setShowErrors(true);
+                  if (!chosen) return;
                   add({
                     productId: data.productId,
                     merchantId: data.merchantId,
                     channel: data.channel,
                     name: data.name,
                     unitPriceWon: unitWon,
-                    quantity: count,
+                    quantity: chosen.quantity,
                     optionIds: [...optionIds].sort(),
                   });
+                  setQuantity('1');
                   setAdded(true);
                 }}
               >
@@ -492,12 +520,16 @@ function OrderPage() {
   useOrderEvents('/v1/me/orders/events', (order) => {
     if (order.orderId === orderId) setLive(order);
   });
+  // A retry after an unknown outcome keeps its key: the server answers it with the first result.
+  const cancelKeys = useRef(new IdempotencyKeys());
   const cancel = useSubmit(() =>
-    call(
-      api.POST('/v1/me/orders/{orderId}/cancellation', {
-        params: { path: { orderId }, header: { 'idempotency-key': newIdempotencyKey() } },
-        body: {},
-      }),
+    sendIdempotent(cancelKeys.current, { orderId }, (idempotencyKey) =>
+      call(
+        api.POST('/v1/me/orders/{orderId}/cancellation', {
+          params: { path: { orderId }, header: { 'idempotency-key': idempotencyKey } },
+          body: {},
+        }),
+      ),
     ),
   );
   const order = cancel.result ?? live ?? loaded.data;

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { LINE_QUANTITY_MAX } from './quantity.js';
 import type { Channel } from './types.js';
 
 /** One cart line: what the citizen chose, with the listing's name and price when they chose it (for display only). */
@@ -49,7 +50,7 @@ export function useCart() {
   const add = useCallback((line: CartLine) => {
     const current = read();
     const existing = current.find((candidate) => sameChoice(candidate, line));
-    if (existing) existing.quantity = Math.min(99, existing.quantity + line.quantity);
+    if (existing) existing.quantity = Math.min(LINE_QUANTITY_MAX, existing.quantity + line.quantity);
     else if (current.length < CART_LINES_MAX) current.push(line);
     write(current);
   }, []);

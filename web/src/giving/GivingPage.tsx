@@ -1,7 +1,8 @@
 import { useRef, useState } from 'react';
 import { api, call, pinHeader } from '../api/client.js';
 import { IdempotencyKeys, sendIdempotent } from '../api/idempotency.js';
-import { useApi } from '../api/use-api.js';
+import type { OkResponse } from '../api/types.js';
+import { type Loadable, useApi } from '../api/use-api.js';
 import { useSubmit } from '../api/use-submit.js';
 import { parseWon } from '../i18n/format.js';
 import { useLanguage } from '../i18n/i18n.js';
@@ -12,6 +13,14 @@ import { CheckboxField, SelectField, TextField } from '../ui/Field.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
 import { DataName, Page } from '../ui/Page.js';
+import {
+  MONTHLY_DAY_MAX,
+  MONTHLY_DAY_MIN,
+  parseMonthlyDay,
+  parseTaxYear,
+  TAX_YEAR_MAX,
+  TAX_YEAR_MIN,
+} from './giving-input.js';
 
 type Source = 'cash' | 'cashback' | 'grant';
 
@@ -87,15 +96,17 @@ function GiveForm({ onGiven }: { onGiven: () => void }) {
     ),
   );
   const amountWon = parseWon(amount);
+  const monthlyDay = monthly ? parseMonthlyDay(day) : null;
+  const dayMissing = monthly && monthlyDay === null;
   const charityName =
     charities.data?.items.find((charity) => charity.charityId === charityId)?.name ?? charityId;
   const onConfirm = async (pin: string | null) => {
-    if (!charityId || !amountWon) return;
+    if (!charityId || !amountWon || dayMissing) return;
     const given = await give.submit({
       charityId,
       amountWon,
       source,
-      ...(monthly ? { monthlyDay: Number(day) } : campaignId ? { campaignId } : {}),
+      ...(monthlyDay !== null ? { monthlyDay } : campaignId ? { campaignId } : {}),
       pin,
     });
     if (given) {
@@ -146,7 +157,17 @@ function GiveForm({ onGiven }: { onGiven: () => void }) {
       />
       <CheckboxField label={t('giving.give.monthly')} checked={monthly} onChecked={setMonthly} />
       {monthly && (
-        <TextField label={t('giving.give.monthlyDay')} value={day} onValue={setDay} inputMode="numeric" />
+        <TextField
+          label={t('giving.give.monthlyDay')}
+          value={day}
+          onValue={setDay}
+          inputMode="numeric"
+          error={
+            dayMissing
+              ? t('giving.give.monthlyDayInvalid', { min: MONTHLY_DAY_MIN, max: MONTHLY_DAY_MAX })
+              : null
+          }
+        />
       )}
       {give.status === 'failed' && !confirming && <ErrorNotice error={give.error} />}
       {give.status === 'succeeded' && (
@@ -168,19 +189,24 @@ function GiveForm({ onGiven }: { onGiven: () => void }) {
           give.reset();
           setConfirming(true);
         }}
-        disabled={!charityId || !amountWon}
+        disabled={!charityId || !amountWon || dayMissing}
       >
         {t('giving.give.submit')}
       </Button>
-      {confirming && amountWon && (
+      {confirming && amountWon && !dayMissing && (
         <ConfirmSheet
           title={t('giving.give.confirmTitle')}
           lines={[
             { label: t('giving.give.charity'), value: <DataName>{charityName}</DataName> },
             { label: t('giving.give.amount'), value: format.won(amountWon), emphasis: true },
             { label: t('giving.give.source'), value: t(`giving.give.sources.${source}`) },
-            ...(monthly
-              ? [{ label: t('giving.give.monthlyDay'), value: t('giving.give.everyMonth', { day }) }]
+            ...(monthlyDay !== null
+              ? [
+                  {
+                    label: t('giving.give.monthlyDay'),
+                    value: t('giving.give.everyMonth', { day: monthlyDay }),
+                  },
+                ]
               : []),
           ]}
           note={t('giving.give.confirmNote')}
@@ -196,11 +222,12 @@ function GiveForm({ onGiven }: { onGiven: () => void }) {
   );
 }
 
-function MyDonations({ version }: { version: number }) {
+type MyDonationsList = Loadable<OkResponse<'/v1/me/donations', 'get'>> & { reload: () => void };
+
+function MyDonations({ mine }: { mine: MyDonationsList }) {
   const { t } = useLanguage();
   const format = useFormat();
   const year = new Date().getFullYear();
-  const mine = useApi(`donations:${version}`, (signal) => call(api.GET('/v1/me/donations', { signal })));
   const charities = useApi('charities', (signal) => call(api.GET('/v1/charities', { signal })));
   const nameOf = (id: string) =>
     charities.data?.items.find((charity) => charity.charityId === id)?.name ?? id;
@@ -303,13 +330,15 @@ function MyDong() {
 function TaxStatement() {
   const { t } = useLanguage();
   const format = useFormat();
-  const [year, setYear] = useState(String(new Date().getFullYear()));
-  const statement = useApi(/^\d{4}$/.test(year) ? `tax:${year}` : null, (signal) =>
-    call(api.GET('/v1/me/tax-statements/{year}', { params: { path: { year } }, signal })),
+  const [yearText, setYearText] = useState(String(new Date().getFullYear()));
+  const year = parseTaxYear(yearText);
+  const statement = useApi(year === null ? null : `tax:${year}`, (signal) =>
+    call(api.GET('/v1/me/tax-statements/{year}', { params: { path: { year: String(year) } }, signal })),
   );
   const download = async () => {
+    if (year === null) return;
     const { data } = await api.GET('/v1/me/tax-statements/{year}.pdf', {
-      params: { path: { year } },
+      params: { path: { year: String(year) } },
       parseAs: 'blob',
     });
     if (data) saveFile(data as Blob, `tax-statement-${year}.pdf`);
@@ -318,7 +347,14 @@ function TaxStatement() {
   return (
     <section className="card form" aria-labelledby="tax-title">
       <h2 id="tax-title">{t('giving.tax.title')}</h2>
-      <TextField label={t('giving.tax.year')} value={year} onValue={setYear} inputMode="numeric" />
+      <TextField
+        label={t('giving.tax.year')}
+        value={yearText}
+        onValue={setYearText}
+        inputMode="numeric"
+        error={year === null ? t('giving.tax.yearInvalid', { min: TAX_YEAR_MIN, max: TAX_YEAR_MAX }) : null}
+      />
+      {statement.status === 'failed' && <ErrorNotice error={statement.error} onRetry={statement.reload} />}
       {totals && (
         <dl className="facts">
           <div>
@@ -337,7 +373,7 @@ function TaxStatement() {
       )}
       {totals && <p>{t('giving.tax.base', { amount: format.won(totals.deductionBaseWon) })}</p>}
       <p className="field-hint">{t('giving.tax.note')}</p>
-      <Button variant="secondary" onClick={download} disabled={!totals}>
+      <Button variant="secondary" onClick={download} disabled={year === null || !totals}>
         {t('giving.tax.download')}
       </Button>
     </section>
@@ -347,11 +383,11 @@ function TaxStatement() {
 /** The citizen's giving: donate once or monthly, their donations, their 동, and the tax statement. */
 export function GivingPage() {
   const { t } = useLanguage();
-  const [version, setVersion] = useState(0);
+  const mine = useApi('donations', (signal) => call(api.GET('/v1/me/donations', { signal })));
   return (
     <Page title={t('giving.title')}>
-      <GiveForm onGiven={() => setVersion((value) => value + 1)} />
-      <MyDonations version={version} />
+      <GiveForm onGiven={mine.reload} />
+      <MyDonations mine={mine} />
       <MyDong />
       <TaxStatement />
     </Page>

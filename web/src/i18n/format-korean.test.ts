@@ -7,6 +7,7 @@ import {
   formatWonCompact,
   groupWonDigits,
   parseWon,
+  wonTextProblem,
 } from './format.js';
 
 describe('Korean number conventions', () => {
@@ -25,8 +26,31 @@ describe('Korean number conventions', () => {
     expect(groupWonDigits('50000')).toBe('50,000');
     expect(groupWonDigits('5,0000')).toBe('50,000');
     expect(groupWonDigits('0050')).toBe('50');
-    expect(groupWonDigits('abc')).toBe('');
+    expect(groupWonDigits('５００００')).toBe('50,000');
+    expect(groupWonDigits('50 000원')).toBe('50,000');
+    expect(groupWonDigits('')).toBe('');
+    expect(groupWonDigits(',')).toBe('');
     expect(parseWon(groupWonDigits('1234567'))).toBe(1_234_567);
+  });
+
+  it('leaves text that is not whole won as typed, never read as another amount', () => {
+    for (const typed of ['12.50', '3,000.75', '-5000', '1e4', 'abc', '5만', '999999999999999 9']) {
+      expect(groupWonDigits(typed)).toBe(typed);
+      expect(parseWon(groupWonDigits(typed))).toBeNull();
+    }
+  });
+
+  it('says why typed text is not an amount of won', () => {
+    expect(wonTextProblem('12.50')).toBe('notWhole');
+    expect(wonTextProblem('3,000.75')).toBe('notWhole');
+    expect(wonTextProblem('-5000')).toBe('notWhole');
+    expect(wonTextProblem('1e4')).toBe('notWhole');
+    expect(wonTextProblem('abc')).toBe('notWhole');
+    expect(wonTextProblem('1000000000000000')).toBe('tooLarge');
+    expect(wonTextProblem('999,999,999,999,999')).toBeNull();
+    expect(wonTextProblem('000000000000000001')).toBeNull();
+    expect(wonTextProblem('５０,０００')).toBeNull();
+    expect(wonTextProblem('')).toBeNull();
   });
 
   it('writes business numbers as 123-45-67890', () => {

@@ -33,6 +33,11 @@ describe('money as people read it', () => {
     expect(parseWon('-1')).toBeNull();
     expect(parseWon('')).toBeNull();
     expect(parseWon('9999999999999999')).toBeNull();
+    expect(parseWon('999,999,999,999,999')).toBe(999_999_999_999_999);
+    expect(parseWon('１２,０００')).toBe(12_000);
+    expect(parseWon('0')).toBe(0);
+    expect(parseWon('3,000.75')).toBeNull();
+    expect(parseWon('1e4')).toBeNull();
   });
 });
 

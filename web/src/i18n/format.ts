@@ -84,12 +84,35 @@ export function addDays(isoDate: string, days: number): string {
   return shifted.toISOString().slice(0, 10);
 }
 
+/** The most digits a typed amount may have: 999조, well inside a safe integer. */
+const WON_DIGITS_MAX = 15;
+
+/**
+ * The digits of won typed by a person, without leading zeros ('' for nothing typed): digits (full-width
+ * ones from a Korean keyboard too) with grouping commas, spaces and 원/₩. Null for anything else — a
+ * decimal point, a minus sign, an exponent, letters — which no reading turns into whole won.
+ */
+function typedWonDigits(text: string): string | null {
+  const digits = text
+    .replace(/[０-９]/g, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xfee0))
+    .replace(/[,，\s원₩]/g, '');
+  return /^\d*$/.test(digits) ? digits.replace(/^0+(?=\d)/, '') : null;
+}
+
+/** Why typed text is not an amount of won, or null when it is one (or nothing is typed yet). */
+export type WonTextProblem = 'notWhole' | 'tooLarge';
+
+export function wonTextProblem(text: string): WonTextProblem | null {
+  const digits = typedWonDigits(text);
+  if (digits === null) return 'notWhole';
+  return digits.length > WON_DIGITS_MAX ? 'tooLarge' : null;
+}
+
 /** Whole won typed by a person: digits with optional commas or spaces; anything else is not an amount. */
 export function parseWon(text: string): number | null {
-  const digits = text.replace(/[,\s원₩]/g, '');
-  if (!/^\d{1,15}$/.test(digits)) return null;
-  const amountWon = Number(digits);
-  return Number.isSafeInteger(amountWon) ? amountWon : null;
+  const digits = typedWonDigits(text);
+  if (!digits || digits.length > WON_DIGITS_MAX) return null;
+  return Number(digits);
 }
 
 /** A percentage typed by a person ("10", "12.5") in basis points, or null. */
@@ -131,13 +154,15 @@ export function formatWonCompact(amountWon: number, language: Language): string 
   return `${sign}${parts.join(' ')}원`;
 }
 
-/** Digits typed into an amount field, grouped as they are typed: "50000" → "50,000". */
+/**
+ * Digits typed into an amount field, grouped as they are typed: "50000" → "50,000". Text that is not
+ * whole won ("12.50", "-5000", "1e4") is left exactly as typed, for the field to say what is wrong,
+ * never read as some other amount.
+ */
 export function groupWonDigits(typed: string): string {
-  const digits = typed
-    .replace(/\D/g, '')
-    .replace(/^0+(?=\d)/, '')
-    .slice(0, 15);
-  return digits ? new Intl.NumberFormat('ko-KR').format(Number(digits)) : '';
+  const amountWon = parseWon(typed);
+  if (amountWon !== null) return new Intl.NumberFormat('ko-KR').format(amountWon);
+  return wonTextProblem(typed) === null ? '' : typed;
 }
 
 /** 사업자등록번호 as Koreans write it: 1234567890 → 123-45-67890 (anything else is left as given). */

@@ -59,7 +59,7 @@ export const fraudEn = {
     noNotes: 'No notes yet.',
     addNote: 'Add a note',
     noteText: 'Note',
-    setAssignee: 'Assign to (optional)',
+    setAssignee: 'Assign to',
     saveNote: 'Save',
     saving: 'Saving…',
     decision: 'Decision',

@@ -59,7 +59,7 @@ export const fraudKo = {
     noNotes: '메모가 없습니다.',
     addNote: '메모 남기기',
     noteText: '메모',
-    setAssignee: '담당자 지정(선택)',
+    setAssignee: '담당자 지정',
     saveNote: '저장',
     saving: '저장 중…',
     decision: '결정',

@@ -11,6 +11,8 @@ export const givingEn: typeof givingKo = {
     sources: { cash: 'Charged money', cashback: 'Cashback', grant: 'Grant' },
     monthly: 'Give every month',
     monthlyDay: 'Day of the month',
+    monthlyDayInvalid:
+      'Enter a day from {{min}} to {{max}}, in digits. In shorter months the gift goes on the last day.',
     submit: 'Donate',
     confirmTitle: 'Donate like this?',
     confirmNote:
@@ -49,6 +51,7 @@ export const givingEn: typeof givingKo = {
     general: 'General',
     total: 'Total',
     base: 'Spending × rates: {{amount}}',
+    yearInvalid: 'Enter a four-digit year from {{min}} to {{max}} (e.g. 2026).',
     note: 'Only spending from your own charged money (cashback and grants excluded, cancellations netted).',
   },
 };

@@ -10,6 +10,8 @@ export const givingKo = {
     sources: { cash: '충전금', cashback: '캐시백', grant: '정책지원금' },
     monthly: '매월 정기 기부',
     monthlyDay: '매월 기부일',
+    monthlyDayInvalid:
+      '기부일을 {{min}}에서 {{max}} 사이의 숫자로 입력해 주세요. 그보다 짧은 달에는 말일에 기부합니다.',
     submit: '기부하기',
     confirmTitle: '이렇게 기부할까요?',
     confirmNote: '기부에는 캐시백이 쌓이지 않습니다. 정기 기부는 처음 한 번만 결제 비밀번호를 묻습니다.',
@@ -47,6 +49,7 @@ export const givingKo = {
     general: '일반',
     total: '합계',
     base: '공제율을 곱한 금액 {{amount}}',
+    yearInvalid: '연도를 {{min}}~{{max}} 사이의 네 자리 숫자로 입력해 주세요 (예: 2026).',
     note: '충전한 본인 돈으로 결제한 금액만 포함합니다 (캐시백·정책지원금 제외, 취소 차감).',
   },
 };

@@ -44,6 +44,8 @@ export const partnersEn: typeof partnersKo = {
     hint: 'First line 전화번호,금액 (or phone,amountWon). Upload the CSV as Excel saves it (CP949 or UTF-8). One bad row and nothing is given.',
     file: 'CSV file',
     expiresOn: 'Usable until (YYYY-MM-DD)',
+    expiresInvalid:
+      'Pick the last usable day in the calendar, or type it as year-month-day, e.g. 2027-01-31.',
     submit: 'Send gifts',
     done: 'Sent {{amount}} to {{count}} people.',
     row: '{{date}} · {{count}} people · {{amount}} · until {{expires}}',

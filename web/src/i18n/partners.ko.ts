@@ -42,6 +42,7 @@ export const partnersKo = {
     hint: '첫 줄에 전화번호,금액. 엑셀에서 저장한 CSV(CP949 또는 UTF-8) 그대로 올리세요. 한 행이라도 틀리면 아무것도 지급하지 않습니다.',
     file: 'CSV 파일',
     expiresOn: '사용 기한 (YYYY-MM-DD)',
+    expiresInvalid: '사용 기한을 달력에서 고르거나 2027-01-31처럼 연-월-일로 입력해 주세요.',
     submit: '선물 보내기',
     done: '{{count}}명에게 {{amount}}을 보냈습니다.',
     row: '{{date}} · {{count}}명 · {{amount}} · {{expires}}까지',

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, call } from '../api/client.js';
-import { useApi } from '../api/use-api.js';
+import { useApi, useReloadOn } from '../api/use-api.js';
 import { useSubmit } from '../api/use-submit.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { Button } from '../ui/Button.js';
@@ -13,9 +13,8 @@ import { type FundApplication, FundApplicationCard } from './MerchantFundsPage.j
 function PoolReport({ version }: { version: number }) {
   const { t } = useLanguage();
   const format = useFormat();
-  const report = useApi(`fund-pool:${version}`, (signal) =>
-    call(api.GET('/v1/operator/fund-pool', { signal })),
-  );
+  const report = useApi('fund-pool', (signal) => call(api.GET('/v1/operator/fund-pool', { signal })));
+  useReloadOn(version, report.reload);
   const data = report.data;
   if (!data) return null;
   const lines: Array<[string, string]> = [
@@ -86,9 +85,7 @@ function ReviewActions({ application, onDone }: { application: FundApplication; 
 export function FundReviewPage() {
   const { t } = useLanguage();
   const [version, setVersion] = useState(0);
-  const list = useApi(`fund-review:${version}`, (signal) =>
-    call(api.GET('/v1/operator/fund-applications', { signal })),
-  );
+  const list = useApi('fund-review', (signal) => call(api.GET('/v1/operator/fund-applications', { signal })));
   const items = list.data?.items ?? [];
   const reviewable = (status: string) => status === 'pending_review' || status === 'disbursement_failed';
   return (
@@ -104,7 +101,13 @@ export function FundReviewPage() {
               <div key={application.applicationId}>
                 <FundApplicationCard application={application} />
                 {reviewable(application.status) && (
-                  <ReviewActions application={application} onDone={() => setVersion((v) => v + 1)} />
+                  <ReviewActions
+                    application={application}
+                    onDone={() => {
+                      setVersion((v) => v + 1);
+                      list.reload();
+                    }}
+                  />
                 )}
               </div>
             ))}

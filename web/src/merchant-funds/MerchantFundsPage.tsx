@@ -1,7 +1,7 @@
-import { useRef, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { api, call } from '../api/client.js';
 import { IdempotencyKeys, sendIdempotent } from '../api/idempotency.js';
-import type { OkResponse } from '../api/types.js';
+import type { OkResponse, RequestBody } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { useSubmit } from '../api/use-submit.js';
 import { parseWon } from '../i18n/format.js';
@@ -9,9 +9,18 @@ import { useLanguage } from '../i18n/i18n.js';
 import { AmountField } from '../ui/AmountField.js';
 import { Button } from '../ui/Button.js';
 import { TextField } from '../ui/Field.js';
+import { useFieldErrors } from '../ui/field-errors.js';
 import { useFormat } from '../ui/format-hooks.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
 import { Badge, Page } from '../ui/Page.js';
+import {
+  type FundProblem,
+  PURPOSE_LENGTH_MAX,
+  parseTermMonths,
+  TERM_MONTHS_MAX,
+  TERM_MONTHS_MIN,
+  validateFund,
+} from './fund-draft.js';
 
 export type FundApplication = OkResponse<'/v1/merchant/fund-applications', 'get'>['items'][number];
 
@@ -24,63 +33,100 @@ export const FUND_STATUS_TONE = {
   rejected: 'bad',
 } as const;
 
+type FundBody = RequestBody<'/v1/merchant/fund-applications', 'post'>;
+
 function ApplyForm({ onApplied }: { onApplied: () => void }) {
   const { t } = useLanguage();
+  const format = useFormat();
   const keys = useRef(new IdempotencyKeys());
   const [amount, setAmount] = useState('');
   const [purpose, setPurpose] = useState('');
   const [term, setTerm] = useState('36');
   const [openedOn, setOpenedOn] = useState('');
-  const send = useSubmit(
-    (body: { amountWon: number; purpose: string; termMonths: number; openedOn?: string }) =>
-      sendIdempotent(keys.current, body, (idempotencyKey) =>
-        call(
-          api.POST('/v1/merchant/fund-applications', {
-            params: { header: { 'idempotency-key': idempotencyKey } },
-            body,
-          }),
-        ),
+  const [showErrors, setShowErrors] = useState(false);
+  const send = useSubmit((body: FundBody) =>
+    sendIdempotent(keys.current, body, (idempotencyKey) =>
+      call(
+        api.POST('/v1/merchant/fund-applications', {
+          params: { header: { 'idempotency-key': idempotencyKey } },
+          body,
+        }),
       ),
+    ),
   );
-  const amountWon = parseWon(amount);
-  const onSubmit = async () => {
-    if (!amountWon || !purpose.trim()) return;
-    const body = {
-      amountWon,
-      purpose: purpose.trim(),
-      termMonths: Number(term),
-      ...(openedOn ? { openedOn } : {}),
-    };
-    if (await send.submit(body)) onApplied();
+  const problems = validateFund({ amount, purpose, term, openedOn });
+  const problemText = (problem: FundProblem | null): string | null =>
+    problem === 'term'
+      ? t('validation.wholeNumberRange', {
+          min: format.number(TERM_MONTHS_MIN),
+          max: format.number(TERM_MONTHS_MAX),
+        })
+      : problem && t(`validation.${problem}`);
+  const errors = useFieldErrors(
+    {
+      amountWon: problemText(problems.amountWon),
+      purpose: problemText(problems.purpose),
+      termMonths: problemText(problems.termMonths),
+      openedOn: problemText(problems.openedOn),
+    },
+    showErrors,
+    send.error,
+  );
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    setShowErrors(true);
+    const amountWon = parseWon(amount);
+    const termMonths = parseTermMonths(term);
+    if (Object.values(problems).some(Boolean) || amountWon === null || termMonths === null) return;
+    const body = { amountWon, purpose: purpose.trim(), termMonths, ...(openedOn ? { openedOn } : {}) };
+    if (await send.submit(body)) {
+      setShowErrors(false);
+      onApplied();
+    }
   };
   return (
-    <section className="card form" aria-labelledby="fund-apply-title">
+    <form className="card form" onSubmit={onSubmit} noValidate aria-labelledby="fund-apply-title">
       <h2 id="fund-apply-title">{t('funds.apply.title')}</h2>
       <AmountField
         label={t('funds.apply.amount')}
         value={amount}
         onValue={setAmount}
         quickAmountsWon={[10_000_000]}
+        error={errors.amountWon}
       />
-      <TextField label={t('funds.apply.purpose')} value={purpose} onValue={setPurpose} />
-      <TextField label={t('funds.apply.term')} value={term} onValue={setTerm} inputMode="numeric" />
-      <TextField label={t('funds.apply.openedOn')} value={openedOn} onValue={setOpenedOn} optional />
-      {send.status === 'failed' && <ErrorNotice error={send.error} />}
+      <TextField
+        label={t('funds.apply.purpose')}
+        value={purpose}
+        onValue={setPurpose}
+        maxLength={PURPOSE_LENGTH_MAX}
+        error={errors.purpose}
+      />
+      <TextField
+        label={t('funds.apply.term')}
+        value={term}
+        onValue={setTerm}
+        inputMode="numeric"
+        error={errors.termMonths}
+      />
+      <TextField
+        label={t('funds.apply.openedOn')}
+        hint={t('funds.apply.openedOnHint')}
+        type="date"
+        value={openedOn}
+        onValue={setOpenedOn}
+        optional
+        error={errors.openedOn}
+      />
+      {send.status === 'failed' && <ErrorNotice error={send.error} fields={Object.keys(errors)} />}
       {send.status === 'succeeded' && (
         <Notice tone="success">
           <p>{t('funds.apply.submitted', { status: t(`funds.statuses.${send.result.status}`) })}</p>
         </Notice>
       )}
-      <Button
-        wide
-        onClick={onSubmit}
-        busy={send.busy}
-        busyLabel={t('funds.apply.submitting')}
-        disabled={!amountWon || !purpose.trim()}
-      >
+      <Button type="submit" wide busy={send.busy} busyLabel={t('funds.apply.submitting')}>
         {t('funds.apply.submit')}
       </Button>
-    </section>
+    </form>
   );
 }
 
@@ -91,40 +137,52 @@ export function FundSchedule({ application }: { application: FundApplication }) 
   return (
     <details>
       <summary>{t('funds.mine.schedule')}</summary>
-      <table className="table">
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>{t('funds.mine.due')}</th>
-            <th>{t('funds.mine.principal')}</th>
-            <th>{t('funds.mine.interest')}</th>
-            <th>{t('funds.mine.subsidy')}</th>
-            <th>{t('funds.mine.pays')}</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {application.schedule.map((row) => (
-            <tr key={row.seq}>
-              <td>{row.seq}</td>
-              <td>{format.calendarDate(row.dueOn)}</td>
-              <td>{format.won(row.principalWon)}</td>
-              <td>{format.won(row.interestWon)}</td>
-              <td>{format.won(row.subsidyWon)}</td>
-              <td>{format.won(row.merchantPaysWon)}</td>
-              <td>
-                {row.overdue ? (
-                  <Badge tone="bad">{t('funds.mine.overdue')}</Badge>
-                ) : (
-                  <Badge tone={row.status === 'paid' ? 'good' : 'neutral'}>
-                    {t(`funds.statuses.${row.status}`)}
-                  </Badge>
-                )}
-              </td>
+      <div className="table-scroll">
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th scope="col" className="number">
+                #
+              </th>
+              <th scope="col">{t('funds.mine.due')}</th>
+              <th scope="col" className="number">
+                {t('funds.mine.principal')}
+              </th>
+              <th scope="col" className="number">
+                {t('funds.mine.interest')}
+              </th>
+              <th scope="col" className="number">
+                {t('funds.mine.subsidy')}
+              </th>
+              <th scope="col" className="number">
+                {t('funds.mine.pays')}
+              </th>
+              <th scope="col" />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {application.schedule.map((row) => (
+              <tr key={row.seq}>
+                <td className="number">{row.seq}</td>
+                <td>{format.calendarDate(row.dueOn)}</td>
+                <td className="number">{format.won(row.principalWon)}</td>
+                <td className="number">{format.won(row.interestWon)}</td>
+                <td className="number">{format.won(row.subsidyWon)}</td>
+                <td className="number">{format.won(row.merchantPaysWon)}</td>
+                <td>
+                  {row.overdue ? (
+                    <Badge tone="bad">{t('funds.mine.overdue')}</Badge>
+                  ) : (
+                    <Badge tone={row.status === 'paid' ? 'good' : 'neutral'}>
+                      {t(`funds.statuses.${row.status}`)}
+                    </Badge>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </details>
   );
 }
@@ -161,14 +219,13 @@ export function FundApplicationCard({ application }: { application: FundApplicat
 /** A merchant applies for a management fund loan and follows its review and repayment. */
 export function MerchantFundsPage() {
   const { t } = useLanguage();
-  const [version, setVersion] = useState(0);
-  const mine = useApi(`fund-applications:${version}`, (signal) =>
+  const mine = useApi('fund-applications', (signal) =>
     call(api.GET('/v1/merchant/fund-applications', { signal })),
   );
   const items = mine.data?.items ?? [];
   return (
     <Page title={t('funds.apply.title')} intro={t('funds.apply.intro')}>
-      <ApplyForm onApplied={() => setVersion((v) => v + 1)} />
+      <ApplyForm onApplied={mine.reload} />
       <section className="card" aria-labelledby="fund-mine-title">
         <h2 id="fund-mine-title">{t('funds.mine.title')}</h2>
         {items.length === 0 ? (

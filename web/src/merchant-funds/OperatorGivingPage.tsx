@@ -95,11 +95,8 @@ function CampaignForm({ charityId, onDone }: { charityId: string; onDone: () => 
 function Charities() {
   const { t } = useLanguage();
   const format = useFormat();
-  const [version, setVersion] = useState(0);
-  const charities = useApi(`operator-charities:${version}`, (signal) =>
-    call(api.GET('/v1/charities', { signal })),
-  );
-  const reload = () => setVersion((v) => v + 1);
+  const charities = useApi('operator-charities', (signal) => call(api.GET('/v1/charities', { signal })));
+  const reload = charities.reload;
   return (
     <>
       <section className="card" aria-labelledby="charities-title">

@@ -7,34 +7,11 @@ import { useFormat } from '../ui/format-hooks.js';
 import { DataName, Page } from '../ui/Page.js';
 import { PagedList } from '../ui/PagedList.js';
 import { useOperatorLabels } from './labels.js';
+import { SHOWN_DETAILS } from './trail-details.js';
 
 const PAGE_SIZE = 25;
 const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-/** Detail fields shown to operators; others (ids, internal states) stay in the record only. */
-const SHOWN_DETAILS = new Set([
-  'name',
-  'key',
-  'value',
-  'effectiveFrom',
-  'effectiveTo',
-  'usableFrom',
-  'expiresAt',
-  'businessDate',
-  'rateBp',
-  'feeFreeAnnualRevenueUpToWon',
-  'recipientCount',
-  'recipientWon',
-  'rowCount',
-  'importedCount',
-  'importedWon',
-  'errorRowCount',
-  'amountWon',
-  'budgetWon',
-  'fundedWon',
-  'reason',
-  'added',
-]);
 
 /** A detail value as people read it: rule names, won, rates and Korean dates instead of raw values. */
 function useDetailValue() {
@@ -74,7 +51,7 @@ function useActionText() {
       Object.entries(item.details)
         .filter(([name, value]) => SHOWN_DETAILS.has(name) && value !== null && typeof value !== 'object')
         .map(([name, value]) => ({
-          name: labels.detail(name),
+          name: labels.detail(name, item.action),
           value: detailValue(name, value, item.details),
           typed: name === 'name' || name === 'reason',
         })),

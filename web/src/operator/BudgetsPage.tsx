@@ -5,7 +5,7 @@ import type { BudgetPot, RequestBody } from '../api/types.js';
 
 type PotBody = RequestBody<'/v1/operator/budgets', 'post'>;
 
-import { useApi } from '../api/use-api.js';
+import { useApi, useReloadOn } from '../api/use-api.js';
 import { useSubmit } from '../api/use-submit.js';
 import { useSession } from '../auth/session.js';
 import { parsePercentToBp, parseWon, seoulInstant, seoulParts } from '../i18n/format.js';
@@ -29,9 +29,10 @@ function defaultPot(pots: BudgetPot[]): BudgetPot | undefined {
 function Projection({ pot }: { pot: BudgetPot }) {
   const { t } = useLanguage();
   const format = useFormat();
-  const burn = useApi(`burn-${pot.id}-${pot.spentWon}`, (signal) =>
+  const burn = useApi(`burn-${pot.id}`, (signal) =>
     call(api.GET('/v1/operator/budgets/{id}/burn', { signal, params: { path: { id: pot.id } } })),
   );
+  useReloadOn(pot.spentWon, burn.reload);
   return (
     <section className="card" aria-labelledby="burn-title">
       <h2 id="burn-title">
@@ -118,9 +119,9 @@ function PotTable({
               <td>
                 {format.date(pot.from)} – {format.lastDay(pot.to)}
               </td>
-              <td className="number">{format.wonCompact(pot.fundedWon)}</td>
-              <td className="number">{format.wonCompact(pot.spentWon)}</td>
-              <td className="number">{format.wonCompact(pot.remainingWon)}</td>
+              <td className="number">{format.won(pot.fundedWon)}</td>
+              <td className="number">{format.won(pot.spentWon)}</td>
+              <td className="number">{format.won(pot.remainingWon)}</td>
               <td className="number">{format.rate(pot.nationalShareBp)}</td>
               <td>
                 <Button variant="ghost" onClick={() => onSelect(pot.id)} aria-pressed={pot.id === selectedId}>

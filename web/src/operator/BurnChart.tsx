@@ -33,30 +33,32 @@ function BurnTable({ points }: { points: BurnPoint[] }) {
   return (
     <details className="chart-table">
       <summary>{t('operator.budgets.tableView')}</summary>
-      <table className="data-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('operator.budgets.month')}</th>
-            <th scope="col" className="number">
-              {t('operator.budgets.monthlySpent')}
-            </th>
-            <th scope="col" className="number">
-              {t('operator.budgets.cumulative')}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {points
-            .filter((point) => point.cumulativeWon !== null)
-            .map((point) => (
-              <tr key={point.month}>
-                <th scope="row">{format.month(point.month)}</th>
-                <td className="number">{format.won(point.spentWon ?? 0)}</td>
-                <td className="number">{format.won(point.cumulativeWon ?? 0)}</td>
-              </tr>
-            ))}
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('operator.budgets.month')}</th>
+              <th scope="col" className="number">
+                {t('operator.budgets.monthlySpent')}
+              </th>
+              <th scope="col" className="number">
+                {t('operator.budgets.cumulative')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {points
+              .filter((point) => point.cumulativeWon !== null)
+              .map((point) => (
+                <tr key={point.month}>
+                  <th scope="row">{format.month(point.month)}</th>
+                  <td className="number">{format.won(point.spentWon ?? 0)}</td>
+                  <td className="number">{format.won(point.cumulativeWon ?? 0)}</td>
+                </tr>
+              ))}
+          </tbody>
+        </table>
+      </div>
     </details>
   );
 }

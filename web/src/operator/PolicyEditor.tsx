@@ -276,6 +276,7 @@ function PeriodFields({ draft, onDraft, errors }: EditorProps) {
         />
         <TextField
           label={t('operator.policy.effectiveTo')}
+          optional
           type="date"
           value={draft.lastDay}
           onValue={(lastDay) => onDraft({ ...draft, lastDay })}

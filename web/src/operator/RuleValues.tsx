@@ -27,26 +27,28 @@ export function RuleValues({ rules, onSaved }: { rules: PolicyRule[]; onSaved: (
     <section className="card" aria-labelledby="rule-values-title">
       <h2 id="rule-values-title">{t('operator.policy.ruleValues')}</h2>
       <p className="muted">{t('operator.policy.ruleValuesIntro')}</p>
-      <table className="data-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('operator.policy.ruleKey')}</th>
-            <th scope="col" className="number">
-              {t('operator.policy.ruleValue')}
-            </th>
-            <th scope="col">{t('operator.policy.ruleFrom')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {current.map((rule) => (
-            <tr key={rule.id}>
-              <th scope="row">{ruleText.name(rule.key)}</th>
-              <td className="number">{ruleText.value(rule.key, rule.value)}</td>
-              <td>{format.date(rule.effectiveFrom)}</td>
+      <div className="table-scroll">
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('operator.policy.ruleKey')}</th>
+              <th scope="col" className="number">
+                {t('operator.policy.ruleValue')}
+              </th>
+              <th scope="col">{t('operator.policy.ruleFrom')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {current.map((rule) => (
+              <tr key={rule.id}>
+                <th scope="row">{ruleText.name(rule.key)}</th>
+                <td className="number">{ruleText.value(rule.key, rule.value)}</td>
+                <td>{format.date(rule.effectiveFrom)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <ScheduleRuleValue inForce={current} save={scheduleRule} onSaved={onSaved} />
     </section>
   );

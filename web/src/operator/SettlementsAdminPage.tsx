@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { api, call } from '../api/client.js';
 import type { FeeRules, SettlementDay } from '../api/types.js';
-import { useApi } from '../api/use-api.js';
+import { useApi, useReloadOn } from '../api/use-api.js';
 import { usePaged } from '../api/use-paged.js';
 import { useSubmit } from '../api/use-submit.js';
 import { useSession } from '../auth/session.js';
@@ -43,6 +43,7 @@ function Totals({ day }: { day: SettlementDay }) {
             ['merchant.settlements.gross', totals.grossWon],
             ['merchant.settlements.cancelled', totals.cancelledWon],
             ['merchant.settlements.net', totals.netWon],
+            ['merchant.settlements.broughtForward', totals.broughtForwardWon],
             ['merchant.settlements.due', totals.dueWon],
             ['merchant.settlements.paid', totals.paidWon],
             ['merchant.settlements.carried', totals.carriedWon],
@@ -50,7 +51,7 @@ function Totals({ day }: { day: SettlementDay }) {
         ).map(([key, amountWon]) => (
           <div key={key}>
             <dt>{t(key)}</dt>
-            <dd>{format.wonCompact(amountWon)}</dd>
+            <dd>{format.won(amountWon)}</dd>
           </div>
         ))}
       </dl>
@@ -61,7 +62,7 @@ function Totals({ day }: { day: SettlementDay }) {
 function Statements({ businessDate, version }: { businessDate: string; version: number }) {
   const { t } = useLanguage();
   const format = useFormat();
-  const statements = usePaged(`${businessDate}-${version}`, (cursor, signal) =>
+  const statements = usePaged(businessDate, (cursor, signal) =>
     call(
       api.GET('/v1/operator/settlements', {
         signal,
@@ -69,6 +70,7 @@ function Statements({ businessDate, version }: { businessDate: string; version: 
       }),
     ),
   );
+  useReloadOn(version, statements.reload);
   return (
     <section className="card">
       <PagedList paged={statements} empty={t('operator.settlements.noStatements')}>
@@ -82,6 +84,7 @@ function Statements({ businessDate, version }: { businessDate: string; version: 
                 t('operator.review.businessNumber'),
                 t('trust.files.columns.status'),
                 t('trust.files.columns.gross'),
+                t('merchant.settlements.broughtForward'),
                 t('trust.files.columns.due'),
                 t('trust.files.columns.paid'),
               ]}
@@ -92,6 +95,7 @@ function Statements({ businessDate, version }: { businessDate: string; version: 
                   statement.businessNumber ? format.businessNumber(statement.businessNumber) : '—',
                   t(`merchant.settlements.statuses.${statement.status}`),
                   statement.grossWon,
+                  statement.broughtForwardWon,
                   statement.dueWon,
                   statement.paidWon,
                 ])
@@ -104,6 +108,9 @@ function Statements({ businessDate, version }: { businessDate: string; version: 
                   <th scope="col">{t('merchant.settlements.status')}</th>
                   <th scope="col" className="number">
                     {t('merchant.settlements.gross')}
+                  </th>
+                  <th scope="col" className="number">
+                    {t('merchant.settlements.broughtForward')}
                   </th>
                   <th scope="col" className="number">
                     {t('merchant.settlements.due')}
@@ -131,6 +138,7 @@ function Statements({ businessDate, version }: { businessDate: string; version: 
                       </Badge>
                     </td>
                     <td className="number">{format.won(statement.grossWon)}</td>
+                    <td className="number">{format.won(statement.broughtForwardWon)}</td>
                     <td className="number">{format.won(statement.dueWon)}</td>
                     <td className="number">{format.won(statement.paidWon)}</td>
                   </tr>
@@ -204,6 +212,7 @@ function FeeRuleSection({ rules, onSaved }: { rules: FeeRules; onSaved: () => vo
         />
         <TextField
           label={t('operator.settlements.feeFreeUpTo')}
+          optional
           value={threshold}
           onValue={setThreshold}
           inputMode="numeric"
@@ -241,7 +250,7 @@ export function SettlementsAdminPage() {
   const [draftDate, setDraftDate] = useState(() => addDays(seoulParts(new Date()).date, -1));
   const [businessDate, setBusinessDate] = useState(draftDate);
   const [version, setVersion] = useState(0);
-  const day = useApi(`settlement-day-${businessDate}-${version}`, (signal) =>
+  const day = useApi(`settlement-day-${businessDate}`, (signal) =>
     call(api.GET('/v1/operator/settlements', { signal, params: { query: { businessDate, limit: 1 } } })),
   );
   const feeRules = useApi('fee-rules', (signal) =>
@@ -269,6 +278,7 @@ export function SettlementsAdminPage() {
     if (await run.submit(confirming)) {
       setConfirming(null);
       setVersion((current) => current + 1);
+      day.reload();
     }
   };
 
@@ -307,7 +317,7 @@ export function SettlementsAdminPage() {
                   },
                   {
                     label: t('trust.confirm.settlement.due'),
-                    value: format.wonCompact(day.data.totals.dueWon),
+                    value: format.won(day.data.totals.dueWon),
                   },
                 ]
               : []),

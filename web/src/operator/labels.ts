@@ -27,6 +27,11 @@ export function useOperatorLabels() {
       first([`operator.audit.check.${name}`, `trust.auditChecks.${name}`], t('trust.auditChecks.other')),
     /** What a failed check means, in a sentence an official can act on. */
     problem: (check: string) => first([`trust.auditProblems.${check}`], t('trust.auditProblems.other')),
-    detail: (name: string) => first([`trust.trail.details.${name}`], t('trust.trail.details.other')),
+    /** A detail field's name, as the action that recorded it means it (a pledge's rate is not a fee). */
+    detail: (name: string, action: string) =>
+      first(
+        [`trust.trail.detailsOfAction.${action}.${name}`, `trust.trail.details.${name}`],
+        t('trust.trail.details.other'),
+      ),
   };
 }

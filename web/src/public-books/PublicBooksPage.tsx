@@ -55,58 +55,72 @@ function BooksView({ books }: { books: Books }) {
         {figures.budgetPots.map((pot) => (
           <div key={pot.potId}>
             <h3>{pot.name}</h3>
-            <table>
-              <thead>
-                <tr>
-                  <th>{t('publicBooks.bySource')}</th>
-                  <th>{t('publicBooks.funded')}</th>
-                  <th>{t('publicBooks.spent')}</th>
-                  <th>{t('publicBooks.remaining')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {[...pot.sources, { ...pot, source: t('publicBooks.total') }].map((row) => (
-                  <tr key={row.source}>
-                    <th scope="row">{source(row.source)}</th>
-                    <td>{format.won(row.fundedWon)}</td>
-                    <td>{format.won(row.spentWon)}</td>
-                    <td>{format.won(row.remainingWon)}</td>
+            <div className="table-scroll">
+              <table className="data-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('publicBooks.bySource')}</th>
+                    <th scope="col" className="number">
+                      {t('publicBooks.funded')}
+                    </th>
+                    <th scope="col" className="number">
+                      {t('publicBooks.spent')}
+                    </th>
+                    <th scope="col" className="number">
+                      {t('publicBooks.remaining')}
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {[...pot.sources, { ...pot, source: t('publicBooks.total') }].map((row) => (
+                    <tr key={row.source}>
+                      <th scope="row">{source(row.source)}</th>
+                      <td className="number">{format.won(row.fundedWon)}</td>
+                      <td className="number">{format.won(row.spentWon)}</td>
+                      <td className="number">{format.won(row.remainingWon)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           </div>
         ))}
         <CheckpointLink sequence={figures.checkpointSequence} tenantId={books.tenantId} />
       </section>
       <section className="card">
         <h2>{t('publicBooks.checkpoints')}</h2>
-        <table>
-          <thead>
-            <tr>
-              <th>{t('publicBooks.sequence')}</th>
-              <th>{t('publicBooks.sealedAt')}</th>
-              <th>{t('publicBooks.transfers')}</th>
-              <th>{t('publicBooks.root')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {books.checkpoints.map((checkpoint) => (
-              <tr key={checkpoint.sequence}>
-                <td>
-                  <a href={`/v1/public/checkpoints/${checkpoint.sequence}?tenant=${books.tenantId}`}>
-                    #{checkpoint.sequence}
-                  </a>
-                </td>
-                <td>{format.dateTime(checkpoint.sealedAt)}</td>
-                <td>{format.number(checkpoint.transferCount)}</td>
-                <td translate="no">
-                  <code>{checkpoint.rootHash.slice(0, 16)}…</code>
-                </td>
+        <div className="table-scroll">
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col" className="number">
+                  {t('publicBooks.sequence')}
+                </th>
+                <th scope="col">{t('publicBooks.sealedAt')}</th>
+                <th scope="col" className="number">
+                  {t('publicBooks.transfers')}
+                </th>
+                <th scope="col">{t('publicBooks.root')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {books.checkpoints.map((checkpoint) => (
+                <tr key={checkpoint.sequence}>
+                  <td className="number">
+                    <a href={`/v1/public/checkpoints/${checkpoint.sequence}?tenant=${books.tenantId}`}>
+                      #{checkpoint.sequence}
+                    </a>
+                  </td>
+                  <td>{format.dateTime(checkpoint.sealedAt)}</td>
+                  <td className="number">{format.number(checkpoint.transferCount)}</td>
+                  <td translate="no">
+                    <code>{checkpoint.rootHash.slice(0, 16)}…</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
     </>
   );

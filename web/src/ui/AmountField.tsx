@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { groupWonDigits, parseWon } from '../i18n/format.js';
+import { groupWonDigits, parseWon, type WonTextProblem, wonTextProblem } from '../i18n/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { TextField } from './Field.js';
 import { useFormat } from './format-hooks.js';
@@ -15,9 +15,15 @@ interface AmountFieldProps {
   autoFocus?: boolean;
 }
 
+const PROBLEM_MESSAGE = {
+  notWhole: 'validation.wholeWon',
+  tooLarge: 'validation.wonTooLarge',
+} as const satisfies Record<WonTextProblem, string>;
+
 /**
  * A won amount typed on a phone's number pad, grouped inside the field as it is typed (50,000원), so a
- * misplaced zero shows where the person is looking.
+ * misplaced zero shows where the person is looking. Text that is not whole won stays as typed and is
+ * marked, so the form never reads it as another amount.
  */
 export function AmountField({
   label,
@@ -31,6 +37,7 @@ export function AmountField({
   const { t } = useLanguage();
   const format = useFormat();
   const amountWon = parseWon(value);
+  const problem = wonTextProblem(value);
   const addAmount = (addWon: number) => onValue(groupWonDigits(String((amountWon ?? 0) + addWon)));
   return (
     <div className="amount-field">
@@ -40,7 +47,7 @@ export function AmountField({
         onValue={(typed) => onValue(groupWonDigits(typed))}
         inputMode="numeric"
         autoComplete="off"
-        error={error}
+        error={problem ? t(PROBLEM_MESSAGE[problem]) : error}
         hint={hint}
         autoFocus={autoFocus}
         unit={t('trust.unitWon')}
@@ -54,7 +61,13 @@ export function AmountField({
         <fieldset className="quick-amounts">
           <legend className="visually-hidden">{t('wallet.charge.quickAmounts')}</legend>
           {quickAmountsWon.map((addWon) => (
-            <button key={addWon} type="button" className="chip" onClick={() => addAmount(addWon)}>
+            <button
+              key={addWon}
+              type="button"
+              className="chip"
+              disabled={problem !== null}
+              onClick={() => addAmount(addWon)}
+            >
               {t('wallet.charge.addAmount', { amount: format.won(addWon) })}
             </button>
           ))}

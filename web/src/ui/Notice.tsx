@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { type ApiError, CLIENT_ERROR_CODES } from '../api/problem.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { Button } from './Button.js';
+import { errorTitleKey } from './error-title.js';
 
 type Tone = 'error' | 'success' | 'info' | 'warning';
 
@@ -23,10 +24,16 @@ export function Notice({ tone, title, children, action }: NoticeProps) {
   );
 }
 
-/** What a person reads for an API error: the server's sentence in their language, never the raw body. */
+/**
+ * What a person reads for an API error: the server's sentence in their language, never the raw body.
+ * A schema refusal of fields the form marks itself (`fields`) reads as "check the marked fields".
+ */
 export function useErrorText() {
   const { t, language } = useLanguage();
-  return (error: ApiError): string => {
+  return (error: ApiError, fields: readonly string[] = []): string => {
+    const refused = error.invalidFields;
+    if (refused.length > 0 && refused.every((field) => fields.includes(field)))
+      return t('validation.formHasErrors');
     const fromServer = error.messageIn(language);
     if (fromServer) return fromServer;
     if (error.code === CLIENT_ERROR_CODES.network) return t('errors.NETWORK_ERROR');
@@ -35,43 +42,20 @@ export function useErrorText() {
   };
 }
 
-const TITLED_CODES = [
-  'INVALID_CREDENTIALS',
-  'INSUFFICIENT_FUNDS',
-  'PAYMENT_PIN_INCORRECT',
-  'PAYMENT_PIN_LOCKED',
-  'PAYMENT_PIN_REQUIRED',
-  'MERCHANT_NOT_FOUND',
-  'MONTHLY_CHARGE_CAP_EXCEEDED',
-  'HOLDING_CAP_EXCEEDED',
-  'BANK_DECLINED',
-  'AUTO_CHARGE_FAILED',
-  'RECIPIENT_NOT_FOUND',
-  'PHONE_ALREADY_REGISTERED',
-  'RATE_LIMITED',
-  'UNAUTHENTICATED',
-  'NETWORK_ERROR',
-] as const;
-const TITLED_STATUSES = [400, 401, 403, 404, 409, 422, 429] as const;
-
-/** An error's title says what happened ("비밀번호가 맞지 않습니다"), by its code, else by its status. */
+/** An error's title says what happened ("비밀번호가 맞지 않습니다", "재고가 부족합니다"), by its code, else by its status. */
 export function useErrorTitle() {
   const { t } = useLanguage();
-  return (error: ApiError): string => {
-    const code = TITLED_CODES.find((known) => known === error.code);
-    if (code) return t(`trust.errorTitles.${code}`);
-    const status = TITLED_STATUSES.find((known) => known === error.status);
-    if (status) return t(`trust.errorTitles.byStatus.status${status}`);
-    return error.status >= 500 ? t('trust.errorTitles.byStatus.server') : t('errors.title');
-  };
+  return (error: ApiError): string => t(errorTitleKey(error.code, error.status));
 }
 
 interface ErrorNoticeProps {
   error: ApiError;
   onRetry?: () => void;
+  /** The fields the form marks with their own message (see useFieldErrors). */
+  fields?: readonly string[];
 }
 
-export function ErrorNotice({ error, onRetry }: ErrorNoticeProps) {
+export function ErrorNotice({ error, onRetry, fields }: ErrorNoticeProps) {
   const { t } = useLanguage();
   const errorText = useErrorText();
   const errorTitle = useErrorTitle();
@@ -87,7 +71,7 @@ export function ErrorNotice({ error, onRetry }: ErrorNoticeProps) {
         )
       }
     >
-      <p>{errorText(error)}</p>
+      <p>{errorText(error, fields)}</p>
       {error.outcomeUnknown && <p>{t('errors.outcomeUnknown')}</p>}
     </Notice>
   );

@@ -13,14 +13,21 @@ import { useBankAccountText } from './use-bank-account.js';
 
 const CHARGE_ROUND_WON = 10_000;
 
+/** What is left of this month's charge limit. */
+export function chargeRoomWon(month: Wallet['month']): number {
+  return Math.max(0, month.chargeCapWon - month.chargedWon);
+}
+
 /**
  * What to charge for a shortfall: rounded up to the next 10,000원 (as people charge), unless the
- * month's charge limit leaves less room than that, then exactly the shortfall.
+ * month's charge limit leaves less room than that, then exactly the shortfall. Null when even the
+ * shortfall is over the limit: the charge would be refused, so none is offered.
  */
-export function shortfallChargeWon(shortWon: number, month: Wallet['month'] | undefined): number {
+export function shortfallChargeWon(shortWon: number, month: Wallet['month']): number | null {
   const roundedWon = Math.ceil(shortWon / CHARGE_ROUND_WON) * CHARGE_ROUND_WON;
-  const roomWon = month ? Math.max(0, month.chargeCapWon - month.chargedWon) : roundedWon;
-  return roundedWon <= roomWon ? roundedWon : shortWon;
+  const roomWon = chargeRoomWon(month);
+  if (roundedWon <= roomWon) return roundedWon;
+  return shortWon <= roomWon ? shortWon : null;
 }
 
 interface ShortBalanceProps {
@@ -50,7 +57,7 @@ export function ShortBalance({
   const account = useBankAccountText();
   const [confirming, setConfirming] = useState(false);
   const keys = useRef(new IdempotencyKeys());
-  const chargeWon = shortfallChargeWon(shortWon, wallet?.month);
+  const chargeWon = wallet ? shortfallChargeWon(shortWon, wallet.month) : null;
   const charge = useSubmit((amountWon: number) =>
     sendIdempotent(keys.current, { amountWon }, (idempotencyKey) =>
       call(
@@ -61,7 +68,16 @@ export function ShortBalance({
       ),
     ),
   );
+  if (wallet && chargeWon === null) {
+    return (
+      <Notice tone="warning" title={t('trust.short.title', { amount: format.won(shortWon) })}>
+        {t('trust.short.overCap', { room: format.won(chargeRoomWon(wallet.month)) })}
+      </Notice>
+    );
+  }
   if (autoChargeOn) return <Notice tone="info">{t('trust.short.autoOn')}</Notice>;
+  // The month's limit is not known until the wallet has loaded: no charge is offered before then.
+  if (chargeWon === null) return null;
 
   const onConfirm = async () => {
     if (await charge.submit(chargeWon)) {

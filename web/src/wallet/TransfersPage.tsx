@@ -1,9 +1,9 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { api, call, pinHeader } from '../api/client.js';
-import { IdempotencyKeys, newIdempotencyKey, sendIdempotent } from '../api/idempotency.js';
+import { IdempotencyKeys, sendIdempotent } from '../api/idempotency.js';
 import type { ApiError } from '../api/problem.js';
 import type { Transfer } from '../api/types.js';
-import { useApi } from '../api/use-api.js';
+import { useApi, useReloadOn } from '../api/use-api.js';
 import { usePaged } from '../api/use-paged.js';
 import { useSubmit } from '../api/use-submit.js';
 import { isMobilePhone } from '../auth/validation.js';
@@ -210,16 +210,20 @@ type Resolution = 'accept' | 'decline' | 'cancel';
 function TransferItem({ transfer, onChanged }: { transfer: Transfer; onChanged: () => void }) {
   const { t } = useLanguage();
   const format = useFormat();
-  // Each click is its own request; the server answers a repeated key with the first result.
-  const resolve = useSubmit((resolution: Resolution) => {
-    const params = {
-      path: { transferId: transfer.transferId },
-      header: { 'idempotency-key': newIdempotencyKey() },
-    };
-    if (resolution === 'accept') return call(api.POST('/v1/me/transfers/{transferId}/accept', { params }));
-    if (resolution === 'decline') return call(api.POST('/v1/me/transfers/{transferId}/decline', { params }));
-    return call(api.POST('/v1/me/transfers/{transferId}/cancel', { params }));
-  });
+  // A retry after an unknown outcome keeps its key: the server answers it with the first result.
+  const keys = useRef(new IdempotencyKeys());
+  const resolve = useSubmit((resolution: Resolution) =>
+    sendIdempotent(keys.current, resolution, (idempotencyKey) => {
+      const params = {
+        path: { transferId: transfer.transferId },
+        header: { 'idempotency-key': idempotencyKey },
+      };
+      if (resolution === 'accept') return call(api.POST('/v1/me/transfers/{transferId}/accept', { params }));
+      if (resolution === 'decline')
+        return call(api.POST('/v1/me/transfers/{transferId}/decline', { params }));
+      return call(api.POST('/v1/me/transfers/{transferId}/cancel', { params }));
+    }),
+  );
   const act = async (resolution: Resolution) => {
     if (await resolve.submit(resolution)) onChanged();
   };
@@ -286,7 +290,7 @@ function TransferList({
   onChanged: () => void;
 }) {
   const { t } = useLanguage();
-  const transfers = usePaged(`${direction}-${version}`, (cursor, signal) =>
+  const transfers = usePaged(direction, (cursor, signal) =>
     call(
       api.GET('/v1/me/transfers', {
         signal,
@@ -294,6 +298,7 @@ function TransferList({
       }),
     ),
   );
+  useReloadOn(version, transfers.reload);
   return (
     <section className="card" aria-labelledby={`${direction}-title`}>
       <h2 id={`${direction}-title`}>{t(`wallet.transfers.${direction}`)}</h2>

@@ -76,30 +76,32 @@ export function ChartCard({
       </ResponsiveContainer>
       <details className="chart-table">
         <summary>{title}</summary>
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('lab.groups.category')}</th>
-              {bars.map((bar) => (
-                <th scope="col" className="number" key={bar.key}>
-                  {bar.label}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {labelled.map((row) => (
-              <tr key={String(row[xKey])}>
-                <th scope="row">{row[LABEL]}</th>
+        <div className="table-scroll">
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('lab.groups.category')}</th>
                 {bars.map((bar) => (
-                  <td className="number" key={bar.key}>
-                    {value(row[bar.key])}
-                  </td>
+                  <th scope="col" className="number" key={bar.key}>
+                    {bar.label}
+                  </th>
                 ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {labelled.map((row) => (
+                <tr key={String(row[xKey])}>
+                  <th scope="row">{row[LABEL]}</th>
+                  {bars.map((bar) => (
+                    <td className="number" key={bar.key}>
+                      {value(row[bar.key])}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </details>
     </section>
   );

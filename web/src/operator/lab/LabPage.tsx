@@ -176,36 +176,38 @@ function Dashboards({ dashboard, period }: { dashboard: Dashboard; period: { fro
       </p>
       <section className="card" aria-label={t('lab.charts.topMerchants')}>
         <h2>{t('lab.charts.topMerchants')}</h2>
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('lab.merchant')}</th>
-              <th scope="col" className="number">
-                {t('lab.series.net')}
-              </th>
-              <th scope="col" className="number">
-                {t('lab.declared')}
-              </th>
-              <th scope="col" className="number">
-                {t('lab.annualised')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {dashboard.topMerchants.map((merchant) => (
-              <tr key={merchant.merchantId}>
-                <th scope="row">{merchant.name}</th>
-                <td className="number">{format.won(merchant.netWon)}</td>
-                <td className="number">{format.won(merchant.declaredAnnualRevenueWon)}</td>
-                <td className="number">
-                  {merchant.annualisedVsDeclaredBp === null
-                    ? '—'
-                    : format.rate(merchant.annualisedVsDeclaredBp)}
-                </td>
+        <div className="table-scroll">
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('lab.merchant')}</th>
+                <th scope="col" className="number">
+                  {t('lab.series.net')}
+                </th>
+                <th scope="col" className="number">
+                  {t('lab.declared')}
+                </th>
+                <th scope="col" className="number">
+                  {t('lab.annualised')}
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {dashboard.topMerchants.map((merchant) => (
+                <tr key={merchant.merchantId}>
+                  <th scope="row">{merchant.name}</th>
+                  <td className="number">{format.won(merchant.netWon)}</td>
+                  <td className="number">{format.won(merchant.declaredAnnualRevenueWon)}</td>
+                  <td className="number">
+                    {merchant.annualisedVsDeclaredBp === null
+                      ? '—'
+                      : format.rate(merchant.annualisedVsDeclaredBp)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
     </div>
   );

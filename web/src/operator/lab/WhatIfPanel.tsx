@@ -39,59 +39,63 @@ export function SideBySide({ result }: { result: WhatIfResult }) {
   return (
     <>
       <p>{t('lab.whatIf.payments', { count: result.payments })}</p>
-      <table className="data-table" data-testid="what-if-result">
-        <thead>
-          <tr>
-            <th scope="col" />
-            <th scope="col" className="number">
-              {t('lab.whatIf.actual')}
-            </th>
-            <th scope="col" className="number">
-              {t('lab.whatIf.draft')}
-            </th>
-            <th scope="col" className="number">
-              {t('lab.whatIf.delta')}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map(([label, actualWon, draftWon]) => (
-            <tr key={label}>
-              <th scope="row">{label}</th>
-              <td className="number">{format.won(actualWon)}</td>
-              <td className="number">{format.won(draftWon)}</td>
-              <td className="number">{format.wonChange(draftWon - actualWon)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {result.draft.pots.length > 0 && (
-        <table className="data-table" data-testid="what-if-pots">
+      <div className="table-scroll">
+        <table className="data-table" data-testid="what-if-result">
           <thead>
             <tr>
-              <th scope="col">{t('lab.whatIf.potRunsOutTitle')}</th>
-              <th scope="col">{t('lab.whatIf.actual')}</th>
-              <th scope="col">{t('lab.whatIf.draft')}</th>
+              <th scope="col" />
+              <th scope="col" className="number">
+                {t('lab.whatIf.actual')}
+              </th>
+              <th scope="col" className="number">
+                {t('lab.whatIf.draft')}
+              </th>
+              <th scope="col" className="number">
+                {t('lab.whatIf.delta')}
+              </th>
             </tr>
           </thead>
           <tbody>
-            {result.draft.pots.map((pot) => {
-              const actual = result.actual.pots.find((candidate) => candidate.month === pot.month);
-              const day = (exhaustedOn: string | null | undefined) =>
-                exhaustedOn ? format.calendarDate(exhaustedOn) : t('lab.whatIf.lasts');
-              return (
-                <tr key={pot.month}>
-                  <th scope="row">
-                    {t('lab.whatIf.potRunsOut', { month: format.month(pot.month) })} ({format.won(pot.potWon)}
-                    )
-                  </th>
-                  <td>{day(actual?.exhaustedOn)}</td>
-                  <td>{day(pot.exhaustedOn)}</td>
-                </tr>
-              );
-            })}
+            {rows.map(([label, actualWon, draftWon]) => (
+              <tr key={label}>
+                <th scope="row">{label}</th>
+                <td className="number">{format.won(actualWon)}</td>
+                <td className="number">{format.won(draftWon)}</td>
+                <td className="number">{format.wonChange(draftWon - actualWon)}</td>
+              </tr>
+            ))}
           </tbody>
         </table>
+      </div>
+      {result.draft.pots.length > 0 && (
+        <div className="table-scroll">
+          <table className="data-table" data-testid="what-if-pots">
+            <thead>
+              <tr>
+                <th scope="col">{t('lab.whatIf.potRunsOutTitle')}</th>
+                <th scope="col">{t('lab.whatIf.actual')}</th>
+                <th scope="col">{t('lab.whatIf.draft')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.draft.pots.map((pot) => {
+                const actual = result.actual.pots.find((candidate) => candidate.month === pot.month);
+                const day = (exhaustedOn: string | null | undefined) =>
+                  exhaustedOn ? format.calendarDate(exhaustedOn) : t('lab.whatIf.lasts');
+                return (
+                  <tr key={pot.month}>
+                    <th scope="row">
+                      {t('lab.whatIf.potRunsOut', { month: format.month(pot.month) })} (
+                      {format.won(pot.potWon)})
+                    </th>
+                    <td>{day(actual?.exhaustedOn)}</td>
+                    <td>{day(pot.exhaustedOn)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
       {result.forecast && (
         <ul>

@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { api, call } from '../../api/client.js';
-import { IdempotencyKeys, newIdempotencyKey, sendIdempotent } from '../../api/idempotency.js';
+import { IdempotencyKeys, sendIdempotent } from '../../api/idempotency.js';
 import { useApi } from '../../api/use-api.js';
 import { useSubmit } from '../../api/use-submit.js';
 import { parseWon } from '../../i18n/format.js';
@@ -12,6 +12,7 @@ import { SelectField, TextField } from '../../ui/Field.js';
 import { useFormat } from '../../ui/format-hooks.js';
 import { ErrorNotice, Notice } from '../../ui/Notice.js';
 import { Page } from '../../ui/Page.js';
+import { giftExpiresAt, sendGiftUpload } from './gift-upload.js';
 
 interface Totals {
   pledgedWon: number;
@@ -141,12 +142,15 @@ function PledgeForm({ partnerId, onDone }: { partnerId: string; onDone: () => vo
   const charities = useApi('partner-campaigns', (signal) => call(api.GET('/v1/charities', { signal })));
   const capWon = parseWon(cap);
   const rateBp = Math.round(Number(rate) * 100);
-  const pledge = useSubmit(() =>
-    call(
-      api.POST('/v1/operator/partners/{partnerId}/pledges', {
-        params: { path: { partnerId } },
-        body: { campaignId, rateBp, capWon: capWon ?? 0 },
-      }),
+  const keys = useRef(new IdempotencyKeys());
+  const pledge = useSubmit((body: { campaignId: string; rateBp: number; capWon: number }) =>
+    sendIdempotent(keys.current, { partnerId, body }, (idempotencyKey) =>
+      call(
+        api.POST('/v1/operator/partners/{partnerId}/pledges', {
+          params: { path: { partnerId }, header: { 'idempotency-key': idempotencyKey } },
+          body,
+        }),
+      ),
     ),
   );
   const options = (charities.data?.items ?? []).flatMap((charity) =>
@@ -170,7 +174,7 @@ function PledgeForm({ partnerId, onDone }: { partnerId: string; onDone: () => vo
       {pledge.status === 'failed' && <ErrorNotice error={pledge.error} />}
       <Button
         onClick={async () => {
-          if (await pledge.submit(undefined)) onDone();
+          if (await pledge.submit({ campaignId, rateBp, capWon: capWon ?? 0 })) onDone();
         }}
         busy={pledge.busy}
         disabled={!campaignId || !capWon || !Number.isFinite(rateBp)}
@@ -187,29 +191,21 @@ function GiftUpload({ partnerId, onDone }: { partnerId: string; onDone: () => vo
   const fileId = useId();
   const [file, setFile] = useState<File | null>(null);
   const [expiresOn, setExpiresOn] = useState('');
-  const key = useRef(newIdempotencyKey());
-  const upload = useSubmit(async (input: { csv: string; expiresAt: string }) =>
-    call(
-      api.POST('/v1/operator/partners/{partnerId}/gifts', {
-        params: {
-          path: { partnerId },
-          query: { expiresAt: input.expiresAt },
-          header: { 'idempotency-key': key.current },
-        },
-        body: input.csv,
-        bodySerializer: (csv: string) => csv,
-        headers: { 'content-type': 'text/csv' },
-      }),
-    ),
+  const [triedExpiry, setTriedExpiry] = useState(false);
+  const keys = useRef(new IdempotencyKeys());
+  const upload = useSubmit((gift: { csv: string; expiresAt: string }) =>
+    sendGiftUpload(keys.current, { partnerId, ...gift }),
   );
+  const expiresAt = giftExpiresAt(expiresOn);
+  const expiryError =
+    expiresAt === null && (triedExpiry || expiresOn !== '') ? t('partners.gift.expiresInvalid') : null;
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!file || !/^\d{4}-\d{2}-\d{2}$/.test(expiresOn)) return;
+    setTriedExpiry(true);
+    if (!file || expiresAt === null) return;
     // Korean Excel saves CP949 unless told otherwise: decoded here, sent as UTF-8.
     const csv = decodeSpreadsheetCsv(await file.arrayBuffer());
-    const gift = await upload.submit({ csv, expiresAt: `${expiresOn}T23:59:59+09:00` });
-    key.current = newIdempotencyKey();
-    if (gift) onDone();
+    if (await upload.submit({ csv, expiresAt })) onDone();
   };
   return (
     <section className="card" aria-labelledby="partner-gift-title">
@@ -233,7 +229,13 @@ function GiftUpload({ partnerId, onDone }: { partnerId: string; onDone: () => vo
             onChange={(event) => setFile(event.target.files?.[0] ?? null)}
           />
         </div>
-        <TextField label={t('partners.gift.expiresOn')} value={expiresOn} onValue={setExpiresOn} />
+        <TextField
+          label={t('partners.gift.expiresOn')}
+          type="date"
+          value={expiresOn}
+          onValue={setExpiresOn}
+          error={expiryError}
+        />
         {upload.status === 'failed' && <ErrorNotice error={upload.error} />}
         {upload.result && (
           <Notice tone="success">
@@ -243,7 +245,7 @@ function GiftUpload({ partnerId, onDone }: { partnerId: string; onDone: () => vo
             })}
           </Notice>
         )}
-        <Button type="submit" busy={upload.busy} disabled={!file || !expiresOn}>
+        <Button type="submit" busy={upload.busy} disabled={!file}>
           {t('partners.gift.submit')}
         </Button>
       </form>
@@ -251,20 +253,17 @@ function GiftUpload({ partnerId, onDone }: { partnerId: string; onDone: () => vo
   );
 }
 
-function Statement({
-  partnerId,
-  version,
-  onChange,
-}: {
-  partnerId: string;
-  version: number;
-  onChange: () => void;
-}) {
+function Statement({ partnerId, onChange }: { partnerId: string; onChange: () => void }) {
   const { t } = useLanguage();
   const format = useFormat();
-  const detail = useApi(`partner:${partnerId}:${version}`, (signal) =>
+  const detail = useApi(`partner:${partnerId}`, (signal) =>
     call(api.GET('/v1/operator/partners/{partnerId}', { signal, params: { path: { partnerId } } })),
   );
+  // Refreshed in place, so the forms below keep what they just reported.
+  const changed = () => {
+    detail.reload();
+    onChange();
+  };
   const charities = useApi('partner-campaign-names', (signal) => call(api.GET('/v1/charities', { signal })));
   const campaignName = (campaignId: string) =>
     charities.data?.items.flatMap((charity) => charity.campaigns).find((c) => c.campaignId === campaignId)
@@ -312,9 +311,9 @@ function Statement({
           </li>
         ))}
       </ul>
-      <DepositForm partnerId={partnerId} onDone={onChange} />
-      <PledgeForm partnerId={partnerId} onDone={onChange} />
-      <GiftUpload partnerId={partnerId} onDone={onChange} />
+      <DepositForm partnerId={partnerId} onDone={changed} />
+      <PledgeForm partnerId={partnerId} onDone={changed} />
+      <GiftUpload partnerId={partnerId} onDone={changed} />
     </section>
   );
 }
@@ -323,12 +322,9 @@ function Statement({
 export function PartnersPage() {
   const { t } = useLanguage();
   const format = useFormat();
-  const [version, setVersion] = useState(0);
   const [selected, setSelected] = useState<string | null>(null);
-  const partners = useApi(`partners:${version}`, (signal) =>
-    call(api.GET('/v1/operator/partners', { signal })),
-  );
-  const reload = () => setVersion((v) => v + 1);
+  const partners = useApi('partners', (signal) => call(api.GET('/v1/operator/partners', { signal })));
+  const reload = partners.reload;
   const items = partners.data?.items ?? [];
   return (
     <Page title={t('partners.title')} intro={t('partners.intro')}>
@@ -367,7 +363,7 @@ export function PartnersPage() {
           </tbody>
         </table>
       </section>
-      {selected && <Statement partnerId={selected} version={version} onChange={reload} />}
+      {selected && <Statement partnerId={selected} onChange={reload} />}
       <RegisterForm onDone={reload} />
     </Page>
   );

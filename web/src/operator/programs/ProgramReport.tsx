@@ -1,5 +1,5 @@
 import { api, call } from '../../api/client.js';
-import { useApi } from '../../api/use-api.js';
+import { useApi, useReloadOn } from '../../api/use-api.js';
 import { localName, useLanguage } from '../../i18n/i18n.js';
 import { byCode, useReference } from '../../reference/use-reference.js';
 import { DownloadButtons } from '../../ui/DownloadButtons.js';
@@ -9,17 +9,19 @@ import { Loaded } from '../../ui/Loaded.js';
 function SpentTable({ title, rows }: { title: string; rows: Array<{ name: string; won: number }> }) {
   const format = useFormat();
   return (
-    <table className="data-table">
-      <caption className="table-caption">{title}</caption>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={row.name}>
-            <th scope="row">{row.name}</th>
-            <td className="number">{format.wonCompact(row.won)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <div className="table-scroll">
+      <table className="data-table">
+        <caption className="table-caption">{title}</caption>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.name}>
+              <th scope="row">{row.name}</th>
+              <td className="number">{format.won(row.won)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -28,9 +30,10 @@ export function ProgramReport({ programId, version }: { programId: string; versi
   const { t, language } = useLanguage();
   const format = useFormat();
   const reference = useReference();
-  const report = useApi(`program-report-${programId}-${version}`, (signal) =>
+  const report = useApi(`program-report-${programId}`, (signal) =>
     call(api.GET('/v1/operator/programs/{programId}/report', { signal, params: { path: { programId } } })),
   );
+  useReloadOn(version, report.reload);
   const nameOf = (
     items: Array<{ code: string; nameKo: string; nameEn: string }> | undefined,
     code: string,
@@ -49,18 +52,18 @@ export function ProgramReport({ programId, version }: { programId: string; versi
               <li>
                 {t('operator.programs.recipientsCount', {
                   count: format.number(data.recipients.count),
-                  won: format.wonCompact(data.recipients.won),
+                  won: format.won(data.recipients.won),
                 })}
               </li>
               <li>
                 {t('operator.programs.disbursedCount', {
                   count: format.number(data.disbursed.count),
-                  won: format.wonCompact(data.disbursed.won),
+                  won: format.won(data.disbursed.won),
                 })}
               </li>
-              <li>{t('operator.programs.spent', { won: format.wonCompact(data.spent.won) })}</li>
-              <li>{t('operator.programs.reclaimed', { won: format.wonCompact(data.reclaimedWon) })}</li>
-              <li>{t('operator.programs.outstanding', { won: format.wonCompact(data.outstandingWon) })}</li>
+              <li>{t('operator.programs.spent', { won: format.won(data.spent.won) })}</li>
+              <li>{t('operator.programs.reclaimed', { won: format.won(data.reclaimedWon) })}</li>
+              <li>{t('operator.programs.outstanding', { won: format.won(data.outstandingWon) })}</li>
             </ul>
             <DownloadButtons
               name={`programme-report-${data.asOf.slice(0, 10)}`}

@@ -10,10 +10,17 @@ import { localName, useLanguage } from '../../i18n/i18n.js';
 import { type Reference, useReference } from '../../reference/use-reference.js';
 import { Button } from '../../ui/Button.js';
 import { CheckboxField, TextField } from '../../ui/Field.js';
+import { useFieldErrors } from '../../ui/field-errors.js';
 import { useFormat } from '../../ui/format-hooks.js';
 import { ErrorNotice, Notice } from '../../ui/Notice.js';
 import { Badge, DataName, Page } from '../../ui/Page.js';
 import { PagedList } from '../../ui/PagedList.js';
+import {
+  PROGRAM_NAME_LENGTH_MAX,
+  type ProgramErrors,
+  type ProgramProblem,
+  validateProgram,
+} from './program-draft.js';
 
 const PAGE_SIZE = 20;
 export const PHASE_TONE = { scheduled: 'info', open: 'good', expired: 'neutral' } as const;
@@ -50,8 +57,8 @@ function ProgramTable({ programs }: { programs: Program[] }) {
                   {t(`operator.programs.phases.${program.phase}`)}
                 </Badge>
               </td>
-              <td className="number">{format.wonCompact(program.budgetWon)}</td>
-              <td className="number">{format.wonCompact(program.disbursement.disbursedWon)}</td>
+              <td className="number">{format.won(program.budgetWon)}</td>
+              <td className="number">{format.won(program.disbursement.disbursedWon)}</td>
               <td>{t(`operator.programs.disbursementStatus.${program.disbursement.status}`)}</td>
             </tr>
           ))}
@@ -142,29 +149,32 @@ function CreateProgram({ reference }: { reference: Reference | undefined }) {
     <Key extends keyof ProgramForm>(key: Key) =>
     (value: ProgramForm[Key]) =>
       setForm((current) => ({ ...current, [key]: value }));
-  const budgetWon = parseWon(form.budget);
-  const shareBp = parsePercentToBp(form.nationalShare);
-  const amountWon = form.recipientAmount ? parseWon(form.recipientAmount) : null;
-  const amountMaxWon = form.recipientAmountMax ? parseWon(form.recipientAmountMax) : null;
-  const errors = {
-    name: form.name.trim() ? null : t('validation.required'),
-    budget: budgetWon === null || budgetWon < 1 ? t('validation.amount') : null,
-    nationalShare: shareBp === null ? t('validation.percent') : null,
-    recipientAmount: form.recipientAmount && !amountWon ? t('validation.amount') : null,
-    recipientAmountMax: form.recipientAmountMax && !amountMaxWon ? t('validation.amount') : null,
-    firstDay: form.firstDay ? null : t('validation.required'),
-    lastDay: !form.lastDay
-      ? t('validation.required')
-      : form.lastDay < form.firstDay
-        ? t('validation.periodOrder')
-        : null,
+  const problems = validateProgram(form, today);
+  const problemText = (problem: ProgramProblem | null): string | null => {
+    if (!problem) return null;
+    return problem === 'required' ||
+      problem === 'amount' ||
+      problem === 'percent' ||
+      problem === 'periodOrder'
+      ? t(`validation.${problem}`)
+      : t(`operator.programs.draftProblems.${problem}`);
   };
-  const shown = showErrors ? errors : ({} as Partial<typeof errors>);
+  const shown = useFieldErrors(
+    Object.fromEntries(
+      Object.entries(problems).map(([field, problem]) => [field, problemText(problem)]),
+    ) as Record<keyof ProgramErrors, string | null>,
+    showErrors,
+    create.error,
+  );
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     setShowErrors(true);
-    if (Object.values(errors).some(Boolean) || budgetWon === null || shareBp === null) return;
+    const budgetWon = parseWon(form.budget);
+    const shareBp = parsePercentToBp(form.nationalShare);
+    if (Object.values(problems).some(Boolean) || budgetWon === null || shareBp === null) return;
+    const amountWon = parseWon(form.recipientAmount);
+    const amountMaxWon = parseWon(form.recipientAmountMax);
     const created = await create.submit({
       name: form.name.trim(),
       budgetWon,
@@ -188,6 +198,7 @@ function CreateProgram({ reference }: { reference: Reference | undefined }) {
           label={t('operator.programs.name')}
           value={form.name}
           onValue={set('name')}
+          maxLength={PROGRAM_NAME_LENGTH_MAX}
           error={shown.name}
         />
         <TextField
@@ -195,14 +206,14 @@ function CreateProgram({ reference }: { reference: Reference | undefined }) {
           value={form.budget}
           onValue={set('budget')}
           inputMode="numeric"
-          error={shown.budget}
+          error={shown.budgetWon}
         />
         <TextField
           label={t('operator.programs.nationalShare')}
           value={form.nationalShare}
           onValue={set('nationalShare')}
           inputMode="decimal"
-          error={shown.nationalShare}
+          error={shown.nationalShareBp}
         />
         <TextField
           label={t('operator.programs.recipientAmount')}
@@ -211,7 +222,7 @@ function CreateProgram({ reference }: { reference: Reference | undefined }) {
           onValue={set('recipientAmount')}
           inputMode="numeric"
           optional
-          error={shown.recipientAmount}
+          error={shown.recipientAmountWon}
         />
         <TextField
           label={t('operator.programs.recipientAmountMax')}
@@ -219,21 +230,21 @@ function CreateProgram({ reference }: { reference: Reference | undefined }) {
           onValue={set('recipientAmountMax')}
           inputMode="numeric"
           optional
-          error={shown.recipientAmountMax}
+          error={shown.recipientAmountMaxWon}
         />
         <TextField
           label={t('operator.programs.usableFrom')}
           type="date"
           value={form.firstDay}
           onValue={set('firstDay')}
-          error={shown.firstDay}
+          error={shown.usableFrom}
         />
         <TextField
           label={t('operator.programs.expiresOn')}
           type="date"
           value={form.lastDay}
           onValue={set('lastDay')}
-          error={shown.lastDay}
+          error={shown.expiresAt}
         />
       </div>
       <CodeChoices
@@ -255,7 +266,7 @@ function CreateProgram({ reference }: { reference: Reference | undefined }) {
         checked={form.requiresApplication}
         onChecked={set('requiresApplication')}
       />
-      {create.status === 'failed' && <ErrorNotice error={create.error} />}
+      {create.status === 'failed' && <ErrorNotice error={create.error} fields={Object.keys(shown)} />}
       {create.status === 'succeeded' && (
         <Notice tone="success">{t('operator.programs.created', { name: create.result.name })}</Notice>
       )}

@@ -9,8 +9,9 @@ import { CheckboxField } from '../../ui/Field.js';
 import { useFormat } from '../../ui/format-hooks.js';
 import { ErrorNotice, Notice } from '../../ui/Notice.js';
 
-/** Files above this are refused before upload; the server's own limit is 16 MiB. */
-const FILE_BYTES_MAX = 16 * 1024 * 1024;
+/** Files above this are refused before upload: the server's own limit on the body (IMPORT_BYTES_MAX). */
+const FILE_MEBIBYTES_MAX = 16;
+const FILE_BYTES_MAX = FILE_MEBIBYTES_MAX * 1024 * 1024;
 
 function ImportResult({ report }: { report: ImportReport }) {
   const { t, language } = useLanguage();
@@ -83,11 +84,19 @@ export function RecipientImport({ program, onImported }: { program: Program; onI
       }),
     ),
   );
+  // A CP949 file grows when sent as UTF-8: the limit is checked on the file and again on what is sent.
+  const [sentTooLarge, setSentTooLarge] = useState(false);
+  const tooLarge = t('operator.programs.fileTooLarge', { max: `${FILE_MEBIBYTES_MAX}MB` });
   const fileError = !file
     ? t('validation.required')
-    : file.size > FILE_BYTES_MAX
-      ? t('errors.unknown')
+    : file.size > FILE_BYTES_MAX || sentTooLarge
+      ? tooLarge
       : null;
+
+  const onFile = (chosen: File | null) => {
+    setFile(chosen);
+    setSentTooLarge(false);
+  };
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
@@ -95,6 +104,10 @@ export function RecipientImport({ program, onImported }: { program: Program; onI
     if (fileError || !file) return;
     // Korean Excel saves CP949 unless told otherwise: decoded here, sent as UTF-8.
     const csv = decodeSpreadsheetCsv(await file.arrayBuffer());
+    if (new TextEncoder().encode(csv).byteLength > FILE_BYTES_MAX) {
+      setSentTooLarge(true);
+      return;
+    }
     const report = await upload.submit({ csv, importValidRows });
     if (report?.imported) onImported();
   };
@@ -124,7 +137,7 @@ export function RecipientImport({ program, onImported }: { program: Program; onI
             id={fileId}
             type="file"
             accept=".csv,text/csv"
-            onChange={(event) => setFile(event.target.files?.[0] ?? null)}
+            onChange={(event) => onFile(event.target.files?.[0] ?? null)}
             aria-invalid={(showErrors && Boolean(fileError)) || undefined}
           />
           {showErrors && fileError && <p className="field-error">{fileError}</p>}

@@ -1,4 +1,5 @@
 import { api, call } from '../../api/client.js';
+import { useReloadOn } from '../../api/use-api.js';
 import { usePaged } from '../../api/use-paged.js';
 import { useLanguage } from '../../i18n/i18n.js';
 import { useFormat } from '../../ui/format-hooks.js';
@@ -17,7 +18,7 @@ const STATUS_TONE = {
 export function RecipientList({ programId, version }: { programId: string; version: number }) {
   const { t } = useLanguage();
   const format = useFormat();
-  const recipients = usePaged(`${programId}-${version}`, (cursor, signal) =>
+  const recipients = usePaged(programId, (cursor, signal) =>
     call(
       api.GET('/v1/operator/programs/{programId}/recipients', {
         signal,
@@ -25,6 +26,7 @@ export function RecipientList({ programId, version }: { programId: string; versi
       }),
     ),
   );
+  useReloadOn(version, recipients.reload);
   return (
     <section className="card" aria-labelledby="recipients-title">
       <h2 id="recipients-title">{t('operator.programs.recipients')}</h2>
