@@ -51,7 +51,7 @@ describe.each(databaseKinds())('the auto-charge amount against the caps on %s', 
       code: 'AUTO_CHARGE_AMOUNT_OVER_CAP',
       rule: 'charge_monthly_cap_won',
       capWon: MONTHLY_CHARGE_CAP_WON,
-      messages: { en: expect.stringContaining('500,000 won'), ko: expect.stringContaining('500,000원') },
+      messages: { en: expect.stringContaining('₩500,000'), ko: expect.stringContaining('500,000원') },
     });
     expect((await citizen.get('/v1/me/auto-charge')).body).toEqual({
       enabled: true,
@@ -95,7 +95,7 @@ describe.each(databaseKinds())('the auto-charge amount against the caps on %s', 
       rule: 'holding_cap_won',
       capWon: 300_000,
       messages: {
-        en: expect.stringContaining('holding cap of 300,000 won'),
+        en: expect.stringContaining('holding cap of ₩300,000'),
         ko: expect.stringContaining('보유 한도 300,000원'),
       },
     });
