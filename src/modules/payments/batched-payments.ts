@@ -653,5 +653,6 @@ function walletOf(state: BatchState, memberId: string): WalletView {
       chargeCapWon: state.chargeCapWon,
       eligibleCapWon: state.policy?.rules.tiers.at(-1)?.upToWon ?? 0,
     },
+    state.now,
   );
 }

@@ -319,7 +319,12 @@ describe.each(databaseKinds())('policy programmes on %s', (kind) => {
         amountWon: 1_000,
       });
       expect(lastSecond.body.paidFrom.grantWon).toBe(1_000);
+      expect(lastSecond.body.wallet.grants).toEqual([expect.objectContaining({ amountWon: 179_000 })]);
       t.clock.set(EXPIRES_AT);
+      // The sweep has not run yet, but the grant can no longer be spent: the wallet says so.
+      const wallet = (await a.get('/v1/me/wallet')).body;
+      expect(wallet.grants).toEqual([expect.objectContaining({ programId, amountWon: 0 })]);
+      expect(wallet.totalWon).toBe(wallet.cashWon + wallet.cashbackWon);
       const atExpiry = await a.post('/v1/me/payments', {
         merchantCode: market.merchantCode,
         amountWon: 1_000,

@@ -7,7 +7,10 @@ export const WalletSchema = Type.Object({
     Type.Object({
       programId: Type.String(),
       accountId: Type.String(),
-      amountWon: Type.Integer(),
+      amountWon: Type.Integer({
+        description:
+          'spendable won of the grant; 0 from its expiry on, before the expiry sweep takes the rest back',
+      }),
       expiresAt: Type.Union([Type.String(), Type.Null()]),
     }),
   ),

@@ -104,10 +104,16 @@ export class WalletService {
     const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId, sql));
     const accounts = await this.deps.ledger.accountsOwnedBy(tenantId, memberId, sql);
     const usage = await readMonthlyUsage(sql, tenantId, memberId, month);
-    return walletViewOf(memberId, accounts, usage, {
-      chargeCapWon: await this.deps.policy.ruleValue(tenantId, 'charge_monthly_cap_won', now, sql),
-      eligibleCapWon: await this.eligibleCapWon(tenantId, now, sql),
-    });
+    return walletViewOf(
+      memberId,
+      accounts,
+      usage,
+      {
+        chargeCapWon: await this.deps.policy.ruleValue(tenantId, 'charge_monthly_cap_won', now, sql),
+        eligibleCapWon: await this.eligibleCapWon(tenantId, now, sql),
+      },
+      now,
+    );
   }
 
   private async eligibleCapWon(tenantId: string, at: Date, sql: Sql): Promise<number> {

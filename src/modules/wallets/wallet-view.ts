@@ -2,23 +2,32 @@ import type { Account } from '../ledger/types.js';
 import { memberAccountIds } from '../members/member-service.js';
 import type { GrantBalance, MonthlyUsage, WalletView } from './types.js';
 
-/** A member's wallet from their ledger accounts and this month's usage: pure, so batches can build it. */
+/**
+ * A member's wallet from their ledger accounts and this month's usage at `now`: pure, so batches can
+ * build it. A grant past its expiry shows 0 and counts for nothing in the total from that moment,
+ * though the expiry sweep (every few minutes) moves its rest only later: it can no longer be spent.
+ */
 export function walletViewOf(
   memberId: string,
   accounts: readonly Account[],
   usage: MonthlyUsage,
   caps: { chargeCapWon: number; eligibleCapWon: number },
+  now: Date,
 ): WalletView {
   const ids = memberAccountIds(memberId);
   const availableOf = (id: string) => accounts.find((account) => account.id === id)?.availableWon ?? 0;
   const grants: GrantBalance[] = accounts
     .filter((account) => account.kind === 'member_grant')
-    .map((account) => ({
-      programId: String(account.metadata.programId ?? ''),
-      accountId: account.id,
-      amountWon: account.availableWon,
-      expiresAt: typeof account.metadata.expiresAt === 'string' ? account.metadata.expiresAt : null,
-    }));
+    .map((account) => {
+      const expiresAt = typeof account.metadata.expiresAt === 'string' ? account.metadata.expiresAt : null;
+      const expired = expiresAt !== null && Date.parse(expiresAt) <= now.getTime();
+      return {
+        programId: String(account.metadata.programId ?? ''),
+        accountId: account.id,
+        amountWon: expired ? 0 : account.availableWon,
+        expiresAt,
+      };
+    });
   const cashWon = availableOf(ids.cash);
   const cashbackWon = availableOf(ids.cashback);
   return {
