@@ -13,8 +13,7 @@ import type { PaymentService } from '../payments/payment-service.js';
 import { splitInProportion, uncancelledShare } from '../payments/split.js';
 import type { Payment } from '../payments/types.js';
 import type { PolicyService } from '../policy/policy-service.js';
-import { GrantReturns } from '../programs/grant-returns.js';
-import { grantOfAccount } from '../programs/grants.js';
+import { GrantReturns, grantIssuerOfAccount } from '../programs/grant-returns.js';
 import type { Job, RunBudget } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import {
@@ -659,9 +658,10 @@ export class FraudService {
   /**
    * Confirmed '깡': what the flagged payments still have out (their cancellations returned the rest)
    * goes back where it came from: cashback to the pots it was drawn from, programme grant money to
-   * the programmes' pools. The payments' rows are locked first, as a cancellation locks its payment's,
-   * so a claw-back and a cancellation of one payment run one after the other and the later one sees
-   * what the earlier did; a payment is clawed back at most once.
+   * the programmes' pools, a partner gift's money to the partner's deposit. The payments' rows are
+   * locked first, as a cancellation locks its payment's, so a claw-back and a cancellation of one
+   * payment run one after the other and the later one sees what the earlier did; a payment is
+   * clawed back at most once.
    */
   private async clawBack(context: ActionContext, paymentIds: string[]): Promise<void> {
     const { tx, tenantId } = context;
@@ -1146,7 +1146,7 @@ function toGrantClawback(
       (s) =>
         s.kind === 'grant' &&
         s.paymentId === r.payment_id &&
-        grantOfAccount(s.accountId)?.programId === r.program_id,
+        grantIssuerOfAccount(s.accountId)?.programId === r.program_id,
     )
     .reduce((sum, s) => sum + s.settledWon, 0);
   return {

@@ -7,7 +7,10 @@ import type { Payment } from '../payments/types.js';
 import type { GrantReturns, GrantState } from '../programs/grant-returns.js';
 import type { Receivable } from './receivables.js';
 
-/** One payment's grant money, per programme, recovered from the merchant it was paid to. */
+/**
+ * One payment's grant money, per programme or partner gift (its id is the `programId`), recovered
+ * from the merchant it was paid to.
+ */
 export interface GrantClawbackEffect {
   paymentId: string;
   merchantId: string;
@@ -26,8 +29,8 @@ export interface GrantOwed {
 }
 
 /**
- * The grant money a payment still carries after its cancellations: each programme grant part's
- * uncancelled share. A partner's gift is no programme's (no state) and is left alone.
+ * The grant money a payment still carries after its cancellations: each grant part's uncancelled
+ * share, programme grants and partner gifts alike (both have a state from `GrantReturns.lock`).
  */
 export function grantOwed(payment: Payment, grants: ReadonlyMap<string, GrantState>): GrantOwed {
   const parts = payment.paidFrom.grantParts.flatMap((part) => {
@@ -41,8 +44,8 @@ export function grantOwed(payment: Payment, grants: ReadonlyMap<string, GrantSta
 /**
  * Grant money spent through flagged payments went to the merchant (its settlement receivable). It goes
  * back by one ledger transfer per merchant into the grants it was spent from, and from there to each
- * programme's pool as reclaimed (GrantReturns), so the programme's report sees the merchant give it
- * back. What the merchant's unsettled balance cannot cover (already paid out) is recorded as a
+ * programme's pool, or a partner gift's partner's deposit, as reclaimed (GrantReturns), so the
+ * programme's report (the partner's statement) sees the merchant give it back. What the merchant's unsettled balance cannot cover (already paid out) is recorded as a
  * receivable, which a later cancellation of the payment settles. The caller locked the programmes
  * (`GrantReturns.lock`) and the members' accounts; the merchants' receivables are locked here.
  */

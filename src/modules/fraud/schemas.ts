@@ -120,10 +120,15 @@ export const CaseSchema = Type.Object({
       Type.Object({
         paymentId: Type.String(),
         merchantId: Type.String(),
-        programId: Type.String(),
-        owedWon: Type.Integer({ description: 'programme grant money the flagged payment paid the merchant' }),
+        programId: Type.String({
+          description: "the programme's id, or the partner gift's (pgf_…) for gift money",
+        }),
+        owedWon: Type.Integer({
+          description: 'programme grant or partner gift money the flagged payment paid the merchant',
+        }),
         clawedWon: Type.Integer({
-          description: "moved from the merchant's unsettled balance back to the programme's pool",
+          description:
+            "moved from the merchant's unsettled balance back to the programme's pool (a partner gift's: the partner's deposit)",
         }),
         receivableWon: Type.Integer({ description: 'what the merchant had already been paid out, owed' }),
       }),

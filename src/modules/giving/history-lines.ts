@@ -85,7 +85,8 @@ export const PARTNER_GIFT_TRANSFER_PREFIX = 'partner_gift:';
 
 /**
  * What the gift's expiry took back from that grant: `partner_gift_expiry:<giftId>:<memberId>` on the
- * gift's first reclaiming run, `…:<run>` on a later one (a hold released after the first run).
+ * gift's first reclaiming run, `…:<run>` on a later one (a hold released after the first run, or
+ * money a cancellation or claw-back sent on to the deposit, which counts as a run of its own).
  */
 export const PARTNER_GIFT_EXPIRY_TRANSFER_PREFIX = 'partner_gift_expiry:';
 

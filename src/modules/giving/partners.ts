@@ -80,7 +80,10 @@ export interface PartnerGift {
   usableFrom: Date;
   expiresAt: Date;
   allowedIndustries: string[];
-  /** What the expiry job took back from unspent grants into the deposit. */
+  /**
+   * What went back from the gift's grants into the deposit: the expiry job's leftovers, money a
+   * cancellation refunded after the gift closed, and what a fraud claw-back took (gift-returns.ts).
+   */
   reclaimedWon: number;
   reclaimedAt: Date | null;
   createdAt: Date;
@@ -101,7 +104,7 @@ export interface PartnerStatement extends Partner {
   paidWon: number;
   matchedWon: number;
   giftedWon: number;
-  /** Unspent gifts taken back into the deposit after they expired. */
+  /** Gift money taken back into the deposit: unspent after expiry, refunded after it, or clawed back. */
   reclaimedWon: number;
   /** What the deposit holds now (ledger). */
   depositBalanceWon: number;
@@ -756,7 +759,8 @@ export class PartnerAgreements {
       );
       if (!gift || gift.reclaimed_at) return 0;
       // Each run that takes something back names its transfers by its number: a grant whose hold was
-      // released after an earlier run gives back the rest under a new id, not the earlier run's.
+      // released after an earlier run gives back the rest under a new id, not the earlier run's. A
+      // cancellation's or claw-back's return (gift-returns.ts) takes a number of the same count.
       const run = gift.reclaim_runs + 1;
       const recipients = await tx.query<{ member_id: string }>(
         'select member_id from partner_gift_recipients where tenant_id = $1 and gift_id = $2 order by member_id',

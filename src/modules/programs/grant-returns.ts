@@ -2,6 +2,7 @@ import type { Sql } from '../../db/database.js';
 import { monthKey } from '../../time.js';
 import type { EventFeed } from '../events/event-feed.js';
 import { grantEvents } from '../events/producers.js';
+import { PartnerGiftReturns, partnerGiftOfAccount } from '../giving/gift-returns.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { TransferRequest } from '../ledger/types.js';
 import { assertFresh, grantAccountId, grantOfAccount, poolAccountId, recordGrantActivity } from './grants.js';
@@ -13,12 +14,25 @@ export interface ReclaimDeps {
   timeZoneOf: (tenantId: string) => Promise<string>;
 }
 
-/** A programme grant as a returning won finds it, under its programme's row lock. */
+/** A grant as a returning won finds it, under its programme's (or partner gift's) row lock. */
 export interface GrantState {
+  /** The programme, or the partner gift (`pgf_…`, 동행협약), whose money the grant holds. */
   programId: string;
   memberId: string;
-  /** Expired, or the expiry reclaim has begun: what comes back into it belongs to the pool. */
+  /**
+   * Expired, or the expiry reclaim has begun (a gift's: finished): what comes back into it belongs
+   * to the programme's pool (the partner's deposit).
+   */
   closed: boolean;
+}
+
+/**
+ * The member and the programme or partner gift of a grant account whose returns `GrantReturns`
+ * moves; null for any other account.
+ */
+export function grantIssuerOfAccount(accountId: string): { memberId: string; programId: string } | null {
+  const gift = partnerGiftOfAccount(accountId);
+  return gift ? { memberId: gift.memberId, programId: gift.giftId } : grantOfAccount(accountId);
 }
 
 /**
@@ -78,16 +92,36 @@ export async function postReclaims(
  * goes on to the programme's pool at once (through the grant, so the programme's report sees the
  * merchant give it back and the pool take it as reclaimed). Nothing is left in a closed grant for a
  * later sweep: `lock` takes the row lock the expiry sweep takes first, so a return and the sweep
- * run one after the other and exactly one of them moves each won.
+ * run one after the other and exactly one of them moves each won. A partner's gift is a grant by
+ * the same rule, its money going back to the partner's deposit (giving's `PartnerGiftReturns`): a
+ * cancellation and a claw-back find it here whichever kind of grant a payment spent.
  */
 export class GrantReturns {
-  constructor(private readonly deps: ReclaimDeps) {}
+  /** A partner's gift (동행협약) follows the same rule; its money returns to the partner's deposit. */
+  private readonly partnerGifts: PartnerGiftReturns;
+
+  constructor(private readonly deps: ReclaimDeps) {
+    this.partnerGifts = new PartnerGiftReturns(deps);
+  }
 
   /**
-   * Locks the programmes of these grant accounts, before any ledger account (the sweep's lock order),
-   * and gives each programme grant's state. Accounts of no programme (a partner's gift) are left out.
+   * Locks the programmes, then the partner gifts, of these grant accounts, before any ledger account
+   * (the sweeps' lock order), and gives each grant's state. Accounts of neither are left out.
    */
   async lock(
+    tx: Sql,
+    tenantId: string,
+    grantAccountIds: readonly string[],
+    now: Date,
+  ): Promise<Map<string, GrantState>> {
+    const states = await this.lockProgrammes(tx, tenantId, grantAccountIds, now);
+    const gifts = await this.partnerGifts.lock(tx, tenantId, grantAccountIds, now);
+    for (const [accountId, { giftId, memberId, closed }] of gifts)
+      states.set(accountId, { programId: giftId, memberId, closed });
+    return states;
+  }
+
+  private async lockProgrammes(
     tx: Sql,
     tenantId: string,
     grantAccountIds: readonly string[],
@@ -108,8 +142,24 @@ export class GrantReturns {
     return states;
   }
 
-  /** Moves each amount from its grant to the programme's pool; the caller `lock`ed the grants first. */
+  /**
+   * Moves each amount from its grant to the programme's pool, or a partner gift's to the partner's
+   * deposit; the caller `lock`ed the grants first.
+   */
   async takeBack(
+    tx: Sql,
+    tenantId: string,
+    returns: ReadonlyArray<{ grantAccountId: string; amountWon: number }>,
+    now: Date,
+    options: { historyLines: boolean },
+  ): Promise<void> {
+    const isGift = (r: { grantAccountId: string }) => partnerGiftOfAccount(r.grantAccountId) !== null;
+    const toPools = returns.filter((r) => !isGift(r));
+    await this.toPools(tx, tenantId, toPools, now, options);
+    await this.partnerGifts.takeBack(tx, tenantId, returns.filter(isGift), now, options);
+  }
+
+  private async toPools(
     tx: Sql,
     tenantId: string,
     returns: ReadonlyArray<{ grantAccountId: string; amountWon: number }>,
