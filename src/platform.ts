@@ -127,12 +127,13 @@ export function createPlatform(
     events,
     timeZoneOf: (tenantId) => tenants.timeZoneOf(tenantId),
   });
+  const fraudReceivables = new FraudReceivables();
   const cancellations = new CancellationService(clock, {
     ledger,
     policy,
     payments,
     events,
-    clawbacks: new FraudReceivables(),
+    clawbacks: fraudReceivables,
     grantReturns,
   });
   const commerce = createCommerce(db, clock, {
@@ -218,6 +219,7 @@ export function createPlatform(
       operatorActions,
       freezes,
       events,
+      clawbacks: fraudReceivables,
     }),
     scheduler: new Scheduler(db, clock, config.background),
     paymentPins: new PaymentPinService(db, clock, policy),

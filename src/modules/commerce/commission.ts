@@ -25,6 +25,17 @@ export interface CommerceSettlementLines {
   savingWon: number;
 }
 
+/**
+ * What a merchant's online orders moved on its receivable around one settlement period: a capture
+ * (ship or accept) credits it the order's total, a return debits the same total.
+ */
+export interface CommerceReceivableMoves {
+  /** Orders captured in the period plus orders returned in it: the period's statement lists them. */
+  movesCount: number;
+  /** Captures less returns from the period's end until now: in the receivable, but not due for the period. */
+  laterNetWon: number;
+}
+
 const CHANNELS: readonly Channel[] = ['delivery', 'mall'];
 
 /**
@@ -51,6 +62,39 @@ export class CommissionService {
       month: `${year}-${String(month).padStart(2, '0')}`,
       channels: await cityFigures(sql, tenantId, { start, end }, rules),
     };
+  }
+
+  /**
+   * Per merchant (absent when none), the captures and returns of its orders in the period and what
+   * they moved on its receivable from the period's end on, for settlement, which pays a day what the
+   * receivable held at its end and gives every day with a capture or return a statement (where
+   * `linesFor` takes that day's commission). A return happens at its order's last update (`returned`
+   * is final), as `linesFor` counts it.
+   */
+  async receivableMovesOf(
+    sql: Sql,
+    tenantId: string,
+    merchantIds: readonly string[],
+    period: { start: Date; end: Date },
+  ): Promise<Map<string, CommerceReceivableMoves>> {
+    if (merchantIds.length === 0) return new Map();
+    const rows = await sql.query<{ merchant_id: string; moves_count: number; later_net_won: number }>(
+      `select merchant_id,
+         (count(*) filter (where captured_at >= $3 and captured_at < $4)
+           + count(*) filter (where status = 'returned' and updated_at >= $3 and updated_at < $4))::int
+           as moves_count,
+         (coalesce(sum(total_won) filter (where captured_at >= $4), 0)
+           - coalesce(sum(total_won) filter (where status = 'returned' and updated_at >= $4), 0))::bigint
+           as later_net_won
+       from commerce_orders
+       where tenant_id = $1 and merchant_id = any($2::text[]) and captured_at is not null
+         and (captured_at >= $3 or (status = 'returned' and updated_at >= $3))
+       group by merchant_id`,
+      [tenantId, [...merchantIds], period.start, period.end],
+    );
+    return new Map(
+      rows.map((row) => [row.merchant_id, { movesCount: row.moves_count, laterNetWon: row.later_net_won }]),
+    );
   }
 
   async linesFor(

@@ -97,6 +97,27 @@ export class FraudReceivables {
       throw new Error(`payment ${paymentId}: settled receivables that were never recorded`);
   }
 
+  /**
+   * Grant money claw-backs took from these merchants' receivables at or after `since`, per merchant
+   * (merchants with none are absent): the merchant's side of each `fraud_grant_clawback` transfer,
+   * for settlement, which pays a day what the receivable held at its end.
+   */
+  async grantClawedFromMerchantsSince(
+    sql: Sql,
+    tenantId: string,
+    merchantIds: readonly string[],
+    since: Date,
+  ): Promise<Map<string, number>> {
+    if (merchantIds.length === 0) return new Map();
+    const rows = await sql.query<{ merchant_id: string; clawed_won: number }>(
+      `select merchant_id, sum(clawed_won)::bigint as clawed_won from fraud_grant_clawbacks
+       where tenant_id = $1 and merchant_id = any($2::text[]) and created_at >= $3 and clawed_won > 0
+       group by merchant_id`,
+      [tenantId, [...merchantIds], since],
+    );
+    return new Map(rows.map((row) => [row.merchant_id, row.clawed_won]));
+  }
+
   /** What cancellations settled of these payments' receivables. */
   async settledOf(
     sql: Sql,

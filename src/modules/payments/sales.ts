@@ -44,7 +44,11 @@ export interface DayFigures {
   grossWon: number;
   cancellationsCount: number;
   cancelledWon: number;
-  /** Sales minus cancellations from the period's end until now: in the receivable, but not due yet. */
+  /**
+   * What sales and cancellations moved on the merchant's receivable from the period's end until now:
+   * in the receivable, but not due yet. A cancellation counts at what it debited the merchant, which
+   * is less than its amount when a fraud claw-back already took the payment's grant money back.
+   */
   laterNetWon: number;
 }
 
@@ -59,7 +63,8 @@ export const NO_SALES: DayFigures = {
 
 /**
  * Each merchant's payments and cancellations in [start, end) and its net after `end`, by merchant
- * id; a merchant with neither has no entry.
+ * id; a merchant with neither has no entry. `cancelledWon` is what the merchant cancelled (the day's
+ * sales figure); `laterNetWon` is what moved on its receivable (see DayFigures).
  */
 export async function dayFiguresOfMerchants(
   sql: Sql,
@@ -112,6 +117,10 @@ function selectSalesByMerchant(
   );
 }
 
+/**
+ * A cancellation debits the merchant its amount less the grant money a fraud claw-back already took
+ * from it (`breakdown.grantClawedBackWon`, see cancellation.ts; absent before claw-backs existed).
+ */
 function selectCancellationsByMerchant(
   sql: Sql,
   tenantId: string,
@@ -121,7 +130,8 @@ function selectCancellationsByMerchant(
   return sql.query(
     `select p.merchant_id, count(*) filter (where c.created_at < $4)::bigint as count,
        coalesce(sum(c.amount_won) filter (where c.created_at < $4), 0)::bigint as cancelled_won,
-       coalesce(sum(c.amount_won) filter (where c.created_at >= $4), 0)::bigint as later_won
+       coalesce(sum(c.amount_won - coalesce((c.breakdown ->> 'grantClawedBackWon')::bigint, 0))
+         filter (where c.created_at >= $4), 0)::bigint as later_won
      from payment_cancellations c join payments p on p.tenant_id = c.tenant_id and p.id = c.payment_id
      where c.tenant_id = $1 and c.created_at >= $3 and p.merchant_id = any($2::text[])
      group by p.merchant_id`,

@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { recordId } from '../../ids.js';
+import { FraudReceivables } from '../fraud/receivables.js';
 import type { Account } from '../ledger/types.js';
 import type { Merchant } from '../merchants/types.js';
 import { type DayFigures, NO_SALES } from '../payments/sales.js';
@@ -32,6 +33,7 @@ import {
 } from './store.js';
 import type {
   FeeRule,
+  MerchantClawbackSource,
   NewFeeRule,
   PassReport,
   PresetFeeRule,
@@ -60,6 +62,18 @@ const RUN_AFTER_MIDNIGHT_MS = 60 * 60_000;
 const DAILY_JOB_EVERY_MS = 10 * 60_000;
 const FEE_RATE_BP_MAX = 10_000;
 
+/**
+ * A day's figures as settlement reads them: the payments module's till figures, with `laterNetWon`
+ * widened to everything that moved on the receivable since the day's end (till sales and
+ * cancellations, fraud claw-backs, online order captures and returns).
+ */
+interface SettlementFigures extends DayFigures {
+  /** Online orders captured or returned in the day: the statement carries their lines and commission. */
+  commerceMovesCount: number;
+}
+
+const NOTHING_MOVED: SettlementFigures = { ...NO_SALES, commerceMovesCount: 0 };
+
 type SettleOutcome =
   | { kind: 'created'; statement: Statement; payout: StoredPayout | null }
   | { kind: 'settled_already' }
@@ -75,6 +89,8 @@ export class SettlementService {
 
   private readonly limits: SettlementLimits;
 
+  private readonly clawbacks: MerchantClawbackSource;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -83,6 +99,7 @@ export class SettlementService {
   ) {
     this.payouts = new PayoutDesk(db, clock, deps);
     this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.clawbacks = deps.clawbacks ?? new FraudReceivables();
     if (!Number.isSafeInteger(this.limits.merchantsPerPassMax) || this.limits.merchantsPerPassMax < 1)
       throw new Error(`merchantsPerPassMax must be a positive integer`);
   }
@@ -175,7 +192,7 @@ export class SettlementService {
         )
       ).map((account) => [account.id, account]),
     );
-    const figures = await this.deps.payments.dayFiguresOfMerchants(
+    const figures = await this.dayFigures(
       tenantId,
       page.map((merchant) => merchant.id),
       day,
@@ -193,7 +210,7 @@ export class SettlementService {
         continue;
       }
       const receivable = receivables.get(merchant.receivableAccountId);
-      if (!needsStatement(figures.get(merchant.id) ?? NO_SALES, receivable)) continue;
+      if (!needsStatement(figures.get(merchant.id) ?? NOTHING_MOVED, receivable)) continue;
       const outcome = await this.settleMerchant(tenantId, merchant, day);
       counts.merchantsBlocked += outcome.kind === 'blocked' ? 1 : 0;
       if (outcome.kind !== 'created') continue;
@@ -226,8 +243,7 @@ export class SettlementService {
         return { kind: 'settled_already' };
       if (await hasPayoutPastHold(tx, tenantId, merchant.id, now)) return { kind: 'blocked' };
       const figures =
-        (await this.deps.payments.dayFiguresOfMerchants(tenantId, [merchant.id], day, tx)).get(merchant.id) ??
-        NO_SALES;
+        (await this.dayFigures(tenantId, [merchant.id], day, tx)).get(merchant.id) ?? NOTHING_MOVED;
       const rule = await selectFeeRuleAt(tx, tenantId, day.start);
       const feeWon = feeWonFor(rule, merchant.annualRevenueWon, figures.grossWon - figures.cancelledWon);
       const statementId = recordId('stl');
@@ -255,6 +271,43 @@ export class SettlementService {
           : null;
       return { kind: 'created', statement, payout };
     });
+  }
+
+  /**
+   * The payments module's figures of the day, with `laterNetWon` less the grant money fraud
+   * claw-backs took from each receivable since the day's end and plus online order captures less
+   * returns since then (the commerce module's figures): so it is everything that moved on the
+   * receivable since then, and what is due for the day is what the receivable held at its end,
+   * whenever the run happens. A claw-back, capture or return before the end is in that balance
+   * already; one after it is carried into the statement of the day it happened on, where a capture's
+   * commission is taken.
+   */
+  private async dayFigures(
+    tenantId: string,
+    merchantIds: readonly string[],
+    period: { start: Date; end: Date },
+    tx?: Sql,
+  ): Promise<Map<string, SettlementFigures>> {
+    const sql = tx ?? this.db;
+    const figures = new Map<string, SettlementFigures>(
+      [...(await this.deps.payments.dayFiguresOfMerchants(tenantId, merchantIds, period, tx))].map(
+        ([merchantId, known]) => [merchantId, { ...known, commerceMovesCount: 0 }],
+      ),
+    );
+    const add = (merchantId: string, change: { laterNetWon: number; commerceMovesCount?: number }) => {
+      const known = figures.get(merchantId) ?? NOTHING_MOVED;
+      figures.set(merchantId, {
+        ...known,
+        laterNetWon: known.laterNetWon + change.laterNetWon,
+        commerceMovesCount: known.commerceMovesCount + (change.commerceMovesCount ?? 0),
+      });
+    };
+    const clawed = await this.clawbacks.grantClawedFromMerchantsSince(sql, tenantId, merchantIds, period.end);
+    for (const [merchantId, clawedWon] of clawed) add(merchantId, { laterNetWon: -clawedWon });
+    const orders = (await this.deps.commission?.receivableMovesOf(sql, tenantId, merchantIds, period)) ?? [];
+    for (const [merchantId, moves] of orders)
+      add(merchantId, { laterNetWon: moves.laterNetWon, commerceMovesCount: moves.movesCount });
+    return figures;
   }
 
   /** Failed payouts of each merchant's latest statement, tried again after a delay, a bounded number of times. */
@@ -291,13 +344,13 @@ export class SettlementService {
       if (attempts >= PAYOUT_ATTEMPTS_MAX) return null;
       const figures =
         (
-          await this.deps.payments.dayFiguresOfMerchants(
+          await this.dayFigures(
             tenantId,
             [merchant.id],
             { start: statement.periodStart, end: statement.periodEnd },
             tx,
           )
-        ).get(merchant.id) ?? NO_SALES;
+        ).get(merchant.id) ?? NOTHING_MOVED;
       const receivable = await this.requireReceivable(tx, tenantId, merchant);
       const payoutWon = Math.min(
         statement.dueWon - statement.paidWon,
@@ -456,7 +509,8 @@ export class SettlementService {
 
 /**
  * The day's figures and what is due: everything the receivable holds for sales up to the day's end
- * (what it holds now, less what sales and cancellations since the end added), with no payout yet.
+ * (what it holds now, less what sales, cancellations, fraud claw-backs and online order captures and
+ * returns since the end moved on it), with no payout yet.
  */
 function composeStatement(input: {
   id: string;
@@ -498,10 +552,15 @@ function composeStatement(input: {
   };
 }
 
-/** A merchant is settled for a day when it sold or cancelled that day, or money is due to it. */
-function needsStatement(figures: DayFigures, receivable: Account | undefined): boolean {
+/**
+ * A merchant is settled for a day when it sold or cancelled that day at the till, captured or had
+ * returned an online order that day (whose commission and lines only that day's statement carries),
+ * or money is due to it.
+ */
+function needsStatement(figures: SettlementFigures, receivable: Account | undefined): boolean {
   if (!receivable) return false;
-  if (figures.paymentsCount > 0 || figures.cancellationsCount > 0) return true;
+  if (figures.paymentsCount > 0 || figures.cancellationsCount > 0 || figures.commerceMovesCount > 0)
+    return true;
   return payable(receivable.availableWon - figures.laterNetWon, receivable.availableWon) > 0;
 }
 

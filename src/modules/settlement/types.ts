@@ -1,7 +1,7 @@
 import type { Sql } from '../../db/database.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankGateway } from '../bank/bank-gateway.js';
-import type { CommerceSettlementLines } from '../commerce/commission.js';
+import type { CommerceReceivableMoves, CommerceSettlementLines } from '../commerce/commission.js';
 import type { EventFeed } from '../events/event-feed.js';
 import type { FreezeService } from '../fraud/freeze-service.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
@@ -23,15 +23,39 @@ export interface SettlementDeps {
   events?: EventFeed;
   /** Online mall and delivery sales: commission lines taken at settlement (the commerce module). */
   commission?: CommissionSource;
+  /** Grant money fraud claw-backs took back out of each merchant's receivable; the fraud module's FraudReceivables unless given. */
+  clawbacks?: MerchantClawbackSource;
+}
+
+/** The fraud module's record of what its claw-backs debited each merchant's receivable. */
+export interface MerchantClawbackSource {
+  /** Per merchant (absent when none), what claw-backs took from its receivable at or after `since`. */
+  grantClawedFromMerchantsSince(
+    sql: Sql,
+    tenantId: string,
+    merchantIds: readonly string[],
+    since: Date,
+  ): Promise<Map<string, number>>;
 }
 
 export interface CommissionSource {
+  /** The period's online sales and returns with their commission, or null without any. */
   linesFor(
     tx: Sql,
     tenantId: string,
     merchantId: string,
     period: { start: Date; end: Date },
   ): Promise<CommerceSettlementLines | null>;
+  /**
+   * Per merchant (absent when none): how many orders were captured or returned in the period, and
+   * what captures less returns moved on the receivable from the period's end on.
+   */
+  receivableMovesOf(
+    sql: Sql,
+    tenantId: string,
+    merchantIds: readonly string[],
+    period: { start: Date; end: Date },
+  ): Promise<Map<string, CommerceReceivableMoves>>;
 }
 
 /**
