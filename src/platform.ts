@@ -233,6 +233,7 @@ export function createPlatform(
       bank,
       operatorActions,
       keys: idempotency,
+      freezes,
     }),
     taxStatements: new TaxStatementService(clock, {
       payments,

@@ -5,6 +5,7 @@ import { recordId } from '../../ids.js';
 import { isCalendarDate, localDate } from '../../time.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankGateway, BankOutcome } from '../bank/bank-gateway.js';
+import { FreezeService } from '../fraud/freeze-service.js';
 import {
   idempotencyKeyReused,
   idempotencyRequestInProgress,
@@ -68,6 +69,11 @@ export interface MerchantFundDeps {
   operatorActions: OperatorActionLog;
   /** A funding and an approval answer from their own rows, and claim their keys in the shared key space. */
   keys: KeyClaims;
+  /**
+   * Fraud freezes: a frozen merchant, or one whose payouts are held, gets no loan approved
+   * (FUND_MERCHANT_FROZEN). The fraud module's FreezeService on this database unless given.
+   */
+  freezes?: FreezeService;
 }
 
 function isoDate(at: Date, timeZone: string): string {
@@ -89,11 +95,15 @@ const repaymentKeyOf = (tenantId: string, applicationId: string, seq: number, at
  * the hold. The loan is repaid in equal monthly principal, collected from the same account.
  */
 export class MerchantFundService {
+  private readonly freezes: FreezeService;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly deps: MerchantFundDeps,
-  ) {}
+  ) {
+    this.freezes = deps.freezes ?? new FreezeService(db);
+  }
 
   async ensureAccounts(tenantId: string, tx?: Sql): Promise<void> {
     await this.deps.ledger.createAccounts(
@@ -350,6 +360,7 @@ export class MerchantFundService {
     if (found.status === 'approved') return found.disbursementAttempt;
     if (found.status !== 'pending_review' && found.status !== 'disbursement_failed')
       throw FundErrors.notReviewable(applicationId, found.status);
+    await this.assertMerchantNotFrozen(tx, tenantId, found);
     const now = this.clock.now();
     const attempt = found.disbursementAttempt + 1;
     const [result] = await this.deps.ledger.postTransfersInTransaction(tx, tenantId, [
@@ -389,6 +400,18 @@ export class MerchantFundService {
       details: { amountWon: found.amountWon, attempt },
     });
     return attempt;
+  }
+
+  /**
+   * A new disbursement is a decision to pay the merchant: refused while a fraud case freezes it or
+   * holds its payouts, as settlement pays it nothing then. A disbursement already with the bank is
+   * seen through under its key (the bank may have paid it); only opening one is refused.
+   */
+  private async assertMerchantNotFrozen(tx: Sql, tenantId: string, found: StoredApplication): Promise<void> {
+    const frozen = await this.freezes.frozenAmong(tenantId, [], tx);
+    const freeze = frozen.get(`merchant:${found.merchantId}`) ?? frozen.get(`settlement:${found.merchantId}`);
+    if (!freeze || freeze.kind === 'member') return;
+    throw FundErrors.merchantFrozen(found, { id: freeze.id, caseId: freeze.caseId, kind: freeze.kind });
   }
 
   async reject(

@@ -386,6 +386,110 @@ describe.each(databaseKinds())('merchant funds (소상공인 경영안정자금)
     expect(await loansWon()).toBe(0);
   });
 
+  /** A confirmed fraud case on the bookstore with one action; returns the freeze it made. */
+  let alertCount = 0;
+  async function fraudCaseOnBookstore(action: 'freeze_merchant' | 'hold_settlement') {
+    alertCount += 1;
+    const alertId = `falt_fund${String(alertCount).padStart(9, '0')}`;
+    await t.db.query(
+      `insert into fraud_alerts (tenant_id, id, rule, subject_kind, subject_id, member_id, merchant_id, district, score, status,
+         explanation_ko, explanation_en, evidence, first_seen_at, last_seen_at)
+       values ($1, $2, 'repeated_pair', 'pair', $3, null, $4, null, 60, 'open', '시험', 'test', $5, now(), now())`,
+      [
+        tenantId,
+        alertId,
+        `pair-fund-${alertCount}`,
+        bookstoreId,
+        JSON.stringify({ paymentIds: [], transferIds: [], cycle: null }),
+      ],
+    );
+    const opened = await operator.post('/v1/operator/fraud/cases', { alertIds: [alertId] });
+    expect(opened.status).toBe(201);
+    const decided = await operator.post(`/v1/operator/fraud/cases/${opened.body.caseId}/decision`, {
+      decision: 'confirmed',
+      reason: '깡 확인',
+      actions: [action],
+    });
+    expect(decided.status).toBe(200);
+    const freezes = (await operator.get('/v1/operator/fraud/freezes?status=active')).body.items;
+    const freeze = freezes.find((f: { caseId: string }) => f.caseId === opened.body.caseId);
+    expect(freeze).toBeDefined();
+    return { caseId: opened.body.caseId as string, freezeId: freeze.freezeId as string };
+  }
+
+  const release = async (freezeId: string) =>
+    expect(
+      (await operator.post(`/v1/operator/fraud/freezes/${freezeId}/release`, { reason: '해제' })).status,
+    ).toBe(200);
+
+  it('approves no loan for a frozen merchant: 409 FUND_MERCHANT_FROZEN, nothing moves, approvable once released', async () => {
+    const waiting = await pendingApplication(3_000_000);
+    // An application the bank refused once is approved again only while the merchant is not frozen.
+    const refusedOnce = await pendingApplication(2_000_000);
+    t.bank.injectFaults('fail');
+    expect((await approve(refusedOnce)).body.status).toBe('disbursement_failed');
+    const before = bankBalanceOf(bookstoreId);
+    const { caseId, freezeId } = await fraudCaseOnBookstore('freeze_merchant');
+
+    const refused = await approve(waiting);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({
+      code: 'FUND_MERCHANT_FROZEN',
+      applicationId: waiting,
+      merchantId: bookstoreId,
+      applicationStatus: 'pending_review',
+      freezeId,
+      caseId,
+      kind: 'merchant',
+    });
+    expect(refused.body.messages.en).toContain('₩3,000,000 loan cannot be approved or paid');
+    expect(refused.body.messages.ko).toContain('3,000,000원 대출을 승인·지급할 수 없습니다');
+    const again = await approve(refusedOnce);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({
+      code: 'FUND_MERCHANT_FROZEN',
+      applicationStatus: 'disbursement_failed',
+    });
+    expect((await operator.get(`/v1/operator/fund-applications?status=pending_review`)).body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ applicationId: waiting })]),
+    );
+    expect(await pool()).toMatchObject({ availableWon: POOL_WON, committedWon: 0, disbursedWon: 0 });
+    expect(await loansWon()).toBe(0);
+    expect(bankBalanceOf(bookstoreId)).toBe(before);
+
+    await release(freezeId);
+    expect((await approve(waiting)).body.status).toBe('disbursed');
+    expect((await approve(refusedOnce)).body.status).toBe('disbursed');
+    expect(bankBalanceOf(bookstoreId)).toBe(before + 5_000_000);
+    expect(await loansWon()).toBe(5_000_000);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('approves no loan while a fraud case holds the merchant payouts (hold_settlement), as settlement pays nothing', async () => {
+    const waiting = await pendingApplication(1_500_000);
+    const { freezeId } = await fraudCaseOnBookstore('hold_settlement');
+    const refused = await approve(waiting);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'FUND_MERCHANT_FROZEN', kind: 'settlement', freezeId });
+    expect(refused.body.messages.en).toContain("merchant's payouts are held");
+    expect(await loansWon()).toBe(0);
+    await release(freezeId);
+    expect((await approve(waiting)).body.status).toBe('disbursed');
+    expect(await loansWon()).toBe(1_500_000);
+  });
+
+  it('sees through a disbursement already with the bank when the merchant is frozen meanwhile: paid once', async () => {
+    const id = await pendingApplication(1_000_000);
+    const before = bankBalanceOf(bookstoreId);
+    // The bank paid, but its answer was lost: the application waits, approved, for the same key again.
+    t.bank.injectFaults('lost_response');
+    expectInProgress(await approveWith(id, 'fund-frozen-meanwhile'));
+    await fraudCaseOnBookstore('freeze_merchant');
+    expect((await approveWith(id, 'fund-frozen-meanwhile')).body.status).toBe('disbursed');
+    expect(bankBalanceOf(bookstoreId)).toBe(before + 1_000_000);
+    expect(await loansWon()).toBe(1_000_000);
+  });
+
   it('voids the hold when the bank refuses, and pays once when approved again', async () => {
     const applied = await apply(bookstore, {
       amountWon: 2_000_000,

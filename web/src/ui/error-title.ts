@@ -41,6 +41,7 @@ export const CODE_KINDS = {
   ACCOUNT_NOT_CLOSABLE: 'notInThisState',
   PROGRAM_APPLICATION_NOT_NEEDED: 'notInThisState',
   PROGRAM_PAID_ON_APPLICATION: 'notInThisState',
+  FUND_MERCHANT_FROZEN: 'notInThisState',
   DUPLICATE_BUSINESS_NUMBER: 'alreadyRegistered',
   PARTNER_ALREADY_REGISTERED: 'alreadyRegistered',
   CHARITY_ALREADY_REGISTERED: 'alreadyRegistered',
