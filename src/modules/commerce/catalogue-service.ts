@@ -57,6 +57,8 @@ export class CatalogueService {
   ) {}
 
   async createCategory(tenantId: string, actorUserId: string, category: Category): Promise<Category> {
+    if (isBlank(category.name) || isBlank(category.nameEn))
+      throw invalidInput('a category needs a name a reader can see', '분류 이름을 입력하세요');
     return this.db.transaction(async (tx) => {
       const inserted = await tx.query(
         `insert into commerce_categories (tenant_id, id, name, name_en, created_at) values ($1, $2, $3, $4, $5)
@@ -274,6 +276,7 @@ export class CatalogueService {
     productId: string,
     reason: string | null,
   ): Promise<Product> {
+    if (reason !== null && isBlank(reason)) throw blankReason();
     return this.db.transaction(async (tx) => {
       const [row] = await tx.query<ProductRow>(
         `update commerce_products set hidden_reason = $3, hidden_at = case when $3::text is null then null else $4::timestamptz end
@@ -298,6 +301,11 @@ export class CatalogueService {
     const closes = minuteOfDay(terms.closesAt);
     if (opens === null || closes === null || closes <= opens || opens > 1439)
       throw CommerceErrors.invalidHours();
+    if (terms.areas.some(isBlank))
+      throw invalidInput(
+        'every delivery area needs a 동 name a reader can see',
+        '배달 지역(동) 이름을 입력하세요',
+      );
     await this.db.query(
       `insert into commerce_delivery_terms (tenant_id, merchant_id, areas, minimum_order_won, delivery_fee_won,
          opens_at_minute, closes_at_minute, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -367,6 +375,13 @@ function assertPricing(priceWon: number, options: readonly ProductOption[]): voi
   if (!isPayableListing(priceWon, options)) throw CommerceErrors.invalidPrice();
   const ids = new Set(options.map((option) => option.optionId));
   if (ids.size !== options.length) throw CommerceErrors.duplicateOption();
+  if (options.some((option) => isBlank(option.name)))
+    throw invalidInput('every option needs a name a reader can see', '옵션 이름을 입력하세요');
+}
+
+/** A reason shown to the merchant or the customer must show something. */
+export function blankReason() {
+  return invalidInput('give a reason a reader can see', '사유를 입력하세요');
 }
 
 function assertStock(channel: Product['channel'], stock: number | undefined): void {

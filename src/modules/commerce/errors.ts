@@ -1,6 +1,22 @@
 import { DomainError } from '../../errors.js';
 import { wonEn } from '../../won-text.js';
+import type { OrderStatus } from './order-types.js';
 import { UNIT_PRICE_WON_MAX } from './pricing.js';
+
+/** The order states as the Korean app names them (web/src/i18n/commerce.ko.ts). */
+const ORDER_STATUS_KO: Record<OrderStatus, string> = {
+  placed: '접수 대기',
+  accepted: '주문 수락',
+  cooking: '조리 중',
+  out_for_delivery: '배달 중',
+  delivered: '배달·배송 완료',
+  rejected: '거절됨',
+  cancelled: '취소됨',
+  expired: '응답 없어 취소됨',
+  shipped: '발송됨',
+  return_requested: '반품 신청됨',
+  returned: '반품 완료',
+};
 
 function commerceError(
   code: string,
@@ -129,7 +145,7 @@ export const CommerceErrors = {
       'BELOW_MINIMUM_ORDER',
       422,
       `the minimum order is ${wonEn(minimumOrderWon)}`,
-      `최소 주문 금액은 ${minimumOrderWon}원입니다`,
+      `최소 주문 금액은 ${minimumOrderWon.toLocaleString('ko-KR')}원입니다`,
       { merchantId, minimumOrderWon, subtotalWon },
     ),
   closed: (merchantId: string, opensAt: string, closesAt: string) =>
@@ -164,7 +180,7 @@ export const CommerceErrors = {
       'ORDER_STATE_CONFLICT',
       409,
       `the order is ${status}; this step needs it to be ${wanted}`,
-      `주문 상태(${status})에서는 할 수 없는 처리입니다`,
+      `주문 상태(${ORDER_STATUS_KO[status as OrderStatus] ?? status})에서는 할 수 없는 처리입니다`,
       { status },
     ),
   expired: () =>

@@ -2,6 +2,7 @@ import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { recordId } from '../../ids.js';
 import { monthKey } from '../../time.js';
+import { isBlank } from '../../visible-text.js';
 import { allocateCashback, drawsInFull } from '../budgets/allocate.js';
 import type { BudgetService } from '../budgets/budget-service.js';
 import type { CashbackDraw } from '../budgets/types.js';
@@ -17,7 +18,7 @@ import type { CashbackQuote } from '../policy/types.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { addMonthlyUsage, lockMonthlyUsage, recordActivity } from '../wallets/usage.js';
-import { type CatalogueService, minuteOfDay } from './catalogue-service.js';
+import { blankReason, type CatalogueService, minuteOfDay } from './catalogue-service.js';
 import { CommerceErrors } from './errors.js';
 import { orderEvent } from './events.js';
 import {
@@ -127,11 +128,14 @@ export class OrderService {
     const balances = await this.deps.ledger.getAccounts(tenantId, [accounts.cashback, accounts.cash], tx);
     const availableOf = (id: string) => balances.find((account) => account.id === id)?.availableWon ?? 0;
     const funds = { cashbackWon: availableOf(accounts.cashback), cashWon: availableOf(accounts.cash) };
+    // The 동 as the areas store it (trimmed); one that shows nothing is no 동 at all.
+    const deliveryDong =
+      input.deliveryDong && !isBlank(input.deliveryDong) ? input.deliveryDong.trim() : null;
     const orders: Order[] = [];
     for (const group of groups) {
       const deliveryFeeWon =
         group.channel === 'delivery'
-          ? await this.assertDeliverable(tx, tenantId, group, input.deliveryDong, now, timeZone)
+          ? await this.assertDeliverable(tx, tenantId, group, deliveryDong, now, timeZone)
           : 0;
       await this.takeStock(tx, tenantId, group.lines, products);
       const totalWon = group.subtotalWon + deliveryFeeWon;
@@ -145,7 +149,7 @@ export class OrderService {
         deliveryFeeWon,
         totalWon,
         paidFrom,
-        deliveryDong: group.channel === 'delivery' ? (input.deliveryDong ?? null) : null,
+        deliveryDong: group.channel === 'delivery' ? deliveryDong : null,
         holdExpiresAt: new Date(now.getTime() + holdMinutes * MINUTE_MS),
         checkoutId: orders[0]?.checkoutId ?? recordId('chk'),
       });
@@ -212,15 +216,14 @@ export class OrderService {
     tx: Sql,
     tenantId: string,
     group: MerchantGroup,
-    dong: string | undefined,
+    dong: string | null,
     now: Date,
     timeZone: string,
   ): Promise<number> {
-    if (!dong) throw CommerceErrors.deliveryDongRequired();
+    if (dong === null) throw CommerceErrors.deliveryDongRequired();
     const terms = await this.deps.catalogue.deliveryTerms(tenantId, group.merchantId, tx);
     if (!terms) throw CommerceErrors.noDeliveryTerms(group.merchantId);
-    if (!terms.areas.includes(dong.trim()))
-      throw CommerceErrors.outsideArea(group.merchantId, dong, terms.areas);
+    if (!terms.areas.includes(dong)) throw CommerceErrors.outsideArea(group.merchantId, dong, terms.areas);
     const minute = localMinuteOfDay(now, timeZone);
     const opens = minuteOfDay(terms.opensAt) ?? 0;
     const closes = minuteOfDay(terms.closesAt) ?? 0;
@@ -314,8 +317,9 @@ export class OrderService {
     orderId: string,
     reason: string,
   ): Promise<Order> {
+    if (isBlank(reason)) throw blankReason();
     const order = await this.lockOrder(tx, tenantId, orderId, (row) => row.merchant_id === merchantId);
-    return this.release(tx, tenantId, order, 'rejected', reason);
+    return this.release(tx, tenantId, order, 'rejected', reason.trim());
   }
 
   /** The member's cancellation: before capture the hold is voided; a delivered mall order asks for a return. */
@@ -345,7 +349,7 @@ export class OrderService {
     if (next !== step.status) throw CommerceErrors.wrongState(order.status, `one step before ${step.status}`);
     if (next === 'shipped') {
       const trackingNumber = step.trackingNumber?.trim();
-      if (!trackingNumber) throw CommerceErrors.trackingRequired();
+      if (!trackingNumber || isBlank(trackingNumber)) throw CommerceErrors.trackingRequired();
       return this.capture(tx, tenantId, order, 'shipped', trackingNumber);
     }
     if (next === 'returned') return this.refund(tx, tenantId, order);
