@@ -3,6 +3,7 @@ import { DomainError, invalidInput } from '../../errors.js';
 import type { OperatorRole } from '../../http/auth.js';
 import type { Platform } from '../../platform.js';
 import { installPreset, type PresetName } from '../../presets/catalog.js';
+import { SerialByKey } from '../../serial-by-key.js';
 import type { Tenant } from '../tenants/tenant-service.js';
 
 const ALL_OPERATOR_ROLES: OperatorRole[] = ['policy_admin', 'merchant_reviewer', 'auditor'];
@@ -33,6 +34,16 @@ function isTimeZone(timeZone: string): boolean {
   }
 }
 
+/** A city's name is shown on every screen of its app: not blank, no control characters. */
+function checkCityName(field: string, name: string): void {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (name.trim() === '' || /[\u0000-\u001f\u007f]/.test(name))
+    throw invalidInput(
+      `${field} must be a name: not blank, without control characters`,
+      `${field}은(는) 비어 있거나 제어 문자를 포함할 수 없습니다`,
+    );
+}
+
 function tenantExists(tenantId: string): DomainError {
   return new DomainError({
     code: 'TENANT_EXISTS',
@@ -51,6 +62,26 @@ function tenantExists(tenantId: string): DomainError {
 export async function createTenant(platform: Platform, input: NewTenantInput): Promise<CreatedTenant> {
   if (!isTimeZone(input.timeZone))
     throw invalidInput(`timeZone ${input.timeZone} is not an IANA time zone`, '시간대가 올바르지 않습니다');
+  checkCityName('nameKo', input.nameKo);
+  checkCityName('nameEn', input.nameEn);
+  // Two creations of one id at once would both find the row without a preset and install theirs over
+  // each other: in this process they run one after the other (the later finds the city taken).
+  return creationsOf(platform).run(input.tenantId, () => createOnce(platform, input));
+}
+
+/** Creations in flight, per platform (the administrator's routes are served by the home app). */
+const creations = new WeakMap<Platform, SerialByKey>();
+
+function creationsOf(platform: Platform): SerialByKey {
+  let serial = creations.get(platform);
+  if (!serial) {
+    serial = new SerialByKey();
+    creations.set(platform, serial);
+  }
+  return serial;
+}
+
+async function createOnce(platform: Platform, input: NewTenantInput): Promise<CreatedTenant> {
   const fresh = await platform.tenants.create({
     id: input.tenantId,
     name: input.nameKo,
@@ -58,7 +89,18 @@ export async function createTenant(platform: Platform, input: NewTenantInput): P
     currencyCode: 'KRW',
     timeZone: input.timeZone,
   });
-  if (!fresh && (await platform.tenants.get(input.tenantId))?.preset) throw tenantExists(input.tenantId);
+  if (!fresh) {
+    // Only the same request may finish a creation that failed half-way; any other finds the id taken.
+    const existing = await platform.tenants.get(input.tenantId);
+    if (
+      !existing ||
+      existing.preset ||
+      existing.name !== input.nameKo ||
+      (existing.nameEn ?? null) !== input.nameEn ||
+      existing.timeZone !== input.timeZone
+    )
+      throw tenantExists(input.tenantId);
+  }
   await installPreset(platform, input.tenantId, input.preset);
   const firstOperator = await registerFirstOperator(platform, input.tenantId, input.operatorPhone);
   await platform.tenants.markPresetInstalled(input.tenantId, input.preset);
@@ -78,14 +120,21 @@ async function registerFirstOperator(
   const existing = await platform.members.findByPhone(tenantId, rawPhone);
   // A retried creation cannot show the first password again: the earlier operator keeps it.
   if (existing) throw tenantExists(tenantId);
-  const operator = await platform.members.signUp(tenantId, {
-    phone: rawPhone,
-    password,
-    name: '운영자',
-    birthDate: '1980-01-01',
-    district: district.code,
-    dong: district.nameKo,
-  });
+  const operator = await platform.members
+    .signUp(tenantId, {
+      phone: rawPhone,
+      password,
+      name: '운영자',
+      birthDate: '1980-01-01',
+      district: district.code,
+      dong: district.nameKo,
+    })
+    .catch((error: unknown) => {
+      // Another instance created the same city's first operator meanwhile: the city is taken.
+      if (error instanceof DomainError && error.code === 'PHONE_ALREADY_REGISTERED')
+        throw tenantExists(tenantId);
+      throw error;
+    });
   await platform.members.grantOperatorRoles(tenantId, operator.id, ALL_OPERATOR_ROLES);
   return { userId: operator.id, phone: operator.phone, password, roles: ALL_OPERATOR_ROLES };
 }
