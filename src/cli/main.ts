@@ -4,6 +4,7 @@ import { type Config, loadConfig } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { allMigrations } from '../db/migrations.js';
 import { openDatabase } from '../db/open.js';
+import { DomainError } from '../errors.js';
 import { APP_VERSION, buildApp } from '../http/app.js';
 import { registerJobs } from '../jobs.js';
 import { seedDemoCommerce } from '../modules/commerce/demo.js';
@@ -258,7 +259,15 @@ async function sealAtStart(platform: Platform): Promise<void> {
     );
     return;
   }
-  for (const tenant of await platform.tenants.list()) await platform.publicBooks.seal(tenant.id);
+  for (const tenant of await platform.tenants.list()) {
+    try {
+      await platform.publicBooks.seal(tenant.id);
+    } catch (error) {
+      // A replaced key must not sign, but payments need not stop for it: the seal job says so each run.
+      if (!(error instanceof DomainError) || error.code !== 'CHECKPOINT_KEY_RETIRED') throw error;
+      console.error(`public books of ${tenant.id}: ${error.message}`);
+    }
+  }
 }
 
 function welcome(url: string, seeded: SeedOutcome, bank: string): string {

@@ -1,4 +1,5 @@
 import type { Sql } from '../../db/database.js';
+import { DomainError } from '../../errors.js';
 import type { TallyState } from './figures.js';
 import { type LevelAppend, type NodeRef, nodeKey } from './merkle.js';
 import type { PublicFigures, PublicKeyRecord, StoredCheckpoint } from './types.js';
@@ -104,10 +105,12 @@ export async function publishKey(
   publicKey: string,
   now: Date,
 ): Promise<void> {
-  const [known] = await tx.query('select 1 from public_book_keys where tenant_id = $1 and key_id = $2', [
-    tenantId,
-    keyId,
-  ]);
+  const [known] = await tx.query<{ valid_until: Date | null }>(
+    'select valid_until from public_book_keys where tenant_id = $1 and key_id = $2',
+    [tenantId, keyId],
+  );
+  // A key a newer one replaced stays retired: what it signed now would fall outside its published validity.
+  if (known?.valid_until) throw keyRetired(keyId, known.valid_until);
   if (known) return;
   await tx.query(
     'update public_book_keys set valid_until = $2 where tenant_id = $1 and valid_until is null',
@@ -117,6 +120,15 @@ export async function publishKey(
     'insert into public_book_keys (tenant_id, key_id, public_key, valid_from) values ($1, $2, $3, $4)',
     [tenantId, keyId, publicKey, now],
   );
+}
+
+function keyRetired(keyId: string, validUntil: Date): DomainError {
+  return new DomainError({
+    code: 'CHECKPOINT_KEY_RETIRED',
+    httpStatus: 503,
+    message: `the checkpoint signing key ${keyId} was replaced at ${validUntil.toISOString()} and signs no more; configure the current key (HANBAT_CHECKPOINT_KEY or HANBAT_CHECKPOINT_KEY_FILE)`,
+    messageKo: `체크포인트 서명 키 ${keyId}는 ${validUntil.toISOString()}에 교체되어 더 이상 서명할 수 없습니다. 현재 키를 설정하세요 (HANBAT_CHECKPOINT_KEY 또는 HANBAT_CHECKPOINT_KEY_FILE)`,
+  });
 }
 
 export async function selectKeys(sql: Sql, tenantId: string): Promise<PublicKeyRecord[]> {
