@@ -86,8 +86,18 @@ export class AnalyticsService {
   ) {}
 
   /** An operator's request for member distributions, at the consumer's position now. */
-  private memberStatsRequest(feedPosition: number): MemberStatsRequest {
-    return { feedPosition, requestedAt: this.clock.now(), inlineMembersMax: this.options.inlineMembersMax };
+  private memberStatsRequest(feedPosition: number, today: string): MemberStatsRequest {
+    return {
+      feedPosition,
+      requestedAt: this.clock.now(),
+      inlineMembersMax: this.options.inlineMembersMax,
+      today,
+    };
+  }
+
+  /** The tenant's local date now. */
+  private async todayOf(tenantId: string): Promise<string> {
+    return todayIn(await this.deps.tenants.timeZoneOf(tenantId), this.clock.now());
   }
 
   /** Reads the feed up to `pagesMax` pages; returns the events applied and whether more wait. */
@@ -147,8 +157,7 @@ export class AnalyticsService {
   }
 
   async checkedPeriod(tenantId: string, period: Period): Promise<Period> {
-    const timeZone = await this.deps.tenants.timeZoneOf(tenantId);
-    return checkPeriod(period, todayIn(timeZone, this.clock.now()));
+    return checkPeriod(period, await this.todayOf(tenantId));
   }
 
   async overview(tenantId: string, requested: Period): Promise<Overview> {
@@ -194,7 +203,12 @@ export class AnalyticsService {
         issuanceVsPlan(this.db, tenantId, { from: period.to, to: period.to }),
         syntheticWithin(this.db, tenantId, period),
       ]);
-    const { concentration } = await memberStats(this.db, tenantId, period, this.memberStatsRequest(position));
+    const { concentration } = await memberStats(
+      this.db,
+      tenantId,
+      period,
+      this.memberStatsRequest(position, await this.todayOf(tenantId)),
+    );
     const netWon = (payments?.gross ?? 0) - (payments?.cancelled ?? 0);
     const oldTownWon = districts
       .filter((row) => areaOf.get(row.key) === 'old_town')
@@ -249,7 +263,13 @@ export class AnalyticsService {
     const period = await this.checkedPeriod(tenantId, requested);
     const position = await this.deps.events.position(ANALYTICS_CONSUMER, tenantId);
     const [charts, plan, population, synthetic] = await Promise.all([
-      dashboardOf(this.db, tenantId, period, await this.areaOf(tenantId), this.memberStatsRequest(position)),
+      dashboardOf(
+        this.db,
+        tenantId,
+        period,
+        await this.areaOf(tenantId),
+        this.memberStatsRequest(position, await this.todayOf(tenantId)),
+      ),
       issuanceVsPlan(this.db, tenantId, period),
       membersVsPopulation(this.db, tenantId, period),
       syntheticWithin(this.db, tenantId, period),

@@ -135,7 +135,35 @@ export async function memberStats(
   period: Period,
   request: MemberStatsRequest,
 ): Promise<MemberStats> {
-  return (await memberStatsOf(sql, tenantId, monthsOf(period), request)).stats;
+  const months = monthsOf(period);
+  const { stats } = await memberStatsOf(sql, tenantId, months, request);
+  const days = request.today ? daysGoneBy(months, request.today) : months.days;
+  if (days === months.days) return stats;
+  // The kept ranking was scaled by the months' days; the running month counts the days gone by.
+  return {
+    ...stats,
+    topMerchants: stats.topMerchants.map((merchant) => ({
+      ...merchant,
+      annualisedVsDeclaredBp: annualisedVsDeclaredBp(
+        merchant.netWon,
+        merchant.declaredAnnualRevenueWon,
+        days,
+      ),
+    })),
+  };
+}
+
+/** Days of the month range up to `today` (inclusive), when the range has not ended yet. */
+function daysGoneBy(months: { from: string; days: number }, today: string): number {
+  const elapsed = Math.round((Date.parse(today) - Date.parse(`${months.from}-01`)) / DAY_MS) + 1;
+  return Math.max(1, Math.min(months.days, elapsed));
+}
+
+/** A merchant's sales over `days` scaled to a year against its declared revenue (10000 = as declared). */
+function annualisedVsDeclaredBp(netWon: number, declaredWon: number, days: number): number | null {
+  return declaredWon > 0
+    ? Number((BigInt(netWon) * 365n * 10_000n) / (BigInt(days) * BigInt(declaredWon)))
+    : null;
 }
 
 export interface MemberStatsRequest {
@@ -145,6 +173,11 @@ export interface MemberStatsRequest {
   requestedAt: Date | null;
   /** Members a request ranks itself when its range is behind (DEFAULT_INLINE_MEMBERS_MAX). */
   inlineMembersMax?: number;
+  /**
+   * The tenant's local date of the request: a month range still running has sales of its days gone
+   * by only, so top merchants' sales are scaled to a year by those days (absent: every day of the months).
+   */
+  today?: string;
 }
 
 /**
@@ -353,9 +386,6 @@ async function topMerchants(sql: Sql, args: unknown[], days: number) {
     industryCode: row.industryCode,
     netWon: row.netWon,
     declaredAnnualRevenueWon: row.declared,
-    annualisedVsDeclaredBp:
-      row.declared > 0
-        ? Number((BigInt(row.netWon) * 365n * 10_000n) / (BigInt(days) * BigInt(row.declared)))
-        : null,
+    annualisedVsDeclaredBp: annualisedVsDeclaredBp(row.netWon, row.declared, days),
   }));
 }
