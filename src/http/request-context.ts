@@ -4,14 +4,22 @@ import { DomainError, invalidInput } from '../errors.js';
 
 const TENANT_PATTERN = /^[a-z][a-z0-9_-]{1,31}$/;
 
-/** The tenant a request belongs to: the caller's own, else the X-Tenant-Id header, else the default. */
+/** The tenant a request belongs to: the caller's own, else the X-Tenant-Id header, else `?tenant=`, else the default. */
 export function tenantOf(request: FastifyRequest, defaultTenantId: string): string {
   if (request.principal) return request.principal.tenantId;
   const header = request.headers['x-tenant-id'];
-  if (typeof header !== 'string') return defaultTenantId;
-  if (!TENANT_PATTERN.test(header))
-    throw invalidInput('X-Tenant-Id is not a tenant id', 'X-Tenant-Id가 올바르지 않습니다');
-  return header;
+  if (typeof header === 'string') {
+    if (!TENANT_PATTERN.test(header))
+      throw invalidInput('X-Tenant-Id is not a tenant id', 'X-Tenant-Id가 올바르지 않습니다');
+    return header;
+  }
+  // `?tenant=` names the city on any public page (a link to another city's shop list must not
+  // quietly show the default city's), as the public books and branding always allowed.
+  const query = (request.query as { tenant?: unknown } | undefined)?.tenant;
+  if (typeof query !== 'string') return defaultTenantId;
+  if (!TENANT_PATTERN.test(query))
+    throw invalidInput('tenant is not a tenant id', 'tenant가 올바르지 않습니다');
+  return query;
 }
 
 /**

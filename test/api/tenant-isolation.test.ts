@@ -248,5 +248,16 @@ describe.each(databaseKinds())('tenant isolation on %s', (kind) => {
     expect(known.statusCode).toBe(200);
     expect(known.json().items.length).toBeGreaterThan(0);
     expect((await t.app.inject({ method: 'GET', url: `/v1/branding?tenant=${a}` })).statusCode).toBe(200);
+    // `?tenant=` names the city on every public route, not only on the books: the new city's empty
+    // shop list and no policy, never the default city's.
+    const byQuery = await t.app.inject({ method: 'GET', url: `/v1/merchants?tenant=${unknown}` });
+    expect(byQuery.statusCode, byQuery.body).toBe(200);
+    expect(byQuery.json().items).toEqual([]);
+    const policyOfA = await t.app.inject({ method: 'GET', url: `/v1/policies/current?tenant=${a}` });
+    const policyOfNew = await t.app.inject({ method: 'GET', url: `/v1/policies/current?tenant=${unknown}` });
+    expect(policyOfA.json().policy).not.toBeNull();
+    expect([policyOfNew.statusCode, policyOfNew.json().policy]).toEqual([200, null]);
+    const badName = await t.app.inject({ method: 'GET', url: '/v1/merchants?tenant=Not%20A%20City' });
+    expect([badName.statusCode, badName.json().code]).toEqual([400, 'INVALID_INPUT']);
   }, 120_000);
 });
