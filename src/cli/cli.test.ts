@@ -13,6 +13,8 @@ import { LedgerService } from '../modules/ledger/ledger-service.js';
 const run = promisify(execFile);
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hanbat-cli-'));
 const CLI_TIMEOUT_MS = 60_000;
+/** Each test starts several CLI processes, each compiling TypeScript: minutes on a loaded two-core machine. */
+const CLI_TEST_TIMEOUT_MS = 5 * CLI_TIMEOUT_MS;
 
 async function hanbat(...args: string[]): Promise<{ code: number; stdout: string }> {
   try {
@@ -30,54 +32,62 @@ async function hanbat(...args: string[]): Promise<{ code: number; stdout: string
 describe('hanbat CLI on the embedded database', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('documents every command with --help', async () => {
-    for (const command of ['serve', 'migrate', 'audit', 'seed']) {
-      const { code, stdout } = await hanbat(command, '--help');
-      expect(code).toBe(0);
-      expect(stdout).toContain(`Usage: hanbat ${command}`);
-    }
-  });
+  it(
+    'documents every command with --help',
+    async () => {
+      for (const command of ['serve', 'migrate', 'audit', 'seed']) {
+        const { code, stdout } = await hanbat(command, '--help');
+        expect(code).toBe(0);
+        expect(stdout).toContain(`Usage: hanbat ${command}`);
+      }
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 
-  it('migrates, seeds once, audits green, then fails the audit on a corrupted balance', async () => {
-    expect((await hanbat('migrate')).stdout).toMatch(/applied migrations|up to date/);
-    expect((await hanbat('seed')).stdout).toContain('seeded tenant daejeon');
-    expect((await hanbat('seed')).stdout).toContain('already present');
+  it(
+    'migrates, seeds once, audits green, then fails the audit on a corrupted balance',
+    async () => {
+      expect((await hanbat('migrate')).stdout).toMatch(/applied migrations|up to date/);
+      expect((await hanbat('seed')).stdout).toContain('seeded tenant daejeon');
+      expect((await hanbat('seed')).stdout).toContain('already present');
 
-    const db = await openPglite(dataDir);
-    await migrate(db, allMigrations);
-    const ledger = new LedgerService(db, new ManualClock());
-    await ledger.createAccounts('daejeon', [
-      { id: 'cli-bank', kind: 'bank_clearing', currencyCode: 'KRW', allowNegative: true },
-      { id: 'cli-member', kind: 'member_cash', currencyCode: 'KRW' },
-    ]);
-    const [result] = await ledger.postTransfers('daejeon', [
-      {
-        id: 'cli-charge',
-        action: 'transfer',
-        code: 'charge',
-        postings: [
-          { accountId: 'cli-bank', amountWon: -50_000 },
-          { accountId: 'cli-member', amountWon: 50_000 },
-        ],
-      },
-    ]);
-    expect(result?.ok).toBe(true);
-    await db.close();
+      const db = await openPglite(dataDir);
+      await migrate(db, allMigrations);
+      const ledger = new LedgerService(db, new ManualClock());
+      await ledger.createAccounts('daejeon', [
+        { id: 'cli-bank', kind: 'bank_clearing', currencyCode: 'KRW', allowNegative: true },
+        { id: 'cli-member', kind: 'member_cash', currencyCode: 'KRW' },
+      ]);
+      const [result] = await ledger.postTransfers('daejeon', [
+        {
+          id: 'cli-charge',
+          action: 'transfer',
+          code: 'charge',
+          postings: [
+            { accountId: 'cli-bank', amountWon: -50_000 },
+            { accountId: 'cli-member', amountWon: 50_000 },
+          ],
+        },
+      ]);
+      expect(result?.ok).toBe(true);
+      await db.close();
 
-    const green = await hanbat('audit', '--tenant', 'daejeon');
-    expect(green.code).toBe(0);
-    expect(green.stdout).toContain('RESULT: ledger is consistent');
+      const green = await hanbat('audit', '--tenant', 'daejeon');
+      expect(green.code).toBe(0);
+      expect(green.stdout).toContain('RESULT: ledger is consistent');
 
-    const corrupt = await openPglite(dataDir);
-    await corrupt.query(
-      `update ledger_accounts set posted_won = 60000 where tenant_id = 'daejeon' and id = 'cli-member'`,
-    );
-    await corrupt.close();
+      const corrupt = await openPglite(dataDir);
+      await corrupt.query(
+        `update ledger_accounts set posted_won = 60000 where tenant_id = 'daejeon' and id = 'cli-member'`,
+      );
+      await corrupt.close();
 
-    const red = await hanbat('audit');
-    expect(red.code).toBe(1);
-    expect(red.stdout).toContain('FAIL  balances_match_journal');
-    expect(red.stdout).toContain('account cli-member stores');
-    expect(red.stdout).toContain('RESULT: ledger has VIOLATIONS');
-  });
+      const red = await hanbat('audit');
+      expect(red.code).toBe(1);
+      expect(red.stdout).toContain('FAIL  balances_match_journal');
+      expect(red.stdout).toContain('account cli-member stores');
+      expect(red.stdout).toContain('RESULT: ledger has VIOLATIONS');
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 });
