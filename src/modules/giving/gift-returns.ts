@@ -2,6 +2,7 @@ import type { Sql } from '../../db/database.js';
 import { monthKey } from '../../time.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { TransferRequest } from '../ledger/types.js';
+import { returnsByIssuer } from '../programs/grants.js';
 import {
   type PartnerGiftMovement,
   partnerGiftExpiryTransferId,
@@ -79,20 +80,12 @@ export class PartnerGiftReturns {
     now: Date,
     options: { historyLines: boolean },
   ): Promise<void> {
-    const byGift = new Map<string, Map<string, number>>();
-    for (const { grantAccountId, amountWon } of returns) {
-      if (amountWon === 0) continue;
-      const grant = partnerGiftOfAccount(grantAccountId);
-      if (!grant || amountWon < 0) throw new Error(`cannot take ${amountWon} back from ${grantAccountId}`);
-      const members = byGift.get(grant.giftId) ?? new Map<string, number>();
-      members.set(grant.memberId, (members.get(grant.memberId) ?? 0) + amountWon);
-      byGift.set(grant.giftId, members);
-    }
-    for (const giftId of [...byGift.keys()].sort()) {
-      const members = byGift.get(giftId) as Map<string, number>;
-      const returned = [...members].map(([memberId, amountWon]) => ({ memberId, amountWon }));
+    const issuerOf = (accountId: string) => {
+      const gift = partnerGiftOfAccount(accountId);
+      return gift && { memberId: gift.memberId, issuerId: gift.giftId };
+    };
+    for (const [giftId, returned] of returnsByIssuer(returns, issuerOf))
       await this.returnToDeposit(tx, tenantId, giftId, returned, now, options);
-    }
   }
 
   /**

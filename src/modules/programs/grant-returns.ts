@@ -5,7 +5,14 @@ import { grantEvents } from '../events/producers.js';
 import { PartnerGiftReturns, partnerGiftOfAccount } from '../giving/gift-returns.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { TransferRequest } from '../ledger/types.js';
-import { assertFresh, grantAccountId, grantOfAccount, poolAccountId, recordGrantActivity } from './grants.js';
+import {
+  assertFresh,
+  grantAccountId,
+  grantOfAccount,
+  poolAccountId,
+  recordGrantActivity,
+  returnsByIssuer,
+} from './grants.js';
 import { addCounters, addReclaimed, lockProgramsClosed, lockReclaimCounts, selectProgram } from './store.js';
 
 export interface ReclaimDeps {
@@ -166,19 +173,11 @@ export class GrantReturns {
     now: Date,
     options: { historyLines: boolean },
   ): Promise<void> {
-    const byProgram = new Map<string, Map<string, number>>();
-    for (const { grantAccountId: accountId, amountWon } of returns) {
-      if (amountWon === 0) continue;
+    const issuerOf = (accountId: string) => {
       const grant = grantOfAccount(accountId);
-      if (!grant || amountWon < 0) throw new Error(`cannot take ${amountWon} back from ${accountId}`);
-      const members = byProgram.get(grant.programId) ?? new Map<string, number>();
-      members.set(grant.memberId, (members.get(grant.memberId) ?? 0) + amountWon);
-      byProgram.set(grant.programId, members);
-    }
-    for (const programId of [...byProgram.keys()].sort()) {
-      const members = byProgram.get(programId) as Map<string, number>;
-      const reclaims = [...members].map(([memberId, amountWon]) => ({ memberId, amountWon }));
+      return grant && { memberId: grant.memberId, issuerId: grant.programId };
+    };
+    for (const [programId, reclaims] of returnsByIssuer(returns, issuerOf))
       await postReclaims(tx, this.deps, tenantId, programId, reclaims, now, options);
-    }
   }
 }

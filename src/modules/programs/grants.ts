@@ -37,6 +37,35 @@ export function grantOfAccount(accountId: string): { memberId: string; programId
   return memberId && programId ? { memberId, programId } : null;
 }
 
+/**
+ * Returns into grants summed per member and grouped by the grant's issuer (a programme, a partner
+ * gift), issuers in id order (the order their rows were locked in). `issuerOf` names a grant
+ * account's member and issuer; an account it does not know, or a negative amount, is a bug.
+ */
+export function returnsByIssuer(
+  returns: ReadonlyArray<{ grantAccountId: string; amountWon: number }>,
+  issuerOf: (accountId: string) => { memberId: string; issuerId: string } | null,
+): Array<[issuerId: string, Array<{ memberId: string; amountWon: number }>]> {
+  const byIssuer = new Map<string, Map<string, number>>();
+  for (const { grantAccountId, amountWon } of returns) {
+    if (amountWon === 0) continue;
+    const grant = issuerOf(grantAccountId);
+    if (!grant || amountWon < 0) throw new Error(`cannot take ${amountWon} back from ${grantAccountId}`);
+    const members = byIssuer.get(grant.issuerId) ?? new Map<string, number>();
+    members.set(grant.memberId, (members.get(grant.memberId) ?? 0) + amountWon);
+    byIssuer.set(grant.issuerId, members);
+  }
+  return [...byIssuer.keys()]
+    .sort()
+    .map((issuerId) => [
+      issuerId,
+      [...(byIssuer.get(issuerId) as Map<string, number>)].map(([memberId, amountWon]) => ({
+        memberId,
+        amountWon,
+      })),
+    ]);
+}
+
 const BP_PER_WHOLE = 10_000n;
 
 /** floor(budget × national share) from national funds, the rest from the city. */
