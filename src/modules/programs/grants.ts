@@ -55,15 +55,13 @@ export function returnsByIssuer(
     members.set(grant.memberId, (members.get(grant.memberId) ?? 0) + amountWon);
     byIssuer.set(grant.issuerId, members);
   }
-  return [...byIssuer.keys()]
-    .sort()
-    .map((issuerId) => [
-      issuerId,
-      [...(byIssuer.get(issuerId) as Map<string, number>)].map(([memberId, amountWon]) => ({
-        memberId,
-        amountWon,
-      })),
-    ]);
+  return [...byIssuer.keys()].sort().map((issuerId) => [
+    issuerId,
+    [...(byIssuer.get(issuerId) as Map<string, number>)].map(([memberId, amountWon]) => ({
+      memberId,
+      amountWon,
+    })),
+  ]);
 }
 
 const BP_PER_WHOLE = 10_000n;
