@@ -41,7 +41,7 @@ describe('synthetic demo history on the first demo start', () => {
     expect((await citizen.get('/v1/me/wallet')).body).toEqual(citizenBefore);
     const member = await t.platform.members.findByPhone(tenantId, DEMO_CREDENTIALS.citizen.phone);
     expect(member).not.toBeNull();
-  }, 120_000);
+  }, 300_000);
 
   it('is planted once: a restart finds it and adds nothing', async () => {
     const head = await t.platform.events.head(tenantId);

@@ -307,5 +307,5 @@ describe.each(databaseKinds())('order cashback by the cashback policy on %s', (k
     const months = await Promise.all(buyers.map(async (buyer) => (await wallet(buyer)).monthCashbackWon));
     expect(months.sort((a, b) => a - b)).toEqual(cashbacks);
     await expectLedgerAuditGreen(t.platform, tenantId);
-  }, 120_000);
+  }, 300_000);
 });

@@ -617,6 +617,6 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
       expect((await market.get(`/v1/shop/products/${appleListing.productId}`)).body.stock).toBe(0);
       expect((await market.get('/v1/merchant/orders?limit=100')).body.items).toHaveLength(10);
       await expectLedgerAuditGreen(t.platform, tenantId);
-    }, 120_000);
+    }, 300_000);
   });
 });

@@ -198,7 +198,7 @@ describe.each(databaseKinds())('tenant isolation on %s', (kind) => {
     expect(pos.json().merchantId ?? pos.json().id).toBe(cafe.merchantId);
     await expectLedgerAuditGreen(t.platform, a);
     await expectLedgerAuditGreen(t.platform, b);
-  }, 120_000);
+  }, 300_000);
 
   it('answers every route that names an unknown city with TENANT_NOT_FOUND, and finds a city made later', async () => {
     const spec = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
@@ -259,5 +259,5 @@ describe.each(databaseKinds())('tenant isolation on %s', (kind) => {
     expect([policyOfNew.statusCode, policyOfNew.json().policy]).toEqual([200, null]);
     const badName = await t.app.inject({ method: 'GET', url: '/v1/merchants?tenant=Not%20A%20City' });
     expect([badName.statusCode, badName.json().code]).toEqual([400, 'INVALID_INPUT']);
-  }, 120_000);
+  }, 300_000);
 });

@@ -145,7 +145,7 @@ describe.skipIf(!available)('platform routes and bank callbacks reach a city on 
     await expect
       .poll(async () => (await call('GET', '/v1/me/wallet', undefined, auth)).body.cashWon, {
         interval: 20,
-        timeout: 30_000,
+        timeout: 60_000,
       })
       .toBe(30_000);
     const [row] = await b().db.query<{ status: string }>('select status from charges where id = $1', [

@@ -263,7 +263,7 @@ describe.skipIf(!available)('a move with two server instances writing to the sam
     expect((await auditLedger(a.db, alpha, a.clock.now())).ok).toBe(true);
     expect(onB.transfers).toBeGreaterThan(moved.body.fingerprint.transfers);
     // Both instances now route alpha to b (instance two learned it from the directory).
-    await expect.poll(() => two.set.clusterOf(alpha), { interval: 50, timeout: 30_000 }).toBe('b');
+    await expect.poll(() => two.set.clusterOf(alpha), { interval: 50, timeout: 60_000 }).toBe('b');
     console.log(
       `two-instance move: ${acknowledged.size} payments acknowledged, ${refusals} answers 503 retried, paused ${moved.body.pausedMs} ms for ${moved.body.rowsCopied} rows`,
     );

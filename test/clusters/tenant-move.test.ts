@@ -145,7 +145,7 @@ describe.skipIf(!available)('tenants on two PostgreSQL clusters', () => {
     // A write of alpha still in flight holds the move before its copy: the pause is observable.
     const releaseWrite = set.beginWrite(alpha);
     const move = call(undefined, 'POST', `/v1/platform/tenants/${alpha}/move`, { toCluster: 'b' }, asAdmin());
-    await expect.poll(() => set.isPaused(alpha), { interval: 10, timeout: 20_000 }).toBe(true);
+    await expect.poll(() => set.isPaused(alpha), { interval: 10, timeout: 60_000 }).toBe(true);
     const refused = await alphaCitizen.pay(3_000, 'pay-during-move');
     expect(refused.status).toBe(503);
     expect(refused.body.code).toBe('TENANT_MOVING');

@@ -122,5 +122,5 @@ describe.skipIf(!postgresAdminUrl())('the server stopped with SIGTERM under paym
     const report = await auditLedger(db, TENANT, systemClock.now());
     expect(report.violations).toEqual([]);
     expect(report.ok).toBe(true);
-  }, 150_000);
+  }, 300_000);
 });

@@ -495,6 +495,6 @@ describe.each(databaseKinds())(
         }),
         { numRuns: 5 },
       );
-    }, 120_000);
+    }, 300_000);
   },
 );

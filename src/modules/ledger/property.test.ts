@@ -466,7 +466,7 @@ describe.each(databaseKinds())('ledger against its model on %s', (kind) => {
     ]) {
       expect(outcomes[outcome] ?? 0, outcome).toBeGreaterThan(0);
     }
-  }, 60_000);
+  }, 300_000);
 });
 
 /** Single scenarios behind the defects the model exposed, easier to debug than a shrunk sequence. */

@@ -73,7 +73,7 @@ describe.each(databaseKinds())('batched ledger lookups with stale statistics on 
         })),
       );
     }
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await db?.close();
   });

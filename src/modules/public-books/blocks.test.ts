@@ -42,7 +42,7 @@ describe.each(
         await t.db.query(`delete from ${table} where tenant_id = $1`, [tenantId]);
     await post(FIRST_SEAL + 1, TRANSFERS);
     await t.platform.publicBooks.seal(tenantId);
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await t.close();
   });

@@ -215,5 +215,5 @@ describe.each(databaseKinds())('the journal integrator on %s', (kind) => {
       }),
       { numRuns: 6 },
     );
-  }, 120_000);
+  }, 300_000);
 });

@@ -47,7 +47,7 @@ describe.each(databaseKinds())('the usage write of a batch across cities on %s',
        select $1, m, month, 1000 from unnest($2::text[]) as m, unnest(array['2021-03', '2021-04', $3]) as month`,
       [newCity, memberIds, MONTH],
     );
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await db?.close();
   });

@@ -46,7 +46,7 @@ export async function newPerson(
   device: typeof PHONE | typeof DESKTOP,
 ): Promise<BrowserContext> {
   const context = await browser.newContext({ ...device, baseURL, locale: 'ko-KR', timezoneId: 'Asia/Seoul' });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(30_000);
   return context;
 }
 

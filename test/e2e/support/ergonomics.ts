@@ -88,6 +88,6 @@ export async function expectInThumbReach(page: Page, buttonName: string, screen:
 export async function expectOwnTitle(page: Page, suffix: string): Promise<string> {
   const heading = ((await page.locator('h1').first().textContent()) ?? '').trim();
   expect(heading).not.toBe('');
-  await expect.poll(() => page.title(), { timeout: 15_000 }).toBe(`${heading} — ${suffix}`);
+  await expect.poll(() => page.title(), { timeout: 30_000 }).toBe(`${heading} — ${suffix}`);
   return page.title();
 }

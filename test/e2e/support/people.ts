@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
-const SCREEN_SETTLES_MS_MAX = 15_000;
+const SCREEN_SETTLES_MS_MAX = 30_000;
 
 /** A value read off the screen, polled until it matches: screens load and animate. */
 export function eventually<Value>(read: () => Value | Promise<Value>) {
