@@ -110,6 +110,21 @@ describe.each(databaseKinds())('fraud cases and actions on %s', (kind) => {
     const walletAfter = (await citizen.get('/v1/me/wallet')).body;
     expect(walletAfter.cashbackWon).toBe(walletBefore.cashbackWon - cashbackWon);
     await expectLedgerAuditGreen(t.platform, tenantId);
+    // The history still adds up to the wallet: the claw-back is a line of its own, with a proof.
+    const history = (await citizen.get('/v1/me/transactions?limit=100')).body.items;
+    const [line] = history.filter((item: { type: string }) => item.type === 'cashback_clawed_back');
+    expect(line).toMatchObject({
+      amountWon: -cashbackWon,
+      details: { payments: [{ paymentId, clawedWon: cashbackWon }] },
+    });
+    expect(history.reduce((sum: number, item: { amountWon: number }) => sum + item.amountWon, 0)).toBe(
+      walletAfter.totalWon,
+    );
+    const filtered = await citizen.get('/v1/me/transactions?type=cashback_clawed_back');
+    expect(filtered.body.items).toEqual([line]);
+    const proof = await citizen.get(`/v1/me/transactions/${line.referenceId}/proof`);
+    expect(proof.status, JSON.stringify(proof.body)).toBe(200);
+    expect(proof.body.transactionId).toBe(line.referenceId);
 
     const refused = await citizen.post('/v1/me/payments', { merchantCode: cafeCode, amountWon: 1_000 });
     expect(refused.status).toBe(403);

@@ -3,6 +3,7 @@ import type { Clock } from '../../clock.js';
 import type { Database, Sql } from '../../db/database.js';
 import { invalidInput } from '../../errors.js';
 import { recordId } from '../../ids.js';
+import { monthKey } from '../../time.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import { CONSUME_LIMIT_MAX, type EventFeed } from '../events/event-feed.js';
 import type { FeedEvent } from '../events/types.js';
@@ -16,6 +17,7 @@ import type { PolicyService } from '../policy/policy-service.js';
 import { GrantReturns, grantIssuerOfAccount } from '../programs/grant-returns.js';
 import type { Job, RunBudget } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
+import { recordActivity } from '../wallets/usage.js';
 import {
   type CycleEdge,
   type Finding,
@@ -787,6 +789,7 @@ export class FraudService {
     }
     const transferId = await this.postClawback(context, cashbackAccountId, toPots, payments);
     const now = this.clock.now();
+    if (transferId) await this.recordClawbackLine(context, memberId, transferId, effects, now);
     for (const e of effects)
       await tx.query(
         `insert into fraud_clawbacks (tenant_id, payment_id, case_id, member_id, owed_won, clawed_won, receivable_won, ledger_transfer_id, created_at)
@@ -817,6 +820,30 @@ export class FraudService {
         receivableWon: effects.reduce((a, e) => a + e.receivableWon, 0),
         paymentIds: effects.map((e) => e.paymentId),
       },
+    });
+  }
+
+  /**
+   * The member's history shows what left their wallet, so it keeps adding up to the balance; the line's
+   * reference is the ledger transfer, which the member's proof lookup finds. The case stays internal.
+   */
+  private async recordClawbackLine(
+    context: ActionContext,
+    memberId: string,
+    transferId: string,
+    effects: readonly ClawbackEffect[],
+    now: Date,
+  ): Promise<void> {
+    const clawed = effects.filter((effect) => effect.clawedWon > 0);
+    await recordActivity(context.tx, {
+      tenantId: context.tenantId,
+      memberId,
+      at: now,
+      type: 'cashback_clawed_back',
+      month: monthKey(now, await this.deps.tenants.timeZoneOf(context.tenantId, context.tx)),
+      amountWon: -clawed.reduce((sum, effect) => sum + effect.clawedWon, 0),
+      referenceId: transferId,
+      details: { payments: clawed.map((effect) => ({ paymentId: effect.paymentId, clawedWon: effect.clawedWon })) },
     });
   }
 

@@ -57,6 +57,7 @@ export const HISTORY_LINE_TYPES = [
   'order_cashback',
   'order_returned',
   'donation',
+  'cashback_clawed_back',
 ] as const;
 export type HistoryLineType = (typeof HISTORY_LINE_TYPES)[number];
 

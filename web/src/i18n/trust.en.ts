@@ -133,6 +133,7 @@ export const trustEn: typeof trustKo = {
       order_cashback: 'Order cashback',
       order_returned: 'Order returned',
       donation: 'Donation',
+      cashback_clawed_back: 'Cashback clawed back',
       other: 'Other',
     },
     groups: {
@@ -144,6 +145,7 @@ export const trustEn: typeof trustKo = {
       grant: 'Grants',
       order: 'Orders',
       donation: 'Donations',
+      clawback: 'Claw-backs',
     },
     detail: 'Details',
     when: 'Date and time',

@@ -129,6 +129,7 @@ export const trustKo = {
       order_cashback: '주문 캐시백',
       order_returned: '주문 반품',
       donation: '기부',
+      cashback_clawed_back: '캐시백 환수',
       other: '기타',
     },
     groups: {
@@ -140,6 +141,7 @@ export const trustKo = {
       grant: '지원금',
       order: '주문',
       donation: '기부',
+      clawback: '환수',
     },
     detail: '자세히',
     when: '일시',

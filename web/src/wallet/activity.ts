@@ -90,6 +90,7 @@ export const ACTIVITY_GROUPS = {
   grant: ['grant_received', 'grant_expired'],
   order: ['order', 'order_released', 'order_cashback', 'order_returned'],
   donation: ['donation'],
+  clawback: ['cashback_clawed_back'],
 } as const satisfies Record<string, readonly ActivityType[]>;
 export type ActivityGroup = keyof typeof ACTIVITY_GROUPS;
 
