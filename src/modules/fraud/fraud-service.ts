@@ -843,7 +843,9 @@ export class FraudService {
       month: monthKey(now, await this.deps.tenants.timeZoneOf(context.tenantId, context.tx)),
       amountWon: -clawed.reduce((sum, effect) => sum + effect.clawedWon, 0),
       referenceId: transferId,
-      details: { payments: clawed.map((effect) => ({ paymentId: effect.paymentId, clawedWon: effect.clawedWon })) },
+      details: {
+        payments: clawed.map((effect) => ({ paymentId: effect.paymentId, clawedWon: effect.clawedWon })),
+      },
     });
   }
 
