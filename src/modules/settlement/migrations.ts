@@ -101,4 +101,11 @@ export const settlementMigrations: Migration[] = [
     name: 'settlement: commerce commission lines on statements (issue 14)',
     sql: `alter table settlement_statements add column commerce jsonb;`,
   },
+  {
+    version: 1603,
+    name: "settlement: a fraud hold's days get statements whose payout waits (status 'held')",
+    sql: `alter table settlement_statements drop constraint settlement_statements_status_check,
+      add constraint settlement_statements_status_check
+        check (status in ('paying', 'paid', 'failed', 'nothing_to_pay', 'held'));`,
+  },
 ];

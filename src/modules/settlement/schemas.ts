@@ -11,11 +11,19 @@ export const BusinessDateSchema = Type.String({
 const Won = (description?: string) => Type.Integer(description ? { description } : {});
 
 const StatementStatusSchema = Type.Union(
-  [Type.Literal('paying'), Type.Literal('paid'), Type.Literal('failed'), Type.Literal('nothing_to_pay')],
+  [
+    Type.Literal('paying'),
+    Type.Literal('paid'),
+    Type.Literal('failed'),
+    Type.Literal('nothing_to_pay'),
+    Type.Literal('held'),
+  ],
   {
     description:
       'paying: the bank has not confirmed yet; failed: the payout was refused and the money stays due (retried, ' +
-      'else brought forward); nothing_to_pay: nothing payable, the balance is carried',
+      'else brought forward); nothing_to_pay: nothing payable, the balance is carried; held: a fraud case holds ' +
+      "the merchant's payouts (hold_settlement or freeze_merchant), so fees are charged but nothing is paid and " +
+      'the due is brought forward to the first statement after the release',
   },
 );
 
@@ -113,6 +121,7 @@ const TotalsSchema = Type.Object({
     paid: Type.Integer(),
     failed: Type.Integer(),
     nothing_to_pay: Type.Integer(),
+    held: Type.Integer(),
   }),
   grossWon: Type.Integer(),
   cancelledWon: Type.Integer(),
@@ -137,6 +146,9 @@ export const RunReportSchema = Type.Object({
       payoutsRetried: Type.Integer(),
       merchantsBlocked: Type.Integer({
         description: 'merchants skipped until an earlier payout past its hold is resolved',
+      }),
+      merchantsHeld: Type.Integer({
+        description: 'statements made without a payout because a fraud case holds the merchant payouts',
       }),
       more: Type.Boolean({ description: 'a bound was hit: request the run again to continue' }),
     },

@@ -101,8 +101,8 @@ describe.each(databaseKinds())('settlement after fraud claw-backs of grant money
     return cancelled.body;
   }
 
-  /** A confirmed case with claw_back on an alert naming the payment (the fraud module's table, as its tests do). */
-  async function clawBack(paymentId: string, memberId: string) {
+  /** A confirmed case with these actions on an alert naming the payment (the fraud module's table, as its tests do). */
+  async function decideCase(paymentId: string, memberId: string, actions: string[]) {
     alertCount += 1;
     const alertId = `falt_stlc${String(alertCount).padStart(9, '0')}`;
     await t.db.query(
@@ -123,10 +123,15 @@ describe.each(databaseKinds())('settlement after fraud claw-backs of grant money
     const decided = await operator.post(`/v1/operator/fraud/cases/${opened.body.caseId}/decision`, {
       decision: 'confirmed',
       reason: '깡 확인',
-      actions: ['claw_back'],
+      actions,
     });
     expect(decided.status).toBe(200);
-    return decided.body.effects.grantClawbacks as Array<{ clawedWon: number; receivableWon: number }>;
+    return decided.body;
+  }
+
+  async function clawBack(paymentId: string, memberId: string) {
+    const decided = await decideCase(paymentId, memberId, ['claw_back']);
+    return decided.effects.grantClawbacks as Array<{ clawedWon: number; receivableWon: number }>;
   }
 
   async function settle(businessDate: string) {
@@ -333,4 +338,77 @@ describe.each(databaseKinds())('settlement after fraud claw-backs of grant money
     expect(await receivableWon()).toBe(0);
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
+
+  it.each(['hold_settlement', 'freeze_merchant'])(
+    'while a fraud case holds the payouts (%s), the day still gets its statement and fee; its due is paid after the release',
+    async (action) => {
+      const feeRule = { rateBp: 100, effectiveFrom: kst('2021-05-14T00:00:00') };
+      expect((await operator.post('/v1/operator/settlements/fee-rules', feeRule)).status).toBe(201);
+      const shopper = await member(200_000);
+      t.clock.set(kst('2021-05-14T10:00:00'));
+      const { paymentId } = await pay(shopper, 50_000);
+      const decided = await decideCase(paymentId, shopper.id, [action]);
+      const [freeze] = decided.effects.freezes;
+      expect(freeze).toMatchObject({ partyId: cafe.merchantId });
+
+      t.clock.set(kst('2021-05-15T01:00:00'));
+      const heldRun = await settle('2021-05-14');
+      expect(heldRun.pass).toMatchObject({
+        statementsCreated: 1,
+        payoutsStarted: 0,
+        merchantsHeld: 1,
+        merchantsBlocked: 0,
+      });
+      expect(heldRun.totals).toMatchObject({
+        byStatus: { held: 1 },
+        feeWon: 500,
+        dueWon: 49_500,
+        paidWon: 0,
+      });
+      const heldDay = await statementOf('2021-05-14');
+      // The 1% fee is charged on the held day itself; before, the day had no statement and no fee.
+      expect(heldDay.fee).toMatchObject({ rateBp: 100, feeWon: 500 });
+      expect(moneyOf(heldDay)).toEqual({
+        status: 'held',
+        grossWon: 50_000,
+        cancelledWon: 0,
+        netWon: 49_500,
+        broughtForwardWon: 0,
+        dueWon: 49_500,
+        paidWon: 0,
+        carriedWon: 49_500,
+        payouts: [],
+      });
+      expect(await receivableWon()).toBe(49_500);
+      // A second pass while the hold lasts neither pays nor charges again.
+      expect((await settle('2021-05-14')).pass).toMatchObject({ statementsCreated: 0, payoutsStarted: 0 });
+      expect(await receivableWon()).toBe(49_500);
+
+      t.clock.set(kst('2021-05-15T12:00:00'));
+      const released = await operator.post(`/v1/operator/fraud/freezes/${freeze.freezeId}/release`, {
+        reason: '소명 확인',
+      });
+      expect(released.status).toBe(200);
+      // 5/15 had no sale: its statement brings the held day's due forward and pays it.
+      t.clock.set(kst('2021-05-16T01:00:00'));
+      expect((await settle('2021-05-15')).pass).toMatchObject({
+        statementsCreated: 1,
+        payoutsStarted: 1,
+        merchantsHeld: 0,
+      });
+      expect(moneyOf(await statementOf('2021-05-15'))).toEqual({
+        status: 'paid',
+        grossWon: 0,
+        cancelledWon: 0,
+        netWon: 0,
+        broughtForwardWon: 49_500,
+        dueWon: 49_500,
+        paidWon: 49_500,
+        carriedWon: 0,
+        payouts: [49_500],
+      });
+      expect(await receivableWon()).toBe(0);
+      await expectLedgerAuditGreen(t.platform, tenantId);
+    },
+  );
 });

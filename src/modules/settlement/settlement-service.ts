@@ -162,6 +162,7 @@ export class SettlementService {
       payoutsResolved: inFlight.resolved,
       payoutsRetried: retried.count,
       merchantsBlocked: batch?.merchantsBlocked ?? 0,
+      merchantsHeld: batch?.merchantsHeld ?? 0,
       more: inFlight.more || retried.more || (batch?.more ?? false),
     };
     return {
@@ -202,19 +203,18 @@ export class SettlementService {
       statementsCreated: 0,
       payoutsStarted: 0,
       merchantsBlocked: 0,
+      merchantsHeld: 0,
     };
     const held = (await this.deps.freezes?.settlementHeld(tenantId)) ?? new Set<string>();
     for (const merchant of page) {
-      if (held.has(merchant.id)) {
-        counts.merchantsBlocked += 1;
-        continue;
-      }
       const receivable = receivables.get(merchant.receivableAccountId);
       if (!needsStatement(figures.get(merchant.id) ?? NOTHING_MOVED, receivable)) continue;
-      const outcome = await this.settleMerchant(tenantId, merchant, day);
+      const payoutHeld = held.has(merchant.id);
+      const outcome = await this.settleMerchant(tenantId, merchant, day, payoutHeld);
       counts.merchantsBlocked += outcome.kind === 'blocked' ? 1 : 0;
       if (outcome.kind !== 'created') continue;
       counts.statementsCreated += 1;
+      counts.merchantsHeld += payoutHeld ? 1 : 0;
       if (!outcome.payout) continue;
       counts.payoutsStarted += 1;
       await this.payouts.send(tenantId, outcome.payout);
@@ -230,11 +230,15 @@ export class SettlementService {
   /**
    * The statement and its money in one transaction, with the merchant's accounts locked: the fee
    * transfer, then a hold for the payout. The bank is called after commit (PayoutDesk.send).
+   * While a fraud case holds the merchant's payouts the day still gets its statement and its fee and
+   * commission, so none goes uncharged; only the payout waits, and the first statement after the
+   * release brings the due forward and pays it.
    */
   private async settleMerchant(
     tenantId: string,
     merchant: Merchant,
     day: BusinessDay,
+    payoutHeld: boolean,
   ): Promise<SettleOutcome> {
     return transactionWithRetry(this.db, async (tx) => {
       await this.lockMerchantAccounts(tx, tenantId, merchant);
@@ -262,9 +266,11 @@ export class SettlementService {
         commerce,
         now,
         receivable,
+        payoutHeld,
       });
       await insertStatement(tx, statement);
-      const payoutWon = payable(statement.dueWon, receivable.availableWon);
+      const payoutWon =
+        statement.status === 'paying' ? payable(statement.dueWon, receivable.availableWon) : 0;
       const payout =
         payoutWon > 0
           ? await this.payouts.open(tx, statement, await this.payee(tx, merchant), 1, payoutWon)
@@ -522,10 +528,12 @@ function composeStatement(input: {
   commerce: Statement['commerce'];
   receivable: Account;
   now: Date;
+  payoutHeld: boolean;
 }): Statement {
   const { merchant, day, figures, feeWon, now } = input;
   const netWon = figures.grossWon - figures.cancelledWon - feeWon;
   const dueWon = input.receivable.availableWon - figures.laterNetWon;
+  const payableWon = payable(dueWon, input.receivable.availableWon);
   return {
     tenantId: merchant.tenantId,
     id: input.id,
@@ -533,7 +541,7 @@ function composeStatement(input: {
     businessDate: day.date,
     periodStart: day.start,
     periodEnd: day.end,
-    status: payable(dueWon, input.receivable.availableWon) > 0 ? 'paying' : 'nothing_to_pay',
+    status: payableWon === 0 ? 'nothing_to_pay' : input.payoutHeld ? 'held' : 'paying',
     paymentsCount: figures.paymentsCount,
     grossWon: figures.grossWon,
     cancellationsCount: figures.cancellationsCount,

@@ -143,7 +143,7 @@ describe.each(databaseKinds())('merchant settlement on %s', (kind) => {
     expect(again.pass).toMatchObject({ statementsCreated: 0, payoutsStarted: 0 });
     expect(again.totals).toEqual({
       statements: 2,
-      byStatus: { paying: 0, paid: 2, failed: 0, nothing_to_pay: 0 },
+      byStatus: { paying: 0, paid: 2, failed: 0, nothing_to_pay: 0, held: 0 },
       grossWon: 61_000,
       cancelledWon: 5_000,
       feeWon: 0,

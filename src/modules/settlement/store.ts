@@ -194,6 +194,7 @@ export async function selectDayTotals(sql: Sql, tenantId: string, date: string):
        count(*) filter (where status = 'paid')::bigint as paid,
        count(*) filter (where status = 'failed')::bigint as failed,
        count(*) filter (where status = 'nothing_to_pay')::bigint as nothing_to_pay,
+       count(*) filter (where status = 'held')::bigint as held,
        coalesce(sum(gross_won), 0)::bigint as gross_won, coalesce(sum(cancelled_won), 0)::bigint as cancelled_won,
        coalesce(sum(fee_won), 0)::bigint as fee_won, coalesce(sum(net_won), 0)::bigint as net_won,
        coalesce(sum(due_won - net_won - coalesce((commerce->>'netWon')::bigint, 0)), 0)::bigint
@@ -210,6 +211,7 @@ export async function selectDayTotals(sql: Sql, tenantId: string, date: string):
       paid: won('paid'),
       failed: won('failed'),
       nothing_to_pay: won('nothing_to_pay'),
+      held: won('held'),
     },
     grossWon: won('gross_won'),
     cancelledWon: won('cancelled_won'),

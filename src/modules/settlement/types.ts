@@ -88,7 +88,8 @@ export type PresetFeeRule = Omit<FeeRule, 'tenantId' | 'createdBy' | 'createdAt'
  * failed: the last payout was refused; the money stayed in the receivable and is paid again later ·
  * nothing_to_pay: nothing was payable (no money due, or cancellations took it), the balance is carried.
  */
-export type StatementStatus = 'paying' | 'paid' | 'failed' | 'nothing_to_pay';
+/** `held`: a fraud case holds the merchant's payouts; the due is carried to the first statement after release. */
+export type StatementStatus = 'paying' | 'paid' | 'failed' | 'nothing_to_pay' | 'held';
 
 /**
  * A merchant's settlement (정산) for one business day. The day's figures add up as
@@ -181,6 +182,7 @@ export interface PassReport {
   payoutsResolved: number;
   payoutsRetried: number;
   merchantsBlocked: number;
+  merchantsHeld: number;
   /** A bound was hit: call again to continue. */
   more: boolean;
 }

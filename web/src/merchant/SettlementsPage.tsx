@@ -13,7 +13,13 @@ import { Badge, Page } from '../ui/Page.js';
 import { PagedList } from '../ui/PagedList.js';
 
 const PAGE_SIZE = 20;
-const STATUS_TONE = { paying: 'info', paid: 'good', failed: 'bad', nothing_to_pay: 'neutral' } as const;
+const STATUS_TONE = {
+  paying: 'info',
+  paid: 'good',
+  failed: 'bad',
+  nothing_to_pay: 'neutral',
+  held: 'warn',
+} as const;
 const PAYOUT_TONE = { pending: 'info', succeeded: 'good', failed: 'bad' } as const;
 
 /** The money lines of a statement, in the order they add up. */

@@ -18,7 +18,13 @@ import { Badge, DataName, Page } from '../ui/Page.js';
 import { PagedList } from '../ui/PagedList.js';
 
 const PAGE_SIZE = 50;
-const STATUS_TONE = { paying: 'info', paid: 'good', failed: 'bad', nothing_to_pay: 'neutral' } as const;
+const STATUS_TONE = {
+  paying: 'info',
+  paid: 'good',
+  failed: 'bad',
+  nothing_to_pay: 'neutral',
+  held: 'warn',
+} as const;
 
 function Totals({ day }: { day: SettlementDay }) {
   const { t } = useLanguage();
