@@ -408,10 +408,14 @@ export class MerchantFundService {
    * seen through under its key (the bank may have paid it); only opening one is refused.
    */
   private async assertMerchantNotFrozen(tx: Sql, tenantId: string, found: StoredApplication): Promise<void> {
-    const frozen = await this.freezes.frozenAmong(tenantId, [], tx);
-    const freeze = frozen.get(`merchant:${found.merchantId}`) ?? frozen.get(`settlement:${found.merchantId}`);
+    const freeze = await this.merchantFreezeOf(tx, tenantId, found.merchantId);
     if (!freeze || freeze.kind === 'member') return;
     throw FundErrors.merchantFrozen(found, { id: freeze.id, caseId: freeze.caseId, kind: freeze.kind });
+  }
+
+  private async merchantFreezeOf(sql: Sql, tenantId: string, merchantId: string) {
+    const frozen = await this.freezes.frozenAmong(tenantId, [], sql);
+    return frozen.get(`merchant:${merchantId}`) ?? frozen.get(`settlement:${merchantId}`);
   }
 
   async reject(
@@ -555,7 +559,12 @@ export class MerchantFundService {
     if (refused && !refused.ok) throw new Error(`ledger refused ${refused.id}: ${refused.code}`);
   }
 
-  /** Disbursements left open by an unknown bank answer: the bank's record decides, else the same key is sent again. */
+  /**
+   * Disbursements left open by an unknown bank answer: the bank's record decides, else the same key is
+   * sent again, unless a fraud case has frozen the merchant or held its payouts since the approval:
+   * a disbursement the bank never received is then not sent but failed (MERCHANT_FROZEN, the pool's
+   * hold voided), and the operator may approve it again after the release.
+   */
   async reconcileDisbursements(tenantId: string, now: Date): Promise<number> {
     const ids = await selectApplicationIdsWithStatus(
       this.db,
@@ -568,11 +577,23 @@ export class MerchantFundService {
       const found = await selectApplication(this.db, tenantId, id);
       if (!found) continue;
       const key = disbursementKeyOf(tenantId, id, found.disbursementAttempt);
-      const outcome =
-        (await this.deps.bank.lookup(key)) ?? (await this.deposit(tenantId, id, found.disbursementAttempt));
+      const known = await this.deps.bank.lookup(key);
+      if (!known && (await this.merchantFreezeOf(this.db, tenantId, found.merchantId))) {
+        await this.abandonForFreeze(tenantId, id, found.disbursementAttempt);
+        continue;
+      }
+      const outcome = known ?? (await this.deposit(tenantId, id, found.disbursementAttempt));
       await this.completeDisbursement(tenantId, id, found.disbursementAttempt, outcome);
     }
     return ids.length;
+  }
+
+  private async abandonForFreeze(tenantId: string, applicationId: string, attempt: number): Promise<void> {
+    await transactionWithRetry(this.db, async (tx) => {
+      const found = await selectApplication(tx, tenantId, applicationId, 'for update');
+      if (found?.status !== 'approved' || found.disbursementAttempt !== attempt) return;
+      await this.disbursementFailed(tx, tenantId, found, 'MERCHANT_FROZEN');
+    });
   }
 
   /**

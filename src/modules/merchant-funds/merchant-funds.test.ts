@@ -490,6 +490,36 @@ describe.each(databaseKinds())('merchant funds (소상공인 경영안정자금)
     expect(await loansWon()).toBe(1_000_000);
   });
 
+  it('sends no disbursement the bank never received once the merchant is frozen: failed, the pool whole, approvable after release', async () => {
+    const id = await pendingApplication(1_200_000);
+    const before = bankBalanceOf(bookstoreId);
+    // The request timed out before the bank saw it: reconciliation would send it again under its key.
+    t.bank.injectFaults('timeout');
+    expectInProgress(await approve(id));
+    expect((await pool()).availableWon).toBe(POOL_WON - 1_200_000);
+    const { freezeId } = await fraudCaseOnBookstore('hold_settlement');
+    t.clock.set(kst('2021-05-13T12:05:00'));
+    expect(await t.platform.merchantFunds.reconcileDisbursements(tenantId, t.clock.now())).toBe(1);
+    const [loan] = (await bookstore.get('/v1/merchant/fund-applications')).body.items;
+    expect(loan).toMatchObject({
+      applicationId: id,
+      status: 'disbursement_failed',
+      bankFailureCode: 'MERCHANT_FROZEN',
+    });
+    expect(bankBalanceOf(bookstoreId)).toBe(before);
+    expect(await pool()).toMatchObject({ availableWon: POOL_WON, disbursedWon: 0 });
+    expect(await loansWon()).toBe(0);
+    // The job again finds nothing to send.
+    expect(await t.platform.merchantFunds.reconcileDisbursements(tenantId, t.clock.now())).toBe(0);
+    expect(bankBalanceOf(bookstoreId)).toBe(before);
+
+    await release(freezeId);
+    expect((await approve(id)).body.status).toBe('disbursed');
+    expect(bankBalanceOf(bookstoreId)).toBe(before + 1_200_000);
+    expect(await loansWon()).toBe(1_200_000);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
   it('voids the hold when the bank refuses, and pays once when approved again', async () => {
     const applied = await apply(bookstore, {
       amountWon: 2_000_000,
