@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchBrowser, PHONE, screenshot } from './support/browser.js';
 import { describeJourneys } from './support/journey.js';
 
-const JOURNEY_TIMEOUT_MS = 120_000;
+const JOURNEY_TIMEOUT_MS = 300_000;
 const ADMIN = { phone: '010-9000-0117', password: 'Hanbat-platform-e2e-9f2k' };
 
 const CITIES = [

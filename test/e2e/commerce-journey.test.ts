@@ -18,7 +18,8 @@ import { ensureWebBuilt } from './support/web-build.js';
 
 const browserFound = chromiumAvailable();
 const browserRequired = process.env.REQUIRE_BROWSER === '1';
-const JOURNEY_TIMEOUT_MS = 180_000;
+const JOURNEY_TIMEOUT_MS = 300_000;
+const PHOTO_PROCESS_START_MS_MAX = 120_000;
 
 async function tokenOf(baseUrl: string, person: { phone: string; password: string }): Promise<string> {
   const session = await fetch(`${baseUrl}/v1/sessions`, {
@@ -193,7 +194,8 @@ describe.skipIf(!browserFound && !browserRequired)('the mall and delivery in a r
         .filter({ hasText: '유기농 쌀 10kg' })
         .getByLabel('사진 올리기')
         .setInputFiles({ name: 'rice.jpg', mimeType: 'image/jpeg', buffer: photo });
-      await market.getByText('사진을 올렸습니다.').waitFor();
+      // The first photo starts the image process (TypeScript compiled, libvips loaded): slow on a busy machine.
+      await market.getByText('사진을 올렸습니다.').waitFor({ timeout: PHOTO_PROCESS_START_MS_MAX });
       await expectAccessible(market, 'catalogue editor');
 
       const citizen = await person('citizen', PHONE);

@@ -6,7 +6,7 @@ import { DESKTOP, PHONE, screenshot } from './support/browser.js';
 import { apiCall, apiToken, describeJourneys } from './support/journey.js';
 import { eventually, logIn } from './support/people.js';
 
-const JOURNEY_TIMEOUT_MS = 180_000;
+const JOURNEY_TIMEOUT_MS = 300_000;
 
 /** Reads the API as a person, for checks beside what the browser shows. */
 async function apiAs(baseUrl: string, person: { phone: string; password: string }) {

@@ -5,7 +5,7 @@ import { PHONE, screenshot } from './support/browser.js';
 import { apiCall, apiToken, describeJourneys } from './support/journey.js';
 import { confirmWithPin, logIn } from './support/people.js';
 
-const JOURNEY_TIMEOUT_MS = 120_000;
+const JOURNEY_TIMEOUT_MS = 300_000;
 
 /** Charges the demo citizen's wallet through the API, so the journey is about giving. */
 async function charge(baseUrl: string, amountWon: number): Promise<void> {

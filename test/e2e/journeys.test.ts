@@ -20,7 +20,7 @@ import {
  * Screenshots of each main screen land in test-results/screenshots/ for a reviewer.
  */
 
-const JOURNEY_TIMEOUT_MS = 120_000;
+const JOURNEY_TIMEOUT_MS = 300_000;
 
 /** No internal id (pay_…, usr_…, mer_…) and no machine code (settlement.run, traditional_market) on screen. */
 async function expectNoRawCodes(page: Page): Promise<void> {

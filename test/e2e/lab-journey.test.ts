@@ -7,7 +7,7 @@ import { DESKTOP, screenshot } from './support/browser.js';
 import { describeJourneys } from './support/journey.js';
 import { eventually, logIn } from './support/people.js';
 
-const JOURNEY_TIMEOUT_MS = 240_000;
+const JOURNEY_TIMEOUT_MS = 300_000;
 
 /** Last calendar month in Seoul, 'YYYY-MM-DD': where the demo start puts its synthetic history. */
 function lastMonthInSeoul(): { from: string; to: string } {

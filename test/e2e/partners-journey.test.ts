@@ -4,7 +4,7 @@ import { DESKTOP, screenshot } from './support/browser.js';
 import { describeJourneys } from './support/journey.js';
 import { logIn } from './support/people.js';
 
-const JOURNEY_TIMEOUT_MS = 120_000;
+const JOURNEY_TIMEOUT_MS = 300_000;
 
 describeJourneys('동행협약 partners in a real browser', (journey) => {
   it(

@@ -20,7 +20,7 @@ import { eventually, expectNoKoreanOnScreen, logIn, signUpByApi } from './suppor
  * to do next; and item 6's own title per screen and error titles that say what happened.
  */
 
-const JOURNEY_TIMEOUT_MS = 180_000;
+const JOURNEY_TIMEOUT_MS = 300_000;
 const TITLE_SUFFIX = '온통대전';
 const NEWCOMER = { phone: '010-5555-0911', password: 'Hanbat-phone-9f2k', name: '최새내' };
 const PIN = '864213';

@@ -8,7 +8,7 @@ import { PHONE, screenshot } from './support/browser.js';
 import { apiCall, apiToken, describeJourneys } from './support/journey.js';
 import { logIn } from './support/people.js';
 
-const JOURNEY_TIMEOUT_MS = 120_000;
+const JOURNEY_TIMEOUT_MS = 300_000;
 
 describeJourneys('public books in a real browser', (journey) => {
   it(
