@@ -93,4 +93,14 @@ export const commerceMigrations: Migration[] = [
       alter table commerce_orders add column usage_month text;
     `,
   },
+  {
+    version: 1604,
+    name: "commerce: settlement's daily read of a merchant's captures and returns by time, not all its orders",
+    sql: `
+      create index commerce_orders_captured on commerce_orders (tenant_id, merchant_id, captured_at)
+        where captured_at is not null;
+      create index commerce_orders_returned on commerce_orders (tenant_id, merchant_id, updated_at)
+        where status = 'returned';
+    `,
+  },
 ];

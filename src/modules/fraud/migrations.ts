@@ -126,4 +126,9 @@ export const fraudMigrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 1502,
+    name: "fraud: settlement's daily read of grant claw-backs per merchant since a day's end",
+    sql: `create index fraud_grant_clawbacks_merchant on fraud_grant_clawbacks (tenant_id, merchant_id, created_at);`,
+  },
 ];
