@@ -39,6 +39,16 @@ describe.each(databaseKinds())('auto-charge, transfers and refunds on %s', (kind
     return (await client.get('/v1/me/wallet')).body;
   }
 
+  /** The member's history, oldest first, as [type, amountWon], and whether it adds up to the wallet. */
+  async function history(client: ApiClient) {
+    const items: Array<{ type: string; amountWon: number }> = (
+      await client.get('/v1/me/transactions?limit=100')
+    ).body.items;
+    const lines = items.reverse().map((item) => [item.type, item.amountWon]);
+    const sumWon = items.reduce((sum, item) => sum + item.amountWon, 0);
+    return { lines, addsUp: sumWon === (await wallet(client)).totalWon };
+  }
+
   describe('auto-charge', () => {
     it('charges whole units to cover a short payment, in one request that shows both', async () => {
       const citizen = await member(5_000);
@@ -339,12 +349,27 @@ describe.each(databaseKinds())('auto-charge, transfers and refunds on %s', (kind
       expect(failed.status).toBe(502);
       expect(failed.body.code).toBe('REFUND_PAYOUT_FAILED');
       expect(await wallet(citizen)).toMatchObject({ cashWon: 50_000 });
+      // The money left the wallet while the bank was asked and came back when it refused: both are lines.
+      expect(await history(citizen)).toEqual({
+        lines: [
+          ['charge', 50_000],
+          ['refund', -50_000],
+          ['refund_returned', 50_000],
+        ],
+        addsUp: true,
+      });
       t.bank.injectFaults('lost_response');
       const pending = await citizen.post('/v1/me/refunds');
       expect(pending.status).toBe(202);
       expect(await wallet(citizen)).toMatchObject({ cashWon: 0 });
+      // Pending at the bank: the history already shows the money held for it.
+      expect((await history(citizen)).lines.at(-1)).toEqual(['refund', -50_000]);
+      expect((await history(citizen)).addsUp).toBe(true);
       t.clock.advanceMs(60_000);
       await t.platform.scheduler.tick([tenantId]);
+      // Paid by reconciliation: the line stands, none is added twice.
+      expect(await history(citizen)).toMatchObject({ addsUp: true });
+      expect((await history(citizen)).lines).toHaveLength(4);
       const refunds = (await citizen.get('/v1/me/refunds')).body.items;
       const reconciled = refunds.find(
         (refund: { refundId: string }) => refund.refundId === pending.body.refundId,

@@ -119,7 +119,10 @@ export class RefundService {
        values ($1, $2, $3, $4, $5, $6, 'pending', $7)`,
       [tenantId, refundId, memberId, idempotencyKey, decision.amountWon, JSON.stringify(decision.rule), now],
     );
-    return (await selectRefund(tx, tenantId, refundId, false)) as Refund;
+    const refund = (await selectRefund(tx, tenantId, refundId, false)) as Refund;
+    // The hold takes the money from the wallet now, however long the bank takes: so does the history.
+    await this.recordLine(tx, tenantId, refund, 'refund', -refund.amountWon, now, { rule: refund.rule });
+    return refund;
   }
 
   private async factsOf(tx: Sql, tenantId: string, memberId: string, now: Date): Promise<RefundFacts> {
@@ -218,23 +221,34 @@ export class RefundService {
           now,
         ],
       );
-      if (paid) await this.recordPaid(tx, tenantId, refund, now);
+      if (paid) await this.deps.events.append(tx, tenantId, [refundCompletedEvent(refund, now)]);
+      else
+        await this.recordLine(tx, tenantId, refund, 'refund_returned', refund.amountWon, now, {
+          failureCode: outcome.code,
+        });
       return (await selectRefund(tx, tenantId, refundId, false)) as Refund;
     });
   }
 
-  private async recordPaid(tx: Sql, tenantId: string, refund: Refund, now: Date): Promise<void> {
+  private async recordLine(
+    tx: Sql,
+    tenantId: string,
+    refund: Refund,
+    type: 'refund' | 'refund_returned',
+    amountWon: number,
+    now: Date,
+    details: Record<string, unknown>,
+  ): Promise<void> {
     await recordActivity(tx, {
       tenantId,
       memberId: refund.memberId,
       at: now,
-      type: 'refund',
+      type,
       month: monthKey(now, await this.deps.tenants.timeZoneOf(tenantId, tx)),
-      amountWon: -refund.amountWon,
+      amountWon,
       referenceId: refund.id,
-      details: { rule: refund.rule },
+      details,
     });
-    await this.deps.events.append(tx, tenantId, [refundCompletedEvent(refund, now)]);
   }
 
   /** Pending refunds: ask the bank; one it never received is sent again under the same key. */

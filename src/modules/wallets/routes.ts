@@ -122,7 +122,7 @@ export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['wallet'],
           summary:
-            'History, newest first: every movement of the member (charges, auto-charges, payments with their source of funds and cashback, cancellations, transfers sent/received/returned, refunds, grants received/expired, orders, donations, cashback clawed back by a fraud case); other members appear by name and masked phone only',
+            'History, newest first: every movement of the member (charges, auto-charges, payments with their source of funds and cashback, cancellations, transfers sent/received/returned, refunds (a line when the money is held for the bank, and a refund_returned line if the bank refuses), grants received/expired, orders, donations, cashback clawed back by a fraud case); other members appear by name and masked phone only',
           querystring: Type.Intersect([
             PageQuerySchema,
             Type.Object({

@@ -50,6 +50,7 @@ export const HISTORY_LINE_TYPES = [
   'transfer_received',
   'transfer_returned',
   'refund',
+  'refund_returned',
   'grant_received',
   'grant_expired',
   'order',

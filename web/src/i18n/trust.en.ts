@@ -126,6 +126,7 @@ export const trustEn: typeof trustKo = {
       transfer_received: 'Received',
       transfer_returned: 'Transfer returned',
       refund: 'Refund',
+      refund_returned: 'Refund failed (back in the wallet)',
       grant_received: 'Grant received',
       grant_expired: 'Grant expired',
       order: 'Order (mall or delivery)',

@@ -122,6 +122,7 @@ export const trustKo = {
       transfer_received: '받은 송금',
       transfer_returned: '송금 반환',
       refund: '환불',
+      refund_returned: '환불 실패 (잔액으로 돌아옴)',
       grant_received: '지원금 지급',
       grant_expired: '지원금 소멸',
       order: '주문 (몰·배달)',

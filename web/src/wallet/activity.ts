@@ -86,7 +86,7 @@ export const ACTIVITY_GROUPS = {
   payment: ['payment'],
   payment_cancellation: ['payment_cancellation'],
   transfer: ['transfer_sent', 'transfer_received', 'transfer_returned'],
-  refund: ['refund'],
+  refund: ['refund', 'refund_returned'],
   grant: ['grant_received', 'grant_expired'],
   order: ['order', 'order_released', 'order_cashback', 'order_returned'],
   donation: ['donation'],
