@@ -206,6 +206,47 @@ describe.each(databaseKinds())('fraud cases and actions on %s', (kind) => {
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
+  it('claws back a new payment of a member flagged again, skipping the one an earlier case clawed back', async () => {
+    const paid = await citizen.post('/v1/me/payments', { merchantCode: cafeCode, amountWon: 20_000 });
+    expect(paid.status).toBe(201);
+    const newCashbackWon = paid.body.cashback.amountWon as number;
+    expect(newCashbackWon).toBeGreaterThan(0);
+    const memberId = (await t.platform.members.findByPhone(tenantId, '010-7716-0001'))?.id;
+    // An alert naming the payment clawed back above and the new one (the fraud module's own table).
+    await t.db.query(
+      `insert into fraud_alerts (tenant_id, id, rule, subject_kind, subject_id, member_id, merchant_id, district, score, status,
+         explanation_ko, explanation_en, evidence, first_seen_at, last_seen_at)
+       values ($1, 'falt_again0000000001', 'repeated_pair', 'pair', 'pair-again', $2, null, null, 60, 'open', '시험', 'test', $3, now(), now())`,
+      [
+        tenantId,
+        memberId,
+        JSON.stringify({ paymentIds: [paymentId, paid.body.paymentId], transferIds: [], cycle: null }),
+      ],
+    );
+    const caseId = (await operator.post('/v1/operator/fraud/cases', { alertIds: ['falt_again0000000001'] }))
+      .body.caseId;
+    const walletBefore = (await citizen.get('/v1/me/wallet')).body;
+    const confirmed = await operator.post(`/v1/operator/fraud/cases/${caseId}/decision`, {
+      decision: 'confirmed',
+      reason: '다시 적발',
+      actions: ['claw_back'],
+    });
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    expect(confirmed.body.effects.clawbacks).toEqual([
+      {
+        paymentId: paid.body.paymentId,
+        memberId,
+        owedWon: newCashbackWon,
+        clawedWon: newCashbackWon,
+        receivableWon: 0,
+      },
+    ]);
+    expect((await citizen.get('/v1/me/wallet')).body.cashbackWon).toBe(
+      walletBefore.cashbackWon - newCashbackWon,
+    );
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
   it('reads its thresholds as policy rule values set through the policy rule routes', async () => {
     const at = t.clock.now();
     expect((await t.platform.fraud.thresholdsAt(tenantId, at)).fraud_cycle_edge_min_won).toBe(100_000);

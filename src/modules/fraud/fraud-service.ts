@@ -670,13 +670,17 @@ export class FraudService {
     const locked = new Map(
       (await this.deps.payments.lockPayments(tx, tenantId, paymentIds)).map((p) => [p.id, p]),
     );
-    const payments = paymentIds.flatMap((id) => locked.get(id) ?? []);
     const done = await tx.query<{ payment_id: string }>(
       `select payment_id from fraud_clawbacks where tenant_id = $1 and payment_id = any($2::text[])
        union select payment_id from fraud_grant_clawbacks where tenant_id = $1 and payment_id = any($2::text[])`,
       [tenantId, paymentIds],
     );
-    if (done.length > 0) throw FraudErrors.alreadyClawedBack(done.map((r) => r.payment_id).sort());
+    // A member flagged again names earlier payments too: those an earlier case clawed back are skipped,
+    // so the new ones can still be clawed back; a case naming none but those is refused.
+    const clawedAlready = new Set(done.map((row) => row.payment_id));
+    const fresh = paymentIds.filter((id) => !clawedAlready.has(id));
+    if (fresh.length === 0) throw FraudErrors.alreadyClawedBack([...clawedAlready].sort());
+    const payments = fresh.flatMap((id) => locked.get(id) ?? []);
     const now = this.clock.now();
     const grantAccountIds = payments.flatMap((p) => p.paidFrom.grantParts.map((part) => part.accountId));
     const grants = await this.grantReturns.lock(tx, tenantId, grantAccountIds, now);
