@@ -198,6 +198,12 @@ describe.each(databaseKinds())('동행협약 partners on %s', (kind) => {
     const replay = await deposit(partnerId, 1_000_000, 'dep-1', account);
     expect(replay.body.depositId).toBe(first.body.depositId);
     expect(t.bank.balanceOf(account)).toBe(SANDBOX_OPENING_WON - 1_000_000);
+    // The same key from another account is another request: refused, not answered as if it were paid.
+    const otherAccount = { bankCode: 'SANDBOX', accountNumber: `777-${nextCount()}` };
+    const reused = await deposit(partnerId, 1_000_000, 'dep-1', otherAccount);
+    expect(reused.status).toBe(409);
+    expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(t.bank.balanceOf(otherAccount)).toBe(SANDBOX_OPENING_WON);
     expect(await balanceWon(partnerDepositAccountId(partnerId))).toBe(1_000_000);
 
     t.bank.injectFaults('fail');

@@ -362,7 +362,12 @@ export class PartnerAgreements {
         principalId: actorUserId,
         key: idempotencyKey,
         claimant: 'partner_deposit',
-        request: { partnerId, amountWon: input.amountWon },
+        // The account the money is drawn from is part of the request: the same key for another is refused.
+        request: {
+          partnerId,
+          amountWon: input.amountWon,
+          bankAccount: { bankCode: input.bankAccount.bankCode, accountNumber: input.bankAccount.accountNumber },
+        },
       });
       await this.partner(tx, tenantId, partnerId);
       const [existing] = await tx.query<Record<string, unknown>>(
