@@ -86,6 +86,21 @@ describe.each(databaseKinds())('fraud cases and actions on %s', (kind) => {
       actions: ['freeze_member'],
     });
     expect(dismissWithActions.status).toBe(400);
+    // A reason or note that shows nothing (spaces, a zero-width space, a Hangul filler) is no reason.
+    for (const blank of ['   ', '\u200b', '\u3164']) {
+      const refused = await operator.post(`/v1/operator/fraud/cases/${caseId}/decision`, {
+        decision: 'dismissed',
+        reason: blank,
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ code: 'INVALID_INPUT', field: 'reason' });
+      const note = await operator.post(`/v1/operator/fraud/cases/${caseId}/notes`, { text: blank });
+      expect(note.status).toBe(400);
+    }
+    expect((await operator.get(`/v1/operator/fraud/cases/${caseId}`)).body).toMatchObject({
+      status: 'open',
+      notes: [],
+    });
     expect(
       (
         await operator.post('/v1/operator/fraud/cases/fcase_nope/decision', {
@@ -165,6 +180,10 @@ describe.each(databaseKinds())('fraud cases and actions on %s', (kind) => {
     );
 
     const freezeId = confirmed.body.effects.freezes[0].freezeId;
+    const blankRelease = await operator.post(`/v1/operator/fraud/freezes/${freezeId}/release`, {
+      reason: ' ',
+    });
+    expect(blankRelease.status).toBe(400);
     expect(
       (await operator.post(`/v1/operator/fraud/freezes/${freezeId}/release`, { reason: 'appeal upheld' }))
         .status,

@@ -4,6 +4,7 @@ import type { Database, Sql } from '../../db/database.js';
 import { invalidInput } from '../../errors.js';
 import { recordId } from '../../ids.js';
 import { monthKey } from '../../time.js';
+import { isBlank } from '../../visible-text.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import { CONSUME_LIMIT_MAX, type EventFeed } from '../events/event-feed.js';
 import type { FeedEvent } from '../events/types.js';
@@ -423,6 +424,7 @@ export class FraudService {
     actorUserId: string,
     input: { alertIds: string[]; assignee?: string; note?: string },
   ): Promise<FraudCase> {
+    assertVisible({ note: input.note, assignee: input.assignee });
     const alertIds = [...new Set(input.alertIds)];
     if (alertIds.length === 0 || alertIds.length > CASE_ALERTS_MAX)
       throw invalidInput(
@@ -477,6 +479,7 @@ export class FraudService {
     caseId: string,
     input: { text: string; assignee?: string },
   ): Promise<FraudCase> {
+    assertVisible({ text: input.text, assignee: input.assignee });
     await this.db.transaction(async (tx) => {
       const fraudCase = await lockCase(tx, tenantId, caseId);
       const note = { at: this.clock.now().toISOString(), by: actorUserId, text: input.text };
@@ -566,6 +569,7 @@ export class FraudService {
     input: { decision: 'dismissed' | 'confirmed'; reason: string; actions: FraudAction[] },
     outerTx?: Sql,
   ): Promise<FraudCase> {
+    assertVisible({ reason: input.reason });
     const actions = [...new Set(input.actions)];
     if (input.decision === 'dismissed' && actions.length > 0) throw FraudErrors.actionsNeedConfirmation();
     const work = async (tx: Sql) => {
@@ -890,6 +894,7 @@ export class FraudService {
     freezeId: string,
     reason: string,
   ): Promise<FraudFreeze> {
+    assertVisible({ reason });
     return this.db.transaction(async (tx) => {
       const [row] = await tx.query<FreezeRow>(
         'select * from fraud_freezes where tenant_id = $1 and id = $2 for update',
@@ -1190,4 +1195,16 @@ function toGrantClawback(
     clawedWon: r.clawed_won,
     receivableWon: r.receivable_won - settledWon,
   };
+}
+
+/**
+ * An operator's reason, note or assignee is read by others (a frozen member reads the reason): one of
+ * spaces or invisible characters says nothing, so it is refused like a missing one.
+ */
+function assertVisible(fields: Record<string, string | undefined>): void {
+  const blank = Object.entries(fields).find(([, text]) => text !== undefined && isBlank(text));
+  if (blank)
+    throw invalidInput(`${blank[0]} must show some text`, `${blank[0]}에 보이는 글자를 적어 주세요`, {
+      field: blank[0],
+    });
 }
