@@ -31,6 +31,12 @@ export function localDate(at: Date, timeZone: string): LocalDate {
   return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day) };
 }
 
+/** 'YYYY-MM-DD' of the instant in the time zone: the date a person there reads on a document. */
+export function localIsoDate(at: Date, timeZone: string): string {
+  const { year, month, day } = localDate(at, timeZone);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
 /** 'YYYY-MM' of the instant in the time zone: the key of monthly caps and usage. */
 export function monthKey(at: Date, timeZone: string): string {
   const { year, month } = localDate(at, timeZone);

@@ -1,4 +1,5 @@
 import { drawRows, formatWon, renderKoreanPdf } from '../../documents/korean-pdf.js';
+import { localIsoDate } from '../../time.js';
 import type { Charity, Donation } from './types.js';
 
 export interface DonationRecord {
@@ -7,6 +8,8 @@ export interface DonationRecord {
   donations: Donation[];
   charities: Map<string, Charity>;
   issuedAt: Date;
+  /** The city's: dates are printed as its residents read them. */
+  timeZone: string;
 }
 
 const SOURCE_LABEL = { cash: '충전금', cashback: '캐시백', grant: '정책지원금' } as const;
@@ -19,7 +22,7 @@ export function donationRecordPdf(record: DonationRecord): Promise<Buffer> {
     doc.fontSize(10).text(`Donation record ${record.year}`);
     doc.moveDown();
     doc.fontSize(11).text(`성명 Name: ${record.memberName}`);
-    doc.text(`발급일 Issued: ${record.issuedAt.toISOString().slice(0, 10)}`);
+    doc.text(`발급일 Issued: ${localIsoDate(record.issuedAt, record.timeZone)}`);
     doc.moveDown();
     const columns = [0, 90, 290, 370];
     drawRows(doc, columns, [['날짜 Date', '기부처 Charity', '재원 Source', '금액 Amount']], {
@@ -29,7 +32,7 @@ export function donationRecordPdf(record: DonationRecord): Promise<Buffer> {
       doc,
       columns,
       record.donations.map((donation) => [
-        donation.createdAt.toISOString().slice(0, 10),
+        localIsoDate(donation.createdAt, record.timeZone),
         record.charities.get(donation.charityId)?.name ?? donation.charityId,
         SOURCE_LABEL[donation.source],
         formatWon(donation.amountWon),

@@ -403,6 +403,7 @@ export class GivingService {
       donations,
       charities: new Map(charities.map((charity) => [charity.id, charity])),
       issuedAt: this.clock.now(),
+      timeZone,
     });
   }
 

@@ -295,6 +295,8 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
     'renders a year of donations as a PDF record with the charity, source and amounts',
     async () => {
       assertPdfTools();
+      // 07:30 in Daejeon is still the day before in UTC: the record prints the city's dates.
+      t.clock.set(kst('2021-05-14T07:30:00'));
       const charityId = await charity('대전 사랑의열매', '305-82-09999');
       const citizen = await member(100_000);
       await citizen.post('/v1/me/donations', { charityId, amountWon: 12_345, source: 'cash' });
@@ -307,7 +309,8 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
       expect(response.headers['content-type']).toBe('application/pdf');
       const text = pdfText(response.rawPayload);
       expect(text).toContain('2021년 온정나눔 기부 내역');
-      expect(text).toMatch(/2021-05-13\s+대전 사랑의열매\s+충전금\s+12,345원/);
+      expect(text).toMatch(/2021-05-14\s+대전 사랑의열매\s+충전금\s+12,345원/);
+      expect(text).toContain('발급일 Issued: 2021-05-14');
       expect(text).toMatch(/합계 Total\s+2건\s+42,345원/);
       expect(text).toContain('사회복지공동모금회');
       expect(embeddedFonts(response.rawPayload).some((name) => name.includes('NotoSansKR'))).toBe(true);

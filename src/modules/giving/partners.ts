@@ -366,7 +366,10 @@ export class PartnerAgreements {
         request: {
           partnerId,
           amountWon: input.amountWon,
-          bankAccount: { bankCode: input.bankAccount.bankCode, accountNumber: input.bankAccount.accountNumber },
+          bankAccount: {
+            bankCode: input.bankAccount.bankCode,
+            accountNumber: input.bankAccount.accountNumber,
+          },
         },
       });
       await this.partner(tx, tenantId, partnerId);

@@ -2,7 +2,7 @@ import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { DomainError, invalidInput } from '../../errors.js';
 import { recordId } from '../../ids.js';
-import { isCalendarDate, localDate } from '../../time.js';
+import { isCalendarDate, localIsoDate } from '../../time.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { BankGateway, BankOutcome } from '../bank/bank-gateway.js';
 import { FreezeService } from '../fraud/freeze-service.js';
@@ -74,11 +74,6 @@ export interface MerchantFundDeps {
    * (FUND_MERCHANT_FROZEN). The fraud module's FreezeService on this database unless given.
    */
   freezes?: FreezeService;
-}
-
-function isoDate(at: Date, timeZone: string): string {
-  const { year, month, day } = localDate(at, timeZone);
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 const holdIdOf = (applicationId: string, attempt: number) => `fund-disburse:${applicationId}:${attempt}`;
@@ -199,7 +194,7 @@ export class MerchantFundService {
     input: FundApplicationInput,
   ): Promise<FundApplication> {
     const now = this.clock.now();
-    const today = isoDate(now, await this.deps.tenants.timeZoneOf(tenantId, tx));
+    const today = localIsoDate(now, await this.deps.tenants.timeZoneOf(tenantId, tx));
     const checked = checkInput(input, today);
     // One merchant's applications are judged one at a time, so two at once cannot both fit under the cap.
     await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`${tenantId}:fund:${merchantId}`]);
@@ -207,7 +202,7 @@ export class MerchantFundService {
     if (!merchant) throw new Error(`merchant ${merchantId} passed the guard but does not exist`);
     const rules = await this.rulesAt(tenantId, now, tx);
     const timeZone = await this.deps.tenants.timeZoneOf(tenantId, tx);
-    const startedOn = checked.openedOn ?? isoDate(merchant.reviewedAt ?? merchant.createdAt, timeZone);
+    const startedOn = checked.openedOn ?? localIsoDate(merchant.reviewedAt ?? merchant.createdAt, timeZone);
     const reasons = judgeFundApplication(
       {
         merchantApproved: merchant.status === 'approved',
@@ -274,7 +269,7 @@ export class MerchantFundService {
     tenantId: string,
     applications: StoredApplication[],
   ): Promise<FundApplicationWithSchedule[]> {
-    const today = isoDate(this.clock.now(), await this.deps.tenants.timeZoneOf(tenantId));
+    const today = localIsoDate(this.clock.now(), await this.deps.tenants.timeZoneOf(tenantId));
     const installments = await selectSchedules(
       this.db,
       tenantId,
@@ -523,7 +518,7 @@ export class MerchantFundService {
         termMonths: found.termMonths,
         interestRateBp: terms.interestRateBp,
         interestSubsidyBp: terms.interestSubsidyBp,
-        disbursedOn: isoDate(now, timeZone),
+        disbursedOn: localIsoDate(now, timeZone),
       }),
     );
     await updateApplication(tx, tenantId, found.id, {
@@ -604,7 +599,7 @@ export class MerchantFundService {
     tenantId: string,
     now: Date,
   ): Promise<{ collected: number; failed: number; waiting: number }> {
-    const today = isoDate(now, await this.deps.tenants.timeZoneOf(tenantId));
+    const today = localIsoDate(now, await this.deps.tenants.timeZoneOf(tenantId));
     const tally = { collected: 0, failed: 0, waiting: 0 };
     for (const { applicationId, seq } of await selectCollectable(this.db, tenantId, today, BATCH_MAX)) {
       const outcome = await this.collectOne(tenantId, applicationId, seq, today);
@@ -681,7 +676,7 @@ export class MerchantFundService {
 
   /** The pool's figures; the outstanding principal is checked against the ledger's loans account. */
   async poolReport(tenantId: string): Promise<FundPoolReport> {
-    const today = isoDate(this.clock.now(), await this.deps.tenants.timeZoneOf(tenantId));
+    const today = localIsoDate(this.clock.now(), await this.deps.tenants.timeZoneOf(tenantId));
     const totals = await selectPoolTotals(this.db, tenantId, today);
     const [city, pool, loans] = await this.deps.ledger.getAccounts(tenantId, [
       FUND_ACCOUNTS.city,

@@ -59,7 +59,7 @@ export function taxStatementRoutes(platform: Platform): FastifyPluginAsyncTypebo
         return reply
           .type('application/pdf')
           .header('content-disposition', `attachment; filename="tax-statement-${statement.year}.pdf"`)
-          .send(await taxStatementPdf(statement));
+          .send(await taxStatementPdf(statement, await platform.tenants.timeZoneOf(tenantId)));
       },
     );
 

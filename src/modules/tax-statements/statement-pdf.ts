@@ -1,4 +1,5 @@
 import { drawRows, formatWon, renderKoreanPdf } from '../../documents/korean-pdf.js';
+import { localIsoDate } from '../../time.js';
 import type { TaxStatement } from './tax-statement-service.js';
 
 function percent(rateBp: number): string {
@@ -6,7 +7,7 @@ function percent(rateBp: number): string {
 }
 
 /** The member's yearly statement as a PDF: months, the two categories, totals and what it is for. */
-export function taxStatementPdf(statement: TaxStatement): Promise<Buffer> {
+export function taxStatementPdf(statement: TaxStatement, timeZone: string): Promise<Buffer> {
   return renderKoreanPdf(
     { title: `${statement.year} 지역화폐 소득공제 사용내역`, createdAt: statement.issuedAt },
     (doc) => {
@@ -15,7 +16,7 @@ export function taxStatementPdf(statement: TaxStatement): Promise<Buffer> {
       doc.moveDown();
       doc.fontSize(11).text(`성명 Name: ${statement.memberName}`);
       doc.text(`회원번호 Member: ${statement.memberId}`);
-      doc.text(`발급일 Issued: ${statement.issuedAt.toISOString().slice(0, 10)}`);
+      doc.text(`발급일 Issued: ${localIsoDate(statement.issuedAt, timeZone)}`);
       doc.moveDown();
       const columns = [0, 80, 220, 360];
       drawRows(doc, columns, [['월 Month', '전통시장 Market', '일반 General', '합계 Total']], {

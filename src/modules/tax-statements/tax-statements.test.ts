@@ -237,6 +237,8 @@ describe.each(databaseKinds())('yearly income-tax statement on %s', (kind) => {
     'renders the statement as a PDF with an embedded Korean font, the text and the amounts',
     async () => {
       assertPdfTools();
+      // 08:30 in Daejeon is the evening before in UTC: the statement is dated as the city reads it.
+      t.clock.set(kst('2022-01-10T08:30:00'));
       const response = await t.app.inject({
         url: '/v1/me/tax-statements/2021.pdf',
         headers: { 'x-tenant-id': tenantId, authorization: `Bearer ${citizen.token}` },
@@ -247,6 +249,7 @@ describe.each(databaseKinds())('yearly income-tax statement on %s', (kind) => {
       const text = pdfText(pdf);
       expect(text).toContain('2021년 지역화폐 소득공제 사용내역서');
       expect(text).toContain('테스트 회원');
+      expect(text).toContain('발급일 Issued: 2022-01-10');
       expect(text).toMatch(/2021-05\s+60,000원\s+37,000원\s+97,000원/);
       expect(text).toMatch(/2021-06\s+0원\s+30,000원\s+30,000원/);
       expect(text).toMatch(/합계 Total\s+60,000원\s+67,000원\s+127,000원/);
