@@ -436,6 +436,14 @@ export class GivingService {
     };
   }
 
+  /** The gift's campaign while it runs; once it has ended (or before it starts) the month goes to the charity. */
+  private async openCampaignOf(tx: Sql, tenantId: string, gift: MonthlyGift, now: Date) {
+    if (gift.campaignId === null) return null;
+    const campaign = await selectCampaign(tx, tenantId, gift.campaignId);
+    if (!campaign || now < campaign.startsAt || now >= campaign.endsAt) return null;
+    return campaign;
+  }
+
   private async giveMonth(tenantId: string, gift: MonthlyGift, month: string, now: Date) {
     const donation: Donation = {
       id: `don_${gift.id}_${month}`,
@@ -460,7 +468,9 @@ export class GivingService {
         // A frozen donor's month is recorded as failed (ACCOUNT_FROZEN) and tried again, as a short wallet is.
         await this.deps.freezes.assertNotFrozen(tenantId, { memberId: gift.memberId }, tx);
         const charity = await selectCharity(tx, tenantId, gift.charityId);
-        const target = { charityName: charity?.name ?? '', campaignTitle: null };
+        const campaign = await this.openCampaignOf(tx, tenantId, gift, now);
+        donation.campaignId = campaign?.id ?? null;
+        const target = { charityName: charity?.name ?? '', campaignTitle: campaign?.title ?? null };
         await this.moveDonation(
           tx,
           tenantId,
@@ -468,6 +478,8 @@ export class GivingService {
           `${DONATION_TRANSFER_PREFIX}${gift.id}:${month}`,
           target,
         );
+        // A month given to a campaign counts for it and is matched by its partners, as a one-off gift is.
+        if (campaign) await this.partners.matchDonation(tx, tenantId, donation);
         await markGiftAttempt(tx, tenantId, gift.id, now, null);
       });
       return null;

@@ -280,6 +280,40 @@ describe.each(databaseKinds())('동행협약 partners on %s', (kind) => {
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
+  it('matches a monthly gift to a campaign while the campaign runs; once it has ended the month goes to the charity', async () => {
+    const partnerId = await partner();
+    expect((await deposit(partnerId, 100_000)).status).toBe(201);
+    const { charityId, campaignId } = await campaign();
+    expect((await pledge(partnerId, { campaignId, rateBp: 5_000, capWon: 50_000 })).status).toBe(201);
+    const { client } = await member(100_000);
+    const started = await client.post('/v1/me/donations', {
+      charityId,
+      campaignId,
+      amountWon: 10_000,
+      source: 'cash',
+      monthlyDay: 20,
+    });
+    expect(started.status).toBe(201);
+    expect(started.body.monthlyGift).toMatchObject({ campaignId, firstMonth: '2021-05' });
+
+    // (The charity's balance is paid out to its bank by its own job: the partner's side shows the match.)
+    t.clock.set(kst('2021-05-20T09:00:00'));
+    await t.platform.scheduler.tick([tenantId]);
+    expect(await statement(partnerId)).toMatchObject({ matchedWon: 5_000, depositBalanceWon: 95_000 });
+    // The campaign ended on 06-01: June's gift goes to the charity, and no pledge matches it.
+    t.clock.set(kst('2021-06-20T09:00:00'));
+    await t.platform.scheduler.tick([tenantId]);
+    const given = (await client.get('/v1/me/donations')).body.items;
+    expect(
+      given.map((d: { giftMonth: string; campaignId: string | null }) => [d.giftMonth, d.campaignId]),
+    ).toEqual([
+      ['2021-06', null],
+      ['2021-05', campaignId],
+    ]);
+    expect(await statement(partnerId)).toMatchObject({ matchedWon: 5_000, depositBalanceWon: 95_000 });
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
   it('never matches beyond the deposit or the cap, even with donations at once', async () => {
     const partnerId = await partner();
     expect((await deposit(partnerId, 25_000)).status).toBe(201);

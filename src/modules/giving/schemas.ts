@@ -106,6 +106,10 @@ export const DonationSchema = Type.Object({
 export const MonthlyGiftSchema = Type.Object({
   monthlyGiftId: Type.String(),
   charityId: Type.String(),
+  campaignId: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'each month goes to this campaign while it runs (and is matched by its partners), then to the charity',
+  }),
   amountWon: Type.Integer(),
   source: SourceSchema,
   monthlyDay: Type.Integer(),
@@ -175,6 +179,7 @@ export function monthlyGiftJson(gift: MonthlyGift) {
   return {
     monthlyGiftId: gift.id,
     charityId: gift.charityId,
+    campaignId: gift.campaignId,
     amountWon: gift.amountWon,
     source: gift.source,
     monthlyDay: gift.monthlyDay,
