@@ -117,9 +117,11 @@ export class GivingService {
   ): Promise<Charity> {
     checkCharity(input);
     const work = async (sql: Sql) => {
+      // One number however it is written: 305-82-00001 and 3058200001 are the same body.
       const [taken] = await sql.query(
-        'select 1 from charities where tenant_id = $1 and registration_number = $2',
-        [tenantId, input.registrationNumber],
+        `select 1 from charities
+         where tenant_id = $1 and regexp_replace(registration_number, '[^0-9]', '', 'g') = $2`,
+        [tenantId, digitsOf(input.registrationNumber)],
       );
       if (taken) throw GivingErrors.registrationTaken(input.registrationNumber);
       const id = recordId('chr');
@@ -532,14 +534,15 @@ function takeFromGrants(grants: Account[], amountWon: number): Posting[] {
 function checkCharity(input: NewCharity): void {
   if (isBlank(input.name) || input.name.length > 200)
     throw invalidInput('name must be 1-200 characters', '기부처 이름은 1~200자여야 합니다');
-  if (!/^[0-9-]{5,20}$/.test(input.registrationNumber))
+  if (!/^[0-9-]{5,20}$/.test(input.registrationNumber) || digitsOf(input.registrationNumber).length < 5)
     throw invalidInput(
-      'registrationNumber must be 5-20 digits or dashes',
-      '고유번호는 숫자와 - 5~20자여야 합니다',
+      'registrationNumber must be 5-20 digits or dashes, at least 5 of them digits',
+      '고유번호는 숫자와 - 5~20자(숫자 5자 이상)여야 합니다',
     );
   if (
     !/^[A-Za-z0-9_-]{2,20}$/.test(input.bankAccount.bankCode) ||
-    !/^[0-9-]{4,40}$/.test(input.bankAccount.accountNumber)
+    !/^[0-9-]{4,40}$/.test(input.bankAccount.accountNumber) ||
+    digitsOf(input.bankAccount.accountNumber).length < 4
   )
     throw invalidInput(
       'bankAccount needs a bank code and an account number',
@@ -547,4 +550,8 @@ function checkCharity(input: NewCharity): void {
     );
   if (input.description.length > TEXT_MAX)
     throw invalidInput('description is at most 2000 characters', '소개는 2000자 이하여야 합니다');
+}
+
+function digitsOf(text: string): string {
+  return text.replace(/[^0-9]/g, '');
 }

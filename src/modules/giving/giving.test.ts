@@ -157,6 +157,31 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
       description: '',
     });
     expect(duplicate.status).toBe(409);
+    // The same number written without dashes is the same charity; dashes alone are no number or account.
+    const undashed = await operator.request('POST', '/v1/operator/charities', {
+      name: '중복 (사본)',
+      registrationNumber: '3058201234',
+      bankAccount: CHARITY_BANK,
+      description: '',
+    });
+    expect({ status: undashed.status, code: undashed.body.code }).toEqual({
+      status: 409,
+      code: 'CHARITY_ALREADY_REGISTERED',
+    });
+    for (const [registrationNumber, accountNumber] of [
+      ['-----', '100-200'],
+      ['305-82-77777', '----'],
+    ])
+      expect(
+        (
+          await operator.request('POST', '/v1/operator/charities', {
+            name: '대시 재단',
+            registrationNumber,
+            bankAccount: { ...CHARITY_BANK, accountNumber },
+            description: '',
+          })
+        ).status,
+      ).toBe(400);
     expect((await citizen.request('POST', '/v1/operator/charities', {})).status).toBe(403);
     expect(await wallet(citizen)).toMatchObject({ cashWon: 10_000, cashbackWon: 0 });
     expect(await charityBalanceWon(charityId)).toBe(0);
