@@ -125,7 +125,7 @@ describe('a detector with bounded memory', () => {
     const cancel = (p: PaymentFact, afterHours: number, memberId = member) =>
       detector.observe({
         kind: 'cancel',
-        id: `cancel-${p.id}`,
+        id: `cancel-${p.id}-${afterHours}`,
         at: p.at + afterHours * 60 * MINUTE_MS,
         paymentId: p.id,
         memberId,
@@ -144,6 +144,9 @@ describe('a detector with bounded memory', () => {
     const counted = [paid(103, 5_000), paid(104, 5_000), paid(105, 5_000)] as const;
     expect(capGaming(cancel(noCashback, 1))).toEqual([]);
     expect(capGaming(cancel(otherMembers, 1, 'mem-other'))).toEqual([]);
+    // One payment cancelled in three parts is one payment, not three.
+    expect(capGaming(cancel(counted[0], 1))).toEqual([]);
+    expect(capGaming(cancel(counted[0], 1.5))).toEqual([]);
     expect(capGaming(cancel(counted[0], 2))).toEqual([]);
     expect(capGaming(cancel(counted[1], 2))).toEqual([]);
     expect(capGaming(cancel(counted[2], 2))).toEqual([counted.map((p) => p.id)]);

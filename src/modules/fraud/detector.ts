@@ -487,7 +487,14 @@ export class FraudDetector {
       return [];
     const list = this.listOf(this.cancels, c.memberId, c.at);
     list.push({ at: c.at, cancel: c, payment });
-    const recent = list.filter((x) => x.at >= c.at - t.fraud_sustained_window_days * DAY_MS);
+    // Payments, not cancellations: one payment refunded in three parts is one payment cancelled.
+    const recent = [
+      ...new Map(
+        list
+          .filter((x) => x.at >= c.at - t.fraud_sustained_window_days * DAY_MS)
+          .map((x) => [x.payment.id, x] as const),
+      ).values(),
+    ];
     if (recent.length < t.fraud_cancel_count_min) return [];
     const lines = recent.slice(-EVIDENCE_PAYMENTS_MAX).map((x) => ({
       ko: `${this.time.format(x.payment.at)} ${won(x.payment.amountWon)} 결제(캐시백 ${won(x.payment.cashbackWon)}) → ${Math.round((x.at - x.payment.at) / HOUR_MS)}시간 뒤 취소`,
