@@ -74,4 +74,35 @@ describe('problem handler', () => {
     expect(wrongType.json().messages.ko).toContain('Content-Type');
     await Promise.all([app.close(), app2.close()]);
   });
+
+  it('answers a CSV route sent JSON with 415, not with what the parsed JSON lacks', async () => {
+    const app = Fastify({ logger: false });
+    registerProblemHandlers(app);
+    app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    app.post(
+      '/upload',
+      { schema: { consumes: ['text/csv'], body: { type: 'string', minLength: 1 } } },
+      async (request) => ({ length: (request.body as string).length }),
+    );
+    const asJson = await app.inject({ method: 'POST', url: '/upload', payload: { rows: [] } });
+    expect(asJson.statusCode).toBe(415);
+    expect(asJson.json()).toMatchObject({ code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
+    expect(asJson.json().messages.en).toContain('text/csv');
+    // The right type with a body the schema refuses is still a 400 naming what is wrong.
+    const emptyCsv = await app.inject({
+      method: 'POST',
+      url: '/upload',
+      headers: { 'content-type': 'text/csv; charset=utf-8' },
+      payload: '',
+    });
+    expect(emptyCsv.statusCode).toBe(400);
+    const csv = await app.inject({
+      method: 'POST',
+      url: '/upload',
+      headers: { 'content-type': 'text/csv' },
+      payload: 'a,b',
+    });
+    expect(csv.json()).toEqual({ length: 3 });
+    await app.close();
+  });
 });

@@ -113,6 +113,8 @@ export function registerProblemHandlers(
 ): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof DomainError) return sendProblem(request, reply, error);
+    if (error.validation && error.validationContext === 'body' && !consumesContentOf(request))
+      return sendProblem(request, reply, unsupportedMediaType(request));
     if (error.validation) {
       return sendProblem(
         request,
@@ -178,5 +180,26 @@ function overLongParameter(): DomainError {
     httpStatus: 414,
     message: 'a path parameter is longer than any id',
     messageKo: FRAMEWORK_MESSAGES_KO.FST_ERR_MAX_PARAM_LENGTH as string,
+  });
+}
+
+/**
+ * A route that consumes only some media types (a CSV upload) and is sent another, whose parsed body then
+ * fails the schema, is told its content type is wrong (415) rather than what the parsed body lacks.
+ */
+function consumesContentOf(request: FastifyRequest): boolean {
+  const consumes = (request.routeOptions.schema as { consumes?: readonly string[] } | undefined)?.consumes;
+  if (!consumes) return true;
+  const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return consumes.some((type) => type.toLowerCase() === mediaType);
+}
+
+function unsupportedMediaType(request: FastifyRequest): DomainError {
+  const consumes = (request.routeOptions.schema as { consumes?: readonly string[] }).consumes ?? [];
+  return new DomainError({
+    code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+    httpStatus: 415,
+    message: `this route takes ${consumes.join(' or ')}`,
+    messageKo: `이 요청의 본문은 ${consumes.join(' 또는 ')} 형식이어야 합니다`,
   });
 }
