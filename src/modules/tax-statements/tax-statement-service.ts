@@ -114,14 +114,15 @@ export class TaxStatementService {
   /**
    * Every member's yearly totals as CSV (see docs/tax-statement-export.md), members in id order.
    * Members who paid at a till come a page at a time with their orders; then those who only ordered.
-   * Members without cash spending in the year are left out.
+   * Members without cash spending in the year are left out, and so are those whose spending was all
+   * cancelled (a row of zeros is no spending).
    */
   async exportCsv(tenantId: string, year: number): Promise<string> {
     checkYear(year);
     const period = periodOf(year);
     const rates = await this.ratesOf(tenantId, year);
     const context = { tenantId, year, rates, marketFlags: new Map<string, boolean>() };
-    const lines = new Map<string, string>();
+    const lines = new Map<string, string | null>();
     await eachPage(
       (after) => this.deps.payments.cashSpendingPage(tenantId, period, after, EXPORT_PAGE_MEMBERS),
       async (paid) => {
@@ -141,12 +142,19 @@ export class TaxStatementService {
           if (!lines.has(memberId)) lines.set(memberId, await this.exportLine(context, memberId, rows));
       },
     );
-    const memberIds = [...lines.keys()].sort();
-    return `${[TAX_EXPORT_COLUMNS.join(','), ...memberIds.map((id) => lines.get(id))].join('\n')}\n`;
+    const rows = [...lines].filter((entry): entry is [string, string] => entry[1] !== null);
+    rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `${[TAX_EXPORT_COLUMNS.join(','), ...rows.map(([, line]) => line)].join('\n')}\n`;
   }
 
-  private async exportLine(context: YearContext, memberId: string, rows: CashSpendingRow[]): Promise<string> {
+  /** The member's row, or null when nothing of the year's spending is left. */
+  private async exportLine(
+    context: YearContext,
+    memberId: string,
+    rows: CashSpendingRow[],
+  ): Promise<string | null> {
     const totals = totalsOf(await this.linesOf(context, rows));
+    if (totals.totalWon === 0 && totals.traditionalMarketWon === 0 && totals.generalWon === 0) return null;
     return csvRow([
       memberId,
       context.year,

@@ -220,6 +220,19 @@ describe.each(databaseKinds())('yearly income-tax statement on %s', (kind) => {
 
   it('exports every member’s yearly totals as CSV for the operator', async () => {
     const operator = await demoClient(t.app, tenantId, 'operator');
+    // A member whose only payment was cancelled in full spent nothing: no row of zeros.
+    phoneCount += 1;
+    const refunded = await newMember(t.app, tenantId, `010-6400-${String(phoneCount).padStart(4, '0')}`);
+    expect((await refunded.post('/v1/me/charges', { amountWon: 20_000 })).status).toBe(201);
+    const cafe = await demoMerchantCode(t.platform, tenantId, 'cafe');
+    const paid = await refunded.post('/v1/me/payments', {
+      merchantCode: cafe.merchantCode,
+      amountWon: 10_000,
+    });
+    const cafeOwner = await demoClient(t.app, tenantId, 'cafe');
+    expect((await cafeOwner.post(`/v1/merchant/payments/${paid.body.paymentId}/cancellations`)).status).toBe(
+      201,
+    );
     const response = await t.app.inject({
       url: '/v1/operator/tax-statements/2021.csv',
       headers: { 'x-tenant-id': tenantId, authorization: `Bearer ${operator.token}` },
