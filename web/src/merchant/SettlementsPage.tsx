@@ -13,7 +13,8 @@ import { Badge, Page } from '../ui/Page.js';
 import { PagedList } from '../ui/PagedList.js';
 
 const PAGE_SIZE = 20;
-const STATUS_TONE = {
+/** A statement's status as a badge's tone, for the merchant's and the operator's lists alike. */
+export const STATUS_TONE = {
   paying: 'info',
   paid: 'good',
   failed: 'bad',

@@ -7,6 +7,7 @@ import { useSubmit } from '../api/use-submit.js';
 import { useSession } from '../auth/session.js';
 import { addDays, parsePercentToBp, parseWon, seoulInstant, seoulParts } from '../i18n/format.js';
 import { useLanguage } from '../i18n/i18n.js';
+import { STATUS_TONE } from '../merchant/SettlementsPage.js';
 import { Button } from '../ui/Button.js';
 import { ConfirmSheet } from '../ui/ConfirmSheet.js';
 import { DownloadButtons } from '../ui/DownloadButtons.js';
@@ -18,13 +19,6 @@ import { Badge, DataName, Page } from '../ui/Page.js';
 import { PagedList } from '../ui/PagedList.js';
 
 const PAGE_SIZE = 50;
-const STATUS_TONE = {
-  paying: 'info',
-  paid: 'good',
-  failed: 'bad',
-  nothing_to_pay: 'neutral',
-  held: 'warn',
-} as const;
 
 function Totals({ day }: { day: SettlementDay }) {
   const { t } = useLanguage();
