@@ -71,7 +71,7 @@ export function paymentPinRoutes(platform: Platform): FastifyPluginAsyncTypebox 
         schema: {
           tags: ['members'],
           summary:
-            'Set the payment PIN (six digits), or change it with the current one; once set, payments, payment codes, transfers, refunds, mall orders and donations need it in x-payment-pin',
+            'Set the payment PIN (six digits), or change it with the current one; once set, payments, payment codes, transfers, refunds, mall orders and donations need it in x-payment-pin. Of requests racing one member exactly one sets it: the others get 403 PAYMENT_PIN_REQUIRED (a first PIN was set meanwhile) or 409 PAYMENT_PIN_CHANGED (it was changed meanwhile)',
           body: Type.Object(
             {
               pin: Type.String({ maxLength: 16 }),
@@ -79,7 +79,7 @@ export function paymentPinRoutes(platform: Platform): FastifyPluginAsyncTypebox 
             },
             { additionalProperties: false },
           ),
-          response: { 200: PinStatusSchema, ...problemResponses(400, 401, 403, 423) },
+          response: { 200: PinStatusSchema, ...problemResponses(400, 401, 403, 409, 423) },
         },
       },
       async (request) => {

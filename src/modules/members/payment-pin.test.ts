@@ -208,4 +208,31 @@ describe.each(databaseKinds())('payment PIN attempts on %s', (kind) => {
     });
     expect(changed.body).toEqual({ isSet: true, attemptsLeft: ATTEMPTS_MAX, lockedUntil: null });
   });
+
+  it('sets exactly one of first PINs sent at once, and lets exactly one of changes sent at once through', async () => {
+    const client = await maker(10_000);
+    const firstPins = ['111111', '222222', '333333', '444444'];
+    const set = await Promise.all(
+      firstPins.map((pin) => client.request('PUT', '/v1/me/payment-pin', { pin })),
+    );
+    expect(set.filter((response) => response.status === 200)).toHaveLength(1);
+    expect(set.filter((response) => response.status !== 200).map((response) => response.body.code)).toEqual(
+      Array(firstPins.length - 1).fill('PAYMENT_PIN_REQUIRED'),
+    );
+    // The one answered 200 is the PIN: a payment with it goes through.
+    const kept = firstPins[set.findIndex((response) => response.status === 200)] as string;
+    const cafe = (await demoMerchantCode(t.platform, tenantId, 'cafe')).merchantCode;
+    expect((await pay(client, cafe, kept)).status).toBe(201);
+
+    const newPins = ['555555', '666666', '777777'];
+    const changed = await Promise.all(
+      newPins.map((pin) => client.request('PUT', '/v1/me/payment-pin', { pin, currentPin: kept })),
+    );
+    expect(changed.filter((response) => response.status === 200)).toHaveLength(1);
+    // The others checked their current PIN against the changed one (INCORRECT) or wrote after it (CHANGED).
+    for (const response of changed.filter((r) => r.status !== 200))
+      expect(['PAYMENT_PIN_CHANGED', 'PAYMENT_PIN_INCORRECT']).toContain(response.body.code);
+    const now = newPins[changed.findIndex((response) => response.status === 200)] as string;
+    expect((await pay(client, cafe, now)).status).toBe(201);
+  });
 });

@@ -74,7 +74,12 @@ export class PaymentPinService {
     };
   }
 
-  /** Sets the first PIN, or changes it when `currentPin` is right (a wrong one counts as a failed attempt). */
+  /**
+   * Sets the first PIN, or changes it when `currentPin` is right (a wrong one counts as a failed attempt).
+   * Each write is conditional on the PIN the request checked against, so of requests racing one member
+   * exactly one sets it: a first PIN set meanwhile makes the others PAYMENT_PIN_REQUIRED (a change needs
+   * the current PIN), and a change made meanwhile makes the others PAYMENT_PIN_CHANGED.
+   */
   async setPin(tenantId: string, memberId: string, pin: string, currentPin?: string): Promise<PinStatus> {
     if (!PIN_PATTERN.test(pin)) throw PinErrors.invalid();
     const existing = await this.row(tenantId, memberId);
@@ -83,11 +88,22 @@ export class PaymentPinService {
       await this.verify(tenantId, memberId, currentPin);
     }
     const pinHash = await hash(pin, { algorithm: ARGON2ID });
-    await this.db.query(
-      `insert into member_payment_pins (tenant_id, member_id, pin_hash, updated_at) values ($1, $2, $3, $4)
-       on conflict (tenant_id, member_id) do update set pin_hash = $3, failed_attempts = 0, locked_until = null, updated_at = $4`,
-      [tenantId, memberId, pinHash, this.clock.now()],
-    );
+    const now = this.clock.now();
+    if (!existing) {
+      const inserted = await this.db.query(
+        `insert into member_payment_pins (tenant_id, member_id, pin_hash, updated_at) values ($1, $2, $3, $4)
+         on conflict (tenant_id, member_id) do nothing returning member_id`,
+        [tenantId, memberId, pinHash, now],
+      );
+      if (inserted.length === 0) throw PinErrors.required();
+    } else {
+      const changed = await this.db.query(
+        `update member_payment_pins set pin_hash = $4, failed_attempts = 0, locked_until = null, updated_at = $5
+         where tenant_id = $1 and member_id = $2 and pin_hash = $3 returning member_id`,
+        [tenantId, memberId, existing.pin_hash, pinHash, now],
+      );
+      if (changed.length === 0) throw PinErrors.changedMeanwhile();
+    }
     return this.status(tenantId, memberId);
   }
 
@@ -247,6 +263,13 @@ export const PinErrors = {
       httpStatus: 403,
       message: 'enter your payment PIN (header x-payment-pin)',
       messageKo: '결제 비밀번호를 입력해 주세요',
+    }),
+  changedMeanwhile: () =>
+    new DomainError({
+      code: 'PAYMENT_PIN_CHANGED',
+      httpStatus: 409,
+      message: 'the payment PIN was changed by another request meanwhile; enter the current one to change it',
+      messageKo: '다른 요청으로 결제 비밀번호가 방금 바뀌었습니다. 현재 비밀번호로 다시 변경해 주세요',
     }),
   incorrect: (attemptsLeft: number) =>
     new DomainError({
