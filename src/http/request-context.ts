@@ -16,7 +16,9 @@ export function tenantOf(request: FastifyRequest, defaultTenantId: string): stri
   // `?tenant=` names the city on any public page (a link to another city's shop list must not
   // quietly show the default city's), as the public books and branding always allowed.
   const query = (request.query as { tenant?: unknown } | undefined)?.tenant;
-  if (typeof query !== 'string') return defaultTenantId;
+  if (query === undefined) return defaultTenantId;
+  // `?tenant=a&tenant=b` or `?tenant[]=a` names no one city: refused, never read as the default city.
+  if (typeof query !== 'string') throw tenantNotSingle();
   if (!TENANT_PATTERN.test(query))
     throw invalidInput('tenant is not a tenant id', 'tenant가 올바르지 않습니다');
   return query;
@@ -33,6 +35,7 @@ export function registerTenantCheck(
   tenants: { exists(id: string): Promise<boolean> },
 ): void {
   app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
+    if (!namesOneTenantAtMost(request.query)) return done(tenantNotSingle());
     const named = namedTenants(request);
     // Most requests name no city (a session or the default decides): no promise for them.
     if (named.length === 0) return done();
@@ -53,6 +56,21 @@ function namedTenants(request: FastifyRequest): string[] {
   const query = (request.query as { tenant?: unknown } | undefined)?.tenant;
   if (typeof query === 'string' && TENANT_PATTERN.test(query) && query !== header) named.push(query);
   return named;
+}
+
+/** `?tenant=a&tenant=b`, `?tenant[]=a` and `?tenant[0]=a` name no one city; a query may name one or none. */
+function namesOneTenantAtMost(query: unknown): boolean {
+  if (query === null || typeof query !== 'object') return true;
+  const { tenant } = query as { tenant?: unknown };
+  if (tenant !== undefined && typeof tenant !== 'string') return false;
+  return !Object.keys(query).some((key) => key.startsWith('tenant['));
+}
+
+function tenantNotSingle(): DomainError {
+  return invalidInput(
+    'tenant must be given once, as one city id',
+    'tenant는 지역 하나로 한 번만 적어 주세요',
+  );
 }
 
 function tenantNotFound(tenantId: string): DomainError {

@@ -259,5 +259,32 @@ describe.each(databaseKinds())('tenant isolation on %s', (kind) => {
     expect([policyOfNew.statusCode, policyOfNew.json().policy]).toEqual([200, null]);
     const badName = await t.app.inject({ method: 'GET', url: '/v1/merchants?tenant=Not%20A%20City' });
     expect([badName.statusCode, badName.json().code]).toEqual([400, 'INVALID_INPUT']);
+    // A city named twice or as a list names no one city: refused, never read as the default city, and
+    // a sign-up so addressed creates no member anywhere.
+    for (const query of [
+      `tenant=${unknown}&tenant=${unknown}`,
+      `tenant[]=${unknown}`,
+      `tenant=${a}&tenant=x`,
+    ]) {
+      const listed = await t.app.inject({ method: 'GET', url: `/v1/merchants?${query}` });
+      expect([listed.statusCode, listed.json().code], query).toEqual([400, 'INVALID_INPUT']);
+    }
+    const twiceSignUp = await t.app.inject({
+      method: 'POST',
+      url: `/v1/members?tenant=${unknown}&tenant=${unknown}`,
+      payload: {
+        phone: '010-5555-0002',
+        password: 'correct-horse-1',
+        name: '두 번',
+        birthDate: '1990-01-01',
+        district: 'seo-gu',
+        dong: '둔산동',
+      },
+    });
+    expect([twiceSignUp.statusCode, twiceSignUp.json().code]).toEqual([400, 'INVALID_INPUT']);
+    const [created] = await t.db.query<{ n: number }>(
+      "select count(*)::int as n from users where regexp_replace(phone, '[^0-9]', '', 'g') = '01055550002'",
+    );
+    expect(created?.n).toBe(0);
   }, 300_000);
 });
