@@ -99,6 +99,14 @@ describe('hanbat verify (offline)', () => {
     expect(runVerify(file('altered.json', altered), { key: keyFile }).output).toContain(
       'the transfer was altered',
     );
+    // A genuine proof relabelled as another transfer's, or as another format, proves nothing.
+    const relabelled = proofOf();
+    relabelled.transferId = 'payment:pay_FAKE';
+    const relabelledVerdict = runVerify(file('relabelled.json', relabelled), { key: keyFile });
+    expect(relabelledVerdict.code).toBe(1);
+    expect(relabelledVerdict.output).toContain('is labelled payment:pay_FAKE, but its leaf is transfer');
+    const otherFormat = { ...proofOf(), format: 'hanbat-inclusion-proof/v2' };
+    expect(runVerify(file('v2.json', otherFormat), { key: keyFile }).code).toBe(1);
     expect(runVerify(file('proof.json', answer), { key: keyFile, root: 'ab'.repeat(32) }).code).toBe(1);
     expect(runVerify(file('garbage.json', '{"hello":1}'), { key: keyFile }).code).toBe(1);
   });

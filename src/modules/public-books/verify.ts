@@ -49,9 +49,12 @@ export function verifyProof(
     return 'the proof is incomplete';
   if (!proof.inclusionPath.every((hash) => HEX_256.test(String(hash))))
     return 'the inclusion path holds a malformed hash';
+  if (proof.format !== PROOF_FORMAT) return `the proof is not in the format ${PROOF_FORMAT}`;
   const leaf = leafHash(Buffer.from(String(proof.leaf), 'utf8'));
   if (leaf.toString('hex') !== proof.leafHash)
     return 'the leaf data does not hash to the leaf hash: the transfer was altered';
+  const labelProblem = leafLabelProblem(proof);
+  if (labelProblem) return labelProblem;
   if (proof.treeSize !== checkpoint.treeSize) return 'the proof is for another tree size than its checkpoint';
   const root = Buffer.from(checkpoint.rootHash, 'hex');
   const path = proof.inclusionPath.map((hash) => Buffer.from(hash, 'hex'));
@@ -95,4 +98,22 @@ export function verifyDocument(
     }
   }
   return { ok, lines };
+}
+
+/**
+ * What a proof says it proves (its transfer id and city) must be what its hashed leaf says: otherwise a
+ * genuine proof of one transfer could be relabelled as the proof of any other.
+ */
+function leafLabelProblem(proof: InclusionProof): string | null {
+  let leaf: { transferId?: unknown; tenantId?: unknown };
+  try {
+    leaf = JSON.parse(String(proof.leaf));
+  } catch {
+    return 'the leaf data is not the JSON of a transfer';
+  }
+  if (leaf?.transferId !== proof.transferId)
+    return `the proof is labelled ${proof.transferId}, but its leaf is transfer ${String(leaf?.transferId)}`;
+  if (leaf.tenantId !== proof.checkpoint.tenantId)
+    return `the leaf is of city ${String(leaf.tenantId)}, but the checkpoint of city ${proof.checkpoint.tenantId}`;
+  return null;
 }
