@@ -75,6 +75,8 @@ describe('hanbat CLI on the embedded database', () => {
       const green = await hanbat('audit', '--tenant', 'daejeon');
       expect(green.code).toBe(0);
       expect(green.stdout).toContain('RESULT: ledger is consistent');
+      // A city that is not there is no clean audit.
+      expect((await hanbat('audit', '--tenant', 'daejon')).code).toBe(2);
 
       const corrupt = await openPglite(dataDir);
       await corrupt.query(

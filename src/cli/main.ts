@@ -204,7 +204,7 @@ program
 program
   .command('audit')
   .description(
-    'verify the ledger: balanced transfers, balances, holds, hash chains; exits 1 on any violation',
+    'verify the ledger: balanced transfers, balances, holds, hash chains; exits 1 on any violation, 2 when the city named is not in the database or it holds none',
   )
   .option('--tenant <id>', 'audit one tenant (default: all)')
   .option('--json', 'print the report as JSON')
@@ -213,6 +213,19 @@ program
     const tenantIds = options.tenant
       ? [options.tenant]
       : (await platform.tenants.list()).map((tenant) => tenant.id);
+    // A typo, or a database with no city at all, must not read as a clean audit.
+    const unknown = [];
+    for (const tenantId of tenantIds) if (!(await platform.tenants.exists(tenantId))) unknown.push(tenantId);
+    if (tenantIds.length === 0 || unknown.length > 0) {
+      await platform.db.close();
+      console.error(
+        tenantIds.length === 0
+          ? 'RESULT: nothing audited: this database holds no city'
+          : `RESULT: nothing audited: there is no city ${unknown.join(', ')} in this database`,
+      );
+      process.exitCode = 2;
+      return;
+    }
     const reports = [];
     for (const tenantId of tenantIds) {
       reports.push(await auditWithCheckpoints(platform, tenantId, platform.clock.now()));
