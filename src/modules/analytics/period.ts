@@ -1,5 +1,5 @@
 import { DomainError } from '../../errors.js';
-import { isCalendarDate, localDate } from '../../time.js';
+import { isCalendarDate, localIsoDate } from '../../time.js';
 
 /** Local calendar dates [from, to], both inclusive, 'YYYY-MM-DD'. */
 export interface Period {
@@ -16,8 +16,7 @@ function periodError(code: string, message: string, messageKo: string): DomainEr
 }
 
 export function todayIn(timeZone: string, now: Date): string {
-  const { year, month, day } = localDate(now, timeZone);
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return localIsoDate(now, timeZone);
 }
 
 export function periodDays(period: Period): number {

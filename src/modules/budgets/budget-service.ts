@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { DomainError, notFound } from '../../errors.js';
-import { localDate } from '../../time.js';
+import { localIsoDate } from '../../time.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import type { KeyClaims } from '../idempotency/idempotency.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
@@ -255,8 +255,8 @@ export class BudgetService {
     const asOf = new Date(
       Math.max(pot.from.getTime(), Math.min(this.clock.now().getTime(), lastInstant.getTime())),
     );
-    const firstDay = dayOf(pot.from, timeZone);
-    const today = dayOf(asOf, timeZone);
+    const firstDay = localIsoDate(pot.from, timeZone);
+    const today = localIsoDate(asOf, timeZone);
     const pace = projectExhaustion({ dailySpent, today, firstDay, remainingWon: pot.remainingWon });
     return {
       potId,
@@ -264,7 +264,8 @@ export class BudgetService {
       remainingWon: pot.remainingWon,
       ...pace,
       exhaustsBeforePeriodEnd:
-        pace.projectedExhaustionDate !== null && pace.projectedExhaustionDate <= dayOf(lastInstant, timeZone),
+        pace.projectedExhaustionDate !== null &&
+        pace.projectedExhaustionDate <= localIsoDate(lastInstant, timeZone),
     };
   }
 
@@ -481,11 +482,6 @@ function assertFunded(
     });
   }
   throw new Error(`budget funding refused by the ledger: ${result ? result.code : 'no result'}`);
-}
-
-function dayOf(at: Date, timeZone: string): string {
-  const { year, month, day } = localDate(at, timeZone);
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 function sha256Hex(text: string): string {

@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock.js';
 import { type Database, type Sql, transactionWithRetry } from '../../db/database.js';
 import { recordId } from '../../ids.js';
-import { localDate, monthKey } from '../../time.js';
+import { localIsoDate, monthKey } from '../../time.js';
 import type { EventFeed } from '../events/event-feed.js';
 import { transferEvent } from '../events/producers.js';
 import type { FreezeService } from '../fraud/freeze-service.js';
@@ -84,7 +84,7 @@ export class TransferService {
     await this.deps.freezes.assertNotFrozen(tenantId, { memberId: senderId }, tx);
     const now = this.clock.now();
     const timeZone = await this.deps.tenants.timeZoneOf(tenantId, tx);
-    const day = localDayKey(now, timeZone);
+    const day = localIsoDate(now, timeZone);
     const month = monthKey(now, timeZone);
     await lockMonthlyUsage(tx, tenantId, senderId, month);
     await this.checkLimits(tx, tenantId, senderId, input.amountWon, day, month, now);
@@ -383,11 +383,6 @@ export class TransferService {
     );
     return rows.map(toTransfer);
   }
-}
-
-function localDayKey(at: Date, timeZone: string): string {
-  const { year, month, day } = localDate(at, timeZone);
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 function toTransfer(row: TransferRow): MemberTransfer {
