@@ -51,3 +51,13 @@ export function unstorableText(path: string): DomainError {
     details: { path },
   });
 }
+
+export function hiddenControlText(path: string): DomainError {
+  return new DomainError({
+    code: 'CONTROL_CHARACTER',
+    httpStatus: 400,
+    message: `${path} contains a control or text-direction character that would change how it reads on screen`,
+    messageKo: `${path}에 화면 표시를 바꾸는 제어 문자 또는 방향 전환 문자가 있습니다`,
+    details: { path },
+  });
+}

@@ -12,23 +12,45 @@ export function isStorableText(text: string): boolean {
 }
 
 /**
+ * Characters that change what a reader sees without showing themselves: controls other than tab and
+ * line breaks (a bell, an escape that recolours a terminal log, a backspace), and the bidirectional
+ * embeddings, overrides and isolates that reorder text, so that a shop named `\u202Eeerf` reads
+ * "free" reversed on a payment screen. No name, label, note or address needs them; a JSON client
+ * that sends one is refused rather than shown to someone else.
+ */
+const HIDDEN_CONTROL = /(?![\t\n\r])\p{Cc}|[\u202A-\u202E\u2066-\u2069]/u;
+
+export function hasHiddenControl(text: string): boolean {
+  return HIDDEN_CONTROL.test(text);
+}
+
+/**
  * The path of the first string (value or object key) in `value` that cannot be stored, or null.
  * Iterative, so a deeply nested body cannot exhaust the stack.
  */
 export function unstorableTextPath(value: unknown, root: string): string | null {
+  return firstTextPath(value, root, (text) => !isStorableText(text));
+}
+
+/** The path of the first string (value or object key) carrying a hidden control character, or null. */
+export function hiddenControlPath(value: unknown, root: string): string | null {
+  return firstTextPath(value, root, hasHiddenControl);
+}
+
+function firstTextPath(value: unknown, root: string, isBad: (text: string) => boolean): string | null {
   const stack: Array<[unknown, string]> = [[value, root]];
   for (let visited = 0; stack.length > 0; visited += 1) {
     if (visited >= NODES_MAX) return root;
     const [node, path] = stack.pop() as [unknown, string];
     if (typeof node === 'string') {
-      if (!isStorableText(node)) return path;
+      if (isBad(node)) return path;
     } else if (Array.isArray(node)) {
       node.forEach((item, index) => {
         stack.push([item, `${path}/${index}`]);
       });
     } else if (node !== null && typeof node === 'object') {
       for (const [key, item] of Object.entries(node)) {
-        if (!isStorableText(key)) return path;
+        if (isBad(key)) return path;
         stack.push([item, `${path}/${key}`]);
       }
     }

@@ -1,10 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { unstorableText } from '../errors.js';
-import { unstorableTextPath } from '../storable-text.js';
+import { hiddenControlText, unstorableText } from '../errors.js';
+import { hiddenControlPath, unstorableTextPath } from '../storable-text.js';
 
 function check(value: unknown, root: string): void {
   const path = unstorableTextPath(value, root);
   if (path !== null) throw unstorableText(path);
+}
+
+/** Headers are left out: HTTP itself refuses controls there, and clients set them, not people. */
+function checkShown(value: unknown, root: string): void {
+  const path = hiddenControlPath(value, root);
+  if (path !== null) throw hiddenControlText(path);
 }
 
 /**
@@ -17,8 +23,11 @@ export function registerInputGuard(app: FastifyInstance): void {
     check(request.params, 'params');
     check(request.query, 'query');
     check(request.headers, 'headers');
+    checkShown(request.params, 'params');
+    checkShown(request.query, 'query');
   });
   app.addHook('preValidation', async (request: FastifyRequest) => {
     check(request.body, 'body');
+    checkShown(request.body, 'body');
   });
 }

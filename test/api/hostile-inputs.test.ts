@@ -160,6 +160,54 @@ describe.each(databaseKinds())('hostile inputs on %s', (kind) => {
   });
 
   it.each([
+    ['a right-to-left override', '\u202e'],
+    ['a left-to-right isolate', '\u2066'],
+    ['a bell', '\u0007'],
+    ['an escape', '\u001b[31m'],
+    ['a C1 control', '\u0085'],
+  ])('refuses %s in a name, a label or a query, and creates nothing', async (_name, hidden) => {
+    const signUp = await t.app.inject({
+      method: 'POST',
+      url: '/v1/members',
+      headers: { 'x-tenant-id': tenantId, 'content-type': 'application/json' },
+      payload: {
+        phone: '010-7200-0098',
+        password: 'correct-horse-1',
+        name: `김${hidden}한밭`,
+        birthDate: '1990-01-01',
+        district: 'seo-gu',
+        dong: '둔산동',
+      },
+    });
+    expect(signUp.statusCode, signUp.body).toBe(400);
+    expect(signUp.json()).toMatchObject({ code: 'CONTROL_CHARACTER', path: 'body/name' });
+    expect(signUp.json().messages.ko).toMatch(/제어 문자/);
+    const signIn = await t.app.inject({
+      method: 'POST',
+      url: '/v1/sessions',
+      headers: { 'x-tenant-id': tenantId },
+      payload: { phone: '010-7200-0098', password: 'correct-horse-1' },
+    });
+    expect(signIn.statusCode).toBe(401);
+
+    const keysBefore = (await merchant.get('/v1/merchant/pos-keys')).body;
+    expectClientError(
+      await merchant.post('/v1/merchant/pos-keys', { label: `till${hidden}1` }),
+      'CONTROL_CHARACTER',
+    );
+    expect((await merchant.get('/v1/merchant/pos-keys')).body).toEqual(keysBefore);
+    expectClientError(
+      await citizen.get(`/v1/merchants?q=${encodeURIComponent(`커피${hidden}`)}`),
+      'CONTROL_CHARACTER',
+    );
+  });
+
+  it('still takes tabs and line breaks, and the marks Korean and emoji text use', async () => {
+    const response = await merchant.post('/v1/merchant/pos-keys', { label: '1번\t계산대 👩\u200d🍳' });
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+  });
+
+  it.each([
     ['/v1/me/transactions', { seq: 'abc' }],
     ['/v1/me/transactions', { seq: 1e300 }],
     ['/v1/me/transactions', { seq: -1 }],
