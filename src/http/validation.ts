@@ -62,11 +62,73 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
   const compiled = body ? compiledBodies : compiledUrlParts;
   let validate = compiled.get(schema);
   if (!validate) {
-    validate = (body ? bodyAjv : urlAjv).compile(withSafeIntegers(schema) as object);
+    const ajvValidate = (body ? bodyAjv : urlAjv).compile(withSafeIntegers(schema) as object);
+    validate = body ? ajvValidate : withDecimalNumbers(schema, ajvValidate);
     compiled.set(schema, validate);
   }
   return validate as ReturnType<FastifySchemaCompiler<object>>;
 };
+
+/** What a number in a URL is written as: decimal digits, with a sign and a fraction where allowed. */
+const DECIMAL_INTEGER = /^-?\d+$/;
+const DECIMAL_NUMBER = /^-?\d+(\.\d+)?$/;
+
+/**
+ * Ajv coerces any text JavaScript reads as a number, so `?limit=0x10` was 16 and `?limit=1e1` 10, and
+ * blank text 0: a typo or a probe became a page size or an id. A query or path number must be written
+ * in decimal; anything else fails as the wrong type, as "abc" does.
+ */
+function withDecimalNumbers(schema: unknown, validate: ValidateFunction): ValidateFunction {
+  const numeric = numericProperties(schema);
+  if (numeric.size === 0) return validate;
+  const checked = ((data: unknown) => {
+    const failure = nonDecimalFailure(numeric, data);
+    const valid = failure === null && validate(data);
+    checked.errors = failure ? [failure] : validate.errors;
+    return valid;
+  }) as ValidateFunction;
+  return checked;
+}
+
+type PropertySchema = { type?: unknown; items?: { type?: unknown } };
+
+/**
+ * Top-level properties declared integer or number (query and params are flat), or arrays of them,
+ * including those of an intersection's parts.
+ */
+function numericProperties(schema: unknown, numeric = new Map<string, RegExp>()): Map<string, RegExp> {
+  const { properties, allOf } = (schema ?? {}) as {
+    properties?: Record<string, PropertySchema>;
+    allOf?: unknown[];
+  };
+  for (const [name, property] of Object.entries(properties ?? {})) {
+    const type = property?.type === 'array' ? property.items?.type : property?.type;
+    if (type === 'integer') numeric.set(name, DECIMAL_INTEGER);
+    if (type === 'number') numeric.set(name, DECIMAL_NUMBER);
+  }
+  for (const part of allOf ?? []) numericProperties(part, numeric);
+  return numeric;
+}
+
+function nonDecimalFailure(numeric: Map<string, RegExp>, data: unknown) {
+  if (data === null || typeof data !== 'object') return null;
+  for (const [name, pattern] of numeric) {
+    const value = (data as Record<string, unknown>)[name];
+    const texts = Array.isArray(value) ? value : [value];
+    const bad = texts.find((text) => typeof text === 'string' && !pattern.test(text));
+    if (bad !== undefined) {
+      const type = pattern === DECIMAL_INTEGER ? 'integer' : 'number';
+      return {
+        instancePath: `/${name}`,
+        schemaPath: '#/type',
+        keyword: 'type',
+        params: { type },
+        message: `must be ${type}`,
+      };
+    }
+  }
+  return null;
+}
 
 /**
  * Route schemas are module constants, so a second app in one process (tests open several) reuses the

@@ -208,6 +208,25 @@ describe.each(databaseKinds())('hostile inputs on %s', (kind) => {
   });
 
   it.each([
+    ['hexadecimal', '0x10'],
+    ['an exponent', '1e1'],
+    ['blank', ''],
+    ['a plus sign', '+5'],
+    ['padded', ' 5'],
+    ['infinity', 'Infinity'],
+  ])('refuses a page size written as %s, as the wrong type', async (_name, limit) => {
+    for (const url of [
+      `/v1/me/transactions?limit=${encodeURIComponent(limit)}`,
+      `/v1/merchants?limit=${encodeURIComponent(limit)}`,
+    ]) {
+      const response = await citizen.get(url);
+      expectClientError(response, 'INVALID_INPUT');
+      expect(JSON.stringify(response.body)).toContain('limit');
+    }
+    expect((await citizen.get('/v1/me/transactions?limit=05')).status).toBe(200);
+  });
+
+  it.each([
     ['/v1/me/transactions', { seq: 'abc' }],
     ['/v1/me/transactions', { seq: 1e300 }],
     ['/v1/me/transactions', { seq: -1 }],
