@@ -288,6 +288,11 @@ export class GivingService {
     const monthlyDay = request.monthlyDay as number;
     if (!Number.isInteger(monthlyDay) || monthlyDay < 1 || monthlyDay > 31)
       throw invalidInput('monthlyDay must be 1-31', '정기 기부일은 1~31일이어야 합니다');
+    // A standing gift from grants that allow no giving would only fail every month: refused now, as a one-off is.
+    if (request.source === 'grant') {
+      const owned = await this.deps.ledger.accountsOwnedBy(tenantId, memberId, tx);
+      if (!owned.some((account) => grantAllowsDonation(account, now))) throw GivingErrors.grantNotAllowed();
+    }
     const today = localDate(now, await this.deps.tenants.timeZoneOf(tenantId, tx));
     const dueThisMonth = today.day <= dueDayOf(monthlyDay, today.year, today.month);
     const gift: MonthlyGift = {

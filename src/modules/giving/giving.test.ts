@@ -143,6 +143,7 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
       [{ charityId, amountWon: 20_000, source: 'cash' }, 422, 'INSUFFICIENT_FUNDS'],
       [{ charityId, amountWon: 1_000, source: 'cashback' }, 422, 'INSUFFICIENT_FUNDS'],
       [{ charityId, amountWon: 1_000, source: 'grant' }, 422, 'DONATION_SOURCE_NOT_ALLOWED'],
+      [{ charityId, amountWon: 1_000, source: 'grant', monthlyDay: 5 }, 422, 'DONATION_SOURCE_NOT_ALLOWED'],
       [{ charityId, amountWon: 1_000, source: 'cash', monthlyDay: 32 }, 400, 'INVALID_INPUT'],
       [{ charityId, campaignId: 'cmp_nope', amountWon: 1_000, source: 'cash' }, 404, 'CAMPAIGN_NOT_FOUND'],
     ];
@@ -185,7 +186,7 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
     expect((await citizen.request('POST', '/v1/operator/charities', {})).status).toBe(403);
     expect(await wallet(citizen)).toMatchObject({ cashWon: 10_000, cashbackWon: 0 });
     expect(await charityBalanceWon(charityId)).toBe(0);
-    expect((await citizen.get('/v1/me/donations')).body.items).toEqual([]);
+    expect((await citizen.get('/v1/me/donations')).body).toMatchObject({ items: [], monthlyGifts: [] });
     expect((await operator.get('/v1/charities')).body.items).toHaveLength(3);
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
@@ -313,6 +314,15 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
     expect((await t.platform.ledger.getAccount(tenantId, memberAccountIds(memberId).cash))?.postedWon).toBe(
       0,
     );
+    // A standing gift from it is taken too, since a grant allows giving now.
+    const monthly = await citizen.post('/v1/me/donations', {
+      charityId,
+      amountWon: 5_000,
+      source: 'grant',
+      monthlyDay: 28,
+    });
+    expect(monthly.status, JSON.stringify(monthly.body)).toBe(201);
+    expect(monthly.body.monthlyGift).toMatchObject({ source: 'grant', amountWon: 5_000, status: 'active' });
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
