@@ -52,12 +52,17 @@ export function unstorableText(path: string): DomainError {
   });
 }
 
+/** A client mistake like any other bad field (INVALID_INPUT), with the `path` and `field` it was found at. */
 export function hiddenControlText(path: string): DomainError {
-  return new DomainError({
-    code: 'CONTROL_CHARACTER',
-    httpStatus: 400,
-    message: `${path} contains a control or text-direction character that would change how it reads on screen`,
-    messageKo: `${path}에 화면 표시를 바꾸는 제어 문자 또는 방향 전환 문자가 있습니다`,
-    details: { path },
-  });
+  const field = path.replace(/^(body|query|params)\/?/, '');
+  return invalidInput(
+    `${path} contains a control or text-direction character that would change how it reads on screen`,
+    `${path}에 화면 표시를 바꾸는 제어 문자 또는 방향 전환 문자가 있습니다`,
+    {
+      path,
+      field,
+      reason: 'CONTROL_CHARACTER',
+      errors: [{ path: `/${field}`, message: 'must not contain control or text-direction characters' }],
+    },
+  );
 }

@@ -180,7 +180,12 @@ describe.each(databaseKinds())('hostile inputs on %s', (kind) => {
       },
     });
     expect(signUp.statusCode, signUp.body).toBe(400);
-    expect(signUp.json()).toMatchObject({ code: 'CONTROL_CHARACTER', path: 'body/name' });
+    expect(signUp.json()).toMatchObject({
+      code: 'INVALID_INPUT',
+      path: 'body/name',
+      field: 'name',
+      reason: 'CONTROL_CHARACTER',
+    });
     expect(signUp.json().messages.ko).toMatch(/제어 문자/);
     const signIn = await t.app.inject({
       method: 'POST',
@@ -193,12 +198,12 @@ describe.each(databaseKinds())('hostile inputs on %s', (kind) => {
     const keysBefore = (await merchant.get('/v1/merchant/pos-keys')).body;
     expectClientError(
       await merchant.post('/v1/merchant/pos-keys', { label: `till${hidden}1` }),
-      'CONTROL_CHARACTER',
+      'INVALID_INPUT',
     );
     expect((await merchant.get('/v1/merchant/pos-keys')).body).toEqual(keysBefore);
     expectClientError(
       await citizen.get(`/v1/merchants?q=${encodeURIComponent(`커피${hidden}`)}`),
-      'CONTROL_CHARACTER',
+      'INVALID_INPUT',
     );
   });
 
