@@ -91,6 +91,20 @@ describe.each(databaseKinds())('charging and paying on %s', (kind) => {
       amountWon: 30_000,
     });
     expect(paid.body.cashback.amountWon).toBe(6_000);
+    // 20% of 12,345 is 2,469: rounded down once, not as two 10% lines of 1,234 each.
+    const other = await charged(50_000);
+    const preview = await other.get(
+      `/v1/me/payment-preview?merchantCode=${bookstore.merchantCode}&amountWon=12345`,
+    );
+    expect(preview.body.expectedCashbackWon).toBe(2_469);
+    const odd = await other.post('/v1/me/payments', {
+      merchantCode: bookstore.merchantCode,
+      amountWon: 12_345,
+    });
+    expect(odd.body.cashback.amountWon).toBe(2_469);
+    expect(odd.body.cashback.rules.map((line: { amountWon: number }) => line.amountWon)).toEqual([
+      1_234, 1_235,
+    ]);
   });
 
   it('earns cashback only up to the monthly eligible cap, across payments and a month boundary', async () => {

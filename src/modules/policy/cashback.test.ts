@@ -188,10 +188,10 @@ describe('quoteCashback', () => {
     });
   });
 
-  it('rounds each rule line down on its own: 1,009 at 10% + 3% → 100 + 30', () => {
+  it("rounds the payment's cashback down once: 1,009 at 10% + 3% → 131 (100 + 31), not 100 + 30", () => {
     const quote = quoteCashback(policy2021, input({ paidFromCashWon: 1_009, merchant: marketMerchant }));
-    expect(quote.rules.map((line) => line.amountWon)).toEqual([100, 30]);
-    expect(quote.cashbackWon).toBe(130);
+    expect(quote.rules.map((line) => line.amountWon)).toEqual([100, 31]);
+    expect(quote.cashbackWon).toBe(131);
   });
 
   it('quotes zero with NO_POLICY when no policy is in force', () => {
@@ -262,6 +262,39 @@ describe('quoteCashback properties', () => {
         expect(quote.rules.every((line) => Number.isSafeInteger(line.amountWon) && line.amountWon >= 0)).toBe(
           true,
         );
+      }),
+    );
+  });
+
+  it('rounds down once over every line, and each line is within a won of its own round-down', () => {
+    const extrasArb = fc.array(fc.integer({ min: 1, max: 3000 }), { maxLength: 3 });
+    fc.assert(
+      fc.property(rulesArb, extrasArb, amountArb, amountArb, (rules, extraRates, beforeWon, paidWon) => {
+        const extras = extraRates.map((rateBp, index) => ({
+          code: `extra_${index}`,
+          nameKo: '추가',
+          nameEn: 'extra',
+          rateBp,
+          when: { memberFlag: 'welfareRecipient' as const },
+        }));
+        const quote = quoteCashback(
+          { id: 'p', rules: { ...rules, extras } },
+          input({
+            monthEligibleSpentBeforeWon: beforeWon,
+            paidFromCashWon: paidWon,
+            member: { isWelfareRecipient: true },
+          }),
+        );
+        const scaled = quote.rules.reduce(
+          (sum, line) => sum + BigInt(line.baseWon) * BigInt(line.rateBp),
+          0n,
+        );
+        expect(quote.cashbackWon).toBe(Number(scaled / 10_000n));
+        for (const line of quote.rules) {
+          const ownWon = Math.floor((line.baseWon * line.rateBp) / 10_000);
+          expect(line.amountWon - ownWon).toBeGreaterThanOrEqual(0);
+          expect(line.amountWon - ownWon).toBeLessThanOrEqual(1);
+        }
       }),
     );
   });

@@ -39,8 +39,10 @@ interface EligibleSpan {
 
 /**
  * What the rules grant for one payment, before the budget is consulted. Pure: the same policy and
- * input always give the same quote. Each rule line rounds down to the won on its own, so the total
- * is the sum of what the member reads line by line.
+ * input always give the same quote. The payment's cashback is rounded down to the won once, over all
+ * its lines (20% in all at a bookstore is floor(20% × amount), not two 10% lines floored apart, which
+ * lost a won on about half of such payments); each line shows the difference of running round-downs,
+ * so the lines still add up to the total the member is paid.
  */
 export function quoteCashback(
   policy: Pick<CashbackPolicy, 'id' | 'rules'> | null,
@@ -52,10 +54,10 @@ export function quoteCashback(
   if (isOverRevenueCap(rules, input)) return zeroQuote(policy.id, ['MERCHANT_REVENUE_OVER_CAP']);
   const span = eligibleSpan(rules.tiers, input);
   const eligibleWon = span.endWon - span.startWon;
-  const lines = [
+  const lines = roundedTogether([
     ...baseLines(rules.tiers, span, flatRateOf(rules.promotions, input)),
     ...extraLines(rules.extras, eligibleWon, input),
-  ];
+  ]);
   return {
     policyId: policy.id,
     eligibleWon,
@@ -68,6 +70,22 @@ export function quoteCashback(
 /** floor(baseWon × rateBp / 10000), exact for any safe-integer base (no float rounding). */
 export function applyRateWon(baseWon: number, rateBp: number): number {
   return Number((BigInt(baseWon) * BigInt(rateBp)) / BP_PER_WHOLE);
+}
+
+/**
+ * Each line's amount as the difference of running round-downs of the lines so far (exact in BigInt):
+ * the total is floor(Σ base × rate / 10000), and no line is more than a won from its own round-down.
+ */
+function roundedTogether(lines: CashbackRuleApplied[]): CashbackRuleApplied[] {
+  let runningScaled = 0n;
+  let paidWon = 0;
+  return lines.map((line) => {
+    runningScaled += BigInt(line.baseWon) * BigInt(line.rateBp);
+    const runningWon = Number(runningScaled / BP_PER_WHOLE);
+    const amountWon = runningWon - paidWon;
+    paidWon = runningWon;
+    return { ...line, amountWon };
+  });
 }
 
 /** The monthly cap is the last tier's bound: spending beyond it earns nothing this month. */
@@ -172,7 +190,7 @@ function tierDescription(
   };
 }
 
-/** Extras add their rate on the same eligible amount; each is its own line, rounded on its own. */
+/** Extras add their rate on the same eligible amount; each is its own line. */
 function extraLines(
   extras: readonly CashbackExtra[],
   eligibleWon: number,

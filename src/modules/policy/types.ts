@@ -147,7 +147,7 @@ export interface CashbackQuote {
   policyId: string | null;
   /** The part of this payment that counts toward the monthly eligible cap. */
   eligibleWon: number;
-  /** What the rules grant before the budget is consulted; each rule rounds down to the won. */
+  /** What the rules grant before the budget is consulted, rounded down to the won once over its lines. */
   cashbackWon: number;
   rules: CashbackRuleApplied[];
   /** Why cashback is less than the base rate would suggest, if it is (e.g. MONTHLY_CAP_REACHED). */
