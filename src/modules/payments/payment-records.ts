@@ -4,6 +4,7 @@ import type { CashbackDraw } from '../budgets/types.js';
 import type { Account, TransferRequest } from '../ledger/types.js';
 import { memberAccountIds } from '../members/member-service.js';
 import type { Merchant } from '../merchants/types.js';
+import { eligibleWonEarned } from '../policy/cashback.js';
 import type { CashbackQuote } from '../policy/types.js';
 import type { WalletView } from '../wallets/types.js';
 import type { Funds, PaidFrom } from './split.js';
@@ -34,7 +35,7 @@ export function decidedPayment(decision: {
     channel: decision.channel,
     amountWon: decision.amountWon,
     paidFrom: decision.paidFrom,
-    eligibleWon: decision.quote.eligibleWon,
+    eligibleWon: eligibleWonEarned(decision.quote, decision.draw.drawnWon),
     cashback: cashbackOutcomeOf(decision.quote, decision.draw),
     month: decision.month,
     cancelledWon: 0,
