@@ -8,7 +8,13 @@ import { memberAccountIds } from '../members/member-service.js';
 import type { Merchant } from '../merchants/types.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { GrantReturns, GrantState } from '../programs/grant-returns.js';
-import { addMonthlyUsage, lockMonthlyUsage, recordActivity } from '../wallets/usage.js';
+import {
+  addCashbackRepaidInCash,
+  addMonthlyUsage,
+  lockMonthlyUsage,
+  recordActivity,
+  takeCashbackRepaidInCash,
+} from '../wallets/usage.js';
 import { PaymentErrors } from './errors.js';
 import { paymentCancelledEvent } from './events.js';
 import type { PaymentService } from './payment-service.js';
@@ -34,6 +40,9 @@ const DAY_MS = 86_400_000;
  * - grant money: the merchant gives back only what the claw-back did not already take from it; it
  *   goes to the member's grant while the grant is live, and on to the programme's pool at once when
  *   the programme has expired or begun its reclaim, or when a claw-back took the payment's grant money.
+ * Cashback clawed back from cash (the member had spent it) is remembered as repaid in cash; when a
+ * payment that spent cashback is cancelled, that much of its cashback comes back as cash, so the order
+ * in which shops cancel never turns charged money into cashback (wallets' usage.ts).
  * The payment's row is locked first, then its programmes' rows, as the claw-back and the expiry sweep
  * lock them: a cancellation racing either runs before or after it, never beside it.
  */
@@ -165,12 +174,22 @@ export class CancellationService {
     const fromCashWon = Math.min(clawbackWon - fromCashbackWon, availableOf(ids.cash) + cashRefundWon);
     const recoveredWon = fromCashbackWon + fromCashWon;
     const returnedToBudget = returnInOrder(owedBack, recoveredWon);
+    // Cashback coming back that the member already repaid in cash comes back as cash; cashback this
+    // cancellation claws back from cash is such a repayment.
+    const cashbackAsCashWon = await takeCashbackRepaidInCash(
+      tx,
+      payment.tenantId,
+      payment.memberId,
+      cashbackRefundWon - fromCashbackWon,
+    );
+    await addCashbackRepaidInCash(tx, payment.tenantId, payment.memberId, fromCashWon);
     const backs = grantParts.filter((part) => part.backWon > 0);
     const breakdown: CancellationBreakdown = {
       refunded: {
         grantWon: backs.reduce((sum, part) => sum + part.backWon, 0),
         cashbackWon: cashbackRefundWon,
         cashWon: cashRefundWon,
+        cashbackAsCashWon,
         grantParts: backs.map((part) => ({ accountId: part.accountId, amountWon: part.backWon })),
       },
       grantReclaimed: backs
@@ -208,12 +227,16 @@ export class CancellationService {
     breakdown: CancellationBreakdown,
   ): Promise<boolean> {
     const ids = memberAccountIds(payment.memberId);
+    const asCashWon = breakdown.refunded.cashbackAsCashWon ?? 0;
     const postings = [
       { accountId: merchant.receivableAccountId, amountWon: breakdown.grantClawedBackWon - cancelWon },
-      { accountId: ids.cash, amountWon: breakdown.refunded.cashWon - breakdown.clawback.fromCashWon },
+      {
+        accountId: ids.cash,
+        amountWon: breakdown.refunded.cashWon + asCashWon - breakdown.clawback.fromCashWon,
+      },
       {
         accountId: ids.cashback,
-        amountWon: breakdown.refunded.cashbackWon - breakdown.clawback.fromCashbackWon,
+        amountWon: breakdown.refunded.cashbackWon - asCashWon - breakdown.clawback.fromCashbackWon,
       },
       ...breakdown.refunded.grantParts,
       ...breakdown.returnedToBudget,

@@ -130,6 +130,7 @@ export class PaymentService implements IdempotencyKeyOwner {
          (select coalesce(sum((paid_from ->> 'cashWon')::bigint), 0) from payments
            where tenant_id = $1 and member_id = $2 and ($3::timestamptz is null or created_at > $3))
          - (select coalesce(sum((c.breakdown -> 'refunded' ->> 'cashWon')::bigint
+                                + coalesce((c.breakdown -> 'refunded' ->> 'cashbackAsCashWon')::bigint, 0)
                                 - (c.breakdown -> 'clawback' ->> 'fromCashWon')::bigint), 0)
               from payment_cancellations c
               join payments p on p.tenant_id = c.tenant_id and p.id = c.payment_id

@@ -423,13 +423,59 @@ describe.each(databaseKinds())('charging and paying on %s', (kind) => {
       merchantCode: cafe.merchantCode,
       amountWon: 100_000,
     });
-    await citizen.post('/v1/me/payments', { merchantCode: market.merchantCode, amountWon: 10_000 });
+    const spent = await citizen.post('/v1/me/payments', {
+      merchantCode: market.merchantCode,
+      amountWon: 10_000,
+    });
+    expect(spent.body.paidFrom).toMatchObject({ cashbackWon: 10_000, cashWon: 0 });
     const cancelled = await owner.post(`/v1/merchant/payments/${paid.body.paymentId}/cancellations`, {});
     expect(cancelled.body).toMatchObject({
       refunded: { cashWon: 100_000 },
       cashbackClawback: { amountWon: 10_000, fromCashbackWon: 0, fromCashWon: 10_000, unrecoveredWon: 0 },
     });
     expect((await citizen.get('/v1/me/wallet')).body).toMatchObject({ cashWon: 90_000, cashbackWon: 0 });
+
+    // The payment that spent that cashback is cancelled too: the member repaid it in cash, so it
+    // comes back as cash. Every payment cancelled, the member holds what they charged, all refundable.
+    const marketOwner = await demoClient(t.app, tenantId, 'marketStore');
+    const second = await marketOwner.post(`/v1/merchant/payments/${spent.body.paymentId}/cancellations`, {});
+    expect(second.status, JSON.stringify(second.body)).toBe(201);
+    expect((await citizen.get('/v1/me/wallet')).body).toMatchObject({ cashWon: 100_000, cashbackWon: 0 });
+    const lines = (await citizen.get('/v1/me/transactions')).body.items as Array<{
+      type: string;
+      amountWon: number;
+      details: { refunded?: { cashbackAsCashWon?: number } };
+    }>;
+    expect(lines.reduce((sum, line) => sum + line.amountWon, 0)).toBe(100_000);
+    expect(lines.find((line) => line.type === 'payment_cancellation')?.details.refunded).toMatchObject({
+      cashbackWon: 10_000,
+      cashbackAsCashWon: 10_000,
+    });
+    const refund = await citizen.post('/v1/me/refunds', {});
+    expect(refund.body).toMatchObject({ amountWon: 100_000 });
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('gives cashback back as cash only up to what the member repaid in cash', async () => {
+    const citizen = await charged(200_000);
+    const cafeOwner = await demoClient(t.app, tenantId, 'cafe');
+    const marketOwner = await demoClient(t.app, tenantId, 'marketStore');
+    const pay = (merchantCode: string, amountWon: number) =>
+      citizen.post('/v1/me/payments', { merchantCode, amountWon });
+    const first = await pay(cafe.merchantCode, 50_000); // earns 5,000
+    const spend = await pay(market.merchantCode, 8_000); // 5,000 cashback + 3,000 cash
+    expect(spend.body.paidFrom).toMatchObject({ cashbackWon: 5_000, cashWon: 3_000 });
+    // 5,000 clawed back; the member holds the 390 cashback the market payment earned: 4,610 from cash.
+    const clawed = await cafeOwner.post(`/v1/merchant/payments/${first.body.paymentId}/cancellations`, {});
+    expect(clawed.body.cashbackClawback).toMatchObject({
+      amountWon: 5_000,
+      fromCashbackWon: 390,
+      fromCashWon: 4_610,
+    });
+    const back = await marketOwner.post(`/v1/merchant/payments/${spend.body.paymentId}/cancellations`, {});
+    expect(back.status, JSON.stringify(back.body)).toBe(201);
+    // 5,000 of cashback comes back, 4,610 of it as cash; the market payment's own 390 is clawed back.
+    expect((await citizen.get('/v1/me/wallet')).body).toMatchObject({ cashWon: 200_000, cashbackWon: 0 });
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 

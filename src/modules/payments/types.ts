@@ -56,6 +56,11 @@ export interface CancellationBreakdown {
     grantWon: number;
     cashbackWon: number;
     cashWon: number;
+    /**
+     * Of `cashbackWon`, what came back as cash: cashback the member had already repaid in cash when
+     * an earlier cancellation clawed it back (wallets' usage.ts). Absent on cancellations before it.
+     */
+    cashbackAsCashWon?: number;
     grantParts: Array<{ accountId: string; amountWon: number }>;
   };
   /** Grant money refunded above that went on to its programme's pool (see cancellation.ts). */

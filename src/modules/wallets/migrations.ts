@@ -98,4 +98,16 @@ export const walletMigrations: Migration[] = [
     sql: `alter table member_activity alter column details type json using details::json,
             alter column details set default '{}'::json;`,
   },
+  {
+    version: 706,
+    name: 'cashback a member repaid in cash',
+    // A cancellation claws back cashback the member already spent from their cash; when the payment
+    // that spent it is cancelled later, that much of its cashback comes back as cash (usage.ts).
+    sql: `create table member_cashback_repaid (
+            tenant_id text not null,
+            member_id text not null,
+            cash_repaid_won bigint not null default 0 check (cash_repaid_won >= 0),
+            primary key (tenant_id, member_id)
+          );`,
+  },
 ];

@@ -59,6 +59,47 @@ export async function addMonthlyUsage(
   );
 }
 
+/**
+ * Cashback a cancellation or return clawed back from the member's cash, because the member had
+ * already spent it: the member has paid that cashback back with charged money. The payment the
+ * cashback was spent on may be cancelled later; its cashback share then comes back as cash up to
+ * this much (`takeCashbackRepaidInCash`), or the member would end with cashback, which cannot be
+ * refunded or sent, where they had charged cash, depending only on the order of the cancellations.
+ */
+export async function addCashbackRepaidInCash(
+  tx: Sql,
+  tenantId: string,
+  memberId: string,
+  amountWon: number,
+): Promise<void> {
+  if (amountWon <= 0) return;
+  await tx.query(
+    `insert into member_cashback_repaid (tenant_id, member_id, cash_repaid_won) values ($1, $2, $3)
+     on conflict (tenant_id, member_id) do update set cash_repaid_won = member_cashback_repaid.cash_repaid_won + $3`,
+    [tenantId, memberId, amountWon],
+  );
+}
+
+/** Takes up to `upToWon` of what the member repaid in cash (see above); returns what it took. */
+export async function takeCashbackRepaidInCash(
+  tx: Sql,
+  tenantId: string,
+  memberId: string,
+  upToWon: number,
+): Promise<number> {
+  if (upToWon <= 0) return 0;
+  const [row] = await tx.query<{ taken_won: number }>(
+    `with repaid as (
+       select cash_repaid_won from member_cashback_repaid where tenant_id = $1 and member_id = $2 for update
+     )
+     update member_cashback_repaid r set cash_repaid_won = r.cash_repaid_won - least(repaid.cash_repaid_won, $3)
+       from repaid where r.tenant_id = $1 and r.member_id = $2 and repaid.cash_repaid_won > 0
+     returning least(repaid.cash_repaid_won, $3)::bigint as taken_won`,
+    [tenantId, memberId, upToWon],
+  );
+  return Number(row?.taken_won ?? 0);
+}
+
 export async function recordActivity(tx: Sql, entry: ActivityEntry): Promise<void> {
   await tx.query(
     `insert into member_activity (tenant_id, member_id, at, type, month, amount_won, reference_id, merchant_id, details)
