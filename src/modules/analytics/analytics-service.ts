@@ -363,7 +363,8 @@ export class AnalyticsService {
          is_bookstore as "isBookstore", annual_revenue_won as "annualRevenueWon",
          is_welfare_recipient as "isWelfareRecipient", cash_won as "cashWon",
          month_eligible_before_won as "monthEligibleBeforeWon", eligible_won as "eligibleWon",
-         requested_cashback_won as "requestedCashbackWon", cashback_won as "cashbackWon", policy_id as "policyId"
+         requested_cashback_won as "requestedCashbackWon", cashback_won as "cashbackWon", policy_id as "policyId",
+         self_dealing as "selfDealing"
        from analytics_payments where tenant_id = $1 and local_date between $2 and $3 order by seq`,
       [tenantId, period.from, period.to],
     );
@@ -388,6 +389,8 @@ export interface ReplayPayment {
   requestedCashbackWon: number;
   cashbackWon: number;
   policyId: string | null;
+  /** The member owns the shop: the engine's self-dealing rule paid nothing (payments/self-dealing.ts). */
+  selfDealing: boolean;
 }
 
 function economicallyActive(

@@ -195,4 +195,13 @@ export const analyticsMigrations: Migration[] = [
       -- Member distributions refreshed by the analytics job for the ranges operators read.
       alter table analytics_member_stats add column requested_at timestamptz;`,
   },
+  {
+    version: 1154,
+    name: "analytics: a payment's self-dealing flag, for the what-if replay",
+    sql: `
+      -- payment.made's selfDealing (the member owns the shop): the engine paid no cashback and counted no
+      -- eligible spending, and the replay does the same. Payments read before this version say false
+      -- until analytics is rebuilt (AnalyticsService.rebuild).
+      alter table analytics_payments add column self_dealing boolean not null default false;`,
+  },
 ];

@@ -1,6 +1,6 @@
 import type { Sql } from '../../db/database.js';
 import type { FeedEvent } from '../events/types.js';
-import { rollUpCancellations, rollUpDays, rollUpPayments, rollUpPots } from './rollups.js';
+import { rollUpCancellations, rollUpClawbacks, rollUpDays, rollUpPayments, rollUpPots } from './rollups.js';
 
 type EventOf<T extends FeedEvent['type']> = Extract<FeedEvent, { type: T }>;
 
@@ -18,7 +18,9 @@ const FLOW_KINDS = {
  * Applies a page of events to analytics' tables, set-based (one statement per table per page).
  * Runs inside the consumer step's transaction, so a page is applied exactly once with its cursor.
  * Types analytics does not use (transfers, settlement) are skipped; new types are ignored until
- * analytics learns them, and a rebuild then picks up their history.
+ * analytics learns them, and a rebuild then picks up their history. The budget pots' figures follow
+ * every way cashback leaves or returns to a pot: payments and their cancellations, online orders'
+ * captures and returns, and fraud claw-backs.
  */
 export async function project(tx: Sql, tenantId: string, events: readonly FeedEvent[], local: LocalClock) {
   const of = <T extends FeedEvent['type']>(type: T) =>
@@ -37,6 +39,8 @@ export async function project(tx: Sql, tenantId: string, events: readonly FeedEv
     tenantId,
     cancellations.map((event) => event.payload),
   );
+  await insertDraws(tx, tenantId, orderBudgetMoves(events, local));
+  await applyClawbacks(tx, tenantId, of('cashback.clawed_back'), local);
   const flows = events.flatMap((event) => {
     const kind = FLOW_KINDS[event.type as keyof typeof FLOW_KINDS];
     if (!kind || event.version !== 1) return [];
@@ -141,22 +145,24 @@ async function insertPayments(
       policy_id: p.policyId,
       rule_codes: p.ruleCodes,
       draws: p.draws,
+      self_dealing: p.selfDealing === true,
     };
   });
   await tx.query(
     `insert into analytics_payments (tenant_id, payment_id, seq, occurred_at, local_date, local_hour, month,
        member_id, merchant_id, district, industry_code, market_id, is_traditional_market, is_bookstore,
        annual_revenue_won, is_welfare_recipient, amount_won, cash_won, month_eligible_before_won, eligible_won,
-       requested_cashback_won, cashback_won, policy_id, rule_codes, draws)
+       requested_cashback_won, cashback_won, policy_id, rule_codes, draws, self_dealing)
      select $1, payment_id, seq, occurred_at, local_date, local_hour, month, member_id, merchant_id, district,
        industry_code, market_id, is_traditional_market, is_bookstore, annual_revenue_won, is_welfare_recipient,
        amount_won, cash_won, month_eligible_before_won, eligible_won, requested_cashback_won, cashback_won,
-       policy_id, rule_codes, draws
+       policy_id, rule_codes, draws, self_dealing
      from json_to_recordset($2::json) as x(payment_id text, seq bigint, occurred_at timestamptz, local_date date,
        local_hour smallint, month text, member_id text, merchant_id text, district text, industry_code text,
        market_id text, is_traditional_market boolean, is_bookstore boolean, annual_revenue_won bigint,
        is_welfare_recipient boolean, amount_won bigint, cash_won bigint, month_eligible_before_won bigint,
-       eligible_won bigint, requested_cashback_won bigint, cashback_won bigint, policy_id text, rule_codes jsonb, draws jsonb)`,
+       eligible_won bigint, requested_cashback_won bigint, cashback_won bigint, policy_id text, rule_codes jsonb, draws jsonb,
+       self_dealing boolean)`,
     [tenantId, JSON.stringify(rows)],
   );
   const draws = events.flatMap(({ seq, occurredAt, payload }) =>
@@ -208,6 +214,57 @@ async function applyCancellations(
     }),
   );
   await insertDraws(tx, tenantId, returns);
+}
+
+/**
+ * An online order's cashback as the pots paid it at capture, and what its return gave back to them
+ * (negative), each on its event's day: the order events that carry them (since they name the pots).
+ */
+function orderBudgetMoves(events: readonly FeedEvent[], local: LocalClock) {
+  return events.flatMap((event) => {
+    if (!event.type.startsWith('order.') || event.version !== 1) return [];
+    const { payload, seq, occurredAt } = event as EventOf<'order.placed'>;
+    const date = local(occurredAt).date;
+    return [
+      ...(payload.cashbackDraws ?? []).map((drawn) => ({ seq, date, ...drawn })),
+      ...(payload.returnedToBudget ?? []).map((returned) => ({
+        seq,
+        date,
+        ...returned,
+        amountWon: -returned.amountWon,
+      })),
+    ];
+  });
+}
+
+/**
+ * A fraud claw-back returns cashback to the pots it came from (negative draws on its day) and is
+ * recovered from the clawed payments, as a cancellation's clawback is (their members' month cashback).
+ */
+async function applyClawbacks(
+  tx: Sql,
+  tenantId: string,
+  events: EventOf<'cashback.clawed_back'>[],
+  local: LocalClock,
+) {
+  if (events.length === 0) return;
+  await insertDraws(
+    tx,
+    tenantId,
+    events.flatMap(({ seq, occurredAt, payload }) =>
+      payload.returnedToBudget.map((returned) => ({
+        seq,
+        date: local(occurredAt).date,
+        ...returned,
+        amountWon: -returned.amountWon,
+      })),
+    ),
+  );
+  await rollUpClawbacks(
+    tx,
+    tenantId,
+    events.flatMap(({ payload }) => payload.payments),
+  );
 }
 
 async function insertDraws(

@@ -1,5 +1,6 @@
 import { allocateCashback } from '../budgets/allocate.js';
 import type { PotBalances } from '../budgets/types.js';
+import { selfDealingQuote } from '../payments/self-dealing.js';
 import { quoteCashback } from '../policy/cashback.js';
 import type { CashbackPolicyRules } from '../policy/types.js';
 import type { ReplayPayment } from './analytics-service.js';
@@ -38,6 +39,7 @@ export interface Replay {
  * earlier in the month is the actual figure the engine saw, corrected by how much more or less the
  * draft made eligible for the member's earlier payments that month; so under the rules that were
  * in force, the replay sees exactly what the engine saw (cancellations included) and pays the same.
+ * A payment the engine held to be self-dealing earns nothing under any draft, as at the till.
  */
 export function replayPayments(
   payments: readonly ReplayPayment[],
@@ -51,7 +53,7 @@ export function replayPayments(
   const replayed = payments.map((payment) => {
     const memberMonth = `${payment.memberId}|${payment.month}`;
     const driftWon = eligibleDriftWon.get(memberMonth) ?? 0;
-    const quote = quoteCashback(policy, {
+    const ruleQuote = quoteCashback(policy, {
       at: payment.occurredAt,
       paidFromCashWon: payment.cashWon,
       monthEligibleSpentBeforeWon: Math.max(0, payment.monthEligibleBeforeWon + driftWon),
@@ -62,6 +64,8 @@ export function replayPayments(
       },
       member: { isWelfareRecipient: payment.isWelfareRecipient },
     });
+    // The engine's self-dealing rule, whatever the draft: an owner paying their own shop earns nothing.
+    const quote = payment.selfDealing ? selfDealingQuote(ruleQuote) : ruleQuote;
     eligibleDriftWon.set(memberMonth, driftWon + quote.eligibleWon - payment.eligibleWon);
     const cashbackWon = drawFromMonthlyPot(pots, budget, payment, quote.cashbackWon);
     drawFromMonthlyPot(actualPots, budget, payment, payment.cashbackWon);

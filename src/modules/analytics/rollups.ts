@@ -82,6 +82,34 @@ export async function rollUpCancellations(
   await tx.query(CANCELLATIONS_ROLLUP, [tenantId, rows]);
 }
 
+/**
+ * Fraud claw-backs' cashback, recovered from their payments: the payment's recovered cashback and its
+ * member's month (the payment's, as for a cancellation) lose what was clawed. Payments analytics never
+ * saw are skipped, as their cancellations are.
+ */
+export async function rollUpClawbacks(
+  tx: Sql,
+  tenantId: string,
+  payments: ReadonlyArray<{ paymentId: string; clawedWon: number }>,
+) {
+  if (payments.length === 0) return;
+  const rows = JSON.stringify(payments.map((p) => ({ payment_id: p.paymentId, clawed_won: p.clawedWon })));
+  await tx.query(
+    `with clawed as materialized (
+       select x.payment_id, sum(x.clawed_won) as clawed_won
+       from json_to_recordset($2::json) as x(payment_id text, clawed_won bigint) group by x.payment_id),
+     recovered as (
+       update analytics_payments p set cashback_recovered_won = p.cashback_recovered_won + c.clawed_won
+       from clawed c where p.tenant_id = $1 and p.payment_id = c.payment_id
+       returning to_char(p.local_date, 'YYYY-MM') as month, p.member_id, c.clawed_won)
+     insert into analytics_member_months (tenant_id, month, member_id, net_won, cashback_won)
+     select $1, month, member_id, 0, -sum(clawed_won) from recovered group by month, member_id
+     on conflict (tenant_id, month, member_id) do update
+       set cashback_won = analytics_member_months.cashback_won + excluded.cashback_won`,
+    [tenantId, rows],
+  );
+}
+
 /** Issuance (charge, grant) and joins per day. */
 export async function rollUpDays(
   tx: Sql,

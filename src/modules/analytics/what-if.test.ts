@@ -148,6 +148,53 @@ describe('what-if on the real engine', () => {
     expect(same.body.actual.pots).toEqual([]);
   });
 
+  it("replays a payment an owner made at their own shop as the engine paid it, nothing, under any draft; a neighbour's as usual", async () => {
+    const cafeCode = codes[1] as string;
+    const owner = owners.get(cafeCode) as ApiClient;
+    const neighbour = await newMember(t.app, tenantId, '010-7832-0001');
+    for (const member of [owner, neighbour])
+      expect((await member.post('/v1/me/charges', { amountWon: 200_000 })).status).toBe(201);
+    const own = await owner.post('/v1/me/payments', { merchantCode: cafeCode, amountWon: 100_000 });
+    expect(own.body.cashback).toMatchObject({ amountWon: 0, limitedBy: ['SELF_DEALING'] });
+    const other = await neighbour.post('/v1/me/payments', { merchantCode: cafeCode, amountWon: 100_000 });
+    expect(other.body.cashback.amountWon).toBe(10_000);
+    const paymentIds = [own.body.paymentId, other.body.paymentId];
+    await t.platform.analytics.catchUp(tenantId);
+    const period = { from: '2021-05-13', to: '2021-05-13' };
+    const history = (await t.platform.analytics.paymentsForReplay(tenantId, period)).filter((payment) =>
+      paymentIds.includes(payment.paymentId),
+    );
+    expect(history.map((payment) => payment.paymentId)).toEqual(paymentIds);
+    const replayed = (rules: Awaited<ReturnType<typeof rulesInForce>>) =>
+      replayPayments(history, rules, { monthlyPotWon: null, nationalShareBp: 0 }).payments;
+    expect(replayed(await rulesInForce())).toEqual([
+      { paymentId: paymentIds[0], requestedWon: 0, cashbackWon: 0 },
+      { paymentId: paymentIds[1], requestedWon: 10_000, cashbackWon: 10_000 },
+    ]);
+    const doubled = {
+      tiers: [{ upToWon: 1_000_000, rateBp: 2_000 }],
+      extras: [],
+      promotions: [],
+      merchantRevenueCapWon: null,
+    };
+    expect(replayed(doubled)).toEqual([
+      { paymentId: paymentIds[0], requestedWon: 0, cashbackWon: 0 },
+      { paymentId: paymentIds[1], requestedWon: 20_000, cashbackWon: 20_000 },
+    ]);
+    // What the engine decided, from the payment's event: the owner's, self-dealing, made nothing eligible.
+    expect(history.map((payment) => [payment.selfDealing, payment.eligibleWon])).toEqual([
+      [true, 0],
+      [false, 100_000],
+    ]);
+    // Over the whole day through the API: the policy in force pays what the engine paid.
+    const same = await operator.post('/v1/operator/policies/what-if', {
+      ...period,
+      rules: await rulesInForce(),
+    });
+    expect(same.status).toBe(200);
+    expect([same.body.deltaWon, same.body.draft.requestedWon]).toEqual([0, same.body.actual.requestedWon]);
+  });
+
   it('refuses invalid rates, a future period and one over three years with 4xx, changing nothing', async () => {
     const rules = await rulesInForce();
     const head = await t.platform.events.head(tenantId);

@@ -21,7 +21,7 @@ import type { TenantService } from '../tenants/tenant-service.js';
 import { addMonthlyUsage, lockMonthlyUsage, recordActivity } from '../wallets/usage.js';
 import { blankReason, type CatalogueService, minuteOfDay } from './catalogue-service.js';
 import { CommerceErrors } from './errors.js';
-import { orderEvent } from './events.js';
+import { type OrderBudgetMoves, orderEvent } from './events.js';
 import {
   type CheckoutInput,
   MERCHANT_STEPS,
@@ -422,7 +422,7 @@ export class OrderService {
       await this.recordActivity(tx, tenantId, captured, 'order_cashback', draw.drawnWon, now, {
         cashback: { amountWon: draw.drawnWon, rules: quote.rules, limitedBy: quote.limitedBy },
       });
-    await this.deps.events.append(tx, tenantId, [orderEvent(captured, now)]);
+    await this.deps.events.append(tx, tenantId, [orderEvent(captured, now, { drawn: draw.postings })]);
     return captured;
   }
 
@@ -554,7 +554,9 @@ export class OrderService {
         cashbackWon: -(clawback.fromCashbackWon + clawback.fromCashWon),
       });
     await this.returnStock(tx, tenantId, order);
-    const returned = await this.move(tx, tenantId, order, 'returned', {});
+    const returned = await this.move(tx, tenantId, order, 'returned', {
+      budget: { returned: clawback.returnedToBudget },
+    });
     const recoveredWon = clawback.fromCashbackWon + clawback.fromCashWon;
     await this.recordActivity(
       tx,
@@ -612,14 +614,15 @@ export class OrderService {
     tenantId: string,
     order: OrderRow,
     status: OrderStatus,
-    changes: { reason?: string | null; trackingNumber?: string | null },
+    changes: { reason?: string | null; trackingNumber?: string | null; budget?: OrderBudgetMoves },
   ): Promise<Order> {
     const now = this.clock.now();
+    const { budget, ...rowChanges } = changes;
     const moved = await this.updateStatus(tx, tenantId, order.id, status, now, {
-      ...changes,
+      ...rowChanges,
       heldWon: order.held_won,
     });
-    await this.deps.events.append(tx, tenantId, [orderEvent(moved, now)]);
+    await this.deps.events.append(tx, tenantId, [orderEvent(moved, now, budget)]);
     return moved;
   }
 

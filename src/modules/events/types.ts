@@ -1,4 +1,5 @@
 import { COMMERCE_EVENT_VERSIONS, type CommerceEventCatalogue } from '../commerce/events.js';
+import { FRAUD_EVENT_VERSIONS, type FraudEventCatalogue } from '../fraud/events.js';
 /**
  * The event catalogue: every event type with its current version and payload. A payload only
  * grows within a version (new optional fields); a change a consumer could misread gets a new
@@ -42,6 +43,11 @@ export interface PaymentMadeV1 {
   draws: CashbackDrawn[];
   isWelfareRecipient: boolean;
   merchant: MerchantSnapshot;
+  /**
+   * The member owns the shop (payments/self-dealing.ts): the engine granted no cashback and counted
+   * no eligible spending. Present only then.
+   */
+  selfDealing?: true;
 }
 
 export interface PaymentCancelledV1 {
@@ -105,7 +111,7 @@ export interface SettlementPaidV1 {
 }
 
 /** type → [version, payload]. */
-export interface EventCatalogue extends CommerceEventCatalogue {
+export interface EventCatalogue extends CommerceEventCatalogue, FraudEventCatalogue {
   'payment.made': [1, PaymentMadeV1];
   'payment.cancelled': [1, PaymentCancelledV1];
   'charge.confirmed': [1, ChargeConfirmedV1];
@@ -138,6 +144,7 @@ export const EVENT_VERSIONS: { [T in EventType]: EventCatalogue[T][0] } = {
   'merchant.approved': 1,
   'settlement.paid': 1,
   ...COMMERCE_EVENT_VERSIONS,
+  ...FRAUD_EVENT_VERSIONS,
 };
 
 /** What a producer appends: `subjectId` makes the event id (type:subject), so one fact is one event. */

@@ -7,7 +7,7 @@ import { monthKey } from '../../time.js';
 import { isBlank } from '../../visible-text.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import { CONSUME_LIMIT_MAX, type EventFeed } from '../events/event-feed.js';
-import type { FeedEvent } from '../events/types.js';
+import type { FeedEvent, NewEvent } from '../events/types.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import { type MemberService, memberAccountIds } from '../members/member-service.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
@@ -27,6 +27,7 @@ import {
   PAYMENTS_IN_MEMORY_MAX,
 } from './detector.js';
 import { FraudErrors } from './errors.js';
+import { cashbackClawedBackEvent } from './events.js';
 import { type Fact, factsOf, type MerchantFact } from './facts.js';
 import { accountFrozen } from './freeze-service.js';
 import { clawBackGrants, type GrantClawbackEffect, type GrantOwed, grantOwed } from './grant-clawback.js';
@@ -701,8 +702,14 @@ export class FraudService {
     const byMember = new Map<string, Payment[]>();
     for (const payment of withCashback)
       byMember.set(payment.memberId, [...(byMember.get(payment.memberId) ?? []), payment]);
-    for (const [memberId, list] of byMember) await this.clawBackMember(context, memberId, list);
+    const clawedBack: NewEvent[] = [];
+    for (const [memberId, list] of byMember) {
+      const event = await this.clawBackMember(context, memberId, list);
+      if (event) clawedBack.push(event);
+    }
     if (withGrants.length > 0) await this.clawBackGrantMoney(context, withGrants, now);
+    // After every lock the claw-back takes (members, pots, programmes, merchants): see docs/events.md.
+    if (clawedBack.length > 0) await this.deps.events.append(tx, tenantId, clawedBack);
   }
 
   private async clawBackGrantMoney(context: ActionContext, owed: GrantOwed[], now: Date): Promise<void> {
@@ -757,7 +764,11 @@ export class FraudService {
    * balance cannot cover is recorded as owed to each pot (fraud_receivables), never as a negative
    * balance, and a later cancellation of the payment collects it.
    */
-  private async clawBackMember(context: ActionContext, memberId: string, payments: Payment[]): Promise<void> {
+  private async clawBackMember(
+    context: ActionContext,
+    memberId: string,
+    payments: Payment[],
+  ): Promise<NewEvent | null> {
     const { tx, tenantId } = context;
     const cashbackAccountId = memberAccountIds(memberId).cashback;
     const [account] = await this.deps.ledger.lockAccounts(tx, tenantId, [cashbackAccountId]);
@@ -829,6 +840,16 @@ export class FraudService {
         paymentIds: effects.map((e) => e.paymentId),
       },
     });
+    if (!transferId) return null;
+    return cashbackClawedBackEvent(
+      {
+        caseId: context.caseRow.id,
+        memberId,
+        payments: effects.map((e) => ({ paymentId: e.paymentId, clawedWon: e.clawedWon })),
+        toPots: [...toPots].map(([accountId, amountWon]) => ({ accountId, amountWon })),
+      },
+      now,
+    );
   }
 
   /**

@@ -1,6 +1,7 @@
 import { potAccountOf } from '../budgets/allocate.js';
 import type { CashbackDrawn, MerchantSnapshot, NewEvent } from '../events/types.js';
 import type { Merchant } from '../merchants/types.js';
+import { isSelfDealing } from './self-dealing.js';
 import type { CancellationBreakdown, Payment } from './types.js';
 
 /** What the payment path knew when it decided, beyond the payment record. */
@@ -36,6 +37,7 @@ export function paymentMadeEvent(payment: Payment, merchant: Merchant, context: 
       draws: drawsByPot(payment.cashback.draws),
       isWelfareRecipient: context.isWelfareRecipient,
       merchant: merchantSnapshot(merchant),
+      ...(isSelfDealing(merchant, payment.memberId) ? { selfDealing: true as const } : {}),
     },
   };
 }
