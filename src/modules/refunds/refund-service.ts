@@ -49,6 +49,14 @@ const REFUND_HOLD_DAYS = 30;
 const RECONCILE_AFTER_MS = 30_000;
 const RECONCILE_BATCH_MAX = 100;
 
+/** What the refund rules read of the details of a history line that gave money back. */
+interface ReturnDetails {
+  paymentId?: string;
+  paidFrom?: { cashWon?: number };
+  refunded?: { cashWon?: number; cashbackAsCashWon?: number };
+  clawback?: { fromCashWon?: number };
+}
+
 function holdIdOf(refundId: string): string {
   return `refund:${refundId}`;
 }
@@ -72,7 +80,7 @@ export class RefundService {
       events: EventFeed;
       freezes: FreezeService;
       /** What counts as used: cash paid to merchants (the payments module's records). */
-      payments: Pick<PaymentService, 'cashSpentSince'>;
+      payments: Pick<PaymentService, 'cashSpentSince' | 'getPayment'>;
       /** A refund answers from its own row, and claims its key in the shared key space. */
       keys: KeyClaims;
     },
@@ -127,9 +135,9 @@ export class RefundService {
 
   private async factsOf(tx: Sql, tenantId: string, memberId: string, now: Date): Promise<RefundFacts> {
     const [cash] = await this.deps.ledger.lockAccounts(tx, tenantId, [memberAccountIds(memberId).cash]);
-    const [lastPaid] = await tx.query<{ created_at: Date }>(
-      `select created_at from balance_refunds where tenant_id = $1 and member_id = $2 and status = 'paid'
-       order by created_at desc limit 1`,
+    const [lastPaid] = await tx.query<{ created_at: Date; refunded_won: number }>(
+      `select max(created_at) as created_at, coalesce(sum(amount_won), 0)::bigint as refunded_won
+       from balance_refunds where tenant_id = $1 and member_id = $2 and status = 'paid'`,
       [tenantId, memberId],
     );
     const since = lastPaid?.created_at ?? null;
@@ -147,16 +155,121 @@ export class RefundService {
       since && since > windowStart ? since : windowStart,
       tx,
     );
-    return {
+    const spentSinceWon = await this.deps.payments.cashSpentSince(tenantId, memberId, since, tx);
+    const facts = {
       now,
       cashWon: cash?.availableWon ?? 0,
       chargedSinceLastRefundWon: history.chargedWon,
       chargedInWindowWon: inWindow.chargedWon,
-      usedWon: await this.deps.payments.cashSpentSince(tenantId, memberId, since, tx),
+      usedWon: spentSinceWon,
       lastChargeAt: history.lastChargeAt,
+      lastRefundAt: since,
+      returnedSinceLastRefund: [] as Array<{ at: Date; amountWon: number }>,
+      chargedLeftAtLastRefundWon: 0,
       fullRefundWindowDays,
       minimumUsedBp: await this.deps.policy.ruleValue(tenantId, 'refund_min_used_bp', now, tx),
+    } satisfies RefundFacts;
+    if (!since) return facts;
+    const back = await this.returnedSince(tx, tenantId, memberId, since);
+    // The used figure nets every cancellation after the refund; one of a payment made before it is
+    // not a use undone but charged money back (counted once, as returned).
+    const spentBeforeWon =
+      (await this.deps.payments.cashSpentSince(tenantId, memberId, null, tx)) -
+      spentSinceWon -
+      back.cancelledEarlierWon;
+    const chargedBeforeWon =
+      (await this.deps.wallets.chargeHistory(tenantId, memberId, null, tx)).chargedWon - history.chargedWon;
+    return {
+      ...facts,
+      usedWon: spentSinceWon + back.cancelledEarlierWon,
+      returnedSinceLastRefund: back.returned,
+      chargedLeftAtLastRefundWon: Math.max(
+        0,
+        chargedBeforeWon - Number(lastPaid?.refunded_won ?? 0) - spentBeforeWon,
+      ),
     };
+  }
+
+  /**
+   * Cash that came back after the last paid refund (`since`) from money that had left before it,
+   * read from the member's history: a transfer they sent (declined, cancelled or expired), an order
+   * (released, or returned), a payment (cancelled). `cancelledEarlierWon` is the cancellations' part,
+   * which the payments module's used figure nets.
+   */
+  private async returnedSince(
+    tx: Sql,
+    tenantId: string,
+    memberId: string,
+    since: Date,
+  ): Promise<{ returned: Array<{ at: Date; amountWon: number }>; cancelledEarlierWon: number }> {
+    const lines = await this.deps.wallets.activitySince(
+      tenantId,
+      memberId,
+      [
+        'transfer_sent',
+        'transfer_returned',
+        'order',
+        'order_released',
+        'order_returned',
+        'payment_cancellation',
+      ],
+      since,
+      tx,
+    );
+    // What left after the refund and came back is no return of money that was out at the refund.
+    const leftAfter = new Set(
+      lines
+        .filter((line) => line.type === 'transfer_sent' || line.type === 'order')
+        .map((line) => `${line.type === 'order' ? 'order' : 'transfer'}:${line.referenceId}`),
+    );
+    const returned: Array<{ at: Date; amountWon: number }> = [];
+    let cancelledEarlierWon = 0;
+    for (const line of lines) {
+      const details = line.details as ReturnDetails;
+      let cashWon = 0;
+      if (line.type === 'transfer_returned') {
+        if (!leftAfter.has(`transfer:${line.referenceId}`)) cashWon = line.amountWon;
+      } else if (line.type === 'order_released' || line.type === 'order_returned') {
+        if (!leftAfter.has(`order:${line.referenceId}`))
+          cashWon =
+            line.type === 'order_released'
+              ? Number(details.paidFrom?.cashWon ?? 0)
+              : await this.orderReturnCashWon(
+                  tx,
+                  tenantId,
+                  memberId,
+                  line.referenceId,
+                  line.amountWon,
+                  details,
+                );
+      } else if (line.type === 'payment_cancellation' && details.paymentId) {
+        const payment = await this.deps.payments.getPayment(tenantId, details.paymentId, tx);
+        if (payment && payment.createdAt.getTime() <= since.getTime()) {
+          cashWon =
+            Number(details.refunded?.cashWon ?? 0) +
+            Number(details.refunded?.cashbackAsCashWon ?? 0) -
+            Number(details.clawback?.fromCashWon ?? 0);
+          cancelledEarlierWon += cashWon;
+        }
+      }
+      if (cashWon > 0) returned.push({ at: new Date(line.at), amountWon: cashWon });
+    }
+    return { returned, cancelledEarlierWon };
+  }
+
+  /** The cash a returned order gave back: its ledger transfer's posting to the member's cash. */
+  private async orderReturnCashWon(
+    tx: Sql,
+    tenantId: string,
+    memberId: string,
+    orderId: string,
+    lineWon: number,
+    details: ReturnDetails,
+  ): Promise<number> {
+    const transfer = await this.deps.ledger.getTransfer(tenantId, `order-return:${orderId}`, tx);
+    const entry = transfer?.entries.find((posting) => posting.accountId === memberAccountIds(memberId).cash);
+    if (entry) return entry.postedDeltaWon;
+    return Math.min(Number(details.paidFrom?.cashWon ?? 0), lineWon);
   }
 
   private async hold(

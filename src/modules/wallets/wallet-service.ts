@@ -13,7 +13,7 @@ import { memberAccountIds } from '../members/member-service.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { ACTIVITY_PAGE_MAX } from './member-history.js';
-import type { Activity, AutoChargeSetting, Charge, WalletView } from './types.js';
+import type { Activity, AutoChargeSetting, Charge, HistoryLineType, WalletView } from './types.js';
 import { addMonthlyUsage, lockMonthlyUsage, readMonthlyUsage, recordActivity } from './usage.js';
 import { walletViewOf } from './wallet-view.js';
 
@@ -410,6 +410,27 @@ export class WalletService {
       [tenantId, memberId, since],
     );
     return { chargedWon: row?.charged_won ?? 0, lastChargeAt: row?.last_charge_at ?? null };
+  }
+
+  /**
+   * The member's stored history lines of these types placed after an instant, oldest first; `tx` to
+   * read them under the caller's locks (the refund rules read what came back since the last refund).
+   */
+  async activitySince(
+    tenantId: string,
+    memberId: string,
+    types: readonly HistoryLineType[],
+    after: Date,
+    tx?: Sql,
+  ): Promise<Activity[]> {
+    return (tx ?? this.db).query<Activity>(
+      `select tenant_id as "tenantId", member_id as "memberId", seq, at, type, month, amount_won as "amountWon",
+         reference_id as "referenceId", merchant_id as "merchantId", details
+       from member_activity
+       where tenant_id = $1 and member_id = $2 and type = any($3::text[]) and at > $4
+       order by seq`,
+      [tenantId, memberId, [...types], after],
+    );
   }
 
   async pendingCharges(tenantId: string, olderThan: Date, limit: number): Promise<Charge[]> {
