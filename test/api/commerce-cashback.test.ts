@@ -227,7 +227,8 @@ describe.each(databaseKinds())('order cashback by the cashback policy on %s', (k
       200,
     );
     // The ₩4,800 cashback is spent at the cafe: nothing earned (no cash paid).
-    await payCafe(buyer, 4_800);
+    const spent = await buyer.post('/v1/me/payments', { merchantCode: cafeCode, amountWon: 4_800 });
+    expect(spent.body.paidFrom).toMatchObject({ cashbackWon: 4_800, cashWon: 0 });
     expect(await wallet(buyer)).toEqual({
       cashWon: 40_000,
       cashbackWon: 0,
@@ -249,6 +250,16 @@ describe.each(databaseKinds())('order cashback by the cashback policy on %s', (k
     expect(await t.platform.budgets.getPot(tenantId, pot?.id ?? '')).toMatchObject({
       spentWon: potBefore.spentWon,
       remainingWon: potBefore.remainingWon,
+    });
+    // The cafe cancels the payment that spent that cashback: the member repaid it in cash, so it
+    // comes back as cash, and the member holds all they charged.
+    const cancelled = await cafe.post(`/v1/merchant/payments/${spent.body.paymentId}/cancellations`, {});
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(201);
+    expect(await wallet(buyer)).toEqual({
+      cashWon: 100_000,
+      cashbackWon: 0,
+      eligibleSpendWon: 0,
+      monthCashbackWon: 0,
     });
     // A second order the shop turns down gives the held money back at once.
     const rejectedId = await order(buyer, apples, 1);

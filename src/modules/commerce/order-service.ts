@@ -18,7 +18,13 @@ import type { PolicyService } from '../policy/policy-service.js';
 import type { CashbackQuote } from '../policy/types.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import { addMonthlyUsage, lockMonthlyUsage, recordActivity } from '../wallets/usage.js';
+import {
+  addCashbackRepaidInCash,
+  addMonthlyUsage,
+  lockMonthlyUsage,
+  recordActivity,
+  takeCashbackRepaidInCash,
+} from '../wallets/usage.js';
 import { blankReason, type CatalogueService, minuteOfDay } from './catalogue-service.js';
 import { CommerceErrors } from './errors.js';
 import { type OrderBudgetMoves, orderEvent } from './events.js';
@@ -533,10 +539,14 @@ export class OrderService {
     if (order.usage_month) await lockMonthlyUsage(tx, tenantId, order.member_id, order.usage_month);
     const clawback = await this.clawbackOf(tx, tenantId, order);
     const accounts = memberAccountIds(order.member_id);
+    // As a payment cancellation: cashback the member already repaid in cash comes back as cash.
+    const cashbackBackWon = order.paid_from.cashbackWon - clawback.fromCashbackWon;
+    const asCashWon = await takeCashbackRepaidInCash(tx, tenantId, order.member_id, cashbackBackWon);
+    await addCashbackRepaidInCash(tx, tenantId, order.member_id, clawback.fromCashWon);
     const postings = [
       { accountId: merchant.receivableAccountId, amountWon: -order.total_won },
-      { accountId: accounts.cashback, amountWon: order.paid_from.cashbackWon - clawback.fromCashbackWon },
-      { accountId: accounts.cash, amountWon: order.paid_from.cashWon - clawback.fromCashWon },
+      { accountId: accounts.cashback, amountWon: cashbackBackWon - asCashWon },
+      { accountId: accounts.cash, amountWon: order.paid_from.cashWon - clawback.fromCashWon + asCashWon },
       ...clawback.returnedToBudget,
     ].filter((posting) => posting.amountWon !== 0);
     await this.postAll(tx, tenantId, [
@@ -566,7 +576,12 @@ export class OrderService {
       order.total_won - recoveredWon,
       this.clock.now(),
       {
-        clawback: { amountWon: recoveredWon },
+        clawback: {
+          amountWon: recoveredWon,
+          fromCashbackWon: clawback.fromCashbackWon,
+          fromCashWon: clawback.fromCashWon,
+        },
+        ...(asCashWon > 0 ? { cashbackAsCashWon: asCashWon } : {}),
       },
     );
     return returned;
