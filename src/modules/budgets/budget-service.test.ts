@@ -323,6 +323,37 @@ describe.each(databaseKinds())('budget service on %s', (kind) => {
     });
   });
 
+  it('is funded by an annual pot that holds enough when an earlier overlapping one does not', async () => {
+    const small = await budgets.createPot(tenantId, 'usr_admin', {
+      ...YEAR_2021,
+      name: '2020-2021 이월',
+      from: new Date('2020-07-01T00:00:00+09:00'),
+      to: new Date('2021-07-01T00:00:00+09:00'),
+      amountWon: 700,
+    });
+    const year = await budgets.createPot(tenantId, 'usr_admin', YEAR_2021);
+    const month = await budgets.createPot(tenantId, 'usr_admin', MAY_2021);
+    expect(month).toMatchObject({ annualPotId: year.id, fundedWon: 7_000_000 });
+    expect(await budgets.getPot(tenantId, small.id)).toMatchObject({
+      remainingWon: 700,
+      movedToMonthlyWon: 0,
+    });
+    expect(await budgets.getPot(tenantId, year.id)).toMatchObject({
+      remainingWon: 93_000_000,
+      movedToMonthlyWon: 7_000_000,
+    });
+    // A monthly pot the earlier one can fund still comes from it, as before.
+    const june = await budgets.createPot(tenantId, 'usr_admin', {
+      ...MAY_2021,
+      name: '2021년 6월',
+      from: new Date('2021-06-01T00:00:00+09:00'),
+      to: new Date('2021-07-01T00:00:00+09:00'),
+      amountWon: 500,
+    });
+    expect(june.annualPotId).toBe(small.id);
+    await expectAuditGreen();
+  });
+
   describe('topping up', () => {
     it('funds once per Idempotency-Key and refuses the key for another amount', async () => {
       const pot = await budgets.createPot(tenantId, 'usr_admin', YEAR_2021);

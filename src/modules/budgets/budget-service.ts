@@ -307,11 +307,16 @@ export class BudgetService {
     return this.summaryOf(tx, tenantId, existing);
   }
 
-  /** The annual pot whose period contains the monthly one; monthly pots never overlap each other. */
+  /**
+   * The annual pot that funds a monthly one: of those whose period contains it (annual pots may
+   * overlap), the earliest that holds both its national and its city share; the earliest, when none
+   * does (the funding then fails with BUDGET_INSUFFICIENT). Taking the first by date alone refused a
+   * monthly pot that a later annual pot could fund. Monthly pots never overlap each other.
+   */
   private async annualPotContaining(
     tx: Sql,
     tenantId: string,
-    draft: { from: Date; to: Date },
+    draft: { from: Date; to: Date; amountWon: number; nationalShareBp: number },
   ): Promise<string> {
     const overlapping = await selectOverlapping(tx, tenantId, 'monthly', draft.from, draft.to);
     if (overlapping[0]) {
@@ -322,9 +327,10 @@ export class BudgetService {
         messageKo: `월 예산 ${overlapping[0].id}의 기간과 겹칩니다`,
       });
     }
-    const annual = (await selectOverlapping(tx, tenantId, 'annual', draft.from, draft.to)).find(
+    const containing = (await selectOverlapping(tx, tenantId, 'annual', draft.from, draft.to)).filter(
       (pot) => pot.from.getTime() <= draft.from.getTime() && draft.to.getTime() <= pot.to.getTime(),
     );
+    const annual = (await this.firstAbleToFund(tx, tenantId, containing, draft)) ?? containing[0];
     if (!annual) {
       throw new DomainError({
         code: 'INVALID_BUDGET',
@@ -334,6 +340,30 @@ export class BudgetService {
       });
     }
     return annual.id;
+  }
+
+  private async firstAbleToFund(
+    tx: Sql,
+    tenantId: string,
+    annualPots: readonly PotRow[],
+    draft: { amountWon: number; nationalShareBp: number },
+  ): Promise<PotRow | undefined> {
+    if (annualPots.length < 2) return annualPots[0];
+    const nationalWon = Number((BigInt(draft.amountWon) * BigInt(draft.nationalShareBp)) / BP_PER_WHOLE);
+    const needWon: Record<FundingSource, number> = {
+      national: nationalWon,
+      city: draft.amountWon - nationalWon,
+    };
+    const balances = await this.ledger.balancesOf(
+      tenantId,
+      annualPots.flatMap((pot) => FUNDING_SOURCES.map((source) => potAccountId(pot.id, source))),
+      tx,
+    );
+    return annualPots.find((pot) =>
+      FUNDING_SOURCES.every(
+        (source) => (balances.get(potAccountId(pot.id, source))?.availableWon ?? 0) >= needWon[source],
+      ),
+    );
   }
 
   private async createPotAccounts(tx: Sql, tenantId: string, potId: string): Promise<void> {
