@@ -13,7 +13,6 @@ import type { LedgerService } from '../ledger/ledger-service.js';
 import { type MemberService, memberAccountIds } from '../members/member-service.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
 import { isSelfDealing, selfDealingQuote, selfDealingRuleAt } from '../payments/self-dealing.js';
-import { eligibleWonEarned } from '../policy/cashback.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { CashbackQuote } from '../policy/types.js';
 import type { Job } from '../scheduler/scheduler.js';
@@ -383,15 +382,10 @@ export class OrderService {
     const planned = await this.planDraw(tx, tenantId, now, quote.cashbackWon);
     const record = (draw: CashbackDraw) => ({
       trackingNumber,
-      capture: {
-        cashbackWon: draw.drawnWon,
-        draws: draw.postings,
-        eligibleWon: eligibleWonEarned(quote, draw.drawnWon),
-        month,
-      },
+      capture: { cashbackWon: draw.drawnWon, draws: draw.postings, eligibleWon: quote.eligibleWon, month },
     });
     await addMonthlyUsage(tx, tenantId, order.member_id, month, {
-      eligibleSpendWon: eligibleWonEarned(quote, planned.draw.drawnWon),
+      eligibleSpendWon: quote.eligibleWon,
       cashbackWon: planned.draw.drawnWon,
     });
     let captured = await this.updateStatus(tx, tenantId, order.id, status, now, record(planned.draw));
@@ -399,8 +393,6 @@ export class OrderService {
     const draw = planned.locked ? planned.draw : await this.confirmDraw(tx, tenantId, now, planned.draw);
     if (draw !== planned.draw) {
       await addMonthlyUsage(tx, tenantId, order.member_id, month, {
-        eligibleSpendWon:
-          eligibleWonEarned(quote, draw.drawnWon) - eligibleWonEarned(quote, planned.draw.drawnWon),
         cashbackWon: draw.drawnWon - planned.draw.drawnWon,
       });
       captured = await this.updateStatus(tx, tenantId, order.id, status, now, record(draw));

@@ -4,7 +4,6 @@ import type { CashbackDraw } from '../budgets/types.js';
 import type { Account, TransferRequest } from '../ledger/types.js';
 import { memberAccountIds } from '../members/member-service.js';
 import type { Merchant } from '../merchants/types.js';
-import { eligibleWonEarned } from '../policy/cashback.js';
 import type { CashbackQuote } from '../policy/types.js';
 import type { WalletView } from '../wallets/types.js';
 import type { Funds, PaidFrom } from './split.js';
@@ -35,7 +34,7 @@ export function decidedPayment(decision: {
     channel: decision.channel,
     amountWon: decision.amountWon,
     paidFrom: decision.paidFrom,
-    eligibleWon: eligibleWonEarned(decision.quote, decision.draw.drawnWon),
+    eligibleWon: decision.quote.eligibleWon,
     cashback: cashbackOutcomeOf(decision.quote, decision.draw),
     month: decision.month,
     cancelledWon: 0,
