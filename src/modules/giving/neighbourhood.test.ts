@@ -187,6 +187,21 @@ describe.each(databaseKinds())('동네사랑기부제 on %s', (kind) => {
       (await operator.post('/v1/operator/neighbourhood-giving/pots', { year: 2025, amountWon: -1 })).status,
     ).toBe(400);
     expect(await t.platform.giving.neighbourhood.potView(tenantId, 2025)).toMatchObject({ fundedWon: 0 });
+    // A year that is over could never give the money out: refused, nothing moved.
+    const thisYear = Number(
+      new Intl.DateTimeFormat('en', { timeZone: 'Asia/Seoul', year: 'numeric' }).format(t.clock.now()),
+    );
+    const past = await operator.post('/v1/operator/neighbourhood-giving/pots', {
+      year: thisYear - 1,
+      amountWon: 5_000_000,
+    });
+    expect({ status: past.status, code: past.body.code }).toEqual({
+      status: 400,
+      code: 'EFFECTIVE_DATE_IN_PAST',
+    });
+    expect(await t.platform.giving.neighbourhood.potView(tenantId, thisYear - 1)).toMatchObject({
+      fundedWon: 0,
+    });
     expect(
       (
         await t.app.inject({ url: '/v1/neighbourhood-giving/dongs', headers: { 'x-tenant-id': tenantId } })

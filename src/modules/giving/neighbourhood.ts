@@ -63,6 +63,14 @@ const NeighbourhoodErrors = {
       messageKo: '이 도시의 동이 아닙니다',
       details: { dong },
     }),
+  yearOver: (year: number, thisYear: number) =>
+    new DomainError({
+      code: 'EFFECTIVE_DATE_IN_PAST',
+      httpStatus: 400,
+      message: `${year} is over (it is ${thisYear} in the city); a pot can only be funded for a year not yet over`,
+      messageKo: `${year}년은 이미 지났습니다 (현재 ${thisYear}년). 끝나지 않은 연도의 기금만 조성할 수 있습니다`,
+      details: { year, thisYear },
+    }),
   potExists: (year: number) =>
     new DomainError({
       code: 'POT_ALREADY_FUNDED',
@@ -189,6 +197,9 @@ export class NeighbourhoodGiving {
         [tenantId, year],
       );
       if (exists) throw NeighbourhoodErrors.potExists(year);
+      // A year that is over draws no more months: money put there could never be given or taken back.
+      const thisYear = localDate(this.clock.now(), await this.deps.tenants.timeZoneOf(tenantId, sql)).year;
+      if (year < thisYear) throw NeighbourhoodErrors.yearOver(year, thisYear);
       await this.deps.ledger.createAccounts(
         tenantId,
         [
