@@ -485,6 +485,14 @@ export class MemberService {
     memberId: string,
     isWelfareRecipient: boolean,
   ): Promise<Member> {
+    // The flag adds cashback from public money: no operator grants it to (or takes it from) themselves.
+    if (actorUserId === memberId)
+      throw new DomainError({
+        code: 'OPERATOR_SELF_ACTION',
+        httpStatus: 403,
+        message: 'an operator cannot change their own welfare status; another operator must',
+        messageKo: '본인의 복지 대상 여부는 바꿀 수 없습니다. 다른 담당자가 처리해야 합니다',
+      });
     await transactionWithRetry(this.db, async (tx) => {
       const updated = await tx.query(
         'update users set is_welfare_recipient = $3 where tenant_id = $1 and id = $2 returning id',

@@ -218,6 +218,7 @@ export class ProgramService {
         defaultAmountWon: program.recipientAmountWon,
         amountMaxWon: program.recipientAmountMaxWon,
         ...(await this.lookUpRows(tx, tenantId, programId, rows)),
+        actorUserId,
       });
       const report = importReport(programId, fileSha256, rows.length, valid, errors);
       if (valid.length === 0 || (errors.length > 0 && !options.importValidRows)) return report;

@@ -586,6 +586,35 @@ describe.each(databaseKinds())('policy programmes on %s', (kind) => {
       expect((await anonymous.get('/v1/me/programs')).status).toBe(401);
     });
 
+    it('refuses an operator putting themselves on a list or changing their own welfare flag', async () => {
+      const program = await createProgram(operator, { budgetWon: 600_000, recipientAmountMaxWon: 300_000 });
+      const operatorId = (await t.platform.members.findByPhone(tenantId, '010-0000-0000'))?.id as string;
+      const [other] = (await insertBulkMembers(t.platform, tenantId, 1)) as [BulkMember];
+      const report = await importCsv(operator, program.id, csvOf(['memberId', operatorId, other.id]), true);
+      expect(report.body).toMatchObject({ imported: true, importedCount: 1, errorRowCount: 1 });
+      expect(report.body.errors).toMatchObject([{ line: 2, code: 'OPERATOR_SELF', memberId: operatorId }]);
+      expect(report.body.errors[0].messageKo).toContain('본인');
+      // Another operator may list them.
+      const colleague = await newMember(t.app, tenantId, '010-6000-0009');
+      const colleagueId = (await t.platform.members.findByPhone(tenantId, '010-6000-0009'))?.id as string;
+      await t.platform.members.grantOperatorRoles(tenantId, colleagueId, ['policy_admin']);
+      const byColleague = await importCsv(colleague, program.id, csvOf(['memberId', operatorId]));
+      expect(byColleague.body).toMatchObject({ imported: true, importedCount: 1 });
+
+      const self = await operator.post(`/v1/operator/members/${operatorId}/welfare`, {
+        isWelfareRecipient: true,
+      });
+      expect({ status: self.status, code: self.body.code }).toEqual({
+        status: 403,
+        code: 'OPERATOR_SELF_ACTION',
+      });
+      expect((await t.platform.members.welfareFlags(tenantId, [operatorId])).get(operatorId)).toBe(false);
+      const byOther = await colleague.post(`/v1/operator/members/${operatorId}/welfare`, {
+        isWelfareRecipient: true,
+      });
+      expect(byOther.status).toBe(200);
+    });
+
     it('creates a programme once per Idempotency-Key, funding it once', async () => {
       const first = await operator.post('/v1/operator/programs', relief, 'create-relief-1');
       const replay = await operator.post('/v1/operator/programs', relief, 'create-relief-1');

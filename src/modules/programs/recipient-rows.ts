@@ -106,6 +106,8 @@ export interface RowRules {
   knownMemberIds: ReadonlySet<string>;
   /** Members already on this programme's list from an earlier import. */
   existingRecipients: ReadonlySet<string>;
+  /** The operator importing the file, who may not put themselves on the list (OPERATOR_SELF). */
+  actorUserId?: string;
 }
 
 export interface ValidRow {
@@ -151,6 +153,7 @@ function checkRow(
         : undefined
       : rules.memberIdByPhone.get(row.phone);
   if (!memberId) return rejected(row.line, 'UNKNOWN_MEMBER', echo).error;
+  if (memberId === rules.actorUserId) return rejected(row.line, 'OPERATOR_SELF', echo).error;
   const firstLine = firstLineOf.get(memberId);
   if (firstLine !== undefined) {
     return rejected(row.line, 'DUPLICATE_ROW', echo, [
@@ -188,6 +191,10 @@ const ROW_MESSAGES: Record<RowErrorCode, readonly [string, string]> = {
     '이 지역의 가입자가 아닙니다 (다른 지역 가입자는 대상이 될 수 없습니다)',
   ],
   DUPLICATE_ROW: ['the member appears twice in the file', '같은 가입자가 파일에 두 번 나옵니다'],
+  OPERATOR_SELF: [
+    'the operator importing the file cannot make themselves a recipient; another operator must',
+    '파일을 올리는 담당자 본인은 지급 대상이 될 수 없습니다 (다른 담당자가 등록해야 합니다)',
+  ],
   ALREADY_RECIPIENT: [
     'the member is already a recipient of this programme',
     '이미 이 사업의 지급 대상자입니다',

@@ -142,6 +142,7 @@ const RowErrorCodeSchema = Type.Union([
   Type.Literal('INVALID_PHONE'),
   Type.Literal('UNKNOWN_MEMBER'),
   Type.Literal('DUPLICATE_ROW'),
+  Type.Literal('OPERATOR_SELF'),
   Type.Literal('ALREADY_RECIPIENT'),
   Type.Literal('AMOUNT_MISSING'),
   Type.Literal('AMOUNT_INVALID'),
