@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { recordActivity } from '../../src/modules/wallets/usage.js';
+import { DEMO_CREDENTIALS } from '../../src/presets/daejeon.js';
 import { databaseKinds } from '../support/databases.js';
 import {
   type ApiClient,
+  demoClient,
   demoMerchantCode,
   expectLedgerAuditGreen,
   memberMaker,
@@ -297,6 +300,110 @@ describe.each(databaseKinds())('auto-charge, transfers and refunds on %s', (kind
         if (sent === 0) await recipient.post(`/v1/me/transfers/${transfer.body.transferId}/decline`);
       }
       expect(await wallet(sender)).toMatchObject({ cashWon: 200_000 });
+    });
+
+    it('names the recipient to the sender only as the lookup does (김*밭), in every answer and state', async () => {
+      // QA's report: a shop owner sends ₩1 to the demo citizen's phone and cancels it at once.
+      const shopOwner = await demoClient(t.app, tenantId, 'cafe');
+      expect((await shopOwner.post('/v1/me/charges', { amountWon: 10_000 })).status).toBe(201);
+      const citizen = await demoClient(t.app, tenantId, 'citizen');
+      const citizenPhone = DEMO_CREDENTIALS.citizen.phone;
+      const masked = { counterpartName: '김*밭', counterpartPhoneMasked: '010-****-1111' };
+      const lookup = await shopOwner.get(`/v1/me/transfer-recipient?phone=${citizenPhone}`);
+      expect(lookup.body).toEqual({ nameMasked: '김*밭', phoneMasked: '010-****-1111' });
+
+      const send = (amountWon: number, key?: string) => {
+        t.clock.advanceMs(1_000); // one after the other, so the outgoing list has one order
+        return shopOwner.post('/v1/me/transfers', { recipientPhone: citizenPhone, amountWon }, key);
+      };
+      const cancelled = await send(1, 'masked-send-1');
+      expect(cancelled.status).toBe(201);
+      expect(cancelled.body).toMatchObject({ direction: 'outgoing', status: 'pending', ...masked });
+      // A retry with the key answers the same masked transfer.
+      expect((await send(1, 'masked-send-1')).body).toEqual(cancelled.body);
+      const cancel = await shopOwner.post(`/v1/me/transfers/${cancelled.body.transferId}/cancel`);
+      expect(cancel.body).toMatchObject({ status: 'cancelled', ...masked });
+
+      const accepted = await send(2);
+      const acceptedByCitizen = await citizen.post(`/v1/me/transfers/${accepted.body.transferId}/accept`);
+      // The recipient sees the sender's name: the sender chose to send.
+      expect(acceptedByCitizen.body).toMatchObject({
+        direction: 'incoming',
+        status: 'accepted',
+        counterpartName: DEMO_CREDENTIALS.cafe.name,
+      });
+      const declined = await send(3);
+      await citizen.post(`/v1/me/transfers/${declined.body.transferId}/decline`);
+      await send(4);
+      const expired = await send(5);
+      t.clock.advanceMs(3 * DAY_MS);
+      await t.platform.scheduler.tick([tenantId]);
+      const pending = await send(6);
+
+      const outgoing = (await shopOwner.get('/v1/me/transfers?direction=outgoing')).body.items;
+      expect(outgoing.map((item: { status: string }) => item.status)).toEqual([
+        'pending',
+        'expired',
+        'expired',
+        'declined',
+        'accepted',
+        'cancelled',
+      ]);
+      for (const item of outgoing) expect(item).toMatchObject(masked);
+      expect(outgoing[0].transferId).toBe(pending.body.transferId);
+      expect(outgoing[1].transferId).toBe(expired.body.transferId);
+
+      const lines: Array<{ type: string; details: { counterpart: unknown } }> = (
+        await shopOwner.get('/v1/me/transactions?type=transfer_sent,transfer_returned&limit=100')
+      ).body.items;
+      expect(lines.filter((line) => line.type === 'transfer_sent')).toHaveLength(6);
+      expect(lines.filter((line) => line.type === 'transfer_returned')).toHaveLength(4);
+      for (const line of lines)
+        expect(line.details.counterpart).toEqual({ name: '김*밭', phoneMasked: '010-****-1111' });
+      expect(
+        JSON.stringify([lines, outgoing, cancelled.body, cancel.body, accepted.body, declined.body]),
+      ).not.toContain(DEMO_CREDENTIALS.citizen.name);
+
+      const incoming = (await citizen.get('/v1/me/transfers?direction=incoming')).body.items;
+      for (const item of incoming) expect(item.counterpartName).toBe(DEMO_CREDENTIALS.cafe.name);
+      const received = (await citizen.get('/v1/me/transactions?type=transfer_received')).body.items;
+      expect(received[0].details.counterpart).toMatchObject({ name: DEMO_CREDENTIALS.cafe.name });
+    });
+
+    it("masks the recipient's name on the sender's history lines stored before names were masked", async () => {
+      const sender = await member(10_000);
+      const recipient = await member(0, { name: '김한밭' });
+      const senderId = (await sender.get('/v1/me')).body.memberId as string;
+      const recipientId = (await recipient.get('/v1/me')).body.memberId as string;
+      const line = (
+        type: 'transfer_sent' | 'transfer_returned',
+        referenceId: string,
+        details: Record<string, unknown>,
+      ) => ({
+        tenantId,
+        memberId: senderId,
+        at: t.clock.now(),
+        type,
+        month: '2021-05',
+        amountWon: 0,
+        referenceId,
+        details,
+      });
+      const fullName = { name: '김한밭', phoneMasked: `010-****-${recipient.phone.slice(-4)}` };
+      await t.platform.db.transaction(async (tx) => {
+        // As lines were written with the counterpart's name, and before that with both members' ids.
+        await recordActivity(tx, line('transfer_sent', 'trf_old_1', { counterpart: fullName, message: '' }));
+        await recordActivity(
+          tx,
+          line('transfer_returned', 'trf_old_1', { counterpart: fullName, message: '' }),
+        );
+        await recordActivity(tx, line('transfer_sent', 'trf_old_2', { senderId, recipientId }));
+      });
+      const lines: Array<{ details: { counterpart: unknown } }> = (
+        await sender.get('/v1/me/transactions?type=transfer_sent,transfer_returned')
+      ).body.items;
+      expect(lines).toHaveLength(3);
+      for (const stored of lines) expect(stored.details.counterpart).toEqual({ ...fullName, name: '김*밭' });
     });
   });
 

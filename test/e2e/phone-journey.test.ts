@@ -242,11 +242,13 @@ describeJourneys('a citizen on a phone', (journey) => {
       await eventually(() => page.getByRole('dialog').count()).toBe(0);
       await expect(page.locator('.notice-warning').count()).resolves.toBe(0);
 
-      // The transfer reads 송금 in the history, with the recipient by name, never 기타.
+      // The transfer reads 송금 in the history, with the recipient by name, never 기타: masked, as the
+      // recipient lookup showed it (김한밭 → 김*밭), never the full name.
       await open(page, '/wallet/history');
       const sent = page.locator('.activity').filter({ hasText: '−30,000원' }).first();
       await sent.getByText('송금', { exact: true }).waitFor();
-      await sent.getByText(DEMO_CREDENTIALS.citizen.name).first().waitFor();
+      await sent.getByText('김*밭').first().waitFor();
+      await expect(sent.getByText(DEMO_CREDENTIALS.citizen.name).count()).resolves.toBe(0);
       await expect(page.getByText('기타', { exact: true }).count()).resolves.toBe(0);
 
       // A refund confirms the amount and the bank account it goes to, then asks for the PIN.

@@ -9,13 +9,17 @@ import type { Platform } from '../../platform.js';
 import { maskName, maskPhone, normalizePhone } from '../members/phone.js';
 import { AmountWon, IdempotencyHeaders, PinHeaders, paymentPinOf } from '../wallets/schemas.js';
 import { TransferErrors } from './errors.js';
+import { recipientNameForSender } from './sender-view.js';
 import type { MemberTransfer } from './transfer-service.js';
 
 const TransferSchema = Type.Object({
   transferId: Type.String(),
   direction: Type.Union([Type.Literal('incoming'), Type.Literal('outgoing')]),
-  counterpartName: Type.String(),
-  counterpartPhoneMasked: Type.String(),
+  counterpartName: Type.String({
+    description:
+      "the other member's name: for the sender (direction outgoing) the recipient's name with its middle hidden (김*밭), as the recipient lookup shows it, whatever the transfer's state; for the recipient the sender's name",
+  }),
+  counterpartPhoneMasked: Type.String({ description: "the other member's phone with its middle hidden" }),
   amountWon: Type.Integer(),
   message: Type.String(),
   status: Type.Union([
@@ -37,7 +41,11 @@ const transferCursor = cursorCodec({ at: CursorKey.instant, id: CursorKey.text }
 export function transferRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   const { transfers, members, idempotency, guards } = platform;
 
-  /** What a member sees of a transfer: the other party's name and masked phone, never their id. */
+  /**
+   * What a member sees of a transfer: the other party's name and masked phone, never their id. The
+   * sender sees the recipient's name masked, as the recipient lookup shows it; the recipient sees
+   * the sender's name.
+   */
   async function view(tenantId: string, memberId: string, transfer: MemberTransfer, tx?: Sql) {
     const outgoing = transfer.senderId === memberId;
     const counterpart = await members.getMember(
@@ -48,7 +56,7 @@ export function transferRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     return {
       transferId: transfer.id,
       direction: outgoing ? ('outgoing' as const) : ('incoming' as const),
-      counterpartName: counterpart?.name ?? '',
+      counterpartName: outgoing ? recipientNameForSender(counterpart?.name ?? '') : (counterpart?.name ?? ''),
       counterpartPhoneMasked: counterpart ? maskPhone(counterpart.phone) : '',
       amountWon: transfer.amountWon,
       message: transfer.message,
@@ -66,7 +74,8 @@ export function transferRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         preValidation: guards.requireUser,
         schema: {
           tags: ['transfers'],
-          summary: 'Send charged money (송금) to a member by phone; held until they accept (3 days)',
+          summary:
+            'Send charged money (송금) to a member by phone; held until they accept (3 days). The answer names the recipient masked (김*밭) and by masked phone, as the recipient lookup does',
           headers: PinHeaders,
           body: Type.Object(
             {
@@ -135,7 +144,8 @@ export function transferRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         preValidation: guards.requireUser,
         schema: {
           tags: ['transfers'],
-          summary: 'Incoming or outgoing transfers, newest first',
+          summary:
+            'Incoming or outgoing transfers, newest first; an outgoing transfer names its recipient masked for the sender (김*밭), as the recipient lookup does, an incoming one its sender by name',
           querystring: Type.Intersect([
             PageQuerySchema,
             Type.Object({ direction: Type.Union([Type.Literal('incoming'), Type.Literal('outgoing')]) }),
@@ -176,7 +186,11 @@ export function transferRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     const actions = [
       ['accept', 'Accept an incoming transfer: the money becomes yours', transfers.accept.bind(transfers)],
       ['decline', 'Decline an incoming transfer: the money goes back', transfers.decline.bind(transfers)],
-      ['cancel', 'Cancel your transfer before it is accepted', transfers.cancel.bind(transfers)],
+      [
+        'cancel',
+        'Cancel your transfer before it is accepted; the recipient stays masked for the sender (김*밭), as the recipient lookup shows them',
+        transfers.cancel.bind(transfers),
+      ],
     ] as const;
     for (const [action, summary, act] of actions) {
       app.post(

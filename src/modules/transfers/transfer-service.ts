@@ -15,6 +15,7 @@ import type { TenantService } from '../tenants/tenant-service.js';
 import { lockMonthlyUsage, recordActivity } from '../wallets/usage.js';
 import type { WalletService } from '../wallets/wallet-service.js';
 import { TransferErrors } from './errors.js';
+import { recipientNameForSender } from './sender-view.js';
 
 export type TransferStatus = 'pending' | 'accepted' | 'declined' | 'cancelled' | 'expired';
 
@@ -339,8 +340,10 @@ export class TransferService {
     transfer: MemberTransfer,
     month: string,
   ): Promise<void> {
-    const counterpartId = memberId === transfer.senderId ? transfer.recipientId : transfer.senderId;
+    const forSender = memberId === transfer.senderId;
+    const counterpartId = forSender ? transfer.recipientId : transfer.senderId;
     const counterpart = await this.deps.members.getMember(tenantId, counterpartId, tx);
+    const name = counterpart?.name ?? '';
     await recordActivity(tx, {
       tenantId,
       memberId,
@@ -349,9 +352,13 @@ export class TransferService {
       month,
       amountWon,
       referenceId: transfer.id,
-      // Members see each other by name and masked phone only, never by id.
+      // Members see each other by name and masked phone only, never by id; the sender sees the
+      // recipient's name masked, as the recipient lookup shows it.
       details: {
-        counterpart: { name: counterpart?.name ?? '', phoneMasked: maskPhone(counterpart?.phone ?? '') },
+        counterpart: {
+          name: forSender ? recipientNameForSender(name) : name,
+          phoneMasked: maskPhone(counterpart?.phone ?? ''),
+        },
         message: transfer.message,
       },
     });

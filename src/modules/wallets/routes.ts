@@ -8,6 +8,7 @@ import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { idempotencyKeyOf } from '../idempotency/idempotency.js';
 import { maskPhone } from '../members/phone.js';
+import { transferLineDetailsForMember } from '../transfers/sender-view.js';
 import { AmountWon, IdempotencyHeaders, WalletSchema } from './schemas.js';
 import { HISTORY_LINE_TYPES, type HistoryLineType } from './types.js';
 
@@ -122,7 +123,7 @@ export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['wallet'],
           summary:
-            'History, newest first: every movement of the member (charges, auto-charges, payments with their source of funds and cashback, cancellations, transfers sent/received/returned, refunds (a line when the money is held for the bank, and a refund_returned line if the bank refuses), grants received/expired, orders, donations, cashback clawed back by a fraud case); other members appear by name and masked phone only',
+            'History, newest first: every movement of the member (charges, auto-charges, payments with their source of funds and cashback, cancellations, transfers sent/received/returned, refunds (a line when the money is held for the bank, and a refund_returned line if the bank refuses), grants received/expired, orders, donations, cashback clawed back by a fraud case); other members appear by name and masked phone only, and on the lines of a transfer one sent (transfer_sent, transfer_returned) the recipient by the masked name the recipient lookup shows (김*밭)',
           querystring: Type.Intersect([
             PageQuerySchema,
             Type.Object({
@@ -163,7 +164,11 @@ export function walletRoutes(platform: Platform): FastifyPluginAsyncTypebox {
             items.map(async ({ tenantId: _city, memberId: _self, ...item }) => ({
               ...item,
               at: item.at.toISOString(),
-              details: await memberFacingDetails(principal.tenantId, principal.userId, item.details),
+              // The sender's transfer lines name the recipient masked, lines stored before included.
+              details: transferLineDetailsForMember(
+                item.type,
+                await memberFacingDetails(principal.tenantId, principal.userId, item.details),
+              ),
             })),
           ),
           nextCursor: items.length === limit && last ? activityCursor.encode({ seq: last.seq }) : null,
