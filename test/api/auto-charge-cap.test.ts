@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../../src/presets/daejeon.js';
 import { databaseKinds } from '../support/databases.js';
-import { memberMaker, openTestPlatform, seedTestTenant, type TestPlatform } from '../support/platform.js';
+import {
+  type ApiClient,
+  demoMerchantCode,
+  memberMaker,
+  openTestPlatform,
+  seedTestTenant,
+  type TestPlatform,
+} from '../support/platform.js';
 
 /** 온통대전's rule values in force on the test day (2021-05-13). */
 const MONTHLY_CHARGE_CAP_WON = 500_000;
@@ -106,6 +113,89 @@ describe.each(databaseKinds())('the auto-charge amount against the caps on %s', 
     const refused = await citizen.request('PUT', '/v1/me/auto-charge', { enabled: true, amountWon: 15_000 });
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ code: 'AUTO_CHARGE_AMOUNT_INVALID', unitWon: UNIT_WON });
+  });
+
+  /** The preview of a ₩`amountWon` payment at the café (10% cashback). */
+  async function previewAtCafe(citizen: ApiClient, amountWon: number) {
+    const { merchantCode } = await demoMerchantCode(t.platform, tenantId, 'cafe');
+    const preview = await citizen.get(
+      `/v1/me/payment-preview?merchantCode=${merchantCode}&amountWon=${amountWon}`,
+    );
+    expect(preview.status).toBe(200);
+    const { paidFrom, shortfallWon, autoChargeWon, expectedCashbackWon } = preview.body;
+    return { paidFrom, shortfallWon, autoChargeWon, expectedCashbackWon };
+  }
+  async function payAtCafe(citizen: ApiClient, amountWon: number) {
+    const { merchantCode } = await demoMerchantCode(t.platform, tenantId, 'cafe');
+    return citizen.post('/v1/me/payments', { merchantCode, amountWon });
+  }
+
+  it('previews the auto-charge a payment makes up to the monthly charge cap, and none past it, as the payment does', async () => {
+    const citizen = await member(480_000);
+    await citizen.request('PUT', '/v1/me/auto-charge', { enabled: true, amountWon: UNIT_WON });
+    // ₩20,010 short: three units would take the month to ₩510,000, so no auto-charge and no cashback.
+    expect(await previewAtCafe(citizen, 500_010)).toEqual({
+      paidFrom: null,
+      shortfallWon: 20_010,
+      autoChargeWon: 0,
+      expectedCashbackWon: 0,
+    });
+    const past = await payAtCafe(citizen, 500_010);
+    expect([past.status, past.body.code, past.body.reason]).toEqual([
+      422,
+      'AUTO_CHARGE_FAILED',
+      'MONTHLY_CHARGE_CAP_EXCEEDED',
+    ]);
+    // ₩20,000 short: two units take the month exactly to the cap.
+    expect(await previewAtCafe(citizen, 500_000)).toEqual({
+      paidFrom: { grantWon: 0, cashbackWon: 0, cashWon: 500_000 },
+      shortfallWon: 20_000,
+      autoChargeWon: 20_000,
+      expectedCashbackWon: 50_000,
+    });
+    const paid = await payAtCafe(citizen, 500_000);
+    expect(paid.status).toBe(201);
+    expect(paid.body).toMatchObject({
+      paidFrom: { grantWon: 0, cashbackWon: 0, cashWon: 500_000 },
+      cashback: { amountWon: 50_000 },
+      autoCharge: { amountWon: 20_000, units: 2 },
+      wallet: { month: { chargedWon: MONTHLY_CHARGE_CAP_WON } },
+    });
+  });
+
+  it('previews no auto-charge the holding cap would refuse, and one it allows, as the payment does', async () => {
+    const operator = await t.platform.members.findByPhone(tenantId, DEMO_CREDENTIALS.operator.phone);
+    await t.platform.policy.createRule(tenantId, operator?.id ?? '', {
+      key: 'holding_cap_won',
+      value: 300_000,
+      effectiveFrom: new Date('2021-05-14T00:00:00+09:00'),
+    });
+    const citizen = await member(280_000);
+    await citizen.request('PUT', '/v1/me/auto-charge', { enabled: true, amountWon: 30_000 });
+    t.clock.set('2021-05-14T03:00:00Z');
+    // ₩10,000 short; ₩30,000 more would hold ₩310,000, over the ₩300,000 cap.
+    expect(await previewAtCafe(citizen, 290_000)).toEqual({
+      paidFrom: null,
+      shortfallWon: 10_000,
+      autoChargeWon: 0,
+      expectedCashbackWon: 0,
+    });
+    const refused = await payAtCafe(citizen, 290_000);
+    expect([refused.status, refused.body.code, refused.body.reason]).toEqual([
+      422,
+      'AUTO_CHARGE_FAILED',
+      'HOLDING_CAP_EXCEEDED',
+    ]);
+    // ₩10,000 at a time holds exactly ₩290,000.
+    await citizen.request('PUT', '/v1/me/auto-charge', { enabled: true, amountWon: UNIT_WON });
+    expect(await previewAtCafe(citizen, 290_000)).toEqual({
+      paidFrom: { grantWon: 0, cashbackWon: 0, cashWon: 290_000 },
+      shortfallWon: 10_000,
+      autoChargeWon: 10_000,
+      expectedCashbackWon: 29_000,
+    });
+    const paid = await payAtCafe(citizen, 290_000);
+    expect(paid.body).toMatchObject({ cashback: { amountWon: 29_000 }, autoCharge: { amountWon: 10_000 } });
   });
 
   it('lets a member turn auto-charge off whatever amount is sent', async () => {

@@ -3,6 +3,7 @@ import { databaseKinds } from '../support/databases.js';
 import {
   type ApiClient,
   demoClient,
+  demoMerchantCode,
   expectLedgerAuditGreen,
   memberMaker,
   openTestPlatform,
@@ -200,6 +201,40 @@ describe.each(databaseKinds())('a fraud freeze on every way money leaves on %s',
     expect(text).not.toContain('fcase-reach');
     expect(text).not.toContain('되돌려 보내기');
     expect(await wallet(buyer)).toMatchObject({ cashWon: 50_000 });
+  });
+
+  it('refuses a frozen member a payment code as their own payment is refused, and issues one once released', async () => {
+    const buyer = await member(50_000);
+    const memberId = await memberIdOf(buyer);
+    const freezeId = await freeze('member', memberId);
+    const { merchantCode } = await demoMerchantCode(t.platform, tenantId, 'marketStore');
+    const payment = await buyer.post('/v1/me/payments', { merchantCode, amountWon: 10_000 });
+    expectFrozen(payment);
+    const issued = await buyer.request('POST', '/v1/me/payment-codes');
+    expectFrozen(issued);
+    const { code, messages, freezeId: refusedFreeze, caseId, kind: party, reason } = issued.body;
+    expect({ code, messages, freezeId: refusedFreeze, caseId, kind: party, reason }).toEqual({
+      code: payment.body.code,
+      messages: payment.body.messages,
+      freezeId,
+      caseId: 'fcase-reach',
+      kind: 'member',
+      reason: '되돌려 보내기 반복',
+    });
+    const [stored] = await t.platform.db.query<{ n: number }>(
+      'select count(*)::int as n from payment_codes where tenant_id = $1 and member_id = $2',
+      [tenantId, memberId],
+    );
+    expect(stored?.n).toBe(0);
+
+    await t.platform.fraud.release(tenantId, 'test-operator', freezeId, '오탐');
+    const released = await buyer.request('POST', '/v1/me/payment-codes');
+    expect(released.status).toBe(201);
+    expect(
+      (await market.post('/v1/merchant/payments', { code: released.body.code, amountWon: 10_000 })).status,
+    ).toBe(201);
+    expect(await wallet(buyer)).toMatchObject({ cashWon: 40_000 });
+    await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
   it('fails a frozen donor’s monthly gift as ACCOUNT_FROZEN, gives nothing, and gives once the freeze is released', async () => {

@@ -74,11 +74,64 @@ describe.each(databaseKinds())('money people can trust on %s', (kind) => {
         amountWon: 20_000,
         paidFrom: { grantWon: 0, cashbackWon: 0, cashWon: 20_000 },
         shortfallWon: 0,
+        autoChargeWon: 0,
         expectedCashbackWon: 2_600,
       });
+      // A payment that cannot go through promises no cashback.
       const short = await citizen.get(`/v1/me/payment-preview?merchantCode=${merchantCode}&amountWon=50000`);
-      expect(short.body).toMatchObject({ paidFrom: null, shortfallWon: 20_000 });
+      expect(short.body).toMatchObject({
+        paidFrom: null,
+        shortfallWon: 20_000,
+        autoChargeWon: 0,
+        expectedCashbackWon: 0,
+      });
       expect((await citizen.get('/v1/me/wallet')).body.cashWon).toBe(30_000);
+    });
+
+    it('previews what auto-charge would take from the bank, and the split and cashback after it, as the payment makes them', async () => {
+      // Cash ₩0 and cashback ₩1,000: ₩10,000 charged and paid at the café (10%).
+      const citizen = await member(10_000);
+      const cafe = await demoMerchantCode(t.platform, tenantId, 'cafe');
+      const { merchantCode } = await demoMerchantCode(t.platform, tenantId, 'bookstore');
+      expect(
+        (await citizen.post('/v1/me/payments', { merchantCode: cafe.merchantCode, amountWon: 10_000 }))
+          .status,
+      ).toBe(201);
+      const url = `/v1/me/payment-preview?merchantCode=${merchantCode}&amountWon=30000`;
+      // Auto-charge off: the payment cannot go through, and no cashback is promised.
+      expect((await citizen.get(url)).body).toEqual({
+        merchantName: expect.any(String),
+        amountWon: 30_000,
+        paidFrom: null,
+        shortfallWon: 29_000,
+        autoChargeWon: 0,
+        expectedCashbackWon: 0,
+      });
+      const refused = await citizen.post('/v1/me/payments', { merchantCode, amountWon: 30_000 });
+      expect([refused.status, refused.body.code]).toEqual([422, 'INSUFFICIENT_FUNDS']);
+
+      // Auto-charge ₩50,000 on: the shortfall is charged first, cashback is spent before cash, and
+      // cashback (bookstore 20%) is earned on the cash part only: 20% of ₩29,000.
+      await citizen.request('PUT', '/v1/me/auto-charge', { enabled: true, amountWon: 50_000 });
+      const preview = await citizen.get(url);
+      expect(preview.body).toEqual({
+        merchantName: expect.any(String),
+        amountWon: 30_000,
+        paidFrom: { grantWon: 0, cashbackWon: 1_000, cashWon: 29_000 },
+        shortfallWon: 29_000,
+        autoChargeWon: 50_000,
+        expectedCashbackWon: 5_800,
+      });
+      expect((await citizen.get('/v1/me/wallet')).body).toMatchObject({ cashWon: 0, cashbackWon: 1_000 });
+      const paid = await citizen.post('/v1/me/payments', { merchantCode, amountWon: 30_000 });
+      expect(paid.status).toBe(201);
+      expect(paid.body).toMatchObject({
+        paidFrom: preview.body.paidFrom,
+        cashback: { amountWon: preview.body.expectedCashbackWon },
+        autoCharge: { amountWon: preview.body.autoChargeWon, units: 1 },
+        wallet: { cashWon: 21_000, cashbackWon: 5_800 },
+      });
+      await expectLedgerAuditGreen(t.platform, tenantId);
     });
 
     it('reports an unknown code as a 404 problem', async () => {
@@ -252,11 +305,13 @@ describe.each(databaseKinds())('money people can trust on %s', (kind) => {
       expect((await citizen.get(`/v1/me/payment-codes/${code}`)).body).toEqual({
         status: 'waiting',
         receipt: null,
+        cancellation: null,
       });
       const till = await demoClient(t.app, tenantId, 'cafe');
       expect((await till.post('/v1/merchant/payments', { code, amountWon: 20_000 })).status).toBe(201);
       const paid = (await citizen.get(`/v1/me/payment-codes/${code}`)).body;
       expect(paid.status).toBe('paid');
+      expect(paid.cancellation).toBeNull();
       expect(paid.receipt).toMatchObject({
         merchantName: '한밭 커피',
         amountWon: 20_000,
@@ -265,6 +320,34 @@ describe.each(databaseKinds())('money people can trust on %s', (kind) => {
       });
       const stranger = await member();
       expect((await stranger.get(`/v1/me/payment-codes/${code}`)).status).toBe(404);
+    });
+
+    it('tells the customer when the shop cancels the paid code’s payment, in part and then in full', async () => {
+      const citizen = await member(30_000);
+      const code = (await citizen.request('POST', '/v1/me/payment-codes')).body.code as string;
+      const till = await demoClient(t.app, tenantId, 'cafe');
+      const paid = await till.post('/v1/merchant/payments', { code, amountWon: 20_000 });
+      expect(paid.status).toBe(201);
+      const cancel = (body: unknown) =>
+        till.post(`/v1/merchant/payments/${paid.body.paymentId}/cancellations`, body);
+
+      expect((await cancel({ amountWon: 5_000 })).status).toBe(201);
+      const part = (await citizen.get(`/v1/me/payment-codes/${code}`)).body;
+      expect(part.status).toBe('partially_cancelled');
+      expect(part.cancellation).toEqual({ cancelledWon: 5_000, remainingWon: 15_000 });
+      // The receipt is the payment as it was made; the wallet is as it is now (₩500 cashback clawed back).
+      expect(part.receipt).toMatchObject({
+        paymentId: paid.body.paymentId,
+        amountWon: 20_000,
+        cashback: { amountWon: 2_000 },
+        wallet: { cashWon: 15_000, cashbackWon: 1_500 },
+      });
+
+      expect((await cancel({})).status).toBe(201);
+      const full = (await citizen.get(`/v1/me/payment-codes/${code}`)).body;
+      expect(full.status).toBe('cancelled');
+      expect(full.cancellation).toEqual({ cancelledWon: 20_000, remainingWon: 0 });
+      expect(full.receipt).toMatchObject({ amountWon: 20_000, wallet: { cashWon: 30_000, cashbackWon: 0 } });
     });
 
     it('reports an unused code as expired once its time is up', async () => {
@@ -303,9 +386,11 @@ describe.each(databaseKinds())('money people can trust on %s', (kind) => {
       expect(sent_.body.items[0]).toMatchObject({
         type: 'transfer_sent',
         amountWon: -30_000,
-        details: { counterpart: { name: '받는 사람', phoneMasked: `010-****-${recipient.phone.slice(-4)}` } },
+        // The sender knows the recipient as the lookup showed them, the name's middle hidden.
+        details: { counterpart: { name: '받***람', phoneMasked: `010-****-${recipient.phone.slice(-4)}` } },
       });
       expect(JSON.stringify(sent_.body)).not.toContain(recipientId);
+      expect(JSON.stringify(sent_.body)).not.toContain('받는 사람');
       const received = await recipient.get('/v1/me/transactions');
       expect(received.body.items[0]).toMatchObject({
         type: 'transfer_received',

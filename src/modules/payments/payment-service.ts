@@ -90,8 +90,12 @@ export class PaymentService implements IdempotencyKeyOwner {
 
   /**
    * What a payment would do, without locks and without moving money: the split over grants, cashback
-   * and cash (or the shortfall) and the cashback the policy in force would give. The confirm step shows
-   * it; the payment itself decides again under lock (and a budget running low can give less).
+   * and cash and the cashback the policy in force would give (on the cash part), or, when the payment
+   * could not go through, the shortfall and no cashback. A shortfall the member's auto-charge would
+   * cover (its amount, the monthly charge cap, the holding cap) is charged first, as the payment does:
+   * `autoChargeWon` is what it would take from the bank, and the split and cashback are those after it.
+   * The confirm step shows it; the payment itself decides again under lock (and a budget running low
+   * can give less).
    */
   async preview(tenantId: string, memberId: string, merchantCode: string, amountWon: number) {
     const merchant = await this.deps.merchants.getByCode(tenantId, merchantCode);
@@ -106,18 +110,32 @@ export class PaymentService implements IdempotencyKeyOwner {
       this.deps.members.getMember(tenantId, memberId),
       this.deps.policy.cashbackPolicyAt(tenantId, now),
     ]);
-    const split = splitPayment(amountWon, fundsOf(accounts, memberId, merchant, now));
-    const paidFrom = split.ok ? split.paidFrom : null;
-    const cashWon = paidFrom ? paidFrom.cashWon : amountWon;
+    const funds = fundsOf(accounts, memberId, merchant, now);
+    const split = splitPayment(amountWon, funds);
+    const shortfallWon = split.ok ? 0 : split.shortfallWon;
+    // As the payment route does (payCoveringShortfall): only a shortfall is charged for, in whole amounts.
+    const autoCharge = split.ok
+      ? null
+      : await this.deps.wallets.autoChargeCovering(tenantId, memberId, shortfallWon);
+    const paid = autoCharge
+      ? splitPayment(amountWon, { ...funds, cashWon: funds.cashWon + autoCharge.amountWon })
+      : split;
+    if (!paid.ok) return { merchant, paidFrom: null, shortfallWon, autoChargeWon: 0, quote: null };
     const ruleQuote = quoteCashback(policy, {
       at: now,
-      paidFromCashWon: cashWon,
+      paidFromCashWon: paid.paidFrom.cashWon,
       monthEligibleSpentBeforeWon: usage.eligibleSpendWon,
       merchant,
       member: { isWelfareRecipient: member?.isWelfareRecipient ?? false },
     });
     const quote = selfDealing ? selfDealingQuote(ruleQuote) : ruleQuote;
-    return { merchant, paidFrom, shortfallWon: split.ok ? 0 : split.shortfallWon, quote };
+    return {
+      merchant,
+      paidFrom: paid.paidFrom,
+      shortfallWon,
+      autoChargeWon: autoCharge?.amountWon ?? 0,
+      quote,
+    };
   }
 
   /**
@@ -141,8 +159,12 @@ export class PaymentService implements IdempotencyKeyOwner {
     return Number(row?.used_won ?? 0);
   }
 
-  /** A single-use code the member shows at the till; unguessable and short-lived. */
+  /**
+   * A single-use code the member shows at the till; unguessable and short-lived. A frozen member gets
+   * none: refused as their own payment is (ACCOUNT_FROZEN), not later at every till.
+   */
   async issuePaymentCode(tenantId: string, memberId: string): Promise<{ code: string; expiresAt: Date }> {
+    await this.deps.freezes.assertNotFrozen(tenantId, { memberId });
     const now = this.clock.now();
     const ttlSeconds = await this.deps.policy.ruleValue(tenantId, 'payment_code_ttl_seconds', now);
     const code = Array.from({ length: PAYMENT_CODE_DIGITS }, () => randomInt(10)).join('');
@@ -155,22 +177,33 @@ export class PaymentService implements IdempotencyKeyOwner {
   }
 
   /**
-   * What became of a code the member issued: still waiting at the till, paid (with the payment's
-   * receipt, so the customer's screen can show it), or expired unused. Another member's code is unknown.
+   * What became of a code the member issued: still waiting at the till, paid (with the payment, so the
+   * customer's screen can show its receipt), or expired unused; a paid code whose payment the shop has
+   * since cancelled says so (`partially_cancelled`, `cancelled`). Another member's code is unknown.
    */
   async paymentCodeStatus(
     tenantId: string,
     memberId: string,
     code: string,
-  ): Promise<{ status: 'waiting' | 'paid' | 'expired'; paymentId: string | null } | undefined> {
+  ): Promise<{ status: PaymentCodeStatus; payment: Payment | null } | undefined> {
     const [row] = await this.db.query<{ member_id: string; expires_at: Date; payment_id: string | null }>(
       'select member_id, expires_at, payment_id from payment_codes where code_hash = $1 and tenant_id = $2',
       [hashCode(tenantId, code), tenantId],
     );
     if (!row || row.member_id !== memberId) return undefined;
-    if (row.payment_id) return { status: 'paid', paymentId: row.payment_id };
+    if (row.payment_id) {
+      const payment = await this.getPayment(tenantId, row.payment_id);
+      if (!payment) throw new Error(`payment ${row.payment_id} of a used code is missing`);
+      const status =
+        payment.cancelledWon === 0
+          ? 'paid'
+          : payment.cancelledWon < payment.amountWon
+            ? 'partially_cancelled'
+            : 'cancelled';
+      return { status, payment };
+    }
     const expired = row.expires_at.getTime() <= this.clock.now().getTime();
-    return { status: expired ? 'expired' : 'waiting', paymentId: null };
+    return { status: expired ? 'expired' : 'waiting', payment: null };
   }
 
   async payWithCode(
@@ -387,6 +420,9 @@ export class PaymentService implements IdempotencyKeyOwner {
     return cashSpendingPage(this.db, tenantId, period.fromMonth, period.toMonth, afterMemberId, memberLimit);
   }
 }
+
+/** What became of a one-time payment code; a paid one whose payment was cancelled says how much. */
+export type PaymentCodeStatus = 'waiting' | 'paid' | 'partially_cancelled' | 'cancelled' | 'expired';
 
 export interface Sale {
   paymentId: string;

@@ -131,7 +131,7 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['payments'],
           summary:
-            'What a payment would do, before it is made: where the money comes from (or the shortfall) and the expected cashback; moves nothing',
+            'What a payment would do, before it is made: where the money comes from (after the auto-charge it would make first), or the shortfall, and the expected cashback; moves nothing',
           querystring: Type.Object({
             merchantCode: Type.String({ minLength: 1, maxLength: 32 }),
             amountWon: AmountWon,
@@ -140,19 +140,31 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
             200: Type.Object({
               merchantName: Type.String(),
               amountWon: Type.Integer(),
-              paidFrom: Type.Union([
-                Type.Object({
-                  grantWon: Type.Integer(),
-                  cashbackWon: Type.Integer(),
-                  cashWon: Type.Integer(),
-                }),
-                Type.Null(),
-              ]),
+              paidFrom: Type.Union(
+                [
+                  Type.Object({
+                    grantWon: Type.Integer(),
+                    cashbackWon: Type.Integer(),
+                    cashWon: Type.Integer(),
+                  }),
+                  Type.Null(),
+                ],
+                {
+                  description:
+                    'the split the payment would make, after the auto-charge (autoChargeWon) when there is one; null when it could not go through: the balance is short and auto-charge is off or could not cover it',
+                },
+              ),
               shortfallWon: Type.Integer({
-                description: 'what the balance lacks; 0 when it covers the amount',
+                description:
+                  'what the balance lacks before any auto-charge; 0 when it covers the amount. With paidFrom set, auto-charge covers it',
+              }),
+              autoChargeWon: Type.Integer({
+                description:
+                  "what the member's auto-charge would take from the bank first to cover the shortfall (whole auto-charge amounts, within the monthly charge cap and the holding cap); 0 when nothing is short, or auto-charge is off or could not cover it",
               }),
               expectedCashbackWon: Type.Integer({
-                description: 'if paid now; the budget running low can give less',
+                description:
+                  'if paid now, on the cash part (cashback and grants are spent first); 0 when the payment could not go through (paidFrom null); the budget running low can give less',
               }),
             }),
             ...problemResponses(400, 401, 404, 422),
@@ -173,7 +185,8 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
             cashWon: paidFrom.cashWon,
           },
           shortfallWon: preview.shortfallWon,
-          expectedCashbackWon: preview.quote.cashbackWon,
+          autoChargeWon: preview.autoChargeWon,
+          expectedCashbackWon: preview.quote?.cashbackWon ?? 0,
         };
       },
     );
@@ -185,12 +198,34 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['payments'],
           summary:
-            'What became of your one-time code: waiting at the till, paid (with the receipt), or expired; poll it while the code is shown',
+            'What became of your one-time code: waiting at the till, paid (with the receipt), its payment since cancelled by the shop in part or in full, or expired; poll it while the code is shown',
           params: Type.Object({ code: Type.String({ pattern: '^\\d{20}$' }) }),
           response: {
             200: Type.Object({
-              status: Type.Union([Type.Literal('waiting'), Type.Literal('paid'), Type.Literal('expired')]),
+              status: Type.Union(
+                [
+                  Type.Literal('waiting'),
+                  Type.Literal('paid'),
+                  Type.Literal('partially_cancelled'),
+                  Type.Literal('cancelled'),
+                  Type.Literal('expired'),
+                ],
+                {
+                  description:
+                    'paid, partially_cancelled and cancelled come with the receipt of the payment as it was made; the last two once the shop has cancelled part or all of it',
+                },
+              ),
               receipt: Type.Union([MemberReceiptSchema, Type.Null()]),
+              cancellation: Type.Union(
+                [
+                  Type.Object({
+                    cancelledWon: Type.Integer({ description: 'cancelled by the shop so far' }),
+                    remainingWon: Type.Integer({ description: 'what the payment still stands at' }),
+                  }),
+                  Type.Null(),
+                ],
+                { description: 'null unless the payment was cancelled in part or in full' },
+              ),
             }),
             ...problemResponses(400, 401, 404),
           },
@@ -211,12 +246,22 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
             messageKo: '발급한 결제 코드가 아닙니다',
           });
         }
-        if (!found.paymentId) return { status: found.status, receipt: null };
-        const payment = await payments.getPayment(principal.tenantId, found.paymentId);
-        const merchant = payment && (await merchants.getById(principal.tenantId, payment.merchantId));
-        if (!payment || !merchant) throw new Error(`payment ${found.paymentId} of a used code is missing`);
+        const { status, payment } = found;
+        if (!payment) return { status, receipt: null, cancellation: null };
+        const merchant = await merchants.getById(principal.tenantId, payment.merchantId);
+        if (!merchant) throw new Error(`merchant ${payment.merchantId} of payment ${payment.id} is missing`);
         const wallet = await platform.wallets.wallet(principal.tenantId, principal.userId);
-        return { status: found.status, receipt: receiptOf(payment, merchant, wallet) };
+        return {
+          status,
+          receipt: receiptOf(payment, merchant, wallet),
+          cancellation:
+            payment.cancelledWon === 0
+              ? null
+              : {
+                  cancelledWon: payment.cancelledWon,
+                  remainingWon: payment.amountWon - payment.cancelledWon,
+                },
+        };
       },
     );
 

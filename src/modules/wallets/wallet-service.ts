@@ -340,6 +340,34 @@ export class WalletService {
   }
 
   /**
+   * The auto-charge a payment short by `shortfallWon` would make now, read without locks and moving
+   * nothing (a payment's preview shows it): whole auto-charge amounts covering the shortfall, as
+   * `coverShortfall` charges them; null when auto-charge is off, nothing is short, or the charge would
+   * be refused by the monthly charge cap or the holding cap in force (as `charge` checks them).
+   */
+  async autoChargeCovering(
+    tenantId: string,
+    memberId: string,
+    shortfallWon: number,
+  ): Promise<{ amountWon: number; units: number } | null> {
+    if (shortfallWon <= 0) return null;
+    const setting = await this.autoCharge(tenantId, memberId);
+    if (!setting.enabled) return null;
+    const units = Math.ceil(shortfallWon / setting.amountWon);
+    const amountWon = units * setting.amountWon;
+    const now = this.clock.now();
+    const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId));
+    const [usage, monthlyCapWon, holdingCapWon, holdingWon] = await Promise.all([
+      readMonthlyUsage(this.db, tenantId, memberId, month),
+      this.deps.policy.ruleValue(tenantId, 'charge_monthly_cap_won', now),
+      this.deps.policy.ruleValue(tenantId, 'holding_cap_won', now),
+      this.holdingWon(this.db, tenantId, memberId),
+    ]);
+    if (usage.chargedWon + amountWon > monthlyCapWon || holdingWon + amountWon > holdingCapWon) return null;
+    return { amountWon, units };
+  }
+
+  /**
    * Auto-charge (자동충전): when a payment lacks funds, charge this amount (a multiple of the unit) first.
    * Turning it on with an amount no charge could ever reach (over the monthly charge cap or the holding
    * cap in force) is refused; turning it off always works.
