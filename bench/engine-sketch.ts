@@ -209,11 +209,15 @@ class SketchWriter {
     }
     const usageRows = await db.query<MonthlyUsage & { memberId: string }>(
       `select member_id as "memberId", month, charged_won as "chargedWon", eligible_spend_won as "eligibleSpendWon",
-         cashback_won as "cashbackWon" from member_monthly_usage where tenant_id = $1 and month = $2`,
+         unearned_spend_won as "unearnedSpendWon", cashback_won as "cashbackWon"
+       from member_monthly_usage where tenant_id = $1 and month = $2`,
       [this.tenantId, month],
     );
     const usage = new Map<string, MonthlyUsage>(
-      memberIds.map((id) => [id, { month, chargedWon: 0, eligibleSpendWon: 0, cashbackWon: 0 }]),
+      memberIds.map((id) => [
+        id,
+        { month, chargedWon: 0, eligibleSpendWon: 0, unearnedSpendWon: 0, cashbackWon: 0 },
+      ]),
     );
     for (const { memberId, ...row } of usageRows) usage.set(memberId, row);
     const pairs = merchantCodes.map((merchantCode) => ({ tenantId: this.tenantId, merchantCode }));

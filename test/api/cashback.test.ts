@@ -160,6 +160,53 @@ describe.each(databaseKinds())('cashback policy and budget through the API on %s
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
+  it('counts against the monthly allowance only the spending whose cashback the budget paid', async () => {
+    const pot = await t.platform.budgets.createPot(tenantId, 'test', {
+      name: 'May pot with room for one and a half cashbacks',
+      period: 'monthly',
+      from: new Date('2021-05-01T00:00:00+09:00'),
+      to: new Date('2021-06-01T00:00:00+09:00'),
+      amountWon: 15_000,
+      nationalShareBp: 4000,
+    });
+    const payer = await chargedMember(500_000);
+    const payerPhone = `010-7200-${String(phoneCount).padStart(4, '0')}`;
+    const pay = (amountWon: number) => payer.post('/v1/me/payments', { merchantCode: cafeCode, amountWon });
+    expect((await pay(100_000)).body.cashback).toMatchObject({ amountWon: 10_000, limitedBy: [] });
+    // The first cashback is spent first; 9,000 asked on 90,000 of cash, 5,000 left: 50,000 counts.
+    expect((await pay(100_000)).body.cashback).toMatchObject({
+      amountWon: 5_000,
+      requestedWon: 9_000,
+      limitedBy: ['BUDGET_EXHAUSTED'],
+    });
+    const unpaid = await pay(200_000);
+    expect(unpaid.body.cashback).toMatchObject({ amountWon: 0, limitedBy: ['BUDGET_EXHAUSTED'] });
+    expect((await payer.get('/v1/me/wallet')).body.month).toMatchObject({
+      eligibleSpendWon: 150_000,
+      cashbackWon: 15_000,
+    });
+    // The city tops the pot up: the member still has 350,000 of the month's 500,000 to earn on.
+    await t.platform.budgets.topUp(tenantId, 'test', pot.id, 1_000_000, 'top-up-1');
+    const after = await pay(100_000);
+    expect(after.body.cashback).toMatchObject({ amountWon: 10_000, limitedBy: [] });
+    expect((await payer.get('/v1/me/wallet')).body.month).toMatchObject({
+      eligibleSpendWon: 250_000,
+      cashbackWon: 25_000,
+    });
+    // The month's whole eligible spending (동네사랑기부제's base) still counts every payment:
+    // 100,000 + 90,000 + 195,000 (after 5,000 of cashback) + 100,000.
+    const memberId = (await t.platform.members.findByPhone(tenantId, payerPhone))?.id as string;
+    const usage = () => t.platform.wallets.monthlyUsage(tenantId, memberId, '2021-05');
+    expect(await usage()).toMatchObject({ eligibleSpendWon: 485_000, unearnedSpendWon: 235_000 });
+    // Cancelling the payment that earned nothing gives back its spending and its unearned part alike.
+    const cafe = await demoClient(t.app, tenantId, 'cafe');
+    const cancelled = await cafe.post(`/v1/merchant/payments/${unpaid.body.paymentId}/cancellations`, {});
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(201);
+    expect(await usage()).toMatchObject({ eligibleSpendWon: 290_000, unearnedSpendWon: 40_000 });
+    expect((await payer.get('/v1/me/wallet')).body.month).toMatchObject({ eligibleSpendWon: 250_000 });
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
   it('decides a batch again under lock when the pot it read without a lock has since run low', async () => {
     await t.platform.budgets.createPot(tenantId, 'test', {
       name: 'May pot with room for one and a half cashbacks',

@@ -103,4 +103,10 @@ export const commerceMigrations: Migration[] = [
         where status = 'returned';
     `,
   },
+  {
+    version: 1605,
+    name: "commerce: the part of an order's eligible spending the budget paid no cashback on",
+    sql: `alter table commerce_orders add column unearned_eligible_won bigint not null default 0
+            check (unearned_eligible_won >= 0);`,
+  },
 ];

@@ -13,6 +13,7 @@ import type { LedgerService } from '../ledger/ledger-service.js';
 import { type MemberService, memberAccountIds } from '../members/member-service.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
 import { isSelfDealing, selfDealingQuote, selfDealingRuleAt } from '../payments/self-dealing.js';
+import { eligibleWonEarned } from '../policy/cashback.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { CashbackQuote } from '../policy/types.js';
 import type { Job } from '../scheduler/scheduler.js';
@@ -20,6 +21,7 @@ import type { TenantService } from '../tenants/tenant-service.js';
 import {
   addCashbackRepaidInCash,
   addMonthlyUsage,
+  allowanceSpentWon,
   lockMonthlyUsage,
   recordActivity,
   takeCashbackRepaidInCash,
@@ -61,6 +63,7 @@ interface OrderRow {
   cashback_won: number;
   cashback_draws: Array<{ accountId: string; amountWon: number }>;
   eligible_won: number;
+  unearned_eligible_won: number;
   usage_month: string | null;
   delivery_dong: string | null;
   tracking_number: string | null;
@@ -378,14 +381,22 @@ export class OrderService {
     assertNotFrozenIn(frozen, { memberId: order.member_id, merchantId: order.merchant_id }, 'counterparty');
     const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId, tx));
     const usage = await lockMonthlyUsage(tx, tenantId, order.member_id, month);
-    const quote = await this.quoteOrder(tx, tenantId, order, usage.eligibleSpendWon, now);
+    const quote = await this.quoteOrder(tx, tenantId, order, allowanceSpentWon(usage), now);
+    const unearnedOf = (draw: CashbackDraw) => quote.eligibleWon - eligibleWonEarned(quote, draw.drawnWon);
     const planned = await this.planDraw(tx, tenantId, now, quote.cashbackWon);
     const record = (draw: CashbackDraw) => ({
       trackingNumber,
-      capture: { cashbackWon: draw.drawnWon, draws: draw.postings, eligibleWon: quote.eligibleWon, month },
+      capture: {
+        cashbackWon: draw.drawnWon,
+        draws: draw.postings,
+        eligibleWon: quote.eligibleWon,
+        unearnedWon: unearnedOf(draw),
+        month,
+      },
     });
     await addMonthlyUsage(tx, tenantId, order.member_id, month, {
       eligibleSpendWon: quote.eligibleWon,
+      unearnedSpendWon: unearnedOf(planned.draw),
       cashbackWon: planned.draw.drawnWon,
     });
     let captured = await this.updateStatus(tx, tenantId, order.id, status, now, record(planned.draw));
@@ -393,6 +404,7 @@ export class OrderService {
     const draw = planned.locked ? planned.draw : await this.confirmDraw(tx, tenantId, now, planned.draw);
     if (draw !== planned.draw) {
       await addMonthlyUsage(tx, tenantId, order.member_id, month, {
+        unearnedSpendWon: unearnedOf(draw) - unearnedOf(planned.draw),
         cashbackWon: draw.drawnWon - planned.draw.drawnWon,
       });
       captured = await this.updateStatus(tx, tenantId, order.id, status, now, record(draw));
@@ -528,7 +540,9 @@ export class OrderService {
   private async refund(tx: Sql, tenantId: string, order: OrderRow): Promise<Order> {
     const merchant = await this.deps.merchants.getById(tenantId, order.merchant_id, tx);
     if (!merchant) throw new Error(`order ${order.id} names unknown merchant ${order.merchant_id}`);
-    if (order.usage_month) await lockMonthlyUsage(tx, tenantId, order.member_id, order.usage_month);
+    const usage = order.usage_month
+      ? await lockMonthlyUsage(tx, tenantId, order.member_id, order.usage_month)
+      : null;
     const clawback = await this.clawbackOf(tx, tenantId, order);
     const accounts = memberAccountIds(order.member_id);
     // As a payment cancellation: cashback the member already repaid in cash comes back as cash.
@@ -553,6 +567,7 @@ export class OrderService {
     if (order.usage_month)
       await addMonthlyUsage(tx, tenantId, order.member_id, order.usage_month, {
         eligibleSpendWon: -order.eligible_won,
+        unearnedSpendWon: -Math.min(order.unearned_eligible_won, usage?.unearnedSpendWon ?? 0),
         cashbackWon: -(clawback.fromCashbackWon + clawback.fromCashWon),
       });
     await this.returnStock(tx, tenantId, order);
@@ -653,7 +668,7 @@ export class OrderService {
          tracking_number = coalesce($6, tracking_number), updated_at = $7,
          captured_at = coalesce($8, captured_at), cashback_won = coalesce($9, cashback_won),
          cashback_draws = coalesce($10, cashback_draws), eligible_won = coalesce($11, eligible_won),
-         usage_month = coalesce($12, usage_month)
+         usage_month = coalesce($12, usage_month), unearned_eligible_won = coalesce($13, unearned_eligible_won)
        where tenant_id = $1 and id = $2 returning *`,
       [
         tenantId,
@@ -668,6 +683,7 @@ export class OrderService {
         capture ? JSON.stringify(capture.draws) : null,
         capture?.eligibleWon ?? null,
         capture?.month ?? null,
+        capture?.unearnedWon ?? null,
       ],
     );
     if (!row) throw new Error(`order ${orderId} vanished while locked`);
@@ -815,8 +831,10 @@ interface CaptureRecord {
   cashbackWon: number;
   /** Negative postings on the pot accounts that paid it. */
   draws: Array<{ accountId: string; amountWon: number }>;
-  /** What counted toward the member's monthly cap, and in which month. */
+  /** The eligible spending of the month, and in which month. */
   eligibleWon: number;
+  /** Of it, what the budget paid no cashback on: it does not use up the allowance (wallets' usage.ts). */
+  unearnedWon: number;
   month: string;
 }
 

@@ -27,7 +27,12 @@ import type { Merchant } from '../merchants/types.js';
 import { quoteCashback } from '../policy/cashback.js';
 import type { CashbackPolicy } from '../policy/types.js';
 import type { MonthlyUsage, WalletView } from '../wallets/types.js';
-import { lockMonthlyUsagesOfTenants, recordSpendingOfTenants } from '../wallets/usage.js';
+import {
+  addUnearnedSpendOfTenants,
+  allowanceSpentWon,
+  lockMonthlyUsagesOfTenants,
+  recordSpendingOfTenants,
+} from '../wallets/usage.js';
 import { walletViewOf } from '../wallets/wallet-view.js';
 import {
   insertPaymentsAlongside,
@@ -37,7 +42,7 @@ import {
 } from './batch-store.js';
 import { PaymentErrors } from './errors.js';
 import { PAYMENT_FEED_SOURCE } from './feed-source.js';
-import { decidedPayment, fundsOf, paymentTransfer } from './payment-records.js';
+import { decidedPayment, fundsOf, paymentTransfer, unearnedEligibleWon } from './payment-records.js';
 import type { PaymentDeps } from './payment-service.js';
 import {
   assertSelfDealingAllowed,
@@ -151,7 +156,12 @@ export interface BatchState extends BatchInputs {
 export interface BatchWrites {
   payments: PaymentWrite[];
   transfers: TransferRequest[];
-  usageDeltas: Array<{ memberId: string; eligibleSpendWon: number; cashbackWon: number }>;
+  usageDeltas: Array<{
+    memberId: string;
+    eligibleSpendWon: number;
+    unearnedSpendWon: number;
+    cashbackWon: number;
+  }>;
 }
 
 /**
@@ -446,6 +456,17 @@ export class BatchedPayments {
         deltas: (writes[index] as BatchWrites).usageDeltas,
       })),
     );
+    await addUnearnedSpendOfTenants(
+      tx,
+      states.flatMap((state, index) =>
+        (writes[index] as BatchWrites).usageDeltas.map((delta) => ({
+          tenantId: state.tenantId,
+          memberId: delta.memberId,
+          month: state.month,
+          unearnedSpendWon: delta.unearnedSpendWon,
+        })),
+      ),
+    );
     const posting = states.flatMap((state, index) => {
       const tenantWrites = writes[index] as BatchWrites;
       return tenantWrites.transfers.length > 0 ? [{ state, writes: tenantWrites }] : [];
@@ -575,7 +596,7 @@ export function applyOrder(state: BatchState, writes: BatchWrites, order: Paymen
   const ruleQuote = quoteCashback(state.policy, {
     at: state.now,
     paidFromCashWon: split.paidFrom.cashWon,
-    monthEligibleSpentBeforeWon: usage.eligibleSpendWon,
+    monthEligibleSpentBeforeWon: allowanceSpentWon(usage),
     merchant,
     member: { isWelfareRecipient: state.welfare.get(memberId) ?? false },
   });
@@ -596,9 +617,11 @@ export function applyOrder(state: BatchState, writes: BatchWrites, order: Paymen
     now: state.now,
   });
   const transfer = paymentTransfer(payment, merchant);
-  const monthEligibleSpentBeforeWon = usage.eligibleSpendWon;
+  const monthEligibleSpentBeforeWon = allowanceSpentWon(usage);
+  const unearnedSpendWon = unearnedEligibleWon(payment);
   applyPostings(state, transfer);
   usage.eligibleSpendWon += payment.eligibleWon;
+  usage.unearnedSpendWon += unearnedSpendWon;
   usage.cashbackWon += payment.cashback.amountWon;
   const receipt = {
     merchantName: merchant.name,
@@ -620,6 +643,7 @@ export function applyOrder(state: BatchState, writes: BatchWrites, order: Paymen
   writes.usageDeltas.push({
     memberId,
     eligibleSpendWon: payment.eligibleWon,
+    unearnedSpendWon,
     cashbackWon: payment.cashback.amountWon,
   });
   state.responses.set(slot, { requestHash: order.idempotency.requestHash, statusCode: 201, body });

@@ -17,6 +17,7 @@ import {
 } from '../wallets/usage.js';
 import { PaymentErrors } from './errors.js';
 import { paymentCancelledEvent } from './events.js';
+import { unearnedEligibleWon } from './payment-records.js';
 import type { PaymentService } from './payment-service.js';
 import { shareBetween, uncancelledShare } from './split.js';
 import type { CancellationBreakdown, CancellationReceipt, Payment } from './types.js';
@@ -79,8 +80,13 @@ export class CancellationService {
     const clawback = await this.deps.clawbacks.ofPayment(tx, tenantId, payment.id);
     const grantAccountIds = payment.paidFrom.grantParts.map((part) => part.accountId);
     const grants = await this.deps.grantReturns.lock(tx, tenantId, grantAccountIds, now);
-    await lockMonthlyUsage(tx, tenantId, payment.memberId, payment.month);
+    const usage = await lockMonthlyUsage(tx, tenantId, payment.memberId, payment.month);
     const plan = await this.plan(tx, payment, cancelWon, clawback, grants);
+    // Payments made before the month kept its unearned spending have none recorded to give back.
+    plan.breakdown.unearnedRestoredWon = Math.min(
+      plan.breakdown.unearnedRestoredWon ?? 0,
+      usage.unearnedSpendWon,
+    );
     const { breakdown } = plan;
     const cancellationId = recordId('pcn');
     const posted = await this.post(tx, payment, merchant, cancellationId, cancelWon, breakdown);
@@ -204,6 +210,8 @@ export class CancellationService {
       },
       returnedToBudget,
       eligibleRestoredWon: share(payment.eligibleWon),
+      unearnedRestoredWon:
+        share(payment.eligibleWon) - share(payment.eligibleWon - unearnedEligibleWon(payment)),
     };
     const cashbackShareWon = payment.cashback.draws.reduce((sum, drawn) => sum + share(drawn.amountWon), 0);
     return {
@@ -281,6 +289,7 @@ export class CancellationService {
     );
     await addMonthlyUsage(tx, payment.tenantId, payment.memberId, payment.month, {
       eligibleSpendWon: -breakdown.eligibleRestoredWon,
+      unearnedSpendWon: -(breakdown.unearnedRestoredWon ?? 0),
       cashbackWon: -cashbackReversedWon,
     });
     // The member's history line is the transfer's (its proof is the transfer): none when nothing moved.

@@ -4,6 +4,7 @@ import type { CashbackDraw } from '../budgets/types.js';
 import type { Account, TransferRequest } from '../ledger/types.js';
 import { memberAccountIds } from '../members/member-service.js';
 import type { Merchant } from '../merchants/types.js';
+import { eligibleWonEarned } from '../policy/cashback.js';
 import type { CashbackQuote } from '../policy/types.js';
 import type { WalletView } from '../wallets/types.js';
 import type { Funds, PaidFrom } from './split.js';
@@ -40,6 +41,15 @@ export function decidedPayment(decision: {
     cancelledWon: 0,
     createdAt: decision.now,
   };
+}
+
+/**
+ * The part of the payment's eligible spending whose cashback the budget did not pay (an empty or short
+ * pot): it stays in the month's eligible spending but does not use up the member's allowance.
+ */
+export function unearnedEligibleWon(payment: Pick<Payment, 'eligibleWon' | 'cashback'>): number {
+  const quote = { eligibleWon: payment.eligibleWon, cashbackWon: payment.cashback.requestedWon };
+  return payment.eligibleWon - eligibleWonEarned(quote, payment.cashback.amountWon);
 }
 
 export function cashbackOutcomeOf(quote: CashbackQuote, draw: CashbackDraw): CashbackOutcome {

@@ -15,7 +15,7 @@ import type { Merchant } from '../merchants/types.js';
 import { quoteCashback } from '../policy/cashback.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import { addMonthlyUsage, lockMonthlyUsage, readMonthlyUsage } from '../wallets/usage.js';
+import { addMonthlyUsage, allowanceSpentWon, lockMonthlyUsage, readMonthlyUsage } from '../wallets/usage.js';
 import type { WalletService } from '../wallets/wallet-service.js';
 import { paymentRequestHashOf } from './batch-store.js';
 import { BatchedPayments, type OrderOutcome, type PaymentOrder } from './batched-payments.js';
@@ -29,6 +29,7 @@ import {
   paymentTransfer,
   receiptOf,
   toPayment,
+  unearnedEligibleWon,
 } from './payment-records.js';
 import { type DayFigures, dayFiguresOfMerchants } from './sales.js';
 import {
@@ -124,7 +125,7 @@ export class PaymentService implements IdempotencyKeyOwner {
     const ruleQuote = quoteCashback(policy, {
       at: now,
       paidFromCashWon: paid.paidFrom.cashWon,
-      monthEligibleSpentBeforeWon: usage.eligibleSpendWon,
+      monthEligibleSpentBeforeWon: allowanceSpentWon(usage),
       merchant,
       member: { isWelfareRecipient: member?.isWelfareRecipient ?? false },
     });
@@ -272,7 +273,7 @@ export class PaymentService implements IdempotencyKeyOwner {
     const ruleQuote = quoteCashback(await this.deps.policy.cashbackPolicyAt(tenantId, now, tx), {
       at: now,
       paidFromCashWon: split.paidFrom.cashWon,
-      monthEligibleSpentBeforeWon: usage.eligibleSpendWon,
+      monthEligibleSpentBeforeWon: allowanceSpentWon(usage),
       merchant,
       member: { isWelfareRecipient: member?.isWelfareRecipient ?? false },
     });
@@ -291,7 +292,7 @@ export class PaymentService implements IdempotencyKeyOwner {
     });
     await this.postPayment(tx, payment, merchant);
     await this.recordPayment(tx, payment, merchant, {
-      monthEligibleSpentBeforeWon: usage.eligibleSpendWon,
+      monthEligibleSpentBeforeWon: allowanceSpentWon(usage),
       isWelfareRecipient: member?.isWelfareRecipient ?? false,
       policyId: quote.policyId,
     });
@@ -359,6 +360,7 @@ export class PaymentService implements IdempotencyKeyOwner {
     );
     await addMonthlyUsage(tx, payment.tenantId, payment.memberId, payment.month, {
       eligibleSpendWon: payment.eligibleWon,
+      unearnedSpendWon: unearnedEligibleWon(payment),
       cashbackWon: payment.cashback.amountWon,
     });
   }

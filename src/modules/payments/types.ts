@@ -70,6 +70,8 @@ export interface CancellationBreakdown {
   clawback: { amountWon: number; fromCashbackWon: number; fromCashWon: number; unrecoveredWon: number };
   returnedToBudget: Array<{ accountId: string; amountWon: number }>;
   eligibleRestoredWon: number;
+  /** Of `eligibleRestoredWon`, what the budget had paid no cashback on (wallets' unearned spending). */
+  unearnedRestoredWon?: number;
 }
 
 export interface CancellationReceipt {

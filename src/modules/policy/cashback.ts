@@ -67,6 +67,19 @@ export function quoteCashback(
   };
 }
 
+/**
+ * How much of a payment's eligible spending uses up the member's monthly allowance: all of it when
+ * the budget paid the cashback the rules asked for, the paid share of it (rounded down) when the
+ * pots paid part, none when they paid nothing.
+ */
+export function eligibleWonEarned(
+  quote: Pick<CashbackQuote, 'eligibleWon' | 'cashbackWon'>,
+  drawnWon: number,
+): number {
+  if (drawnWon >= quote.cashbackWon) return quote.eligibleWon;
+  return Number((BigInt(quote.eligibleWon) * BigInt(Math.max(0, drawnWon))) / BigInt(quote.cashbackWon));
+}
+
 /** floor(baseWon × rateBp / 10000), exact for any safe-integer base (no float rounding). */
 export function applyRateWon(baseWon: number, rateBp: number): number {
   return Number((BigInt(baseWon) * BigInt(rateBp)) / BP_PER_WHOLE);

@@ -110,4 +110,12 @@ export const walletMigrations: Migration[] = [
             primary key (tenant_id, member_id)
           );`,
   },
+  {
+    version: 707,
+    name: 'eligible spending the budget paid no cashback on',
+    // The month's eligible spending stays whole (동네사랑기부제 gives on it); the part whose cashback an
+    // empty or short budget did not pay does not use up the member's cashback allowance (usage.ts).
+    sql: `alter table member_monthly_usage
+            add column unearned_spend_won bigint not null default 0 check (unearned_spend_won >= 0);`,
+  },
 ];

@@ -1,7 +1,13 @@
 export interface MonthlyUsage {
   month: string;
   chargedWon: number;
+  /** All eligible spending of the month (the base of 동네사랑기부제). */
   eligibleSpendWon: number;
+  /**
+   * The part of it whose cashback the budget did not pay (an empty or short pot): it does not use
+   * up the member's allowance (`allowanceSpentWon`).
+   */
+  unearnedSpendWon: number;
   cashbackWon: number;
 }
 

@@ -17,7 +17,8 @@ export async function lockMonthlyUsage(
     [tenantId, memberId, month],
   );
   const [row] = await tx.query<MonthlyUsage>(
-    `select month, charged_won as "chargedWon", eligible_spend_won as "eligibleSpendWon", cashback_won as "cashbackWon"
+    `select month, charged_won as "chargedWon", eligible_spend_won as "eligibleSpendWon",
+       unearned_spend_won as "unearnedSpendWon", cashback_won as "cashbackWon"
      from member_monthly_usage where tenant_id = $1 and member_id = $2 and month = $3 for update`,
     [tenantId, memberId, month],
   );
@@ -32,11 +33,12 @@ export async function readMonthlyUsage(
   month: string,
 ): Promise<MonthlyUsage> {
   const [row] = await sql.query<MonthlyUsage>(
-    `select month, charged_won as "chargedWon", eligible_spend_won as "eligibleSpendWon", cashback_won as "cashbackWon"
+    `select month, charged_won as "chargedWon", eligible_spend_won as "eligibleSpendWon",
+       unearned_spend_won as "unearnedSpendWon", cashback_won as "cashbackWon"
      from member_monthly_usage where tenant_id = $1 and member_id = $2 and month = $3`,
     [tenantId, memberId, month],
   );
-  return row ?? { month, chargedWon: 0, eligibleSpendWon: 0, cashbackWon: 0 };
+  return row ?? { month, chargedWon: 0, eligibleSpendWon: 0, unearnedSpendWon: 0, cashbackWon: 0 };
 }
 
 /** Adds signed deltas; the row's CHECKs refuse any counter going below zero. */
@@ -53,9 +55,17 @@ export async function addMonthlyUsage(
   );
   await tx.query(
     `update member_monthly_usage set charged_won = charged_won + $4, eligible_spend_won = eligible_spend_won + $5,
-       cashback_won = cashback_won + $6
+       cashback_won = cashback_won + $6, unearned_spend_won = unearned_spend_won + $7
      where tenant_id = $1 and member_id = $2 and month = $3`,
-    [tenantId, memberId, month, delta.chargedWon ?? 0, delta.eligibleSpendWon ?? 0, delta.cashbackWon ?? 0],
+    [
+      tenantId,
+      memberId,
+      month,
+      delta.chargedWon ?? 0,
+      delta.eligibleSpendWon ?? 0,
+      delta.cashbackWon ?? 0,
+      delta.unearnedSpendWon ?? 0,
+    ],
   );
 }
 
@@ -100,6 +110,42 @@ export async function takeCashbackRepaidInCash(
   return Number(row?.taken_won ?? 0);
 }
 
+/**
+ * What of the month's eligible spending uses up the member's cashback allowance: all of it but the
+ * part an empty or short budget paid no cashback on, so a member who earned nothing while the pot was
+ * empty still earns once the city tops it up.
+ */
+export function allowanceSpentWon(
+  usage: Pick<MonthlyUsage, 'eligibleSpendWon' | 'unearnedSpendWon'>,
+): number {
+  return usage.eligibleSpendWon - usage.unearnedSpendWon;
+}
+
+/**
+ * A batch's unearned spending, for the few members a short budget paid less than the rules asked
+ * (rows already locked by `lockMonthlyUsagesOfTenants`); nothing to write for everyone else.
+ */
+export async function addUnearnedSpendOfTenants(
+  tx: Sql,
+  rows: ReadonlyArray<{ tenantId: string; memberId: string; month: string; unearnedSpendWon: number }>,
+): Promise<void> {
+  const unearned = rows.filter((row) => row.unearnedSpendWon > 0);
+  if (unearned.length === 0) return;
+  await tx.query(
+    `update member_monthly_usage u set unearned_spend_won = u.unearned_spend_won + x.won
+     from (select tenant_id, member_id, month, sum(won)::bigint as won
+           from unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) as r(tenant_id, member_id, month, won)
+           group by tenant_id, member_id, month) x
+     where u.tenant_id = x.tenant_id and u.member_id = x.member_id and u.month = x.month`,
+    [
+      textArray(unearned.map((row) => row.tenantId)),
+      textArray(unearned.map((row) => row.memberId)),
+      textArray(unearned.map((row) => row.month)),
+      unearned.map((row) => row.unearnedSpendWon),
+    ],
+  );
+}
+
 export async function recordActivity(tx: Sql, entry: ActivityEntry): Promise<void> {
   await tx.query(
     `insert into member_activity (tenant_id, member_id, at, type, month, amount_won, reference_id, merchant_id, details)
@@ -137,7 +183,8 @@ export async function lockMonthlyUsagesOfTenants(
      order by tenant_id, member_id, month
      on conflict (tenant_id, member_id, month) do update set month = u.month
      returning u.tenant_id as "tenantId", u.member_id as "memberId", u.month, u.charged_won as "chargedWon",
-       u.eligible_spend_won as "eligibleSpendWon", u.cashback_won as "cashbackWon"`,
+       u.eligible_spend_won as "eligibleSpendWon", u.unearned_spend_won as "unearnedSpendWon",
+       u.cashback_won as "cashbackWon"`,
     [
       textArray(members.map((m) => m.tenantId)),
       textArray(members.map((m) => m.memberId)),

@@ -1,6 +1,7 @@
 import type { Account } from '../ledger/types.js';
 import { memberAccountIds } from '../members/member-service.js';
 import type { GrantBalance, MonthlyUsage, WalletView } from './types.js';
+import { allowanceSpentWon } from './usage.js';
 
 /**
  * A member's wallet from their ledger accounts and this month's usage at `now`: pure, so batches can
@@ -39,7 +40,8 @@ export function walletViewOf(
       month: usage.month,
       chargedWon: usage.chargedWon,
       chargeCapWon: caps.chargeCapWon,
-      eligibleSpendWon: usage.eligibleSpendWon,
+      // What the member reads against the cap: the spending that used up their allowance.
+      eligibleSpendWon: allowanceSpentWon(usage),
       eligibleCapWon: caps.eligibleCapWon,
       cashbackWon: usage.cashbackWon,
     },
