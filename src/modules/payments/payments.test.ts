@@ -337,6 +337,28 @@ describe.each(databaseKinds())('charging and paying on %s', (kind) => {
     expect((await citizen.get('/v1/me/wallet')).body.month.chargedWon).toBe(0);
   });
 
+  it("never tells the shop's till that a customer receives welfare", async () => {
+    phoneCount += 1;
+    const phone = `010-5555-${String(phoneCount).padStart(4, '0')}`;
+    const citizen = await newMember(t.app, tenantId, phone);
+    expect((await citizen.post('/v1/me/charges', { amountWon: 100_000 })).status).toBe(201);
+    const memberId = (await t.platform.members.findByPhone(tenantId, phone))?.id as string;
+    await t.platform.members.setWelfareRecipient(tenantId, 'usr_operator_test', memberId, true);
+    const owner = await demoClient(t.app, tenantId, 'cafe');
+    const code = (await citizen.post('/v1/me/payment-codes')).body.code;
+    const paid = await owner.post('/v1/merchant/payments', { code, amountWon: 20_000 });
+    expect(paid.status).toBe(201);
+    // The member earned 10% + 5%; the till sees the total and the base line only.
+    expect(paid.body.cashback).toMatchObject({ amountWon: 3_000, limitedBy: [] });
+    expect(paid.body.cashback.rules.map((line: { code: string }) => line.code)).toEqual(['base']);
+    expect(JSON.stringify(paid.body)).not.toContain('복지');
+    const mine = await citizen.get(`/v1/me/payment-codes/${code}`);
+    expect(mine.body.receipt.cashback.rules.map((line: { code: string }) => line.code)).toEqual([
+      'base',
+      'welfare_recipient',
+    ]);
+  });
+
   it('pays with a one-time code at the POS; the code works once and expires after 60 s', async () => {
     const citizen = await charged(100_000);
     const owner = await demoClient(t.app, tenantId, 'cafe');

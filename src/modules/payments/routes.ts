@@ -8,6 +8,7 @@ import { PageQuerySchema } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { idempotencyKeyOf, idempotentRequestHash } from '../idempotency/idempotency.js';
+import type { CashbackPolicy } from '../policy/types.js';
 import { type AutoChargeReceipt, payCoveringShortfall } from '../wallets/auto-charge.js';
 import {
   AmountWon,
@@ -26,6 +27,7 @@ import {
   MerchantReceiptSchema,
   SaleSchema,
 } from './schemas.js';
+import type { CashbackOutcome } from './types.js';
 
 const DAY_MS = 86_400_000;
 const SALES_RANGE_DAYS_MAX = 92;
@@ -41,6 +43,29 @@ function actingMerchantId(request: FastifyRequest): string {
 }
 
 const salesCursor = cursorCodec({ at: CursorKey.instant, id: CursorKey.text });
+
+/**
+ * What the shop's till shows of a customer's cashback: the total and the rules about the shop and the
+ * rate, not the lines that follow from who the customer is (a welfare recipient's extra) nor that
+ * their month reached its cap. Those are the member's own receipt; a clerk or a till integration
+ * should not learn that a customer receives welfare.
+ */
+function withoutCustomerDetails<
+  T extends { cashback: Pick<CashbackOutcome, 'rules'> & { limitedBy: readonly string[] } },
+>(receipt: T, policy: CashbackPolicy | null): T {
+  const aboutMember = new Set(
+    (policy?.rules.extras ?? []).filter((extra) => 'memberFlag' in extra.when).map((extra) => extra.code),
+  );
+  const { cashback } = receipt;
+  return {
+    ...receipt,
+    cashback: {
+      ...cashback,
+      rules: cashback.rules.filter((line) => !aboutMember.has(line.code)),
+      limitedBy: cashback.limitedBy.filter((reason) => reason !== 'MONTHLY_CAP_REACHED'),
+    },
+  };
+}
 
 export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   const { payments, cancellations, merchants, idempotency, guards, tenants } = platform;
@@ -271,7 +296,8 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         preValidation: guards.requireMerchant,
         schema: {
           tags: ['merchant'],
-          summary: "Collect a payment from a customer's one-time code (POS key or owner session)",
+          summary:
+            "Collect a payment from a customer's one-time code (POS key or owner session); the answer shows the cashback total and the rate and shop rules, never the lines that depend on who the customer is (a welfare extra) or that their month reached its cap",
           headers: IdempotencyHeaders,
           body: Type.Object(
             { code: Type.String({ pattern: '^\\d{20}$' }), amountWon: AmountWon },
@@ -295,7 +321,12 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
               request.body.code,
               request.body.amountWon,
             );
-            return { statusCode: 201, body: receipt };
+            const policy = await platform.policy.cashbackPolicyAt(
+              principal.tenantId,
+              platform.clock.now(),
+              tx,
+            );
+            return { statusCode: 201, body: withoutCustomerDetails(receipt, policy) };
           },
         );
       },
