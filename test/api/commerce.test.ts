@@ -229,6 +229,18 @@ describe.each(databaseKinds())('local commerce on %s', (kind) => {
       });
       expect(dearest.status).toBe(422);
       expect(dearest.body.code).toBe('INSUFFICIENT_FUNDS');
+      // Two such lines add up past what a won figure can hold exactly: refused as such, nothing taken.
+      const twice = await buyer.post('/v1/me/orders', {
+        items: [
+          { productId: atBound.productId, quantity: 99, optionIds: ['x'] },
+          { productId: soup.productId, quantity: 1 },
+        ],
+      });
+      expect({ status: twice.status, code: twice.body.code }).toEqual({
+        status: 422,
+        code: 'ORDER_TOTAL_TOO_LARGE',
+      });
+      expect((await market.get(`/v1/shop/products/${atBound.productId}`)).body.stock).toBe(99);
     });
 
     it("answers someone else's product as not found", async () => {

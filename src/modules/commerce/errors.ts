@@ -82,6 +82,14 @@ export const CommerceErrors = {
     commerceError('CATEGORY_NOT_FOUND', 422, `no category ${categoryId}`, '없는 분류입니다', { categoryId }),
   categoryExists: () =>
     commerceError('CATEGORY_EXISTS', 409, 'a category with this id exists', '이미 있는 분류입니다'),
+  totalTooLarge: () =>
+    commerceError(
+      'ORDER_TOTAL_TOO_LARGE',
+      422,
+      `the cart's total is more than ${Number.MAX_SAFE_INTEGER} won, more than any wallet can hold`,
+      '장바구니 합계가 지갑에 담을 수 있는 금액을 넘습니다',
+      { totalWonMax: Number.MAX_SAFE_INTEGER },
+    ),
   invalidPrice: (unitPriceWonMax = UNIT_PRICE_WON_MAX) =>
     commerceError(
       'INVALID_PRICE',

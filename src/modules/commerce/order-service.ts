@@ -128,6 +128,9 @@ export class OrderService {
       input.items.map((item) => item.productId),
     );
     const groups = groupByMerchant(input.items.map((item) => lineOf(products, item)));
+    // Every won figure of the checkout (an order's total, the cart's, a shortfall) stays exact.
+    let checkoutWon = groups.reduce((sum, group) => sum + group.subtotalWon, 0);
+    if (!Number.isSafeInteger(checkoutWon)) throw CommerceErrors.totalTooLarge();
     // An order is a payment: a fraud freeze of the member or of a shop refuses it, as at the till.
     const frozen = await this.deps.freezes.frozenAmong(tenantId, [memberId], tx);
     assertNotFrozenIn(frozen, { memberId });
@@ -148,6 +151,8 @@ export class OrderService {
           : 0;
       await this.takeStock(tx, tenantId, group.lines, products);
       const totalWon = group.subtotalWon + deliveryFeeWon;
+      checkoutWon += deliveryFeeWon;
+      if (!Number.isSafeInteger(checkoutWon)) throw CommerceErrors.totalTooLarge();
       const paidFrom = spend(funds, totalWon);
       const holdMinutes =
         group.channel === 'delivery'

@@ -38,3 +38,6 @@ export function isPayableListing(priceWon: number, options: readonly ProductOpti
   const { lowestWon, highestWon } = unitPriceRangeWon(priceWon, options);
   return isPayableLineWon(lowestWon) && isPayableLineWon(highestWon * LINE_QUANTITY_MAX);
 }
+
+/** A shop's delivery fee at most (the checkout's totals are checked against it). */
+export const DELIVERY_FEE_WON_MAX = 1_000_000;

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { CursorKey, cursorCodec } from '../../http/cursor.js';
 import { ORDER_STATUSES } from './order-types.js';
-import { LINE_QUANTITY_MAX } from './pricing.js';
+import { DELIVERY_FEE_WON_MAX, LINE_QUANTITY_MAX } from './pricing.js';
 
 export const ChannelSchema = Type.Union([Type.Literal('mall'), Type.Literal('delivery')]);
 const Won = Type.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER });
@@ -100,7 +100,7 @@ export const DeliveryTermsSchema = Type.Object(
   {
     areas: Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { minItems: 1, maxItems: 50 }),
     minimumOrderWon: Type.Integer({ minimum: 0, maximum: 10_000_000 }),
-    deliveryFeeWon: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+    deliveryFeeWon: Type.Integer({ minimum: 0, maximum: DELIVERY_FEE_WON_MAX }),
     opensAt: Type.String({ pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$', description: 'local HH:MM' }),
     closesAt: Type.String({
       pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$',
