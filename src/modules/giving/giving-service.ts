@@ -423,10 +423,13 @@ export class GivingService {
   async runMonthlyGifts(tenantId: string, now: Date) {
     const today = localDate(now, await this.deps.tenants.timeZoneOf(tenantId));
     const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId));
+    // On the month's last day every gift is due, the 29th–31st of a shorter month included.
+    const lastDay = dueDayOf(31, today.year, today.month);
     const candidates = await selectGiftsToTry(
       this.db,
       tenantId,
       month,
+      today.day >= lastDay ? 31 : today.day,
       new Date(now.getTime() - GIFT_RETRY_AFTER_MS),
       GIFTS_PER_RUN_MAX,
     );

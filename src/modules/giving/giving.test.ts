@@ -191,6 +191,40 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
+  it('gives every gift due today, however many gifts that fall due later sort before it', async () => {
+    const charityId = await charity();
+    const citizen = await member(50_000);
+    t.clock.set(kst('2021-05-10T09:00:00'));
+    const later = await citizen.post('/v1/me/donations', {
+      charityId,
+      amountWon: 1,
+      source: 'cash',
+      monthlyDay: 31,
+    });
+    const due = await citizen.post('/v1/me/donations', {
+      charityId,
+      amountWon: 7_000,
+      source: 'cash',
+      monthlyDay: 10,
+    });
+    // A full run's worth of gifts due on the 31st whose ids sort before the one due today.
+    await t.db.query(
+      `insert into monthly_gifts (tenant_id, id, member_id, charity_id, campaign_id, amount_won, source, monthly_day,
+         first_month, status, created_at)
+       select tenant_id, 'mgf_0' || lpad(n::text, 4, '0'), member_id, charity_id, campaign_id, amount_won, source,
+         monthly_day, first_month, status, created_at
+       from monthly_gifts, generate_series(1, 120) as n where tenant_id = $1 and id = $2`,
+      [tenantId, later.body.monthlyGift.monthlyGiftId],
+    );
+    await t.db.query("update monthly_gifts set id = 'mgf_zzzzzzzz' where tenant_id = $1 and id = $2", [
+      tenantId,
+      due.body.monthlyGift.monthlyGiftId,
+    ]);
+    const run = await t.platform.giving.runMonthlyGifts(tenantId, t.clock.now());
+    expect(run).toMatchObject({ processed: 1, details: { given: 1 } });
+    expect(await charityBalanceWon(charityId)).toBe(7_000);
+  });
+
   it('gives a monthly gift once per month across month ends, retries a failed month and reports it', async () => {
     const charityId = await charity();
     const citizen = await member(25_000);

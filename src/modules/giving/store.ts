@@ -203,22 +203,28 @@ export async function selectMemberGifts(sql: Sql, tenantId: string, memberId: st
   return rows.map(toGift);
 }
 
-/** Active gifts that started by `month`, have no donation for it and were not tried since `retryBefore`. */
+/**
+ * Active gifts that started by `month`, are due by `dueThroughDay` (a day of the month; 31 on its last
+ * day), have no donation for it and were not tried since `retryBefore`.
+ * The due day is part of the query: a page of gifts not due yet would otherwise hold back every due
+ * gift whose id sorts after them until those fell due.
+ */
 export async function selectGiftsToTry(
   sql: Sql,
   tenantId: string,
   month: string,
+  dueThroughDay: number,
   retryBefore: Date,
   limit: number,
 ) {
   const rows = await sql.query<GiftRow>(
     `select g.* from monthly_gifts g
-     where g.tenant_id = $1 and g.status = 'active' and g.first_month <= $2
+     where g.tenant_id = $1 and g.status = 'active' and g.first_month <= $2 and g.monthly_day <= $5
        and (g.last_attempt_at is null or g.last_attempt_at < $3)
        and not exists (select 1 from donations d
                        where d.tenant_id = g.tenant_id and d.monthly_gift_id = g.id and d.gift_month = $2)
      order by g.id limit $4`,
-    [tenantId, month, retryBefore, limit],
+    [tenantId, month, retryBefore, limit, dueThroughDay],
   );
   return rows.map(toGift);
 }
