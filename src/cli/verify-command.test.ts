@@ -105,6 +105,19 @@ describe('hanbat verify (offline)', () => {
     const relabelledVerdict = runVerify(file('relabelled.json', relabelled), { key: keyFile });
     expect(relabelledVerdict.code).toBe(1);
     expect(relabelledVerdict.output).toContain('is labelled payment:pay_FAKE, but its leaf is transfer');
+    // The member's own account relabelled as someone else's: the label no longer hashes to the leaf's.
+    const reassigned = proofOf();
+    const own = reassigned.accounts.find((label) => label.yours);
+    expect(own?.accountId).toBe('cash:mem_a');
+    if (own) own.accountId = 'cash:usr_EVIL';
+    const reassignedVerdict = runVerify(file('reassigned.json', reassigned), { key: keyFile });
+    expect(reassignedVerdict.code).toBe(1);
+    expect(reassignedVerdict.output).toContain('names account cash:usr_EVIL for hash');
+    const foreign = proofOf();
+    foreign.accounts.push({ account: 'ab'.repeat(32), accountId: null, yours: true });
+    expect(runVerify(file('foreign.json', foreign), { key: keyFile }).output).toContain(
+      'which is not in its leaf',
+    );
     const otherFormat = { ...proofOf(), format: 'hanbat-inclusion-proof/v2' };
     expect(runVerify(file('v2.json', otherFormat), { key: keyFile }).code).toBe(1);
     expect(runVerify(file('proof.json', answer), { key: keyFile, root: 'ab'.repeat(32) }).code).toBe(1);

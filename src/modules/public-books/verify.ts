@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { createPublicKey } from 'node:crypto';
+import { accountHash } from './leaf.js';
 import { leafHash, verifyInclusion } from './merkle.js';
 import { type InclusionProof, PROOF_FORMAT } from './proof.js';
 import { publicKeyFromRaw, publicKeyIdOf, rawPublicKeyBase64, verifyStatement } from './signing.js';
@@ -115,5 +116,22 @@ function leafLabelProblem(proof: InclusionProof): string | null {
     return `the proof is labelled ${proof.transferId}, but its leaf is transfer ${String(leaf?.transferId)}`;
   if (leaf.tenantId !== proof.checkpoint.tenantId)
     return `the leaf is of city ${String(leaf.tenantId)}, but the checkpoint of city ${proof.checkpoint.tenantId}`;
+  return accountLabelProblem(proof, String(proof.leaf));
+}
+
+/**
+ * An account the proof names must be the one whose hash the leaf holds: otherwise a proof could name
+ * anyone as the payer of a transfer it really proves.
+ */
+function accountLabelProblem(proof: InclusionProof, leafText: string): string | null {
+  for (const label of Array.isArray(proof.accounts) ? proof.accounts : []) {
+    if (!leafText.includes(String(label?.account)))
+      return `the proof names account hash ${String(label?.account)}, which is not in its leaf`;
+    if (
+      label.accountId !== null &&
+      accountHash(proof.checkpoint.tenantId, String(label.accountId)) !== label.account
+    )
+      return `the proof names account ${String(label.accountId)} for hash ${label.account}, which is another account's`;
+  }
   return null;
 }
