@@ -316,6 +316,55 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
+  it('gives from a grant of a programme the operator created allowing donations, and not from another', async () => {
+    const charityId = await charity();
+    const citizen = await member(0);
+    const programme = async (donationAllowed: boolean) => {
+      const created = await operator.post('/v1/operator/programs', {
+        name: donationAllowed ? '나눔 지원금' : '생활 지원금',
+        budgetWon: 100_000,
+        nationalShareBp: 0,
+        recipientAmountWon: 50_000,
+        recipientAmountMaxWon: 50_000,
+        usableFrom: kst('2021-05-13T00:00:00'),
+        expiresAt: kst('2021-08-31T00:00:00'),
+        ...(donationAllowed ? { donationAllowed } : {}),
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      expect(created.body.donationAllowed).toBe(donationAllowed);
+      const imported = await operator.request(
+        'POST',
+        `/v1/operator/programs/${created.body.id}/recipients`,
+        `phone\r\n${citizen.phone}\r\n`,
+        { 'content-type': 'text/csv' },
+      );
+      expect(imported.body).toMatchObject({ imported: true, importedCount: 1 });
+      expect((await operator.post(`/v1/operator/programs/${created.body.id}/disbursements`)).status).toBe(
+        202,
+      );
+      await t.platform.programs.idle();
+    };
+    await programme(false);
+    const refused = await citizen.post('/v1/me/donations', { charityId, amountWon: 10_000, source: 'grant' });
+    expect({ status: refused.status, code: refused.body.code }).toEqual({
+      status: 422,
+      code: 'DONATION_SOURCE_NOT_ALLOWED',
+    });
+    await programme(true);
+    const given = await citizen.post('/v1/me/donations', { charityId, amountWon: 60_000, source: 'grant' });
+    // Only the grant that allows it is given from: 50,000 is all it holds.
+    expect({ status: given.status, code: given.body.code }).toEqual({
+      status: 422,
+      code: 'INSUFFICIENT_FUNDS',
+    });
+    const ok = await citizen.post('/v1/me/donations', { charityId, amountWon: 30_000, source: 'grant' });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    expect(await charityBalanceWon(charityId)).toBe(30_000);
+    const { grants } = (await citizen.get('/v1/me/wallet')).body;
+    expect(grants.map((grant: { amountWon: number }) => grant.amountWon).sort()).toEqual([20_000, 50_000]);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
   it('gives from a grant only when its programme allows donations', async () => {
     const charityId = await charity();
     const citizen = await member(0);

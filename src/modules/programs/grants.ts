@@ -111,6 +111,7 @@ function grantAccountSpec(program: Program, memberId: string, currencyCode: stri
       expiresAt: program.expiresAt.toISOString(),
       allowedIndustries: program.allowedIndustries,
       allowedDistricts: program.allowedDistricts,
+      donationAllowed: program.donationAllowed,
     },
   };
 }

@@ -77,4 +77,10 @@ export const programMigrations: Migration[] = [
       alter table program_recipients add column disburse_failed_at timestamptz;
       alter table program_recipients add column disburse_failure text;`,
   },
+  {
+    version: 2151,
+    name: 'programmes whose grants recipients may give to charity',
+    // Giving offered 'grant' as a source, but no programme could say its grants may be given.
+    sql: 'alter table programs add column donation_allowed boolean not null default false;',
+  },
 ];

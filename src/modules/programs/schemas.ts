@@ -47,6 +47,13 @@ export const NewProgramSchema = Type.Object(
         default: false,
       }),
     ),
+    donationAllowed: Type.Optional(
+      Type.Boolean({
+        description:
+          "recipients may give their grant to a charity (POST /v1/me/donations with source 'grant')",
+        default: false,
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -91,6 +98,7 @@ export const ProgramSchema = Type.Object({
   allowedIndustries: Type.Array(Type.String()),
   allowedDistricts: Type.Array(Type.String()),
   requiresApplication: Type.Boolean(),
+  donationAllowed: Type.Boolean(),
   poolAccountId: Type.String({ description: 'ledger account holding the undisbursed budget' }),
   poolWon: Won('in the pool now: budget not yet disbursed plus what was reclaimed'),
   disbursement: DisbursementSchema,
@@ -115,6 +123,7 @@ export function programJson(program: ProgramView) {
     allowedIndustries: program.allowedIndustries,
     allowedDistricts: program.allowedDistricts,
     requiresApplication: program.requiresApplication,
+    donationAllowed: program.donationAllowed,
     poolAccountId: program.poolAccountId,
     poolWon: program.poolWon,
     disbursement: {

@@ -17,6 +17,7 @@ interface ProgramRow {
   allowed_industries: string[];
   allowed_districts: string[];
   requires_application: boolean;
+  donation_allowed: boolean;
   created_by: string;
   created_at: Date;
   recipient_count: number;
@@ -46,6 +47,7 @@ function toProgram(row: ProgramRow): Program {
     allowedIndustries: row.allowed_industries,
     allowedDistricts: row.allowed_districts,
     requiresApplication: row.requires_application,
+    donationAllowed: row.donation_allowed,
     createdBy: row.created_by,
     createdAt: row.created_at,
     recipientCount: row.recipient_count,
@@ -68,8 +70,8 @@ export async function insertProgram(tx: Sql, program: Program): Promise<void> {
   await tx.query(
     `insert into programs (tenant_id, id, name, budget_won, national_share_bp, recipient_amount_won,
        recipient_amount_max_won, usable_from, expires_at, allowed_industries, allowed_districts,
-       requires_application, created_by, created_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+       requires_application, created_by, created_at, donation_allowed)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
     [
       program.tenantId,
       program.id,
@@ -85,6 +87,7 @@ export async function insertProgram(tx: Sql, program: Program): Promise<void> {
       program.requiresApplication,
       program.createdBy,
       program.createdAt,
+      program.donationAllowed,
     ],
   );
 }

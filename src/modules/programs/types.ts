@@ -34,6 +34,8 @@ export interface NewProgram {
   allowedDistricts?: string[];
   /** When true, recipients are only eligible: each is paid when they apply. */
   requiresApplication?: boolean;
+  /** When true, recipients may give the grant to a charity. */
+  donationAllowed?: boolean;
 }
 
 export type DisbursementStatus = 'not_requested' | 'running' | 'completed' | 'stopped_at_expiry';
@@ -54,6 +56,7 @@ export interface Program {
   allowedIndustries: string[];
   allowedDistricts: string[];
   requiresApplication: boolean;
+  donationAllowed: boolean;
   createdBy: string;
   createdAt: Date;
   /** Counters kept in the same transaction as the recipients and the ledger. */

@@ -17,6 +17,7 @@ export interface ProgramDraft {
   allowedIndustries: string[];
   allowedDistricts: string[];
   requiresApplication: boolean;
+  donationAllowed: boolean;
 }
 
 /** The shape and arithmetic of a new programme; reference codes are checked against the tenant by the service. */
@@ -57,6 +58,7 @@ export function validateNewProgram(input: NewProgram, now: Date): ProgramDraft {
     allowedIndustries: uniqueCodes(input.allowedIndustries ?? [], 'allowedIndustries'),
     allowedDistricts: uniqueCodes(input.allowedDistricts ?? [], 'allowedDistricts'),
     requiresApplication: input.requiresApplication ?? false,
+    donationAllowed: input.donationAllowed ?? false,
   };
 }
 
