@@ -5,7 +5,10 @@ import type { Charity, Donation } from './types.js';
 export interface DonationRecord {
   memberName: string;
   year: number;
+  /** The first donations of the year, in order (a record lists a bounded number). */
   donations: Donation[];
+  /** Every donation of the year: the total always covers all of them. */
+  yearTotal: { count: number; totalWon: number };
   charities: Map<string, Charity>;
   issuedAt: Date;
   /** The city's: dates are printed as its residents read them. */
@@ -16,7 +19,8 @@ const SOURCE_LABEL = { cash: '충전금', cashback: '캐시백', grant: '정책�
 
 /** A member's donations of one year as a PDF record; the tax receipt itself comes from the charity body. */
 export function donationRecordPdf(record: DonationRecord): Promise<Buffer> {
-  const totalWon = record.donations.reduce((sum, donation) => sum + donation.amountWon, 0);
+  const { count, totalWon } = record.yearTotal;
+  const unlistedCount = count - record.donations.length;
   return renderKoreanPdf({ title: `${record.year} 기부 내역`, createdAt: record.issuedAt }, (doc) => {
     doc.fontSize(18).text(`${record.year}년 온정나눔 기부 내역`);
     doc.fontSize(10).text(`Donation record ${record.year}`);
@@ -39,8 +43,15 @@ export function donationRecordPdf(record: DonationRecord): Promise<Buffer> {
       ]),
       { rightAlignFrom: 3 },
     );
+    if (unlistedCount > 0)
+      doc
+        .fontSize(9)
+        .text(
+          `외 ${unlistedCount}건은 목록에 없으며 합계에는 포함됩니다. ${unlistedCount} more are not listed; the total includes them.`,
+        )
+        .fontSize(11);
     doc.moveDown(0.5);
-    drawRows(doc, columns, [['합계 Total', `${record.donations.length}건`, '', formatWon(totalWon)]], {
+    drawRows(doc, columns, [['합계 Total', `${count}건`, '', formatWon(totalWon)]], {
       rightAlignFrom: 3,
     });
     doc.moveDown();

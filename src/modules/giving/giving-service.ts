@@ -36,6 +36,7 @@ import {
   selectMemberDonations,
   selectMemberDonationsBetween,
   selectMemberGifts,
+  sumMemberDonationsBetween,
   totalsByCharity,
 } from './store.js';
 import {
@@ -399,15 +400,17 @@ export class GivingService {
       from: startOfLocalMonth(year, 1, timeZone),
       to: startOfLocalMonth(year + 1, 1, timeZone),
     };
-    const [member, donations, charities] = await Promise.all([
+    const [member, donations, charities, yearTotal] = await Promise.all([
       this.deps.members.getMember(tenantId, memberId),
       selectMemberDonationsBetween(this.db, tenantId, memberId, period, RECORD_ROWS_MAX),
       selectCharities(this.db, tenantId, CHARITIES_MAX),
+      sumMemberDonationsBetween(this.db, tenantId, memberId, period),
     ]);
     return donationRecordPdf({
       memberName: member?.name ?? '',
       year,
       donations,
+      yearTotal,
       charities: new Map(charities.map((charity) => [charity.id, charity])),
       issuedAt: this.clock.now(),
       timeZone,

@@ -433,6 +433,23 @@ describe.each(databaseKinds())('giving (온정나눔) on %s', (kind) => {
       expect(text).toContain('사회복지공동모금회');
       expect(embeddedFonts(response.rawPayload).some((name) => name.includes('NotoSansKR'))).toBe(true);
       expect(pdfPages(response.rawPayload)).toHaveLength(1);
+
+      // A year of more donations than a record lists still totals every one, and says so.
+      await t.db.query(
+        `insert into donations (tenant_id, id, member_id, charity_id, campaign_id, amount_won, source, monthly_gift_id,
+           gift_month, created_at)
+         select tenant_id, id || '_' || n, member_id, charity_id, campaign_id, 1, source, null, null,
+           created_at + n * interval '1 second'
+         from donations, generate_series(1, 400) as n where tenant_id = $1 and amount_won = 30000`,
+        [tenantId],
+      );
+      const long = await t.app.inject({
+        url: '/v1/me/donation-records/2021.pdf',
+        headers: { 'x-tenant-id': tenantId, authorization: `Bearer ${citizen.token}` },
+      });
+      const longText = pdfText(long.rawPayload);
+      expect(longText).toMatch(/합계 Total\s+402건\s+42,745원/);
+      expect(longText).toContain('외 2건은 목록에 없으며 합계에는 포함됩니다');
     },
   );
 });

@@ -263,6 +263,21 @@ export async function paidOutByCharity(sql: Sql, tenantId: string) {
   );
 }
 
+/** How many donations a member made in the period and their sum, however many a record lists. */
+export async function sumMemberDonationsBetween(
+  sql: Sql,
+  tenantId: string,
+  memberId: string,
+  period: { from: Date; to: Date },
+): Promise<{ count: number; totalWon: number }> {
+  const [row] = await sql.query<{ count: number; total_won: number }>(
+    `select count(*)::int as count, coalesce(sum(amount_won), 0)::bigint as total_won from donations
+     where tenant_id = $1 and member_id = $2 and created_at >= $3 and created_at < $4`,
+    [tenantId, memberId, period.from, period.to],
+  );
+  return { count: Number(row?.count ?? 0), totalWon: Number(row?.total_won ?? 0) };
+}
+
 export async function selectMemberDonationsBetween(
   sql: Sql,
   tenantId: string,
