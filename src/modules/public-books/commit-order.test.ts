@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../../test/support/databases.js';
 import { openTestPlatform, type TestPlatform } from '../../../test/support/platform.js';
@@ -42,6 +43,28 @@ describe.each(databaseKinds())('sealing in commit order on %s', (kind) => {
       { accountId: bank, amountWon: -1_000 },
       { accountId, amountWon: 1_000 },
     ],
+  });
+
+  it('names no member in a checkpoint: ids that carry a member id are published hashed', async () => {
+    const memberId = 'usr_Abc123_-Xyz789Qw';
+    const grantId = `program_grant:prg_relief:${memberId}`;
+    const clawbackId = `fraud_clawback:fcs_1:${memberId}`;
+    for (const id of [grantId, 'charge:plain', clawbackId])
+      expect((await t.platform.ledger.postTransfers(tenantId, [charge(id, 'm0')]))[0]?.ok).toBe(true);
+    const { checkpoint } = await t.platform.publicBooks.seal(tenantId);
+    expect(checkpoint.firstTransferId).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(checkpoint.lastTransferId).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(JSON.stringify(checkpoint)).not.toContain(memberId);
+    expect(checkpoint.firstTransferId).toBe(
+      `sha256:${createHash('sha256').update(`hanbat-transfer|${tenantId}|${grantId}`).digest('hex')}`,
+    );
+    expect(await t.platform.publicBooks.audit(tenantId)).toEqual([]);
+    // Ids that name no member are published as they are.
+    expect((await t.platform.ledger.postTransfers(tenantId, [charge('charge:next', 'm1')]))[0]?.ok).toBe(
+      true,
+    );
+    const { checkpoint: next } = await t.platform.publicBooks.seal(tenantId);
+    expect(next).toMatchObject({ firstTransferId: 'charge:next', lastTransferId: 'charge:next' });
   });
 
   it('seals every transfer exactly once while writers and sealers race', async () => {

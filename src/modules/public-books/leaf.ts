@@ -66,3 +66,18 @@ export function leafText(tenantId: string, transfer: SealableTransfer, cache?: A
 function json(value: string | null): string {
   return value === null ? 'null' : JSON.stringify(value);
 }
+
+/** A member id (`usr_` and 16 base64url characters) as a whole part of a transfer id. */
+const MEMBER_ID_PART = /(^|:)usr_[A-Za-z0-9_-]{16}($|:)/;
+
+/**
+ * How a checkpoint names the first and last transfer of its range. Ids that carry a member id
+ * (`program_grant:prg_…:usr_…`, `partner_gift:…`, `neighbourhood:…`, `fraud_clawback:…`) would tell
+ * anyone reading the public checkpoints who received a grant or was under a fraud case, so they are
+ * published as `sha256:` and the SHA-256 hex of "hanbat-transfer|" + tenant id + "|" + transfer id;
+ * the holder of a proof can still match it. Other ids (payments, charges) are published as they are.
+ */
+export function publicTransferId(tenantId: string, transferId: string): string {
+  if (!MEMBER_ID_PART.test(transferId)) return transferId;
+  return `sha256:${hash('sha256', `hanbat-transfer|${tenantId}|${transferId}`, 'hex')}`;
+}

@@ -7,7 +7,7 @@ import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { FigureTally } from './figures.js';
 import { JournalIntegrator } from './integrator.js';
-import { type AccountHashCache, accountHash, leafText } from './leaf.js';
+import { type AccountHashCache, accountHash, leafText, publicTransferId } from './leaf.js';
 import { localMidnight } from './local-day.js';
 import {
   consistencyRanges,
@@ -165,8 +165,13 @@ export class PublicBooksService {
       treeSize: cursor.treeSize,
       transferCount,
       firstTransferId:
-        transferCount === 0 ? null : await this.transferIdOfLeaf(tenantId, previousSize, cursor),
-      lastTransferId: transferCount === 0 ? null : cursor.lastTransferId,
+        transferCount === 0
+          ? null
+          : publicTransferId(tenantId, await this.transferIdOfLeaf(tenantId, previousSize, cursor)),
+      lastTransferId:
+        transferCount === 0 || cursor.lastTransferId === null
+          ? null
+          : publicTransferId(tenantId, cursor.lastTransferId),
       previousRootHash: latest?.rootHash ?? EMPTY_TREE_HASH,
       rootHash: new TreeAppender(cursor.treeSize, cursor.frontier, STORED_LEVEL).root().toString('hex'),
       publicKeyId: signer.publicKeyId,
@@ -511,7 +516,12 @@ function compareCheckpoint(
     circulationWon: checkpoint.figures.circulationWon,
   };
   for (const [field, value] of Object.entries(recomputed)) {
-    if (stored[field] !== value)
+    // Checkpoints sealed before member-naming ids were hashed published them as they are: either is true.
+    const published: unknown[] =
+      (field === 'firstTransferId' || field === 'lastTransferId') && typeof value === 'string'
+        ? [value, publicTransferId(checkpoint.tenantId, value)]
+        : [value];
+    if (!published.includes(stored[field]))
       found.push({
         subject,
         message: `${field} is ${String(stored[field])} but the journal gives ${String(value)}`,
