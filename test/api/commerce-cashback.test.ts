@@ -216,6 +216,24 @@ describe.each(databaseKinds())('order cashback by the cashback policy on %s', (k
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
+  it('cashback held by an order and clawed back from cash meanwhile comes back as cash when the order is turned down', async () => {
+    const apples = await listApples(10_000);
+    const buyer = await citizen(100_000);
+    const paid = await buyer.post('/v1/me/payments', { merchantCode: cafeCode, amountWon: 100_000 });
+    expect(paid.body.cashback.amountWon).toBe(10_000);
+    // The order holds the 10,000 of cashback; the cafe's cancellation then claws it back from cash.
+    const orderId = await order(buyer, apples, 1);
+    const cancelled = await cafe.post(`/v1/merchant/payments/${paid.body.paymentId}/cancellations`, {});
+    expect(cancelled.body.cashbackClawback).toMatchObject({ fromCashbackWon: 0, fromCashWon: 10_000 });
+    expect((await market.post(`/v1/merchant/orders/${orderId}/reject`, { reason: '품절' })).status).toBe(200);
+    expect(await wallet(buyer)).toMatchObject({ cashWon: 100_000, cashbackWon: 0 });
+    const history = (await buyer.get('/v1/me/transactions?limit=50')).body.items as Array<{
+      amountWon: number;
+    }>;
+    expect(history.reduce((sum, line) => sum + line.amountWon, 0)).toBe(100_000);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
   it('a return after capture restores balances, pots and the month exactly, from cash if the cashback was spent', async () => {
     const apples = await listApples();
     const buyer = await citizen(100_000);

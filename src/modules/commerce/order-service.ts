@@ -530,10 +530,48 @@ export class OrderService {
     await this.postAll(tx, tenantId, [
       { id: `${status}:${order.id}`, action: 'void_pending', pendingId: holdIdOf(order.id) },
     ]);
+    const asCashWon = await this.cashbackBackAsCash(tx, tenantId, order);
     await this.returnStock(tx, tenantId, order);
     const released = await this.move(tx, tenantId, { ...order, held_won: 0 }, status, { reason });
-    await this.recordActivity(tx, tenantId, released, 'order_released', order.total_won, this.clock.now());
+    await this.recordActivity(
+      tx,
+      tenantId,
+      released,
+      'order_released',
+      order.total_won,
+      this.clock.now(),
+      asCashWon > 0 ? { cashbackAsCashWon: asCashWon } : undefined,
+    );
     return released;
+  }
+
+  /**
+   * The cashback a released order held comes back; while it was held, a cancellation elsewhere may
+   * have clawed back cashback from cash instead. That much of it comes back as cash (wallets' usage.ts),
+   * as when a cashback-paid payment is cancelled. Returns how much.
+   */
+  private async cashbackBackAsCash(tx: Sql, tenantId: string, order: OrderRow): Promise<number> {
+    const asCashWon = await takeCashbackRepaidInCash(
+      tx,
+      tenantId,
+      order.member_id,
+      order.paid_from.cashbackWon,
+    );
+    if (asCashWon === 0) return 0;
+    const accounts = memberAccountIds(order.member_id);
+    await this.postAll(tx, tenantId, [
+      {
+        id: `order-release-as-cash:${order.id}`,
+        action: 'transfer',
+        code: 'cashback_as_cash',
+        postings: [
+          { accountId: accounts.cashback, amountWon: -asCashWon },
+          { accountId: accounts.cash, amountWon: asCashWon },
+        ],
+        metadata: { orderId: order.id },
+      },
+    ]);
+    return asCashWon;
   }
 
   /**
@@ -729,9 +767,18 @@ export class OrderService {
         await this.postAll(tx, tenantId, [
           { id: expireTransferId(holdId), action: 'expire_pending', pendingId: holdId },
         ]);
+        const asCashWon = await this.cashbackBackAsCash(tx, tenantId, row);
         await this.returnStock(tx, tenantId, row);
         const expired = await this.move(tx, tenantId, { ...row, held_won: 0 }, 'expired', {});
-        await this.recordActivity(tx, tenantId, expired, 'order_released', row.total_won, this.clock.now());
+        await this.recordActivity(
+          tx,
+          tenantId,
+          expired,
+          'order_released',
+          row.total_won,
+          this.clock.now(),
+          asCashWon > 0 ? { cashbackAsCashWon: asCashWon } : undefined,
+        );
         return expired;
       });
       if (expired) this.updates.publish(tenantId, [expired]);
