@@ -530,9 +530,20 @@ export class OrderService {
     await this.postAll(tx, tenantId, [
       { id: `${status}:${order.id}`, action: 'void_pending', pendingId: holdIdOf(order.id) },
     ]);
+    return this.afterRelease(tx, tenantId, order, status, { reason });
+  }
+
+  /** A released or expired hold: the cashback it held (as cash where repaid), the stock, the status, the line. */
+  private async afterRelease(
+    tx: Sql,
+    tenantId: string,
+    order: OrderRow,
+    status: 'rejected' | 'cancelled' | 'expired',
+    changes: { reason?: string | null },
+  ): Promise<Order> {
     const asCashWon = await this.cashbackBackAsCash(tx, tenantId, order);
     await this.returnStock(tx, tenantId, order);
-    const released = await this.move(tx, tenantId, { ...order, held_won: 0 }, status, { reason });
+    const released = await this.move(tx, tenantId, { ...order, held_won: 0 }, status, changes);
     await this.recordActivity(
       tx,
       tenantId,
@@ -767,19 +778,7 @@ export class OrderService {
         await this.postAll(tx, tenantId, [
           { id: expireTransferId(holdId), action: 'expire_pending', pendingId: holdId },
         ]);
-        const asCashWon = await this.cashbackBackAsCash(tx, tenantId, row);
-        await this.returnStock(tx, tenantId, row);
-        const expired = await this.move(tx, tenantId, { ...row, held_won: 0 }, 'expired', {});
-        await this.recordActivity(
-          tx,
-          tenantId,
-          expired,
-          'order_released',
-          row.total_won,
-          this.clock.now(),
-          asCashWon > 0 ? { cashbackAsCashWon: asCashWon } : undefined,
-        );
-        return expired;
+        return this.afterRelease(tx, tenantId, row, 'expired', {});
       });
       if (expired) this.updates.publish(tenantId, [expired]);
     }
