@@ -87,6 +87,12 @@ describeJourneys(
         expect(cells[0]).toMatch(/^[1-9][\d,]*원$/);
         expect(cells[1]).toBe(cells[0]);
         expect(await lab.textContent()).toMatch(/재계산한 결제 [1-9][\d,]*건/);
+        // District names come with the reference data, which may arrive after the result: wait for them.
+        await result
+          .locator('tbody th')
+          .filter({ hasText: /^[가-힣]+구$/ })
+          .first()
+          .waitFor();
         const rowNames = await result.locator('tbody th').allTextContents();
         expect(rowNames.some((name) => /^[가-힣]+구$/.test(name))).toBe(true);
         expect(rowNames.some((name) => /^[a-z]+(-[a-z]+)+$/.test(name))).toBe(false);
