@@ -3,7 +3,7 @@ import { DomainError } from '../../errors.js';
 import { SerialByKey } from '../../serial-by-key.js';
 import { wonEn } from '../../won-text.js';
 import type { MemberService } from '../members/member-service.js';
-import { AUTO_CHARGE_ATTEMPTS_MAX, type WalletService } from './wallet-service.js';
+import { AUTO_CHARGE_ATTEMPTS_MAX, autoChargeAmountWon, type WalletService } from './wallet-service.js';
 
 export interface AutoChargeReceipt {
   chargeId: string;
@@ -28,9 +28,7 @@ export async function coverShortfall(
   if (!setting.enabled) return null;
   const turn = await deps.wallets.autoChargeTurn(tenantId, memberId, payment.key, payment.startedAt);
   const amountWon =
-    turn.kind === 'continue'
-      ? turn.amountWon
-      : Math.ceil(shortfallWon / setting.amountWon) * setting.amountWon;
+    turn.kind === 'continue' ? turn.amountWon : autoChargeAmountWon(shortfallWon, setting.amountWon);
   if (turn.kind === 'exhausted') {
     throw autoChargeFailed(
       'ATTEMPTS_EXHAUSTED',

@@ -66,6 +66,11 @@ interface ChargeRow {
   completed_at: Date | null;
 }
 
+/** Whole auto-charge amounts covering a shortfall: what an auto-charge takes from the bank. */
+export function autoChargeAmountWon(shortfallWon: number, settingWon: number): number {
+  return Math.ceil(shortfallWon / settingWon) * settingWon;
+}
+
 /** Charged money, cashback and grants of a member, and charging from the bank. */
 export class WalletService {
   constructor(
@@ -353,18 +358,18 @@ export class WalletService {
     if (shortfallWon <= 0) return null;
     const setting = await this.autoCharge(tenantId, memberId);
     if (!setting.enabled) return null;
-    const units = Math.ceil(shortfallWon / setting.amountWon);
-    const amountWon = units * setting.amountWon;
+    const amountWon = autoChargeAmountWon(shortfallWon, setting.amountWon);
     const now = this.clock.now();
     const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId));
-    const [usage, monthlyCapWon, holdingCapWon, holdingWon] = await Promise.all([
-      readMonthlyUsage(this.db, tenantId, memberId, month),
-      this.deps.policy.ruleValue(tenantId, 'charge_monthly_cap_won', now),
-      this.deps.policy.ruleValue(tenantId, 'holding_cap_won', now),
-      this.holdingWon(this.db, tenantId, memberId),
-    ]);
-    if (usage.chargedWon + amountWon > monthlyCapWon || holdingWon + amountWon > holdingCapWon) return null;
-    return { amountWon, units };
+    const usage = await readMonthlyUsage(this.db, tenantId, memberId, month);
+    try {
+      // The same caps a charge checks, without its lock: a preview, not a promise.
+      await this.checkChargeCaps(this.db, tenantId, memberId, amountWon, usage.chargedWon, now);
+    } catch (error) {
+      if (error instanceof DomainError) return null;
+      throw error;
+    }
+    return { amountWon, units: amountWon / setting.amountWon };
   }
 
   /**
