@@ -66,7 +66,7 @@ describe.each(databaseKinds())('a fraud freeze on every way money leaves on %s',
   const apples = { channel: 'mall', name: '사과 5kg', priceWon: 30_000, stock: 10, categoryId: 'food' };
   const gukbap = { channel: 'delivery', name: '돼지국밥', priceWon: 9_000, categoryId: 'meals' };
 
-  async function freeze(kindOfParty: 'member' | 'merchant', partyId: string): Promise<string> {
+  async function freeze(kindOfParty: 'member' | 'merchant' | 'settlement', partyId: string): Promise<string> {
     freezeCount += 1;
     const id = `frz-reach-${freezeCount}`;
     await t.platform.db.query(
@@ -139,7 +139,9 @@ describe.each(databaseKinds())('a fraud freeze on every way money leaves on %s',
     };
     const refused = await buyer.post('/v1/me/orders', cart);
     expectFrozen(refused);
-    expect((refused.body.messages as { en: string }).en).toContain("The merchant's account is frozen");
+    // The buyer learns the shop cannot take payments, not the shop's case or its reason.
+    expect((refused.body.messages as { en: string }).en).toContain('This shop cannot take payments');
+    expect(JSON.stringify(refused.body)).not.toMatch(/fcase-reach|되돌려 보내기/);
     expect(await wallet(buyer)).toMatchObject({ cashWon: 100_000 });
     expect((await buyer.get('/v1/me/orders')).body.items).toEqual([]);
     expect((await market.get(`/v1/shop/products/${appleId}`)).body.stock).toBe(10);
@@ -263,5 +265,75 @@ describe.each(databaseKinds())('a fraud freeze on every way money leaves on %s',
     expect(await wallet(donor)).toMatchObject({ cashWon: 90_000 });
     expect((await donor.get('/v1/me/donations')).body.items).toHaveLength(1);
     await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+  it('stops a transfer sent before the sender was frozen from being accepted; the recipient learns no case', async () => {
+    const sender = await member(100_000);
+    const recipient = await member(0);
+    const sent = await sender.post('/v1/me/transfers', {
+      recipientPhone: recipient.phone,
+      amountWon: 50_000,
+    });
+    expect(sent.status).toBe(201);
+    const transferId = sent.body.transferId as string;
+    const freezeId = await freeze('member', await memberIdOf(sender));
+
+    const refused = await recipient.post(`/v1/me/transfers/${transferId}/accept`);
+    expectFrozen(refused);
+    const text = JSON.stringify(refused.body);
+    expect(text).toContain("The sender's account cannot send money");
+    expect(text).not.toMatch(/fcase-reach|되돌려 보내기|frz-reach/);
+    expect(await wallet(recipient)).toMatchObject({ cashWon: 0 });
+    expect(await wallet(sender)).toMatchObject({ cashWon: 50_000 });
+    const outgoing = (await sender.get('/v1/me/transfers?direction=outgoing')).body.items;
+    expect(outgoing.find((item: { transferId: string }) => item.transferId === transferId)).toMatchObject({
+      status: 'pending',
+    });
+
+    await t.platform.fraud.release(tenantId, 'test-operator', freezeId, '오탐');
+    expect((await recipient.post(`/v1/me/transfers/${transferId}/accept`)).status).toBe(200);
+    expect(await wallet(recipient)).toMatchObject({ cashWon: 50_000 });
+    expect(await wallet(sender)).toMatchObject({ cashWon: 50_000 });
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('lets a frozen sender’s recipient decline, and the money goes back to the sender', async () => {
+    const sender = await member(100_000);
+    const recipient = await member(0);
+    const sent = await sender.post('/v1/me/transfers', {
+      recipientPhone: recipient.phone,
+      amountWon: 30_000,
+    });
+    await freeze('member', await memberIdOf(sender));
+    expect((await recipient.post(`/v1/me/transfers/${sent.body.transferId}/decline`)).status).toBe(200);
+    expect(await wallet(sender)).toMatchObject({ cashWon: 100_000 });
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('tells a customer at a frozen shop only that it cannot take payments', async () => {
+    const buyer = await member(50_000);
+    const { merchantCode, merchantId } = await demoMerchantCode(t.platform, tenantId, 'marketStore');
+    await freeze('merchant', merchantId);
+    const refused = await buyer.post('/v1/me/payments', { merchantCode, amountWon: 10_000 });
+    expectFrozen(refused);
+    const text = JSON.stringify(refused.body);
+    expect(text).toContain('This shop cannot take payments');
+    expect(text).toContain('이 가맹점은 지금 결제를 받을 수 없습니다');
+    expect(text).not.toMatch(/fcase-reach|되돌려 보내기|frz-reach/);
+    const shopView = await market.get('/v1/me/freezes');
+    expect(JSON.stringify(shopView.body)).toContain('fcase-reach');
+    expect(await wallet(buyer)).toMatchObject({ cashWon: 50_000 });
+  });
+
+  it('tells a shop whose payouts alone are held that payments are still taken', async () => {
+    const buyer = await member(50_000);
+    const { merchantCode, merchantId } = await demoMerchantCode(t.platform, tenantId, 'marketStore');
+    await freeze('settlement', merchantId);
+    const [held] = (await market.get('/v1/me/freezes')).body.items;
+    expect(held).toMatchObject({ kind: 'settlement', caseId: 'fcase-reach' });
+    expect(held.message.en).toContain('settlement payouts are held');
+    expect(held.message.en).toContain('Payments are still taken');
+    expect(held.message.en).not.toContain('Payments (shop orders included), transfers');
+    expect(held.message.ko).toContain('결제는 계속 받을 수 있고');
+    expect((await buyer.post('/v1/me/payments', { merchantCode, amountWon: 10_000 })).status).toBe(201);
   });
 });

@@ -383,7 +383,7 @@ export class OrderService {
     // A freeze that came after checkout stops the capture: the shop is paid only when it could be
     // paid at the till. The hold is voided when the shop rejects the order or its time runs out.
     const frozen = await this.deps.freezes.frozenAmong(tenantId, [order.member_id], tx);
-    assertNotFrozenIn(frozen, { memberId: order.member_id, merchantId: order.merchant_id }, 'counterparty');
+    assertNotFrozenIn(frozen, { memberId: order.member_id, merchantId: order.merchant_id }, 'shop');
     const month = monthKey(now, await this.deps.tenants.timeZoneOf(tenantId, tx));
     const usage = await lockMonthlyUsage(tx, tenantId, order.member_id, month);
     const quote = await this.quoteOrder(tx, tenantId, order, allowanceSpentWon(usage), now);

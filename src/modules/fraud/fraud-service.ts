@@ -970,13 +970,16 @@ export class FraudService {
       [tenantId, userId, owned.map((m) => m.id), LIST_LIMIT_MAX],
     );
     return rows.map((r) => {
-      const refusal = accountFrozen({
-        id: r.id,
-        kind: r.kind,
-        partyId: r.party_id,
-        caseId: r.case_id,
-        reason: r.reason,
-      });
+      const refusal = accountFrozen(
+        {
+          id: r.id,
+          kind: r.kind,
+          partyId: r.party_id,
+          caseId: r.case_id,
+          reason: r.reason,
+        },
+        r.kind === 'member' ? 'member' : 'shop',
+      );
       return {
         freezeId: r.id,
         kind: r.kind,

@@ -258,7 +258,7 @@ export class PaymentService implements IdempotencyKeyOwner {
       tenantId,
       { memberId, merchantId: merchant.id },
       tx,
-      'counterparty',
+      'shop',
     );
     const now = this.clock.now();
     const selfDealing = isSelfDealing(merchant, memberId);

@@ -411,4 +411,35 @@ describe.each(databaseKinds())('settlement after fraud claw-backs of grant money
       await expectLedgerAuditGreen(t.platform, tenantId);
     },
   );
+  it('does not send a refused payout again while a fraud case holds the payouts; the retry pays it after the release', async () => {
+    const shopper = await member(200_000);
+    t.clock.set(kst('2021-05-14T10:00:00'));
+    const { paymentId } = await pay(shopper, 40_000);
+    t.clock.set(kst('2021-05-15T01:00:00'));
+    t.bank.injectFaults('fail');
+    expect((await settle('2021-05-14')).pass).toMatchObject({ statementsCreated: 1, payoutsStarted: 1 });
+    expect(moneyOf(await statementOf('2021-05-14'))).toMatchObject({ status: 'failed', carriedWon: 40_000 });
+
+    const decided = await decideCase(paymentId, shopper.id, ['hold_settlement']);
+    const [freeze] = decided.effects.freezes;
+    t.clock.set(kst('2021-05-15T02:00:00'));
+    await t.platform.scheduler.tick([tenantId]);
+    expect((await settle('2021-05-14')).pass).toMatchObject({ payoutsRetried: 0 });
+    expect(moneyOf(await statementOf('2021-05-14'))).toMatchObject({ status: 'failed', paidWon: 0 });
+    expect(await receivableWon()).toBe(40_000);
+
+    const released = await operator.post(`/v1/operator/fraud/freezes/${freeze.freezeId}/release`, {
+      reason: '소명 확인',
+    });
+    expect(released.status).toBe(200);
+    expect((await settle('2021-05-14')).pass).toMatchObject({ payoutsRetried: 1 });
+    expect(moneyOf(await statementOf('2021-05-14'))).toMatchObject({
+      status: 'paid',
+      paidWon: 40_000,
+      carriedWon: 0,
+      payouts: [40_000, 40_000],
+    });
+    expect(await receivableWon()).toBe(0);
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
 });

@@ -344,6 +344,8 @@ export class SettlementService {
       await this.lockMerchantAccounts(tx, tenantId, merchant);
       const statement = (await selectStatement(tx, tenantId, statementId, true)) as Statement;
       if (statement.status !== 'failed') return null;
+      // A payout held by a fraud case is not sent again until the hold is released.
+      if ((await this.deps.freezes?.settlementHeld(tenantId, tx))?.has(merchant.id)) return null;
       if (await hasStatementSince(tx, tenantId, merchant.id, statement.businessDate, false)) return null;
       if (await hasPayoutPastHold(tx, tenantId, merchant.id, this.clock.now())) return null;
       const attempts = await countAttempts(tx, tenantId, statementId);

@@ -187,6 +187,14 @@ export class TransferService {
     );
     const now = this.clock.now();
     if (transfer.expires_at.getTime() <= now.getTime()) throw TransferErrors.expired();
+    // A freeze that came after the send stops the money leaving, as it stops a new send; the hold
+    // stays until the sender cancels, the recipient declines or it expires back to the sender.
+    await this.deps.freezes.assertNotFrozen(
+      tenantId,
+      { memberId: transfer.sender_id },
+      tx,
+      'transfer_recipient',
+    );
     // The recipient's own flows are serialised by their usage row, like their charges.
     await lockMonthlyUsage(
       tx,
