@@ -212,6 +212,9 @@ describe.each(databaseKinds())('a fraud freeze on every way money leaves on %s',
     const { merchantCode } = await demoMerchantCode(t.platform, tenantId, 'marketStore');
     const payment = await buyer.post('/v1/me/payments', { merchantCode, amountWon: 10_000 });
     expectFrozen(payment);
+    const preview = await buyer.get(`/v1/me/payment-preview?merchantCode=${merchantCode}&amountWon=10000`);
+    expectFrozen(preview);
+    expect(preview.body.messages).toEqual(payment.body.messages);
     const issued = await buyer.request('POST', '/v1/me/payment-codes');
     expectFrozen(issued);
     const { code, messages, freezeId: refusedFreeze, caseId, kind: party, reason } = issued.body;
@@ -313,8 +316,11 @@ describe.each(databaseKinds())('a fraud freeze on every way money leaves on %s',
     const buyer = await member(50_000);
     const { merchantCode, merchantId } = await demoMerchantCode(t.platform, tenantId, 'marketStore');
     await freeze('merchant', merchantId);
+    const preview = await buyer.get(`/v1/me/payment-preview?merchantCode=${merchantCode}&amountWon=10000`);
     const refused = await buyer.post('/v1/me/payments', { merchantCode, amountWon: 10_000 });
+    expectFrozen(preview);
     expectFrozen(refused);
+    expect(preview.body.messages).toEqual(refused.body.messages);
     const text = JSON.stringify(refused.body);
     expect(text).toContain('This shop cannot take payments');
     expect(text).toContain('이 가맹점은 지금 결제를 받을 수 없습니다');

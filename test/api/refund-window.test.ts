@@ -106,4 +106,51 @@ describe.each(databaseKinds())('the refund window and what counts as used on %s'
       rule: { code: 'USED_TOO_LITTLE', usedBp: 0 },
     });
   });
+  it('previews exactly what the refund then pays or refuses, and moves nothing', async () => {
+    const sender = await member(50_000);
+    const receiver = await member();
+    await transfer(sender, receiver, 50_000);
+    expect((await receiver.post('/v1/me/charges', { amountWon: 5_000 })).status).toBe(201);
+    const walletBefore = (await receiver.get('/v1/me/wallet')).body;
+    const preview = await receiver.get('/v1/me/refund-preview');
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({
+      allowed: true,
+      amountWon: 5_000,
+      rule: { code: 'WITHIN_FULL_REFUND_WINDOW' },
+    });
+    expect((await receiver.get('/v1/me/wallet')).body).toEqual(walletBefore);
+    const refund = await receiver.post('/v1/me/refunds');
+    expect(refund.body).toMatchObject({ amountWon: preview.body.amountWon, rule: preview.body.rule });
+
+    const spender = await member(100_000);
+    await spender.post('/v1/me/payments', { merchantCode: cafeCode, amountWon: 10_000 });
+    t.clock.advanceMs(8 * DAY_MS);
+    const refusedPreview = await spender.get('/v1/me/refund-preview');
+    expect(refusedPreview.body).toEqual({
+      allowed: false,
+      amountWon: 0,
+      rule: expect.objectContaining({ code: 'USED_TOO_LITTLE', usedBp: 1_000 }),
+    });
+    const refused = await spender.post('/v1/me/refunds');
+    expect(refused.status).toBe(422);
+    expect(refused.body.rule).toEqual(refusedPreview.body.rule);
+    expect(await receiver.get('/v1/me/refund-preview')).toMatchObject({
+      body: { allowed: false, amountWon: 0, rule: { code: 'NOTHING_TO_REFUND' } },
+    });
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('refuses a frozen member’s refund preview as the refund is refused', async () => {
+    const citizen = await member(10_000);
+    const memberId = (await citizen.get('/v1/me')).body.memberId as string;
+    await t.platform.db.query(
+      `insert into fraud_freezes (tenant_id, id, kind, party_id, case_id, reason, status, created_by, created_at)
+       values ($1, 'frz-refund-preview', 'member', $2, 'fcase-rp', '시험', 'active', 'test', $3)`,
+      [tenantId, memberId, t.clock.now()],
+    );
+    const preview = await citizen.get('/v1/me/refund-preview');
+    expect(preview.status).toBe(403);
+    expect(preview.body.code).toBe('ACCOUNT_FROZEN');
+  });
 });

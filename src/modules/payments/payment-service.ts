@@ -101,6 +101,8 @@ export class PaymentService implements IdempotencyKeyOwner {
   async preview(tenantId: string, memberId: string, merchantCode: string, amountWon: number) {
     const merchant = await this.deps.merchants.getByCode(tenantId, merchantCode);
     if (merchant?.status !== 'approved') throw PaymentErrors.merchantNotFound();
+    // Refused as the payment would be, so the confirm screen never promises a payment a freeze stops.
+    await this.deps.freezes.assertNotFrozen(tenantId, { memberId, merchantId: merchant.id });
     const now = this.clock.now();
     const selfDealing = isSelfDealing(merchant, memberId);
     if (selfDealing) assertSelfDealingAllowed(await selfDealingRuleAt(this.deps.policy, tenantId, now));
@@ -254,12 +256,7 @@ export class PaymentService implements IdempotencyKeyOwner {
     if (!Number.isSafeInteger(amountWon) || amountWon <= 0) throw PaymentErrors.invalidAmount();
     if (merchant.status !== 'approved') throw PaymentErrors.merchantNotActive();
     // The shop presents the customer's code: it is told the customer is frozen, not why.
-    await this.deps.freezes.assertNotFrozen(
-      tenantId,
-      { memberId, merchantId: merchant.id },
-      tx,
-      'shop',
-    );
+    await this.deps.freezes.assertNotFrozen(tenantId, { memberId, merchantId: merchant.id }, tx, 'shop');
     const now = this.clock.now();
     const selfDealing = isSelfDealing(merchant, memberId);
     if (selfDealing) assertSelfDealingAllowed(await selfDealingRuleAt(this.deps.policy, tenantId, now, tx));

@@ -192,7 +192,7 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
                   'if paid now, on the cash part (cashback and grants are spent first); 0 when the payment could not go through (paidFrom null); the budget running low can give less',
               }),
             }),
-            ...problemResponses(400, 401, 404, 422),
+            ...problemResponses(400, 401, 403, 404, 422),
           },
         },
       },

@@ -17,7 +17,7 @@ import type { Job } from '../scheduler/scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { lockMonthlyUsage, recordActivity } from '../wallets/usage.js';
 import { SYSTEM_ACCOUNTS, type WalletService } from '../wallets/wallet-service.js';
-import { decideRefund, type RefundFacts, type RefundRule } from './refund-rules.js';
+import { decideRefund, type RefundDecision, type RefundFacts, type RefundRule } from './refund-rules.js';
 
 export type RefundStatus = 'pending' | 'paid' | 'failed';
 
@@ -94,6 +94,17 @@ export class RefundService {
     );
     if (refund.status !== 'pending') return refund;
     return this.payOut(tenantId, refund);
+  }
+
+  /**
+   * What `requestRefund` would pay now, decided by the same rule on the same facts, for the confirm
+   * screen: nothing is held or written. A frozen member is refused as the refund would be.
+   */
+  async preview(tenantId: string, memberId: string): Promise<RefundDecision> {
+    await this.deps.freezes.assertNotFrozen(tenantId, { memberId });
+    return this.db.transaction(async (tx) =>
+      decideRefund(await this.factsOf(tx, tenantId, memberId, this.clock.now())),
+    );
   }
 
   private async start(

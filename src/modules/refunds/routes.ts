@@ -102,6 +102,37 @@ export function refundRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     );
 
     app.get(
+      '/v1/me/refund-preview',
+      {
+        preValidation: guards.requireUser,
+        schema: {
+          tags: ['wallet'],
+          summary:
+            'What a refund would pay now, and the rule that decides it, before you confirm; nothing moves',
+          description:
+            'The same rule and facts as POST /v1/me/refunds at this moment: amountWon is what it would send to the bank (0 when refused, with the rule saying why). Money can arrive or leave between the preview and the refund; the refund pays what the rule allows then.',
+          response: {
+            200: Type.Object({
+              allowed: Type.Boolean(),
+              amountWon: Type.Integer({ minimum: 0 }),
+              rule: RuleSchema,
+            }),
+            ...problemResponses(401, 403),
+          },
+        },
+      },
+      async (request) => {
+        const principal = userOf(request);
+        const decision = await refunds.preview(principal.tenantId, principal.userId);
+        return {
+          allowed: decision.allowed,
+          amountWon: decision.allowed ? decision.amountWon : 0,
+          rule: decision.rule,
+        };
+      },
+    );
+
+    app.get(
       '/v1/me/refunds',
       {
         preValidation: guards.requireUser,
