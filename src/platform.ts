@@ -198,6 +198,7 @@ export function createPlatform(
       events,
       freezes,
       payments,
+      orders: commerce.orders,
       keys: idempotency,
     }),
     programs: new ProgramService(db, clock, {

@@ -153,4 +153,65 @@ describe.each(databaseKinds())('the refund window and what counts as used on %s'
     expect(preview.status).toBe(403);
     expect(preview.body.code).toBe('ACCOUNT_FROZEN');
   });
+  /** A mall order of `amountWon` at the market, shipped (so captured); its order id. */
+  async function mallOrder(buyer: ApiClient, amountWon: number): Promise<string> {
+    const operator = await demoClient(t.app, tenantId, 'operator');
+    const market = await demoClient(t.app, tenantId, 'marketStore');
+    await operator.post('/v1/operator/commerce/categories', {
+      categoryId: 'food',
+      name: '식품',
+      nameEn: 'Food',
+    });
+    const product = await market.post('/v1/merchant/products', {
+      channel: 'mall',
+      name: `사과 ${amountWon}`,
+      priceWon: amountWon,
+      stock: 5,
+      categoryId: 'food',
+    });
+    expect(product.status).toBe(201);
+    const placed = await buyer.post('/v1/me/orders', {
+      items: [{ productId: product.body.productId, quantity: 1 }],
+    });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    const orderId = placed.body.orders[0].orderId as string;
+    const shipped = await market.post(`/v1/merchant/orders/${orderId}/status`, {
+      status: 'shipped',
+      trackingNumber: 'CJ-1',
+    });
+    expect(shipped.status).toBe(200);
+    return orderId;
+  }
+
+  it('counts cash paid to shops by mall orders as used, like payments at the till', async () => {
+    const citizen = await member(100_000);
+    await mallOrder(citizen, 70_000);
+    t.clock.advanceMs(8 * DAY_MS);
+    const preview = await citizen.get('/v1/me/refund-preview');
+    expect(preview.body).toMatchObject({
+      allowed: true,
+      amountWon: 30_000,
+      rule: { code: 'USED_ENOUGH', usedBp: 7_000 },
+    });
+    const refund = await citizen.post('/v1/me/refunds');
+    expect(refund.body).toMatchObject({ amountWon: 30_000, rule: { code: 'USED_ENOUGH', usedBp: 7_000 } });
+    expect(refund.body.wallet).toMatchObject({ cashWon: 0 });
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
+  it('does not count a returned mall order as used', async () => {
+    const citizen = await member(100_000);
+    const orderId = await mallOrder(citizen, 70_000);
+    const market = await demoClient(t.app, tenantId, 'marketStore');
+    await market.post(`/v1/merchant/orders/${orderId}/status`, { status: 'delivered' });
+    expect((await citizen.post(`/v1/me/orders/${orderId}/cancellation`, { reason: '상함' })).status).toBe(200);
+    const returned = await market.post(`/v1/merchant/orders/${orderId}/status`, { status: 'returned' });
+    expect(returned.status, JSON.stringify(returned.body)).toBe(200);
+    t.clock.advanceMs(8 * DAY_MS);
+    const refused = await citizen.post('/v1/me/refunds');
+    expect(refused.body).toMatchObject({
+      code: 'REFUND_NOT_ALLOWED',
+      rule: { code: 'USED_TOO_LITTLE', usedBp: 0 },
+    });
+  });
 });

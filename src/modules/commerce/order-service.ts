@@ -831,6 +831,28 @@ export class OrderService {
     ];
   }
 
+  /**
+   * The member's cash paid to shops by orders checked out after `since` (all when null) and captured:
+   * what the balance refund's 60% rule counts as used, as it counts payments. Returned orders are
+   * named so the caller can net the cash each return gave back (its ledger transfer says how much).
+   */
+  async cashCapturedSince(
+    tenantId: string,
+    memberId: string,
+    since: Date | null,
+    tx?: Sql,
+  ): Promise<{ cashWon: number; returnedOrderIds: string[] }> {
+    const [row] = await (tx ?? this.db).query<{ cash_won: string | number; returned: string[] | null }>(
+      `select coalesce(sum((paid_from ->> 'cashWon')::bigint), 0)::bigint as cash_won,
+              array_agg(id order by id) filter (where status = 'returned') as returned
+       from commerce_orders
+       where tenant_id = $1 and member_id = $2 and captured_at is not null
+         and ($3::timestamptz is null or created_at > $3)`,
+      [tenantId, memberId, since],
+    );
+    return { cashWon: Number(row?.cash_won ?? 0), returnedOrderIds: row?.returned ?? [] };
+  }
+
   async get(tenantId: string, orderId: string, tx?: Sql): Promise<Order | undefined> {
     const [row] = await (tx ?? this.db).query<OrderRow>(
       `select * from commerce_orders where tenant_id = $1 and id = $2`,

@@ -3,6 +3,7 @@ import { type Database, type Sql, transactionWithRetry } from '../../db/database
 import { DomainError } from '../../errors.js';
 import { monthKey } from '../../time.js';
 import type { BankGateway, BankOutcome } from '../bank/bank-gateway.js';
+import type { OrderService } from '../commerce/order-service.js';
 import type { EventFeed } from '../events/event-feed.js';
 import { refundCompletedEvent } from '../events/producers.js';
 import type { FreezeService } from '../fraud/freeze-service.js';
@@ -81,6 +82,8 @@ export class RefundService {
       freezes: FreezeService;
       /** What counts as used: cash paid to merchants (the payments module's records). */
       payments: Pick<PaymentService, 'cashSpentSince' | 'getPayment'>;
+      /** Cash paid to shops by mall and delivery orders, which counts as used like payments. */
+      orders: Pick<OrderService, 'cashCapturedSince'>;
       /** A refund answers from its own row, and claims its key in the shared key space. */
       keys: KeyClaims;
     },
@@ -166,7 +169,9 @@ export class RefundService {
       since && since > windowStart ? since : windowStart,
       tx,
     );
-    const spentSinceWon = await this.deps.payments.cashSpentSince(tenantId, memberId, since, tx);
+    const spentSinceWon =
+      (await this.deps.payments.cashSpentSince(tenantId, memberId, since, tx)) +
+      (await this.orderCashSpentSince(tx, tenantId, memberId, since));
     const facts = {
       now,
       cashWon: cash?.availableWon ?? 0,
@@ -185,7 +190,8 @@ export class RefundService {
     // The used figure nets every cancellation after the refund; one of a payment made before it is
     // not a use undone but charged money back (counted once, as returned).
     const spentBeforeWon =
-      (await this.deps.payments.cashSpentSince(tenantId, memberId, null, tx)) -
+      (await this.deps.payments.cashSpentSince(tenantId, memberId, null, tx)) +
+      (await this.orderCashSpentSince(tx, tenantId, memberId, null)) -
       spentSinceWon -
       back.cancelledEarlierWon;
     const chargedBeforeWon =
@@ -266,6 +272,23 @@ export class RefundService {
       if (cashWon > 0) returned.push({ at: new Date(line.at), amountWon: cashWon });
     }
     return { returned, cancelledEarlierWon };
+  }
+
+  /**
+   * Cash orders checked out after `since` paid to shops, less what their returns gave back. A return
+   * of an order checked out before `since` is not netted here: it is money back (`returnedSince`).
+   */
+  private async orderCashSpentSince(
+    tx: Sql,
+    tenantId: string,
+    memberId: string,
+    since: Date | null,
+  ): Promise<number> {
+    const captured = await this.deps.orders.cashCapturedSince(tenantId, memberId, since, tx);
+    let returnedWon = 0;
+    for (const orderId of captured.returnedOrderIds)
+      returnedWon += await this.orderReturnCashWon(tx, tenantId, memberId, orderId, 0, {});
+    return captured.cashWon - returnedWon;
   }
 
   /** The cash a returned order gave back: its ledger transfer's posting to the member's cash. */
