@@ -1,3 +1,4 @@
+import { uncancelledShare } from '../payments/split.js';
 import type { CancelFact, Fact, MerchantFact, PaymentFact, SignInFact, TransferFact } from './facts.js';
 import type { FraudRule, FraudThresholds } from './rules.js';
 import { TrailingTotals } from './trailing-totals.js';
@@ -167,6 +168,119 @@ class HeldPayment implements PaymentFact {
   get annualRevenueWon(): number {
     return this.shop.annualRevenueWon;
   }
+
+  /**
+   * What remains of the payment once `refundWon` more of it is cancelled, its cashback going back in
+   * proportion as the cancellation gives it back; null when nothing remains. A new payment, not this
+   * one changed: findings already made hold this one, and their text must not change.
+   */
+  afterRefund(refundWon: number): HeldPayment | null {
+    if (refundWon >= this.amountWon) return null;
+    const cashbackWon = uncancelledShare(refundWon, this.cashbackWon, this.amountWon);
+    return new HeldPayment(
+      this.id,
+      this.at,
+      this.memberId,
+      this.amountWon - refundWon,
+      cashbackWon,
+      this.shop,
+    );
+  }
+}
+
+/**
+ * A merchant's 30-day running totals net of refunds. The running sums let a payment go at the amount
+ * it was paid, so what was refunded of the payments they still count is kept beside them, by payment,
+ * and let go with the payment.
+ */
+class MerchantTotals {
+  private readonly paid = new TrailingTotals(SIZE_WINDOW_MS);
+  private readonly refunds = new Map<string, { at: number; won: number; cashbackWon: number }>();
+  private refundedWon = 0;
+  private refundedCashbackWon = 0;
+  /** The time of the oldest payment refunded, so that reading the totals scans the refunds only when one leaves. */
+  private oldestRefundAt = Number.POSITIVE_INFINITY;
+
+  get count(): number {
+    return this.paid.count;
+  }
+  get volumeWon(): number {
+    return this.paid.volumeWon - this.refundedWon;
+  }
+  get cashbackWon(): number {
+    return this.paid.cashbackWon - this.refundedCashbackWon;
+  }
+
+  add(payment: PaymentFact): void {
+    this.paid.add(payment);
+  }
+
+  dropOldest(payment: PaymentFact): void {
+    const countBefore = this.paid.count;
+    this.paid.dropOldest(payment);
+    if (this.paid.count < countBefore) this.letGo(payment.id);
+  }
+
+  /**
+   * Takes a refund of `payment` out of the totals. The detector calls it only for a payment still in
+   * its member's list, which memory forgets together with these totals, so the payment is counted
+   * here unless it left the 30 days.
+   */
+  refund(payment: PaymentFact, won: number, cashbackWon: number, now: number): void {
+    this.advance(now);
+    if (payment.at < now - SIZE_WINDOW_MS) return;
+    const earlier = this.refunds.get(payment.id);
+    this.refunds.set(payment.id, {
+      at: payment.at,
+      won: (earlier?.won ?? 0) + won,
+      cashbackWon: (earlier?.cashbackWon ?? 0) + cashbackWon,
+    });
+    this.refundedWon += won;
+    this.refundedCashbackWon += cashbackWon;
+    this.oldestRefundAt = Math.min(this.oldestRefundAt, payment.at);
+  }
+
+  advance(now: number): this {
+    this.paid.advance(now);
+    const since = now - SIZE_WINDOW_MS;
+    if (this.oldestRefundAt >= since) return this;
+    this.oldestRefundAt = Number.POSITIVE_INFINITY;
+    for (const [paymentId, refund] of this.refunds) {
+      if (refund.at < since) this.letGo(paymentId);
+      else this.oldestRefundAt = Math.min(this.oldestRefundAt, refund.at);
+    }
+    return this;
+  }
+
+  private letGo(paymentId: string): void {
+    const refund = this.refunds.get(paymentId);
+    if (!refund) return;
+    this.refundedWon -= refund.won;
+    this.refundedCashbackWon -= refund.cashbackWon;
+    this.refunds.delete(paymentId);
+  }
+}
+
+/** Swaps `payment` for what remains of it in `list`, or takes it out when nothing remains. */
+function swapIn(list: HeldPayment[] | undefined, payment: HeldPayment, left: HeldPayment | null): void {
+  const index = list?.indexOf(payment) ?? -1;
+  if (index < 0) return;
+  if (left) list?.splice(index, 1, left);
+  else list?.splice(index, 1);
+}
+
+/** `items` with `payment` swapped as `swapIn` does, rebuilt: a window forgets only from its front. */
+function swappedIn(
+  items: RecentItems<HeldPayment>,
+  payment: HeldPayment,
+  left: HeldPayment | null,
+): RecentItems<HeldPayment> {
+  const rebuilt = new RecentItems<HeldPayment>(MERCHANT_PAYMENTS_MAX);
+  for (const item of items.filter(() => true)) {
+    const kept = item === payment ? left : item;
+    if (kept) rebuilt.push(kept);
+  }
+  return rebuilt;
 }
 
 /**
@@ -228,15 +342,19 @@ function prune<T extends { at: number }>(list: T[], since: number): void {
  */
 export class FraudDetector {
   private readonly merchants = new Map<string, MerchantFact>();
-  private readonly byMember = new Map<string, PaymentFact[]>();
-  private readonly byMerchant = new Map<string, RecentItems<PaymentFact>>();
+  /**
+   * The payments' lists hold each payment at what remains of it after the cancellations seen so far
+   * (`refund`): one refunded in full is in none of them.
+   */
+  private readonly byMember = new Map<string, HeldPayment[]>();
+  private readonly byMerchant = new Map<string, RecentItems<HeldPayment>>();
   /** The merchant's payments of at least the high-value line only. */
-  private readonly highByMerchant = new Map<string, PaymentFact[]>();
-  private readonly merchantTotals = new Map<string, TrailingTotals>();
+  private readonly highByMerchant = new Map<string, HeldPayment[]>();
+  private readonly merchantTotals = new Map<string, MerchantTotals>();
   private readonly tickets = new Map<string, RecentAmounts>();
   private readonly industryTickets = new Map<string, RecentAmounts>();
-  /** Every payment held, oldest first, for forgetting in arrival order. */
-  private readonly held = new RecentItems<PaymentFact>();
+  /** Every payment held, as paid, oldest first, for forgetting in arrival order. */
+  private readonly held = new RecentItems<HeldPayment>();
   private readonly transfersFrom = new Map<string, TransferFact[]>();
   private readonly cancels = new Map<
     string,
@@ -286,7 +404,7 @@ export class FraudDetector {
    * taken from their earlier payment still held, not pooled: most members have one payment or none
    * in the window, so a pool of members would cost more than it shares.
    */
-  private pooled(p: PaymentFact): PaymentFact {
+  private pooled(p: PaymentFact): HeldPayment {
     return new HeldPayment(
       p.id,
       p.at,
@@ -298,29 +416,32 @@ export class FraudDetector {
   }
 
   /** Keeps `p` among the payments held, forgetting the oldest one when memory is full. */
-  private hold(p: PaymentFact): void {
+  private hold(p: HeldPayment): void {
     this.held.push(p);
     if (this.held.length > this.paymentsInMemoryMax) {
-      this.forget(this.held.first() as PaymentFact);
+      this.forget(this.held.first() as HeldPayment);
       this.held.shift();
     }
   }
 
-  /** Lists are in arrival order, so the oldest payment held is at the front of each list it is in. */
-  private forget(p: PaymentFact): void {
+  /**
+   * Lists are in arrival order, so the oldest payment held is at the front of each list it is in,
+   * matched by id: a list holds what a partial refund left of it, and none holds it once refunded in full.
+   */
+  private forget(p: HeldPayment): void {
     for (const map of [this.byMember, this.highByMerchant]) {
       const list = map.get(map === this.byMember ? p.memberId : p.merchantId);
-      if (list?.[0] === p) list.shift();
+      if (list?.[0]?.id === p.id) list.shift();
     }
     const merchantPayments = this.byMerchant.get(p.merchantId);
-    if (merchantPayments?.first() === p) merchantPayments.shift();
+    if (merchantPayments?.first()?.id === p.id) merchantPayments.shift();
     this.merchantTotals.get(p.merchantId)?.dropOldest(p);
   }
 
-  private totalsOf(merchantId: string): TrailingTotals {
+  private totalsOf(merchantId: string): MerchantTotals {
     let totals = this.merchantTotals.get(merchantId);
     if (!totals) {
-      totals = new TrailingTotals(SIZE_WINDOW_MS);
+      totals = new MerchantTotals();
       this.merchantTotals.set(merchantId, totals);
     }
     return totals;
@@ -331,7 +452,7 @@ export class FraudDetector {
   }
 
   /** The merchant's most recent payments within the window (signal 4 scans all of them). */
-  private merchantPaymentsOf(merchantId: string, now: number): RecentItems<PaymentFact> {
+  private merchantPaymentsOf(merchantId: string, now: number): RecentItems<HeldPayment> {
     let list = this.byMerchant.get(merchantId);
     if (!list) {
       list = new RecentItems(MERCHANT_PAYMENTS_MAX);
@@ -352,7 +473,7 @@ export class FraudDetector {
     return list;
   }
 
-  private onPayment(p: PaymentFact): Finding[] {
+  private onPayment(p: HeldPayment): Finding[] {
     const t = this.thresholds;
     const memberPayments = this.listOf(this.byMember, p.memberId, p.at);
     const merchantPayments = this.merchantPaymentsOf(p.merchantId, p.at);
@@ -479,14 +600,41 @@ export class FraudDetector {
   }
 
   private onCancel(c: CancelFact): Finding[] {
-    const t = this.thresholds;
     // A cancellation names its payment's member, whose list holds every payment of theirs still held
     // (a map of all held payments by id cost ~40 bytes a payment for this one rare lookup).
     const payment = this.byMember.get(c.memberId)?.find((held) => held.id === c.paymentId);
-    if (!payment || payment.cashbackWon <= 0 || c.at - payment.at > t.fraud_cancel_window_hours * HOUR_MS)
-      return [];
+    if (!payment) return [];
+    const findings = this.cancelledAfterCashback(c, payment);
+    this.refund(payment, c.amountWon, c.at);
+    return findings;
+  }
+
+  /**
+   * Swaps the payment for what remains of it in every list the signals read, or takes it out of them
+   * when refunded in full, so no later finding counts or cites money that came back. `held` keeps
+   * the payment as paid, for forgetting in arrival order. The ticket medians keep its amount: they
+   * say what the shop charges, which a refund does not change, and hold amounts without ids.
+   */
+  private refund(payment: HeldPayment, refundWon: number, now: number): void {
+    const left = payment.afterRefund(refundWon);
+    const isHigh = left !== null && left.amountWon >= this.thresholds.fraud_high_value_won;
+    swapIn(this.byMember.get(payment.memberId), payment, left);
+    swapIn(this.highByMerchant.get(payment.merchantId), payment, isHigh ? left : null);
+    const merchantPayments = this.byMerchant.get(payment.merchantId);
+    if (merchantPayments) this.byMerchant.set(payment.merchantId, swappedIn(merchantPayments, payment, left));
+    const refundedWon = payment.amountWon - (left?.amountWon ?? 0);
+    const refundedCashbackWon = payment.cashbackWon - (left?.cashbackWon ?? 0);
+    this.merchantTotals.get(payment.merchantId)?.refund(payment, refundedWon, refundedCashbackWon, now);
+  }
+
+  /** Signal 8b: cancellations of payments soon after they earned cashback. */
+  private cancelledAfterCashback(c: CancelFact, payment: HeldPayment): Finding[] {
+    const t = this.thresholds;
+    if (payment.cashbackWon <= 0 || c.at - payment.at > t.fraud_cancel_window_hours * HOUR_MS) return [];
     const list = this.listOf(this.cancels, c.memberId, c.at);
-    list.push({ at: c.at, cancel: c, payment });
+    // A payment cancelled in parts is shown as paid: its first cancellation found it so.
+    const paid = list.find((x) => x.payment.id === payment.id)?.payment ?? payment;
+    list.push({ at: c.at, cancel: c, payment: paid });
     // Payments, not cancellations: one payment refunded in three parts is one payment cancelled.
     const recent = [
       ...new Map(
@@ -747,9 +895,9 @@ export class FraudDetector {
      * at this merchant, and their high-value payments anywhere.
      */
     const shareOf = (memberId: string) => {
-      const history = (memberId === p.memberId ? memberPayments : (this.byMember.get(memberId) ?? [])).filter(
-        (x) => x.at >= historySince,
-      );
+      const history: PaymentFact[] = (
+        memberId === p.memberId ? memberPayments : (this.byMember.get(memberId) ?? [])
+      ).filter((x) => x.at >= historySince);
       if (memberId === p.memberId) history.push(p);
       const outliersHere = outliers.filter((x) => x.memberId === memberId);
       const here = history.filter((x) => x.merchantId === p.merchantId).length;
