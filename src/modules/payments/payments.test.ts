@@ -348,15 +348,29 @@ describe.each(databaseKinds())('charging and paying on %s', (kind) => {
     const code = (await citizen.post('/v1/me/payment-codes')).body.code;
     const paid = await owner.post('/v1/merchant/payments', { code, amountWon: 20_000 });
     expect(paid.status).toBe(201);
-    // The member earned 10% + 5%; the till sees the total and the base line only.
-    expect(paid.body.cashback).toMatchObject({ amountWon: 3_000, limitedBy: [] });
+    // The member earned 10% + 5% = ₩3,000. The till sees what the shop's rules give (10%), so the
+    // total does not give the 5% away either; nor does a cancellation's claw-back.
+    expect(paid.body.cashback).toMatchObject({ amountWon: 2_000, requestedWon: 2_000, limitedBy: [] });
     expect(paid.body.cashback.rules.map((line: { code: string }) => line.code)).toEqual(['base']);
     expect(JSON.stringify(paid.body)).not.toContain('복지');
     const mine = await citizen.get(`/v1/me/payment-codes/${code}`);
+    expect(mine.body.receipt.cashback).toMatchObject({ amountWon: 3_000 });
     expect(mine.body.receipt.cashback.rules.map((line: { code: string }) => line.code)).toEqual([
       'base',
       'welfare_recipient',
     ]);
+    const cancelled = await owner.post(`/v1/merchant/payments/${paid.body.paymentId}/cancellations`, {
+      amountWon: 10_000,
+    });
+    expect(cancelled.status).toBe(201);
+    expect(cancelled.body.cashbackClawback).toEqual({
+      amountWon: 1_000,
+      fromCashbackWon: 1_000,
+      fromCashWon: 0,
+      unrecoveredWon: 0,
+    });
+    // The member's own money moved by the real claw-back: half of ₩3,000.
+    expect((await citizen.get('/v1/me/wallet')).body).toMatchObject({ cashWon: 90_000, cashbackWon: 1_500 });
   });
 
   it('pays with a one-time code at the POS; the code works once and expires after 60 s', async () => {

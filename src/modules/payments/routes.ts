@@ -8,7 +8,6 @@ import { PageQuerySchema } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { idempotencyKeyOf, idempotentRequestHash } from '../idempotency/idempotency.js';
-import type { CashbackPolicy } from '../policy/types.js';
 import { type AutoChargeReceipt, payCoveringShortfall } from '../wallets/auto-charge.js';
 import {
   AmountWon,
@@ -27,7 +26,7 @@ import {
   MerchantReceiptSchema,
   SaleSchema,
 } from './schemas.js';
-import type { CashbackOutcome } from './types.js';
+import { memberFlagCodes, shopCashback, shopClawback } from './shop-view.js';
 
 const DAY_MS = 86_400_000;
 const SALES_RANGE_DAYS_MAX = 92;
@@ -43,29 +42,6 @@ function actingMerchantId(request: FastifyRequest): string {
 }
 
 const salesCursor = cursorCodec({ at: CursorKey.instant, id: CursorKey.text });
-
-/**
- * What the shop's till shows of a customer's cashback: the total and the rules about the shop and the
- * rate, not the lines that follow from who the customer is (a welfare recipient's extra) nor that
- * their month reached its cap. Those are the member's own receipt; a clerk or a till integration
- * should not learn that a customer receives welfare.
- */
-function withoutCustomerDetails<
-  T extends { cashback: Pick<CashbackOutcome, 'rules'> & { limitedBy: readonly string[] } },
->(receipt: T, policy: CashbackPolicy | null): T {
-  const aboutMember = new Set(
-    (policy?.rules.extras ?? []).filter((extra) => 'memberFlag' in extra.when).map((extra) => extra.code),
-  );
-  const { cashback } = receipt;
-  return {
-    ...receipt,
-    cashback: {
-      ...cashback,
-      rules: cashback.rules.filter((line) => !aboutMember.has(line.code)),
-      limitedBy: cashback.limitedBy.filter((reason) => reason !== 'MONTHLY_CAP_REACHED'),
-    },
-  };
-}
 
 export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   const { payments, cancellations, merchants, idempotency, guards, tenants } = platform;
@@ -297,7 +273,7 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['merchant'],
           summary:
-            "Collect a payment from a customer's one-time code (POS key or owner session); the answer shows the cashback total and the rate and shop rules, never the lines that depend on who the customer is (a welfare extra) or that their month reached its cap",
+            "Collect a payment from a customer's one-time code (POS key or owner session); the answer's cashback is what the shop's own rules and the rate give (lines and total), never what depends on who the customer is (a welfare extra, in a line or in the total) or that their month reached its cap; the member's receipt has it all",
           headers: IdempotencyHeaders,
           body: Type.Object(
             { code: Type.String({ pattern: '^\\d{20}$' }), amountWon: AmountWon },
@@ -326,7 +302,10 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
               platform.clock.now(),
               tx,
             );
-            return { statusCode: 201, body: withoutCustomerDetails(receipt, policy) };
+            return {
+              statusCode: 201,
+              body: { ...receipt, cashback: shopCashback(receipt.cashback, memberFlagCodes(policy)) },
+            };
           },
         );
       },
@@ -339,6 +318,8 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['merchant'],
           summary: 'Cancel a payment in full (no body) or in part; cashback is clawed back in proportion',
+          description:
+            "cashbackClawback is the shop-rule share of the claw-back, as the till was shown the cashback: a customer's own extra (welfare) is not shown to the shop in the claw-back either. The member's history has the whole claw-back.",
           headers: IdempotencyHeaders,
           params: Type.Object({ paymentId: Type.String({ maxLength: 64 }) }),
           body: Type.Optional(
@@ -355,16 +336,30 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           request,
           reply,
           { tenantId: principal.tenantId, principalId: principalIdOf(principal) },
-          async (tx) => ({
-            statusCode: 201,
-            body: await cancellations.cancel(
+          async (tx) => {
+            const cancellation = await cancellations.cancel(
               tx,
               principal.tenantId,
               merchant,
               request.params.paymentId,
               request.body?.amountWon,
-            ),
-          }),
+            );
+            const payment = await payments.getPayment(principal.tenantId, cancellation.paymentId, tx);
+            if (!payment) throw PaymentErrors.paymentNotFound();
+            const policy = await platform.policy.cashbackPolicyAt(principal.tenantId, payment.createdAt, tx);
+            const shownWon = shopCashback(payment.cashback, memberFlagCodes(policy)).amountWon;
+            return {
+              statusCode: 201,
+              body: {
+                ...cancellation,
+                cashbackClawback: shopClawback(
+                  cancellation.cashbackClawback,
+                  shownWon,
+                  payment.cashback.amountWon,
+                ),
+              },
+            };
+          },
         );
       },
     );

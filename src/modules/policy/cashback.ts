@@ -89,7 +89,7 @@ export function applyRateWon(baseWon: number, rateBp: number): number {
  * Each line's amount as the difference of running round-downs of the lines so far (exact in BigInt):
  * the total is floor(Σ base × rate / 10000), and no line is more than a won from its own round-down.
  */
-function roundedTogether(lines: CashbackRuleApplied[]): CashbackRuleApplied[] {
+export function roundedTogether(lines: CashbackRuleApplied[]): CashbackRuleApplied[] {
   let runningScaled = 0n;
   let paidWon = 0;
   return lines.map((line) => {
