@@ -92,7 +92,16 @@ describe.skipIf(!browserFound && !browserRequired)('the mall and delivery in a r
     return (await apiCall(server.url, citizenToken, 'GET', '/v1/me/wallet')).body.cashWon as number;
   }
 
-  async function orderFromCafe(citizen: Page, productName: string, quantity: number) {
+  /**
+   * Orders from 한밭 커피 for delivery. The cart cannot know the shop's fee, so the confirm names it
+   * beside the items instead of showing the items' sum as the total; the order shows the total held.
+   */
+  async function orderFromCafe(
+    citizen: Page,
+    productName: string,
+    quantity: number,
+    amounts: { itemsText: string; heldText: string },
+  ) {
     await citizen.goto('/wallet/shop?channel=delivery');
     await citizen.getByRole('link', { name: new RegExp(productName) }).click();
     await citizen.getByLabel('수량').fill(String(quantity));
@@ -101,8 +110,12 @@ describe.skipIf(!browserFound && !browserRequired)('the mall and delivery in a r
     await citizen.goto('/wallet/shop/cart');
     await citizen.getByLabel('배달받을 동').fill('둔산동');
     await citizen.getByRole('button', { name: '주문하기' }).click();
-    await confirmWithPin(citizen.getByRole('dialog'), /원 주문$/);
+    const sheet = citizen.getByRole('dialog');
+    await sheet.getByText('가게가 정한 배달비 (배달 주문 1건마다)').waitFor();
+    await sheet.getByText(`${amounts.itemsText} + 배달비`, { exact: true }).waitFor();
+    await confirmWithPin(sheet, `${amounts.itemsText} + 배달비 주문`);
     await citizen.getByRole('heading', { level: 1, name: '주문 내역' }).waitFor();
+    await citizen.locator('.order-summary').first().getByText(amounts.heldText, { exact: true }).waitFor();
   }
 
   it(
@@ -115,7 +128,8 @@ describe.skipIf(!browserFound && !browserRequired)('the mall and delivery in a r
       await citizen.goto('/wallet/shop?channel=delivery');
       await citizen.getByRole('link', { name: /아메리카노/ }).waitFor();
       await expectAccessible(citizen, 'shop home (delivery)');
-      await orderFromCafe(citizen, '아메리카노', 3);
+      // 3,500원 × 3 and the cafe's 1,500원 delivery fee.
+      await orderFromCafe(citizen, '아메리카노', 3, { itemsText: '10,500원', heldText: '12,000원' });
       await citizen.getByText('실시간으로 상태가 바뀝니다').waitFor();
       await eventually(() => citizen.getByTestId('order-status').first().textContent()).toBe('접수 대기');
 
@@ -165,7 +179,7 @@ describe.skipIf(!browserFound && !browserRequired)('the mall and delivery in a r
       await restaurant.goto('/merchant/orders');
       await restaurant.getByText('실시간 연결됨').waitFor();
       const citizen = await person('citizen', PHONE);
-      await orderFromCafe(citizen, '클럽 샌드위치', 2);
+      await orderFromCafe(citizen, '클럽 샌드위치', 2, { itemsText: '15,000원', heldText: '16,500원' });
       expect(await cashWon()).toBeLessThan(before);
       await restaurant.getByText('새 배달 주문이 들어왔습니다!').waitFor();
       await restaurant.getByRole('button', { name: '거절', exact: true }).first().click();
@@ -211,6 +225,9 @@ describe.skipIf(!browserFound && !browserRequired)('the mall and delivery in a r
       await citizen.getByRole('button', { name: '장바구니에 담기' }).click();
       await citizen.goto('/wallet/shop/cart');
       await citizen.getByRole('button', { name: '주문하기' }).click();
+      // A mall order holds the items alone: no delivery fee line.
+      await citizen.getByRole('dialog').getByText('묶어 둘 금액').waitFor();
+      await expect(citizen.getByRole('dialog').getByText('배달비').count()).resolves.toBe(0);
       await confirmWithPin(citizen.getByRole('dialog'), '40,000원 주문');
       await citizen.getByRole('heading', { level: 1, name: '주문 내역' }).waitFor();
 

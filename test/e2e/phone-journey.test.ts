@@ -120,6 +120,9 @@ describeJourneys('a citizen on a phone', (journey) => {
       await open(page, '/wallet/refund');
       await page.getByText('환불 내역이 없습니다').waitFor();
       await page.getByText(/쓰지 않은 충전금은 위의 환불받기로/).waitFor();
+      // Nothing charged, nothing to refund: the rule says so, and there is no refund to ask for.
+      await page.getByText('환불할 충전금이 없습니다').waitFor();
+      await expect(page.getByRole('button', { name: /환불 요청/ }).count()).resolves.toBe(0);
       await screenshot(page, 'phone-03-refund-empty');
 
       // Every screen is measured before the assertion, so one run names every target that is too small.
@@ -251,10 +254,12 @@ describeJourneys('a citizen on a phone', (journey) => {
       await expect(sent.getByText(DEMO_CREDENTIALS.citizen.name).count()).resolves.toBe(0);
       await expect(page.getByText('기타', { exact: true }).count()).resolves.toBe(0);
 
-      // A refund confirms the amount and the bank account it goes to, then asks for the PIN.
+      // A refund confirms the amount the rule allows, the rule and the bank account, then asks for the PIN.
       await open(page, '/wallet/refund');
-      await page.getByRole('button', { name: '남은 충전금 환불 요청' }).click();
+      await page.getByText('지금 환불받을 수 있는 금액: 5,000원').waitFor();
+      await page.getByRole('button', { name: '5,000원 환불 요청' }).click();
       const refund = page.getByRole('dialog', { name: '충전금을 환불할까요?' });
+      await refund.getByText(/이내에 충전한 금액을 전액 환불합니다/).waitFor();
       await refund.getByText('입금 계좌').waitFor();
       await refund.getByText(/모의 은행/).waitFor();
       await refund.getByLabel('결제 비밀번호 (숫자 6자리)').fill(PIN);
@@ -263,6 +268,50 @@ describeJourneys('a citizen on a phone', (journey) => {
       await refund.getByRole('button', { name: '5,000원 환불받기' }).click();
       await eventually(() => page.getByRole('dialog').count()).toBe(0);
       await eventually(() => page.locator('.activity').count()).toBe(1);
+      // Refunded, the preview is asked again: nothing is left to refund.
+      await page.getByText('환불할 충전금이 없습니다').waitFor();
+      await expect(page.getByRole('button', { name: /환불 요청/ }).count()).resolves.toBe(0);
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+
+  it(
+    'with auto-charge on, the confirm names what is taken from the bank; a payment it cannot cover opens no confirm',
+    async () => {
+      const member = { phone: '010-5555-0913', password: 'Hanbat-phone-7c3m', name: '박자동' };
+      await signUpByApi(journey.server.url, member);
+      const page = await phone();
+      await logIn(page, member);
+      await open(page, '/wallet/auto-charge');
+      await page.getByLabel('자동충전 사용').check();
+      await page.getByLabel('한 번에 충전할 금액').fill('20000');
+      await page.getByRole('button', { name: '저장', exact: true }).click();
+      await page.getByText(/자동충전을 켰습니다/).waitFor();
+
+      await open(page, '/wallet/merchants');
+      await page.getByLabel('전통시장').selectOption({ label: '대전중앙시장' });
+      const store = page.getByRole('listitem').filter({ hasText: '중앙시장 한밭상회' });
+      await store.getByRole('link', { name: '여기서 결제' }).click();
+      await page.locator('.merchant-found').getByText('중앙시장 한밭상회').waitFor();
+      await page.getByLabel('결제 금액').fill('23000');
+      await page.getByRole('button', { name: '결제하기' }).click();
+      // 23,000원 short, auto-charged in whole 20,000원 amounts: 40,000원 leaves the bank, not 23,000원.
+      const confirm = page.getByRole('dialog', { name: '이렇게 결제할까요?' });
+      await confirm
+        .getByText('부족한 23,000원을 채우려고 연결 계좌에서 40,000원을 자동충전한 뒤 결제합니다.')
+        .waitFor();
+      await confirm.getByRole('button', { name: '취소' }).click();
+
+      // Over what auto-charge may charge this month: the shortfall is an error, and no confirm opens.
+      await page.getByLabel('결제 금액').fill('5000000');
+      await page.getByRole('button', { name: '결제하기' }).click();
+      await page
+        .getByRole('alert')
+        .getByText('이 가맹점에서 쓸 수 있는 돈이 5,000,000원 부족해 결제할 수 없습니다')
+        .waitFor();
+      await expect(page.getByRole('dialog').count()).resolves.toBe(0);
+      await screenshot(page, 'phone-12-short-for-this-shop');
+      await expectAccessible(page, 'pay, short for this shop');
     },
     JOURNEY_TIMEOUT_MS,
   );

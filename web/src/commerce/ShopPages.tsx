@@ -13,7 +13,7 @@ import { useFormat } from '../ui/format-hooks.js';
 import { Loaded } from '../ui/Loaded.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
 import { Badge, DataName, Page } from '../ui/Page.js';
-import { type CartLine, groupByMerchant, lineWon, useCart } from './cart.js';
+import { type CartLine, checkoutWon, groupByMerchant, lineWon, useCart } from './cart.js';
 import './commerce.css';
 import { cappedQuantity, LINE_QUANTITY_MAX, quantityLimit } from './quantity.js';
 import type { Channel, Order, OrderStatus, Product } from './types.js';
@@ -315,8 +315,12 @@ function CartPage() {
   const [showErrors, setShowErrors] = useState(false);
   const keys = useRef(new IdempotencyKeys());
   const groups = groupByMerchant(lines);
-  const hasDelivery = groups.some((group) => group.channel === 'delivery');
-  const totalWon = lines.reduce((sum, line) => sum + lineWon(line), 0);
+  const { itemsWon, deliveryOrders } = checkoutWon(lines);
+  const hasDelivery = deliveryOrders > 0;
+  // The fee is the shop's and only the server knows it: the total never reads as less than is held.
+  const heldText = hasDelivery
+    ? t('commerce.cart.plusFee', { amount: format.won(itemsWon) })
+    : format.won(itemsWon);
   const dongError = hasDelivery && !dong.trim() ? t('commerce.cart.dongRequired') : null;
   const checkout = useSubmit(({ pin, ...input }: Checkout) =>
     sendIdempotent(keys.current, input, (idempotencyKey) =>
@@ -396,8 +400,9 @@ function CartPage() {
             />
           )}
           <p className="amount amount-large">
-            {t('commerce.cart.subtotal')}: {format.won(totalWon)}
+            {t('commerce.cart.subtotal')}: {format.won(itemsWon)}
           </p>
+          {hasDelivery && <p className="muted">{t('commerce.cart.feeNote')}</p>}
           {checkout.status === 'failed' && !confirming && <ErrorNotice error={checkout.error} />}
           <Button type="submit" wide>
             {t('commerce.cart.checkout')}
@@ -409,11 +414,20 @@ function CartPage() {
           title={t('commerce.cart.confirmTitle')}
           lines={[
             { label: t('commerce.cart.confirmShops'), value: format.number(groups.length) },
-            { label: t('commerce.cart.confirmTotal'), value: format.won(totalWon), emphasis: true },
+            { label: t('commerce.cart.confirmItems'), value: format.won(itemsWon) },
+            ...(hasDelivery
+              ? [
+                  {
+                    label: t('commerce.cart.confirmFee'),
+                    value: t('commerce.cart.confirmFeeValue', { count: deliveryOrders }),
+                  },
+                ]
+              : []),
+            { label: t('commerce.cart.confirmTotal'), value: heldText, emphasis: true },
             { label: t('commerce.cart.confirmFrom'), value: t('commerce.cart.confirmFromValue') },
           ]}
           note={t('commerce.cart.note')}
-          confirmLabel={t('commerce.cart.confirmSubmit', { amount: format.won(totalWon) })}
+          confirmLabel={t('commerce.cart.confirmSubmit', { amount: heldText })}
           busy={checkout.busy}
           error={checkout.status === 'failed' ? checkout.error : null}
           askPin

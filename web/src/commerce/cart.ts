@@ -77,3 +77,14 @@ export function groupByMerchant(
 }
 
 export const lineWon = (line: CartLine) => line.unitPriceWon * line.quantity;
+
+/**
+ * What a checkout will hold, as far as the cart knows: the items, plus one delivery fee per delivery
+ * order. The fee is the shop's, decided by the server at checkout; the cart only knows it is added.
+ */
+export function checkoutWon(lines: CartLine[]): { itemsWon: number; deliveryOrders: number } {
+  return {
+    itemsWon: lines.reduce((sum, line) => sum + lineWon(line), 0),
+    deliveryOrders: groupByMerchant(lines).filter((group) => group.channel === 'delivery').length,
+  };
+}

@@ -264,8 +264,11 @@ export const en: Messages = {
       ruleUnknown:
         'Right after charging, or once you have used enough of it, you can get the remaining charged money back to your bank account.',
       excluded: 'Cashback and policy grants are never refunded.',
-      refundable: 'Charged money that can be refunded: {{amount}}',
-      submit: 'Ask for a refund of the rest',
+      cash: 'Charged money in your wallet: {{amount}}',
+      refundable: 'You can get back now: {{amount}}',
+      willApply: 'Rule that applies: {{rule}}',
+      notAllowed: 'No refund is possible now',
+      submit: 'Ask for a refund of {{amount}}',
       submitting: 'Asking…',
       paid: 'Refunded {{amount}} to your bank account.',
       pending: 'The bank is processing the refund of {{amount}}.',

@@ -17,7 +17,13 @@ export const trustEn: typeof trustKo = {
       from: 'Paid from (expected)',
       cashback: 'Expected cashback',
       cashbackNote: 'The receipt shows the final cashback, rule by rule.',
-      autoCharge: 'The missing {{amount}} is auto-charged first.',
+      autoCharge:
+        'To cover the missing {{short}}, {{amount}} is auto-charged from your linked account first.',
+      shortHere: 'You are {{amount}} short for this shop, so this payment cannot go through',
+      shortHereWhy:
+        'Grants that only other kinds of shop accept do not count here. Charge, or turn auto-charge on, then pay again.',
+      autoChargeShort:
+        'Auto-charge cannot cover it either: it would go over this month’s charge limit or the holding limit. Lower the amount.',
       submit: 'Pay {{amount}}',
     },
     transfer: {
@@ -33,6 +39,9 @@ export const trustEn: typeof trustKo = {
       title: 'Refund your charged money?',
       amount: 'Refund',
       account: 'Paid into',
+      rule: 'Rule',
+      atThatMoment:
+        'If money arrives or leaves before you confirm, the refund pays what the rule allows at that moment.',
       submit: 'Refund {{amount}}',
     },
     charge: {

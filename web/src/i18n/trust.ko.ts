@@ -16,7 +16,12 @@ export const trustKo = {
       from: '결제 수단 (예상)',
       cashback: '예상 캐시백',
       cashbackNote: '확정 캐시백은 영수증에서 규칙별로 보여 드립니다.',
-      autoCharge: '부족한 {{amount}}은 자동충전으로 채웁니다.',
+      autoCharge: '부족한 {{short}}을 채우려고 연결 계좌에서 {{amount}}을 자동충전한 뒤 결제합니다.',
+      shortHere: '이 가맹점에서 쓸 수 있는 돈이 {{amount}} 부족해 결제할 수 없습니다',
+      shortHereWhy:
+        '다른 업종에만 쓸 수 있는 지원금은 이 가맹점에서 쓰이지 않습니다. 충전하거나 자동충전을 켠 뒤 다시 결제해 주세요.',
+      autoChargeShort:
+        '자동충전으로도 채울 수 없습니다. 이번 달 충전 한도나 보유 한도를 넘기 때문입니다. 금액을 줄여 주세요.',
       submit: '{{amount}} 결제하기',
     },
     transfer: {
@@ -32,6 +37,9 @@ export const trustKo = {
       title: '충전금을 환불할까요?',
       amount: '환불 금액',
       account: '입금 계좌',
+      rule: '적용 규칙',
+      atThatMoment:
+        '확인하는 사이에 돈이 들어오거나 나가면, 환불하는 순간의 규칙이 허용하는 금액을 보냅니다.',
       submit: '{{amount}} 환불받기',
     },
     charge: {

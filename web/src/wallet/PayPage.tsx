@@ -3,6 +3,7 @@ import { useSearchParams } from 'react-router';
 import { api, call, pinHeader } from '../api/client.js';
 import { IdempotencyKeys, sendIdempotent } from '../api/idempotency.js';
 import type { ApiError } from '../api/problem.js';
+import type { OkResponse } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { useSubmit } from '../api/use-submit.js';
 import { parseWon } from '../i18n/format.js';
@@ -12,7 +13,7 @@ import { Button } from '../ui/Button.js';
 import { ConfirmSheet } from '../ui/ConfirmSheet.js';
 import { TextField } from '../ui/Field.js';
 import { useFormat } from '../ui/format-hooks.js';
-import { ErrorNotice } from '../ui/Notice.js';
+import { ErrorNotice, Notice } from '../ui/Notice.js';
 import { DataName, Page } from '../ui/Page.js';
 import { canScanQr, QrScanner } from '../ui/QrScanner.js';
 import { useDebounced } from '../ui/use-debounced.js';
@@ -29,13 +30,7 @@ interface Payment {
   pin: string | null;
 }
 
-interface Preview {
-  merchantName: string;
-  amountWon: number;
-  paidFrom: { grantWon: number; cashbackWon: number; cashWon: number } | null;
-  shortfallWon: number;
-  expectedCashbackWon: number;
-}
+type Preview = OkResponse<'/v1/me/payment-preview', 'get'>;
 
 /** The shop behind a typed or scanned code, looked up as soon as the code is entered. */
 function useMerchantLookup(merchantCode: string) {
@@ -97,10 +92,21 @@ export function PayPage() {
           : null,
   };
 
-  /** The confirm step: what the server expects to happen (split, shortfall, cashback). */
+  // A refusal the preview gave is about the shop and amount it was asked for, not about new ones.
+  const onMerchantCode = (code: string) => {
+    setMerchantCode(code);
+    setPreview(null);
+  };
+  const onAmountText = (text: string) => {
+    setAmountText(text);
+    setPreview(null);
+  };
+
+  /** The confirm step: what the server expects to happen (split, auto-charge, cashback), or why it cannot. */
   const openPreview = async (previewWon: number) => {
     if (!lookup.merchant) return;
     pay.reset();
+    setPreview(null);
     setPreviewError(null);
     try {
       setPreview(
@@ -144,7 +150,7 @@ export function PayPage() {
   const onScan = (scanned: string) => {
     const code = merchantCodeFromScan(scanned);
     if (!code) return;
-    setMerchantCode(code);
+    onMerchantCode(code);
     setScanning(false);
   };
 
@@ -182,7 +188,7 @@ export function PayPage() {
           label={t('wallet.pay.merchantCode')}
           hint={lookup.checking ? t('trust.lookup.checking') : t('wallet.pay.merchantCodeHint')}
           value={merchantCode}
-          onValue={setMerchantCode}
+          onValue={onMerchantCode}
           autoComplete="off"
           autoCapitalize="characters"
           error={lookup.unknown || showErrors ? errors.merchantCode : null}
@@ -198,7 +204,7 @@ export function PayPage() {
         <AmountField
           label={t('wallet.pay.amount')}
           value={amountText}
-          onValue={setAmountText}
+          onValue={onAmountText}
           error={showErrors ? errors.amount : null}
           hint={balanceWon !== null ? t('wallet.pay.balance', { amount: format.won(balanceWon) }) : undefined}
         />
@@ -212,25 +218,36 @@ export function PayPage() {
           />
         )}
         {previewError && <ErrorNotice error={previewError} />}
+        {preview && !preview.paidFrom && (
+          <Notice
+            tone="error"
+            title={t('trust.confirm.pay.shortHere', { amount: format.won(preview.shortfallWon) })}
+          >
+            {autoChargeOn ? t('trust.confirm.pay.autoChargeShort') : t('trust.confirm.pay.shortHereWhy')}
+          </Notice>
+        )}
         <Button type="submit" wide className="thumb-action" disabled={lookup.checking}>
           {t('wallet.pay.submit')}
         </Button>
       </form>
-      {preview && lookup.merchant && (
+      {preview?.paidFrom && lookup.merchant && (
         <ConfirmSheet
           title={t('trust.confirm.pay.title')}
           lines={[
             { label: t('trust.confirm.pay.merchant'), value: <DataName>{preview.merchantName}</DataName> },
             { label: t('trust.confirm.pay.amount'), value: format.won(preview.amountWon), emphasis: true },
-            ...(preview.paidFrom
-              ? [{ label: t('trust.confirm.pay.from'), value: paidFromText(preview.paidFrom) }]
-              : []),
+            { label: t('trust.confirm.pay.from'), value: paidFromText(preview.paidFrom) },
             { label: t('trust.confirm.pay.cashback'), value: format.won(preview.expectedCashbackWon) },
           ]}
           note={
             <>
-              {preview.shortfallWon > 0 && (
-                <p>{t('trust.confirm.pay.autoCharge', { amount: format.won(preview.shortfallWon) })}</p>
+              {preview.autoChargeWon > 0 && (
+                <p>
+                  {t('trust.confirm.pay.autoCharge', {
+                    amount: format.won(preview.autoChargeWon),
+                    short: format.won(preview.shortfallWon),
+                  })}
+                </p>
               )}
               <p className="muted">{t('trust.confirm.pay.cashbackNote')}</p>
             </>

@@ -1,6 +1,7 @@
-import { useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, call, pinHeader } from '../api/client.js';
 import { IdempotencyKeys, sendIdempotent } from '../api/idempotency.js';
+import type { OkResponse } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { useSubmit } from '../api/use-submit.js';
 import { useLanguage } from '../i18n/i18n.js';
@@ -13,6 +14,8 @@ import { ErrorNotice, Notice } from '../ui/Notice.js';
 import { Badge, Page } from '../ui/Page.js';
 import { useBankAccountText } from './use-bank-account.js';
 import { useRuleValues } from './use-rule-values.js';
+
+type RefundRuleFacts = OkResponse<'/v1/me/refund-preview', 'get'>['rule'];
 
 const STATUS_TONE = { pending: 'info', paid: 'good', failed: 'bad' } as const;
 
@@ -35,12 +38,27 @@ function RefundRule() {
   );
 }
 
-/** Ask for the rest of the charged money back; the answer says which rule allowed or refused it. */
+/** Reloads when the member comes back to the tab: money may have arrived or left meanwhile. */
+function useReloadWhenVisible(reload: () => void): void {
+  useEffect(() => {
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') reload();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, [reload]);
+}
+
+/**
+ * Ask for the rest of the charged money back. What it would pay, and the rule deciding it, come from
+ * the server's preview: the charged money in the wallet is not what the rules let go back.
+ */
 export function RefundPage() {
   const { t, language } = useLanguage();
   const format = useFormat();
   const keys = useRef(new IdempotencyKeys());
   const wallet = useApi('wallet', (signal) => call(api.GET('/v1/me/wallet', { signal })));
+  const preview = useApi('refund-preview', (signal) => call(api.GET('/v1/me/refund-preview', { signal })));
   const refunds = useApi('refunds', (signal) => call(api.GET('/v1/me/refunds', { signal })));
   const account = useBankAccountText();
   const [confirming, setConfirming] = useState(false);
@@ -55,33 +73,62 @@ export function RefundPage() {
       ),
     ),
   );
+  const reloadWallet = wallet.reload;
+  const reloadPreview = preview.reload;
+  const onVisible = useCallback(() => {
+    reloadWallet();
+    reloadPreview();
+  }, [reloadWallet, reloadPreview]);
+  useReloadWhenVisible(onVisible);
   const onRefund = () => {
     refund.reset();
     setConfirming(true);
   };
   const onConfirm = async (pin: string | null) => {
-    if (await refund.submit(pin)) {
+    const refunded = await refund.submit(pin);
+    // Refused or paid, the facts behind the preview may have changed: ask again.
+    preview.reload();
+    if (refunded) {
       setConfirming(false);
       wallet.reload();
       refunds.reload();
     }
   };
-  const cashWon = wallet.data?.cashWon ?? 0;
+  const ruleText = (rule: RefundRuleFacts) => (language === 'en' ? rule.descriptionEn : rule.descriptionKo);
 
   return (
     <Page title={t('wallet.refund.title')}>
       <RefundRule />
       <section className="card form">
-        <p>{t('wallet.refund.refundable', { amount: format.won(cashWon) })}</p>
-        {confirming && (
+        {wallet.data && <p>{t('wallet.refund.cash', { amount: format.won(wallet.data.cashWon) })}</p>}
+        {preview.status === 'failed' && <ErrorNotice error={preview.error} onRetry={preview.reload} />}
+        {preview.data && !preview.data.allowed && (
+          <Notice tone="info" title={t('wallet.refund.notAllowed')}>
+            <p>{ruleText(preview.data.rule)}</p>
+          </Notice>
+        )}
+        {preview.data?.allowed && (
+          <>
+            <p className="amount amount-large">
+              {t('wallet.refund.refundable', { amount: format.won(preview.data.amountWon) })}
+            </p>
+            <p>{t('wallet.refund.willApply', { rule: ruleText(preview.data.rule) })}</p>
+          </>
+        )}
+        {confirming && preview.data?.allowed && (
           <ConfirmSheet
             title={t('trust.confirm.refund.title')}
             lines={[
-              { label: t('trust.confirm.refund.amount'), value: format.won(cashWon), emphasis: true },
+              {
+                label: t('trust.confirm.refund.amount'),
+                value: format.won(preview.data.amountWon),
+                emphasis: true,
+              },
               { label: t('trust.confirm.refund.account'), value: account },
+              { label: t('trust.confirm.refund.rule'), value: ruleText(preview.data.rule) },
             ]}
-            note={<RefundRule />}
-            confirmLabel={t('trust.confirm.refund.submit', { amount: format.won(cashWon) })}
+            note={<p>{t('trust.confirm.refund.atThatMoment')}</p>}
+            confirmLabel={t('trust.confirm.refund.submit', { amount: format.won(preview.data.amountWon) })}
             busy={refund.busy}
             error={refund.status === 'failed' ? refund.error : null}
             askPin
@@ -97,22 +144,14 @@ export function RefundPage() {
                 ? t('wallet.refund.paid', { amount: format.won(refund.result.amountWon) })
                 : t('wallet.refund.pending', { amount: format.won(refund.result.amountWon) })}
             </p>
-            <p>
-              {t('wallet.refund.applied', {
-                rule: language === 'en' ? refund.result.rule.descriptionEn : refund.result.rule.descriptionKo,
-              })}
-            </p>
+            <p>{t('wallet.refund.applied', { rule: ruleText(refund.result.rule) })}</p>
           </Notice>
         )}
-        <Button
-          wide
-          onClick={onRefund}
-          busy={refund.busy}
-          busyLabel={t('wallet.refund.submitting')}
-          disabled={cashWon === 0}
-        >
-          {t('wallet.refund.submit')}
-        </Button>
+        {preview.data?.allowed && (
+          <Button wide onClick={onRefund} busy={refund.busy} busyLabel={t('wallet.refund.submitting')}>
+            {t('wallet.refund.submit', { amount: format.won(preview.data.amountWon) })}
+          </Button>
+        )}
       </section>
       <section className="card" aria-labelledby="refunds-title">
         <h2 id="refunds-title">{t('wallet.refund.history')}</h2>
@@ -133,9 +172,7 @@ export function RefundPage() {
                         </Badge>
                       </p>
                       <p className="muted">{format.dateTime(item.createdAt)}</p>
-                      <p className="small">
-                        {language === 'en' ? item.rule.descriptionEn : item.rule.descriptionKo}
-                      </p>
+                      <p className="small">{ruleText(item.rule)}</p>
                     </div>
                     <p className="activity-amount">{format.won(item.amountWon)}</p>
                   </div>
