@@ -79,6 +79,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   registerProblemHandlers(app, PATH_PARAM_LENGTH_MAX);
   registerInputGuard(app);
   registerTenantCheck(app, platform.tenants);
+  app.addHook('preValidation', platform.guards.identifyCaller);
   registerEmptyBody(app);
   if (options.responseCheck) registerResponseCheck(app, options.responseCheck);
   registerObservability(app, platform.metrics, platform.config.metricsToken, () =>

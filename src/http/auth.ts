@@ -1,6 +1,7 @@
 // Guards run before body validation: a caller without the right role learns nothing about the body schema.
 import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import { DomainError } from '../errors.js';
+import { namedTenants } from './request-context.js';
 import { assertCsrfToken, sessionCookieOf } from './security.js';
 
 export type OperatorRole = 'policy_admin' | 'merchant_reviewer' | 'auditor';
@@ -138,7 +139,18 @@ export function guards(auth: Authenticator) {
     request.actingMerchantId = merchantId;
   };
 
-  return { requireUser, requireOperator, requireMerchant };
+  /**
+   * On every route: a request that names no city but carries a bearer token belongs to the token's
+   * city (`tenantOf` reads the caller's own first), public routes included, so an API or POS client
+   * that sends only its token is never answered with the default city's policy, charities or books.
+   * A token that does not authenticate changes nothing here; a guarded route still refuses it.
+   */
+  const identifyCaller: preValidationAsyncHookHandler = async (request) => {
+    if (request.principal || !bearerToken(request) || namedTenants(request).length > 0) return;
+    await resolvePrincipal(auth, request).catch(() => undefined);
+  };
+
+  return { requireUser, requireOperator, requireMerchant, identifyCaller };
 }
 
 export type Guards = ReturnType<typeof guards>;

@@ -49,7 +49,7 @@ export function registerTenantCheck(
   });
 }
 
-function namedTenants(request: FastifyRequest): string[] {
+export function namedTenants(request: FastifyRequest): string[] {
   const named: string[] = [];
   const header = request.headers['x-tenant-id'];
   if (typeof header === 'string' && TENANT_PATTERN.test(header)) named.push(header);

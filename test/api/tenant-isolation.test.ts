@@ -287,4 +287,26 @@ describe.each(databaseKinds())('tenant isolation on %s', (kind) => {
     );
     expect(created?.n).toBe(0);
   }, 300_000);
+  it("answers a token sent without a city header for the token's city on public routes, and lists no other city's demo sign-ins", async () => {
+    const citizenOfB = await demoClient(t.app, b, 'citizen');
+    const tokenOnly = (url: string, token = citizenOfB.token) =>
+      t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+    expect(b).not.toBe(t.platform.config.defaultTenantId);
+    for (const url of ['/v1/public/books', '/v1/branding']) {
+      const answer = await tokenOnly(url);
+      expect(answer.statusCode, `${url}: ${answer.body}`).toBe(200);
+      expect(answer.json().tenantId, url).toBe(b);
+    }
+    const shopOfB = await demoMerchantCode(t.platform, b, 'cafe');
+    const found = await tokenOnly(`/v1/merchants/by-code/${shopOfB.merchantCode}`);
+    expect(found.statusCode, found.body).toBe(200);
+    // A token that does not authenticate changes nothing on a public route.
+    expect((await tokenOnly('/v1/public/books', 'not-a-session')).json().tenantId).toBe(
+      t.platform.config.defaultTenantId,
+    );
+    const mode = await t.app.inject({ method: 'GET', url: '/v1/mode', headers: { 'x-tenant-id': b } });
+    expect(mode.json().demoSignIns).toEqual([]);
+    const defaultMode = await t.app.inject({ method: 'GET', url: '/v1/mode' });
+    expect(defaultMode.json().demoSignIns.length).toBeGreaterThan(0);
+  });
 });

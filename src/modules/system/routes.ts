@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { pendingMigrations, schemaVersion } from '../../db/migrate.js';
 import { allMigrations } from '../../db/migrations.js';
 import { DomainError } from '../../errors.js';
+import { tenantOf } from '../../http/request-context.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { DEMO_CREDENTIALS } from '../../presets/daejeon.js';
@@ -123,14 +124,17 @@ export function systemRoutes(platform: Platform, appVersion: string): FastifyPlu
       {
         schema: {
           tags: ['system'],
-          summary: 'Demo or production mode, and in demo mode the demo sign-ins the log-in page shows',
+          summary:
+            "Demo or production mode, and in demo mode the demo sign-ins the log-in page shows (the default city's only: other cities have no demo people)",
           response: { 200: ModeSchema },
         },
       },
-      async () => ({
+      async (request) => ({
         mode: platform.config.mode,
+        // The demo people are planted in the default city only; another city's log-in page lists none.
         demoSignIns:
-          platform.config.mode === 'demo'
+          platform.config.mode === 'demo' &&
+          tenantOf(request, platform.config.defaultTenantId) === platform.config.defaultTenantId
             ? Object.values(DEMO_CREDENTIALS).map(({ who, phone, password, shown }) => ({
                 who,
                 phone,
