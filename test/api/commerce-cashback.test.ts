@@ -335,6 +335,33 @@ describe.each(databaseKinds())('order cashback by the cashback policy on %s', (k
     });
     const months = await Promise.all(buyers.map(async (buyer) => (await wallet(buyer)).monthCashbackWon));
     expect(months.sort((a, b) => a - b)).toEqual(cashbacks);
+    // Each buyer's history line says what the rules gave (₩2,000), what the pot paid and, when it
+    // paid less, that the budget ran out; one that earned nothing is told so, at ₩0.
+    const lines = await Promise.all(
+      buyers.map(async (buyer) => {
+        const items = (await buyer.get('/v1/me/transactions?limit=50')).body.items as Array<{
+          type: string;
+          amountWon: number;
+          details: {
+            cashback: {
+              amountWon: number;
+              requestedWon: number;
+              limitedBy: string[];
+              rules: Array<{ amountWon: number }>;
+            };
+          };
+        }>;
+        return items.filter((line) => line.type === 'order_cashback');
+      }),
+    );
+    expect(lines.map((found) => found.length)).toEqual(Array(8).fill(1));
+    for (const [line] of lines) {
+      const { cashback } = line?.details ?? { cashback: null };
+      expect(cashback?.amountWon).toBe(line?.amountWon);
+      expect(cashback?.requestedWon).toBe(2_000);
+      expect(cashback?.rules.reduce((sum, rule) => sum + rule.amountWon, 0)).toBe(2_000);
+      expect(cashback?.limitedBy.includes('BUDGET_EXHAUSTED')).toBe((line?.amountWon ?? 0) < 2_000);
+    }
     await expectLedgerAuditGreen(t.platform, tenantId);
   }, 300_000);
 });

@@ -12,6 +12,7 @@ import { expireTransferId, type LedgerCommand } from '../ledger/batch.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import { type MemberService, memberAccountIds } from '../members/member-service.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
+import { cashbackOutcomeOf } from '../payments/payment-records.js';
 import { isSelfDealing, selfDealingQuote, selfDealingRuleAt } from '../payments/self-dealing.js';
 import { eligibleWonEarned } from '../policy/cashback.js';
 import type { PolicyService } from '../policy/policy-service.js';
@@ -433,10 +434,12 @@ export class OrderService {
         },
       });
     await this.postAll(tx, tenantId, commands);
-    if (draw.drawnWon > 0)
-      await this.recordActivity(tx, tenantId, captured, 'order_cashback', draw.drawnWon, now, {
-        cashback: { amountWon: draw.drawnWon, rules: quote.rules, limitedBy: quote.limitedBy },
-      });
+    // As a payment's receipt: the rules' full amount, what the budget paid and, when it paid less,
+    // why; a line of ₩0 when the budget paid nothing, so the member sees why the order earned nothing.
+    if (quote.cashbackWon > 0) {
+      const { draws: _draws, ...cashback } = cashbackOutcomeOf(quote, draw);
+      await this.recordActivity(tx, tenantId, captured, 'order_cashback', draw.drawnWon, now, { cashback });
+    }
     await this.deps.events.append(tx, tenantId, [orderEvent(captured, now, { drawn: draw.postings })]);
     return captured;
   }
