@@ -115,6 +115,30 @@ describe.each(databaseKinds())('the auto-charge amount against the caps on %s', 
     expect(refused.body).toMatchObject({ code: 'AUTO_CHARGE_AMOUNT_INVALID', unitWon: UNIT_WON });
   });
 
+  it('turns auto-charge off whatever the unit in force, and checks the unit again when it is turned on', async () => {
+    const citizen = await member();
+    expect(
+      (await citizen.request('PUT', '/v1/me/auto-charge', { enabled: true, amountWon: 30_000 })).status,
+    ).toBe(200);
+    const operator = await t.platform.members.findByPhone(tenantId, DEMO_CREDENTIALS.operator.phone);
+    await t.platform.policy.createRule(tenantId, operator?.id ?? '', {
+      key: 'auto_charge_unit_won',
+      value: 20_000,
+      effectiveFrom: new Date('2021-05-14T00:00:00+09:00'),
+    });
+    t.clock.set('2021-05-14T03:00:00Z');
+    const off = await citizen.request('PUT', '/v1/me/auto-charge', { enabled: false, amountWon: 30_000 });
+    expect(off.status).toBe(200);
+    expect(off.body).toEqual({ enabled: false, amountWon: 30_000, unitWon: 20_000 });
+    const on = await citizen.request('PUT', '/v1/me/auto-charge', { enabled: true, amountWon: 30_000 });
+    expect(on.status).toBe(400);
+    expect(on.body).toMatchObject({ code: 'AUTO_CHARGE_AMOUNT_INVALID', unitWon: 20_000 });
+    expect((await citizen.get('/v1/me/auto-charge')).body).toMatchObject({ enabled: false });
+    expect(
+      (await citizen.request('PUT', '/v1/me/auto-charge', { enabled: false, amountWon: 0 })).status,
+    ).toBe(400);
+  });
+
   /** The preview of a ₩`amountWon` payment at the café (10% cashback). */
   async function previewAtCafe(citizen: ApiClient, amountWon: number) {
     const { merchantCode } = await demoMerchantCode(t.platform, tenantId, 'cafe');

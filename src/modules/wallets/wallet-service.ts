@@ -380,10 +380,12 @@ export class WalletService {
   async setAutoCharge(tenantId: string, memberId: string, setting: { enabled: boolean; amountWon: number }) {
     const now = this.clock.now();
     const unitWon = await this.deps.policy.ruleValue(tenantId, 'auto_charge_unit_won', now);
+    // Turning it off always works, even with an amount the unit in force no longer divides (the unit
+    // is a rule that can change); the amount is checked again when it is turned back on.
     if (
       !Number.isSafeInteger(setting.amountWon) ||
       setting.amountWon <= 0 ||
-      setting.amountWon % unitWon !== 0
+      (setting.enabled && setting.amountWon % unitWon !== 0)
     ) {
       throw new DomainError({
         code: 'AUTO_CHARGE_AMOUNT_INVALID',
