@@ -61,6 +61,48 @@ describe('commerce edges: blank text, Korean messages, retries and races', () =>
     await t.close();
   });
 
+  it("shows anyone a restaurant's delivery terms before checkout, and the fee they show is the one checkout holds", async () => {
+    const { merchantId } = (await restaurant.get(`/v1/shop/products/${soup.productId}`)).body;
+    const anonymous = await t.app.inject({
+      method: 'GET',
+      url: `/v1/shop/merchants/${merchantId}/delivery-terms`,
+      headers: { 'x-tenant-id': tenantId },
+    });
+    expect(anonymous.statusCode).toBe(200);
+    expect(anonymous.json()).toEqual({
+      areas: ['둔산동', '탄방동'],
+      minimumOrderWon: 15_000,
+      deliveryFeeWon: 2_000,
+      opensAt: '10:00',
+      closesAt: '22:00',
+    });
+    const { merchantId: marketId } = (await market.get(`/v1/shop/products/${apples.productId}`)).body;
+    const none = await t.app.inject({
+      method: 'GET',
+      url: `/v1/shop/merchants/${marketId}/delivery-terms`,
+      headers: { 'x-tenant-id': tenantId },
+    });
+    expect(none.statusCode).toBe(422);
+    expect(none.json().code).toBe('DELIVERY_NOT_OFFERED');
+
+    t.clock.set('2021-05-13T03:00:00Z');
+    const buyer = await citizen(50_000);
+    const placed = await buyer.post('/v1/me/orders', {
+      items: [{ productId: soup.productId, quantity: 2 }],
+      deliveryDong: '둔산동',
+    });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    expect(placed.body.orders[0]).toMatchObject({
+      subtotalWon: 18_000,
+      deliveryFeeWon: anonymous.json().deliveryFeeWon,
+      heldWon: 20_000,
+    });
+    const orderId = placed.body.orders[0].orderId as string;
+    expect(
+      (await restaurant.post(`/v1/merchant/orders/${orderId}/reject`, { reason: '재료 소진' })).status,
+    ).toBe(200);
+  });
+
   it('refuses a rejection or a hiding whose reason shows nothing, and changes nothing', async () => {
     const buyer = await citizen(100_000);
     const placed = await buyer.post('/v1/me/orders', {

@@ -298,6 +298,25 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
     );
 
     app.get(
+      '/v1/shop/merchants/:merchantId/delivery-terms',
+      {
+        schema: {
+          tags: ['commerce'],
+          summary:
+            "A restaurant's delivery areas (동), minimum order, fee and opening hours, so the cart can show the total a checkout will hold before it is made; 422 DELIVERY_NOT_OFFERED when it delivers nowhere",
+          params: Type.Object({ merchantId: Type.String({ minLength: 1, maxLength: 64 }) }),
+          response: { 200: DeliveryTermsSchema, ...problemResponses(422) },
+        },
+      },
+      async (request) => {
+        const tenantId = tenantOf(request, platform.config.defaultTenantId);
+        const terms = await catalogue.deliveryTerms(tenantId, request.params.merchantId);
+        if (!terms) throw CommerceErrors.noDeliveryTerms(request.params.merchantId);
+        return terms;
+      },
+    );
+
+    app.get(
       '/v1/shop/categories',
       {
         schema: {
