@@ -162,6 +162,41 @@ describe.each(databaseKinds())('order cashback by the cashback policy on %s', (k
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
+  it('a delivery order at the channel’s 0% rate uses none of the cashback allowance', async () => {
+    const terms = await cafe.request('PUT', '/v1/merchant/delivery-terms', {
+      areas: ['둔산동'],
+      minimumOrderWon: 0,
+      deliveryFeeWon: 0,
+      opensAt: '10:00',
+      closesAt: '22:00',
+    });
+    expect(terms.status).toBe(200);
+    const catering = await cafe.request('POST', '/v1/merchant/products', {
+      channel: 'delivery',
+      name: '단체 도시락',
+      priceWon: 450_000,
+      categoryId: 'food',
+    });
+    const buyer = await citizen(600_000);
+    const placed = await buyer.post('/v1/me/orders', {
+      items: [{ productId: catering.body.productId, quantity: 1 }],
+      deliveryDong: '둔산동',
+    });
+    const accepted = await cafe.post(`/v1/merchant/orders/${placed.body.orders[0].orderId}/accept`);
+    expect(accepted.body.cashbackWon).toBe(0);
+    // The wallet's eligible spending is the allowance used: none.
+    expect(await wallet(buyer)).toMatchObject({ eligibleSpendWon: 0, monthCashbackWon: 0 });
+    // The whole ₩500,000 allowance is still there for the till: ₩100,000 earns its full 10%.
+    await payCafe(buyer, 100_000);
+    expect(await wallet(buyer)).toMatchObject({
+      cashWon: 50_000,
+      cashbackWon: 10_000,
+      eligibleSpendWon: 100_000,
+      monthCashbackWon: 10_000,
+    });
+    await expectLedgerAuditGreen(t.platform, tenantId);
+  });
+
   it('a delivery promotion in the policy replaces the delivery rate for orders only, in its period', async () => {
     await t.platform.policy.createPolicy(tenantId, 'usr_test', {
       name: '배달 지역화폐 할인',

@@ -70,12 +70,15 @@ export function quoteCashback(
 /**
  * How much of a payment's eligible spending uses up the member's monthly allowance: all of it when
  * the budget paid the cashback the rules asked for, the paid share of it (rounded down) when the
- * pots paid part, none when they paid nothing.
+ * pots paid part, none when they paid nothing, and none when the rules gave nothing for it (a
+ * delivery order at the channel's 0% rate): spending that earned nothing never costs the member
+ * cashback elsewhere that month. It still counts as the month's local spending.
  */
 export function eligibleWonEarned(
   quote: Pick<CashbackQuote, 'eligibleWon' | 'cashbackWon'>,
   drawnWon: number,
 ): number {
+  if (quote.cashbackWon <= 0) return 0;
   if (drawnWon >= quote.cashbackWon) return quote.eligibleWon;
   return Number((BigInt(quote.eligibleWon) * BigInt(Math.max(0, drawnWon))) / BigInt(quote.cashbackWon));
 }

@@ -21,7 +21,7 @@ export const WalletSchema = Type.Object({
     chargeCapWon: Type.Integer(),
     eligibleSpendWon: Type.Integer({
       description:
-        'spending this month that used up the cashback allowance (up to eligibleCapWon): spending whose cashback an empty or short budget did not pay is left out, so it is earned on once the city tops the budget up',
+        'spending this month that used up the cashback allowance (up to eligibleCapWon): spending whose cashback an empty or short budget did not pay is left out, so it is earned on once the city tops the budget up, and so is spending the rules gave nothing for (a delivery order at the channel’s 0% rate)',
     }),
     eligibleCapWon: Type.Integer(),
     cashbackWon: Type.Integer(),
