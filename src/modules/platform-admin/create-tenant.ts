@@ -2,9 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { DomainError, invalidInput } from '../../errors.js';
 import type { OperatorRole } from '../../http/auth.js';
 import type { Platform } from '../../platform.js';
-import { installPreset, type PresetName } from '../../presets/catalog.js';
-import { SerialByKey } from '../../serial-by-key.js';
+import { installPreset, PRESET_NAMES, type PresetName } from '../../presets/catalog.js';
+import { normalizePhone } from '../members/phone.js';
 import type { Tenant } from '../tenants/tenant-service.js';
+import {
+  type CreationAttempt,
+  type CreationRecord,
+  claimCreation,
+  completeCreation,
+  findCreation,
+  recordCreation,
+  releaseCreation,
+} from './tenant-creations.js';
 
 const ALL_OPERATOR_ROLES: OperatorRole[] = ['policy_admin', 'merchant_reviewer', 'auditor'];
 /** Each tenant is its own namespace of phones, so every city's first operator can have this one. */
@@ -17,6 +26,11 @@ export interface NewTenantInput {
   timeZone: string;
   preset: PresetName;
   operatorPhone?: string;
+}
+
+/** A request checked in full, before anything is written: the operator's phone as members store it. */
+interface CreationRequest extends NewTenantInput {
+  operatorPhone: string;
 }
 
 export interface CreatedTenant {
@@ -54,87 +68,136 @@ function tenantExists(tenantId: string): DomainError {
 }
 
 /**
- * A new city: the tenant row, its preset (rules, reference data, system accounts, budget) and a first
- * operator with every role and a generated password. Each step is idempotent, and the preset is
- * recorded on the tenant only once installed, so a request that failed half-way can be sent again;
- * a tenant whose preset is recorded is taken.
+ * Every input the creation needs, refused (400) before anything is written. The first operator's
+ * phone passes the members' own rule (`normalizePhone`, which their sign-up applies); the rest of
+ * that sign-up (name, birth date, district, password) is the platform's own constants and the preset's.
  */
-export async function createTenant(platform: Platform, input: NewTenantInput): Promise<CreatedTenant> {
+function checkedRequest(input: NewTenantInput): CreationRequest {
   if (!isTimeZone(input.timeZone))
     throw invalidInput(`timeZone ${input.timeZone} is not an IANA time zone`, '시간대가 올바르지 않습니다');
   checkCityName('nameKo', input.nameKo);
   checkCityName('nameEn', input.nameEn);
-  // Two creations of one id at once would both find the row without a preset and install theirs over
-  // each other: in this process they run one after the other (the later finds the city taken).
-  return creationsOf(platform).run(input.tenantId, () => createOnce(platform, input));
+  if (!(PRESET_NAMES as readonly string[]).includes(input.preset))
+    throw invalidInput(
+      `preset must be one of ${PRESET_NAMES.join(', ')}`,
+      `프리셋은 ${PRESET_NAMES.join(', ')} 중 하나여야 합니다`,
+    );
+  const operatorPhone = normalizePhone(input.operatorPhone ?? FIRST_OPERATOR_PHONE_DEFAULT);
+  if (!operatorPhone)
+    throw invalidInput(
+      'operatorPhone must be a Korean mobile number like 010-1234-5678',
+      '운영자 휴대전화 번호 형식이 올바르지 않습니다',
+    );
+  return { ...input, operatorPhone };
 }
 
-/** Creations in flight, per platform (the administrator's routes are served by the home app). */
-const creations = new WeakMap<Platform, SerialByKey>();
-
-function creationsOf(platform: Platform): SerialByKey {
-  let serial = creations.get(platform);
-  if (!serial) {
-    serial = new SerialByKey();
-    creations.set(platform, serial);
+/**
+ * A new city: the tenant row, its preset (rules, reference data, system accounts, budget) and a first
+ * operator with every role and a generated password, all or nothing as traffic sees it. One
+ * transaction cannot hold it all: the preset's installers and the members' sign-up commit their own
+ * (they take no transaction handle). So the tenant row is written not live, with the request it
+ * answers and the attempt at work, and made live in the transaction that records its preset: until
+ * then no request, job or listing reaches it. Only the same request sent again finishes a creation
+ * that failed half-way (each step is idempotent); any other, or one sent while an attempt is at work,
+ * is told the id is taken.
+ */
+export async function createTenant(platform: Platform, input: NewTenantInput): Promise<CreatedTenant> {
+  const request = checkedRequest(input);
+  const attempt = await beginCreation(platform, request);
+  try {
+    return await completeCity(platform, request, attempt);
+  } catch (error) {
+    // Unreleased (the database gone too), the attempt holds the city only until its bound.
+    await releaseCreation(platform.db, attempt).catch(() => undefined);
+    throw error;
   }
-  return serial;
 }
 
-async function createOnce(platform: Platform, input: NewTenantInput): Promise<CreatedTenant> {
-  const fresh = await platform.tenants.create({
-    id: input.tenantId,
-    name: input.nameKo,
-    nameEn: input.nameEn,
-    currencyCode: 'KRW',
-    timeZone: input.timeZone,
+async function beginCreation(platform: Platform, request: CreationRequest): Promise<CreationAttempt> {
+  const now = platform.clock.now();
+  const fresh = await platform.db.transaction(async (tx) => {
+    const tenant = {
+      id: request.tenantId,
+      name: request.nameKo,
+      nameEn: request.nameEn,
+      currencyCode: 'KRW',
+      timeZone: request.timeZone,
+    };
+    if (!(await platform.tenants.create(tenant, { live: false, tx }))) return null;
+    return recordCreation(tx, request, now);
   });
-  if (!fresh) {
-    // Only the same request may finish a creation that failed half-way; any other finds the id taken.
-    const existing = await platform.tenants.get(input.tenantId);
-    if (
-      !existing ||
-      existing.preset ||
-      existing.name !== input.nameKo ||
-      (existing.nameEn ?? null) !== input.nameEn ||
-      existing.timeZone !== input.timeZone
-    )
-      throw tenantExists(input.tenantId);
-  }
-  await installPreset(platform, input.tenantId, input.preset);
-  const firstOperator = await registerFirstOperator(platform, input.tenantId, input.operatorPhone);
-  await platform.tenants.markPresetInstalled(input.tenantId, input.preset);
-  const tenant = await platform.tenants.get(input.tenantId);
-  if (!tenant) throw new Error(`tenant ${input.tenantId} vanished while being created`);
+  if (fresh) return fresh;
+  const [existing, creation] = await Promise.all([
+    platform.tenants.get(request.tenantId),
+    findCreation(platform.db, request.tenantId),
+  ]);
+  // A city `serve` seeded has no creation record; a created one's is complete.
+  if (!existing || !creation || creation.completed || !sameRequest(existing, creation, request))
+    throw tenantExists(request.tenantId);
+  const attempt = await claimCreation(platform.db, request.tenantId, now);
+  if (!attempt) throw tenantExists(request.tenantId);
+  return attempt;
+}
+
+function sameRequest(tenant: Tenant, creation: CreationRecord, request: CreationRequest): boolean {
+  return (
+    tenant.name === request.nameKo &&
+    (tenant.nameEn ?? null) === request.nameEn &&
+    tenant.timeZone === request.timeZone &&
+    creation.preset === request.preset &&
+    creation.operatorPhone === request.operatorPhone
+  );
+}
+
+async function completeCity(
+  platform: Platform,
+  request: CreationRequest,
+  attempt: CreationAttempt,
+): Promise<CreatedTenant> {
+  await installPreset(platform, request.tenantId, request.preset);
+  const firstOperator = await registerFirstOperator(platform, request.tenantId, request.operatorPhone);
+  await platform.db.transaction(async (tx) => {
+    // An attempt that outlived its bound may have been taken over: the later one finishes the city.
+    if (!(await completeCreation(tx, attempt, platform.clock.now()))) throw tenantExists(request.tenantId);
+    await platform.tenants.markPresetInstalled(request.tenantId, request.preset, tx);
+  });
+  const tenant = await platform.tenants.get(request.tenantId);
+  if (!tenant) throw new Error(`tenant ${request.tenantId} vanished while being created`);
   return { tenant, firstOperator };
 }
 
-async function registerFirstOperator(
+async function registerFirstOperator(platform: Platform, tenantId: string, phone: string) {
+  const password = randomBytes(18).toString('base64url');
+  const userId = await operatorWithPassword(platform, tenantId, phone, password);
+  await platform.members.grantOperatorRoles(tenantId, userId, ALL_OPERATOR_ROLES);
+  return { userId, phone, password, roles: ALL_OPERATOR_ROLES };
+}
+
+/**
+ * The first operator's account, with `password`. An attempt that failed after the sign-up left the
+ * account; its password was never shown (the city never went live, so no one signed in), and this
+ * attempt's replaces it.
+ */
+async function operatorWithPassword(
   platform: Platform,
   tenantId: string,
-  rawPhone = FIRST_OPERATOR_PHONE_DEFAULT,
-) {
+  phone: string,
+  password: string,
+): Promise<string> {
+  const existing = await platform.members.findByPhone(tenantId, phone);
+  if (existing) {
+    await platform.members.replacePassword(tenantId, existing.id, password);
+    return existing.id;
+  }
   const [district] = await platform.reference.listDistricts(tenantId);
   if (!district) throw new Error(`preset of ${tenantId} left no district for its first operator`);
-  const password = randomBytes(18).toString('base64url');
-  const existing = await platform.members.findByPhone(tenantId, rawPhone);
-  // A retried creation cannot show the first password again: the earlier operator keeps it.
-  if (existing) throw tenantExists(tenantId);
-  const operator = await platform.members
-    .signUp(tenantId, {
-      phone: rawPhone,
-      password,
-      name: '운영자',
-      birthDate: '1980-01-01',
-      district: district.code,
-      dong: district.nameKo,
-    })
-    .catch((error: unknown) => {
-      // Another instance created the same city's first operator meanwhile: the city is taken.
-      if (error instanceof DomainError && error.code === 'PHONE_ALREADY_REGISTERED')
-        throw tenantExists(tenantId);
-      throw error;
-    });
-  await platform.members.grantOperatorRoles(tenantId, operator.id, ALL_OPERATOR_ROLES);
-  return { userId: operator.id, phone: operator.phone, password, roles: ALL_OPERATOR_ROLES };
+  const operator = await platform.members.signUp(tenantId, {
+    phone,
+    password,
+    name: '운영자',
+    birthDate: '1980-01-01',
+    district: district.code,
+    dong: district.nameKo,
+  });
+  return operator.id;
 }

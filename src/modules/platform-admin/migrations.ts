@@ -28,4 +28,22 @@ export const platformAdminMigrations: Migration[] = [
       );
       create index platform_sessions_by_admin on platform_sessions (admin_id);`,
   },
+  {
+    version: 1401,
+    name: 'tenant creations: what was asked, and the attempt running',
+    sql: `
+      -- One row per city a platform administrator created or is creating, written with the (not yet
+      -- live) tenant row: only the same request may finish a creation that failed half-way.
+      create table tenant_creations (
+        tenant_id text primary key,
+        preset text not null,
+        operator_phone text not null,
+        requested_at timestamptz not null,
+        -- The attempt at work and until when it may be; null when none is (the last one failed).
+        attempt_id text,
+        attempt_until timestamptz,
+        completed_at timestamptz,
+        check ((attempt_id is null) = (attempt_until is null))
+      );`,
+  },
 ];

@@ -19,7 +19,7 @@ const TenantSchema = Type.Object({
   timeZone: Type.String(),
   currencyCode: Type.String(),
   preset: Type.Union([Type.String(), Type.Null()], {
-    description: 'null: seeded by `serve`, or not fully installed',
+    description: 'null: seeded by `serve` (a city being created is not listed until it is complete)',
   }),
   cluster: Type.Optional(
     Type.String({ description: 'the database cluster holding the city (deployments with HANBAT_CLUSTERS)' }),

@@ -22,4 +22,12 @@ export const tenantMigrations: Migration[] = [
       alter table tenants add column if not exists name_en text;
       alter table tenants add column if not exists preset text;`,
   },
+  {
+    // A city a platform administrator is creating is written in several transactions (its preset's
+    // installers and its first operator's sign-up each commit their own): until the last one it is
+    // not live, and no request, job or listing sees it.
+    version: 102,
+    name: 'tenants: live once created in full',
+    sql: 'alter table tenants add column live boolean not null default true;',
+  },
 ];
