@@ -92,28 +92,36 @@ describe.skipIf(!browserFound && !browserRequired)('the mall and delivery in a r
     return (await apiCall(server.url, citizenToken, 'GET', '/v1/me/wallet')).body.cashWon as number;
   }
 
-  /**
-   * Orders from 한밭 커피 for delivery. The cart cannot know the shop's fee, so the confirm names it
-   * beside the items instead of showing the items' sum as the total; the order shows the total held.
-   */
-  async function orderFromCafe(
-    citizen: Page,
-    productName: string,
-    quantity: number,
-    amounts: { itemsText: string; heldText: string },
-  ) {
+  /** Puts `quantity` of a 한밭 커피 dish in the cart, on the citizen's phone. */
+  async function addFromCafe(citizen: Page, productName: string, quantity: number) {
     await citizen.goto('/wallet/shop?channel=delivery');
     await citizen.getByRole('link', { name: new RegExp(productName) }).click();
     await citizen.getByLabel('수량').fill(String(quantity));
     await citizen.getByRole('button', { name: '장바구니에 담기' }).click();
     await citizen.getByText('장바구니에 담았습니다.').waitFor();
+  }
+
+  /**
+   * Orders from 한밭 커피 for delivery. The cart reads the shop's delivery terms, so the confirm shows
+   * the fee and the exact total the checkout holds, and the order shows that same total.
+   */
+  async function orderFromCafe(
+    citizen: Page,
+    productName: string,
+    quantity: number,
+    amounts: { itemsText: string; feeText: string; heldText: string },
+  ) {
+    await addFromCafe(citizen, productName, quantity);
     await citizen.goto('/wallet/shop/cart');
+    await citizen.getByText(`배달비 ${amounts.feeText} · 최소 주문 10,000원`).waitFor();
     await citizen.getByLabel('배달받을 동').fill('둔산동');
     await citizen.getByRole('button', { name: '주문하기' }).click();
     const sheet = citizen.getByRole('dialog');
-    await sheet.getByText('가게가 정한 배달비 (배달 주문 1건마다)').waitFor();
-    await sheet.getByText(`${amounts.itemsText} + 배달비`, { exact: true }).waitFor();
-    await confirmWithPin(sheet, `${amounts.itemsText} + 배달비 주문`);
+    await sheet.getByText(amounts.itemsText, { exact: true }).waitFor();
+    await sheet.getByText(amounts.feeText, { exact: true }).waitFor();
+    await sheet.getByText(amounts.heldText, { exact: true }).waitFor();
+    await expect(sheet.getByText('+ 배달비').count()).resolves.toBe(0);
+    await confirmWithPin(sheet, `${amounts.heldText} 주문`);
     await citizen.getByRole('heading', { level: 1, name: '주문 내역' }).waitFor();
     await citizen.locator('.order-summary').first().getByText(amounts.heldText, { exact: true }).waitFor();
   }
@@ -129,7 +137,11 @@ describe.skipIf(!browserFound && !browserRequired)('the mall and delivery in a r
       await citizen.getByRole('link', { name: /아메리카노/ }).waitFor();
       await expectAccessible(citizen, 'shop home (delivery)');
       // 3,500원 × 3 and the cafe's 1,500원 delivery fee.
-      await orderFromCafe(citizen, '아메리카노', 3, { itemsText: '10,500원', heldText: '12,000원' });
+      await orderFromCafe(citizen, '아메리카노', 3, {
+        itemsText: '10,500원',
+        feeText: '1,500원',
+        heldText: '12,000원',
+      });
       await citizen.getByText('실시간으로 상태가 바뀝니다').waitFor();
       await eventually(() => citizen.getByTestId('order-status').first().textContent()).toBe('접수 대기');
 
@@ -179,12 +191,39 @@ describe.skipIf(!browserFound && !browserRequired)('the mall and delivery in a r
       await restaurant.goto('/merchant/orders');
       await restaurant.getByText('실시간 연결됨').waitFor();
       const citizen = await person('citizen', PHONE);
-      await orderFromCafe(citizen, '클럽 샌드위치', 2, { itemsText: '15,000원', heldText: '16,500원' });
+      // 7,500원 × 2 and the cafe's 1,500원 delivery fee.
+      await orderFromCafe(citizen, '클럽 샌드위치', 2, {
+        itemsText: '15,000원',
+        feeText: '1,500원',
+        heldText: '16,500원',
+      });
       expect(await cashWon()).toBeLessThan(before);
       await restaurant.getByText('새 배달 주문이 들어왔습니다!').waitFor();
       await restaurant.getByRole('button', { name: '거절', exact: true }).first().click();
       await eventually(() => citizen.getByTestId('order-status').first().textContent()).toBe('거절됨');
       await eventually(() => cashWon()).toBe(before);
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+
+  it(
+    'a delivery order below the shop minimum is not offered checkout until enough is added',
+    async () => {
+      const citizen = await person('citizen', PHONE);
+      // One 3,500원 아메리카노 against the cafe's 10,000원 minimum.
+      await addFromCafe(citizen, '아메리카노', 1);
+      await citizen.goto('/wallet/shop/cart');
+      await citizen
+        .getByText('이 가게의 최소 주문 금액은 10,000원입니다. 6,500원어치를 더 담아야 주문할 수 있습니다.')
+        .waitFor();
+      const checkout = citizen.getByRole('button', { name: '주문하기' });
+      await eventually(() => checkout.isDisabled()).toBe(true);
+      await expectAccessible(citizen, 'cart below the minimum order');
+      await addFromCafe(citizen, '아메리카노', 2);
+      await citizen.goto('/wallet/shop/cart');
+      await citizen.getByText('묶어 둘 금액: 12,000원').waitFor();
+      await eventually(() => checkout.isDisabled()).toBe(false);
+      await expect(citizen.getByText('최소 주문 금액은').count()).resolves.toBe(0);
     },
     JOURNEY_TIMEOUT_MS,
   );

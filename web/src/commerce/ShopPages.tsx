@@ -2,7 +2,7 @@ import { type FormEvent, useRef, useState } from 'react';
 import { Link, Route, Routes, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api, call, pinHeader } from '../api/client.js';
 import { IdempotencyKeys, sendIdempotent } from '../api/idempotency.js';
-import { useApi } from '../api/use-api.js';
+import { type Loadable, useApi } from '../api/use-api.js';
 import { useSubmit } from '../api/use-submit.js';
 import { NotFound } from '../app/NotFoundPage.js';
 import { useLanguage } from '../i18n/i18n.js';
@@ -13,10 +13,19 @@ import { useFormat } from '../ui/format-hooks.js';
 import { Loaded } from '../ui/Loaded.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
 import { Badge, DataName, Page } from '../ui/Page.js';
-import { type CartLine, checkoutWon, groupByMerchant, lineWon, useCart } from './cart.js';
+import {
+  type CartGroup,
+  type CartLine,
+  checkoutWon,
+  groupByMerchant,
+  lineWon,
+  shortOfMinimumWon,
+  useCart,
+} from './cart.js';
 import './commerce.css';
 import { cappedQuantity, LINE_QUANTITY_MAX, quantityLimit } from './quantity.js';
-import type { Channel, Order, OrderStatus, Product } from './types.js';
+import type { Channel, DeliveryTerms, Order, OrderStatus, Product } from './types.js';
+import { DELIVERY_NOT_OFFERED, useDeliveryTerms } from './use-delivery-terms.js';
 import { useOrderEvents } from './use-order-events.js';
 
 const PAGE_SIZE = 40;
@@ -305,6 +314,33 @@ interface Checkout {
   pin: string | null;
 }
 
+/** Why the server would refuse a delivery shop's order, as far as its terms tell; null when it would not. */
+type DeliveryRefusal =
+  | { kind: 'notOffered' }
+  | { kind: 'belowMinimum'; minimumOrderWon: number; shortWon: number };
+
+function deliveryRefusal(group: CartGroup, terms: Loadable<DeliveryTerms>): DeliveryRefusal | null {
+  if (group.channel !== 'delivery') return null;
+  if (terms.status === 'failed')
+    return terms.error.code === DELIVERY_NOT_OFFERED ? { kind: 'notOffered' } : null;
+  if (terms.status !== 'ready') return null;
+  const shortWon = shortOfMinimumWon(group.lines, terms.data.minimumOrderWon);
+  return shortWon > 0
+    ? { kind: 'belowMinimum', minimumOrderWon: terms.data.minimumOrderWon, shortWon }
+    : null;
+}
+
+/** Each delivering shop's fee as far as it is known: a shop whose terms have not answered is left out. */
+function knownFeesWon(groups: CartGroup[], termsOf: (merchantId: string) => Loadable<DeliveryTerms>) {
+  const fees = new Map<string, number>();
+  for (const group of groups) {
+    const terms = termsOf(group.merchantId);
+    if (group.channel === 'delivery' && terms.status === 'ready')
+      fees.set(group.merchantId, terms.data.deliveryFeeWon);
+  }
+  return fees;
+}
+
 function CartPage() {
   const { t } = useLanguage();
   const format = useFormat();
@@ -315,12 +351,18 @@ function CartPage() {
   const [showErrors, setShowErrors] = useState(false);
   const keys = useRef(new IdempotencyKeys());
   const groups = groupByMerchant(lines);
-  const { itemsWon, deliveryOrders } = checkoutWon(lines);
+  const termsOf = useDeliveryTerms(
+    groups.filter((group) => group.channel === 'delivery').map((group) => group.merchantId),
+  );
+  const feesWon = knownFeesWon(groups, termsOf);
+  const { itemsWon, deliveryOrders, heldWon } = checkoutWon(lines, feesWon);
   const hasDelivery = deliveryOrders > 0;
-  // The fee is the shop's and only the server knows it: the total never reads as less than is held.
-  const heldText = hasDelivery
-    ? t('commerce.cart.plusFee', { amount: format.won(itemsWon) })
-    : format.won(itemsWon);
+  // Until every delivering shop's fee is known, the items are shown with the fee beside them: the
+  // total never reads as less than is held.
+  const heldText =
+    heldWon === null ? t('commerce.cart.plusFee', { amount: format.won(itemsWon) }) : format.won(heldWon);
+  const refused = groups.some((group) => deliveryRefusal(group, termsOf(group.merchantId)) !== null);
+  const numbered = groups.length > 1;
   const dongError = hasDelivery && !dong.trim() ? t('commerce.cart.dongRequired') : null;
   const checkout = useSubmit(({ pin, ...input }: Checkout) =>
     sendIdempotent(keys.current, input, (idempotencyKey) =>
@@ -353,6 +395,14 @@ function CartPage() {
       navigate('/wallet/shop/orders', { state: { placedCount: placed.orders.length } });
     }
   };
+  const feeLines = groups.flatMap((group, index) => {
+    if (group.channel !== 'delivery') return [];
+    const feeWon = feesWon.get(group.merchantId);
+    return {
+      label: numbered ? t('commerce.cart.confirmFeeOfShop', { n: index + 1 }) : t('commerce.cart.confirmFee'),
+      value: feeWon === undefined ? t('commerce.cart.confirmFeeUnknown') : format.won(feeWon),
+    };
+  });
   return (
     <Page title={t('commerce.cart.title')} actions={<ShopLinks />}>
       {lines.length === 0 ? (
@@ -364,31 +414,18 @@ function CartPage() {
           onSubmit={(event) => {
             event.preventDefault();
             setShowErrors(true);
-            if (!dongError) setConfirming(true);
+            if (!dongError && !refused) setConfirming(true);
           }}
         >
           <p className="muted">{t('commerce.cart.note')}</p>
-          {groups.map((group) => (
-            <section
+          {groups.map((group, index) => (
+            <CartGroupSection
               key={group.key}
-              className="cart-group"
-              aria-label={t(`commerce.channel.${group.channel}`)}
-            >
-              <h2>
-                <Badge tone="info">{t(`commerce.channel.${group.channel}`)}</Badge>
-              </h2>
-              <ul className="cart-lines">
-                {group.lines.map((line) => (
-                  <li key={`${line.productId}:${line.optionIds.join(',')}`}>
-                    <DataName>{line.name}</DataName> × {line.quantity}
-                    <span className="amount">{format.won(lineWon(line))}</span>
-                    <Button variant="ghost" onClick={() => remove(line)}>
-                      {t('commerce.cart.remove')}
-                    </Button>
-                  </li>
-                ))}
-              </ul>
-            </section>
+              group={group}
+              number={numbered ? index + 1 : null}
+              terms={termsOf(group.merchantId)}
+              onRemove={remove}
+            />
           ))}
           {hasDelivery && (
             <TextField
@@ -402,27 +439,28 @@ function CartPage() {
           <p className="amount amount-large">
             {t('commerce.cart.subtotal')}: {format.won(itemsWon)}
           </p>
-          {hasDelivery && <p className="muted">{t('commerce.cart.feeNote')}</p>}
+          {hasDelivery &&
+            (heldWon === null ? (
+              <p className="muted">{t('commerce.cart.feeNote')}</p>
+            ) : (
+              <p className="amount amount-large">
+                {t('commerce.cart.confirmTotal')}: {format.won(heldWon)}
+              </p>
+            ))}
           {checkout.status === 'failed' && !confirming && <ErrorNotice error={checkout.error} />}
-          <Button type="submit" wide>
+          {refused && <Notice tone="warning">{t('commerce.cart.blocked')}</Notice>}
+          <Button type="submit" wide disabled={refused}>
             {t('commerce.cart.checkout')}
           </Button>
         </form>
       )}
-      {confirming && (
+      {confirming && !refused && (
         <ConfirmSheet
           title={t('commerce.cart.confirmTitle')}
           lines={[
             { label: t('commerce.cart.confirmShops'), value: format.number(groups.length) },
             { label: t('commerce.cart.confirmItems'), value: format.won(itemsWon) },
-            ...(hasDelivery
-              ? [
-                  {
-                    label: t('commerce.cart.confirmFee'),
-                    value: t('commerce.cart.confirmFeeValue', { count: deliveryOrders }),
-                  },
-                ]
-              : []),
+            ...feeLines,
             { label: t('commerce.cart.confirmTotal'), value: heldText, emphasis: true },
             { label: t('commerce.cart.confirmFrom'), value: t('commerce.cart.confirmFromValue') },
           ]}
@@ -436,6 +474,60 @@ function CartPage() {
         />
       )}
     </Page>
+  );
+}
+
+/** One shop's lines in the cart; a delivering shop's fee and minimum order once its terms answer. */
+function CartGroupSection({
+  group,
+  number,
+  terms,
+  onRemove,
+}: {
+  group: CartGroup;
+  /** The shop's place in the cart, which the confirm's fee lines name; null when it is the only shop. */
+  number: number | null;
+  terms: Loadable<DeliveryTerms>;
+  onRemove: (line: CartLine) => void;
+}) {
+  const { t } = useLanguage();
+  const format = useFormat();
+  const refusal = deliveryRefusal(group, terms);
+  return (
+    <section className="cart-group" aria-label={t(`commerce.channel.${group.channel}`)}>
+      <h2>
+        <Badge tone="info">{t(`commerce.channel.${group.channel}`)}</Badge>
+        {number !== null && ` ${t('commerce.cart.shop', { n: number })}`}
+      </h2>
+      <ul className="cart-lines">
+        {group.lines.map((line) => (
+          <li key={`${line.productId}:${line.optionIds.join(',')}`}>
+            <DataName>{line.name}</DataName> × {line.quantity}
+            <span className="amount">{format.won(lineWon(line))}</span>
+            <Button variant="ghost" onClick={() => onRemove(line)}>
+              {t('commerce.cart.remove')}
+            </Button>
+          </li>
+        ))}
+      </ul>
+      {group.channel === 'delivery' && terms.status === 'ready' && (
+        <p className="muted">
+          {t('commerce.cart.deliveryTerms', {
+            fee: format.won(terms.data.deliveryFeeWon),
+            minimum: format.won(terms.data.minimumOrderWon),
+          })}
+        </p>
+      )}
+      {refusal?.kind === 'belowMinimum' && (
+        <Notice tone="warning">
+          {t('commerce.cart.belowMinimum', {
+            minimum: format.won(refusal.minimumOrderWon),
+            short: format.won(refusal.shortWon),
+          })}
+        </Notice>
+      )}
+      {refusal?.kind === 'notOffered' && <Notice tone="warning">{t('commerce.cart.notOffered')}</Notice>}
+    </section>
   );
 }
 

@@ -62,14 +62,20 @@ export function useCart() {
   return { lines, add, remove, clear };
 }
 
+/** The lines of one shop and channel: checkout makes one order of them. */
+export interface CartGroup {
+  key: string;
+  merchantId: string;
+  channel: Channel;
+  lines: CartLine[];
+}
+
 /** The cart's lines by shop: checkout makes one order per shop and channel. */
-export function groupByMerchant(
-  lines: CartLine[],
-): Array<{ key: string; channel: Channel; lines: CartLine[] }> {
-  const groups = new Map<string, { key: string; channel: Channel; lines: CartLine[] }>();
+export function groupByMerchant(lines: CartLine[]): CartGroup[] {
+  const groups = new Map<string, CartGroup>();
   for (const line of lines) {
     const key = `${line.merchantId}:${line.channel}`;
-    const group = groups.get(key) ?? { key, channel: line.channel, lines: [] };
+    const group = groups.get(key) ?? { key, merchantId: line.merchantId, channel: line.channel, lines: [] };
     group.lines.push(line);
     groups.set(key, group);
   }
@@ -78,13 +84,30 @@ export function groupByMerchant(
 
 export const lineWon = (line: CartLine) => line.unitPriceWon * line.quantity;
 
+export const itemsWonOf = (lines: CartLine[]) => lines.reduce((sum, line) => sum + lineWon(line), 0);
+
+/** How far a shop's items fall short of its minimum order (0 when they reach it): the server refuses less. */
+export const shortOfMinimumWon = (lines: CartLine[], minimumOrderWon: number) =>
+  Math.max(0, minimumOrderWon - itemsWonOf(lines));
+
+/** The delivery fees the cart has learned, by merchant id; a delivering shop missing from it has a fee not yet known. */
+export type DeliveryFeesWon = ReadonlyMap<string, number>;
+
 /**
- * What a checkout will hold, as far as the cart knows: the items, plus one delivery fee per delivery
- * order. The fee is the shop's, decided by the server at checkout; the cart only knows it is added.
+ * What a checkout will hold: the items, plus one delivery fee per delivering shop. `heldWon` is that
+ * sum once every delivering shop's fee is known and null before, so that no total reads as less
+ * than is held.
  */
-export function checkoutWon(lines: CartLine[]): { itemsWon: number; deliveryOrders: number } {
-  return {
-    itemsWon: lines.reduce((sum, line) => sum + lineWon(line), 0),
-    deliveryOrders: groupByMerchant(lines).filter((group) => group.channel === 'delivery').length,
-  };
+export function checkoutWon(
+  lines: CartLine[],
+  feesWon: DeliveryFeesWon,
+): { itemsWon: number; deliveryOrders: number; heldWon: number | null } {
+  const itemsWon = itemsWonOf(lines);
+  const fees = groupByMerchant(lines)
+    .filter((group) => group.channel === 'delivery')
+    .map((group) => feesWon.get(group.merchantId));
+  const heldWon = fees.every((fee): fee is number => fee !== undefined)
+    ? fees.reduce((sum, fee) => sum + fee, itemsWon)
+    : null;
+  return { itemsWon, deliveryOrders: fees.length, heldWon };
 }

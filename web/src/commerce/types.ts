@@ -6,3 +6,4 @@ export type MerchantOrder = OkResponse<'/v1/merchant/orders', 'get'>['items'][nu
 export type Category = OkResponse<'/v1/shop/categories', 'get'>['items'][number];
 export type Channel = Product['channel'];
 export type OrderStatus = Order['status'];
+export type DeliveryTerms = OkResponse<'/v1/shop/merchants/{merchantId}/delivery-terms', 'get'>;
