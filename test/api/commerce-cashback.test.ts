@@ -162,6 +162,28 @@ describe.each(databaseKinds())('order cashback by the cashback policy on %s', (k
     await expectLedgerAuditGreen(t.platform, tenantId);
   });
 
+  it("shows the shop the cashback its own rules gave on an order, never a welfare recipient's extra", async () => {
+    const apples = await listApples(30_000);
+    const buyer = await citizen(100_000);
+    const memberId = (await buyer.get('/v1/me')).body.memberId as string;
+    await t.platform.members.setWelfareRecipient(tenantId, 'usr_operator_test', memberId, true);
+    const orderId = await order(buyer, apples, 1);
+    const shipped = await ship(orderId);
+    expect(shipped.status).toBe(200);
+    // Mall 5% + market 3% = ₩2,400 the shop's rules give; the member earns 5% more as a welfare recipient.
+    expect(shipped.body.cashbackWon).toBe(2_400);
+    const queue = (await market.get('/v1/merchant/orders')).body.items as Array<{
+      orderId: string;
+      cashbackWon: number;
+    }>;
+    expect(queue.find((item) => item.orderId === orderId)?.cashbackWon).toBe(2_400);
+    expect(JSON.stringify(shipped.body)).not.toContain('shopCashbackWon');
+    const own = await buyer.get(`/v1/me/orders/${orderId}`);
+    expect(own.body.cashbackWon).toBe(3_900);
+    expect(JSON.stringify(own.body)).not.toContain('shopCashbackWon');
+    expect(await wallet(buyer)).toMatchObject({ cashbackWon: 3_900, monthCashbackWon: 3_900 });
+  });
+
   it('a delivery order at the channel’s 0% rate uses none of the cashback allowance', async () => {
     const terms = await cafe.request('PUT', '/v1/merchant/delivery-terms', {
       areas: ['둔산동'],

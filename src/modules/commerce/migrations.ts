@@ -109,4 +109,10 @@ export const commerceMigrations: Migration[] = [
     sql: `alter table commerce_orders add column unearned_eligible_won bigint not null default 0
             check (unearned_eligible_won >= 0);`,
   },
+  {
+    version: 1606,
+    name: "commerce: the cashback a shop is shown of a captured order, without the customer's own extras",
+    // Null on orders captured before: they are shown as they always were.
+    sql: 'alter table commerce_orders add column shop_cashback_won bigint check (shop_cashback_won >= 0);',
+  },
 ];

@@ -14,6 +14,7 @@ import { type MemberService, memberAccountIds } from '../members/member-service.
 import type { MerchantService } from '../merchants/merchant-service.js';
 import { cashbackOutcomeOf } from '../payments/payment-records.js';
 import { isSelfDealing, selfDealingQuote, selfDealingRuleAt } from '../payments/self-dealing.js';
+import { memberFlagCodes, shopCashback } from '../payments/shop-view.js';
 import { eligibleWonEarned } from '../policy/cashback.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { CashbackQuote } from '../policy/types.js';
@@ -62,6 +63,7 @@ interface OrderRow {
   held_won: number;
   paid_from: PaidFrom;
   cashback_won: number;
+  shop_cashback_won: number | null;
   cashback_draws: Array<{ accountId: string; amountWon: number }>;
   eligible_won: number;
   unearned_eligible_won: number;
@@ -389,11 +391,13 @@ export class OrderService {
     const usage = await lockMonthlyUsage(tx, tenantId, order.member_id, month);
     const quote = await this.quoteOrder(tx, tenantId, order, allowanceSpentWon(usage), now);
     const unearnedOf = (draw: CashbackDraw) => quote.eligibleWon - eligibleWonEarned(quote, draw.drawnWon);
+    const aboutMember = memberFlagCodes(await this.deps.policy.cashbackPolicyAt(tenantId, now, tx));
     const planned = await this.planDraw(tx, tenantId, now, quote.cashbackWon);
     const record = (draw: CashbackDraw) => ({
       trackingNumber,
       capture: {
         cashbackWon: draw.drawnWon,
+        shopCashbackWon: shopCashback(cashbackOutcomeOf(quote, draw), aboutMember).amountWon,
         draws: draw.postings,
         eligibleWon: quote.eligibleWon,
         unearnedWon: unearnedOf(draw),
@@ -725,7 +729,8 @@ export class OrderService {
          tracking_number = coalesce($6, tracking_number), updated_at = $7,
          captured_at = coalesce($8, captured_at), cashback_won = coalesce($9, cashback_won),
          cashback_draws = coalesce($10, cashback_draws), eligible_won = coalesce($11, eligible_won),
-         usage_month = coalesce($12, usage_month), unearned_eligible_won = coalesce($13, unearned_eligible_won)
+         usage_month = coalesce($12, usage_month), unearned_eligible_won = coalesce($13, unearned_eligible_won),
+         shop_cashback_won = coalesce($14, shop_cashback_won)
        where tenant_id = $1 and id = $2 returning *`,
       [
         tenantId,
@@ -741,6 +746,7 @@ export class OrderService {
         capture?.eligibleWon ?? null,
         capture?.month ?? null,
         capture?.unearnedWon ?? null,
+        capture?.shopCashbackWon ?? null,
       ],
     );
     if (!row) throw new Error(`order ${orderId} vanished while locked`);
@@ -905,6 +911,8 @@ export class OrderService {
 /** What a capture earned, kept on the order so a return gives back exactly that. */
 interface CaptureRecord {
   cashbackWon: number;
+  /** What the shop is shown of it (`Order.shopCashbackWon`). */
+  shopCashbackWon: number;
   /** Negative postings on the pot accounts that paid it. */
   draws: Array<{ accountId: string; amountWon: number }>;
   /** The eligible spending of the month, and in which month. */
@@ -1000,6 +1008,7 @@ function toOrder(row: OrderRow): Order {
     heldWon: row.held_won,
     paidFrom: row.paid_from,
     cashbackWon: row.cashback_won,
+    shopCashbackWon: row.shop_cashback_won ?? row.cashback_won,
     deliveryDong: row.delivery_dong,
     trackingNumber: row.tracking_number,
     reason: row.reason,

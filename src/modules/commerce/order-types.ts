@@ -61,6 +61,11 @@ export interface Order {
   heldWon: number;
   paidFrom: PaidFrom;
   cashbackWon: number;
+  /**
+   * What the shop is shown of `cashbackWon`: the share its own rules and the channel gave, without
+   * the customer's own extras (a welfare recipient's), as at the till (payments/shop-view.ts).
+   */
+  shopCashbackWon: number;
   deliveryDong: string | null;
   trackingNumber: string | null;
   reason: string | null;
@@ -73,4 +78,15 @@ export interface Order {
 export interface CheckoutInput {
   items: Array<{ productId: string; quantity: number; optionIds?: string[] }>;
   deliveryDong?: string;
+}
+
+/** The order as its member sees it: everything they earned (their own id is the caller's). */
+export function memberView(order: Order): Omit<Order, 'memberId' | 'shopCashbackWon'> {
+  const { memberId: _memberId, shopCashbackWon: _shown, ...view } = order;
+  return view;
+}
+
+/** The order as the shop sees it: the cashback its own rules gave, never the customer's own extras. */
+export function shopView(order: Order): Omit<Order, 'memberId' | 'shopCashbackWon'> {
+  return { ...memberView(order), cashbackWon: order.shopCashbackWon };
 }

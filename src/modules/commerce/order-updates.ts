@@ -1,6 +1,6 @@
 import { EventEmitter, on } from 'node:events';
 import { DomainError } from '../../errors.js';
-import type { Order } from './order-types.js';
+import { memberView, type Order, shopView } from './order-types.js';
 
 /** Open live streams per process; one more is refused rather than letting memory grow. */
 export const SUBSCRIBERS_MAX = 10_000;
@@ -31,9 +31,8 @@ export class OrderUpdates {
 
   publish(tenantId: string, orders: readonly Order[]): void {
     for (const order of orders) {
-      const { memberId, ...view } = order;
-      this.emitter.emit(keyOf(tenantId, 'member', memberId), view);
-      this.emitter.emit(keyOf(tenantId, 'merchant', order.merchantId), view);
+      this.emitter.emit(keyOf(tenantId, 'member', order.memberId), memberView(order));
+      this.emitter.emit(keyOf(tenantId, 'merchant', order.merchantId), shopView(order));
     }
   }
 
@@ -59,7 +58,7 @@ export class OrderUpdates {
     try {
       yield { event: 'ready', data: '{}' };
       for await (const [order] of on(merged, 'order', { signal })) {
-        const view = order as Omit<Order, 'memberId'>;
+        const view = order as ReturnType<typeof memberView>;
         const newDelivery =
           audience === 'merchant' && view.status === 'placed' && view.channel === 'delivery';
         yield {

@@ -10,7 +10,7 @@ import type { MerchantService } from '../merchants/merchant-service.js';
 import { IdempotencyHeaders, PinHeaders, paymentPinOf } from '../wallets/schemas.js';
 import { CommerceErrors } from './errors.js';
 import { IMAGE_BYTES_MAX, IMAGE_URL_PREFIX, IMAGES_PER_PRODUCT_MAX, ProductImageStore } from './images.js';
-import type { Order } from './order-types.js';
+import { memberView, type Order, shopView } from './order-types.js';
 import { STREAM_MERCHANTS_MAX } from './order-updates.js';
 import { COMMERCE_RULE_KEYS } from './rules.js';
 import {
@@ -71,8 +71,6 @@ function page<Row extends { createdAt: string }>(rows: Row[], limit: number, idO
   const last = rows.length === limit ? rows.at(-1) : undefined;
   return { items: rows, nextCursor: last ? pageCursor.encode({ at: last.createdAt, id: idOf(last) }) : null };
 }
-
-const memberView = ({ memberId: _memberId, ...order }: Order) => order;
 
 export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
   const { guards, idempotency } = platform;
@@ -635,7 +633,7 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           limit,
           pageCursor.decode(request.query.cursor),
         );
-        return page(rows.map(memberView), limit, (row) => row.orderId);
+        return page(rows.map(shopView), limit, (row) => row.orderId);
       },
     );
 
@@ -674,7 +672,7 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
             { tenantId, principalId: actorId },
             async (tx) => {
               changed = [await work(tx as never)];
-              return { statusCode: 200, body: memberView(changed[0] as Order) };
+              return { statusCode: 200, body: shopView(changed[0] as Order) };
             },
           );
           orders.updates.publish(tenantId, changed);

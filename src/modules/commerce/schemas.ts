@@ -162,7 +162,10 @@ export const OrderSchema = Type.Object({
   totalWon: Type.Integer(),
   heldWon: Type.Integer(),
   paidFrom: Type.Object({ cashbackWon: Type.Integer(), cashWon: Type.Integer() }),
-  cashbackWon: Type.Integer(),
+  cashbackWon: Type.Integer({
+    description:
+      "the cashback the captured order earned; to the shop (its queue, its steps, its live stream), what the shop's own rules and the channel gave, without the customer's own extras (a welfare recipient's), as at the till",
+  }),
   deliveryDong: Type.Union([Type.String(), Type.Null()]),
   trackingNumber: Type.Union([Type.String(), Type.Null()]),
   reason: Type.Union([Type.String(), Type.Null()]),
