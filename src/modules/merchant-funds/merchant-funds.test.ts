@@ -677,6 +677,18 @@ describe.each(databaseKinds())('every preset carries the fund, tax and giving ru
       const reused = await client.post('/v1/operator/fund-pool/fundings', { amountWon: 5 }, 'fund-1');
       expect([reused.status, reused.body.code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
       expect((await client.post('/v1/operator/fund-pool/fundings', { amountWon: -5 })).status).toBe(400);
+      // Over the per-request bound on public money (₩1조 in the preset), as a programme's budget is.
+      const limitWon = await t.platform.policy.ruleValue(
+        tenantId,
+        'public_funding_per_request_max_won',
+        t.clock.now(),
+      );
+      const over = await client.post(
+        '/v1/operator/fund-pool/fundings',
+        { amountWon: limitWon + 1 },
+        'fund-2',
+      );
+      expect([over.status, over.body.code]).toEqual([422, 'AMOUNT_OVER_LIMIT']);
       expect((await t.platform.merchantFunds.poolReport(tenantId)).fundedWon).toBe(1_000_000_000);
     }
     await expectLedgerAuditGreen(t.platform, tenantId);

@@ -164,11 +164,18 @@ export function merchantFundRoutes(platform: Platform): FastifyPluginAsyncTypebo
           summary: "Put the city's bank money into the fund pool (once per Idempotency-Key)",
           headers: IdempotencyHeaders,
           body: Type.Object({ amountWon: AmountWon }, { additionalProperties: false }),
-          response: { 201: FundPoolReportSchema, ...problemResponses(400, 401, 403, 409) },
+          response: { 201: FundPoolReportSchema, ...problemResponses(400, 401, 403, 409, 422) },
         },
       },
       async (request, reply) => {
         const { tenantId, userId } = userOf(request);
+        // The same per-request bound as every other public money put in (programmes, budgets, 동 pots).
+        await platform.policy.assertAmountWithin(
+          tenantId,
+          'public_funding_per_request_max_won',
+          request.body.amountWon,
+          platform.clock.now(),
+        );
         const key = idempotencyKeyOf(request);
         await merchantFunds.fundPool(tenantId, userId, `${userId}:${key}`, request.body.amountWon, key);
         return reply.code(201).send(await merchantFunds.poolReport(tenantId));
