@@ -204,7 +204,9 @@ describe.each(databaseKinds())('the refund window and what counts as used on %s'
     const orderId = await mallOrder(citizen, 70_000);
     const market = await demoClient(t.app, tenantId, 'marketStore');
     await market.post(`/v1/merchant/orders/${orderId}/status`, { status: 'delivered' });
-    expect((await citizen.post(`/v1/me/orders/${orderId}/cancellation`, { reason: '상함' })).status).toBe(200);
+    expect((await citizen.post(`/v1/me/orders/${orderId}/cancellation`, { reason: '상함' })).status).toBe(
+      200,
+    );
     const returned = await market.post(`/v1/merchant/orders/${orderId}/status`, { status: 'returned' });
     expect(returned.status, JSON.stringify(returned.body)).toBe(200);
     t.clock.advanceMs(8 * DAY_MS);
