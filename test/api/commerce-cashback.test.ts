@@ -80,6 +80,29 @@ describe.each(databaseKinds())('order cashback by the cashback policy on %s', (k
     });
   }
 
+  /** The café delivers to 둔산동 on these terms and lists one dish; the dish's product id. */
+  async function cafeDelivers(
+    terms: { minimumOrderWon: number; deliveryFeeWon: number },
+    name: string,
+    priceWon: number,
+  ): Promise<string> {
+    const set = await cafe.request('PUT', '/v1/merchant/delivery-terms', {
+      areas: ['둔산동'],
+      ...terms,
+      opensAt: '10:00',
+      closesAt: '22:00',
+    });
+    expect(set.status).toBe(200);
+    const dish = await cafe.request('POST', '/v1/merchant/products', {
+      channel: 'delivery',
+      name,
+      priceWon,
+      categoryId: 'food',
+    });
+    expect(dish.status).toBe(201);
+    return dish.body.productId as string;
+  }
+
   async function payCafe(buyer: ApiClient, amountWon: number): Promise<void> {
     const paid = await buyer.post('/v1/me/payments', { merchantCode: cafeCode, amountWon });
     expect(paid.status).toBe(201);
@@ -185,23 +208,10 @@ describe.each(databaseKinds())('order cashback by the cashback policy on %s', (k
   });
 
   it('a delivery order at the channel’s 0% rate uses none of the cashback allowance', async () => {
-    const terms = await cafe.request('PUT', '/v1/merchant/delivery-terms', {
-      areas: ['둔산동'],
-      minimumOrderWon: 0,
-      deliveryFeeWon: 0,
-      opensAt: '10:00',
-      closesAt: '22:00',
-    });
-    expect(terms.status).toBe(200);
-    const catering = await cafe.request('POST', '/v1/merchant/products', {
-      channel: 'delivery',
-      name: '단체 도시락',
-      priceWon: 450_000,
-      categoryId: 'food',
-    });
+    const cateringId = await cafeDelivers({ minimumOrderWon: 0, deliveryFeeWon: 0 }, '단체 도시락', 450_000);
     const buyer = await citizen(600_000);
     const placed = await buyer.post('/v1/me/orders', {
-      items: [{ productId: catering.body.productId, quantity: 1 }],
+      items: [{ productId: cateringId, quantity: 1 }],
       deliveryDong: '둔산동',
     });
     const accepted = await cafe.post(`/v1/merchant/orders/${placed.body.orders[0].orderId}/accept`);
@@ -240,24 +250,11 @@ describe.each(databaseKinds())('order cashback by the cashback policy on %s', (k
         merchantRevenueCapWon: null,
       },
     });
-    const terms = await cafe.request('PUT', '/v1/merchant/delivery-terms', {
-      areas: ['둔산동'],
-      minimumOrderWon: 10_000,
-      deliveryFeeWon: 2_000,
-      opensAt: '10:00',
-      closesAt: '22:00',
-    });
-    expect(terms.status).toBe(200);
-    const soup = await cafe.request('POST', '/v1/merchant/products', {
-      channel: 'delivery',
-      name: '돼지국밥',
-      priceWon: 9_000,
-      categoryId: 'food',
-    });
+    const soupId = await cafeDelivers({ minimumOrderWon: 10_000, deliveryFeeWon: 2_000 }, '돼지국밥', 9_000);
     const buyer = await citizen(100_000);
     const deliver = async () => {
       const placed = await buyer.post('/v1/me/orders', {
-        items: [{ productId: soup.body.productId, quantity: 2 }],
+        items: [{ productId: soupId, quantity: 2 }],
         deliveryDong: '둔산동',
       });
       return cafe.post(`/v1/merchant/orders/${placed.body.orders[0].orderId}/accept`);
