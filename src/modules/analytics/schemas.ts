@@ -253,6 +253,9 @@ export const WhatIfResultSchema = Type.Object({
   payments: Count('payments replayed'),
   actual: Type.Object({
     ...WhatIfSide,
+    cashbackWon: Won(
+      'cashback the replayed payments were paid when made: payments at the till only (no mall or delivery orders), before later cancellations and fraud claw-backs, so it compares like for like with the draft; the budget figures (overview, budgets) count orders and net those off',
+    ),
     pots: Type.Array(PotRunSchema, {
       description: 'the cashback actually paid, drawn from the same draft pots: when they would have run out',
     }),
