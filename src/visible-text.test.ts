@@ -12,11 +12,15 @@ describe('text a reader sees', () => {
     ['\u200e\u202e', 'direction marks'],
     ['\u2800', 'the blank braille pattern'],
     ['\u00a0\u3000', 'no-break and ideographic spaces'],
+    ['\u034f\u034f', 'the combining grapheme joiner'],
+    ['\ufe0f\ufe00', 'variation selectors'],
+    ['\u0301', 'a lone combining accent'],
+    ['\u180e\u17b4', 'other default-ignorable code points'],
   ])('finds %j (%s) blank', (text) => {
     expect(isBlank(text)).toBe(true);
   });
 
-  it.each(['김', ' 한밭 ', 'A', '\u200b이\u200b', '1'])('finds %j not blank', (text) => {
+  it.each(['김', ' 한밭 ', 'A', '\u200b이\u200b', '1', 'e\u0301', '\u1100\u1161', '❤\ufe0f'])('finds %j not blank', (text) => {
     expect(isBlank(text)).toBe(false);
   });
 

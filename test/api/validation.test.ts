@@ -107,6 +107,8 @@ describe.each(databaseKinds())('invalid requests on %s', (kind) => {
     ['an impossible birth date', { birthDate: '1990-02-30' }, 'INVALID_INPUT'],
     ['an unknown district', { district: 'gangnam-gu' }, 'UNKNOWN_DISTRICT'],
     ['a 13-year-old', { birthDate: '2008-05-14' }, 'TOO_YOUNG'],
+    ['a name of combining grapheme joiners', { name: '\u034f\u034f' }, 'INVALID_INPUT'],
+    ['a name of one combining accent', { name: '\u0301' }, 'INVALID_INPUT'],
   ])('refuses a sign-up with %s', async (_name, override, code) => {
     const response = await citizen.request('POST', '/v1/members', {
       phone: '010-7100-0099',
@@ -133,6 +135,22 @@ describe.each(databaseKinds())('invalid requests on %s', (kind) => {
       dong: '둔산동',
     });
     expect(response.status).toBe(201);
+  });
+
+  it.each([
+    ['+82 10-7100-0097', '010-7100-0097'],
+    ['＋８２ １０-７１００-００９６', '010-7100-0096'],
+  ])('signs up %j, a spelling sign-in accepts, as %s', async (spelled, phone) => {
+    const response = await citizen.request('POST', '/v1/members', {
+      phone: spelled,
+      password: 'correct-horse-1',
+      name: '국제번호',
+      birthDate: '1990-01-01',
+      district: 'seo-gu',
+      dong: '둔산동',
+    });
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    expect(await t.platform.members.findByPhone(tenantId, phone)).toBeDefined();
   });
 
   it('refuses a second sign-up with the same phone', async () => {

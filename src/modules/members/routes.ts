@@ -9,7 +9,13 @@ import type { Platform } from '../../platform.js';
 
 const SignUpBody = Type.Object(
   {
-    phone: Type.String({ minLength: 10, maxLength: 13, examples: ['010-1234-5678'] }),
+    phone: Type.String({
+      minLength: 10,
+      maxLength: 20,
+      examples: ['010-1234-5678'],
+      description:
+        'a Korean mobile number in any spelling sign-in accepts: 010-1234-5678, 01012345678, +82 10-1234-5678, full-width digits',
+    }),
     password: Type.String({ minLength: 8, maxLength: 128 }),
     name: Type.String({ minLength: 1, maxLength: 50 }),
     birthDate: Type.String({ format: 'date', examples: ['1990-05-13'] }),
