@@ -79,6 +79,12 @@ async function resolvePrincipal(auth: Authenticator, request: FastifyRequest): P
   return principal;
 }
 
+function credentialOf(principal: Principal): string {
+  return principal.kind === 'user'
+    ? `${principal.tenantId}|session|${principal.sessionId}`
+    : `${principal.tenantId}|pos|${principal.keyId}`;
+}
+
 export function userOf(request: FastifyRequest): Extract<Principal, { kind: 'user' }> {
   const principal = request.principal;
   if (principal?.kind !== 'user') throw unauthenticated();
@@ -150,7 +156,24 @@ export function guards(auth: Authenticator) {
     await resolvePrincipal(auth, request).catch(() => undefined);
   };
 
-  return { requireUser, requireOperator, requireMerchant, identifyCaller };
+  /**
+   * For a response that outlives its request (a live stream): asks again whether the credential the
+   * request came with still signs the same principal in, so a stream ends once its session is signed
+   * out, expires or is revoked, or its POS key is revoked.
+   */
+  const stillAuthenticated = (request: FastifyRequest): (() => Promise<boolean>) => {
+    const token = bearerToken(request) ?? sessionCookieOf(request) ?? null;
+    const signedIn = request.principal;
+    return async () => {
+      if (!token || !signedIn) return false;
+      const now = token.startsWith(POS_KEY_PREFIX)
+        ? await auth.authenticatePosKey(token)
+        : await auth.authenticateSession(token);
+      return now !== null && credentialOf(now) === credentialOf(signedIn);
+    };
+  };
+
+  return { requireUser, requireOperator, requireMerchant, identifyCaller, stillAuthenticated };
 }
 
 export type Guards = ReturnType<typeof guards>;

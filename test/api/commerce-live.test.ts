@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restaurantApplication } from '../support/merchants-fixtures.js';
 import {
-  type ApiClient,
+  ApiClient,
   demoClient,
   demoMerchantCode,
   newMember,
@@ -184,6 +184,58 @@ describe('live order updates (server-sent events)', () => {
     });
     expect(refused.status).toBe(404);
     expect((await refused.json()).code).toBe('SHOP_NOT_FOUND');
+  });
+
+  it('ends a stream once its POS key is revoked or its session signed out, sending nothing more', async () => {
+    const operator = await demoClient(t.app, tenantId, 'operator');
+    await operator.request('POST', '/v1/operator/commerce/categories', {
+      categoryId: 'snacks',
+      name: '분식',
+      nameEn: 'Snacks',
+    });
+    const restaurant = await demoClient(t.app, tenantId, 'cafe');
+    await restaurant.request('PUT', '/v1/merchant/delivery-terms', {
+      areas: ['둔산동'],
+      minimumOrderWon: 0,
+      deliveryFeeWon: 0,
+      opensAt: '00:00',
+      closesAt: '24:00',
+    });
+    const tteokbokki = await restaurant.request('POST', '/v1/merchant/products', {
+      channel: 'delivery',
+      name: '떡볶이',
+      priceWon: 5_000,
+      categoryId: 'snacks',
+    });
+    const issued = await restaurant.post('/v1/merchant/pos-keys', { label: '카운터 2' });
+    expect(issued.status, JSON.stringify(issued.body)).toBe(201);
+    const till = new ApiClient(t.app, tenantId);
+    till.token = issued.body.key;
+    const buyer = await newMember(t.app, tenantId, '010-7500-0090');
+    await buyer.post('/v1/me/charges', { amountWon: 10_000 });
+    const otherTab = await new ApiClient(t.app, tenantId).logIn('010-7500-0090', 'correct-horse-1');
+    const abort = new AbortController();
+    const queueReader = (
+      (await open(till, '/v1/merchant/orders/events', abort)).body as ReadableStream<Uint8Array>
+    ).getReader();
+    const pageReader = (
+      (await open(otherTab, '/v1/me/orders/events', abort)).body as ReadableStream<Uint8Array>
+    ).getReader();
+    await nextEvent(queueReader, { text: '' }, 'ready');
+    await nextEvent(pageReader, { text: '' }, 'ready');
+
+    expect((await restaurant.request('DELETE', `/v1/merchant/pos-keys/${issued.body.keyId}`)).status).toBe(
+      200,
+    );
+    expect((await otherTab.request('DELETE', '/v1/sessions/current')).status).toBe(204);
+    const placed = await buyer.post('/v1/me/orders', {
+      items: [{ productId: tteokbokki.body.productId, quantity: 1 }],
+      deliveryDong: '둔산동',
+    });
+    expect(placed.status).toBe(201);
+    await expect(nextEvent(queueReader, { text: '' }, 'order.new_delivery')).rejects.toThrow('stream ended');
+    await expect(nextEvent(pageReader, { text: '' }, 'order')).rejects.toThrow('stream ended');
+    abort.abort();
   });
 
   it('refuses a stream without a session', async () => {

@@ -45,6 +45,7 @@ export class OrderUpdates {
     audience: Audience,
     ids: readonly string[],
     signal: AbortSignal,
+    stillSignedIn: () => Promise<boolean>,
   ): AsyncIterable<EventMessage> {
     if (ids.length === 0 || ids.length > STREAM_MERCHANTS_MAX || (audience === 'member' && ids.length !== 1))
       throw new Error(`a ${audience} stream follows 1 to ${STREAM_MERCHANTS_MAX} ids, got ${ids.length}`);
@@ -58,6 +59,8 @@ export class OrderUpdates {
     try {
       yield { event: 'ready', data: '{}' };
       for await (const [order] of on(merged, 'order', { signal })) {
+        // Each change is sent only while the credential the stream opened with still signs in.
+        if (!(await stillSignedIn())) return;
         const view = order as ReturnType<typeof memberView>;
         const newDelivery =
           audience === 'merchant' && view.status === 'placed' && view.channel === 'delivery';

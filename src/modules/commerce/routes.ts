@@ -97,7 +97,15 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         const { tenantId, userId } = userOf(request);
         const closed = new AbortController();
         request.raw.once('close', () => closed.abort());
-        reply.sse(orders.updates.stream(tenantId, 'member', [userId], closed.signal));
+        reply.sse(
+          orders.updates.stream(
+            tenantId,
+            'member',
+            [userId],
+            closed.signal,
+            guards.stillAuthenticated(request),
+          ),
+        );
       },
     );
 
@@ -127,7 +135,15 @@ export function commerceRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         );
         const closed = new AbortController();
         request.raw.once('close', () => closed.abort());
-        reply.sse(orders.updates.stream(tenantId, 'merchant', followed, closed.signal));
+        reply.sse(
+          orders.updates.stream(
+            tenantId,
+            'merchant',
+            followed,
+            closed.signal,
+            guards.stillAuthenticated(request),
+          ),
+        );
       },
     );
 
