@@ -16,7 +16,11 @@ function validatorOf(format: 'date' | 'date-time'): (text: string) => boolean {
   const base = fullFormats[format];
   const validate = typeof base === 'object' && 'validate' in base ? base.validate : base;
   if (typeof validate !== 'function') throw new Error(`ajv-formats has no ${format} validator`);
-  return (text) => boundedYear(text) && (validate as (text: string) => boolean)(text);
+  const valid = (text: string) => boundedYear(text) && (validate as (text: string) => boolean)(text);
+  // RFC 3339 as ajv reads it admits an offset without minutes (+09), which Date cannot read: every
+  // instant a route accepts must be one the handlers can turn into a Date.
+  if (format === 'date-time') return (text) => valid(text) && Number.isFinite(Date.parse(text));
+  return valid;
 }
 
 export function newAjv(coerceTypes: boolean | 'array', allErrors = false): Ajv {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../support/databases.js';
 import {
   type ApiClient,
+  demoClient,
   demoMerchantCode,
   expectLedgerAuditGreen,
   newMember,
@@ -71,6 +72,22 @@ describe.each(databaseKinds())('invalid requests on %s', (kind) => {
     const known = await citizen.get('/v1/me/transactions?type=charge,donation&month=2021-05');
     expect(known.status).toBe(200);
   });
+
+  it.each([
+    ['an offset without minutes', '2021-05-13T00:00:00+09'],
+    ['an offset without minutes, west of Greenwich', '2021-05-13T00:00:00-05'],
+  ])(
+    'refuses an instant with %s (400, never 500), where an offset with minutes is read',
+    async (_name, instant) => {
+      const cafe = await demoClient(t.app, tenantId, 'cafe');
+      const refused = await cafe.get(`/v1/merchant/sales?from=${encodeURIComponent(instant)}`);
+      expect([refused.status, refused.body.code]).toEqual([400, 'INVALID_INPUT']);
+      const read = await cafe.get(
+        `/v1/merchant/sales?from=${encodeURIComponent('2021-05-13T00:00:00+09:00')}`,
+      );
+      expect(read.status).toBe(200);
+    },
+  );
 
   it('refuses a money-moving request without an Idempotency-Key', async () => {
     const response = await citizen.request('POST', '/v1/me/payments', { merchantCode, amountWon: 1_000 });
