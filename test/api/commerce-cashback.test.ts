@@ -207,6 +207,25 @@ describe.each(databaseKinds())('order cashback by the cashback policy on %s', (k
     expect(await wallet(buyer)).toMatchObject({ cashbackWon: 3_900, monthCashbackWon: 3_900 });
   });
 
+  it('refuses an order channel rate that with the extras of a policy in force passes 100%', async () => {
+    const operator = await demoClient(t.app, tenantId, 'operator');
+    const from = new Date(t.clock.now().getTime() + 60_000).toISOString();
+    // The 2021 policy's extras add up to 18% (market 3%, bookstore 10%, welfare 5%).
+    const over = await operator.request('POST', '/v1/operator/policies/rules', {
+      key: 'commerce_mall_cashback_bp',
+      value: 8_201,
+      effectiveFrom: from,
+    });
+    expect([over.status, over.body.code]).toEqual([400, 'RULE_VALUE_OUT_OF_RANGE']);
+    expect(over.body).toMatchObject({ max: 8_200 });
+    const within = await operator.request('POST', '/v1/operator/policies/rules', {
+      key: 'commerce_mall_cashback_bp',
+      value: 8_200,
+      effectiveFrom: from,
+    });
+    expect(within.status).toBe(201);
+  });
+
   it('a delivery order at the channel’s 0% rate uses none of the cashback allowance', async () => {
     const cateringId = await cafeDelivers({ minimumOrderWon: 0, deliveryFeeWon: 0 }, '단체 도시락', 450_000);
     const buyer = await citizen(600_000);

@@ -289,7 +289,9 @@ describe('quoteCashback properties', () => {
           (sum, line) => sum + BigInt(line.baseWon) * BigInt(line.rateBp),
           0n,
         );
-        expect(quote.cashbackWon).toBe(Number(scaled / 10_000n));
+        // Never more than the eligible cash itself (RATE_CAPPED), which these unvalidated rules can pass.
+        expect(quote.cashbackWon).toBe(Math.min(Number(scaled / 10_000n), quote.eligibleWon));
+        if (quote.limitedBy.includes('RATE_CAPPED')) return;
         for (const line of quote.rules) {
           const ownWon = Math.floor((line.baseWon * line.rateBp) / 10_000);
           expect(line.amountWon - ownWon).toBeGreaterThanOrEqual(0);
@@ -343,6 +345,43 @@ describe('quoteCashback for local-commerce orders', () => {
     expect(quoteCashback(withDiscount, input({ paidFromCashWon: 20_000 })).cashbackWon).toBe(2_000);
     const mall = input({ paidFromCashWon: 20_000, order: { channel: 'mall', rateBp: 500 } });
     expect(quoteCashback(withDiscount, mall).cashbackWon).toBe(1_000);
+  });
+
+  it('never pays more cashback than the cash it is earned on, whatever a channel rate and the extras add up to', () => {
+    const welfareBuyer = input({
+      merchant: bookstore,
+      member: { isWelfareRecipient: true },
+      paidFromCashWon: 9_500,
+      order: { channel: 'mall', rateBp: 10_000 },
+    });
+    const quote = quoteCashback(policy2021, welfareBuyer);
+    expect(quote.cashbackWon).toBe(9_500);
+    expect(quote.limitedBy).toEqual(['RATE_CAPPED']);
+    expect(quote.rules.map((rule) => [rule.code, rule.amountWon])).toEqual([
+      ['mall_channel', 9_500],
+      ['local_bookstore', 0],
+      ['welfare_recipient', 0],
+    ]);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.integer({ min: 1, max: 2_000_000 }),
+        fc.boolean(),
+        (rateBp, paidFromCashWon, welfare) => {
+          const q = quoteCashback(
+            policy2021,
+            input({
+              merchant: bookstore,
+              member: { isWelfareRecipient: welfare },
+              paidFromCashWon,
+              order: { channel: 'mall', rateBp },
+            }),
+          );
+          expect(q.cashbackWon).toBeLessThanOrEqual(q.eligibleWon);
+          expect(q.rules.reduce((sum, line) => sum + line.amountWon, 0)).toBe(q.cashbackWon);
+        },
+      ),
+    );
   });
 
   it('a promotion for payments at the till does not apply to orders', () => {

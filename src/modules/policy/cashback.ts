@@ -1,6 +1,7 @@
 import type {
   CashbackExtra,
   CashbackInput,
+  CashbackLimitCode,
   CashbackPolicy,
   CashbackPolicyRules,
   CashbackPromotion,
@@ -54,17 +55,41 @@ export function quoteCashback(
   if (isOverRevenueCap(rules, input)) return zeroQuote(policy.id, ['MERCHANT_REVENUE_OVER_CAP']);
   const span = eligibleSpan(rules.tiers, input);
   const eligibleWon = span.endWon - span.startWon;
-  const lines = roundedTogether([
-    ...baseLines(rules.tiers, span, flatRateOf(rules.promotions, input)),
-    ...extraLines(rules.extras, eligibleWon, input),
-  ]);
+  const { lines, capped } = atMostWhole(
+    roundedTogether([
+      ...baseLines(rules.tiers, span, flatRateOf(rules.promotions, input)),
+      ...extraLines(rules.extras, eligibleWon, input),
+    ]),
+    eligibleWon,
+  );
+  const limitedBy: CashbackLimitCode[] = eligibleWon < input.paidFromCashWon ? ['MONTHLY_CAP_REACHED'] : [];
   return {
     policyId: policy.id,
     eligibleWon,
     cashbackWon: lines.reduce((sum, line) => sum + line.amountWon, 0),
     rules: lines,
-    limitedBy: eligibleWon < input.paidFromCashWon ? ['MONTHLY_CAP_REACHED'] : [],
+    limitedBy: capped ? [...limitedBy, 'RATE_CAPPED'] : limitedBy,
   };
+}
+
+/**
+ * Never more cashback than the money it is earned on: a policy is refused above 100% in all, but an
+ * order's channel rate is a rule value set apart from the policy's extras, so the two can meet above
+ * it. The lines past the whole are cut, last first, and the quote says so.
+ */
+function atMostWhole(
+  lines: CashbackRuleApplied[],
+  wholeWon: number,
+): { lines: CashbackRuleApplied[]; capped: boolean } {
+  let leftWon = wholeWon;
+  let capped = false;
+  const cut = lines.map((line) => {
+    const amountWon = Math.min(line.amountWon, leftWon);
+    leftWon -= amountWon;
+    capped ||= amountWon < line.amountWon;
+    return amountWon === line.amountWon ? line : { ...line, amountWon };
+  });
+  return { lines: cut, capped };
 }
 
 /**

@@ -31,6 +31,13 @@ import type {
 } from './types.js';
 import { validatePeriod, validatePolicyName, validatePolicyRules, validateRuleInput } from './validation.js';
 
+/** The rule values an order channel's cashback rate is read from (the commerce module's rules). */
+const ORDER_CHANNEL_RATE_KEYS: ReadonlySet<string> = new Set([
+  'commerce_mall_cashback_bp',
+  'commerce_delivery_cashback_bp',
+]);
+const RATE_BP_WHOLE = 10_000;
+
 /** Rows a preset installs with fixed ids, so installing twice adds nothing the second time. */
 export interface PolicyPreset {
   name: string;
@@ -158,6 +165,7 @@ export class PolicyService {
     };
     this.assertSchedulable(rule.effectiveFrom, rule.effectiveTo);
     return this.db.transaction(async (tx) => {
+      if (ORDER_CHANNEL_RATE_KEYS.has(key)) await this.assertChannelRateWithinWhole(tx, rule);
       if (!(await insertRule(tx, rule))) throw periodTaken(`a value of ${key}`, rule.effectiveFrom);
       await this.operatorActions.record(tx, {
         tenantId,
@@ -169,6 +177,31 @@ export class PolicyService {
       });
       return rule;
     });
+  }
+
+  /**
+   * An order channel's rate stands in for the tiers' rate, so with the extras of any policy in force
+   * beside it, it must stay ≤ 100%, as a policy's own rates must. (The quote cuts anything above the
+   * whole in any case; this tells the operator at once.)
+   */
+  private async assertChannelRateWithinWhole(tx: Sql, rule: PolicyRule): Promise<void> {
+    const endMs = rule.effectiveTo?.getTime() ?? Number.POSITIVE_INFINITY;
+    const overlapping = (await selectAllPolicies(tx, rule.tenantId)).filter(
+      (policy) =>
+        policy.effectiveFrom.getTime() < endMs &&
+        (policy.effectiveTo === null || policy.effectiveTo.getTime() > rule.effectiveFrom.getTime()),
+    );
+    for (const policy of overlapping) {
+      const extrasBp = policy.rules.extras.reduce((sum, extra) => sum + extra.rateBp, 0);
+      if (rule.value + extrasBp > RATE_BP_WHOLE)
+        throw new DomainError({
+          code: 'RULE_VALUE_OUT_OF_RANGE',
+          httpStatus: 400,
+          message: `${rule.key} ${rule.value} bp plus the extras of policy ${policy.name} (${extrasBp} bp) is more than ${RATE_BP_WHOLE} bp: cashback would exceed the amount paid`,
+          messageKo: `${rule.key} ${rule.value}bp와 정책 ${policy.name}의 추가 비율(${extrasBp}bp)의 합이 100%를 넘습니다`,
+          details: { rule: rule.key, min: 0, max: RATE_BP_WHOLE - extrasBp, unit: 'bp', policyId: policy.id },
+        });
+    }
   }
 
   /** What a sample payment earns under the policy in force at sample.at and under a draft. */

@@ -161,6 +161,7 @@ export const CASHBACK_LIMIT_CODES = [
   'MONTHLY_CAP_REACHED',
   'BUDGET_EXHAUSTED',
   'SELF_DEALING',
+  'RATE_CAPPED',
 ] as const;
 export type CashbackLimitCode = (typeof CASHBACK_LIMIT_CODES)[number];
 

@@ -189,6 +189,7 @@ export const en: Messages = {
       MERCHANT_REVENUE_OVER_CAP: 'This shop’s annual revenue is over the limit, so it earns no cashback.',
       NO_POLICY: 'No cashback policy is in force.',
       SELF_DEALING: 'No cashback on a payment at your own shop.',
+      RATE_CAPPED: 'Cashback cannot exceed the amount paid, so it was capped at that amount.',
       other: 'Cashback was limited.',
     },
     code: {

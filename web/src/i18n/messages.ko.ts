@@ -186,6 +186,7 @@ export const ko = {
       MERCHANT_REVENUE_OVER_CAP: '연 매출이 기준을 넘는 가맹점이라 캐시백이 없습니다.',
       NO_POLICY: '시행 중인 캐시백 정책이 없습니다.',
       SELF_DEALING: '본인 가맹점 결제라 캐시백이 없습니다.',
+      RATE_CAPPED: '캐시백은 결제 금액을 넘을 수 없어 결제 금액만큼만 적립되었습니다.',
       other: '캐시백이 제한되었습니다.',
     },
     code: {

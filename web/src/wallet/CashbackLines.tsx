@@ -9,6 +9,7 @@ export const KNOWN_LIMITS = [
   'MERCHANT_REVENUE_OVER_CAP',
   'NO_POLICY',
   'SELF_DEALING',
+  'RATE_CAPPED',
 ] as const;
 
 function isKnownLimit(code: string): code is (typeof KNOWN_LIMITS)[number] {
