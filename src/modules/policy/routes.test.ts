@@ -51,11 +51,12 @@ describe.each(databaseKinds())('policy routes on %s', (kind) => {
   let app: Awaited<ReturnType<typeof buildApp>>;
   let tenantId: string;
   let emptyTenantId: string;
+  let platform: ReturnType<typeof createPlatform>;
+  const clock = new ManualClock('2021-05-13T03:00:00Z');
 
   beforeAll(async () => {
     db = await openTestDatabase(kind);
-    const clock = new ManualClock('2021-05-13T03:00:00Z');
-    const platform = withTokenRoles(createPlatform(loadConfig({}), db, clock), () => tenantId);
+    platform = withTokenRoles(createPlatform(loadConfig({}), db, clock), () => tenantId);
     tenantId = await createTestTenant(db, clock);
     emptyTenantId = await createTestTenant(db, clock);
     await seedDaejeonPolicy(platform, tenantId);
@@ -104,6 +105,13 @@ describe.each(databaseKinds())('policy routes on %s', (kind) => {
       ['transfer_monthly_cap_won', 5_000_000],
       ['transfer_per_send_cap_won', 500_000],
     ]);
+    // The mall and delivery rates the city has not set apply from their defaults, and say so.
+    expect(body.defaults).toEqual(
+      expect.arrayContaining([
+        { key: 'commerce_mall_cashback_bp', value: 500 },
+        { key: 'commerce_delivery_cashback_bp', value: 0 },
+      ]),
+    );
     expect(body.rules[1]).toEqual({
       id: 'rul_daejeon_charge_cap_2021',
       key: 'charge_monthly_cap_won',
@@ -112,6 +120,20 @@ describe.each(databaseKinds())('policy routes on %s', (kind) => {
       effectiveTo: null,
       createdAt: '2021-05-13T03:00:00.000Z',
     });
+  });
+
+  it("never shows the fraud detectors' thresholds, which the city sets like any rule", async () => {
+    const city = await createTestTenant(db, clock);
+    await platform.policy.createRule(city, 'usr_test', {
+      key: 'fraud_high_value_won',
+      value: 700_000,
+      effectiveFrom: clock.now(),
+    });
+    const body = (
+      await app.inject({ method: 'GET', url: '/v1/policies/current', headers: { 'x-tenant-id': city } })
+    ).json();
+    expect(JSON.stringify(body)).not.toContain('fraud_');
+    expect(await platform.policy.ruleValue(city, 'fraud_high_value_won', clock.now())).toBe(700_000);
   });
 
   it('answers a tenant without a policy with null and no rules', async () => {

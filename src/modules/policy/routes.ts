@@ -34,11 +34,19 @@ export function policyRoutes(platform: Platform): FastifyPluginAsyncTypebox {
         const tenantId = tenantOf(request, platform.config.defaultTenantId);
         const at = platform.clock.now();
         const current = await policy.cashbackPolicyAt(tenantId, at);
-        const rules = await policy.rulesInForce(tenantId, at);
+        // What the detectors look for would tell colluders how to stay under them.
+        const rules = (await policy.rulesInForce(tenantId, at)).filter(
+          (rule) => !rule.key.startsWith('fraud_'),
+        );
+        const set = new Set<string>(rules.map((rule) => rule.key));
+        const commerce = await platform.commerce.orders.rulesAt(tenantId, at);
         return {
           at: at.toISOString(),
           policy: current && withoutAuthor(policyJson(current)),
           rules: rules.map((rule) => withoutAuthor(ruleJson(rule))),
+          defaults: Object.entries(commerce)
+            .filter(([key]) => !set.has(key))
+            .map(([key, value]) => ({ key, value })),
         };
       },
     );

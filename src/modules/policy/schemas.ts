@@ -167,7 +167,14 @@ export const PolicyListSchema = Type.Object({
 export const CurrentPolicySchema = Type.Object({
   at: Instant('now'),
   policy: Type.Union([Type.Omit(CashbackPolicySchema, ['createdBy']), Type.Null()]),
-  rules: Type.Array(Type.Omit(PolicyRuleSchema, ['createdBy'])),
+  rules: Type.Array(Type.Omit(PolicyRuleSchema, ['createdBy']), {
+    description:
+      "the rule values the city set that are in force now; the fraud detectors' thresholds are not public",
+  }),
+  defaults: Type.Array(Type.Object({ key: Type.String(), value: Type.Integer() }), {
+    description:
+      'values in force now that the city has not set, so a built-in default applies (the online mall and delivery rates and commissions)',
+  }),
 });
 
 export function policyJson(policy: CashbackPolicy) {
