@@ -88,12 +88,21 @@ describe.each(databaseKinds())('cashback policy and budget through the API on %s
     });
     expect(created.status).toBe(201);
     const citizen = await chargedMember(200_000);
+    // The quote says which policy it is made under and until when it holds.
+    const quoted = await citizen.get(`/v1/me/payment-preview?merchantCode=${cafeCode}&amountWon=100000`);
+    expect(quoted.body).toMatchObject({
+      expectedCashbackWon: 10_000,
+      policyId: 'cbp_daejeon_2021',
+      validUntil: '2021-05-19T15:00:00.000Z',
+    });
     const beforePromotion = await citizen.post('/v1/me/payments', {
       merchantCode: cafeCode,
       amountWon: 100_000,
     });
     expect(beforePromotion.body.cashback.amountWon).toBe(10_000);
     t.clock.set('2021-06-10T03:00:00Z');
+    const quotedOnSale = await citizen.get(`/v1/me/payment-preview?merchantCode=${cafeCode}&amountWon=50000`);
+    expect(quotedOnSale.body).toMatchObject({ policyId: created.body.id, validUntil: null });
     const onSale = await citizen.post('/v1/me/payments', { merchantCode: cafeCode, amountWon: 50_000 });
     expect(onSale.body.paidFrom).toEqual({ grantWon: 0, cashbackWon: 10_000, cashWon: 40_000 });
     expect(onSale.body.cashback.amountWon).toBe(6_000);

@@ -76,6 +76,8 @@ describe.each(databaseKinds())('money people can trust on %s', (kind) => {
         shortfallWon: 0,
         autoChargeWon: 0,
         expectedCashbackWon: 2_600,
+        policyId: 'cbp_daejeon_2021',
+        validUntil: null,
       });
       // A payment that cannot go through promises no cashback.
       const short = await citizen.get(`/v1/me/payment-preview?merchantCode=${merchantCode}&amountWon=50000`);
@@ -106,6 +108,8 @@ describe.each(databaseKinds())('money people can trust on %s', (kind) => {
         shortfallWon: 29_000,
         autoChargeWon: 0,
         expectedCashbackWon: 0,
+        policyId: null,
+        validUntil: null,
       });
       const refused = await citizen.post('/v1/me/payments', { merchantCode, amountWon: 30_000 });
       expect([refused.status, refused.body.code]).toEqual([422, 'INSUFFICIENT_FUNDS']);
@@ -121,6 +125,8 @@ describe.each(databaseKinds())('money people can trust on %s', (kind) => {
         shortfallWon: 29_000,
         autoChargeWon: 50_000,
         expectedCashbackWon: 5_800,
+        policyId: 'cbp_daejeon_2021',
+        validUntil: null,
       });
       expect((await citizen.get('/v1/me/wallet')).body).toMatchObject({ cashWon: 0, cashbackWon: 1_000 });
       const paid = await citizen.post('/v1/me/payments', { merchantCode, amountWon: 30_000 });

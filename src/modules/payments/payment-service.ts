@@ -123,7 +123,8 @@ export class PaymentService implements IdempotencyKeyOwner {
     const paid = autoCharge
       ? splitPayment(amountWon, { ...funds, cashWon: funds.cashWon + autoCharge.amountWon })
       : split;
-    if (!paid.ok) return { merchant, paidFrom: null, shortfallWon, autoChargeWon: 0, quote: null };
+    if (!paid.ok)
+      return { merchant, paidFrom: null, shortfallWon, autoChargeWon: 0, quote: null, validUntil: null };
     const ruleQuote = quoteCashback(policy, {
       at: now,
       paidFromCashWon: paid.paidFrom.cashWon,
@@ -138,6 +139,7 @@ export class PaymentService implements IdempotencyKeyOwner {
       shortfallWon,
       autoChargeWon: autoCharge?.amountWon ?? 0,
       quote,
+      validUntil: await this.deps.policy.nextPolicyChangeAfter(tenantId, now),
     };
   }
 

@@ -167,6 +167,14 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
                 description:
                   'if paid now, on the cash part (cashback and grants are spent first); 0 when the payment could not go through (paidFrom null); the budget running low can give less',
               }),
+              policyId: Type.Union([Type.String(), Type.Null()], {
+                description:
+                  'the cashback policy the expected cashback is quoted under; null when none is in force',
+              }),
+              validUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+                description:
+                  'when that policy next changes (its end, or the next version’s start): a payment made after it earns under the new rules, so the quote no longer holds; null when no change is scheduled',
+              }),
             }),
             ...problemResponses(400, 401, 403, 404, 422),
           },
@@ -188,6 +196,8 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncTypebox {
           shortfallWon: preview.shortfallWon,
           autoChargeWon: preview.autoChargeWon,
           expectedCashbackWon: preview.quote?.cashbackWon ?? 0,
+          policyId: preview.quote?.policyId ?? null,
+          validUntil: preview.validUntil?.toISOString() ?? null,
         };
       },
     );

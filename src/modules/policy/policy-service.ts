@@ -97,6 +97,16 @@ export class PolicyService {
     return selectPolicyAt(tx ?? this.db, tenantId, at);
   }
 
+  /** When the cashback policy in force at `at` next changes (its end, or a later version's start); null when none is scheduled. */
+  async nextPolicyChangeAfter(tenantId: string, at: Date, tx?: Sql): Promise<Date | null> {
+    const atMs = at.getTime();
+    const instants = (await selectAllPolicies(tx ?? this.db, tenantId))
+      .flatMap((policy) => [policy.effectiveFrom, policy.effectiveTo])
+      .filter((instant): instant is Date => instant !== null && instant.getTime() > atMs)
+      .map((instant) => instant.getTime());
+    return instants.length > 0 ? new Date(Math.min(...instants)) : null;
+  }
+
   /** `cashbackPolicyAt` for several tenants in one statement; null where none is in force. */
   async cashbackPoliciesAt(
     tenantIds: readonly string[],

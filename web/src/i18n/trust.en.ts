@@ -16,6 +16,8 @@ export const trustEn: typeof trustKo = {
       amount: 'Amount',
       from: 'Paid from (expected)',
       cashback: 'Expected cashback',
+      policyChanges:
+        'The cashback policy changes at {{at}}; a payment made after that earns under the new policy.',
       cashbackNote: 'The receipt shows the final cashback, rule by rule.',
       autoCharge:
         'To cover the missing {{short}}, {{amount}} is auto-charged from your linked account first.',

@@ -15,6 +15,7 @@ export const trustKo = {
       amount: '결제 금액',
       from: '결제 수단 (예상)',
       cashback: '예상 캐시백',
+      policyChanges: '캐시백 정책이 {{at}}에 바뀝니다. 그 뒤에 결제하면 새 정책으로 적립됩니다.',
       cashbackNote: '확정 캐시백은 영수증에서 규칙별로 보여 드립니다.',
       autoCharge: '부족한 {{short}}을 채우려고 연결 계좌에서 {{amount}}을 자동충전한 뒤 결제합니다.',
       shortHere: '이 가맹점에서 쓸 수 있는 돈이 {{amount}} 부족해 결제할 수 없습니다',

@@ -249,6 +249,9 @@ export function PayPage() {
                   })}
                 </p>
               )}
+              {preview.validUntil && (
+                <p>{t('trust.confirm.pay.policyChanges', { at: format.dateTime(preview.validUntil) })}</p>
+              )}
               <p className="muted">{t('trust.confirm.pay.cashbackNote')}</p>
             </>
           }
