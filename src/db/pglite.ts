@@ -1,4 +1,5 @@
 import { PGlite, types } from '@electric-sql/pglite';
+import { lockDataDir } from './data-dir-lock.js';
 import {
   assertOutsideTransaction,
   type Database,
@@ -30,6 +31,8 @@ export async function openPglite(
   sharedBuffersMb = PGLITE_SHARED_BUFFERS_MB_DEFAULT,
   loadDataDir?: Blob,
 ): Promise<PgliteDatabase> {
+  // Before PGlite touches the files: a second process on them would keep its own copy of the books.
+  const release = dataDir === undefined ? () => {} : lockDataDir(dataDir);
   // The options-only form: `new PGlite(undefined, options)` ignores its options, so in-memory
   // databases used to run without the safe BIGINT parser and with the default shared buffers.
   const pglite = new PGlite({
@@ -38,7 +41,12 @@ export async function openPglite(
     parsers: { [types.INT8]: parseBigintToSafeNumber },
     postgresqlconf: [`shared_buffers = ${sharedBuffersMb}MB`],
   });
-  await pglite.waitReady;
+  try {
+    await pglite.waitReady;
+  } catch (error) {
+    release();
+    throw error;
+  }
   const asSql = (target: Pick<PGlite, 'query' | 'exec'>): Sql => ({
     async query<Row>(text: string, params?: readonly unknown[]) {
       const result = await target.query<Row>(text, params as unknown[] | undefined);
@@ -63,7 +71,13 @@ export async function openPglite(
     },
     transaction: (work) =>
       gate.run(() => pglite.transaction((tx) => inTransactionScope(() => work(asSql(tx))))),
-    close: () => pglite.close(),
+    close: async () => {
+      try {
+        await pglite.close();
+      } finally {
+        release();
+      }
+    },
     async dumpDataDir() {
       await gate.run(() => root.exec('checkpoint'));
       return pglite.dumpDataDir('none');
