@@ -30,13 +30,18 @@ export function passwordProblem(
   strength: PasswordStrength,
   related: readonly string[] = [],
 ): { en: string; ko: string } | null {
+  if (isOnlyAPhoneOf(password, related))
+    return {
+      en: 'the password must not be your phone number, however it is written',
+      ko: '비밀번호로 전화번호를 쓸 수 없습니다',
+    };
   const lengthMin = strength === 'operator' ? OPERATOR_PASSWORD_LENGTH_MIN : PASSWORD_LENGTH_MIN;
   if (password.length < lengthMin || password.length > PASSWORD_LENGTH_MAX)
     return {
       en: `password must be ${lengthMin}-${PASSWORD_LENGTH_MAX} characters`,
       ko: `비밀번호는 ${lengthMin}~${PASSWORD_LENGTH_MAX}자여야 합니다`,
     };
-  const result = zxcvbn.check(password, [...related]);
+  const result = zxcvbn.check(password, related.flatMap(spellingsOf));
   const onCommonList =
     result.sequence.length === 1 &&
     result.sequence[0]?.pattern === 'dictionary' &&
@@ -53,6 +58,25 @@ export function passwordProblem(
       ko: '추측하기 쉬운 비밀번호입니다. 더 길게, 또는 단어·숫자·기호를 섞어 정하세요',
     };
   return null;
+}
+
+/** A phone's digits and the ways people write it, so a guesser's dictionary of the member holds them all. */
+function spellingsOf(related: string): string[] {
+  const digits = related.replace(/\D/g, '');
+  if (!/^01\d{8,9}$/.test(digits)) return [related];
+  const dashed = `${digits.slice(0, 3)}-${digits.slice(3, -4)}-${digits.slice(-4)}`;
+  return [related, digits, dashed, `+82${digits.slice(1)}`, `+82 ${dashed.slice(1)}`];
+}
+
+/** The password is nothing but one of the phone numbers, in any spelling (dashes, spaces, +82). */
+function isOnlyAPhoneOf(password: string, related: readonly string[]): boolean {
+  if (/[^\d\s+\-().]/.test(password)) return false;
+  const digits = password.replace(/\D/g, '');
+  const national = digits.startsWith('82') ? `0${digits.slice(2)}` : digits;
+  return related.some((phone) => {
+    const phoneDigits = phone.replace(/\D/g, '');
+    return phoneDigits.length >= 10 && (digits === phoneDigits || national === phoneDigits);
+  });
 }
 
 /** Throws INVALID_INPUT (400) with the reason in both languages. */
