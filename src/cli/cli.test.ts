@@ -16,21 +16,43 @@ const CLI_TIMEOUT_MS = 60_000;
 /** Each test starts several CLI processes, each compiling TypeScript: minutes on a loaded two-core machine. */
 const CLI_TEST_TIMEOUT_MS = 5 * CLI_TIMEOUT_MS;
 
-async function hanbat(...args: string[]): Promise<{ code: number; stdout: string }> {
+async function hanbat(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout } = await run('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const { stdout, stderr } = await run('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], {
       env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' },
       timeout: CLI_TIMEOUT_MS,
     });
-    return { code: 0, stdout };
+    return { code: 0, stdout, stderr };
   } catch (error) {
-    const failed = error as { code?: number; stdout?: string };
-    return { code: failed.code ?? -1, stdout: failed.stdout ?? '' };
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
   }
 }
 
 describe('hanbat CLI on the embedded database', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it(
+    'refuses a simulation month that does not exist and a ring it does not know, naming the choices',
+    async () => {
+      const month = await hanbat('simulate', '--months', '1', '--members', '10', '--start', '2024-13');
+      expect(month.code).toBe(1);
+      expect(month.stderr).toContain('--start must be a month, YYYY-MM');
+      const ring = await hanbat(
+        'simulate',
+        '--months',
+        '1',
+        '--members',
+        '10',
+        '--fraud',
+        'round_trip,nosuch',
+      );
+      expect(ring.code).toBe(1);
+      expect(ring.stderr).toContain('--fraud: unknown nosuch; choose from');
+      expect(ring.stderr).not.toContain('is not a function');
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 
   it(
     'documents every command with --help',

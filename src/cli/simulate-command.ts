@@ -16,6 +16,24 @@ const positive = (name: string, max: number) => (raw: string) => {
   return value;
 };
 
+/** YYYY-MM with a month that exists: `2024-13` is refused, not read as the next January. */
+function monthOf(raw: string): string {
+  const match = /^(\d{4})-(\d{2})$/.exec(raw);
+  const month = Number(match?.[2]);
+  if (!match || month < 1 || month > 12) throw new Error('--start must be a month, YYYY-MM (e.g. 2024-01)');
+  return raw;
+}
+
+/** Ring names from FRAUD_RULES, comma-separated, or "all". */
+function fraudPatternsOf(raw: string): FraudRule[] {
+  if (raw === 'all') return [...FRAUD_RULES];
+  const named = raw.split(',').map((name) => name.trim());
+  const unknown = named.filter((name) => !(FRAUD_RULES as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    throw new Error(`--fraud: unknown ${unknown.join(', ')}; choose from ${FRAUD_RULES.join(', ')} or "all"`);
+  return named as FraudRule[];
+}
+
 /** `code:from:to:rateBp[:upliftBp]`, dates YYYY-MM-DD, e.g. ontong_sale:2024-11-01:2024-11-30:1500:1300. */
 function promotionOf(raw: string, previous: Promotion[] = []): Promotion[] {
   const [code, from, to, rateBp, upliftBp] = raw.split(':');
@@ -33,7 +51,7 @@ export function registerSimulate(program: Command): void {
     .requiredOption('--months <n>', 'months to simulate', positive('--months', 36))
     .requiredOption('--members <n>', 'synthetic members', positive('--members', 600_000))
     .option('--seed <n>', 'random seed (same seed, same city and orders)', positive('--seed', 2 ** 31), 1)
-    .option('--start <month>', 'first month, YYYY-MM', '2024-01')
+    .option('--start <month>', 'first month, YYYY-MM', monthOf, '2024-01')
     .option('--report <dir>', 'directory for report.md and the chart SVGs', 'simulation-report')
     .option('--promotion <spec>', 'code:from:to:rateBp[:spendingUpliftBp], repeatable', promotionOf)
     .option(
@@ -43,10 +61,10 @@ export function registerSimulate(program: Command): void {
     .option(
       '--fraud <patterns>',
       `comma-separated rings to inject in the first month (${FRAUD_RULES.join(', ')}) or "all"`,
+      fraudPatternsOf,
     )
     .action(async (options) => {
-      const patterns: FraudRule[] | undefined =
-        options.fraud === 'all' ? [...FRAUD_RULES] : options.fraud?.split(',');
+      const patterns: FraudRule[] | undefined = options.fraud;
       const bar = new SingleBar(
         { format: '{phase} [{bar}] {value}/{total}', hideCursor: true },
         Presets.shades_classic,
