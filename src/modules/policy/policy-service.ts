@@ -5,6 +5,7 @@ import { DomainError, invalidInput } from '../../errors.js';
 import { wonEn } from '../../won-text.js';
 import type { OperatorActionLog } from '../audit-trail/operator-actions.js';
 import { quoteCashback } from './cashback.js';
+import { RULE_RANGES } from './rule-ranges.js';
 import {
   insertPolicy,
   insertRule,
@@ -37,6 +38,11 @@ const ORDER_CHANNEL_RATE_KEYS: ReadonlySet<string> = new Set([
   'commerce_delivery_cashback_bp',
 ]);
 const RATE_BP_WHOLE = 10_000;
+/** Rule values that bound a range from below and above. */
+const BOUND_PAIRS: ReadonlyArray<readonly [RuleKey, RuleKey]> = [
+  ['fund_term_months_min', 'fund_term_months_max'],
+  ['sign_in_lockout_base_seconds', 'sign_in_lockout_max_seconds'],
+];
 
 /** Rows a preset installs with fixed ids, so installing twice adds nothing the second time. */
 export interface PolicyPreset {
@@ -176,6 +182,7 @@ export class PolicyService {
     this.assertSchedulable(rule.effectiveFrom, rule.effectiveTo);
     return this.db.transaction(async (tx) => {
       if (ORDER_CHANNEL_RATE_KEYS.has(key)) await this.assertChannelRateWithinWhole(tx, rule);
+      await this.assertBoundsInOrder(tx, rule);
       if (!(await insertRule(tx, rule))) throw periodTaken(`a value of ${key}`, rule.effectiveFrom);
       await this.operatorActions.record(tx, {
         tenantId,
@@ -212,6 +219,31 @@ export class PolicyService {
           details: { rule: rule.key, min: 0, max: RATE_BP_WHOLE - extrasBp, unit: 'bp', policyId: policy.id },
         });
     }
+  }
+
+  /** A lower bound above its upper bound (or the reverse) where the new value starts refuses everyone. */
+  private async assertBoundsInOrder(tx: Sql, rule: PolicyRule): Promise<void> {
+    const pair = BOUND_PAIRS.find(([lower, upper]) => lower === rule.key || upper === rule.key);
+    if (!pair) return;
+    const [lowerKey, upperKey] = pair;
+    const otherKey = rule.key === lowerKey ? upperKey : lowerKey;
+    const other = await selectRuleAt(tx, rule.tenantId, otherKey, rule.effectiveFrom);
+    if (!other) return;
+    const [lowerValue, upperValue] =
+      rule.key === lowerKey ? [rule.value, other.value] : [other.value, rule.value];
+    if (lowerValue <= upperValue) return;
+    throw new DomainError({
+      code: 'RULE_VALUE_OUT_OF_RANGE',
+      httpStatus: 400,
+      message: `${lowerKey} (${lowerValue}) must not be above ${upperKey} (${upperValue}) in force then; change the other first`,
+      messageKo: `${lowerKey}(${lowerValue})는 그때 시행 중인 ${upperKey}(${upperValue})보다 클 수 없습니다`,
+      details: {
+        rule: rule.key,
+        min: rule.key === upperKey ? other.value : 0,
+        max: rule.key === lowerKey ? other.value : Number.MAX_SAFE_INTEGER,
+        unit: RULE_RANGES[rule.key].unit,
+      },
+    });
   }
 
   /** What a sample payment earns under the policy in force at sample.at and under a draft. */

@@ -136,6 +136,24 @@ describe.each(databaseKinds())('policy routes on %s', (kind) => {
     expect(await platform.policy.ruleValue(city, 'fraud_high_value_won', clock.now())).toBe(700_000);
   });
 
+  it('refuses a lower bound set above its upper bound in force then, and the reverse', async () => {
+    const city = await createTestTenant(db, clock);
+    await seedDaejeonPolicy(platform, city);
+    const from = new Date(clock.now().getTime() + 60_000);
+    const rule = (key: 'sign_in_lockout_base_seconds' | 'sign_in_lockout_max_seconds', value: number) =>
+      platform.policy.createRule(city, 'usr_test', { key, value, effectiveFrom: from });
+    await expect(rule('sign_in_lockout_base_seconds', 7_200)).rejects.toMatchObject({
+      code: 'RULE_VALUE_OUT_OF_RANGE',
+      details: { max: 3_600, unit: 'seconds' },
+    });
+    await expect(rule('sign_in_lockout_max_seconds', 10)).rejects.toMatchObject({
+      code: 'RULE_VALUE_OUT_OF_RANGE',
+      details: { min: 30 },
+    });
+    expect((await rule('sign_in_lockout_base_seconds', 60)).value).toBe(60);
+    expect(await platform.policy.ruleValue(city, 'sign_in_lockout_max_seconds', from)).toBe(3_600);
+  });
+
   it('answers a tenant without a policy with null and no rules', async () => {
     const response = await app.inject({
       method: 'GET',
