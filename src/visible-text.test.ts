@@ -20,9 +20,12 @@ describe('text a reader sees', () => {
     expect(isBlank(text)).toBe(true);
   });
 
-  it.each(['김', ' 한밭 ', 'A', '\u200b이\u200b', '1', 'e\u0301', '\u1100\u1161', '❤\ufe0f'])('finds %j not blank', (text) => {
-    expect(isBlank(text)).toBe(false);
-  });
+  it.each(['김', ' 한밭 ', 'A', '\u200b이\u200b', '1', 'e\u0301', '\u1100\u1161', '❤\ufe0f'])(
+    'finds %j not blank',
+    (text) => {
+      expect(isBlank(text)).toBe(false);
+    },
+  );
 
   it('finds any text with a Hangul syllable or a letter not blank, whatever surrounds it', () => {
     const invisible = fc.constantFrom(' ', '\u200b', '\u3164', '\u2060', '\u00a0');
