@@ -107,7 +107,7 @@ describe.each(databaseKinds())('passwords at sign-up on %s', (kind) => {
     ['P@ssw0rd', /common passwords/],
     ['        ', /too easy to guess/],
     ['aaaaaaaaaa', /too easy to guess/],
-    ['01022000200', /too easy to guess/],
+    ['01022000200', /phone number/],
   ])('refuses %j', async (password, reason) => {
     const response = await new ApiClient(t.app, tenantId).request('POST', '/v1/members', {
       phone: '010-2200-0200',

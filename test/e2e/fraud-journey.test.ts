@@ -81,18 +81,15 @@ describeJourneys("'깡' detection in a real browser", (journey) => {
       const cafe = (await asMember('/v1/merchants?q=한밭 커피')) as unknown as {
         items: Array<{ merchantCode: string }>;
       };
-      // The member's next payment, clicked on the pay page: refused, with the reason and how to appeal.
+      // The member's next payment, asked for on the pay page: refused at the preview, before any
+      // confirm or PIN, with the reason and how to appeal.
       await member.goto(`/wallet/pay?merchant=${cafe.items[0]?.merchantCode}`);
       await member.locator('.merchant-found').getByText('한밭 커피').waitFor();
       await member.getByLabel('결제 금액').fill('10000');
-      await member.getByRole('button', { name: '결제하기' }).click();
-      const confirm = member.getByRole('dialog', { name: '이렇게 결제할까요?' });
-      await confirm.getByLabel('결제 비밀번호 만들기 (숫자 6자리)').fill('246810');
-      await confirm.getByLabel('결제 비밀번호 한 번 더').fill('246810');
       const answer = member.waitForResponse(
-        (r) => new URL(r.url()).pathname === '/v1/me/payments' && r.request().method() === 'POST',
+        (r) => new URL(r.url()).pathname === '/v1/me/payment-preview' && r.request().method() === 'GET',
       );
-      await confirm.getByRole('button', { name: '10,000원 결제하기' }).click();
+      await member.getByRole('button', { name: '결제하기' }).click();
       const refused = await answer;
       expect(refused.status()).toBe(403);
       const problem = (await refused.json()) as { code: string; messages: { ko: string; en: string } };
@@ -101,10 +98,12 @@ describeJourneys("'깡' detection in a real browser", (journey) => {
         /해제될 때까지 결제\(온라인 주문 포함\)·송금·기부·환불·정산이 거절됩니다.*이의신청/,
       );
       expect(problem.messages.en).toContain('To appeal');
-      await confirm
+      await member
+        .locator('form')
         .getByText(/해제될 때까지 결제\(온라인 주문 포함\)·송금·기부·환불·정산이 거절됩니다/)
         .first()
         .waitFor();
+      expect(await member.getByRole('dialog', { name: '이렇게 결제할까요?' }).count()).toBe(0);
       await screenshot(member, 'fraud-05-payment-refused');
       const walletAfter = await asMember('/v1/me/wallet');
       expect(walletAfter.totalWon).toBe(walletAfterClawback.totalWon);
