@@ -292,11 +292,13 @@ describe.skipIf(!browserFound && !browserRequired)('the mall and delivery in a r
       // Rules by their names and values in their units, never the keys behind them.
       expect(await rules.textContent()).not.toMatch(/commerce_|_bp\b|_won\b|_minutes\b/);
       await rules.getByLabel('항목').selectOption({ label: '온라인몰 판매 수수료' });
-      await rules.getByLabel('값', { exact: true }).fill('900');
+      // A rate is typed as the percentage it reads as (9 is 9%), and the confirm names the 900 bp stored.
+      await rules.getByLabel('값 (%)', { exact: true }).fill('9');
       await rules.getByRole('button', { name: '규칙 값 예약' }).click();
       const confirm = operator.getByRole('dialog', { name: '규칙 값을 이렇게 바꿀까요?' });
       await confirm.getByText('온라인몰 판매 수수료', { exact: true }).waitFor();
       await confirm.getByText('8.5% → 9%').waitFor();
+      await confirm.getByText('900bp', { exact: true }).waitFor();
       await expectAccessible(operator, 'commission rule confirm');
       await screenshot(operator, 'commerce-04-commission-confirm');
       await confirm.getByRole('button', { name: '예약하기' }).click();

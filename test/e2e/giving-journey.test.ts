@@ -40,6 +40,45 @@ describeJourneys('giving in a real browser', (journey) => {
       expect(download.suggestedFilename()).toMatch(/^tax-statement-\d{4}\.pdf$/);
       const bytes = await readFile((await download.path()) as string);
       expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+
+      // A monthly gift reads as people say it: 매월 8일, and its first month as 2026년 12월, never 2026-12.
+      await page.getByLabel('기부처').selectOption({ index: 1 });
+      await page.getByLabel('기부 금액').fill('5000');
+      await page.getByLabel('매월 정기 기부').check();
+      await page.getByLabel('매월 기부일').fill('8');
+      await page.getByRole('button', { name: '기부하기' }).click();
+      await confirmWithPin(page.getByRole('dialog', { name: '이렇게 기부할까요?' }), '5,000원 기부하기');
+      await page
+        .getByText(/^매월 8일 5,000원 정기 기부를 시작합니다 \(첫 기부: \d{4}년 \d{1,2}월\)\.$/)
+        .waitFor();
+      const monthly = page.locator('li').filter({ hasText: '매월 8일' });
+      await monthly.getByRole('button', { name: '정기 기부 중단' }).waitFor();
+
+      // A month the scheduler could not give (its run is not in this journey's hands, so the answer is
+      // given the failure the server records) reads in words, in the reader's language, never the code.
+      await page.route(
+        (url) => url.pathname === '/v1/me/donations',
+        async (route) => {
+          if (route.request().method() !== 'GET') return route.continue();
+          const response = await route.fetch();
+          const body = (await response.json()) as { monthlyGifts: Array<Record<string, unknown>> };
+          for (const gift of body.monthlyGifts) {
+            gift.lastFailure = { month: '2026-12', code: 'INSUFFICIENT_FUNDS', attempts: 1 };
+          }
+          await route.fulfill({ response, json: body });
+        },
+      );
+      await page.reload();
+      await monthly
+        .getByText('2026년 12월 기부 실패: 기부할 잔액이 부족했습니다 (다시 시도합니다)', { exact: false })
+        .waitFor();
+      expect(await page.locator('main').textContent()).not.toContain('INSUFFICIENT_FUNDS');
+      await screenshot(page, 'giving-02-monthly-failed');
+      await page.getByRole('button', { name: 'Switch to English' }).click();
+      const monthlyEn = page.locator('li').filter({ hasText: 'Day 8 of every month' });
+      await monthlyEn
+        .getByText('December 2026 failed: not enough balance to give (will retry)', { exact: false })
+        .waitFor();
     },
     JOURNEY_TIMEOUT_MS,
   );

@@ -377,10 +377,21 @@ describeJourneys('journeys in a real browser', (journey) => {
       const shownKo = formatCalendarDate(shown, 'ko');
       await confirm.getByText(shownKo).first().waitFor();
       await expectAccessible(operator, 'settlement confirm');
+      // The confirm promises no payout it cannot know: it tells the day's state, never a 지급 예정액.
+      await expect(confirm.getByText('지급 예정액').count()).resolves.toBe(0);
       await confirm.getByRole('button', { name: `${shownKo} 정산 실행` }).click();
       await eventually(() => operator.locator('.run-date').textContent()).toBe(shownKo);
       await expectNoRawCodes(operator);
       await screenshot(operator, 'operator-10-settlement-run');
+
+      // Settled, the same day's confirm says what was paid and that a new run only retries failures.
+      await operator.getByRole('button', { name: '이 날 정산 실행' }).click();
+      const again = operator.getByRole('dialog', { name: '정산을 실행할까요?' });
+      await again.getByText(/^이 날은 이미 정산되었습니다: 지급 [\d,]+원 \(명세 \d+건\)\.$/).waitFor();
+      await again.getByText('다시 실행해도 새 명세는 만들지 않고, 실패한 지급만 다시 시도합니다.').waitFor();
+      await screenshot(operator, 'operator-11-settlement-rerun-confirm');
+      await again.getByRole('button', { name: '취소' }).click();
+      await eventually(() => operator.getByRole('dialog').count()).toBe(0);
     },
     JOURNEY_TIMEOUT_MS,
   );

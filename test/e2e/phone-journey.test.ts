@@ -11,8 +11,8 @@ import {
   smallTapTargets,
   TAP_TARGET_PX_MIN,
 } from './support/ergonomics.js';
-import { describeJourneys } from './support/journey.js';
-import { eventually, expectNoKoreanOnScreen, logIn, signUpByApi } from './support/people.js';
+import { apiCall, apiToken, describeJourneys } from './support/journey.js';
+import { confirmWithPin, eventually, expectNoKoreanOnScreen, logIn, signUpByApi } from './support/people.js';
 
 /**
  * Issue 11, item 9 on a 390×844 phone in Korean: tap targets, the main action within thumb reach,
@@ -271,6 +271,49 @@ describeJourneys('a citizen on a phone', (journey) => {
       // Refunded, the preview is asked again: nothing is left to refund.
       await page.getByText('환불할 충전금이 없습니다').waitFor();
       await expect(page.getByRole('button', { name: /환불 요청/ }).count()).resolves.toBe(0);
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+
+  it(
+    'a cancelled transfer gives its money back to the send form at once, and its "sent" notice goes',
+    async () => {
+      const member = { phone: '010-5555-0914', password: 'Hanbat-phone-4t8q', name: '정취소' };
+      await signUpByApi(journey.server.url, member);
+      const token = await apiToken(journey.server.url, member);
+      const charged = await apiCall(
+        journey.server.url,
+        token,
+        'POST',
+        '/v1/me/charges',
+        { amountWon: 10_000 },
+        'e2e-cancel',
+      );
+      expect(charged.status).toBe(201);
+      const page = await phone();
+      await logIn(page, member);
+      await open(page, '/wallet/transfers');
+      await page.getByLabel('받는 분 휴대전화 번호').fill(DEMO_CREDENTIALS.citizen.phone);
+      await page.getByLabel('보낼 금액').fill('7000');
+      await page.getByRole('button', { name: '송금하기' }).click();
+      await confirmWithPin(page.getByRole('dialog', { name: '이 분께 보낼까요?' }), '7,000원 보내기', PIN);
+      const sent = page.locator('.notice-success').getByText(/님께 7,000원을 보냈습니다/);
+      await sent.waitFor();
+      await page.getByText('보낼 수 있는 충전금: 3,000원').waitFor();
+
+      const outgoing = page.getByRole('region', { name: '보낸 송금' });
+      await outgoing.getByRole('button', { name: '송금 취소' }).click();
+      await outgoing.getByText('취소됨').waitFor();
+      // The 7,000원 is back: the form reads the wallet again, and the notice of the undone send is gone.
+      await page.getByText('보낼 수 있는 충전금: 10,000원').waitFor();
+      await eventually(() => sent.count()).toBe(0);
+      await page.getByLabel('보낼 금액').fill('8000');
+      await expect(page.locator('.notice-warning').count()).resolves.toBe(0);
+      await page.getByRole('button', { name: '송금하기' }).click();
+      const again = page.getByRole('dialog', { name: '이 분께 보낼까요?' });
+      await again.getByRole('button', { name: '8,000원 보내기' }).waitFor();
+      await screenshot(page, 'phone-11-transfer-after-cancel');
+      await again.getByRole('button', { name: '취소' }).click();
     },
     JOURNEY_TIMEOUT_MS,
   );

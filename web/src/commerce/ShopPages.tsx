@@ -2,6 +2,7 @@ import { type FormEvent, useRef, useState } from 'react';
 import { Link, Route, Routes, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api, call, pinHeader } from '../api/client.js';
 import { IdempotencyKeys, sendIdempotent } from '../api/idempotency.js';
+import type { ApiError } from '../api/problem.js';
 import { type Loadable, useApi } from '../api/use-api.js';
 import { useSubmit } from '../api/use-submit.js';
 import { NotFound } from '../app/NotFoundPage.js';
@@ -13,6 +14,7 @@ import { useFormat } from '../ui/format-hooks.js';
 import { Loaded } from '../ui/Loaded.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
 import { Badge, DataName, Page } from '../ui/Page.js';
+import { ShortBalance } from '../wallet/ShortBalance.js';
 import {
   type CartGroup,
   type CartLine,
@@ -341,6 +343,40 @@ function knownFeesWon(groups: CartGroup[], termsOf: (merchantId: string) => Load
   return fees;
 }
 
+/** The shortfall a refusal names (`shortfallWon`), if it names one. */
+function problemShortfallWon(error: ApiError): number {
+  const shortfallWon = error.problem?.shortfallWon;
+  return typeof shortfallWon === 'number' ? shortfallWon : 0;
+}
+
+/**
+ * Why the checkout was refused. Short of money, it is answered as the Pay page answers it: the
+ * missing amount, said once, and a charge of it right here, after which the order is confirmed again.
+ * Orders are paid from cashback, then charged money; with every shop's fee known the shortfall is the
+ * whole checkout's, otherwise the refusal's own figure is the least of it.
+ */
+function CheckoutRefusal({
+  error,
+  itemsWon,
+  heldWon,
+  onCharged,
+}: {
+  error: ApiError;
+  itemsWon: number;
+  heldWon: number | null;
+  onCharged: () => void;
+}) {
+  const short = error.code === 'INSUFFICIENT_FUNDS';
+  const wallet = useApi(short ? 'wallet' : null, (signal) => call(api.GET('/v1/me/wallet', { signal })));
+  if (!short || wallet.status === 'failed') return <ErrorNotice error={error} />;
+  if (wallet.status === 'loading') return null;
+  const spendableWon = wallet.data.cashbackWon + wallet.data.cashWon;
+  const shortWon =
+    heldWon !== null ? heldWon - spendableWon : Math.max(itemsWon - spendableWon, problemShortfallWon(error));
+  if (shortWon <= 0) return <ErrorNotice error={error} />;
+  return <ShortBalance shortWon={shortWon} wallet={wallet.data} onCharged={onCharged} />;
+}
+
 function CartPage() {
   const { t } = useLanguage();
   const format = useFormat();
@@ -395,6 +431,12 @@ function CartPage() {
       navigate('/wallet/shop/orders', { state: { placedCount: placed.orders.length } });
     }
   };
+  // Short of money the confirm gives way to the charge offered in the form; once charged, it returns.
+  const shortOfFunds = checkout.status === 'failed' && checkout.error.code === 'INSUFFICIENT_FUNDS';
+  const onCharged = () => {
+    checkout.reset();
+    setConfirming(true);
+  };
   const feeLines = groups.flatMap((group, index) => {
     if (group.channel !== 'delivery') return [];
     const feeWon = feesWon.get(group.merchantId);
@@ -414,7 +456,9 @@ function CartPage() {
           onSubmit={(event) => {
             event.preventDefault();
             setShowErrors(true);
-            if (!dongError && !refused) setConfirming(true);
+            if (dongError || refused) return;
+            checkout.reset();
+            setConfirming(true);
           }}
         >
           <p className="muted">{t('commerce.cart.note')}</p>
@@ -447,14 +491,21 @@ function CartPage() {
                 {t('commerce.cart.confirmTotal')}: {format.won(heldWon)}
               </p>
             ))}
-          {checkout.status === 'failed' && !confirming && <ErrorNotice error={checkout.error} />}
+          {checkout.status === 'failed' && (!confirming || shortOfFunds) && (
+            <CheckoutRefusal
+              error={checkout.error}
+              itemsWon={itemsWon}
+              heldWon={heldWon}
+              onCharged={onCharged}
+            />
+          )}
           {refused && <Notice tone="warning">{t('commerce.cart.blocked')}</Notice>}
           <Button type="submit" wide disabled={refused}>
             {t('commerce.cart.checkout')}
           </Button>
         </form>
       )}
-      {confirming && !refused && (
+      {confirming && !refused && !shortOfFunds && (
         <ConfirmSheet
           title={t('commerce.cart.confirmTitle')}
           lines={[

@@ -177,7 +177,7 @@ function GiveForm({ onGiven }: { onGiven: () => void }) {
               ? t('giving.give.monthlyStarted', {
                   amount: format.won(give.result.monthlyGift.amountWon),
                   day: give.result.monthlyGift.monthlyDay,
-                  month: give.result.monthlyGift.firstMonth,
+                  month: format.month(give.result.monthlyGift.firstMonth),
                 })
               : t('giving.give.given', { amount: format.won(give.result.donation?.amountWon ?? 0) })}
           </p>
@@ -224,8 +224,20 @@ function GiveForm({ onGiven }: { onGiven: () => void }) {
 
 type MyDonationsList = Loadable<OkResponse<'/v1/me/donations', 'get'>> & { reload: () => void };
 
+/** The codes a month of a monthly gift fails with, each told in words; any other reads as not given. */
+const GIFT_FAILURE_CODES = ['INSUFFICIENT_FUNDS', 'ACCOUNT_FROZEN', 'DONATION_SOURCE_NOT_ALLOWED'] as const;
+
+function useGiftFailureReason() {
+  const { t } = useLanguage();
+  return (code: string): string => {
+    const known = GIFT_FAILURE_CODES.find((failure) => failure === code);
+    return t(`giving.mine.failures.${known ?? 'other'}`);
+  };
+}
+
 function MyDonations({ mine }: { mine: MyDonationsList }) {
   const { t } = useLanguage();
+  const failureReason = useGiftFailureReason();
   const format = useFormat();
   const year = new Date().getFullYear();
   const charities = useApi('charities', (signal) => call(api.GET('/v1/charities', { signal })));
@@ -265,9 +277,13 @@ function MyDonations({ mine }: { mine: MyDonationsList }) {
       <ul className="list">
         {(mine.data?.monthlyGifts ?? []).map((gift) => (
           <li key={gift.monthlyGiftId}>
-            {nameOf(gift.charityId)} · {format.won(gift.amountWon)} · {gift.monthlyDay}
+            {nameOf(gift.charityId)} · {format.won(gift.amountWon)} ·{' '}
+            {t('giving.give.everyMonth', { day: gift.monthlyDay })}
             {gift.lastFailure &&
-              ` · ${t('giving.mine.failed', { month: gift.lastFailure.month, code: gift.lastFailure.code })}`}
+              ` · ${t('giving.mine.failed', {
+                month: format.month(gift.lastFailure.month),
+                reason: failureReason(gift.lastFailure.code),
+              })}`}
             {gift.status === 'active' ? (
               <Button variant="secondary" onClick={() => stop(gift.monthlyGiftId)}>
                 {t('giving.mine.stop')}

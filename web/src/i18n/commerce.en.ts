@@ -158,7 +158,7 @@ export const commerceEn = {
     savingToMerchants: 'Saved by merchants',
     rulesNote:
       'Rule values are data with an effective date: a new value applies from its day, the current one until then.',
-    ruleUnits: 'Whole numbers: rates in basis points (850 = 8.5%), amounts in won, times in minutes.',
+    ruleUnits: 'Whole numbers: amounts in won, times in minutes. Rates are typed as percentages.',
     rules: 'Commission rules',
   },
 };

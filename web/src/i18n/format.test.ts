@@ -54,6 +54,13 @@ describe('rates in basis points', () => {
     expect(parsePercentToBp('100.01')).toBeNull();
     expect(parsePercentToBp('abc')).toBeNull();
   });
+
+  it('reads a ratio over 100% when its bound allows, still to two decimals', () => {
+    expect(parsePercentToBp('250', 10_000_000)).toBe(25_000);
+    expect(parsePercentToBp('100000', 10_000_000)).toBe(10_000_000);
+    expect(parsePercentToBp('100000.01', 10_000_000)).toBeNull();
+    expect(parsePercentToBp('12.345', 10_000_000)).toBeNull();
+  });
 });
 
 describe('time in Seoul', () => {

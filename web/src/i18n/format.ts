@@ -115,11 +115,18 @@ export function parseWon(text: string): number | null {
   return Number(digits);
 }
 
-/** A percentage typed by a person ("10", "12.5") in basis points, or null. */
-export function parsePercentToBp(text: string): number | null {
-  if (!/^\d{1,3}(\.\d{1,2})?$/.test(text.trim())) return null;
-  const rateBp = Math.round(Number(text) * BP_PER_PERCENT);
-  return rateBp <= 10_000 ? rateBp : null;
+/** The whole, in basis points: a rate or a share is at most this. */
+const RATE_BP_MAX = 10_000;
+
+/**
+ * A percentage typed by a person ("10", "12.5", at most two decimals) in basis points, or null when
+ * it is not one or is over `rateBpMax` (100% unless a ratio, such as "twice the median", is asked for).
+ */
+export function parsePercentToBp(text: string, rateBpMax = RATE_BP_MAX): number | null {
+  const typed = text.trim();
+  if (!/^\d{1,6}(\.\d{1,2})?$/.test(typed)) return null;
+  const rateBp = Math.round(Number(typed) * BP_PER_PERCENT);
+  return rateBp <= rateBpMax ? rateBp : null;
 }
 
 export function bpToPercentText(rateBp: number): string {

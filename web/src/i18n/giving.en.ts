@@ -29,7 +29,13 @@ export const givingEn: typeof givingKo = {
     monthly: 'Monthly gifts',
     stop: 'Stop monthly gift',
     stopped: 'Stopped',
-    failed: '{{month}} failed: {{code}} (will retry)',
+    failed: '{{month}} failed: {{reason}} (will retry)',
+    failures: {
+      INSUFFICIENT_FUNDS: 'not enough balance to give',
+      ACCOUNT_FROZEN: 'your account was frozen after a fraud review',
+      DONATION_SOURCE_NOT_ALLOWED: 'none of your grants may be used for donations',
+      other: 'the donation could not be made',
+    },
     record: 'Donation record {{year}} (PDF)',
   },
   dong: {

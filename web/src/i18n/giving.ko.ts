@@ -27,7 +27,13 @@ export const givingKo = {
     monthly: '정기 기부',
     stop: '정기 기부 중단',
     stopped: '중단됨',
-    failed: '{{month}} 기부 실패: {{code}} (다시 시도합니다)',
+    failed: '{{month}} 기부 실패: {{reason}} (다시 시도합니다)',
+    failures: {
+      INSUFFICIENT_FUNDS: '기부할 잔액이 부족했습니다',
+      ACCOUNT_FROZEN: '계정이 부정거래 조사로 정지되어 있었습니다',
+      DONATION_SOURCE_NOT_ALLOWED: '기부에 쓸 수 있는 정책지원금이 없었습니다',
+      other: '기부를 처리하지 못했습니다',
+    },
     record: '{{year}}년 기부 내역 PDF',
   },
   dong: {

@@ -85,6 +85,7 @@ export const fundsEn: typeof fundsKo = {
     show: 'Show',
     csv: 'Download CSV',
     given: 'Given',
+    dong: 'Neighbourhood (dong)',
     members: 'Members',
     total: 'Total {{amount}}',
   },

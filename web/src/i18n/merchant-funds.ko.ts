@@ -83,6 +83,7 @@ export const fundsKo = {
     show: '보기',
     csv: 'CSV 내려받기',
     given: '기부액',
+    dong: '동',
     members: '참여 회원',
     total: '합계 {{amount}}',
   },

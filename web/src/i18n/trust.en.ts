@@ -56,9 +56,17 @@ export const trustEn: typeof trustKo = {
     settlement: {
       title: 'Run the settlement?',
       date: 'Business day',
-      statements: 'Statements so far',
-      due: 'Due to merchants',
-      what: "Creates each merchant's statement from this day's payments and cancellations and pays what is due into their accounts. A day pays only once.",
+      checking: "Checking this day's settlement…",
+      notRun:
+        "This day has not been settled yet. Creates the statements of merchants that have none from this day's payments and cancellations, and starts their payouts. A day pays only once.",
+      completed: 'This day is already settled: {{paid}} paid ({{statements}}).',
+      running: "This day's settlement is under way: {{paid}} paid so far ({{statements}}).",
+      rerun: 'Running it again creates no new statements; it only retries failed payouts.',
+      resume:
+        'Running it continues with the merchants that have no statement yet and retries failed payouts.',
+      failed: 'Failed payouts',
+      paying: 'Payouts awaiting the bank',
+      count: '{{count}}',
       submit: 'Settle {{date}}',
     },
     disburse: {
@@ -78,6 +86,7 @@ export const trustEn: typeof trustKo = {
       submit: 'Schedule',
       rule: 'Rule',
       ruleValue: 'New value',
+      ruleValueBp: 'Stored as (basis points)',
       ruleTitle: 'Change this rule value?',
       ruleWhat: 'From this day the new value decides; until then the current one stays.',
     },

@@ -53,9 +53,16 @@ export const trustKo = {
     settlement: {
       title: '정산을 실행할까요?',
       date: '정산 영업일',
-      statements: '이미 만든 정산서',
-      due: '지급 예정액',
-      what: '이 날의 결제와 취소로 가맹점별 정산서를 만들고, 지급액을 가맹점 계좌로 보냅니다. 같은 날은 한 번만 지급됩니다.',
+      checking: '이 날의 정산 상태를 확인하는 중입니다.',
+      notRun:
+        '이 날은 아직 정산하지 않았습니다. 이 날의 결제와 취소로 아직 명세가 없는 가맹점의 명세를 만들고 지급을 시작합니다. 같은 날은 한 번만 지급됩니다.',
+      completed: '이 날은 이미 정산되었습니다: 지급 {{paid}} ({{statements}}).',
+      running: '이 날의 정산이 진행 중입니다: 지금까지 지급 {{paid}} ({{statements}}).',
+      rerun: '다시 실행해도 새 명세는 만들지 않고, 실패한 지급만 다시 시도합니다.',
+      resume: '실행하면 아직 명세가 없는 가맹점의 명세를 이어서 만들고, 실패한 지급을 다시 시도합니다.',
+      failed: '실패한 지급',
+      paying: '은행 확인을 기다리는 지급',
+      count: '{{count}}건',
       submit: '{{date}} 정산 실행',
     },
     disburse: {
@@ -75,6 +82,7 @@ export const trustKo = {
       submit: '예약하기',
       rule: '바꿀 규칙',
       ruleValue: '새 값',
+      ruleValueBp: '저장되는 값 (베이시스 포인트)',
       ruleTitle: '규칙 값을 이렇게 바꿀까요?',
       ruleWhat: '이 날부터 이 값으로 판단합니다. 그 전까지는 지금 값이 그대로입니다.',
     },

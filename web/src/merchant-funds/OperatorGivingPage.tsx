@@ -173,7 +173,7 @@ function DongTotals() {
           <table className="table">
             <thead>
               <tr>
-                <th>동</th>
+                <th>{t('funds.giving.dong')}</th>
                 <th>{t('funds.giving.members')}</th>
                 <th>{t('funds.giving.given')}</th>
               </tr>

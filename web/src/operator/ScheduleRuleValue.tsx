@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useSubmit } from '../api/use-submit.js';
-import { addDays, parseWon, seoulInstant, seoulParts } from '../i18n/format.js';
+import { addDays, parsePercentToBp, parseWon, seoulInstant, seoulParts } from '../i18n/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { Button } from '../ui/Button.js';
 import { ConfirmSheet } from '../ui/ConfirmSheet.js';
@@ -15,6 +15,17 @@ export interface ScheduledRuleValue<Key extends string> {
   effectiveFrom: string;
 }
 
+/**
+ * The largest value a rule in basis points takes (a ratio rule's thousandfold); each rule's own range
+ * is the server's to enforce, and its refusal names it.
+ */
+const RULE_BP_MAX = 10_000_000;
+
+/** A rule in basis points (`_bp`): shown as a percentage, and typed as one. */
+function inBasisPoints(key: string): boolean {
+  return key.endsWith('_bp');
+}
+
 /** Rule keys end in their unit (`_won`, `_days`, `_bp`, …): the value is shown in it, the key by its name. */
 export function useRuleText() {
   const { t } = useLanguage();
@@ -24,7 +35,7 @@ export function useRuleText() {
     name: labels.rule,
     value: (key: string, value: number) => {
       if (key.endsWith('_won')) return format.won(value);
-      if (key.endsWith('_bp')) return format.rate(value);
+      if (inBasisPoints(key)) return format.rate(value);
       for (const unit of ['days', 'hours', 'minutes', 'seconds', 'years'] as const) {
         if (key.endsWith(`_${unit}`)) return t(`operator.policy.units.${unit}`, { count: value });
       }
@@ -57,9 +68,11 @@ export function ScheduleRuleValue<Key extends string>({
   const [showErrors, setShowErrors] = useState(false);
   const [confirming, setConfirming] = useState<ScheduledRuleValue<Key> | null>(null);
   const saving = useSubmit(save);
-  const value = parseWon(valueInput);
+  // An operator reads rates as percentages: 50 typed for a rate is 50% (5000 bp), never 0.5%.
+  const percent = inBasisPoints(key);
+  const value = percent ? parsePercentToBp(valueInput, RULE_BP_MAX) : parseWon(valueInput);
   const errors = {
-    value: value === null ? t('validation.amount') : null,
+    value: value !== null ? null : percent ? t('validation.percent') : t('validation.amount'),
     fromDay: !fromDay
       ? t('validation.required')
       : Date.parse(seoulInstant(fromDay)) < Date.now()
@@ -94,11 +107,11 @@ export function ScheduleRuleValue<Key extends string>({
           options={inForce.map((rule) => ({ value: rule.key, label: ruleText.name(rule.key) }))}
         />
         <TextField
-          label={t('operator.policy.ruleValue')}
-          hint={hint}
+          label={percent ? t('operator.policy.ruleValuePercent') : t('operator.policy.ruleValue')}
+          hint={percent ? t('operator.policy.percentHint') : hint}
           value={valueInput}
           onValue={setValueInput}
-          inputMode="numeric"
+          inputMode={percent ? 'decimal' : 'numeric'}
           error={showErrors ? errors.value : null}
         />
         <TextField
@@ -127,6 +140,14 @@ export function ScheduleRuleValue<Key extends string>({
                 after: ruleText.value(confirming.key, confirming.value),
               }),
             },
+            ...(inBasisPoints(confirming.key)
+              ? [
+                  {
+                    label: t('trust.confirm.policy.ruleValueBp'),
+                    value: t('operator.policy.bp', { bp: format.number(confirming.value) }),
+                  },
+                ]
+              : []),
             { label: t('trust.confirm.policy.from'), value: format.dateTime(confirming.effectiveFrom) },
           ]}
           note={<p>{t('trust.confirm.policy.ruleWhat')}</p>}

@@ -59,6 +59,32 @@ function Totals({ day }: { day: SettlementDay }) {
   );
 }
 
+/**
+ * What running the day will do, from what the day already holds: a run pays a day once, so the
+ * confirm tells what was paid and what a new run can still do, never an amount it cannot know.
+ */
+function RunStateNote({ day }: { day: SettlementDay | null }) {
+  const { t } = useLanguage();
+  const format = useFormat();
+  if (!day) return <p>{t('trust.confirm.settlement.checking')}</p>;
+  if (!day.run) return <p>{t('trust.confirm.settlement.notRun')}</p>;
+  const done = {
+    paid: format.won(day.totals.paidWon),
+    statements: t('operator.settlements.statements', { count: day.totals.statements }),
+  };
+  return day.run.status === 'completed' ? (
+    <>
+      <p>{t('trust.confirm.settlement.completed', done)}</p>
+      <p>{t('trust.confirm.settlement.rerun')}</p>
+    </>
+  ) : (
+    <>
+      <p>{t('trust.confirm.settlement.running', done)}</p>
+      <p>{t('trust.confirm.settlement.resume')}</p>
+    </>
+  );
+}
+
 function Statements({ businessDate, version }: { businessDate: string; version: number }) {
   const { t } = useLanguage();
   const format = useFormat();
@@ -273,6 +299,15 @@ export function SettlementsAdminPage() {
     setBusinessDate(draftDate);
     setConfirming(draftDate);
   };
+  // What the confirm says about the day is what was read for it, after any run: never a stale answer.
+  const shownDay = confirming && businessDate === confirming && day.status === 'ready' ? day.data : null;
+  const openPayoutLines = (shown: SettlementDay) =>
+    (['failed', 'paying'] as const)
+      .filter((status) => shown.totals.byStatus[status] > 0)
+      .map((status) => ({
+        label: t(`trust.confirm.settlement.${status}`),
+        value: t('trust.confirm.settlement.count', { count: shown.totals.byStatus[status] }),
+      }));
   const onConfirmRun = async () => {
     if (!confirming) return;
     if (await run.submit(confirming)) {
@@ -309,20 +344,9 @@ export function SettlementsAdminPage() {
               value: format.calendarDate(confirming),
               emphasis: true,
             },
-            ...(day.data && businessDate === confirming
-              ? [
-                  {
-                    label: t('trust.confirm.settlement.statements'),
-                    value: t('operator.settlements.statements', { count: day.data.totals.statements }),
-                  },
-                  {
-                    label: t('trust.confirm.settlement.due'),
-                    value: format.won(day.data.totals.dueWon),
-                  },
-                ]
-              : []),
+            ...(shownDay ? openPayoutLines(shownDay) : []),
           ]}
-          note={<p>{t('trust.confirm.settlement.what')}</p>}
+          note={<RunStateNote day={shownDay} />}
           confirmLabel={t('trust.confirm.settlement.submit', { date: format.calendarDate(confirming) })}
           busy={run.busy}
           error={run.status === 'failed' ? run.error : null}

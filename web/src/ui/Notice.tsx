@@ -59,10 +59,14 @@ export function ErrorNotice({ error, onRetry, fields }: ErrorNoticeProps) {
   const { t } = useLanguage();
   const errorText = useErrorText();
   const errorTitle = useErrorTitle();
+  const title = errorTitle(error);
+  const text = errorText(error, fields);
+  // A server sentence that only repeats the title ("잔액이 부족합니다" twice) is said once.
+  const repeatsTitle = text.replace(/[.\s]+$/, '') === title;
   return (
     <Notice
       tone="error"
-      title={errorTitle(error)}
+      title={title}
       action={
         onRetry && (
           <Button variant="secondary" onClick={onRetry}>
@@ -71,8 +75,12 @@ export function ErrorNotice({ error, onRetry, fields }: ErrorNoticeProps) {
         )
       }
     >
-      <p>{errorText(error, fields)}</p>
-      {error.outcomeUnknown && <p>{t('errors.outcomeUnknown')}</p>}
+      {(!repeatsTitle || error.outcomeUnknown) && (
+        <>
+          {!repeatsTitle && <p>{text}</p>}
+          {error.outcomeUnknown && <p>{t('errors.outcomeUnknown')}</p>}
+        </>
+      )}
     </Notice>
   );
 }

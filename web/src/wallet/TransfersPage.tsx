@@ -1,4 +1,4 @@
-import { type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, useCallback, useRef, useState } from 'react';
 import { api, call, pinHeader } from '../api/client.js';
 import { IdempotencyKeys, sendIdempotent } from '../api/idempotency.js';
 import type { ApiError } from '../api/problem.js';
@@ -43,7 +43,11 @@ interface Confirming {
   recipient: { nameMasked: string; phoneMasked: string };
 }
 
-function SendForm({ onSent }: { onSent: () => void }) {
+/**
+ * `resolved` counts the transfers accepted, declined or cancelled on this screen: each one moves
+ * charged money, so the sendable amount is read again and a "sent" notice it may have undone goes.
+ */
+function SendForm({ onSent, resolved }: { onSent: () => void; resolved: number }) {
   const { t } = useLanguage();
   const format = useFormat();
   const [phone, setPhone] = useState('');
@@ -66,6 +70,13 @@ function SendForm({ onSent }: { onSent: () => void }) {
       ),
     ),
   );
+  const reloadWallet = wallet.reload;
+  const resetSend = send.reset;
+  const onResolved = useCallback(() => {
+    reloadWallet();
+    resetSend();
+  }, [reloadWallet, resetSend]);
+  useReloadOn(resolved, onResolved);
   const cashWon = wallet.data?.cashWon ?? null;
   const amountWon = parseWon(amountText);
   const errors = {
@@ -323,8 +334,13 @@ export function TransfersPage() {
   const { t } = useLanguage();
   const ruleValue = useRuleValues();
   const [version, setVersion] = useState(0);
+  const [resolved, setResolved] = useState(0);
   const acceptHours = ruleValue('transfer_accept_window_hours');
-  const changed = () => setVersion((current) => current + 1);
+  const sent = () => setVersion((current) => current + 1);
+  const resolvedOne = () => {
+    setVersion((current) => current + 1);
+    setResolved((current) => current + 1);
+  };
   return (
     <Page
       title={t('wallet.transfers.title')}
@@ -334,9 +350,9 @@ export function TransfersPage() {
           : t('wallet.transfers.introDefault')
       }
     >
-      <SendForm onSent={changed} />
-      <TransferList direction="incoming" version={version} onChanged={changed} />
-      <TransferList direction="outgoing" version={version} onChanged={changed} />
+      <SendForm onSent={sent} resolved={resolved} />
+      <TransferList direction="incoming" version={version} onChanged={resolvedOne} />
+      <TransferList direction="outgoing" version={version} onChanged={resolvedOne} />
     </Page>
   );
 }
