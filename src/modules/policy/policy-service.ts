@@ -30,14 +30,19 @@ import type {
   PolicyRule,
   RuleKey,
 } from './types.js';
-import { validatePeriod, validatePolicyName, validatePolicyRules, validateRuleInput } from './validation.js';
+import {
+  POLICY_LIMITS,
+  validatePeriod,
+  validatePolicyName,
+  validatePolicyRules,
+  validateRuleInput,
+} from './validation.js';
 
 /** The rule values an order channel's cashback rate is read from (the commerce module's rules). */
 const ORDER_CHANNEL_RATE_KEYS: ReadonlySet<string> = new Set([
   'commerce_mall_cashback_bp',
   'commerce_delivery_cashback_bp',
 ]);
-const RATE_BP_WHOLE = 10_000;
 /** Rule values that bound a range from below and above. */
 const BOUND_PAIRS: ReadonlyArray<readonly [RuleKey, RuleKey]> = [
   ['fund_term_months_min', 'fund_term_months_max'],
@@ -210,13 +215,19 @@ export class PolicyService {
     );
     for (const policy of overlapping) {
       const extrasBp = policy.rules.extras.reduce((sum, extra) => sum + extra.rateBp, 0);
-      if (rule.value + extrasBp > RATE_BP_WHOLE)
+      if (rule.value + extrasBp > POLICY_LIMITS.rateBpMax)
         throw new DomainError({
           code: 'RULE_VALUE_OUT_OF_RANGE',
           httpStatus: 400,
-          message: `${rule.key} ${rule.value} bp plus the extras of policy ${policy.name} (${extrasBp} bp) is more than ${RATE_BP_WHOLE} bp: cashback would exceed the amount paid`,
+          message: `${rule.key} ${rule.value} bp plus the extras of policy ${policy.name} (${extrasBp} bp) is more than ${POLICY_LIMITS.rateBpMax} bp: cashback would exceed the amount paid`,
           messageKo: `${rule.key} ${rule.value}bp와 정책 ${policy.name}의 추가 비율(${extrasBp}bp)의 합이 100%를 넘습니다`,
-          details: { rule: rule.key, min: 0, max: RATE_BP_WHOLE - extrasBp, unit: 'bp', policyId: policy.id },
+          details: {
+            rule: rule.key,
+            min: 0,
+            max: POLICY_LIMITS.rateBpMax - extrasBp,
+            unit: 'bp',
+            policyId: policy.id,
+          },
         });
     }
   }
